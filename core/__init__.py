@@ -1,0 +1,1 @@
+"""Chairside's domain: plain Python, no Qt, no wall clock (time comes from an injected clock)."""

@@ -1,0 +1,74 @@
+"""Errors sorted by cause, each carrying a sentence for the nurse and what to do next.
+
+``InputError``: something typed that the nurse can fix; shown by the field.
+``EnvironmentTrouble`` (and its kinds): the database, disk or files; nothing recorded is lost.
+``ProtocolError``: the protocol file is unusable; sessions cannot start until it is fixed.
+``NotAllowedError``: the action does not fit the session's current step.
+Anything else is a bug.
+"""
+
+from __future__ import annotations
+
+
+class ChairsideError(Exception):
+    """A failure with a message for people. ``advice`` says what to do about it."""
+
+    def __init__(self, message: str, advice: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.advice = advice
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.advice}".strip()
+
+
+class InputError(ChairsideError):
+    """A value the nurse typed is wrong or incomplete. ``field`` names the entry to fix."""
+
+    def __init__(self, field: str, message: str, advice: str = "") -> None:
+        super().__init__(message, advice)
+        self.field = field
+
+
+class OverrideRequired(InputError):
+    """The value is allowed only with a documented reason (a soft limit)."""
+
+
+class NotAllowedError(ChairsideError):
+    """The action does not fit where the session is (e.g. starting the infusion before the check)."""
+
+
+class ProtocolError(ChairsideError):
+    """The protocol file is missing or invalid."""
+
+
+class EnvironmentTrouble(ChairsideError):
+    """The database or the disk is not usable right now. Nothing already recorded was lost."""
+
+
+class DatabaseMissing(EnvironmentTrouble):
+    pass
+
+
+class DatabaseLocked(EnvironmentTrouble):
+    pass
+
+
+class DatabaseReadOnly(EnvironmentTrouble):
+    pass
+
+
+class DatabaseCorrupt(EnvironmentTrouble):
+    pass
+
+
+class DatabaseTooNew(EnvironmentTrouble):
+    pass
+
+
+class DiskFull(EnvironmentTrouble):
+    pass
+
+
+class RecordChanged(EnvironmentTrouble):
+    """Someone else recorded on this session at the same moment; reload and try again."""

@@ -1,0 +1,52 @@
+"""Where Chairside keeps things. Every location comes from here, so tests can point it elsewhere.
+
+The folders follow the platform's conventions (platformdirs); ``CHAIRSIDE_HOME`` moves all of them
+under one folder, which tests and the demo use.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "chairside"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _home() -> Path | None:
+    value = os.environ.get("CHAIRSIDE_HOME")
+    return Path(value) if value else None
+
+
+def data_dir() -> Path:
+    home = _home()
+    return home / "data" if home else Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def config_dir() -> Path:
+    home = _home()
+    return home / "config" if home else Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def log_dir() -> Path:
+    home = _home()
+    return home / "log" if home else Path(platformdirs.user_log_dir(APP, appauthor=False))
+
+
+def default_database_path() -> Path:
+    return data_dir() / "chairside.sqlite"
+
+
+def demo_database_path() -> Path:
+    return data_dir() / "chairside-demo.sqlite"
+
+
+def resource_path(name: str) -> Path:
+    """A file shipped in ``resources/``; refuses names that climb out of it."""
+    base = (ROOT / "resources").resolve()
+    path = (base / name).resolve()
+    if not path.is_relative_to(base):
+        raise ValueError(f"resource name escapes the resources folder: {name}")
+    return path

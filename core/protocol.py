@@ -1,0 +1,341 @@
+"""The infusion protocol: every clinical number, loaded from one data file and validated.
+
+The file is the only place a dose, a limit, a schedule or a threshold is written down. It is checked
+in full when it is loaded; a file with any problem is refused with a message naming each bad field,
+and no session can start until it is fixed — guessing a clinical number is never acceptable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from core.errors import ProtocolError
+from core.paths import resource_path
+
+DEFAULT_PROTOCOL_FILE = "protocols/ketamine-low-dose-5day.toml"
+
+
+class Basis(StrEnum):
+    """Where a value's authority comes from (see the clinical reference)."""
+
+    STUDY = "study"
+    LABEL = "label"
+    REGULATION = "regulation"
+    CONSENSUS = "consensus"
+    EVIDENCE = "evidence"
+    CLINIC_POLICY = "clinic_policy"
+
+
+class _Strict(BaseModel):
+    """Unknown keys are refused, so a misspelt field is an error rather than a silent default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Sourced(_Strict):
+    basis: Basis
+
+
+Positive = Annotated[Decimal, Field(gt=0)]
+Minutes = Annotated[int, Field(ge=0, le=24 * 60)]
+
+
+class Dose(_Sourced):
+    mg_per_kg: Positive
+    infusion_minutes: Annotated[int, Field(gt=0, le=24 * 60)]
+
+
+class Course(_Sourced):
+    sessions: Annotated[int, Field(ge=1, le=60)]
+    consecutive_days: bool
+
+
+class WeightRules(_Sourced):
+    dosing_basis: Literal["actual"]
+    reject_below_kg: Positive
+    reject_above_kg: Positive
+    advise_below_kg: Positive
+    advise_above_kg: Positive
+    advise_change_percent: Positive
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WeightRules:
+        if not (self.reject_below_kg < self.advise_below_kg < self.advise_above_kg < self.reject_above_kg):
+            raise ValueError(
+                "must satisfy reject_below_kg < advise_below_kg < advise_above_kg < reject_above_kg"
+            )
+        return self
+
+
+class DoseLimits(_Sourced):
+    soft_max_mg: Positive
+    hard_max_mg: Positive
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DoseLimits:
+        if self.soft_max_mg >= self.hard_max_mg:
+            raise ValueError("soft_max_mg must be below hard_max_mg")
+        return self
+
+
+class Vial(_Sourced):
+    id: str
+    label: str
+    mg_per_ml: Positive
+    vial_ml: Positive
+    must_dilute: bool = False
+
+
+class Preparation(_Sourced):
+    default_vial: str
+    diluent: str
+    bag_ml: Positive
+    remove_drug_volume_first: bool
+
+
+def _step(value: str) -> Decimal:
+    step = Decimal(value)
+    if step <= 0 or step.as_tuple().digits != (1,):
+        raise ValueError("must be a power of ten such as 0.1 or 0.01, written as a string")
+    return step
+
+
+class Rounding(_Sourced):
+    """Steps as strings ("0.1") so the file states exactly the decimal the nurse sees."""
+
+    dose_mg: Decimal
+    volume_ml: Decimal
+    concentration_mg_per_ml: Decimal
+    rate_ml_per_h: Decimal
+
+    @field_validator("dose_mg", "volume_ml", "concentration_mg_per_ml", "rate_ml_per_h", mode="before")
+    @classmethod
+    def _power_of_ten(cls, value: object) -> Decimal:
+        if not isinstance(value, str):
+            raise ValueError('must be written as a quoted decimal, such as "0.1"')
+        return _step(value)
+
+
+class Phase(StrEnum):
+    BEFORE = "before"
+    INFUSION = "infusion"
+    OBSERVATION = "observation"
+
+
+class SchedulePoint(_Strict):
+    id: str
+    phase: Phase
+    minutes: Minutes
+    label: str
+
+
+class VitalsSchedule(_Sourced):
+    baseline_within_minutes: Minutes
+    due_early_minutes: Minutes
+    overdue_after_minutes: Annotated[int, Field(gt=0, le=120)]
+    points: list[SchedulePoint]
+
+    @model_validator(mode="after")
+    def _sane(self) -> VitalsSchedule:
+        ids = [p.id for p in self.points]
+        if len(set(ids)) != len(ids):
+            raise ValueError("point ids must be unique")
+        if sum(p.phase is Phase.BEFORE for p in self.points) != 1:
+            raise ValueError("exactly one point must have phase 'before' (the baseline set)")
+        return self
+
+
+class VitalKind(StrEnum):
+    SYSTOLIC = "systolic"
+    DIASTOLIC = "diastolic"
+    HEART_RATE = "heart_rate"
+    RESPIRATORY_RATE = "respiratory_rate"
+    SPO2 = "spo2"
+    SEDATION = "sedation"
+
+
+class VitalThresholds(_Sourced):
+    label: str
+    unit: str
+    reject_below: Decimal
+    reject_above: Decimal
+    advise_below: Decimal | None = None
+    advise_above: Decimal | None = None
+    act_below: Decimal | None = None
+    act_above: Decimal | None = None
+    start_below: Decimal | None = None
+    start_above: Decimal | None = None
+    advise_rise: Decimal | None = None
+    act_rise: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _tiers_nest(self) -> VitalThresholds:
+        """Act-now bounds sit outside advisory ones, and both inside the impossible ones."""
+        lows = [v for v in (self.reject_below, self.act_below, self.advise_below) if v is not None]
+        highs = [v for v in (self.advise_above, self.act_above, self.reject_above) if v is not None]
+        if lows != sorted(lows) or highs != sorted(highs) or max(lows) >= min(highs):
+            raise ValueError(
+                "bounds must nest: reject_below < act_below < advise_below < advise_above "
+                "< act_above < reject_above"
+            )
+        if self.advise_rise is not None and self.act_rise is not None and self.act_rise <= self.advise_rise:
+            raise ValueError("act_rise must be larger than advise_rise")
+        return self
+
+
+class ScaleLevel(_Strict):
+    score: int
+    term: str
+
+
+class SedationScale(_Sourced):
+    id: str
+    name: str
+    levels: list[ScaleLevel]
+
+
+Answer = Literal["yes", "no", "unknown"]
+
+
+class ScreeningQuestion(_Strict):
+    id: str
+    text: str
+    stop_if: list[Answer]
+
+
+class Screening(_Sourced):
+    questions: Annotated[list[ScreeningQuestion], Field(min_length=1)]
+
+
+class Grade(_Strict):
+    id: str
+    label: str
+    ctcae: Annotated[int, Field(ge=0, le=5)]
+
+
+class SideEffectItem(_Strict):
+    id: str
+    label: str
+    group: str
+    snomed: str | None = None
+
+
+class SideEffects(_Sourced):
+    grades: Annotated[list[Grade], Field(min_length=2)]
+    act_at_grade: str
+    act_instruction: str
+    items: Annotated[list[SideEffectItem], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _known_grade(self) -> SideEffects:
+        if self.act_at_grade not in {g.id for g in self.grades}:
+            raise ValueError(f"act_at_grade {self.act_at_grade!r} is not one of the grades")
+        return self
+
+
+class Observation(_Sourced):
+    minimum_minutes: Minutes
+
+
+class DischargeCriterion(_Strict):
+    id: str
+    text: str
+
+
+class Discharge(_Sourced):
+    score_name: str
+    score_min: int
+    score_max: int
+    score_threshold: int
+    criteria: list[DischargeCriterion]
+
+
+class Protocol(_Strict):
+    """A validated protocol. ``content_hash`` is the SHA-256 of the file's bytes, set by the loader."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
+    name: str
+    drug: str
+    dose: Dose
+    course: Course
+    weight: WeightRules
+    dose_limits: DoseLimits
+    vials: Annotated[list[Vial], Field(min_length=1)]
+    preparation: Preparation
+    rounding: Rounding
+    vitals_schedule: VitalsSchedule
+    vitals: dict[VitalKind, VitalThresholds]
+    sedation_scale: SedationScale
+    screening: Screening
+    side_effects: SideEffects
+    observation: Observation
+    discharge: Discharge
+    content_hash: str = ""
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Protocol:
+        vial_ids = [v.id for v in self.vials]
+        if len(set(vial_ids)) != len(vial_ids):
+            raise ValueError("vials: ids must be unique")
+        if self.preparation.default_vial not in vial_ids:
+            raise ValueError(f"preparation.default_vial {self.preparation.default_vial!r} is not a vial id")
+        missing = set(VitalKind) - set(self.vitals)
+        if missing:
+            raise ValueError(f"vitals: missing {', '.join(sorted(missing))}")
+        return self
+
+    def vial(self, vial_id: str) -> Vial:
+        for vial in self.vials:
+            if vial.id == vial_id:
+                return vial
+        raise KeyError(vial_id)
+
+    @property
+    def reference(self) -> str:
+        """What a session stores and prints to say which protocol it ran under."""
+        return f"{self.id} v{self.version} (sha256 {self.content_hash[:12]})"
+
+
+def _describe(error: ValidationError) -> list[str]:
+    lines = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"]) or "(whole file)"
+        lines.append(f"{where}: {problem['msg']}")
+    return lines
+
+
+def parse_protocol(data: bytes, source: str) -> Protocol:
+    """Validate protocol bytes; ``source`` names the file in any error message."""
+    advice = "Correct the protocol file (or restore the clinic's approved copy) and restart Chairside."
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProtocolError(f"The protocol file {source} cannot be read: {exc}.", advice) from exc
+    raw.pop("content_hash", None)
+    try:
+        protocol = Protocol.model_validate(raw)
+    except ValidationError as exc:
+        problems = "\n".join(f"  • {line}" for line in _describe(exc))
+        raise ProtocolError(f"The protocol file {source} has problems:\n{problems}", advice) from exc
+    return protocol.model_copy(update={"content_hash": hashlib.sha256(data).hexdigest()})
+
+
+def load_protocol(path: Path | None = None) -> Protocol:
+    """Load and validate a protocol file (the shipped one when no path is given)."""
+    path = path or resource_path(DEFAULT_PROTOCOL_FILE)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProtocolError(
+            f"The protocol file {path} cannot be opened ({exc.strerror}).",
+            "Restore the protocol file from the installation or the clinic's approved copy.",
+        ) from exc
+    return parse_protocol(data, str(path))
