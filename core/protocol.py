@@ -68,9 +68,7 @@ class WeightRules(_Sourced):
     @model_validator(mode="after")
     def _ordered(self) -> WeightRules:
         if not (self.reject_below_kg < self.advise_below_kg < self.advise_above_kg < self.reject_above_kg):
-            raise ValueError(
-                "must satisfy reject_below_kg < advise_below_kg < advise_above_kg < reject_above_kg"
-            )
+            raise ValueError("must satisfy reject_below_kg < advise_below_kg < advise_above_kg < reject_above_kg")
         return self
 
 
@@ -182,8 +180,7 @@ class VitalThresholds(_Sourced):
         highs = [v for v in (self.advise_above, self.act_above, self.reject_above) if v is not None]
         if lows != sorted(lows) or highs != sorted(highs) or max(lows) >= min(highs):
             raise ValueError(
-                "bounds must nest: reject_below < act_below < advise_below < advise_above "
-                "< act_above < reject_above"
+                "bounds must nest: reject_below < act_below < advise_below < advise_above < act_above < reject_above"
             )
         if self.advise_rise is not None and self.act_rise is not None and self.act_rise <= self.advise_rise:
             raise ValueError("act_rise must be larger than advise_rise")

@@ -1,0 +1,249 @@
+"""Weight, dose, volumes and pump rate, with the arithmetic written out for a second nurse.
+
+All arithmetic is decimal, each figure rounded by the protocol's rule at the point the nurse would
+round it, and every later figure computed from the rounded one — so the paper check and the
+screen agree to the last digit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+
+from core.errors import InputError, OverrideRequired
+from core.protocol import Protocol
+
+LB_TO_KG = Decimal("0.45359237")  # the international pound, exact by definition
+_MAX_DECIMALS = 2
+
+
+class WeightUnit(StrEnum):
+    KG = "kg"
+    LB = "lb"
+
+
+@dataclass(frozen=True)
+class Weight:
+    """A weighed value as entered, and its exact value in kilograms."""
+
+    entered: Decimal
+    unit: WeightUnit
+
+    @property
+    def kg(self) -> Decimal:
+        return self.entered if self.unit is WeightUnit.KG else self.entered * LB_TO_KG
+
+    def describe(self) -> str:
+        if self.unit is WeightUnit.KG:
+            return f"{self.entered} kg"
+        return f"{self.entered} lb × 0.45359237 = {_fmt(round_to(self.kg, Decimal('0.01')))} kg"
+
+
+def round_to(value: Decimal, step: Decimal) -> Decimal:
+    return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value:f}"
+
+
+def parse_decimal(text: str, field: str, what: str) -> Decimal:
+    """A plain decimal number as typed; a comma is accepted as the decimal mark."""
+    cleaned = text.strip().replace(",", ".")
+    if not cleaned:
+        raise InputError(field, f"Enter the {what}.")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise InputError(field, f"“{text.strip()}” is not a number.", f"Type the {what} in digits.") from None
+    if not value.is_finite():
+        raise InputError(field, f"“{text.strip()}” is not a number.", f"Type the {what} in digits.")
+    return value
+
+
+def parse_weight(text: str, unit: str | WeightUnit | None) -> Weight:
+    """The weight as typed with its unit. A number without a unit is never guessed."""
+    if unit is None or str(unit) not in {u.value for u in WeightUnit}:
+        raise InputError("weight_unit", "Choose the unit the scale shows: kg or lb.")
+    value = parse_decimal(text, "weight", "weight")
+    if value <= 0:
+        raise InputError("weight", "The weight must be more than zero.")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > _MAX_DECIMALS:
+        raise InputError("weight", "Give the weight to at most two decimal places.")
+    return Weight(entered=value, unit=WeightUnit(str(unit)))
+
+
+def check_weight(protocol: Protocol, weight: Weight) -> list[str]:
+    """Refuse an impossible weight; return advisories for an unusual one."""
+    rules = protocol.weight
+    kg = weight.kg
+    if kg < rules.reject_below_kg or kg > rules.reject_above_kg:
+        hint = ""
+        if weight.unit is WeightUnit.KG and rules.reject_below_kg <= kg * LB_TO_KG <= rules.reject_above_kg:
+            hint = " If the scale shows pounds, choose lb."
+        elif weight.unit is WeightUnit.LB and rules.reject_below_kg <= weight.entered <= rules.reject_above_kg:
+            hint = " If the scale shows kilograms, choose kg."
+        raise InputError(
+            "weight",
+            f"{weight.describe()} is outside the possible range "
+            f"({_fmt(rules.reject_below_kg)}–{_fmt(rules.reject_above_kg)} kg).",
+            f"Check the scale and the unit, then weigh again.{hint}",
+        )
+    advisories = []
+    if kg < rules.advise_below_kg or kg > rules.advise_above_kg:
+        advisories.append(
+            f"{_fmt(round_to(kg, Decimal('0.1')))} kg is unusual for an adult "
+            f"(expected {_fmt(rules.advise_below_kg)}–{_fmt(rules.advise_above_kg)} kg): check the scale and unit."
+        )
+    return advisories
+
+
+@dataclass(frozen=True)
+class DoseCalculation:
+    """A complete preparation: what to draw, how to dilute, how to set the pump."""
+
+    weight_entered: Decimal
+    weight_unit: WeightUnit
+    weight_kg: Decimal
+    mg_per_kg: Decimal
+    dose_mg: Decimal
+    vial_id: str
+    vial_label: str
+    vial_mg_per_ml: Decimal
+    drug_volume_ml: Decimal
+    bag_ml: Decimal
+    final_volume_ml: Decimal
+    concentration_mg_per_ml: Decimal
+    infusion_minutes: int
+    rate_ml_per_h: Decimal
+    soft_limit_exceeded: bool
+    override_reason: str | None
+    arithmetic: tuple[str, ...]
+    advisories: tuple[str, ...]
+
+    def to_payload(self) -> dict[str, object]:
+        data = asdict(self)
+        return {
+            key: (str(value) if isinstance(value, Decimal) else list(value) if isinstance(value, tuple) else value)
+            for key, value in data.items()
+        }
+
+    @classmethod
+    def from_payload(cls, data: dict[str, object]) -> DoseCalculation:
+        decimals = {name for name, kind in cls.__annotations__.items() if kind == "Decimal"}
+        values: dict[str, object] = {}
+        for key, value in data.items():
+            if key in decimals:
+                values[key] = Decimal(str(value))
+            elif key in {"arithmetic", "advisories"}:
+                values[key] = tuple(value)  # type: ignore[arg-type]
+            elif key == "weight_unit":
+                values[key] = WeightUnit(str(value))
+            else:
+                values[key] = value
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def calculate_dose(
+    protocol: Protocol,
+    weight: Weight,
+    vial_id: str | None = None,
+    override_reason: str | None = None,
+) -> DoseCalculation:
+    """Dose, volumes and rate for this weight; soft limit needs a reason, hard limit refuses."""
+    advisories = check_weight(protocol, weight)
+    steps = protocol.rounding
+    try:
+        vial = protocol.vial(vial_id or protocol.preparation.default_vial)
+    except KeyError:
+        raise InputError("vial", f"“{vial_id}” is not a vial this protocol allows.", "Choose a listed vial.") from None
+
+    weight_kg = round_to(weight.kg, Decimal("0.01"))
+    dose = round_to(weight_kg * protocol.dose.mg_per_kg, steps.dose_mg)
+    limits = protocol.dose_limits
+    if dose > limits.hard_max_mg:
+        raise InputError(
+            "dose",
+            f"{_fmt(dose)} mg is above this protocol's hard limit of {_fmt(limits.hard_max_mg)} mg.",
+            "Do not prepare this dose. Check the weight; if it is right, the prescriber must decide.",
+        )
+    soft = dose > limits.soft_max_mg
+    reason = (override_reason or "").strip() or None
+    if soft and reason is None:
+        raise OverrideRequired(
+            "override_reason",
+            f"{_fmt(dose)} mg is above the soft limit of {_fmt(limits.soft_max_mg)} mg.",
+            "Check the weight. To go ahead, give the reason for the override.",
+        )
+
+    drug_ml = round_to(dose / vial.mg_per_ml, steps.volume_ml)
+    bag = protocol.preparation.bag_ml
+    final_ml = bag if protocol.preparation.remove_drug_volume_first else round_to(bag + drug_ml, steps.volume_ml)
+    concentration = round_to(dose / final_ml, steps.concentration_mg_per_ml)
+    minutes = protocol.dose.infusion_minutes
+    rate = round_to(final_ml * 60 / minutes, steps.rate_ml_per_h)
+
+    if protocol.preparation.remove_drug_volume_first:
+        volume_line = f"Remove {_fmt(drug_ml)} mL from the {_fmt(bag)} mL bag, then add the drug: {_fmt(final_ml)} mL"
+    else:
+        volume_line = f"{_fmt(bag)} mL bag + {_fmt(drug_ml)} mL = {_fmt(final_ml)} mL"
+    arithmetic = (
+        f"Weight: {weight.describe()}" if weight.unit is WeightUnit.LB else f"Weight: {_fmt(weight_kg)} kg",
+        f"{_fmt(weight_kg)} kg × {_fmt(protocol.dose.mg_per_kg)} mg/kg = {_fmt(dose)} mg",
+        f"{_fmt(dose)} mg ÷ {_fmt(vial.mg_per_ml)} mg/mL = {_fmt(drug_ml)} mL to draw ({vial.label})",
+        volume_line,
+        f"{_fmt(dose)} mg ÷ {_fmt(final_ml)} mL = {_fmt(concentration)} mg/mL",
+        f"{_fmt(final_ml)} mL ÷ {minutes} min × 60 = {_fmt(rate)} mL/h",
+    )
+    if vial.must_dilute:
+        advisories.append(f"{vial.label}: never give undiluted.")
+    return DoseCalculation(
+        weight_entered=weight.entered,
+        weight_unit=weight.unit,
+        weight_kg=weight_kg,
+        mg_per_kg=protocol.dose.mg_per_kg,
+        dose_mg=dose,
+        vial_id=vial.id,
+        vial_label=vial.label,
+        vial_mg_per_ml=vial.mg_per_ml,
+        drug_volume_ml=drug_ml,
+        bag_ml=bag,
+        final_volume_ml=final_ml,
+        concentration_mg_per_ml=concentration,
+        infusion_minutes=minutes,
+        rate_ml_per_h=rate,
+        soft_limit_exceeded=soft,
+        override_reason=reason if soft else None,
+        arithmetic=arithmetic,
+        advisories=tuple(advisories),
+    )
+
+
+@dataclass(frozen=True)
+class CheckFigures:
+    """What the second nurse works out on her own, without seeing the first nurse's figures."""
+
+    weight_kg: Decimal
+    dose_mg: Decimal
+    rate_ml_per_h: Decimal
+
+
+def parse_check_figures(weight: str, dose: str, rate: str) -> CheckFigures:
+    return CheckFigures(
+        weight_kg=parse_decimal(weight, "check_weight", "weight in kg"),
+        dose_mg=parse_decimal(dose, "check_dose", "dose in mg"),
+        rate_ml_per_h=parse_decimal(rate, "check_rate", "pump rate in mL/h"),
+    )
+
+
+def check_mismatches(protocol: Protocol, calc: DoseCalculation, figures: CheckFigures) -> list[str]:
+    """Fields where the second nurse disagrees, each compared at the protocol's rounding."""
+    steps = protocol.rounding
+    pairs = (
+        ("weight_kg", calc.weight_kg, figures.weight_kg, Decimal("0.1")),
+        ("dose_mg", calc.dose_mg, figures.dose_mg, steps.dose_mg),
+        ("rate_ml_per_h", calc.rate_ml_per_h, figures.rate_ml_per_h, steps.rate_ml_per_h),
+    )
+    return [name for name, first, second, step in pairs if round_to(first, step) != round_to(second, step)]

@@ -1,0 +1,84 @@
+"""Which step of care may follow which: a small explicit table a clinical reviewer can read.
+
+The session moves identify → screen → weigh → dose → second-nurse check → infuse → observe →
+discharge → sign. ``allowed`` answers "may this happen now?" from the step alone; rules that also
+need time or values (the countdown reaching zero, the minimum observation) live in ``session_state``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from core.events import EventType as E
+
+
+class Step(StrEnum):
+    SCREEN = "screen"
+    WEIGH = "weigh"
+    DOSE = "dose"
+    CHECK = "check"
+    READY = "ready"  # checked, infusion not yet started
+    INFUSING = "infusing"
+    PAUSED = "paused"
+    OBSERVE = "observe"
+    SIGN = "sign"
+    DONE = "done"
+
+    @property
+    def active(self) -> bool:
+        """The session still occupies its chair."""
+        return self is not Step.DONE
+
+
+class Outcome(StrEnum):
+    IN_PROGRESS = "in progress"
+    NOT_TREATED = "not treated"
+    COMPLETED = "completed"
+    STOPPED_EARLY = "stopped early"
+
+
+_ANYTIME = {E.CORRECTED}
+_BEFORE_START = {E.VITALS, E.SIDE_EFFECTS, E.ABANDONED}
+_DURING = {E.VITALS, E.SIDE_EFFECTS, E.ALERT_ACKNOWLEDGED, E.PUMP_CONFIRMED, E.STOPPED_EARLY}
+
+TRANSITIONS: dict[Step, set[E]] = {
+    Step.SCREEN: {E.SCREENED, E.ABANDONED},
+    Step.WEIGH: {E.WEIGHED} | _BEFORE_START,
+    Step.DOSE: {E.DOSE_CALCULATED, E.WEIGHED} | _BEFORE_START,
+    Step.CHECK: {E.CHECKED, E.DOSE_CALCULATED, E.WEIGHED} | _BEFORE_START,
+    Step.READY: {E.STARTED, E.WEIGHED, E.DOSE_CALCULATED} | _BEFORE_START,
+    Step.INFUSING: {E.PAUSED, E.COMPLETED} | _DURING,
+    Step.PAUSED: {E.RESUMED} | _DURING,
+    Step.OBSERVE: {E.VITALS, E.SIDE_EFFECTS, E.ALERT_ACKNOWLEDGED, E.DISCHARGED},
+    Step.SIGN: {E.SIGNED, E.SIDE_EFFECTS, E.VITALS},
+    Step.DONE: set(),
+}
+
+
+def allowed(step: Step) -> frozenset[E]:
+    extra = _ANYTIME if step is not Step.DONE else set()
+    return frozenset(TRANSITIONS[step] | extra)
+
+
+def next_step(step: Step, event: E, *, check_passed: bool = False, screening_stopped: bool = False) -> Step:
+    """The step after ``event``; callers have already checked the event is allowed."""
+    match event:
+        case E.SCREENED:
+            return Step.SIGN if screening_stopped else Step.WEIGH
+        case E.WEIGHED:
+            return Step.DOSE
+        case E.DOSE_CALCULATED:
+            return Step.CHECK
+        case E.CHECKED:
+            return Step.READY if check_passed else Step.CHECK
+        case E.STARTED | E.RESUMED:
+            return Step.INFUSING
+        case E.PAUSED:
+            return Step.PAUSED
+        case E.COMPLETED | E.STOPPED_EARLY:
+            return Step.OBSERVE
+        case E.ABANDONED | E.DISCHARGED:
+            return Step.SIGN
+        case E.SIGNED:
+            return Step.DONE
+    return step

@@ -1,0 +1,102 @@
+"""The tables. Records of care are inserted only: the event table is append-only (triggers enforce it).
+
+``infusion_session`` is a projection of each session's events kept in the same transaction, so the
+board and the day log need not replay every log; the events stay the truth.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from core.persistence.types import UTCDateTime
+
+
+class Staff(SQLModel, table=True):
+    __tablename__ = "staff"
+
+    id: str = Field(primary_key=True, max_length=36)
+    display_name: str = Field(max_length=120)
+    role: str = Field(max_length=20)
+    active: bool = True
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Patient(SQLModel, table=True):
+    __tablename__ = "patient"
+
+    id: str = Field(primary_key=True, max_length=36)
+    mrn: str = Field(max_length=40, unique=True)
+    family_name: str = Field(max_length=120)
+    given_name: str = Field(max_length=120)
+    birth_date: date
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by: str = Field(foreign_key="staff.id", max_length=36)
+
+
+class InfusionSession(SQLModel, table=True):
+    __tablename__ = "infusion_session"
+    __table_args__ = (
+        # One open session per chair and per patient, across every workstation.
+        Index(
+            "uq_session_active_chair",
+            "chair",
+            unique=True,
+            sqlite_where=text("active = 1"),
+            postgresql_where=text("active"),
+        ),
+        Index(
+            "uq_session_active_patient",
+            "patient_id",
+            unique=True,
+            sqlite_where=text("active = 1"),
+            postgresql_where=text("active"),
+        ),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    patient_id: str = Field(foreign_key="patient.id", max_length=36, index=True)
+    chair: int
+    protocol_id: str = Field(max_length=80)
+    protocol_version: str = Field(max_length=20)
+    protocol_hash: str = Field(max_length=64)
+    step: str = Field(max_length=20)
+    outcome: str = Field(max_length=20)
+    active: bool = True
+    opened_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    opened_by: str = Field(foreign_key="staff.id", max_length=36)
+    last_seq: int = 0
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class SessionEvent(SQLModel, table=True):
+    __tablename__ = "session_event"
+    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_event_session_seq"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    session_id: str = Field(foreign_key="infusion_session.id", max_length=36, index=True)
+    seq: int
+    type: str = Field(max_length=40)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_by: str = Field(foreign_key="staff.id", max_length=36)
+    workstation: str = Field(max_length=80)
+    corrects: str | None = Field(default=None, foreign_key="session_event.id", max_length=36)
+    reason: str | None = None
+
+
+class ClinicSetting(SQLModel, table=True):
+    """Clinic-wide settings as a history: the newest row per key is in force."""
+
+    __tablename__ = "clinic_setting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=60, index=True)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+    changed_by: str | None = Field(default=None, foreign_key="staff.id", max_length=36)
+    changed_at: datetime = Field(sa_type=UTCDateTime)
+    reason: str | None = None

@@ -1,0 +1,95 @@
+"""Reading and appending session records inside a transaction. The only module that knows the tables'
+shapes for sessions; services call it with a session from ``Database.transaction()``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from core.events import Event, EventType
+from core.persistence.tables import InfusionSession, Patient, SessionEvent, Staff
+
+
+def to_event(row: SessionEvent) -> Event:
+    return Event(
+        id=row.id,
+        session_id=row.session_id,
+        seq=row.seq,
+        type=EventType(row.type),
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+        workstation=row.workstation,
+        payload=dict(row.payload),
+        corrects=row.corrects,
+        reason=row.reason,
+    )
+
+
+def load_events(tx: Session, session_id: str) -> list[Event]:
+    rows = tx.exec(select(SessionEvent).where(SessionEvent.session_id == session_id).order_by(col(SessionEvent.seq)))
+    return [to_event(row) for row in rows]
+
+
+def insert_event(tx: Session, event: Event) -> None:
+    tx.add(
+        SessionEvent(
+            id=event.id,
+            session_id=event.session_id,
+            seq=event.seq,
+            type=event.type.value,
+            payload=event.payload,
+            occurred_at=event.occurred_at,
+            recorded_at=event.recorded_at,
+            recorded_by=event.recorded_by,
+            workstation=event.workstation,
+            corrects=event.corrects,
+            reason=event.reason,
+        )
+    )
+
+
+def active_sessions(tx: Session) -> list[InfusionSession]:
+    return list(
+        tx.exec(select(InfusionSession).where(col(InfusionSession.active)).order_by(col(InfusionSession.chair)))
+    )
+
+
+def sessions_opened_between(tx: Session, start: datetime, end: datetime) -> list[InfusionSession]:
+    query = select(InfusionSession).where(col(InfusionSession.opened_at) >= start, col(InfusionSession.opened_at) < end)
+    return list(tx.exec(query.order_by(col(InfusionSession.opened_at))))
+
+
+def active_on_chair(tx: Session, chair: int) -> InfusionSession | None:
+    query = select(InfusionSession).where(col(InfusionSession.active), InfusionSession.chair == chair)
+    return tx.exec(query).first()
+
+
+def active_for_patient(tx: Session, patient_id: str) -> InfusionSession | None:
+    query = select(InfusionSession).where(col(InfusionSession.active), InfusionSession.patient_id == patient_id)
+    return tx.exec(query).first()
+
+
+def find_patients(tx: Session, text: str, limit: int = 20) -> list[Patient]:
+    needle = f"%{text.strip().lower()}%"
+    query = select(Patient).where(
+        (Patient.mrn == text.strip()) | col(Patient.family_name).ilike(needle) | col(Patient.given_name).ilike(needle)
+    )
+    return list(tx.exec(query.order_by(col(Patient.family_name), col(Patient.given_name)).limit(limit)))
+
+
+def patient_by_mrn(tx: Session, mrn: str) -> Patient | None:
+    return tx.exec(select(Patient).where(Patient.mrn == mrn)).first()
+
+
+def patients_born(tx: Session, birth_date: date) -> list[Patient]:
+    return list(tx.exec(select(Patient).where(Patient.birth_date == birth_date)))
+
+
+def staff_list(tx: Session, active_only: bool = True) -> list[Staff]:
+    query = select(Staff)
+    if active_only:
+        query = query.where(col(Staff.active))
+    return list(tx.exec(query.order_by(col(Staff.display_name))))

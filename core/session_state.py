@@ -1,0 +1,287 @@
+"""A session's state, computed from its events and "now" — never stored, never ticked.
+
+Because the state is a pure function of the log and the clock, a crash loses nothing: reopening the
+database and replaying the events gives the same countdown as if the app had never stopped (the pump
+kept running). Pauses shift the infusion clock and the vitals due on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from core.dosing import DoseCalculation
+from core.events import Event
+from core.events import EventType as E
+from core.machine import Outcome, Step, allowed, next_step
+from core.protocol import Phase, Protocol, SchedulePoint, VitalKind
+from core.vitals import Tier
+
+
+class PointStatus(StrEnum):
+    UPCOMING = "upcoming"
+    DUE = "due"
+    OVERDUE = "overdue"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class VitalsPoint:
+    point: SchedulePoint
+    status: PointStatus
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OpenAlert:
+    event_id: str
+    occurred_at: datetime
+    findings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Infusion:
+    started_at: datetime | None
+    infused: timedelta
+    remaining: timedelta
+    running: bool
+    pause_reason: str | None
+    ends_at: datetime | None
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SessionState:
+    session_id: str
+    step: Step
+    outcome: Outcome
+    allowed: frozenset[E]
+    infusion: Infusion
+    vitals: tuple[VitalsPoint, ...]
+    open_alerts: tuple[OpenAlert, ...]
+    dose: DoseCalculation | None
+    dosed_by: str | None
+    checked_by: str | None
+    last_check_mismatches: tuple[str, ...]
+    baseline: dict[VitalKind, Decimal]
+    observation_started_at: datetime | None
+    discharge_earliest: datetime | None
+    needs_pump_check: bool
+    clock_behind: bool
+    screening_stop_reasons: tuple[str, ...]
+    events: tuple[Event, ...] = field(repr=False)
+
+    @property
+    def next_vitals(self) -> VitalsPoint | None:
+        """The first set still owed, for the tile and the prompt."""
+        for entry in self.vitals:
+            if entry.status in {PointStatus.DUE, PointStatus.OVERDUE, PointStatus.UPCOMING}:
+                return entry
+        return None
+
+    @property
+    def vitals_attention(self) -> PointStatus | None:
+        """The most urgent vitals status, if any set is due or overdue."""
+        statuses = {entry.status for entry in self.vitals}
+        for status in (PointStatus.OVERDUE, PointStatus.DUE):
+            if status in statuses:
+                return status
+        return None
+
+
+def _running_segments(events: list[Event]) -> list[tuple[datetime, datetime | None]]:
+    segments: list[tuple[datetime, datetime | None]] = []
+    for event in events:
+        if event.type in {E.STARTED, E.RESUMED}:
+            segments.append((event.occurred_at, None))
+        elif event.type in {E.PAUSED, E.STOPPED_EARLY, E.COMPLETED} and segments and segments[-1][1] is None:
+            segments[-1] = (segments[-1][0], event.occurred_at)
+    return segments
+
+
+def _infused(segments: list[tuple[datetime, datetime | None]], now: datetime) -> timedelta:
+    total = timedelta()
+    for start, end in segments:
+        total += max(timedelta(), (end or now) - start)
+    return total
+
+
+def _moment_infused(
+    segments: list[tuple[datetime, datetime | None]], target: timedelta, now: datetime
+) -> datetime | None:
+    """When the infusion clock reached ``target`` (or will, if it keeps running); None while paused."""
+    so_far = timedelta()
+    for start, end in segments:
+        length = (end or now) - start
+        if so_far + length >= target:
+            return start + (target - so_far)
+        so_far += length
+    if segments and segments[-1][1] is None:
+        return now + (target - so_far)
+    return None
+
+
+def derive_state(
+    protocol: Protocol, events: list[Event], now: datetime, app_started_at: datetime | None = None
+) -> SessionState:
+    """Fold a session's events (in ``seq`` order) into its state at ``now``."""
+    if not events or events[0].type is not E.OPENED:
+        raise ValueError("a session's log starts with session.opened")
+    step = Step.SCREEN
+    outcome = Outcome.IN_PROGRESS
+    dose: DoseCalculation | None = None
+    dosed_by = checked_by = None
+    mismatches: tuple[str, ...] = ()
+    baseline: dict[VitalKind, Decimal] = {}
+    done_points: set[str] = set()
+    alerts: dict[str, OpenAlert] = {}
+    stop_reasons: tuple[str, ...] = ()
+    pause_reason = None
+    ended_at = None
+    last_pump_check: datetime | None = None
+
+    for event in events[1:]:
+        payload: dict[str, Any] = event.payload
+        check_passed = screening_stopped = False
+        match event.type:
+            case E.SCREENED:
+                stop_reasons = tuple(payload.get("stop_reasons", ()))
+                screening_stopped = bool(stop_reasons)
+                if screening_stopped:
+                    outcome = Outcome.NOT_TREATED
+            case E.WEIGHED:
+                dose, checked_by, mismatches = None, None, ()
+            case E.DOSE_CALCULATED:
+                dose = DoseCalculation.from_payload(payload["calculation"])
+                dosed_by, checked_by, mismatches = event.recorded_by, None, ()
+            case E.CHECKED:
+                mismatches = tuple(payload.get("mismatches", ()))
+                check_passed = not mismatches
+                checked_by = payload["checker_id"] if check_passed else None
+            case E.PAUSED:
+                pause_reason = payload.get("reason")
+            case E.RESUMED:
+                pause_reason = None
+            case E.COMPLETED:
+                outcome, ended_at = Outcome.COMPLETED, event.occurred_at
+            case E.STOPPED_EARLY:
+                outcome, ended_at, pause_reason = Outcome.STOPPED_EARLY, event.occurred_at, None
+            case E.ABANDONED:
+                outcome = Outcome.NOT_TREATED
+            case E.PUMP_CONFIRMED:
+                last_pump_check = event.recorded_at
+            case E.VITALS:
+                point = payload.get("point_id")
+                if point:
+                    done_points.add(point)
+                values = {VitalKind(k): Decimal(v) for k, v in payload.get("values", {}).items()}
+                if point == _baseline_id(protocol):
+                    baseline = values
+                acts = tuple(f["text"] for f in payload.get("findings", ()) if f["tier"] == Tier.ACT)
+                if acts:
+                    alerts[event.id] = OpenAlert(event.id, event.occurred_at, acts)
+            case E.ALERT_ACKNOWLEDGED:
+                alerts.pop(payload.get("alert_event_id", ""), None)
+        step = next_step(step, event.type, check_passed=check_passed, screening_stopped=screening_stopped)
+
+    last_time = max(event.occurred_at for event in events)
+    clock_behind = now < last_time
+    now = max(now, last_time)
+    segments = _running_segments(events)
+    total = timedelta(minutes=protocol.dose.infusion_minutes)
+    infused = min(_infused(segments, now), total)
+    running = step is Step.INFUSING
+    remaining = total - infused if step in {Step.READY, Step.INFUSING, Step.PAUSED} else timedelta()
+    infusion = Infusion(
+        started_at=segments[0][0] if segments else None,
+        infused=infused,
+        remaining=remaining,
+        running=running,
+        pause_reason=pause_reason if step is Step.PAUSED else None,
+        ends_at=now + remaining if running else None,
+        ended_at=ended_at,
+    )
+    points = _vitals_points(protocol, segments, ended_at, step, done_points, now)
+    discharge_earliest = ended_at + timedelta(minutes=protocol.observation.minimum_minutes) if ended_at else None
+    needs_pump_check = (
+        step in {Step.INFUSING, Step.PAUSED}
+        and app_started_at is not None
+        and infusion.started_at is not None
+        and infusion.started_at < app_started_at
+        and (last_pump_check is None or last_pump_check < app_started_at)
+    )
+    permitted = set(allowed(step))
+    if step is Step.INFUSING and remaining > timedelta():
+        permitted.discard(E.COMPLETED)
+    if step is Step.READY and _baseline_id(protocol) not in done_points:
+        permitted.discard(E.STARTED)
+    return SessionState(
+        session_id=events[0].session_id,
+        step=step,
+        outcome=outcome,
+        allowed=frozenset(permitted),
+        infusion=infusion,
+        vitals=points,
+        open_alerts=tuple(alerts.values()),
+        dose=dose,
+        dosed_by=dosed_by,
+        checked_by=checked_by,
+        last_check_mismatches=mismatches,
+        baseline=baseline,
+        observation_started_at=ended_at,
+        discharge_earliest=discharge_earliest,
+        needs_pump_check=needs_pump_check,
+        clock_behind=clock_behind,
+        screening_stop_reasons=stop_reasons,
+        events=tuple(events),
+    )
+
+
+def _baseline_id(protocol: Protocol) -> str:
+    return next(p.id for p in protocol.vitals_schedule.points if p.phase is Phase.BEFORE)
+
+
+def _vitals_points(
+    protocol: Protocol,
+    segments: list[tuple[datetime, datetime | None]],
+    ended_at: datetime | None,
+    step: Step,
+    done: set[str],
+    now: datetime,
+) -> tuple[VitalsPoint, ...]:
+    schedule = protocol.vitals_schedule
+    early = timedelta(minutes=schedule.due_early_minutes)
+    late = timedelta(minutes=schedule.overdue_after_minutes)
+    finished = step in {Step.SIGN, Step.DONE}
+    result = []
+    for point in schedule.points:
+        due_at: datetime | None = None
+        if point.phase is Phase.INFUSION:
+            due_at = _moment_infused(segments, timedelta(minutes=point.minutes), now)
+            if ended_at is not None and (due_at is None or due_at > ended_at):
+                due_at = None  # the infusion ended before this point was reached
+        elif point.phase is Phase.OBSERVATION and ended_at is not None:
+            due_at = ended_at + timedelta(minutes=point.minutes)
+
+        if point.id in done:
+            status = PointStatus.DONE
+        elif finished or (point.phase is Phase.INFUSION and ended_at is not None and due_at is None):
+            status = PointStatus.SKIPPED
+        elif point.phase is Phase.BEFORE:
+            status = (
+                PointStatus.DUE
+                if step in {Step.WEIGH, Step.DOSE, Step.CHECK, Step.READY}
+                else (PointStatus.SKIPPED if segments else PointStatus.UPCOMING)
+            )
+        elif due_at is None or now < due_at - early:
+            status = PointStatus.UPCOMING
+        elif now < due_at + late:
+            status = PointStatus.DUE
+        else:
+            status = PointStatus.OVERDUE
+        result.append(VitalsPoint(point, status, due_at))
+    return tuple(result)

@@ -1,0 +1,90 @@
+"""Two kinds of settings, two homes.
+
+Clinic-wide settings (clinic name, chairs, page size, lock minutes) live in the database as a history:
+each change is a new row saying who changed it, when and why. This workstation's own settings (its
+name, which chairs it shows, which database it uses) live in a small file in the config folder.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel import col, select
+
+from core.errors import ChairsideError, InputError
+from core.paths import config_dir
+from core.persistence.db import Database
+from core.persistence.tables import ClinicSetting
+
+
+class ClinicSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    clinic_name: Annotated[str, Field(min_length=1, max_length=120)] = "Pain Management Infusion Clinic"
+    chairs: Annotated[int, Field(ge=1, le=40)] = 4
+    page_size: Literal["A4", "Letter"] = "A4"
+    lock_minutes: Annotated[int, Field(ge=1, le=60)] = 10
+
+
+def clinic_settings(database: Database) -> ClinicSettings:
+    """The settings in force: the newest value recorded for each key, defaults for the rest."""
+    with database.session() as tx:
+        rows = tx.exec(select(ClinicSetting).order_by(col(ClinicSetting.id)))
+        values = {row.key: row.value for row in rows if row.key in ClinicSettings.model_fields}
+    return ClinicSettings.model_validate(values)
+
+
+def change_clinic_setting(
+    database: Database, key: str, value: Any, by: str | None, reason: str, at: datetime
+) -> ClinicSettings:
+    if key not in ClinicSettings.model_fields:
+        raise InputError(
+            "key", f"“{key}” is not a clinic setting.", f"Use one of {sorted(ClinicSettings.model_fields)}."
+        )
+    current = clinic_settings(database)
+    try:
+        updated = ClinicSettings.model_validate({**current.model_dump(), key: value})
+    except ValidationError as exc:
+        raise InputError(key, f"{key}: {exc.errors()[0]['msg']}.") from exc
+    with database.transaction() as tx:
+        tx.add(ClinicSetting(key=key, value=getattr(updated, key), changed_by=by, changed_at=at, reason=reason))
+    return updated
+
+
+class WorkstationSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=80)] = Field(default_factory=socket.gethostname)
+    chairs_shown: list[int] | None = None
+    database_url: str | None = None
+
+
+def workstation_file() -> Path:
+    return config_dir() / "workstation.json"
+
+
+def load_workstation() -> WorkstationSettings:
+    path = workstation_file()
+    if not path.exists():
+        return WorkstationSettings()
+    try:
+        return WorkstationSettings.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise ChairsideError(
+            f"This workstation's settings file {path} cannot be read ({exc}).",
+            "Correct it, or move it aside to start with default workstation settings. No patient records "
+            "are kept in it.",
+        ) from exc
+
+
+def save_workstation(settings: WorkstationSettings) -> None:
+    path = workstation_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(settings.model_dump_json(indent=2), encoding="utf-8")
+    temporary.replace(path)

@@ -1,0 +1,84 @@
+"""Which database to use and opening everything a workstation needs, for the app and the CLI alike.
+
+The database is chosen by ``--database``, then ``CHAIRSIDE_DATABASE_URL``, then this workstation's
+settings file, then the default file in the user data folder. Only the very first start (no settings
+file, no default database) creates a database without being asked; after that a missing database is
+reported, never silently replaced.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from core.clock import Clock
+from core.paths import default_database_path
+from core.persistence.db import Database, open_database, sqlite_url
+from core.protocol import Protocol, load_protocol
+from core.services import Care
+from core.settings import (
+    ClinicSettings,
+    WorkstationSettings,
+    clinic_settings,
+    load_workstation,
+    save_workstation,
+    workstation_file,
+)
+
+ENV_DATABASE = "CHAIRSIDE_DATABASE_URL"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Choice:
+    url: str
+    first_start: bool
+
+
+def choose_database(explicit: str | None, workstation: WorkstationSettings) -> Choice:
+    if explicit:
+        return Choice(explicit, first_start=False)
+    if os.environ.get(ENV_DATABASE):
+        return Choice(os.environ[ENV_DATABASE], first_start=False)
+    if workstation.database_url:
+        return Choice(workstation.database_url, first_start=False)
+    path = default_database_path()
+    return Choice(sqlite_url(path), first_start=not path.exists() and not workstation_file().exists())
+
+
+def open_store(explicit: str | None, clock: Clock, *, create: bool = False) -> tuple[Database, WorkstationSettings]:
+    """Open and migrate the chosen database; on the first start create it and remember it."""
+    workstation = load_workstation()
+    choice = choose_database(explicit, workstation)
+    database = open_database(choice.url, create=create or choice.first_start, backup_stamp=clock.now())
+    if choice.first_start:
+        workstation.database_url = choice.url
+        save_workstation(workstation)
+        log.info("first start: created %s", database.where)
+    return database, workstation
+
+
+@dataclass
+class Workplace:
+    """Everything the app's windows need, built once at start."""
+
+    database: Database
+    protocol: Protocol
+    care: Care
+    clinic: ClinicSettings
+    workstation: WorkstationSettings
+
+    @property
+    def chairs(self) -> list[int]:
+        every = list(range(1, self.clinic.chairs + 1))
+        shown = self.workstation.chairs_shown
+        return [c for c in every if c in shown] if shown else every
+
+
+def open_workplace(explicit: str | None, clock: Clock) -> Workplace:
+    """Raises ProtocolError before touching the database if the protocol cannot be trusted."""
+    protocol = load_protocol()
+    database, workstation = open_store(explicit, clock)
+    care = Care(database, protocol, clock, workstation=workstation.name)
+    return Workplace(database, protocol, care, clinic_settings(database), workstation)

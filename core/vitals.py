@@ -1,0 +1,130 @@
+"""Vital signs: parse what was typed, refuse the impossible, and sort the rest into tiers.
+
+Tiers follow the protocol: *reject* (impossible or an entry error — never stored), *advise* (flagged
+quietly), *act* (an alarm that needs acknowledgement and an action). Rises are measured against the
+session's baseline set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from core.dosing import parse_decimal
+from core.errors import InputError
+from core.protocol import Protocol, VitalKind, VitalThresholds
+
+PARTIAL_REASONS = ("asleep", "refused", "away from chair", "equipment problem")
+
+
+class Tier(StrEnum):
+    NORMAL = "normal"
+    ADVISE = "advise"
+    ACT = "act"
+
+    @property
+    def rank(self) -> int:
+        return (Tier.NORMAL, Tier.ADVISE, Tier.ACT).index(self)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: VitalKind
+    value: Decimal
+    tier: Tier
+    why: str
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def parse_vitals(
+    protocol: Protocol, typed: dict[VitalKind, str], partial_reason: str | None = None
+) -> dict[VitalKind, Decimal]:
+    """Values from the entry fields; blanks are allowed only with a reason for the partial set."""
+    values: dict[VitalKind, Decimal] = {}
+    for kind, text in typed.items():
+        if text is None or not text.strip():
+            continue
+        limits = protocol.vitals[kind]
+        value = parse_decimal(text, kind.value, limits.label.lower())
+        if value != value.to_integral_value():
+            raise InputError(kind.value, f"{limits.label} is recorded in whole numbers.", "Round it and re-enter.")
+        _refuse_impossible(kind, value, limits)
+        values[kind] = value
+    missing = [k for k in VitalKind if k not in values]
+    if not values:
+        raise InputError("vitals", "Enter at least one reading.", "Or record why the set could not be taken.")
+    if missing and not (partial_reason or "").strip():
+        names = ", ".join(protocol.vitals[k].label for k in missing)
+        raise InputError(
+            "partial_reason",
+            f"Missing: {names}.",
+            "Enter them, or choose why this set is partial (asleep, refused, away…).",
+        )
+    systolic, diastolic = values.get(VitalKind.SYSTOLIC), values.get(VitalKind.DIASTOLIC)
+    if systolic is not None and diastolic is not None and systolic <= diastolic:
+        raise InputError(
+            VitalKind.SYSTOLIC.value,
+            f"Systolic {_fmt(systolic)} is not above diastolic {_fmt(diastolic)}.",
+            "Check the two blood-pressure numbers and their order.",
+        )
+    return values
+
+
+def _refuse_impossible(kind: VitalKind, value: Decimal, limits: VitalThresholds) -> None:
+    if limits.reject_below <= value <= limits.reject_above:
+        return
+    advice = f"Possible values are {_fmt(limits.reject_below)}–{_fmt(limits.reject_above)} {limits.unit}."
+    if kind is VitalKind.SPO2 and value > limits.reject_above:
+        advice = "SpO2 cannot exceed 100 %. Re-read the oximeter."
+    raise InputError(
+        kind.value,
+        f"{limits.label} {_fmt(value)} {limits.unit} is not possible.",
+        f"{advice} Measure again and re-enter.",
+    )
+
+
+def classify(
+    protocol: Protocol, values: dict[VitalKind, Decimal], baseline: dict[VitalKind, Decimal] | None = None
+) -> list[Finding]:
+    """Each value's tier, the most worrying reason first within each vital."""
+    findings = []
+    for kind, value in values.items():
+        limits = protocol.vitals[kind]
+        tier, why = _absolute_tier(value, limits)
+        if baseline and kind in baseline:
+            rise = value - baseline[kind]
+            if limits.act_rise is not None and rise >= limits.act_rise and tier is not Tier.ACT:
+                tier, why = Tier.ACT, f"rose {_fmt(rise)} {limits.unit} from baseline"
+            elif limits.advise_rise is not None and rise >= limits.advise_rise and tier is Tier.NORMAL:
+                tier, why = Tier.ADVISE, f"rose {_fmt(rise)} {limits.unit} from baseline"
+        findings.append(Finding(kind, value, tier, why))
+    return findings
+
+
+def _absolute_tier(value: Decimal, limits: VitalThresholds) -> tuple[Tier, str]:
+    unit = limits.unit
+    if limits.act_above is not None and value >= limits.act_above:
+        return Tier.ACT, f"at or above {_fmt(limits.act_above)} {unit}"
+    if limits.act_below is not None and value <= limits.act_below:
+        return Tier.ACT, f"at or below {_fmt(limits.act_below)} {unit}"
+    if limits.advise_above is not None and value >= limits.advise_above:
+        return Tier.ADVISE, f"at or above {_fmt(limits.advise_above)} {unit}"
+    if limits.advise_below is not None and value <= limits.advise_below:
+        return Tier.ADVISE, f"at or below {_fmt(limits.advise_below)} {unit}"
+    return Tier.NORMAL, ""
+
+
+def start_problems(protocol: Protocol, baseline: dict[VitalKind, Decimal]) -> list[str]:
+    """Baseline values outside the protocol's start thresholds (need the prescriber's go-ahead)."""
+    problems = []
+    for kind, value in baseline.items():
+        limits = protocol.vitals[kind]
+        if limits.start_above is not None and value >= limits.start_above:
+            problems.append(f"{limits.label} {_fmt(value)} is at or above {_fmt(limits.start_above)} {limits.unit}")
+        if limits.start_below is not None and value <= limits.start_below:
+            problems.append(f"{limits.label} {_fmt(value)} is at or below {_fmt(limits.start_below)} {limits.unit}")
+    return problems

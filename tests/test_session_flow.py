@@ -1,0 +1,156 @@
+"""A whole session on the fake clock: every step, a pause, and the countdown computed from events."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from core.clock import ManualClock
+from core.errors import InputError, NotAllowedError
+from core.events import EventType as E
+from core.machine import Outcome, Step
+from core.protocol import VitalKind as V
+from core.services import Care, PatientView, StaffView
+from core.session_state import PointStatus
+
+NORMAL = {
+    V.SYSTOLIC: "124",
+    V.DIASTOLIC: "78",
+    V.HEART_RATE: "72",
+    V.RESPIRATORY_RATE: "14",
+    V.SPO2: "98",
+    V.SEDATION: "0",
+}
+SCREEN_OK = {"pregnancy": "no", "cardiac": "no", "psychosis": "no", "substance": "no", "escort": "yes"}
+
+
+def prepare(care: Care, patient: PatientView, nurses: tuple[StaffView, StaffView], chair: int = 1) -> str:
+    """Identify, screen, weigh, dose, check and baseline vitals: a session ready to start."""
+    first, second = nurses
+    state = care.open_session(patient.id, chair, first.id, ("name", "birth_date"))
+    sid = state.session_id
+    care.screen(sid, SCREEN_OK, first.id)
+    care.record_weight(sid, "72.4", "kg", first.id)
+    care.confirm_dose(sid, first.id, vial_id="ketamine-10")
+    care.record_vitals(sid, NORMAL, first.id)
+    state = care.record_check(sid, second.id, "72.4", "36.2", "155.4")
+    assert state.step is Step.READY, state.last_check_mismatches
+    return sid
+
+
+def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, clock: ManualClock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    state = care.start_infusion(sid, first.id)
+    assert state.infusion.remaining == timedelta(minutes=40)
+
+    clock.advance(minutes=10)
+    state = care.state(sid)
+    assert state.infusion.remaining == timedelta(minutes=30)
+    assert state.vitals_attention is PointStatus.DUE
+    care.record_vitals(sid, NORMAL, first.id)
+
+    clock.advance(minutes=5)
+    care.pause(sid, "line problem", first.id)
+    clock.advance(minutes=7)  # paused: the infusion clock stands still
+    state = care.state(sid)
+    assert state.step is Step.PAUSED
+    assert state.infusion.remaining == timedelta(minutes=25)
+    assert state.infusion.pause_reason == "line problem"
+    care.resume(sid, first.id)
+
+    clock.advance(minutes=5)  # 20 infused minutes
+    care.record_vitals(sid, NORMAL, first.id)
+    clock.advance(minutes=10)
+    care.record_vitals(sid, NORMAL, first.id)
+    with pytest.raises(NotAllowedError):
+        care.complete(sid, first.id)
+    clock.advance(minutes=10)
+    state = care.state(sid)
+    assert state.infusion.remaining == timedelta()
+    state = care.complete(sid, first.id)
+    assert state.step is Step.OBSERVE
+    assert state.infusion.ended_at == clock.now()
+    care.record_vitals(sid, NORMAL, first.id)  # end-of-infusion set
+
+    criteria = {"escort": True, "instructions": True, "effects_resolved": True}
+    with pytest.raises(InputError, match="minimum observation"):
+        care.discharge(sid, "10", criteria, first.id)
+    clock.advance(minutes=15)
+    care.record_vitals(sid, NORMAL, first.id)
+    clock.advance(minutes=15)
+    care.record_vitals(sid, NORMAL, first.id)
+    care.record_side_effects(sid, {"nausea": "mild", "dissociation": "mild"}, first.id)
+    state = care.discharge(sid, "10", criteria, first.id)
+    assert state.step is Step.SIGN
+    state = care.sign(sid, first.id)
+    assert state.step is Step.DONE
+    assert state.outcome is Outcome.COMPLETED
+    assert all(p.status is PointStatus.DONE for p in state.vitals)
+    assert care.chairs() == []
+
+
+def test_infusion_cannot_start_before_the_check(care, patient, nurses):
+    first, _ = nurses
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    care.screen(sid, SCREEN_OK, first.id)
+    care.record_weight(sid, "80", "kg", first.id)
+    care.confirm_dose(sid, first.id)
+    care.record_vitals(sid, NORMAL, first.id)
+    assert E.STARTED not in care.state(sid).allowed
+    with pytest.raises(NotAllowedError):
+        care.start_infusion(sid, first.id)
+
+
+def test_the_nurse_who_dosed_cannot_check(care, patient, nurses):
+    first, _ = nurses
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    care.screen(sid, SCREEN_OK, first.id)
+    care.record_weight(sid, "80", "kg", first.id)
+    care.confirm_dose(sid, first.id)
+    with pytest.raises(NotAllowedError, match="second nurse"):
+        care.record_check(sid, first.id, "80", "40", "151.5")
+
+
+def test_a_check_mismatch_keeps_the_session_at_the_check(care, patient, nurses):
+    first, second = nurses
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    care.screen(sid, SCREEN_OK, first.id)
+    care.record_weight(sid, "80", "kg", first.id)
+    care.confirm_dose(sid, first.id, vial_id="ketamine-50")
+    state = care.record_check(sid, second.id, "80", "4", "151.2")
+    assert state.step is Step.CHECK
+    assert state.last_check_mismatches == ("dose_mg",)
+    state = care.record_check(sid, second.id, "80", "40", "151.2")
+    assert state.step is Step.READY
+    assert state.checked_by == second.id
+
+
+def test_a_screening_stop_ends_the_session_untreated(care, patient, nurses):
+    first, _ = nurses
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    state = care.screen(sid, {**SCREEN_OK, "pregnancy": "unknown"}, first.id)
+    assert state.step is Step.SIGN
+    assert state.outcome is Outcome.NOT_TREATED
+    assert "pregnant" in state.screening_stop_reasons[0]
+
+
+def test_stop_early_records_minutes_and_estimated_amount(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=20)
+    state = care.stop_early(sid, "patient distressed", first.id)
+    assert state.outcome is Outcome.STOPPED_EARLY
+    stop = state.events[-1].payload
+    assert stop["minutes_infused"] == "20.0"
+    assert stop["estimated_mg_given"] == "18.1"  # 36.2 mg × 20/40
+
+
+def test_one_open_session_per_chair(care, patient, nurses):
+    first, _ = nurses
+    other = care.register_patient("MRN-2002", "Osei", "Kwame", "1980-01-02", by=first.id)
+    care.open_session(patient.id, 3, first.id, ("name", "mrn"))
+    with pytest.raises(NotAllowedError, match="Chair 3"):
+        care.open_session(other.id, 3, first.id, ("name", "mrn"))
