@@ -1,0 +1,181 @@
+"""The command line: the app by default, and commands for whoever administers the workstation."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import text
+
+from core.clock import Clock, SystemClock
+from core.errors import ChairsideError
+from core.paths import demo_database_path
+from core.persistence.db import SCHEMA_HEAD, Database, check_sqlite_file, open_database, sqlite_url
+from core.settings import load_workstation
+from core.startup import ENV_DATABASE, choose_database, open_store
+
+OpenApp = Callable[[str | None], int]
+
+DESCRIPTION = """\
+Chairside: the chairside companion for low-dose IV ketamine infusion sessions.
+With no command, opens the app on this workstation's database."""
+
+EPILOG = f"""\
+The database is chosen by --database, then the {ENV_DATABASE} environment variable, then this
+workstation's settings file, then the default SQLite file in your user data folder.
+Examples:
+  python main.py                                  open the app
+  python main.py --database sqlite:////srv/c.sqlite
+  python main.py db backup /media/usb/chairside-backup.sqlite
+  python main.py demo                             try Chairside on made-up patients"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database", metavar="URL", help="database to use, e.g. sqlite:////path/to/chairside.sqlite")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    db = commands.add_parser("db", help="look after the database", description="Look after the database.")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser(
+        "upgrade",
+        help="bring the database's schema up to this version (a backup is written first)",
+        description="Bring the database's schema up to this version of Chairside. A backup copy is written "
+        "beside a SQLite file first. A database from a newer Chairside is refused, never changed.",
+    )
+    db_commands.add_parser(
+        "check",
+        help="check the database's integrity and schema version (changes nothing)",
+        description="Run SQLite's integrity and foreign-key checks and report the schema version. Changes nothing.",
+    )
+    backup = db_commands.add_parser(
+        "backup",
+        help="write a consistent copy of the database to PATH (safe while the app runs)",
+        description="Write a consistent copy of the SQLite database to PATH using SQLite's online backup; "
+        "safe while nurses are recording.",
+    )
+    backup.add_argument("path", type=Path, metavar="PATH", help="the new backup file (must not exist)")
+    db_commands.add_parser(
+        "create",
+        help="create a new, empty database at the chosen address",
+        description="Create a new, empty Chairside database at the chosen address. Refused if one is there.",
+    )
+
+    demo = commands.add_parser(
+        "demo",
+        help="fill a separate demo database with made-up patients and a day of sessions, and open it",
+        description=f"Fill a separate demo database ({demo_database_path()}) with made-up patients and a clinic "
+        "day of sessions in every state, then open the app on it. Real records are never touched.",
+    )
+    demo.add_argument("--fill-only", action="store_true", help="fill the demo database but do not open the app")
+    return parser
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def db_upgrade(url: str | None, clock: Clock) -> int:
+    database, _ = open_store(url, clock)
+    _say(f"{database.where}: schema {database.schema_revision()} (current).")
+    database.dispose()
+    return 0
+
+
+def db_check(url: str | None) -> int:
+    choice = choose_database(url, load_workstation())
+    database = Database(choice.url)
+    try:
+        if database.sqlite_path is not None:
+            check_sqlite_file(database.sqlite_path, create=False)
+        revision = database.schema_revision()
+        problems: list[str] = []
+        if database.is_sqlite:
+            with database.session() as tx:
+                integrity = [row[0] for row in tx.execute(text("PRAGMA integrity_check")).all()]
+                if integrity != ["ok"]:
+                    problems += [f"integrity: {line}" for line in integrity]
+                problems += [f"foreign key: {row}" for row in tx.execute(text("PRAGMA foreign_key_check")).all()]
+                journal = tx.execute(text("PRAGMA journal_mode")).scalar()
+            _say(f"journal mode: {journal}")
+        _say(f"database: {database.where}")
+        _say(f"schema: {revision or 'none (empty database)'}; this program: {SCHEMA_HEAD}")
+        if revision != SCHEMA_HEAD:
+            problems.append("schema differs from this program's: run `python main.py db upgrade` (newer is refused)")
+        for problem in problems:
+            _say(f"PROBLEM: {problem}")
+        _say("OK" if not problems else f"{len(problems)} problem(s) found.")
+        return 0 if not problems else 1
+    finally:
+        database.dispose()
+
+
+def db_backup(url: str | None, path: Path) -> int:
+    choice = choose_database(url, load_workstation())
+    database = Database(choice.url)
+    try:
+        if database.sqlite_path is not None:
+            check_sqlite_file(database.sqlite_path, create=False)
+        written = database.backup_to(path)
+    finally:
+        database.dispose()
+    _say(f"Backup written to {written}")
+    return 0
+
+
+def db_create(url: str | None, clock: Clock) -> int:
+    choice = choose_database(url, load_workstation())
+    database = Database(choice.url)
+    path = database.sqlite_path
+    database.dispose()
+    if path is not None and path.exists():
+        raise ChairsideError(f"There is already a database at {path}.", "Nothing was changed.")
+    created = open_database(choice.url, create=True, backup_stamp=clock.now())
+    _say(f"Created an empty Chairside database at {created.where}.")
+    created.dispose()
+    return 0
+
+
+def demo(fill_only: bool, clock: Clock, open_app: OpenApp) -> int:
+    from core.demo import fill_demo
+    from core.protocol import load_protocol
+
+    path = demo_database_path()
+    for leftover in path.parent.glob(f"{path.name}*"):
+        leftover.unlink()
+    database = open_database(sqlite_url(path), create=True, backup_stamp=clock.now())
+    start = clock.now().replace(hour=7, minute=30, second=0, microsecond=0)
+    fill_demo(database, load_protocol(), start)
+    database.dispose()
+    _say(f"Demo database filled: {path}")
+    if fill_only:
+        _say(f"Open it with: python main.py --database {sqlite_url(path)}")
+        return 0
+    return open_app(sqlite_url(path))
+
+
+def main(open_app: OpenApp, argv: list[str] | None = None, clock: Clock | None = None) -> int:
+    """Run a command; with none, ``open_app(database_url)`` starts the windows (core never imports them)."""
+    args = build_parser().parse_args(argv)
+    clock = clock or SystemClock()
+    try:
+        if args.command is None:
+            return open_app(args.database)
+        if args.command == "demo":
+            return demo(args.fill_only, clock, open_app)
+        match args.db_command:
+            case "upgrade":
+                return db_upgrade(args.database, clock)
+            case "check":
+                return db_check(args.database)
+            case "backup":
+                return db_backup(args.database, args.path)
+            case _:
+                return db_create(args.database, clock)
+    except ChairsideError as error:
+        print(f"{error.message}\n{error.advice}".strip(), file=sys.stderr)
+        return 2

@@ -1,0 +1,65 @@
+"""A nurse's session in a separate process, to be killed mid-infusion by tests/test_crash.py.
+
+Usage: crash_child.py DB_PATH MODE, where MODE is "manual" (a fixed clock: start 13:00 UTC, a 3-minute
+pause, then 12 more minutes) or "system" (the real clock). After each committed action it prints the
+ids of the events now in the record, then it waits to be killed.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.clock import Clock, ManualClock, SystemClock
+from core.persistence.db import open_database, sqlite_url
+from core.protocol import VitalKind, load_protocol
+from core.services import Care
+
+VITALS = {
+    VitalKind.SYSTOLIC: "120",
+    VitalKind.DIASTOLIC: "80",
+    VitalKind.HEART_RATE: "70",
+    VitalKind.RESPIRATORY_RATE: "14",
+    VitalKind.SPO2: "98",
+    VitalKind.SEDATION: "0",
+}
+SCREEN = {"pregnancy": "no", "cardiac": "no", "psychosis": "no", "substance": "no", "escort": "yes"}
+
+
+def report(care: Care, session_id: str) -> None:
+    for event in care.state(session_id).events:
+        print(f"committed {event.id}", flush=True)
+
+
+def main() -> None:
+    path, mode = Path(sys.argv[1]), sys.argv[2]
+    clock: Clock = ManualClock(datetime(2026, 11, 26, 13, 0, tzinfo=UTC)) if mode == "manual" else SystemClock()
+    care = Care(open_database(sqlite_url(path), create=True), load_protocol(), clock, workstation="crash-test")
+    first, second = care.add_staff("Ana Reyes"), care.add_staff("Ben Okafor")
+    patient = care.register_patient("MRN-9", "Doe", "Jane", "1970-01-01", first.id)
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    care.screen(sid, SCREEN, first.id)
+    care.record_weight(sid, "80", "kg", first.id)
+    care.confirm_dose(sid, first.id, vial_id="ketamine-50")
+    care.record_vitals(sid, VITALS, first.id)
+    care.record_check(sid, second.id, "80", "40", "151.2")
+    care.start_infusion(sid, first.id)
+    if isinstance(clock, ManualClock):
+        clock.advance(minutes=5)
+        care.pause(sid, "line problem", first.id)
+        clock.advance(minutes=3)
+        care.resume(sid, first.id)
+        clock.advance(minutes=12)
+    report(care, sid)
+    print(f"session {sid}", flush=True)
+    print("ready", flush=True)
+    while True:  # the pump keeps running; the app is about to die
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()

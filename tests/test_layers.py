@@ -1,0 +1,81 @@
+"""The architecture holds: core/ is plain Python with no Qt and no wall clock; ui/ has no SQL."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLOCK_MODULE = ROOT / "core" / "clock.py"
+WALL_CLOCK_CALLS = {
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "today"),
+    ("date", "today"),
+    ("time", "time"),
+    ("time", "time_ns"),
+    ("time", "localtime"),
+    ("time", "gmtime"),
+}
+
+
+def python_files(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_never_imports_qt_or_ui():
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in python_files("core")
+        for name in imported_modules(path)
+        if name.split(".")[0] in {"PySide6", "PyQt5", "PyQt6", "shiboken6", "ui"}
+    ]
+    assert offenders == []
+
+
+def test_core_reads_the_wall_clock_only_in_the_clock_module():
+    offenders = []
+    for path in python_files("core"):
+        if path == CLOCK_MODULE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                owner_name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
+                if (owner_name, node.func.attr) in WALL_CLOCK_CALLS:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_ui_never_talks_sql():
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in python_files("ui")
+        for name in imported_modules(path)
+        if name.split(".")[0] in {"sqlalchemy", "sqlmodel", "sqlite3", "psycopg", "alembic"}
+    ]
+    assert offenders == []
+
+
+def test_the_checker_itself_catches_a_wall_clock_read(tmp_path: Path):
+    """Guards against a checker that can never fail."""
+    sample = "from datetime import datetime\nx = datetime.now()\n"
+    calls = [
+        n
+        for n in ast.walk(ast.parse(sample))
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and (n.func.value.id, n.func.attr) in WALL_CLOCK_CALLS  # type: ignore[attr-defined]
+    ]
+    assert len(calls) == 1

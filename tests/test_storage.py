@@ -1,0 +1,176 @@
+"""Storage: what happens to a missing, damaged, locked, read-only or newer database, and the record's rules."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from core.errors import (
+    DatabaseCorrupt,
+    DatabaseLocked,
+    DatabaseMissing,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    RecordChanged,
+)
+from core.persistence.db import KNOWN_REVISIONS, SCHEMA_HEAD, Database, open_database, sqlite_url
+from core.persistence.migrate import script_revisions
+from core.services import Care
+from tests.test_session_flow import prepare
+
+
+def test_pragmas_are_set_on_every_connection(database: Database):
+    with database.session() as tx:
+        assert tx.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert tx.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert tx.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert tx.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_schema_constants_follow_the_migration_scripts(database: Database):
+    assert tuple(script_revisions(database)) == KNOWN_REVISIONS
+    assert KNOWN_REVISIONS[-1] == SCHEMA_HEAD
+
+
+def test_missing_database_is_reported_not_recreated(tmp_path: Path):
+    path = tmp_path / "gone.sqlite"
+    with pytest.raises(DatabaseMissing, match="db create"):
+        open_database(sqlite_url(path))
+    assert not path.exists()
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_kept(tmp_path: Path):
+    path = tmp_path / "notes.sqlite"
+    path.write_bytes(b"shopping list: milk, eggs" * 100)
+    with pytest.raises(DatabaseCorrupt, match="not a database"):
+        open_database(sqlite_url(path))
+    assert path.read_bytes().startswith(b"shopping list")
+
+
+def test_a_damaged_database_is_reported(db_path: Path, database: Database):
+    database.dispose()
+    data = bytearray(db_path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page, keep the header
+    db_path.write_bytes(bytes(data))
+    for leftover in db_path.parent.glob(f"{db_path.name}-*"):
+        leftover.unlink()
+    with pytest.raises(DatabaseCorrupt):
+        open_database(sqlite_url(db_path))
+
+
+def test_another_programs_database_is_refused(tmp_path: Path):
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER)")
+    with pytest.raises(DatabaseCorrupt, match="not a Chairside database"):
+        open_database(sqlite_url(path))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
+def test_a_read_only_database_is_reported(db_path: Path, database: Database):
+    database.dispose()
+    db_path.chmod(0o444)
+    with pytest.raises(DatabaseReadOnly):
+        open_database(sqlite_url(db_path))
+
+
+def test_a_read_only_folder_is_reported_even_for_root(db_path: Path, database: Database, monkeypatch):
+    """Root ignores permissions, so the check is exercised through os.access as a nurse's account sees it."""
+    database.dispose()
+    monkeypatch.setattr(os, "access", lambda path, mode: mode != os.W_OK)
+    with pytest.raises(DatabaseReadOnly, match="read-only"):
+        open_database(sqlite_url(db_path))
+
+
+def test_a_newer_database_is_refused_and_untouched(db_path: Path, database: Database):
+    with database.transaction() as tx:
+        tx.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    database.dispose()
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseTooNew, match="newer version"):
+        open_database(sqlite_url(db_path))
+    assert db_path.read_bytes() == before
+
+
+def test_a_locked_database_says_so_and_keeps_what_was_saved(care: Care, patient, nurses, db_path: Path):
+    first, _ = nurses
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    blocker = sqlite3.connect(db_path, timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        care.db.engine.dispose()
+        care.db.engine.pool._timeout = 0
+        with pytest.raises(DatabaseLocked, match="Nothing already recorded has been lost"):
+            care.screen(
+                sid,
+                dict.fromkeys(("pregnancy", "cardiac", "psychosis", "substance"), "no") | {"escort": "yes"},
+                first.id,
+            )
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert len(care.state(sid).events) == 1
+
+
+def test_events_cannot_be_changed_or_deleted_even_from_a_database_shell(care: Care, patient, nurses, db_path):
+    first, _ = nurses
+    care.open_session(patient.id, 1, first.id, ("name", "mrn"))
+    shell = sqlite3.connect(db_path)
+    try:
+        for statement in ("UPDATE session_event SET type = 'x'", "DELETE FROM session_event"):
+            with pytest.raises(sqlite3.IntegrityError, match="never changed or deleted"):
+                shell.execute(statement)
+    finally:
+        shell.close()
+
+
+def test_two_writers_racing_on_one_session_do_not_both_land(care: Care, patient, nurses, database, protocol, clock):
+    first, _ = nurses
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    with database.transaction() as tx:  # another workstation appends seq 2 under our feet
+        tx.execute(
+            text(
+                "INSERT INTO session_event (id, session_id, seq, type, payload, occurred_at, recorded_at, recorded_by, "
+                "workstation) VALUES ('other', :sid, 2, 'entry.corrected', '{}', :t, :t, :by, 'ws2')"
+            ),
+            {"sid": sid, "t": datetime(2026, 11, 26, 13, tzinfo=UTC).replace(tzinfo=None), "by": first.id},
+        )
+    with pytest.raises(RecordChanged):
+        care.screen(
+            sid, dict.fromkeys(("pregnancy", "cardiac", "psychosis", "substance"), "no") | {"escort": "yes"}, first.id
+        )
+
+
+def test_times_come_back_as_utc(care: Care, patient, nurses, clock):
+    sid = prepare(care, patient, nurses)
+    event = care.state(sid).events[0]
+    assert event.occurred_at == clock.now() and event.occurred_at.tzinfo is not None
+
+
+def test_backup_is_a_consistent_copy_while_in_use(care: Care, patient, nurses, tmp_path: Path):
+    sid = prepare(care, patient, nurses)
+    copy = care.db.backup_to(tmp_path / "backup.sqlite")
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        count = conn.execute("SELECT count(*) FROM session_event WHERE session_id = ?", (sid,)).fetchone()[0]
+    assert count == len(care.state(sid).events)
+
+
+def test_upgrading_an_older_schema_writes_a_backup_first(db_path: Path, database: Database, monkeypatch, clock):
+    """With a newer program (head 0002), opening a 0001 database backs it up before migrating."""
+    database.dispose()
+    upgraded: list[str] = []
+    monkeypatch.setattr("core.persistence.db.SCHEMA_HEAD", "0002")
+    monkeypatch.setattr("core.persistence.db.KNOWN_REVISIONS", ("0001", "0002"))
+    monkeypatch.setattr("core.persistence.migrate.upgrade", lambda db: upgraded.append(db.where))
+    open_database(sqlite_url(db_path), backup_stamp=clock.now()).dispose()
+    backups = list(db_path.parent.glob("*.backup.sqlite"))
+    assert [b.name for b in backups] == ["chairside.0001-20261126T130000Z.backup.sqlite"]
+    assert upgraded == [str(db_path)]
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
