@@ -1,0 +1,140 @@
+"""The demo day: every step of care appears, recorded through the nurse's actions, quickly and repeatably."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from core.clock import ManualClock
+from core.demo import DEMO_NOW_AFTER, DemoSummary, fill_demo
+from core.events import Event
+from core.events import EventType as E
+from core.machine import Outcome, Step
+from core.persistence.db import Database, open_database, sqlite_url
+from core.protocol import Protocol
+from core.services import Care
+from core.session_state import SessionState
+from core.settings import clinic_settings
+
+DAY_START = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path):
+    db = open_database(sqlite_url(tmp_path / "demo.sqlite"), create=True)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def filled(demo_db: Database, protocol: Protocol) -> tuple[DemoSummary, list[SessionState], Care]:
+    summary = fill_demo(demo_db, protocol, DAY_START)
+    care = Care(demo_db, protocol, ManualClock(summary.now), workstation="test-ws")
+    rows = care.day_sessions(DAY_START, DAY_START + timedelta(days=1))
+    return summary, [care.state(row.id) for row in rows], care
+
+
+def events_of(states: list[SessionState], kind: E) -> list[Event]:
+    return [event for state in states for event in state.events if event.type is kind]
+
+
+def test_fills_in_well_under_a_few_seconds(demo_db, protocol):
+    began = time.perf_counter()
+    fill_demo(demo_db, protocol, DAY_START)
+    assert time.perf_counter() - began < 5.0
+
+
+def test_every_step_appears_and_every_session_has_its_events(filled):
+    summary, states, care = filled
+    assert summary.now == DAY_START + DEMO_NOW_AFTER
+    assert {state.step for state in states} == set(Step)
+    assert set(summary.by_step) == set(Step)
+    assert sum(summary.by_step.values()) == summary.sessions == len(states)
+    assert summary.events == sum(len(state.events) for state in states)
+    for state in states:
+        assert state.events[0].type is E.OPENED
+        assert len(state.events) >= 1
+        assert not state.clock_behind  # nothing was recorded after the demo's "now"
+    assert len(care.chairs()) == sum(1 for state in states if state.step.active)
+
+
+def test_the_day_holds_the_situations_a_nurse_meets(filled):
+    _summary, states, _care = filled
+    by_outcome = {outcome: [s for s in states if s.outcome is outcome] for outcome in Outcome}
+    assert len([s for s in by_outcome[Outcome.COMPLETED] if s.step is Step.DONE]) >= 2
+
+    stop = events_of(states, E.STOPPED_EARLY)
+    assert len(stop) == 1
+    assert stop[0].payload["reason"]
+
+    screened_out = [s for s in states if s.screening_stop_reasons]
+    assert len(screened_out) == 1
+    assert "unknown" in screened_out[0].screening_stop_reasons[0]
+    assert screened_out[0].outcome is Outcome.NOT_TREATED
+    assert len(events_of(states, E.ABANDONED)) == 1
+
+    infusing = [s for s in states if s.step is Step.INFUSING]
+    assert len(infusing) == 2
+    assert infusing[0].infusion.remaining != infusing[1].infusion.remaining
+    paused = [s for s in states if s.step is Step.PAUSED]
+    assert len(paused) == 1
+    assert paused[0].infusion.pause_reason
+
+
+def test_alerts_side_effects_and_the_soft_limit_override_are_recorded(filled):
+    _summary, states, _care = filled
+    vitals = {event.id: event for event in events_of(states, E.VITALS)}
+    tiers = {finding["tier"] for event in vitals.values() for finding in event.payload["findings"]}
+    assert {"advise", "act"} <= tiers
+
+    acknowledged = events_of(states, E.ALERT_ACKNOWLEDGED)
+    assert acknowledged
+    for ack in acknowledged:
+        alert = vitals[ack.payload["alert_event_id"]]
+        assert any(finding["tier"] == "act" for finding in alert.payload["findings"])
+        assert ack.payload["action"]
+    assert all(not state.open_alerts for state in states)
+
+    grades = [event.payload["grades"] for event in events_of(states, E.SIDE_EFFECTS)]
+    assert any(g.get("dissociation") == "mild" for g in grades)
+    assert any(g.get("nausea") == "mild" for g in grades)
+
+    overridden = [s.dose for s in states if s.dose and s.dose.soft_limit_exceeded]
+    assert len(overridden) == 1
+    assert overridden[0].dose_mg > Decimal(60)
+    assert overridden[0].override_reason
+
+
+def test_made_up_people_only(filled, demo_db):
+    _summary, states, care = filled
+    patients = [care.patient(state.events[0].payload["patient_id"]) for state in states]
+    assert all(p.mrn.startswith("DEMO-") for p in patients)
+    assert any("-" in p.family_name and len(p.family_name) > 20 for p in patients)
+    assert any(not p.family_name.isascii() or not p.given_name.isascii() for p in patients)
+    roles = [person.role for person in care.staff()]
+    assert roles.count("charge_nurse") == 1
+    assert 4 <= roles.count("nurse") <= 5
+    settings = clinic_settings(demo_db)
+    assert settings.chairs >= max(view.chair for view in care.chairs())
+    assert "DEMO" in settings.clinic_name
+
+
+def test_the_same_day_every_time(tmp_path, protocol):
+    def content(path: Path) -> list[tuple[int, list[tuple[str, timedelta]]]]:
+        db = open_database(sqlite_url(path), create=True)
+        try:
+            summary = fill_demo(db, protocol, DAY_START)
+            care = Care(db, protocol, ManualClock(summary.now), workstation="test-ws")
+            rows = care.day_sessions(DAY_START, summary.now + timedelta(seconds=1))
+            return [
+                (row.chair, [(e.type.value, e.occurred_at - DAY_START) for e in care.state(row.id).events])
+                for row in rows
+            ]
+        finally:
+            db.dispose()
+
+    assert content(tmp_path / "one.sqlite") == content(tmp_path / "two.sqlite")
