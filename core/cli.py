@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,13 @@ from core.clock import Clock, SystemClock
 from core.errors import ChairsideError
 from core.paths import demo_database_path
 from core.persistence.db import SCHEMA_HEAD, Database, check_sqlite_file, open_database, sqlite_url
-from core.settings import load_workstation
+from core.settings import (
+    ClinicSettings,
+    change_clinic_setting,
+    clinic_settings,
+    load_workstation,
+    settings_history,
+)
 from core.startup import ENV_DATABASE, choose_database, open_store
 
 OpenApp = Callable[[str | None], int]
@@ -64,6 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="create a new, empty database at the chosen address",
         description="Create a new, empty Chairside database at the chosen address. Refused if one is there.",
     )
+
+    settings = commands.add_parser(
+        "settings",
+        help="show or change the clinic-wide settings",
+        description="Clinic-wide settings, kept in the database with who changed them, when and why.",
+    )
+    settings_commands = settings.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
+    settings_commands.add_parser("show", help="list the settings in force and their history")
+    change = settings_commands.add_parser("set", help="change one setting (recorded with who, when and why)")
+    change.add_argument("key", choices=sorted(ClinicSettings.model_fields), help="which setting")
+    change.add_argument("value", help="the new value")
+    change.add_argument("--reason", required=True, help="why it is changed (kept in the history)")
 
     demo = commands.add_parser(
         "demo",
@@ -140,6 +159,29 @@ def db_create(url: str | None, clock: Clock) -> int:
     return 0
 
 
+def settings_show(url: str | None, clock: Clock) -> int:
+    database, _ = open_store(url, clock)
+    try:
+        for key, value in clinic_settings(database).model_dump().items():
+            _say(f"{key} = {value}")
+        for row in settings_history(database):
+            _say(f"  {row.changed_at:%Y-%m-%d %H:%M} UTC  {row.key} -> {row.value}  ({row.reason})")
+    finally:
+        database.dispose()
+    return 0
+
+
+def settings_set(url: str | None, key: str, value: str, reason: str, clock: Clock) -> int:
+    database, workstation = open_store(url, clock)
+    who = f"command line, account {getpass.getuser()} on {workstation.name}"
+    try:
+        updated = change_clinic_setting(database, key, value, None, f"{reason} ({who})", clock.now())
+    finally:
+        database.dispose()
+    _say(f"{key} = {getattr(updated, key)}")
+    return 0
+
+
 def demo(fill_only: bool, clock: Clock, open_app: OpenApp) -> int:
     from core.demo import fill_demo
     from core.protocol import load_protocol
@@ -167,6 +209,10 @@ def main(open_app: OpenApp, argv: list[str] | None = None, clock: Clock | None =
             return open_app(args.database)
         if args.command == "demo":
             return demo(args.fill_only, clock, open_app)
+        if args.command == "settings":
+            if args.settings_command == "show":
+                return settings_show(args.database, clock)
+            return settings_set(args.database, args.key, args.value, args.reason, clock)
         match args.db_command:
             case "upgrade":
                 return db_upgrade(args.database, clock)

@@ -39,6 +39,11 @@ def clinic_settings(database: Database) -> ClinicSettings:
     return ClinicSettings.model_validate(values)
 
 
+def settings_history(database: Database) -> list[ClinicSetting]:
+    with database.session() as tx:
+        return list(tx.exec(select(ClinicSetting).order_by(col(ClinicSetting.id))))
+
+
 def change_clinic_setting(
     database: Database, key: str, value: Any, by: str | None, reason: str, at: datetime
 ) -> ClinicSettings:

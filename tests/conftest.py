@@ -64,3 +64,25 @@ def nurses(care: Care) -> tuple[StaffView, StaffView]:
 @pytest.fixture
 def patient(care: Care, nurses: tuple[StaffView, StaffView]) -> PatientView:
     return care.register_patient("MRN-1001", "Lindqvist", "Maja", "1971-03-14", by=nurses[0].id)
+
+
+@pytest.fixture
+def care_factory(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol):
+    """A fresh database, clock and session ready to start, once per call (for hypothesis examples)."""
+    from tests.test_session_flow import prepare
+
+    made: list[Database] = []
+
+    def make() -> tuple[Care, ManualClock, str, str]:
+        folder = tmp_path_factory.mktemp("example")
+        db = open_database(sqlite_url(folder / "c.sqlite"), create=True)
+        made.append(db)
+        clock = ManualClock(T0)
+        care = Care(db, protocol, clock, workstation="prop")
+        nurses = (care.add_staff("Ana Reyes"), care.add_staff("Ben Okafor"))
+        patient = care.register_patient("MRN-1", "Doe", "Jane", "1970-01-01", by=nurses[0].id)
+        return care, clock, nurses[0].id, prepare(care, patient, nurses)
+
+    yield make
+    for db in made:
+        db.dispose()

@@ -1,0 +1,88 @@
+"""The administrator's commands, run as a person would run them: through main() with arguments."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from core.cli import main
+from core.persistence.db import open_database, sqlite_url
+from core.settings import clinic_settings, load_workstation
+
+
+def never_open(url: str | None) -> int:
+    raise AssertionError("the admin commands must not open windows")
+
+
+def run(*argv: str, clock=None) -> int:
+    return main(never_open, list(argv), clock)
+
+
+def test_first_start_creates_the_default_database_and_remembers_it(chairside_home: Path, capsys):
+    opened: list[str | None] = []
+    assert main(lambda url: opened.append(url) or 0, [], None) == 0
+    assert opened == [None]
+    assert run("db", "upgrade") == 0  # first start: creates it
+    assert (chairside_home / "data" / "chairside.sqlite").exists()
+    assert load_workstation().database_url.endswith("chairside.sqlite")
+
+
+def test_a_lost_default_database_is_reported_not_recreated(chairside_home: Path, capsys):
+    run("db", "upgrade")
+    (chairside_home / "data" / "chairside.sqlite").unlink()
+    assert run("db", "upgrade") == 2
+    err = capsys.readouterr().err
+    assert "There is no database" in err and "db create" in err
+    assert not (chairside_home / "data" / "chairside.sqlite").exists()
+
+
+def test_check_backup_and_create(tmp_path: Path, capsys):
+    url = sqlite_url(tmp_path / "c.sqlite")
+    assert run("--database", url, "db", "check") == 2
+    assert run("--database", url, "db", "create") == 0
+    assert run("--database", url, "db", "create") == 2
+    assert run("--database", url, "db", "check") == 0
+    assert "OK" in capsys.readouterr().out
+    assert run("--database", url, "db", "backup", str(tmp_path / "copy.sqlite")) == 0
+    with sqlite3.connect(tmp_path / "copy.sqlite") as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+
+def test_check_reports_a_damaged_database(tmp_path: Path, capsys):
+    path = tmp_path / "c.sqlite"
+    open_database(sqlite_url(path), create=True).dispose()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)
+    path.write_bytes(bytes(data))
+    assert run("--database", sqlite_url(path), "db", "check") in {1, 2}
+
+
+def test_environment_variable_chooses_the_database(tmp_path: Path, monkeypatch, capsys):
+    url = sqlite_url(tmp_path / "env.sqlite")
+    monkeypatch.setenv("CHAIRSIDE_DATABASE_URL", url)
+    assert run("db", "create") == 0
+    assert (tmp_path / "env.sqlite").exists()
+
+
+def test_settings_change_is_kept_with_who_when_and_why(tmp_path: Path, capsys, clock):
+    url = sqlite_url(tmp_path / "s.sqlite")
+    run("--database", url, "db", "create")
+    assert run("--database", url, "settings", "set", "chairs", "6", "--reason", "new bay opened", clock=clock) == 0
+    assert run("--database", url, "settings", "set", "chairs", "none", "--reason", "typo", clock=clock) == 2
+    assert "chairs" in capsys.readouterr().err
+    assert run("--database", url, "settings", "show") == 0
+    out = capsys.readouterr().out
+    assert "chairs = 6" in out and "new bay opened" in out and "2026-11-26 13:00 UTC" in out
+    db = open_database(url)
+    assert clinic_settings(db).chairs == 6
+    db.dispose()
+
+
+def test_help_explains_each_command(capsys):
+    with pytest.raises(SystemExit):
+        run("--help")
+    out = capsys.readouterr().out
+    for word in ("db", "demo", "settings", "--database", "CHAIRSIDE_DATABASE_URL"):
+        assert word in out
