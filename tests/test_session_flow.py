@@ -154,3 +154,82 @@ def test_one_open_session_per_chair(care, patient, nurses):
     care.open_session(patient.id, 3, first.id, ("name", "mrn"))
     with pytest.raises(NotAllowedError, match="Chair 3"):
         care.open_session(other.id, 3, first.id, ("name", "mrn"))
+
+
+def test_vitals_become_due_then_overdue_on_the_infusion_clock(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=7)
+    assert care.state(sid).vitals_attention is None
+    clock.advance(minutes=1)  # two minutes early counts as due
+    assert care.state(sid).vitals_attention is PointStatus.DUE
+    care.pause(sid, "blood pressure", first.id)
+    clock.advance(minutes=30)  # paused: the 10-minute point has not come yet
+    state = care.state(sid)
+    assert state.next_vitals.point.id == "infusion-10" and state.next_vitals.due_at is None
+    care.resume(sid, first.id)
+    clock.advance(minutes=7)  # 15 infused minutes: 5 past the point
+    assert care.state(sid).vitals_attention is PointStatus.OVERDUE
+    _, findings = care.record_vitals(sid, {**NORMAL, V.SYSTOLIC: "184"}, first.id)
+    state = care.state(sid)
+    assert [f.tier.value for f in findings if f.kind is V.SYSTOLIC] == ["act"]
+    assert state.vitals[1].status is PointStatus.DONE
+    assert len(state.open_alerts) == 1
+    state = care.acknowledge_alert(sid, state.open_alerts[0].event_id, "paused and told the prescriber", first.id)
+    assert state.open_alerts == ()
+
+
+def test_a_correction_points_at_the_entry_and_keeps_it(care, patient, nurses):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    wrong = next(e for e in care.state(sid).events if e.type is E.VITALS)
+    state = care.correct(sid, wrong.id, "entered on the wrong patient", "baseline retaken at 13:05", first.id)
+    correction = state.events[-1]
+    assert correction.corrects == wrong.id and correction.reason == "entered on the wrong patient"
+    assert wrong in state.events
+
+
+def test_impossible_vitals_are_refused_and_nothing_is_recorded(care, patient, nurses):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    before = len(care.state(sid).events)
+    for bad, field in (
+        ({V.SPO2: "101"}, "spo2"),
+        ({V.SYSTOLIC: "70", V.DIASTOLIC: "90"}, "systolic"),
+        ({V.HEART_RATE: "abc"}, "heart_rate"),
+    ):
+        with pytest.raises(InputError) as caught:
+            care.record_vitals(sid, {**NORMAL, **bad}, first.id)
+        assert caught.value.field == field
+    with pytest.raises(InputError, match="partial"):
+        care.record_vitals(sid, {V.HEART_RATE: "80"}, first.id)
+    care.record_vitals(sid, {V.HEART_RATE: "80"}, first.id, partial_reason="asleep")
+    assert len(care.state(sid).events) == before + 1
+
+
+def test_a_clock_set_back_is_noticed_and_time_left_does_not_grow(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=10)
+    care.record_vitals(sid, NORMAL, first.id)
+    clock.jump(timedelta(hours=-1))
+    state = care.state(sid)
+    assert state.clock_behind
+    assert state.infusion.remaining == timedelta(minutes=30)
+
+
+def test_baseline_outside_start_thresholds_needs_a_go_ahead(care, patient, nurses):
+    first, second = nurses
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    care.screen(sid, SCREEN_OK, first.id)
+    care.record_weight(sid, "80", "kg", first.id)
+    care.confirm_dose(sid, first.id, vial_id="ketamine-50")
+    care.record_vitals(sid, {**NORMAL, V.SYSTOLIC: "168"}, first.id)
+    care.record_check(sid, second.id, "80", "40", "151.2")
+    with pytest.raises(InputError) as caught:
+        care.start_infusion(sid, first.id)
+    assert caught.value.field == "go_ahead"
+    state = care.start_infusion(sid, first.id, go_ahead="Dr Patel by phone: usual for her, proceed")
+    assert state.events[-1].payload["go_ahead"].startswith("Dr Patel")
