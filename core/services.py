@@ -21,6 +21,7 @@ from core.dosing import (
     DoseCalculation,
     calculate_dose,
     check_mismatches,
+    check_weight,
     parse_check_figures,
     parse_weight,
 )
@@ -67,6 +68,18 @@ class PatientView:
     @property
     def full_name(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name}"
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A session as a list shows it, read from the projection (no replay)."""
+
+    id: str
+    chair: int
+    patient_id: str
+    step: Step
+    outcome: str
+    opened_at: datetime
 
 
 @dataclass(frozen=True)
@@ -200,9 +213,13 @@ class Care:
                 views.append(ChairView(row.chair, _patient_view(patient), state))
             return views
 
-    def day_sessions(self, start: datetime, end: datetime) -> list[InfusionSession]:
+    def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow]:
+        """Sessions opened in [start, end), oldest first (the day's list)."""
         with self.db.session() as tx:
-            return records.sessions_opened_between(tx, start, end)
+            return [
+                SessionRow(r.id, r.chair, r.patient_id, Step(r.step), r.outcome, r.opened_at)
+                for r in records.sessions_opened_between(tx, start, end)
+            ]
 
     # ---- the log ------------------------------------------------------------------------------
 
@@ -326,8 +343,13 @@ class Care:
 
     def record_weight(self, session_id: str, text: str, unit: str | None, by: str) -> SessionState:
         weight = parse_weight(text, unit)
-        calculate_dose(self.protocol, weight, override_reason="(checked at the dose step)")  # refuses the impossible
-        payload = {"entered": str(weight.entered), "unit": weight.unit.value, "kg": str(weight.kg)}
+        advisories = check_weight(self.protocol, weight)
+        payload = {
+            "entered": str(weight.entered),
+            "unit": weight.unit.value,
+            "kg": str(weight.kg),
+            "advisories": advisories,
+        }
         return self._append(session_id, by, E.WEIGHED, lambda _s: payload)
 
     def _weight_of(self, state: SessionState) -> tuple[str, str]:
