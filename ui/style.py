@@ -1,0 +1,75 @@
+"""Colours, sizes and the one style sheet: calm, high contrast, targets big enough for gloved hands."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+INK = "#1b1f24"
+PAPER = "#ffffff"
+BACKGROUND = "#f4f5f7"
+LINE = "#c9ced6"
+ACCENT = "#1d5fa6"
+AMBER = "#8a5300"
+AMBER_BG = "#fff3dc"
+RED = "#a4001d"
+RED_BG = "#fde8eb"
+GREEN = "#1e6b34"
+
+TARGET = 48  # minimum height of anything a nurse presses or types into, in pixels
+
+SHEET = f"""
+QWidget {{ color: {INK}; font-size: 15px; }}
+QMainWindow, QScrollArea, QScrollArea > QWidget > QWidget, QStackedWidget {{ background: {BACKGROUND}; }}
+QDialog {{ background: {BACKGROUND}; }}
+QLineEdit, QComboBox, QPushButton {{ min-height: {TARGET - 8}px; padding: 2px 10px; font-size: 16px; }}
+QLineEdit, QComboBox {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 4px; }}
+QLineEdit:focus, QComboBox:focus {{ border: 2px solid {ACCENT}; }}
+QLineEdit:disabled {{ background: {BACKGROUND}; color: #6b7280; }}
+QComboBox QAbstractItemView {{ background: {PAPER}; selection-background-color: {ACCENT}; }}
+QPushButton {{ background: {PAPER}; border: 1px solid #8b94a1; border-radius: 6px; padding: 4px 16px; }}
+QPushButton:hover {{ border-color: {ACCENT}; }}
+QPushButton:focus {{ border: 2px solid {ACCENT}; }}
+QPushButton:disabled {{ color: #8b94a1; border-color: {LINE}; background: {BACKGROUND}; }}
+QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT}; font-weight: 600; }}
+QPushButton[role="primary"]:disabled {{ background: #a9bcd3; border-color: #a9bcd3; color: white; }}
+QPushButton[role="danger"] {{ color: {RED}; border-color: {RED}; }}
+QRadioButton, QCheckBox {{ min-height: {TARGET - 8}px; spacing: 10px; font-size: 16px; }}
+QRadioButton::indicator, QCheckBox::indicator {{ width: 24px; height: 24px; }}
+QGroupBox {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 6px; margin-top: 14px;
+            padding: 14px 10px 10px 10px; font-weight: 600; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
+QListWidget {{ background: {PAPER}; border: 1px solid {LINE}; font-size: 16px; }}
+QListWidget::item {{ padding: 8px; border-bottom: 1px solid {LINE}; }}
+QListWidget::item:selected {{ background: #dde8f5; color: {INK}; border-left: 5px solid {ACCENT}; }}
+QLabel[role="title"] {{ font-size: 22px; font-weight: 600; }}
+QLabel[role="heading"] {{ font-size: 18px; font-weight: 600; }}
+QLabel[role="hint"] {{ color: #4a5260; }}
+QLabel[role="countdown"] {{ font-size: 96px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
+QLabel[role="figure"] {{ font-size: 34px; font-weight: 700; }}
+QLabel[role="arithmetic"] {{ font-family: "DejaVu Sans Mono", monospace; font-size: 15px; }}
+QLabel[tone="error"], QLabel[tone="act"] {{ color: {RED}; background: {RED_BG}; border: 1px solid {RED};
+    border-radius: 4px; padding: 8px; font-weight: 600; }}
+QLabel[tone="advise"] {{ color: {AMBER}; background: {AMBER_BG}; border: 1px solid #e0a848;
+    border-radius: 4px; padding: 8px; font-weight: 600; }}
+QLabel[tone="saved"] {{ color: {GREEN}; font-weight: 600; padding: 4px 0; }}
+QLabel[tone="quiet"] {{ color: #4a5260; padding: 4px 0; }}
+QFrame[role="banner-act"] {{ background: {RED_BG}; border: 2px solid {RED}; border-radius: 6px; }}
+QFrame[role="banner-advise"] {{ background: {AMBER_BG}; border: 2px solid #e0a848; border-radius: 6px; }}
+QFrame[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 6px; }}
+QFrame[role="card"] QLabel, QGroupBox QLabel, QGroupBox QRadioButton, QGroupBox QCheckBox {{ background: transparent; }}
+QFrame[role="banner-act"] QLabel, QFrame[role="banner-advise"] QLabel {{ background: transparent; border: none; }}
+*[invalid="true"] {{ border: 2px solid {RED}; }}
+"""
+
+
+def apply(app: QApplication) -> None:
+    app.setStyleSheet(SHEET)
+
+
+def mark(widget: QWidget, name: str, value: str | bool | None) -> None:
+    """Set a style property and re-apply the sheet so the change shows at once."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)

@@ -1,0 +1,1 @@
+"""Parts shared by several pages: feedback lines, vitals entry, alerts, side effects."""

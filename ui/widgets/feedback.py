@@ -1,0 +1,72 @@
+"""The line under a form that says what was saved, or what to fix and what to do next.
+
+An InputError names its field: the field gets a red border and the focus, and what was typed stays.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from core.errors import ChairsideError, EnvironmentTrouble, InputError
+from ui.style import mark
+from ui.widgets.forms import set_tone
+
+
+class Feedback(QLabel):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setAccessibleName(name)
+        self.hide()
+        self._fields: dict[str, tuple[QWidget, QWidget | None]] = {}
+        self._marked: list[QWidget] = []
+
+    def bind(self, field: str, widget: QWidget, caption: QWidget | None = None) -> None:
+        """``field`` is the name core uses in InputError.field for this widget.
+
+        A field kept hidden until core asks for it (an override reason, a go-ahead) appears, with its
+        caption, when core names it.
+        """
+        self._fields[field] = (widget, caption)
+
+    def clear(self) -> None:
+        for widget in self._marked:
+            mark(widget, "invalid", None)
+        self._marked.clear()
+        self.setText("")
+        self.hide()
+
+    def _say(self, text: str, tone: str) -> None:
+        self.setText(text)
+        set_tone(self, tone)
+        self.show()
+
+    def input_error(self, error: InputError) -> None:
+        self.clear()
+        self._say(f"{error.message} {error.advice}".strip(), "error")
+        widget, caption = self._fields.get(error.field, (None, None))
+        if widget is not None:
+            widget.show()
+            if caption is not None:
+                caption.show()
+            mark(widget, "invalid", True)
+            self._marked.append(widget)
+            widget.setFocus()
+
+    def problem(self, error: ChairsideError) -> None:
+        self.clear()
+        prefix = "Not saved. " if isinstance(error, EnvironmentTrouble) else ""
+        self._say(f"{prefix}{error.message} {error.advice}".strip(), "error")
+
+    def ask(self, text: str) -> None:
+        """A prompt from the screen itself (nothing was sent to core)."""
+        self.clear()
+        self._say(text, "error")
+
+    def note(self, text: str, tone: str = "advise") -> None:
+        self.clear()
+        self._say(text, tone)
+
+    def saved(self, text: str) -> None:
+        self.clear()
+        self._say(text, "saved")
