@@ -1,0 +1,127 @@
+"""Entering a set of vital signs: Tab moves field to field, Enter records; findings come back from core."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from core.events import EventType as E
+from core.protocol import VitalKind
+from core.session_state import PointStatus, SessionState
+from core.vitals import PARTIAL_REASONS, Finding, Tier
+from ui.controller import Controller
+from ui.text import clock_time
+from ui.widgets.feedback import Feedback
+from ui.widgets.forms import button, combo, label, set_tone
+
+
+class VitalsEntry(QGroupBox):
+    def __init__(self, controller: Controller, title: str = "Vital signs") -> None:
+        super().__init__(title)
+        self.controller = controller
+        self.session_id: str | None = None
+        protocol = controller.protocol
+        layout = QVBoxLayout(self)
+
+        self.due = label(role=None, name="Vital signs due")
+        layout.addWidget(self.due)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        self.fields: dict[VitalKind, QLineEdit] = {}
+        self.feedback = Feedback("Vital signs message")
+        for index, kind in enumerate(VitalKind):
+            limits = protocol.vitals[kind]
+            caption = QLabel(f"{limits.label} ({limits.unit})")
+            caption.setWordWrap(True)
+            field = QLineEdit()
+            field.setAccessibleName(limits.label)
+            field.setMinimumHeight(48)
+            field.returnPressed.connect(self._record)
+            caption.setBuddy(field)
+            row, column = divmod(index, 3)
+            grid.addWidget(caption, row * 2, column)
+            grid.addWidget(field, row * 2 + 1, column)
+            self.fields[kind] = field
+            self.feedback.bind(kind.value, field)
+        layout.addLayout(grid)
+        scale = protocol.sedation_scale
+        levels = ", ".join(f"{level.score:+d} {level.term}" for level in scale.levels)
+        layout.addWidget(label(f"{scale.id}: {levels}", role="hint", name="Sedation scale"))
+
+        self.partial = combo(
+            "Reason the set is partial", [(reason, reason) for reason in PARTIAL_REASONS], "Complete set"
+        )
+        self.feedback.bind("partial_reason", self.partial)
+        self.feedback.bind("vitals", self.fields[VitalKind.SYSTOLIC])
+        layout.addWidget(QLabel("If a reading could not be taken, why:"))
+        layout.addWidget(self.partial)
+        self.record = button("Record vital signs", role="primary")
+        self.record.clicked.connect(self._record)
+        layout.addWidget(self.record)
+        layout.addWidget(self.feedback)
+        self.findings = label(name="Vital signs findings")
+        self.findings.hide()
+        layout.addWidget(self.findings)
+
+        fields = list(self.fields.values())
+        for first, second in pairwise(fields):
+            QWidget.setTabOrder(first, second)
+        QWidget.setTabOrder(fields[-1], self.partial)
+        QWidget.setTabOrder(self.partial, self.record)
+
+    def show_state(self, state: SessionState) -> None:
+        self.session_id = state.session_id
+        self.record.setEnabled(E.VITALS in state.allowed)
+        attention = state.vitals_attention
+        if attention is not None:
+            entry = next(e for e in state.vitals if e.status is attention)
+            word = "Overdue" if attention is PointStatus.OVERDUE else "Due now"
+            when = f" (due {clock_time(entry.due_at)})" if entry.due_at else ""
+            self.due.setText(f"{word}: {entry.point.label}{when}")
+            set_tone(self.due, "act" if attention is PointStatus.OVERDUE else "advise")
+        elif state.next_vitals is not None:
+            upcoming = state.next_vitals
+            when = f" at {clock_time(upcoming.due_at)}" if upcoming.due_at else ""
+            self.due.setText(f"Next set: {upcoming.point.label}{when}")
+            set_tone(self.due, "quiet")
+        else:
+            self.due.setText("No set of vital signs is outstanding.")
+            set_tone(self.due, "quiet")
+
+    def _record(self) -> None:
+        if self.session_id is None:
+            return
+        typed = {kind: field.text() for kind, field in self.fields.items()}
+        reason = self.partial.currentData()
+        result = self.controller.record_vitals(self.feedback, self.session_id, typed, reason)
+        if result is None:
+            return
+        state, findings = result
+        for field in self.fields.values():
+            field.clear()
+        self.partial.setCurrentIndex(-1)
+        self.feedback.saved(f"Saved at {clock_time(state.events[-1].recorded_at)}.")
+        self._show_findings(findings)
+        self.fields[VitalKind.SYSTOLIC].setFocus()
+
+    def _show_findings(self, findings: list[Finding]) -> None:
+        protocol = self.controller.protocol
+        act = [f for f in findings if f.tier is Tier.ACT]
+        advise = [f for f in findings if f.tier is Tier.ADVISE]
+
+        def line(f: Finding) -> str:
+            limits = protocol.vitals[f.kind]
+            return f"{limits.label} {f.value} {limits.unit}: {f.why}"
+
+        if act:
+            self.findings.setText("Act now — " + "; ".join(line(f) for f in act + advise))
+            set_tone(self.findings, "act")
+        elif advise:
+            self.findings.setText("Note — " + "; ".join(line(f) for f in advise))
+            set_tone(self.findings, "advise")
+        else:
+            self.findings.setText("All readings inside the protocol's limits.")
+            set_tone(self.findings, "quiet")
+        self.findings.show()
