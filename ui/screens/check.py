@@ -1,0 +1,146 @@
+"""The independent double check: the second nurse types her own figures, never seeing the first's.
+
+Only after a mismatch are both sets shown side by side; then the check starts again from blank fields.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from core.events import EventType as E
+from core.session_state import SessionState
+from ui.controller import Controller
+from ui.widgets.feedback import Feedback
+from ui.widgets.forms import button, card, combo, label, line_edit, set_tone
+
+FIGURES = (
+    ("weight_kg", "check_weight", "Weight (kg)"),
+    ("dose_mg", "check_dose", "Dose (mg)"),
+    ("rate_ml_per_h", "check_rate", "Pump rate (mL/h)"),
+)
+
+
+class CheckPage(QWidget):
+    weigh_again = Signal()
+    """The first nurse wants to record the weight again after a disagreement."""
+
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self.controller = controller
+        self.session_id: str | None = None
+        self._dismissed: str | None = None
+        self._checked_event: str | None = None
+        layout = QVBoxLayout(self)
+        box = QGroupBox("Second-nurse check")
+        form = QGridLayout(box)
+        form.addWidget(
+            label(
+                "Second nurse: weigh or read the scale yourself and work out the dose and pump rate from the "
+                "protocol. Type your own figures; the first nurse's are not shown here."
+            ),
+            0,
+            0,
+            1,
+            2,
+        )
+        self.checker = combo("Second nurse", [], "Choose your name")
+        self._fill_staff()
+        controller.staff_changed.connect(self._fill_staff)
+        form.addWidget(label("Second nurse"), 1, 0)
+        form.addWidget(self.checker, 1, 1)
+        self.feedback = Feedback("Check message")
+        self.fields: dict[str, QLineEdit] = {}
+        for row, (key, field_name, text) in enumerate(FIGURES, start=2):
+            field = line_edit(f"Check {text[0].lower()}{text[1:]}")
+            field.returnPressed.connect(self._record)
+            caption = label(text)
+            caption.setBuddy(field)
+            form.addWidget(caption, row, 0)
+            form.addWidget(field, row, 1)
+            self.fields[key] = field
+            self.feedback.bind(field_name, field)
+        form.setColumnStretch(1, 1)
+        self.record = button("Record check", role="primary")
+        self.record.clicked.connect(self._record)
+        form.addWidget(self.record, 5, 1)
+        form.addWidget(self.feedback, 6, 0, 1, 2)
+        layout.addWidget(box)
+
+        self.comparison = card("banner-act")
+        grid = QGridLayout(self.comparison)
+        grid.addWidget(label("The figures do not agree", role="heading", name="Check mismatch"), 0, 0, 1, 3)
+        for column, text in enumerate(("", "First nurse", "Second nurse"), start=0):
+            grid.addWidget(label(text, role="heading"), 1, column)
+        self.cells: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
+        for row, (key, _field, text) in enumerate(FIGURES, start=2):
+            cells = (label(text), label(name=f"First nurse {text}"), label(name=f"Second nurse {text}"))
+            for column, cell in enumerate(cells):
+                grid.addWidget(cell, row, column)
+            self.cells[key] = cells
+        grid.addWidget(
+            label("Find the difference together (weight, unit, vial, arithmetic), then the second nurse checks again."),
+            5,
+            0,
+            1,
+            3,
+        )
+        again = button("Check again", role="primary")
+        again.clicked.connect(self._again)
+        weigh = button("Weigh again")
+        weigh.clicked.connect(self.weigh_again.emit)
+        grid.addWidget(again, 6, 1)
+        grid.addWidget(weigh, 6, 2)
+        self.comparison.hide()
+        layout.addWidget(self.comparison)
+        layout.addStretch(1)
+
+    def _fill_staff(self) -> None:
+        chosen = self.checker.currentData()
+        self.checker.clear()
+        for person in self.controller.staff():
+            self.checker.addItem(person.name, person.id)
+        self.checker.setCurrentIndex(self.checker.findData(chosen) if chosen else -1)
+
+    def show_state(self, state: SessionState) -> None:
+        self.session_id = state.session_id
+        last = next((e for e in reversed(state.events) if e.type is E.CHECKED), None)
+        self._checked_event = last.id if last else None
+        showing = bool(state.last_check_mismatches) and last is not None and last.id != self._dismissed
+        if showing and state.dose is not None and last is not None:
+            first = {"weight_kg": state.dose.weight_kg, "dose_mg": state.dose.dose_mg}
+            first["rate_ml_per_h"] = state.dose.rate_ml_per_h
+            for key, (caption, mine, theirs) in self.cells.items():
+                mine.setText(str(first[key]))
+                theirs.setText(str(last.payload["figures"].get(key, "")))
+                tone = "act" if key in state.last_check_mismatches else None
+                for cell in (caption, mine, theirs):
+                    set_tone(cell, tone)
+        if showing and self.comparison.isHidden():
+            for field in self.fields.values():
+                field.clear()
+        self.comparison.setVisible(showing)
+        for field in self.fields.values():
+            field.setEnabled(not showing)
+        self.record.setEnabled(not showing and E.CHECKED in state.allowed)
+
+    def _again(self) -> None:
+        self._dismissed = self._checked_event
+        self.comparison.hide()
+        for field in self.fields.values():
+            field.setEnabled(True)
+        self.record.setEnabled(True)
+        self.fields["weight_kg"].setFocus()
+
+    def _record(self) -> None:
+        if self.session_id is None:
+            return
+        typed = {key: field.text() for key, field in self.fields.items()}
+        self.controller.record_check(
+            self.feedback,
+            self.session_id,
+            self.checker.currentData(),
+            typed["weight_kg"],
+            typed["dose_mg"],
+            typed["rate_ml_per_h"],
+        )

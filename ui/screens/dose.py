@@ -1,0 +1,139 @@
+"""Dose: core's calculation for the recorded weight, shown large with its arithmetic, then confirmed.
+
+Baseline vital signs can be taken here too: the infusion cannot start without them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from core.dosing import DoseCalculation
+from core.session_state import SessionState
+from ui.controller import Controller
+from ui.widgets.feedback import Feedback
+from ui.widgets.forms import button, card, combo, label, line_edit, set_tone
+from ui.widgets.vitals_entry import VitalsEntry
+
+
+def _figure(caption: str, name: str) -> tuple[QWidget, QLabel, QLabel]:
+    tile = card()
+    column = QVBoxLayout(tile)
+    column.addWidget(label(caption, role="hint"))
+    value = label("—", role="figure", name=name)
+    detail = label(role="hint", name=f"{name} detail")
+    column.addWidget(value)
+    column.addWidget(detail)
+    return tile, value, detail
+
+
+class DosePage(QWidget):
+    weigh_again = Signal()
+    """The nurse wants to record the weight again (a wrong number or unit)."""
+
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self.controller = controller
+        self.session_id: str | None = None
+        self._key: tuple[object, ...] = ()
+        self._last_event: str | None = None
+        protocol = controller.protocol
+        layout = QHBoxLayout(self)
+
+        box = QGroupBox("Dose")
+        column = QVBoxLayout(box)
+        self.vial = combo("Vial", [(vial.label, vial.id) for vial in protocol.vials])
+        self.vial.setCurrentIndex(self.vial.findData(protocol.preparation.default_vial))
+        self.vial.currentIndexChanged.connect(lambda _i: self._preview())
+        column.addWidget(label("Vial"))
+        column.addWidget(self.vial)
+
+        tiles = QGridLayout()
+        dose_tile, self.dose, _ = _figure("Dose", "Dose mg")
+        draw_tile, self.draw, self.draw_detail = _figure("Draw up", "Volume to draw")
+        bag_tile, self.bag, self.bag_detail = _figure("Final bag volume", "Bag volume")
+        rate_tile, self.rate, self.rate_detail = _figure("Pump rate", "Rate mL/h")
+        for index, tile in enumerate((dose_tile, draw_tile, bag_tile, rate_tile)):
+            tiles.addWidget(tile, index // 2, index % 2)
+        column.addLayout(tiles)
+        self.arithmetic = label(role="arithmetic", name="Dose arithmetic")
+        column.addWidget(self.arithmetic)
+        self.advisories = label(name="Dose advisories")
+        set_tone(self.advisories, "advise")
+        self.advisories.hide()
+        column.addWidget(self.advisories)
+
+        self.feedback = Feedback("Dose message")
+        self.override_caption = label("Reason for going above the soft limit (the prescriber's decision):")
+        self.override = line_edit("Override reason")
+        self.override.textChanged.connect(lambda _t: self._preview())
+        self.feedback.bind("override_reason", self.override, self.override_caption)
+        self.feedback.bind("vial", self.vial)
+        column.addWidget(self.feedback)
+        column.addWidget(self.override_caption)
+        column.addWidget(self.override)
+        self.override_caption.hide()
+        self.override.hide()
+        buttons = QHBoxLayout()
+        self.confirm = button("Confirm dose", role="primary")
+        self.confirm.clicked.connect(self._confirm)
+        again = button("Weigh again")
+        again.clicked.connect(self.weigh_again.emit)
+        buttons.addWidget(self.confirm, 2)
+        buttons.addWidget(again, 1)
+        column.addLayout(buttons)
+        column.addStretch(1)
+        layout.addWidget(box, 3)
+
+        self.vitals = VitalsEntry(controller, "Baseline vital signs")
+        side = QVBoxLayout()
+        side.addWidget(self.vitals)
+        side.addStretch(1)
+        layout.addLayout(side, 2)
+
+    def show_state(self, state: SessionState) -> None:
+        self.session_id = state.session_id
+        self._last_event = state.events[-1].id
+        self.vitals.show_state(state)
+        if self._key != self._inputs():
+            self._preview()
+
+    def _inputs(self) -> tuple[object, ...]:
+        return (self._last_event, self.vial.currentData(), self.override.text())
+
+    def _preview(self) -> None:
+        """Ask core again whenever the weight, the vial or the reason changed; never on the tick."""
+        if self.session_id is None:
+            return
+        self._key = self._inputs()
+        reason = self.override.text() or None
+        self._show(self.controller.preview_dose(self.feedback, self.session_id, self.vial.currentData(), reason))
+
+    def _show(self, calc: DoseCalculation | None) -> None:
+        self.confirm.setEnabled(calc is not None)
+        if calc is None:
+            for value in (self.dose, self.draw, self.bag, self.rate):
+                value.setText("—")
+            self.arithmetic.setText("")
+            self.advisories.hide()
+            return
+        if calc.soft_limit_exceeded:
+            self.override_caption.show()
+            self.override.show()
+        self.dose.setText(f"{calc.dose_mg} mg")
+        self.draw.setText(f"{calc.drug_volume_ml} mL")
+        self.draw_detail.setText(f"of {calc.vial_label}")
+        self.bag.setText(f"{calc.final_volume_ml} mL")
+        self.bag_detail.setText(f"{calc.concentration_mg_per_ml} mg/mL")
+        self.rate.setText(f"{calc.rate_ml_per_h} mL/h")
+        self.rate_detail.setText(f"over {calc.infusion_minutes} min")
+        self.arithmetic.setText("\n".join(calc.arithmetic))
+        self.advisories.setText("\n".join(calc.advisories))
+        self.advisories.setVisible(bool(calc.advisories))
+
+    def _confirm(self) -> None:
+        if self.session_id is None:
+            return
+        self.controller.confirm_dose(
+            self.feedback, self.session_id, self.vial.currentData(), self.override.text() or None
+        )

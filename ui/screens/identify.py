@@ -1,0 +1,131 @@
+"""An empty chair: find the patient (or register them), confirm two identifiers, seat them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.services import PatientView
+from ui.controller import Controller
+from ui.text import patient_line
+from ui.widgets.feedback import Feedback
+from ui.widgets.forms import button, check_box, label, line_edit
+
+PATIENT_ID = Qt.ItemDataRole.UserRole
+IDENTIFIERS = (("name", "Full name"), ("birth_date", "Date of birth"), ("mrn", "Medical record number"))
+
+
+class IdentifyPage(QWidget):
+    def __init__(self, controller: Controller, chair: int) -> None:
+        super().__init__()
+        self.controller = controller
+        self.chair = chair
+        layout = QHBoxLayout(self)
+
+        find = QGroupBox("Find the patient")
+        column = QVBoxLayout(find)
+        self.search = line_edit("Search patient", "Record number or name (or scan the wristband)")
+        self.search.returnPressed.connect(self._search)
+        search_button = button("Search", "Search")
+        search_button.clicked.connect(self._search)
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        row.addWidget(search_button)
+        column.addLayout(row)
+        self.results = QListWidget()
+        self.results.setAccessibleName("Search results")
+        self.results.setMinimumHeight(150)
+        column.addWidget(self.results, 1)
+        self.search_feedback = Feedback("Search message")
+        column.addWidget(self.search_feedback)
+
+        column.addWidget(label("Ask the patient, and check against the wristband. Tick the two that match:"))
+        self.identifiers = {key: check_box(f"{text} matches", f"{text} matches") for key, text in IDENTIFIERS}
+        for box in self.identifiers.values():
+            column.addWidget(box)
+        self.seat = button(f"Seat patient in chair {chair}", role="primary")
+        self.seat.clicked.connect(self._seat)
+        column.addWidget(self.seat)
+        self.feedback = Feedback("Seat message")
+        self.feedback.bind("identifiers", self.identifiers["name"])
+        column.addWidget(self.feedback)
+        layout.addWidget(find, 3)
+
+        register = QGroupBox("Register a new patient")
+        form = QGridLayout(register)
+        self.register_feedback = Feedback("Register message")
+        self.new: dict[str, QLineEdit] = {}
+        entries = (
+            ("mrn", "Medical record number", ""),
+            ("family_name", "Family name", ""),
+            ("given_name", "Given name", ""),
+            ("birth_date", "Date of birth", "YYYY-MM-DD"),
+        )
+        for index, (key, text, hint) in enumerate(entries):
+            field = line_edit(text, hint)
+            caption = label(text)
+            caption.setBuddy(field)
+            form.addWidget(caption, index * 2, 0)
+            form.addWidget(field, index * 2 + 1, 0)
+            self.new[key] = field
+            self.register_feedback.bind(key, field)
+        self.new["birth_date"].returnPressed.connect(self._register)
+        add = button("Register patient", role=None)
+        add.clicked.connect(self._register)
+        form.addWidget(add, 8, 0)
+        form.addWidget(self.register_feedback, 9, 0)
+        form.setRowStretch(10, 1)
+        layout.addWidget(register, 2)
+
+    def show_chair(self) -> None:
+        """Nothing to redraw from core: the chair is empty."""
+
+    def _show(self, patients: list[PatientView]) -> None:
+        self.results.clear()
+        for patient in patients:
+            item = QListWidgetItem(patient_line(patient))
+            item.setData(PATIENT_ID, patient.id)
+            self.results.addItem(item)
+        if len(patients) == 1:
+            self.results.setCurrentRow(0)
+
+    def _search(self) -> None:
+        found = self.controller.find_patients(self.search_feedback, self.search.text())
+        if found is None:
+            return
+        self._show(found)
+        if not found:
+            self.search_feedback.note("No patient found. Check the spelling, or register a new patient.", "quiet")
+
+    def _register(self) -> None:
+        typed = {key: field.text() for key, field in self.new.items()}
+        patient = self.controller.register_patient(
+            self.register_feedback, typed["mrn"], typed["family_name"], typed["given_name"], typed["birth_date"]
+        )
+        if patient is None:
+            return
+        for field in self.new.values():
+            field.clear()
+        self._show([patient])
+        self.register_feedback.saved(f"Registered {patient.full_name}. Confirm two identifiers, then seat.")
+
+    def _seat(self) -> None:
+        item = self.results.currentItem()
+        if item is None:
+            self.feedback.ask("Choose the patient in the search results first.")
+            return
+        chosen = tuple(key for key, box in self.identifiers.items() if box.isChecked())
+        if self.controller.open_session(self.feedback, item.data(PATIENT_ID), self.chair, chosen) is not None:
+            for box in self.identifiers.values():
+                box.setChecked(False)
+            self.results.clear()
+            self.search.clear()

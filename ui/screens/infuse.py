@@ -1,0 +1,178 @@
+"""Ready, infusing or paused: the countdown from core, the infusion controls, vitals and side effects."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from core.events import EventType as E
+from core.machine import Step
+from core.protocol import Phase
+from core.session_state import PointStatus, SessionState
+from ui.controller import Controller
+from ui.text import clock_time
+from ui.widgets.alerts import AlertsPanel
+from ui.widgets.countdown import Countdown
+from ui.widgets.feedback import Feedback
+from ui.widgets.forms import button, combo, label, line_edit, set_tone
+from ui.widgets.side_effects import SideEffectsPanel
+from ui.widgets.vitals_entry import VitalsEntry
+
+OTHER = "other…"
+PAUSE_REASONS = ("blood pressure", "distress", "line problem", "patient away", OTHER)
+
+
+class InfusePage(QWidget):
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self.controller = controller
+        self.session_id: str | None = None
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        self.countdown = Countdown("Time left")
+        left.addWidget(self.countdown)
+        self.pump_note = label(name="Pump note")
+        set_tone(self.pump_note, "act")
+        self.pump_note.hide()
+        left.addWidget(self.pump_note)
+
+        box = QGroupBox("Infusion")
+        grid = QGridLayout(box)
+        grid.setColumnStretch(0, 1)
+        self.feedback = Feedback("Infusion message")
+        self.start_hint = label(role="hint", name="Start hint")
+        grid.addWidget(self.start_hint, 0, 0, 1, 2)
+        self.go_ahead_caption = label("Prescriber's go-ahead (who and why):")
+        self.go_ahead = line_edit("Prescriber's go-ahead")
+        self.go_ahead_caption.hide()
+        self.go_ahead.hide()
+        self.feedback.bind("go_ahead", self.go_ahead, self.go_ahead_caption)
+        grid.addWidget(self.go_ahead_caption, 1, 0, 1, 2)
+        grid.addWidget(self.go_ahead, 2, 0, 1, 2)
+        self.start = button("Start infusion", role="primary")
+        self.start.clicked.connect(self._start)
+        grid.addWidget(self.start, 3, 0, 1, 2)
+
+        self.pause_reason = combo("Pause reason", [(r, r) for r in PAUSE_REASONS], "Why pause?")
+        self.pause_reason.currentIndexChanged.connect(self._reason_changed)
+        self.pause = button("Pause")
+        self.pause.clicked.connect(self._pause)
+        grid.addWidget(self.pause_reason, 4, 0)
+        grid.addWidget(self.pause, 4, 1)
+        self.pause_other = line_edit("Pause reason details", "Say why")
+        self.pause_other.hide()
+        grid.addWidget(self.pause_other, 5, 0, 1, 2)
+        self.resume = button("Resume", role="primary")
+        self.resume.clicked.connect(self._resume)
+        grid.addWidget(self.resume, 6, 0, 1, 2)
+        self.complete = button("Infusion complete", role="primary")
+        self.complete.clicked.connect(self._complete)
+        grid.addWidget(self.complete, 7, 0, 1, 2)
+        self.stop_reason = line_edit("Stop early reason", "Why stop early?")
+        self.stop = button("Stop early", role="danger")
+        self.stop.clicked.connect(self._stop)
+        grid.addWidget(self.stop_reason, 8, 0)
+        grid.addWidget(self.stop, 8, 1)
+        grid.addWidget(self.feedback, 9, 0, 1, 2)
+        left.addWidget(box)
+        left.addStretch(1)
+        layout.addLayout(left, 5)
+
+        right = QVBoxLayout()
+        self.alerts = AlertsPanel(controller)
+        self.vitals = VitalsEntry(controller)
+        self.side_effects = SideEffectsPanel(controller)
+        right.addWidget(self.alerts)
+        right.addWidget(self.vitals)
+        right.addWidget(self.side_effects)
+        right.addStretch(1)
+        layout.addLayout(right, 6)
+
+    def show_state(self, state: SessionState) -> None:
+        self.session_id = state.session_id
+        step, allowed, infusion = state.step, state.allowed, state.infusion
+        if step is Step.READY:
+            self.countdown.show_time("Ready to start", infusion.remaining, "The countdown starts with the infusion.")
+        elif step is Step.PAUSED:
+            self.countdown.show_time(
+                "Paused — time left", infusion.remaining, f"Paused: {infusion.pause_reason or ''}. Resume when ready."
+            )
+        elif infusion.remaining > timedelta():
+            self.countdown.show_time(
+                "Infusing — time left", infusion.remaining, f"Ends at {clock_time(infusion.ends_at)}"
+            )
+        else:
+            self.countdown.show_time(
+                "Infusion time is over", infusion.remaining, "Stop the pump, then press Infusion complete."
+            )
+
+        baseline_done = any(p.point.phase is Phase.BEFORE and p.status is PointStatus.DONE for p in state.vitals)
+        self.start_hint.setText("" if baseline_done else "Record the baseline vital signs (right) to start.")
+        self.start_hint.setVisible(step is Step.READY and not baseline_done)
+        self.start.setVisible(step is Step.READY)
+        self.start.setEnabled(E.STARTED in allowed)
+        for widget in (self.pause_reason, self.pause):
+            widget.setVisible(step is Step.INFUSING)
+        self.pause.setEnabled(E.PAUSED in allowed)
+        self.pause_other.setVisible(step is Step.INFUSING and self.pause_reason.currentData() == OTHER)
+        self.resume.setVisible(step is Step.PAUSED)
+        self.resume.setEnabled(E.RESUMED in allowed)
+        self.complete.setVisible(step is Step.INFUSING)
+        self.complete.setEnabled(E.COMPLETED in allowed)
+        for widget in (self.stop_reason, self.stop):
+            widget.setVisible(step in {Step.INFUSING, Step.PAUSED})
+        self.stop.setEnabled(E.STOPPED_EARLY in allowed)
+        self._show_pump_note(state)
+        self.alerts.show_state(state)
+        self.vitals.show_state(state)
+        self.side_effects.show_state(state)
+
+    def _show_pump_note(self, state: SessionState) -> None:
+        kinds = {E.PUMP_CONFIRMED, E.PAUSED, E.RESUMED, E.STOPPED_EARLY}
+        last = next((e for e in reversed(state.events) if e.type in kinds), None)
+        stopped = last is not None and last.type is E.PUMP_CONFIRMED and not last.payload.get("running")
+        if stopped and last is not None:
+            self.pump_note.setText(
+                f"The pump was found stopped ({clock_time(last.occurred_at)}). Pause with a reason, or stop early."
+            )
+        self.pump_note.setVisible(stopped and state.step is Step.INFUSING)
+
+    def _reason_changed(self) -> None:
+        self.pause_other.setVisible(self.pause_reason.currentData() == OTHER)
+
+    def _start(self) -> None:
+        if self.session_id is None:
+            return
+        if self.controller.start(self.feedback, self.session_id, self.go_ahead.text() or None) is not None:
+            self.go_ahead.clear()
+            self.go_ahead.hide()
+            self.go_ahead_caption.hide()
+
+    def _pause(self) -> None:
+        if self.session_id is None:
+            return
+        chosen = self.pause_reason.currentData()
+        if chosen == OTHER:
+            reason, field = self.pause_other.text(), self.pause_other
+        else:
+            reason, field = chosen or "", self.pause_reason
+        self.feedback.bind("reason", field)
+        if self.controller.pause(self.feedback, self.session_id, reason) is not None:
+            self.pause_reason.setCurrentIndex(-1)
+            self.pause_other.clear()
+
+    def _resume(self) -> None:
+        if self.session_id is not None:
+            self.controller.resume(self.feedback, self.session_id)
+
+    def _complete(self) -> None:
+        if self.session_id is not None:
+            self.controller.complete(self.feedback, self.session_id)
+
+    def _stop(self) -> None:
+        if self.session_id is None:
+            return
+        self.feedback.bind("reason", self.stop_reason)
+        if self.controller.stop_early(self.feedback, self.session_id, self.stop_reason.text()) is not None:
+            self.stop_reason.clear()

@@ -1,0 +1,91 @@
+"""Observation after the infusion: its countdown, vitals, side effects and the discharge decision."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from core.events import EventType as E
+from core.session_state import SessionState
+from ui.controller import Controller
+from ui.text import clock_time
+from ui.widgets.alerts import AlertsPanel
+from ui.widgets.countdown import Countdown
+from ui.widgets.feedback import Feedback
+from ui.widgets.forms import button, check_box, label, line_edit
+from ui.widgets.side_effects import SideEffectsPanel
+from ui.widgets.vitals_entry import VitalsEntry
+
+
+class ObservePage(QWidget):
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self.controller = controller
+        self.session_id: str | None = None
+        rules = controller.protocol.discharge
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        self.countdown = Countdown("Observation time left")
+        left.addWidget(self.countdown)
+
+        box = QGroupBox("Discharge")
+        form = QVBoxLayout(box)
+        self.feedback = Feedback("Discharge message")
+        caption = label(f"{rules.score_name} ({rules.score_min}–{rules.score_max})")
+        self.score = line_edit(rules.score_name)
+        self.score.setMaximumWidth(160)
+        caption.setBuddy(self.score)
+        self.feedback.bind("score", self.score)
+        form.addWidget(caption)
+        form.addWidget(self.score)
+        self.criteria: dict[str, QCheckBox] = {}
+        for criterion in rules.criteria:
+            box_ = check_box(criterion.text)
+            form.addWidget(box_)
+            self.criteria[criterion.id] = box_
+        self.override_caption = label("Criteria not met: the prescriber's override and its reason:")
+        self.override = line_edit("Discharge override reason")
+        self.feedback.bind("override_reason", self.override, self.override_caption)
+        self.override_caption.hide()
+        self.override.hide()
+        form.addWidget(self.override_caption)
+        form.addWidget(self.override)
+        self.record = button("Record discharge", role="primary")
+        self.record.clicked.connect(self._discharge)
+        form.addWidget(self.record)
+        form.addWidget(self.feedback)
+        left.addWidget(box)
+        left.addStretch(1)
+        layout.addLayout(left, 5)
+
+        right = QVBoxLayout()
+        self.alerts = AlertsPanel(controller)
+        self.vitals = VitalsEntry(controller)
+        self.side_effects = SideEffectsPanel(controller)
+        right.addWidget(self.alerts)
+        right.addWidget(self.vitals)
+        right.addWidget(self.side_effects)
+        right.addStretch(1)
+        layout.addLayout(right, 6)
+
+    def show_state(self, state: SessionState) -> None:
+        self.session_id = state.session_id
+        earliest = state.discharge_earliest
+        left = earliest - self.controller.now() if earliest else timedelta()
+        if left > timedelta():
+            self.countdown.show_time("Observation — time left", left, f"Discharge from {clock_time(earliest)}")
+        else:
+            self.countdown.show_time("Minimum observation over", timedelta(), f"Since {clock_time(earliest)}")
+        self.record.setEnabled(E.DISCHARGED in state.allowed)
+        self.alerts.show_state(state)
+        self.vitals.show_state(state)
+        self.side_effects.show_state(state)
+
+    def _discharge(self) -> None:
+        if self.session_id is None:
+            return
+        ticked = {key: box.isChecked() for key, box in self.criteria.items()}
+        self.controller.discharge(
+            self.feedback, self.session_id, self.score.text(), ticked, self.override.text() or None
+        )

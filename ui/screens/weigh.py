@@ -1,0 +1,70 @@
+"""Weigh: the number from the scale and its unit. The unit is never assumed: the nurse picks it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from core.dosing import WeightUnit
+from core.session_state import SessionState
+from ui.controller import Controller
+from ui.widgets.feedback import Feedback
+from ui.widgets.forms import button, label, line_edit, radio
+
+
+class WeighPage(QWidget):
+    cancelled = Signal()
+    """The nurse came to weigh again and changed her mind: back to the step the session is at."""
+
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self.controller = controller
+        self.session_id: str | None = None
+        layout = QVBoxLayout(self)
+        box = QGroupBox("Weigh the patient")
+        form = QVBoxLayout(box)
+        form.addWidget(label("Type the weight exactly as the scale shows it, and the unit the scale shows."))
+        row = QHBoxLayout()
+        self.weight = line_edit("Weight", "e.g. 72.4")
+        self.weight.setMaximumWidth(220)
+        self.weight.returnPressed.connect(self._record)
+        row.addWidget(self.weight)
+        self.units = QButtonGroup(self)
+        self.unit_buttons = {}
+        units_box = QWidget()
+        units_row = QHBoxLayout(units_box)
+        units_row.setContentsMargins(0, 0, 0, 0)
+        for unit in WeightUnit:
+            choice = radio(unit.value, f"Unit {unit.value}")
+            choice.setProperty("unit", unit.value)
+            self.units.addButton(choice)
+            units_row.addWidget(choice)
+            self.unit_buttons[unit.value] = choice
+        row.addWidget(units_box)
+        row.addStretch(1)
+        form.addLayout(row)
+        self.record = button("Record weight", role="primary")
+        self.record.clicked.connect(self._record)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.record, 2)
+        self.cancel = button("Back without weighing")
+        self.cancel.clicked.connect(self.cancelled.emit)
+        self.cancel.hide()
+        buttons.addWidget(self.cancel, 1)
+        form.addLayout(buttons)
+        self.feedback = Feedback("Weight message")
+        self.feedback.bind("weight", self.weight)
+        self.feedback.bind("weight_unit", units_box)
+        form.addWidget(self.feedback)
+        layout.addWidget(box)
+        layout.addStretch(1)
+
+    def show_state(self, state: SessionState) -> None:
+        self.session_id = state.session_id
+
+    def _record(self) -> None:
+        if self.session_id is None:
+            return
+        chosen = self.units.checkedButton()
+        unit = chosen.property("unit") if chosen else None
+        self.controller.record_weight(self.feedback, self.session_id, self.weight.text(), unit)
