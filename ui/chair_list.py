@@ -1,0 +1,90 @@
+"""The chairs this workstation shows, each with its patient, step and time left; amber or red when due."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+from core.events import EventType as E
+from core.machine import Step
+from core.services import STEP_WORDS, ChairView
+from core.session_state import PointStatus
+from ui.style import AMBER_BG, RED_BG
+from ui.text import clock_time, countdown
+
+CHAIR = Qt.ItemDataRole.UserRole
+
+
+def status_line(view: ChairView) -> str:
+    state = view.state
+    if state.step in {Step.INFUSING, Step.PAUSED}:
+        return f"{STEP_WORDS[state.step]} · {countdown(state.infusion.remaining)} left"
+    if state.step is Step.OBSERVE:
+        return f"Observation · discharge from {clock_time(state.discharge_earliest)}"
+    return STEP_WORDS[state.step]
+
+
+def attention(view: ChairView) -> tuple[str, str] | None:
+    """What needs the nurse at this chair, and how urgently ("act" or "advise")."""
+    state = view.state
+    if state.open_alerts:
+        return "ALERT — acknowledge", "act"
+    if state.needs_pump_check:
+        return "Check the pump", "act"
+    if state.vitals_attention is PointStatus.OVERDUE:
+        return "Vital signs overdue", "act"
+    if state.vitals_attention is PointStatus.DUE and state.step not in {Step.WEIGH, Step.DOSE, Step.CHECK}:
+        return "Vital signs due", "advise"
+    if state.step is Step.INFUSING and E.COMPLETED in state.allowed:
+        return "Infusion time over", "advise"
+    return None
+
+
+class ChairList(QListWidget):
+    chair_chosen = Signal(int)
+    """The nurse selected a chair."""
+
+    def __init__(self, chairs: list[int]) -> None:
+        super().__init__()
+        self.setAccessibleName("Chairs")
+        self.setMinimumWidth(270)
+        self.setMaximumWidth(330)
+        for chair in chairs:
+            item = QListWidgetItem(f"Chair {chair}\nEmpty")
+            item.setData(CHAIR, chair)
+            self.addItem(item)
+        self.currentItemChanged.connect(self._chosen)
+
+    def _chosen(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.chair_chosen.emit(item.data(CHAIR))
+
+    def current_chair(self) -> int | None:
+        item = self.currentItem()
+        return item.data(CHAIR) if item else None
+
+    def choose(self, chair: int) -> None:
+        for row in range(self.count()):
+            if self.item(row).data(CHAIR) == chair:
+                self.setCurrentRow(row)
+
+    def show_chairs(self, views: dict[int, ChairView]) -> None:
+        for row in range(self.count()):
+            item = self.item(row)
+            chair = item.data(CHAIR)
+            view = views.get(chair)
+            lines = [f"Chair {chair}"]
+            colour = None
+            if view is None:
+                lines.append("Empty")
+            else:
+                lines += [view.patient.full_name, status_line(view)]
+                need = attention(view)
+                if need:
+                    lines.append(need[0])
+                    colour = RED_BG if need[1] == "act" else AMBER_BG
+            text = "\n".join(lines)
+            if item.text() != text:
+                item.setText(text)
+            item.setBackground(QBrush(QColor(colour)) if colour else QBrush())

@@ -1,0 +1,166 @@
+"""One chair on the right of the window: who is in it, warnings, and the page for the current step.
+
+Each chair keeps its own pages, so what a nurse was typing for chair 2 is still there when she comes
+back from chair 3. A new session on the chair starts from fresh pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+
+from core.events import EventType as E
+from core.machine import Step
+from core.services import STEP_WORDS, ChairView
+from core.session_state import SessionState
+from ui.controller import Controller
+from ui.screens.check import CheckPage
+from ui.screens.dose import DosePage
+from ui.screens.identify import IdentifyPage
+from ui.screens.infuse import InfusePage
+from ui.screens.observe import ObservePage
+from ui.screens.screen import ScreenPage
+from ui.screens.sign import SignPage
+from ui.screens.weigh import WeighPage
+from ui.text import EVENT_WORDS, clock_time, patient_line
+from ui.widgets.forms import label, set_tone
+from ui.widgets.pump_check import PumpCheck
+
+PAGE_FOR_STEP = {
+    Step.SCREEN: "screen",
+    Step.WEIGH: "weigh",
+    Step.DOSE: "dose",
+    Step.CHECK: "check",
+    Step.READY: "infuse",
+    Step.INFUSING: "infuse",
+    Step.PAUSED: "infuse",
+    Step.OBSERVE: "observe",
+    Step.SIGN: "sign",
+    Step.DONE: "identify",
+}
+CLOCK_BEHIND = "The computer's clock is behind the last recorded entry; times shown may be wrong."
+
+
+class ChairPanel(QWidget):
+    def __init__(self, controller: Controller, chair: int) -> None:
+        super().__init__()
+        self.controller = controller
+        self.chair = chair
+        self.session_id: str | None = None
+        self.pages: dict[str, QWidget] = {}
+        self._scrolls: dict[str, QScrollArea] = {}
+        self._weigh_again_at: str | None = None
+        self._view: ChairView | None = None
+        self._last_event: str | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 4, 4, 4)
+
+        header = QHBoxLayout()
+        self.title = label(f"Chair {chair}", role="title", name=f"Chair {chair} title")
+        self.who = label(role="heading", name="Patient")
+        self.step = label(role="heading", name="Step")
+        header.addWidget(self.title)
+        header.addSpacing(16)
+        header.addWidget(self.who, 1)
+        header.addWidget(self.step)
+        layout.addLayout(header)
+
+        self.pump = PumpCheck(controller)
+        layout.addWidget(self.pump.widget)
+        self.clock_warning = label(CLOCK_BEHIND, name="Clock warning")
+        set_tone(self.clock_warning, "advise")
+        self.clock_warning.hide()
+        layout.addWidget(self.clock_warning)
+        self.saved = label(name="Last saved")
+        set_tone(self.saved, "quiet")
+        layout.addWidget(self.saved)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        layout.addWidget(line)
+
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+
+    # ---- pages ----------------------------------------------------------------------------------
+
+    def _make(self, key: str) -> QWidget:
+        makers: dict[str, Callable[[], QWidget]] = {
+            "identify": lambda: IdentifyPage(self.controller, self.chair),
+            "screen": lambda: ScreenPage(self.controller),
+            "weigh": lambda: WeighPage(self.controller),
+            "dose": lambda: DosePage(self.controller),
+            "check": lambda: CheckPage(self.controller),
+            "infuse": lambda: InfusePage(self.controller),
+            "observe": lambda: ObservePage(self.controller),
+            "sign": lambda: SignPage(self.controller),
+        }
+        page = makers[key]()
+        if isinstance(page, DosePage | CheckPage):
+            page.weigh_again.connect(self._weigh_again)
+        if isinstance(page, WeighPage):
+            page.cancelled.connect(self._weigh_cancelled)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        self.stack.addWidget(scroll)
+        self.pages[key] = page
+        self._scrolls[key] = scroll
+        return page
+
+    def page(self, key: str) -> QWidget:
+        return self.pages.get(key) or self._make(key)
+
+    def _forget_session_pages(self) -> None:
+        for key in [k for k in self.pages if k != "identify"]:
+            scroll = self._scrolls.pop(key)
+            self.pages.pop(key)
+            self.stack.removeWidget(scroll)
+            scroll.deleteLater()
+        self._weigh_again_at = None
+
+    def _weigh_again(self) -> None:
+        self._weigh_again_at = self._last_event
+        self.show_view(self._view)
+
+    def _weigh_cancelled(self) -> None:
+        self._weigh_again_at = None
+        self.show_view(self._view)
+
+    # ---- drawing --------------------------------------------------------------------------------
+
+    def show_view(self, view: ChairView | None) -> None:
+        self._view = view
+        state = view.state if view else None
+        if state is None or state.session_id != self.session_id:
+            self._forget_session_pages()
+        self.session_id = state.session_id if state else None
+        self.pump.show_state(state)
+        if view is None or state is None:
+            self.who.setText("Empty")
+            self.step.setText("")
+            self.saved.setText("")
+            self.clock_warning.hide()
+            self._switch("identify")
+            return
+        self._last_event = state.events[-1].id
+        self.who.setText(patient_line(view.patient))
+        self.step.setText(STEP_WORDS[state.step])
+        self.clock_warning.setVisible(state.clock_behind)
+        last = state.events[-1]
+        by = self.controller.staff_name(last.recorded_by)
+        self.saved.setText(f"Saved: {EVENT_WORDS[last.type]} at {clock_time(last.recorded_at)} by {by}")
+        self._switch(self._page_key(state), state)
+
+    def _page_key(self, state: SessionState) -> str:
+        weighing_again = self._weigh_again_at == state.events[-1].id and E.WEIGHED in state.allowed
+        return "weigh" if weighing_again else PAGE_FOR_STEP[state.step]
+
+    def _switch(self, key: str, state: SessionState | None = None) -> None:
+        page = self.page(key)
+        if state is not None:
+            page.show_state(state)  # type: ignore[attr-defined]
+            if isinstance(page, WeighPage):
+                page.cancel.setVisible(state.step is not Step.WEIGH)
+        self.stack.setCurrentWidget(self._scrolls[key])

@@ -1,0 +1,1 @@
+"""Small dialogs, each reached through an ``ask()`` classmethod that tests can replace."""
