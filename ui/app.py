@@ -1,0 +1,64 @@
+"""Starting Chairside: logging, the Qt application, the workplace (database, protocol, care), the window.
+
+A problem the nurse or IT can act on (protocol file, missing or damaged database…) is shown in plain
+words with exit code 2, never as a traceback. After start-up, bugs go to the crash handler.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from core.clock import Clock, SystemClock
+from core.errors import ChairsideError
+from core.logs import configure_logging
+
+log = logging.getLogger("chairside.app")
+STARTUP_PROBLEM = 2
+
+
+def show_startup_problem(error: ChairsideError) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Critical, "Chairside cannot start", error.message)
+    box.setInformativeText(error.advice)
+    box.exec()
+
+
+def main(database_url: str | None, *, clock: Clock | None = None, quit_when_shown: bool = False) -> int:
+    log_path = configure_logging()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from core.startup import open_workplace
+    from ui import style
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Chairside")
+    style.apply(app)
+    try:
+        workplace = open_workplace(database_url, clock or SystemClock())
+    except ChairsideError as error:
+        log.warning("cannot start: %s", error)
+        show_startup_problem(error)
+        return STARTUP_PROBLEM
+
+    from ui.crash import CrashHandler
+    from ui.main_window import MainWindow
+
+    previous_hook = sys.excepthook
+    sys.excepthook = CrashHandler(log_path)
+    window = MainWindow(workplace)
+    try:
+        window.show()
+        if quit_when_shown:
+            QTimer.singleShot(0, app.quit)
+        code = app.exec()
+    finally:
+        window.shutdown()
+        window.close()
+        window.deleteLater()
+        sys.excepthook = previous_hook
+        workplace.database.dispose()
+    return 0 if quit_when_shown else code
