@@ -70,7 +70,13 @@ def prepare_database(home: Path, demo: bool) -> str:
 def run_once(code: str, env: dict[str, str]) -> float:
     """Seconds from starting the child to its exit; a failing child stops the benchmark."""
     began = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], check=False, cwd=ROOT, env=env, capture_output=True, text=True)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code], check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+    except subprocess.TimeoutExpired:
+        # A start-up problem is shown in a modal message box, which nobody can close offscreen.
+        raise SystemExit("the child did not quit within 120 s (a start-up problem waiting on a message box?)") from None
     elapsed = time.perf_counter() - began
     if done.returncode != 0:
         raise SystemExit(f"child failed with exit code {done.returncode}:\n{done.stderr.strip()}")
