@@ -183,15 +183,15 @@ def settings_set(url: str | None, key: str, value: str, reason: str, clock: Cloc
 
 
 def demo(fill_only: bool, clock: Clock, open_app: OpenApp) -> int:
-    from core.demo import fill_demo
+    from core.demo import DEMO_NOW_AFTER, fill_demo
     from core.protocol import load_protocol
 
     path = demo_database_path()
     for leftover in path.parent.glob(f"{path.name}*"):
         leftover.unlink()
     database = open_database(sqlite_url(path), create=True, backup_stamp=clock.now())
-    start = clock.now().replace(hour=7, minute=30, second=0, microsecond=0)
-    fill_demo(database, load_protocol(), start)
+    # The demo day ends "now", so its infusions are running and its vitals due when the app opens.
+    fill_demo(database, load_protocol(), clock.now() - DEMO_NOW_AFTER)
     database.dispose()
     _say(f"Demo database filled: {path}")
     if fill_only:

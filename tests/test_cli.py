@@ -86,3 +86,20 @@ def test_help_explains_each_command(capsys):
     out = capsys.readouterr().out
     for word in ("db", "demo", "settings", "--database", "CHAIRSIDE_DATABASE_URL"):
         assert word in out
+
+
+def test_demo_fills_a_separate_database_that_ends_now(chairside_home: Path, clock, capsys):
+    assert run("demo", "--fill-only", clock=clock) == 0
+    demo = chairside_home / "data" / "chairside-demo.sqlite"
+    assert demo.exists() and not (chairside_home / "data" / "chairside.sqlite").exists()
+    assert "--database" in capsys.readouterr().out
+    from core.protocol import load_protocol
+    from core.services import Care
+
+    db = open_database(sqlite_url(demo))
+    try:
+        chairs = Care(db, load_protocol(), clock, "t").chairs()
+        assert chairs and not any(c.state.clock_behind for c in chairs)
+        assert any(c.state.infusion.running and c.state.infusion.remaining for c in chairs)
+    finally:
+        db.dispose()
