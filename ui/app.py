@@ -53,7 +53,9 @@ def main(database_url: str | None, *, clock: Clock | None = None, quit_when_show
     try:
         window.show()
         if quit_when_shown:
-            QTimer.singleShot(0, app.quit)
+            # exit() rather than quit(): quit() also closes the window, which posts a second quit
+            # request that would linger after exec() returns and end the next event loop at once.
+            QTimer.singleShot(0, lambda: app.exit(0))
         code = app.exec()
     finally:
         window.shutdown()

@@ -7,6 +7,7 @@ It counts nothing itself: each time left is computed by core from recorded event
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from core.machine import Step
@@ -159,3 +160,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self.tick.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.shutdown()
+        super().closeEvent(event)
