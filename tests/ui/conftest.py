@@ -1,0 +1,169 @@
+"""UI fixtures: the real main window on a test database, a fake clock, and a nurse who drives it.
+
+The window's ``Care`` is the ``care`` fixture, so the clock is the ManualClock the test moves, and
+every assertion about what was recorded can read the same database through ``care``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from core.clock import ManualClock
+from core.persistence.db import Database
+from core.protocol import Protocol, VitalKind
+from core.services import Care, PatientView, StaffView
+from core.settings import WorkstationSettings, clinic_settings
+from core.startup import Workplace
+from ui import style
+from ui.main_window import MainWindow
+
+W = TypeVar("W", bound=QWidget)
+
+
+def make_workplace(database: Database, protocol: Protocol, care: Care) -> Workplace:
+    return Workplace(database, protocol, care, clinic_settings(database), WorkstationSettings(name="test-ws"))
+
+
+@pytest.fixture
+def workplace(database: Database, protocol: Protocol, care: Care) -> Workplace:
+    """What ``open_workplace`` builds at start, but on the test database and the test's clock."""
+    return make_workplace(database, protocol, care)
+
+
+def open_window(qtbot: QtBot, workplace: Workplace) -> MainWindow:
+    style.apply(QApplication.instance())  # type: ignore[arg-type]
+    window = MainWindow(workplace)
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def window(qtbot: QtBot, workplace: Workplace, nurses: tuple[StaffView, StaffView]) -> Iterator[MainWindow]:
+    """The main window with two staff members known and nobody chosen as the nurse on duty yet."""
+    yield open_window(qtbot, workplace)
+
+
+class Nurse:
+    """Drives the window the way a nurse does: finds controls by their accessible names and uses them."""
+
+    def __init__(self, qtbot: QtBot, window: MainWindow) -> None:
+        self.qtbot = qtbot
+        self.window = window
+
+    def find(self, kind: type[W], name: str) -> W:
+        found = [w for w in self.window.findChildren(kind) if w.accessibleName() == name and w.isVisible()]
+        assert len(found) == 1, f"{len(found)} visible {kind.__name__} named {name!r}"
+        return found[0]
+
+    def sees(self, name: str, kind: type[QWidget] = QWidget) -> bool:
+        return any(w.accessibleName() == name and w.isVisible() for w in self.window.findChildren(kind))
+
+    def text(self, name: str) -> str:
+        return self.find(QLabel, name).text()
+
+    def type(self, name: str, text: str, *, enter: bool = False) -> None:
+        field = self.find(QLineEdit, name)
+        field.setFocus()
+        self.qtbot.keyClicks(field, text)
+        if enter:
+            self.qtbot.keyClick(field, Qt.Key.Key_Return)
+
+    def click(self, name: str) -> None:
+        target = self.find(QAbstractButton, name)
+        assert target.isEnabled(), f"{name!r} is disabled"
+        where = QPoint(12, target.height() // 2) if isinstance(target, QRadioButton | QCheckBox) else None
+        if where is None:
+            self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+        else:
+            self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=where)
+
+    def choose(self, name: str, text: str) -> None:
+        box = self.find(QComboBox, name)
+        index = box.findText(text)
+        assert index >= 0, f"{text!r} is not offered in {name!r}"
+        box.setCurrentIndex(index)
+
+    def enter_vitals(self, values: dict[VitalKind, str]) -> None:
+        """Type each reading and press Enter in the last field, as at the chair."""
+        labels = self.window.controller.protocol.vitals
+        kinds = list(values)
+        for kind in kinds:
+            self.type(labels[kind].label, values[kind], enter=kind is kinds[-1])
+
+    def on_duty(self, person: StaffView) -> None:
+        self.choose("Nurse on duty", person.name)
+
+    def chair(self, chair: int) -> None:
+        chairs = self.window.chair_list
+        item = next(
+            chairs.item(r) for r in range(chairs.count()) if chairs.item(r).text().startswith(f"Chair {chair}\n")
+        )
+        self.qtbot.mouseClick(chairs.viewport(), Qt.MouseButton.LeftButton, pos=chairs.visualItemRect(item).center())
+
+
+@pytest.fixture
+def nurse(qtbot: QtBot, window: MainWindow) -> Nurse:
+    return Nurse(qtbot, window)
+
+
+NORMAL = {
+    VitalKind.SYSTOLIC: "124",
+    VitalKind.DIASTOLIC: "78",
+    VitalKind.HEART_RATE: "72",
+    VitalKind.RESPIRATORY_RATE: "14",
+    VitalKind.SPO2: "98",
+    VitalKind.SEDATION: "0",
+}
+SCREEN_OK = {"pregnancy": "no", "cardiac": "no", "psychosis": "no", "substance": "no", "escort": "yes"}
+
+
+def prepare(care: Care, patient: PatientView, nurses: tuple[StaffView, StaffView], chair: int = 1) -> str:
+    """A session brought to "ready to start" through core alone (72.4 kg, 10 mg/mL vial)."""
+    first, second = nurses
+    sid = care.open_session(patient.id, chair, first.id, ("name", "birth_date")).session_id
+    care.screen(sid, SCREEN_OK, first.id)
+    care.record_weight(sid, "72.4", "kg", first.id)
+    care.confirm_dose(sid, first.id, vial_id="ketamine-10")
+    care.record_vitals(sid, NORMAL, first.id)
+    care.record_check(sid, second.id, "72.4", "36.2", "155.4")
+    return sid
+
+
+@pytest.fixture
+def normal_vitals() -> dict[VitalKind, str]:
+    """A set of readings inside every limit of the protocol."""
+    return dict(NORMAL)
+
+
+@pytest.fixture
+def ready_session(care: Care, patient: PatientView, nurses: tuple[StaffView, StaffView]) -> str:
+    """A session on chair 1, checked and with baseline vitals, not yet started."""
+    return prepare(care, patient, nurses)
+
+
+@pytest.fixture
+def restart(qtbot: QtBot, database: Database, protocol: Protocol, clock: ManualClock) -> Callable[[], Nurse]:
+    """Starts the app again on the same database, as after a crash: a new Care whose start time is now."""
+
+    def start_again() -> Nurse:
+        care = Care(database, protocol, clock, workstation="test-ws", app_started_at=clock.now())
+        return Nurse(qtbot, open_window(qtbot, make_workplace(database, protocol, care)))
+
+    return start_again

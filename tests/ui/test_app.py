@@ -1,0 +1,95 @@
+"""Starting the app: problems in plain words (exit code 2), a clean quick start, and calm crash handling."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QComboBox
+
+from core.clock import ManualClock
+from core.errors import ChairsideError, DatabaseMissing
+from core.logs import log_file
+from core.persistence.db import sqlite_url
+from core.services import Care
+from ui import app
+from ui.crash import CrashHandler
+from ui.dialogs.add_staff import AddStaffDialog
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def own_log_handlers() -> Iterator[None]:
+    """``main`` adds a file handler to the root logger; close and remove it after the test."""
+    before = list(logging.getLogger().handlers)
+    yield
+    for handler in logging.getLogger().handlers:
+        if handler not in before:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+
+
+@pytest.mark.usefixtures("own_log_handlers", "qapp")
+def test_a_missing_database_is_explained_and_the_exit_code_is_2(
+    tmp_path: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[ChairsideError] = []
+    monkeypatch.setattr(app, "show_startup_problem", shown.append)
+    code = app.main(sqlite_url(tmp_path / "gone" / "chairside.sqlite"), clock=clock)
+    assert code == 2
+    (error,) = shown
+    assert isinstance(error, DatabaseMissing)
+    assert error.advice
+
+
+@pytest.mark.usefixtures("own_log_handlers", "qapp")
+def test_the_app_starts_shows_its_window_and_quits_when_asked(db_path: Path, database, clock: ManualClock) -> None:
+    hook = sys.excepthook
+    assert app.main(sqlite_url(db_path), clock=clock, quit_when_shown=True) == 0
+    assert sys.excepthook is hook
+    assert log_file().exists()
+
+
+@pytest.mark.usefixtures("own_log_handlers")
+def test_an_unexpected_error_is_logged_with_an_incident_id_and_shown_once(tmp_path: Path) -> None:
+    from core.logs import configure_logging
+
+    path = configure_logging()
+    shown: list[str] = []
+
+    def show(text: str, details: str) -> None:
+        shown.append(text)
+        handler(RuntimeError, RuntimeError("while the dialog is open"), None)  # a second error: logged only
+
+    handler = CrashHandler(path, show)
+    try:
+        raise ZeroDivisionError("a bug")
+    except ZeroDivisionError:
+        handler(*sys.exc_info())  # type: ignore[arg-type]
+
+    assert len(shown) == 1
+    assert "Something went wrong in Chairside. Everything already saved is safe." in shown[0]
+    assert str(path) in shown[0]
+    incident = shown[0].rsplit("Incident ", 1)[1]
+    logged = path.read_text(encoding="utf-8")
+    assert f"incident {incident}" in logged
+    assert "ZeroDivisionError: a bug" in logged
+    assert "while the dialog is open" in logged
+
+
+def test_adding_a_staff_member_needs_a_name_and_then_offers_them_on_duty(
+    qtbot, nurse, window: MainWindow, care: Care, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = AddStaffDialog(window.controller, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    nurse.click("Add staff member")
+    assert "Enter the person's name" in nurse.text("Add staff message")
+    nurse.type("Staff name", "Chidi Obi")
+    nurse.click("Add staff member")
+    assert dialog.result() == AddStaffDialog.DialogCode.Accepted
+    assert "Chidi Obi" in [person.name for person in care.staff()]
+    assert nurse.find(QComboBox, "Nurse on duty").findText("Chidi Obi") >= 0

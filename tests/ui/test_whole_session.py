@@ -1,0 +1,184 @@
+"""A nurse runs a whole session from the window, and the database holds every step."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton
+
+from core.clock import ManualClock
+from core.events import EventType as E
+from core.machine import Outcome, Step
+from core.protocol import Protocol, VitalKind
+from core.services import Care, StaffView
+from ui.main_window import MainWindow
+
+
+def recorded(care: Care, session_id: str) -> list[E]:
+    return [event.type for event in care.state(session_id).events]
+
+
+def visible_text(window: MainWindow) -> str:
+    labels = [w.text() for w in window.findChildren(QLabel) if w.isVisible()]
+    fields = [w.text() for w in window.findChildren(QLineEdit) if w.isVisible()]
+    return "\n".join(labels + fields)
+
+
+def test_a_whole_session_from_identify_to_signature(
+    nurse,
+    normal_vitals: dict[VitalKind, str],
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    nurses: tuple[StaffView, StaffView],
+    protocol: Protocol,
+) -> None:
+    first, second = nurses
+    nurse.on_duty(first)
+
+    # Identify: a new patient is registered, two identifiers confirmed, seated in chair 1.
+    nurse.type("Medical record number", "MRN-7001")
+    nurse.type("Family name", "Doe")
+    nurse.type("Given name", "Jane")
+    nurse.type("Date of birth", "1980-05-17", enter=True)
+    results = nurse.find(QListWidget, "Search results")
+    assert results.item(0).text() == "DOE, Jane — born 1980-05-17 — MRN-7001"
+    nurse.click("Full name matches")
+    nurse.click("Date of birth matches")
+    nurse.click("Seat patient in chair 1")
+    (view,) = care.chairs()
+    sid = view.state.session_id
+    assert view.chair == 1
+    assert view.state.events[0].payload["identifiers_confirmed"] == ["birth_date", "name"]
+
+    # Screen: every question answered from the protocol's list.
+    for question in protocol.screening.questions:
+        nurse.click(f"{question.text} {'Yes' if question.id == 'escort' else 'No'}")
+    nurse.click("Record screening")
+    assert care.state(sid).step is Step.WEIGH
+
+    # Weigh: without a unit the entry is refused by the field, and what was typed stays.
+    nurse.type("Weight", "72.4", enter=True)
+    assert "Choose the unit the scale shows" in nurse.text("Weight message")
+    assert nurse.find(QLineEdit, "Weight").text() == "72.4"
+    assert E.WEIGHED not in recorded(care, sid)
+    nurse.click("Unit kg")
+    nurse.click("Record weight")
+
+    # Dose: core's calculation, shown large with its arithmetic, then confirmed.
+    assert nurse.text("Dose mg") == "36.2 mg"
+    assert nurse.text("Volume to draw") == "3.62 mL"
+    assert nurse.text("Rate mL/h") == "155.4 mL/h"
+    assert "72.40 kg × 0.5 mg/kg = 36.2 mg" in nurse.text("Dose arithmetic")
+    nurse.click("Confirm dose")
+
+    # Check: the first nurse's figures are nowhere on screen until the second nurse has entered hers.
+    shown = visible_text(window)
+    assert "36.2" not in shown
+    assert "155.4" not in shown
+    nurse.choose("Second nurse", second.name)
+    nurse.type("Check weight (kg)", "72.4")
+    nurse.type("Check dose (mg)", "3.62")
+    nurse.type("Check pump rate (mL/h)", "155.4", enter=True)
+    assert nurse.text("First nurse Dose (mg)") == "36.2"
+    assert nurse.text("Second nurse Dose (mg)") == "3.62"
+    assert nurse.find(QLineEdit, "Check dose (mg)").text() == ""
+    assert care.state(sid).last_check_mismatches == ("dose_mg",)
+    nurse.click("Check again")
+    assert not nurse.sees("First nurse Dose (mg)")
+    nurse.type("Check weight (kg)", "72.4")
+    nurse.type("Check dose (mg)", "36.2")
+    nurse.type("Check pump rate (mL/h)", "155.4", enter=True)
+    state = care.state(sid)
+    assert state.step is Step.READY
+    assert state.checked_by == second.id
+
+    # Baseline vitals, then start.
+    assert "baseline" in nurse.text("Start hint")
+    assert not nurse.find(QPushButton, "Start infusion").isEnabled()
+    assert nurse.text("Time left") == "40:00"
+    nurse.enter_vitals(normal_vitals)
+    assert "Saved" in nurse.text("Vital signs message")
+    window.refresh()
+    nurse.click("Start infusion")
+    assert care.state(sid).step is Step.INFUSING
+
+    clock.advance(minutes=10)
+    window.refresh()
+    assert nurse.text("Time left") == "30:00"
+    assert "Due now: 10 min into infusion" in nurse.text("Vital signs due")
+    nurse.enter_vitals(normal_vitals)
+
+    # Pause: the countdown stands still; resume.
+    nurse.choose("Pause reason", "line problem")
+    nurse.click("Pause")
+    clock.advance(minutes=3)
+    window.refresh()
+    assert nurse.text("Time left") == "30:00"
+    assert "line problem" in nurse.text("Time left detail")
+    nurse.click("Resume")
+
+    for _ in range(2):  # the 20- and 30-minute sets
+        clock.advance(minutes=10)
+        window.refresh()
+        nurse.enter_vitals(normal_vitals)
+    clock.advance(minutes=10)
+    window.refresh()
+    assert nurse.text("Time left") == "00:00"
+    nurse.click("Infusion complete")
+    assert care.state(sid).step is Step.OBSERVE
+
+    # Observation: the end set, two more, side effects, discharge.
+    nurse.enter_vitals(normal_vitals)
+    for _ in range(2):
+        clock.advance(minutes=15)
+        window.refresh()
+        nurse.enter_vitals(normal_vitals)
+    nurse.choose("Nausea grade", "Mild")
+    nurse.click("Record side effects")
+    window.refresh()
+    assert "Nausea mild" in nurse.text("Side effects last recorded")
+    nurse.type(protocol.discharge.score_name, "10")
+    for criterion in protocol.discharge.criteria:
+        nurse.click(criterion.text)
+    nurse.click("Record discharge")
+
+    # Sign: the chair is empty again.
+    assert nurse.text("Outcome") == "Infusion completed"
+    nurse.click("Sign session")
+    assert care.chairs() == []
+    assert nurse.sees("Seat patient in chair 1")
+
+    state = care.state(sid)
+    assert state.step is Step.DONE
+    assert state.outcome is Outcome.COMPLETED
+    assert recorded(care, sid) == [
+        E.OPENED,
+        E.SCREENED,
+        E.WEIGHED,
+        E.DOSE_CALCULATED,
+        E.CHECKED,
+        E.CHECKED,
+        E.VITALS,
+        E.STARTED,
+        E.VITALS,
+        E.PAUSED,
+        E.RESUMED,
+        E.VITALS,
+        E.VITALS,
+        E.COMPLETED,
+        E.VITALS,
+        E.VITALS,
+        E.VITALS,
+        E.SIDE_EFFECTS,
+        E.DISCHARGED,
+        E.SIGNED,
+    ]
+    by_type = {event.type: event for event in state.events}
+    assert (by_type[E.WEIGHED].payload["entered"], by_type[E.WEIGHED].payload["unit"]) == ("72.4", "kg")
+    assert by_type[E.CHECKED].recorded_by == second.id
+    assert by_type[E.PAUSED].payload == {"reason": "line problem"}
+    assert by_type[E.SIDE_EFFECTS].payload["grades"] == {"nausea": "mild"}
+    assert by_type[E.DISCHARGED].payload["score"] == 10
+    assert by_type[E.SIGNED].recorded_by == first.id
+    assert state.infusion.infused == timedelta(minutes=40)
