@@ -50,6 +50,9 @@ class ChairList(QListWidget):
         self.setAccessibleName("Chairs")
         self.setMinimumWidth(270)
         self.setMaximumWidth(330)
+        self.setWordWrap(True)
+        self.setSpacing(3)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for chair in chairs:
             item = QListWidgetItem(f"Chair {chair}\nEmpty")
             item.setData(CHAIR, chair)

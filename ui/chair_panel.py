@@ -59,7 +59,7 @@ class ChairPanel(QWidget):
         header = QHBoxLayout()
         self.title = label(f"Chair {chair}", role="title", name=f"Chair {chair} title")
         self.who = label(role="heading", name="Patient")
-        self.step = label(role="heading", name="Step")
+        self.step = label(role="heading", name="Step", wrap=False)
         header.addWidget(self.title)
         header.addSpacing(16)
         header.addWidget(self.who, 1)
@@ -74,6 +74,7 @@ class ChairPanel(QWidget):
         layout.addWidget(self.clock_warning)
         self.saved = label(name="Last saved")
         set_tone(self.saved, "quiet")
+        self.saved.hide()
         layout.addWidget(self.saved)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -140,7 +141,7 @@ class ChairPanel(QWidget):
         if view is None or state is None:
             self.who.setText("Empty")
             self.step.setText("")
-            self.saved.setText("")
+            self.saved.hide()
             self.clock_warning.hide()
             self._switch("identify")
             return
@@ -151,6 +152,7 @@ class ChairPanel(QWidget):
         last = state.events[-1]
         by = self.controller.staff_name(last.recorded_by)
         self.saved.setText(f"Saved: {EVENT_WORDS[last.type]} at {clock_time(last.recorded_at)} by {by}")
+        self.saved.show()
         self._switch(self._page_key(state), state)
 
     def _page_key(self, state: SessionState) -> str:

@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         add.clicked.connect(self._add_staff)
         top.addWidget(add)
         top.addStretch(1)
-        top.addWidget(label(workplace.clinic.clinic_name, role="hint", name="Clinic"))
+        top.addWidget(label(workplace.clinic.clinic_name, role="hint", name="Clinic", wrap=False))
         layout.addLayout(top)
 
         self.trouble = card("banner-act")

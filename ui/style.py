@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QApplication, QWidget
+
+TICK = (Path(__file__).resolve().parent / "icons" / "check.svg").as_posix()
 
 INK = "#1b1f24"
 PAPER = "#ffffff"
@@ -34,13 +38,21 @@ QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border: 1px s
 QPushButton[role="primary"]:disabled {{ background: #a9bcd3; border-color: #a9bcd3; color: white; }}
 QPushButton[role="danger"] {{ color: {RED}; border-color: {RED}; }}
 QRadioButton, QCheckBox {{ min-height: {TARGET - 8}px; spacing: 10px; font-size: 16px; }}
-QRadioButton::indicator, QCheckBox::indicator {{ width: 24px; height: 24px; }}
+QRadioButton::indicator, QCheckBox::indicator {{ width: 26px; height: 26px; background: {PAPER};
+    border: 2px solid #5b6573; }}
+QCheckBox::indicator {{ border-radius: 4px; }}
+QRadioButton::indicator {{ border-radius: 15px; }}
+QCheckBox::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; image: url({TICK}); }}
+QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5,
+    stop:0 {ACCENT}, stop:0.55 {ACCENT}, stop:0.6 {PAPER}); border-color: {ACCENT}; }}
+QPushButton[role="choice"] {{ min-width: 96px; }}
+QPushButton[role="choice"]:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: 600; }}
 QGroupBox {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 6px; margin-top: 14px;
             padding: 14px 10px 10px 10px; font-weight: 600; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
 QListWidget {{ background: {PAPER}; border: 1px solid {LINE}; font-size: 16px; }}
-QListWidget::item {{ padding: 8px; border-bottom: 1px solid {LINE}; }}
-QListWidget::item:selected {{ background: #dde8f5; color: {INK}; border-left: 5px solid {ACCENT}; }}
+QFrame[role="choices"] {{ border: 2px solid transparent; border-radius: 6px; }}
+QListWidget {{ selection-background-color: #cfe0f3; selection-color: {INK}; outline: none; }}
 QLabel[role="title"] {{ font-size: 22px; font-weight: 600; }}
 QLabel[role="heading"] {{ font-size: 18px; font-weight: 600; }}
 QLabel[role="hint"] {{ color: #4a5260; }}
@@ -48,17 +60,17 @@ QLabel[role="countdown"] {{ font-size: 96px; font-weight: 700; font-family: "Dej
 QLabel[role="figure"] {{ font-size: 34px; font-weight: 700; }}
 QLabel[role="arithmetic"] {{ font-family: "DejaVu Sans Mono", monospace; font-size: 15px; }}
 QLabel[tone="error"], QLabel[tone="act"] {{ color: {RED}; background: {RED_BG}; border: 1px solid {RED};
-    border-radius: 4px; padding: 8px; font-weight: 600; }}
+    border-radius: 4px; font-weight: 600; }}
 QLabel[tone="advise"] {{ color: {AMBER}; background: {AMBER_BG}; border: 1px solid #e0a848;
-    border-radius: 4px; padding: 8px; font-weight: 600; }}
-QLabel[tone="saved"] {{ color: {GREEN}; font-weight: 600; padding: 4px 0; }}
-QLabel[tone="quiet"] {{ color: #4a5260; padding: 4px 0; }}
+    border-radius: 4px; font-weight: 600; }}
+QLabel[tone="saved"] {{ color: {GREEN}; font-weight: 600; }}
+QLabel[tone="quiet"] {{ color: #4a5260; }}
 QFrame[role="banner-act"] {{ background: {RED_BG}; border: 2px solid {RED}; border-radius: 6px; }}
 QFrame[role="banner-advise"] {{ background: {AMBER_BG}; border: 2px solid #e0a848; border-radius: 6px; }}
 QFrame[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 6px; }}
 QFrame[role="card"] QLabel, QGroupBox QLabel, QGroupBox QRadioButton, QGroupBox QCheckBox {{ background: transparent; }}
 QFrame[role="banner-act"] QLabel, QFrame[role="banner-advise"] QLabel {{ background: transparent; border: none; }}
-*[invalid="true"] {{ border: 2px solid {RED}; }}
+*[invalid="true"], QFrame[role="choices"][invalid="true"] {{ border: 2px solid {RED}; }}
 """
 
 

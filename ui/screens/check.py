@@ -42,7 +42,7 @@ class CheckPage(QWidget):
             0,
             0,
             1,
-            2,
+            3,
         )
         self.checker = combo("Second nurse", [], "Choose your name")
         self._fill_staff()
@@ -60,11 +60,14 @@ class CheckPage(QWidget):
             form.addWidget(field, row, 1)
             self.fields[key] = field
             self.feedback.bind(field_name, field)
-        form.setColumnStretch(1, 1)
+        form.setColumnStretch(2, 1)
+        self.checker.setMinimumWidth(320)
+        for field in self.fields.values():
+            field.setMaximumWidth(220)
         self.record = button("Record check", role="primary")
         self.record.clicked.connect(self._record)
         form.addWidget(self.record, 5, 1)
-        form.addWidget(self.feedback, 6, 0, 1, 2)
+        form.addWidget(self.feedback, 6, 0, 1, 3)
         layout.addWidget(box)
 
         self.comparison = card("banner-act")

@@ -44,6 +44,8 @@ class IdentifyPage(QWidget):
         self.results = QListWidget()
         self.results.setAccessibleName("Search results")
         self.results.setMinimumHeight(150)
+        self.results.setWordWrap(True)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         column.addWidget(self.results, 1)
         self.search_feedback = Feedback("Search message")
         column.addWidget(self.search_feedback)

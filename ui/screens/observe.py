@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.events import EventType as E
 from core.session_state import SessionState
@@ -13,7 +13,7 @@ from ui.text import clock_time
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.countdown import Countdown
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, check_box, label, line_edit
+from ui.widgets.forms import WrappingCheck, button, label, line_edit
 from ui.widgets.side_effects import SideEffectsPanel
 from ui.widgets.vitals_entry import VitalsEntry
 
@@ -39,11 +39,11 @@ class ObservePage(QWidget):
         self.feedback.bind("score", self.score)
         form.addWidget(caption)
         form.addWidget(self.score)
-        self.criteria: dict[str, QCheckBox] = {}
+        self.criteria: dict[str, WrappingCheck] = {}
         for criterion in rules.criteria:
-            box_ = check_box(criterion.text)
-            form.addWidget(box_)
-            self.criteria[criterion.id] = box_
+            tick = WrappingCheck(criterion.text)
+            form.addWidget(tick)
+            self.criteria[criterion.id] = tick
         self.override_caption = label("Criteria not met: the prescriber's override and its reason:")
         self.override = line_edit("Discharge override reason")
         self.feedback.bind("override_reason", self.override, self.override_caption)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QGroupBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.session_state import SessionState
 from ui.controller import Controller
+from ui.style import mark
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, label, radio
+from ui.widgets.forms import button, choice, label
 
 ANSWERS = (("yes", "Yes"), ("no", "No"), ("unknown", "Unknown"))
 
@@ -24,16 +25,20 @@ class ScreenPage(QWidget):
         self.feedback = Feedback("Screening message")
         self.groups: dict[str, QButtonGroup] = {}
         for row, question in enumerate(controller.protocol.screening.questions):
-            text = label(question.text)
-            grid.addWidget(text, row, 0)
+            grid.addWidget(label(question.text), row, 0)
+            answers = QFrame()
+            mark(answers, "role", "choices")
+            buttons = QHBoxLayout(answers)
+            buttons.setContentsMargins(2, 2, 2, 2)
             group = QButtonGroup(self)
-            for column, (value, word) in enumerate(ANSWERS, start=1):
-                choice = radio(word, f"{question.text} {word}")
-                choice.setProperty("answer", value)
-                group.addButton(choice)
-                grid.addWidget(choice, row, column)
+            for value, word in ANSWERS:
+                answer = choice(word, f"{question.text} {word}")
+                answer.setProperty("answer", value)
+                group.addButton(answer)
+                buttons.addWidget(answer)
+            grid.addWidget(answers, row, 1)
             self.groups[question.id] = group
-            self.feedback.bind(f"screening.{question.id}", text)
+            self.feedback.bind(f"screening.{question.id}", answers)
         layout.addWidget(box)
         self.record = button("Record screening", role="primary")
         self.record.clicked.connect(self._record)

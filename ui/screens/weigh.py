@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QFrame, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.dosing import WeightUnit
 from core.session_state import SessionState
 from ui.controller import Controller
+from ui.style import mark
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, label, line_edit, radio
+from ui.widgets.forms import button, choice, label, line_edit
 
 
 class WeighPage(QWidget):
@@ -30,16 +31,15 @@ class WeighPage(QWidget):
         self.weight.returnPressed.connect(self._record)
         row.addWidget(self.weight)
         self.units = QButtonGroup(self)
-        self.unit_buttons = {}
-        units_box = QWidget()
+        units_box = QFrame()
+        mark(units_box, "role", "choices")
         units_row = QHBoxLayout(units_box)
-        units_row.setContentsMargins(0, 0, 0, 0)
+        units_row.setContentsMargins(2, 2, 2, 2)
         for unit in WeightUnit:
-            choice = radio(unit.value, f"Unit {unit.value}")
-            choice.setProperty("unit", unit.value)
-            self.units.addButton(choice)
-            units_row.addWidget(choice)
-            self.unit_buttons[unit.value] = choice
+            button_ = choice(unit.value, f"Unit {unit.value}")
+            button_.setProperty("unit", unit.value)
+            self.units.addButton(button_)
+            units_row.addWidget(button_)
         row.addWidget(units_box)
         row.addStretch(1)
         form.addLayout(row)

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QLabel, QLineEdit, QPushButton, QRadioButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from ui.style import TARGET, mark
 
@@ -15,6 +25,13 @@ def button(text: str, name: str | None = None, role: str | None = None) -> QPush
     widget.setCursor(Qt.CursorShape.PointingHandCursor)
     if role:
         mark(widget, "role", role)
+    return widget
+
+
+def choice(text: str, name: str) -> QPushButton:
+    """One of a few answers, as a big toggle (kg / lb, yes / no / unknown): nothing chosen at first."""
+    widget = button(text, name, role="choice")
+    widget.setCheckable(True)
     return widget
 
 
@@ -46,11 +63,23 @@ def check_box(text: str, name: str | None = None) -> QCheckBox:
     return widget
 
 
-def radio(text: str, name: str) -> QRadioButton:
-    widget = QRadioButton(text)
-    widget.setAccessibleName(name)
-    widget.setMinimumHeight(TARGET)
-    return widget
+class WrappingCheck(QWidget):
+    """A tick box whose text wraps (long protocol wording); clicking the text ticks the box too."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.box = check_box("", text)
+        self.box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.text = QLabel(text)
+        self.text.setWordWrap(True)
+        self.text.mousePressEvent = lambda _event: self.box.toggle()  # type: ignore[method-assign]
+        row.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.text, 1)
+
+    def isChecked(self) -> bool:  # noqa: N802 (reads like the QCheckBox it stands for)
+        return self.box.isChecked()
 
 
 def label(text: str = "", role: str | None = None, name: str | None = None, *, wrap: bool = True) -> QLabel:
@@ -70,5 +99,7 @@ def card(role: str = "card") -> QFrame:
     return frame
 
 
-def set_tone(widget: QWidget, tone: str | None) -> None:
+def set_tone(widget: QLabel, tone: str | None) -> None:
+    """Colour a message: error / act (red), advise (amber), saved (green), quiet (grey)."""
+    widget.setMargin(8 if tone in {"error", "act", "advise"} else 2)
     mark(widget, "tone", tone)

@@ -28,21 +28,23 @@ class VitalsEntry(QGroupBox):
         layout.addWidget(self.due)
 
         grid = QGridLayout()
-        grid.setHorizontalSpacing(14)
+        grid.setHorizontalSpacing(10)
+        grid.setColumnStretch(0, 1)
         self.fields: dict[VitalKind, QLineEdit] = {}
         self.feedback = Feedback("Vital signs message")
-        for index, kind in enumerate(VitalKind):
+        for row, kind in enumerate(VitalKind):
             limits = protocol.vitals[kind]
-            caption = QLabel(f"{limits.label} ({limits.unit})")
+            caption = QLabel(limits.label)
             caption.setWordWrap(True)
             field = QLineEdit()
             field.setAccessibleName(limits.label)
             field.setMinimumHeight(48)
+            field.setFixedWidth(110)
             field.returnPressed.connect(self._record)
             caption.setBuddy(field)
-            row, column = divmod(index, 3)
-            grid.addWidget(caption, row * 2, column)
-            grid.addWidget(field, row * 2 + 1, column)
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(field, row, 1)
+            grid.addWidget(label(limits.unit, role="hint", name=f"{limits.label} unit"), row, 2)
             self.fields[kind] = field
             self.feedback.bind(kind.value, field)
         layout.addLayout(grid)
