@@ -88,9 +88,6 @@ class IdentifyPage(QWidget):
         form.setRowStretch(10, 1)
         layout.addWidget(register, 2)
 
-    def show_chair(self) -> None:
-        """Nothing to redraw from core: the chair is empty."""
-
     def _show(self, patients: list[PatientView]) -> None:
         self.results.clear()
         for patient in patients:
