@@ -93,7 +93,13 @@ class Controller(QObject):
         return self._staff
 
     def staff_name(self, staff_id: str | None) -> str:
-        return next((s.name for s in self.staff() if s.id == staff_id), staff_id or "")
+        if staff_id is None:
+            return ""
+        known = {s.id: s.name for s in self.staff()}
+        if staff_id not in known:  # added on another workstation since the list was read
+            self._staff = None
+            known = {s.id: s.name for s in self.staff()}
+        return known.get(staff_id, staff_id)
 
     def add_staff(self, feedback: Feedback, name: str, role: str) -> StaffView | None:
         added = self._call(feedback, lambda: self.care.add_staff(name, role), writes=True)

@@ -96,3 +96,23 @@ def test_a_locked_database_is_reported_as_safe_and_what_was_typed_stays(
     nurse.click("Record weight")  # the same entry, once the database answers again
     assert care.state(sid).step is Step.DOSE
     assert not nurse.sees("Trouble")
+
+
+def test_weighing_again_from_the_dose_page_recalculates_from_the_new_weight(
+    nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[StaffView, StaffView]
+) -> None:
+    first, _ = nurses
+    nurse.on_duty(first)
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    care.screen(sid, {q.id: "yes" if q.id == "escort" else "no" for q in care.protocol.screening.questions}, first.id)
+    care.record_weight(sid, "160", "kg", first.id)  # the scale showed pounds
+    window.refresh()
+    nurse.click("Weigh again")
+    assert nurse.sees("Back without weighing")
+    nurse.type("Weight", "160")
+    nurse.click("Unit lb")
+    nurse.click("Record weight")
+    assert "160 lb × 0.45359237 = 72.57 kg" in nurse.text("Dose arithmetic")
+    assert nurse.text("Dose mg") == "36.3 mg"
+    weights = [e.payload["unit"] for e in care.state(sid).events if e.type is E.WEIGHED]
+    assert weights == ["kg", "lb"]
