@@ -7,7 +7,7 @@ a screen that shows it is showing what is saved. Nothing here decides how things
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -273,7 +273,7 @@ class Care:
 
     # ---- the steps ----------------------------------------------------------------------------
 
-    def open_session(self, patient_id: str, chair: int, by: str, identifiers: tuple[str, str]) -> SessionState:
+    def open_session(self, patient_id: str, chair: int, by: str, identifiers: Collection[str]) -> SessionState:
         """Identify: the patient confirmed by two identifiers (never the chair) and seated."""
         if len(set(identifiers)) < 2 or not set(identifiers) <= {"name", "birth_date", "mrn"}:
             raise InputError("identifiers", "Confirm two identifiers: name with date of birth or record number.")
