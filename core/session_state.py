@@ -70,6 +70,7 @@ class SessionState:
     baseline: dict[VitalKind, Decimal]
     observation_started_at: datetime | None
     discharge_earliest: datetime | None
+    observation_left: timedelta
     needs_pump_check: bool
     clock_behind: bool
     screening_stop_reasons: tuple[str, ...]
@@ -234,6 +235,7 @@ def derive_state(
         baseline=baseline,
         observation_started_at=ended_at,
         discharge_earliest=discharge_earliest,
+        observation_left=max(timedelta(), discharge_earliest - now) if discharge_earliest else timedelta(),
         needs_pump_check=needs_pump_check,
         clock_behind=clock_behind,
         screening_stop_reasons=stop_reasons,

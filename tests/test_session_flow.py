@@ -77,6 +77,7 @@ def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, 
     criteria = {"escort": True, "instructions": True, "effects_resolved": True}
     with pytest.raises(InputError, match="minimum observation"):
         care.discharge(sid, "10", criteria, first.id)
+    assert care.state(sid).observation_left == timedelta(minutes=30)
     clock.advance(minutes=15)
     care.record_vitals(sid, NORMAL, first.id)
     clock.advance(minutes=15)

@@ -9,7 +9,6 @@ else is a bug and goes on to the exception hook.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -80,10 +79,6 @@ class Controller(QObject):
             return None
         by = self.nurse_id
         return self._call(feedback, lambda: call(by), writes=True)
-
-    def now(self) -> datetime:
-        """Core's clock (never the wall clock directly): only for the observation countdown."""
-        return self.care.clock.now()
 
     # ---- people -------------------------------------------------------------------------------
 

@@ -72,7 +72,7 @@ class ObservePage(QWidget):
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
         earliest = state.discharge_earliest
-        left = earliest - self.controller.now() if earliest else timedelta()
+        left = state.observation_left
         if left > timedelta():
             self.countdown.show_time("Observation — time left", left, f"Discharge from {clock_time(earliest)}")
         else:
