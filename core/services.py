@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -242,6 +242,8 @@ class Care:
                 raise NotAllowedError("That session was not found.", "Return to the board and open the chair again.")
             events = records.load_events(tx, session_id)
             state = derive_state(self.protocol, events, now, self.app_started_at)
+            if kind in state.held_back:
+                raise NotAllowedError(state.held_back[kind])
             if kind not in state.allowed:
                 raise NotAllowedError(
                     f"This cannot be recorded now: the session is at “{STEP_WORDS[state.step]}”.",
@@ -407,9 +409,6 @@ class Care:
                 )
             return {"start_problems": problems, "go_ahead": (go_ahead or "").strip() or None}
 
-        state = self.state(session_id)
-        if state.step is Step.READY and E.STARTED not in state.allowed:
-            raise NotAllowedError("Baseline vitals are needed before the infusion starts.", "Record them first.")
         return self._append(session_id, by, E.STARTED, build)
 
     def pause(self, session_id: str, reason: str, by: str) -> SessionState:
@@ -420,11 +419,6 @@ class Care:
         return self._append(session_id, by, E.RESUMED)
 
     def complete(self, session_id: str, by: str) -> SessionState:
-        state = self.state(session_id)
-        if state.step is Step.INFUSING and state.infusion.remaining > timedelta():
-            raise NotAllowedError(
-                "The infusion time has not run out yet.", "Wait for the countdown, or stop early with a reason."
-            )
         return self._append(session_id, by, E.COMPLETED)
 
     def stop_early(self, session_id: str, reason: str, by: str) -> SessionState:

@@ -72,6 +72,8 @@ class SessionState:
     discharge_earliest: datetime | None
     observation_left: timedelta
     needs_pump_check: bool
+    pump_found_stopped_at: datetime | None
+    held_back: dict[E, str]
     clock_behind: bool
     screening_stop_reasons: tuple[str, ...]
     events: tuple[Event, ...] = field(repr=False)
@@ -144,6 +146,7 @@ def derive_state(
     pause_reason = None
     ended_at = None
     last_pump_check: datetime | None = None
+    pump_found_stopped_at: datetime | None = None
 
     for event in events[1:]:
         payload: dict[str, Any] = event.payload
@@ -164,17 +167,19 @@ def derive_state(
                 check_passed = not mismatches
                 checked_by = payload["checker_id"] if check_passed else None
             case E.PAUSED:
-                pause_reason = payload.get("reason")
+                pause_reason, pump_found_stopped_at = payload.get("reason"), None
             case E.RESUMED:
                 pause_reason = None
             case E.COMPLETED:
                 outcome, ended_at = Outcome.COMPLETED, event.occurred_at
             case E.STOPPED_EARLY:
                 outcome, ended_at, pause_reason = Outcome.STOPPED_EARLY, event.occurred_at, None
+                pump_found_stopped_at = None
             case E.ABANDONED:
                 outcome = Outcome.NOT_TREATED
             case E.PUMP_CONFIRMED:
                 last_pump_check = event.recorded_at
+                pump_found_stopped_at = None if payload.get("running") else event.occurred_at
             case E.VITALS:
                 point = payload.get("point_id")
                 if point:
@@ -215,11 +220,13 @@ def derive_state(
         and infusion.started_at < app_started_at
         and (last_pump_check is None or last_pump_check < app_started_at)
     )
-    permitted = set(allowed(step))
+    # Actions the step allows but the session's figures do not yet, each with the reason to show.
+    held_back: dict[E, str] = {}
     if step is Step.INFUSING and remaining > timedelta():
-        permitted.discard(E.COMPLETED)
+        held_back[E.COMPLETED] = "The infusion time has not run out yet: wait for the countdown, or stop early."
     if step is Step.READY and _baseline_id(protocol) not in done_points:
-        permitted.discard(E.STARTED)
+        held_back[E.STARTED] = "Record the baseline vital signs before the infusion starts."
+    permitted = set(allowed(step)) - set(held_back)
     return SessionState(
         session_id=events[0].session_id,
         step=step,
@@ -237,6 +244,8 @@ def derive_state(
         discharge_earliest=discharge_earliest,
         observation_left=max(timedelta(), discharge_earliest - now) if discharge_earliest else timedelta(),
         needs_pump_check=needs_pump_check,
+        pump_found_stopped_at=pump_found_stopped_at if step is Step.INFUSING else None,
+        held_back=held_back,
         clock_behind=clock_behind,
         screening_stop_reasons=stop_reasons,
         events=tuple(events),

@@ -234,3 +234,27 @@ def test_baseline_outside_start_thresholds_needs_a_go_ahead(care, patient, nurse
     assert caught.value.field == "go_ahead"
     state = care.start_infusion(sid, first.id, go_ahead="Dr Patel by phone: usual for her, proceed")
     assert state.events[-1].payload["go_ahead"].startswith("Dr Patel")
+
+
+def test_start_without_baseline_vitals_says_why(care, patient, nurses):
+    first, second = nurses
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    care.screen(sid, SCREEN_OK, first.id)
+    care.record_weight(sid, "80", "kg", first.id)
+    care.confirm_dose(sid, first.id, vial_id="ketamine-50")
+    state = care.record_check(sid, second.id, "80", "40", "151.2")
+    assert state.step is Step.READY and E.STARTED in state.held_back
+    with pytest.raises(NotAllowedError, match="baseline vital signs"):
+        care.start_infusion(sid, first.id)
+
+
+def test_a_pump_found_stopped_is_held_until_paused_or_stopped(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=5)
+    state = care.confirm_pump(sid, running=False, by=first.id)
+    assert state.pump_found_stopped_at == clock.now()
+    clock.advance(minutes=1)
+    state = care.pause(sid, "line problem", first.id)
+    assert state.pump_found_stopped_at is None

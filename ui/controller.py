@@ -126,7 +126,7 @@ class Controller(QObject):
     ) -> SessionState | None:
         return self._act(
             feedback,
-            lambda by: self.care.open_session(patient_id, chair, by, identifiers),  # type: ignore[arg-type]
+            lambda by: self.care.open_session(patient_id, chair, by, identifiers),
         )
 
     def screen(self, feedback: Feedback, session_id: str, answers: dict[str, str]) -> SessionState | None:

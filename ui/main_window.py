@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.machine import Step
 from core.services import STEP_WORDS, ChairView
@@ -29,6 +38,19 @@ def unfinished_line(view: ChairView) -> str:
     if state.step in {Step.INFUSING, Step.PAUSED}:
         text += f", {countdown(state.infusion.remaining)} left"
     return text
+
+
+def banner(role: str, name: str, dismiss_name: str) -> tuple[QFrame, QLabel]:
+    """A hidden strip across the window with a message and a Dismiss button."""
+    frame = card(role)
+    row = QHBoxLayout(frame)
+    text = label(name=name)
+    row.addWidget(text, 1)
+    dismiss = button("Dismiss", dismiss_name)
+    dismiss.clicked.connect(frame.hide)
+    row.addWidget(dismiss)
+    frame.hide()
+    return frame, text
 
 
 class MainWindow(QMainWindow):
@@ -57,24 +79,9 @@ class MainWindow(QMainWindow):
         top.addWidget(label(workplace.clinic.clinic_name, role="hint", name="Clinic", wrap=False))
         layout.addLayout(top)
 
-        self.trouble = card("banner-act")
-        trouble_layout = QHBoxLayout(self.trouble)
-        self.trouble_text = label(name="Trouble")
-        trouble_layout.addWidget(self.trouble_text, 1)
-        dismiss = button("Dismiss", "Dismiss trouble")
-        dismiss.clicked.connect(self.trouble.hide)
-        trouble_layout.addWidget(dismiss)
-        self.trouble.hide()
+        self.trouble, self.trouble_text = banner("banner-act", "Trouble", "Dismiss trouble")
         layout.addWidget(self.trouble)
-
-        self.notice = card("banner-advise")
-        notice_layout = QHBoxLayout(self.notice)
-        self.notice_text = label(name="Unfinished sessions")
-        notice_layout.addWidget(self.notice_text, 1)
-        close = button("Dismiss", "Dismiss notice")
-        close.clicked.connect(self.notice.hide)
-        notice_layout.addWidget(close)
-        self.notice.hide()
+        self.notice, self.notice_text = banner("banner-advise", "Unfinished sessions", "Dismiss notice")
         layout.addWidget(self.notice)
 
         split = QSplitter()

@@ -8,16 +8,13 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, 
 
 from core.events import EventType as E
 from core.machine import Step
-from core.protocol import Phase
-from core.session_state import PointStatus, SessionState
+from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time
-from ui.widgets.alerts import AlertsPanel
+from ui.widgets.care_column import CareColumn
 from ui.widgets.countdown import Countdown
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, combo, label, line_edit, set_tone
-from ui.widgets.side_effects import SideEffectsPanel
-from ui.widgets.vitals_entry import VitalsEntry
 
 OTHER = "other…"
 PAUSE_REASONS = ("blood pressure", "distress", "line problem", "patient away", OTHER)
@@ -79,15 +76,8 @@ class InfusePage(QWidget):
         left.addStretch(1)
         layout.addLayout(left, 5)
 
-        right = QVBoxLayout()
-        self.alerts = AlertsPanel(controller)
-        self.vitals = VitalsEntry(controller)
-        self.side_effects = SideEffectsPanel(controller)
-        right.addWidget(self.alerts)
-        right.addWidget(self.vitals)
-        right.addWidget(self.side_effects)
-        right.addStretch(1)
-        layout.addLayout(right, 6)
+        self.column = CareColumn(controller)
+        layout.addLayout(self.column, 6)
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
@@ -107,9 +97,9 @@ class InfusePage(QWidget):
                 "Infusion time is over", infusion.remaining, "Stop the pump, then press Infusion complete."
             )
 
-        baseline_done = any(p.point.phase is Phase.BEFORE and p.status is PointStatus.DONE for p in state.vitals)
-        self.start_hint.setText("" if baseline_done else "Record the baseline vital signs (right) to start.")
-        self.start_hint.setVisible(step is Step.READY and not baseline_done)
+        start_held = state.held_back.get(E.STARTED)
+        self.start_hint.setText(start_held or "")
+        self.start_hint.setVisible(step is Step.READY and start_held is not None)
         self.start.setVisible(step is Step.READY)
         self.start.setEnabled(E.STARTED in allowed)
         for widget in (self.pause_reason, self.pause):
@@ -124,19 +114,15 @@ class InfusePage(QWidget):
             widget.setVisible(step in {Step.INFUSING, Step.PAUSED})
         self.stop.setEnabled(E.STOPPED_EARLY in allowed)
         self._show_pump_note(state)
-        self.alerts.show_state(state)
-        self.vitals.show_state(state)
-        self.side_effects.show_state(state)
+        self.column.show_state(state)
 
     def _show_pump_note(self, state: SessionState) -> None:
-        kinds = {E.PUMP_CONFIRMED, E.PAUSED, E.RESUMED, E.STOPPED_EARLY}
-        last = next((e for e in reversed(state.events) if e.type in kinds), None)
-        stopped = last is not None and last.type is E.PUMP_CONFIRMED and not last.payload.get("running")
-        if stopped and last is not None:
+        stopped_at = state.pump_found_stopped_at
+        if stopped_at is not None:
             self.pump_note.setText(
-                f"The pump was found stopped ({clock_time(last.occurred_at)}). Pause with a reason, or stop early."
+                f"The pump was found stopped ({clock_time(stopped_at)}). Pause with a reason, or stop early."
             )
-        self.pump_note.setVisible(stopped and state.step is Step.INFUSING)
+        self.pump_note.setVisible(stopped_at is not None)
 
     def _reason_changed(self) -> None:
         self.pause_other.setVisible(self.pause_reason.currentData() == OTHER)

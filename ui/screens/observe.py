@@ -10,12 +10,10 @@ from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time
-from ui.widgets.alerts import AlertsPanel
+from ui.widgets.care_column import CareColumn
 from ui.widgets.countdown import Countdown
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import WrappingCheck, button, label, line_edit
-from ui.widgets.side_effects import SideEffectsPanel
-from ui.widgets.vitals_entry import VitalsEntry
 
 
 class ObservePage(QWidget):
@@ -59,15 +57,8 @@ class ObservePage(QWidget):
         left.addStretch(1)
         layout.addLayout(left, 5)
 
-        right = QVBoxLayout()
-        self.alerts = AlertsPanel(controller)
-        self.vitals = VitalsEntry(controller)
-        self.side_effects = SideEffectsPanel(controller)
-        right.addWidget(self.alerts)
-        right.addWidget(self.vitals)
-        right.addWidget(self.side_effects)
-        right.addStretch(1)
-        layout.addLayout(right, 6)
+        self.column = CareColumn(controller)
+        layout.addLayout(self.column, 6)
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
@@ -78,9 +69,7 @@ class ObservePage(QWidget):
         else:
             self.countdown.show_time("Minimum observation over", timedelta(), f"Since {clock_time(earliest)}")
         self.record.setEnabled(E.DISCHARGED in state.allowed)
-        self.alerts.show_state(state)
-        self.vitals.show_state(state)
-        self.side_effects.show_state(state)
+        self.column.show_state(state)
 
     def _discharge(self) -> None:
         if self.session_id is None:

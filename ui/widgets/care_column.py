@@ -1,0 +1,28 @@
+"""The right-hand column shared by the infusion and observation pages: alerts, vitals, side effects."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QVBoxLayout
+
+from core.session_state import SessionState
+from ui.controller import Controller
+from ui.widgets.alerts import AlertsPanel
+from ui.widgets.side_effects import SideEffectsPanel
+from ui.widgets.vitals_entry import VitalsEntry
+
+
+class CareColumn(QVBoxLayout):
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self.alerts = AlertsPanel(controller)
+        self.vitals = VitalsEntry(controller)
+        self.side_effects = SideEffectsPanel(controller)
+        self.addWidget(self.alerts)
+        self.addWidget(self.vitals)
+        self.addWidget(self.side_effects)
+        self.addStretch(1)
+
+    def show_state(self, state: SessionState) -> None:
+        self.alerts.show_state(state)
+        self.vitals.show_state(state)
+        self.side_effects.show_state(state)
