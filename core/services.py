@@ -205,13 +205,17 @@ class Care:
         """Every open session, by chair, with its live state (the board and the restart offer)."""
         now = self.clock.now()
         with self.db.session() as tx:
-            views = []
-            for row in records.active_sessions(tx):
-                patient = tx.get(Patient, row.patient_id)
-                assert patient is not None  # foreign key
-                state = derive_state(self.protocol, records.load_events(tx, row.id), now, self.app_started_at)
-                views.append(ChairView(row.chair, _patient_view(patient), state))
-            return views
+            rows = records.active_sessions(tx)
+            patients = records.patients_by_id(tx, [row.patient_id for row in rows])
+            events = records.load_events_of(tx, [row.id for row in rows])
+        return [
+            ChairView(
+                row.chair,
+                _patient_view(patients[row.patient_id]),
+                derive_state(self.protocol, events[row.id], now, self.app_started_at),
+            )
+            for row in rows
+        ]
 
     def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow]:
         """Sessions opened in [start, end), oldest first (the day's list)."""
