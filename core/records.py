@@ -4,7 +4,7 @@ shapes for sessions; services call it with a session from ``Database.transaction
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -96,10 +96,6 @@ def find_patients(tx: Session, text: str, limit: int = 20) -> list[Patient]:
 
 def patient_by_mrn(tx: Session, mrn: str) -> Patient | None:
     return tx.exec(select(Patient).where(Patient.mrn == mrn)).first()
-
-
-def patients_born(tx: Session, birth_date: date) -> list[Patient]:
-    return list(tx.exec(select(Patient).where(Patient.birth_date == birth_date)))
 
 
 def staff_list(tx: Session, active_only: bool = True) -> list[Staff]:

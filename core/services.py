@@ -148,13 +148,6 @@ class Care:
         with self.db.session() as tx:
             return [StaffView(s.id, s.display_name, s.role) for s in records.staff_list(tx)]
 
-    def staff_name(self, staff_id: str | None) -> str:
-        if staff_id is None:
-            return ""
-        with self.db.session() as tx:
-            row = tx.get(Staff, staff_id)
-            return row.display_name if row else staff_id
-
     def _require_staff(self, tx: Session, staff_id: str) -> Staff:
         row = tx.get(Staff, staff_id)
         if row is None or not row.active:

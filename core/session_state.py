@@ -146,6 +146,7 @@ def derive_state(
     pause_reason = None
     ended_at = None
     last_pump_check: datetime | None = None
+    baseline_point = _baseline_id(protocol)
     pump_found_stopped_at: datetime | None = None
 
     for event in events[1:]:
@@ -185,7 +186,7 @@ def derive_state(
                 if point:
                     done_points.add(point)
                 values = {VitalKind(k): Decimal(v) for k, v in payload.get("values", {}).items()}
-                if point == _baseline_id(protocol):
+                if point == baseline_point:
                     baseline = values
                 acts = tuple(f["text"] for f in payload.get("findings", ()) if f["tier"] == Tier.ACT)
                 if acts:
@@ -224,7 +225,7 @@ def derive_state(
     held_back: dict[E, str] = {}
     if step is Step.INFUSING and remaining > timedelta():
         held_back[E.COMPLETED] = "The infusion time has not run out yet: wait for the countdown, or stop early."
-    if step is Step.READY and _baseline_id(protocol) not in done_points:
+    if step is Step.READY and baseline_point not in done_points:
         held_back[E.STARTED] = "Record the baseline vital signs before the infusion starts."
     permitted = set(allowed(step)) - set(held_back)
     return SessionState(

@@ -119,7 +119,7 @@ class Database:
         return Path(self.url.database)
 
     def describe(self) -> str:
-        path = self.sqlite_path if self.url.get_backend_name() == "sqlite" else None
+        path = self.sqlite_path
         return str(path) if path else self.url.render_as_string(hide_password=True)
 
     @contextmanager
