@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from core import cli_audit, cli_users
 from core.clock import Clock, SystemClock
 from core.errors import ChairsideError
 from core.paths import demo_database_path
@@ -91,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
         "day of sessions in every state, then open the app on it. Real records are never touched.",
     )
     demo.add_argument("--fill-only", action="store_true", help="fill the demo database but do not open the app")
+    cli_users.add_commands(commands)
+    cli_audit.add_commands(commands)
     return parser
 
 
@@ -209,6 +212,10 @@ def main(open_app: OpenApp, argv: list[str] | None = None, clock: Clock | None =
             return open_app(args.database)
         if args.command == "demo":
             return demo(args.fill_only, clock, open_app)
+        if args.command == "users":
+            return cli_users.run(args, clock)
+        if args.command == "audit":
+            return cli_audit.run(args, clock)
         if args.command == "settings":
             if args.settings_command == "show":
                 return settings_show(args.database, clock)

@@ -1,6 +1,6 @@
 """Two kinds of settings, two homes.
 
-Clinic-wide settings (clinic name, chairs, page size, lock minutes) live in the database as a history:
+Clinic-wide settings (clinic name, chairs, page size, locking and password rules) live in the database as a history:
 each change is a new row saying who changed it, when and why. This workstation's own settings (its
 name, which chairs it shows, which database it uses) live in a small file in the config folder.
 """
@@ -29,6 +29,15 @@ class ClinicSettings(BaseModel):
     chairs: Annotated[int, Field(ge=1, le=40)] = 4
     page_size: Literal["A4", "Letter"] = "A4"
     lock_minutes: Annotated[int, Field(ge=1, le=60)] = 10
+    """Idle minutes before the screen locks itself."""
+    max_failed_sign_ins: Annotated[int, Field(ge=3, le=20)] = 5
+    """Wrong passwords (or PINs) in a row before the account is locked out."""
+    account_lockout_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    password_min_length: Annotated[int, Field(ge=8, le=64)] = 10
+    pin_unlock: bool = False
+    """Whether a nurse may unlock her own locked screen with a short PIN instead of her password."""
+    waste_witness_required: bool = True
+    """Controlled-substance waste needs a second person who signs in to witness it (jurisdiction policy)."""
 
 
 def clinic_settings(database: Database) -> ClinicSettings:

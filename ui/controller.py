@@ -49,7 +49,7 @@ class Controller(QObject):
 
     # ---- calling core -------------------------------------------------------------------------
 
-    def _call(self, feedback: Feedback | None, call: Callable[[], T], *, writes: bool) -> T | None:
+    def run(self, feedback: Feedback | None, call: Callable[[], T], *, writes: bool) -> T | None:
         try:
             result = call()
         except InputError as error:
@@ -78,13 +78,13 @@ class Controller(QObject):
             feedback.ask(NO_NURSE)
             return None
         by = self.nurse_id
-        return self._call(feedback, lambda: call(by), writes=True)
+        return self.run(feedback, lambda: call(by), writes=True)
 
     # ---- people -------------------------------------------------------------------------------
 
     def staff(self) -> list[StaffView]:
         if self._staff is None:
-            self._staff = self._call(None, self.care.staff, writes=False) or []
+            self._staff = self.run(None, self.care.staff, writes=False) or []
         return self._staff
 
     def staff_name(self, staff_id: str | None) -> str:
@@ -97,14 +97,14 @@ class Controller(QObject):
         return known.get(staff_id, staff_id)
 
     def add_staff(self, feedback: Feedback, name: str, role: str) -> StaffView | None:
-        added = self._call(feedback, lambda: self.care.add_staff(name, role), writes=True)
+        added = self.run(feedback, lambda: self.care.add_staff(name, role), writes=True)
         if added is not None:
             self._staff = None
             self.staff_changed.emit()
         return added
 
     def find_patients(self, feedback: Feedback, text: str) -> list[PatientView] | None:
-        return self._call(feedback, lambda: self.care.find_patients(text), writes=False)
+        return self.run(feedback, lambda: self.care.find_patients(text), writes=False)
 
     def register_patient(self, feedback: Feedback, mrn: str, family: str, given: str, born: str) -> PatientView | None:
         return self._act(feedback, lambda by: self.care.register_patient(mrn, family, given, born, by))
@@ -112,12 +112,12 @@ class Controller(QObject):
     # ---- reading ------------------------------------------------------------------------------
 
     def chairs(self) -> list[ChairView] | None:
-        return self._call(None, self.care.chairs, writes=False)
+        return self.run(None, self.care.chairs, writes=False)
 
     def preview_dose(
         self, feedback: Feedback, session_id: str, vial_id: str | None, override: str | None
     ) -> DoseCalculation | None:
-        return self._call(feedback, lambda: self.care.preview_dose(session_id, vial_id, override), writes=False)
+        return self.run(feedback, lambda: self.care.preview_dose(session_id, vial_id, override), writes=False)
 
     # ---- the steps ----------------------------------------------------------------------------
 
@@ -146,7 +146,7 @@ class Controller(QObject):
         if checker_id is None:
             feedback.ask("Second nurse: choose your name first.")
             return None
-        return self._call(
+        return self.run(
             feedback, lambda: self.care.record_check(session_id, checker_id, weight, dose, rate), writes=True
         )
 

@@ -16,13 +16,28 @@ from core.persistence.types import UTCDateTime
 
 
 class Staff(SQLModel, table=True):
+    """A person's account. Never deleted: records name whoever made them, so accounts are deactivated.
+
+    Only hashes of secrets are kept (argon2). Changes to an account are written to the audit trail.
+    """
+
     __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("username", name="uq_staff_username"),)
 
     id: str = Field(primary_key=True, max_length=36)
     display_name: str = Field(max_length=120)
     role: str = Field(max_length=20)
     active: bool = True
     created_at: datetime = Field(sa_type=UTCDateTime)
+    username: str | None = Field(default=None, max_length=40)
+    password_hash: str | None = Field(default=None, max_length=200)
+    pin_hash: str | None = Field(default=None, max_length=200)
+    must_change_password: bool = False
+    failed_sign_ins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_sign_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    password_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Patient(SQLModel, table=True):
@@ -100,3 +115,23 @@ class ClinicSetting(SQLModel, table=True):
     changed_by: str | None = Field(default=None, foreign_key="staff.id", max_length=36)
     changed_at: datetime = Field(sa_type=UTCDateTime)
     reason: str | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """One line of the audit trail, chained to the line before by a hash (see ``core.audit``).
+
+    ``seq`` is the chain position: a unique key, so two writers can never fork the chain.
+    """
+
+    __tablename__ = "audit_entry"
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+    actor_id: str | None = Field(default=None, foreign_key="staff.id", max_length=36, index=True)
+    action: str = Field(max_length=40)
+    workstation: str = Field(max_length=80)
+    patient_id: str | None = Field(default=None, foreign_key="patient.id", max_length=36, index=True)
+    session_id: str | None = Field(default=None, foreign_key="infusion_session.id", max_length=36)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    entry_hash: str = Field(max_length=64)

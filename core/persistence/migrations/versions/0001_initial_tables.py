@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from core.persistence.append_only import allow_changes, forbid_changes
 from core.persistence.types import UTCDateTime
 
 revision = "0001"
@@ -15,36 +16,8 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-# Records of care and settings history are only ever inserted; these triggers make the database
-# itself refuse an UPDATE or DELETE, whoever attempts it.
+# Records of care and settings history are only ever inserted.
 APPEND_ONLY = ("session_event", "clinic_setting")
-
-
-def _forbid_changes(table: str) -> None:
-    if op.get_context().dialect.name == "postgresql":
-        op.execute(
-            "CREATE OR REPLACE FUNCTION chairside_append_only() RETURNS trigger AS $$ BEGIN "
-            "RAISE EXCEPTION 'records in % are never changed or deleted; record a correction', TG_TABLE_NAME; "
-            "END; $$ LANGUAGE plpgsql"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION chairside_append_only()"
-        )
-        return
-    for action in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} BEGIN "
-            f"SELECT RAISE(ABORT, 'records in {table} are never changed or deleted; record a correction'); END"
-        )
-
-
-def _allow_changes(table: str) -> None:
-    if op.get_context().dialect.name == "postgresql":
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-        return
-    for action in ("update", "delete"):
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
 
 
 def upgrade() -> None:
@@ -165,12 +138,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_session_event_session_id"), ["session_id"], unique=False)
 
     for table in APPEND_ONLY:
-        _forbid_changes(table)
+        forbid_changes(table)
 
 
 def downgrade() -> None:
     for table in APPEND_ONLY:
-        _allow_changes(table)
+        allow_changes(table)
     with op.batch_alter_table("session_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_session_event_session_id"))
 
