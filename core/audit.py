@@ -237,7 +237,9 @@ def verify(database: Database) -> ChainCheck:
                     count,
                     None,
                     f"care record {event_id} (saved {when}) has no audit entry: entries were removed "
-                    f"after entry {count}." if count else "the audit trail is empty but care records exist.",
+                    f"after entry {count}."
+                    if count
+                    else "the audit trail is empty but care records exist.",
                 )
     return ChainCheck(True, count, None, "")
 

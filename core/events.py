@@ -1,7 +1,7 @@
 """The things that can happen to a session. Each is recorded once and never changed.
 
-Dotted names keep the log readable and leave room for later kinds (signatures, waste, addenda).
-A correction is an event of its own that names the event it corrects and says why.
+Dotted names keep the log readable and leave room for later kinds. A correction before signing, and an
+addendum after it, is an event of its own that names the event it corrects and says why.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ class EventType(StrEnum):
     DISCHARGED = "discharge.recorded"
     SIGNED = "session.signed"
     CORRECTED = "entry.corrected"
+    ADDENDUM = "session.addendum"
+    DRAWN = "drug.drawn"
+    WASTED = "drug.wasted"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Which step of care may follow which: a small explicit table a clinical reviewer can read.
 
 The session moves identify → screen → weigh → dose → second-nurse check → infuse → observe →
-discharge → sign. ``allowed`` answers "may this happen now?" from the step alone; rules that also
-need time or values (the countdown reaching zero, the minimum observation) live in ``session_state``.
+discharge → sign, then takes only signed addenda. ``allowed`` answers "may this happen now?" from the
+step alone; rules that also need time or values (the countdown reaching zero, the minimum observation,
+the drug drawn up) live in ``session_state``.
 """
 
 from __future__ import annotations
@@ -39,19 +40,20 @@ class Outcome(StrEnum):
 
 _ANYTIME = {E.CORRECTED}
 _BEFORE_START = {E.VITALS, E.SIDE_EFFECTS, E.ABANDONED}
+_DRUG_IN_HAND = {E.DRAWN, E.WASTED}
 _DURING = {E.VITALS, E.SIDE_EFFECTS, E.ALERT_ACKNOWLEDGED, E.PUMP_CONFIRMED, E.STOPPED_EARLY}
 
 TRANSITIONS: dict[Step, set[E]] = {
     Step.SCREEN: {E.SCREENED, E.ABANDONED},
     Step.WEIGH: {E.WEIGHED} | _BEFORE_START,
     Step.DOSE: {E.DOSE_CALCULATED, E.WEIGHED} | _BEFORE_START,
-    Step.CHECK: {E.CHECKED, E.DOSE_CALCULATED, E.WEIGHED} | _BEFORE_START,
-    Step.READY: {E.STARTED, E.WEIGHED, E.DOSE_CALCULATED} | _BEFORE_START,
+    Step.CHECK: {E.CHECKED, E.DOSE_CALCULATED, E.WEIGHED} | _BEFORE_START | _DRUG_IN_HAND,
+    Step.READY: {E.STARTED, E.WEIGHED, E.DOSE_CALCULATED} | _BEFORE_START | _DRUG_IN_HAND,
     Step.INFUSING: {E.PAUSED, E.COMPLETED} | _DURING,
     Step.PAUSED: {E.RESUMED} | _DURING,
-    Step.OBSERVE: {E.VITALS, E.SIDE_EFFECTS, E.ALERT_ACKNOWLEDGED, E.DISCHARGED},
-    Step.SIGN: {E.SIGNED, E.SIDE_EFFECTS, E.VITALS},
-    Step.DONE: set(),
+    Step.OBSERVE: {E.VITALS, E.SIDE_EFFECTS, E.ALERT_ACKNOWLEDGED, E.DISCHARGED, E.WASTED},
+    Step.SIGN: {E.SIGNED, E.SIDE_EFFECTS, E.VITALS, E.WASTED},
+    Step.DONE: {E.ADDENDUM},  # a signed session is read-only: later information is a signed addendum
 }
 
 

@@ -13,11 +13,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from core.controlled import ControlledRecord, controlled_record
 from core.dosing import DoseCalculation
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step, allowed, next_step
 from core.protocol import Phase, Protocol, SchedulePoint, VitalKind
+from core.signatures import Signature, altered_since_signed, signatures_of
 from core.vitals import Tier
 
 
@@ -76,7 +78,16 @@ class SessionState:
     held_back: dict[E, str]
     clock_behind: bool
     screening_stop_reasons: tuple[str, ...]
+    controlled: ControlledRecord
+    signatures: tuple[Signature, ...]
+    altered_signatures: tuple[Signature, ...]
+    """Signatures whose signed content no longer matches the record (it was changed after signing)."""
     events: tuple[Event, ...] = field(repr=False)
+
+    @property
+    def read_only(self) -> bool:
+        """Signed: nothing more is recorded except signed addenda."""
+        return self.step is Step.DONE
 
     @property
     def next_vitals(self) -> VitalsPoint | None:
@@ -148,6 +159,7 @@ def derive_state(
     last_pump_check: datetime | None = None
     baseline_point = _baseline_id(protocol)
     pump_found_stopped_at: datetime | None = None
+    given_mg: Decimal | None = None
 
     for event in events[1:]:
         payload: dict[str, Any] = event.payload
@@ -157,7 +169,7 @@ def derive_state(
                 stop_reasons = tuple(payload.get("stop_reasons", ()))
                 screening_stopped = bool(stop_reasons)
                 if screening_stopped:
-                    outcome = Outcome.NOT_TREATED
+                    outcome, given_mg = Outcome.NOT_TREATED, Decimal(0)
             case E.WEIGHED:
                 dose, checked_by, mismatches = None, None, ()
             case E.DOSE_CALCULATED:
@@ -173,11 +185,13 @@ def derive_state(
                 pause_reason = None
             case E.COMPLETED:
                 outcome, ended_at = Outcome.COMPLETED, event.occurred_at
+                given_mg = dose.dose_mg if dose else None
             case E.STOPPED_EARLY:
                 outcome, ended_at, pause_reason = Outcome.STOPPED_EARLY, event.occurred_at, None
                 pump_found_stopped_at = None
+                given_mg = Decimal(payload["estimated_mg_given"])
             case E.ABANDONED:
-                outcome = Outcome.NOT_TREATED
+                outcome, given_mg = Outcome.NOT_TREATED, Decimal(0)
             case E.PUMP_CONFIRMED:
                 last_pump_check = event.recorded_at
                 pump_found_stopped_at = None if payload.get("running") else event.occurred_at
@@ -227,6 +241,11 @@ def derive_state(
         held_back[E.COMPLETED] = "The infusion time has not run out yet: wait for the countdown, or stop early."
     if step is Step.READY and baseline_point not in done_points:
         held_back[E.STARTED] = "Record the baseline vital signs before the infusion starts."
+    controlled = controlled_record(protocol, events, given_mg)
+    if step is Step.READY and not controlled.drawn and E.STARTED not in held_back:
+        held_back[E.STARTED] = "Record the vial's lot and the amount drawn up before the infusion starts."
+    if not controlled.drawn:
+        held_back[E.WASTED] = "Nothing was drawn up in this session, so there is nothing to waste."
     permitted = set(allowed(step)) - set(held_back)
     return SessionState(
         session_id=events[0].session_id,
@@ -249,6 +268,9 @@ def derive_state(
         held_back=held_back,
         clock_behind=clock_behind,
         screening_stop_reasons=stop_reasons,
+        controlled=controlled,
+        signatures=signatures_of(events),
+        altered_signatures=altered_since_signed(events),
         events=tuple(events),
     )
 

@@ -1,0 +1,116 @@
+"""Electronic signatures on the session record: who, when, what it means, and a hash of what was signed.
+
+A signature lives in the payload of the event it signs (a discharge, a second-nurse check, a waste, an
+addendum) or, for the session itself, of the ``session.signed`` event, whose hash covers every entry
+before it. Recomputing the hashes on reading shows whether anything signed was altered afterwards.
+The signer re-enters a password first; that check is done by ``core.people`` before anything here runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from core.events import Event
+from core.events import EventType as E
+
+
+class Meaning(StrEnum):
+    ADMINISTERED = "administered"
+    VERIFIED = "verified"
+    WASTED = "wasted"
+    WITNESSED_WASTE = "witnessed waste"
+    AMENDED = "amended"
+
+
+SUBJECTS = {
+    E.SIGNED: "the session",
+    E.DISCHARGED: "the discharge",
+    E.CHECKED: "the second-nurse check",
+    E.WASTED: "the controlled-substance waste",
+    E.ADDENDUM: "an addendum",
+}
+"""What a signature on each kind of event is a signature of."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    event_id: str
+    signer_id: str
+    signed_at: datetime
+    meaning: Meaning
+    subject: str
+    signed_hash: str
+
+
+def _moment(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def canonical(event: Event, *, include_signatures: bool = True) -> dict[str, Any]:
+    payload = dict(event.payload)
+    if not include_signatures:
+        payload.pop("signatures", None)
+    return {
+        "id": event.id,
+        "session_id": event.session_id,
+        "seq": event.seq,
+        "type": event.type.value,
+        "occurred_at": _moment(event.occurred_at),
+        "recorded_at": _moment(event.recorded_at),
+        "recorded_by": event.recorded_by,
+        "workstation": event.workstation,
+        "payload": payload,
+        "corrects": event.corrects,
+        "reason": event.reason,
+    }
+
+
+def digest(items: Sequence[dict[str, Any]]) -> str:
+    text = json.dumps(list(items), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def signed_content(event: Event, earlier: Sequence[Event]) -> str:
+    """The hash a signature on ``event`` covers: the whole log before it for the session, else the entry."""
+    if event.type is E.SIGNED:
+        return digest([canonical(e) for e in earlier])
+    return digest([canonical(event, include_signatures=False)])
+
+
+def signature_entry(signer_id: str, meaning: Meaning, at: datetime, signed_hash: str) -> dict[str, str]:
+    return {"signer_id": signer_id, "meaning": meaning.value, "signed_at": _moment(at), "signed_hash": signed_hash}
+
+
+def signatures_in(event: Event) -> list[Signature]:
+    return [
+        Signature(
+            event_id=event.id,
+            signer_id=entry["signer_id"],
+            signed_at=datetime.fromisoformat(entry["signed_at"]),
+            meaning=Meaning(entry["meaning"]),
+            subject=SUBJECTS.get(event.type, "an entry"),
+            signed_hash=entry["signed_hash"],
+        )
+        for entry in event.payload.get("signatures", ())
+    ]
+
+
+def signatures_of(events: Iterable[Event]) -> tuple[Signature, ...]:
+    return tuple(signature for event in events for signature in signatures_in(event))
+
+
+def altered_since_signed(events: Sequence[Event]) -> tuple[Signature, ...]:
+    """Signatures whose hash no longer matches what they cover: the record was changed after signing."""
+    broken: list[Signature] = []
+    for index, event in enumerate(events):
+        found = signatures_in(event)
+        if found:
+            current = signed_content(event, events[:index])
+            broken.extend(s for s in found if s.signed_hash != current)
+    return tuple(broken)
