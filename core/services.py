@@ -7,16 +7,18 @@ a screen that shows it is showing what is saved. Nothing here decides how things
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session
 
-from core import records
+from core import audit, records
+from core.audit import AuditAction
 from core.clock import Clock
+from core.controlled import parse_amount, parse_lot
 from core.dosing import (
     DoseCalculation,
     calculate_dose,
@@ -24,18 +26,22 @@ from core.dosing import (
     check_weight,
     parse_check_figures,
     parse_weight,
+    round_to,
 )
 from core.errors import InputError, NotAllowedError
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Step
+from core.people import Accounts, Role
 from core.persistence.db import Database
 from core.persistence.tables import InfusionSession, Patient, Staff
 from core.protocol import Protocol, VitalKind
 from core.session_state import PointStatus, SessionState, derive_state
+from core.settings import clinic_settings
+from core.signatures import Meaning, signature_entry, signed_content
 from core.vitals import Finding, classify, parse_vitals, start_problems
 
-ROLES = ("nurse", "charge_nurse", "administrator")
+CARE_ROLES = frozenset({Role.NURSE.value, Role.CHARGE_NURSE.value})
 STEP_WORDS = {
     Step.SCREEN: "Screening",
     Step.WEIGH: "Weigh",
@@ -51,13 +57,6 @@ STEP_WORDS = {
 
 
 @dataclass(frozen=True)
-class StaffView:
-    id: str
-    name: str
-    role: str
-
-
-@dataclass(frozen=True)
 class PatientView:
     id: str
     mrn: str
@@ -68,6 +67,11 @@ class PatientView:
     @property
     def full_name(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name}"
+
+    @property
+    def initials(self) -> str:
+        """For screens seen by passers-by (the lock screen): enough for staff, not a name."""
+        return f"{self.given_name[:1]}. {self.family_name[:1]}.".upper()
 
 
 @dataclass(frozen=True)
@@ -126,33 +130,63 @@ class Care:
         clock: Clock,
         workstation: str,
         app_started_at: datetime | None = None,
+        accounts: Accounts | None = None,
     ) -> None:
         self.db = database
         self.protocol = protocol
         self.clock = clock
         self.workstation = workstation
         self.app_started_at = app_started_at or clock.now()
+        self.accounts = accounts or Accounts(database, clock, workstation)
 
-    # ---- people -------------------------------------------------------------------------------
+    # ---- who records ----------------------------------------------------------------------------
 
-    def add_staff(self, name: str, role: str = "nurse") -> StaffView:
-        display = _required(name, "name", "the person's name")
-        if role not in ROLES:
-            raise InputError("role", f"“{role}” is not a role.", f"Choose one of: {', '.join(ROLES)}.")
-        row = Staff(id=str(uuid.uuid4()), display_name=display, role=role, active=True, created_at=self.clock.now())
-        with self.db.transaction() as tx:
-            tx.add(row)
-        return StaffView(row.id, row.display_name, row.role)
-
-    def staff(self) -> list[StaffView]:
-        with self.db.session() as tx:
-            return [StaffView(s.id, s.display_name, s.role) for s in records.staff_list(tx)]
-
-    def _require_staff(self, tx: Session, staff_id: str) -> Staff:
+    def _require_clinician(self, tx: Session, staff_id: str) -> Staff:
+        """Checked inside the write's transaction, so an account deactivated a moment ago cannot record."""
         row = tx.get(Staff, staff_id)
         if row is None or not row.active:
-            raise NotAllowedError("That staff member is not active on this system.", "Choose who is recording.")
+            raise NotAllowedError("That account is not active on this system.", "Sign in again with your own account.")
+        if row.role not in CARE_ROLES:
+            raise NotAllowedError(
+                "An administrator account does not record care.", "Sign in with a nurse's account to record care."
+            )
         return row
+
+    def _audit(
+        self,
+        tx: Session,
+        action: AuditAction,
+        actor_id: str,
+        *,
+        patient_id: str | None = None,
+        session_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        audit.record(
+            tx,
+            action,
+            at=self.clock.now(),
+            workstation=self.workstation,
+            actor_id=actor_id,
+            patient_id=patient_id,
+            session_id=session_id,
+            detail=detail,
+        )
+
+    def _audit_event(self, tx: Session, patient_id: str, event: Event) -> None:
+        """The audit lines for a care record: written, and each signature on it."""
+        ids = {"patient_id": patient_id, "session_id": event.session_id}
+        self._audit(
+            tx, AuditAction.RECORD_WRITTEN, event.recorded_by, **ids, detail={"event_id": event.id, "type": event.type}
+        )
+        for entry in event.payload.get("signatures", ()):
+            detail = {"event_id": event.id, "meaning": entry["meaning"], "signed_hash": entry["signed_hash"]}
+            self._audit(tx, AuditAction.SIGNATURE, entry["signer_id"], **ids, detail=detail)
+
+    def record_view(self, by: str, patient_id: str, session_id: str | None = None) -> None:
+        """A nurse opened a patient's record on screen: who looked at whose record is audited."""
+        with self.db.transaction() as tx:
+            self._audit(tx, AuditAction.PATIENT_VIEWED, by, patient_id=patient_id, session_id=session_id)
 
     # ---- patients -----------------------------------------------------------------------------
 
@@ -167,10 +201,12 @@ class Care:
             created_by=by,
         )
         with self.db.transaction() as tx:
-            self._require_staff(tx, by)
+            self._require_clinician(tx, by)
             if records.patient_by_mrn(tx, row.mrn) is not None:
                 raise InputError("mrn", f"A patient with record number {row.mrn} already exists.", "Search for them.")
             tx.add(row)
+            tx.flush()
+            self._audit(tx, AuditAction.PATIENT_REGISTERED, by, patient_id=row.id)
         return _patient_view(row)
 
     def find_patients(self, text: str) -> list[PatientView]:
@@ -229,11 +265,15 @@ class Care:
         *,
         corrects: str | None = None,
         reason: str | None = None,
+        signers: Sequence[tuple[str, Meaning]] = (),
     ) -> SessionState:
-        """Check the action is allowed now, build its payload from the current state, and commit."""
+        """Check the action is allowed now, build its payload from the current state, and commit it with
+        its audit lines. ``signers`` (already re-authenticated) sign the entry, or for ``session.signed``
+        everything before it.
+        """
         now = self.clock.now()
         with self.db.transaction() as tx:
-            self._require_staff(tx, by)
+            self._require_clinician(tx, by)
             row = tx.get(InfusionSession, session_id)
             if row is None:
                 raise NotAllowedError("That session was not found.", "Return to the board and open the chair again.")
@@ -260,7 +300,12 @@ class Care:
                 corrects=corrects,
                 reason=reason,
             )
+            if signers:
+                signed = signed_content(event, events)
+                entries = [signature_entry(signer, meaning, now, signed) for signer, meaning in signers]
+                event = replace(event, payload={**payload, "signatures": entries})
             records.insert_event(tx, event)
+            self._audit_event(tx, row.patient_id, event)
             new_state = derive_state(self.protocol, [*events, event], now, self.app_started_at)
             row.last_seq = event.seq
             row.step = new_state.step.value
@@ -279,7 +324,7 @@ class Care:
         now = self.clock.now()
         session_id = str(uuid.uuid4())
         with self.db.transaction() as tx:
-            self._require_staff(tx, by)
+            self._require_clinician(tx, by)
             if tx.get(Patient, patient_id) is None:
                 raise NotAllowedError("That patient record was not found.", "Search again.")
             if records.active_on_chair(tx, chair) is not None:
@@ -306,29 +351,28 @@ class Care:
                 )
             )
             tx.flush()
-            records.insert_event(
-                tx,
-                Event(
-                    id=str(uuid.uuid4()),
-                    session_id=session_id,
-                    seq=1,
-                    type=E.OPENED,
-                    occurred_at=now,
-                    recorded_at=now,
-                    recorded_by=by,
-                    workstation=self.workstation,
-                    payload={
-                        "patient_id": patient_id,
-                        "chair": chair,
-                        "identifiers_confirmed": sorted(identifiers),
-                        "protocol": {
-                            "id": self.protocol.id,
-                            "version": self.protocol.version,
-                            "sha256": self.protocol.content_hash,
-                        },
+            opened = Event(
+                id=str(uuid.uuid4()),
+                session_id=session_id,
+                seq=1,
+                type=E.OPENED,
+                occurred_at=now,
+                recorded_at=now,
+                recorded_by=by,
+                workstation=self.workstation,
+                payload={
+                    "patient_id": patient_id,
+                    "chair": chair,
+                    "identifiers_confirmed": sorted(identifiers),
+                    "protocol": {
+                        "id": self.protocol.id,
+                        "version": self.protocol.version,
+                        "sha256": self.protocol.content_hash,
                     },
-                ),
+                },
             )
+            records.insert_event(tx, opened)
+            self._audit_event(tx, patient_id, opened)
         return self.state(session_id)
 
     def screen(self, session_id: str, answers: dict[str, str], by: str) -> SessionState:
@@ -374,26 +418,83 @@ class Care:
 
         return self._append(session_id, by, E.DOSE_CALCULATED, build)
 
-    def record_check(self, session_id: str, checker_id: str, weight: str, dose: str, rate: str) -> SessionState:
-        """The second nurse's own figures, entered without seeing the first nurse's."""
+    def record_check(
+        self, session_id: str, username: str, password: str, weight: str, dose: str, rate: str
+    ) -> SessionState:
+        """The second nurse signs in there and then and enters her own figures, blind to the first nurse's."""
         figures = parse_check_figures(weight, dose, rate)
+        checker = self.accounts.authenticate(username, password, "second-nurse check")
 
         def build(state: SessionState) -> dict[str, Any]:
             if state.dose is None:
                 raise NotAllowedError("There is no dose to check yet.", "Calculate the dose first.")
-            if checker_id == state.dosed_by:
+            if checker.id == state.dosed_by:
                 raise NotAllowedError(
                     "The nurse who calculated the dose cannot also check it.",
                     "Ask a second nurse to do the independent check.",
                 )
             mismatches = check_mismatches(self.protocol, state.dose, figures)
             return {
-                "checker_id": checker_id,
+                "checker_id": checker.id,
+                "dosed_by": state.dosed_by,
                 "figures": {k: str(v) for k, v in vars(figures).items()},
                 "mismatches": mismatches,
             }
 
-        return self._append(session_id, checker_id, E.CHECKED, build)
+        return self._append(session_id, checker.id, E.CHECKED, build, signers=[(checker.id, Meaning.VERIFIED)])
+
+    def record_drawn(self, session_id: str, lot: str, ml: str, by: str) -> SessionState:
+        """The controlled-substance record: the vial's lot and the volume drawn up from it."""
+        lot_number = parse_lot(lot)
+
+        def build(state: SessionState) -> dict[str, Any]:
+            if state.dose is None:
+                raise NotAllowedError("There is no confirmed dose to draw up.", "Confirm the dose first.")
+            vial = next(v for v in self.protocol.vials if v.id == state.dose.vial_id)
+            step = self.protocol.rounding.volume_ml
+            volume = parse_amount(ml, "drawn_ml", "volume drawn up (mL)", vial.vial_ml, step)
+            return {
+                "lot": lot_number,
+                "vial_id": vial.id,
+                "vial_label": vial.label,
+                "mg_per_ml": str(vial.mg_per_ml),
+                "ml": str(volume),
+                "mg": str(round_to(volume * vial.mg_per_ml, self.protocol.rounding.dose_mg)),
+            }
+
+        return self._append(session_id, by, E.DRAWN, build)
+
+    def record_waste(
+        self,
+        session_id: str,
+        mg: str,
+        how: str,
+        by: str,
+        password: str,
+        witness_username: str = "",
+        witness_password: str = "",
+    ) -> SessionState:
+        """Drug drawn up but not given, wasted in front of a witness; both sign (the witness by signing in)."""
+        method = _required(how, "how", "how the drug was wasted (e.g. into the drug waste container)")
+        self.accounts.confirm_identity(by, password, "signature")
+        signers = [(by, Meaning.WASTED)]
+        if clinic_settings(self.db).waste_witness_required or witness_username.strip():
+            witness = self.accounts.authenticate(witness_username, witness_password, "waste witness")
+            if witness.id == by:
+                raise NotAllowedError(
+                    "The nurse wasting the drug cannot also witness it.", "Ask another nurse to watch and sign in."
+                )
+            if not witness.can_record_care:
+                raise NotAllowedError("A waste witness must be a nurse.", "Ask a nurse to witness the waste.")
+            signers.append((witness.id, Meaning.WITNESSED_WASTE))
+
+        def build(state: SessionState) -> dict[str, Any]:
+            record = state.controlled
+            left = record.drawn_mg - record.wasted_mg - (record.given_mg or Decimal(0))
+            amount = parse_amount(mg, "waste_mg", "amount wasted (mg)", left, self.protocol.rounding.dose_mg)
+            return {"mg": str(amount), "how": method, "witness_id": signers[1][0] if len(signers) > 1 else None}
+
+        return self._append(session_id, by, E.WASTED, build, signers=signers)
 
     def start_infusion(self, session_id: str, by: str, go_ahead: str | None = None) -> SessionState:
         def build(state: SessionState) -> dict[str, Any]:
@@ -489,8 +590,10 @@ class Care:
         score: str,
         criteria: dict[str, bool],
         by: str,
+        password: str,
         override_reason: str | None = None,
     ) -> SessionState:
+        """The nurse signs that the discharge criteria were verified (or overridden, with the reason)."""
         rules = self.protocol.discharge
         text = _required(score, "score", f"the {rules.score_name}")
         if not text.lstrip("-").isdigit() or not rules.score_min <= int(text) <= rules.score_max:
@@ -518,14 +621,47 @@ class Care:
                 "override_reason": override if problems else None,
             }
 
-        return self._append(session_id, by, E.DISCHARGED, build)
+        self.accounts.confirm_identity(by, password, "signature")
+        return self._append(session_id, by, E.DISCHARGED, build, signers=[(by, Meaning.VERIFIED)])
 
     def abandon(self, session_id: str, reason: str, by: str) -> SessionState:
         why = _required(reason, "reason", "why the session ends without treatment")
         return self._append(session_id, by, E.ABANDONED, lambda _s: {"reason": why})
 
-    def sign(self, session_id: str, by: str) -> SessionState:
-        return self._append(session_id, by, E.SIGNED, lambda _s: {"meaning": "administered"})
+    def sign(self, session_id: str, by: str, password: str, discrepancy_note: str | None = None) -> SessionState:
+        """The nurse signs the session as administered; from then on it is read-only.
+
+        Totals of drug drawn, given and wasted that do not add up are not a reason to leave a session
+        unsigned for ever, but the difference must be explained in the signed record.
+        """
+        note = (discrepancy_note or "").strip() or None
+
+        def build(state: SessionState) -> dict[str, Any]:
+            problem = state.controlled.problem
+            if problem and note is None:
+                raise InputError(
+                    "discrepancy_note",
+                    f"The controlled-substance totals do not add up: {problem}",
+                    "Record the waste first, or explain the difference to sign.",
+                )
+            return {"controlled_problem": problem, "discrepancy_note": note if problem else None}
+
+        self.accounts.confirm_identity(by, password, "signature")
+        return self._append(session_id, by, E.SIGNED, build, signers=[(by, Meaning.ADMINISTERED)])
+
+    def add_addendum(
+        self, session_id: str, note: str, by: str, password: str, corrects: str | None = None
+    ) -> SessionState:
+        """Information added after signing: a signed entry of its own; the signed record stays as it was."""
+        what = _required(note, "addendum", "the addendum")
+
+        def build(state: SessionState) -> dict[str, Any]:
+            if corrects is not None and corrects not in {e.id for e in state.events}:
+                raise NotAllowedError("That entry is not part of this session.", "Choose an entry from this session.")
+            return {"note": what}
+
+        self.accounts.confirm_identity(by, password, "signature")
+        return self._append(session_id, by, E.ADDENDUM, build, corrects=corrects, signers=[(by, Meaning.AMENDED)])
 
     def correct(self, session_id: str, event_id: str, reason: str, note: str, by: str) -> SessionState:
         """A correction names the entry it corrects and why; the original stays in the record."""

@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.clock import Clock, ManualClock, SystemClock
+from core.people import Account
 from core.persistence.db import open_database, sqlite_url
 from core.protocol import VitalKind, load_protocol
 from core.services import Care
@@ -30,6 +31,19 @@ VITALS = {
 SCREEN = {"pregnancy": "no", "cardiac": "no", "psychosis": "no", "substance": "no", "escort": "yes"}
 
 
+PASSWORD = "crash-test meadow lantern"
+
+
+def nurse_account(care: Care, name: str, username: str) -> Account:
+    """A nurse who can sign in, made the way an administrator would (first administrator if need be)."""
+    accounts = care.accounts
+    if accounts.needs_first_administrator():
+        accounts.create_first_administrator("Ida Admin", "admin", PASSWORD, PASSWORD)
+    admin = next(a for a in accounts.everyone() if a.username == "admin")
+    made = accounts.add(admin.id, name, username, "nurse", PASSWORD + " first")
+    return accounts.change_password(made.id, PASSWORD + " first", PASSWORD, PASSWORD)
+
+
 def report(care: Care, session_id: str) -> None:
     for event in care.state(session_id).events:
         print(f"committed {event.id}", flush=True)
@@ -39,14 +53,16 @@ def main() -> None:
     path, mode = Path(sys.argv[1]), sys.argv[2]
     clock: Clock = ManualClock(datetime(2026, 11, 26, 13, 0, tzinfo=UTC)) if mode == "manual" else SystemClock()
     care = Care(open_database(sqlite_url(path), create=True), load_protocol(), clock, workstation="crash-test")
-    first, second = care.add_staff("Ana Reyes"), care.add_staff("Ben Okafor")
+    first = nurse_account(care, "Ana Reyes", "ana")
+    nurse_account(care, "Ben Okafor", "ben")
     patient = care.register_patient("MRN-9", "Doe", "Jane", "1970-01-01", first.id)
     sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
     care.screen(sid, SCREEN, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")
     care.record_vitals(sid, VITALS, first.id)
-    care.record_check(sid, second.id, "80", "40", "151.2")
+    care.record_check(sid, "ben", PASSWORD, "80", "40", "151.2")
+    care.record_drawn(sid, "LOT-9", "0.8", first.id)
     care.start_infusion(sid, first.id)
     if isinstance(clock, ManualClock):
         clock.advance(minutes=5)

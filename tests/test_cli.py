@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.cli import main
-from core.persistence.db import open_database, sqlite_url
+from core.persistence.db import SCHEMA_HEAD, open_database, sqlite_url
 from core.settings import clinic_settings, load_workstation
 
 
@@ -47,7 +47,7 @@ def test_check_backup_and_create(tmp_path: Path, capsys):
     assert "OK" in capsys.readouterr().out
     assert run("--database", url, "db", "backup", str(tmp_path / "copy.sqlite")) == 0
     with sqlite3.connect(tmp_path / "copy.sqlite") as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (SCHEMA_HEAD,)
 
 
 def test_check_reports_a_damaged_database(tmp_path: Path, capsys):

@@ -11,9 +11,9 @@ from core.events import EventType as E
 from core.machine import TRANSITIONS, Step, allowed, next_step
 
 
-def test_every_step_has_a_row_and_done_allows_nothing():
+def test_every_step_has_a_row_and_a_signed_session_takes_only_addenda():
     assert set(TRANSITIONS) == set(Step)
-    assert allowed(Step.DONE) == frozenset()
+    assert allowed(Step.DONE) == frozenset({E.ADDENDUM})
 
 
 def test_nothing_before_the_check_can_start_the_infusion():

@@ -10,9 +10,11 @@ from core.clock import ManualClock
 from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
 from core.machine import Outcome, Step
+from core.people import Account
 from core.protocol import VitalKind as V
-from core.services import Care, PatientView, StaffView
+from core.services import Care, PatientView
 from core.session_state import PointStatus
+from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 
 NORMAL = {
     V.SYSTOLIC: "124",
@@ -25,17 +27,18 @@ NORMAL = {
 SCREEN_OK = {"pregnancy": "no", "cardiac": "no", "psychosis": "no", "substance": "no", "escort": "yes"}
 
 
-def prepare(care: Care, patient: PatientView, nurses: tuple[StaffView, StaffView], chair: int = 1) -> str:
-    """Identify, screen, weigh, dose, check and baseline vitals: a session ready to start."""
-    first, second = nurses
+def prepare(care: Care, patient: PatientView, nurses: tuple[Account, Account], chair: int = 1) -> str:
+    """Identify, screen, weigh, dose, check, draw up and baseline vitals: a session ready to start."""
+    first, _ = nurses
     state = care.open_session(patient.id, chair, first.id, ("name", "birth_date"))
     sid = state.session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "72.4", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-10")
     care.record_vitals(sid, NORMAL, first.id)
-    state = care.record_check(sid, second.id, "72.4", "36.2", "155.4")
+    state = care.record_check(sid, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
     assert state.step is Step.READY, state.last_check_mismatches
+    care.record_drawn(sid, "LOT-K2291", "3.62", first.id)
     return sid
 
 
@@ -76,16 +79,16 @@ def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, 
 
     criteria = {"escort": True, "instructions": True, "effects_resolved": True}
     with pytest.raises(InputError, match="minimum observation"):
-        care.discharge(sid, "10", criteria, first.id)
+        care.discharge(sid, "10", criteria, first.id, ANA_PASSWORD)
     assert care.state(sid).observation_left == timedelta(minutes=30)
     clock.advance(minutes=15)
     care.record_vitals(sid, NORMAL, first.id)
     clock.advance(minutes=15)
     care.record_vitals(sid, NORMAL, first.id)
     care.record_side_effects(sid, {"nausea": "mild", "dissociation": "mild"}, first.id)
-    state = care.discharge(sid, "10", criteria, first.id)
+    state = care.discharge(sid, "10", criteria, first.id, ANA_PASSWORD)
     assert state.step is Step.SIGN
-    state = care.sign(sid, first.id)
+    state = care.sign(sid, first.id, ANA_PASSWORD)
     assert state.step is Step.DONE
     assert state.outcome is Outcome.COMPLETED
     assert all(p.status is PointStatus.DONE for p in state.vitals)
@@ -111,7 +114,7 @@ def test_the_nurse_who_dosed_cannot_check(care, patient, nurses):
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id)
     with pytest.raises(NotAllowedError, match="second nurse"):
-        care.record_check(sid, first.id, "80", "40", "151.5")
+        care.record_check(sid, "ana", ANA_PASSWORD, "80", "40", "151.5")
 
 
 def test_a_check_mismatch_keeps_the_session_at_the_check(care, patient, nurses):
@@ -120,10 +123,10 @@ def test_a_check_mismatch_keeps_the_session_at_the_check(care, patient, nurses):
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")
-    state = care.record_check(sid, second.id, "80", "4", "151.2")
+    state = care.record_check(sid, "ben", BEN_PASSWORD, "80", "4", "151.2")
     assert state.step is Step.CHECK
     assert state.last_check_mismatches == ("dose_mg",)
-    state = care.record_check(sid, second.id, "80", "40", "151.2")
+    state = care.record_check(sid, "ben", BEN_PASSWORD, "80", "40", "151.2")
     assert state.step is Step.READY
     assert state.checked_by == second.id
 
@@ -222,13 +225,14 @@ def test_a_clock_set_back_is_noticed_and_time_left_does_not_grow(care, patient, 
 
 
 def test_baseline_outside_start_thresholds_needs_a_go_ahead(care, patient, nurses):
-    first, second = nurses
+    first, _ = nurses
     sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")
     care.record_vitals(sid, {**NORMAL, V.SYSTOLIC: "168"}, first.id)
-    care.record_check(sid, second.id, "80", "40", "151.2")
+    care.record_check(sid, "ben", BEN_PASSWORD, "80", "40", "151.2")
+    care.record_drawn(sid, "LOT-K2291", "0.8", first.id)
     with pytest.raises(InputError) as caught:
         care.start_infusion(sid, first.id)
     assert caught.value.field == "go_ahead"
@@ -237,12 +241,12 @@ def test_baseline_outside_start_thresholds_needs_a_go_ahead(care, patient, nurse
 
 
 def test_start_without_baseline_vitals_says_why(care, patient, nurses):
-    first, second = nurses
+    first, _ = nurses
     sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")
-    state = care.record_check(sid, second.id, "80", "40", "151.2")
+    state = care.record_check(sid, "ben", BEN_PASSWORD, "80", "40", "151.2")
     assert state.step is Step.READY and E.STARTED in state.held_back
     with pytest.raises(NotAllowedError, match="baseline vital signs"):
         care.start_infusion(sid, first.id)

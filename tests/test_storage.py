@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import text
+from sqlmodel import SQLModel
 
 from core.errors import (
     DatabaseCorrupt,
@@ -19,7 +22,7 @@ from core.errors import (
     RecordChanged,
 )
 from core.persistence.db import KNOWN_REVISIONS, SCHEMA_HEAD, Database, open_database, sqlite_url
-from core.persistence.migrate import script_revisions
+from core.persistence.migrate import script_revisions, upgrade
 from core.services import Care
 from tests.test_session_flow import prepare
 
@@ -161,16 +164,31 @@ def test_backup_is_a_consistent_copy_while_in_use(care: Care, patient, nurses, t
     assert count == len(care.state(sid).events)
 
 
-def test_upgrading_an_older_schema_writes_a_backup_first(db_path: Path, database: Database, monkeypatch, clock):
-    """With a newer program (head 0002), opening a 0001 database backs it up before migrating."""
-    database.dispose()
-    upgraded: list[str] = []
-    monkeypatch.setattr("core.persistence.db.SCHEMA_HEAD", "0002")
-    monkeypatch.setattr("core.persistence.db.KNOWN_REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr("core.persistence.migrate.upgrade", lambda db: upgraded.append(db.where))
-    open_database(sqlite_url(db_path), backup_stamp=clock.now()).dispose()
-    backups = list(db_path.parent.glob("*.backup.sqlite"))
-    assert [b.name for b in backups] == ["chairside.0001-20261126T130000Z.backup.sqlite"]
-    assert upgraded == [str(db_path)]
-    with sqlite3.connect(backups[0]) as conn:
+def test_upgrading_an_older_schema_writes_a_backup_first_and_keeps_its_records(tmp_path: Path, clock):
+    """A 0001 database (staff without sign-in) is backed up, then upgraded in place; nobody is lost."""
+    path = tmp_path / "older.sqlite"
+    older = Database(sqlite_url(path))
+    upgrade(older, "0001")
+    with older.transaction() as tx:
+        tx.execute(
+            text("INSERT INTO staff (id, display_name, role, active, created_at) VALUES ('s1', 'Ana', 'nurse', 1, :t)"),
+            {"t": datetime(2026, 1, 5, 9, 0)},
+        )
+    older.dispose()
+    upgraded = open_database(sqlite_url(path), backup_stamp=clock.now())
+    assert upgraded.schema_revision() == SCHEMA_HEAD
+    with upgraded.session() as tx:
+        row = tx.execute(text("SELECT display_name, username, password_hash, failed_sign_ins FROM staff")).one()
+    upgraded.dispose()
+    assert tuple(row) == ("Ana", None, None, 0)
+    (backup,) = path.parent.glob("*.backup.sqlite")
+    assert backup.name == "older.0001-20261126T130000Z.backup.sqlite"
+    with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+
+def test_the_tables_in_code_match_the_migrations(database: Database):
+    """A column added to a table but not to a migration would exist in tests and be missing in clinics."""
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
