@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 # Before any QApplication exists: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from core import passwords
 from core.clock import ManualClock
+from core.people import Account, Accounts, Role
 from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol, load_protocol
-from core.services import Care, PatientView, StaffView
+from core.services import Care, PatientView
 
 T0 = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
+
+# Passwords that pass the clinic's rules; tests sign in with them.
+ADMIN_PASSWORD = "quartz lantern meadow 41"
+ANA_PASSWORD = "violet harbour kettle 72"
+BEN_PASSWORD = "copper orchard puzzle 58"
+TEMPORARY_PASSWORD = "granite tulip voyage 90"
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing() -> Iterator[None]:
+    """Real argon2 settings take tens of milliseconds a hash; tests hash hundreds of times."""
+    previous = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    passwords.use_hasher(previous)
 
 
 @pytest.fixture(autouse=True)
@@ -57,12 +75,41 @@ def care(database: Database, protocol: Protocol, clock: ManualClock) -> Care:
 
 
 @pytest.fixture
-def nurses(care: Care) -> tuple[StaffView, StaffView]:
-    return care.add_staff("Ana Reyes", "nurse"), care.add_staff("Ben Okafor", "nurse")
+def accounts(database: Database, clock: ManualClock) -> Accounts:
+    return Accounts(database, clock, workstation="test-ws")
+
+
+def make_admin(accounts: Accounts) -> Account:
+    return accounts.create_first_administrator("Ada Mensah", "admin", ADMIN_PASSWORD, ADMIN_PASSWORD)
+
+
+def add_nurse(accounts: Accounts, by: Account, name: str, username: str, password: str) -> Account:
+    """A nurse who has already signed in once and replaced the temporary password."""
+    added = accounts.add(by.id, name, username, Role.NURSE, TEMPORARY_PASSWORD)
+    return accounts.change_password(added.id, TEMPORARY_PASSWORD, password, password)
+
+
+def make_nurses(accounts: Accounts, admin: Account) -> tuple[Account, Account]:
+    return (
+        add_nurse(accounts, admin, "Ana Reyes", "ana", ANA_PASSWORD),
+        add_nurse(accounts, admin, "Ben Okafor", "ben", BEN_PASSWORD),
+    )
 
 
 @pytest.fixture
-def patient(care: Care, nurses: tuple[StaffView, StaffView]) -> PatientView:
+def admin(accounts: Accounts) -> Account:
+    """A database has no account until its first administrator (user name admin) is created."""
+    return make_admin(accounts)
+
+
+@pytest.fixture
+def nurses(accounts: Accounts, admin: Account) -> tuple[Account, Account]:
+    """Ana (user name ana) and Ben (ben): real accounts that can sign in and sign."""
+    return make_nurses(accounts, admin)
+
+
+@pytest.fixture
+def patient(care: Care, nurses: tuple[Account, Account]) -> PatientView:
     return care.register_patient("MRN-1001", "Lindqvist", "Maja", "1971-03-14", by=nurses[0].id)
 
 
@@ -79,7 +126,8 @@ def care_factory(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol):
         made.append(db)
         clock = ManualClock(T0)
         care = Care(db, protocol, clock, workstation="prop")
-        nurses = (care.add_staff("Ana Reyes"), care.add_staff("Ben Okafor"))
+        accounts = Accounts(db, clock, workstation="prop")
+        nurses = make_nurses(accounts, make_admin(accounts))
         patient = care.register_patient("MRN-1", "Doe", "Jane", "1970-01-01", by=nurses[0].id)
         return care, clock, nurses[0].id, prepare(care, patient, nurses)
 
