@@ -1,8 +1,9 @@
 """A made-up clinic day for trying Chairside, training and screenshots: never for real patients.
 
-``fill_demo`` writes into a separate, new database: six staff, sixteen made-up patients (record numbers
-``DEMO-000101``…, so they cannot be mistaken for real ones) and one clinic day with a session at every
-step of care. Every record is made through ``Care`` (and the clinic settings through
+``fill_demo`` writes into a separate, new database: six staff and an administrator, all signing in
+with ``DEMO_PASSWORD``, sixteen made-up patients (record numbers ``DEMO-000101``…, so they cannot be
+mistaken for real ones) and one clinic day with a session at every step of care. Every record is
+made through ``Care`` (the accounts through ``Accounts``, the clinic settings through
 ``change_clinic_setting``) on a ``ManualClock``, exactly as nurses would record it, so the demo holds
 nothing a nurse could not have entered and obeys every rule (one open session per chair, the
 second-nurse check, the minimum observation…). The clinic is named as a demo and has
@@ -29,10 +30,11 @@ from datetime import datetime, timedelta
 
 from core.clock import ManualClock, ensure_utc
 from core.machine import Step
+from core.people import Account, Accounts, Role
 from core.persistence.db import Database
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
-from core.services import Care, PatientView, StaffView
+from core.services import Care, PatientView
 from core.session_state import SessionState
 from core.settings import change_clinic_setting
 
@@ -97,8 +99,20 @@ PEOPLE = (
     _Person("DEMO-000116", "Haddad", "Rami", "1969-04-17", "79.4", vitals=(130, 80, 66, 14, 97, 0)),
 )
 
-CHARGE_NURSE = "Helen Achterberg"
-NURSES = ("Siobhán Byrne", "Kwame Asante", "Mei-Ling Zhou", "Rafael Ortiz", "Ingrid Halvorsen")
+DEMO_PASSWORD = "demo lantern harbour 2026"
+"""Every demo account's password, published on purpose: the demo holds made-up data only."""
+_FIRST_PASSWORD = "demo meadow kettle 1975"
+"""The temporary password each demo nurse is given and at once replaces, as a real nurse would."""
+# (name, user name)
+ADMINISTRATOR = ("Demo Administrator", "admin")
+CHARGE_NURSE = ("Helen Achterberg", "helen")
+NURSES = (
+    ("Siobhán Byrne", "siobhan"),
+    ("Kwame Asante", "kwame"),
+    ("Mei-Ling Zhou", "meiling"),
+    ("Rafael Ortiz", "rafael"),
+    ("Ingrid Halvorsen", "ingrid"),
+)
 
 
 @dataclass
@@ -109,8 +123,8 @@ class _Chair:
     patient: PatientView
     person: _Person
     chair: int
-    nurse: StaffView
-    checker: StaffView
+    nurse: Account
+    checker: Account
     vial: str | None = None
     override: str | None = None
     sid: str = ""
@@ -341,15 +355,22 @@ def fill_demo(database: Database, protocol: Protocol, day_start: datetime, *, wo
     clock = ManualClock(day_start)
     care = Care(database, protocol, clock, workstation=workstation)
 
-    charge = care.add_staff(CHARGE_NURSE, "charge_nurse")
-    nurses = [care.add_staff(name, "nurse") for name in NURSES]
+    accounts = Accounts(database, clock, workstation)
+    admin = accounts.create_first_administrator(*ADMINISTRATOR, DEMO_PASSWORD, DEMO_PASSWORD)
+
+    def staff(name: str, username: str, role: Role) -> Account:
+        added = accounts.add(admin.id, name, username, role, _FIRST_PASSWORD)
+        return accounts.change_password(added.id, _FIRST_PASSWORD, DEMO_PASSWORD, DEMO_PASSWORD)
+
+    charge = staff(*CHARGE_NURSE, Role.CHARGE_NURSE)
+    nurses = [staff(name, username, Role.NURSE) for name, username in NURSES]
     change_clinic_setting(database, "clinic_name", DEMO_CLINIC_NAME, charge.id, "Demo database", clock.now())
     change_clinic_setting(database, "chairs", DEMO_CHAIRS, charge.id, "Demo database", clock.now())
     patients = {p.mrn: care.register_patient(p.mrn, p.family, p.given, p.born, by=charge.id) for p in PEOPLE}
 
-    def chair(mrn: str, number: int, nurse: int, checker: StaffView | int, **extra: str) -> _Chair:
+    def chair(mrn: str, number: int, nurse: int, checker: Account | int, **extra: str) -> _Chair:
         person = next(p for p in PEOPLE if p.mrn == mrn)
-        second = checker if isinstance(checker, StaffView) else nurses[checker]
+        second = checker if isinstance(checker, Account) else nurses[checker]
         return _Chair(care, patients[mrn], person, number, nurses[nurse], second, **extra)
 
     heavy = chair(
