@@ -27,12 +27,20 @@ EVENT_WORDS = {
     E.DISCHARGED: "Discharge recorded",
     E.SIGNED: "Session signed",
     E.CORRECTED: "Correction recorded",
+    E.DRAWN: "Drug drawn up",
+    E.WASTED: "Drug waste recorded",
+    E.ADDENDUM: "Addendum added",
 }
 
 
 def clock_time(moment: datetime | None) -> str:
     """A stored UTC time as this computer's local 24-hour HH:MM."""
     return moment.astimezone().strftime("%H:%M") if moment else "—"
+
+
+def date_time(moment: datetime) -> str:
+    """A stored UTC time as local YYYY-MM-DD HH:MM: a signature is read later, so it carries the day."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def countdown(left: timedelta) -> str:

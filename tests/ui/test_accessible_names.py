@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLineEdit, QWidget
 
 from ui.chair_panel import ChairPanel
+from ui.dialogs.addendum import AddendumDialog
 from ui.main_window import MainWindow
 
 PAGES = ("identify", "screen", "weigh", "dose", "check", "infuse", "observe", "sign")
@@ -30,17 +31,21 @@ def unnamed(root: QWidget) -> list[str]:
     ]
 
 
-def test_every_control_on_every_page_is_named(window: MainWindow) -> None:
+def every_page_and_the_addendum_dialog(window: MainWindow) -> None:
+    """Builds what is otherwise made on demand; the dialog is a child of the window while it exists."""
     panel: ChairPanel = window.panel(1)
     for key in PAGES:
         panel.page(key)
+    AddendumDialog(window.controller, window)
+
+
+def test_every_control_on_every_page_is_named(window: MainWindow) -> None:
+    every_page_and_the_addendum_dialog(window)
     assert unnamed(window) == []
 
 
 def test_every_control_is_big_enough_for_a_gloved_finger(window: MainWindow) -> None:
-    panel: ChairPanel = window.panel(1)
-    for key in PAGES:
-        panel.page(key)
+    every_page_and_the_addendum_dialog(window)
     small = [
         f"{type(w).__name__} {w.accessibleName()!r}"
         for kind in (QAbstractButton, QLineEdit, QComboBox)

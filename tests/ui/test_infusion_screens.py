@@ -11,20 +11,23 @@ from core.clock import ManualClock
 from core.errors import DatabaseLocked
 from core.events import EventType as E
 from core.machine import Outcome, Step
+from core.people import Account
 from core.protocol import VitalKind
-from core.services import Care, PatientView, StaffView
+from core.services import Care, PatientView
+from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from ui.main_window import MainWindow
 
 
 def test_a_baseline_outside_the_start_limits_asks_for_the_prescribers_go_ahead(
-    nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[StaffView, StaffView], normal_vitals
+    nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account], normal_vitals
 ) -> None:
     first, second = nurses
     sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
     care.screen(sid, {q.id: "yes" if q.id == "escort" else "no" for q in care.protocol.screening.questions}, first.id)
     care.record_weight(sid, "72.4", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-10")
-    care.record_check(sid, second.id, "72.4", "36.2", "155.4")
+    care.record_check(sid, second.username or "", BEN_PASSWORD, "72.4", "36.2", "155.4")
+    care.record_drawn(sid, "LOT-K2291", "3.62", first.id)
     nurse.on_duty(first)
     window.refresh()
     assert not nurse.sees("Prescriber's go-ahead")
@@ -46,6 +49,7 @@ def test_a_baseline_outside_the_start_limits_asks_for_the_prescribers_go_ahead(
 def test_a_clock_set_back_behind_the_record_is_pointed_out(
     nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses
 ) -> None:
+    nurse.on_duty(nurses[0])
     care.start_infusion(ready_session, nurses[0].id)
     window.refresh()
     assert not nurse.sees("Clock warning")
@@ -55,7 +59,7 @@ def test_a_clock_set_back_behind_the_record_is_pointed_out(
 
 
 def test_a_screening_stop_shows_why_on_the_page_to_sign(
-    nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[StaffView, StaffView]
+    nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account]
 ) -> None:
     first, _ = nurses
     nurse.on_duty(first)
@@ -68,7 +72,8 @@ def test_a_screening_stop_shows_why_on_the_page_to_sign(
     assert care.state(sid).outcome is Outcome.NOT_TREATED
     assert nurse.text("Outcome") == "Not treated"
     assert "Is the patient pregnant, or could she be? — unknown" in nurse.text("Stop reasons")
-    nurse.click("Sign session")
+    assert not nurse.sees("Controlled substance")  # nothing was drawn up, so there is nothing to account for
+    nurse.type("Your password (sign)", ANA_PASSWORD, enter=True)
     assert care.state(sid).step is Step.DONE
 
 
@@ -99,7 +104,7 @@ def test_a_locked_database_is_reported_as_safe_and_what_was_typed_stays(
 
 
 def test_weighing_again_from_the_dose_page_recalculates_from_the_new_weight(
-    nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[StaffView, StaffView]
+    nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account]
 ) -> None:
     first, _ = nurses
     nurse.on_duty(first)

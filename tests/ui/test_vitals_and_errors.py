@@ -5,8 +5,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from core.events import EventType as E
+from core.people import Account
 from core.protocol import VitalKind
-from core.services import Care, StaffView
+from core.services import Care
+from tests.conftest import ANA_PASSWORD
 from ui.main_window import MainWindow
 
 
@@ -15,7 +17,7 @@ def vitals_recorded(care: Care, session_id: str) -> int:
 
 
 def test_an_impossible_spo2_is_refused_inline_and_nothing_is_recorded(
-    nurse, window: MainWindow, care: Care, ready_session: str, nurses: tuple[StaffView, StaffView], normal_vitals
+    nurse, window: MainWindow, care: Care, ready_session: str, nurses: tuple[Account, Account], normal_vitals
 ) -> None:
     nurse.on_duty(nurses[0])
     window.refresh()
@@ -33,7 +35,7 @@ def test_an_impossible_spo2_is_refused_inline_and_nothing_is_recorded(
 
 
 def test_an_act_now_reading_raises_an_alert_that_needs_the_action_taken(
-    nurse, window: MainWindow, care: Care, ready_session: str, nurses: tuple[StaffView, StaffView], normal_vitals
+    nurse, window: MainWindow, care: Care, ready_session: str, nurses: tuple[Account, Account], normal_vitals
 ) -> None:
     first, _ = nurses
     nurse.on_duty(first)
@@ -57,34 +59,30 @@ def test_an_act_now_reading_raises_an_alert_that_needs_the_action_taken(
     assert not nurse.sees("Alert 1", QLabel)
 
 
-def test_nothing_is_recorded_until_someone_is_chosen_as_nurse_on_duty(nurse, care: Care, patient) -> None:
-    nurse.type("Search patient", "MRN-1001", enter=True)
-    nurse.click("Full name matches")
-    nurse.click("Medical record number matches")
-    nurse.click("Seat patient in chair 1")
-    assert "Choose the nurse on duty" in nurse.text("Seat message")
-    assert care.chairs() == []
-
-
 def test_the_nurse_who_dosed_cannot_be_the_second_nurse(
-    nurse, window: MainWindow, care: Care, patient, nurses: tuple[StaffView, StaffView]
+    nurse, window: MainWindow, care: Care, patient, nurses: tuple[Account, Account]
 ) -> None:
     first, _ = nurses
     sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
     care.screen(sid, {q.id: "yes" if q.id == "escort" else "no" for q in care.protocol.screening.questions}, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id)
+    nurse.on_duty(first)
     window.refresh()
-    nurse.choose("Second nurse", first.name)
+    nurse.type("Second nurse user name", "ana")
+    nurse.type("Second nurse password", ANA_PASSWORD)
     nurse.type("Check weight (kg)", "80")
     nurse.type("Check dose (mg)", "40")
     nurse.type("Check pump rate (mL/h)", "151.5", enter=True)
     assert "cannot also check it" in nurse.text("Check message")
     assert not any(event.type is E.CHECKED for event in care.state(sid).events)
+    assert nurse.find(QLineEdit, "Second nurse password").text() == ""
+    assert nurse.find(QLineEdit, "Second nurse user name").text() == "ana"
+    assert nurse.find(QLineEdit, "Check dose (mg)").text() == "40"
 
 
 def test_a_dose_above_the_soft_limit_asks_for_the_reason_before_it_can_be_confirmed(
-    nurse, window: MainWindow, care: Care, patient, nurses: tuple[StaffView, StaffView]
+    nurse, window: MainWindow, care: Care, patient, nurses: tuple[Account, Account]
 ) -> None:
     first, _ = nurses
     nurse.on_duty(first)

@@ -9,9 +9,13 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.machine import Outcome, Step
+from core.people import Account
 from core.protocol import Protocol, VitalKind
-from core.services import Care, StaffView
+from core.services import Care
+from core.signatures import Meaning
+from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from ui.main_window import MainWindow
+from ui.text import clock_time, date_time
 
 
 def recorded(care: Care, session_id: str) -> list[E]:
@@ -30,7 +34,7 @@ def test_a_whole_session_from_identify_to_signature(
     window: MainWindow,
     care: Care,
     clock: ManualClock,
-    nurses: tuple[StaffView, StaffView],
+    nurses: tuple[Account, Account],
     protocol: Protocol,
 ) -> None:
     first, second = nurses
@@ -76,30 +80,47 @@ def test_a_whole_session_from_identify_to_signature(
     shown = visible_text(window)
     assert "36.2" not in shown
     assert "155.4" not in shown
-    nurse.choose("Second nurse", second.name)
+    # The second nurse signs in on the page itself, so the check is recorded as hers.
+    nurse.type("Second nurse user name", "ben")
+    nurse.type("Second nurse password", BEN_PASSWORD)
     nurse.type("Check weight (kg)", "72.4")
     nurse.type("Check dose (mg)", "3.62")
     nurse.type("Check pump rate (mL/h)", "155.4", enter=True)
     assert nurse.text("First nurse Dose (mg)") == "36.2"
     assert nurse.text("Second nurse Dose (mg)") == "3.62"
     assert nurse.find(QLineEdit, "Check dose (mg)").text() == ""
+    assert nurse.find(QLineEdit, "Second nurse password").text() == ""
     assert care.state(sid).last_check_mismatches == ("dose_mg",)
     nurse.click("Check again")
     assert not nurse.sees("First nurse Dose (mg)")
+    nurse.type("Second nurse user name", "ben")
+    nurse.type("Second nurse password", BEN_PASSWORD)
     nurse.type("Check weight (kg)", "72.4")
     nurse.type("Check dose (mg)", "36.2")
     nurse.type("Check pump rate (mL/h)", "155.4", enter=True)
     state = care.state(sid)
     assert state.step is Step.READY
     assert state.checked_by == second.id
+    checked_at = clock.now()
+    assert nurse.text("Dose checked by") == f"Dose checked by Ben Okafor at {clock_time(checked_at)} — verified"
 
-    # Baseline vitals, then start.
+    # Baseline vitals, then the drug drawn up, then start.
     assert "baseline" in nurse.text("Start hint")
     assert not nurse.find(QPushButton, "Start infusion").isEnabled()
     assert nurse.text("Time left") == "40:00"
     nurse.enter_vitals(normal_vitals)
     assert "Saved" in nurse.text("Vital signs message")
     window.refresh()
+    assert "lot" in nurse.text("Start hint")
+    assert not nurse.find(QPushButton, "Start infusion").isEnabled()
+    assert nurse.text("Vial to draw from") == "Vial: Ketamine 10 mg/mL, 20 mL vial"
+    assert nurse.text("Volume expected") == "The dose is 3.62 mL (36.2 mg)."
+    nurse.type("Lot number", "K-2291A")
+    nurse.type("Volume drawn up (mL)", "3.62", enter=True)
+    assert nurse.text("Drawn up record") == (
+        f"Drawn up: 3.62 mL (36.2 mg) from lot K-2291A by Ana Reyes at {clock_time(clock.now())}"
+    )
+    assert not nurse.sees("Lot number", QLineEdit)
     nurse.click("Start infusion")
     assert care.state(sid).step is Step.INFUSING
 
@@ -141,10 +162,15 @@ def test_a_whole_session_from_identify_to_signature(
     nurse.type(protocol.discharge.score_name, "10")
     for criterion in protocol.discharge.criteria:
         nurse.click(criterion.text)
-    nurse.click("Record discharge")
+    assert "Left to account for 0.0 mg" in nurse.text("Controlled substance totals")
+    nurse.type("Your password (discharge)", ANA_PASSWORD, enter=True)
 
-    # Sign: the chair is empty again.
+    # Sign: every signature so far is shown; the password signs; the chair is empty again.
     assert nurse.text("Outcome") == "Infusion completed"
+    signed = nurse.text("Signature list")
+    assert f"Ben Okafor — {date_time(checked_at)} — verified — the second-nurse check" in signed
+    assert f"Ana Reyes — {date_time(clock.now())} — verified — the discharge" in signed
+    nurse.type("Your password (sign)", ANA_PASSWORD)
     nurse.click("Sign session")
     assert care.chairs() == []
     assert nurse.sees("Seat patient in chair 1")
@@ -160,6 +186,7 @@ def test_a_whole_session_from_identify_to_signature(
         E.CHECKED,
         E.CHECKED,
         E.VITALS,
+        E.DRAWN,
         E.STARTED,
         E.VITALS,
         E.PAUSED,
@@ -181,4 +208,13 @@ def test_a_whole_session_from_identify_to_signature(
     assert by_type[E.SIDE_EFFECTS].payload["grades"] == {"nausea": "mild"}
     assert by_type[E.DISCHARGED].payload["score"] == 10
     assert by_type[E.SIGNED].recorded_by == first.id
+    assert by_type[E.DRAWN].payload["lot"] == "K-2291A"
+    assert [(s.signer_id, s.meaning) for s in state.signatures] == [
+        (second.id, Meaning.VERIFIED),
+        (second.id, Meaning.VERIFIED),
+        (first.id, Meaning.VERIFIED),
+        (first.id, Meaning.ADMINISTERED),
+    ]
+    assert state.altered_signatures == ()
+    assert state.controlled.problem is None
     assert state.infusion.infused == timedelta(minutes=40)

@@ -1,6 +1,9 @@
-"""The independent double check: the second nurse types her own figures, never seeing the first's.
+"""The independent double check: the second nurse signs in there and then and types her own figures.
 
-Only after a mismatch are both sets shown side by side; then the check starts again from blank fields.
+She proves who she is with her own user name and password, so the record says truthfully who checked
+(core refuses the nurse who calculated the dose, and any account that cannot sign). The first nurse's
+figures are never shown before hers are entered; only after a mismatch are both sets shown side by
+side, and then the check starts again from blank fields.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, card, combo, label, line_edit, set_tone
+from ui.widgets.forms import button, card, label, line_edit, password_field, set_tone
 
 FIGURES = (
     ("weight_kg", "check_weight", "Weight (kg)"),
@@ -37,37 +40,38 @@ class CheckPage(QWidget):
         form.addWidget(
             label(
                 "Second nurse: weigh or read the scale yourself and work out the dose and pump rate from the "
-                "protocol. Type your own figures; the first nurse's are not shown here."
+                "protocol. Type your own figures; the first nurse's are not shown here. Your user name and "
+                "password sign the check as yours."
             ),
             0,
             0,
             1,
             3,
         )
-        self.checker = combo("Second nurse", [], "Choose your name")
-        self._fill_staff()
-        controller.staff_changed.connect(self._fill_staff)
-        form.addWidget(label("Second nurse"), 1, 0)
-        form.addWidget(self.checker, 1, 1)
         self.feedback = Feedback("Check message")
+        self.username = line_edit("Second nurse user name", "e.g. ben.okafor")
+        self.password = password_field("Second nurse password")
         self.fields: dict[str, QLineEdit] = {}
-        for row, (key, field_name, text) in enumerate(FIGURES, start=2):
-            field = line_edit(f"Check {text[0].lower()}{text[1:]}")
-            field.returnPressed.connect(self._record)
+        rows: list[tuple[str, QLineEdit]] = [("Your user name", self.username), ("Your password", self.password)]
+        for key, _field, text in FIGURES:
+            self.fields[key] = line_edit(f"Check {text[0].lower()}{text[1:]}")
+            rows.append((text, self.fields[key]))
+        for row, (text, field) in enumerate(rows, start=1):
             caption = label(text)
             caption.setBuddy(field)
+            field.returnPressed.connect(self._record)
+            field.setMaximumWidth(320)
             form.addWidget(caption, row, 0)
             form.addWidget(field, row, 1)
-            self.fields[key] = field
-            self.feedback.bind(field_name, field)
+        self.feedback.bind("username", self.username)
+        self.feedback.bind("password", self.password)
+        for key, field_name, _text in FIGURES:
+            self.feedback.bind(field_name, self.fields[key])
         form.setColumnStretch(2, 1)
-        self.checker.setMinimumWidth(320)
-        for field in self.fields.values():
-            field.setMaximumWidth(220)
         self.record = button("Record check", role="primary")
         self.record.clicked.connect(self._record)
-        form.addWidget(self.record, 5, 1)
-        form.addWidget(self.feedback, 6, 0, 1, 3)
+        form.addWidget(self.record, len(rows) + 1, 1)
+        form.addWidget(self.feedback, len(rows) + 2, 0, 1, 3)
         layout.addWidget(box)
 
         self.comparison = card("banner-act")
@@ -98,13 +102,6 @@ class CheckPage(QWidget):
         layout.addWidget(self.comparison)
         layout.addStretch(1)
 
-    def _fill_staff(self) -> None:
-        chosen = self.checker.currentData()
-        self.checker.clear()
-        for person in self.controller.staff():
-            self.checker.addItem(person.name, person.id)
-        self.checker.setCurrentIndex(self.checker.findData(chosen) if chosen else -1)
-
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
         last = next((e for e in reversed(state.events) if e.type is E.CHECKED), None)
@@ -123,27 +120,30 @@ class CheckPage(QWidget):
             for field in self.fields.values():
                 field.clear()
         self.comparison.setVisible(showing)
-        for field in self.fields.values():
+        for field in (self.username, self.password, *self.fields.values()):
             field.setEnabled(not showing)
         self.record.setEnabled(not showing and E.CHECKED in state.allowed)
 
     def _again(self) -> None:
         self._dismissed = self._checked_event
         self.comparison.hide()
-        for field in self.fields.values():
+        for field in (self.username, self.password, *self.fields.values()):
             field.setEnabled(True)
         self.record.setEnabled(True)
-        self.fields["weight_kg"].setFocus()
+        self.username.setFocus()
 
     def _record(self) -> None:
         if self.session_id is None:
             return
-        typed = {key: field.text() for key, field in self.fields.items()}
-        self.controller.record_check(
-            self.feedback,
-            self.session_id,
-            self.checker.currentData(),
-            typed["weight_kg"],
-            typed["dose_mg"],
-            typed["rate_ml_per_h"],
+        figures = tuple(field.text() for field in self.fields.values())
+        password = self.password.text()
+        self.password.clear()  # never kept, whether the check is recorded or refused
+        weight, dose, rate = figures
+        recorded = self.controller.record_check(
+            self.feedback, self.session_id, self.username.text(), password, (weight, dose, rate)
         )
+        if recorded is not None:
+            # The second nurse walks away: her user name must not wait here for the next check.
+            self.username.clear()
+        elif not any(field.property("invalid") for field in (self.username, *self.fields.values())):
+            self.password.setFocus()  # refused as a whole (wrong password, same nurse): type it again

@@ -1,4 +1,8 @@
-"""Ready, infusing or paused: the countdown from core, the infusion controls, vitals and side effects."""
+"""Ready, infusing or paused: the countdown from core, the infusion controls, vitals and side effects.
+
+While ready, the page also shows who checked the dose and takes the drawn-up record (vial lot and
+volume), which core needs before the infusion may start; a waste can be recorded while core allows it.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,10 @@ from ui.controller import Controller
 from ui.text import clock_time
 from ui.widgets.care_column import CareColumn
 from ui.widgets.countdown import Countdown
+from ui.widgets.drawn import DrawnPanel
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, combo, label, line_edit, set_tone
+from ui.widgets.waste import WastePanel
 
 OTHER = "other…"
 PAUSE_REASONS = ("blood pressure", "distress", "line problem", "patient away", OTHER)
@@ -33,6 +39,12 @@ class InfusePage(QWidget):
         set_tone(self.pump_note, "act")
         self.pump_note.hide()
         left.addWidget(self.pump_note)
+        self.checked = label(name="Dose checked by")
+        set_tone(self.checked, "quiet")
+        self.checked.hide()
+        left.addWidget(self.checked)
+        self.drawn = DrawnPanel(controller)
+        left.addWidget(self.drawn)
 
         box = QGroupBox("Infusion")
         grid = QGridLayout(box)
@@ -73,6 +85,8 @@ class InfusePage(QWidget):
         grid.addWidget(self.stop, 8, 1)
         grid.addWidget(self.feedback, 9, 0, 1, 2)
         left.addWidget(box)
+        self.waste = WastePanel(controller)
+        left.addWidget(self.waste)
         left.addStretch(1)
         layout.addLayout(left, 5)
 
@@ -114,7 +128,19 @@ class InfusePage(QWidget):
             widget.setVisible(step in {Step.INFUSING, Step.PAUSED})
         self.stop.setEnabled(E.STOPPED_EARLY in allowed)
         self._show_pump_note(state)
+        self._show_check(state)
+        self.drawn.show_state(state)
+        self.waste.show_state(state)
         self.column.show_state(state)
+
+    def _show_check(self, state: SessionState) -> None:
+        checks = {event.id for event in state.events if event.type is E.CHECKED}
+        signed = [s for s in state.signatures if s.event_id in checks and s.signer_id == state.checked_by]
+        if signed:
+            last = signed[-1]
+            name = self.controller.staff_name(last.signer_id)
+            self.checked.setText(f"Dose checked by {name} at {clock_time(last.signed_at)} — {last.meaning.value}")
+        self.checked.setVisible(bool(signed))
 
     def _show_pump_note(self, state: SessionState) -> None:
         stopped_at = state.pump_found_stopped_at

@@ -1,4 +1,9 @@
-"""Observation after the infusion: its countdown, vitals, side effects and the discharge decision."""
+"""Observation after the infusion: its countdown, vitals, side effects and the discharge decision.
+
+The discharge is signed: the nurse types her password, and her signature means she verified the
+criteria (or recorded the prescriber's override). The controlled-substance totals are shown here too,
+since the amount given is known from now on and any drug left over is wasted with a witness.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ from ui.text import clock_time
 from ui.widgets.care_column import CareColumn
 from ui.widgets.countdown import Countdown
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import WrappingCheck, button, label, line_edit
+from ui.widgets.forms import WrappingCheck, button, label, line_edit, password_field
+from ui.widgets.waste import WastePanel
 
 
 class ObservePage(QWidget):
@@ -49,11 +55,22 @@ class ObservePage(QWidget):
         self.override.hide()
         form.addWidget(self.override_caption)
         form.addWidget(self.override)
+        password_caption = label("Your password, to sign the discharge as verified")
+        self.password = password_field("Your password (discharge)")
+        self.password.setMaximumWidth(360)
+        password_caption.setBuddy(self.password)
+        self.feedback.bind("password", self.password)
+        form.addWidget(password_caption)
+        form.addWidget(self.password)
+        for field in (self.score, self.override, self.password):
+            field.returnPressed.connect(self._discharge)
         self.record = button("Record discharge", role="primary")
         self.record.clicked.connect(self._discharge)
         form.addWidget(self.record)
         form.addWidget(self.feedback)
         left.addWidget(box)
+        self.waste = WastePanel(controller)
+        left.addWidget(self.waste)
         left.addStretch(1)
         layout.addLayout(left, 5)
 
@@ -69,12 +86,17 @@ class ObservePage(QWidget):
         else:
             self.countdown.show_time("Minimum observation over", timedelta(), f"Since {clock_time(earliest)}")
         self.record.setEnabled(E.DISCHARGED in state.allowed)
+        self.waste.show_state(state)
         self.column.show_state(state)
 
     def _discharge(self) -> None:
         if self.session_id is None:
             return
         ticked = {key: box.isChecked() for key, box in self.criteria.items()}
-        self.controller.discharge(
-            self.feedback, self.session_id, self.score.text(), ticked, self.override.text() or None
+        password = self.password.text()
+        self.password.clear()  # never kept, whether the discharge is recorded or refused
+        recorded = self.controller.discharge(
+            self.feedback, self.session_id, self.score.text(), ticked, password, self.override.text() or None
         )
+        if recorded is None and not any(field.property("invalid") for field in (self.score, self.override)):
+            self.password.setFocus()

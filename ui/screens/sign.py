@@ -1,16 +1,31 @@
-"""Sign: what happened in this session, in a few lines, and the signature that closes it."""
+"""Sign: what happened in this session, the signatures already on it, and the signature that closes it.
+
+The nurse re-enters her password to sign. If core finds the controlled-substance totals do not add
+up, it asks for the difference to be explained: the note field appears then, and the explanation is
+part of what she signs. Once signed the session is read-only; later information is an addendum.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.events import EventType as E
 from core.machine import Outcome
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time, countdown
+from ui.widgets.drawn import drawn_line
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, label, set_tone
+from ui.widgets.forms import button, label, line_edit, password_field, set_tone
+from ui.widgets.signatures import SignaturesPanel
+from ui.widgets.waste import WastePanel
+
+OUTCOME_WORDS = {
+    Outcome.COMPLETED: "Infusion completed",
+    Outcome.STOPPED_EARLY: "Infusion stopped early",
+    Outcome.NOT_TREATED: "Not treated",
+    Outcome.IN_PROGRESS: "In progress",
+}
 
 
 class SignPage(QWidget):
@@ -18,7 +33,8 @@ class SignPage(QWidget):
         super().__init__()
         self.controller = controller
         self.session_id: str | None = None
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
         box = QGroupBox("Sign the session")
         column = QVBoxLayout(box)
         self.outcome = label(role="title", name="Outcome")
@@ -29,29 +45,54 @@ class SignPage(QWidget):
         column.addWidget(self.reasons)
         column.addWidget(self.summary)
         column.addWidget(
-            label("Signing confirms this record is complete and correct. It cannot be undone.", role="hint")
+            label(
+                "Signing confirms this record is complete and correct. It cannot be undone; anything learned "
+                "later is added as a signed addendum.",
+                role="hint",
+            )
         )
+        self.feedback = Feedback("Sign message")
+        self.note_caption = label("Explain the difference in the controlled-substance totals:")
+        self.note = line_edit("Discrepancy note", "What happened to the drug not accounted for")
+        self.note_caption.hide()
+        self.note.hide()
+        self.feedback.bind("discrepancy_note", self.note, self.note_caption)
+        column.addWidget(self.note_caption)
+        column.addWidget(self.note)
+        password_caption = label("Your password, to sign")
+        self.password = password_field("Your password (sign)")
+        self.password.setMaximumWidth(360)
+        password_caption.setBuddy(self.password)
+        self.feedback.bind("password", self.password)
+        column.addWidget(password_caption)
+        column.addWidget(self.password)
+        self.note.returnPressed.connect(self._note_entered)
+        self.password.returnPressed.connect(self._sign)
         self.sign = button("Sign session", role="primary")
         self.sign.clicked.connect(self._sign)
         column.addWidget(self.sign)
-        self.feedback = Feedback("Sign message")
         column.addWidget(self.feedback)
-        layout.addWidget(box)
-        layout.addStretch(1)
+        left.addWidget(box)
+        left.addStretch(1)
+        layout.addLayout(left, 5)
+
+        right = QVBoxLayout()
+        self.waste = WastePanel(controller)
+        self.signatures = SignaturesPanel(controller, "Signed so far")
+        right.addWidget(self.waste)
+        right.addWidget(self.signatures)
+        right.addStretch(1)
+        layout.addLayout(right, 4)
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
-        words = {
-            Outcome.COMPLETED: "Infusion completed",
-            Outcome.STOPPED_EARLY: "Infusion stopped early",
-            Outcome.NOT_TREATED: "Not treated",
-            Outcome.IN_PROGRESS: "In progress",
-        }
-        self.outcome.setText(words[state.outcome])
+        self.outcome.setText(OUTCOME_WORDS[state.outcome])
         self.reasons.setText("Screening stopped treatment:\n" + "\n".join(state.screening_stop_reasons))
         self.reasons.setVisible(bool(state.screening_stop_reasons))
         self.summary.setText("\n".join(self._lines(state)))
         self.sign.setEnabled(E.SIGNED in state.allowed)
+        self.waste.show_state(state)
+        self.signatures.show_state(state)
 
     def _lines(self, state: SessionState) -> list[str]:
         lines = []
@@ -60,6 +101,7 @@ class SignPage(QWidget):
             lines.append(f"Dose: {dose.dose_mg} mg at {dose.rate_ml_per_h} mL/h ({dose.vial_label})")
         if state.checked_by:
             lines.append(f"Checked by: {self.controller.staff_name(state.checked_by)}")
+        lines += [drawn_line(self.controller, drawn) for drawn in state.controlled.drawn]
         infusion = state.infusion
         if infusion.started_at is not None:
             lines.append(
@@ -83,6 +125,18 @@ class SignPage(QWidget):
         lines.append(f"Sets of vital signs: {sets}")
         return lines
 
+    def _note_entered(self) -> None:
+        """The note is asked for after a first attempt, which cleared the password: go there next."""
+        if self.password.text():
+            self._sign()
+        else:
+            self.password.setFocus()
+
     def _sign(self) -> None:
-        if self.session_id is not None:
-            self.controller.sign(self.feedback, self.session_id)
+        if self.session_id is None:
+            return
+        password = self.password.text()
+        self.password.clear()  # never kept, whether the session is signed or refused
+        signed = self.controller.sign(self.feedback, self.session_id, password, self.note.text() or None)
+        if signed is None and not self.note.property("invalid"):
+            self.password.setFocus()

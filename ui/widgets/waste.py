@@ -1,0 +1,150 @@
+"""The controlled-substance totals of a session, the wastes recorded, and the form to record one.
+
+Every milligram drawn up is given or wasted in front of a witness. The totals and whether they add up
+come from core; the form is folded away until the nurse opens it or core says something is not
+accounted for. The nurse signs with her password; the witness signs by typing her own user name and
+password there and then. Both passwords are cleared after every attempt.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLineEdit, QVBoxLayout, QWidget
+
+from core.controlled import ControlledRecord, Waste
+from core.events import EventType as E
+from core.session_state import SessionState
+from ui.controller import Controller
+from ui.text import clock_time
+from ui.widgets.feedback import Feedback
+from ui.widgets.forms import button, label, line_edit, password_field, set_tone
+from ui.widgets.signatures import signature_line
+
+
+def totals_line(record: ControlledRecord) -> str:
+    given = f"{record.given_mg} mg" if record.given_mg is not None else "known when the infusion ends"
+    left = record.left_to_account_mg
+    return (
+        f"Drawn up {record.drawn_mg} mg · Given {given} · Wasted {record.wasted_mg} mg"
+        f" · Left to account for {'—' if left is None else f'{left} mg'}"
+    )
+
+
+class WastePanel(QGroupBox):
+    def __init__(self, controller: Controller) -> None:
+        super().__init__("Controlled substance")
+        self.controller = controller
+        self.session_id: str | None = None
+        self._opened = False
+        layout = QVBoxLayout(self)
+        self.totals = label(name="Controlled substance totals")
+        layout.addWidget(self.totals)
+        self.problem = label(name="Controlled substance problem")
+        self.problem.hide()
+        layout.addWidget(self.problem)
+        self.wastes = label(name="Wastes recorded")
+        set_tone(self.wastes, "quiet")
+        self.wastes.hide()
+        layout.addWidget(self.wastes)
+
+        self.open = button("Record a waste…", "Open waste form")
+        self.open.clicked.connect(self._open)
+        layout.addWidget(self.open)
+        self.form = QWidget()
+        grid = QGridLayout(self.form)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setColumnStretch(1, 1)
+        grid.addWidget(
+            label("Waste it in front of the witness; both of you sign here.", role="hint"),
+            0,
+            0,
+            1,
+            2,
+        )
+        self.mg = line_edit("Amount wasted (mg)")
+        self.mg.setMaximumWidth(160)
+        self.how = line_edit("How wasted", "e.g. into the drug waste container")
+        self.password = password_field("Your password (waste)")
+        self.witness = line_edit("Witness user name")
+        self.witness_password = password_field("Witness password")
+        rows: tuple[tuple[str, QLineEdit], ...] = (
+            ("Amount wasted (mg)", self.mg),
+            ("How", self.how),
+            ("Your password", self.password),
+            ("Witness user name", self.witness),
+            ("Witness password", self.witness_password),
+        )
+        for row, (text, field) in enumerate(rows, start=1):
+            caption = label(text)
+            caption.setBuddy(field)
+            field.returnPressed.connect(self._record)
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(field, row, 1)
+        self.record = button("Record waste", role="primary")
+        self.record.clicked.connect(self._record)
+        grid.addWidget(self.record, len(rows) + 1, 0, 1, 2)
+        layout.addWidget(self.form)
+
+        self.feedback = Feedback("Waste message")
+        self.feedback.bind("waste_mg", self.mg)
+        self.feedback.bind("how", self.how)
+        self.feedback.bind("username", self.witness)
+        layout.addWidget(self.feedback)
+
+    def show_state(self, state: SessionState) -> None:
+        if state.session_id != self.session_id:
+            self._opened = False
+        self.session_id = state.session_id
+        record = state.controlled
+        self.totals.setText(totals_line(record))
+        problem = record.problem
+        if problem is not None:
+            self.problem.setText(problem)
+            left = record.left_to_account_mg or Decimal(0)
+            set_tone(self.problem, "advise" if left > 0 else "act")
+        self.problem.setVisible(problem is not None)
+        self.wastes.setText("\n".join(self._waste_line(state, waste) for waste in record.wasted))
+        self.wastes.setVisible(bool(record.wasted))
+        allowed = E.WASTED in state.allowed
+        unfolded = allowed and (self._opened or problem is not None)
+        self.form.setVisible(unfolded)
+        self.open.setVisible(allowed and not unfolded)
+        self.setVisible(bool(record.drawn) or bool(record.wasted))
+
+    def _waste_line(self, state: SessionState, waste: Waste) -> str:
+        signed = [signature_line(self.controller, s) for s in state.signatures if s.event_id == waste.event_id]
+        head = f"Wasted {waste.mg} mg at {clock_time(waste.at)}, {waste.how}."
+        return "\n".join([head, *(f"    {line}" for line in signed)])
+
+    def _open(self) -> None:
+        self._opened = True
+        self.form.show()
+        self.open.hide()
+        self.mg.setFocus()
+
+    def _record(self) -> None:
+        if self.session_id is None:
+            return
+        password, witness_password = self.password.text(), self.witness_password.text()
+        self.password.clear()  # never kept, whether the waste is recorded or refused
+        self.witness_password.clear()
+        # Core names both passwords "password": an empty one is the nurse's if hers was left blank.
+        self.feedback.bind("password", self.password if not password else self.witness_password)
+        state = self.controller.record_waste(
+            self.feedback,
+            self.session_id,
+            (self.mg.text(), self.how.text()),
+            password,
+            (self.witness.text(), witness_password),
+        )
+        if state is None:
+            fields = (self.mg, self.how, self.password, self.witness, self.witness_password)
+            if not any(field.property("invalid") for field in fields):
+                self.password.setFocus()  # refused as a whole: both passwords are typed again
+            return
+        for field in (self.mg, self.how, self.witness):
+            field.clear()
+        self._opened = False
+        self.show_state(state)
+        self.feedback.saved("Waste recorded and signed.")
