@@ -1,0 +1,327 @@
+"""The audit trail as lines a person reads, for the app's audit window and the ``audit show`` command.
+
+The stored entries hold ids so the chain stays small and exact; a reader needs names. Each line
+says who (name and user name), what in words, which patient (name and MRN), which session, where,
+when in local time, and the detail in short.
+
+Reading the trail is itself audited: ``read_trail`` and ``show_trail`` each write an "audit viewed"
+entry with the filters used, in its own transaction, before handing the lines over, so nobody can
+look without leaving a trace. Filters arrive as typed text and are checked here, once, for the app
+and the command line alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core import audit, passwords, records
+from core.audit import AuditAction, AuditRecord
+from core.clock import Clock
+from core.errors import InputError, NotAllowedError
+from core.people import Account
+from core.persistence.db import Database
+from core.persistence.tables import InfusionSession, Patient, Staff
+
+DEFAULT_LIMIT = 500
+"""Lines shown at once: a clinic day's trail fits; anything older is reached by filtering."""
+
+ACTION_WORDS: dict[str, str] = {
+    AuditAction.SIGNED_IN: "Signed in",
+    AuditAction.SIGN_IN_FAILED: "Sign-in refused",
+    AuditAction.LOCKED_OUT: "Account locked after failed sign-ins",
+    AuditAction.SIGNED_OUT: "Signed out",
+    AuditAction.SCREEN_LOCKED: "Screen locked",
+    AuditAction.SCREEN_UNLOCKED: "Screen unlocked",
+    AuditAction.PATIENT_VIEWED: "Opened a patient's record",
+    AuditAction.PATIENT_REGISTERED: "Registered a patient",
+    AuditAction.RECORD_WRITTEN: "Recorded care",
+    AuditAction.SIGNATURE: "Signed",
+    AuditAction.PRINTED: "Printed",
+    AuditAction.EXPORTED: "Exported",
+    AuditAction.ACCOUNT_ADDED: "Added an account",
+    AuditAction.ACCOUNT_DEACTIVATED: "Deactivated an account",
+    AuditAction.PASSWORD_RESET: "Reset a password",
+    AuditAction.PASSWORD_CHANGED: "Changed own password",
+    AuditAction.PIN_CHANGED: "Changed own PIN",
+    AuditAction.SETTING_CHANGED: "Changed a clinic setting",
+    AuditAction.AUDIT_VIEWED: "Read the audit trail",
+}
+
+COMMAND_LINE_KEY = "command_line_account"
+"""Detail key naming the computer account that read the trail from the command line (no app account)."""
+
+_DETAIL_LENGTH = 240
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One entry as people read it. ``at`` is the stored UTC time; ``when`` is it in local time."""
+
+    seq: int
+    at: datetime
+    when: str
+    who: str
+    action: str
+    patient: str
+    session: str
+    workstation: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class TrailFilters:
+    """The filters as checked: ids to query by, and the words to record in the "audit viewed" entry."""
+
+    patient_id: str | None
+    actor_id: str | None
+    start: datetime | None
+    end: datetime | None
+    facts: dict[str, str]
+
+
+def day_bounds(day: date, zone: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """A local calendar day as [start, end) in UTC; a daylight-saving day is 23 or 25 hours long."""
+
+    def midnight(of: date) -> datetime:
+        naive = datetime(of.year, of.month, of.day)
+        return (naive.astimezone() if zone is None else naive.replace(tzinfo=zone)).astimezone(UTC)
+
+    return midnight(day), midnight(day + timedelta(days=1))
+
+
+def _parse_day(text: str) -> date:
+    value = text.strip()
+    try:
+        if not _DAY.match(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError("date", f"“{value}” is not a date.", "Write it as YYYY-MM-DD, e.g. 2026-11-26.") from None
+
+
+def check_filters(
+    tx: Session, *, mrn: str = "", username: str = "", day: str = "", zone: tzinfo | None = None
+) -> TrailFilters:
+    """Turn typed filters into ids and times; an unknown MRN or user name is said, not shown as nothing."""
+    facts: dict[str, str] = {}
+    patient_id = actor_id = None
+    start = end = None
+    if mrn.strip():
+        patient = records.patient_by_mrn(tx, mrn.strip())
+        if patient is None:
+            raise InputError("mrn", f"No patient has the MRN “{mrn.strip()}”.", "Check the number.")
+        patient_id, facts["mrn"] = patient.id, patient.mrn
+    if username.strip():
+        wanted = passwords.normalise(username).strip()
+        person = tx.exec(select(Staff).where(func.lower(col(Staff.username)) == wanted.lower())).first()
+        if person is None or person.username is None:
+            raise InputError("username", f"No account has the user name “{wanted}”.", "Check the spelling.")
+        # The account's own user name is recorded, never what was typed (it could be a password).
+        actor_id, facts["username"] = person.id, person.username
+    if day.strip():
+        chosen = _parse_day(day)
+        facts["date"] = chosen.isoformat()
+        start, end = day_bounds(chosen, zone)
+    return TrailFilters(patient_id, actor_id, start, end, facts)
+
+
+def _person(row: Staff) -> str:
+    return f"{row.display_name} ({row.username or 'no user name'})"
+
+
+def _who(entry: AuditRecord, people: Mapping[str, Staff]) -> str:
+    if entry.actor_id is not None:
+        row = people.get(entry.actor_id)
+        return _person(row) if row else f"account {entry.actor_id}"
+    if COMMAND_LINE_KEY in entry.detail:
+        return f"command line ({entry.detail[COMMAND_LINE_KEY]})"
+    if entry.action in {AuditAction.SIGN_IN_FAILED, AuditAction.LOCKED_OUT}:
+        return "unknown user name"
+    return "no account"
+
+
+def _words(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _value(value: Any, people: Mapping[str, Staff]) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        row = people.get(value)
+        return _person(row) if row else value
+    if isinstance(value, list):
+        return ", ".join(_value(item, people) for item in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{_words(k)} {_value(v, people)}" for k, v in value.items())
+    return str(value)
+
+
+def summarise(detail: Mapping[str, Any], people: Mapping[str, Staff]) -> str:
+    """``key: value`` pairs in stored order; account ids become names; long text is cut with an ellipsis."""
+    text = "; ".join(
+        f"{_words(key)}: {_value(value, people)}" for key, value in detail.items() if key != COMMAND_LINE_KEY
+    )
+    return text if len(text) <= _DETAIL_LENGTH else text[: _DETAIL_LENGTH - 1] + "…"
+
+
+def _ids_in(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value} if _UUID.match(value) else set()
+    if isinstance(value, list):
+        return set().union(*(_ids_in(item) for item in value))
+    if isinstance(value, Mapping):
+        return set().union(*(_ids_in(item) for item in value.values()))
+    return set()
+
+
+def describe(tx: Session, found: list[AuditRecord], zone: tzinfo | None = None) -> list[AuditLine]:
+    """Names for the ids in ``found``, read in three queries whatever the number of entries."""
+    staff_ids = {e.actor_id for e in found if e.actor_id} | set().union(*(_ids_in(e.detail) for e in found))
+    people = {s.id: s for s in tx.exec(select(Staff).where(col(Staff.id).in_(staff_ids)))}
+    patients = records.patients_by_id(tx, list({e.patient_id for e in found if e.patient_id}))
+    session_ids = {e.session_id for e in found if e.session_id}
+    sessions = {s.id: s for s in tx.exec(select(InfusionSession).where(col(InfusionSession.id).in_(session_ids)))}
+    return [_line(entry, people, patients, sessions, zone) for entry in found]
+
+
+def _line(
+    entry: AuditRecord,
+    people: Mapping[str, Staff],
+    patients: Mapping[str, Patient],
+    sessions: Mapping[str, InfusionSession],
+    zone: tzinfo | None,
+) -> AuditLine:
+    patient = ""
+    if entry.patient_id:
+        row = patients.get(entry.patient_id)
+        patient = f"{row.family_name.upper()}, {row.given_name} ({row.mrn})" if row else entry.patient_id
+    session = ""
+    if entry.session_id:
+        opened = sessions.get(entry.session_id)
+        short = entry.session_id[:8]
+        session = f"chair {opened.chair}, {opened.opened_at.astimezone(zone):%Y-%m-%d} ({short})" if opened else short
+    return AuditLine(
+        seq=entry.seq,
+        at=entry.at,
+        when=f"{entry.at.astimezone(zone):%Y-%m-%d %H:%M:%S}",
+        who=_who(entry, people),
+        action=ACTION_WORDS.get(entry.action, entry.action),
+        patient=patient,
+        session=session,
+        workstation=entry.workstation,
+        detail=summarise(entry.detail, people),
+    )
+
+
+def _read_and_record(
+    database: Database,
+    clock: Clock,
+    workstation: str,
+    *,
+    actor_id: str | None,
+    who: dict[str, str],
+    mrn: str,
+    username: str,
+    day: str,
+    limit: int,
+    zone: tzinfo | None,
+) -> list[AuditLine]:
+    with database.session() as tx:
+        filters = check_filters(tx, mrn=mrn, username=username, day=day, zone=zone)
+    found = audit.entries(
+        database,
+        patient_id=filters.patient_id,
+        actor_id=filters.actor_id,
+        start=filters.start,
+        end=filters.end,
+        limit=limit,
+    )
+    with database.session() as tx:
+        lines = describe(tx, found, zone)
+    with database.transaction() as tx:
+        audit.record(
+            tx,
+            AuditAction.AUDIT_VIEWED,
+            at=clock.now(),
+            workstation=workstation,
+            actor_id=actor_id,
+            patient_id=filters.patient_id,
+            detail={**who, **filters.facts, "lines_shown": len(lines)},
+        )
+    return lines
+
+
+def read_trail(
+    database: Database,
+    clock: Clock,
+    workstation: str,
+    reader: Account,
+    *,
+    mrn: str = "",
+    username: str = "",
+    day: str = "",
+    limit: int = DEFAULT_LIMIT,
+    zone: tzinfo | None = None,
+) -> list[AuditLine]:
+    """The trail for someone signed in to the app, newest first; refused unless their role may read it.
+
+    The account is read again, so a reader deactivated or given another role since signing in is
+    refused. Returns at most ``limit`` lines; fewer filters than that many entries means narrow them.
+    """
+    with database.session() as tx:
+        current = tx.get(Staff, reader.id)
+        still_allowed = current is not None and current.active and current.role == reader.role
+    if not reader.can_read_audit or not still_allowed:
+        raise NotAllowedError(
+            "Only charge nurses and administrators may read the audit trail.",
+            "Ask one of them to look, or sign in with such an account.",
+        )
+    return _read_and_record(
+        database,
+        clock,
+        workstation,
+        actor_id=reader.id,
+        who={},
+        mrn=mrn,
+        username=username,
+        day=day,
+        limit=limit,
+        zone=zone,
+    )
+
+
+def show_trail(
+    database: Database,
+    clock: Clock,
+    workstation: str,
+    computer_account: str,
+    *,
+    mrn: str = "",
+    username: str = "",
+    day: str = "",
+    limit: int = DEFAULT_LIMIT,
+    zone: tzinfo | None = None,
+) -> list[AuditLine]:
+    """The trail for the ``audit show`` command, whose reader is known only by the computer account."""
+    return _read_and_record(
+        database,
+        clock,
+        workstation,
+        actor_id=None,
+        who={COMMAND_LINE_KEY: computer_account},
+        mrn=mrn,
+        username=username,
+        day=day,
+        limit=limit,
+        zone=zone,
+    )

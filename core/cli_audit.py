@@ -1,0 +1,104 @@
+"""The ``audit`` commands: check the trail's chain, and read it without opening the app.
+
+``verify`` is what an inspector or the clinic's IT runs after a backup or on a schedule: it prints
+the number of entries and OK, or the first broken entry and what is wrong, and exits 1 so a script
+notices. ``show`` reads the trail as people read it; like reading it in the app, this is itself
+recorded, naming the computer account that ran the command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+
+from core import audit
+from core.audit_report import DEFAULT_LIMIT, AuditLine, show_trail
+from core.clock import Clock
+from core.startup import open_store
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "audit",
+        help="check or read the audit trail",
+        description="The audit trail: every sign-in, record opened, care written, signature, print and export, "
+        "each chained to the one before so that an edit or a removal is found.",
+    )
+    actions = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    actions.add_parser(
+        "verify",
+        help="check every link of the chain (exit 1 if broken)",
+        description="Check every entry's hash and link, and that every care record has its entry. Prints the "
+        "number of entries and OK, or the first broken entry and the problem (exit status 1). Changes nothing.",
+    )
+    show = actions.add_parser(
+        "show",
+        help="list entries, newest first (reading is itself recorded)",
+        description="List audit entries, newest first, with names, patients and local times. Filters combine. "
+        "Reading the trail is recorded in the trail, with the filters and your computer account.",
+    )
+    show.add_argument("--patient", metavar="MRN", default="", help="only entries about the patient with this MRN")
+    show.add_argument("--user", metavar="USERNAME", default="", help="only entries by the account with this user name")
+    show.add_argument("--date", metavar="YYYY-MM-DD", default="", help="only entries on this local calendar day")
+    show.add_argument(
+        "--limit", type=int, default=DEFAULT_LIMIT, metavar="N", help=f"at most N entries (default {DEFAULT_LIMIT})"
+    )
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def verify(url: str | None, clock: Clock) -> int:
+    database, _ = open_store(url, clock)
+    try:
+        check = audit.verify(database)
+    finally:
+        database.dispose()
+    if check.ok:
+        _say(f"Audit trail: {check.entries} entries. OK")
+        return 0
+    where = f"entry {check.first_broken}" if check.first_broken is not None else "the end of the trail"
+    _say(f"Audit trail: {check.entries} entries read. BROKEN at {where}: {check.problem}")
+    return 1
+
+
+def format_line(line: AuditLine) -> str:
+    parts = [f"{line.when}  #{line.seq}  {line.workstation}  {line.who}: {line.action}"]
+    if line.patient:
+        parts.append(f"patient {line.patient}")
+    if line.session:
+        parts.append(f"session {line.session}")
+    if line.detail:
+        parts.append(line.detail)
+    return " — ".join(parts)
+
+
+def show(args: argparse.Namespace, clock: Clock) -> int:
+    database, workstation = open_store(args.database, clock)
+    try:
+        lines = show_trail(
+            database,
+            clock,
+            workstation.name,
+            getpass.getuser(),
+            mrn=args.patient,
+            username=args.user,
+            day=args.date,
+            limit=max(1, args.limit),
+        )
+    finally:
+        database.dispose()
+    for line in lines:
+        _say(format_line(line))
+    if len(lines) >= max(1, args.limit):
+        _say(f"Only the newest {len(lines)} entries are shown: narrow with --patient, --user or --date.")
+    else:
+        _say(f"{len(lines)} entries, newest first.")
+    return 0
+
+
+def run(args: argparse.Namespace, clock: Clock) -> int:
+    if args.audit_command == "verify":
+        return verify(args.database, clock)
+    return show(args, clock)
