@@ -6,8 +6,9 @@ Accounts are deactivated, never deleted, because records name whoever made them.
 
 Every change to an account commits together with its audit entry. A wrong password is committed too
 (the count of failures and an audit entry) before the refusal is raised, so lock-out cannot be
-dodged by a caller that discards the error. No secret, and nothing typed into a user-name box, is
-ever written to the audit trail, a message or the log.
+dodged by a caller that discards the error. No secret, nor anything typed into the sign-in user-name
+box (often a password typed in the wrong box), is ever written to the audit trail, a message or the
+log.
 """
 
 from __future__ import annotations
