@@ -110,7 +110,9 @@ def test_a_waste_with_a_witness_records_both_signatures(
     sid = observed(care, clock, patient, nurses, "4.00")  # 40.0 mg drawn, 36.2 mg given
     nurse.on_duty(first)
     window.refresh()
-    assert "Left to account for 3.8 mg" in nurse.text("Controlled substance totals")
+    assert nurse.text("Drawn up (controlled substance)") == "40.0 mg"
+    assert nurse.text("Given (controlled substance)") == "36.2 mg"
+    assert nurse.text("Left to account for (controlled substance)") == "3.8 mg"
     assert "3.8 mg drawn up is not accounted for" in nurse.text("Controlled substance problem")
 
     nurse.type("Amount wasted (mg)", "3.8")
@@ -205,13 +207,13 @@ def test_the_signatures_panel_shows_names_meanings_and_warns_of_a_changed_record
     panel = SignaturesPanel(window.controller)
     nurse.qtbot.addWidget(panel)
     panel.show_state(state)
-    lines = panel.lines.text().splitlines()
-    assert [line.split(" — ")[0::2] for line in lines] == [
-        ["Ben Okafor", "verified"],
-        ["Ana Reyes", "verified"],
+    assert [line.accessibleName() for line in panel.lines] == ["Signature 1", "Signature 2"]
+    lines = [line.accessibleDescription() for line in panel.lines]
+    assert [line.split(" — ")[:3] for line in lines] == [
+        ["Ben Okafor", "verified", "the second-nurse check"],
+        ["Ana Reyes", "verified", "the discharge"],
     ]
-    assert lines[0].endswith("the second-nurse check")
-    assert lines[1].endswith("the discharge")
+    assert "<b>Ben Okafor</b> — verified" in panel.lines[0].text()
     assert panel.altered.isHidden()
 
     changed = replace(state, altered_signatures=state.signatures[1:])
@@ -244,7 +246,7 @@ def test_the_addendum_dialog_adds_a_signed_addendum_to_a_signed_session(
     nurse.qtbot.mouseClick(
         sessions.viewport(), Qt.MouseButton.LeftButton, pos=sessions.visualItemRect(sessions.item(0)).center()
     )
-    assert "administered" in nurse.text("Signature list")
+    assert "<b>Ana Reyes</b> — administered<br>the session" in nurse.text("Signature 3")
 
     nurse.type("Addendum", "Patient phoned at 18:00: mild nausea overnight, settled", enter=True)
     nurse.type("Your password (addendum)", ANA_PASSWORD, enter=True)

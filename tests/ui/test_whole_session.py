@@ -162,14 +162,15 @@ def test_a_whole_session_from_identify_to_signature(
     nurse.type(protocol.discharge.score_name, "10")
     for criterion in protocol.discharge.criteria:
         nurse.click(criterion.text)
-    assert "Left to account for 0.0 mg" in nurse.text("Controlled substance totals")
+    assert nurse.text("Left to account for (controlled substance)") == "0.0 mg"
     nurse.type("Your password (discharge)", ANA_PASSWORD, enter=True)
 
     # Sign: every signature so far is shown; the password signs; the chair is empty again.
     assert nurse.text("Outcome") == "Infusion completed"
-    signed = nurse.text("Signature list")
-    assert f"Ben Okafor — {date_time(checked_at)} — verified — the second-nurse check" in signed
-    assert f"Ana Reyes — {date_time(clock.now())} — verified — the discharge" in signed
+    assert nurse.text("Signature 1") == (
+        f"<b>Ben Okafor</b> — verified<br>the second-nurse check, {date_time(checked_at)}"
+    )
+    assert nurse.text("Signature 3") == f"<b>Ana Reyes</b> — verified<br>the discharge, {date_time(clock.now())}"
     nurse.type("Your password (sign)", ANA_PASSWORD)
     nurse.click("Sign session")
     assert care.chairs() == []

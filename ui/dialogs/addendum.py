@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QGridLayout, QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.events import EventType as E
 from core.services import STEP_WORDS, SessionRow
@@ -36,7 +46,7 @@ class AddendumDialog(QDialog):
         self.added: SessionState | None = None
         self.day = self.controller.care.clock.now().astimezone().date()
         self.setWindowTitle("Add an addendum")
-        self.setMinimumSize(900, 640)
+        self.setMinimumSize(1040, 700)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(label("Add an addendum to a signed session", role="title"))
@@ -63,10 +73,13 @@ class AddendumDialog(QDialog):
         self.sessions = QListWidget()
         self.sessions.setAccessibleName("Sessions of the day")
         self.sessions.setMinimumWidth(380)
+        self.sessions.setSpacing(4)
         # Chosen means selected: the list's focus alone only moves the cursor, so nothing is picked for her.
         self.sessions.itemSelectionChanged.connect(self._chosen)
         body.addWidget(self.sessions, 4)
-        right = QVBoxLayout()
+        details = QWidget()
+        right = QVBoxLayout(details)
+        right.setContentsMargins(0, 0, 8, 0)
         self.status = label(name="Session chosen")
         right.addWidget(self.status)
         self.signatures = SignaturesPanel(controller)
@@ -75,10 +88,17 @@ class AddendumDialog(QDialog):
         self.addenda = label(name="Addenda so far")
         self.addenda.hide()
         right.addWidget(self.addenda)
+        right.addStretch(1)
+        scroll = QScrollArea()  # a long-signed session's signatures must never be cut off
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(details)
+        side = QVBoxLayout()
+        side.addWidget(scroll, 1)
 
         form = QGridLayout()
         form.setColumnStretch(1, 1)
-        self.note = line_edit("Addendum", "What was learned after signing, and from whom")
+        self.note = line_edit("Addendum", "What was learned, and from whom")
         self.password = password_field("Your password (addendum)")
         for row, (text, field) in enumerate((("Addendum", self.note), ("Your password", self.password))):
             caption = label(text)
@@ -87,13 +107,12 @@ class AddendumDialog(QDialog):
             form.addWidget(field, row, 1)
         self.note.returnPressed.connect(self._note_entered)
         self.password.returnPressed.connect(self._add)
-        right.addLayout(form)
+        side.addLayout(form)
         self.feedback = Feedback("Addendum message")
         self.feedback.bind("addendum", self.note)
         self.feedback.bind("password", self.password)
-        right.addWidget(self.feedback)
-        right.addStretch(1)
-        body.addLayout(right, 5)
+        side.addWidget(self.feedback)
+        body.addLayout(side, 5)
         layout.addLayout(body, 1)
 
         row = QHBoxLayout()

@@ -6,6 +6,7 @@ own volume is shown as a hint to read against the syringe; what the nurse types 
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
 from core.controlled import Drawn
@@ -43,7 +44,7 @@ class DrawnPanel(QGroupBox):
         self.ml = line_edit("Volume drawn up (mL)")
         self.ml.setMaximumWidth(160)
         self.expected = label(role="hint", name="Volume expected")
-        for row, (text, field) in enumerate((("Lot number", self.lot), ("Volume drawn up (mL)", self.ml)), start=1):
+        for row, (text, field) in enumerate((("Lot number", self.lot), ("Volume (mL)", self.ml)), start=1):
             caption = label(text)
             caption.setBuddy(field)
             field.returnPressed.connect(self._record)
@@ -54,9 +55,9 @@ class DrawnPanel(QGroupBox):
         self.record.clicked.connect(self._record)
         grid.addWidget(self.record, 4, 0, 1, 2)
         layout.addWidget(self.form)
-        self.again = button("Draw up again", "Draw up again (another vial)")
+        self.again = button("Draw up again…", "Draw up again (another vial)")
         self.again.clicked.connect(self._draw_again)
-        layout.addWidget(self.again)
+        layout.addWidget(self.again, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.feedback = Feedback("Drawn up message")
         self.feedback.bind("lot", self.lot)

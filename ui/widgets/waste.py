@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from core.controlled import ControlledRecord, Waste
 from core.events import EventType as E
@@ -19,16 +20,16 @@ from ui.controller import Controller
 from ui.text import clock_time
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, label, line_edit, password_field, set_tone
-from ui.widgets.signatures import signature_line
+
+TALLY = ("Drawn up", "Given", "Wasted", "Left to account for")
+"""The rows of the totals, in the order a controlled-drug register reads."""
 
 
-def totals_line(record: ControlledRecord) -> str:
+def totals(record: ControlledRecord) -> tuple[str, str, str, str]:
+    """The amounts for the rows of ``TALLY``."""
     given = f"{record.given_mg} mg" if record.given_mg is not None else "known when the infusion ends"
     left = record.left_to_account_mg
-    return (
-        f"Drawn up {record.drawn_mg} mg · Given {given} · Wasted {record.wasted_mg} mg"
-        f" · Left to account for {'—' if left is None else f'{left} mg'}"
-    )
+    return f"{record.drawn_mg} mg", given, f"{record.wasted_mg} mg", "—" if left is None else f"{left} mg"
 
 
 class WastePanel(QGroupBox):
@@ -38,8 +39,14 @@ class WastePanel(QGroupBox):
         self.session_id: str | None = None
         self._opened = False
         layout = QVBoxLayout(self)
-        self.totals = label(name="Controlled substance totals")
-        layout.addWidget(self.totals)
+        tally = QGridLayout()
+        tally.setColumnStretch(1, 1)
+        self.totals: dict[str, QLabel] = {}
+        for row, what in enumerate(TALLY):
+            tally.addWidget(label(what), row, 0)
+            self.totals[what] = label(name=f"{what} (controlled substance)", wrap=False)
+            tally.addWidget(self.totals[what], row, 1)
+        layout.addLayout(tally)
         self.problem = label(name="Controlled substance problem")
         self.problem.hide()
         layout.addWidget(self.problem)
@@ -50,7 +57,7 @@ class WastePanel(QGroupBox):
 
         self.open = button("Record a waste…", "Open waste form")
         self.open.clicked.connect(self._open)
-        layout.addWidget(self.open)
+        layout.addWidget(self.open, 0, Qt.AlignmentFlag.AlignLeft)
         self.form = QWidget()
         grid = QGridLayout(self.form)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -64,12 +71,12 @@ class WastePanel(QGroupBox):
         )
         self.mg = line_edit("Amount wasted (mg)")
         self.mg.setMaximumWidth(160)
-        self.how = line_edit("How wasted", "e.g. into the drug waste container")
+        self.how = line_edit("How wasted", "e.g. drug waste bin")
         self.password = password_field("Your password (waste)")
         self.witness = line_edit("Witness user name")
         self.witness_password = password_field("Witness password")
         rows: tuple[tuple[str, QLineEdit], ...] = (
-            ("Amount wasted (mg)", self.mg),
+            ("Amount (mg)", self.mg),
             ("How", self.how),
             ("Your password", self.password),
             ("Witness user name", self.witness),
@@ -97,7 +104,8 @@ class WastePanel(QGroupBox):
             self._opened = False
         self.session_id = state.session_id
         record = state.controlled
-        self.totals.setText(totals_line(record))
+        for what, amount in zip(TALLY, totals(record), strict=True):
+            self.totals[what].setText(amount)
         problem = record.problem
         if problem is not None:
             self.problem.setText(problem)
@@ -113,9 +121,12 @@ class WastePanel(QGroupBox):
         self.setVisible(bool(record.drawn) or bool(record.wasted))
 
     def _waste_line(self, state: SessionState, waste: Waste) -> str:
-        signed = [signature_line(self.controller, s) for s in state.signatures if s.event_id == waste.event_id]
-        head = f"Wasted {waste.mg} mg at {clock_time(waste.at)}, {waste.how}."
-        return "\n".join([head, *(f"    {line}" for line in signed)])
+        signed = [
+            f"{self.controller.staff_name(s.signer_id)} ({s.meaning.value})"
+            for s in state.signatures
+            if s.event_id == waste.event_id
+        ]
+        return f"Wasted {waste.mg} mg at {clock_time(waste.at)}, {waste.how}. Signed: {' and '.join(signed)}."
 
     def _open(self) -> None:
         self._opened = True
