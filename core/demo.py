@@ -161,8 +161,30 @@ class _Chair:
         """The second nurse's own figures; in the demo they agree with the calculation."""
         calc = self.care.state(self.sid).dose
         assert calc is not None
-        self.last = self.care.record_check(
-            self.sid, self.checker.id, str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h)
+        assert self.checker.username is not None
+        figures = (str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
+        self.last = self.care.record_check(self.sid, self.checker.username, DEMO_PASSWORD, *figures)
+
+    def draw(self) -> None:
+        """Exactly the calculated volume, from a made-up lot."""
+        calc = self.care.state(self.sid).dose
+        assert calc is not None
+        lot = f"DEMO-LOT-{self.chair}{self.person.mrn[-2:]}"
+        self.last = self.care.record_drawn(self.sid, lot, str(calc.drug_volume_ml), self.nurse.id)
+
+    def waste_the_rest(self) -> None:
+        """What was drawn up but not given, wasted with the second nurse as witness."""
+        assert self.last is not None and self.checker.username is not None
+        left = self.last.controlled.left_to_account_mg
+        assert left is not None
+        self.last = self.care.record_waste(
+            self.sid,
+            str(left),
+            "Rest of the bag into the controlled-drug waste container",
+            self.nurse.id,
+            DEMO_PASSWORD,
+            self.checker.username,
+            DEMO_PASSWORD,
         )
 
     def vitals(self, drift: int = 0, **absolute: int) -> str:
@@ -180,17 +202,17 @@ class _Chair:
         self.last = self.care.complete(self.sid, self.nurse.id)
 
     def discharge(self, score: str = "10") -> None:
-        self.last = self.care.discharge(self.sid, score, DISCHARGE_OK, self.nurse.id)
+        self.last = self.care.discharge(self.sid, score, DISCHARGE_OK, self.nurse.id, DEMO_PASSWORD)
 
     def sign(self) -> None:
-        self.last = self.care.sign(self.sid, self.nurse.id)
+        self.last = self.care.sign(self.sid, self.nurse.id, DEMO_PASSWORD)
 
 
 # ---- the visits, as scripts: record a step, then ``yield`` the minutes until the next ----------------
 
 
 def _prepare(c: _Chair, upto: Step = Step.READY) -> Visit:
-    """Identify and seat, screen, weigh, dose, baseline set, second-nurse check; stop at ``upto``."""
+    """Identify and seat, screen, weigh, dose, baseline set, second-nurse check, draw up; stop at ``upto``."""
     c.open()
     if upto is Step.SCREEN:
         return
@@ -208,8 +230,10 @@ def _prepare(c: _Chair, upto: Step = Step.READY) -> Visit:
     c.vitals()  # baseline
     if upto is Step.CHECK:
         return
-    yield 3
+    yield 2
     c.check()
+    yield 1
+    c.draw()
 
 
 def _infuse(c: _Chair, sets: int = 3, **at_20: int) -> Visit:
@@ -253,6 +277,8 @@ def _stopped_early(c: _Chair) -> Visit:
         c.sid, "Distressing dissociation and anxiety; patient asked to stop. Prescriber informed.", c.nurse.id
     )
     yield from _observe(c, dissociation="mild", anxiety="none")
+    yield 1
+    c.waste_the_rest()
     yield 1
     c.discharge("9")
     yield 4

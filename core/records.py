@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from core.events import Event, EventType
-from core.persistence.tables import InfusionSession, Patient, SessionEvent, Staff
+from core.persistence.tables import InfusionSession, Patient, SessionEvent
 
 
 def to_event(row: SessionEvent) -> Event:
@@ -97,9 +97,3 @@ def find_patients(tx: Session, text: str, limit: int = 20) -> list[Patient]:
 def patient_by_mrn(tx: Session, mrn: str) -> Patient | None:
     return tx.exec(select(Patient).where(Patient.mrn == mrn)).first()
 
-
-def staff_list(tx: Session, active_only: bool = True) -> list[Staff]:
-    query = select(Staff)
-    if active_only:
-        query = query.where(col(Staff.active))
-    return list(tx.exec(query.order_by(col(Staff.display_name))))

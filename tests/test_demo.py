@@ -115,9 +115,10 @@ def test_made_up_people_only(filled, demo_db):
     assert all(p.mrn.startswith("DEMO-") for p in patients)
     assert any("-" in p.family_name and len(p.family_name) > 20 for p in patients)
     assert any(not p.family_name.isascii() or not p.given_name.isascii() for p in patients)
-    roles = [person.role for person in care.staff()]
+    roles = [person.role for person in care.accounts.everyone()]
     assert roles.count("charge_nurse") == 1
     assert 4 <= roles.count("nurse") <= 5
+    assert roles.count("administrator") == 1
     settings = clinic_settings(demo_db)
     assert settings.chairs >= max(view.chair for view in care.chairs())
     assert "DEMO" in settings.clinic_name

@@ -99,7 +99,7 @@ def test_signing_needs_the_signers_password_and_closes_the_record(care, patient,
     assert state.step is Step.DONE and state.read_only
     meanings = [(s.meaning, s.subject) for s in state.signatures]
     assert (Meaning.VERIFIED, "the discharge") in meanings
-    assert (Meaning.ADMINISTERED, "the session") == meanings[-1]
+    assert meanings[-1] == (Meaning.ADMINISTERED, "the session")
     assert state.altered_signatures == ()
     with pytest.raises(NotAllowedError):
         care.record_vitals(sid, NORMAL, first.id)
