@@ -186,7 +186,7 @@ def settings_set(url: str | None, key: str, value: str, reason: str, clock: Cloc
 
 
 def demo(fill_only: bool, clock: Clock, open_app: OpenApp) -> int:
-    from core.demo import DEMO_NOW_AFTER, fill_demo
+    from core.demo import DEMO_NOW_AFTER, DEMO_PASSWORD, demo_usernames, fill_demo
     from core.protocol import load_protocol
 
     path = demo_database_path()
@@ -197,6 +197,7 @@ def demo(fill_only: bool, clock: Clock, open_app: OpenApp) -> int:
     fill_demo(database, load_protocol(), clock.now() - DEMO_NOW_AFTER)
     database.dispose()
     _say(f"Demo database filled: {path}")
+    _say(f"Demo accounts (made-up staff): {', '.join(demo_usernames())}; password for all: {DEMO_PASSWORD}")
     if fill_only:
         _say(f"Open it with: python main.py --database {sqlite_url(path)}")
         return 0

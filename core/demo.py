@@ -115,6 +115,12 @@ NURSES = (
 )
 
 
+def demo_usernames() -> list[str]:
+    """The demo's accounts, for the command that fills it to print (they share ``DEMO_PASSWORD``)."""
+    everyone = [(ADMINISTRATOR, "administrator"), (CHARGE_NURSE, "charge nurse"), *((n, "nurse") for n in NURSES)]
+    return [f"{username} ({words})" for (_name, username), words in everyone]
+
+
 @dataclass
 class _Chair:
     """One patient's visit: who looks after them, in which chair, and the state after the latest step."""
