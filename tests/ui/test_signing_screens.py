@@ -110,6 +110,7 @@ def test_a_waste_with_a_witness_records_both_signatures(
     sid = observed(care, clock, patient, nurses, "4.00")  # 40.0 mg drawn, 36.2 mg given
     nurse.on_duty(first)
     window.refresh()
+    assert nurse.sees("Controlled substance")
     assert nurse.text("Drawn up (controlled substance)") == "40.0 mg"
     assert nurse.text("Given (controlled substance)") == "36.2 mg"
     assert nurse.text("Left to account for (controlled substance)") == "3.8 mg"

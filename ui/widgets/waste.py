@@ -35,6 +35,7 @@ def totals(record: ControlledRecord) -> tuple[str, str, str, str]:
 class WastePanel(QGroupBox):
     def __init__(self, controller: Controller) -> None:
         super().__init__("Controlled substance")
+        self.setAccessibleName("Controlled substance")
         self.controller = controller
         self.session_id: str | None = None
         self._opened = False
