@@ -9,21 +9,23 @@ else is a bug and goes on to the exception hook.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from core.dosing import DoseCalculation
 from core.errors import ChairsideError, EnvironmentTrouble, InputError
+from core.people import Account, Accounts
 from core.protocol import Protocol, VitalKind
-from core.services import Care, ChairView, PatientView, StaffView
+from core.services import Care, ChairView, PatientView, SessionRow
 from core.session_state import SessionState
 from core.startup import Workplace
 from core.vitals import Finding
 from ui.widgets.feedback import Feedback
 
 T = TypeVar("T")
-NO_NURSE = "Choose the nurse on duty at the top of the window first."
+NO_NURSE = "Sign in first: nothing is recorded without knowing who records it."
 
 
 class Controller(QObject):
@@ -37,15 +39,27 @@ class Controller(QObject):
     """A write went through again after trouble: the banner can go."""
 
     staff_changed = Signal()
-    """The list of staff changed (someone was added)."""
+    """An account was added or changed."""
+
+    user_changed = Signal()
+    """Someone signed in, unlocked, locked the screen or signed out."""
 
     def __init__(self, workplace: Workplace) -> None:
         super().__init__()
         self.workplace = workplace
         self.care: Care = workplace.care
+        self.accounts: Accounts = workplace.care.accounts
         self.protocol: Protocol = workplace.protocol
-        self.nurse_id: str | None = None
-        self._staff: list[StaffView] | None = None
+        self.user: Account | None = None
+        """Who is signed in; None while nobody is (the lock screen shows)."""
+        self.locked = False
+        self._names: dict[str, str] | None = None
+        self.staff_changed.connect(self._forget_names)
+
+    @property
+    def nurse_id(self) -> str | None:
+        """Who records: the signed-in user, and only while the screen is unlocked."""
+        return self.user.id if self.user is not None and not self.locked else None
 
     # ---- calling core -------------------------------------------------------------------------
 
@@ -80,28 +94,67 @@ class Controller(QObject):
         by = self.nurse_id
         return self.run(feedback, lambda: call(by), writes=True)
 
-    # ---- people -------------------------------------------------------------------------------
+    # ---- who is at the keyboard -----------------------------------------------------------------
 
-    def staff(self) -> list[StaffView]:
-        if self._staff is None:
-            self._staff = self.run(None, self.care.staff, writes=False) or []
-        return self._staff
+    def sign_in(self, feedback: Feedback, username: str, password: str) -> Account | None:
+        """Anyone signs in: this replaces whoever was signed in (switching user at a shared workstation)."""
+        account = self.run(feedback, lambda: self.accounts.sign_in(username, password), writes=False)
+        if account is not None:
+            self.user, self.locked = account, False
+            self.user_changed.emit()
+        return account
+
+    def unlock(self, feedback: Feedback, secret: str) -> bool:
+        """The person who locked the screen comes back (password, or PIN where the clinic allows)."""
+        if self.user is None:
+            return False
+        user_id = self.user.id
+        account = self.run(feedback, lambda: self.accounts.unlock(user_id, secret), writes=False)
+        if account is None:
+            return False
+        self.user, self.locked = account, False
+        self.user_changed.emit()
+        return True
+
+    def lock(self) -> None:
+        """Lock now (idle time ran out, or the nurse walks away); the signed-in user stays known."""
+        if self.user is None or self.locked:
+            return
+        self.locked = True
+        user_id = self.user.id
+        self.run(None, lambda: self.accounts.record_lock(user_id), writes=False)
+        self.user_changed.emit()
+
+    def sign_out(self) -> None:
+        if self.user is not None:
+            user_id = self.user.id
+            self.run(None, lambda: self.accounts.record_sign_out(user_id), writes=False)
+        self.user, self.locked = None, False
+        self.user_changed.emit()
+
+    def refresh_user(self) -> None:
+        """Re-read the signed-in account after it changed (password, PIN)."""
+        if self.user is not None:
+            user_id = self.user.id
+            self.user = self.run(None, lambda: self.accounts.get(user_id), writes=False) or self.user
+            self.user_changed.emit()
+
+    def _forget_names(self) -> None:
+        self._names = None
 
     def staff_name(self, staff_id: str | None) -> str:
         if staff_id is None:
             return ""
-        known = {s.id: s.name for s in self.staff()}
-        if staff_id not in known:  # added on another workstation since the list was read
-            self._staff = None
-            known = {s.id: s.name for s in self.staff()}
-        return known.get(staff_id, staff_id)
+        if self._names is None or staff_id not in self._names:  # added since, perhaps on another workstation
+            everyone = self.run(None, self.accounts.everyone, writes=False) or []
+            self._names = {person.id: person.name for person in everyone}
+        return self._names.get(staff_id, staff_id)
 
-    def add_staff(self, feedback: Feedback, name: str, role: str) -> StaffView | None:
-        added = self.run(feedback, lambda: self.care.add_staff(name, role), writes=True)
-        if added is not None:
-            self._staff = None
-            self.staff_changed.emit()
-        return added
+    def record_view(self, patient_id: str, session_id: str | None) -> None:
+        """The signed-in nurse opened a patient's record: audited, never blocking the screen."""
+        if self.nurse_id is not None:
+            by = self.nurse_id
+            self.run(None, lambda: self.care.record_view(by, patient_id, session_id), writes=False)
 
     def find_patients(self, feedback: Feedback, text: str) -> list[PatientView] | None:
         return self.run(feedback, lambda: self.care.find_patients(text), writes=False)
@@ -141,13 +194,37 @@ class Controller(QObject):
         return self._act(feedback, lambda by: self.care.confirm_dose(session_id, by, vial_id, override))
 
     def record_check(
-        self, feedback: Feedback, session_id: str, checker_id: str | None, weight: str, dose: str, rate: str
+        self,
+        feedback: Feedback,
+        session_id: str,
+        username: str,
+        password: str,
+        figures: tuple[str, str, str],
     ) -> SessionState | None:
-        if checker_id is None:
-            feedback.ask("Second nurse: choose your name first.")
-            return None
+        """The second nurse identifies herself with her own credentials; the nurse on duty need not."""
+        weight, dose, rate = figures
         return self.run(
-            feedback, lambda: self.care.record_check(session_id, checker_id, weight, dose, rate), writes=True
+            feedback,
+            lambda: self.care.record_check(session_id, username, password, weight, dose, rate),
+            writes=True,
+        )
+
+    def record_drawn(self, feedback: Feedback, session_id: str, lot: str, ml: str) -> SessionState | None:
+        return self._act(feedback, lambda by: self.care.record_drawn(session_id, lot, ml, by))
+
+    def record_waste(
+        self,
+        feedback: Feedback,
+        session_id: str,
+        amount: tuple[str, str],
+        password: str,
+        witness: tuple[str, str],
+    ) -> SessionState | None:
+        """``amount`` is (mg, how); ``witness`` is (user name, password) of the nurse who watched."""
+        mg, how = amount
+        username, secret = witness
+        return self._act(
+            feedback, lambda by: self.care.record_waste(session_id, mg, how, by, password, username, secret)
         )
 
     def start(self, feedback: Feedback, session_id: str, go_ahead: str | None) -> SessionState | None:
@@ -180,9 +257,24 @@ class Controller(QObject):
         return self._act(feedback, lambda by: self.care.record_side_effects(session_id, grades, by))
 
     def discharge(
-        self, feedback: Feedback, session_id: str, score: str, criteria: dict[str, bool], override: str | None
+        self,
+        feedback: Feedback,
+        session_id: str,
+        score: str,
+        criteria: dict[str, bool],
+        password: str,
+        override: str | None,
     ) -> SessionState | None:
-        return self._act(feedback, lambda by: self.care.discharge(session_id, score, criteria, by, override))
+        return self._act(feedback, lambda by: self.care.discharge(session_id, score, criteria, by, password, override))
 
-    def sign(self, feedback: Feedback, session_id: str) -> SessionState | None:
-        return self._act(feedback, lambda by: self.care.sign(session_id, by))
+    def sign(self, feedback: Feedback, session_id: str, password: str, note: str | None) -> SessionState | None:
+        return self._act(feedback, lambda by: self.care.sign(session_id, by, password, note))
+
+    def add_addendum(self, feedback: Feedback, session_id: str, note: str, password: str) -> SessionState | None:
+        return self._act(feedback, lambda by: self.care.add_addendum(session_id, note, by, password))
+
+    def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow] | None:
+        return self.run(None, lambda: self.care.day_sessions(start, end), writes=False)
+
+    def state(self, session_id: str) -> SessionState | None:
+        return self.run(None, lambda: self.care.state(session_id), writes=False)

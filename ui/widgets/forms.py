@@ -43,6 +43,13 @@ def line_edit(name: str, placeholder: str = "") -> QLineEdit:
     return widget
 
 
+def password_field(name: str, placeholder: str = "") -> QLineEdit:
+    """Typed secrets are never shown; callers clear the field after each attempt."""
+    widget = line_edit(name, placeholder)
+    widget.setEchoMode(QLineEdit.EchoMode.Password)
+    return widget
+
+
 def combo(name: str, items: list[tuple[str, object]], placeholder: str | None = None) -> QComboBox:
     """A choice list; with a placeholder nothing is chosen until the nurse chooses."""
     widget = QComboBox()

@@ -1,0 +1,177 @@
+"""The screen shown while nobody is signed in or the workstation is locked.
+
+It keeps every chair's countdown, vitals due and alarms in view, with patients as initials only, so a
+nurse across the room still sees which chair needs her. The work behind it stays exactly as it was:
+the pages are hidden, not rebuilt, so anything half-typed is still there after unlocking.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+
+from core.people import Account
+from core.services import ChairView
+from ui.chair_list import attention, status_line
+from ui.controller import Controller
+from ui.dialogs.first_admin import FirstAdministratorDialog
+from ui.widgets.feedback import Feedback
+from ui.widgets.forms import button, card, label, line_edit, password_field, set_tone
+
+TILE_COLUMNS = 4
+
+
+class ChairTile(QWidget):
+    """One chair at a glance: no full name, just what the nurse must know from a distance."""
+
+    def __init__(self, chair: int) -> None:
+        super().__init__()
+        self.chair = chair
+        layout = QVBoxLayout(self)
+        self.frame = card()
+        inner = QVBoxLayout(self.frame)
+        self.title = label(f"Chair {chair}", role="heading", name=f"Locked chair {chair}", wrap=False)
+        self.status = label(name=f"Locked chair {chair} status")
+        self.need = label(name=f"Locked chair {chair} attention")
+        inner.addWidget(self.title)
+        inner.addWidget(self.status)
+        inner.addWidget(self.need)
+        layout.addWidget(self.frame)
+
+    def show_view(self, view: ChairView | None) -> None:
+        if view is None:
+            self.title.setText(f"Chair {self.chair}")
+            self.status.setText("Empty")
+            self.need.hide()
+            return
+        self.title.setText(f"Chair {self.chair} · {view.patient.initials}")
+        self.status.setText(status_line(view))
+        need = attention(view)
+        self.need.setVisible(need is not None)
+        if need is not None:
+            self.need.setText(need[0])
+            set_tone(self.need, need[1])
+
+
+class LockScreen(QWidget):
+    """Signing in or unlocking goes through the controller, whose ``user_changed`` shows the work again."""
+
+    def __init__(self, controller: Controller, chairs: list[int]) -> None:
+        super().__init__()
+        self.controller = controller
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        self.heading = label(role="title", name="Lock screen heading")
+        layout.addWidget(self.heading)
+
+        grid = QGridLayout()
+        self.tiles = {chair: ChairTile(chair) for chair in chairs}
+        for index, tile in enumerate(self.tiles.values()):
+            grid.addWidget(tile, index // TILE_COLUMNS, index % TILE_COLUMNS)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+        self.form = card()
+        self.form.setMaximumWidth(560)
+        form = QVBoxLayout(self.form)
+        self.prompt = label(name="Sign-in prompt")
+        form.addWidget(self.prompt)
+        self.username = line_edit("User name", "Your user name")
+        self.username_caption = label("User name")
+        self.password = password_field("Password or PIN", "Your password")
+        self.password_caption = label("Password")
+        self.feedback = Feedback("Sign-in message")
+        for field in ("username",):
+            self.feedback.bind(field, self.username)
+        for field in ("password", "secret", "pin"):
+            self.feedback.bind(field, self.password)
+        for widget in (self.username_caption, self.username, self.password_caption, self.password, self.feedback):
+            form.addWidget(widget)
+        row = QHBoxLayout()
+        self.go = button("Sign in", "Sign in", role="primary")
+        self.someone_else = button("Sign in as someone else")
+        row.addWidget(self.someone_else)
+        row.addStretch(1)
+        row.addWidget(self.go)
+        form.addLayout(row)
+        self.first_admin = button("Set up the first administrator…", role="primary")
+        self.first_admin.clicked.connect(self._first_administrator)
+        form.addWidget(self.first_admin)
+        self.go.clicked.connect(self._go)
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self._go)
+        self.someone_else.clicked.connect(self._someone_else)
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(self.form, 2)
+        centred.addStretch(1)
+        layout.addLayout(centred)
+        layout.addStretch(2)
+        self._asking_owner = False
+
+    # ---- what it shows --------------------------------------------------------------------------
+
+    def show_chairs(self, views: dict[int, ChairView]) -> None:
+        for chair, tile in self.tiles.items():
+            tile.show_view(views.get(chair))
+
+    def prepare(self) -> None:
+        """Set the form for who can come in: the locked screen's owner, or anyone when nobody is signed in."""
+        owner: Account | None = self.controller.user if self.controller.locked else None
+        self._asking_owner = owner is not None
+        setting_up = owner is None and bool(
+            self.controller.run(None, self.controller.accounts.needs_first_administrator, writes=False)
+        )
+        self.feedback.clear()
+        self.password.clear()
+        self.username.clear()
+        self.someone_else.setVisible(self._asking_owner)
+        self.first_admin.setVisible(setting_up)
+        for widget in (self.password_caption, self.password, self.go):
+            widget.setVisible(not setting_up)
+        self.username.setVisible(not self._asking_owner and not setting_up)
+        self.username_caption.setVisible(not self._asking_owner and not setting_up)
+        if setting_up:
+            self.heading.setText("Welcome to Chairside")
+            self.prompt.setText(
+                "This database has no accounts yet, and Chairside has no default account or password. "
+                "Whoever sets up the clinic creates the first administrator, who then adds the nurses."
+            )
+            self.first_admin.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif owner is not None:
+            pin = self.controller.workplace.clinic.pin_unlock and owner.has_pin
+            self.heading.setText("Chairside is locked")
+            self.prompt.setText(f"Locked by {owner.name}. Enter your {'password or PIN' if pin else 'password'}.")
+            self.password_caption.setText("Password or PIN" if pin else "Password")
+            self.go.setText("Unlock")
+            self.go.setAccessibleName("Unlock")
+            self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.heading.setText("Sign in to Chairside")
+            self.prompt.setText("Sign in with your own user name and password. Every entry is recorded in your name.")
+            self.password_caption.setText("Password")
+            self.go.setText("Sign in")
+            self.go.setAccessibleName("Sign in")
+            self.username.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ---- acting ---------------------------------------------------------------------------------
+
+    def _go(self) -> None:
+        secret = self.password.text()
+        self.password.clear()
+        if self._asking_owner:
+            self.controller.unlock(self.feedback, secret)
+        else:
+            self.controller.sign_in(self.feedback, self.username.text(), secret)
+
+    def _first_administrator(self) -> None:
+        created = FirstAdministratorDialog.ask(self.controller, self)
+        self.prepare()
+        if created is not None and created.username:
+            self.username.setText(created.username)
+            self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _someone_else(self) -> None:
+        """A colleague takes over the workstation: the locked user is signed out, nothing is lost."""
+        self.controller.sign_out()
+        self.prepare()
