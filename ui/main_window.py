@@ -1,17 +1,21 @@
-"""The main window: who is on duty, the chairs on the left, the chosen chair on the right.
+"""The main window: who is signed in, the chairs on the left, the chosen chair on the right.
 
 One 1-second timer calls ``refresh()``, which re-reads every open session from core and redraws.
 It counts nothing itself: each time left is computed by core from recorded events and the clock.
+Nobody records anything until they sign in; after the clinic's idle minutes the window locks itself.
+Locking only covers the work with the lock screen, so nothing typed is lost and no countdown stops.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QSplitter,
     QStackedWidget,
@@ -20,16 +24,28 @@ from PySide6.QtWidgets import (
 )
 
 from core.machine import Step
+from core.people import ROLE_WORDS
 from core.services import STEP_WORDS, ChairView
 from core.startup import Workplace
 from ui.chair_list import ChairList
 from ui.chair_panel import ChairPanel
 from ui.controller import Controller
-from ui.dialogs.add_staff import AddStaffDialog
+from ui.dialogs.addendum import AddendumDialog
+from ui.dialogs.audit_view import AuditDialog
+from ui.dialogs.password import ChangePasswordDialog, PinDialog
+from ui.dialogs.people import PeopleDialog
+from ui.lock_screen import LockScreen
 from ui.text import countdown
-from ui.widgets.forms import button, card, combo, label
+from ui.widgets.forms import button, card, label
 
 TICK_MS = 1000
+ACTIVITY = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
 
 
 def unfinished_line(view: ChairView) -> str:
@@ -53,6 +69,25 @@ def banner(role: str, name: str, dismiss_name: str) -> tuple[QFrame, QLabel]:
     return frame, text
 
 
+class IdleWatch(QObject):
+    """Notices any key, click or touch anywhere in the application: the time since is the idle time."""
+
+    def __init__(self, limit_minutes: int) -> None:
+        super().__init__()
+        self.limit_ms = limit_minutes * 60_000
+        self.since = QElapsedTimer()  # monotonic: a change of the computer's clock does not lock or unlock
+        self.since.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in ACTIVITY:
+            self.since.restart()
+        return super().eventFilter(watched, event)
+
+    @property
+    def expired(self) -> bool:
+        return self.since.hasExpired(self.limit_ms)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, workplace: Workplace) -> None:
         super().__init__()
@@ -61,20 +96,34 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Chairside — {workplace.clinic.clinic_name}")
         self.resize(1280, 800)
         self.panels: dict[int, ChairPanel] = {}
+        self._views: dict[int, ChairView] = {}
 
+        self.screens = QStackedWidget()
+        self.setCentralWidget(self.screens)
         central = QWidget()
-        self.setCentralWidget(central)
         layout = QVBoxLayout(central)
 
         top = QHBoxLayout()
-        top.addWidget(label("Nurse on duty", role="heading"))
-        self.nurse = combo("Nurse on duty", [], "Choose who you are")
-        self.nurse.setMinimumWidth(280)
-        self.nurse.currentIndexChanged.connect(self._nurse_chosen)
-        top.addWidget(self.nurse)
-        add = button("Add staff member…")
-        add.clicked.connect(self._add_staff)
-        top.addWidget(add)
+        self.who = label(role="heading", name="Signed in", wrap=False)
+        top.addWidget(self.who)
+        self.lock_button = button("Lock", "Lock the screen")
+        self.lock_button.clicked.connect(self.controller.lock)
+        self.switch_button = button("Switch user")
+        self.switch_button.clicked.connect(self._switch_user)
+        top.addWidget(self.lock_button)
+        top.addWidget(self.switch_button)
+        self.my_password = button("My password…", "Change my password")
+        self.my_password.clicked.connect(lambda: ChangePasswordDialog.ask(self.controller, self))
+        self.my_pin = button("My PIN…", "Set my PIN")
+        self.my_pin.clicked.connect(lambda: PinDialog.ask(self.controller, self))
+        self.addenda = button("Signed sessions…", "Signed sessions and addenda")
+        self.addenda.clicked.connect(lambda: AddendumDialog.ask(self.controller, self))
+        self.people = button("People…", "Manage people")
+        self.people.clicked.connect(lambda: PeopleDialog.ask(self.controller, self))
+        self.audit = button("Audit trail…", "Audit trail")
+        self.audit.clicked.connect(lambda: AuditDialog.ask(self.controller, self))
+        for widget in (self.my_password, self.my_pin, self.addenda, self.people, self.audit):
+            top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(label(workplace.clinic.clinic_name, role="hint", name="Clinic", wrap=False))
         layout.addLayout(top)
@@ -93,17 +142,23 @@ class MainWindow(QMainWindow):
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
         layout.addWidget(split, 1)
+        self.work = central
+        self.screens.addWidget(self.work)
+        self.lock_screen = LockScreen(self.controller, workplace.chairs)
+        self.screens.addWidget(self.lock_screen)
 
         self.controller.changed.connect(self.refresh)
         self.controller.trouble.connect(self._show_trouble)
         self.controller.trouble_over.connect(self.trouble.hide)
-        self.controller.staff_changed.connect(self._fill_staff)
-        self._fill_staff()
+        self.controller.user_changed.connect(self._user_changed)
 
+        self.idle = IdleWatch(workplace.clinic.lock_minutes)
+        QApplication.instance().installEventFilter(self.idle)
         self.tick = QTimer(self)
         self.tick.setInterval(TICK_MS)
-        self.tick.timeout.connect(self.refresh)
+        self.tick.timeout.connect(self._tick)
         self._offer_unfinished()
+        self._user_changed()
         self.tick.start()
 
     # ---- chairs ---------------------------------------------------------------------------------
@@ -117,6 +172,18 @@ class MainWindow(QMainWindow):
     def _chair_chosen(self, chair: int) -> None:
         self.right.setCurrentWidget(self.panel(chair))
         self.refresh()
+        self._record_view()
+
+    def _record_view(self) -> None:
+        """Opening a chair with a patient in it is a view of that patient's record."""
+        view = self._views.get(self.chair_list.current_chair() or 0)
+        if view is not None and self.controller.nurse_id is not None:
+            self.controller.record_view(view.patient.id, view.state.session_id)
+
+    def _tick(self) -> None:
+        if self.controller.nurse_id is not None and self.idle.expired:
+            self.controller.lock()
+        self.refresh()
 
     def refresh(self) -> None:
         """Re-read every open session from core and redraw; the timer calls this once a second."""
@@ -124,7 +191,9 @@ class MainWindow(QMainWindow):
         if views is None:
             return  # the banner says why; what is on screen stays
         by_chair = {view.chair: view for view in views}
+        self._views = by_chair
         self.chair_list.show_chairs(by_chair)
+        self.lock_screen.show_chairs(by_chair)
         chair = self.chair_list.current_chair()
         if chair is not None:
             self.panel(chair).show_view(by_chair.get(chair))
@@ -142,24 +211,45 @@ class MainWindow(QMainWindow):
         elif self.workplace.chairs:
             self.chair_list.choose(self.workplace.chairs[0])
 
-    # ---- people and trouble ---------------------------------------------------------------------
+    # ---- who is at the keyboard -----------------------------------------------------------------
 
-    def _fill_staff(self) -> None:
-        chosen = self.controller.nurse_id
-        self.nurse.blockSignals(True)
-        self.nurse.clear()
-        for person in self.controller.staff():
-            self.nurse.addItem(person.name, person.id)
-        self.nurse.setCurrentIndex(self.nurse.findData(chosen) if chosen else -1)
-        self.nurse.blockSignals(False)
+    def _user_changed(self) -> None:
+        """Show the work to a signed-in, unlocked user, and the lock screen to everyone else."""
+        user = self.controller.user
+        if self.controller.nurse_id is None:
+            for field in self.work.findChildren(QLineEdit):
+                if field.echoMode() is QLineEdit.EchoMode.Password:
+                    field.clear()  # a colleague's password typed half-way must not wait behind the lock
+            if self.screens.currentWidget() is not self.lock_screen:
+                self.screens.setCurrentWidget(self.lock_screen)
+                self.lock_screen.prepare()
+                self.refresh()
+            return
+        assert user is not None
+        self.who.setText(f"{user.name} · {ROLE_WORDS[user.role]}")
+        self.my_pin.setVisible(self.workplace.clinic.pin_unlock)
+        self.addenda.setVisible(user.can_record_care)
+        self.people.setVisible(user.can_manage_people)
+        self.audit.setVisible(user.can_read_audit)
+        was_locked = self.screens.currentWidget() is self.lock_screen
+        self.screens.setCurrentWidget(self.work)
+        self.idle.since.restart()
+        if was_locked:
+            self.refresh()
+            self._record_view()
+        if user.must_change_password:
+            # After the sign-in's own signal has finished: the dialog runs its own event loop.
+            QTimer.singleShot(0, self._require_new_password)
 
-    def _nurse_chosen(self) -> None:
-        self.controller.nurse_id = self.nurse.currentData()
+    def _require_new_password(self) -> None:
+        """A password an administrator typed is never used for care: it is replaced before anything else."""
+        user = self.controller.user
+        if user is not None and user.must_change_password and not self.controller.locked:
+            ChangePasswordDialog.ask(self.controller, self, forced=True)
 
-    def _add_staff(self) -> None:
-        added = AddStaffDialog.ask(self.controller, self)
-        if added is not None and self.controller.nurse_id is None:
-            self.nurse.setCurrentIndex(self.nurse.findData(added.id))
+    def _switch_user(self) -> None:
+        """Hand the workstation over in one step: the running countdowns and typed forms stay as they are."""
+        self.controller.sign_out()
 
     def _show_trouble(self, text: str) -> None:
         self.trouble_text.setText(f"Could not save or read just now. Everything already saved is safe.\n{text}")
@@ -167,6 +257,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self.tick.stop()
+        QApplication.instance().removeEventFilter(self.idle)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.shutdown()

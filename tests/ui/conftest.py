@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from core.clock import ManualClock
+from core.people import Account
 from core.persistence.db import Database
 from core.protocol import Protocol, VitalKind
-from core.services import Care, PatientView, StaffView
+from core.services import Care, PatientView
 from core.settings import WorkstationSettings, clinic_settings
 from core.startup import Workplace
+from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
+from tests.test_session_flow import NORMAL, prepare
 from ui import style
 from ui.main_window import MainWindow
 
@@ -55,8 +58,8 @@ def open_window(qtbot: QtBot, workplace: Workplace) -> MainWindow:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, workplace: Workplace, nurses: tuple[StaffView, StaffView]) -> Iterator[MainWindow]:
-    """The main window with two staff members known and nobody chosen as the nurse on duty yet."""
+def window(qtbot: QtBot, workplace: Workplace, nurses: tuple[Account, Account]) -> Iterator[MainWindow]:
+    """The main window with two nurses' accounts, showing the sign-in screen: nobody is signed in yet."""
     yield open_window(qtbot, workplace)
 
 
@@ -107,8 +110,13 @@ class Nurse:
         for kind in kinds:
             self.type(labels[kind].label, values[kind], enter=kind is kinds[-1])
 
-    def on_duty(self, person: StaffView) -> None:
-        self.choose("Nurse on duty", person.name)
+    def on_duty(self, person: Account) -> None:
+        """Sign in at the lock screen with the person's own user name and password, as she would."""
+        assert person.username is not None
+        self.window.controller.sign_out()
+        self.type("User name", person.username)
+        self.type("Password or PIN", PASSWORDS[person.username], enter=True)
+        assert self.window.controller.nurse_id == person.id, self.text("Sign-in message")
 
     def chair(self, chair: int) -> None:
         chairs = self.window.chair_list
@@ -123,27 +131,7 @@ def nurse(qtbot: QtBot, window: MainWindow) -> Nurse:
     return Nurse(qtbot, window)
 
 
-NORMAL = {
-    VitalKind.SYSTOLIC: "124",
-    VitalKind.DIASTOLIC: "78",
-    VitalKind.HEART_RATE: "72",
-    VitalKind.RESPIRATORY_RATE: "14",
-    VitalKind.SPO2: "98",
-    VitalKind.SEDATION: "0",
-}
-SCREEN_OK = {"pregnancy": "no", "cardiac": "no", "psychosis": "no", "substance": "no", "escort": "yes"}
-
-
-def prepare(care: Care, patient: PatientView, nurses: tuple[StaffView, StaffView], chair: int = 1) -> str:
-    """A session brought to "ready to start" through core alone (72.4 kg, 10 mg/mL vial)."""
-    first, second = nurses
-    sid = care.open_session(patient.id, chair, first.id, ("name", "birth_date")).session_id
-    care.screen(sid, SCREEN_OK, first.id)
-    care.record_weight(sid, "72.4", "kg", first.id)
-    care.confirm_dose(sid, first.id, vial_id="ketamine-10")
-    care.record_vitals(sid, NORMAL, first.id)
-    care.record_check(sid, second.id, "72.4", "36.2", "155.4")
-    return sid
+PASSWORDS = {"ana": ANA_PASSWORD, "ben": BEN_PASSWORD}
 
 
 @pytest.fixture
@@ -153,7 +141,7 @@ def normal_vitals() -> dict[VitalKind, str]:
 
 
 @pytest.fixture
-def ready_session(care: Care, patient: PatientView, nurses: tuple[StaffView, StaffView]) -> str:
+def ready_session(care: Care, patient: PatientView, nurses: tuple[Account, Account]) -> str:
     """A session on chair 1, checked and with baseline vitals, not yet started."""
     return prepare(care, patient, nurses)
 

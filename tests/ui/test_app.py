@@ -8,17 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QComboBox
 
 from core.clock import ManualClock
 from core.errors import ChairsideError, DatabaseMissing
 from core.logs import log_file
 from core.persistence.db import sqlite_url
-from core.services import Care
 from ui import app
 from ui.crash import CrashHandler
-from ui.dialogs.add_staff import AddStaffDialog
-from ui.main_window import MainWindow
 
 
 @pytest.fixture
@@ -78,18 +74,3 @@ def test_an_unexpected_error_is_logged_with_an_incident_id_and_shown_once(tmp_pa
     assert f"incident {incident}" in logged
     assert "ZeroDivisionError: a bug" in logged
     assert "while the dialog is open" in logged
-
-
-def test_adding_a_staff_member_needs_a_name_and_then_offers_them_on_duty(
-    qtbot, nurse, window: MainWindow, care: Care, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    dialog = AddStaffDialog(window.controller, window)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    nurse.click("Add staff member")
-    assert "Enter the person's name" in nurse.text("Add staff message")
-    nurse.type("Staff name", "Chidi Obi")
-    nurse.click("Add staff member")
-    assert dialog.result() == AddStaffDialog.DialogCode.Accepted
-    assert "Chidi Obi" in [person.name for person in care.staff()]
-    assert nurse.find(QComboBox, "Nurse on duty").findText("Chidi Obi") >= 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from core.clock import ManualClock
 from core.events import EventType as E
-from core.services import Care, StaffView
+from core.people import Account
+from core.services import Care
 from ui.main_window import MainWindow
 
 
@@ -17,12 +18,12 @@ def test_a_restart_mid_infusion_asks_about_the_pump_and_keeps_the_time_left(
     window.close()
 
     nurse = restart()
+    assert nurse.text("Locked chair 1 attention") == "Check the pump"  # seen before anyone signs in
+    nurse.on_duty(first)
     assert nurse.sees("Pump check")
     assert "Look at the pump: is it still running?" in nurse.text("Pump check")
     assert nurse.text("Time left") == "30:00"
     assert "chair 1 — LINDQVIST, Maja — infusing, 30:00 left" in nurse.text("Unfinished sessions")
-
-    nurse.on_duty(first)
     nurse.click("Pump is running")
     state = care.state(ready_session)
     assert state.events[-1].type is E.PUMP_CONFIRMED
@@ -49,10 +50,11 @@ def test_a_pump_found_stopped_is_recorded_and_the_nurse_is_told_to_pause_or_stop
 
 
 def test_the_one_second_timer_runs_and_redraws_from_core(
-    nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses: tuple[StaffView, StaffView]
+    nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses: tuple[Account, Account]
 ) -> None:
     assert window.tick.isActive()
     assert window.tick.interval() == 1000
+    nurse.on_duty(nurses[0])
     care.start_infusion(ready_session, nurses[0].id)
     window.tick.timeout.emit()
     assert nurse.text("Time left") == "40:00"
@@ -65,6 +67,7 @@ def test_the_one_second_timer_runs_and_redraws_from_core(
 def test_the_real_timer_fires_without_help(
     qtbot, nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses
 ) -> None:
+    nurse.on_duty(nurses[0])
     care.start_infusion(ready_session, nurses[0].id)
     window.refresh()
     clock.advance(minutes=2)
