@@ -1,0 +1,159 @@
+"""The audit trail on screen, for charge nurses and administrators, and the check that it is whole.
+
+Every look is itself written to the trail by core (with the filters used), so the window reads the
+trail only when asked: on opening, and each time the filters are applied.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QGridLayout, QHeaderView, QTableWidgetItem, QVBoxLayout, QWidget
+
+from core import audit
+from core.audit_report import DEFAULT_LIMIT, AuditLine, read_trail
+from ui.controller import Controller
+from ui.dialogs.people import named_table
+from ui.style import TARGET
+from ui.widgets.feedback import Feedback
+from ui.widgets.forms import button, label, line_edit, set_tone
+
+COLUMNS = ("When and where", "Who", "What", "Patient and session", "Detail")
+WHAT_WIDTH = 230
+
+
+def _cells(line: AuditLine) -> tuple[str, ...]:
+    """Five columns, two lines where needed, so the detail keeps room to be read on a 1280-pixel screen."""
+    patient = "\n".join(part for part in (line.patient, line.session) if part)
+    return (f"{line.when}\n{line.workstation}", line.who, line.action, patient, line.detail)
+
+
+class AuditDialog(QDialog):
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setWindowTitle("Audit trail")
+        self.setMinimumSize(1200, 680)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(label("Audit trail", role="title"))
+        layout.addWidget(
+            label(
+                "Who signed in, opened a record, recorded care, signed, printed or exported, newest first, in "
+                "this computer's local time. Reading the trail is recorded in it too.",
+                role="hint",
+            )
+        )
+        filters = QGridLayout()
+        filters.setHorizontalSpacing(12)
+        self.mrn = line_edit("Patient MRN", "Any patient")
+        self.username = line_edit("User name", "Anyone")
+        self.day = line_edit("Date", "Any day (YYYY-MM-DD)")
+        self.show_button = button("Show", "Show entries", role="primary")
+        self.show_button.setAutoDefault(False)
+        for column, (caption, field) in enumerate(
+            (("Patient MRN", self.mrn), ("User name", self.username), ("Date", self.day))
+        ):
+            filters.addWidget(label(caption), 0, column)
+            filters.addWidget(field, 1, column)
+            field.returnPressed.connect(self.load)
+        filters.addWidget(self.show_button, 1, 3)
+        layout.addLayout(filters)
+        self.feedback = Feedback("Audit message")
+        self.feedback.bind("mrn", self.mrn)
+        self.feedback.bind("username", self.username)
+        self.feedback.bind("date", self.day)
+        layout.addWidget(self.feedback)
+        self.count = label("", name="Entries shown")
+        set_tone(self.count, "quiet")
+        layout.addWidget(self.count)
+        self.table = named_table("Audit entries", COLUMNS)
+        # Rows follow their wrapped text as the detail column takes up the room left over.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setMinimumSectionSize(TARGET)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, WHAT_WIDTH)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+        self.verdict = label("", name="Trail check result")
+        self.verdict.hide()
+        layout.addWidget(self.verdict)
+        row = QGridLayout()
+        close = button("Close", "Close audit trail")
+        verify = button("Verify the trail", "Verify the trail")
+        for widget in (close, verify):
+            widget.setAutoDefault(False)
+        close.clicked.connect(self.accept)
+        verify.clicked.connect(self.verify)
+        row.addWidget(close, 0, 0)
+        row.setColumnStretch(1, 1)
+        row.addWidget(verify, 0, 2)
+        layout.addLayout(row)
+        self.setTabOrder(self.mrn, self.username)
+        self.setTabOrder(self.username, self.day)
+        self.setTabOrder(self.day, self.show_button)
+        self.setTabOrder(self.show_button, self.table)
+        self.setTabOrder(self.table, verify)
+        self.setTabOrder(verify, close)
+        self.show_button.clicked.connect(self.load)
+        self.load()
+        self.mrn.setFocus()
+
+    def load(self) -> None:
+        """Read the trail with the filters as typed; core checks them and records that it was read."""
+        reader = self.controller.user
+        if reader is None:
+            self.feedback.ask("Sign in as a charge nurse or administrator to read the audit trail.")
+            return
+        workplace = self.controller.workplace
+        mrn, username, day = self.mrn.text(), self.username.text(), self.day.text()
+        found = self.controller.run(
+            self.feedback,
+            lambda: read_trail(
+                workplace.database,
+                self.controller.care.clock,
+                workplace.workstation.name,
+                reader,
+                mrn=mrn,
+                username=username,
+                day=day,
+            ),
+            writes=False,
+        )
+        if found is None:
+            # What is on screen no longer matches the filters as typed: show nothing rather than mislead.
+            self.table.setRowCount(0)
+            self.count.setText("")
+            return
+        self.table.setRowCount(len(found))
+        for row, line in enumerate(found):
+            for column, text in enumerate(_cells(line)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+        if len(found) >= DEFAULT_LIMIT:
+            self.count.setText(f"The newest {len(found)} entries: narrow the filters to see older ones.")
+        else:
+            self.count.setText("No entries match these filters." if not found else f"{len(found)} entries.")
+
+    def verify(self) -> None:
+        """Check every link of the chain and say plainly whether it is whole."""
+        database = self.controller.workplace.database
+        check = self.controller.run(self.feedback, lambda: audit.verify(database), writes=False)
+        if check is None:
+            return
+        if check.ok:
+            self.verdict.setText(f"The trail is whole: {check.entries} entries checked, none changed or removed.")
+            set_tone(self.verdict, "saved")
+        else:
+            where = f"at entry {check.first_broken}" if check.first_broken is not None else "at its end"
+            self.verdict.setText(
+                f"The trail is broken {where}: {check.problem} Tell the clinic's IT and keep the database as it is."
+            )
+            set_tone(self.verdict, "error")
+        self.verdict.show()
+
+    @classmethod
+    def ask(cls, controller: Controller, parent: QWidget | None = None) -> None:
+        dialog = cls(controller, parent)
+        dialog.exec()
