@@ -36,6 +36,7 @@ class ChairTile(QWidget):
         inner.addWidget(self.title)
         inner.addWidget(self.status)
         inner.addWidget(self.need)
+        inner.addStretch(1)
         layout.addWidget(self.frame)
 
     def show_view(self, view: ChairView | None) -> None:

@@ -8,7 +8,7 @@ Locking only covers the work with the lock screen, so nothing typed is lost and 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -124,14 +124,19 @@ class MainWindow(QMainWindow):
         self.audit.clicked.connect(lambda: AuditDialog.ask(self.controller, self))
         for widget in (self.my_password, self.my_pin, self.addenda, self.people, self.audit):
             top.addWidget(widget)
-        top.addStretch(1)
-        top.addWidget(label(workplace.clinic.clinic_name, role="hint", name="Clinic", wrap=False))
+        clinic = label(workplace.clinic.clinic_name, role="hint", name="Clinic")
+        clinic.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(clinic, 1)
         layout.addLayout(top)
 
         self.trouble, self.trouble_text = banner("banner-act", "Trouble", "Dismiss trouble")
         layout.addWidget(self.trouble)
+        # Everything that shows patients, hidden as a whole from accounts that do not record care.
+        self.care_area = QWidget()
+        care_layout = QVBoxLayout(self.care_area)
+        care_layout.setContentsMargins(0, 0, 0, 0)
         self.notice, self.notice_text = banner("banner-advise", "Unfinished sessions", "Dismiss notice")
-        layout.addWidget(self.notice)
+        care_layout.addWidget(self.notice)
 
         split = QSplitter()
         self.chair_list = ChairList(workplace.chairs)
@@ -141,7 +146,15 @@ class MainWindow(QMainWindow):
         split.addWidget(self.right)
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
-        layout.addWidget(split, 1)
+        care_layout.addWidget(split, 1)
+        layout.addWidget(self.care_area, 1)
+        self.no_care = label(
+            "This account looks after people and settings, and does not record care, so patients' records "
+            "are not shown. Nurses sign in with their own accounts to care for patients.",
+            role="heading",
+            name="No care with this account",
+        )
+        layout.addWidget(self.no_care, 1, Qt.AlignmentFlag.AlignTop)
         self.work = central
         self.screens.addWidget(self.work)
         self.lock_screen = LockScreen(self.controller, workplace.chairs)
@@ -177,7 +190,8 @@ class MainWindow(QMainWindow):
     def _record_view(self) -> None:
         """Opening a chair with a patient in it is a view of that patient's record."""
         view = self._views.get(self.chair_list.current_chair() or 0)
-        if view is not None and self.controller.nurse_id is not None:
+        user = self.controller.user
+        if view is not None and self.controller.nurse_id is not None and user is not None and user.can_record_care:
             self.controller.record_view(view.patient.id, view.state.session_id)
 
     def _tick(self) -> None:
@@ -231,6 +245,8 @@ class MainWindow(QMainWindow):
         self.addenda.setVisible(user.can_record_care)
         self.people.setVisible(user.can_manage_people)
         self.audit.setVisible(user.can_read_audit)
+        self.care_area.setVisible(user.can_record_care)
+        self.no_care.setVisible(not user.can_record_care)
         was_locked = self.screens.currentWidget() is self.lock_screen
         self.screens.setCurrentWidget(self.work)
         self.idle.since.restart()

@@ -30,7 +30,7 @@ from core.protocol import Protocol, VitalKind
 from core.services import Care, PatientView
 from core.settings import WorkstationSettings, clinic_settings
 from core.startup import Workplace
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD
 from tests.test_session_flow import NORMAL, prepare
 from ui import style
 from ui.main_window import MainWindow
@@ -131,7 +131,7 @@ def nurse(qtbot: QtBot, window: MainWindow) -> Nurse:
     return Nurse(qtbot, window)
 
 
-PASSWORDS = {"ana": ANA_PASSWORD, "ben": BEN_PASSWORD}
+PASSWORDS = {"ana": ANA_PASSWORD, "ben": BEN_PASSWORD, "admin": ADMIN_PASSWORD}
 
 
 @pytest.fixture

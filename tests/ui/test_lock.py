@@ -150,3 +150,12 @@ def test_a_password_given_by_an_administrator_must_be_changed_first(
     nurse.type("User name", "chidi")
     nurse.type("Password or PIN", "granite tulip voyage 90", enter=True)
     qtbot.waitUntil(lambda: asked == [True], timeout=2000)
+
+
+def test_an_administrator_sees_no_patients_and_opens_no_record(
+    nurse: Nurse, window: MainWindow, database: Database, ready_session: str, admin: Account, patient
+):
+    nurse.on_duty(admin)
+    assert nurse.sees("No care with this account")
+    assert not nurse.sees("Chairs") and not window.notice.isVisible()
+    assert not [e for e in audit.entries(database, patient_id=patient.id) if e.action == AuditAction.PATIENT_VIEWED]
