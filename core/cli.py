@@ -178,7 +178,9 @@ def settings_set(url: str | None, key: str, value: str, reason: str, clock: Cloc
     database, workstation = open_store(url, clock)
     who = f"command line, account {getpass.getuser()} on {workstation.name}"
     try:
-        updated = change_clinic_setting(database, key, value, None, f"{reason} ({who})", clock.now())
+        updated = change_clinic_setting(
+            database, key, value, None, f"{reason} ({who})", clock.now(), workstation=workstation.name
+        )
     finally:
         database.dispose()
     _say(f"{key} = {getattr(updated, key)}")

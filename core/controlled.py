@@ -18,6 +18,7 @@ from core.errors import InputError
 from core.events import Event
 from core.events import EventType as E
 from core.protocol import Protocol
+from core.signatures import Meaning, signatures_in
 
 LOT_MAX = 40
 
@@ -54,11 +55,11 @@ class ControlledRecord:
 
     @property
     def drawn_mg(self) -> Decimal:
-        return sum((d.mg for d in self.drawn), Decimal(0))
+        return round_to(sum((d.mg for d in self.drawn), Decimal(0)), self.step)
 
     @property
     def wasted_mg(self) -> Decimal:
-        return sum((w.mg for w in self.wasted), Decimal(0))
+        return round_to(sum((w.mg for w in self.wasted), Decimal(0)), self.step)
 
     @property
     def left_to_account_mg(self) -> Decimal | None:
@@ -99,13 +100,18 @@ def controlled_record(protocol: Protocol, events: list[Event], given_mg: Decimal
             mg=Decimal(e.payload["mg"]),
             how=e.payload["how"],
             by=e.recorded_by,
-            witness_id=e.payload.get("witness_id"),
+            witness_id=_witness(e),
             at=e.occurred_at,
         )
         for e in events
         if e.type is E.WASTED
     )
     return ControlledRecord(drawn, wasted, given_mg, protocol.rounding.dose_mg)
+
+
+def _witness(event: Event) -> str | None:
+    """The witness is whoever signed the waste as witnessed; the signature is the record of it."""
+    return next((s.signer_id for s in signatures_in(event) if s.meaning is Meaning.WITNESSED_WASTE), None)
 
 
 def parse_lot(text: str) -> str:

@@ -396,8 +396,12 @@ def fill_demo(database: Database, protocol: Protocol, day_start: datetime, *, wo
 
     charge = staff(*CHARGE_NURSE, Role.CHARGE_NURSE)
     nurses = [staff(name, username, Role.NURSE) for name, username in NURSES]
-    change_clinic_setting(database, "clinic_name", DEMO_CLINIC_NAME, charge.id, "Demo database", clock.now())
-    change_clinic_setting(database, "chairs", DEMO_CHAIRS, charge.id, "Demo database", clock.now())
+    change_clinic_setting(
+        database, "clinic_name", DEMO_CLINIC_NAME, charge.id, "Demo database", clock.now(), workstation=workstation
+    )
+    change_clinic_setting(
+        database, "chairs", DEMO_CHAIRS, charge.id, "Demo database", clock.now(), workstation=workstation
+    )
     patients = {p.mrn: care.register_patient(p.mrn, p.family, p.given, p.born, by=charge.id) for p in PEOPLE}
 
     def chair(mrn: str, number: int, nurse: int, checker: Account | int, **extra: str) -> _Chair:

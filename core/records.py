@@ -96,4 +96,3 @@ def find_patients(tx: Session, text: str, limit: int = 20) -> list[Patient]:
 
 def patient_by_mrn(tx: Session, mrn: str) -> Patient | None:
     return tx.exec(select(Patient).where(Patient.mrn == mrn)).first()
-

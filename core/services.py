@@ -256,6 +256,19 @@ class Care:
 
     # ---- the log ------------------------------------------------------------------------------
 
+    def _payload(
+        self, state: SessionState, kind: E, build: Callable[[SessionState], dict[str, Any]] | None
+    ) -> dict[str, Any]:
+        """The entry's content if the session allows it now; otherwise why not."""
+        if kind in state.held_back:
+            raise NotAllowedError(state.held_back[kind])
+        if kind not in state.allowed:
+            raise NotAllowedError(
+                f"This cannot be recorded now: the session is at “{STEP_WORDS[state.step]}”.",
+                "Follow the step shown on screen.",
+            )
+        return build(state) if build else {}
+
     def _append(
         self,
         session_id: str,
@@ -266,11 +279,16 @@ class Care:
         corrects: str | None = None,
         reason: str | None = None,
         signers: Sequence[tuple[str, Meaning]] = (),
+        authenticate: Callable[[], Sequence[tuple[str, Meaning]]] | None = None,
     ) -> SessionState:
         """Check the action is allowed now, build its payload from the current state, and commit it with
-        its audit lines. ``signers`` (already re-authenticated) sign the entry, or for ``session.signed``
-        everything before it.
+        its audit lines. ``signers`` (already authenticated) sign the entry, or for ``session.signed``
+        everything before it. ``authenticate`` asks for passwords only once everything the nurse can fix
+        has been checked, so nobody retypes a password because a note was missing.
         """
+        if authenticate is not None:
+            self._payload(self.state(session_id), kind, build)
+            signers = [*signers, *authenticate()]
         now = self.clock.now()
         with self.db.transaction() as tx:
             self._require_clinician(tx, by)
@@ -279,14 +297,7 @@ class Care:
                 raise NotAllowedError("That session was not found.", "Return to the board and open the chair again.")
             events = records.load_events(tx, session_id)
             state = derive_state(self.protocol, events, now, self.app_started_at)
-            if kind in state.held_back:
-                raise NotAllowedError(state.held_back[kind])
-            if kind not in state.allowed:
-                raise NotAllowedError(
-                    f"This cannot be recorded now: the session is at “{STEP_WORDS[state.step]}”.",
-                    "Follow the step shown on screen.",
-                )
-            payload = build(state) if build else {}
+            payload = self._payload(state, kind, build)
             event = Event(
                 id=str(uuid.uuid4()),
                 session_id=session_id,
@@ -476,25 +487,53 @@ class Care:
     ) -> SessionState:
         """Drug drawn up but not given, wasted in front of a witness; both sign (the witness by signing in)."""
         method = _required(how, "how", "how the drug was wasted (e.g. into the drug waste container)")
-        self.accounts.confirm_identity(by, password, "signature")
-        signers = [(by, Meaning.WASTED)]
-        if clinic_settings(self.db).waste_witness_required or witness_username.strip():
-            witness = self.accounts.authenticate(witness_username, witness_password, "waste witness")
-            if witness.id == by:
-                raise NotAllowedError(
-                    "The nurse wasting the drug cannot also witness it.", "Ask another nurse to watch and sign in."
-                )
-            if not witness.can_record_care:
-                raise NotAllowedError("A waste witness must be a nurse.", "Ask a nurse to witness the waste.")
-            signers.append((witness.id, Meaning.WITNESSED_WASTE))
 
         def build(state: SessionState) -> dict[str, Any]:
             record = state.controlled
             left = record.drawn_mg - record.wasted_mg - (record.given_mg or Decimal(0))
             amount = parse_amount(mg, "waste_mg", "amount wasted (mg)", left, self.protocol.rounding.dose_mg)
-            return {"mg": str(amount), "how": method, "witness_id": signers[1][0] if len(signers) > 1 else None}
+            return {"mg": str(amount), "how": method}
 
-        return self._append(session_id, by, E.WASTED, build, signers=signers)
+        def authenticate() -> list[tuple[str, Meaning]]:
+            witnessed = clinic_settings(self.db).waste_witness_required or bool(witness_username.strip())
+            witness = self._witness(by, witness_username, witness_password) if witnessed else None
+            self._confirm_signer(by, password)
+            signers = [(by, Meaning.WASTED)]
+            return [*signers, (witness, Meaning.WITNESSED_WASTE)] if witness else signers
+
+        return self._append(session_id, by, E.WASTED, build, authenticate=authenticate)
+
+    def _signing(self, by: str, password: str, meaning: Meaning) -> Callable[[], list[tuple[str, Meaning]]]:
+        def confirmed() -> list[tuple[str, Meaning]]:
+            self._confirm_signer(by, password)
+            return [(by, meaning)]
+
+        return confirmed
+
+    def _confirm_signer(self, by: str, password: str) -> None:
+        """The person signing types her own password again, there and then."""
+        try:
+            self.accounts.confirm_identity(by, password, "signature")
+        except NotAllowedError as refused:
+            raise NotAllowedError(f"Your password: {refused.message}", refused.advice) from refused
+
+    def _witness(self, by: str, username: str, password: str) -> str:
+        """The waste witness signs in with her own account; she must be another nurse."""
+        if not username.strip():
+            raise InputError("witness_username", "Enter the witness's user name.", "The witness signs in here.")
+        if not password:
+            raise InputError("witness_password", "Enter the witness's password.", "The witness types it herself.")
+        try:
+            witness = self.accounts.authenticate(username, password, "waste witness")
+        except NotAllowedError as refused:
+            raise NotAllowedError(f"Witness: {refused.message}", refused.advice) from refused
+        if witness.id == by:
+            raise NotAllowedError(
+                "The nurse wasting the drug cannot also witness it.", "Ask another nurse to watch and sign in."
+            )
+        if not witness.can_record_care:
+            raise NotAllowedError("A waste witness must be a nurse.", "Ask a nurse to witness the waste.")
+        return witness.id
 
     def start_infusion(self, session_id: str, by: str, go_ahead: str | None = None) -> SessionState:
         def build(state: SessionState) -> dict[str, Any]:
@@ -621,8 +660,9 @@ class Care:
                 "override_reason": override if problems else None,
             }
 
-        self.accounts.confirm_identity(by, password, "signature")
-        return self._append(session_id, by, E.DISCHARGED, build, signers=[(by, Meaning.VERIFIED)])
+        return self._append(
+            session_id, by, E.DISCHARGED, build, authenticate=self._signing(by, password, Meaning.VERIFIED)
+        )
 
     def abandon(self, session_id: str, reason: str, by: str) -> SessionState:
         why = _required(reason, "reason", "why the session ends without treatment")
@@ -646,8 +686,9 @@ class Care:
                 )
             return {"controlled_problem": problem, "discrepancy_note": note if problem else None}
 
-        self.accounts.confirm_identity(by, password, "signature")
-        return self._append(session_id, by, E.SIGNED, build, signers=[(by, Meaning.ADMINISTERED)])
+        return self._append(
+            session_id, by, E.SIGNED, build, authenticate=self._signing(by, password, Meaning.ADMINISTERED)
+        )
 
     def add_addendum(
         self, session_id: str, note: str, by: str, password: str, corrects: str | None = None
@@ -660,8 +701,8 @@ class Care:
                 raise NotAllowedError("That entry is not part of this session.", "Choose an entry from this session.")
             return {"note": what}
 
-        self.accounts.confirm_identity(by, password, "signature")
-        return self._append(session_id, by, E.ADDENDUM, build, corrects=corrects, signers=[(by, Meaning.AMENDED)])
+        signing = self._signing(by, password, Meaning.AMENDED)
+        return self._append(session_id, by, E.ADDENDUM, build, corrects=corrects, authenticate=signing)
 
     def correct(self, session_id: str, event_id: str, reason: str, note: str, by: str) -> SessionState:
         """A correction names the entry it corrects and why; the original stays in the record."""

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import col, select
 
+from core import audit
+from core.audit import AuditAction
 from core.errors import ChairsideError, InputError
 from core.paths import config_dir
 from core.persistence.db import Database
@@ -54,8 +56,9 @@ def settings_history(database: Database) -> list[ClinicSetting]:
 
 
 def change_clinic_setting(
-    database: Database, key: str, value: Any, by: str | None, reason: str, at: datetime
+    database: Database, key: str, value: Any, by: str | None, reason: str, at: datetime, *, workstation: str
 ) -> ClinicSettings:
+    """Record a new value with who, when and why; the change is also a line in the audit trail."""
     if key not in ClinicSettings.model_fields:
         raise InputError(
             "key", f"“{key}” is not a clinic setting.", f"Use one of {sorted(ClinicSettings.model_fields)}."
@@ -65,8 +68,11 @@ def change_clinic_setting(
         updated = ClinicSettings.model_validate({**current.model_dump(), key: value})
     except ValidationError as exc:
         raise InputError(key, f"{key}: {exc.errors()[0]['msg']}.") from exc
+    new = getattr(updated, key)
     with database.transaction() as tx:
-        tx.add(ClinicSetting(key=key, value=getattr(updated, key), changed_by=by, changed_at=at, reason=reason))
+        tx.add(ClinicSetting(key=key, value=new, changed_by=by, changed_at=at, reason=reason))
+        detail = {"key": key, "value": str(new), "reason": reason}
+        audit.record(tx, AuditAction.SETTING_CHANGED, at=at, workstation=workstation, actor_id=by, detail=detail)
     return updated
 
 

@@ -18,6 +18,7 @@ from core.audit import AuditAction, AuditRecord
 from core.clock import ManualClock
 from core.persistence.db import Database
 from core.persistence.tables import InfusionSession, Patient, SessionEvent, Staff
+from core.settings import change_clinic_setting
 
 
 def add_person(database: Database, clock: ManualClock, name: str) -> str:
@@ -277,3 +278,11 @@ def test_entries_filter_by_patient_person_and_time_newest_first(database: Databa
     assert [e.seq for e in day_one] == [3, 2, 1]
     assert [e.seq for e in audit.entries(database, limit=2)] == [5, 4]
     assert audit.entries(database, actor_id=ben)[0].detail == {"n": 0}
+
+
+def test_a_clinic_setting_change_is_in_the_trail_with_who_and_why(database: Database, clock: ManualClock, admin):
+    change_clinic_setting(database, "pin_unlock", True, admin.id, "faster unlock", clock.now(), workstation="ws-9")
+    (line,) = [e for e in audit.entries(database) if e.action == AuditAction.SETTING_CHANGED]
+    assert (line.actor_id, line.workstation) == (admin.id, "ws-9")
+    assert line.detail == {"key": "pin_unlock", "value": "True", "reason": "faster unlock"}
+    assert audit.verify(database).ok

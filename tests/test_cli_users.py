@@ -126,7 +126,7 @@ def test_the_temporary_password_must_be_typed_the_same_twice(users, accounts: Ac
 def test_the_list_shows_role_state_lock_out_and_last_sign_in(
     users, accounts: Accounts, admin: Account, nurses, database: Database, clock: ManualClock, capsys
 ):
-    change_clinic_setting(database, "max_failed_sign_ins", 3, None, "test", clock.now())
+    change_clinic_setting(database, "max_failed_sign_ins", 3, None, "test", clock.now(), workstation="test-ws")
     accounts.sign_in("ana", ANA_PASSWORD)
     lock_out(accounts, "ben")
     legacy_staff(database, clock, "Dora Lee")
@@ -161,7 +161,7 @@ def test_deactivating_keeps_the_account_and_the_reason(
 def test_a_reset_gives_a_temporary_password_and_ends_a_lock_out(
     users, accounts: Accounts, admin: Account, nurses, database: Database, clock: ManualClock, capsys
 ):
-    change_clinic_setting(database, "max_failed_sign_ins", 3, None, "test", clock.now())
+    change_clinic_setting(database, "max_failed_sign_ins", 3, None, "test", clock.now(), workstation="test-ws")
     lock_out(accounts, "ana")
     typed = (ADMIN_PASSWORD, OTHER_TEMPORARY, OTHER_TEMPORARY)
     assert users("reset", "ana", "--admin", "admin", typed=typed) == 0

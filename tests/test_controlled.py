@@ -101,11 +101,13 @@ def test_a_waste_needs_a_different_witness_who_signs_in(care, patient, nurses, c
     sid = stopped_early(care, patient, nurses, clock)
     with pytest.raises(NotAllowedError, match="cannot also witness"):
         care.record_waste(sid, "18.1", WASTE_BIN, first.id, ANA_PASSWORD, "ana", ANA_PASSWORD)
-    with pytest.raises(NotAllowedError, match="not right"):
+    with pytest.raises(NotAllowedError, match=r"^Witness: .*not right"):
         care.record_waste(sid, "18.1", WASTE_BIN, first.id, ANA_PASSWORD, "ben", "guess guess guess")
-    with pytest.raises(InputError):
-        care.record_waste(sid, "18.1", WASTE_BIN, first.id, ANA_PASSWORD, "", "")
-    with pytest.raises(NotAllowedError, match="not right"):
+    for typed, field in ((("", ""), "witness_username"), (("ben", ""), "witness_password")):
+        with pytest.raises(InputError) as caught:
+            care.record_waste(sid, "18.1", WASTE_BIN, first.id, ANA_PASSWORD, *typed)
+        assert caught.value.field == field
+    with pytest.raises(NotAllowedError, match=r"^Your password: .*not right"):
         care.record_waste(sid, "18.1", WASTE_BIN, first.id, BEN_PASSWORD, "ben", BEN_PASSWORD)
     assert care.state(sid).controlled.wasted == ()
 
@@ -120,7 +122,7 @@ def test_more_waste_than_is_left_is_refused(care, patient, nurses, clock):
 
 def test_a_clinic_without_the_witness_rule_records_the_nurse_alone(care, patient, nurses, clock, database):
     first, _ = nurses
-    change_clinic_setting(database, "waste_witness_required", False, None, "state rule", T0)
+    change_clinic_setting(database, "waste_witness_required", False, None, "state rule", T0, workstation="test-ws")
     sid = stopped_early(care, patient, nurses, clock)
     state = care.record_waste(sid, "18.1", WASTE_BIN, first.id, ANA_PASSWORD)
     assert [s.meaning for s in state.signatures if s.event_id == state.events[-1].id] == [Meaning.WASTED]
@@ -132,8 +134,8 @@ def test_unreconciled_totals_need_an_explanation_to_sign(care, patient, nurses, 
     clock.advance(minutes=31)
     care.discharge(sid, "10", CRITERIA, first.id, ANA_PASSWORD)
     with pytest.raises(InputError) as caught:
-        care.sign(sid, first.id, ANA_PASSWORD)
-    assert caught.value.field == "discrepancy_note"
+        care.sign(sid, first.id, "a wrong password is not even looked at")
+    assert caught.value.field == "discrepancy_note"  # the note is asked for before the password
     state = care.sign(sid, first.id, ANA_PASSWORD, "Bag discarded in sharps bin by mistake; pharmacy told")
     payload = state.events[-1].payload
     assert payload["controlled_problem"].startswith("18.1 mg") and payload["discrepancy_note"].startswith("Bag")

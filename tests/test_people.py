@@ -32,7 +32,7 @@ def trail(database: Database, action: AuditAction | None = None) -> list[AuditRe
 
 
 def set_clinic(database: Database, clock: ManualClock, key: str, value: object) -> None:
-    change_clinic_setting(database, key, value, None, "test", clock.now())
+    change_clinic_setting(database, key, value, None, "test", clock.now(), workstation="test-ws")
 
 
 def legacy_staff(database: Database, clock: ManualClock, name: str, role: str = "nurse") -> str:

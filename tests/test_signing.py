@@ -121,9 +121,7 @@ def test_after_signing_only_signed_addenda(care, patient, nurses, clock):
     assert state.step is Step.DONE and state.altered_signatures == ()
 
 
-def test_a_record_changed_after_signing_shows_the_broken_signature(
-    care, patient, nurses, clock, database: Database
-):
+def test_a_record_changed_after_signing_shows_the_broken_signature(care, patient, nurses, clock, database: Database):
     first, _ = nurses
     sid = finished(care, patient, nurses, clock)
     care.sign(sid, first.id, ANA_PASSWORD)

@@ -8,7 +8,7 @@ the pages are hidden, not rebuilt, so anything half-typed is still there after u
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.people import Account
 from core.services import ChairView
@@ -167,6 +167,9 @@ class LockScreen(QWidget):
 
     def _first_administrator(self) -> None:
         created = FirstAdministratorDialog.ask(self.controller, self)
+        if created is None:  # the person chose to quit: there is nothing to do without an administrator
+            QApplication.quit()
+            return
         self.prepare()
         if created is not None and created.username:
             self.username.setText(created.username)

@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
             return
         assert user is not None
         self.who.setText(f"{user.name} · {ROLE_WORDS[user.role]}")
-        self.my_pin.setVisible(self.workplace.clinic.pin_unlock)
+        self.my_pin.setVisible(PinDialog.offered(self.controller))
         self.addenda.setVisible(user.can_record_care)
         self.people.setVisible(user.can_manage_people)
         self.audit.setVisible(user.can_read_audit)

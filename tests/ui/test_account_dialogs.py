@@ -219,7 +219,9 @@ def test_a_pin_is_offered_only_where_the_clinic_allows_it_and_then_unlocks(
 ) -> None:
     ana = signed_in(controller, "ana", ANA_PASSWORD)
     assert not PinDialog.offered(controller)
-    change_clinic_setting(database, "pin_unlock", True, None, "faster unlock at the chairs", clock.now())
+    change_clinic_setting(
+        database, "pin_unlock", True, None, "faster unlock at the chairs", clock.now(), workstation="test-ws"
+    )
     assert PinDialog.offered(controller)
     dialog = opened(qtbot, PinDialog(controller))
     check_controls(dialog)

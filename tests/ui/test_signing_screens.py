@@ -160,7 +160,7 @@ def test_a_waste_needs_the_witness_to_sign_in_and_names_the_missing_password(
     nurse.type("How wasted", "into the drug waste container")
     nurse.type("Your password (waste)", ANA_PASSWORD)
     nurse.type("Witness user name", "ben", enter=True)
-    assert "Enter your password" in nurse.text("Waste message")
+    assert "Enter the witness's password" in nurse.text("Waste message")
     witness_password = nurse.find(QLineEdit, "Witness password")
     assert witness_password.property("invalid") is True
     assert witness_password.hasFocus()

@@ -97,7 +97,9 @@ class WastePanel(QGroupBox):
         self.feedback = Feedback("Waste message")
         self.feedback.bind("waste_mg", self.mg)
         self.feedback.bind("how", self.how)
-        self.feedback.bind("username", self.witness)
+        self.feedback.bind("witness_username", self.witness)
+        self.feedback.bind("witness_password", self.witness_password)
+        self.feedback.bind("password", self.password)
         layout.addWidget(self.feedback)
 
     def show_state(self, state: SessionState) -> None:
@@ -141,8 +143,6 @@ class WastePanel(QGroupBox):
         password, witness_password = self.password.text(), self.witness_password.text()
         self.password.clear()  # never kept, whether the waste is recorded or refused
         self.witness_password.clear()
-        # Core names both passwords "password": an empty one is the nurse's if hers was left blank.
-        self.feedback.bind("password", self.password if not password else self.witness_password)
         state = self.controller.record_waste(
             self.feedback,
             self.session_id,
