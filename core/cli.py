@@ -10,7 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from core import cli_audit, cli_users
+from core import audit, cli_audit, cli_users
+from core.audit import AuditAction
 from core.clock import Clock, SystemClock
 from core.errors import ChairsideError
 from core.paths import demo_database_path
@@ -136,13 +137,18 @@ def db_check(url: str | None) -> int:
         database.dispose()
 
 
-def db_backup(url: str | None, path: Path) -> int:
-    choice = choose_database(url, load_workstation())
-    database = Database(choice.url)
+def db_backup(url: str | None, path: Path, clock: Clock) -> int:
+    """A copy of every record is an export: the audit trail says who made it and where it went."""
+    workstation = load_workstation()
+    database = Database(choose_database(url, workstation).url)
     try:
         if database.sqlite_path is not None:
             check_sqlite_file(database.sqlite_path, create=False)
         written = database.backup_to(path)
+        if database.schema_revision() == SCHEMA_HEAD:  # an older file has no audit trail to write to
+            detail = {"what": "database backup", "to": str(written), "os_account": getpass.getuser()}
+            with database.transaction() as tx:
+                audit.record(tx, AuditAction.EXPORTED, at=clock.now(), workstation=workstation.name, detail=detail)
     finally:
         database.dispose()
     _say(f"Backup written to {written}")
@@ -229,7 +235,7 @@ def main(open_app: OpenApp, argv: list[str] | None = None, clock: Clock | None =
             case "check":
                 return db_check(args.database)
             case "backup":
-                return db_backup(args.database, args.path)
+                return db_backup(args.database, args.path, clock)
             case _:
                 return db_create(args.database, clock)
     except ChairsideError as error:

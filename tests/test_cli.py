@@ -48,6 +48,9 @@ def test_check_backup_and_create(tmp_path: Path, capsys):
     assert run("--database", url, "db", "backup", str(tmp_path / "copy.sqlite")) == 0
     with sqlite3.connect(tmp_path / "copy.sqlite") as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (SCHEMA_HEAD,)
+    with sqlite3.connect(tmp_path / "c.sqlite") as conn:
+        (detail,) = conn.execute("SELECT detail FROM audit_entry WHERE action = 'export'").fetchone()
+    assert str(tmp_path / "copy.sqlite") in detail
 
 
 def test_check_reports_a_damaged_database(tmp_path: Path, capsys):
