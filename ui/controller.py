@@ -56,6 +56,10 @@ class Controller(QObject):
         self._names: dict[str, str] | None = None
         self.staff_changed.connect(self._forget_names)
 
+    def now(self) -> datetime:
+        """Core's clock, the one every recorded time comes from (so "today" agrees with the record)."""
+        return self.care.clock.now()
+
     @property
     def nurse_id(self) -> str | None:
         """Who records: the signed-in user, and only while the screen is unlocked."""

@@ -10,7 +10,7 @@ import ui
 UI = Path(ui.__file__).parent
 FORBIDDEN_MODULES = {"sqlalchemy", "sqlmodel", "sqlite3", "alembic", "time"}
 # The injected clock core also uses (a day's sessions, an account's lock-out are judged on core's time).
-CORE_CLOCK = {"self.care.clock.now", "self.controller.now", "self.controller.care.clock.now"}
+CORE_CLOCK = {"self.care.clock.now", "self.controller.now"}
 FORBIDDEN_CALLS = {"now", "utcnow", "today", "time", "monotonic", "currentDateTime", "currentTime"}
 
 

@@ -44,7 +44,7 @@ class AddendumDialog(QDialog):
         super().__init__(parent)
         self.controller = controller
         self.added: SessionState | None = None
-        self.day = self.controller.care.clock.now().astimezone().date()
+        self.day = self.controller.now().astimezone().date()
         self.setWindowTitle("Add an addendum")
         self.setMinimumSize(1040, 700)
         layout = QVBoxLayout(self)

@@ -335,7 +335,7 @@ class PeopleDialog(QDialog):
         if everyone is None:
             return
         self.accounts = everyone
-        now = self.controller.care.clock.now()
+        now = self.controller.now()
         self.table.setRowCount(len(everyone))
         for row, account in enumerate(everyone):
             status = "Active" if account.active else f"Deactivated {local_time(account.deactivated_at)}"
