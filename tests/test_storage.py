@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
+from core import audit
+from core.audit import AuditAction
 from core.errors import (
     DatabaseCorrupt,
     DatabaseLocked,
@@ -192,3 +195,29 @@ def test_the_tables_in_code_match_the_migrations(database: Database):
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_writers_racing_on_one_file_wait_their_turn_and_the_audit_chain_holds(db_path: Path, database: Database):
+    """Two workstations' writes read the chain's head then append: each must wait, none may be refused."""
+    failures: list[BaseException] = []
+
+    def write(workstation: str) -> None:
+        own = Database(sqlite_url(db_path))
+        try:
+            for n in range(25):
+                with own.transaction() as tx:
+                    at = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
+                    audit.record(tx, AuditAction.SIGNED_IN, at=at, workstation=workstation, detail={"n": n})
+        except BaseException as error:  # reported below: a thread's exception would otherwise vanish
+            failures.append(error)
+        finally:
+            own.dispose()
+
+    writers = [threading.Thread(target=write, args=(f"ws-{i}",)) for i in range(4)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert failures == []
+    check = audit.verify(database)
+    assert check.ok and check.entries == 100

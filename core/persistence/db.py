@@ -139,6 +139,10 @@ class Database:
         """One action of care: everything inside commits together, or nothing does."""
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                if self.is_sqlite:
+                    # Take the write lock before reading: a read-then-write transaction that another
+                    # writer overtook would otherwise fail at once instead of waiting its turn.
+                    session.execute(text("BEGIN IMMEDIATE"))
                 yield session
         except IntegrityError as exc:
             raise RecordChanged(
