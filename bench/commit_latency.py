@@ -43,6 +43,8 @@ from core.protocol import load_protocol  # noqa: E402
 from core.services import Care  # noqa: E402
 
 SESSIONS = 20
+PASSWORD = "bench orchard lantern 27"
+TEMPORARY_PASSWORD = "bench granite voyage 64"
 WARM_UP = 30
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 SCREEN_OK = {"pregnancy": "no", "cardiac": "no", "psychosis": "no", "substance": "no", "escort": "yes"}
@@ -131,10 +133,19 @@ def raw_floor(folder: Path, iterations: int) -> list[float]:
 # ---- Chairside ---------------------------------------------------------------------------------------
 
 
-def infusing_sessions(care: Care, count: int, first_chair: int, label: str) -> list[str]:
+def bench_nurses(care: Care) -> str:
+    """An administrator and two nurses (the second checks as "bench-b"); returns the first nurse's id."""
+    accounts = care.accounts
+    admin = accounts.create_first_administrator("Bench Admin", "bench-admin", PASSWORD, PASSWORD)
+    ids = []
+    for name, username in (("Bench Nurse A", "bench-a"), ("Bench Nurse B", "bench-b")):
+        added = accounts.add(admin.id, name, username, "nurse", TEMPORARY_PASSWORD)
+        ids.append(accounts.change_password(added.id, TEMPORARY_PASSWORD, PASSWORD, PASSWORD).id)
+    return ids[0]
+
+
+def infusing_sessions(care: Care, first: str, count: int, first_chair: int, label: str) -> list[str]:
     """``count`` patients with a started infusion, recorded as nurses would record them."""
-    staff = care.staff()
-    first, second = staff[0].id, staff[1].id
     ids = []
     for n in range(count):
         patient = care.register_patient(f"BENCH-{label}-{n:04d}", "Bench", f"{label} {n}", "1970-01-01", by=first)
@@ -145,7 +156,8 @@ def infusing_sessions(care: Care, count: int, first_chair: int, label: str) -> l
         care.record_vitals(sid, NORMAL, first)
         calc = care.state(sid).dose
         assert calc is not None
-        care.record_check(sid, second, str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
+        care.record_check(sid, "bench-b", PASSWORD, str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
+        care.record_drawn(sid, f"BENCH-LOT-{n}", str(calc.drug_volume_ml), first)
         care.start_infusion(sid, first)
         ids.append(sid)
     return ids
@@ -156,11 +168,9 @@ def chairside(folder: Path, iterations: int) -> tuple[list[float], list[float]]:
     try:
         clock = ManualClock(T0)
         care = Care(database, load_protocol(), clock, workstation="bench")
-        care.add_staff("Bench Nurse A")
-        care.add_staff("Bench Nurse B")
-        vitals_sessions = infusing_sessions(care, SESSIONS, 1, "V")
-        pause_sessions = infusing_sessions(care, SESSIONS, 1 + SESSIONS, "P")
-        nurse = care.staff()[0].id
+        nurse = bench_nurses(care)
+        vitals_sessions = infusing_sessions(care, nurse, SESSIONS, 1, "V")
+        pause_sessions = infusing_sessions(care, nurse, SESSIONS, 1 + SESSIONS, "P")
 
         def vitals(i: int) -> None:
             care.record_vitals(vitals_sessions[i % SESSIONS], NORMAL, nurse)
