@@ -250,7 +250,7 @@ class Accounts:
         refusal: ChairsideError
         with self.db.transaction() as tx:
             row = self._row(tx, account_id)
-            refused = self._unusable(tx, row, "change_password")
+            refused = self._unusable(tx, row, "change_password", None)
             if refused is None and passwords.matches(row.password_hash or "", current):
                 # Nothing is written yet, so refusing the new password here loses nothing.
                 chosen = self._checked_password(new, repeat, row, field="new_password")
@@ -277,7 +277,7 @@ class Accounts:
         refusal: ChairsideError
         with self.db.transaction() as tx:
             row = self._row(tx, account_id)
-            refused = self._unusable(tx, row, "set_pin")
+            refused = self._unusable(tx, row, "set_pin", None)
             if refused is None and passwords.matches(row.password_hash or "", password):
                 row.pin_hash = passwords.hash_secret(chosen)
                 row.failed_sign_ins = 0
@@ -356,8 +356,8 @@ class Accounts:
         """``success`` is the audit entry for a sign-in or unlock; other callers audit what they do."""
         refusal: NotAllowedError
         with self.db.transaction() as tx:
-            row = self._row(tx, account_id)
-            refused = self._unusable(tx, row, purpose)
+            row = self._row(tx, account_id, for_update=True)
+            refused = self._unusable(tx, row, purpose, secret if by_username else None)
             if refused is None:
                 pin = pin and row.pin_hash is not None
                 by_pin = pin and passwords.matches(row.pin_hash or "", secret)
@@ -365,25 +365,42 @@ class Accounts:
                     row.failed_sign_ins = 0
                     if not by_pin and passwords.needs_rehash(row.password_hash or ""):
                         row.password_hash = passwords.hash_secret(secret)
-                    if success is AuditAction.SIGNED_IN:
-                        row.last_sign_in_at = self.clock.now()
-                    if success is not None:
-                        self._audit(tx, success, row.id, **({"with_pin": by_pin} if pin else {}))
                     tx.add(row)
-                    return _account(row)
+                    refused = self._still_temporary(tx, row, purpose)
+                    if refused is None:
+                        if success is AuditAction.SIGNED_IN:
+                            row.last_sign_in_at = self.clock.now()
+                        if success is not None:
+                            self._audit(tx, success, row.id, **({"with_pin": by_pin} if pin else {}))
+                        return _account(row)
             refusal = refused or self._failed(tx, row, purpose) or self._not_right(by_username=by_username, pin=pin)
         raise refusal
 
-    def _unusable(self, tx: Session, row: Staff, purpose: str) -> NotAllowedError | None:
-        """Why the account cannot be used at all (the attempt is recorded), before any secret is checked."""
+    def _still_temporary(self, tx: Session, row: Staff, purpose: str) -> NotAllowedError | None:
+        """A password an administrator typed proves only that someone was told it: until its owner has
+        chosen her own, it opens the way to choosing one and nothing else (no check, witness or signature)."""
+        if not row.must_change_password or purpose in {"sign_in", "unlock"}:
+            return None
+        self._audit(tx, AuditAction.SIGN_IN_FAILED, row.id, purpose=purpose, reason="temporary password")
+        return NotAllowedError(
+            f"{row.display_name} still has the temporary password an administrator gave.",
+            "Sign in once to choose your own password, then try again.",
+        )
+
+    def _unusable(self, tx: Session, row: Staff, purpose: str, typed: str | None) -> NotAllowedError | None:
+        """Why the account cannot be used at all (the attempt is recorded), before its secret counts.
+
+        ``typed`` is the password typed with a user name: a deactivated account is only named to
+        someone who knows its password, so the sign-in box does not confirm who has an account.
+        """
         if not row.active:
-            reason, refusal = (
-                "deactivated",
-                NotAllowedError(
-                    f"{row.display_name}'s account is deactivated.",
-                    f"{ASK_ADMINISTRATOR} A deactivated account cannot sign in or sign.",
-                ),
+            reason = "deactivated"
+            refusal = NotAllowedError(
+                f"{row.display_name}'s account is deactivated.",
+                f"{ASK_ADMINISTRATOR} A deactivated account cannot sign in or sign.",
             )
+            if typed is not None and not passwords.matches(row.password_hash or "", typed):
+                refusal = self._not_right(by_username=True, pin=False)
         elif row.username is None or row.password_hash is None:
             reason, refusal = (
                 "no password yet",
@@ -481,8 +498,9 @@ class Accounts:
         return value
 
     @staticmethod
-    def _row(tx: Session, account_id: str) -> Staff:
-        row = tx.get(Staff, account_id)
+    def _row(tx: Session, account_id: str, *, for_update: bool = False) -> Staff:
+        """``for_update`` locks the row (PostgreSQL) so two workstations cannot lose a failure count."""
+        row = tx.get(Staff, account_id, with_for_update=for_update)
         if row is None:
             raise NotAllowedError("That account does not exist.", "Choose the person again from the list.")
         return row

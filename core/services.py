@@ -150,6 +150,11 @@ class Care:
             raise NotAllowedError(
                 "An administrator account does not record care.", "Sign in with a nurse's account to record care."
             )
+        if row.must_change_password:
+            raise NotAllowedError(
+                "This account still has the temporary password an administrator gave.",
+                "Choose your own password first (sign in again), then record.",
+            )
         return row
 
     def _audit(

@@ -382,6 +382,32 @@ def test_a_deactivated_account_is_kept_but_cannot_sign_in_sign_or_witness(
     assert "already" in fail(accounts.deactivate, admin.id, ana.id, "again").message
 
 
+def test_the_sign_in_box_names_a_deactivated_account_only_to_whoever_knows_its_password(
+    accounts: Accounts, admin: Account, nurses
+):
+    accounts.deactivate(admin.id, nurses[0].id, "left the clinic")
+    guess = fail(accounts.sign_in, "ana", "someone guessing at names")
+    assert guess.message == "The user name or password is not right."
+    assert "Ana" not in guess.message + guess.advice
+
+
+def test_a_temporary_password_proves_nothing_but_the_way_to_choose_ones_own(
+    accounts: Accounts, admin: Account, nurses, care, patient, database: Database
+):
+    newbie = accounts.add(admin.id, "Nia Okoro", "nia", Role.NURSE, TEMPORARY_PASSWORD)
+    for refused in [
+        fail(accounts.authenticate, "nia", TEMPORARY_PASSWORD, "waste witness"),
+        fail(accounts.authenticate, "nia", TEMPORARY_PASSWORD, "second-nurse check"),
+        fail(accounts.confirm_identity, newbie.id, TEMPORARY_PASSWORD, "signature"),
+    ]:
+        assert "temporary password" in refused.message
+    with pytest.raises(NotAllowedError, match="temporary password"):
+        care.register_patient("MRN-77", "Doe", "Jo", "1980-01-01", by=newbie.id)
+    assert accounts.sign_in("nia", TEMPORARY_PASSWORD).must_change_password
+    reasons = {e.detail["reason"] for e in trail(database, AuditAction.SIGN_IN_FAILED)}
+    assert reasons == {"temporary password"}
+
+
 def test_deactivating_needs_a_reason_and_an_administrator(accounts: Accounts, admin: Account, nurses):
     assert wrong_input(accounts.deactivate, admin.id, nurses[0].id, "  ").field == "reason"
     assert "administrator" in fail(accounts.deactivate, nurses[1].id, nurses[0].id, "because").message
