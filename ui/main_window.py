@@ -12,6 +12,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -97,6 +98,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.panels: dict[int, ChairPanel] = {}
         self._views: dict[int, ChairView] = {}
+        self._typed_by: str | None = None
+        """Whose typing the chair pages hold (they are cleared when someone else signs in)."""
 
         self.screens = QStackedWidget()
         self.setCentralWidget(self.screens)
@@ -231,6 +234,9 @@ class MainWindow(QMainWindow):
         """Show the work to a signed-in, unlocked user, and the lock screen to everyone else."""
         user = self.controller.user
         if self.controller.nurse_id is None:
+            for dialog in self.findChildren(QDialog):
+                if dialog.isVisible():
+                    dialog.reject()  # a dialog left open would stay usable, and readable, over the lock
             for field in self.work.findChildren(QLineEdit):
                 if field.echoMode() is QLineEdit.EchoMode.Password:
                     field.clear()  # a colleague's password typed half-way must not wait behind the lock
@@ -247,6 +253,9 @@ class MainWindow(QMainWindow):
         self.audit.setVisible(user.can_read_audit)
         self.care_area.setVisible(user.can_record_care)
         self.no_care.setVisible(not user.can_record_care)
+        if self._typed_by not in {None, user.id}:
+            self._discard_unsaved()
+        self._typed_by = user.id
         was_locked = self.screens.currentWidget() is self.lock_screen
         self.screens.setCurrentWidget(self.work)
         self.idle.since.restart()
@@ -262,6 +271,17 @@ class MainWindow(QMainWindow):
         user = self.controller.user
         if user is not None and user.must_change_password and not self.controller.locked:
             ChangePasswordDialog.ask(self.controller, self, forced=True)
+
+    def _discard_unsaved(self) -> None:
+        """A colleague takes over: what the last nurse typed but did not save must not be saved in the
+        new nurse's name, so every chair's pages start afresh from what is recorded."""
+        for panel in self.panels.values():
+            self.right.removeWidget(panel)
+            panel.deleteLater()
+        self.panels.clear()
+        chair = self.chair_list.current_chair()
+        if chair is not None:
+            self.right.setCurrentWidget(self.panel(chair))
 
     def _switch_user(self) -> None:
         """Hand the workstation over in one step: the running countdowns and typed forms stay as they are."""

@@ -14,6 +14,8 @@ from core.protocol import VitalKind
 from core.services import Care
 from tests.conftest import ANA_PASSWORD
 from tests.ui.conftest import Nurse, open_window
+from ui.dialogs.audit_view import AuditDialog
+from ui.dialogs.people import PeopleDialog
 from ui.main_window import MainWindow
 
 
@@ -159,3 +161,34 @@ def test_an_administrator_sees_no_patients_and_opens_no_record(
     assert nurse.sees("No care with this account")
     assert not nurse.sees("Chairs") and not window.notice.isVisible()
     assert not [e for e in audit.entries(database, patient_id=patient.id) if e.action == AuditAction.PATIENT_VIEWED]
+
+
+def test_locking_closes_any_dialog_left_open_over_the_work(
+    qtbot, nurse: Nurse, window: MainWindow, accounts: Accounts, admin: Account
+):
+    nurse.on_duty(admin)
+    dialogs = [PeopleDialog(window.controller, window), AuditDialog(window.controller, window)]
+    for dialog in dialogs:
+        dialog.show()
+    window.controller.lock()
+    assert not any(dialog.isVisible() for dialog in dialogs)
+    assert window.screens.currentWidget() is window.lock_screen
+
+
+def test_what_one_nurse_left_unsaved_is_not_handed_to_the_next_to_save_in_her_name(
+    nurse: Nurse, window: MainWindow, care: Care, ready_session: str, nurses: tuple[Account, Account]
+):
+    first, second = nurses
+    care.start_infusion(ready_session, first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    window.refresh()
+    systolic = window.controller.protocol.vitals[VitalKind.SYSTOLIC].label
+    nurse.type(systolic, "123")
+    nurse.click("Switch user")
+    nurse.on_duty(first)  # the same nurse again: her typing waits for her
+    assert nurse.find(QLineEdit, systolic).text() == "123"
+    nurse.click("Switch user")
+    nurse.on_duty(second)
+    assert nurse.find(QLineEdit, systolic).text() == ""
+    assert nurse.text("Time left") == "40:00"  # the countdown itself is untouched
