@@ -211,7 +211,9 @@ class _Chair:
         self.last = self.care.discharge(self.sid, score, DISCHARGE_OK, self.nurse.id, DEMO_PASSWORD)
 
     def sign(self) -> None:
-        self.last = self.care.sign(self.sid, self.nurse.id, DEMO_PASSWORD)
+        self.last = self.care.sign(
+            self.sid, self.nurse.id, DEMO_PASSWORD, seen_seq=self.care.state(self.sid).events[-1].seq
+        )
 
 
 # ---- the visits, as scripts: record a step, then ``yield`` the minutes until the next ----------------

@@ -673,15 +673,24 @@ class Care:
         why = _required(reason, "reason", "why the session ends without treatment")
         return self._append(session_id, by, E.ABANDONED, lambda _s: {"reason": why})
 
-    def sign(self, session_id: str, by: str, password: str, discrepancy_note: str | None = None) -> SessionState:
+    def sign(
+        self, session_id: str, by: str, password: str, discrepancy_note: str | None = None, *, seen_seq: int
+    ) -> SessionState:
         """The nurse signs the session as administered; from then on it is read-only.
 
+        ``seen_seq`` is the last entry the nurse had on screen: a signature covers every entry before
+        it, so one recorded meanwhile (from another workstation) must be seen before it is signed.
         Totals of drug drawn, given and wasted that do not add up are not a reason to leave a session
         unsigned for ever, but the difference must be explained in the signed record.
         """
         note = (discrepancy_note or "").strip() or None
 
         def build(state: SessionState) -> dict[str, Any]:
+            if state.events[-1].seq != seen_seq:
+                raise NotAllowedError(
+                    "Something was recorded on this session since it was shown to you, so it was not signed.",
+                    "Read the session again as it stands now, then sign.",
+                )
             problem = state.controlled.problem
             if problem and note is None:
                 raise InputError(

@@ -12,7 +12,7 @@ from core.machine import Step
 from core.settings import change_clinic_setting
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, T0
-from tests.test_session_flow import NORMAL, SCREEN_OK, prepare
+from tests.test_session_flow import NORMAL, SCREEN_OK, prepare, seen
 
 CRITERIA = {"escort": True, "instructions": True, "effects_resolved": True}
 WASTE_BIN = "into the controlled-drug waste container"
@@ -134,9 +134,11 @@ def test_unreconciled_totals_need_an_explanation_to_sign(care, patient, nurses, 
     clock.advance(minutes=31)
     care.discharge(sid, "10", CRITERIA, first.id, ANA_PASSWORD)
     with pytest.raises(InputError) as caught:
-        care.sign(sid, first.id, "a wrong password is not even looked at")
+        care.sign(sid, first.id, "a wrong password is not even looked at", seen_seq=seen(care, sid))
     assert caught.value.field == "discrepancy_note"  # the note is asked for before the password
-    state = care.sign(sid, first.id, ANA_PASSWORD, "Bag discarded in sharps bin by mistake; pharmacy told")
+    state = care.sign(
+        sid, first.id, ANA_PASSWORD, "Bag discarded in sharps bin by mistake; pharmacy told", seen_seq=seen(care, sid)
+    )
     payload = state.events[-1].payload
     assert payload["controlled_problem"].startswith("18.1 mg") and payload["discrepancy_note"].startswith("Bag")
 

@@ -42,6 +42,11 @@ def prepare(care: Care, patient: PatientView, nurses: tuple[Account, Account], c
     return sid
 
 
+def seen(care: Care, sid: str) -> int:
+    """The last entry of the session as a screen would show it (what a signature covers)."""
+    return care.state(sid).events[-1].seq
+
+
 def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, clock: ManualClock):
     first, _ = nurses
     sid = prepare(care, patient, nurses)
@@ -88,7 +93,7 @@ def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, 
     care.record_side_effects(sid, {"nausea": "mild", "dissociation": "mild"}, first.id)
     state = care.discharge(sid, "10", criteria, first.id, ANA_PASSWORD)
     assert state.step is Step.SIGN
-    state = care.sign(sid, first.id, ANA_PASSWORD)
+    state = care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     assert state.step is Step.DONE
     assert state.outcome is Outcome.COMPLETED
     assert all(p.status is PointStatus.DONE for p in state.vitals)

@@ -15,7 +15,7 @@ from core.persistence.db import Database
 from core.services import Care
 from core.signatures import Meaning
 from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import NORMAL, SCREEN_OK, prepare
+from tests.test_session_flow import NORMAL, SCREEN_OK, prepare, seen
 
 CRITERIA = {"escort": True, "instructions": True, "effects_resolved": True}
 
@@ -93,9 +93,9 @@ def test_signing_needs_the_signers_password_and_closes_the_record(care, patient,
     first, _ = nurses
     sid = finished(care, patient, nurses, clock)
     with pytest.raises(NotAllowedError, match="not right"):
-        care.sign(sid, first.id, BEN_PASSWORD)
+        care.sign(sid, first.id, BEN_PASSWORD, seen_seq=seen(care, sid))
     assert care.state(sid).step is Step.SIGN
-    state = care.sign(sid, first.id, ANA_PASSWORD)
+    state = care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     assert state.step is Step.DONE and state.read_only
     meanings = [(s.meaning, s.subject) for s in state.signatures]
     assert (Meaning.VERIFIED, "the discharge") in meanings
@@ -110,7 +110,7 @@ def test_signing_needs_the_signers_password_and_closes_the_record(care, patient,
 def test_after_signing_only_signed_addenda(care, patient, nurses, clock):
     first, second = nurses
     sid = finished(care, patient, nurses, clock)
-    state = care.sign(sid, first.id, ANA_PASSWORD)
+    state = care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     weighed = next(e for e in state.events if e.type is E.WEIGHED)
     with pytest.raises(NotAllowedError):
         care.add_addendum(sid, "Scale recalibrated afterwards", second.id, ANA_PASSWORD)
@@ -124,7 +124,7 @@ def test_after_signing_only_signed_addenda(care, patient, nurses, clock):
 def test_a_record_changed_after_signing_shows_the_broken_signature(care, patient, nurses, clock, database: Database):
     first, _ = nurses
     sid = finished(care, patient, nurses, clock)
-    care.sign(sid, first.id, ANA_PASSWORD)
+    care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     with database.engine.begin() as raw:  # someone edits the file behind the application's back
         raw.execute(text("DROP TRIGGER session_event_no_update"))
         raw.execute(
@@ -138,7 +138,7 @@ def test_a_record_changed_after_signing_shows_the_broken_signature(care, patient
 def test_every_record_and_signature_is_in_the_audit_trail(care, patient, nurses, clock, database: Database):
     first, second = nurses
     sid = finished(care, patient, nurses, clock)
-    state = care.sign(sid, first.id, ANA_PASSWORD)
+    state = care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     lines = audit.entries(database, patient_id=patient.id)
     written = {line.detail["event_id"] for line in lines if line.action == AuditAction.RECORD_WRITTEN}
     assert written == {event.id for event in state.events}
@@ -152,3 +152,13 @@ def test_opening_a_patients_record_is_audited(care, patient, nurses, database: D
     care.record_view(first.id, patient.id)
     (line,) = audit.entries(database, actor_id=first.id, patient_id=patient.id)[:1]
     assert line.action == AuditAction.PATIENT_VIEWED
+
+
+def test_an_entry_recorded_meanwhile_must_be_seen_before_the_session_is_signed(care, patient, nurses, clock):
+    first, second = nurses
+    sid = finished(care, patient, nurses, clock)
+    on_screen = seen(care, sid)
+    care.record_side_effects(sid, {"nausea": "mild"}, second.id)  # from another workstation
+    with pytest.raises(NotAllowedError, match="since it was shown"):
+        care.sign(sid, first.id, "not even checked", seen_seq=on_screen)
+    assert care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid)).step is Step.DONE

@@ -271,8 +271,11 @@ class Controller(QObject):
     ) -> SessionState | None:
         return self._act(feedback, lambda by: self.care.discharge(session_id, score, criteria, by, password, override))
 
-    def sign(self, feedback: Feedback, session_id: str, password: str, note: str | None) -> SessionState | None:
-        return self._act(feedback, lambda by: self.care.sign(session_id, by, password, note))
+    def sign(
+        self, feedback: Feedback, session_id: str, password: str, note: str | None, seen_seq: int
+    ) -> SessionState | None:
+        """``seen_seq``: the last entry on the nurse's screen, which is what her signature covers."""
+        return self._act(feedback, lambda by: self.care.sign(session_id, by, password, note, seen_seq=seen_seq))
 
     def add_addendum(self, feedback: Feedback, session_id: str, note: str, password: str) -> SessionState | None:
         return self._act(feedback, lambda by: self.care.add_addendum(session_id, note, by, password))

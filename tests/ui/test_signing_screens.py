@@ -16,7 +16,7 @@ from core.people import Account
 from core.services import Care, PatientView
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import NORMAL, SCREEN_OK
+from tests.test_session_flow import NORMAL, SCREEN_OK, seen
 from ui.dialogs.addendum import AddendumDialog
 from ui.main_window import MainWindow
 from ui.widgets.signatures import SignaturesPanel
@@ -231,7 +231,7 @@ def test_the_addendum_dialog_adds_a_signed_addendum_to_a_signed_session(
     sid = observed(care, clock, patient, nurses, "3.62")
     clock.advance(minutes=60)
     care.discharge(sid, "10", criteria_met(care), first.id, ANA_PASSWORD)
-    care.sign(sid, first.id, ANA_PASSWORD)
+    care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     clock.advance(minutes=120)
     nurse.on_duty(first)
     window.refresh()

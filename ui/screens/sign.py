@@ -33,6 +33,7 @@ class SignPage(QWidget):
         super().__init__()
         self.controller = controller
         self.session_id: str | None = None
+        self._seen_seq = 0
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
         box = QGroupBox("Sign the session")
@@ -86,6 +87,7 @@ class SignPage(QWidget):
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
+        self._seen_seq = state.events[-1].seq  # the signature covers what this page shows
         self.outcome.setText(OUTCOME_WORDS[state.outcome])
         self.reasons.setText("Screening stopped treatment:\n" + "\n".join(state.screening_stop_reasons))
         self.reasons.setVisible(bool(state.screening_stop_reasons))
@@ -137,6 +139,7 @@ class SignPage(QWidget):
             return
         password = self.password.text()
         self.password.clear()  # never kept, whether the session is signed or refused
-        signed = self.controller.sign(self.feedback, self.session_id, password, self.note.text() or None)
+        note = self.note.text() or None
+        signed = self.controller.sign(self.feedback, self.session_id, password, note, self._seen_seq)
         if signed is None and not self.note.property("invalid"):
             self.password.setFocus()
