@@ -12,9 +12,11 @@ from sqlalchemy import text
 
 from core import audit, cli_audit, cli_users
 from core.audit import AuditAction
+from core.cli_users import acting_administrator
 from core.clock import Clock, SystemClock
 from core.errors import ChairsideError
 from core.paths import demo_database_path
+from core.people import Accounts
 from core.persistence.db import SCHEMA_HEAD, Database, check_sqlite_file, open_database, sqlite_url
 from core.settings import (
     ClinicSettings,
@@ -85,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("key", choices=sorted(ClinicSettings.model_fields), help="which setting")
     change.add_argument("value", help="the new value")
     change.add_argument("--reason", required=True, help="why it is changed (kept in the history)")
+    change.add_argument(
+        "--admin", metavar="USERNAME", help="your administrator user name (asks your password): settings need one"
+    )
 
     demo = commands.add_parser(
         "demo",
@@ -180,12 +185,13 @@ def settings_show(url: str | None, clock: Clock) -> int:
     return 0
 
 
-def settings_set(url: str | None, key: str, value: str, reason: str, clock: Clock) -> int:
+def settings_set(url: str | None, key: str, value: str, reason: str, admin: str | None, clock: Clock) -> int:
+    """Settings decide who may do what (lock-out, PIN, the waste witness): only an administrator changes them."""
     database, workstation = open_store(url, clock)
-    who = f"command line, account {getpass.getuser()} on {workstation.name}"
     try:
+        by = acting_administrator(Accounts(database, clock, workstation.name), admin)
         updated = change_clinic_setting(
-            database, key, value, None, f"{reason} ({who})", clock.now(), workstation=workstation.name
+            database, key, value, by.id, f"{reason} (command line)", clock.now(), workstation=workstation.name
         )
     finally:
         database.dispose()
@@ -228,7 +234,7 @@ def main(open_app: OpenApp, argv: list[str] | None = None, clock: Clock | None =
         if args.command == "settings":
             if args.settings_command == "show":
                 return settings_show(args.database, clock)
-            return settings_set(args.database, args.key, args.value, args.reason, clock)
+            return settings_set(args.database, args.key, args.value, args.reason, args.admin, clock)
         match args.db_command:
             case "upgrade":
                 return db_upgrade(args.database, clock)

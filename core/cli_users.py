@@ -76,11 +76,11 @@ def run(args: argparse.Namespace, clock: Clock) -> int:
             case "add":
                 _add(accounts, args)
             case "deactivate":
-                by = _administrator(accounts, args.admin)
+                by = acting_administrator(accounts, args.admin)
                 done = accounts.deactivate(by.id, _find(accounts, args.username).id, args.reason)
                 _say(f"Deactivated {done.name} ({done.username or NOBODY}).")
             case _:
-                by = _administrator(accounts, args.admin)
+                by = acting_administrator(accounts, args.admin)
                 person = _find(accounts, args.person)
                 temporary = _new_password(f"Temporary password for {person.name}: ")
                 done = accounts.reset_password(by.id, person.id, temporary, args.username_new)
@@ -123,7 +123,7 @@ def _add(accounts: Accounts, args: argparse.Namespace) -> None:
         made = accounts.create_first_administrator(args.name, args.username, password, repeat)
         _say(f"Created the first administrator, {made.name} ({made.username}).")
         return
-    by = _administrator(accounts, args.admin)
+    by = acting_administrator(accounts, args.admin)
     temporary = _new_password(f"Temporary password for {args.name}: ")
     made = accounts.add(by.id, args.name, args.username, args.role, temporary)
     _say(
@@ -138,7 +138,7 @@ def _new_password(prompt: str) -> str:
     return first
 
 
-def _administrator(accounts: Accounts, username: str | None) -> Account:
+def acting_administrator(accounts: Accounts, username: str | None) -> Account:
     """The administrator acting, who proves it with their password, as in the app."""
     if not username:
         raise ChairsideError("Say which administrator is making this change.", "Add --admin YOUR_USER_NAME.")

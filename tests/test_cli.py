@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from core.cli import main
+from core.people import Accounts
 from core.persistence.db import SCHEMA_HEAD, open_database, sqlite_url
-from core.settings import clinic_settings, load_workstation
+from core.settings import clinic_settings, load_workstation, settings_history
+from tests.conftest import ADMIN_PASSWORD, make_admin
 
 
 def never_open(url: str | None) -> int:
@@ -69,17 +71,27 @@ def test_environment_variable_chooses_the_database(tmp_path: Path, monkeypatch, 
     assert (tmp_path / "env.sqlite").exists()
 
 
-def test_settings_change_is_kept_with_who_when_and_why(tmp_path: Path, capsys, clock):
+def test_settings_change_is_kept_with_who_when_and_why(tmp_path: Path, capsys, clock, monkeypatch):
     url = sqlite_url(tmp_path / "s.sqlite")
     run("--database", url, "db", "create")
-    assert run("--database", url, "settings", "set", "chairs", "6", "--reason", "new bay opened", clock=clock) == 0
-    assert run("--database", url, "settings", "set", "chairs", "none", "--reason", "typo", clock=clock) == 2
+    db = open_database(url)
+    admin = make_admin(Accounts(db, clock, "test-ws"))
+    db.dispose()
+    change = ("--database", url, "settings", "set", "chairs")
+    assert run(*change, "6", "--reason", "new bay opened", clock=clock) == 2  # no administrator named
+    assert "--admin" in capsys.readouterr().err
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": "not the password")
+    assert run(*change, "6", "--reason", "new bay opened", "--admin", "admin", clock=clock) == 2
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": ADMIN_PASSWORD)
+    assert run(*change, "6", "--reason", "new bay opened", "--admin", "admin", clock=clock) == 0
+    assert run(*change, "none", "--reason", "typo", "--admin", "admin", clock=clock) == 2
     assert "chairs" in capsys.readouterr().err
     assert run("--database", url, "settings", "show") == 0
     out = capsys.readouterr().out
     assert "chairs = 6" in out and "new bay opened" in out and "2026-11-26 13:00 UTC" in out
     db = open_database(url)
     assert clinic_settings(db).chairs == 6
+    assert settings_history(db)[-1].changed_by == admin.id
     db.dispose()
 
 
