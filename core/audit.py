@@ -244,6 +244,14 @@ def verify(database: Database) -> ChainCheck:
     return ChainCheck(True, count, None, "")
 
 
+def head(database: Database) -> tuple[int, str] | None:
+    """The last entry's number and hash. Kept somewhere else (a printout, another machine), it lets a
+    later check notice entries cut from the end, which the chain alone cannot show."""
+    with database.session() as tx:
+        last = tx.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
+        return (last.seq, last.entry_hash) if last else None
+
+
 def entries(
     database: Database,
     *,

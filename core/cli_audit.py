@@ -53,10 +53,13 @@ def verify(url: str | None, clock: Clock) -> int:
     database, _ = open_store(url, clock)
     try:
         check = audit.verify(database)
+        last = audit.head(database)
     finally:
         database.dispose()
     if check.ok:
         _say(f"Audit trail: {check.entries} entries. OK")
+        if last is not None:
+            _say(f"Last entry {last[0]}, hash {last[1]} (note it elsewhere: a later check can then see cuts).")
         return 0
     where = f"entry {check.first_broken}" if check.first_broken is not None else "the end of the trail"
     _say(f"Audit trail: {check.entries} entries read. BROKEN at {where}: {check.problem}")

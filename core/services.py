@@ -439,6 +439,7 @@ class Care:
     ) -> SessionState:
         """The second nurse signs in there and then and enters her own figures, blind to the first nurse's."""
         figures = parse_check_figures(weight, dose, rate)
+        self._payload(self.state(session_id), E.CHECKED, None)  # a stale screen costs no failed sign-in
         checker = self.accounts.authenticate(username, password, "second-nurse check")
 
         def build(state: SessionState) -> dict[str, Any]:

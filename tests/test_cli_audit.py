@@ -181,7 +181,9 @@ def test_an_unknown_patient_or_person_or_a_malformed_date_is_said_and_nothing_is
 
 def test_verify_prints_the_count_and_ok(run, admin: Account, nurses: tuple[Account, Account], capsys) -> None:
     assert run("verify") == 0
-    assert capsys.readouterr().out.strip() == "Audit trail: 5 entries. OK"
+    ok, last = capsys.readouterr().out.strip().splitlines()
+    assert ok == "Audit trail: 5 entries. OK"
+    assert last.startswith("Last entry 5, hash ") and len(last.split("hash ")[1].split()[0]) == 64
 
 
 def test_verify_names_the_first_broken_entry_and_fails(

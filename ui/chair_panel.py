@@ -139,9 +139,14 @@ class ChairPanel(QWidget):
         self.session_id = state.session_id if state else None
         self.pump.show_state(state)
         if view is None or state is None:
+            if self._last_event is not None:  # the session just left the board: it was signed
+                self.saved.setText(
+                    f"Session signed and closed at {clock_time(self.controller.now())}. The chair is free."
+                )
+                self.saved.show()
+            self._last_event = None
             self.who.setText("Empty")
             self.step.setText("")
-            self.saved.hide()
             self.clock_warning.hide()
             self._switch("identify")
             return

@@ -15,6 +15,7 @@ from core.services import ChairView
 from ui.chair_list import attention, status_line
 from ui.controller import Controller
 from ui.dialogs.first_admin import FirstAdministratorDialog
+from ui.dialogs.password import PinDialog
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, card, label, line_edit, password_field, set_tone
 
@@ -140,7 +141,7 @@ class LockScreen(QWidget):
             )
             self.first_admin.setFocus(Qt.FocusReason.OtherFocusReason)
         elif owner is not None:
-            pin = self.controller.workplace.clinic.pin_unlock and owner.has_pin
+            pin = owner.has_pin and PinDialog.offered(self.controller)
             self.heading.setText("Chairside is locked")
             self.prompt.setText(f"Locked by {owner.name}. Enter your {'password or PIN' if pin else 'password'}.")
             self.password_caption.setText("Password or PIN" if pin else "Password")

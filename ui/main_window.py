@@ -49,12 +49,13 @@ ACTIVITY = {
 }
 
 
-def unfinished_line(view: ChairView) -> str:
+def unfinished_item(view: ChairView) -> str:
+    """One chair as it stood at start, short: the chair list beside it names the patient."""
     state = view.state
-    text = f"chair {view.chair} — {view.patient.full_name} — {STEP_WORDS[state.step].lower()}"
+    text = f"chair {view.chair} ({STEP_WORDS[state.step].lower()}"
     if state.step in {Step.INFUSING, Step.PAUSED}:
         text += f", {countdown(state.infusion.remaining)} left"
-    return text
+    return text + ")"
 
 
 def banner(role: str, name: str, dismiss_name: str) -> tuple[QFrame, QLabel]:
@@ -220,8 +221,10 @@ class MainWindow(QMainWindow):
         shown = [view for view in views if view.chair in self.workplace.chairs]
         first = next((v for v in shown if v.state.needs_pump_check), shown[0] if shown else None)
         if views:
-            lines = "\n".join(unfinished_line(view) for view in views)
-            self.notice_text.setText(f"Unfinished sessions from before:\n{lines}")
+            items = "; ".join(unfinished_item(view) for view in views)
+            self.notice_text.setText(
+                f"Unfinished sessions when Chairside started: {items}. Each chair's page says what it needs."
+            )
             self.notice.show()
         if first is not None:
             self.chair_list.choose(first.chair)

@@ -37,6 +37,7 @@ QPushButton:disabled {{ color: #8b94a1; border-color: {LINE}; background: {BACKG
 QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT}; font-weight: 600; }}
 QPushButton[role="primary"]:disabled {{ background: #a9bcd3; border-color: #a9bcd3; color: white; }}
 QPushButton[role="danger"] {{ color: {RED}; border-color: {RED}; }}
+QPushButton[role="danger"]:disabled {{ color: #8b94a1; border-color: {LINE}; background: {BACKGROUND}; }}
 QRadioButton, QCheckBox {{ min-height: {TARGET - 8}px; spacing: 10px; font-size: 16px; }}
 QRadioButton::indicator, QCheckBox::indicator {{ width: 26px; height: 26px; background: {PAPER};
     border: 2px solid #5b6573; }}

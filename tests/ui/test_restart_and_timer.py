@@ -23,7 +23,7 @@ def test_a_restart_mid_infusion_asks_about_the_pump_and_keeps_the_time_left(
     assert nurse.sees("Pump check")
     assert "Look at the pump: is it still running?" in nurse.text("Pump check")
     assert nurse.text("Time left") == "30:00"
-    assert "chair 1 — LINDQVIST, Maja — infusing, 30:00 left" in nurse.text("Unfinished sessions")
+    assert "chair 1 (infusing, 30:00 left)" in nurse.text("Unfinished sessions")
     nurse.click("Pump is running")
     state = care.state(ready_session)
     assert state.events[-1].type is E.PUMP_CONFIRMED

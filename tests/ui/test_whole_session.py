@@ -175,6 +175,7 @@ def test_a_whole_session_from_identify_to_signature(
     nurse.click("Sign session")
     assert care.chairs() == []
     assert nurse.sees("Seat patient in chair 1")
+    assert nurse.text("Last saved").startswith("Session signed and closed at ")
 
     state = care.state(sid)
     assert state.step is Step.DONE
