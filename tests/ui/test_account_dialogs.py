@@ -42,6 +42,7 @@ from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import AddAccountDialog, DeactivateDialog, PeopleDialog, ResetPasswordDialog
 
 W = TypeVar("W", bound=QWidget)
+D = TypeVar("D", bound=QDialog)
 NEW_PASSWORD = "saffron bicycle glacier 63"
 
 
@@ -56,7 +57,7 @@ def signed_in(controller: Controller, username: str, password: str) -> Account:
     return controller.user
 
 
-def opened(qtbot: QtBot, dialog: QDialog) -> QDialog:
+def opened(qtbot: QtBot, dialog: D) -> D:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -134,7 +135,7 @@ def test_the_first_administrator_is_created_from_the_keyboard(
         type_into(qtbot, dialog, "Password", ADMIN_PASSWORD)
         type_into(qtbot, dialog, "Password again", ADMIN_PASSWORD, enter=True)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    created = dialog.created
+    created = dialog.outcome
     assert created is not None and (created.username, created.role) == ("admin", Role.ADMINISTRATOR)
     assert not controller.accounts.needs_first_administrator()
     assert controller.accounts.sign_in("admin", ADMIN_PASSWORD).id == created.id
@@ -149,7 +150,7 @@ def test_a_weak_first_password_is_refused_by_the_field_and_nothing_is_created(
     type_into(qtbot, dialog, "User name", "admin")
     type_into(qtbot, dialog, "Password", "password123")
     type_into(qtbot, dialog, "Password again", "password123", enter=True)
-    assert dialog.isVisible() and dialog.created is None
+    assert dialog.isVisible() and dialog.outcome is None
     assert message(dialog, "First administrator message")
     password = find(dialog, QLineEdit, "Password")
     assert password.property("invalid") is True and dialog.focusWidget() is password and password.text() == ""
@@ -300,29 +301,31 @@ def test_an_administrator_adds_a_person_who_must_then_choose_a_password(
     assert added[0].detail == {"account_id": dev.id, "role": "charge_nurse"}
 
 
+def try_to_add(qtbot: QtBot, controller: Controller, name: str, username: str) -> AddAccountDialog:
+    """Fill in the add-a-person dialog completely and press Enter, so only core's answer can stop it."""
+    add = opened(qtbot, AddAccountDialog(controller))
+    type_into(qtbot, add, "Name", name)
+    type_into(qtbot, add, "User name", username)
+    find(add, QComboBox, "Role").setCurrentIndex(0)
+    type_into(qtbot, add, "Temporary password", TEMPORARY_PASSWORD, enter=True)
+    return add
+
+
 def test_a_taken_user_name_is_said_by_its_field(
     qtbot: QtBot, controller: Controller, nurses: tuple[Account, Account]
 ) -> None:
     signed_in(controller, "admin", ADMIN_PASSWORD)
-    add = opened(qtbot, AddAccountDialog(controller))
-    type_into(qtbot, add, "Name", "Ana Other")
-    type_into(qtbot, add, "User name", "ana")
-    find(add, QComboBox, "Role").setCurrentIndex(0)
-    type_into(qtbot, add, "Temporary password", TEMPORARY_PASSWORD, enter=True)
+    add = try_to_add(qtbot, controller, "Ana Other", "ana")
     assert "taken" in message(add, "Add person message")
     assert find(add, QLineEdit, "User name").property("invalid") is True
-    assert add.added is None and len(controller.accounts.everyone()) == 3
+    assert add.outcome is None and len(controller.accounts.everyone()) == 3
 
 
 def test_only_an_administrator_can_add_people(
     qtbot: QtBot, controller: Controller, nurses: tuple[Account, Account]
 ) -> None:
     signed_in(controller, "ana", ANA_PASSWORD)
-    add = opened(qtbot, AddAccountDialog(controller))
-    type_into(qtbot, add, "Name", "Eve Stone")
-    type_into(qtbot, add, "User name", "eve")
-    find(add, QComboBox, "Role").setCurrentIndex(0)
-    type_into(qtbot, add, "Temporary password", TEMPORARY_PASSWORD, enter=True)
+    add = try_to_add(qtbot, controller, "Eve Stone", "eve")
     assert "Only an administrator" in message(add, "Add person message")
     assert len(controller.accounts.everyone()) == 3
 

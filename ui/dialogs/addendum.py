@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -26,8 +25,8 @@ from core.events import EventType as E
 from core.services import STEP_WORDS, SessionRow
 from core.session_state import SessionState
 from ui.controller import Controller
+from ui.dialogs.base import Dialog
 from ui.text import clock_time, date_time
-from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, label, line_edit, password_field
 from ui.widgets.signatures import SignaturesPanel
 
@@ -39,23 +38,23 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return datetime.combine(day, time()).astimezone(), datetime.combine(day + timedelta(days=1), time()).astimezone()
 
 
-class AddendumDialog(QDialog):
+class AddendumDialog(Dialog):
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.controller = controller
+        super().__init__(
+            controller,
+            parent,
+            "Add an addendum",
+            heading="Add an addendum to a signed session",
+            width=1040,
+            height=700,
+            spacing=10,
+        )
         self.added: SessionState | None = None
         self.day = self.controller.now().astimezone().date()
-        self.setWindowTitle("Add an addendum")
-        self.setMinimumSize(1040, 700)
-        layout = QVBoxLayout(self)
-        layout.setSpacing(10)
-        layout.addWidget(label("Add an addendum to a signed session", role="title"))
-        layout.addWidget(
-            label(
-                "A signed session cannot be changed. Choose the session, then write what was learned later: "
-                "the addendum is signed with your password and kept with the session.",
-                role="hint",
-            )
+        self.explain(
+            "A signed session cannot be changed. Choose the session, then write what was learned later: "
+            "the addendum is signed with your password and kept with the session.",
+            role="hint",
         )
 
         days = QHBoxLayout()
@@ -67,7 +66,7 @@ class AddendumDialog(QDialog):
         days.addWidget(earlier)
         days.addWidget(self.day_label, 1, Qt.AlignmentFlag.AlignCenter)
         days.addWidget(later)
-        layout.addLayout(days)
+        self.column.addLayout(days)
 
         body = QHBoxLayout()
         self.sessions = QListWidget()
@@ -108,24 +107,15 @@ class AddendumDialog(QDialog):
         self.note.returnPressed.connect(self._note_entered)
         self.password.returnPressed.connect(self._add)
         side.addLayout(form)
-        self.feedback = Feedback("Addendum message")
-        self.feedback.bind("addendum", self.note)
-        self.feedback.bind("password", self.password)
-        side.addWidget(self.feedback)
+        side.addWidget(self.message_line("Addendum message", {"addendum": self.note, "password": self.password}))
         body.addLayout(side, 5)
-        layout.addLayout(body, 1)
+        self.column.addLayout(body, 1)
 
-        row = QHBoxLayout()
         close = button("Close", "Close addendum")
         self.add = button("Add addendum", role="primary")
-        for widget in (close, self.add, earlier, later):
+        for widget in (earlier, later):
             widget.setAutoDefault(False)
-        close.clicked.connect(self.reject)
-        self.add.clicked.connect(self._add)
-        row.addWidget(close)
-        row.addStretch(1)
-        row.addWidget(self.add)
-        layout.addLayout(row)
+        self.add_leave_and_act(close, self.add, self._add)
         self._fill()
         self.sessions.setFocus()
 

@@ -6,14 +6,14 @@ trail only when asked: on opening, and each time the filters are applied.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QGridLayout, QHeaderView, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHeaderView, QTableWidgetItem, QWidget
 
 from core import audit
 from core.audit_report import DEFAULT_LIMIT, AuditLine, read_trail
 from ui.controller import Controller
+from ui.dialogs.base import Dialog, tab_order
 from ui.dialogs.people import named_table
 from ui.style import TARGET
-from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, label, line_edit, set_tone
 
 COLUMNS = ("When and where", "Who", "What", "Patient and session", "Detail")
@@ -26,21 +26,13 @@ def _cells(line: AuditLine) -> tuple[str, ...]:
     return (f"{line.when}\n{line.workstation}", line.who, line.action, patient, line.detail)
 
 
-class AuditDialog(QDialog):
+class AuditDialog(Dialog):
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.controller = controller
-        self.setWindowTitle("Audit trail")
-        self.setMinimumSize(1200, 680)
-        layout = QVBoxLayout(self)
-        layout.setSpacing(10)
-        layout.addWidget(label("Audit trail", role="title"))
-        layout.addWidget(
-            label(
-                "Who signed in, opened a record, recorded care, signed, printed or exported, newest first, in "
-                "this computer's local time. Reading the trail is recorded in it too.",
-                role="hint",
-            )
+        super().__init__(controller, parent, "Audit trail", width=1200, height=680, spacing=10)
+        self.explain(
+            "Who signed in, opened a record, recorded care, signed, printed or exported, newest first, in "
+            "this computer's local time. Reading the trail is recorded in it too.",
+            role="hint",
         )
         filters = QGridLayout()
         filters.setHorizontalSpacing(12)
@@ -56,15 +48,13 @@ class AuditDialog(QDialog):
             filters.addWidget(field, 1, column)
             field.returnPressed.connect(self.load)
         filters.addWidget(self.show_button, 1, 3)
-        layout.addLayout(filters)
-        self.feedback = Feedback("Audit message")
-        self.feedback.bind("mrn", self.mrn)
-        self.feedback.bind("username", self.username)
-        self.feedback.bind("date", self.day)
-        layout.addWidget(self.feedback)
+        self.column.addLayout(filters)
+        self.column.addWidget(
+            self.message_line("Audit message", {"mrn": self.mrn, "username": self.username, "date": self.day})
+        )
         self.count = label("", name="Entries shown")
         set_tone(self.count, "quiet")
-        layout.addWidget(self.count)
+        self.column.addWidget(self.count)
         self.table = named_table("Audit entries", COLUMNS)
         # Rows follow their wrapped text as the detail column takes up the room left over.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -74,36 +64,24 @@ class AuditDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(2, WHAT_WIDTH)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.table, 1)
+        self.column.addWidget(self.table, 1)
         self.verdict = label("", name="Trail check result")
         self.verdict.hide()
-        layout.addWidget(self.verdict)
-        row = QGridLayout()
+        self.column.addWidget(self.verdict)
         close = button("Close", "Close audit trail")
         verify = button("Verify the trail", "Verify the trail")
-        for widget in (close, verify):
-            widget.setAutoDefault(False)
         close.clicked.connect(self.accept)
         verify.clicked.connect(self.verify)
-        row.addWidget(close, 0, 0)
-        row.setColumnStretch(1, 1)
-        row.addWidget(verify, 0, 2)
-        layout.addLayout(row)
-        self.setTabOrder(self.mrn, self.username)
-        self.setTabOrder(self.username, self.day)
-        self.setTabOrder(self.day, self.show_button)
-        self.setTabOrder(self.show_button, self.table)
-        self.setTabOrder(self.table, verify)
-        self.setTabOrder(verify, close)
+        self.add_buttons([close], [verify])
+        tab_order(self.mrn, self.username, self.day, self.show_button, self.table, verify, close)
         self.show_button.clicked.connect(self.load)
         self.load()
         self.mrn.setFocus()
 
     def load(self) -> None:
         """Read the trail with the filters as typed; core checks them and records that it was read."""
-        reader = self.controller.user
+        reader = self.signed_in("Sign in as a charge nurse or administrator to read the audit trail.")
         if reader is None:
-            self.feedback.ask("Sign in as a charge nurse or administrator to read the audit trail.")
             return
         workplace = self.controller.workplace
         mrn, username, day = self.mrn.text(), self.username.text(), self.day.text()
@@ -155,5 +133,4 @@ class AuditDialog(QDialog):
 
     @classmethod
     def ask(cls, controller: Controller, parent: QWidget | None = None) -> None:
-        dialog = cls(controller, parent)
-        dialog.exec()
+        cls(controller, parent).exec()
