@@ -35,6 +35,12 @@ def log_dir() -> Path:
     return home / "log" if home else Path(platformdirs.user_log_dir(APP, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Things Chairside can always make again (the alarm tones); nothing recorded lives here."""
+    home = _home()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
 def default_database_path() -> Path:
     return data_dir() / "chairside.sqlite"
 

@@ -13,12 +13,14 @@ set -euo pipefail
 # System packages. Line 1: Python, and the certificate store that pip trusts on Debian (a clinic
 # proxy's own CA goes there too). Line 2: what QT_QPA_PLATFORM=offscreen needs (tests) plus the
 # font every label and PDF is drawn with. Line 3: the xcb platform (real windows). Line 4: a
-# virtual display for screenshots, and poppler-utils so tests can read generated PDFs back.
+# virtual display for screenshots, and poppler-utils so tests can read generated PDFs back. Line 5:
+# the sound library Qt Multimedia plays the alarm tones through (PulseAudio or PipeWire).
 APT_PACKAGES=(
   python3 python3-venv ca-certificates
   libegl1 libgl1 libglib2.0-0 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
   xvfb xauth poppler-utils
+  libpulse0
 )
 MIN_PYTHON=(3 11)
 VENV=.venv

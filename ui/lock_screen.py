@@ -65,6 +65,10 @@ class LockScreen(QWidget):
         layout.setContentsMargins(24, 16, 24, 16)
         self.heading = label(role="title", name="Lock screen heading")
         layout.addWidget(self.heading)
+        self.sound_note = label(name="Lock screen sound unavailable")
+        set_tone(self.sound_note, "advise")
+        self.sound_note.hide()
+        layout.addWidget(self.sound_note)
 
         grid = QGridLayout()
         self.tiles = {chair: ChairTile(chair) for chair in chairs}

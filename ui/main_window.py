@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -25,10 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.machine import Step
+from core.paths import cache_dir
 from core.people import ROLE_WORDS
 from core.services import STEP_WORDS, ChairView
 from core.startup import Workplace
-from ui.chair_list import ChairList
+from ui.alarm_sound import NO_SOUND, AlarmPolicy, AlarmSound
+from ui.chair_list import ChairList, attention
 from ui.chair_panel import ChairPanel
 from ui.controller import Controller
 from ui.dialogs.addendum import AddendumDialog
@@ -37,7 +40,7 @@ from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import PeopleDialog
 from ui.lock_screen import LockScreen
 from ui.text import countdown
-from ui.widgets.forms import button, card, label
+from ui.widgets.forms import button, card, label, set_tone
 
 TICK_MS = 1000
 ACTIVITY = {
@@ -116,22 +119,27 @@ class MainWindow(QMainWindow):
         self.switch_button.clicked.connect(self._switch_user)
         top.addWidget(self.lock_button)
         top.addWidget(self.switch_button)
-        self.my_password = button("My password…", "Change my password")
-        self.my_password.clicked.connect(lambda: ChangePasswordDialog.ask(self.controller, self))
-        self.my_pin = button("My PIN…", "Set my PIN")
-        self.my_pin.clicked.connect(lambda: PinDialog.ask(self.controller, self))
+        self.my_account = button("My account", "My account")
+        mine = QMenu(self.my_account)
+        mine.addAction("Change my password…", lambda: ChangePasswordDialog.ask(self.controller, self))
+        self.my_pin = mine.addAction("Set or remove my PIN…", lambda: PinDialog.ask(self.controller, self))
+        self.my_account.setMenu(mine)
         self.addenda = button("Signed sessions…", "Signed sessions and addenda")
         self.addenda.clicked.connect(lambda: AddendumDialog.ask(self.controller, self))
         self.people = button("People…", "Manage people")
         self.people.clicked.connect(lambda: PeopleDialog.ask(self.controller, self))
         self.audit = button("Audit trail…", "Audit trail")
         self.audit.clicked.connect(lambda: AuditDialog.ask(self.controller, self))
-        for widget in (self.my_password, self.my_pin, self.addenda, self.people, self.audit):
+        for widget in (self.my_account, self.addenda, self.people, self.audit):
             top.addWidget(widget)
         clinic = label(workplace.clinic.clinic_name, role="hint", name="Clinic")
         clinic.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(clinic, 1)
         layout.addLayout(top)
+        self.no_sound = label(NO_SOUND, name="Sound unavailable")
+        set_tone(self.no_sound, "advise")
+        self.no_sound.hide()
+        layout.addWidget(self.no_sound)
 
         self.trouble, self.trouble_text = banner("banner-act", "Trouble", "Dismiss trouble")
         layout.addWidget(self.trouble)
@@ -169,6 +177,11 @@ class MainWindow(QMainWindow):
         self.controller.trouble_over.connect(self.trouble.hide)
         self.controller.user_changed.connect(self._user_changed)
 
+        self.alarm = AlarmSound(cache_dir() / "sounds")
+        self.alarm.unavailable.connect(self._no_sound)
+        self.alarm_policy = AlarmPolicy()
+        self.alarm_clock = QElapsedTimer()  # monotonic, like the idle time
+        self.alarm_clock.start()
         self.idle = IdleWatch(workplace.clinic.lock_minutes)
         QApplication.instance().installEventFilter(self.idle)
         self.tick = QTimer(self)
@@ -212,9 +225,23 @@ class MainWindow(QMainWindow):
         self._views = by_chair
         self.chair_list.show_chairs(by_chair)
         self.lock_screen.show_chairs(by_chair)
+        self._sound_alarms([view for view in views if view.chair in self.workplace.chairs])
         chair = self.chair_list.current_chair()
         if chair is not None:
             self.panel(chair).show_view(by_chair.get(chair))
+
+    def _sound_alarms(self, views: list[ChairView]) -> None:
+        """What the board shows in red or amber is heard too, whoever is signed in and locked or not."""
+        levels = {need[1] for need in map(attention, views) if need is not None}
+        level = "act" if "act" in levels else "advise" if levels else None
+        due = self.alarm_policy.due(level, self.alarm_clock.elapsed())
+        if due is not None and not self.alarm.play(due):
+            self._no_sound(NO_SOUND)
+
+    def _no_sound(self, text: str) -> None:
+        self.no_sound.show()
+        self.lock_screen.sound_note.setText(text)
+        self.lock_screen.sound_note.show()
 
     def _offer_unfinished(self) -> None:
         views = self.controller.chairs() or []

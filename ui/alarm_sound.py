@@ -1,0 +1,111 @@
+"""The alarm tones: what the board shows as needing a nurse now is also heard, locked or not.
+
+Two levels, as the board colours them: "act" (an alert to acknowledge, vitals overdue, a pump to
+check) repeats a rapid high triple beep every few seconds; "advise" (vitals due, the infusion time
+over) a lower double beep now and then. The tones are made here as small WAV files, so nothing
+binary is shipped. Sound can fail (no audio device, no sound library on the system): then nothing
+stops, and the window says that alarms are on screen only.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import struct
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl, Signal
+
+try:
+    from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+except ImportError:  # Qt Multimedia needs the system's sound library (libpulse); without it, no sound
+    QMediaDevices = QSoundEffect = None
+
+log = logging.getLogger(__name__)
+
+RATE = 22_050
+REPEAT_MS = {"act": 8_000, "advise": 60_000}
+TONES = {  # level: (frequency Hz, beeps, beep ms, gap ms)
+    "act": (880, 3, 150, 100),
+    "advise": (587, 2, 220, 180),
+}
+NO_SOUND = "Sound is not available on this computer: alarms are shown on screen only."
+
+
+@dataclass
+class AlarmPolicy:
+    """When to sound: at once when a level appears or rises, then again every ``REPEAT_MS``."""
+
+    last: dict[str, int] = field(default_factory=dict)
+
+    def due(self, level: str | None, now_ms: int) -> str | None:
+        if level is None:
+            self.last.clear()
+            return None
+        previous = self.last.get(level)
+        if previous is not None and now_ms - previous < REPEAT_MS[level]:
+            return None
+        self.last = {level: now_ms}
+        return level
+
+
+def write_tone(path: Path, frequency: int, beeps: int, beep_ms: int, gap_ms: int) -> Path:
+    """A plain 16-bit mono WAV: beeps with short fades, so they click neither on nor off."""
+    frames = bytearray()
+    beep, gap, fade = RATE * beep_ms // 1000, RATE * gap_ms // 1000, RATE // 200
+    for _ in range(beeps):
+        for i in range(beep):
+            envelope = min(1.0, i / fade, (beep - i) / fade)
+            frames += struct.pack("<h", int(12_000 * envelope * math.sin(2 * math.pi * frequency * i / RATE)))
+        frames += b"\0\0" * gap
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(bytes(frames))
+    return path
+
+
+class AlarmSound(QObject):
+    unavailable = Signal(str)
+    """A tone that had started could not play after all (said once); nothing else changes."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self._told = False
+        self.effects: dict[str, QSoundEffect] = {}
+        if QSoundEffect is None:
+            return
+        for level, tone in TONES.items():
+            effect = QSoundEffect(self)
+            effect.setSource(QUrl.fromLocalFile(str(write_tone(folder / f"{level}.wav", *tone))))
+            effect.statusChanged.connect(self._check)
+            self.effects[level] = effect
+
+    def play(self, level: str) -> bool:
+        """Start the tone; False when it cannot sound here (the caller then says so on screen)."""
+        effect = self.effects.get(level)
+        if effect is None:
+            problem = "Qt Multimedia could not be loaded"
+        elif not QMediaDevices.audioOutputs():
+            problem = "the computer has no audio output"
+        elif effect.status() is QSoundEffect.Status.Error:
+            problem = "no audio device accepted the alarm tone"
+        else:
+            effect.play()
+            return True
+        self._cannot(problem)
+        return False
+
+    def _check(self) -> None:
+        if any(effect.status() is QSoundEffect.Status.Error for effect in self.effects.values()):
+            self._cannot("no audio device accepted the alarm tone")
+
+    def _cannot(self, why: str) -> None:
+        if not self._told:
+            self._told = True
+            log.warning("alarm sound unavailable: %s", why)
+            self.unavailable.emit(NO_SOUND)
