@@ -41,7 +41,6 @@ class AuditAction(StrEnum):
     PATIENT_REGISTERED = "patient.registered"
     RECORD_WRITTEN = "record.written"
     SIGNATURE = "signature"
-    PRINTED = "print"
     EXPORTED = "export"
     ACCOUNT_ADDED = "account.added"
     ACCOUNT_DEACTIVATED = "account.deactivated"

@@ -43,7 +43,6 @@ ACTION_WORDS: dict[str, str] = {
     AuditAction.PATIENT_REGISTERED: "Registered a patient",
     AuditAction.RECORD_WRITTEN: "Recorded care",
     AuditAction.SIGNATURE: "Signed",
-    AuditAction.PRINTED: "Printed",
     AuditAction.EXPORTED: "Exported",
     AuditAction.ACCOUNT_ADDED: "Added an account",
     AuditAction.ACCOUNT_DEACTIVATED: "Deactivated an account",
