@@ -49,6 +49,14 @@ def criteria_met(care: Care) -> dict[str, bool]:
     return {criterion.id: True for criterion in care.protocol.discharge.criteria}
 
 
+def discharged(care: Care, clock: ManualClock, patient: PatientView, nurses: tuple[Account, Account], ml: str) -> str:
+    """As ``observed``, then the hour's observation and a signed discharge: waiting for the session's signature."""
+    sid = observed(care, clock, patient, nurses, ml)
+    clock.advance(minutes=60)
+    care.discharge(sid, "10", criteria_met(care), nurses[0].id, ANA_PASSWORD)
+    return sid
+
+
 def test_a_wrong_second_nurse_password_is_refused_and_nothing_is_recorded(
     nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account]
 ) -> None:
@@ -171,9 +179,7 @@ def test_signing_with_totals_that_do_not_add_up_asks_for_the_note(
     nurse, window: MainWindow, care: Care, clock: ManualClock, patient: PatientView, nurses: tuple[Account, Account]
 ) -> None:
     first, _ = nurses
-    sid = observed(care, clock, patient, nurses, "4.00")
-    clock.advance(minutes=60)
-    care.discharge(sid, "10", criteria_met(care), first.id, ANA_PASSWORD)
+    sid = discharged(care, clock, patient, nurses, "4.00")
     nurse.on_duty(first)
     window.refresh()
     assert not nurse.sees("Discrepancy note")
@@ -200,10 +206,7 @@ def test_signing_with_totals_that_do_not_add_up_asks_for_the_note(
 def test_the_signatures_panel_shows_names_meanings_and_warns_of_a_changed_record(
     nurse, window: MainWindow, care: Care, clock: ManualClock, patient: PatientView, nurses: tuple[Account, Account]
 ) -> None:
-    first, _ = nurses
-    sid = observed(care, clock, patient, nurses, "3.62")
-    clock.advance(minutes=60)
-    care.discharge(sid, "10", criteria_met(care), first.id, ANA_PASSWORD)
+    sid = discharged(care, clock, patient, nurses, "3.62")
     state = care.state(sid)
     panel = SignaturesPanel(window.controller)
     nurse.qtbot.addWidget(panel)
@@ -228,9 +231,7 @@ def test_the_addendum_dialog_adds_a_signed_addendum_to_a_signed_session(
     nurse, window: MainWindow, care: Care, clock: ManualClock, patient: PatientView, nurses: tuple[Account, Account]
 ) -> None:
     first, _ = nurses
-    sid = observed(care, clock, patient, nurses, "3.62")
-    clock.advance(minutes=60)
-    care.discharge(sid, "10", criteria_met(care), first.id, ANA_PASSWORD)
+    sid = discharged(care, clock, patient, nurses, "3.62")
     care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     clock.advance(minutes=120)
     nurse.on_duty(first)
