@@ -20,6 +20,7 @@ from core.people import Account, Accounts
 from core.protocol import Protocol, VitalKind
 from core.services import Care, ChairView, PatientView, SessionRow
 from core.session_state import SessionState
+from core.settings import ClinicSettings, clinic_settings
 from core.startup import Workplace
 from core.vitals import Finding
 from ui.widgets.feedback import Feedback
@@ -55,6 +56,11 @@ class Controller(QObject):
         self.locked = False
         self._names: dict[str, str] | None = None
         self.staff_changed.connect(self._forget_names)
+
+    def clinic(self) -> ClinicSettings:
+        """The clinic settings as they are now (an administrator may change them while the app runs)."""
+        database = self.workplace.database
+        return self.run(None, lambda: clinic_settings(database), writes=False) or self.workplace.clinic
 
     def now(self) -> datetime:
         """Core's clock, the one every recorded time comes from (so "today" agrees with the record)."""

@@ -288,6 +288,7 @@ class MainWindow(QMainWindow):
         self._typed_by = user.id
         was_locked = self.screens.currentWidget() is self.lock_screen
         self.screens.setCurrentWidget(self.work)
+        self.idle.limit_ms = self.controller.clinic().lock_minutes * 60_000  # as the clinic has it now
         self.idle.since.restart()
         if was_locked:
             self.refresh()

@@ -12,6 +12,7 @@ from core.people import Account, Accounts
 from core.persistence.db import Database
 from core.protocol import VitalKind
 from core.services import Care
+from core.settings import change_clinic_setting
 from tests.conftest import ANA_PASSWORD
 from tests.ui.conftest import Nurse, open_window
 from ui.dialogs.audit_view import AuditDialog
@@ -192,3 +193,24 @@ def test_what_one_nurse_left_unsaved_is_not_handed_to_the_next_to_save_in_her_na
     nurse.on_duty(second)
     assert nurse.find(QLineEdit, systolic).text() == ""
     assert nurse.text("Time left") == "40:00"  # the countdown itself is untouched
+
+
+def test_a_nurse_unlocks_her_own_screen_with_a_pin_where_the_clinic_allows_it(
+    nurse: Nurse, window: MainWindow, accounts: Accounts, nurses: tuple[Account, Account], database: Database, clock
+):
+    first, _ = nurses
+    change_clinic_setting(database, "pin_unlock", True, None, "faster unlock", clock.now(), workstation="test-ws")
+    accounts.set_pin(first.id, ANA_PASSWORD, "2580", "2580")
+    nurse.on_duty(first)
+    window.controller.lock()
+    assert "password or PIN" in nurse.text("Sign-in prompt")
+    nurse.type("Password or PIN", "2580", enter=True)
+    assert window.screens.currentWidget() is window.work and window.controller.nurse_id == first.id
+
+
+def test_the_idle_time_follows_the_clinic_setting_as_it_is_at_sign_in(
+    nurse: Nurse, window: MainWindow, nurses: tuple[Account, Account], database: Database, clock
+):
+    change_clinic_setting(database, "lock_minutes", 3, None, "busy bay", clock.now(), workstation="test-ws")
+    nurse.on_duty(nurses[0])
+    assert window.idle.limit_ms == 3 * 60_000

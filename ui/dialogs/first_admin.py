@@ -19,7 +19,7 @@ class FirstAdministratorDialog(AccountDialog):
         super().__init__(
             controller, parent, "Chairside — first start", heading="Set up the first administrator", width=620
         )
-        minimum = controller.workplace.clinic.password_min_length
+        minimum = controller.clinic().password_min_length
         self.explain(
             "This Chairside database has no accounts yet, and there is no default account or password. "
             "The person setting it up now becomes its first administrator, and then adds the nurses."

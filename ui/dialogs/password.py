@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from core.people import Account
-from core.settings import clinic_settings
 from ui.controller import Controller
 from ui.dialogs.base import AccountDialog, tab_order
 from ui.widgets.forms import button, password_field
@@ -33,7 +32,7 @@ class ChangePasswordDialog(AccountDialog):
             )
         if user is not None:
             self.explain(f"Account: {user.name} ({user.username or 'no user name'})", role="hint")
-        minimum = controller.workplace.clinic.password_min_length
+        minimum = controller.clinic().password_min_length
         self.explain(
             f"At least {minimum} characters that nobody could guess: three or four unrelated words work well.",
             role="hint",
@@ -131,8 +130,7 @@ class PinDialog(AccountDialog):
     @staticmethod
     def offered(controller: Controller) -> bool:
         """Whether to offer the PIN at all: the clinic setting, read afresh (it may change while running)."""
-        settings = controller.run(None, lambda: clinic_settings(controller.workplace.database), writes=False)
-        return settings.pin_unlock if settings is not None else controller.workplace.clinic.pin_unlock
+        return controller.clinic().pin_unlock
 
     @classmethod
     def ask(cls, controller: Controller, parent: QWidget | None = None) -> Account | None:
