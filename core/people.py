@@ -360,7 +360,7 @@ class Accounts:
             refused = self._unusable(tx, row, purpose, secret if by_username else None)
             if refused is None:
                 pin = pin and row.pin_hash is not None
-                by_pin = pin and passwords.matches(row.pin_hash or "", secret)
+                by_pin = pin and passwords.matches(row.pin_hash or "", secret.strip())  # as set_pin keeps it
                 if by_pin or passwords.matches(row.password_hash or "", secret):
                     row.failed_sign_ins = 0
                     if not by_pin and passwords.needs_rehash(row.password_hash or ""):
