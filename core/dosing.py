@@ -100,6 +100,11 @@ def check_weight(protocol: Protocol, weight: Weight) -> list[str]:
     return advisories
 
 
+def weight_change_percent(kg: Decimal, previous_kg: Decimal) -> Decimal:
+    """Signed change from the previous session's weight, to 0.1 %."""
+    return round_to((kg - previous_kg) / previous_kg * 100, Decimal("0.1"))
+
+
 @dataclass(frozen=True)
 class DoseCalculation:
     """A complete preparation: what to draw, how to dilute, how to set the pump."""

@@ -94,5 +94,22 @@ def find_patients(tx: Session, text: str, limit: int = 20) -> list[Patient]:
     return list(tx.exec(query.order_by(col(Patient.family_name), col(Patient.given_name)).limit(limit)))
 
 
+def last_weight_elsewhere(tx: Session, patient_id: str, session_id: str) -> Event | None:
+    """The patient's most recent weighing in any other session (the one a new weight is compared with)."""
+    query = (
+        select(SessionEvent)
+        .join(InfusionSession, col(InfusionSession.id) == col(SessionEvent.session_id))
+        .where(
+            InfusionSession.patient_id == patient_id,
+            InfusionSession.id != session_id,
+            SessionEvent.type == EventType.WEIGHED.value,
+        )
+        .order_by(col(SessionEvent.occurred_at).desc())
+        .limit(1)
+    )
+    row = tx.exec(query).first()
+    return to_event(row) if row else None
+
+
 def patient_by_mrn(tx: Session, mrn: str) -> Patient | None:
     return tx.exec(select(Patient).where(Patient.mrn == mrn)).first()

@@ -27,6 +27,7 @@ from core.dosing import (
     parse_check_figures,
     parse_weight,
     round_to,
+    weight_change_percent,
 )
 from core.errors import InputError, NotAllowedError
 from core.events import Event
@@ -400,16 +401,40 @@ class Care:
         payload = {"answers": {q.id: answers[q.id] for q in questions}, "stop_reasons": stops}
         return self._append(session_id, by, E.SCREENED, lambda _s: payload)
 
-    def record_weight(self, session_id: str, text: str, unit: str | None, by: str) -> SessionState:
+    def record_weight(
+        self, session_id: str, text: str, unit: str | None, by: str, confirm_change: bool = False
+    ) -> SessionState:
+        """The weight of the day. Far from the last session's weight, it is more often a wrong unit, a
+        shoe or a coat than a real change: the nurse confirms it before the dose is worked out from it."""
         weight = parse_weight(text, unit)
-        advisories = check_weight(self.protocol, weight)
-        payload = {
+        payload: dict[str, Any] = {
             "entered": str(weight.entered),
             "unit": weight.unit.value,
             "kg": str(weight.kg),
-            "advisories": advisories,
+            "advisories": check_weight(self.protocol, weight),
         }
+        previous = self._previous_weight(session_id)
+        if previous is not None:
+            before = Decimal(previous.payload["kg"])
+            change = weight_change_percent(weight.kg, before)
+            payload["previous"] = {"kg": str(before), "session_id": previous.session_id}
+            payload["change_percent"] = str(change)
+            if abs(change) > self.protocol.weight.advise_change_percent:
+                if not confirm_change:
+                    when = previous.occurred_at.astimezone()
+                    raise InputError(
+                        "confirm_change",
+                        f"{weight.describe()} is {abs(change)} % {'more' if change > 0 else 'less'} than the "
+                        f"{round_to(before, Decimal('0.1'))} kg weighed on {when:%Y-%m-%d}.",
+                        "Check the scale and the unit and weigh again; if the weight is right, confirm the change.",
+                    )
+                payload["change_confirmed"] = True
         return self._append(session_id, by, E.WEIGHED, lambda _s: payload)
+
+    def _previous_weight(self, session_id: str) -> Event | None:
+        with self.db.session() as tx:
+            row = tx.get(InfusionSession, session_id)
+            return records.last_weight_elsewhere(tx, row.patient_id, session_id) if row else None
 
     def _weight_of(self, state: SessionState) -> tuple[str, str]:
         for event in reversed(state.events):

@@ -195,8 +195,10 @@ class Controller(QObject):
     def screen(self, feedback: Feedback, session_id: str, answers: dict[str, str]) -> SessionState | None:
         return self._act(feedback, lambda by: self.care.screen(session_id, answers, by))
 
-    def record_weight(self, feedback: Feedback, session_id: str, text: str, unit: str | None) -> SessionState | None:
-        return self._act(feedback, lambda by: self.care.record_weight(session_id, text, unit, by))
+    def record_weight(
+        self, feedback: Feedback, session_id: str, text: str, unit: str | None, confirm_change: bool = False
+    ) -> SessionState | None:
+        return self._act(feedback, lambda by: self.care.record_weight(session_id, text, unit, by, confirm_change))
 
     def confirm_dose(
         self, feedback: Feedback, session_id: str, vial_id: str | None, override: str | None

@@ -10,7 +10,7 @@ from core.session_state import SessionState
 from ui.controller import Controller
 from ui.style import mark
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, choice, label, line_edit
+from ui.widgets.forms import WrappingCheck, button, choice, label, line_edit
 
 
 class WeighPage(QWidget):
@@ -43,6 +43,11 @@ class WeighPage(QWidget):
         row.addWidget(units_box)
         row.addStretch(1)
         form.addLayout(row)
+        self.confirm_change = WrappingCheck(
+            "The change from the last session is right: I checked the scale and the unit and weighed again."
+        )
+        self.confirm_change.hide()  # shown when core finds the weight far from the last session's
+        form.addWidget(self.confirm_change)
         self.record = button("Record weight", role="primary")
         self.record.clicked.connect(self._record)
         buttons = QHBoxLayout()
@@ -55,6 +60,7 @@ class WeighPage(QWidget):
         self.feedback = Feedback("Weight message")
         self.feedback.bind("weight", self.weight)
         self.feedback.bind("weight_unit", units_box)
+        self.feedback.bind("confirm_change", self.confirm_change)
         form.addWidget(self.feedback)
         layout.addWidget(box)
         layout.addStretch(1)
@@ -67,4 +73,7 @@ class WeighPage(QWidget):
             return
         chosen = self.units.checkedButton()
         unit = chosen.property("unit") if chosen else None
-        self.controller.record_weight(self.feedback, self.session_id, self.weight.text(), unit)
+        confirmed = self.confirm_change.isVisible() and self.confirm_change.isChecked()
+        if self.controller.record_weight(self.feedback, self.session_id, self.weight.text(), unit, confirmed):
+            self.confirm_change.box.setChecked(False)  # a later weighing is judged afresh
+            self.confirm_change.hide()
