@@ -4,7 +4,7 @@ shapes for sessions; services call it with a session from ``Database.transaction
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -109,6 +109,10 @@ def last_weight_elsewhere(tx: Session, patient_id: str, session_id: str) -> Even
     )
     row = tx.exec(query).first()
     return to_event(row) if row else None
+
+
+def patients_born_on(tx: Session, born: date) -> list[Patient]:
+    return list(tx.exec(select(Patient).where(Patient.birth_date == born)))
 
 
 def patient_by_mrn(tx: Session, mrn: str) -> Patient | None:

@@ -33,6 +33,7 @@ from core.errors import InputError, NotAllowedError
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Step
+from core.matching import similar_names
 from core.people import Accounts, Role
 from core.persistence.db import Database
 from core.persistence.tables import InfusionSession, Patient, Staff
@@ -196,7 +197,11 @@ class Care:
 
     # ---- patients -----------------------------------------------------------------------------
 
-    def register_patient(self, mrn: str, family_name: str, given_name: str, birth_date: str, by: str) -> PatientView:
+    def register_patient(
+        self, mrn: str, family_name: str, given_name: str, birth_date: str, by: str, confirm_new: bool = False
+    ) -> PatientView:
+        """A new record, unless one with the same birth date and a similar name may be this person:
+        then the nurse looks at those first and confirms this is someone else (``confirm_new``)."""
         row = Patient(
             id=str(uuid.uuid4()),
             mrn=_required(mrn, "mrn", "the medical record number"),
@@ -210,10 +215,33 @@ class Care:
             self._require_clinician(tx, by)
             if records.patient_by_mrn(tx, row.mrn) is not None:
                 raise InputError("mrn", f"A patient with record number {row.mrn} already exists.", "Search for them.")
+            alike = self._alike(tx, row.family_name, row.given_name, row.birth_date)
+            if alike and not confirm_new:
+                raise InputError(
+                    "confirm_new",
+                    "Already registered with the same date of birth and a similar name: "
+                    + "; ".join(f"{p.full_name} ({p.mrn})" for p in alike)
+                    + ".",
+                    "If it is the same person, use that record (listed on the left); if not, confirm a new one.",
+                )
             tx.add(row)
             tx.flush()
             self._audit(tx, AuditAction.PATIENT_REGISTERED, by, patient_id=row.id)
         return _patient_view(row)
+
+    def similar_patients(self, family_name: str, given_name: str, birth_date: str) -> list[PatientView]:
+        """Records that may be the person being registered (same birth date, similar name)."""
+        born = parse_birth_date(birth_date, self.clock.now().date())
+        with self.db.session() as tx:
+            return self._alike(tx, family_name, given_name, born)
+
+    @staticmethod
+    def _alike(tx: Session, family_name: str, given_name: str, born: date) -> list[PatientView]:
+        return [
+            _patient_view(other)
+            for other in records.patients_born_on(tx, born)
+            if similar_names(family_name, given_name, other.family_name, other.given_name)
+        ]
 
     def find_patients(self, text: str) -> list[PatientView]:
         if not text.strip():

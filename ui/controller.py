@@ -169,8 +169,15 @@ class Controller(QObject):
     def find_patients(self, feedback: Feedback, text: str) -> list[PatientView] | None:
         return self.run(feedback, lambda: self.care.find_patients(text), writes=False)
 
-    def register_patient(self, feedback: Feedback, mrn: str, family: str, given: str, born: str) -> PatientView | None:
-        return self._act(feedback, lambda by: self.care.register_patient(mrn, family, given, born, by))
+    def register_patient(
+        self, feedback: Feedback, typed: tuple[str, str, str, str], confirm_new: bool = False
+    ) -> PatientView | None:
+        """``typed`` is (record number, family name, given name, date of birth) as entered."""
+        mrn, family, given, born = typed
+        return self._act(feedback, lambda by: self.care.register_patient(mrn, family, given, born, by, confirm_new))
+
+    def similar_patients(self, family: str, given: str, born: str) -> list[PatientView]:
+        return self.run(None, lambda: self.care.similar_patients(family, given, born), writes=False) or []
 
     # ---- reading ------------------------------------------------------------------------------
 

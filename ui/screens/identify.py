@@ -18,7 +18,7 @@ from core.services import PatientView
 from ui.controller import Controller
 from ui.text import patient_line
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, check_box, label, line_edit
+from ui.widgets.forms import WrappingCheck, button, check_box, label, line_edit
 
 PATIENT_ID = Qt.ItemDataRole.UserRole
 IDENTIFIERS = (("name", "Full name"), ("birth_date", "Date of birth"), ("mrn", "Medical record number"))
@@ -81,11 +81,15 @@ class IdentifyPage(QWidget):
             self.new[key] = field
             self.register_feedback.bind(key, field)
         self.new["birth_date"].returnPressed.connect(self._register)
+        self.confirm_new = WrappingCheck("A different person: none of the records listed is this patient.")
+        self.confirm_new.hide()  # shown when core finds a record that may be the same person
+        self.register_feedback.bind("confirm_new", self.confirm_new)
+        form.addWidget(self.confirm_new, 8, 0)
         add = button("Register patient", role=None)
         add.clicked.connect(self._register)
-        form.addWidget(add, 8, 0)
-        form.addWidget(self.register_feedback, 9, 0)
-        form.setRowStretch(10, 1)
+        form.addWidget(add, 9, 0)
+        form.addWidget(self.register_feedback, 10, 0)
+        form.setRowStretch(11, 1)
         layout.addWidget(register, 2)
 
     def _show(self, patients: list[PatientView]) -> None:
@@ -107,13 +111,17 @@ class IdentifyPage(QWidget):
 
     def _register(self) -> None:
         typed = {key: field.text() for key, field in self.new.items()}
-        patient = self.controller.register_patient(
-            self.register_feedback, typed["mrn"], typed["family_name"], typed["given_name"], typed["birth_date"]
-        )
+        entered = (typed["mrn"], typed["family_name"], typed["given_name"], typed["birth_date"])
+        confirmed = self.confirm_new.isVisible() and self.confirm_new.isChecked()
+        patient = self.controller.register_patient(self.register_feedback, entered, confirmed)
         if patient is None:
+            if self.confirm_new.isVisible() and not confirmed:  # core pointed out possible duplicates
+                self._show(self.controller.similar_patients(*entered[1:]))
             return
         for field in self.new.values():
             field.clear()
+        self.confirm_new.box.setChecked(False)
+        self.confirm_new.hide()
         self._show([patient])
         self.register_feedback.saved(f"Registered {patient.full_name}. Confirm two identifiers, then seat.")
 
