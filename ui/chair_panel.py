@@ -39,7 +39,11 @@ PAGE_FOR_STEP = {
     Step.SIGN: "sign",
     Step.DONE: "identify",
 }
-CLOCK_BEHIND = "The computer's clock is behind the last recorded entry; times shown may be wrong."
+CLOCK_BEHIND = (
+    "This computer's clock is behind the last recorded entry for this chair, so the time left and what is "
+    "due stand still until it catches up. Look at the pump for the time it shows, and have the computer's "
+    "clock put right."
+)
 
 
 class ChairPanel(QWidget):
@@ -69,7 +73,7 @@ class ChairPanel(QWidget):
         self.pump = PumpCheck(controller)
         layout.addWidget(self.pump.widget)
         self.clock_warning = label(CLOCK_BEHIND, name="Clock warning")
-        set_tone(self.clock_warning, "advise")
+        set_tone(self.clock_warning, "act")  # the countdown has stopped while the pump has not
         self.clock_warning.hide()
         layout.addWidget(self.clock_warning)
         self.saved = label(name="Last saved")

@@ -69,6 +69,10 @@ class LockScreen(QWidget):
         set_tone(self.sound_note, "advise")
         self.sound_note.hide()
         layout.addWidget(self.sound_note)
+        self.clock_note = label(name="Lock screen clock jumped")  # read-only: the banner's Dismiss is behind sign-in
+        set_tone(self.clock_note, "act")
+        self.clock_note.hide()
+        layout.addWidget(self.clock_note)
 
         grid = QGridLayout()
         self.tiles = {chair: ChairTile(chair) for chair in chairs}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QDialog,
     QFrame,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock_watch import ClockWatch, Jump
 from core.machine import Step
 from core.paths import cache_dir
 from core.people import ROLE_WORDS
@@ -39,7 +41,7 @@ from ui.dialogs.audit_view import AuditDialog
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import PeopleDialog
 from ui.lock_screen import LockScreen
-from ui.text import countdown
+from ui.text import clock_time, countdown
 from ui.widgets.forms import button, card, label, set_tone
 
 TICK_MS = 1000
@@ -59,6 +61,23 @@ def unfinished_item(view: ChairView) -> str:
     if state.step in {Step.INFUSING, Step.PAUSED}:
         text += f", {countdown(state.infusion.remaining)} left"
     return text + ")"
+
+
+def jump_words(jump: Jump) -> str:
+    """What happened to the clock in plain words, and what the nurse does about it."""
+    minutes = max(1, round(jump.size.total_seconds() / 60))
+    hours, rest = divmod(minutes, 60)
+    size = " and ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in ((hours, "hour"), (rest, "minute")) if n)
+    what = (
+        f"The computer was asleep, or its clock was put forward, by {size}"
+        if jump.forward
+        else f"The computer's clock was put back by {size}"
+    )
+    return (
+        f"{what} (noticed at {clock_time(jump.noticed_at)}). Each time left is counted from the recorded "
+        "start and this computer's clock, so it moved too. Look at every running pump and check the time "
+        "it shows against the time left here."
+    )
 
 
 def banner(role: str, name: str, dismiss_name: str) -> tuple[QFrame, QLabel]:
@@ -149,6 +168,9 @@ class MainWindow(QMainWindow):
         care_layout.setContentsMargins(0, 0, 0, 0)
         self.notice, self.notice_text = banner("banner-advise", "Unfinished sessions", "Dismiss notice")
         care_layout.addWidget(self.notice)
+        self.clock_jump, self.clock_jump_text = banner("banner-act", "Clock jumped", "Dismiss clock jump")
+        self.clock_jump.findChild(QAbstractButton).clicked.connect(self._clock_jump_read)
+        care_layout.addWidget(self.clock_jump)
 
         split = QSplitter()
         self.chair_list = ChairList(workplace.chairs)
@@ -183,6 +205,9 @@ class MainWindow(QMainWindow):
         self.alarm_clock = QElapsedTimer()  # monotonic, like the idle time
         self.alarm_clock.start()
         self.idle = IdleWatch(workplace.clinic.lock_minutes)
+        # Core's clock on both sides, wall and monotonic, so a test's clock drives both.
+        self.clock_watch = ClockWatch(workplace.care.clock)
+        self._jump_shown: Jump | None = None
         QApplication.instance().installEventFilter(self.idle)
         self.tick = QTimer(self)
         self.tick.setInterval(TICK_MS)
@@ -214,7 +239,26 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         if self.controller.nurse_id is not None and self.idle.expired:
             self.controller.lock()
+        self._watch_the_clock()
         self.refresh()
+
+    def _watch_the_clock(self) -> None:
+        """A jump of the computer's clock moved every countdown: say so until someone has read it."""
+        jump = self.clock_watch.check()
+        if jump is None or jump == self._jump_shown:
+            return
+        self._jump_shown = jump
+        words = jump_words(jump)
+        self.clock_jump_text.setText(words)
+        self.clock_jump.show()
+        self.lock_screen.clock_note.setText(words)
+        self.lock_screen.clock_note.show()
+
+    def _clock_jump_read(self) -> None:
+        if self._jump_shown is not None:
+            self.clock_watch.acknowledge(self._jump_shown)
+        self._jump_shown = None
+        self.lock_screen.clock_note.hide()
 
     def refresh(self) -> None:
         """Re-read every open session from core and redraw; the timer calls this once a second."""
