@@ -1,12 +1,14 @@
-"""Identify: a near-duplicate is pointed out before a second record is made."""
+"""Identify: a wristband scan selects the patient; a near-duplicate is pointed out before a second record."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QListWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QListWidget
 
 from core.services import Care
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
+from ui.widgets.scan_field import ScanField
 
 DIFFERENT = "A different person: none of the records listed is this patient."
 
@@ -30,3 +32,28 @@ def test_a_near_duplicate_is_listed_and_a_new_record_needs_confirming(
     nurse.click("Register patient")
     assert [p.mrn for p in care.find_patients("MRN-2002")] == ["MRN-2002"]
     assert not nurse.sees(DIFFERENT)
+
+
+def test_a_wristband_scan_selects_the_patient_and_checks_the_record_number(
+    qtbot, nurse: Nurse, window: MainWindow, patient, nurses
+):
+    nurse.on_duty(nurses[0])
+    search = nurse.find(ScanField, "Search patient")
+    assert search.hasFocus()  # an empty chair waits for the scan
+    qtbot.keyClicks(search, "MRN-1001")  # a scanner sends the whole code at once
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert nurse.find(QListWidget, "Search results").currentItem().text().endswith("MRN-1001")
+    assert nurse.find(QCheckBox, "Medical record number matches").isChecked()
+    assert not nurse.find(QCheckBox, "Full name matches").isChecked()
+    assert "Ask the patient's name or date of birth" in nurse.text("Search message")
+
+
+def test_a_record_number_typed_by_hand_is_not_taken_for_a_scan(
+    qtbot, nurse: Nurse, window: MainWindow, patient, nurses
+):
+    nurse.on_duty(nurses[0])
+    search = nurse.find(ScanField, "Search patient")
+    qtbot.keyClicks(search, "MRN-1001", delay=60)
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert nurse.find(QListWidget, "Search results").currentItem().text().endswith("MRN-1001")
+    assert not nurse.find(QCheckBox, "Medical record number matches").isChecked()

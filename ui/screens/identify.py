@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -19,6 +20,7 @@ from ui.controller import Controller
 from ui.text import patient_line
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import WrappingCheck, button, check_box, label, line_edit
+from ui.widgets.scan_field import ScanField
 
 PATIENT_ID = Qt.ItemDataRole.UserRole
 IDENTIFIERS = (("name", "Full name"), ("birth_date", "Date of birth"), ("mrn", "Medical record number"))
@@ -33,7 +35,7 @@ class IdentifyPage(QWidget):
 
         find = QGroupBox("Find the patient")
         column = QVBoxLayout(find)
-        self.search = line_edit("Search patient", "Record number or name (or scan the wristband)")
+        self.search = ScanField("Search patient", "Record number or name (or scan the wristband)")
         self.search.returnPressed.connect(self._search)
         search_button = button("Search", "Search")
         search_button.clicked.connect(self._search)
@@ -108,6 +110,19 @@ class IdentifyPage(QWidget):
         self._show(found)
         if not found:
             self.search_feedback.note("No patient found. Check the spelling, or register a new patient.", "quiet")
+        elif self.search.scanned and len(found) == 1 and found[0].mrn == self.search.text().strip():
+            # The wristband itself gave the record number: that identifier is checked; one more is asked.
+            self.identifiers["mrn"].setChecked(True)
+            self.search_feedback.note(
+                "Wristband scanned: the record number matches. Ask the patient's name or date of birth and tick it.",
+                "quiet",
+            )
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """An empty chair waits for a scan: the wristband's code lands in the search field."""
+        super().showEvent(event)
+        if not any(field.text() for field in self.new.values()):  # not while a registration is half-typed
+            self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _register(self) -> None:
         typed = {key: field.text() for key, field in self.new.items()}
