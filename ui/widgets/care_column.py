@@ -1,4 +1,4 @@
-"""The right-hand column shared by the infusion and observation pages: alerts, vitals, side effects."""
+"""The right-hand column shared by the infusion and observation pages: alerts, vitals, their trend, side effects."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from core.session_state import SessionState
 from ui.controller import Controller
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.side_effects import SideEffectsPanel
+from ui.widgets.trend import VitalsTrend
 from ui.widgets.vitals_entry import VitalsEntry
 
 
@@ -16,13 +17,16 @@ class CareColumn(QVBoxLayout):
         super().__init__()
         self.alerts = AlertsPanel(controller)
         self.vitals = VitalsEntry(controller)
+        self.trend = VitalsTrend(controller)
         self.side_effects = SideEffectsPanel(controller)
         self.addWidget(self.alerts)
         self.addWidget(self.vitals)
+        self.addWidget(self.trend)
         self.addWidget(self.side_effects)
         self.addStretch(1)
 
     def show_state(self, state: SessionState) -> None:
         self.alerts.show_state(state)
         self.vitals.show_state(state)
+        self.trend.show_state(state)
         self.side_effects.show_state(state)
