@@ -28,6 +28,16 @@ def test_commit_latency_runs(tmp_path: Path):
     assert "Care.record_vitals" in run("commit_latency.py", "--iterations", "3", "--dir", str(tmp_path))
 
 
+def test_board_refresh_runs_with_twelve_chairs():
+    out = run("board_refresh.py", "--iterations", "3")
+    assert "12 open sessions" in out and "MainWindow.refresh() offscreen" in out
+
+
+def test_vitals_entry_runs_through_the_window():
+    out = run("vitals_entry.py", "--iterations", "3")
+    assert "shortest keyboard path: 18 keystrokes" in out and "Enter to saved" in out
+
+
 @pytest.mark.slow
 def test_startup_runs_on_the_demo_day():
     assert "ratio of medians" in run("startup.py", "--runs", "1", "--demo")
