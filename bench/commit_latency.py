@@ -148,7 +148,9 @@ def infusing_sessions(care: Care, first: str, count: int, first_chair: int, labe
     """``count`` patients with a started infusion, recorded as nurses would record them."""
     ids = []
     for n in range(count):
-        patient = care.register_patient(f"BENCH-{label}-{n:04d}", "Bench", f"{label} {n}", "1970-01-01", by=first)
+        made_up = (f"BENCH-{label}-{n:04d}", "Bench", f"{label} {n}", "1970-01-01")
+        patient = care.register_patient(*made_up, by=first, confirm_new=True)  # distinct made-up people
+        care.record_course(patient.id, "Dr Bench", T0.astimezone().date().isoformat(), "5", by=first)
         sid = care.open_session(patient.id, first_chair + n, first, ("name", "mrn")).session_id
         care.screen(sid, SCREEN_OK, first)
         care.record_weight(sid, "72.4", "kg", first)

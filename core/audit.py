@@ -39,6 +39,7 @@ class AuditAction(StrEnum):
     SCREEN_UNLOCKED = "screen.unlocked"
     PATIENT_VIEWED = "patient.viewed"
     PATIENT_REGISTERED = "patient.registered"
+    COURSE_ORDERED = "course.ordered"
     RECORD_WRITTEN = "record.written"
     SIGNATURE = "signature"
     EXPORTED = "export"

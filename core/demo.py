@@ -99,6 +99,7 @@ PEOPLE = (
     _Person("DEMO-000116", "Haddad", "Rami", "1969-04-17", "79.4", vitals=(130, 80, 66, 14, 97, 0)),
 )
 
+DEMO_PRESCRIBER = "Dr Demo Prescriber (made up)"
 DEMO_PASSWORD = "demo lantern harbour 2026"
 """Every demo account's password, published on purpose: the demo holds made-up data only."""
 _FIRST_PASSWORD = "demo meadow kettle 1975"
@@ -405,6 +406,9 @@ def fill_demo(database: Database, protocol: Protocol, day_start: datetime, *, wo
         database, "chairs", DEMO_CHAIRS, charge.id, "Demo database", clock.now(), workstation=workstation
     )
     patients = {p.mrn: care.register_patient(p.mrn, p.family, p.given, p.born, by=charge.id) for p in PEOPLE}
+    first_day = clock.now().astimezone().date().isoformat()
+    for made in patients.values():  # every demo patient starts a five-day course today
+        care.record_course(made.id, DEMO_PRESCRIBER, first_day, str(protocol.course.sessions), by=charge.id)
 
     def chair(mrn: str, number: int, nurse: int, checker: Account | int, **extra: str) -> _Chair:
         person = next(p for p in PEOPLE if p.mrn == mrn)

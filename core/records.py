@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from core.events import Event, EventType
-from core.persistence.tables import InfusionSession, Patient, SessionEvent
+from core.persistence.tables import Course, InfusionSession, Patient, SessionEvent
 
 
 def to_event(row: SessionEvent) -> Event:
@@ -109,6 +109,16 @@ def last_weight_elsewhere(tx: Session, patient_id: str, session_id: str) -> Even
     )
     row = tx.exec(query).first()
     return to_event(row) if row else None
+
+
+def latest_course(tx: Session, patient_id: str) -> Course | None:
+    """The course in force: the order recorded last (a new order starts a new course)."""
+    query = select(Course).where(Course.patient_id == patient_id).order_by(col(Course.recorded_at).desc())
+    return tx.exec(query.limit(1)).first()
+
+
+def sessions_of(tx: Session, patient_id: str) -> list[InfusionSession]:
+    return list(tx.exec(select(InfusionSession).where(InfusionSession.patient_id == patient_id)))
 
 
 def patients_born_on(tx: Session, born: date) -> list[Patient]:

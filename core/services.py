@@ -19,6 +19,7 @@ from core import audit, records
 from core.audit import AuditAction
 from core.clock import Clock
 from core.controlled import parse_amount, parse_lot
+from core.course import CourseView, parse_course_days, place_in_course
 from core.dosing import (
     DoseCalculation,
     calculate_dose,
@@ -32,11 +33,11 @@ from core.dosing import (
 from core.errors import InputError, NotAllowedError
 from core.events import Event
 from core.events import EventType as E
-from core.machine import Step
+from core.machine import Outcome, Step
 from core.matching import similar_names
 from core.people import Accounts, Role
 from core.persistence.db import Database
-from core.persistence.tables import InfusionSession, Patient, Staff
+from core.persistence.tables import Course, InfusionSession, Patient, Staff
 from core.protocol import Protocol, VitalKind
 from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
@@ -44,6 +45,8 @@ from core.signatures import Meaning, signature_entry, signed_content
 from core.vitals import Finding, classify, parse_vitals, start_problems
 
 CARE_ROLES = frozenset({Role.NURSE.value, Role.CHARGE_NURSE.value})
+TREATED = frozenset({Outcome.COMPLETED.value, Outcome.STOPPED_EARLY.value})
+"""Session outcomes in which the infusion ran: a course day, and what makes a second one the same day."""
 STEP_WORDS = {
     Step.SCREEN: "Screening",
     Step.WEIGH: "Weigh",
@@ -106,6 +109,28 @@ def _required(text: str | None, field: str, what: str) -> str:
     if not value:
         raise InputError(field, f"Enter {what}.")
     return value
+
+
+def _course_view(row: Course) -> CourseView:
+    return CourseView(
+        row.id,
+        row.patient_id,
+        row.prescriber,
+        row.protocol_id,
+        row.protocol_version,
+        row.first_day,
+        row.days,
+        row.recorded_by,
+        row.recorded_at,
+    )
+
+
+def parse_day(text: str, field: str) -> date:
+    value = _required(text, field, "the date (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(field, f"“{value}” is not a date.", "Write it as YYYY-MM-DD, e.g. 2026-11-26.") from None
 
 
 def parse_birth_date(text: str, today: date) -> date:
@@ -362,10 +387,77 @@ class Care:
 
     # ---- the steps ----------------------------------------------------------------------------
 
-    def open_session(self, patient_id: str, chair: int, by: str, identifiers: Collection[str]) -> SessionState:
-        """Identify: the patient confirmed by two identifiers (never the chair) and seated."""
+    # ---- courses ------------------------------------------------------------------------------
+
+    def record_course(self, patient_id: str, prescriber: str, first_day: str, days: str, by: str) -> CourseView:
+        """The prescriber's order, transcribed once per course; recording one is how a new course begins."""
+        who = _required(prescriber, "prescriber", "the prescriber who ordered the course")
+        first = parse_day(first_day, "first_day")
+        count = parse_course_days(days, self.protocol)
+        row = Course(
+            id=str(uuid.uuid4()),
+            patient_id=patient_id,
+            protocol_id=self.protocol.id,
+            protocol_version=self.protocol.version,
+            prescriber=who,
+            first_day=first,
+            days=count,
+            recorded_by=by,
+            recorded_at=self.clock.now(),
+        )
+        with self.db.transaction() as tx:
+            self._require_clinician(tx, by)
+            if tx.get(Patient, patient_id) is None:
+                raise NotAllowedError("That patient record was not found.", "Search again.")
+            tx.add(row)
+            tx.flush()
+            self._audit(tx, AuditAction.COURSE_ORDERED, by, patient_id=patient_id, detail={"course_id": row.id})
+        return _course_view(row)
+
+    def current_course(self, patient_id: str) -> CourseView | None:
+        with self.db.session() as tx:
+            row = records.latest_course(tx, patient_id)
+            return _course_view(row) if row else None
+
+    def _course_place(self, tx: Session, patient_id: str, override: str | None) -> dict[str, Any]:
+        """Day n of the course in force, or why the session cannot open; a second infusion today needs
+        the prescriber's override."""
+        row = records.latest_course(tx, patient_id)
+        if row is None:
+            raise InputError(
+                "course",
+                "There is no course order for this patient yet.",
+                "Record the prescriber's order (prescriber, first day, number of days) first.",
+            )
+        course = _course_view(row)
+        today = self.clock.now().astimezone().date()
+        treated = [
+            s.opened_at.astimezone().date()
+            for s in records.sessions_of(tx, patient_id)
+            if s.outcome in TREATED and s.opened_at.astimezone().date() >= course.first_day
+        ]
+        place = place_in_course(self.protocol, course, today, treated)
+        if today in treated and override is None:
+            raise InputError(
+                "same_day_override",
+                "This patient has already had an infusion today.",
+                "A second infusion the same day needs the prescriber's override: record who and why.",
+            )
+        return {"id": course.id, "day": place.day, "of": place.of, "missed": list(place.missed)}
+
+    def open_session(
+        self,
+        patient_id: str,
+        chair: int,
+        by: str,
+        identifiers: Collection[str],
+        same_day_override: str | None = None,
+    ) -> SessionState:
+        """Identify: the patient confirmed by two identifiers (never the chair) and seated, on day n of
+        the course in force."""
         if len(set(identifiers)) < 2 or not set(identifiers) <= {"name", "birth_date", "mrn"}:
             raise InputError("identifiers", "Confirm two identifiers: name with date of birth or record number.")
+        override = (same_day_override or "").strip() or None
         now = self.clock.now()
         session_id = str(uuid.uuid4())
         with self.db.transaction() as tx:
@@ -378,6 +470,7 @@ class Care:
                 )
             if records.active_for_patient(tx, patient_id) is not None:
                 raise NotAllowedError("This patient already has an open session.", "Open it from the board.")
+            course = self._course_place(tx, patient_id, override)
             tx.add(
                 InfusionSession(
                     id=session_id,
@@ -409,6 +502,8 @@ class Care:
                     "patient_id": patient_id,
                     "chair": chair,
                     "identifiers_confirmed": sorted(identifiers),
+                    "course": course,
+                    "same_day_override": override,
                     "protocol": {
                         "id": self.protocol.id,
                         "version": self.protocol.version,

@@ -78,6 +78,10 @@ class SessionState:
     held_back: dict[E, str]
     clock_behind: bool
     screening_stop_reasons: tuple[str, ...]
+    course_day: int | None
+    """Day n of the patient's course (None for sessions opened before courses were recorded)."""
+    course_days: int | None
+    missed_days: tuple[int, ...]
     controlled: ControlledRecord
     signatures: tuple[Signature, ...]
     altered_signatures: tuple[Signature, ...]
@@ -242,6 +246,7 @@ def derive_state(
     if step is Step.READY and baseline_point not in done_points:
         held_back[E.STARTED] = "Record the baseline vital signs before the infusion starts."
     controlled = controlled_record(protocol, events, given_mg)
+    course: dict[str, Any] = events[0].payload.get("course") or {}
     if step is Step.READY and not controlled.drawn and E.STARTED not in held_back:
         held_back[E.STARTED] = "Record the vial's lot and the amount drawn up before the infusion starts."
     if not controlled.drawn:
@@ -268,6 +273,9 @@ def derive_state(
         held_back=held_back,
         clock_behind=clock_behind,
         screening_stop_reasons=stop_reasons,
+        course_day=course.get("day"),
+        course_days=course.get("of"),
+        missed_days=tuple(course.get("missed", ())),
         controlled=controlled,
         signatures=signatures_of(events),
         altered_signatures=altered_since_signed(events),

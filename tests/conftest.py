@@ -108,9 +108,15 @@ def nurses(accounts: Accounts, admin: Account) -> tuple[Account, Account]:
     return make_nurses(accounts, admin)
 
 
+PRESCRIBER = "Dr Amara Patel"
+
+
 @pytest.fixture
 def patient(care: Care, nurses: tuple[Account, Account]) -> PatientView:
-    return care.register_patient("MRN-1001", "Lindqvist", "Maja", "1971-03-14", by=nurses[0].id)
+    """Maja, with a five-day course ordered from today (T0's local date)."""
+    made = care.register_patient("MRN-1001", "Lindqvist", "Maja", "1971-03-14", by=nurses[0].id)
+    care.record_course(made.id, PRESCRIBER, T0.astimezone().date().isoformat(), "5", by=nurses[0].id)
+    return made
 
 
 @pytest.fixture
@@ -129,6 +135,7 @@ def care_factory(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol):
         accounts = Accounts(db, clock, workstation="prop")
         nurses = make_nurses(accounts, make_admin(accounts))
         patient = care.register_patient("MRN-1", "Doe", "Jane", "1970-01-01", by=nurses[0].id)
+        care.record_course(patient.id, PRESCRIBER, T0.astimezone().date().isoformat(), "5", by=nurses[0].id)
         return care, clock, nurses[0].id, prepare(care, patient, nurses)
 
     yield make

@@ -56,6 +56,7 @@ def main() -> None:
     first = nurse_account(care, "Ana Reyes", "ana")
     nurse_account(care, "Ben Okafor", "ben")
     patient = care.register_patient("MRN-9", "Doe", "Jane", "1970-01-01", first.id)
+    care.record_course(patient.id, "Dr Patel", clock.now().astimezone().date().isoformat(), "5", first.id)
     sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
     care.screen(sid, SCREEN, first.id)
     care.record_weight(sid, "80", "kg", first.id)

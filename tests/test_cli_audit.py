@@ -129,7 +129,8 @@ def test_reading_the_trail_is_itself_recorded_with_its_filters(
     viewed = last_entry(database)
     assert viewed.action == AuditAction.AUDIT_VIEWED
     assert (viewed.actor_id, viewed.patient_id, viewed.workstation) == (admin.id, patient.id, "test-ws")
-    assert viewed.detail == {"mrn": "MRN-1001", "username": "ana", "date": "2026-11-26", "lines_shown": 1}
+    # Ana registered Maja and recorded her course order.
+    assert viewed.detail == {"mrn": "MRN-1001", "username": "ana", "date": "2026-11-26", "lines_shown": 2}
     assert audit.verify(database).ok
 
 
@@ -147,10 +148,10 @@ def test_filters_combine_and_the_newest_come_first(
     clock.advance(timedelta(hours=6))  # the 27th locally
     care.record_view(ana.id, patient.id)
     on_patient = read_trail(database, clock, "test-ws", admin, mrn="MRN-1001")
-    assert [line.who for line in on_patient] == ["Ana Reyes (ana)", "Ben Okafor (ben)", "Ana Reyes (ana)"]
-    assert [line.action for line in on_patient][-1] == "Registered a patient"
+    assert [line.who for line in on_patient] == ["Ana Reyes (ana)", "Ben Okafor (ben)", *["Ana Reyes (ana)"] * 2]
+    assert [line.action for line in on_patient][-2:] == ["Recorded a course order", "Registered a patient"]
     on_the_26th = read_trail(database, clock, "test-ws", admin, mrn="MRN-1001", day="2026-11-26")
-    assert [line.who for line in on_the_26th] == ["Ben Okafor (ben)", "Ana Reyes (ana)"]
+    assert [line.who for line in on_the_26th] == ["Ben Okafor (ben)", *["Ana Reyes (ana)"] * 2]
     by_ben = read_trail(database, clock, "test-ws", admin, username="ben")
     assert {line.who for line in by_ben} == {"Ben Okafor (ben)"}
     assert len(read_trail(database, clock, "test-ws", admin, limit=2)) == 2
@@ -202,11 +203,12 @@ def test_show_lists_entries_newest_first_and_records_the_reading(
     run, database: Database, admin: Account, nurses: tuple[Account, Account], patient: PatientView, capsys
 ) -> None:
     assert run("show", "--patient", "MRN-1001") == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out == [
-        "2026-11-26 08:00:00  #6  test-ws  Ana Reyes (ana): Registered a patient — patient LINDQVIST, Maja (MRN-1001)",
-        "1 entries, newest first.",
-    ]
+    ordered, registered, count = capsys.readouterr().out.splitlines()
+    assert ordered.startswith("2026-11-26 08:00:00  #7  test-ws  Ana Reyes (ana): Recorded a course order — patient")
+    assert registered == (
+        "2026-11-26 08:00:00  #6  test-ws  Ana Reyes (ana): Registered a patient — patient LINDQVIST, Maja (MRN-1001)"
+    )
+    assert count == "2 entries, newest first."
     viewed = last_entry(database)
     assert viewed.action == AuditAction.AUDIT_VIEWED and viewed.actor_id is None
     assert viewed.detail[COMMAND_LINE_KEY] and viewed.detail["mrn"] == "MRN-1001"

@@ -157,9 +157,10 @@ def test_stop_early_records_minutes_and_estimated_amount(care, patient, nurses, 
     assert stop["estimated_mg_given"] == "18.1"  # 36.2 mg × 20/40
 
 
-def test_one_open_session_per_chair(care, patient, nurses):
+def test_one_open_session_per_chair(care, patient, nurses, clock):
     first, _ = nurses
     other = care.register_patient("MRN-2002", "Osei", "Kwame", "1980-01-02", by=first.id)
+    care.record_course(other.id, "Dr Patel", clock.now().astimezone().date().isoformat(), "5", by=first.id)
     care.open_session(patient.id, 3, first.id, ("name", "mrn"))
     with pytest.raises(NotAllowedError, match="Chair 3"):
         care.open_session(other.id, 3, first.id, ("name", "mrn"))

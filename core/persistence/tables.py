@@ -52,6 +52,22 @@ class Patient(SQLModel, table=True):
     created_by: str = Field(foreign_key="staff.id", max_length=36)
 
 
+class Course(SQLModel, table=True):
+    """A prescriber's order for a course of sessions, as transcribed; a new order is a new row."""
+
+    __tablename__ = "course"
+
+    id: str = Field(primary_key=True, max_length=36)
+    patient_id: str = Field(foreign_key="patient.id", max_length=36, index=True)
+    protocol_id: str = Field(max_length=80)
+    protocol_version: str = Field(max_length=20)
+    prescriber: str = Field(max_length=120)
+    first_day: date
+    days: int
+    recorded_by: str = Field(foreign_key="staff.id", max_length=36)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class InfusionSession(SQLModel, table=True):
     __tablename__ = "infusion_session"
     __table_args__ = (

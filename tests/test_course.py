@@ -1,0 +1,109 @@
+"""Sessions run against the patient's course order: day n of 5, a missed day, a second infusion, a new course."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from core.errors import InputError
+from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
+from tests.test_session_flow import prepare, seen
+
+CRITERIA = {"escort": True, "instructions": True, "effects_resolved": True}
+TODAY = T0.astimezone().date()
+
+
+def treated(care, patient, nurses, clock) -> str:
+    """A whole session on the clock's day, signed."""
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=40)
+    care.complete(sid, first.id)
+    clock.advance(minutes=30)
+    care.discharge(sid, "10", CRITERIA, first.id, ANA_PASSWORD)
+    care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
+    return sid
+
+
+def next_day(clock, days: int = 1) -> None:
+    clock.advance(timedelta(days=days) - timedelta(minutes=70))  # back to 13:00 on a later day
+
+
+def test_a_patient_without_a_course_order_is_not_seated(care, nurses):
+    first, _ = nurses
+    new = care.register_patient("MRN-3003", "Doe", "Jane", "1975-07-30", by=first.id)
+    with pytest.raises(InputError) as caught:
+        care.open_session(new.id, 1, first.id, ("name", "mrn"))
+    assert caught.value.field == "course"
+    assert care.chairs() == []
+
+
+def test_each_day_is_numbered_and_a_missed_day_is_pointed_out(care, patient, nurses, clock):
+    first_state = care.state(treated(care, patient, nurses, clock))
+    assert (first_state.course_day, first_state.course_days, first_state.missed_days) == (1, 5, ())
+    next_day(clock)
+    second = care.state(treated(care, patient, nurses, clock))
+    assert (second.course_day, second.missed_days) == (2, ())
+    next_day(clock, 2)  # day 3 passed without an infusion
+    fourth = care.open_session(patient.id, 1, nurses[0].id, ("name", "mrn"))
+    assert (fourth.course_day, fourth.missed_days) == (4, (3,))
+
+
+def test_after_the_last_day_a_new_course_is_started_on_purpose(care, patient, nurses, clock):
+    first, _ = nurses
+    next_day(clock, 5)  # day 6 of a five-day course
+    with pytest.raises(InputError) as caught:
+        care.open_session(patient.id, 1, first.id, ("name", "mrn"))
+    assert caught.value.field == "course" and "ended" in caught.value.message
+    later = clock.now().astimezone().date().isoformat()
+    course = care.record_course(patient.id, PRESCRIBER, later, "5", first.id)
+    assert care.current_course(patient.id) == course
+    state = care.open_session(patient.id, 1, first.id, ("name", "mrn"))
+    assert state.course_day == 1 and state.events[0].payload["course"]["id"] == course.id
+
+
+def test_a_course_that_has_not_begun_is_refused(care, nurses):
+    first, _ = nurses
+    new = care.register_patient("MRN-3004", "Roe", "Sam", "1980-02-02", by=first.id)
+    care.record_course(new.id, PRESCRIBER, (TODAY + timedelta(days=2)).isoformat(), "5", first.id)
+    with pytest.raises(InputError, match="begins on"):
+        care.open_session(new.id, 1, first.id, ("name", "mrn"))
+
+
+def test_a_second_infusion_the_same_day_needs_the_prescribers_override(care, patient, nurses, clock):
+    first, _ = nurses
+    treated(care, patient, nurses, clock)
+    with pytest.raises(InputError) as caught:
+        care.open_session(patient.id, 2, first.id, ("name", "mrn"))
+    assert caught.value.field == "same_day_override"
+    override = "Dr Patel by phone: first bag leaked, repeat today"
+    state = care.open_session(patient.id, 2, first.id, ("name", "mrn"), same_day_override=override)
+    assert state.events[0].payload["same_day_override"] == override and state.course_day == 1
+
+
+def test_a_session_ended_before_the_infusion_does_not_use_up_the_day(care, patient, nurses):
+    first, _ = nurses
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    care.abandon(sid, "IV access failed", first.id)
+    care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
+    assert care.open_session(patient.id, 1, first.id, ("name", "mrn")).course_day == 1
+
+
+@pytest.mark.parametrize(
+    ("prescriber", "first_day", "days", "field"),
+    [
+        ("", "2026-11-26", "5", "prescriber"),
+        (PRESCRIBER, "26/11/2026", "5", "first_day"),
+        (PRESCRIBER, "2026-11-26", "6", "course_days"),
+        (PRESCRIBER, "2026-11-26", "0", "course_days"),
+        (PRESCRIBER, "2026-11-26", "five", "course_days"),
+    ],
+)
+def test_a_course_order_with_a_mistake_is_refused_by_its_field(
+    care, patient, nurses, prescriber, first_day, days, field
+):
+    with pytest.raises(InputError) as caught:
+        care.record_course(patient.id, prescriber, first_day, days, nurses[0].id)
+    assert caught.value.field == field
