@@ -76,6 +76,10 @@ class ChairPanel(QWidget):
         set_tone(self.clock_warning, "act")  # the countdown has stopped while the pump has not
         self.clock_warning.hide()
         layout.addWidget(self.clock_warning)
+        self.course_note = label(name="Course note")
+        set_tone(self.course_note, "advise")
+        self.course_note.hide()
+        layout.addWidget(self.course_note)
         self.saved = label(name="Last saved")
         set_tone(self.saved, "quiet")
         self.saved.hide()
@@ -152,12 +156,21 @@ class ChairPanel(QWidget):
             self.who.setText("Empty")
             self.step.setText("")
             self.clock_warning.hide()
+            self.course_note.hide()
             self._switch("identify")
             return
         self._last_event = state.events[-1].id
         self.who.setText(patient_line(view.patient))
-        self.step.setText(STEP_WORDS[state.step])
+        day = f" · day {state.course_day} of {state.course_days}" if state.course_day else ""
+        self.step.setText(STEP_WORDS[state.step] + day)
         self.clock_warning.setVisible(state.clock_behind)
+        if state.missed_days:
+            noun = "Day" if len(state.missed_days) == 1 else "Days"
+            days = ", ".join(str(n) for n in state.missed_days)
+            self.course_note.setText(
+                f"{noun} {days} of this course had no infusion. Check with the prescriber that the course goes on."
+            )
+        self.course_note.setVisible(bool(state.missed_days))
         last = state.events[-1]
         by = self.controller.staff_name(last.recorded_by)
         self.saved.setText(f"Saved: {EVENT_WORDS[last.type]} at {clock_time(last.recorded_at)} by {by}")

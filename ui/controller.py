@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from core.course import CourseView
 from core.dosing import DoseCalculation
 from core.errors import ChairsideError, EnvironmentTrouble, InputError
 from core.people import Account, Accounts
@@ -192,12 +193,22 @@ class Controller(QObject):
     # ---- the steps ----------------------------------------------------------------------------
 
     def open_session(
-        self, feedback: Feedback, patient_id: str, chair: int, identifiers: tuple[str, ...]
+        self,
+        feedback: Feedback,
+        patient_id: str,
+        chair: int,
+        identifiers: tuple[str, ...],
+        same_day_override: str | None = None,
     ) -> SessionState | None:
         return self._act(
             feedback,
-            lambda by: self.care.open_session(patient_id, chair, by, identifiers),
+            lambda by: self.care.open_session(patient_id, chair, by, identifiers, same_day_override),
         )
+
+    def record_course(self, feedback: Feedback, patient_id: str, order: tuple[str, str, str]) -> CourseView | None:
+        """``order`` is (prescriber, first day, number of days) as transcribed."""
+        prescriber, first_day, days = order
+        return self._act(feedback, lambda by: self.care.record_course(patient_id, prescriber, first_day, days, by))
 
     def screen(self, feedback: Feedback, session_id: str, answers: dict[str, str]) -> SessionState | None:
         return self._act(feedback, lambda by: self.care.screen(session_id, answers, by))

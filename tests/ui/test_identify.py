@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QListWidget
 
 from core.services import Care
+from tests.test_course import treated
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
 from ui.widgets.scan_field import ScanField
@@ -57,3 +58,20 @@ def test_a_record_number_typed_by_hand_is_not_taken_for_a_scan(
     qtbot.keyClick(search, Qt.Key.Key_Return)
     assert nurse.find(QListWidget, "Search results").currentItem().text().endswith("MRN-1001")
     assert not nurse.find(QCheckBox, "Medical record number matches").isChecked()
+
+
+def test_a_second_infusion_today_asks_for_the_prescribers_override_by_its_field(
+    nurse: Nurse, window: MainWindow, care: Care, patient, nurses, clock
+):
+    treated(care, patient, nurses, clock)
+    nurse.on_duty(nurses[0])
+    window.refresh()
+    nurse.type("Search patient", "Lindqvist", enter=True)
+    nurse.click("Full name matches")
+    nurse.click("Date of birth matches")
+    nurse.click("Seat patient in chair 1")
+    assert "already had an infusion today" in nurse.text("Seat message")
+    nurse.type("Same-day override", "Dr Patel by phone: first bag leaked", enter=True)
+    (view,) = care.chairs()
+    assert view.state.events[0].payload["same_day_override"] == "Dr Patel by phone: first bag leaked"
+    assert nurse.text("Step").endswith("· day 1 of 5")

@@ -50,7 +50,14 @@ def test_a_whole_session_from_identify_to_signature(
     nurse.click("Full name matches")
     nurse.click("Date of birth matches")
     nurse.click("Seat patient in chair 1")
+    # A new patient has no course yet: the prescriber's order is transcribed once, then she is seated.
+    assert "no course order" in nurse.text("Seat message")
+    assert nurse.find(QLineEdit, "First day of the course").text() == clock.now().astimezone().date().isoformat()
+    assert nurse.find(QLineEdit, "Number of days").text() == "5"
+    nurse.type("Prescriber", "Dr Amara Patel")
+    nurse.click("Record course order and seat")
     (view,) = care.chairs()
+    assert (view.state.course_day, view.state.course_days) == (1, 5)
     sid = view.state.session_id
     assert view.chair == 1
     assert view.state.events[0].payload["identifiers_confirmed"] == ["birth_date", "name"]

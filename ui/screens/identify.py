@@ -59,9 +59,19 @@ class IdentifyPage(QWidget):
         self.seat = button(f"Seat patient in chair {chair}", role="primary")
         self.seat.clicked.connect(self._seat)
         column.addWidget(self.seat)
+        self.override_caption = label("Prescriber's override for a second infusion today (who and why)")
+        self.override = line_edit("Same-day override", "e.g. Dr Patel by phone: first bag leaked")
+        self.override.returnPressed.connect(self._seat)
+        for widget in (self.override_caption, self.override):
+            widget.hide()  # shown when core finds an infusion already given today
+            column.addWidget(widget)
         self.feedback = Feedback("Seat message")
         self.feedback.bind("identifiers", self.identifiers["name"])
+        self.feedback.bind("same_day_override", self.override, self.override_caption)
         column.addWidget(self.feedback)
+        self.course = self._course_form()
+        self.feedback.bind("course", self.course)
+        column.addWidget(self.course)
         layout.addWidget(find, 3)
 
         register = QGroupBox("Register a new patient")
@@ -93,6 +103,42 @@ class IdentifyPage(QWidget):
         form.addWidget(self.register_feedback, 10, 0)
         form.setRowStretch(11, 1)
         layout.addWidget(register, 2)
+
+    def _course_form(self) -> QGroupBox:
+        """The prescriber's order, asked for when the patient has no course in force (first visit, or the
+        last course ended): starting a course is always this deliberate step."""
+        box = QGroupBox("Course order")
+        grid = QGridLayout(box)
+        grid.addWidget(label("Transcribe the prescriber's order for this course, then seat the patient."), 0, 0, 1, 2)
+        self.order = {
+            "prescriber": line_edit("Prescriber", "Who ordered the course"),
+            "first_day": line_edit("First day of the course", "YYYY-MM-DD"),
+            "course_days": line_edit("Number of days", "as on the order"),
+        }
+        self.order_feedback = Feedback("Course order message")
+        for row, (key, field) in enumerate(self.order.items(), start=1):
+            grid.addWidget(label(field.accessibleName()), row, 0)
+            grid.addWidget(field, row, 1)
+            self.order_feedback.bind(key, field)
+        record = button("Record course order and seat", role="primary")
+        record.clicked.connect(self._record_course)
+        self.order["course_days"].returnPressed.connect(self._record_course)
+        grid.addWidget(record, 4, 1)
+        grid.addWidget(self.order_feedback, 5, 0, 1, 2)
+        box.hide()
+        return box
+
+    def _record_course(self) -> None:
+        item = self.results.currentItem()
+        if item is None:
+            self.order_feedback.ask("Choose the patient in the search results first.")
+            return
+        order = (self.order["prescriber"].text(), self.order["first_day"].text(), self.order["course_days"].text())
+        if self.controller.record_course(self.order_feedback, item.data(PATIENT_ID), order) is not None:
+            for field in self.order.values():
+                field.clear()
+            self.course.hide()
+            self._seat()
 
     def _show(self, patients: list[PatientView]) -> None:
         self.results.clear()
@@ -146,8 +192,19 @@ class IdentifyPage(QWidget):
             self.feedback.ask("Choose the patient in the search results first.")
             return
         chosen = tuple(key for key, box in self.identifiers.items() if box.isChecked())
-        if self.controller.open_session(self.feedback, item.data(PATIENT_ID), self.chair, chosen) is not None:
+        override = None if self.override.isHidden() else self.override.text()
+        patient_id = item.data(PATIENT_ID)
+        if self.controller.open_session(self.feedback, patient_id, self.chair, chosen, override) is None:
+            if not self.course.isHidden() and not self.order["first_day"].text():
+                # The usual order starts today for the protocol's course; the nurse checks both against it.
+                self.order["first_day"].setText(self.controller.now().astimezone().date().isoformat())
+                self.order["course_days"].setText(str(self.controller.protocol.course.sessions))
+                self.order["prescriber"].setFocus()
+        else:
             for box in self.identifiers.values():
                 box.setChecked(False)
+            self.override.clear()
+            for widget in (self.override_caption, self.override, self.course):
+                widget.hide()
             self.results.clear()
             self.search.clear()
