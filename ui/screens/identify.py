@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -46,9 +47,10 @@ class IdentifyPage(QWidget):
         self.results = QListWidget()
         self.results.setAccessibleName("Search results")
         self.results.setMinimumHeight(150)
+        self.results.setMaximumHeight(220)  # the identifiers and the seat button stay in view below it
         self.results.setWordWrap(True)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        column.addWidget(self.results, 1)
+        column.addWidget(self.results)
         self.search_feedback = Feedback("Search message")
         column.addWidget(self.search_feedback)
 
@@ -109,7 +111,7 @@ class IdentifyPage(QWidget):
         last course ended): starting a course is always this deliberate step."""
         box = QGroupBox("Course order")
         grid = QGridLayout(box)
-        grid.addWidget(label("Transcribe the prescriber's order for this course, then seat the patient."), 0, 0, 1, 2)
+        grid.addWidget(label("Transcribe the prescriber's order, then seat the patient."), 0, 0, 1, 2)
         self.order = {
             "prescriber": line_edit("Prescriber", "Who ordered the course"),
             "first_day": line_edit("First day of the course", "YYYY-MM-DD"),
@@ -127,6 +129,15 @@ class IdentifyPage(QWidget):
         grid.addWidget(self.order_feedback, 5, 0, 1, 2)
         box.hide()
         return box
+
+    def _bring_into_view(self, widget: QWidget) -> None:
+        """The page scrolls inside the chair panel: show what core just asked for."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea):
+            area = parent  # after the layout has placed the widget that just appeared
+            QTimer.singleShot(0, lambda: area.ensureWidgetVisible(widget))
 
     def _record_course(self) -> None:
         item = self.results.currentItem()
@@ -200,6 +211,7 @@ class IdentifyPage(QWidget):
                 self.order["first_day"].setText(self.controller.now().astimezone().date().isoformat())
                 self.order["course_days"].setText(str(self.controller.protocol.course.sessions))
                 self.order["prescriber"].setFocus()
+                self._bring_into_view(self.course)
         else:
             for box in self.identifiers.values():
                 box.setChecked(False)
