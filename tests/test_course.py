@@ -8,23 +8,9 @@ import pytest
 
 from core.errors import InputError
 from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
-from tests.test_session_flow import prepare, seen
+from tests.test_session_flow import seen, signed
 
-CRITERIA = {"escort": True, "instructions": True, "effects_resolved": True}
 TODAY = T0.astimezone().date()
-
-
-def treated(care, patient, nurses, clock) -> str:
-    """A whole session on the clock's day, signed."""
-    first, _ = nurses
-    sid = prepare(care, patient, nurses)
-    care.start_infusion(sid, first.id)
-    clock.advance(minutes=40)
-    care.complete(sid, first.id)
-    clock.advance(minutes=30)
-    care.discharge(sid, "10", CRITERIA, first.id, ANA_PASSWORD)
-    care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
-    return sid
 
 
 def next_day(clock, days: int = 1) -> None:
@@ -41,10 +27,10 @@ def test_a_patient_without_a_course_order_is_not_seated(care, nurses):
 
 
 def test_each_day_is_numbered_and_a_missed_day_is_pointed_out(care, patient, nurses, clock):
-    first_state = care.state(treated(care, patient, nurses, clock))
+    first_state = care.state(signed(care, patient, nurses, clock))
     assert (first_state.course_day, first_state.course_days, first_state.missed_days) == (1, 5, ())
     next_day(clock)
-    second = care.state(treated(care, patient, nurses, clock))
+    second = care.state(signed(care, patient, nurses, clock))
     assert (second.course_day, second.missed_days) == (2, ())
     next_day(clock, 2)  # day 3 passed without an infusion
     fourth = care.open_session(patient.id, 1, nurses[0].id, ("name", "mrn"))
@@ -74,7 +60,7 @@ def test_a_course_that_has_not_begun_is_refused(care, nurses):
 
 def test_a_second_infusion_the_same_day_needs_the_prescribers_override(care, patient, nurses, clock):
     first, _ = nurses
-    treated(care, patient, nurses, clock)
+    signed(care, patient, nurses, clock)
     with pytest.raises(InputError) as caught:
         care.open_session(patient.id, 2, first.id, ("name", "mrn"))
     assert caught.value.field == "same_day_override"

@@ -42,6 +42,28 @@ def prepare(care: Care, patient: PatientView, nurses: tuple[Account, Account], c
     return sid
 
 
+DISCHARGE_OK = {"escort": True, "instructions": True, "effects_resolved": True}
+
+
+def discharged(care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock) -> str:
+    """A whole infusion, observed and discharged: waiting for the nurse's signature."""
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=40)
+    care.complete(sid, first.id)
+    clock.advance(minutes=30)
+    care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
+    return sid
+
+
+def signed(care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock) -> str:
+    """As ``discharged``, and signed: a session of the course that is over."""
+    sid = discharged(care, patient, nurses, clock)
+    care.sign(sid, nurses[0].id, ANA_PASSWORD, seen_seq=seen(care, sid))
+    return sid
+
+
 def seen(care: Care, sid: str) -> int:
     """The last entry of the session as a screen would show it (what a signature covers)."""
     return care.state(sid).events[-1].seq

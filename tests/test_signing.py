@@ -15,9 +15,7 @@ from core.persistence.db import Database
 from core.services import Care
 from core.signatures import Meaning
 from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import NORMAL, SCREEN_OK, prepare, seen
-
-CRITERIA = {"escort": True, "instructions": True, "effects_resolved": True}
+from tests.test_session_flow import NORMAL, SCREEN_OK, discharged, seen
 
 
 def dosed(care: Care, patient, first: Account) -> str:
@@ -25,18 +23,6 @@ def dosed(care: Care, patient, first: Account) -> str:
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")
-    return sid
-
-
-def finished(care: Care, patient, nurses, clock) -> str:
-    """A completed infusion, observed and discharged: waiting for the nurse's signature."""
-    first, _ = nurses
-    sid = prepare(care, patient, nurses)
-    care.start_infusion(sid, first.id)
-    clock.advance(minutes=41)
-    care.complete(sid, first.id)
-    clock.advance(minutes=31)
-    care.discharge(sid, "10", CRITERIA, first.id, ANA_PASSWORD)
     return sid
 
 
@@ -91,7 +77,7 @@ def test_an_administrator_account_does_not_record_care(care, patient, nurses, ad
 
 def test_signing_needs_the_signers_password_and_closes_the_record(care, patient, nurses, clock):
     first, _ = nurses
-    sid = finished(care, patient, nurses, clock)
+    sid = discharged(care, patient, nurses, clock)
     with pytest.raises(NotAllowedError, match="not right"):
         care.sign(sid, first.id, BEN_PASSWORD, seen_seq=seen(care, sid))
     assert care.state(sid).step is Step.SIGN
@@ -109,7 +95,7 @@ def test_signing_needs_the_signers_password_and_closes_the_record(care, patient,
 
 def test_after_signing_only_signed_addenda(care, patient, nurses, clock):
     first, second = nurses
-    sid = finished(care, patient, nurses, clock)
+    sid = discharged(care, patient, nurses, clock)
     state = care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     weighed = next(e for e in state.events if e.type is E.WEIGHED)
     with pytest.raises(NotAllowedError):
@@ -123,7 +109,7 @@ def test_after_signing_only_signed_addenda(care, patient, nurses, clock):
 
 def test_a_record_changed_after_signing_shows_the_broken_signature(care, patient, nurses, clock, database: Database):
     first, _ = nurses
-    sid = finished(care, patient, nurses, clock)
+    sid = discharged(care, patient, nurses, clock)
     care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     with database.engine.begin() as raw:  # someone edits the file behind the application's back
         raw.execute(text("DROP TRIGGER session_event_no_update"))
@@ -137,7 +123,7 @@ def test_a_record_changed_after_signing_shows_the_broken_signature(care, patient
 
 def test_every_record_and_signature_is_in_the_audit_trail(care, patient, nurses, clock, database: Database):
     first, second = nurses
-    sid = finished(care, patient, nurses, clock)
+    sid = discharged(care, patient, nurses, clock)
     state = care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     lines = audit.entries(database, patient_id=patient.id)
     written = {line.detail["event_id"] for line in lines if line.action == AuditAction.RECORD_WRITTEN}
@@ -156,7 +142,7 @@ def test_opening_a_patients_record_is_audited(care, patient, nurses, database: D
 
 def test_an_entry_recorded_meanwhile_must_be_seen_before_the_session_is_signed(care, patient, nurses, clock):
     first, second = nurses
-    sid = finished(care, patient, nurses, clock)
+    sid = discharged(care, patient, nurses, clock)
     on_screen = seen(care, sid)
     care.record_side_effects(sid, {"nausea": "mild"}, second.id)  # from another workstation
     with pytest.raises(NotAllowedError, match="since it was shown"):

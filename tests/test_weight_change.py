@@ -10,22 +10,12 @@ import pytest
 from core.errors import InputError
 from core.events import EventType as E
 from core.machine import Step
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import SCREEN_OK, prepare, seen
-
-CRITERIA = {"escort": True, "instructions": True, "effects_resolved": True}
+from tests.test_session_flow import SCREEN_OK, signed
 
 
 def yesterday_at(care, patient, nurses, clock) -> None:
     """Yesterday's full session at 72.4 kg, signed; then the clock moves to today."""
-    first, _ = nurses
-    sid = prepare(care, patient, nurses)
-    care.start_infusion(sid, first.id)
-    clock.advance(minutes=40)
-    care.complete(sid, first.id)
-    clock.advance(minutes=30)
-    care.discharge(sid, "10", CRITERIA, first.id, ANA_PASSWORD)
-    care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
+    signed(care, patient, nurses, clock)
     clock.advance(timedelta(hours=22))
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QListWidget
 
 from core.services import Care
-from tests.test_course import treated
+from tests.test_session_flow import signed
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
 from ui.widgets.scan_field import ScanField
@@ -63,7 +63,7 @@ def test_a_record_number_typed_by_hand_is_not_taken_for_a_scan(
 def test_a_second_infusion_today_asks_for_the_prescribers_override_by_its_field(
     nurse: Nurse, window: MainWindow, care: Care, patient, nurses, clock
 ):
-    treated(care, patient, nurses, clock)
+    signed(care, patient, nurses, clock)
     nurse.on_duty(nurses[0])
     window.refresh()
     nurse.type("Search patient", "Lindqvist", enter=True)
