@@ -12,8 +12,7 @@ from core.services import Care
 from core.trends import vital_trends
 from core.vitals import Tier
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, T0
-from tests.test_session_flow import NORMAL, prepare
-from tests.test_signing import finished
+from tests.test_session_flow import NORMAL, discharged, prepare
 
 
 def test_a_session_without_vitals_has_an_empty_trend_for_every_vital(care: Care, patient, nurses):
@@ -97,7 +96,7 @@ def test_a_corrected_set_stays_in_the_trend_marked_and_is_no_longer_the_latest(
 
 def test_an_addendum_naming_a_set_after_signing_marks_it_corrected(care: Care, patient, nurses, clock: ManualClock):
     first, second = nurses
-    sid = finished(care, patient, nurses, clock)
+    sid = discharged(care, patient, nurses, clock)
     state = care.sign(sid, first.id, ANA_PASSWORD, seen_seq=care.state(sid).events[-1].seq)
     baseline = next(e for e in state.events if e.type is E.VITALS)
     care.add_addendum(sid, "Baseline SpO2 read from the wrong monitor", second.id, BEN_PASSWORD, baseline.id)
