@@ -27,6 +27,7 @@ class EventType(StrEnum):
     VITALS = "vitals.recorded"
     ALERT_ACKNOWLEDGED = "alert.acknowledged"
     SIDE_EFFECTS = "side_effects.recorded"
+    ADVERSE_EVENT = "adverse_event.recorded"
     ABANDONED = "session.abandoned"
     DISCHARGED = "discharge.recorded"
     SIGNED = "session.signed"

@@ -777,6 +777,34 @@ class Care:
         payload = {"grades": dict(sorted(grades.items())), "act_now": severe}
         return self._append(session_id, by, E.SIDE_EFFECTS, lambda _s: payload)
 
+    def record_adverse_event(
+        self, session_id: str, source_event_id: str, item: str, action: str, told: str, by: str
+    ) -> SessionState:
+        """A severe side effect becomes an adverse event: what, how severe, what was done, who was told."""
+        done = _required(action, "adverse_action", "what was done (e.g. infusion paused, stayed with the patient)")
+        who = _required(told, "adverse_told", "who was told, and when (e.g. Dr Patel by phone, 14:10)")
+
+        def build(state: SessionState) -> dict[str, Any]:
+            pending = next(
+                (p for p in state.pending_adverse_events if (p.source_event_id, p.item) == (source_event_id, item)),
+                None,
+            )
+            if pending is None:
+                raise NotAllowedError(
+                    "That side effect has no adverse event waiting to be recorded.", "Look at the session again."
+                )
+            names = {entry.id: entry.label for entry in self.protocol.side_effects.items}
+            return {
+                "source_event_id": source_event_id,
+                "item": item,
+                "what": names.get(item, item),
+                "severity": pending.grade,
+                "action": done,
+                "told": who,
+            }
+
+        return self._append(session_id, by, E.ADVERSE_EVENT, build)
+
     def discharge(
         self,
         session_id: str,

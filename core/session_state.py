@@ -46,6 +46,16 @@ class OpenAlert:
 
 
 @dataclass(frozen=True)
+class PendingAdverseEvent:
+    """A side effect graded at the protocol's action level that has no adverse-event record yet."""
+
+    source_event_id: str
+    item: str
+    grade: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
 class Infusion:
     started_at: datetime | None
     infused: timedelta
@@ -65,6 +75,7 @@ class SessionState:
     infusion: Infusion
     vitals: tuple[VitalsPoint, ...]
     open_alerts: tuple[OpenAlert, ...]
+    pending_adverse_events: tuple[PendingAdverseEvent, ...]
     dose: DoseCalculation | None
     dosed_by: str | None
     checked_by: str | None
@@ -164,6 +175,7 @@ def derive_state(
     baseline_point = _baseline_id(protocol)
     pump_found_stopped_at: datetime | None = None
     given_mg: Decimal | None = None
+    adverse: dict[tuple[str, str], PendingAdverseEvent] = {}
 
     for event in events[1:]:
         payload: dict[str, Any] = event.payload
@@ -211,6 +223,12 @@ def derive_state(
                     alerts[event.id] = OpenAlert(event.id, event.occurred_at, acts)
             case E.ALERT_ACKNOWLEDGED:
                 alerts.pop(payload.get("alert_event_id", ""), None)
+            case E.SIDE_EFFECTS:
+                for item in payload.get("act_now", ()):
+                    grade = payload["grades"][item]
+                    adverse[(event.id, item)] = PendingAdverseEvent(event.id, item, grade, event.occurred_at)
+            case E.ADVERSE_EVENT:
+                adverse.pop((payload.get("source_event_id", ""), payload.get("item", "")), None)
         step = next_step(step, event.type, check_passed=check_passed, screening_stopped=screening_stopped)
 
     last_time = max(event.occurred_at for event in events)
@@ -245,6 +263,8 @@ def derive_state(
         held_back[E.COMPLETED] = "The infusion time has not run out yet: wait for the countdown, or stop early."
     if step is Step.READY and baseline_point not in done_points:
         held_back[E.STARTED] = "Record the baseline vital signs before the infusion starts."
+    if adverse:
+        held_back[E.SIGNED] = "Record the adverse event for each severe side effect before signing."
     controlled = controlled_record(protocol, events, given_mg)
     course: dict[str, Any] = events[0].payload.get("course") or {}
     if step is Step.READY and not controlled.drawn and E.STARTED not in held_back:
@@ -260,6 +280,7 @@ def derive_state(
         infusion=infusion,
         vitals=points,
         open_alerts=tuple(alerts.values()),
+        pending_adverse_events=tuple(adverse.values()),
         dose=dose,
         dosed_by=dosed_by,
         checked_by=checked_by,
