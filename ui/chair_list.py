@@ -32,6 +32,8 @@ def attention(view: ChairView) -> tuple[str, str] | None:
         return "ALERT — acknowledge", "act"
     if state.needs_pump_check:
         return "Check the pump", "act"
+    if state.pending_adverse_events:
+        return "Adverse event to record", "act"
     if state.vitals_attention is PointStatus.OVERDUE:
         return "Vital signs overdue", "act"
     if state.vitals_attention is PointStatus.DUE and state.step not in {Step.WEIGH, Step.DOSE, Step.CHECK}:

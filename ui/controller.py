@@ -286,6 +286,15 @@ class Controller(QObject):
     def record_side_effects(self, feedback: Feedback, session_id: str, grades: dict[str, str]) -> SessionState | None:
         return self._act(feedback, lambda by: self.care.record_side_effects(session_id, grades, by))
 
+    def record_adverse_event(
+        self, feedback: Feedback, session_id: str, source: tuple[str, str], action: str, told: str
+    ) -> SessionState | None:
+        """``source`` is (the side-effects entry, the item) the adverse event is about."""
+        event_id, item = source
+        return self._act(
+            feedback, lambda by: self.care.record_adverse_event(session_id, event_id, item, action, told, by)
+        )
+
     def discharge(
         self,
         feedback: Feedback,

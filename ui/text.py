@@ -23,6 +23,7 @@ EVENT_WORDS = {
     E.VITALS: "Vital signs recorded",
     E.ALERT_ACKNOWLEDGED: "Alert acknowledged",
     E.SIDE_EFFECTS: "Side effects recorded",
+    E.ADVERSE_EVENT: "Adverse event recorded",
     E.ABANDONED: "Session ended without treatment",
     E.DISCHARGED: "Discharge recorded",
     E.SIGNED: "Session signed",

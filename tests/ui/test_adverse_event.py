@@ -1,0 +1,32 @@
+"""A severe side effect asks, on the chair's page, for its adverse-event record; the tile says so meanwhile."""
+
+from __future__ import annotations
+
+from core.events import EventType as E
+from core.services import Care
+from tests.ui.conftest import Nurse
+from ui.main_window import MainWindow
+from ui.text import EVENT_WORDS
+
+
+def test_a_severe_side_effect_is_recorded_as_an_adverse_event_from_the_page(
+    nurse: Nurse, window: MainWindow, care: Care, clock, ready_session: str, nurses
+):
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    clock.advance(minutes=40)
+    care.complete(ready_session, first.id)
+    care.record_side_effects(ready_session, {"hallucinations": "severe"}, first.id)
+    nurse.on_duty(first)
+    window.refresh()
+    assert "Adverse event to record" in window.chair_list.item(0).text()
+    assert nurse.text("Adverse event to record").startswith("Adverse event to record: Hallucinations, severe")
+    nurse.type("Action taken", "Infusion already ended; stayed with her, lights dimmed")
+    nurse.type("Who was told", "Dr Patel by phone, 13:45", enter=True)
+    recorded = care.state(ready_session).events[-1]
+    assert recorded.type is E.ADVERSE_EVENT and recorded.payload["told"] == "Dr Patel by phone, 13:45"
+    assert not nurse.sees("Adverse event to record")
+
+
+def test_every_kind_of_entry_has_words_for_the_saved_line():
+    assert set(EVENT_WORDS) == set(E)
