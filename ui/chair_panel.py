@@ -24,6 +24,7 @@ from ui.screens.screen import ScreenPage
 from ui.screens.sign import SignPage
 from ui.screens.weigh import WeighPage
 from ui.text import EVENT_WORDS, clock_time, patient_line
+from ui.widgets.adverse_event import AdverseEventBanner
 from ui.widgets.forms import label, set_tone
 from ui.widgets.pump_check import PumpCheck
 
@@ -72,6 +73,8 @@ class ChairPanel(QWidget):
 
         self.pump = PumpCheck(controller)
         layout.addWidget(self.pump.widget)
+        self.adverse = AdverseEventBanner(controller)
+        layout.addWidget(self.adverse.widget)
         self.clock_warning = label(CLOCK_BEHIND, name="Clock warning")
         set_tone(self.clock_warning, "act")  # the countdown has stopped while the pump has not
         self.clock_warning.hide()
@@ -146,6 +149,7 @@ class ChairPanel(QWidget):
             self._forget_session_pages()
         self.session_id = state.session_id if state else None
         self.pump.show_state(state)
+        self.adverse.show_state(state)
         if view is None or state is None:
             if self._last_event is not None:  # the session just left the board: it was signed
                 self.saved.setText(

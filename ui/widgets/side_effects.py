@@ -1,16 +1,15 @@
-"""The side-effect checklist: every item and grade comes from the protocol. A severe finding asks for
-its adverse-event record (what, how severe, what was done, who was told) right here."""
+"""The side-effect checklist: every item and grade comes from the protocol."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QGroupBox, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QVBoxLayout
 
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, card, combo, label, line_edit, set_tone
+from ui.widgets.forms import button, combo, label, set_tone
 
 
 class SideEffectsPanel(QGroupBox):
@@ -43,37 +42,10 @@ class SideEffectsPanel(QGroupBox):
         self.last = label(name="Side effects last recorded")
         self.last.hide()
         layout.addWidget(self.last)
-        layout.addWidget(self._adverse_form())
-
-    def _adverse_form(self) -> QFrame:
-        """Shown while a severe side effect has no adverse-event record: signing waits for it."""
-        self.adverse = card("banner-act")
-        column = QVBoxLayout(self.adverse)
-        self.adverse_what = label(role="heading", name="Adverse event to record")
-        column.addWidget(self.adverse_what)
-        self.adverse_action = line_edit("Action taken", "What was done (e.g. infusion paused, stayed with her)")
-        self.adverse_told = line_edit("Who was told", "Who was told, and when (e.g. Dr Patel by phone, 14:10)")
-        self.adverse_feedback = Feedback("Adverse event message")
-        for caption, field, name in (
-            ("Action taken", self.adverse_action, "adverse_action"),
-            ("Who was told, and when", self.adverse_told, "adverse_told"),
-        ):
-            column.addWidget(label(caption))
-            column.addWidget(field)
-            self.adverse_feedback.bind(name, field)
-        self.adverse_told.returnPressed.connect(self._record_adverse)
-        record = button("Record adverse event", role="primary")
-        record.clicked.connect(self._record_adverse)
-        column.addWidget(record)
-        column.addWidget(self.adverse_feedback)
-        self.adverse.hide()
-        self._pending: tuple[str, str] | None = None
-        return self.adverse
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
         self.record.setEnabled(E.SIDE_EFFECTS in state.allowed)
-        self._show_pending(state)
         last = next((e for e in reversed(state.events) if e.type is E.SIDE_EFFECTS), None)
         if last is None:
             self.last.hide()
@@ -88,29 +60,6 @@ class SideEffectsPanel(QGroupBox):
         self.last.setText(text)
         set_tone(self.last, "act" if last.payload.get("act_now") else "quiet")
         self.last.show()
-
-    def _show_pending(self, state: SessionState) -> None:
-        pending = state.pending_adverse_events[0] if state.pending_adverse_events else None
-        self.adverse.setVisible(pending is not None)
-        if pending is None:
-            self._pending = None
-            return
-        rules = self.controller.protocol.side_effects
-        what = next((item.label for item in rules.items if item.id == pending.item), pending.item)
-        grade = next((g.label.lower() for g in rules.grades if g.id == pending.grade), pending.grade)
-        self.adverse_what.setText(
-            f"Adverse event to record: {what}, {grade}, at {clock_time(pending.occurred_at)}. {rules.act_instruction}"
-        )
-        self._pending = (pending.source_event_id, pending.item)
-
-    def _record_adverse(self) -> None:
-        if self.session_id is None or self._pending is None:
-            return
-        action, told = self.adverse_action.text(), self.adverse_told.text()
-        if self.controller.record_adverse_event(self.adverse_feedback, self.session_id, self._pending, action, told):
-            self.adverse_action.clear()
-            self.adverse_told.clear()
-            self.adverse_feedback.saved("Adverse event recorded.")
 
     def _record(self) -> None:
         if self.session_id is None:
