@@ -80,6 +80,8 @@ def test_a_whole_session_from_identify_to_signature(
     assert nurse.text("Dose mg") == "36.2 mg"
     assert nurse.text("Volume to draw") == "3.62 mL"
     assert nurse.text("Rate mL/h") == "155.4 mL/h"
+    end = (clock.now() + timedelta(minutes=40)).astimezone().strftime("%H:%M")
+    assert nurse.text("Rate mL/h detail").endswith(f"started now, ends at {end}")
     assert "72.40 kg × 0.5 mg/kg = 36.2 mg" in nurse.text("Dose arithmetic")
     nurse.click("Confirm dose")
 

@@ -5,12 +5,15 @@ Baseline vital signs can be taken here too: the infusion cannot start without th
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.dosing import DoseCalculation
 from core.session_state import SessionState
 from ui.controller import Controller
+from ui.text import clock_time
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, card, combo, label, line_edit, set_tone
 from ui.widgets.vitals_entry import VitalsEntry
@@ -97,6 +100,14 @@ class DosePage(QWidget):
         self.vitals.show_state(state)
         if self._key != self._inputs():
             self._preview()
+        self._show_end()
+
+    def _show_end(self) -> None:
+        """The end clock time if the pump were started now: kept current by the tick, for the nurse
+        to plan the chair and tell the patient."""
+        minutes = self.controller.protocol.dose.infusion_minutes
+        ends = clock_time(self.controller.now() + timedelta(minutes=minutes))
+        self.rate_detail.setText(f"over {minutes} min; started now, ends at {ends}")
 
     def _inputs(self) -> tuple[object, ...]:
         return (self._last_event, self.vial.currentData(), self.override.text())
@@ -126,7 +137,7 @@ class DosePage(QWidget):
         self.bag.setText(f"{calc.final_volume_ml} mL")
         self.bag_detail.setText(f"{calc.concentration_mg_per_ml} mg/mL")
         self.rate.setText(f"{calc.rate_ml_per_h} mL/h")
-        self.rate_detail.setText(f"over {calc.infusion_minutes} min")
+        self._show_end()
         self.arithmetic.setText("\n".join(calc.arithmetic))
         self.advisories.setText("\n".join(calc.advisories))
         self.advisories.setVisible(bool(calc.advisories))
