@@ -38,6 +38,8 @@ class ClinicSettings(BaseModel):
     password_min_length: Annotated[int, Field(ge=8, le=64)] = 10
     pin_unlock: bool = False
     """Whether a nurse may unlock her own locked screen with a short PIN instead of her password."""
+    alarm_silence_minutes: Annotated[int, Field(ge=1, le=10)] = 2
+    """How long a nurse may silence the alarm sound; the colours stay and the sound comes back."""
     waste_witness_required: bool = True
     """Controlled-substance waste needs a second person who signs in to witness it (jurisdiction policy)."""
 

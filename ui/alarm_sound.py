@@ -1,10 +1,11 @@
-"""The alarm tones: what the board shows as needing a nurse now is also heard, locked or not.
+"""The alarm tones: what the board shows as needing a nurse is also heard, locked or not.
 
-Two levels, as the board colours them: "act" (an alert to acknowledge, vitals overdue, a pump to
-check) repeats a rapid high triple beep every few seconds; "advise" (vitals due, the infusion time
-over) a lower double beep now and then. The tones are made here as small WAV files, so nothing
-binary is shipped. Sound can fail (no audio device, no sound library on the system): then nothing
-stops, and the window says that alarms are on screen only.
+One tone and pattern per priority (core.attention): high, a rapid high triple beep every 8 s;
+medium, a double beep every 30 s; low, one soft beep every 2 minutes. A nurse may silence the sound
+for a few minutes; the colours stay, and the sound comes back by itself, so nothing is silently
+dropped. The tones are made here as small WAV files, so nothing binary is shipped. Sound can fail
+(no audio device, no sound library on the system): then nothing stops, and the window says that
+alarms are on screen only.
 """
 
 from __future__ import annotations
@@ -26,29 +27,40 @@ except ImportError:  # Qt Multimedia needs the system's sound library (libpulse)
 log = logging.getLogger(__name__)
 
 RATE = 22_050
-REPEAT_MS = {"act": 8_000, "advise": 60_000}
-TONES = {  # level: (frequency Hz, beeps, beep ms, gap ms)
-    "act": (880, 3, 150, 100),
-    "advise": (587, 2, 220, 180),
+REPEAT_MS = {"high": 8_000, "medium": 30_000, "low": 120_000}
+TONES = {  # priority: (frequency Hz, beeps, beep ms, gap ms)
+    "high": (880, 3, 150, 100),
+    "medium": (659, 2, 220, 180),
+    "low": (523, 1, 300, 0),
 }
 NO_SOUND = "Sound is not available on this computer: alarms are shown on screen only."
 
 
 @dataclass
 class AlarmPolicy:
-    """When to sound: at once when a level appears or rises, then again every ``REPEAT_MS``."""
+    """When to sound: at once when a priority appears or changes, then again every ``REPEAT_MS``;
+    never while silenced, and at once when the silence ends if anything still needs a nurse."""
 
     last: dict[str, int] = field(default_factory=dict)
+    silenced_until_ms: int = 0
 
     def due(self, level: str | None, now_ms: int) -> str | None:
         if level is None:
             self.last.clear()
             return None
+        if now_ms < self.silenced_until_ms:
+            return None
         previous = self.last.get(level)
-        if previous is not None and now_ms - previous < REPEAT_MS[level]:
+        if previous is not None and now_ms - previous < REPEAT_MS[level] and previous >= self.silenced_until_ms:
             return None
         self.last = {level: now_ms}
         return level
+
+    def silence(self, now_ms: int, minutes: int) -> None:
+        self.silenced_until_ms = now_ms + minutes * 60_000
+
+    def silenced(self, now_ms: int) -> bool:
+        return now_ms < self.silenced_until_ms
 
 
 def write_tone(path: Path, frequency: int, beeps: int, beep_ms: int, gap_ms: int) -> Path:

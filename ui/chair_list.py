@@ -6,11 +6,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from core.events import EventType as E
+from core.attention import attention
 from core.machine import Step
 from core.services import STEP_WORDS, ChairView
-from core.session_state import PointStatus
-from ui.style import AMBER_BG, RED_BG
+from ui.style import PRIORITY_BG
 from ui.text import clock_time, countdown
 
 CHAIR = Qt.ItemDataRole.UserRole
@@ -23,24 +22,6 @@ def status_line(view: ChairView) -> str:
     if state.step is Step.OBSERVE:
         return f"Observation · discharge from {clock_time(state.discharge_earliest)}"
     return STEP_WORDS[state.step]
-
-
-def attention(view: ChairView) -> tuple[str, str] | None:
-    """What needs the nurse at this chair, and how urgently ("act" or "advise")."""
-    state = view.state
-    if state.open_alerts:
-        return "ALERT — acknowledge", "act"
-    if state.needs_pump_check:
-        return "Check the pump", "act"
-    if state.pending_adverse_events:
-        return "Adverse event to record", "act"
-    if state.vitals_attention is PointStatus.OVERDUE:
-        return "Vital signs overdue", "act"
-    if state.vitals_attention is PointStatus.DUE and state.step not in {Step.WEIGH, Step.DOSE, Step.CHECK}:
-        return "Vital signs due", "advise"
-    if state.step is Step.INFUSING and E.COMPLETED in state.allowed:
-        return "Infusion time over", "advise"
-    return None
 
 
 class ChairList(QListWidget):
@@ -85,10 +66,10 @@ class ChairList(QListWidget):
                 lines.append("Empty")
             else:
                 lines += [view.patient.full_name, status_line(view)]
-                need = attention(view)
+                need = attention(view.state)
                 if need:
-                    lines.append(need[0])
-                    colour = RED_BG if need[1] == "act" else AMBER_BG
+                    lines.append(need.text)
+                    colour = PRIORITY_BG[need.priority]
             text = "\n".join(lines)
             if item.text() != text:
                 item.setText(text)

@@ -10,12 +10,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from core.attention import attention
 from core.people import Account
 from core.services import ChairView
-from ui.chair_list import attention, status_line
+from ui.chair_list import status_line
 from ui.controller import Controller
 from ui.dialogs.first_admin import FirstAdministratorDialog
 from ui.dialogs.password import PinDialog
+from ui.style import PRIORITY_TONE
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, card, label, line_edit, password_field, set_tone
 
@@ -48,11 +50,11 @@ class ChairTile(QWidget):
             return
         self.title.setText(f"Chair {self.chair} · {view.patient.initials}")
         self.status.setText(status_line(view))
-        need = attention(view)
+        need = attention(view.state)
         self.need.setVisible(need is not None)
         if need is not None:
-            self.need.setText(need[0])
-            set_tone(self.need, need[1])
+            self.need.setText(need.text)
+            set_tone(self.need, PRIORITY_TONE[need.priority])
 
 
 class LockScreen(QWidget):

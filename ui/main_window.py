@@ -8,6 +8,8 @@ Locking only covers the work with the lock screen, so nothing typed is lost and 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.attention import loudest
 from core.clock_watch import ClockWatch, Jump
 from core.machine import Step
 from core.paths import cache_dir
@@ -33,7 +36,7 @@ from core.people import ROLE_WORDS
 from core.services import STEP_WORDS, ChairView
 from core.startup import Workplace
 from ui.alarm_sound import NO_SOUND, AlarmPolicy, AlarmSound
-from ui.chair_list import ChairList, attention
+from ui.chair_list import ChairList
 from ui.chair_panel import ChairPanel
 from ui.controller import Controller
 from ui.dialogs.addendum import AddendumDialog
@@ -151,6 +154,14 @@ class MainWindow(QMainWindow):
         self.audit.clicked.connect(lambda: AuditDialog.ask(self.controller, self))
         for widget in (self.my_account, self.addenda, self.people, self.audit):
             top.addWidget(widget)
+        self.silence_button = button("Silence alarms", "Silence the alarm sound", role="danger")
+        self.silence_button.clicked.connect(self._silence)
+        self.silence_button.hide()
+        top.addWidget(self.silence_button)
+        self.silenced = label(name="Alarm sound silenced", wrap=False)
+        set_tone(self.silenced, "advise")
+        self.silenced.hide()
+        top.addWidget(self.silenced)
         clinic = label(workplace.clinic.clinic_name, role="hint", name="Clinic")
         clinic.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(clinic, 1)
@@ -275,12 +286,23 @@ class MainWindow(QMainWindow):
             self.panel(chair).show_view(by_chair.get(chair))
 
     def _sound_alarms(self, views: list[ChairView]) -> None:
-        """What the board shows in red or amber is heard too, whoever is signed in and locked or not."""
-        levels = {need[1] for need in map(attention, views) if need is not None}
-        level = "act" if "act" in levels else "advise" if levels else None
-        due = self.alarm_policy.due(level, self.alarm_clock.elapsed())
+        """What the board shows is heard too, whoever is signed in and locked or not."""
+        level = loudest([view.state for view in views])
+        now = self.alarm_clock.elapsed()
+        due = self.alarm_policy.due(level, now)
         if due is not None and not self.alarm.play(due):
             self._no_sound(NO_SOUND)
+        silenced = self.alarm_policy.silenced(now)
+        self.silence_button.setVisible(level is not None and not silenced)
+        self.silenced.setVisible(silenced)
+
+    def _silence(self) -> None:
+        """Quiet for the clinic's few minutes while the nurse deals with it; the colours stay on."""
+        minutes = self.controller.clinic().alarm_silence_minutes
+        self.alarm_policy.silence(self.alarm_clock.elapsed(), minutes)
+        until = clock_time(self.controller.now() + timedelta(minutes=minutes))
+        self.silenced.setText(f"Alarm sound silenced until {until}; it comes back by itself.")
+        self.refresh()
 
     def _no_sound(self, text: str) -> None:
         self.no_sound.show()

@@ -18,6 +18,10 @@ AMBER_BG = "#fff3dc"
 RED = "#a4001d"
 RED_BG = "#fde8eb"
 GREEN = "#1e6b34"
+BLUE_BG = "#e3edf8"
+PRIORITY_BG = {"high": RED_BG, "medium": AMBER_BG, "low": BLUE_BG}
+"""The board's colour for each alarm priority (core.attention.Priority values)."""
+PRIORITY_TONE = {"high": "act", "medium": "advise", "low": "notice"}
 
 TARGET = 48  # minimum height of anything a nurse presses or types into, in pixels
 
@@ -64,6 +68,7 @@ QLabel[tone="error"], QLabel[tone="act"] {{ color: {RED}; background: {RED_BG}; 
     border-radius: 4px; font-weight: 600; }}
 QLabel[tone="advise"] {{ color: {AMBER}; background: {AMBER_BG}; border: 1px solid #e0a848;
     border-radius: 4px; font-weight: 600; }}
+QLabel[tone="notice"] {{ color: {ACCENT}; background: {BLUE_BG}; border: 1px solid {ACCENT}; }}
 QLabel[tone="saved"] {{ color: {GREEN}; font-weight: 600; }}
 QLabel[tone="quiet"] {{ color: #4a5260; }}
 QFrame[role="banner-act"] {{ background: {RED_BG}; border: 2px solid {RED}; border-radius: 6px; }}

@@ -18,13 +18,23 @@ from ui.main_window import MainWindow
 
 def test_a_level_sounds_at_once_then_repeats_and_a_rise_is_not_kept_waiting():
     policy = AlarmPolicy()
-    assert policy.due("advise", 0) == "advise"
-    assert policy.due("advise", REPEAT_MS["advise"] - 1) is None
-    assert policy.due("act", REPEAT_MS["advise"] - 1) == "act"  # escalation sounds at once
-    assert policy.due("act", REPEAT_MS["advise"]) is None
-    assert policy.due("act", REPEAT_MS["advise"] - 1 + REPEAT_MS["act"]) == "act"
+    assert policy.due("low", 0) == "low"
+    assert policy.due("low", REPEAT_MS["low"] - 1) is None
+    assert policy.due("high", REPEAT_MS["low"] - 1) == "high"  # escalation sounds at once
+    assert policy.due("high", REPEAT_MS["low"]) is None
+    assert policy.due("high", REPEAT_MS["low"] - 1 + REPEAT_MS["high"]) == "high"
     assert policy.due(None, 0) is None
-    assert policy.due("act", 1) == "act"  # a new alarm after a quiet spell is not held back
+    assert policy.due("high", 1) == "high"  # a new alarm after a quiet spell is not held back
+
+
+def test_silence_quiets_the_sound_for_its_minutes_then_it_comes_back_at_once():
+    policy = AlarmPolicy()
+    assert policy.due("high", 0) == "high"
+    policy.silence(1_000, minutes=2)
+    assert policy.silenced(1_000)
+    assert policy.due("high", 60_000) is None
+    assert policy.due("high", 1_000 + 120_000) == "high"  # back, without waiting for the next repeat
+    assert not policy.silenced(1_000 + 120_000)
 
 
 def test_the_tones_are_short_plain_wav_files(tmp_path: Path):
@@ -57,7 +67,7 @@ def test_an_act_now_reading_is_heard_while_the_screen_is_locked(
     window.controller.lock()
     window.refresh()
     assert window.screens.currentWidget() is window.lock_screen
-    assert heard and heard[-1] == "act"
+    assert heard and heard[-1] == "high"
     assert nurse.text("Locked chair 1 attention") == "ALERT — acknowledge"
 
 
@@ -69,7 +79,7 @@ def test_vitals_due_are_heard_quietly_and_nothing_sounds_when_all_is_well(
     assert heard == []
     clock.advance(minutes=10)  # the 10-minute set is due
     window.refresh()
-    assert heard == ["advise"]
+    assert heard == ["low"]
 
 
 def test_without_a_sound_device_the_window_says_alarms_are_on_screen_only(
@@ -83,3 +93,23 @@ def test_without_a_sound_device_the_window_says_alarms_are_on_screen_only(
     assert "on screen only" in nurse.text("Lock screen sound unavailable")
     nurse.on_duty(nurses[0])
     assert "on screen only" in nurse.text("Sound unavailable")
+
+
+def test_the_silence_button_quiets_the_sound_but_not_the_board(
+    nurse: Nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses, heard, normal_vitals
+):
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    care.record_vitals(ready_session, {**normal_vitals, VitalKind.SPO2: "86"}, first.id)
+    nurse.on_duty(first)
+    window.refresh()
+    assert heard == ["high"]
+    nurse.click("Silence the alarm sound")
+    assert "silenced until" in nurse.text("Alarm sound silenced")
+    window.alarm_policy.last.clear()  # even a fresh start of the same alarm stays quiet while silenced
+    window.refresh()
+    assert heard == ["high"]
+    assert "ALERT" in window.chair_list.item(0).text()  # the colour and words stay
+    window.alarm_policy.silenced_until_ms = 0  # the minutes are over
+    window.refresh()
+    assert heard == ["high", "high"] and not nurse.sees("Alarm sound silenced")

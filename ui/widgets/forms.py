@@ -107,6 +107,6 @@ def card(role: str = "card") -> QFrame:
 
 
 def set_tone(widget: QLabel, tone: str | None) -> None:
-    """Colour a message: error / act (red), advise (amber), saved (green), quiet (grey)."""
-    widget.setMargin(8 if tone in {"error", "act", "advise"} else 2)
+    """Colour a message: error / act (red), advise (amber), notice (blue), saved (green), quiet (grey)."""
+    widget.setMargin(8 if tone in {"error", "act", "advise", "notice"} else 2)
     mark(widget, "tone", tone)
