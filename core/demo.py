@@ -152,6 +152,10 @@ class _Chair:
         return {kind: str(value) for kind, value in values.items()}
 
     def open(self) -> None:
+        """Day 1 of a five-day course ordered for the demo, then identified and seated."""
+        today = self.care.clock.now().astimezone().date().isoformat()
+        days = str(self.care.protocol.course.sessions)
+        self.care.record_course(self.patient.id, DEMO_PRESCRIBER, today, days, by=self.nurse.id)
         self.last = self.care.open_session(self.patient.id, self.chair, self.nurse.id, ("name", "birth_date"))
         self.sid = self.last.session_id
 
@@ -406,9 +410,6 @@ def fill_demo(database: Database, protocol: Protocol, day_start: datetime, *, wo
         database, "chairs", DEMO_CHAIRS, charge.id, "Demo database", clock.now(), workstation=workstation
     )
     patients = {p.mrn: care.register_patient(p.mrn, p.family, p.given, p.born, by=charge.id) for p in PEOPLE}
-    first_day = clock.now().astimezone().date().isoformat()
-    for made in patients.values():  # every demo patient starts a five-day course today
-        care.record_course(made.id, DEMO_PRESCRIBER, first_day, str(protocol.course.sessions), by=charge.id)
 
     def chair(mrn: str, number: int, nurse: int, checker: Account | int, **extra: str) -> _Chair:
         person = next(p for p in PEOPLE if p.mrn == mrn)
