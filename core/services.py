@@ -165,6 +165,8 @@ class Care:
         self.workstation = workstation
         self.app_started_at = app_started_at or clock.now()
         self.accounts = accounts or Accounts(database, clock, workstation)
+        self._open_logs: dict[str, tuple[int, list[Event], PatientView]] = {}
+        """Open sessions' logs as last read (last_seq, events, patient): the board re-reads only changes."""
 
     # ---- who records ----------------------------------------------------------------------------
 
@@ -294,13 +296,19 @@ class Care:
         now = self.clock.now()
         with self.db.session() as tx:
             rows = records.active_sessions(tx)
-            patients = records.patients_by_id(tx, [row.patient_id for row in rows])
-            events = records.load_events_of(tx, [row.id for row in rows])
+            # A log only grows, and its projection's last_seq moves in the same transaction, so only
+            # the sessions written since the last look (on any workstation) are read again.
+            stale = [row for row in rows if row.id not in self._open_logs or self._open_logs[row.id][0] != row.last_seq]
+            patients = records.patients_by_id(tx, [row.patient_id for row in stale])
+            events = records.load_events_of(tx, [row.id for row in stale])
+        for row in stale:
+            self._open_logs[row.id] = (row.last_seq, events[row.id], _patient_view(patients[row.patient_id]))
+        self._open_logs = {row.id: self._open_logs[row.id] for row in rows}
         return [
             ChairView(
                 row.chair,
-                _patient_view(patients[row.patient_id]),
-                derive_state(self.protocol, events[row.id], now, self.app_started_at),
+                self._open_logs[row.id][2],
+                derive_state(self.protocol, self._open_logs[row.id][1], now, self.app_started_at),
             )
             for row in rows
         ]

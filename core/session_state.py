@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from core.controlled import ControlledRecord, controlled_record
@@ -94,10 +95,17 @@ class SessionState:
     course_days: int | None
     missed_days: tuple[int, ...]
     controlled: ControlledRecord
-    signatures: tuple[Signature, ...]
-    altered_signatures: tuple[Signature, ...]
-    """Signatures whose signed content no longer matches the record (it was changed after signing)."""
     events: tuple[Event, ...] = field(repr=False)
+
+    @cached_property
+    def signatures(self) -> tuple[Signature, ...]:
+        return signatures_of(self.events)
+
+    @cached_property
+    def altered_signatures(self) -> tuple[Signature, ...]:
+        """Signatures whose signed content no longer matches the record (it was changed after signing).
+        Worked out when a screen asks, not on every refresh of the board: it hashes the signed log."""
+        return altered_since_signed(self.events)
 
     @property
     def read_only(self) -> bool:
@@ -298,8 +306,6 @@ def derive_state(
         course_days=course.get("of"),
         missed_days=tuple(course.get("missed", ())),
         controlled=controlled,
-        signatures=signatures_of(events),
-        altered_signatures=altered_since_signed(events),
         events=tuple(events),
     )
 

@@ -290,3 +290,14 @@ def test_a_pump_found_stopped_is_held_until_paused_or_stopped(care, patient, nur
     clock.advance(minutes=1)
     state = care.pause(sid, "line problem", first.id)
     assert state.pump_found_stopped_at is None
+
+
+def test_the_board_sees_entries_made_on_another_workstation(care, patient, nurses, clock, database, protocol):
+    """The board keeps the logs it has read; an entry saved elsewhere must still reach it at once."""
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    (before,) = care.chairs()
+    other = Care(database, protocol, clock, workstation="ws-2")
+    other.start_infusion(sid, first.id)
+    (after,) = care.chairs()
+    assert before.state.step is Step.READY and after.state.step is Step.INFUSING
