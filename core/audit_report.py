@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from core import audit, passwords, records
 from core.audit import AuditAction, AuditRecord
 from core.clock import Clock
+from core.dates import parse_day
 from core.errors import InputError, NotAllowedError
 from core.people import Account
 from core.persistence.db import Database
@@ -59,9 +60,6 @@ COMMAND_LINE_KEY = "command_line_account"
 
 _DETAIL_LENGTH = 240
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
 @dataclass(frozen=True)
 class AuditLine:
     """One entry as people read it. ``at`` is the stored UTC time; ``when`` is it in local time."""
@@ -98,16 +96,6 @@ def day_bounds(day: date, zone: tzinfo | None = None) -> tuple[datetime, datetim
     return midnight(day), midnight(day + timedelta(days=1))
 
 
-def _parse_day(text: str) -> date:
-    value = text.strip()
-    try:
-        if not _DAY.match(value):
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError("date", f"“{value}” is not a date.", "Write it as YYYY-MM-DD, e.g. 2026-11-26.") from None
-
-
 def check_filters(
     tx: Session, *, mrn: str = "", username: str = "", day: str = "", zone: tzinfo | None = None
 ) -> TrailFilters:
@@ -128,7 +116,7 @@ def check_filters(
         # The account's own user name is recorded, never what was typed (it could be a password).
         actor_id, facts["username"] = person.id, person.username
     if day.strip():
-        chosen = _parse_day(day)
+        chosen = parse_day(day, "date")
         facts["date"] = chosen.isoformat()
         start, end = day_bounds(chosen, zone)
     return TrailFilters(patient_id, actor_id, start, end, facts)

@@ -20,6 +20,7 @@ from core.audit import AuditAction
 from core.clock import Clock
 from core.controlled import parse_amount, parse_lot
 from core.course import CourseView, parse_course_days, place_in_course
+from core.dates import parse_day
 from core.dosing import (
     DoseCalculation,
     calculate_dose,
@@ -125,23 +126,9 @@ def _course_view(row: Course) -> CourseView:
     )
 
 
-def parse_day(text: str, field: str) -> date:
-    value = _required(text, field, "the date (YYYY-MM-DD)")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(field, f"“{value}” is not a date.", "Write it as YYYY-MM-DD, e.g. 2026-11-26.") from None
-
-
 def parse_birth_date(text: str, today: date) -> date:
     """YYYY-MM-DD only: day/month order is ambiguous between countries, so it is never guessed."""
-    value = _required(text, "birth_date", "the date of birth (YYYY-MM-DD)")
-    try:
-        born = date.fromisoformat(value)
-    except ValueError:
-        raise InputError(
-            "birth_date", f"“{value}” is not a date.", "Write it as YYYY-MM-DD, e.g. 1968-04-23."
-        ) from None
+    born = parse_day(text, "birth_date", "the date of birth", "1968-04-23")
     if born > today or born.year < today.year - 120:
         raise InputError("birth_date", f"{born.isoformat()} cannot be a date of birth.", "Check the year.")
     return born

@@ -93,3 +93,11 @@ def test_a_course_order_with_a_mistake_is_refused_by_its_field(
     with pytest.raises(InputError) as caught:
         care.record_course(patient.id, prescriber, first_day, days, nurses[0].id)
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize("typed", ["20261126", "2026-W48-4", "26/11/2026"])
+def test_only_the_written_out_form_of_a_date_is_taken(care, patient, nurses, typed):
+    with pytest.raises(InputError, match="is not a date"):
+        care.record_course(patient.id, PRESCRIBER, typed, "5", nurses[0].id)
+    with pytest.raises(InputError, match="is not a date"):
+        care.register_patient("MRN-9", "Roe", "Kim", typed, nurses[0].id)
