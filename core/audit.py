@@ -9,17 +9,16 @@ lock on PostgreSQL, the single writer on SQLite) and ``seq`` is unique, so the c
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from core.hashing import sha256_json, utc_moment
 from core.persistence.db import Database
 from core.persistence.tables import AuditEntry, SessionEvent
 
@@ -107,7 +106,7 @@ def entry_hash(
 ) -> str:
     body = {
         "seq": seq,
-        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "at": utc_moment(at),
         "actor_id": actor_id,
         "action": action,
         "workstation": workstation,
@@ -116,8 +115,7 @@ def entry_hash(
         "detail": detail,
         "prev_hash": prev_hash,
     }
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return sha256_json(body)
 
 
 def _hash_of(row: AuditEntry) -> str:

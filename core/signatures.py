@@ -8,16 +8,15 @@ The signer re-enters a password first; that check is done by ``core.people`` bef
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from core.events import Event
 from core.events import EventType as E
+from core.hashing import sha256_json, utc_moment
 
 
 class Meaning(StrEnum):
@@ -48,10 +47,6 @@ class Signature:
     signed_hash: str
 
 
-def _moment(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def canonical(event: Event, *, include_signatures: bool = True) -> dict[str, Any]:
     payload = dict(event.payload)
     if not include_signatures:
@@ -61,8 +56,8 @@ def canonical(event: Event, *, include_signatures: bool = True) -> dict[str, Any
         "session_id": event.session_id,
         "seq": event.seq,
         "type": event.type.value,
-        "occurred_at": _moment(event.occurred_at),
-        "recorded_at": _moment(event.recorded_at),
+        "occurred_at": utc_moment(event.occurred_at),
+        "recorded_at": utc_moment(event.recorded_at),
         "recorded_by": event.recorded_by,
         "workstation": event.workstation,
         "payload": payload,
@@ -72,8 +67,7 @@ def canonical(event: Event, *, include_signatures: bool = True) -> dict[str, Any
 
 
 def digest(items: Sequence[dict[str, Any]]) -> str:
-    text = json.dumps(list(items), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256_json(list(items))
 
 
 def signed_content(event: Event, earlier: Sequence[Event]) -> str:
@@ -84,7 +78,7 @@ def signed_content(event: Event, earlier: Sequence[Event]) -> str:
 
 
 def signature_entry(signer_id: str, meaning: Meaning, at: datetime, signed_hash: str) -> dict[str, str]:
-    return {"signer_id": signer_id, "meaning": meaning.value, "signed_at": _moment(at), "signed_hash": signed_hash}
+    return {"signer_id": signer_id, "meaning": meaning.value, "signed_at": utc_moment(at), "signed_hash": signed_hash}
 
 
 def signatures_in(event: Event) -> list[Signature]:
