@@ -62,11 +62,15 @@ class ControlledRecord:
         return round_to(sum((w.mg for w in self.wasted), Decimal(0)), self.step)
 
     @property
+    def unaccounted_mg(self) -> Decimal:
+        """Drawn minus wasted minus what is known to be given (nothing yet while infusing): the most
+        that can still be wasted."""
+        return round_to(self.drawn_mg - (self.given_mg or Decimal(0)) - self.wasted_mg, self.step)
+
+    @property
     def left_to_account_mg(self) -> Decimal | None:
         """Drawn minus given minus wasted, once the amount given is known."""
-        if self.given_mg is None:
-            return None
-        return round_to(self.drawn_mg - self.given_mg - self.wasted_mg, self.step)
+        return None if self.given_mg is None else self.unaccounted_mg
 
     @property
     def problem(self) -> str | None:

@@ -638,9 +638,8 @@ class Care:
         method = _required(how, "how", "how the drug was wasted (e.g. into the drug waste container)")
 
         def build(state: SessionState) -> dict[str, Any]:
-            record = state.controlled
-            left = record.drawn_mg - record.wasted_mg - (record.given_mg or Decimal(0))
-            amount = parse_amount(mg, "waste_mg", "amount wasted (mg)", left, self.protocol.rounding.dose_mg)
+            most = state.controlled.unaccounted_mg
+            amount = parse_amount(mg, "waste_mg", "amount wasted (mg)", most, self.protocol.rounding.dose_mg)
             return {"mg": str(amount), "how": method}
 
         def authenticate() -> list[tuple[str, Meaning]]:
