@@ -8,6 +8,7 @@ the sound, so they never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -47,7 +48,7 @@ def attention(state: SessionState) -> Need | None:
     return None
 
 
-def loudest(states: list[SessionState]) -> Priority | None:
-    """The highest priority among the chairs: the one the alarm sounds."""
-    found = [need.priority for need in map(attention, states) if need is not None]
+def loudest(needs: Iterable[Need | None]) -> Priority | None:
+    """The highest priority among the chairs' needs: the one the alarm sounds."""
+    found = [need.priority for need in needs if need is not None]
     return max(found, key=RANK.__getitem__, default=None)

@@ -26,5 +26,5 @@ def test_the_loudest_chair_sets_the_sound(care, patient, nurses, clock):
     sid = prepare(care, patient, nurses)
     care.start_infusion(sid, first.id)
     clock.advance(minutes=10)
-    assert loudest([care.state(sid)]) is Priority.LOW
+    assert loudest([attention(care.state(sid)), None]) is Priority.LOW
     assert loudest([]) is None

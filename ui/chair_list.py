@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from core.attention import attention
+from core.attention import Need
 from core.machine import Step
 from core.services import STEP_WORDS, ChairView
 from ui.style import PRIORITY_BG
@@ -55,7 +55,7 @@ class ChairList(QListWidget):
             if self.item(row).data(CHAIR) == chair:
                 self.setCurrentRow(row)
 
-    def show_chairs(self, views: dict[int, ChairView]) -> None:
+    def show_chairs(self, views: dict[int, ChairView], needs: dict[int, Need | None]) -> None:
         for row in range(self.count()):
             item = self.item(row)
             chair = item.data(CHAIR)
@@ -66,7 +66,7 @@ class ChairList(QListWidget):
                 lines.append("Empty")
             else:
                 lines += [view.patient.full_name, status_line(view)]
-                need = attention(view.state)
+                need = needs.get(chair)
                 if need:
                     lines.append(need.text)
                     colour = PRIORITY_BG[need.priority]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from core.attention import attention
+from core.attention import Need
 from core.people import Account
 from core.services import ChairView
 from ui.chair_list import status_line
@@ -42,7 +42,7 @@ class ChairTile(QWidget):
         inner.addStretch(1)
         layout.addWidget(self.frame)
 
-    def show_view(self, view: ChairView | None) -> None:
+    def show_view(self, view: ChairView | None, need: Need | None) -> None:
         if view is None:
             self.title.setText(f"Chair {self.chair}")
             self.status.setText("Empty")
@@ -50,7 +50,6 @@ class ChairTile(QWidget):
             return
         self.title.setText(f"Chair {self.chair} · {view.patient.initials}")
         self.status.setText(status_line(view))
-        need = attention(view.state)
         self.need.setVisible(need is not None)
         if need is not None:
             self.need.setText(need.text)
@@ -123,9 +122,9 @@ class LockScreen(QWidget):
 
     # ---- what it shows --------------------------------------------------------------------------
 
-    def show_chairs(self, views: dict[int, ChairView]) -> None:
+    def show_chairs(self, views: dict[int, ChairView], needs: dict[int, Need | None]) -> None:
         for chair, tile in self.tiles.items():
-            tile.show_view(views.get(chair))
+            tile.show_view(views.get(chair), needs.get(chair))
 
     def prepare(self) -> None:
         """Set the form for who can come in: the locked screen's owner, or anyone when nobody is signed in."""

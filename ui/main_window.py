@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.attention import loudest
+from core.attention import Need, attention, loudest
 from core.clock_watch import ClockWatch, Jump
 from core.machine import Step
 from core.paths import cache_dir
@@ -278,16 +278,19 @@ class MainWindow(QMainWindow):
             return  # the banner says why; what is on screen stays
         by_chair = {view.chair: view for view in views}
         self._views = by_chair
-        self.chair_list.show_chairs(by_chair)
-        self.lock_screen.show_chairs(by_chair)
-        self._sound_alarms([view for view in views if view.chair in self.workplace.chairs])
+        needs = {chair: attention(view.state) for chair, view in by_chair.items()}  # once, for all three
+        if self.screens.currentWidget() is self.lock_screen:  # switching screens refreshes the other
+            self.lock_screen.show_chairs(by_chair, needs)
+        else:
+            self.chair_list.show_chairs(by_chair, needs)
+        self._sound_alarms([need for chair, need in needs.items() if chair in self.workplace.chairs])
         chair = self.chair_list.current_chair()
         if chair is not None:
             self.panel(chair).show_view(by_chair.get(chair))
 
-    def _sound_alarms(self, views: list[ChairView]) -> None:
+    def _sound_alarms(self, needs: list[Need | None]) -> None:
         """What the board shows is heard too, whoever is signed in and locked or not."""
-        level = loudest([view.state for view in views])
+        level = loudest(needs)
         now = self.alarm_clock.elapsed()
         due = self.alarm_policy.due(level, now)
         if due is not None and not self.alarm.play(due):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from core.events import EventType as E
 from core.session_state import SessionState
@@ -29,6 +29,7 @@ class AlertsPanel(QWidget):
         self.feedback = Feedback("Alert message")
         layout.addWidget(self.feedback)
         self.actions: list[QLineEdit] = []
+        self.acks: list[QPushButton] = []
         self.hide()
 
     def show_state(self, state: SessionState) -> None:
@@ -37,16 +38,15 @@ class AlertsPanel(QWidget):
         if ids != self._shown:
             self._rebuild(state)
         self.setVisible(bool(ids))
-        for widget in self.box.findChildren(QWidget):
-            if widget.accessibleName().startswith("Acknowledge alert"):
-                widget.setEnabled(E.ALERT_ACKNOWLEDGED in state.allowed)
+        for ack in self.acks:
+            ack.setEnabled(E.ALERT_ACKNOWLEDGED in state.allowed)
 
     def _rebuild(self, state: SessionState) -> None:
         while self.rows.count():
             item = self.rows.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        self.actions = []
+        self.actions, self.acks = [], []
         for number, alert in enumerate(state.open_alerts, start=1):
             text = f"{clock_time(alert.occurred_at)} — " + "; ".join(alert.findings)
             self.rows.addWidget(label(text, name=f"Alert {number}"), number * 2, 0, 1, 2)
@@ -59,6 +59,7 @@ class AlertsPanel(QWidget):
             self.rows.addWidget(ack, number * 2 + 1, 1)
             self.feedback.bind("action", action)
             self.actions.append(action)
+            self.acks.append(ack)
         self._shown = tuple(alert.event_id for alert in state.open_alerts)
 
     def _acknowledge(self, alert_id: str, field: QLineEdit) -> None:
