@@ -3,11 +3,11 @@ prove who they are there and then, and the window shows the signatures core keep
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget
+from sqlalchemy import text
 
 from core.clock import ManualClock
 from core.events import EventType as E
@@ -220,8 +220,13 @@ def test_the_signatures_panel_shows_names_meanings_and_warns_of_a_changed_record
     assert "<b>Ben Okafor</b> — verified" in panel.lines[0].text()
     assert panel.altered.isHidden()
 
-    changed = replace(state, altered_signatures=state.signatures[1:])
-    panel.show_state(changed)
+    with care.db.engine.begin() as raw:  # the discharge entry edited behind the application's back
+        raw.execute(text("DROP TRIGGER session_event_no_update"))
+        raw.execute(
+            text("UPDATE session_event SET payload = json_set(payload, '$.score', 12) WHERE type = :t"),
+            {"t": E.DISCHARGED.value},
+        )
+    panel.show_state(care.state(sid))
     assert not panel.altered.isHidden()
     assert "changed after it was signed" in panel.altered.text()
     assert "Ana Reyes" in panel.altered.text()
