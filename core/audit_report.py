@@ -60,6 +60,8 @@ COMMAND_LINE_KEY = "command_line_account"
 
 _DETAIL_LENGTH = 240
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
 @dataclass(frozen=True)
 class AuditLine:
     """One entry as people read it. ``at`` is the stored UTC time; ``when`` is it in local time."""
