@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from core.events import EventType as E
@@ -58,6 +59,7 @@ class ChairPanel(QWidget):
         self._weigh_again_at: str | None = None
         self._view: ChairView | None = None
         self._last_event: str | None = None
+        self._focus: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 4, 4, 4)
 
@@ -139,6 +141,21 @@ class ChairPanel(QWidget):
     def _weigh_cancelled(self) -> None:
         self._weigh_again_at = None
         self.show_view(self._view)
+
+    def take_focus(self) -> None:
+        """Put the keyboard where the nurse was on this chair, or on the first field of its page."""
+        if self._focus is not None and self.isAncestorOf(self._focus) and self._focus.isVisible():
+            self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        page = self.stack.currentWidget()
+        for widget in page.findChildren(QWidget) if page else []:
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible() and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
+    def keep_focus(self, widget: QWidget | None) -> None:
+        """Remember the field the nurse leaves this chair from (she comes back to it)."""
+        self._focus = widget if widget is not None and self.isAncestorOf(widget) else None
 
     # ---- drawing --------------------------------------------------------------------------------
 

@@ -8,52 +8,17 @@ the pages are hidden, not rebuilt, so anything half-typed is still there after u
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
 
-from core.attention import Need
+from core.board import Tile
 from core.people import Account
 from core.services import ChairView
-from ui.chair_list import status_line
+from ui.board import TileGrid
 from ui.controller import Controller
 from ui.dialogs.first_admin import FirstAdministratorDialog
 from ui.dialogs.password import PinDialog
-from ui.style import PRIORITY_TONE
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, card, label, line_edit, password_field, set_tone
-
-TILE_COLUMNS = 4
-
-
-class ChairTile(QWidget):
-    """One chair at a glance: no full name, just what the nurse must know from a distance."""
-
-    def __init__(self, chair: int) -> None:
-        super().__init__()
-        self.chair = chair
-        layout = QVBoxLayout(self)
-        self.frame = card()
-        inner = QVBoxLayout(self.frame)
-        self.title = label(f"Chair {chair}", role="heading", name=f"Locked chair {chair}", wrap=False)
-        self.status = label(name=f"Locked chair {chair} status")
-        self.need = label(name=f"Locked chair {chair} attention")
-        inner.addWidget(self.title)
-        inner.addWidget(self.status)
-        inner.addWidget(self.need)
-        inner.addStretch(1)
-        layout.addWidget(self.frame)
-
-    def show_view(self, view: ChairView | None, need: Need | None) -> None:
-        if view is None:
-            self.title.setText(f"Chair {self.chair}")
-            self.status.setText("Empty")
-            self.need.hide()
-            return
-        self.title.setText(f"Chair {self.chair} · {view.patient.initials}")
-        self.status.setText(status_line(view))
-        self.need.setVisible(need is not None)
-        if need is not None:
-            self.need.setText(need.text)
-            set_tone(self.need, PRIORITY_TONE[need.priority])
 
 
 class LockScreen(QWidget):
@@ -75,11 +40,8 @@ class LockScreen(QWidget):
         self.clock_note.hide()
         layout.addWidget(self.clock_note)
 
-        grid = QGridLayout()
-        self.tiles = {chair: ChairTile(chair) for chair in chairs}
-        for index, tile in enumerate(self.tiles.values()):
-            grid.addWidget(tile, index // TILE_COLUMNS, index % TILE_COLUMNS)
-        layout.addLayout(grid)
+        self.grid = TileGrid(chairs, private=True)
+        layout.addWidget(self.grid)
         layout.addStretch(1)
 
         self.form = card()
@@ -122,9 +84,8 @@ class LockScreen(QWidget):
 
     # ---- what it shows --------------------------------------------------------------------------
 
-    def show_chairs(self, views: dict[int, ChairView], needs: dict[int, Need | None]) -> None:
-        for chair, tile in self.tiles.items():
-            tile.show_view(views.get(chair), needs.get(chair))
+    def show_chairs(self, tiles: dict[int, Tile], views: dict[int, ChairView]) -> None:
+        self.grid.show_chairs(tiles, views)
 
     def prepare(self) -> None:
         """Set the form for who can come in: the locked screen's owner, or anyone when nobody is signed in."""

@@ -1,5 +1,7 @@
-"""The main window: who is signed in, the chairs on the left, the chosen chair on the right.
+"""The main window: who is signed in, the chair board as home, and one chair's pages when opened.
 
+The board shows every chair as a tile; opening one shows its pages with the other chairs listed down
+the left, still coloured by what they need, and Esc or "All chairs" goes back to the board.
 One 1-second timer calls ``refresh()``, which re-reads every open session from core and redraws.
 It counts nothing itself: each time left is computed by core from recorded events and the clock.
 Nobody records anything until they sign in; after the clinic's idle minutes the window locks itself.
@@ -11,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -28,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.attention import Need, attention, loudest
+from core.attention import Need, loudest
+from core.board import Tile, tile
 from core.clock_watch import ClockWatch, Jump
 from core.machine import Step
 from core.paths import cache_dir
@@ -36,6 +39,7 @@ from core.people import ROLE_WORDS
 from core.services import STEP_WORDS, ChairView
 from core.startup import Workplace
 from ui.alarm_sound import NO_SOUND, AlarmPolicy, AlarmSound
+from ui.board import ChairBoard
 from ui.chair_list import ChairList
 from ui.chair_panel import ChairPanel
 from ui.controller import Controller
@@ -183,15 +187,29 @@ class MainWindow(QMainWindow):
         self.clock_jump.findChild(QAbstractButton).clicked.connect(self._clock_jump_read)
         care_layout.addWidget(self.clock_jump)
 
-        split = QSplitter()
+        self.care_pages = QStackedWidget()
+        self.board = ChairBoard(workplace.chairs)
+        self.board.opened.connect(self.open_chair)
+        self.care_pages.addWidget(self.board)
+        self.chair_page = QSplitter()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.to_board = button("◀ All chairs (Esc)", "All chairs")
+        self.to_board.clicked.connect(self.show_board)
+        left_layout.addWidget(self.to_board)
         self.chair_list = ChairList(workplace.chairs)
         self.chair_list.chair_chosen.connect(self._chair_chosen)
+        left_layout.addWidget(self.chair_list, 1)
         self.right = QStackedWidget()
-        split.addWidget(self.chair_list)
-        split.addWidget(self.right)
-        split.setStretchFactor(1, 1)
-        split.setChildrenCollapsible(False)
-        care_layout.addWidget(split, 1)
+        self.chair_page.addWidget(left)
+        self.chair_page.addWidget(self.right)
+        self.chair_page.setStretchFactor(1, 1)
+        self.chair_page.setChildrenCollapsible(False)
+        self.care_pages.addWidget(self.chair_page)
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.chair_page)  # only while a chair is open
+        back.activated.connect(self.show_board)
+        care_layout.addWidget(self.care_pages, 1)
         layout.addWidget(self.care_area, 1)
         self.no_care = label(
             "This account looks after people and settings, and does not record care, so patients' records "
@@ -235,13 +253,40 @@ class MainWindow(QMainWindow):
             self.right.addWidget(self.panels[chair])
         return self.panels[chair]
 
+    def open_chair(self, chair: int) -> None:
+        """From the board: the chair's pages, as the nurse left them."""
+        self.care_pages.setCurrentWidget(self.chair_page)
+        if self.chair_list.current_chair() == chair:
+            self._chair_chosen(chair)
+        else:
+            self.chair_list.choose(chair)  # its signal opens the chair
+
+    def show_board(self) -> None:
+        """Home: every chair at a glance. The chair's pages keep whatever was typed on them."""
+        came_from = self.chair_list.current_chair()
+        if came_from is not None:
+            self.panel(came_from).keep_focus(QApplication.focusWidget())
+        self.care_pages.setCurrentWidget(self.board)
+        self.refresh()
+        if came_from is not None:
+            self.board.focus_chair(came_from)
+
+    @property
+    def board_showing(self) -> bool:
+        return self.care_pages.currentWidget() is self.board
+
     def _chair_chosen(self, chair: int) -> None:
+        self.care_pages.setCurrentWidget(self.chair_page)
         self.right.setCurrentWidget(self.panel(chair))
         self.refresh()
         self._record_view()
+        if not self.chair_list.hasFocus():  # from the list, the arrow keys stay in the list
+            self.panel(chair).take_focus()
 
     def _record_view(self) -> None:
         """Opening a chair with a patient in it is a view of that patient's record."""
+        if self.board_showing:
+            return  # the board shows names and times, not the record
         view = self._views.get(self.chair_list.current_chair() or 0)
         user = self.controller.user
         if view is not None and self.controller.nurse_id is not None and user is not None and user.can_record_care:
@@ -278,15 +323,17 @@ class MainWindow(QMainWindow):
             return  # the banner says why; what is on screen stays
         by_chair = {view.chair: view for view in views}
         self._views = by_chair
-        needs = {chair: attention(view.state) for chair, view in by_chair.items()}  # once, for all three
+        tiles: dict[int, Tile] = {chair: tile(view) for chair, view in by_chair.items()}  # once, for all
         if self.screens.currentWidget() is self.lock_screen:  # switching screens refreshes the other
-            self.lock_screen.show_chairs(by_chair, needs)
+            self.lock_screen.show_chairs(tiles, by_chair)
+        elif self.board_showing:
+            self.board.show_chairs(tiles, by_chair)
         else:
-            self.chair_list.show_chairs(by_chair, needs)
-        self._sound_alarms([need for chair, need in needs.items() if chair in self.workplace.chairs])
-        chair = self.chair_list.current_chair()
-        if chair is not None:
-            self.panel(chair).show_view(by_chair.get(chair))
+            self.chair_list.show_chairs(by_chair, {chair: t.need for chair, t in tiles.items()})
+            chair = self.chair_list.current_chair()
+            if chair is not None:
+                self.panel(chair).show_view(by_chair.get(chair))
+        self._sound_alarms([t.need for chair, t in tiles.items() if chair in self.workplace.chairs])
 
     def _sound_alarms(self, needs: list[Need | None]) -> None:
         """What the board shows is heard too, whoever is signed in and locked or not."""
@@ -313,19 +360,14 @@ class MainWindow(QMainWindow):
         self.lock_screen.sound_note.show()
 
     def _offer_unfinished(self) -> None:
+        """After a crash or restart the board opens with a list of what was left running."""
         views = self.controller.chairs() or []
-        shown = [view for view in views if view.chair in self.workplace.chairs]
-        first = next((v for v in shown if v.state.needs_pump_check), shown[0] if shown else None)
         if views:
             items = "; ".join(unfinished_item(view) for view in views)
             self.notice_text.setText(
-                f"Unfinished sessions when Chairside started: {items}. Each chair's page says what it needs."
+                f"Unfinished sessions when Chairside started: {items}. Each chair's tile says what it needs."
             )
             self.notice.show()
-        if first is not None:
-            self.chair_list.choose(first.chair)
-        elif self.workplace.chairs:
-            self.chair_list.choose(self.workplace.chairs[0])
 
     # ---- who is at the keyboard -----------------------------------------------------------------
 

@@ -76,6 +76,13 @@ QFrame[role="banner-advise"] {{ background: {AMBER_BG}; border: 2px solid #e0a84
 QFrame[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 6px; }}
 QFrame[role="card"] QLabel, QGroupBox QLabel, QGroupBox QRadioButton, QGroupBox QCheckBox {{ background: transparent; }}
 QFrame[role="banner-act"] QLabel, QFrame[role="banner-advise"] QLabel {{ background: transparent; border: none; }}
+QFrame[role="tile"] {{ background: {PAPER}; border: 2px solid {LINE}; border-radius: 8px; }}
+QFrame[role="tile"][priority="high"] {{ background: {RED_BG}; border: 4px solid {RED}; }}
+QFrame[role="tile"][priority="medium"] {{ background: {AMBER_BG}; border: 4px solid #e0a848; }}
+QFrame[role="tile"][priority="low"] {{ background: {BLUE_BG}; border: 2px solid {ACCENT}; }}
+QFrame[role="tile"][focused="true"] {{ border: 4px dashed {INK}; }}
+QLabel[role="tile-clock"] {{ font-size: 52px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
+QLabel[role="tile-clock-small"] {{ font-size: 30px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
 *[invalid="true"], QFrame[role="choices"][invalid="true"] {{ border: 2px solid {RED}; }}
 """
 

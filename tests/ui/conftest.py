@@ -119,6 +119,11 @@ class Nurse:
         assert self.window.controller.nurse_id == person.id, self.text("Sign-in message")
 
     def chair(self, chair: int) -> None:
+        """Open the chair: its tile on the board, or its line in the list beside another chair's pages."""
+        if self.window.board_showing:
+            tile = self.window.board.tiles[chair]
+            self.qtbot.mouseClick(tile, Qt.MouseButton.LeftButton, pos=tile.rect().center())
+            return
         chairs = self.window.chair_list
         item = next(
             chairs.item(r) for r in range(chairs.count()) if chairs.item(r).text().startswith(f"Chair {chair}\n")

@@ -18,6 +18,7 @@ def test_a_severe_side_effect_is_recorded_as_an_adverse_event_from_the_page(
     care.complete(ready_session, first.id)
     care.record_side_effects(ready_session, {"hallucinations": "severe"}, first.id)
     nurse.on_duty(first)
+    nurse.chair(1)
     window.refresh()
     assert "Adverse event to record" in window.chair_list.item(0).text()
     assert nurse.text("Adverse event to record").startswith("Adverse event to record: Hallucinations, severe")

@@ -64,6 +64,7 @@ def test_an_act_now_reading_is_heard_while_the_screen_is_locked(
     care.start_infusion(ready_session, first.id)
     care.record_vitals(ready_session, {**normal_vitals, VitalKind.SPO2: "86"}, first.id)
     nurse.on_duty(first)
+    nurse.chair(1)
     window.controller.lock()
     window.refresh()
     assert window.screens.currentWidget() is window.lock_screen
@@ -92,6 +93,7 @@ def test_without_a_sound_device_the_window_says_alarms_are_on_screen_only(
     window.refresh()
     assert "on screen only" in nurse.text("Lock screen sound unavailable")
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     assert "on screen only" in nurse.text("Sound unavailable")
 
 
@@ -102,6 +104,7 @@ def test_the_silence_button_quiets_the_sound_but_not_the_board(
     care.start_infusion(ready_session, first.id)
     care.record_vitals(ready_session, {**normal_vitals, VitalKind.SPO2: "86"}, first.id)
     nurse.on_duty(first)
+    nurse.chair(1)
     window.refresh()
     assert heard == ["high"]
     nurse.click("Silence the alarm sound")

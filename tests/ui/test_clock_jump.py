@@ -39,6 +39,7 @@ def test_a_clock_put_forward_mid_infusion_is_said_until_dismissed_and_recorded_n
 ) -> None:
     first, _ = nurses
     nurse.on_duty(first)
+    nurse.chair(1)
     care.start_infusion(ready_session, first.id)
     second(window, clock)
     assert not nurse.sees("Clock jumped")
@@ -66,6 +67,7 @@ def test_a_clock_put_back_is_said_on_the_lock_screen_too(
 ) -> None:
     first, _ = nurses
     nurse.on_duty(first)
+    nurse.chair(1)
     window.controller.lock()
     clock.jump(timedelta(hours=-2, minutes=-5))
     second(window, clock)
@@ -83,6 +85,7 @@ def test_a_second_jump_replaces_the_words_of_the_first(
     nurse: Nurse, window: MainWindow, clock: ManualClock, nurses
 ) -> None:
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     clock.jump(timedelta(minutes=3))
     second(window, clock)
     clock.jump(timedelta(minutes=-1))
@@ -94,6 +97,7 @@ def test_time_passing_and_small_corrections_say_nothing(
     nurse: Nurse, window: MainWindow, clock: ManualClock, nurses
 ) -> None:
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     clock.advance(minutes=40)  # a long gap between ticks is still real time
     window.tick.timeout.emit()
     clock.jump(timedelta(seconds=20))  # a time server's correction

@@ -25,6 +25,7 @@ def test_a_near_duplicate_is_listed_and_a_new_record_needs_confirming(
     nurse: Nurse, window: MainWindow, care: Care, patient, nurses
 ):
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     register(nurse, "MRN-2002", "Lindkvist", "Maja", "1971-03-14")
     assert "LINDQVIST, Maja (MRN-1001)" in nurse.text("Register message")
     assert nurse.find(QListWidget, "Search results").item(0).text().endswith("MRN-1001")
@@ -39,6 +40,7 @@ def test_a_wristband_scan_selects_the_patient_and_checks_the_record_number(
     qtbot, nurse: Nurse, window: MainWindow, patient, nurses
 ):
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     search = nurse.find(ScanField, "Search patient")
     assert search.hasFocus()  # an empty chair waits for the scan
     qtbot.keyClicks(search, "MRN-1001")  # a scanner sends the whole code at once
@@ -53,6 +55,7 @@ def test_a_record_number_typed_by_hand_is_not_taken_for_a_scan(
     qtbot, nurse: Nurse, window: MainWindow, patient, nurses
 ):
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     search = nurse.find(ScanField, "Search patient")
     qtbot.keyClicks(search, "MRN-1001", delay=60)
     qtbot.keyClick(search, Qt.Key.Key_Return)
@@ -65,6 +68,7 @@ def test_a_second_infusion_today_asks_for_the_prescribers_override_by_its_field(
 ):
     signed(care, patient, nurses, clock)
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     window.refresh()
     nurse.type("Search patient", "Lindqvist", enter=True)
     nurse.click("Full name matches")

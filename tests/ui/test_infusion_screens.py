@@ -29,6 +29,7 @@ def test_a_baseline_outside_the_start_limits_asks_for_the_prescribers_go_ahead(
     care.record_check(sid, second.username or "", BEN_PASSWORD, "72.4", "36.2", "155.4")
     care.record_drawn(sid, "LOT-K2291", "3.62", first.id)
     nurse.on_duty(first)
+    nurse.chair(1)
     window.refresh()
     assert not nurse.sees("Prescriber's go-ahead")
     nurse.enter_vitals({**normal_vitals, VitalKind.SYSTOLIC: "170"})
@@ -50,6 +51,7 @@ def test_a_clock_set_back_behind_the_record_is_pointed_out(
     nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses
 ) -> None:
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     care.start_infusion(ready_session, nurses[0].id)
     window.refresh()
     assert not nurse.sees("Clock warning")
@@ -63,6 +65,7 @@ def test_a_screening_stop_shows_why_on_the_page_to_sign(
 ) -> None:
     first, _ = nurses
     nurse.on_duty(first)
+    nurse.chair(1)
     sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
     window.refresh()
     for question in care.protocol.screening.questions:
@@ -82,6 +85,7 @@ def test_a_locked_database_is_reported_as_safe_and_what_was_typed_stays(
 ) -> None:
     first, _ = nurses
     nurse.on_duty(first)
+    nurse.chair(1)
     sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
     care.screen(sid, {q.id: "yes" if q.id == "escort" else "no" for q in care.protocol.screening.questions}, first.id)
     window.refresh()
@@ -108,6 +112,7 @@ def test_weighing_again_from_the_dose_page_recalculates_from_the_new_weight(
 ) -> None:
     first, _ = nurses
     nurse.on_duty(first)
+    nurse.chair(1)
     sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
     care.screen(sid, {q.id: "yes" if q.id == "escort" else "no" for q in care.protocol.screening.questions}, first.id)
     care.record_weight(sid, "160", "kg", first.id)  # the scale showed pounds

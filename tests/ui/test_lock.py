@@ -31,8 +31,8 @@ def test_nothing_is_shown_or_recorded_before_someone_signs_in(
     window.refresh()
     assert window.screens.currentWidget() is window.lock_screen
     assert window.controller.nurse_id is None
-    assert nurse.text("Locked chair 1").endswith("M. L.")
-    assert "40:00 left" in nurse.text("Locked chair 1 status")
+    assert nurse.text("Locked chair 1 title").endswith("M. L.")
+    assert nurse.text("Locked chair 1 time left") == "40:00"
     assert "Lindqvist" not in visible_text(window).lower().title()  # no patient name in full
     assert not nurse.sees("Time left")
 
@@ -55,6 +55,7 @@ def test_lock_and_unlock_in_the_middle_of_typing_vitals_keeps_what_was_typed(
     first, _ = nurses
     care.start_infusion(ready_session, first.id)
     nurse.on_duty(first)
+    nurse.chair(1)
     nurse.chair(1)
     window.refresh()
     labels = window.controller.protocol.vitals
@@ -80,6 +81,7 @@ def test_the_screen_locks_itself_after_the_idle_time(
     qtbot, nurse: Nurse, window: MainWindow, nurses: tuple[Account, Account]
 ):
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     window.idle.limit_ms = 50
     qtbot.wait(80)
     window.tick.timeout.emit()
@@ -98,6 +100,7 @@ def test_a_password_typed_for_a_check_does_not_wait_behind_the_lock(
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")
     nurse.on_duty(first)
     nurse.chair(1)
+    nurse.chair(1)
     window.refresh()
     password = next(
         f for f in window.work.findChildren(QLineEdit) if f.isVisible() and f.echoMode() is QLineEdit.EchoMode.Password
@@ -112,12 +115,14 @@ def test_switching_user_keeps_the_countdown_and_records_in_the_new_name(
 ):
     first, second = nurses
     nurse.on_duty(first)
+    nurse.chair(1)
     care.start_infusion(ready_session, first.id)
     clock.advance(minutes=10)
     nurse.click("Switch user")
     assert window.screens.currentWidget() is window.lock_screen
-    assert "30:00 left" in nurse.text("Locked chair 1 status")
+    assert nurse.text("Locked chair 1 time left") == "30:00"
     nurse.on_duty(second)
+    nurse.chair(1)
     nurse.chair(1)
     window.refresh()
     assert nurse.text("Time left") == "30:00"
@@ -129,6 +134,7 @@ def test_opening_a_chair_is_an_audited_view_of_that_patients_record(
     nurse: Nurse, window: MainWindow, database: Database, ready_session: str, patient, nurses
 ):
     nurse.on_duty(nurses[1])
+    nurse.chair(1)
     nurse.chair(1)
     views = [e for e in audit.entries(database, patient_id=patient.id) if e.action == AuditAction.PATIENT_VIEWED]
     assert views and views[0].actor_id == nurses[1].id and views[0].session_id == ready_session
@@ -159,6 +165,7 @@ def test_an_administrator_sees_no_patients_and_opens_no_record(
     nurse: Nurse, window: MainWindow, database: Database, ready_session: str, admin: Account, patient
 ):
     nurse.on_duty(admin)
+    nurse.chair(1)
     assert nurse.sees("No care with this account")
     assert not nurse.sees("Chairs") and not window.notice.isVisible()
     assert not [e for e in audit.entries(database, patient_id=patient.id) if e.action == AuditAction.PATIENT_VIEWED]
@@ -168,6 +175,7 @@ def test_locking_closes_any_dialog_left_open_over_the_work(
     qtbot, nurse: Nurse, window: MainWindow, accounts: Accounts, admin: Account
 ):
     nurse.on_duty(admin)
+    nurse.chair(1)
     dialogs = [PeopleDialog(window.controller, window), AuditDialog(window.controller, window)]
     for dialog in dialogs:
         dialog.show()
@@ -183,6 +191,7 @@ def test_what_one_nurse_left_unsaved_is_not_handed_to_the_next_to_save_in_her_na
     care.start_infusion(ready_session, first.id)
     nurse.on_duty(first)
     nurse.chair(1)
+    nurse.chair(1)
     window.refresh()
     systolic = window.controller.protocol.vitals[VitalKind.SYSTOLIC].label
     nurse.type(systolic, "123")
@@ -191,6 +200,7 @@ def test_what_one_nurse_left_unsaved_is_not_handed_to_the_next_to_save_in_her_na
     assert nurse.find(QLineEdit, systolic).text() == "123"
     nurse.click("Switch user")
     nurse.on_duty(second)
+    nurse.chair(1)
     assert nurse.find(QLineEdit, systolic).text() == ""
     assert nurse.text("Time left") == "40:00"  # the countdown itself is untouched
 
@@ -202,6 +212,7 @@ def test_a_nurse_unlocks_her_own_screen_with_a_pin_where_the_clinic_allows_it(
     change_clinic_setting(database, "pin_unlock", True, None, "faster unlock", clock.now(), workstation="test-ws")
     accounts.set_pin(first.id, ANA_PASSWORD, "2580", "2580")
     nurse.on_duty(first)
+    nurse.chair(1)
     window.controller.lock()
     assert "password or PIN" in nurse.text("Sign-in prompt")
     nurse.type("Password or PIN", "2580", enter=True)
@@ -213,4 +224,5 @@ def test_the_idle_time_follows_the_clinic_setting_as_it_is_at_sign_in(
 ):
     change_clinic_setting(database, "lock_minutes", 3, None, "busy bay", clock.now(), workstation="test-ws")
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     assert window.idle.limit_ms == 3 * 60_000

@@ -16,6 +16,7 @@ def test_an_hour_of_refreshes_leaves_python_as_it_found_it(
     a refresh, so a window with an open chair crashed the interpreter within minutes. The pinned
     version does not; this guards against a version that does."""
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     care.start_infusion(ready_session, nurses[0].id)
     window.refresh()
     before = sys.getrefcount(None)

@@ -20,6 +20,7 @@ def test_a_restart_mid_infusion_asks_about_the_pump_and_keeps_the_time_left(
     nurse = restart()
     assert nurse.text("Locked chair 1 attention") == "Check the pump"  # seen before anyone signs in
     nurse.on_duty(first)
+    nurse.chair(1)
     assert nurse.sees("Pump check")
     assert "Look at the pump: is it still running?" in nurse.text("Pump check")
     assert nurse.text("Time left") == "30:00"
@@ -41,6 +42,7 @@ def test_a_pump_found_stopped_is_recorded_and_the_nurse_is_told_to_pause_or_stop
 
     nurse = restart()
     nurse.on_duty(first)
+    nurse.chair(1)
     nurse.click("Pump has stopped")
     assert care.state(ready_session).events[-1].payload["running"] is False
     assert "Pause with a reason, or stop early" in nurse.text("Pump note")
@@ -55,6 +57,7 @@ def test_the_one_second_timer_runs_and_redraws_from_core(
     assert window.tick.isActive()
     assert window.tick.interval() == 1000
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     care.start_infusion(ready_session, nurses[0].id)
     window.tick.timeout.emit()
     assert nurse.text("Time left") == "40:00"
@@ -68,6 +71,7 @@ def test_the_real_timer_fires_without_help(
     qtbot, nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses
 ) -> None:
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     care.start_infusion(ready_session, nurses[0].id)
     window.refresh()
     clock.advance(minutes=2)

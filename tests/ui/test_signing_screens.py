@@ -62,6 +62,7 @@ def test_a_wrong_second_nurse_password_is_refused_and_nothing_is_recorded(
 ) -> None:
     sid = dosed(care, patient, nurses)
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     window.refresh()
     nurse.type("Second nurse user name", "ben")
     nurse.type("Second nurse password", "not the password")
@@ -91,6 +92,7 @@ def test_the_nurse_must_sign_the_discharge_with_her_password(
     sid = observed(care, clock, patient, nurses, "3.62")
     clock.advance(minutes=60)
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     window.refresh()
     nurse.type(care.protocol.discharge.score_name, "10")
     for criterion in care.protocol.discharge.criteria:
@@ -117,6 +119,7 @@ def test_a_waste_with_a_witness_records_both_signatures(
     first, second = nurses
     sid = observed(care, clock, patient, nurses, "4.00")  # 40.0 mg drawn, 36.2 mg given
     nurse.on_duty(first)
+    nurse.chair(1)
     window.refresh()
     assert nurse.sees("Controlled substance")
     assert nurse.text("Drawn up (controlled substance)") == "40.0 mg"
@@ -163,6 +166,7 @@ def test_a_waste_needs_the_witness_to_sign_in_and_names_the_missing_password(
 ) -> None:
     sid = observed(care, clock, patient, nurses, "4.00")
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     window.refresh()
     nurse.type("Amount wasted (mg)", "3.8")
     nurse.type("How wasted", "into the drug waste container")
@@ -181,6 +185,7 @@ def test_signing_with_totals_that_do_not_add_up_asks_for_the_note(
     first, _ = nurses
     sid = discharged(care, clock, patient, nurses, "4.00")
     nurse.on_duty(first)
+    nurse.chair(1)
     window.refresh()
     assert not nurse.sees("Discrepancy note")
     assert "3.8 mg drawn up is not accounted for" in nurse.text("Controlled substance problem")
@@ -240,6 +245,7 @@ def test_the_addendum_dialog_adds_a_signed_addendum_to_a_signed_session(
     care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     clock.advance(minutes=120)
     nurse.on_duty(first)
+    nurse.chair(1)
     window.refresh()
     assert care.chairs() == []  # signed: it has left the board
 
@@ -276,6 +282,7 @@ def test_the_addendum_dialog_offers_only_signed_sessions_for_an_addendum(
 ) -> None:
     dosed(care, patient, nurses)
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     dialog = AddendumDialog(window.controller, window)
     dialog.show()
     nurse.qtbot.waitExposed(dialog)

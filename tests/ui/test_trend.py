@@ -19,6 +19,7 @@ def chart(nurse: Nurse, name: str) -> TrendChart:
 
 def infusing(nurse: Nurse, window: MainWindow, care: Care, session: str, by: Account) -> None:
     nurse.on_duty(by)
+    nurse.chair(1)
     care.start_infusion(session, by.id)
     window.refresh()
 

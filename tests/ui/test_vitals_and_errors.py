@@ -20,6 +20,7 @@ def test_an_impossible_spo2_is_refused_inline_and_nothing_is_recorded(
     nurse, window: MainWindow, care: Care, ready_session: str, nurses: tuple[Account, Account], normal_vitals
 ) -> None:
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     window.refresh()
     before = vitals_recorded(care, ready_session)
     nurse.enter_vitals({**normal_vitals, VitalKind.SPO2: "101"})
@@ -39,6 +40,7 @@ def test_an_act_now_reading_raises_an_alert_that_needs_the_action_taken(
 ) -> None:
     first, _ = nurses
     nurse.on_duty(first)
+    nurse.chair(1)
     care.start_infusion(ready_session, first.id)
     window.refresh()
     nurse.enter_vitals({**normal_vitals, VitalKind.SPO2: "88"})
@@ -68,6 +70,7 @@ def test_the_nurse_who_dosed_cannot_be_the_second_nurse(
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id)
     nurse.on_duty(first)
+    nurse.chair(1)
     window.refresh()
     nurse.type("Second nurse user name", "ana")
     nurse.type("Second nurse password", ANA_PASSWORD)
@@ -86,6 +89,7 @@ def test_a_dose_above_the_soft_limit_asks_for_the_reason_before_it_can_be_confir
 ) -> None:
     first, _ = nurses
     nurse.on_duty(first)
+    nurse.chair(1)
     sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
     care.screen(sid, {q.id: "yes" if q.id == "escort" else "no" for q in care.protocol.screening.questions}, first.id)
     care.record_weight(sid, "130", "kg", first.id)  # 65 mg: above the soft limit

@@ -19,6 +19,7 @@ def test_a_weight_far_from_yesterdays_is_confirmed_on_the_page(
     yesterday_at(care, patient, nurses, clock)
     sid = today(care, patient, nurses)
     nurse.on_duty(nurses[0])
+    nurse.chair(1)
     window.refresh()
     assert not nurse.sees(CONFIRM)
     nurse.type("Weight", "80")

@@ -39,6 +39,7 @@ def test_a_whole_session_from_identify_to_signature(
 ) -> None:
     first, second = nurses
     nurse.on_duty(first)
+    nurse.chair(1)
 
     # Identify: a new patient is registered, two identifiers confirmed, seated in chair 1.
     nurse.type("Medical record number", "MRN-7001")

@@ -1,0 +1,66 @@
+"""What a chair's tile says at each step: the clock that matters, the next vitals, what is unsigned."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.attention import Priority
+from core.board import tile
+from core.clock import ManualClock
+from core.services import Care
+from core.session_state import PointStatus
+from tests.conftest import ANA_PASSWORD
+from tests.test_session_flow import DISCHARGE_OK, SCREEN_OK, prepare
+
+
+def only_tile(care: Care):
+    (view,) = care.chairs()
+    return tile(view)
+
+
+def test_a_chair_being_dosed_waits_for_the_second_nurse(care, patient, nurses):
+    first, _ = nurses
+    sid = care.open_session(patient.id, 1, first.id, ("name", "birth_date")).session_id
+    care.screen(sid, SCREEN_OK, first.id)
+    care.record_weight(sid, "72.4", "kg", first.id)
+    care.confirm_dose(sid, first.id, vial_id="ketamine-10")
+    facts = only_tile(care)
+    assert facts.step == "Second-nurse check"
+    assert facts.countdown is None
+    assert facts.unsigned == ("second-nurse check",)
+
+
+def test_an_infusion_counts_down_to_its_end_and_a_pause_names_its_reason(care, patient, nurses, clock: ManualClock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=10)
+    facts = only_tile(care)
+    assert facts.countdown is not None
+    assert facts.countdown.left == timedelta(minutes=30)
+    assert facts.countdown.until == clock.now() + timedelta(minutes=30)
+    assert facts.vitals is not None and facts.vitals.status is PointStatus.DUE
+    care.pause(sid, "line problem", first.id)
+    facts = only_tile(care)
+    assert facts.step == "Paused — line problem"
+    assert facts.countdown is not None and facts.countdown.until is None  # no end while the pump is stopped
+    clock.advance(minutes=10)
+    assert only_tile(care).vitals.status is PointStatus.OVERDUE
+    assert only_tile(care).need.priority is Priority.MEDIUM
+
+
+def test_observation_counts_to_the_earliest_discharge_then_waits_for_it(care, patient, nurses, clock: ManualClock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=40)
+    care.complete(sid, first.id)
+    facts = only_tile(care)
+    assert facts.countdown is not None and facts.countdown.what == "observation left"
+    assert facts.unsigned == ()
+    clock.advance(minutes=30)
+    assert only_tile(care).unsigned == ("discharge",)
+    care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
+    facts = only_tile(care)
+    assert facts.countdown is None
+    assert facts.unsigned == ("session signature",)

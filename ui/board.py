@@ -1,0 +1,286 @@
+"""The chair board, the home screen: one tile per chair, readable across the room, one tap to open.
+
+Each tile shows what ``core.board`` works out: patient, step, a large countdown with its end time,
+the next vitals set (amber when due, red when overdue), open alerts and what is still unsigned. The
+tile's colour and a written mark carry the alarm priority, so colour is never the only cue. A chair
+opens with a click or tap, Enter or Space on a focused tile, or its number key (1–9).
+The lock screen shows the same tiles in a compact form with initials only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.board import Tile
+from core.services import ChairView
+from core.session_state import PointStatus
+from ui.style import PRIORITY_TONE, TARGET, mark
+from ui.text import clock_time, countdown
+from ui.widgets.forms import label, set_tone
+
+PRIORITY_MARK = {"high": "▲ ALARM", "medium": "● Attention", "low": "○ Reminder"}
+"""The written mark beside each priority's colour, for anyone who cannot tell the colours apart."""
+NUMBER_KEYS = 9
+
+
+def columns_for(chairs: int) -> int:
+    """Four across suits a clinic's usual 4–12 chairs on a 1280-pixel screen; fewer chairs, wider tiles."""
+    return max(1, min(4, chairs)) if chairs <= 12 else 5
+
+
+def vitals_words(tile: Tile) -> tuple[str, str | None]:
+    """The next vitals set in words, and its tone: quiet when upcoming, amber when due, red when late."""
+    point = tile.vitals
+    if point is None:
+        return "", None
+    when = clock_time(point.due_at)
+    if point.status is PointStatus.OVERDUE:
+        return f"Vital signs OVERDUE ({point.point.label}, due {when})", "act"
+    if point.status is PointStatus.DUE:
+        return f"Vital signs due now ({point.point.label})", "advise"
+    if point.due_at is None:
+        return f"Next vital signs: {point.point.label}", "quiet"
+    return f"Next vital signs {when} ({point.point.label})", "quiet"
+
+
+def summary(tile: Tile, patient: str) -> str:
+    """Everything the tile shows, in one line: what a screen reader says and what tests read."""
+    parts = [f"Chair {tile.chair}", patient, tile.step]
+    if tile.countdown is not None:
+        parts.append(f"{countdown(tile.countdown.left)} {tile.countdown.what}")
+    if tile.need is not None:
+        parts.append(tile.need.text)
+    vitals, _tone = vitals_words(tile)
+    if vitals:
+        parts.append(vitals)
+    if tile.unsigned:
+        parts.append("still to sign: " + ", ".join(tile.unsigned))
+    return "; ".join(part for part in parts if part)
+
+
+class ChairTile(QFrame):
+    """One chair. ``private`` tiles (the lock screen) name the patient by initials and open nothing."""
+
+    opened = Signal(int)
+
+    def __init__(self, chair: int, *, private: bool = False) -> None:
+        super().__init__()
+        self.chair = chair
+        self.private = private
+        prefix = "Locked chair" if private else "Chair"
+        mark(self, "role", "tile")
+        self.setAccessibleName(f"{prefix} {chair}")
+        self.setMinimumHeight(TARGET * 2)
+        if not private:
+            self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(2)
+        layout.setContentsMargins(10, 6, 10, 6)
+        top = QHBoxLayout()
+        self.title = label(f"Chair {chair}", role="heading", name=f"{prefix} {chair} title", wrap=False)
+        top.addWidget(self.title)
+        top.addSpacing(6)
+        if not private and chair <= NUMBER_KEYS:
+            top.addWidget(label(f"key {chair}", role="hint", name=f"Chair {chair} key", wrap=False))
+        top.addStretch(1)
+        self.mark = label(name=f"{prefix} {chair} alarm", wrap=False)
+        top.addWidget(self.mark)
+        layout.addLayout(top)
+        self.patient = label(role="heading", name=f"{prefix} {chair} patient")
+        self.step = label(name=f"{prefix} {chair} status")
+        self.clock = label(role="tile-clock-small" if private else "tile-clock", name=f"{prefix} {chair} time left")
+        self.until = label(role="hint", name=f"{prefix} {chair} ends")
+        self.need = label(name=f"{prefix} {chair} attention")
+        self.vitals = label(name=f"{prefix} {chair} vitals")
+        self.unsigned = label(name=f"{prefix} {chair} unsigned")
+        clock_row = QHBoxLayout()
+        clock_row.addWidget(self.clock)
+        clock_row.addWidget(self.until, 1)
+        for widget in (self.patient, self.step, clock_row, self.need, self.vitals, self.unsigned):
+            if isinstance(widget, QLabel):
+                widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)  # a click opens the chair
+                layout.addWidget(widget)
+            else:
+                layout.addLayout(widget)
+        self.clock.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.until.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.patient.setVisible(not private)
+        if private:  # compact, one line each, so every chair fits above the sign-in form
+            for widget in (self.step, self.until, self.need):
+                widget.setWordWrap(False)
+                widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # clipped, not wider
+        layout.addStretch(1)
+        self._shown: tuple[object, ...] | None = None
+        self.show_tile(None, None)  # every chair starts empty until the first refresh
+
+    def show_tile(self, tile: Tile | None, view: ChairView | None) -> None:
+        """Redraw only when something the nurse can see has changed (the board ticks every second)."""
+        if tile is None or view is None:
+            if self._shown != ():
+                self._shown = ()
+                self._empty()
+            return
+        name = view.patient.initials if self.private else view.patient.full_name
+        until = tile.countdown.until if tile.countdown else None
+        key = (summary(tile, name), clock_time(until) if until else None)
+        if key == self._shown:
+            return
+        self._shown = key
+        self.title.setText(f"Chair {self.chair} · {name}" if self.private else f"Chair {self.chair}")
+        self.patient.setText(name)
+        self.step.setText(tile.step)
+        self.step.show()
+        self._show_clock(tile)
+        need = tile.need
+        self._show_line(self.need, need.text if need else "", PRIORITY_TONE[need.priority] if need else None)
+        if not self.private:  # the lock screen says only what needs a nurse now: the need above
+            self._show_line(self.vitals, *vitals_words(tile))
+            unsigned = "Still to sign: " + ", ".join(tile.unsigned) if tile.unsigned else ""
+            self._show_line(self.unsigned, unsigned, "notice")
+        priority = tile.need.priority.value if tile.need else None
+        mark(self, "priority", priority)
+        self.mark.setText(PRIORITY_MARK[priority] if priority else "")
+        set_tone(self.mark, PRIORITY_TONE[priority] if priority else None)
+        self.mark.setVisible(priority is not None)
+        self.setAccessibleDescription(summary(tile, name))
+
+    def _empty(self) -> None:
+        self.title.setText(f"Chair {self.chair}")
+        self.patient.setText("Empty")
+        self.step.setText("" if self.private else "Open to seat a patient")
+        self.step.setVisible(not self.private)
+        for widget in (self.clock, self.until, self.need, self.vitals, self.unsigned, self.mark):
+            widget.hide()
+        mark(self, "priority", None)
+        self.setAccessibleDescription(f"Chair {self.chair}; empty")
+
+    def _show_clock(self, tile: Tile) -> None:
+        clock = tile.countdown
+        self.clock.setVisible(clock is not None)
+        self.until.setVisible(clock is not None)
+        if clock is None:
+            return
+        self.clock.setText(countdown(clock.left))
+        gap = " · " if self.private else "\n"
+        until = f"{gap}{clock.until_words} {clock_time(clock.until)}" if clock.until else ""
+        self.until.setText(f"{clock.what}{until}")
+
+    @staticmethod
+    def _show_line(widget: QLabel, text: str, tone: str | None) -> None:
+        widget.setVisible(bool(text))
+        if text:
+            widget.setText(text)
+            set_tone(widget, tone)
+
+    # ---- opening --------------------------------------------------------------------------------
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        inside = self.rect().contains(event.position().toPoint())
+        if not self.private and event.button() is Qt.MouseButton.LeftButton and inside:
+            self.opened.emit(self.chair)
+            return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self.private and event.key() in {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space}:
+            self.opened.emit(self.chair)
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt's name)
+        mark(self, "focused", True)  # a thick outline: the style sheet cannot see a QFrame's focus
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt's name)
+        mark(self, "focused", False)
+        super().focusOutEvent(event)
+
+
+class TileGrid(QWidget):
+    """The tiles in rows; arrow keys move between them."""
+
+    def __init__(self, chairs: list[int], *, private: bool = False) -> None:
+        super().__init__()
+        self.tiles = {chair: ChairTile(chair, private=private) for chair in chairs}
+        self.columns = columns_for(len(chairs))
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(10)
+        for index, tile in enumerate(self.tiles.values()):
+            grid.addWidget(tile, index // self.columns, index % self.columns)
+        for column in range(self.columns):
+            grid.setColumnStretch(column, 1)
+
+    def show_chairs(self, tiles: dict[int, Tile], views: dict[int, ChairView]) -> None:
+        for chair, widget in self.tiles.items():
+            widget.show_tile(tiles.get(chair), views.get(chair))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        steps = {
+            Qt.Key.Key_Left: -1,
+            Qt.Key.Key_Right: 1,
+            Qt.Key.Key_Up: -self.columns,
+            Qt.Key.Key_Down: self.columns,
+        }
+        order = list(self.tiles.values())
+        focused = self.focusWidget()
+        if event.key() in steps and focused in order:
+            index = order.index(focused) + steps[event.key()]  # type: ignore[arg-type]
+            if 0 <= index < len(order):
+                order[index].setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        super().keyPressEvent(event)
+
+
+class ChairBoard(QWidget):
+    """Home: every chair this workstation shows."""
+
+    opened = Signal(int)
+    """The nurse chose a chair to work on."""
+
+    def __init__(self, chairs: list[int]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(
+            label(
+                "Open a chair with a tap, or its number key; Esc comes back here.",
+                role="hint",
+                name="Board hint",
+            )
+        )
+        self.grid = TileGrid(chairs)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.grid)
+        layout.addWidget(scroll, 1)
+        for tile in self.grid.tiles.values():
+            tile.opened.connect(self.opened)
+        for chair in chairs:
+            if chair <= NUMBER_KEYS:
+                key = QShortcut(QKeySequence(str(chair)), self)  # the window's, but only while the board shows
+                key.activated.connect(lambda chair=chair: self.opened.emit(chair))
+
+    @property
+    def tiles(self) -> dict[int, ChairTile]:
+        return self.grid.tiles
+
+    def show_chairs(self, tiles: dict[int, Tile], views: dict[int, ChairView]) -> None:
+        self.grid.show_chairs(tiles, views)
+
+    def focus_chair(self, chair: int) -> None:
+        if chair in self.tiles:
+            self.tiles[chair].setFocus(Qt.FocusReason.OtherFocusReason)
