@@ -49,6 +49,7 @@ class AuditAction(StrEnum):
     PIN_CHANGED = "account.pin_changed"
     SETTING_CHANGED = "setting.changed"
     AUDIT_VIEWED = "audit.viewed"
+    ALARM_SILENCED = "alarm.silenced"
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ ACTION_WORDS: dict[str, str] = {
     AuditAction.PIN_CHANGED: "Changed own PIN",
     AuditAction.SETTING_CHANGED: "Changed a clinic setting",
     AuditAction.AUDIT_VIEWED: "Read the audit trail",
+    AuditAction.ALARM_SILENCED: "Silenced an alarm",
 }
 
 COMMAND_LINE_KEY = "command_line_account"

@@ -101,6 +101,15 @@ class ChairView:
     state: SessionState
 
 
+@dataclass(frozen=True)
+class SilencedAlarm:
+    chair: int
+    priority: str
+    need: str
+    patient_id: str
+    session_id: str
+
+
 def _patient_view(row: Patient) -> PatientView:
     return PatientView(row.id, row.mrn, row.family_name, row.given_name, row.birth_date)
 
@@ -208,6 +217,21 @@ class Care:
         """A nurse opened a patient's record on screen: who looked at whose record is audited."""
         with self.db.transaction() as tx:
             self._audit(tx, AuditAction.PATIENT_VIEWED, by, patient_id=patient_id, session_id=session_id)
+
+    def record_alarm_silenced(self, by: str, silenced: list[SilencedAlarm], minutes: int) -> None:
+        """Who silenced which chair's alarm, and for how long: one line per patient, so each record shows it."""
+        with self.db.transaction() as tx:
+            self._require_clinician(tx, by)
+            for alarm in silenced:
+                detail = {"chair": alarm.chair, "priority": alarm.priority, "need": alarm.need, "minutes": minutes}
+                self._audit(
+                    tx,
+                    AuditAction.ALARM_SILENCED,
+                    by,
+                    patient_id=alarm.patient_id,
+                    session_id=alarm.session_id,
+                    detail=detail,
+                )
 
     # ---- patients -----------------------------------------------------------------------------
 

@@ -1,11 +1,10 @@
 """The alarm tones: what the board shows as needing a nurse is also heard, locked or not.
 
-One tone and pattern per priority (core.attention): high, a rapid high triple beep every 8 s;
-medium, a double beep every 30 s; low, one soft beep every 2 minutes. A nurse may silence the sound
-for a few minutes; the colours stay, and the sound comes back by itself, so nothing is silently
-dropped. The tones are made here as small WAV files, so nothing binary is shipped. Sound can fail
-(no audio device, no sound library on the system): then nothing stops, and the window says that
-alarms are on screen only.
+One tone and pattern per priority (core.attention): high, a rapid high triple beep; medium, a
+double beep; low, one soft beep. When each sounds and repeats, and what silencing covers, is decided
+in core.alarms; this module only makes and plays the tones. They are made here as small WAV files,
+so nothing binary is shipped. Sound can fail (no audio device, no sound library on the system): then
+nothing stops, and the window says that alarms are on screen only.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import logging
 import math
 import struct
 import wave
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Signal
@@ -27,40 +25,12 @@ except ImportError:  # Qt Multimedia needs the system's sound library (libpulse)
 log = logging.getLogger(__name__)
 
 RATE = 22_050
-REPEAT_MS = {"high": 8_000, "medium": 30_000, "low": 120_000}
 TONES = {  # priority: (frequency Hz, beeps, beep ms, gap ms)
     "high": (880, 3, 150, 100),
     "medium": (659, 2, 220, 180),
     "low": (523, 1, 300, 0),
 }
 NO_SOUND = "Sound is not available on this computer: alarms are shown on screen only."
-
-
-@dataclass
-class AlarmPolicy:
-    """When to sound: at once when a priority appears or changes, then again every ``REPEAT_MS``;
-    never while silenced, and at once when the silence ends if anything still needs a nurse."""
-
-    last: dict[str, int] = field(default_factory=dict)
-    silenced_until_ms: int = 0
-
-    def due(self, level: str | None, now_ms: int) -> str | None:
-        if level is None:
-            self.last.clear()
-            return None
-        if now_ms < self.silenced_until_ms:
-            return None
-        previous = self.last.get(level)
-        if previous is not None and now_ms - previous < REPEAT_MS[level] and previous >= self.silenced_until_ms:
-            return None
-        self.last = {level: now_ms}
-        return level
-
-    def silence(self, now_ms: int, minutes: int) -> None:
-        self.silenced_until_ms = now_ms + minutes * 60_000
-
-    def silenced(self, now_ms: int) -> bool:
-        return now_ms < self.silenced_until_ms
 
 
 def write_tone(path: Path, frequency: int, beeps: int, beep_ms: int, gap_ms: int) -> Path:

@@ -19,7 +19,7 @@ from core.dosing import DoseCalculation
 from core.errors import ChairsideError, EnvironmentTrouble, InputError
 from core.people import Account, Accounts
 from core.protocol import Protocol, VitalKind
-from core.services import Care, ChairView, PatientView, SessionRow
+from core.services import Care, ChairView, PatientView, SessionRow, SilencedAlarm
 from core.session_state import SessionState
 from core.settings import ClinicSettings, clinic_settings
 from core.startup import Workplace
@@ -166,6 +166,12 @@ class Controller(QObject):
         if self.nurse_id is not None:
             by = self.nurse_id
             self.run(None, lambda: self.care.record_view(by, patient_id, session_id), writes=False)
+
+    def alarm_silenced(self, silenced: list[SilencedAlarm], minutes: int) -> None:
+        """Audited like a view: a failure to write it shows the trouble banner but never keeps the alarm on."""
+        if self.nurse_id is not None and silenced:
+            by = self.nurse_id
+            self.run(None, lambda: self.care.record_alarm_silenced(by, silenced, minutes), writes=False)
 
     def find_patients(self, feedback: Feedback, text: str) -> list[PatientView] | None:
         return self.run(feedback, lambda: self.care.find_patients(text), writes=False)

@@ -35,6 +35,10 @@ class LockScreen(QWidget):
         set_tone(self.sound_note, "advise")
         self.sound_note.hide()
         layout.addWidget(self.sound_note)
+        self.silenced_note = label(name="Lock screen alarm silenced")
+        set_tone(self.silenced_note, "advise")
+        self.silenced_note.hide()
+        layout.addWidget(self.silenced_note)
         self.clock_note = label(name="Lock screen clock jumped")  # read-only: the banner's Dismiss is behind sign-in
         set_tone(self.clock_note, "act")
         self.clock_note.hide()

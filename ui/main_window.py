@@ -30,15 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.attention import Need, loudest
+from core.alarms import Alarm, AlarmPolicy, alarms_of
 from core.board import Tile, tile
 from core.clock_watch import ClockWatch, Jump
 from core.machine import Step
 from core.paths import cache_dir
 from core.people import ROLE_WORDS
-from core.services import STEP_WORDS, ChairView
+from core.services import STEP_WORDS, ChairView, SilencedAlarm
 from core.startup import Workplace
-from ui.alarm_sound import NO_SOUND, AlarmPolicy, AlarmSound
+from ui.alarm_sound import NO_SOUND, AlarmSound
 from ui.board import ChairBoard
 from ui.chair_list import ChairList
 from ui.chair_panel import ChairPanel
@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         self.alarm = AlarmSound(cache_dir() / "sounds")
         self.alarm.unavailable.connect(self._no_sound)
         self.alarm_policy = AlarmPolicy()
+        self._alarms: tuple[Alarm, ...] = ()
         self.alarm_clock = QElapsedTimer()  # monotonic, like the idle time
         self.alarm_clock.start()
         self.idle = IdleWatch(workplace.clinic.lock_minutes)
@@ -333,25 +334,44 @@ class MainWindow(QMainWindow):
             chair = self.chair_list.current_chair()
             if chair is not None:
                 self.panel(chair).show_view(by_chair.get(chair))
-        self._sound_alarms([t.need for chair, t in tiles.items() if chair in self.workplace.chairs])
+        self._sound_alarms(alarms_of({chair: t.need for chair, t in tiles.items() if chair in self.workplace.chairs}))
 
-    def _sound_alarms(self, needs: list[Need | None]) -> None:
+    def _sound_alarms(self, alarms: tuple[Alarm, ...]) -> None:
         """What the board shows is heard too, whoever is signed in and locked or not."""
-        level = loudest(needs)
+        self._alarms = alarms
         now = self.alarm_clock.elapsed()
-        due = self.alarm_policy.due(level, now)
+        due = self.alarm_policy.due(alarms, now)
         if due is not None and not self.alarm.play(due):
             self._no_sound(NO_SOUND)
         silenced = self.alarm_policy.silenced(now)
-        self.silence_button.setVisible(level is not None and not silenced)
+        self.silence_button.setVisible(bool(self.alarm_policy.audible(alarms, now)))
         self.silenced.setVisible(silenced)
+        self.lock_screen.silenced_note.setVisible(silenced)
 
     def _silence(self) -> None:
-        """Quiet for the clinic's few minutes while the nurse deals with it; the colours stay on."""
+        """Acknowledge the alarms sounding now: quiet for the clinic's few minutes while the nurse deals
+        with them. The colours stay on, a new alarm still sounds, and who silenced what is audited."""
         minutes = self.controller.clinic().alarm_silence_minutes
-        self.alarm_policy.silence(self.alarm_clock.elapsed(), minutes)
+        now = self.alarm_clock.elapsed()
+        audible = self.alarm_policy.audible(self._alarms, now)
+        acknowledged = self.alarm_policy.silence(audible, now, minutes)
+        self.controller.alarm_silenced(
+            [
+                SilencedAlarm(a.chair, a.need.priority.value, a.need.text, view.patient.id, view.state.session_id)
+                for a in sorted(acknowledged, key=lambda a: a.chair)
+                if (view := self._views.get(a.chair)) is not None
+            ],
+            minutes,
+        )
         until = clock_time(self.controller.now() + timedelta(minutes=minutes))
-        self.silenced.setText(f"Alarm sound silenced until {until}; it comes back by itself.")
+        chairs = ", ".join(str(a.chair) for a in sorted(acknowledged, key=lambda a: a.chair))
+        who = self.controller.user.name if self.controller.user else ""
+        words = (
+            f"Alarm sound for chair {chairs} silenced by {who} until {until}; it comes back by itself, "
+            "and a new alarm still sounds."
+        )
+        self.silenced.setText(words)
+        self.lock_screen.silenced_note.setText(words)
         self.refresh()
 
     def _no_sound(self, text: str) -> None:

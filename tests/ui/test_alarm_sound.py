@@ -8,32 +8,47 @@ from pathlib import Path
 import pytest
 from PySide6.QtMultimedia import QMediaDevices
 
+from core import audit
+from core.alarms import REPEAT_MS, Alarm, AlarmPolicy
+from core.attention import Need, Priority
+from core.audit import AuditAction
 from core.clock import ManualClock
 from core.protocol import VitalKind
 from core.services import Care
 from tests.ui.conftest import Nurse
-from ui.alarm_sound import REPEAT_MS, AlarmPolicy, write_tone
+from ui.alarm_sound import write_tone
 from ui.main_window import MainWindow
 
+HIGH = Need("ALERT — acknowledge", Priority.HIGH)
+DUE = Need("Vital signs due", Priority.LOW)
+OVERDUE = Need("Vital signs overdue", Priority.MEDIUM)
 
-def test_a_level_sounds_at_once_then_repeats_and_a_rise_is_not_kept_waiting():
+
+def test_an_alarm_sounds_at_once_then_on_its_repeat_and_a_new_one_is_not_kept_waiting():
     policy = AlarmPolicy()
-    assert policy.due("low", 0) == "low"
-    assert policy.due("low", REPEAT_MS["low"] - 1) is None
-    assert policy.due("high", REPEAT_MS["low"] - 1) == "high"  # escalation sounds at once
-    assert policy.due("high", REPEAT_MS["low"]) is None
-    assert policy.due("high", REPEAT_MS["low"] - 1 + REPEAT_MS["high"]) == "high"
-    assert policy.due(None, 0) is None
-    assert policy.due("high", 1) == "high"  # a new alarm after a quiet spell is not held back
+    due = (Alarm(1, DUE),)
+    assert policy.due(due, 0) == "low"
+    assert policy.due(due, REPEAT_MS[Priority.LOW] - 1) is None
+    assert policy.due((Alarm(1, OVERDUE),), 1_000) == "medium"  # the chair needs more: at once
+    assert policy.due((Alarm(1, OVERDUE), Alarm(2, DUE)), 2_000) == "medium"  # another chair: at once
+    assert policy.due((Alarm(1, OVERDUE), Alarm(2, DUE)), 3_000) is None
+    assert policy.due((Alarm(1, OVERDUE), Alarm(2, DUE)), 2_000 + REPEAT_MS[Priority.MEDIUM]) == "medium"
+    assert policy.due((), 40_000) is None
+    assert policy.due((Alarm(1, OVERDUE),), 41_000) == "medium"  # ended and back: new again
 
 
-def test_silence_quiets_the_sound_for_its_minutes_then_it_comes_back_at_once():
+def test_silence_covers_the_alarms_sounding_then_and_a_new_one_still_sounds():
     policy = AlarmPolicy()
-    assert policy.due("high", 0) == "high"
-    policy.silence(1_000, minutes=2)
+    first = (Alarm(1, HIGH),)
+    assert policy.due(first, 0) == "high"
+    acknowledged = policy.silence(policy.audible(first, 1_000), 1_000, minutes=2)
+    assert acknowledged == frozenset(first)
     assert policy.silenced(1_000)
-    assert policy.due("high", 60_000) is None
-    assert policy.due("high", 1_000 + 120_000) == "high"  # back, without waiting for the next repeat
+    assert policy.due(first, 60_000) is None
+    both = (Alarm(1, HIGH), Alarm(2, DUE))
+    assert policy.due(both, 61_000) == "low"  # chair 2 is not covered by chair 1's silence
+    assert policy.audible(both, 61_000) == (Alarm(2, DUE),)
+    assert policy.due(first, 1_000 + 120_000) == "high"  # the minutes are over: back at once
     assert not policy.silenced(1_000 + 120_000)
 
 
@@ -97,8 +112,17 @@ def test_without_a_sound_device_the_window_says_alarms_are_on_screen_only(
     assert "on screen only" in nurse.text("Sound unavailable")
 
 
-def test_the_silence_button_quiets_the_sound_but_not_the_board(
-    nurse: Nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses, heard, normal_vitals
+def test_the_silence_button_quiets_the_sound_but_not_the_board_and_is_audited(
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    database,
+    patient,
+    clock: ManualClock,
+    ready_session: str,
+    nurses,
+    heard,
+    normal_vitals,
 ):
     first, _ = nurses
     care.start_infusion(ready_session, first.id)
@@ -108,11 +132,17 @@ def test_the_silence_button_quiets_the_sound_but_not_the_board(
     window.refresh()
     assert heard == ["high"]
     nurse.click("Silence the alarm sound")
-    assert "silenced until" in nurse.text("Alarm sound silenced")
-    window.alarm_policy.last.clear()  # even a fresh start of the same alarm stays quiet while silenced
+    assert "chair 1 silenced by Ana" in nurse.text("Alarm sound silenced")
+    (line,) = [e for e in audit.entries(database, patient_id=patient.id) if e.action == AuditAction.ALARM_SILENCED]
+    assert (line.actor_id, line.session_id) == (first.id, ready_session)
+    assert line.detail == {"chair": 1, "priority": "high", "need": "ALERT — acknowledge", "minutes": 2}
+    clock.advance(seconds=30)
     window.refresh()
     assert heard == ["high"]
     assert "ALERT" in window.chair_list.item(0).text()  # the colour and words stay
-    window.alarm_policy.silenced_until_ms = 0  # the minutes are over
+    assert not nurse.sees("Silence the alarm sound")  # nothing left to silence
+    window.controller.lock()
+    assert nurse.sees("Lock screen alarm silenced")  # the next nurse to look knows it is silenced
+    window.alarm_policy.silenced_until_ms = window.alarm_clock.elapsed()  # the minutes are over
     window.refresh()
-    assert heard == ["high", "high"] and not nurse.sees("Alarm sound silenced")
+    assert heard == ["high", "high"] and not nurse.sees("Lock screen alarm silenced")

@@ -1,0 +1,72 @@
+"""When the alarm sounds, and what silencing it covers: plain rules the window's tick applies.
+
+Each chair's need (``core.attention``) is one alarm condition. The loudest audible one sounds at once,
+then again every ``REPEAT_MS`` for its priority. A nurse may acknowledge the alarms sounding now: that
+silences those conditions, and only those, for the clinic's few minutes. A condition that appears
+meanwhile (another chair, or the same chair needing something else) is not covered and sounds at
+once, and when the minutes are over everything still there sounds again. So nothing is silently
+dropped. Time is a monotonic count of milliseconds from the caller, so a change of the computer's
+clock neither shortens nor lengthens a silence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.attention import Need, Priority, loudest
+
+REPEAT_MS = {Priority.HIGH: 8_000, Priority.MEDIUM: 30_000, Priority.LOW: 120_000}
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """One chair's condition as it sounds: the same chair needing something new is a new alarm."""
+
+    chair: int
+    need: Need
+
+
+def alarms_of(needs: dict[int, Need | None]) -> tuple[Alarm, ...]:
+    return tuple(Alarm(chair, need) for chair, need in sorted(needs.items()) if need is not None)
+
+
+@dataclass
+class AlarmPolicy:
+    heard: frozenset[Alarm] = frozenset()
+    """Alarms that have sounded since they appeared; one not among them sounds at once."""
+    last_ms: int | None = None
+    silenced_until_ms: int = 0
+    acknowledged: frozenset[Alarm] = frozenset()
+
+    def audible(self, alarms: Iterable[Alarm], now_ms: int) -> tuple[Alarm, ...]:
+        """The alarms that may sound now: all of them, less those acknowledged while the silence lasts."""
+        if not self.silenced(now_ms):
+            return tuple(alarms)
+        return tuple(alarm for alarm in alarms if alarm not in self.acknowledged)
+
+    def due(self, alarms: Iterable[Alarm], now_ms: int) -> Priority | None:
+        """The priority to sound at this tick, if any: at once for a new alarm, then on its repeat."""
+        present = tuple(alarms)
+        audible = self.audible(present, now_ms)
+        self.heard &= frozenset(present)  # a condition that ended and comes back is new again
+        level = loudest(alarm.need for alarm in audible)
+        if level is None:
+            return None
+        new = not frozenset(audible) <= self.heard
+        if not new and self.last_ms is not None and now_ms - self.last_ms < REPEAT_MS[level]:
+            return None
+        self.heard |= frozenset(audible)
+        self.last_ms = now_ms
+        return level
+
+    def silence(self, alarms: Iterable[Alarm], now_ms: int, minutes: int) -> frozenset[Alarm]:
+        """Acknowledge what sounds now for ``minutes``; returns what was acknowledged, for the audit.
+        When the minutes are over, whatever is still there counts as new and sounds at once."""
+        self.acknowledged = frozenset(alarms)
+        self.heard -= self.acknowledged
+        self.silenced_until_ms = now_ms + minutes * 60_000
+        return self.acknowledged
+
+    def silenced(self, now_ms: int) -> bool:
+        return now_ms < self.silenced_until_ms
