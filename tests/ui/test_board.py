@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLineEdit
 from core import audit
 from core.audit import AuditAction
 from core.clock import ManualClock
+from core.events import EventType as E
 from core.protocol import VitalKind
 from core.services import Care, PatientView
 from tests.conftest import PRESCRIBER, T0
@@ -76,3 +77,37 @@ def test_a_form_left_for_the_board_is_as_it_was_on_coming_back(nurse: Nurse, win
     assert window.board_showing
     nurse.chair(1)
     assert nurse.find(QLineEdit, care.protocol.vitals[VitalKind.SYSTOLIC].label).text() == "13"
+
+
+def test_two_chairs_at_once_each_keep_their_own_entries(
+    nurse: Nurse, window: MainWindow, care: Care, clock: ManualClock, patient, nurses, normal_vitals
+):
+    """A nurse starts two infusions, is called from one half-way through a vitals set to the other, and
+    comes back: each chair's entries land in its own session, and nothing typed is lost."""
+    first, _ = nurses
+    one = prepare(care, patient, nurses, chair=1)
+    two = prepare(care, second_patient(care, first.id), nurses, chair=2)
+    nurse.on_duty(first)
+    for chair in (1, 2):
+        nurse.chair(chair)
+        nurse.click("Start infusion")
+        nurse.click("All chairs")
+    clock.advance(minutes=10)
+    window.refresh()
+    assert "Vital signs due now" in nurse.text("Chair 1 vitals")
+    assert "Vital signs due now" in nurse.text("Chair 2 vitals")
+    nurse.qtbot.keyClick(window.board, Qt.Key.Key_2)
+    systolic = care.protocol.vitals[VitalKind.SYSTOLIC].label
+    nurse.type(systolic, "131")  # interrupted here: chair 1 calls
+    nurse.qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Escape)
+    nurse.chair(1)
+    nurse.enter_vitals(normal_vitals)
+    nurse.click("All chairs")
+    assert not nurse.sees("Chair 1 vitals") or "due now" not in nurse.text("Chair 1 vitals")
+    nurse.chair(2)
+    assert nurse.find(QLineEdit, systolic).text() == "131"
+    nurse.enter_vitals({kind: value for kind, value in normal_vitals.items() if kind is not VitalKind.SYSTOLIC})
+    sets = {sid: [e.payload for e in care.state(sid).events if e.type == E.VITALS] for sid in (one, two)}
+    assert [s["values"]["systolic"] for s in sets[one]][-1] == normal_vitals[VitalKind.SYSTOLIC]
+    assert [s["values"]["systolic"] for s in sets[two]][-1] == "131"
+    assert {e.recorded_by for sid in (one, two) for e in care.state(sid).events[-1:]} == {first.id}
