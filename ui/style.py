@@ -63,7 +63,7 @@ QLabel[role="heading"] {{ font-size: 18px; font-weight: 600; }}
 QLabel[role="hint"] {{ color: #4a5260; }}
 QLabel[role="countdown"] {{ font-size: 96px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
 QLabel[role="figure"] {{ font-size: 34px; font-weight: 700; }}
-QLabel[role="arithmetic"] {{ font-family: "DejaVu Sans Mono", monospace; font-size: 15px; }}
+QLabel[role="arithmetic"] {{ font-family: "DejaVu Sans Mono", monospace; font-size: 18px; }}
 QLabel[tone="error"], QLabel[tone="act"] {{ color: {RED}; background: {RED_BG}; border: 1px solid {RED};
     border-radius: 4px; font-weight: 600; }}
 QLabel[tone="advise"] {{ color: {AMBER}; background: {AMBER_BG}; border: 1px solid #e0a848;
