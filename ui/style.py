@@ -19,6 +19,8 @@ RED = "#a4001d"
 RED_BG = "#fde8eb"
 GREEN = "#1e6b34"
 BLUE_BG = "#e3edf8"
+HINT = "#4a5260"
+MUTED = "#8b94a1"  # borders and disabled text
 PRIORITY_BG = {"high": RED_BG, "medium": AMBER_BG, "low": BLUE_BG}
 """The board's colour for each alarm priority (core.attention.Priority values)."""
 PRIORITY_TONE = {"high": "act", "medium": "advise", "low": "notice"}
@@ -34,14 +36,14 @@ QLineEdit, QComboBox {{ background: {PAPER}; border: 1px solid {LINE}; border-ra
 QLineEdit:focus, QComboBox:focus {{ border: 2px solid {ACCENT}; }}
 QLineEdit:disabled {{ background: {BACKGROUND}; color: #6b7280; }}
 QComboBox QAbstractItemView {{ background: {PAPER}; selection-background-color: {ACCENT}; }}
-QPushButton {{ background: {PAPER}; border: 1px solid #8b94a1; border-radius: 6px; padding: 4px 16px; }}
+QPushButton {{ background: {PAPER}; border: 1px solid {MUTED}; border-radius: 6px; padding: 4px 16px; }}
 QPushButton:hover {{ border-color: {ACCENT}; }}
 QPushButton:focus {{ border: 2px solid {ACCENT}; }}
-QPushButton:disabled {{ color: #8b94a1; border-color: {LINE}; background: {BACKGROUND}; }}
+QPushButton:disabled {{ color: {MUTED}; border-color: {LINE}; background: {BACKGROUND}; }}
 QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT}; font-weight: 600; }}
 QPushButton[role="primary"]:disabled {{ background: #a9bcd3; border-color: #a9bcd3; color: white; }}
 QPushButton[role="danger"] {{ color: {RED}; border-color: {RED}; }}
-QPushButton[role="danger"]:disabled {{ color: #8b94a1; border-color: {LINE}; background: {BACKGROUND}; }}
+QPushButton[role="danger"]:disabled {{ color: {MUTED}; border-color: {LINE}; background: {BACKGROUND}; }}
 QRadioButton, QCheckBox {{ min-height: {TARGET - 8}px; spacing: 10px; font-size: 16px; }}
 QRadioButton::indicator, QCheckBox::indicator {{ width: 26px; height: 26px; background: {PAPER};
     border: 2px solid #5b6573; }}
@@ -60,7 +62,7 @@ QFrame[role="choices"] {{ border: 2px solid transparent; border-radius: 6px; }}
 QListWidget {{ selection-background-color: #cfe0f3; selection-color: {INK}; outline: none; }}
 QLabel[role="title"] {{ font-size: 22px; font-weight: 600; }}
 QLabel[role="heading"] {{ font-size: 18px; font-weight: 600; }}
-QLabel[role="hint"] {{ color: #4a5260; }}
+QLabel[role="hint"] {{ color: {HINT}; }}
 QLabel[role="countdown"] {{ font-size: 96px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
 QLabel[role="figure"] {{ font-size: 34px; font-weight: 700; }}
 QLabel[role="arithmetic"] {{ font-family: "DejaVu Sans Mono", monospace; font-size: 18px; }}
@@ -70,7 +72,7 @@ QLabel[tone="advise"] {{ color: {AMBER}; background: {AMBER_BG}; border: 1px sol
     border-radius: 4px; font-weight: 600; }}
 QLabel[tone="notice"] {{ color: {ACCENT}; background: {BLUE_BG}; border: 1px solid {ACCENT}; }}
 QLabel[tone="saved"] {{ color: {GREEN}; font-weight: 600; }}
-QLabel[tone="quiet"] {{ color: #4a5260; }}
+QLabel[tone="quiet"] {{ color: {HINT}; }}
 QFrame[role="banner-act"] {{ background: {RED_BG}; border: 2px solid {RED}; border-radius: 6px; }}
 QFrame[role="banner-advise"] {{ background: {AMBER_BG}; border: 2px solid #e0a848; border-radius: 6px; }}
 QFrame[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 6px; }}
