@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from core import audit, cli_audit, cli_users
+from core import audit, cli_audit, cli_report, cli_users
 from core.audit import AuditAction
 from core.cli_users import acting_administrator
 from core.clock import Clock, SystemClock
@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--fill-only", action="store_true", help="fill the demo database but do not open the app")
     cli_users.add_commands(commands)
     cli_audit.add_commands(commands)
+    cli_report.add_commands(commands)
     return parser
 
 
@@ -231,6 +232,8 @@ def main(open_app: OpenApp, argv: list[str] | None = None, clock: Clock | None =
             return cli_users.run(args, clock)
         if args.command == "audit":
             return cli_audit.run(args, clock)
+        if args.command == "report":
+            return cli_report.run(args, clock)
         if args.command == "settings":
             if args.settings_command == "show":
                 return settings_show(args.database, clock)

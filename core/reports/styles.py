@@ -84,11 +84,12 @@ class Styles:
 
 def grid(head_rows: int = 1) -> TableStyle:
     """A plain ruled table with a shaded head row, readable in black and white."""
+    head = [("BACKGROUND", (0, 0), (-1, head_rows - 1), SHADE)] if head_rows else []
     return TableStyle(
         [
+            *head,
             ("FONT", (0, 0), (-1, -1), SANS, 8.5),
             ("GRID", (0, 0), (-1, -1), 0.4, RULE),
-            ("BACKGROUND", (0, 0), (-1, head_rows - 1), SHADE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 3),
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),

@@ -1,0 +1,62 @@
+"""The ``report`` commands: printouts made from the command line, written as PDF files.
+
+Each one is audited like a print from the app, naming the computer account that ran it, and says in
+its footer who printed it and when.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from pathlib import Path
+
+from core.clock import Clock
+from core.protocol import load_protocol
+from core.reports.downtime import downtime_forms
+from core.reports.output import Output, local_stamp, record_output, write_file
+from core.settings import clinic_settings
+from core.startup import open_store
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "report",
+        help="write a printout as a PDF file",
+        description="Write a printout as a PDF file, on the clinic's paper size. Each one is recorded in the "
+        "audit trail with your computer account.",
+    )
+    documents = parser.add_subparsers(dest="report_command", metavar="DOCUMENT", required=True)
+    downtime = documents.add_parser(
+        "downtime",
+        help="blank paper forms from the protocol, for when the computer is down",
+        description="Blank session forms generated from the protocol in force: screening, dose arithmetic, "
+        "double check, vitals schedule and thresholds, side effects and discharge. Print some in advance.",
+    )
+    downtime.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _printer() -> str:
+    return f"{getpass.getuser()} (computer account)"
+
+
+def downtime(args: argparse.Namespace, clock: Clock) -> int:
+    database, workstation = open_store(args.database, clock)
+    try:
+        clinic = clinic_settings(database)
+        protocol = load_protocol()
+        pdf = downtime_forms(protocol, clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer())
+        written = write_file(args.out, pdf)
+        output = Output(f"downtime forms ({protocol.id} {protocol.version})", str(written))
+        record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
+    finally:
+        database.dispose()
+    _say(f"Downtime forms written to {written}")
+    return 0
+
+
+def run(args: argparse.Namespace, clock: Clock) -> int:
+    return downtime(args, clock)
