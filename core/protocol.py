@@ -172,6 +172,8 @@ class VitalThresholds(_Sourced):
     start_above: Decimal | None = None
     advise_rise: Decimal | None = None
     act_rise: Decimal | None = None
+    act_instruction: str | None = None
+    """What an act-now alarm on this vital tells the nurse to do (the protocol's words, not the code's)."""
 
     @model_validator(mode="after")
     def _tiers_nest(self) -> VitalThresholds:

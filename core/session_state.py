@@ -44,6 +44,8 @@ class OpenAlert:
     event_id: str
     occurred_at: datetime
     findings: tuple[str, ...]
+    instructions: tuple[str, ...] = ()
+    """The protocol's action for each vital that alarmed, in the order found, without repeats."""
 
 
 @dataclass(frozen=True)
@@ -226,9 +228,10 @@ def derive_state(
                 values = {VitalKind(k): Decimal(v) for k, v in payload.get("values", {}).items()}
                 if point == baseline_point:
                     baseline = values
-                acts = tuple(f["text"] for f in payload.get("findings", ()) if f["tier"] == Tier.ACT)
+                acts = [f for f in payload.get("findings", ()) if f["tier"] == Tier.ACT]
                 if acts:
-                    alerts[event.id] = OpenAlert(event.id, event.occurred_at, acts)
+                    texts = tuple(f["text"] for f in acts)
+                    alerts[event.id] = OpenAlert(event.id, event.occurred_at, texts, _instructions(protocol, acts))
             case E.ALERT_ACKNOWLEDGED:
                 alerts.pop(payload.get("alert_event_id", ""), None)
             case E.SIDE_EFFECTS:
@@ -308,6 +311,16 @@ def derive_state(
         controlled=controlled,
         events=tuple(events),
     )
+
+
+def _instructions(protocol: Protocol, findings: list[dict[str, Any]]) -> tuple[str, ...]:
+    """Several vitals alarming in one set make one alert: each action is said once, from the protocol."""
+    said: list[str] = []
+    for finding in findings:
+        limits = protocol.vitals.get(VitalKind(finding["vital"]))
+        if limits is not None and limits.act_instruction and limits.act_instruction not in said:
+            said.append(limits.act_instruction)
+    return tuple(said)
 
 
 def _baseline_id(protocol: Protocol) -> str:

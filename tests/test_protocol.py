@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from core.errors import ProtocolError
 from core.paths import resource_path
-from core.protocol import DEFAULT_PROTOCOL_FILE, Basis, Protocol, load_protocol, parse_protocol
+from core.protocol import DEFAULT_PROTOCOL_FILE, Basis, Protocol, VitalKind, load_protocol, parse_protocol
+from core.vitals import Tier, classify, start_problems
 
 SHIPPED = resource_path(DEFAULT_PROTOCOL_FILE)
 
@@ -87,3 +89,55 @@ def test_not_toml_at_all_is_refused():
 def test_a_missing_file_is_refused(tmp_path: Path):
     with pytest.raises(ProtocolError, match="cannot be opened"):
         load_protocol(tmp_path / "nope.toml")
+
+
+def _tier(protocol: Protocol, kind: VitalKind, value: int) -> Tier:
+    return classify(protocol, {kind: Decimal(value)})[0].tier
+
+
+def _holds_start(protocol: Protocol, kind: VitalKind, value: int) -> bool:
+    return bool(start_problems(protocol, {kind: Decimal(value)}))
+
+
+def test_the_thresholds_the_clinical_reference_gives_are_kept(protocol: Protocol):
+    """REFERENCE 3.3 gives one example value for these (as "< 92", "> 120"): they are checked at the
+    edge, so an edit of the file that drifts from the reference, or a bound written one off, fails
+    here. A clinic that changes one on purpose changes this test with the reference section in hand."""
+    hr, spo2, rr = VitalKind.HEART_RATE, VitalKind.SPO2, VitalKind.RESPIRATORY_RATE
+    # Do not start: heart rate above 100 or below 50 at rest; SpO2 below 94 %; RR below 10 or above 24.
+    assert [_holds_start(protocol, hr, v) for v in (49, 50, 100, 101)] == [True, False, False, True]
+    assert [_holds_start(protocol, spo2, v) for v in (93, 94)] == [True, False]
+    assert [_holds_start(protocol, rr, v) for v in (9, 10, 24, 25)] == [True, False, False, True]
+    # Pause and notify: heart rate above 120 or below 50; SpO2 below 92 %; RR below 8 or above 28;
+    # systolic 180 or above; RASS -3 or deeper.
+    assert [_tier(protocol, hr, v) is Tier.ACT for v in (49, 50, 120, 121)] == [True, False, False, True]
+    assert [_tier(protocol, spo2, v) is Tier.ACT for v in (91, 92)] == [True, False]
+    assert [_tier(protocol, rr, v) is Tier.ACT for v in (7, 8, 28, 29)] == [True, False, False, True]
+    assert [_tier(protocol, VitalKind.SYSTOLIC, v) is Tier.ACT for v in (179, 180)] == [False, True]
+    assert [_tier(protocol, VitalKind.SEDATION, v) is Tier.ACT for v in (-3, -2)] == [True, False]
+
+
+def test_each_alarm_says_what_the_reference_says_to_do(protocol: Protocol):
+    deep = protocol.vitals[VitalKind.SEDATION].act_instruction or ""
+    assert all(word in deep.lower() for word in ("stop the infusion", "stimulate", "escalate"))
+    low_oxygen = protocol.vitals[VitalKind.SPO2].act_instruction or ""
+    assert all(word in low_oxygen.lower() for word in ("stimulate", "oxygen", "notify", "below 90 %, escalate"))
+    assert all(limits.act_instruction for limits in protocol.vitals.values())
+
+
+def test_the_reference_plausible_ranges_and_schedule_are_kept(protocol: Protocol):
+    """REFERENCE 9 (impossible values) and 3.4 (baseline within 15 minutes, every 10 minutes during)."""
+    bounds = {kind: (limits.reject_below, limits.reject_above) for kind, limits in protocol.vitals.items()}
+    assert bounds[VitalKind.SYSTOLIC] == (40, 300) and bounds[VitalKind.DIASTOLIC] == (20, 200)
+    assert bounds[VitalKind.HEART_RATE] == (20, 300) and bounds[VitalKind.RESPIRATORY_RATE] == (2, 80)
+    assert bounds[VitalKind.SPO2] == (50, 100)
+    weight = protocol.weight
+    assert (weight.reject_below_kg, weight.reject_above_kg, weight.advise_below_kg, weight.advise_above_kg) == (
+        20,
+        350,
+        40,
+        150,
+    )
+    assert protocol.vitals_schedule.baseline_within_minutes == 15
+    during = [p.minutes for p in protocol.vitals_schedule.points if p.phase.value == "infusion"]
+    assert during == [10, 20, 30]

@@ -212,6 +212,24 @@ def test_vitals_become_due_then_overdue_on_the_infusion_clock(care, patient, nur
     assert state.open_alerts == ()
 
 
+def test_an_alarm_carries_the_protocols_action_for_each_vital_that_alarmed(care, patient, nurses):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    care.record_vitals(sid, {**NORMAL, V.SEDATION: "-3", V.SPO2: "91", V.HEART_RATE: "121"}, first.id)
+    recorded = care.state(sid).events[-1]
+    assert sorted(f["vital"] for f in recorded.payload["findings"] if f["tier"] == "act") == [
+        "heart_rate",
+        "sedation",
+        "spo2",
+    ]
+    (alert,) = care.state(sid).open_alerts
+    vitals = care.protocol.vitals
+    assert alert.event_id == recorded.id
+    assert set(alert.instructions) == {vitals[v].act_instruction for v in (V.SEDATION, V.SPO2, V.HEART_RATE)}
+    assert any("stop the infusion, stimulate the patient and escalate" in words for words in alert.instructions)
+
+
 def test_a_correction_points_at_the_entry_and_keeps_it(care, patient, nurses):
     first, _ = nurses
     sid = prepare(care, patient, nurses)

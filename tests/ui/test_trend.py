@@ -59,7 +59,7 @@ def test_a_chart_says_in_words_what_it_shows(
     words = heart.accessibleDescription()
     assert words.startswith("Heart rate (/min), 2 readings: ")
     assert "72; " in words and " 84." in words
-    assert "Advisory: 50 or below, 110 or above; act now: 40 or below, 130 or above." in words
+    assert "Advisory: 50 or below, 110 or above; act now: 49 or below, 121 or above." in words
     assert heart.toolTip() == words
 
 
@@ -76,7 +76,7 @@ def test_a_flagged_latest_value_says_its_tier_in_words(
     assert spo2.property("tone") == "act"
     sedation = nurse.find(QLabel, "Sedation (RASS) latest")
     assert (sedation.text(), sedation.property("tone")) == ("-2 RASS\nadvisory", "advise")
-    assert "act now (SpO2 88 at or below 89 %)" in chart(nurse, "SpO2").accessibleDescription()
+    assert "act now (SpO2 88 at or below 91 %)" in chart(nurse, "SpO2").accessibleDescription()
     assert nurse.find(QLabel, "Heart rate latest").property("tone") is None
 
 

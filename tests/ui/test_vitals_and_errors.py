@@ -47,6 +47,7 @@ def test_an_act_now_reading_raises_an_alert_that_needs_the_action_taken(
     assert "Act now" in nurse.text("Vital signs findings")
     window.refresh()
     assert "SpO2 88" in nurse.text("Alert 1")
+    assert care.protocol.vitals[VitalKind.SPO2].act_instruction in nurse.text("Alert 1")
 
     nurse.click("Acknowledge alert 1")
     assert "Enter the action taken" in nurse.text("Alert message")

@@ -49,6 +49,8 @@ class AlertsPanel(QWidget):
         self.actions, self.acks = [], []
         for number, alert in enumerate(state.open_alerts, start=1):
             text = f"{clock_time(alert.occurred_at)} — " + "; ".join(alert.findings)
+            if alert.instructions:
+                text += "\n" + " ".join(alert.instructions)
             self.rows.addWidget(label(text, name=f"Alert {number}"), number * 2, 0, 1, 2)
             action = line_edit(f"Action taken for alert {number}", "Action taken (paused, prescriber told…)")
             ack = button("Acknowledge", f"Acknowledge alert {number}", role="danger")
