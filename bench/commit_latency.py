@@ -47,7 +47,13 @@ PASSWORD = "bench orchard lantern 27"
 TEMPORARY_PASSWORD = "bench granite voyage 64"
 WARM_UP = 30
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
-SCREEN_OK = {"pregnancy": "no", "cardiac": "no", "psychosis": "no", "substance": "no", "escort": "yes"}
+SCREEN_OK = {
+    **dict.fromkeys(
+        ("cardiovascular", "psychosis", "liver", "raised_pressure", "substance_misuse", "allergy"), "no"
+    ),  # the course-start checklist
+    **dict.fromkeys(("pregnancy", "cardiac", "substance"), "no"),
+    "escort": "yes",
+}
 NORMAL = {
     V.SYSTOLIC: "124",
     V.DIASTOLIC: "78",

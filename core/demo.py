@@ -42,7 +42,13 @@ DEMO_NOW_AFTER = timedelta(hours=6)
 DEMO_CHAIRS = 12
 DEMO_CLINIC_NAME = "DEMO clinic (made-up patients, not for care)"
 DISCHARGE_OK = {"escort": True, "instructions": True, "effects_resolved": True}
-SCREEN_OK = {"pregnancy": "no", "cardiac": "no", "psychosis": "no", "substance": "no", "escort": "yes"}
+SCREEN_OK = {
+    **dict.fromkeys(
+        ("cardiovascular", "psychosis", "liver", "raised_pressure", "substance_misuse", "allergy"), "no"
+    ),  # the course-start checklist
+    **dict.fromkeys(("pregnancy", "cardiac", "substance"), "no"),
+    "escort": "yes",
+}
 
 # A visit is a generator: it records one step, then yields how many minutes pass before its next step.
 Visit = Iterator[int]

@@ -203,14 +203,31 @@ class SedationScale(_Sourced):
 Answer = Literal["yes", "no", "unknown"]
 
 
+class Asked(StrEnum):
+    """When a screening question is asked: the course-start checklist once a course, the re-check always."""
+
+    COURSE_START = "course_start"
+    EVERY_SESSION = "every_session"
+
+
 class ScreeningQuestion(_Strict):
     id: str
+    asked: Asked
     text: str
     stop_if: list[Answer]
 
 
 class Screening(_Sourced):
     questions: Annotated[list[ScreeningQuestion], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Screening:
+        ids = [q.id for q in self.questions]
+        if len(set(ids)) != len(ids):
+            raise ValueError("question ids must be unique")
+        if not any(q.asked is Asked.EVERY_SESSION for q in self.questions):
+            raise ValueError("at least one question must be asked at every session")
+        return self
 
 
 class Grade(_Strict):

@@ -40,6 +40,7 @@ from core.people import Accounts, Role
 from core.persistence.db import Database
 from core.persistence.tables import Course, InfusionSession, Patient, Staff
 from core.protocol import Protocol, VitalKind
+from core.screening import screening_record
 from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
 from core.signatures import Meaning, signature_entry, signed_content
@@ -535,13 +536,8 @@ class Care:
         return self.state(session_id)
 
     def screen(self, session_id: str, answers: dict[str, str], by: str) -> SessionState:
-        questions = self.protocol.screening.questions
-        for question in questions:
-            if answers.get(question.id) not in {"yes", "no", "unknown"}:
-                raise InputError(f"screening.{question.id}", f"Answer: {question.text}")
-        stops = [f"{q.text} — {answers[q.id]}" for q in questions if answers[q.id] in q.stop_if]
-        payload = {"answers": {q.id: answers[q.id] for q in questions}, "stop_reasons": stops}
-        return self._append(session_id, by, E.SCREENED, lambda _s: payload)
+        """The questions asked depend on the session's place in its course (see core.screening)."""
+        return self._append(session_id, by, E.SCREENED, lambda state: screening_record(self.protocol, state, answers))
 
     def record_weight(
         self, session_id: str, text: str, unit: str | None, by: str, confirm_change: bool = False

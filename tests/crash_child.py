@@ -28,7 +28,13 @@ VITALS = {
     VitalKind.SPO2: "98",
     VitalKind.SEDATION: "0",
 }
-SCREEN = {"pregnancy": "no", "cardiac": "no", "psychosis": "no", "substance": "no", "escort": "yes"}
+SCREEN = {
+    **dict.fromkeys(
+        ("cardiovascular", "psychosis", "liver", "raised_pressure", "substance_misuse", "allergy"), "no"
+    ),  # the course-start checklist
+    **dict.fromkeys(("pregnancy", "cardiac", "substance"), "no"),
+    "escort": "yes",
+}
 
 
 PASSWORD = "crash-test meadow lantern"

@@ -63,6 +63,8 @@ def test_the_hash_changes_with_the_content():
         ('default_vial = "ketamine-10"', 'default_vial = "ketamine-20"', "default_vial"),
         ('basis = "study"', 'basis = "folklore"', "dose.basis"),
         ('stop_if = ["yes", "unknown"] }', 'stop_if = ["perhaps"] }', "screening.questions.0.stop_if"),
+        ('asked = "course_start", text', 'asked = "sometimes", text', "screening.questions.0.asked"),
+        ('id = "psychosis"', 'id = "cardiovascular"', "question ids must be unique"),
     ],
 )
 def test_a_bad_file_is_refused_naming_the_field(replace: str, with_: str, named: str):

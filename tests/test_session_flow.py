@@ -24,7 +24,13 @@ NORMAL = {
     V.SPO2: "98",
     V.SEDATION: "0",
 }
-SCREEN_OK = {"pregnancy": "no", "cardiac": "no", "psychosis": "no", "substance": "no", "escort": "yes"}
+SCREEN_OK = {
+    **dict.fromkeys(
+        ("cardiovascular", "psychosis", "liver", "raised_pressure", "substance_misuse", "allergy"), "no"
+    ),  # the course-start checklist
+    **dict.fromkeys(("pregnancy", "cardiac", "substance"), "no"),
+    "escort": "yes",
+}
 
 
 def prepare(care: Care, patient: PatientView, nurses: tuple[Account, Account], chair: int = 1) -> str:

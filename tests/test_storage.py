@@ -27,7 +27,7 @@ from core.errors import (
 from core.persistence.db import KNOWN_REVISIONS, SCHEMA_HEAD, Database, open_database, sqlite_url
 from core.persistence.migrate import script_revisions, upgrade
 from core.services import Care
-from tests.test_session_flow import prepare
+from tests.test_session_flow import SCREEN_OK, prepare
 
 
 def test_pragmas_are_set_on_every_connection(database: Database):
@@ -114,7 +114,7 @@ def test_a_locked_database_says_so_and_keeps_what_was_saved(care: Care, patient,
         with pytest.raises(DatabaseLocked, match="Nothing already recorded has been lost"):
             care.screen(
                 sid,
-                dict.fromkeys(("pregnancy", "cardiac", "psychosis", "substance"), "no") | {"escort": "yes"},
+                SCREEN_OK,
                 first.id,
             )
     finally:
@@ -147,9 +147,7 @@ def test_two_writers_racing_on_one_session_do_not_both_land(care: Care, patient,
             {"sid": sid, "t": datetime(2026, 11, 26, 13, tzinfo=UTC).replace(tzinfo=None), "by": first.id},
         )
     with pytest.raises(RecordChanged):
-        care.screen(
-            sid, dict.fromkeys(("pregnancy", "cardiac", "psychosis", "substance"), "no") | {"escort": "yes"}, first.id
-        )
+        care.screen(sid, SCREEN_OK, first.id)
 
 
 def test_times_come_back_as_utc(care: Care, patient, nurses, clock):

@@ -14,6 +14,7 @@ from core.protocol import VitalKind
 from core.services import Care
 from core.settings import change_clinic_setting
 from tests.conftest import ANA_PASSWORD
+from tests.test_session_flow import SCREEN_OK
 from tests.ui.conftest import Nurse, open_window
 from ui.dialogs.audit_view import AuditDialog
 from ui.dialogs.people import PeopleDialog
@@ -93,9 +94,7 @@ def test_a_password_typed_for_a_check_does_not_wait_behind_the_lock(
 ):
     first, _ = nurses
     sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
-    care.screen(
-        sid, {"pregnancy": "no", "cardiac": "no", "psychosis": "no", "substance": "no", "escort": "yes"}, first.id
-    )
+    care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")
     nurse.on_duty(first)

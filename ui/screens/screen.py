@@ -1,9 +1,15 @@
-"""Screening before treatment: one row per question in the protocol, no answer chosen in advance."""
+"""Screening before treatment: one row per question this session asks, no answer chosen in advance.
+
+Core says which questions the session asks (the course-start checklist only at the course's first
+session); the page shows those and sends only their answers.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from core.protocol import Asked, ScreeningQuestion
+from core.screening import questions_for
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.style import mark
@@ -11,6 +17,10 @@ from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, choice, label
 
 ANSWERS = (("yes", "Yes"), ("no", "No"), ("unknown", "Unknown"))
+TITLES = {
+    Asked.COURSE_START: "Before the course's first infusion — contraindications",
+    Asked.EVERY_SESSION: "Every session — ask the patient each question",
+}
 
 
 class ScreenPage(QWidget):
@@ -19,13 +29,36 @@ class ScreenPage(QWidget):
         self.controller = controller
         self.session_id: str | None = None
         layout = QVBoxLayout(self)
-        box = QGroupBox("Screening — ask the patient each question")
-        grid = QGridLayout(box)
-        grid.setColumnStretch(0, 1)
         self.feedback = Feedback("Screening message")
         self.groups: dict[str, QButtonGroup] = {}
-        for row, question in enumerate(controller.protocol.screening.questions):
-            grid.addWidget(label(question.text), row, 0)
+        self.rows: dict[str, tuple[QWidget, QWidget]] = {}
+        self.boxes: dict[Asked, QGroupBox] = {}
+        self.checklist_done = label(
+            "The course-start checklist was answered before this course's first infusion.",
+            role="hint",
+            name="Course-start checklist answered",
+        )
+        self.checklist_done.hide()
+        layout.addWidget(self.checklist_done)
+        for asked, title in TITLES.items():
+            questions = [q for q in controller.protocol.screening.questions if q.asked is asked]
+            if questions:
+                self.boxes[asked] = self._box(title, questions)
+                layout.addWidget(self.boxes[asked])
+        self.asked: list[str] = []
+        self.record = button("Record screening", role="primary")
+        self.record.clicked.connect(self._record)
+        layout.addWidget(self.record)
+        layout.addWidget(self.feedback)
+        layout.addStretch(1)
+
+    def _box(self, title: str, questions: list[ScreeningQuestion]) -> QGroupBox:
+        box = QGroupBox(title)
+        grid = QGridLayout(box)
+        grid.setColumnStretch(0, 1)
+        for row, question in enumerate(questions):
+            text = label(question.text)
+            grid.addWidget(text, row, 0)
             answers = QFrame()
             mark(answers, "role", "choices")
             buttons = QHBoxLayout(answers)
@@ -38,22 +71,27 @@ class ScreenPage(QWidget):
                 buttons.addWidget(answer)
             grid.addWidget(answers, row, 1)
             self.groups[question.id] = group
+            self.rows[question.id] = (text, answers)
             self.feedback.bind(f"screening.{question.id}", answers)
-        layout.addWidget(box)
-        self.record = button("Record screening", role="primary")
-        self.record.clicked.connect(self._record)
-        layout.addWidget(self.record)
-        layout.addWidget(self.feedback)
-        layout.addStretch(1)
+        return box
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
+        self.asked = [q.id for q in questions_for(self.controller.protocol, state)]
+        for question_id, widgets in self.rows.items():
+            for widget in widgets:
+                widget.setVisible(question_id in self.asked)
+        kinds = {q.asked for q in self.controller.protocol.screening.questions if q.id in self.asked}
+        for asked, box in self.boxes.items():
+            box.setVisible(asked in kinds)
+        start_box = self.boxes.get(Asked.COURSE_START)
+        self.checklist_done.setVisible(start_box is not None and start_box.isHidden())
 
     def _record(self) -> None:
         if self.session_id is None:
             return
         answers = {}
-        for question_id, group in self.groups.items():
-            chosen = group.checkedButton()
+        for question_id in self.asked:
+            chosen = self.groups[question_id].checkedButton()
             answers[question_id] = chosen.property("answer") if chosen else ""
         self.controller.screen(self.feedback, self.session_id, answers)
