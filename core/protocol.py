@@ -230,6 +230,27 @@ class Screening(_Sourced):
         return self
 
 
+Reason = Annotated[str, Field(min_length=1, max_length=60)]
+
+
+class Reasons(_Sourced):
+    """Reasons offered from a list so that records can be counted; "other" with the nurse's own words is
+    always offered beside them, so it is not one of them."""
+
+    pause: Annotated[list[Reason], Field(min_length=1)]
+    stop_early: Annotated[list[Reason], Field(min_length=1)]
+
+    @field_validator("pause", "stop_early")
+    @classmethod
+    def _distinct(cls, reasons: list[str]) -> list[str]:
+        words = [reason.strip().rstrip("….").strip().lower() for reason in reasons]
+        if "" in words or "other" in words:
+            raise ValueError('reasons must not be blank or "other" (offered anyway, with words)')
+        if len(set(words)) != len(words):
+            raise ValueError("reasons must be unique")
+        return reasons
+
+
 class Grade(_Strict):
     id: str
     label: str
@@ -291,6 +312,7 @@ class Protocol(_Strict):
     vitals: dict[VitalKind, VitalThresholds]
     sedation_scale: SedationScale
     screening: Screening
+    reasons: Reasons
     side_effects: SideEffects
     observation: Observation
     discharge: Discharge

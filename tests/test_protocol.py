@@ -65,6 +65,9 @@ def test_the_hash_changes_with_the_content():
         ('stop_if = ["yes", "unknown"] }', 'stop_if = ["perhaps"] }', "screening.questions.0.stop_if"),
         ('asked = "course_start", text', 'asked = "sometimes", text', "screening.questions.0.asked"),
         ('id = "psychosis"', 'id = "cardiovascular"', "question ids must be unique"),
+        ('pause = ["blood pressure",', 'pause = ["distress",', "reasons.pause"),
+        ('stop_early = ["side effect",', 'stop_early = ["other…",', "reasons.stop_early"),
+        ('pause = ["blood pressure",', 'pause = [" ",', "reasons.pause"),
     ],
 )
 def test_a_bad_file_is_refused_naming_the_field(replace: str, with_: str, named: str):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from core.events import EventType as E
 from core.machine import Step
@@ -23,7 +23,7 @@ from ui.widgets.forms import button, combo, label, line_edit, set_tone
 from ui.widgets.waste import WastePanel
 
 OTHER = "other…"
-PAUSE_REASONS = ("blood pressure", "distress", "line problem", "patient away", OTHER)
+"""Offered after the protocol's reasons: the nurse then says why in her own words."""
 
 
 class InfusePage(QWidget):
@@ -63,7 +63,8 @@ class InfusePage(QWidget):
         self.start.clicked.connect(self._start)
         grid.addWidget(self.start, 3, 0, 1, 2)
 
-        self.pause_reason = combo("Pause reason", [(r, r) for r in PAUSE_REASONS], "Why pause?")
+        reasons = controller.protocol.reasons
+        self.pause_reason = combo("Pause reason", _offered(reasons.pause), "Why pause?")
         self.pause_reason.currentIndexChanged.connect(self._reason_changed)
         self.pause = button("Pause")
         self.pause.clicked.connect(self._pause)
@@ -78,12 +79,16 @@ class InfusePage(QWidget):
         self.complete = button("Infusion complete", role="primary")
         self.complete.clicked.connect(self._complete)
         grid.addWidget(self.complete, 7, 0, 1, 2)
-        self.stop_reason = line_edit("Stop early reason", "Why stop early?")
+        self.stop_reason = combo("Stop early reason", _offered(reasons.stop_early), "Why stop early?")
+        self.stop_reason.currentIndexChanged.connect(self._reason_changed)
         self.stop = button("Stop early", role="danger")
         self.stop.clicked.connect(self._stop)
         grid.addWidget(self.stop_reason, 8, 0)
         grid.addWidget(self.stop, 8, 1)
-        grid.addWidget(self.feedback, 9, 0, 1, 2)
+        self.stop_other = line_edit("Stop early reason details", "Say why")
+        self.stop_other.hide()
+        grid.addWidget(self.stop_other, 9, 0, 1, 2)
+        grid.addWidget(self.feedback, 10, 0, 1, 2)
         left.addWidget(box)
         self.waste = WastePanel(controller)
         left.addWidget(self.waste)
@@ -126,6 +131,7 @@ class InfusePage(QWidget):
         self.complete.setEnabled(E.COMPLETED in allowed)
         for widget in (self.stop_reason, self.stop):
             widget.setVisible(step in {Step.INFUSING, Step.PAUSED})
+        self.stop_other.setVisible(step in {Step.INFUSING, Step.PAUSED} and self.stop_reason.currentData() == OTHER)
         self.stop.setEnabled(E.STOPPED_EARLY in allowed)
         self._show_pump_note(state)
         self._show_check(state)
@@ -152,6 +158,7 @@ class InfusePage(QWidget):
 
     def _reason_changed(self) -> None:
         self.pause_other.setVisible(self.pause_reason.currentData() == OTHER)
+        self.stop_other.setVisible(self.stop_reason.currentData() == OTHER)
 
     def _start(self) -> None:
         if self.session_id is None:
@@ -164,15 +171,19 @@ class InfusePage(QWidget):
     def _pause(self) -> None:
         if self.session_id is None:
             return
-        chosen = self.pause_reason.currentData()
-        if chosen == OTHER:
-            reason, field = self.pause_other.text(), self.pause_other
-        else:
-            reason, field = chosen or "", self.pause_reason
-        self.feedback.bind("reason", field)
+        reason = self._reason(self.pause_reason, self.pause_other)
         if self.controller.pause(self.feedback, self.session_id, reason) is not None:
             self.pause_reason.setCurrentIndex(-1)
             self.pause_other.clear()
+
+    def _reason(self, choice: QComboBox, words: QLineEdit) -> str:
+        """The reason chosen, or the nurse's words for "other"; the field core may point at is bound."""
+        chosen = choice.currentData()
+        if chosen == OTHER:
+            self.feedback.bind("reason", words)
+            return words.text()
+        self.feedback.bind("reason", choice)
+        return chosen or ""
 
     def _resume(self) -> None:
         if self.session_id is not None:
@@ -185,6 +196,11 @@ class InfusePage(QWidget):
     def _stop(self) -> None:
         if self.session_id is None:
             return
-        self.feedback.bind("reason", self.stop_reason)
-        if self.controller.stop_early(self.feedback, self.session_id, self.stop_reason.text()) is not None:
-            self.stop_reason.clear()
+        reason = self._reason(self.stop_reason, self.stop_other)
+        if self.controller.stop_early(self.feedback, self.session_id, reason) is not None:
+            self.stop_reason.setCurrentIndex(-1)
+            self.stop_other.clear()
+
+
+def _offered(reasons: list[str]) -> list[tuple[str, object]]:
+    return [(reason, reason) for reason in [*reasons, OTHER]]
