@@ -44,6 +44,19 @@ class CoursePlace:
     """Earlier days of the course without an infusion (consecutive-day courses)."""
 
 
+@dataclass(frozen=True)
+class UsualOrder:
+    first_day: date
+    days: int
+
+
+def usual_order(protocol: Protocol, now: datetime) -> UsualOrder:
+    """What an order usually says, offered on the order form for the nurse to check against the order
+    itself: a course beginning today (the clinic's local date) for the protocol's number of sessions.
+    It is only ever recorded as the nurse transcribes it."""
+    return UsualOrder(first_day=now.astimezone().date(), days=protocol.course.sessions)
+
+
 def parse_course_days(text: str, protocol: Protocol) -> int:
     most = protocol.course.sessions
     value = (text or "").strip()

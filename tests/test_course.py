@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.course import UsualOrder, usual_order
 from core.errors import InputError
 from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
 from tests.test_session_flow import seen, signed
@@ -101,3 +102,10 @@ def test_only_the_written_out_form_of_a_date_is_taken(care, patient, nurses, typ
         care.record_course(patient.id, PRESCRIBER, typed, "5", nurses[0].id)
     with pytest.raises(InputError, match="is not a date"):
         care.register_patient("MRN-9", "Roe", "Kim", typed, nurses[0].id)
+
+
+def test_the_usual_order_begins_today_for_the_protocols_number_of_sessions(protocol):
+    assert usual_order(protocol, T0) == UsualOrder(TODAY, 5)
+    three = protocol.model_copy(update={"course": protocol.course.model_copy(update={"sessions": 3})})
+    later = T0 + timedelta(days=2)
+    assert usual_order(three, later) == UsualOrder(later.astimezone().date(), 3)

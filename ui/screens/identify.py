@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.course import usual_order
 from core.services import PatientView
 from ui.controller import Controller
 from ui.text import patient_line
@@ -207,9 +208,10 @@ class IdentifyPage(QWidget):
         patient_id = item.data(PATIENT_ID)
         if self.controller.open_session(self.feedback, patient_id, self.chair, chosen, override) is None:
             if not self.course.isHidden() and not self.order["first_day"].text():
-                # The usual order starts today for the protocol's course; the nurse checks both against it.
-                self.order["first_day"].setText(self.controller.now().astimezone().date().isoformat())
-                self.order["course_days"].setText(str(self.controller.protocol.course.sessions))
+                # The usual order, from core; the nurse checks both against the order itself.
+                usual = usual_order(self.controller.protocol, self.controller.now())
+                self.order["first_day"].setText(usual.first_day.isoformat())
+                self.order["course_days"].setText(str(usual.days))
                 self.order["prescriber"].setFocus()
                 self._bring_into_view(self.course)
         else:
