@@ -8,13 +8,14 @@ protocol's version and hash are on every page. The nurse enters the paper into C
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from core.protocol import Protocol, VitalThresholds
+from core.protocol import Asked, Protocol, VitalThresholds
 from core.reports.styles import Styles, grid, text
 from core.reports.templates import PageFrame, build_pdf
 
 BOX = "☐"
+ASKED_WORDS = {Asked.COURSE_START: "first session of a course", Asked.EVERY_SESSION: "every session"}
 BLANK = "____________"
 
 
@@ -37,14 +38,15 @@ def _ruled(
 
 
 def _limits(vital: VitalThresholds) -> tuple[str, str, str, str]:
-    """Refuse / advisory / act now / start thresholds of one vital, as printed in the key."""
+    """Refuse / advisory / act now / start thresholds of one vital, as printed in the key. Each bound
+    includes its own value (core.vitals), so the key says ≤ and ≥, never "below" or "above"."""
 
     def span(below: object, above: object) -> str:
-        parts = [f"below {below}" if below is not None else "", f"above {above}" if above is not None else ""]
+        parts = [f"≤ {below}" if below is not None else "", f"≥ {above}" if above is not None else ""]
         return " or ".join(part for part in parts if part) or "—"
 
     return (
-        f"outside {vital.reject_below}–{vital.reject_above}",
+        f"outside {vital.reject_below}–{vital.reject_above}",  # the possible range includes both ends
         span(vital.advise_below, vital.advise_above),
         span(vital.act_below, vital.act_above),
         span(vital.start_below, vital.start_above),
@@ -64,14 +66,15 @@ def _identity(protocol: Protocol, s: Styles) -> list[Flowable]:
 
 
 def _screening(protocol: Protocol, s: Styles) -> list[Flowable]:
-    rows: list[list[object]] = [["Question", "Yes", "No", "Unknown"]]
-    rows += [[question.text, BOX, BOX, BOX] for question in protocol.screening.questions]
-    table = _ruled(rows, s, ["73%", "8%", "8%", "11%"])
-    stops = "; ".join(f"{q.text.rstrip('?')}: {' or '.join(q.stop_if)}" for q in protocol.screening.questions)
+    rows: list[list[object]] = [["Question", "Asked", "Stop if", "Yes", "No", "Unknown"]]
+    rows += [
+        [q.text, ASKED_WORDS[q.asked], " or ".join(q.stop_if), BOX, BOX, BOX] for q in protocol.screening.questions
+    ]
+    table = _ruled(rows, s, ["47%", "14%", "12%", "8%", "8%", "11%"])
     return [
         Paragraph("2. Screening", s.heading),
         table,
-        Paragraph(f"<b>Stop, do not treat, and write the reason if:</b> {text(stops)}.", s.small),
+        Paragraph("<b>An answer under “Stop if”: do not treat, and write the reason.</b>", s.small),
     ]
 
 
@@ -209,11 +212,10 @@ def downtime_story(protocol: Protocol, s: Styles) -> list[Flowable]:
         Paragraph("Downtime session record", s.title),
         Paragraph(f"{text(protocol.name)} — version {protocol.version}", s.body),
         Paragraph(intro, s.warning),
-        *_identity(protocol, s),
-        *_screening(protocol, s),
-        *_dose(protocol, s),
-        PageBreak(),
-        *_vitals(protocol, s),
+        KeepTogether(_identity(protocol, s)),
+        KeepTogether(_screening(protocol, s)),
+        KeepTogether(_dose(protocol, s)),
+        KeepTogether(_vitals(protocol, s)),
         KeepTogether(_infusion(s)),
         KeepTogether(_side_effects(protocol, s)),
         KeepTogether(_discharge(protocol, s)),
