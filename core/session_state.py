@@ -269,13 +269,13 @@ def derive_state(
         and (last_pump_check is None or last_pump_check < app_started_at)
     )
     # Actions the step allows but the session's figures do not yet, each with the reason to show.
-    held_back: dict[E, str] = {}
+    held_back: dict[E, str] = _held_by_alerts(step, tuple(alerts.values()))
     if step is Step.INFUSING and remaining > timedelta():
         held_back[E.COMPLETED] = "The infusion time has not run out yet: wait for the countdown, or stop early."
     if step is Step.READY and baseline_point not in done_points:
-        held_back[E.STARTED] = "Record the baseline vital signs before the infusion starts."
+        held_back.setdefault(E.STARTED, "Record the baseline vital signs before the infusion starts.")
     if adverse:
-        held_back[E.SIGNED] = "Record the adverse event for each severe side effect before signing."
+        held_back.setdefault(E.SIGNED, "Record the adverse event for each severe side effect before signing.")
     controlled = controlled_record(protocol, events, given_mg)
     course: dict[str, Any] = events[0].payload.get("course") or {}
     if step is Step.READY and not controlled.drawn and E.STARTED not in held_back:
@@ -321,6 +321,19 @@ def _instructions(protocol: Protocol, findings: list[dict[str, Any]]) -> tuple[s
         if limits is not None and limits.act_instruction and limits.act_instruction not in said:
             said.append(limits.act_instruction)
     return tuple(said)
+
+
+_HELD_BY_ALERTS = (E.STARTED, E.DISCHARGED, E.SIGNED)
+"""An open act-now alarm is a patient who may be unsafe: nothing goes on, and nobody leaves or signs,
+until a nurse has looked and recorded what she did."""
+
+
+def _held_by_alerts(step: Step, alerts: tuple[OpenAlert, ...]) -> dict[E, str]:
+    if not alerts:
+        return {}
+    findings = "; ".join(finding for alert in alerts for finding in alert.findings)
+    reason = f"Acknowledge the alert for {findings} and record the action first."
+    return {kind: reason for kind in _HELD_BY_ALERTS if kind in allowed(step)}
 
 
 def _baseline_id(protocol: Protocol) -> str:
