@@ -3,7 +3,8 @@
 She proves who she is with her own user name and password, so the record says truthfully who checked
 (core refuses the nurse who calculated the dose, and any account that cannot sign). The first nurse's
 figures are never shown before hers are entered; only after a mismatch are both sets shown side by
-side, and then the check starts again from blank fields.
+side, and then the check starts again from blank fields. An alert raised by the baseline set stays in
+view here until it is acknowledged.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLa
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
+from ui.widgets.alerts import AlertsPanel
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, card, label, line_edit, password_field, set_tone
 
@@ -35,6 +37,8 @@ class CheckPage(QWidget):
         self._dismissed: str | None = None
         self._checked_event: str | None = None
         layout = QVBoxLayout(self)
+        self.alerts = AlertsPanel(controller)
+        layout.addWidget(self.alerts)
         box = QGroupBox("Second-nurse check")
         form = QGridLayout(box)
         form.addWidget(
@@ -104,6 +108,7 @@ class CheckPage(QWidget):
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
+        self.alerts.show_state(state)
         last = next((e for e in reversed(state.events) if e.type is E.CHECKED), None)
         self._checked_event = last.id if last else None
         showing = bool(state.last_check_mismatches) and last is not None and last.id != self._dismissed

@@ -1,6 +1,7 @@
 """Dose: core's calculation for the recorded weight, shown large with its arithmetic, then confirmed.
 
-Baseline vital signs can be taken here too: the infusion cannot start without them.
+Baseline vital signs can be taken here too: the infusion cannot start without them. An act-now alert
+they raise is acknowledged here, beside them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from core.dosing import DoseCalculation
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time
+from ui.widgets.alerts import AlertsPanel
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, card, combo, label, line_edit, set_tone
 from ui.widgets.vitals_entry import VitalsEntry
@@ -88,8 +90,10 @@ class DosePage(QWidget):
         column.addStretch(1)
         layout.addWidget(box, 3)
 
+        self.alerts = AlertsPanel(controller)
         self.vitals = VitalsEntry(controller, "Baseline vital signs")
         side = QVBoxLayout()
+        side.addWidget(self.alerts)
         side.addWidget(self.vitals)
         side.addStretch(1)
         layout.addLayout(side, 2)
@@ -97,6 +101,7 @@ class DosePage(QWidget):
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
         self._last_event = state.events[-1].id
+        self.alerts.show_state(state)
         self.vitals.show_state(state)
         if self._key != self._inputs():
             self._preview()

@@ -64,6 +64,9 @@ class ObservePage(QWidget):
         form.addWidget(self.password)
         for field in (self.score, self.override, self.password):
             field.returnPressed.connect(self._discharge)
+        self.discharge_hint = label(role="hint", name="Discharge hint")
+        self.discharge_hint.hide()
+        form.addWidget(self.discharge_hint)
         self.record = button("Record discharge", role="primary")
         self.record.clicked.connect(self._discharge)
         form.addWidget(self.record)
@@ -86,6 +89,9 @@ class ObservePage(QWidget):
         else:
             self.countdown.show_time("Minimum observation over", timedelta(), f"Since {clock_time(earliest)}")
         self.record.setEnabled(E.DISCHARGED in state.allowed)
+        held = state.held_back.get(E.DISCHARGED)
+        self.discharge_hint.setText(held or "")
+        self.discharge_hint.setVisible(held is not None)
         self.waste.show_state(state)
         self.column.show_state(state)
 

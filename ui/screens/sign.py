@@ -3,6 +3,8 @@
 The nurse re-enters her password to sign. If core finds the controlled-substance totals do not add
 up, it asks for the difference to be explained: the note field appears then, and the explanation is
 part of what she signs. Once signed the session is read-only; later information is an addendum.
+An alert still open (a session ended before the start after an alarming baseline) is acknowledged
+here: core holds the signature until it is, and the page says why.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from core.machine import Outcome
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time, countdown
+from ui.widgets.alerts import AlertsPanel
 from ui.widgets.drawn import drawn_line
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, label, line_edit, password_field, set_tone
@@ -36,6 +39,8 @@ class SignPage(QWidget):
         self._seen_seq = 0
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
+        self.alerts = AlertsPanel(controller)
+        left.addWidget(self.alerts)
         box = QGroupBox("Sign the session")
         column = QVBoxLayout(box)
         self.outcome = label(role="title", name="Outcome")
@@ -69,6 +74,9 @@ class SignPage(QWidget):
         column.addWidget(self.password)
         self.note.returnPressed.connect(self._note_entered)
         self.password.returnPressed.connect(self._sign)
+        self.sign_hint = label(role="hint", name="Sign hint")
+        self.sign_hint.hide()
+        column.addWidget(self.sign_hint)
         self.sign = button("Sign session", role="primary")
         self.sign.clicked.connect(self._sign)
         column.addWidget(self.sign)
@@ -93,6 +101,10 @@ class SignPage(QWidget):
         self.reasons.setVisible(bool(state.screening_stop_reasons))
         self.summary.setText("\n".join(self._lines(state)))
         self.sign.setEnabled(E.SIGNED in state.allowed)
+        held = state.held_back.get(E.SIGNED)
+        self.sign_hint.setText(held or "")
+        self.sign_hint.setVisible(held is not None)
+        self.alerts.show_state(state)
         self.waste.show_state(state)
         self.signatures.show_state(state)
 

@@ -1,0 +1,93 @@
+"""An alert can be acknowledged on every page where it can be open, and a page held by it says why."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractButton, QLabel
+
+from core.events import EventType as E
+from core.machine import Step
+from core.people import Account
+from core.protocol import VitalKind
+from core.services import Care, PatientView
+from tests.conftest import ANA_PASSWORD
+from tests.test_session_flow import NORMAL, SCREEN_OK, prepare
+from ui.main_window import MainWindow
+
+LOW_SPO2 = {**NORMAL, VitalKind.SPO2: "85"}
+
+
+def at_the_dose(care: Care, patient: PatientView, first: Account) -> str:
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    care.screen(sid, SCREEN_OK, first.id)
+    care.record_weight(sid, "72.4", "kg", first.id)
+    return sid
+
+
+def test_an_alert_raised_by_the_baseline_stays_in_view_until_acknowledged_at_the_check(
+    nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account]
+) -> None:
+    first, _ = nurses
+    sid = at_the_dose(care, patient, first)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    window.refresh()
+    nurse.enter_vitals(LOW_SPO2)
+    window.refresh()
+    assert "SpO2 85" in nurse.text("Alert 1")
+    nurse.click("Confirm dose")
+    window.refresh()
+    assert care.state(sid).step is Step.CHECK
+    assert "SpO2 85" in nurse.text("Alert 1")  # the check page keeps it in view
+
+    nurse.type("Action taken for alert 1", "rechecked 86 %, prescriber told", enter=True)
+    state = care.state(sid)
+    assert state.open_alerts == ()
+    assert state.events[-1].type is E.ALERT_ACKNOWLEDGED
+    assert state.events[-1].payload["action"] == "rechecked 86 %, prescriber told"
+    window.refresh()
+    assert not nurse.sees("Alert 1", QLabel)
+
+
+def test_the_page_to_sign_says_an_open_alert_holds_the_signature_and_takes_the_acknowledgement(
+    nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account]
+) -> None:
+    first, _ = nurses
+    sid = at_the_dose(care, patient, first)
+    care.record_vitals(sid, LOW_SPO2, first.id)
+    care.abandon(sid, "SpO2 low at baseline, rebooked", first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    window.refresh()
+    assert "Acknowledge the alert for SpO2 85" in nurse.text("Sign hint")
+    assert not nurse.find(QAbstractButton, "Sign session").isEnabled()
+
+    nurse.type("Action taken for alert 1", "prescriber told, rebooked", enter=True)
+    window.refresh()
+    assert not nurse.sees("Sign hint")
+    nurse.type("Your password (sign)", ANA_PASSWORD, enter=True)
+    state = care.state(sid)
+    assert state.step is Step.DONE
+    assert [e.type for e in state.events[-2:]] == [E.ALERT_ACKNOWLEDGED, E.SIGNED]
+
+
+def test_the_discharge_says_an_open_alert_holds_it(
+    nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account], clock
+) -> None:
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=40)
+    care.complete(sid, first.id)
+    clock.advance(minutes=30)
+    care.record_vitals(sid, LOW_SPO2, first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    window.refresh()
+    assert "Acknowledge the alert for SpO2 85" in nurse.text("Discharge hint")
+    assert not nurse.find(QAbstractButton, "Record discharge").isEnabled()
+
+    nurse.type("Action taken for alert 1", "oxygen, rechecked 96 %", enter=True)
+    window.refresh()
+    assert not nurse.sees("Discharge hint")
+    assert nurse.find(QAbstractButton, "Record discharge").isEnabled()
+    assert care.state(sid).open_alerts == ()
