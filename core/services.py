@@ -710,7 +710,7 @@ class Care:
                 raise InputError(
                     "go_ahead",
                     "Baseline outside the start thresholds: " + "; ".join(problems) + ".",
-                    "Recheck, or record the prescriber's go-ahead (who and why) to start.",
+                    "Take a fresh full set, or record the prescriber's go-ahead (who and why) to start.",
                 )
             return {"start_problems": problems, "go_ahead": (go_ahead or "").strip() or None}
 

@@ -176,6 +176,7 @@ def derive_state(
     dosed_by = checked_by = None
     mismatches: tuple[str, ...] = ()
     baseline: dict[VitalKind, Decimal] = {}
+    baseline_at: datetime | None = None
     done_points: set[str] = set()
     alerts: dict[str, OpenAlert] = {}
     stop_reasons: tuple[str, ...] = ()
@@ -226,8 +227,8 @@ def derive_state(
                 if point:
                     done_points.add(point)
                 values = {VitalKind(k): Decimal(v) for k, v in payload.get("values", {}).items()}
-                if point == baseline_point:
-                    baseline = values
+                if step in _BASELINE_STEPS:  # the latest set before the start is the baseline
+                    baseline, baseline_at = values, event.occurred_at
                 acts = [f for f in payload.get("findings", ()) if f["tier"] == Tier.ACT]
                 if acts:
                     texts = tuple(f["text"] for f in acts)
@@ -274,6 +275,13 @@ def derive_state(
         held_back[E.COMPLETED] = "The infusion time has not run out yet: wait for the countdown, or stop early."
     if step is Step.READY and baseline_point not in done_points:
         held_back.setdefault(E.STARTED, "Record the baseline vital signs before the infusion starts.")
+    if step is Step.READY and baseline_at is not None and _stale(protocol, baseline_at, now):
+        minutes = protocol.vitals_schedule.baseline_within_minutes
+        held_back.setdefault(
+            E.STARTED,
+            f"The baseline vital signs are more than {minutes} minutes old: take a fresh set before the infusion "
+            "starts.",
+        )
     if adverse:
         held_back.setdefault(E.SIGNED, "Record the adverse event for each severe side effect before signing.")
     controlled = controlled_record(protocol, events, given_mg)
@@ -336,6 +344,15 @@ def _held_by_alerts(step: Step, alerts: tuple[OpenAlert, ...]) -> dict[E, str]:
     return {kind: reason for kind in _HELD_BY_ALERTS if kind in allowed(step)}
 
 
+_BASELINE_STEPS = frozenset({Step.WEIGH, Step.DOSE, Step.CHECK, Step.READY})
+"""Steps in which vitals are the baseline set (the screening step takes none)."""
+
+
+def _stale(protocol: Protocol, baseline_at: datetime, now: datetime) -> bool:
+    """The baseline describes the patient at the start only if it was taken shortly before it."""
+    return now - baseline_at > timedelta(minutes=protocol.vitals_schedule.baseline_within_minutes)
+
+
 def _baseline_id(protocol: Protocol) -> str:
     return next(p.id for p in protocol.vitals_schedule.points if p.phase is Phase.BEFORE)
 
@@ -369,7 +386,7 @@ def _vitals_points(
         elif point.phase is Phase.BEFORE:
             status = (
                 PointStatus.DUE
-                if step in {Step.WEIGH, Step.DOSE, Step.CHECK, Step.READY}
+                if step in _BASELINE_STEPS
                 else (PointStatus.SKIPPED if segments else PointStatus.UPCOMING)
             )
         elif due_at is None or now < due_at - early:

@@ -119,8 +119,14 @@ def _absolute_tier(value: Decimal, limits: VitalThresholds) -> tuple[Tier, str]:
 
 
 def start_problems(protocol: Protocol, baseline: dict[VitalKind, Decimal]) -> list[str]:
-    """Baseline values outside the protocol's start thresholds (need the prescriber's go-ahead)."""
-    problems = []
+    """Baseline values outside the protocol's start thresholds, and those not measured at all (need the
+    prescriber's go-ahead): a vital the protocol sets a start threshold for cannot be judged clear of it
+    unless it was measured, so a partial set is no quiet way around the thresholds."""
+    problems = [
+        f"{limits.label} not measured"
+        for kind, limits in protocol.vitals.items()
+        if kind not in baseline and (limits.start_above is not None or limits.start_below is not None)
+    ]
     for kind, value in baseline.items():
         limits = protocol.vitals[kind]
         if limits.start_above is not None and value >= limits.start_above:
