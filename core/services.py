@@ -144,6 +144,30 @@ def parse_birth_date(text: str, today: date) -> date:
     return born
 
 
+SECOND_IDENTIFIERS = frozenset({"birth_date", "mrn"})
+
+
+def _check_identifiers(identifiers: Collection[str]) -> None:
+    """The name with the date of birth or the record number. The name is always one of them: the date
+    of birth and the record number can both be read off one wristband or chart, so together they do not
+    show that the person in the chair is the one on the paper."""
+    confirmed = set(identifiers)
+    if not confirmed <= {"name"} | SECOND_IDENTIFIERS:
+        raise InputError("identifiers", f"Unknown identifiers: {', '.join(sorted(confirmed))}.")
+    if "name" not in confirmed:
+        raise InputError(
+            "identifiers",
+            "Confirm the patient's name: the two identifiers are the name with the date of birth or record number.",
+            "Ask the patient to say their full name, check it against the wristband and tick it.",
+        )
+    if not confirmed & SECOND_IDENTIFIERS:
+        raise InputError(
+            "identifiers",
+            "Confirm a second identifier with the name: the date of birth or the record number.",
+            "Ask the date of birth, or check the record number on the wristband, and tick it.",
+        )
+
+
 class Care:
     """The nurse's actions on sessions, patients and staff, bound to a database, protocol and clock."""
 
@@ -475,8 +499,7 @@ class Care:
     ) -> SessionState:
         """Identify: the patient confirmed by two identifiers (never the chair) and seated, on day n of
         the course in force."""
-        if len(set(identifiers)) < 2 or not set(identifiers) <= {"name", "birth_date", "mrn"}:
-            raise InputError("identifiers", "Confirm two identifiers: name with date of birth or record number.")
+        _check_identifiers(identifiers)
         override = (same_day_override or "").strip() or None
         now = self.clock.now()
         session_id = str(uuid.uuid4())

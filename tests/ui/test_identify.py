@@ -48,7 +48,7 @@ def test_a_wristband_scan_selects_the_patient_and_checks_the_record_number(
     assert nurse.find(QListWidget, "Search results").currentItem().text().endswith("MRN-1001")
     assert nurse.find(QCheckBox, "Medical record number matches").isChecked()
     assert not nurse.find(QCheckBox, "Full name matches").isChecked()
-    assert "Ask the patient's name or date of birth" in nurse.text("Search message")
+    assert "Ask the patient to say their name" in nurse.text("Search message")
 
 
 def test_a_record_number_typed_by_hand_is_not_taken_for_a_scan(
@@ -79,3 +79,21 @@ def test_a_second_infusion_today_asks_for_the_prescribers_override_by_its_field(
     (view,) = care.chairs()
     assert view.state.events[0].payload["same_day_override"] == "Dr Patel by phone: first bag leaked"
     assert nurse.text("Step").endswith("· day 1 of 5")
+
+
+def test_date_of_birth_and_record_number_without_the_name_do_not_seat_the_patient(
+    nurse: Nurse, window: MainWindow, care: Care, patient, nurses
+):
+    nurse.on_duty(nurses[0])
+    nurse.chair(1)
+    nurse.type("Search patient", "Lindqvist", enter=True)
+    nurse.click("Date of birth matches")
+    nurse.click("Medical record number matches")
+    nurse.click("Seat patient in chair 1")
+    message = nurse.text("Seat message")
+    assert "Confirm the patient's name" in message and "say their full name" in message
+    assert care.chairs() == []
+    nurse.click("Full name matches")
+    nurse.click("Seat patient in chair 1")
+    (view,) = care.chairs()
+    assert view.state.events[0].payload["identifiers_confirmed"] == ["birth_date", "mrn", "name"]

@@ -1,4 +1,5 @@
-"""An empty chair: find the patient (or register them), confirm two identifiers, seat them."""
+"""An empty chair: find the patient (or register them), confirm two identifiers (the name with the date
+of birth or the record number), seat them."""
 
 from __future__ import annotations
 
@@ -55,7 +56,9 @@ class IdentifyPage(QWidget):
         self.search_feedback = Feedback("Search message")
         column.addWidget(self.search_feedback)
 
-        column.addWidget(label("Ask the patient, and check against the wristband. Tick the two that match:"))
+        column.addWidget(
+            label("Ask the patient, and check against the wristband. Tick the name and one other that matches:")
+        )
         self.identifiers = {key: check_box(f"{text} matches", f"{text} matches") for key, text in IDENTIFIERS}
         for box in self.identifiers.values():
             column.addWidget(box)
@@ -172,7 +175,7 @@ class IdentifyPage(QWidget):
             # The wristband itself gave the record number: that identifier is checked; one more is asked.
             self.identifiers["mrn"].setChecked(True)
             self.search_feedback.note(
-                "Wristband scanned: the record number matches. Ask the patient's name or date of birth and tick it.",
+                "Wristband scanned: the record number matches. Ask the patient to say their name and tick it.",
                 "quiet",
             )
 
