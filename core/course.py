@@ -67,6 +67,18 @@ def parse_course_days(text: str, protocol: Protocol) -> int:
     return int(value)
 
 
+def days_left(protocol: Protocol, course: CourseView, today: date, treated_days: list[date]) -> int:
+    """Days of the course still to be given, today's included unless its infusion already ran: while
+    any are left the course is in force, and a new order would replace it."""
+    if not protocol.course.consecutive_days:
+        return max(0, course.days - len(set(treated_days)))
+    start = max(today, course.first_day)
+    if start > course.last_day:
+        return 0
+    left = (course.last_day - start).days + 1
+    return left - 1 if start == today and today in treated_days else left
+
+
 def place_in_course(protocol: Protocol, course: CourseView, today: date, treated_days: list[date]) -> CoursePlace:
     """``treated_days``: the local dates of this course's earlier sessions in which the infusion ran."""
     if today < course.first_day:

@@ -19,7 +19,7 @@ from core import audit, records
 from core.audit import AuditAction
 from core.clock import Clock
 from core.controlled import parse_amount, parse_lot
-from core.course import CourseView, parse_course_days, place_in_course
+from core.course import CourseView, days_left, parse_course_days, place_in_course
 from core.dates import parse_day
 from core.dosing import (
     DoseCalculation,
@@ -433,8 +433,23 @@ class Care:
 
     # ---- courses ------------------------------------------------------------------------------
 
-    def record_course(self, patient_id: str, prescriber: str, first_day: str, days: str, by: str) -> CourseView:
-        """The prescriber's order, transcribed once per course; recording one is how a new course begins."""
+    def record_course(
+        self,
+        patient_id: str,
+        prescriber: str,
+        first_day: str,
+        days: str,
+        by: str,
+        *,
+        replace_running: bool = False,
+        replace_reason: str | None = None,
+    ) -> CourseView:
+        """The prescriber's order, transcribed once per course; recording one is how a new course begins.
+
+        While the patient's course still has days left, a new order would silently start again at day
+        1, so it is taken only when the nurse says it replaces that course (``replace_running``) and
+        why; the reason and the course replaced are kept in the audit trail with the new order.
+        """
         who = _required(prescriber, "prescriber", "the prescriber who ordered the course")
         first = parse_day(first_day, "first_day")
         count = parse_course_days(days, self.protocol)
@@ -453,10 +468,50 @@ class Care:
             self._require_clinician(tx, by)
             if tx.get(Patient, patient_id) is None:
                 raise NotAllowedError("That patient record was not found.", "Search again.")
+            detail: dict[str, Any] = {"course_id": row.id}
+            running = self._course_in_force(tx, patient_id)
+            if running is not None:
+                detail |= self._replacing(running, replace_running, replace_reason)
             tx.add(row)
             tx.flush()
-            self._audit(tx, AuditAction.COURSE_ORDERED, by, patient_id=patient_id, detail={"course_id": row.id})
+            self._audit(tx, AuditAction.COURSE_ORDERED, by, patient_id=patient_id, detail=detail)
         return _course_view(row)
+
+    def _course_in_force(self, tx: Session, patient_id: str) -> tuple[CourseView, int] | None:
+        """The patient's course and its days left, if it has any left (begun or not)."""
+        row = records.latest_course(tx, patient_id)
+        if row is None:
+            return None
+        course = _course_view(row)
+        left = days_left(self.protocol, course, self._today(), self._treated_days(tx, patient_id, course))
+        return (course, left) if left else None
+
+    @staticmethod
+    def _replacing(running: tuple[CourseView, int], confirmed: bool, reason: str | None) -> dict[str, Any]:
+        """A new order over a course in force only on purpose, with the reason (for the audit trail)."""
+        course, left = running
+        if not confirmed:
+            raise InputError(
+                "replace_running",
+                f"The course of {course.days} days ordered by {course.prescriber} from "
+                f"{course.first_day.isoformat()} is still in force: {left} {'day' if left == 1 else 'days'} left.",
+                "Keep that course; if the prescriber's new order replaces it, confirm that and say why.",
+            )
+        why = _required(reason, "replace_reason", "why the new order replaces the course in force")
+        return {"replaces_course_id": course.id, "replace_reason": why}
+
+    def _today(self) -> date:
+        """Course days are calendar days where the clinic is."""
+        return self.clock.now().astimezone().date()
+
+    @staticmethod
+    def _treated_days(tx: Session, patient_id: str, course: CourseView) -> list[date]:
+        """The local dates of the course's sessions in which the infusion ran."""
+        return [
+            s.opened_at.astimezone().date()
+            for s in records.sessions_of(tx, patient_id)
+            if s.outcome in TREATED and s.opened_at.astimezone().date() >= course.first_day
+        ]
 
     def current_course(self, patient_id: str) -> CourseView | None:
         with self.db.session() as tx:
@@ -474,12 +529,8 @@ class Care:
                 "Record the prescriber's order (prescriber, first day, number of days) first.",
             )
         course = _course_view(row)
-        today = self.clock.now().astimezone().date()
-        treated = [
-            s.opened_at.astimezone().date()
-            for s in records.sessions_of(tx, patient_id)
-            if s.outcome in TREATED and s.opened_at.astimezone().date() >= course.first_day
-        ]
+        today = self._today()
+        treated = self._treated_days(tx, patient_id, course)
         place = place_in_course(self.protocol, course, today, treated)
         if today in treated and override is None:
             raise InputError(

@@ -7,6 +7,10 @@ from datetime import timedelta
 import pytest
 
 from core.course import UsualOrder, usual_order
+
+
+from core import audit
+from core.audit import AuditAction
 from core.errors import InputError
 from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
 from tests.test_session_flow import seen, signed
@@ -109,3 +113,62 @@ def test_the_usual_order_begins_today_for_the_protocols_number_of_sessions(proto
     three = protocol.model_copy(update={"course": protocol.course.model_copy(update={"sessions": 3})})
     later = T0 + timedelta(days=2)
     assert usual_order(three, later) == UsualOrder(later.astimezone().date(), 3)
+
+
+def course_orders(care, patient_id: str) -> list[dict]:
+    """What the audit trail kept of each course order for the patient, oldest first."""
+    entries = audit.entries(care.db, patient_id=patient_id)
+    return [entry.detail for entry in reversed(entries) if entry.action == AuditAction.COURSE_ORDERED]
+
+
+def test_a_new_order_while_the_course_has_days_left_is_refused_unless_it_replaces_it_on_purpose(
+    care, patient, nurses, clock
+):
+    first, _ = nurses
+    running = care.current_course(patient.id)
+    signed(care, patient, nurses, clock)
+    next_day(clock)  # day 2 of 5
+    today = clock.now().astimezone().date().isoformat()
+    with pytest.raises(InputError) as caught:
+        care.record_course(patient.id, "Dr Lee", today, "5", first.id)
+    assert caught.value.field == "replace_running" and "4 days left" in caught.value.message
+    with pytest.raises(InputError) as caught:
+        care.record_course(patient.id, "Dr Lee", today, "5", first.id, replace_running=True, replace_reason=" ")
+    assert caught.value.field == "replace_reason"
+    assert care.current_course(patient.id) == running
+    assert len(course_orders(care, patient.id)) == 1
+
+    reason = "Dr Lee restarted the course after the patient's admission"
+    new = care.record_course(patient.id, "Dr Lee", today, "5", first.id, replace_running=True, replace_reason=reason)
+    assert care.current_course(patient.id) == new
+    assert course_orders(care, patient.id)[-1] == {
+        "course_id": new.id,
+        "replaces_course_id": running.id,
+        "replace_reason": reason,
+    }
+    assert care.open_session(patient.id, 1, first.id, ("name", "mrn")).course_day == 1
+
+
+def test_on_the_last_day_the_course_is_in_force_until_its_infusion_has_run(care, patient, nurses, clock):
+    first, _ = nurses
+    next_day(clock, 4)  # day 5 of 5, not yet given
+    tomorrow = (clock.now().astimezone().date() + timedelta(days=1)).isoformat()
+    with pytest.raises(InputError, match="1 day left"):
+        care.record_course(patient.id, PRESCRIBER, tomorrow, "5", first.id)
+    signed(care, patient, nurses, clock)
+    course = care.record_course(patient.id, PRESCRIBER, tomorrow, "5", first.id)
+    assert course_orders(care, patient.id)[-1] == {"course_id": course.id}
+
+
+def test_an_order_that_has_not_begun_is_replaced_only_on_purpose(care, nurses, clock):
+    first, _ = nurses
+    new = care.register_patient("MRN-3005", "Poe", "Ada", "1982-03-03", by=first.id)
+    wrong = care.record_course(new.id, PRESCRIBER, (TODAY + timedelta(days=2)).isoformat(), "5", first.id)
+    clock.advance(minutes=1)
+    with pytest.raises(InputError, match="5 days left"):
+        care.record_course(new.id, PRESCRIBER, TODAY.isoformat(), "5", first.id)
+    right = care.record_course(
+        new.id, PRESCRIBER, TODAY.isoformat(), "5", first.id, replace_running=True, replace_reason="first day mistyped"
+    )
+    assert course_orders(care, new.id)[-1]["replaces_course_id"] == wrong.id
+    assert care.open_session(new.id, 1, first.id, ("name", "mrn")).events[0].payload["course"]["id"] == right.id
