@@ -211,10 +211,29 @@ class Controller(QObject):
             lambda by: self.care.open_session(patient_id, chair, by, identifiers, same_day_override),
         )
 
-    def record_course(self, feedback: Feedback, patient_id: str, order: tuple[str, str, str]) -> CourseView | None:
-        """``order`` is (prescriber, first day, number of days) as transcribed."""
+    def record_course(
+        self,
+        feedback: Feedback,
+        patient_id: str,
+        order: tuple[str, str, str],
+        replace_running: bool = False,
+        replace_reason: str | None = None,
+    ) -> CourseView | None:
+        """``order`` is (prescriber, first day, number of days) as transcribed; ``replace_running`` only
+        once the nurse has confirmed the new order replaces the course in force."""
         prescriber, first_day, days = order
-        return self._act(feedback, lambda by: self.care.record_course(patient_id, prescriber, first_day, days, by))
+        return self._act(
+            feedback,
+            lambda by: self.care.record_course(
+                patient_id,
+                prescriber,
+                first_day,
+                days,
+                by,
+                replace_running=replace_running,
+                replace_reason=replace_reason,
+            ),
+        )
 
     def screen(self, feedback: Feedback, session_id: str, answers: dict[str, str]) -> SessionState | None:
         return self._act(feedback, lambda by: self.care.screen(session_id, answers, by))

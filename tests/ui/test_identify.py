@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QListWidget
+from datetime import timedelta
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QListWidget
+
+from core import audit
+from core.audit import AuditAction
 from core.services import Care
 from tests.test_session_flow import signed
 from tests.ui.conftest import Nurse
@@ -12,6 +16,7 @@ from ui.main_window import MainWindow
 from ui.widgets.scan_field import ScanField
 
 DIFFERENT = "A different person: none of the records listed is this patient."
+REPLACES = "The prescriber's new order replaces the course still in force."
 
 
 def register(nurse: Nurse, mrn: str, family: str, given: str, born: str) -> None:
@@ -97,3 +102,39 @@ def test_date_of_birth_and_record_number_without_the_name_do_not_seat_the_patien
     nurse.click("Seat patient in chair 1")
     (view,) = care.chairs()
     assert view.state.events[0].payload["identifiers_confirmed"] == ["birth_date", "mrn", "name"]
+
+
+def test_a_new_order_over_a_course_in_force_is_recorded_only_once_the_nurse_confirms_it_replaces_it(
+    nurse: Nurse, window: MainWindow, care: Care, nurses, clock
+):
+    first = nurses[0]
+    new = care.register_patient("MRN-3005", "Poe", "Ada", "1982-03-03", by=first.id)
+    today = clock.now().astimezone().date()
+    wrong = care.record_course(new.id, "Dr Lee", (today + timedelta(days=2)).isoformat(), "5", by=first.id)
+    clock.advance(minutes=1)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    nurse.type("Search patient", "MRN-3005", enter=True)
+    nurse.click("Full name matches")
+    nurse.click("Date of birth matches")
+    nurse.click("Seat patient in chair 1")
+    assert "begins on" in nurse.text("Seat message")
+    assert nurse.find(QLineEdit, "First day of the course").text() == today.isoformat()
+    nurse.type("Prescriber", "Dr Lee")
+    nurse.click("Record course order and seat")
+    assert "still in force: 5 days left" in nurse.text("Course order message")
+    assert care.current_course(new.id) == wrong and care.chairs() == []
+
+    nurse.click(REPLACES)
+    nurse.type("Why the new order replaces it", "first day mistyped on the earlier order", enter=True)
+    course = care.current_course(new.id)
+    assert course is not None and course.id != wrong.id and course.first_day == today
+    (ordered, *_) = [e for e in audit.entries(care.db, patient_id=new.id) if e.action == AuditAction.COURSE_ORDERED]
+    assert ordered.detail == {
+        "course_id": course.id,
+        "replaces_course_id": wrong.id,
+        "replace_reason": "first day mistyped on the earlier order",
+    }
+    (view,) = care.chairs()
+    assert view.state.course_day == 1 and view.state.events[0].payload["course"]["id"] == course.id
+    assert not nurse.sees(REPLACES)

@@ -126,13 +126,37 @@ class IdentifyPage(QWidget):
             grid.addWidget(label(field.accessibleName()), row, 0)
             grid.addWidget(field, row, 1)
             self.order_feedback.bind(key, field)
+        self.replacing = self._replacing_form()
+        grid.addWidget(self.replacing, 4, 0, 1, 2)
         record = button("Record course order and seat", role="primary")
         record.clicked.connect(self._record_course)
         self.order["course_days"].returnPressed.connect(self._record_course)
-        grid.addWidget(record, 4, 1)
-        grid.addWidget(self.order_feedback, 5, 0, 1, 2)
+        grid.addWidget(record, 5, 1)
+        grid.addWidget(self.order_feedback, 6, 0, 1, 2)
         box.hide()
         return box
+
+    def _replacing_form(self) -> QWidget:
+        """Shown only when core finds the patient's course still has days left: the new order replaces it
+        only if the nurse says so and why."""
+        form = QWidget()
+        column = QVBoxLayout(form)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.replace = WrappingCheck("The prescriber's new order replaces the course still in force.")
+        self.replace_reason = line_edit("Why the new order replaces it", "e.g. the first day was mistyped")
+        self.replace_reason.returnPressed.connect(self._record_course)
+        column.addWidget(self.replace)
+        column.addWidget(label(self.replace_reason.accessibleName()))
+        column.addWidget(self.replace_reason)
+        self.order_feedback.bind("replace_running", form)
+        self.order_feedback.bind("replace_reason", self.replace_reason)
+        form.hide()
+        return form
+
+    def _clear_replacing(self) -> None:
+        self.replace.box.setChecked(False)
+        self.replace_reason.clear()
+        self.replacing.hide()
 
     def _bring_into_view(self, widget: QWidget) -> None:
         """The page scrolls inside the chair panel: show what core just asked for."""
@@ -149,9 +173,14 @@ class IdentifyPage(QWidget):
             self.order_feedback.ask("Choose the patient in the search results first.")
             return
         order = (self.order["prescriber"].text(), self.order["first_day"].text(), self.order["course_days"].text())
-        if self.controller.record_course(self.order_feedback, item.data(PATIENT_ID), order) is not None:
+        replacing = not self.replacing.isHidden()
+        replace = replacing and self.replace.isChecked()
+        reason = self.replace_reason.text() if replacing else None
+        recorded = self.controller.record_course(self.order_feedback, item.data(PATIENT_ID), order, replace, reason)
+        if recorded is not None:
             for field in self.order.values():
                 field.clear()
+            self._clear_replacing()
             self.course.hide()
             self._seat()
 
@@ -223,5 +252,6 @@ class IdentifyPage(QWidget):
             self.override.clear()
             for widget in (self.override_caption, self.override, self.course):
                 widget.hide()
+            self._clear_replacing()
             self.results.clear()
             self.search.clear()
