@@ -6,6 +6,7 @@ a screen that shows it is showing what is saved. Nothing here decides how things
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
@@ -49,6 +50,8 @@ from core.vitals import Finding, classify, parse_vitals, start_problems
 CARE_ROLES = frozenset({Role.NURSE.value, Role.CHARGE_NURSE.value})
 TREATED = frozenset({Outcome.COMPLETED.value, Outcome.STOPPED_EARLY.value})
 """Session outcomes in which the infusion ran: a course day, and what makes a second one the same day."""
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+"""Typed scores: ASCII digits only, since int() also takes "1_0", "+9" and other scripts' digits."""
 STEP_WORDS = {
     Step.SCREEN: "Screening",
     Step.WEIGH: "Weigh",
@@ -905,7 +908,7 @@ class Care:
         """The nurse signs that the discharge criteria were verified (or overridden, with the reason)."""
         rules = self.protocol.discharge
         text = _required(score, "score", f"the {rules.score_name}")
-        if not text.lstrip("-").isdigit() or not rules.score_min <= int(text) <= rules.score_max:
+        if not WHOLE_NUMBER.fullmatch(text) or not rules.score_min <= int(text) <= rules.score_max:
             raise InputError("score", f"The {rules.score_name} is a whole number {rules.score_min}–{rules.score_max}.")
         value = int(text)
         unmet = [c.text for c in rules.criteria if not criteria.get(c.id)]
