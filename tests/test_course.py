@@ -6,11 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from core.course import UsualOrder, usual_order
-
-
 from core import audit
 from core.audit import AuditAction
+from core.course import UsualOrder, usual_order
 from core.errors import InputError
 from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
 from tests.test_session_flow import seen, signed

@@ -12,6 +12,7 @@ from core.errors import ProtocolError
 from core.paths import resource_path
 from core.protocol import DEFAULT_PROTOCOL_FILE, Basis, Protocol, VitalKind, load_protocol, parse_protocol
 from core.vitals import Tier, classify, start_problems
+from tests.test_session_flow import NORMAL
 
 SHIPPED = resource_path(DEFAULT_PROTOCOL_FILE)
 
@@ -101,7 +102,9 @@ def _tier(protocol: Protocol, kind: VitalKind, value: int) -> Tier:
 
 
 def _holds_start(protocol: Protocol, kind: VitalKind, value: int) -> bool:
-    return bool(start_problems(protocol, {kind: Decimal(value)}))
+    """A full, normal baseline with one value changed: only that value can hold the start."""
+    baseline = {vital: Decimal(typed) for vital, typed in NORMAL.items()}
+    return bool(start_problems(protocol, {**baseline, kind: Decimal(value)}))
 
 
 def test_the_thresholds_the_clinical_reference_gives_are_kept(protocol: Protocol):
