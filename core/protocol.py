@@ -277,6 +277,27 @@ class SideEffects(_Sourced):
         return self
 
 
+class SideEffectsSchedule(_Sourced):
+    """When the checklist is asked for. Points come in time order, because a check answers the earliest
+    point owed; there is no "before" point, since side effects are looked for once the drug is running."""
+
+    due_early_minutes: Minutes
+    overdue_after_minutes: Annotated[int, Field(gt=0, le=120)]
+    points: Annotated[list[SchedulePoint], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _sane(self) -> SideEffectsSchedule:
+        ids = [p.id for p in self.points]
+        if len(set(ids)) != len(ids):
+            raise ValueError("point ids must be unique")
+        if any(p.phase is Phase.BEFORE for p in self.points):
+            raise ValueError("points must have phase 'infusion' or 'observation'")
+        order = [(p.phase is Phase.OBSERVATION, p.minutes) for p in self.points]
+        if order != sorted(set(order)):
+            raise ValueError("points must be in time order: infusion points first, then observation, by minutes")
+        return self
+
+
 class Observation(_Sourced):
     minimum_minutes: Minutes
 
@@ -314,6 +335,7 @@ class Protocol(_Strict):
     screening: Screening
     reasons: Reasons
     side_effects: SideEffects
+    side_effects_schedule: SideEffectsSchedule
     observation: Observation
     discharge: Discharge
     content_hash: str = ""
@@ -328,6 +350,22 @@ class Protocol(_Strict):
         missing = set(VitalKind) - set(self.vitals)
         if missing:
             raise ValueError(f"vitals: missing {', '.join(sorted(missing))}")
+        return self
+
+    @model_validator(mode="after")
+    def _side_effects_fit(self) -> Protocol:
+        """Infusion points must be reached by a full infusion, and discharge waits only for points that have
+        come due: without an observation point by the earliest discharge, nobody would ask before it."""
+        schedule = self.side_effects_schedule
+        if any(p.phase is Phase.INFUSION and p.minutes >= self.dose.infusion_minutes for p in schedule.points):
+            raise ValueError("side_effects_schedule: infusion points must come before dose.infusion_minutes")
+        if not any(
+            p.phase is Phase.OBSERVATION and p.minutes <= self.observation.minimum_minutes for p in schedule.points
+        ):
+            raise ValueError(
+                "side_effects_schedule: needs an observation point at or before observation.minimum_minutes, "
+                "so the checklist is done before the earliest discharge"
+            )
         return self
 
     def vial(self, vial_id: str) -> Vial:

@@ -15,6 +15,14 @@ from core.vitals import Tier, classify, start_problems
 from tests.test_session_flow import NORMAL
 
 SHIPPED = resource_path(DEFAULT_PROTOCOL_FILE)
+SE_SCHEDULE = "side_effects_schedule"
+SE_POINTS = 'points = [\n    { id = "infusion-20", phase = "infusion", '
+"""The side-effect schedule's first point (the vitals schedule starts with its baseline)."""
+SE_ENDING = (
+    '{ id = "end", phase = "observation", minutes = 0, label = "End of infusion" },\n'
+    '    { id = "before-discharge", phase = "observation", minutes = '
+)
+"""Its observation points, which the vitals schedule's do not match."""
 
 
 def edited(replace: str, with_: str) -> bytes:
@@ -32,7 +40,8 @@ def test_shipped_protocol_has_the_study_values(protocol: Protocol):
 
 
 def test_every_value_without_evidence_is_marked_clinic_policy(protocol: Protocol):
-    for section in ("weight", "dose_limits", "preparation", "rounding", "vitals_schedule", "observation"):
+    sections = ("weight", "dose_limits", "preparation", "rounding", "vitals_schedule", "side_effects_schedule")
+    for section in (*sections, "observation"):
         assert getattr(protocol, section).basis is Basis.CLINIC_POLICY, section
     assert all(v.basis is Basis.CLINIC_POLICY for v in protocol.vitals.values())
 
@@ -69,6 +78,11 @@ def test_the_hash_changes_with_the_content():
         ('pause = ["blood pressure",', 'pause = ["distress",', "reasons.pause"),
         ('stop_early = ["side effect",', 'stop_early = ["other…",', "reasons.stop_early"),
         ('pause = ["blood pressure",', 'pause = [" ",', "reasons.pause"),
+        ('id = "before-discharge", phase = "observation"', 'id = "end", phase = "observation"', SE_SCHEDULE),
+        ('id = "before-discharge", phase = "observation"', 'id = "before-discharge", phase = "before"', SE_SCHEDULE),
+        ('id = "before-discharge", phase = "observation"', 'id = "before-discharge", phase = "infusion"', SE_SCHEDULE),
+        (f"{SE_POINTS}minutes = 20,", f"{SE_POINTS}minutes = 40,", "must come before dose.infusion_minutes"),
+        (f"{SE_ENDING}30,", '{ id = "late", phase = "observation", minutes = 45,', "before the earliest discharge"),
     ],
 )
 def test_a_bad_file_is_refused_naming_the_field(replace: str, with_: str, named: str):
