@@ -97,9 +97,11 @@ def busy_board(care: Care, clock: ManualClock, nurse: str) -> None:
     for sid in done[1:]:
         care.record_vitals(sid, NORMAL, nurse)
     grades = care.protocol.side_effects.grades
-    care.record_side_effects(done[1], {item.id: grades[0].id for item in care.protocol.side_effects.items}, nurse)
+    checklist = {item.id: grades[0].id for item in care.protocol.side_effects.items}
+    care.record_side_effects(done[1], checklist, nurse)
     clock.advance(minutes=16)
     care.record_vitals(done[2], NORMAL, nurse)
+    care.record_side_effects(done[2], checklist, nurse)  # the check the discharge waits for
     criteria = {criterion.id: True for criterion in care.protocol.discharge.criteria}
     care.discharge(done[2], "10", criteria, nurse, PASSWORD)
 

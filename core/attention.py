@@ -2,8 +2,8 @@
 
 Three priorities, as infusion alarms are usually sorted: high (act now: an alert to acknowledge, a
 pump to check after a restart, a severe side effect without its adverse-event record), medium (vitals
-overdue) and low (vitals due, the infusion time over). One rule for the board, the lock screen and
-the sound, so they never disagree.
+or a side-effect check overdue) and low (vitals or a side-effect check due, the infusion time over).
+One rule for the board, the lock screen and the sound, so they never disagree.
 """
 
 from __future__ import annotations
@@ -41,8 +41,13 @@ def attention(state: SessionState) -> Need | None:
         return Need("Adverse event to record", Priority.HIGH)
     if state.vitals_attention is PointStatus.OVERDUE:
         return Need("Vital signs overdue", Priority.MEDIUM)
+    # Before vitals merely due: the sound is never quieter than the most urgent need.
+    if state.side_effects_attention is PointStatus.OVERDUE:
+        return Need("Side effects check overdue", Priority.MEDIUM)
     if state.vitals_attention is PointStatus.DUE and state.step not in {Step.WEIGH, Step.DOSE, Step.CHECK}:
         return Need("Vital signs due", Priority.LOW)
+    if state.side_effects_attention is PointStatus.DUE:
+        return Need("Side effects check due", Priority.LOW)
     if state.step is Step.INFUSING and E.COMPLETED in state.allowed:
         return Need("Infusion time over", Priority.LOW)
     return None

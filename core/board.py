@@ -2,7 +2,8 @@
 
 The board, the lock screen and the chair list all read this, so a tile never disagrees with the chair's
 own page. It decides which clock matters now (the infusion's time left, or the observation's), which
-vitals set is next and how late it is, and what is still waiting for a signature.
+vitals set is next and how late it is, which side-effect check is owed, and what is still waiting for a
+signature.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class Tile:
     alerts: int
     unsigned: tuple[str, ...]
     need: Need | None
+    side_effects: VitalsPoint | None
+    """The side-effect check owed now (due or overdue); None while none is."""
 
 
 def step_words(state: SessionState) -> str:
@@ -77,4 +80,5 @@ def tile(view: ChairView) -> Tile:
         alerts=len(state.open_alerts),
         unsigned=still_to_sign(state),
         need=attention(state),
+        side_effects=state.next_side_effects if state.side_effects_attention is not None else None,
     )

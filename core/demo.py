@@ -256,22 +256,28 @@ def _prepare(c: _Chair, upto: Step = Step.READY) -> Visit:
 
 
 def _infuse(c: _Chair, sets: int = 3, **at_20: int) -> Visit:
-    """Start, then a set every 10 infused minutes (``at_20`` overrides the 20-minute set)."""
+    """Start, then a set every 10 infused minutes (``at_20`` overrides the 20-minute set), with the
+    side-effect checklist beside the 20-minute set."""
     yield 2
     c.start()
     for n in range(1, sets + 1):
         yield 10
         c.vitals(n, **(at_20 if n == 2 else {}))
+        if n == 2:
+            c.side_effects(nausea="none", dissociation="none")
 
 
 def _observe(c: _Chair, **effects: str) -> Visit:
-    """Sets at the end of the infusion, 15 and 30 min after; the side-effect checklist at the end."""
-    for wait in (1, 14, 15):
+    """Sets at the end of the infusion, 15 and 30 min after; the side-effect checklist at the end, and
+    again before discharge, when the effects have worn off."""
+    yield 1
+    c.vitals()
+    c.side_effects(**effects)
+    for wait in (14, 15):
         yield wait
         c.vitals()
-    if effects:
-        yield 1
-        c.side_effects(**effects)
+    yield 1
+    c.side_effects(**{item: "none" for item in effects})
 
 
 def _completed_and_signed(c: _Chair, effects: dict[str, str] | None = None, **at_20: int) -> Visit:
@@ -354,6 +360,7 @@ def _paused_after_alert(c: _Chair) -> Visit:
     yield from _infuse(c, sets=1)
     yield 10
     alert = c.vitals(2, spo2=88, sedation=-3, respiratory_rate=9)
+    c.side_effects(sedation="moderate", dissociation="mild")
     yield 1
     c.last = c.care.pause(c.sid, "SpO2 88 % and RASS −3 at 20 min", c.nurse.id)
     yield 1

@@ -865,8 +865,14 @@ class Care:
                 raise InputError(f"side_effects.{item}", f"“{grade}” is not a grade.", f"Choose one of {grade_ids}.")
         act_rank = grade_ids.index(self.protocol.side_effects.act_at_grade)
         severe = sorted(item for item, grade in grades.items() if grade_ids.index(grade) >= act_rank)
-        payload = {"grades": dict(sorted(grades.items())), "act_now": severe}
-        return self._append(session_id, by, E.SIDE_EFFECTS, lambda _s: payload)
+
+        def build(state: SessionState) -> dict[str, Any]:
+            # The check owed now, if any, is the one this answers; one between points answers none.
+            owed = state.next_side_effects if state.side_effects_attention is not None else None
+            point = owed.point.id if owed is not None else None
+            return {"grades": dict(sorted(grades.items())), "act_now": severe, "point_id": point}
+
+        return self._append(session_id, by, E.SIDE_EFFECTS, build)
 
     def record_adverse_event(
         self, session_id: str, source_event_id: str, item: str, action: str, told: str, by: str

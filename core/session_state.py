@@ -2,12 +2,12 @@
 
 Because the state is a pure function of the log and the clock, a crash loses nothing: reopening the
 database and replaying the events gives the same countdown as if the app had never stopped (the pump
-kept running). Pauses shift the infusion clock and the vitals due on it.
+kept running). Pauses shift the infusion clock and the vitals and side-effect checks due on it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -34,6 +34,8 @@ class PointStatus(StrEnum):
 
 @dataclass(frozen=True)
 class VitalsPoint:
+    """A point of a schedule (vital signs, or the side-effect checklist) and how it stands now."""
+
     point: SchedulePoint
     status: PointStatus
     due_at: datetime | None
@@ -98,6 +100,8 @@ class SessionState:
     missed_days: tuple[int, ...]
     controlled: ControlledRecord
     events: tuple[Event, ...] = field(repr=False)
+    side_effect_checks: tuple[VitalsPoint, ...] = ()
+    """The side-effect checklist's schedule (the protocol's ``side_effects_schedule``), point by point."""
 
     @cached_property
     def signatures(self) -> tuple[Signature, ...]:
@@ -130,6 +134,20 @@ class SessionState:
             if status in statuses:
                 return status
         return None
+
+    @property
+    def next_side_effects(self) -> VitalsPoint | None:
+        """The side-effect check still owed or next to come, for the tile and the checklist's prompt."""
+        for entry in self.side_effect_checks:
+            if entry.status in {PointStatus.DUE, PointStatus.OVERDUE, PointStatus.UPCOMING}:
+                return entry
+        return None
+
+    @property
+    def side_effects_attention(self) -> PointStatus | None:
+        """DUE or OVERDUE while a side-effect check is owed. At most one is: an earlier one is missed."""
+        entry = self.next_side_effects
+        return entry.status if entry is not None and entry.status is not PointStatus.UPCOMING else None
 
 
 def _running_segments(events: list[Event]) -> list[tuple[datetime, datetime | None]]:
@@ -178,6 +196,7 @@ def derive_state(
     baseline: dict[VitalKind, Decimal] = {}
     baseline_at: datetime | None = None
     done_points: set[str] = set()
+    checks_done: set[str] = set()
     alerts: dict[str, OpenAlert] = {}
     stop_reasons: tuple[str, ...] = ()
     pause_reason = None
@@ -236,6 +255,8 @@ def derive_state(
             case E.ALERT_ACKNOWLEDGED:
                 alerts.pop(payload.get("alert_event_id", ""), None)
             case E.SIDE_EFFECTS:
+                if payload.get("point_id"):
+                    checks_done.add(payload["point_id"])
                 for item in payload.get("act_now", ()):
                     grade = payload["grades"][item]
                     adverse[(event.id, item)] = PendingAdverseEvent(event.id, item, grade, event.occurred_at)
@@ -261,6 +282,7 @@ def derive_state(
         ended_at=ended_at,
     )
     points = _vitals_points(protocol, segments, ended_at, step, done_points, now)
+    checks = _side_effect_checks(protocol, segments, ended_at, step, checks_done, now)
     discharge_earliest = ended_at + timedelta(minutes=protocol.observation.minimum_minutes) if ended_at else None
     needs_pump_check = (
         step in {Step.INFUSING, Step.PAUSED}
@@ -290,6 +312,9 @@ def derive_state(
         held_back[E.STARTED] = "Record the vial's lot and the amount drawn up before the infusion starts."
     if not controlled.drawn:
         held_back[E.WASTED] = "Nothing was drawn up in this session, so there is nothing to waste."
+    owed_check = next((c for c in checks if c.status in {PointStatus.DUE, PointStatus.OVERDUE}), None)
+    if step is Step.OBSERVE and owed_check is not None:
+        held_back[E.DISCHARGED] = f"Before discharge, record the side-effect check: {owed_check.point.label}."
     permitted = set(allowed(step)) - set(held_back)
     return SessionState(
         session_id=events[0].session_id,
@@ -318,6 +343,7 @@ def derive_state(
         missed_days=tuple(course.get("missed", ())),
         controlled=controlled,
         events=tuple(events),
+        side_effect_checks=checks,
     )
 
 
@@ -371,14 +397,7 @@ def _vitals_points(
     finished = step in {Step.SIGN, Step.DONE}
     result = []
     for point in schedule.points:
-        due_at: datetime | None = None
-        if point.phase is Phase.INFUSION:
-            due_at = _moment_infused(segments, timedelta(minutes=point.minutes), now)
-            if ended_at is not None and (due_at is None or due_at > ended_at):
-                due_at = None  # the infusion ended before this point was reached
-        elif point.phase is Phase.OBSERVATION and ended_at is not None:
-            due_at = ended_at + timedelta(minutes=point.minutes)
-
+        due_at = _due_at(point, segments, ended_at, now)
         if point.id in done:
             status = PointStatus.DONE
         elif finished or (point.phase is Phase.INFUSION and ended_at is not None and due_at is None):
@@ -396,4 +415,54 @@ def _vitals_points(
         else:
             status = PointStatus.OVERDUE
         result.append(VitalsPoint(point, status, due_at))
+    return tuple(result)
+
+
+def _due_at(
+    point: SchedulePoint, segments: list[tuple[datetime, datetime | None]], ended_at: datetime | None, now: datetime
+) -> datetime | None:
+    """When a point falls: on the infusion clock, or after the end; None while it cannot be known yet."""
+    if point.phase is Phase.INFUSION:
+        due_at = _moment_infused(segments, timedelta(minutes=point.minutes), now)
+        if ended_at is not None and (due_at is None or due_at > ended_at):
+            return None  # the infusion ended before this point was reached
+        return due_at
+    if point.phase is Phase.OBSERVATION and ended_at is not None:
+        return ended_at + timedelta(minutes=point.minutes)
+    return None
+
+
+def _side_effect_checks(
+    protocol: Protocol,
+    segments: list[tuple[datetime, datetime | None]],
+    ended_at: datetime | None,
+    step: Step,
+    done: set[str],
+    now: datetime,
+) -> tuple[VitalsPoint, ...]:
+    """Timed like the vitals, with one difference: a check still owed once a later one has come due is
+    missed (SKIPPED), since a late checklist says how the patient is now, not how they were at the point."""
+    schedule = protocol.side_effects_schedule
+    early = timedelta(minutes=schedule.due_early_minutes)
+    late = timedelta(minutes=schedule.overdue_after_minutes)
+    finished = step in {Step.SIGN, Step.DONE}
+    result = []
+    for point in schedule.points:
+        due_at = _due_at(point, segments, ended_at, now)
+        if point.id in done:
+            status = PointStatus.DONE
+        elif finished or (point.phase is Phase.INFUSION and ended_at is not None and due_at is None):
+            status = PointStatus.SKIPPED
+        elif due_at is None or now < due_at - early:
+            status = PointStatus.UPCOMING
+        elif now < due_at + late:
+            status = PointStatus.DUE
+        else:
+            status = PointStatus.OVERDUE
+        result.append(VitalsPoint(point, status, due_at))
+    reached = {PointStatus.DUE, PointStatus.OVERDUE, PointStatus.DONE}
+    for i, entry in enumerate(result):
+        later = result[i + 1 :]
+        if entry.status in {PointStatus.DUE, PointStatus.OVERDUE} and any(e.status in reached for e in later):
+            result[i] = replace(entry, status=PointStatus.SKIPPED)
     return tuple(result)

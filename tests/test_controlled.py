@@ -12,7 +12,7 @@ from core.machine import Step
 from core.settings import change_clinic_setting
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, T0
-from tests.test_session_flow import NORMAL, SCREEN_OK, prepare, seen
+from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, seen
 
 CRITERIA = {"escort": True, "instructions": True, "effects_resolved": True}
 WASTE_BIN = "into the controlled-drug waste container"
@@ -132,6 +132,7 @@ def test_unreconciled_totals_need_an_explanation_to_sign(care, patient, nurses, 
     first, _ = nurses
     sid = stopped_early(care, patient, nurses, clock)
     clock.advance(minutes=31)
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # the check before discharge
     care.discharge(sid, "10", CRITERIA, first.id, ANA_PASSWORD)
     with pytest.raises(InputError) as caught:
         care.sign(sid, first.id, "a wrong password is not even looked at", seen_seq=seen(care, sid))

@@ -51,14 +51,22 @@ def prepare(care: Care, patient: PatientView, nurses: tuple[Account, Account], c
 DISCHARGE_OK = {"escort": True, "instructions": True, "effects_resolved": True}
 
 
+NO_SIDE_EFFECTS = {"nausea": "none", "dissociation": "none"}
+
+
 def discharged(care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock) -> str:
-    """A whole infusion, observed and discharged: waiting for the nurse's signature."""
+    """A whole infusion, observed and discharged, with each side-effect check on time: waiting for the
+    nurse's signature."""
     first, _ = nurses
     sid = prepare(care, patient, nurses)
     care.start_infusion(sid, first.id)
-    clock.advance(minutes=40)
+    clock.advance(minutes=20)
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # halfway
+    clock.advance(minutes=20)
     care.complete(sid, first.id)
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # end of infusion
     clock.advance(minutes=30)
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # before discharge
     care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     return sid
 
@@ -98,6 +106,7 @@ def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, 
 
     clock.advance(minutes=5)  # 20 infused minutes
     care.record_vitals(sid, NORMAL, first.id)
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
     clock.advance(minutes=10)
     care.record_vitals(sid, NORMAL, first.id)
     with pytest.raises(NotAllowedError):
@@ -109,6 +118,7 @@ def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, 
     assert state.step is Step.OBSERVE
     assert state.infusion.ended_at == clock.now()
     care.record_vitals(sid, NORMAL, first.id)  # end-of-infusion set
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
 
     criteria = {"escort": True, "instructions": True, "effects_resolved": True}
     with pytest.raises(InputError, match="minimum observation"):
@@ -125,6 +135,7 @@ def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, 
     assert state.step is Step.DONE
     assert state.outcome is Outcome.COMPLETED
     assert all(p.status is PointStatus.DONE for p in state.vitals)
+    assert all(p.status is PointStatus.DONE for p in state.side_effect_checks)
     assert care.chairs() == []
 
 

@@ -1,4 +1,5 @@
-"""What a chair's tile says at each step: the clock that matters, the next vitals, what is unsigned."""
+"""What a chair's tile says at each step: the clock that matters, the next vitals, a side-effect check owed,
+what is unsigned."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from core.clock import ManualClock
 from core.services import Care
 from core.session_state import PointStatus
 from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, SCREEN_OK, prepare
+from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, SCREEN_OK, prepare
 
 
 def only_tile(care: Care):
@@ -58,8 +59,14 @@ def test_observation_counts_to_the_earliest_discharge_then_waits_for_it(care, pa
     facts = only_tile(care)
     assert facts.countdown is not None and facts.countdown.what == "observation left"
     assert facts.unsigned == ()
+    assert facts.side_effects is not None and facts.side_effects.point.id == "end"
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+    assert only_tile(care).side_effects is None
     clock.advance(minutes=30)
-    assert only_tile(care).unsigned == ("discharge",)
+    facts = only_tile(care)
+    assert facts.unsigned == ("discharge",)
+    assert facts.side_effects is not None and facts.side_effects.status is PointStatus.DUE
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
     care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     facts = only_tile(care)
     assert facts.countdown is None

@@ -16,7 +16,7 @@ from core.people import Account
 from core.services import Care, PatientView
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import NORMAL, SCREEN_OK, seen
+from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, seen
 from ui.dialogs.addendum import AddendumDialog
 from ui.main_window import MainWindow
 from ui.widgets.signatures import SignaturesPanel
@@ -49,10 +49,19 @@ def criteria_met(care: Care) -> dict[str, bool]:
     return {criterion.id: True for criterion in care.protocol.discharge.criteria}
 
 
-def discharged(care: Care, clock: ManualClock, patient: PatientView, nurses: tuple[Account, Account], ml: str) -> str:
-    """As ``observed``, then the hour's observation and a signed discharge: waiting for the session's signature."""
+def observed_an_hour(
+    care: Care, clock: ManualClock, patient: PatientView, nurses: tuple[Account, Account], ml: str
+) -> str:
+    """As ``observed``, then the hour's observation ending with the side-effect check discharge waits for."""
     sid = observed(care, clock, patient, nurses, ml)
     clock.advance(minutes=60)
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, nurses[0].id)
+    return sid
+
+
+def discharged(care: Care, clock: ManualClock, patient: PatientView, nurses: tuple[Account, Account], ml: str) -> str:
+    """As ``observed_an_hour``, then a signed discharge: waiting for the session's signature."""
+    sid = observed_an_hour(care, clock, patient, nurses, ml)
     care.discharge(sid, "10", criteria_met(care), nurses[0].id, ANA_PASSWORD)
     return sid
 
@@ -89,8 +98,7 @@ def test_a_wrong_second_nurse_password_is_refused_and_nothing_is_recorded(
 def test_the_nurse_must_sign_the_discharge_with_her_password(
     nurse, window: MainWindow, care: Care, clock: ManualClock, patient: PatientView, nurses: tuple[Account, Account]
 ) -> None:
-    sid = observed(care, clock, patient, nurses, "3.62")
-    clock.advance(minutes=60)
+    sid = observed_an_hour(care, clock, patient, nurses, "3.62")
     nurse.on_duty(nurses[0])
     nurse.chair(1)
     window.refresh()
