@@ -1,9 +1,10 @@
 """The chair board, the home screen: one tile per chair, readable across the room, one tap to open.
 
 Each tile shows what ``core.board`` works out: patient, step, a large countdown with its end time,
-the next vitals set (amber when due, red when overdue), open alerts and what is still unsigned. The
-tile's colour and a written mark carry the alarm priority, so colour is never the only cue. A chair
-opens with a click or tap, Enter or Space on a focused tile, or its number key (1–9).
+the next vitals set (amber when due, red when overdue), a side-effect check owed (the same colours),
+open alerts and what is still unsigned. The tile's colour and a written mark carry the alarm priority,
+so colour is never the only cue. A chair opens with a click or tap, Enter or Space on a focused tile,
+or its number key (1–9).
 The lock screen shows the same tiles in a compact form with initials only.
 """
 
@@ -54,6 +55,16 @@ def vitals_words(tile: Tile) -> tuple[str, str | None]:
     return f"Next vital signs {when} ({point.point.label})", "quiet"
 
 
+def side_effects_words(tile: Tile) -> tuple[str, str | None]:
+    """The side-effect check owed, in one short line: amber when due, red when late; nothing otherwise."""
+    point = tile.side_effects
+    if point is None:
+        return "", None
+    if point.status is PointStatus.OVERDUE:
+        return f"Side effects check OVERDUE (due {clock_time(point.due_at)})", "act"
+    return "Side effects check due now", "advise"
+
+
 def summary(tile: Tile, patient: str) -> str:
     """Everything the tile shows, in one line: what a screen reader says and what tests read."""
     parts = [f"Chair {tile.chair}", patient, tile.step]
@@ -64,6 +75,9 @@ def summary(tile: Tile, patient: str) -> str:
     vitals, _tone = vitals_words(tile)
     if vitals:
         parts.append(vitals)
+    side_effects, _tone = side_effects_words(tile)
+    if side_effects:
+        parts.append(side_effects)
     if tile.unsigned:
         parts.append("still to sign: " + ", ".join(tile.unsigned))
     return "; ".join(part for part in parts if part)
@@ -104,11 +118,12 @@ class ChairTile(QFrame):
         self.until = label(role="hint", name=f"{prefix} {chair} ends")
         self.need = label(name=f"{prefix} {chair} attention")
         self.vitals = label(name=f"{prefix} {chair} vitals")
+        self.side_effects = label(name=f"{prefix} {chair} side effects")
         self.unsigned = label(name=f"{prefix} {chair} unsigned")
         clock_row = QHBoxLayout()
         clock_row.addWidget(self.clock)
         clock_row.addWidget(self.until, 1)
-        for widget in (self.patient, self.step, clock_row, self.need, self.vitals, self.unsigned):
+        for widget in (self.patient, self.step, clock_row, self.need, self.vitals, self.side_effects, self.unsigned):
             if isinstance(widget, QLabel):
                 widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)  # a click opens the chair
                 layout.addWidget(widget)
@@ -147,6 +162,7 @@ class ChairTile(QFrame):
         self._show_line(self.need, need.text if need else "", PRIORITY_TONE[need.priority] if need else None)
         if not self.private:  # the lock screen says only what needs a nurse now: the need above
             self._show_line(self.vitals, *vitals_words(tile))
+            self._show_line(self.side_effects, *side_effects_words(tile))
             unsigned = "Still to sign: " + ", ".join(tile.unsigned) if tile.unsigned else ""
             self._show_line(self.unsigned, unsigned, "notice")
         priority = tile.need.priority.value if tile.need else None
@@ -161,7 +177,7 @@ class ChairTile(QFrame):
         self.patient.setText("Empty")
         self.step.setText("" if self.private else "Open to seat a patient")
         self.step.setVisible(not self.private)
-        for widget in (self.clock, self.until, self.need, self.vitals, self.unsigned, self.mark):
+        for widget in (self.clock, self.until, self.need, self.vitals, self.side_effects, self.unsigned, self.mark):
             widget.hide()
         mark(self, "priority", None)
         self.setAccessibleDescription(f"Chair {self.chair}; empty")

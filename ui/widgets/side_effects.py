@@ -1,11 +1,11 @@
-"""The side-effect checklist: every item and grade comes from the protocol."""
+"""The side-effect checklist: every item, grade and time it is due comes from the protocol."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QVBoxLayout
 
 from core.events import EventType as E
-from core.session_state import SessionState
+from core.session_state import PointStatus, SessionState
 from ui.controller import Controller
 from ui.text import clock_time
 from ui.widgets.feedback import Feedback
@@ -19,6 +19,8 @@ class SideEffectsPanel(QGroupBox):
         self.session_id: str | None = None
         rules = controller.protocol.side_effects
         layout = QVBoxLayout(self)
+        self.due = label(name="Side effects check due")
+        layout.addWidget(self.due)
         layout.addWidget(label("Grade what you see; leave an item blank if it was not assessed.", role="hint"))
         grid = QGridLayout()
         grid.setColumnStretch(0, 1)
@@ -46,6 +48,7 @@ class SideEffectsPanel(QGroupBox):
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
         self.record.setEnabled(E.SIDE_EFFECTS in state.allowed)
+        self._show_due(state)
         last = next((e for e in reversed(state.events) if e.type is E.SIDE_EFFECTS), None)
         if last is None:
             self.last.hide()
@@ -60,6 +63,23 @@ class SideEffectsPanel(QGroupBox):
         self.last.setText(text)
         set_tone(self.last, "act" if last.payload.get("act_now") else "quiet")
         self.last.show()
+
+    def _show_due(self, state: SessionState) -> None:
+        """Amber when a check is due, red when late, as the vitals prompt; quiet otherwise."""
+        entry = state.next_side_effects
+        attention = state.side_effects_attention
+        if entry is not None and attention is not None:
+            word = "Overdue" if attention is PointStatus.OVERDUE else "Due now"
+            when = f" (due {clock_time(entry.due_at)})" if entry.due_at else ""
+            self.due.setText(f"{word}: {entry.point.label}{when}")
+            set_tone(self.due, "act" if attention is PointStatus.OVERDUE else "advise")
+        elif entry is not None:
+            when = f" at {clock_time(entry.due_at)}" if entry.due_at else ""
+            self.due.setText(f"Next check: {entry.point.label}{when}")
+            set_tone(self.due, "quiet")
+        else:
+            self.due.setText("No side-effect check is outstanding.")
+            set_tone(self.due, "quiet")
 
     def _record(self) -> None:
         if self.session_id is None:

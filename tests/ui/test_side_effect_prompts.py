@@ -1,0 +1,68 @@
+"""A side-effect check that falls due shows on the chair's tile and page, and recording it there clears it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton
+
+from core.clock import ManualClock
+from core.events import EventType as E
+from core.services import Care
+from tests.test_session_flow import NORMAL, prepare
+from tests.ui.conftest import Nurse
+from ui.main_window import MainWindow
+from ui.text import clock_time
+
+
+def test_a_due_check_shows_on_the_tile_and_the_page_until_it_is_recorded(
+    nurse: Nurse, window: MainWindow, care: Care, clock: ManualClock, patient, nurses
+):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    for _ in range(2):  # the vitals kept on time: only the checklist is owed at 20 minutes
+        clock.advance(minutes=10)
+        care.record_vitals(sid, NORMAL, first.id)
+    nurse.on_duty(first)
+    assert nurse.text("Chair 1 side effects") == "Side effects check due now"
+    assert nurse.text("Chair 1 attention") == "Side effects check due"
+
+    nurse.chair(1)
+    assert nurse.text("Side effects check due") == f"Due now: 20 min into infusion (due {clock_time(clock.now())})"
+    nurse.choose("Nausea grade", "None")
+    nurse.choose("Dissociation / depersonalisation grade", "Mild")
+    nurse.click("Record side effects")
+    assert "Side effects saved" in nurse.text("Side effects message")
+
+    recorded = care.state(sid).events[-1]
+    assert recorded.type is E.SIDE_EFFECTS
+    assert recorded.payload["point_id"] == "infusion-20"
+    assert recorded.payload["grades"] == {"dissociation": "mild", "nausea": "none"}
+    window.refresh()
+    assert nurse.text("Side effects check due").startswith("Next check: End of infusion")
+    nurse.click("All chairs")
+    window.refresh()
+    assert not nurse.sees("Chair 1 side effects")
+
+
+def test_discharge_waits_for_the_check_and_says_so(
+    nurse: Nurse, window: MainWindow, care: Care, clock: ManualClock, patient, nurses
+):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=40)
+    care.complete(sid, first.id)
+    clock.advance(minutes=36)  # the check before discharge fell due six minutes ago
+    nurse.on_duty(first)
+    assert nurse.text("Chair 1 side effects").startswith("Side effects check OVERDUE")
+    nurse.chair(1)
+    assert nurse.text("Side effects check due").startswith("Overdue: 30 min after end")
+    assert nurse.text("Discharge hint") == "Before discharge, record the side-effect check: 30 min after end."
+    assert not nurse.find(QPushButton, "Record discharge").isEnabled()
+
+    nurse.choose("Dissociation / depersonalisation grade", "None")
+    nurse.click("Record side effects")
+    window.refresh()
+    assert care.state(sid).events[-1].payload["point_id"] == "before-discharge"
+    assert not nurse.sees("Discharge hint")
+    assert nurse.find(QPushButton, "Record discharge").isEnabled()
