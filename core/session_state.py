@@ -314,7 +314,8 @@ def derive_state(
         held_back[E.WASTED] = "Nothing was drawn up in this session, so there is nothing to waste."
     owed_check = next((c for c in checks if c.status in {PointStatus.DUE, PointStatus.OVERDUE}), None)
     if step is Step.OBSERVE and owed_check is not None:
-        held_back[E.DISCHARGED] = f"Before discharge, record the side-effect check: {owed_check.point.label}."
+        # An open alert, if any, is what the nurse must hear first: its reason stays.
+        held_back.setdefault(E.DISCHARGED, f"Before discharge, record the side-effect check: {owed_check.point.label}.")
     permitted = set(allowed(step)) - set(held_back)
     return SessionState(
         session_id=events[0].session_id,

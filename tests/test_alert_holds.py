@@ -9,7 +9,7 @@ from core.events import EventType as E
 from core.machine import Step, allowed
 from core.protocol import VitalKind as V
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, prepare, seen
+from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, observed, seen
 
 LOW_SPO2 = {**NORMAL, V.SPO2: "85"}
 HELD = "Acknowledge the alert for SpO2 85"
@@ -63,11 +63,7 @@ def test_an_open_alert_holds_back_the_start_even_with_a_go_ahead(care, patient, 
 
 def test_no_discharge_while_an_alert_is_open(care, patient, nurses, clock):
     first, _ = nurses
-    sid = prepare(care, patient, nurses)
-    care.start_infusion(sid, first.id)
-    clock.advance(minutes=40)
-    care.complete(sid, first.id)
-    clock.advance(minutes=30)
+    sid = observed(care, patient, nurses, clock)
     state, _ = care.record_vitals(sid, LOW_SPO2, first.id)
     assert state.held_back[E.DISCHARGED].startswith(HELD)
     with pytest.raises(NotAllowedError, match=HELD):

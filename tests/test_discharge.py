@@ -11,21 +11,15 @@ from core.protocol import load_protocol
 from core.services import Care
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, prepare
+from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, observed, prepare
 
 OVERRIDE = "Dr Patel at the chair: patient's own baseline, may go home with her sister"
 
 
-@pytest.fixture
-def observed(care: Care, patient, nurses, clock) -> str:
-    """Infused and observed for the protocol's minimum: ready to be discharged."""
-    first, _ = nurses
-    sid = prepare(care, patient, nurses)
-    care.start_infusion(sid, first.id)
-    clock.advance(minutes=care.protocol.dose.infusion_minutes)
-    care.complete(sid, first.id)
-    clock.advance(minutes=care.protocol.observation.minimum_minutes)
-    return sid
+@pytest.fixture(name="observed")
+def observed_session(care: Care, patient, nurses, clock) -> str:
+    """Infused and observed for the protocol's minimum, side effects checked: ready to be discharged."""
+    return observed(care, patient, nurses, clock)
 
 
 def discharges(care: Care, sid: str) -> list:
@@ -103,6 +97,7 @@ def test_an_override_before_the_minimum_observation_names_it(care, patient, nurs
     clock.advance(minutes=protocol.dose.infusion_minutes)
     care.complete(sid, first.id)
     clock.advance(minutes=protocol.observation.minimum_minutes - 1)
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # the check before discharge, due from now
     care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD, override_reason=OVERRIDE)
     (event,) = discharges(care, sid)
     assert event.payload["unmet"] == [f"minimum observation of {protocol.observation.minimum_minutes} min not over"]

@@ -54,9 +54,8 @@ DISCHARGE_OK = {"escort": True, "instructions": True, "effects_resolved": True}
 NO_SIDE_EFFECTS = {"nausea": "none", "dissociation": "none"}
 
 
-def discharged(care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock) -> str:
-    """A whole infusion, observed and discharged, with each side-effect check on time: waiting for the
-    nurse's signature."""
+def observed(care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock) -> str:
+    """A whole infusion and the minimum observation, each side-effect check on time: ready to discharge."""
     first, _ = nurses
     sid = prepare(care, patient, nurses)
     care.start_infusion(sid, first.id)
@@ -67,7 +66,13 @@ def discharged(care: Care, patient: PatientView, nurses: tuple[Account, Account]
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # end of infusion
     clock.advance(minutes=30)
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # before discharge
-    care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
+    return sid
+
+
+def discharged(care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock) -> str:
+    """As ``observed``, and discharged: waiting for the nurse's signature."""
+    sid = observed(care, patient, nurses, clock)
+    care.discharge(sid, "10", DISCHARGE_OK, nurses[0].id, ANA_PASSWORD)
     return sid
 
 

@@ -10,7 +10,7 @@ from core.people import Account
 from core.protocol import VitalKind
 from core.services import Care, PatientView
 from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import NORMAL, SCREEN_OK, prepare
+from tests.test_session_flow import NORMAL, SCREEN_OK, observed
 from ui.main_window import MainWindow
 
 LOW_SPO2 = {**NORMAL, VitalKind.SPO2: "85"}
@@ -74,11 +74,7 @@ def test_the_discharge_says_an_open_alert_holds_it(
     nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account], clock
 ) -> None:
     first, _ = nurses
-    sid = prepare(care, patient, nurses)
-    care.start_infusion(sid, first.id)
-    clock.advance(minutes=40)
-    care.complete(sid, first.id)
-    clock.advance(minutes=30)
+    sid = observed(care, patient, nurses, clock)
     care.record_vitals(sid, LOW_SPO2, first.id)
     nurse.on_duty(first)
     nurse.chair(1)
