@@ -14,6 +14,9 @@ from core.clock import Clock
 from core.protocol import load_protocol
 from core.reports.downtime import downtime_forms
 from core.reports.output import Output, local_stamp, record_output, write_file
+from core.reports.session_summary import Printing
+from core.reports.session_summary import session_summary as build_session_summary
+from core.services import Care
 from core.settings import clinic_settings
 from core.startup import open_store
 
@@ -33,6 +36,15 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "double check, vitals schedule and thresholds, side effects and discharge. Print some in advance.",
     )
     downtime.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
+    session = documents.add_parser(
+        "session",
+        help="the summary of one session, for the chart",
+        description="The session summary: identifiers, protocol, course day, dose arithmetic, controlled "
+        "substance, double check, timeline, vitals with tiers and trend, side effects, discharge, "
+        "signatures and addenda. An unsigned session prints as a draft.",
+    )
+    session.add_argument("session_id", metavar="ID", help="the session's id (shown by 'audit show')")
+    session.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
 
 
 def _say(line: str) -> None:
@@ -58,5 +70,23 @@ def downtime(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def session_summary(args: argparse.Namespace, clock: Clock) -> int:
+    database, workstation = open_store(args.database, clock)
+    try:
+        clinic = clinic_settings(database)
+        care = Care(database, load_protocol(), clock, workstation.name)
+        patient_id = care.state(args.session_id).events[0].payload["patient_id"]
+        printing = Printing(clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer())
+        written = write_file(args.out, build_session_summary(care, args.session_id, printing))
+        output = Output("session summary", str(written), patient_id, args.session_id)
+        record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
+    finally:
+        database.dispose()
+    _say(f"Session summary written to {written}")
+    return 0
+
+
 def run(args: argparse.Namespace, clock: Clock) -> int:
+    if args.report_command == "session":
+        return session_summary(args, clock)
     return downtime(args, clock)

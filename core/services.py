@@ -326,9 +326,10 @@ class Care:
 
     def state(self, session_id: str) -> SessionState:
         with self.db.session() as tx:
-            return derive_state(
-                self.protocol, records.load_events(tx, session_id), self.clock.now(), self.app_started_at
-            )
+            events = records.load_events(tx, session_id)
+        if not events:  # a typed or pasted id (the command line): say so rather than fail
+            raise InputError("session_id", f"There is no session {session_id}.", "Check the session's id.")
+        return derive_state(self.protocol, events, self.clock.now(), self.app_started_at)
 
     def chairs(self) -> list[ChairView]:
         """Every open session, by chair, with its live state (the board and the restart offer)."""

@@ -1,0 +1,526 @@
+"""The session summary: one patient, one session, for the chart. Usually one page, and right.
+
+Built only from the session's stored entries (never from a screen), so a reprint next year says the
+same; the footer carries the hash of those entries, and an unsigned session is marked as a draft on
+every page. Everything that matters clinically is here: identifiers, protocol version and hash, course
+day, weight and the dose arithmetic, the controlled substance, both nurses of the double check, the
+timeline with pauses, vitals with their tiers and a trend, side effects and adverse events, discharge,
+every signature with its meaning, and addenda.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from reportlab.graphics.charts.lineplots import LinePlot
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+
+from core.events import Event
+from core.events import EventType as E
+from core.machine import Outcome, Step
+from core.protocol import Protocol, VitalKind
+from core.reports.styles import SANS, Styles, grid, key_values, text
+from core.reports.templates import PageFrame, build_pdf
+from core.services import Care, PatientView
+from core.session_state import SessionState
+from core.signatures import canonical, digest
+
+TIER_MARKS = {"advise": "*", "act": "!"}
+TIER_LEGEND = "* advisory value (flagged quietly); ! act-now value (alarm, acknowledged with the action taken)"
+OUTCOME_WORDS = {
+    Outcome.COMPLETED: "Infusion completed",
+    Outcome.STOPPED_EARLY: "Infusion stopped early",
+    Outcome.NOT_TREATED: "Not treated",
+    Outcome.IN_PROGRESS: "In progress",
+}
+TREND_KINDS = (VitalKind.SYSTOLIC, VitalKind.DIASTOLIC, VitalKind.HEART_RATE, VitalKind.SPO2)
+TREND_DASHES: tuple[tuple[int, ...] | None, ...] = (None, (4, 2), (1, 2), (6, 2, 1, 2))
+TREND_MARKERS = ("FilledCircle", "Circle", "FilledSquare", "Triangle")
+
+
+@dataclass(frozen=True)
+class Printing:
+    """Who prints, when, and on what: the footer's facts and the clinic's paper."""
+
+    clinic: str
+    page_size: str
+    printed_at: str
+    printed_by: str
+
+
+def record_hash(events: Sequence[Event]) -> str:
+    """The digest of every entry of the session as stored: a reader can compare two printouts."""
+    return digest([canonical(event) for event in events])
+
+
+def _local(moment: datetime | None, with_date: bool = False) -> str:
+    if moment is None:
+        return "—"
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+
+
+class _Summary:
+    """One summary being written: the session, the names, and the styles, shared by the sections."""
+
+    def __init__(self, care: Care, state: SessionState, patient: PatientView) -> None:
+        self.protocol: Protocol = care.protocol
+        self.state = state
+        self.patient = patient
+        self.names = {person.id: person.name for person in care.accounts.everyone()}
+        self.s = Styles()
+        self.opened = state.events[0].payload
+
+    def name(self, staff_id: str | None) -> str:
+        return text(self.names.get(staff_id or "", staff_id or "—"))
+
+    def of(self, kind: E) -> list[Event]:
+        return [event for event in self.state.events if event.type is kind]
+
+    def p(self, words: str, style: str = "body") -> Paragraph:
+        return Paragraph(words, getattr(self.s, style))
+
+    def facts(self, pairs: list[tuple[str, str]]) -> Table:
+        rows = [[self.p(f"{label}", "label"), self.p(value, "cell")] for label, value in pairs]
+        table = Table(rows, colWidths=["26%", "74%"])
+        table.setStyle(key_values())
+        return table
+
+    # ---- sections -------------------------------------------------------------------------------
+
+    def heading(self) -> list[Flowable]:
+        state = self.state
+        signed = state.step is Step.DONE
+        course = self.opened.get("course") or {}
+        day = f"day {course['day']} of {course['of']}" if course.get("day") else "no course recorded"
+        protocol = self.opened.get("protocol") or {}
+        story: list[Flowable] = [
+            self.p(f"Infusion session — {text(OUTCOME_WORDS[state.outcome])}", "title"),
+            self.facts(
+                [
+                    ("Patient", f"<b>{text(self.patient.full_name)}</b>"),
+                    ("Born / record number", f"{self.patient.birth_date.isoformat()} / {text(self.patient.mrn)}"),
+                    (
+                        "Identity confirmed by",
+                        text(", ".join(self.opened.get("identifiers_confirmed", [])).replace("_", " ")),
+                    ),
+                    (
+                        "Chair / date",
+                        f"chair {self.opened.get('chair')}, {_local(state.events[0].occurred_at, True)}",
+                    ),
+                    ("Course", text(day)),
+                    (
+                        "Protocol",
+                        f"{text(self.protocol.name)}<br/>{text(protocol.get('id', ''))} version "
+                        f"{text(protocol.get('version', ''))}, SHA-256 {text(protocol.get('sha256', ''))}",
+                    ),
+                ]
+            ),
+        ]
+        if self.opened.get("same_day_override"):
+            story.append(
+                self.p(f"Second infusion today: prescriber's override — {text(self.opened['same_day_override'])}")
+            )
+        if not signed:
+            story.append(self.p("DRAFT — this session is not signed yet. It may still change.", "warning"))
+        if state.screening_stop_reasons:
+            reasons = "; ".join(text(r) for r in state.screening_stop_reasons)
+            story.append(self.p(f"Not treated. Screening stopped the session: {reasons}", "warning"))
+        for event in self.of(E.ABANDONED):
+            story.append(self.p(f"Session ended without treatment: {text(event.payload.get('reason'))}", "warning"))
+        return story
+
+    def screening(self) -> list[Flowable]:
+        events = self.of(E.SCREENED)
+        if not events:
+            return []
+        questions = {q.id: q.text for q in self.protocol.screening.questions}
+        answers = events[-1].payload.get("answers", {})
+        cells = [
+            self.p(f"{text(questions[key])} <b>{text(answer)}</b>", "small")
+            for key, answer in answers.items()
+            if key in questions
+        ]
+        half = (len(cells) + 1) // 2  # two columns: every question and its answer, in half the height
+        rows = [[cells[i], cells[half + i] if half + i < len(cells) else ""] for i in range(half)]
+        table = Table(rows, colWidths=["50%", "50%"])
+        table.setStyle(grid(head_rows=0))
+        by = self.name(events[-1].recorded_by)
+        return [self.p(f"Screening ({by}, {_local(events[-1].occurred_at)})", "heading"), table]
+
+    def dose(self) -> list[Flowable]:
+        dose = self.state.dose
+        weighed = self.of(E.WEIGHED)
+        if dose is None and not weighed:
+            return []
+        story: list[Flowable] = [self.p("Weight and dose", "heading")]
+        if weighed:
+            story.append(self.p(self._weight_words(weighed[-1].payload)))
+        if dose is not None:
+            story.append(self.p("<br/>".join(text(line) for line in dose.arithmetic), "mono"))
+            story.append(
+                self.p(
+                    f"<b>{dose.dose_mg} mg</b> of {text(dose.vial_label)}: draw {dose.drug_volume_ml} mL into "
+                    f"{dose.bag_ml} mL, {dose.final_volume_ml} mL at {dose.concentration_mg_per_ml} mg/mL; "
+                    f"pump <b>{dose.rate_ml_per_h} mL/h</b> over {dose.infusion_minutes} min. "
+                    f"Calculated by {self.name(self.state.dosed_by)}."
+                )
+            )
+            if dose.soft_limit_exceeded:
+                story.append(self.p(f"Above the soft limit; reason: {text(dose.override_reason)}", "warning"))
+        story += self._checks()
+        return story
+
+    def _weight_words(self, payload: dict[str, Any]) -> str:
+        words = f"Weight {text(payload['kg'])} kg"
+        if payload.get("unit") != "kg":
+            words += f" (entered as {text(payload['entered'])} {text(payload['unit'])})"
+        previous = payload.get("previous")
+        if previous:
+            words += f"; last session {text(previous['kg'])} kg, change {text(payload.get('change_percent'))} %"
+            if payload.get("change_confirmed"):
+                words += ", confirmed by the nurse"
+        return words + "."
+
+    def _checks(self) -> list[Flowable]:
+        lines = []
+        for event in self.of(E.CHECKED):
+            figures = event.payload.get("figures", {})
+            mismatches = event.payload.get("mismatches") or []
+            result = "agreed" if not mismatches else "did not agree (" + "; ".join(mismatches) + ")"
+            lines.append(
+                f"Independent double check at {_local(event.occurred_at)} by {self.name(event.recorded_by)}: "
+                f"weight {text(figures.get('weight_kg', figures.get('weight', '')))}, dose "
+                f"{text(figures.get('dose_mg', figures.get('dose', '')))}, rate "
+                f"{text(figures.get('rate_ml_per_h', figures.get('rate', '')))} — {text(result)}."
+            )
+        return [self.p(line) for line in lines]
+
+    def controlled(self) -> list[Flowable]:
+        record = self.state.controlled
+        if not record.drawn and not record.wasted:
+            return []
+        rows = [[self.p(h, "label") for h in ("Drug", "When", "Lot / how", "Amount", "By", "Witness")]]
+        for drawn in record.drawn:
+            rows.append(
+                [
+                    self.p("Drawn up", "cell"),
+                    self.p(_local(drawn.at), "cell"),
+                    self.p(f"{text(drawn.lot)} ({text(drawn.vial_label)})", "cell"),
+                    self.p(f"{drawn.ml} mL = {drawn.mg} mg", "cell"),
+                    self.p(self.name(drawn.by), "cell"),
+                    self.p("", "cell"),
+                ]
+            )
+        for waste in record.wasted:
+            rows.append(
+                [
+                    self.p("Wasted", "cell"),
+                    self.p(_local(waste.at), "cell"),
+                    self.p(text(waste.how), "cell"),
+                    self.p(f"{waste.mg} mg", "cell"),
+                    self.p(self.name(waste.by), "cell"),
+                    self.p(self.name(waste.witness_id) if waste.witness_id else "—", "cell"),
+                ]
+            )
+        table = Table(rows, colWidths=["12%", "9%", "31%", "16%", "16%", "16%"], repeatRows=1)
+        table.setStyle(grid())
+        given = "not known yet" if record.given_mg is None else f"{record.given_mg} mg"
+        totals = (
+            f"Drawn {record.drawn_mg} mg; given {given}; wasted {record.wasted_mg} mg; "
+            f"not accounted for {record.unaccounted_mg} mg."
+        )
+        return [self.p("Controlled substance", "heading"), table, self.p(totals)]
+
+    def timeline(self) -> list[Flowable]:
+        words: dict[E, Callable[[Event], str]] = {
+            E.STARTED: self._started,
+            E.PAUSED: lambda e: f"Paused: {text(e.payload.get('reason'))}",
+            E.RESUMED: lambda _e: "Resumed",
+            E.COMPLETED: lambda _e: "Infusion complete",
+            E.STOPPED_EARLY: lambda e: (
+                f"Stopped early: {text(e.payload.get('reason'))}; {text(e.payload.get('minutes_infused'))} min "
+                f"infused, about {text(e.payload.get('estimated_mg_given'))} mg given"
+            ),
+            E.PUMP_CONFIRMED: lambda e: (
+                "Pump checked after a restart: " + ("running" if e.payload.get("running") else "found stopped")
+            ),
+            E.ALERT_ACKNOWLEDGED: self._acknowledged,
+        }
+        rows = [[self.p(h, "label") for h in ("Time", "What", "By")]]
+        for event in self.state.events:
+            if event.type in words:
+                rows.append(
+                    [
+                        self.p(_local(event.occurred_at), "cell"),
+                        self.p(words[event.type](event), "cell"),
+                        self.p(self.name(event.recorded_by), "cell"),
+                    ]
+                )
+        if len(rows) == 1:
+            return []
+        table = Table(rows, colWidths=["9%", "69%", "22%"], repeatRows=1)
+        table.setStyle(grid())
+        infusion = self.state.infusion
+        minutes = infusion.infused.total_seconds() / 60
+        total = f"Time infused {minutes:.1f} min of {self.protocol.dose.infusion_minutes}."
+        return [self.p("Infusion", "heading"), table, self.p(total)]
+
+    def _started(self, event: Event) -> str:
+        words = "Infusion started"
+        problems = event.payload.get("start_problems") or []
+        if problems:
+            words += (
+                f" despite {text('; '.join(problems))}, prescriber's go-ahead: {text(event.payload.get('go_ahead'))}"
+            )
+        return words
+
+    def _acknowledged(self, event: Event) -> str:
+        payload = event.payload
+        actions = payload.get("actions") or ([payload["action"]] if payload.get("action") else [])
+        words = "Alert acknowledged: " + text("; ".join(str(a) for a in actions))
+        symptoms = payload.get("symptoms") or {}
+        if symptoms:
+            said = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in symptoms.items())
+            words += f" — symptoms asked: {text(said)}"
+        if payload.get("note"):
+            words += f" — {text(payload['note'])}"
+        return words
+
+    def vitals(self) -> list[Flowable]:
+        events = self.of(E.VITALS)
+        if not events:
+            return [self.p("Vital signs", "heading"), self.p("No vital signs were recorded.")]
+        kinds = [
+            kind for kind in self.protocol.vitals if any(kind.value in e.payload.get("values", {}) for e in events)
+        ]
+        points = {point.id: point.label for point in self.protocol.vitals_schedule.points}
+        head = ["Time", "Set", *(f"{self.protocol.vitals[k].label} ({self.protocol.vitals[k].unit})" for k in kinds)]
+        rows: list[list[Any]] = [[self.p(text(h), "label") for h in [*head, "By"]]]
+        shade: list[tuple[Any, ...]] = []
+        for index, event in enumerate(events, start=1):
+            payload = event.payload
+            tiers = {f["vital"]: f["tier"] for f in payload.get("findings", ())}
+            cells = [_local(event.occurred_at), points.get(payload.get("point_id") or "", "extra")]
+            for kind in kinds:
+                value = payload.get("values", {}).get(kind.value, "—")
+                cells.append(f"{value}{TIER_MARKS.get(tiers.get(kind.value, ''), '')}")
+            if payload.get("partial_reason"):
+                cells[1] += f" (partial: {payload['partial_reason']})"
+            rows.append([self.p(text(c), "cell") for c in [*cells, self.name(event.recorded_by)]])
+            if "act" in tiers.values():
+                shade.append(("BACKGROUND", (0, index), (-1, index), colors.Color(0.85, 0.85, 0.85)))
+        share = f"{64 / len(kinds):.2f}%"
+        table = Table(rows, colWidths=["7%", "16%", *([share] * len(kinds)), "13%"], repeatRows=1)
+        table.setStyle(grid())
+        table.setStyle(shade)
+        story: list[Flowable] = [self.p("Vital signs", "heading"), table, self.p(TIER_LEGEND, "small")]
+        chart = self._trend(events)
+        if chart is not None:
+            story += [Spacer(0, 4), chart]
+        return story
+
+    def _trend(self, events: list[Event]) -> Drawing | None:
+        """A small chart of the main vitals against minutes from the first set, in black and white."""
+        start = events[0].occurred_at
+        series = []
+        for kind in TREND_KINDS:
+            points = [
+                ((e.occurred_at - start).total_seconds() / 60, float(Decimal(e.payload["values"][kind.value])))
+                for e in events
+                if kind.value in e.payload.get("values", {})
+            ]
+            series.append((kind, points))
+        if sum(len(points) for _, points in series) < 2:
+            return None
+        drawing = Drawing(500, 120)
+        plot = LinePlot()
+        plot.x, plot.y, plot.width, plot.height = 40, 24, 330, 88
+        plot.data = [points or [(0, 0)] for _, points in series]
+        for index, (_kind, points) in enumerate(series):
+            line = plot.lines[index]
+            line.strokeColor = colors.black
+            line.strokeWidth = 1
+            line.strokeDashArray = TREND_DASHES[index]
+            line.symbol = makeMarker(TREND_MARKERS[index], size=4) if points else None
+            if not points:
+                line.strokeWidth = 0
+        plot.xValueAxis.labels.fontName = plot.yValueAxis.labels.fontName = SANS
+        plot.xValueAxis.labels.fontSize = plot.yValueAxis.labels.fontSize = 7
+        plot.yValueAxis.valueMin = 0
+        plot.xValueAxis.valueMin = 0
+        drawing.add(plot)
+        drawing.add(String(170, 0, "minutes from the first set", fontName=SANS, fontSize=7))
+        for index, (kind, _points) in enumerate(series):
+            y = 100 - index * 14
+            marker = makeMarker(TREND_MARKERS[index], size=5)
+            marker.x, marker.y = 385, y + 3
+            drawing.add(marker)
+            label = f"{self.protocol.vitals[kind].label} ({self.protocol.vitals[kind].unit})"
+            drawing.add(String(395, y, label, fontName=SANS, fontSize=7))
+        return drawing
+
+    def side_effects(self) -> list[Flowable]:
+        items = {item.id: item.label for item in self.protocol.side_effects.items}
+        grades = {grade.id: grade.label for grade in self.protocol.side_effects.grades}
+        rows = [[self.p(h, "label") for h in ("Time", "Findings", "By")]]
+        for event in self.of(E.SIDE_EFFECTS):
+            found = [
+                f"{items.get(item, item)}: {grades.get(grade, grade)}"
+                for item, grade in event.payload.get("grades", {}).items()
+                if grade != self.protocol.side_effects.grades[0].id
+            ]
+            rows.append(
+                [
+                    self.p(_local(event.occurred_at), "cell"),
+                    self.p(text("; ".join(found) or "none"), "cell"),
+                    self.p(self.name(event.recorded_by), "cell"),
+                ]
+            )
+        story: list[Flowable] = [self.p("Side effects", "heading")]
+        if len(rows) == 1:
+            story.append(self.p("No side-effect checklist was recorded."))
+        else:
+            table = Table(rows, colWidths=["9%", "69%", "22%"], repeatRows=1)
+            table.setStyle(grid())
+            story.append(table)
+        for event in self.of(E.ADVERSE_EVENT):
+            payload = event.payload
+            story.append(
+                self.p(
+                    f"Adverse event at {_local(event.occurred_at)}: {text(payload.get('what'))}, "
+                    f"{text(grades.get(payload.get('severity', ''), payload.get('severity')))}. Action: "
+                    f"{text(payload.get('action'))}. Told: {text(payload.get('told'))}. "
+                    f"Recorded by {self.name(event.recorded_by)}.",
+                    "warning",
+                )
+            )
+        for pending in self.state.pending_adverse_events:
+            story.append(
+                self.p(f"Adverse event still to record: {text(items.get(pending.item, pending.item))}", "warning")
+            )
+        return story
+
+    def discharge(self) -> list[Flowable]:
+        state = self.state
+        events = self.of(E.DISCHARGED)
+        if state.observation_started_at is None and not events:
+            return []
+        rules = self.protocol.discharge
+        pairs = [
+            (
+                "Observation",
+                f"from {_local(state.observation_started_at)}, at least "
+                f"{self.protocol.observation.minimum_minutes} min "
+                f"(earliest discharge {_local(state.discharge_earliest)})",
+            ),
+        ]
+        if events:
+            payload = events[-1].payload
+            criteria = {c.id: c.text for c in rules.criteria}
+            met = [criteria.get(k, k) for k, v in payload.get("criteria", {}).items() if v]
+            pairs += [
+                ("Discharged", f"{_local(events[-1].occurred_at)} by {self.name(events[-1].recorded_by)}"),
+                (rules.score_name, f"{payload.get('score')} (needs {rules.score_threshold})"),
+                ("Criteria met", text("; ".join(met) or "none")),
+            ]
+            if payload.get("override_reason"):
+                unmet = "; ".join(payload.get("unmet", []))
+                pairs.append(("Override", f"{text(unmet)} — reason: {text(payload['override_reason'])}"))
+        else:
+            pairs.append(("Discharged", "not yet"))
+        return [self.p("Observation and discharge", "heading"), self.facts(pairs)]
+
+    def signatures(self) -> list[Flowable]:
+        rows = [[self.p(h, "label") for h in ("Signed by", "Meaning", "What", "When")]]
+        for signature in self.state.signatures:
+            rows.append(
+                [
+                    self.p(self.name(signature.signer_id), "cell"),
+                    self.p(text(signature.meaning.value), "cell"),
+                    self.p(text(signature.subject), "cell"),
+                    self.p(_local(signature.signed_at, True), "cell"),
+                ]
+            )
+        story: list[Flowable] = [self.p("Signatures", "heading")]
+        if len(rows) == 1:
+            story.append(self.p("No signatures yet."))
+        else:
+            table = Table(rows, colWidths=["28%", "18%", "34%", "20%"], repeatRows=1)
+            table.setStyle(grid())
+            story.append(table)
+        for signed in self.of(E.SIGNED):
+            if signed.payload.get("discrepancy_note"):
+                story.append(
+                    self.p(
+                        f"Controlled-substance difference: {text(signed.payload.get('controlled_problem'))} "
+                        f"Explained: {text(signed.payload['discrepancy_note'])}",
+                        "warning",
+                    )
+                )
+        for altered in self.state.altered_signatures:
+            story.append(
+                self.p(
+                    f"The record was changed after {self.name(altered.signer_id)} signed {text(altered.subject)}.",
+                    "warning",
+                )
+            )
+        return story
+
+    def addenda(self) -> list[Flowable]:
+        entries = self.of(E.ADDENDUM) + self.of(E.CORRECTED)
+        if not entries:
+            return []
+        story: list[Flowable] = [self.p("Addenda and corrections", "heading")]
+        for event in sorted(entries, key=lambda e: e.seq):
+            kind = "Addendum" if event.type is E.ADDENDUM else "Correction"
+            why = f" (why: {text(event.reason)})" if event.reason else ""
+            story.append(
+                self.p(
+                    f"{kind}, {_local(event.recorded_at, True)} by {self.name(event.recorded_by)}{why}: "
+                    f"{text(event.payload.get('note'))}"
+                )
+            )
+        return story
+
+    def story(self) -> list[Flowable]:
+        sections = (
+            self.heading,
+            self.screening,
+            self.dose,
+            self.controlled,
+            self.timeline,
+            self.vitals,
+            self.side_effects,
+            self.discharge,
+            self.signatures,
+            self.addenda,
+        )
+        story: list[Flowable] = []
+        for section in sections:
+            parts = section()
+            if parts:
+                story.append(KeepTogether(parts[:2]))  # a heading never ends a page alone
+                story += parts[2:]
+        return story
+
+
+def session_summary(care: Care, session_id: str, printing: Printing) -> bytes:
+    state = care.state(session_id)
+    patient = care.patient(state.events[0].payload["patient_id"])
+    summary = _Summary(care, state, patient)
+    frame = PageFrame(
+        clinic=printing.clinic,
+        document="Session summary" if state.step is Step.DONE else "Session summary — DRAFT, not signed",
+        printed_at=printing.printed_at,
+        printed_by=printing.printed_by,
+        patient=f"{patient.full_name} · born {patient.birth_date.isoformat()} · record number {patient.mrn}",
+        record_hash=record_hash(state.events),
+    )
+    return build_pdf(summary.story(), frame, printing.page_size)

@@ -1,0 +1,135 @@
+"""The session summary read back from the PDF: every required item is there, on any session."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from pypdf import PdfReader
+
+from core import audit
+from core.audit import AuditAction
+from core.clock import ManualClock
+from core.protocol import VitalKind
+from core.reports.session_summary import Printing, record_hash, session_summary
+from core.services import Care
+from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
+from tests.test_cli import run as cli
+from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, signed
+
+PRINTING = Printing("Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor")
+
+
+def pages(pdf: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(pdf)).pages]
+
+
+def test_a_signed_session_prints_everything_the_chart_needs(care: Care, patient, nurses, clock: ManualClock):
+    first, second = nurses
+    sid = signed(care, patient, nurses, clock)
+    care.add_addendum(sid, "Patient phoned: home safely.", first.id, ANA_PASSWORD)
+    state = care.state(sid)
+    read = pages(session_summary(care, sid, PRINTING))
+    everything = " ".join(read)
+    for number, page in enumerate(read, start=1):
+        assert "LINDQVIST, Maja · born 1971-03-14 · record number MRN-1001" in page  # both identifiers
+        assert f"Page {number} of {len(read)}" in page
+        assert "Printed 2026-11-26 16:05 by Ben Okafor" in page
+        assert record_hash(state.events) in page
+    protocol = care.protocol
+    assert f"{protocol.id} version {protocol.version}" in everything and protocol.content_hash in everything
+    assert "day 1 of 5" in everything
+    assert "Weight 72.4 kg" in everything
+    for line in state.dose.arithmetic:
+        assert " ".join(line.split()) in everything
+    assert "LOT-K2291" in everything and "Drawn 36.2 mg; given 36.2 mg; wasted 0.0 mg" in everything
+    assert f"by {second.name}" in everything and f"Calculated by {first.name}" in everything  # the double check
+    assert "Infusion started" in everything and "Infusion complete" in everything
+    assert NORMAL[VitalKind.SYSTOLIC] in everything
+    assert "Modified Aldrete score 10 (needs 9)" in everything
+    for meaning, subject in (("verified", "the second-nurse check"), ("verified", "the discharge")):
+        assert f"{meaning} {subject}" in everything
+    assert f"{first.name} administered the session" in everything
+    assert "Patient phoned: home safely." in everything
+    assert "DRAFT" not in everything
+
+
+def test_an_unsigned_session_is_a_draft_on_every_page(care: Care, patient, nurses):
+    sid = prepare(care, patient, nurses)
+    read = pages(session_summary(care, sid, PRINTING))
+    assert all("DRAFT" in page for page in read)
+
+
+def test_a_screening_stop_prints_its_reason(care: Care, patient, nurses):
+    first, _ = nurses
+    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    care.screen(sid, {**SCREEN_OK, "pregnancy": "unknown"}, first.id)
+    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    assert "Not treated. Screening stopped the session" in everything and "pregnant" in everything
+
+
+def test_extremes_print_whole_long_names_many_vitals_many_pauses_and_a_stop(
+    care: Care, nurses, clock: ManualClock, tmp_path
+):
+    """40-character names, 30 vitals sets, 10 pauses, no side effects, stopped early: nothing is lost."""
+    first, _ = nurses
+    family, given = "Featherstonehaugh-Montgomery-Villanueva-Ruiz", "Maximiliana Anastasia Konstantinopoulou"
+    assert len(family) >= 40 and len(f"{given} {family}") >= 80
+    patient = care.register_patient("MRN-LONG-0000000001", family, given, "1950-01-31", by=first.id)
+    care.record_course(patient.id, PRESCRIBER, T0.astimezone().date().isoformat(), "5", by=first.id)
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    reasons = [f"line problem number {n}: pump occlusion alarm, flushed" for n in range(1, 11)]
+    for n, reason in enumerate(reasons):
+        clock.advance(minutes=1)
+        care.record_vitals(sid, {**NORMAL, VitalKind.HEART_RATE: str(60 + n)}, first.id)
+        care.pause(sid, reason, first.id)
+        clock.advance(minutes=1)
+        care.record_vitals(sid, {**NORMAL, VitalKind.HEART_RATE: str(80 + n)}, first.id)
+        care.resume(sid, first.id)
+    for n in range(10):
+        clock.advance(minutes=1)
+        care.record_vitals(sid, {**NORMAL, VitalKind.SPO2: str(90 + n % 10)}, first.id)
+    care.stop_early(sid, "patient asked to stop", first.id)
+    pdf = session_summary(care, sid, PRINTING)
+    (tmp_path / "extremes.pdf").write_bytes(pdf)  # kept by pytest's temporary folders, to look at
+    read = pages(pdf)
+    everything = " ".join(read)
+    assert all(f"{family.upper()}, {given}" in page for page in read)  # shrunk to fit, never cut
+    for reason in reasons:
+        assert f"Paused: {reason}" in everything
+    for n in range(10):
+        assert str(60 + n) in everything and str(80 + n) in everything
+    assert everything.count(" Ana Reyes") >= 30  # every set of vitals, each with its nurse
+    assert "Stopped early: patient asked to stop" in everything
+    assert "No side-effect checklist was recorded." in everything
+    assert len(read) <= 5
+
+
+def test_side_effects_and_an_adverse_event_are_printed(care: Care, patient, nurses, clock: ManualClock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=20)
+    care.record_side_effects(sid, {**NO_SIDE_EFFECTS, "hallucinations": "severe"}, first.id)
+    pending = care.state(sid).pending_adverse_events[0]
+    care.record_adverse_event(
+        sid, pending.source_event_id, "hallucinations", "paused, stayed", "Dr Patel 14:10", first.id
+    )
+    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    assert "Hallucinations: Severe" in everything
+    assert "Action: paused, stayed. Told: Dr Patel 14:10." in everything
+
+
+def test_the_command_writes_the_summary_and_audits_it_against_the_patient(
+    care: Care, database, patient, nurses, clock: ManualClock, tmp_path, capsys
+):
+    sid = signed(care, patient, nurses, clock)
+    out = tmp_path / "summary.pdf"
+    url = database.url.render_as_string(hide_password=False)
+    assert cli("--database", url, "report", "session", sid, "--out", str(out)) == 0
+    assert "LINDQVIST, Maja" in PdfReader(out).pages[0].extract_text()
+    (line,) = [e for e in audit.entries(database, patient_id=patient.id) if e.action == AuditAction.EXPORTED]
+    assert (line.session_id, line.detail["what"], line.detail["to"]) == (sid, "session summary", str(out.resolve()))
+    assert cli("--database", url, "report", "session", "no-such-id", "--out", str(tmp_path / "x.pdf")) == 2
+    assert "There is no session no-such-id" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
