@@ -51,7 +51,6 @@ from core.settings import WorkstationSettings, change_clinic_setting, clinic_set
 from core.startup import Workplace  # noqa: E402
 from ui import style  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
-from ui.screens.infuse import InfusePage  # noqa: E402
 from ui.widgets.feedback import Feedback  # noqa: E402
 from ui.widgets.vitals_entry import VitalsEntry  # noqa: E402
 
@@ -143,10 +142,9 @@ def through_window(care: Care, keys: list[Key], iterations: int) -> list[float]:
         """Open the next chair and put the focus in its first field, as the nurse arrives at it."""
         chair = 1 + i % CHAIRS
         window.chair_list.choose(chair)
-        page = window.panel(chair).page("infuse")
-        assert isinstance(page, InfusePage)
-        entries[:] = [page.column.vitals]
-        page.column.vitals.fields[VitalKind.SYSTOLIC].setFocus()
+        entry = window.panel(chair).vitals
+        entries[:] = [entry]
+        entry.fields[VitalKind.SYSTOLIC].setFocus()
 
     def saved(_i: int) -> None:
         press(keys)

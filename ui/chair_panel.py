@@ -1,7 +1,9 @@
 """One chair on the right of the window: who is in it, warnings, and the page for the current step.
 
 Each chair keeps its own pages, so what a nurse was typing for chair 2 is still there when she comes
-back from chair 3. A new session on the chair starts from fresh pages.
+back from chair 3. A new session on the chair starts from fresh pages. The vital signs entry is the
+chair's, not a page's: the panel moves it into the page that shows vitals (dose, infusion,
+observation), so readings typed half-way are still there after the step has moved on.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ui.text import EVENT_WORDS, clock_time, patient_line
 from ui.widgets.adverse_event import AdverseEventBanner
 from ui.widgets.forms import label, set_tone
 from ui.widgets.pump_check import PumpCheck
+from ui.widgets.vitals_entry import VitalsEntry, VitalsSlot
 
 PAGE_FOR_STEP = {
     Step.SCREEN: "screen",
@@ -56,6 +59,7 @@ class ChairPanel(QWidget):
         self.session_id: str | None = None
         self.pages: dict[str, QWidget] = {}
         self._scrolls: dict[str, QScrollArea] = {}
+        self._slots: dict[str, VitalsSlot | None] = {}
         self._weigh_again_at: str | None = None
         self._view: ChairView | None = None
         self._last_event: str | None = None
@@ -95,6 +99,8 @@ class ChairPanel(QWidget):
 
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
+        self.vitals = VitalsEntry(controller)
+        self._park_vitals()
 
     # ---- pages ----------------------------------------------------------------------------------
 
@@ -121,14 +127,28 @@ class ChairPanel(QWidget):
         self.stack.addWidget(scroll)
         self.pages[key] = page
         self._scrolls[key] = scroll
+        self._slots[key] = page.findChild(VitalsSlot)
         return page
 
     def page(self, key: str) -> QWidget:
         return self.pages.get(key) or self._make(key)
 
+    def _park_vitals(self) -> None:
+        """Keep the entry out of sight on the panel itself, so it outlives the pages it was shown on."""
+        holder = self.vitals.parentWidget()
+        if holder is not self:
+            if holder is not None and holder.layout() is not None:
+                holder.layout().removeWidget(self.vitals)
+            self.vitals.setParent(self)
+        self.vitals.hide()
+
     def _forget_session_pages(self) -> None:
+        if self.vitals.session_id is not None:  # what was typed belonged to the session that left
+            self._park_vitals()
+            self.vitals.start_over()
         for key in [k for k in self.pages if k != "identify"]:
             scroll = self._scrolls.pop(key)
+            self._slots.pop(key)
             self.pages.pop(key)
             self.stack.removeWidget(scroll)
             scroll.deleteLater()
@@ -208,4 +228,8 @@ class ChairPanel(QWidget):
             page.show_state(state)  # type: ignore[attr-defined]
             if isinstance(page, WeighPage):
                 page.cancel.setVisible(state.step is not Step.WEIGH)
+            slot = self._slots[key]
+            if slot is not None:
+                slot.hold(self.vitals)
+                self.vitals.show_state(state)
         self.stack.setCurrentWidget(self._scrolls[key])

@@ -18,7 +18,7 @@ from ui.text import clock_time
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, card, combo, label, line_edit, set_tone
-from ui.widgets.vitals_entry import VitalsEntry
+from ui.widgets.vitals_entry import VitalsSlot
 
 
 def _figure(caption: str, name: str) -> tuple[QWidget, QLabel, QLabel]:
@@ -91,7 +91,7 @@ class DosePage(QWidget):
         layout.addWidget(box, 3)
 
         self.alerts = AlertsPanel(controller)
-        self.vitals = VitalsEntry(controller, "Baseline vital signs")
+        self.vitals = VitalsSlot("Baseline vital signs")  # the chair panel moves its vitals entry in
         side = QVBoxLayout()
         side.addWidget(self.alerts)
         side.addWidget(self.vitals)
@@ -102,7 +102,6 @@ class DosePage(QWidget):
         self.session_id = state.session_id
         self._last_event = state.events[-1].id
         self.alerts.show_state(state)
-        self.vitals.show_state(state)
         if self._key != self._inputs():
             self._preview()
         self._show_end()

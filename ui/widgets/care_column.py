@@ -9,14 +9,14 @@ from ui.controller import Controller
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.side_effects import SideEffectsPanel
 from ui.widgets.trend import VitalsTrend
-from ui.widgets.vitals_entry import VitalsEntry
+from ui.widgets.vitals_entry import VitalsSlot
 
 
 class CareColumn(QVBoxLayout):
     def __init__(self, controller: Controller) -> None:
         super().__init__()
         self.alerts = AlertsPanel(controller)
-        self.vitals = VitalsEntry(controller)
+        self.vitals = VitalsSlot("Vital signs")  # the chair panel moves its vitals entry in
         self.trend = VitalsTrend(controller)
         self.side_effects = SideEffectsPanel(controller)
         self.addWidget(self.alerts)
@@ -27,6 +27,5 @@ class CareColumn(QVBoxLayout):
 
     def show_state(self, state: SessionState) -> None:
         self.alerts.show_state(state)
-        self.vitals.show_state(state)
         self.trend.show_state(state)
         self.side_effects.show_state(state)

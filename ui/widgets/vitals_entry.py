@@ -1,4 +1,8 @@
-"""Entering a set of vital signs: Tab moves field to field, Enter records; findings come back from core."""
+"""Entering a set of vital signs: Tab moves field to field, Enter records; findings come back from core.
+
+A chair has one entry, owned by its panel and moved into the slot of whichever page shows vitals, so
+readings typed half-way survive the step changing under them (the dose confirmed, the infusion over).
+"""
 
 from __future__ import annotations
 
@@ -101,12 +105,22 @@ class VitalsEntry(QGroupBox):
         if result is None:
             return
         state, findings = result
-        for field in self.fields.values():
-            field.clear()
-        self.partial.setCurrentIndex(-1)
+        self._clear_typed()
         self.feedback.saved(f"Saved at {clock_time(state.events[-1].recorded_at)}.")
         self._show_findings(findings)
         self.fields[VitalKind.SYSTOLIC].setFocus()
+
+    def _clear_typed(self) -> None:
+        for field in self.fields.values():
+            field.clear()
+        self.partial.setCurrentIndex(-1)
+
+    def start_over(self) -> None:
+        """A new session on the chair: nothing typed or said for the last patient stays."""
+        self._clear_typed()
+        self.feedback.clear()
+        self.findings.hide()
+        self.session_id = None
 
     def _show_findings(self, findings: list[Finding]) -> None:
         protocol = self.controller.protocol
@@ -127,3 +141,24 @@ class VitalsEntry(QGroupBox):
             self.findings.setText("All readings inside the protocol's limits.")
             set_tone(self.findings, "quiet")
         self.findings.show()
+
+
+class VitalsSlot(QWidget):
+    """The place on a page where the chair's vitals entry is shown while that page is (see ChairPanel)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title = title
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def hold(self, entry: VitalsEntry) -> None:
+        """Move the entry here with everything typed in it, out of the page that showed it before."""
+        before = entry.parentWidget()
+        if before is self:
+            return
+        entry.setTitle(self.title)
+        if before is not None and before.layout() is not None:
+            before.layout().removeWidget(entry)
+        self.layout().addWidget(entry)
+        entry.show()  # a widget given a new parent is hidden until shown again

@@ -1,0 +1,143 @@
+"""The chair's vitals entry: what was typed survives the step moving on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QGroupBox, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from core.clock import ManualClock
+from core.events import Event
+from core.events import EventType as E
+from core.people import Account
+from core.protocol import VitalKind as V
+from core.services import Care, PatientView
+from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
+from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, seen
+from tests.ui.conftest import Nurse
+from ui.main_window import MainWindow
+
+
+def label(care: Care, kind: V) -> str:
+    return care.protocol.vitals[kind].label
+
+
+def vitals_events(care: Care, session_id: str) -> list[Event]:
+    return [event for event in care.state(session_id).events if event.type is E.VITALS]
+
+
+def typed(nurse: Nurse, care: Care, kind: V) -> str:
+    return nurse.find(QLineEdit, label(care, kind)).text()
+
+
+def keys(qtbot: QtBot, *strokes: str | Qt.Key) -> None:
+    """Keys sent to whichever control has the focus, as a keyboard would."""
+    for stroke in strokes:
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        if isinstance(stroke, str):
+            qtbot.keyClicks(focus, stroke)
+        else:
+            qtbot.keyClick(focus, stroke)
+
+
+def titles(window: MainWindow) -> list[str]:
+    return [box.title() for box in window.findChildren(QGroupBox) if box.isVisible()]
+
+
+def weighed(care: Care, patient: PatientView, by: Account) -> str:
+    """A session on chair 1 at the dose step: the weight recorded, nothing confirmed yet."""
+    sid = care.open_session(patient.id, 1, by.id, ("name", "mrn")).session_id
+    care.screen(sid, SCREEN_OK, by.id)
+    care.record_weight(sid, "72.4", "kg", by.id)
+    return sid
+
+
+def test_baseline_typed_half_way_on_the_dose_page_is_there_once_the_dose_is_checked(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, patient: PatientView, nurses
+) -> None:
+    first, _ = nurses
+    sid = weighed(care, patient, first)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    window.refresh()
+    assert "Baseline vital signs" in titles(window)
+    nurse.type(label(care, V.SYSTOLIC), "124")
+    nurse.type(label(care, V.DIASTOLIC), "78")
+    nurse.type(label(care, V.HEART_RATE), "72")
+    nurse.click("Confirm dose")
+    assert not nurse.sees(label(care, V.SYSTOLIC))  # the check page: no vitals there
+
+    nurse.click("All chairs")
+    care.record_check(sid, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")  # the second nurse, elsewhere
+    nurse.click("Lock the screen")
+    nurse.type("Password or PIN", ANA_PASSWORD, enter=True)
+    window.refresh()
+    nurse.chair(1)
+
+    assert nurse.sees("Start infusion")  # the step moved on to ready, on another page
+    assert "Vital signs" in titles(window) and "Baseline vital signs" not in titles(window)
+    assert [typed(nurse, care, kind) for kind in (V.SYSTOLIC, V.DIASTOLIC, V.HEART_RATE)] == ["124", "78", "72"]
+    nurse.find(QLineEdit, label(care, V.RESPIRATORY_RATE)).setFocus()
+    keys(qtbot, "14", Qt.Key.Key_Tab, "98", Qt.Key.Key_Tab, "0", Qt.Key.Key_Return)
+
+    (baseline,) = vitals_events(care, sid)
+    assert baseline.payload["values"] == {kind.value: value for kind, value in NORMAL.items()}
+    assert baseline.payload["point_id"] == "baseline"
+    assert baseline.payload["partial_reason"] is None
+    assert baseline.recorded_by == first.id
+    assert typed(nurse, care, V.SYSTOLIC) == ""
+
+
+def test_a_set_begun_while_infusing_is_finished_on_the_observation_page(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    clock.advance(minutes=40)
+    window.refresh()
+    nurse.type(label(care, V.HEART_RATE), "80")
+    nurse.type(label(care, V.SPO2), "97")
+    keys(qtbot, Qt.Key.Key_Escape)  # to the board
+    assert window.board_showing
+
+    care.complete(ready_session, first.id)
+    window.refresh()
+    nurse.chair(1)
+    assert nurse.sees("Record discharge")
+    assert (typed(nurse, care, V.HEART_RATE), typed(nurse, care, V.SPO2)) == ("80", "97")
+    rest = {kind: value for kind, value in NORMAL.items() if kind not in {V.HEART_RATE, V.SPO2}}
+    nurse.enter_vitals(rest)
+
+    state = care.state(ready_session)
+    last = state.events[-1]
+    assert last.type is E.VITALS and state.events[-2].type is E.COMPLETED
+    assert last.payload["values"] == {**{k.value: v for k, v in NORMAL.items()}, "heart_rate": "80", "spo2": "97"}
+
+
+def test_a_new_session_on_the_chair_starts_from_an_empty_entry(
+    nurse: Nurse, window: MainWindow, care: Care, patient: PatientView, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    clock.advance(minutes=40)
+    care.complete(ready_session, first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    window.refresh()
+    nurse.type(label(care, V.HEART_RATE), "88")  # typed, never recorded, for the patient who leaves
+    clock.advance(minutes=30)
+    care.discharge(ready_session, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
+    care.sign(ready_session, first.id, ANA_PASSWORD, seen_seq=seen(care, ready_session))
+    window.refresh()
+
+    clock.advance(timedelta(days=1))
+    weighed(care, patient, first)
+    window.refresh()
+    assert nurse.sees("Confirm dose")
+    assert typed(nurse, care, V.HEART_RATE) == ""
+    assert nurse.find(QComboBox, "Reason the set is partial").currentData() is None
