@@ -139,12 +139,16 @@ class VitalsSchedule(_Sourced):
     due_early_minutes: Minutes
     overdue_after_minutes: Annotated[int, Field(gt=0, le=120)]
     points: list[SchedulePoint]
+    partial_reasons: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+    """Why a set may lack a reading (the patient asleep, refusing…): the nurse picks one, never types it."""
 
     @model_validator(mode="after")
     def _sane(self) -> VitalsSchedule:
         ids = [p.id for p in self.points]
         if len(set(ids)) != len(ids):
             raise ValueError("point ids must be unique")
+        if len(set(self.partial_reasons)) != len(self.partial_reasons):
+            raise ValueError("partial_reasons must be unique")
         if sum(p.phase is Phase.BEFORE for p in self.points) != 1:
             raise ValueError("exactly one point must have phase 'before' (the baseline set)")
         return self

@@ -15,8 +15,6 @@ from core.dosing import parse_decimal
 from core.errors import InputError
 from core.protocol import Protocol, VitalKind, VitalThresholds
 
-PARTIAL_REASONS = ("asleep", "refused", "away from chair", "equipment problem")
-
 
 class Tier(StrEnum):
     NORMAL = "normal"
@@ -57,13 +55,24 @@ def parse_vitals(
     missing = [k for k in VitalKind if k not in values]
     if not values:
         raise InputError("vitals", "Enter at least one reading.", "Or record why the set could not be taken.")
-    if missing and not (partial_reason or "").strip():
+    reason = (partial_reason or "").strip()
+    if missing and not reason:
         names = ", ".join(protocol.vitals[k].label for k in missing)
+        offered = ", ".join(protocol.vitals_schedule.partial_reasons)
         raise InputError(
             "partial_reason",
             f"Missing: {names}.",
-            "Enter them, or choose why this set is partial (asleep, refused, away…).",
+            f"Enter them, or choose why this set is partial ({offered}).",
         )
+    if reason and not missing:
+        raise InputError(
+            "partial_reason",
+            f"Every reading is there, so the set is not partial ({reason}).",
+            "Take the reason away, or clear the reading that was not taken.",
+        )
+    if reason and reason not in protocol.vitals_schedule.partial_reasons:
+        offered = ", ".join(protocol.vitals_schedule.partial_reasons)
+        raise InputError("partial_reason", f"“{reason}” is not one of the protocol's reasons.", f"Choose: {offered}.")
     systolic, diastolic = values.get(VitalKind.SYSTOLIC), values.get(VitalKind.DIASTOLIC)
     if systolic is not None and diastolic is not None and systolic <= diastolic:
         raise InputError(

@@ -1,4 +1,4 @@
-"""The chair's vitals entry: what was typed survives the step moving on."""
+"""The chair's vitals entry: what was typed survives the step moving on, and partial sets."""
 
 from __future__ import annotations
 
@@ -141,3 +141,53 @@ def test_a_new_session_on_the_chair_starts_from_an_empty_entry(
     assert nurse.sees("Confirm dose")
     assert typed(nurse, care, V.HEART_RATE) == ""
     assert nurse.find(QComboBox, "Reason the set is partial").currentData() is None
+
+
+def test_a_partial_set_is_recorded_with_the_reason_chosen(
+    nurse: Nurse, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    clock.advance(minutes=10)
+    window.refresh()
+    asleep = {V.HEART_RATE: "64", V.RESPIRATORY_RATE: "12", V.SPO2: "96"}
+    nurse.enter_vitals(asleep)
+    message = nurse.text("Vital signs message")
+    assert "Missing: Systolic blood pressure, Diastolic blood pressure, Sedation (RASS)." in message
+    assert nurse.find(QComboBox, "Reason the set is partial").property("invalid") is True
+    assert len(vitals_events(care, ready_session)) == 1  # only the baseline
+
+    offered = nurse.find(QComboBox, "Reason the set is partial")
+    assert [offered.itemText(i) for i in range(1, offered.count())] == care.protocol.vitals_schedule.partial_reasons
+    nurse.choose("Reason the set is partial", "asleep")
+    nurse.click("Record vital signs")
+
+    recorded = vitals_events(care, ready_session)[-1]
+    assert recorded.payload["values"] == {kind.value: value for kind, value in asleep.items()}
+    assert recorded.payload["partial_reason"] == "asleep"
+    assert recorded.payload["point_id"] == "infusion-10"
+    assert offered.currentData() is None  # back to nothing missing for the next set
+    assert typed(nurse, care, V.HEART_RATE) == ""
+
+
+def test_a_reason_chosen_by_mistake_can_be_taken_back(
+    nurse: Nurse, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    clock.advance(minutes=10)
+    window.refresh()
+    nurse.choose("Reason the set is partial", "refused")
+    nurse.enter_vitals(NORMAL)
+    assert "not partial" in nurse.text("Vital signs message")
+    assert len(vitals_events(care, ready_session)) == 1
+
+    nurse.choose("Reason the set is partial", "Nothing missing")
+    nurse.click("Record vital signs")
+    recorded = vitals_events(care, ready_session)[-1]
+    assert recorded.payload["partial_reason"] is None
+    assert len(recorded.payload["values"]) == len(NORMAL)

@@ -13,11 +13,14 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLa
 from core.events import EventType as E
 from core.protocol import VitalKind
 from core.session_state import PointStatus, SessionState
-from core.vitals import PARTIAL_REASONS, Finding, Tier
+from core.vitals import Finding, Tier
 from ui.controller import Controller
 from ui.text import clock_time
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, combo, label, set_tone
+
+NOTHING_MISSING = "Nothing missing"
+"""The reason list's first line: a chosen reason can be taken back."""
 
 
 class VitalsEntry(QGroupBox):
@@ -56,9 +59,8 @@ class VitalsEntry(QGroupBox):
         levels = ", ".join(f"{level.score:+d} {level.term}" for level in scale.levels)
         layout.addWidget(label(f"{scale.id}: {levels}", role="hint", name="Sedation scale"))
 
-        self.partial = combo(
-            "Reason the set is partial", [(reason, reason) for reason in PARTIAL_REASONS], "Complete set"
-        )
+        reasons = [(reason, reason) for reason in protocol.vitals_schedule.partial_reasons]
+        self.partial = combo("Reason the set is partial", [(NOTHING_MISSING, None), *reasons])
         self.feedback.bind("partial_reason", self.partial)
         self.feedback.bind("vitals", self.fields[VitalKind.SYSTOLIC])
         layout.addWidget(QLabel("If a reading could not be taken, why:"))
@@ -113,7 +115,7 @@ class VitalsEntry(QGroupBox):
     def _clear_typed(self) -> None:
         for field in self.fields.values():
             field.clear()
-        self.partial.setCurrentIndex(-1)
+        self.partial.setCurrentIndex(0)
 
     def start_over(self) -> None:
         """A new session on the chair: nothing typed or said for the last patient stays."""
