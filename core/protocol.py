@@ -161,11 +161,25 @@ class VitalKind(StrEnum):
     RESPIRATORY_RATE = "respiratory_rate"
     SPO2 = "spo2"
     SEDATION = "sedation"
+    TEMPERATURE = "temperature"
+
+
+class OtherUnit(_Strict):
+    """Values that are impossible in the vital's unit but ordinary in another: the likeliest entry error."""
+
+    unit: str
+    low: Decimal
+    high: Decimal
 
 
 class VitalThresholds(_Sourced):
     label: str
     unit: str
+    optional: bool = False
+    """Taken only when the nurse sees a reason: a set without it is complete, not partial."""
+    decimals: Annotated[int, Field(ge=0, le=2)] = 0
+    """Decimal places the reading is recorded to (a temperature to 0.1, the others whole)."""
+    other_unit: OtherUnit | None = None
     reject_below: Decimal
     reject_above: Decimal
     advise_below: Decimal | None = None
@@ -190,6 +204,11 @@ class VitalThresholds(_Sourced):
             )
         if self.advise_rise is not None and self.act_rise is not None and self.act_rise <= self.advise_rise:
             raise ValueError("act_rise must be larger than advise_rise")
+        other = self.other_unit
+        if other is not None and not (
+            other.low <= other.high and (other.low > self.reject_above or other.high < self.reject_below)
+        ):
+            raise ValueError("other_unit: low <= high, outside reject_below–reject_above (a possible value is kept)")
         return self
 
 

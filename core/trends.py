@@ -5,7 +5,8 @@ Each reading keeps the tier core gave it when it was recorded (against the basel
 so the chart marks exactly what the nurse was told then, and the screen applies no rule of its own.
 A set later named by a correction stays in the trend, marked corrected with the correction's words,
 because the record keeps the original too; the latest value is the last reading nobody corrected.
-A set recorded without some vital (a partial set) leaves a gap with its reason instead of a point.
+A set recorded without some vital (a partial set) leaves a gap with its reason instead of a point;
+an optional vital (temperature) is taken only when needed, so its absence is no gap.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def vital_trends(protocol: Protocol, events: Iterable[Event]) -> dict[VitalKind,
         findings = {f.get("vital"): f for f in event.payload.get("findings", ())}
         for kind in VitalKind:
             if kind.value not in values:
-                gaps[kind].append(Gap(event.occurred_at, event.payload.get("partial_reason")))
+                if not protocol.vitals[kind].optional:  # an optional vital not taken leaves no gap
+                    gaps[kind].append(Gap(event.occurred_at, event.payload.get("partial_reason")))
                 continue
             finding = findings.get(kind.value, {})
             tier = Tier(finding.get("tier", Tier.NORMAL))

@@ -41,18 +41,20 @@ def _fmt(value: Decimal) -> str:
 def parse_vitals(
     protocol: Protocol, typed: dict[VitalKind, str], partial_reason: str | None = None
 ) -> dict[VitalKind, Decimal]:
-    """Values from the entry fields; blanks are allowed only with a reason for the partial set."""
+    """Values from the entry fields; blanks are allowed only with a reason for the partial set.
+
+    An optional vital (temperature) may be left blank without a reason: it is taken when needed.
+    """
     values: dict[VitalKind, Decimal] = {}
     for kind, text in typed.items():
         if text is None or not text.strip():
             continue
         limits = protocol.vitals[kind]
         value = parse_decimal(text, kind.value, limits.label.lower())
-        if value != value.to_integral_value():
-            raise InputError(kind.value, f"{limits.label} is recorded in whole numbers.", "Round it and re-enter.")
+        _refuse_other_unit(kind, value, limits)
         _refuse_impossible(kind, value, limits)
-        values[kind] = value
-    missing = [k for k in VitalKind if k not in values]
+        values[kind] = _to_places(kind, value, limits)
+    missing = [k for k in VitalKind if k not in values and not protocol.vitals[k].optional]
     if not values:
         raise InputError("vitals", "Enter at least one reading.", "Or record why the set could not be taken.")
     reason = (partial_reason or "").strip()
@@ -81,6 +83,28 @@ def parse_vitals(
             "Check the two blood-pressure numbers and their order.",
         )
     return values
+
+
+def _to_places(kind: VitalKind, value: Decimal, limits: VitalThresholds) -> Decimal:
+    """The value at the protocol's precision; more digits than that were not measured, so are refused."""
+    step = Decimal(1).scaleb(-limits.decimals)
+    if value != value.quantize(step):
+        if limits.decimals == 0:
+            raise InputError(kind.value, f"{limits.label} is recorded in whole numbers.", "Round it and re-enter.")
+        places = "1 decimal place" if limits.decimals == 1 else f"{limits.decimals} decimal places"
+        raise InputError(kind.value, f"{limits.label} is recorded to {places}.", "Round it and re-enter.")
+    return value.quantize(step)
+
+
+def _refuse_other_unit(kind: VitalKind, value: Decimal, limits: VitalThresholds) -> None:
+    """A Fahrenheit temperature in the Celsius field is said to be so, not just called impossible."""
+    other = limits.other_unit
+    if other is not None and other.low <= value <= other.high:
+        raise InputError(
+            kind.value,
+            f"{limits.label} {_fmt(value)} looks like {other.unit}.",
+            f"Enter the {limits.label.lower()} in {limits.unit}.",
+        )
 
 
 def _refuse_impossible(kind: VitalKind, value: Decimal, limits: VitalThresholds) -> None:

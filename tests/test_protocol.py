@@ -70,6 +70,7 @@ def test_the_hash_changes_with_the_content():
         ('dose_mg = "0.1"', "dose_mg = 0.1", "rounding.dose_mg"),
         ('dose_mg = "0.1"', 'dose_mg = "0.3"', "rounding.dose_mg"),
         ("act_above = 180", "act_above = 150", "vitals.systolic"),
+        ('unit = "°F", low = 86', 'unit = "°F", low = 40', "vitals.temperature"),
         ('partial_reasons = ["asleep", ', 'partial_reasons = ["asleep", "asleep", ', "vitals_schedule"),
         ('default_vial = "ketamine-10"', 'default_vial = "ketamine-20"', "default_vial"),
         ('basis = "study"', 'basis = "folklore"', "dose.basis"),

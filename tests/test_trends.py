@@ -37,7 +37,8 @@ def test_each_set_adds_one_reading_per_vital_at_the_time_it_was_taken(care: Care
     assert [r.value for r in heart.readings] == [Decimal(72), Decimal(80), Decimal(91)]
     assert heart.latest is not None and heart.latest.value == Decimal(91)
     assert heart.limits is care.protocol.vitals[V.HEART_RATE]
-    assert all(len(trend.readings) == 3 for trend in trends.values())
+    assert all(len(trends[kind].readings) == 3 for kind in NORMAL)
+    assert trends[V.TEMPERATURE].readings == trends[V.TEMPERATURE].gaps == ()  # optional, not taken: no gap
 
 
 def test_a_reading_keeps_the_tier_core_gave_it_when_it_was_recorded(care: Care, patient, nurses, clock: ManualClock):

@@ -1,13 +1,86 @@
-"""The reasons for a partial set are the protocol's."""
+"""Temperature, an optional vital in °C, and the reasons for a partial set: both read from the protocol."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 
 from core.errors import InputError
+from core.events import EventType as E
+from core.protocol import Protocol
 from core.protocol import VitalKind as V
 from core.services import Care
+from core.trends import vital_trends
+from core.vitals import Tier, parse_vitals
 from tests.test_session_flow import NORMAL, prepare
+
+
+def events(care: Care, sid: str) -> int:
+    return len(care.state(sid).events)
+
+
+@pytest.mark.parametrize("fahrenheit", ["86", "98.6", "100.4", "113"])
+def test_a_temperature_in_fahrenheit_is_refused_saying_so_and_nothing_is_recorded(
+    care: Care, patient, nurses, fahrenheit: str
+):
+    sid = prepare(care, patient, nurses)
+    before = events(care, sid)
+    with pytest.raises(InputError) as caught:
+        care.record_vitals(sid, {**NORMAL, V.TEMPERATURE: fahrenheit}, nurses[0].id)
+    assert caught.value.field == "temperature"
+    assert caught.value.message == f"Temperature {fahrenheit} looks like °F."
+    assert caught.value.advice == "Enter the temperature in °C."
+    assert events(care, sid) == before
+
+
+@pytest.mark.parametrize("typed", ["29.9", "45.1", "85.9", "114"])
+def test_a_temperature_neither_celsius_nor_fahrenheit_is_impossible(protocol: Protocol, typed: str):
+    with pytest.raises(InputError, match="is not possible") as caught:
+        parse_vitals(protocol, {**NORMAL, V.TEMPERATURE: typed})
+    assert caught.value.field == "temperature"
+    assert "°F" not in str(caught.value)
+
+
+def test_a_temperature_in_celsius_is_recorded_to_one_decimal_place(care: Care, patient, nurses):
+    sid = prepare(care, patient, nurses)
+    state, findings = care.record_vitals(sid, {**NORMAL, V.TEMPERATURE: "36,8"}, nurses[0].id)
+    recorded = state.events[-1]
+    assert recorded.type is E.VITALS
+    assert recorded.payload["values"]["temperature"] == "36.8"
+    assert recorded.payload["partial_reason"] is None
+    assert all(f.tier is Tier.NORMAL for f in findings)
+    assert vital_trends(care.protocol, state.events)[V.TEMPERATURE].latest.value == Decimal("36.8")  # type: ignore[union-attr]
+
+    state, _ = care.record_vitals(sid, {**NORMAL, V.TEMPERATURE: "37"}, nurses[0].id)
+    assert state.events[-1].payload["values"]["temperature"] == "37.0"
+    with pytest.raises(InputError, match="1 decimal place"):
+        care.record_vitals(sid, {**NORMAL, V.TEMPERATURE: "36.85"}, nurses[0].id)
+
+
+@pytest.mark.parametrize(("typed", "tier"), [("35.4", Tier.ADVISE), ("35.5", Tier.NORMAL), ("37.9", Tier.NORMAL)])
+def test_a_temperature_outside_the_reference_range_is_flagged(care: Care, patient, nurses, typed: str, tier: Tier):
+    sid = prepare(care, patient, nurses)
+    _, findings = care.record_vitals(sid, {**NORMAL, V.TEMPERATURE: typed}, nurses[0].id)
+    assert {f.kind: f.tier for f in findings}[V.TEMPERATURE] is tier
+
+
+def test_a_fever_is_advised(care: Care, patient, nurses):
+    sid = prepare(care, patient, nurses)
+    state, findings = care.record_vitals(sid, {**NORMAL, V.TEMPERATURE: "38.0"}, nurses[0].id)
+    assert [(f.kind, f.tier) for f in findings if f.tier is not Tier.NORMAL] == [(V.TEMPERATURE, Tier.ADVISE)]
+    assert {"vital": "temperature", "tier": "advise", "text": "Temperature 38.0 at or above 38 °C"} in (
+        state.events[-1].payload["findings"]
+    )
+
+
+def test_an_empty_temperature_neither_blocks_the_set_nor_makes_it_partial(care: Care, patient, nurses):
+    sid = prepare(care, patient, nurses)
+    state, _ = care.record_vitals(sid, {**NORMAL, V.TEMPERATURE: "  "}, nurses[0].id)
+    recorded = state.events[-1]
+    assert recorded.payload["values"] == {kind.value: value for kind, value in NORMAL.items()}
+    assert recorded.payload["partial_reason"] is None
+    assert vital_trends(care.protocol, state.events)[V.TEMPERATURE].gaps == ()
 
 
 def test_a_partial_set_needs_one_of_the_protocols_reasons(care: Care, patient, nurses):

@@ -1,11 +1,11 @@
-"""The chair's vitals entry: what was typed survives the step moving on, and partial sets."""
+"""The chair's vitals entry: what was typed survives the step moving on, partial sets, temperature."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QGroupBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QGroupBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from core.clock import ManualClock
@@ -191,3 +191,31 @@ def test_a_reason_chosen_by_mistake_can_be_taken_back(
     recorded = vitals_events(care, ready_session)[-1]
     assert recorded.payload["partial_reason"] is None
     assert len(recorded.payload["values"]) == len(NORMAL)
+
+
+def test_a_fahrenheit_temperature_is_refused_by_its_field_and_a_celsius_one_recorded(
+    nurse: Nurse, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    clock.advance(minutes=10)
+    window.refresh()
+    assert not nurse.sees("Temperature latest", QLabel)  # no temperature taken yet: no trend row
+    nurse.enter_vitals({**NORMAL, V.TEMPERATURE: "98.6"})
+
+    message = nurse.text("Vital signs message")
+    assert "Temperature 98.6 looks like °F." in message and "Enter the temperature in °C." in message
+    temperature = nurse.find(QLineEdit, "Temperature")
+    assert temperature.property("invalid") is True
+    assert temperature.text() == "98.6" and typed(nurse, care, V.SYSTOLIC) == "124"  # kept, to correct
+    assert len(vitals_events(care, ready_session)) == 1
+
+    temperature.clear()
+    nurse.type("Temperature", "37.2", enter=True)
+    recorded = vitals_events(care, ready_session)[-1]
+    assert recorded.payload["values"] == {**{k.value: v for k, v in NORMAL.items()}, "temperature": "37.2"}
+    assert recorded.payload["partial_reason"] is None
+    window.refresh()
+    assert nurse.text("Temperature latest") == "37.2 °C"

@@ -252,6 +252,7 @@ class VitalsTrend(QGroupBox):
         grid.setColumnStretch(1, 1)
         self.charts: dict[VitalKind, TrendChart] = {}
         self.latest: dict[VitalKind, QLabel] = {}
+        self.captions: dict[VitalKind, QLabel] = {}
         for row, kind in enumerate(VitalKind):
             limits = protocol.vitals[kind]
             caption = label(limits.label)
@@ -264,6 +265,7 @@ class VitalsTrend(QGroupBox):
             grid.addWidget(latest, row, 2)
             self.charts[kind] = chart
             self.latest[kind] = latest
+            self.captions[kind] = caption
         axis_row = QWidget()
         axis = QHBoxLayout(axis_row)
         axis.setContentsMargins(0, 0, 0, 0)
@@ -297,6 +299,10 @@ class VitalsTrend(QGroupBox):
         self.axis_end.setText(clock_time(span[1]) if span else "")
         marks = tuple(m for m in (state.infusion.started_at, state.infusion.ended_at) if m is not None)
         for kind, trend in trends.items():
+            # An optional vital (temperature) gets its row once it has been taken in this session.
+            shown = bool(trend.readings) or not trend.limits.optional
+            for widget in (self.captions[kind], self.charts[kind], self.latest[kind]):
+                widget.setVisible(shown)
             self.charts[kind].show_trend(trend, span, marks)
             latest = self.latest[kind]
             latest.setText(latest_text(trend))

@@ -39,9 +39,12 @@ class VitalsEntry(QGroupBox):
         grid.setColumnStretch(0, 1)
         self.fields: dict[VitalKind, QLineEdit] = {}
         self.feedback = Feedback("Vital signs message")
-        for row, kind in enumerate(VitalKind):
+        scale = protocol.sedation_scale
+        levels = ", ".join(f"{level.score:+d} {level.term}" for level in scale.levels)
+        row = 0
+        for kind in VitalKind:
             limits = protocol.vitals[kind]
-            caption = QLabel(limits.label)
+            caption = QLabel(f"{limits.label} (if taken)" if limits.optional else limits.label)
             caption.setWordWrap(True)
             field = QLineEdit()
             field.setAccessibleName(limits.label)
@@ -54,10 +57,11 @@ class VitalsEntry(QGroupBox):
             grid.addWidget(label(limits.unit, role="hint", name=f"{limits.label} unit"), row, 2)
             self.fields[kind] = field
             self.feedback.bind(kind.value, field)
+            row += 1
+            if kind is VitalKind.SEDATION:  # the scale under its field, above the optional temperature
+                grid.addWidget(label(f"{scale.id}: {levels}", role="hint", name="Sedation scale"), row, 0, 1, 3)
+                row += 1
         layout.addLayout(grid)
-        scale = protocol.sedation_scale
-        levels = ", ".join(f"{level.score:+d} {level.term}" for level in scale.levels)
-        layout.addWidget(label(f"{scale.id}: {levels}", role="hint", name="Sedation scale"))
 
         reasons = [(reason, reason) for reason in protocol.vitals_schedule.partial_reasons]
         self.partial = combo("Reason the set is partial", [(NOTHING_MISSING, None), *reasons])
