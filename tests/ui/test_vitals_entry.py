@@ -15,7 +15,7 @@ from core.people import Account
 from core.protocol import VitalKind as V
 from core.services import Care, PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, seen
+from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, seen
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
 
@@ -131,6 +131,7 @@ def test_a_new_session_on_the_chair_starts_from_an_empty_entry(
     window.refresh()
     nurse.type(label(care, V.HEART_RATE), "88")  # typed, never recorded, for the patient who leaves
     clock.advance(minutes=30)
+    care.record_side_effects(ready_session, NO_SIDE_EFFECTS, first.id)  # the check owed before discharge
     care.discharge(ready_session, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     care.sign(ready_session, first.id, ANA_PASSWORD, seen_seq=seen(care, ready_session))
     window.refresh()
