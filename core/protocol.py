@@ -290,13 +290,17 @@ class SideEffectItem(_Strict):
 class SideEffects(_Sourced):
     grades: Annotated[list[Grade], Field(min_length=2)]
     act_at_grade: str
-    act_instruction: str
+    act_instruction: dict[Phase, str]
+    """What to do about a severe effect, by phase: "pause the infusion" is wrong once it has ended."""
     items: Annotated[list[SideEffectItem], Field(min_length=1)]
 
     @model_validator(mode="after")
     def _known_grade(self) -> SideEffects:
         if self.act_at_grade not in {g.id for g in self.grades}:
             raise ValueError(f"act_at_grade {self.act_at_grade!r} is not one of the grades")
+        missing = [phase.value for phase in Phase if not self.act_instruction.get(phase, "").strip()]
+        if missing:
+            raise ValueError(f"act_instruction needs words for {', '.join(missing)}")
         return self
 
 

@@ -127,6 +127,13 @@ class SessionState:
         return None
 
     @property
+    def phase(self) -> Phase:
+        """Before, during (running or paused) or after the infusion: which of the protocol's wordings apply."""
+        if self.infusion.started_at is None:
+            return Phase.BEFORE
+        return Phase.INFUSION if self.step in {Step.INFUSING, Step.PAUSED} else Phase.OBSERVATION
+
+    @property
     def vitals_attention(self) -> PointStatus | None:
         """The most urgent vitals status, if any set is due or overdue."""
         statuses = {entry.status for entry in self.vitals}

@@ -7,7 +7,7 @@ import pytest
 from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
 from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import discharged, seen
+from tests.test_session_flow import discharged, prepare, seen
 
 
 def test_a_severe_side_effect_waits_for_its_adverse_event_record(care, patient, nurses, clock):
@@ -39,3 +39,18 @@ def test_moderate_effects_need_no_adverse_event(care, patient, nurses, clock):
     sid = discharged(care, patient, nurses, clock)
     state = care.record_side_effects(sid, {"dissociation": "moderate"}, first.id)
     assert state.pending_adverse_events == ()
+
+
+def test_the_severe_side_effect_instruction_fits_the_phase(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    words = care.protocol.side_effects.act_instruction
+    assert words[care.state(sid).phase].startswith("Do not start")
+    care.start_infusion(sid, first.id)
+    assert words[care.state(sid).phase].startswith("Pause the infusion")
+    state = care.pause(sid, "distress", first.id)
+    assert words[state.phase].startswith("Pause the infusion")
+    care.resume(sid, first.id)
+    clock.advance(minutes=40)
+    state = care.complete(sid, first.id)
+    assert "Pause" not in words[state.phase] and "has ended" in words[state.phase]

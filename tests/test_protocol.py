@@ -85,6 +85,8 @@ def test_the_hash_changes_with_the_content():
         ('id = "before-discharge", phase = "observation"', 'id = "before-discharge", phase = "infusion"', SE_SCHEDULE),
         (f"{SE_POINTS}minutes = 20,", f"{SE_POINTS}minutes = 40,", "must come before dose.infusion_minutes"),
         (f"{SE_ENDING}30,", '{ id = "late", phase = "observation", minutes = 45,', "before the earliest discharge"),
+        ("act_instruction.observation = ", "act_instruction.after = ", "side_effects.act_instruction"),
+        ("act_instruction.before = ", "# act_instruction.before = ", "side_effects"),
     ],
 )
 def test_a_bad_file_is_refused_naming_the_field(replace: str, with_: str, named: str):

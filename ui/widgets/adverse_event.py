@@ -51,9 +51,9 @@ class AdverseEventBanner:
         rules = self.controller.protocol.side_effects
         what = next((item.label for item in rules.items if item.id == pending.item), pending.item)
         grade = next((g.label.lower() for g in rules.grades if g.id == pending.grade), pending.grade)
-        self.what.setText(
-            f"Adverse event to record: {what}, {grade}, at {clock_time(pending.occurred_at)}. {rules.act_instruction}"
-        )
+        when = clock_time(pending.occurred_at)
+        todo = rules.act_instruction[state.phase] if state else ""  # before, during or after the infusion
+        self.what.setText(f"Adverse event to record: {what}, {grade}, at {when}. {todo}")
         self._pending = (pending.source_event_id, pending.item)
 
     def _record(self) -> None:

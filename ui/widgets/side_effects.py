@@ -59,7 +59,7 @@ class SideEffectsPanel(QGroupBox):
         graded = ", ".join(f"{names.get(i, i)} {words.get(g, g)}" for i, g in last.payload["grades"].items())
         text = f"Last recorded {clock_time(last.occurred_at)}: {graded or 'nothing graded'}."
         if last.payload.get("act_now"):
-            text += f" {rules.act_instruction}"
+            text += f" {rules.act_instruction[state.phase]}"
         self.last.setText(text)
         set_tone(self.last, "act" if last.payload.get("act_now") else "quiet")
         self.last.show()
