@@ -325,6 +325,48 @@ class SideEffectsSchedule(_Sourced):
         return self
 
 
+class AlertEffect(StrEnum):
+    """What Chairside records along with an alarm's acknowledgement when the nurse names the action."""
+
+    PAUSE = "pause"
+    STOP = "stop"
+    RECHECK = "recheck"
+
+
+class AlertAction(_Strict):
+    id: str
+    label: str
+    effect: AlertEffect | None = None
+    needs_note: bool = False
+    vitals: list[VitalKind] | None = None
+    """Offered only for alarms on these vitals; None offers it for every alarm."""
+
+
+class SymptomQuestion(_Strict):
+    id: str
+    text: str
+    vitals: list[VitalKind] | None = None
+    """Asked only for alarms on these vitals; None asks it for every alarm."""
+
+
+class AlertResponse(_Sourced):
+    """What acknowledging an act-now alarm records: the action(s) taken and the symptoms asked about."""
+
+    recheck_minutes: Annotated[int, Field(gt=0, le=120)]
+    actions: Annotated[list[AlertAction], Field(min_length=1)]
+    symptoms: list[SymptomQuestion]
+
+    @model_validator(mode="after")
+    def _sane(self) -> AlertResponse:
+        for what, ids in (("actions", [a.id for a in self.actions]), ("symptoms", [s.id for s in self.symptoms])):
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"{what}: ids must be unique")
+        effects = [a.effect for a in self.actions if a.effect is not None]
+        if len(set(effects)) != len(effects):
+            raise ValueError("actions: each effect (pause, stop, recheck) may belong to one action only")
+        return self
+
+
 class Observation(_Sourced):
     minimum_minutes: Minutes
 
@@ -363,6 +405,7 @@ class Protocol(_Strict):
     reasons: Reasons
     side_effects: SideEffects
     side_effects_schedule: SideEffectsSchedule
+    alert_response: AlertResponse
     observation: Observation
     discharge: Discharge
     content_hash: str = ""

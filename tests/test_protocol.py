@@ -43,6 +43,7 @@ def test_every_value_without_evidence_is_marked_clinic_policy(protocol: Protocol
     sections = ("weight", "dose_limits", "preparation", "rounding", "vitals_schedule", "side_effects_schedule")
     for section in (*sections, "observation"):
         assert getattr(protocol, section).basis is Basis.CLINIC_POLICY, section
+    assert protocol.alert_response.basis is Basis.CLINIC_POLICY
     assert all(v.basis is Basis.CLINIC_POLICY for v in protocol.vitals.values())
 
 
@@ -85,6 +86,10 @@ def test_the_hash_changes_with_the_content():
         ('id = "before-discharge", phase = "observation"', 'id = "before-discharge", phase = "infusion"', SE_SCHEDULE),
         (f"{SE_POINTS}minutes = 20,", f"{SE_POINTS}minutes = 40,", "must come before dose.infusion_minutes"),
         (f"{SE_ENDING}30,", '{ id = "late", phase = "observation", minutes = 45,', "before the earliest discharge"),
+        ("recheck_minutes = 5", "recheck_minutes = 0", "alert_response.recheck_minutes"),
+        ('effect = "stop" }', 'effect = "pause" }', "alert_response"),
+        ('effect = "stop" }', 'effect = "halt" }', "alert_response.actions.1.effect"),
+        ('vitals = ["heart_rate"] }', 'vitals = ["pulse"] }', "alert_response.symptoms.2.vitals.0"),
         ("act_instruction.observation = ", "act_instruction.after = ", "side_effects.act_instruction"),
         ("act_instruction.before = ", "# act_instruction.before = ", "side_effects"),
     ],
