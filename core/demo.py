@@ -355,22 +355,22 @@ def _in_observation(c: _Chair) -> Visit:
 
 
 def _paused_after_alert(c: _Chair) -> Visit:
-    """Low SpO2 and deep sedation at 20 min: an act-now alert, the infusion paused, the alert acknowledged."""
+    """Low SpO2 and deep sedation at 20 min: an act-now alert, acknowledged with the pause and a recheck."""
     yield from _prepare(c)
     yield from _infuse(c, sets=1)
     yield 10
     alert = c.vitals(2, spo2=88, sedation=-3, respiratory_rate=9)
     c.side_effects(sedation="moderate", dissociation="mild")
     yield 1
-    c.last = c.care.pause(c.sid, "SpO2 88 % and RASS −3 at 20 min", c.nurse.id)
-    yield 1
     c.last = c.care.acknowledge_alert(
         c.sid,
         alert,
-        "Infusion paused; patient roused, oxygen 2 L/min by nasal cannula; prescriber informed, will review.",
+        ("pause", "notify", "stimulate", "oxygen", "recheck"),
+        {"breathless": "no", "hard_to_rouse": "yes", "neurological": "no"},
         c.nurse.id,
+        note="Oxygen 2 L/min by nasal cannula; prescriber will review.",
     )
-    yield 4
+    yield 5
     c.vitals(2, spo2=94, sedation=-1, respiratory_rate=12)  # recovering: still advisory
 
 

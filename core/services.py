@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from core import audit, records
+from core.alerts import Acknowledgement, check_acknowledgement
 from core.audit import AuditAction
 from core.clock import Clock
 from core.controlled import parse_amount, parse_lot
@@ -40,7 +41,7 @@ from core.matching import similar_names
 from core.people import Accounts, Role
 from core.persistence.db import Database
 from core.persistence.tables import Course, InfusionSession, Patient, Staff
-from core.protocol import Protocol, VitalKind
+from core.protocol import AlertEffect, Protocol, VitalKind
 from core.screening import screening_record
 from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
@@ -387,11 +388,14 @@ class Care:
         reason: str | None = None,
         signers: Sequence[tuple[str, Meaning]] = (),
         authenticate: Callable[[], Sequence[tuple[str, Meaning]]] | None = None,
+        then: Callable[[SessionState], Sequence[tuple[E, dict[str, Any]]]] | None = None,
     ) -> SessionState:
         """Check the action is allowed now, build its payload from the current state, and commit it with
         its audit lines. ``signers`` (already authenticated) sign the entry, or for ``session.signed``
         everything before it. ``authenticate`` asks for passwords only once everything the nurse can fix
-        has been checked, so nobody retypes a password because a note was missing.
+        has been checked, so nobody retypes a password because a note was missing. ``then`` names entries
+        that follow from this one (a pause an acknowledgement reports), each checked against the state
+        before it and committed in the same transaction: all are recorded, or none.
         """
         if authenticate is not None:
             self._payload(self.state(session_id), kind, build)
@@ -422,16 +426,36 @@ class Care:
                 signed = signed_content(event, events)
                 entries = [signature_entry(signer, meaning, now, signed) for signer, meaning in signers]
                 event = replace(event, payload={**payload, "signatures": entries})
-            records.insert_event(tx, event)
-            self._audit_event(tx, row.patient_id, event)
-            new_state = derive_state(self.protocol, [*events, event], now, self.app_started_at)
-            row.last_seq = event.seq
-            row.step = new_state.step.value
-            row.outcome = new_state.outcome.value
-            row.active = new_state.step.active
-            row.updated_at = now
-            tx.add(row)
+            events, new_state = self._insert(tx, row, events, event, now)
+            for follow, follow_payload in then(new_state) if then else ():
+                self._payload(new_state, follow, None)
+                event = replace(
+                    event,
+                    id=str(uuid.uuid4()),
+                    seq=row.last_seq + 1,
+                    type=follow,
+                    payload=follow_payload,
+                    corrects=None,
+                    reason=None,
+                )
+                events, new_state = self._insert(tx, row, events, event, now)
         return new_state
+
+    def _insert(
+        self, tx: Session, row: InfusionSession, events: list[Event], event: Event, now: datetime
+    ) -> tuple[list[Event], SessionState]:
+        """Write one entry with its audit lines and move the session's projection along with it."""
+        records.insert_event(tx, event)
+        self._audit_event(tx, row.patient_id, event)
+        events = [*events, event]
+        new_state = derive_state(self.protocol, events, now, self.app_started_at)
+        row.last_seq = event.seq
+        row.step = new_state.step.value
+        row.outcome = new_state.outcome.value
+        row.active = new_state.step.active
+        row.updated_at = now
+        tx.add(row)
+        return events, new_state
 
     # ---- the steps ----------------------------------------------------------------------------
 
@@ -806,19 +830,19 @@ class Care:
 
     def stop_early(self, session_id: str, reason: str, by: str) -> SessionState:
         why = _required(reason, "reason", "why the infusion is stopped early")
+        return self._append(session_id, by, E.STOPPED_EARLY, lambda state: self._stop_payload(state, why))
 
-        def build(state: SessionState) -> dict[str, Any]:
-            minutes = Decimal(state.infusion.infused.total_seconds()) / 60
-            total = Decimal(self.protocol.dose.infusion_minutes)
-            dose = state.dose.dose_mg if state.dose else Decimal(0)
-            estimated = (dose * minutes / total).quantize(self.protocol.rounding.dose_mg)
-            return {
-                "reason": why,
-                "minutes_infused": str(minutes.quantize(Decimal("0.1"))),
-                "estimated_mg_given": str(estimated),
-            }
-
-        return self._append(session_id, by, E.STOPPED_EARLY, build)
+    def _stop_payload(self, state: SessionState, why: str) -> dict[str, Any]:
+        """An early stop, with the dose given worked out from the time infused."""
+        minutes = Decimal(state.infusion.infused.total_seconds()) / 60
+        total = Decimal(self.protocol.dose.infusion_minutes)
+        dose = state.dose.dose_mg if state.dose else Decimal(0)
+        estimated = (dose * minutes / total).quantize(self.protocol.rounding.dose_mg)
+        return {
+            "reason": why,
+            "minutes_infused": str(minutes.quantize(Decimal("0.1"))),
+            "estimated_mg_given": str(estimated),
+        }
 
     def confirm_pump(self, session_id: str, running: bool, by: str, note: str = "") -> SessionState:
         """After a restart: the nurse looks at the pump and says whether it is still running."""
@@ -849,11 +873,45 @@ class Care:
 
         return self._append(session_id, by, E.VITALS, build), findings
 
-    def acknowledge_alert(self, session_id: str, alert_event_id: str, action: str, by: str) -> SessionState:
-        what = _required(action, "action", "the action taken (pause, notify prescriber, recheck…)")
-        return self._append(
-            session_id, by, E.ALERT_ACKNOWLEDGED, lambda _s: {"alert_event_id": alert_event_id, "action": what}
-        )
+    def acknowledge_alert(
+        self,
+        session_id: str,
+        alert_event_id: str,
+        actions: Collection[str],
+        symptoms: Mapping[str, str],
+        by: str,
+        note: str = "",
+    ) -> SessionState:
+        """An act-now alarm answered: the actions taken (ids from the protocol's list), a yes or no to each
+        symptom question, an optional note; who and when are the entry's own. Refused by the field when
+        no action is named or a question is unanswered, and then nothing is recorded.
+
+        "Paused" and "stopped" say what the nurse did at the pump (the alarm never touches it), so the
+        pause, or the early stop, is recorded in the same transaction, with the alert as its reason,
+        when the infusion is still running. That is both the simplest and the safest choice: holding the
+        acknowledgement back until a pause was recorded elsewhere would keep a high alarm sounding for a
+        second step that adds nothing, and recording the two apart could leave, for a moment or for good,
+        a record that says "paused" beside a countdown that still runs. A stop outranks a pause.
+        """
+        checked: list[Acknowledgement] = []
+
+        def build(state: SessionState) -> dict[str, Any]:
+            alert = next((a for a in state.open_alerts if a.event_id == alert_event_id), None)
+            if alert is None:
+                raise NotAllowedError("That alert is not open any more.", "Look at the session again.")
+            checked.append(check_acknowledgement(self.protocol, alert, state.step, actions, symptoms, note))
+            return checked[0].payload()
+
+        def then(state: SessionState) -> list[tuple[E, dict[str, Any]]]:
+            ack = checked[0]
+            link = {"alert_event_id": ack.alert.event_id}
+            if ack.has(AlertEffect.STOP):
+                return [(E.STOPPED_EARLY, {**self._stop_payload(state, ack.reason), **link})]
+            if ack.has(AlertEffect.PAUSE) and state.step is Step.INFUSING:
+                return [(E.PAUSED, {"reason": ack.reason, **link})]
+            return []
+
+        return self._append(session_id, by, E.ALERT_ACKNOWLEDGED, build, then=then)
 
     def record_side_effects(self, session_id: str, grades: dict[str, str], by: str) -> SessionState:
         items = {item.id for item in self.protocol.side_effects.items}

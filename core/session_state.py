@@ -48,6 +48,8 @@ class OpenAlert:
     findings: tuple[str, ...]
     instructions: tuple[str, ...] = ()
     """The protocol's action for each vital that alarmed, in the order found, without repeats."""
+    vitals: tuple[VitalKind, ...] = ()
+    """The vitals that alarmed: which symptom questions and actions the acknowledgement offers."""
 
 
 @dataclass(frozen=True)
@@ -258,7 +260,10 @@ def derive_state(
                 acts = [f for f in payload.get("findings", ()) if f["tier"] == Tier.ACT]
                 if acts:
                     texts = tuple(f["text"] for f in acts)
-                    alerts[event.id] = OpenAlert(event.id, event.occurred_at, texts, _instructions(protocol, acts))
+                    kinds = tuple(dict.fromkeys(VitalKind(f["vital"]) for f in acts))
+                    alerts[event.id] = OpenAlert(
+                        event.id, event.occurred_at, texts, _instructions(protocol, acts), kinds
+                    )
             case E.ALERT_ACKNOWLEDGED:
                 alerts.pop(payload.get("alert_event_id", ""), None)
             case E.SIDE_EFFECTS:

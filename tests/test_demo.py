@@ -89,8 +89,10 @@ def test_alerts_side_effects_and_the_soft_limit_override_are_recorded(filled):
     for ack in acknowledged:
         alert = vitals[ack.payload["alert_event_id"]]
         assert any(finding["tier"] == "act" for finding in alert.payload["findings"])
-        assert ack.payload["action"]
+        assert ack.payload["actions"] and set(ack.payload["symptoms"].values()) <= {"yes", "no"}
     assert all(not state.open_alerts for state in states)
+    (paused,) = [s for s in states if s.step is Step.PAUSED]
+    assert paused.infusion.pause_reason.startswith("Act-now alert: SpO2 88")
 
     grades = [event.payload["grades"] for event in events_of(states, E.SIDE_EFFECTS)]
     assert any(g.get("dissociation") == "mild" for g in grades)

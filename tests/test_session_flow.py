@@ -51,6 +51,11 @@ def prepare(care: Care, patient: PatientView, nurses: tuple[Account, Account], c
 DISCHARGE_OK = {"escort": True, "instructions": True, "effects_resolved": True}
 
 
+def no_symptoms(care: Care) -> dict[str, str]:
+    """Every symptom question the protocol can ask after an alarm, answered no."""
+    return {question.id: "no" for question in care.protocol.alert_response.symptoms}
+
+
 NO_SIDE_EFFECTS = {"nausea": "none", "dissociation": "none"}
 
 
@@ -230,7 +235,7 @@ def test_vitals_become_due_then_overdue_on_the_infusion_clock(care, patient, nur
     assert [f.tier.value for f in findings if f.kind is V.SYSTOLIC] == ["act"]
     assert state.vitals[1].status is PointStatus.DONE
     assert len(state.open_alerts) == 1
-    state = care.acknowledge_alert(sid, state.open_alerts[0].event_id, "paused and told the prescriber", first.id)
+    state = care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["notify"], no_symptoms(care), first.id)
     assert state.open_alerts == ()
 
 

@@ -305,8 +305,19 @@ class Controller(QObject):
     ) -> tuple[SessionState, list[Finding]] | None:
         return self._act(feedback, lambda by: self.care.record_vitals(session_id, typed, by, partial_reason))
 
-    def acknowledge(self, feedback: Feedback, session_id: str, alert_id: str, action: str) -> SessionState | None:
-        return self._act(feedback, lambda by: self.care.acknowledge_alert(session_id, alert_id, action, by))
+    def acknowledge(
+        self,
+        feedback: Feedback,
+        session_id: str,
+        alert_id: str,
+        actions: list[str],
+        symptoms: dict[str, str],
+        note: str,
+    ) -> SessionState | None:
+        """``actions`` are ids from the protocol's list; ``symptoms`` a yes or no per question answered."""
+        return self._act(
+            feedback, lambda by: self.care.acknowledge_alert(session_id, alert_id, actions, symptoms, by, note)
+        )
 
     def record_side_effects(self, feedback: Feedback, session_id: str, grades: dict[str, str]) -> SessionState | None:
         return self._act(feedback, lambda by: self.care.record_side_effects(session_id, grades, by))

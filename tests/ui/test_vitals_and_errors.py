@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit
 
+from core.alerts import symptom_questions
 from core.events import EventType as E
 from core.people import Account
 from core.protocol import VitalKind
@@ -50,14 +51,19 @@ def test_an_act_now_reading_raises_an_alert_that_needs_the_action_taken(
     assert care.protocol.vitals[VitalKind.SPO2].act_instruction in nurse.text("Alert 1")
 
     nurse.click("Acknowledge alert 1")
-    assert "Enter the action taken" in nurse.text("Alert message")
+    assert "Choose the action taken" in nurse.text("Alert message")
     assert len(care.state(ready_session).open_alerts) == 1
 
-    nurse.type("Action taken for alert 1", "oxygen 2 L, prescriber told", enter=True)
+    nurse.click("Alert 1: Oxygen given")
+    nurse.click("Alert 1: Prescriber notified")
+    for question in symptom_questions(care.protocol, care.state(ready_session).open_alerts[0]):
+        nurse.click(f"Alert 1: {question.text} No")
+    nurse.type("Note for alert 1", "oxygen 2 L", enter=True)
     state = care.state(ready_session)
     assert state.open_alerts == ()
     assert state.events[-1].type is E.ALERT_ACKNOWLEDGED
-    assert state.events[-1].payload["action"] == "oxygen 2 L, prescriber told"
+    assert state.events[-1].payload["actions"] == ["notify", "oxygen"]
+    assert state.events[-1].payload["note"] == "oxygen 2 L"
     window.refresh()
     assert not nurse.sees("Alert 1", QLabel)
 

@@ -1,15 +1,114 @@
-"""Open alarms from vital signs: each stays until a nurse records the action taken."""
+"""Open alarms from vital signs: each stays until a nurse records what was done and asks about symptoms.
+
+The actions and the questions are the protocol's, offered by core for the vitals that alarmed and the
+step the session is at; the panel only lays them out as big toggles (several actions, one yes or no per
+question) and hands the choices to core, which refuses an incomplete acknowledgement by the field.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from core.alerts import SYMPTOM_ANSWERS, alert_actions, symptom_questions
 from core.events import EventType as E
-from core.session_state import SessionState
+from core.protocol import AlertEffect
+from core.session_state import OpenAlert, SessionState
 from ui.controller import Controller
+from ui.style import mark
 from ui.text import clock_time
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, card, label, line_edit
+from ui.widgets.forms import button, card, choice, label, line_edit
+
+ACTION_COLUMNS = 2
+ANSWER_WORDS = {"yes": "Yes", "no": "No"}
+
+
+def _choices_frame() -> tuple[QFrame, QGridLayout]:
+    frame = QFrame()
+    mark(frame, "role", "choices")
+    grid = QGridLayout(frame)
+    grid.setContentsMargins(2, 2, 2, 2)
+    return frame, grid
+
+
+class AlertForm(QFrame):
+    """One open alert: what alarmed, the actions taken, the symptom questions, a note, and Acknowledge."""
+
+    def __init__(self, panel: AlertsPanel, number: int, alert: OpenAlert, state: SessionState) -> None:
+        super().__init__()
+        self.panel = panel
+        self.alert = alert
+        protocol = panel.controller.protocol
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        text = f"{clock_time(alert.occurred_at)} — " + "; ".join(alert.findings)
+        if alert.instructions:  # what the protocol says to do for each vital that alarmed
+            text += "\n" + " ".join(alert.instructions)
+        layout.addWidget(label(text, name=f"Alert {number}"))
+
+        offered = alert_actions(protocol, alert, state.step)
+        layout.addWidget(label("What was done? Choose all that apply.", role="hint"))
+        self.actions_frame, grid = _choices_frame()
+        self.actions: dict[str, QPushButton] = {}
+        for index, action in enumerate(offered):
+            toggle = choice(action.label, f"Alert {number}: {action.label}")
+            grid.addWidget(toggle, index // ACTION_COLUMNS, index % ACTION_COLUMNS)
+            self.actions[action.id] = toggle
+        layout.addWidget(self.actions_frame)
+        if any(action.effect in {AlertEffect.PAUSE, AlertEffect.STOP} for action in offered):
+            pump = "Pause or stop the pump first: choosing it here records the pause or the stop."
+            layout.addWidget(label(pump, role="hint", name=f"Alert {number} pump note"))
+
+        self.answers: dict[str, QButtonGroup] = {}
+        self.answer_frames: dict[str, QFrame] = {}
+        questions = symptom_questions(protocol, alert)
+        if questions:
+            layout.addWidget(label("Ask the patient:", role="hint"))
+        rows = QGridLayout()
+        rows.setColumnStretch(0, 1)
+        for row, question in enumerate(questions):
+            rows.addWidget(label(question.text), row, 0)
+            frame, buttons = _choices_frame()
+            group = QButtonGroup(self)
+            for column, value in enumerate(SYMPTOM_ANSWERS):
+                answer = choice(ANSWER_WORDS[value], f"Alert {number}: {question.text} {ANSWER_WORDS[value]}")
+                answer.setProperty("answer", value)
+                group.addButton(answer)
+                buttons.addWidget(answer, 0, column)
+            rows.addWidget(frame, row, 1)
+            self.answers[question.id] = group
+            self.answer_frames[question.id] = frame
+        layout.addLayout(rows)
+
+        self.note = line_edit(f"Note for alert {number}", "Note (say what, if Other)")
+        self.note.returnPressed.connect(self._acknowledge)
+        self.acknowledge = button("Acknowledge", f"Acknowledge alert {number}", role="danger")
+        self.acknowledge.clicked.connect(self._acknowledge)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.note, 1)
+        bottom.addWidget(self.acknowledge)
+        layout.addLayout(bottom)
+
+    def chosen_actions(self) -> list[str]:
+        return [action_id for action_id, toggle in self.actions.items() if toggle.isChecked()]
+
+    def symptom_answers(self) -> dict[str, str]:
+        answers = {}
+        for question_id, group in self.answers.items():
+            checked = group.checkedButton()
+            if checked is not None:
+                answers[question_id] = checked.property("answer")
+        return answers
+
+    def bind(self, feedback: Feedback) -> None:
+        """Point the shared message line's fields at this alert's controls."""
+        feedback.bind("actions", self.actions_frame)
+        feedback.bind("note", self.note)
+        for question_id, frame in self.answer_frames.items():
+            feedback.bind(f"symptoms.{question_id}", frame)
+
+    def _acknowledge(self) -> None:
+        self.panel.acknowledge(self)
 
 
 class AlertsPanel(QWidget):
@@ -17,56 +116,54 @@ class AlertsPanel(QWidget):
         super().__init__()
         self.controller = controller
         self.session_id: str | None = None
-        self._shown: tuple[str, ...] = ()
+        self._shown: tuple[tuple[str, tuple[str, ...]], ...] = ()
         self.box = card("banner-act")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.box)
         layout = QVBoxLayout(self.box)
         layout.addWidget(label("Alert: act now", role="heading", name="Alerts"))
-        self.rows = QGridLayout()
-        layout.addLayout(self.rows)
+        self.forms_layout = QVBoxLayout()
+        layout.addLayout(self.forms_layout)
         self.feedback = Feedback("Alert message")
         layout.addWidget(self.feedback)
-        self.actions: list[QLineEdit] = []
-        self.acks: list[QPushButton] = []
+        self.forms: list[AlertForm] = []
         self.hide()
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
-        ids = tuple(alert.event_id for alert in state.open_alerts)
-        if ids != self._shown:
+        protocol = self.controller.protocol
+        shown = tuple(
+            (alert.event_id, tuple(a.id for a in alert_actions(protocol, alert, state.step)))
+            for alert in state.open_alerts
+        )
+        if shown != self._shown:  # rebuilt only when the alerts or what they offer change: choices stay
             self._rebuild(state)
-        self.setVisible(bool(ids))
-        for ack in self.acks:
-            ack.setEnabled(E.ALERT_ACKNOWLEDGED in state.allowed)
+            self._shown = shown
+        self.setVisible(bool(shown))
+        for form in self.forms:
+            form.acknowledge.setEnabled(E.ALERT_ACKNOWLEDGED in state.allowed)
 
     def _rebuild(self, state: SessionState) -> None:
-        while self.rows.count():
-            item = self.rows.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        self.actions, self.acks = [], []
-        for number, alert in enumerate(state.open_alerts, start=1):
-            text = f"{clock_time(alert.occurred_at)} — " + "; ".join(alert.findings)
-            if alert.instructions:
-                text += "\n" + " ".join(alert.instructions)
-            self.rows.addWidget(label(text, name=f"Alert {number}"), number * 2, 0, 1, 2)
-            action = line_edit(f"Action taken for alert {number}", "Action taken (paused, prescriber told…)")
-            ack = button("Acknowledge", f"Acknowledge alert {number}", role="danger")
-            alert_id = alert.event_id
-            ack.clicked.connect(lambda _=False, a=alert_id, f=action: self._acknowledge(a, f))
-            action.returnPressed.connect(lambda a=alert_id, f=action: self._acknowledge(a, f))
-            self.rows.addWidget(action, number * 2 + 1, 0)
-            self.rows.addWidget(ack, number * 2 + 1, 1)
-            self.feedback.bind("action", action)
-            self.actions.append(action)
-            self.acks.append(ack)
-        self._shown = tuple(alert.event_id for alert in state.open_alerts)
+        self.feedback.clear()  # it may point at controls about to go
+        for form in self.forms:
+            self.forms_layout.removeWidget(form)
+            form.deleteLater()
+        self.forms = [AlertForm(self, n, alert, state) for n, alert in enumerate(state.open_alerts, start=1)]
+        for form in self.forms:
+            self.forms_layout.addWidget(form)
 
-    def _acknowledge(self, alert_id: str, field: QLineEdit) -> None:
+    def acknowledge(self, form: AlertForm) -> None:
         if self.session_id is None:
             return
-        self.feedback.bind("action", field)
-        if self.controller.acknowledge(self.feedback, self.session_id, alert_id, field.text()) is not None:
-            self.feedback.saved("Alert acknowledged and the action saved.")
+        form.bind(self.feedback)
+        state = self.controller.acknowledge(
+            self.feedback,
+            self.session_id,
+            form.alert.event_id,
+            form.chosen_actions(),
+            form.symptom_answers(),
+            form.note.text(),
+        )
+        if state is not None:
+            self.feedback.saved("Alert acknowledged and saved.")
