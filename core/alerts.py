@@ -50,6 +50,7 @@ class Acknowledgement:
     actions: tuple[AlertAction, ...]
     symptoms: dict[str, str]
     note: str | None
+    recheck_minutes: int | None
 
     def has(self, effect: AlertEffect) -> bool:
         return any(action.effect is effect for action in self.actions)
@@ -60,6 +61,7 @@ class Acknowledgement:
         return "Act-now alert: " + "; ".join(self.alert.findings)
 
     def payload(self) -> dict[str, Any]:
+        recheck = next((a for a in self.actions if a.effect is AlertEffect.RECHECK), None)
         return {
             "alert_event_id": self.alert.event_id,
             "findings": list(self.alert.findings),
@@ -68,6 +70,7 @@ class Acknowledgement:
             "symptoms": self.symptoms,
             "symptoms_present": [question for question, answer in self.symptoms.items() if answer == "yes"],
             "note": self.note,
+            "recheck": {"minutes": self.recheck_minutes, "label": recheck.label} if recheck else None,
         }
 
 
@@ -101,4 +104,5 @@ def check_acknowledgement(
         if answer not in SYMPTOM_ANSWERS:
             raise InputError(f"symptoms.{question.id}", f"Ask the patient: {question.text}", "Answer yes or no.")
         answers[question.id] = answer
-    return Acknowledgement(alert, tuple(chosen), answers, words or None)
+    recheck = protocol.alert_response.recheck_minutes if any(a.effect is AlertEffect.RECHECK for a in chosen) else None
+    return Acknowledgement(alert, tuple(chosen), answers, words or None, recheck)

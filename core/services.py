@@ -892,6 +892,7 @@ class Care:
         acknowledgement back until a pause was recorded elsewhere would keep a high alarm sounding for a
         second step that adds nothing, and recording the two apart could leave, for a moment or for good,
         a record that says "paused" beside a countdown that still runs. A stop outranks a pause.
+        A recheck makes a set of vital signs due the protocol's ``recheck_minutes`` later.
         """
         checked: list[Acknowledgement] = []
 

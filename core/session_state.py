@@ -122,11 +122,15 @@ class SessionState:
 
     @property
     def next_vitals(self) -> VitalsPoint | None:
-        """The first set still owed, for the tile and the prompt."""
-        for entry in self.vitals:
-            if entry.status in {PointStatus.DUE, PointStatus.OVERDUE, PointStatus.UPCOMING}:
-                return entry
-        return None
+        """The set owed soonest, for the tile and the prompt: the most urgent first, then the earliest due.
+        A recheck an alarm asked for can fall before the next set of the schedule."""
+        owed = [entry for entry in self.vitals if entry.status in _OWED]
+        if not owed:
+            return None
+        return min(
+            owed,
+            key=lambda e: (_OWED.index(e.status), e.due_at is None, e.due_at.timestamp() if e.due_at else 0.0),
+        )
 
     @property
     def phase(self) -> Phase:
@@ -157,6 +161,21 @@ class SessionState:
         """DUE or OVERDUE while a side-effect check is owed. At most one is: an earlier one is missed."""
         entry = self.next_side_effects
         return entry.status if entry is not None and entry.status is not PointStatus.UPCOMING else None
+
+
+_OWED = (PointStatus.OVERDUE, PointStatus.DUE, PointStatus.UPCOMING)
+"""Statuses of a set still owed, most urgent first."""
+
+
+@dataclass(frozen=True)
+class _Recheck:
+    """A set of vital signs an alarm's acknowledgement asked for, ``minutes`` after it."""
+
+    event_id: str
+    asked_at: datetime
+    minutes: int
+    label: str
+    phase: Phase
 
 
 def _running_segments(events: list[Event]) -> list[tuple[datetime, datetime | None]]:
@@ -215,6 +234,8 @@ def derive_state(
     pump_found_stopped_at: datetime | None = None
     given_mg: Decimal | None = None
     adverse: dict[tuple[str, str], PendingAdverseEvent] = {}
+    rechecks: list[_Recheck] = []
+    sets_taken: list[datetime] = []
 
     for event in events[1:]:
         payload: dict[str, Any] = event.payload
@@ -251,6 +272,7 @@ def derive_state(
                 last_pump_check = event.recorded_at
                 pump_found_stopped_at = None if payload.get("running") else event.occurred_at
             case E.VITALS:
+                sets_taken.append(event.occurred_at)
                 point = payload.get("point_id")
                 if point:
                     done_points.add(point)
@@ -266,6 +288,11 @@ def derive_state(
                     )
             case E.ALERT_ACKNOWLEDGED:
                 alerts.pop(payload.get("alert_event_id", ""), None)
+                if recheck := payload.get("recheck"):
+                    phase = Phase.INFUSION if ended_at is None else Phase.OBSERVATION
+                    rechecks.append(
+                        _Recheck(event.id, event.occurred_at, int(recheck["minutes"]), recheck["label"], phase)
+                    )
             case E.SIDE_EFFECTS:
                 if payload.get("point_id"):
                     checks_done.add(payload["point_id"])
@@ -294,6 +321,7 @@ def derive_state(
         ended_at=ended_at,
     )
     points = _vitals_points(protocol, segments, ended_at, step, done_points, now)
+    points += _recheck_points(protocol, rechecks, sets_taken, step, now)
     checks = _side_effect_checks(protocol, segments, ended_at, step, checks_done, now)
     discharge_earliest = ended_at + timedelta(minutes=protocol.observation.minimum_minutes) if ended_at else None
     needs_pump_check = (
@@ -478,4 +506,33 @@ def _side_effect_checks(
         later = result[i + 1 :]
         if entry.status in {PointStatus.DUE, PointStatus.OVERDUE} and any(e.status in reached for e in later):
             result[i] = replace(entry, status=PointStatus.SKIPPED)
+    return tuple(result)
+
+
+def _recheck_points(
+    protocol: Protocol, rechecks: list[_Recheck], sets_taken: list[datetime], step: Step, now: datetime
+) -> tuple[VitalsPoint, ...]:
+    """The rechecks alarms asked for, after the schedule's points. A recheck is done by any set taken once
+    it counts as due (from ``due_early_minutes`` before): one set may serve a scheduled point and a recheck
+    at once, so the nurse never measures twice in a row to satisfy the record."""
+    schedule = protocol.vitals_schedule
+    early = timedelta(minutes=schedule.due_early_minutes)
+    late = timedelta(minutes=schedule.overdue_after_minutes)
+    result = []
+    for recheck in rechecks:
+        due_at = recheck.asked_at + timedelta(minutes=recheck.minutes)
+        point = SchedulePoint(
+            id=f"recheck-{recheck.event_id}", phase=recheck.phase, minutes=recheck.minutes, label=recheck.label
+        )
+        if any(taken > recheck.asked_at and taken >= due_at - early for taken in sets_taken):
+            status = PointStatus.DONE
+        elif step in {Step.SIGN, Step.DONE}:
+            status = PointStatus.SKIPPED
+        elif now < due_at - early:
+            status = PointStatus.UPCOMING
+        elif now < due_at + late:
+            status = PointStatus.DUE
+        else:
+            status = PointStatus.OVERDUE
+        result.append(VitalsPoint(point, status, due_at))
     return tuple(result)

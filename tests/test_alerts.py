@@ -1,5 +1,5 @@
 """Acknowledging an act-now alarm: the actions taken from the protocol's list, every symptom question
-answered, and the pause or stop it reports recorded with it."""
+answered, the pause or stop it reports recorded with it, and a recheck made due."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.protocol import VitalKind as V
 from core.services import Care
-from core.session_state import SessionState
+from core.session_state import PointStatus, SessionState
 from tests.test_session_flow import NORMAL, no_symptoms, prepare
 
 HIGH_BP = {**NORMAL, V.SYSTOLIC: "190", V.DIASTOLIC: "105"}
@@ -128,6 +128,36 @@ def test_after_the_infusion_there_is_nothing_to_pause_or_stop(care, patient, nur
     assert caught.value.field == "actions"
     state = care.acknowledge_alert(sid, alert.event_id, ["oxygen", "notify"], no_symptoms(care), first.id)
     assert state.events[-1].type is E.ALERT_ACKNOWLEDGED and state.step is Step.OBSERVE
+
+
+def test_recheck_makes_a_set_due_at_the_protocols_interval(care, patient, nurses, clock):
+    first, _ = nurses
+    sid, state = alarmed(care, patient, nurses, clock)
+    state = care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["recheck"], no_symptoms(care), first.id)
+    minutes = care.protocol.alert_response.recheck_minutes
+    recheck = state.vitals[-1]
+    assert recheck.point.id == f"recheck-{state.events[-1].id}" and recheck.point.label == "Recheck vitals"
+    assert recheck.due_at == clock.now() + timedelta(minutes=minutes)
+    assert recheck.status is PointStatus.UPCOMING
+    assert state.next_vitals == recheck  # sooner than the 20-minute set
+
+    clock.advance(minutes=minutes)
+    state = care.state(sid)
+    assert state.vitals[-1].status is PointStatus.DUE and state.next_vitals.point.id.startswith("recheck-")
+    clock.advance(minutes=care.protocol.vitals_schedule.overdue_after_minutes)
+    assert care.state(sid).vitals_attention is PointStatus.OVERDUE
+    state, _ = care.record_vitals(sid, NORMAL, first.id)
+    assert state.vitals[-1].status is PointStatus.DONE
+    assert state.vitals_attention is None
+
+
+def test_a_set_taken_too_soon_is_not_the_recheck(care, patient, nurses, clock):
+    first, _ = nurses
+    sid, state = alarmed(care, patient, nurses, clock)
+    care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["recheck"], no_symptoms(care), first.id)
+    clock.advance(minutes=1)
+    state, _ = care.record_vitals(sid, NORMAL, first.id)
+    assert state.vitals[-1].status is PointStatus.UPCOMING
 
 
 def test_only_an_open_alert_can_be_acknowledged(care, patient, nurses, clock):

@@ -16,7 +16,7 @@ from core.machine import Outcome, Step
 from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol
 from core.services import Care
-from core.session_state import SessionState
+from core.session_state import PointStatus, SessionState
 from core.settings import clinic_settings
 
 DAY_START = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
@@ -93,6 +93,8 @@ def test_alerts_side_effects_and_the_soft_limit_override_are_recorded(filled):
     assert all(not state.open_alerts for state in states)
     (paused,) = [s for s in states if s.step is Step.PAUSED]
     assert paused.infusion.pause_reason.startswith("Act-now alert: SpO2 88")
+    rechecks = [entry for entry in paused.vitals if entry.point.id.startswith("recheck-")]
+    assert [entry.status for entry in rechecks] == [PointStatus.DONE]  # the set the acknowledgement asked for
 
     grades = [event.payload["grades"] for event in events_of(states, E.SIDE_EFFECTS)]
     assert any(g.get("dissociation") == "mild" for g in grades)

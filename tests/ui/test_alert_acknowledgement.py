@@ -117,7 +117,7 @@ def test_the_acknowledgement_can_be_made_from_the_keyboard(
     high_blood_pressure(nurse, window, care, clock, ready_session, normal_vitals)
     window.activateWindow()
     form = visible_alerts_panel(window).forms[0]
-    choose = {"Alert 1: Prescriber notified", "Alert 1: Emergency help called"}
+    choose = {"Alert 1: Prescriber notified", "Alert 1: Recheck vitals in 5 min"}
     questions = [f"Alert 1: {q.text}" for q in symptom_questions(care.protocol, form.alert)]
     form.actions["pause"].setFocus()
     focus: QWidget = form.actions["pause"]
@@ -141,5 +141,7 @@ def test_the_acknowledgement_can_be_made_from_the_keyboard(
 
     ack = care.state(ready_session).events[-1]
     assert ack.type is E.ALERT_ACKNOWLEDGED
-    assert ack.payload["actions"] == ["notify", "escalate"]
+    assert ack.payload["actions"] == ["notify", "recheck"]
     assert set(ack.payload["symptoms"].values()) == {"no"}
+    assert ack.payload["recheck"] == {"minutes": 5, "label": "Recheck vitals"}
+    assert care.state(ready_session).next_vitals.point.label == "Recheck vitals"

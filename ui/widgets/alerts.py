@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QP
 
 from core.alerts import SYMPTOM_ANSWERS, alert_actions, symptom_questions
 from core.events import EventType as E
-from core.protocol import AlertEffect
+from core.protocol import AlertAction, AlertEffect
 from core.session_state import OpenAlert, SessionState
 from ui.controller import Controller
 from ui.style import mark
@@ -51,7 +51,8 @@ class AlertForm(QFrame):
         self.actions_frame, grid = _choices_frame()
         self.actions: dict[str, QPushButton] = {}
         for index, action in enumerate(offered):
-            toggle = choice(action.label, f"Alert {number}: {action.label}")
+            words = self._action_words(action)
+            toggle = choice(words, f"Alert {number}: {words}")
             grid.addWidget(toggle, index // ACTION_COLUMNS, index % ACTION_COLUMNS)
             self.actions[action.id] = toggle
         layout.addWidget(self.actions_frame)
@@ -88,6 +89,11 @@ class AlertForm(QFrame):
         bottom.addWidget(self.note, 1)
         bottom.addWidget(self.acknowledge)
         layout.addLayout(bottom)
+
+    def _action_words(self, action: AlertAction) -> str:
+        if action.effect is AlertEffect.RECHECK:
+            return f"{action.label} in {self.panel.controller.protocol.alert_response.recheck_minutes} min"
+        return action.label
 
     def chosen_actions(self) -> list[str]:
         return [action_id for action_id, toggle in self.actions.items() if toggle.isChecked()]
