@@ -9,7 +9,7 @@ from core.events import EventType as E
 from core.machine import Step, allowed
 from core.protocol import VitalKind as V
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, observed, seen
+from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, no_symptoms, observed, seen
 
 LOW_SPO2 = {**NORMAL, V.SPO2: "85"}
 HELD = "Acknowledge the alert for SpO2 85"
@@ -38,10 +38,10 @@ def test_an_alert_from_the_baseline_is_acknowledged_before_the_start(care, patie
     first, _ = nurses
     sid = dosed_with_low_baseline(care, patient, first)
     (alert,) = care.state(sid).open_alerts
-    state = care.acknowledge_alert(sid, alert.event_id, "rechecked, prescriber told", first.id)
+    state = care.acknowledge_alert(sid, alert.event_id, ["notify"], no_symptoms(care), first.id)
     assert state.step is Step.DOSE and state.open_alerts == ()
     assert state.events[-1].type is E.ALERT_ACKNOWLEDGED
-    assert state.events[-1].payload["action"] == "rechecked, prescriber told"
+    assert state.events[-1].payload["actions"] == ["notify"]
 
 
 def test_an_open_alert_holds_back_the_start_even_with_a_go_ahead(care, patient, nurses):
@@ -56,7 +56,7 @@ def test_an_open_alert_holds_back_the_start_even_with_a_go_ahead(care, patient, 
         care.start_infusion(sid, first.id, go_ahead="Dr Patel by phone: proceed")
     assert recorded(care, sid, E.STARTED) == 0
 
-    care.acknowledge_alert(sid, state.open_alerts[0].event_id, "oxygen 2 L, prescriber told", first.id)
+    care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["notify"], no_symptoms(care), first.id)
     state = care.start_infusion(sid, first.id, go_ahead="Dr Patel by phone: proceed")
     assert state.step is Step.INFUSING and recorded(care, sid, E.STARTED) == 1
 
@@ -70,7 +70,7 @@ def test_no_discharge_while_an_alert_is_open(care, patient, nurses, clock):
         care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     assert recorded(care, sid, E.DISCHARGED) == 0 and care.state(sid).step is Step.OBSERVE
 
-    care.acknowledge_alert(sid, state.open_alerts[0].event_id, "oxygen, rechecked 96 %", first.id)
+    care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["notify"], no_symptoms(care), first.id)
     state = care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     assert state.step is Step.SIGN and recorded(care, sid, E.DISCHARGED) == 1
 
@@ -84,6 +84,6 @@ def test_no_signature_while_an_alert_is_open_and_it_can_be_acknowledged_at_signi
         care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     assert recorded(care, sid, E.SIGNED) == 0
 
-    care.acknowledge_alert(sid, state.open_alerts[0].event_id, "prescriber told, rebooked", first.id)
+    care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["notify"], no_symptoms(care), first.id)
     state = care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
     assert state.step is Step.DONE and recorded(care, sid, E.SIGNED) == 1

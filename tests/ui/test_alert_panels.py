@@ -23,6 +23,15 @@ def at_the_dose(care: Care, patient: PatientView, first: Account) -> str:
     return sid
 
 
+def acknowledge_with_notify(nurse, care: Care) -> None:
+    """The nurse tells the prescriber, answers every symptom question the alert asks, and acknowledges."""
+    nurse.click("Alert 1: Prescriber notified")
+    for question in care.protocol.alert_response.symptoms:
+        if nurse.sees(f"Alert 1: {question.text} No"):
+            nurse.click(f"Alert 1: {question.text} No")
+    nurse.click("Acknowledge alert 1")
+
+
 def test_an_alert_raised_by_the_baseline_stays_in_view_until_acknowledged_at_the_check(
     nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account]
 ) -> None:
@@ -39,7 +48,7 @@ def test_an_alert_raised_by_the_baseline_stays_in_view_until_acknowledged_at_the
     assert care.state(sid).step is Step.CHECK
     assert "SpO2 85" in nurse.text("Alert 1")  # the check page keeps it in view
 
-    nurse.type("Action taken for alert 1", "rechecked 86 %, prescriber told", enter=True)
+    acknowledge_with_notify(nurse, care)
     state = care.state(sid)
     assert state.open_alerts == ()
     assert state.events[-1].type is E.ALERT_ACKNOWLEDGED
@@ -61,7 +70,7 @@ def test_the_page_to_sign_says_an_open_alert_holds_the_signature_and_takes_the_a
     assert "Acknowledge the alert for SpO2 85" in nurse.text("Sign hint")
     assert not nurse.find(QAbstractButton, "Sign session").isEnabled()
 
-    nurse.type("Action taken for alert 1", "prescriber told, rebooked", enter=True)
+    acknowledge_with_notify(nurse, care)
     window.refresh()
     assert not nurse.sees("Sign hint")
     nurse.type("Your password (sign)", ANA_PASSWORD, enter=True)
@@ -82,7 +91,7 @@ def test_the_discharge_says_an_open_alert_holds_it(
     assert "Acknowledge the alert for SpO2 85" in nurse.text("Discharge hint")
     assert not nurse.find(QAbstractButton, "Record discharge").isEnabled()
 
-    nurse.type("Action taken for alert 1", "oxygen, rechecked 96 %", enter=True)
+    acknowledge_with_notify(nurse, care)
     window.refresh()
     assert not nurse.sees("Discharge hint")
     assert nurse.find(QAbstractButton, "Record discharge").isEnabled()
