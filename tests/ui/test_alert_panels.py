@@ -52,7 +52,7 @@ def test_an_alert_raised_by_the_baseline_stays_in_view_until_acknowledged_at_the
     state = care.state(sid)
     assert state.open_alerts == ()
     assert state.events[-1].type is E.ALERT_ACKNOWLEDGED
-    assert state.events[-1].payload["action"] == "rechecked 86 %, prescriber told"
+    assert state.events[-1].payload["actions"] == ["notify"]
     window.refresh()
     assert not nurse.sees("Alert 1", QLabel)
 
