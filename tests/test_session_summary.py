@@ -14,7 +14,7 @@ from core.reports.session_summary import Printing, record_hash, session_summary
 from core.services import Care
 from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
 from tests.test_cli import run as cli
-from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, signed
+from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms, prepare, signed
 
 PRINTING = Printing("Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor")
 
@@ -133,3 +133,18 @@ def test_the_command_writes_the_summary_and_audits_it_against_the_patient(
     assert cli("--database", url, "report", "session", "no-such-id", "--out", str(tmp_path / "x.pdf")) == 2
     assert "There is no session no-such-id" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_alarm_prints_with_what_was_done_and_the_symptoms_asked(care: Care, patient, nurses, clock: ManualClock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=10)
+    state, _ = care.record_vitals(sid, {**NORMAL, VitalKind.SYSTOLIC: "190", VitalKind.DIASTOLIC: "105"}, first.id)
+    answers = {**no_symptoms(care), "headache": "yes"}
+    care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["pause", "notify"], answers, first.id, "Dr Patel")
+    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    assert "190!" in everything  # the act-now value is marked in the vitals table
+    assert "acknowledged: Infusion paused; Prescriber notified" in everything
+    assert "Severe or new headache? yes." in everything and "Note: Dr Patel" in everything
+    assert "Paused:" in everything  # the pause recorded with the acknowledgement is in the timeline

@@ -282,15 +282,17 @@ class _Summary:
         return words
 
     def _acknowledged(self, event: Event) -> str:
+        """The alarm, what was done (the protocol's words), and each symptom question with its answer."""
         payload = event.payload
-        actions = payload.get("actions") or ([payload["action"]] if payload.get("action") else [])
-        words = "Alert acknowledged: " + text("; ".join(str(a) for a in actions))
+        questions = {q.id: q.text for q in self.protocol.alert_response.symptoms}
+        words = f"Alert ({text('; '.join(payload.get('findings', [])))}) acknowledged: "
+        words += text("; ".join(payload.get("action_labels", [])))
         symptoms = payload.get("symptoms") or {}
         if symptoms:
-            said = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in symptoms.items())
-            words += f" — symptoms asked: {text(said)}"
+            said = " ".join(f"{questions.get(k, k)} {v}." for k, v in symptoms.items())
+            words += f". Asked: {text(said)}"
         if payload.get("note"):
-            words += f" — {text(payload['note'])}"
+            words += f" Note: {text(payload['note'])}"
         return words
 
     def vitals(self) -> list[Flowable]:
