@@ -19,6 +19,7 @@ from core.dosing import DoseCalculation
 from core.errors import ChairsideError, EnvironmentTrouble, InputError
 from core.people import Account, Accounts
 from core.protocol import Protocol, VitalKind
+from core.reports.output import Output, record_output
 from core.services import Care, ChairView, PatientView, SessionRow, SilencedAlarm
 from core.session_state import SessionState
 from core.settings import ClinicSettings, clinic_settings
@@ -166,6 +167,20 @@ class Controller(QObject):
         if self.nurse_id is not None:
             by = self.nurse_id
             self.run(None, lambda: self.care.record_view(by, patient_id, session_id), writes=False)
+
+    def record_output(self, output: Output) -> bool:
+        """A printed or saved copy, in the audit trail in the signed-in nurse's name. Called only once the
+        copy exists: a print or a save that failed is not an output. False when it could not be recorded
+        (nobody signed in, or the database's trouble, which the banner shows)."""
+        if self.nurse_id is None:
+            return False
+        by, database, workstation = self.nurse_id, self.workplace.database, self.workplace.workstation.name
+
+        def write() -> bool:
+            record_output(database, self.now(), workstation, output, actor_id=by)
+            return True
+
+        return self.run(None, write, writes=False) is True
 
     def alarm_silenced(self, silenced: list[SilencedAlarm], minutes: int) -> None:
         """Audited like a view: a failure to write it shows the trouble banner but never keeps the alarm on."""
