@@ -1,0 +1,199 @@
+"""The print preview: the pages as core built them, printed through Qt's own PDF printer driver or saved
+as a file, each copy that went out audited in the nurse's name, and trouble said without losing anything.
+
+No real printer is needed: a QPrinter set to PdfFormat writes what a printer would receive, and the
+file is read back with pypdf. Only the system's file chooser is replaced, by the path it would return.
+"""
+
+from __future__ import annotations
+
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel
+from pytestqt.qtbot import QtBot
+
+from core import audit
+from core.audit import AuditAction
+from core.clock import ManualClock
+from core.people import Account
+from core.persistence.db import Database
+from core.protocol import Protocol
+from core.settings import change_clinic_setting
+from core.startup import Workplace
+from tests.conftest import ANA_PASSWORD
+from tests.ui.test_account_dialogs import check_controls, click, find, opened, signed_in
+from ui import style
+from ui.controller import Controller
+from ui.dialogs.print_preview import NOTHING_LOST, PreviewDialog
+from ui.printouts import downtime_printout
+
+LETTER = (612, 792)
+A4 = (595, 842)
+
+
+@pytest.fixture
+def controller(qtbot: QtBot, workplace: Workplace) -> Controller:
+    style.apply(QApplication.instance())  # type: ignore[arg-type]
+    return Controller(workplace)
+
+
+@pytest.fixture
+def ana(controller: Controller, nurses: tuple[Account, Account]) -> Account:
+    """Ana is signed in: every copy that goes out is recorded in her name."""
+    return signed_in(controller, "ana", ANA_PASSWORD)
+
+
+def preview(qtbot: QtBot, controller: Controller) -> PreviewDialog:
+    """The downtime forms in the preview, built the way the Print menu builds them."""
+    built = downtime_printout(controller)
+    assert built is not None
+    return opened(qtbot, PreviewDialog(controller, None, *built))
+
+
+def exports(database: Database) -> list[audit.AuditRecord]:
+    return [entry for entry in audit.entries(database) if entry.action == AuditAction.EXPORTED]
+
+
+def size(reader: PdfReader) -> tuple[int, int]:
+    box = reader.pages[0].mediabox
+    return round(box.width), round(box.height)
+
+
+def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
+    """The save dialog answers ``path``; returns the file names it was offered, to check it was asked."""
+    offered: list[str] = []
+
+    def chooser(_parent: object, _caption: str, suggested: str, _filter: str) -> tuple[str, str]:
+        offered.append(suggested)
+        return str(path), "PDF files (*.pdf)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", chooser)
+    return offered
+
+
+def test_the_pages_are_walked_one_by_one_and_every_control_is_named_and_large(
+    qtbot: QtBot, controller: Controller, ana: Account
+) -> None:
+    dialog = preview(qtbot, controller)
+    check_controls(dialog)
+    count = dialog.document.pageCount() if dialog.document else 0
+    assert not find(dialog, QAbstractButton, "Previous page").isEnabled()
+    for _ in range(count - 1):
+        click(qtbot, dialog, "Next page")
+    assert find(dialog, QLabel, "Page number").text() == f"Page {count} of {count}"
+    assert not find(dialog, QAbstractButton, "Next page").isEnabled()
+    click(qtbot, dialog, "Previous page")
+    assert find(dialog, QLabel, "Page number").text() == f"Page {count - 1} of {count}"
+
+
+def test_save_as_pdf_writes_the_whole_document_and_audits_the_copy_in_the_nurses_name(
+    qtbot: QtBot,
+    controller: Controller,
+    ana: Account,
+    database: Database,
+    protocol: Protocol,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dialog = preview(qtbot, controller)
+    target = tmp_path / "forms.pdf"
+    offered = choose_file(monkeypatch, target)
+    click(qtbot, dialog, "Save as PDF")
+    assert Path(offered[0]).name.startswith("Downtime forms ")
+    assert target.read_bytes() == dialog.pdf
+    assert len(PdfReader(target).pages) == dialog.document.pageCount()  # type: ignore[union-attr]
+    (line,) = exports(database)
+    assert line.actor_id == ana.id
+    assert line.detail == {"what": f"downtime forms ({protocol.id} {protocol.version})", "to": str(target.resolve())}
+    assert find(dialog, QLabel, "Print message").text().startswith(f"Saved to {target.resolve()}.")
+
+
+def test_a_save_into_a_folder_that_does_not_exist_is_said_and_records_nothing(
+    qtbot: QtBot, controller: Controller, ana: Account, database: Database, tmp_path: Path, monkeypatch
+) -> None:
+    dialog = preview(qtbot, controller)
+    target = tmp_path / "unplugged stick" / "forms.pdf"
+    choose_file(monkeypatch, target)
+    click(qtbot, dialog, "Save as PDF")
+    words = find(dialog, QLabel, "Print message").text()
+    assert "could not be written" in words and NOTHING_LOST in words
+    assert dialog.isVisible()
+    assert not target.parent.exists()
+    assert exports(database) == []
+
+
+def test_printing_sends_every_page_on_the_clinics_paper_and_audits_the_print(
+    qtbot: QtBot,
+    controller: Controller,
+    ana: Account,
+    admin: Account,
+    database: Database,
+    clock: ManualClock,
+    tmp_path: Path,
+) -> None:
+    change_clinic_setting(database, "page_size", "Letter", admin.id, "US paper", clock.now(), workstation="test-ws")
+    dialog = preview(qtbot, controller)
+    assert size(PdfReader(BytesIO(dialog.pdf))) == LETTER
+    printer = dialog.prepared_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # Qt's own PDF driver stands in for a printer
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    assert dialog.print_to(printer)
+    printed = PdfReader(out)
+    count = dialog.document.pageCount()  # type: ignore[union-attr]
+    assert len(printed.pages) == count
+    assert {(round(page.mediabox.width), round(page.mediabox.height)) for page in printed.pages} == {LETTER}
+    assert all(len(page.images) == 1 for page in printed.pages)  # each sheet carries its page, drawn
+    (line,) = exports(database)
+    assert (line.actor_id, line.detail["to"]) == (ana.id, str(out))
+    assert find(dialog, QLabel, "Print message").text().startswith(f"{count} pages sent to {out}.")
+
+
+def test_a_printer_that_cannot_be_used_is_said_the_dialog_stays_and_nothing_is_recorded(
+    qtbot: QtBot, controller: Controller, ana: Account, database: Database, tmp_path: Path
+) -> None:
+    dialog = preview(qtbot, controller)
+    printer = dialog.prepared_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "gone" / "printed.pdf"))
+    assert not dialog.print_to(printer)
+    assert NOTHING_LOST in find(dialog, QLabel, "Print message").text()
+    assert dialog.isVisible()
+    assert exports(database) == []
+
+
+def test_without_qt_pdf_the_dialog_says_so_and_still_saves(
+    qtbot: QtBot,
+    controller: Controller,
+    ana: Account,
+    database: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "PySide6.QtPdf", None)  # as where PySide6-Addons is not installed
+    dialog = preview(qtbot, controller)
+    check_controls(dialog)
+    assert "cannot show the pages or print them" in find(dialog, QLabel, "No preview").text()
+    assert not [b for b in dialog.findChildren(QAbstractButton) if b.accessibleName() == "Print"]
+    target = tmp_path / "forms.pdf"
+    choose_file(monkeypatch, target)
+    click(qtbot, dialog, "Save as PDF")
+    assert target.read_bytes() == dialog.pdf
+    assert [line.detail["to"] for line in exports(database)] == [str(target.resolve())]
+
+
+def test_nothing_goes_out_while_nobody_is_signed_in(
+    qtbot: QtBot, controller: Controller, ana: Account, database: Database, tmp_path: Path, monkeypatch
+) -> None:
+    dialog = preview(qtbot, controller)
+    controller.user = None
+    offered = choose_file(monkeypatch, tmp_path / "forms.pdf")
+    click(qtbot, dialog, "Save as PDF")
+    assert offered == []
+    assert "Sign in first" in find(dialog, QLabel, "Print message").text()
+    assert exports(database) == []

@@ -1,0 +1,299 @@
+"""A printout on screen before it goes anywhere, then to any printer the system has or to a PDF file.
+
+Core makes the PDF; Qt's PDF module renders those same bytes for the preview and for the printer, so
+what the nurse looked at is what comes out. Each copy that went out, printed or saved, is a line in the
+audit trail, written only once it went out. Trouble with the printer or the disk is said in the dialog,
+which stays open so the nurse can try again.
+
+Qt's PDF module comes with PySide6-Addons and is loaded only when a preview opens. Where it cannot be
+loaded the dialog still saves the PDF, and says that the preview and printing need the computer's own
+PDF reader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPointF, QRectF, QSize, QSizeF, QStandardPaths, Qt
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QHBoxLayout, QWidget
+
+from core.errors import EnvironmentTrouble
+from core.reports.output import Output, local_stamp, write_file
+from ui.controller import NO_NURSE, Controller
+from ui.dialogs.base import Dialog, tab_order
+from ui.widgets.forms import button, label, set_tone
+
+if TYPE_CHECKING:
+    from PySide6.QtPdf import QPdfDocument
+
+PAPER = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
+MAX_DPI = 300
+"""Pages go to the printer as images: 300 dpi prints small text sharply and keeps one A4 page near 35 MB
+while it is drawn, where a 1200-dpi printer's own resolution would take half a gigabyte."""
+NOTHING_LOST = "Nothing recorded in Chairside was lost."
+NO_PREVIEW = (
+    "This computer cannot show the pages or print them from Chairside (Qt's PDF module is missing). "
+    "Save as PDF, then open the file with the computer's PDF reader to look at it and print it."
+)
+NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]+')
+
+
+def pdf_modules() -> tuple[Any, Any] | None:
+    """``QPdfDocument`` and ``QPdfView``, or None where this installation of Qt has no PDF module."""
+    try:
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdfWidgets import QPdfView
+    except ImportError:
+        return None
+    return QPdfDocument, QPdfView
+
+
+def load_pdf(document_class: Any, pdf: bytes, parent: QObject) -> QPdfDocument | None:
+    """The document Qt renders from, or None if Qt cannot read these bytes.
+
+    Qt reads pages from the buffer as it draws them, so the buffer belongs to the document and goes
+    only with it.
+    """
+    document = document_class(parent)
+    buffer = QBuffer(document)
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document.load(buffer)
+    return document if document.status() == document_class.Status.Ready else None
+
+
+def prepare_printer(printer: QPrinter, page_size: str, title: str) -> QPrinter:
+    """The clinic's paper, portrait, and the whole sheet as the page: the PDF carries its own margins."""
+    printer.setPageSize(QPageSize(PAPER[page_size]))
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    printer.setFullPage(True)
+    printer.setDocName(title)
+    return printer
+
+
+def destination(printer: QPrinter) -> str:
+    """Where the pages went, as the audit line names it: the printer, or the file Qt's PDF driver wrote."""
+    return printer.printerName() or printer.outputFileName() or "the default printer"
+
+
+def printer_trouble(printer: QPrinter) -> EnvironmentTrouble:
+    if printer.printerName() or not printer.outputFileName():
+        return EnvironmentTrouble(
+            f"The printer “{destination(printer)}” could not be used.",
+            "Check that it is switched on, connected and has paper, or choose another printer, then print again.",
+        )
+    return EnvironmentTrouble(
+        f"{printer.outputFileName()} could not be written.", "Choose a folder you can write to, then print again."
+    )
+
+
+def chosen_pages(printer: QPrinter, count: int) -> range:
+    """The pages asked for in the print dialog (numbered from 0), or all of them."""
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        return range(printer.fromPage() - 1, min(printer.toPage() or count, count))
+    return range(count)
+
+
+def on_sheet(sheet: QRectF, page: QSizeF) -> QRectF:
+    """The page at the largest size that fits the sheet, centred: full size when paper and PDF agree."""
+    scale = min(sheet.width() / page.width(), sheet.height() / page.height())
+    size = QSizeF(page.width() * scale, page.height() * scale)
+    corner = sheet.center() - QPointF(size.width() / 2, size.height() / 2)
+    return QRectF(corner, size)
+
+
+def render_pages(document: QPdfDocument, printer: QPrinter, pages: Sequence[int]) -> int:
+    """Draw ``pages`` on ``printer``, one sheet each; how many went. A printer that cannot be opened or
+    refuses a page raises EnvironmentTrouble."""
+    dpi = min(printer.resolution(), MAX_DPI)
+    sheet = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise printer_trouble(printer)
+    try:
+        for number, page in enumerate(pages):
+            if number and not printer.newPage():
+                raise printer_trouble(printer)
+            points = document.pagePointSize(page)
+            image = document.render(page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72)))
+            painter.drawImage(on_sheet(sheet, points), image)
+    finally:
+        ended = painter.end()
+    if not ended:
+        raise printer_trouble(printer)
+    return len(pages)
+
+
+def file_name(title: str, day: str) -> str:
+    """A name to offer in the save dialog: the document and the day, without characters folders refuse."""
+    return NOT_IN_FILE_NAMES.sub("-", f"{title} {day}").strip(" .-") + ".pdf"
+
+
+class PreviewDialog(Dialog):
+    """The pages one at a time, with "Print…" and "Save as PDF…"."""
+
+    folder: ClassVar[Path | None] = None
+    """Where the last copy was saved while the app runs, offered again (a USB stick, a shared folder)."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None, title: str, pdf: bytes, output: Output) -> None:
+        super().__init__(controller, parent, title, width=760, height=640, spacing=10)
+        self.pdf, self.output = pdf, output
+        self.page_size = controller.clinic().page_size
+        modules = pdf_modules()
+        self.document = load_pdf(modules[0], pdf, self) if modules else None
+        self.explain(
+            f"On {self.page_size} paper, as the clinic's settings say. Every copy printed or saved is recorded "
+            "in the audit trail in your name.",
+            role="hint",
+        )
+        if modules and self.document is not None:
+            self._add_preview(modules[1], self.document)
+        else:
+            missing = label(NO_PREVIEW, name="No preview")
+            set_tone(missing, "advise")
+            self.column.addWidget(missing)
+            self.column.addStretch(1)
+        self.column.addWidget(self.message_line("Print message"))
+        close = button("Close", "Close print preview")
+        close.clicked.connect(self.reject)
+        self.save_button = button("Save as PDF…", "Save as PDF")
+        self.save_button.clicked.connect(self.save)
+        actions = [self.save_button]
+        if self.document is not None:
+            self.print_button = button("Print…", "Print", role="primary")
+            self.print_button.clicked.connect(self.print_)
+            actions.append(self.print_button)
+        self.add_buttons([close], actions)
+        self.resize(900, 760)
+
+    # ---- the pages ----------------------------------------------------------------------------
+
+    def _add_preview(self, view_class: Any, document: QPdfDocument) -> None:
+        self.view = view_class(self)
+        self.view.setAccessibleName("Page preview")
+        self.view.setDocument(document)
+        self.view.setPageMode(view_class.PageMode.SinglePage)
+        self.view.setZoomMode(view_class.ZoomMode.FitInView)
+        self.column.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        self.previous_page = button("◀ Previous page", "Previous page")
+        self.next_page = button("Next page ▶", "Next page")
+        self.page_number = label(name="Page number", wrap=False)
+        self.page_number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        row.addWidget(self.previous_page)
+        row.addWidget(self.page_number, 1)
+        row.addWidget(self.next_page)
+        self.column.addLayout(row)
+        self.previous_page.clicked.connect(lambda: self.go_to(self.page - 1))
+        self.next_page.clicked.connect(lambda: self.go_to(self.page + 1))
+        self.view.pageNavigator().currentPageChanged.connect(self._show_page_number)
+        tab_order(self.previous_page, self.next_page)
+        self._show_page_number()
+
+    @property
+    def page(self) -> int:
+        """The page shown, numbered from 0."""
+        return self.view.pageNavigator().currentPage()
+
+    def go_to(self, page: int) -> None:
+        if self.document is not None and 0 <= page < self.document.pageCount():
+            self.view.pageNavigator().jump(page, QPointF(), 0)
+
+    def _show_page_number(self) -> None:
+        count = self.document.pageCount() if self.document is not None else 0
+        self.page_number.setText(f"Page {self.page + 1} of {count}")
+        self.previous_page.setEnabled(self.page > 0)
+        self.next_page.setEnabled(self.page < count - 1)
+
+    # ---- copies going out ---------------------------------------------------------------------
+
+    def _may_send(self) -> bool:
+        """A copy goes out only in someone's name: the audit line says who printed or saved it."""
+        if self.controller.nurse_id is None:
+            self.feedback.ask(NO_NURSE)
+            return False
+        return True
+
+    def _trouble(self, error: EnvironmentTrouble) -> None:
+        self.feedback.note(f"{error.message} {error.advice} {NOTHING_LOST}", "error")
+
+    def _went_out(self, output: Output, done: str) -> None:
+        if self.controller.record_output(output):
+            self.feedback.saved(f"{done} Recorded in the audit trail.")
+        else:
+            self.feedback.note(
+                f"{done} It could not be recorded in the audit trail just now: the message at the top of the "
+                "window says why.",
+                "error",
+            )
+
+    def save(self) -> None:
+        """Ask where, then write the whole file or nothing."""
+        if not self._may_send():
+            return
+        day = local_stamp(self.controller.now())[:10]
+        folder = self.folder or Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+        chosen, _kind = QFileDialog.getSaveFileName(
+            self, "Save as PDF", str(folder / file_name(self.windowTitle(), day)), "PDF files (*.pdf)"
+        )
+        if not chosen:
+            return
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(f"{path.name}.pdf")
+        try:
+            written = write_file(path, self.pdf)
+        except EnvironmentTrouble as error:
+            self._trouble(error)
+            return
+        PreviewDialog.folder = written.parent
+        self._went_out(replace(self.output, destination=str(written)), f"Saved to {written}.")
+
+    def prepared_printer(self) -> QPrinter:
+        """A printer set to the clinic's paper, before the nurse chooses which printer in the print dialog."""
+        return prepare_printer(QPrinter(QPrinter.PrinterMode.HighResolution), self.page_size, self.windowTitle())
+
+    def print_(self) -> None:
+        """Any printer the system has, chosen in the system's print dialog, then every page to it."""
+        if self.document is None or not self._may_send():
+            return
+        printer = self.prepared_printer()
+        chooser = QPrintDialog(printer, self)
+        chooser.setMinMax(1, self.document.pageCount())
+        if chooser.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> bool:
+        """Send the pages to a printer already chosen; the audit line follows only if they all went."""
+        if self.document is None:
+            return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            sent = render_pages(self.document, printer, chosen_pages(printer, self.document.pageCount()))
+        except EnvironmentTrouble as error:
+            self._trouble(error)
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        where = destination(printer)
+        self._went_out(replace(self.output, destination=where), f"{sent} page{'s' * (sent != 1)} sent to {where}.")
+        return True
+
+
+def show_pdf(parent: QWidget | None, controller: Controller, title: str, pdf: bytes, output: Output) -> None:
+    """Preview ``pdf`` and let the signed-in nurse print or save it; returns when she closes the preview.
+
+    ``output`` says what the document is for the audit trail (its name, and the patient and session
+    when it has one); each copy's line fills in where it went, so its ``destination`` is not used.
+    """
+    dialog = PreviewDialog(controller, parent, title, pdf, output)
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()

@@ -1,0 +1,42 @@
+"""Every printout the app offers goes through the same preview: one method or one call each.
+
+Core builds a document as bytes from what is recorded; ``Printouts.show`` opens it in the preview with
+its title and what the audit trail will call it, and the preview prints, saves and audits each copy.
+A new document is one line where it is offered, e.g. ``printouts.show("Day log", pdf, output)``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from core.reports.downtime import downtime_forms
+from core.reports.output import Output, local_stamp
+from ui.controller import Controller
+from ui.dialogs.print_preview import show_pdf
+
+
+def downtime_printout(controller: Controller) -> tuple[str, bytes, Output] | None:
+    """Blank forms from the protocol in force, on the clinic's paper, footed with who printed them and
+    when; None while nobody is signed in (a printout always names who printed it)."""
+    user = controller.user
+    if user is None or controller.nurse_id is None:
+        return None
+    clinic, protocol = controller.clinic(), controller.protocol
+    pdf = downtime_forms(protocol, clinic.clinic_name, clinic.page_size, local_stamp(controller.now()), user.name)
+    return "Downtime forms", pdf, Output(f"downtime forms ({protocol.id} {protocol.version})", "")
+
+
+class Printouts:
+    """Knows the controller and the window the previews open over."""
+
+    def __init__(self, controller: Controller, parent: QWidget) -> None:
+        self.controller = controller
+        self.parent = parent
+
+    def show(self, title: str, pdf: bytes, output: Output) -> None:
+        show_pdf(self.parent, self.controller, title, pdf, output)
+
+    def downtime_forms(self) -> None:
+        built = downtime_printout(self.controller)
+        if built is not None:
+            self.show(*built)
