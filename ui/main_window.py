@@ -48,6 +48,7 @@ from ui.dialogs.audit_view import AuditDialog
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import PeopleDialog
 from ui.lock_screen import LockScreen
+from ui.printouts import Printouts
 from ui.text import clock_time, countdown
 from ui.widgets.forms import button, card, label, set_tone
 
@@ -156,7 +157,12 @@ class MainWindow(QMainWindow):
         self.people.clicked.connect(lambda: PeopleDialog.ask(self.controller, self))
         self.audit = button("Audit trail…", "Audit trail")
         self.audit.clicked.connect(lambda: AuditDialog.ask(self.controller, self))
-        for widget in (self.my_account, self.addenda, self.people, self.audit):
+        self.printouts = Printouts(self.controller, self)
+        self.print_menu = button("Print", "Print menu")
+        printing = QMenu(self.print_menu)  # each printout the app offers is one entry here
+        printing.addAction("Downtime forms…", self.printouts.downtime_forms)
+        self.print_menu.setMenu(printing)
+        for widget in (self.my_account, self.addenda, self.print_menu, self.people, self.audit):
             top.addWidget(widget)
         self.silence_button = button("Silence alarms", "Silence the alarm sound", role="danger")
         self.silence_button.clicked.connect(self._silence)
@@ -410,6 +416,7 @@ class MainWindow(QMainWindow):
         self.who.setText(f"{user.name} · {ROLE_WORDS[user.role]}")
         self.my_pin.setVisible(PinDialog.offered(self.controller))
         self.addenda.setVisible(user.can_record_care)
+        self.print_menu.setVisible(user.can_record_care)
         self.people.setVisible(user.can_manage_people)
         self.audit.setVisible(user.can_read_audit)
         self.care_area.setVisible(user.can_record_care)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from core import audit
@@ -26,10 +26,12 @@ from core.protocol import Protocol
 from core.settings import change_clinic_setting
 from core.startup import Workplace
 from tests.conftest import ANA_PASSWORD
-from tests.ui.test_account_dialogs import check_controls, click, find, opened, signed_in
+from tests.ui.conftest import Nurse
+from tests.ui.test_account_dialogs import answer_modal, check_controls, click, find, opened, signed_in
 from ui import style
 from ui.controller import Controller
 from ui.dialogs.print_preview import NOTHING_LOST, PreviewDialog
+from ui.main_window import MainWindow
 from ui.printouts import downtime_printout
 
 LETTER = (612, 792)
@@ -74,6 +76,37 @@ def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", chooser)
     return offered
+
+
+def test_the_print_menu_opens_the_downtime_forms_with_every_page_for_clinicians_only(
+    qtbot: QtBot, window: MainWindow, nurse: Nurse, nurses: tuple[Account, Account], admin: Account
+) -> None:
+    nurse.on_duty(nurses[0])
+    seen: dict[str, object] = {}
+
+    def look(dialog: QDialog) -> None:
+        assert isinstance(dialog, PreviewDialog)
+        seen["pdf"], seen["pages"] = dialog.pdf, dialog.document.pageCount() if dialog.document else 0
+        seen["first"] = find(dialog, QLabel, "Page number").text()
+        click(qtbot, dialog, "Next page")
+        seen["second"] = find(dialog, QLabel, "Page number").text()
+        click(qtbot, dialog, "Close print preview")
+
+    answered = answer_modal(qtbot, look)
+    menu = nurse.find(QPushButton, "Print menu").menu()
+    (entry,) = [action for action in menu.actions() if action.text() == "Downtime forms…"]
+    entry.trigger()
+    assert answered, "the preview did not open"
+    reader = PdfReader(BytesIO(seen["pdf"]))  # type: ignore[arg-type]
+    assert seen["pages"] == len(reader.pages) >= 2
+    assert seen["first"] == f"Page 1 of {len(reader.pages)}"
+    assert seen["second"] == f"Page 2 of {len(reader.pages)}"
+    assert "by Ana Reyes" in reader.pages[0].extract_text()
+    assert size(reader) == A4
+    assert exports(window.controller.workplace.database) == []  # looking is not a copy going out
+
+    nurse.on_duty(admin)
+    assert not nurse.sees("Print menu")  # an administrator keeps the system, not the clinic's paper
 
 
 def test_the_pages_are_walked_one_by_one_and_every_control_is_named_and_large(
