@@ -38,6 +38,11 @@ def test_vitals_entry_runs_through_the_window():
     assert "shortest keyboard path: 18 keystrokes" in out and "Enter to saved" in out
 
 
+def test_report_build_runs_against_a_bare_page():
+    out = run("report_build.py", "--runs", "2", "--page-size", "Letter")
+    assert "downtime forms" in out and "ratio of medians, downtime forms / floor" in out
+
+
 @pytest.mark.slow
 def test_startup_runs_on_the_demo_day():
     assert "ratio of medians" in run("startup.py", "--runs", "1", "--demo")
