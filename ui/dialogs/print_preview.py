@@ -158,19 +158,21 @@ class PreviewDialog(Dialog):
             missing = label(NO_PREVIEW, name="No preview")
             set_tone(missing, "advise")
             self.column.addWidget(missing)
+            self.setMinimumHeight(0)  # no pages to show: only the words and the buttons
             self.column.addStretch(1)
         self.column.addWidget(self.message_line("Print message"))
         close = button("Close", "Close print preview")
         close.clicked.connect(self.reject)
-        self.save_button = button("Save as PDF…", "Save as PDF")
+        # Without a preview, saving is the one action left, and is shown as the main one.
+        self.save_button = button("Save as PDF…", "Save as PDF", role=None if self.document else "primary")
         self.save_button.clicked.connect(self.save)
         actions = [self.save_button]
         if self.document is not None:
             self.print_button = button("Print…", "Print", role="primary")
             self.print_button.clicked.connect(self.print_)
             actions.append(self.print_button)
+            self.resize(900, 760)  # the pages as large as a 1280 × 800 screen allows
         self.add_buttons([close], actions)
-        self.resize(900, 760)
 
     # ---- the pages ----------------------------------------------------------------------------
 
