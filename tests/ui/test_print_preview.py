@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtGui import QPageSize
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -185,6 +186,29 @@ def test_printing_sends_every_page_on_the_clinics_paper_and_audits_the_print(
     (line,) = exports(database)
     assert (line.actor_id, line.detail["to"]) == (ana.id, str(out))
     assert find(dialog, QLabel, "Print message").text().startswith(f"{count} pages sent to {out}.")
+
+
+def test_the_system_print_dialog_is_offered_on_the_clinics_paper_and_a_cancel_records_nothing(
+    qtbot: QtBot,
+    controller: Controller,
+    ana: Account,
+    admin: Account,
+    database: Database,
+    clock: ManualClock,
+) -> None:
+    change_clinic_setting(database, "page_size", "Letter", admin.id, "US paper", clock.now(), workstation="test-ws")
+    dialog = preview(qtbot, controller)
+    offered: list[tuple[QPageSize.PageSizeId, int]] = []
+
+    def cancel(chooser: QDialog) -> None:
+        assert isinstance(chooser, QPrintDialog)
+        offered.append((chooser.printer().pageLayout().pageSize().id(), chooser.maxPage()))
+        chooser.reject()
+
+    answer_modal(qtbot, cancel)
+    click(qtbot, dialog, "Print")
+    assert offered == [(QPageSize.PageSizeId.Letter, dialog.document.pageCount())]  # type: ignore[union-attr]
+    assert exports(database) == []
 
 
 def test_a_printer_that_cannot_be_used_is_said_the_dialog_stays_and_nothing_is_recorded(
