@@ -177,7 +177,7 @@ class Controller(QObject):
         by, database, workstation = self.nurse_id, self.workplace.database, self.workplace.workstation.name
 
         def write() -> bool:
-            record_output(database, self.now(), workstation, output, actor_id=by)
+            record_output(database, self.care.clock.now(), workstation, output, actor_id=by)
             return True
 
         return self.run(None, write, writes=False) is True

@@ -15,28 +15,28 @@ from ui.controller import Controller
 from ui.dialogs.print_preview import show_pdf
 
 
-def downtime_printout(controller: Controller) -> tuple[str, bytes, Output] | None:
-    """Blank forms from the protocol in force, on the clinic's paper, footed with who printed them and
-    when; None while nobody is signed in (a printout always names who printed it)."""
-    user = controller.user
-    if user is None or controller.nurse_id is None:
-        return None
-    clinic, protocol = controller.clinic(), controller.protocol
-    pdf = downtime_forms(protocol, clinic.clinic_name, clinic.page_size, local_stamp(controller.now()), user.name)
-    return "Downtime forms", pdf, Output(f"downtime forms ({protocol.id} {protocol.version})", "")
-
-
 class Printouts:
     """Knows the controller and the window the previews open over."""
 
-    def __init__(self, controller: Controller, parent: QWidget) -> None:
+    def __init__(self, controller: Controller, parent: QWidget | None) -> None:
         self.controller = controller
         self.parent = parent
 
     def show(self, title: str, pdf: bytes, output: Output) -> None:
         show_pdf(self.parent, self.controller, title, pdf, output)
 
+    def downtime_printout(self) -> tuple[str, bytes, Output] | None:
+        """Blank forms from the protocol in force, on the clinic's paper, footed with who printed them and
+        when; None while nobody is signed in (a printout always names who printed it)."""
+        user = self.controller.user
+        if user is None or self.controller.nurse_id is None:
+            return None
+        clinic, protocol = self.controller.clinic(), self.controller.protocol
+        printed_at = local_stamp(self.controller.now())
+        pdf = downtime_forms(protocol, clinic.clinic_name, clinic.page_size, printed_at, user.name)
+        return "Downtime forms", pdf, Output(f"downtime forms ({protocol.id} {protocol.version})", "")
+
     def downtime_forms(self) -> None:
-        built = downtime_printout(self.controller)
+        built = self.downtime_printout()
         if built is not None:
             self.show(*built)

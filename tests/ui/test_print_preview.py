@@ -33,7 +33,7 @@ from ui import style
 from ui.controller import Controller
 from ui.dialogs.print_preview import NOTHING_LOST, PreviewDialog
 from ui.main_window import MainWindow
-from ui.printouts import downtime_printout
+from ui.printouts import Printouts
 
 LETTER = (612, 792)
 A4 = (595, 842)
@@ -53,7 +53,7 @@ def ana(controller: Controller, nurses: tuple[Account, Account]) -> Account:
 
 def preview(qtbot: QtBot, controller: Controller) -> PreviewDialog:
     """The downtime forms in the preview, built the way the Print menu builds them."""
-    built = downtime_printout(controller)
+    built = Printouts(controller, None).downtime_printout()
     assert built is not None
     return opened(qtbot, PreviewDialog(controller, None, *built))
 
