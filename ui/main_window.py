@@ -160,7 +160,9 @@ class MainWindow(QMainWindow):
         self.printouts = Printouts(self.controller, self)
         self.print_menu = button("Print", "Print menu")
         printing = QMenu(self.print_menu)  # each printout the app offers is one entry here
+        self.print_summary = printing.addAction("Session summary of the open chair…", self._print_summary)
         printing.addAction("Downtime forms…", self.printouts.downtime_forms)
+        printing.aboutToShow.connect(self._offer_printouts)
         self.print_menu.setMenu(printing)
         for widget in (self.my_account, self.addenda, self.print_menu, self.people, self.audit):
             top.addWidget(widget)
@@ -341,6 +343,20 @@ class MainWindow(QMainWindow):
             if chair is not None:
                 self.panel(chair).show_view(by_chair.get(chair))
         self._sound_alarms(alarms_of({chair: t.need for chair, t in tiles.items() if chair in self.workplace.chairs}))
+
+    def _open_session(self) -> str | None:
+        """The session on the chair whose pages are showing, if any."""
+        chair = None if self.board_showing else self.chair_list.current_chair()
+        view = self._views.get(chair) if chair is not None else None
+        return view.state.session_id if view is not None else None
+
+    def _offer_printouts(self) -> None:
+        self.print_summary.setEnabled(self._open_session() is not None)
+
+    def _print_summary(self) -> None:
+        session_id = self._open_session()
+        if session_id is not None:
+            self.printouts.session_summary(session_id)
 
     def _sound_alarms(self, alarms: tuple[Alarm, ...]) -> None:
         """What the board shows is heard too, whoever is signed in and locked or not."""

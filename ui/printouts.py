@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from core.reports.downtime import downtime_forms
 from core.reports.output import Output, local_stamp
+from core.reports.session_summary import Printing, session_summary
 from ui.controller import Controller
 from ui.dialogs.print_preview import show_pdf
 
@@ -40,3 +41,23 @@ class Printouts:
         built = self.downtime_printout()
         if built is not None:
             self.show(*built)
+
+    def _printing(self) -> Printing | None:
+        """The clinic's paper and who prints now; None while nobody is signed in."""
+        user = self.controller.user
+        if user is None or self.controller.nurse_id is None:
+            return None
+        clinic = self.controller.clinic()
+        return Printing(clinic.clinic_name, clinic.page_size, local_stamp(self.controller.now()), user.name)
+
+    def session_summary(self, session_id: str) -> None:
+        """The chart's summary of one session, signed or not (an unsigned one prints as a draft)."""
+        printing = self._printing()
+        if printing is None:
+            return
+        care = self.controller.care
+        built = self.controller.run(None, lambda: session_summary(care, session_id, printing), writes=False)
+        state = self.controller.state(session_id)
+        if built is not None and state is not None:
+            patient_id = state.events[0].payload["patient_id"]
+            self.show("Session summary", built, Output("session summary", "", patient_id, session_id))

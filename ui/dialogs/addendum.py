@@ -26,6 +26,7 @@ from core.services import STEP_WORDS, SessionRow
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.dialogs.base import Dialog
+from ui.printouts import Printouts
 from ui.text import clock_time, date_time
 from ui.widgets.forms import button, label, line_edit, password_field
 from ui.widgets.signatures import SignaturesPanel
@@ -111,6 +112,10 @@ class AddendumDialog(Dialog):
         body.addLayout(side, 5)
         self.column.addLayout(body, 1)
 
+        self.print_summary = button("Print summary…", "Print the session summary")
+        self.print_summary.setAutoDefault(False)
+        self.print_summary.clicked.connect(self._print)
+        side.addWidget(self.print_summary)
         close = button("Close", "Close addendum")
         self.add = button("Add addendum", role="primary")
         for widget in (earlier, later):
@@ -149,10 +154,16 @@ class AddendumDialog(Dialog):
         data = chosen[0].data(SESSION) if chosen else None
         return data if isinstance(data, SessionRow) else None
 
+    def _print(self) -> None:
+        row = self._row()
+        if row is not None:
+            Printouts(self.controller, self).session_summary(row.id)
+
     def _chosen(self) -> None:
         row = self._row()
         state = self.controller.state(row.id) if row is not None else None
         self.feedback.clear()
+        self.print_summary.setEnabled(state is not None)
         if row is None or state is None:
             self.status.setText("Choose a session from the list.")
             self.signatures.hide()
