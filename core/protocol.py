@@ -8,6 +8,7 @@ and no session can start until it is fixed — guessing a clinical number is nev
 from __future__ import annotations
 
 import hashlib
+import string
 import tomllib
 from decimal import Decimal
 from enum import StrEnum
@@ -384,6 +385,62 @@ class Discharge(_Sourced):
     criteria: list[DischargeCriterion]
 
 
+class InstructionSection(_Strict):
+    heading: str
+    lines: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+
+
+SESSION_WORDS = {
+    "given": frozenset({"drug", "given_mg"}),
+    "course_day": frozenset({"day", "days"}),
+    "ended": frozenset({"ended_at"}),
+    "stopped_early": frozenset({"minutes_infused", "minutes"}),
+    "next_session": frozenset({"next_day", "days"}),
+    "last_session": frozenset(),
+}
+"""The sentences about today's session, each with the blanks it may have filled from the record."""
+
+
+def _blanks(template: str) -> set[str]:
+    names = set()
+    for _literal, name, spec, conversion in string.Formatter().parse(template):
+        if name is not None and (not name.isidentifier() or spec or conversion):
+            raise ValueError(f"{{{name}}} is not a blank Chairside fills: write {{name}} with a known name")
+        if name:
+            names.add(name)
+    return names
+
+
+class DischargeInstructions(_Sourced):
+    """The sheet the patient and escort take home: every sentence is the protocol's, so the medical
+    director reviews the words a patient reads, not only the numbers a nurse sees. The sentences about
+    today have blanks in braces, filled from the session (``SESSION_WORDS`` lists which)."""
+
+    title: str
+    today_heading: str
+    given: str
+    course_day: str
+    ended: str
+    stopped_early: str
+    next_session: str
+    last_session: str
+    sections: Annotated[list[InstructionSection], Field(min_length=1)]
+    call_clinic: InstructionSection
+    emergency: InstructionSection
+
+    @model_validator(mode="after")
+    def _known_blanks(self) -> DischargeInstructions:
+        for name, allowed in SESSION_WORDS.items():
+            try:
+                unknown = _blanks(getattr(self, name)) - allowed
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}") from None
+            if unknown:
+                known = ", ".join(f"{{{word}}}" for word in sorted(allowed)) or "none"
+                raise ValueError(f"{name}: unknown blank {', '.join(sorted(unknown))}; it may use {known}")
+        return self
+
+
 class Protocol(_Strict):
     """A validated protocol. ``content_hash`` is the SHA-256 of the file's bytes, set by the loader."""
 
@@ -408,6 +465,7 @@ class Protocol(_Strict):
     alert_response: AlertResponse
     observation: Observation
     discharge: Discharge
+    discharge_instructions: DischargeInstructions
     content_hash: str = ""
 
     @model_validator(mode="after")
