@@ -42,6 +42,8 @@ class ClinicSettings(BaseModel):
     """How long a nurse may silence the alarm sound; the colours stay and the sound comes back."""
     waste_witness_required: bool = True
     """Controlled-substance waste needs a second person who signs in to witness it (jurisdiction policy)."""
+    clinic_phone: Annotated[str, Field(max_length=40, pattern=r"^[0-9A-Za-z +()./-]*$")] = ""
+    """The number the patient and escort call (printed on the going-home sheet); empty leaves a line to write it."""
 
 
 def clinic_settings(database: Database) -> ClinicSettings:
