@@ -253,15 +253,18 @@ def pauses(state: SessionState) -> tuple[PauseSpan, ...]:
 
 
 def side_effects_seen(protocol: Protocol, events: Iterable[Event]) -> tuple[EffectSeen, ...]:
-    """Each item ever graded above the lowest grade, in the checklist's order, with every such grade."""
+    """Each item ever graded above the lowest grade, in the checklist's order, with each change of its
+    grade and when (back to the lowest too, which says it went away): thirty checks say it in a line."""
     lowest = protocol.side_effects.grades[0].id
+    last: dict[str, str] = {}
     seen: dict[str, list[tuple[str, datetime]]] = {}
     for event in events:
         if event.type is not E.SIDE_EFFECTS:
             continue
         for item, grade in event.payload.get("grades", {}).items():
-            if grade != lowest:
+            if grade != last.get(item, lowest) and (grade != lowest or item in seen):
                 seen.setdefault(item, []).append((_grade_label(protocol, grade), event.occurred_at))
+            last[item] = grade
     return tuple(
         EffectSeen(item.label, tuple(seen[item.id])) for item in protocol.side_effects.items if item.id in seen
     )
@@ -351,7 +354,8 @@ def _scheduled(what: str, point: VitalsPoint | None, state: SessionState, now: d
         expected = state.infusion.ends_at + timedelta(minutes=point.point.minutes)
         return [Action(clock_time(expected), f"{label[:-1]} (if the infusion runs on without a pause).", at=expected)]
     if point.point.phase is Phase.OBSERVATION:
-        return [Action("After the end", f"{label[:-1]}, {point.point.minutes} min after the infusion ends.")]
+        after = f", {point.point.minutes} min after the infusion ends." if point.point.minutes else "."
+        return [Action("After the end", f"{label[:-1]}{after}")]
     return []
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from core.clock import ManualClock
-from core.handoff import SEVERITY_MEANS, Severity, actions, clock_time, judge, nurse_chairs
+from core.handoff import SEVERITY_MEANS, Severity, actions, clock_time, judge, nurse_chairs, side_effects_seen
 from core.people import Account
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
@@ -146,3 +146,19 @@ def test_in_observation_the_discharge_and_then_the_signature_are_the_actions(
     )
     state = care.discharge(sid, "10", DISCHARGE_OK, nurses[0].id, ANA_PASSWORD)
     assert whats(state, protocol, care) == [("Now", "Signature owed: session signature.")]
+
+
+def test_side_effects_are_listed_as_each_change_of_grade_so_many_checks_stay_short(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock, protocol: Protocol
+):
+    ana = nurses[0]
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, ana.id)
+    times = []
+    for grade in ("mild", "mild", "moderate", "none", "none"):
+        clock.advance(minutes=4)
+        care.record_side_effects(sid, {**NO_SIDE_EFFECTS, "nausea": grade}, ana.id)
+        times.append(clock.now())
+    (nausea,) = side_effects_seen(protocol, care.state(sid).events)
+    assert nausea.label == "Nausea"
+    assert nausea.grades == (("Mild", times[0]), ("Moderate", times[2]), ("None", times[3]))
