@@ -1,0 +1,452 @@
+"""The handoff sheet: one chair, or all of a nurse's, laid out as I-PASS for the nurse taking over.
+
+Drafted from the live state (``core.handoff``) at the moment it is printed, so it says so at the top:
+the giver and the receiver check it at the chair, and the receiver signs for it. Each chair starts a
+page; its identifiers head its section and repeat at the top of any page the section runs onto, so a
+page torn off still names its patient. The contingencies are the protocol's words and numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from core.board import step_words
+from core.dosing import WeightUnit
+from core.events import EventType as E
+from core.handoff import SEVERITY_MEANS, ChairHandoff, PauseSpan, Severity, VitalsSummary, clock_time, draft, duration
+from core.machine import Outcome
+from core.protocol import Protocol, VitalKind, VitalThresholds
+from core.reports.identity import identifiers
+from core.reports.output import Output, local_stamp
+from core.reports.styles import MARGIN, PAGE_SIZES, RULE, SHADE, Styles, grid, key_values, text
+from core.reports.templates import PageFrame, build_pdf
+from core.services import Care, ChairView
+from core.settings import ClinicSettings
+from core.trends import Reading
+from core.vitals import Tier
+
+DOCUMENT = "Handoff (I-PASS)"
+TIER_WORDS = {Tier.NORMAL: "", Tier.ADVISE: "advisory", Tier.ACT: "ACT NOW"}
+LINE = "________________"
+
+
+@dataclass(frozen=True)
+class EmptyChair:
+    """A chair asked for that has no open session: the receiver learns it is free."""
+
+    chair: int
+
+
+def _num(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+# ---- I ------------------------------------------------------------------------------------------------
+
+
+def _severity(h: ChairHandoff, s: Styles) -> list[Flowable]:
+    """The draft severity heading, then one line per reason."""
+    heading = Paragraph(
+        f"<b>I — Illness severity: {h.judgement.severity.value.upper()}</b> (draft) "
+        f"<font size=8>Giver's judgement, if different: {LINE}</font>",
+        s.large,
+    )
+    return [heading, *[Paragraph(f"• {text(reason)}", s.small) for reason in h.judgement.reasons]]
+
+
+# ---- P ------------------------------------------------------------------------------------------------
+
+
+def _facts(h: ChairHandoff, s: Styles, width: float) -> Table:
+    state, infusion = h.state, h.state.infusion
+    course = f"day {state.course_day} of {state.course_days}" if state.course_day else "not recorded"
+    if state.missed_days:
+        course += f" (missed: {', '.join(str(d) for d in state.missed_days)})"
+    dose = state.dose
+    weight = dose_text = pump = "not yet"
+    if dose is not None:
+        weight = f"{_num(dose.weight_kg.quantize(Decimal('0.01')))} kg"
+        if dose.weight_unit is not WeightUnit.KG:
+            weight = f"{_num(dose.weight_entered)} {dose.weight_unit.value} = {weight}"
+        dose_text = f"{_num(dose.dose_mg)} mg ({_num(dose.mg_per_kg)} mg/kg)"
+        pump = (
+            f"{_num(dose.rate_ml_per_h)} mL/h; {_num(dose.final_volume_ml)} mL at "
+            f"{_num(dose.concentration_mg_per_ml)} mg/mL"
+        )
+    if infusion.started_at is None:
+        timing = "not started"
+    else:
+        timing = f"started {clock_time(infusion.started_at)}; infused {duration(infusion.infused)}"
+        if infusion.ended_at is not None:
+            timing += f"; ended {clock_time(infusion.ended_at)}"
+        else:
+            timing += f"; left {duration(infusion.remaining)}"
+    step = step_words(state)
+    if state.outcome is not Outcome.IN_PROGRESS:
+        step += f" ({state.outcome.value})"
+    rows = [
+        ("Course", course, "Prescriber", h.prescriber or "not recorded"),
+        ("Step", step, "Infusion", timing),
+        ("Weight", weight, "Dose", dose_text),
+        ("Pump", pump, "Opened by", f"{h.opened_by}; latest entry {h.last_by} at {clock_time(h.last_at)}"),
+    ]
+    stop = next((e for e in state.events if e.type is E.STOPPED_EARLY), None)
+    if stop is not None:
+        minutes = _num(Decimal(stop.payload["minutes_infused"]))
+        said = (
+            f"{stop.payload['reason']} at {clock_time(stop.occurred_at)}, after {minutes} min; "
+            f"about {stop.payload['estimated_mg_given']} mg given"
+        )
+        rows.append(("Stopped early", said, "", ""))
+    cells = [
+        [
+            Paragraph(text(a), s.label),
+            Paragraph(text(b), s.cell),
+            Paragraph(text(c), s.label),
+            Paragraph(text(d), s.cell),
+        ]
+        for a, b, c, d in rows
+    ]
+    table = Table(cells, colWidths=[w * width for w in (0.13, 0.37, 0.13, 0.37)])
+    table.setStyle(key_values())
+    return table
+
+
+def _reading(reading: Reading | None, at: datetime | None) -> str:
+    if reading is None:
+        return "—"
+    words = f"{_num(reading.value)} {TIER_WORDS[reading.tier]}".strip()
+    if reading.tier is Tier.ACT:
+        words = f"<b>{words}</b>"
+    if at is not None and reading.at != at:
+        words += f" ({clock_time(reading.at)})"
+    return words
+
+
+def _heading(vital: VitalThresholds) -> str:
+    return vital.label if vital.unit in vital.label else f"{vital.label} ({vital.unit})"
+
+
+def _vitals(protocol: Protocol, h: ChairHandoff, s: Styles, width: float) -> list[Flowable]:
+    if not h.vitals_sets:
+        return [Paragraph("<b>Vital signs:</b> none recorded yet.", s.small)]
+    summary: Sequence[VitalsSummary] = h.vitals
+    baseline_at = next((v.baseline.at for v in summary if v.baseline), None)
+    latest_at = max((v.latest.at for v in summary if v.latest), default=None)
+    head = [f"Vital signs ({h.vitals_sets} set{'s' if h.vitals_sets != 1 else ''})"]
+    head += [_heading(protocol.vitals[v.kind]) for v in summary]
+    base_label = f"Baseline {clock_time(baseline_at)}" if baseline_at else "Baseline"
+    last_label = f"Latest {clock_time(latest_at)}" if latest_at else "Latest"
+    rows = [
+        [Paragraph(f"<b>{text(cell)}</b>", s.fine) for cell in head],
+        [Paragraph(base_label, s.label), *(Paragraph(_reading(v.baseline, baseline_at), s.cell) for v in summary)],
+        [Paragraph(last_label, s.label), *(Paragraph(_reading(v.latest, latest_at), s.cell) for v in summary)],
+    ]
+    share = 0.84 / len(summary)
+    table = Table(rows, colWidths=[0.16 * width, *([share * width] * len(summary))])
+    table.setStyle(grid())
+    return [table]
+
+
+def _side_effects(protocol: Protocol, h: ChairHandoff, s: Styles) -> list[Flowable]:
+    checks = sum(1 for e in h.state.events if e.type is E.SIDE_EFFECTS)
+    if not checks:
+        words = "no checklist recorded yet."
+    elif not h.side_effects:
+        lowest = protocol.side_effects.grades[0].label
+        words = f"none recorded ({checks} checklist{'s' if checks != 1 else ''}, every item “{lowest}”)."
+    else:
+        words = "; ".join(
+            f"{text(seen.label)}: " + ", ".join(f"{text(grade).lower()} {clock_time(at)}" for grade, at in seen.grades)
+            for seen in h.side_effects
+        )
+    flowables: list[Flowable] = [Paragraph(f"<b>Side effects so far:</b> {words}", s.small)]
+    flowables += [Paragraph(f"<b>Adverse event:</b> {text(line)}", s.small) for line in h.adverse_events]
+    return flowables
+
+
+def _pause_rows(spans: Sequence[PauseSpan], s: Styles) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for span in spans:
+        resumed = clock_time(span.resumed_at) if span.resumed_at else "still paused"
+        length = duration(span.resumed_at - span.paused_at) if span.resumed_at else ""
+        cells = (clock_time(span.paused_at), resumed, length)
+        rows.append([*(Paragraph(cell, s.cell) for cell in cells), Paragraph(text(span.reason), s.cell)])
+    return rows
+
+
+# ---- A ------------------------------------------------------------------------------------------------
+
+
+def _action_rows(h: ChairHandoff, s: Styles) -> list[list[object]]:
+    return [
+        [Paragraph(text(a.when), s.cell_bold if a.now else s.cell), Paragraph(text(a.what), s.cell), ""]
+        for a in h.actions
+    ]
+
+
+# ---- S ------------------------------------------------------------------------------------------------
+
+
+def _act_bounds(vital: VitalThresholds, baseline: Decimal | None) -> str:
+    parts = []
+    if vital.act_above is not None:
+        parts.append(f"≥ {_num(vital.act_above)}")
+    if vital.act_below is not None:
+        parts.append(f"≤ {_num(vital.act_below)}")
+    words = f"{vital.label} {' or '.join(parts)} {vital.unit}" if parts else vital.label
+    if vital.act_rise is not None:
+        words += f", or a rise of {_num(vital.act_rise)} {vital.unit} or more from baseline"
+        if baseline is not None:
+            words += f" (this patient: {_num(baseline + vital.act_rise)} or more)"
+    return words
+
+
+def _contingencies(protocol: Protocol, h: ChairHandoff, s: Styles) -> list[Flowable]:
+    """If this, do that: the protocol's act-now limits and actions, the severe side effect, discharge."""
+    grouped: dict[str, list[str]] = {}
+    for kind, vital in protocol.vitals.items():
+        if vital.act_above is None and vital.act_below is None and vital.act_rise is None:
+            continue
+        grouped.setdefault(vital.act_instruction or "", []).append(_act_bounds(vital, _baseline(h, kind)))
+    effects = protocol.side_effects
+    severe = next(g.label for g in effects.grades if g.id == effects.act_at_grade)
+    rules = [(f"If {'; '.join(bounds)}", action) for action, bounds in grouped.items()]
+    rules.append(
+        (f"If a side effect is graded {severe} or worse", f"{effects.act_instruction} Record an adverse event.")
+    )
+    return [
+        *[Paragraph(f"• {text(condition)}: <b>{text(action) or '—'}</b>", s.small) for condition, action in rules],
+        Paragraph(f"• Discharge: {_discharge_rule(protocol, h)}", s.small),
+    ]
+
+
+def _baseline(h: ChairHandoff, kind: VitalKind) -> Decimal | None:
+    """A rise is measured from the baseline once the infusion started on it."""
+    return h.state.baseline.get(kind) if h.state.infusion.started_at is not None else None
+
+
+def _discharge_rule(protocol: Protocol, h: ChairHandoff) -> str:
+    rules = protocol.discharge
+    minimum = protocol.observation.minimum_minutes
+    when = f" (here: {clock_time(h.state.discharge_earliest)})" if h.state.discharge_earliest else ""
+    criteria = "; ".join(c.text for c in rules.criteria)
+    return text(
+        f"Not before {minimum} min after the end of the infusion{when}; {rules.score_name} "
+        f"{rules.score_threshold} or more; {criteria}. Otherwise only with the prescriber's override and reason."
+    )
+
+
+# ---- the receiver's part ------------------------------------------------------------------------------
+
+
+def _receiver(giver: str | None, s: Styles, width: float) -> list[Flowable]:
+    rows = [
+        ["", "Name", "Signature", "Time"],
+        ["Handed over by", giver or "", "", ""],
+        ["Received by", "", "", ""],
+    ]
+    cells = [
+        [Paragraph(text(c), s.label if r == 0 or i == 0 else s.cell) for i, c in enumerate(row)]
+        for r, row in enumerate(rows)
+    ]
+    table = Table(cells, colWidths=[w * width for w in (0.2, 0.36, 0.28, 0.16)])
+    table.setStyle(grid())
+    table.setStyle([("BOTTOMPADDING", (0, 1), (-1, -1), 10)])
+    return [
+        Paragraph(
+            "The receiver reads back the severity and the actions, checks patient and pump at the chair, then signs.",
+            s.small,
+        ),
+        Spacer(0, 3),
+        table,
+    ]
+
+
+# ---- one chair ----------------------------------------------------------------------------------------
+
+
+PIECE_ROWS = 12
+"""Rows of a table kept in one piece: a section breaks between pieces, so no piece outgrows a page."""
+
+
+def _pieces(head: Sequence[str], body: list[list[object]], widths: list[float], s: Styles) -> list[Table]:
+    """A table cut into pieces that join up again: the head on the first, the ruling on every one."""
+    pieces = []
+    for start in range(0, max(len(body), 1), PIECE_ROWS):
+        rows = body[start : start + PIECE_ROWS]
+        if start == 0:
+            rows = [[Paragraph(cell, s.label) for cell in head], *rows]
+        piece = Table(rows, colWidths=widths)
+        piece.setStyle(grid(head_rows=1 if start == 0 else 0))
+        pieces.append(piece)
+    return pieces
+
+
+@dataclass
+class _Rows:
+    """One chair's section, row by row. A page breaks only between rows, so each row is short, and the
+    first row (the identifiers) is repeated at the top of every page the section runs onto."""
+
+    cells: list[list[list[Flowable]]] = field(default_factory=list)
+    joined: set[int] = field(default_factory=set)
+
+    def add(self, *flowables: Flowable, joined: bool = False) -> None:
+        if joined:
+            self.joined.add(len(self.cells))
+        self.cells.append([list(flowables)])  # one column: the row's flowables share its one cell
+
+    def lines(self, title: str, lines: Sequence[Flowable], s: Styles) -> None:
+        """A titled block of lines, the title kept with the first."""
+        self.add(Paragraph(title, s.label), *lines[:1])
+        for line in lines[1:]:
+            self.add(line, joined=True)
+
+    def table(
+        self, title: Flowable, head: Sequence[str], body: list[list[object]], widths: list[float], s: Styles
+    ) -> None:
+        first, *rest = _pieces(head, body, widths, s)
+        self.add(title, first)
+        for piece in rest:
+            self.add(piece, joined=True)
+
+    def build(self, width: float) -> Table:
+        table = Table(self.cells, colWidths=[width], repeatRows=1)
+        style = [
+            ("BACKGROUND", (0, 0), (0, 0), SHADE),
+            ("BOX", (0, 0), (-1, -1), 0.8, RULE),
+            ("LINEBELOW", (0, 0), (0, 0), 0.8, RULE),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("TOPPADDING", (0, 0), (0, 0), 0),
+        ]
+        for row in self.joined:  # pieces of one block sit close, as one
+            style += [("TOPPADDING", (0, row), (0, row), 0), ("BOTTOMPADDING", (0, row - 1), (0, row - 1), 0)]
+        table.setStyle(TableStyle(style))
+        return table
+
+
+def chair_section(protocol: Protocol, h: ChairHandoff, giver: str | None, s: Styles, width: float) -> Table:
+    """One chair: I, P, A and S, then the receiver's box, under the patient's identifiers."""
+    inner = width - 8
+    rows = _Rows()
+    rows.add(Paragraph(f"Chair {h.chair} — {text(identifiers(h.patient))}", s.heading))
+    heading, *reasons = _severity(h, s)
+    rows.add(heading, *reasons[:1])
+    for reason in reasons[1:]:
+        rows.add(reason, joined=True)
+    rows.add(Paragraph("P — Patient summary", s.label), _facts(h, s, inner))
+    rows.add(*_vitals(protocol, h, s, inner))
+    effects = _side_effects(protocol, h, s)
+    rows.add(effects[0])
+    for line in effects[1:]:
+        rows.add(line, joined=True)
+    if h.pauses:
+        title = Paragraph(f"<b>Pauses ({len(h.pauses)})</b>", s.small)
+        widths = [w * inner for w in (0.13, 0.15, 0.14, 0.58)]
+        rows.table(title, ("Paused", "Resumed", "Length", "Reason"), _pause_rows(h.pauses, s), widths, s)
+    else:
+        rows.add(Paragraph("<b>Pauses:</b> none.", s.small), joined=True)
+    title = Paragraph(f"A — Actions (drafted at {clock_time(h.now)})", s.label)
+    rows.table(title, ("When", "What", "Done"), _action_rows(h, s), [w * inner for w in (0.2, 0.72, 0.08)], s)
+    rows.lines(
+        f"S — Situation awareness and contingencies (protocol {protocol.id} {protocol.version})",
+        _contingencies(protocol, h, s),
+        s,
+    )
+    rows.add(Paragraph("S — Synthesis by the receiver", s.label), *_receiver(giver, s, inner))
+    return rows.build(width)
+
+
+def empty_section(chair: EmptyChair, now: datetime, s: Styles) -> list[Flowable]:
+    return [
+        Paragraph(f"Chair {chair.chair} — no open session", s.heading),
+        Paragraph(f"No session was open on chair {chair.chair} at {clock_time(now)}: nothing to hand over.", s.body),
+    ]
+
+
+# ---- the document -------------------------------------------------------------------------------------
+
+
+def handoff_story(
+    protocol: Protocol,
+    sections: Sequence[ChairHandoff | EmptyChair],
+    now: datetime,
+    giver: str | None,
+    s: Styles,
+    width: float,
+) -> list[Flowable]:
+    chairs = ", ".join(str(section.chair) for section in sections)
+    whose = f" from {text(giver)}" if giver else ""
+    key = "; ".join(f"<b>{severity.value}</b>: {text(SEVERITY_MEANS[severity])}" for severity in Severity)
+    story: list[Flowable] = [
+        Paragraph(
+            f"<b>Handoff of chair{'s' if len(sections) > 1 else ''} {chairs}{whose}</b>, drafted from the record at "
+            f"{clock_time(now)}. Check it together at the chair before signing.",
+            s.body,
+        ),
+        Paragraph(f"Severity words: {key}.", s.fine),
+        Spacer(0, 4),
+    ]
+    for number, section in enumerate(sections):
+        if number:
+            story.append(PageBreak())
+        if isinstance(section, EmptyChair):
+            story += empty_section(section, now, s)
+        else:
+            story.append(chair_section(protocol, section, giver, s, width))
+    return story
+
+
+def handoff_sections(care: Care, chairs: Sequence[int]) -> list[ChairHandoff | EmptyChair]:
+    """Each chair asked for, in the order asked, drafted from its open session now."""
+    views: dict[int, ChairView] = {view.chair: view for view in care.chairs()}
+    names = {account.id: account.name for account in care.accounts.everyone()}
+    now = care.clock.now()
+    sections: list[ChairHandoff | EmptyChair] = []
+    for chair in chairs:
+        view = views.get(chair)
+        if view is None:
+            sections.append(EmptyChair(chair))
+            continue
+        course = care.current_course(view.patient.id)
+        sections.append(draft(care.protocol, view, now, names, course.prescriber if course else None))
+    return sections
+
+
+def handoff_pdf(
+    care: Care, chairs: Sequence[int], clinic: ClinicSettings, printed_by: str, giver: str | None = None
+) -> bytes:
+    """The handoff sheet for ``chairs`` as they stand now (``care``'s clock), on the clinic's paper.
+
+    ``giver`` is the nurse handing over, printed in the receiver's box; None leaves it to be written.
+    With one chair the page header carries the patient's identifiers; with several, each section does.
+    """
+    sections = handoff_sections(care, chairs)
+    now = care.clock.now()
+    patients = [section for section in sections if isinstance(section, ChairHandoff)]
+    frame = PageFrame(
+        clinic=clinic.clinic_name,
+        document=DOCUMENT,
+        printed_at=local_stamp(now),
+        printed_by=printed_by,
+        patient=identifiers(patients[0].patient) if len(sections) == 1 and patients else None,
+    )
+    width = PAGE_SIZES[clinic.page_size][0] - 2 * MARGIN
+    return build_pdf(handoff_story(care.protocol, sections, now, giver, Styles(), width), frame, clinic.page_size)
+
+
+def handoff_outputs(care: Care, chairs: Sequence[int], destination: str = "") -> list[Output]:
+    """The audit lines for one copy: one per patient on it, so each patient's record shows the print."""
+    sections = [section for section in handoff_sections(care, chairs) if isinstance(section, ChairHandoff)]
+    what = f"handoff sheet, chairs {', '.join(str(c) for c in chairs)}"
+    if not sections:
+        return [Output(what, destination)]
+    return [Output(what, destination, h.patient.id, h.state.session_id) for h in sections]

@@ -1,0 +1,161 @@
+"""The handoff sheet read back from the PDF: every I-PASS part, the receiver's box, and the extremes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO
+
+from pypdf import PdfReader
+
+from core.clock import ManualClock
+from core.handoff import clock_time
+from core.people import Account
+from core.protocol import Protocol
+from core.protocol import VitalKind as V
+from core.reports.handoff import handoff_pdf
+from core.reports.identity import identifiers
+from core.services import Care, PatientView
+from core.settings import ClinicSettings
+from tests.conftest import PRESCRIBER, T0
+from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, prepare
+
+LONG_FAMILY = "Featherstonehaugh-Worthington-Abernathys"
+LONG_GIVEN = "Maximiliana Anastasia Konstantina Evelyn"
+CLINIC = ClinicSettings()
+
+
+def flat(words: str) -> str:
+    return " ".join(words.split())
+
+
+def pages(pdf: bytes) -> list[str]:
+    return [flat(page.extract_text()) for page in PdfReader(BytesIO(pdf)).pages]
+
+
+def seat(care: Care, by: Account, mrn: str, family: str, given: str = "Test") -> PatientView:
+    made = care.register_patient(mrn, family, given, "1958-09-30", by=by.id)
+    care.record_course(made.id, PRESCRIBER, T0.astimezone().date().isoformat(), "5", by=by.id)
+    return made
+
+
+def test_one_chair_carries_every_i_pass_part_on_one_page(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock, protocol: Protocol
+):
+    ana = nurses[0]
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, ana.id)
+    start = clock.now()
+    clock.advance(minutes=10)
+    care.record_vitals(sid, {**NORMAL, V.SYSTOLIC: "150"}, ana.id)
+    clock.advance(minutes=3)
+    state = care.state(sid)
+
+    (page,) = pages(handoff_pdf(care, [1], CLINIC, "Ben Okafor", giver="Ana Reyes"))
+    assert page.count("LINDQVIST, Maja · born 1971-03-14 · MRN MRN-1001") == 2  # page header and section
+    # I: the severity and why
+    assert "I — Illness severity: WATCH (draft)" in page
+    assert "Latest Systolic blood pressure 150 rose 26 mmHg from baseline (advisory)." in page
+    # P: who, where in the course, weight, dose, step, time, vitals with their tier
+    for fact in ("day 1 of 5", PRESCRIBER, "72.4 kg", "36.2 mg (0.5 mg/kg)", "Infusing", "155.4 mL/h"):
+        assert fact in page
+    assert f"started {clock_time(start)}; infused 13 min; left 27 min" in page
+    assert f"Baseline {clock_time(state.infusion.started_at)} 124 78 72 14 98 0" in page
+    assert f"Latest {clock_time(start + timedelta(minutes=10))} 150 advisory 78 72 14 98 0" in page
+    assert "Side effects so far: no checklist recorded yet. Pauses: none." in page
+    # A: clock times for the next vitals, the checklist, the end and the earliest discharge, and the pump
+    for minutes, what in ((20, "Vital signs: 20 min into infusion."), (40, "Infusion ends (27 min left).")):
+        assert f"{clock_time(start + timedelta(minutes=minutes))} {what}" in page
+    assert "Pump check together at the chair: rate 155.4 mL/h, line and site." in page
+    assert "Earliest discharge, if the infusion runs on without a pause" in page
+    # S: the protocol's act-now limits and instructions, the severe side effect, the discharge criteria
+    for vital in protocol.vitals.values():
+        assert vital.label in page and flat(vital.act_instruction) in page
+    assert "(this patient: 154 or more)" in page  # baseline 124 + the act-now rise of 30
+    assert protocol.side_effects.act_instruction in page
+    for criterion in protocol.discharge.criteria:
+        assert criterion.text in page
+    # the receiver's part
+    assert "Handed over by Ana Reyes" in page and "Received by" in page and "Signature" in page
+    assert "Printed" in page and "by Ben Okafor" in page
+
+
+def test_extremes_long_names_thirty_vitals_sets_and_ten_pauses_are_printed_whole(
+    care: Care, nurses: tuple[Account, Account], clock: ManualClock
+):
+    ana = nurses[0]
+    assert len(LONG_FAMILY) == len(LONG_GIVEN) == 40
+    long = seat(care, ana, "MRN-LONG-0000000001", LONG_FAMILY, LONG_GIVEN)
+    sid = prepare(care, long, nurses, chair=2)
+    care.start_infusion(sid, ana.id)
+    for n in range(30):
+        clock.advance(minutes=1)
+        care.record_vitals(sid, {**NORMAL, V.HEART_RATE: str(70 + n)}, ana.id)
+    reasons = [f"line problem {n} <kinked> & re-sited" for n in range(10)]
+    for reason in reasons:
+        care.pause(sid, reason, ana.id)
+        clock.advance(seconds=30)
+        care.resume(sid, ana.id)
+    berg = seat(care, ana, "MRN-2", "Berg")
+    care.start_infusion(prepare(care, berg, nurses, chair=3), ana.id)
+
+    read = pages(handoff_pdf(care, [2, 3], CLINIC, "Ana Reyes"))
+    ident = identifiers(care.patient(long.id))
+    on_long = [page for page in read if ident in page]
+    assert 1 <= len(on_long) <= 2 and read[: len(on_long)] == on_long  # the section's pages, each named
+    words = " ".join(on_long)
+    assert "Vital signs (31 sets)" in words and " 99 " in words  # the thirtieth set's heart rate
+    for reason in reasons:
+        assert reason in words  # free text printed as typed
+    assert "Pauses (10)" in words
+    assert f"Chair 3 — {identifiers(berg)}" in read[len(on_long)]  # the next chair starts a page
+
+
+def test_a_section_longer_than_a_page_breaks_between_rows_and_names_its_patient_on_every_page(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock
+):
+    ana = nurses[0]
+    sid = prepare(care, patient, nurses, chair=2)
+    care.start_infusion(sid, ana.id)
+    for _ in range(30):  # thirty alarms nobody has acknowledged: thirty lines in I and thirty actions
+        clock.advance(minutes=1)
+        care.record_vitals(sid, {**NORMAL, V.SYSTOLIC: "190"}, ana.id)
+    read = pages(handoff_pdf(care, [2, 4], CLINIC, "Ana Reyes"))
+    section = read[:-1]
+    assert len(section) >= 2
+    assert all(f"Chair 2 — {identifiers(patient)}" in page for page in section)
+    assert " ".join(section).count("Acknowledge the alarm (Systolic blood pressure 190") == 30
+    assert "Received by" in section[-1] and "Chair 4 — no open session" in read[-1]
+
+
+def test_a_chair_with_no_session_says_so_and_several_chairs_put_identifiers_on_each_section(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account]
+):
+    prepare(care, patient, nurses, chair=1)
+    read = pages(handoff_pdf(care, [1, 3], CLINIC, "Ana Reyes", giver="Ana Reyes"))
+    assert len(read) == 2
+    assert f"Chair 1 — {identifiers(patient)}" in read[0]
+    assert "Handoff of chairs 1, 3 from Ana Reyes" in read[0]
+    assert "Chair 3 — no open session" in read[1]
+    assert "nothing to hand over" in read[1]
+    assert "Ready to start" in read[0]
+    assert "After the start Infusion runs 40 min once started." in read[0]
+
+
+def test_a_stopped_early_session_with_no_side_effects(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock
+):
+    ana = nurses[0]
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, ana.id)
+    clock.advance(minutes=20)
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, ana.id)
+    state = care.stop_early(sid, "patient asked to stop", ana.id)
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, ana.id)
+    (page,) = pages(handoff_pdf(care, [1], CLINIC, "Ana Reyes"))
+    assert "I — Illness severity: WATCH (draft)" in page
+    assert "Infusion stopped early: patient asked to stop." in page
+    assert f"patient asked to stop at {clock_time(clock.now())}, after 20 min; about" in page
+    assert f"{state.controlled.given_mg} mg given" in page
+    assert "Observation (stopped early)" in page
+    assert "Side effects so far: none recorded (2 checklists, every item “None”)." in page
+    assert f"{clock_time(state.discharge_earliest)} Earliest discharge (30 min after the end)" in page
