@@ -80,6 +80,21 @@ class Styles:
         )
         self.large = ParagraphStyle("large", parent=base, fontSize=12, leading=16)
         self.large_bold = ParagraphStyle("large_bold", parent=self.large, fontName=SANS_BOLD)
+        # The patient's going-home sheet: large type (12 pt and up) for readers without their glasses.
+        self.sheet_title = ParagraphStyle("sheet_title", parent=self.large_bold, fontSize=18, leading=22, spaceAfter=2)
+        self.sheet_heading = ParagraphStyle(
+            "sheet_heading", parent=self.large_bold, fontSize=14, leading=17, spaceBefore=5, spaceAfter=1
+        )
+        self.sheet_item = ParagraphStyle(
+            "sheet_item",
+            parent=self.large,
+            leading=14.5,
+            leftIndent=16,
+            bulletIndent=3,
+            bulletFontName=SANS,
+            bulletFontSize=12,
+            spaceAfter=1,
+        )
 
 
 def grid(head_rows: int = 1) -> TableStyle:

@@ -1,0 +1,149 @@
+"""The going-home sheet for the patient and the escort, in large type and short sentences.
+
+Every sentence is the protocol's (``[discharge_instructions]``), so the medical director reviews what
+a patient reads as carefully as the numbers a nurse sees; this module only fills the blanks about
+today's session from the record and lays the page out. It is printed once the infusion has ended,
+because it says what was given.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from core.errors import InputError, NotAllowedError
+from core.events import EventType as E
+from core.handoff import clock_time
+from core.machine import Outcome
+from core.persistence.tables import InfusionSession
+from core.protocol import InstructionSection, Protocol
+from core.reports.identity import identifiers
+from core.reports.output import Output, local_stamp
+from core.reports.styles import MARGIN, PAGE_SIZES, RULE, Styles, text
+from core.reports.templates import PageFrame, build_pdf
+from core.services import Care, PatientView
+from core.session_state import SessionState
+from core.settings import ClinicSettings
+
+NO_PHONE = "Ask the nurse to write the clinic's number here: ____________________"
+DOCUMENT = "Going-home sheet"
+
+
+def _num(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _treated(care: Care, session_id: str) -> tuple[SessionState, PatientView]:
+    """The session and its patient, once its infusion ran and ended: before that there is nothing to say."""
+    with care.db.session() as tx:
+        row = tx.get(InfusionSession, session_id)
+        patient_id = row.patient_id if row else None
+    if patient_id is None:
+        raise InputError("session_id", f"No session has the id “{session_id}”.", "Copy the id from the day's list.")
+    state = care.state(session_id)
+    if state.outcome is Outcome.NOT_TREATED:
+        raise NotAllowedError(
+            "No infusion was given in this session, so there is no going-home sheet for it.",
+            "Give the patient the clinic's general advice instead.",
+        )
+    if state.infusion.ended_at is None:
+        raise NotAllowedError(
+            "The infusion has not ended yet, and the sheet says what was given.",
+            "Print it once the infusion has ended.",
+        )
+    return state, care.patient(patient_id)
+
+
+def today_lines(protocol: Protocol, state: SessionState) -> list[str]:
+    """The sentences about today's session, blanks filled from the record."""
+    words = protocol.discharge_instructions
+    given = state.controlled.given_mg if state.controlled.given_mg is not None else Decimal(0)
+    lines = [words.given.format(drug=protocol.drug, given_mg=_num(given))]
+    day, days = state.course_day, state.course_days
+    if day is not None and days is not None:
+        lines.append(words.course_day.format(day=day, days=days))
+    stop = next((e for e in state.events if e.type is E.STOPPED_EARLY), None)
+    if stop is not None:
+        minutes = Decimal(stop.payload["minutes_infused"]).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        lines.append(words.stopped_early.format(minutes_infused=minutes, minutes=protocol.dose.infusion_minutes))
+    elif state.infusion.ended_at is not None:
+        lines.append(words.ended.format(ended_at=clock_time(state.infusion.ended_at)))
+    if day is not None and days is not None:
+        lines.append(words.next_session.format(next_day=day + 1, days=days) if day < days else words.last_session)
+    return lines
+
+
+def _section(section: InstructionSection, s: Styles) -> list[Flowable]:
+    return [
+        Paragraph(text(section.heading), s.sheet_heading),
+        *[Paragraph(text(line), s.sheet_item, bulletText="•") for line in section.lines],
+    ]
+
+
+def _who_to_call(protocol: Protocol, clinic: ClinicSettings, s: Styles, width: float) -> Flowable:
+    """Whom to call, side by side in one box: the clinic (with its number) and an ambulance."""
+    words = protocol.discharge_instructions
+    phone = clinic.clinic_phone.strip()
+    number = f"{text(clinic.clinic_name)}: <b>{text(phone).replace(' ', '&nbsp;')}</b>" if phone else text(NO_PHONE)
+    clinic_part = [*_section(words.call_clinic, s), Spacer(0, 4), Paragraph(number, s.large)]
+    box = Table([[clinic_part, _section(words.emergency, s)]], colWidths=[width * 0.55, width * 0.45])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.2, RULE),
+                ("LINEAFTER", (0, 0), (0, 0), 0.8, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    return box
+
+
+def escort_story(
+    protocol: Protocol,
+    state: SessionState,
+    patient: PatientView,
+    clinic: ClinicSettings,
+    day: datetime,
+    s: Styles,
+    width: float,
+) -> list[Flowable]:
+    words = protocol.discharge_instructions
+    today = [Paragraph(text(line), s.sheet_item, bulletText="•") for line in today_lines(protocol, state)]
+    story: list[Flowable] = [
+        Paragraph(text(words.title), s.sheet_title),
+        Paragraph(f"For {text(patient.given_name)} {text(patient.family_name)} · {day.astimezone():%Y-%m-%d}", s.large),
+        KeepTogether([Paragraph(text(words.today_heading), s.sheet_heading), *today]),
+    ]
+    story += [KeepTogether(_section(section, s)) for section in words.sections]
+    story += [Spacer(0, 6), _who_to_call(protocol, clinic, s, width)]
+    return story
+
+
+def escort_pdf(care: Care, session_id: str, clinic: ClinicSettings, printed_by: str) -> bytes:
+    """The sheet for a session whose infusion has ended, on the clinic's paper; refused before that."""
+    state, patient = _treated(care, session_id)
+    now = care.clock.now()
+    frame = PageFrame(
+        clinic=clinic.clinic_name,
+        document=DOCUMENT,
+        printed_at=local_stamp(now),
+        printed_by=printed_by,
+        patient=identifiers(patient),
+    )
+    ended = state.infusion.ended_at or now
+    width = PAGE_SIZES[clinic.page_size][0] - 2 * MARGIN
+    story = escort_story(care.protocol, state, patient, clinic, ended, Styles(), width)
+    return build_pdf(story, frame, clinic.page_size)
+
+
+def escort_output(care: Care, session_id: str, destination: str = "") -> Output:
+    """The audit line for one copy, naming the patient and the session."""
+    _state, patient = _treated(care, session_id)
+    return Output("going-home sheet", destination, patient.id, session_id)
