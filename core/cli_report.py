@@ -8,17 +8,26 @@ from __future__ import annotations
 
 import argparse
 import getpass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from core.clock import Clock
+from core.errors import InputError
+from core.handoff import nurse_chairs
+from core.persistence.db import Database
 from core.protocol import load_protocol
 from core.reports.downtime import downtime_forms
+from core.reports.escort_sheet import escort_output, escort_pdf
+from core.reports.handoff import handoff_outputs, handoff_pdf
 from core.reports.output import Output, local_stamp, record_output, write_file
 from core.reports.session_summary import Printing
 from core.reports.session_summary import session_summary as build_session_summary
 from core.services import Care
-from core.settings import clinic_settings
+from core.settings import ClinicSettings, clinic_settings
 from core.startup import open_store
+
+NO_RESTART = datetime(1, 1, 1, tzinfo=UTC)
+"""A command has no running app whose restart would leave a pump to check: none is owed from here."""
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,6 +54,24 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     session.add_argument("session_id", metavar="ID", help="the session's id (shown by 'audit show')")
     session.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
+    handoff = documents.add_parser(
+        "handoff",
+        help="the I-PASS handoff sheet for chairs, or for all of a nurse's chairs",
+        description="The handoff sheet drafted from the chairs' open sessions as they stand now: severity, "
+        "patient summary, actions with times, the protocol's contingencies, and a box for the receiver. A "
+        "nurse's chairs are those whose open session she opened or recorded the latest entry of.",
+    )
+    chosen = handoff.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--chair", type=int, action="append", metavar="N", help="a chair (repeat for several)")
+    chosen.add_argument("--nurse", metavar="USERNAME", help="every chair of this nurse's (see above)")
+    handoff.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
+    escort = documents.add_parser(
+        "escort",
+        help="the going-home sheet for the patient and escort",
+        description="The patient's and escort's discharge instructions for a session whose infusion has ended.",
+    )
+    escort.add_argument("session_id", metavar="SESSION_ID", help="the session's id")
+    escort.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
 
 
 def _say(line: str) -> None:
@@ -86,7 +113,57 @@ def session_summary(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def _care(database: Database, clock: Clock, workstation: str) -> Care:
+    return Care(database, load_protocol(), clock, workstation, app_started_at=NO_RESTART)
+
+
+def _handoff_chairs(care: Care, clinic: ClinicSettings, args: argparse.Namespace) -> tuple[list[int], str | None]:
+    """The chairs asked for (each one the clinic has), or the nurse's; and the nurse handing over, if named."""
+    if args.nurse is None:
+        wrong = [chair for chair in args.chair if not 1 <= chair <= clinic.chairs]
+        if wrong:
+            raise InputError("chair", f"There is no chair {wrong[0]}: the clinic has chairs 1–{clinic.chairs}.")
+        return list(dict.fromkeys(args.chair)), None
+    nurse = next((a for a in care.accounts.everyone() if a.username == args.nurse), None)
+    if nurse is None:
+        raise InputError("nurse", f"No account has the user name “{args.nurse}”.", "`users list` shows them all.")
+    chairs = nurse_chairs(care.chairs(), nurse.id)
+    if not chairs:
+        raise InputError("nurse", f"{nurse.name} has no open session on any chair: there is nothing to hand over.")
+    return chairs, nurse.name
+
+
+def handoff(args: argparse.Namespace, clock: Clock) -> int:
+    database, workstation = open_store(args.database, clock)
+    try:
+        clinic = clinic_settings(database)
+        care = _care(database, clock, workstation.name)
+        chairs, giver = _handoff_chairs(care, clinic, args)
+        written = write_file(args.out, handoff_pdf(care, chairs, clinic, _printer(), giver))
+        for output in handoff_outputs(care, chairs, str(written)):
+            record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
+    finally:
+        database.dispose()
+    _say(f"Handoff sheet for chair{'s' if len(chairs) > 1 else ''} {', '.join(map(str, chairs))} written to {written}")
+    return 0
+
+
+def escort(args: argparse.Namespace, clock: Clock) -> int:
+    database, workstation = open_store(args.database, clock)
+    try:
+        clinic = clinic_settings(database)
+        care = _care(database, clock, workstation.name)
+        written = write_file(args.out, escort_pdf(care, args.session_id, clinic, _printer()))
+        output = escort_output(care, args.session_id, str(written))
+        record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
+    finally:
+        database.dispose()
+    _say(f"Going-home sheet written to {written}")
+    return 0
+
+
+COMMANDS = {"downtime": downtime, "session": session_summary, "handoff": handoff, "escort": escort}
+
+
 def run(args: argparse.Namespace, clock: Clock) -> int:
-    if args.report_command == "session":
-        return session_summary(args, clock)
-    return downtime(args, clock)
+    return COMMANDS[args.report_command](args, clock)

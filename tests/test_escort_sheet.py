@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from core import audit
+from core.audit import AuditAction
 from core.clock import ManualClock
 from core.errors import InputError, NotAllowedError
 from core.handoff import clock_time
 from core.people import Account
+from core.persistence.db import sqlite_url
 from core.protocol import Protocol
 from core.reports.escort_sheet import NO_PHONE, escort_pdf
 from core.reports.styles import FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN
 from core.services import Care, PatientView
 from core.settings import ClinicSettings
 from tests.conftest import PRESCRIBER, T0
+from tests.test_cli import run as cli
 from tests.test_session_flow import discharged, prepare
 
 PHONE = "+44 20 7946 0000 ext. 12"
@@ -111,3 +116,33 @@ def test_no_sheet_before_the_infusion_ended_nor_for_a_session_without_one(
         escort_pdf(care, sid, ClinicSettings(), "Ana Reyes")
     with pytest.raises(InputError, match="No session has the id"):
         escort_pdf(care, "not-a-session", ClinicSettings(), "Ana Reyes")
+
+
+# ---- the command --------------------------------------------------------------------------------------
+
+
+def test_the_command_writes_the_sheet_and_audits_it_naming_the_patient_and_session(
+    tmp_path: Path,
+    db_path: Path,
+    care: Care,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+    clock: ManualClock,
+    capsys,
+):
+    sid = discharged(care, patient, nurses, clock)
+    out = tmp_path / "home.pdf"
+    assert cli("--database", sqlite_url(db_path), "report", "escort", sid, "--out", str(out), clock=clock) == 0
+    assert f"written to {out}" in capsys.readouterr().out
+    assert "Today you had ketamine, 36.2 mg" in read(out.read_bytes())[1]
+    (line,) = [e for e in audit.entries(care.db) if e.action == AuditAction.EXPORTED]
+    assert (line.patient_id, line.session_id) == (patient.id, sid)
+    assert line.detail["what"] == "going-home sheet"
+    assert line.detail["to"] == str(out.resolve())
+
+
+def test_the_command_refuses_an_unknown_session_and_writes_nothing(tmp_path: Path, db_path: Path, care: Care, capsys):
+    out = tmp_path / "home.pdf"
+    assert cli("--database", sqlite_url(db_path), "report", "escort", "no-such-id", "--out", str(out)) == 2
+    assert "No session has the id" in capsys.readouterr().err
+    assert not out.exists()

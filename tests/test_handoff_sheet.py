@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import BytesIO
+from pathlib import Path
 
 from pypdf import PdfReader
 
+from core import audit
+from core.audit import AuditAction
 from core.clock import ManualClock
 from core.handoff import clock_time
 from core.people import Account
+from core.persistence.db import sqlite_url
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
 from core.reports.handoff import handoff_pdf
@@ -17,6 +21,7 @@ from core.reports.identity import identifiers
 from core.services import Care, PatientView
 from core.settings import ClinicSettings
 from tests.conftest import PRESCRIBER, T0
+from tests.test_cli import run as cli
 from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, prepare
 
 LONG_FAMILY = "Featherstonehaugh-Worthington-Abernathys"
@@ -159,3 +164,48 @@ def test_a_stopped_early_session_with_no_side_effects(
     assert "Observation (stopped early)" in page
     assert "Side effects so far: none recorded (2 checklists, every item “None”)." in page
     assert f"{clock_time(state.discharge_earliest)} Earliest discharge (30 min after the end)" in page
+
+
+def test_the_command_prints_a_chair_and_audits_it_naming_patient_and_session(
+    tmp_path: Path, db_path: Path, care: Care, patient: PatientView, nurses: tuple[Account, Account], capsys
+):
+    sid = prepare(care, patient, nurses)
+    out = tmp_path / "handoff.pdf"
+    url = sqlite_url(db_path)
+    assert cli("--database", url, "report", "handoff", "--chair", "1", "--out", str(out), clock=care.clock) == 0
+    assert f"Handoff sheet for chair 1 written to {out}" in capsys.readouterr().out
+    assert identifiers(patient) in pages(out.read_bytes())[0]
+    (line,) = [e for e in audit.entries(care.db) if e.action == AuditAction.EXPORTED]
+    assert (line.patient_id, line.session_id) == (patient.id, sid)
+    assert line.detail["what"] == "handoff sheet, chairs 1"
+    assert line.detail["to"] == str(out.resolve())
+
+
+def test_the_command_prints_all_of_a_nurses_chairs_with_her_name_as_giver(
+    tmp_path: Path, db_path: Path, care: Care, patient: PatientView, nurses: tuple[Account, Account], capsys
+):
+    ana, ben = nurses
+    prepare(care, patient, nurses, chair=1)
+    prepare(care, seat(care, ana, "MRN-2", "Berg"), nurses, chair=3)
+    care.open_session(seat(care, ben, "MRN-3", "Costa").id, 2, ben.id, ("name", "mrn"))
+    out = tmp_path / "mine.pdf"
+    url = sqlite_url(db_path)
+    assert cli("--database", url, "report", "handoff", "--nurse", "ana", "--out", str(out), clock=care.clock) == 0
+    assert "chairs 1, 3 written" in capsys.readouterr().out
+    read = pages(out.read_bytes())
+    assert len(read) == 2 and "Handed over by Ana Reyes" in read[0] and "Handed over by Ana Reyes" in read[1]
+    lines = [e for e in audit.entries(care.db) if e.action == AuditAction.EXPORTED]
+    assert len(lines) == 2 and {line.detail["what"] for line in lines} == {"handoff sheet, chairs 1, 3"}
+
+
+def test_the_command_refuses_an_unknown_nurse_a_nurse_without_chairs_and_a_chair_the_clinic_lacks(
+    tmp_path: Path, db_path: Path, care: Care, nurses: tuple[Account, Account], capsys
+):
+    url, out = sqlite_url(db_path), str(tmp_path / "h.pdf")
+    assert cli("--database", url, "report", "handoff", "--nurse", "nobody", "--out", out) == 2
+    assert "No account has the user name “nobody”" in capsys.readouterr().err
+    assert cli("--database", url, "report", "handoff", "--nurse", "ben", "--out", out) == 2
+    assert "Ben Okafor has no open session on any chair" in capsys.readouterr().err
+    assert cli("--database", url, "report", "handoff", "--chair", "9", "--out", out) == 2
+    assert "There is no chair 9: the clinic has chairs 1–4." in capsys.readouterr().err
+    assert not Path(out).exists()
