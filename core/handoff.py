@@ -201,7 +201,8 @@ def _earlier_alarms(state: SessionState) -> list[str]:
         ack = said.get(event.id)
         if event.type is E.VITALS and ack is not None:
             acts = "; ".join(f["text"] for f in event.payload.get("findings", ()) if f["tier"] == Tier.ACT)
-            lines.append(f"Alarm at {clock_time(event.occurred_at)} ({acts}), acknowledged: {ack.payload['action']}.")
+            done = "; ".join(ack.payload["action_labels"])
+            lines.append(f"Alarm at {clock_time(event.occurred_at)} ({acts}), acknowledged: {done}.")
     return lines
 
 

@@ -13,7 +13,7 @@ from core.protocol import VitalKind as V
 from core.services import Care, PatientView
 from core.session_state import SessionState
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0
-from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare
+from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms, prepare
 
 RATE = "155.4"
 
@@ -65,10 +65,10 @@ def test_severity_follows_open_alarms_and_adverse_events_and_says_why(
         f"Alarm at {clock_time(clock.now())} not acknowledged: {state.open_alerts[0].findings[0]}.",
     )
 
-    state = care.acknowledge_alert(sid, state.open_alerts[0].event_id, "paused, prescriber told", ana.id)
+    state = care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["pause", "notify"], no_symptoms(care), ana.id)
     judgement = judge(protocol, state)
     assert judgement.severity is Severity.WATCH
-    assert any("acknowledged: paused, prescriber told" in reason for reason in judgement.reasons)
+    assert any("acknowledged: Infusion paused; Prescriber notified" in reason for reason in judgement.reasons)
 
     state = care.record_side_effects(sid, {"hallucinations": "severe"}, ana.id)
     assert judge(protocol, state).severity is Severity.UNSTABLE

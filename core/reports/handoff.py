@@ -218,7 +218,10 @@ def _contingencies(protocol: Protocol, h: ChairHandoff, s: Styles) -> list[Flowa
     severe = next(g.label for g in effects.grades if g.id == effects.act_at_grade)
     rules = [(f"If {'; '.join(bounds)}", action) for action, bounds in grouped.items()]
     rules.append(
-        (f"If a side effect is graded {severe} or worse", f"{effects.act_instruction} Record an adverse event.")
+        (
+            f"If a side effect is graded {severe} or worse",
+            f"{effects.act_instruction[h.state.phase]} Record an adverse event.",  # the words for where it stands
+        )
     )
     return [
         *[Paragraph(f"• {text(condition)}: <b>{text(action) or '—'}</b>", s.small) for condition, action in rules],
