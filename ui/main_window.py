@@ -161,6 +161,11 @@ class MainWindow(QMainWindow):
         self.print_menu = button("Print", "Print menu")
         printing = QMenu(self.print_menu)  # each printout the app offers is one entry here
         self.print_summary = printing.addAction("Session summary of the open chair…", self._print_summary)
+        self.print_handoff = printing.addAction("Handoff sheet of the open chair…", self._print_handoff)
+        self.print_my_handoff = printing.addAction(
+            "Handoff sheet of all my chairs…", lambda: self.printouts.handoff(self.printouts.my_chairs())
+        )
+        self.print_escort = printing.addAction("Going-home sheet of the open chair…", self._print_escort)
         printing.addAction("Downtime forms…", self.printouts.downtime_forms)
         printing.aboutToShow.connect(self._offer_printouts)
         self.print_menu.setMenu(printing)
@@ -351,12 +356,28 @@ class MainWindow(QMainWindow):
         return view.state.session_id if view is not None else None
 
     def _offer_printouts(self) -> None:
-        self.print_summary.setEnabled(self._open_session() is not None)
+        """Each entry is offered when it can print something: an open chair, a patient going home."""
+        session_id = self._open_session()
+        self.print_summary.setEnabled(session_id is not None)
+        self.print_handoff.setEnabled(session_id is not None)
+        self.print_my_handoff.setEnabled(bool(self.printouts.my_chairs()))
+        view = self._views.get(self.chair_list.current_chair() or 0) if session_id else None
+        self.print_escort.setEnabled(view is not None and view.state.infusion.ended_at is not None)
 
     def _print_summary(self) -> None:
         session_id = self._open_session()
         if session_id is not None:
             self.printouts.session_summary(session_id)
+
+    def _print_handoff(self) -> None:
+        chair = self.chair_list.current_chair()
+        if self._open_session() is not None and chair is not None:
+            self.printouts.handoff([chair])
+
+    def _print_escort(self) -> None:
+        session_id = self._open_session()
+        if session_id is not None:
+            self.printouts.escort_sheet(session_id)
 
     def _sound_alarms(self, alarms: tuple[Alarm, ...]) -> None:
         """What the board shows is heard too, whoever is signed in and locked or not."""

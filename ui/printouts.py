@@ -7,9 +7,14 @@ A new document is one line where it is offered, e.g. ``printouts.show("Day log",
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import QWidget
 
+from core.handoff import nurse_chairs
 from core.reports.downtime import downtime_forms
+from core.reports.escort_sheet import escort_output, escort_pdf
+from core.reports.handoff import handoff_outputs, handoff_pdf
 from core.reports.output import Output, local_stamp
 from core.reports.session_summary import Printing, session_summary
 from ui.controller import Controller
@@ -23,7 +28,7 @@ class Printouts:
         self.controller = controller
         self.parent = parent
 
-    def show(self, title: str, pdf: bytes, output: Output) -> None:
+    def show(self, title: str, pdf: bytes, output: Output | Sequence[Output]) -> None:
         show_pdf(self.parent, self.controller, title, pdf, output)
 
     def downtime_printout(self) -> tuple[str, bytes, Output] | None:
@@ -61,3 +66,32 @@ class Printouts:
         if built is not None and state is not None:
             patient_id = state.events[0].payload["patient_id"]
             self.show("Session summary", built, Output("session summary", "", patient_id, session_id))
+
+    def handoff(self, chairs: list[int]) -> None:
+        """The I-PASS sheet drafted from these chairs' sessions as they stand now; each patient on it gets
+        an audit line for every copy."""
+        user = self.controller.user
+        if user is None or self.controller.nurse_id is None or not chairs:
+            return
+        care, clinic = self.controller.care, self.controller.clinic()
+        built = self.controller.run(None, lambda: handoff_pdf(care, chairs, clinic, user.name, user.name), writes=False)
+        outputs = self.controller.run(None, lambda: handoff_outputs(care, chairs), writes=False)
+        if built is not None and outputs:
+            words = f"chair {chairs[0]}" if len(chairs) == 1 else "chairs " + ", ".join(map(str, chairs))
+            self.show(f"Handoff sheet, {words}", built, outputs)
+
+    def my_chairs(self) -> list[int]:
+        """The chairs the signed-in nurse hands over: those whose open session she opened or recorded last."""
+        views = self.controller.chairs() or []
+        return nurse_chairs(views, self.controller.nurse_id) if self.controller.nurse_id else []
+
+    def escort_sheet(self, session_id: str) -> None:
+        """The going-home sheet for the patient and escort."""
+        user = self.controller.user
+        if user is None or self.controller.nurse_id is None:
+            return
+        care, clinic = self.controller.care, self.controller.clinic()
+        built = self.controller.run(None, lambda: escort_pdf(care, session_id, clinic, user.name), writes=False)
+        output = self.controller.run(None, lambda: escort_output(care, session_id), writes=False)
+        if built is not None and output is not None:
+            self.show("Going-home sheet", built, output)

@@ -141,9 +141,13 @@ class PreviewDialog(Dialog):
     folder: ClassVar[Path | None] = None
     """Where the last copy was saved while the app runs, offered again (a USB stick, a shared folder)."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None, title: str, pdf: bytes, output: Output) -> None:
+    def __init__(
+        self, controller: Controller, parent: QWidget | None, title: str, pdf: bytes, output: Output | Sequence[Output]
+    ) -> None:
         super().__init__(controller, parent, title, width=760, height=640, spacing=10)
-        self.pdf, self.output = pdf, output
+        self.pdf = pdf
+        self.outputs = (output,) if isinstance(output, Output) else tuple(output)
+        """One per patient on the pages (a handoff of several chairs): each patient's record shows the copy."""
         self.page_size = controller.clinic().page_size
         modules = pdf_modules()
         self.document = load_pdf(modules[0], pdf, self) if modules else None
@@ -225,8 +229,9 @@ class PreviewDialog(Dialog):
     def _trouble(self, error: EnvironmentTrouble) -> None:
         self.feedback.note(f"{error.message} {error.advice} {NOTHING_LOST}", "error")
 
-    def _went_out(self, output: Output, done: str) -> None:
-        if self.controller.record_output(output):
+    def _went_out(self, where: str, done: str) -> None:
+        recorded = [self.controller.record_output(replace(output, destination=where)) for output in self.outputs]
+        if all(recorded):
             self.feedback.saved(f"{done} Recorded in the audit trail.")
         else:
             self.feedback.note(
@@ -255,7 +260,7 @@ class PreviewDialog(Dialog):
             self._trouble(error)
             return
         PreviewDialog.folder = written.parent
-        self._went_out(replace(self.output, destination=str(written)), f"Saved to {written}.")
+        self._went_out(str(written), f"Saved to {written}.")
 
     def prepared_printer(self) -> QPrinter:
         """A printer set to the clinic's paper, before the nurse chooses which printer in the print dialog."""
@@ -284,11 +289,13 @@ class PreviewDialog(Dialog):
         finally:
             QApplication.restoreOverrideCursor()
         where = destination(printer)
-        self._went_out(replace(self.output, destination=where), f"{sent} page{'s' * (sent != 1)} sent to {where}.")
+        self._went_out(where, f"{sent} page{'s' * (sent != 1)} sent to {where}.")
         return True
 
 
-def show_pdf(parent: QWidget | None, controller: Controller, title: str, pdf: bytes, output: Output) -> None:
+def show_pdf(
+    parent: QWidget | None, controller: Controller, title: str, pdf: bytes, output: Output | Sequence[Output]
+) -> None:
     """Preview ``pdf`` and let the signed-in nurse print or save it; returns when she closes the preview.
 
     ``output`` says what the document is for the audit trail (its name, and the patient and session
