@@ -50,6 +50,7 @@ class AuditAction(StrEnum):
     SETTING_CHANGED = "setting.changed"
     AUDIT_VIEWED = "audit.viewed"
     ALARM_SILENCED = "alarm.silenced"
+    DAY_LOG_VIEWED = "day_log.viewed"
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ ACTION_WORDS: dict[str, str] = {
     AuditAction.SETTING_CHANGED: "Changed a clinic setting",
     AuditAction.AUDIT_VIEWED: "Read the audit trail",
     AuditAction.ALARM_SILENCED: "Silenced an alarm",
+    AuditAction.DAY_LOG_VIEWED: "Viewed the day log",
 }
 
 COMMAND_LINE_KEY = "command_line_account"

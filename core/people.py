@@ -67,6 +67,11 @@ class Account:
         return self.active and self.role in {Role.CHARGE_NURSE, Role.ADMINISTRATOR}
 
     @property
+    def can_review_day(self) -> bool:
+        """The day log shows every patient of the day: it is the charge nurse's, who answers for the day."""
+        return self.active and self.role is Role.CHARGE_NURSE
+
+    @property
     def can_manage_people(self) -> bool:
         return self.active and self.role is Role.ADMINISTRATOR
 

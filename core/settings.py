@@ -44,6 +44,9 @@ class ClinicSettings(BaseModel):
     """Controlled-substance waste needs a second person who signs in to witness it (jurisdiction policy)."""
     clinic_phone: Annotated[str, Field(max_length=40, pattern=r"^[0-9A-Za-z +()./-]*$")] = ""
     """The number the patient and escort call (printed on the going-home sheet); empty leaves a line to write it."""
+    late_entry_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    """An entry saved this long or longer after the moment it records is a late entry in the day log. A
+    rule of record keeping, not a clinical number, so it is the clinic's to set rather than the protocol's."""
 
 
 def clinic_settings(database: Database) -> ClinicSettings:

@@ -1,0 +1,612 @@
+"""The charge nurse's day log: every session opened on one local calendar date, on every chair and
+workstation, with what needs her attention first and the day's totals.
+
+The day's sessions come from the ``infusion_session`` projection (one query), their events from one
+more, and each log is replayed with the same ``derive_state`` the chair's page uses, so the log and
+the chair never disagree. Everything after the reading is a pure function of those records, the
+protocol and "now", returning frozen dataclasses that the screen, the printout and the CSV all draw
+from, with the same columns.
+
+Exceptions, in the order she deals with them: a session not signed, a missing second-nurse check, vital
+signs overdue (now, taken late or missed), a dose over the protocol's soft limit, an infusion stopped
+early, and late entries. A late entry is one saved ``late_entry_minutes`` or more after the moment it
+records: that is a rule of record keeping, not a clinical number, so it is a clinic setting.
+
+Reading the day log shows many patients' records, so the app reads it through ``view_day_log``, which
+lets only charge nurses in and writes one "day log viewed" audit line with the date and filters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+
+from core import audit, records
+from core.audit import AuditAction
+from core.audit_report import day_bounds
+from core.clock import Clock
+from core.dates import parse_day
+from core.errors import NotAllowedError
+from core.event_words import EVENT_WORDS
+from core.events import Event
+from core.events import EventType as E
+from core.hashing import sha256_json
+from core.machine import Outcome, Step
+from core.people import Account
+from core.persistence.db import Database
+from core.persistence.tables import InfusionSession, Patient, Staff
+from core.protocol import Phase, Protocol
+from core.reports.output import Output, record_output, write_file
+from core.services import STEP_WORDS
+from core.session_state import PointStatus, SessionState, derive_state
+from core.settings import clinic_settings
+from core.signatures import signatures_in
+from core.vitals import Tier
+
+
+class ExceptionKind(StrEnum):
+    """In the order the day log lists them: what cannot wait for tomorrow comes first."""
+
+    UNSIGNED = "Unsigned"
+    MISSING_CHECK = "Missing second-nurse check"
+    OVERDUE_VITALS = "Overdue vital signs"
+    SOFT_LIMIT = "Dose over the soft limit"
+    STOPPED_EARLY = "Stopped early"
+    LATE_ENTRY = "Late entry"
+
+    @property
+    def rank(self) -> int:
+        return list(ExceptionKind).index(self)
+
+
+class Status(StrEnum):
+    """What the status filter offers: where the session stands, or how its infusion ended."""
+
+    OPEN = "open"
+    TO_SIGN = "waiting for signature"
+    SIGNED = "signed"
+    COMPLETED = "completed"
+    STOPPED_EARLY = "stopped early"
+    NOT_TREATED = "not treated"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One exception of one session, in words."""
+
+    kind: ExceptionKind
+    text: str
+
+
+@dataclass(frozen=True)
+class DayLogEntry:
+    """One session as the day log shows it. Names are people's names; times are UTC except ``time``."""
+
+    session_id: str
+    patient_id: str
+    opened_at: datetime
+    time: str
+    """Local HH:MM the session was opened."""
+    chair: int
+    patient: str
+    mrn: str
+    step: Step
+    outcome: Outcome
+    status: str
+    dose_mg: Decimal | None
+    dosed_by: str
+    checked_by: str
+    alerts: int
+    """Act-now alerts raised by vital signs."""
+    open_alerts: int
+    adverse_events: tuple[str, ...]
+    overrides: tuple[str, ...]
+    stopped_early: str
+    drawn_mg: Decimal
+    given_mg: Decimal | None
+    """None while the infusion has not ended (the amount is not known yet)."""
+    wasted_mg: Decimal
+    workstations: tuple[str, ...]
+    nurse_ids: frozenset[str]
+    """Everyone who recorded, checked, witnessed or signed anything in the session."""
+    flags: tuple[Flag, ...]
+    last_seq: int
+
+    @property
+    def open(self) -> bool:
+        """Still on its chair: care, or the signature, is not finished."""
+        return self.step.active
+
+    @property
+    def alerts_text(self) -> str:
+        if not self.alerts:
+            return "none"
+        return f"{self.alerts} ({self.open_alerts} open)" if self.open_alerts else str(self.alerts)
+
+
+@dataclass(frozen=True)
+class ExceptionLine:
+    kind: ExceptionKind
+    text: str
+    entry: DayLogEntry
+
+
+@dataclass(frozen=True)
+class Totals:
+    sessions: int
+    completed: int
+    stopped_early: int
+    not_treated: int
+    in_progress: int
+    """Infusion not ended yet (or not started)."""
+    signed: int
+    drawn_mg: Decimal
+    given_mg: Decimal
+    """Given in the sessions whose infusion has ended."""
+    wasted_mg: Decimal
+
+
+@dataclass(frozen=True)
+class DayLogFilters:
+    chair: int | None = None
+    nurse_id: str | None = None
+    status: Status | None = None
+
+    def admits(self, entry: DayLogEntry) -> bool:
+        if self.chair is not None and entry.chair != self.chair:
+            return False
+        if self.nurse_id is not None and self.nurse_id not in entry.nurse_ids:
+            return False
+        return self.status is None or _has_status(entry, self.status)
+
+    def facts(self) -> dict[str, Any]:
+        """The filters for the audit line (a nurse as her account id, which the trail shows by name)."""
+        facts: dict[str, Any] = {}
+        if self.chair is not None:
+            facts["chair"] = self.chair
+        if self.nurse_id is not None:
+            facts["nurse"] = self.nurse_id
+        if self.status is not None:
+            facts["status"] = self.status.value
+        return facts
+
+
+@dataclass(frozen=True)
+class DayLog:
+    day: date
+    filters: DayLogFilters
+    filter_words: str
+    entries: tuple[DayLogEntry, ...]
+    """The sessions the filters admit, in the order they were opened."""
+    exceptions: tuple[ExceptionLine, ...]
+    totals: Totals
+    chairs: tuple[int, ...]
+    """Chairs with a session that day, whatever the filters (for the chair filter's choices)."""
+    nurses: tuple[tuple[str, str], ...]
+    """(account id, name) of everyone who took part that day, by name (for the nurse filter's choices)."""
+    late_entry_minutes: int
+    content_hash: str
+    """SHA-256 of which sessions, and how far into each log, the log was made from: printed on every page."""
+
+
+def _has_status(entry: DayLogEntry, status: Status) -> bool:
+    match status:
+        case Status.OPEN:
+            return entry.step not in {Step.SIGN, Step.DONE}
+        case Status.TO_SIGN:
+            return entry.step is Step.SIGN
+        case Status.SIGNED:
+            return entry.step is Step.DONE
+    return entry.outcome.value == status.value
+
+
+# ---- one session ----------------------------------------------------------------------------------
+
+
+def _local_time(moment: datetime, zone: tzinfo | None) -> str:
+    return f"{moment.astimezone(zone):%H:%M}"
+
+
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds() // 60)
+
+
+def _finished_at(events: Sequence[Event]) -> datetime | None:
+    """When care ended (discharge, a session ended untreated, or screening that stopped treatment)."""
+    for event in events:
+        stopped = event.type is E.SCREENED and event.payload.get("stop_reasons")
+        if event.type in {E.DISCHARGED, E.ABANDONED} or stopped:
+            return event.occurred_at
+    return None
+
+
+def _vitals_flag(protocol: Protocol, state: SessionState, zone: tzinfo | None) -> str | None:
+    """Sets overdue now, taken after they became overdue, or missed before care ended."""
+    late = timedelta(minutes=protocol.vitals_schedule.overdue_after_minutes)
+    taken: dict[str, datetime] = {}
+    for event in state.events:
+        point = event.payload.get("point_id") if event.type is E.VITALS else None
+        if point and point not in taken:
+            taken[point] = event.occurred_at
+    finished = _finished_at(state.events)
+    words = []
+    for entry in state.vitals:
+        if entry.point.phase is Phase.BEFORE or entry.due_at is None:
+            continue
+        overdue_from = entry.due_at + late
+        label = entry.point.label
+        if entry.status is PointStatus.OVERDUE:
+            words.append(f"{label}: overdue, due {_local_time(entry.due_at, zone)}")
+        elif entry.status is PointStatus.DONE and taken.get(entry.point.id, entry.due_at) >= overdue_from:
+            words.append(f"{label}: taken {_minutes(taken[entry.point.id] - entry.due_at)} min after it was due")
+        elif entry.status is PointStatus.SKIPPED and finished is not None and finished >= overdue_from:
+            words.append(f"{label}: missed")
+    return "; ".join(words) or None
+
+
+def _check_flag(state: SessionState, day_over: bool) -> str | None:
+    """The drug went in, or was drawn up for a session that has ended, without a passing check of its dose."""
+    checked = False
+    for event in state.events:
+        if event.type in {E.WEIGHED, E.DOSE_CALCULATED}:
+            checked = False
+        elif event.type is E.CHECKED:
+            checked = not event.payload.get("mismatches")
+        elif event.type is E.STARTED and not checked:
+            return "Infusion started without a passing second-nurse check."
+    ended = state.step in {Step.SIGN, Step.DONE} or day_over
+    if state.controlled.drawn and not checked and state.infusion.started_at is None and ended:
+        return f"{state.controlled.drawn_mg} mg drawn up for a dose no second nurse checked."
+    return None
+
+
+def _flags(
+    protocol: Protocol, state: SessionState, stopped: str, late_after: timedelta, day_over: bool, zone: tzinfo | None
+) -> tuple[Flag, ...]:
+    found: list[Flag] = []
+    if state.step is Step.SIGN:
+        found.append(Flag(ExceptionKind.UNSIGNED, "Care has ended; the session is not signed."))
+    elif state.step is not Step.DONE and day_over:
+        where = STEP_WORDS[state.step].lower()
+        found.append(Flag(ExceptionKind.UNSIGNED, f"Still open ({where}) after the day ended."))
+    missing = _check_flag(state, day_over)
+    if missing:
+        found.append(Flag(ExceptionKind.MISSING_CHECK, missing))
+    vitals = _vitals_flag(protocol, state, zone)
+    if vitals:
+        found.append(Flag(ExceptionKind.OVERDUE_VITALS, vitals))
+    if state.dose is not None and state.dose.soft_limit_exceeded:
+        limit = protocol.dose_limits.soft_max_mg
+        reason = state.dose.override_reason or "no reason recorded"
+        found.append(Flag(ExceptionKind.SOFT_LIMIT, f"{state.dose.dose_mg} mg, over {limit} mg: {reason}"))
+    if stopped:
+        found.append(Flag(ExceptionKind.STOPPED_EARLY, stopped))
+    late = [
+        f"{EVENT_WORDS.get(e.type, e.type.value)} of {_local_time(e.occurred_at, zone)} entered "
+        f"{_minutes(e.recorded_at - e.occurred_at)} min later"
+        for e in state.events
+        if e.recorded_at - e.occurred_at >= late_after
+    ]
+    if late:
+        found.append(Flag(ExceptionKind.LATE_ENTRY, "; ".join(late)))
+    return tuple(found)
+
+
+def _overrides(state: SessionState) -> tuple[str, ...]:
+    """Every decision that went past a rule: who decided is in the session's entries."""
+    found: list[str] = []
+    same_day = state.events[0].payload.get("same_day_override")
+    if same_day:
+        found.append(f"Second infusion today: {same_day}")
+    weighed = [e for e in state.events if e.type is E.WEIGHED]
+    if weighed and weighed[-1].payload.get("change_confirmed"):
+        found.append(f"Weight change of {weighed[-1].payload.get('change_percent')} % confirmed")
+    if state.dose is not None and state.dose.soft_limit_exceeded:
+        found.append(f"Dose over the soft limit: {state.dose.override_reason or 'no reason recorded'}")
+    for event in state.events:
+        if event.type is E.STARTED and event.payload.get("go_ahead"):
+            found.append(f"Start go-ahead: {event.payload['go_ahead']}")
+        if event.type is E.DISCHARGED and event.payload.get("override_reason"):
+            found.append(f"Discharge override: {event.payload['override_reason']}")
+    return tuple(found)
+
+
+def _adverse_events(protocol: Protocol, state: SessionState) -> tuple[str, ...]:
+    labels = {item.id: item.label for item in protocol.side_effects.items}
+    recorded = [
+        f"{e.payload.get('what')} ({e.payload.get('severity')})" for e in state.events if e.type is E.ADVERSE_EVENT
+    ]
+    owed = [f"{labels.get(p.item, p.item)} ({p.grade}): record owed" for p in state.pending_adverse_events]
+    return tuple(recorded + owed)
+
+
+def _stopped_early(state: SessionState) -> str:
+    stop = next((e for e in state.events if e.type is E.STOPPED_EARLY), None)
+    if stop is None:
+        return ""
+    p = stop.payload
+    return f"{p.get('reason')}, after {p.get('minutes_infused')} min (about {p.get('estimated_mg_given')} mg)"
+
+
+def _people(events: Sequence[Event]) -> frozenset[str]:
+    ids = {event.recorded_by for event in events}
+    ids |= {event.payload["checker_id"] for event in events if "checker_id" in event.payload}
+    ids |= {signature.signer_id for event in events for signature in signatures_in(event)}
+    return frozenset(ids)
+
+
+def _status(state: SessionState) -> str:
+    words = STEP_WORDS[state.step]
+    return words if state.outcome is Outcome.IN_PROGRESS else f"{words} · {state.outcome.value}"
+
+
+def entry_of(
+    protocol: Protocol,
+    row: InfusionSession,
+    patient: Patient | None,
+    events: list[Event],
+    names: Mapping[str, str],
+    now: datetime,
+    *,
+    late_after: timedelta,
+    day_over: bool,
+    zone: tzinfo | None = None,
+) -> DayLogEntry:
+    """One session's line of the log, from its projection row, patient and events as of ``now``."""
+    state = derive_state(protocol, events, now)
+    stopped = _stopped_early(state)
+    alerts = sum(
+        1
+        for e in state.events
+        if e.type is E.VITALS and any(f.get("tier") == Tier.ACT for f in e.payload.get("findings", ()))
+    )
+    controlled = state.controlled
+    return DayLogEntry(
+        session_id=row.id,
+        patient_id=row.patient_id,
+        opened_at=row.opened_at,
+        time=_local_time(row.opened_at, zone),
+        chair=row.chair,
+        patient=f"{patient.family_name.upper()}, {patient.given_name}" if patient else "patient not found",
+        mrn=patient.mrn if patient else "",
+        step=state.step,
+        outcome=state.outcome,
+        status=_status(state),
+        dose_mg=state.dose.dose_mg if state.dose else None,
+        dosed_by=names.get(state.dosed_by, state.dosed_by) if state.dosed_by else "",
+        checked_by=names.get(state.checked_by, state.checked_by) if state.checked_by else "",
+        alerts=alerts,
+        open_alerts=len(state.open_alerts),
+        adverse_events=_adverse_events(protocol, state),
+        overrides=_overrides(state),
+        stopped_early=stopped,
+        drawn_mg=controlled.drawn_mg,
+        given_mg=controlled.given_mg,
+        wasted_mg=controlled.wasted_mg,
+        workstations=tuple(sorted({e.workstation for e in events})),
+        nurse_ids=_people(events),
+        flags=_flags(protocol, state, stopped, late_after, day_over, zone),
+        last_seq=row.last_seq,
+    )
+
+
+# ---- the day ------------------------------------------------------------------------------------
+
+
+def totals_of(entries: Sequence[DayLogEntry]) -> Totals:
+    def count(outcome: Outcome) -> int:
+        return sum(1 for e in entries if e.outcome is outcome)
+
+    return Totals(
+        sessions=len(entries),
+        completed=count(Outcome.COMPLETED),
+        stopped_early=count(Outcome.STOPPED_EARLY),
+        not_treated=count(Outcome.NOT_TREATED),
+        in_progress=count(Outcome.IN_PROGRESS),
+        signed=sum(1 for e in entries if e.step is Step.DONE),
+        drawn_mg=sum((e.drawn_mg for e in entries), Decimal(0)),
+        given_mg=sum((e.given_mg for e in entries if e.given_mg is not None), Decimal(0)),
+        wasted_mg=sum((e.wasted_mg for e in entries), Decimal(0)),
+    )
+
+
+def exceptions_of(entries: Sequence[DayLogEntry]) -> tuple[ExceptionLine, ...]:
+    """Every flag of every session, by kind in ``ExceptionKind`` order, then by the time the session opened."""
+    lines = [ExceptionLine(flag.kind, flag.text, entry) for entry in entries for flag in entry.flags]
+    return tuple(sorted(lines, key=lambda line: (line.kind.rank, line.entry.opened_at, line.entry.chair)))
+
+
+def _filter_words(filters: DayLogFilters, names: Mapping[str, str]) -> str:
+    parts = []
+    if filters.chair is not None:
+        parts.append(f"chair {filters.chair}")
+    if filters.nurse_id is not None:
+        parts.append(f"nurse {names.get(filters.nurse_id, filters.nurse_id)}")
+    if filters.status is not None:
+        parts.append(f"status {filters.status.value}")
+    return "Only " + ", ".join(parts) if parts else "All sessions"
+
+
+def arrange(
+    day: date,
+    everything: Sequence[DayLogEntry],
+    names: Mapping[str, str],
+    filters: DayLogFilters,
+    late_entry_minutes: int,
+) -> DayLog:
+    """The day's entries filtered, with their exceptions and totals, and the filters' choices."""
+    shown = tuple(entry for entry in everything if filters.admits(entry))
+    people = {person for entry in everything for person in entry.nurse_ids}
+    nurses = sorted(((person, names.get(person, person)) for person in people), key=lambda pair: pair[1].lower())
+    return DayLog(
+        day=day,
+        filters=filters,
+        filter_words=_filter_words(filters, names),
+        entries=shown,
+        exceptions=exceptions_of(shown),
+        totals=totals_of(shown),
+        chairs=tuple(sorted({entry.chair for entry in everything})),
+        nurses=tuple(nurses),
+        late_entry_minutes=late_entry_minutes,
+        content_hash=sha256_json({"day": day.isoformat(), "sessions": [[e.session_id, e.last_seq] for e in shown]}),
+    )
+
+
+def day_log(
+    database: Database,
+    protocol: Protocol,
+    day: date,
+    now: datetime,
+    filters: DayLogFilters | None = None,
+    zone: tzinfo | None = None,
+) -> DayLog:
+    """The log of ``day`` (a local calendar date in ``zone``, this computer's by default) as of ``now``."""
+    start, end = day_bounds(day, zone)
+    late_minutes = clinic_settings(database).late_entry_minutes
+    with database.session() as tx:
+        rows = records.sessions_opened_between(tx, start, end)
+        patients = records.patients_by_id(tx, [row.patient_id for row in rows])
+        events = records.load_events_of(tx, [row.id for row in rows])
+        names = {person.id: person.display_name for person in tx.exec(select(Staff))}
+    entries = [
+        entry_of(
+            protocol,
+            row,
+            patients.get(row.patient_id),
+            events[row.id],
+            names,
+            now,
+            late_after=timedelta(minutes=late_minutes),
+            day_over=now >= end,
+            zone=zone,
+        )
+        for row in rows
+    ]
+    return arrange(day, entries, names, filters or DayLogFilters(), late_minutes)
+
+
+def view_day_log(
+    database: Database,
+    protocol: Protocol,
+    clock: Clock,
+    workstation: str,
+    reader: Account,
+    day: str,
+    filters: DayLogFilters | None = None,
+    zone: tzinfo | None = None,
+) -> DayLog:
+    """The log for a charge nurse signed in to the app, with one "day log viewed" audit line.
+
+    ``day`` is the date as typed (YYYY-MM-DD). The account is read again, so someone whose role
+    changed or who was deactivated since signing in is refused.
+    """
+    with database.session() as tx:
+        current = tx.get(Staff, reader.id)
+        still_allowed = current is not None and current.active and current.role == reader.role
+    if not reader.can_review_day or not still_allowed:
+        raise NotAllowedError(
+            "Only charge nurses may read the day log.", "Ask the charge nurse on duty, or sign in as one."
+        )
+    chosen = parse_day(day, "date")
+    log = day_log(database, protocol, chosen, clock.now(), filters, zone)
+    detail = {"date": chosen.isoformat(), **log.filters.facts(), "sessions_shown": len(log.entries)}
+    with database.transaction() as tx:
+        audit.record(
+            tx, AuditAction.DAY_LOG_VIEWED, at=clock.now(), workstation=workstation, actor_id=reader.id, detail=detail
+        )
+    return log
+
+
+# ---- the same columns as a spreadsheet -----------------------------------------------------------
+
+CSV_COLUMNS = (
+    "Date",
+    "Time",
+    "Chair",
+    "Patient",
+    "MRN",
+    "Dose mg",
+    "Dosing nurse",
+    "Checking nurse",
+    "Status",
+    "Alerts",
+    "Open alerts",
+    "Adverse events",
+    "Overrides",
+    "Stopped early",
+    "Exceptions",
+    "Drawn mg",
+    "Given mg",
+    "Wasted mg",
+    "Workstations",
+    "Session",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """Text a spreadsheet shows as typed: a name or reason starting like a formula is never run as one."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_row(log: DayLog, entry: DayLogEntry) -> list[str]:
+    values: list[object] = [
+        log.day.isoformat(),
+        entry.time,
+        entry.chair,
+        entry.patient,
+        entry.mrn,
+        entry.dose_mg,
+        entry.dosed_by,
+        entry.checked_by,
+        entry.status,
+        entry.alerts,
+        entry.open_alerts,
+        "; ".join(entry.adverse_events),
+        "; ".join(entry.overrides),
+        entry.stopped_early,
+        "; ".join(f"{flag.kind.value}: {flag.text}" for flag in entry.flags),
+        entry.drawn_mg,
+        entry.given_mg,
+        entry.wasted_mg,
+        " ".join(entry.workstations),
+        entry.session_id,
+    ]
+    return [_cell(value) for value in values]
+
+
+def csv_bytes(log: DayLog) -> bytes:
+    """One row per session under a header row, as UTF-8 with a byte-order mark so that spreadsheet
+    programs read accented names correctly."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_row(log, entry) for entry in log.entries)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def export_csv(
+    database: Database,
+    at: datetime,
+    workstation: str,
+    log: DayLog,
+    path: Path,
+    *,
+    actor_id: str | None = None,
+    os_account: str | None = None,
+) -> Path:
+    """Write the CSV whole or not at all, then the audit line saying what went where and who asked."""
+    written = write_file(path, csv_bytes(log))
+    output = Output(f"day log {log.day.isoformat()} ({log.filter_words.lower()}), CSV", str(written))
+    record_output(database, at, workstation, output, actor_id=actor_id, os_account=os_account)
+    return written

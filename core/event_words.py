@@ -1,0 +1,167 @@
+"""A session's events as lines a person reads: when, what in words with its figures, who, and where.
+
+The charge nurse's day log opens a finished session read-only with these lines, so she can see what
+happened without a chair page that would offer to record. Reading the payloads is core's business
+(their shapes are core's), so the words are made here; how the lines look is the screen's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from core.events import Event
+from core.events import EventType as E
+from core.protocol import Protocol, VitalKind
+from core.signatures import Meaning, signatures_in
+
+EVENT_WORDS = {
+    E.OPENED: "Patient seated",
+    E.SCREENED: "Screening",
+    E.WEIGHED: "Weight",
+    E.DOSE_CALCULATED: "Dose confirmed",
+    E.CHECKED: "Second-nurse check",
+    E.STARTED: "Infusion started",
+    E.PAUSED: "Infusion paused",
+    E.RESUMED: "Infusion resumed",
+    E.STOPPED_EARLY: "Infusion stopped early",
+    E.COMPLETED: "Infusion complete",
+    E.PUMP_CONFIRMED: "Pump state confirmed",
+    E.VITALS: "Vital signs",
+    E.ALERT_ACKNOWLEDGED: "Alert acknowledged",
+    E.SIDE_EFFECTS: "Side effects",
+    E.ADVERSE_EVENT: "Adverse event",
+    E.ABANDONED: "Ended without treatment",
+    E.DISCHARGED: "Discharge",
+    E.SIGNED: "Session signed",
+    E.CORRECTED: "Correction",
+    E.ADDENDUM: "Addendum",
+    E.DRAWN: "Drug drawn up",
+    E.WASTED: "Drug wasted",
+}
+
+IDENTIFIER_WORDS = {"name": "name", "birth_date": "date of birth", "mrn": "record number"}
+
+Names = Callable[[str], str]
+"""A staff id to the person's name (an unknown id may come back as itself)."""
+
+
+def _local(moment: datetime, zone: tzinfo | None) -> datetime:
+    return moment.astimezone(zone)
+
+
+def _vitals(protocol: Protocol, payload: Mapping[str, Any]) -> str:
+    values = payload.get("values", {})
+    parts = []
+    for key, value in values.items():
+        limits = protocol.vitals.get(VitalKind(key)) if key in VitalKind._value2member_map_ else None
+        parts.append(f"{limits.label} {value} {limits.unit}" if limits else f"{key} {value}")
+    found = [finding.get("text", "") for finding in payload.get("findings", ())]
+    return "; ".join(parts) + (f". Flagged: {'; '.join(found)}" if found else "")
+
+
+def _side_effects(protocol: Protocol, payload: Mapping[str, Any]) -> str:
+    labels = {item.id: item.label for item in protocol.side_effects.items}
+    grades = {grade.id: grade.label for grade in protocol.side_effects.grades}
+    felt = [
+        f"{labels.get(item, item)} {grades.get(grade, grade).lower()}"
+        for item, grade in payload.get("grades", {}).items()
+        if grade != protocol.side_effects.grades[0].id
+    ]
+    return "; ".join(felt) if felt else "none"
+
+
+def _detail(protocol: Protocol, event: Event, names: Names) -> str:
+    """The figures and words of one entry; empty where the kind says it all."""
+    p = event.payload
+    match event.type:
+        case E.OPENED:
+            course = p.get("course") or {}
+            order = list(IDENTIFIER_WORDS)
+            confirmed = sorted(p.get("identifiers_confirmed", ()), key=lambda i: order.index(i) if i in order else 9)
+            said = " and ".join(IDENTIFIER_WORDS.get(i, i) for i in confirmed)
+            words = f"chair {p.get('chair')}, identified by {said}"
+            if course:
+                words += f", course day {course.get('day')} of {course.get('of')}"
+            if p.get("same_day_override"):
+                words += f"; second infusion today: {p['same_day_override']}"
+            return words
+        case E.SCREENED:
+            stops = p.get("stop_reasons") or []
+            return "stop: " + "; ".join(stops) if stops else "nothing stops treatment"
+        case E.WEIGHED:
+            words = f"{p.get('entered')} {p.get('unit')} ({p.get('kg')} kg)"
+            if p.get("change_confirmed"):
+                words += f"; change of {p.get('change_percent')} % confirmed"
+            return words
+        case E.DOSE_CALCULATED:
+            calc = p.get("calculation", {})
+            words = (
+                f"{calc.get('dose_mg')} mg from {calc.get('vial_label')}: {calc.get('drug_volume_ml')} mL, "
+                f"pump {calc.get('rate_ml_per_h')} mL/h"
+            )
+            if calc.get("override_reason"):
+                words += f"; over the soft limit: {calc['override_reason']}"
+            return words
+        case E.CHECKED:
+            mismatches = p.get("mismatches") or []
+            verdict = "did not match: " + ", ".join(mismatches) if mismatches else "matched"
+            return f"by {names(p.get('checker_id', event.recorded_by))}, {verdict}"
+        case E.STARTED:
+            return f"prescriber's go-ahead: {p['go_ahead']}" if p.get("go_ahead") else ""
+        case E.PAUSED | E.ABANDONED:
+            return str(p.get("reason", ""))
+        case E.STOPPED_EARLY:
+            return (
+                f"{p.get('reason')}, after {p.get('minutes_infused')} min, about {p.get('estimated_mg_given')} mg given"
+            )
+        case E.PUMP_CONFIRMED:
+            return ("running" if p.get("running") else "found stopped") + (f"; {p['note']}" if p.get("note") else "")
+        case E.VITALS:
+            return _vitals(protocol, p)
+        case E.ALERT_ACKNOWLEDGED:
+            return str(p.get("action", ""))
+        case E.SIDE_EFFECTS:
+            return _side_effects(protocol, p)
+        case E.ADVERSE_EVENT:
+            return f"{p.get('what')} ({p.get('severity')}); done: {p.get('action')}; told: {p.get('told')}"
+        case E.DISCHARGED:
+            words = f"score {p.get('score')}"
+            if p.get("override_reason"):
+                words += f"; override: {p['override_reason']} (unmet: {'; '.join(p.get('unmet', ()))})"
+            return words
+        case E.SIGNED:
+            return f"difference explained: {p['discrepancy_note']}" if p.get("discrepancy_note") else ""
+        case E.CORRECTED | E.ADDENDUM:
+            return str(p.get("note", "")) + (f" (why: {event.reason})" if event.reason else "")
+        case E.DRAWN:
+            return f"lot {p.get('lot')}, {p.get('ml')} mL = {p.get('mg')} mg"
+        case E.WASTED:
+            witness = next((s.signer_id for s in signatures_in(event) if s.meaning is Meaning.WITNESSED_WASTE), None)
+            return f"{p.get('mg')} mg, {p.get('how')}" + (f", witnessed by {names(witness)}" if witness else "")
+    return ""
+
+
+def event_line(
+    protocol: Protocol, event: Event, names: Names, late_after: timedelta, zone: tzinfo | None = None
+) -> str:
+    """``HH:MM  What: detail — who (workstation)``; an entry saved ``late_after`` or more after the moment it
+    records also says when it was entered, so a late entry reads as one."""
+    detail = _detail(protocol, event, names)
+    words = EVENT_WORDS.get(event.type, event.type.value) + (f": {detail}" if detail else "")
+    line = f"{_local(event.occurred_at, zone):%H:%M}  {words} — {names(event.recorded_by)} ({event.workstation})"
+    if event.recorded_at - event.occurred_at >= late_after:
+        line += f" [entered late, {_local(event.recorded_at, zone):%Y-%m-%d %H:%M}]"
+    return line
+
+
+def event_lines(
+    protocol: Protocol,
+    events: tuple[Event, ...] | list[Event],
+    names: Names,
+    late_after: timedelta,
+    zone: tzinfo | None = None,
+) -> list[str]:
+    """Every entry of a session in the order recorded."""
+    return [event_line(protocol, event, names, late_after, zone) for event in events]
