@@ -12,10 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.clock import Clock
+from core.dates import parse_day
+from core.day_log import day_log, export_csv
 from core.errors import InputError
 from core.handoff import nurse_chairs
 from core.persistence.db import Database
 from core.protocol import load_protocol
+from core.reports.day_log_pdf import day_log_pdf
 from core.reports.downtime import downtime_forms
 from core.reports.escort_sheet import escort_output, escort_pdf
 from core.reports.handoff import handoff_outputs, handoff_pdf
@@ -72,6 +75,16 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     escort.add_argument("session_id", metavar="SESSION_ID", help="the session's id")
     escort.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
+    day = documents.add_parser(
+        "day",
+        help="the day log of one date: every session on every chair, exceptions first, totals",
+        description="The charge nurse's day log for one local date: every session on every chair and "
+        "workstation, exceptions first (unsigned, missing check, overdue vitals, soft-limit overrides, stopped "
+        "early, late entries), then the totals. As a PDF, a CSV file (one row per session), or both.",
+    )
+    day.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the day, in this computer's time zone")
+    day.add_argument("--out", type=Path, metavar="FILE.pdf", help="the PDF file to write")
+    day.add_argument("--csv", type=Path, metavar="FILE.csv", help="the CSV file to write")
 
 
 def _say(line: str) -> None:
@@ -110,6 +123,31 @@ def session_summary(args: argparse.Namespace, clock: Clock) -> int:
     finally:
         database.dispose()
     _say(f"Session summary written to {written}")
+    return 0
+
+
+def day(args: argparse.Namespace, clock: Clock) -> int:
+    """The PDF and/or the CSV of one day, each written whole and audited with the computer account."""
+    if args.out is None and args.csv is None:
+        raise InputError("out", "Say where to write the day log: --out FILE.pdf, --csv FILE.csv, or both.")
+    chosen = parse_day(args.date, "date")
+    database, workstation = open_store(args.database, clock)
+    written: list[Path] = []
+    try:
+        clinic = clinic_settings(database)
+        log = day_log(database, load_protocol(), chosen, clock.now())
+        if args.out is not None:
+            pdf = day_log_pdf(log, clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer())
+            written.append(write_file(args.out, pdf))
+            output = Output(f"day log {chosen.isoformat()} ({log.filter_words.lower()}), PDF", str(written[-1]))
+            record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
+        if args.csv is not None:
+            account = getpass.getuser()
+            written.append(export_csv(database, clock.now(), workstation.name, log, args.csv, os_account=account))
+    finally:
+        database.dispose()
+    for path in written:
+        _say(f"Day log of {chosen.isoformat()} ({len(log.entries)} sessions) written to {path}")
     return 0
 
 
@@ -162,7 +200,13 @@ def escort(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
-COMMANDS = {"downtime": downtime, "session": session_summary, "handoff": handoff, "escort": escort}
+COMMANDS = {
+    "downtime": downtime,
+    "session": session_summary,
+    "day": day,
+    "handoff": handoff,
+    "escort": escort,
+}
 
 
 def run(args: argparse.Namespace, clock: Clock) -> int:

@@ -1,5 +1,5 @@
 """The charge nurse's day log: five sessions on two chairs from two workstations, read back as the log,
-its filters, its exceptions in order, its totals, and the CSV."""
+its filters, its exceptions in order, its totals, the CSV, and the ``report day`` command."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from core import audit, records
 from core.audit import AuditAction
@@ -33,12 +34,13 @@ from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.people import Account, Accounts, Role
-from core.persistence.db import Database
+from core.persistence.db import Database, sqlite_url
 from core.persistence.tables import InfusionSession
 from core.protocol import Protocol
 from core.services import Care, PatientView
 from core.settings import change_clinic_setting
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0, TEMPORARY_PASSWORD, add_nurse
+from tests.test_cli import run as cli
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, seen
 
 CLEO_PASSWORD = "marble falcon ginger 27"
@@ -321,3 +323,28 @@ def test_a_finished_session_reads_as_lines_with_who_and_where(database, protocol
     assert any("Second-nurse check: by Ben Okafor, matched" in line for line in lines)
     assert any("Infusion stopped early: side effect, after 15.0 min" in line for line in lines)
     assert "[entered late, " in lines[-1]
+
+
+def test_the_command_writes_the_pdf_and_the_csv_and_audits_each(database, db_path, clock, day, tmp_path, capsys):
+    pdf, sheet = tmp_path / "day.pdf", tmp_path / "day.csv"
+    local_day = T0.astimezone().date().isoformat()
+    url = sqlite_url(db_path)
+    both = ("--out", str(pdf), "--csv", str(sheet))
+    assert cli("--database", url, "report", "day", "--date", local_day, *both, clock=clock) == 0
+    assert f"written to {pdf}" in capsys.readouterr().out
+    words = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    for name in ("LINDQVIST, Maja", "BERG, Bo", "EKSTRÖM, Eve", "DAHL, Dan", "CATO, Carl", "(computer account)"):
+        assert name in words
+    assert len(list(csv.reader(io.StringIO(sheet.read_text("utf-8-sig"))))) == 6
+    exported = [e for e in audit.entries(database) if e.action == AuditAction.EXPORTED]
+    assert sorted(e.detail["to"] for e in exported) == sorted([str(pdf.resolve()), str(sheet.resolve())])
+    assert all("os_account" in e.detail for e in exported)
+
+
+def test_the_command_needs_somewhere_to_write_and_a_real_date(db_path, tmp_path, capsys, database):
+    url = sqlite_url(db_path)
+    assert cli("--database", url, "report", "day", "--date", "2026-11-26") == 2
+    assert "--out FILE.pdf" in capsys.readouterr().err
+    assert cli("--database", url, "report", "day", "--date", "2026-13-01", "--out", str(tmp_path / "x.pdf")) == 2
+    assert "is not a date" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
