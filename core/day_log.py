@@ -334,7 +334,8 @@ def _stopped_early(state: SessionState) -> str:
     if stop is None:
         return ""
     p = stop.payload
-    return f"{p.get('reason')}, after {p.get('minutes_infused')} min (about {p.get('estimated_mg_given')} mg)"
+    reason = str(p.get("reason", "")).rstrip(". ")
+    return f"{reason} (after {p.get('minutes_infused')} min, about {p.get('estimated_mg_given')} mg)"
 
 
 def _people(events: Sequence[Event]) -> frozenset[str]:

@@ -15,6 +15,7 @@ from core.events import Event
 from core.events import EventType as E
 from core.protocol import Protocol, VitalKind
 from core.signatures import Meaning, signatures_in
+from core.vitals import Tier
 
 EVENT_WORDS = {
     E.OPENED: "Patient seated",
@@ -52,12 +53,16 @@ def _local(moment: datetime, zone: tzinfo | None) -> datetime:
 
 
 def _vitals(protocol: Protocol, payload: Mapping[str, Any]) -> str:
-    values = payload.get("values", {})
+    """Each reading with its unit (unless the label already names it), then whatever was flagged."""
     parts = []
-    for key, value in values.items():
+    for key, value in payload.get("values", {}).items():
         limits = protocol.vitals.get(VitalKind(key)) if key in VitalKind._value2member_map_ else None
-        parts.append(f"{limits.label} {value} {limits.unit}" if limits else f"{key} {value}")
-    found = [finding.get("text", "") for finding in payload.get("findings", ())]
+        if limits is None:
+            parts.append(f"{key} {value}")
+        else:
+            unit = "" if limits.unit in limits.label else f" {limits.unit}"
+            parts.append(f"{limits.label} {value}{unit}")
+    found = [f.get("text", "") for f in payload.get("findings", ()) if f.get("tier") != Tier.NORMAL]
     return "; ".join(parts) + (f". Flagged: {'; '.join(found)}" if found else "")
 
 
@@ -91,7 +96,7 @@ def _detail(protocol: Protocol, event: Event, names: Names) -> str:
             stops = p.get("stop_reasons") or []
             return "stop: " + "; ".join(stops) if stops else "nothing stops treatment"
         case E.WEIGHED:
-            words = f"{p.get('entered')} {p.get('unit')} ({p.get('kg')} kg)"
+            words = f"{p.get('entered')} {p.get('unit')}" + (f" ({p.get('kg')} kg)" if p.get("unit") != "kg" else "")
             if p.get("change_confirmed"):
                 words += f"; change of {p.get('change_percent')} % confirmed"
             return words
@@ -113,9 +118,8 @@ def _detail(protocol: Protocol, event: Event, names: Names) -> str:
         case E.PAUSED | E.ABANDONED:
             return str(p.get("reason", ""))
         case E.STOPPED_EARLY:
-            return (
-                f"{p.get('reason')}, after {p.get('minutes_infused')} min, about {p.get('estimated_mg_given')} mg given"
-            )
+            reason = str(p.get("reason", "")).rstrip(". ")
+            return f"{reason} (after {p.get('minutes_infused')} min, about {p.get('estimated_mg_given')} mg given)"
         case E.PUMP_CONFIRMED:
             return ("running" if p.get("running") else "found stopped") + (f"; {p['note']}" if p.get("note") else "")
         case E.VITALS:

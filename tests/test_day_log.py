@@ -197,7 +197,7 @@ def test_every_session_of_the_day_on_every_chair_and_workstation_in_the_order_op
     assert maja.flags == () and maja.overrides == () and maja.workstations == ("test-ws",)
     dan = by_id[day.stopped]
     assert dan.workstations == ("ws-2",) and dan.status == "To sign · stopped early"
-    assert dan.stopped_early == "side effect, after 15.0 min (about 13.6 mg)"
+    assert dan.stopped_early == "side effect (after 15.0 min, about 13.6 mg)"
     assert (dan.dosed_by, dan.checked_by) == ("Cleo Dumas", "Ben Okafor")
     cato = by_id[day.over_limit]
     assert cato.overrides == ("Dose over the soft limit: Dr Patel: full dose",)
@@ -321,7 +321,10 @@ def test_a_finished_session_reads_as_lines_with_who_and_where(database, protocol
         "Patient seated: chair 2, identified by name and date of birth, course day 1 of 5 — Cleo Dumas (ws-2)"
     )
     assert any("Second-nurse check: by Ben Okafor, matched" in line for line in lines)
-    assert any("Infusion stopped early: side effect, after 15.0 min" in line for line in lines)
+    assert any("Infusion stopped early: side effect (after 15.0 min, about 13.6 mg given)" in line for line in lines)
+    vitals = next(line for line in lines if "Vital signs: " in line)
+    assert "Systolic blood pressure 124 mmHg; " in vitals and "Sedation (RASS) 0 — " in vitals
+    assert "Flagged" not in vitals  # readings inside every limit are not flagged
     assert "[entered late, " in lines[-1]
 
 

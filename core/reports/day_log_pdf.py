@@ -78,7 +78,7 @@ def _session_rows(entry: DayLogEntry, s: Styles) -> list[list[object]]:
         ("Overrides", "; ".join(entry.overrides)),
         ("Stopped early", entry.stopped_early),
     ]
-    said = " ".join(f"<b>{name}:</b> {text(words)}." for name, words in parts if words)
+    said = " ".join(f"<b>{name}:</b> {text(words.rstrip('. '))}." for name, words in parts if words)
     return [row, ["", "", Paragraph(said, s.cell)]] if said else [row]
 
 
