@@ -45,6 +45,7 @@ from ui.chair_panel import ChairPanel
 from ui.controller import Controller
 from ui.dialogs.addendum import AddendumDialog
 from ui.dialogs.audit_view import AuditDialog
+from ui.dialogs.day_log import DayLogDialog
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import PeopleDialog
 from ui.lock_screen import LockScreen
@@ -169,7 +170,9 @@ class MainWindow(QMainWindow):
         printing.addAction("Downtime forms…", self.printouts.downtime_forms)
         printing.aboutToShow.connect(self._offer_printouts)
         self.print_menu.setMenu(printing)
-        for widget in (self.my_account, self.addenda, self.print_menu, self.people, self.audit):
+        self.day_log = button("Day log…", "Day log")
+        self.day_log.clicked.connect(self._show_day_log)
+        for widget in (self.my_account, self.addenda, self.print_menu, self.day_log, self.people, self.audit):
             top.addWidget(widget)
         self.silence_button = button("Silence alarms", "Silence the alarm sound", role="danger")
         self.silence_button.clicked.connect(self._silence)
@@ -450,12 +453,13 @@ class MainWindow(QMainWindow):
                 self.refresh()
             return
         assert user is not None
-        self.who.setText(f"{user.name} · {ROLE_WORDS[user.role]}")
+        self.who.setText(f"{user.name}\n{ROLE_WORDS[user.role]}")  # two lines: the charge nurse's buttons fit 1280 px
         self.my_pin.setVisible(PinDialog.offered(self.controller))
         self.addenda.setVisible(user.can_record_care)
         self.print_menu.setVisible(user.can_record_care)
         self.people.setVisible(user.can_manage_people)
         self.audit.setVisible(user.can_read_audit)
+        self.day_log.setVisible(user.can_review_day)
         self.care_area.setVisible(user.can_record_care)
         self.no_care.setVisible(not user.can_record_care)
         if self._typed_by not in {None, user.id}:
@@ -488,6 +492,12 @@ class MainWindow(QMainWindow):
         chair = self.chair_list.current_chair()
         if chair is not None:
             self.right.setCurrentWidget(self.panel(chair))
+
+    def _show_day_log(self) -> None:
+        """The charge nurse's day; a session still open that she chooses is opened on its chair."""
+        chair = DayLogDialog.ask(self.controller, self, self.workplace.chairs)
+        if chair is not None and self.controller.nurse_id is not None:
+            self.open_chair(chair)
 
     def _switch_user(self) -> None:
         """Hand the workstation over in one step: the running countdowns and typed forms stay as they are."""
