@@ -46,3 +46,8 @@ def test_report_build_runs_against_a_bare_page():
 @pytest.mark.slow
 def test_startup_runs_on_the_demo_day():
     assert "ratio of medians" in run("startup.py", "--runs", "1", "--demo")
+
+
+def test_day_log_runs_with_sixty_sessions():
+    out = run("day_log.py", "--runs", "2")
+    assert "day log, 60 sessions" in out and "ratio of medians, 60-session day log PDF / floor" in out
