@@ -163,8 +163,9 @@ def test_a_finished_session_is_read_here_and_an_open_one_on_its_chair(
     dialog.show()
     qtbot.waitExposed(dialog)
     table = find(dialog, QTableWidget, "Sessions")
+    table.setFocus()
     table.selectRow(1)  # Bo, screened out and signed
-    click(qtbot, dialog, "Open the chosen session")
+    qtbot.keyClick(table, Qt.Key.Key_Return)
     shown = find(dialog, QPlainTextEdit, "Session entries").toPlainText()
     assert "Screening: stop: Is the patient pregnant, or could she be? — unknown" in shown
     assert "Session signed — Cleo Dumas (ws-2)" in shown
@@ -173,9 +174,13 @@ def test_a_finished_session_is_read_here_and_an_open_one_on_its_chair(
     assert (look.actor_id, look.session_id) == (helen.id, sessions["not_treated"])
 
     click(qtbot, dialog, "Back to the day log")
-    table.setFocus()
-    table.selectRow(2)  # Dan: discharged, not signed, still on chair 2
-    qtbot.keyClick(table, Qt.Key.Key_Return)
+    find(dialog, QTableWidget, "Exceptions").selectRow(0)  # Dan: discharged, not signed, still on chair 2
+    table.selectRow(0)  # then Maja, chosen last: she is the one opened
+    click(qtbot, dialog, "Open the chosen session")
+    assert find(dialog, QLabel, "Session shown").text().startswith("LINDQVIST, Maja (MRN-1001) · chair 1")
+    click(qtbot, dialog, "Back to the day log")
+    find(dialog, QTableWidget, "Exceptions").selectRow(0)
+    click(qtbot, dialog, "Open the chosen session")
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.chair_to_open == 2
 
 

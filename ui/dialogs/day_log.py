@@ -193,8 +193,9 @@ class DayLogDialog(Dialog):
         fit_rows(self.sessions, {2: 220, 4: 230, 5: 200}, 7)
         self.totals = label(name="Totals")
         set_tone(self.totals, "quiet")
-        for table in (self.exceptions, self.sessions):
+        for table, other in ((self.exceptions, self.sessions), (self.sessions, self.exceptions)):
             table.itemActivated.connect(lambda item, table=table: self._open_row(table, item.row()))
+            table.itemSelectionChanged.connect(lambda table=table, other=other: self._one_chosen(table, other))
         layout.addWidget(self.exceptions_title)
         layout.addWidget(self.exceptions, 2)
         layout.addWidget(self.sessions_title)
@@ -294,9 +295,14 @@ class DayLogDialog(Dialog):
 
     # ---- opening a session ------------------------------------------------------------------------
 
+    @staticmethod
+    def _one_chosen(table: QTableWidget, other: QTableWidget) -> None:
+        """One session is chosen at a time across both lists, so "Open session" opens the one last chosen."""
+        if table.selectionModel().hasSelection():
+            other.clearSelection()
+
     def chosen(self) -> DayLogEntry | None:
-        """The session of the row chosen last, in whichever list has it."""
-        for table in (self.sessions, self.exceptions) if self.sessions.hasFocus() else (self.exceptions, self.sessions):
+        for table in (self.exceptions, self.sessions):
             rows = table.selectionModel().selectedRows()
             if rows:
                 entry = table.item(rows[0].row(), 0).data(SESSION)
