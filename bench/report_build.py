@@ -4,6 +4,9 @@ Measured: wall time for each document's builder to return its finished PDF as by
 preview receives), in one process, after one warm-up build each (fonts registered, protocol loaded):
 
 * the blank downtime forms: ``core.reports.downtime.downtime_forms`` for the protocol in force;
+* the session summary: ``core.reports.session_summary.session_summary`` of the fullest signed session
+  of the demo clinic day (``core.demo.fill_demo``, in a temporary folder), replay of its entries
+  included, as "Print…" waits for it (the 60-session day log has its own bench, ``day_log.py``);
 * the floor: one ``SimpleDocTemplate`` page holding one paragraph, on the same paper, in the same run.
 
 Builds are interleaved, so drift affects all alike. ReportLab's speed depends on the machine; the
@@ -19,6 +22,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from io import BytesIO
@@ -31,9 +35,15 @@ from pypdf import PdfReader  # noqa: E402
 from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 
+from core.clock import SystemClock  # noqa: E402
+from core.demo import DEMO_NOW_AFTER, fill_demo  # noqa: E402
+from core.machine import Step  # noqa: E402
+from core.persistence.db import open_database, sqlite_url  # noqa: E402
 from core.protocol import load_protocol  # noqa: E402
 from core.reports.downtime import downtime_forms  # noqa: E402
+from core.reports.session_summary import Printing, session_summary  # noqa: E402
 from core.reports.styles import PAGE_SIZES  # noqa: E402
+from core.services import Care  # noqa: E402
 
 FLOOR = "bare one-page ReportLab (floor)"
 CLINIC = "Pain Management Infusion Clinic"
@@ -49,13 +59,26 @@ def bare_page(page_size: str) -> bytes:
     return out.getvalue()
 
 
-def documents(page_size: str) -> dict[str, Callable[[], bytes]]:
+def demo_session(folder: Path) -> tuple[Care, str]:
+    """The demo clinic day in ``folder``, and its signed session with the most entries."""
+    clock, protocol = SystemClock(), load_protocol()
+    database = open_database(sqlite_url(folder / "bench.sqlite"), create=True)
+    fill_demo(database, protocol, clock.now() - DEMO_NOW_AFTER)
+    care = Care(database, protocol, clock, "bench")
+    signed = [
+        row.id for row in care.day_sessions(clock.now() - DEMO_NOW_AFTER * 2, clock.now()) if row.step is Step.DONE
+    ]
+    return care, max(signed, key=lambda sid: len(care.state(sid).events))
+
+
+def documents(page_size: str, folder: Path) -> dict[str, Callable[[], bytes]]:
     """Every printout to time, each a call that returns the finished PDF."""
     protocol = load_protocol()
+    care, session_id = demo_session(folder)
+    printing = Printing(CLINIC, page_size, PRINTED_AT, PRINTED_BY)
     return {
         "downtime forms": lambda: downtime_forms(protocol, CLINIC, page_size, PRINTED_AT, PRINTED_BY),
-        # The session summary and the charge nurse's day log join here, one entry each, built from a
-        # database filled with the demo clinic day (core.demo.fill_demo), so they print realistic data.
+        "session summary (signed, demo)": lambda: session_summary(care, session_id, printing),
     }
 
 
@@ -75,7 +98,12 @@ def main() -> int:
     parser.add_argument("--page-size", choices=sorted(PAGE_SIZES), default="A4")
     args = parser.parse_args()
 
-    contenders = {FLOOR: lambda: bare_page(args.page_size), **documents(args.page_size)}
+    with tempfile.TemporaryDirectory(prefix="chairside-bench-", ignore_cleanup_errors=True) as folder:
+        os.environ["CHAIRSIDE_HOME"] = folder  # nothing of the bench lands in the real data folder
+        return measure(args, {FLOOR: lambda: bare_page(args.page_size), **documents(args.page_size, Path(folder))})
+
+
+def measure(args: argparse.Namespace, contenders: dict[str, Callable[[], bytes]]) -> int:
     times: dict[str, list[float]] = {label: [] for label in contenders}
     made: dict[str, bytes] = {label: timed(build)[1] for label, build in contenders.items()}  # warm-up
     for _ in range(args.runs):
