@@ -1,0 +1,267 @@
+"""A whole session from the chair board to the signature with the keyboard alone.
+
+Nurses in gloves work from the keyboard: every step must be reachable with Tab and Shift+Tab, choices
+made with Space and the arrow keys, and forms sent with Enter. The test sends keys only to whichever
+control has the focus, as a keyboard does, and never clicks or moves the focus itself; reaching a
+control by Tab is part of what it proves.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from core.clock import ManualClock
+from core.events import EventType as E
+from core.machine import Outcome, Step
+from core.people import Account
+from core.protocol import Protocol, VitalKind
+from core.services import Care, PatientView
+from core.signatures import Meaning
+from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
+from tests.test_session_flow import NORMAL
+from tests.ui.conftest import Nurse
+from ui.main_window import MainWindow
+
+TAB_LIMIT = 60
+"""More presses than any page has stops: a control not reached by then is not on the Tab path."""
+
+
+class Keyboard:
+    """Keys sent to whichever control has the focus; nothing else."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self.qtbot = qtbot
+
+    @property
+    def focus(self) -> QWidget:
+        focus = QApplication.focusWidget()
+        assert focus is not None, "nothing has the keyboard focus"
+        return focus
+
+    def press(self, *strokes: str | Qt.Key, shift: bool = False) -> None:
+        modifier = Qt.KeyboardModifier.ShiftModifier if shift else Qt.KeyboardModifier.NoModifier
+        for stroke in strokes:
+            if isinstance(stroke, str):
+                self.qtbot.keyClicks(self.focus, stroke)
+            else:
+                self.qtbot.keyClick(self.focus, stroke, modifier)
+
+    def tab_to(self, name: str, *, back: bool = False) -> QWidget:
+        """Tab (or Shift+Tab) until the focus is on the control with this accessible name."""
+        passed = []
+        for _ in range(TAB_LIMIT):
+            if self.focus.accessibleName() == name:
+                return self.focus
+            passed.append(self.focus.accessibleName() or type(self.focus).__name__)
+            if back:
+                self.qtbot.keyClick(self.focus, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+            else:
+                self.qtbot.keyClick(self.focus, Qt.Key.Key_Tab)
+        raise AssertionError(f"{name!r} not reached by {'Shift+' if back else ''}Tab; passed {passed}")
+
+    def fill(self, name: str, text: str, *, enter: bool = False) -> None:
+        """Tab to a field, type into it, and press Enter if asked."""
+        self.tab_to(name)
+        self.press(text)
+        if enter:
+            self.press(Qt.Key.Key_Return)
+
+    def tick(self, name: str) -> None:
+        """Tab to a tick box or toggle and press Space on it."""
+        self.tab_to(name)
+        self.press(Qt.Key.Key_Space)
+
+    def activate(self, name: str) -> None:
+        """Tab to a button and press it with Space."""
+        self.tab_to(name)
+        self.press(Qt.Key.Key_Space)
+
+    def vitals(self, protocol: Protocol, values: dict[VitalKind, str]) -> None:
+        """Tab to the first reading, type each one with Tab between, and Enter records the set."""
+        kinds = list(values)
+        self.tab_to(protocol.vitals[kinds[0]].label)
+        for kind in kinds:
+            assert self.focus.accessibleName() == protocol.vitals[kind].label
+            self.press(values[kind])
+            self.press(Qt.Key.Key_Return if kind is kinds[-1] else Qt.Key.Key_Tab)
+
+
+def recorded(care: Care, session_id: str) -> list[E]:
+    return [event.type for event in care.state(session_id).events]
+
+
+def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone(
+    qtbot: QtBot,
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    nurses: tuple[Account, Account],
+    protocol: Protocol,
+    patient: PatientView,
+) -> None:
+    first, second = nurses
+    # Maja (the fixture) has a course; her brother Nils, listed after her, has none yet.
+    nils = care.register_patient("MRN-1002", "Lindqvist", "Nils", "1968-09-02", by=first.id)
+    nurse.on_duty(first)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    keys = Keyboard(qtbot)
+
+    # The board: chair 1's number key opens it, and the empty chair waits in the search field.
+    assert window.board_showing
+    keys.press(Qt.Key.Key_1)
+    assert not window.board_showing
+    assert keys.focus.accessibleName() == "Search patient"
+    keys.press("Lindqvist", Qt.Key.Key_Return)
+    keys.tab_to("Search results")
+    keys.press(Qt.Key.Key_Home, Qt.Key.Key_Down)  # the second line: Nils
+    keys.tick("Full name matches")
+    keys.tick("Date of birth matches")
+    keys.activate("Seat patient in chair 1")
+    # Nils has no course: the prescriber's order, with the usual first day and length filled in.
+    assert keys.focus.accessibleName() == "Prescriber"
+    keys.press("Dr Amara Patel")
+    keys.tab_to("Number of days")
+    keys.press(Qt.Key.Key_Return)
+    (view,) = care.chairs()
+    sid = view.state.session_id
+    assert view.patient.id == nils.id
+    assert (view.state.course_day, view.state.course_days) == (1, 5)
+    assert care.state(sid).step is Step.SCREEN
+
+    # Screening: each question's answers are one Tab stop; the arrow keys move along Yes, No, Unknown
+    # and Space chooses.
+    for question in protocol.screening.questions:
+        keys.tab_to(f"{question.text} Yes")
+        if question.id != "escort":
+            keys.press(Qt.Key.Key_Right)
+        keys.press(Qt.Key.Key_Space)
+    keys.activate("Record screening")
+    assert care.state(sid).step is Step.WEIGH
+
+    # Weigh: the number, then the unit (a toggle: Space), then Enter in the weight records it.
+    keys.fill("Weight", "72.4")
+    keys.tick("Unit kg")
+    keys.tab_to("Weight", back=True)
+    keys.press(Qt.Key.Key_Return)
+    assert care.state(sid).step is Step.DOSE
+
+    # Dose: read, then confirmed.
+    assert nurse.text("Dose mg") == "36.2 mg"
+    keys.activate("Confirm dose")
+    assert care.state(sid).step is Step.CHECK
+
+    # The second nurse at the same keyboard: her user name, password and her own figures; Enter records.
+    keys.fill("Second nurse user name", "ben")
+    keys.press(Qt.Key.Key_Tab, BEN_PASSWORD)
+    keys.fill("Check weight (kg)", "72.4")
+    keys.press(Qt.Key.Key_Tab, "36.2", Qt.Key.Key_Tab, "155.4", Qt.Key.Key_Return)
+    assert care.state(sid).step is Step.READY
+    assert care.state(sid).checked_by == second.id
+
+    # Ready: the lot and the volume drawn up, baseline vitals, then start.
+    keys.fill("Lot number", "K-2291A")
+    keys.press(Qt.Key.Key_Tab, "3.62", Qt.Key.Key_Return)
+    keys.vitals(protocol, NORMAL)
+    keys.activate("Start infusion")
+    assert care.state(sid).step is Step.INFUSING
+
+    # Called away: Esc to the board, where chair 1's tile has the focus, and its number key back.
+    keys.press(Qt.Key.Key_Escape)
+    assert window.board_showing
+    assert keys.focus is window.board.tiles[1]
+    keys.press(Qt.Key.Key_1)
+    assert not window.board_showing
+
+    # Infusing: the 10-minute set, then a pause with its reason chosen by the arrow keys, and resume.
+    clock.advance(minutes=10)
+    window.refresh()  # the app's own 1-second tick
+    keys.vitals(protocol, NORMAL)
+    keys.tab_to("Pause reason")
+    keys.press(Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Down)
+    assert keys.focus.currentText() == "line problem"
+    keys.activate("Pause")
+    assert care.state(sid).step is Step.PAUSED
+    clock.advance(minutes=3)
+    window.refresh()
+    keys.activate("Resume")
+    assert care.state(sid).step is Step.INFUSING
+    for _ in range(2):  # the 20- and 30-minute sets
+        clock.advance(minutes=10)
+        window.refresh()
+        keys.vitals(protocol, NORMAL)
+    clock.advance(minutes=10)
+    window.refresh()
+    keys.activate("Infusion complete")
+    assert care.state(sid).step is Step.OBSERVE
+
+    # Observation: the end set and two more, the side effects graded, then the discharge.
+    keys.vitals(protocol, NORMAL)
+    for _ in range(2):
+        clock.advance(minutes=15)
+        window.refresh()
+        keys.vitals(protocol, NORMAL)
+    keys.tab_to("Nausea grade")
+    keys.press(Qt.Key.Key_Down, Qt.Key.Key_Down)
+    assert keys.focus.currentText() == "Mild"
+    keys.activate("Record side effects")
+    window.refresh()
+    keys.fill(protocol.discharge.score_name, "10")
+    for criterion in protocol.discharge.criteria:
+        keys.tick(criterion.text)
+    keys.fill("Your password (discharge)", ANA_PASSWORD, enter=True)
+    assert care.state(sid).step is Step.SIGN
+
+    # Sign: the password and Enter.
+    keys.fill("Your password (sign)", ANA_PASSWORD, enter=True)
+    assert care.chairs() == []
+
+    state = care.state(sid)
+    assert state.step is Step.DONE
+    assert state.outcome is Outcome.COMPLETED
+    assert recorded(care, sid) == [
+        E.OPENED,
+        E.SCREENED,
+        E.WEIGHED,
+        E.DOSE_CALCULATED,
+        E.CHECKED,
+        E.DRAWN,
+        E.VITALS,
+        E.STARTED,
+        E.VITALS,
+        E.PAUSED,
+        E.RESUMED,
+        E.VITALS,
+        E.VITALS,
+        E.COMPLETED,
+        E.VITALS,
+        E.VITALS,
+        E.VITALS,
+        E.SIDE_EFFECTS,
+        E.DISCHARGED,
+        E.SIGNED,
+    ]
+    by_type = {event.type: event for event in state.events}
+    assert by_type[E.OPENED].payload["identifiers_confirmed"] == ["birth_date", "name"]
+    answers = by_type[E.SCREENED].payload["answers"]
+    assert answers == {q.id: "yes" if q.id == "escort" else "no" for q in protocol.screening.questions}
+    assert (by_type[E.WEIGHED].payload["entered"], by_type[E.WEIGHED].payload["unit"]) == ("72.4", "kg")
+    assert by_type[E.CHECKED].recorded_by == second.id
+    assert by_type[E.DRAWN].payload["lot"] == "K-2291A"
+    assert by_type[E.PAUSED].payload == {"reason": "line problem"}
+    vitals = [event.payload["values"] for event in state.events if event.type is E.VITALS]
+    assert vitals == [{kind.value: value for kind, value in NORMAL.items()}] * 7
+    assert by_type[E.SIDE_EFFECTS].payload["grades"] == {"nausea": "mild"}
+    assert by_type[E.DISCHARGED].payload["score"] == 10
+    assert by_type[E.SIGNED].recorded_by == first.id
+    assert [(s.signer_id, s.meaning) for s in state.signatures] == [
+        (second.id, Meaning.VERIFIED),
+        (first.id, Meaning.VERIFIED),
+        (first.id, Meaning.ADMINISTERED),
+    ]
+    assert state.infusion.infused == timedelta(minutes=40)
