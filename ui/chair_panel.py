@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from core.events import EventType as E
 from core.machine import Step
@@ -123,6 +123,9 @@ class ChairPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a Tab stop of its own (it has nothing to say to a screen reader): it still scrolls to
+        # whichever of its controls has the focus.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(page)
         self.stack.addWidget(scroll)
         self.pages[key] = page
@@ -223,6 +226,8 @@ class ChairPanel(QWidget):
         return "weigh" if weighing_again else PAGE_FOR_STEP[state.step]
 
     def _switch(self, key: str, state: SessionState | None = None) -> None:
+        focus = QApplication.focusWidget()
+        was_on_page = focus is not None and self.stack.isAncestorOf(focus)
         page = self.page(key)
         if state is not None:
             page.show_state(state)  # type: ignore[attr-defined]
@@ -232,4 +237,23 @@ class ChairPanel(QWidget):
             if slot is not None:
                 slot.hold(self.vitals)
                 self.vitals.show_state(state)
-        self.stack.setCurrentWidget(self._scrolls[key])
+        scroll = self._scrolls[key]
+        self.stack.setCurrentWidget(scroll)
+        focus = QApplication.focusWidget()
+        if was_on_page and not (focus is not None and scroll.isAncestorOf(focus)):
+            # The step moved on under the nurse's keyboard: the next page's first control has it, not
+            # whatever Qt finds next, so she carries on typing where the new step starts.
+            first = first_control(scroll)
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def first_control(area: QWidget) -> QWidget | None:
+    """The first control inside the area that Tab would reach, in the window's Tab order."""
+    widget = area.nextInFocusChain()
+    while widget is not area:
+        usable = widget.isVisible() and widget.isEnabled()
+        if usable and widget.focusPolicy() & Qt.FocusPolicy.TabFocus and area.isAncestorOf(widget):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
