@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from core.events import EventType as E
@@ -116,6 +117,7 @@ class InfusePage(QWidget):
                 "Infusion time is over", infusion.remaining, "Stop the pump, then press Infusion complete."
             )
 
+        pressed = next((b for b in (self.start, self.pause, self.resume) if b.hasFocus()), None)
         start_held = state.held_back.get(E.STARTED)
         self.start_hint.setText(start_held or "")
         self.start_hint.setVisible(step is Step.READY and start_held is not None)
@@ -133,6 +135,12 @@ class InfusePage(QWidget):
             widget.setVisible(step in {Step.INFUSING, Step.PAUSED})
         self.stop_other.setVisible(step in {Step.INFUSING, Step.PAUSED} and self.stop_reason.currentData() == OTHER)
         self.stop.setEnabled(E.STOPPED_EARLY in allowed)
+        if pressed is not None and pressed.isHidden():
+            # The button just used has gone: the keyboard goes to the one that takes its place (Pause
+            # becomes Resume and back), not to whatever control happens to follow in the Tab order.
+            after = self.resume if pressed is self.pause else self.pause_reason
+            if after.isVisible():
+                after.setFocus(Qt.FocusReason.OtherFocusReason)
         self._show_pump_note(state)
         self._show_check(state)
         self.drawn.show_state(state)
