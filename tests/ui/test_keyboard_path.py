@@ -51,12 +51,14 @@ class Keyboard:
                 self.qtbot.keyClick(self.focus, stroke, modifier)
 
     def tab_to(self, name: str, *, back: bool = False) -> QWidget:
-        """Tab (or Shift+Tab) until the focus is on the control with this accessible name."""
+        """Tab (or Shift+Tab) until the focus is on the control with this accessible name; every stop
+        passed on the way must have a name too, for a screen reader to say."""
         passed = []
         for _ in range(TAB_LIMIT):
             if self.focus.accessibleName() == name:
                 return self.focus
-            passed.append(self.focus.accessibleName() or type(self.focus).__name__)
+            assert self.focus.accessibleName(), f"a Tab stop without a name: {self.focus!r}, after {passed}"
+            passed.append(self.focus.accessibleName())
             if back:
                 self.qtbot.keyClick(self.focus, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
             else:
@@ -133,6 +135,9 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     assert view.patient.id == nils.id
     assert (view.state.course_day, view.state.course_days) == (1, 5)
     assert care.state(sid).step is Step.SCREEN
+    # Each step that moves on hands the keyboard to the first control of the next page.
+    first_question = protocol.screening.questions[0].text
+    assert keys.focus.accessibleName() == f"{first_question} Yes"
 
     # Screening: each question's answers are one Tab stop; the arrow keys move along Yes, No, Unknown
     # and Space chooses.
@@ -143,6 +148,7 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
         keys.press(Qt.Key.Key_Space)
     keys.activate("Record screening")
     assert care.state(sid).step is Step.WEIGH
+    assert keys.focus.accessibleName() == "Weight"
 
     # Weigh: the number, then the unit (a toggle: Space), then Enter in the weight records it.
     keys.fill("Weight", "72.4")
@@ -155,6 +161,7 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     assert nurse.text("Dose mg") == "36.2 mg"
     keys.activate("Confirm dose")
     assert care.state(sid).step is Step.CHECK
+    assert keys.focus.accessibleName() == "Second nurse user name"
 
     # The second nurse at the same keyboard: her user name, password and her own figures; Enter records.
     keys.fill("Second nurse user name", "ben")
@@ -163,6 +170,7 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     keys.press(Qt.Key.Key_Tab, "36.2", Qt.Key.Key_Tab, "155.4", Qt.Key.Key_Return)
     assert care.state(sid).step is Step.READY
     assert care.state(sid).checked_by == second.id
+    assert keys.focus.accessibleName() == "Lot number"
 
     # Ready: the lot and the volume drawn up, baseline vitals, then start.
     keys.fill("Lot number", "K-2291A")
@@ -170,6 +178,7 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     keys.vitals(protocol, NORMAL)
     keys.activate("Start infusion")
     assert care.state(sid).step is Step.INFUSING
+    assert keys.focus.accessibleName() == "Pause reason"
 
     # Called away: Esc to the board, where chair 1's tile has the focus, and its number key back.
     keys.press(Qt.Key.Key_Escape)
@@ -189,7 +198,8 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     assert care.state(sid).step is Step.PAUSED
     clock.advance(minutes=3)
     window.refresh()
-    keys.activate("Resume")
+    assert keys.focus.accessibleName() == "Resume"  # where Pause was
+    keys.press(Qt.Key.Key_Space)
     assert care.state(sid).step is Step.INFUSING
     for _ in range(2):  # the 20- and 30-minute sets
         clock.advance(minutes=10)
@@ -199,6 +209,7 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     window.refresh()
     keys.activate("Infusion complete")
     assert care.state(sid).step is Step.OBSERVE
+    assert keys.focus.accessibleName() == protocol.discharge.score_name
 
     # Observation: the end set and two more, the side effects graded, then the discharge.
     keys.vitals(protocol, NORMAL)
@@ -216,6 +227,7 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
         keys.tick(criterion.text)
     keys.fill("Your password (discharge)", ANA_PASSWORD, enter=True)
     assert care.state(sid).step is Step.SIGN
+    assert keys.focus.accessibleName() == "Your password (sign)"
 
     # Sign: the password and Enter.
     keys.fill("Your password (sign)", ANA_PASSWORD, enter=True)
