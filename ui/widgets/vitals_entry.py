@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from core.events import EventType as E
@@ -168,3 +169,16 @@ class VitalsSlot(QWidget):
             before.layout().removeWidget(entry)
         self.layout().addWidget(entry)
         entry.show()  # a widget given a new parent is hidden until shown again
+        self._take_tab_place(entry)
+
+    def _take_tab_place(self, entry: VitalsEntry) -> None:
+        """Put the entry's fields where the slot stands in the page's Tab order: a new parent keeps
+        them where they were first made, far from where they are shown."""
+        before = self.previousInFocusChain()
+        while before is not self and (before.focusPolicy() == Qt.FocusPolicy.NoFocus or entry.isAncestorOf(before)):
+            before = before.previousInFocusChain()
+        if before is self:
+            return
+        for control in (*entry.fields.values(), entry.partial, entry.record):
+            QWidget.setTabOrder(before, control)
+            before = control
