@@ -50,20 +50,23 @@ class Keyboard:
             else:
                 self.qtbot.keyClick(self.focus, stroke, modifier)
 
-    def tab_to(self, name: str, *, back: bool = False) -> QWidget:
+    def tab_to(self, name: str, *, back: bool = False, within: int = TAB_LIMIT) -> QWidget:
         """Tab (or Shift+Tab) until the focus is on the control with this accessible name; every stop
         passed on the way must have a name too, for a screen reader to say."""
         passed = []
-        for _ in range(TAB_LIMIT):
+        for presses in range(within + 1):
             if self.focus.accessibleName() == name:
                 return self.focus
             assert self.focus.accessibleName(), f"a Tab stop without a name: {self.focus!r}, after {passed}"
             passed.append(self.focus.accessibleName())
+            if presses == within:
+                break
             if back:
                 self.qtbot.keyClick(self.focus, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
             else:
                 self.qtbot.keyClick(self.focus, Qt.Key.Key_Tab)
-        raise AssertionError(f"{name!r} not reached by {'Shift+' if back else ''}Tab; passed {passed}")
+        keys = f"{within} {'Shift+' if back else ''}Tab presses"
+        raise AssertionError(f"{name!r} not reached in {keys}; passed {passed}")
 
     def fill(self, name: str, text: str, *, enter: bool = False) -> None:
         """Tab to a field, type into it, and press Enter if asked."""
@@ -176,7 +179,8 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     keys.fill("Lot number", "K-2291A")
     keys.press(Qt.Key.Key_Tab, "3.62", Qt.Key.Key_Return)
     keys.vitals(protocol, NORMAL)
-    keys.activate("Start infusion")
+    keys.tab_to("Start infusion", back=True, within=3)  # the vitals are beside the infusion controls
+    keys.press(Qt.Key.Key_Space)
     assert care.state(sid).step is Step.INFUSING
     assert keys.focus.accessibleName() == "Pause reason"
 
@@ -191,7 +195,7 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     clock.advance(minutes=10)
     window.refresh()  # the app's own 1-second tick
     keys.vitals(protocol, NORMAL)
-    keys.tab_to("Pause reason")
+    keys.tab_to("Pause reason", back=True, within=5)
     keys.press(Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Down)
     assert keys.focus.currentText() == "line problem"
     keys.activate("Pause")
@@ -207,7 +211,8 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
         keys.vitals(protocol, NORMAL)
     clock.advance(minutes=10)
     window.refresh()
-    keys.activate("Infusion complete")
+    keys.tab_to("Infusion complete", back=True, within=5)
+    keys.press(Qt.Key.Key_Space)
     assert care.state(sid).step is Step.OBSERVE
     assert keys.focus.accessibleName() == protocol.discharge.score_name
 
