@@ -19,7 +19,7 @@ from core.dosing import DoseCalculation
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step, allowed, next_step
-from core.protocol import Phase, Protocol, SchedulePoint, VitalKind
+from core.protocol import Phase, Protocol, SchedulePoint, SideEffectsSchedule, VitalKind, VitalsSchedule
 from core.signatures import Signature, altered_since_signed, signatures_of
 from core.vitals import Tier
 
@@ -432,7 +432,18 @@ def _vitals_points(
     done: set[str],
     now: datetime,
 ) -> tuple[VitalsPoint, ...]:
-    schedule = protocol.vitals_schedule
+    return tuple(_scheduled(protocol.vitals_schedule, segments, ended_at, step, done, now))
+
+
+def _scheduled(
+    schedule: VitalsSchedule | SideEffectsSchedule,
+    segments: list[tuple[datetime, datetime | None]],
+    ended_at: datetime | None,
+    step: Step,
+    done: set[str],
+    now: datetime,
+) -> list[VitalsPoint]:
+    """Each point of a schedule with its status: done, missed, or timed against when it falls."""
     early = timedelta(minutes=schedule.due_early_minutes)
     late = timedelta(minutes=schedule.overdue_after_minutes)
     finished = step in {Step.SIGN, Step.DONE}
@@ -449,14 +460,19 @@ def _vitals_points(
                 if step in _BASELINE_STEPS
                 else (PointStatus.SKIPPED if segments else PointStatus.UPCOMING)
             )
-        elif due_at is None or now < due_at - early:
-            status = PointStatus.UPCOMING
-        elif now < due_at + late:
-            status = PointStatus.DUE
         else:
-            status = PointStatus.OVERDUE
+            status = _timing(due_at, now, early, late)
         result.append(VitalsPoint(point, status, due_at))
-    return tuple(result)
+    return result
+
+
+def _timing(due_at: datetime | None, now: datetime, early: timedelta, late: timedelta) -> PointStatus:
+    """Upcoming until ``early`` before the point falls, due until ``late`` after it, overdue from then."""
+    if due_at is None or now < due_at - early:
+        return PointStatus.UPCOMING
+    if now < due_at + late:
+        return PointStatus.DUE
+    return PointStatus.OVERDUE
 
 
 def _due_at(
@@ -483,24 +499,7 @@ def _side_effect_checks(
 ) -> tuple[VitalsPoint, ...]:
     """Timed like the vitals, with one difference: a check still owed once a later one has come due is
     missed (SKIPPED), since a late checklist says how the patient is now, not how they were at the point."""
-    schedule = protocol.side_effects_schedule
-    early = timedelta(minutes=schedule.due_early_minutes)
-    late = timedelta(minutes=schedule.overdue_after_minutes)
-    finished = step in {Step.SIGN, Step.DONE}
-    result = []
-    for point in schedule.points:
-        due_at = _due_at(point, segments, ended_at, now)
-        if point.id in done:
-            status = PointStatus.DONE
-        elif finished or (point.phase is Phase.INFUSION and ended_at is not None and due_at is None):
-            status = PointStatus.SKIPPED
-        elif due_at is None or now < due_at - early:
-            status = PointStatus.UPCOMING
-        elif now < due_at + late:
-            status = PointStatus.DUE
-        else:
-            status = PointStatus.OVERDUE
-        result.append(VitalsPoint(point, status, due_at))
+    result = _scheduled(protocol.side_effects_schedule, segments, ended_at, step, done, now)
     reached = {PointStatus.DUE, PointStatus.OVERDUE, PointStatus.DONE}
     for i, entry in enumerate(result):
         later = result[i + 1 :]
@@ -528,11 +527,7 @@ def _recheck_points(
             status = PointStatus.DONE
         elif step in {Step.SIGN, Step.DONE}:
             status = PointStatus.SKIPPED
-        elif now < due_at - early:
-            status = PointStatus.UPCOMING
-        elif now < due_at + late:
-            status = PointStatus.DUE
         else:
-            status = PointStatus.OVERDUE
+            status = _timing(due_at, now, early, late)
         result.append(VitalsPoint(point, status, due_at))
     return tuple(result)
