@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from core.reports.output import Output, local_stamp, record_output, write_file
 from core.reports.session_summary import Printing
 from core.reports.session_summary import session_summary as build_session_summary
 from core.services import Care
-from core.settings import ClinicSettings, clinic_settings
+from core.settings import ClinicSettings, WorkstationSettings, clinic_settings
 from core.startup import open_store
 
 NO_RESTART = datetime(1, 1, 1, tzinfo=UTC)
@@ -87,6 +89,16 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     day.add_argument("--csv", type=Path, metavar="FILE.csv", help="the CSV file to write")
 
 
+@contextmanager
+def _store(args: argparse.Namespace, clock: Clock) -> Iterator[tuple[Database, WorkstationSettings]]:
+    """The chosen database, opened and migrated, and released whatever happens."""
+    database, workstation = open_store(args.database, clock)
+    try:
+        yield database, workstation
+    finally:
+        database.dispose()
+
+
 def _say(line: str) -> None:
     print(line, flush=True)
 
@@ -96,23 +108,19 @@ def _printer() -> str:
 
 
 def downtime(args: argparse.Namespace, clock: Clock) -> int:
-    database, workstation = open_store(args.database, clock)
-    try:
+    with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         protocol = load_protocol()
         pdf = downtime_forms(protocol, clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer())
         written = write_file(args.out, pdf)
         output = Output(f"downtime forms ({protocol.id} {protocol.version})", str(written))
         record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
-    finally:
-        database.dispose()
     _say(f"Downtime forms written to {written}")
     return 0
 
 
 def session_summary(args: argparse.Namespace, clock: Clock) -> int:
-    database, workstation = open_store(args.database, clock)
-    try:
+    with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         care = Care(database, load_protocol(), clock, workstation.name)
         patient_id = care.state(args.session_id).events[0].payload["patient_id"]
@@ -120,8 +128,6 @@ def session_summary(args: argparse.Namespace, clock: Clock) -> int:
         written = write_file(args.out, build_session_summary(care, args.session_id, printing))
         output = Output("session summary", str(written), patient_id, args.session_id)
         record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
-    finally:
-        database.dispose()
     _say(f"Session summary written to {written}")
     return 0
 
@@ -131,9 +137,8 @@ def day(args: argparse.Namespace, clock: Clock) -> int:
     if args.out is None and args.csv is None:
         raise InputError("out", "Say where to write the day log: --out FILE.pdf, --csv FILE.csv, or both.")
     chosen = parse_day(args.date, "date")
-    database, workstation = open_store(args.database, clock)
     written: list[Path] = []
-    try:
+    with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         log = day_log(database, load_protocol(), chosen, clock.now())
         if args.out is not None:
@@ -144,8 +149,6 @@ def day(args: argparse.Namespace, clock: Clock) -> int:
         if args.csv is not None:
             account = getpass.getuser()
             written.append(export_csv(database, clock.now(), workstation.name, log, args.csv, os_account=account))
-    finally:
-        database.dispose()
     for path in written:
         _say(f"Day log of {chosen.isoformat()} ({len(log.entries)} sessions) written to {path}")
     return 0
@@ -172,30 +175,24 @@ def _handoff_chairs(care: Care, clinic: ClinicSettings, args: argparse.Namespace
 
 
 def handoff(args: argparse.Namespace, clock: Clock) -> int:
-    database, workstation = open_store(args.database, clock)
-    try:
+    with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         care = _care(database, clock, workstation.name)
         chairs, giver = _handoff_chairs(care, clinic, args)
         written = write_file(args.out, handoff_pdf(care, chairs, clinic, _printer(), giver))
         for output in handoff_outputs(care, chairs, str(written)):
             record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
-    finally:
-        database.dispose()
     _say(f"Handoff sheet for chair{'s' if len(chairs) > 1 else ''} {', '.join(map(str, chairs))} written to {written}")
     return 0
 
 
 def escort(args: argparse.Namespace, clock: Clock) -> int:
-    database, workstation = open_store(args.database, clock)
-    try:
+    with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         care = _care(database, clock, workstation.name)
         written = write_file(args.out, escort_pdf(care, args.session_id, clinic, _printer()))
         output = escort_output(care, args.session_id, str(written))
         record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
-    finally:
-        database.dispose()
     _say(f"Going-home sheet written to {written}")
     return 0
 
