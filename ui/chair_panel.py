@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
+from core.event_words import EVENT_WORDS
 from core.events import EventType as E
 from core.machine import Step
 from core.services import STEP_WORDS, ChairView
@@ -26,7 +27,7 @@ from ui.screens.observe import ObservePage
 from ui.screens.screen import ScreenPage
 from ui.screens.sign import SignPage
 from ui.screens.weigh import WeighPage
-from ui.text import EVENT_WORDS, clock_time, patient_line
+from ui.text import clock_time, patient_line
 from ui.widgets.adverse_event import AdverseEventBanner
 from ui.widgets.forms import label, set_tone
 from ui.widgets.pump_check import PumpCheck

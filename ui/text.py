@@ -1,37 +1,11 @@
-"""How times, countdowns, people and events are written on screen. Formatting only: no rules."""
+"""How times, countdowns and people are written on screen. Formatting only: no rules."""
 
 from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
 
-from core.events import EventType as E
 from core.services import PatientView
-
-EVENT_WORDS = {
-    E.OPENED: "Patient seated",
-    E.SCREENED: "Screening recorded",
-    E.WEIGHED: "Weight recorded",
-    E.DOSE_CALCULATED: "Dose confirmed",
-    E.CHECKED: "Second-nurse check recorded",
-    E.STARTED: "Infusion started",
-    E.PAUSED: "Infusion paused",
-    E.RESUMED: "Infusion resumed",
-    E.STOPPED_EARLY: "Infusion stopped early",
-    E.COMPLETED: "Infusion complete",
-    E.PUMP_CONFIRMED: "Pump state confirmed",
-    E.VITALS: "Vital signs recorded",
-    E.ALERT_ACKNOWLEDGED: "Alert acknowledged",
-    E.SIDE_EFFECTS: "Side effects recorded",
-    E.ADVERSE_EVENT: "Adverse event recorded",
-    E.ABANDONED: "Session ended without treatment",
-    E.DISCHARGED: "Discharge recorded",
-    E.SIGNED: "Session signed",
-    E.CORRECTED: "Correction recorded",
-    E.DRAWN: "Drug drawn up",
-    E.WASTED: "Drug waste recorded",
-    E.ADDENDUM: "Addendum added",
-}
 
 
 def clock_time(moment: datetime | None) -> str:

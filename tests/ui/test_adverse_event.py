@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from core.event_words import EVENT_WORDS
 from core.events import EventType as E
 from core.protocol import Phase
 from core.services import Care
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
-from ui.text import EVENT_WORDS
 
 
 def test_a_severe_side_effect_is_recorded_as_an_adverse_event_from_the_page(
