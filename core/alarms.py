@@ -12,7 +12,7 @@ clock neither shortens nor lengthens a silence.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.attention import Need, Priority, loudest
 
@@ -36,20 +36,19 @@ class AlarmPolicy:
     heard: frozenset[Alarm] = frozenset()
     """Alarms that have sounded since they appeared; one not among them sounds at once."""
     last_ms: int | None = None
-    silenced_until_ms: int = 0
-    acknowledged: frozenset[Alarm] = frozenset()
+    silenced_until: dict[Alarm, int] = field(default_factory=dict)
+    """Each acknowledged alarm and the moment its silence ends: silencing chair 2 leaves chair 1's as it was."""
 
     def audible(self, alarms: Iterable[Alarm], now_ms: int) -> tuple[Alarm, ...]:
-        """The alarms that may sound now: all of them, less those acknowledged while the silence lasts."""
-        if not self.silenced(now_ms):
-            return tuple(alarms)
-        return tuple(alarm for alarm in alarms if alarm not in self.acknowledged)
+        """The alarms that may sound now: all of them, less those whose silence still lasts."""
+        return tuple(alarm for alarm in alarms if self.silenced_until.get(alarm, 0) <= now_ms)
 
     def due(self, alarms: Iterable[Alarm], now_ms: int) -> Priority | None:
         """The priority to sound at this tick, if any: at once for a new alarm, then on its repeat."""
         present = tuple(alarms)
         audible = self.audible(present, now_ms)
         self.heard &= frozenset(present)  # a condition that ended and comes back is new again
+        self.silenced_until = {a: until for a, until in self.silenced_until.items() if until > now_ms}
         level = loudest(alarm.need for alarm in audible)
         if level is None:
             return None
@@ -62,11 +61,14 @@ class AlarmPolicy:
 
     def silence(self, alarms: Iterable[Alarm], now_ms: int, minutes: int) -> frozenset[Alarm]:
         """Acknowledge what sounds now for ``minutes``; returns what was acknowledged, for the audit.
-        When the minutes are over, whatever is still there counts as new and sounds at once."""
-        self.acknowledged = frozenset(alarms)
-        self.heard -= self.acknowledged
-        self.silenced_until_ms = now_ms + minutes * 60_000
-        return self.acknowledged
+        When its minutes are over, an alarm still there counts as new and sounds at once."""
+        acknowledged = frozenset(alarms)
+        self.heard -= acknowledged
+        self.silenced_until.update(dict.fromkeys(acknowledged, now_ms + minutes * 60_000))
+        return acknowledged
 
     def silenced(self, now_ms: int) -> bool:
-        return now_ms < self.silenced_until_ms
+        return any(until > now_ms for until in self.silenced_until.values())
+
+    def silenced_chairs(self, now_ms: int) -> list[int]:
+        return sorted({alarm.chair for alarm, until in self.silenced_until.items() if until > now_ms})

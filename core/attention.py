@@ -30,11 +30,13 @@ RANK = {Priority.HIGH: 3, Priority.MEDIUM: 2, Priority.LOW: 1}
 class Need:
     text: str
     priority: Priority
+    key: str = ""
+    """Tells apart two needs worded alike (a second act-now alert): a new one is a new alarm."""
 
 
 def attention(state: SessionState) -> Need | None:
     if state.open_alerts:
-        return Need("ALERT — acknowledge", Priority.HIGH)
+        return Need("ALERT — acknowledge", Priority.HIGH, state.open_alerts[-1].event_id)
     if state.needs_pump_check:
         return Need("Check the pump", Priority.HIGH)
     if state.pending_adverse_events:

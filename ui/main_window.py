@@ -411,11 +411,12 @@ class MainWindow(QMainWindow):
             minutes,
         )
         until = clock_time(self.controller.now() + timedelta(minutes=minutes))
-        chairs = ", ".join(str(a.chair) for a in sorted(acknowledged, key=lambda a: a.chair))
+        now_silenced = ", ".join(str(a.chair) for a in sorted(acknowledged, key=lambda a: a.chair))
+        all_silenced = ", ".join(map(str, self.alarm_policy.silenced_chairs(now)))
         who = self.controller.user.name if self.controller.user else ""
         words = (
-            f"Alarm sound for chair {chairs} silenced by {who} until {until}; it comes back by itself, "
-            "and a new alarm still sounds."
+            f"Alarm sound for chair {now_silenced} silenced by {who} until {until} (silenced now: chair "
+            f"{all_silenced}); each comes back by itself, and a new alarm still sounds."
         )
         self.silenced.setText(words)
         self.lock_screen.silenced_note.setText(words)

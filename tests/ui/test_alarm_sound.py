@@ -52,6 +52,20 @@ def test_silence_covers_the_alarms_sounding_then_and_a_new_one_still_sounds():
     assert not policy.silenced(1_000 + 120_000)
 
 
+def test_a_second_silence_adds_to_the_first_and_a_new_alert_on_a_silenced_chair_still_sounds():
+    policy = AlarmPolicy()
+    one, two = Alarm(1, Need("ALERT — acknowledge", Priority.HIGH, "a")), Alarm(2, DUE)
+    assert policy.due((one,), 0) == "high"
+    policy.silence((one,), 1_000, minutes=2)
+    assert policy.due((one, two), 2_000) == "low"
+    policy.silence((two,), 3_000, minutes=2)
+    assert policy.audible((one, two), 4_000) == ()  # chair 1 stays silenced: the second silence adds to it
+    assert policy.silenced_chairs(4_000) == [1, 2]
+    again = Alarm(1, Need("ALERT — acknowledge", Priority.HIGH, "b"))  # a second act-now set on chair 1
+    assert policy.due((one, again, two), 5_000) == "high"
+    assert policy.audible((one, two), 1_000 + 120_000) == (one,)  # chair 1's own minutes are over first
+
+
 def test_the_tones_are_short_plain_wav_files(tmp_path: Path):
     path = write_tone(tmp_path / "act.wav", 880, 3, 150, 100)
     with wave.open(str(path)) as tone:
@@ -143,6 +157,6 @@ def test_the_silence_button_quiets_the_sound_but_not_the_board_and_is_audited(
     assert not nurse.sees("Silence the alarm sound")  # nothing left to silence
     window.controller.lock()
     assert nurse.sees("Lock screen alarm silenced")  # the next nurse to look knows it is silenced
-    window.alarm_policy.silenced_until_ms = window.alarm_clock.elapsed()  # the minutes are over
+    window.alarm_policy.silenced_until = dict.fromkeys(window.alarm_policy.silenced_until, 0)  # minutes over
     window.refresh()
     assert heard == ["high", "high"] and not nurse.sees("Lock screen alarm silenced")
