@@ -163,6 +163,8 @@ class SessionState:
         return entry.status if entry is not None and entry.status is not PointStatus.UPCOMING else None
 
 
+RECHECK = "recheck-"
+"""The id prefix of a set of vitals an alarm's acknowledgement asked for."""
 _OWED = (PointStatus.OVERDUE, PointStatus.DUE, PointStatus.UPCOMING)
 """Statuses of a set still owed, most urgent first."""
 
@@ -277,7 +279,11 @@ def derive_state(
                 if point:
                     done_points.add(point)
                 values = {VitalKind(k): Decimal(v) for k, v in payload.get("values", {}).items()}
-                if step in _BASELINE_STEPS:  # the latest set before the start is the baseline
+                if step in _BASELINE_STEPS and payload.get("partial_reason"):
+                    # A partial set updates what it measured; the rest, and its age, stay from the earlier set.
+                    baseline = {**baseline, **values}
+                    baseline_at = baseline_at or event.occurred_at
+                elif step in _BASELINE_STEPS:  # the latest full set before the start is the baseline
                     baseline, baseline_at = values, event.occurred_at
                 acts = [f for f in payload.get("findings", ()) if f["tier"] == Tier.ACT]
                 if acts:
@@ -356,6 +362,14 @@ def derive_state(
     if step is Step.OBSERVE and owed_check is not None:
         # An open alert, if any, is what the nurse must hear first: its reason stays.
         held_back.setdefault(E.DISCHARGED, f"Before discharge, record the side-effect check: {owed_check.point.label}.")
+    owed_recheck = next(
+        (p for p in points if p.point.id.startswith(RECHECK) and p.status in {PointStatus.DUE, PointStatus.OVERDUE}),
+        None,
+    )
+    if step is Step.OBSERVE and owed_recheck is not None:  # an alarm asked for it: it is seen before she leaves
+        held_back.setdefault(
+            E.DISCHARGED, "Before discharge, take the set of vital signs the alarm's recheck asked for."
+        )
     permitted = set(allowed(step)) - set(held_back)
     return SessionState(
         session_id=events[0].session_id,
@@ -521,7 +535,7 @@ def _recheck_points(
     for recheck in rechecks:
         due_at = recheck.asked_at + timedelta(minutes=recheck.minutes)
         point = SchedulePoint(
-            id=f"recheck-{recheck.event_id}", phase=recheck.phase, minutes=recheck.minutes, label=recheck.label
+            id=f"{RECHECK}{recheck.event_id}", phase=recheck.phase, minutes=recheck.minutes, label=recheck.label
         )
         if any(taken > recheck.asked_at and taken >= due_at - early for taken in sets_taken):
             status = PointStatus.DONE

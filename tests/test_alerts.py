@@ -15,7 +15,8 @@ from core.machine import Outcome, Step
 from core.protocol import VitalKind as V
 from core.services import Care
 from core.session_state import PointStatus, SessionState
-from tests.test_session_flow import NORMAL, no_symptoms, prepare
+from tests.conftest import ANA_PASSWORD
+from tests.test_session_flow import DISCHARGE_OK, NORMAL, no_symptoms, observed, prepare
 
 HIGH_BP = {**NORMAL, V.SYSTOLIC: "190", V.DIASTOLIC: "105"}
 LOW_SPO2 = {**NORMAL, V.SPO2: "88"}
@@ -167,3 +168,26 @@ def test_only_an_open_alert_can_be_acknowledged(care, patient, nurses, clock):
     care.acknowledge_alert(sid, alert_id, ["notify"], no_symptoms(care), first.id)
     with pytest.raises(NotAllowedError, match="not open"):
         care.acknowledge_alert(sid, alert_id, ["notify"], no_symptoms(care), first.id)
+
+
+def test_a_recheck_owed_holds_the_discharge_until_the_set_is_taken(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = observed(care, patient, nurses, clock)
+    state, _ = care.record_vitals(sid, {**NORMAL, V.SYSTOLIC: "190", V.DIASTOLIC: "105"}, first.id)
+    care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["recheck"], no_symptoms(care), first.id)
+    clock.advance(minutes=care.protocol.alert_response.recheck_minutes)
+    held = care.state(sid).held_back[E.DISCHARGED]
+    assert "recheck" in held
+    with pytest.raises(NotAllowedError, match="recheck"):
+        care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
+    care.record_vitals(sid, NORMAL, first.id)
+    assert care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD).step is Step.SIGN
+
+
+def test_a_partial_set_before_the_start_keeps_what_the_full_baseline_measured(care, patient, nurses):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)  # a full baseline is recorded
+    reason = care.protocol.vitals_schedule.partial_reasons[0]
+    state, _ = care.record_vitals(sid, {V.HEART_RATE: "80"}, first.id, partial_reason=reason)
+    assert state.baseline[V.HEART_RATE] == 80
+    assert state.baseline[V.SYSTOLIC] == int(NORMAL[V.SYSTOLIC])  # still there: the rise rule can fire
