@@ -148,3 +148,14 @@ def test_an_alarm_prints_with_what_was_done_and_the_symptoms_asked(care: Care, p
     assert "acknowledged: Infusion paused; Prescriber notified" in everything
     assert "Severe or new headache? yes." in everything and "Note: Dr Patel" in everything
     assert "Paused:" in everything  # the pause recorded with the acknowledgement is in the timeline
+
+
+def test_a_corrected_set_of_vitals_says_so_and_leaves_the_trend(care: Care, patient, nurses, clock: ManualClock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=10)
+    wrong, _ = care.record_vitals(sid, {**NORMAL, VitalKind.SYSTOLIC: "250", VitalKind.DIASTOLIC: "90"}, first.id)
+    care.correct(sid, wrong.events[-1].id, "typed 250 for 150", "systolic was 150", first.id)
+    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    assert "CORRECTED" in everything and "typed 250 for 150" in everything and "systolic was 150" in everything

@@ -306,10 +306,14 @@ class _Summary:
         head = ["Time", "Set", *(f"{self.protocol.vitals[k].label} ({self.protocol.vitals[k].unit})" for k in kinds)]
         rows: list[list[Any]] = [[self.p(text(h), "label") for h in [*head, "By"]]]
         shade: list[tuple[Any, ...]] = []
+        corrected = {e.corrects: e for e in self.of(E.CORRECTED) if e.corrects}
         for index, event in enumerate(events, start=1):
             payload = event.payload
             tiers = {f["vital"]: f["tier"] for f in payload.get("findings", ())}
             cells = [_local(event.occurred_at), points.get(payload.get("point_id") or "", "extra")]
+            if event.id in corrected:  # kept as recorded, and said to be wrong: the correction is the record
+                fix = corrected[event.id]
+                cells[1] += f" (CORRECTED {_local(fix.recorded_at)}: {fix.reason or ''} {fix.payload.get('note', '')})"
             for kind in kinds:
                 value = payload.get("values", {}).get(kind.value, "—")
                 cells.append(f"{value}{TIER_MARKS.get(tiers.get(kind.value, ''), '')}")
@@ -323,13 +327,15 @@ class _Summary:
         table.setStyle(grid())
         table.setStyle(shade)
         story: list[Flowable] = [self.p("Vital signs", "heading"), table, self.p(TIER_LEGEND, "small")]
-        chart = self._trend(events)
+        chart = self._trend([event for event in events if event.id not in corrected])
         if chart is not None:
             story += [Spacer(0, 4), chart]
         return story
 
     def _trend(self, events: list[Event]) -> Drawing | None:
         """A small chart of the main vitals against minutes from the first set, in black and white."""
+        if not events:
+            return None
         start = events[0].occurred_at
         series = []
         for kind in TREND_KINDS:
