@@ -36,12 +36,12 @@ from core.machine import Outcome, Step
 from core.people import Account, Accounts, Role
 from core.persistence.db import Database, sqlite_url
 from core.persistence.tables import InfusionSession
-from core.protocol import Protocol
+from core.protocol import Protocol, VitalKind
 from core.services import Care, PatientView
 from core.settings import change_clinic_setting
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0, TEMPORARY_PASSWORD, add_nurse
 from tests.test_cli import run as cli
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, seen
+from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms, prepare, seen
 
 CLEO_PASSWORD = "marble falcon ginger 27"
 HELEN_PASSWORD = "cobalt meadow lantern 64"
@@ -351,3 +351,22 @@ def test_the_command_needs_somewhere_to_write_and_a_real_date(db_path, tmp_path,
     assert cli("--database", url, "report", "day", "--date", "2026-13-01", "--out", str(tmp_path / "x.pdf")) == 2
     assert "is not a date" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_recheck_taken_long_after_it_was_due_is_flagged(care, database, protocol, clock, nurses):
+    first = nurses[0].id
+    patient = patient_with_course(care, "MRN-7007", "Rossi", "Lia", first)
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first)
+    clock.advance(minutes=10)
+    state, _ = care.record_vitals(sid, {**NORMAL, VitalKind.SYSTOLIC: "190", VitalKind.DIASTOLIC: "105"}, first)
+    care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["recheck"], no_symptoms(care), first)
+    clock.advance(minutes=protocol.alert_response.recheck_minutes + 90)
+    care.record_vitals(sid, NORMAL, first)  # the recheck, an hour and a half late
+    words = {
+        line.kind: line.text for line in read(database, protocol, clock).exceptions if line.entry.session_id == sid
+    }
+    assert (
+        "Recheck" in words[ExceptionKind.OVERDUE_VITALS]
+        and "90 min after it was due" in words[ExceptionKind.OVERDUE_VITALS]
+    )
