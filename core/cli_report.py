@@ -10,6 +10,7 @@ import argparse
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,11 +23,10 @@ from core.persistence.db import Database
 from core.protocol import load_protocol
 from core.reports.day_log_pdf import day_log_pdf
 from core.reports.downtime import downtime_forms
-from core.reports.escort_sheet import escort_output, escort_pdf
-from core.reports.handoff import handoff_outputs, handoff_pdf
-from core.reports.output import Output, local_stamp, record_output, write_file
-from core.reports.session_summary import Printing
-from core.reports.session_summary import session_summary as build_session_summary
+from core.reports.escort_sheet import escort_printout
+from core.reports.handoff import handoff_printout
+from core.reports.output import Output, Printout, local_stamp, record_output, write_file
+from core.reports.session_summary import Printing, summary_printout
 from core.services import Care
 from core.settings import ClinicSettings, WorkstationSettings, clinic_settings
 from core.startup import open_store
@@ -103,6 +103,13 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
+def _record(database: Database, clock: Clock, workstation: str, printout: Printout, written: Path) -> None:
+    """The audit lines of a file written from the command line, one per patient on it."""
+    for output in printout.outputs:
+        copy = replace(output, destination=str(written))
+        record_output(database, clock.now(), workstation, copy, os_account=getpass.getuser())
+
+
 def _printer() -> str:
     return f"{getpass.getuser()} (computer account)"
 
@@ -123,11 +130,10 @@ def session_summary(args: argparse.Namespace, clock: Clock) -> int:
     with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         care = Care(database, load_protocol(), clock, workstation.name)
-        patient_id = care.state(args.session_id).events[0].payload["patient_id"]
         printing = Printing(clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer())
-        written = write_file(args.out, build_session_summary(care, args.session_id, printing))
-        output = Output("session summary", str(written), patient_id, args.session_id)
-        record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
+        printout = summary_printout(care, args.session_id, printing)
+        written = write_file(args.out, printout.pdf)
+        _record(database, clock, workstation.name, printout, written)
     _say(f"Session summary written to {written}")
     return 0
 
@@ -179,9 +185,9 @@ def handoff(args: argparse.Namespace, clock: Clock) -> int:
         clinic = clinic_settings(database)
         care = _care(database, clock, workstation.name)
         chairs, giver = _handoff_chairs(care, clinic, args)
-        written = write_file(args.out, handoff_pdf(care, chairs, clinic, _printer(), giver))
-        for output in handoff_outputs(care, chairs, str(written)):
-            record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
+        printout = handoff_printout(care, chairs, clinic, _printer(), giver)
+        written = write_file(args.out, printout.pdf)
+        _record(database, clock, workstation.name, printout, written)
     _say(f"Handoff sheet for chair{'s' if len(chairs) > 1 else ''} {', '.join(map(str, chairs))} written to {written}")
     return 0
 
@@ -190,9 +196,9 @@ def escort(args: argparse.Namespace, clock: Clock) -> int:
     with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         care = _care(database, clock, workstation.name)
-        written = write_file(args.out, escort_pdf(care, args.session_id, clinic, _printer()))
-        output = escort_output(care, args.session_id, str(written))
-        record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
+        printout = escort_printout(care, args.session_id, clinic, _printer())
+        written = write_file(args.out, printout.pdf)
+        _record(database, clock, workstation.name, printout, written)
     _say(f"Going-home sheet written to {written}")
     return 0
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,3 +82,11 @@ def test_the_checker_itself_catches_a_wall_clock_read(tmp_path: Path):
         and (n.func.value.id, n.func.attr) in WALL_CLOCK_CALLS  # type: ignore[attr-defined]
     ]
     assert len(calls) == 1
+
+
+def test_the_window_starts_without_loading_the_pdf_library():
+    """ReportLab loads with the first printout: start-up stays quick, and most shifts print little."""
+    probe = "import sys, ui.main_window; print('reportlab' in sys.modules)"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

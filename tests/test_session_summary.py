@@ -31,7 +31,7 @@ def test_a_signed_session_prints_everything_the_chart_needs(care: Care, patient,
     read = pages(session_summary(care, sid, PRINTING))
     everything = " ".join(read)
     for number, page in enumerate(read, start=1):
-        assert "LINDQVIST, Maja · born 1971-03-14 · record number MRN-1001" in page  # both identifiers
+        assert "LINDQVIST, Maja · born 1971-03-14 · MRN MRN-1001" in page  # both identifiers
         assert f"Page {number} of {len(read)}" in page
         assert "Printed 2026-11-26 16:05 by Ben Okafor" in page
         assert record_hash(state.events) in page

@@ -49,7 +49,7 @@ from ui.dialogs.day_log import DayLogDialog
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import PeopleDialog
 from ui.lock_screen import LockScreen
-from ui.printouts import Printouts
+from ui.printouts import Printouts, my_chairs
 from ui.text import clock_time, countdown
 from ui.widgets.forms import button, card, label, set_tone
 
@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         self.print_summary = printing.addAction("Session summary of the open chair…", self._print_summary)
         self.print_handoff = printing.addAction("Handoff sheet of the open chair…", self._print_handoff)
         self.print_my_handoff = printing.addAction(
-            "Handoff sheet of all my chairs…", lambda: self.printouts.handoff(self.printouts.my_chairs())
+            "Handoff sheet of all my chairs…", lambda: self.printouts.handoff(self._my_chairs())
         )
         self.print_escort = printing.addAction("Going-home sheet of the open chair…", self._print_escort)
         printing.addAction("Downtime forms…", self.printouts.downtime_forms)
@@ -364,9 +364,12 @@ class MainWindow(QMainWindow):
         session_id = self._open_session()
         self.print_summary.setEnabled(session_id is not None)
         self.print_handoff.setEnabled(session_id is not None)
-        self.print_my_handoff.setEnabled(bool(self.printouts.my_chairs()))
+        self.print_my_handoff.setEnabled(bool(self._my_chairs()))
         view = self._views.get(self.chair_list.current_chair() or 0) if session_id else None
         self.print_escort.setEnabled(view is not None and view.state.infusion.ended_at is not None)
+
+    def _my_chairs(self) -> list[int]:
+        return my_chairs(list(self._views.values()), self.controller.nurse_id)
 
     def _print_summary(self) -> None:
         session_id = self._open_session()

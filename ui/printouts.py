@@ -1,24 +1,34 @@
 """Every printout the app offers goes through the same preview: one method or one call each.
 
-Core builds a document as bytes from what is recorded; ``Printouts.show`` opens it in the preview with
-its title and what the audit trail will call it, and the preview prints, saves and audits each copy.
-A new document is one line where it is offered, e.g. ``printouts.show("Day log", pdf, output)``.
+Core builds a document once, from what is recorded, as its PDF and the audit line(s) each copy will
+need; ``Printouts.show`` opens it in the preview, which prints, saves and audits each copy. A new
+document is one method here and one entry where it is offered. ReportLab is imported by the first
+printout, not at start-up: most shifts print little.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from core.handoff import nurse_chairs
-from core.reports.downtime import downtime_forms
-from core.reports.escort_sheet import escort_output, escort_pdf
-from core.reports.handoff import handoff_outputs, handoff_pdf
-from core.reports.output import Output, local_stamp
-from core.reports.session_summary import Printing, session_summary
+from core.reports.output import Output, Printout, local_stamp
+from core.services import ChairView
 from ui.controller import Controller
 from ui.dialogs.print_preview import show_pdf
+
+
+@contextmanager
+def waiting() -> Iterator[None]:
+    """A PDF takes a moment to build (a day log about a third of a second): the cursor says so."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 class Printouts:
@@ -31,15 +41,34 @@ class Printouts:
     def show(self, title: str, pdf: bytes, output: Output | Sequence[Output]) -> None:
         show_pdf(self.parent, self.controller, title, pdf, output)
 
+    def _printed_by(self) -> str | None:
+        """Who prints: a printout always names its printer, so nobody signed in prints nothing."""
+        user = self.controller.user
+        return user.name if user is not None and self.controller.nurse_id is not None else None
+
+    def _build(self, title: str, build: Callable[[str], Printout]) -> None:
+        """Build once (trouble shown by the controller's banner), then preview it with its audit lines."""
+        who = self._printed_by()
+        if who is None:
+            return
+        with waiting():
+            printout = self.controller.run(None, lambda: build(who), writes=False)
+        if printout is not None:
+            self.show(title, printout.pdf, printout.outputs)
+
     def downtime_printout(self) -> tuple[str, bytes, Output] | None:
         """Blank forms from the protocol in force, on the clinic's paper, footed with who printed them and
-        when; None while nobody is signed in (a printout always names who printed it)."""
-        user = self.controller.user
-        if user is None or self.controller.nurse_id is None:
+        when; None while nobody is signed in."""
+        from core.reports.downtime import downtime_forms
+
+        who = self._printed_by()
+        if who is None:
             return None
         clinic, protocol = self.controller.clinic(), self.controller.protocol
-        printed_at = local_stamp(self.controller.now())
-        pdf = downtime_forms(protocol, clinic.clinic_name, clinic.page_size, printed_at, user.name)
+        with waiting():
+            pdf = downtime_forms(
+                protocol, clinic.clinic_name, clinic.page_size, local_stamp(self.controller.now()), who
+            )
         return "Downtime forms", pdf, Output(f"downtime forms ({protocol.id} {protocol.version})", "")
 
     def downtime_forms(self) -> None:
@@ -47,51 +76,38 @@ class Printouts:
         if built is not None:
             self.show(*built)
 
-    def _printing(self) -> Printing | None:
-        """The clinic's paper and who prints now; None while nobody is signed in."""
-        user = self.controller.user
-        if user is None or self.controller.nurse_id is None:
-            return None
-        clinic = self.controller.clinic()
-        return Printing(clinic.clinic_name, clinic.page_size, local_stamp(self.controller.now()), user.name)
-
     def session_summary(self, session_id: str) -> None:
         """The chart's summary of one session, signed or not (an unsigned one prints as a draft)."""
-        printing = self._printing()
-        if printing is None:
-            return
-        care = self.controller.care
-        built = self.controller.run(None, lambda: session_summary(care, session_id, printing), writes=False)
-        state = self.controller.state(session_id)
-        if built is not None and state is not None:
-            patient_id = state.events[0].payload["patient_id"]
-            self.show("Session summary", built, Output("session summary", "", patient_id, session_id))
+        from core.reports.session_summary import Printing, summary_printout
+
+        care, clinic, now = self.controller.care, self.controller.clinic(), self.controller.now()
+
+        def build(who: str) -> Printout:
+            printing = Printing(clinic.clinic_name, clinic.page_size, local_stamp(now), who)
+            return summary_printout(care, session_id, printing)
+
+        self._build("Session summary", build)
 
     def handoff(self, chairs: list[int]) -> None:
         """The I-PASS sheet drafted from these chairs' sessions as they stand now; each patient on it gets
         an audit line for every copy."""
-        user = self.controller.user
-        if user is None or self.controller.nurse_id is None or not chairs:
+        from core.reports.handoff import handoff_printout
+
+        if not chairs:
             return
         care, clinic = self.controller.care, self.controller.clinic()
-        built = self.controller.run(None, lambda: handoff_pdf(care, chairs, clinic, user.name, user.name), writes=False)
-        outputs = self.controller.run(None, lambda: handoff_outputs(care, chairs), writes=False)
-        if built is not None and outputs:
-            words = f"chair {chairs[0]}" if len(chairs) == 1 else "chairs " + ", ".join(map(str, chairs))
-            self.show(f"Handoff sheet, {words}", built, outputs)
-
-    def my_chairs(self) -> list[int]:
-        """The chairs the signed-in nurse hands over: those whose open session she opened or recorded last."""
-        views = self.controller.chairs() or []
-        return nurse_chairs(views, self.controller.nurse_id) if self.controller.nurse_id else []
+        words = f"chair {chairs[0]}" if len(chairs) == 1 else "chairs " + ", ".join(map(str, chairs))
+        self._build(f"Handoff sheet, {words}", lambda who: handoff_printout(care, chairs, clinic, who, who))
 
     def escort_sheet(self, session_id: str) -> None:
         """The going-home sheet for the patient and escort."""
-        user = self.controller.user
-        if user is None or self.controller.nurse_id is None:
-            return
+        from core.reports.escort_sheet import escort_printout
+
         care, clinic = self.controller.care, self.controller.clinic()
-        built = self.controller.run(None, lambda: escort_pdf(care, session_id, clinic, user.name), writes=False)
-        output = self.controller.run(None, lambda: escort_output(care, session_id), writes=False)
-        if built is not None and output is not None:
-            self.show("Going-home sheet", built, output)
+        self._build("Going-home sheet", lambda who: escort_printout(care, session_id, clinic, who))
+
+
+def my_chairs(views: Sequence[ChairView], nurse_id: str | None) -> list[int]:
+    """The chairs a nurse hands over (those whose open session she opened or recorded last), from the
+    sessions the board already read this second."""
+    return nurse_chairs(views, nurse_id) if nurse_id else []

@@ -20,7 +20,7 @@ from core.machine import Outcome
 from core.persistence.tables import InfusionSession
 from core.protocol import InstructionSection, Protocol
 from core.reports.identity import identifiers
-from core.reports.output import Output, local_stamp
+from core.reports.output import Output, Printout, local_stamp
 from core.reports.styles import MARGIN, PAGE_SIZES, RULE, Styles, text
 from core.reports.templates import PageFrame, build_pdf
 from core.services import Care, PatientView
@@ -126,8 +126,9 @@ def escort_story(
     return story
 
 
-def escort_pdf(care: Care, session_id: str, clinic: ClinicSettings, printed_by: str) -> bytes:
-    """The sheet for a session whose infusion has ended, on the clinic's paper; refused before that."""
+def escort_printout(care: Care, session_id: str, clinic: ClinicSettings, printed_by: str) -> Printout:
+    """The sheet for a session whose infusion has ended, on the clinic's paper, with its audit line;
+    refused before that."""
     state, patient = _treated(care, session_id)
     now = care.clock.now()
     frame = PageFrame(
@@ -140,10 +141,9 @@ def escort_pdf(care: Care, session_id: str, clinic: ClinicSettings, printed_by: 
     ended = state.infusion.ended_at or now
     width = PAGE_SIZES[clinic.page_size][0] - 2 * MARGIN
     story = escort_story(care.protocol, state, patient, clinic, ended, Styles(), width)
-    return build_pdf(story, frame, clinic.page_size)
+    output = Output("going-home sheet", "", patient.id, session_id)
+    return Printout(build_pdf(story, frame, clinic.page_size), (output,))
 
 
-def escort_output(care: Care, session_id: str, destination: str = "") -> Output:
-    """The audit line for one copy, naming the patient and the session."""
-    _state, patient = _treated(care, session_id)
-    return Output("going-home sheet", destination, patient.id, session_id)
+def escort_pdf(care: Care, session_id: str, clinic: ClinicSettings, printed_by: str) -> bytes:
+    return escort_printout(care, session_id, clinic, printed_by).pdf

@@ -22,7 +22,7 @@ from core.handoff import SEVERITY_MEANS, ChairHandoff, PauseSpan, Severity, Vita
 from core.machine import Outcome
 from core.protocol import Protocol, VitalKind, VitalThresholds
 from core.reports.identity import identifiers
-from core.reports.output import Output, local_stamp
+from core.reports.output import Output, Printout, local_stamp
 from core.reports.styles import MARGIN, PAGE_SIZES, RULE, SHADE, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, build_pdf
 from core.services import Care, ChairView
@@ -424,10 +424,12 @@ def handoff_sections(care: Care, chairs: Sequence[int]) -> list[ChairHandoff | E
     return sections
 
 
-def handoff_pdf(
+def handoff_printout(
     care: Care, chairs: Sequence[int], clinic: ClinicSettings, printed_by: str, giver: str | None = None
-) -> bytes:
-    """The handoff sheet for ``chairs`` as they stand now (``care``'s clock), on the clinic's paper.
+) -> Printout:
+    """The handoff sheet for ``chairs`` as they stand now (``care``'s clock), on the clinic's paper, with
+    one audit line per patient on it, so each patient's record shows the print. Drafted once, so the
+    pages and the audit lines describe the same moment.
 
     ``giver`` is the nurse handing over, printed in the receiver's box; None leaves it to be written.
     With one chair the page header carries the patient's identifiers; with several, each section does.
@@ -443,13 +445,13 @@ def handoff_pdf(
         patient=identifiers(patients[0].patient) if len(sections) == 1 and patients else None,
     )
     width = PAGE_SIZES[clinic.page_size][0] - 2 * MARGIN
-    return build_pdf(handoff_story(care.protocol, sections, now, giver, Styles(), width), frame, clinic.page_size)
-
-
-def handoff_outputs(care: Care, chairs: Sequence[int], destination: str = "") -> list[Output]:
-    """The audit lines for one copy: one per patient on it, so each patient's record shows the print."""
-    sections = [section for section in handoff_sections(care, chairs) if isinstance(section, ChairHandoff)]
+    pdf = build_pdf(handoff_story(care.protocol, sections, now, giver, Styles(), width), frame, clinic.page_size)
     what = f"handoff sheet, chairs {', '.join(str(c) for c in chairs)}"
-    if not sections:
-        return [Output(what, destination)]
-    return [Output(what, destination, h.patient.id, h.state.session_id) for h in sections]
+    outputs = [Output(what, "", h.patient.id, h.state.session_id) for h in patients] or [Output(what, "")]
+    return Printout(pdf, tuple(outputs))
+
+
+def handoff_pdf(
+    care: Care, chairs: Sequence[int], clinic: ClinicSettings, printed_by: str, giver: str | None = None
+) -> bytes:
+    return handoff_printout(care, chairs, clinic, printed_by, giver).pdf

@@ -29,6 +29,14 @@ class Output:
     session_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Printout:
+    """A document built once, with the audit line(s) each copy of it will need (one per patient on it)."""
+
+    pdf: bytes
+    outputs: tuple[Output, ...]
+
+
 def local_stamp(moment: datetime) -> str:
     """When a page was printed, as the reader's clock says it: local date and time."""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")

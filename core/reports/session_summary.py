@@ -26,6 +26,8 @@ from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.protocol import Protocol, VitalKind
+from core.reports.identity import identifiers
+from core.reports.output import Output, Printout
 from core.reports.styles import SANS, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, build_pdf
 from core.services import Care, PatientView
@@ -519,7 +521,8 @@ class _Summary:
         return story
 
 
-def session_summary(care: Care, session_id: str, printing: Printing) -> bytes:
+def summary_printout(care: Care, session_id: str, printing: Printing) -> Printout:
+    """The summary of one session, with the audit line each copy needs; the record is read once."""
     state = care.state(session_id)
     patient = care.patient(state.events[0].payload["patient_id"])
     summary = _Summary(care, state, patient)
@@ -528,7 +531,12 @@ def session_summary(care: Care, session_id: str, printing: Printing) -> bytes:
         document="Session summary" if state.step is Step.DONE else "Session summary — DRAFT, not signed",
         printed_at=printing.printed_at,
         printed_by=printing.printed_by,
-        patient=f"{patient.full_name} · born {patient.birth_date.isoformat()} · record number {patient.mrn}",
+        patient=identifiers(patient),
         record_hash=record_hash(state.events),
     )
-    return build_pdf(summary.story(), frame, printing.page_size)
+    pdf = build_pdf(summary.story(), frame, printing.page_size)
+    return Printout(pdf, (Output("session summary", "", patient.id, session_id),))
+
+
+def session_summary(care: Care, session_id: str, printing: Printing) -> bytes:
+    return summary_printout(care, session_id, printing).pdf

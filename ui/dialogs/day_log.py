@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 
 from core.day_log import DayLog, DayLogEntry, DayLogFilters, Status, Totals, export_csv, view_day_log
 from core.event_words import event_lines
-from core.reports.day_log_pdf import day_log_pdf
 from core.reports.output import Output, local_stamp
 from ui.controller import Controller
 from ui.dialogs.base import Dialog, tab_order
 from ui.dialogs.people import named_table
+from ui.dialogs.print_preview import show_pdf
+from ui.printouts import waiting
 from ui.style import TARGET
 from ui.widgets.forms import button, combo, label, line_edit, set_tone
 
@@ -384,8 +385,17 @@ class DayLogDialog(Dialog):
         log = self.log
         if reader is None or log is None:
             return None
-        clinic = self.controller.clinic()
-        pdf = day_log_pdf(log, clinic.clinic_name, clinic.page_size, local_stamp(self.controller.now()), reader.name)
+        from core.reports.day_log_pdf import day_log_pdf  # ReportLab loads with the first printout
+
+        clinic, printed_at = self.controller.clinic(), local_stamp(self.controller.now())
+        with waiting():
+            pdf = self.controller.run(
+                None,
+                lambda: day_log_pdf(log, clinic.clinic_name, clinic.page_size, printed_at, reader.name),
+                writes=False,
+            )
+        if pdf is None:
+            return None
         title = f"Day log {log.day.isoformat()}"
         return title, pdf, Output(f"day log {log.day.isoformat()} ({log.filter_words.lower()}), PDF", "")
 
@@ -396,8 +406,6 @@ class DayLogDialog(Dialog):
 
     def preview(self, title: str, pdf: bytes, output: Output) -> None:
         """The print preview, which prints or saves each copy and audits it."""
-        from ui.dialogs.print_preview import show_pdf  # written alongside this dialog; loaded when first used
-
         show_pdf(self, self.controller, title, pdf, output)
 
     @classmethod
