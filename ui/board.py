@@ -149,7 +149,8 @@ class ChairTile(QFrame):
             return
         name = view.patient.initials if self.private else view.patient.full_name
         until = tile.countdown.until if tile.countdown else None
-        key = (summary(tile, name), clock_time(until) if until else None)
+        described = summary(tile, name)
+        key = (described, clock_time(until) if until else None)
         if key == self._shown:
             return
         self._shown = key
@@ -170,7 +171,7 @@ class ChairTile(QFrame):
         self.mark.setText(PRIORITY_MARK[priority] if priority else "")
         set_tone(self.mark, PRIORITY_TONE[priority] if priority else None)
         self.mark.setVisible(priority is not None)
-        self.setAccessibleDescription(summary(tile, name))
+        self.setAccessibleDescription(described)
 
     def _empty(self) -> None:
         self.title.setText(f"Chair {self.chair}")

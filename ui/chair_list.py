@@ -6,22 +6,20 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from core.attention import Need
-from core.machine import Step
-from core.services import STEP_WORDS, ChairView
+from core.board import Tile
+from core.services import ChairView
 from ui.style import PRIORITY_BG
-from ui.text import clock_time, countdown
+from ui.text import countdown
 
 CHAIR = Qt.ItemDataRole.UserRole
+COLOUR = Qt.ItemDataRole.UserRole + 1
 
 
-def status_line(view: ChairView) -> str:
-    state = view.state
-    if state.step in {Step.INFUSING, Step.PAUSED}:
-        return f"{STEP_WORDS[state.step]} · {countdown(state.infusion.remaining)} left"
-    if state.step is Step.OBSERVE:
-        return f"Observation · discharge from {clock_time(state.discharge_earliest)}"
-    return STEP_WORDS[state.step]
+def status_line(tile: Tile) -> str:
+    """The tile's step and clock, in one line: the list says what the board says, worked out in core."""
+    if tile.countdown is None:
+        return tile.step
+    return f"{tile.step} · {countdown(tile.countdown.left)} {tile.countdown.what}"
 
 
 class ChairList(QListWidget):
@@ -55,22 +53,24 @@ class ChairList(QListWidget):
             if self.item(row).data(CHAIR) == chair:
                 self.setCurrentRow(row)
 
-    def show_chairs(self, views: dict[int, ChairView], needs: dict[int, Need | None]) -> None:
+    def show_chairs(self, tiles: dict[int, Tile], views: dict[int, ChairView]) -> None:
+        """Set each row's words and colour only when they changed: this runs every second."""
         for row in range(self.count()):
             item = self.item(row)
             chair = item.data(CHAIR)
-            view = views.get(chair)
+            tile, view = tiles.get(chair), views.get(chair)
             lines = [f"Chair {chair}"]
             colour = None
-            if view is None:
+            if tile is None or view is None:
                 lines.append("Empty")
             else:
-                lines += [view.patient.full_name, status_line(view)]
-                need = needs.get(chair)
-                if need:
-                    lines.append(need.text)
-                    colour = PRIORITY_BG[need.priority]
+                lines += [view.patient.full_name, status_line(tile)]
+                if tile.need:
+                    lines.append(tile.need.text)
+                    colour = PRIORITY_BG[tile.need.priority]
             text = "\n".join(lines)
             if item.text() != text:
                 item.setText(text)
-            item.setBackground(QBrush(QColor(colour)) if colour else QBrush())
+            if item.data(COLOUR) != colour:
+                item.setData(COLOUR, colour)
+                item.setBackground(QBrush(QColor(colour)) if colour else QBrush())

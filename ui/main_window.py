@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
         elif self.board_showing:
             self.board.show_chairs(tiles, by_chair)
         else:
-            self.chair_list.show_chairs(by_chair, {chair: t.need for chair, t in tiles.items()})
+            self.chair_list.show_chairs(tiles, by_chair)
             chair = self.chair_list.current_chair()
             if chair is not None:
                 self.panel(chair).show_view(by_chair.get(chair))
