@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.clock import Clock
-from core.dates import parse_day
+from core.dates import local_stamp, parse_day
 from core.day_log import day_log, export_csv
 from core.errors import InputError
 from core.handoff import nurse_chairs
@@ -25,7 +25,7 @@ from core.reports.day_log_pdf import day_log_pdf
 from core.reports.downtime import downtime_forms
 from core.reports.escort_sheet import escort_printout
 from core.reports.handoff import handoff_printout
-from core.reports.output import Output, Printout, local_stamp, record_output, write_file
+from core.reports.output import Output, Printout, record_output, write_file
 from core.reports.session_summary import Printing, summary_printout
 from core.services import Care
 from core.settings import ClinicSettings, WorkstationSettings, clinic_settings

@@ -14,6 +14,7 @@ import getpass
 
 from core import passwords
 from core.clock import Clock
+from core.dates import local_stamp, local_time
 from core.errors import ChairsideError, InputError
 from core.people import ROLE_WORDS, Account, Accounts, Role
 from core.startup import open_store
@@ -100,8 +101,8 @@ def _list(accounts: Accounts, clock: Clock) -> None:
     for person in accounts.everyone():
         state = "active" if person.active else "deactivated"
         if person.active and person.locked_until is not None and person.locked_until > now:
-            state = f"locked until {person.locked_until.astimezone():%H:%M}"
-        last = f"{person.last_sign_in_at.astimezone():%Y-%m-%d %H:%M}" if person.last_sign_in_at else "never"
+            state = f"locked until {local_time(person.locked_until)}"
+        last = local_stamp(person.last_sign_in_at) if person.last_sign_in_at else "never"
         rows.append((person.name, person.username or NOBODY, ROLE_WORDS[person.role], state, last))
     if len(rows) == 1:
         _say("No accounts yet. Create the first administrator with: users add NAME --username U --role administrator")

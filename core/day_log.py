@@ -34,7 +34,7 @@ from core import audit, records
 from core.audit import AuditAction
 from core.audit_report import day_bounds
 from core.clock import Clock
-from core.dates import parse_day
+from core.dates import local_time, parse_day
 from core.errors import NotAllowedError
 from core.event_words import EVENT_WORDS
 from core.events import Event
@@ -212,10 +212,6 @@ def _has_status(entry: DayLogEntry, status: Status) -> bool:
 # ---- one session ----------------------------------------------------------------------------------
 
 
-def _local_time(moment: datetime, zone: tzinfo | None) -> str:
-    return f"{moment.astimezone(zone):%H:%M}"
-
-
 def _minutes(span: timedelta) -> int:
     return int(span.total_seconds() // 60)
 
@@ -252,7 +248,7 @@ def _vitals_flag(protocol: Protocol, state: SessionState, zone: tzinfo | None) -
         overdue_from = entry.due_at + late
         label = entry.point.label
         if entry.status is PointStatus.OVERDUE:
-            words.append(f"{label}: overdue, due {_local_time(entry.due_at, zone)}")
+            words.append(f"{label}: overdue, due {local_time(entry.due_at, zone)}")
         elif entry.status is PointStatus.DONE and taken.get(entry.point.id, entry.due_at) >= overdue_from:
             words.append(f"{label}: taken {_minutes(taken[entry.point.id] - entry.due_at)} min after it was due")
         elif entry.status is PointStatus.SKIPPED and finished is not None and finished >= overdue_from:
@@ -298,7 +294,7 @@ def _flags(
     if stopped:
         found.append(Flag(ExceptionKind.STOPPED_EARLY, stopped))
     late = [
-        f"{EVENT_WORDS.get(e.type, e.type.value)} of {_local_time(e.occurred_at, zone)} entered "
+        f"{EVENT_WORDS.get(e.type, e.type.value)} of {local_time(e.occurred_at, zone)} entered "
         f"{_minutes(e.recorded_at - e.occurred_at)} min later"
         for e in state.events
         if e.recorded_at - e.occurred_at >= late_after
@@ -382,7 +378,7 @@ def entry_of(
         session_id=row.id,
         patient_id=row.patient_id,
         opened_at=row.opened_at,
-        time=_local_time(row.opened_at, zone),
+        time=local_time(row.opened_at, zone),
         chair=row.chair,
         patient=f"{patient.family_name.upper()}, {patient.given_name}" if patient else "patient not found",
         mrn=patient.mrn if patient else "",

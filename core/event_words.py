@@ -8,9 +8,10 @@ happened without a chair page that would offer to record. Reading the payloads i
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, tzinfo
+from datetime import timedelta, tzinfo
 from typing import Any
 
+from core.dates import local_stamp, local_time
 from core.events import Event
 from core.events import EventType as E
 from core.protocol import Protocol, VitalKind
@@ -46,10 +47,6 @@ IDENTIFIER_WORDS = {"name": "name", "birth_date": "date of birth", "mrn": "recor
 
 Names = Callable[[str], str]
 """A staff id to the person's name (an unknown id may come back as itself)."""
-
-
-def _local(moment: datetime, zone: tzinfo | None) -> datetime:
-    return moment.astimezone(zone)
 
 
 def _vitals(protocol: Protocol, payload: Mapping[str, Any]) -> str:
@@ -154,9 +151,9 @@ def event_line(
     records also says when it was entered, so a late entry reads as one."""
     detail = _detail(protocol, event, names)
     words = EVENT_WORDS.get(event.type, event.type.value) + (f": {detail}" if detail else "")
-    line = f"{_local(event.occurred_at, zone):%H:%M}  {words} — {names(event.recorded_by)} ({event.workstation})"
+    line = f"{local_time(event.occurred_at, zone)}  {words} — {names(event.recorded_by)} ({event.workstation})"
     if event.recorded_at - event.occurred_at >= late_after:
-        line += f" [entered late, {_local(event.recorded_at, zone):%Y-%m-%d %H:%M}]"
+        line += f" [entered late, {local_stamp(event.recorded_at, zone)}]"
     return line
 
 

@@ -23,6 +23,7 @@ from enum import StrEnum
 
 from core.attention import Priority, attention
 from core.board import still_to_sign
+from core.dates import local_time
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
@@ -117,11 +118,6 @@ class ChairHandoff:
     pauses: tuple[PauseSpan, ...]
 
 
-def clock_time(moment: datetime) -> str:
-    """A time of day as the clinic's clocks show it."""
-    return moment.astimezone().strftime("%H:%M")
-
-
 def duration(span: timedelta) -> str:
     seconds = max(0, int(span.total_seconds()))
     minutes, rest = divmod(seconds, 60)
@@ -154,11 +150,11 @@ def nurse_chairs(views: Iterable[ChairView], staff_id: str) -> list[int]:
 def judge(protocol: Protocol, state: SessionState) -> Judgement:
     """The draft severity and every reason for it, the most urgent words first."""
     unstable = [
-        f"Alarm at {clock_time(a.occurred_at)} not acknowledged: {'; '.join(a.findings)}." for a in state.open_alerts
+        f"Alarm at {local_time(a.occurred_at)} not acknowledged: {'; '.join(a.findings)}." for a in state.open_alerts
     ]
     labels = _item_labels(protocol)
     unstable += [
-        f"{labels.get(p.item, p.item)} graded {_grade_label(protocol, p.grade)} at {clock_time(p.occurred_at)}: "
+        f"{labels.get(p.item, p.item)} graded {_grade_label(protocol, p.grade)} at {local_time(p.occurred_at)}: "
         "adverse event not recorded yet."
         for p in state.pending_adverse_events
     ]
@@ -202,13 +198,13 @@ def _earlier_alarms(state: SessionState) -> list[str]:
         if event.type is E.VITALS and ack is not None:
             acts = "; ".join(f["text"] for f in event.payload.get("findings", ()) if f["tier"] == Tier.ACT)
             done = "; ".join(ack.payload["action_labels"])
-            lines.append(f"Alarm at {clock_time(event.occurred_at)} ({acts}), acknowledged: {done}.")
+            lines.append(f"Alarm at {local_time(event.occurred_at)} ({acts}), acknowledged: {done}.")
     return lines
 
 
 def _adverse_events(state: SessionState) -> list[str]:
     return [
-        f"Adverse event at {clock_time(e.occurred_at)}: {e.payload['what']}, {e.payload['severity']}; "
+        f"Adverse event at {local_time(e.occurred_at)}: {e.payload['what']}, {e.payload['severity']}; "
         f"{e.payload['action']}; told {e.payload['told']}."
         for e in state.events
         if e.type is E.ADVERSE_EVENT
@@ -340,12 +336,12 @@ def _scheduled(what: str, point: VitalsPoint | None, state: SessionState, now: d
         return []
     label = f"{what}: {point.point.label}."
     if point.status is PointStatus.OVERDUE:
-        since = f" (due {clock_time(point.due_at)})" if point.due_at else ""
+        since = f" (due {local_time(point.due_at)})" if point.due_at else ""
         return [Action(f"Overdue{since}", label, now=True)]
     if point.status is PointStatus.DUE:
         return [Action("Now", label, now=True)]
     if point.due_at is not None:
-        return [Action(clock_time(point.due_at), label, at=point.due_at)]
+        return [Action(local_time(point.due_at), label, at=point.due_at)]
     if state.step is Step.PAUSED and point.point.phase is Phase.INFUSION:
         left = timedelta(minutes=point.point.minutes) - state.infusion.infused
         return [Action("After resuming", f"{label[:-1]}, {duration(left)} of infusion after it resumes.")]
@@ -353,7 +349,7 @@ def _scheduled(what: str, point: VitalsPoint | None, state: SessionState, now: d
         return [Action("After the start", f"{label[:-1]}, {point.point.minutes} min after the start.")]
     if point.point.phase is Phase.OBSERVATION and state.infusion.remaining > timedelta() and state.infusion.ends_at:
         expected = state.infusion.ends_at + timedelta(minutes=point.point.minutes)
-        return [Action(clock_time(expected), f"{label[:-1]} (if the infusion runs on without a pause).", at=expected)]
+        return [Action(local_time(expected), f"{label[:-1]} (if the infusion runs on without a pause).", at=expected)]
     if point.point.phase is Phase.OBSERVATION:
         after = f", {point.point.minutes} min after the infusion ends." if point.point.minutes else "."
         return [Action("After the end", f"{label[:-1]}{after}")]
@@ -366,7 +362,7 @@ def _infusion_end(protocol: Protocol, state: SessionState) -> list[Action]:
         if infusion.remaining <= timedelta():
             return [Action("Now", "Infusion time is over: record the end of the infusion.", now=True)]
         left = f"Infusion ends ({duration(infusion.remaining)} left)."
-        return [Action(clock_time(infusion.ends_at), left, at=infusion.ends_at)]
+        return [Action(local_time(infusion.ends_at), left, at=infusion.ends_at)]
     if state.step is Step.PAUSED:
         return [Action("After resuming", f"Infusion ends {duration(infusion.remaining)} after it resumes.")]
     if state.step in BEFORE_START:
@@ -377,7 +373,7 @@ def _infusion_end(protocol: Protocol, state: SessionState) -> list[Action]:
 def _discharge(protocol: Protocol, state: SessionState) -> list[Action]:
     minimum = protocol.observation.minimum_minutes
     if state.step is Step.OBSERVE and state.discharge_earliest is not None:
-        when = clock_time(state.discharge_earliest)
+        when = local_time(state.discharge_earliest)
         what = f"Earliest discharge ({minimum} min after the end), once the criteria are met."
         if state.observation_left <= timedelta():
             return [Action("Now", f"Discharge when the criteria are met (observation over since {when}).", now=True)]
@@ -385,7 +381,7 @@ def _discharge(protocol: Protocol, state: SessionState) -> list[Action]:
     if state.step is Step.INFUSING and state.infusion.ends_at is not None and state.infusion.remaining > timedelta():
         earliest = state.infusion.ends_at + timedelta(minutes=minimum)
         what = f"Earliest discharge, if the infusion runs on without a pause ({minimum} min after the end)."
-        return [Action(clock_time(earliest), what, at=earliest)]
+        return [Action(local_time(earliest), what, at=earliest)]
     if state.step in BEFORE_START | {Step.INFUSING, Step.PAUSED}:
         return [Action("After the end", f"Earliest discharge {minimum} min after the infusion ends.")]
     return []

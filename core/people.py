@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from core import passwords
 from core.audit import AuditAction, record
 from core.clock import Clock
+from core.dates import local_time
 from core.errors import ChairsideError, InputError, NotAllowedError
 from core.persistence.db import Database
 from core.persistence.tables import Staff
@@ -116,10 +117,6 @@ def _typed(secret: str | None, field: str, what: str) -> str:
     if not secret:
         raise InputError(field, f"Enter {what}.")
     return secret
-
-
-def _local_time(moment: datetime) -> str:
-    return moment.astimezone().strftime("%H:%M")
 
 
 class Accounts:
@@ -446,7 +443,7 @@ class Accounts:
     @staticmethod
     def _locked(until: datetime) -> NotAllowedError:
         return NotAllowedError(
-            f"This account is locked after too many wrong attempts, until {_local_time(until)}.",
+            f"This account is locked after too many wrong attempts, until {local_time(until)}.",
             "Try again after that time, or ask an administrator to reset the password.",
         )
 

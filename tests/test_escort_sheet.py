@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from core import audit
 from core.audit import AuditAction
 from core.clock import ManualClock
+from core.dates import local_time
 from core.errors import InputError, NotAllowedError
-from core.handoff import clock_time
 from core.people import Account
 from core.persistence.db import sqlite_url
 from core.protocol import Protocol
@@ -62,7 +62,7 @@ def test_the_sheet_says_what_was_given_and_every_instruction_in_large_type(
     assert "LINDQVIST, Maja · born 1971-03-14 · MRN MRN-1001" in words
     assert "Today you had ketamine, 36.2 mg, through a drip into a vein." in words
     assert "This was day 1 of 5 of your treatment." in words
-    assert f"The drip finished at {clock_time(state.infusion.ended_at)}." in words
+    assert f"The drip finished at {local_time(state.infusion.ended_at)}." in words
     assert "Your next treatment is day 2 of 5." in words
     instructions = protocol.discharge_instructions
     for section in [*instructions.sections, instructions.call_clinic, instructions.emergency]:

@@ -6,7 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from core.clock import ManualClock
-from core.handoff import SEVERITY_MEANS, Severity, actions, clock_time, judge, nurse_chairs, side_effects_seen
+from core.dates import local_time
+from core.handoff import SEVERITY_MEANS, Severity, actions, judge, nurse_chairs, side_effects_seen
 from core.people import Account
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
@@ -62,7 +63,7 @@ def test_severity_follows_open_alarms_and_adverse_events_and_says_why(
     judgement = judge(protocol, state)
     assert judgement.severity is Severity.UNSTABLE
     assert judgement.reasons == (
-        f"Alarm at {clock_time(clock.now())} not acknowledged: {state.open_alerts[0].findings[0]}.",
+        f"Alarm at {local_time(clock.now())} not acknowledged: {state.open_alerts[0].findings[0]}.",
     )
 
     state = care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["pause", "notify"], no_symptoms(care), ana.id)
@@ -106,7 +107,7 @@ def test_the_actions_while_infusing_are_at_clock_times_soonest_first(
     care.record_vitals(sid, NORMAL, nurses[0].id)
     clock.advance(minutes=2)
     state = care.state(sid)
-    at = lambda minutes: clock_time(start + timedelta(minutes=minutes))  # noqa: E731
+    at = lambda minutes: local_time(start + timedelta(minutes=minutes))  # noqa: E731
     assert whats(state, protocol, care) == [
         ("Now", f"Pump check together at the chair: rate {RATE} mL/h, line and site."),
         (at(20), "Vital signs: 20 min into infusion."),
@@ -127,7 +128,7 @@ def test_a_paused_infusion_waits_on_resuming_and_overdue_vitals_come_first(
     state = care.state(sid)
     assert whats(state, protocol, care) == [
         ("Now", "Pump check together at the chair: on hold, line and site."),
-        (f"Overdue (due {clock_time(state.vitals[1].due_at)})", "Vital signs: 10 min into infusion."),
+        (f"Overdue (due {local_time(state.vitals[1].due_at)})", "Vital signs: 10 min into infusion."),
         ("After resuming", "Side-effect checklist: 20 min into infusion, 4 min of infusion after it resumes."),
         ("After resuming", "Infusion ends 24 min after it resumes."),
         ("After the end", "Earliest discharge 30 min after the infusion ends."),
@@ -141,7 +142,7 @@ def test_in_observation_the_discharge_and_then_the_signature_are_the_actions(
 
     sid = observed(care, patient, nurses, clock)
     state = care.state(sid)
-    assert ("Now", f"Discharge when the criteria are met (observation over since {clock_time(clock.now())}).") in (
+    assert ("Now", f"Discharge when the criteria are met (observation over since {local_time(clock.now())}).") in (
         whats(state, protocol, care)
     )
     state = care.discharge(sid, "10", DISCHARGE_OK, nurses[0].id, ANA_PASSWORD)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from core import audit
 from core.audit import AuditAction
 from core.clock import ManualClock
-from core.handoff import clock_time
+from core.dates import local_time
 from core.people import Account
 from core.persistence.db import sqlite_url
 from core.protocol import Phase, Protocol
@@ -63,13 +63,13 @@ def test_one_chair_carries_every_i_pass_part_on_one_page(
     # P: who, where in the course, weight, dose, step, time, vitals with their tier
     for fact in ("day 1 of 5", PRESCRIBER, "72.4 kg", "36.2 mg (0.5 mg/kg)", "Infusing", "155.4 mL/h"):
         assert fact in page
-    assert f"started {clock_time(start)}; infused 13 min; left 27 min" in page
-    assert f"Baseline {clock_time(state.infusion.started_at)} 124 78 72 14 98 0" in page
-    assert f"Latest {clock_time(start + timedelta(minutes=10))} 150 advisory 78 72 14 98 0" in page
+    assert f"started {local_time(start)}; infused 13 min; left 27 min" in page
+    assert f"Baseline {local_time(state.infusion.started_at)} 124 78 72 14 98 0" in page
+    assert f"Latest {local_time(start + timedelta(minutes=10))} 150 advisory 78 72 14 98 0" in page
     assert "Side effects so far: no checklist recorded yet. Pauses: none." in page
     # A: clock times for the next vitals, the checklist, the end and the earliest discharge, and the pump
     for minutes, what in ((20, "Vital signs: 20 min into infusion."), (40, "Infusion ends (27 min left).")):
-        assert f"{clock_time(start + timedelta(minutes=minutes))} {what}" in page
+        assert f"{local_time(start + timedelta(minutes=minutes))} {what}" in page
     assert "Pump check together at the chair: rate 155.4 mL/h, line and site." in page
     assert "Earliest discharge, if the infusion runs on without a pause" in page
     # S: the protocol's act-now limits and instructions, the severe side effect, the discharge criteria
@@ -160,11 +160,11 @@ def test_a_stopped_early_session_with_no_side_effects(
     (page,) = pages(handoff_pdf(care, [1], CLINIC, "Ana Reyes"))
     assert "I — Illness severity: WATCH (draft)" in page
     assert "Infusion stopped early: patient asked to stop." in page
-    assert f"patient asked to stop at {clock_time(clock.now())}, after 20 min; about" in page
+    assert f"patient asked to stop at {local_time(clock.now())}, after 20 min; about" in page
     assert f"{state.controlled.given_mg} mg given" in page
     assert "Observation (stopped early)" in page
     assert "Side effects so far: none recorded (2 checklists, every item “None”)." in page
-    assert f"{clock_time(state.discharge_earliest)} Earliest discharge (30 min after the end)" in page
+    assert f"{local_time(state.discharge_earliest)} Earliest discharge (30 min after the end)" in page
 
 
 def test_the_command_prints_a_chair_and_audits_it_naming_patient_and_session(

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from core.dates import local_stamp
 from core.handoff import nurse_chairs
-from core.reports.output import Output, Printout, local_stamp
+from core.reports.output import Output, Printout
 from core.services import ChairView
 from ui.controller import Controller
 from ui.dialogs.print_preview import show_pdf

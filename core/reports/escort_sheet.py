@@ -13,14 +13,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from core.dates import local_stamp, local_time
 from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
-from core.handoff import clock_time
 from core.machine import Outcome
 from core.persistence.tables import InfusionSession
 from core.protocol import InstructionSection, Protocol
 from core.reports.identity import identifiers
-from core.reports.output import Output, Printout, local_stamp
+from core.reports.output import Output, Printout
 from core.reports.styles import MARGIN, PAGE_SIZES, RULE, Styles, text
 from core.reports.templates import PageFrame, build_pdf
 from core.services import Care, PatientView
@@ -69,7 +69,7 @@ def today_lines(protocol: Protocol, state: SessionState) -> list[str]:
         minutes = Decimal(stop.payload["minutes_infused"]).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         lines.append(words.stopped_early.format(minutes_infused=minutes, minutes=protocol.dose.infusion_minutes))
     elif state.infusion.ended_at is not None:
-        lines.append(words.ended.format(ended_at=clock_time(state.infusion.ended_at)))
+        lines.append(words.ended.format(ended_at=local_time(state.infusion.ended_at)))
     if day is not None and days is not None:
         lines.append(words.next_session.format(next_day=day + 1, days=days) if day < days else words.last_session)
     return lines

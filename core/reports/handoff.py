@@ -16,13 +16,14 @@ from decimal import Decimal
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from core.board import step_words
+from core.dates import local_stamp, local_time
 from core.dosing import WeightUnit
 from core.events import EventType as E
-from core.handoff import SEVERITY_MEANS, ChairHandoff, PauseSpan, Severity, VitalsSummary, clock_time, draft, duration
+from core.handoff import SEVERITY_MEANS, ChairHandoff, PauseSpan, Severity, VitalsSummary, draft, duration
 from core.machine import Outcome
 from core.protocol import Protocol, VitalKind, VitalThresholds
 from core.reports.identity import identifiers
-from core.reports.output import Output, Printout, local_stamp
+from core.reports.output import Output, Printout
 from core.reports.styles import MARGIN, PAGE_SIZES, RULE, SHADE, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, build_pdf
 from core.services import Care, ChairView
@@ -81,9 +82,9 @@ def _facts(h: ChairHandoff, s: Styles, width: float) -> Table:
     if infusion.started_at is None:
         timing = "not started"
     else:
-        timing = f"started {clock_time(infusion.started_at)}; infused {duration(infusion.infused)}"
+        timing = f"started {local_time(infusion.started_at)}; infused {duration(infusion.infused)}"
         if infusion.ended_at is not None:
-            timing += f"; ended {clock_time(infusion.ended_at)}"
+            timing += f"; ended {local_time(infusion.ended_at)}"
         else:
             timing += f"; left {duration(infusion.remaining)}"
     step = step_words(state)
@@ -93,13 +94,13 @@ def _facts(h: ChairHandoff, s: Styles, width: float) -> Table:
         ("Course", course, "Prescriber", h.prescriber or "not recorded"),
         ("Step", step, "Infusion", timing),
         ("Weight", weight, "Dose", dose_text),
-        ("Pump", pump, "Opened by", f"{h.opened_by}; latest entry {h.last_by} at {clock_time(h.last_at)}"),
+        ("Pump", pump, "Opened by", f"{h.opened_by}; latest entry {h.last_by} at {local_time(h.last_at)}"),
     ]
     stop = next((e for e in state.events if e.type is E.STOPPED_EARLY), None)
     if stop is not None:
         minutes = _num(Decimal(stop.payload["minutes_infused"]))
         said = (
-            f"{stop.payload['reason']} at {clock_time(stop.occurred_at)}, after {minutes} min; "
+            f"{stop.payload['reason']} at {local_time(stop.occurred_at)}, after {minutes} min; "
             f"about {stop.payload['estimated_mg_given']} mg given"
         )
         rows.append(("Stopped early", said, "", ""))
@@ -124,7 +125,7 @@ def _reading(reading: Reading | None, at: datetime | None) -> str:
     if reading.tier is Tier.ACT:
         words = f"<b>{words}</b>"
     if at is not None and reading.at != at:
-        words += f" ({clock_time(reading.at)})"
+        words += f" ({local_time(reading.at)})"
     return words
 
 
@@ -140,8 +141,8 @@ def _vitals(protocol: Protocol, h: ChairHandoff, s: Styles, width: float) -> lis
     latest_at = max((v.latest.at for v in summary if v.latest), default=None)
     head = [f"Vital signs ({h.vitals_sets} set{'s' if h.vitals_sets != 1 else ''})"]
     head += [_heading(protocol.vitals[v.kind]) for v in summary]
-    base_label = f"Baseline {clock_time(baseline_at)}" if baseline_at else "Baseline"
-    last_label = f"Latest {clock_time(latest_at)}" if latest_at else "Latest"
+    base_label = f"Baseline {local_time(baseline_at)}" if baseline_at else "Baseline"
+    last_label = f"Latest {local_time(latest_at)}" if latest_at else "Latest"
     rows = [
         [Paragraph(f"<b>{text(cell)}</b>", s.fine) for cell in head],
         [Paragraph(base_label, s.label), *(Paragraph(_reading(v.baseline, baseline_at), s.cell) for v in summary)],
@@ -162,7 +163,7 @@ def _side_effects(protocol: Protocol, h: ChairHandoff, s: Styles) -> list[Flowab
         words = f"none recorded ({checks} checklist{'s' if checks != 1 else ''}, every item “{lowest}”)."
     else:
         words = "; ".join(
-            f"{text(seen.label)}: " + ", ".join(f"{text(grade).lower()} {clock_time(at)}" for grade, at in seen.grades)
+            f"{text(seen.label)}: " + ", ".join(f"{text(grade).lower()} {local_time(at)}" for grade, at in seen.grades)
             for seen in h.side_effects
         )
     flowables: list[Flowable] = [Paragraph(f"<b>Side effects so far:</b> {words}", s.small)]
@@ -173,9 +174,9 @@ def _side_effects(protocol: Protocol, h: ChairHandoff, s: Styles) -> list[Flowab
 def _pause_rows(spans: Sequence[PauseSpan], s: Styles) -> list[list[object]]:
     rows: list[list[object]] = []
     for span in spans:
-        resumed = clock_time(span.resumed_at) if span.resumed_at else "still paused"
+        resumed = local_time(span.resumed_at) if span.resumed_at else "still paused"
         length = duration(span.resumed_at - span.paused_at) if span.resumed_at else ""
-        cells = (clock_time(span.paused_at), resumed, length)
+        cells = (local_time(span.paused_at), resumed, length)
         rows.append([*(Paragraph(cell, s.cell) for cell in cells), Paragraph(text(span.reason), s.cell)])
     return rows
 
@@ -237,7 +238,7 @@ def _baseline(h: ChairHandoff, kind: VitalKind) -> Decimal | None:
 def _discharge_rule(protocol: Protocol, h: ChairHandoff) -> str:
     rules = protocol.discharge
     minimum = protocol.observation.minimum_minutes
-    when = f" (here: {clock_time(h.state.discharge_earliest)})" if h.state.discharge_earliest else ""
+    when = f" (here: {local_time(h.state.discharge_earliest)})" if h.state.discharge_earliest else ""
     criteria = "; ".join(c.text for c in rules.criteria)
     return text(
         f"Not before {minimum} min after the end of the infusion{when}; {rules.score_name} "
@@ -357,7 +358,7 @@ def chair_section(protocol: Protocol, h: ChairHandoff, giver: str | None, s: Sty
         rows.table(title, ("Paused", "Resumed", "Length", "Reason"), _pause_rows(h.pauses, s), widths, s)
     else:
         rows.add(Paragraph("<b>Pauses:</b> none.", s.small), joined=True)
-    title = Paragraph(f"A — Actions (drafted at {clock_time(h.now)})", s.label)
+    title = Paragraph(f"A — Actions (drafted at {local_time(h.now)})", s.label)
     rows.table(title, ("When", "What", "Done"), _action_rows(h, s), [w * inner for w in (0.2, 0.72, 0.08)], s)
     rows.lines(
         f"S — Situation awareness and contingencies (protocol {protocol.id} {protocol.version})",
@@ -371,7 +372,7 @@ def chair_section(protocol: Protocol, h: ChairHandoff, giver: str | None, s: Sty
 def empty_section(chair: EmptyChair, now: datetime, s: Styles) -> list[Flowable]:
     return [
         Paragraph(f"Chair {chair.chair} — no open session", s.heading),
-        Paragraph(f"No session was open on chair {chair.chair} at {clock_time(now)}: nothing to hand over.", s.body),
+        Paragraph(f"No session was open on chair {chair.chair} at {local_time(now)}: nothing to hand over.", s.body),
     ]
 
 
@@ -392,7 +393,7 @@ def handoff_story(
     story: list[Flowable] = [
         Paragraph(
             f"<b>Handoff of chair{'s' if len(sections) > 1 else ''} {chairs}{whose}</b>, drafted from the record at "
-            f"{clock_time(now)}. Check it together at the chair before signing.",
+            f"{local_time(now)}. Check it together at the chair before signing.",
             s.body,
         ),
         Paragraph(f"Severity words: {key}.", s.fine),

@@ -37,11 +37,6 @@ class Printout:
     outputs: tuple[Output, ...]
 
 
-def local_stamp(moment: datetime) -> str:
-    """When a page was printed, as the reader's clock says it: local date and time."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
 def write_file(path: Path, content: bytes) -> Path:
     """The whole file or nothing; what cannot be written says why and what to do."""
     path = path.expanduser()

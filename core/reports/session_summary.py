@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +21,7 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from core.dates import local_stamp, local_time
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
@@ -60,12 +60,6 @@ class Printing:
 def record_hash(events: Sequence[Event]) -> str:
     """The digest of every entry of the session as stored: a reader can compare two printouts."""
     return digest([canonical(event) for event in events])
-
-
-def _local(moment: datetime | None, with_date: bool = False) -> str:
-    if moment is None:
-        return "—"
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
 
 
 class _Summary:
@@ -114,7 +108,7 @@ class _Summary:
                     ),
                     (
                         "Chair / date",
-                        f"chair {self.opened.get('chair')}, {_local(state.events[0].occurred_at, True)}",
+                        f"chair {self.opened.get('chair')}, {local_stamp(state.events[0].occurred_at)}",
                     ),
                     ("Course", text(day)),
                     (
@@ -154,7 +148,7 @@ class _Summary:
         table = Table(rows, colWidths=["50%", "50%"])
         table.setStyle(grid(head_rows=0))
         by = self.name(events[-1].recorded_by)
-        return [self.p(f"Screening ({by}, {_local(events[-1].occurred_at)})", "heading"), table]
+        return [self.p(f"Screening ({by}, {local_time(events[-1].occurred_at)})", "heading"), table]
 
     def dose(self) -> list[Flowable]:
         dose = self.state.dose
@@ -197,7 +191,7 @@ class _Summary:
             mismatches = event.payload.get("mismatches") or []
             result = "agreed" if not mismatches else "did not agree (" + "; ".join(mismatches) + ")"
             lines.append(
-                f"Independent double check at {_local(event.occurred_at)} by {self.name(event.recorded_by)}: "
+                f"Independent double check at {local_time(event.occurred_at)} by {self.name(event.recorded_by)}: "
                 f"weight {text(figures.get('weight_kg', figures.get('weight', '')))}, dose "
                 f"{text(figures.get('dose_mg', figures.get('dose', '')))}, rate "
                 f"{text(figures.get('rate_ml_per_h', figures.get('rate', '')))} — {text(result)}."
@@ -213,7 +207,7 @@ class _Summary:
             rows.append(
                 [
                     self.p("Drawn up", "cell"),
-                    self.p(_local(drawn.at), "cell"),
+                    self.p(local_time(drawn.at), "cell"),
                     self.p(f"{text(drawn.lot)} ({text(drawn.vial_label)})", "cell"),
                     self.p(f"{drawn.ml} mL = {drawn.mg} mg", "cell"),
                     self.p(self.name(drawn.by), "cell"),
@@ -224,7 +218,7 @@ class _Summary:
             rows.append(
                 [
                     self.p("Wasted", "cell"),
-                    self.p(_local(waste.at), "cell"),
+                    self.p(local_time(waste.at), "cell"),
                     self.p(text(waste.how), "cell"),
                     self.p(f"{waste.mg} mg", "cell"),
                     self.p(self.name(waste.by), "cell"),
@@ -260,7 +254,7 @@ class _Summary:
             if event.type in words:
                 rows.append(
                     [
-                        self.p(_local(event.occurred_at), "cell"),
+                        self.p(local_time(event.occurred_at), "cell"),
                         self.p(words[event.type](event), "cell"),
                         self.p(self.name(event.recorded_by), "cell"),
                     ]
@@ -312,10 +306,11 @@ class _Summary:
         for index, event in enumerate(events, start=1):
             payload = event.payload
             tiers = {f["vital"]: f["tier"] for f in payload.get("findings", ())}
-            cells = [_local(event.occurred_at), points.get(payload.get("point_id") or "", "extra")]
+            cells = [local_time(event.occurred_at), points.get(payload.get("point_id") or "", "extra")]
             if event.id in corrected:  # kept as recorded, and said to be wrong: the correction is the record
                 fix = corrected[event.id]
-                cells[1] += f" (CORRECTED {_local(fix.recorded_at)}: {fix.reason or ''} {fix.payload.get('note', '')})"
+                said = f"{fix.reason or ''} {fix.payload.get('note', '')}"
+                cells[1] += f" (CORRECTED {local_time(fix.recorded_at)}: {said})"
             for kind in kinds:
                 value = payload.get("values", {}).get(kind.value, "—")
                 cells.append(f"{value}{TIER_MARKS.get(tiers.get(kind.value, ''), '')}")
@@ -388,7 +383,7 @@ class _Summary:
             ]
             rows.append(
                 [
-                    self.p(_local(event.occurred_at), "cell"),
+                    self.p(local_time(event.occurred_at), "cell"),
                     self.p(text("; ".join(found) or "none"), "cell"),
                     self.p(self.name(event.recorded_by), "cell"),
                 ]
@@ -404,7 +399,7 @@ class _Summary:
             payload = event.payload
             story.append(
                 self.p(
-                    f"Adverse event at {_local(event.occurred_at)}: {text(payload.get('what'))}, "
+                    f"Adverse event at {local_time(event.occurred_at)}: {text(payload.get('what'))}, "
                     f"{text(grades.get(payload.get('severity', ''), payload.get('severity')))}. Action: "
                     f"{text(payload.get('action'))}. Told: {text(payload.get('told'))}. "
                     f"Recorded by {self.name(event.recorded_by)}.",
@@ -426,9 +421,9 @@ class _Summary:
         pairs = [
             (
                 "Observation",
-                f"from {_local(state.observation_started_at)}, at least "
+                f"from {local_time(state.observation_started_at)}, at least "
                 f"{self.protocol.observation.minimum_minutes} min "
-                f"(earliest discharge {_local(state.discharge_earliest)})",
+                f"(earliest discharge {local_time(state.discharge_earliest)})",
             ),
         ]
         if events:
@@ -436,7 +431,7 @@ class _Summary:
             criteria = {c.id: c.text for c in rules.criteria}
             met = [criteria.get(k, k) for k, v in payload.get("criteria", {}).items() if v]
             pairs += [
-                ("Discharged", f"{_local(events[-1].occurred_at)} by {self.name(events[-1].recorded_by)}"),
+                ("Discharged", f"{local_time(events[-1].occurred_at)} by {self.name(events[-1].recorded_by)}"),
                 (rules.score_name, f"{payload.get('score')} (needs {rules.score_threshold})"),
                 ("Criteria met", text("; ".join(met) or "none")),
             ]
@@ -455,7 +450,7 @@ class _Summary:
                     self.p(self.name(signature.signer_id), "cell"),
                     self.p(text(signature.meaning.value), "cell"),
                     self.p(text(signature.subject), "cell"),
-                    self.p(_local(signature.signed_at, True), "cell"),
+                    self.p(local_stamp(signature.signed_at), "cell"),
                 ]
             )
         story: list[Flowable] = [self.p("Signatures", "heading")]
@@ -493,7 +488,7 @@ class _Summary:
             why = f" (why: {text(event.reason)})" if event.reason else ""
             story.append(
                 self.p(
-                    f"{kind}, {_local(event.recorded_at, True)} by {self.name(event.recorded_by)}{why}: "
+                    f"{kind}, {local_stamp(event.recorded_at)} by {self.name(event.recorded_by)}{why}: "
                     f"{text(event.payload.get('note'))}"
                 )
             )

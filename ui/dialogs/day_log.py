@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.dates import local_stamp
 from core.day_log import DayLog, DayLogEntry, DayLogFilters, Status, Totals, export_csv, view_day_log
 from core.event_words import event_lines
-from core.reports.output import Output, local_stamp
+from core.reports.output import Output
 from ui.controller import Controller
 from ui.dialogs.base import Dialog, tab_order
 from ui.dialogs.people import named_table

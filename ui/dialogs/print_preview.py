@@ -23,8 +23,9 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QHBoxLayout, QWidget
 
+from core.dates import local_stamp
 from core.errors import EnvironmentTrouble
-from core.reports.output import Output, local_stamp, write_file
+from core.reports.output import Output, write_file
 from ui.controller import NO_NURSE, Controller
 from ui.dialogs.base import Dialog, tab_order
 from ui.widgets.forms import button, label, set_tone
