@@ -36,7 +36,7 @@ from core.audit_report import day_bounds
 from core.clock import Clock
 from core.dates import local_time, parse_day
 from core.errors import NotAllowedError
-from core.event_words import EVENT_WORDS
+from core.event_words import EVENT_WORDS, stopped_early_words
 from core.events import Event
 from core.events import EventType as E
 from core.hashing import sha256_json
@@ -336,9 +336,7 @@ def _stopped_early(state: SessionState) -> str:
     stop = next((e for e in state.events if e.type is E.STOPPED_EARLY), None)
     if stop is None:
         return ""
-    p = stop.payload
-    reason = str(p.get("reason", "")).rstrip(". ")
-    return f"{reason} (after {p.get('minutes_infused')} min, about {p.get('estimated_mg_given')} mg)"
+    return stopped_early_words(stop.payload)
 
 
 def _people(events: Sequence[Event]) -> frozenset[str]:

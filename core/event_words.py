@@ -49,6 +49,12 @@ Names = Callable[[str], str]
 """A staff id to the person's name (an unknown id may come back as itself)."""
 
 
+def stopped_early_words(payload: Mapping[str, Any]) -> str:
+    """Why, after how long, and about how much was given: the same words on the screen and on paper."""
+    reason = str(payload.get("reason", "")).rstrip(". ")
+    return f"{reason} (after {payload.get('minutes_infused')} min, about {payload.get('estimated_mg_given')} mg given)"
+
+
 def _vitals(protocol: Protocol, payload: Mapping[str, Any]) -> str:
     """Each reading with its unit (unless the label already names it), then whatever was flagged."""
     parts = []
@@ -115,14 +121,13 @@ def _detail(protocol: Protocol, event: Event, names: Names) -> str:
         case E.PAUSED | E.ABANDONED:
             return str(p.get("reason", ""))
         case E.STOPPED_EARLY:
-            reason = str(p.get("reason", "")).rstrip(". ")
-            return f"{reason} (after {p.get('minutes_infused')} min, about {p.get('estimated_mg_given')} mg given)"
+            return stopped_early_words(p)
         case E.PUMP_CONFIRMED:
             return ("running" if p.get("running") else "found stopped") + (f"; {p['note']}" if p.get("note") else "")
         case E.VITALS:
             return _vitals(protocol, p)
         case E.ALERT_ACKNOWLEDGED:
-            return str(p.get("action", ""))
+            return "; ".join(p.get("action_labels", []))
         case E.SIDE_EFFECTS:
             return _side_effects(protocol, p)
         case E.ADVERSE_EVENT:

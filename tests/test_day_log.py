@@ -197,7 +197,7 @@ def test_every_session_of_the_day_on_every_chair_and_workstation_in_the_order_op
     assert maja.flags == () and maja.overrides == () and maja.workstations == ("test-ws",)
     dan = by_id[day.stopped]
     assert dan.workstations == ("ws-2",) and dan.status == "To sign · stopped early"
-    assert dan.stopped_early == "side effect (after 15.0 min, about 13.6 mg)"
+    assert dan.stopped_early == "side effect (after 15.0 min, about 13.6 mg given)"
     assert (dan.dosed_by, dan.checked_by) == ("Cleo Dumas", "Ben Okafor")
     cato = by_id[day.over_limit]
     assert cato.overrides == ("Dose over the soft limit: Dr Patel: full dose",)
@@ -370,3 +370,14 @@ def test_a_recheck_taken_long_after_it_was_due_is_flagged(care, database, protoc
         "Recheck" in words[ExceptionKind.OVERDUE_VITALS]
         and "90 min after it was due" in words[ExceptionKind.OVERDUE_VITALS]
     )
+
+
+def test_an_alarms_acknowledgement_reads_with_the_actions_taken(care, protocol, clock, nurses):
+    first = nurses[0]
+    patient = patient_with_course(care, "MRN-7008", "Berg", "Ola", first.id)
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    state, _ = care.record_vitals(sid, {**NORMAL, VitalKind.SPO2: "86"}, first.id)
+    care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["pause", "notify"], no_symptoms(care), first.id)
+    lines = event_lines(protocol, care.state(sid).events, lambda _id: first.name, timedelta(minutes=15), UTC)
+    assert any("Alert acknowledged: Infusion paused; Prescriber notified" in line for line in lines)

@@ -22,6 +22,7 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from core.dates import local_stamp, local_time
+from core.event_words import stopped_early_words
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
@@ -240,10 +241,7 @@ class _Summary:
             E.PAUSED: lambda e: f"Paused: {text(e.payload.get('reason'))}",
             E.RESUMED: lambda _e: "Resumed",
             E.COMPLETED: lambda _e: "Infusion complete",
-            E.STOPPED_EARLY: lambda e: (
-                f"Stopped early: {text(e.payload.get('reason'))}; {text(e.payload.get('minutes_infused'))} min "
-                f"infused, about {text(e.payload.get('estimated_mg_given'))} mg given"
-            ),
+            E.STOPPED_EARLY: lambda e: f"Stopped early: {text(stopped_early_words(e.payload))}",
             E.PUMP_CONFIRMED: lambda e: (
                 "Pump checked after a restart: " + ("running" if e.payload.get("running") else "found stopped")
             ),
