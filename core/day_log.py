@@ -47,7 +47,7 @@ from core.persistence.tables import InfusionSession, Patient, Staff
 from core.protocol import Phase, Protocol
 from core.reports.output import Output, record_output, write_file
 from core.services import STEP_WORDS
-from core.session_state import RECHECK, PointStatus, SessionState, derive_state
+from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
 from core.signatures import signatures_in
 from core.vitals import Tier
@@ -228,29 +228,17 @@ def _finished_at(events: Sequence[Event]) -> datetime | None:
 def _vitals_flag(protocol: Protocol, state: SessionState, zone: tzinfo | None) -> str | None:
     """Sets overdue now, taken after they became overdue, or missed before care ended."""
     late = timedelta(minutes=protocol.vitals_schedule.overdue_after_minutes)
-    taken: dict[str, datetime] = {}
-    for event in state.events:
-        point = event.payload.get("point_id") if event.type is E.VITALS else None
-        if point and point not in taken:
-            taken[point] = event.occurred_at
-    early = timedelta(minutes=protocol.vitals_schedule.due_early_minutes)
     finished = _finished_at(state.events)
     words = []
     for entry in state.vitals:
         if entry.point.phase is Phase.BEFORE or entry.due_at is None:
             continue
-        if entry.point.id.startswith(RECHECK) and entry.point.id not in taken:
-            # A recheck is answered by the first set once it counts as due (session_state): that set's time.
-            sets = (e.occurred_at for e in state.events if e.type is E.VITALS and e.occurred_at >= entry.due_at - early)
-            first = next(sets, None)
-            if first is not None:
-                taken[entry.point.id] = first
         overdue_from = entry.due_at + late
         label = entry.point.label
         if entry.status is PointStatus.OVERDUE:
             words.append(f"{label}: overdue, due {local_time(entry.due_at, zone)}")
-        elif entry.status is PointStatus.DONE and taken.get(entry.point.id, entry.due_at) >= overdue_from:
-            words.append(f"{label}: taken {_minutes(taken[entry.point.id] - entry.due_at)} min after it was due")
+        elif entry.status is PointStatus.DONE and entry.taken_at is not None and entry.taken_at >= overdue_from:
+            words.append(f"{label}: taken {_minutes(entry.taken_at - entry.due_at)} min after it was due")
         elif entry.status is PointStatus.SKIPPED and finished is not None and finished >= overdue_from:
             words.append(f"{label}: missed")
     return "; ".join(words) or None

@@ -7,6 +7,7 @@ kept running). Pauses shift the infusion clock and the vitals and side-effect ch
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -39,6 +40,8 @@ class VitalsPoint:
     point: SchedulePoint
     status: PointStatus
     due_at: datetime | None
+    taken_at: datetime | None = None
+    """When the set (or checklist) that answered it was taken: the day log tells on time from late."""
 
 
 @dataclass(frozen=True)
@@ -225,8 +228,8 @@ def derive_state(
     mismatches: tuple[str, ...] = ()
     baseline: dict[VitalKind, Decimal] = {}
     baseline_at: datetime | None = None
-    done_points: set[str] = set()
-    checks_done: set[str] = set()
+    done_points: dict[str, datetime] = {}
+    checks_done: dict[str, datetime] = {}
     alerts: dict[str, OpenAlert] = {}
     stop_reasons: tuple[str, ...] = ()
     pause_reason = None
@@ -277,7 +280,7 @@ def derive_state(
                 sets_taken.append(event.occurred_at)
                 point = payload.get("point_id")
                 if point:
-                    done_points.add(point)
+                    done_points.setdefault(point, event.occurred_at)
                 values = {VitalKind(k): Decimal(v) for k, v in payload.get("values", {}).items()}
                 if step in _BASELINE_STEPS and payload.get("partial_reason"):
                     # A partial set updates what it measured; the rest, and its age, stay from the earlier set.
@@ -301,7 +304,7 @@ def derive_state(
                     )
             case E.SIDE_EFFECTS:
                 if payload.get("point_id"):
-                    checks_done.add(payload["point_id"])
+                    checks_done.setdefault(payload["point_id"], event.occurred_at)
                 for item in payload.get("act_now", ()):
                     grade = payload["grades"][item]
                     adverse[(event.id, item)] = PendingAdverseEvent(event.id, item, grade, event.occurred_at)
@@ -443,7 +446,7 @@ def _vitals_points(
     segments: list[tuple[datetime, datetime | None]],
     ended_at: datetime | None,
     step: Step,
-    done: set[str],
+    done: Mapping[str, datetime],
     now: datetime,
 ) -> tuple[VitalsPoint, ...]:
     return tuple(_scheduled(protocol.vitals_schedule, segments, ended_at, step, done, now))
@@ -454,7 +457,7 @@ def _scheduled(
     segments: list[tuple[datetime, datetime | None]],
     ended_at: datetime | None,
     step: Step,
-    done: set[str],
+    done: Mapping[str, datetime],
     now: datetime,
 ) -> list[VitalsPoint]:
     """Each point of a schedule with its status: done, missed, or timed against when it falls."""
@@ -476,7 +479,7 @@ def _scheduled(
             )
         else:
             status = _timing(due_at, now, early, late)
-        result.append(VitalsPoint(point, status, due_at))
+        result.append(VitalsPoint(point, status, due_at, done.get(point.id)))
     return result
 
 
@@ -508,7 +511,7 @@ def _side_effect_checks(
     segments: list[tuple[datetime, datetime | None]],
     ended_at: datetime | None,
     step: Step,
-    done: set[str],
+    done: Mapping[str, datetime],
     now: datetime,
 ) -> tuple[VitalsPoint, ...]:
     """Timed like the vitals, with one difference: a check still owed once a later one has come due is
@@ -537,11 +540,12 @@ def _recheck_points(
         point = SchedulePoint(
             id=f"{RECHECK}{recheck.event_id}", phase=recheck.phase, minutes=recheck.minutes, label=recheck.label
         )
-        if any(taken > recheck.asked_at and taken >= due_at - early for taken in sets_taken):
+        taken = next((t for t in sets_taken if t > recheck.asked_at and t >= due_at - early), None)
+        if taken is not None:
             status = PointStatus.DONE
         elif step in {Step.SIGN, Step.DONE}:
             status = PointStatus.SKIPPED
         else:
             status = _timing(due_at, now, early, late)
-        result.append(VitalsPoint(point, status, due_at))
+        result.append(VitalsPoint(point, status, due_at, taken))
     return tuple(result)
