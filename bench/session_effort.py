@@ -1,0 +1,641 @@
+"""What one ordinary first-day session costs the nurse in taps, keystrokes and scrolls, step by step.
+
+A new patient's first session (register, course order, screen, weigh, baseline vitals, dose, second-nurse
+check, draw up, infuse with every scheduled set of vital signs and side-effect check, observe, discharge,
+sign), with no side effects and every reading inside every limit, is driven through the real
+``MainWindow`` offscreen on a temporary database with a ``ManualClock``, along the shortest path a nurse
+would take at the chair with touch and keyboard. Every action goes through four small functions that do
+the counting, with real Qt events sent to the control found by its accessible name:
+
+* ``tap(name)``: a mouse click on the control (one tap);
+* ``type(name, text)``: the text as key clicks; each character is a data character. Getting there first
+  costs nothing if the field already has the keyboard, one Tab if the nurse has just typed in the field
+  before it in the Tab order, and one tap otherwise;
+* ``key(...)``: Tab, Enter and the like, each an "other keystroke";
+* ``choose(name, item)``: a tap on the dropdown and a tap on the item in its list (two taps).
+
+Before each tap, and before typing into a field the keyboard is already in, the control must be wholly
+inside the window (cut to the ``--size`` screen) and inside the viewport of every scroll area holding
+it. If it is not, one scroll is counted and the control is brought into view near the top of the view
+(clamped at the page's end), as a nurse scrolls to what she does next, so what follows it counts as in
+view when it is. A field reached by Tab is scrolled to by Qt itself, so Tab costs no scroll. A control
+that cannot be brought into view, is missing, disabled, or does not take the keyboard when it should
+stops the run with a non-zero exit instead of printing wrong figures, and so does a session that core
+has not recorded as signed at the end.
+
+The path, on today's screens (choices a nurse would make; change them here when the screens change):
+
+* sign in: the user name field has the keyboard; Tab to the password, Enter;
+* open chair 1 with a tap on its tile (the board shows 12 chairs, as in a mid-sized clinic);
+* register: tap the record number field, Tab through the names and the date of birth, Enter; the new
+  patient is then the chosen search result. Tick "Full name matches" and "Date of birth matches", tap
+  "Seat patient"; a new patient has no course, so the course order form opens with the first day and the
+  number of days filled in and the keyboard in "Prescriber": type it, tap "Record course order and seat"
+  (Enter there does not submit);
+* screen: one tap per question (the course-start checklist and the every-session questions), then
+  "Record screening";
+* weigh: the weight field has the keyboard; type it, tap the unit, tap "Record weight" (Enter in a page
+  button does nothing, and tapping the unit first would cost a tap back into the field);
+* baseline vitals on the dose page, where the vital signs first appear: tap the first reading, type the
+  six required readings with Tab between, Enter (the optional temperature is left blank); then tap
+  "Confirm dose" (the preselected vial is the protocol's default and is kept);
+* second-nurse check: the user name field has the keyboard; the second nurse types her user name,
+  password and her three figures with Tab between, and Enter;
+* draw up: the lot field has the keyboard; the lot, Tab, the volume, Enter; then tap "Start infusion";
+* at each due time (the clock is moved to it and the window's tick redraws) a vitals set as above; a
+  side-effect check with nothing found grades every item "None" (a dropdown each) and taps "Record side
+  effects"; at the end of the time, tap "Infusion complete";
+* observation: the end set and check, the 15- and 30-minute sets and the last check, then the
+  discharge score (tap, type), a tap per criterion, the password (tap, type), Enter;
+* sign: the password field has the keyboard; type it, Enter.
+
+Target (issue 10) for the whole session at 1280×800: at most 40 taps, no scroll, and no more other
+keystrokes than one Enter per form (the "forms" column: each submission on the path).
+
+The wall time of the whole drive (real password hashing included) is reported against a floor measured in
+the same run: a bare ``QMainWindow`` of the same size shown and closed.
+
+Run from the repository root: ``.venv/bin/python bench/session_effort.py [--size 1280x800]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Sibling benchmarks: nurses and readings; closing the window (this script's folder is on sys.path).
+from board_refresh import close  # noqa: E402
+from commit_latency import NORMAL, PASSWORD, bench_nurses  # noqa: E402
+from PySide6.QtCore import QMessageLogContext, QPoint, QRect, Qt, QtMsgType, qInstallMessageHandler  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QRadioButton,
+    QScrollArea,
+    QWidget,
+)
+
+from core.clock import ManualClock  # noqa: E402
+from core.events import EventType as E  # noqa: E402
+from core.machine import Step  # noqa: E402
+from core.persistence.db import open_database, sqlite_url  # noqa: E402
+from core.protocol import load_protocol  # noqa: E402
+from core.services import Care  # noqa: E402
+from core.session_state import SessionState  # noqa: E402
+from core.settings import WorkstationSettings, change_clinic_setting, clinic_settings  # noqa: E402
+from core.startup import Workplace  # noqa: E402
+from ui import style  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+
+CHAIRS = 12
+CHAIR = 1
+T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+NEW_PATIENT = {
+    "Medical record number": "MRN-7001",
+    "Family name": "Doe",
+    "Given name": "Jane",
+    "Date of birth": "1980-05-17",
+}
+PRESCRIBER = "Dr Amara Patel"
+WEIGHT = "72.4"
+LOT = "K-2291A"
+SCORE = "10"
+SCROLL_MARGIN = 8
+"""Pixels left above a control a scroll brings to the top of the view."""
+FLOOR_RUNS = 5
+TARGET_TAPS = 40
+
+
+class PathBroken(Exception):
+    """The nurse's path cannot go on: the figures would be wrong, so the run stops."""
+
+
+@dataclass
+class Tally:
+    taps: int = 0
+    data: int = 0
+    keys: int = 0
+    scrolls: int = 0
+    scrolled_to: list[str] = field(default_factory=list)
+
+
+class Drive:
+    """The nurse's hands: every action is one of ``tap``, ``type``, ``key`` and ``choose``, and is counted."""
+
+    def __init__(self, window: MainWindow, care: Care, clock: ManualClock, screen: QRect) -> None:
+        self.window = window
+        self.care = care
+        self.clock = clock
+        self.screen = screen
+        self.tally = Tally()
+
+    # ---- finding and seeing ---------------------------------------------------------------------
+
+    def find(self, name: str) -> QWidget:
+        """The one visible control with this accessible name (information labels are not controls)."""
+        found = [
+            w
+            for w in self.window.findChildren(QWidget)
+            if w.accessibleName() == name and w.isVisible() and not isinstance(w, QLabel)
+        ]
+        if len(found) != 1:
+            raise PathBroken(f"{len(found)} visible controls named {name!r}")
+        return found[0]
+
+    def in_view(self, widget: QWidget) -> bool:
+        """Wholly inside the screen's part of the window and inside every scroll area's viewport."""
+        if not self.screen.contains(QRect(widget.mapTo(self.window, QPoint(0, 0)), widget.size())):
+            return False
+        return all(
+            area.viewport().rect().contains(QRect(widget.mapTo(area.viewport(), QPoint(0, 0)), widget.size()))
+            for area in scroll_areas(widget)
+        )
+
+    def reach(self, widget: QWidget) -> None:
+        """Count a scroll if the control is out of view, and bring it into view as a swipe would."""
+        if self.in_view(widget):
+            return
+        self.tally.scrolls += 1
+        self.tally.scrolled_to.append(widget.accessibleName())
+        for area in scroll_areas(widget):
+            swipe(area, widget)
+        settle()
+        if not self.in_view(widget):
+            raise PathBroken(f"{widget.accessibleName()!r} cannot be brought into view")
+
+    # ---- the four actions -----------------------------------------------------------------------
+
+    def tap(self, name: str) -> QWidget:
+        widget = self.find(name)
+        self.reach(widget)
+        if not widget.isEnabled():
+            raise PathBroken(f"{name!r} is disabled")
+        self.tally.taps += 1
+        QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, tap_point(widget))
+        settle()
+        return widget
+
+    def type(self, name: str, text: str) -> None:
+        field_ = self.find(name)
+        focus = QApplication.focusWidget()
+        if focus is field_:
+            self.reach(field_)
+        elif isinstance(focus, QLineEdit) and next_stop(focus) is field_:
+            self.key(Qt.Key.Key_Tab)
+            self.reach(field_)
+        else:
+            self.tap(name)
+        if QApplication.focusWidget() is not field_:
+            raise PathBroken(f"{name!r} did not take the keyboard")
+        self.tally.data += len(text)
+        QTest.keyClicks(field_, text)
+        settle()
+
+    def key(self, *keys: Qt.Key) -> None:
+        for key in keys:
+            focus = QApplication.focusWidget()
+            if focus is None:
+                raise PathBroken("no control has the keyboard")
+            self.tally.keys += 1
+            QTest.keyClick(focus, key)
+            settle()
+
+    def choose(self, name: str, item: str) -> None:
+        box = self.tap(name)
+        if not isinstance(box, QComboBox):
+            raise PathBroken(f"{name!r} is not a dropdown")
+        view = box.view()
+        index = box.findText(item)
+        if index < 0 or not view.isVisible():
+            raise PathBroken(f"{name!r} did not open a list offering {item!r}")
+        self.tally.taps += 1
+        where = view.visualRect(box.model().index(index, 0)).center()
+        QTest.mouseMove(view.viewport(), where)
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
+        settle()
+        if box.currentText() != item or view.isVisible():
+            raise PathBroken(f"{item!r} was not chosen in {name!r}")
+
+    # ---- what the steps share -------------------------------------------------------------------
+
+    def state(self) -> SessionState:
+        views = self.care.chairs()
+        if len(views) != 1:
+            raise PathBroken(f"{len(views)} sessions open instead of one")
+        return views[0].state
+
+    def vitals(self) -> None:
+        """The usual set: each reading typed, Tab between, Enter in the last one."""
+        protocol = self.care.protocol
+        for kind, value in NORMAL.items():
+            self.type(protocol.vitals[kind].label, value)
+        self.key(Qt.Key.Key_Return)
+
+    def no_side_effects(self) -> None:
+        """Every item assessed and graded "None", then recorded."""
+        rules = self.care.protocol.side_effects
+        for item in rules.items:
+            self.choose(f"{item.label} grade", rules.grades[0].label)
+        self.tap("Record side effects")
+
+    def wait_for(self, moment: datetime | None) -> None:
+        """Move the clock to the moment, and let the window's 1-second tick redraw."""
+        if moment is None:
+            raise PathBroken("nothing is due next")
+        if moment > self.clock.now():
+            self.clock.advance(moment - self.clock.now())
+        self.window.refresh()
+        settle()
+
+    def when_vitals_due(self) -> None:
+        entry = self.state().next_vitals
+        self.wait_for(entry.due_at if entry else None)
+
+    def when_check_due(self) -> None:
+        entry = self.state().next_side_effects
+        self.wait_for(entry.due_at if entry else None)
+
+
+def scroll_areas(widget: QWidget) -> list[QScrollArea]:
+    """The scroll areas holding the widget, innermost first."""
+    areas = []
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and parent.widget() is not None and parent.widget().isAncestorOf(widget):
+            areas.append(parent)
+        parent = parent.parentWidget()
+    return areas
+
+
+def swipe(area: QScrollArea, widget: QWidget) -> None:
+    """Scroll the area as a nurse scrolls to what she does next: the control near the top of the view, so
+    what follows it shows too; sideways, just into view. (``ensureWidgetVisible`` would show only a text
+    field's cursor.)"""
+    rect = QRect(widget.mapTo(area.widget(), QPoint(0, 0)), widget.size())
+    area.verticalScrollBar().setValue(rect.top() - SCROLL_MARGIN)
+    sideways = area.horizontalScrollBar()
+    width = area.viewport().width()
+    if rect.right() >= sideways.value() + width:
+        sideways.setValue(rect.right() + SCROLL_MARGIN - width + 1)
+    elif rect.left() < sideways.value():
+        sideways.setValue(rect.left() - SCROLL_MARGIN)
+
+
+def tap_point(widget: QWidget) -> QPoint:
+    """The middle of a button or field; the box itself of a tick box or radio button."""
+    if isinstance(widget, QCheckBox | QRadioButton):
+        return QPoint(min(12, widget.width() // 2), widget.height() // 2)
+    return widget.rect().center()
+
+
+def next_stop(widget: QWidget) -> QWidget | None:
+    """Where Tab takes the keyboard from the widget: the next visible, enabled control that takes Tab."""
+    candidate = widget.nextInFocusChain()
+    while candidate is not widget:
+        tab = candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
+        if tab and candidate.isVisible() and candidate.isEnabled() and candidate.window() is widget.window():
+            return candidate
+        candidate = candidate.nextInFocusChain()
+    return None
+
+
+def settle() -> None:
+    """Deliver what the action posted (layouts, deferred scrolls) before the next look at the screen."""
+    QApplication.processEvents()
+    QApplication.processEvents()
+
+
+# ---- the session, step by step ------------------------------------------------------------------
+
+
+def sign_in(nurse: Drive) -> None:
+    nurse.type("User name", "bench-a")
+    nurse.type("Password or PIN", PASSWORD)
+    nurse.key(Qt.Key.Key_Return)
+    if nurse.window.controller.nurse_id is None:
+        raise PathBroken("the nurse is not signed in")
+
+
+def open_chair(nurse: Drive) -> None:
+    nurse.tap(f"Chair {CHAIR}")
+    if nurse.window.board_showing:
+        raise PathBroken(f"chair {CHAIR} did not open")
+
+
+def register(nurse: Drive) -> None:
+    for name, value in NEW_PATIENT.items():
+        nurse.type(name, value)
+    nurse.key(Qt.Key.Key_Return)
+
+
+def identify_and_seat(nurse: Drive) -> None:
+    nurse.tap("Full name matches")
+    nurse.tap("Date of birth matches")
+    nurse.tap(f"Seat patient in chair {CHAIR}")
+
+
+def course_order(nurse: Drive) -> None:
+    nurse.type("Prescriber", PRESCRIBER)
+    nurse.tap("Record course order and seat")
+    nurse.state()
+
+
+def screen(nurse: Drive) -> None:
+    for question in nurse.care.protocol.screening.questions:
+        nurse.tap(f"{question.text} {'Yes' if question.id == 'escort' else 'No'}")
+    nurse.tap("Record screening")
+
+
+def weigh(nurse: Drive) -> None:
+    nurse.type("Weight", WEIGHT)
+    nurse.tap("Unit kg")
+    nurse.tap("Record weight")
+
+
+def baseline_vitals(nurse: Drive) -> None:
+    nurse.vitals()
+
+
+def confirm_dose(nurse: Drive) -> None:
+    nurse.tap("Confirm dose")
+
+
+def second_nurse_check(nurse: Drive) -> None:
+    dose = nurse.state().dose
+    if dose is None:
+        raise PathBroken("no dose to check")
+    nurse.type("Second nurse user name", "bench-b")
+    nurse.type("Second nurse password", PASSWORD)
+    nurse.type("Check weight (kg)", WEIGHT)
+    nurse.type("Check dose (mg)", str(dose.dose_mg))
+    nurse.type("Check pump rate (mL/h)", str(dose.rate_ml_per_h))
+    nurse.key(Qt.Key.Key_Return)
+
+
+def draw_up(nurse: Drive) -> None:
+    dose = nurse.state().dose
+    if dose is None:
+        raise PathBroken("no dose to draw up")
+    nurse.type("Lot number", LOT)
+    nurse.type("Volume drawn up (mL)", str(dose.drug_volume_ml))
+    nurse.key(Qt.Key.Key_Return)
+
+
+def start(nurse: Drive) -> None:
+    nurse.tap("Start infusion")
+
+
+def scheduled_vitals(nurse: Drive) -> None:
+    nurse.when_vitals_due()
+    nurse.vitals()
+
+
+def scheduled_vitals_and_check(nurse: Drive) -> None:
+    nurse.when_vitals_due()
+    nurse.vitals()
+    nurse.when_check_due()
+    nurse.no_side_effects()
+
+
+def complete(nurse: Drive) -> None:
+    nurse.wait_for(nurse.state().infusion.ends_at)
+    nurse.tap("Infusion complete")
+
+
+def discharge(nurse: Drive) -> None:
+    rules = nurse.care.protocol.discharge
+    nurse.type(rules.score_name, SCORE)
+    for criterion in rules.criteria:
+        nurse.tap(criterion.text)
+    nurse.type("Your password (discharge)", PASSWORD)
+    nurse.key(Qt.Key.Key_Return)
+
+
+def sign(nurse: Drive) -> None:
+    nurse.type("Your password (sign)", PASSWORD)
+    nurse.key(Qt.Key.Key_Return)
+
+
+class Stage(NamedTuple):
+    title: str
+    act: Callable[[Drive], None]
+    forms: int
+    """Submissions on this stage's path: the target allows one Enter each."""
+    reached: Step | None
+    """Where core's session must be afterwards (None: no session yet, or nothing to check)."""
+
+
+SESSION = (
+    Stage("Sign in", sign_in, 1, None),
+    Stage("Open an empty chair from the board", open_chair, 0, None),
+    Stage("Register the new patient", register, 1, None),
+    Stage("Confirm two identifiers, seat", identify_and_seat, 1, None),
+    Stage("Course order, seat", course_order, 1, Step.SCREEN),
+    Stage("Screen (course start + every session)", screen, 1, Step.WEIGH),
+    Stage("Weigh", weigh, 1, Step.DOSE),
+    Stage("Baseline vital signs", baseline_vitals, 1, Step.DOSE),
+    Stage("Confirm dose (default vial)", confirm_dose, 1, Step.CHECK),
+    Stage("Second-nurse check", second_nurse_check, 1, Step.READY),
+    Stage("Draw up (lot, volume)", draw_up, 1, Step.READY),
+    Stage("Start infusion", start, 1, Step.INFUSING),
+    Stage("Vitals, 10 min", scheduled_vitals, 1, Step.INFUSING),
+    Stage("Vitals + side effects, 20 min", scheduled_vitals_and_check, 2, Step.INFUSING),
+    Stage("Vitals, 30 min", scheduled_vitals, 1, Step.INFUSING),
+    Stage("Infusion complete", complete, 1, Step.OBSERVE),
+    Stage("Vitals + side effects, end", scheduled_vitals_and_check, 2, Step.OBSERVE),
+    Stage("Vitals, 15 min after end", scheduled_vitals, 1, Step.OBSERVE),
+    Stage("Vitals + side effects, 30 min after", scheduled_vitals_and_check, 2, Step.OBSERVE),
+    Stage("Discharge (score, criteria, password)", discharge, 1, Step.SIGN),
+    Stage("Sign", sign, 1, None),
+)
+
+
+# ---- running and reporting ----------------------------------------------------------------------
+
+
+def drive(nurse: Drive) -> tuple[list[tuple[Stage, Tally]], str]:
+    """Every stage in order; returns each stage's tally and the session's id."""
+    done: list[tuple[Stage, Tally]] = []
+    session_id = ""
+    for stage in SESSION:
+        nurse.tally = Tally()
+        try:
+            stage.act(nurse)
+            if stage.reached is not None:
+                state = nurse.state()
+                session_id = state.session_id
+                if state.step is not stage.reached:
+                    raise PathBroken(f"the session is at {state.step.value}, not {stage.reached.value}")
+        except PathBroken as broken:
+            raise PathBroken(f"{stage.title}: {broken}") from None
+        done.append((stage, nurse.tally))
+    return done, session_id
+
+
+def check_recorded(care: Care, session_id: str) -> None:
+    """The session is signed in core, as an ordinary one: seven sets, three checks, no alert."""
+    state = care.state(session_id)
+    types = [event.type for event in state.events]
+    problems = []
+    if state.step is not Step.DONE or E.SIGNED not in types:
+        problems.append(f"the session is at {state.step.value}, not signed")
+    if care.chairs():
+        problems.append("a session is still open on the board")
+    if types.count(E.VITALS) != len(care.protocol.vitals_schedule.points):
+        problems.append(f"{types.count(E.VITALS)} sets of vital signs recorded")
+    if types.count(E.SIDE_EFFECTS) != len(care.protocol.side_effects_schedule.points):
+        problems.append(f"{types.count(E.SIDE_EFFECTS)} side-effect checks recorded")
+    if types.count(E.CHECKED) != 1 or state.open_alerts or E.ALERT_ACKNOWLEDGED in types:
+        problems.append("not an ordinary session (a second check or an alert)")
+    if problems:
+        raise PathBroken("; ".join(problems))
+
+
+def floor_ms(size: tuple[int, int]) -> float:
+    """A bare window of the same size shown, drawn and closed: what Qt costs before any Chairside."""
+    samples = []
+    for _ in range(FLOOR_RUNS):
+        began = time.perf_counter_ns()
+        bare = QMainWindow()
+        bare.resize(*size)
+        bare.show()
+        settle()
+        bare.close()
+        bare.deleteLater()
+        settle()
+        samples.append((time.perf_counter_ns() - began) / 1e6)
+    return statistics.median(samples)
+
+
+def report(size: tuple[int, int], done: list[tuple[Stage, Tally]], drive_ms: float, floor: float) -> None:
+    width = max(len(stage.title) for stage, _ in done)
+    print(f"session effort: one first-day session of a new patient, window {size[0]}×{size[1]}, {CHAIRS} chairs")
+    print(f"python {sys.version.split()[0]}, Qt platform {QApplication.platformName()}")
+    print()
+    print(f"{'step':{width}} {'taps':>5} {'data':>5} {'keys':>5} {'scrolls':>8} {'forms':>6}")
+    total = Tally()
+    forms = 0
+    for stage, tally in done:
+        print(f"{stage.title:{width}} {tally.taps:5} {tally.data:5} {tally.keys:5} {tally.scrolls:8} {stage.forms:6}")
+        total.taps += tally.taps
+        total.data += tally.data
+        total.keys += tally.keys
+        total.scrolls += tally.scrolls
+        forms += stage.forms
+    print("-" * (width + 33))
+    print(f"{'total':{width}} {total.taps:5} {total.data:5} {total.keys:5} {total.scrolls:8} {forms:6}")
+    print(f"{'target (issue 10)':{width}} {'≤' + str(TARGET_TAPS):>5} {'':5} {'≤' + str(forms):>5} {0:8}")
+    print()
+    print("taps: clicks on a control (a dropdown and then its item are 2); data: characters of values, names")
+    print("and passwords; keys: other keystrokes (Tab, Enter); scrolls: a control needed next was out of view;")
+    print("forms: submissions on the path (the target allows one Enter each).")
+    print(f"all keystrokes (data + keys): {total.data + total.keys}")
+    missed = [
+        f"{what} {got} > {limit}"
+        for what, got, limit in (
+            ("taps", total.taps, TARGET_TAPS),
+            ("keys", total.keys, forms),
+            ("scrolls", total.scrolls, 0),
+        )
+        if got > limit
+    ]
+    print(f"target met: {'no (' + ', '.join(missed) + ')' if missed else 'yes'}")
+    scrolled = [(stage.title, tally.scrolled_to) for stage, tally in done if tally.scrolled_to]
+    if scrolled:
+        print()
+        print("scrolled to:")
+        for title, names in scrolled:
+            print(f"  {title}: {', '.join(names)}")
+    print()
+    print(
+        f"wall time of the drive {drive_ms:.0f} ms; floor (a bare window shown and closed) {floor:.1f} ms; "
+        f"{drive_ms / floor:.0f} × floor"
+    )
+
+
+def quiet_platform(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """The offscreen platform warns on every dropdown list it shows (no raise, no keyboard grab): drop
+    those, say the rest."""
+    if not message.startswith("This plugin does not support"):
+        print(message, file=sys.stderr)
+
+
+def session_window(care: Care, size: tuple[int, int]) -> MainWindow:
+    """The app's window on the bench's database and clock, at the screen's size, shown and active."""
+    settings = clinic_settings(care.db)
+    window = MainWindow(Workplace(care.db, care.protocol, care, settings, WorkstationSettings(name="bench")))
+    window.resize(*size)
+    window.show()
+    window.activateWindow()
+    settle()
+    return window
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("give the size as WIDTHxHEIGHT, e.g. 1280x800") from None
+    return width, height
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=parse_size, default=(1280, 800), help="window size, e.g. 1280x800 or 1024x768")
+    args = parser.parse_args()
+    size: tuple[int, int] = args.size
+
+    qInstallMessageHandler(quiet_platform)
+    app = QApplication.instance() or QApplication([])
+    style.apply(app)  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory(prefix="chairside-effort-") as name:
+        folder = Path(name).resolve()
+        os.environ["CHAIRSIDE_HOME"] = str(folder / "home")  # the window's caches stay in the temporary folder
+        database = open_database(sqlite_url(folder / "chairside.sqlite"), create=True)
+        try:
+            clock = ManualClock(T0)
+            care = Care(database, load_protocol(), clock, workstation="bench")
+            bench_nurses(care)
+            change_clinic_setting(database, "chairs", CHAIRS, None, "session effort benchmark", T0, workstation="bench")
+            floor = floor_ms(size)
+            window = session_window(care, size)
+            try:
+                if (window.width(), window.height()) != size:
+                    raise PathBroken(
+                        f"the window will not shrink to {size[0]}×{size[1]}: {window.width()}×{window.height()}"
+                    )
+                began = time.perf_counter_ns()
+                done, session_id = drive(Drive(window, care, clock, QRect(0, 0, *size)))
+                drive_ms = (time.perf_counter_ns() - began) / 1e6
+                check_recorded(care, session_id)
+            finally:
+                close(window)
+        except PathBroken as broken:
+            print(f"the session's path broke: {broken}", file=sys.stderr)
+            return 1
+        finally:
+            database.dispose()
+    report(size, done, drive_ms, floor)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
