@@ -290,6 +290,7 @@ class SideEffectItem(_Strict):
 
 class SideEffects(_Sourced):
     grades: Annotated[list[Grade], Field(min_length=2)]
+    """Mildest first: the first (CTCAE 0) means the item was looked for and is absent."""
     act_at_grade: str
     act_instruction: dict[Phase, str]
     """What to do about a severe effect, by phase: "pause the infusion" is wrong once it has ended."""
@@ -297,12 +298,29 @@ class SideEffects(_Sourced):
 
     @model_validator(mode="after")
     def _known_grade(self) -> SideEffects:
-        if self.act_at_grade not in {g.id for g in self.grades}:
-            raise ValueError(f"act_at_grade {self.act_at_grade!r} is not one of the grades")
+        ids = [g.id for g in self.grades]
+        if len(set(ids)) != len(ids):
+            raise ValueError("grade ids must be unique")
+        ranks = [g.ctcae for g in self.grades]
+        if ranks[0] != 0 or ranks != sorted(set(ranks)):
+            raise ValueError("grades must run from CTCAE 0 (none) upwards, each more severe than the last")
+        if self.act_at_grade not in ids[1:]:
+            raise ValueError(f"act_at_grade {self.act_at_grade!r} is not one of the grades above {ids[0]!r}")
         missing = [phase.value for phase in Phase if not self.act_instruction.get(phase, "").strip()]
         if missing:
             raise ValueError(f"act_instruction needs words for {', '.join(missing)}")
         return self
+
+    @property
+    def none_grade(self) -> str:
+        """The grade that says "looked for, not present": what "No side effects" records for every item."""
+        return self.grades[0].id
+
+    @property
+    def act_grades(self) -> frozenset[str]:
+        """The grades that need the protocol's action and an adverse-event record: act_at_grade and worse."""
+        ids = [g.id for g in self.grades]
+        return frozenset(ids[ids.index(self.act_at_grade) :])
 
 
 class SideEffectsSchedule(_Sourced):

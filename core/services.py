@@ -923,8 +923,7 @@ class Care:
         for item, grade in grades.items():
             if grade not in grade_ids:
                 raise InputError(f"side_effects.{item}", f"“{grade}” is not a grade.", f"Choose one of {grade_ids}.")
-        act_rank = grade_ids.index(self.protocol.side_effects.act_at_grade)
-        severe = sorted(item for item, grade in grades.items() if grade_ids.index(grade) >= act_rank)
+        severe = sorted(item for item, grade in grades.items() if grade in self.protocol.side_effects.act_grades)
 
         def build(state: SessionState) -> dict[str, Any]:
             # The check owed now, if any, is the one this answers; one between points answers none.
@@ -933,6 +932,14 @@ class Care:
             return {"grades": dict(sorted(grades.items())), "act_now": severe, "point_id": point}
 
         return self._append(session_id, by, E.SIDE_EFFECTS, build)
+
+    def record_no_side_effects(self, session_id: str, by: str) -> SessionState:
+        """A full check with nothing found: every item of the checklist at the protocol's "none" grade.
+
+        One call, so "No side effects" is one tap at the chair and never a partial check by accident.
+        """
+        rules = self.protocol.side_effects
+        return self.record_side_effects(session_id, {item.id: rules.none_grade for item in rules.items}, by)
 
     def record_adverse_event(
         self, session_id: str, source_event_id: str, item: str, action: str, told: str, by: str

@@ -92,6 +92,9 @@ def test_the_hash_changes_with_the_content():
         ('vitals = ["heart_rate"] }', 'vitals = ["pulse"] }', "alert_response.symptoms.2.vitals.0"),
         ("act_instruction.observation = ", "act_instruction.after = ", "side_effects.act_instruction"),
         ("act_instruction.before = ", "# act_instruction.before = ", "side_effects"),
+        ('act_at_grade = "severe"', 'act_at_grade = "none"', "side_effects"),
+        ('label = "Mild", ctcae = 1', 'label = "Mild", ctcae = 3', "side_effects"),
+        ('id = "none", label = "None", ctcae = 0', 'id = "none", label = "None", ctcae = 1', "side_effects"),
     ],
 )
 def test_a_bad_file_is_refused_naming_the_field(replace: str, with_: str, named: str):

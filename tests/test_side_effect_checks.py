@@ -166,3 +166,24 @@ def test_nothing_is_owed_once_the_session_is_discharged(care, patient, nurses, c
     state = care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     assert state.side_effects_attention is None
     assert attention(state) is None
+
+
+def test_no_side_effects_records_every_item_at_the_protocols_none_grade(care, patient, nurses, clock: ManualClock):
+    first, _ = nurses
+    sid = started(care, patient, nurses)
+    for _ in range(2):
+        clock.advance(minutes=10)
+        care.record_vitals(sid, NORMAL, first.id)
+    care.record_no_side_effects(sid, first.id)
+    recorded = care.state(sid).events[-1]
+    assert recorded.type is E.SIDE_EFFECTS
+    assert recorded.payload["grades"] == {item.id: "none" for item in care.protocol.side_effects.items}
+    assert recorded.payload["act_now"] == []
+    assert recorded.payload["point_id"] == "infusion-20"
+    assert care.state(sid).side_effects_attention is None
+
+
+def test_the_grades_that_need_action_are_the_protocols(protocol):
+    rules = protocol.side_effects
+    assert rules.none_grade == "none"
+    assert rules.act_grades == {"severe", "life-threatening"}
