@@ -337,6 +337,9 @@ class Controller(QObject):
     def record_side_effects(self, feedback: Feedback, session_id: str, grades: dict[str, str]) -> SessionState | None:
         return self._act(feedback, lambda by: self.care.record_side_effects(session_id, grades, by))
 
+    def record_no_side_effects(self, feedback: Feedback, session_id: str) -> SessionState | None:
+        return self._act(feedback, lambda by: self.care.record_no_side_effects(session_id, by))
+
     def record_adverse_event(
         self, feedback: Feedback, session_id: str, source: tuple[str, str], action: str, told: str
     ) -> SessionState | None:

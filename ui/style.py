@@ -26,6 +26,7 @@ PRIORITY_BG = {"high": RED_BG, "medium": AMBER_BG, "low": BLUE_BG}
 PRIORITY_TONE = {"high": "act", "medium": "advise", "low": "notice"}
 
 TARGET = 48  # minimum height of anything a nurse presses or types into, in pixels
+GRADE_TARGET = 64  # minimum height of a choice that changes care (a side-effect grade), in pixels
 
 SHEET = f"""
 QWidget {{ color: {INK}; font-size: 15px; }}
@@ -54,6 +55,11 @@ QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, r
     stop:0 {ACCENT}, stop:0.55 {ACCENT}, stop:0.6 {PAPER}); border-color: {ACCENT}; }}
 QPushButton[role="choice"] {{ min-width: 96px; }}
 QPushButton[role="choice"]:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: 600; }}
+QPushButton[role="grade"] {{ padding: 2px 8px; font-size: 15px; }}
+QPushButton[role="grade"]:checked {{ background: {ACCENT}; color: white; border: 2px solid {ACCENT}; }}
+QPushButton[role="grade"][danger="true"] {{ color: {RED}; border: 2px solid {RED}; }}
+QPushButton[role="grade"][danger="true"]:checked {{ background: {RED}; color: white; }}
+QPushButton[role="grade"]:focus {{ border: 3px dashed {INK}; }}
 QGroupBox {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 6px; margin-top: 14px;
             padding: 14px 10px 10px 10px; font-weight: 600; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
