@@ -55,7 +55,8 @@ QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, r
     stop:0 {ACCENT}, stop:0.55 {ACCENT}, stop:0.6 {PAPER}); border-color: {ACCENT}; }}
 QPushButton[role="choice"] {{ min-width: 96px; }}
 QPushButton[role="choice"]:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: 600; }}
-QPushButton[role="grade"] {{ padding: 2px 8px; font-size: 15px; }}
+QPushButton[tall="true"] {{ min-height: {GRADE_TARGET - 10}px; }}
+QPushButton[role="grade"] {{ min-height: {GRADE_TARGET - 8}px; padding: 2px 8px; font-size: 15px; }}
 QPushButton[role="grade"]:checked {{ background: {ACCENT}; color: white; border: 2px solid {ACCENT}; }}
 QPushButton[role="grade"][danger="true"] {{ color: {RED}; border: 2px solid {RED}; }}
 QPushButton[role="grade"][danger="true"]:checked {{ background: {RED}; color: white; }}

@@ -222,10 +222,13 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
         clock.advance(minutes=15)
         window.refresh()
         keys.vitals(protocol, NORMAL)
-    keys.tab_to("Nausea grade")
-    keys.press(Qt.Key.Key_Down, Qt.Key.Key_Down)
-    assert keys.focus.currentText() == "Mild"
+    keys.activate("Some side effects")
+    qtbot.waitUntil(lambda: keys.focus.accessibleName() == "Hallucinations None")  # the checklist's window is up
+    keys.tab_to("Nausea None")  # one Tab stop per item: the arrows move along its grades
+    keys.press(Qt.Key.Key_Right, Qt.Key.Key_Space)
+    assert keys.focus.accessibleName() == "Nausea Mild"
     keys.activate("Record side effects")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)  # back on the chair's page
     window.refresh()
     keys.fill(protocol.discharge.score_name, "10")
     for criterion in protocol.discharge.criteria:

@@ -28,8 +28,9 @@ def test_a_due_check_shows_on_the_tile_and_the_page_until_it_is_recorded(
 
     nurse.chair(1)
     assert nurse.text("Side effects check due") == f"Due now: 20 min into infusion (due {clock_time(clock.now())})"
-    nurse.choose("Nausea grade", "None")
-    nurse.choose("Dissociation / depersonalisation grade", "Mild")
+    nurse.click("Some side effects")
+    nurse.click("Nausea None")
+    nurse.click("Dissociation / depersonalisation Mild")
     nurse.click("Record side effects")
     assert "Side effects saved" in nurse.text("Side effects message")
 
@@ -60,8 +61,7 @@ def test_discharge_waits_for_the_check_and_says_so(
     assert nurse.text("Discharge hint") == "Before discharge, record the side-effect check: 30 min after end."
     assert not nurse.find(QPushButton, "Record discharge").isEnabled()
 
-    nurse.choose("Dissociation / depersonalisation grade", "None")
-    nurse.click("Record side effects")
+    nurse.click("No side effects")
     window.refresh()
     assert care.state(sid).events[-1].payload["point_id"] == "before-discharge"
     assert not nurse.sees("Discharge hint")

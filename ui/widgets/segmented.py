@@ -73,7 +73,7 @@ class Segmented(QFrame):
         option.setCheckable(True)
         option.setAutoDefault(False)
         option.setMinimumHeight(GRADE_TARGET)
-        option.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        option.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         option.setCursor(Qt.CursorShape.PointingHandCursor)
         mark(option, "role", "grade")
         mark(option, "danger", danger)

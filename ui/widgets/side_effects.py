@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.events import EventType as E
-from core.protocol import SideEffectItem
+from core.protocol import SideEffectItem, SideEffects
 from core.session_state import PointStatus, SessionState
 from ui.controller import Controller
 from ui.dialogs.base import Dialog
-from ui.style import GRADE_TARGET
+from ui.style import mark
 from ui.text import clock_time
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, label, set_tone
@@ -42,6 +42,27 @@ CAPTION_WIDTH = 130
 COLUMN_GAP = 28
 MARGIN = 16
 """Kept clear around the dialog inside the window, so it reads as a dialog over the chair's page."""
+
+
+def summary(rules: SideEffects, grades: dict[str, str]) -> str:
+    """What was found, in the checklist's order, and only a count of the items found absent or not assessed:
+    sixteen "none"s would hide the one that matters."""
+    words = {grade.id: grade.label.lower() for grade in rules.grades}
+    found = [
+        f"{item.label} {words.get(grades[item.id], grades[item.id])}"
+        for item in rules.items
+        if grades.get(item.id, rules.none_grade) != rules.none_grade
+    ]
+    absent = sum(1 for grade in grades.values() if grade == rules.none_grade)
+    unassessed = sum(1 for item in rules.items if item.id not in grades)
+    if not found and not unassessed:
+        return "no side effects (every item none)"
+    parts = [", ".join(found)] if found else []
+    if absent:
+        parts.append(f"{absent} {'other ' if found else ''}item{'s' if absent > 1 else ''} none")
+    if unassessed:
+        parts.append(f"{unassessed} not assessed")
+    return "; ".join(parts)
 
 
 class SideEffectsPanel(QGroupBox):
@@ -60,7 +81,7 @@ class SideEffectsPanel(QGroupBox):
         self.some = button("Some side effects…", "Some side effects")
         self.some.setAccessibleDescription("Opens the checklist to grade each item that is present.")
         for action in (self.none, self.some):
-            action.setMinimumHeight(GRADE_TARGET)
+            mark(action, "tall", True)
             row.addWidget(action, 1)
         self.none.clicked.connect(self._record_none)
         self.some.clicked.connect(self._grade)
@@ -82,10 +103,7 @@ class SideEffectsPanel(QGroupBox):
             self.last.hide()
             return
         rules = self.controller.protocol.side_effects
-        names = {item.id: item.label for item in rules.items}
-        words = {grade.id: grade.label.lower() for grade in rules.grades}
-        graded = ", ".join(f"{names.get(i, i)} {words.get(g, g)}" for i, g in last.payload["grades"].items())
-        text = f"Last recorded {clock_time(last.occurred_at)}: {graded or 'nothing graded'}."
+        text = f"Last recorded {clock_time(last.occurred_at)}: {summary(rules, last.payload['grades'])}."
         if last.payload.get("act_now"):
             text += f" {rules.act_instruction[state.phase]}"
         self.last.setText(text)
@@ -121,7 +139,15 @@ class SideEffectsPanel(QGroupBox):
             return
         dialog = GradingDialog(self.controller, self.window(), self.session_id, self.owed)
         dialog.accepted.connect(lambda: self.feedback.saved("Side effects saved."))
+        dialog.finished.connect(self._back)
         dialog.open()
+        dialog.activateWindow()  # the keyboard goes with the eye, to the checklist's first item
+        next(iter(dialog.rows.values())).setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    def _back(self) -> None:
+        """The keyboard returns to where the checklist was opened from, as after any dialog."""
+        self.window().activateWindow()
+        self.some.setFocus(Qt.FocusReason.PopupFocusReason)
 
 
 class GradingDialog(Dialog):
