@@ -51,6 +51,7 @@ from ui.dialogs.people import PeopleDialog
 from ui.lock_screen import LockScreen
 from ui.printouts import Printouts, my_chairs
 from ui.text import clock_time, countdown
+from ui.wheel_guard import guard_the_wheel
 from ui.widgets.forms import button, card, label, set_tone
 
 TICK_MS = 1000
@@ -124,6 +125,7 @@ class IdleWatch(QObject):
 class MainWindow(QMainWindow):
     def __init__(self, workplace: Workplace) -> None:
         super().__init__()
+        guard_the_wheel(QApplication.instance())  # before any control is built: see ui/wheel_guard.py
         self.workplace = workplace
         self.controller = Controller(workplace)
         self.setWindowTitle(f"Chairside — {workplace.clinic.clinic_name}")
