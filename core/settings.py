@@ -8,6 +8,7 @@ name, which chairs it shows, which database it uses) live in a small file in the
 from __future__ import annotations
 
 import json
+import os
 import socket
 from datetime import datetime
 from pathlib import Path
@@ -83,12 +84,26 @@ def change_clinic_setting(
     return updated
 
 
+class WindowPlace(BaseModel):
+    """Where a window was left on the screen and how large, in the screen's pixels."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    x: int
+    y: int
+    width: Annotated[int, Field(ge=1)]
+    height: Annotated[int, Field(ge=1)]
+
+
 class WorkstationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=80)] = Field(default_factory=socket.gethostname)
     chairs_shown: list[int] | None = None
     database_url: str | None = None
+    windows: dict[str, WindowPlace] = Field(default_factory=dict)
+    """Where each resizable window (the day log, the audit trail) was last left: a workstation's screen is
+    its own, so this is kept here rather than for the clinic."""
 
 
 def workstation_file() -> Path:
@@ -110,8 +125,22 @@ def load_workstation() -> WorkstationSettings:
 
 
 def save_workstation(settings: WorkstationSettings) -> None:
+    """Write the file whole, readable and writable by this workstation's account only (0600): it names the
+    database, which may carry a password in its address."""
     path = workstation_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(settings.model_dump_json(indent=2), encoding="utf-8")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(handle, 0o600)  # a temporary file left behind by a crash keeps its old mode otherwise
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(settings.model_dump_json(indent=2))
     temporary.replace(path)
+
+
+def remember_window(name: str, place: WindowPlace) -> WorkstationSettings:
+    """Keep where a window was left, writing into the file as it is now, so that a setting changed from the
+    command line while the app runs is not undone; the settings as saved."""
+    settings = load_workstation()
+    settings.windows[name] = place
+    save_workstation(settings)
+    return settings
