@@ -6,29 +6,30 @@ trail only when asked: on opening, and each time the filters are applied.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QHeaderView, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QGridLayout, QTableWidgetItem, QWidget
 
 from core import audit
 from core.audit_report import DEFAULT_LIMIT, AuditLine, read_trail
 from ui.controller import Controller
-from ui.dialogs.base import Dialog, tab_order
+from ui.dialogs.base import Dialog, one_line_rows, tab_order
 from ui.dialogs.people import named_table
-from ui.style import TARGET
 from ui.widgets.forms import button, label, line_edit, set_tone
 
 COLUMNS = ("When and where", "Who", "What", "Patient and session", "Detail")
-WHAT_WIDTH = 230
+WHO_WIDTH, WHAT_WIDTH, PATIENT_WIDTH = 190, 190, 210
+"""Wide enough for most; a longer cell ends in "…", and the detail takes the room left over."""
 
 
 def _cells(line: AuditLine) -> tuple[str, ...]:
-    """Five columns, two lines where needed, so the detail keeps room to be read on a 1280-pixel screen."""
-    patient = "\n".join(part for part in (line.patient, line.session) if part)
-    return (f"{line.when}\n{line.workstation}", line.who, line.action, patient, line.detail)
+    """Five columns of one line each, so many entries are in view at once; a cell's whole text is on its
+    tooltip, and the detail takes the room left over."""
+    patient = " · ".join(part for part in (line.patient, line.session) if part)
+    return (f"{line.when} · {line.workstation}", line.who, line.action, patient, line.detail)
 
 
 class AuditDialog(Dialog):
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
-        super().__init__(controller, parent, "Audit trail", width=1200, height=680, spacing=10)
+        super().__init__(controller, parent, "Audit trail", width=940, height=560, spacing=8, remember="audit trail")
         self.explain(
             "Who signed in, opened a record, recorded care, signed, printed or exported, newest first, in "
             "this computer's local time. Reading the trail is recorded in it too.",
@@ -36,6 +37,7 @@ class AuditDialog(Dialog):
         )
         filters = QGridLayout()
         filters.setHorizontalSpacing(12)
+        # Each caption beside its field, on one row: the entries below get the height.
         self.mrn = line_edit("Patient MRN", "Any patient")
         self.username = line_edit("User name", "Anyone")
         self.day = line_edit("Date", "Any day (YYYY-MM-DD)")
@@ -44,10 +46,12 @@ class AuditDialog(Dialog):
         for column, (caption, field) in enumerate(
             (("Patient MRN", self.mrn), ("User name", self.username), ("Date", self.day))
         ):
-            filters.addWidget(label(caption), 0, column)
-            filters.addWidget(field, 1, column)
+            words = label(caption, wrap=False)
+            words.setBuddy(field)
+            filters.addWidget(words, 0, 2 * column)
+            filters.addWidget(field, 0, 2 * column + 1)
             field.returnPressed.connect(self.load)
-        filters.addWidget(self.show_button, 1, 3)
+        filters.addWidget(self.show_button, 0, 6)
         self.column.addLayout(filters)
         self.column.addWidget(
             self.message_line("Audit message", {"mrn": self.mrn, "username": self.username, "date": self.day})
@@ -56,14 +60,7 @@ class AuditDialog(Dialog):
         set_tone(self.count, "quiet")
         self.column.addWidget(self.count)
         self.table = named_table("Audit entries", COLUMNS)
-        # Rows follow their wrapped text as the detail column takes up the room left over.
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setMinimumSectionSize(TARGET)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(2, WHAT_WIDTH)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        one_line_rows(self.table, {1: WHO_WIDTH, 2: WHAT_WIDTH, 3: PATIENT_WIDTH}, 4)
         self.column.addWidget(self.table, 1)
         self.verdict = label("", name="Trail check result")
         self.verdict.hide()

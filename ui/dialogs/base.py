@@ -3,21 +3,46 @@
 A dialog is a column: a title, a few lines of explanation, its own controls, a message line, and a
 row of buttons with the way out on the left and the action on the right. Account dialogs add a form
 of captioned fields and send one change to core; what core says about a field lands on that field.
+
+A dialog for reading many lines (the day log, the audit trail) is ``remember``-ed: it opens over
+nearly all of the window it belongs to, can be resized, and opens again where and as large as it was
+last left on this workstation, kept in the workstation's own settings file (``core.settings``).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from core.errors import ChairsideError
 from core.people import Account
+from core.settings import WindowPlace, remember_window
 from ui.controller import Controller
 from ui.style import TARGET
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import label
+
+log = logging.getLogger(__name__)
+MARGIN = 8
+"""Of the window a remembered dialog opens over, left showing around it at first."""
+ROW_PADDING = 2 * 4 + 2
+"""A table cell's padding above and below (``TABLE_SHEET``) and the grid line."""
 
 
 def add_field(form: QFormLayout, text: str, field: QWidget) -> None:
@@ -26,6 +51,34 @@ def add_field(form: QFormLayout, text: str, field: QWidget) -> None:
     caption.setMinimumHeight(TARGET)
     caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     form.addRow(caption, field)
+
+
+def one_line_rows(table: QTableWidget, widths: dict[int, int], stretch: int) -> None:
+    """One line of text a row, so a reading dialog shows many rows at once; a cell too long for its column
+    ends in "…" and says all of it on hover (each cell's tooltip), and the columns can be widened.
+    ``widths``: columns given a width in pixels; ``stretch`` takes the room left; the rest fit their text."""
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    table.ensurePolished()  # rows are measured in the style sheet's font, not the default one
+    rows = table.verticalHeader()
+    rows.setMinimumSectionSize(0)
+    rows.setDefaultSectionSize(table.fontMetrics().lineSpacing() + ROW_PADDING)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for column, width in widths.items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, width)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def fitted(place: QRect, room: QRect) -> QRect:
+    """``place`` made no larger than ``room`` and moved inside it, so no part is off the screen."""
+    width, height = min(place.width(), room.width()), min(place.height(), room.height())
+    left = min(max(place.x(), room.left()), room.right() + 1 - width)
+    top = min(max(place.y(), room.top()), room.bottom() + 1 - height)
+    return QRect(left, top, width, height)
 
 
 def tab_order(*widgets: QWidget) -> None:
@@ -50,15 +103,58 @@ class Dialog(QDialog):
         width: int,
         height: int = 0,
         spacing: int = 12,
+        remember: str | None = None,
     ) -> None:
-        """``heading``: the title inside the dialog where it says more than the window's title."""
+        """``heading``: the title inside the dialog where it says more than the window's title.
+        ``width`` and ``height``: the least it needs. ``remember``: the name its place is kept under, for a
+        resizable dialog that opens where it was left (see the module's docstring)."""
         super().__init__(parent)
         self.controller = controller
+        self.remember = remember
+        self._placed = False
         self.setWindowTitle(title)
         self.setMinimumSize(width, height)
+        self.setSizeGripEnabled(remember is not None)
         self.column = QVBoxLayout(self)
         self.column.setSpacing(spacing)
         self.column.addWidget(label(heading or title, role="title"))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.remember is not None and not self._placed:
+            self._placed = True
+            self.setGeometry(self._first_place(self.remember))
+        super().showEvent(event)
+
+    def _room(self) -> QRect:
+        """The free area of the screen the dialog opens on: no part of it is ever placed off the screen."""
+        return (self.parentWidget() or self).screen().availableGeometry()
+
+    def _first_place(self, name: str) -> QRect:
+        """Where it was left on this workstation, or over nearly all of the window it belongs to."""
+        room = self._room()
+        kept = self.controller.workplace.workstation.windows.get(name)
+        if kept is not None:
+            return fitted(QRect(kept.x, kept.y, kept.width, kept.height), room)
+        owner = self.parentWidget()
+        over = owner.window().geometry() if owner is not None else room
+        return fitted(over.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN), room)
+
+    def done(self, result: int) -> None:
+        """However it closes, a remembered dialog keeps where it was left for the next time."""
+        if self.remember is not None and self._placed:
+            self._keep_place(self.remember)
+        super().done(result)
+
+    def _keep_place(self, name: str) -> None:
+        """A place that cannot be written is only logged: the nurse's work is not held up by it."""
+        where = self.geometry()
+        place = WindowPlace(x=where.x(), y=where.y(), width=where.width(), height=where.height())
+        workstation = self.controller.workplace.workstation
+        workstation.windows[name] = place
+        try:
+            remember_window(name, place)
+        except (ChairsideError, OSError) as error:
+            log.warning("could not keep where the %s window was left: %s", name, error)
 
     def explain(self, text: str, role: str | None = None) -> None:
         """A line of words under the title; ``role="hint"`` for the quieter kind."""
@@ -71,18 +167,26 @@ class Dialog(QDialog):
             self.feedback.bind(field, widget)
         return self.feedback
 
-    def add_buttons(self, ways_out: Sequence[QPushButton], actions: Sequence[QPushButton]) -> None:
+    def add_buttons(
+        self, ways_out: Sequence[QPushButton], actions: Sequence[QPushButton], between: QWidget | None = None
+    ) -> None:
         """The ways out on the left and the actions on the right, as in every Chairside dialog.
 
         No button is pressed by Enter: Enter in a field does the dialog's action through the field, and
-        must never close the dialog or press a button that merely has the focus.
+        must never close the dialog or press a button that merely has the focus. ``between``: words set
+        between them (the day log's totals), where they take no height of their own.
         """
         row = QHBoxLayout()
         for widget in (*ways_out, *actions):
             widget.setAutoDefault(False)
         for widget in ways_out:
             row.addWidget(widget)
-        row.addStretch(1)
+        if between is None:
+            row.addStretch(1)
+        else:
+            row.addSpacing(8)
+            row.addWidget(between, 1)
+            row.addSpacing(8)
         for widget in actions:
             row.addWidget(widget)
         self.column.addLayout(row)

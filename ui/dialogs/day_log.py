@@ -12,15 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
-    QHeaderView,
     QPlainTextEdit,
     QStackedWidget,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,16 +29,29 @@ from core.day_log import DayLog, DayLogEntry, DayLogFilters, Status, Totals, exp
 from core.event_words import event_lines
 from core.reports.output import Output
 from ui.controller import Controller
-from ui.dialogs.base import Dialog, tab_order
+from ui.dialogs.base import Dialog, one_line_rows, tab_order
 from ui.dialogs.people import named_table
 from ui.dialogs.print_preview import show_pdf
 from ui.printouts import waiting
-from ui.style import TARGET
 from ui.widgets.forms import button, combo, label, line_edit, set_tone
 
 SESSION = Qt.ItemDataRole.UserRole
-EXCEPTION_COLUMNS = ("Exception", "Time", "Chair", "Patient", "What")
-SESSION_COLUMNS = ("Time", "Chair", "Patient", "Dose", "Nurses", "Status", "Alerts", "Adverse events\nand overrides")
+EXCEPTION_COLUMNS = ("Exception", "Time", "Chair", "Patient", "MRN", "What")
+SESSION_COLUMNS = (
+    "Time",
+    "Chair",
+    "Patient",
+    "MRN",
+    "Dose",
+    "Dosed by · checked by",
+    "Status",
+    "Alerts",
+    "AE, overrides",
+)
+ABBREVIATED = {"AE, overrides": "Adverse events, overrides and early stops"}
+"""Headers shortened to keep a row on one line, and their words in full on hover."""
+EXCEPTION_ROWS = 4
+"""Exceptions in view at once (more scroll): they come first, and the sessions keep room for a dozen rows."""
 ASK_CHARGE_NURSE = "Sign in as a charge nurse to read the day log."
 
 
@@ -55,75 +65,37 @@ def totals_words(totals: Totals) -> str:
 
 
 def session_cells(entry: DayLogEntry) -> tuple[str, ...]:
+    """One line a cell, so a day's sessions are seen at once; the whole of a long cell is on its tooltip."""
     status = entry.status
     if entry.flags:
-        status += "\nExceptions: " + ", ".join(flag.kind.value.lower() for flag in entry.flags)
+        status += " · exceptions: " + ", ".join(flag.kind.value.lower() for flag in entry.flags)
     beyond = [f"Adverse event: {words}" for words in entry.adverse_events]
     beyond += [f"Override: {words}" for words in entry.overrides]
     beyond += [f"Stopped early: {entry.stopped_early}"] if entry.stopped_early else []
     return (
         entry.time,
         str(entry.chair),
-        f"{entry.patient}\n{entry.mrn}",
+        entry.patient,
+        entry.mrn,
         f"{entry.dose_mg} mg" if entry.dose_mg is not None else "—",
-        f"Dose: {entry.dosed_by or '—'}\nCheck: {entry.checked_by or '—'}",
+        f"{entry.dosed_by or '—'} · {entry.checked_by or '—'}",
         status,
         entry.alerts_text,
-        "\n".join(beyond) or "—",
+        " · ".join(beyond) or "—",
     )
-
-
-class WrappedText(QStyledItemDelegate):
-    """Measures a cell in the width its text really gets. The tables' style sheet pads each cell
-    (``TABLE_SHEET``: 10 pixels each side, 4 above and below), which Qt leaves out when it works out a
-    row's height, so a wrapped name would be given one line too few and be cut short with "…"."""
-
-    SIDES, ENDS = 2 * 10 + 8, 2 * 4 + 2
-    """The padding, and the style's own text margin and grid line."""
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 (Qt's name)
-        table = self.parent()
-        text = str(index.data() or "")
-        metrics = option.fontMetrics
-        fitted = table.horizontalHeader().sectionResizeMode(index.column()) is QHeaderView.ResizeMode.ResizeToContents
-        if fitted:
-            width = max((metrics.horizontalAdvance(line) for line in text.splitlines()), default=0)
-            lines = max(1, len(text.splitlines()))
-            return QSize(width + self.SIDES, lines * metrics.lineSpacing() + self.ENDS)
-        room = QRect(0, 0, max(1, table.columnWidth(index.column()) - self.SIDES), 100_000)
-        used = metrics.boundingRect(room, Qt.TextFlag.TextWordWrap, text)
-        return QSize(used.width() + self.SIDES, used.height() + self.ENDS)
-
-
-def fit_rows(table: QTableWidget, widths: dict[int, int], stretch: int) -> None:
-    """Rows as tall as their wrapped text (never under a gloved finger's height). Short columns fit their
-    contents, the wordy ones get ``widths`` in pixels and wrap, and ``stretch`` takes the rest, so the
-    whole row is in view on a 1280-pixel screen."""
-    table.setWordWrap(True)
-    table.setTextElideMode(Qt.TextElideMode.ElideNone)  # a name is wrapped, never shortened to "…"
-    table.ensurePolished()  # rows are measured in the style sheet's font, not the default one
-    table.setItemDelegate(WrappedText(table))
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.verticalHeader().setMinimumSectionSize(TARGET)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    for column, width in widths.items():
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(column, width)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
 class DayLogDialog(Dialog):
     def __init__(self, controller: Controller, parent: QWidget | None = None, chairs_here: list[int] | None = None):
         """``chairs_here``: the chairs this workstation shows, where an open session can be opened."""
-        super().__init__(controller, parent, "Day log", width=1220, height=740, spacing=8)
+        super().__init__(controller, parent, "Day log", width=940, height=600, spacing=4, remember="day log")
         self.chairs_here = chairs_here if chairs_here is not None else controller.workplace.chairs
         self.log: DayLog | None = None
         self.chair_to_open: int | None = None
         """The chair to open once the dialog has closed (a session still open is looked at on its chair)."""
         self.explain(
-            "Every session opened on the day, on every chair and workstation, with the exceptions first. "
-            "Each reading is recorded in the audit trail. Double-click a session, or press Enter on it, to open it.",
+            "Every session of the day on every chair and workstation, exceptions first; each reading is audited. "
+            "Double-click a row, or press Enter on it, to open it.",
             role="hint",
         )
         self._add_filters()
@@ -140,7 +112,7 @@ class DayLogDialog(Dialog):
         self.csv_button.clicked.connect(self.export)
         self.print_button = button("Print…", "Print the day log", role="primary")
         self.print_button.clicked.connect(self.print_)
-        self.add_buttons([close], [self.open_button, self.csv_button, self.print_button])
+        self.add_buttons([close], [self.open_button, self.csv_button, self.print_button], between=self.totals)
         tab_order(
             self.day,
             self.chair,
@@ -170,13 +142,16 @@ class DayLogDialog(Dialog):
         self.status = combo("Status filter", [("Any status", None), *((s.value.capitalize(), s) for s in Status)])
         self.show_button = button("Show", "Show the day log", role="primary")
         self.show_button.setAutoDefault(False)
+        # Each caption beside its field, on one row: the tables below get the height.
         for column, (caption, widget) in enumerate(
             (("Date", self.day), ("Chair", self.chair), ("Nurse", self.nurse), ("Status", self.status))
         ):
-            grid.addWidget(label(caption), 0, column)
-            grid.addWidget(widget, 1, column)
-        grid.addWidget(self.show_button, 1, 4)
-        grid.setColumnStretch(5, 1)
+            words = label(caption, wrap=False)
+            words.setBuddy(widget)
+            grid.addWidget(words, 0, 2 * column)
+            grid.addWidget(widget, 0, 2 * column + 1)
+        grid.addWidget(self.show_button, 0, 8)
+        grid.setColumnStretch(9, 1)
         self.day.returnPressed.connect(self.load)
         self.show_button.clicked.connect(self.load)
         for chosen in (self.chair, self.nurse, self.status):
@@ -189,20 +164,21 @@ class DayLogDialog(Dialog):
         layout.setContentsMargins(0, 0, 0, 0)
         self.exceptions_title = label(role="heading", name="Exceptions heading", wrap=False)
         self.exceptions = named_table("Exceptions", EXCEPTION_COLUMNS)
-        fit_rows(self.exceptions, {0: 210, 3: 320}, 4)
+        one_line_rows(self.exceptions, {0: 200, 3: 260}, 5)
         self.sessions_title = label(role="heading", name="Sessions heading", wrap=False)
         self.sessions = named_table("Sessions", SESSION_COLUMNS)
-        fit_rows(self.sessions, {2: 220, 4: 230, 5: 200}, 7)
+        one_line_rows(self.sessions, {2: 190, 5: 230, 6: 170}, 8)
+        for column, words in enumerate(SESSION_COLUMNS):
+            self.sessions.horizontalHeaderItem(column).setToolTip(ABBREVIATED.get(words, words))
         self.totals = label(name="Totals")
         set_tone(self.totals, "quiet")
         for table, other in ((self.exceptions, self.sessions), (self.sessions, self.exceptions)):
             table.itemActivated.connect(lambda item, table=table: self._open_row(table, item.row()))
             table.itemSelectionChanged.connect(lambda table=table, other=other: self._one_chosen(table, other))
         layout.addWidget(self.exceptions_title)
-        layout.addWidget(self.exceptions, 2)
+        layout.addWidget(self.exceptions)
         layout.addWidget(self.sessions_title)
-        layout.addWidget(self.sessions, 3)
-        layout.addWidget(self.totals)
+        layout.addWidget(self.sessions, 1)
         return page
 
     def _session_page(self) -> QWidget:
@@ -278,14 +254,24 @@ class DayLogDialog(Dialog):
         self.exceptions.setRowCount(len(log.exceptions))
         for row, line in enumerate(log.exceptions):
             entry = line.entry
-            cells = (line.kind.value, entry.time, str(entry.chair), f"{entry.patient}\n{entry.mrn}", line.text)
+            cells = (line.kind.value, entry.time, str(entry.chair), entry.patient, entry.mrn, line.text)
             self._fill_row(self.exceptions, row, cells, entry)
+        self._no_taller_than_its_rows(self.exceptions)
         words = "" if log.entries else ": none were opened on this day"
         self.sessions_title.setText(f"Sessions ({len(log.entries)}){words} · {log.filter_words}")
         self.sessions.setRowCount(len(log.entries))
         for row, entry in enumerate(log.entries):
             self._fill_row(self.sessions, row, session_cells(entry), entry)
         self.totals.setText(totals_words(log.totals))
+
+    @staticmethod
+    def _no_taller_than_its_rows(table: QTableWidget) -> None:
+        """As tall as its rows, up to ``EXCEPTION_ROWS`` of them: the sessions take the rest of the height."""
+        table.ensurePolished()
+        header = table.horizontalHeader()
+        frame = 2 * table.frameWidth() + max(header.height(), header.sizeHint().height())
+        rows = min(max(1, table.rowCount()), EXCEPTION_ROWS) * table.verticalHeader().defaultSectionSize()
+        table.setFixedHeight(frame + rows)
 
     @staticmethod
     def _fill_row(table: QTableWidget, row: int, cells: tuple[str, ...], entry: DayLogEntry) -> None:
