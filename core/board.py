@@ -2,29 +2,45 @@
 
 The board, the lock screen and the chair list all read this, so a tile never disagrees with the chair's
 own page. It decides which clock matters now (the infusion's time left, or the observation's), which
-vitals set is next and how late it is, which side-effect check is owed, and what is still waiting for a
-signature.
+vitals set is next and how late it is, which side-effect check is owed, what is still waiting for a
+signature, which nurse looks after the chair, and how long a pause has lasted or a clock has run over.
+Every time is worked out from the recorded events and the ``now`` passed in, so a test's clock drives it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.attention import Need, attention
+from core.events import EventType as E
 from core.machine import Step
 from core.services import STEP_WORDS, ChairView
-from core.session_state import PointStatus, SessionState, VitalsPoint
+from core.session_state import PointStatus, SessionState, VitalsPoint, infused_by
+
+NOT_RECORDING = frozenset({E.CHECKED})
+"""Entries that do not make a chair someone's: the second nurse's check is a visit, not the care."""
 
 
 @dataclass(frozen=True)
 class Countdown:
     left: timedelta
     what: str
-    """What the time counts down to, in words: "left" or "observation left"."""
+    """What the figure is, in words: "left", or "over" once the time is up (the step says which clock)."""
     until_words: str
     until: datetime | None
     """The clock time it reaches zero: the infusion's end, or the earliest discharge."""
+    over: timedelta = timedelta()
+    """How long ago it reached zero: a countdown past its end counts on instead of resting at 00:00."""
+    paused_since: datetime | None = None
+    """When the pump was stopped, while the infusion is paused: its clock stands still meanwhile."""
+    paused_for: timedelta | None = None
+    """How long the pause has lasted so far (None while the clock runs)."""
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_since is not None
 
 
 @dataclass(frozen=True)
@@ -38,6 +54,10 @@ class Tile:
     need: Need | None
     side_effects: VitalsPoint | None
     """The side-effect check owed now (due or overdue); None while none is."""
+    nurses: tuple[str, ...] = ()
+    """Who looks after the chair, as the handoff counts it: the latest to record on it, then the opener."""
+    day: str = ""
+    """Where the session falls in the patient's course, "day 2 of 5" ("" for sessions opened before courses)."""
 
 
 def step_words(state: SessionState) -> str:
@@ -47,14 +67,51 @@ def step_words(state: SessionState) -> str:
     return words
 
 
-def countdown(state: SessionState) -> Countdown | None:
-    """The one clock that matters for this step, if any."""
-    if state.step in {Step.INFUSING, Step.PAUSED}:
-        ends = state.infusion.ends_at if state.step is Step.INFUSING else None
-        return Countdown(state.infusion.remaining, "left", "ends", ends)
+def countdown(state: SessionState, now: datetime) -> Countdown | None:
+    """The one clock that matters for this step, if any, with a pause's length or the time run over.
+
+    The chair's own page reads the same: ``paused`` and ``paused_for`` to show a stopped clock apart from
+    a running one, ``over`` to count on past zero."""
+    infusion = state.infusion
+    if state.step is Step.PAUSED:
+        since = paused_since(state)
+        lasted = max(timedelta(), now - since)
+        return Countdown(infusion.remaining, "left", "ends", None, paused_since=since, paused_for=lasted)
+    if state.step is Step.INFUSING and infusion.remaining > timedelta():
+        return Countdown(infusion.remaining, "left", "ends", infusion.ends_at)
+    if state.step is Step.INFUSING:
+        over = max(timedelta(), infused_by(state.events, now) - infusion.infused)
+        return Countdown(timedelta(), "over", "time up", now - over, over=over)
     if state.step is Step.OBSERVE:
-        return Countdown(state.observation_left, "observation left", "discharge from", state.discharge_earliest)
+        earliest = state.discharge_earliest
+        over = max(timedelta(), now - earliest) if earliest is not None else timedelta()
+        return Countdown(state.observation_left, "over" if over else "left", "discharge from", earliest, over=over)
     return None
+
+
+def paused_since(state: SessionState) -> datetime:
+    """When the pump was stopped for the pause now running: the latest pause in the log."""
+    return next(e.occurred_at for e in reversed(state.events) if e.type is E.PAUSED)
+
+
+def recorders(state: SessionState) -> tuple[str, str, datetime]:
+    """Who opened the session, and who recorded its latest entry (other than a check) and when."""
+    opened = state.events[0]
+    last = next((e for e in reversed(state.events) if e.type not in NOT_RECORDING), opened)
+    return opened.recorded_by, last.recorded_by, last.occurred_at
+
+
+def looked_after_by(state: SessionState) -> tuple[str, ...]:
+    """The staff ids whose chair this is, as the handoff counts it: the latest to record first, then the
+    opener if someone else, so the tile names whoever is at the chair now."""
+    opened_by, last_by, _ = recorders(state)
+    return tuple(dict.fromkeys((last_by, opened_by)))
+
+
+def course_day(state: SessionState) -> str:
+    if state.course_day is None:
+        return ""
+    return f"day {state.course_day} of {state.course_days}" if state.course_days else f"day {state.course_day}"
 
 
 def still_to_sign(state: SessionState) -> tuple[str, ...]:
@@ -69,16 +126,19 @@ def still_to_sign(state: SessionState) -> tuple[str, ...]:
     return tuple(waiting)
 
 
-def tile(view: ChairView) -> Tile:
+def tile(view: ChairView, now: datetime, names: Callable[[str], str]) -> Tile:
+    """The chair's tile at ``now`` (core's clock); ``names`` turns a staff id into the person's name."""
     state = view.state
     vitals = state.next_vitals
     return Tile(
         chair=view.chair,
         step=step_words(state),
-        countdown=countdown(state),
+        countdown=countdown(state, now),
         vitals=vitals if vitals is not None and vitals.status is not PointStatus.SKIPPED else None,
         alerts=len(state.open_alerts),
         unsigned=still_to_sign(state),
         need=attention(state),
         side_effects=state.next_side_effects if state.side_effects_attention is not None else None,
+        nurses=tuple(names(staff_id) for staff_id in looked_after_by(state)),
+        day=course_day(state),
     )

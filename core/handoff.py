@@ -22,7 +22,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from core.attention import Priority, attention
-from core.board import still_to_sign
+from core.board import recorders, still_to_sign
 from core.dates import local_time
 from core.events import Event
 from core.events import EventType as E
@@ -49,8 +49,6 @@ SEVERITY_MEANS = {
 """What each word means, printed as the sheet's key so giver and receiver read it the same way."""
 
 BEFORE_START = frozenset({Step.SCREEN, Step.WEIGH, Step.DOSE, Step.CHECK, Step.READY})
-NOT_RECORDING = frozenset({E.CHECKED})
-"""Entries that do not make a chair someone's: the second nurse's check is a visit, not the care."""
 
 
 @dataclass(frozen=True)
@@ -125,13 +123,6 @@ def duration(span: timedelta) -> str:
 
 
 # ---- whose chairs ---------------------------------------------------------------------------------
-
-
-def recorders(state: SessionState) -> tuple[str, str, datetime]:
-    """Who opened the session, and who recorded its latest entry (other than a check) and when."""
-    opened = state.events[0]
-    last = next((e for e in reversed(state.events) if e.type not in NOT_RECORDING), opened)
-    return opened.recorded_by, last.recorded_by, last.occurred_at
 
 
 def nurse_chairs(views: Iterable[ChairView], staff_id: str) -> list[int]:

@@ -193,6 +193,11 @@ def _running_segments(events: list[Event]) -> list[tuple[datetime, datetime | No
     return segments
 
 
+def infused_by(events: tuple[Event, ...] | list[Event], now: datetime) -> timedelta:
+    """The pump's running time up to ``now``, not capped at the infusion's length: how far it ran over."""
+    return _infused(_running_segments(list(events)), now)
+
+
 def _infused(segments: list[tuple[datetime, datetime | None]], now: datetime) -> timedelta:
     total = timedelta()
     for start, end in segments:

@@ -11,7 +11,7 @@ The lock screen shows the same tiles in a compact form with initials only.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.board import Countdown as CountdownFacts
 from core.board import Tile
 from core.services import ChairView
 from core.session_state import PointStatus
@@ -67,9 +68,10 @@ def side_effects_words(tile: Tile) -> tuple[str, str | None]:
 
 def summary(tile: Tile, patient: str) -> str:
     """Everything the tile shows, in one line: what a screen reader says and what tests read."""
-    parts = [f"Chair {tile.chair}", patient, tile.step]
+    parts = [f"Chair {tile.chair}", patient, tile.step, who_and_day(tile)]
     if tile.countdown is not None:
-        parts.append(f"{countdown(tile.countdown.left)} {tile.countdown.what}")
+        big, beside = clock_words(tile.countdown)
+        parts.append(f"{big} {beside}".replace("\n", ", "))
     if tile.need is not None:
         parts.append(tile.need.text)
     vitals, _tone = vitals_words(tile)
@@ -83,8 +85,44 @@ def summary(tile: Tile, patient: str) -> str:
     return "; ".join(part for part in parts if part)
 
 
+class Elided(QLabel):
+    """One line that never widens its tile: the end gives way to "…" when the tile is narrow. ``text()``
+    keeps the whole line, which the tile's description also reads out."""
+
+    def __init__(self, role: str | None, name: str) -> None:
+        super().__init__()
+        if role:
+            mark(self, "role", role)
+        self.setAccessibleName(name)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)  # a click opens the chair
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        area = self.contentsRect().adjusted(self.margin(), 0, -self.margin(), 0)
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, area.width())
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        self.style().drawItemText(painter, area, align, self.palette(), self.isEnabled(), shown, self.foregroundRole())
+
+
+def clock_words(clock: CountdownFacts) -> tuple[str, str]:
+    """The big figure and the words beside it: time left, the time run over ("+03:12"), or a pause."""
+    if clock.paused_for is not None:
+        return "PAUSED", f"for {countdown(clock.paused_for)}\n{countdown(clock.left)} {clock.what}"
+    if clock.over:
+        return f"+{countdown(clock.over)}", f"{clock.what}\n{clock.until_words}\u00a0{clock_time(clock.until)}"
+    until = f"\n{clock.until_words}\u00a0{clock_time(clock.until)}" if clock.until else ""
+    return countdown(clock.left), f"{clock.what}{until}"
+
+
+def who_and_day(tile: Tile) -> str:
+    """The nurse looking after the chair and the course day, on one line."""
+    return " · ".join(part for part in (", ".join(tile.nurses), tile.day.capitalize()) if part)
+
+
 class ChairTile(QFrame):
-    """One chair. ``private`` tiles (the lock screen) name the patient by initials and open nothing."""
+    """One chair, compact enough for twelve on a 1280×800 screen. ``private`` tiles (the lock screen) name
+    the patient by initials and open nothing."""
 
     opened = Signal(int)
 
@@ -100,42 +138,39 @@ class ChairTile(QFrame):
             self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self.setCursor(Qt.CursorShape.PointingHandCursor)
         layout = QVBoxLayout(self)
-        layout.setSpacing(2)
-        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(1)
+        layout.setContentsMargins(8, 3, 8, 4)
         top = QHBoxLayout()
-        self.title = label(f"Chair {chair}", role="heading", name=f"{prefix} {chair} title", wrap=False)
-        top.addWidget(self.title)
-        top.addSpacing(6)
-        if not private and chair <= NUMBER_KEYS:
-            top.addWidget(label(f"key {chair}", role="hint", name=f"Chair {chair} key", wrap=False))
-        top.addStretch(1)
+        self.title = Elided("heading", f"{prefix} {chair} title")
+        top.addWidget(self.title, 1)
         self.mark = label(name=f"{prefix} {chair} alarm", wrap=False)
+        self.mark.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         top.addWidget(self.mark)
         layout.addLayout(top)
-        self.patient = label(role="heading", name=f"{prefix} {chair} patient")
-        self.step = label(name=f"{prefix} {chair} status")
+        self.patient = Elided("heading", f"{prefix} {chair} patient")
+        self.step = Elided(None, f"{prefix} {chair} status")
+        self.nurse = Elided("hint", f"{prefix} {chair} nurse")
         self.clock = label(role="tile-clock-small" if private else "tile-clock", name=f"{prefix} {chair} time left")
-        self.until = label(role="hint", name=f"{prefix} {chair} ends")
-        self.need = label(name=f"{prefix} {chair} attention")
-        self.vitals = label(name=f"{prefix} {chair} vitals")
-        self.side_effects = label(name=f"{prefix} {chair} side effects")
-        self.unsigned = label(name=f"{prefix} {chair} unsigned")
+        self.clock.setWordWrap(False)
+        self.until = label(role="hint", name=f"{prefix} {chair} ends", wrap=not private)
+        self.until.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # wraps, not wider
+        self.need = Elided("tile-next", f"{prefix} {chair} attention")
+        self.vitals = Elided(None, f"{prefix} {chair} vitals")
+        self.side_effects = Elided(None, f"{prefix} {chair} side effects")
+        self.unsigned = Elided(None, f"{prefix} {chair} unsigned")
         clock_row = QHBoxLayout()
+        clock_row.setSpacing(6)
         clock_row.addWidget(self.clock)
         clock_row.addWidget(self.until, 1)
-        for widget in (self.patient, self.step, clock_row, self.need, self.vitals, self.side_effects, self.unsigned):
-            if isinstance(widget, QLabel):
-                widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)  # a click opens the chair
-                layout.addWidget(widget)
-            else:
-                layout.addLayout(widget)
-        self.clock.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.until.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        for widget in (self.clock, self.until):
+            widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        layout.addWidget(self.patient)
+        layout.addWidget(self.step)
+        layout.addWidget(self.nurse)
+        layout.addLayout(clock_row)
+        for line in (self.need, self.vitals, self.side_effects, self.unsigned):
+            layout.addWidget(line)
         self.patient.setVisible(not private)
-        if private:  # compact, one line each, so every chair fits above the sign-in form
-            for widget in (self.step, self.until, self.need):
-                widget.setWordWrap(False)
-                widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # clipped, not wider
         layout.addStretch(1)
         self._shown: tuple[object, ...] | None = None
         self.show_tile(None, None)  # every chair starts empty until the first refresh
@@ -148,16 +183,15 @@ class ChairTile(QFrame):
                 self._empty()
             return
         name = view.patient.initials if self.private else view.patient.full_name
-        until = tile.countdown.until if tile.countdown else None
         described = summary(tile, name)
-        key = (described, clock_time(until) if until else None)
-        if key == self._shown:
+        if (described,) == self._shown:
             return
-        self._shown = key
+        self._shown = (described,)
         self.title.setText(f"Chair {self.chair} · {name}" if self.private else f"Chair {self.chair}")
         self.patient.setText(name)
         self.step.setText(tile.step)
         self.step.show()
+        self._show_line(self.nurse, "" if self.private else who_and_day(tile), None)
         self._show_clock(tile)
         need = tile.need
         self._show_line(self.need, need.text if need else "", PRIORITY_TONE[need.priority] if need else None)
@@ -168,20 +202,26 @@ class ChairTile(QFrame):
             self._show_line(self.unsigned, unsigned, "notice")
         priority = tile.need.priority.value if tile.need else None
         mark(self, "priority", priority)
+        mark(self, "paused", bool(tile.countdown and tile.countdown.paused))
         self.mark.setText(PRIORITY_MARK[priority] if priority else "")
         set_tone(self.mark, PRIORITY_TONE[priority] if priority else None)
+        self.mark.setMargin(3)
         self.mark.setVisible(priority is not None)
         self.setAccessibleDescription(described)
+        self.setToolTip(described.replace("; ", "\n"))
 
     def _empty(self) -> None:
         self.title.setText(f"Chair {self.chair}")
         self.patient.setText("Empty")
         self.step.setText("" if self.private else "Open to seat a patient")
         self.step.setVisible(not self.private)
-        for widget in (self.clock, self.until, self.need, self.vitals, self.side_effects, self.unsigned, self.mark):
+        lines = (self.nurse, self.clock, self.until, self.need, self.vitals, self.side_effects, self.unsigned)
+        for widget in (*lines, self.mark):
             widget.hide()
         mark(self, "priority", None)
+        mark(self, "paused", False)
         self.setAccessibleDescription(f"Chair {self.chair}; empty")
+        self.setToolTip("")
 
     def _show_clock(self, tile: Tile) -> None:
         clock = tile.countdown
@@ -189,10 +229,10 @@ class ChairTile(QFrame):
         self.until.setVisible(clock is not None)
         if clock is None:
             return
-        self.clock.setText(countdown(clock.left))
-        gap = " · " if self.private else "\n"
-        until = f"{gap}{clock.until_words} {clock_time(clock.until)}" if clock.until else ""
-        self.until.setText(f"{clock.what}{until}")
+        big, beside = clock_words(clock)
+        self.clock.setText(big)
+        mark(self.clock, "paused", clock.paused)
+        self.until.setText(beside.replace("\n", " · ") if self.private else beside)
 
     @staticmethod
     def _show_line(widget: QLabel, text: str, tone: str | None) -> None:
@@ -200,6 +240,7 @@ class ChairTile(QFrame):
         if text:
             widget.setText(text)
             set_tone(widget, tone)
+            widget.setMargin(2 if tone else 0)  # a tile is compact: the colour and border say the tone
 
     # ---- opening --------------------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from core.board import Tile
 from core.services import ChairView
+from ui.board import clock_words
 from ui.style import PRIORITY_BG
-from ui.text import countdown
 
 CHAIR = Qt.ItemDataRole.UserRole
 COLOUR = Qt.ItemDataRole.UserRole + 1
@@ -19,7 +19,8 @@ def status_line(tile: Tile) -> str:
     """The tile's step and clock, in one line: the list says what the board says, worked out in core."""
     if tile.countdown is None:
         return tile.step
-    return f"{tile.step} · {countdown(tile.countdown.left)} {tile.countdown.what}"
+    big, beside = clock_words(tile.countdown)
+    return f"{tile.step} · {big} {beside.splitlines()[0]}"
 
 
 class ChairList(QListWidget):

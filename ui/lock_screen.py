@@ -29,8 +29,12 @@ class LockScreen(QWidget):
         self.controller = controller
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
+        heading = QHBoxLayout()
         self.heading = label(role="title", name="Lock screen heading")
-        layout.addWidget(self.heading)
+        heading.addWidget(self.heading, 1)
+        self.wall_clock = label(role="wall-clock", name="Time now on the lock screen", wrap=False)
+        heading.addWidget(self.wall_clock)  # the main window sets it with its own, each tick
+        layout.addLayout(heading)
         self.sound_note = label(name="Lock screen sound unavailable")
         set_tone(self.sound_note, "advise")
         self.sound_note.hide()

@@ -10,7 +10,7 @@ Locking only covers the work with the lock screen, so nothing typed is lost and 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -141,6 +141,9 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
 
         top = QHBoxLayout()
+        top.setSpacing(4)  # the clock and a nurse's buttons fit a 1024-pixel screen
+        self.wall_clock = label(role="wall-clock", name="Time now", wrap=False)  # every record is read against it
+        top.addWidget(self.wall_clock)
         self.who = label(role="heading", name="Signed in", wrap=False)
         top.addWidget(self.who)
         self.lock_button = button("Lock", "Lock the screen")
@@ -338,12 +341,15 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Re-read every open session from core and redraw; the timer calls this once a second."""
+        now = self.controller.now()
+        self._show_time(now)
         views = self.controller.chairs()
         if views is None:
             return  # the banner says why; what is on screen stays
         by_chair = {view.chair: view for view in views}
         self._views = by_chair
-        tiles: dict[int, Tile] = {chair: tile(view) for chair, view in by_chair.items()}  # once, for all
+        named = self.controller.staff_name
+        tiles: dict[int, Tile] = {chair: tile(view, now, named) for chair, view in by_chair.items()}  # once, for all
         if self.screens.currentWidget() is self.lock_screen:  # switching screens refreshes the other
             self.lock_screen.show_chairs(tiles, by_chair)
         elif self.board_showing:
@@ -354,6 +360,13 @@ class MainWindow(QMainWindow):
             if chair is not None:
                 self.panel(chair).show_view(by_chair.get(chair))
         self._sound_alarms(alarms_of({chair: t.need for chair, t in tiles.items() if chair in self.workplace.chairs}))
+
+    def _show_time(self, now: datetime) -> None:
+        """The wall clock, from core's clock like every recorded time, on the work and the lock screen."""
+        shown = clock_time(now)
+        for clock in (self.wall_clock, self.lock_screen.wall_clock):
+            if clock.text() != shown:
+                clock.setText(shown)
 
     def _open_session(self) -> str | None:
         """The session on the chair whose pages are showing, if any."""
