@@ -71,7 +71,7 @@ def summary(tile: Tile, patient: str) -> str:
     parts = [f"Chair {tile.chair}", patient, tile.step, who_and_day(tile)]
     if tile.countdown is not None:
         big, beside = clock_words(tile.countdown)
-        parts.append(f"{big} {beside}".replace("\n", ", "))
+        parts.append(f"{big} {beside}".replace("\n", ", ").replace("\u00a0", " "))
     if tile.need is not None:
         parts.append(tile.need.text)
     vitals, _tone = vitals_words(tile)
@@ -143,7 +143,7 @@ class ChairTile(QFrame):
         top = QHBoxLayout()
         self.title = Elided("heading", f"{prefix} {chair} title")
         top.addWidget(self.title, 1)
-        self.mark = label(name=f"{prefix} {chair} alarm", wrap=False)
+        self.mark = label(role="tile-mark", name=f"{prefix} {chair} alarm", wrap=False)
         self.mark.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         top.addWidget(self.mark)
         layout.addLayout(top)
@@ -240,7 +240,7 @@ class ChairTile(QFrame):
         if text:
             widget.setText(text)
             set_tone(widget, tone)
-            widget.setMargin(2 if tone else 0)  # a tile is compact: the colour and border say the tone
+            widget.setMargin(0)  # compact: the tile's own colour and border carry the priority
 
     # ---- opening --------------------------------------------------------------------------------
 
@@ -320,11 +320,11 @@ class ChairBoard(QWidget):
             )
         )
         self.grid = TileGrid(chairs)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.grid)
-        layout.addWidget(scroll, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.grid)
+        layout.addWidget(self.scroll, 1)
         for tile in self.grid.tiles.values():
             tile.opened.connect(self.opened)
         for chair in chairs:

@@ -96,6 +96,8 @@ QLabel[role="tile-clock"][paused="true"], QLabel[role="tile-clock-small"][paused
     font-size: 30px; }}
 QLabel[role="tile-next"] {{ font-size: 19px; font-weight: 700; }}
 QFrame[role="tile"][paused="true"] {{ border-style: dashed; }}
+QFrame[role="tile"] QLabel[tone] {{ border: none; background: transparent; }}
+QFrame[role="tile"] QLabel[role="tile-mark"] {{ border: 2px solid; border-radius: 4px; background: {PAPER}; }}
 QLabel[role="wall-clock"] {{ font-size: 26px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
 *[invalid="true"], QFrame[role="choices"][invalid="true"] {{ border: 2px solid {RED}; }}
 """

@@ -1,24 +1,33 @@
-"""The chair board is home: every chair readable at a glance, one tap or key to open, Esc to come back."""
+"""The chair board is home: every chair readable at a glance, one tap or key to open, Esc to come back.
+Twelve chairs fit a 1280×800 screen, and a 1024×768 one scrolls at most one way; the time of day is
+always on screen."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
 
 from core import audit
 from core.audit import AuditAction
 from core.clock import ManualClock
 from core.events import EventType as E
+from core.persistence.db import Database
 from core.protocol import VitalKind
 from core.services import Care, PatientView
+from core.settings import change_clinic_setting
 from tests.conftest import PRESCRIBER, T0
-from tests.test_session_flow import prepare
-from tests.ui.conftest import Nurse
+from tests.test_session_flow import NORMAL, prepare
+from tests.ui.conftest import Nurse, make_workplace, open_window
 from ui.main_window import MainWindow
+from ui.text import clock_time
 
 
-def second_patient(care: Care, by: str) -> PatientView:
-    other = care.register_patient("MRN-2002", "Okafor", "Chidi", "1980-07-02", by=by)
+def second_patient(
+    care: Care, by: str, mrn: str = "MRN-2002", family: str = "Okafor", born: str = "1980-07-02"
+) -> PatientView:
+    other = care.register_patient(mrn, family, "Chidi", born, by=by)
     care.record_course(other.id, PRESCRIBER, T0.astimezone().date().isoformat(), "5", by=by)
     return other
 
@@ -34,6 +43,7 @@ def test_the_board_shows_every_chair_and_which_one_needs_a_nurse(
     assert window.board_showing  # home after signing in
     assert nurse.text("Chair 1 patient") == "LINDQVIST, Maja"
     assert nurse.text("Chair 1 time left") == "30:00"
+    assert nurse.text("Chair 1 nurse") == f"{first.name} · Day 1 of 5"
     assert nurse.text("Chair 2 vitals").startswith("Vital signs due now")
     clock.advance(minutes=10)
     window.refresh()
@@ -42,7 +52,117 @@ def test_the_board_shows_every_chair_and_which_one_needs_a_nurse(
     assert window.board.tiles[2].property("priority") == "medium"
     assert nurse.text("Chair 3 status") == "Open to seat a patient"
     described = window.board.tiles[2].accessibleDescription()
-    assert described.startswith("Chair 2; OKAFOR, Chidi; Infusing; 20:00 left; Vital signs overdue")
+    assert described.startswith(f"Chair 2; OKAFOR, Chidi; Infusing; {first.name} · Day 1 of 5; 20:00 left, ends ")
+    assert "; Vital signs overdue;" in described
+
+
+def test_a_paused_tile_shows_the_pause_and_its_length_and_a_late_end_counts_on(
+    nurse: Nurse, window: MainWindow, care: Care, clock: ManualClock, patient, nurses
+):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses, chair=1)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=5)
+    care.record_vitals(sid, NORMAL, first.id)
+    care.pause(sid, "line problem", first.id)
+    clock.advance(minutes=4, seconds=30)
+    nurse.on_duty(first)
+    assert nurse.text("Chair 1 time left") == "PAUSED"  # not a running clock, nor an idle chair
+    assert nurse.text("Chair 1 ends").startswith("for 04:30\n35:00 left")
+    assert window.board.tiles[1].property("paused") is True
+    care.resume(sid, first.id)
+    clock.advance(minutes=35, seconds=1)
+    care.record_vitals(sid, NORMAL, first.id)
+    care.record_side_effects(sid, {"nausea": "none", "dissociation": "none"}, first.id)
+    clock.advance(minutes=3, seconds=11)
+    window.refresh()
+    assert nurse.text("Chair 1 time left") == "+03:12"
+    assert nurse.text("Chair 1 ends").startswith("over\ntime up")
+    assert window.board.tiles[1].property("paused") is False
+
+
+def test_the_wall_clock_shows_cores_time_on_every_screen_and_moves_with_it(
+    nurse: Nurse, window: MainWindow, qtbot: QtBot, clock: ManualClock, patient, nurses
+):
+    assert nurse.text("Time now on the lock screen") == clock_time(clock.now())
+    nurse.on_duty(nurses[0])
+    assert nurse.text("Time now") == clock_time(clock.now())
+    clock.advance(minutes=7)
+    qtbot.waitUntil(lambda: nurse.text("Time now") == clock_time(clock.now()), timeout=3000)  # the 1-second tick
+    nurse.chair(1)
+    clock.advance(minutes=60)
+    qtbot.waitUntil(lambda: nurse.text("Time now") == clock_time(clock.now()), timeout=3000)
+    window.controller.lock()
+    clock.advance(minutes=1)
+    qtbot.waitUntil(lambda: nurse.text("Time now on the lock screen") == clock_time(clock.now()), timeout=3000)
+
+
+# ---- twelve chairs on one screen -------------------------------------------------------------------
+
+
+@pytest.fixture
+def twelve_chairs(qtbot: QtBot, database: Database, protocol, care: Care, clock: ManualClock, nurses) -> MainWindow:
+    """A clinic of twelve chairs with patients at different steps: alarms, a pause, vitals overdue, empty."""
+    first, _ = nurses
+    change_clinic_setting(database, "chairs", 12, None, "a bigger bay", clock.now(), workstation="test-ws")
+    sessions = {}
+    for chair in (1, 2, 3, 4, 5, 6, 7, 9, 11):
+        born = f"19{50 + chair}-07-02"
+        who = second_patient(care, first.id, f"MRN-{chair:04d}", "Featherstonehaugh-Montgomery", born)
+        sessions[chair] = prepare(care, who, nurses, chair=chair)
+    for chair in (1, 2, 3, 4, 5):
+        care.start_infusion(sessions[chair], first.id)
+    clock.advance(minutes=10)
+    care.pause(sessions[2], "line problem", first.id)
+    care.record_vitals(sessions[3], {**NORMAL, VitalKind.SPO2: "86"}, first.id)  # act now: alarm
+    clock.advance(minutes=10)
+    window = open_window(qtbot, make_workplace(database, protocol, care))
+    nurse = Nurse(qtbot, window)
+    nurse.on_duty(first)
+    nurse.click("Dismiss notice")  # the list of sessions left running at start, read
+    assert len(window.board.tiles) == 12
+    return window
+
+
+def inside(widget: QWidget, area: QWidget) -> bool:
+    """The whole of ``widget`` lies within ``area``'s rectangle (what is shown of it)."""
+    corner = widget.mapTo(area, QPoint(0, 0))
+    return area.rect().contains(QRect(corner, widget.size()))
+
+
+def settle(qtbot: QtBot, window: MainWindow, width: int, height: int) -> None:
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width and window.height() == height, timeout=3000)
+    qtbot.wait(50)  # the layouts settle after the resize
+
+
+def test_twelve_chairs_fit_a_1280_by_800_screen_without_scrolling(qtbot: QtBot, twelve_chairs: MainWindow):
+    window = twelve_chairs
+    settle(qtbot, window, 1280, 800)
+    scroll = window.board.scroll
+    assert not scroll.verticalScrollBar().isVisible()
+    assert not scroll.horizontalScrollBar().isVisible()
+    for chair, tile in window.board.tiles.items():
+        assert inside(tile, scroll.viewport()), f"chair {chair} is cut off"
+    assert window.board.tiles[3].mark.text() == "▲ ALARM"
+    assert window.board.tiles[2].clock.text() == "PAUSED"
+
+
+def test_twelve_chairs_at_1024_by_768_scroll_one_way_at_most_and_keep_their_marks_whole(
+    qtbot: QtBot, twelve_chairs: MainWindow
+):
+    window = twelve_chairs
+    settle(qtbot, window, 1024, 768)
+    scroll = window.board.scroll
+    assert not scroll.horizontalScrollBar().isVisible()
+    for chair, tile in window.board.tiles.items():
+        shown: list[QLabel] = [tile.mark, tile.clock] if tile.mark.isVisible() else [tile.clock]
+        for part in shown:
+            if part.isVisible():
+                assert inside(part, tile), f"chair {chair}: {part.accessibleName()} is cut off"
+                assert part.width() >= part.sizeHint().width(), f"chair {chair}: {part.text()!r} is clipped"
+    assert window.board.tiles[3].mark.isVisible()
+
 
 
 def test_a_number_key_opens_a_chair_and_esc_comes_back_to_its_tile(
