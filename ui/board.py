@@ -110,7 +110,7 @@ def clock_words(clock: CountdownFacts) -> tuple[str, str]:
     if clock.paused_for is not None:
         return "PAUSED", f"for {countdown(clock.paused_for)}\n{countdown(clock.left)} {clock.what}"
     if clock.over:
-        return f"+{countdown(clock.over)}", f"{clock.what}\n{clock.until_words}\u00a0{clock_time(clock.until)}"
+        return f"+{countdown(clock.over)}", clock.what  # the wider figure leaves room for one word
     until = f"\n{clock.until_words}\u00a0{clock_time(clock.until)}" if clock.until else ""
     return countdown(clock.left), f"{clock.what}{until}"
 
