@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.alarms import Alarm, AlarmPolicy, alarms_of
+from core.attention import Priority
 from core.board import Tile, tile
 from core.clock_watch import ClockWatch, Jump
 from core.machine import Step
@@ -39,6 +40,7 @@ from core.people import ROLE_WORDS
 from core.services import STEP_WORDS, ChairView, SilencedAlarm
 from core.startup import Workplace
 from ui.alarm_sound import NO_SOUND, AlarmSound
+from ui.announce import announce
 from ui.board import ChairBoard
 from ui.chair_list import ChairList
 from ui.chair_panel import ChairPanel
@@ -350,6 +352,8 @@ class MainWindow(QMainWindow):
         self._views = by_chair
         named = self.controller.staff_name
         tiles: dict[int, Tile] = {chair: tile(view, now, named) for chair, view in by_chair.items()}  # once, for all
+        # Heard before the redraw, so the chair's own alert panel says its details after the urgent words.
+        self._sound_alarms(alarms_of({chair: t.need for chair, t in tiles.items() if chair in self.workplace.chairs}))
         if self.screens.currentWidget() is self.lock_screen:  # switching screens refreshes the other
             self.lock_screen.show_chairs(tiles, by_chair)
         elif self.board_showing:
@@ -359,7 +363,6 @@ class MainWindow(QMainWindow):
             chair = self.chair_list.current_chair()
             if chair is not None:
                 self.panel(chair).show_view(by_chair.get(chair))
-        self._sound_alarms(alarms_of({chair: t.need for chair, t in tiles.items() if chair in self.workplace.chairs}))
 
     def _show_time(self, now: datetime) -> None:
         """The wall clock, from core's clock like every recorded time, on the work and the lock screen."""
@@ -402,7 +405,11 @@ class MainWindow(QMainWindow):
             self.printouts.escort_sheet(session_id)
 
     def _sound_alarms(self, alarms: tuple[Alarm, ...]) -> None:
-        """What the board shows is heard too, whoever is signed in and locked or not."""
+        """What the board shows is heard too, whoever is signed in and locked or not; a new act-now alarm
+        is also announced to a screen reader, which moves nothing the nurse is doing."""
+        for alarm in alarms:
+            if alarm.need.priority is Priority.HIGH and alarm not in self._alarms:
+                announce(self, f"Chair {alarm.chair}: act now. {alarm.need.text}", urgent=True)
         self._alarms = alarms
         now = self.alarm_clock.elapsed()
         due = self.alarm_policy.due(alarms, now)

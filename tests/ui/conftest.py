@@ -63,6 +63,12 @@ def window(qtbot: QtBot, workplace: Workplace, nurses: tuple[Account, Account]) 
     yield open_window(qtbot, workplace)
 
 
+def named(widget: QWidget, name: str) -> bool:
+    """A control by its accessible name; a label that shows information by its object name, since its
+    accessible name is the text it shows (ui.widgets.forms.describe)."""
+    return name in (widget.accessibleName(), widget.objectName())
+
+
 class Nurse:
     """Drives the window the way a nurse does: finds controls by their accessible names and uses them."""
 
@@ -71,12 +77,12 @@ class Nurse:
         self.window = window
 
     def find(self, kind: type[W], name: str) -> W:
-        found = [w for w in self.window.findChildren(kind) if w.accessibleName() == name and w.isVisible()]
+        found = [w for w in self.window.findChildren(kind) if named(w, name) and w.isVisible()]
         assert len(found) == 1, f"{len(found)} visible {kind.__name__} named {name!r}"
         return found[0]
 
     def sees(self, name: str, kind: type[QWidget] = QWidget) -> bool:
-        return any(w.accessibleName() == name and w.isVisible() for w in self.window.findChildren(kind))
+        return any(named(w, name) and w.isVisible() for w in self.window.findChildren(kind))
 
     def text(self, name: str) -> str:
         return self.find(QLabel, name).text()

@@ -34,6 +34,7 @@ from core.persistence.tables import Staff
 from core.settings import change_clinic_setting
 from core.startup import Workplace
 from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD
+from tests.ui.conftest import named
 from tests.ui.test_accessible_names import inside_combo, unnamed
 from ui import style
 from ui.controller import Controller
@@ -65,7 +66,7 @@ def opened(qtbot: QtBot, dialog: D) -> D:
 
 
 def find(root: QWidget, kind: type[W], name: str) -> W:
-    found = [w for w in root.findChildren(kind) if w.accessibleName() == name and w.isVisible()]
+    found = [w for w in root.findChildren(kind) if named(w, name) and w.isVisible()]
     assert len(found) == 1, f"{len(found)} visible {kind.__name__} named {name!r}"
     return found[0]
 

@@ -224,7 +224,7 @@ def test_the_signatures_panel_shows_names_meanings_and_warns_of_a_changed_record
     panel = SignaturesPanel(window.controller)
     nurse.qtbot.addWidget(panel)
     panel.show_state(state)
-    assert [line.accessibleName() for line in panel.lines] == ["Signature 1", "Signature 2"]
+    assert [line.objectName() for line in panel.lines] == ["Signature 1", "Signature 2"]
     lines = [line.accessibleDescription() for line in panel.lines]
     assert [line.split(" — ")[:3] for line in lines] == [
         ["Ben Okafor", "verified", "the second-nurse check"],

@@ -13,6 +13,7 @@ from core.alerts import SYMPTOM_ANSWERS, alert_actions, symptom_questions
 from core.events import EventType as E
 from core.protocol import AlertAction, AlertEffect
 from core.session_state import OpenAlert, SessionState
+from ui.announce import announce
 from ui.controller import Controller
 from ui.style import mark
 from ui.text import clock_time
@@ -44,6 +45,8 @@ class AlertForm(QFrame):
         text = f"{clock_time(alert.occurred_at)} — " + "; ".join(alert.findings)
         if alert.instructions:  # what the protocol says to do for each vital that alarmed
             text += "\n" + " ".join(alert.instructions)
+        self.number = number
+        self.words = text
         layout.addWidget(label(text, name=f"Alert {number}"))
 
         offered = alert_actions(protocol, alert, state.step)
@@ -144,20 +147,29 @@ class AlertsPanel(QWidget):
             for alert in state.open_alerts
         )
         if shown != self._shown:  # rebuilt only when the alerts or what they offer change: choices stay
-            self._rebuild(state)
+            self._rebuild(state, shown)
             self._shown = shown
         self.setVisible(bool(shown))
         for form in self.forms:
             form.acknowledge.setEnabled(E.ALERT_ACKNOWLEDGED in state.allowed)
 
-    def _rebuild(self, state: SessionState) -> None:
+    def _rebuild(self, state: SessionState, shown: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+        """Forms that stay as they were are kept, so a new alarm takes nothing from what the nurse is
+        choosing or typing in another, nor the focus; what each new one found is announced."""
+        kept = 0
+        while kept < min(len(shown), len(self._shown)) and shown[kept] == self._shown[kept]:
+            kept += 1
         self.feedback.clear()  # it may point at controls about to go
-        for form in self.forms:
+        for form in self.forms[kept:]:
             self.forms_layout.removeWidget(form)
             form.deleteLater()
-        self.forms = [AlertForm(self, n, alert, state) for n, alert in enumerate(state.open_alerts, start=1)]
-        for form in self.forms:
+        new = [AlertForm(self, n, alert, state) for n, alert in enumerate(state.open_alerts, start=1) if n > kept]
+        self.forms = self.forms[:kept] + new
+        known = {event_id for event_id, _ in self._shown}
+        for form in new:
             self.forms_layout.addWidget(form)
+            if form.alert.event_id not in known:
+                announce(self, f"Alert {form.number}: {form.words}")  # after the window's urgent "act now"
 
     def acknowledge(self, form: AlertForm) -> None:
         if self.session_id is None:

@@ -1,6 +1,8 @@
 """The line under a form that says what was saved, or what to fix and what to do next.
 
 An InputError names its field: the field gets a red border and the focus, and what was typed stays.
+Every error is also announced to a screen reader, after the focus has moved, so it is heard after the
+field's name rather than cut off by it.
 """
 
 from __future__ import annotations
@@ -8,15 +10,16 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 
 from core.errors import ChairsideError, EnvironmentTrouble, InputError
+from ui.announce import announce
 from ui.style import mark
-from ui.widgets.forms import set_tone
+from ui.widgets.forms import describe, set_tone
 
 
 class Feedback(QLabel):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.setWordWrap(True)
-        self.setAccessibleName(name)
+        describe(self, name)
         self.hide()
         self._fields: dict[str, tuple[QWidget, QWidget | None]] = {}
         self._marked: list[QWidget] = []
@@ -52,20 +55,25 @@ class Feedback(QLabel):
             mark(widget, "invalid", True)
             self._marked.append(widget)
             widget.setFocus()
+        announce(self, self.text())
 
     def problem(self, error: ChairsideError) -> None:
         self.clear()
         prefix = "Not saved. " if isinstance(error, EnvironmentTrouble) else ""
         self._say(f"{prefix}{error.message} {error.advice}".strip(), "error")
+        announce(self, self.text())
 
     def ask(self, text: str) -> None:
         """A prompt from the screen itself (nothing was sent to core)."""
         self.clear()
         self._say(text, "error")
+        announce(self, text)
 
     def note(self, text: str, tone: str = "advise") -> None:
         self.clear()
         self._say(text, tone)
+        if tone in {"error", "act"}:
+            announce(self, text)
 
     def saved(self, text: str) -> None:
         self.clear()
