@@ -323,6 +323,7 @@ class ChairBoard(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: Tab goes tile to tile
         self.scroll.setWidget(self.grid)
         layout.addWidget(self.scroll, 1)
         for tile in self.grid.tiles.values():

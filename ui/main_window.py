@@ -39,6 +39,7 @@ from core.paths import cache_dir
 from core.people import ROLE_WORDS
 from core.services import STEP_WORDS, ChairView, SilencedAlarm
 from core.startup import Workplace
+from ui import accessible
 from ui.alarm_sound import NO_SOUND, AlarmSound
 from ui.announce import announce
 from ui.board import ChairBoard
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         guard_the_wheel(QApplication.instance())  # before any control is built: see ui/wheel_guard.py
         self.workplace = workplace
+        accessible.install()
         self.controller = Controller(workplace)
         self.setWindowTitle(f"Chairside — {workplace.clinic.clinic_name}")
         self.resize(1280, 800)
@@ -146,6 +148,15 @@ class MainWindow(QMainWindow):
         top.setSpacing(4)  # the clock and a nurse's buttons fit a 1024-pixel screen
         self.wall_clock = label(role="wall-clock", name="Time now", wrap=False)  # every record is read against it
         top.addWidget(self.wall_clock)
+        # The alarm controls first after the clock, on screen and in Tab order: they matter most when they show.
+        self.silence_button = button("Silence alarms", "Silence the alarm sound", role="danger")
+        self.silence_button.clicked.connect(self._silence)
+        self.silence_button.hide()
+        top.addWidget(self.silence_button)
+        self.silenced = label(name="Alarm sound silenced", wrap=False)
+        set_tone(self.silenced, "advise")
+        self.silenced.hide()
+        top.addWidget(self.silenced)
         self.who = label(role="heading", name="Signed in", wrap=False)
         top.addWidget(self.who)
         self.lock_button = button("Lock", "Lock the screen")
@@ -181,14 +192,6 @@ class MainWindow(QMainWindow):
         self.day_log.clicked.connect(self._show_day_log)
         for widget in (self.my_account, self.addenda, self.print_menu, self.day_log, self.people, self.audit):
             top.addWidget(widget)
-        self.silence_button = button("Silence alarms", "Silence the alarm sound", role="danger")
-        self.silence_button.clicked.connect(self._silence)
-        self.silence_button.hide()
-        top.addWidget(self.silence_button)
-        self.silenced = label(name="Alarm sound silenced", wrap=False)
-        set_tone(self.silenced, "advise")
-        self.silenced.hide()
-        top.addWidget(self.silenced)
         top.addStretch(1)
         layout.addLayout(top)
         # The clinic's name sits below, so the top bar's buttons keep their width on a 1280-pixel screen.
@@ -499,9 +502,20 @@ class MainWindow(QMainWindow):
         if was_locked:
             self.refresh()
             self._record_view()
+        self._focus_the_work()
         if user.must_change_password:
             # After the sign-in's own signal has finished: the dialog runs its own event loop.
             QTimer.singleShot(0, self._require_new_password)
+
+    def _focus_the_work(self) -> None:
+        """After sign-in the keyboard is where the nurse works (the board's first chair, or the open
+        chair's page), never on "Lock" or "Switch user", which the lock screen's fields handed it to."""
+        if not self.care_area.isVisible():
+            return
+        if self.board_showing:
+            self.board.focus_chair(min(self.board.tiles, default=0))
+        elif (chair := self.chair_list.current_chair()) is not None:
+            self.panel(chair).take_focus()
 
     def _require_new_password(self) -> None:
         """A password an administrator typed is never used for care: it is replaced before anything else."""

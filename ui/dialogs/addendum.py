@@ -92,6 +92,7 @@ class AddendumDialog(Dialog):
         scroll = QScrollArea()  # a long-signed session's signatures must never be cut off
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setAccessibleName("Session chosen and its signatures")  # a Tab stop: the keys scroll it
         scroll.setWidget(details)
         side = QVBoxLayout()
         side.addWidget(scroll, 1)
