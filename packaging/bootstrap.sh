@@ -21,6 +21,7 @@ APT_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
   xvfb xauth poppler-utils
   libpulse0
+  at-spi2-core python3-pyatspi dbus-daemon xdotool
 )
 MIN_PYTHON=(3 11)
 VENV=.venv
