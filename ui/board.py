@@ -29,7 +29,7 @@ from core.services import ChairView
 from core.session_state import PointStatus
 from ui.style import PRIORITY_TONE, TARGET, mark
 from ui.text import clock_time, countdown
-from ui.widgets.forms import label, set_tone
+from ui.widgets.forms import describe, label, set_tone
 
 PRIORITY_MARK = {"high": "▲ ALARM", "medium": "● Attention", "low": "○ Reminder"}
 """The written mark beside each priority's colour, for anyone who cannot tell the colours apart."""
@@ -93,7 +93,7 @@ class Elided(QLabel):
         super().__init__()
         if role:
             mark(self, "role", role)
-        self.setAccessibleName(name)
+        describe(self, name)  # the line's own words stay what a screen reader reads
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)  # a click opens the chair
 
