@@ -33,6 +33,8 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.identify import Identified
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -61,7 +63,7 @@ def seated(care: Care, nurse: str, chair: int, stages: int) -> str:
     (0: just seated, 5: infusing)."""
     patient = care.register_patient(f"BOARD-{chair:02d}", "Board", f"Chair {chair}", f"1970-01-{chair:02d}", by=nurse)
     care.record_course(patient.id, "Dr Bench", care.clock.now().astimezone().date().isoformat(), "5", nurse)
-    sid = care.open_session(patient.id, chair, nurse, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, chair, nurse, Identified(name=True, mrn=patient.mrn)).session_id
 
     def checked_and_drawn() -> None:
         care.record_vitals(sid, NORMAL, nurse)

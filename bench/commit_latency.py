@@ -33,6 +33,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.identify import Identified
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -157,7 +159,7 @@ def infusing_sessions(care: Care, first: str, count: int, first_chair: int, labe
         made_up = (f"BENCH-{label}-{n:04d}", "Bench", f"{label} {n}", "1970-01-01")
         patient = care.register_patient(*made_up, by=first, confirm_new=True)  # distinct made-up people
         care.record_course(patient.id, "Dr Bench", T0.astimezone().date().isoformat(), "5", by=first)
-        sid = care.open_session(patient.id, first_chair + n, first, ("name", "mrn")).session_id
+        sid = care.open_session(patient.id, first_chair + n, first, Identified(name=True, mrn=patient.mrn)).session_id
         care.screen(sid, SCREEN_OK, first)
         care.record_weight(sid, "72.4", "kg", first)
         care.confirm_dose(sid, first)

@@ -31,6 +31,8 @@ from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
+from core.identify import Identified
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -64,7 +66,7 @@ def seat(care: Care, nurse: str, chair: int, round_: int) -> str:
     mrn = f"DAYLOG-{round_}-{chair:02d}"
     patient = care.register_patient(mrn, family, given, "1970-01-01", by=nurse, confirm_new=True)
     care.record_course(patient.id, "Dr Bench", DAY_START.date().isoformat(), "5", by=nurse)
-    return care.open_session(patient.id, chair, nurse, ("name", "mrn")).session_id
+    return care.open_session(patient.id, chair, nurse, Identified(name=True, mrn=patient.mrn)).session_id
 
 
 def ready(care: Care, nurse: str, sid: str, weight: str = "72.4", override: str | None = None) -> None:

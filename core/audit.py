@@ -38,6 +38,7 @@ class AuditAction(StrEnum):
     SCREEN_UNLOCKED = "screen.unlocked"
     PATIENT_VIEWED = "patient.viewed"
     PATIENT_REGISTERED = "patient.registered"
+    PATIENT_DETAILS_CONFIRMED = "patient.details_confirmed"
     COURSE_ORDERED = "course.ordered"
     RECORD_WRITTEN = "record.written"
     SIGNATURE = "signature"

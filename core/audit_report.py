@@ -42,6 +42,7 @@ ACTION_WORDS: dict[str, str] = {
     AuditAction.SCREEN_UNLOCKED: "Screen unlocked",
     AuditAction.PATIENT_VIEWED: "Opened a patient's record",
     AuditAction.PATIENT_REGISTERED: "Registered a patient",
+    AuditAction.PATIENT_DETAILS_CONFIRMED: "Confirmed sex and allergies with the patient",
     AuditAction.COURSE_ORDERED: "Recorded a course order",
     AuditAction.RECORD_WRITTEN: "Recorded care",
     AuditAction.SIGNATURE: "Signed",

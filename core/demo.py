@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from core.clock import ManualClock, ensure_utc
+from core.identify import Identified
 from core.machine import Step
 from core.people import Account, Accounts, Role
 from core.persistence.db import Database
@@ -162,7 +163,12 @@ class _Chair:
         today = self.care.clock.now().astimezone().date().isoformat()
         days = str(self.care.protocol.course.sessions)
         self.care.record_course(self.patient.id, DEMO_PRESCRIBER, today, days, by=self.nurse.id)
-        self.last = self.care.open_session(self.patient.id, self.chair, self.nurse.id, ("name", "birth_date"))
+        self.last = self.care.open_session(
+            self.patient.id,
+            self.chair,
+            self.nurse.id,
+            Identified(name=True, birth_date=self.patient.birth_date.isoformat()),
+        )
         self.sid = self.last.session_id
 
     def screen(self, **answers: str) -> None:

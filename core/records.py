@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from core.events import Event, EventType
-from core.persistence.tables import Course, InfusionSession, Patient, SessionEvent
+from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails, SessionEvent, Staff
 
 
 def to_event(row: SessionEvent) -> Event:
@@ -127,3 +127,16 @@ def patients_born_on(tx: Session, born: date) -> list[Patient]:
 
 def patient_by_mrn(tx: Session, mrn: str) -> Patient | None:
     return tx.exec(select(Patient).where(Patient.mrn == mrn)).first()
+
+
+def latest_details(tx: Session, patient_ids: list[str]) -> dict[str, tuple[PatientDetails, str]]:
+    """Each patient's newest confirmation of sex and allergies, with the confirming nurse's name."""
+    if not patient_ids:
+        return {}
+    query = (
+        select(PatientDetails, Staff.display_name)
+        .join(Staff, col(Staff.id) == col(PatientDetails.confirmed_by))
+        .where(col(PatientDetails.patient_id).in_(patient_ids))
+        .order_by(col(PatientDetails.confirmed_at))
+    )
+    return {row.patient_id: (row, name) for row, name in tx.exec(query)}  # the newest wins

@@ -36,11 +36,12 @@ from core.dosing import (
 from core.errors import InputError, NotAllowedError
 from core.events import Event
 from core.events import EventType as E
+from core.identify import Details, Identified, checked_details, confirmed_identifiers
 from core.machine import Outcome, Step
 from core.matching import similar_names
 from core.people import Accounts, Role
 from core.persistence.db import Database
-from core.persistence.tables import Course, InfusionSession, Patient, Staff
+from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails, Staff
 from core.protocol import AlertEffect, Protocol, VitalKind
 from core.screening import screening_record
 from core.session_state import PointStatus, SessionState, derive_state
@@ -74,6 +75,19 @@ class PatientView:
     family_name: str
     given_name: str
     birth_date: date
+    sex: str | None = None
+    """A code of core.identify.SEXES; None when no nurse has recorded it yet."""
+    allergies: str | None = None
+    """As written; "" with ``no_known_allergies``; None when not recorded yet (a record made before 0004)."""
+    no_known_allergies: bool = False
+    details_confirmed_by: str | None = None
+    """The name of the nurse who confirmed sex and allergies with the patient."""
+    details_confirmed_at: datetime | None = None
+
+    def age_on(self, day: date) -> int:
+        """Whole years, as a banner gives it."""
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
 
     @property
     def full_name(self) -> str:
@@ -115,8 +129,28 @@ class SilencedAlarm:
     session_id: str
 
 
-def _patient_view(row: Patient) -> PatientView:
-    return PatientView(row.id, row.mrn, row.family_name, row.given_name, row.birth_date)
+def _patient_views(tx: Session, rows: Sequence[Patient]) -> list[PatientView]:
+    """The patients with their newest confirmed details, read in one query."""
+    details = records.latest_details(tx, [row.id for row in rows])
+    views = []
+    for row in rows:
+        view = PatientView(row.id, row.mrn, row.family_name, row.given_name, row.birth_date)
+        if row.id in details:
+            confirmed, by = details[row.id]
+            view = replace(
+                view,
+                sex=confirmed.sex,
+                allergies=confirmed.allergies,
+                no_known_allergies=confirmed.no_known_allergies,
+                details_confirmed_by=by,
+                details_confirmed_at=confirmed.confirmed_at,
+            )
+        views.append(view)
+    return views
+
+
+def _patient_view(tx: Session, row: Patient) -> PatientView:
+    return _patient_views(tx, [row])[0]
 
 
 def _required(text: str | None, field: str, what: str) -> str:
@@ -146,30 +180,6 @@ def parse_birth_date(text: str, today: date) -> date:
     if born > today or born.year < today.year - 120:
         raise InputError("birth_date", f"{born.isoformat()} cannot be a date of birth.", "Check the year.")
     return born
-
-
-SECOND_IDENTIFIERS = frozenset({"birth_date", "mrn"})
-
-
-def _check_identifiers(identifiers: Collection[str]) -> None:
-    """The name with the date of birth or the record number. The name is always one of them: the date
-    of birth and the record number can both be read off one wristband or chart, so together they do not
-    show that the person in the chair is the one on the paper."""
-    confirmed = set(identifiers)
-    if not confirmed <= {"name"} | SECOND_IDENTIFIERS:
-        raise InputError("identifiers", f"Unknown identifiers: {', '.join(sorted(confirmed))}.")
-    if "name" not in confirmed:
-        raise InputError(
-            "identifiers",
-            "Confirm the patient's name: the two identifiers are the name with the date of birth or record number.",
-            "Ask the patient to say their full name, check it against the wristband and tick it.",
-        )
-    if not confirmed & SECOND_IDENTIFIERS:
-        raise InputError(
-            "identifiers",
-            "Confirm a second identifier with the name: the date of birth or the record number.",
-            "Ask the date of birth, or check the record number on the wristband, and tick it.",
-        )
 
 
 class Care:
@@ -265,10 +275,21 @@ class Care:
     # ---- patients -----------------------------------------------------------------------------
 
     def register_patient(
-        self, mrn: str, family_name: str, given_name: str, birth_date: str, by: str, confirm_new: bool = False
+        self,
+        mrn: str,
+        family_name: str,
+        given_name: str,
+        birth_date: str,
+        by: str,
+        confirm_new: bool = False,
+        details: Details | None = None,
     ) -> PatientView:
         """A new record, unless one with the same birth date and a similar name may be this person:
-        then the nurse looks at those first and confirms this is someone else (``confirm_new``)."""
+        then the nurse looks at those first and confirms this is someone else (``confirm_new``).
+
+        The registration form always sends ``details`` (sex and allergies), which must then be complete;
+        records made without them (imports, tests of other rules) show "not recorded" until confirmed."""
+        checked = checked_details(details) if details is not None else None
         row = Patient(
             id=str(uuid.uuid4()),
             mrn=_required(mrn, "mrn", "the medical record number"),
@@ -294,7 +315,37 @@ class Care:
             tx.add(row)
             tx.flush()
             self._audit(tx, AuditAction.PATIENT_REGISTERED, by, patient_id=row.id)
-        return _patient_view(row)
+            if checked is not None:
+                self._add_details(tx, row.id, checked, by)
+            return _patient_view(tx, row)
+
+    def record_details(self, patient_id: str, details: Details, by: str) -> PatientView:
+        """Sex and allergies confirmed with the patient now (a record made without them, or a change):
+        a new row, so the earlier answer and who gave it stay."""
+        checked = checked_details(details)
+        with self.db.transaction() as tx:
+            self._require_clinician(tx, by)
+            row = tx.get(Patient, patient_id)
+            if row is None:
+                raise NotAllowedError("That patient record was not found.", "Search again.")
+            self._add_details(tx, patient_id, checked, by)
+            self._open_logs = {k: v for k, v in self._open_logs.items() if v[2].id != patient_id}  # banner anew
+            return _patient_view(tx, row)
+
+    def _add_details(self, tx: Session, patient_id: str, details: Details, by: str) -> None:
+        tx.add(
+            PatientDetails(
+                id=str(uuid.uuid4()),
+                patient_id=patient_id,
+                sex=details.sex or "",
+                allergies=details.allergies,
+                no_known_allergies=details.no_known_allergies,
+                confirmed_by=by,
+                confirmed_at=self.clock.now(),
+            )
+        )
+        tx.flush()
+        self._audit(tx, AuditAction.PATIENT_DETAILS_CONFIRMED, by, patient_id=patient_id)
 
     def similar_patients(self, family_name: str, given_name: str, birth_date: str) -> list[PatientView]:
         """Records that may be the person being registered (same birth date, similar name)."""
@@ -304,24 +355,27 @@ class Care:
 
     @staticmethod
     def _alike(tx: Session, family_name: str, given_name: str, born: date) -> list[PatientView]:
-        return [
-            _patient_view(other)
-            for other in records.patients_born_on(tx, born)
-            if similar_names(family_name, given_name, other.family_name, other.given_name)
-        ]
+        return _patient_views(
+            tx,
+            [
+                other
+                for other in records.patients_born_on(tx, born)
+                if similar_names(family_name, given_name, other.family_name, other.given_name)
+            ],
+        )
 
     def find_patients(self, text: str) -> list[PatientView]:
         if not text.strip():
             return []
         with self.db.session() as tx:
-            return [_patient_view(p) for p in records.find_patients(tx, text)]
+            return _patient_views(tx, records.find_patients(tx, text))
 
     def patient(self, patient_id: str) -> PatientView:
         with self.db.session() as tx:
             row = tx.get(Patient, patient_id)
             if row is None:
                 raise NotAllowedError("That patient record was not found.", "Search again.")
-            return _patient_view(row)
+            return _patient_view(tx, row)
 
     # ---- reading sessions ---------------------------------------------------------------------
 
@@ -340,10 +394,11 @@ class Care:
             # A log only grows, and its projection's last_seq moves in the same transaction, so only
             # the sessions written since the last look (on any workstation) are read again.
             stale = [row for row in rows if row.id not in self._open_logs or self._open_logs[row.id][0] != row.last_seq]
-            patients = records.patients_by_id(tx, [row.patient_id for row in stale])
+            rows_of = records.patients_by_id(tx, [row.patient_id for row in stale])
+            patients = {view.id: view for view in _patient_views(tx, list(rows_of.values()))}
             events = records.load_events_of(tx, [row.id for row in stale])
         for row in stale:
-            self._open_logs[row.id] = (row.last_seq, events[row.id], _patient_view(patients[row.patient_id]))
+            self._open_logs[row.id] = (row.last_seq, events[row.id], patients[row.patient_id])
         self._open_logs = {row.id: self._open_logs[row.id] for row in rows}
         return [
             ChairView(
@@ -573,19 +628,20 @@ class Care:
         patient_id: str,
         chair: int,
         by: str,
-        identifiers: Collection[str],
+        identified: Identified,
         same_day_override: str | None = None,
     ) -> SessionState:
-        """Identify: the patient confirmed by two identifiers (never the chair) and seated, on day n of
-        the course in force."""
-        _check_identifiers(identifiers)
+        """Identify: the patient confirmed by two identifiers (never the chair), compared against the
+        record, and seated on day n of the course in force."""
         override = (same_day_override or "").strip() or None
         now = self.clock.now()
         session_id = str(uuid.uuid4())
         with self.db.transaction() as tx:
             self._require_clinician(tx, by)
-            if tx.get(Patient, patient_id) is None:
+            patient = tx.get(Patient, patient_id)
+            if patient is None:
                 raise NotAllowedError("That patient record was not found.", "Search again.")
+            identifiers = confirmed_identifiers(identified, patient.mrn, patient.birth_date)
             if records.active_on_chair(tx, chair) is not None:
                 raise NotAllowedError(
                     f"Chair {chair} already has an open session.", "Finish it or choose another chair."
@@ -623,7 +679,8 @@ class Care:
                 payload={
                     "patient_id": patient_id,
                     "chair": chair,
-                    "identifiers_confirmed": sorted(identifiers),
+                    "identifiers_confirmed": identifiers,
+                    "record_number_scanned": "mrn" in identifiers and identified.scanned,
                     "course": course,
                     "same_day_override": override,
                     "protocol": {

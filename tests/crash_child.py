@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.identify import Identified
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.clock import Clock, ManualClock, SystemClock
@@ -63,7 +65,7 @@ def main() -> None:
     nurse_account(care, "Ben Okafor", "ben")
     patient = care.register_patient("MRN-9", "Doe", "Jane", "1970-01-01", first.id)
     care.record_course(patient.id, "Dr Patel", clock.now().astimezone().date().isoformat(), "5", first.id)
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")

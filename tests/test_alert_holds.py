@@ -6,6 +6,7 @@ import pytest
 
 from core.errors import NotAllowedError
 from core.events import EventType as E
+from core.identify import Identified
 from core.machine import Step, allowed
 from core.protocol import VitalKind as V
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
@@ -21,7 +22,7 @@ def recorded(care, sid: str, kind: E) -> int:
 
 def dosed_with_low_baseline(care, patient, first) -> str:
     """At the dose step, the baseline set has just raised an act-now alert."""
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.record_vitals(sid, LOW_SPO2, first.id)

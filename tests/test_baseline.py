@@ -8,6 +8,7 @@ import pytest
 
 from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
+from core.identify import Identified
 from core.machine import Step
 from core.protocol import VitalKind as V
 from core.vitals import start_problems
@@ -19,7 +20,7 @@ GO_AHEAD = "Dr Patel by phone: proceed without blood pressure, cuff broken"
 
 def ready_with_baseline(care, patient, first, vitals: dict[V, str], partial_reason: str | None = None) -> str:
     """Checked and drawn up, with ``vitals`` as the baseline set."""
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")

@@ -8,6 +8,7 @@ import pytest
 
 from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
+from core.identify import Identified
 from core.machine import Step
 from core.settings import change_clinic_setting
 from core.signatures import Meaning
@@ -21,7 +22,7 @@ WASTE_BIN = "into the controlled-drug waste container"
 def checked(care, patient, nurses) -> str:
     """Checked and baseline recorded, nothing drawn up yet (80 kg: 40 mg from the 10 mg/mL vial)."""
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-10")

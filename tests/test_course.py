@@ -10,6 +10,7 @@ from core import audit
 from core.audit import AuditAction
 from core.course import UsualOrder, usual_order
 from core.errors import InputError
+from core.identify import Identified
 from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
 from tests.test_session_flow import seen, signed
 
@@ -24,7 +25,7 @@ def test_a_patient_without_a_course_order_is_not_seated(care, nurses):
     first, _ = nurses
     new = care.register_patient("MRN-3003", "Doe", "Jane", "1975-07-30", by=first.id)
     with pytest.raises(InputError) as caught:
-        care.open_session(new.id, 1, first.id, ("name", "mrn"))
+        care.open_session(new.id, 1, first.id, Identified(name=True, mrn=new.mrn))
     assert caught.value.field == "course"
     assert care.chairs() == []
 
@@ -36,7 +37,7 @@ def test_each_day_is_numbered_and_a_missed_day_is_pointed_out(care, patient, nur
     second = care.state(signed(care, patient, nurses, clock))
     assert (second.course_day, second.missed_days) == (2, ())
     next_day(clock, 2)  # day 3 passed without an infusion
-    fourth = care.open_session(patient.id, 1, nurses[0].id, ("name", "mrn"))
+    fourth = care.open_session(patient.id, 1, nurses[0].id, Identified(name=True, mrn=patient.mrn))
     assert (fourth.course_day, fourth.missed_days) == (4, (3,))
 
 
@@ -44,12 +45,12 @@ def test_after_the_last_day_a_new_course_is_started_on_purpose(care, patient, nu
     first, _ = nurses
     next_day(clock, 5)  # day 6 of a five-day course
     with pytest.raises(InputError) as caught:
-        care.open_session(patient.id, 1, first.id, ("name", "mrn"))
+        care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn))
     assert caught.value.field == "course" and "ended" in caught.value.message
     later = clock.now().astimezone().date().isoformat()
     course = care.record_course(patient.id, PRESCRIBER, later, "5", first.id)
     assert care.current_course(patient.id) == course
-    state = care.open_session(patient.id, 1, first.id, ("name", "mrn"))
+    state = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn))
     assert state.course_day == 1 and state.events[0].payload["course"]["id"] == course.id
 
 
@@ -58,26 +59,28 @@ def test_a_course_that_has_not_begun_is_refused(care, nurses):
     new = care.register_patient("MRN-3004", "Roe", "Sam", "1980-02-02", by=first.id)
     care.record_course(new.id, PRESCRIBER, (TODAY + timedelta(days=2)).isoformat(), "5", first.id)
     with pytest.raises(InputError, match="begins on"):
-        care.open_session(new.id, 1, first.id, ("name", "mrn"))
+        care.open_session(new.id, 1, first.id, Identified(name=True, mrn=new.mrn))
 
 
 def test_a_second_infusion_the_same_day_needs_the_prescribers_override(care, patient, nurses, clock):
     first, _ = nurses
     signed(care, patient, nurses, clock)
     with pytest.raises(InputError) as caught:
-        care.open_session(patient.id, 2, first.id, ("name", "mrn"))
+        care.open_session(patient.id, 2, first.id, Identified(name=True, mrn=patient.mrn))
     assert caught.value.field == "same_day_override"
     override = "Dr Patel by phone: first bag leaked, repeat today"
-    state = care.open_session(patient.id, 2, first.id, ("name", "mrn"), same_day_override=override)
+    state = care.open_session(
+        patient.id, 2, first.id, Identified(name=True, mrn=patient.mrn), same_day_override=override
+    )
     assert state.events[0].payload["same_day_override"] == override and state.course_day == 1
 
 
 def test_a_session_ended_before_the_infusion_does_not_use_up_the_day(care, patient, nurses):
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.abandon(sid, "IV access failed", first.id)
     care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
-    assert care.open_session(patient.id, 1, first.id, ("name", "mrn")).course_day == 1
+    assert care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).course_day == 1
 
 
 @pytest.mark.parametrize(
@@ -144,7 +147,7 @@ def test_a_new_order_while_the_course_has_days_left_is_refused_unless_it_replace
         "replaces_course_id": running.id,
         "replace_reason": reason,
     }
-    assert care.open_session(patient.id, 1, first.id, ("name", "mrn")).course_day == 1
+    assert care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).course_day == 1
 
 
 def test_on_the_last_day_the_course_is_in_force_until_its_infusion_has_run(care, patient, nurses, clock):
@@ -169,4 +172,7 @@ def test_an_order_that_has_not_begun_is_replaced_only_on_purpose(care, nurses, c
         new.id, PRESCRIBER, TODAY.isoformat(), "5", first.id, replace_running=True, replace_reason="first day mistyped"
     )
     assert course_orders(care, new.id)[-1]["replaces_course_id"] == wrong.id
-    assert care.open_session(new.id, 1, first.id, ("name", "mrn")).events[0].payload["course"]["id"] == right.id
+    assert (
+        care.open_session(new.id, 1, first.id, Identified(name=True, mrn=new.mrn)).events[0].payload["course"]["id"]
+        == right.id
+    )

@@ -32,6 +32,7 @@ from core.errors import InputError, NotAllowedError
 from core.event_words import event_lines
 from core.events import Event
 from core.events import EventType as E
+from core.identify import Identified
 from core.machine import Outcome, Step
 from core.people import Account, Accounts, Role
 from core.persistence.db import Database, sqlite_url
@@ -136,12 +137,12 @@ def day(
 
     clock.advance(minutes=1)
     bo = patient_with_course(other, "MRN-2002", "Berg", "Bo", cleo.id)
-    not_treated = other.open_session(bo.id, 2, cleo.id, ("name", "mrn")).session_id
+    not_treated = other.open_session(bo.id, 2, cleo.id, Identified(name=True, mrn=bo.mrn)).session_id
     other.screen(not_treated, {**SCREEN_OK, "pregnancy": "unknown"}, cleo.id)
     other.sign(not_treated, cleo.id, CLEO_PASSWORD, seen_seq=seen(other, not_treated))
 
     eve = patient_with_course(other, "MRN-2003", "Ekström", "Eve", cleo.id)
-    unchecked = other.open_session(eve.id, 2, cleo.id, ("name", "mrn")).session_id
+    unchecked = other.open_session(eve.id, 2, cleo.id, Identified(name=True, mrn=eve.mrn)).session_id
     other.screen(unchecked, SCREEN_OK, cleo.id)
     other.record_weight(unchecked, "72.4", "kg", cleo.id)
     other.confirm_dose(unchecked, cleo.id, vial_id="ketamine-10")
@@ -167,7 +168,7 @@ def day(
     entered_late(database, stopped, cleo.id, 40, clock)
 
     cato = patient_with_course(care, "MRN-1005", "Cato", "Carl", ana.id)
-    over_limit = care.open_session(cato.id, 1, ana.id, ("name", "mrn")).session_id
+    over_limit = care.open_session(cato.id, 1, ana.id, Identified(name=True, mrn=cato.mrn)).session_id
     care.screen(over_limit, SCREEN_OK, ana.id)
     care.record_weight(over_limit, "130", "kg", ana.id)
     care.confirm_dose(over_limit, ana.id, vial_id="ketamine-10", override_reason="Dr Patel: full dose")
@@ -309,7 +310,7 @@ def test_the_csv_has_a_header_and_one_row_per_session(database, protocol, clock,
 def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(care, database, protocol, clock, nurses):
     made = care.register_patient("MRN-9", '=HYPERLINK("x")', "+Eve", "1970-01-01", by=nurses[0].id)
     care.record_course(made.id, PRESCRIBER, DAY.isoformat(), "5", by=nurses[0].id)
-    care.open_session(made.id, 1, nurses[0].id, ("name", "mrn"))
+    care.open_session(made.id, 1, nurses[0].id, Identified(name=True, mrn=made.mrn))
     (row,) = list(csv.DictReader(io.StringIO(csv_bytes(read(database, protocol, clock)).decode("utf-8-sig"))))
     assert row["Patient"] == '\'=HYPERLINK("X"), +Eve'
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from core.clock import ManualClock
 from core.dates import local_time
 from core.handoff import SEVERITY_MEANS, Severity, actions, judge, nurse_chairs, side_effects_seen
+from core.identify import Identified
 from core.people import Account
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
@@ -38,8 +39,11 @@ def test_a_nurses_chairs_are_those_she_opened_or_recorded_last_but_not_those_she
     care.start_infusion(second, ana.id)
     care.record_vitals(second, NORMAL, ben.id)  # Ben covered a set of vitals: the latest entry is his
     third = another(care, ana, "MRN-3", "Costa")
-    care.screen(care.open_session(third.id, 3, ben.id, ("name", "mrn")).session_id, SCREEN_OK, ben.id)
-    fourth = care.open_session(another(care, ana, "MRN-4", "Diaz").id, 4, ana.id, ("name", "mrn")).session_id
+    care.screen(
+        care.open_session(third.id, 3, ben.id, Identified(name=True, mrn=third.mrn)).session_id, SCREEN_OK, ben.id
+    )
+    diaz = another(care, ana, "MRN-4", "Diaz")
+    fourth = care.open_session(diaz.id, 4, ana.id, Identified(name=True, mrn=diaz.mrn)).session_id
     care.screen(fourth, SCREEN_OK, ana.id)
     care.record_weight(fourth, "72.4", "kg", ana.id)
     care.confirm_dose(fourth, ana.id, vial_id="ketamine-10")

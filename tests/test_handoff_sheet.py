@@ -12,6 +12,7 @@ from core import audit
 from core.audit import AuditAction
 from core.clock import ManualClock
 from core.dates import local_time
+from core.identify import Identified
 from core.people import Account
 from core.persistence.db import sqlite_url
 from core.protocol import Phase, Protocol
@@ -188,7 +189,7 @@ def test_the_command_prints_all_of_a_nurses_chairs_with_her_name_as_giver(
     ana, ben = nurses
     prepare(care, patient, nurses, chair=1)
     prepare(care, seat(care, ana, "MRN-2", "Berg"), nurses, chair=3)
-    care.open_session(seat(care, ben, "MRN-3", "Costa").id, 2, ben.id, ("name", "mrn"))
+    care.open_session(seat(care, ben, "MRN-3", "Costa").id, 2, ben.id, Identified(name=True, mrn="MRN-3"))
     out = tmp_path / "mine.pdf"
     url = sqlite_url(db_path)
     assert cli("--database", url, "report", "handoff", "--nurse", "ana", "--out", str(out), clock=care.clock) == 0

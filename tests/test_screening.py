@@ -8,6 +8,7 @@ import pytest
 
 from core.errors import InputError
 from core.events import EventType as E
+from core.identify import Identified
 from core.machine import Outcome, Step
 from core.protocol import Asked
 from core.screening import questions_for
@@ -23,7 +24,7 @@ def next_day(clock, days: int = 1) -> None:
 
 
 def seat(care, patient, nurses) -> str:
-    return care.open_session(patient.id, 1, nurses[0].id, ("name", "mrn")).session_id
+    return care.open_session(patient.id, 1, nurses[0].id, Identified(name=True, mrn=patient.mrn)).session_id
 
 
 def asked(care, sid: str) -> list[str]:

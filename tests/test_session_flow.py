@@ -9,6 +9,7 @@ import pytest
 from core.clock import ManualClock
 from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
+from core.identify import Identified
 from core.machine import Outcome, Step
 from core.people import Account
 from core.protocol import VitalKind as V
@@ -36,7 +37,9 @@ SCREEN_OK = {
 def prepare(care: Care, patient: PatientView, nurses: tuple[Account, Account], chair: int = 1) -> str:
     """Identify, screen, weigh, dose, check, draw up and baseline vitals: a session ready to start."""
     first, _ = nurses
-    state = care.open_session(patient.id, chair, first.id, ("name", "birth_date"))
+    state = care.open_session(
+        patient.id, chair, first.id, Identified(name=True, birth_date=patient.birth_date.isoformat())
+    )
     sid = state.session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "72.4", "kg", first.id)
@@ -151,7 +154,7 @@ def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, 
 
 def test_infusion_cannot_start_before_the_check(care, patient, nurses):
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id)
@@ -163,7 +166,7 @@ def test_infusion_cannot_start_before_the_check(care, patient, nurses):
 
 def test_the_nurse_who_dosed_cannot_check(care, patient, nurses):
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id)
@@ -173,7 +176,7 @@ def test_the_nurse_who_dosed_cannot_check(care, patient, nurses):
 
 def test_a_check_mismatch_keeps_the_session_at_the_check(care, patient, nurses):
     first, second = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")
@@ -187,7 +190,7 @@ def test_a_check_mismatch_keeps_the_session_at_the_check(care, patient, nurses):
 
 def test_a_screening_stop_ends_the_session_untreated(care, patient, nurses):
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     state = care.screen(sid, {**SCREEN_OK, "pregnancy": "unknown"}, first.id)
     assert state.step is Step.SIGN
     assert state.outcome is Outcome.NOT_TREATED
@@ -210,9 +213,9 @@ def test_one_open_session_per_chair(care, patient, nurses, clock):
     first, _ = nurses
     other = care.register_patient("MRN-2002", "Osei", "Kwame", "1980-01-02", by=first.id)
     care.record_course(other.id, "Dr Patel", clock.now().astimezone().date().isoformat(), "5", by=first.id)
-    care.open_session(patient.id, 3, first.id, ("name", "mrn"))
+    care.open_session(patient.id, 3, first.id, Identified(name=True, mrn=patient.mrn))
     with pytest.raises(NotAllowedError, match="Chair 3"):
-        care.open_session(other.id, 3, first.id, ("name", "mrn"))
+        care.open_session(other.id, 3, first.id, Identified(name=True, mrn=other.mrn))
 
 
 def test_vitals_become_due_then_overdue_on_the_infusion_clock(care, patient, nurses, clock):
@@ -299,7 +302,7 @@ def test_a_clock_set_back_is_noticed_and_time_left_does_not_grow(care, patient, 
 
 def test_baseline_outside_start_thresholds_needs_a_go_ahead(care, patient, nurses):
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")
@@ -315,7 +318,7 @@ def test_baseline_outside_start_thresholds_needs_a_go_ahead(care, patient, nurse
 
 def test_start_without_baseline_vitals_says_why(care, patient, nurses):
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")

@@ -9,6 +9,7 @@ from core import audit
 from core.audit import AuditAction
 from core.errors import NotAllowedError
 from core.events import EventType as E
+from core.identify import Identified
 from core.machine import Step
 from core.people import Account, Accounts
 from core.persistence.db import Database
@@ -19,7 +20,7 @@ from tests.test_session_flow import NORMAL, SCREEN_OK, discharged, seen
 
 
 def dosed(care: Care, patient, first: Account) -> str:
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")

@@ -24,6 +24,7 @@ from core.errors import (
     DatabaseTooNew,
     RecordChanged,
 )
+from core.identify import Details, Identified
 from core.persistence.db import KNOWN_REVISIONS, SCHEMA_HEAD, Database, open_database, sqlite_url
 from core.persistence.migrate import script_revisions, upgrade
 from core.services import Care
@@ -105,7 +106,7 @@ def test_a_newer_database_is_refused_and_untouched(db_path: Path, database: Data
 
 def test_a_locked_database_says_so_and_keeps_what_was_saved(care: Care, patient, nurses, db_path: Path):
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     blocker = sqlite3.connect(db_path, timeout=0)
     blocker.execute("BEGIN EXCLUSIVE")
     try:
@@ -125,7 +126,7 @@ def test_a_locked_database_says_so_and_keeps_what_was_saved(care: Care, patient,
 
 def test_events_cannot_be_changed_or_deleted_even_from_a_database_shell(care: Care, patient, nurses, db_path):
     first, _ = nurses
-    care.open_session(patient.id, 1, first.id, ("name", "mrn"))
+    care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn))
     shell = sqlite3.connect(db_path)
     try:
         for statement in ("UPDATE session_event SET type = 'x'", "DELETE FROM session_event"):
@@ -137,7 +138,7 @@ def test_events_cannot_be_changed_or_deleted_even_from_a_database_shell(care: Ca
 
 def test_two_writers_racing_on_one_session_do_not_both_land(care: Care, patient, nurses, database, protocol, clock):
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     with database.transaction() as tx:  # another workstation appends seq 2 under our feet
         tx.execute(
             text(
@@ -186,6 +187,46 @@ def test_upgrading_an_older_schema_writes_a_backup_first_and_keeps_its_records(t
     assert backup.name == "older.0001-20261126T130000Z.backup.sqlite"
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+
+def test_patients_registered_before_sex_and_allergies_were_recorded_keep_their_record_and_say_not_recorded(
+    tmp_path: Path, clock, protocol
+):
+    """A 0003 database with a patient is upgraded: the patient is found as before, with no sex or
+    allergies (so the banner says "not recorded"), until a nurse confirms them, written once."""
+    path = tmp_path / "before-details.sqlite"
+    older = Database(sqlite_url(path))
+    upgrade(older, "0003")
+    with older.transaction() as tx:
+        tx.execute(
+            text(
+                "INSERT INTO staff (id, display_name, role, active, created_at, must_change_password, failed_sign_ins)"
+                " VALUES ('s1', 'Ana', 'nurse', 1, :t, 0, 0)"
+            ),
+            {"t": datetime(2026, 1, 5, 9, 0)},
+        )
+        tx.execute(
+            text(
+                "INSERT INTO patient (id, mrn, family_name, given_name, birth_date, created_at, created_by)"
+                " VALUES ('p1', 'MRN-40', 'Garcia', 'Maria', '1970-03-14', :t, 's1')"
+            ),
+            {"t": datetime(2026, 1, 5, 9, 5)},
+        )
+    older.dispose()
+    upgraded = open_database(sqlite_url(path), backup_stamp=clock.now())
+    care = Care(upgraded, protocol, clock, workstation="test-ws")
+    (found,) = care.find_patients("MRN-40")
+    assert (found.full_name, found.birth_date.isoformat(), found.sex, found.allergies) == (
+        "GARCIA, Maria",
+        "1970-03-14",
+        None,
+        None,
+    )
+    confirmed = care.record_details("p1", Details("female", no_known_allergies=True), "s1")
+    assert (confirmed.sex, confirmed.no_known_allergies, confirmed.details_confirmed_by) == ("female", True, "Ana")
+    with pytest.raises(RecordChanged), upgraded.transaction() as tx:
+        tx.execute(text("UPDATE patient_details SET allergies = 'latex'"))
+    upgraded.dispose()
 
 
 def test_the_tables_in_code_match_the_migrations(database: Database):

@@ -8,6 +8,7 @@ from datetime import timedelta
 from core.attention import Priority
 from core.board import tile
 from core.clock import ManualClock
+from core.identify import Identified
 from core.services import Care
 from core.session_state import PointStatus
 from tests.conftest import ANA_PASSWORD
@@ -21,7 +22,9 @@ def only_tile(care: Care):
 
 def test_a_chair_being_dosed_waits_for_the_second_nurse(care, patient, nurses):
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "birth_date")).session_id
+    sid = care.open_session(
+        patient.id, 1, first.id, Identified(name=True, birth_date=patient.birth_date.isoformat())
+    ).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "72.4", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-10")

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from core.clock import ManualClock
 from core.events import EventType as E
+from core.identify import Identified
 from core.protocol import VitalKind as V
 from core.services import Care
 from core.trends import vital_trends
@@ -16,7 +17,7 @@ from tests.test_session_flow import NORMAL, discharged, prepare
 
 
 def test_a_session_without_vitals_has_an_empty_trend_for_every_vital(care: Care, patient, nurses):
-    sid = care.open_session(patient.id, 1, nurses[0].id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, nurses[0].id, Identified(name=True, mrn=patient.mrn)).session_id
     trends = vital_trends(care.protocol, care.state(sid).events)
     assert list(trends) == list(V)
     assert all(trend.readings == () and trend.gaps == () and trend.latest is None for trend in trends.values())

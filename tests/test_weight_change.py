@@ -9,6 +9,7 @@ import pytest
 
 from core.errors import InputError
 from core.events import EventType as E
+from core.identify import Identified
 from core.machine import Step
 from tests.test_session_flow import SCREEN_OK, signed
 
@@ -21,7 +22,7 @@ def yesterday_at(care, patient, nurses, clock) -> None:
 
 def today(care, patient, nurses) -> str:
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     return sid
 

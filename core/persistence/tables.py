@@ -52,6 +52,22 @@ class Patient(SQLModel, table=True):
     created_by: str = Field(foreign_key="staff.id", max_length=36)
 
 
+class PatientDetails(SQLModel, table=True):
+    """Sex and allergies as a nurse confirmed them with the patient, with who and when. Written once; a
+    later confirmation is a new row, so the banner reads the newest and the earlier ones stay."""
+
+    __tablename__ = "patient_details"
+
+    id: str = Field(primary_key=True, max_length=36)
+    patient_id: str = Field(foreign_key="patient.id", max_length=36, index=True)
+    sex: str = Field(max_length=16)
+    allergies: str = Field(max_length=500)
+    """What the patient is allergic to, as the nurse wrote it; empty when none are known."""
+    no_known_allergies: bool
+    confirmed_by: str = Field(foreign_key="staff.id", max_length=36)
+    confirmed_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class Course(SQLModel, table=True):
     """A prescriber's order for a course of sessions, as transcribed; a new order is a new row."""
 

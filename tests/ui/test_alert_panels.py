@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from core.events import EventType as E
+from core.identify import Identified
 from core.machine import Step
 from core.people import Account
 from core.protocol import VitalKind
@@ -17,7 +18,7 @@ LOW_SPO2 = {**NORMAL, VitalKind.SPO2: "85"}
 
 
 def at_the_dose(care: Care, patient: PatientView, first: Account) -> str:
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "72.4", "kg", first.id)
     return sid

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from core import audit
 from core.audit import AuditAction
 from core.clock import ManualClock
+from core.identify import Identified
 from core.people import Account, Accounts, Role
 from core.persistence.db import Database
 from core.protocol import Protocol
@@ -48,7 +49,7 @@ def sessions(
     maja = patient_with_course(care, "MRN-1001", "Lindqvist", "Maja", ana.id)
     signed = by_the_book(care, maja, (ana, ben), clock)
     bo = patient_with_course(other, "MRN-2002", "Berg", "Bo", cleo.id)
-    not_treated = other.open_session(bo.id, 2, cleo.id, ("name", "mrn")).session_id
+    not_treated = other.open_session(bo.id, 2, cleo.id, Identified(name=True, mrn=bo.mrn)).session_id
     other.screen(not_treated, {**SCREEN_OK, "pregnancy": "unknown"}, cleo.id)
     other.sign(not_treated, cleo.id, CLEO_PASSWORD, seen_seq=seen(other, not_treated))
     dan = patient_with_course(other, "MRN-2004", "Dahl", "Dan", cleo.id)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLineEdit
 from core.clock import ManualClock
 from core.errors import DatabaseLocked
 from core.events import EventType as E
+from core.identify import Identified
 from core.machine import Outcome, Step
 from core.people import Account
 from core.protocol import VitalKind
@@ -22,7 +23,7 @@ def test_a_baseline_outside_the_start_limits_asks_for_the_prescribers_go_ahead(
     nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account], normal_vitals
 ) -> None:
     first, second = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, {q.id: "yes" if q.id == "escort" else "no" for q in care.protocol.screening.questions}, first.id)
     care.record_weight(sid, "72.4", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-10")
@@ -66,7 +67,7 @@ def test_a_screening_stop_shows_why_on_the_page_to_sign(
     first, _ = nurses
     nurse.on_duty(first)
     nurse.chair(1)
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     window.refresh()
     for question in care.protocol.screening.questions:
         answer = "Unknown" if question.id == "pregnancy" else ("Yes" if question.id == "escort" else "No")
@@ -86,7 +87,7 @@ def test_a_locked_database_is_reported_as_safe_and_what_was_typed_stays(
     first, _ = nurses
     nurse.on_duty(first)
     nurse.chair(1)
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, {q.id: "yes" if q.id == "escort" else "no" for q in care.protocol.screening.questions}, first.id)
     window.refresh()
 
@@ -113,7 +114,7 @@ def test_weighing_again_from_the_dose_page_recalculates_from_the_new_weight(
     first, _ = nurses
     nurse.on_duty(first)
     nurse.chair(1)
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, {q.id: "yes" if q.id == "escort" else "no" for q in care.protocol.screening.questions}, first.id)
     care.record_weight(sid, "160", "kg", first.id)  # the scale showed pounds
     window.refresh()

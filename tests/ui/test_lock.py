@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 from core import audit
 from core.audit import AuditAction
 from core.clock import ManualClock
+from core.identify import Identified
 from core.people import Account, Accounts
 from core.persistence.db import Database
 from core.protocol import VitalKind
@@ -93,7 +94,7 @@ def test_a_password_typed_for_a_check_does_not_wait_behind_the_lock(
     nurse: Nurse, window: MainWindow, care: Care, patient, nurses: tuple[Account, Account]
 ):
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")

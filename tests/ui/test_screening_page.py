@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QAbstractButton
 
 from core.clock import ManualClock
 from core.events import EventType as E
+from core.identify import Identified
 from core.machine import Step
 from core.people import Account
 from core.protocol import Asked
@@ -36,7 +37,7 @@ def test_the_first_session_shows_the_checklist_and_refuses_a_question_left_out(
 ) -> None:
     first, _ = nurses
     nurse.on_duty(first)
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     window.refresh()
     nurse.chair(1)
     answered = answer_all_shown(nurse, care, leave_out="allergy")
@@ -64,7 +65,7 @@ def test_a_later_day_shows_only_the_recheck_and_records_only_it(
     first, _ = nurses
     signed(care, patient, nurses, clock)
     clock.advance(timedelta(days=1) - timedelta(minutes=70))
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     nurse.on_duty(first)
     window.refresh()
     nurse.chair(1)

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from core.clock import ManualClock
 from core.events import EventType as E
+from core.identify import Identified
 from core.machine import Step
 from core.people import Account
 from core.services import Care, PatientView
@@ -25,7 +26,7 @@ from ui.widgets.signatures import SignaturesPanel
 def dosed(care: Care, patient: PatientView, nurses: tuple[Account, Account]) -> str:
     """Ana has calculated the dose (72.4 kg, 36.2 mg); the second-nurse check is next."""
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, first.id)
     care.record_weight(sid, "72.4", "kg", first.id)
     care.confirm_dose(sid, first.id, vial_id="ketamine-10")

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 
 from core.alerts import symptom_questions
 from core.events import EventType as E
+from core.identify import Identified
 from core.people import Account
 from core.protocol import VitalKind
 from core.services import Care
@@ -72,7 +73,7 @@ def test_the_nurse_who_dosed_cannot_be_the_second_nurse(
     nurse, window: MainWindow, care: Care, patient, nurses: tuple[Account, Account]
 ) -> None:
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, {q.id: "yes" if q.id == "escort" else "no" for q in care.protocol.screening.questions}, first.id)
     care.record_weight(sid, "80", "kg", first.id)
     care.confirm_dose(sid, first.id)
@@ -97,7 +98,7 @@ def test_a_dose_above_the_soft_limit_asks_for_the_reason_before_it_can_be_confir
     first, _ = nurses
     nurse.on_duty(first)
     nurse.chair(1)
-    sid = care.open_session(patient.id, 1, first.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, {q.id: "yes" if q.id == "escort" else "no" for q in care.protocol.screening.questions}, first.id)
     care.record_weight(sid, "130", "kg", first.id)  # 65 mg: above the soft limit
     window.refresh()

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from core.clock import ManualClock
 from core.events import Event
 from core.events import EventType as E
+from core.identify import Identified
 from core.people import Account
 from core.protocol import VitalKind as V
 from core.services import Care, PatientView
@@ -49,7 +50,7 @@ def titles(window: MainWindow) -> list[str]:
 
 def weighed(care: Care, patient: PatientView, by: Account) -> str:
     """A session on chair 1 at the dose step: the weight recorded, nothing confirmed yet."""
-    sid = care.open_session(patient.id, 1, by.id, ("name", "mrn")).session_id
+    sid = care.open_session(patient.id, 1, by.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, SCREEN_OK, by.id)
     care.record_weight(sid, "72.4", "kg", by.id)
     return sid
