@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from core.course import CourseView
 from core.dosing import DoseCalculation
 from core.errors import ChairsideError, EnvironmentTrouble, InputError
+from core.identify import Details, Identified, same_record_number
 from core.people import Account, Accounts
 from core.protocol import Protocol, VitalKind
 from core.reports.output import Output, record_output
@@ -192,11 +193,21 @@ class Controller(QObject):
         return self.run(feedback, lambda: self.care.find_patients(text), writes=False)
 
     def register_patient(
-        self, feedback: Feedback, typed: tuple[str, str, str, str], confirm_new: bool = False
+        self, feedback: Feedback, typed: tuple[str, str, str, str], details: Details, confirm_new: bool = False
     ) -> PatientView | None:
         """``typed`` is (record number, family name, given name, date of birth) as entered."""
         mrn, family, given, born = typed
-        return self._act(feedback, lambda by: self.care.register_patient(mrn, family, given, born, by, confirm_new))
+        return self._act(
+            feedback, lambda by: self.care.register_patient(mrn, family, given, born, by, confirm_new, details)
+        )
+
+    def record_details(self, feedback: Feedback, patient_id: str, details: Details) -> PatientView | None:
+        return self._act(feedback, lambda by: self.care.record_details(patient_id, details, by))
+
+    def patient_by_record_number(self, mrn: str) -> PatientView | None:
+        """The one patient a wristband names, if any (a name search would also match parts of names)."""
+        found = self.run(None, lambda: self.care.find_patients(mrn), writes=False) or []
+        return next((p for p in found if same_record_number(mrn, p.mrn)), None)
 
     def similar_patients(self, family: str, given: str, born: str) -> list[PatientView]:
         return self.run(None, lambda: self.care.similar_patients(family, given, born), writes=False) or []
@@ -218,12 +229,12 @@ class Controller(QObject):
         feedback: Feedback,
         patient_id: str,
         chair: int,
-        identifiers: tuple[str, ...],
+        identified: Identified,
         same_day_override: str | None = None,
     ) -> SessionState | None:
         return self._act(
             feedback,
-            lambda by: self.care.open_session(patient_id, chair, by, identifiers, same_day_override),
+            lambda by: self.care.open_session(patient_id, chair, by, identified, same_day_override),
         )
 
     def record_course(

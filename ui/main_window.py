@@ -53,6 +53,7 @@ from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import PeopleDialog
 from ui.lock_screen import LockScreen
 from ui.printouts import Printouts, my_chairs
+from ui.scanner import Scans
 from ui.text import clock_time, countdown
 from ui.wheel_guard import guard_the_wheel
 from ui.widgets.forms import button, card, label, set_tone
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
         self.clock_jump, self.clock_jump_text = banner("banner-act", "Clock jumped", "Dismiss clock jump")
         self.clock_jump.findChild(QAbstractButton).clicked.connect(self._clock_jump_read)
         care_layout.addWidget(self.clock_jump)
+        self.scan_notice_at = care_layout.count()  # the scans' notice goes here, once the chair list exists
 
         self.care_pages = QStackedWidget()
         self.board = ChairBoard(workplace.chairs)
@@ -266,6 +268,8 @@ class MainWindow(QMainWindow):
         self.clock_watch = ClockWatch(workplace.care.clock)
         self._jump_shown: Jump | None = None
         QApplication.instance().installEventFilter(self.idle)
+        self.scans = Scans(self)  # a wristband scan anywhere finds its patient, never a shortcut or a field
+        care_layout.insertWidget(self.scan_notice_at, self.scans.notice)
         self.tick = QTimer(self)
         self.tick.setInterval(TICK_MS)
         self.tick.timeout.connect(self._tick)
@@ -551,6 +555,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         self.tick.stop()
         QApplication.instance().removeEventFilter(self.idle)
+        self.scans.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.shutdown()

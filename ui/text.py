@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from core.identify import SEXES
 from core.services import PatientView
 
 
@@ -26,3 +27,23 @@ def countdown(left: timedelta) -> str:
 
 def patient_line(patient: PatientView) -> str:
     return f"{patient.full_name} — born {patient.birth_date.isoformat()} — {patient.mrn}"
+
+
+def allergies_words(patient: PatientView) -> str:
+    """Allergies as recorded, or plainly that nobody has asked yet (never read as "none")."""
+    if patient.allergies is None:
+        return "Allergies not recorded"
+    return "Allergies: none known" if patient.no_known_allergies else f"Allergies: {patient.allergies}"
+
+
+def allergies_tone(patient: PatientView) -> str | None:
+    """A record without allergies asked is a warning; listed allergies are said in the alert colour."""
+    if patient.allergies is None:
+        return "advise"
+    return None if patient.no_known_allergies else "act"
+
+
+def banner_line(patient: PatientView, today: date) -> str:
+    """Sex, age and allergies for a patient banner: "F 54 y · Allergies: none known"."""
+    sex = SEXES[patient.sex][0] if patient.sex in SEXES else "Sex not recorded,"
+    return f"{sex} {patient.age_on(today)} y · {allergies_words(patient)}"

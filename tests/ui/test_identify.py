@@ -1,11 +1,12 @@
-"""Identify: a wristband scan selects the patient; a near-duplicate is pointed out before a second record."""
+"""Identify: the chosen patient as a card, the date of birth compared, sex and allergies asked for, and a
+near-duplicate pointed out before a second record. Scans are in test_scans.py."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QListWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QListWidget, QPushButton
 
 from core import audit
 from core.audit import AuditAction
@@ -13,7 +14,6 @@ from core.services import Care
 from tests.test_session_flow import signed
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
-from ui.widgets.scan_field import ScanField
 
 DIFFERENT = "A different person: none of the records listed is this patient."
 REPLACES = "The prescriber's new order replaces the course still in force."
@@ -23,7 +23,10 @@ def register(nurse: Nurse, mrn: str, family: str, given: str, born: str) -> None
     nurse.type("Medical record number", mrn)
     nurse.type("Family name", family)
     nurse.type("Given name", given)
-    nurse.type("Date of birth", born, enter=True)
+    nurse.type("Date of birth", born)
+    nurse.click("Female")
+    nurse.click("No known allergies")
+    nurse.click("Register patient")
 
 
 def test_a_near_duplicate_is_listed_and_a_new_record_needs_confirming(
@@ -37,35 +40,82 @@ def test_a_near_duplicate_is_listed_and_a_new_record_needs_confirming(
     assert care.find_patients("MRN-2002") == []
     nurse.click(DIFFERENT)
     nurse.click("Register patient")
-    assert [p.mrn for p in care.find_patients("MRN-2002")] == ["MRN-2002"]
+    (made,) = care.find_patients("MRN-2002")
+    assert (made.sex, made.no_known_allergies, made.details_confirmed_by) == ("female", True, nurses[0].name)
     assert not nurse.sees(DIFFERENT)
 
 
-def test_a_wristband_scan_selects_the_patient_and_checks_the_record_number(
-    qtbot, nurse: Nurse, window: MainWindow, patient, nurses
+def test_registration_asks_for_sex_and_allergies_by_their_fields(nurse: Nurse, window: MainWindow, care: Care, nurses):
+    nurse.on_duty(nurses[0])
+    nurse.chair(1)
+    nurse.type("Medical record number", "MRN-7")
+    nurse.type("Family name", "Garcia")
+    nurse.type("Given name", "Maria")
+    nurse.type("Date of birth", "1970-03-14")
+    nurse.click("Register patient")
+    assert "Choose the patient's sex" in nurse.text("Register message")
+    nurse.click("Female")
+    nurse.click("Register patient")
+    assert "Record the patient's allergies" in nurse.text("Register message")
+    nurse.type("Allergies", "penicillin (rash)")
+    nurse.click("Register patient")
+    (made,) = care.find_patients("MRN-7")
+    assert (made.sex, made.allergies) == ("female", "penicillin (rash)")
+    assert nurse.text("Chosen patient") == "GARCIA, Maria"
+    assert "Allergies: penicillin (rash)" in nurse.text("Chosen patient's sex and allergies")
+
+
+def test_the_chosen_patient_is_a_card_with_both_identifiers_and_details_not_recorded_are_asked_for(
+    nurse: Nurse, window: MainWindow, care: Care, patient, nurses, clock
 ):
     nurse.on_duty(nurses[0])
     nurse.chair(1)
-    search = nurse.find(ScanField, "Search patient")
-    assert search.hasFocus()  # an empty chair waits for the scan
-    qtbot.keyClicks(search, "MRN-1001")  # a scanner sends the whole code at once
-    qtbot.keyClick(search, Qt.Key.Key_Return)
-    assert nurse.find(QListWidget, "Search results").currentItem().text().endswith("MRN-1001")
-    assert nurse.find(QCheckBox, "Medical record number matches").isChecked()
-    assert not nurse.find(QCheckBox, "Full name matches").isChecked()
-    assert "Ask the patient to say their name" in nurse.text("Search message")
+    nurse.type("Search patient", "Lindqvist", enter=True)
+    assert nurse.text("Chosen patient") == "LINDQVIST, Maja"
+    assert "Born 1971-03-14" in nurse.text("Chosen patient's identifiers")
+    assert "MRN-1001" in nurse.text("Chosen patient's identifiers")
+    assert "Allergies not recorded" in nurse.text("Chosen patient's sex and allergies")
+    nurse.click("Patient's Female")
+    nurse.click("Patient's No known allergies")
+    nurse.click("Record sex and allergies")
+    assert care.patient(patient.id).no_known_allergies
+    assert nurse.text("Chosen patient's sex and allergies").startswith("F ")
+    assert not nurse.sees("Record sex and allergies")
 
 
-def test_a_record_number_typed_by_hand_is_not_taken_for_a_scan(
-    qtbot, nurse: Nurse, window: MainWindow, patient, nurses
+def test_the_whole_name_row_is_a_target_and_a_search_message_moves_nothing_below_it(
+    qtbot, nurse: Nurse, window: MainWindow, care: Care, patient, nurses
 ):
     nurse.on_duty(nurses[0])
     nurse.chair(1)
-    search = nurse.find(ScanField, "Search patient")
-    qtbot.keyClicks(search, "MRN-1001", delay=60)
-    qtbot.keyClick(search, Qt.Key.Key_Return)
-    assert nurse.find(QListWidget, "Search results").currentItem().text().endswith("MRN-1001")
-    assert not nurse.find(QCheckBox, "Medical record number matches").isChecked()
+    nurse.type("Search patient", "Lindqvist", enter=True)
+    row = nurse.find(QCheckBox, "Full name matches")
+    qtbot.mouseClick(row, Qt.MouseButton.LeftButton, pos=QPoint(row.width() - 10, row.height() // 2))
+    assert row.isChecked()
+    seat = nurse.find(QPushButton, "Seat patient in chair 1")
+    page = window.panel(1).page("identify")
+    before = seat.mapTo(page, QPoint(0, 0))
+    nurse.type("Search patient", "nobody at all", enter=True)
+    assert "No patient found" in nurse.text("Search message")
+    assert seat.mapTo(page, QPoint(0, 0)) == before
+
+
+def test_a_date_of_birth_that_differs_from_the_record_is_refused_and_the_right_one_seats(
+    nurse: Nurse, window: MainWindow, care: Care, patient, nurses
+):
+    nurse.on_duty(nurses[0])
+    nurse.chair(1)
+    nurse.type("Search patient", "Lindqvist", enter=True)
+    nurse.click("Full name matches")
+    nurse.type("Date of birth given", "1971-04-14", enter=True)
+    assert "is not the one on this record" in nurse.text("Seat message")
+    assert care.chairs() == []
+    field = nurse.find(QLineEdit, "Date of birth given")
+    assert field.hasFocus() and field.text() == "1971-04-14"
+    field.clear()
+    nurse.type("Date of birth given", "1971-03-14", enter=True)
+    (view,) = care.chairs()
+    assert view.state.events[0].payload["identifiers_confirmed"] == ["birth_date", "name"]
 
 
 def test_a_second_infusion_today_asks_for_the_prescribers_override_by_its_field(
@@ -77,7 +127,7 @@ def test_a_second_infusion_today_asks_for_the_prescribers_override_by_its_field(
     window.refresh()
     nurse.type("Search patient", "Lindqvist", enter=True)
     nurse.click("Full name matches")
-    nurse.click("Date of birth matches")
+    nurse.type("Date of birth given", "1971-03-14")
     nurse.click("Seat patient in chair 1")
     assert "already had an infusion today" in nurse.text("Seat message")
     nurse.type("Same-day override", "Dr Patel by phone: first bag leaked", enter=True)
@@ -92,8 +142,8 @@ def test_date_of_birth_and_record_number_without_the_name_do_not_seat_the_patien
     nurse.on_duty(nurses[0])
     nurse.chair(1)
     nurse.type("Search patient", "Lindqvist", enter=True)
-    nurse.click("Date of birth matches")
-    nurse.click("Medical record number matches")
+    nurse.type("Date of birth given", "1971-03-14")
+    nurse.type("Record number on the wristband", "MRN-1001")
     nurse.click("Seat patient in chair 1")
     message = nurse.text("Seat message")
     assert "Confirm the patient's name" in message and "say their full name" in message
@@ -116,7 +166,7 @@ def test_a_new_order_over_a_course_in_force_is_recorded_only_once_the_nurse_conf
     nurse.chair(1)
     nurse.type("Search patient", "MRN-3005", enter=True)
     nurse.click("Full name matches")
-    nurse.click("Date of birth matches")
+    nurse.type("Date of birth given", "1982-03-03")
     nurse.click("Seat patient in chair 1")
     assert "begins on" in nurse.text("Seat message")
     assert nurse.find(QLineEdit, "First day of the course").text() == today.isoformat()

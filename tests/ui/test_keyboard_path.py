@@ -126,7 +126,7 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     keys.tab_to("Search results")
     keys.press(Qt.Key.Key_Home, Qt.Key.Key_Down)  # the second line: Nils
     keys.tick("Full name matches")
-    keys.tick("Date of birth matches")
+    keys.fill("Date of birth given", "1968-09-02")
     keys.activate("Seat patient in chair 1")
     # Nils has no course: the prescriber's order, with the usual first day and length filled in.
     assert keys.focus.accessibleName() == "Prescriber"

@@ -45,11 +45,14 @@ def test_a_whole_session_from_identify_to_signature(
     nurse.type("Medical record number", "MRN-7001")
     nurse.type("Family name", "Doe")
     nurse.type("Given name", "Jane")
-    nurse.type("Date of birth", "1980-05-17", enter=True)
+    nurse.type("Date of birth", "1980-05-17")
+    nurse.click("Female")
+    nurse.click("No known allergies")
+    nurse.click("Register patient")
     results = nurse.find(QListWidget, "Search results")
     assert results.item(0).text() == "DOE, Jane — born 1980-05-17 — MRN-7001"
     nurse.click("Full name matches")
-    nurse.click("Date of birth matches")
+    nurse.type("Date of birth given", "1980-05-17")
     nurse.click("Seat patient in chair 1")
     # A new patient has no course yet: the prescriber's order is transcribed once, then she is seated.
     assert "no course order" in nurse.text("Seat message")

@@ -1,11 +1,21 @@
 """An empty chair: find the patient (or register them), confirm two identifiers (the name with the date
-of birth or the record number), seat them."""
+of birth or the record number), seat them.
+
+The name is confirmed by a tap; the date of birth the patient says, or the record number read off (or
+scanned from) the wristband, is typed and core compares it with the record. The chosen patient is shown
+as a card with both identifiers before anything is recorded. Messages sit in space kept for them, so a
+message never moves what the nurse is about to tap.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QFocusEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -18,15 +28,145 @@ from PySide6.QtWidgets import (
 )
 
 from core.course import usual_order
+from core.identify import SEXES, Details, Identified
 from core.services import PatientView
 from ui.controller import Controller
-from ui.text import patient_line
+from ui.text import allergies_tone, allergies_words, banner_line, patient_line
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import WrappingCheck, button, check_box, label, line_edit
-from ui.widgets.scan_field import ScanField
+from ui.widgets.forms import WrappingCheck, button, card, choice, label, line_edit, set_tone
 
 PATIENT_ID = Qt.ItemDataRole.UserRole
-IDENTIFIERS = (("name", "Full name"), ("birth_date", "Date of birth"), ("mrn", "Medical record number"))
+SEARCH_LINES, SEAT_LINES = 2, 4
+"""Space kept for a message, in lines, so a message does not push the buttons down."""
+
+
+class RowCheck(QCheckBox):
+    """A tick box the width of its row: a gloved tap anywhere on the row ticks it, not only on its text."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.setAccessibleName(name)
+        self.setMinimumHeight(48)
+        self.setStyleSheet("QCheckBox { border: 1px solid #b8c2cc; border-radius: 6px; padding: 0 12px; }")
+
+    def hitButton(self, pos: QPoint) -> bool:  # noqa: N802 (Qt's name)
+        return self.rect().contains(pos)
+
+
+class FocusField(QLineEdit):
+    """A field that says when the nurse puts the cursor in it (a scan's mark ends there)."""
+
+    def __init__(self, name: str, placeholder: str, on_focus: Callable[[], None]) -> None:
+        super().__init__()
+        self.setAccessibleName(name)
+        self.setPlaceholderText(placeholder)
+        self.setMinimumHeight(48)
+        self._on_focus = on_focus
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt's name)
+        self._on_focus()
+        super().focusInEvent(event)
+
+
+def reserved(feedback: Feedback, lines: int = SEARCH_LINES) -> QWidget:
+    """The message inside a slot that keeps its height when the message is hidden."""
+    slot = QWidget()
+    column = QVBoxLayout(slot)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(feedback, 0, Qt.AlignmentFlag.AlignTop)
+    slot.setMinimumHeight(lines * feedback.fontMetrics().lineSpacing() + 20)
+    return slot
+
+
+class SexChoice(QWidget):
+    """Female / Male / Other / Unknown as large toggle buttons: one tap, every answer in view."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.group = QButtonGroup(self)
+        self.buttons = {}
+        for code, (_letter, word) in SEXES.items():
+            widget = choice(word, f"{prefix}{word}")
+            widget.setStyleSheet("min-width: 56px; padding: 0 6px;")  # four fit a narrow column
+            self.group.addButton(widget)
+            self.buttons[code] = widget
+            row.addWidget(widget)
+
+    def chosen(self) -> str | None:
+        return next((code for code, widget in self.buttons.items() if widget.isChecked()), None)
+
+    def clear(self) -> None:
+        self.group.setExclusive(False)
+        for widget in self.buttons.values():
+            widget.setChecked(False)
+        self.group.setExclusive(True)
+
+
+class DetailsForm(QWidget):
+    """Sex and allergies, as asked of the patient: allergies written, or "No known allergies" tapped."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(2)
+        self.sex = SexChoice(prefix)
+        self.allergies = line_edit(f"{prefix}Allergies", "e.g. penicillin (rash)")
+        self.none_known = choice("No known allergies", f"{prefix}No known allergies")
+        self.none_known.setStyleSheet("min-width: 0; padding: 0 8px;")
+        self.none_known.toggled.connect(lambda on: self.allergies.setEnabled(not on))
+        grid.addWidget(label("Sex"), 0, 0)
+        grid.addWidget(self.sex, 1, 0, 1, 2)
+        grid.addWidget(label("Allergies, as the patient says"), 2, 0, 1, 2)
+        grid.addWidget(self.allergies, 3, 0)
+        grid.addWidget(self.none_known, 3, 1)
+        grid.setColumnStretch(0, 1)
+
+    def details(self) -> Details:
+        return Details(self.sex.chosen(), self.allergies.text(), self.none_known.isChecked())
+
+    def clear(self) -> None:
+        self.sex.clear()
+        self.allergies.clear()
+        self.none_known.setChecked(False)
+
+
+class PatientCard(QWidget):
+    """The chosen patient, large: name, date of birth and age, record number, sex and allergies."""
+
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self.controller = controller
+        frame = card()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        column = QVBoxLayout(frame)
+        column.setSpacing(2)
+        self.name = label(role="title", name="Chosen patient")
+        self.identifiers = label(role="heading", name="Chosen patient's identifiers")
+        self.details = label(name="Chosen patient's sex and allergies")
+        for widget in (self.name, self.identifiers, self.details):
+            column.addWidget(widget)
+        self.show_patient(None)
+
+    def show_patient(self, patient: PatientView | None) -> None:
+        if patient is None:
+            self.name.setText("No patient chosen")
+            self.identifiers.setText("Scan the wristband, or search and choose the patient in the list.")
+            self.details.setText("")
+            set_tone(self.details, None)
+            return
+        today = self.controller.now().astimezone().date()
+        self.name.setText(patient.full_name)
+        self.identifiers.setText(f"Born {patient.birth_date.isoformat()} · {patient.age_on(today)} y · {patient.mrn}")
+        line = banner_line(patient, today)
+        if patient.details_confirmed_by and patient.details_confirmed_at:
+            line += f" (asked by {patient.details_confirmed_by}, {patient.details_confirmed_at.astimezone():%Y-%m-%d})"
+        self.details.setText(line)
+        set_tone(self.details, allergies_tone(patient))
 
 
 class IdentifyPage(QWidget):
@@ -34,35 +174,49 @@ class IdentifyPage(QWidget):
         super().__init__()
         self.controller = controller
         self.chair = chair
+        self.patients: dict[str, PatientView] = {}
+        self._scanned = False
+        """The record number identifier holds what one wristband scan read; any edit or new search ends it."""
         layout = QHBoxLayout(self)
 
         find = QGroupBox("Find the patient")
         column = QVBoxLayout(find)
-        self.search = ScanField("Search patient", "Record number or name (or scan the wristband)")
-        self.search.returnPressed.connect(self._search)
+        self.search = FocusField("Search patient", "Record number or name (or scan the wristband)", self._end_scan)
+        self.search.returnPressed.connect(self._search_typed)
+        self.search.textEdited.connect(self._end_scan)
         search_button = button("Search", "Search")
-        search_button.clicked.connect(self._search)
+        search_button.clicked.connect(self._search_typed)
         row = QHBoxLayout()
         row.addWidget(self.search, 1)
         row.addWidget(search_button)
         column.addLayout(row)
         self.results = QListWidget()
         self.results.setAccessibleName("Search results")
-        self.results.setMinimumHeight(150)
-        self.results.setMaximumHeight(220)  # the identifiers and the seat button stay in view below it
+        self.results.setFixedHeight(64)  # a few lines: the chosen patient's card below is what is read
         self.results.setWordWrap(True)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.currentItemChanged.connect(self._chosen_changed)
         column.addWidget(self.results)
         self.search_feedback = Feedback("Search message")
-        column.addWidget(self.search_feedback)
-
-        column.addWidget(
-            label("Ask the patient, and check against the wristband. Tick the name and one other that matches:")
-        )
-        self.identifiers = {key: check_box(f"{text} matches", f"{text} matches") for key, text in IDENTIFIERS}
-        for box in self.identifiers.values():
-            column.addWidget(box)
+        column.addWidget(reserved(self.search_feedback))
+        self.card = PatientCard(controller)
+        column.addWidget(self.card)
+        self.name_check = RowCheck("Name: the patient said it, and it matches", "Full name matches")
+        column.addWidget(self.name_check)
+        given = QGridLayout()
+        self.birth_date = FocusField("Date of birth given", "YYYY-MM-DD, as the patient says it", lambda: None)
+        self.mrn = FocusField("Record number on the wristband", "typed, or scan the wristband", self._end_scan)
+        self.mrn.textEdited.connect(self._end_scan)
+        for field in (self.birth_date, self.mrn):
+            field.returnPressed.connect(self._seat)
+        given.setVerticalSpacing(2)
+        given.addWidget(label("Date of birth (patient says)"), 0, 0)
+        given.addWidget(label("or wristband record number"), 0, 1)
+        given.addWidget(self.birth_date, 1, 0)
+        given.addWidget(self.mrn, 1, 1)
+        column.addLayout(given)
         self.seat = button(f"Seat patient in chair {chair}", role="primary")
+        self.seat.setMinimumHeight(56)
         self.seat.clicked.connect(self._seat)
         column.addWidget(self.seat)
         self.override_caption = label("Prescriber's override for a second infusion today (who and why)")
@@ -72,47 +226,80 @@ class IdentifyPage(QWidget):
             widget.hide()  # shown when core finds an infusion already given today
             column.addWidget(widget)
         self.feedback = Feedback("Seat message")
-        self.feedback.bind("identifiers", self.identifiers["name"])
+        self.feedback.bind("identifiers", self.name_check)
+        self.feedback.bind("identified_birth_date", self.birth_date)
+        self.feedback.bind("identified_mrn", self.mrn)
         self.feedback.bind("same_day_override", self.override, self.override_caption)
-        column.addWidget(self.feedback)
+        column.addWidget(reserved(self.feedback, SEAT_LINES))
+        column.addStretch(1)
+        layout.addWidget(find, 5)
+
+        side = QVBoxLayout()
+        self.register = self._register_form()
+        side.addWidget(self.register)
+        self.asking = self._details_form()
+        side.addWidget(self.asking)
         self.course = self._course_form()
         self.feedback.bind("course", self.course)
-        column.addWidget(self.course)
-        layout.addWidget(find, 3)
+        side.addWidget(self.course)
+        side.addStretch(1)
+        layout.addLayout(side, 4)
 
+    def _register_form(self) -> QGroupBox:
         register = QGroupBox("Register a new patient")
         form = QGridLayout(register)
+        form.setVerticalSpacing(2)
         self.register_feedback = Feedback("Register message")
         self.new: dict[str, QLineEdit] = {}
         entries = (
-            ("mrn", "Medical record number", ""),
-            ("family_name", "Family name", ""),
-            ("given_name", "Given name", ""),
-            ("birth_date", "Date of birth", "YYYY-MM-DD"),
+            ("mrn", "Medical record number", "", 0, 0),
+            ("birth_date", "Date of birth", "YYYY-MM-DD", 0, 1),
+            ("family_name", "Family name", "", 2, 0),
+            ("given_name", "Given name", "", 2, 1),
         )
-        for index, (key, text, hint) in enumerate(entries):
+        for key, text, hint, row, col in entries:
             field = line_edit(text, hint)
             caption = label(text)
             caption.setBuddy(field)
-            form.addWidget(caption, index * 2, 0)
-            form.addWidget(field, index * 2 + 1, 0)
+            form.addWidget(caption, row, col)
+            form.addWidget(field, row + 1, col)
             self.new[key] = field
             self.register_feedback.bind(key, field)
-        self.new["birth_date"].returnPressed.connect(self._register)
+        self.new_details = DetailsForm("")
+        self.register_feedback.bind("sex", self.new_details.sex)
+        self.register_feedback.bind("allergies", self.new_details.allergies)
+        form.addWidget(self.new_details, 4, 0, 1, 2)
         self.confirm_new = WrappingCheck("A different person: none of the records listed is this patient.")
         self.confirm_new.hide()  # shown when core finds a record that may be the same person
         self.register_feedback.bind("confirm_new", self.confirm_new)
-        form.addWidget(self.confirm_new, 8, 0)
+        form.addWidget(self.confirm_new, 5, 0, 1, 2)
         add = button("Register patient", role=None)
         add.clicked.connect(self._register)
-        form.addWidget(add, 9, 0)
-        form.addWidget(self.register_feedback, 10, 0)
-        form.setRowStretch(11, 1)
-        layout.addWidget(register, 2)
+        form.addWidget(add, 6, 0, 1, 2)
+        form.addWidget(self.register_feedback, 7, 0, 1, 2)
+        return register
+
+    def _details_form(self) -> QGroupBox:
+        """For a record made before sex and allergies were asked: asked now, in place of registering."""
+        box = QGroupBox("Sex and allergies: not recorded yet")
+        column = QVBoxLayout(box)
+        column.addWidget(label("Ask the patient, and record what they say."))
+        self.details_form = DetailsForm("Patient's ")
+        column.addWidget(self.details_form)
+        record = button("Record sex and allergies", role=None)
+        record.clicked.connect(self._record_details)
+        column.addWidget(record)
+        self.details_feedback = Feedback("Details message")
+        self.details_feedback.bind("sex", self.details_form.sex)
+        self.details_feedback.bind("allergies", self.details_form.allergies)
+        column.addWidget(self.details_feedback)
+        box.hide()
+        return box
 
     def _course_form(self) -> QGroupBox:
         """The prescriber's order, asked for when the patient has no course in force (first visit, or the
-        last course ended): starting a course is always this deliberate step."""
+        last course ended): starting a course is always this deliberate step. It takes the place of the
+        registration form, so the seat button stays where it was."""
         box = QGroupBox("Course order")
         grid = QGridLayout(box)
         grid.addWidget(label("Transcribe the prescriber's order, then seat the patient."), 0, 0, 1, 2)
@@ -131,8 +318,8 @@ class IdentifyPage(QWidget):
         record = button("Record course order and seat", role="primary")
         record.clicked.connect(self._record_course)
         self.order["course_days"].returnPressed.connect(self._record_course)
-        grid.addWidget(record, 5, 1)
-        grid.addWidget(self.order_feedback, 6, 0, 1, 2)
+        grid.addWidget(record, 5, 0, 1, 2)
+        grid.addWidget(reserved(self.order_feedback), 6, 0, 1, 2)
         box.hide()
         return box
 
@@ -158,6 +345,19 @@ class IdentifyPage(QWidget):
         self.replace_reason.clear()
         self.replacing.hide()
 
+    def _show_course(self, shown: bool) -> None:
+        self.course.setVisible(shown)
+        self._show_side()
+
+    def _show_side(self) -> None:
+        """One form beside the patient: the course order core asked for, the details not yet recorded,
+        or the registration of a new patient."""
+        patient = self.chosen
+        registering = any(field.text() for field in self.new.values())  # never hide a half-typed registration
+        asking = not registering and patient is not None and (patient.sex is None or patient.allergies is None)
+        self.asking.setVisible(self.course.isHidden() and asking)
+        self.register.setVisible(self.course.isHidden() and not asking)
+
     def _bring_into_view(self, widget: QWidget) -> None:
         """The page scrolls inside the chair panel: show what core just asked for."""
         parent = self.parentWidget()
@@ -167,49 +367,98 @@ class IdentifyPage(QWidget):
             area = parent  # after the layout has placed the widget that just appeared
             QTimer.singleShot(0, lambda: area.ensureWidgetVisible(widget))
 
-    def _record_course(self) -> None:
+    @property
+    def chosen(self) -> PatientView | None:
         item = self.results.currentItem()
-        if item is None:
+        return self.patients.get(item.data(PATIENT_ID)) if item is not None else None
+
+    def _chosen_changed(self) -> None:
+        """Another patient: what was confirmed for the last one does not carry over."""
+        self.name_check.setChecked(False)
+        self.birth_date.clear()
+        self.mrn.clear()
+        self._scanned = False
+        self.feedback.clear()
+        self.details_feedback.clear()
+        self.details_form.clear()
+        self.card.show_patient(self.chosen)
+        self._show_side()
+
+    def _end_scan(self) -> None:
+        self._scanned = False
+
+    def _record_course(self) -> None:
+        patient = self.chosen
+        if patient is None:
             self.order_feedback.ask("Choose the patient in the search results first.")
             return
         order = (self.order["prescriber"].text(), self.order["first_day"].text(), self.order["course_days"].text())
         replacing = not self.replacing.isHidden()
         replace = replacing and self.replace.isChecked()
         reason = self.replace_reason.text() if replacing else None
-        recorded = self.controller.record_course(self.order_feedback, item.data(PATIENT_ID), order, replace, reason)
+        recorded = self.controller.record_course(self.order_feedback, patient.id, order, replace, reason)
         if recorded is not None:
             for field in self.order.values():
                 field.clear()
             self._clear_replacing()
-            self.course.hide()
+            self.seat.setFocus()  # the focus stays on the page as the form goes, for the next step to take
+            self._show_course(False)
             self._seat()
 
     def _show(self, patients: list[PatientView]) -> None:
+        self.results.blockSignals(True)
         self.results.clear()
+        self.patients = {patient.id: patient for patient in patients}
         for patient in patients:
             item = QListWidgetItem(patient_line(patient))
             item.setData(PATIENT_ID, patient.id)
             self.results.addItem(item)
         if len(patients) == 1:
             self.results.setCurrentRow(0)
+        self.results.blockSignals(False)
+        self._chosen_changed()
 
-    def _search(self) -> None:
+    def _search(self, scanned: str | None = None) -> None:
+        """A new search starts afresh; only a scan (``scanned``, the wristband's code) fills the record number."""
+        self._scanned = False
         found = self.controller.find_patients(self.search_feedback, self.search.text())
         if found is None:
             return
         self._show(found)
-        if not found:
-            self.search_feedback.note("No patient found. Check the spelling, or register a new patient.", "quiet")
-        elif self.search.scanned and len(found) == 1 and found[0].mrn == self.search.text().strip():
-            # The wristband itself gave the record number: that identifier is checked; one more is asked.
-            self.identifiers["mrn"].setChecked(True)
+        match = [p for p in found if scanned is not None and p.mrn == scanned.strip()]
+        if scanned is not None and not match:
             self.search_feedback.note(
-                "Wristband scanned: the record number matches. Ask the patient to say their name and tick it.",
+                f"No patient has the record number {scanned} on this wristband. If this is a new patient, "
+                "register them: the record number is filled in.",
+                "advise",
+            )
+            self.new["mrn"].setText(scanned)
+            self.new["family_name"].setFocus()
+        elif not found:
+            self.search_feedback.note("No patient found. Check the spelling, or register a new patient.", "quiet")
+        elif match:
+            self.results.setCurrentRow(found.index(match[0]))
+            self.mrn.setText(scanned or "")
+            self._scanned = True
+            self.search_feedback.note(
+                "Wristband scanned: record number filled in. Ask the patient to say their full name and tick it.",
                 "quiet",
             )
+            self.name_check.setFocus()
+        else:
+            self.search_feedback.clear()
+
+    def _search_typed(self) -> None:
+        """Search or Enter: what is in the field was typed (a scan arrives through ``take_scan``)."""
+        self._search()
+
+    def take_scan(self, code: str) -> None:
+        """A wristband scan caught by the window: the patient it names is found and its number filled in."""
+        self.search.setText(code)
+        self._search(scanned=code)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
-        """An empty chair waits for a scan: the wristband's code lands in the search field."""
+        """An empty chair waits for a scan or a name typed in the search field."""
         super().showEvent(event)
         if not any(field.text() for field in self.new.values()):  # not while a registration is half-typed
             self.search.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -218,40 +467,53 @@ class IdentifyPage(QWidget):
         typed = {key: field.text() for key, field in self.new.items()}
         entered = (typed["mrn"], typed["family_name"], typed["given_name"], typed["birth_date"])
         confirmed = self.confirm_new.isVisible() and self.confirm_new.isChecked()
-        patient = self.controller.register_patient(self.register_feedback, entered, confirmed)
+        details = self.new_details.details()
+        patient = self.controller.register_patient(self.register_feedback, entered, details, confirmed)
         if patient is None:
             if self.confirm_new.isVisible() and not confirmed:  # core pointed out possible duplicates
                 self._show(self.controller.similar_patients(*entered[1:]))
             return
         for field in self.new.values():
             field.clear()
+        self.new_details.clear()
         self.confirm_new.box.setChecked(False)
         self.confirm_new.hide()
         self._show([patient])
         self.register_feedback.saved(f"Registered {patient.full_name}. Confirm two identifiers, then seat.")
 
-    def _seat(self) -> None:
-        item = self.results.currentItem()
-        if item is None:
-            self.feedback.ask("Choose the patient in the search results first.")
+    def _record_details(self) -> None:
+        patient = self.chosen
+        if patient is None:
             return
-        chosen = tuple(key for key, box in self.identifiers.items() if box.isChecked())
+        updated = self.controller.record_details(self.details_feedback, patient.id, self.details_form.details())
+        if updated is not None:
+            self.patients[updated.id] = updated
+            self.card.show_patient(updated)
+            self._show_side()
+            self.search_feedback.saved(f"Recorded: {allergies_words(updated)}.")
+
+    def _seat(self) -> None:
+        patient = self.chosen
+        if patient is None:
+            self.feedback.ask("Choose the patient in the search results first, or scan the wristband.")
+            return
+        identified = Identified(self.name_check.isChecked(), self.birth_date.text(), self.mrn.text(), self._scanned)
         override = None if self.override.isHidden() else self.override.text()
-        patient_id = item.data(PATIENT_ID)
-        if self.controller.open_session(self.feedback, patient_id, self.chair, chosen, override) is None:
-            if not self.course.isHidden() and not self.order["first_day"].text():
-                # The usual order, from core; the nurse checks both against the order itself.
-                usual = usual_order(self.controller.protocol, self.controller.now())
-                self.order["first_day"].setText(usual.first_day.isoformat())
-                self.order["course_days"].setText(str(usual.days))
-                self.order["prescriber"].setFocus()
+        if self.controller.open_session(self.feedback, patient.id, self.chair, identified, override) is None:
+            if not self.course.isHidden():
+                self._show_course(True)
+                if not self.order["first_day"].text():
+                    # The usual order, from core; the nurse checks both against the order itself.
+                    usual = usual_order(self.controller.protocol, self.controller.now())
+                    self.order["first_day"].setText(usual.first_day.isoformat())
+                    self.order["course_days"].setText(str(usual.days))
+                    self.order["prescriber"].setFocus()
                 self._bring_into_view(self.course)
         else:
-            for box in self.identifiers.values():
-                box.setChecked(False)
             self.override.clear()
-            for widget in (self.override_caption, self.override, self.course):
+            for widget in (self.override_caption, self.override):
                 widget.hide()
+            self._show_course(False)
             self._clear_replacing()
-            self.results.clear()
             self.search.clear()
+            self._show([])
