@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from core.clock import ManualClock
+from core.identify import Identified
 from core.people import Account, Accounts, Role
 from core.persistence.db import Database
 from core.services import Care, PatientView
@@ -166,7 +167,8 @@ def test_no_step_of_a_session_changes_on_the_wheel(
         nurse.chair(1)
         untouched[name] = wheel_everything(window)
 
-    sid = care.open_session(patient.id, 1, first.id, ("name", "birth_date")).session_id
+    identified = Identified(name=True, birth_date=patient.birth_date.isoformat())
+    sid = care.open_session(patient.id, 1, first.id, identified).session_id
     step("screen")
     care.screen(sid, SCREEN_OK, first.id)
     step("weigh")
