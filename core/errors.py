@@ -38,6 +38,16 @@ class NotAllowedError(ChairsideError):
     """The action does not fit where the session is (e.g. starting the infusion before the check)."""
 
 
+class TemporaryPasswordError(NotAllowedError):
+    """The right password, but still the temporary one an administrator gave: it proves only that its owner
+    was told it, so it opens nothing but the way to choose her own. ``account_id`` is whose it is, so a
+    screen can offer that change there and then."""
+
+    def __init__(self, message: str, advice: str, account_id: str) -> None:
+        super().__init__(message, advice)
+        self.account_id = account_id
+
+
 class ProtocolError(ChairsideError):
     """The protocol file is missing or invalid."""
 

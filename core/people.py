@@ -25,7 +25,7 @@ from core import passwords
 from core.audit import AuditAction, record
 from core.clock import Clock
 from core.dates import local_time
-from core.errors import ChairsideError, InputError, NotAllowedError
+from core.errors import ChairsideError, InputError, NotAllowedError, TemporaryPasswordError
 from core.persistence.db import Database
 from core.persistence.tables import Staff
 from core.settings import ClinicSettings, clinic_settings
@@ -162,13 +162,19 @@ class Accounts:
             )
             return _account(row)
 
-    def add(self, by: str, name: str, username: str, role: Role | str, temporary_password: str) -> Account:
-        """The new person chooses their own password at first sign-in: the administrator never knows it."""
+    def add(
+        self, by: str, name: str, username: str, role: Role | str, temporary_password: str, repeat: str | None = None
+    ) -> Account:
+        """The new person chooses their own password at first sign-in: the administrator never knows it.
+
+        ``repeat``: the password typed a second time where a person types it, so that one typo does not
+        lock the new person out; None from a caller that holds it already (a script, the demo).
+        """
         with self.db.transaction() as tx:
             self._administrator(tx, by)
             row = self._new_row(tx, name, username, _role(role))
             row.password_hash = passwords.hash_secret(
-                self._checked_password(temporary_password, temporary_password, row, field="temporary_password")
+                self._checked_password(temporary_password, repeat, row, field="temporary_password")
             )
             row.must_change_password = True
             tx.add(row)
@@ -196,8 +202,16 @@ class Accounts:
             self._audit(tx, AuditAction.ACCOUNT_DEACTIVATED, by, account_id=row.id, reason=why)
             return _account(row)
 
-    def reset_password(self, by: str, account_id: str, temporary_password: str, username: str | None = None) -> Account:
-        """For a forgotten password or a lock-out. The PIN goes too: whoever reset may not be its owner."""
+    def reset_password(
+        self,
+        by: str,
+        account_id: str,
+        temporary_password: str,
+        username: str | None = None,
+        repeat: str | None = None,
+    ) -> Account:
+        """For a forgotten password or a lock-out. The PIN goes too: whoever reset may not be its owner.
+        ``repeat`` as for ``add``."""
         with self.db.transaction() as tx:
             self._administrator(tx, by)
             row = self._row(tx, account_id)
@@ -222,7 +236,7 @@ class Accounts:
                     "Leave the user name as it is.",
                 )
             row.password_hash = passwords.hash_secret(
-                self._checked_password(temporary_password, temporary_password, row, field="temporary_password")
+                self._checked_password(temporary_password, repeat, row, field="temporary_password")
             )
             pin_cleared = row.pin_hash is not None
             row.pin_hash = None
@@ -378,15 +392,16 @@ class Accounts:
             refusal = refused or self._failed(tx, row, purpose) or self._not_right(by_username=by_username, pin=pin)
         raise refusal
 
-    def _still_temporary(self, tx: Session, row: Staff, purpose: str) -> NotAllowedError | None:
+    def _still_temporary(self, tx: Session, row: Staff, purpose: str) -> TemporaryPasswordError | None:
         """A password an administrator typed proves only that someone was told it: until its owner has
         chosen her own, it opens the way to choosing one and nothing else (no check, witness or signature)."""
         if not row.must_change_password or purpose in {"sign_in", "unlock"}:
             return None
         self._audit(tx, AuditAction.SIGN_IN_FAILED, row.id, purpose=purpose, reason="temporary password")
-        return NotAllowedError(
+        return TemporaryPasswordError(
             f"{row.display_name} still has the temporary password an administrator gave.",
             "Sign in once to choose your own password, then try again.",
+            row.id,
         )
 
     def _unusable(self, tx: Session, row: Staff, purpose: str, typed: str | None) -> NotAllowedError | None:
@@ -468,11 +483,12 @@ class Accounts:
                 "Unlock with your password, or ask an administrator to turn on PIN unlock in the clinic settings.",
             )
 
-    def _checked_password(self, password: str, repeat: str, row: Staff, *, field: str) -> str:
+    def _checked_password(self, password: str, repeat: str | None, row: Staff, *, field: str) -> str:
+        """``repeat`` None: the password was typed once, by a caller that holds it (nothing to compare)."""
         policy = self._policy()
         return passwords.check_new_password(
             password,
-            repeat,
+            password if repeat is None else repeat,
             min_length=policy.password_min_length,
             user_inputs=passwords.guessable_words(row.display_name, row.username or "", policy.clinic_name),
             username=row.username,

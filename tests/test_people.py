@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from core import audit, passwords
 from core.audit import AuditAction, AuditRecord
 from core.clock import ManualClock
-from core.errors import ChairsideError, InputError, NotAllowedError
+from core.errors import ChairsideError, InputError, NotAllowedError, TemporaryPasswordError
 from core.logs import configure_logging
 from core.people import Account, Accounts, Role
 from core.persistence.db import Database
@@ -144,6 +144,23 @@ def test_a_name_is_required(accounts: Accounts, admin: Account):
 def test_a_guessable_temporary_password_is_refused_on_its_own_field(accounts: Accounts, admin: Account):
     error = wrong_input(accounts.add, admin.id, "Chidi Obi", "chidi", "nurse", "chidi12345")
     assert error.field == "temporary_password"
+
+
+def test_a_temporary_password_typed_twice_differently_is_refused_and_nothing_changes(
+    accounts: Accounts, admin: Account, nurses, database: Database
+):
+    typo = TEMPORARY_PASSWORD.replace("90", "09")
+    error = wrong_input(accounts.add, admin.id, "Chidi Obi", "chidi", "nurse", TEMPORARY_PASSWORD, typo)
+    assert (error.field, error.message) == ("repeat", "The two passwords are not the same.")
+    assert "chidi" not in [person.username for person in accounts.everyone()]
+    before = stored(database, nurses[0].id).password_hash
+    error = wrong_input(accounts.reset_password, admin.id, nurses[0].id, OTHER_TEMPORARY, None, typo)
+    assert error.field == "repeat"
+    assert stored(database, nurses[0].id).password_hash == before
+    assert not accounts.get(nurses[0].id).must_change_password
+    assert trail(database, AuditAction.PASSWORD_RESET) == []
+    added = accounts.add(admin.id, "Chidi Obi", "chidi", "nurse", TEMPORARY_PASSWORD, TEMPORARY_PASSWORD)
+    assert accounts.sign_in("chidi", TEMPORARY_PASSWORD).id == added.id
 
 
 def test_what_each_role_may_do(accounts: Accounts, admin: Account, nurses):
@@ -401,6 +418,7 @@ def test_a_temporary_password_proves_nothing_but_the_way_to_choose_ones_own(
         fail(accounts.confirm_identity, newbie.id, TEMPORARY_PASSWORD, "signature"),
     ]:
         assert "temporary password" in refused.message
+        assert isinstance(refused, TemporaryPasswordError) and refused.account_id == newbie.id
     with pytest.raises(NotAllowedError, match="temporary password"):
         care.register_patient("MRN-77", "Doe", "Jo", "1980-01-01", by=newbie.id)
     assert accounts.sign_in("nia", TEMPORARY_PASSWORD).must_change_password
