@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from core.course import CourseView
 from core.dosing import DoseCalculation
-from core.errors import ChairsideError, EnvironmentTrouble, InputError
+from core.errors import ChairsideError, EnvironmentTrouble, InputError, TemporaryPasswordError
 from core.identify import Details, Identified, same_record_number
 from core.people import Account, Accounts
 from core.protocol import Protocol, VitalKind
@@ -281,14 +281,33 @@ class Controller(QObject):
         username: str,
         password: str,
         figures: tuple[str, str, str],
-    ) -> SessionState | None:
-        """The second nurse identifies herself with her own credentials; the nurse on duty need not."""
+    ) -> SessionState | TemporaryPasswordError | None:
+        """The second nurse identifies herself with her own credentials; the nurse on duty need not.
+
+        Her refusal for still having the temporary password an administrator gave comes back rather than
+        onto the message line: the page offers her the change there and then, keeping her figures.
+        """
         weight, dose, rate = figures
-        return self.run(
-            feedback,
-            lambda: self.care.record_check(session_id, username, password, weight, dose, rate),
-            writes=True,
+
+        def check() -> SessionState | TemporaryPasswordError:
+            try:
+                return self.care.record_check(session_id, username, password, weight, dose, rate)
+            except TemporaryPasswordError as temporary:
+                return temporary
+
+        return self.run(feedback, check, writes=True)
+
+    def choose_own_password(
+        self, feedback: Feedback, account_id: str, temporary: str, new: str, repeat: str
+    ) -> Account | None:
+        """Someone other than the nurse on duty (the second nurse at the check) replaces the temporary
+        password she was given, with that password as proof, as she would in her own "Change password"."""
+        account = self.run(
+            feedback, lambda: self.accounts.change_password(account_id, temporary, new, repeat), writes=True
         )
+        if account is not None:
+            self.staff_changed.emit()
+        return account
 
     def record_drawn(self, feedback: Feedback, session_id: str, lot: str, ml: str) -> SessionState | None:
         return self._act(feedback, lambda by: self.care.record_drawn(session_id, lot, ml, by))

@@ -149,6 +149,8 @@ class LockScreen(QWidget):
         if created is None:  # the person chose to quit: there is nothing to do without an administrator
             QApplication.quit()
             return
+        if self.controller.nurse_id is not None:
+            return  # signed in with the new account: the window shows the administrator's screen
         self.prepare()
         if created is not None and created.username:
             self.username.setText(created.username)

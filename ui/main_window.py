@@ -54,6 +54,7 @@ from ui.dialogs.people import PeopleDialog
 from ui.lock_screen import LockScreen
 from ui.printouts import Printouts, my_chairs
 from ui.scanner import Scans
+from ui.screens.admin_home import AdminHome
 from ui.text import clock_time, countdown
 from ui.wheel_guard import guard_the_wheel
 from ui.widgets.forms import button, card, label, set_tone
@@ -240,13 +241,8 @@ class MainWindow(QMainWindow):
         back.activated.connect(self.show_board)
         care_layout.addWidget(self.care_pages, 1)
         layout.addWidget(self.care_area, 1)
-        self.no_care = label(
-            "This account looks after people and settings, and does not record care, so patients' records "
-            "are not shown. Nurses sign in with their own accounts to care for patients.",
-            role="heading",
-            name="No care with this account",
-        )
-        layout.addWidget(self.no_care, 1, Qt.AlignmentFlag.AlignTop)
+        self.no_care = AdminHome(self.controller)
+        layout.addWidget(self.no_care, 1)
         self.work = central
         self.screens.addWidget(self.work)
         self.lock_screen = LockScreen(self.controller, workplace.chairs)
@@ -501,6 +497,8 @@ class MainWindow(QMainWindow):
         self._typed_by = user.id
         was_locked = self.screens.currentWidget() is self.lock_screen
         self.screens.setCurrentWidget(self.work)
+        if not user.can_record_care:
+            self.no_care.take_focus()  # an administrator's first job: adding the nurses
         self.idle.limit_ms = self.controller.clinic().lock_minutes * 60_000  # as the clinic has it now
         self.idle.since.restart()
         if was_locked:

@@ -26,7 +26,7 @@ PRIORITY_BG = {"high": RED_BG, "medium": AMBER_BG, "low": BLUE_BG}
 PRIORITY_TONE = {"high": "act", "medium": "advise", "low": "notice"}
 
 TARGET = 48  # minimum height of anything a nurse presses or types into, in pixels
-GRADE_TARGET = 64  # minimum height of a choice that changes care (a side-effect grade), in pixels
+MAIN_TARGET = 64  # the height of a screen's main action, and of choices that change care (a side-effect grade)
 
 SHEET = f"""
 QWidget {{ color: {INK}; font-size: 15px; }}
@@ -53,10 +53,11 @@ QRadioButton::indicator {{ border-radius: 15px; }}
 QCheckBox::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; image: url({TICK}); }}
 QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5,
     stop:0 {ACCENT}, stop:0.55 {ACCENT}, stop:0.6 {PAPER}); border-color: {ACCENT}; }}
+QPushButton[size="main"] {{ min-height: {MAIN_TARGET - 8}px; font-size: 18px; }}
 QPushButton[role="choice"] {{ min-width: 96px; }}
 QPushButton[role="choice"]:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: 600; }}
-QPushButton[tall="true"] {{ min-height: {GRADE_TARGET - 10}px; }}
-QPushButton[role="grade"] {{ min-height: {GRADE_TARGET - 8}px; padding: 2px 8px; font-size: 15px; }}
+QPushButton[tall="true"] {{ min-height: {MAIN_TARGET - 10}px; }}
+QPushButton[role="grade"] {{ min-height: {MAIN_TARGET - 8}px; padding: 2px 8px; font-size: 15px; }}
 QPushButton[role="grade"]:checked {{ background: {ACCENT}; color: white; border: 2px solid {ACCENT}; }}
 QPushButton[role="grade"][danger="true"] {{ color: {RED}; border: 2px solid {RED}; }}
 QPushButton[role="grade"][danger="true"]:checked {{ background: {RED}; color: white; }}

@@ -1,7 +1,8 @@
 """The very first start: there is no account yet, and Chairside ships with no default one.
 
-Whoever sets up the workstation becomes the first administrator here. The step cannot be skipped:
-without an administrator nobody could add the nurses, so cancelling quits the app instead.
+Whoever sets up the workstation becomes the first administrator here, and is signed in at once. The
+step cannot be skipped: without an administrator nobody could add the nurses, so cancelling quits the
+app instead.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class FirstAdministratorDialog(AccountDialog):
             lambda: accounts.create_first_administrator(name, username, password, repeat),
             [self.password, self.repeat],
         )
+        if self.outcome is not None:
+            # Signed in with the password just chosen, onto the screen that offers to add the nurses.
+            self.controller.sign_in(self.feedback, username, password)
 
     @classmethod
     def ask(cls, controller: Controller, parent: QWidget | None = None) -> Account | None:

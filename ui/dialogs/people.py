@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -37,7 +37,7 @@ QHeaderView::section {{ background: {BACKGROUND}; border: none; border-right: 1p
 """
 """Room around each cell's text, so neighbouring columns never run together."""
 
-COLUMNS = ("Name", "User name", "Role", "Status", "Locked until", "Last sign-in", "Must change password")
+COLUMNS = ("Name", "User name", "Role", "Status", "Locked until", "Last sign-in", "Temporary password")
 HANDOVER = "Give them the temporary password in person; they choose their own when they first sign in."
 
 
@@ -68,14 +68,23 @@ ADMINISTRATOR_FIRST = "Sign in as an administrator first."
 """Only the prompt: core checks the role again whoever is signed in."""
 
 
+def temporary_password_fields() -> tuple[QLineEdit, QLineEdit]:
+    """The temporary password and the same again: the new person will type it herself, so a typo made
+    here (masked, unseen) would lock her out before she ever signs in."""
+    return password_field("Temporary password"), password_field("Temporary password again")
+
+
 class AddAccountDialog(AccountDialog):
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: Controller, parent: QWidget | None = None, role: Role | None = None) -> None:
+        """``role``: chosen already when the administrator came to add people of that role."""
         super().__init__(controller, parent, "Add a person", width=620)
         self.explain(HANDOVER, role="hint")
         self.name = line_edit("Name", "As it should appear on records")
         self.username = line_edit("User name", "e.g. ana.reyes")
         self.role = combo("Role", [(ROLE_WORDS[role], role) for role in Role], placeholder="Choose a role")
-        self.password = password_field("Temporary password")
+        if role is not None:
+            self.role.setCurrentIndex(self.role.findData(role))
+        self.password, self.repeat = temporary_password_fields()
         self.add_form(
             "Add person message",
             [
@@ -83,26 +92,30 @@ class AddAccountDialog(AccountDialog):
                 ("User name", self.username, "username"),
                 ("Role", self.role, "role"),
                 ("Temporary password", self.password, "temporary_password"),
+                ("Temporary password again", self.repeat, "repeat"),
             ],
             self._add,
         )
         cancel = button("Cancel", "Cancel adding")
         add = button("Add person", role="primary")
         self.add_leave_and_act(cancel, add, self._add)
-        tab_order(self.name, self.username, self.role, self.password, add, cancel)
+        tab_order(self.name, self.username, self.role, self.password, self.repeat, add, cancel)
         self.name.setFocus()
 
     def _add(self) -> None:
         accounts = self.controller.accounts
-        name, username, password = self.name.text(), self.username.text(), self.password.text()
+        name, username = self.name.text(), self.username.text()
+        password, repeat = self.password.text(), self.repeat.text()
         role = self.role.currentData() or ""
         self.submit_as(
-            ADMINISTRATOR_FIRST, lambda by: accounts.add(by, name, username, role, password), [self.password]
+            ADMINISTRATOR_FIRST,
+            lambda by: accounts.add(by, name, username, role, password, repeat),
+            [self.password, self.repeat],
         )
 
     @classmethod
-    def ask(cls, controller: Controller, parent: QWidget | None = None) -> Account | None:
-        return cls(controller, parent).answer()
+    def ask(cls, controller: Controller, parent: QWidget | None = None, role: Role | None = None) -> Account | None:
+        return cls(controller, parent, role).answer()
 
 
 class ResetPasswordDialog(AccountDialog):
@@ -114,7 +127,7 @@ class ResetPasswordDialog(AccountDialog):
         )
         self.account = account
         self.explain("The account is unlocked and any unlock PIN is removed. " + HANDOVER, role="hint")
-        self.password = password_field("Temporary password")
+        self.password, self.repeat = temporary_password_fields()
         self.username: QLineEdit | None = None
         if account.username is None:
             self.explain(f"{account.name} has no user name yet: give one now.")
@@ -124,23 +137,27 @@ class ResetPasswordDialog(AccountDialog):
             user_name = ("User name", label(account.username, name="User name of the account"), None)
         self.add_form(
             "Reset password message",
-            [user_name, ("Temporary password", self.password, "temporary_password")],
+            [
+                user_name,
+                ("Temporary password", self.password, "temporary_password"),
+                ("Temporary password again", self.repeat, "repeat"),
+            ],
             self._reset,
         )
         cancel = button("Cancel", "Cancel reset")
         save = button("Reset password", role="primary")
         self.add_leave_and_act(cancel, save, self._reset)
-        tab_order(*[field for field in (self.username, self.password) if field is not None], save, cancel)
+        tab_order(*[field for field in (self.username, self.password, self.repeat) if field is not None], save, cancel)
         (self.username or self.password).setFocus()
 
     def _reset(self) -> None:
         accounts, account_id = self.controller.accounts, self.account.id
         username = self.username.text() if self.username is not None else None
-        password = self.password.text()
+        password, repeat = self.password.text(), self.repeat.text()
         self.submit_as(
             ADMINISTRATOR_FIRST,
-            lambda by: accounts.reset_password(by, account_id, password, username=username),
-            [self.password],
+            lambda by: accounts.reset_password(by, account_id, password, username=username, repeat=repeat),
+            [self.password, self.repeat],
         )
 
     @classmethod
@@ -176,9 +193,11 @@ class DeactivateDialog(AccountDialog):
 
 
 class PeopleDialog(Dialog):
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
-        super().__init__(controller, parent, "People", width=1100, height=560)
+    def __init__(self, controller: Controller, parent: QWidget | None = None, adding: Role | None = None) -> None:
+        """``adding``: the administrator came to add people of this role; each "Add a person" starts with it."""
+        super().__init__(controller, parent, "People", width=980, height=560)
         self.accounts: list[Account] = []
+        self.adding = adding
         self.explain(
             "Everyone who can sign in to Chairside at this clinic. Accounts are deactivated, never deleted: "
             "records keep the name of whoever made them.",
@@ -252,11 +271,12 @@ class PeopleDialog(Dialog):
         self.deactivate.setEnabled(usable)
 
     def _add(self) -> None:
-        added = AddAccountDialog.ask(self.controller, self)
+        added = AddAccountDialog.ask(self.controller, self, self.adding)
         if added is not None:
             self.refresh()
             self.select(added.id)
             self.feedback.saved(f"{added.name} added as {ROLE_WORDS[added.role].lower()}. {HANDOVER}")
+            self.add.setFocus()  # the next person is one Enter or tap away
 
     def _reset(self) -> None:
         self._change_chosen(ResetPasswordDialog.ask, lambda reset: f"{reset.name}'s password was reset. {HANDOVER}")
@@ -278,5 +298,9 @@ class PeopleDialog(Dialog):
             self.feedback.saved(saying(changed))
 
     @classmethod
-    def ask(cls, controller: Controller, parent: QWidget | None = None) -> None:
-        cls(controller, parent).exec()
+    def ask(cls, controller: Controller, parent: QWidget | None = None, adding: Role | None = None) -> None:
+        """``adding``: open straight on adding a person of that role, over the list they join."""
+        dialog = cls(controller, parent, adding)
+        if adding is not None:
+            QTimer.singleShot(0, dialog._add)  # once the list is up, so the new person is seen joining it
+        dialog.exec()

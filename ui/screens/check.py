@@ -3,27 +3,58 @@
 She proves who she is with her own user name and password, so the record says truthfully who checked
 (core refuses the nurse who calculated the dose, and any account that cannot sign). The first nurse's
 figures are never shown before hers are entered; only after a mismatch are both sets shown side by
-side, and then the check starts again from blank fields. An alert raised by the baseline set stays in
-view here until it is acknowledged.
+side, in place of the form, and then the check starts again from blank fields. An alert raised by the
+baseline set stays in view here until it is acknowledged.
+
+A second nurse still on the temporary password an administrator gave chooses her own right here: the
+typed figures stay, the first nurse stays signed in, and the check is recorded once her password is.
+The page fits the chair's area at 1280×800 without scrolling, its main action included.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
+from core.errors import TemporaryPasswordError
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
+from ui.dialogs.base import tab_order
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, card, label, line_edit, password_field, set_tone
+from ui.widgets.forms import button, card, label, line_edit, main_action, password_field, set_tone
 
 FIGURES = (
     ("weight_kg", "check_weight", "Weight (kg)"),
     ("dose_mg", "check_dose", "Dose (mg)"),
     ("rate_ml_per_h", "check_rate", "Pump rate (mL/h)"),
 )
+SECRET_WIDTH = (160, 300)
+"""A user name's or password's field: room for one, never a line across the page."""
+FIGURE_WIDTH = (110, 200)
+"""A figure's field: a few digits, so both columns fit beside the chair list at 1024 px."""
+
+
+def captioned(
+    grid: QGridLayout, at: tuple[int, int], text: str, field: QLineEdit, width: tuple[int, int] = SECRET_WIDTH
+) -> None:
+    """A caption beside its field, paired for screen readers; ``at`` is the caption's row and column."""
+    caption = label(text, wrap=False)
+    caption.setBuddy(field)
+    field.setMinimumWidth(width[0])
+    field.setMaximumWidth(width[1])
+    row, column = at
+    grid.addWidget(caption, row, column)
+    grid.addWidget(field, row, column + 1)
 
 
 class CheckPage(QWidget):
@@ -36,50 +67,82 @@ class CheckPage(QWidget):
         self.session_id: str | None = None
         self._dismissed: str | None = None
         self._checked_event: str | None = None
+        self._temporary: TemporaryPasswordError | None = None
+        """The refusal of the second nurse's temporary password while she chooses her own."""
         layout = QVBoxLayout(self)
         self.alerts = AlertsPanel(controller)
         layout.addWidget(self.alerts)
-        box = QGroupBox("Second-nurse check")
-        form = QGridLayout(box)
-        form.addWidget(
+        self.entry = QGroupBox("Second-nurse check")
+        column = QVBoxLayout(self.entry)
+        column.addWidget(
             label(
-                "Second nurse: weigh or read the scale yourself and work out the dose and pump rate from the "
-                "protocol. Type your own figures; the first nurse's are not shown here. Your user name and "
-                "password sign the check as yours."
-            ),
-            0,
-            0,
-            1,
-            3,
+                "Second nurse: read the scale and work out the dose and pump rate yourself from the protocol; "
+                "the first nurse's figures are not shown. Your user name and password sign the check as yours."
+            )
         )
-        self.feedback = Feedback("Check message")
         self.username = line_edit("Second nurse user name", "e.g. ben.okafor")
         self.password = password_field("Second nurse password")
-        self.fields: dict[str, QLineEdit] = {}
-        rows: list[tuple[str, QLineEdit]] = [("Your user name", self.username), ("Your password", self.password)]
-        for key, _field, text in FIGURES:
-            self.fields[key] = line_edit(f"Check {text[0].lower()}{text[1:]}")
-            rows.append((text, self.fields[key]))
-        for row, (text, field) in enumerate(rows, start=1):
-            caption = label(text)
-            caption.setBuddy(field)
-            field.returnPressed.connect(self._record)
-            field.setMaximumWidth(320)
-            form.addWidget(caption, row, 0)
-            form.addWidget(field, row, 1)
-        self.feedback.bind("username", self.username)
-        self.feedback.bind("password", self.password)
-        for key, field_name, _text in FIGURES:
-            self.feedback.bind(field_name, self.fields[key])
-        form.setColumnStretch(2, 1)
-        self.record = button("Record check", role="primary")
-        self.record.clicked.connect(self._record)
-        form.addWidget(self.record, len(rows) + 1, 1)
-        form.addWidget(self.feedback, len(rows) + 2, 0, 1, 3)
-        layout.addWidget(box)
+        self.new_password = password_field("Second nurse new password")
+        self.new_repeat = password_field("Second nurse new password again")
+        self.fields = {key: line_edit(f"Check {text[0].lower()}{text[1:]}") for key, _field, text in FIGURES}
+        columns = QHBoxLayout()
+        who = QGridLayout()
+        captioned(who, (0, 0), "Your user name", self.username)
+        captioned(who, (1, 0), "Your password", self.password)
+        who.setRowStretch(2, 1)
+        columns.addLayout(who, 1)
+        columns.addSpacing(24)
+        figures = QGridLayout()
+        for row, (key, _field, text) in enumerate(FIGURES):
+            captioned(figures, (row, 0), text, self.fields[key], FIGURE_WIDTH)
+        columns.addLayout(figures, 1)
+        column.addLayout(columns)
+        column.addWidget(self._choosing())
 
-        self.comparison = card("banner-act")
-        grid = QGridLayout(self.comparison)
+        self.feedback = Feedback("Check message")
+        for name, field in (
+            ("username", self.username),
+            ("password", self.password),
+            ("current_password", self.password),
+            ("new_password", self.new_password),
+            ("repeat", self.new_repeat),
+            *((field_name, self.fields[key]) for key, field_name, _text in FIGURES),
+        ):
+            self.feedback.bind(name, field)
+        self.record = main_action(button("Record check", role="primary"))
+        self.record.clicked.connect(self._record)
+        act = QHBoxLayout()
+        act.addWidget(self.feedback, 1)
+        act.addWidget(self.record, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        column.addLayout(act)
+        for field in (self.username, self.password, self.new_password, self.new_repeat, *self.fields.values()):
+            field.returnPressed.connect(self._record)
+        tab_order(
+            self.username, self.password, self.new_password, self.new_repeat, *self.fields.values(), self.record
+        )
+        layout.addWidget(self.entry)
+        self.comparison = self._comparison()
+        layout.addWidget(self.comparison)
+        layout.addStretch(1)
+
+    def _choosing(self) -> QWidget:
+        """Where a second nurse still on her temporary password chooses her own, shown only then."""
+        self.choosing = card("banner-advise")
+        choose = QGridLayout(self.choosing)
+        self.choosing_words = label(name="Choose your own password")
+        choose.addWidget(self.choosing_words, 0, 0, 1, 4)
+        captioned(choose, (1, 0), "New password", self.new_password)
+        captioned(choose, (1, 2), "New password again", self.new_repeat)
+        choose.setColumnStretch(1, 1)
+        choose.setColumnStretch(3, 1)
+        self.choosing.hide()
+        self.username.textEdited.connect(self._forget_temporary)  # someone else checks instead
+        return self.choosing
+
+    def _comparison(self) -> QWidget:
+        """Both nurses' figures side by side, with the way on: check again, or weigh again."""
+        comparison = card("banner-act")
+        grid = QGridLayout(comparison)
         grid.addWidget(label("The figures do not agree", role="heading", name="Check mismatch"), 0, 0, 1, 3)
         for column, text in enumerate(("", "First nurse", "Second nurse"), start=0):
             grid.addWidget(label(text, role="heading"), 1, column)
@@ -96,15 +159,14 @@ class CheckPage(QWidget):
             1,
             3,
         )
-        again = button("Check again", role="primary")
-        again.clicked.connect(self._again)
-        weigh = button("Weigh again")
+        self.again = main_action(button("Check again", role="primary"))
+        self.again.clicked.connect(self._again)
+        weigh = main_action(button("Weigh again"))
         weigh.clicked.connect(self.weigh_again.emit)
-        grid.addWidget(again, 6, 1)
+        grid.addWidget(self.again, 6, 1)
         grid.addWidget(weigh, 6, 2)
-        self.comparison.hide()
-        layout.addWidget(self.comparison)
-        layout.addStretch(1)
+        comparison.hide()
+        return comparison
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
@@ -121,34 +183,78 @@ class CheckPage(QWidget):
                 tone = "act" if key in state.last_check_mismatches else None
                 for cell in (caption, mine, theirs):
                     set_tone(cell, tone)
+                    cell.setMargin(8)  # the same with or without a tone, so the columns stay aligned
         if showing and self.comparison.isHidden():
             for field in self.fields.values():
                 field.clear()
+        # The comparison takes the form's place: one step on screen, "Check again" in view.
         self.comparison.setVisible(showing)
-        for field in (self.username, self.password, *self.fields.values()):
-            field.setEnabled(not showing)
+        self.entry.setVisible(not showing)
         self.record.setEnabled(not showing and E.CHECKED in state.allowed)
 
     def _again(self) -> None:
         self._dismissed = self._checked_event
         self.comparison.hide()
-        for field in (self.username, self.password, *self.fields.values()):
-            field.setEnabled(True)
+        self.entry.show()
         self.record.setEnabled(True)
         self.username.setFocus()
 
     def _record(self) -> None:
         if self.session_id is None:
             return
-        figures = tuple(field.text() for field in self.fields.values())
         password = self.password.text()
+        if self._temporary is not None:
+            chosen = self._choose_password()
+            if chosen is None:
+                return
+            password = chosen
         self.password.clear()  # never kept, whether the check is recorded or refused
+        figures = tuple(field.text() for field in self.fields.values())
         weight, dose, rate = figures
         recorded = self.controller.record_check(
             self.feedback, self.session_id, self.username.text(), password, (weight, dose, rate)
         )
-        if recorded is not None:
+        if isinstance(recorded, TemporaryPasswordError):
+            self._offer_new_password(recorded, password)
+        elif recorded is not None:
             # The second nurse walks away: her user name must not wait here for the next check.
             self.username.clear()
         elif not any(field.property("invalid") for field in (self.username, *self.fields.values())):
             self.password.setFocus()  # refused as a whole (wrong password, same nurse): type it again
+
+    def _offer_new_password(self, refusal: TemporaryPasswordError, temporary: str) -> None:
+        """Her password was right but is the one she was given: she chooses her own here, figures kept.
+
+        The temporary password waits, masked, in its field (cleared with every password field when the
+        screen locks) to prove the change; nothing else of hers is kept.
+        """
+        self._temporary = refusal
+        self.password.setText(temporary)
+        self.choosing_words.setText(
+            f"{refusal.message} Choose your own now, twice: the check is then recorded with it, "
+            "and the figures stay as typed."
+        )
+        self.choosing.show()
+        self.new_password.setFocus()
+
+    def _choose_password(self) -> str | None:
+        """Replace her temporary password through core (audited as any change); the new one, or None."""
+        assert self._temporary is not None
+        new = self.new_password.text()
+        changed = self.controller.choose_own_password(
+            self.feedback, self._temporary.account_id, self.password.text(), new, self.new_repeat.text()
+        )
+        self.new_password.clear()
+        self.new_repeat.clear()
+        if changed is None:
+            return None
+        self._forget_temporary()
+        return new
+
+    def _forget_temporary(self) -> None:
+        if self._temporary is not None:
+            self._temporary = None
+            self.password.clear()
+        self.new_password.clear()
+        self.new_repeat.clear()
+        self.choosing.hide()

@@ -123,3 +123,11 @@ def set_tone(widget: QLabel, tone: str | None) -> None:
     """Colour a message: error / act (red), advise (amber), notice (blue), saved (green), quiet (grey)."""
     widget.setMargin(8 if tone in {"error", "act", "advise", "notice"} else 2)
     mark(widget, "tone", tone)
+
+
+def main_action(widget: QPushButton) -> QPushButton:
+    """The step's main action: taller than other targets, at least 240 px wide and no wider than its words."""
+    mark(widget, "size", "main")
+    widget.setMinimumWidth(240)
+    widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    return widget

@@ -19,7 +19,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QFrame, QHBoxLayout, QPushButton, QSizePolicy
 
-from ui.style import GRADE_TARGET, mark
+from ui.style import MAIN_TARGET, mark
 
 GAP = 8
 """Between neighbouring options that mean different things."""
@@ -72,7 +72,7 @@ class Segmented(QFrame):
         option.setAccessibleName(name)
         option.setCheckable(True)
         option.setAutoDefault(False)
-        option.setMinimumHeight(GRADE_TARGET)
+        option.setMinimumHeight(MAIN_TARGET)
         option.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         option.setCursor(Qt.CursorShape.PointingHandCursor)
         mark(option, "role", "grade")
