@@ -289,7 +289,8 @@ def test_an_administrator_adds_a_person_who_must_then_choose_a_password(
         type_into(qtbot, add, "User name", "dev")
         box = find(add, QComboBox, "Role")
         box.setCurrentIndex(box.findText("Charge nurse"))
-        type_into(qtbot, add, "Temporary password", TEMPORARY_PASSWORD, enter=True)
+        type_into(qtbot, add, "Temporary password", TEMPORARY_PASSWORD)
+        type_into(qtbot, add, "Temporary password again", TEMPORARY_PASSWORD, enter=True)
 
     answered = answer_modal(qtbot, fill)
     click(qtbot, dialog, "Add a person")
@@ -308,8 +309,37 @@ def try_to_add(qtbot: QtBot, controller: Controller, name: str, username: str) -
     type_into(qtbot, add, "Name", name)
     type_into(qtbot, add, "User name", username)
     find(add, QComboBox, "Role").setCurrentIndex(0)
-    type_into(qtbot, add, "Temporary password", TEMPORARY_PASSWORD, enter=True)
+    type_into(qtbot, add, "Temporary password", TEMPORARY_PASSWORD)
+    type_into(qtbot, add, "Temporary password again", TEMPORARY_PASSWORD, enter=True)
     return add
+
+
+def test_a_temporary_password_typed_twice_differently_is_refused_by_the_field_and_nothing_is_added(
+    qtbot: QtBot, controller: Controller, nurses: tuple[Account, Account], database: Database
+) -> None:
+    signed_in(controller, "admin", ADMIN_PASSWORD)
+    added_before = actions(database).count(AuditAction.ACCOUNT_ADDED)
+    add = opened(qtbot, AddAccountDialog(controller))
+    type_into(qtbot, add, "Name", "Dev Patel")
+    type_into(qtbot, add, "User name", "dev")
+    find(add, QComboBox, "Role").setCurrentIndex(0)
+    type_into(qtbot, add, "Temporary password", TEMPORARY_PASSWORD)
+    type_into(qtbot, add, "Temporary password again", TEMPORARY_PASSWORD[:-1], enter=True)
+    assert "not the same" in message(add, "Add person message")
+    again = find(add, QLineEdit, "Temporary password again")
+    assert again.property("invalid") is True and add.focusWidget() is again
+    assert find(add, QLineEdit, "Temporary password").text() == "" and again.text() == ""
+    assert add.isVisible() and add.outcome is None
+    assert "dev" not in [person.username for person in controller.accounts.everyone()]
+    assert actions(database).count(AuditAction.ACCOUNT_ADDED) == added_before
+
+    reset = opened(qtbot, ResetPasswordDialog(controller, nurses[0]))
+    type_into(qtbot, reset, "Temporary password", TEMPORARY_PASSWORD)
+    type_into(qtbot, reset, "Temporary password again", TEMPORARY_PASSWORD.upper(), enter=True)
+    assert "not the same" in message(reset, "Reset password message")
+    assert reset.outcome is None
+    assert controller.accounts.sign_in("ana", ANA_PASSWORD).id == nurses[0].id
+    assert AuditAction.PASSWORD_RESET not in actions(database)
 
 
 def test_a_taken_user_name_is_said_by_its_field(
@@ -387,7 +417,8 @@ def test_a_reset_unlocks_and_sets_a_temporary_password(
     def reset(answer: QDialog) -> None:
         check_controls(answer)
         assert not [w for w in answer.findChildren(QLineEdit) if w.accessibleName() == "User name"]
-        type_into(qtbot, answer, "Temporary password", TEMPORARY_PASSWORD, enter=True)
+        type_into(qtbot, answer, "Temporary password", TEMPORARY_PASSWORD)
+        type_into(qtbot, answer, "Temporary password again", TEMPORARY_PASSWORD, enter=True)
 
     answered = answer_modal(qtbot, reset)
     click(qtbot, dialog, "Reset password")
@@ -408,11 +439,13 @@ def test_a_reset_gives_a_user_name_to_someone_recorded_before_sign_in_existed(
     signed_in(controller, "admin", ADMIN_PASSWORD)
     dialog = opened(qtbot, ResetPasswordDialog(controller, controller.accounts.get(legacy)))
     check_controls(dialog)
-    type_into(qtbot, dialog, "Temporary password", TEMPORARY_PASSWORD, enter=True)
+    type_into(qtbot, dialog, "Temporary password", TEMPORARY_PASSWORD)
+    type_into(qtbot, dialog, "Temporary password again", TEMPORARY_PASSWORD, enter=True)
     assert "has no user name yet" in message(dialog, "Reset password message")
     assert dialog.focusWidget() is find(dialog, QLineEdit, "User name")
     type_into(qtbot, dialog, "User name", "fay")
-    type_into(qtbot, dialog, "Temporary password", TEMPORARY_PASSWORD, enter=True)
+    type_into(qtbot, dialog, "Temporary password", TEMPORARY_PASSWORD)
+    type_into(qtbot, dialog, "Temporary password again", TEMPORARY_PASSWORD, enter=True)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert controller.accounts.sign_in("fay", TEMPORARY_PASSWORD).id == legacy
 

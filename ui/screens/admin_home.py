@@ -7,7 +7,7 @@ many people can record care now.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from core.people import Account, Role
@@ -53,8 +53,10 @@ class AdminHome(QWidget):
             self.carers.setText(carers_words(everyone))
 
     def take_focus(self) -> None:
+        """Shown to someone just signed in: the count read afresh, and the keyboard on "Add nurses" once
+        any dialog that signed them in has closed (it hands the focus back to where it was)."""
         self.refresh()
-        self.add_nurses.setFocus(Qt.FocusReason.OtherFocusReason)
+        QTimer.singleShot(0, lambda: self.add_nurses.setFocus(Qt.FocusReason.OtherFocusReason))
 
     def _add_nurses(self) -> None:
         PeopleDialog.ask(self.controller, self.window(), adding=Role.NURSE)
