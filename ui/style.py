@@ -53,7 +53,7 @@ QRadioButton::indicator {{ border-radius: 15px; }}
 QCheckBox::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; image: url({TICK}); }}
 QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5,
     stop:0 {ACCENT}, stop:0.55 {ACCENT}, stop:0.6 {PAPER}); border-color: {ACCENT}; }}
-QPushButton[size="main"] {{ min-height: {MAIN_TARGET - 8}px; font-size: 18px; }}
+QPushButton[main="true"] {{ min-height: {MAIN_TARGET - 8}px; font-size: 18px; }}
 QPushButton[role="choice"] {{ min-width: 96px; }}
 QPushButton[role="choice"]:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: 600; }}
 QPushButton[tall="true"] {{ min-height: {MAIN_TARGET - 10}px; }}

@@ -247,6 +247,8 @@ class CheckPage(QWidget):
         self.new_password.clear()
         self.new_repeat.clear()
         if changed is None:
+            if self.new_repeat.hasFocus():
+                self.new_password.setFocus()  # both were cleared: she types them again from the first
             return None
         self._forget_temporary()
         return new

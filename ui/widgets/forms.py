@@ -127,7 +127,7 @@ def set_tone(widget: QLabel, tone: str | None) -> None:
 
 def main_action(widget: QPushButton) -> QPushButton:
     """The step's main action: taller than other targets, at least 240 px wide and no wider than its words."""
-    mark(widget, "size", "main")
+    mark(widget, "main", True)
     widget.setMinimumWidth(240)
     widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     return widget
