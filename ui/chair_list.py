@@ -30,7 +30,7 @@ class ChairList(QListWidget):
     def __init__(self, chairs: list[int]) -> None:
         super().__init__()
         self.setAccessibleName("Chairs")
-        self.setMinimumWidth(270)
+        self.setMinimumWidth(200)  # on a 1024-pixel screen the chair's pages need the room; long words wrap
         self.setMaximumWidth(330)
         self.setWordWrap(True)
         self.setSpacing(3)

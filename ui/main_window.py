@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -60,6 +60,10 @@ from ui.wheel_guard import guard_the_wheel
 from ui.widgets.forms import button, card, label, set_tone
 
 TICK_MS = 1000
+WHO_WIDTH = 180
+"""The widest a signed-in name is shown in the top bar, in pixels; a longer one ends in "…"."""
+CHAIR_LIST_WIDTH = (200, 270)
+"""The chair list beside a chair's pages: a fifth of the window, no narrower or wider than these pixels."""
 ACTIVITY = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -146,8 +150,10 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
 
+        # The bar keeps to what a nurse needs at a glance and often, so it fits a 1024-pixel screen with the
+        # alarm controls and a long name showing; what is used now and then is one tap away under "Menu".
         top = QHBoxLayout()
-        top.setSpacing(4)  # the clock and a nurse's buttons fit a 1024-pixel screen
+        top.setSpacing(4)
         self.wall_clock = label(role="wall-clock", name="Time now", wrap=False)  # every record is read against it
         top.addWidget(self.wall_clock)
         # The alarm controls first after the clock, on screen and in Tab order: they matter most when they show.
@@ -155,7 +161,7 @@ class MainWindow(QMainWindow):
         self.silence_button.clicked.connect(self._silence)
         self.silence_button.hide()
         top.addWidget(self.silence_button)
-        self.silenced = label(name="Alarm sound silenced", wrap=False)
+        self.silenced = label(name="Alarm sound silenced", wrap=False)  # short: its full words are its description
         set_tone(self.silenced, "advise")
         self.silenced.hide()
         top.addWidget(self.silenced)
@@ -167,17 +173,6 @@ class MainWindow(QMainWindow):
         self.switch_button.clicked.connect(self._switch_user)
         top.addWidget(self.lock_button)
         top.addWidget(self.switch_button)
-        self.my_account = button("My account", "My account")
-        mine = QMenu(self.my_account)
-        mine.addAction("Change my password…", lambda: ChangePasswordDialog.ask(self.controller, self))
-        self.my_pin = mine.addAction("Set or remove my PIN…", lambda: PinDialog.ask(self.controller, self))
-        self.my_account.setMenu(mine)
-        self.addenda = button("Signed sessions…", "Signed sessions and addenda")
-        self.addenda.clicked.connect(lambda: AddendumDialog.ask(self.controller, self))
-        self.people = button("People…", "Manage people")
-        self.people.clicked.connect(lambda: PeopleDialog.ask(self.controller, self))
-        self.audit = button("Audit trail…", "Audit trail")
-        self.audit.clicked.connect(lambda: AuditDialog.ask(self.controller, self))
         self.printouts = Printouts(self.controller, self)
         self.print_menu = button("Print", "Print menu")
         printing = QMenu(self.print_menu)  # each printout the app offers is one entry here
@@ -190,10 +185,18 @@ class MainWindow(QMainWindow):
         printing.addAction("Downtime forms…", self.printouts.downtime_forms)
         printing.aboutToShow.connect(self._offer_printouts)
         self.print_menu.setMenu(printing)
-        self.day_log = button("Day log…", "Day log")
-        self.day_log.clicked.connect(self._show_day_log)
-        for widget in (self.my_account, self.addenda, self.print_menu, self.day_log, self.people, self.audit):
-            top.addWidget(widget)
+        top.addWidget(self.print_menu)
+        self.menu_button = button("Menu")
+        menu = QMenu(self.menu_button)  # each entry is named as its button was, for the nurse and the tests
+        self.day_log = menu.addAction("Day log…", self._show_day_log)
+        self.addenda = menu.addAction("Signed sessions and addenda…", lambda: AddendumDialog.ask(self.controller, self))
+        self.people = menu.addAction("Manage people…", lambda: PeopleDialog.ask(self.controller, self))
+        self.audit = menu.addAction("Audit trail…", lambda: AuditDialog.ask(self.controller, self))
+        menu.addSeparator()  # what follows is the signed-in person's own account
+        menu.addAction("Change my password…", lambda: ChangePasswordDialog.ask(self.controller, self))
+        self.my_pin = menu.addAction("Set or remove my PIN…", lambda: PinDialog.ask(self.controller, self))
+        self.menu_button.setMenu(menu)
+        top.addWidget(self.menu_button)
         top.addStretch(1)
         layout.addLayout(top)
         # The clinic's name sits below, so the top bar's buttons keep their width on a 1280-pixel screen.
@@ -446,7 +449,9 @@ class MainWindow(QMainWindow):
             f"Alarm sound for chair {now_silenced} silenced by {who} until {until} (silenced now: chair "
             f"{all_silenced}); each comes back by itself, and a new alarm still sounds."
         )
-        self.silenced.setText(words)
+        self.silenced.setText(f"Sound silenced\nuntil {until}")  # short in the bar, whole on hover and when read
+        self.silenced.setToolTip(words)
+        self.silenced.setAccessibleDescription(words)
         self.lock_screen.silenced_note.setText(words)
         self.refresh()
 
@@ -483,7 +488,7 @@ class MainWindow(QMainWindow):
                 self.refresh()
             return
         assert user is not None
-        self.who.setText(f"{user.name}\n{ROLE_WORDS[user.role]}")  # two lines: the charge nurse's buttons fit 1280 px
+        self._show_who(user.name, ROLE_WORDS[user.role])
         self.my_pin.setVisible(PinDialog.offered(self.controller))
         self.addenda.setVisible(user.can_record_care)
         self.print_menu.setVisible(user.can_record_care)
@@ -508,6 +513,15 @@ class MainWindow(QMainWindow):
         if user.must_change_password:
             # After the sign-in's own signal has finished: the dialog runs its own event loop.
             QTimer.singleShot(0, self._require_new_password)
+
+    def _show_who(self, name: str, role: str) -> None:
+        """Name over role, two short lines; a name too long for the bar is cut with "…" and said in full
+        to a hover and to a screen reader, so the bar's buttons keep their room at 1024 pixels."""
+        self.who.ensurePolished()  # the heading's font, which the width is measured in
+        shown = self.who.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, WHO_WIDTH)
+        self.who.setText(f"{shown}\n{role}")
+        self.who.setToolTip(f"{name}, {role}")
+        self.who.setAccessibleDescription("Signed in" if shown == name else f"Signed in: {name}, {role}")
 
     def _focus_the_work(self) -> None:
         """After sign-in the keyboard is where the nurse works (the board's first chair, or the open
@@ -549,6 +563,13 @@ class MainWindow(QMainWindow):
     def _show_trouble(self, text: str) -> None:
         self.trouble_text.setText(f"Could not save or read just now. Everything already saved is safe.\n{text}")
         self.trouble.show()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        """A narrower window gives the chair's pages the room and keeps the chair list to its names."""
+        super().resizeEvent(event)
+        narrowest, widest = CHAIR_LIST_WIDTH
+        chairs = max(narrowest, min(widest, self.width() // 5))
+        self.chair_page.setSizes([chairs, max(1, self.width() - chairs)])
 
     def shutdown(self) -> None:
         self.tick.stop()

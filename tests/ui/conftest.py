@@ -11,6 +11,7 @@ from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -102,6 +103,16 @@ class Nurse:
             self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
         else:
             self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=where)
+
+    def entry(self, menu: str, name: str) -> QAction | None:
+        """The entry a menu button offers the nurse, by its words without the "…", or None."""
+        found = [a for a in self.find(QAbstractButton, menu).menu().actions() if a.text().removesuffix("…") == name]
+        return found[0] if found and found[0].isVisible() else None
+
+    def pick(self, menu: str, name: str) -> None:
+        entry = self.entry(menu, name)
+        assert entry is not None and entry.isEnabled(), f"{name!r} is not offered under {menu!r}"
+        entry.trigger()
 
     def choose(self, name: str, text: str) -> None:
         box = self.find(QComboBox, name)

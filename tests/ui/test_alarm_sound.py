@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import wave
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtMultimedia import QMediaDevices
+from PySide6.QtWidgets import QLabel
 
 from core import audit
 from core.alarms import REPEAT_MS, Alarm, AlarmPolicy
@@ -18,6 +20,7 @@ from core.services import Care
 from tests.ui.conftest import Nurse
 from ui.alarm_sound import write_tone
 from ui.main_window import MainWindow
+from ui.text import clock_time
 
 HIGH = Need("ALERT — acknowledge", Priority.HIGH)
 DUE = Need("Vital signs due", Priority.LOW)
@@ -146,7 +149,10 @@ def test_the_silence_button_quiets_the_sound_but_not_the_board_and_is_audited(
     window.refresh()
     assert heard == ["high"]
     nurse.click("Silence the alarm sound")
-    assert "chair 1 silenced by Ana" in nurse.text("Alarm sound silenced")
+    until = clock_time(clock.now() + timedelta(minutes=2))
+    note = nurse.find(QLabel, "Alarm sound silenced")
+    assert note.text() == f"Sound silenced\nuntil {until}"  # short in the bar; the whole of it when read or hovered
+    assert f"chair 1 silenced by Ana Reyes until {until}" in note.accessibleDescription() == note.toolTip()
     (line,) = [e for e in audit.entries(database, patient_id=patient.id) if e.action == AuditAction.ALARM_SILENCED]
     assert (line.actor_id, line.session_id) == (first.id, ready_session)
     assert line.detail == {"chair": 1, "priority": "high", "need": "ALERT — acknowledge", "minutes": 2}

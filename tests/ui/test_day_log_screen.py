@@ -196,15 +196,15 @@ def test_the_day_log_opens_a_session_still_open_on_its_chair(
         click(qtbot, dialog, "Open the chosen session")
 
     answered = answer_modal(qtbot, choose_dan)
-    nurse.click("Day log")
+    nurse.pick("Menu", "Day log")
     assert answered
     assert not window.board_showing and window.chair_list.current_chair() == 2
 
 
 def test_only_a_charge_nurse_is_offered_the_day_log(nurse: Nurse, nurses, helen: Account, admin: Account) -> None:
     nurse.on_duty(nurses[0])
-    assert not nurse.sees("Day log")
+    assert nurse.entry("Menu", "Day log") is None
     charge_nurse_on_duty(nurse)
-    assert nurse.sees("Day log")
+    assert nurse.entry("Menu", "Day log") is not None
     nurse.on_duty(admin)
-    assert not nurse.sees("Day log")
+    assert nurse.entry("Menu", "Day log") is None

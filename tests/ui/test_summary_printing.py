@@ -70,7 +70,7 @@ def test_a_signed_session_prints_from_signed_sessions(
         dialog.reject()
 
     answered = answer_modal(qtbot, in_signed_sessions)
-    nurse.click("Signed sessions and addenda")
+    nurse.pick("Menu", "Signed sessions and addenda")
     assert answered
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(seen["pdf"])).pages)
     assert "LINDQVIST, Maja" in text and "administered" in text and "DRAFT" not in text
