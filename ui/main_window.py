@@ -152,7 +152,9 @@ class MainWindow(QMainWindow):
 
         # The bar keeps to what a nurse needs at a glance and often, so it fits a 1024-pixel screen with the
         # alarm controls and a long name showing; what is used now and then is one tap away under "Menu".
-        top = QHBoxLayout()
+        self.top_bar = QWidget()
+        top = QHBoxLayout(self.top_bar)
+        top.setContentsMargins(0, 0, 0, 0)
         top.setSpacing(4)
         self.wall_clock = label(role="wall-clock", name="Time now", wrap=False)  # every record is read against it
         top.addWidget(self.wall_clock)
@@ -198,7 +200,7 @@ class MainWindow(QMainWindow):
         self.menu_button.setMenu(menu)
         top.addWidget(self.menu_button)
         top.addStretch(1)
-        layout.addLayout(top)
+        layout.addWidget(self.top_bar)
         # The clinic's name sits below, so the top bar's buttons keep their width on a 1280-pixel screen.
         clinic = label(workplace.clinic.clinic_name, role="hint", name="Clinic", wrap=False)
         self.statusBar().addPermanentWidget(clinic)
