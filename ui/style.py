@@ -67,7 +67,7 @@ QGroupBox {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 6px; 
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
 QListWidget {{ background: {PAPER}; border: 1px solid {LINE}; font-size: 16px; }}
 QMenu {{ background: {PAPER}; border: 1px solid {MUTED}; font-size: 16px; padding: 4px 0; }}
-QMenu::item {{ padding: 13px 32px 13px 20px; }}
+QMenu::item {{ padding: 15px 32px 15px 20px; }}
 QMenu::item:selected {{ background: #cfe0f3; color: {INK}; }}
 QMenu::item:disabled {{ color: {MUTED}; }}
 QMenu::separator {{ height: 1px; background: {LINE}; margin: 6px 12px; }}
