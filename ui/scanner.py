@@ -37,6 +37,8 @@ RELEASE_MS = 60
 """How long a held key waits for the next before it is given to its control as ordinary typing."""
 TERMINATORS = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab}
 TYPING_MODIFIERS = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+MODIFIER_KEYS = {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta}
+"""Keys that type nothing themselves: a scanner presses Shift around each capital, as a keyboard does."""
 
 
 @dataclass
@@ -96,6 +98,8 @@ class ScanCatcher(QObject):
         if not stamp:
             self.release()
             return False
+        if event.key() in MODIFIER_KEYS:
+            return False  # neither ends a burst nor breaks it: the capital it brings is what counts
         if self._held and stamp - self._last > SCAN_GAP_MS:
             self.release()
         if typed_character(event):

@@ -24,15 +24,26 @@ def focus() -> QWidget:
     return widget
 
 
+def key(kind: QEvent.Type, code: Qt.Key, modifiers: Qt.KeyboardModifier, text: str, stamp: int) -> None:
+    event = QKeyEvent(kind, code, modifiers, text)
+    event.setTimestamp(stamp)
+    QApplication.sendEvent(focus(), event)
+
+
 def scan(code: str, *, suffix: Qt.Key = Qt.Key.Key_Return, start: int = 1_000, gap: int = 8) -> None:
     """A keyboard-wedge scanner: each character a few milliseconds after the last, by the events' own
-    timestamps, to whichever control has the focus, then its suffix key."""
+    timestamps, to whichever control has the focus, then its suffix key. A capital comes as a keyboard
+    types it: Shift pressed, the letter, Shift released."""
     stamp = start
     for character in code:
+        shifted = character.isupper()
+        modifiers = Qt.KeyboardModifier.ShiftModifier if shifted else Qt.KeyboardModifier.NoModifier
+        if shifted:
+            key(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier, "", stamp)
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            event = QKeyEvent(kind, KEYS[character.upper()], Qt.KeyboardModifier.NoModifier, character)
-            event.setTimestamp(stamp)
-            QApplication.sendEvent(focus(), event)
+            key(kind, KEYS[character.upper()], modifiers, character, stamp)
+        if shifted:
+            key(QEvent.Type.KeyRelease, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier, "", stamp)
         stamp += gap
     end = QKeyEvent(
         QEvent.Type.KeyPress, suffix, Qt.KeyboardModifier.NoModifier, "\t" if suffix == Qt.Key.Key_Tab else "\r"
