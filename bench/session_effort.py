@@ -4,34 +4,36 @@ A new patient's first session (register, course order, screen, weigh, baseline v
 check, draw up, infuse with every scheduled set of vital signs and side-effect check, observe, discharge,
 sign), with no side effects and every reading inside every limit, is driven through the real
 ``MainWindow`` offscreen on a temporary database with a ``ManualClock``, along the shortest path a nurse
-would take at the chair with touch and keyboard. Every action goes through four small functions that do
-the counting, with real Qt events sent to the control found by its accessible name:
+would take at the chair with touch and keyboard. Every action goes through three small functions that do
+the counting, with real Qt events sent to the control found by its accessible name (and by nothing else):
 
 * ``tap(name)``: a mouse click on the control (one tap);
 * ``type(name, text)``: the text as key clicks; each character is a data character. Getting there first
-  costs nothing if the field already has the keyboard, one Tab if the nurse has just typed in the field
+  costs nothing if the field already has the keyboard, one Tab if the keyboard is in the text field just
   before it in the Tab order, and one tap otherwise;
-* ``key(...)``: Tab, Enter and the like, each an "other keystroke";
-* ``choose(name, item)``: a tap on the dropdown and a tap on the item in its list (two taps).
+* ``key(...)``: Tab, Enter and the like, each an "other keystroke".
 
-Before each tap, and before typing into a field the keyboard is already in, the control must be wholly
-inside the window (cut to the ``--size`` screen) and inside the viewport of every scroll area holding
-it. If it is not, one scroll is counted and the control is brought into view near the top of the view
-(clamped at the page's end), as a nurse scrolls to what she does next, so what follows it counts as in
-view when it is. A field reached by Tab is scrolled to by Qt itself, so Tab costs no scroll. A control
-that cannot be brought into view, is missing, disabled, or does not take the keyboard when it should
-stops the run with a non-zero exit instead of printing wrong figures, and so does a session that core
-has not recorded as signed at the end.
+Before each tap, and before typing into a field the keyboard is already in, the control must be inside the
+window (cut to the ``--size`` screen) and inside the viewport of every scroll area holding it (a frame's
+few pixels may be cut off). If it is not, one scroll is counted and the control is brought into view near
+the top of the view (clamped at the page's end), as a nurse scrolls to what she does next, so what follows
+it counts as in view when it is. A control that cannot be brought into view, is missing, disabled, or does
+not take the keyboard when it should stops the run with a non-zero exit instead of printing wrong figures,
+naming the step and the control (and the visible controls with similar names, for a renamed one); so does a
+session that core has not recorded as signed, ordinary and complete at the end.
 
-The path, on today's screens (choices a nurse would make; change them here when the screens change):
+The path, on today's screens. Each step is one small function below (``sign_in`` … ``sign``) that names
+the controls it uses: when a screen changes, change only its step and keep the choices a nurse would make.
 
 * sign in: the user name field has the keyboard; Tab to the password, Enter;
 * open chair 1 with a tap on its tile (the board shows 12 chairs, as in a mid-sized clinic);
-* register: tap the record number field, Tab through the names and the date of birth, Enter; the new
-  patient is then the chosen search result. Tick "Full name matches" and "Date of birth matches", tap
-  "Seat patient"; a new patient has no course, so the course order form opens with the first day and the
+* register: tap the record number field, Tab through the date of birth and the names, tap the sex and
+  "No known allergies", tap "Register patient" (Enter in the form does not register); the new patient is
+  then the chosen patient's card;
+* identify: tap "Full name matches", tap the date of birth field and type it as the patient says it, Enter;
+  core compares it. A new patient has no course, so the course order form opens with the first day and the
   number of days filled in and the keyboard in "Prescriber": type it, tap "Record course order and seat"
-  (Enter there does not submit);
+  (Enter in the prescriber field does not submit);
 * screen: one tap per question (the course-start checklist and the every-session questions), then
   "Record screening";
 * weigh: the weight field has the keyboard; type it, tap the unit, tap "Record weight" (Enter in a page
@@ -43,8 +45,8 @@ The path, on today's screens (choices a nurse would make; change them here when 
   password and her three figures with Tab between, and Enter;
 * draw up: the lot field has the keyboard; the lot, Tab, the volume, Enter; then tap "Start infusion";
 * at each due time (the clock is moved to it and the window's tick redraws) a vitals set as above; a
-  side-effect check with nothing found grades every item "None" (a dropdown each) and taps "Record side
-  effects"; at the end of the time, tap "Infusion complete";
+  side-effect check with nothing found is one tap on "No side effects"; at the end of the time, tap
+  "Infusion complete";
 * observation: the end set and check, the 15- and 30-minute sets and the last check, then the
   discharge score (tap, type), a tap per criterion, the password (tap, type), Enter;
 * sign: the password field has the keyboard; type it, Enter.
@@ -53,14 +55,20 @@ Target (issue 10) for the whole session at 1280×800: at most 40 taps, no scroll
 keystrokes than one Enter per form (the "forms" column: each submission on the path).
 
 The wall time of the whole drive (real password hashing included) is reported against a floor measured in
-the same run: a bare ``QMainWindow`` of the same size shown and closed.
+the same run: a bare ``QMainWindow`` of the same size shown and closed. A computer without audio shows the
+"Sound is not available" banner above every page; the run says so, since it leaves the page less room.
 
-Run from the repository root: ``.venv/bin/python bench/session_effort.py [--size 1280x800]``.
+Run from the repository root: ``.venv/bin/python bench/session_effort.py [--size 1024x768]``; ``--json``
+prints the figures per step and in all as JSON (to compare a run before a change with one after),
+``--trace`` lists every counted action under its step, and ``--shots DIR`` saves the window after each
+step as a PNG, to see what the path met.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import json
 import os
 import statistics
 import sys
@@ -84,7 +92,6 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication,
     QCheckBox,
-    QComboBox,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -96,7 +103,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 from core.clock import ManualClock  # noqa: E402
 from core.events import EventType as E  # noqa: E402
 from core.machine import Step  # noqa: E402
-from core.persistence.db import open_database, sqlite_url  # noqa: E402
+from core.persistence.db import Database, open_database, sqlite_url  # noqa: E402
 from core.protocol import load_protocol  # noqa: E402
 from core.services import Care  # noqa: E402
 from core.session_state import SessionState  # noqa: E402
@@ -110,16 +117,20 @@ CHAIR = 1
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 NEW_PATIENT = {
     "Medical record number": "MRN-7001",
+    "Date of birth": "1980-05-17",
     "Family name": "Doe",
     "Given name": "Jane",
-    "Date of birth": "1980-05-17",
 }
+"""The registration form's fields in its Tab order, so one Tab moves from each to the next."""
+SEX = "Female"
 PRESCRIBER = "Dr Amara Patel"
 WEIGHT = "72.4"
 LOT = "K-2291A"
 SCORE = "10"
 SCROLL_MARGIN = 8
 """Pixels left above a control a scroll brings to the top of the view."""
+CUT_ALLOWED = 3
+"""Pixels of a control's edge (its frame) that may be cut off while it still counts as in view."""
 FLOOR_RUNS = 5
 TARGET_TAPS = 40
 
@@ -135,10 +146,21 @@ class Tally:
     keys: int = 0
     scrolls: int = 0
     scrolled_to: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    """Each counted action in words, in order, so a change in the figures can be traced to the control."""
+
+    def add(self, other: Tally) -> None:
+        self.taps += other.taps
+        self.data += other.data
+        self.keys += other.keys
+        self.scrolls += other.scrolls
+
+    def figures(self) -> dict[str, int]:
+        return {"taps": self.taps, "data": self.data, "keys": self.keys, "scrolls": self.scrolls}
 
 
 class Drive:
-    """The nurse's hands: every action is one of ``tap``, ``type``, ``key`` and ``choose``, and is counted."""
+    """The nurse's hands: every action is one of ``tap``, ``type`` and ``key``, and is counted."""
 
     def __init__(self, window: MainWindow, care: Care, clock: ManualClock, screen: QRect) -> None:
         self.window = window
@@ -149,25 +171,29 @@ class Drive:
 
     # ---- finding and seeing ---------------------------------------------------------------------
 
+    def controls(self) -> list[QWidget]:
+        """Every visible control in the window and its dialogs (information labels are not controls)."""
+        return [w for w in self.window.findChildren(QWidget) if w.isVisible() and not isinstance(w, QLabel)]
+
     def find(self, name: str) -> QWidget:
-        """The one visible control with this accessible name (information labels are not controls)."""
-        found = [
-            w
-            for w in self.window.findChildren(QWidget)
-            if w.accessibleName() == name and w.isVisible() and not isinstance(w, QLabel)
-        ]
-        if len(found) != 1:
-            raise PathBroken(f"{len(found)} visible controls named {name!r}")
+        """The one visible control with this accessible name; if there is none, the names nearest it on
+        screen, so whoever updates the path after a screen changed sees what the control is called now."""
+        found = [w for w in self.controls() if w.accessibleName() == name]
+        if len(found) > 1:
+            raise PathBroken(f"{len(found)} visible controls are named {name!r}")
+        if not found:
+            shown = {w.accessibleName() for w in self.controls() if w.accessibleName()}
+            near = difflib.get_close_matches(name, sorted(shown), n=4, cutoff=0.5)
+            hint = f" (visible controls with similar names: {', '.join(map(repr, near))})" if near else ""
+            raise PathBroken(f"no visible control named {name!r}{hint}")
         return found[0]
 
     def in_view(self, widget: QWidget) -> bool:
-        """Wholly inside the screen's part of the window and inside every scroll area's viewport."""
-        if not self.screen.contains(QRect(widget.mapTo(self.window, QPoint(0, 0)), widget.size())):
+        """Wholly inside the screen's part of the window and inside every scroll area's viewport, but for
+        a frame's width: a field cut by a pixel at the edge is seen and used as it is."""
+        if not self.screen.contains(seen(widget, self.window)):
             return False
-        return all(
-            area.viewport().rect().contains(QRect(widget.mapTo(area.viewport(), QPoint(0, 0)), widget.size()))
-            for area in scroll_areas(widget)
-        )
+        return all(area.viewport().rect().contains(seen(widget, area.viewport())) for area in scroll_areas(widget))
 
     def reach(self, widget: QWidget) -> None:
         """Count a scroll if the control is out of view, and bring it into view as a swipe would."""
@@ -175,13 +201,14 @@ class Drive:
             return
         self.tally.scrolls += 1
         self.tally.scrolled_to.append(widget.accessibleName())
+        self.tally.actions.append(f"scroll to {widget.accessibleName()!r}")
         for area in scroll_areas(widget):
             swipe(area, widget)
         settle()
         if not self.in_view(widget):
             raise PathBroken(f"{widget.accessibleName()!r} cannot be brought into view")
 
-    # ---- the four actions -----------------------------------------------------------------------
+    # ---- the three actions ----------------------------------------------------------------------
 
     def tap(self, name: str) -> QWidget:
         widget = self.find(name)
@@ -189,6 +216,7 @@ class Drive:
         if not widget.isEnabled():
             raise PathBroken(f"{name!r} is disabled")
         self.tally.taps += 1
+        self.tally.actions.append(f"tap {name!r}")
         QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, tap_point(widget))
         settle()
         return widget
@@ -206,6 +234,7 @@ class Drive:
         if QApplication.focusWidget() is not field_:
             raise PathBroken(f"{name!r} did not take the keyboard")
         self.tally.data += len(text)
+        self.tally.actions.append(f"type {len(text)} in {name!r}")
         QTest.keyClicks(field_, text)
         settle()
 
@@ -215,24 +244,9 @@ class Drive:
             if focus is None:
                 raise PathBroken("no control has the keyboard")
             self.tally.keys += 1
+            self.tally.actions.append(f"{key.name.removeprefix('Key_')} in {focus.accessibleName()!r}")
             QTest.keyClick(focus, key)
             settle()
-
-    def choose(self, name: str, item: str) -> None:
-        box = self.tap(name)
-        if not isinstance(box, QComboBox):
-            raise PathBroken(f"{name!r} is not a dropdown")
-        view = box.view()
-        index = box.findText(item)
-        if index < 0 or not view.isVisible():
-            raise PathBroken(f"{name!r} did not open a list offering {item!r}")
-        self.tally.taps += 1
-        where = view.visualRect(box.model().index(index, 0)).center()
-        QTest.mouseMove(view.viewport(), where)
-        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
-        settle()
-        if box.currentText() != item or view.isVisible():
-            raise PathBroken(f"{item!r} was not chosen in {name!r}")
 
     # ---- what the steps share -------------------------------------------------------------------
 
@@ -250,11 +264,8 @@ class Drive:
         self.key(Qt.Key.Key_Return)
 
     def no_side_effects(self) -> None:
-        """Every item assessed and graded "None", then recorded."""
-        rules = self.care.protocol.side_effects
-        for item in rules.items:
-            self.choose(f"{item.label} grade", rules.grades[0].label)
-        self.tap("Record side effects")
+        """Nothing found: one tap records every item of the checklist as none."""
+        self.tap("No side effects")
 
     def wait_for(self, moment: datetime | None) -> None:
         """Move the clock to the moment, and let the window's 1-second tick redraw."""
@@ -272,6 +283,12 @@ class Drive:
     def when_check_due(self) -> None:
         entry = self.state().next_side_effects
         self.wait_for(entry.due_at if entry else None)
+
+
+def seen(widget: QWidget, within: QWidget) -> QRect:
+    """The part of the widget that must show for it to count as in view, in ``within``'s coordinates."""
+    rect = QRect(widget.mapTo(within, QPoint(0, 0)), widget.size())
+    return rect.adjusted(CUT_ALLOWED, CUT_ALLOWED, -CUT_ALLOWED, -CUT_ALLOWED)
 
 
 def scroll_areas(widget: QWidget) -> list[QScrollArea]:
@@ -343,13 +360,17 @@ def open_chair(nurse: Drive) -> None:
 def register(nurse: Drive) -> None:
     for name, value in NEW_PATIENT.items():
         nurse.type(name, value)
-    nurse.key(Qt.Key.Key_Return)
+    nurse.tap(SEX)
+    nurse.tap("No known allergies")
+    nurse.tap("Register patient")
+    if not nurse.care.find_patients(NEW_PATIENT["Medical record number"]):
+        raise PathBroken("the new patient was not registered")
 
 
 def identify_and_seat(nurse: Drive) -> None:
     nurse.tap("Full name matches")
-    nurse.tap("Date of birth matches")
-    nurse.tap(f"Seat patient in chair {CHAIR}")
+    nurse.type("Date of birth given", NEW_PATIENT["Date of birth"])
+    nurse.key(Qt.Key.Key_Return)
 
 
 def course_order(nurse: Drive) -> None:
@@ -471,23 +492,57 @@ SESSION = (
 # ---- running and reporting ----------------------------------------------------------------------
 
 
-def drive(nurse: Drive) -> tuple[list[tuple[Stage, Tally]], str]:
-    """Every stage in order; returns each stage's tally and the session's id."""
-    done: list[tuple[Stage, Tally]] = []
-    session_id = ""
-    for stage in SESSION:
+@dataclass
+class Run:
+    """What the drive found: each stage done with its tally and, if the path broke, where and why."""
+
+    size: tuple[int, int]
+    done: list[tuple[Stage, Tally]] = field(default_factory=list)
+    session_id: str = ""
+    broken: str | None = None
+    drive_ms: float = 0.0
+    floor_ms: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    """What on this machine made the screens differ from a clinic workstation's."""
+
+    @property
+    def total(self) -> Tally:
+        total = Tally()
+        for _stage, tally in self.done:
+            total.add(tally)
+        return total
+
+    @property
+    def forms(self) -> int:
+        return sum(stage.forms for stage, _ in self.done)
+
+    def missed(self) -> list[str]:
+        """The parts of issue 10's target the session misses, in words."""
+        total = self.total
+        limits = (("taps", total.taps, TARGET_TAPS), ("keys", total.keys, self.forms), ("scrolls", total.scrolls, 0))
+        return [f"{what} {got} > {limit}" for what, got, limit in limits if got > limit]
+
+
+def drive(nurse: Drive, run: Run, shots: Path | None) -> None:
+    """Every stage in order, each checked against where core's session must then be; stops at the first
+    stage whose path is broken, naming it."""
+    for number, stage in enumerate(SESSION, start=1):
         nurse.tally = Tally()
         try:
             stage.act(nurse)
             if stage.reached is not None:
                 state = nurse.state()
-                session_id = state.session_id
+                run.session_id = state.session_id
                 if state.step is not stage.reached:
                     raise PathBroken(f"the session is at {state.step.value}, not {stage.reached.value}")
         except PathBroken as broken:
-            raise PathBroken(f"{stage.title}: {broken}") from None
-        done.append((stage, nurse.tally))
-    return done, session_id
+            run.broken = f"step {stage.title!r}: {broken}"
+        finally:
+            if shots is not None:
+                nurse.window.grab().save(str(shots / f"{number:02}-{stage.act.__name__}.png"))
+        if run.broken:
+            return
+        run.done.append((stage, nurse.tally))
 
 
 def check_recorded(care: Care, session_id: str) -> None:
@@ -525,49 +580,74 @@ def floor_ms(size: tuple[int, int]) -> float:
     return statistics.median(samples)
 
 
-def report(size: tuple[int, int], done: list[tuple[Stage, Tally]], drive_ms: float, floor: float) -> None:
-    width = max(len(stage.title) for stage, _ in done)
-    print(f"session effort: one first-day session of a new patient, window {size[0]}×{size[1]}, {CHAIRS} chairs")
+def table(run: Run, trace: bool) -> None:
+    """The per-stage figures and the totals against the target, as text; with ``trace``, every action."""
+    width = max(len(stage.title) for stage in SESSION)
+    size = f"{run.size[0]}×{run.size[1]}"
+    print(f"session effort: one first-day session of a new patient, window {size}, {CHAIRS} chairs")
     print(f"python {sys.version.split()[0]}, Qt platform {QApplication.platformName()}")
     print()
     print(f"{'step':{width}} {'taps':>5} {'data':>5} {'keys':>5} {'scrolls':>8} {'forms':>6}")
-    total = Tally()
-    forms = 0
-    for stage, tally in done:
+    for stage, tally in run.done:
         print(f"{stage.title:{width}} {tally.taps:5} {tally.data:5} {tally.keys:5} {tally.scrolls:8} {stage.forms:6}")
-        total.taps += tally.taps
-        total.data += tally.data
-        total.keys += tally.keys
-        total.scrolls += tally.scrolls
-        forms += stage.forms
+        if trace:
+            for action in tally.actions:
+                print(f"    {action}")
+    total = run.total
     print("-" * (width + 33))
-    print(f"{'total':{width}} {total.taps:5} {total.data:5} {total.keys:5} {total.scrolls:8} {forms:6}")
-    print(f"{'target (issue 10)':{width}} {'≤' + str(TARGET_TAPS):>5} {'':5} {'≤' + str(forms):>5} {0:8}")
+    print(f"{'total':{width}} {total.taps:5} {total.data:5} {total.keys:5} {total.scrolls:8} {run.forms:6}")
+    print(f"{'target (issue 10)':{width}} {'≤' + str(TARGET_TAPS):>5} {'':5} {'≤' + str(run.forms):>5} {0:8}")
     print()
-    print("taps: clicks on a control (a dropdown and then its item are 2); data: characters of values, names")
-    print("and passwords; keys: other keystrokes (Tab, Enter); scrolls: a control needed next was out of view;")
-    print("forms: submissions on the path (the target allows one Enter each).")
+    print("taps: clicks on a control; data: characters of values, names and passwords; keys: other")
+    print("keystrokes (Tab, Enter); scrolls: a control needed next was out of view; forms: submissions on the")
+    print("path (the target allows one Enter each).")
     print(f"all keystrokes (data + keys): {total.data + total.keys}")
-    missed = [
-        f"{what} {got} > {limit}"
-        for what, got, limit in (
-            ("taps", total.taps, TARGET_TAPS),
-            ("keys", total.keys, forms),
-            ("scrolls", total.scrolls, 0),
-        )
-        if got > limit
-    ]
+    missed = run.missed()
     print(f"target met: {'no (' + ', '.join(missed) + ')' if missed else 'yes'}")
-    scrolled = [(stage.title, tally.scrolled_to) for stage, tally in done if tally.scrolled_to]
+    scrolled = [(stage.title, tally.scrolled_to) for stage, tally in run.done if tally.scrolled_to]
     if scrolled:
         print()
         print("scrolled to:")
         for title, names in scrolled:
             print(f"  {title}: {', '.join(names)}")
-    print()
-    print(
-        f"wall time of the drive {drive_ms:.0f} ms; floor (a bare window shown and closed) {floor:.1f} ms; "
-        f"{drive_ms / floor:.0f} × floor"
+    for note in run.notes:
+        print(f"note: {note}")
+    if run.broken is None:
+        print()
+        print(
+            f"wall time of the drive {run.drive_ms:.0f} ms; floor (a bare window shown and closed) "
+            f"{run.floor_ms:.1f} ms; {run.drive_ms / run.floor_ms:.0f} × floor"
+        )
+
+
+def as_json(run: Run) -> str:
+    """The same figures for a program: compare two runs (before and after a change) step by step."""
+    steps = [
+        {
+            "step": stage.title,
+            **tally.figures(),
+            "forms": stage.forms,
+            "scrolled_to": tally.scrolled_to,
+            "actions": tally.actions,
+        }
+        for stage, tally in run.done
+    ]
+    return json.dumps(
+        {
+            "window": {"width": run.size[0], "height": run.size[1]},
+            "chairs": CHAIRS,
+            "signed": run.broken is None,
+            "broken": run.broken,
+            "steps": steps,
+            "total": {**run.total.figures(), "forms": run.forms},
+            "target": {"taps": TARGET_TAPS, "keys": run.forms, "scrolls": 0},
+            "target_met": run.broken is None and not run.missed(),
+            "notes": run.notes,
+            "drive_ms": round(run.drive_ms, 1),
+            "floor_ms": round(run.floor_ms, 2),
+        },
+        ensure_ascii=False,
+        indent=2,
     )
 
 
@@ -597,43 +677,75 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=parse_size, default=(1280, 800), help="window size, e.g. 1280x800 or 1024x768")
-    args = parser.parse_args()
-    size: tuple[int, int] = args.size
+def machine_notes(window: MainWindow) -> list[str]:
+    """The banner a computer without audio shows takes room from every page, so it can cost scrolls."""
+    banner = window.findChild(QLabel, "Sound unavailable")
+    if banner is None or not banner.isVisible():
+        return []
+    return [f"no audio device here: {banner.text()!r} showed in a {banner.height()} px banner above every page"]
 
-    qInstallMessageHandler(quiet_platform)
-    app = QApplication.instance() or QApplication([])
-    style.apply(app)  # type: ignore[arg-type]
+
+def bench_care(database: Database) -> tuple[Care, ManualClock]:
+    """Core on the bench's database: its two nurses, twelve chairs, the clock at the session's morning."""
+    clock = ManualClock(T0)
+    care = Care(database, load_protocol(), clock, workstation="bench")
+    bench_nurses(care)
+    change_clinic_setting(database, "chairs", CHAIRS, None, "session effort benchmark", T0, workstation="bench")
+    return care, clock
+
+
+def measure(run: Run, shots: Path | None) -> None:
+    """The whole session through the window on a temporary database; then whether core has it signed."""
     with tempfile.TemporaryDirectory(prefix="chairside-effort-") as name:
         folder = Path(name).resolve()
         os.environ["CHAIRSIDE_HOME"] = str(folder / "home")  # the window's caches stay in the temporary folder
         database = open_database(sqlite_url(folder / "chairside.sqlite"), create=True)
         try:
-            clock = ManualClock(T0)
-            care = Care(database, load_protocol(), clock, workstation="bench")
-            bench_nurses(care)
-            change_clinic_setting(database, "chairs", CHAIRS, None, "session effort benchmark", T0, workstation="bench")
-            floor = floor_ms(size)
-            window = session_window(care, size)
+            care, clock = bench_care(database)
+            run.floor_ms = floor_ms(run.size)
+            window = session_window(care, run.size)
             try:
-                if (window.width(), window.height()) != size:
-                    raise PathBroken(
-                        f"the window will not shrink to {size[0]}×{size[1]}: {window.width()}×{window.height()}"
+                if (window.width(), window.height()) != run.size:
+                    run.broken = (
+                        f"the window will not shrink to {run.size[0]}×{run.size[1]}: {window.width()}×{window.height()}"
                     )
+                    return
                 began = time.perf_counter_ns()
-                done, session_id = drive(Drive(window, care, clock, QRect(0, 0, *size)))
-                drive_ms = (time.perf_counter_ns() - began) / 1e6
-                check_recorded(care, session_id)
+                drive(Drive(window, care, clock, QRect(0, 0, *run.size)), run, shots)
+                run.drive_ms = (time.perf_counter_ns() - began) / 1e6
+                run.notes.extend(machine_notes(window))
+                if run.broken is None:
+                    check_recorded(care, run.session_id)
+            except PathBroken as broken:
+                run.broken = f"at the end: {broken}"
             finally:
                 close(window)
-        except PathBroken as broken:
-            print(f"the session's path broke: {broken}", file=sys.stderr)
-            return 1
         finally:
             database.dispose()
-    report(size, done, drive_ms, floor)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=parse_size, default=(1280, 800), help="window size, e.g. 1280x800 or 1024x768")
+    parser.add_argument("--json", action="store_true", help="print the per-step figures and totals as JSON")
+    parser.add_argument("--trace", action="store_true", help="list every counted action under its step")
+    parser.add_argument("--shots", type=Path, help="save the window after each step as a PNG in this folder")
+    args = parser.parse_args()
+    if args.shots is not None:
+        args.shots.mkdir(parents=True, exist_ok=True)
+
+    qInstallMessageHandler(quiet_platform)
+    app = QApplication.instance() or QApplication([])
+    style.apply(app)  # type: ignore[arg-type]
+    run = Run(args.size)
+    measure(run, args.shots)
+    if args.json:
+        print(as_json(run))
+    elif run.done:
+        table(run, args.trace)
+    if run.broken is not None:
+        print(f"the session's path broke: {run.broken}", file=sys.stderr)
+        return 1
     return 0
 
 
