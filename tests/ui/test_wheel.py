@@ -7,7 +7,6 @@ touchpad sends it (pixels, in a scroll gesture), while another control has the f
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
-    QDialog,
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
@@ -29,22 +27,12 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from core.clock import ManualClock
-from core.identify import Identified
-from core.people import Account, Accounts, Role
+from core.people import Account, Accounts
 from core.persistence.db import Database
 from core.services import Care, PatientView
-from core.settings import change_clinic_setting
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, seen
 from tests.ui.conftest import Nurse
 from tests.ui.test_accessible_names import inside_combo
-from ui.dialogs.addendum import AddendumDialog
-from ui.dialogs.audit_view import AuditDialog
-from ui.dialogs.day_log import DayLogDialog
-from ui.dialogs.first_admin import FirstAdministratorDialog
-from ui.dialogs.password import ChangePasswordDialog, PinDialog
-from ui.dialogs.people import AddAccountDialog, DeactivateDialog, PeopleDialog, ResetPasswordDialog
-from ui.dialogs.print_preview import PreviewDialog
+from tests.ui.walk import every_dialog, every_step
 from ui.main_window import MainWindow
 from ui.widgets.forms import combo
 
@@ -67,7 +55,6 @@ SCROLLS = (
     (QPoint(0, 40), QPoint(0, NOTCH), Qt.ScrollPhase.ScrollUpdate),  # a touchpad, up
     (QPoint(0, -40), QPoint(0, -NOTCH), Qt.ScrollPhase.ScrollUpdate),  # and down
 )
-CHARGE_PASSWORD = "copper meadow lantern 48"
 
 
 def is_control(widget: QWidget) -> bool:
@@ -142,7 +129,7 @@ def everything_said(found: dict[str, list[str]]) -> str:
     return "\n".join(f"{where}: {what}" for where, whats in found.items() for what in whats)
 
 
-# ---- every step of a chair ----------------------------------------------------------------------------
+# ---- every step of a chair and every dialog the app opens ------------------------------------------------
 
 
 def test_no_step_of_a_session_changes_on_the_wheel(
@@ -153,57 +140,9 @@ def test_no_step_of_a_session_changes_on_the_wheel(
     nurses: tuple[Account, Account],
     clock: ManualClock,
 ) -> None:
-    first, _ = nurses
-    nurse.on_duty(first)
-    untouched: dict[str, list[str]] = {}
-    untouched["board"] = wheel_everything(window)
-    nurse.chair(1)
-    untouched["identify"] = wheel_everything(window)
-    nurse.type("Medical record number", patient.mrn, enter=True)
-    untouched["identify, found"] = wheel_everything(window)
-
-    def step(name: str) -> None:
-        window.refresh()
-        nurse.chair(1)
-        untouched[name] = wheel_everything(window)
-
-    identified = Identified(name=True, birth_date=patient.birth_date.isoformat())
-    sid = care.open_session(patient.id, 1, first.id, identified).session_id
-    step("screen")
-    care.screen(sid, SCREEN_OK, first.id)
-    step("weigh")
-    care.record_weight(sid, "72.4", "kg", first.id)
-    step("dose")
-    care.confirm_dose(sid, first.id, vial_id="ketamine-10")
-    step("check")
-    care.record_vitals(sid, NORMAL, first.id)
-    care.record_check(sid, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
-    step("ready")
-    care.record_drawn(sid, "LOT-K2291", "3.62", first.id)
-    care.start_infusion(sid, first.id)
-    clock.advance(minutes=10)
-    step("infusing")
-    care.pause(sid, "line problem", first.id)
-    step("paused")
-    care.resume(sid, first.id)
-    clock.advance(minutes=30)
-    care.complete(sid, first.id)
-    step("observe")
-    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
-    clock.advance(minutes=30)
-    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
-    care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
-    step("sign")
+    walk = every_step(nurse, window, care, patient, nurses, clock)
+    untouched = {where: wheel_everything(root) for where, root in walk}
     assert not any(untouched.values()), everything_said(untouched)
-
-
-# ---- every dialog the app opens -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def charge_nurse(accounts: Accounts, admin: Account) -> Account:
-    added = accounts.add(admin.id, "Helen Achterberg", "helen", Role.CHARGE_NURSE, TEMPORARY_PASSWORD)
-    return accounts.change_password(added.id, TEMPORARY_PASSWORD, CHARGE_PASSWORD, CHARGE_PASSWORD)
 
 
 def test_no_dialog_changes_on_the_wheel(
@@ -213,51 +152,13 @@ def test_no_dialog_changes_on_the_wheel(
     care: Care,
     patient: PatientView,
     nurses: tuple[Account, Account],
+    accounts: Accounts,
     admin: Account,
-    charge_nurse: Account,
     clock: ManualClock,
     database: Database,
 ) -> None:
-    first, second = nurses
-    signed = prepare(care, patient, nurses)
-    care.start_infusion(signed, first.id)
-    clock.advance(minutes=40)
-    care.complete(signed, first.id)
-    care.record_side_effects(signed, NO_SIDE_EFFECTS, first.id)
-    clock.advance(minutes=30)
-    care.record_side_effects(signed, NO_SIDE_EFFECTS, first.id)
-    care.discharge(signed, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
-    care.sign(signed, first.id, ANA_PASSWORD, seen_seq=seen(care, signed))
-    change_clinic_setting(database, "pin_unlock", True, admin.id, "test", clock.now(), workstation="test-ws")
-    controller = window.controller
-    untouched: dict[str, list[str]] = {}
-
-    def walk(name: str, dialog: QDialog) -> None:
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        untouched[name] = wheel_everything(dialog)
-        dialog.close()
-
-    walk("first administrator", FirstAdministratorDialog(controller, window))
-    nurse.on_duty(admin)
-    walk("people", PeopleDialog(controller, window))
-    walk("add a person", AddAccountDialog(controller, window))
-    walk("reset a password", ResetPasswordDialog(controller, second, window))
-    walk("deactivate", DeactivateDialog(controller, second, window))
-    walk("audit trail", AuditDialog(controller, window))
-    window.controller.sign_out()
-    nurse.type("User name", "helen")
-    nurse.type("Password or PIN", CHARGE_PASSWORD, enter=True)
-    assert window.controller.nurse_id == charge_nurse.id
-    walk("day log", DayLogDialog(controller, window))
-    nurse.on_duty(first)
-    walk("change my password", ChangePasswordDialog(controller, window))
-    walk("PIN", PinDialog(controller, window))
-    walk("signed sessions", AddendumDialog(controller, window))
-    built = window.printouts.downtime_printout()
-    assert built is not None
-    walk("print preview", PreviewDialog(controller, window, *built))
+    walk = every_dialog(qtbot, nurse, window, care, patient, nurses, accounts, admin, clock, database)
+    untouched = {where: wheel_everything(root) for where, root in walk}
     assert not any(untouched.values()), everything_said(untouched)
 
 
