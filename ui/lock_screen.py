@@ -18,7 +18,7 @@ from ui.controller import Controller
 from ui.dialogs.first_admin import FirstAdministratorDialog
 from ui.dialogs.password import PinDialog
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, card, label, line_edit, password_field, set_tone
+from ui.widgets.forms import button, caption_for, card, label, line_edit, password_field, set_tone
 
 
 class LockScreen(QWidget):
@@ -58,9 +58,9 @@ class LockScreen(QWidget):
         self.prompt = label(name="Sign-in prompt")
         form.addWidget(self.prompt)
         self.username = line_edit("User name", "Your user name")
-        self.username_caption = label("User name")
+        self.username_caption = caption_for("User name", self.username)
         self.password = password_field("Password or PIN", "Your password")
-        self.password_caption = label("Password")
+        self.password_caption = caption_for("Password", self.password)
         self.feedback = Feedback("Sign-in message")
         for field in ("username",):
             self.feedback.bind(field, self.username)

@@ -50,6 +50,7 @@ def add_field(form: QFormLayout, text: str, field: QWidget) -> None:
     caption = label(text, wrap=False)
     caption.setMinimumHeight(TARGET)
     caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    caption.setBuddy(field)
     form.addRow(caption, field)
 
 

@@ -17,7 +17,7 @@ from ui.controller import Controller
 from ui.text import clock_time
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, card, combo, label, line_edit, set_tone
+from ui.widgets.forms import button, caption_for, card, combo, label, line_edit, set_tone
 from ui.widgets.vitals_entry import VitalsSlot
 
 
@@ -50,7 +50,7 @@ class DosePage(QWidget):
         self.vial = combo("Vial", [(vial.label, vial.id) for vial in protocol.vials])
         self.vial.setCurrentIndex(self.vial.findData(protocol.preparation.default_vial))
         self.vial.currentIndexChanged.connect(lambda _i: self._preview())
-        column.addWidget(label("Vial"))
+        column.addWidget(caption_for("Vial", self.vial))
         column.addWidget(self.vial)
 
         tiles = QGridLayout()
@@ -71,6 +71,7 @@ class DosePage(QWidget):
         self.feedback = Feedback("Dose message")
         self.override_caption = label("Reason for going above the soft limit (the prescriber's decision):")
         self.override = line_edit("Override reason")
+        self.override_caption.setBuddy(self.override)
         self.override.textChanged.connect(lambda _t: self._preview())
         self.feedback.bind("override_reason", self.override, self.override_caption)
         self.feedback.bind("vial", self.vial)

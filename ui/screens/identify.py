@@ -33,7 +33,7 @@ from core.services import PatientView
 from ui.controller import Controller
 from ui.text import allergies_tone, allergies_words, banner_line, patient_line
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import WrappingCheck, button, card, choice, label, line_edit, set_tone
+from ui.widgets.forms import WrappingCheck, button, caption_for, card, choice, label, line_edit, set_tone
 
 PATIENT_ID = Qt.ItemDataRole.UserRole
 SEARCH_LINES, SEAT_LINES = 2, 4
@@ -117,9 +117,9 @@ class DetailsForm(QWidget):
         self.none_known = choice("No known allergies", f"{prefix}No known allergies")
         self.none_known.setStyleSheet("min-width: 0; padding: 0 8px;")
         self.none_known.toggled.connect(lambda on: self.allergies.setEnabled(not on))
-        grid.addWidget(label("Sex"), 0, 0)
+        grid.addWidget(caption_for("Sex", self.sex), 0, 0)
         grid.addWidget(self.sex, 1, 0, 1, 2)
-        grid.addWidget(label("Allergies, as the patient says"), 2, 0, 1, 2)
+        grid.addWidget(caption_for("Allergies, as the patient says", self.allergies), 2, 0, 1, 2)
         grid.addWidget(self.allergies, 3, 0)
         grid.addWidget(self.none_known, 3, 1)
         grid.setColumnStretch(0, 1)
@@ -210,8 +210,8 @@ class IdentifyPage(QWidget):
         for field in (self.birth_date, self.mrn):
             field.returnPressed.connect(self._seat)
         given.setVerticalSpacing(2)
-        given.addWidget(label("Date of birth (patient says)"), 0, 0)
-        given.addWidget(label("or wristband record number"), 0, 1)
+        given.addWidget(caption_for("Date of birth (patient says)", self.birth_date), 0, 0)
+        given.addWidget(caption_for("or wristband record number", self.mrn), 0, 1)
         given.addWidget(self.birth_date, 1, 0)
         given.addWidget(self.mrn, 1, 1)
         column.addLayout(given)
@@ -221,6 +221,7 @@ class IdentifyPage(QWidget):
         column.addWidget(self.seat)
         self.override_caption = label("Prescriber's override for a second infusion today (who and why)")
         self.override = line_edit("Same-day override", "e.g. Dr Patel by phone: first bag leaked")
+        self.override_caption.setBuddy(self.override)
         self.override.returnPressed.connect(self._seat)
         for widget in (self.override_caption, self.override):
             widget.hide()  # shown when core finds an infusion already given today

@@ -55,6 +55,7 @@ class InfusePage(QWidget):
         grid.addWidget(self.start_hint, 0, 0, 1, 2)
         self.go_ahead_caption = label("Prescriber's go-ahead (who and why):")
         self.go_ahead = line_edit("Prescriber's go-ahead")
+        self.go_ahead_caption.setBuddy(self.go_ahead)
         self.go_ahead_caption.hide()
         self.go_ahead.hide()
         self.feedback.bind("go_ahead", self.go_ahead, self.go_ahead_caption)

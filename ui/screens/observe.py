@@ -50,6 +50,7 @@ class ObservePage(QWidget):
             self.criteria[criterion.id] = tick
         self.override_caption = label("Criteria not met: the prescriber's override and its reason:")
         self.override = line_edit("Discharge override reason")
+        self.override_caption.setBuddy(self.override)
         self.feedback.bind("override_reason", self.override, self.override_caption)
         self.override_caption.hide()
         self.override.hide()

@@ -60,6 +60,7 @@ class SignPage(QWidget):
         self.feedback = Feedback("Sign message")
         self.note_caption = label("Explain the difference in the controlled-substance totals:")
         self.note = line_edit("Discrepancy note", "What happened to the drug not accounted for")
+        self.note_caption.setBuddy(self.note)
         self.note_caption.hide()
         self.note.hide()
         self.feedback.bind("discrepancy_note", self.note, self.note_caption)

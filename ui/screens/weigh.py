@@ -10,7 +10,7 @@ from core.session_state import SessionState
 from ui.controller import Controller
 from ui.style import mark
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import WrappingCheck, button, choice, label, line_edit
+from ui.widgets.forms import WrappingCheck, button, caption_for, choice, line_edit
 
 
 class WeighPage(QWidget):
@@ -24,9 +24,11 @@ class WeighPage(QWidget):
         layout = QVBoxLayout(self)
         box = QGroupBox("Weigh the patient")
         form = QVBoxLayout(box)
-        form.addWidget(label("Type the weight exactly as the scale shows it, and the unit the scale shows."))
         row = QHBoxLayout()
         self.weight = line_edit("Weight", "e.g. 72.4")
+        form.addWidget(
+            caption_for("Type the weight exactly as the scale shows it, and the unit the scale shows.", self.weight)
+        )
         self.weight.setMaximumWidth(220)
         self.weight.returnPressed.connect(self._record)
         row.addWidget(self.weight)

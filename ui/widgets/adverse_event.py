@@ -12,7 +12,7 @@ from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, card, label, line_edit
+from ui.widgets.forms import button, caption_for, card, label, line_edit
 
 
 class AdverseEventBanner:
@@ -31,7 +31,7 @@ class AdverseEventBanner:
             ("Action taken", self.action, "adverse_action"),
             ("Who was told, and when", self.told, "adverse_told"),
         ):
-            column.addWidget(label(caption))
+            column.addWidget(caption_for(caption, field))
             column.addWidget(field)
             self.feedback.bind(name, field)
         self.told.returnPressed.connect(self._record)

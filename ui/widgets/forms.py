@@ -100,6 +100,14 @@ def label(text: str = "", role: str | None = None, name: str | None = None, *, w
     return widget
 
 
+def caption_for(text: str, field: QWidget) -> QLabel:
+    """Words shown above or beside a field, tied to it as its buddy: a screen reader names the field by
+    them (on Linux Qt names a dropdown by its current value, so its caption reaches the reader only so)."""
+    widget = label(text)
+    widget.setBuddy(field)
+    return widget
+
+
 def describe(widget: QLabel, name: str) -> None:
     """Name a label that shows information without hiding what it says.
 

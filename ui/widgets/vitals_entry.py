@@ -18,7 +18,7 @@ from core.vitals import Finding, Tier
 from ui.controller import Controller
 from ui.text import clock_time
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, combo, label, set_tone
+from ui.widgets.forms import button, caption_for, combo, label, set_tone
 
 NOTHING_MISSING = "Nothing missing"
 """The reason list's first line: a chosen reason can be taken back."""
@@ -68,7 +68,7 @@ class VitalsEntry(QGroupBox):
         self.partial = combo("Reason the set is partial", [(NOTHING_MISSING, None), *reasons])
         self.feedback.bind("partial_reason", self.partial)
         self.feedback.bind("vitals", self.fields[VitalKind.SYSTOLIC])
-        layout.addWidget(QLabel("If a reading could not be taken, why:"))
+        layout.addWidget(caption_for("If a reading could not be taken, why:", self.partial))
         layout.addWidget(self.partial)
         self.record = button("Record vital signs", role="primary")
         self.record.clicked.connect(self._record)
