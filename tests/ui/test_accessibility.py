@@ -12,20 +12,39 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QTextDocument
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from core.clock import ManualClock
-from core.people import Account
+from core.people import Account, Accounts
+from core.persistence.db import Database
 from core.protocol import VitalKind
-from core.services import Care
+from core.services import Care, PatientView
+from tests.ui.conftest import Nurse
 from tests.ui.test_accessible_names import PAGES, inside_combo
+from tests.ui.walk import every_dialog, every_step
 from ui.announce import announcements
 from ui.board import ChairTile
 from ui.dialogs.addendum import AddendumDialog
 from ui.main_window import MainWindow
+from ui.widgets.forms import combo
+from ui.widgets.segmented import Segmented
 
 Name, Description = QAccessible.Text.Name, QAccessible.Text.Description
+FIELDS = (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QTextEdit, Segmented)
+"""What a nurse fills in or chooses, and so what a caption beside it names."""
 
 
 def plain(label: QLabel) -> str:
@@ -45,10 +64,11 @@ def said(widget: QWidget) -> str:
 
 
 def caption_of(box: QComboBox) -> str:
-    """On Linux Qt names a dropdown by its current value; its caption reaches the screen reader as the
-    label whose buddy it is (or, failing that, the accessible name Qt uses elsewhere)."""
-    buddies = [lb.text() for lb in box.window().findChildren(QLabel) if lb.buddy() is box]
-    return buddies[0] if buddies else box.accessibleName()
+    """On Linux Qt names a dropdown by its current value, whatever its accessible name: its caption reaches
+    the screen reader only as the label it is the buddy of (the interface's Label relation)."""
+    iface = QAccessible.queryAccessibleInterface(box)
+    labels = [other.text(Name) for other, kind in iface.relations() if kind & QAccessible.RelationFlag.Label]
+    return " ".join(labels)
 
 
 def silent_controls(root: QWidget, *, visible_only: bool) -> list[str]:
@@ -78,6 +98,73 @@ def mute_labels(root: QWidget, *, visible_only: bool) -> list[str]:
         if plain(label) not in said(label):
             found.append(f"{label.objectName() or label.text()!r} says {said(label)!r}")
     return found
+
+
+def holder(layout: QLayout, wanted: QWidget | QLayout) -> tuple[QLayout, int] | None:
+    """The layout, at any depth under ``layout``, that holds ``wanted`` directly, and its place there."""
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item.widget() is wanted or item.layout() is wanted:
+            return layout, index
+        if item.layout() is not None and (found := holder(item.layout(), wanted)) is not None:
+            return found
+    return None
+
+
+def beside(layout: QLayout, index: int) -> list[QLayoutItem | None]:
+    """Where a caption of the thing at ``index`` sits: a form row's label; the grid cell to the left, or the
+    one above; the item just before it in a row or a column."""
+    if isinstance(layout, QFormLayout):
+        row, role = layout.getItemPosition(index)
+        return [layout.itemAt(row, QFormLayout.ItemRole.LabelRole)] if role is QFormLayout.ItemRole.FieldRole else []
+    if isinstance(layout, QGridLayout):
+        row, column, _, _ = layout.getItemPosition(index)
+        return [layout.itemAtPosition(row, column - 1), layout.itemAtPosition(row - 1, column)]
+    return [layout.itemAt(index - 1)] if index else []
+
+
+def caption_beside(field: QWidget) -> QLabel | None:
+    """The words a sighted nurse reads as the field's caption: a plain label (not one that shows
+    information) next to it, or next to the row or column the field opens."""
+    parent = field.parentWidget()
+    if parent is None or parent.layout() is None:
+        return None
+    wanted: QWidget | QLayout = field
+    while (found := holder(parent.layout(), wanted)) is not None:
+        layout, index = found
+        for item in beside(layout, index):
+            caption = item.widget() if item is not None else None
+            if isinstance(caption, QLabel) and plain(caption) and not caption.objectName():
+                return caption
+        if index or layout is parent.layout():
+            return None
+        wanted = layout
+    return None
+
+
+def loose_captions(root: QWidget) -> list[str]:
+    """Visible fields a screen reader does not name by the caption shown beside them: the caption is
+    neither the field's buddy nor the field's accessible name (a dropdown's name is its value, so only
+    the buddy serves)."""
+    found = []
+    for field in root.findChildren(QWidget):
+        if not isinstance(field, FIELDS) or inside_combo(field):
+            continue
+        caption = caption_beside(field)
+        if caption is None or caption.buddy() is field:
+            continue
+        if isinstance(field, QComboBox) or QAccessible.queryAccessibleInterface(field).text(Name) != plain(caption):
+            found.append(f"{type(field).__name__} {field.accessibleName()!r} under {plain(caption)!r}")
+    return found
+
+
+def unheard(root: QWidget) -> list[str]:
+    """Everything showing in ``root`` that a screen reader would not be told, or told wrongly."""
+    return silent_controls(root, visible_only=True) + mute_labels(root, visible_only=True) + loose_captions(root)
+
+
+def everything_said(found: dict[str, list[str]]) -> str:
+    return "\n".join(f"{where}: {what}" for where, whats in found.items() for what in whats)
 
 
 def next_tab_stop(widget: QWidget) -> QWidget:
@@ -177,3 +264,50 @@ def test_a_password_field_tells_its_name_and_nothing_of_what_is_typed(nurse, win
     assert iface.textInterface() is None and iface.editableTextInterface() is None
     plain_field = QAccessible.queryAccessibleInterface(nurse.find(QLineEdit, "User name"))
     assert plain_field.textInterface() is not None  # only secrets lose it
+
+
+def test_every_step_of_a_session_is_named_readable_and_captioned(
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+    clock: ManualClock,
+) -> None:
+    walk = every_step(nurse, window, care, patient, nurses, clock)
+    unsaid = {where: unheard(root) for where, root in walk}
+    assert not any(unsaid.values()), everything_said(unsaid)
+
+
+def test_every_dialog_is_named_readable_and_captioned(
+    qtbot: QtBot,
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+    accounts: Accounts,
+    admin: Account,
+    clock: ManualClock,
+    database: Database,
+) -> None:
+    walk = every_dialog(qtbot, nurse, window, care, patient, nurses, accounts, admin, clock, database)
+    unsaid = {where: unheard(root) for where, root in walk}
+    assert not any(unsaid.values()), everything_said(unsaid)
+
+
+def test_a_dropdown_is_named_by_its_caption_not_by_what_it_shows(qtbot: QtBot) -> None:
+    """The rule the walks rely on, on a page built here: Qt's reading of a dropdown, and the caption test."""
+    page = QWidget()
+    form = QFormLayout(page)
+    loose, tied = (combo(name, [("Female", "F"), ("Male", "M")]) for name in ("Sex", "Route"))
+    form.addRow(QLabel("Sex"), loose)
+    caption = QLabel("Route")
+    caption.setBuddy(tied)
+    form.addRow(caption, tied)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    assert QAccessible.queryAccessibleInterface(loose).text(Name) == "Female"  # not "Sex", on Linux
+    assert caption_of(tied) == "Route" and caption_of(loose) == ""
+    assert loose_captions(page) == ["QComboBox 'Sex' under 'Sex'"]

@@ -9,6 +9,7 @@ walk goes on when the test asks for the next place, so the test checks each one 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
@@ -22,6 +23,7 @@ from core.settings import change_clinic_setting
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, seen
 from tests.ui.conftest import Nurse
+from ui.crash import CrashDialog, crash_text
 from ui.dialogs.addendum import AddendumDialog
 from ui.dialogs.audit_view import AuditDialog
 from ui.dialogs.day_log import DayLogDialog
@@ -44,9 +46,10 @@ def every_step(
     nurses: tuple[Account, Account],
     clock: ManualClock,
 ) -> Places:
-    """The board, then chair 1 at each step of one session, from an empty identify page to signing; the
-    session moves on through core between steps, as the nurse's taps would move it."""
+    """The sign-in screen, the board, then chair 1 at each step of one session, from an empty identify page
+    to signing; the session moves on through core between steps, as the nurse's taps would move it."""
     first, _ = nurses
+    yield "sign-in", window
     nurse.on_duty(first)
     yield "board", window
     nurse.chair(1)
@@ -105,7 +108,8 @@ def every_dialog(
     database: Database,
 ) -> Places:
     """Each dialog shown over the window, opened by someone allowed to open it, with a signed session to
-    show and a charge nurse for the day log; each is closed when the test moves on."""
+    show and a charge nurse for the day log, and the one an unexpected error shows; each is closed when
+    the test moves on."""
     first, second = nurses
     added = accounts.add(admin.id, "Helen Achterberg", "helen", Role.CHARGE_NURSE, TEMPORARY_PASSWORD)
     charge_nurse = accounts.change_password(added.id, TEMPORARY_PASSWORD, CHARGE_PASSWORD, CHARGE_PASSWORD)
@@ -147,3 +151,4 @@ def every_dialog(
     built = window.printouts.downtime_printout()
     assert built is not None
     yield from shown("print preview", PreviewDialog(controller, window, *built))
+    yield from shown("something went wrong", CrashDialog(crash_text(Path("chairside.log"), "7f3a"), "Traceback"))
