@@ -3,10 +3,12 @@
 Run by Debian's own python3, which has ``pyatspi``, inside a D-Bus session (tests/test_atspi.py runs it as
 ``dbus-run-session -- /usr/bin/python3 tests/atspi_check.py --python .venv/bin/python``). It starts Xvfb and
 the app on a temporary demo database with Qt's AT-SPI bridge on, then, as Orca would: reads the sign-in
-screen, types a wrong password (keys through X, as a keyboard does) and reads the error and its
-announcement, watching every ``object:text-changed`` event for the typed password; signs in, reads the
-board's countdowns, opens a chair and reads the patient header. It prints one JSON object of what it
-found and exits 0 when everything held, 1 otherwise.
+screen and the caption the password field is labelled by, types a wrong password (keys through X, as a
+keyboard does) and reads the error and its announcement, watching every ``object:text-changed`` event for
+the typed password; signs in, reads the board's countdowns, opens a chair and reads the patient header, its
+countdown and the caption of each dropdown (on Linux Qt names a dropdown by its value: only the caption it
+is the buddy of says what it is for). It prints one JSON object of what it found and exits 0 when
+everything held, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -96,6 +98,15 @@ def find(role: str | None, name: str | None = None, description: str | None = No
     return None
 
 
+def labelled_by(acc) -> list[str]:
+    """The captions a screen reader names ``acc`` by: the labels it is the buddy of."""
+    names = []
+    for relation in acc.getRelationSet():
+        if relation.getRelationType() == pyatspi.RELATION_LABELLED_BY:
+            names += [relation.getTarget(index).name for index in range(relation.getNTargets())]
+    return names
+
+
 def xdotool(display: str, *args: str) -> None:
     subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display}, check=True, timeout=30)
 
@@ -130,6 +141,7 @@ def check(python: str, home: Path, display: str) -> dict:
         found["sign_in_fields"] = [user is not None, password is not None]
         if user is None or password is None:
             return found
+        found["password_captioned"] = labelled_by(password)
         search = ["xdotool", "search", "--sync", "--name", "Chairside"]
         window = subprocess.run(search, check=True, env=env, capture_output=True, text=True, timeout=30).stdout.split()
         xdotool(display, "windowfocus", "--sync", window[0])
@@ -158,8 +170,13 @@ def check(python: str, home: Path, display: str) -> dict:
             xdotool(display, "key", "Return")
             header = bus.wait_for(lambda: find("label", description="Patient"), 15)
             found["patient_header_read"] = header.name if header is not None else None
-            time_left = bus.wait_for(lambda: find("label", description="Time left"), 10)
+            countdowns = ("Time left", "Observation time left")  # the demo's first running chair may be in either
+            time_left = bus.wait_for(
+                lambda: next(filter(None, (find("label", description=d) for d in countdowns)), None), 10
+            )
             found["chair_countdown_read"] = time_left.name if time_left is not None else None
+            dropdowns = [(name, acc) for role, name, _, acc in showing(app_root()) if role == "combo box"]
+            found["dropdowns_captioned"] = [(name, labelled_by(acc)) for name, acc in dropdowns]
         found["password_leaks"] = [
             (kind, data) for kind, data, _ in bus.text_changes if any(s in data for s in (WRONG, PASSWORD, "harbour"))
         ]
@@ -185,6 +202,9 @@ def held(found: dict) -> bool:
         and COUNTDOWN.search(found.get("chair_countdown_read") or "")
         and not found.get("password_leaks")
         and not found.get("password_field_events")
+        and "Password" in found.get("password_captioned", [])
+        and found.get("dropdowns_captioned")
+        and all(captions for _, captions in found["dropdowns_captioned"])
     )
 
 

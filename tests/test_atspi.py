@@ -45,4 +45,6 @@ def test_a_screen_reader_hears_the_countdown_the_error_and_the_patient_but_no_pa
     assert found["countdowns_read"], found
     assert found["patient_header_read"], found
     assert found["password_leaks"] == [] and found["password_field_events"] == [], found
+    assert found["password_captioned"] == ["Password"], found  # the caption shown, as the field's label
+    assert found["dropdowns_captioned"] and all(captions for _, captions in found["dropdowns_captioned"]), found
     assert run.returncode == 0, found
