@@ -33,8 +33,6 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.identify import Identified
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -45,6 +43,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from core.clock import ManualClock  # noqa: E402
+from core.identify import Identified  # noqa: E402
 from core.machine import Step  # noqa: E402
 from core.persistence.db import Database, open_database, sqlite_url  # noqa: E402
 from core.protocol import load_protocol  # noqa: E402

@@ -33,12 +33,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.identify import Identified
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.clock import ManualClock  # noqa: E402
+from core.identify import Identified  # noqa: E402
 from core.persistence.db import BUSY_TIMEOUT_MS, open_database, sqlite_url  # noqa: E402
 from core.protocol import VitalKind as V  # noqa: E402
 from core.protocol import load_protocol  # noqa: E402

@@ -31,8 +31,6 @@ from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
-from core.identify import Identified
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -46,6 +44,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 from core import passwords  # noqa: E402
 from core.clock import ManualClock  # noqa: E402
 from core.day_log import DayLog, day_log  # noqa: E402
+from core.identify import Identified  # noqa: E402
 from core.persistence.db import Database, open_database, sqlite_url  # noqa: E402
 from core.protocol import load_protocol  # noqa: E402
 from core.reports.day_log_pdf import day_log_pdf  # noqa: E402

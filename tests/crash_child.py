@@ -12,11 +12,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.identify import Identified
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.clock import Clock, ManualClock, SystemClock
+from core.identify import Identified
 from core.people import Account
 from core.persistence.db import open_database, sqlite_url
 from core.protocol import VitalKind, load_protocol
