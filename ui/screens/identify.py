@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QFocusEvent, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QGridLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -31,13 +33,18 @@ from core.course import usual_order
 from core.identify import SEXES, Details, Identified
 from core.services import PatientView
 from ui.controller import Controller
+from ui.style import TARGET
 from ui.text import allergies_tone, allergies_words, banner_line, patient_line
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import WrappingCheck, button, caption_for, card, choice, label, line_edit, set_tone
 
 PATIENT_ID = Qt.ItemDataRole.UserRole
-SEARCH_LINES, SEAT_LINES = 2, 4
+ORDER_LINES, SEAT_LINES = 2, 4
 """Space kept for a message, in lines, so a message does not push the buttons down."""
+RESULTS_HEIGHT = 84
+"""The search results' place, in pixels: four short rows, or a message of three lines in their stead."""
+SIDE_BY_SIDE = 880
+"""The page width, in pixels, from which the forms sit beside the search rather than below it."""
 
 
 class RowCheck(QCheckBox):
@@ -68,14 +75,42 @@ class FocusField(QLineEdit):
         super().focusInEvent(event)
 
 
-def reserved(feedback: Feedback, lines: int = SEARCH_LINES) -> QWidget:
+def hold_rows(grid: QGridLayout, *rows: int) -> None:
+    """Rows of fields keep one height: the focus and a refused value draw a field's border thicker, which
+    makes it two pixels taller and would move everything below it."""
+    for row in rows:
+        grid.setRowMinimumHeight(row, TARGET)
+
+
+def reserved(feedback: Feedback, lines: int = ORDER_LINES) -> QWidget:
     """The message inside a slot that keeps its height when the message is hidden."""
     slot = QWidget()
     column = QVBoxLayout(slot)
     column.setContentsMargins(0, 0, 0, 0)
     column.addWidget(feedback, 0, Qt.AlignmentFlag.AlignTop)
+    feedback.ensurePolished()  # the style sheet's font, which the message is shown in
     slot.setMinimumHeight(lines * feedback.fontMetrics().lineSpacing() + 20)
     return slot
+
+
+class ResultsOrMessage(QWidget):
+    """The search results, or in their place what the search has to say ("no patient found", "wristband
+    scanned"): where the nurse looks after searching, in a place of fixed height that moves nothing below."""
+
+    def __init__(self, results: QListWidget, message: Feedback) -> None:
+        super().__init__()
+        self.results = results
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(results)
+        column.addWidget(message, 0, Qt.AlignmentFlag.AlignTop)
+        self.setFixedHeight(RESULTS_HEIGHT)
+        message.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
+            self.results.setVisible(event.type() == QEvent.Type.HideToParent)
+        return False
 
 
 class SexChoice(QWidget):
@@ -89,7 +124,8 @@ class SexChoice(QWidget):
         self.buttons = {}
         for code, (_letter, word) in SEXES.items():
             widget = choice(word, f"{prefix}{word}")
-            widget.setStyleSheet("min-width: 56px; padding: 0 6px;")  # four fit a narrow column
+            widget.setStyleSheet("min-width: 0; padding: 0 6px;")  # four fit a narrow column
+            widget.setMinimumWidth(bold_width(widget) + 16)  # its text is bold once chosen
             self.group.addButton(widget)
             self.buttons[code] = widget
             row.addWidget(widget)
@@ -104,6 +140,14 @@ class SexChoice(QWidget):
         self.group.setExclusive(True)
 
 
+def bold_width(widget: QPushButton) -> int:
+    """The width of a button's text in bold, as a chosen toggle shows it."""
+    widget.ensurePolished()
+    font = QFont(widget.font())
+    font.setBold(True)
+    return QFontMetrics(font).horizontalAdvance(widget.text())
+
+
 class DetailsForm(QWidget):
     """Sex and allergies, as asked of the patient: allergies written, or "No known allergies" tapped."""
 
@@ -116,6 +160,7 @@ class DetailsForm(QWidget):
         self.allergies = line_edit(f"{prefix}Allergies", "e.g. penicillin (rash)")
         self.none_known = choice("No known allergies", f"{prefix}No known allergies")
         self.none_known.setStyleSheet("min-width: 0; padding: 0 8px;")
+        self.none_known.setMinimumWidth(bold_width(self.none_known) + 20)  # its text is bold once chosen
         self.none_known.toggled.connect(lambda on: self.allergies.setEnabled(not on))
         grid.addWidget(caption_for("Sex", self.sex), 0, 0)
         grid.addWidget(self.sex, 1, 0, 1, 2)
@@ -150,6 +195,8 @@ class PatientCard(QWidget):
         self.details = label(name="Chosen patient's sex and allergies")
         for widget in (self.name, self.identifiers, self.details):
             column.addWidget(widget)
+        self.details.ensurePolished()  # two lines and a warning's margins kept, so the card's height holds
+        self.details.setMinimumHeight(2 * self.details.fontMetrics().lineSpacing() + 18)
         self.show_patient(None)
 
     def show_patient(self, patient: PatientView | None) -> None:
@@ -177,10 +224,29 @@ class IdentifyPage(QWidget):
         self.patients: dict[str, PatientView] = {}
         self._scanned = False
         """The record number identifier holds what one wristband scan read; any edit or new search ends it."""
-        layout = QHBoxLayout(self)
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.columns.setContentsMargins(4, 0, 4, 4)
+        self.columns.addWidget(self._find_column(chair), 5)
+        side = QVBoxLayout()
+        self.register = self._register_form()
+        side.addWidget(self.register)
+        self.asking = self._details_form()
+        side.addWidget(self.asking)
+        self.course = self._course_form()
+        self.feedback.bind("course", self.course)
+        side.addWidget(self.course)
+        self.overriding = self._override_form()
+        self.feedback.bind("same_day_override", self.override, self.overriding)
+        side.addWidget(self.overriding)
+        side.addStretch(1)
+        self.columns.addLayout(side, 4)
 
+    def _find_column(self, chair: int) -> QGroupBox:
+        """Search, the chosen patient's card, the identifiers given and the seat button, top to bottom in
+        the order the nurse works; every message has its place kept, so the seat button never moves."""
         find = QGroupBox("Find the patient")
         column = QVBoxLayout(find)
+        column.setContentsMargins(0, 0, 0, 0)  # the group's own padding is margin enough
         self.search = FocusField("Search patient", "Record number or name (or scan the wristband)", self._end_scan)
         self.search.returnPressed.connect(self._search_typed)
         self.search.textEdited.connect(self._end_scan)
@@ -192,17 +258,30 @@ class IdentifyPage(QWidget):
         column.addLayout(row)
         self.results = QListWidget()
         self.results.setAccessibleName("Search results")
-        self.results.setFixedHeight(64)  # a few lines: the chosen patient's card below is what is read
         self.results.setWordWrap(True)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.currentItemChanged.connect(self._chosen_changed)
-        column.addWidget(self.results)
         self.search_feedback = Feedback("Search message")
-        column.addWidget(reserved(self.search_feedback))
-        self.card = PatientCard(controller)
+        column.addWidget(ResultsOrMessage(self.results, self.search_feedback))
+        self.card = PatientCard(self.controller)
         column.addWidget(self.card)
         self.name_check = RowCheck("Name: the patient said it, and it matches", "Full name matches")
         column.addWidget(self.name_check)
+        column.addLayout(self._given_identifier())
+        self.seat = button(f"Seat patient in chair {chair}", role="primary")
+        self.seat.setMinimumHeight(56)
+        self.seat.clicked.connect(self._seat)
+        column.addWidget(self.seat)
+        self.feedback = Feedback("Seat message")
+        self.feedback.bind("identifiers", self.name_check)
+        self.feedback.bind("identified_birth_date", self.birth_date)
+        self.feedback.bind("identified_mrn", self.mrn)
+        column.addWidget(reserved(self.feedback, SEAT_LINES))
+        column.addStretch(1)
+        return find
+
+    def _given_identifier(self) -> QGridLayout:
+        """The date of birth the patient says, or the record number read or scanned off the wristband."""
         given = QGridLayout()
         self.birth_date = FocusField("Date of birth given", "YYYY-MM-DD, as the patient says it", lambda: None)
         self.mrn = FocusField("Record number on the wristband", "typed, or scan the wristband", self._end_scan)
@@ -210,41 +289,23 @@ class IdentifyPage(QWidget):
         for field in (self.birth_date, self.mrn):
             field.returnPressed.connect(self._seat)
         given.setVerticalSpacing(2)
-        given.addWidget(caption_for("Date of birth (patient says)", self.birth_date), 0, 0)
-        given.addWidget(caption_for("or wristband record number", self.mrn), 0, 1)
+        given.addWidget(caption_for("Date of birth, as said", self.birth_date), 0, 0)
+        given.addWidget(caption_for("or wristband number", self.mrn), 0, 1)
         given.addWidget(self.birth_date, 1, 0)
         given.addWidget(self.mrn, 1, 1)
-        column.addLayout(given)
-        self.seat = button(f"Seat patient in chair {chair}", role="primary")
-        self.seat.setMinimumHeight(56)
-        self.seat.clicked.connect(self._seat)
-        column.addWidget(self.seat)
-        self.override_caption = label("Prescriber's override for a second infusion today (who and why)")
-        self.override = line_edit("Same-day override", "e.g. Dr Patel by phone: first bag leaked")
-        self.override_caption.setBuddy(self.override)
-        self.override.returnPressed.connect(self._seat)
-        for widget in (self.override_caption, self.override):
-            widget.hide()  # shown when core finds an infusion already given today
-            column.addWidget(widget)
-        self.feedback = Feedback("Seat message")
-        self.feedback.bind("identifiers", self.name_check)
-        self.feedback.bind("identified_birth_date", self.birth_date)
-        self.feedback.bind("identified_mrn", self.mrn)
-        self.feedback.bind("same_day_override", self.override, self.override_caption)
-        column.addWidget(reserved(self.feedback, SEAT_LINES))
-        column.addStretch(1)
-        layout.addWidget(find, 5)
+        hold_rows(given, 1)
+        return given
 
-        side = QVBoxLayout()
-        self.register = self._register_form()
-        side.addWidget(self.register)
-        self.asking = self._details_form()
-        side.addWidget(self.asking)
-        self.course = self._course_form()
-        self.feedback.bind("course", self.course)
-        side.addWidget(self.course)
-        side.addStretch(1)
-        layout.addLayout(side, 4)
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        """Side by side where both columns fit, one above the other on a narrow screen: never cut off on
+        the right, and the page scrolls (if at all) only down."""
+        super().resizeEvent(event)
+        stacked = event.size().width() < SIDE_BY_SIDE
+        direction = QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
+            self.columns.setStretch(0, 0 if stacked else 5)
+            self.columns.setStretch(1, 0 if stacked else 4)
 
     def _register_form(self) -> QGroupBox:
         register = QGroupBox("Register a new patient")
@@ -266,18 +327,20 @@ class IdentifyPage(QWidget):
             form.addWidget(field, row + 1, col)
             self.new[key] = field
             self.register_feedback.bind(key, field)
+        hold_rows(form, 1, 3)
         self.new_details = DetailsForm("")
         self.register_feedback.bind("sex", self.new_details.sex)
         self.register_feedback.bind("allergies", self.new_details.allergies)
         form.addWidget(self.new_details, 4, 0, 1, 2)
+        add = button("Register patient", role=None)
+        add.clicked.connect(self._register)
+        form.addWidget(add, 5, 0, 1, 2)
+        form.addWidget(self.register_feedback, 6, 0, 1, 2)
+        # Below the message that explains it, so the button above does not move when it appears.
         self.confirm_new = WrappingCheck("A different person: none of the records listed is this patient.")
         self.confirm_new.hide()  # shown when core finds a record that may be the same person
         self.register_feedback.bind("confirm_new", self.confirm_new)
-        form.addWidget(self.confirm_new, 5, 0, 1, 2)
-        add = button("Register patient", role=None)
-        add.clicked.connect(self._register)
-        form.addWidget(add, 6, 0, 1, 2)
-        form.addWidget(self.register_feedback, 7, 0, 1, 2)
+        form.addWidget(self.confirm_new, 7, 0, 1, 2)
         return register
 
     def _details_form(self) -> QGroupBox:
@@ -314,6 +377,7 @@ class IdentifyPage(QWidget):
             grid.addWidget(label(field.accessibleName()), row, 0)
             grid.addWidget(field, row, 1)
             self.order_feedback.bind(key, field)
+        hold_rows(grid, 1, 2, 3)
         self.replacing = self._replacing_form()
         grid.addWidget(self.replacing, 4, 0, 1, 2)
         record = button("Record course order and seat", role="primary")
@@ -323,6 +387,24 @@ class IdentifyPage(QWidget):
         grid.addWidget(reserved(self.order_feedback), 6, 0, 1, 2)
         box.hide()
         return box
+
+    def _override_form(self) -> QGroupBox:
+        """Asked for when core finds the patient has already had an infusion today: beside the patient, in
+        place of the registration form, so the seat button and its message stay where they were."""
+        box = QGroupBox("Second infusion today")
+        column = QVBoxLayout(box)
+        caption = label("The prescriber's override (who and why), then seat the patient.")
+        self.override = line_edit("Same-day override", "e.g. Dr Patel by phone: first bag leaked")
+        caption.setBuddy(self.override)
+        self.override.returnPressed.connect(self._seat)
+        column.addWidget(caption)
+        column.addWidget(self.override)
+        box.hide()
+        return box
+
+    def _end_override(self) -> None:
+        self.override.clear()
+        self.overriding.hide()
 
     def _replacing_form(self) -> QWidget:
         """Shown only when core finds the patient's course still has days left: the new order replaces it
@@ -351,13 +433,14 @@ class IdentifyPage(QWidget):
         self._show_side()
 
     def _show_side(self) -> None:
-        """One form beside the patient: the course order core asked for, the details not yet recorded,
-        or the registration of a new patient."""
+        """One form beside the patient: what core asked for to seat them (a course order, a same-day
+        override), the details not yet recorded, or the registration of a new patient."""
         patient = self.chosen
         registering = any(field.text() for field in self.new.values())  # never hide a half-typed registration
+        asked = not (self.course.isHidden() and self.overriding.isHidden())
         asking = not registering and patient is not None and (patient.sex is None or patient.allergies is None)
-        self.asking.setVisible(self.course.isHidden() and asking)
-        self.register.setVisible(self.course.isHidden() and not asking)
+        self.asking.setVisible(not asked and asking)
+        self.register.setVisible(not asked and not asking)
 
     def _bring_into_view(self, widget: QWidget) -> None:
         """The page scrolls inside the chair panel: show what core just asked for."""
@@ -382,6 +465,7 @@ class IdentifyPage(QWidget):
         self.feedback.clear()
         self.details_feedback.clear()
         self.details_form.clear()
+        self._end_override()
         self.card.show_patient(self.chosen)
         self._show_side()
 
@@ -407,6 +491,7 @@ class IdentifyPage(QWidget):
             self._seat()
 
     def _show(self, patients: list[PatientView]) -> None:
+        self.search_feedback.clear()  # the list, not what was said about the last search
         self.results.blockSignals(True)
         self.results.clear()
         self.patients = {patient.id: patient for patient in patients}
@@ -435,6 +520,7 @@ class IdentifyPage(QWidget):
             )
             self.new["mrn"].setText(scanned)
             self.new["family_name"].setFocus()
+            self._bring_into_view(self.register)
         elif not found:
             self.search_feedback.note("No patient found. Check the spelling, or register a new patient.", "quiet")
         elif match:
@@ -499,8 +585,11 @@ class IdentifyPage(QWidget):
             self.feedback.ask("Choose the patient in the search results first, or scan the wristband.")
             return
         identified = Identified(self.name_check.isChecked(), self.birth_date.text(), self.mrn.text(), self._scanned)
-        override = None if self.override.isHidden() else self.override.text()
+        override = None if self.overriding.isHidden() else self.override.text()
         if self.controller.open_session(self.feedback, patient.id, self.chair, identified, override) is None:
+            self._show_side()
+            if not self.overriding.isHidden():
+                self._bring_into_view(self.overriding)
             if not self.course.isHidden():
                 self._show_course(True)
                 if not self.order["first_day"].text():
@@ -511,9 +600,7 @@ class IdentifyPage(QWidget):
                     self.order["prescriber"].setFocus()
                 self._bring_into_view(self.course)
         else:
-            self.override.clear()
-            for widget in (self.override_caption, self.override):
-                widget.hide()
+            self._end_override()
             self._show_course(False)
             self._clear_replacing()
             self.search.clear()
