@@ -124,8 +124,7 @@ class SexChoice(QWidget):
         self.buttons = {}
         for code, (_letter, word) in SEXES.items():
             widget = choice(word, f"{prefix}{word}")
-            widget.setStyleSheet("min-width: 0; padding: 0 6px;")  # four fit a narrow column
-            widget.setMinimumWidth(bold_width(widget) + 16)  # its text is bold once chosen
+            fit_bold(widget, 6)  # four fit a narrow column
             self.group.addButton(widget)
             self.buttons[code] = widget
             row.addWidget(widget)
@@ -140,12 +139,13 @@ class SexChoice(QWidget):
         self.group.setExclusive(True)
 
 
-def bold_width(widget: QPushButton) -> int:
-    """The width of a button's text in bold, as a chosen toggle shows it."""
+def fit_bold(widget: QPushButton, padding: int) -> None:
+    """A toggle just wide enough for its text in bold, as it shows once chosen (never cut off then)."""
     widget.ensurePolished()
     font = QFont(widget.font())
     font.setBold(True)
-    return QFontMetrics(font).horizontalAdvance(widget.text())
+    width = QFontMetrics(font).horizontalAdvance(widget.text()) + 2
+    widget.setStyleSheet(f"min-width: {width}px; padding: 0 {padding}px;")  # the style sheet's width wins
 
 
 class DetailsForm(QWidget):
@@ -159,8 +159,7 @@ class DetailsForm(QWidget):
         self.sex = SexChoice(prefix)
         self.allergies = line_edit(f"{prefix}Allergies", "e.g. penicillin (rash)")
         self.none_known = choice("No known allergies", f"{prefix}No known allergies")
-        self.none_known.setStyleSheet("min-width: 0; padding: 0 8px;")
-        self.none_known.setMinimumWidth(bold_width(self.none_known) + 20)  # its text is bold once chosen
+        fit_bold(self.none_known, 8)
         self.none_known.toggled.connect(lambda on: self.allergies.setEnabled(not on))
         grid.addWidget(caption_for("Sex", self.sex), 0, 0)
         grid.addWidget(self.sex, 1, 0, 1, 2)
@@ -202,8 +201,8 @@ class PatientCard(QWidget):
     def show_patient(self, patient: PatientView | None) -> None:
         if patient is None:
             self.name.setText("No patient chosen")
-            self.identifiers.setText("Scan the wristband, or search and choose the patient in the list.")
-            self.details.setText("")
+            self.identifiers.setText("Scan the wristband, or search.")  # one line, as a patient's identifiers
+            self.details.setText("Then choose the patient in the list, and confirm two identifiers with them.")
             set_tone(self.details, None)
             return
         today = self.controller.now().astimezone().date()
