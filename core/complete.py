@@ -1,0 +1,118 @@
+"""When a typed value is finished, so its field may hand the keyboard on without a Tab.
+
+A value is complete when it is a possible value and no character typed after it could still lead to
+one. From the protocol's impossible limits and decimal places: systolic "124" is complete (a fourth
+digit passes 300 mmHg) and so is "95" (950 is impossible); heart rate "25" is not (250 is possible);
+a temperature recorded to one decimal place is complete at "36.8", never at "36". A complete value can
+only be spoilt by more typing, so moving on cannot cut a reading short.
+
+Only the plain forms a nurse types count: digits without leading zeros, one decimal mark (point or
+comma) and at most the recorded places, a sign only on a scale with negative values (RASS). Anything
+else is never complete: the field keeps the keyboard and Enter gives core's message about it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from core.dates import parse_day
+from core.errors import InputError
+from core.protocol import Protocol, VitalKind
+
+_TYPED = re.compile(r"([+-]?)(\d*)(?:([.,])(\d*))?")
+NEXT_CHARACTERS = "0123456789."
+"""What could be typed after a value and still belong to a number (a comma is the same mark as a point)."""
+
+
+@dataclass(frozen=True)
+class NumberShape:
+    """The values a field can hold: inclusive limits and the decimal places they are recorded to."""
+
+    low: Decimal
+    high: Decimal
+    decimals: int
+
+    @property
+    def step(self) -> Decimal:
+        return Decimal(1).scaleb(-self.decimals)
+
+    def possible(self, text: str) -> bool:
+        """A whole value, typed in plain form, inside the limits."""
+        parts = self._parts(text)
+        if parts is None:
+            return False
+        sign, digits, mark, fraction = parts
+        if not digits or (mark and not fraction):
+            return False
+        magnitude = Decimal(f"{digits}.{fraction or 0}")
+        return self._meets(sign, magnitude, magnitude)
+
+    def could_become(self, text: str) -> bool:
+        """The text is the start of (or is) some possible value."""
+        parts = self._parts(text)
+        if parts is None:
+            return False
+        sign, digits, mark, fraction = parts
+        if not digits:
+            widest = max(abs(self.low), abs(self.high))
+            return any(self._meets(start, Decimal(0), widest) for start in ([sign] if sign else ["", "-"]))
+        if mark:
+            start = Decimal(f"{digits}.{fraction or 0}")
+            room = Decimal(1).scaleb(-len(fraction))
+            return self._meets(sign, start, start + room - self.step)
+        whole = int(digits)
+        widest = max(abs(self.low), abs(self.high))
+        spans = [(Decimal(whole), Decimal(whole + 1) - self.step)]
+        if whole:
+            tens = 10
+            while whole * tens <= widest:
+                spans.append((Decimal(whole * tens), Decimal((whole + 1) * tens) - self.step))
+                tens *= 10
+        return any(self._meets(sign, start, end) for start, end in spans)
+
+    def complete(self, text: str) -> bool:
+        """Possible, and nothing more typed could make another possible value: the field is done."""
+        return self.possible(text) and not any(self.could_become(text + more) for more in NEXT_CHARACTERS)
+
+    def _parts(self, text: str) -> tuple[str, str, str, str] | None:
+        """Sign, whole digits, decimal mark and fraction digits of a plain typed number, or None."""
+        match = _TYPED.fullmatch(text)
+        if match is None:
+            return None
+        sign, digits, mark, fraction = (part or "" for part in match.groups())
+        if sign and self.low >= 0:
+            return None
+        if len(digits) > 1 and digits.startswith("0"):
+            return None
+        if mark and (not digits or not self.decimals or len(fraction) > self.decimals):
+            return None
+        return sign, digits, mark, fraction
+
+    def _meets(self, sign: str, smallest: Decimal, largest: Decimal) -> bool:
+        """Some value on the recorded step, of these magnitudes and this sign, lies inside the limits."""
+        if sign == "-":
+            low, high = -largest, min(-smallest, -self.step)
+        elif sign == "+":
+            low, high = max(smallest, self.step), largest
+        else:
+            low, high = smallest, largest
+        low = max(low, self.low.quantize(self.step, rounding=ROUND_CEILING))
+        high = min(high, self.high.quantize(self.step, rounding=ROUND_FLOOR))
+        return low <= high
+
+
+def vital_shape(protocol: Protocol, kind: VitalKind) -> NumberShape:
+    """A vital's possible values: inside the impossible limits, to its recorded places."""
+    limits = protocol.vitals[kind]
+    return NumberShape(limits.reject_below, limits.reject_above, limits.decimals)
+
+
+def day_complete(text: str) -> bool:
+    """A whole YYYY-MM-DD date of the calendar: nothing typed after it could still be a date."""
+    try:
+        parse_day(text, "day")
+    except InputError:
+        return False
+    return True
