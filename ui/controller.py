@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from core.complete import vital_shape
 from core.course import CourseView
 from core.dosing import DoseCalculation
 from core.errors import ChairsideError, EnvironmentTrouble, InputError, TemporaryPasswordError
@@ -344,6 +345,10 @@ class Controller(QObject):
 
     def confirm_pump(self, feedback: Feedback, session_id: str, running: bool) -> SessionState | None:
         return self._act(feedback, lambda by: self.care.confirm_pump(session_id, running, by))
+
+    def vital_complete(self, kind: VitalKind) -> Callable[[str], bool]:
+        """Whether a reading typed for this vital is finished, by the protocol's limits (its field moves on)."""
+        return vital_shape(self.protocol, kind).complete
 
     def record_vitals(
         self, feedback: Feedback, session_id: str, typed: dict[VitalKind, str], partial_reason: str | None

@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.complete import day_complete
 from core.course import usual_order
 from core.identify import SEXES, Details, Identified
 from core.services import PatientView
 from ui.controller import Controller
 from ui.style import TARGET
 from ui.text import allergies_tone, allergies_words, banner_line, patient_line
+from ui.widgets.advance import advance_when_complete
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import WrappingCheck, button, caption_for, card, choice, label, line_edit, set_tone
 
@@ -327,6 +329,7 @@ class IdentifyPage(QWidget):
             self.new[key] = field
             self.register_feedback.bind(key, field)
         hold_rows(form, 1, 3)
+        advance_when_complete(self.new["birth_date"], day_complete)  # the names are free text: no end to judge
         self.new_details = DetailsForm("")
         self.register_feedback.bind("sex", self.new_details.sex)
         self.register_feedback.bind("allergies", self.new_details.allergies)

@@ -17,6 +17,7 @@ from core.session_state import PointStatus, SessionState
 from core.vitals import Finding, Tier
 from ui.controller import Controller
 from ui.text import clock_time
+from ui.widgets.advance import advance_when_complete
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, caption_for, combo, label, set_tone
 
@@ -52,6 +53,7 @@ class VitalsEntry(QGroupBox):
             field.setMinimumHeight(48)
             field.setFixedWidth(110)
             field.returnPressed.connect(self._record)
+            advance_when_complete(field, controller.vital_complete(kind))
             caption.setBuddy(field)
             grid.addWidget(caption, row, 0)
             grid.addWidget(field, row, 1)

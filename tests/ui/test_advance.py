@@ -1,0 +1,153 @@
+"""Fields that move on by themselves: a whole set of vitals with no Tab and one Enter, nothing else moved."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from core.clock import ManualClock
+from core.events import EventType as E
+from core.protocol import VitalKind as V
+from core.services import Care
+from tests.test_session_flow import NORMAL
+from tests.ui.conftest import Nurse
+from ui.main_window import MainWindow
+
+
+def focus() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def keys(qtbot: QtBot, *strokes: str | Qt.Key) -> None:
+    """Keys sent to whichever control has the focus, as a keyboard would."""
+    for stroke in strokes:
+        if isinstance(stroke, str):
+            qtbot.keyClicks(focus(), stroke)
+        else:
+            qtbot.keyClick(focus(), stroke)
+
+
+def field(nurse: Nurse, care: Care, kind: V) -> QLineEdit:
+    return nurse.find(QLineEdit, care.protocol.vitals[kind].label)
+
+
+def infusing(nurse: Nurse, window: MainWindow, care: Care, session: str, nurses, clock: ManualClock) -> None:
+    """Chair 1 open with the 10-minute set due, the keyboard in the systolic field."""
+    care.start_infusion(session, nurses[0].id)
+    nurse.on_duty(nurses[0])
+    nurse.chair(1)
+    clock.advance(minutes=10)
+    window.refresh()
+    field(nurse, care, V.SYSTOLIC).setFocus()
+
+
+def sets(care: Care, session: str) -> list[dict[str, str]]:
+    return [event.payload["values"] for event in care.state(session).events if event.type is E.VITALS]
+
+
+def test_a_complete_systolic_moves_on_and_an_open_heart_rate_stays(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    infusing(nurse, window, care, ready_session, nurses, clock)
+    keys(qtbot, "12")
+    assert focus() is field(nurse, care, V.SYSTOLIC)
+    keys(qtbot, "0")  # 1200 mmHg is impossible: 120 is all there is to type
+    assert focus() is field(nurse, care, V.DIASTOLIC)
+
+    field(nurse, care, V.HEART_RATE).setFocus()
+    keys(qtbot, "25")  # 250/min is possible, so the nurse may not be done
+    assert focus() is field(nurse, care, V.HEART_RATE)
+    keys(qtbot, Qt.Key.Key_Backspace, Qt.Key.Key_Backspace, "95")  # 950/min is not: 95 is complete
+    assert focus() is field(nurse, care, V.RESPIRATORY_RATE)
+
+
+def test_a_whole_set_is_typed_with_no_tab_and_recorded_with_one_enter(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    infusing(nurse, window, care, ready_session, nurses, clock)
+    before = sets(care, ready_session)
+    keys(qtbot, *NORMAL.values())
+    # Sedation "0" was complete: the keyboard waits in the optional temperature, the form's last field.
+    assert focus() is field(nurse, care, V.TEMPERATURE)
+    keys(qtbot, "36.8")  # complete, but the last field: it stays for Enter
+    assert focus() is field(nurse, care, V.TEMPERATURE)
+    keys(qtbot, Qt.Key.Key_Return)
+
+    assert sets(care, ready_session) == [*before, {**{k.value: v for k, v in NORMAL.items()}, "temperature": "36.8"}]
+    assert focus() is field(nurse, care, V.SYSTOLIC)  # ready for the next set
+
+
+def test_a_tab_out_of_habit_after_moving_on_is_swallowed_once(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    infusing(nurse, window, care, ready_session, nurses, clock)
+    before = sets(care, ready_session)
+    for kind, value in NORMAL.items():  # the old way, Tab after every reading, lands every reading right
+        keys(qtbot, value, Qt.Key.Key_Tab)
+        if kind is not V.SEDATION:
+            assert focus() is field(nurse, care, list(V)[list(V).index(kind) + 1])
+    assert focus() is field(nurse, care, V.TEMPERATURE)
+    keys(qtbot, Qt.Key.Key_Return)
+    assert sets(care, ready_session) == [*before, {k.value: v for k, v in NORMAL.items()}]
+
+    keys(qtbot, "124")
+    keys(qtbot, Qt.Key.Key_Tab)  # swallowed: the keyboard is where the Tab meant to go
+    assert focus() is field(nurse, care, V.DIASTOLIC)
+    keys(qtbot, Qt.Key.Key_Tab)  # a second Tab is meant literally: diastolic left blank
+    assert focus() is field(nurse, care, V.HEART_RATE)
+    keys(qtbot, "7", Qt.Key.Key_Tab)  # typed, not moved on: Tab is an ordinary Tab
+    assert focus() is field(nurse, care, V.RESPIRATORY_RATE)
+
+
+def test_going_back_after_moving_on_means_what_it_says(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    infusing(nurse, window, care, ready_session, nurses, clock)
+    keys(qtbot, "120")
+    assert focus() is field(nurse, care, V.DIASTOLIC)
+    qtbot.keyClick(focus(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)  # never swallowed
+    systolic = field(nurse, care, V.SYSTOLIC)
+    assert focus() is systolic
+    keys(qtbot, Qt.Key.Key_End, "5")
+    assert (focus(), systolic.text()) == (systolic, "1205")  # impossible: stays, Enter would say why
+    keys(qtbot, Qt.Key.Key_Backspace)  # deleting never moves on, even back to a complete value
+    assert (focus(), systolic.text()) == (systolic, "120")
+    keys(qtbot, Qt.Key.Key_Backspace, Qt.Key.Key_Backspace, "3")
+    assert (focus(), systolic.text()) == (systolic, "13")
+    keys(qtbot, "0")
+    assert (focus(), systolic.text()) == (field(nurse, care, V.DIASTOLIC), "130")
+    keys(qtbot, Qt.Key.Key_Backtab)
+    assert focus() is systolic  # Shift+Tab ended the swallowing: Tab from here is a plain Tab again
+    field(nurse, care, V.HEART_RATE).setFocus()  # a click elsewhere ends it too
+    keys(qtbot, Qt.Key.Key_Tab)
+    assert focus() is field(nurse, care, V.RESPIRATORY_RATE)
+
+
+def test_text_put_in_by_the_program_moves_nothing(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    infusing(nurse, window, care, ready_session, nurses, clock)
+    systolic = field(nurse, care, V.SYSTOLIC)
+    systolic.setText("120")
+    assert focus() is systolic
+    systolic.clear()
+    qtbot.keyClicks(systolic, "120")
+    assert focus() is field(nurse, care, V.DIASTOLIC)
+
+
+def test_a_whole_date_of_birth_moves_on_to_the_names_and_the_names_never_move(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, nurses
+) -> None:
+    nurse.on_duty(nurses[0])
+    nurse.chair(1)
+    nurse.type("Medical record number", "MRN-2002")
+    assert focus() is nurse.find(QLineEdit, "Medical record number")  # free text: no end to judge
+    nurse.type("Date of birth", "1971-03-1")
+    assert focus() is nurse.find(QLineEdit, "Date of birth")
+    keys(qtbot, "4")
+    assert focus() is nurse.find(QLineEdit, "Family name")
+    keys(qtbot, "Lindqvist")
+    assert focus() is nurse.find(QLineEdit, "Family name")
