@@ -5,9 +5,9 @@ after the last one matter. Driven through the real window, offscreen, with ``QTe
 to whichever control has the focus, as a keyboard would:
 
 * the shortest keyboard path: the focus starts in the first field (where it returns after each
-  saved set), each reading of the usual set is typed, Tab moves to the next field, and Enter in the
-  last one records the set (an optional vital, temperature, is left blank as it usually is). Its
-  keystrokes are counted from the path itself and reported;
+  saved set), each reading of the usual set is typed, and each, complete, moves the focus on by
+  itself (ui.widgets.advance); Enter in the optional temperature, left blank as it usually is,
+  records the set. Its keystrokes are counted from the path itself and reported;
 * the time from the first key to the return of the Enter key's handling, which has committed the set
   (``Care.record_vitals``) and redrawn the window from what was saved (the board's refresh).
 
@@ -66,12 +66,9 @@ USUAL = list(NORMAL)
 
 
 def shortest_path() -> list[Key]:
-    """Every reading typed, Tab between fields, Enter in the last: the fewest keys a full set takes."""
-    keys: list[Key] = []
-    for n, kind in enumerate(USUAL):
-        keys.extend(NORMAL[kind])
-        keys.append(Qt.Key.Key_Return if n == len(USUAL) - 1 else Qt.Key.Key_Tab)
-    return keys
+    """Every reading typed, each moving on by itself once complete, and one Enter: the fewest keys a set takes."""
+    keys: list[Key] = [character for kind in USUAL for character in NORMAL[kind]]
+    return [*keys, Qt.Key.Key_Return]
 
 
 def press(keys: list[Key]) -> None:

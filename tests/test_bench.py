@@ -35,7 +35,7 @@ def test_board_refresh_runs_with_twelve_chairs():
 
 def test_vitals_entry_runs_through_the_window():
     out = run("vitals_entry.py", "--iterations", "3")
-    assert "shortest keyboard path: 18 keystrokes" in out and "Enter to saved" in out
+    assert "shortest keyboard path: 13 keystrokes" in out and "Enter to saved" in out
 
 
 def test_report_build_runs_against_a_bare_page():
