@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -124,6 +125,22 @@ def test_going_back_after_moving_on_means_what_it_says(
     field(nurse, care, V.HEART_RATE).setFocus()  # a click elsewhere ends it too
     keys(qtbot, Qt.Key.Key_Tab)
     assert focus() is field(nurse, care, V.RESPIRATORY_RATE)
+
+
+def test_a_quick_typists_next_key_follows_the_keyboard_to_the_next_field(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    """Real key timestamps 40 ms apart: each key is held a moment by the scan catcher, so the first key of
+    diastolic is already on its way to systolic when "120" completes and the keyboard moves."""
+    infusing(nurse, window, care, ready_session, nurses, clock)
+    for n, character in enumerate("12078"):
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, Qt.Key.Key_0 + int(character), Qt.KeyboardModifier.NoModifier, character)
+            event.setTimestamp(1_000 + 40 * n)
+            QApplication.sendEvent(focus(), event)
+    qtbot.waitUntil(lambda: field(nurse, care, V.DIASTOLIC).text() == "78")
+    assert field(nurse, care, V.SYSTOLIC).text() == "120"
+    assert focus() is field(nurse, care, V.HEART_RATE)
 
 
 def test_text_put_in_by_the_program_moves_nothing(

@@ -14,6 +14,10 @@ types "124" and Tab means "on to diastolic", and she is already there: taking th
 skip diastolic, and a reading typed into the wrong field is worse than a key that did nothing. The
 swallowing lasts only while she has done nothing else: a key typed in the new field, Shift+Tab, a click
 elsewhere or any other focus change ends it, so a second Tab always moves on as usual.
+
+A quick typist's next key can be on its way to the field before the move (the window's scan catcher holds
+each key for a moment, ui.scanner): a character that reaches the field after the keyboard has left it goes
+on to where the keyboard went, so "120" then "78" never becomes systolic "1207".
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+
+from ui.scanner import copy
 
 CONTROL_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
@@ -62,12 +68,19 @@ class Advance(QObject):
         """The field's last key typed a character: the edit that follows is the nurse's typing."""
         self.arrived: QLineEdit | None = None
         """The field the keyboard was just moved to, where one habitual Tab is swallowed."""
+        self.moved_to: QLineEdit | None = None
+        """Where the keyboard went when this field was done, until the nurse comes back to it."""
         field.installEventFilter(self)
         field.textEdited.connect(self._edited)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         kind = event.type()
+        if watched is self.field and kind == QEvent.Type.FocusIn:
+            self.moved_to = None
         if watched is self.field and kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if self.moved_to is not None and not self.field.hasFocus() and typed_character(event):
+                QApplication.sendEvent(self.moved_to, copy(event))
+                return True
             self._typed = typed_character(event)
         if watched is not self.arrived:
             return False
@@ -87,7 +100,7 @@ class Advance(QObject):
             return
         self._settled()
         target.installEventFilter(self)
-        self.arrived = target
+        self.arrived = self.moved_to = target
         target.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _settled(self) -> None:
