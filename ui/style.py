@@ -33,8 +33,10 @@ QWidget {{ color: {INK}; font-size: 15px; }}
 QMainWindow, QScrollArea, QScrollArea > QWidget > QWidget, QStackedWidget {{ background: {BACKGROUND}; }}
 QDialog {{ background: {BACKGROUND}; }}
 QLineEdit, QComboBox, QPushButton {{ min-height: {TARGET - 8}px; padding: 2px 10px; font-size: 16px; }}
+/* A thicker border (focus, or refused) takes its extra pixel from the padding: nothing below moves. */
 QLineEdit, QComboBox {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 4px; }}
-QLineEdit:focus, QComboBox:focus {{ border: 2px solid {ACCENT}; }}
+QLineEdit:focus, QComboBox:focus {{ border: 2px solid {ACCENT}; padding: 1px 9px; }}
+QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ padding: 1px 9px; }}
 QLineEdit:disabled {{ background: {BACKGROUND}; color: #6b7280; }}
 QComboBox QAbstractItemView {{ background: {PAPER}; selection-background-color: {ACCENT}; }}
 QPushButton {{ background: {PAPER}; border: 1px solid {MUTED}; border-radius: 6px; padding: 4px 16px; }}
