@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QLineEdit, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from core.event_words import EVENT_WORDS
 from core.events import EventType as E
 from core.machine import Step
-from core.services import STEP_WORDS, ChairView
+from core.services import ChairView
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.screens.check import CheckPage
@@ -27,9 +27,10 @@ from ui.screens.observe import ObservePage
 from ui.screens.screen import ScreenPage
 from ui.screens.sign import SignPage
 from ui.screens.weigh import WeighPage
-from ui.text import clock_time, patient_line
+from ui.text import clock_time
 from ui.widgets.adverse_event import AdverseEventBanner
 from ui.widgets.forms import label, set_tone
+from ui.widgets.patient_banner import PatientBanner
 from ui.widgets.pump_check import PumpCheck
 from ui.widgets.vitals_entry import VitalsEntry, VitalsSlot
 
@@ -65,18 +66,17 @@ class ChairPanel(QWidget):
         self._view: ChairView | None = None
         self._last_event: str | None = None
         self._focus: QWidget | None = None
+        self._shown: tuple[str, Step | None] | None = None
+        """The page and step on screen: when either changes, the new page is shown from its top."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 4, 4, 4)
 
-        header = QHBoxLayout()
-        self.title = label(f"Chair {chair}", role="title", name=f"Chair {chair} title")
-        self.who = label(role="heading", name="Patient")
-        self.step = label(role="heading", name="Step", wrap=False)
-        header.addWidget(self.title)
-        header.addSpacing(16)
-        header.addWidget(self.who, 1)
-        header.addWidget(self.step)
-        layout.addLayout(header)
+        self.banner = PatientBanner(chair)
+        layout.addWidget(self.banner.widget)
+        self.saved = label(name="Last saved")
+        set_tone(self.saved, "quiet")
+        self.saved.hide()
+        self.banner.due.addWidget(self.saved)  # in the banner: the page below keeps the height
 
         self.pump = PumpCheck(controller)
         layout.addWidget(self.pump.widget)
@@ -90,13 +90,6 @@ class ChairPanel(QWidget):
         set_tone(self.course_note, "advise")
         self.course_note.hide()
         layout.addWidget(self.course_note)
-        self.saved = label(name="Last saved")
-        set_tone(self.saved, "quiet")
-        self.saved.hide()
-        layout.addWidget(self.saved)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        layout.addWidget(line)
 
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
@@ -171,11 +164,14 @@ class ChairPanel(QWidget):
         if self._focus is not None and self.isAncestorOf(self._focus) and self._focus.isVisible():
             self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
             return
-        page = self.stack.currentWidget()
-        for widget in page.findChildren(QWidget) if page else []:
-            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible() and widget.isEnabled():
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
-                return
+        scroll = self.stack.currentWidget()
+        if not isinstance(scroll, QScrollArea):
+            return
+        state = self._view.state if self._view else None
+        first = landing(scroll.widget(), state) or first_control(scroll)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            scroll.ensureWidgetVisible(first)
 
     def keep_focus(self, widget: QWidget | None) -> None:
         """Remember the field the nurse leaves this chair from (she comes back to it)."""
@@ -198,16 +194,13 @@ class ChairPanel(QWidget):
                 )
                 self.saved.show()
             self._last_event = None
-            self.who.setText("Empty")
-            self.step.setText("")
+            self.banner.show_view(None, self.controller.now())
             self.clock_warning.hide()
             self.course_note.hide()
             self._switch("identify")
             return
         self._last_event = state.events[-1].id
-        self.who.setText(patient_line(view.patient))
-        day = f" · day {state.course_day} of {state.course_days}" if state.course_day else ""
-        self.step.setText(STEP_WORDS[state.step] + day)
+        self.banner.show_view(view, self.controller.now())
         self.clock_warning.setVisible(state.clock_behind)
         if state.missed_days:
             noun = "Day" if len(state.missed_days) == 1 else "Days"
@@ -227,26 +220,42 @@ class ChairPanel(QWidget):
         return "weigh" if weighing_again else PAGE_FOR_STEP[state.step]
 
     def _switch(self, key: str, state: SessionState | None = None) -> None:
-        focus = QApplication.focusWidget()
-        was_on_page = focus is not None and self.stack.isAncestorOf(focus)
+        before = QApplication.focusWidget()
+        was_on_page = before is not None and self.stack.isAncestorOf(before)
+        shown = (key, state.step if state else None)
+        moved = shown != self._shown
+        self._shown = shown
         page = self.page(key)
         if state is not None:
-            page.show_state(state)  # type: ignore[attr-defined]
-            if isinstance(page, WeighPage):
-                page.cancel.setVisible(state.step is not Step.WEIGH)
             slot = self._slots[key]
             if slot is not None:
                 slot.hold(self.vitals)
                 self.vitals.show_state(state)
+            page.show_state(state)  # type: ignore[attr-defined]
+            if isinstance(page, WeighPage):
+                page.cancel.setVisible(state.step is not Step.WEIGH)
         scroll = self._scrolls[key]
         self.stack.setCurrentWidget(scroll)
-        focus = QApplication.focusWidget()
-        if was_on_page and not (focus is not None and scroll.isAncestorOf(focus)):
-            # The step moved on under the nurse's keyboard: the next page's first control has it, not
-            # whatever Qt finds next, so she carries on typing where the new step starts.
-            first = first_control(scroll)
+        if not moved:
+            return
+        # A new step starts at the top of its page, whatever the last page was scrolled to.
+        scroll.verticalScrollBar().setValue(0)
+        scroll.horizontalScrollBar().setValue(0)
+        typing = isinstance(before, QLineEdit) and bool(before.text()) and before.isVisible()
+        if was_on_page and not (typing and scroll.isAncestorOf(before)):
+            # The step moved on under the nurse's keyboard: the keyboard goes to what she does first on
+            # the new page, never to whatever Qt finds next (a screening "Yes", a reason to pause).
+            first = landing(page, state) or first_control(scroll)
             if first is not None:
                 first.setFocus(Qt.FocusReason.OtherFocusReason)
+                scroll.ensureWidgetVisible(first)
+
+
+def landing(page: QWidget, state: SessionState | None) -> QWidget | None:
+    """The control a page says the nurse starts with at this step, if it says and it can be used."""
+    choose = getattr(page, "first_focus", None)
+    target = choose(state) if choose is not None and state is not None else None
+    return target if target is not None and target.isVisible() and target.isEnabled() else None
 
 
 def first_control(area: QWidget) -> QWidget | None:

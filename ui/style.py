@@ -93,6 +93,22 @@ QFrame[role="banner-advise"] {{ background: {AMBER_BG}; border: 2px solid #e0a84
 QFrame[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 6px; }}
 QFrame[role="card"] QLabel, QGroupBox QLabel, QGroupBox QRadioButton, QGroupBox QCheckBox {{ background: transparent; }}
 QFrame[role="banner-act"] QLabel, QFrame[role="banner-advise"] QLabel {{ background: transparent; border: none; }}
+QFrame[role="patient-banner"] {{ background: {PAPER}; border: 2px solid {INK}; border-radius: 6px; }}
+QFrame[role="patient-banner"] QLabel {{ background: transparent; }}
+QLabel[role="banner-ids"] {{ font-size: 16px; }}
+QFrame[role="banner-clock"] {{ background: {BLUE_BG}; border: 1px solid {ACCENT}; border-radius: 6px; }}
+QFrame[role="banner-clock"][state="paused"] {{ background: {AMBER_BG}; border: 3px solid #e0a848; }}
+QFrame[role="banner-clock"][state="over"] {{ background: {RED_BG}; border: 3px solid {RED}; }}
+QFrame[role="banner-clock"][state="paused"] QLabel {{ color: {AMBER}; }}
+QFrame[role="banner-clock"][state="over"] QLabel {{ color: {RED}; }}
+QLabel[role="banner-caption"] {{ font-size: 14px; font-weight: 600; }}
+QLabel[role="banner-countdown"] {{ font-size: 48px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
+QPushButton[role="task"] {{ font-size: 16px; }}
+QPushButton[role="task"]:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: 600; }}
+QPushButton[role="task"][due="advise"] {{ border: 3px solid #e0a848; }}
+QPushButton[role="task"][due="act"] {{ border: 3px solid {RED}; }}
+QPushButton[size="main"] {{ min-height: 60px; min-width: 220px; font-size: 19px; }}
+QFrame[role="separator"] {{ background: {LINE}; }}
 QFrame[role="tile"] {{ background: {PAPER}; border: 2px solid {LINE}; border-radius: 8px; }}
 QFrame[role="tile"][priority="high"] {{ background: {RED_BG}; border: 4px solid {RED}; }}
 QFrame[role="tile"][priority="medium"] {{ background: {AMBER_BG}; border: 4px solid #e0a848; }}

@@ -1,4 +1,4 @@
-"""Ready, infusing or paused: the countdown from core, the infusion controls, vitals and side effects.
+"""Ready, infusing or paused: the task due now, the pump's settings, and the infusion's actions.
 
 While ready, the page also shows who checked the dose and takes the drawn-up record (vial lot and
 volume), which core needs before the infusion may start; a waste can be recorded while core allows it.
@@ -6,21 +6,28 @@ volume), which core needs before the infusion may start; a waste can be recorded
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.events import EventType as E
 from core.machine import Step
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time
-from ui.widgets.care_column import CareColumn
-from ui.widgets.countdown import Countdown
+from ui.widgets.actions import main_button
+from ui.widgets.care_column import CareColumn, TaskPane, separator
 from ui.widgets.drawn import DrawnPanel
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, combo, label, line_edit, set_tone
+from ui.widgets.vitals_entry import narrow
 from ui.widgets.waste import WastePanel
 
 OTHER = "other…"
@@ -28,97 +35,118 @@ OTHER = "other…"
 
 
 class InfusePage(QWidget):
+    """The task due now on the left, the pump and what is coming on the right, the step's actions below.
+
+    The countdown is in the chair's banner, pinned above this page.
+    """
+
     def __init__(self, controller: Controller) -> None:
         super().__init__()
         self.controller = controller
         self.session_id: str | None = None
-        layout = QHBoxLayout(self)
-        left = QVBoxLayout()
-        self.countdown = Countdown("Time left")
-        left.addWidget(self.countdown)
+        self._waste_open = False
+        outer = QVBoxLayout(self)
         self.pump_note = label(name="Pump note")
         set_tone(self.pump_note, "act")
         self.pump_note.hide()
-        left.addWidget(self.pump_note)
+        outer.addWidget(self.pump_note)
+
+        panes = QHBoxLayout()
+        self.tasks = TaskPane(controller)
+        panes.addWidget(self.tasks, 3)
+        right = QVBoxLayout()
+        self.drawn = DrawnPanel(controller)
+        right.addWidget(self.drawn)
+        self.pump = QGroupBox("The pump should show")
+        pump = QVBoxLayout(self.pump)
+        self.pump_settings = label(name="Pump settings")
+        pump.addWidget(self.pump_settings)
         self.checked = label(name="Dose checked by")
         set_tone(self.checked, "quiet")
         self.checked.hide()
-        left.addWidget(self.checked)
-        self.drawn = DrawnPanel(controller)
-        left.addWidget(self.drawn)
+        pump.addWidget(self.checked)
+        right.addWidget(self.pump)
+        self.column = CareColumn(controller)
+        right.addLayout(self.column)
+        self.waste_toggle = button("Controlled substance…", "Show controlled substance")
+        self.waste_toggle.clicked.connect(self._open_waste)
+        right.addWidget(self.waste_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        self.waste = WastePanel(controller)
+        right.addWidget(self.waste)
+        right.addStretch(1)
+        panes.addLayout(right, 2)
+        outer.addLayout(panes, 1)
 
-        box = QGroupBox("Infusion")
-        grid = QGridLayout(box)
-        grid.setColumnStretch(0, 1)
         self.feedback = Feedback("Infusion message")
+        outer.addWidget(self.feedback)
+        outer.addLayout(self._actions(controller))
+
+    def _actions(self, controller: Controller) -> QHBoxLayout:
+        """The step's actions in one row: pausing and stopping early on the left, apart from each other,
+        and the step's main action, largest, on the right."""
+        row = QHBoxLayout()
+        choices = QGridLayout()
+        choices.setColumnStretch(0, 1)
         self.start_hint = label(role="hint", name="Start hint")
-        grid.addWidget(self.start_hint, 0, 0, 1, 2)
+        choices.addWidget(self.start_hint, 0, 0, 1, 3)
         self.go_ahead_caption = label("Prescriber's go-ahead (who and why):")
         self.go_ahead = line_edit("Prescriber's go-ahead")
         self.go_ahead_caption.setBuddy(self.go_ahead)
         self.go_ahead_caption.hide()
         self.go_ahead.hide()
         self.feedback.bind("go_ahead", self.go_ahead, self.go_ahead_caption)
-        grid.addWidget(self.go_ahead_caption, 1, 0, 1, 2)
-        grid.addWidget(self.go_ahead, 2, 0, 1, 2)
-        self.start = button("Start infusion", role="primary")
-        self.start.clicked.connect(self._start)
-        grid.addWidget(self.start, 3, 0, 1, 2)
+        choices.addWidget(self.go_ahead_caption, 1, 0, 1, 3)
+        choices.addWidget(self.go_ahead, 2, 0, 1, 3)
 
         reasons = controller.protocol.reasons
         self.pause_reason = combo("Pause reason", _offered(reasons.pause), "Why pause?")
         self.pause_reason.currentIndexChanged.connect(self._reason_changed)
-        self.pause = button("Pause")
-        self.pause.clicked.connect(self._pause)
-        grid.addWidget(self.pause_reason, 4, 0)
-        grid.addWidget(self.pause, 4, 1)
         self.pause_other = line_edit("Pause reason details", "Say why")
         self.pause_other.hide()
-        grid.addWidget(self.pause_other, 5, 0, 1, 2)
-        self.resume = button("Resume", role="primary")
-        self.resume.clicked.connect(self._resume)
-        grid.addWidget(self.resume, 6, 0, 1, 2)
-        self.complete = button("Infusion complete", role="primary")
-        self.complete.clicked.connect(self._complete)
-        grid.addWidget(self.complete, 7, 0, 1, 2)
+        self.pause = button("Pause")
+        self.pause.clicked.connect(self._pause)
         self.stop_reason = combo("Stop early reason", _offered(reasons.stop_early), "Why stop early?")
         self.stop_reason.currentIndexChanged.connect(self._reason_changed)
-        self.stop = button("Stop early", role="danger")
-        self.stop.clicked.connect(self._stop)
-        grid.addWidget(self.stop_reason, 8, 0)
-        grid.addWidget(self.stop, 8, 1)
         self.stop_other = line_edit("Stop early reason details", "Say why")
         self.stop_other.hide()
-        grid.addWidget(self.stop_other, 9, 0, 1, 2)
-        grid.addWidget(self.feedback, 10, 0, 1, 2)
-        left.addWidget(box)
-        self.waste = WastePanel(controller)
-        left.addWidget(self.waste)
-        left.addStretch(1)
-        layout.addLayout(left, 5)
+        self.stop = button("Stop early", role="danger")
+        self.stop.clicked.connect(self._stop)
+        narrow(self.pause_reason)
+        narrow(self.stop_reason)
+        self.between = separator()  # stopping for good is set apart from pausing
+        line = QHBoxLayout()
+        for widget in (self.pause_reason, self.pause_other, self.pause, self.between):
+            line.addWidget(widget)
+        for widget in (self.stop_reason, self.stop_other, self.stop):
+            line.addWidget(widget)
+        choices.addLayout(line, 3, 0, 1, 3)
+        row.addLayout(choices, 3)
+        row.addSpacing(24)
 
-        self.column = CareColumn(controller)
-        layout.addLayout(self.column, 6)
+        self.start = main_button("Start infusion")
+        self.start.clicked.connect(self._start)
+        self.resume = main_button("Resume")
+        self.resume.clicked.connect(self._resume)
+        self.complete = main_button("Infusion complete")
+        self.complete.clicked.connect(self._complete)
+        for action in (self.start, self.resume, self.complete):
+            row.addWidget(action, 2, Qt.AlignmentFlag.AlignBottom)
+        return row
+
+    def first_focus(self, state: SessionState) -> QWidget | None:
+        """Ready: the drawn-up record, then any set of vitals owed, then Start. Infusing: the task in
+        view. Paused: Resume."""
+        if state.step is Step.PAUSED:
+            return self.resume
+        if state.step is Step.READY:
+            if self.drawn.form.isVisible():
+                return self.drawn.lot
+            return self.tasks.first_control() if state.vitals_attention else self.start
+        return self.tasks.first_control()
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
-        step, allowed, infusion = state.step, state.allowed, state.infusion
-        if step is Step.READY:
-            self.countdown.show_time("Ready to start", infusion.remaining, "The countdown starts with the infusion.")
-        elif step is Step.PAUSED:
-            self.countdown.show_time(
-                "Paused — time left", infusion.remaining, f"Paused: {infusion.pause_reason or ''}. Resume when ready."
-            )
-        elif infusion.remaining > timedelta():
-            self.countdown.show_time(
-                "Infusing — time left", infusion.remaining, f"Ends at {clock_time(infusion.ends_at)}"
-            )
-        else:
-            self.countdown.show_time(
-                "Infusion time is over", infusion.remaining, "Stop the pump, then press Infusion complete."
-            )
-
-        pressed = next((b for b in (self.start, self.pause, self.resume) if b.hasFocus()), None)
+        step, allowed = state.step, state.allowed
         start_held = state.held_back.get(E.STARTED)
         self.start_hint.setText(start_held or "")
         self.start_hint.setVisible(step is Step.READY and start_held is not None)
@@ -128,6 +156,7 @@ class InfusePage(QWidget):
             widget.setVisible(step is Step.INFUSING)
         self.pause.setEnabled(E.PAUSED in allowed)
         self.pause_other.setVisible(step is Step.INFUSING and self.pause_reason.currentData() == OTHER)
+        self.between.setVisible(step is Step.INFUSING)
         self.resume.setVisible(step is Step.PAUSED)
         self.resume.setEnabled(E.RESUMED in allowed)
         self.complete.setVisible(step is Step.INFUSING)
@@ -136,17 +165,44 @@ class InfusePage(QWidget):
             widget.setVisible(step in {Step.INFUSING, Step.PAUSED})
         self.stop_other.setVisible(step in {Step.INFUSING, Step.PAUSED} and self.stop_reason.currentData() == OTHER)
         self.stop.setEnabled(E.STOPPED_EARLY in allowed)
-        if pressed is not None and pressed.isHidden():
-            # The button just used has gone: the keyboard goes to the one that takes its place (Pause
-            # becomes Resume and back), not to whatever control happens to follow in the Tab order.
-            after = self.resume if pressed is self.pause else self.pause_reason
-            if after.isVisible():
-                after.setFocus(Qt.FocusReason.OtherFocusReason)
         self._show_pump_note(state)
+        self._show_pump(state)
         self._show_check(state)
         self.drawn.show_state(state)
-        self.waste.show_state(state)
+        self.drawn.setVisible(self.drawn.isVisibleTo(self) and step is Step.READY)
+        self.tasks.show_state(state)
         self.column.show_state(state)
+        self.column.trend.setVisible(step is not Step.READY)  # one baseline set is not a trend yet
+        self._show_waste(state)
+
+    def _show_pump(self, state: SessionState) -> None:
+        """What the nurse reads against the pump's screen, in the pump's own terms."""
+        dose = state.dose
+        if dose is None:
+            self.pump_settings.setText("")
+            return
+        diluent = self.controller.protocol.preparation.diluent
+        self.pump_settings.setText(
+            f"Ketamine {dose.dose_mg} mg in {diluent}: {dose.final_volume_ml} mL, {dose.concentration_mg_per_ml} mg/mL"
+            f"\nRate {dose.rate_ml_per_h} mL/h · VTBI {dose.final_volume_ml} mL · {dose.infusion_minutes} min"
+        )
+
+    def _show_waste(self, state: SessionState) -> None:
+        """The controlled-substance record is one tap away, and opens by itself when core finds a problem."""
+        if state.session_id != self.session_id:
+            self._waste_open = False
+        self.waste.show_state(state)
+        record = state.controlled
+        exists = bool(record.drawn) or bool(record.wasted)
+        shown = exists and (self._waste_open or record.problem is not None)
+        self.waste.setVisible(shown)
+        # During the infusion nothing is left to waste yet: the record is on the ready and later pages.
+        self.waste_toggle.setVisible(exists and not shown and state.step is Step.READY)
+
+    def _open_waste(self) -> None:
+        self._waste_open = True
+        self.waste.show()
+        self.waste_toggle.hide()
 
     def _show_check(self, state: SessionState) -> None:
         checks = {event.id for event in state.events if event.type is E.CHECKED}
@@ -155,7 +211,7 @@ class InfusePage(QWidget):
             last = signed[-1]
             name = self.controller.staff_name(last.signer_id)
             self.checked.setText(f"Dose checked by {name} at {clock_time(last.signed_at)} — {last.meaning.value}")
-        self.checked.setVisible(bool(signed))
+        self.checked.setVisible(bool(signed) and state.step is Step.READY)
 
     def _show_pump_note(self, state: SessionState) -> None:
         stopped_at = state.pump_found_stopped_at
@@ -213,3 +269,4 @@ class InfusePage(QWidget):
 
 def _offered(reasons: list[str]) -> list[tuple[str, object]]:
     return [(reason, reason) for reason in [*reasons, OTHER]]
+

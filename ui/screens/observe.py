@@ -1,4 +1,4 @@
-"""Observation after the infusion: its countdown, vitals, side effects and the discharge decision.
+"""Observation after the infusion: the task due (vitals, side effects) and the discharge decision.
 
 The discharge is signed: the nurse types her password, and her signature means she verified the
 criteria (or recorded the prescriber's override). The controlled-substance totals are shown here too,
@@ -7,18 +7,16 @@ since the amount given is known from now on and any drug left over is wasted wit
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
-from ui.text import clock_time
-from ui.widgets.care_column import CareColumn
-from ui.widgets.countdown import Countdown
+from ui.widgets.actions import main_button
+from ui.widgets.care_column import CareColumn, TaskPane
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import WrappingCheck, button, label, line_edit, password_field
+from ui.widgets.forms import WrappingCheck, label, line_edit, password_field
 from ui.widgets.waste import WastePanel
 
 
@@ -28,72 +26,80 @@ class ObservePage(QWidget):
         self.controller = controller
         self.session_id: str | None = None
         rules = controller.protocol.discharge
-        layout = QHBoxLayout(self)
-        left = QVBoxLayout()
-        self.countdown = Countdown("Observation time left")
-        left.addWidget(self.countdown)
+        outer = QVBoxLayout(self)
+        panes = QHBoxLayout()
+        self.tasks = TaskPane(controller)
+        panes.addWidget(self.tasks, 5)
+        right = QVBoxLayout()
+        self.column = CareColumn(controller)
+        right.addLayout(self.column)
 
         box = QGroupBox("Discharge")
-        form = QVBoxLayout(box)
+        form = QGridLayout(box)
+        form.setColumnStretch(1, 1)
         self.feedback = Feedback("Discharge message")
         caption = label(f"{rules.score_name} ({rules.score_min}–{rules.score_max})")
         self.score = line_edit(rules.score_name)
-        self.score.setMaximumWidth(160)
+        self.score.setMaximumWidth(120)
         caption.setBuddy(self.score)
         self.feedback.bind("score", self.score)
-        form.addWidget(caption)
-        form.addWidget(self.score)
+        form.addWidget(caption, 0, 0, 1, 2)
+        form.addWidget(self.score, 1, 0)
         self.criteria: dict[str, WrappingCheck] = {}
-        for criterion in rules.criteria:
+        for row, criterion in enumerate(rules.criteria, start=2):
             tick = WrappingCheck(criterion.text)
-            form.addWidget(tick)
+            form.addWidget(tick, row, 0, 1, 2)
             self.criteria[criterion.id] = tick
+        after = 2 + len(rules.criteria)
         self.override_caption = label("Criteria not met: the prescriber's override and its reason:")
         self.override = line_edit("Discharge override reason")
         self.override_caption.setBuddy(self.override)
         self.feedback.bind("override_reason", self.override, self.override_caption)
         self.override_caption.hide()
         self.override.hide()
-        form.addWidget(self.override_caption)
-        form.addWidget(self.override)
+        form.addWidget(self.override_caption, after, 0, 1, 2)
+        form.addWidget(self.override, after + 1, 0, 1, 2)
         password_caption = label("Your password, to sign the discharge as verified")
         self.password = password_field("Your password (discharge)")
-        self.password.setMaximumWidth(360)
         password_caption.setBuddy(self.password)
         self.feedback.bind("password", self.password)
-        form.addWidget(password_caption)
-        form.addWidget(self.password)
+        form.addWidget(password_caption, after + 2, 0, 1, 2)
+        form.addWidget(self.password, after + 3, 0, 1, 2)
         for field in (self.score, self.override, self.password):
             field.returnPressed.connect(self._discharge)
+        right.addWidget(box)
+        self.waste = WastePanel(controller)
+        right.addWidget(self.waste)
+        right.addStretch(1)
+        panes.addLayout(right, 5)
+        outer.addLayout(panes, 1)
+
+        actions = QHBoxLayout()
+        below = QVBoxLayout()
         self.discharge_hint = label(role="hint", name="Discharge hint")
         self.discharge_hint.hide()
-        form.addWidget(self.discharge_hint)
-        self.record = button("Record discharge", role="primary")
+        below.addWidget(self.discharge_hint)
+        below.addWidget(self.feedback)
+        actions.addLayout(below, 3)
+        self.record = main_button("Record discharge")
         self.record.clicked.connect(self._discharge)
-        form.addWidget(self.record)
-        form.addWidget(self.feedback)
-        left.addWidget(box)
-        self.waste = WastePanel(controller)
-        left.addWidget(self.waste)
-        left.addStretch(1)
-        layout.addLayout(left, 5)
+        actions.addWidget(self.record, 2, Qt.AlignmentFlag.AlignBottom)
+        outer.addLayout(actions)
 
-        self.column = CareColumn(controller)
-        layout.addLayout(self.column, 6)
+    def first_focus(self, state: SessionState) -> QWidget | None:
+        """The task due (the end-of-infusion set comes first), else the discharge score."""
+        if state.vitals_attention or state.side_effects_attention:
+            return self.tasks.first_control()
+        return self.score
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
-        earliest = state.discharge_earliest
-        left = state.observation_left
-        if left > timedelta():
-            self.countdown.show_time("Observation — time left", left, f"Discharge from {clock_time(earliest)}")
-        else:
-            self.countdown.show_time("Minimum observation over", timedelta(), f"Since {clock_time(earliest)}")
         self.record.setEnabled(E.DISCHARGED in state.allowed)
         held = state.held_back.get(E.DISCHARGED)
         self.discharge_hint.setText(held or "")
         self.discharge_hint.setVisible(held is not None)
         self.waste.show_state(state)
+        self.tasks.show_state(state)
         self.column.show_state(state)
 
     def _discharge(self) -> None:

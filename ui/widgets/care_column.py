@@ -1,31 +1,145 @@
-"""The right-hand column shared by the infusion and observation pages: alerts, vitals, their trend, side effects."""
+"""What the infusion and observation pages share: the task pane (vitals or side effects) and the panels beside it.
+
+The task pane shows one task at a time, vital signs or the side-effect check, with a tab for each that
+says when it is due. When one falls due it becomes the task in view by itself, so the nurse never hunts
+for it below the fold; it waits (its tab turns amber or red) while she is typing in the other one.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.session_state import SessionState
+from core.session_state import PointStatus, SessionState
 from ui.controller import Controller
+from ui.style import mark
 from ui.widgets.alerts import AlertsPanel
+from ui.widgets.forms import button
 from ui.widgets.side_effects import SideEffectsPanel
 from ui.widgets.trend import VitalsTrend
-from ui.widgets.vitals_entry import VitalsSlot
+from ui.widgets.vitals_entry import VitalsEntry, VitalsSlot
+
+VITALS, SIDE_EFFECTS = "vitals", "side_effects"
+TONES = {PointStatus.DUE: "advise", PointStatus.OVERDUE: "act"}
+
+
+class TaskPane(QWidget):
+    """Vital signs and the side-effect check, one in view at a time; whichever falls due comes forward."""
+
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        tabs = QHBoxLayout()
+        self.vitals = VitalsSlot("")  # the chair panel moves its vitals entry in; the tab is its title
+        self.side_effects = SideEffectsPanel(controller)
+        self.tabs: dict[str, QPushButton] = {}
+        # Not a QStackedWidget: its height-for-width is the tallest page's, hidden or not.
+        self.stack = QWidget()
+        panes = QVBoxLayout(self.stack)
+        panes.setContentsMargins(0, 0, 0, 0)
+        tasks = ((VITALS, "Vital signs", self.vitals), (SIDE_EFFECTS, "Side effects", self.side_effects))
+        for key, text, pane in tasks:
+            tab = button(text, f"Show {text.lower()}", role="task")
+            tab.setCheckable(True)
+            tab.clicked.connect(lambda _c=False, k=key: self.show_task(k, focus=True))
+            tabs.addWidget(tab)
+            self.tabs[key] = tab
+            panes.addWidget(pane)
+        layout.addLayout(tabs)
+        layout.addWidget(self.stack, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addStretch(1)
+        self._due: str | None = None
+        self.show_task(VITALS)
+
+    @property
+    def task(self) -> str:
+        return VITALS if not self.vitals.isHidden() else SIDE_EFFECTS
+
+    @property
+    def current(self) -> QWidget:
+        return self.vitals if self.task == VITALS else self.side_effects
+
+    def show_task(self, key: str, *, focus: bool = False) -> None:
+        """Bring one task forward; the pane is as tall as that task, not as the taller of the two."""
+        self.vitals.setVisible(key == VITALS)
+        self.side_effects.setVisible(key == SIDE_EFFECTS)
+        for tab_key, tab in self.tabs.items():
+            tab.setChecked(tab_key == key)
+        if focus:
+            first = self.first_control()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def first_control(self) -> QWidget | None:
+        """Where the nurse starts on the task in view: the first reading, or the checklist's first control."""
+        entry = self.vitals.findChild(VitalsEntry)
+        if self.task == VITALS:
+            return next(iter(entry.fields.values())) if entry is not None else None
+        for widget in self.side_effects.findChildren(QWidget):
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(self.side_effects):
+                return widget
+        return None
+
+    def show_state(self, state: SessionState) -> None:
+        self.side_effects.show_state(state)
+        for key, attention in ((VITALS, state.vitals_attention), (SIDE_EFFECTS, state.side_effects_attention)):
+            mark(self.tabs[key], "due", TONES.get(attention) if attention else None)
+        due = VITALS if state.vitals_attention else SIDE_EFFECTS if state.side_effects_attention else None
+        newly_due = due is not None and due != self._due
+        self._due = due
+        if newly_due and due != self.task and not self._busy():
+            focus = QApplication.focusWidget()
+            had_focus = focus is not None and self.stack.isAncestorOf(focus)
+            self.show_task(due, focus=had_focus)
+        if newly_due:
+            self._bring_into_view()
+
+    def _busy(self) -> bool:
+        """The nurse is part-way through the task in view: something typed in it, or the keyboard in it."""
+        if self.task == VITALS:
+            entry = self.vitals.findChild(VitalsEntry)
+            return entry is not None and any(field.text() for field in entry.fields.values())
+        focus = QApplication.focusWidget()
+        return focus is not None and self.side_effects.isAncestorOf(focus) and not isinstance(focus, QPushButton)
+
+    def _bring_into_view(self) -> None:
+        """Scroll the page (at 1024×768 it may scroll) so the task pane is on screen."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(self.tabs[self.task], 0, 0)
+            parent.ensureWidgetVisible(self.current, 0, 0)
 
 
 class CareColumn(QVBoxLayout):
+    """Beside the task: an act-now alert to acknowledge, and the trend of the session's vitals."""
+
     def __init__(self, controller: Controller) -> None:
         super().__init__()
+        self.setContentsMargins(0, 0, 0, 0)
         self.alerts = AlertsPanel(controller)
-        self.vitals = VitalsSlot("Vital signs")  # the chair panel moves its vitals entry in
         self.trend = VitalsTrend(controller)
-        self.side_effects = SideEffectsPanel(controller)
         self.addWidget(self.alerts)
-        self.addWidget(self.vitals)
         self.addWidget(self.trend)
-        self.addWidget(self.side_effects)
-        self.addStretch(1)
 
     def show_state(self, state: SessionState) -> None:
         self.alerts.show_state(state)
         self.trend.show_state(state)
-        self.side_effects.show_state(state)
+
+
+def separator() -> QFrame:
+    """A visible gap between choices that mean different things (pause, and stopping for good)."""
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.VLine)
+    line.setFixedWidth(24)
+    return line

@@ -34,8 +34,10 @@ from ui.widgets.forms import label, set_tone
 TIER_WORDS = {Tier.NORMAL: "", Tier.ADVISE: "advisory", Tier.ACT: "act now"}
 SHORTEST_SPAN = timedelta(minutes=10)
 """A trend of one or two early sets is drawn over at least this long, so the points do not sit on the edges."""
-CHART_HEIGHT = 44
+CHART_HEIGHT = 26
 MARGIN = 7.0  # room for a marker drawn on the chart's edge
+SHORT_LEGEND = "Dotted: advisory. Hatched: act now. Square, triangle: flagged. Cross: corrected."
+"""The key in one or two lines beside the vitals entry; the full one is its tooltip and description."""
 Scale = Callable[[Decimal], float]
 """Where a value sits on a chart, top to bottom."""
 LEGEND = (
@@ -125,7 +127,7 @@ class TrendChart(QWidget):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.setAccessibleName(f"{name} trend")
-        self.setMinimumSize(120, CHART_HEIGHT)
+        self.setMinimumSize(80, CHART_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.trend: VitalTrend | None = None
         self.span: tuple[datetime, datetime] | None = None
@@ -248,7 +250,7 @@ class VitalsTrend(QGroupBox):
         layout = QVBoxLayout(self)
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(6)
+        grid.setVerticalSpacing(2)
         grid.setColumnStretch(1, 1)
         self.charts: dict[VitalKind, TrendChart] = {}
         self.latest: dict[VitalKind, QLabel] = {}
@@ -256,10 +258,10 @@ class VitalsTrend(QGroupBox):
         for row, kind in enumerate(VitalKind):
             limits = protocol.vitals[kind]
             caption = label(limits.label)
-            caption.setFixedWidth(120)
+            caption.setFixedWidth(110)
             chart = TrendChart(limits.label)
             latest = label(name=f"{limits.label} latest", wrap=False)
-            latest.setMinimumWidth(96)
+            latest.setMinimumWidth(80)
             grid.addWidget(caption, row, 0)
             grid.addWidget(chart, row, 1)
             grid.addWidget(latest, row, 2)
@@ -276,7 +278,10 @@ class VitalsTrend(QGroupBox):
         axis.addWidget(self.axis_end)
         grid.addWidget(axis_row, len(self.charts), 1)
         layout.addLayout(grid)
-        layout.addWidget(label(LEGEND, role="hint", name="Trend legend"))
+        legend = label(SHORT_LEGEND, role="hint", name="Trend legend")
+        legend.setToolTip(LEGEND)
+        legend.setAccessibleDescription(LEGEND)
+        layout.addWidget(legend)
 
     def show_state(self, state: SessionState) -> None:
         """Redrawn only when a new entry was saved or the minute shown at the axis's end moved on.

@@ -9,7 +9,8 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from core.events import EventType as E
 from core.protocol import VitalKind
@@ -21,8 +22,16 @@ from ui.widgets.advance import advance_when_complete
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, caption_for, combo, label, set_tone
 
+THREE_A_ROW = 520
+"""The entry's width in pixels from which three readings fit a row (caption over field and unit)."""
 NOTHING_MISSING = "Nothing missing"
 """The reason list's first line: a chosen reason can be taken back."""
+
+
+def narrow(choice: QComboBox) -> None:
+    """Let a choice list be narrower than its longest line, so the row beside it fits a small screen."""
+    choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    choice.setMinimumContentsLength(10)
 
 
 class VitalsEntry(QGroupBox):
@@ -36,14 +45,18 @@ class VitalsEntry(QGroupBox):
         self.due = label(role=None, name="Vital signs due")
         layout.addWidget(self.due)
 
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(10)
-        grid.setColumnStretch(0, 1)
+        # Readings side by side, each caption over its field, three a row where the page is wide and two
+        # where it is not: the whole set fits beside the step's other panels at 1280×800 without scrolling,
+        # with fields still 48 px for gloved fingers.
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(12)
+        self.grid.setVerticalSpacing(2)
         self.fields: dict[VitalKind, QLineEdit] = {}
+        self._cells: list[tuple[QLabel, QLineEdit, QLabel]] = []
+        self._columns = 0
         self.feedback = Feedback("Vital signs message")
         scale = protocol.sedation_scale
         levels = ", ".join(f"{level.score:+d} {level.term}" for level in scale.levels)
-        row = 0
         for kind in VitalKind:
             limits = protocol.vitals[kind]
             caption = QLabel(f"{limits.label} (if taken)" if limits.optional else limits.label)
@@ -51,30 +64,31 @@ class VitalsEntry(QGroupBox):
             field = QLineEdit()
             field.setAccessibleName(limits.label)
             field.setMinimumHeight(48)
-            field.setFixedWidth(110)
+            field.setFixedWidth(90)
             field.returnPressed.connect(self._record)
             advance_when_complete(field, controller.vital_complete(kind))
             caption.setBuddy(field)
-            grid.addWidget(caption, row, 0)
-            grid.addWidget(field, row, 1)
-            grid.addWidget(label(limits.unit, role="hint", name=f"{limits.label} unit"), row, 2)
+            unit = label(limits.unit, role="hint", name=f"{limits.label} unit", wrap=False)
+            self._cells.append((caption, field, unit))
             self.fields[kind] = field
             self.feedback.bind(kind.value, field)
-            row += 1
-            if kind is VitalKind.SEDATION:  # the scale under its field, above the optional temperature
-                grid.addWidget(label(f"{scale.id}: {levels}", role="hint", name="Sedation scale"), row, 0, 1, 3)
-                row += 1
-        layout.addLayout(grid)
+        self.scale = label(f"{scale.id}: {levels}", role="hint", name="Sedation scale")
+        self._flow(2)
+        layout.addLayout(self.grid)
 
         reasons = [(reason, reason) for reason in protocol.vitals_schedule.partial_reasons]
         self.partial = combo("Reason the set is partial", [(NOTHING_MISSING, None), *reasons])
         self.feedback.bind("partial_reason", self.partial)
+        narrow(self.partial)
         self.feedback.bind("vitals", self.fields[VitalKind.SYSTOLIC])
-        layout.addWidget(caption_for("If a reading could not be taken, why:", self.partial))
-        layout.addWidget(self.partial)
+        last = QHBoxLayout()
+        why = caption_for("Not taken, why:", self.partial)
         self.record = button("Record vital signs", role="primary")
         self.record.clicked.connect(self._record)
-        layout.addWidget(self.record)
+        last.addWidget(why)
+        last.addWidget(self.partial, 1)
+        last.addWidget(self.record, 1)
+        layout.addLayout(last)
         layout.addWidget(self.feedback)
         self.findings = label(name="Vital signs findings")
         self.findings.hide()
@@ -85,6 +99,32 @@ class VitalsEntry(QGroupBox):
             QWidget.setTabOrder(first, second)
         QWidget.setTabOrder(fields[-1], self.partial)
         QWidget.setTabOrder(self.partial, self.record)
+
+    def _flow(self, columns: int) -> None:
+        """Place the readings ``columns`` to a row, in the protocol's order (the Tab order stays)."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for widget in (*(w for cell in self._cells for w in cell), self.scale):
+            self.grid.removeWidget(widget)
+        for index, (caption, field, unit) in enumerate(self._cells):
+            row, column = 2 * (index // columns), 2 * (index % columns)
+            self.grid.addWidget(caption, row, column, 1, 2)
+            self.grid.addWidget(field, row + 1, column)
+            self.grid.addWidget(unit, row + 1, column + 1)
+        # The sedation scale fills the rest of the last row, beside the optional temperature.
+        index = len(self._cells)
+        row, column = 2 * (index // columns), 2 * (index % columns)
+        if column == 0:
+            self.grid.addWidget(self.scale, row, 0, 1, 2 * columns)
+        else:
+            self.grid.addWidget(self.scale, row, column, 2, 2 * columns - column)
+        for column in range(6):
+            self.grid.setColumnStretch(column, 1 if column % 2 and column < 2 * columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        self._flow(3 if event.size().width() >= THREE_A_ROW else 2)
+        super().resizeEvent(event)
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
