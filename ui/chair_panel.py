@@ -69,7 +69,8 @@ class ChairPanel(QWidget):
         self._shown: tuple[str, Step | None] | None = None
         """The page and step on screen: when either changes, the new page is shown from its top."""
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 4, 4, 4)
+        layout.setContentsMargins(12, 4, 4, 0)
+        layout.setSpacing(4)
 
         self.banner = PatientBanner(chair)
         layout.addWidget(self.banner.widget)

@@ -138,9 +138,11 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     assert view.patient.id == nils.id
     assert (view.state.course_day, view.state.course_days) == (1, 5)
     assert care.state(sid).step is Step.SCREEN
-    # Each step that moves on hands the keyboard to the first control of the next page.
+    # Each step that moves on hands the keyboard to what the nurse does first on the next page: the
+    # first question's "No", never a "Yes" that would stop the treatment.
     first_question = protocol.screening.questions[0].text
-    assert keys.focus.accessibleName() == f"{first_question} Yes"
+    assert keys.focus.accessibleName() == f"{first_question} No"
+    keys.press(Qt.Key.Key_Left)  # back along the answers to "Yes", as the others start
 
     # Screening: each question's answers are one Tab stop; the arrow keys move along Yes, No, Unknown
     # and Space chooses.
@@ -160,9 +162,10 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     keys.press(Qt.Key.Key_Return)
     assert care.state(sid).step is Step.DOSE
 
-    # Dose: read, then confirmed.
+    # Dose: read, then confirmed: the keyboard waits on the confirmation.
     assert nurse.text("Dose mg") == "36.2 mg"
-    keys.activate("Confirm dose")
+    assert keys.focus.accessibleName() == "Confirm dose"
+    keys.press(Qt.Key.Key_Space)
     assert care.state(sid).step is Step.CHECK
     assert keys.focus.accessibleName() == "Second nurse user name"
 
@@ -179,10 +182,11 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     keys.fill("Lot number", "K-2291A")
     keys.press(Qt.Key.Key_Tab, "3.62", Qt.Key.Key_Return)
     keys.vitals(protocol, NORMAL)
-    keys.tab_to("Start infusion", back=True, within=3)  # the vitals are beside the infusion controls
+    keys.tab_to("Start infusion", within=12)  # the step's actions are in the row under the vitals
     keys.press(Qt.Key.Key_Space)
     assert care.state(sid).step is Step.INFUSING
-    assert keys.focus.accessibleName() == "Pause reason"
+    first_reading = protocol.vitals[next(iter(NORMAL))].label
+    assert keys.focus.accessibleName() == first_reading  # the task of the infusion, not a reason to pause
 
     # Called away: Esc to the board, where chair 1's tile has the focus, and its number key back.
     keys.press(Qt.Key.Key_Escape)
@@ -195,7 +199,7 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     clock.advance(minutes=10)
     window.refresh()  # the app's own 1-second tick
     keys.vitals(protocol, NORMAL)
-    keys.tab_to("Pause reason", back=True, within=5)
+    keys.tab_to("Pause reason", within=12)
     keys.press(Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Down)
     assert keys.focus.currentText() == "line problem"
     keys.activate("Pause")
@@ -211,10 +215,10 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
         keys.vitals(protocol, NORMAL)
     clock.advance(minutes=10)
     window.refresh()
-    keys.tab_to("Infusion complete", back=True, within=5)
+    keys.tab_to("Infusion complete", within=30)
     keys.press(Qt.Key.Key_Space)
     assert care.state(sid).step is Step.OBSERVE
-    assert keys.focus.accessibleName() == protocol.discharge.score_name
+    assert keys.focus.accessibleName() == first_reading  # the end-of-infusion set is due first
 
     # Observation: the end set and two more, the side effects graded, then the discharge.
     keys.vitals(protocol, NORMAL)
@@ -222,6 +226,8 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
         clock.advance(minutes=15)
         window.refresh()
         keys.vitals(protocol, NORMAL)
+    if not nurse.sees("Some side effects"):
+        keys.activate("Show side effects")  # the checklist is one tab away from the vitals
     keys.activate("Some side effects")
     qtbot.waitUntil(lambda: keys.focus.accessibleName() == "Hallucinations None")  # the checklist's window is up
     keys.tab_to("Nausea None")  # one Tab stop per item: the arrows move along its grades

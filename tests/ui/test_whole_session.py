@@ -169,6 +169,8 @@ def test_a_whole_session_from_identify_to_signature(
         clock.advance(minutes=15)
         window.refresh()
         nurse.enter_vitals(normal_vitals)
+    if not nurse.sees("Some side effects"):
+        nurse.click("Show side effects")  # the checklist is one tab away from the vitals
     nurse.click("Some side effects")
     nurse.click("Nausea Mild")
     nurse.click("Record side effects")

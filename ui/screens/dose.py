@@ -15,6 +15,7 @@ from core.dosing import DoseCalculation
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time
+from ui.widgets.actions import main_button
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, caption_for, card, combo, label, line_edit, set_tone
@@ -43,7 +44,10 @@ class DosePage(QWidget):
         self._key: tuple[object, ...] = ()
         self._last_event: str | None = None
         protocol = controller.protocol
-        layout = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 2, 4, 2)
+        layout = QHBoxLayout()
+        outer.addLayout(layout, 1)
 
         box = QGroupBox("Dose")
         column = QVBoxLayout(box)
@@ -54,6 +58,7 @@ class DosePage(QWidget):
         column.addWidget(self.vial)
 
         tiles = QGridLayout()
+        tiles.setVerticalSpacing(4)
         dose_tile, self.dose, _ = _figure("Dose", "Dose mg")
         draw_tile, self.draw, self.draw_detail = _figure("Draw up", "Volume to draw")
         bag_tile, self.bag, self.bag_detail = _figure("Final bag volume", "Bag volume")
@@ -80,16 +85,8 @@ class DosePage(QWidget):
         column.addWidget(self.override)
         self.override_caption.hide()
         self.override.hide()
-        buttons = QHBoxLayout()
-        self.confirm = button("Confirm dose", role="primary")
-        self.confirm.clicked.connect(self._confirm)
-        again = button("Weigh again")
-        again.clicked.connect(self.weigh_again.emit)
-        buttons.addWidget(self.confirm, 2)
-        buttons.addWidget(again, 1)
-        column.addLayout(buttons)
         column.addStretch(1)
-        layout.addWidget(box, 3)
+        layout.addWidget(box, 1)
 
         self.alerts = AlertsPanel(controller)
         self.vitals = VitalsSlot("Baseline vital signs")  # the chair panel moves its vitals entry in
@@ -97,7 +94,21 @@ class DosePage(QWidget):
         side.addWidget(self.alerts)
         side.addWidget(self.vitals)
         side.addStretch(1)
-        layout.addLayout(side, 2)
+        layout.addLayout(side, 1)
+
+        buttons = QHBoxLayout()  # the step's actions: the main one largest, on the right
+        again = button("Weigh again")
+        again.clicked.connect(self.weigh_again.emit)
+        self.confirm = main_button("Confirm dose")
+        self.confirm.clicked.connect(self._confirm)
+        buttons.addWidget(again)
+        buttons.addStretch(1)
+        buttons.addWidget(self.confirm)
+        outer.addLayout(buttons)
+
+    def first_focus(self, _state: SessionState) -> QWidget | None:
+        """The figures are read, then confirmed: the keyboard waits on the confirmation."""
+        return self.confirm
 
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id

@@ -46,6 +46,8 @@ class InfusePage(QWidget):
         self.session_id: str | None = None
         self._waste_open = False
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 2, 4, 2)
+        outer.setSpacing(6)
         self.pump_note = label(name="Pump note")
         set_tone(self.pump_note, "act")
         self.pump_note.hide()

@@ -27,12 +27,12 @@ class ObservePage(QWidget):
         self.session_id: str | None = None
         rules = controller.protocol.discharge
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 2, 4, 2)
+        outer.setSpacing(6)
         panes = QHBoxLayout()
         self.tasks = TaskPane(controller)
         panes.addWidget(self.tasks, 5)
         right = QVBoxLayout()
-        self.column = CareColumn(controller)
-        right.addLayout(self.column)
 
         box = QGroupBox("Discharge")
         form = QGridLayout(box)
@@ -68,6 +68,8 @@ class ObservePage(QWidget):
         for field in (self.score, self.override, self.password):
             field.returnPressed.connect(self._discharge)
         right.addWidget(box)
+        self.column = CareColumn(controller)  # the discharge first, the trend under it
+        right.addLayout(self.column)
         self.waste = WastePanel(controller)
         right.addWidget(self.waste)
         right.addStretch(1)

@@ -75,6 +75,12 @@ class ScreenPage(QWidget):
             self.feedback.bind(f"screening.{question.id}", answers)
         return box
 
+    def first_focus(self, _state: SessionState) -> QWidget | None:
+        """The first question asked, on its "No": never on a "Yes", which would stop the treatment."""
+        if not self.asked:
+            return self.record
+        return next(b for b in self.groups[self.asked[0]].buttons() if b.property("answer") == "no")
+
     def show_state(self, state: SessionState) -> None:
         self.session_id = state.session_id
         self.asked = [q.id for q in questions_for(self.controller.protocol, state)]

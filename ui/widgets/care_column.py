@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -39,7 +40,7 @@ class TaskPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         tabs = QHBoxLayout()
-        self.vitals = VitalsSlot("")  # the chair panel moves its vitals entry in; the tab is its title
+        self.vitals = VitalsSlot("Vital signs")  # the chair panel moves its vitals entry in
         self.side_effects = SideEffectsPanel(controller)
         self.tabs: dict[str, QPushButton] = {}
         # Not a QStackedWidget: its height-for-width is the tallest page's, hidden or not.
@@ -94,22 +95,24 @@ class TaskPane(QWidget):
         for key, attention in ((VITALS, state.vitals_attention), (SIDE_EFFECTS, state.side_effects_attention)):
             mark(self.tabs[key], "due", TONES.get(attention) if attention else None)
         due = VITALS if state.vitals_attention else SIDE_EFFECTS if state.side_effects_attention else None
-        newly_due = due is not None and due != self._due
-        self._due = due
-        if newly_due and due != self.task and not self._busy():
+        if due is None or due == self._due:
+            self._due = due
+            return
+        if due != self.task:
+            if self._busy():
+                return  # it comes forward once what she typed is recorded or cleared
             focus = QApplication.focusWidget()
-            had_focus = focus is not None and self.stack.isAncestorOf(focus)
-            self.show_task(due, focus=had_focus)
-        if newly_due:
-            self._bring_into_view()
+            self.show_task(due, focus=focus is not None and self.stack.isAncestorOf(focus))
+        self._due = due
+        self._bring_into_view()
 
     def _busy(self) -> bool:
-        """The nurse is part-way through the task in view: something typed in it, or the keyboard in it."""
+        """The nurse is part-way through the task in view: readings typed, or words being typed in the checklist."""
         if self.task == VITALS:
             entry = self.vitals.findChild(VitalsEntry)
             return entry is not None and any(field.text() for field in entry.fields.values())
         focus = QApplication.focusWidget()
-        return focus is not None and self.side_effects.isAncestorOf(focus) and not isinstance(focus, QPushButton)
+        return isinstance(focus, QLineEdit) and self.side_effects.isAncestorOf(focus)
 
     def _bring_into_view(self) -> None:
         """Scroll the page (at 1024×768 it may scroll) so the task pane is on screen."""

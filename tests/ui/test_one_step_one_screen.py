@@ -1,0 +1,122 @@
+"""One step, one screen: the banner stays put, each step's main action is in view at 1280×800 without
+scrolling, a new step starts at its top with the keyboard on its first task, and a set of vital signs
+that falls due comes into view by itself."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidget
+
+from core.clock import ManualClock
+from core.machine import Step
+from core.people import Account
+from core.services import Care
+from tests.ui.conftest import Nurse
+from ui.main_window import MainWindow
+
+
+def on_window(widget: QWidget, window: MainWindow) -> QRect:
+    return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+
+
+def page_scroll(window: MainWindow) -> QScrollArea:
+    scroll = window.panel(1).stack.currentWidget()
+    assert isinstance(scroll, QScrollArea)
+    return scroll
+
+
+def in_view(widget: QWidget, window: MainWindow) -> bool:
+    """Wholly inside the window and inside the visible part of the page it is on."""
+    scroll = page_scroll(window)
+    viewport = QRect(scroll.viewport().mapTo(window, scroll.viewport().rect().topLeft()), scroll.viewport().size())
+    where = on_window(widget, window)
+    return widget.isVisible() and window.rect().contains(where) and viewport.contains(where)
+
+
+def open_at_1280(nurse: Nurse, window: MainWindow, by: Account) -> None:
+    window.resize(1280, 800)
+    nurse.on_duty(by)
+    window.refresh()
+    nurse.chair(1)
+    QApplication.processEvents()
+
+
+def test_the_banner_stays_in_place_while_the_page_scrolls_and_the_step_changes(
+    nurse: Nurse, window: MainWindow, care: Care, ready_session: str, nurses: tuple[Account, Account]
+) -> None:
+    open_at_1280(nurse, window, nurses[0])
+    banner = window.panel(1).banner.widget
+    before = on_window(banner, window)
+    assert window.rect().contains(before)
+    assert 60 <= before.height() <= 130
+    scroll = page_scroll(window)
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    QApplication.processEvents()
+    assert on_window(banner, window) == before
+    nurse.click("Start infusion")
+    assert care.state(ready_session).step is Step.INFUSING
+    assert on_window(banner, window) == before
+    assert nurse.text("Time left") == "40:00"
+    assert nurse.text("Step") == "Infusing · day 1 of 5"
+    assert nurse.text("Patient") == "LINDQVIST, Maja"
+    assert "MRN-1001" in nurse.text("Patient identifiers")
+
+
+def test_each_infusion_steps_main_action_is_in_view_without_scrolling(
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    ready_session: str,
+    nurses: tuple[Account, Account],
+) -> None:
+    open_at_1280(nurse, window, nurses[0])
+    scroll = page_scroll(window)
+    assert in_view(nurse.find(QAbstractButton, "Start infusion"), window)
+    nurse.click("Start infusion")
+    assert scroll.verticalScrollBar().value() == 0
+    for name in ("Infusion complete", "Pause", "Stop early", "Record vital signs"):
+        assert in_view(nurse.find(QAbstractButton, name), window), name
+    nurse.choose("Pause reason", "patient away")
+    nurse.click("Pause")
+    clock.advance(minutes=4)
+    window.refresh()
+    assert care.state(ready_session).step is Step.PAUSED
+    assert in_view(nurse.find(QAbstractButton, "Resume"), window)
+    assert nurse.text("Time left caption").startswith("PAUSED")
+    assert "patient away" in nurse.text("Time left detail")
+
+
+def test_after_the_start_the_page_is_at_its_top_and_the_keyboard_on_the_first_reading(
+    nurse: Nurse, window: MainWindow, care: Care, ready_session: str, nurses: tuple[Account, Account]
+) -> None:
+    open_at_1280(nurse, window, nurses[0])
+    start = nurse.find(QAbstractButton, "Start infusion")
+    start.setFocus()
+    page_scroll(window).verticalScrollBar().setValue(40)
+    nurse.click("Start infusion")
+    assert page_scroll(window).verticalScrollBar().value() == 0
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    assert focus.accessibleName() == care.protocol.vitals[next(iter(care.protocol.vitals))].label
+    assert focus.accessibleName() not in {"Pause reason", "Stop early reason"}
+
+
+def test_a_set_of_vitals_falling_due_comes_into_view_by_itself(
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    ready_session: str,
+    nurses: tuple[Account, Account],
+) -> None:
+    care.start_infusion(ready_session, nurses[0].id)
+    open_at_1280(nurse, window, nurses[0])
+    nurse.click("Show side effects")  # the nurse looks at the checklist while nothing is due
+    systolic = care.protocol.vitals[next(iter(care.protocol.vitals))].label
+    assert not nurse.sees(systolic)
+    clock.advance(minutes=10)
+    window.refresh()
+    field = [w for w in window.findChildren(QWidget) if w.accessibleName() == systolic and w.isVisible()]
+    assert len(field) == 1 and in_view(field[0], window)
+    assert nurse.find(QAbstractButton, "Show vital signs").property("due") == "advise"
