@@ -86,7 +86,7 @@ class DosePage(QWidget):
         self.override_caption.hide()
         self.override.hide()
         column.addStretch(1)
-        layout.addWidget(box, 1)
+        layout.addWidget(box, 3)
 
         self.alerts = AlertsPanel(controller)
         self.vitals = VitalsSlot("Baseline vital signs")  # the chair panel moves its vitals entry in
@@ -94,7 +94,7 @@ class DosePage(QWidget):
         side.addWidget(self.alerts)
         side.addWidget(self.vitals)
         side.addStretch(1)
-        layout.addLayout(side, 1)
+        layout.addLayout(side, 2)
 
         buttons = QHBoxLayout()  # the step's actions: the main one largest, on the right
         again = button("Weigh again")

@@ -22,7 +22,7 @@ from ui.widgets.advance import advance_when_complete
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, caption_for, combo, label, set_tone
 
-THREE_A_ROW = 520
+THREE_A_ROW = 560
 """The entry's width in pixels from which three readings fit a row (caption over field and unit)."""
 NOTHING_MISSING = "Nothing missing"
 """The reason list's first line: a chosen reason can be taken back."""
@@ -64,7 +64,7 @@ class VitalsEntry(QGroupBox):
             field = QLineEdit()
             field.setAccessibleName(limits.label)
             field.setMinimumHeight(48)
-            field.setFixedWidth(90)
+            field.setFixedWidth(84)
             field.returnPressed.connect(self._record)
             advance_when_complete(field, controller.vital_complete(kind))
             caption.setBuddy(field)
