@@ -107,7 +107,6 @@ QPushButton[role="task"] {{ font-size: 16px; }}
 QPushButton[role="task"]:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: 600; }}
 QPushButton[role="task"][due="advise"] {{ border: 3px solid #e0a848; }}
 QPushButton[role="task"][due="act"] {{ border: 3px solid {RED}; }}
-QPushButton[size="main"] {{ min-height: 60px; min-width: 220px; font-size: 19px; }}
 QFrame[role="separator"] {{ background: {LINE}; }}
 QFrame[role="tile"] {{ background: {PAPER}; border: 2px solid {LINE}; border-radius: 8px; }}
 QFrame[role="tile"][priority="high"] {{ background: {RED_BG}; border: 4px solid {RED}; }}

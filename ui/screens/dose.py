@@ -15,10 +15,9 @@ from core.dosing import DoseCalculation
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time
-from ui.widgets.actions import main_button
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, caption_for, card, combo, label, line_edit, set_tone
+from ui.widgets.forms import button, caption_for, card, combo, label, line_edit, main_action, set_tone
 from ui.widgets.vitals_entry import VitalsSlot
 
 
@@ -99,7 +98,7 @@ class DosePage(QWidget):
         buttons = QHBoxLayout()  # the step's actions: the main one largest, on the right
         again = button("Weigh again")
         again.clicked.connect(self.weigh_again.emit)
-        self.confirm = main_button("Confirm dose")
+        self.confirm = main_action(button("Confirm dose", role="primary"))
         self.confirm.clicked.connect(self._confirm)
         buttons.addWidget(again)
         buttons.addStretch(1)

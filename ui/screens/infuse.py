@@ -22,11 +22,10 @@ from core.machine import Step
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time
-from ui.widgets.actions import main_button
 from ui.widgets.care_column import CareColumn, TaskPane, separator
 from ui.widgets.drawn import DrawnPanel
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, combo, label, line_edit, set_tone
+from ui.widgets.forms import button, combo, label, line_edit, main_action, set_tone
 from ui.widgets.vitals_entry import narrow
 from ui.widgets.waste import WastePanel
 
@@ -125,11 +124,11 @@ class InfusePage(QWidget):
         row.addLayout(choices, 3)
         row.addSpacing(24)
 
-        self.start = main_button("Start infusion")
+        self.start = main_action(button("Start infusion", role="primary"))
         self.start.clicked.connect(self._start)
-        self.resume = main_button("Resume")
+        self.resume = main_action(button("Resume", role="primary"))
         self.resume.clicked.connect(self._resume)
-        self.complete = main_button("Infusion complete")
+        self.complete = main_action(button("Infusion complete", role="primary"))
         self.complete.clicked.connect(self._complete)
         for action in (self.start, self.resume, self.complete):
             row.addWidget(action, 2, Qt.AlignmentFlag.AlignBottom)

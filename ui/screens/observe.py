@@ -13,10 +13,9 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, 
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
-from ui.widgets.actions import main_button
 from ui.widgets.care_column import CareColumn, TaskPane
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import WrappingCheck, label, line_edit, password_field
+from ui.widgets.forms import WrappingCheck, button, label, line_edit, main_action, password_field
 from ui.widgets.waste import WastePanel
 
 
@@ -83,7 +82,7 @@ class ObservePage(QWidget):
         below.addWidget(self.discharge_hint)
         below.addWidget(self.feedback)
         actions.addLayout(below, 3)
-        self.record = main_button("Record discharge")
+        self.record = main_action(button("Record discharge", role="primary"))
         self.record.clicked.connect(self._discharge)
         actions.addWidget(self.record, 2, Qt.AlignmentFlag.AlignBottom)
         outer.addLayout(actions)
