@@ -28,6 +28,7 @@ from ui.screens.screen import ScreenPage
 from ui.screens.sign import SignPage
 from ui.screens.weigh import WeighPage
 from ui.text import clock_time
+from ui.widgets.action_bar import ActionBar
 from ui.widgets.adverse_event import AdverseEventBanner
 from ui.widgets.forms import label, set_tone
 from ui.widgets.patient_banner import PatientBanner
@@ -122,7 +123,17 @@ class ChairPanel(QWidget):
         # whichever of its controls has the focus.
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(page)
-        self.stack.addWidget(scroll)
+        frame = QWidget()  # the page scrolls; its actions, under it, do not
+        column = QVBoxLayout(frame)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(scroll, 1)
+        actions = getattr(page, "actions", None)
+        if isinstance(actions, ActionBar):
+            column.addWidget(actions)
+        self.stack.addWidget(frame)
+        if isinstance(actions, ActionBar):
+            follow_in_tab_order(page, actions)
         self.pages[key] = page
         self._scrolls[key] = scroll
         self._slots[key] = page.findChild(VitalsSlot)
@@ -145,11 +156,11 @@ class ChairPanel(QWidget):
             self._park_vitals()
             self.vitals.start_over()
         for key in [k for k in self.pages if k != "identify"]:
-            scroll = self._scrolls.pop(key)
+            frame = self._scrolls.pop(key).parentWidget()
             self._slots.pop(key)
             self.pages.pop(key)
-            self.stack.removeWidget(scroll)
-            scroll.deleteLater()
+            self.stack.removeWidget(frame)
+            frame.deleteLater()
         self._weigh_again_at = None
 
     def _weigh_again(self) -> None:
@@ -165,14 +176,18 @@ class ChairPanel(QWidget):
         if self._focus is not None and self.isAncestorOf(self._focus) and self._focus.isVisible():
             self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
             return
-        scroll = self.stack.currentWidget()
-        if not isinstance(scroll, QScrollArea):
+        scroll = self.scroll_area()
+        if scroll is None:
             return
         state = self._view.state if self._view else None
-        first = landing(scroll.widget(), state) or first_control(scroll)
+        first = landing(scroll.widget(), state) or first_control(self.stack.currentWidget())
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
             scroll.ensureWidgetVisible(first)
+
+    def scroll_area(self) -> QScrollArea | None:
+        """The scroll area of the page on screen (its action bar is pinned under it)."""
+        return next((s for s in self._scrolls.values() if s.parentWidget() is self.stack.currentWidget()), None)
 
     def keep_focus(self, widget: QWidget | None) -> None:
         """Remember the field the nurse leaves this chair from (she comes back to it)."""
@@ -236,7 +251,7 @@ class ChairPanel(QWidget):
             if isinstance(page, WeighPage):
                 page.cancel.setVisible(state.step is not Step.WEIGH)
         scroll = self._scrolls[key]
-        self.stack.setCurrentWidget(scroll)
+        self.stack.setCurrentWidget(scroll.parentWidget())
         if not moved:
             return
         # A new step starts at the top of its page, whatever the last page was scrolled to.
@@ -246,7 +261,7 @@ class ChairPanel(QWidget):
         if was_on_page and not (typing and scroll.isAncestorOf(before)):
             # The step moved on under the nurse's keyboard: the keyboard goes to what she does first on
             # the new page, never to whatever Qt finds next (a screening "Yes", a reason to pause).
-            first = landing(page, state) or first_control(scroll)
+            first = landing(page, state) or first_control(scroll.parentWidget())
             if first is not None:
                 first.setFocus(Qt.FocusReason.OtherFocusReason)
                 scroll.ensureWidgetVisible(first)
@@ -257,6 +272,21 @@ def landing(page: QWidget, state: SessionState | None) -> QWidget | None:
     choose = getattr(page, "first_focus", None)
     target = choose(state) if choose is not None and state is not None else None
     return target if target is not None and target.isVisible() and target.isEnabled() else None
+
+
+def follow_in_tab_order(page: QWidget, bar: QWidget) -> None:
+    """The bar's controls come after the page's in Tab order, as they sit under it on screen: a bar built
+    apart from its page would otherwise keep the place in the chain where it was made."""
+    last: QWidget | None = None
+    widget = page.nextInFocusChain()
+    while widget is not page and page.isAncestorOf(widget):
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            last = widget
+        widget = widget.nextInFocusChain()
+    for control in (w for w in bar.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus):
+        if last is not None:
+            QWidget.setTabOrder(last, control)
+        last = control
 
 
 def first_control(area: QWidget) -> QWidget | None:

@@ -108,6 +108,7 @@ QPushButton[role="task"]:checked {{ background: {ACCENT}; color: white; border-c
 QPushButton[role="task"][due="advise"] {{ border: 3px solid #e0a848; }}
 QPushButton[role="task"][due="act"] {{ border: 3px solid {RED}; }}
 QFrame[role="separator"] {{ background: {LINE}; }}
+QFrame[role="action-bar"] {{ border-top: 1px solid {LINE}; }}
 QFrame[role="tile"] {{ background: {PAPER}; border: 2px solid {LINE}; border-radius: 8px; }}
 QFrame[role="tile"][priority="high"] {{ background: {RED_BG}; border: 4px solid {RED}; }}
 QFrame[role="tile"][priority="medium"] {{ background: {AMBER_BG}; border: 4px solid #e0a848; }}

@@ -9,16 +9,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from core.dosing import DoseCalculation
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time
+from ui.widgets.action_bar import ActionBar
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, caption_for, card, combo, label, line_edit, main_action, set_tone
-from ui.widgets.vitals_entry import VitalsSlot
+from ui.widgets.panes import Panes
+from ui.widgets.vitals_entry import VitalsSlot, narrow
 
 
 def _figure(caption: str, name: str) -> tuple[QWidget, QLabel, QLabel]:
@@ -45,14 +47,16 @@ class DosePage(QWidget):
         protocol = controller.protocol
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 2, 4, 2)
-        layout = QHBoxLayout()
-        outer.addLayout(layout, 1)
+        self.panes = Panes()  # the figures beside the baseline vitals, or above them on a narrow screen
+        layout = self.panes.box
+        outer.addWidget(self.panes, 1)
 
         box = QGroupBox("Dose")
         column = QVBoxLayout(box)
         self.vial = combo("Vial", [(vial.label, vial.id) for vial in protocol.vials])
         self.vial.setCurrentIndex(self.vial.findData(protocol.preparation.default_vial))
         self.vial.currentIndexChanged.connect(lambda _i: self._preview())
+        narrow(self.vial)
         column.addWidget(caption_for("Vial", self.vial))
         column.addWidget(self.vial)
 
@@ -95,7 +99,8 @@ class DosePage(QWidget):
         side.addStretch(1)
         layout.addLayout(side, 2)
 
-        buttons = QHBoxLayout()  # the step's actions: the main one largest, on the right
+        self.actions = ActionBar()  # the step's actions, pinned under the page: the main one largest, on the right
+        buttons = self.actions.row
         again = button("Weigh again")
         again.clicked.connect(self.weigh_again.emit)
         self.confirm = main_action(button("Confirm dose", role="primary"))
@@ -103,7 +108,6 @@ class DosePage(QWidget):
         buttons.addWidget(again)
         buttons.addStretch(1)
         buttons.addWidget(self.confirm)
-        outer.addLayout(buttons)
 
     def first_focus(self, _state: SessionState) -> QWidget | None:
         """The figures are read, then confirmed: the keyboard waits on the confirmation."""

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -21,12 +21,15 @@ from core.events import EventType as E
 from core.machine import Step
 from core.session_state import SessionState
 from ui.controller import Controller
+from ui.style import mark
 from ui.text import clock_time
+from ui.widgets.action_bar import ActionBar
 from ui.widgets.care_column import CareColumn, TaskPane, separator
 from ui.widgets.drawn import DrawnPanel
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, combo, label, line_edit, main_action, set_tone
-from ui.widgets.vitals_entry import narrow
+from ui.widgets.forms import button, label, line_edit, main_action, set_tone
+from ui.widgets.panes import Panes
+from ui.widgets.segmented import Segmented
 from ui.widgets.waste import WastePanel
 
 OTHER = "other…"
@@ -52,7 +55,8 @@ class InfusePage(QWidget):
         self.pump_note.hide()
         outer.addWidget(self.pump_note)
 
-        panes = QHBoxLayout()
+        self.panes = Panes()  # the task beside the pump and the trend, or above them on a narrow screen
+        panes = self.panes.box
         self.tasks = TaskPane(controller)
         panes.addWidget(self.tasks, 3)
         right = QVBoxLayout()
@@ -76,15 +80,24 @@ class InfusePage(QWidget):
         right.addWidget(self.waste)
         right.addStretch(1)
         panes.addLayout(right, 2)
-        outer.addLayout(panes, 1)
+        outer.addWidget(self.panes, 1)
 
         self.feedback = Feedback("Infusion message")
-        outer.addWidget(self.feedback)
-        outer.addLayout(self._actions(controller))
+        reasons = controller.protocol.reasons
+        self.pausing = Reasons("Pause reason", "Why pause?", reasons.pause, button("Pause"))
+        self.pausing.act.clicked.connect(self._pause)
+        self.stopping = Reasons(
+            "Stop early reason", "Why stop early?", reasons.stop_early, button("Stop early", role="danger")
+        )
+        self.stopping.act.clicked.connect(self._stop)
+        self.pause, self.stop = self.pausing.act, self.stopping.act
+        self.actions = ActionBar(self.pausing, self.stopping, self.feedback)  # pinned under the page by the chair panel
+        self.actions.row.addLayout(self._actions(controller))
 
     def _actions(self, controller: Controller) -> QHBoxLayout:
-        """The step's actions in one row: pausing and stopping early on the left, apart from each other,
-        and the step's main action, largest, on the right."""
+        """The step's actions in one row: Pause… and Stop early… on the left, set apart from each other,
+        and the step's main action, largest, on the right. Each of the two opens its reasons above the row
+        as large buttons: a tap chooses the reason, then Pause (or Stop early) records it."""
         row = QHBoxLayout()
         choices = QGridLayout()
         choices.setColumnStretch(0, 1)
@@ -99,27 +112,15 @@ class InfusePage(QWidget):
         choices.addWidget(self.go_ahead_caption, 1, 0, 1, 3)
         choices.addWidget(self.go_ahead, 2, 0, 1, 3)
 
-        reasons = controller.protocol.reasons
-        self.pause_reason = combo("Pause reason", _offered(reasons.pause), "Why pause?")
-        self.pause_reason.currentIndexChanged.connect(self._reason_changed)
-        self.pause_other = line_edit("Pause reason details", "Say why")
-        self.pause_other.hide()
-        self.pause = button("Pause")
-        self.pause.clicked.connect(self._pause)
-        self.stop_reason = combo("Stop early reason", _offered(reasons.stop_early), "Why stop early?")
-        self.stop_reason.currentIndexChanged.connect(self._reason_changed)
-        self.stop_other = line_edit("Stop early reason details", "Say why")
-        self.stop_other.hide()
-        self.stop = button("Stop early", role="danger")
-        self.stop.clicked.connect(self._stop)
-        narrow(self.pause_reason)
-        narrow(self.stop_reason)
+        self.open_pause = button("Pause…")
+        self.open_pause.clicked.connect(lambda: self._open_reasons(self.pausing))
+        self.open_stop = button("Stop early…", role="danger")
+        self.open_stop.clicked.connect(lambda: self._open_reasons(self.stopping))
         self.between = separator()  # stopping for good is set apart from pausing
         line = QHBoxLayout()
-        for widget in (self.pause_reason, self.pause_other, self.pause, self.between):
+        for widget in (self.open_pause, self.between, self.open_stop):
             line.addWidget(widget)
-        for widget in (self.stop_reason, self.stop_other, self.stop):
-            line.addWidget(widget)
+        line.addStretch(1)
         choices.addLayout(line, 3, 0, 1, 3)
         row.addLayout(choices, 3)
         row.addSpacing(24)
@@ -133,6 +134,13 @@ class InfusePage(QWidget):
         for action in (self.start, self.resume, self.complete):
             row.addWidget(action, 2, Qt.AlignmentFlag.AlignBottom)
         return row
+
+    def _open_reasons(self, panel: Reasons) -> None:
+        """One list of reasons open at a time, the keyboard on its first reason."""
+        for other in (self.pausing, self.stopping):
+            other.setVisible(other is panel and not panel.isVisible())
+        if panel.isVisible():
+            panel.choice.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def first_focus(self, state: SessionState) -> QWidget | None:
         """Ready: the drawn-up record, then any set of vitals owed, then Start. Infusing: the task in
@@ -153,18 +161,17 @@ class InfusePage(QWidget):
         self.start_hint.setVisible(step is Step.READY and start_held is not None)
         self.start.setVisible(step is Step.READY)
         self.start.setEnabled(E.STARTED in allowed)
-        for widget in (self.pause_reason, self.pause):
-            widget.setVisible(step is Step.INFUSING)
+        self.open_pause.setVisible(step is Step.INFUSING)
+        self.pausing.setVisible(self.pausing.isVisibleTo(self.actions) and step is Step.INFUSING)
         self.pause.setEnabled(E.PAUSED in allowed)
-        self.pause_other.setVisible(step is Step.INFUSING and self.pause_reason.currentData() == OTHER)
         self.between.setVisible(step is Step.INFUSING)
         self.resume.setVisible(step is Step.PAUSED)
         self.resume.setEnabled(E.RESUMED in allowed)
         self.complete.setVisible(step is Step.INFUSING)
         self.complete.setEnabled(E.COMPLETED in allowed)
-        for widget in (self.stop_reason, self.stop):
-            widget.setVisible(step in {Step.INFUSING, Step.PAUSED})
-        self.stop_other.setVisible(step in {Step.INFUSING, Step.PAUSED} and self.stop_reason.currentData() == OTHER)
+        running = step in {Step.INFUSING, Step.PAUSED}
+        self.open_stop.setVisible(running)
+        self.stopping.setVisible(self.stopping.isVisibleTo(self.actions) and running)
         self.stop.setEnabled(E.STOPPED_EARLY in allowed)
         self._show_pump_note(state)
         self._show_pump(state)
@@ -222,10 +229,6 @@ class InfusePage(QWidget):
             )
         self.pump_note.setVisible(stopped_at is not None)
 
-    def _reason_changed(self) -> None:
-        self.pause_other.setVisible(self.pause_reason.currentData() == OTHER)
-        self.stop_other.setVisible(self.stop_reason.currentData() == OTHER)
-
     def _start(self) -> None:
         if self.session_id is None:
             return
@@ -237,18 +240,17 @@ class InfusePage(QWidget):
     def _pause(self) -> None:
         if self.session_id is None:
             return
-        reason = self._reason(self.pause_reason, self.pause_other)
+        reason = self._reason(self.pausing)
         if self.controller.pause(self.feedback, self.session_id, reason) is not None:
-            self.pause_reason.setCurrentIndex(-1)
-            self.pause_other.clear()
+            self.pausing.start_over()
 
-    def _reason(self, choice: QComboBox, words: QLineEdit) -> str:
+    def _reason(self, panel: Reasons) -> str:
         """The reason chosen, or the nurse's words for "other"; the field core may point at is bound."""
-        chosen = choice.currentData()
+        chosen = panel.choice.value()
         if chosen == OTHER:
-            self.feedback.bind("reason", words)
-            return words.text()
-        self.feedback.bind("reason", choice)
+            self.feedback.bind("reason", panel.other)
+            return panel.other.text()
+        self.feedback.bind("reason", panel.choice)
         return chosen or ""
 
     def _resume(self) -> None:
@@ -262,12 +264,44 @@ class InfusePage(QWidget):
     def _stop(self) -> None:
         if self.session_id is None:
             return
-        reason = self._reason(self.stop_reason, self.stop_other)
+        reason = self._reason(self.stopping)
         if self.controller.stop_early(self.feedback, self.session_id, reason) is not None:
-            self.stop_reason.setCurrentIndex(-1)
-            self.stop_other.clear()
+            self.stopping.start_over()
 
 
-def _offered(reasons: list[str]) -> list[tuple[str, object]]:
-    return [(reason, reason) for reason in [*reasons, OTHER]]
+class Reasons(QFrame):
+    """The protocol's reasons as large buttons, "other…" with the nurse's words, and the button that records."""
 
+    def __init__(self, name: str, question: str, reasons: list[str], act: QPushButton) -> None:
+        super().__init__()
+        mark(self, "role", "card")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 4, 8, 6)
+        column.addWidget(label(question, role="heading"))
+        self.choice = Segmented(name, [(reason, reason) for reason in reasons] + [(OTHER, OTHER)])
+        self.choice.changed.connect(self._chosen)
+        column.addWidget(self.choice)
+        self.other = line_edit(f"{name} details", "Say why")
+        self.other.hide()
+        self.act = act
+        self.cancel = button("Cancel", f"Cancel {question[4:].rstrip('?')}")
+        self.cancel.clicked.connect(self.start_over)
+        row = QHBoxLayout()
+        row.addWidget(self.other, 1)
+        row.addStretch(0)
+        row.addWidget(self.cancel)
+        row.addWidget(self.act)
+        column.addLayout(row)
+        self.hide()
+
+    def _chosen(self) -> None:
+        self.other.setVisible(self.choice.value() == OTHER)
+        if self.other.isVisible():
+            self.other.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def start_over(self) -> None:
+        """Closed with nothing chosen: the next pause is asked afresh."""
+        self.choice.set_value(None)
+        self.other.clear()
+        self.other.hide()
+        self.hide()

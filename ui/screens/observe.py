@@ -8,14 +8,16 @@ since the amount given is known from now on and any drug left over is wasted wit
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
+from ui.widgets.action_bar import ActionBar
 from ui.widgets.care_column import CareColumn, TaskPane
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import WrappingCheck, button, label, line_edit, main_action, password_field
+from ui.widgets.panes import Panes
 from ui.widgets.waste import WastePanel
 
 
@@ -28,7 +30,8 @@ class ObservePage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 2, 4, 2)
         outer.setSpacing(6)
-        panes = QHBoxLayout()
+        self.panes = Panes()  # the task beside the discharge, or above it on a narrow screen
+        panes = self.panes.box
         self.tasks = TaskPane(controller)
         panes.addWidget(self.tasks, 5)
         right = QVBoxLayout()
@@ -73,9 +76,10 @@ class ObservePage(QWidget):
         right.addWidget(self.waste)
         right.addStretch(1)
         panes.addLayout(right, 5)
-        outer.addLayout(panes, 1)
+        outer.addWidget(self.panes, 1)
 
-        actions = QHBoxLayout()
+        self.actions = ActionBar()  # pinned under the page by the chair panel
+        actions = self.actions.row
         below = QVBoxLayout()
         self.discharge_hint = label(role="hint", name="Discharge hint")
         self.discharge_hint.hide()
@@ -85,7 +89,6 @@ class ObservePage(QWidget):
         self.record = main_action(button("Record discharge", role="primary"))
         self.record.clicked.connect(self._discharge)
         actions.addWidget(self.record, 2, Qt.AlignmentFlag.AlignBottom)
-        outer.addLayout(actions)
 
     def first_focus(self, state: SessionState) -> QWidget | None:
         """The task due (the end-of-infusion set comes first), else the discharge score."""

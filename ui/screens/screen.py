@@ -13,8 +13,9 @@ from core.screening import questions_for
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.style import mark
+from ui.widgets.action_bar import ActionBar
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, choice, label
+from ui.widgets.forms import button, choice, label, main_action
 
 ANSWERS = (("yes", "Yes"), ("no", "No"), ("unknown", "Unknown"))
 TITLES = {
@@ -46,10 +47,11 @@ class ScreenPage(QWidget):
                 self.boxes[asked] = self._box(title, questions)
                 layout.addWidget(self.boxes[asked])
         self.asked: list[str] = []
-        self.record = button("Record screening", role="primary")
+        self.record = main_action(button("Record screening", role="primary"))
         self.record.clicked.connect(self._record)
-        layout.addWidget(self.record)
-        layout.addWidget(self.feedback)
+        self.actions = ActionBar(self.feedback)  # pinned under the questions by the chair panel
+        self.actions.row.addStretch(1)
+        self.actions.row.addWidget(self.record)
         layout.addStretch(1)
 
     def _box(self, title: str, questions: list[ScreeningQuestion]) -> QGroupBox:

@@ -16,10 +16,11 @@ from core.machine import Outcome
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time, countdown
+from ui.widgets.action_bar import ActionBar
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.drawn import drawn_line
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, label, line_edit, password_field, set_tone
+from ui.widgets.forms import button, label, line_edit, main_action, password_field, set_tone
 from ui.widgets.signatures import SignaturesPanel
 from ui.widgets.waste import WastePanel
 
@@ -78,10 +79,11 @@ class SignPage(QWidget):
         self.sign_hint = label(role="hint", name="Sign hint")
         self.sign_hint.hide()
         column.addWidget(self.sign_hint)
-        self.sign = button("Sign session", role="primary")
+        self.sign = main_action(button("Sign session", role="primary"))
         self.sign.clicked.connect(self._sign)
-        column.addWidget(self.sign)
-        column.addWidget(self.feedback)
+        self.actions = ActionBar(self.feedback)  # pinned under the page by the chair panel
+        self.actions.row.addStretch(1)
+        self.actions.row.addWidget(self.sign)
         left.addWidget(box)
         left.addStretch(1)
         layout.addLayout(left, 5)

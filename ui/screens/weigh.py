@@ -9,8 +9,9 @@ from core.dosing import WeightUnit
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.style import mark
+from ui.widgets.action_bar import ActionBar
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import WrappingCheck, button, caption_for, choice, line_edit
+from ui.widgets.forms import WrappingCheck, button, caption_for, choice, line_edit, main_action
 
 
 class WeighPage(QWidget):
@@ -50,20 +51,19 @@ class WeighPage(QWidget):
         )
         self.confirm_change.hide()  # shown when core finds the weight far from the last session's
         form.addWidget(self.confirm_change)
-        self.record = button("Record weight", role="primary")
+        self.record = main_action(button("Record weight", role="primary"))
         self.record.clicked.connect(self._record)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.record, 2)
         self.cancel = button("Back without weighing")
         self.cancel.clicked.connect(self.cancelled.emit)
         self.cancel.hide()
-        buttons.addWidget(self.cancel, 1)
-        form.addLayout(buttons)
         self.feedback = Feedback("Weight message")
         self.feedback.bind("weight", self.weight)
         self.feedback.bind("weight_unit", units_box)
         self.feedback.bind("confirm_change", self.confirm_change)
-        form.addWidget(self.feedback)
+        self.actions = ActionBar(self.feedback)  # pinned under the page by the chair panel
+        self.actions.row.addWidget(self.cancel)
+        self.actions.row.addStretch(1)
+        self.actions.row.addWidget(self.record)
         layout.addWidget(box)
         layout.addStretch(1)
 

@@ -40,7 +40,7 @@ class TaskPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         tabs = QHBoxLayout()
-        self.vitals = VitalsSlot("Vital signs")  # the chair panel moves its vitals entry in
+        self.vitals = VitalsSlot("")  # the chair panel moves its vitals entry in; the tab names it
         self.side_effects = SideEffectsPanel(controller)
         self.tabs: dict[str, QPushButton] = {}
         # Not a QStackedWidget: its height-for-width is the tallest page's, hidden or not.

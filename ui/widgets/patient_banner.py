@@ -6,7 +6,7 @@ task wherever she is on a page, as in the EHR banners she knows. It shows only w
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
@@ -16,37 +16,28 @@ from core.machine import Step
 from core.services import STEP_WORDS, ChairView, PatientView
 from core.session_state import PointStatus, SessionState, VitalsPoint
 from ui.style import mark
-from ui.text import clock_time, countdown
+from ui.text import allergies_tone, banner_line, clock_time, countdown
 from ui.widgets.forms import card, label, set_tone
 
 CLOCK_STEPS = {Step.READY, Step.INFUSING, Step.PAUSED, Step.OBSERVE}
 """The steps whose banner shows a countdown: the infusion's, then the observation's."""
 
 
-def age(born: date, today: date) -> int:
-    """Full years on ``today``: how a banner states age beside the date of birth."""
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def identity_words(patient: PatientView, today: date) -> list[str]:
-    """The banner's second line: both identifiers, then what registration records about the person.
-
-    The one place sex and allergies join the banner once ``PatientView`` carries them; nothing is
-    shown that registration has not recorded.
-    """
-    return [f"Born {patient.birth_date.isoformat()} ({age(patient.birth_date, today)} y)", patient.mrn]
+def identity_words(patient: PatientView) -> str:
+    """Both identifiers, as the nurse compares them with the wristband."""
+    return f"Born {patient.birth_date.isoformat()}  ·  {patient.mrn}"
 
 
 def due_words(what: str, entry: VitalsPoint | None, attention: PointStatus | None) -> tuple[str, str | None]:
     """One line of the due block and its tone: amber when due, red when late, quiet when still to come."""
     if entry is None:
         return "", None
-    when = clock_time(entry.due_at) if entry.due_at else "now"
+    when = f" (due {clock_time(entry.due_at)})" if entry.due_at else ""
     if attention is PointStatus.OVERDUE:
-        return f"{what} overdue (due {when})", "act"
+        return f"{what} overdue{when}", "act"
     if attention is PointStatus.DUE:
-        return f"{what} due now (due {when})", "advise"
-    return f"{what} next at {when}", "quiet"
+        return f"{what} due now{when}", "advise"
+    return f"{what} next at {clock_time(entry.due_at)}" if entry.due_at else f"{what} next", "quiet"
 
 
 class PatientBanner:
@@ -64,11 +55,13 @@ class PatientBanner:
         self.title = label(f"Chair {chair}", role="title", name=f"Chair {chair} title", wrap=False)
         self.name = label(role="title", name="Patient", wrap=False)
         self.ids = label(role="banner-ids", name="Patient identifiers")
+        self.details = label(role="banner-ids", name="Patient sex, age and allergies")
         self.step = label(role="heading", name="Step", wrap=False)
         who.addWidget(self.title, 0, 0)
         who.addWidget(self.name, 0, 1)
         who.addWidget(self.ids, 1, 1)
-        who.addWidget(self.step, 2, 1)
+        who.addWidget(self.details, 2, 1)
+        who.addWidget(self.step, 3, 1)
         who.setColumnStretch(1, 1)
         who.setHorizontalSpacing(14)
         row.addLayout(who, 1)
@@ -87,8 +80,8 @@ class PatientBanner:
 
         self.due = due = QVBoxLayout()
         due.setSpacing(4)
-        self.vitals_due = label(name="Next vital signs", wrap=False)
-        self.side_effects_due = label(name="Next side-effect check", wrap=False)
+        self.vitals_due = label(name="Next vital signs")
+        self.side_effects_due = label(name="Next side-effect check")
         due.addStretch(1)
         due.addWidget(self.vitals_due)
         due.addWidget(self.side_effects_due)
@@ -99,15 +92,18 @@ class PatientBanner:
         state = view.state if view else None
         if view is None or state is None:
             self.name.setText("Empty")
-            for widget in (self.ids, self.step, self.clock, self.vitals_due, self.side_effects_due):
+            for widget in (self.ids, self.details, self.step, self.clock, self.vitals_due, self.side_effects_due):
                 widget.hide()
             return
         self.name.setText(view.patient.full_name)
-        self.ids.setText("  ·  ".join(identity_words(view.patient, now.astimezone().date())))
+        self.ids.setText(identity_words(view.patient))
+        # Sex, age and allergies as registration recorded them; allergies unasked or listed stand out.
+        self.details.setText(banner_line(view.patient, now.astimezone().date()))
+        set_tone(self.details, allergies_tone(view.patient))
         day = f" · day {state.course_day} of {state.course_days}" if state.course_day else ""
         self.step.setText(STEP_WORDS[state.step] + day)
-        self.ids.show()
-        self.step.show()
+        for widget in (self.ids, self.details, self.step):
+            widget.show()
         self._show_clock(state, now)
         self._show_due(state)
 

@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from core.events import EventType as E
 from core.protocol import VitalKind
@@ -81,13 +81,16 @@ class VitalsEntry(QGroupBox):
         self.feedback.bind("partial_reason", self.partial)
         narrow(self.partial)
         self.feedback.bind("vitals", self.fields[VitalKind.SYSTOLIC])
-        last = QHBoxLayout()
+        last = QGridLayout()  # the caption over its list, so the row fits a narrow pane
+        last.setVerticalSpacing(0)
         why = caption_for("Not taken, why:", self.partial)
         self.record = button("Record vital signs", role="primary")
         self.record.clicked.connect(self._record)
-        last.addWidget(why)
-        last.addWidget(self.partial, 1)
-        last.addWidget(self.record, 1)
+        last.addWidget(why, 0, 0)
+        last.addWidget(self.partial, 1, 0)
+        last.addWidget(self.record, 1, 1)
+        last.setColumnStretch(0, 1)
+        last.setColumnStretch(1, 1)
         layout.addLayout(last)
         layout.addWidget(self.feedback)
         self.findings = label(name="Vital signs findings")
