@@ -43,7 +43,12 @@ def allergies_tone(patient: PatientView) -> str | None:
     return None if patient.no_known_allergies else "act"
 
 
+def sex_and_age(patient: PatientView, today: date) -> str:
+    """"F 54 y", as a banner puts them beside the identifiers."""
+    sex = SEXES[patient.sex][0] if patient.sex in SEXES else "Sex not recorded,"
+    return f"{sex} {patient.age_on(today)} y"
+
+
 def banner_line(patient: PatientView, today: date) -> str:
     """Sex, age and allergies for a patient banner: "F 54 y · Allergies: none known"."""
-    sex = SEXES[patient.sex][0] if patient.sex in SEXES else "Sex not recorded,"
-    return f"{sex} {patient.age_on(today)} y · {allergies_words(patient)}"
+    return f"{sex_and_age(patient, today)} · {allergies_words(patient)}"

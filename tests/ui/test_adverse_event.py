@@ -26,6 +26,7 @@ def test_a_severe_side_effect_is_recorded_as_an_adverse_event_from_the_page(
     assert banner.startswith("Adverse event to record: Hallucinations, severe")
     assert banner.endswith("The infusion has ended: stay with the patient, and notify the prescriber.")
     assert "Pause the infusion" not in banner  # the infusion is over: there is nothing to pause
+    nurse.click("Show side effects")  # the checklist is the task pane's other tab
     assert "Pause the infusion" not in nurse.text("Side effects last recorded")
     nurse.type("Action taken", "Infusion already ended; stayed with her, lights dimmed")
     nurse.type("Who was told", "Dr Patel by phone, 13:45", enter=True)
@@ -47,6 +48,7 @@ def test_during_the_infusion_a_severe_side_effect_says_to_pause(
     pause = care.protocol.side_effects.act_instruction[Phase.INFUSION]
     assert pause.startswith("Pause the infusion")
     assert nurse.text("Adverse event to record").endswith(pause)
+    nurse.click("Show side effects")
     assert nurse.text("Side effects last recorded").endswith(pause)
 
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox
-
 from core.events import EventType as E
 from core.people import Account
 from core.services import Care
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
+from ui.widgets.segmented import Segmented
 
 
 def offered(nurse: Nurse, name: str) -> list[str]:
-    box = nurse.find(QComboBox, name)
-    return [box.itemText(i) for i in range(box.count())]
+    return list(nurse.find(Segmented, name).buttons)
 
 
 def infusing(nurse: Nurse, window: MainWindow, care: Care, session: str, by: Account) -> None:
@@ -27,9 +25,13 @@ def test_the_pause_reasons_are_the_protocols_and_the_one_chosen_is_recorded(
     nurse: Nurse, window: MainWindow, care: Care, ready_session: str, nurses: tuple[Account, Account]
 ) -> None:
     infusing(nurse, window, care, ready_session, nurses[0])
-    assert offered(nurse, "Pause reason") == [*care.protocol.reasons.pause, "other…"]
+    assert not nurse.sees("Pause reason") and not nurse.sees("Stop early reason")
+    nurse.click("Stop early…")
     assert offered(nurse, "Stop early reason") == [*care.protocol.reasons.stop_early, "other…"]
-    nurse.choose("Pause reason", "patient away")
+    nurse.click("Pause…")  # one list of reasons open at a time
+    assert not nurse.sees("Stop early reason")
+    assert offered(nurse, "Pause reason") == [*care.protocol.reasons.pause, "other…"]
+    nurse.click("Pause reason patient away")
     nurse.click("Pause")
     last = care.state(ready_session).events[-1]
     assert (last.type, last.payload["reason"]) == (E.PAUSED, "patient away")
@@ -39,12 +41,13 @@ def test_stopping_early_needs_a_reason_and_other_takes_the_nurses_words(
     nurse: Nurse, window: MainWindow, care: Care, ready_session: str, nurses: tuple[Account, Account]
 ) -> None:
     infusing(nurse, window, care, ready_session, nurses[0])
+    nurse.click("Stop early…")
     nurse.click("Stop early")
     assert "why the infusion is stopped early" in nurse.text("Infusion message")
     assert care.state(ready_session).events[-1].type is E.STARTED
 
     assert not nurse.sees("Stop early reason details")
-    nurse.choose("Stop early reason", "other…")
+    nurse.click("Stop early reason other…")
     assert nurse.sees("Stop early reason details")
     nurse.type("Stop early reason details", "fire alarm, clinic evacuated")
     nurse.click("Stop early")

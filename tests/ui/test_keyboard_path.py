@@ -195,13 +195,15 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     keys.press(Qt.Key.Key_1)
     assert not window.board_showing
 
-    # Infusing: the 10-minute set, then a pause with its reason chosen by the arrow keys, and resume.
+    # Infusing: the 10-minute set, then Pause… opens the reasons, the arrow keys and Space choose one, and resume.
     clock.advance(minutes=10)
     window.refresh()  # the app's own 1-second tick
     keys.vitals(protocol, NORMAL)
-    keys.tab_to("Pause reason", within=12)
-    keys.press(Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Down)
-    assert keys.focus.currentText() == "line problem"
+    keys.tab_to("Pause…", within=12)
+    keys.press(Qt.Key.Key_Space)
+    keys.press(Qt.Key.Key_Right, Qt.Key.Key_Right)
+    assert keys.focus.accessibleName() == "Pause reason line problem"
+    keys.press(Qt.Key.Key_Space)
     keys.activate("Pause")
     assert care.state(sid).step is Step.PAUSED
     clock.advance(minutes=3)

@@ -46,7 +46,8 @@ def test_a_pump_found_stopped_is_recorded_and_the_nurse_is_told_to_pause_or_stop
     nurse.click("Pump has stopped")
     assert care.state(ready_session).events[-1].payload["running"] is False
     assert "Pause with a reason, or stop early" in nurse.text("Pump note")
-    nurse.choose("Stop early reason", "line or pump problem")
+    nurse.click("Stop early…")
+    nurse.click("Stop early reason line or pump problem")
     nurse.click("Stop early")
     assert care.state(ready_session).events[-1].type is E.STOPPED_EARLY
     assert care.state(ready_session).events[-1].payload["reason"] == "line or pump problem"

@@ -145,7 +145,8 @@ def test_a_whole_session_from_identify_to_signature(
     nurse.enter_vitals(normal_vitals)
 
     # Pause: the countdown stands still; resume.
-    nurse.choose("Pause reason", "line problem")
+    nurse.click("Pause…")
+    nurse.click("Pause reason line problem")
     nurse.click("Pause")
     clock.advance(minutes=3)
     window.refresh()

@@ -58,7 +58,7 @@ class InfusePage(QWidget):
         self.panes = Panes()  # the task beside the pump and the trend, or above them on a narrow screen
         panes = self.panes.box
         self.tasks = TaskPane(controller)
-        panes.addWidget(self.tasks, 3)
+        panes.addWidget(self.tasks, 5)
         right = QVBoxLayout()
         self.drawn = DrawnPanel(controller)
         right.addWidget(self.drawn)
@@ -79,7 +79,7 @@ class InfusePage(QWidget):
         self.waste = WastePanel(controller)
         right.addWidget(self.waste)
         right.addStretch(1)
-        panes.addLayout(right, 2)
+        panes.addLayout(right, 3)
         outer.addWidget(self.panes, 1)
 
         self.feedback = Feedback("Infusion message")

@@ -75,7 +75,7 @@ class ObservePage(QWidget):
         self.waste = WastePanel(controller)
         right.addWidget(self.waste)
         right.addStretch(1)
-        panes.addLayout(right, 5)
+        panes.addLayout(right, 3)
         outer.addWidget(self.panes, 1)
 
         self.actions = ActionBar()  # pinned under the page by the chair panel

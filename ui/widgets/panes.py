@@ -7,8 +7,9 @@ goes under the first and the page scrolls one way only, as SCREENS.md asks.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QBoxLayout, QScrollArea, QWidget
 
 SIDE_BY_SIDE = 900
 """The page width in pixels from which the panes sit side by side: above what both need at their narrowest."""
@@ -22,13 +23,35 @@ class Panes(QWidget):
         self.breakpoint = breakpoint
         self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self.box.setContentsMargins(0, 0, 0, 0)
+        self._watched: QWidget | None = None
 
     @property
     def side_by_side(self) -> bool:
         return self.box.direction() is QBoxLayout.Direction.LeftToRight
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """Follow the width of the scroll area showing the page: the page itself is never narrower than
+        what its panes need side by side, so its own width would keep them there."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None and parent.viewport() is not self._watched:
+            self._watched = parent.viewport()
+            self._watched.installEventFilter(self)
+            self._fit(self._watched.width())
+        super().showEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self._watched and event.type() is QEvent.Type.Resize:
+            self._fit(self._watched.width())
+        return False
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        wide = event.size().width() >= self.breakpoint
+        if self._watched is None:
+            self._fit(event.size().width())
+        super().resizeEvent(event)
+
+    def _fit(self, width: int) -> None:
+        wide = width >= self.breakpoint
         if wide != self.side_by_side:
             self.box.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
-        super().resizeEvent(event)

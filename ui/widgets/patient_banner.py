@@ -6,7 +6,7 @@ task wherever she is on a page, as in the EHR banners she knows. It shows only w
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
@@ -16,16 +16,16 @@ from core.machine import Step
 from core.services import STEP_WORDS, ChairView, PatientView
 from core.session_state import PointStatus, SessionState, VitalsPoint
 from ui.style import mark
-from ui.text import allergies_tone, banner_line, clock_time, countdown
+from ui.text import allergies_tone, allergies_words, clock_time, countdown, sex_and_age
 from ui.widgets.forms import card, label, set_tone
 
 CLOCK_STEPS = {Step.READY, Step.INFUSING, Step.PAUSED, Step.OBSERVE}
 """The steps whose banner shows a countdown: the infusion's, then the observation's."""
 
 
-def identity_words(patient: PatientView) -> str:
-    """Both identifiers, as the nurse compares them with the wristband."""
-    return f"Born {patient.birth_date.isoformat()}  ·  {patient.mrn}"
+def identity_words(patient: PatientView, today: date) -> str:
+    """Both identifiers, as the nurse compares them with the wristband, then sex and age."""
+    return f"Born {patient.birth_date.isoformat()}  ·  {patient.mrn}  ·  {sex_and_age(patient, today)}"
 
 
 def due_words(what: str, entry: VitalsPoint | None, attention: PointStatus | None) -> tuple[str, str | None]:
@@ -55,7 +55,7 @@ class PatientBanner:
         self.title = label(f"Chair {chair}", role="title", name=f"Chair {chair} title", wrap=False)
         self.name = label(role="title", name="Patient", wrap=False)
         self.ids = label(role="banner-ids", name="Patient identifiers")
-        self.details = label(role="banner-ids", name="Patient sex, age and allergies")
+        self.details = label(role="banner-ids", name="Patient allergies")
         self.step = label(role="heading", name="Step", wrap=False)
         who.addWidget(self.title, 0, 0)
         who.addWidget(self.name, 0, 1)
@@ -96,9 +96,9 @@ class PatientBanner:
                 widget.hide()
             return
         self.name.setText(view.patient.full_name)
-        self.ids.setText(identity_words(view.patient))
-        # Sex, age and allergies as registration recorded them; allergies unasked or listed stand out.
-        self.details.setText(banner_line(view.patient, now.astimezone().date()))
+        self.ids.setText(identity_words(view.patient, now.astimezone().date()))
+        # Allergies as registration recorded them: unasked or listed, they stand out.
+        self.details.setText(allergies_words(view.patient))
         set_tone(self.details, allergies_tone(view.patient))
         day = f" · day {state.course_day} of {state.course_days}" if state.course_day else ""
         self.step.setText(STEP_WORDS[state.step] + day)

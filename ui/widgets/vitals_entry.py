@@ -22,8 +22,9 @@ from ui.widgets.advance import advance_when_complete
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, caption_for, combo, label, set_tone
 
-THREE_A_ROW = 560
-"""The entry's width in pixels from which three readings fit a row (caption over field and unit)."""
+THREE_A_ROW = 600
+"""The entry's width in pixels from which three readings fit a row (caption over field and unit): above
+what three a row need at their narrowest, so a narrower pane can bring it back to two."""
 NOTHING_MISSING = "Nothing missing"
 """The reason list's first line: a chosen reason can be taken back."""
 
@@ -73,25 +74,16 @@ class VitalsEntry(QGroupBox):
             self.fields[kind] = field
             self.feedback.bind(kind.value, field)
         self.scale = label(f"{scale.id}: {levels}", role="hint", name="Sedation scale")
-        self._flow(2)
-        layout.addLayout(self.grid)
-
         reasons = [(reason, reason) for reason in protocol.vitals_schedule.partial_reasons]
         self.partial = combo("Reason the set is partial", [(NOTHING_MISSING, None), *reasons])
         self.feedback.bind("partial_reason", self.partial)
         narrow(self.partial)
         self.feedback.bind("vitals", self.fields[VitalKind.SYSTOLIC])
-        last = QGridLayout()  # the caption over its list, so the row fits a narrow pane
-        last.setVerticalSpacing(0)
-        why = caption_for("Not taken, why:", self.partial)
+        self.why = caption_for("Not taken, why:", self.partial)
         self.record = button("Record vital signs", role="primary")
         self.record.clicked.connect(self._record)
-        last.addWidget(why, 0, 0)
-        last.addWidget(self.partial, 1, 0)
-        last.addWidget(self.record, 1, 1)
-        last.setColumnStretch(0, 1)
-        last.setColumnStretch(1, 1)
-        layout.addLayout(last)
+        self._flow(2)
+        layout.addLayout(self.grid)
         layout.addWidget(self.feedback)
         self.findings = label(name="Vital signs findings")
         self.findings.hide()
@@ -108,22 +100,36 @@ class VitalsEntry(QGroupBox):
         if columns == self._columns:
             return
         self._columns = columns
-        for widget in (*(w for cell in self._cells for w in cell), self.scale):
+        for widget in (*(w for cell in self._cells for w in cell), self.scale, self.why, self.partial, self.record):
             self.grid.removeWidget(widget)
         for index, (caption, field, unit) in enumerate(self._cells):
-            row, column = 2 * (index // columns), 2 * (index % columns)
-            self.grid.addWidget(caption, row, column, 1, 2)
-            self.grid.addWidget(field, row + 1, column)
-            self.grid.addWidget(unit, row + 1, column + 1)
-        # The sedation scale fills the rest of the last row, beside the optional temperature.
-        index = len(self._cells)
-        row, column = 2 * (index // columns), 2 * (index % columns)
-        if column == 0:
-            self.grid.addWidget(self.scale, row, 0, 1, 2 * columns)
+            self._place(index, caption, field, unit)
+        free = len(self._cells)
+        if columns == 3:
+            # The reason a reading is missing and the button share the optional temperature's row; the
+            # sedation scale runs under them all.
+            self._place(free, self.why, self.partial)
+            self._place(free + 1, None, self.record)
+            self.grid.addWidget(self.scale, 2 * ((free + 1) // columns) + 2, 0, 1, 2 * columns)
         else:
+            # Two a row: the sedation scale beside the optional temperature, the reason and the button under.
+            row, column = 2 * (free // columns), 2 * (free % columns)
             self.grid.addWidget(self.scale, row, column, 2, 2 * columns - column)
+            self._place(free + 1, self.why, self.partial)
+            self._place(free + 2, None, self.record)
         for column in range(6):
             self.grid.setColumnStretch(column, 1 if column % 2 and column < 2 * columns else 0)
+
+    def _place(self, index: int, caption: QWidget | None, field: QWidget, unit: QWidget | None = None) -> None:
+        """A cell of the grid: its caption over its field, the unit beside the field (or the field over both)."""
+        row, column = 2 * (index // self._columns), 2 * (index % self._columns)
+        if caption is not None:
+            self.grid.addWidget(caption, row, column, 1, 2)
+        if unit is None:
+            self.grid.addWidget(field, row + 1, column, 1, 2)
+            return
+        self.grid.addWidget(field, row + 1, column)
+        self.grid.addWidget(unit, row + 1, column + 1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         self._flow(3 if event.size().width() >= THREE_A_ROW else 2)
