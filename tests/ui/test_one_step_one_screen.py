@@ -4,13 +4,17 @@ that falls due comes into view by itself."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidget
 
 from core.clock import ManualClock
+from core.identify import Identified
 from core.machine import Step
 from core.people import Account
-from core.services import Care
+from core.services import Care, PatientView
+from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
+from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
 
@@ -124,3 +128,72 @@ def test_a_set_of_vitals_falling_due_comes_into_view_by_itself(
     field = [w for w in window.findChildren(QWidget) if w.accessibleName() == systolic and w.isVisible()]
     assert len(field) == 1 and in_view(field[0], window)
     assert nurse.find(QAbstractButton, "Show vital signs").property("due") == "advise"
+
+
+def steps_and_main_actions(care: Care, clock: ManualClock, patient: PatientView, nurses: tuple[Account, Account]):
+    """Walk one session through core, yielding at each step the name of the step's main action."""
+    first, _ = nurses
+    identified = Identified(name=True, birth_date=patient.birth_date.isoformat())
+    sid = care.open_session(patient.id, 1, first.id, identified).session_id
+    yield "Record screening"
+    care.screen(sid, SCREEN_OK, first.id)
+    yield "Record weight"
+    care.record_weight(sid, "72.4", "kg", first.id)
+    yield "Confirm dose"
+    care.confirm_dose(sid, first.id, vial_id="ketamine-10")
+    care.record_vitals(sid, NORMAL, first.id)
+    care.record_check(sid, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
+    care.record_drawn(sid, "LOT-K2291", "3.62", first.id)
+    yield "Start infusion"
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=10)  # the 10-minute set falls due
+    yield "Infusion complete"
+    care.pause(sid, "patient away", first.id)
+    yield "Resume"
+    care.resume(sid, first.id)
+    clock.advance(minutes=30)
+    care.complete(sid, first.id)
+    yield "Record discharge"
+    for _ in range(2):
+        care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+        clock.advance(minutes=30)
+    care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
+    yield "Sign session"
+
+
+def settle(window: MainWindow) -> None:
+    window.refresh()
+    QApplication.processEvents()
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_every_steps_main_action_is_on_screen_and_nothing_runs_off_the_right(
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+    size: tuple[int, int],
+) -> None:
+    """At 1280×800 each step opens at its top with its main action in view; at 1024×768 the page scrolls
+    down at most, never sideways, and nothing of the chair reaches past the window's right edge."""
+    window.resize(*size)
+    nurse.on_duty(nurses[0])
+    seen = []
+    for main in steps_and_main_actions(care, clock, patient, nurses):
+        settle(window)
+        if not seen:
+            nurse.chair(1)
+            settle(window)
+        scroll = page_scroll(window)
+        action = nurse.find(QAbstractButton, main)
+        assert window.size().width() == size[0], main
+        assert in_view(action, window), (main, size)
+        assert scroll.verticalScrollBar().value() == 0, main
+        assert scroll.horizontalScrollBar().maximum() == 0, (main, size)
+        panel = window.panel(1)
+        assert on_window(panel, window).right() <= window.rect().right(), main
+        seen.append(main)
+    assert len(seen) == 8
