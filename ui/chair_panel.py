@@ -283,7 +283,9 @@ def follow_in_tab_order(page: QWidget, bar: QWidget) -> None:
         if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
             last = widget
         widget = widget.nextInFocusChain()
-    for control in (w for w in bar.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus):
+    # Every control that can take the focus, not only today's Tab stops: a row of choices moves its
+    # one Tab stop to the button last chosen.
+    for control in (w for w in bar.findChildren(QWidget) if w.focusPolicy() != Qt.FocusPolicy.NoFocus):
         if last is not None:
             QWidget.setTabOrder(last, control)
         last = control
