@@ -22,7 +22,7 @@ from ui.widgets.advance import advance_when_complete
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, caption_for, combo, label, set_tone
 
-THREE_A_ROW = 600
+THREE_A_ROW = 580
 """The entry's width in pixels from which three readings fit a row (caption over field and unit): above
 what three a row need at their narrowest, so a narrower pane can bring it back to two."""
 NOTHING_MISSING = "Nothing missing"
