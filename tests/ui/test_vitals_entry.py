@@ -79,7 +79,7 @@ def test_baseline_typed_half_way_on_the_dose_page_is_there_once_the_dose_is_chec
     nurse.chair(1)
 
     assert nurse.sees("Start infusion")  # the step moved on to ready, on another page
-    assert "Vital signs" in titles(window) and "Baseline vital signs" not in titles(window)
+    assert "Baseline vital signs" not in titles(window) and nurse.sees("Show vital signs")  # the tab names it now
     assert [typed(nurse, care, kind) for kind in (V.SYSTOLIC, V.DIASTOLIC, V.HEART_RATE)] == ["124", "78", "72"]
     nurse.find(QLineEdit, label(care, V.RESPIRATORY_RATE)).setFocus()
     keys(qtbot, "14", Qt.Key.Key_Tab, "98", Qt.Key.Key_Tab, "0", Qt.Key.Key_Return)
