@@ -78,6 +78,8 @@ def every_step(
     care.start_infusion(sid, first.id)
     clock.advance(minutes=10)
     yield from step("infusing")
+    if not nurse.sees("Some side effects"):
+        nurse.click("Show side effects")  # the task pane shows the vital signs first
     nurse.click("Some side effects")
     checklist = next(d for d in window.findChildren(GradingDialog) if d.isVisible())
     yield "side-effect checklist", checklist

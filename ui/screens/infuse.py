@@ -27,7 +27,7 @@ from ui.widgets.action_bar import ActionBar
 from ui.widgets.care_column import CareColumn, TaskPane, separator
 from ui.widgets.drawn import DrawnPanel
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, label, line_edit, main_action, set_tone
+from ui.widgets.forms import button, caption_for, label, line_edit, main_action, set_tone
 from ui.widgets.panes import Panes
 from ui.widgets.segmented import Segmented
 from ui.widgets.waste import WastePanel
@@ -277,9 +277,11 @@ class Reasons(QFrame):
         mark(self, "role", "card")
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 4, 8, 6)
-        column.addWidget(label(question, role="heading"))
         self.choice = Segmented(name, [(reason, reason) for reason in reasons] + [(OTHER, OTHER)])
         self.choice.changed.connect(self._chosen)
+        heading = caption_for(question, self.choice)
+        mark(heading, "role", "heading")
+        column.addWidget(heading)
         column.addWidget(self.choice)
         self.other = line_edit(f"{name} details", "Say why")
         self.other.hide()
