@@ -31,7 +31,7 @@ from ui.text import clock_time
 from ui.widgets.action_bar import ActionBar
 from ui.widgets.adverse_event import AdverseEventBanner
 from ui.widgets.forms import label, set_tone
-from ui.widgets.patient_banner import PatientBanner
+from ui.widgets.patient_banner import DUE_WIDTH, PatientBanner
 from ui.widgets.pump_check import PumpCheck
 from ui.widgets.vitals_entry import VitalsEntry, VitalsSlot
 
@@ -78,6 +78,7 @@ class ChairPanel(QWidget):
         self.saved = label(name="Last saved")
         set_tone(self.saved, "quiet")
         self.saved.hide()
+        self.saved.setMaximumWidth(DUE_WIDTH)
         self.banner.due.addWidget(self.saved)  # in the banner: the page below keeps the height
 
         self.pump = PumpCheck(controller)

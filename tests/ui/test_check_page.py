@@ -109,12 +109,15 @@ def test_another_user_name_puts_the_temporary_password_away(
 
 
 def visible_in(widget: QWidget, window: MainWindow) -> bool:
-    """Inside the scroll area's visible part and the window, without scrolling."""
-    scroll = next(a for a in window.findChildren(QScrollArea) if a.isAncestorOf(widget) and a.isVisible())
-    viewport = scroll.viewport()
-    where = QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
+    """Inside the window and, unless it is pinned under the page, the scroll area's visible part."""
     on_window = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
-    return viewport.rect().contains(where) and window.rect().contains(on_window) and widget.isVisible()
+    if not (window.rect().contains(on_window) and widget.isVisible()):
+        return False
+    scroll = next((a for a in window.findChildren(QScrollArea) if a.isAncestorOf(widget) and a.isVisible()), None)
+    if scroll is None:
+        return True  # in the action bar under the page, which never scrolls away
+    viewport = scroll.viewport()
+    return viewport.rect().contains(QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size()))
 
 
 def needed_height(page: CheckPage) -> int:

@@ -13,7 +13,7 @@ The page fits the chair's area at 1280×800 without scrolling, its main action i
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -29,6 +29,7 @@ from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.dialogs.base import tab_order
+from ui.widgets.action_bar import ActionBar
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, card, label, line_edit, main_action, password_field, set_tone
@@ -111,10 +112,6 @@ class CheckPage(QWidget):
             self.feedback.bind(name, field)
         self.record = main_action(button("Record check", role="primary"))
         self.record.clicked.connect(self._record)
-        act = QHBoxLayout()
-        act.addWidget(self.feedback, 1)
-        act.addWidget(self.record, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
-        column.addLayout(act)
         for field in (self.username, self.password, self.new_password, self.new_repeat, *self.fields.values()):
             field.returnPressed.connect(self._record)
         tab_order(
@@ -124,6 +121,12 @@ class CheckPage(QWidget):
         self.comparison = self._comparison()
         layout.addWidget(self.comparison)
         layout.addStretch(1)
+        # Pinned under the page by the chair panel: the check's answer, or after a mismatch the way on.
+        self.actions = ActionBar(self.feedback)
+        self.actions.row.addWidget(self.weigh)
+        self.actions.row.addStretch(1)
+        self.actions.row.addWidget(self.again)
+        self.actions.row.addWidget(self.record)
 
     def _choosing(self) -> QWidget:
         """Where a second nurse still on her temporary password chooses her own, shown only then."""
@@ -161,10 +164,10 @@ class CheckPage(QWidget):
         )
         self.again = main_action(button("Check again", role="primary"))
         self.again.clicked.connect(self._again)
-        weigh = main_action(button("Weigh again"))
-        weigh.clicked.connect(self.weigh_again.emit)
-        grid.addWidget(self.again, 6, 1)
-        grid.addWidget(weigh, 6, 2)
+        self.weigh = main_action(button("Weigh again"))
+        self.weigh.clicked.connect(self.weigh_again.emit)
+        for action in (self.again, self.weigh):
+            action.hide()  # in the action bar, shown with the comparison
         comparison.hide()
         return comparison
 
@@ -190,12 +193,20 @@ class CheckPage(QWidget):
         # The comparison takes the form's place: one step on screen, "Check again" in view.
         self.comparison.setVisible(showing)
         self.entry.setVisible(not showing)
+        self._show_actions(comparing=showing)
         self.record.setEnabled(not showing and E.CHECKED in state.allowed)
+
+    def _show_actions(self, *, comparing: bool) -> None:
+        """The bar offers the check's own answer, or after a mismatch: check again, or weigh again."""
+        self.record.setVisible(not comparing)
+        self.again.setVisible(comparing)
+        self.weigh.setVisible(comparing)
 
     def _again(self) -> None:
         self._dismissed = self._checked_event
         self.comparison.hide()
         self.entry.show()
+        self._show_actions(comparing=False)
         self.record.setEnabled(True)
         self.username.setFocus()
 

@@ -6,12 +6,12 @@ task wherever she is on a page, as in the EHR banners she knows. It shows only w
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
-from core.events import EventType as E
+from core.board import countdown as core_countdown
 from core.machine import Step
 from core.services import STEP_WORDS, ChairView, PatientView
 from core.session_state import PointStatus, SessionState, VitalsPoint
@@ -19,8 +19,10 @@ from ui.style import mark
 from ui.text import allergies_tone, allergies_words, clock_time, countdown, sex_and_age
 from ui.widgets.forms import card, label, set_tone
 
-CLOCK_STEPS = {Step.READY, Step.INFUSING, Step.PAUSED, Step.OBSERVE}
-"""The steps whose banner shows a countdown: the infusion's, then the observation's."""
+DUE_WIDTH = 260
+"""The widest a due line may be, in pixels: the patient's identifiers keep their room beside it."""
+DETAIL_WIDTH = 340
+"""The widest the line under the countdown may be, in pixels, so the banner fits a 1024-pixel screen."""
 
 
 def identity_words(patient: PatientView, today: date) -> str:
@@ -37,7 +39,8 @@ def due_words(what: str, entry: VitalsPoint | None, attention: PointStatus | Non
         return f"{what} overdue{when}", "act"
     if attention is PointStatus.DUE:
         return f"{what} due now{when}", "advise"
-    return f"{what} next at {clock_time(entry.due_at)}" if entry.due_at else f"{what} next", "quiet"
+    point = entry.point.label.lower()
+    return (f"{what} next at {clock_time(entry.due_at)}" if entry.due_at else f"{what} next: {point}"), "quiet"
 
 
 class PatientBanner:
@@ -64,7 +67,7 @@ class PatientBanner:
         who.addWidget(self.step, 3, 1)
         who.setColumnStretch(1, 1)
         who.setHorizontalSpacing(14)
-        row.addLayout(who, 1)
+        row.addLayout(who, 3)  # the identifiers come first: they take the room they need
 
         self.clock = card("banner-clock")
         clock = QVBoxLayout(self.clock)
@@ -82,6 +85,8 @@ class PatientBanner:
         due.setSpacing(4)
         self.vitals_due = label(name="Next vital signs")
         self.side_effects_due = label(name="Next side-effect check")
+        for line in (self.vitals_due, self.side_effects_due):
+            line.setMaximumWidth(DUE_WIDTH)
         due.addStretch(1)
         due.addWidget(self.vitals_due)
         due.addWidget(self.side_effects_due)
@@ -108,32 +113,41 @@ class PatientBanner:
         self._show_due(state)
 
     def _show_clock(self, state: SessionState, now: datetime) -> None:
-        """Large digits, with what they count to; a pause is amber and says since when and why."""
-        infusion = state.infusion
-        self.clock.setVisible(state.step in CLOCK_STEPS)
-        tone = None
-        if state.step is Step.READY:
-            caption, left, detail = "Ready — infusion time", infusion.remaining, "starts with the infusion"
-        elif state.step is Step.PAUSED:
-            paused_at = next((e.occurred_at for e in reversed(state.events) if e.type is E.PAUSED), now)
-            minutes = max(0, int((now - paused_at).total_seconds() // 60))
-            caption, left, tone = "PAUSED — time left", infusion.remaining, "paused"
-            detail = f"for {minutes} min: {infusion.pause_reason or ''}"
-        elif state.step is Step.INFUSING and infusion.remaining > timedelta():
-            caption, left, detail = "Infusing — time left", infusion.remaining, f"ends {clock_time(infusion.ends_at)}"
-        elif state.step is Step.INFUSING:
-            caption, left, tone = "Infusion time is over", timedelta(), "over"
-            detail = "stop the pump, then Infusion complete"
-        elif state.observation_left > timedelta():
-            caption, left = "Observation — time left", state.observation_left
-            detail = f"discharge from {clock_time(state.discharge_earliest)}"
+        """Large digits, with what they count to, read from core's one countdown (as the board's tile and
+        the chair list): a pause is amber and says how long and why; time run over counts on in red."""
+        clock = core_countdown(state, now)
+        self.clock.setVisible(clock is not None or state.step is Step.READY)
+        if clock is None:  # ready: the infusion's length, still to run
+            self._set_clock("Ready — infusion time", countdown(state.infusion.remaining), "starts with the infusion")
+            mark(self.clock, "state", None)
+            return
+        step = "Observation" if state.step is Step.OBSERVE else "Infusion"
+        if clock.paused_for is not None:
+            reason = f": {state.infusion.pause_reason}" if state.infusion.pause_reason else ""
+            caption, figure = "PAUSED — time left", countdown(clock.left)
+            detail, tone = f"paused for {countdown(clock.paused_for)}{reason}", "paused"
+        elif clock.over:
+            caption, figure, tone = f"{step} time over", f"+{countdown(clock.over)}", "over"
+            detail = (
+                "stop the pump, then Infusion complete"
+                if state.step is Step.INFUSING
+                else f"{clock.until_words} {clock_time(clock.until)}"
+            )
         else:
-            caption, left = "Observation time over", timedelta()
-            detail = f"since {clock_time(state.discharge_earliest)}"
-        self.clock_caption.setText(caption)
-        self.time.setText(countdown(left))
-        self.time_detail.setText(detail)
+            caption, figure, tone = f"{step} — time left", countdown(clock.left), None
+            detail = f"{clock.until_words} {clock_time(clock.until)}" if clock.until else ""
+        self._set_clock(caption, figure, detail)
         mark(self.clock, "state", tone)
+
+    def _set_clock(self, caption: str, figure: str, detail: str) -> None:
+        self.clock_caption.setText(caption)
+        self.time.setText(figure)
+        # A long pause reason is cut short on the card (never widening the window past the screen); the
+        # whole of it is the label's tooltip and description, and in the pause's own panel.
+        metrics = self.time_detail.fontMetrics()
+        self.time_detail.setText(metrics.elidedText(detail, Qt.TextElideMode.ElideRight, DETAIL_WIDTH))
+        self.time_detail.setToolTip(detail)
+        self.time_detail.setAccessibleDescription(detail)
 
     def _show_due(self, state: SessionState) -> None:
         for widget, (text, tone) in (
