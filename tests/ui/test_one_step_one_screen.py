@@ -197,3 +197,33 @@ def test_every_steps_main_action_is_on_screen_and_nothing_runs_off_the_right(
         assert on_window(panel, window).right() <= window.rect().right(), main
         seen.append(main)
     assert len(seen) == 8
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)], ids=["1280x800", "1024x768"])
+def test_a_long_pause_reason_or_an_overrun_never_widens_the_window_past_the_screen(
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    ready_session: str,
+    nurses: tuple[Account, Account],
+    size: tuple[int, int],
+) -> None:
+    """The banner's line under the countdown is cut short, whole in its tooltip: the window keeps its size."""
+    open_at_1280(nurse, window, nurses[0])
+    window.resize(*size)
+    care.start_infusion(ready_session, nurses[0].id)
+    reason = "the cannula in the left forearm tissued and a new line is being placed by the anaesthetist " * 2
+    care.pause(ready_session, reason, nurses[0].id)
+    clock.advance(minutes=7)
+    window.refresh()
+    QApplication.processEvents()
+    detail = window.panel(1).banner.time_detail
+    assert window.width() == size[0] and window.minimumSizeHint().width() <= size[0]
+    assert detail.toolTip().startswith("paused for 07:00: the cannula") and detail.text().endswith("…")
+    care.resume(ready_session, nurses[0].id)
+    clock.advance(minutes=45)
+    window.refresh()
+    QApplication.processEvents()
+    assert nurse.text("Time left") == "+05:00"  # 45 minutes infused of 40
+    assert window.width() == size[0] and window.minimumSizeHint().width() <= size[0]
