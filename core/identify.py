@@ -13,9 +13,12 @@ from datetime import date
 
 from core.dates import parse_day
 from core.errors import InputError
+from core.plain_text import plain_text
 
 SEXES = {"female": ("F", "Female"), "male": ("M", "Male"), "other": ("X", "Other"), "unknown": ("U", "Unknown")}
 """The recorded sex (code: banner letter, word), as patient banners write it."""
+ALLERGIES_MAX = 300
+"""Room for several allergies with their reactions, e.g. "penicillin (rash); latex (hives)"."""
 
 
 @dataclass(frozen=True)
@@ -100,4 +103,6 @@ def checked_details(details: Details) -> Details:
             "Record the patient's allergies.",
             "Ask the patient: write what they are allergic to, or tap 'No known allergies'.",
         )
+    if allergies:  # shown on every banner and printout: only characters a screen and paper can show
+        allergies = plain_text(allergies, "allergies", "the allergies", ALLERGIES_MAX)
     return Details(details.sex, allergies, details.no_known_allergies)

@@ -13,7 +13,6 @@ log.
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +27,7 @@ from core.dates import local_time
 from core.errors import ChairsideError, InputError, NotAllowedError, TemporaryPasswordError
 from core.persistence.db import Database
 from core.persistence.tables import Staff
+from core.plain_text import plain_text
 from core.settings import ClinicSettings, clinic_settings
 
 ASK_ADMINISTRATOR = "Ask an administrator."
@@ -91,18 +91,6 @@ def _account(row: Staff) -> Account:
         created_at=row.created_at,
         deactivated_at=row.deactivated_at,
     )
-
-
-def _plain_text(text: str | None, field: str, what: str, max_length: int) -> str:
-    """Trimmed text with no control characters, which could not be shown, printed or stored."""
-    value = (text or "").strip()
-    if not value:
-        raise InputError(field, f"Enter {what}.")
-    if any(unicodedata.category(char) in {"Cc", "Cs"} for char in value):
-        raise InputError(field, f"{what.capitalize()} holds characters that cannot be shown.", "Type it again.")
-    if len(value) > max_length:
-        raise InputError(field, f"{what.capitalize()} is too long: use at most {max_length} characters.")
-    return value
 
 
 def _role(value: Role | str) -> Role:
@@ -185,7 +173,7 @@ class Accounts:
     def deactivate(self, by: str, account_id: str, reason: str) -> Account:
         with self.db.transaction() as tx:
             self._administrator(tx, by)
-            why = _plain_text(reason, "reason", "the reason", 500)
+            why = plain_text(reason, "reason", "the reason", 500)
             row = self._row(tx, account_id)
             if not row.active:
                 raise NotAllowedError(f"{row.display_name}'s account is already deactivated.", "Nothing was changed.")
@@ -498,7 +486,7 @@ class Accounts:
     def _new_row(self, tx: Session, name: str, username: str, role: Role) -> Staff:
         return Staff(
             id=str(uuid.uuid4()),
-            display_name=_plain_text(name, "name", "the person's name", 120),
+            display_name=plain_text(name, "name", "the person's name", 120),
             role=role.value,
             active=True,
             created_at=self.clock.now(),

@@ -95,9 +95,11 @@ def test_registration_records_sex_and_allergies_with_who_confirmed_them_and_when
         (Details("female"), "allergies"),
         (Details("female", "   "), "allergies"),
         (Details("female", "latex", no_known_allergies=True), "allergies"),
+        (Details("female", "latex\x1b[2J (hives)"), "allergies"),
+        (Details("female", "penicillin; " * 40), "allergies"),
     ],
 )
-def test_registration_refuses_sex_or_allergies_left_out_or_contradictory(care, nurses, details, field):
+def test_registration_refuses_sex_or_allergies_left_out_contradictory_or_unshowable(care, nurses, details, field):
     with pytest.raises(InputError) as caught:
         care.register_patient("MRN-6", "Roe", "Sam", "1980-01-01", nurses[0].id, details=details)
     assert caught.value.field == field and caught.value.advice
