@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from core.events import Event, EventType
 from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails, SessionEvent, Staff
@@ -88,9 +88,9 @@ def active_for_patient(tx: Session, patient_id: str) -> InfusionSession | None:
 
 def find_patients(tx: Session, text: str, limit: int = 20) -> list[Patient]:
     needle = f"%{text.strip().lower()}%"
-    query = select(Patient).where(
-        (Patient.mrn == text.strip()) | col(Patient.family_name).ilike(needle) | col(Patient.given_name).ilike(needle)
-    )
+    same_mrn = func.lower(col(Patient.mrn)) == text.strip().lower()  # letter case on a wristband is a slip
+    named = col(Patient.family_name).ilike(needle) | col(Patient.given_name).ilike(needle)
+    query = select(Patient).where(same_mrn | named)
     return list(tx.exec(query.order_by(col(Patient.family_name), col(Patient.given_name)).limit(limit)))
 
 

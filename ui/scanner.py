@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QWidget
 
@@ -36,6 +36,9 @@ SCAN_MIN_CHARACTERS = 4
 RELEASE_MS = 60
 """How long a held key waits for the next before it is given to its control as ordinary typing."""
 TERMINATORS = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab}
+PENDING_MS = 120_000
+"""How long a scan waits for the nurse to open the empty chair its patient sits in."""
+CAUGHT = {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride}
 TYPING_MODIFIERS = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
 MODIFIER_KEYS = {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta}
 """Keys that type nothing themselves: a scanner presses Shift around each capital, as a keyboard does."""
@@ -77,13 +80,23 @@ class ScanCatcher(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         kind = event.type()
-        if self._replaying or kind not in {QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride}:
+        if self._replaying or kind not in CAUGHT:
             return False
         if not isinstance(watched, QWidget) or not isinstance(event, QKeyEvent):
             return False  # the window's copy of a key: it is caught on its way to the focused control
         if kind == QEvent.Type.ShortcutOverride:
             return self._override(event)
+        if kind == QEvent.Type.KeyRelease:
+            return self._key_up(watched, event)
         return self._key(watched, event)
+
+    def _key_up(self, target: QWidget, event: QKeyEvent) -> bool:
+        """While keys are held, their releases wait with them, so they are replayed in the order typed: a
+        button pressed with Space is clicked by the release that follows its press, never before it."""
+        if self._held and event.timestamp() and event.key() not in MODIFIER_KEYS:
+            self._held.append(Held(copy(event), target))
+            return True
+        return False
 
     def _override(self, event: QKeyEvent) -> bool:
         """A key that may belong to a scan is kept from shortcuts (the board's chair numbers) until it is
@@ -107,8 +120,10 @@ class ScanCatcher(QObject):
             self._last = stamp
             self._release.start()
             return True
-        if event.key() in TERMINATORS and len(self._held) >= SCAN_MIN_CHARACTERS and not event.modifiers():
-            code = "".join(held.event.text() for held in self._held)
+        pressed = [held.event for held in self._held if held.event.type() == QEvent.Type.KeyPress]
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)  # a keypad Enter ends one too
+        if event.key() in TERMINATORS and len(pressed) >= SCAN_MIN_CHARACTERS and plain:
+            code = "".join(key.text() for key in pressed)
             self._held.clear()
             self._release.stop()
             self.scanned.emit(code)
@@ -137,9 +152,9 @@ class ScanNotice(QFrame):
         mark(self, "role", "banner-advise")
         self.text = label(name="Scan message")
         frame_row.addWidget(self.text, 1)
-        dismiss = button("Dismiss", "Dismiss scan message")
-        dismiss.clicked.connect(self.hide)
-        frame_row.addWidget(dismiss)
+        self.dismiss = button("Dismiss", "Dismiss scan message")
+        self.dismiss.clicked.connect(self.hide)
+        frame_row.addWidget(self.dismiss)
         self.hide()
 
     def say(self, text: str) -> None:
@@ -162,8 +177,20 @@ class Scans(QObject):
         self.catcher = ScanCatcher(self)
         self.catcher.scanned.connect(self.route)
         self._pending: str | None = None
+        self._pending_since = QElapsedTimer()
+        self.notice.dismiss.clicked.connect(self.forget)
+        window.controller.user_changed.connect(self.forget)  # a lock or another nurse: the scan was not hers
         window.chair_list.chair_chosen.connect(self._chair_opened)
         QApplication.instance().installEventFilter(self.catcher)
+
+    def forget(self) -> None:
+        """The scan waiting for a chair is dropped: it must never find its patient in a later nurse's chair."""
+        self._pending = None
+        self.notice.hide()
+
+    def _wait_for_chair(self, code: str) -> None:
+        self._pending = code
+        self._pending_since.start()
 
     def stop(self) -> None:
         QApplication.instance().removeEventFilter(self.catcher)
@@ -191,12 +218,11 @@ class Scans(QObject):
             window.open_chair(where)
             return
         chair = self._empty_chair_in_view(set(seated))
+        self._wait_for_chair(code)
         if chair is None:
-            self._pending = code
             self.notice.say(self._waiting_words(code, patient))
             return
         self.notice.hide()
-        self._pending = code
         window.open_chair(chair)
         self._chair_opened(chair)
 
@@ -215,8 +241,9 @@ class Scans(QObject):
     def _chair_opened(self, chair: int) -> None:
         """A scan waiting for a chair is handed to the first empty chair opened."""
         code, self._pending = self._pending, None
-        if code is None:
-            return
+        if code is None or self._pending_since.hasExpired(PENDING_MS):
+            self.notice.hide()
+            return  # a scan from minutes ago is not taken for the patient in the chair opened now
         if any(view.chair == chair for view in self.window.controller.chairs() or []):
             return  # a seated chair: the scan was for someone else's
         self.notice.hide()

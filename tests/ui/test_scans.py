@@ -3,9 +3,10 @@ opens a chair by its number key and is never typed into a field; typing stays ty
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.identify import Identified
@@ -175,3 +176,49 @@ def test_a_scan_on_the_board_without_an_empty_chair_in_hand_waits_for_the_chair_
     nurse.chair(4)
     assert nurse.text("Chosen patient") == "LINDQVIST, Maja"
     assert nurse.find(QLineEdit, "Record number on the wristband").text() == "MRN-1001"
+
+
+@pytest.mark.parametrize("dropped_by", ["dismiss", "another nurse"])
+def test_a_waiting_scan_is_dropped_when_dismissed_or_when_another_nurse_signs_in(
+    qtbot: QtBot, nurse: Nurse, window: MainWindow, care: Care, patient, nurses, dropped_by: str
+):
+    """A scan left waiting must never find its patient in a chair opened later, perhaps by someone else."""
+    ready(qtbot, nurse, window, nurses)
+    nurse.chair(1)
+    window.show_board()
+    window.board.setFocus()
+    scan("MRN-1001")
+    assert "is not seated" in nurse.text("Scan message")
+    if dropped_by == "dismiss":
+        nurse.click("Dismiss scan message")
+    else:
+        nurse.on_duty(nurses[1])  # "Switch user": the scan was the first nurse's
+    nurse.chair(4)
+    assert nurse.text("Chosen patient") != "LINDQVIST, Maja"
+    assert nurse.find(QLineEdit, "Record number on the wristband").text() == ""
+
+
+def test_a_scan_read_in_lower_case_still_finds_its_patient_on_the_identify_step(
+    qtbot: QtBot, nurse: Nurse, window: MainWindow, care: Care, patient, nurses
+):
+    ready(qtbot, nurse, window, nurses)
+    nurse.chair(1)
+    scan("mrn-1001")
+    assert nurse.text("Chosen patient") == "LINDQVIST, Maja"
+    assert "No patient has" not in nurse.text("Search message")
+
+
+def test_space_typed_at_a_persons_pace_presses_the_button_it_is_on(
+    qtbot: QtBot, nurse: Nurse, window: MainWindow, patient, nurses
+):
+    """A real keyboard's Space: press, then release a moment later, each with its time. The press may be
+    held while the catcher waits to see whether a scan follows; the release must wait behind it."""
+    ready(qtbot, nurse, window, nurses)
+    nurse.chair(1)
+    scan("MRN-1001")
+    name = nurse.find(QCheckBox, "Full name matches")
+    name.setFocus()
+    assert not name.isChecked()
+    for kind, stamp in ((QEvent.Type.KeyPress, 20_000), (QEvent.Type.KeyRelease, 20_020)):
+        key(kind, Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier, " ", stamp)
+    qtbot.waitUntil(name.isChecked)

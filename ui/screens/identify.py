@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from core.complete import day_complete
 from core.course import usual_order
-from core.identify import SEXES, Details, Identified
+from core.identify import SEXES, Details, Identified, same_record_number
 from core.services import PatientView
 from ui.controller import Controller
 from ui.style import TARGET
@@ -162,13 +162,20 @@ class DetailsForm(QWidget):
         self.allergies = line_edit(f"{prefix}Allergies", "e.g. penicillin (rash)")
         self.none_known = choice("No known allergies", f"{prefix}No known allergies")
         fit_bold(self.none_known, 8)
-        self.none_known.toggled.connect(lambda on: self.allergies.setEnabled(not on))
+        self.none_known.toggled.connect(self._none_known)
         grid.addWidget(caption_for("Sex", self.sex), 0, 0)
         grid.addWidget(self.sex, 1, 0, 1, 2)
         grid.addWidget(caption_for("Allergies, as the patient says", self.allergies), 2, 0, 1, 2)
         grid.addWidget(self.allergies, 3, 0)
         grid.addWidget(self.none_known, 3, 1)
         grid.setColumnStretch(0, 1)
+
+    def _none_known(self, on: bool) -> None:
+        """"No known allergies" and a written allergy contradict each other: tapping it clears the words
+        (a nurse could not clear a field she cannot type in), and untapping it opens the field again."""
+        if on:
+            self.allergies.clear()
+        self.allergies.setEnabled(not on)
 
     def details(self) -> Details:
         return Details(self.sex.chosen(), self.allergies.text(), self.none_known.isChecked())
@@ -513,7 +520,7 @@ class IdentifyPage(QWidget):
         if found is None:
             return
         self._show(found)
-        match = [p for p in found if scanned is not None and p.mrn == scanned.strip()]
+        match = [p for p in found if scanned is not None and same_record_number(scanned, p.mrn)]
         if scanned is not None and not match:
             self.search_feedback.note(
                 f"No patient has the record number {scanned} on this wristband. If this is a new patient, "
