@@ -57,6 +57,7 @@ QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, r
     stop:0 {ACCENT}, stop:0.55 {ACCENT}, stop:0.6 {PAPER}); border-color: {ACCENT}; }}
 QPushButton[main="true"] {{ min-height: {MAIN_TARGET - 8}px; font-size: 18px; }}
 QPushButton[role="choice"] {{ min-width: 96px; }}
+QPushButton[role="choice"][compact="true"] {{ min-width: 60px; padding: 2px 8px; }}
 QPushButton[role="choice"]:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: 600; }}
 QPushButton[tall="true"] {{ min-height: {MAIN_TARGET - 10}px; }}
 QPushButton[role="grade"] {{ min-height: {MAIN_TARGET - 8}px; padding: 2px 8px; font-size: 15px; }}

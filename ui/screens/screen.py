@@ -6,7 +6,17 @@ session); the page shows those and sends only their answers.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.protocol import Asked, ScreeningQuestion
 from core.screening import questions_for
@@ -16,6 +26,7 @@ from ui.style import mark
 from ui.widgets.action_bar import ActionBar
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, choice, label, main_action
+from ui.widgets.panes import Panes
 
 ANSWERS = (("yes", "Yes"), ("no", "No"), ("unknown", "Unknown"))
 TITLES = {
@@ -30,6 +41,8 @@ class ScreenPage(QWidget):
         self.controller = controller
         self.session_id: str | None = None
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setSpacing(4)
         self.feedback = Feedback("Screening message")
         self.groups: dict[str, QButtonGroup] = {}
         self.rows: dict[str, tuple[QWidget, QWidget]] = {}
@@ -55,8 +68,26 @@ class ScreenPage(QWidget):
         layout.addStretch(1)
 
     def _box(self, title: str, questions: list[ScreeningQuestion]) -> QGroupBox:
+        """The questions in two columns where the page is wide (a course's first session fits 1280×800
+        unscrolled), in one where it is not; down the first column, then the second, in Tab order too."""
         box = QGroupBox(title)
-        grid = QGridLayout(box)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(6, 2, 6, 2)
+        panes = Panes()
+        panes.box.setSpacing(16)
+        half = (len(questions) + 1) // 2
+        for part in (questions[:half], questions[half:]):
+            if part:
+                panes.box.addWidget(self._rows(part), 1, Qt.AlignmentFlag.AlignTop)
+        column.addWidget(panes)
+        return box
+
+    def _rows(self, questions: list[ScreeningQuestion]) -> QWidget:
+        """One row per question: its words, then its answers, Yes / No / Unknown, each a large button."""
+        rows = QWidget()
+        grid = QGridLayout(rows)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(8)
         grid.setColumnStretch(0, 1)
         for row, question in enumerate(questions):
             text = label(question.text)
@@ -65,17 +96,20 @@ class ScreenPage(QWidget):
             mark(answers, "role", "choices")
             buttons = QHBoxLayout(answers)
             buttons.setContentsMargins(2, 2, 2, 2)
+            buttons.setSpacing(8)
             group = QButtonGroup(self)
             for value, word in ANSWERS:
                 answer = choice(word, f"{question.text} {word}")
                 answer.setProperty("answer", value)
+                mark(answer, "compact", True)
+                answer.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
                 group.addButton(answer)
                 buttons.addWidget(answer)
             grid.addWidget(answers, row, 1)
             self.groups[question.id] = group
             self.rows[question.id] = (text, answers)
             self.feedback.bind(f"screening.{question.id}", answers)
-        return box
+        return rows
 
     def first_focus(self, _state: SessionState) -> QWidget | None:
         """The first question asked, on its "No": never on a "Yes", which would stop the treatment."""
