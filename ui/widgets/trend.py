@@ -36,12 +36,28 @@ SHORTEST_SPAN = timedelta(minutes=10)
 """A trend of one or two early sets is drawn over at least this long, so the points do not sit on the edges."""
 CHART_HEIGHT = 26
 MARGIN = 7.0  # room for a marker drawn on the chart's edge
-SHORT_LEGEND = "Dotted: advisory. Hatched: act now. Square, triangle: flagged. Cross: corrected."
+SHORT_LEGEND = (
+    "SBP, DBP: blood pressure. HR: heart rate. RR: breaths. T: temperature. "
+    "Dotted: advisory. Hatched: act now. Square, triangle: flagged. Cross: corrected."
+)
 """The key in one or two lines beside the vitals entry; the full one is its tooltip and description."""
+SHORT_NAMES = {
+    VitalKind.SYSTOLIC: "SBP",
+    VitalKind.DIASTOLIC: "DBP",
+    VitalKind.HEART_RATE: "HR",
+    VitalKind.RESPIRATORY_RATE: "RR",
+    VitalKind.SPO2: "SpO2",
+    VitalKind.SEDATION: "RASS",
+    VitalKind.TEMPERATURE: "T",
+}
+"""The flowsheet's abbreviations, so each row is one line high and the trend fits beside the task at
+1280×800; the protocol's full name is the caption's tooltip and description."""
 Scale = Callable[[Decimal], float]
 """Where a value sits on a chart, top to bottom."""
 LEGEND = (
-    "Dotted band: advisory range. Hatched band: act now. Round point: inside the limits; square: advisory; "
+    "SBP, DBP: systolic and diastolic blood pressure. HR: heart rate. RR: respiratory rate. RASS: sedation. "
+    "T: temperature. Dotted band: advisory range. Hatched band: act now. "
+    "Round point: inside the limits; square: advisory; "
     "triangle: act now; cross: corrected. Dashed lines: infusion start and end."
 )
 
@@ -257,8 +273,9 @@ class VitalsTrend(QGroupBox):
         self.captions: dict[VitalKind, QLabel] = {}
         for row, kind in enumerate(VitalKind):
             limits = protocol.vitals[kind]
-            caption = label(limits.label)
-            caption.setFixedWidth(110)
+            caption = label(SHORT_NAMES.get(kind, limits.label), wrap=False)
+            caption.setToolTip(limits.label)
+            caption.setAccessibleDescription(limits.label)
             chart = TrendChart(limits.label)
             latest = label(name=f"{limits.label} latest", wrap=False)
             latest.setMinimumWidth(80)
