@@ -227,3 +227,31 @@ def test_a_long_pause_reason_or_an_overrun_never_widens_the_window_past_the_scre
     QApplication.processEvents()
     assert nurse.text("Time left") == "+05:00"  # 45 minutes infused of 40
     assert window.width() == size[0] and window.minimumSizeHint().width() <= size[0]
+
+
+STEPS_THAT_FIT = {"Record screening", "Start infusion", "Infusion complete", "Resume", "Sign session"}
+
+
+def test_each_steps_question_fits_1280_by_800_without_scrolling(
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+) -> None:
+    """Screening (the course's first session, every question), ready, infusing, paused and signing: the
+    page under the banner has nothing below its fold; at observation the discharge is in view."""
+    window.resize(1280, 800)
+    nurse.on_duty(nurses[0])
+    overflow = {}
+    for main in steps_and_main_actions(care, clock, patient, nurses):
+        settle(window)
+        if not overflow:
+            nurse.chair(1)
+            settle(window)
+        scroll = page_scroll(window)
+        overflow[main] = scroll.verticalScrollBar().maximum()
+        if main == "Record discharge":  # the drug record under it may scroll; the discharge itself does not
+            assert in_view(nurse.find(QWidget, "Your password (discharge)"), window)
+    assert {main: overflow[main] for main in STEPS_THAT_FIT} == dict.fromkeys(STEPS_THAT_FIT, 0)

@@ -8,7 +8,7 @@ since the amount given is known from now on and any drug left over is wasted wit
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from core.events import EventType as E
 from core.session_state import SessionState
@@ -19,6 +19,8 @@ from ui.widgets.feedback import Feedback
 from ui.widgets.forms import WrappingCheck, button, label, line_edit, main_action, password_field
 from ui.widgets.panes import Panes
 from ui.widgets.waste import WastePanel
+
+DISCHARGE, TREND = "discharge", "trend"
 
 
 class ObservePage(QWidget):
@@ -69,12 +71,34 @@ class ObservePage(QWidget):
         form.addWidget(self.password, after + 3, 0, 1, 2)
         for field in (self.score, self.override, self.password):
             field.returnPressed.connect(self._discharge)
-        right.addWidget(box)
-        self.column = CareColumn(controller)  # the discharge first, the trend under it
-        right.addLayout(self.column)
+        self.column = CareColumn(controller)  # an act-now alert above the discharge, never behind a tab
+        # The discharge, or the trend: one at a time, so the discharge's question
+        # and its password fit 1280×800 beside the task without a scroll.
+        self.views: dict[str, QPushButton] = {}
+        # The drug record stays with the discharge: drug left to account for is never behind a tab.
+        self.sides: dict[str, QWidget] = {DISCHARGE: QWidget(), TREND: QWidget()}
+        discharge = QVBoxLayout(self.sides[DISCHARGE])
+        discharge.setContentsMargins(0, 0, 0, 0)
+        discharge.addWidget(box)
         self.waste = WastePanel(controller)
-        right.addWidget(self.waste)
+        discharge.addWidget(self.waste)
+        trend = QVBoxLayout(self.sides[TREND])
+        trend.setContentsMargins(0, 0, 0, 0)
+        self.column.removeWidget(self.column.trend)
+        trend.addWidget(self.column.trend)
+        tabs = QHBoxLayout()
+        for key, text in ((DISCHARGE, "Discharge"), (TREND, "Vital signs trend")):
+            tab = button(text, f"Show {text.lower()}", role="task")
+            tab.setCheckable(True)
+            tab.clicked.connect(lambda _c=False, k=key: self.show_side(k))
+            tabs.addWidget(tab)
+            self.views[key] = tab
+        right.addLayout(self.column)
+        right.addLayout(tabs)
+        for side in self.sides.values():
+            right.addWidget(side)
         right.addStretch(1)
+        self.show_side(DISCHARGE)
         panes.addLayout(right, 3)
         outer.addWidget(self.panes, 1)
 
@@ -89,6 +113,11 @@ class ObservePage(QWidget):
         self.record = main_action(button("Record discharge", role="primary"))
         self.record.clicked.connect(self._discharge)
         actions.addWidget(self.record, 2, Qt.AlignmentFlag.AlignBottom)
+
+    def show_side(self, key: str) -> None:
+        for side_key, side in self.sides.items():
+            side.setVisible(side_key == key)
+            self.views[side_key].setChecked(side_key == key)
 
     def first_focus(self, state: SessionState) -> QWidget | None:
         """The task due (the end-of-infusion set comes first), else the discharge score."""
