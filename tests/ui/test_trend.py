@@ -118,6 +118,7 @@ def test_the_observation_page_shows_the_trend_of_the_whole_session(
     nurse.enter_vitals({**normal_vitals, VitalKind.SYSTOLIC: "132"})
     window.refresh()
 
+    nurse.click("Show vital signs trend")  # the discharge comes first on this page; the trend is one tap away
     systolic = chart(nurse, "Systolic blood pressure")
     assert [reading.value for reading, _at in systolic.positions()] == [124, 132]
     assert len(systolic.marks) == 2  # the infusion's start and end
