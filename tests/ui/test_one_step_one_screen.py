@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QScrollArea, QWidget
 
 from core.clock import ManualClock
 from core.identify import Identified
@@ -128,6 +128,32 @@ def test_a_set_of_vitals_falling_due_comes_into_view_by_itself(
     field = [w for w in window.findChildren(QWidget) if w.accessibleName() == systolic and w.isVisible()]
     assert len(field) == 1 and in_view(field[0], window)
     assert nurse.find(QAbstractButton, "Show vital signs").property("due") == "advise"
+
+
+def test_a_side_effect_check_falling_due_never_leaves_the_keyboard_on_no_side_effects(
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    ready_session: str,
+    nurses: tuple[Account, Account],
+    normal_vitals,
+) -> None:
+    """The check comes forward with the keyboard on its tab: one stray key must not record a whole check."""
+    care.start_infusion(ready_session, nurses[0].id)
+    open_at_1280(nurse, window, nurses[0])
+    for _minute in range(40):  # until the first scheduled check falls due, vitals taken as they do
+        if care.state(ready_session).side_effects_attention is not None:
+            break
+        clock.advance(minutes=1)
+        if care.state(ready_session).vitals_attention is not None:
+            care.record_vitals(ready_session, normal_vitals, nurses[0].id)
+    systolic = care.protocol.vitals[next(iter(care.protocol.vitals))].label
+    nurse.find(QLineEdit, systolic).setFocus()  # the keyboard waits in the empty vitals pane
+    window.refresh()
+    QApplication.processEvents()
+    assert care.state(ready_session).side_effects_attention is not None and nurse.sees("No side effects")
+    assert QApplication.focusWidget() is nurse.find(QAbstractButton, "Show side effects")
 
 
 def steps_and_main_actions(care: Care, clock: ManualClock, patient: PatientView, nurses: tuple[Account, Account]):

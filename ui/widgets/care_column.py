@@ -81,14 +81,14 @@ class TaskPane(QWidget):
                 first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def first_control(self) -> QWidget | None:
-        """Where the nurse starts on the task in view: the first reading, or the checklist's first control."""
+        """Where the nurse starts on the task in view: the first reading, or the side-effect tab itself.
+
+        Never the checklist's "No side effects": one key there records a whole check, so a check that
+        comes forward by itself must not leave the keyboard on it. Tab goes on to it from the tab."""
         entry = self.vitals.findChild(VitalsEntry)
         if self.task == VITALS:
             return next(iter(entry.fields.values())) if entry is not None else None
-        for widget in self.side_effects.findChildren(QWidget):
-            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisibleTo(self.side_effects):
-                return widget
-        return None
+        return self.tabs[SIDE_EFFECTS]
 
     def show_state(self, state: SessionState) -> None:
         self.side_effects.show_state(state)
