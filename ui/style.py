@@ -79,7 +79,6 @@ QListWidget {{ selection-background-color: #cfe0f3; selection-color: {INK}; outl
 QLabel[role="title"] {{ font-size: 22px; font-weight: 600; }}
 QLabel[role="heading"] {{ font-size: 18px; font-weight: 600; }}
 QLabel[role="hint"] {{ color: {HINT}; }}
-QLabel[role="countdown"] {{ font-size: 96px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
 QLabel[role="figure"] {{ font-size: 34px; font-weight: 700; }}
 QLabel[role="arithmetic"] {{ font-family: "DejaVu Sans Mono", monospace; font-size: 18px; }}
 QLabel[tone="error"], QLabel[tone="act"] {{ color: {RED}; background: {RED_BG}; border: 1px solid {RED};
