@@ -168,3 +168,16 @@ def test_a_whole_date_of_birth_moves_on_to_the_names_and_the_names_never_move(
     assert focus() is nurse.find(QLineEdit, "Family name")
     keys(qtbot, "Lindqvist")
     assert focus() is nurse.find(QLineEdit, "Family name")
+
+
+def test_a_quick_typists_habitual_tab_still_on_its_way_to_the_field_just_left_is_swallowed(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    """The last digit is held a moment by the scan catcher; the Tab typed right after it reaches the field
+    just left once the digit has moved the keyboard on. That Tab is the habitual one: it moves nothing."""
+    infusing(nurse, window, care, ready_session, nurses, clock)
+    systolic = field(nurse, care, V.SYSTOLIC)
+    keys(qtbot, "120")
+    assert focus() is field(nurse, care, V.DIASTOLIC)
+    QApplication.sendEvent(systolic, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier))
+    assert focus() is field(nurse, care, V.DIASTOLIC)

@@ -81,6 +81,9 @@ class Advance(QObject):
             if self.moved_to is not None and not self.field.hasFocus() and typed_character(event):
                 QApplication.sendEvent(self.moved_to, copy(event))
                 return True
+            if self.arrived is not None and not self.field.hasFocus() and plain_tab(event):
+                self._settled()  # the habitual Tab, still on its way to the field just left: swallowed here
+                return True
             self._typed = typed_character(event)
         if watched is not self.arrived:
             return False
