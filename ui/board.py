@@ -11,7 +11,7 @@ The lock screen shows the same tiles in a compact form with initials only.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QShortcut
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -29,7 +29,8 @@ from core.services import ChairView
 from core.session_state import PointStatus
 from ui.style import PRIORITY_TONE, TARGET, mark
 from ui.text import clock_time, countdown
-from ui.widgets.forms import describe, label, set_tone
+from ui.widgets.elided import Elided
+from ui.widgets.forms import label, set_tone
 
 PRIORITY_MARK = {"high": "▲ ALARM", "medium": "● Attention", "low": "○ Reminder"}
 """The written mark beside each priority's colour, for anyone who cannot tell the colours apart."""
@@ -83,26 +84,6 @@ def summary(tile: Tile, patient: str) -> str:
     if tile.unsigned:
         parts.append("still to sign: " + ", ".join(tile.unsigned))
     return "; ".join(part for part in parts if part)
-
-
-class Elided(QLabel):
-    """One line that never widens its tile: the end gives way to "…" when the tile is narrow. ``text()``
-    keeps the whole line, which the tile's description also reads out."""
-
-    def __init__(self, role: str | None, name: str) -> None:
-        super().__init__()
-        if role:
-            mark(self, "role", role)
-        describe(self, name)  # the line's own words stay what a screen reader reads
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)  # a click opens the chair
-
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
-        painter = QPainter(self)
-        area = self.contentsRect().adjusted(self.margin(), 0, -self.margin(), 0)
-        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, area.width())
-        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        self.style().drawItemText(painter, area, align, self.palette(), self.isEnabled(), shown, self.foregroundRole())
 
 
 def clock_words(clock: CountdownFacts) -> tuple[str, str]:

@@ -30,6 +30,7 @@ from ui.screens.weigh import WeighPage
 from ui.text import clock_time
 from ui.widgets.action_bar import ActionBar
 from ui.widgets.adverse_event import AdverseEventBanner
+from ui.widgets.elided import Elided
 from ui.widgets.forms import label, set_tone
 from ui.widgets.patient_banner import DUE_WIDTH, PatientBanner
 from ui.widgets.pump_check import PumpCheck
@@ -75,8 +76,7 @@ class ChairPanel(QWidget):
 
         self.banner = PatientBanner(chair)
         layout.addWidget(self.banner.widget)
-        self.saved = label(name="Last saved")
-        set_tone(self.saved, "quiet")
+        self.saved = Elided("hint", "Last saved")  # one line: the banner's height holds, the words stay whole
         self.saved.hide()
         self.saved.setMaximumWidth(DUE_WIDTH)
         self.banner.due.addWidget(self.saved)  # in the banner: the page below keeps the height

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from core.board import countdown as core_countdown
+from core.board import course_day
 from core.machine import Step
 from core.services import STEP_WORDS, ChairView, PatientView
 from core.session_state import PointStatus, SessionState, VitalsPoint
@@ -105,7 +106,7 @@ class PatientBanner:
         # Allergies as registration recorded them: unasked or listed, they stand out.
         self.details.setText(allergies_words(view.patient))
         set_tone(self.details, allergies_tone(view.patient))
-        day = f" · day {state.course_day} of {state.course_days}" if state.course_day else ""
+        day = f" · {course_day(state)}" if state.course_day else ""
         self.step.setText(STEP_WORDS[state.step] + day)
         for widget in (self.ids, self.details, self.step):
             widget.show()
@@ -126,13 +127,12 @@ class PatientBanner:
             reason = f": {state.infusion.pause_reason}" if state.infusion.pause_reason else ""
             caption, figure = "PAUSED — time left", countdown(clock.left)
             detail, tone = f"paused for {countdown(clock.paused_for)}{reason}", "paused"
-        elif clock.over:
-            caption, figure, tone = f"{step} time over", f"+{countdown(clock.over)}", "over"
-            detail = (
-                "stop the pump, then Infusion complete"
-                if state.step is Step.INFUSING
-                else f"{clock.until_words} {clock_time(clock.until)}"
-            )
+        elif clock.over and state.step is Step.INFUSING:
+            caption, figure, tone = "Infusion time over", f"+{countdown(clock.over)}", "over"
+            detail = "stop the pump, then Infusion complete"
+        elif clock.over:  # the observation's minimum is done: discharge may follow, nothing has run over
+            caption, figure, tone = "Observation time done", f"+{countdown(clock.over)}", None
+            detail = f"{clock.until_words} {clock_time(clock.until)}"
         else:
             caption, figure, tone = f"{step} — time left", countdown(clock.left), None
             detail = f"{clock.until_words} {clock_time(clock.until)}" if clock.until else ""
