@@ -16,12 +16,13 @@ a scan, so a test's typing reaches its field at once however fast it is sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLineEdit, QWidget
 
 from core.services import PatientView
 from ui.style import mark
@@ -68,8 +69,10 @@ class ScanCatcher(QObject):
 
     scanned = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, listening: Callable[[], bool], parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.listening = listening
+        """Whether a scan could lead anywhere now (someone signed in, no dialog): otherwise keys pass at once."""
         self._held: list[Held] = []
         self._last = 0
         self._replaying = False
@@ -84,11 +87,19 @@ class ScanCatcher(QObject):
             return False
         if not isinstance(watched, QWidget) or not isinstance(event, QKeyEvent):
             return False  # the window's copy of a key: it is caught on its way to the focused control
+        if not self._held and not self._may_be_scan(watched):
+            return False
         if kind == QEvent.Type.ShortcutOverride:
             return self._override(event)
         if kind == QEvent.Type.KeyRelease:
             return self._key_up(watched, event)
         return self._key(watched, event)
+
+    def _may_be_scan(self, target: QWidget) -> bool:
+        """A password is typed, never scanned, and a fast typist's password ending in Enter must never be
+        taken for a wristband; nor is anything scanned while no one is signed in."""
+        secret = isinstance(target, QLineEdit) and target.echoMode() is not QLineEdit.EchoMode.Normal
+        return not secret and self.listening()
 
     def _key_up(self, target: QWidget, event: QKeyEvent) -> bool:
         """While keys are held, their releases wait with them, so they are replayed in the order typed: a
@@ -174,7 +185,7 @@ class Scans(QObject):
         super().__init__(window)
         self.window = window
         self.notice = ScanNotice()
-        self.catcher = ScanCatcher(self)
+        self.catcher = ScanCatcher(self._listening, self)
         self.catcher.scanned.connect(self.route)
         self._pending: str | None = None
         self._pending_since = QElapsedTimer()
@@ -182,6 +193,10 @@ class Scans(QObject):
         window.controller.user_changed.connect(self.forget)  # a lock or another nurse: the scan was not hers
         window.chair_list.chair_chosen.connect(self._chair_opened)
         QApplication.instance().installEventFilter(self.catcher)
+
+    def _listening(self) -> bool:
+        controller = self.window.controller
+        return controller.nurse_id is not None and not controller.locked and QApplication.activeModalWidget() is None
 
     def forget(self) -> None:
         """The scan waiting for a chair is dropped: it must never find its patient in a later nurse's chair."""
@@ -207,8 +222,8 @@ class Scans(QObject):
     def route(self, code: str) -> None:
         window = self.window
         controller = window.controller
-        if controller.nurse_id is None or controller.locked or QApplication.activeModalWidget() is not None:
-            return  # not for a sign-in or a dialog; the keys are not typed there either
+        if not self._listening():
+            return  # signed out or a dialog opened while the burst came in
         views = controller.chairs() or []
         seated = {view.chair: view.patient for view in views}
         patient = controller.patient_by_record_number(code)

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from core.identify import Identified
 from core.services import Care
 from tests.conftest import PRESCRIBER
-from tests.ui.conftest import Nurse
+from tests.ui.conftest import PASSWORDS, Nurse
 from ui.main_window import MainWindow
 
 KEYS = {"-": Qt.Key.Key_Minus}
@@ -222,3 +222,17 @@ def test_space_typed_at_a_persons_pace_presses_the_button_it_is_on(
     for kind, stamp in ((QEvent.Type.KeyPress, 20_000), (QEvent.Type.KeyRelease, 20_020)):
         key(kind, Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier, " ", stamp)
     qtbot.waitUntil(name.isChecked)
+
+
+def test_a_password_typed_as_fast_as_a_scanner_and_ended_with_enter_is_a_password(
+    qtbot: QtBot, nurse: Nurse, window: MainWindow, patient, nurses
+):
+    """At the sign-in screen nothing is scanned, and a password field is never a scanner's target."""
+    user = nurse.find(QLineEdit, "User name")
+    user.setFocus()
+    scan("ana")  # too short to be a scan: typed
+    password = nurse.find(QLineEdit, "Password or PIN")
+    password.setFocus()
+    scan(PASSWORDS["ana"].replace(" ", "-"), start=30_000)
+    assert window.controller.nurse_id is None  # the password was typed (a wrong one), not taken as a scan
+    assert "not right" in nurse.text("Sign-in message")
