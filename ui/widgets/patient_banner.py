@@ -18,6 +18,7 @@ from core.services import STEP_WORDS, ChairView, PatientView
 from core.session_state import PointStatus, SessionState, VitalsPoint
 from ui.style import mark
 from ui.text import allergies_tone, allergies_words, clock_time, countdown, sex_and_age
+from ui.widgets.elided import Elided
 from ui.widgets.forms import card, label, set_tone
 
 DUE_WIDTH = 260
@@ -57,7 +58,7 @@ class PatientBanner:
         who = QGridLayout()
         who.setVerticalSpacing(0)
         self.title = label(f"Chair {chair}", role="title", name=f"Chair {chair} title", wrap=False)
-        self.name = label(role="title", name="Patient", wrap=False)
+        self.name = Elided("title", "Patient")  # the longest name never widens the window past the screen
         self.ids = label(role="banner-ids", name="Patient identifiers")
         self.details = label(role="banner-ids", name="Patient allergies")
         self.step = label(role="heading", name="Step", wrap=False)
