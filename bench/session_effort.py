@@ -227,6 +227,11 @@ class Drive:
             raise PathBroken(f"{name!r} is disabled")
         self.tally.taps += 1
         self.tally.actions.append(f"tap {name!r}")
+        if QApplication.activeWindow() is None:
+            # The offscreen platform leaves no window active after some page changes (a window system
+            # re-activates the only window on the screen); a tap on a real screen lands in an active one.
+            self.window.activateWindow()
+            settle()
         QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, tap_point(widget))
         settle()
         return widget
