@@ -57,7 +57,7 @@ def test_discharge_waits_for_the_check_and_says_so(
     nurse.on_duty(first)
     assert nurse.text("Chair 1 side effects").startswith("Side effects check OVERDUE")
     nurse.chair(1)
-    assert "Side effects overdue" in nurse.text("Next side-effect check")  # in the banner
+    assert "Side effects OVERDUE" in nurse.text("Next side-effect check")  # in the banner
     nurse.click("Show side effects")  # the vitals, overdue too, come first
     assert nurse.text("Side effects check due").startswith("Overdue: 30 min after end")
     assert nurse.text("Discharge hint") == "Before discharge, record the side-effect check: 30 min after end."

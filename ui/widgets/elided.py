@@ -34,5 +34,6 @@ class Elided(QLabel):
         painter = QPainter(self)
         area = self.contentsRect().adjusted(self.margin(), 0, -self.margin(), 0)
         shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, area.width())
-        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        self.style().drawItemText(painter, area, align, self.palette(), self.isEnabled(), shown, self.foregroundRole())
+        self.style().drawItemText(
+            painter, area, self.alignment(), self.palette(), self.isEnabled(), shown, self.foregroundRole()
+        )

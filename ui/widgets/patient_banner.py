@@ -23,8 +23,8 @@ from ui.widgets.forms import card, label, set_tone
 
 DUE_WIDTH = 260
 """The widest a due line may be, in pixels: the patient's identifiers keep their room beside it."""
-DETAIL_WIDTH = 340
-"""The widest the line under the countdown may be, in pixels, so the banner fits a 1024-pixel screen."""
+DUE_MIN_WIDTH = 170
+"""The narrowest a due line may be, in pixels: its time and what is due stay whole."""
 
 
 def identity_words(patient: PatientView, today: date) -> str:
@@ -33,16 +33,18 @@ def identity_words(patient: PatientView, today: date) -> str:
 
 
 def due_words(what: str, entry: VitalsPoint | None, attention: PointStatus | None) -> tuple[str, str | None]:
-    """One line of the due block and its tone: amber when due, red when late, quiet when still to come."""
+    """One short line of the due block and its tone: amber when due, red when late, quiet when to come.
+    The clock time leads, so a line cut short on a narrow banner still says when."""
     if entry is None:
         return "", None
-    when = f" (due {clock_time(entry.due_at)})" if entry.due_at else ""
+    when = clock_time(entry.due_at) if entry.due_at else ""
     if attention is PointStatus.OVERDUE:
-        return f"{what} overdue{when}", "act"
+        return f"{when} {what} OVERDUE".strip(), "act"
     if attention is PointStatus.DUE:
-        return f"{what} due now{when}", "advise"
-    point = entry.point.label.lower()
-    return (f"{what} next at {clock_time(entry.due_at)}" if entry.due_at else f"{what} next: {point}"), "quiet"
+        return f"{when} {what} due now".strip(), "advise"
+    if entry.due_at is None:
+        return f"{what} next: {entry.point.label.lower()}", "quiet"
+    return f"{when} {what} next", "quiet"
 
 
 class PatientBanner:
@@ -53,7 +55,7 @@ class PatientBanner:
         self.widget.setMaximumHeight(130)
         row = QHBoxLayout(self.widget)
         row.setContentsMargins(10, 4, 10, 4)
-        row.setSpacing(16)
+        row.setSpacing(8)
 
         who = QGridLayout()
         who.setVerticalSpacing(0)
@@ -68,7 +70,7 @@ class PatientBanner:
         who.addWidget(self.details, 2, 1)
         who.addWidget(self.step, 3, 1)
         who.setColumnStretch(1, 1)
-        who.setHorizontalSpacing(14)
+        who.setHorizontalSpacing(8)
         row.addLayout(who, 3)  # the identifiers come first: they take the room they need
 
         self.clock = card("banner-clock")
@@ -77,7 +79,7 @@ class PatientBanner:
         clock.setSpacing(0)
         self.clock_caption = label(role="banner-caption", name="Time left caption", wrap=False)
         self.time = label("--:--", role="banner-countdown", name="Time left", wrap=False)
-        self.time_detail = label(role="banner-caption", name="Time left detail", wrap=False)
+        self.time_detail = Elided("banner-caption", "Time left detail")  # a long pause reason is cut short
         for widget in (self.clock_caption, self.time, self.time_detail):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             clock.addWidget(widget)
@@ -85,9 +87,11 @@ class PatientBanner:
 
         self.due = due = QVBoxLayout()
         due.setSpacing(4)
-        self.vitals_due = label(name="Next vital signs")
-        self.side_effects_due = label(name="Next side-effect check")
+        # One line each, cut short with the words whole in the tooltip: the banner's height holds.
+        self.vitals_due = Elided(None, "Next vital signs")
+        self.side_effects_due = Elided(None, "Next side-effect check")
         for line in (self.vitals_due, self.side_effects_due):
+            line.setMinimumWidth(DUE_MIN_WIDTH)  # "00:54 Side effects OVERDUE" whole
             line.setMaximumWidth(DUE_WIDTH)
         due.addStretch(1)
         due.addWidget(self.vitals_due)
@@ -143,16 +147,11 @@ class PatientBanner:
     def _set_clock(self, caption: str, figure: str, detail: str) -> None:
         self.clock_caption.setText(caption)
         self.time.setText(figure)
-        # A long pause reason is cut short on the card (never widening the window past the screen); the
-        # whole of it is the label's tooltip and description, and in the pause's own panel.
-        metrics = self.time_detail.fontMetrics()
-        self.time_detail.setText(metrics.elidedText(detail, Qt.TextElideMode.ElideRight, DETAIL_WIDTH))
-        self.time_detail.setToolTip(detail)
-        self.time_detail.setAccessibleDescription(detail)
+        self.time_detail.setText(detail)
 
     def _show_due(self, state: SessionState) -> None:
         for widget, (text, tone) in (
-            (self.vitals_due, due_words("Vital signs", state.next_vitals, state.vitals_attention)),
+            (self.vitals_due, due_words("Vitals", state.next_vitals, state.vitals_attention)),
             (self.side_effects_due, due_words("Side effects", state.next_side_effects, state.side_effects_attention)),
         ):
             widget.setText(text)
