@@ -176,9 +176,10 @@ class ChairTile(QFrame):
         self._show_clock(tile)
         need = tile.need
         self._show_line(self.need, need.text if need else "", PRIORITY_TONE[need.priority] if need else None)
-        if not self.private:  # the lock screen says only what needs a nurse now: the need above
-            self._show_line(self.vitals, *vitals_words(tile))
-            self._show_line(self.side_effects, *side_effects_words(tile))
+        # The lock screen keeps what is due in view too (no name there: nothing identifies the patient).
+        self._show_line(self.vitals, *vitals_words(tile))
+        self._show_line(self.side_effects, *side_effects_words(tile))
+        if not self.private:
             unsigned = "Still to sign: " + ", ".join(tile.unsigned) if tile.unsigned else ""
             self._show_line(self.unsigned, unsigned, "notice")
         priority = tile.need.priority.value if tile.need else None

@@ -226,3 +226,16 @@ def test_the_idle_time_follows_the_clinic_setting_as_it_is_at_sign_in(
     nurse.on_duty(nurses[0])
     nurse.chair(1)
     assert window.idle.limit_ms == 3 * 60_000
+
+
+def test_the_lock_screen_keeps_what_is_due_in_view_with_initials_only(
+    nurse: Nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses: tuple[Account, ...]
+):
+    care.start_infusion(ready_session, nurses[0].id)
+    clock.advance(minutes=10)  # the 10-minute set falls due
+    nurse.on_duty(nurses[0])
+    window.controller.lock()
+    window.refresh()
+    tile = window.lock_screen.findChild(QLabel, "Locked chair 1 vitals")
+    assert tile is not None and tile.isVisible() and "due" in tile.text()
+    assert window.lock_screen.findChild(QLabel, "Locked chair 1 patient").isHidden()  # no name behind the lock
