@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFrame, QLineEdit, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from core.event_words import EVENT_WORDS
@@ -265,7 +265,9 @@ class ChairPanel(QWidget):
             first = landing(page, state) or first_control(scroll.parentWidget())
             if first is not None:
                 first.setFocus(Qt.FocusReason.OtherFocusReason)
-                scroll.ensureWidgetVisible(first)
+                # Once the new page is laid out (its geometry is stale until then): on a short screen the
+                # field the keyboard is in must be in view, or the nurse types into a field she cannot see.
+                QTimer.singleShot(0, first, lambda: scroll.ensureWidgetVisible(first))
 
 
 def landing(page: QWidget, state: SessionState | None) -> QWidget | None:

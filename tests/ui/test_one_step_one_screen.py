@@ -281,3 +281,26 @@ def test_each_steps_question_fits_1280_by_800_without_scrolling(
         if main == "Record discharge":  # the drug record under it may scroll; the discharge itself does not
             assert in_view(nurse.find(QWidget, "Your password (discharge)"), window)
     assert {main: overflow[main] for main in STEPS_THAT_FIT} == dict.fromkeys(STEPS_THAT_FIT, 0)
+
+
+def test_on_a_short_screen_the_field_the_keyboard_lands_in_is_brought_into_view(
+    nurse: Nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account]
+) -> None:
+    """At 1024×768 the ready page stacks its panes: the lot number, where the keyboard goes after the check,
+    is below the fold, and the nurse must see the field she types into."""
+    first = nurses[0]
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
+    care.screen(sid, SCREEN_OK, first.id)
+    care.record_weight(sid, "72.4", "kg", first.id)
+    care.confirm_dose(sid, first.id, vial_id="ketamine-10")
+    care.record_vitals(sid, NORMAL, first.id)
+    window.resize(1024, 768)
+    nurse.on_duty(first)
+    window.refresh()
+    nurse.chair(1)
+    nurse.find(QLineEdit, "Second nurse user name").setFocus()  # the keyboard on the check page
+    care.record_check(sid, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
+    settle(window)
+    landed = QApplication.focusWidget()
+    assert landed is not None and landed.accessibleName() == "Lot number"
+    assert in_view(landed, window)
