@@ -14,6 +14,10 @@ from core.errors import InputError
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""The years a date may fall in: every birth date and care date, with room either side."""
+
+
 def parse_day(text: str | None, field: str, what: str = "the date", example: str = "2026-11-26") -> date:
     value = (text or "").strip()
     if not value:
@@ -21,9 +25,14 @@ def parse_day(text: str | None, field: str, what: str = "the date", example: str
     try:
         if not _DAY.fullmatch(value):
             raise ValueError(value)
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InputError(field, f"“{value}” is not a date.", f"Write it as YYYY-MM-DD, e.g. {example}.") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # a slip of the year, and beyond what a clock can count from
+        raise InputError(
+            field, f"{value} is outside the years Chairside keeps ({FIRST_YEAR}–{LAST_YEAR}).", "Check the year."
+        )
+    return day
 
 
 def local_time(moment: datetime | None, zone: tzinfo | None = None) -> str:

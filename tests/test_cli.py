@@ -118,3 +118,17 @@ def test_demo_fills_a_separate_database_that_ends_now(chairside_home: Path, cloc
         assert any(c.state.infusion.running and c.state.infusion.remaining for c in chairs)
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("url", ["nosuchdb://x", "not an address", "postgresql+nosuchdriver://u@host/db"])
+def test_an_address_chairside_cannot_use_is_said_in_words(chairside_home: Path, capsys, url: str):
+    assert run("--database", url, "db", "check") == 2
+    err = capsys.readouterr().err
+    assert "not one Chairside can use" in err and "sqlite:////" in err and "Traceback" not in err
+
+
+def test_a_day_outside_the_years_kept_is_refused_in_words(chairside_home: Path, tmp_path: Path, capsys):
+    run("db", "upgrade")
+    assert run("report", "day", "--date", "0001-01-01", "--out", str(tmp_path / "day.pdf")) == 2
+    assert "outside the years Chairside keeps" in capsys.readouterr().err
+    assert not (tmp_path / "day.pdf").exists()

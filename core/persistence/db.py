@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
 from core.errors import (
@@ -28,6 +28,7 @@ from core.errors import (
     DatabaseTooNew,
     DiskFull,
     EnvironmentTrouble,
+    InputError,
     RecordChanged,
 )
 
@@ -101,10 +102,18 @@ class Database:
     """The engine, the session factory, and the rules for opening and writing."""
 
     def __init__(self, url: str) -> None:
-        self.url: URL = make_url(url)
-        self.where = self.describe()
-        connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000} if self.is_sqlite else {}
-        self.engine: Engine = create_engine(self.url, connect_args=connect_args, pool_pre_ping=not self.is_sqlite)
+        try:
+            self.url: URL = make_url(url)
+            self.where = self.describe()
+            connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000} if self.is_sqlite else {}
+            self.engine: Engine = create_engine(self.url, connect_args=connect_args, pool_pre_ping=not self.is_sqlite)
+        except ArgumentError as exc:  # a mistyped address, or a kind of database this Chairside cannot use
+            raise InputError(
+                "database",
+                "That database address is not one Chairside can use.",
+                "Give a file as sqlite:////full/path/to/chairside.sqlite (four slashes), or leave the address "
+                "out to use this workstation's own database.",
+            ) from exc
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
 
