@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.complete import NumberShape, day_complete, vital_shape
+from core.dates import FIRST_YEAR, LAST_YEAR
 from core.protocol import Protocol, VitalKind
 from core.vitals import parse_vitals
 
@@ -130,7 +131,10 @@ def test_any_protocols_limits_give_the_same_answer_as_trying_every_value(
     assert shape.could_become(text) is any(other.startswith(text) for other in spelt)
 
 
-@given(day=st.dates(min_value=date(1000, 1, 1)), more=st.sampled_from("0123456789-"))
+@given(
+    day=st.dates(min_value=date(FIRST_YEAR, 1, 1), max_value=date(LAST_YEAR, 12, 31)),
+    more=st.sampled_from("0123456789-"),
+)
 def test_a_whole_date_is_complete_and_no_more_typing_keeps_it_a_date(day: date, more: str) -> None:
     typed = day.isoformat()
     assert day_complete(typed)
@@ -138,6 +142,7 @@ def test_a_whole_date_is_complete_and_no_more_typing_keeps_it_a_date(day: date, 
     assert not day_complete(typed + more)
 
 
-def test_a_date_not_on_the_calendar_is_not_complete() -> None:
+def test_a_date_not_on_the_calendar_or_outside_the_years_kept_is_not_complete() -> None:
     assert not day_complete("1971-02-30")
+    assert not day_complete("1899-12-31")
     assert not day_complete("14/03/1971")
