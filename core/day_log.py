@@ -45,6 +45,7 @@ from core.people import Account
 from core.persistence.db import Database
 from core.persistence.tables import InfusionSession, Patient, Staff
 from core.protocol import Phase, Protocol
+from core.protocol_shelf import ProtocolShelf
 from core.reports.output import Output, record_output, write_file
 from core.services import STEP_WORDS
 from core.session_state import PointStatus, SessionState, derive_state
@@ -462,14 +463,16 @@ def day_log(
     """The log of ``day`` (a local calendar date in ``zone``, this computer's by default) as of ``now``."""
     start, end = day_bounds(day, zone)
     late_minutes = clinic_settings(database).late_entry_minutes
+    shelf = ProtocolShelf(protocol)
     with database.session() as tx:
         rows = records.sessions_opened_between(tx, start, end)
         patients = records.patients_by_id(tx, [row.patient_id for row in rows])
         events = records.load_events_of(tx, [row.id for row in rows])
         names = {person.id: person.display_name for person in tx.exec(select(Staff))}
+        rules = {row.id: shelf.for_hash(tx, row.protocol_hash) for row in rows}
     entries = [
         entry_of(
-            protocol,
+            rules[row.id],
             row,
             patients.get(row.patient_id),
             events[row.id],

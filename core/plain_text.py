@@ -21,9 +21,7 @@ def plain_text(text: str | None, field: str, what: str, max_length: int) -> str:
     if not value:
         raise InputError(field, f"Enter {what}.")
     if any(unicodedata.category(char) in UNSHOWABLE for char in value):
-        raise InputError(
-            field, f"What was typed for {what} holds characters that cannot be shown.", "Type it again."
-        )
+        raise InputError(field, f"What was typed for {what} holds characters that cannot be shown.", "Type it again.")
     if len(value) > max_length:
         raise InputError(
             field,

@@ -460,7 +460,8 @@ class DischargeInstructions(_Sourced):
 
 
 class Protocol(_Strict):
-    """A validated protocol. ``content_hash`` is the SHA-256 of the file's bytes, set by the loader."""
+    """A validated protocol. ``content_hash`` is the SHA-256 of the file's bytes and ``text`` the file itself,
+    both set by the loader: the text is kept with the records, so a session replays under its own rules."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
@@ -485,6 +486,7 @@ class Protocol(_Strict):
     discharge: Discharge
     discharge_instructions: DischargeInstructions
     content_hash: str = ""
+    text: str = Field(default="", repr=False)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Protocol:
@@ -534,20 +536,30 @@ def _describe(error: ValidationError) -> list[str]:
     return lines
 
 
-def parse_protocol(data: bytes, source: str) -> Protocol:
-    """Validate protocol bytes; ``source`` names the file in any error message."""
+def parse_protocol(data: bytes, source: str, missing_from: Protocol | None = None) -> Protocol:
+    """Validate protocol bytes; ``source`` names the file in any error message.
+
+    ``missing_from`` is for replaying an earlier version: a whole section that version did not have yet
+    (a rule added later) is taken from the given protocol, since nothing in the old version can say
+    otherwise; every value the old version did state is kept as it was.
+    """
     advice = "Correct the protocol file (or restore the clinic's approved copy) and restart Chairside."
     try:
-        raw = tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        raw = tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ProtocolError(f"The protocol file {source} cannot be read: {exc}.", advice) from exc
     raw.pop("content_hash", None)
+    raw.pop("text", None)
+    if missing_from is not None:
+        later = missing_from.model_dump(mode="json", exclude={"content_hash", "text"})
+        raw = {**{key: value for key, value in later.items() if key not in raw}, **raw}
     try:
         protocol = Protocol.model_validate(raw)
     except ValidationError as exc:
         problems = "\n".join(f"  • {line}" for line in _describe(exc))
         raise ProtocolError(f"The protocol file {source} has problems:\n{problems}", advice) from exc
-    return protocol.model_copy(update={"content_hash": hashlib.sha256(data).hexdigest()})
+    return protocol.model_copy(update={"content_hash": hashlib.sha256(data).hexdigest(), "text": text})
 
 
 def load_protocol(path: Path | None = None) -> Protocol:

@@ -43,6 +43,7 @@ from core.people import Accounts, Role
 from core.persistence.db import Database
 from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails, Staff
 from core.protocol import AlertEffect, Protocol, VitalKind
+from core.protocol_shelf import ProtocolShelf
 from core.screening import screening_record
 from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
@@ -196,6 +197,7 @@ class Care:
     ) -> None:
         self.db = database
         self.protocol = protocol
+        self.shelf = ProtocolShelf(protocol)
         self.clock = clock
         self.workstation = workstation
         self.app_started_at = app_started_at or clock.now()
@@ -382,9 +384,10 @@ class Care:
     def state(self, session_id: str) -> SessionState:
         with self.db.session() as tx:
             events = records.load_events(tx, session_id)
+            protocol = self.shelf.for_events(tx, events)
         if not events:  # a typed or pasted id (the command line): say so rather than fail
             raise InputError("session_id", f"There is no session {session_id}.", "Check the session's id.")
-        return derive_state(self.protocol, events, self.clock.now(), self.app_started_at)
+        return derive_state(protocol, events, self.clock.now(), self.app_started_at)
 
     def chairs(self) -> list[ChairView]:
         """Every open session, by chair, with its live state (the board and the restart offer)."""
@@ -397,6 +400,7 @@ class Care:
             rows_of = records.patients_by_id(tx, [row.patient_id for row in stale])
             patients = {view.id: view for view in _patient_views(tx, list(rows_of.values()))}
             events = records.load_events_of(tx, [row.id for row in stale])
+            rules = {row.id: self.shelf.for_hash(tx, row.protocol_hash) for row in rows}
         for row in stale:
             self._open_logs[row.id] = (row.last_seq, events[row.id], patients[row.patient_id])
         self._open_logs = {row.id: self._open_logs[row.id] for row in rows}
@@ -404,7 +408,7 @@ class Care:
             ChairView(
                 row.chair,
                 self._open_logs[row.id][2],
-                derive_state(self.protocol, self._open_logs[row.id][1], now, self.app_started_at),
+                derive_state(rules[row.id], self._open_logs[row.id][1], now, self.app_started_at),
             )
             for row in rows
         ]
@@ -462,7 +466,7 @@ class Care:
             if row is None:
                 raise NotAllowedError("That session was not found.", "Return to the board and open the chair again.")
             events = records.load_events(tx, session_id)
-            state = derive_state(self.protocol, events, now, self.app_started_at)
+            state = derive_state(self.shelf.for_events(tx, events), events, now, self.app_started_at)
             payload = self._payload(state, kind, build)
             event = Event(
                 id=str(uuid.uuid4()),
@@ -503,7 +507,7 @@ class Care:
         records.insert_event(tx, event)
         self._audit_event(tx, row.patient_id, event)
         events = [*events, event]
-        new_state = derive_state(self.protocol, events, now, self.app_started_at)
+        new_state = derive_state(self.shelf.for_events(tx, events), events, now, self.app_started_at)
         row.last_seq = event.seq
         row.step = new_state.step.value
         row.outcome = new_state.outcome.value
@@ -649,6 +653,7 @@ class Care:
             if records.active_for_patient(tx, patient_id) is not None:
                 raise NotAllowedError("This patient already has an open session.", "Open it from the board.")
             course = self._course_place(tx, patient_id, override)
+            self.shelf.keep(tx, now)
             tx.add(
                 InfusionSession(
                     id=session_id,

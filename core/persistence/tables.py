@@ -84,6 +84,19 @@ class Course(SQLModel, table=True):
     recorded_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class ProtocolCopy(SQLModel, table=True):
+    """The text of every protocol a session ran under, kept with the records: a later version (or an
+    edited file) never changes how an earlier session replays. Written once, never changed."""
+
+    __tablename__ = "protocol_copy"
+
+    content_hash: str = Field(primary_key=True, max_length=64)
+    protocol_id: str = Field(max_length=80)
+    protocol_version: str = Field(max_length=20)
+    text: str
+    stored_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class InfusionSession(SQLModel, table=True):
     __tablename__ = "infusion_session"
     __table_args__ = (
