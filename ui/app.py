@@ -51,7 +51,7 @@ def main(database_url: str | None, *, clock: Clock | None = None, quit_when_show
     sys.excepthook = CrashHandler(log_path)
     window = MainWindow(workplace)
     try:
-        window.show()
+        window.show_on_screen()
         if quit_when_shown:
             # exit() rather than quit(): quit() also closes the window, which posts a second quit
             # request that would linger after exec() returns and end the next event loop at once.

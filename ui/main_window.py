@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import shiboken6
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
@@ -143,6 +144,9 @@ class MainWindow(QMainWindow):
         self.panels: dict[int, ChairPanel] = {}
         self._views: dict[int, ChairView] = {}
         self._typed_by: str | None = None
+        self._left_at: tuple[str, QWidget] | None = None
+        """Who locked the screen and where the keyboard was: that nurse, back, carries on there."""
+        self._last_field: QLineEdit | None = None
         """Whose typing the chair pages hold (they are cleared when someone else signs in)."""
 
         self.screens = QStackedWidget()
@@ -269,6 +273,8 @@ class MainWindow(QMainWindow):
         self.clock_watch = ClockWatch(workplace.care.clock)
         self._jump_shown: Jump | None = None
         QApplication.instance().installEventFilter(self.idle)
+        QApplication.instance().focusChanged.connect(self._note_the_field)
+        self._noting_fields = True
         self.scans = Scans(self)  # a wristband scan anywhere finds its patient, never a shortcut or a field
         care_layout.insertWidget(self.scan_notice_at, self.scans.notice)
         self.tick = QTimer(self)
@@ -485,6 +491,7 @@ class MainWindow(QMainWindow):
                 if field.echoMode() is QLineEdit.EchoMode.Password:
                     field.clear()  # a colleague's password typed half-way must not wait behind the lock
             if self.screens.currentWidget() is not self.lock_screen:
+                self._remember_the_keyboard()
                 self.screens.setCurrentWidget(self.lock_screen)
                 self.lock_screen.prepare()
                 self.refresh()
@@ -511,7 +518,8 @@ class MainWindow(QMainWindow):
         if was_locked:
             self.refresh()
             self._record_view()
-        self._focus_the_work()
+        if not self._return_the_keyboard(user.id):
+            self._focus_the_work()
         if user.must_change_password:
             # After the sign-in's own signal has finished: the dialog runs its own event loop.
             QTimer.singleShot(0, self._require_new_password)
@@ -524,6 +532,29 @@ class MainWindow(QMainWindow):
         self.who.setText(f"{shown}\n{role}")
         self.who.setToolTip(f"{name}, {role}")
         self.who.setAccessibleDescription("Signed in" if shown == name else f"Signed in: {name}, {role}")
+
+    def _note_the_field(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """The last field typed in on the work (not a password): where an unlock hands the keyboard back,
+        though a click on "Lock" took it to the button."""
+        secret = isinstance(new, QLineEdit) and new.echoMode() is QLineEdit.EchoMode.Password
+        if isinstance(new, QLineEdit) and not secret and self.work.isAncestorOf(new):
+            self._last_field = new
+
+    def _remember_the_keyboard(self) -> None:
+        user, field = self.controller.user, self._last_field
+        self._left_at = (user.id, field) if user is not None and field is not None else None
+
+    def _return_the_keyboard(self, user_id: str) -> bool:
+        """The same nurse back from the lock: the keyboard where she left it (the field she was typing
+        in), if it is still there to use. Someone else starts from the work's usual place."""
+        left, self._left_at = self._left_at, None
+        if left is None or left[0] != user_id or not shiboken6.isValid(left[1]):
+            return False
+        widget = left[1]
+        if not (widget.isVisible() and widget.isEnabled()):
+            return False
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
     def _focus_the_work(self) -> None:
         """After sign-in the keyboard is where the nurse works (the board's first chair, or the open
@@ -566,6 +597,17 @@ class MainWindow(QMainWindow):
         self.trouble_text.setText(f"Could not save or read just now. Everything already saved is safe.\n{text}")
         self.trouble.show()
 
+    def show_on_screen(self) -> None:
+        """1280×800 where the screen has room for it; on a smaller screen (a 1024×768 cart) the whole
+        screen, so no part of a step is ever off the edge."""
+        screen = self.screen() or QApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        if room is not None and (room.width() < self.width() or room.height() < self.height()):
+            self.setGeometry(room)
+            self.showMaximized()
+        else:
+            self.show()
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         """A narrower window gives the chair's pages the room and keeps the chair list to its names."""
         super().resizeEvent(event)
@@ -576,6 +618,9 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         self.tick.stop()
         QApplication.instance().removeEventFilter(self.idle)
+        if self._noting_fields:  # shutdown runs again on close: a second disconnect is an error
+            QApplication.instance().focusChanged.disconnect(self._note_the_field)
+            self._noting_fields = False
         self.scans.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)

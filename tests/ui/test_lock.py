@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from core import audit
 from core.audit import AuditAction
@@ -64,6 +64,8 @@ def test_lock_and_unlock_in_the_middle_of_typing_vitals_keeps_what_was_typed(
     nurse.type(labels[VitalKind.SYSTOLIC].label, "131")
     nurse.type(labels[VitalKind.DIASTOLIC].label, "82")
     before = len(care.state(ready_session).events)
+    typing_in = QApplication.focusWidget()
+    assert isinstance(typing_in, QLineEdit)
 
     nurse.click("Lock the screen")
     assert window.screens.currentWidget() is window.lock_screen
@@ -74,6 +76,7 @@ def test_lock_and_unlock_in_the_middle_of_typing_vitals_keeps_what_was_typed(
     assert window.screens.currentWidget() is window.work
     assert nurse.find(QLineEdit, labels[VitalKind.SYSTOLIC].label).text() == "131"
     assert nurse.find(QLineEdit, labels[VitalKind.DIASTOLIC].label).text() == "82"
+    assert QApplication.focusWidget() is typing_in  # she goes on where she was, though she clicked "Lock"
     assert len(care.state(ready_session).events) == before  # locking records no care, loses none
     actions = [e.action for e in audit.entries(database, actor_id=first.id)]
     assert AuditAction.SCREEN_LOCKED in actions and AuditAction.SCREEN_UNLOCKED in actions

@@ -191,3 +191,14 @@ def test_the_less_used_entries_are_under_menu_for_whom_they_serve_and_the_silenc
     assert f"silenced by {LONG_NAME}" in note.toolTip() and note.toolTip() == note.accessibleDescription()
     window.controller.lock()
     assert f"silenced by {LONG_NAME}" in nurse.text("Lock screen alarm silenced")  # the full words on the lock screen
+
+
+def test_the_window_opens_inside_a_screen_smaller_than_1280_by_800(qtbot: QtBot, workplace: Workplace, nurses):
+    """The test platform's screen is 800×800: the window takes the screen rather than hang off its edge."""
+    window = MainWindow(workplace)
+    qtbot.addWidget(window)
+    room = window.screen().availableGeometry()
+    assert room.width() < 1280 or room.height() < 800
+    window.show_on_screen()
+    qtbot.waitUntil(lambda: room.contains(window.frameGeometry()) or room.contains(window.geometry()))
+    assert window.width() <= room.width() and window.height() <= room.height()
