@@ -419,11 +419,11 @@ def second_nurse_check(nurse: Drive) -> None:
     dose = nurse.state().dose
     if dose is None:
         raise PathBroken("no dose to check")
-    nurse.type("Second nurse user name", "bench-b")
-    nurse.type("Second nurse password", PASSWORD)
     nurse.type("Check weight (kg)", WEIGHT)
     nurse.type("Check dose (mg)", str(dose.dose_mg))
     nurse.type("Check pump rate (mL/h)", str(dose.rate_ml_per_h))
+    nurse.type("Second nurse user name", "bench-b")
+    nurse.type("Second nurse password", PASSWORD)
     nurse.key(Qt.Key.Key_Return)
 
 

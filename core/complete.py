@@ -3,8 +3,9 @@
 A value is complete when it is a possible value and no character typed after it could still lead to
 one. From the protocol's impossible limits and decimal places: systolic "124" is complete (a fourth
 digit passes 300 mmHg) and so is "95" (950 is impossible); heart rate "25" is not (250 is possible);
-a temperature recorded to one decimal place is complete at "36.8", never at "36". A complete value can
-only be spoilt by more typing, so moving on cannot cut a reading short.
+a temperature recorded to one decimal place is complete at "36.8", never at "36"; a second nurse's dose
+is complete at "36.2", as it is compared to 0.1 mg. A complete value can only be spoilt by more typing,
+so moving on cannot cut a reading short.
 
 Only the plain forms a nurse types count: digits without leading zeros, one decimal mark (point or
 comma) and at most the recorded places, a sign only on a scale with negative values (RASS). Anything
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from core.dates import parse_day
+from core.dosing import CHECK_WEIGHT_STEP
 from core.errors import InputError
 from core.protocol import Protocol, VitalKind
 
@@ -107,6 +109,23 @@ def vital_shape(protocol: Protocol, kind: VitalKind) -> NumberShape:
     """A vital's possible values: inside the impossible limits, to its recorded places."""
     limits = protocol.vitals[kind]
     return NumberShape(limits.reject_below, limits.reject_above, limits.decimals)
+
+
+def check_shapes(protocol: Protocol) -> dict[str, NumberShape]:
+    """The second nurse's figures, each finished at the places it is compared to (core.dosing): the
+    weight at 0.1 kg, the dose and the pump rate at the protocol's rounding. The largest rate is the
+    fullest bag (the hard dose limit drawn from the weakest vial) over the infusion's minutes."""
+    dose_decimals = -protocol.rounding.dose_mg.as_tuple().exponent
+    rate_decimals = -protocol.rounding.rate_ml_per_h.as_tuple().exponent
+    weight_decimals = -CHECK_WEIGHT_STEP.as_tuple().exponent
+    weakest = min(vial.mg_per_ml for vial in protocol.vials)
+    fullest = protocol.preparation.bag_ml + protocol.dose_limits.hard_max_mg / weakest
+    rules = protocol.weight
+    return {
+        "weight_kg": NumberShape(rules.reject_below_kg, rules.reject_above_kg, weight_decimals),
+        "dose_mg": NumberShape(Decimal(0), protocol.dose_limits.hard_max_mg, dose_decimals),
+        "rate_ml_per_h": NumberShape(Decimal(0), fullest * 60 / protocol.dose.infusion_minutes, rate_decimals),
+    }
 
 
 def day_complete(text: str) -> bool:

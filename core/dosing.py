@@ -243,11 +243,15 @@ def parse_check_figures(weight: str, dose: str, rate: str) -> CheckFigures:
     )
 
 
+CHECK_WEIGHT_STEP = Decimal("0.1")
+"""The second nurse reads the scale to 0.1 kg: the weights are compared at that step."""
+
+
 def check_mismatches(protocol: Protocol, calc: DoseCalculation, figures: CheckFigures) -> list[str]:
     """Fields where the second nurse disagrees, each compared at the protocol's rounding."""
     steps = protocol.rounding
     pairs = (
-        ("weight_kg", calc.weight_kg, figures.weight_kg, Decimal("0.1")),
+        ("weight_kg", calc.weight_kg, figures.weight_kg, CHECK_WEIGHT_STEP),
         ("dose_mg", calc.dose_mg, figures.dose_mg, steps.dose_mg),
         ("rate_ml_per_h", calc.rate_ml_per_h, figures.rate_ml_per_h, steps.rate_ml_per_h),
     )

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.complete import NumberShape, day_complete, vital_shape
+from core.complete import NumberShape, check_shapes, day_complete, vital_shape
 from core.dates import FIRST_YEAR, LAST_YEAR
 from core.protocol import Protocol, VitalKind
 from core.vitals import parse_vitals
@@ -146,3 +146,12 @@ def test_a_date_not_on_the_calendar_or_outside_the_years_kept_is_not_complete() 
     assert not day_complete("1971-02-30")
     assert not day_complete("1899-12-31")
     assert not day_complete("14/03/1971")
+
+
+def test_a_second_nurses_figures_are_complete_at_the_places_they_are_compared(protocol: Protocol):
+    shapes = check_shapes(protocol)
+    weight, dose, rate = shapes["weight_kg"], shapes["dose_mg"], shapes["rate_ml_per_h"]
+    assert weight.complete("72.4") and not weight.complete("72") and not weight.complete("7")
+    assert dose.complete("36.2") and not dose.complete("36") and not dose.complete("36.")
+    assert rate.complete("155.4") and not rate.complete("155")
+    assert not dose.complete("100.1") and not dose.possible("100.1")  # past the hard limit: never finished

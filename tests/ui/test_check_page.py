@@ -55,7 +55,7 @@ def test_a_second_nurse_on_her_temporary_password_chooses_her_own_there_and_the_
     nurse.on_duty(nurses[0])
     nurse.chair(1)
     window.refresh()
-    assert QApplication.focusWidget() is nurse.find(QLineEdit, "Second nurse user name")
+    assert QApplication.focusWidget() is nurse.find(QLineEdit, "Check weight (kg)")
     fill_check(nurse, "cleo", TEMPORARY_PASSWORD)
     assert "Cleo Dumas still has the temporary password" in nurse.text("Choose your own password")
     assert QApplication.focusWidget() is nurse.find(QLineEdit, "Second nurse new password")

@@ -97,10 +97,10 @@ def test_a_whole_session_from_identify_to_signature(
     nurse.type("Second nurse user name", "ben")
     nurse.type("Second nurse password", BEN_PASSWORD)
     nurse.type("Check weight (kg)", "72.4")
-    nurse.type("Check dose (mg)", "3.62")
+    nurse.type("Check dose (mg)", "3.6")  # the decimal point in the wrong place
     nurse.type("Check pump rate (mL/h)", "155.4", enter=True)
     assert nurse.text("First nurse Dose (mg)") == "36.2"
-    assert nurse.text("Second nurse Dose (mg)") == "3.62"
+    assert nurse.text("Second nurse Dose (mg)") == "3.6"
     assert not nurse.sees("Check dose (mg)")  # the comparison takes the form's place
     assert care.state(sid).last_check_mismatches == ("dose_mg",)
     nurse.click("Check again")

@@ -30,6 +30,7 @@ from core.session_state import SessionState
 from ui.controller import Controller
 from ui.dialogs.base import tab_order
 from ui.widgets.action_bar import ActionBar
+from ui.widgets.advance import advance_when_complete
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, card, label, line_edit, main_action, password_field, set_tone
@@ -78,7 +79,8 @@ class CheckPage(QWidget):
         column.addWidget(
             label(
                 "Second nurse: read the scale and work out the dose and pump rate yourself from the protocol; "
-                "the first nurse's figures are not shown. Your user name and password sign the check as yours."
+                "the first nurse's figures are not shown. Then sign the check as yours with your user name and "
+                "password."
             )
         )
         self.username = line_edit("Second nurse user name", "e.g. ben.okafor")
@@ -86,17 +88,21 @@ class CheckPage(QWidget):
         self.new_password = password_field("Second nurse new password")
         self.new_repeat = password_field("Second nurse new password again")
         self.fields = {key: line_edit(f"Check {text[0].lower()}{text[1:]}") for key, _field, text in FIGURES}
+        for key, field in self.fields.items():
+            advance_when_complete(field, controller.check_figure_complete(key))
+        # The figures first, then the signature: she signs for what she has just worked out, and her last
+        # figure, complete, hands the keyboard straight to her user name.
         columns = QHBoxLayout()
+        figures = QGridLayout()
+        for row, (key, _field, text) in enumerate(FIGURES):
+            captioned(figures, (row, 0), text, self.fields[key], FIGURE_WIDTH)
+        columns.addLayout(figures, 1)
+        columns.addSpacing(24)
         who = QGridLayout()
         captioned(who, (0, 0), "Your user name", self.username)
         captioned(who, (1, 0), "Your password", self.password)
         who.setRowStretch(2, 1)
         columns.addLayout(who, 1)
-        columns.addSpacing(24)
-        figures = QGridLayout()
-        for row, (key, _field, text) in enumerate(FIGURES):
-            captioned(figures, (row, 0), text, self.fields[key], FIGURE_WIDTH)
-        columns.addLayout(figures, 1)
         column.addLayout(columns)
         column.addWidget(self._choosing())
 
@@ -115,7 +121,7 @@ class CheckPage(QWidget):
         for field in (self.username, self.password, self.new_password, self.new_repeat, *self.fields.values()):
             field.returnPressed.connect(self._record)
         tab_order(
-            self.username, self.password, self.new_password, self.new_repeat, *self.fields.values(), self.record
+            *self.fields.values(), self.username, self.password, self.new_password, self.new_repeat, self.record
         )
         layout.addWidget(self.entry)
         self.comparison = self._comparison()
@@ -208,7 +214,7 @@ class CheckPage(QWidget):
         self.entry.show()
         self._show_actions(comparing=False)
         self.record.setEnabled(True)
-        self.username.setFocus()
+        self.fields["weight_kg"].setFocus()
 
     def _record(self) -> None:
         if self.session_id is None:
