@@ -53,7 +53,7 @@ SCREEN_OK = {
         ("cardiovascular", "psychosis", "liver", "raised_pressure", "substance_misuse", "allergy"), "no"
     ),  # the course-start checklist
     **dict.fromkeys(("pregnancy", "cardiac", "substance"), "no"),
-    "escort": "yes",
+    "no_escort": "no",
 }
 NORMAL = {
     V.SYSTOLIC: "124",

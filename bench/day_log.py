@@ -84,7 +84,7 @@ def one_round(care: Care, clock: ManualClock, nurse: str, round_: int) -> None:
     """Twelve chairs through one round: infusions run side by side, then each ends its own way."""
     sessions = {chair: seat(care, nurse, chair, round_) for chair in range(1, CHAIRS + 1)}
     screened_out = sessions.pop(12)
-    care.screen(screened_out, {**SCREEN_OK, "escort": "no"}, nurse)
+    care.screen(screened_out, {**SCREEN_OK, "no_escort": "yes"}, nurse, confirm_stop=True)
     for chair, sid in sessions.items():
         ready(care, nurse, sid, *(("130", "prescriber's order") if chair == 11 else ()))
     stop_early = {chair for chair in sessions if chair % 4 == 0}

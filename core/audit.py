@@ -52,6 +52,7 @@ class AuditAction(StrEnum):
     AUDIT_VIEWED = "audit.viewed"
     ALARM_SILENCED = "alarm.silenced"
     DAY_LOG_VIEWED = "day_log.viewed"
+    CARE_REFUSED = "care.refused"
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ SCREEN_OK = {
         ("cardiovascular", "psychosis", "liver", "raised_pressure", "substance_misuse", "allergy"), "no"
     ),  # the course-start checklist
     **dict.fromkeys(("pregnancy", "cardiac", "substance"), "no"),
-    "escort": "yes",
+    "no_escort": "no",
 }
 
 # A visit is a generator: it records one step, then yields how many minutes pass before its next step.
@@ -172,7 +172,7 @@ class _Chair:
         self.sid = self.last.session_id
 
     def screen(self, **answers: str) -> None:
-        self.last = self.care.screen(self.sid, {**SCREEN_OK, **answers}, self.nurse.id)
+        self.last = self.care.screen(self.sid, {**SCREEN_OK, **answers}, self.nurse.id, confirm_stop=True)
 
     def weigh(self) -> None:
         self.last = self.care.record_weight(self.sid, self.person.weight, self.person.unit, self.nurse.id)

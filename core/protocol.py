@@ -403,9 +403,64 @@ class Discharge(_Sourced):
     criteria: list[DischargeCriterion]
 
 
+class Contradiction(_Strict):
+    """What in the record contradicts one discharge criterion: the latest grade of any of ``side_effects``
+    above ``above_grade``, or the latest set of vital signs with any of ``vitals`` (all, when empty) at one
+    of ``vital_tiers``."""
+
+    criterion: str
+    side_effects: list[str] = []
+    above_grade: str | None = None
+    vitals: list[VitalKind] = []
+    vital_tiers: list[Literal["advise", "act"]] = []
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Contradiction:
+        if not self.side_effects and not self.vital_tiers:
+            raise ValueError(f"{self.criterion}: name side_effects (with above_grade) or vital_tiers")
+        if self.side_effects and self.above_grade is None:
+            raise ValueError(f"{self.criterion}: side_effects need above_grade (the grade that still agrees)")
+        return self
+
+
+class DischargeContradictions(_Sourced):
+    rules: list[Contradiction]
+
+
+class RecordLine(_Strict):
+    """A sentence of the going-home sheet printed only when the record agrees with it: ``if_met`` names a
+    discharge criterion the record shows was met (ticked at discharge, and nothing recorded contradicts
+    it), ``if_not_met`` one it does not. One of the two, never both."""
+
+    text: Annotated[str, Field(min_length=1)]
+    if_met: str | None = None
+    if_not_met: str | None = None
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> RecordLine:
+        if (self.if_met is None) == (self.if_not_met is None):
+            raise ValueError("a conditional line names one criterion, in if_met or in if_not_met")
+        return self
+
+    @property
+    def criterion(self) -> str:
+        return self.if_met or self.if_not_met or ""
+
+    def holds(self, met: frozenset[str]) -> bool:
+        return self.criterion in met if self.if_met else self.criterion not in met
+
+
 class InstructionSection(_Strict):
     heading: str
-    lines: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+    lines: Annotated[list[Annotated[str, Field(min_length=1)] | RecordLine], Field(min_length=1)]
+
+    def lines_for(self, met: frozenset[str]) -> list[str]:
+        """The section's sentences for a patient whose record shows ``met`` discharge criteria met."""
+        return [line if isinstance(line, str) else line.text for line in self.lines if _prints(line, met)]
+
+
+def _prints(line: str | RecordLine, met: frozenset[str]) -> bool:
+    return isinstance(line, str) or line.holds(met)
 
 
 SESSION_WORDS = {
@@ -485,6 +540,7 @@ class Protocol(_Strict):
     observation: Observation
     discharge: Discharge
     discharge_instructions: DischargeInstructions
+    discharge_contradictions: DischargeContradictions | None = None
     content_hash: str = ""
     text: str = Field(default="", repr=False)
 
@@ -514,6 +570,29 @@ class Protocol(_Strict):
                 "side_effects_schedule: needs an observation point at or before observation.minimum_minutes, "
                 "so the checklist is done before the earliest discharge"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _discharge_words_fit(self) -> Protocol:
+        """Contradictions and the going-home sheet's conditional lines name criteria, items and grades the
+        protocol has: a misspelt id would silently never contradict, or never print."""
+        criteria = {c.id for c in self.discharge.criteria}
+        items = {i.id for i in self.side_effects.items}
+        grades = [g.id for g in self.side_effects.grades]
+        rules = self.discharge_contradictions.rules if self.discharge_contradictions else []
+        for rule in rules:
+            if rule.criterion not in criteria:
+                raise ValueError(f"discharge_contradictions: {rule.criterion!r} is not a discharge criterion")
+            unknown = sorted(set(rule.side_effects) - items)
+            if unknown:
+                raise ValueError(f"discharge_contradictions: {', '.join(unknown)} not side-effect items")
+            if rule.above_grade is not None and rule.above_grade not in grades[:-1]:
+                raise ValueError(f"discharge_contradictions: {rule.above_grade!r} is not a grade below the worst")
+        words = self.discharge_instructions
+        for section in [*words.sections, words.call_clinic, words.emergency]:
+            for line in section.lines:
+                if isinstance(line, RecordLine) and line.criterion not in criteria:
+                    raise ValueError(f"discharge_instructions: {line.criterion!r} is not a discharge criterion")
         return self
 
     def vial(self, vial_id: str) -> Vial:

@@ -23,6 +23,7 @@ from core.clock import Clock
 from core.controlled import parse_amount, parse_lot
 from core.course import CourseView, days_left, parse_course_days, place_in_course
 from core.dates import parse_day
+from core.discharge import DischargeRefused, contradictions
 from core.dosing import (
     DoseCalculation,
     calculate_dose,
@@ -47,7 +48,7 @@ from core.protocol_shelf import ProtocolShelf
 from core.screening import screening_record
 from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
-from core.signatures import Meaning, signature_entry, signed_content
+from core.signatures import Meaning, signature_entry, signed_content, signing_meaning
 from core.vitals import Finding, classify, parse_vitals, start_problems
 
 CARE_ROLES = frozenset({Role.NURSE.value, Role.CHARGE_NURSE.value})
@@ -699,9 +700,15 @@ class Care:
             self._audit_event(tx, patient_id, opened)
         return self.state(session_id)
 
-    def screen(self, session_id: str, answers: dict[str, str], by: str) -> SessionState:
-        """The questions asked depend on the session's place in its course (see core.screening)."""
-        return self._append(session_id, by, E.SCREENED, lambda state: screening_record(self.protocol, state, answers))
+    def screen(self, session_id: str, answers: dict[str, str], by: str, *, confirm_stop: bool = False) -> SessionState:
+        """The questions asked depend on the session's place in its course (see core.screening). Answers
+        that stop treatment are refused (``StopToConfirm``, nothing recorded) until ``confirm_stop``."""
+        return self._append(
+            session_id,
+            by,
+            E.SCREENED,
+            lambda state: screening_record(self.protocol, state, answers, confirm_stop=confirm_stop),
+        )
 
     def record_weight(
         self, session_id: str, text: str, unit: str | None, by: str, confirm_change: bool = False
@@ -1039,38 +1046,71 @@ class Care:
         by: str,
         password: str,
         override_reason: str | None = None,
+        prescriber: str | None = None,
     ) -> SessionState:
-        """The nurse signs that the discharge criteria were verified (or overridden, with the reason)."""
+        """The nurse signs that the discharge criteria were verified (or overridden by the prescriber, named,
+        with the reason). A criterion the record contradicts (core.discharge) counts as not met, ticked or
+        not. Every refusal for criteria not met is an audit line, so near misses can be counted."""
         rules = self.protocol.discharge
         text = _required(score, "score", f"the {rules.score_name}")
         if not WHOLE_NUMBER.fullmatch(text) or not rules.score_min <= int(text) <= rules.score_max:
             raise InputError("score", f"The {rules.score_name} is a whole number {rules.score_min}–{rules.score_max}.")
         value = int(text)
-        unmet = [c.text for c in rules.criteria if not criteria.get(c.id)]
         override = (override_reason or "").strip() or None
+        who = (prescriber or "").strip() or None
 
         def build(state: SessionState) -> dict[str, Any]:
-            problems = list(unmet)
+            denied = {c.criterion_id: c for c in contradictions(self.protocol, state)}
+            problems = [
+                denied[c.id].words if c.id in denied else c.text
+                for c in rules.criteria
+                if c.id in denied or not criteria.get(c.id)
+            ]
             if value < rules.score_threshold:
                 problems.insert(0, f"{rules.score_name} {value} is below {rules.score_threshold}")
             if state.discharge_earliest and self.clock.now() < state.discharge_earliest:
                 problems.insert(0, f"minimum observation of {self.protocol.observation.minimum_minutes} min not over")
-            if problems and override is None:
-                raise InputError(
-                    "override_reason",
+            if problems and (override is None or who is None):
+                field = "override_reason" if override is None else "prescriber"
+                raise DischargeRefused(
+                    field,
                     "Discharge criteria not met: " + "; ".join(problems) + ".",
-                    "Wait, or record the prescriber's override with a reason.",
+                    "Wait, or record the prescriber's override: her name and the reason.",
+                    problems,
+                    [c.payload() for c in denied.values()],
                 )
             return {
                 "score": value,
-                "criteria": {c.id: bool(criteria.get(c.id)) for c in rules.criteria},
+                "criteria": {c.id: bool(criteria.get(c.id)) and c.id not in denied for c in rules.criteria},
+                "contradicted": [c.payload() for c in denied.values()],
                 "unmet": problems,
                 "override_reason": override if problems else None,
+                "prescriber": who if problems else None,
             }
 
-        return self._append(
-            session_id, by, E.DISCHARGED, build, authenticate=self._signing(by, password, Meaning.VERIFIED)
-        )
+        try:
+            return self._append(
+                session_id, by, E.DISCHARGED, build, authenticate=self._signing(by, password, Meaning.VERIFIED)
+            )
+        except DischargeRefused as refused:
+            self._record_refusal(session_id, by, "discharge", refused.problems, refused.contradicted)
+            raise
+
+    def _record_refusal(
+        self, session_id: str, by: str, what: str, problems: list[str], contradicted: list[dict[str, Any]]
+    ) -> None:
+        """An audit line for a step refused because its criteria were not met (a near miss to count)."""
+        with self.db.transaction() as tx:
+            row = tx.get(InfusionSession, session_id)
+            detail = {"what": what, "problems": problems, "contradicted": contradicted}
+            self._audit(
+                tx,
+                AuditAction.CARE_REFUSED,
+                by,
+                patient_id=row.patient_id if row else None,
+                session_id=session_id,
+                detail=detail,
+            )
 
     def abandon(self, session_id: str, reason: str, by: str) -> SessionState:
         why = _required(reason, "reason", "why the session ends without treatment")
@@ -1079,7 +1119,8 @@ class Care:
     def sign(
         self, session_id: str, by: str, password: str, discrepancy_note: str | None = None, *, seen_seq: int
     ) -> SessionState:
-        """The nurse signs the session as administered; from then on it is read-only.
+        """The nurse signs the session (as administered, or as not treated and reviewed: see
+        ``signing_meaning``); from then on it is read-only.
 
         ``seen_seq`` is the last entry the nurse had on screen: a signature covers every entry before
         it, so one recorded meanwhile (from another workstation) must be seen before it is signed.
@@ -1103,9 +1144,8 @@ class Care:
                 )
             return {"controlled_problem": problem, "discrepancy_note": note if problem else None}
 
-        return self._append(
-            session_id, by, E.SIGNED, build, authenticate=self._signing(by, password, Meaning.ADMINISTERED)
-        )
+        meaning = signing_meaning(self.state(session_id))
+        return self._append(session_id, by, E.SIGNED, build, authenticate=self._signing(by, password, meaning))
 
     def add_addendum(
         self, session_id: str, note: str, by: str, password: str, corrects: str | None = None

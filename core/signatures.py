@@ -12,11 +12,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.events import Event
 from core.events import EventType as E
 from core.hashing import sha256_json, utc_moment
+from core.machine import Outcome
+
+if TYPE_CHECKING:  # the session's state is worked out from signatures too
+    from core.session_state import SessionState
 
 
 class Meaning(StrEnum):
@@ -25,6 +29,13 @@ class Meaning(StrEnum):
     WASTED = "wasted"
     WITNESSED_WASTE = "witnessed waste"
     AMENDED = "amended"
+    NOT_TREATED_REVIEWED = "not treated — reviewed"
+
+
+def signing_meaning(state: SessionState) -> Meaning:
+    """What the nurse's signature on the whole session means: a session in which no drug was given (screening
+    stopped it, or it ended before the infusion) is signed as reviewed, never as administered."""
+    return Meaning.NOT_TREATED_REVIEWED if state.outcome is Outcome.NOT_TREATED else Meaning.ADMINISTERED
 
 
 SUBJECTS = {

@@ -34,7 +34,7 @@ SCREEN = {
         ("cardiovascular", "psychosis", "liver", "raised_pressure", "substance_misuse", "allergy"), "no"
     ),  # the course-start checklist
     **dict.fromkeys(("pregnancy", "cardiac", "substance"), "no"),
-    "escort": "yes",
+    "no_escort": "no",
 }
 
 

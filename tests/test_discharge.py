@@ -14,6 +14,7 @@ from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, observed, prepare
 
 OVERRIDE = "Dr Patel at the chair: patient's own baseline, may go home with her sister"
+PRESCRIBER_NAME = "Dr Priya Patel"
 
 
 @pytest.fixture(name="observed")
@@ -76,12 +77,15 @@ def test_an_override_is_signed_with_its_reason_and_what_it_overrode_saved_in_the
     rules = protocol.discharge
     escort = next(c for c in rules.criteria if c.id == "escort")
     criteria = {**DISCHARGE_OK, "escort": False}
-    state = care.discharge(observed, "8", criteria, first.id, ANA_PASSWORD, override_reason=f"  {OVERRIDE} ")
+    state = care.discharge(
+        observed, "8", criteria, first.id, ANA_PASSWORD, override_reason=f"  {OVERRIDE} ", prescriber=PRESCRIBER_NAME
+    )
     assert state.step is Step.SIGN
 
     (event,) = discharges(care, observed)
     assert event.recorded_by == first.id
     assert event.payload["override_reason"] == OVERRIDE
+    assert event.payload["prescriber"] == PRESCRIBER_NAME
     assert event.payload["score"] == 8
     assert event.payload["criteria"] == {c.id: c.id != "escort" for c in rules.criteria}
     assert event.payload["unmet"] == [f"{rules.score_name} 8 is below {rules.score_threshold}", escort.text]
@@ -98,7 +102,9 @@ def test_an_override_before_the_minimum_observation_names_it(care, patient, nurs
     care.complete(sid, first.id)
     clock.advance(minutes=protocol.observation.minimum_minutes - 1)
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # the check before discharge, due from now
-    care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD, override_reason=OVERRIDE)
+    care.discharge(
+        sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD, override_reason=OVERRIDE, prescriber=PRESCRIBER_NAME
+    )
     (event,) = discharges(care, sid)
     assert event.payload["unmet"] == [f"minimum observation of {protocol.observation.minimum_minutes} min not over"]
     assert event.payload["override_reason"] == OVERRIDE

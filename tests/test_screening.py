@@ -15,7 +15,7 @@ from core.screening import questions_for
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import SCREEN_OK, seen, signed
 
-EVERY_SESSION = ["pregnancy", "cardiac", "substance", "escort"]
+EVERY_SESSION = ["pregnancy", "cardiac", "substance", "no_escort"]
 COURSE_START = ["cardiovascular", "psychosis", "liver", "raised_pressure", "substance_misuse", "allergy"]
 
 
@@ -67,7 +67,7 @@ def test_a_later_day_asks_only_the_recheck_and_records_only_that(care, patient, 
 
 def test_the_checklist_is_not_skipped_when_the_first_day_had_no_infusion(care, patient, nurses, clock):
     first = seat(care, patient, nurses)
-    care.screen(first, {**SCREEN_OK, "liver": "unknown"}, nurses[0].id)  # screened out: not treated
+    care.screen(first, {**SCREEN_OK, "liver": "unknown"}, nurses[0].id, confirm_stop=True)  # not treated
     assert care.state(first).outcome is Outcome.NOT_TREATED
     care.sign(first, nurses[0].id, ANA_PASSWORD, seen_seq=seen(care, first))
     next_day(clock)
@@ -80,7 +80,7 @@ def test_the_checklist_is_not_skipped_when_the_first_day_had_no_infusion(care, p
     assert screenings(care, second) == []
 
 
-@pytest.mark.parametrize("left_out", ["allergy", "raised_pressure", "escort"])
+@pytest.mark.parametrize("left_out", ["allergy", "raised_pressure", "no_escort"])
 def test_a_screening_that_leaves_a_question_of_this_session_unanswered_is_refused(care, patient, nurses, left_out):
     sid = seat(care, patient, nurses)
     answers = {key: value for key, value in SCREEN_OK.items() if key != left_out}
@@ -92,7 +92,7 @@ def test_a_screening_that_leaves_a_question_of_this_session_unanswered_is_refuse
 
 def test_a_contraindication_on_the_checklist_stops_treatment_with_its_reason(care, patient, nurses):
     sid = seat(care, patient, nurses)
-    state = care.screen(sid, {**SCREEN_OK, "allergy": "yes"}, nurses[0].id)
+    state = care.screen(sid, {**SCREEN_OK, "allergy": "yes"}, nurses[0].id, confirm_stop=True)
     assert state.outcome is Outcome.NOT_TREATED
     assert state.screening_stop_reasons == ("Allergy or hypersensitivity to ketamine? — yes",)
     assert screenings(care, sid)[0].payload["stop_reasons"] == ["Allergy or hypersensitivity to ketamine? — yes"]

@@ -30,7 +30,7 @@ SCREEN_OK = {
         ("cardiovascular", "psychosis", "liver", "raised_pressure", "substance_misuse", "allergy"), "no"
     ),  # the course-start checklist
     **dict.fromkeys(("pregnancy", "cardiac", "substance"), "no"),
-    "escort": "yes",
+    "no_escort": "no",
 }
 
 
@@ -141,7 +141,8 @@ def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, 
     care.record_vitals(sid, NORMAL, first.id)
     clock.advance(minutes=15)
     care.record_vitals(sid, NORMAL, first.id)
-    care.record_side_effects(sid, {"nausea": "mild", "dissociation": "mild"}, first.id)
+    # Mild nausea does not contradict a criterion; dissociation, once gone, no longer does (core.discharge).
+    care.record_side_effects(sid, {"nausea": "mild", "dissociation": "none"}, first.id)
     state = care.discharge(sid, "10", criteria, first.id, ANA_PASSWORD)
     assert state.step is Step.SIGN
     state = care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid))
@@ -191,7 +192,7 @@ def test_a_check_mismatch_keeps_the_session_at_the_check(care, patient, nurses):
 def test_a_screening_stop_ends_the_session_untreated(care, patient, nurses):
     first, _ = nurses
     sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
-    state = care.screen(sid, {**SCREEN_OK, "pregnancy": "unknown"}, first.id)
+    state = care.screen(sid, {**SCREEN_OK, "pregnancy": "unknown"}, first.id, confirm_stop=True)
     assert state.step is Step.SIGN
     assert state.outcome is Outcome.NOT_TREATED
     assert "pregnant" in state.screening_stop_reasons[0]

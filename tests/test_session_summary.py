@@ -63,7 +63,7 @@ def test_an_unsigned_session_is_a_draft_on_every_page(care: Care, patient, nurse
 def test_a_screening_stop_prints_its_reason(care: Care, patient, nurses):
     first, _ = nurses
     sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
-    care.screen(sid, {**SCREEN_OK, "pregnancy": "unknown"}, first.id)
+    care.screen(sid, {**SCREEN_OK, "pregnancy": "unknown"}, first.id, confirm_stop=True)
     everything = " ".join(pages(session_summary(care, sid, PRINTING)))
     assert "Not treated. Screening stopped the session" in everything and "pregnant" in everything
 

@@ -262,8 +262,10 @@ class Controller(QObject):
             ),
         )
 
-    def screen(self, feedback: Feedback, session_id: str, answers: dict[str, str]) -> SessionState | None:
-        return self._act(feedback, lambda by: self.care.screen(session_id, answers, by))
+    def screen(
+        self, feedback: Feedback, session_id: str, answers: dict[str, str], confirm_stop: bool = False
+    ) -> SessionState | None:
+        return self._act(feedback, lambda by: self.care.screen(session_id, answers, by, confirm_stop=confirm_stop))
 
     def record_weight(
         self, feedback: Feedback, session_id: str, text: str, unit: str | None, confirm_change: bool = False
@@ -396,8 +398,11 @@ class Controller(QObject):
         criteria: dict[str, bool],
         password: str,
         override: str | None,
+        prescriber: str | None = None,
     ) -> SessionState | None:
-        return self._act(feedback, lambda by: self.care.discharge(session_id, score, criteria, by, password, override))
+        return self._act(
+            feedback, lambda by: self.care.discharge(session_id, score, criteria, by, password, override, prescriber)
+        )
 
     def sign(
         self, feedback: Feedback, session_id: str, password: str, note: str | None, seen_seq: int

@@ -35,6 +35,7 @@ from core.alarms import Alarm, AlarmPolicy, alarms_of
 from core.attention import Priority
 from core.board import Tile, tile
 from core.clock_watch import ClockWatch, Jump
+from core.discharge import going_home_sheet_allowed
 from core.machine import Step
 from core.paths import cache_dir
 from core.people import ROLE_WORDS
@@ -398,7 +399,7 @@ class MainWindow(QMainWindow):
         self.print_handoff.setEnabled(session_id is not None)
         self.print_my_handoff.setEnabled(bool(self._my_chairs()))
         view = self._views.get(self.chair_list.current_chair() or 0) if session_id else None
-        self.print_escort.setEnabled(view is not None and view.state.infusion.ended_at is not None)
+        self.print_escort.setEnabled(view is not None and going_home_sheet_allowed(view.state))
 
     def _my_chairs(self) -> list[int]:
         return my_chairs(list(self._views.values()), self.controller.nurse_id)

@@ -64,6 +64,9 @@ QPushButton[role="grade"] {{ min-height: {MAIN_TARGET - 8}px; padding: 2px 8px; 
 QPushButton[role="grade"]:checked {{ background: {ACCENT}; color: white; border: 2px solid {ACCENT}; }}
 QPushButton[role="grade"][danger="true"] {{ color: {RED}; border: 2px solid {RED}; }}
 QPushButton[role="grade"][danger="true"]:checked {{ background: {RED}; color: white; }}
+QPushButton[role="choice"][stops="true"]:checked {{ background: {RED}; color: white; border-color: {RED}; }}
+QFrame[role="choices"][stops="true"] {{ background: {RED_BG}; border: 2px solid {RED}; }}
+QCheckBox[contradicted="true"] {{ color: {RED}; }}
 QPushButton[role="grade"]:focus {{ border: 3px dashed {INK}; }}
 QGroupBox {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 6px; margin-top: 14px;
             padding: 14px 10px 10px 10px; font-weight: 600; }}

@@ -2,8 +2,9 @@
 
 Every sentence is the protocol's (``[discharge_instructions]``), so the medical director reviews what
 a patient reads as carefully as the numbers a nurse sees; this module only fills the blanks about
-today's session from the record and lays the page out. It is printed once the infusion has ended,
-because it says what was given.
+today's session from the record and lays the page out. It is printed once the patient is discharged,
+because it says what was given and how the patient was on leaving; a line that depends on the record
+(``if_met`` / ``if_not_met`` in the protocol) is printed only when the record agrees with it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from core.dates import local_stamp, local_time
+from core.discharge import discharge_event, met_by_record
 from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
 from core.machine import Outcome
@@ -51,7 +53,12 @@ def _treated(care: Care, session_id: str) -> tuple[SessionState, PatientView]:
     if state.infusion.ended_at is None:
         raise NotAllowedError(
             "The infusion has not ended yet, and the sheet says what was given.",
-            "Print it once the infusion has ended.",
+            "Print it once the infusion has ended and the patient is discharged.",
+        )
+    if discharge_event(state) is None:
+        raise NotAllowedError(
+            "The patient has not been discharged yet, and the sheet says how the patient was on leaving.",
+            "Record the discharge first, then print the sheet.",
         )
     return state, care.patient(patient_id)
 
@@ -75,20 +82,29 @@ def today_lines(protocol: Protocol, state: SessionState) -> list[str]:
     return lines
 
 
-def _section(section: InstructionSection, s: Styles) -> list[Flowable]:
+def _section(section: InstructionSection, s: Styles, met: frozenset[str]) -> list[Flowable]:
     return [
         Paragraph(text(section.heading), s.sheet_heading),
-        *[Paragraph(text(line), s.sheet_item, bulletText="•") for line in section.lines],
+        *[Paragraph(text(line), s.sheet_item, bulletText="•") for line in section.lines_for(met)],
     ]
 
 
-def _who_to_call(protocol: Protocol, clinic: ClinicSettings, s: Styles, width: float) -> Flowable:
+def sheet_lines(protocol: Protocol, state: SessionState) -> list[str]:
+    """Every instruction the sheet prints for this session, in order (the record decides the conditional ones)."""
+    words = protocol.discharge_instructions
+    met = met_by_record(protocol, state)
+    return [
+        line for section in [*words.sections, words.call_clinic, words.emergency] for line in section.lines_for(met)
+    ]
+
+
+def _who_to_call(protocol: Protocol, clinic: ClinicSettings, s: Styles, width: float, met: frozenset[str]) -> Flowable:
     """Whom to call, side by side in one box: the clinic (with its number) and an ambulance."""
     words = protocol.discharge_instructions
     phone = clinic.clinic_phone.strip()
     number = f"{text(clinic.clinic_name)}: <b>{text(phone).replace(' ', '&nbsp;')}</b>" if phone else text(NO_PHONE)
-    clinic_part = [*_section(words.call_clinic, s), Spacer(0, 4), Paragraph(number, s.large)]
-    box = Table([[clinic_part, _section(words.emergency, s)]], colWidths=[width * 0.55, width * 0.45])
+    clinic_part = [*_section(words.call_clinic, s, met), Spacer(0, 4), Paragraph(number, s.large)]
+    box = Table([[clinic_part, _section(words.emergency, s, met)]], colWidths=[width * 0.55, width * 0.45])
     box.setStyle(
         TableStyle(
             [
@@ -121,13 +137,14 @@ def escort_story(
         Paragraph(f"For {text(patient.given_name)} {text(patient.family_name)} · {day.astimezone():%Y-%m-%d}", s.large),
         KeepTogether([Paragraph(text(words.today_heading), s.sheet_heading), *today]),
     ]
-    story += [KeepTogether(_section(section, s)) for section in words.sections]
-    story += [Spacer(0, 6), _who_to_call(protocol, clinic, s, width)]
+    met = met_by_record(protocol, state)
+    story += [KeepTogether(_section(section, s, met)) for section in words.sections]
+    story += [Spacer(0, 6), _who_to_call(protocol, clinic, s, width, met)]
     return story
 
 
 def escort_printout(care: Care, session_id: str, clinic: ClinicSettings, printed_by: str) -> Printout:
-    """The sheet for a session whose infusion has ended, on the clinic's paper, with its audit line;
+    """The sheet for a session whose patient is discharged, on the clinic's paper, with its audit line;
     refused before that."""
     state, patient = _treated(care, session_id)
     now = care.clock.now()

@@ -131,13 +131,16 @@ class _Summary:
             story.append(self.p(f"Not treated. Screening stopped the session: {reasons}", "warning"))
         for event in self.of(E.ABANDONED):
             story.append(self.p(f"Session ended without treatment: {text(event.payload.get('reason'))}", "warning"))
+        if state.outcome is Outcome.NOT_TREATED:
+            story.append(self.p("No drug was given in this session.", "warning"))
         return story
 
     def screening(self) -> list[Flowable]:
         events = self.of(E.SCREENED)
         if not events:
             return []
-        questions = {q.id: q.text for q in self.protocol.screening.questions}
+        # The questions as they were worded when answered (recorded since protocol 1.3.0), else today's.
+        questions = {q.id: q.text for q in self.protocol.screening.questions} | events[-1].payload.get("questions", {})
         answers = events[-1].payload.get("answers", {})
         cells = [
             self.p(f"{text(questions[key])} <b>{text(answer)}</b>", "small")

@@ -50,7 +50,7 @@ def sessions(
     signed = by_the_book(care, maja, (ana, ben), clock)
     bo = patient_with_course(other, "MRN-2002", "Berg", "Bo", cleo.id)
     not_treated = other.open_session(bo.id, 2, cleo.id, Identified(name=True, mrn=bo.mrn)).session_id
-    other.screen(not_treated, {**SCREEN_OK, "pregnancy": "unknown"}, cleo.id)
+    other.screen(not_treated, {**SCREEN_OK, "pregnancy": "unknown"}, cleo.id, confirm_stop=True)
     other.sign(not_treated, cleo.id, CLEO_PASSWORD, seen_seq=seen(other, not_treated))
     dan = patient_with_course(other, "MRN-2004", "Dahl", "Dan", cleo.id)
     stopped = prepare(other, dan, (cleo, ben), chair=2)

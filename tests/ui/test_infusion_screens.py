@@ -70,12 +70,14 @@ def test_a_screening_stop_shows_why_on_the_page_to_sign(
     sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     window.refresh()
     for question in care.protocol.screening.questions:
-        answer = "Unknown" if question.id == "pregnancy" else ("Yes" if question.id == "escort" else "No")
+        answer = "Unknown" if question.id == "pregnancy" else "No"
         nurse.click(f"{question.text} {answer}")
     nurse.click("Record screening")
+    nurse.click("Confirm: not treated today")  # a stop is recorded only once confirmed
     assert care.state(sid).outcome is Outcome.NOT_TREATED
     assert nurse.text("Outcome") == "Not treated"
     assert "Is the patient pregnant, or could she be? — unknown" in nurse.text("Stop reasons")
+    assert nurse.text("What your signature means").endswith("as “not treated — reviewed”")
     assert not nurse.sees("Controlled substance")  # nothing was drawn up, so there is nothing to account for
     nurse.type("Your password (sign)", ANA_PASSWORD, enter=True)
     assert care.state(sid).step is Step.DONE

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from PySide6.QtWidgets import QAbstractButton
 
+from core import audit
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.identify import Identified
@@ -23,7 +24,7 @@ def answer_all_shown(nurse: Nurse, care: Care, leave_out: str = "") -> list[str]
     answered = []
     for question in care.protocol.screening.questions:
         if question.id != leave_out and nurse.sees(f"{question.text} No", QAbstractButton):
-            nurse.click(f"{question.text} {'Yes' if question.id == 'escort' else 'No'}")
+            nurse.click(f"{question.text} No")  # every question is worded so that "No" is safe
             answered.append(question.id)
     return answered
 
@@ -77,3 +78,42 @@ def test_a_later_day_shows_only_the_recheck_and_records_only_it(
     assert list(record.payload["answers"]) == every_session
     assert record.payload["course_start"] is False
     assert care.state(sid).step is Step.WEIGH
+
+
+def test_a_stopping_answer_shows_at_once_and_is_recorded_only_once_confirmed(
+    nurse: Nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account], database
+) -> None:
+    first, _ = nurses
+    nurse.on_duty(first)
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
+    window.refresh()
+    nurse.chair(1)
+    assert nurse.text("Which answers stop treatment") == "“Yes” or “Unknown” to any question stops treatment today."
+    answer_all_shown(nurse, care)
+    assert not nurse.sees("Answers that stop treatment")
+    escort = next(q for q in care.protocol.screening.questions if q.id == "no_escort")
+    yes = nurse.find(QAbstractButton, f"{escort.text} Yes")
+    nurse.click(f"{escort.text} Yes")  # one tap off the column of "No"
+    assert yes.property("stops") is True  # in the alarm colour, at once
+    assert yes.parentWidget().property("stops") is True
+    assert escort.text in nurse.text("Answers that stop treatment")
+    lines = len(audit.entries(database))
+
+    nurse.click("Record screening")
+    assert screened(care, sid) == [] and len(audit.entries(database)) == lines  # nothing recorded yet
+    assert "Nothing is recorded until you confirm" in nurse.text("Screening message")
+    assert nurse.sees("Confirm: not treated today") and not nurse.sees("Record screening")
+
+    nurse.click("Go back to the answers")  # back to the answers, untouched
+    assert nurse.sees("Record screening") and not nurse.sees("Confirm: not treated today")
+    assert yes.isChecked() and screened(care, sid) == []
+    assert care.state(sid).step is Step.SCREEN
+
+    nurse.click(f"{escort.text} No")  # the tap was a slip: changed, no longer stops
+    assert yes.property("stops") is False and not nurse.sees("Answers that stop treatment")
+    nurse.click(f"{escort.text} Unknown")
+    nurse.click("Record screening")
+    nurse.click("Confirm: not treated today")
+    (record,) = screened(care, sid)
+    assert record.payload["stopped_by"] == ["no_escort"] and record.payload["stop_confirmed"] is True
+    assert care.state(sid).step is Step.SIGN

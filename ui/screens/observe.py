@@ -8,15 +8,17 @@ since the amount given is known from now on and any drug left over is wasted wit
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core.discharge import contradictions
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
+from ui.style import mark
 from ui.widgets.action_bar import ActionBar
 from ui.widgets.care_column import CareColumn, TaskPane
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import WrappingCheck, button, label, line_edit, main_action, password_field
+from ui.widgets.forms import WrappingCheck, button, label, line_edit, main_action, password_field, set_tone
 from ui.widgets.panes import Panes
 from ui.widgets.waste import WastePanel
 
@@ -50,26 +52,39 @@ class ObservePage(QWidget):
         form.addWidget(caption, 0, 0, 1, 2)
         form.addWidget(self.score, 1, 0)
         self.criteria: dict[str, WrappingCheck] = {}
-        for row, criterion in enumerate(rules.criteria, start=2):
+        # Under each criterion, what in the record contradicts it (core.discharge): it cannot be ticked then.
+        self.denied: dict[str, QLabel] = {}
+        row = 2
+        for criterion in rules.criteria:
             tick = WrappingCheck(criterion.text)
             form.addWidget(tick, row, 0, 1, 2)
             self.criteria[criterion.id] = tick
-        after = 2 + len(rules.criteria)
+            self.denied[criterion.id] = label(name=f"{criterion.text}: what the record shows")
+            self.denied[criterion.id].hide()
+            form.addWidget(self.denied[criterion.id], row + 1, 0, 1, 2)
+            row += 2
+        after = row
         self.override_caption = label("Criteria not met: the prescriber's override and its reason:")
         self.override = line_edit("Discharge override reason")
         self.override_caption.setBuddy(self.override)
         self.feedback.bind("override_reason", self.override, self.override_caption)
-        self.override_caption.hide()
-        self.override.hide()
+        self.prescriber_caption = label("The prescriber's name:")
+        self.prescriber = line_edit("Prescriber's name (discharge override)")
+        self.prescriber_caption.setBuddy(self.prescriber)
+        self.feedback.bind("prescriber", self.prescriber, self.prescriber_caption)
+        for widget in (self.override_caption, self.override, self.prescriber_caption, self.prescriber):
+            widget.hide()
         form.addWidget(self.override_caption, after, 0, 1, 2)
         form.addWidget(self.override, after + 1, 0, 1, 2)
+        form.addWidget(self.prescriber_caption, after + 2, 0)
+        form.addWidget(self.prescriber, after + 2, 1)
         password_caption = label("Your password, to sign the discharge as verified")
         self.password = password_field("Your password (discharge)")
         password_caption.setBuddy(self.password)
         self.feedback.bind("password", self.password)
-        form.addWidget(password_caption, after + 2, 0, 1, 2)
-        form.addWidget(self.password, after + 3, 0, 1, 2)
-        for field in (self.score, self.override, self.password):
+        form.addWidget(password_caption, after + 3, 0, 1, 2)
+        form.addWidget(self.password, after + 4, 0, 1, 2)
+        for field in (self.score, self.override, self.prescriber, self.password):
             field.returnPressed.connect(self._discharge)
         self.column = CareColumn(controller)  # an act-now alert above the discharge, never behind a tab
         # The discharge, or the trend: one at a time, so the discharge's question
@@ -134,6 +149,28 @@ class ObservePage(QWidget):
         self.waste.show_state(state)
         self.tasks.show_state(state)
         self.column.show_state(state)
+        self._show_contradictions(state)
+
+    def _show_contradictions(self, state: SessionState) -> None:
+        """A criterion the record contradicts is unticked, cannot be ticked, and says why in the alarm
+        colour; the prescriber's override (reason and name) is asked for at once."""
+        denied = {c.criterion_id: c for c in contradictions(self.controller.protocol, state)}
+        for key, tick in self.criteria.items():
+            found = denied.get(key)
+            if found is not None:
+                tick.box.setChecked(False)
+            tick.setEnabled(found is None)
+            mark(tick.text, "contradicted", found is not None)
+            words = self.denied[key]
+            words.setText(f"The record shows {'; '.join(found.findings)}: not resolved." if found else "")
+            set_tone(words, "act" if found else None)
+            words.setVisible(found is not None)
+        if denied:
+            self._ask_override()
+
+    def _ask_override(self) -> None:
+        for widget in (self.override_caption, self.override, self.prescriber_caption, self.prescriber):
+            widget.show()
 
     def _discharge(self) -> None:
         if self.session_id is None:
@@ -142,7 +179,17 @@ class ObservePage(QWidget):
         password = self.password.text()
         self.password.clear()  # never kept, whether the discharge is recorded or refused
         recorded = self.controller.discharge(
-            self.feedback, self.session_id, self.score.text(), ticked, password, self.override.text() or None
+            self.feedback,
+            self.session_id,
+            self.score.text(),
+            ticked,
+            password,
+            self.override.text() or None,
+            self.prescriber.text() or None,
         )
-        if recorded is None and not any(field.property("invalid") for field in (self.score, self.override)):
+        if not self.override.isHidden():
+            self._ask_override()  # the reason and the prescriber's name go together
+        if recorded is None and not any(
+            field.property("invalid") for field in (self.score, self.override, self.prescriber)
+        ):
             self.password.setFocus()

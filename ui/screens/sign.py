@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 from core.events import EventType as E
 from core.machine import Outcome
 from core.session_state import SessionState
+from core.signatures import signing_meaning
 from ui.controller import Controller
 from ui.text import clock_time, countdown
 from ui.widgets.action_bar import ActionBar
@@ -67,7 +68,8 @@ class SignPage(QWidget):
         self.feedback.bind("discrepancy_note", self.note, self.note_caption)
         column.addWidget(self.note_caption)
         column.addWidget(self.note)
-        password_caption = label("Your password, to sign")
+        password_caption = label("Your password, to sign", name="What your signature means")
+        self.password_caption = password_caption
         self.password = password_field("Your password (sign)")
         self.password.setMaximumWidth(360)
         password_caption.setBuddy(self.password)
@@ -102,6 +104,7 @@ class SignPage(QWidget):
         self.outcome.setText(OUTCOME_WORDS[state.outcome])
         self.reasons.setText("Screening stopped treatment:\n" + "\n".join(state.screening_stop_reasons))
         self.reasons.setVisible(bool(state.screening_stop_reasons))
+        self.password_caption.setText(f"Your password, to sign the session as “{signing_meaning(state).value}”")
         self.summary.setText("\n".join(self._lines(state)))
         self.sign.setEnabled(E.SIGNED in state.allowed)
         held = state.held_back.get(E.SIGNED)

@@ -1,0 +1,69 @@
+"""The discharge screen agrees with the record: a criterion the record contradicts cannot be ticked, says why
+in the alarm colour, and the discharge then needs the prescriber's override (reason and name)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QLabel
+
+from core import audit
+from core.audit import AuditAction
+from core.clock import ManualClock
+from core.events import EventType as E
+from core.machine import Step
+from core.people import Account
+from core.services import Care, PatientView
+from tests.conftest import ANA_PASSWORD
+from tests.test_session_flow import NO_SIDE_EFFECTS
+from tests.ui.conftest import Nurse
+from tests.ui.test_signing_screens import observed_an_hour
+from tests.ui.test_summary_printing import menu_entry
+from ui.main_window import MainWindow
+
+SHEET = "Going-home sheet of the open chair…"
+
+
+def test_a_contradicted_criterion_cannot_be_ticked_and_needs_the_prescribers_override(
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+    database,
+) -> None:
+    first, _ = nurses
+    sid = observed_an_hour(care, clock, patient, nurses, "3.62")
+    care.record_side_effects(sid, {**NO_SIDE_EFFECTS, "hallucinations": "moderate"}, first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    window.refresh()
+    assert not menu_entry(nurse, SHEET).isEnabled()  # not discharged: no going-home sheet yet
+
+    resolved = next(c for c in care.protocol.discharge.criteria if c.id == "effects_resolved")
+    shown = nurse.text(f"{resolved.text}: what the record shows")
+    assert "Hallucinations moderate" in shown and "not resolved" in shown
+    assert nurse.find(QLabel, f"{resolved.text}: what the record shows").property("tone") == "act"
+    nurse.type(care.protocol.discharge.score_name, "10")
+    for criterion in care.protocol.discharge.criteria:
+        if criterion.id != "effects_resolved":
+            nurse.click(criterion.text)
+    box = nurse.find(QCheckBox, resolved.text)
+    assert not box.isEnabled() and not box.isChecked()  # cannot be ticked
+    assert nurse.sees("Discharge override reason") and nurse.sees("Prescriber's name (discharge override)")
+
+    nurse.type("Your password (discharge)", ANA_PASSWORD, enter=True)  # without the override: refused
+    assert "the record shows Hallucinations moderate" in nurse.text("Discharge message")
+    assert care.state(sid).step is Step.OBSERVE
+    (refusal,) = [e for e in audit.entries(database) if e.action == AuditAction.CARE_REFUSED]
+    assert refusal.session_id == sid and refusal.detail["what"] == "discharge"
+
+    nurse.type("Discharge override reason", "Seen by the prescriber: settling, sister stays tonight")
+    nurse.type("Prescriber's name (discharge override)", "Dr Priya Patel")
+    nurse.type("Your password (discharge)", ANA_PASSWORD, enter=True)
+    state = care.state(sid)
+    assert state.step is Step.SIGN
+    (event,) = [e for e in state.events if e.type is E.DISCHARGED]
+    assert event.payload["prescriber"] == "Dr Priya Patel"
+    assert event.payload["contradicted"][0]["criterion"] == "effects_resolved"
+    window.refresh()
+    assert menu_entry(nurse, SHEET).isEnabled()  # discharged: the going-home sheet may be printed
