@@ -183,6 +183,7 @@ class ScreenPage(QWidget):
         self.go_back.setVisible(on)
         self.record.setVisible(not on)
         self.rule.setVisible(not on and bool(self.rule.text()))
+        self.stopping.setVisible(not on and bool(self.stopping.text()))  # the question says it then
 
     def _record(self) -> None:
         if self.session_id is None or self.state is None:
