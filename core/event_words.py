@@ -1,21 +1,26 @@
-"""A session's events as lines a person reads: when, what in words with its figures, who, and where.
+"""Chairside's vocabulary: every word a screen or a printout shows for a stored code, in one place.
 
-The charge nurse's day log opens a finished session read-only with these lines, so she can see what
-happened without a chair page that would offer to record. Reading the payloads is core's business
-(their shapes are core's), so the words are made here; how the lines look is the screen's.
+A session's events become lines a person reads (when, what in words with its figures, who, and
+where): the charge nurse's day log opens a finished session read-only with these lines, so she can
+see what happened without a chair page that would offer to record. Reading the payloads is core's
+business (their shapes are core's), so the words are made here; how the lines look is the screen's.
+The same module holds the words for the codes stored inside payloads (the identifiers confirmed, the
+figures of a double check, the phases of a session) and the standard abbreviations of the vital
+signs, with the key printed under any table that uses them: no screen or paper shows a code, an
+enum's name or a field's name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta, tzinfo
 from typing import Any
 
 from core.dates import local_stamp, local_time
 from core.events import Event
 from core.events import EventType as E
-from core.protocol import Protocol, VitalKind
-from core.signatures import Meaning, signatures_in
+from core.protocol import Phase, Protocol, VitalKind
+from core.signatures import Meaning, check_disagreed, signatures_in
 from core.vitals import Tier
 
 EVENT_WORDS = {
@@ -45,8 +50,83 @@ EVENT_WORDS = {
 
 IDENTIFIER_WORDS = {"name": "name", "birth_date": "date of birth", "mrn": "record number"}
 
+CHECK_FIGURE_WORDS = {"weight_kg": "weight", "dose_mg": "dose", "rate_ml_per_h": "pump rate"}
+"""The figures of a second-nurse check (``core.dosing.check_mismatches`` names them by these keys)."""
+CHECK_FIGURE_UNITS = {"weight_kg": "kg", "dose_mg": "mg", "rate_ml_per_h": "mL/h"}
+
+AGREED = "agreed"
+DID_NOT_AGREE = "did not agree"
+"""A second-nurse check's verdict: the only two words for it, on screen and paper alike."""
+
+PHASE_WORDS = {
+    Phase.BEFORE: "Before the infusion",
+    Phase.INFUSION: "During the infusion",
+    Phase.OBSERVATION: "During observation",
+}
+
+VITAL_ABBREVIATIONS = {
+    VitalKind.SYSTOLIC: "SBP",
+    VitalKind.DIASTOLIC: "DBP",
+    VitalKind.HEART_RATE: "HR",
+    VitalKind.RESPIRATORY_RATE: "RR",
+    VitalKind.SPO2: "SpO2",
+    VitalKind.SEDATION: "RASS",
+    VitalKind.TEMPERATURE: "Temp",
+}
+"""The standard short names for a table's head, so a narrow column never breaks a word; each table
+that uses them prints ``vital_key`` under it."""
+
 Names = Callable[[str], str]
 """A staff id to the person's name (an unknown id may come back as itself)."""
+
+
+def vital_abbreviation(kind: VitalKind) -> str:
+    return VITAL_ABBREVIATIONS.get(kind, kind.name.title())
+
+
+def vital_key(protocol: Protocol, kinds: Iterable[VitalKind] | None = None) -> str:
+    """``SBP systolic blood pressure (mmHg); …``: the key to the short heads of a vitals table."""
+    parts = []
+    for kind in protocol.vitals if kinds is None else kinds:
+        limits = protocol.vitals[kind]
+        unit = "" if limits.unit in limits.label else f" ({limits.unit})"
+        short, label = vital_abbreviation(kind), limits.label
+        if label[1:2].islower():  # "Heart rate" reads "heart rate" in a key; "SpO2" stays as it is
+            label = label[0].lower() + label[1:]
+        parts.append(f"{short}{unit}" if label == short else f"{short} {label}{unit}")
+    return "; ".join(parts)
+
+
+def identifiers_words(confirmed: Iterable[str]) -> str:
+    """The identifiers a nurse confirmed, in the usual order: "name and date of birth"."""
+    order = list(IDENTIFIER_WORDS)
+    ordered = sorted(confirmed, key=lambda i: order.index(i) if i in order else len(order))
+    return " and ".join(IDENTIFIER_WORDS.get(i, i.replace("_", " ")) for i in ordered)
+
+
+def check_verdict(payload: Mapping[str, Any]) -> str:
+    """ "agreed", or "did not agree on the dose and pump rate": the figures in words, never their keys."""
+    mismatches = [str(m) for m in payload.get("mismatches") or ()]
+    if not mismatches:
+        return AGREED
+    said = [CHECK_FIGURE_WORDS.get(m, m.replace("_", " ")) for m in mismatches]
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    return f"{DID_NOT_AGREE} on the {listed}"
+
+
+def check_figures_words(payload: Mapping[str, Any]) -> str:
+    """The second nurse's own figures with their units: "weight 72.4 kg, dose 36.2 mg, pump rate 155.4 mL/h"."""
+    figures = payload.get("figures") or {}
+    said = [(key, CHECK_FIGURE_WORDS[key], CHECK_FIGURE_UNITS[key]) for key in CHECK_FIGURE_WORDS if key in figures]
+    return ", ".join(f"{words} {figures[key]} {unit}" for key, words, unit in said)
+
+
+def headline(event: Event) -> str:
+    """What an entry is, in a few words: a check that did not agree says so, never just "check"."""
+    words = EVENT_WORDS.get(event.type, "Entry")
+    if event.type is E.CHECKED:
+        return f"{words}: the figures {DID_NOT_AGREE}" if check_disagreed(event) else f"{words}: the figures {AGREED}"
+    return words
 
 
 def stopped_early_words(payload: Mapping[str, Any]) -> str:
@@ -86,10 +166,7 @@ def _detail(protocol: Protocol, event: Event, names: Names) -> str:
     match event.type:
         case E.OPENED:
             course = p.get("course") or {}
-            order = list(IDENTIFIER_WORDS)
-            confirmed = sorted(p.get("identifiers_confirmed", ()), key=lambda i: order.index(i) if i in order else 9)
-            said = " and ".join(IDENTIFIER_WORDS.get(i, i) for i in confirmed)
-            words = f"chair {p.get('chair')}, identified by {said}"
+            words = f"chair {p.get('chair')}, identified by {identifiers_words(p.get('identifiers_confirmed', ()))}"
             if course:
                 words += f", course day {course.get('day')} of {course.get('of')}"
             if p.get("same_day_override"):
@@ -113,9 +190,7 @@ def _detail(protocol: Protocol, event: Event, names: Names) -> str:
                 words += f"; over the soft limit: {calc['override_reason']}"
             return words
         case E.CHECKED:
-            mismatches = p.get("mismatches") or []
-            verdict = "did not match: " + ", ".join(mismatches) if mismatches else "matched"
-            return f"by {names(p.get('checker_id', event.recorded_by))}, {verdict}"
+            return f"by {names(p.get('checker_id', event.recorded_by))}, {check_verdict(p)} ({check_figures_words(p)})"
         case E.STARTED:
             return f"prescriber's go-ahead: {p['go_ahead']}" if p.get("go_ahead") else ""
         case E.PAUSED | E.ABANDONED:
@@ -155,8 +230,9 @@ def event_line(
     """``HH:MM  What: detail — who (workstation)``; an entry saved ``late_after`` or more after the moment it
     records also says when it was entered, so a late entry reads as one."""
     detail = _detail(protocol, event, names)
-    words = EVENT_WORDS.get(event.type, event.type.value) + (f": {detail}" if detail else "")
-    line = f"{local_time(event.occurred_at, zone)}  {words} — {names(event.recorded_by)} ({event.workstation})"
+    words = EVENT_WORDS.get(event.type, "Entry") + (f": {detail}" if detail else "")
+    who = f"{names(event.recorded_by)}, at workstation {event.workstation}"
+    line = f"{local_time(event.occurred_at, zone)}  {words} — {who}"
     if event.recorded_at - event.occurred_at >= late_after:
         line += f" [entered late, {local_stamp(event.recorded_at, zone)}]"
     return line

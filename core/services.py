@@ -792,7 +792,12 @@ class Care:
                 "mismatches": mismatches,
             }
 
-        return self._append(session_id, checker.id, E.CHECKED, build, signers=[(checker.id, Meaning.VERIFIED)])
+        state = self.state(session_id)
+        if state.dose is not None and check_mismatches(self.protocol, state.dose, figures):
+            meaning = Meaning.DID_NOT_AGREE  # her signature says what she found, never "verified"
+        else:
+            meaning = Meaning.VERIFIED
+        return self._append(session_id, checker.id, E.CHECKED, build, signers=[(checker.id, meaning)])
 
     def record_drawn(self, session_id: str, lot: str, ml: str, by: str) -> SessionState:
         """The controlled-substance record: the vial's lot and the volume drawn up from it."""

@@ -30,6 +30,8 @@ class Meaning(StrEnum):
     WITNESSED_WASTE = "witnessed waste"
     AMENDED = "amended"
     NOT_TREATED_REVIEWED = "not treated — reviewed"
+    DID_NOT_AGREE = "did not agree"
+    """A second-nurse check whose figures differ from the first nurse's: signed as hers, never as verified."""
 
 
 def signing_meaning(state: SessionState) -> Meaning:
@@ -92,13 +94,24 @@ def signature_entry(signer_id: str, meaning: Meaning, at: datetime, signed_hash:
     return {"signer_id": signer_id, "meaning": meaning.value, "signed_at": utc_moment(at), "signed_hash": signed_hash}
 
 
+def check_disagreed(event: Event) -> bool:
+    """A second-nurse check whose figures did not agree with the first nurse's."""
+    return event.type is E.CHECKED and bool(event.payload.get("mismatches"))
+
+
+def _meaning(event: Event, stored: str) -> Meaning:
+    """The signature's meaning as stored, except that a check that did not agree never reads as verified
+    (entries recorded before that meaning existed were stored as "verified")."""
+    return Meaning.DID_NOT_AGREE if check_disagreed(event) else Meaning(stored)
+
+
 def signatures_in(event: Event) -> list[Signature]:
     return [
         Signature(
             event_id=event.id,
             signer_id=entry["signer_id"],
             signed_at=datetime.fromisoformat(entry["signed_at"]),
-            meaning=Meaning(entry["meaning"]),
+            meaning=_meaning(event, entry["meaning"]),
             subject=SUBJECTS.get(event.type, "an entry"),
             signed_hash=entry["signed_hash"],
         )

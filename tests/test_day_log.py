@@ -319,9 +319,10 @@ def test_a_finished_session_reads_as_lines_with_who_and_where(database, protocol
     names = {p.id: p.name for p in (day.ana, day.ben, day.cleo)}
     lines = event_lines(protocol, care.state(day.stopped).events, names.__getitem__, timedelta(minutes=15), UTC)
     assert lines[0].endswith(
-        "Patient seated: chair 2, identified by name and date of birth, course day 1 of 5 — Cleo Dumas (ws-2)"
+        "Patient seated: chair 2, identified by name and date of birth, course day 1 of 5 — "
+        "Cleo Dumas, at workstation ws-2"
     )
-    assert any("Second-nurse check: by Ben Okafor, matched" in line for line in lines)
+    assert any("Second-nurse check: by Ben Okafor, agreed (weight " in line for line in lines)
     assert any("Infusion stopped early: side effect (after 15.0 min, about 13.6 mg given)" in line for line in lines)
     vitals = next(line for line in lines if "Vital signs: " in line)
     assert "Systolic blood pressure 124 mmHg; " in vitals and "Sedation (RASS) 0 — " in vitals

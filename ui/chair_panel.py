@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFrame, QLineEdit, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
-from core.event_words import EVENT_WORDS
+from core.event_words import headline
 from core.events import EventType as E
 from core.machine import Step
 from core.services import ChairView
@@ -228,7 +228,8 @@ class ChairPanel(QWidget):
         self.course_note.setVisible(bool(state.missed_days))
         last = state.events[-1]
         by = self.controller.staff_name(last.recorded_by)
-        self.saved.setText(f"Saved: {EVENT_WORDS[last.type]} at {clock_time(last.recorded_at)} by {by}")
+        # "Recorded", not "Saved": a check that did not agree is recorded too, and must not read as a pass.
+        self.saved.setText(f"Recorded: {headline(last)} at {clock_time(last.recorded_at)} by {by}")
         self.saved.show()
         self._switch(self._page_key(state), state)
 

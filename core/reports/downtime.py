@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from core.event_words import PHASE_WORDS, vital_abbreviation, vital_key
 from core.protocol import Asked, Protocol, VitalThresholds
 from core.reports.styles import Styles, grid, text
 from core.reports.templates import PageFrame, build_pdf
@@ -120,13 +121,13 @@ def _dose(protocol: Protocol, s: Styles) -> list[Flowable]:
 
 def _vitals(protocol: Protocol, s: Styles) -> list[Flowable]:
     kinds = list(protocol.vitals)
-    head = ["When", "Time", *(f"{protocol.vitals[k].label} ({protocol.vitals[k].unit})" for k in kinds), "Initials"]
+    head = ["When", "Time", *(vital_abbreviation(k) for k in kinds), "Initials"]
     labels = [point.label for point in protocol.vitals_schedule.points] + ["Extra", "Extra", "Extra"]
     rows: list[list[object]] = [head, *([label] + [""] * (len(head) - 1) for label in labels)]
     share = f"{67 / len(kinds):.1f}%"
     table = _ruled(rows, s, ["16%", "8%", *([share] * len(kinds)), "9%"], 18)
     key: list[list[object]] = [["Vital", "Impossible (recheck)", "Advisory", "Act now", "Do not start if"]]
-    key += [[protocol.vitals[kind].label, *_limits(protocol.vitals[kind])] for kind in kinds]
+    key += [[vital_abbreviation(kind), *_limits(protocol.vitals[kind])] for kind in kinds]
     key_table = _ruled(key, s)
     schedule = protocol.vitals_schedule
     return [
@@ -138,6 +139,7 @@ def _vitals(protocol: Protocol, s: Styles) -> list[Flowable]:
             s.small,
         ),
         table,
+        Paragraph(text(f"{vital_key(protocol)}."), s.small),
         Spacer(0, 4),
         KeepTogether([Paragraph("Thresholds", s.label), key_table]),
     ]
@@ -172,9 +174,13 @@ def _side_effects(protocol: Protocol, s: Styles) -> list[Flowable]:
         Paragraph(f"Write the grade in each box: {text(grades)}.", s.small),
         table,
         Paragraph(
-            f"<b>At “{text(act)}”:</b> {text(effects.act_instruction)} Record it as an adverse event: what, "
-            "severity, action taken and who was told.",
+            f"<b>At “{text(act)}” or worse:</b> record it as an adverse event: what, severity, action taken and "
+            "who was told.",
             s.small,
+        ),
+        *(
+            Paragraph(f"• {text(PHASE_WORDS[phase])}: {text(words)}", s.small)
+            for phase, words in effects.act_instruction.items()
         ),
     ]
 

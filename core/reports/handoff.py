@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 from core.board import step_words
 from core.dates import local_stamp, local_time
 from core.dosing import WeightUnit
+from core.event_words import PHASE_WORDS, vital_abbreviation, vital_key
 from core.events import EventType as E
 from core.handoff import SEVERITY_MEANS, ChairHandoff, PauseSpan, Severity, VitalsSummary, draft, duration
 from core.machine import Outcome
@@ -27,6 +28,7 @@ from core.reports.output import Output, Printout
 from core.reports.styles import MARGIN, PAGE_SIZES, RULE, SHADE, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, build_pdf
 from core.services import Care, ChairView
+from core.session_state import SessionState
 from core.settings import ClinicSettings
 from core.trends import Reading
 from core.vitals import Tier
@@ -96,6 +98,9 @@ def _facts(h: ChairHandoff, s: Styles, width: float) -> Table:
         ("Weight", weight, "Dose", dose_text),
         ("Pump", pump, "Opened by", f"{h.opened_by}; latest entry {h.last_by} at {local_time(h.last_at)}"),
     ]
+    overrides = _overrides(state)
+    if overrides:
+        rows.append(("Overrides", "; ".join(overrides), "", ""))
     stop = next((e for e in state.events if e.type is E.STOPPED_EARLY), None)
     if stop is not None:
         minutes = _num(Decimal(stop.payload["minutes_infused"]))
@@ -118,6 +123,26 @@ def _facts(h: ChairHandoff, s: Styles, width: float) -> Table:
     return table
 
 
+def _overrides(state: SessionState) -> list[str]:
+    """Every rule set aside for this patient today, with the reason given: the receiver inherits them."""
+    found = []
+    opened = state.events[0].payload if state.events else {}
+    if opened.get("same_day_override"):
+        found.append(f"second infusion today: {opened['same_day_override']}")
+    for event in state.events:
+        payload = event.payload
+        if event.type is E.WEIGHED and payload.get("change_confirmed"):
+            found.append(f"weight change of {payload.get('change_percent')} % confirmed by the nurse")
+        if event.type is E.DOSE_CALCULATED and payload.get("calculation", {}).get("override_reason"):
+            calc = payload["calculation"]
+            found.append(f"dose {calc.get('dose_mg')} mg over the soft limit, reason: {calc['override_reason']}")
+        if event.type is E.STARTED and payload.get("go_ahead"):
+            found.append(f"started outside the start limits, prescriber's go-ahead: {payload['go_ahead']}")
+        if event.type is E.DISCHARGED and payload.get("override_reason"):
+            found.append(f"discharge override: {payload['override_reason']}")
+    return found
+
+
 def _reading(reading: Reading | None, at: datetime | None) -> str:
     if reading is None:
         return "—"
@@ -129,10 +154,6 @@ def _reading(reading: Reading | None, at: datetime | None) -> str:
     return words
 
 
-def _heading(vital: VitalThresholds) -> str:
-    return vital.label if vital.unit in vital.label else f"{vital.label} ({vital.unit})"
-
-
 def _vitals(protocol: Protocol, h: ChairHandoff, s: Styles, width: float) -> list[Flowable]:
     if not h.vitals_sets:
         return [Paragraph("<b>Vital signs:</b> none recorded yet.", s.small)]
@@ -140,7 +161,7 @@ def _vitals(protocol: Protocol, h: ChairHandoff, s: Styles, width: float) -> lis
     baseline_at = next((v.baseline.at for v in summary if v.baseline), None)
     latest_at = max((v.latest.at for v in summary if v.latest), default=None)
     head = [f"Vital signs ({h.vitals_sets} set{'s' if h.vitals_sets != 1 else ''})"]
-    head += [_heading(protocol.vitals[v.kind]) for v in summary]
+    head += [vital_abbreviation(v.kind) for v in summary]  # the key is printed once, at the top
     base_label = f"Baseline {local_time(baseline_at)}" if baseline_at else "Baseline"
     last_label = f"Latest {local_time(latest_at)}" if latest_at else "Latest"
     rows = [
@@ -171,11 +192,14 @@ def _side_effects(protocol: Protocol, h: ChairHandoff, s: Styles) -> list[Flowab
     return flowables
 
 
-def _pause_rows(spans: Sequence[PauseSpan], s: Styles) -> list[list[object]]:
+def _pause_rows(spans: Sequence[PauseSpan], now: datetime, s: Styles) -> list[list[object]]:
     rows: list[list[object]] = []
     for span in spans:
         resumed = local_time(span.resumed_at) if span.resumed_at else "still paused"
-        length = duration(span.resumed_at - span.paused_at) if span.resumed_at else ""
+        if span.resumed_at is not None:
+            length = duration(span.resumed_at - span.paused_at)
+        else:  # a pause still running has lasted this long already: the receiver times it from here
+            length = f"{duration(now - span.paused_at)} so far"
         cells = (local_time(span.paused_at), resumed, length)
         rows.append([*(Paragraph(cell, s.cell) for cell in cells), Paragraph(text(span.reason), s.cell)])
     return rows
@@ -208,26 +232,40 @@ def _act_bounds(vital: VitalThresholds, baseline: Decimal | None) -> str:
     return words
 
 
-def _contingencies(protocol: Protocol, h: ChairHandoff, s: Styles) -> list[Flowable]:
-    """If this, do that: the protocol's act-now limits and actions, the severe side effect, discharge."""
+def _contingencies(protocol: Protocol, s: Styles) -> list[Flowable]:
+    """If this, do that: the protocol's act-now limits and actions, the severe side effect, discharge.
+    The same for every chair, so printed once, at the top of the sheet."""
     grouped: dict[str, list[str]] = {}
-    for kind, vital in protocol.vitals.items():
+    for vital in protocol.vitals.values():
         if vital.act_above is None and vital.act_below is None and vital.act_rise is None:
             continue
-        grouped.setdefault(vital.act_instruction or "", []).append(_act_bounds(vital, _baseline(h, kind)))
+        grouped.setdefault(vital.act_instruction or "", []).append(_act_bounds(vital, None))
     effects = protocol.side_effects
     severe = next(g.label for g in effects.grades if g.id == effects.act_at_grade)
     rules = [(f"If {'; '.join(bounds)}", action) for action, bounds in grouped.items()]
-    rules.append(
-        (
-            f"If a side effect is graded {severe} or worse",
-            f"{effects.act_instruction[h.state.phase]} Record an adverse event.",  # the words for where it stands
-        )
-    )
+    during = " ".join(f"{PHASE_WORDS[phase]}: {words}" for phase, words in effects.act_instruction.items())
+    rules.append((f"If a side effect is graded {severe} or worse", f"{during} Record an adverse event."))
     return [
-        *[Paragraph(f"• {text(condition)}: <b>{text(action) or '—'}</b>", s.small) for condition, action in rules],
-        Paragraph(f"• Discharge: {_discharge_rule(protocol, h)}", s.small),
+        *[Paragraph(f"• {text(condition)}: <b>{text(action) or '—'}</b>", s.fine) for condition, action in rules],
+        Paragraph(f"• Discharge: {_discharge_rule(protocol)}", s.fine),
     ]
+
+
+def _this_chair(protocol: Protocol, h: ChairHandoff, s: Styles) -> list[Flowable]:
+    """What the protocol's limits come to for this patient: rises from her baseline, and her discharge."""
+    lines = []
+    for kind, vital in protocol.vitals.items():
+        baseline = _baseline(h, kind)
+        if vital.act_rise is not None and baseline is not None:
+            lines.append(
+                f"{vital.label}: act now at {_num(baseline + vital.act_rise)} {vital.unit} or more "
+                f"(baseline {_num(baseline)} + {_num(vital.act_rise)})."
+            )
+    if h.state.discharge_earliest:
+        lines.append(f"Discharge not before {local_time(h.state.discharge_earliest)}.")
+    if not lines:
+        lines.append("The protocol's limits at the top of the sheet apply; no baseline set yet.")
+    return [Paragraph(f"• {text(line)}", s.small) for line in lines]
 
 
 def _baseline(h: ChairHandoff, kind: VitalKind) -> Decimal | None:
@@ -235,13 +273,12 @@ def _baseline(h: ChairHandoff, kind: VitalKind) -> Decimal | None:
     return h.state.baseline.get(kind) if h.state.infusion.started_at is not None else None
 
 
-def _discharge_rule(protocol: Protocol, h: ChairHandoff) -> str:
+def _discharge_rule(protocol: Protocol) -> str:
     rules = protocol.discharge
     minimum = protocol.observation.minimum_minutes
-    when = f" (here: {local_time(h.state.discharge_earliest)})" if h.state.discharge_earliest else ""
     criteria = "; ".join(c.text for c in rules.criteria)
     return text(
-        f"Not before {minimum} min after the end of the infusion{when}; {rules.score_name} "
+        f"Not before {minimum} min after the end of the infusion; {rules.score_name} "
         f"{rules.score_threshold} or more; {criteria}. Otherwise only with the prescriber's override and reason."
     )
 
@@ -331,6 +368,8 @@ class _Rows:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ("TOPPADDING", (0, 0), (0, 0), 0),
         ]
+        if len(self.cells) > 2:  # the receiver's box never starts a page alone: it goes with the row before
+            style.append(("NOSPLIT", (0, len(self.cells) - 2), (0, len(self.cells) - 1)))
         for row in self.joined:  # pieces of one block sit close, as one
             style += [("TOPPADDING", (0, row), (0, row), 0), ("BOTTOMPADDING", (0, row - 1), (0, row - 1), 0)]
         table.setStyle(TableStyle(style))
@@ -355,17 +394,17 @@ def chair_section(protocol: Protocol, h: ChairHandoff, giver: str | None, s: Sty
     if h.pauses:
         title = Paragraph(f"<b>Pauses ({len(h.pauses)})</b>", s.small)
         widths = [w * inner for w in (0.13, 0.15, 0.14, 0.58)]
-        rows.table(title, ("Paused", "Resumed", "Length", "Reason"), _pause_rows(h.pauses, s), widths, s)
+        rows.table(title, ("Paused", "Resumed", "Length", "Reason"), _pause_rows(h.pauses, h.now, s), widths, s)
     else:
         rows.add(Paragraph("<b>Pauses:</b> none.", s.small), joined=True)
     title = Paragraph(f"A — Actions (drafted at {local_time(h.now)})", s.label)
     rows.table(title, ("When", "What", "Done"), _action_rows(h, s), [w * inner for w in (0.2, 0.72, 0.08)], s)
-    rows.lines(
-        f"S — Situation awareness and contingencies (protocol {protocol.id} {protocol.version})",
-        _contingencies(protocol, h, s),
-        s,
+    rows.add(
+        Paragraph("S — Situation awareness: the limits above, for this patient", s.label),
+        *_this_chair(protocol, h, s),
+        Paragraph("S — Synthesis by the receiver", s.label),
+        *_receiver(giver, s, inner),
     )
-    rows.add(Paragraph("S — Synthesis by the receiver", s.label), *_receiver(giver, s, inner))
     return rows.build(width)
 
 
@@ -397,6 +436,11 @@ def handoff_story(
             s.body,
         ),
         Paragraph(f"Severity words: {key}.", s.fine),
+        Paragraph(f"Vital signs: {text(vital_key(protocol))}.", s.fine),
+        Paragraph(
+            f"<b>Contingencies for every chair</b> (protocol {text(protocol.id)} {text(protocol.version)}):", s.fine
+        ),
+        *_contingencies(protocol, s),
         Spacer(0, 4),
     ]
     for number, section in enumerate(sections):

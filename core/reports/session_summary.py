@@ -22,7 +22,15 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from core.dates import local_stamp, local_time
-from core.event_words import stopped_early_words
+from core.event_words import (
+    AGREED,
+    check_figures_words,
+    check_verdict,
+    identifiers_words,
+    stopped_early_words,
+    vital_abbreviation,
+    vital_key,
+)
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
@@ -103,10 +111,7 @@ class _Summary:
                 [
                     ("Patient", f"<b>{text(self.patient.full_name)}</b>"),
                     ("Born / record number", f"{self.patient.birth_date.isoformat()} / {text(self.patient.mrn)}"),
-                    (
-                        "Identity confirmed by",
-                        text(", ".join(self.opened.get("identifiers_confirmed", [])).replace("_", " ")),
-                    ),
+                    ("Identity confirmed by", text(identifiers_words(self.opened.get("identifiers_confirmed", [])))),
                     (
                         "Chair / date",
                         f"chair {self.opened.get('chair')}, {local_stamp(state.events[0].occurred_at)}",
@@ -191,16 +196,13 @@ class _Summary:
     def _checks(self) -> list[Flowable]:
         lines = []
         for event in self.of(E.CHECKED):
-            figures = event.payload.get("figures", {})
-            mismatches = event.payload.get("mismatches") or []
-            result = "agreed" if not mismatches else "did not agree (" + "; ".join(mismatches) + ")"
-            lines.append(
+            verdict = check_verdict(event.payload)
+            line = (
                 f"Independent double check at {local_time(event.occurred_at)} by {self.name(event.recorded_by)}: "
-                f"weight {text(figures.get('weight_kg', figures.get('weight', '')))}, dose "
-                f"{text(figures.get('dose_mg', figures.get('dose', '')))}, rate "
-                f"{text(figures.get('rate_ml_per_h', figures.get('rate', '')))} — {text(result)}."
+                f"{text(check_figures_words(event.payload))} — <b>{text(verdict)}</b>."
             )
-        return [self.p(line) for line in lines]
+            lines.append((line, verdict))
+        return [self.p(line, "body" if verdict == AGREED else "warning") for line, verdict in lines]
 
     def controlled(self) -> list[Flowable]:
         record = self.state.controlled
@@ -300,7 +302,7 @@ class _Summary:
             kind for kind in self.protocol.vitals if any(kind.value in e.payload.get("values", {}) for e in events)
         ]
         points = {point.id: point.label for point in self.protocol.vitals_schedule.points}
-        head = ["Time", "Set", *(f"{self.protocol.vitals[k].label} ({self.protocol.vitals[k].unit})" for k in kinds)]
+        head = ["Time", "Set", *(vital_abbreviation(k) for k in kinds)]
         rows: list[list[Any]] = [[self.p(text(h), "label") for h in [*head, "By"]]]
         shade: list[tuple[Any, ...]] = []
         corrected = {e.corrects: e for e in self.of(E.CORRECTED) if e.corrects}
@@ -324,7 +326,8 @@ class _Summary:
         table = Table(rows, colWidths=["7%", "16%", *([share] * len(kinds)), "13%"], repeatRows=1)
         table.setStyle(grid())
         table.setStyle(shade)
-        story: list[Flowable] = [self.p("Vital signs", "heading"), table, self.p(TIER_LEGEND, "small")]
+        key = f"{vital_key(self.protocol, kinds)}. {TIER_LEGEND}"
+        story: list[Flowable] = [self.p("Vital signs", "heading"), table, self.p(text(key), "small")]
         chart = self._trend([event for event in events if event.id not in corrected])
         if chart is not None:
             story += [Spacer(0, 4), chart]
@@ -368,7 +371,7 @@ class _Summary:
             marker = makeMarker(TREND_MARKERS[index], size=5)
             marker.x, marker.y = 385, y + 3
             drawing.add(marker)
-            label = f"{self.protocol.vitals[kind].label} ({self.protocol.vitals[kind].unit})"
+            label = f"{vital_abbreviation(kind)} ({self.protocol.vitals[kind].unit})"
             drawing.add(String(395, y, label, fontName=SANS, fontSize=7))
         return drawing
 

@@ -1,0 +1,281 @@
+"""Every printout of a rich session, read back as text: only words a nurse would write.
+
+A session with everything in it (a double check that did not agree, then one that did; a dose over the
+soft limit; an act-now alarm acknowledged with a pause; side effects; a pause still running at the
+handoff) is printed as each document Chairside makes, and the text of every page is searched for what
+only a program writes: markup and code brackets (``<``, ``{``), field names (``_``), enum names and
+values, and table heads broken inside a word.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import KeepTogether, Paragraph, Table
+
+from core.clock import ManualClock
+from core.day_log import day_log
+from core.events import EventType
+from core.identify import Identified
+from core.machine import Outcome, Step
+from core.people import Account
+from core.protocol import Phase, VitalKind
+from core.reports.day_log_pdf import day_log_pdf
+from core.reports.downtime import downtime_forms, downtime_story
+from core.reports.escort_sheet import escort_pdf
+from core.reports.handoff import handoff_pdf
+from core.reports.session_summary import Printing, _Summary, session_summary
+from core.reports.styles import MARGIN, PAGE_SIZES, Styles
+from core.services import Care, PatientView
+from core.settings import ClinicSettings
+from core.signatures import Meaning
+from core.vitals import Tier
+from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0
+from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms, seen
+
+PRINTING = Printing("Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor")
+HIGH = {**NORMAL, VitalKind.SYSTOLIC: "182"}
+
+
+@dataclass(frozen=True)
+class Rich:
+    finished: str
+    """Chair 2: a failed check then an agreed one, an alarm with a pause, side effects, discharged, signed."""
+    paused: str
+    """Chair 1: a dose over the soft limit, an alarm acknowledged with a pause that is still running."""
+    running: str
+    """Chair 3: a check that did not agree, then one that did, and the infusion running."""
+
+
+def _open(care: Care, patient: PatientView, chair: int, by: Account) -> str:
+    state = care.open_session(patient.id, chair, by.id, Identified(name=True, mrn=patient.mrn))
+    care.screen(state.session_id, SCREEN_OK, by.id)
+    return state.session_id
+
+
+def rich_day(care: Care, nurses: tuple[Account, Account], clock: ManualClock) -> Rich:
+    first, _ = nurses
+    day = T0.astimezone().date().isoformat()
+    maja = care.register_patient("MRN-2001", "Lindqvist", "Maja", "1971-03-14", by=first.id)
+    care.record_course(maja.id, PRESCRIBER, day, "5", by=first.id)
+    omar = care.register_patient("MRN-2002", "Haddad", "Omar", "1966-08-02", by=first.id)
+    care.record_course(omar.id, PRESCRIBER, day, "5", by=first.id)
+    cleo = care.register_patient("MRN-2003", "Dumas", "Cleo", "1980-05-20", by=first.id)
+    care.record_course(cleo.id, PRESCRIBER, day, "5", by=first.id)
+
+    finished = _open(care, maja, 2, first)
+    care.record_weight(finished, "72.4", "kg", first.id)
+    care.confirm_dose(finished, first.id, vial_id="ketamine-10")
+    care.record_vitals(finished, NORMAL, first.id)
+    failed = care.record_check(finished, "ben", BEN_PASSWORD, "72.4", "3.62", "155.4")
+    assert failed.step is Step.CHECK
+    care.record_check(finished, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
+    care.record_drawn(finished, "LOT-K2291", "3.62", first.id)
+    care.start_infusion(finished, first.id)
+    clock.advance(minutes=10)
+    state, _ = care.record_vitals(finished, HIGH, first.id)
+    alert = state.open_alerts[0]
+    care.acknowledge_alert(finished, alert.event_id, ["pause", "notify"], no_symptoms(care), first.id)
+    clock.advance(minutes=6)
+    care.record_vitals(finished, NORMAL, first.id)
+    care.resume(finished, first.id)
+    clock.advance(minutes=10)
+    care.record_vitals(finished, NORMAL, first.id)
+    care.record_side_effects(finished, {"nausea": "mild", "dissociation": "none"}, first.id)
+    clock.advance(minutes=20)
+    care.complete(finished, first.id)
+    care.record_vitals(finished, NORMAL, first.id)
+    care.record_side_effects(finished, NO_SIDE_EFFECTS, first.id)
+    clock.advance(minutes=30)
+    care.record_vitals(finished, NORMAL, first.id)
+    care.record_side_effects(finished, NO_SIDE_EFFECTS, first.id)
+    care.discharge(finished, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
+    care.sign(finished, first.id, ANA_PASSWORD, seen_seq=seen(care, finished))
+
+    paused = _open(care, omar, 1, first)
+    care.record_weight(paused, "130", "kg", first.id)
+    care.confirm_dose(paused, first.id, vial_id="ketamine-10", override_reason="Prescriber's order for this patient")
+    care.record_vitals(paused, NORMAL, first.id)
+    dose = care.state(paused).dose
+    assert dose is not None and dose.soft_limit_exceeded
+    care.record_check(paused, "ben", BEN_PASSWORD, "130", str(dose.dose_mg), str(dose.rate_ml_per_h))
+    care.record_drawn(paused, "LOT-K2291", str(dose.drug_volume_ml), first.id)
+    care.start_infusion(paused, first.id)
+    clock.advance(minutes=10)
+    state, _ = care.record_vitals(paused, HIGH, first.id)
+    care.acknowledge_alert(paused, state.open_alerts[0].event_id, ["pause", "notify"], no_symptoms(care), first.id)
+
+    running = _open(care, cleo, 3, first)
+    care.record_weight(running, "72.4", "kg", first.id)
+    care.confirm_dose(running, first.id, vial_id="ketamine-10")
+    care.record_vitals(running, NORMAL, first.id)
+    care.record_check(running, "ben", BEN_PASSWORD, "72.4", "36.2", "15.5")
+    care.record_check(running, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
+    care.record_drawn(running, "LOT-K2291", "3.62", first.id)
+    care.start_infusion(running, first.id)
+    care.record_side_effects(running, {"nausea": "moderate", "dissociation": "mild"}, first.id)
+    clock.advance(minutes=17)
+    assert care.state(paused).step is Step.PAUSED
+    return Rich(finished, paused, running)
+
+
+def pages_of(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(BytesIO(pdf)).pages]
+
+
+def printouts(care: Care, rich: Rich, clock: ManualClock) -> dict[str, bytes]:
+    clinic = ClinicSettings()
+    log = day_log(care.db, care.protocol, T0.astimezone().date(), clock.now())
+    return {
+        "session summary": session_summary(care, rich.finished, PRINTING),
+        "handoff": handoff_pdf(care, [1, 3], clinic, "Ana Reyes", giver="Ana Reyes"),
+        "handoff of the paused chair": handoff_pdf(care, [1], clinic, "Ana Reyes"),
+        "day log": day_log_pdf(log, "Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor"),
+        "downtime forms": downtime_forms(care.protocol, "Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor"),
+        "going-home sheet": escort_pdf(care, rich.finished, clinic, "Ana Reyes"),
+    }
+
+
+@pytest.fixture
+def printed(care: Care, nurses, clock: ManualClock) -> tuple[Rich, dict[str, list[str]]]:
+    rich = rich_day(care, nurses, clock)
+    made = printouts(care, rich, clock)
+    folder = os.environ.get("CHAIRSIDE_PRINTOUTS_TO")  # to render and look at them: pdftoppm -r 60
+    for name, pdf in made.items() if folder else ():
+        (Path(folder) / f"{name.replace(' ', '-')}.pdf").write_bytes(pdf)
+    return rich, {name: pages_of(pdf) for name, pdf in made.items()}
+
+
+def codes() -> set[str]:
+    """Names and values of the enums whose members a careless printout would show as they are stored."""
+    found: set[str] = set()
+    for enum in (EventType, Phase, VitalKind, Tier, Meaning, Outcome, Step):
+        for member in enum:
+            found.add(f"{enum.__name__}.{member.name}")
+            if "_" in member.name:  # "ACT" or "DONE" in capitals may be a word; "STOPPED_EARLY" is not
+                found.add(member.name)
+            if not re.fullmatch(r"[a-z ]+", member.value):  # "verified" is a word; "vitals.recorded" is not
+                found.add(member.value)
+    return {code for code in found if len(code) > 2}
+
+
+PROGRAM_MARKS = re.compile(r"[<{}_]")
+
+
+def test_no_printout_shows_a_code_a_bracket_or_a_field_name(printed):
+    _, documents = printed
+    enum_words = codes()
+    for name, pages in documents.items():
+        for number, page in enumerate(pages, start=1):
+            where = f"{name}, page {number}"
+            # A line of underscores is a blank for the pen; anything else with "_" is a field name.
+            words = re.sub(r"_{3,}", " ", page)
+            assert not PROGRAM_MARKS.search(words), f"{where}: {PROGRAM_MARKS.findall(words)} in {words!r}"
+            for code in enum_words:
+                assert not re.search(rf"(?<![\w.]){re.escape(code)}(?![\w])", words), f"{where}: {code!r}"
+
+
+def test_no_table_head_repeats_its_unit_nor_shows_a_word_broken_in_two(printed):
+    _, documents = printed
+    for name, pages in documents.items():
+        everything = "\n".join(pages)
+        for broken in ("Sedation (RASS) (RASS)", "Systolic blood pr\n", "Diastolic blood pr\n", "pr essure"):
+            assert broken not in everything, f"{name}: {broken!r}"
+
+
+def tables_in(flowables: list) -> list[Table]:
+    """Every table of a story, inside kept-together groups too."""
+    found: list[Table] = []
+    for flowable in flowables:
+        if isinstance(flowable, Table):
+            found.append(flowable)
+        elif isinstance(flowable, KeepTogether):
+            found += tables_in(flowable._content)
+    return found
+
+
+def head_words_that_break(story: list) -> list[str]:
+    """Words of a table's head row wider than their column: ReportLab would break them mid-word."""
+    frame = PAGE_SIZES["A4"][0] - 2 * MARGIN - 12
+    broken = []
+    for table in tables_in(story):
+        table.wrap(frame, 10_000)
+        for column, cell in enumerate(table._cellvalues[0]):
+            width = table._colWidths[column] - 6  # padding 3 + 3 (styles.grid)
+            for paragraph in cell if isinstance(cell, list) else [cell]:
+                if not isinstance(paragraph, Paragraph):
+                    continue
+                style = paragraph.style
+                words = re.sub(r"<[^>]+>", " ", paragraph.text).split()
+                broken += [w for w in words if stringWidth(w, style.fontName, style.fontSize) > width]
+    return broken
+
+
+def test_no_head_of_a_vitals_table_is_wider_than_its_column(care: Care, printed):
+    rich, _ = printed
+    state = care.state(rich.finished)
+    patient = care.patient(state.events[0].payload["patient_id"])
+    assert head_words_that_break(downtime_story(care.protocol, Styles())) == []
+    assert head_words_that_break(_Summary(care, state, patient).story()) == []
+
+
+def test_a_failed_check_is_shown_and_printed_as_did_not_agree_never_verified(care: Care, printed):
+    rich, documents = printed
+    summary = " ".join(" ".join(page.split()) for page in documents["session summary"])
+    assert "did not agree on the dose" in summary
+    assert "dose_mg" not in summary
+    state = care.state(rich.finished)
+    checks = [e for e in state.events if e.type is EventType.CHECKED]
+    failed, agreed = (s for s in state.signatures if s.event_id in {c.id for c in checks})
+    assert failed.meaning is Meaning.DID_NOT_AGREE and agreed.meaning is Meaning.VERIFIED
+    assert "Ben Okafor did not agree the second-nurse check" in summary
+    assert "Ben Okafor verified the second-nurse check" in summary
+    assert summary.count("verified the second-nurse check") == 1
+
+
+def test_the_summary_names_the_identifiers_in_words(printed):
+    _, documents = printed
+    summary = " ".join(" ".join(page.split()) for page in documents["session summary"])
+    assert "Identity confirmed by name and record number" in summary
+
+
+def test_the_handoff_shows_the_running_pause_the_override_and_the_protocol_once(printed, clock: ManualClock):
+    _, documents = printed
+    both = " ".join(" ".join(page.split()) for page in documents["handoff"])
+    assert "still paused" in both and "17 min so far" in both
+    assert "over the soft limit" in both and "Prescriber's order for this patient" in both
+    act_rule = "Pause the infusion and notify the prescriber"
+    assert both.count(act_rule) == 1, "the protocol's limits are stated once, not per chair"
+
+
+def test_the_handoff_keeps_each_chairs_block_together(printed):
+    """Each chair on a page of its own with its receiver's box, the protocol's limits said before them."""
+    _, documents = printed
+    pages = [" ".join(page.split()) for page in documents["handoff"]]
+    assert len(pages) == 2
+    for page, chair in zip(pages, ("Chair 1 — HADDAD", "Chair 3 — DUMAS"), strict=True):
+        assert chair in page and "A — Actions" in page and "Received by" in page
+    (alone,) = documents["handoff of the paused chair"]
+    assert "Contingencies for every chair" in alone and "Received by" in alone
+
+
+def test_the_downtime_forms_print_each_phase_in_words(printed):
+    _, documents = printed
+    forms = " ".join(" ".join(page.split()) for page in documents["downtime forms"])
+    assert "Phase." not in forms and "'before'" not in forms
+    assert "During the infusion" in forms
+
+
+def test_the_vitals_tables_use_short_heads_with_a_key(printed):
+    _, documents = printed
+    for name in ("session summary", "downtime forms"):
+        text = " ".join(" ".join(page.split()) for page in documents[name])
+        assert "SBP systolic blood pressure (mmHg)" in text, name
+        assert "RASS sedation (RASS)" in text, name
