@@ -53,6 +53,8 @@ class AuditAction(StrEnum):
     ALARM_SILENCED = "alarm.silenced"
     DAY_LOG_VIEWED = "day_log.viewed"
     CARE_REFUSED = "care.refused"
+    LIMIT_REFUSED = "limit.refused"
+    """An entry refused by a limit, or held until confirmed: a near miss the quality report counts."""
 
 
 @dataclass(frozen=True)

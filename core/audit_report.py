@@ -57,6 +57,7 @@ ACTION_WORDS: dict[str, str] = {
     AuditAction.ALARM_SILENCED: "Silenced an alarm",
     AuditAction.DAY_LOG_VIEWED: "Viewed the day log",
     AuditAction.CARE_REFUSED: "Refused: criteria not met",
+    AuditAction.LIMIT_REFUSED: "An entry refused by a limit",
 }
 
 COMMAND_LINE_KEY = "command_line_account"

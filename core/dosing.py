@@ -75,21 +75,88 @@ def parse_weight(text: str, unit: str | WeightUnit | None) -> Weight:
     return Weight(entered=value, unit=WeightUnit(str(unit)))
 
 
-def check_weight(protocol: Protocol, weight: Weight) -> list[str]:
-    """Refuse an impossible weight; return advisories for an unusual one."""
+@dataclass(frozen=True)
+class LastWeight:
+    """The patient's weight at an earlier session: what an implausible number is compared with."""
+
+    kg: Decimal
+    on: str
+    """The local date it was weighed, as text."""
+
+    def words(self) -> str:
+        return f"The patient's last weight was {_fmt(round_to(self.kg, Decimal('0.1')))} kg ({self.on})."
+
+
+def _possible_kg(protocol: Protocol, kg: Decimal) -> bool:
+    return protocol.weight.reject_below_kg <= kg <= protocol.weight.reject_above_kg
+
+
+def _usual_kg(protocol: Protocol, kg: Decimal) -> bool:
+    return protocol.weight.advise_below_kg <= kg <= protocol.weight.advise_above_kg
+
+
+def decimal_slip(protocol: Protocol, weight: Weight, last: LastWeight | None = None) -> Decimal | None:
+    """The number as typed with its decimal point moved (700 → 70.0, 7245 → 72.45, 7 → 70.0), where that
+    gives a usual adult weight in the unit chosen; the one nearest the last weight if several do."""
+    found = []
+    for shift in (1, 2, 3, -1):
+        value = weight.entered.scaleb(-shift)
+        if _usual_kg(protocol, Weight(value, weight.unit).kg):
+            found.append(value)
+    if last is not None:
+        found.sort(key=lambda value: abs(Weight(value, weight.unit).kg - last.kg))
+    if not found:
+        return None
+    value = found[0]
+    places = max(1, -int(value.normalize().as_tuple().exponent))
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+def unit_chosen_to_fit(protocol: Protocol, weight: Weight) -> bool:
+    """The number is possible only in the unit chosen, and even so an unusual weight: 700 lb (317.5 kg),
+    where 700 kg is impossible. A unit picked to make a wrong number fit looks exactly like this, so the
+    weight is held against the patient's last one before it is used."""
+    other = WeightUnit.LB if weight.unit is WeightUnit.KG else WeightUnit.KG
+    return not _possible_kg(protocol, Weight(weight.entered, other).kg) and not _usual_kg(protocol, weight.kg)
+
+
+def _slip_words(protocol: Protocol, weight: Weight, last: LastWeight | None) -> str:
+    slip = decimal_slip(protocol, weight, last)
+    words = f" Is the decimal point in the wrong place: {_fmt(slip)} {weight.unit.value}?" if slip is not None else ""
+    return words + (f" {last.words()}" if last is not None else "")
+
+
+def unit_challenge(protocol: Protocol, weight: Weight, last: LastWeight | None, change: Decimal | None) -> InputError:
+    """What the nurse is asked when only the unit makes the number fit (``unit_chosen_to_fit``): the
+    decimal point in the other unit, and the last weight (or that there is none) to hold it against."""
+    other = WeightUnit.LB if weight.unit is WeightUnit.KG else WeightUnit.KG
+    number = _fmt(weight.entered)
+    words = f"{weight.describe()}: {number} would be impossible in {other.value}, so only the unit makes it fit."
+    slip = decimal_slip(protocol, Weight(weight.entered, other), last)
+    if slip is not None:
+        words += f" Is the decimal point in the wrong place: {_fmt(slip)} {other.value}?"
+    if last is not None and change is not None:
+        words += f" {last.words()[:-1]}, {abs(change)} % {'less' if change < 0 else 'more'} than this."
+    else:
+        words += " There is no earlier weight of this patient to compare it with."
+    return InputError(
+        "confirm_change",
+        words,
+        f"Read the scale and its unit again. If {_fmt(weight.entered)} {weight.unit.value} is right, confirm it.",
+    )
+
+
+def check_weight(protocol: Protocol, weight: Weight, last: LastWeight | None = None) -> list[str]:
+    """Refuse an impossible weight (suggesting a misplaced decimal point and saying the patient's last
+    weight, never another unit); return advisories for an unusual one."""
     rules = protocol.weight
     kg = weight.kg
-    if kg < rules.reject_below_kg or kg > rules.reject_above_kg:
-        hint = ""
-        if weight.unit is WeightUnit.KG and rules.reject_below_kg <= kg * LB_TO_KG <= rules.reject_above_kg:
-            hint = " If the scale shows pounds, choose lb."
-        elif weight.unit is WeightUnit.LB and rules.reject_below_kg <= weight.entered <= rules.reject_above_kg:
-            hint = " If the scale shows kilograms, choose kg."
+    if not _possible_kg(protocol, kg):
         raise InputError(
             "weight",
             f"{weight.describe()} is outside the possible range "
-            f"({_fmt(rules.reject_below_kg)}–{_fmt(rules.reject_above_kg)} kg).",
-            f"Check the scale and the unit, then weigh again.{hint}",
+            f"({_fmt(rules.reject_below_kg)}–{_fmt(rules.reject_above_kg)} kg).{_slip_words(protocol, weight, last)}",
+            "Read the scale again and type the weight exactly as it shows, decimal point included.",
         )
     advisories = []
     if kg < rules.advise_below_kg or kg > rules.advise_above_kg:

@@ -179,6 +179,8 @@ def _detail(protocol: Protocol, event: Event, names: Names) -> str:
             words = f"{p.get('entered')} {p.get('unit')}" + (f" ({p.get('kg')} kg)" if p.get("unit") != "kg" else "")
             if p.get("change_confirmed"):
                 words += f"; change of {p.get('change_percent')} % confirmed"
+            if p.get("unit_confirmed"):
+                words += f"; unit {p.get('unit')} confirmed (the number is impossible in the other unit)"
             return words
         case E.DOSE_CALCULATED:
             calc = p.get("calculation", {})

@@ -26,12 +26,15 @@ from core.dates import parse_day
 from core.discharge import DischargeRefused, contradictions
 from core.dosing import (
     DoseCalculation,
+    LastWeight,
     calculate_dose,
     check_mismatches,
     check_weight,
     parse_check_figures,
     parse_weight,
     round_to,
+    unit_challenge,
+    unit_chosen_to_fit,
     weight_change_percent,
 )
 from core.errors import InputError, NotAllowedError
@@ -716,13 +719,36 @@ class Care:
         """The weight of the day. Far from the last session's weight, it is more often a wrong unit, a
         shoe or a coat than a real change: the nurse confirms it before the dose is worked out from it."""
         weight = parse_weight(text, unit)
+        previous = self._previous_weight(session_id)
+        last = None
+        if previous is not None:
+            last = LastWeight(Decimal(previous.payload["kg"]), f"{previous.occurred_at.astimezone():%Y-%m-%d}")
+        try:
+            advisories = check_weight(self.protocol, weight, last)
+        except InputError as refused:
+            self._refused_by_limit(session_id, by, "implausible weight", weight.entered, weight.unit.value, refused)
+            raise
         payload: dict[str, Any] = {
             "entered": str(weight.entered),
             "unit": weight.unit.value,
             "kg": str(weight.kg),
-            "advisories": check_weight(self.protocol, weight),
+            "advisories": advisories,
         }
-        previous = self._previous_weight(session_id)
+        if unit_chosen_to_fit(self.protocol, weight):
+            change = weight_change_percent(weight.kg, last.kg) if last is not None else None
+            if change is None or abs(change) > self.protocol.weight.advise_change_percent:
+                if not confirm_change:
+                    challenge = unit_challenge(self.protocol, weight, last, change)
+                    self._refused_by_limit(
+                        session_id,
+                        by,
+                        "weight unit that makes the number fit",
+                        weight.entered,
+                        weight.unit.value,
+                        challenge,
+                    )
+                    raise challenge
+                payload["unit_confirmed"] = True
         if previous is not None:
             before = Decimal(previous.payload["kg"])
             change = weight_change_percent(weight.kg, before)
@@ -739,6 +765,16 @@ class Care:
                     )
                 payload["change_confirmed"] = True
         return self._append(session_id, by, E.WEIGHED, lambda _s: payload)
+
+    def _refused_by_limit(
+        self, session_id: str, by: str, limit: str, entered: Decimal, unit: str, refusal: InputError
+    ) -> None:
+        """A near miss for the quality report: what was typed, which limit refused it, and what was said."""
+        with self.db.transaction() as tx:
+            row = tx.get(InfusionSession, session_id)
+            detail = {"limit": limit, "entered": f"{entered} {unit}", "said": refusal.message}
+            patient_id = row.patient_id if row else None
+            self._audit(tx, AuditAction.LIMIT_REFUSED, by, patient_id=patient_id, session_id=session_id, detail=detail)
 
     def _previous_weight(self, session_id: str) -> Event | None:
         with self.db.session() as tx:

@@ -52,6 +52,7 @@ def parse_vitals(
         limits = protocol.vitals[kind]
         value = parse_decimal(text, kind.value, limits.label.lower())
         _refuse_other_unit(kind, value, limits)
+        _refuse_extra_digits(kind, text, limits)
         _refuse_impossible(kind, value, limits)
         values[kind] = _to_places(kind, value, limits)
     missing = [k for k in VitalKind if k not in values and not protocol.vitals[k].optional]
@@ -94,6 +95,40 @@ def _to_places(kind: VitalKind, value: Decimal, limits: VitalThresholds) -> Deci
         places = "1 decimal place" if limits.decimals == 1 else f"{limits.decimals} decimal places"
         raise InputError(kind.value, f"{limits.label} is recorded to {places}.", "Round it and re-enter.")
     return value.quantize(step)
+
+
+@dataclass(frozen=True)
+class Digits:
+    """How many digits a reading can have, from the protocol's impossible limits and recorded places:
+    a blood pressure (20–300 mmHg) at most 3, a respiratory rate (2–80) 2, a temperature 2 and 1 after
+    the decimal point. More than that is an entry error (two readings run together), never a reading."""
+
+    whole: int
+    decimals: int
+
+    def words(self) -> str:
+        whole = f"{self.whole} digit{'s' if self.whole != 1 else ''}"
+        return f"{whole} and {self.decimals} after the decimal point" if self.decimals else whole
+
+
+def digits_of(limits: VitalThresholds) -> Digits:
+    widest = max(abs(limits.reject_below), abs(limits.reject_above))
+    return Digits(len(str(int(widest))), limits.decimals)
+
+
+def _refuse_extra_digits(kind: VitalKind, text: str, limits: VitalThresholds) -> None:
+    """Checked before the range, so "126124" is said to be two numbers, not an impossible pressure."""
+    typed = text.strip().replace(",", ".").lstrip("+-")
+    whole = typed.partition(".")[0]
+    allowed = digits_of(limits)
+    whole_digits = len(whole.lstrip("0")) or 1
+    if whole_digits > allowed.whole:
+        label = limits.label[0].lower() + limits.label[1:] if limits.label[1:2].islower() else limits.label
+        raise InputError(
+            kind.value,
+            f"“{text.strip()}” has {whole_digits} digits; a {label} reading has at most {allowed.words()}.",
+            "Check the reading; if two readings ran together, type one in each field.",
+        )
 
 
 def _refuse_other_unit(kind: VitalKind, value: Decimal, limits: VitalThresholds) -> None:

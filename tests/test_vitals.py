@@ -12,7 +12,7 @@ from core.protocol import Protocol
 from core.protocol import VitalKind as V
 from core.services import Care
 from core.trends import vital_trends
-from core.vitals import Tier, parse_vitals
+from core.vitals import Tier, digits_of, parse_vitals
 from tests.test_session_flow import NORMAL, prepare
 
 
@@ -34,9 +34,13 @@ def test_a_temperature_in_fahrenheit_is_refused_saying_so_and_nothing_is_recorde
     assert events(care, sid) == before
 
 
-@pytest.mark.parametrize("typed", ["29.9", "45.1", "85.9", "114"])
-def test_a_temperature_neither_celsius_nor_fahrenheit_is_impossible(protocol: Protocol, typed: str):
-    with pytest.raises(InputError, match="is not possible") as caught:
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("29.9", "is not possible"), ("45.1", "is not possible"), ("85.9", "is not possible"), ("114", "has 3 digits")],
+)
+def test_a_temperature_neither_celsius_nor_fahrenheit_is_impossible(protocol: Protocol, typed: str, said: str):
+    """114 has a digit more than a Celsius temperature can have: said so before its range is judged."""
+    with pytest.raises(InputError, match=said) as caught:
         parse_vitals(protocol, {**NORMAL, V.TEMPERATURE: typed})
     assert caught.value.field == "temperature"
     assert "°F" not in str(caught.value)
@@ -98,3 +102,39 @@ def test_a_partial_set_needs_one_of_the_protocols_reasons(care: Care, patient, n
     state, _ = care.record_vitals(sid, some, nurses[0].id, partial_reason="away from chair")
     assert state.events[-1].payload["partial_reason"] == "away from chair"
     assert state.events[-1].payload["values"] == {"heart_rate": "64", "spo2": "96"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "digits"),
+    [
+        (V.SYSTOLIC, "126124", "at most 3 digits"),
+        (V.DIASTOLIC, "7880", "at most 3 digits"),
+        (V.RESPIRATORY_RATE, "140", "at most 2 digits"),
+        (V.SPO2, "9898", "at most 3 digits"),
+        (V.SEDATION, "-10", "at most 1 digit"),
+        (V.TEMPERATURE, "368", "at most 2 digits and 1 after the decimal point"),
+    ],
+)
+def test_a_reading_with_more_digits_than_the_vital_can_have_is_refused_before_its_range(
+    protocol: Protocol, kind: V, typed: str, digits: str
+):
+    """The count comes from the protocol's impossible limits and decimal places, so "126124" is said to be
+    too many digits (two readings run together), not judged as a pressure of 126 thousand."""
+    with pytest.raises(InputError) as caught:
+        parse_vitals(protocol, {**NORMAL, kind: typed})
+    assert caught.value.field == kind.value
+    assert digits in caught.value.message and "not possible" not in caught.value.message
+    assert "two readings ran together" in caught.value.advice
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed"), [(V.SYSTOLIC, "300"), (V.SYSTOLIC, "0124"), (V.SEDATION, "-5"), (V.TEMPERATURE, "36.8")]
+)
+def test_a_reading_within_its_digits_goes_on_to_the_range_check(protocol: Protocol, kind: V, typed: str):
+    assert parse_vitals(protocol, {**NORMAL, kind: typed})[kind] == Decimal(typed)
+
+
+def test_the_digit_counts_follow_the_protocol(protocol: Protocol):
+    counts = {kind: digits_of(limits) for kind, limits in protocol.vitals.items()}
+    assert (counts[V.SYSTOLIC].whole, counts[V.RESPIRATORY_RATE].whole, counts[V.SEDATION].whole) == (3, 2, 1)
+    assert (counts[V.TEMPERATURE].whole, counts[V.TEMPERATURE].decimals) == (2, 1)

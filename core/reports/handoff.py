@@ -133,6 +133,8 @@ def _overrides(state: SessionState) -> list[str]:
         payload = event.payload
         if event.type is E.WEIGHED and payload.get("change_confirmed"):
             found.append(f"weight change of {payload.get('change_percent')} % confirmed by the nurse")
+        if event.type is E.WEIGHED and payload.get("unit_confirmed"):
+            found.append(f"weight {payload.get('entered')} {payload.get('unit')} confirmed by the nurse")
         if event.type is E.DOSE_CALCULATED and payload.get("calculation", {}).get("override_reason"):
             calc = payload["calculation"]
             found.append(f"dose {calc.get('dose_mg')} mg over the soft limit, reason: {calc['override_reason']}")

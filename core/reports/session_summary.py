@@ -191,6 +191,8 @@ class _Summary:
             words += f"; last session {text(previous['kg'])} kg, change {text(payload.get('change_percent'))} %"
             if payload.get("change_confirmed"):
                 words += ", confirmed by the nurse"
+        if payload.get("unit_confirmed"):
+            words += f"; the number is impossible in the other unit: {text(payload['unit'])} confirmed by the nurse"
         return words + "."
 
     def _checks(self) -> list[Flowable]:

@@ -10,7 +10,7 @@ from tests.test_weight_change import today, yesterday_at
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
 
-CONFIRM = "The change from the last session is right: I checked the scale and the unit and weighed again."
+CONFIRM = "The weight is right: I checked the scale and the unit and weighed again."
 
 
 def test_a_weight_far_from_yesterdays_is_confirmed_on_the_page(

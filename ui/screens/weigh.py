@@ -47,9 +47,9 @@ class WeighPage(QWidget):
         row.addStretch(1)
         form.addLayout(row)
         self.confirm_change = WrappingCheck(
-            "The change from the last session is right: I checked the scale and the unit and weighed again."
+            "The weight is right: I checked the scale and the unit and weighed again."
         )
-        self.confirm_change.hide()  # shown when core finds the weight far from the last session's
+        self.confirm_change.hide()  # shown when core finds the weight far from the last one, or its unit doubtful
         form.addWidget(self.confirm_change)
         self.record = main_action(button("Record weight", role="primary"))
         self.record.clicked.connect(self._record)

@@ -1,0 +1,62 @@
+"""The field messages of item 7: a weight the scale cannot show, a unit chosen to make it fit, and a
+vital sign with more digits than it can have, each said by its field with what to do."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit
+
+from core.events import EventType as E
+from core.people import Account
+from core.protocol import VitalKind
+from core.services import Care
+from tests.test_weight_change import today, yesterday_at
+from tests.ui.conftest import Nurse
+from ui.main_window import MainWindow
+
+CONFIRM = "The weight is right: I checked the scale and the unit and weighed again."
+
+
+def test_700_kg_points_to_the_decimal_point_and_700_lb_is_then_held_against_the_last_weight(
+    nurse: Nurse, window: MainWindow, care: Care, patient, nurses, clock
+):
+    yesterday_at(care, patient, nurses, clock)
+    sid = today(care, patient, nurses)
+    nurse.on_duty(nurses[0])
+    nurse.chair(1)
+    window.refresh()
+    nurse.type("Weight", "700")
+    nurse.click("Unit kg")
+    nurse.click("Record weight")
+    message = nurse.text("Weight message")
+    assert "Is the decimal point in the wrong place: 70.0 kg?" in message
+    assert "The patient's last weight was 72.4 kg" in message
+    assert "choose lb" not in message and "pounds" not in message
+    field = nurse.find(QLineEdit, "Weight")
+    assert field.text() == "700" and field.property("invalid") is True
+
+    nurse.click("Unit lb")  # the unit switched to make the number fit
+    nurse.click("Record weight")
+    message = nurse.text("Weight message")
+    assert "700 would be impossible in kg" in message and "last weight was 72.4 kg" in message
+    assert nurse.sees(CONFIRM)
+    assert E.WEIGHED not in {e.type for e in care.state(sid).events}
+
+
+def test_two_readings_run_together_are_refused_by_their_field_before_the_range(
+    nurse: Nurse, window: MainWindow, care: Care, ready_session: str, nurses: tuple[Account, Account], normal_vitals
+):
+    nurse.on_duty(nurses[0])
+    nurse.chair(1)
+    window.refresh()
+    before = sum(e.type is E.VITALS for e in care.state(ready_session).events)
+    labels = care.protocol.vitals
+    for kind, value in normal_vitals.items():
+        nurse.find(QLineEdit, labels[kind].label).setText(value)
+    systolic = nurse.find(QLineEdit, labels[VitalKind.SYSTOLIC].label)
+    systolic.setText("126124")  # pasted, or typed where the field did not move on
+    nurse.click("Record vital signs")
+    message = nurse.text("Vital signs message")
+    assert "“126124” has 6 digits; a systolic blood pressure reading has at most 3 digits." in message
+    assert "two readings ran together" in message and "not possible" not in message
+    assert systolic.property("invalid") is True and systolic.text() == "126124"
+    assert sum(e.type is E.VITALS for e in care.state(ready_session).events) == before
