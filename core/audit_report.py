@@ -26,9 +26,11 @@ from core.audit import AuditAction, AuditRecord
 from core.clock import Clock
 from core.dates import parse_day
 from core.errors import InputError, NotAllowedError
+from core.event_words import EVENT_WORDS
+from core.events import EventType
 from core.people import Account
 from core.persistence.db import Database
-from core.persistence.tables import InfusionSession, Patient, Staff
+from core.persistence.tables import InfusionSession, Patient, SessionEvent, Staff
 
 DEFAULT_LIMIT = 500
 """Lines shown at once: a clinic day's trail fits; anything older is reached by filtering."""
@@ -80,6 +82,11 @@ class AuditLine:
     session: str
     workstation: str
     detail: str
+
+    @property
+    def where(self) -> str:
+        """The workstation in words: its name alone ("vm") reads as a code."""
+        return f"workstation {self.workstation}"
 
 
 @dataclass(frozen=True)
@@ -161,11 +168,39 @@ def _value(value: Any, people: Mapping[str, Staff]) -> str:
     return str(value)
 
 
-def summarise(detail: Mapping[str, Any], people: Mapping[str, Staff]) -> str:
-    """``key: value`` pairs in stored order; account ids become names; long text is cut with an ellipsis."""
-    text = "; ".join(
-        f"{_words(key)}: {_value(value, people)}" for key, value in detail.items() if key != COMMAND_LINE_KEY
-    )
+DETAIL_WORDS = {"signed_hash": "signed content, fingerprint", "lines_shown": "lines shown", "mrn": "MRN"}
+"""Stored detail keys said otherwise than by their own words (underscores become spaces in any case)."""
+HIDDEN_KEYS = frozenset({COMMAND_LINE_KEY, "event_id", "type"})
+"""Said another way (``entries``), or not at all: an entry's id is for the program, its kind is in words."""
+
+
+def _entry_words(detail: Mapping[str, Any], entries: Mapping[str, str]) -> str:
+    """The care record a line is about, in words ("Vital signs"), in place of its id and stored type."""
+    kind = entries.get(str(detail.get("event_id", ""))) or str(detail.get("type", ""))
+    if not kind:
+        return ""
+    try:
+        return EVENT_WORDS.get(EventType(kind), "an entry")
+    except ValueError:
+        return "an entry"
+
+
+def summarise(detail: Mapping[str, Any], people: Mapping[str, Staff], entries: Mapping[str, str] | None = None) -> str:
+    """``key: value`` pairs in stored order, in words: account ids become names, a care record's id and
+    type become what it records, a hash is cut to its first characters; long text ends in an ellipsis."""
+    pairs = []
+    if "event_id" in detail or "type" in detail:
+        what = _entry_words(detail, entries or {})
+        if what:
+            pairs.append(f"entry: {what}")
+    for key, value in detail.items():
+        if key in HIDDEN_KEYS or (isinstance(value, str) and _UUID.match(value) and value not in people):
+            continue  # a record's id (a course, a session) tells a reader nothing; the line says what it is
+        said = _value(value, people)
+        if key == "signed_hash":
+            said = said[:12]
+        pairs.append(f"{DETAIL_WORDS.get(key, _words(key))}: {said}")
+    text = "; ".join(pairs)
     return text if len(text) <= _DETAIL_LENGTH else text[: _DETAIL_LENGTH - 1] + "…"
 
 
@@ -186,7 +221,9 @@ def describe(tx: Session, found: list[AuditRecord], zone: tzinfo | None = None) 
     patients = records.patients_by_id(tx, list({e.patient_id for e in found if e.patient_id}))
     session_ids = {e.session_id for e in found if e.session_id}
     sessions = {s.id: s for s in tx.exec(select(InfusionSession).where(col(InfusionSession.id).in_(session_ids)))}
-    return [_line(entry, people, patients, sessions, zone) for entry in found]
+    event_ids = {str(e.detail["event_id"]) for e in found if "event_id" in e.detail}
+    entries = {row.id: row.type for row in tx.exec(select(SessionEvent).where(col(SessionEvent.id).in_(event_ids)))}
+    return [_line(entry, people, patients, sessions, entries, zone) for entry in found]
 
 
 def _line(
@@ -194,6 +231,7 @@ def _line(
     people: Mapping[str, Staff],
     patients: Mapping[str, Patient],
     sessions: Mapping[str, InfusionSession],
+    entries: Mapping[str, str],
     zone: tzinfo | None,
 ) -> AuditLine:
     patient = ""
@@ -204,7 +242,9 @@ def _line(
     if entry.session_id:
         opened = sessions.get(entry.session_id)
         short = entry.session_id[:8]
-        session = f"chair {opened.chair}, {opened.opened_at.astimezone(zone):%Y-%m-%d} ({short})" if opened else short
+        session = (
+            f"chair {opened.chair}, session of {opened.opened_at.astimezone(zone):%Y-%m-%d %H:%M}" if opened else short
+        )
     return AuditLine(
         seq=entry.seq,
         at=entry.at,
@@ -214,7 +254,7 @@ def _line(
         patient=patient,
         session=session,
         workstation=entry.workstation,
-        detail=summarise(entry.detail, people),
+        detail=summarise(entry.detail, people, entries),
     )
 
 

@@ -24,7 +24,7 @@ def _cells(line: AuditLine) -> tuple[str, ...]:
     """Five columns of one line each, so many entries are in view at once; a cell's whole text is on its
     tooltip, and the detail takes the room left over."""
     patient = " · ".join(part for part in (line.patient, line.session) if part)
-    return (f"{line.when} · {line.workstation}", line.who, line.action, patient, line.detail)
+    return (f"{line.when} · {line.where}", line.who, line.action, patient, line.detail)
 
 
 class AuditDialog(Dialog):

@@ -1,0 +1,27 @@
+"""The audit trail in words: what was recorded and signed, never an entry's id, a stored type or a bare
+workstation name."""
+
+from __future__ import annotations
+
+import re
+
+from core.audit_report import read_trail
+from tests.test_session_flow import prepare
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
+
+
+def test_recorded_care_and_signatures_read_as_words(database, clock, care, patient, nurses, admin):
+    prepare(care, patient, nurses)
+    lines = read_trail(database, clock, "test-ws", admin)
+    care_lines = [line for line in lines if line.action in {"Recorded care", "Signed"}]
+    assert care_lines
+    for line in lines:
+        assert not UUID.search(line.detail), line.detail
+        assert "event id" not in line.detail and "vitals.recorded" not in line.detail
+        assert "_" not in line.detail, line.detail
+        assert line.where == "workstation test-ws"
+    details = [line.detail for line in care_lines]
+    assert "entry: Vital signs" in details and "entry: Weight" in details
+    signed = next(line.detail for line in care_lines if line.action == "Signed")
+    assert signed.startswith("entry: Second-nurse check; meaning: verified; signed content, fingerprint: ")
