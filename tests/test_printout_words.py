@@ -22,6 +22,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Table
 
 from core.clock import ManualClock
 from core.day_log import day_log
+from core.event_words import EVENT_WORDS, PHASE_WORDS, VITAL_ABBREVIATIONS
 from core.events import EventType
 from core.identify import Identified
 from core.machine import Outcome, Step
@@ -279,3 +280,10 @@ def test_the_vitals_tables_use_short_heads_with_a_key(printed):
         text = " ".join(" ".join(page.split()) for page in documents[name])
         assert "SBP systolic blood pressure (mmHg)" in text, name
         assert "RASS sedation (RASS)" in text, name
+
+
+def test_every_kind_of_entry_and_every_phase_has_its_words():
+    """A new kind of entry without words would be shown as "Entry": the vocabulary grows with the code."""
+    assert set(EVENT_WORDS) == set(EventType)
+    assert set(PHASE_WORDS) == set(Phase)
+    assert set(VITAL_ABBREVIATIONS) == set(VitalKind)

@@ -9,8 +9,11 @@ from core.events import EventType as E
 from core.people import Account
 from core.protocol import VitalKind
 from core.services import Care
+from tests.conftest import BEN_PASSWORD
 from tests.test_weight_change import today, yesterday_at
 from tests.ui.conftest import Nurse
+from tests.ui.test_check_page import fill_check
+from tests.ui.test_signing_screens import dosed
 from ui.main_window import MainWindow
 
 CONFIRM = "The weight is right: I checked the scale and the unit and weighed again."
@@ -60,3 +63,20 @@ def test_two_readings_run_together_are_refused_by_their_field_before_the_range(
     assert "two readings ran together" in message and "not possible" not in message
     assert systolic.property("invalid") is True and systolic.text() == "126124"
     assert sum(e.type is E.VITALS for e in care.state(ready_session).events) == before
+
+
+def test_a_check_that_did_not_agree_reads_so_on_the_chair_never_as_saved_or_verified(
+    nurse: Nurse, window: MainWindow, care: Care, patient, nurses: tuple[Account, Account]
+):
+    sid = dosed(care, patient, nurses)
+    nurse.on_duty(nurses[0])
+    nurse.chair(1)
+    window.refresh()
+    fill_check(nurse, "ben", BEN_PASSWORD, dose="3.62")
+    window.refresh()
+    last = nurse.text("Last saved")
+    assert last.startswith("Recorded: Second-nurse check: the figures did not agree at ")
+    assert "Saved" not in last
+    assert nurse.sees("Check mismatch")
+    (signature,) = care.state(sid).signatures
+    assert signature.meaning.value == "did not agree"
