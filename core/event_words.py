@@ -122,11 +122,11 @@ def check_figures_words(payload: Mapping[str, Any]) -> str:
 
 
 def headline(event: Event) -> str:
-    """What an entry is, in a few words: a check that did not agree says so, never just "check"."""
-    words = EVENT_WORDS.get(event.type, "Entry")
+    """What an entry is, in a few words, verdict first where there is one (a narrow line is cut at its
+    end): a check that did not agree says so, never just "check"."""
     if event.type is E.CHECKED:
-        return f"{words}: the figures {DID_NOT_AGREE}" if check_disagreed(event) else f"{words}: the figures {AGREED}"
-    return words
+        return f"Check {DID_NOT_AGREE}" if check_disagreed(event) else f"Check {AGREED}"
+    return EVENT_WORDS.get(event.type, "Entry")
 
 
 def stopped_early_words(payload: Mapping[str, Any]) -> str:

@@ -75,7 +75,7 @@ def test_a_check_that_did_not_agree_reads_so_on_the_chair_never_as_saved_or_veri
     fill_check(nurse, "ben", BEN_PASSWORD, dose="3.62")
     window.refresh()
     last = nurse.text("Last saved")
-    assert last.startswith("Recorded: Second-nurse check: the figures did not agree at ")
+    assert last.startswith("Recorded: Check did not agree at ")
     assert "Saved" not in last
     assert nurse.sees("Check mismatch")
     (signature,) = care.state(sid).signatures
