@@ -38,7 +38,15 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # The sibling benchmark's nurses, readings and timing (this script's folder is on sys.path).
-from commit_latency import NORMAL, PASSWORD, SCREEN_OK, bench_nurses, percentile, timed  # noqa: E402
+from commit_latency import (  # noqa: E402
+    NORMAL,
+    PASSWORD,
+    SCREEN_OK,
+    bench_nurses,
+    percentile,
+    pump_as_ordered,
+    timed,
+)
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -70,6 +78,7 @@ def seated(care: Care, nurse: str, chair: int, stages: int) -> str:
         assert calc is not None
         care.record_check(sid, "bench-b", PASSWORD, str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
         care.record_drawn(sid, f"BOARD-LOT-{chair}", str(calc.drug_volume_ml), nurse)
+        pump_as_ordered(care, sid, nurse)
 
     steps = (
         lambda: care.screen(sid, SCREEN_OK, nurse),

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.clock import ManualClock  # noqa: E402
+from core.dosing import pump_order  # noqa: E402
 from core.identify import Identified  # noqa: E402
 from core.persistence.db import BUSY_TIMEOUT_MS, open_database, sqlite_url  # noqa: E402
 from core.protocol import VitalKind as V  # noqa: E402
@@ -140,6 +141,17 @@ def raw_floor(folder: Path, iterations: int) -> list[float]:
 # ---- Chairside ---------------------------------------------------------------------------------------
 
 
+def pump_as_ordered(care: Care, sid: str, by: str) -> None:
+    """After drawing up: the rest of the multi-dose vial back to stock, the pump read as ordered."""
+    state = care.state(sid)
+    for vial in state.controlled.vials:
+        if vial.may_return:
+            care.return_to_stock(sid, vial.drawn.event_id, by)
+    assert state.dose is not None
+    order = pump_order(care.protocol, state.dose)
+    care.record_pump(sid, str(order.rate_ml_per_h), str(order.vtbi_ml), by)
+
+
 def bench_nurses(care: Care) -> str:
     """An administrator and two nurses (the second checks as "bench-b"); returns the first nurse's id."""
     accounts = care.accounts
@@ -167,6 +179,7 @@ def infusing_sessions(care: Care, first: str, count: int, first_chair: int, labe
         assert calc is not None
         care.record_check(sid, "bench-b", PASSWORD, str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
         care.record_drawn(sid, f"BENCH-LOT-{n}", str(calc.drug_volume_ml), first)
+        pump_as_ordered(care, sid, first)
         care.start_infusion(sid, first)
         ids.append(sid)
     return ids

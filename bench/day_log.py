@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 # The sibling benchmark's nurses and readings (this script's folder is on sys.path).
 from argon2 import PasswordHasher  # noqa: E402
-from commit_latency import NORMAL, PASSWORD, SCREEN_OK, bench_nurses  # noqa: E402
+from commit_latency import NORMAL, PASSWORD, SCREEN_OK, bench_nurses, pump_as_ordered  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
@@ -77,6 +77,7 @@ def ready(care: Care, nurse: str, sid: str, weight: str = "72.4", override: str 
     assert calc is not None
     care.record_check(sid, "bench-b", PASSWORD, str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
     care.record_drawn(sid, "BENCH-LOT", str(calc.drug_volume_ml), nurse)
+    pump_as_ordered(care, sid, nurse)
     care.start_infusion(sid, nurse)
 
 

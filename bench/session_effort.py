@@ -48,7 +48,12 @@ the controls it uses: when a screen changes, change only its step and keep the c
   protocol's default and is kept);
 * second-nurse check: the user name field has the keyboard; the second nurse types her user name,
   password and her three figures with Tab between, and Enter;
-* draw up: the lot field has the keyboard; the lot, Tab, the volume, Enter; then tap "Start infusion";
+* draw up: the lot field has the keyboard; the lot, Tab, the volume, Enter;
+* the rest of the vial (the protocol's 10 mg/mL vial is multi-dose): the keyboard waits on "Returned to
+  stock"; one tap records it (wasting it instead would take the waste form and a witness);
+* pump programmed and checked: the keyboard is then in the pump's rate; type the rate read off the pump
+  (it moves on by itself once complete) and the VTBI, and Enter, which records the reading and, as it
+  agrees with the order, starts the infusion (it replaces the tap on "Start infusion");
 * at each due time (the clock is moved to it and the window's tick redraws) a vitals set as above, the
   keyboard already in the first reading; a side-effect check with nothing found is one tap on "No side
   effects", its tab come forward by itself once the check is due; at the end of the time, tap "Infusion
@@ -109,6 +114,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 )
 
 from core.clock import ManualClock  # noqa: E402
+from core.dosing import pump_order  # noqa: E402
 from core.events import EventType as E  # noqa: E402
 from core.machine import Step  # noqa: E402
 from core.persistence.db import Database, open_database, sqlite_url  # noqa: E402
@@ -436,8 +442,18 @@ def draw_up(nurse: Drive) -> None:
     nurse.key(Qt.Key.Key_Return)
 
 
-def start(nurse: Drive) -> None:
-    nurse.tap("Start infusion")
+def vial_rest(nurse: Drive) -> None:
+    nurse.tap(f"Rest of lot {LOT} returned to stock")
+
+
+def pump_and_start(nurse: Drive) -> None:
+    dose = nurse.state().dose
+    if dose is None:
+        raise PathBroken("no dose for the pump")
+    order = pump_order(nurse.care.protocol, dose)
+    nurse.type("Rate on the pump (mL/h)", str(order.rate_ml_per_h))
+    nurse.type("VTBI on the pump (mL)", str(order.vtbi_ml))
+    nurse.key(Qt.Key.Key_Return)
 
 
 def scheduled_vitals(nurse: Drive) -> None:
@@ -492,7 +508,8 @@ SESSION = (
     Stage("Confirm dose (default vial)", confirm_dose, 0, Step.CHECK),
     Stage("Second-nurse check", second_nurse_check, 1, Step.READY),
     Stage("Draw up (lot, volume)", draw_up, 1, Step.READY),
-    Stage("Start infusion", start, 0, Step.INFUSING),
+    Stage("Rest of the vial back to stock", vial_rest, 0, Step.READY),
+    Stage("Pump read (rate, VTBI), start", pump_and_start, 1, Step.INFUSING),
     Stage("Vitals, 10 min", scheduled_vitals, 1, Step.INFUSING),
     Stage("Vitals + side effects, 20 min", scheduled_vitals_and_check, 1, Step.INFUSING),
     Stage("Vitals, 30 min", scheduled_vitals, 1, Step.INFUSING),
@@ -577,6 +594,8 @@ def check_recorded(care: Care, session_id: str) -> None:
         problems.append(f"{types.count(E.SIDE_EFFECTS)} side-effect checks recorded")
     if types.count(E.CHECKED) != 1 or state.open_alerts or E.ALERT_ACKNOWLEDGED in types:
         problems.append("not an ordinary session (a second check or an alert)")
+    if types.count(E.PUMP_PROGRAMMED) != 1 or types.count(E.RETURNED) != 1 or state.controlled.vial_problem:
+        problems.append("the pump was not read once, or the rest of the vial is not back in stock")
     if problems:
         raise PathBroken("; ".join(problems))
 

@@ -55,6 +55,7 @@ class AuditAction(StrEnum):
     CARE_REFUSED = "care.refused"
     LIMIT_REFUSED = "limit.refused"
     """An entry refused by a limit, or held until confirmed: a near miss the quality report counts."""
+    REFUSED = "record.refused"
 
 
 @dataclass(frozen=True)

@@ -135,3 +135,11 @@ def day_complete(text: str) -> bool:
     except InputError:
         return False
     return True
+
+
+def pump_shape(protocol: Protocol, figure: str) -> NumberShape:
+    """A figure read off the pump ("rate_ml_per_h" or "vtbi_ml"): more than zero, to the protocol's step for
+    it, so "155.4" is complete and the keyboard moves on to the VTBI."""
+    step = protocol.rounding.rate_ml_per_h if figure == "rate_ml_per_h" else protocol.pump.vtbi_ml
+    exponent = step.as_tuple().exponent
+    return NumberShape(step, Decimal(9999), -exponent if isinstance(exponent, int) else 0)

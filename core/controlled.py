@@ -2,18 +2,21 @@
 patient was given, what was wasted and who witnessed it, and whether those amounts add up.
 
 Ketamine is a Schedule III controlled substance: every milligram drawn up must be accounted for as
-given or wasted. The amount given is known only once the infusion has ended (the full dose, the
+given or wasted, and so must the rest of each vial drawn from: wasted before a witness, or, for a
+multi-dose vial (the protocol's vial list says which), returned to stock. The session is not signed while
+any vial's rest is unaccounted for. The amount given is known only once the infusion has ended (the full dose, the
 estimate for a stopped infusion, or none if the session ended before starting), so the totals are
 reconciled from then on and a difference is flagged until it is explained at signing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from core.dosing import parse_decimal, round_to
+from core.dosing import PumpCheck, parse_decimal, round_to
 from core.errors import InputError
 from core.events import Event
 from core.events import EventType as E
@@ -33,6 +36,52 @@ class Drawn:
     mg: Decimal
     by: str
     at: datetime
+    vial_ml: Decimal | None = None
+    """What the vial held (a new vial is drawn from); None for a vial not in the protocol."""
+    multi_dose: bool = False
+
+
+@dataclass(frozen=True)
+class Returned:
+    """The rest of a multi-dose vial put back into stock: how much, by whom, when."""
+
+    event_id: str
+    vial_of: str
+    mg: Decimal
+    ml: Decimal
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class VialRest:
+    """One vial drawn from: what was left in it after drawing up, and how that rest is accounted for."""
+
+    drawn: Drawn
+    rest_mg: Decimal
+    wasted_mg: Decimal
+    returned_mg: Decimal
+    step: Decimal
+
+    @property
+    def left_mg(self) -> Decimal:
+        return round_to(self.rest_mg - self.wasted_mg - self.returned_mg, self.step)
+
+    @property
+    def left_ml(self) -> Decimal:
+        return (self.left_mg / self.drawn.mg_per_ml).quantize(Decimal("0.01"))
+
+    @property
+    def may_return(self) -> bool:
+        return self.drawn.multi_dose and self.left_mg > 0
+
+    def problem(self) -> str | None:
+        if self.left_mg <= 0:
+            return None
+        where = f"{self.left_mg} mg is left in the vial of lot {self.drawn.lot} ({self.drawn.vial_label})"
+        if self.drawn.multi_dose:
+            return f"{where}: return it to stock or waste it before a witness."
+        return f"{where}, a single-dose vial: waste it before a witness."
 
 
 @dataclass(frozen=True)
@@ -43,15 +92,32 @@ class Waste:
     by: str
     witness_id: str | None
     at: datetime
+    vial_of: str | None = None
+    """The draw-up event of the vial whose rest this wastes; None for drug drawn up and not given."""
 
 
 @dataclass(frozen=True)
 class ControlledRecord:
     drawn: tuple[Drawn, ...]
     wasted: tuple[Waste, ...]
+    """Wastes of drug drawn up (the rest of a vial wasted is in ``vials``)."""
     given_mg: Decimal | None
     """None while the infusion has not ended: the amount given is not known yet."""
     step: Decimal
+    vials: tuple[VialRest, ...] = ()
+    """Each vial drawn from, with its rest and how it is accounted for."""
+    vial_wastes: tuple[Waste, ...] = ()
+    """Wastes of what was left in a vial (not drawn up), each naming its vial in ``vial_of``."""
+    returned: tuple[Returned, ...] = ()
+
+    def vial(self, drawn_event_id: str) -> VialRest | None:
+        return next((v for v in self.vials if v.drawn.event_id == drawn_event_id), None)
+
+    @property
+    def vial_problem(self) -> str | None:
+        """What is still left unaccounted for in the vials drawn from (None when nothing is)."""
+        problems = [p for p in (v.problem() for v in self.vials) if p]
+        return " ".join(problems) or None
 
     @property
     def drawn_mg(self) -> Decimal:
@@ -84,21 +150,8 @@ class ControlledRecord:
 
 
 def controlled_record(protocol: Protocol, events: list[Event], given_mg: Decimal | None) -> ControlledRecord:
-    drawn = tuple(
-        Drawn(
-            event_id=e.id,
-            lot=e.payload["lot"],
-            vial_label=e.payload["vial_label"],
-            mg_per_ml=Decimal(e.payload["mg_per_ml"]),
-            ml=Decimal(e.payload["ml"]),
-            mg=Decimal(e.payload["mg"]),
-            by=e.recorded_by,
-            at=e.occurred_at,
-        )
-        for e in events
-        if e.type is E.DRAWN
-    )
-    wasted = tuple(
+    drawn = tuple(_drawn(protocol, e) for e in events if e.type is E.DRAWN)
+    all_wasted = tuple(
         Waste(
             event_id=e.id,
             mg=Decimal(e.payload["mg"]),
@@ -106,11 +159,60 @@ def controlled_record(protocol: Protocol, events: list[Event], given_mg: Decimal
             by=e.recorded_by,
             witness_id=_witness(e),
             at=e.occurred_at,
+            vial_of=e.payload.get("vial_of"),
         )
         for e in events
         if e.type is E.WASTED
     )
-    return ControlledRecord(drawn, wasted, given_mg, protocol.rounding.dose_mg)
+    returned = tuple(
+        Returned(
+            event_id=e.id,
+            vial_of=e.payload["vial_of"],
+            mg=Decimal(e.payload["mg"]),
+            ml=Decimal(e.payload["ml"]),
+            by=e.recorded_by,
+            at=e.occurred_at,
+        )
+        for e in events
+        if e.type is E.RETURNED
+    )
+    step = protocol.rounding.dose_mg
+    vial_wastes = tuple(w for w in all_wasted if w.vial_of is not None)
+    vials = tuple(
+        VialRest(
+            drawn=d,
+            rest_mg=round_to(max(Decimal(0), d.vial_ml * d.mg_per_ml - d.mg), step),
+            wasted_mg=sum((w.mg for w in vial_wastes if w.vial_of == d.event_id), Decimal(0)),
+            returned_mg=sum((r.mg for r in returned if r.vial_of == d.event_id), Decimal(0)),
+            step=step,
+        )
+        for d in drawn
+        if d.vial_ml is not None
+    )
+    wasted = tuple(w for w in all_wasted if w.vial_of is None)
+    return ControlledRecord(drawn, wasted, given_mg, step, vials, vial_wastes, returned)
+
+
+def _drawn(protocol: Protocol, event: Event) -> Drawn:
+    """A draw-up, with what its vial held and whether it is multi-dose: as recorded, else from the protocol."""
+    p = event.payload
+    try:
+        vial = protocol.vial(p.get("vial_id", ""))
+    except KeyError:
+        vial = None
+    vial_ml = p.get("vial_ml", str(vial.vial_ml) if vial else None)
+    return Drawn(
+        event_id=event.id,
+        lot=p["lot"],
+        vial_label=p["vial_label"],
+        mg_per_ml=Decimal(p["mg_per_ml"]),
+        ml=Decimal(p["ml"]),
+        mg=Decimal(p["mg"]),
+        by=event.recorded_by,
+        at=event.occurred_at,
+        vial_ml=Decimal(vial_ml) if vial_ml is not None else None,
+        multi_dose=bool(p.get("multi_dose", vial.multi_dose if vial else False)),
+    )
 
 
 def _witness(event: Event) -> str | None:
@@ -137,3 +239,34 @@ def parse_amount(text: str, field: str, what: str, most: Decimal, step: Decimal)
     if round_to(value, step) != value:
         raise InputError(field, f"Give the {what} to {step} at most.", "Read it again from the syringe or bag.")
     return value
+
+
+def controlled_words(event: Event, names: Callable[[str], str]) -> str:
+    """The detail of a pump reading or a vial returned to stock, in words (for the record's lines)."""
+    p = event.payload
+    if event.type is E.RETURNED:
+        return f"{p.get('mg')} mg ({p.get('ml')} mL) left in the vial of lot {p.get('lot')}"
+    check = PumpCheck.of(event)
+    read = check.read
+    words = f"rate {read.get('rate_ml_per_h')} mL/h, VTBI {read.get('vtbi_ml')} mL read off the pump"
+    second = names(check.second_by) if check.second_by else ""
+    wrong = check.disagreements("did not agree with the order", f"{second} did not agree")
+    if not wrong:
+        words += ", as ordered" + (f"; read too by {second}, as ordered" if second else "")
+        return words
+    if check.second_by and not check.second_mismatches:
+        wrong.append(f"read too by {second}, as ordered")
+    return words + "; " + "; ".join(wrong)
+
+
+def vial_accounts(record: ControlledRecord, names: Callable[[str], str]) -> list[str]:
+    """How the rest of each vial was accounted for, in words (returned or wasted, by whom), for the screens."""
+    lines = []
+    for vial in record.vials:
+        lot = vial.drawn.lot
+        for back in (r for r in record.returned if r.vial_of == vial.drawn.event_id):
+            lines.append(f"Lot {lot}: {back.mg} mg left in the vial returned to stock by {names(back.by)}")
+        for waste in (w for w in record.vial_wastes if w.vial_of == vial.drawn.event_id):
+            witness = f", witnessed by {names(waste.witness_id)}" if waste.witness_id else ""
+            lines.append(f"Lot {lot}: {waste.mg} mg left in the vial wasted by {names(waste.by)}{witness}")
+    return lines

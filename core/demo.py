@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from core.clock import ManualClock, ensure_utc
+from core.dosing import pump_order
 from core.identify import Identified
 from core.machine import Step
 from core.people import Account, Accounts, Role
@@ -194,6 +195,9 @@ class _Chair:
         assert calc is not None
         lot = f"DEMO-LOT-{self.chair}{self.person.mrn[-2:]}"
         self.last = self.care.record_drawn(self.sid, lot, str(calc.drug_volume_ml), self.nurse.id)
+        for vial in self.last.controlled.vials:  # the rest of the multi-dose vial goes back to stock
+            if vial.may_return:
+                self.last = self.care.return_to_stock(self.sid, vial.drawn.event_id, self.nurse.id)
 
     def waste_the_rest(self) -> None:
         """What was drawn up but not given, wasted with the second nurse as witness."""
@@ -216,6 +220,11 @@ class _Chair:
         return self.last.events[-1].id
 
     def start(self) -> None:
+        """The pump programmed and read as ordered, then started."""
+        calc = self.care.state(self.sid).dose
+        assert calc is not None
+        order = pump_order(self.care.protocol, calc)
+        self.care.record_pump(self.sid, str(order.rate_ml_per_h), str(order.vtbi_ml), self.nurse.id)
         self.last = self.care.start_infusion(self.sid, self.nurse.id)
 
     def side_effects(self, **grades: str) -> None:

@@ -8,10 +8,12 @@ screen agree to the last digit.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from core.errors import InputError, OverrideRequired
+from core.events import Event
 from core.protocol import Protocol
 
 LB_TO_KG = Decimal("0.45359237")  # the international pound, exact by definition
@@ -323,3 +325,145 @@ def check_mismatches(protocol: Protocol, calc: DoseCalculation, figures: CheckFi
         ("rate_ml_per_h", calc.rate_ml_per_h, figures.rate_ml_per_h, steps.rate_ml_per_h),
     )
     return [name for name, first, second, step in pairs if round_to(first, step) != round_to(second, step)]
+
+
+# ---- the pump, programmed and checked before the start ----------------------------------------------
+
+PUMP_FIGURES = {"rate_ml_per_h": "rate", "vtbi_ml": "volume to be infused"}
+"""The two figures read off the pump, and what they are called in a sentence."""
+
+
+@dataclass(frozen=True)
+class PumpOrder:
+    """What the pump must show, in the pump's own terms: drug and amount in the carrier, rate, VTBI, time."""
+
+    drug: str
+    dose_mg: Decimal
+    carrier: str
+    bag_ml: Decimal
+    concentration_mg_per_ml: Decimal
+    rate_ml_per_h: Decimal
+    vtbi_ml: Decimal
+    minutes: int
+
+    @property
+    def bag(self) -> str:
+        return f"{self.carrier}, {_fmt(self.bag_ml)} mL bag"
+
+    @property
+    def contents(self) -> str:
+        """Drug, amount and carrier, as the bag's label reads."""
+        return (
+            f"{self.drug.capitalize()} {_fmt(self.dose_mg)} mg in {self.bag} "
+            f"({_fmt(self.concentration_mg_per_ml)} mg/mL)"
+        )
+
+    @property
+    def settings(self) -> str:
+        return f"Rate {_fmt(self.rate_ml_per_h)} mL/h · VTBI {_fmt(self.vtbi_ml)} mL · {self.minutes} min"
+
+    def figure(self, key: str) -> Decimal:
+        return {"rate_ml_per_h": self.rate_ml_per_h, "vtbi_ml": self.vtbi_ml}[key]
+
+    def to_payload(self) -> dict[str, object]:
+        return {key: (str(value) if isinstance(value, Decimal) else value) for key, value in asdict(self).items()}
+
+
+def pump_order(protocol: Protocol, calc: DoseCalculation) -> PumpOrder:
+    """The pump's settings for a confirmed dose: the rate as calculated, the VTBI the whole final volume at
+    the step the pump takes, and the protocol's infusion time."""
+    return PumpOrder(
+        drug=protocol.drug,
+        dose_mg=calc.dose_mg,
+        carrier=protocol.preparation.diluent,
+        bag_ml=calc.bag_ml,
+        concentration_mg_per_ml=calc.concentration_mg_per_ml,
+        rate_ml_per_h=calc.rate_ml_per_h,
+        vtbi_ml=round_to(calc.final_volume_ml, protocol.pump.vtbi_ml),
+        minutes=calc.infusion_minutes,
+    )
+
+
+@dataclass(frozen=True)
+class PumpReading:
+    """Rate and VTBI as a nurse read them off the pump's screen."""
+
+    rate_ml_per_h: Decimal
+    vtbi_ml: Decimal
+
+    def to_payload(self) -> dict[str, str]:
+        return {"rate_ml_per_h": str(self.rate_ml_per_h), "vtbi_ml": str(self.vtbi_ml)}
+
+
+def parse_pump_reading(rate: str, vtbi: str, prefix: str = "pump") -> PumpReading:
+    """The two figures as typed (fields ``{prefix}_rate`` and ``{prefix}_vtbi``); never rounded."""
+    figures = []
+    fields = ((rate, f"{prefix}_rate", "rate on the pump (mL/h)"), (vtbi, f"{prefix}_vtbi", "VTBI on the pump (mL)"))
+    for text, field, what in fields:
+        value = parse_decimal(text, field, what)
+        if value <= 0:
+            raise InputError(field, f"The {what} must be more than zero.", "Read it again off the pump.")
+        figures.append(value)
+    return PumpReading(*figures)
+
+
+def pump_mismatches(order: PumpOrder, reading: PumpReading) -> list[str]:
+    """The figures the pump shows that differ from the order (keys of ``PUMP_FIGURES``)."""
+    read = {"rate_ml_per_h": reading.rate_ml_per_h, "vtbi_ml": reading.vtbi_ml}
+    return [key for key in PUMP_FIGURES if read[key] != order.figure(key)]
+
+
+def pump_disagreement(order: dict[str, str], read: dict[str, str], mismatches: list[str], who: str) -> str:
+    """A mismatch in words, from a recorded reading: what the pump showed and what was ordered."""
+    units = {"rate_ml_per_h": "mL/h", "vtbi_ml": "mL"}
+    parts = [
+        f"{PUMP_FIGURES[key]} {read.get(key)} {units[key]} on the pump, {order.get(key)} {units[key]} ordered"
+        for key in mismatches
+        if key in PUMP_FIGURES
+    ]
+    return f"{who}: " + "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class PumpCheck:
+    """A recorded "pump programmed and checked": what the nurse (and perhaps a second nurse) read off the
+    pump, against the order. Only a reading that agrees, from everyone who read it, lets the start go on."""
+
+    event_id: str
+    at: datetime
+    by: str
+    order: dict[str, str]
+    read: dict[str, str]
+    mismatches: tuple[str, ...]
+    second_by: str | None
+    second_read: dict[str, str] | None
+    second_mismatches: tuple[str, ...]
+
+    @classmethod
+    def of(cls, event: Event) -> PumpCheck:
+        p = event.payload
+        second = p.get("second") or {}
+        return cls(
+            event_id=event.id,
+            at=event.occurred_at,
+            by=event.recorded_by,
+            order=dict(p.get("order", {})),
+            read=dict(p.get("read", {})),
+            mismatches=tuple(p.get("mismatches", ())),
+            second_by=second.get("checker_id"),
+            second_read=dict(second["read"]) if second.get("read") else None,
+            second_mismatches=tuple(second.get("mismatches", ())),
+        )
+
+    @property
+    def agrees(self) -> bool:
+        return not self.mismatches and not self.second_mismatches
+
+    def disagreements(self, name: str, second_name: str) -> list[str]:
+        """Each reader's mismatch in words (empty when the reading agrees with the order)."""
+        found = []
+        if self.mismatches:
+            found.append(pump_disagreement(self.order, self.read, list(self.mismatches), name))
+        if self.second_mismatches and self.second_read is not None:
+            found.append(pump_disagreement(self.order, self.second_read, list(self.second_mismatches), second_name))
+        return found

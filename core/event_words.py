@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta, tzinfo
 from typing import Any
 
+from core.controlled import controlled_words
 from core.dates import local_stamp, local_time
 from core.events import Event
 from core.events import EventType as E
@@ -46,6 +47,8 @@ EVENT_WORDS = {
     E.ADDENDUM: "Addendum",
     E.DRAWN: "Drug drawn up",
     E.WASTED: "Drug wasted",
+    E.PUMP_PROGRAMMED: "Pump programmed and checked",
+    E.RETURNED: "Vial returned to stock",
 }
 
 IDENTIFIER_WORDS = {"name": "name", "birth_date": "date of birth", "mrn": "record number"}
@@ -223,6 +226,8 @@ def _detail(protocol: Protocol, event: Event, names: Names) -> str:
         case E.WASTED:
             witness = next((s.signer_id for s in signatures_in(event) if s.meaning is Meaning.WITNESSED_WASTE), None)
             return f"{p.get('mg')} mg, {p.get('how')}" + (f", witnessed by {names(witness)}" if witness else "")
+        case E.PUMP_PROGRAMMED | E.RETURNED:
+            return controlled_words(event, names)
     return ""
 
 

@@ -35,6 +35,8 @@ class EventType(StrEnum):
     ADDENDUM = "session.addendum"
     DRAWN = "drug.drawn"
     WASTED = "drug.wasted"
+    PUMP_PROGRAMMED = "pump.programmed"
+    RETURNED = "drug.returned"
 
 
 @dataclass(frozen=True)

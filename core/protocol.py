@@ -90,6 +90,8 @@ class Vial(_Sourced):
     mg_per_ml: Positive
     vial_ml: Positive
     must_dilute: bool = False
+    multi_dose: bool = False
+    """What is left after drawing up may go back to stock; the rest of a single-dose vial is wasted."""
 
 
 class Preparation(_Sourced):
@@ -115,6 +117,20 @@ class Rounding(_Sourced):
     rate_ml_per_h: Decimal
 
     @field_validator("dose_mg", "volume_ml", "concentration_mg_per_ml", "rate_ml_per_h", mode="before")
+    @classmethod
+    def _power_of_ten(cls, value: object) -> Decimal:
+        if not isinstance(value, str):
+            raise ValueError('must be written as a quoted decimal, such as "0.1"')
+        return _step(value)
+
+
+class PumpRules(_Sourced):
+    """The pump programmed and checked before the start: the VTBI's step and whether a second nurse reads it."""
+
+    vtbi_ml: Decimal
+    second_nurse: Literal["optional", "required"]
+
+    @field_validator("vtbi_ml", mode="before")
     @classmethod
     def _power_of_ten(cls, value: object) -> Decimal:
         if not isinstance(value, str):
@@ -529,6 +545,7 @@ class Protocol(_Strict):
     vials: Annotated[list[Vial], Field(min_length=1)]
     preparation: Preparation
     rounding: Rounding
+    pump: PumpRules
     vitals_schedule: VitalsSchedule
     vitals: dict[VitalKind, VitalThresholds]
     sedation_scale: SedationScale

@@ -31,7 +31,10 @@ from core.dosing import (
     check_mismatches,
     check_weight,
     parse_check_figures,
+    parse_pump_reading,
     parse_weight,
+    pump_mismatches,
+    pump_order,
     round_to,
     unit_challenge,
     unit_chosen_to_fit,
@@ -850,6 +853,8 @@ class Care:
                 "vial_id": vial.id,
                 "vial_label": vial.label,
                 "mg_per_ml": str(vial.mg_per_ml),
+                "vial_ml": str(vial.vial_ml),
+                "multi_dose": vial.multi_dose,
                 "ml": str(volume),
                 "mg": str(round_to(volume * vial.mg_per_ml, self.protocol.rounding.dose_mg)),
             }
@@ -865,14 +870,21 @@ class Care:
         password: str,
         witness_username: str = "",
         witness_password: str = "",
+        vial_of: str | None = None,
     ) -> SessionState:
-        """Drug drawn up but not given, wasted in front of a witness; both sign (the witness by signing in)."""
+        """Drug drawn up but not given, wasted in front of a witness; both sign (the witness by signing in).
+        With ``vial_of`` (a draw-up's event id), what is wasted is the rest left in that vial."""
         method = _required(how, "how", "how the drug was wasted (e.g. into the drug waste container)")
 
         def build(state: SessionState) -> dict[str, Any]:
             most = state.controlled.unaccounted_mg
+            if vial_of is not None:
+                vial = state.controlled.vial(vial_of)
+                if vial is None or vial.left_mg <= 0:
+                    raise NotAllowedError("Nothing is left to waste in that vial.", "Look at the session again.")
+                most = vial.left_mg
             amount = parse_amount(mg, "waste_mg", "amount wasted (mg)", most, self.protocol.rounding.dose_mg)
-            return {"mg": str(amount), "how": method}
+            return {"mg": str(amount), "how": method} | ({"vial_of": vial_of} if vial_of else {})
 
         def authenticate() -> list[tuple[str, Meaning]]:
             witnessed = clinic_settings(self.db).waste_witness_required or bool(witness_username.strip())
@@ -882,6 +894,103 @@ class Care:
             return [*signers, (witness, Meaning.WITNESSED_WASTE)] if witness else signers
 
         return self._append(session_id, by, E.WASTED, build, authenticate=authenticate)
+
+    def return_to_stock(self, session_id: str, drawn_event_id: str, by: str) -> SessionState:
+        """The rest of a multi-dose vial goes back to stock: all of it, recorded with who and when. The rest of
+        a single-dose vial never does (it is wasted before a witness): that refusal is kept in the audit trail."""
+
+        def build(state: SessionState) -> dict[str, Any]:
+            vial = state.controlled.vial(drawn_event_id)
+            if vial is None or vial.left_mg <= 0:
+                raise NotAllowedError("Nothing is left in that vial to return.", "Look at the session again.")
+            return {
+                "vial_of": drawn_event_id,
+                "lot": vial.drawn.lot,
+                "vial_label": vial.drawn.vial_label,
+                "mg": str(vial.left_mg),
+                "ml": str(vial.left_ml),
+            }
+
+        state = self.state(session_id)
+        vial = state.controlled.vial(drawn_event_id)
+        if vial is not None and not vial.drawn.multi_dose and vial.left_mg > 0:
+            with self.db.transaction() as tx:
+                self._require_clinician(tx, by)
+                row = tx.get(InfusionSession, session_id)
+                detail = {"refused": "return to stock", "lot": vial.drawn.lot, "mg": str(vial.left_mg)}
+                self._audit(
+                    tx,
+                    AuditAction.REFUSED,
+                    by,
+                    patient_id=row.patient_id if row else None,
+                    session_id=session_id,
+                    detail=detail,
+                )
+            raise NotAllowedError(
+                f"{vial.drawn.vial_label} is a single-dose vial: what is left in it cannot go back to stock.",
+                "Waste it before a witness.",
+            )
+        return self._append(session_id, by, E.RETURNED, build)
+
+    def record_pump(
+        self, session_id: str, rate: str, vtbi: str, by: str, second: tuple[str, str, str, str] | None = None
+    ) -> SessionState:
+        """Pump programmed and checked: the rate and VTBI as the nurse reads them off the pump, compared with
+        the order. A reading that disagrees is recorded too (it counts as a near miss) and holds the start
+        back until a reading agrees. ``second`` is a second nurse's (user name, password, rate, VTBI): she
+        signs in with her own password and reads the pump herself; her reading is signed as verified only
+        when it agrees."""
+        reading = parse_pump_reading(rate, vtbi)
+        second_reading = None
+        if second is not None and any(part.strip() for part in second):
+            username, password, second_rate, second_vtbi = second
+            second_reading = parse_pump_reading(second_rate, second_vtbi, "second_pump")
+            if not username.strip():
+                raise InputError("second_username", "Enter the second nurse's user name.", "She signs in here.")
+            if not password:
+                raise InputError("second_password", "Enter the second nurse's password.", "She types it herself.")
+        checker_id: list[str] = []
+
+        def build(state: SessionState) -> dict[str, Any]:
+            if state.dose is None:
+                raise NotAllowedError("There is no confirmed dose to program the pump for.", "Confirm the dose first.")
+            order = pump_order(self.protocol, state.dose)
+            payload: dict[str, Any] = {
+                "order": order.to_payload(),
+                "read": reading.to_payload(),
+                "mismatches": pump_mismatches(order, reading),
+                "second": None,
+            }
+            if second_reading is not None:
+                payload["second"] = {
+                    "checker_id": checker_id[0] if checker_id else None,  # known once she has signed in
+                    "read": second_reading.to_payload(),
+                    "mismatches": pump_mismatches(order, second_reading),
+                }
+            return payload
+
+        def authenticate() -> list[tuple[str, Meaning]]:
+            if second is None or second_reading is None:
+                return []
+            try:
+                checker = self.accounts.authenticate(second[0], second[1], "second-nurse pump reading")
+            except NotAllowedError as refused:
+                raise NotAllowedError(f"Second nurse: {refused.message}", refused.advice) from refused
+            if checker.id == by:
+                raise NotAllowedError(
+                    "The nurse who programmed the pump cannot also be the second reader.",
+                    "Ask another nurse to read the pump.",
+                )
+            if not checker.can_record_care:
+                raise NotAllowedError("The second reader must be a nurse.", "Ask a nurse to read the pump.")
+            checker_id.append(checker.id)
+            state = self.state(session_id)
+            agrees = state.dose is not None and not pump_mismatches(
+                pump_order(self.protocol, state.dose), second_reading
+            )
+            return [(checker.id, Meaning.VERIFIED)] if agrees else []
+
+        return self._append(session_id, by, E.PUMP_PROGRAMMED, build, authenticate=authenticate)
 
     def _signing(self, by: str, password: str, meaning: Meaning) -> Callable[[], list[tuple[str, Meaning]]]:
         def confirmed() -> list[tuple[str, Meaning]]:

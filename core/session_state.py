@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from core.controlled import ControlledRecord, controlled_record
-from core.dosing import DoseCalculation
+from core.dosing import DoseCalculation, PumpCheck
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step, allowed, next_step
@@ -107,6 +107,10 @@ class SessionState:
     events: tuple[Event, ...] = field(repr=False)
     side_effect_checks: tuple[VitalsPoint, ...] = ()
     """The side-effect checklist's schedule (the protocol's ``side_effects_schedule``), point by point."""
+    pump_check: PumpCheck | None = None
+    """The latest "pump programmed and checked" for the dose confirmed now (None before one is recorded)."""
+    start_waits_for_pump: bool = False
+    """Ready, and the only thing holding the start back is a pump reading that agrees with the order."""
 
     @cached_property
     def signatures(self) -> tuple[Signature, ...]:
@@ -134,6 +138,12 @@ class SessionState:
             owed,
             key=lambda e: (_OWED.index(e.status), e.due_at is None, e.due_at.timestamp() if e.due_at else 0.0),
         )
+
+    @property
+    def pump_to_read(self) -> bool:
+        """Ready, and no reading of the pump that agrees with the order is recorded yet: it is asked for."""
+        agreed = self.pump_check is not None and self.pump_check.agrees
+        return self.step is Step.READY and E.PUMP_PROGRAMMED in self.allowed and not agreed
 
     @property
     def phase(self) -> Phase:
@@ -246,6 +256,7 @@ def derive_state(
     adverse: dict[tuple[str, str], PendingAdverseEvent] = {}
     rechecks: list[_Recheck] = []
     sets_taken: list[datetime] = []
+    pump: PumpCheck | None = None
 
     for event in events[1:]:
         payload: dict[str, Any] = event.payload
@@ -257,10 +268,12 @@ def derive_state(
                 if screening_stopped:
                     outcome, given_mg = Outcome.NOT_TREATED, Decimal(0)
             case E.WEIGHED:
-                dose, checked_by, mismatches = None, None, ()
+                dose, checked_by, mismatches, pump = None, None, (), None
             case E.DOSE_CALCULATED:
                 dose = DoseCalculation.from_payload(payload["calculation"])
-                dosed_by, checked_by, mismatches = event.recorded_by, None, ()
+                dosed_by, checked_by, mismatches, pump = event.recorded_by, None, (), None
+            case E.PUMP_PROGRAMMED:
+                pump = PumpCheck.of(event)
             case E.CHECKED:
                 mismatches = tuple(payload.get("mismatches", ()))
                 check_passed = not mismatches
@@ -366,6 +379,15 @@ def derive_state(
         held_back[E.STARTED] = "Record the vial's lot and the amount drawn up before the infusion starts."
     if not controlled.drawn:
         held_back[E.WASTED] = "Nothing was drawn up in this session, so there is nothing to waste."
+    start_waits_for_pump = False
+    if step is Step.READY and E.STARTED not in held_back:
+        pump_held = _pump_held(protocol, pump)
+        if pump_held is not None:
+            held_back[E.STARTED], start_waits_for_pump = pump_held, True
+    if not any(v.may_return for v in controlled.vials):
+        held_back[E.RETURNED] = "No multi-dose vial has anything left to return to stock."
+    if controlled.vial_problem:
+        held_back.setdefault(E.SIGNED, f"Account for the rest of each vial before signing: {controlled.vial_problem}")
     owed_check = next((c for c in checks if c.status in {PointStatus.DUE, PointStatus.OVERDUE}), None)
     if step is Step.OBSERVE and owed_check is not None:
         # An open alert, if any, is what the nurse must hear first: its reason stays.
@@ -407,7 +429,21 @@ def derive_state(
         controlled=controlled,
         events=tuple(events),
         side_effect_checks=checks,
+        pump_check=pump,
+        start_waits_for_pump=start_waits_for_pump,
     )
+
+
+def _pump_held(protocol: Protocol, pump: PumpCheck | None) -> str | None:
+    """Why the start waits for the pump: no reading yet, a reading that disagrees with the order, or (where
+    the protocol requires it) no agreeing reading by a second nurse."""
+    if pump is None:
+        return "Program the pump, then type the rate and the volume to be infused it shows."
+    if not pump.agrees:
+        return "The pump does not show what was ordered: program it again, then read it again."
+    if protocol.pump.second_nurse == "required" and pump.second_by is None:
+        return "A second nurse reads the pump too before the infusion starts."
+    return None
 
 
 def _instructions(protocol: Protocol, findings: list[dict[str, Any]]) -> tuple[str, ...]:

@@ -46,6 +46,7 @@ SUBJECTS = {
     E.CHECKED: "the second-nurse check",
     E.WASTED: "the controlled-substance waste",
     E.ADDENDUM: "an addendum",
+    E.PUMP_PROGRAMMED: "the pump reading",
 }
 """What a signature on each kind of event is a signature of."""
 

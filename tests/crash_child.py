@@ -71,6 +71,7 @@ def main() -> None:
     care.record_vitals(sid, VITALS, first.id)
     care.record_check(sid, "ben", PASSWORD, "80", "40", "151.2")
     care.record_drawn(sid, "LOT-9", "0.8", first.id)
+    care.record_pump(sid, "151.2", "100.8", first.id)  # the pump read as ordered
     care.start_infusion(sid, first.id)
     if isinstance(clock, ManualClock):
         clock.advance(minutes=5)

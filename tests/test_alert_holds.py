@@ -10,7 +10,7 @@ from core.identify import Identified
 from core.machine import Step, allowed
 from core.protocol import VitalKind as V
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, no_symptoms, observed, seen
+from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, no_symptoms, observed, pump_as_ordered, seen
 
 LOW_SPO2 = {**NORMAL, V.SPO2: "85"}
 HELD = "Acknowledge the alert for SpO2 85"
@@ -50,7 +50,8 @@ def test_an_open_alert_holds_back_the_start_even_with_a_go_ahead(care, patient, 
     sid = dosed_with_low_baseline(care, patient, first)
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")
     care.record_check(sid, "ben", BEN_PASSWORD, "80", "40", "151.2")
-    state = care.record_drawn(sid, "LOT-K2291", "0.8", first.id)
+    care.record_drawn(sid, "LOT-K2291", "0.8", first.id)
+    state = pump_as_ordered(care, sid, first.id)
     assert state.step is Step.READY
     assert state.held_back[E.STARTED].startswith(HELD) and E.STARTED not in state.allowed
     with pytest.raises(NotAllowedError, match=HELD):

@@ -13,7 +13,7 @@ from core.machine import Step
 from core.protocol import VitalKind as V
 from core.vitals import start_problems
 from tests.conftest import BEN_PASSWORD
-from tests.test_session_flow import NORMAL, SCREEN_OK
+from tests.test_session_flow import NORMAL, SCREEN_OK, pump_as_ordered
 
 GO_AHEAD = "Dr Patel by phone: proceed without blood pressure, cuff broken"
 
@@ -26,7 +26,8 @@ def ready_with_baseline(care, patient, first, vitals: dict[V, str], partial_reas
     care.confirm_dose(sid, first.id, vial_id="ketamine-50")
     care.record_vitals(sid, vitals, first.id, partial_reason=partial_reason)
     care.record_check(sid, "ben", BEN_PASSWORD, "80", "40", "151.2")
-    state = care.record_drawn(sid, "LOT-K2291", "0.8", first.id)
+    care.record_drawn(sid, "LOT-K2291", "0.8", first.id)
+    state = pump_as_ordered(care, sid, first.id)
     assert state.step is Step.READY
     return sid
 

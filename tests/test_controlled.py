@@ -13,7 +13,7 @@ from core.machine import Step
 from core.settings import change_clinic_setting
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, T0
-from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, seen
+from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, pump_as_ordered, seen
 
 CRITERIA = {"escort": True, "instructions": True, "effects_resolved": True}
 WASTE_BIN = "into the controlled-drug waste container"
@@ -39,6 +39,7 @@ def test_the_infusion_waits_for_the_lot_and_amount_drawn_up(care, patient, nurse
     state = care.record_drawn(sid, "  LOT-K2291 ", "4.0", first.id)
     (drawn,) = state.controlled.drawn
     assert (drawn.lot, drawn.ml, drawn.mg, drawn.mg_per_ml) == ("LOT-K2291", Decimal("4.0"), Decimal("40.0"), 10)
+    pump_as_ordered(care, sid, first.id)
     assert care.start_infusion(sid, first.id).step is Step.INFUSING
 
 

@@ -42,7 +42,16 @@ from core.services import Care, PatientView
 from core.settings import change_clinic_setting
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0, TEMPORARY_PASSWORD, add_nurse
 from tests.test_cli import run as cli
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms, prepare, seen
+from tests.test_session_flow import (
+    DISCHARGE_OK,
+    NO_SIDE_EFFECTS,
+    NORMAL,
+    SCREEN_OK,
+    no_symptoms,
+    prepare,
+    pump_as_ordered,
+    seen,
+)
 
 CLEO_PASSWORD = "marble falcon ginger 27"
 HELEN_PASSWORD = "cobalt meadow lantern 64"
@@ -149,6 +158,8 @@ def day(
     other.record_drawn(unchecked, "LOT-K2291", "3.62", cleo.id)
     other.abandon(unchecked, "patient felt unwell", cleo.id)
     other.record_waste(unchecked, "36.2", "drug waste container", cleo.id, CLEO_PASSWORD, "ben", BEN_PASSWORD)
+    (vial,) = other.state(unchecked).controlled.vials
+    other.return_to_stock(unchecked, vial.drawn.event_id, cleo.id)  # the rest of the multi-dose vial
     other.sign(unchecked, cleo.id, CLEO_PASSWORD, seen_seq=seen(other, unchecked))
 
     dan = patient_with_course(other, "MRN-2004", "Dahl", "Dan", cleo.id)
@@ -177,6 +188,7 @@ def day(
     assert dose is not None and dose.soft_limit_exceeded
     care.record_check(over_limit, "ben", BEN_PASSWORD, "130", str(dose.dose_mg), str(dose.rate_ml_per_h))
     care.record_drawn(over_limit, "LOT-K2291", str(dose.drug_volume_ml), ana.id)
+    pump_as_ordered(care, over_limit, ana.id)
     care.start_infusion(over_limit, ana.id)
     clock.advance(minutes=17)  # the 10-minute set was due at 10 and overdue from 15
     return Day(signed, not_treated, unchecked, stopped, over_limit, ana, ben, cleo, helen)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from core.clock import ManualClock
+from core.dosing import pump_order
 from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
 from core.identify import Identified
@@ -14,7 +15,7 @@ from core.machine import Outcome, Step
 from core.people import Account
 from core.protocol import VitalKind as V
 from core.services import Care, PatientView
-from core.session_state import PointStatus
+from core.session_state import PointStatus, SessionState
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 
 NORMAL = {
@@ -48,7 +49,19 @@ def prepare(care: Care, patient: PatientView, nurses: tuple[Account, Account], c
     state = care.record_check(sid, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
     assert state.step is Step.READY, state.last_check_mismatches
     care.record_drawn(sid, "LOT-K2291", "3.62", first.id)
+    pump_as_ordered(care, sid, first.id)
     return sid
+
+
+def pump_as_ordered(care: Care, session_id: str, by: str) -> SessionState:
+    """The rest of every vial drawn from returned to stock, and the pump read as ordered: ready to start."""
+    state = care.state(session_id)
+    for vial in state.controlled.vials:
+        if vial.may_return:
+            state = care.return_to_stock(session_id, vial.drawn.event_id, by)
+    assert state.dose is not None
+    order = pump_order(care.protocol, state.dose)
+    return care.record_pump(session_id, str(order.rate_ml_per_h), str(order.vtbi_ml), by)
 
 
 DISCHARGE_OK = {"escort": True, "instructions": True, "effects_resolved": True}
@@ -310,6 +323,7 @@ def test_baseline_outside_start_thresholds_needs_a_go_ahead(care, patient, nurse
     care.record_vitals(sid, {**NORMAL, V.SYSTOLIC: "168"}, first.id)
     care.record_check(sid, "ben", BEN_PASSWORD, "80", "40", "151.2")
     care.record_drawn(sid, "LOT-K2291", "0.8", first.id)
+    pump_as_ordered(care, sid, first.id)
     with pytest.raises(InputError) as caught:
         care.start_infusion(sid, first.id)
     assert caught.value.field == "go_ahead"

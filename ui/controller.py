@@ -322,13 +322,30 @@ class Controller(QObject):
         amount: tuple[str, str],
         password: str,
         witness: tuple[str, str],
+        vial_of: str | None = None,
     ) -> SessionState | None:
-        """``amount`` is (mg, how); ``witness`` is (user name, password) of the nurse who watched."""
+        """``amount`` is (mg, how); ``witness`` is (user name, password) of the nurse who watched; ``vial_of``
+        names the vial whose rest is wasted (None: drug drawn up and not given)."""
         mg, how = amount
         username, secret = witness
         return self._act(
-            feedback, lambda by: self.care.record_waste(session_id, mg, how, by, password, username, secret)
+            feedback,
+            lambda by: self.care.record_waste(session_id, mg, how, by, password, username, secret, vial_of),
         )
+
+    def return_to_stock(self, feedback: Feedback, session_id: str, drawn_event_id: str) -> SessionState | None:
+        return self._act(feedback, lambda by: self.care.return_to_stock(session_id, drawn_event_id, by))
+
+    def record_pump(
+        self,
+        feedback: Feedback,
+        session_id: str,
+        reading: tuple[str, str],
+        second: tuple[str, str, str, str] | None = None,
+    ) -> SessionState | None:
+        """The rate and VTBI read off the pump; ``second`` is a second nurse's (user name, password, rate, VTBI)."""
+        rate, vtbi = reading
+        return self._act(feedback, lambda by: self.care.record_pump(session_id, rate, vtbi, by, second))
 
     def start(self, feedback: Feedback, session_id: str, go_ahead: str | None) -> SessionState | None:
         return self._act(feedback, lambda by: self.care.start_infusion(session_id, by, go_ahead))

@@ -16,6 +16,7 @@ from core.people import Account
 from core.protocol import VitalKind
 from core.services import Care, PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
+from tests.test_session_flow import pump_as_ordered
 from ui.main_window import MainWindow
 
 
@@ -29,6 +30,7 @@ def test_a_baseline_outside_the_start_limits_asks_for_the_prescribers_go_ahead(
     care.confirm_dose(sid, first.id, vial_id="ketamine-10")
     care.record_check(sid, second.username or "", BEN_PASSWORD, "72.4", "36.2", "155.4")
     care.record_drawn(sid, "LOT-K2291", "3.62", first.id)
+    pump_as_ordered(care, sid, first.id)
     nurse.on_duty(first)
     nurse.chair(1)
     window.refresh()

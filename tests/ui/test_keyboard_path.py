@@ -178,12 +178,18 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
     assert care.state(sid).checked_by == second.id
     assert keys.focus.accessibleName() == "Lot number"
 
-    # Ready: the lot and the volume drawn up, baseline vitals, then start.
+    # Ready: the lot and the volume drawn up, the rest of the vial back to stock, baseline vitals, then the
+    # pump's rate and VTBI as read off it (the rate moves on by itself once complete); Enter starts.
     keys.fill("Lot number", "K-2291A")
     keys.press(Qt.Key.Key_Tab, "3.62", Qt.Key.Key_Return)
-    keys.vitals(protocol, NORMAL)
-    keys.tab_to("Start infusion", within=12)  # the step's actions are in the row under the vitals
+    assert keys.focus.accessibleName() == "Rest of lot K-2291A returned to stock"
     keys.press(Qt.Key.Key_Space)
+    assert keys.focus.accessibleName() == "Rate on the pump (mL/h)"
+    keys.vitals(protocol, NORMAL)
+    keys.tab_to("Rate on the pump (mL/h)", within=12)  # in the row under the vitals, beside Start
+    keys.press("155.4")
+    assert keys.focus.accessibleName() == "VTBI on the pump (mL)"
+    keys.press("103.6", Qt.Key.Key_Return)
     assert care.state(sid).step is Step.INFUSING
     first_reading = protocol.vitals[next(iter(NORMAL))].label
     assert keys.focus.accessibleName() == first_reading  # the task of the infusion, not a reason to pause
@@ -259,7 +265,9 @@ def test_a_whole_session_from_the_board_to_the_signature_with_the_keyboard_alone
         E.DOSE_CALCULATED,
         E.CHECKED,
         E.DRAWN,
+        E.RETURNED,
         E.VITALS,
+        E.PUMP_PROGRAMMED,
         E.STARTED,
         E.VITALS,
         E.PAUSED,

@@ -14,7 +14,7 @@ from core.machine import Step
 from core.people import Account
 from core.services import Care, PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
+from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, pump_as_ordered
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
 
@@ -170,6 +170,7 @@ def steps_and_main_actions(care: Care, clock: ManualClock, patient: PatientView,
     care.record_vitals(sid, NORMAL, first.id)
     care.record_check(sid, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
     care.record_drawn(sid, "LOT-K2291", "3.62", first.id)
+    pump_as_ordered(care, sid, first.id)
     yield "Start infusion"
     care.start_infusion(sid, first.id)
     clock.advance(minutes=10)  # the 10-minute set falls due

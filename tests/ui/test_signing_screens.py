@@ -17,7 +17,7 @@ from core.people import Account
 from core.services import Care, PatientView
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, seen
+from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, pump_as_ordered, seen
 from ui.dialogs.addendum import AddendumDialog
 from ui.main_window import MainWindow
 from ui.widgets.signatures import SignaturesPanel
@@ -40,6 +40,7 @@ def observed(care: Care, clock: ManualClock, patient: PatientView, nurses: tuple
     care.record_vitals(sid, NORMAL, first.id)
     care.record_check(sid, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
     care.record_drawn(sid, "LOT-K2291", ml, first.id)
+    pump_as_ordered(care, sid, first.id)
     care.start_infusion(sid, first.id)
     clock.advance(minutes=40)
     care.complete(sid, first.id)

@@ -135,8 +135,28 @@ def test_a_whole_session_from_identify_to_signature(
         f"Drawn up: 3.62 mL (36.2 mg) from lot K-2291A by Ana Reyes at {clock_time(clock.now())}"
     )
     assert not nurse.sees("Lot number", QLineEdit)
+    assert "163.8 mg is left in the vial of lot K-2291A" in nurse.text("Rest of the vial of lot K-2291A")
+    nurse.click("Rest of lot K-2291A returned to stock")
+    assert not nurse.sees("Rest of lot K-2291A returned to stock")
+    assert "returned to stock by Ana Reyes" in nurse.text("Vials accounted for")
+    assert "Program the pump" in nurse.text("Start hint")
+    assert nurse.text("Pump settings") == (
+        "Ketamine 36.2 mg in 0.9% sodium chloride, 100 mL bag (0.349 mg/mL)\nRate 155.4 mL/h · VTBI 103.6 mL · 40 min"
+    )
+    nurse.type("Rate on the pump (mL/h)", "155")  # a figure misread off the pump: recorded, and no start
+    nurse.type("VTBI on the pump (mL)", "103.6")
+    nurse.click("Start infusion")
+    assert care.state(sid).step is Step.READY
+    assert "does not show what was ordered" in nurse.text("Infusion message")
+    assert "rate 155 mL/h on the pump, 155.4 mL/h ordered" in nurse.text("Pump reading")
+    nurse.type("Rate on the pump (mL/h)", "155.4")
+    nurse.type("VTBI on the pump (mL)", "103.6")
     nurse.click("Start infusion")
     assert care.state(sid).step is Step.INFUSING
+    assert [e.payload["mismatches"] for e in care.state(sid).events if e.type is E.PUMP_PROGRAMMED] == [
+        ["rate_ml_per_h"],
+        [],
+    ]
 
     clock.advance(minutes=10)
     window.refresh()
@@ -207,6 +227,9 @@ def test_a_whole_session_from_identify_to_signature(
         E.CHECKED,
         E.VITALS,
         E.DRAWN,
+        E.RETURNED,
+        E.PUMP_PROGRAMMED,
+        E.PUMP_PROGRAMMED,
         E.STARTED,
         E.VITALS,
         E.PAUSED,

@@ -21,7 +21,7 @@ from core.persistence.db import Database
 from core.services import Care, PatientView
 from core.settings import change_clinic_setting
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, seen
+from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, pump_as_ordered, seen
 from tests.ui.conftest import Nurse
 from ui.crash import CrashDialog, crash_text
 from ui.dialogs.addendum import AddendumDialog
@@ -75,6 +75,8 @@ def every_step(
     care.record_check(sid, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
     yield from step("ready")
     care.record_drawn(sid, "LOT-K2291", "3.62", first.id)
+    yield from step("ready, drawn up")  # the rest of the vial to account for, the pump to read
+    pump_as_ordered(care, sid, first.id)
     care.start_infusion(sid, first.id)
     clock.advance(minutes=10)
     yield from step("infusing")

@@ -1,7 +1,11 @@
 """Ready, infusing or paused: the task due now, the pump's settings, and the infusion's actions.
 
 While ready, the page also shows who checked the dose and takes the drawn-up record (vial lot and
-volume), which core needs before the infusion may start; a waste can be recorded while core allows it.
+volume) and what became of the rest of the vial, and the "pump programmed and checked" step: the rate and
+the volume to be infused as read off the pump, beside "Start infusion". Core compares them with the order;
+Start (or Enter in the second figure) records the reading and, when it agrees, starts the infusion. A
+reading that disagrees is recorded and the start waits. This is not the pump check after a restart
+(ui/widgets/pump_check.py), which asks whether a running pump is still running.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.complete import pump_shape
+from core.dosing import pump_order
 from core.events import EventType as E
 from core.machine import Step
 from core.session_state import SessionState
@@ -24,10 +30,11 @@ from ui.controller import Controller
 from ui.style import mark
 from ui.text import clock_time
 from ui.widgets.action_bar import ActionBar
+from ui.widgets.advance import advance_when_complete
 from ui.widgets.care_column import CareColumn, TaskPane, separator
 from ui.widgets.drawn import DrawnPanel
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, caption_for, label, line_edit, main_action, set_tone
+from ui.widgets.forms import button, caption_for, label, line_edit, main_action, password_field, set_tone
 from ui.widgets.panes import Panes
 from ui.widgets.segmented import Segmented
 from ui.widgets.waste import WastePanel
@@ -66,6 +73,7 @@ class InfusePage(QWidget):
         pump = QVBoxLayout(self.pump)
         self.pump_settings = label(name="Pump settings")
         pump.addWidget(self.pump_settings)
+        pump.addWidget(self._pump_reading(controller))
         self.checked = label(name="Dose checked by")
         set_tone(self.checked, "quiet")
         self.checked.hide()
@@ -76,13 +84,25 @@ class InfusePage(QWidget):
         self.waste_toggle = button("Controlled substance…", "Show controlled substance")
         self.waste_toggle.clicked.connect(self._open_waste)
         right.addWidget(self.waste_toggle, 0, Qt.AlignmentFlag.AlignLeft)
-        self.waste = WastePanel(controller)
+        self.waste = WastePanel(controller, vials=False)  # the rest of the vial is in the drawn-up panel
+        self.drawn.vials.waste_rest.connect(self._waste_rest)
+        self.drawn.recorded.connect(self._after_drawn)
+        self.drawn.vials.returned.connect(self._to_pump)
         right.addWidget(self.waste)
         right.addStretch(1)
         panes.addLayout(right, 3)
         outer.addWidget(self.panes, 1)
 
         self.feedback = Feedback("Infusion message")
+        for field, widget in (
+            ("pump_rate", self.pump_rate),
+            ("pump_vtbi", self.pump_vtbi),
+            ("second_username", self.second_user),
+            ("second_password", self.second_password),
+            ("second_pump_rate", self.second_rate),
+            ("second_pump_vtbi", self.second_vtbi),
+        ):
+            self.feedback.bind(field, widget)
         reasons = controller.protocol.reasons
         self.pausing = Reasons("Pause reason", "Why pause?", reasons.pause, button("Pause"))
         self.pausing.act.clicked.connect(self._pause)
@@ -93,6 +113,90 @@ class InfusePage(QWidget):
         self.pause, self.stop = self.pausing.act, self.stopping.act
         self.actions = ActionBar(self.pausing, self.stopping, self.feedback)  # pinned under the page by the chair panel
         self.actions.row.addLayout(self._actions(controller))
+
+    def _pump_reading(self, controller: Controller) -> QWidget:
+        """Pump programmed and checked: the two figures the pump shows, typed by the nurse, and optionally a
+        second nurse's own reading of them with her user name and password (her signature)."""
+        box = QWidget()
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 4, 0, 0)
+        grid.setColumnStretch(2, 1)
+        self.pump_rate = line_edit("Rate on the pump (mL/h)")
+        self.pump_vtbi = line_edit("VTBI on the pump (mL)")
+        self.second_user = line_edit("Second nurse user name (pump)")
+        self.second_password = password_field("Second nurse password (pump)")
+        self.second_rate = line_edit("Second nurse rate on the pump (mL/h)")
+        self.second_vtbi = line_edit("Second nurse VTBI on the pump (mL)")
+        # The nurse's own reading sits in the action bar, beside "Start infusion" (see _actions).
+        self.pump_line = QHBoxLayout()
+        self.pump_hint = label("The pump shows:", role="hint", name="Pump reading hint", wrap=False)
+        self.pump_line.addWidget(self.pump_hint)
+        self._pump_captions: list[QWidget] = [self.pump_hint]
+        for text, field, figure in (
+            ("Rate (mL/h)", self.pump_rate, "rate_ml_per_h"),
+            ("VTBI (mL)", self.pump_vtbi, "vtbi_ml"),
+        ):
+            caption = label(text, wrap=False)
+            self._pump_captions.append(caption)
+            caption.setBuddy(field)
+            field.setMaximumWidth(120)
+            advance_when_complete(field, pump_shape(controller.protocol, figure).complete)
+            field.returnPressed.connect(self._start)
+            self.pump_line.addWidget(caption)
+            self.pump_line.addWidget(field)
+        self.pump_line.addStretch(1)
+        self.second_toggle = button("Second nurse reads it too…", "Second nurse reads the pump")
+        self.second_toggle.clicked.connect(self._open_second)
+        grid.addWidget(self.second_toggle, 3, 0, 1, 3, Qt.AlignmentFlag.AlignLeft)
+        self.second = QWidget()
+        second = QGridLayout(self.second)
+        second.setContentsMargins(0, 0, 0, 0)
+        second.addWidget(
+            label("Second nurse: read the pump yourself; your password signs your reading.", role="hint"), 0, 0, 1, 2
+        )
+        for row, (text, field) in enumerate(
+            (
+                ("Your user name", self.second_user),
+                ("Your password", self.second_password),
+                ("Rate (mL/h)", self.second_rate),
+                ("VTBI (mL)", self.second_vtbi),
+            ),
+            start=1,
+        ):
+            caption = label(text, wrap=False)
+            caption.setBuddy(field)
+            field.setMaximumWidth(220)
+            field.returnPressed.connect(self._start)
+            second.addWidget(caption, row, 0)
+            second.addWidget(field, row, 1)
+        self.second.hide()
+        grid.addWidget(self.second, 4, 0, 1, 3)
+        self.pump_read = label(name="Pump reading")
+        self.pump_read.hide()
+        grid.addWidget(self.pump_read, 5, 0, 1, 3)
+        self.reading = box
+        return box
+
+    def _open_second(self) -> None:
+        self.second.show()
+        self.second_toggle.hide()
+        self.second_user.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _after_drawn(self) -> None:
+        """Drawn up: the rest of the vial next, then the pump."""
+        target = self.drawn.vials.first_button()
+        if target is not None and target.isVisible():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self._to_pump()
+
+    def _to_pump(self) -> None:
+        if self.pump_rate.isVisible() and not self.pump_rate.text():
+            self.pump_rate.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _waste_rest(self, drawn_event_id: str, words: str) -> None:
+        self._open_waste()
+        self.waste.waste_rest(drawn_event_id, words)
 
     def _actions(self, controller: Controller) -> QHBoxLayout:
         """The step's actions in one row: Pause… and Stop early… on the left, set apart from each other,
@@ -122,6 +226,7 @@ class InfusePage(QWidget):
             line.addWidget(widget)
         line.addStretch(1)
         choices.addLayout(line, 3, 0, 1, 3)
+        choices.addLayout(self.pump_line, 4, 0, 1, 3)
         row.addLayout(choices, 3)
         row.addSpacing(24)
 
@@ -150,7 +255,9 @@ class InfusePage(QWidget):
         if state.step is Step.READY:
             if self.drawn.form.isVisible():
                 return self.drawn.lot
-            return self.tasks.first_control() if state.vitals_attention else self.start
+            if state.vitals_attention:
+                return self.tasks.first_control()
+            return self.pump_rate if state.pump_to_read else self.start
         return self.tasks.first_control()
 
     def show_state(self, state: SessionState) -> None:
@@ -160,7 +267,8 @@ class InfusePage(QWidget):
         self.start_hint.setText(start_held or "")
         self.start_hint.setVisible(step is Step.READY and start_held is not None)
         self.start.setVisible(step is Step.READY)
-        self.start.setEnabled(E.STARTED in allowed)
+        self.start.setEnabled(E.STARTED in allowed or state.start_waits_for_pump)
+        self._state = state
         self.open_pause.setVisible(step is Step.INFUSING)
         self.pausing.setVisible(self.pausing.isVisibleTo(self.actions) and step is Step.INFUSING)
         self.pause.setEnabled(E.PAUSED in allowed)
@@ -184,16 +292,34 @@ class InfusePage(QWidget):
         self._show_waste(state)
 
     def _show_pump(self, state: SessionState) -> None:
-        """What the nurse reads against the pump's screen, in the pump's own terms."""
+        """What the nurse reads against the pump's screen, in the pump's own terms; while ready, the reading."""
         dose = state.dose
+        ready = state.step is Step.READY
+        self.pump.setTitle("Pump programmed and checked" if ready else "The pump should show")
         if dose is None:
             self.pump_settings.setText("")
+            self.reading.hide()
             return
-        diluent = self.controller.protocol.preparation.diluent
-        self.pump_settings.setText(
-            f"Ketamine {dose.dose_mg} mg in {diluent}: {dose.final_volume_ml} mL, {dose.concentration_mg_per_ml} mg/mL"
-            f"\nRate {dose.rate_ml_per_h} mL/h · VTBI {dose.final_volume_ml} mL · {dose.infusion_minutes} min"
-        )
+        order = pump_order(self.controller.protocol, dose)
+        self.pump_settings.setText(f"{order.contents}\n{order.settings}")
+        self.reading.setVisible(ready)
+        waits = state.pump_to_read
+        for widget in (self.pump_rate, self.pump_vtbi, *self._pump_captions):
+            widget.setVisible(waits)
+        self.second_toggle.setVisible(waits and not self.second.isVisible())
+        self.second.setVisible(waits and self.second.isVisible())
+        check = state.pump_check
+        if check is not None:
+            name = self.controller.staff_name
+            wrong = check.disagreements(name(check.by), name(check.second_by) if check.second_by else "")
+            if wrong:
+                self.pump_read.setText("The pump did not show the order. " + "; ".join(wrong) + ".")
+                set_tone(self.pump_read, "act")
+            else:
+                second = f" and {name(check.second_by)}" if check.second_by else ""
+                self.pump_read.setText(f"Read as ordered by {name(check.by)}{second} at {clock_time(check.at)}.")
+                set_tone(self.pump_read, "quiet")
+        self.pump_read.setVisible(check is not None)
 
     def _show_waste(self, state: SessionState) -> None:
         """The controlled-substance record is one tap away, and opens by itself when core finds a problem."""
@@ -232,10 +358,40 @@ class InfusePage(QWidget):
     def _start(self) -> None:
         if self.session_id is None:
             return
+        state = getattr(self, "_state", None)
+        typed = bool(self.pump_rate.text() or self.pump_vtbi.text())
+        if state is not None and state.pump_to_read and (typed or state.start_waits_for_pump) and not self._read_pump():
+            return
         if self.controller.start(self.feedback, self.session_id, self.go_ahead.text() or None) is not None:
             self.go_ahead.clear()
             self.go_ahead.hide()
             self.go_ahead_caption.hide()
+
+    def _read_pump(self) -> bool:
+        """Record what the pump shows (and the second nurse's reading, if she gave one); True when core found
+        it agrees with the order, so the start may follow."""
+        assert self.session_id is not None
+        second_fields = (self.second_user, self.second_password, self.second_rate, self.second_vtbi)
+        second = tuple(field.text() for field in second_fields) if self.second.isVisible() else None
+        self.second_password.clear()  # never kept, whether the reading is recorded or refused
+        state = self.controller.record_pump(
+            self.feedback,
+            self.session_id,
+            (self.pump_rate.text(), self.pump_vtbi.text()),
+            second,  # type: ignore[arg-type]
+        )
+        if state is None:
+            return False
+        for field in (self.pump_rate, self.pump_vtbi, self.second_rate, self.second_vtbi):
+            field.clear()
+        check = state.pump_check
+        if check is None or not check.agrees:
+            self.feedback.note(state.held_back.get(E.STARTED, ""), "act")
+            self.pump_rate.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        self.second_user.clear()
+        self.second.hide()
+        return True
 
     def _pause(self) -> None:
         if self.session_id is None:

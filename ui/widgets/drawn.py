@@ -6,7 +6,7 @@ own volume is shown as a hint to read against the syringe; what the nurse types 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
 from core.controlled import Drawn
@@ -16,6 +16,7 @@ from ui.controller import Controller
 from ui.text import clock_time
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, label, line_edit
+from ui.widgets.waste import VialRests
 
 
 def drawn_line(controller: Controller, drawn: Drawn) -> str:
@@ -24,6 +25,9 @@ def drawn_line(controller: Controller, drawn: Drawn) -> str:
 
 
 class DrawnPanel(QGroupBox):
+    recorded = Signal()
+    """A draw-up was recorded: the rest of its vial is what the nurse accounts for next."""
+
     def __init__(self, controller: Controller) -> None:
         super().__init__("Drawn up")
         self.controller = controller
@@ -33,6 +37,8 @@ class DrawnPanel(QGroupBox):
         self.records = label(name="Drawn up record")
         self.records.hide()
         layout.addWidget(self.records)
+        self.vials = VialRests(controller)  # what is left in each vial: back to stock, or wasted
+        layout.addWidget(self.vials)
 
         self.form = QWidget()
         grid = QGridLayout(self.form)
@@ -71,6 +77,7 @@ class DrawnPanel(QGroupBox):
         drawn = state.controlled.drawn
         self.records.setText("\n".join(drawn_line(self.controller, d) for d in drawn))
         self.records.setVisible(bool(drawn))
+        self.vials.show_state(state)
         allowed = E.DRAWN in state.allowed and state.dose is not None
         if state.dose is not None:
             dose = state.dose
@@ -94,3 +101,4 @@ class DrawnPanel(QGroupBox):
             self.lot.clear()
             self.ml.clear()
             self._again = False
+            self.recorded.emit()

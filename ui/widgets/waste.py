@@ -1,7 +1,9 @@
 """The controlled-substance totals of a session, the wastes recorded, and the form to record one.
 
-Every milligram drawn up is given or wasted in front of a witness. The totals and whether they add up
-come from core; the form is folded away until the nurse opens it or core says something is not
+Every milligram drawn up is given or wasted in front of a witness. The rest of each vial drawn from is
+accounted for too: returned to stock (a multi-dose vial) with one tap, or wasted with the same form, before
+a witness. The totals and whether they add up come from core; the form is folded away until the nurse
+opens it or core says something is not
 accounted for. The nurse signs with her password; the witness signs by typing her own user name and
 password there and then. Both passwords are cleared after every attempt.
 """
@@ -10,10 +12,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.controlled import ControlledRecord, Waste
+from core.controlled import ControlledRecord, VialRest, Waste, vial_accounts
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
@@ -32,14 +43,97 @@ def totals(record: ControlledRecord) -> tuple[str, str, str, str]:
     return f"{record.drawn_mg} mg", given, f"{record.wasted_mg} mg", "—" if left is None else f"{left} mg"
 
 
-class WastePanel(QGroupBox):
+class VialRests(QWidget):
+    """What is left in each vial drawn from, until it is returned to stock or wasted; then what became of it.
+
+    "Returned to stock" is offered only where core allows it (a multi-dose vial); "Waste the rest…" asks
+    for the waste form, aimed at that vial."""
+
+    waste_rest = Signal(str, str)
+    """The nurse will waste the rest of a vial: its draw-up's event id, and what is left, in words."""
+    returned = Signal()
+    """A vial's rest was recorded as returned to stock."""
+
     def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self.controller = controller
+        self.session_id: str | None = None
+        self.feedback = Feedback("Vial message")
+        self._rows = QVBoxLayout(self)
+        self._rows.setContentsMargins(0, 0, 0, 0)
+        self.done = label(name="Vials accounted for")
+        set_tone(self.done, "quiet")
+        self._rows.addWidget(self.done)
+        self._open: list[QWidget] = []
+        self._rows.addWidget(self.feedback)
+        self._shown: tuple[object, ...] = ()
+
+    def show_state(self, state: SessionState) -> None:
+        self.session_id = state.session_id
+        record = state.controlled
+        done = vial_accounts(record, self.controller.staff_name)
+        self.done.setText("\n".join(done))
+        self.done.setVisible(bool(done))
+        left = [vial for vial in record.vials if vial.left_mg > 0]
+        shown = tuple((vial.drawn.event_id, vial.left_mg, E.RETURNED in state.allowed) for vial in left)
+        if shown != self._shown:  # rebuilt only when a vial's rest changed, so focus and clicks are kept
+            self._shown = shown
+            for row in self._open:
+                row.hide()
+                row.setParent(None)  # gone at once: a row waiting for deletion would still be drawn
+                row.deleteLater()
+            self._open = [self._row(vial, E.RETURNED in state.allowed, E.WASTED in state.allowed) for vial in left]
+            for index, row in enumerate(self._open):
+                self._rows.insertWidget(index, row)
+        self.setVisible(bool(done) or bool(left))
+
+    def _row(self, vial: VialRest, may_return: bool, may_waste: bool) -> QWidget:
+        row = QWidget()
+        column = QVBoxLayout(row)
+        column.setContentsMargins(0, 0, 0, 0)
+        words = label(vial.problem() or "", name=f"Rest of the vial of lot {vial.drawn.lot}")
+        set_tone(words, "advise")
+        column.addWidget(words)
+        buttons = QHBoxLayout()
+        if vial.drawn.multi_dose and may_return:
+            back = button("Returned to stock", f"Rest of lot {vial.drawn.lot} returned to stock", role="primary")
+            back.clicked.connect(lambda _c=False, vid=vial.drawn.event_id: self._return(vid))
+            buttons.addWidget(back)
+        if may_waste:
+            waste = button("Waste the rest…", f"Waste the rest of lot {vial.drawn.lot}")
+            text = f"The rest of the vial of lot {vial.drawn.lot}: {vial.left_mg} mg left."
+            waste.clicked.connect(lambda _c=False, vid=vial.drawn.event_id, t=text: self.waste_rest.emit(vid, t))
+            buttons.addWidget(waste)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        return row
+
+    def first_button(self) -> QWidget | None:
+        """The first vial's first answer, for the keyboard."""
+        return self._open[0].findChild(QPushButton) if self._open else None
+
+    def _return(self, drawn_event_id: str) -> None:
+        if self.session_id is None:
+            return
+        if self.controller.return_to_stock(self.feedback, self.session_id, drawn_event_id) is not None:
+            self.feedback.saved("Returned to stock.")
+            self.returned.emit()
+
+
+class WastePanel(QGroupBox):
+    def __init__(self, controller: Controller, vials: bool = True) -> None:
         super().__init__("Controlled substance")
         self.setAccessibleName("Controlled substance")
         self.controller = controller
         self.session_id: str | None = None
         self._opened = False
+        self._vial_of: str | None = None
+        """The vial whose rest the form wastes; None: drug drawn up and not given."""
         layout = QVBoxLayout(self)
+        self.vials = VialRests(controller)
+        self.vials.waste_rest.connect(self.waste_rest)
+        self._with_vials = vials
+        layout.addWidget(self.vials)
         tally = QGridLayout()
         tally.setColumnStretch(1, 1)
         self.totals: dict[str, QLabel] = {}
@@ -63,13 +157,8 @@ class WastePanel(QGroupBox):
         grid = QGridLayout(self.form)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setColumnStretch(1, 1)
-        grid.addWidget(
-            label("Waste it in front of the witness; both of you sign here.", role="hint"),
-            0,
-            0,
-            1,
-            2,
-        )
+        self.what = label("Waste it in front of the witness; both of you sign here.", role="hint", name="What to waste")
+        grid.addWidget(self.what, 0, 0, 1, 2)
         self.mg = line_edit("Amount wasted (mg)")
         self.mg.setMaximumWidth(160)
         self.how = line_edit("How wasted", "e.g. drug waste bin")
@@ -109,6 +198,8 @@ class WastePanel(QGroupBox):
         record = state.controlled
         for what, amount in zip(TALLY, totals(record), strict=True):
             self.totals[what].setText(amount)
+        self.vials.show_state(state)
+        self.vials.setVisible(self._with_vials and self.vials.isVisibleTo(self))
         problem = record.problem
         if problem is not None:
             self.problem.setText(problem)
@@ -118,10 +209,26 @@ class WastePanel(QGroupBox):
         self.wastes.setText("\n".join(self._waste_line(state, waste) for waste in record.wasted))
         self.wastes.setVisible(bool(record.wasted))
         allowed = E.WASTED in state.allowed
+        aimed = record.vial(self._vial_of) if self._vial_of is not None else None
+        if self._vial_of is not None and (aimed is None or aimed.left_mg <= 0):
+            self._aim(None, "")
         unfolded = allowed and (self._opened or problem is not None)
         self.form.setVisible(unfolded)
         self.open.setVisible(allowed and not unfolded)
         self.setVisible(bool(record.drawn) or bool(record.wasted))
+
+    def waste_rest(self, drawn_event_id: str, words: str) -> None:
+        """The form, aimed at what is left in one vial."""
+        self._aim(drawn_event_id, words)
+        self._open()
+
+    def _aim(self, vial_of: str | None, words: str) -> None:
+        self._vial_of = vial_of
+        self.what.setText(
+            f"{words} Waste it in front of the witness; both of you sign here."
+            if vial_of
+            else "Waste it in front of the witness; both of you sign here."
+        )
 
     def _waste_line(self, state: SessionState, waste: Waste) -> str:
         signed = [
@@ -149,6 +256,7 @@ class WastePanel(QGroupBox):
             (self.mg.text(), self.how.text()),
             password,
             (self.witness.text(), witness_password),
+            self._vial_of,
         )
         if state is None:
             fields = (self.mg, self.how, self.password, self.witness, self.witness_password)
@@ -158,5 +266,6 @@ class WastePanel(QGroupBox):
         for field in (self.mg, self.how, self.witness):
             field.clear()
         self._opened = False
+        self._aim(None, "")
         self.show_state(state)
         self.feedback.saved("Waste recorded and signed.")
