@@ -254,15 +254,18 @@ def calculate_dose(
 
     drug_ml = round_to(dose / vial.mg_per_ml, steps.volume_ml)
     bag = protocol.preparation.bag_ml
+    carrier = protocol.preparation.diluent
     final_ml = bag if protocol.preparation.remove_drug_volume_first else round_to(bag + drug_ml, steps.volume_ml)
     concentration = round_to(dose / final_ml, steps.concentration_mg_per_ml)
     minutes = protocol.dose.infusion_minutes
     rate = round_to(final_ml * 60 / minutes, steps.rate_ml_per_h)
 
     if protocol.preparation.remove_drug_volume_first:
-        volume_line = f"Remove {_fmt(drug_ml)} mL from the {_fmt(bag)} mL bag, then add the drug: {_fmt(final_ml)} mL"
+        volume_line = (
+            f"Remove {_fmt(drug_ml)} mL from the {_fmt(bag)} mL {carrier} bag, then add the drug: {_fmt(final_ml)} mL"
+        )
     else:
-        volume_line = f"{_fmt(bag)} mL bag + {_fmt(drug_ml)} mL = {_fmt(final_ml)} mL"
+        volume_line = f"{_fmt(bag)} mL {carrier} bag + {_fmt(drug_ml)} mL = {_fmt(final_ml)} mL"
     arithmetic = (
         f"Weight: {weight.describe()}" if weight.unit is WeightUnit.LB else f"Weight: {_fmt(weight_kg)} kg",
         f"{_fmt(weight_kg)} kg × {_fmt(protocol.dose.mg_per_kg)} mg/kg = {_fmt(dose)} mg",

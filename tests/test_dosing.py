@@ -54,7 +54,7 @@ def test_arithmetic_reads_like_the_paper_check(protocol: Protocol):
         "Weight: 72.40 kg",
         "72.40 kg × 0.5 mg/kg = 36.2 mg",
         "36.2 mg ÷ 10 mg/mL = 3.62 mL to draw (Ketamine 10 mg/mL, 20 mL vial)",
-        "100 mL bag + 3.62 mL = 103.62 mL",
+        "100 mL 0.9% sodium chloride bag + 3.62 mL = 103.62 mL",
         "36.2 mg ÷ 103.62 mL = 0.349 mg/mL",
         "103.62 mL ÷ 40 min × 60 = 155.4 mL/h",
     )

@@ -11,7 +11,7 @@ from datetime import timedelta
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from core.dosing import DoseCalculation
+from core.dosing import DoseCalculation, pump_order
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time
@@ -44,6 +44,7 @@ class DosePage(QWidget):
         self.session_id: str | None = None
         self._key: tuple[object, ...] = ()
         self._last_event: str | None = None
+        self._vtbi = ""
         protocol = controller.protocol
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 2, 4, 2)
@@ -64,7 +65,7 @@ class DosePage(QWidget):
         tiles.setVerticalSpacing(4)
         dose_tile, self.dose, _ = _figure("Dose", "Dose mg")
         draw_tile, self.draw, self.draw_detail = _figure("Draw up", "Volume to draw")
-        bag_tile, self.bag, self.bag_detail = _figure("Final bag volume", "Bag volume")
+        bag_tile, self.bag, self.bag_detail = _figure("Bag: carrier fluid and final volume", "Bag volume")
         rate_tile, self.rate, self.rate_detail = _figure("Pump rate", "Rate mL/h")
         for index, tile in enumerate((dose_tile, draw_tile, bag_tile, rate_tile)):
             tiles.addWidget(tile, index // 2, index % 2)
@@ -126,7 +127,8 @@ class DosePage(QWidget):
         to plan the chair and tell the patient."""
         minutes = self.controller.protocol.dose.infusion_minutes
         ends = clock_time(self.controller.now() + timedelta(minutes=minutes))
-        self.rate_detail.setText(f"over {minutes} min; started now, ends at {ends}")
+        vtbi = f"{self._vtbi} " if self._vtbi else ""
+        self.rate_detail.setText(f"{vtbi}over {minutes} min; started now, ends at {ends}")
 
     def _inputs(self) -> tuple[object, ...]:
         return (self._last_event, self.vial.currentData(), self.override.text())
@@ -144,6 +146,7 @@ class DosePage(QWidget):
         if calc is None:
             for value in (self.dose, self.draw, self.bag, self.rate):
                 value.setText("—")
+            self._vtbi = ""
             self.arithmetic.setText("")
             self.advisories.hide()
             return
@@ -153,9 +156,11 @@ class DosePage(QWidget):
         self.dose.setText(f"{calc.dose_mg} mg")
         self.draw.setText(f"{calc.drug_volume_ml} mL")
         self.draw_detail.setText(f"of {calc.vial_label}")
+        order = pump_order(self.controller.protocol, calc)
         self.bag.setText(f"{calc.final_volume_ml} mL")
-        self.bag_detail.setText(f"{calc.concentration_mg_per_ml} mg/mL")
+        self.bag_detail.setText(f"{order.bag}; {calc.concentration_mg_per_ml} mg/mL")
         self.rate.setText(f"{calc.rate_ml_per_h} mL/h")
+        self._vtbi = f"VTBI {order.vtbi_ml} mL"
         self._show_end()
         self.arithmetic.setText("\n".join(calc.arithmetic))
         self.advisories.setText("\n".join(calc.advisories))

@@ -85,6 +85,7 @@ class VialRests(QWidget):
             self._open = [self._row(vial, E.RETURNED in state.allowed, E.WASTED in state.allowed) for vial in left]
             for index, row in enumerate(self._open):
                 self._rows.insertWidget(index, row)
+                row.show()  # added to a panel already on screen: shown explicitly
         self.setVisible(bool(done) or bool(left))
 
     def _row(self, vial: VialRest, may_return: bool, may_waste: bool) -> QWidget:
