@@ -3,9 +3,9 @@
 Every milligram drawn up is given or wasted in front of a witness. The rest of each vial drawn from is
 accounted for too: returned to stock (a multi-dose vial) with one tap, or wasted with the same form, before
 a witness. The totals and whether they add up come from core; the form is folded away until the nurse
-opens it or core says something is not
-accounted for. The nurse signs with her password; the witness signs by typing her own user name and
-password there and then. Both passwords are cleared after every attempt.
+opens it or core says something is not accounted for. The nurse signs with her password; the witness
+signs by typing her own user name and password there and then. Both passwords are cleared after every
+attempt.
 """
 
 from __future__ import annotations
