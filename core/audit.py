@@ -52,10 +52,9 @@ class AuditAction(StrEnum):
     AUDIT_VIEWED = "audit.viewed"
     ALARM_SILENCED = "alarm.silenced"
     DAY_LOG_VIEWED = "day_log.viewed"
-    CARE_REFUSED = "care.refused"
-    LIMIT_REFUSED = "limit.refused"
-    """An entry refused by a limit, or held until confirmed: a near miss the quality report counts."""
-    REFUSED = "record.refused"
+    REFUSED = "care.refused"
+    """An entry refused by a limit or a rule (a weight, a discharge, a vial's return), or held until
+    confirmed: a near miss the quality report counts. The detail says which refusal and why."""
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,7 @@ ACTION_WORDS: dict[str, str] = {
     AuditAction.AUDIT_VIEWED: "Read the audit trail",
     AuditAction.ALARM_SILENCED: "Silenced an alarm",
     AuditAction.DAY_LOG_VIEWED: "Viewed the day log",
-    AuditAction.CARE_REFUSED: "Refused: criteria not met",
-    AuditAction.LIMIT_REFUSED: "An entry refused by a limit",
+    AuditAction.REFUSED: "An entry refused by a limit or a rule",
 }
 
 COMMAND_LINE_KEY = "command_line_account"

@@ -773,11 +773,7 @@ class Care:
         self, session_id: str, by: str, limit: str, entered: Decimal, unit: str, refusal: InputError
     ) -> None:
         """A near miss for the quality report: what was typed, which limit refused it, and what was said."""
-        with self.db.transaction() as tx:
-            row = tx.get(InfusionSession, session_id)
-            detail = {"limit": limit, "entered": f"{entered} {unit}", "said": refusal.message}
-            patient_id = row.patient_id if row else None
-            self._audit(tx, AuditAction.LIMIT_REFUSED, by, patient_id=patient_id, session_id=session_id, detail=detail)
+        self._refused(session_id, by, {"limit": limit, "entered": f"{entered} {unit}", "said": refusal.message})
 
     def _previous_weight(self, session_id: str) -> Event | None:
         with self.db.session() as tx:
@@ -914,18 +910,9 @@ class Care:
         state = self.state(session_id)
         vial = state.controlled.vial(drawn_event_id)
         if vial is not None and not vial.drawn.multi_dose and vial.left_mg > 0:
-            with self.db.transaction() as tx:
-                self._require_clinician(tx, by)
-                row = tx.get(InfusionSession, session_id)
-                detail = {"refused": "return to stock", "lot": vial.drawn.lot, "mg": str(vial.left_mg)}
-                self._audit(
-                    tx,
-                    AuditAction.REFUSED,
-                    by,
-                    patient_id=row.patient_id if row else None,
-                    session_id=session_id,
-                    detail=detail,
-                )
+            self._refused(
+                session_id, by, {"refused": "return to stock", "lot": vial.drawn.lot, "mg": str(vial.left_mg)}
+            )
             raise NotAllowedError(
                 f"{vial.drawn.vial_label} is a single-dose vial: what is left in it cannot go back to stock.",
                 "Waste it before a witness.",
@@ -1243,24 +1230,17 @@ class Care:
                 session_id, by, E.DISCHARGED, build, authenticate=self._signing(by, password, Meaning.VERIFIED)
             )
         except DischargeRefused as refused:
-            self._record_refusal(session_id, by, "discharge", refused.problems, refused.contradicted)
+            detail = {"what": "discharge", "problems": refused.problems, "contradicted": refused.contradicted}
+            self._refused(session_id, by, detail)
             raise
 
-    def _record_refusal(
-        self, session_id: str, by: str, what: str, problems: list[str], contradicted: list[dict[str, Any]]
-    ) -> None:
-        """An audit line for a step refused because its criteria were not met (a near miss to count)."""
+    def _refused(self, session_id: str, by: str, detail: dict[str, Any]) -> None:
+        """One audit line for an entry refused by a limit or a rule, written apart from the refused entry
+        (which records nothing): the near misses the quality report counts."""
         with self.db.transaction() as tx:
             row = tx.get(InfusionSession, session_id)
-            detail = {"what": what, "problems": problems, "contradicted": contradicted}
-            self._audit(
-                tx,
-                AuditAction.CARE_REFUSED,
-                by,
-                patient_id=row.patient_id if row else None,
-                session_id=session_id,
-                detail=detail,
-            )
+            patient_id = row.patient_id if row else None
+            self._audit(tx, AuditAction.REFUSED, by, patient_id=patient_id, session_id=session_id, detail=detail)
 
     def abandon(self, session_id: str, reason: str, by: str) -> SessionState:
         why = _required(reason, "reason", "why the session ends without treatment")

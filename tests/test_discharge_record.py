@@ -41,7 +41,7 @@ def hallucinating_session(care: Care, patient, nurses, clock: ManualClock) -> st
 
 
 def refusals(database) -> list:
-    return [e for e in audit.entries(database) if e.action == AuditAction.CARE_REFUSED]
+    return [e for e in audit.entries(database) if e.action == AuditAction.REFUSED]
 
 
 def discharges(care: Care, sid: str) -> list:

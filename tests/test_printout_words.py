@@ -39,7 +39,15 @@ from core.settings import ClinicSettings
 from core.signatures import Meaning
 from core.vitals import Tier
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms, seen
+from tests.test_session_flow import (
+    DISCHARGE_OK,
+    NO_SIDE_EFFECTS,
+    NORMAL,
+    SCREEN_OK,
+    no_symptoms,
+    pump_as_ordered,
+    seen,
+)
 
 PRINTING = Printing("Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor")
 HIGH = {**NORMAL, VitalKind.SYSTOLIC: "182"}
@@ -79,6 +87,7 @@ def rich_day(care: Care, nurses: tuple[Account, Account], clock: ManualClock) ->
     assert failed.step is Step.CHECK
     care.record_check(finished, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
     care.record_drawn(finished, "LOT-K2291", "3.62", first.id)
+    pump_as_ordered(care, finished, first.id)
     care.start_infusion(finished, first.id)
     clock.advance(minutes=10)
     state, _ = care.record_vitals(finished, HIGH, first.id)
@@ -108,6 +117,7 @@ def rich_day(care: Care, nurses: tuple[Account, Account], clock: ManualClock) ->
     assert dose is not None and dose.soft_limit_exceeded
     care.record_check(paused, "ben", BEN_PASSWORD, "130", str(dose.dose_mg), str(dose.rate_ml_per_h))
     care.record_drawn(paused, "LOT-K2291", str(dose.drug_volume_ml), first.id)
+    pump_as_ordered(care, paused, first.id)
     care.start_infusion(paused, first.id)
     clock.advance(minutes=10)
     state, _ = care.record_vitals(paused, HIGH, first.id)
@@ -120,6 +130,7 @@ def rich_day(care: Care, nurses: tuple[Account, Account], clock: ManualClock) ->
     care.record_check(running, "ben", BEN_PASSWORD, "72.4", "36.2", "15.5")
     care.record_check(running, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
     care.record_drawn(running, "LOT-K2291", "3.62", first.id)
+    pump_as_ordered(care, running, first.id)
     care.start_infusion(running, first.id)
     care.record_side_effects(running, {"nausea": "moderate", "dissociation": "mild"}, first.id)
     clock.advance(minutes=17)

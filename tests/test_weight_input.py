@@ -48,7 +48,7 @@ def test_a_unit_that_alone_makes_the_number_possible_is_noticed(protocol: Protoc
 
 def refusals(care) -> list[dict]:
     found = sorted(audit.entries(care.db), key=lambda e: e.seq)
-    return [e.detail for e in found if e.action == AuditAction.LIMIT_REFUSED]
+    return [e.detail for e in found if e.action == AuditAction.REFUSED]
 
 
 def test_following_700_kg_with_700_lb_is_challenged_against_the_last_weight(care, patient, nurses, clock):

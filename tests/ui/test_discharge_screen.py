@@ -54,7 +54,7 @@ def test_a_contradicted_criterion_cannot_be_ticked_and_needs_the_prescribers_ove
     nurse.type("Your password (discharge)", ANA_PASSWORD, enter=True)  # without the override: refused
     assert "the record shows Hallucinations moderate" in nurse.text("Discharge message")
     assert care.state(sid).step is Step.OBSERVE
-    (refusal,) = [e for e in audit.entries(database) if e.action == AuditAction.CARE_REFUSED]
+    (refusal,) = [e for e in audit.entries(database) if e.action == AuditAction.REFUSED]
     assert refusal.session_id == sid and refusal.detail["what"] == "discharge"
 
     nurse.type("Discharge override reason", "Seen by the prescriber: settling, sister stays tonight")
