@@ -1,12 +1,14 @@
 """When the alarm sounds, and what silencing it covers: plain rules the window's tick applies.
 
-Each chair's need (``core.attention``) is one alarm condition. The loudest audible one sounds at once,
-then again every ``REPEAT_MS`` for its priority. A nurse may acknowledge the alarms sounding now: that
-silences those conditions, and only those, for the clinic's few minutes. A condition that appears
-meanwhile (another chair, or the same chair needing something else) is not covered and sounds at
-once, and when the minutes are over everything still there sounds again. So nothing is silently
-dropped. Time is a monotonic count of milliseconds from the caller, so a change of the computer's
-clock neither shortens nor lengthens a silence.
+Each chair's need (``core.attention``), the highest of its needs, is one alarm condition; it is the same
+alarm while its key and priority stay (a pause growing longer), and a new one when either changes: a
+need that rises on the escalation schedule (medium to high) sounds at once, even through a silence. The
+loudest audible one sounds at once, then again every ``REPEAT_MS`` for its priority. A nurse may
+acknowledge the alarms sounding now: that silences those conditions, and only those, for the clinic's
+few minutes. A condition that appears meanwhile (another chair, or the same chair needing something
+else) is not covered and sounds at once, and when the minutes are over everything still there sounds
+again. So nothing is silently dropped. Time is a monotonic count of milliseconds from the caller, so a
+change of the computer's clock neither shortens nor lengthens a silence.
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ from core.protocol import AlertAction, AlertEffect, Protocol, SymptomQuestion
 from core.session_state import OpenAlert
 
 SYMPTOM_ANSWERS = ("yes", "no")
+RECHECK_WORDS = "Recheck after the alert"
+"""The set of vital signs every acknowledgement makes due, when the nurse did not name the recheck herself."""
 INFUSION_RUNS = frozenset({Step.INFUSING, Step.PAUSED})
 """Steps in which there is an infusion to pause or stop."""
 
@@ -62,6 +64,7 @@ class Acknowledgement:
 
     def payload(self) -> dict[str, Any]:
         recheck = next((a for a in self.actions if a.effect is AlertEffect.RECHECK), None)
+        label = recheck.label if recheck else RECHECK_WORDS
         return {
             "alert_event_id": self.alert.event_id,
             "findings": list(self.alert.findings),
@@ -70,7 +73,7 @@ class Acknowledgement:
             "symptoms": self.symptoms,
             "symptoms_present": [question for question, answer in self.symptoms.items() if answer == "yes"],
             "note": self.note,
-            "recheck": {"minutes": self.recheck_minutes, "label": recheck.label} if recheck else None,
+            "recheck": {"minutes": self.recheck_minutes, "label": label} if self.recheck_minutes else None,
         }
 
 
@@ -104,5 +107,7 @@ def check_acknowledgement(
         if answer not in SYMPTOM_ANSWERS:
             raise InputError(f"symptoms.{question.id}", f"Ask the patient: {question.text}", "Answer yes or no.")
         answers[question.id] = answer
-    recheck = protocol.alert_response.recheck_minutes if any(a.effect is AlertEffect.RECHECK for a in chosen) else None
+    # Whatever was done (a pause and a call to the prescriber too), the patient is measured again within the
+    # protocol's recheck time: an acknowledged alarm never leaves a chair with nothing due.
+    recheck = protocol.alert_response.recheck_minutes
     return Acknowledgement(alert, tuple(chosen), answers, words or None, recheck)

@@ -1,20 +1,35 @@
-"""What a chair needs from a nurse now, and how urgently: the board's colour and the alarm's sound.
+"""What a chair needs from a nurse now, and how urgently: the board's colour, the banner and the alarm's sound.
 
-Three priorities, as infusion alarms are usually sorted: high (act now: an alert to acknowledge, a
-pump to check after a restart, a severe side effect without its adverse-event record), medium (vitals
-or a side-effect check overdue) and low (vitals or a side-effect check due, the infusion time over).
-One rule for the board, the lock screen and the sound, so they never disagree.
+The priorities are those of IEC 60601-1-8: high (act now: an alert to acknowledge, a pump to check after
+a restart, a severe side effect without its adverse-event record), medium and low. Every need nobody has
+answered rises with time on the protocol's ``escalation`` schedule:
+
+- a scheduled set of vital signs or side-effect check is due (low), then overdue (medium), then missed
+  (the protocol's ``missed_priority``); every missed set is named, and ``missed_sets_high`` of them at
+  once make the chair high; a recheck an alarm asked for, once missed, is ``recheck_missed_priority``.
+  A set taken later answers the need (a missed set cannot be taken afterwards; the record keeps it);
+- a paused infusion is a patient to watch: ``pause_priority`` with the pause's length, high once the pause
+  has lasted ``pause_limit_minutes``;
+- the infusion time run over without "complete" shows by how much, and rises from low to medium to high.
+
+A chair has one priority, the highest of its needs, and every mark on its tile, its banner and the lock
+screen uses it. Technical needs (equipment or software: the pump to check after a restart, the computer's
+clock behind the record) are a kind apart from the patient's, as monitors tell them apart. One rule for
+the board, the lock screen, the banner and the sound, so they never disagree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from core.dates import local_time
 from core.events import EventType as E
 from core.machine import Step
-from core.session_state import PointStatus, SessionState
+from core.protocol import Escalation, Phase
+from core.session_state import RECHECK, PointStatus, SessionState, VitalsPoint, infused_by
 
 
 class Priority(StrEnum):
@@ -26,36 +41,189 @@ class Priority(StrEnum):
 RANK = {Priority.HIGH: 3, Priority.MEDIUM: 2, Priority.LOW: 1}
 
 
+class Kind(StrEnum):
+    """IEC 60601-1-8 tells a physiological alarm (the patient) from a technical one (equipment, software)."""
+
+    PATIENT = "patient"
+    TECHNICAL = "technical"
+
+
+MARK_WORDS = {
+    (Kind.PATIENT, Priority.HIGH): "▲ ALARM",
+    (Kind.PATIENT, Priority.MEDIUM): "● Attention",
+    (Kind.PATIENT, Priority.LOW): "○ Reminder",
+    (Kind.TECHNICAL, Priority.HIGH): "◆ TECHNICAL",
+    (Kind.TECHNICAL, Priority.MEDIUM): "◇ Technical",
+    (Kind.TECHNICAL, Priority.LOW): "◇ Technical note",
+}
+"""The written mark beside each priority's colour (colour is never the only cue), technical ones apart."""
+TECHNICAL_WORDS = "Technical — "
+"""How a technical need's line begins wherever needs are listed, so it never reads as the patient's."""
+
+
 @dataclass(frozen=True)
 class Need:
-    text: str
+    text: str = field(compare=False)
+    """The need in words, with what changes by the minute (a pause's length): not part of its identity."""
     priority: Priority
     key: str = ""
-    """Tells apart two needs worded alike (a second act-now alert): a new one is a new alarm."""
+    """What the need is, stable while it lasts: a new key (a second act-now alert, another set missed) is a
+    new alarm that sounds at once; a pause growing longer is the same alarm."""
+    kind: Kind = Kind.PATIENT
+    also: tuple[str, ...] = field(default=(), compare=False)
+    """Further lines said with it (the same set's advisory readings under an act-now alert)."""
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        prefix = TECHNICAL_WORDS if self.kind is Kind.TECHNICAL else ""
+        return (prefix + self.text, *self.also)
+
+    @property
+    def mark(self) -> str:
+        return MARK_WORDS[(self.kind, self.priority)]
+
+
+def reading_words(act: Sequence[str], advisory: Sequence[str]) -> tuple[str, ...]:
+    """Readings of one set, act-now ones and advisory ones each on their own line: an advisory reading is
+    never listed as act-now ("Act now — Systolic blood pressure 182 …", "Advisory — Diastolic …")."""
+    lines = []
+    if act:
+        lines.append("Act now — " + "; ".join(act))
+    if advisory:
+        lines.append("Advisory — " + "; ".join(advisory))
+    return tuple(lines)
+
+
+def needs(state: SessionState) -> tuple[Need, ...]:
+    """Everything the chair needs now, highest priority first (the patient's before technical ones at the
+    same priority, then in the order a nurse would deal with them)."""
+    rules = state.escalation
+    now = state.now
+    found: list[Need] = []
+    for alert in state.open_alerts:
+        act, *advisory = reading_words(alert.findings, alert.advisories)
+        found.append(Need(act, Priority.HIGH, alert.event_id, also=tuple(advisory)))
+    if state.needs_pump_check:
+        found.append(Need("Check the pump after the restart", Priority.HIGH, "pump", Kind.TECHNICAL))
+    if state.pending_adverse_events:
+        found.append(Need("Adverse event to record", Priority.HIGH, "adverse"))
+    if rules is not None and now is not None:
+        found += _pause(state, rules, now)
+        found += _overrun(state, rules, now)
+        found += _vitals(state, rules, now)
+        found += _side_effects(state, rules, now)
+    if state.clock_behind:
+        words = "The computer's clock is behind the record: check the time"
+        found.append(Need(words, Priority.MEDIUM, "clock", Kind.TECHNICAL))
+    order = {need: index for index, need in enumerate(found)}
+    return tuple(sorted(found, key=lambda n: (-RANK[n.priority], n.kind is Kind.TECHNICAL, order[n])))
 
 
 def attention(state: SessionState) -> Need | None:
-    if state.open_alerts:
-        return Need("ALERT — acknowledge", Priority.HIGH, state.open_alerts[-1].event_id)
-    if state.needs_pump_check:
-        return Need("Check the pump", Priority.HIGH)
-    if state.pending_adverse_events:
-        return Need("Adverse event to record", Priority.HIGH)
-    if state.vitals_attention is PointStatus.OVERDUE:
-        return Need("Vital signs overdue", Priority.MEDIUM)
-    # Before vitals merely due: the sound is never quieter than the most urgent need.
-    if state.side_effects_attention is PointStatus.OVERDUE:
-        return Need("Side effects check overdue", Priority.MEDIUM)
-    if state.vitals_attention is PointStatus.DUE and state.step not in {Step.WEIGH, Step.DOSE, Step.CHECK}:
-        return Need("Vital signs due", Priority.LOW)
-    if state.side_effects_attention is PointStatus.DUE:
-        return Need("Side effects check due", Priority.LOW)
-    if state.step is Step.INFUSING and E.COMPLETED in state.allowed:
-        return Need("Infusion time over", Priority.LOW)
-    return None
+    """The chair's one need that sets its priority (and its sound): the highest of its needs."""
+    found = needs(state)
+    return found[0] if found else None
 
 
 def loudest(needs: Iterable[Need | None]) -> Priority | None:
     """The highest priority among the chairs' needs: the one the alarm sounds."""
     found = [need.priority for need in needs if need is not None]
     return max(found, key=RANK.__getitem__, default=None)
+
+
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds() // 60)
+
+
+def _pause(state: SessionState, rules: Escalation, now: datetime) -> list[Need]:
+    if state.step is not Step.PAUSED:
+        return []
+    since = next(e.occurred_at for e in reversed(state.events) if e.type is E.PAUSED)
+    lasted = _minutes(now - since)
+    if lasted >= rules.pause_limit_minutes:
+        words = f"Infusion paused {lasted} min, over the {rules.pause_limit_minutes}-min limit: resume or stop"
+        return [Need(words, Priority.HIGH, "paused-long")]
+    words = f"Infusion paused {lasted} min (limit {rules.pause_limit_minutes} min): resume or stop"
+    return [Need(words, Priority(rules.pause_priority), "paused")]
+
+
+def _overrun(state: SessionState, rules: Escalation, now: datetime) -> list[Need]:
+    if state.step is not Step.INFUSING or E.COMPLETED not in state.allowed:
+        return []
+    over = max(timedelta(), infused_by(state.events, now) - state.infusion.infused)
+    lasted = _minutes(over)
+    if lasted >= rules.overrun_high_after_minutes:
+        priority = Priority.HIGH
+    elif lasted >= rules.overrun_medium_after_minutes:
+        priority = Priority.MEDIUM
+    else:
+        priority = Priority.LOW
+    words = f"Infusion time over by {lasted} min: stop the pump, then Infusion complete"
+    return [Need(words, priority, "overrun")]
+
+
+def _sets_taken(state: SessionState) -> list[datetime]:
+    return [e.occurred_at for e in state.events if e.type is E.VITALS]
+
+
+def _open(entry: VitalsPoint, taken: list[datetime]) -> bool:
+    """Owed and not answered by a set taken since it fell (a later set answers a missed one's need)."""
+    if entry.status not in {PointStatus.DUE, PointStatus.OVERDUE}:
+        return False
+    return entry.due_at is None or not any(t >= entry.due_at for t in taken)
+
+
+def _stage(entry: VitalsPoint, rules: Escalation, now: datetime) -> str:
+    if entry.due_at is not None and now >= entry.due_at + timedelta(minutes=rules.missed_after_minutes):
+        return "missed"
+    return "overdue" if entry.status is PointStatus.OVERDUE else "due"
+
+
+def _vitals(state: SessionState, rules: Escalation, now: datetime) -> list[Need]:
+    if state.step in {Step.WEIGH, Step.DOSE, Step.CHECK}:
+        return []  # the baseline set is the step's own task
+    taken = _sets_taken(state)
+    owed = [entry for entry in state.vitals if _open(entry, taken)]
+    staged: dict[str, list[VitalsPoint]] = {"missed": [], "overdue": [], "due": []}
+    for entry in owed:
+        staged[_stage(entry, rules, now)].append(entry)
+    found = []
+    missed = staged["missed"]
+    if missed:
+        priority = Priority(rules.missed_priority)
+        if len(missed) >= rules.missed_sets_high:
+            priority = Priority.HIGH
+        if any(entry.point.id.startswith(RECHECK) for entry in missed):
+            priority = max(priority, Priority(rules.recheck_missed_priority), key=RANK.__getitem__)
+        names = ", ".join(_when(entry) for entry in missed)
+        count = f"{len(missed)} sets" if len(missed) > 1 else "1 set"
+        key = "vitals-missed:" + ",".join(entry.point.id for entry in missed)
+        found.append(Need(f"Vital signs MISSED ({count}): {names}", priority, key))
+    if staged["overdue"]:
+        names = ", ".join(_when(entry) for entry in staged["overdue"])
+        found.append(Need(f"Vital signs OVERDUE: {names}", Priority.MEDIUM, "vitals-overdue"))
+    if staged["due"]:
+        names = ", ".join(_when(entry) for entry in staged["due"])
+        found.append(Need(f"Vital signs due now: {names}", Priority.LOW, "vitals-due"))
+    return found
+
+
+def _side_effects(state: SessionState, rules: Escalation, now: datetime) -> list[Need]:
+    entry = state.next_side_effects
+    if entry is None or state.side_effects_attention is None:
+        return []
+    stage = _stage(entry, rules, now)
+    if stage == "missed":
+        words = f"Side effects check MISSED: {_when(entry)}"
+        return [Need(words, Priority(rules.missed_priority), f"side-effects-missed:{entry.point.id}")]
+    if stage == "overdue":
+        return [Need(f"Side effects check OVERDUE: {_when(entry)}", Priority.MEDIUM, "side-effects-overdue")]
+    return [Need(f"Side effects check due now: {_when(entry)}", Priority.LOW, "side-effects-due")]
+
+
+def _when(entry: VitalsPoint) -> str:
+    """A point as a nurse names it: "20 min into infusion (14:30)"; the baseline has no clock time."""
+    label = entry.point.label
+    if entry.due_at is None or entry.point.phase is Phase.BEFORE:
+        return label
+    return f"{label} ({local_time(entry.due_at)})"

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.attention import Need, attention
+from core.attention import Need, Priority, needs
+from core.dates import local_time
 from core.events import EventType as E
 from core.machine import Step
 from core.services import STEP_WORDS, ChairView
@@ -58,6 +59,19 @@ class Tile:
     """Who looks after the chair, as the handoff counts it: the latest to record on it, then the opener."""
     day: str = ""
     """Where the session falls in the patient's course, "day 2 of 5" ("" for sessions opened before courses)."""
+    needs: tuple[Need, ...] = ()
+    """Everything the chair needs now, highest first (``need`` is the first): each says how late it is."""
+
+    @property
+    def priority(self) -> Priority | None:
+        """The chair's one priority: every mark on its tile, its banner and the lock screen uses it."""
+        return self.need.priority if self.need else None
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """What the chair needs, line by line, and what comes next when nothing is owed."""
+        said = tuple(line for need in self.needs for line in need.lines)
+        return said or tuple(filter(None, (coming_words(self),)))
 
 
 def step_words(state: SessionState) -> str:
@@ -126,10 +140,21 @@ def still_to_sign(state: SessionState) -> tuple[str, ...]:
     return tuple(waiting)
 
 
+def coming_words(facts: Tile) -> str:
+    """The next set of vital signs when none is owed: quiet words, no priority."""
+    point = facts.vitals
+    if point is None or point.status is not PointStatus.UPCOMING:
+        return ""
+    if point.due_at is None:
+        return f"Next vital signs: {point.point.label}"
+    return f"Next vital signs {local_time(point.due_at)} ({point.point.label})"
+
+
 def tile(view: ChairView, now: datetime, names: Callable[[str], str]) -> Tile:
     """The chair's tile at ``now`` (core's clock); ``names`` turns a staff id into the person's name."""
     state = view.state
     vitals = state.next_vitals
+    found = needs(state)
     return Tile(
         chair=view.chair,
         step=step_words(state),
@@ -137,8 +162,9 @@ def tile(view: ChairView, now: datetime, names: Callable[[str], str]) -> Tile:
         vitals=vitals if vitals is not None and vitals.status is not PointStatus.SKIPPED else None,
         alerts=len(state.open_alerts),
         unsigned=still_to_sign(state),
-        need=attention(state),
+        need=found[0] if found else None,
         side_effects=state.next_side_effects if state.side_effects_attention is not None else None,
         nurses=tuple(names(staff_id) for staff_id in looked_after_by(state)),
         day=course_day(state),
+        needs=found,
     )

@@ -402,6 +402,37 @@ class AlertResponse(_Sourced):
         return self
 
 
+AlarmPriority = Literal["low", "medium", "high"]
+"""An alarm priority of IEC 60601-1-8, as ``core.attention.Priority`` spells it."""
+_PRIORITY_RANK = {"low": 1, "medium": 2, "high": 3}
+
+
+class Escalation(_Sourced):
+    """How a need nobody has answered rises with time (``core.attention`` applies it): due, overdue and
+    missed for scheduled sets and checks, a pause's length, and the time run over without "complete"."""
+
+    missed_after_minutes: Annotated[int, Field(gt=0, le=240)]
+    missed_priority: AlarmPriority
+    missed_sets_high: Annotated[int, Field(ge=1, le=10)]
+    recheck_missed_priority: AlarmPriority
+    pause_priority: AlarmPriority
+    pause_limit_minutes: Annotated[int, Field(gt=0, le=240)]
+    overrun_medium_after_minutes: Annotated[int, Field(ge=0, le=240)]
+    overrun_high_after_minutes: Annotated[int, Field(gt=0, le=240)]
+
+    @model_validator(mode="after")
+    def _rises(self) -> Escalation:
+        if _PRIORITY_RANK[self.missed_priority] < _PRIORITY_RANK["medium"]:
+            raise ValueError("missed_priority: a missed set is never quieter than an overdue one (medium)")
+        if _PRIORITY_RANK[self.recheck_missed_priority] < _PRIORITY_RANK[self.missed_priority]:
+            raise ValueError("recheck_missed_priority: a missed recheck after an alarm is at least missed_priority")
+        if _PRIORITY_RANK[self.pause_priority] < _PRIORITY_RANK["medium"]:
+            raise ValueError("pause_priority: a paused infusion is at least medium")
+        if self.overrun_high_after_minutes <= self.overrun_medium_after_minutes:
+            raise ValueError("overrun_high_after_minutes: must come after overrun_medium_after_minutes")
+        return self
+
+
 class Observation(_Sourced):
     minimum_minutes: Minutes
 
@@ -558,6 +589,7 @@ class Protocol(_Strict):
     discharge: Discharge
     discharge_instructions: DischargeInstructions
     discharge_contradictions: DischargeContradictions | None = None
+    escalation: Escalation
     content_hash: str = ""
     text: str = Field(default="", repr=False)
 

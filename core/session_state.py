@@ -20,7 +20,7 @@ from core.dosing import DoseCalculation, PumpCheck
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step, allowed, next_step
-from core.protocol import Phase, Protocol, SchedulePoint, SideEffectsSchedule, VitalKind, VitalsSchedule
+from core.protocol import Escalation, Phase, Protocol, SchedulePoint, SideEffectsSchedule, VitalKind, VitalsSchedule
 from core.signatures import Signature, altered_since_signed, signatures_of
 from core.vitals import Tier
 
@@ -53,6 +53,8 @@ class OpenAlert:
     """The protocol's action for each vital that alarmed, in the order found, without repeats."""
     vitals: tuple[VitalKind, ...] = ()
     """The vitals that alarmed: which symptom questions and actions the acknowledgement offers."""
+    advisories: tuple[str, ...] = ()
+    """The same set's readings at advisory level only: said apart from the act-now ones, never as act-now."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,10 @@ class SessionState:
     """The latest "pump programmed and checked" for the dose confirmed now (None before one is recorded)."""
     start_waits_for_pump: bool = False
     """Ready, and the only thing holding the start back is a pump reading that agrees with the order."""
+    now: datetime | None = None
+    """The moment the state was worked out for (never before the latest entry): what needs are timed against."""
+    escalation: Escalation | None = None
+    """The protocol's escalation schedule, by which ``core.attention`` raises an unanswered need."""
 
     @cached_property
     def signatures(self) -> tuple[Signature, ...]:
@@ -310,8 +316,9 @@ def derive_state(
                 if acts:
                     texts = tuple(f["text"] for f in acts)
                     kinds = tuple(dict.fromkeys(VitalKind(f["vital"]) for f in acts))
+                    advisories = tuple(f["text"] for f in payload["findings"] if f["tier"] == Tier.ADVISE)
                     alerts[event.id] = OpenAlert(
-                        event.id, event.occurred_at, texts, _instructions(protocol, acts), kinds
+                        event.id, event.occurred_at, texts, _instructions(protocol, acts), kinds, advisories
                     )
             case E.ALERT_ACKNOWLEDGED:
                 alerts.pop(payload.get("alert_event_id", ""), None)
@@ -431,6 +438,8 @@ def derive_state(
         side_effect_checks=checks,
         pump_check=pump,
         start_waits_for_pump=start_waits_for_pump,
+        now=now,
+        escalation=protocol.escalation,
     )
 
 

@@ -18,7 +18,7 @@ def test_priorities_follow_what_the_chair_needs(care, patient, nurses, clock):
     assert attention(care.state(sid)).priority is Priority.MEDIUM  # now overdue
     state, _ = care.record_vitals(sid, {**NORMAL, V.SPO2: "86"}, first.id)
     need = attention(state)
-    assert (need.text, need.priority) == ("ALERT — acknowledge", Priority.HIGH)
+    assert (need.text, need.priority) == ("Act now — SpO2 86 at or below 91 %", Priority.HIGH)
 
 
 def test_the_loudest_chair_sets_the_sound(care, patient, nurses, clock):

@@ -1,10 +1,12 @@
 """The chair board, the home screen: one tile per chair, readable across the room, one tap to open.
 
-Each tile shows what ``core.board`` works out: patient, step, a large countdown with its end time,
-the next vitals set (amber when due, red when overdue), a side-effect check owed (the same colours),
-open alerts and what is still unsigned. The tile's colour and a written mark carry the alarm priority,
-so colour is never the only cue. A chair opens with a click or tap, Enter or Space on a focused tile,
-or its number key (1–9).
+Each tile shows what ``core.board`` works out: patient, step, a large countdown with its end time (a
+pause's length, the time run over), what the chair needs (``core.attention``: act-now readings apart from
+advisory ones, every missed set, how late each is) and what is still unsigned. The chair has one
+priority, the highest of its needs: the tile's colour, its border, its written mark and every line of
+what it needs use it, so nothing on a tile contradicts its badge and colour is never the only cue. A
+technical need (the pump to check, the computer's clock) is marked apart from the patient's. A chair
+opens with a click or tap, Enter or Space on a focused tile, or its number key (1–9).
 The lock screen shows the same tiles in a compact form with initials only.
 """
 
@@ -26,15 +28,14 @@ from PySide6.QtWidgets import (
 from core.board import Countdown as CountdownFacts
 from core.board import Tile
 from core.services import ChairView
-from core.session_state import PointStatus
 from ui.style import PRIORITY_TONE, TARGET, mark
 from ui.text import clock_time, countdown
 from ui.widgets.elided import Elided
 from ui.widgets.forms import label, set_tone
 
-PRIORITY_MARK = {"high": "▲ ALARM", "medium": "● Attention", "low": "○ Reminder"}
-"""The written mark beside each priority's colour, for anyone who cannot tell the colours apart."""
 NUMBER_KEYS = 9
+NEED_LINES = 3
+"""Lines of what a chair needs that fit a tile; the rest is said in its description and tooltip."""
 
 
 def columns_for(chairs: int) -> int:
@@ -42,29 +43,15 @@ def columns_for(chairs: int) -> int:
     return max(1, min(4, chairs)) if chairs <= 12 else 5
 
 
-def vitals_words(tile: Tile) -> tuple[str, str | None]:
-    """The next vitals set in words, and its tone: quiet when upcoming, amber when due, red when late."""
-    point = tile.vitals
-    if point is None:
-        return "", None
-    when = clock_time(point.due_at)
-    if point.status is PointStatus.OVERDUE:
-        return f"Vital signs OVERDUE ({point.point.label}, due {when})", "act"
-    if point.status is PointStatus.DUE:
-        return f"Vital signs due now ({point.point.label})", "advise"
-    if point.due_at is None:
-        return f"Next vital signs: {point.point.label}", "quiet"
-    return f"Next vital signs {when} ({point.point.label})", "quiet"
-
-
-def side_effects_words(tile: Tile) -> tuple[str, str | None]:
-    """The side-effect check owed, in one short line: amber when due, red when late; nothing otherwise."""
-    point = tile.side_effects
-    if point is None:
-        return "", None
-    if point.status is PointStatus.OVERDUE:
-        return f"Side effects check OVERDUE (due {clock_time(point.due_at)})", "act"
-    return "Side effects check due now", "advise"
+def need_lines(tile: Tile) -> tuple[tuple[str, ...], str | None]:
+    """The lines of what the chair needs, as many as a tile holds, all in the chair's one tone; the next
+    vitals set, quiet, when nothing is owed. A last line says how many more there are."""
+    lines = tile.lines
+    if not tile.needs:
+        return lines, "quiet"
+    if len(lines) > NEED_LINES:
+        lines = (*lines[: NEED_LINES - 1], f"and {len(lines) - NEED_LINES + 1} more (open the chair)")
+    return lines, PRIORITY_TONE[tile.priority] if tile.priority else None
 
 
 def summary(tile: Tile, patient: str) -> str:
@@ -74,13 +61,8 @@ def summary(tile: Tile, patient: str) -> str:
         big, beside = clock_words(tile.countdown)
         parts.append(f"{big} {beside}".replace("\n", ", ").replace("\u00a0", " "))
     if tile.need is not None:
-        parts.append(tile.need.text)
-    vitals, _tone = vitals_words(tile)
-    if vitals:
-        parts.append(vitals)
-    side_effects, _tone = side_effects_words(tile)
-    if side_effects:
-        parts.append(side_effects)
+        parts.append(tile.need.mark)
+    parts += tile.lines
     if tile.unsigned:
         parts.append("still to sign: " + ", ".join(tile.unsigned))
     return "; ".join(part for part in parts if part)
@@ -136,8 +118,7 @@ class ChairTile(QFrame):
         self.until = label(role="hint", name=f"{prefix} {chair} ends", wrap=not private)
         self.until.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # wraps, not wider
         self.need = Elided("tile-next", f"{prefix} {chair} attention")
-        self.vitals = Elided(None, f"{prefix} {chair} vitals")
-        self.side_effects = Elided(None, f"{prefix} {chair} side effects")
+        self.more = [Elided(None, f"{prefix} {chair} attention, line {n}") for n in range(2, NEED_LINES + 1)]
         self.unsigned = Elided(None, f"{prefix} {chair} unsigned")
         clock_row = QHBoxLayout()
         clock_row.setSpacing(6)
@@ -149,7 +130,7 @@ class ChairTile(QFrame):
         layout.addWidget(self.step)
         layout.addWidget(self.nurse)
         layout.addLayout(clock_row)
-        for line in (self.need, self.vitals, self.side_effects, self.unsigned):
+        for line in (self.need, *self.more, self.unsigned):
             layout.addWidget(line)
         self.patient.setVisible(not private)
         layout.addStretch(1)
@@ -174,19 +155,21 @@ class ChairTile(QFrame):
         self.step.show()
         self._show_line(self.nurse, "" if self.private else who_and_day(tile), None)
         self._show_clock(tile)
-        need = tile.need
-        self._show_line(self.need, need.text if need else "", PRIORITY_TONE[need.priority] if need else None)
         # The lock screen keeps what is due in view too (no name there: nothing identifies the patient).
-        self._show_line(self.vitals, *vitals_words(tile))
-        self._show_line(self.side_effects, *side_effects_words(tile))
+        lines, tone = need_lines(tile)
+        for widget, text in zip((self.need, *self.more), (*lines, *[""] * NEED_LINES), strict=False):
+            self._show_line(widget, text, tone)
         if not self.private:
             unsigned = "Still to sign: " + ", ".join(tile.unsigned) if tile.unsigned else ""
             self._show_line(self.unsigned, unsigned, "notice")
-        priority = tile.need.priority.value if tile.need else None
+        priority = tile.priority.value if tile.priority else None
+        kind = tile.need.kind.value if tile.need else None
         mark(self, "priority", priority)
+        mark(self, "kind", kind)
         mark(self, "paused", bool(tile.countdown and tile.countdown.paused))
-        self.mark.setText(PRIORITY_MARK[priority] if priority else "")
+        self.mark.setText(tile.need.mark if tile.need else "")
         set_tone(self.mark, PRIORITY_TONE[priority] if priority else None)
+        mark(self.mark, "kind", kind)
         self.mark.setMargin(3)
         self.mark.setVisible(priority is not None)
         self.setAccessibleDescription(described)
@@ -197,10 +180,11 @@ class ChairTile(QFrame):
         self.patient.setText("Empty")
         self.step.setText("" if self.private else "Open to seat a patient")
         self.step.setVisible(not self.private)
-        lines = (self.nurse, self.clock, self.until, self.need, self.vitals, self.side_effects, self.unsigned)
+        lines = (self.nurse, self.clock, self.until, self.need, *self.more, self.unsigned)
         for widget in (*lines, self.mark):
             widget.hide()
         mark(self, "priority", None)
+        mark(self, "kind", None)
         mark(self, "paused", False)
         self.setAccessibleDescription(f"Chair {self.chair}; empty")
         self.setToolTip("")

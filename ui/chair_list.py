@@ -67,7 +67,7 @@ class ChairList(QListWidget):
             else:
                 lines += [view.patient.full_name, status_line(tile)]
                 if tile.need:
-                    lines.append(tile.need.text)
+                    lines.append(f"{tile.need.mark}: {tile.need.lines[0]}")
                     colour = PRIORITY_BG[tile.need.priority]
             text = "\n".join(lines)
             if item.text() != text:

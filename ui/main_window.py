@@ -424,7 +424,8 @@ class MainWindow(QMainWindow):
         is also announced to a screen reader, which moves nothing the nurse is doing."""
         for alarm in alarms:
             if alarm.need.priority is Priority.HIGH and alarm not in self._alarms:
-                announce(self, f"Chair {alarm.chair}: act now. {alarm.need.text}", urgent=True)
+                words = "; ".join(alarm.need.lines)
+                announce(self, f"Chair {alarm.chair}, high-priority alarm: {words}", urgent=True)
         self._alarms = alarms
         now = self.alarm_clock.elapsed()
         due = self.alarm_policy.due(alarms, now)

@@ -125,6 +125,9 @@ QLabel[role="tile-next"] {{ font-size: 19px; font-weight: 700; }}
 QFrame[role="tile"][paused="true"] {{ border-style: dashed; }}
 QFrame[role="tile"] QLabel[tone] {{ border: none; background: transparent; }}
 QFrame[role="tile"] QLabel[role="tile-mark"] {{ border: 2px solid; border-radius: 4px; background: {PAPER}; }}
+/* A technical alarm (equipment, software) is told apart from the patient's: a double border, an inverted mark. */
+QFrame[role="tile"][kind="technical"] {{ border-style: double; border-width: 6px; }}
+QFrame[role="tile"] QLabel[role="tile-mark"][kind="technical"] {{ background: {INK}; color: {PAPER}; }}
 QLabel[role="wall-clock"] {{ font-size: 26px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
 *[invalid="true"], QFrame[role="choices"][invalid="true"] {{ border: 2px solid {RED}; }}
 """

@@ -44,7 +44,7 @@ def allergies_tone(patient: PatientView) -> str | None:
 
 
 def sex_and_age(patient: PatientView, today: date) -> str:
-    """"F 54 y", as a banner puts them beside the identifiers."""
+    """ "F 54 y", as a banner puts them beside the identifiers."""
     sex = SEXES[patient.sex][0] if patient.sex in SEXES else "Sex not recorded,"
     return f"{sex} {patient.age_on(today)} y"
 

@@ -239,7 +239,7 @@ def test_a_new_act_now_alarm_is_announced_and_moves_nothing_the_nurse_is_typing(
     assert nurse.sees("Alert 1", QLabel)
     assert typing.hasFocus() and typing.text() == "7"
     urgent = [text for text, loud in heard if loud]
-    assert urgent == ["Chair 1: act now. ALERT — acknowledge"]
+    assert urgent == ["Chair 1, high-priority alarm: Act now — SpO2 88 at or below 91 %"]
     assert any("SpO2 88" in text for text, loud in heard if not loud)  # the details, after the urgent words
     window.refresh()
     assert len(heard) == 2  # said once, not at every tick

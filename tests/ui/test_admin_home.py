@@ -88,4 +88,3 @@ def test_the_first_administrator_is_signed_in_onto_add_nurses(
     qtbot.waitActive(window)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.no_care.add_nurses, timeout=2000)
     assert AuditAction.SIGNED_IN in [e.action for e in audit.entries(database, actor_id=user.id)]
-

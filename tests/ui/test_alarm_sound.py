@@ -22,7 +22,7 @@ from ui.alarm_sound import write_tone
 from ui.main_window import MainWindow
 from ui.text import clock_time
 
-HIGH = Need("ALERT — acknowledge", Priority.HIGH)
+HIGH = Need("Act now — SpO2 86 at or below 91 %", Priority.HIGH)
 DUE = Need("Vital signs due", Priority.LOW)
 OVERDUE = Need("Vital signs overdue", Priority.MEDIUM)
 
@@ -57,14 +57,14 @@ def test_silence_covers_the_alarms_sounding_then_and_a_new_one_still_sounds():
 
 def test_a_second_silence_adds_to_the_first_and_a_new_alert_on_a_silenced_chair_still_sounds():
     policy = AlarmPolicy()
-    one, two = Alarm(1, Need("ALERT — acknowledge", Priority.HIGH, "a")), Alarm(2, DUE)
+    one, two = Alarm(1, Need("Act now — SpO2 86 at or below 91 %", Priority.HIGH, "a")), Alarm(2, DUE)
     assert policy.due((one,), 0) == "high"
     policy.silence((one,), 1_000, minutes=2)
     assert policy.due((one, two), 2_000) == "low"
     policy.silence((two,), 3_000, minutes=2)
     assert policy.audible((one, two), 4_000) == ()  # chair 1 stays silenced: the second silence adds to it
     assert policy.silenced_chairs(4_000) == [1, 2]
-    again = Alarm(1, Need("ALERT — acknowledge", Priority.HIGH, "b"))  # a second act-now set on chair 1
+    again = Alarm(1, Need("Act now — SpO2 86 at or below 91 %", Priority.HIGH, "b"))  # a second act-now set on chair 1
     assert policy.due((one, again, two), 5_000) == "high"
     assert policy.audible((one, two), 1_000 + 120_000) == (one,)  # chair 1's own minutes are over first
 
@@ -101,7 +101,7 @@ def test_an_act_now_reading_is_heard_while_the_screen_is_locked(
     window.refresh()
     assert window.screens.currentWidget() is window.lock_screen
     assert heard and heard[-1] == "high"
-    assert nurse.text("Locked chair 1 attention") == "ALERT — acknowledge"
+    assert nurse.text("Locked chair 1 attention") == "Act now — SpO2 86 at or below 91 %"
 
 
 def test_vitals_due_are_heard_quietly_and_nothing_sounds_when_all_is_well(
@@ -155,11 +155,11 @@ def test_the_silence_button_quiets_the_sound_but_not_the_board_and_is_audited(
     assert f"chair 1 silenced by Ana Reyes until {until}" in note.accessibleDescription() == note.toolTip()
     (line,) = [e for e in audit.entries(database, patient_id=patient.id) if e.action == AuditAction.ALARM_SILENCED]
     assert (line.actor_id, line.session_id) == (first.id, ready_session)
-    assert line.detail == {"chair": 1, "priority": "high", "need": "ALERT — acknowledge", "minutes": 2}
+    assert line.detail == {"chair": 1, "priority": "high", "need": "Act now — SpO2 86 at or below 91 %", "minutes": 2}
     clock.advance(seconds=30)
     window.refresh()
     assert heard == ["high"]
-    assert "ALERT" in window.chair_list.item(0).text()  # the colour and words stay
+    assert "▲ ALARM: Act now — SpO2 86" in window.chair_list.item(0).text()  # the colour and words stay
     assert not nurse.sees("Silence the alarm sound")  # nothing left to silence
     window.controller.lock()
     assert nurse.sees("Lock screen alarm silenced")  # the next nurse to look knows it is silenced

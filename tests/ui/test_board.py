@@ -44,16 +44,16 @@ def test_the_board_shows_every_chair_and_which_one_needs_a_nurse(
     assert nurse.text("Chair 1 patient") == "LINDQVIST, Maja"
     assert nurse.text("Chair 1 time left") == "30:00"
     assert nurse.text("Chair 1 nurse") == f"{first.name} · Day 1 of 5"
-    assert nurse.text("Chair 2 vitals").startswith("Vital signs due now")
+    assert nurse.text("Chair 2 attention").startswith("Vital signs due now: 10 min into infusion")
     clock.advance(minutes=10)
     window.refresh()
-    assert nurse.text("Chair 2 vitals").startswith("Vital signs OVERDUE")
+    assert nurse.text("Chair 2 attention").startswith("Vital signs MISSED (1 set): 10 min into infusion")
     assert nurse.text("Chair 2 alarm") == "● Attention"  # the mark says it in words, not only in colour
     assert window.board.tiles[2].property("priority") == "medium"
     assert nurse.text("Chair 3 status") == "Open to seat a patient"
     described = window.board.tiles[2].accessibleDescription()
     assert described.startswith(f"Chair 2; OKAFOR, Chidi; Infusing; {first.name} · Day 1 of 5; 20:00 left, ends ")
-    assert "; Vital signs overdue;" in described
+    assert "; ● Attention; Vital signs MISSED (1 set): 10 min into infusion" in described
 
 
 def test_a_paused_tile_shows_the_pause_and_its_length_and_a_late_end_counts_on(
@@ -164,7 +164,6 @@ def test_twelve_chairs_at_1024_by_768_scroll_one_way_at_most_and_keep_their_mark
     assert window.board.tiles[3].mark.isVisible()
 
 
-
 def test_a_number_key_opens_a_chair_and_esc_comes_back_to_its_tile(
     nurse: Nurse, window: MainWindow, care: Care, database, patient, nurses
 ):
@@ -214,8 +213,8 @@ def test_two_chairs_at_once_each_keep_their_own_entries(
         nurse.click("All chairs")
     clock.advance(minutes=10)
     window.refresh()
-    assert "Vital signs due now" in nurse.text("Chair 1 vitals")
-    assert "Vital signs due now" in nurse.text("Chair 2 vitals")
+    assert "Vital signs due now" in nurse.text("Chair 1 attention")
+    assert "Vital signs due now" in nurse.text("Chair 2 attention")
     nurse.qtbot.keyClick(window.board, Qt.Key.Key_2)
     systolic = care.protocol.vitals[VitalKind.SYSTOLIC].label
     nurse.type(systolic, "131")  # interrupted here: chair 1 calls

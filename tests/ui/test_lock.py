@@ -239,6 +239,6 @@ def test_the_lock_screen_keeps_what_is_due_in_view_with_initials_only(
     nurse.on_duty(nurses[0])
     window.controller.lock()
     window.refresh()
-    tile = window.lock_screen.findChild(QLabel, "Locked chair 1 vitals")
+    tile = window.lock_screen.findChild(QLabel, "Locked chair 1 attention")
     assert tile is not None and tile.isVisible() and "due" in tile.text()
     assert window.lock_screen.findChild(QLabel, "Locked chair 1 patient").isHidden()  # no name behind the lock

@@ -171,7 +171,7 @@ class DetailsForm(QWidget):
         grid.setColumnStretch(0, 1)
 
     def _none_known(self, on: bool) -> None:
-        """"No known allergies" and a written allergy contradict each other: tapping it clears the words
+        """ "No known allergies" and a written allergy contradict each other: tapping it clears the words
         (a nurse could not clear a field she cannot type in), and untapping it opens the field again."""
         if on:
             self.allergies.clear()

@@ -2,6 +2,8 @@
 
 It never scrolls with the page, so the nurse sees the patient's identifiers, the countdown and the next
 task wherever she is on a page, as in the EHR banners she knows. It shows only what core has recorded.
+What the chair needs is the board tile's own (``core.board.tile``): the same priority mark, the same
+words, in the chair's one tone.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from core.board import countdown as core_countdown
-from core.board import course_day
+from core.board import course_day, tile
 from core.machine import Step
 from core.services import STEP_WORDS, ChairView, PatientView
-from core.session_state import PointStatus, SessionState, VitalsPoint
-from ui.style import mark
+from core.session_state import SessionState
+from ui.style import PRIORITY_TONE, mark
 from ui.text import allergies_tone, allergies_words, clock_time, countdown, sex_and_age
 from ui.widgets.elided import Elided
 from ui.widgets.forms import card, label, set_tone
@@ -30,21 +32,6 @@ DUE_MIN_WIDTH = 170
 def identity_words(patient: PatientView, today: date) -> str:
     """Both identifiers, as the nurse compares them with the wristband, then sex and age."""
     return f"Born {patient.birth_date.isoformat()}  ·  {patient.mrn}  ·  {sex_and_age(patient, today)}"
-
-
-def due_words(what: str, entry: VitalsPoint | None, attention: PointStatus | None) -> tuple[str, str | None]:
-    """One short line of the due block and its tone: amber when due, red when late, quiet when to come.
-    The clock time leads, so a line cut short on a narrow banner still says when."""
-    if entry is None:
-        return "", None
-    when = clock_time(entry.due_at) if entry.due_at else ""
-    if attention is PointStatus.OVERDUE:
-        return f"{when} {what} OVERDUE".strip(), "act"
-    if attention is PointStatus.DUE:
-        return f"{when} {what} due now".strip(), "advise"
-    if entry.due_at is None:
-        return f"{what} next: {entry.point.label.lower()}", "quiet"
-    return f"{when} {what} next", "quiet"
 
 
 class PatientBanner:
@@ -86,14 +73,17 @@ class PatientBanner:
         row.addWidget(self.clock)
 
         self.due = due = QVBoxLayout()
-        due.setSpacing(4)
-        # One line each, cut short with the words whole in the tooltip: the banner's height holds.
-        self.vitals_due = Elided(None, "Next vital signs")
-        self.side_effects_due = Elided(None, "Next side-effect check")
-        for line in (self.vitals_due, self.side_effects_due):
-            line.setMinimumWidth(DUE_MIN_WIDTH)  # "00:54 Side effects OVERDUE" whole
+        due.setSpacing(2)
+        # The chair's priority in words, then what it needs, one line each, cut short with the words whole
+        # in the tooltip: the banner's height holds.
+        self.alarm_mark = label(role="tile-mark", name="Chair priority", wrap=False)
+        self.vitals_due = Elided(None, "Chair needs")
+        self.side_effects_due = Elided(None, "Chair needs, line 2")
+        for line in (self.alarm_mark, self.vitals_due, self.side_effects_due):
+            line.setMinimumWidth(DUE_MIN_WIDTH)
             line.setMaximumWidth(DUE_WIDTH)
         due.addStretch(1)
+        due.addWidget(self.alarm_mark)
         due.addWidget(self.vitals_due)
         due.addWidget(self.side_effects_due)
         due.addStretch(1)
@@ -103,7 +93,15 @@ class PatientBanner:
         state = view.state if view else None
         if view is None or state is None:
             self.name.setText("Empty")
-            for widget in (self.ids, self.details, self.step, self.clock, self.vitals_due, self.side_effects_due):
+            for widget in (
+                self.ids,
+                self.details,
+                self.step,
+                self.clock,
+                self.alarm_mark,
+                self.vitals_due,
+                self.side_effects_due,
+            ):
                 widget.hide()
             return
         self.name.setText(view.patient.full_name)
@@ -116,7 +114,7 @@ class PatientBanner:
         for widget in (self.ids, self.details, self.step):
             widget.show()
         self._show_clock(state, now)
-        self._show_due(state)
+        self._show_due(view, now)
 
     def _show_clock(self, state: SessionState, now: datetime) -> None:
         """Large digits, with what they count to, read from core's one countdown (as the board's tile and
@@ -149,11 +147,21 @@ class PatientBanner:
         self.time.setText(figure)
         self.time_detail.setText(detail)
 
-    def _show_due(self, state: SessionState) -> None:
-        for widget, (text, tone) in (
-            (self.vitals_due, due_words("Vitals", state.next_vitals, state.vitals_attention)),
-            (self.side_effects_due, due_words("Side effects", state.next_side_effects, state.side_effects_attention)),
-        ):
+    def _show_due(self, view: ChairView, now: datetime) -> None:
+        """The tile's priority mark and lines, so the banner and the board never disagree; when more is
+        owed than two lines hold, the second says how many more (the whole list is in the tooltip)."""
+        facts = tile(view, now, str)
+        need = facts.need
+        tone = PRIORITY_TONE[need.priority] if need else "quiet"
+        self.alarm_mark.setText(need.mark if need else "")
+        set_tone(self.alarm_mark, PRIORITY_TONE[need.priority] if need else None)
+        mark(self.alarm_mark, "kind", need.kind.value if need else None)
+        self.alarm_mark.setVisible(need is not None)
+        lines = facts.lines
+        if len(lines) > 2:
+            lines = (lines[0], f"and {len(lines) - 1} more: {'; '.join(lines[1:])}")
+        for widget, text in zip((self.vitals_due, self.side_effects_due), (*lines, "", ""), strict=False):
             widget.setText(text)
-            set_tone(widget, tone)
+            set_tone(widget, tone if text else None)
             widget.setVisible(bool(text))
+        mark(self.widget, "priority", need.priority.value if need else None)
