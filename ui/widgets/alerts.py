@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from core.alerts import SYMPTOM_ANSWERS, alert_actions, symptom_questions
+from core.attention import reading_words
 from core.events import EventType as E
 from core.protocol import AlertAction, AlertEffect
 from core.session_state import OpenAlert, SessionState
@@ -42,7 +43,8 @@ class AlertForm(QFrame):
         protocol = panel.controller.protocol
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        text = f"{clock_time(alert.occurred_at)} — " + "; ".join(alert.findings)
+        # Act-now readings and the same set's advisory ones, each on its own line (core's words).
+        text = f"{clock_time(alert.occurred_at)} — " + "\n".join(reading_words(alert.findings, alert.advisories))
         if alert.instructions:  # what the protocol says to do for each vital that alarmed
             text += "\n" + " ".join(alert.instructions)
         self.number = number

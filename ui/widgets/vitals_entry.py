@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from core.attention import reading_words
 from core.events import EventType as E
 from core.protocol import VitalKind
 from core.session_state import PointStatus, SessionState
@@ -190,7 +191,7 @@ class VitalsEntry(QGroupBox):
             return f"{limits.label} {f.value} {limits.unit}: {f.why}"
 
         if act:
-            self.findings.setText("Act now — " + "; ".join(line(f) for f in act + advise))
+            self.findings.setText("\n".join(reading_words([line(f) for f in act], [line(f) for f in advise])))
             set_tone(self.findings, "act")
         elif advise:
             self.findings.setText("Note — " + "; ".join(line(f) for f in advise))

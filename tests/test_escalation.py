@@ -1,0 +1,174 @@
+"""Every unanswered need rises with time on the protocol's escalation schedule, one priority per chair
+marks the whole tile, technical needs are a kind apart, and act-now readings are said apart from advisory
+ones. Driven by the fake clock: each assertion would fail if the rule were missing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.alarms import Alarm, AlarmPolicy
+from core.attention import RANK, Kind, Priority, attention, needs, reading_words
+from core.board import tile
+from core.clock import ManualClock
+from core.protocol import VitalKind as V
+from core.services import Care
+from core.session_state import PointStatus
+from tests.test_session_flow import NORMAL, no_symptoms, prepare
+
+# Systolic at act-now level; diastolic and sedation at advisory level only.
+MIXED = {**NORMAL, V.SYSTOLIC: "182", V.DIASTOLIC: "104", V.SEDATION: "-1"}
+
+
+def started(care: Care, patient, nurses) -> str:
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, nurses[0].id)
+    return sid
+
+
+def only_tile(care: Care):
+    (view,) = care.chairs()
+    return tile(view, care.clock.now(), str)
+
+
+def test_a_paused_chair_is_medium_with_its_length_then_high_after_the_limit(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = started(care, patient, nurses)
+    clock.advance(minutes=5)
+    care.pause(sid, "line problem", first.id)
+    limit = care.protocol.escalation.pause_limit_minutes
+    clock.advance(minutes=3)
+    need = attention(care.state(sid))
+    assert need is not None and need.priority is Priority.MEDIUM  # never a plain, idle chair
+    assert need.text.startswith("Infusion paused 3 min")
+    clock.advance(minutes=limit - 4)
+    later = attention(care.state(sid))
+    assert later.priority is Priority.MEDIUM and later.text.startswith(f"Infusion paused {limit - 1} min")
+    assert later == need  # the same alarm while only its length grows: no new sound every minute
+    clock.advance(minutes=1)
+    need = attention(care.state(sid))
+    assert need.priority is Priority.HIGH
+    assert need.text.startswith(f"Infusion paused {limit} min, over the {limit}-min limit")
+    assert only_tile(care).priority is Priority.HIGH
+
+
+def test_three_missed_sets_are_all_listed_and_make_the_chair_high(care, patient, nurses, clock):
+    sid = started(care, patient, nurses)
+    clock.advance(minutes=20)  # the 10-minute set was never taken: missed
+    need = attention(care.state(sid))
+    assert need.priority is Priority.MEDIUM  # one missed set: the protocol's missed_priority
+    assert need.text.startswith("Vital signs MISSED (1 set): 10 min into infusion")
+    clock.advance(minutes=20)  # 40 minutes infused, no vitals at all: 10, 20 and 30 are missed
+    state = care.state(sid)
+    need = attention(state)
+    assert need.priority is Priority.HIGH
+    assert need.text.startswith("Vital signs MISSED (3 sets): 10 min into infusion")
+    for label in ("10 min into infusion", "20 min into infusion", "30 min into infusion"):
+        assert label in need.text
+    facts = only_tile(care)
+    assert facts.priority is Priority.HIGH and facts.lines[0] == need.text
+
+
+def test_a_set_taken_answers_the_missed_ones(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = started(care, patient, nurses)
+    clock.advance(minutes=31)
+    assert attention(care.state(sid)).priority is Priority.HIGH
+    state, _ = care.record_vitals(sid, NORMAL, first.id)
+    assert not [n for n in needs(state) if n.text.startswith("Vital signs")]  # measured now: nothing owed
+
+
+def test_an_overrun_shows_by_how_much_and_rises(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = started(care, patient, nurses)
+    for _ in range(3):
+        clock.advance(minutes=10)
+        care.record_vitals(sid, NORMAL, first.id)
+        if care.state(sid).side_effects_attention is not None:
+            care.record_no_side_effects(sid, first.id)
+    rules = care.protocol.escalation
+    clock.advance(minutes=10)  # the infusion's 40 minutes are up; nobody pressed complete
+    need = attention(care.state(sid))
+    assert need.text.startswith("Infusion time over by 0 min") and need.priority is Priority.LOW
+    clock.advance(minutes=rules.overrun_medium_after_minutes)
+    need = attention(care.state(sid))
+    over = rules.overrun_medium_after_minutes
+    assert need.text.startswith(f"Infusion time over by {over} min") and need.priority is Priority.MEDIUM
+    clock.advance(minutes=rules.overrun_high_after_minutes - over)
+    assert attention(care.state(sid)).priority is Priority.HIGH
+    assert only_tile(care).countdown.over == timedelta(minutes=rules.overrun_high_after_minutes)
+
+
+def test_pause_and_notify_make_a_recheck_due_within_the_protocols_time(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = started(care, patient, nurses)
+    clock.advance(minutes=10)
+    state, _ = care.record_vitals(sid, MIXED, first.id)
+    (alert,) = state.open_alerts
+    state = care.acknowledge_alert(sid, alert.event_id, ["pause", "notify"], no_symptoms(care), first.id)
+    minutes = care.protocol.alert_response.recheck_minutes
+    (recheck,) = [entry for entry in state.vitals if entry.point.id.startswith("recheck-")]
+    assert recheck.due_at == clock.now() + timedelta(minutes=minutes)
+    clock.advance(minutes=minutes)
+    state = care.state(sid)
+    texts = [need.text for need in needs(state)]
+    assert any(text.startswith("Vital signs due now: Recheck after the alert") for text in texts)
+    clock.advance(minutes=care.protocol.escalation.missed_after_minutes)  # the recheck never taken
+    (missed,) = [need for need in needs(care.state(sid)) if "Recheck after the alert" in need.text]
+    assert missed.priority is Priority.HIGH and missed.text.startswith("Vital signs MISSED (1 set)")
+
+
+def test_act_now_and_advisory_readings_are_listed_apart(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = started(care, patient, nurses)
+    clock.advance(minutes=10)
+    state, _ = care.record_vitals(sid, MIXED, first.id)
+    need = attention(state)
+    assert need.priority is Priority.HIGH
+    act, advisory = need.lines
+    assert act.startswith("Act now — Systolic blood pressure 182") and "Diastolic" not in act
+    assert advisory.startswith("Advisory — Diastolic blood pressure 104") and "Sedation (RASS) -1" in advisory
+    assert reading_words(["a"], []) == ("Act now — a",)
+    assert reading_words([], ["b"]) == ("Advisory — b",)
+
+
+def test_one_priority_per_chair_and_every_line_under_it(care, patient, nurses, clock):
+    sid = started(care, patient, nurses)
+    clock.advance(minutes=22)  # 10 missed, 20 due
+    facts = only_tile(care)
+    assert facts.priority is max((n.priority for n in facts.needs), key=RANK.__getitem__)
+    assert facts.need.mark == "● Attention"
+    assert [line.split(":")[0] for line in facts.lines] == [
+        "Vital signs MISSED (1 set)",
+        "Vital signs due now",
+        "Side effects check due now",
+    ]
+    assert [n.priority for n in facts.needs] == sorted((n.priority for n in facts.needs), key=lambda p: -RANK[p])
+    state = care.state(sid)
+    assert [e.status for e in state.vitals if e.point.id == "infusion-20"] == [PointStatus.DUE]
+
+
+def test_a_pump_check_after_a_restart_is_technical(database, protocol, clock: ManualClock, patient, nurses):
+    first, _ = nurses
+    care = Care(database, protocol, clock, workstation="test-ws")
+    sid = started(care, patient, nurses)
+    clock.advance(minutes=3)
+    restarted = Care(database, protocol, clock, workstation="test-ws", app_started_at=clock.now())
+    need = attention(restarted.state(sid))
+    assert (need.priority, need.kind) == (Priority.HIGH, Kind.TECHNICAL)
+    assert need.mark == "◆ TECHNICAL" and need.lines[0].startswith("Technical — Check the pump")
+    state, _ = restarted.record_vitals(sid, {**NORMAL, V.SPO2: "86"}, first.id)
+    assert attention(state).kind is Kind.PATIENT  # the patient's alarm leads at the same priority
+
+
+def test_a_rising_need_sounds_at_once_even_through_a_silence(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = started(care, patient, nurses)
+    care.pause(sid, "line problem", first.id)
+    policy = AlarmPolicy()
+    medium = (Alarm(1, attention(care.state(sid))),)
+    assert policy.due(medium, 0) == "medium"
+    policy.silence(medium, 1_000, minutes=2)
+    clock.advance(minutes=1)
+    assert policy.due((Alarm(1, attention(care.state(sid))),), 2_000) is None  # longer, but the same alarm
+    clock.advance(minutes=care.protocol.escalation.pause_limit_minutes)
+    assert policy.due((Alarm(1, attention(care.state(sid))),), 3_000) == "high"  # risen: heard at once
