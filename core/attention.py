@@ -115,8 +115,8 @@ def needs(state: SessionState) -> tuple[Need, ...]:
     if state.clock_behind:
         words = "The computer's clock is behind the record: check the time"
         found.append(Need(words, Priority.MEDIUM, "clock", Kind.TECHNICAL))
-    order = {need: index for index, need in enumerate(found)}
-    return tuple(sorted(found, key=lambda n: (-RANK[n.priority], n.kind is Kind.TECHNICAL, order[n])))
+    # A stable sort: within a priority and kind, the order above (the order a nurse deals with them) stays.
+    return tuple(sorted(found, key=lambda n: (-RANK[n.priority], n.kind is Kind.TECHNICAL)))
 
 
 def attention(state: SessionState) -> Need | None:
@@ -141,9 +141,9 @@ def _pause(state: SessionState, rules: Escalation, now: datetime) -> list[Need]:
     since = next(e.occurred_at for e in reversed(state.events) if e.type is E.PAUSED)
     lasted = _minutes(now - since)
     if lasted >= rules.pause_limit_minutes:
-        words = f"Infusion paused {lasted} min, over the {rules.pause_limit_minutes}-min limit: resume or stop"
+        words = f"Paused {lasted} min, over the {rules.pause_limit_minutes}-min limit: resume or stop"
         return [Need(words, Priority.HIGH, "paused-long")]
-    words = f"Infusion paused {lasted} min (limit {rules.pause_limit_minutes} min): resume or stop"
+    words = f"Paused {lasted} min (limit {rules.pause_limit_minutes} min): resume or stop"
     return [Need(words, Priority(rules.pause_priority), "paused")]
 
 
@@ -158,7 +158,7 @@ def _overrun(state: SessionState, rules: Escalation, now: datetime) -> list[Need
         priority = Priority.MEDIUM
     else:
         priority = Priority.LOW
-    words = f"Infusion time over by {lasted} min: stop the pump, then Infusion complete"
+    words = f"Time over by {lasted} min: stop the pump, then Infusion complete"
     return [Need(words, priority, "overrun")]
 
 
@@ -195,16 +195,12 @@ def _vitals(state: SessionState, rules: Escalation, now: datetime) -> list[Need]
             priority = Priority.HIGH
         if any(entry.point.id.startswith(RECHECK) for entry in missed):
             priority = max(priority, Priority(rules.recheck_missed_priority), key=RANK.__getitem__)
-        names = ", ".join(_when(entry) for entry in missed)
-        count = f"{len(missed)} sets" if len(missed) > 1 else "1 set"
         key = "vitals-missed:" + ",".join(entry.point.id for entry in missed)
-        found.append(Need(f"Vital signs MISSED ({count}): {names}", priority, key))
+        found.append(Need(f"Vitals MISSED ({len(missed)}): {_when(missed)}", priority, key))
     if staged["overdue"]:
-        names = ", ".join(_when(entry) for entry in staged["overdue"])
-        found.append(Need(f"Vital signs OVERDUE: {names}", Priority.MEDIUM, "vitals-overdue"))
+        found.append(Need(f"Vitals OVERDUE: {_when(staged['overdue'])}", Priority.MEDIUM, "vitals-overdue"))
     if staged["due"]:
-        names = ", ".join(_when(entry) for entry in staged["due"])
-        found.append(Need(f"Vital signs due now: {names}", Priority.LOW, "vitals-due"))
+        found.append(Need(f"Vitals due now: {_when(staged['due'])}", Priority.LOW, "vitals-due"))
     return found
 
 
@@ -214,16 +210,16 @@ def _side_effects(state: SessionState, rules: Escalation, now: datetime) -> list
         return []
     stage = _stage(entry, rules, now)
     if stage == "missed":
-        words = f"Side effects check MISSED: {_when(entry)}"
+        words = f"Side effects check MISSED: {_when([entry])}"
         return [Need(words, Priority(rules.missed_priority), f"side-effects-missed:{entry.point.id}")]
     if stage == "overdue":
-        return [Need(f"Side effects check OVERDUE: {_when(entry)}", Priority.MEDIUM, "side-effects-overdue")]
-    return [Need(f"Side effects check due now: {_when(entry)}", Priority.LOW, "side-effects-due")]
+        return [Need(f"Side effects check OVERDUE: {_when([entry])}", Priority.MEDIUM, "side-effects-overdue")]
+    return [Need(f"Side effects check due now: {_when([entry])}", Priority.LOW, "side-effects-due")]
 
 
-def _when(entry: VitalsPoint) -> str:
-    """A point as a nurse names it: "20 min into infusion (14:30)"; the baseline has no clock time."""
-    label = entry.point.label
-    if entry.due_at is None or entry.point.phase is Phase.BEFORE:
-        return label
-    return f"{label} ({local_time(entry.due_at)})"
+def _when(entries: Sequence[VitalsPoint]) -> str:
+    """Points as a nurse names them, the clock times first so a line cut short on a tile still says when:
+    "13:50, 14:00 — 10 min into infusion; 20 min into infusion" (the baseline has no clock time)."""
+    times = [local_time(e.due_at) for e in entries if e.due_at is not None and e.point.phase is not Phase.BEFORE]
+    labels = "; ".join(entry.point.label for entry in entries)
+    return f"{', '.join(times)} — {labels}" if times else labels

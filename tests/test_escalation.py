@@ -10,9 +10,11 @@ from core.alarms import Alarm, AlarmPolicy
 from core.attention import RANK, Kind, Priority, attention, needs, reading_words
 from core.board import tile
 from core.clock import ManualClock
+from core.dates import local_time
 from core.protocol import VitalKind as V
 from core.services import Care
 from core.session_state import PointStatus
+from tests.conftest import T0
 from tests.test_session_flow import NORMAL, no_symptoms, prepare
 
 # Systolic at act-now level; diastolic and sedation at advisory level only.
@@ -23,6 +25,11 @@ def started(care: Care, patient, nurses) -> str:
     sid = prepare(care, patient, nurses)
     care.start_infusion(sid, nurses[0].id)
     return sid
+
+
+def at(minutes: int) -> str:
+    """The clock time ``minutes`` after the test's start, as the clinic's clocks show it."""
+    return local_time(T0 + timedelta(minutes=minutes))
 
 
 def only_tile(care: Care):
@@ -39,15 +46,15 @@ def test_a_paused_chair_is_medium_with_its_length_then_high_after_the_limit(care
     clock.advance(minutes=3)
     need = attention(care.state(sid))
     assert need is not None and need.priority is Priority.MEDIUM  # never a plain, idle chair
-    assert need.text.startswith("Infusion paused 3 min")
+    assert need.text.startswith("Paused 3 min")
     clock.advance(minutes=limit - 4)
     later = attention(care.state(sid))
-    assert later.priority is Priority.MEDIUM and later.text.startswith(f"Infusion paused {limit - 1} min")
+    assert later.priority is Priority.MEDIUM and later.text.startswith(f"Paused {limit - 1} min")
     assert later == need  # the same alarm while only its length grows: no new sound every minute
     clock.advance(minutes=1)
     need = attention(care.state(sid))
     assert need.priority is Priority.HIGH
-    assert need.text.startswith(f"Infusion paused {limit} min, over the {limit}-min limit")
+    assert need.text.startswith(f"Paused {limit} min, over the {limit}-min limit")
     assert only_tile(care).priority is Priority.HIGH
 
 
@@ -56,12 +63,12 @@ def test_three_missed_sets_are_all_listed_and_make_the_chair_high(care, patient,
     clock.advance(minutes=20)  # the 10-minute set was never taken: missed
     need = attention(care.state(sid))
     assert need.priority is Priority.MEDIUM  # one missed set: the protocol's missed_priority
-    assert need.text.startswith("Vital signs MISSED (1 set): 10 min into infusion")
+    assert need.text.startswith(f"Vitals MISSED (1): {at(10)} — 10 min into infusion")
     clock.advance(minutes=20)  # 40 minutes infused, no vitals at all: 10, 20 and 30 are missed
     state = care.state(sid)
     need = attention(state)
     assert need.priority is Priority.HIGH
-    assert need.text.startswith("Vital signs MISSED (3 sets): 10 min into infusion")
+    assert need.text.startswith(f"Vitals MISSED (3): {at(10)}, {at(20)}, {at(30)} — 10 min into infusion")
     for label in ("10 min into infusion", "20 min into infusion", "30 min into infusion"):
         assert label in need.text
     facts = only_tile(care)
@@ -74,7 +81,7 @@ def test_a_set_taken_answers_the_missed_ones(care, patient, nurses, clock):
     clock.advance(minutes=31)
     assert attention(care.state(sid)).priority is Priority.HIGH
     state, _ = care.record_vitals(sid, NORMAL, first.id)
-    assert not [n for n in needs(state) if n.text.startswith("Vital signs")]  # measured now: nothing owed
+    assert not [n for n in needs(state) if n.text.startswith("Vitals")]  # measured now: nothing owed
 
 
 def test_an_overrun_shows_by_how_much_and_rises(care, patient, nurses, clock):
@@ -88,11 +95,11 @@ def test_an_overrun_shows_by_how_much_and_rises(care, patient, nurses, clock):
     rules = care.protocol.escalation
     clock.advance(minutes=10)  # the infusion's 40 minutes are up; nobody pressed complete
     need = attention(care.state(sid))
-    assert need.text.startswith("Infusion time over by 0 min") and need.priority is Priority.LOW
+    assert need.text.startswith("Time over by 0 min") and need.priority is Priority.LOW
     clock.advance(minutes=rules.overrun_medium_after_minutes)
     need = attention(care.state(sid))
     over = rules.overrun_medium_after_minutes
-    assert need.text.startswith(f"Infusion time over by {over} min") and need.priority is Priority.MEDIUM
+    assert need.text.startswith(f"Time over by {over} min") and need.priority is Priority.MEDIUM
     clock.advance(minutes=rules.overrun_high_after_minutes - over)
     assert attention(care.state(sid)).priority is Priority.HIGH
     assert only_tile(care).countdown.over == timedelta(minutes=rules.overrun_high_after_minutes)
@@ -111,10 +118,10 @@ def test_pause_and_notify_make_a_recheck_due_within_the_protocols_time(care, pat
     clock.advance(minutes=minutes)
     state = care.state(sid)
     texts = [need.text for need in needs(state)]
-    assert any(text.startswith("Vital signs due now: Recheck after the alert") for text in texts)
+    assert any(text.startswith("Vitals due now: ") and text.endswith("Recheck after the alert") for text in texts)
     clock.advance(minutes=care.protocol.escalation.missed_after_minutes)  # the recheck never taken
     (missed,) = [need for need in needs(care.state(sid)) if "Recheck after the alert" in need.text]
-    assert missed.priority is Priority.HIGH and missed.text.startswith("Vital signs MISSED (1 set)")
+    assert missed.priority is Priority.HIGH and missed.text.startswith("Vitals MISSED (1)")
 
 
 def test_act_now_and_advisory_readings_are_listed_apart(care, patient, nurses, clock):
@@ -138,8 +145,8 @@ def test_one_priority_per_chair_and_every_line_under_it(care, patient, nurses, c
     assert facts.priority is max((n.priority for n in facts.needs), key=RANK.__getitem__)
     assert facts.need.mark == "● Attention"
     assert [line.split(":")[0] for line in facts.lines] == [
-        "Vital signs MISSED (1 set)",
-        "Vital signs due now",
+        "Vitals MISSED (1)",
+        "Vitals due now",
         "Side effects check due now",
     ]
     assert [n.priority for n in facts.needs] == sorted((n.priority for n in facts.needs), key=lambda p: -RANK[p])

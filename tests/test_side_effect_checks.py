@@ -9,6 +9,7 @@ import pytest
 
 from core.attention import Priority, attention
 from core.clock import ManualClock
+from core.dates import local_time
 from core.errors import NotAllowedError
 from core.events import EventType as E
 from core.machine import Step
@@ -53,13 +54,20 @@ def test_a_check_falls_due_on_the_infusion_clock_then_overdue(care, patient, nur
     state = care.state(sid)
     assert state.side_effects_attention is PointStatus.DUE
     need = attention(state)
-    assert need.text.startswith("Side effects check due now: 20 min into infusion") and need.priority is Priority.LOW
+    assert (
+        need.text.startswith(
+            f"Side effects check due now: {local_time(state.next_side_effects.due_at)} — 20 min into infusion"
+        )
+        and need.priority is Priority.LOW
+    )
 
     clock.advance(minutes=7)  # five minutes after it fell
     state = care.state(sid)
     assert state.side_effects_attention is PointStatus.OVERDUE
     need = attention(state)
-    assert need.text.startswith("Side effects check OVERDUE: 20 min into infusion")
+    assert need.text.startswith(
+        f"Side effects check OVERDUE: {local_time(state.next_side_effects.due_at)} — 20 min into infusion"
+    )
     assert need.priority is Priority.MEDIUM
 
 

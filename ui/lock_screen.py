@@ -17,6 +17,7 @@ from ui.board import TileGrid
 from ui.controller import Controller
 from ui.dialogs.first_admin import FirstAdministratorDialog
 from ui.dialogs.password import PinDialog
+from ui.style import mark
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, caption_for, card, label, line_edit, password_field, set_tone
 
@@ -44,9 +45,12 @@ class LockScreen(QWidget):
         self.silenced_note.hide()
         layout.addWidget(self.silenced_note)
         self.clock_note = label(name="Lock screen clock jumped")  # read-only: the banner's Dismiss is behind sign-in
-        set_tone(self.clock_note, "act")
-        self.clock_note.hide()
-        layout.addWidget(self.clock_note)
+        self.trouble_note = label(name="Lock screen trouble")  # the database could not be read or written
+        for note in (self.clock_note, self.trouble_note):  # technical alarms, marked apart from the patients'
+            set_tone(note, "act")
+            mark(note, "kind", "technical")
+            note.hide()
+            layout.addWidget(note)
 
         self.grid = TileGrid(chairs, private=True)
         layout.addWidget(self.grid)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.alarms import Alarm, AlarmPolicy, alarms_of
-from core.attention import Priority
+from core.attention import TECHNICAL_WORDS, Priority
 from core.board import Tile, tile
 from core.clock_watch import ClockWatch, Jump
 from core.discharge import going_home_sheet_allowed
@@ -57,6 +57,7 @@ from ui.lock_screen import LockScreen
 from ui.printouts import Printouts, my_chairs
 from ui.scanner import Scans
 from ui.screens.admin_home import AdminHome
+from ui.style import mark
 from ui.text import clock_time, countdown
 from ui.wheel_guard import guard_the_wheel
 from ui.widgets.forms import button, card, label, set_tone
@@ -215,6 +216,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.no_sound)
 
         self.trouble, self.trouble_text = banner("banner-act", "Trouble", "Dismiss trouble")
+        mark(self.trouble, "kind", "technical")  # software, not the patient: marked apart, as on the tiles
         layout.addWidget(self.trouble)
         # Everything that shows patients, hidden as a whole from accounts that do not record care.
         self.care_area = QWidget()
@@ -223,6 +225,7 @@ class MainWindow(QMainWindow):
         self.notice, self.notice_text = banner("banner-advise", "Unfinished sessions", "Dismiss notice")
         care_layout.addWidget(self.notice)
         self.clock_jump, self.clock_jump_text = banner("banner-act", "Clock jumped", "Dismiss clock jump")
+        mark(self.clock_jump, "kind", "technical")
         self.clock_jump.findChild(QAbstractButton).clicked.connect(self._clock_jump_read)
         care_layout.addWidget(self.clock_jump)
         self.scan_notice_at = care_layout.count()  # the scans' notice goes here, once the chair list exists
@@ -261,6 +264,7 @@ class MainWindow(QMainWindow):
         self.controller.changed.connect(self.refresh)
         self.controller.trouble.connect(self._show_trouble)
         self.controller.trouble_over.connect(self.trouble.hide)
+        self.controller.trouble_over.connect(self.lock_screen.trouble_note.hide)
         self.controller.user_changed.connect(self._user_changed)
 
         self.alarm = AlarmSound(cache_dir() / "sounds")
@@ -344,7 +348,7 @@ class MainWindow(QMainWindow):
         if jump is None or jump == self._jump_shown:
             return
         self._jump_shown = jump
-        words = jump_words(jump)
+        words = TECHNICAL_WORDS + jump_words(jump)
         self.clock_jump_text.setText(words)
         self.clock_jump.show()
         self.lock_screen.clock_note.setText(words)
@@ -596,8 +600,11 @@ class MainWindow(QMainWindow):
         self.controller.sign_out()
 
     def _show_trouble(self, text: str) -> None:
-        self.trouble_text.setText(f"Could not save or read just now. Everything already saved is safe.\n{text}")
+        words = f"{TECHNICAL_WORDS}Could not save or read just now. Everything already saved is safe.\n{text}"
+        self.trouble_text.setText(words)
         self.trouble.show()
+        self.lock_screen.trouble_note.setText(words)  # seen behind the lock too, until it is over
+        self.lock_screen.trouble_note.show()
 
     def show_on_screen(self) -> None:
         """1280×800 where the screen has room for it; on a smaller screen (a 1024×768 cart) the whole

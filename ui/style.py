@@ -98,6 +98,8 @@ QFrame[role="card"] QLabel, QGroupBox QLabel, QGroupBox QRadioButton, QGroupBox 
 QFrame[role="banner-act"] QLabel, QFrame[role="banner-advise"] QLabel {{ background: transparent; border: none; }}
 QFrame[role="patient-banner"] {{ background: {PAPER}; border: 2px solid {INK}; border-radius: 6px; }}
 QFrame[role="patient-banner"] QLabel {{ background: transparent; }}
+QFrame[role="patient-banner"] QLabel[tone] {{ border: none; }}
+QFrame[role="patient-banner"] QLabel[role="tile-mark"] {{ border: 2px solid; border-radius: 4px; }}
 QLabel[role="banner-ids"] {{ font-size: 16px; }}
 QFrame[role="banner-clock"] {{ background: {BLUE_BG}; border: 1px solid {ACCENT}; border-radius: 6px; }}
 QFrame[role="banner-clock"][state="paused"] {{ background: {AMBER_BG}; border: 3px solid #e0a848; }}
@@ -128,6 +130,9 @@ QFrame[role="tile"] QLabel[role="tile-mark"] {{ border: 2px solid; border-radius
 /* A technical alarm (equipment, software) is told apart from the patient's: a double border, an inverted mark. */
 QFrame[role="tile"][kind="technical"] {{ border-style: double; border-width: 6px; }}
 QFrame[role="tile"] QLabel[role="tile-mark"][kind="technical"] {{ background: {INK}; color: {PAPER}; }}
+QLabel[role="tile-mark"][kind="technical"] {{ background: {INK}; color: {PAPER}; }}
+QFrame[role="banner-act"][kind="technical"], QLabel[tone="act"][kind="technical"] {{ border-style: double;
+    border-width: 6px; }}
 QLabel[role="wall-clock"] {{ font-size: 26px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
 *[invalid="true"], QFrame[role="choices"][invalid="true"] {{ border: 2px solid {RED}; }}
 """

@@ -66,7 +66,7 @@ def test_tile_lock_screen_and_banner_agree_as_a_paused_chair_rises(
     nurse.click("All chairs")
     board = seen_on_board(nurse, window)
     assert board[0] == "medium" and board[1] == "● Attention"
-    assert board[2].startswith("Infusion paused 3 min")
+    assert board[2].startswith("Paused 3 min")
     assert seen_in_banner(nurse, window) == board
     nurse.click("All chairs")
     assert seen_locked(nurse, window) == board
@@ -90,7 +90,7 @@ def test_missed_sets_read_the_same_on_the_tile_the_lock_screen_and_the_banner(
     nurse.on_duty(first)
     board = seen_on_board(nurse, window)
     assert board[0] == "high" and board[1] == "▲ ALARM"
-    assert board[2].startswith("Vital signs MISSED (2 sets): 10 min into infusion")
+    assert board[2].startswith("Vitals MISSED (2): ")
     assert "20 min into infusion" in board[2]
     assert seen_in_banner(nurse, window) == board
     nurse.click("All chairs")

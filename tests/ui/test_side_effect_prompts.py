@@ -23,7 +23,7 @@ def test_a_due_check_shows_on_the_tile_and_the_page_until_it_is_recorded(
         clock.advance(minutes=10)
         care.record_vitals(sid, NORMAL, first.id)
     nurse.on_duty(first)
-    due = f"Side effects check due now: 20 min into infusion ({clock_time(clock.now())})"
+    due = f"Side effects check due now: {clock_time(clock.now())} — 20 min into infusion"
     assert nurse.text("Chair 1 attention") == due
 
     nurse.chair(1)

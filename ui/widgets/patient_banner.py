@@ -163,5 +163,6 @@ class PatientBanner:
         for widget, text in zip((self.vitals_due, self.side_effects_due), (*lines, "", ""), strict=False):
             widget.setText(text)
             set_tone(widget, tone if text else None)
+            widget.setMargin(0)  # compact like the tile's lines: the mark above carries the priority's box
             widget.setVisible(bool(text))
         mark(self.widget, "priority", need.priority.value if need else None)
