@@ -94,7 +94,7 @@ def vital_key(protocol: Protocol, kinds: Iterable[VitalKind] | None = None) -> s
         limits = protocol.vitals[kind]
         unit = "" if limits.unit in limits.label else f" ({limits.unit})"
         short, label = vital_abbreviation(kind), limits.label
-        if label[1:2].islower():  # "Heart rate" reads "heart rate" in a key; "SpO2" stays as it is
+        if label.split(" ")[0][1:].islower():  # "Heart rate" reads "heart rate" in a key; "SpO2" stays as it is
             label = label[0].lower() + label[1:]
         parts.append(f"{short}{unit}" if label == short else f"{short} {label}{unit}")
     return "; ".join(parts)

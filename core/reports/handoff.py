@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from core.board import step_words
 from core.dates import local_stamp, local_time
@@ -25,8 +25,8 @@ from core.machine import Outcome
 from core.protocol import Protocol, VitalKind, VitalThresholds
 from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
-from core.reports.styles import MARGIN, PAGE_SIZES, RULE, SHADE, Styles, grid, key_values, text
-from core.reports.templates import PageFrame, build_pdf
+from core.reports.styles import RULE, SHADE, Styles, grid, key_values, text
+from core.reports.templates import PageFrame, body_size, build_pdf
 from core.services import Care, ChairView
 from core.session_state import SessionState
 from core.settings import ClinicSettings
@@ -420,6 +420,13 @@ def empty_section(chair: EmptyChair, now: datetime, s: Styles) -> list[Flowable]
 # ---- the document -------------------------------------------------------------------------------------
 
 
+def _whole_if_it_fits(section: Table, width: float, page_height: float) -> Flowable:
+    """A section that fits a page but not what is left of this one starts the next page whole; a longer
+    one flows on from here, breaking between rows with its patient named on every page."""
+    _width, height = section.wrap(width, page_height)
+    return KeepTogether([section]) if height <= page_height else section
+
+
 def handoff_story(
     protocol: Protocol,
     sections: Sequence[ChairHandoff | EmptyChair],
@@ -427,6 +434,7 @@ def handoff_story(
     giver: str | None,
     s: Styles,
     width: float,
+    page_height: float,
 ) -> list[Flowable]:
     chairs = ", ".join(str(section.chair) for section in sections)
     whose = f" from {text(giver)}" if giver else ""
@@ -451,7 +459,7 @@ def handoff_story(
         if isinstance(section, EmptyChair):
             story += empty_section(section, now, s)
         else:
-            story.append(chair_section(protocol, section, giver, s, width))
+            story.append(_whole_if_it_fits(chair_section(protocol, section, giver, s, width), width, page_height))
     return story
 
 
@@ -491,8 +499,9 @@ def handoff_printout(
         printed_by=printed_by,
         patient=identifiers(patients[0].patient) if len(sections) == 1 and patients else None,
     )
-    width = PAGE_SIZES[clinic.page_size][0] - 2 * MARGIN
-    pdf = build_pdf(handoff_story(care.protocol, sections, now, giver, Styles(), width), frame, clinic.page_size)
+    width, height = body_size(clinic.page_size)
+    story = handoff_story(care.protocol, sections, now, giver, Styles(), width, height)
+    pdf = build_pdf(story, frame, clinic.page_size)
     what = f"handoff sheet, chairs {', '.join(str(c) for c in chairs)}"
     outputs = [Output(what, "", h.patient.id, h.state.session_id) for h in patients] or [Output(what, "")]
     return Printout(pdf, tuple(outputs))

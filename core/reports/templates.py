@@ -91,6 +91,17 @@ def numbered_canvas(frame: PageFrame) -> type[Canvas]:
     return FramedCanvas
 
 
+FRAME_PADDING = 6
+"""ReportLab's own padding inside a frame, on each side."""
+
+
+def body_size(page_size: str) -> tuple[float, float]:
+    """The width and height a page's story flows into, inside the margins, header, footer and padding."""
+    width, height = PAGE_SIZES[page_size]
+    inner_height = height - 2 * MARGIN - HEADER_HEIGHT - FOOTER_HEIGHT
+    return width - 2 * MARGIN - 2 * FRAME_PADDING, inner_height - 2 * FRAME_PADDING
+
+
 def build_pdf(story: list[Flowable], frame: PageFrame, page_size: str) -> bytes:
     """The finished document as bytes; ``invariant`` keeps the same input byte-for-byte the same."""
     out = BytesIO()
@@ -107,7 +118,18 @@ def build_pdf(story: list[Flowable], frame: PageFrame, page_size: str) -> bytes:
         creator="Chairside",
         invariant=1,
     )
-    body = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", showBoundary=0)
+    body = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        FRAME_PADDING,
+        FRAME_PADDING,
+        FRAME_PADDING,
+        FRAME_PADDING,
+        id="body",
+        showBoundary=0,
+    )
     doc.addPageTemplates([PageTemplate(id="page", frames=[body])])
     doc.build(story, canvasmaker=numbered_canvas(frame))
     return out.getvalue()
