@@ -801,7 +801,15 @@ class Care:
             calc = calculate_dose(self.protocol, parse_weight(entered, unit), vial_id, override_reason)
             return {"calculation": calc.to_payload()}
 
-        return self._append(session_id, by, E.DOSE_CALCULATED, build)
+        try:
+            return self._append(session_id, by, E.DOSE_CALCULATED, build)
+        except InputError as refused:
+            # The dose limits' near misses, for the quality report: a dose refused by the hard limit, and an
+            # override the soft limit asked for (whether or not a reason then follows).
+            limit = {"dose": "hard dose limit", "override_reason": "soft dose limit"}.get(refused.field)
+            if limit is not None:
+                self._refused(session_id, by, {"limit": limit, "said": refused.message})
+            raise
 
     def record_check(
         self, session_id: str, username: str, password: str, weight: str, dose: str, rate: str
