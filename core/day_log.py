@@ -240,8 +240,8 @@ def _vitals_flag(protocol: Protocol, state: SessionState, zone: tzinfo | None) -
             words.append(f"{label}: overdue, due {local_time(entry.due_at, zone)}")
         elif entry.status is PointStatus.DONE and entry.taken_at is not None and entry.taken_at >= overdue_from:
             words.append(f"{label}: taken {_minutes(entry.taken_at - entry.due_at)} min after it was due")
-        elif entry.status is PointStatus.SKIPPED and finished is not None and finished >= overdue_from:
-            words.append(f"{label}: missed")
+        elif entry.status is PointStatus.SKIPPED and (until := finished or state.now) and until >= overdue_from:
+            words.append(f"{label}: missed")  # by the end of care, or passed over by a later set
     return "; ".join(words) or None
 
 

@@ -1070,9 +1070,16 @@ class Care:
 
         def build(state: SessionState) -> dict[str, Any]:
             findings.extend(classify(self.protocol, values, state.baseline or None))
-            owed = [p for p in state.vitals if p.status in {PointStatus.DUE, PointStatus.OVERDUE}]
+            # The latest scheduled point owed: a set says how the patient is now, so the earlier were missed.
+            # (A recheck an alarm asked for is answered by any set taken once it is due, filed or not.)
+            scheduled = {point.id for point in self.protocol.vitals_schedule.points}
+            owed = [
+                p
+                for p in state.vitals
+                if p.status in {PointStatus.DUE, PointStatus.OVERDUE} and p.point.id in scheduled
+            ]
             return {
-                "point_id": owed[0].point.id if owed else None,
+                "point_id": owed[-1].point.id if owed else None,
                 "values": {k.value: str(v) for k, v in values.items()},
                 "partial_reason": (partial_reason or "").strip() or None,
                 "findings": [

@@ -499,7 +499,15 @@ def _vitals_points(
     done: Mapping[str, datetime],
     now: datetime,
 ) -> tuple[VitalsPoint, ...]:
-    return tuple(_scheduled(protocol.vitals_schedule, segments, ended_at, step, done, now))
+    """A set taken while several were owed answers the latest of them (it says how the patient is now),
+    so an earlier one still owed once a later one is done was missed (SKIPPED), never left overdue."""
+    result = _scheduled(protocol.vitals_schedule, segments, ended_at, step, done, now)
+    for i, entry in enumerate(result):
+        later = result[i + 1 :]
+        owed = entry.status in {PointStatus.DUE, PointStatus.OVERDUE}
+        if owed and any(e.status is PointStatus.DONE for e in later):
+            result[i] = replace(entry, status=PointStatus.SKIPPED)
+    return tuple(result)
 
 
 def _scheduled(

@@ -364,3 +364,18 @@ def test_the_board_sees_entries_made_on_another_workstation(care, patient, nurse
     other.start_infusion(sid, first.id)
     (after,) = care.chairs()
     assert before.state.step is Step.READY and after.state.step is Step.INFUSING
+
+
+def test_a_late_set_answers_the_latest_point_owed_and_the_earlier_ones_are_missed(care, patient, nurses, clock):
+    """No set for 31 minutes: the set then taken is the 30-minute set; the 10- and 20-minute sets were
+    missed, and nothing is left overdue that can no longer be taken."""
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=31)
+    care.record_vitals(sid, NORMAL, first.id)
+    statuses = {entry.point.id: entry.status for entry in care.state(sid).vitals}
+    assert statuses["infusion-10"] is PointStatus.SKIPPED
+    assert statuses["infusion-20"] is PointStatus.SKIPPED
+    assert statuses["infusion-30"] is PointStatus.DONE
+    assert care.state(sid).vitals_attention is None
