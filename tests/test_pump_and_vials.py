@@ -13,11 +13,13 @@ from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Step
+from core.reports.session_summary import session_summary
 from core.services import Care
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_controlled import CRITERIA, WASTE_BIN
 from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, seen
+from tests.test_session_summary import PRINTING, pages
 
 
 def drawn_up(care: Care, patient, nurses) -> str:
@@ -128,6 +130,9 @@ def test_the_rest_of_a_vial_holds_the_signature_until_it_is_returned(care, patie
     assert (back.mg, back.ml, back.by) == (Decimal("163.8"), Decimal("16.38"), first.id)
     assert state.controlled.vial_problem is None and E.SIGNED in state.allowed
     assert care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid)).step is Step.DONE
+    summary = " ".join(" ".join(page.split()) for page in pages(session_summary(care, sid, PRINTING)))
+    assert "Vial's rest returned to stock" in summary and "16.38 mL = 163.8 mg" in summary
+    assert "163.8 mg left after drawing up; wasted 0 mg, returned 163.8 mg, still to account for 0" in summary
 
 
 def test_the_rest_wasted_before_a_witness_accounts_for_the_vial_too(care, patient, nurses):

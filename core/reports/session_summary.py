@@ -222,10 +222,10 @@ class _Summary:
                     self.p("", "cell"),
                 ]
             )
-        for waste in record.wasted:
+        for waste in (*record.wasted, *record.vial_wastes):
             rows.append(
                 [
-                    self.p("Wasted", "cell"),
+                    self.p("Vial's rest wasted" if waste.vial_of else "Wasted", "cell"),
                     self.p(local_time(waste.at), "cell"),
                     self.p(text(waste.how), "cell"),
                     self.p(f"{waste.mg} mg", "cell"),
@@ -233,14 +233,37 @@ class _Summary:
                     self.p(self.name(waste.witness_id) if waste.witness_id else "—", "cell"),
                 ]
             )
-        table = Table(rows, colWidths=["12%", "9%", "31%", "16%", "16%", "16%"], repeatRows=1)
+        for back in record.returned:
+            rows.append(
+                [
+                    self.p("Vial's rest returned to stock", "cell"),
+                    self.p(local_time(back.at), "cell"),
+                    self.p(self._lot_of(back.vial_of), "cell"),
+                    self.p(f"{back.ml} mL = {back.mg} mg", "cell"),
+                    self.p(self.name(back.by), "cell"),
+                    self.p("—", "cell"),
+                ]
+            )
+        table = Table(rows, colWidths=["14%", "9%", "29%", "16%", "16%", "16%"], repeatRows=1)
         table.setStyle(grid())
         given = "not known yet" if record.given_mg is None else f"{record.given_mg} mg"
         totals = (
             f"Drawn {record.drawn_mg} mg; given {given}; wasted {record.wasted_mg} mg; "
             f"not accounted for {record.unaccounted_mg} mg."
         )
-        return [self.p("Controlled substance", "heading"), table, self.p(totals)]
+        vials = [
+            self.p(
+                f"Vial of lot {text(vial.drawn.lot)}: {vial.rest_mg} mg left after drawing up; wasted "
+                f"{vial.wasted_mg} mg, returned {vial.returned_mg} mg, still to account for {vial.left_mg} mg.",
+                "warning" if vial.left_mg > 0 else "body",
+            )
+            for vial in record.vials
+        ]
+        return [self.p("Controlled substance", "heading"), table, self.p(totals), *vials]
+
+    def _lot_of(self, drawn_event_id: str) -> str:
+        drawn = next((d for d in self.state.controlled.drawn if d.event_id == drawn_event_id), None)
+        return f"{text(drawn.lot)} ({text(drawn.vial_label)})" if drawn else ""
 
     def timeline(self) -> list[Flowable]:
         words: dict[E, Callable[[Event], str]] = {
