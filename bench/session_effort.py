@@ -437,8 +437,8 @@ def draw_up(nurse: Drive) -> None:
     dose = nurse.state().dose
     if dose is None:
         raise PathBroken("no dose to draw up")
-    nurse.type("Lot number", LOT)
     nurse.type("Volume drawn up (mL)", str(dose.drug_volume_ml))
+    nurse.type("Lot number", LOT)
     nurse.key(Qt.Key.Key_Return)
 
 
@@ -507,7 +507,7 @@ SESSION = (
     Stage("Baseline vital signs", baseline_vitals, 1, Step.DOSE),
     Stage("Confirm dose (default vial)", confirm_dose, 0, Step.CHECK),
     Stage("Second-nurse check", second_nurse_check, 1, Step.READY),
-    Stage("Draw up (lot, volume)", draw_up, 1, Step.READY),
+    Stage("Draw up (volume, lot)", draw_up, 1, Step.READY),
     Stage("Rest of the vial back to stock", vial_rest, 0, Step.READY),
     Stage("Pump read (rate, VTBI), start", pump_and_start, 1, Step.INFUSING),
     Stage("Vitals, 10 min", scheduled_vitals, 1, Step.INFUSING),

@@ -137,6 +137,15 @@ def day_complete(text: str) -> bool:
     return True
 
 
+def drawn_shape(protocol: Protocol) -> NumberShape:
+    """A volume drawn up: more than nothing, at most a whole vial of the largest kind, to the protocol's
+    volume step, so "3.62" is complete."""
+    step = protocol.rounding.volume_ml
+    exponent = step.as_tuple().exponent
+    largest = max(vial.vial_ml for vial in protocol.vials)
+    return NumberShape(step, largest, -exponent if isinstance(exponent, int) else 0)
+
+
 def pump_shape(protocol: Protocol, figure: str) -> NumberShape:
     """A figure read off the pump ("rate_ml_per_h" or "vtbi_ml"): more than zero, to the protocol's step for
     it, so "155.4" is complete and the keyboard moves on to the VTBI."""

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from core.complete import check_shapes, vital_shape
+from core.complete import check_shapes, drawn_shape, vital_shape
 from core.course import CourseView
 from core.dosing import DoseCalculation
 from core.errors import ChairsideError, EnvironmentTrouble, InputError, TemporaryPasswordError
@@ -368,6 +368,10 @@ class Controller(QObject):
     def vital_complete(self, kind: VitalKind) -> Callable[[str], bool]:
         """Whether a reading typed for this vital is finished, by the protocol's limits (its field moves on)."""
         return vital_shape(self.protocol, kind).complete
+
+    def drawn_volume_complete(self) -> Callable[[str], bool]:
+        """Whether a volume drawn up is typed to the protocol's places (its field moves on to the lot)."""
+        return drawn_shape(self.protocol).complete
 
     def check_figure_complete(self, figure: str) -> Callable[[str], bool]:
         """Whether a second nurse's figure is typed to the places it is compared at (its field moves on)."""

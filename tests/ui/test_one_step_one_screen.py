@@ -303,5 +303,5 @@ def test_on_a_short_screen_the_field_the_keyboard_lands_in_is_brought_into_view(
     care.record_check(sid, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
     settle(window)
     landed = QApplication.focusWidget()
-    assert landed is not None and landed.accessibleName() == "Lot number"
+    assert landed is not None and landed.accessibleName() == "Volume drawn up (mL)"
     assert in_view(landed, window)

@@ -129,8 +129,8 @@ def test_a_whole_session_from_identify_to_signature(
     assert not nurse.find(QPushButton, "Start infusion").isEnabled()
     assert nurse.text("Vial to draw from") == "Vial: Ketamine 10 mg/mL, 20 mL vial"
     assert nurse.text("Volume expected") == "The dose is 3.62 mL (36.2 mg)."
-    nurse.type("Lot number", "K-2291A")
-    nurse.type("Volume drawn up (mL)", "3.62", enter=True)
+    nurse.type("Volume drawn up (mL)", "3.62")
+    nurse.type("Lot number", "K-2291A", enter=True)
     assert nurse.text("Drawn up record") == (
         f"Drawn up: 3.62 mL (36.2 mg) from lot K-2291A by Ana Reyes at {clock_time(clock.now())}"
     )
@@ -205,7 +205,10 @@ def test_a_whole_session_from_identify_to_signature(
 
     # Sign: every signature so far is shown; the password signs; the chair is empty again.
     assert nurse.text("Outcome") == "Infusion completed"
-    assert nurse.text("Signature 1") == (
+    assert nurse.text("Signature 1") == (  # the first check, whose dose was wrong: never "verified"
+        f"<b>Ben Okafor</b> — did not agree<br>the second-nurse check, {date_time(checked_at)}"
+    )
+    assert nurse.text("Signature 2") == (
         f"<b>Ben Okafor</b> — verified<br>the second-nurse check, {date_time(checked_at)}"
     )
     assert nurse.text("Signature 3") == f"<b>Ana Reyes</b> — verified<br>the discharge, {date_time(clock.now())}"
@@ -253,7 +256,7 @@ def test_a_whole_session_from_identify_to_signature(
     assert by_type[E.SIGNED].recorded_by == first.id
     assert by_type[E.DRAWN].payload["lot"] == "K-2291A"
     assert [(s.signer_id, s.meaning) for s in state.signatures] == [
-        (second.id, Meaning.VERIFIED),
+        (second.id, Meaning.DID_NOT_AGREE),
         (second.id, Meaning.VERIFIED),
         (first.id, Meaning.VERIFIED),
         (first.id, Meaning.ADMINISTERED),

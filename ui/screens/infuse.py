@@ -254,7 +254,7 @@ class InfusePage(QWidget):
             return self.resume
         if state.step is Step.READY:
             if self.drawn.form.isVisible():
-                return self.drawn.lot
+                return self.drawn.ml
             if state.vitals_attention:
                 return self.tasks.first_control()
             return self.pump_rate if state.pump_to_read else self.start

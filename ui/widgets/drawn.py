@@ -13,7 +13,9 @@ from core.controlled import Drawn
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
+from ui.dialogs.base import tab_order
 from ui.text import clock_time
+from ui.widgets.advance import advance_when_complete
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, label, line_edit
 from ui.widgets.waste import VialRests
@@ -46,20 +48,24 @@ class DrawnPanel(QGroupBox):
         grid.setColumnStretch(1, 1)
         self.vial = label(name="Vial to draw from")
         grid.addWidget(self.vial, 0, 0, 1, 2)
-        self.lot = line_edit("Lot number", "As printed on the vial")
+        # The volume first: typed to the protocol's places it is complete and hands the keyboard to the lot
+        # number, where Enter records both, so the draw-up costs one key.
         self.ml = line_edit("Volume drawn up (mL)")
         self.ml.setMaximumWidth(160)
+        advance_when_complete(self.ml, controller.drawn_volume_complete())
+        self.lot = line_edit("Lot number", "As printed on the vial")
         self.expected = label(role="hint", name="Volume expected")
-        for row, (text, field) in enumerate((("Lot number", self.lot), ("Volume (mL)", self.ml)), start=1):
+        for row, (text, field) in ((1, ("Volume (mL)", self.ml)), (3, ("Lot number", self.lot))):
             caption = label(text)
             caption.setBuddy(field)
             field.returnPressed.connect(self._record)
             grid.addWidget(caption, row, 0)
             grid.addWidget(field, row, 1)
-        grid.addWidget(self.expected, 3, 1)
+        grid.addWidget(self.expected, 2, 1)
         self.record = button("Record drawn up", role="primary")
         self.record.clicked.connect(self._record)
         grid.addWidget(self.record, 4, 0, 1, 2)
+        tab_order(self.ml, self.lot, self.record)
         layout.addWidget(self.form)
         self.again = button("Draw up again…", "Draw up again (another vial)")
         self.again.clicked.connect(self._draw_again)
@@ -91,7 +97,7 @@ class DrawnPanel(QGroupBox):
         self._again = True
         self.form.show()
         self.again.hide()
-        self.lot.setFocus()
+        self.ml.setFocus()
 
     def _record(self) -> None:
         if self.session_id is None:
