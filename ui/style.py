@@ -102,10 +102,11 @@ QFrame[role="patient-banner"] QLabel[tone] {{ border: none; }}
 QFrame[role="patient-banner"] QLabel[role="tile-mark"] {{ border: 2px solid; border-radius: 4px; }}
 QLabel[role="banner-ids"] {{ font-size: 16px; }}
 QFrame[role="banner-clock"] {{ background: {BLUE_BG}; border: 1px solid {ACCENT}; border-radius: 6px; }}
-QFrame[role="banner-clock"][state="paused"] {{ background: {AMBER_BG}; border: 3px solid #e0a848; }}
-QFrame[role="banner-clock"][state="over"] {{ background: {RED_BG}; border: 3px solid {RED}; }}
-QFrame[role="banner-clock"][state="paused"] QLabel {{ color: {AMBER}; }}
-QFrame[role="banner-clock"][state="over"] QLabel {{ color: {RED}; }}
+QFrame[role="banner-clock"][state="low"] {{ border: 3px solid {ACCENT}; }}
+QFrame[role="banner-clock"][state="medium"] {{ background: {AMBER_BG}; border: 3px solid #e0a848; }}
+QFrame[role="banner-clock"][state="high"] {{ background: {RED_BG}; border: 3px solid {RED}; }}
+QFrame[role="banner-clock"][state="medium"] QLabel {{ color: {AMBER}; }}
+QFrame[role="banner-clock"][state="high"] QLabel {{ color: {RED}; }}
 QLabel[role="banner-caption"] {{ font-size: 14px; font-weight: 600; }}
 QLabel[role="banner-countdown"] {{ font-size: 48px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
 QPushButton[role="task"] {{ font-size: 16px; }}

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
+from core.board import Tile, course_day, tile
 from core.board import countdown as core_countdown
-from core.board import course_day, tile
 from core.machine import Step
 from core.services import STEP_WORDS, ChairView, PatientView
 from core.session_state import SessionState
@@ -113,12 +113,14 @@ class PatientBanner:
         self.step.setText(STEP_WORDS[state.step] + day)
         for widget in (self.ids, self.details, self.step):
             widget.show()
-        self._show_clock(state, now)
-        self._show_due(view, now)
+        facts = tile(view, now, str)
+        self._show_clock(state, now, facts.need.priority.value if facts.need else None)
+        self._show_due(facts)
 
-    def _show_clock(self, state: SessionState, now: datetime) -> None:
+    def _show_clock(self, state: SessionState, now: datetime, priority: str | None) -> None:
         """Large digits, with what they count to, read from core's one countdown (as the board's tile and
-        the chair list): a pause is amber and says how long and why; time run over counts on in red."""
+        the chair list): a pause says how long and why, time run over counts on. Either is coloured by the
+        chair's one priority, as the badge beside it (a pause past its limit turns red with it)."""
         clock = core_countdown(state, now)
         self.clock.setVisible(clock is not None or state.step is Step.READY)
         if clock is None:  # ready: the infusion's length, still to run
@@ -129,9 +131,9 @@ class PatientBanner:
         if clock.paused_for is not None:
             reason = f": {state.infusion.pause_reason}" if state.infusion.pause_reason else ""
             caption, figure = "PAUSED — time left", countdown(clock.left)
-            detail, tone = f"paused for {countdown(clock.paused_for)}{reason}", "paused"
+            detail, tone = f"paused for {countdown(clock.paused_for)}{reason}", priority
         elif clock.over and state.step is Step.INFUSING:
-            caption, figure, tone = "Infusion time over", f"+{countdown(clock.over)}", "over"
+            caption, figure, tone = "Infusion time over", f"+{countdown(clock.over)}", priority
             detail = "stop the pump, then Infusion complete"
         elif clock.over:  # the observation's minimum is done: discharge may follow, nothing has run over
             caption, figure, tone = "Observation time done", f"+{countdown(clock.over)}", None
@@ -147,10 +149,9 @@ class PatientBanner:
         self.time.setText(figure)
         self.time_detail.setText(detail)
 
-    def _show_due(self, view: ChairView, now: datetime) -> None:
+    def _show_due(self, facts: Tile) -> None:
         """The tile's priority mark and lines, so the banner and the board never disagree; when more is
         owed than two lines hold, the second says how many more (the whole list is in the tooltip)."""
-        facts = tile(view, now, str)
         need = facts.need
         tone = PRIORITY_TONE[need.priority] if need else "quiet"
         self.alarm_mark.setText(need.mark if need else "")
