@@ -22,6 +22,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from core.event_words import vital_abbreviation
 from core.protocol import VitalKind, VitalThresholds
 from core.session_state import SessionState
 from core.trends import Reading, VitalTrend, vital_trends
@@ -37,19 +38,10 @@ SHORTEST_SPAN = timedelta(minutes=10)
 CHART_HEIGHT = 26
 MARGIN = 7.0  # room for a marker drawn on the chart's edge
 SHORT_LEGEND = (
-    "SBP, DBP: blood pressure. HR: heart rate. RR: breaths. T: temperature. "
+    "SBP, DBP: blood pressure. HR: heart rate. RR: breaths. Temp: temperature. "
     "Dotted: advisory. Hatched: act now. Square, triangle: flagged. Cross: corrected."
 )
 """The key in one or two lines beside the vitals entry; the full one is its tooltip and description."""
-SHORT_NAMES = {
-    VitalKind.SYSTOLIC: "SBP",
-    VitalKind.DIASTOLIC: "DBP",
-    VitalKind.HEART_RATE: "HR",
-    VitalKind.RESPIRATORY_RATE: "RR",
-    VitalKind.SPO2: "SpO2",
-    VitalKind.SEDATION: "RASS",
-    VitalKind.TEMPERATURE: "T",
-}
 """The flowsheet's abbreviations, so each row is one line high and the trend fits beside the task at
 1280×800; the protocol's full name is the caption's tooltip and description."""
 Scale = Callable[[Decimal], float]
@@ -273,7 +265,7 @@ class VitalsTrend(QGroupBox):
         self.captions: dict[VitalKind, QLabel] = {}
         for row, kind in enumerate(VitalKind):
             limits = protocol.vitals[kind]
-            caption = label(SHORT_NAMES.get(kind, limits.label), wrap=False)
+            caption = label(vital_abbreviation(kind), wrap=False)  # as on paper: one set of short names
             caption.setToolTip(limits.label)
             caption.setAccessibleDescription(limits.label)
             chart = TrendChart(limits.label)
