@@ -7,9 +7,11 @@ the chair never disagree. Everything after the reading is a pure function of tho
 protocol and "now", returning frozen dataclasses that the screen, the printout and the CSV all draw
 from, with the same columns.
 
-Exceptions, in the order she deals with them: a session not signed, a missing second-nurse check, vital
-signs overdue (now, taken late or missed), a dose over the protocol's soft limit, an infusion stopped
-early, and late entries. A late entry is one saved ``late_entry_minutes`` or more after the moment it
+Exceptions, in the order she deals with them: a session not signed, a vial's rest still unaccounted for
+at the end of care, a missing second-nurse check, a check that did not agree, a pump reading that did not
+agree with the order, vital signs overdue (now, taken late or missed), a dose over the protocol's soft
+limit, a discharge with the prescriber's override, an infusion stopped early, a screening answer that
+stopped treatment, and late entries. A late entry is one saved ``late_entry_minutes`` or more after the moment it
 records: that is a rule of record keeping, not a clinical number, so it is a clinic setting.
 
 Reading the day log shows many patients' records, so the app reads it through ``view_day_log``, which
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -31,12 +33,14 @@ from typing import Any
 from sqlmodel import select
 
 from core import audit, records
+from core.attention import TECHNICAL_WORDS, Kind, needs
 from core.audit import AuditAction
 from core.audit_report import day_bounds
 from core.clock import Clock
 from core.dates import local_time, parse_day
+from core.dosing import PumpCheck
 from core.errors import NotAllowedError
-from core.event_words import EVENT_WORDS, stopped_early_words
+from core.event_words import CHECK_FIGURE_UNITS, CHECK_FIGURE_WORDS, EVENT_WORDS, check_verdict, stopped_early_words
 from core.events import Event
 from core.events import EventType as E
 from core.hashing import sha256_json
@@ -58,10 +62,15 @@ class ExceptionKind(StrEnum):
     """In the order the day log lists them: what cannot wait for tomorrow comes first."""
 
     UNSIGNED = "Unsigned"
+    VIAL_REST = "Vial's rest not accounted for"
     MISSING_CHECK = "Missing second-nurse check"
+    FAILED_CHECK = "Second-nurse check did not agree"
+    PUMP_MISMATCH = "Pump reading did not agree with the order"
     OVERDUE_VITALS = "Overdue vital signs"
     SOFT_LIMIT = "Dose over the soft limit"
+    DISCHARGE_OVERRIDE = "Discharge with an override"
     STOPPED_EARLY = "Stopped early"
+    SCREENING_STOP = "Stopped at screening"
     LATE_ENTRY = "Late entry"
 
     @property
@@ -107,7 +116,7 @@ class DayLogEntry:
     dosed_by: str
     checked_by: str
     alerts: int
-    """Act-now alerts raised by vital signs."""
+    """Act-now alerts raised by vital signs (the patient's: technical alarms are in ``technical``)."""
     open_alerts: int
     adverse_events: tuple[str, ...]
     overrides: tuple[str, ...]
@@ -116,11 +125,21 @@ class DayLogEntry:
     given_mg: Decimal | None
     """None while the infusion has not ended (the amount is not known yet)."""
     wasted_mg: Decimal
+    """Drug drawn up and wasted (the rest of a vial wasted is ``vial_wasted_mg``)."""
     workstations: tuple[str, ...]
     nurse_ids: frozenset[str]
     """Everyone who recorded, checked, witnessed or signed anything in the session."""
     flags: tuple[Flag, ...]
     last_seq: int
+    vial_wasted_mg: Decimal = Decimal(0)
+    """The rests of vials drawn from, wasted before a witness."""
+    returned_mg: Decimal = Decimal(0)
+    """The rests of multi-dose vials returned to stock."""
+    vial_left_mg: Decimal = Decimal(0)
+    """The rests of vials still to account for."""
+    technical: tuple[str, ...] = ()
+    """Technical alarms (equipment, software), a kind apart from the patient's act-now alarms, in the words
+    the chair's screen uses: those open now, and each check of the pump after a restart."""
 
     @property
     def open(self) -> bool:
@@ -154,6 +173,13 @@ class Totals:
     given_mg: Decimal
     """Given in the sessions whose infusion has ended."""
     wasted_mg: Decimal
+    """Drug drawn up and wasted."""
+    vial_wasted_mg: Decimal = Decimal(0)
+    """The rests of vials wasted before a witness."""
+    returned_mg: Decimal = Decimal(0)
+    """The rests of multi-dose vials returned to stock."""
+    vial_left_mg: Decimal = Decimal(0)
+    """The rests of vials still to account for."""
 
 
 @dataclass(frozen=True)
@@ -261,8 +287,84 @@ def _check_flag(state: SessionState, day_over: bool) -> str | None:
     return None
 
 
+def _failed_checks(state: SessionState, name: Callable[[str], str], zone: tzinfo | None) -> str | None:
+    """Each second-nurse check that did not agree: who, when, and her figures against the dose calculated."""
+    calculated: Mapping[str, Any] = {}
+    said = []
+    for event in state.events:
+        if event.type is E.WEIGHED:
+            calculated = {}
+        elif event.type is E.DOSE_CALCULATED:
+            calculated = event.payload.get("calculation", {})
+        elif event.type is E.CHECKED and event.payload.get("mismatches"):
+            figures = event.payload.get("figures") or {}
+            against = [
+                f"{CHECK_FIGURE_WORDS[key]} {figures.get(key)} {CHECK_FIGURE_UNITS[key]}"
+                + (f" against {calculated[key]} {CHECK_FIGURE_UNITS[key]} calculated" if key in calculated else "")
+                for key in event.payload["mismatches"]
+                if key in CHECK_FIGURE_WORDS
+            ]
+            checker = name(event.payload.get("checker_id", event.recorded_by))
+            verdict = check_verdict(event.payload)
+            said.append(f"{local_time(event.occurred_at, zone)} {checker} {verdict}: {', '.join(against)}")
+    return "; ".join(said) or None
+
+
+def _pump_mismatches(state: SessionState, name: Callable[[str], str], zone: tzinfo | None) -> str | None:
+    """Each reading of the pump, by the nurse or the second nurse, that did not agree with the order."""
+    said = []
+    for event in state.events:
+        if event.type is E.PUMP_PROGRAMMED:
+            check = PumpCheck.of(event)
+            when = local_time(event.occurred_at, zone)
+            second = name(check.second_by) if check.second_by else ""
+            said += check.disagreements(f"{when} {name(check.by)}", f"{when} {second}")
+    return "; ".join(said) or None
+
+
+def _vial_rest_flag(state: SessionState, day_over: bool) -> str | None:
+    """Care has ended (or the day has) and the rest of a vial drawn from is still to account for."""
+    if state.step in {Step.SIGN, Step.DONE} or day_over:
+        return state.controlled.vial_problem
+    return None
+
+
+def _discharge_overrides(state: SessionState, zone: tzinfo | None) -> str | None:
+    """A discharge the criteria did not allow: what was not met, the prescriber's reason and her name."""
+    said = []
+    for event in state.events:
+        payload = event.payload
+        if event.type is E.DISCHARGED and payload.get("override_reason"):
+            unmet = "; ".join(payload.get("unmet") or ()) or "criteria not met"
+            prescriber = payload.get("prescriber") or "prescriber not recorded"
+            said.append(
+                f"{local_time(event.occurred_at, zone)}: {unmet}. Reason: {payload['override_reason']}; "
+                f"prescriber: {prescriber}"
+            )
+    return "; ".join(said) or None
+
+
+def _technical(state: SessionState, zone: tzinfo | None) -> tuple[str, ...]:
+    """The technical alarms: each check of the pump after a restart (the record keeps it), and those open
+    now, in the words of the chair's screen (core.attention)."""
+    found = []
+    for event in state.events:
+        if event.type is E.PUMP_CONFIRMED:
+            seen = "running" if event.payload.get("running") else "found stopped"
+            at = local_time(event.occurred_at, zone)
+            found.append(f"{TECHNICAL_WORDS}Pump checked after a restart at {at}: {seen}")
+    found += [f"{need.lines[0]} (open now)" for need in needs(state) if need.kind is Kind.TECHNICAL]
+    return tuple(found)
+
+
 def _flags(
-    protocol: Protocol, state: SessionState, stopped: str, late_after: timedelta, day_over: bool, zone: tzinfo | None
+    protocol: Protocol,
+    state: SessionState,
+    stopped: str,
+    late_after: timedelta,
+    day_over: bool,
+    zone: tzinfo | None,
+    name: Callable[[str], str] = str,
 ) -> tuple[Flag, ...]:
     found: list[Flag] = []
     if state.step is Step.SIGN:
@@ -270,9 +372,18 @@ def _flags(
     elif state.step is not Step.DONE and day_over:
         where = STEP_WORDS[state.step].lower()
         found.append(Flag(ExceptionKind.UNSIGNED, f"Still open ({where}) after the day ended."))
+    vials = _vial_rest_flag(state, day_over)
+    if vials:
+        found.append(Flag(ExceptionKind.VIAL_REST, vials))
     missing = _check_flag(state, day_over)
     if missing:
         found.append(Flag(ExceptionKind.MISSING_CHECK, missing))
+    failed = _failed_checks(state, name, zone)
+    if failed:
+        found.append(Flag(ExceptionKind.FAILED_CHECK, failed))
+    pump = _pump_mismatches(state, name, zone)
+    if pump:
+        found.append(Flag(ExceptionKind.PUMP_MISMATCH, pump))
     vitals = _vitals_flag(protocol, state, zone)
     if vitals:
         found.append(Flag(ExceptionKind.OVERDUE_VITALS, vitals))
@@ -280,8 +391,14 @@ def _flags(
         limit = protocol.dose_limits.soft_max_mg
         reason = state.dose.override_reason or "no reason recorded"
         found.append(Flag(ExceptionKind.SOFT_LIMIT, f"{state.dose.dose_mg} mg, over {limit} mg: {reason}"))
+    discharged = _discharge_overrides(state, zone)
+    if discharged:
+        found.append(Flag(ExceptionKind.DISCHARGE_OVERRIDE, discharged))
     if stopped:
         found.append(Flag(ExceptionKind.STOPPED_EARLY, stopped))
+    if state.screening_stop_reasons:
+        reasons = "; ".join(state.screening_stop_reasons)
+        found.append(Flag(ExceptionKind.SCREENING_STOP, f"Not treated: {reasons}"))
     late = [
         f"{EVENT_WORDS.get(e.type, e.type.value)} of {local_time(e.occurred_at, zone)} entered "
         f"{_minutes(e.recorded_at - e.occurred_at)} min later"
@@ -308,7 +425,8 @@ def _overrides(state: SessionState) -> tuple[str, ...]:
         if event.type is E.STARTED and event.payload.get("go_ahead"):
             found.append(f"Start go-ahead: {event.payload['go_ahead']}")
         if event.type is E.DISCHARGED and event.payload.get("override_reason"):
-            found.append(f"Discharge override: {event.payload['override_reason']}")
+            prescriber = event.payload.get("prescriber") or "prescriber not recorded"
+            found.append(f"Discharge override: {event.payload['override_reason']} ({prescriber})")
     return tuple(found)
 
 
@@ -361,6 +479,10 @@ def entry_of(
         if e.type is E.VITALS and any(f.get("tier") == Tier.ACT for f in e.payload.get("findings", ()))
     )
     controlled = state.controlled
+
+    def name(staff_id: str) -> str:
+        return names.get(staff_id, staff_id)
+
     return DayLogEntry(
         session_id=row.id,
         patient_id=row.patient_id,
@@ -385,8 +507,12 @@ def entry_of(
         wasted_mg=controlled.wasted_mg,
         workstations=tuple(sorted({e.workstation for e in events})),
         nurse_ids=_people(events),
-        flags=_flags(protocol, state, stopped, late_after, day_over, zone),
+        flags=_flags(protocol, state, stopped, late_after, day_over, zone, name),
         last_seq=row.last_seq,
+        vial_wasted_mg=sum((w.mg for w in controlled.vial_wastes), Decimal(0)),
+        returned_mg=sum((r.mg for r in controlled.returned), Decimal(0)),
+        vial_left_mg=sum((v.left_mg for v in controlled.vials), Decimal(0)),
+        technical=_technical(state, zone),
     )
 
 
@@ -407,6 +533,9 @@ def totals_of(entries: Sequence[DayLogEntry]) -> Totals:
         drawn_mg=sum((e.drawn_mg for e in entries), Decimal(0)),
         given_mg=sum((e.given_mg for e in entries if e.given_mg is not None), Decimal(0)),
         wasted_mg=sum((e.wasted_mg for e in entries), Decimal(0)),
+        vial_wasted_mg=sum((e.vial_wasted_mg for e in entries), Decimal(0)),
+        returned_mg=sum((e.returned_mg for e in entries), Decimal(0)),
+        vial_left_mg=sum((e.vial_left_mg for e in entries), Decimal(0)),
     )
 
 
@@ -533,6 +662,7 @@ CSV_COLUMNS = (
     "Status",
     "Alerts",
     "Open alerts",
+    "Technical alarms",
     "Adverse events",
     "Overrides",
     "Stopped early",
@@ -540,6 +670,9 @@ CSV_COLUMNS = (
     "Drawn mg",
     "Given mg",
     "Wasted mg",
+    "Vial rest wasted mg",
+    "Vial rest returned mg",
+    "Vial rest to account for mg",
     "Workstations",
     "Session",
 )
@@ -565,6 +698,7 @@ def csv_row(log: DayLog, entry: DayLogEntry) -> list[str]:
         entry.status,
         entry.alerts,
         entry.open_alerts,
+        "; ".join(entry.technical),
         "; ".join(entry.adverse_events),
         "; ".join(entry.overrides),
         entry.stopped_early,
@@ -572,6 +706,9 @@ def csv_row(log: DayLog, entry: DayLogEntry) -> list[str]:
         entry.drawn_mg,
         entry.given_mg,
         entry.wasted_mg,
+        entry.vial_wasted_mg,
+        entry.returned_mg,
+        entry.vial_left_mg,
         " ".join(entry.workstations),
         entry.session_id,
     ]

@@ -228,9 +228,11 @@ def test_exceptions_come_in_the_order_they_are_dealt_with(database, protocol, cl
         (ExceptionKind.OVERDUE_VITALS, day.over_limit),
         (ExceptionKind.SOFT_LIMIT, day.over_limit),
         (ExceptionKind.STOPPED_EARLY, day.stopped),
+        (ExceptionKind.SCREENING_STOP, day.not_treated),
         (ExceptionKind.LATE_ENTRY, day.stopped),
     ]
     words = {line.kind: line.text for line in log.exceptions}
+    assert words[ExceptionKind.SCREENING_STOP].startswith("Not treated: ")
     assert words[ExceptionKind.MISSING_CHECK] == "36.2 mg drawn up for a dose no second nurse checked."
     assert words[ExceptionKind.OVERDUE_VITALS].startswith("10 min into infusion: overdue, due ")
     assert words[ExceptionKind.SOFT_LIMIT] == "65.0 mg, over 60 mg: Dr Patel: full dose"
@@ -281,7 +283,12 @@ def test_totals_count_outcomes_and_the_controlled_substance(database, protocol, 
     assert (totals.in_progress, totals.signed) == (1, 3)
     assert totals.drawn_mg == Decimal("36.2") * 3 + Decimal("65.0")
     assert totals.given_mg == Decimal("36.2") + dan.given_mg  # Cato's infusion has not ended
-    assert totals.wasted_mg == Decimal("36.2")
+    assert totals.wasted_mg == Decimal("36.2")  # drug drawn up and not given; the vials' rests apart:
+    assert (totals.returned_mg, totals.vial_wasted_mg, totals.vial_left_mg) == (
+        Decimal("163.8") * 3 + Decimal("135.0"),
+        0,
+        0,
+    )
     chair_two = read(database, protocol, clock, chair=2).totals
     assert (chair_two.sessions, chair_two.drawn_mg, chair_two.completed) == (3, Decimal("72.4"), 0)
 

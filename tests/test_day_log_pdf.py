@@ -62,6 +62,13 @@ def extreme_entry(n: int) -> DayLogEntry:
         nurse_ids=frozenset({"a", "b"}),
         flags=flags,
         last_seq=80,
+        vial_wasted_mg=Decimal("100.0"),
+        returned_mg=Decimal("0"),
+        vial_left_mg=Decimal("0"),
+        technical=(
+            "Technical — Pump checked after a restart at 09:41: found stopped",
+            "Technical — The computer's clock is behind the record: check the time (open now)",
+        ),
     )
 
 
@@ -93,9 +100,11 @@ def test_sixty_sessions_with_long_names_print_whole_on_the_clinic_paper(extreme:
         assert squeezed(entry.mrn) in flat
     for override in extreme.entries[0].overrides:
         assert squeezed(override) in flat
-    assert squeezed("Exceptions (360)") in flat and squeezed("Sessions (60)") in flat
+    assert squeezed(f"Exceptions ({60 * len(ExceptionKind)})") in flat and squeezed("Sessions (60)") in flat
     assert flat.index("Exceptions(") < flat.index("Sessions(") < flat.index("Totals")
-    assert squeezed("Drawn up Given Wasted 6000.0 mg 3522.0 mg 2478.0 mg") in flat
+    assert flat.count(squeezed("Technical alarms: Pump checked after a restart at 09:41: found stopped;")) == 60
+    drug = "Drawn up Given Wasted Vials' rests wasted Vials' rests returned Vials' rests to account for"
+    assert squeezed(f"{drug} 6000.0 mg 3522.0 mg 2478.0 mg 6000.0 mg 0 mg 0 mg") in flat
     assert extreme.content_hash in flat
 
 

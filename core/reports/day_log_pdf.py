@@ -4,7 +4,8 @@ Drawn from a ``core.day_log.DayLog`` snapshot, never from the screen. Portrait o
 the print preview sends every page to the printer upright, so a landscape page would come out shrunk
 to fit; instead every cell wraps (a 40-character name takes two lines, never gets cut), and the
 session table repeats its head row on each page. A session with an exception says so in words, in
-bold, as well as being shaded, since the paper is read in black and white.
+bold, as well as being shaded, since the paper is read in black and white. Technical alarms (equipment,
+software) are said on a line of their own, apart from the patient's act-now alarms in the Alerts column.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from core.attention import TECHNICAL_WORDS
 from core.day_log import DayLog, DayLogEntry, ExceptionLine, Totals
 from core.reports.styles import SHADE, Styles, grid, text
 from core.reports.templates import PageFrame, build_pdf
@@ -72,8 +74,10 @@ def _session_rows(entry: DayLogEntry, s: Styles) -> list[list[object]]:
         Paragraph(text(entry.status), s.cell),
         Paragraph(text(entry.alerts_text), s.cell),
     ]
+    technical = [line.removeprefix(TECHNICAL_WORDS) for line in entry.technical]
     parts = [
         ("Exceptions", ", ".join(flag.kind.value.lower() for flag in entry.flags)),
+        ("Technical alarms", "; ".join(technical)),
         ("Adverse events", "; ".join(entry.adverse_events)),
         ("Overrides", "; ".join(entry.overrides)),
         ("Stopped early", entry.stopped_early),
@@ -119,6 +123,9 @@ def _totals(totals: Totals, s: Styles) -> list[Flowable]:
         ("Drawn up", _mg(totals.drawn_mg)),
         ("Given", _mg(totals.given_mg)),
         ("Wasted", _mg(totals.wasted_mg)),
+        ("Vials' rests wasted", _mg(totals.vial_wasted_mg)),
+        ("Vials' rests returned", _mg(totals.returned_mg)),
+        ("Vials' rests to account for", _mg(totals.vial_left_mg)),
     ]
     first = Table(
         [[Paragraph(text(k), s.label) for k, _ in counts], [Paragraph(str(v), s.large_bold) for _, v in counts]]
@@ -132,7 +139,12 @@ def _totals(totals: Totals, s: Styles) -> list[Flowable]:
         Paragraph("Totals", s.heading),
         first,
         Spacer(0, 6),
-        Paragraph("Controlled substance: the amount given counts the infusions that have ended.", s.label),
+        Paragraph(
+            "Controlled substance: the amount given counts the infusions that have ended; what was drawn up is "
+            "given or wasted. What was left in each vial after drawing up is wasted before a witness, returned "
+            "to stock (a multi-dose vial), or still to account for.",
+            s.label,
+        ),
         second,
     ]
 

@@ -48,7 +48,7 @@ SESSION_COLUMNS = (
     "Alerts",
     "AE, overrides",
 )
-ABBREVIATED = {"AE, overrides": "Adverse events, overrides and early stops"}
+ABBREVIATED = {"AE, overrides": "Technical alarms, adverse events, overrides and early stops"}
 """Headers shortened to keep a row on one line, and their words in full on hover."""
 EXCEPTION_ROWS = 4
 """Exceptions in view at once (more scroll): they come first, and the sessions keep room for a dozen rows."""
@@ -56,11 +56,21 @@ ASK_CHARGE_NURSE = "Sign in as a charge nurse to read the day log."
 
 
 def totals_words(totals: Totals) -> str:
+    """The day's counts and drug totals in a line or two: the vials' rests only where there are any."""
+    rests = [
+        f"{mg} {what}"
+        for mg, what in (
+            (totals.vial_wasted_mg, "wasted"),
+            (totals.returned_mg, "returned"),
+            (totals.vial_left_mg, "to account for"),
+        )
+        if mg
+    ]
     return (
         f"{totals.sessions} sessions: {totals.completed} completed, {totals.stopped_early} stopped early, "
         f"{totals.not_treated} not treated, {totals.in_progress} not yet ended; {totals.signed} signed. "
-        f"Controlled substance: {totals.drawn_mg} mg drawn up, {totals.given_mg} mg given (infusions ended), "
-        f"{totals.wasted_mg} mg wasted."
+        f"Drug (mg): {totals.drawn_mg} drawn up, {totals.given_mg} given (infusions ended), "
+        f"{totals.wasted_mg} wasted" + (f"; vials' rests {', '.join(rests)}." if rests else ".")
     )
 
 
@@ -69,7 +79,8 @@ def session_cells(entry: DayLogEntry) -> tuple[str, ...]:
     status = entry.status
     if entry.flags:
         status += " · exceptions: " + ", ".join(flag.kind.value.lower() for flag in entry.flags)
-    beyond = [f"Adverse event: {words}" for words in entry.adverse_events]
+    beyond = list(entry.technical)  # each begins "Technical — ", as on the chair's screen
+    beyond += [f"Adverse event: {words}" for words in entry.adverse_events]
     beyond += [f"Override: {words}" for words in entry.overrides]
     beyond += [f"Stopped early: {entry.stopped_early}"] if entry.stopped_early else []
     return (
