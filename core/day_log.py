@@ -38,7 +38,7 @@ from core.audit import AuditAction
 from core.audit_report import day_bounds
 from core.clock import Clock
 from core.dates import local_time, parse_day
-from core.dosing import PumpCheck
+from core.dosing import PumpCheck, round_to
 from core.errors import NotAllowedError
 from core.event_words import CHECK_FIGURE_UNITS, CHECK_FIGURE_WORDS, EVENT_WORDS, check_verdict, stopped_early_words
 from core.events import Event
@@ -509,9 +509,9 @@ def entry_of(
         nurse_ids=_people(events),
         flags=_flags(protocol, state, stopped, late_after, day_over, zone, name),
         last_seq=row.last_seq,
-        vial_wasted_mg=sum((w.mg for w in controlled.vial_wastes), Decimal(0)),
-        returned_mg=sum((r.mg for r in controlled.returned), Decimal(0)),
-        vial_left_mg=sum((v.left_mg for v in controlled.vials), Decimal(0)),
+        vial_wasted_mg=round_to(sum((w.mg for w in controlled.vial_wastes), Decimal(0)), controlled.step),
+        returned_mg=round_to(sum((r.mg for r in controlled.returned), Decimal(0)), controlled.step),
+        vial_left_mg=round_to(sum((v.left_mg for v in controlled.vials), Decimal(0)), controlled.step),
         technical=_technical(state, zone),
     )
 

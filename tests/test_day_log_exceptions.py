@@ -108,7 +108,7 @@ def test_a_vials_rest_left_when_care_ends_is_listed_until_it_is_accounted_for(ca
         Decimal(0),
     )
     (row,) = csv.DictReader(io.StringIO(csv_bytes(log).decode("utf-8-sig")))
-    assert (row["Wasted mg"], row["Vial rest wasted mg"], row["Vial rest returned mg"]) == ("36.2", "100", "63.8")
+    assert (row["Wasted mg"], row["Vial rest wasted mg"], row["Vial rest returned mg"]) == ("36.2", "100.0", "63.8")
 
 
 def test_a_vials_rest_on_a_session_still_open_when_the_day_ends_is_listed(care, patient, nurses, clock, protocol):
