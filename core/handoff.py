@@ -15,15 +15,17 @@ nurse's check does not count as recording: she comes for the check and leaves ag
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from core.attention import Priority, attention
+from core.attention import Kind, Need, Priority, needs
 from core.board import recorders, still_to_sign
+from core.controlled import controlled_words, vial_accounts
 from core.dates import local_time
+from core.dosing import PumpCheck
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
@@ -42,13 +44,15 @@ class Severity(StrEnum):
 
 SEVERITY_MEANS = {
     Severity.UNSTABLE: "an act-now alarm not acknowledged, or a severe side effect without its adverse-event record",
-    Severity.WATCH: "an earlier alarm or adverse event, an advisory reading, a side effect, a check overdue, a pump "
-    "to check, a start outside the start limits, or an early stop",
+    Severity.WATCH: "an earlier alarm or adverse event, an advisory reading, a side effect, a check overdue, a start "
+    "outside the start limits, or an early stop",
     Severity.STABLE: "none of these",
 }
-"""What each word means, printed as the sheet's key so giver and receiver read it the same way."""
+"""What each word means, printed as the sheet's key so giver and receiver read it the same way. The patient's
+severity only: a technical alarm (the pump to check after a restart, the computer's clock) is said apart."""
 
 BEFORE_START = frozenset({Step.SCREEN, Step.WEIGH, Step.DOSE, Step.CHECK, Step.READY})
+NOT_CHECKED = "not yet checked"
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,12 @@ class ChairHandoff:
     side_effects: tuple[EffectSeen, ...]
     adverse_events: tuple[str, ...]
     pauses: tuple[PauseSpan, ...]
+    technical: tuple[Need, ...] = ()
+    """Technical alarms open now (equipment, software), a kind apart from the patient's, as on the screen."""
+    pump_checked: str = NOT_CHECKED
+    """The pump's reading as checked before the start, against the order, or "not yet checked"."""
+    vials: tuple[str, ...] = ()
+    """How the rest of each vial drawn from is accounted for: returned, wasted, or still to account for."""
 
 
 def duration(span: timedelta) -> str:
@@ -156,11 +166,9 @@ def judge(protocol: Protocol, state: SessionState) -> Judgement:
     present = _effects_now(protocol, state)
     if present:
         watch.append(f"Side effects at the latest check: {', '.join(present)}.")
-    need = attention(state)
+    need = next((n for n in needs(state) if n.kind is Kind.PATIENT), None)  # technical ones are said apart
     if need is not None and need.priority is Priority.MEDIUM:
         watch.append(f"{need.text}.")
-    if state.needs_pump_check:
-        watch.append("The pump has not been checked since Chairside restarted during the infusion.")
     started = next((e for e in state.events if e.type is E.STARTED), None)
     if started is not None and started.payload.get("start_problems"):
         problems = "; ".join(started.payload["start_problems"])
@@ -305,10 +313,11 @@ def _urgent(protocol: Protocol, state: SessionState) -> list[Action]:
         )
         for p in state.pending_adverse_events
     ]
-    if state.needs_pump_check:
-        found.append(
-            Action("Now", "Check the pump is running and record it: Chairside restarted during the infusion.", now=True)
-        )
+    for need in technical(state):  # in the words of the chair's screen, marked technical
+        what = need.lines[0]
+        if need.key == "pump":
+            what += ": is it running? Record it (Chairside restarted during the infusion)"
+        found.append(Action("Now", f"{what}.", now=True))
     return found
 
 
@@ -378,6 +387,38 @@ def _discharge(protocol: Protocol, state: SessionState) -> list[Action]:
     return []
 
 
+# ---- technical alarms, the pump and the vials ----------------------------------------------------
+
+
+def technical(state: SessionState) -> tuple[Need, ...]:
+    """The technical needs open now (core.attention), apart from the patient's."""
+    return tuple(need for need in needs(state) if need.kind is Kind.TECHNICAL)
+
+
+def pump_checked(state: SessionState, name: Callable[[str], str]) -> str:
+    """The latest reading of the pump as checked before the start, in the record's words, with who and when;
+    how many readings before it did not agree with the order."""
+    check = state.pump_check
+    event = next((e for e in state.events if check is not None and e.id == check.event_id), None)
+    if check is None or event is None:
+        return NOT_CHECKED
+    words = f"{controlled_words(event, name)} (by {name(check.by)} at {local_time(check.at)})"
+    earlier = sum(
+        1 for e in state.events if e.type is E.PUMP_PROGRAMMED and e.seq < event.seq and not PumpCheck.of(e).agrees
+    )
+    if earlier:
+        words += f"; {earlier} earlier reading{'s' if earlier > 1 else ''} did not agree with the order"
+    return words
+
+
+def vial_rests(state: SessionState, name: Callable[[str], str]) -> tuple[str, ...]:
+    """Each vial's rest: returned to stock or wasted (by whom), and what is still to account for."""
+    record = state.controlled
+    lines = vial_accounts(record, name)
+    lines += [problem for problem in (vial.problem() for vial in record.vials) if problem]
+    return tuple(lines)
+
+
 # ---- the whole draft ------------------------------------------------------------------------------
 
 
@@ -389,6 +430,10 @@ def draft(
     opened_by, last_by, last_at = recorders(state)
     vitals, sets = vitals_summary(protocol, state)
     rate = state.dose.rate_ml_per_h if state.dose else None
+
+    def name(staff_id: str) -> str:
+        return names.get(staff_id, "unknown account")
+
     return ChairHandoff(
         chair=view.chair,
         patient=view.patient,
@@ -405,4 +450,7 @@ def draft(
         side_effects=side_effects_seen(protocol, state.events),
         adverse_events=tuple(_adverse_events(state)),
         pauses=pauses(state),
+        technical=technical(state),
+        pump_checked=pump_checked(state, name),
+        vials=vial_rests(state, name),
     )

@@ -167,3 +167,30 @@ def test_side_effects_are_listed_as_each_change_of_grade_so_many_checks_stay_sho
     (nausea,) = side_effects_seen(protocol, care.state(sid).events)
     assert nausea.label == "Nausea"
     assert nausea.grades == (("Mild", times[0]), ("Moderate", times[2]), ("None", times[3]))
+
+
+def test_a_pump_to_check_after_a_restart_is_technical_and_leaves_the_patients_severity_alone(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock, protocol: Protocol
+):
+    from core.attention import Kind
+    from core.handoff import NOT_CHECKED, pump_checked, technical, vial_rests
+
+    ana = nurses[0]
+    other = another(care, ana, "MRN-2", "Berg")
+    state = care.open_session(other.id, 2, ana.id, Identified(name=True, mrn=other.mrn))
+    assert pump_checked(state, str) == NOT_CHECKED and vial_rests(state, str) == ()
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, ana.id)
+    clock.advance(minutes=3)
+    restarted = Care(care.db, protocol, clock, workstation="test-ws", app_started_at=clock.now())
+    state = restarted.state(sid)
+    (need,) = technical(state)
+    assert need.kind is Kind.TECHNICAL and need.lines[0] == "Technical — Check the pump after the restart"
+    assert judge(protocol, state).severity is Severity.STABLE  # the equipment, not the patient
+    assert [a.what for a in actions(protocol, state, clock.now(), None) if a.what.startswith("Technical")] == [
+        "Technical — Check the pump after the restart: is it running? Record it (Chairside restarted during the "
+        "infusion)."
+    ]
+    names = {ana.id: ana.name}.__getitem__
+    assert pump_checked(state, names).startswith("rate 155.4 mL/h, VTBI 103.6 mL read off the pump, as ordered")
+    assert vial_rests(state, names) == ("Lot LOT-K2291: 163.8 mg left in the vial returned to stock by Ana Reyes",)

@@ -22,6 +22,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Table
 
 from core.clock import ManualClock
 from core.day_log import day_log
+from core.dosing import pump_order
 from core.event_words import EVENT_WORDS, PHASE_WORDS, VITAL_ABBREVIATIONS
 from core.events import EventType
 from core.identify import Identified
@@ -60,7 +61,12 @@ class Rich:
     paused: str
     """Chair 1: a dose over the soft limit, an alarm acknowledged with a pause that is still running."""
     running: str
-    """Chair 3: a check that did not agree, then one that did, and the infusion running."""
+    """Chair 3: a check that did not agree, then one that did, a pump reading against the order, then one as
+    ordered, and the infusion running (the pump checked after a restart)."""
+    overridden: str
+    """Chair 4: stopped at once, discharged on the prescriber's override, the vial's rest not accounted for."""
+    screened_out: str
+    """Chair 5: a screening answer that stopped treatment."""
 
 
 def _open(care: Care, patient: PatientView, chair: int, by: Account) -> str:
@@ -78,6 +84,10 @@ def rich_day(care: Care, nurses: tuple[Account, Account], clock: ManualClock) ->
     care.record_course(omar.id, PRESCRIBER, day, "5", by=first.id)
     cleo = care.register_patient("MRN-2003", "Dumas", "Cleo", "1980-05-20", by=first.id)
     care.record_course(cleo.id, PRESCRIBER, day, "5", by=first.id)
+    ines = care.register_patient("MRN-2004", "Moreau", "Ines", "1975-09-09", by=first.id)
+    care.record_course(ines.id, PRESCRIBER, day, "5", by=first.id)
+    tove = care.register_patient("MRN-2005", "Nilsson", "Tove", "1988-01-30", by=first.id)
+    care.record_course(tove.id, PRESCRIBER, day, "5", by=first.id)
 
     finished = _open(care, maja, 2, first)
     care.record_weight(finished, "72.4", "kg", first.id)
@@ -130,12 +140,35 @@ def rich_day(care: Care, nurses: tuple[Account, Account], clock: ManualClock) ->
     care.record_check(running, "ben", BEN_PASSWORD, "72.4", "36.2", "15.5")
     care.record_check(running, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
     care.record_drawn(running, "LOT-K2291", "3.62", first.id)
+    order = pump_order(care.protocol, care.state(running).dose)
+    care.record_pump(running, "15.5", str(order.vtbi_ml), first.id)  # a digit dropped: it did not agree
     pump_as_ordered(care, running, first.id)
     care.start_infusion(running, first.id)
     care.record_side_effects(running, {"nausea": "moderate", "dissociation": "mild"}, first.id)
-    clock.advance(minutes=17)
+
+    overridden = _open(care, ines, 4, first)
+    care.record_weight(overridden, "72.4", "kg", first.id)
+    care.confirm_dose(overridden, first.id, vial_id="ketamine-10")
+    care.record_vitals(overridden, NORMAL, first.id)
+    care.record_check(overridden, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
+    care.record_drawn(overridden, "LOT-K2291", "3.62", first.id)
+    care.record_pump(overridden, str(order.rate_ml_per_h), str(order.vtbi_ml), first.id)  # the rest left in the vial
+    care.start_infusion(overridden, first.id)
+    clock.advance(minutes=1)
+    care.stop_early(overridden, "patient asked to stop", first.id)
+    care.record_vitals(overridden, NORMAL, first.id)
+    care.record_side_effects(overridden, NO_SIDE_EFFECTS, first.id)
+    care.discharge(
+        overridden, "10", DISCHARGE_OK, first.id, ANA_PASSWORD, "Leaves with her husband, seen well", PRESCRIBER
+    )
+
+    screened_out = care.open_session(tove.id, 5, first.id, Identified(name=True, mrn=tove.mrn)).session_id
+    care.screen(screened_out, {**SCREEN_OK, "pregnancy": "unknown"}, first.id, confirm_stop=True)
+    clock.advance(minutes=16)
     assert care.state(paused).step is Step.PAUSED
-    return Rich(finished, paused, running)
+    restarted = Care(care.db, care.protocol, clock, workstation="test-ws", app_started_at=clock.now())
+    restarted.confirm_pump(paused, True, first.id)  # chair 1's pump looked at after the restart; chair 3's not yet
+    return Rich(finished, paused, running, overridden, screened_out)
 
 
 def pages_of(pdf: bytes) -> list[str]:
@@ -144,11 +177,13 @@ def pages_of(pdf: bytes) -> list[str]:
 
 def printouts(care: Care, rich: Rich, clock: ManualClock) -> dict[str, bytes]:
     clinic = ClinicSettings()
+    restarted = Care(care.db, care.protocol, clock, workstation="test-ws", app_started_at=clock.now())
     log = day_log(care.db, care.protocol, T0.astimezone().date(), clock.now())
     return {
         "session summary": session_summary(care, rich.finished, PRINTING),
-        "handoff": handoff_pdf(care, [1, 3], clinic, "Ana Reyes", giver="Ana Reyes"),
+        "handoff": handoff_pdf(care, [1, 3, 4], clinic, "Ana Reyes", giver="Ana Reyes"),
         "handoff of the paused chair": handoff_pdf(care, [1], clinic, "Ana Reyes"),
+        "handoff after a restart": handoff_pdf(restarted, [3], clinic, "Ana Reyes"),
         "day log": day_log_pdf(log, "Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor"),
         "downtime forms": downtime_forms(care.protocol, "Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor"),
         "going-home sheet": escort_pdf(care, rich.finished, clinic, "Ana Reyes"),
@@ -301,3 +336,50 @@ def test_every_kind_of_entry_and_every_phase_has_its_words():
     assert set(EVENT_WORDS) == set(EventType)
     assert set(PHASE_WORDS) == set(Phase)
     assert set(VITAL_ABBREVIATIONS) == set(VitalKind)
+
+
+def flat(pages: list[str]) -> str:
+    return " ".join(" ".join(page.split()) for page in pages)
+
+
+def test_the_day_log_prints_each_new_exception_and_the_vials_rests_in_its_totals(printed):
+    _, documents = printed
+    log = flat(documents["day log"])
+    for words in (
+        "Second-nurse check did not agree",
+        "Ben Okafor did not agree on the dose: dose 3.62 mg against 36.2 mg calculated",
+        "Pump reading did not agree with the order",
+        "Ana Reyes: rate 15.5 mL/h on the pump, 155.4 mL/h ordered",
+        "Vial's rest not accounted for",
+        "163.8 mg is left in the vial of lot LOT-K2291",
+        "Discharge with an override",
+        "minimum observation of 30 min not over. Reason: Leaves with her husband, seen well; "
+        "prescriber: Dr Amara Patel",
+        "Stopped at screening",
+        "Not treated: Is the patient pregnant",
+        "Technical alarms: Pump checked after a restart at",
+    ):
+        assert words in log, words
+    assert "Vials' rests wasted Vials' rests returned Vials' rests to account for" in log
+    assert "0.0 mg 462.6 mg 163.8 mg" in log  # 163.8 + 163.8 + 135.0 returned; chair 4's rest still to account
+
+
+def test_the_handoff_prints_the_pump_as_checked_each_vials_rest_and_a_discharge_override(printed):
+    _, documents = printed
+    sheet = flat(documents["handoff"])
+    assert "Pump as checked: rate 155.4 mL/h, VTBI 103.6 mL read off the pump, as ordered (by Ana Reyes at" in sheet
+    assert "1 earlier reading did not agree with the order" in sheet
+    assert "Vials' rests: Lot LOT-K2291: 163.8 mg left in the vial returned to stock by Ana Reyes" in sheet
+    assert "Vials' rests: 163.8 mg is left in the vial of lot LOT-K2291" in sheet  # chair 4: still to account for
+    assert "discharged on Dr Amara Patel's override (minimum observation of 30 min not over)" in sheet
+    assert "Leaves with her husband, seen well" in sheet
+    assert "Technical" not in sheet  # no restart since these chairs' infusions started
+
+
+def test_the_handoff_after_a_restart_says_the_pump_check_is_technical_apart_from_the_patient(printed):
+    _, documents = printed
+    sheet = flat(documents["handoff after a restart"])
+    severity = sheet[sheet.index("I — Illness severity") : sheet.index("Technical alarms (equipment and software")]
+    assert "pump" not in severity.lower()  # the patient's severity does not count the equipment
+    assert "Technical alarms (equipment and software, not the patient) ◆ TECHNICAL Technical — Check the pump" in sheet
+    assert "Now Technical — Check the pump after the restart: is it running?" in sheet

@@ -62,6 +62,24 @@ def _severity(h: ChairHandoff, s: Styles) -> list[Flowable]:
     return [heading, *[Paragraph(f"• {text(reason)}", s.small) for reason in h.judgement.reasons]]
 
 
+def _technical(h: ChairHandoff, s: Styles) -> list[Flowable]:
+    """Technical alarms open now, apart from the patient's severity: the mark and the words of the screen."""
+    return [Paragraph(f"<b>{text(need.mark)}</b> {text(' '.join(need.lines))}", s.small) for need in h.technical]
+
+
+def _pump_and_vials(h: ChairHandoff, s: Styles) -> list[Flowable]:
+    """The pump's reading as checked against the order, and each vial's rest."""
+    lines = [Paragraph(f"<b>Pump as checked:</b> {text(h.pump_checked)}", s.small)]
+    if h.vials:
+        lines += [
+            Paragraph(("<b>Vials' rests:</b> " if n == 0 else "") + text(line), s.small)
+            for n, line in enumerate(h.vials)
+        ]
+    elif h.state.controlled.vials:
+        lines.append(Paragraph("<b>Vials' rests:</b> nothing left in the vials drawn from.", s.small))
+    return lines
+
+
 # ---- P ------------------------------------------------------------------------------------------------
 
 
@@ -141,7 +159,9 @@ def _overrides(state: SessionState) -> list[str]:
         if event.type is E.STARTED and payload.get("go_ahead"):
             found.append(f"started outside the start limits, prescriber's go-ahead: {payload['go_ahead']}")
         if event.type is E.DISCHARGED and payload.get("override_reason"):
-            found.append(f"discharge override: {payload['override_reason']}")
+            unmet = "; ".join(payload.get("unmet") or ()) or "criteria not met"
+            prescriber = payload.get("prescriber") or "prescriber not recorded"
+            found.append(f"discharged on {prescriber}'s override ({unmet}), reason: {payload['override_reason']}")
     return found
 
 
@@ -387,7 +407,11 @@ def chair_section(protocol: Protocol, h: ChairHandoff, giver: str | None, s: Sty
     rows.add(heading, *reasons[:1])
     for reason in reasons[1:]:
         rows.add(reason, joined=True)
+    if h.technical:
+        rows.lines("Technical alarms (equipment and software, not the patient)", _technical(h, s), s)
     rows.add(Paragraph("P — Patient summary", s.label), _facts(h, s, inner))
+    for line in _pump_and_vials(h, s):
+        rows.add(line, joined=True)
     rows.add(*_vitals(protocol, h, s, inner))
     effects = _side_effects(protocol, h, s)
     rows.add(effects[0])
