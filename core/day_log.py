@@ -11,8 +11,11 @@ Exceptions, in the order she deals with them: a session not signed, a vial's res
 at the end of care, a missing second-nurse check, a check that did not agree, a pump reading that did not
 agree with the order, vital signs overdue (now, taken late or missed), a dose over the protocol's soft
 limit, a discharge with the prescriber's override, an infusion stopped early, a screening answer that
-stopped treatment, and late entries. A late entry is one saved ``late_entry_minutes`` or more after the moment it
-records: that is a rule of record keeping, not a clinical number, so it is a clinic setting.
+stopped treatment, and late entries. A late entry is one saved ``late_entry_minutes`` or more after the
+moment it records: that is a rule of record keeping, not a clinical number, so it is a clinic setting.
+
+Technical alarms (the pump checked after a restart, the computer's clock behind the record) are listed
+apart from the patient's act-now alarms, in the words the chair's screen uses (``core.attention``).
 
 Reading the day log shows many patients' records, so the app reads it through ``view_day_log``, which
 lets only charge nurses in and writes one "day log viewed" audit line with the date and filters.
