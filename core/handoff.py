@@ -43,9 +43,10 @@ class Severity(StrEnum):
 
 
 SEVERITY_MEANS = {
-    Severity.UNSTABLE: "an act-now alarm not acknowledged, or a severe side effect without its adverse-event record",
-    Severity.WATCH: "an earlier alarm or adverse event, an advisory reading, a side effect, a check overdue, a start "
-    "outside the start limits, or an early stop",
+    Severity.UNSTABLE: "an act-now alarm not acknowledged, a severe side effect without its adverse-event record, "
+    "or a need at the board's high priority (vital signs missed, a pause or time over past its limit)",
+    Severity.WATCH: "an earlier alarm or adverse event, an advisory reading, a side effect, a need at the board's "
+    "medium priority (a check overdue, a pause), a start outside the start limits, or an early stop",
     Severity.STABLE: "none of these",
 }
 """What each word means, printed as the sheet's key so giver and receiver read it the same way. The patient's
@@ -159,6 +160,11 @@ def judge(protocol: Protocol, state: SessionState) -> Judgement:
         "adverse event not recorded yet."
         for p in state.pending_adverse_events
     ]
+    # The board's needs, on the board's scale, so paper never calls a chair the board shows red "watch";
+    # open alerts and a pending adverse event are said above in full, technical needs apart.
+    said = {a.event_id for a in state.open_alerts} | {"adverse"}
+    patient = [n for n in needs(state) if n.kind is Kind.PATIENT and n.key not in said]
+    unstable += [f"{n.text}." for n in patient if n.priority is Priority.HIGH]
     if unstable:
         return Judgement(Severity.UNSTABLE, tuple(unstable))
     watch = _earlier_alarms(state) + _adverse_events(state)
@@ -166,9 +172,7 @@ def judge(protocol: Protocol, state: SessionState) -> Judgement:
     present = _effects_now(protocol, state)
     if present:
         watch.append(f"Side effects at the latest check: {', '.join(present)}.")
-    need = next((n for n in needs(state) if n.kind is Kind.PATIENT), None)  # technical ones are said apart
-    if need is not None and need.priority is Priority.MEDIUM:
-        watch.append(f"{need.text}.")
+    watch += [f"{n.text}." for n in patient if n.priority is Priority.MEDIUM]
     started = next((e for e in state.events if e.type is E.STARTED), None)
     if started is not None and started.payload.get("start_problems"):
         problems = "; ".join(started.payload["start_problems"])

@@ -194,3 +194,17 @@ def test_a_pump_to_check_after_a_restart_is_technical_and_leaves_the_patients_se
     names = {ana.id: ana.name}.__getitem__
     assert pump_checked(state, names).startswith("rate 155.4 mL/h, VTBI 103.6 mL read off the pump, as ordered")
     assert vial_rests(state, names) == ("Lot LOT-K2291: 163.8 mg left in the vial returned to stock by Ana Reyes",)
+
+
+def test_a_chair_the_board_shows_high_is_unstable_on_paper_with_every_missed_set(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock, protocol: Protocol
+):
+    """No vitals for 31 minutes of infusion: the board's high priority, and the handoff's "unstable", both
+    name every missed set rather than calling the chair one to watch."""
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, nurses[0].id)
+    clock.advance(minutes=31)
+    judgement = judge(protocol, care.state(sid))
+    assert judgement.severity is Severity.UNSTABLE
+    (missed,) = [reason for reason in judgement.reasons if reason.startswith("Vitals MISSED (2)")]
+    assert local_time(T0 + timedelta(minutes=10)) in missed and local_time(T0 + timedelta(minutes=20)) in missed
