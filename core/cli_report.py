@@ -81,8 +81,10 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "day",
         help="the day log of one date: every session on every chair, exceptions first, totals",
         description="The charge nurse's day log for one local date: every session on every chair and "
-        "workstation, exceptions first (unsigned, missing check, overdue vitals, soft-limit overrides, stopped "
-        "early, late entries), then the totals. As a PDF, a CSV file (one row per session), or both.",
+        "workstation, exceptions first (unsigned, a vial's rest not accounted for, a missing check or one that "
+        "did not agree, a pump reading that did not agree, overdue vitals, soft-limit and discharge overrides, "
+        "stopped early or at screening, late entries), then the totals. As a PDF, a CSV file (one row per "
+        "session), or both.",
     )
     day.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the day, in this computer's time zone")
     day.add_argument("--out", type=Path, metavar="FILE.pdf", help="the PDF file to write")
