@@ -1065,7 +1065,15 @@ class Care:
     def record_vitals(
         self, session_id: str, typed: dict[VitalKind, str], by: str, partial_reason: str | None = None
     ) -> tuple[SessionState, list[Finding]]:
-        values = parse_vitals(self.protocol, typed, partial_reason)
+        try:
+            values = parse_vitals(self.protocol, typed, partial_reason)
+        except InputError as refused:
+            if refused.field in {kind.value for kind in VitalKind}:  # a reading the limits call impossible
+                typed_as = str(typed.get(VitalKind(refused.field), "")).strip()
+                self._refused(
+                    session_id, by, {"limit": "impossible vital sign", "entered": typed_as, "said": refused.message}
+                )
+            raise
         findings: list[Finding] = []
 
         def build(state: SessionState) -> dict[str, Any]:

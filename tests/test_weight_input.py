@@ -14,9 +14,7 @@ from core.audit import AuditAction
 from core.dosing import LastWeight, check_weight, decimal_slip, parse_weight, unit_chosen_to_fit
 from core.errors import InputError
 from core.events import EventType as E
-from core.identify import Identified
 from core.protocol import Protocol
-from tests.test_session_flow import SCREEN_OK
 from tests.test_weight_change import today, yesterday_at
 
 
@@ -91,21 +89,3 @@ def test_a_weight_in_pounds_near_the_last_weight_goes_in(care, patient, nurses, 
     clock.advance(timedelta(minutes=1))
     payload = care.record_weight(sid, "160", "lb", nurses[0].id).events[-1].payload
     assert "unit_confirmed" not in payload and refusals(care) == []
-
-
-def test_the_dose_limits_near_misses_are_audit_lines(care, patient, nurses):
-    """A dose the hard limit refuses, and an override the soft limit asks for, are counted even though
-    neither records a dose."""
-    ana = nurses[0]
-    sid = care.open_session(
-        patient.id, 1, ana.id, Identified(name=True, birth_date=patient.birth_date.isoformat())
-    ).session_id
-    care.screen(sid, SCREEN_OK, ana.id)
-    care.record_weight(sid, "130", "kg", ana.id, confirm_change=True)
-    with pytest.raises(InputError, match="soft limit"):
-        care.confirm_dose(sid, ana.id)
-    care.record_weight(sid, "210", "kg", ana.id, confirm_change=True)
-    with pytest.raises(InputError, match="hard limit"):
-        care.confirm_dose(sid, ana.id)
-    assert [d.get("limit") for d in refusals(care)][-2:] == ["soft dose limit", "hard dose limit"]
-    assert E.DOSE_CALCULATED not in [e.type for e in care.state(sid).events]
