@@ -14,8 +14,21 @@ answered rises with time on the protocol's ``escalation`` schedule:
 
 A chair has one priority, the highest of its needs, and every mark on its tile, its banner and the lock
 screen uses it. Technical needs (equipment or software: the pump to check after a restart, the computer's
-clock behind the record) are a kind apart from the patient's, as monitors tell them apart. One rule for
-the board, the lock screen, the banner and the sound, so they never disagree.
+clock behind the record) are a kind apart from the patient's, as monitors tell them apart: a patient
+alarm (medium or high, or at least the technical need's priority) leads the tile, the banner and the lock
+screen, and a technical need follows on its own line with its own mark, raising the chair's priority (and
+its sound) but never standing in front of the patient's alarm. Only over a low reminder does a technical
+need lead. One rule for the board, the lock screen, the banner and the sound,
+so they never disagree.
+
+At the same priority a chair's needs are listed in the order the most urgent action comes first
+(../shared/style/SCREENS.md: "immediate response" before "prompt response", and the action that stops harm
+still happening before the one that measures it): an act-now alert, an adverse event to record, the
+infusion's time run over (the pump is still giving drug past the order: stopping it takes seconds), a
+pause, then vital signs owed (missed, overdue, due) and the side-effect check.
+
+Each need has its full words (``text``: paper, the audit, what a screen reader says) and a ``short`` form
+for a line a tile or the banner may cut short, the part that matters first (how long, the clock times).
 """
 
 from __future__ import annotations
@@ -72,9 +85,19 @@ class Need:
     kind: Kind = Kind.PATIENT
     also: tuple[str, ...] = field(default=(), compare=False)
     """Further lines said with it (the same set's advisory readings under an act-now alert)."""
+    short: str = field(default="", compare=False)
+    """The words for a line that may be cut short, what matters first ("Paused 16 min: over limit");
+    ``text`` when not given."""
 
     @property
     def lines(self) -> tuple[str, ...]:
+        """The lines a tile or the banner shows: the short words, then what is said with them."""
+        prefix = TECHNICAL_WORDS if self.kind is Kind.TECHNICAL else ""
+        return (prefix + (self.short or self.text), *self.also)
+
+    @property
+    def said(self) -> tuple[str, ...]:
+        """The same lines in full words: the tooltip, the accessible description, paper."""
         prefix = TECHNICAL_WORDS if self.kind is Kind.TECHNICAL else ""
         return (prefix + self.text, *self.also)
 
@@ -94,9 +117,14 @@ def reading_words(act: Sequence[str], advisory: Sequence[str]) -> tuple[str, ...
     return tuple(lines)
 
 
+def mark_words(kind: Kind, priority: Priority) -> str:
+    """The badge of a chair whose needs are led by ``kind`` and whose one priority is ``priority``."""
+    return MARK_WORDS[(kind, priority)]
+
+
 def needs(state: SessionState) -> tuple[Need, ...]:
-    """Everything the chair needs now, highest priority first (the patient's before technical ones at the
-    same priority, then in the order a nurse would deal with them)."""
+    """Everything the chair needs now: the patient's needs first, highest priority first, then technical
+    ones apart (highest first); at the same priority, in the order the most urgent action comes first."""
     rules = state.escalation
     now = state.now
     found: list[Need] = []
@@ -108,21 +136,35 @@ def needs(state: SessionState) -> tuple[Need, ...]:
     if state.pending_adverse_events:
         found.append(Need("Adverse event to record", Priority.HIGH, "adverse"))
     if rules is not None and now is not None:
-        found += _pause(state, rules, now)
         found += _overrun(state, rules, now)
+        found += _pause(state, rules, now)
         found += _vitals(state, rules, now)
         found += _side_effects(state, rules, now)
     if state.clock_behind:
         words = "The computer's clock is behind the record: check the time"
         found.append(Need(words, Priority.MEDIUM, "clock", Kind.TECHNICAL))
-    # A stable sort: within a priority and kind, the order above (the order a nurse deals with them) stays.
-    return tuple(sorted(found, key=lambda n: (-RANK[n.priority], n.kind is Kind.TECHNICAL)))
+    # A stable sort: within a kind and priority, the order above (the most urgent action first) stays.
+    patient = sorted((n for n in found if n.kind is Kind.PATIENT), key=lambda n: -RANK[n.priority])
+    technical = sorted((n for n in found if n.kind is Kind.TECHNICAL), key=lambda n: -RANK[n.priority])
+    if technical and (not patient or _technical_leads(patient[0], technical[0])):
+        return (*technical, *patient)
+    return (*patient, *technical)
+
+
+def _technical_leads(patient: Need, technical: Need) -> bool:
+    """A technical need heads the chair only over a patient's low reminder, never over a patient alarm."""
+    return RANK[patient.priority] < min(RANK[Priority.MEDIUM], RANK[technical.priority])
 
 
 def attention(state: SessionState) -> Need | None:
-    """The chair's one need that sets its priority (and its sound): the highest of its needs."""
-    found = needs(state)
-    return found[0] if found else None
+    """The chair's one need that sets its priority (and its sound): the highest of its needs, the
+    patient's before a technical one at the same priority."""
+    return loudest_need(needs(state))
+
+
+def loudest_need(found: Sequence[Need]) -> Need | None:
+    """The first need of the highest priority among ``found`` (listed as ``needs`` lists them)."""
+    return max(found, key=lambda n: RANK[n.priority], default=None)
 
 
 def loudest(needs: Iterable[Need | None]) -> Priority | None:
@@ -142,9 +184,10 @@ def _pause(state: SessionState, rules: Escalation, now: datetime) -> list[Need]:
     lasted = _minutes(now - since)
     if lasted >= rules.pause_limit_minutes:
         words = f"Paused {lasted} min, over the {rules.pause_limit_minutes}-min limit: resume or stop"
-        return [Need(words, Priority.HIGH, "paused-long")]
+        return [Need(words, Priority.HIGH, "paused-long", short=f"Paused {lasted} min: over limit")]
     words = f"Paused {lasted} min (limit {rules.pause_limit_minutes} min): resume or stop"
-    return [Need(words, Priority(rules.pause_priority), "paused")]
+    short = f"Paused {lasted} min (limit {rules.pause_limit_minutes})"
+    return [Need(words, Priority(rules.pause_priority), "paused", short=short)]
 
 
 def _overrun(state: SessionState, rules: Escalation, now: datetime) -> list[Need]:
@@ -159,7 +202,8 @@ def _overrun(state: SessionState, rules: Escalation, now: datetime) -> list[Need
     else:
         priority = Priority.LOW
     words = f"Time over by {lasted} min: stop the pump, then Infusion complete"
-    return [Need(words, priority, "overrun")]
+    short = f"Stop the pump: {lasted} min over" if lasted else "Stop the pump: time is up"
+    return [Need(words, priority, "overrun", short=short)]
 
 
 def _sets_taken(state: SessionState) -> list[datetime]:

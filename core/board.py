@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.attention import Need, Priority, needs
+from core.attention import Need, Priority, loudest_need, mark_words, needs
 from core.dates import local_time
 from core.events import EventType as E
 from core.machine import Step
@@ -38,6 +38,9 @@ class Countdown:
     """When the pump was stopped, while the infusion is paused: its clock stands still meanwhile."""
     paused_for: timedelta | None = None
     """How long the pause has lasted so far (None while the clock runs)."""
+    done_words: str = ""
+    """For a wait that has ended rather than run over (the observation's minimum): what its time past zero
+    counts since, and what is still to do, so it never reads like an infusion run over."""
 
     @property
     def paused(self) -> bool:
@@ -68,9 +71,28 @@ class Tile:
         return self.need.priority if self.need else None
 
     @property
+    def lead(self) -> Need | None:
+        """The need that heads the tile and the banner: the patient's first when the patient needs anything
+        (a technical need, however high, follows on its own line), else the first technical one."""
+        return self.needs[0] if self.needs else None
+
+    @property
+    def mark(self) -> str:
+        """The badge: the kind of the need that leads, in the chair's one priority ("" when nothing is owed)."""
+        if self.lead is None or self.priority is None:
+            return ""
+        return mark_words(self.lead.kind, self.priority)
+
+    @property
     def lines(self) -> tuple[str, ...]:
-        """What the chair needs, line by line, and what comes next when nothing is owed."""
+        """What the chair needs, line by line (short words), and what comes next when nothing is owed."""
         said = tuple(line for need in self.needs for line in need.lines)
+        return said or tuple(filter(None, (coming_words(self),)))
+
+    @property
+    def said(self) -> tuple[str, ...]:
+        """The same in full words: a tooltip, a screen reader, paper."""
+        said = tuple(line for need in self.needs for line in need.said)
         return said or tuple(filter(None, (coming_words(self),)))
 
 
@@ -99,7 +121,9 @@ def countdown(state: SessionState, now: datetime) -> Countdown | None:
     if state.step is Step.OBSERVE:
         earliest = state.discharge_earliest
         over = max(timedelta(), now - earliest) if earliest is not None else timedelta()
-        return Countdown(state.observation_left, "over" if over else "left", "discharge from", earliest, over=over)
+        done = "observation time done; discharge not yet recorded" if over else ""
+        what = "since done" if over else "left"
+        return Countdown(state.observation_left, what, "discharge from", earliest, over=over, done_words=done)
     return None
 
 
@@ -155,6 +179,7 @@ def tile(view: ChairView, now: datetime, names: Callable[[str], str]) -> Tile:
     state = view.state
     vitals = state.next_vitals
     found = needs(state)
+    loudest = loudest_need(found)
     return Tile(
         chair=view.chair,
         step=step_words(state),
@@ -162,7 +187,7 @@ def tile(view: ChairView, now: datetime, names: Callable[[str], str]) -> Tile:
         vitals=vitals if vitals is not None and vitals.status is not PointStatus.SKIPPED else None,
         alerts=len(state.open_alerts),
         unsigned=still_to_sign(state),
-        need=found[0] if found else None,
+        need=loudest,
         side_effects=state.next_side_effects if state.side_effects_attention is not None else None,
         nurses=tuple(names(staff_id) for staff_id in looked_after_by(state)),
         day=course_day(state),

@@ -179,3 +179,46 @@ def test_a_rising_need_sounds_at_once_even_through_a_silence(care, patient, nurs
     assert policy.due((Alarm(1, attention(care.state(sid))),), 2_000) is None  # longer, but the same alarm
     clock.advance(minutes=care.protocol.escalation.pause_limit_minutes)
     assert policy.due((Alarm(1, attention(care.state(sid))),), 3_000) == "high"  # risen: heard at once
+
+
+def test_a_patient_alarm_leads_a_technical_need_that_outranks_it(
+    database, protocol, clock: ManualClock, patient, nurses
+):
+    """Demo chair 4: paused after an act-now alarm, then Chairside restarted. The pump check (high,
+    technical) raises the chair's priority, but the pause (a patient alarm) heads the tile; the pump check
+    follows on its own technical line. Over a low reminder only, the technical need leads."""
+    first, _ = nurses
+    care = Care(database, protocol, clock, workstation="test-ws")
+    sid = started(care, patient, nurses)
+    clock.advance(minutes=10)
+    state, _ = care.record_vitals(sid, {**NORMAL, V.SPO2: "88", V.SEDATION: "-3"}, first.id)
+    care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["pause", "notify"], no_symptoms(care), first.id)
+    clock.advance(minutes=1)
+    care.record_vitals(sid, NORMAL, first.id)  # the recheck taken: only the pause is owed
+    clock.advance(minutes=5)
+    restarted = Care(database, protocol, clock, workstation="test-ws", app_started_at=clock.now())
+    (view,) = restarted.chairs()
+    facts = tile(view, clock.now(), str)
+    assert facts.priority is Priority.HIGH  # the chair's one priority: the highest of its needs
+    assert facts.lead.kind is Kind.PATIENT and facts.lead.text.startswith("Paused 6 min")
+    assert facts.mark == "▲ ALARM"  # the patient's mark, in the chair's one priority
+    assert facts.lines[0].startswith("Paused 6 min") and facts.lines[-1].startswith("Technical — Check the pump")
+    assert facts.need.kind is Kind.TECHNICAL  # what sounds: the loudest
+
+
+def test_at_the_same_priority_stopping_the_pump_comes_before_a_missed_set(care, patient, nurses, clock):
+    """Time over and vitals missed at once: the action that stops harm still happening leads, in short words
+    with the minutes first; the full words stay for paper and the tooltip."""
+    first, _ = nurses
+    sid = started(care, patient, nurses)
+    clock.advance(minutes=10)
+    care.record_vitals(sid, NORMAL, first.id)
+    rules = care.protocol.escalation
+    clock.advance(minutes=30 + rules.overrun_high_after_minutes)  # 20, 30 and 40 missed; time over, high
+    found = needs(care.state(sid))
+    assert [n.priority for n in found[:2]] == [Priority.HIGH, Priority.HIGH]
+    assert found[0].key == "overrun" and found[1].text.startswith("Vitals MISSED")
+    over = rules.overrun_high_after_minutes
+    assert found[0].lines[0] == f"Stop the pump: {over} min over"
+    assert found[0].said[0] == f"Time over by {over} min: stop the pump, then Infusion complete"
+    assert only_tile(care).lines[0] == found[0].lines[0]

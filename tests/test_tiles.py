@@ -119,7 +119,8 @@ def test_a_countdown_past_its_end_counts_on_as_overrun(care, patient, nurses, cl
     minimum = timedelta(minutes=care.protocol.observation.minimum_minutes)
     clock.advance(minimum + timedelta(minutes=2))
     facts = only_tile(care).countdown
-    assert facts is not None and facts.over == timedelta(minutes=2) and facts.what == "over"
+    assert facts is not None and facts.over == timedelta(minutes=2) and facts.what == "since done"
+    assert facts.done_words == "observation time done; discharge not yet recorded"  # not an infusion run over
 
 
 def test_the_tile_names_the_nurse_at_the_chair_and_the_course_day(care, patient, nurses, clock: ManualClock):

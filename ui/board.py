@@ -54,15 +54,21 @@ def need_lines(tile: Tile) -> tuple[tuple[str, ...], str | None]:
     return lines, PRIORITY_TONE[tile.priority] if tile.priority else None
 
 
+def line_kinds(tile: Tile) -> tuple[str, ...]:
+    """The kind of each line ``need_lines`` gives ("technical" or "patient"), so a technical line is marked
+    apart from the patient's wherever it falls."""
+    return tuple(need.kind.value for need in tile.needs for _ in need.lines)
+
+
 def summary(tile: Tile, patient: str) -> str:
     """Everything the tile shows, in one line: what a screen reader says and what tests read."""
     parts = [f"Chair {tile.chair}", patient, tile.step, who_and_day(tile)]
     if tile.countdown is not None:
         big, beside = clock_words(tile.countdown)
         parts.append(f"{big} {beside}".replace("\n", ", ").replace("\u00a0", " "))
-    if tile.need is not None:
-        parts.append(tile.need.mark)
-    parts += tile.lines
+    if tile.mark:
+        parts.append(tile.mark)
+    parts += tile.said
     if tile.unsigned:
         parts.append("still to sign: " + ", ".join(tile.unsigned))
     return "; ".join(part for part in parts if part)
@@ -72,6 +78,8 @@ def clock_words(clock: CountdownFacts) -> tuple[str, str]:
     """The big figure and the words beside it: time left, the time run over ("+03:12"), or a pause."""
     if clock.paused_for is not None:
         return "PAUSED", f"for {countdown(clock.paused_for)}\n{countdown(clock.left)} {clock.what}"
+    if clock.over and clock.done_words:  # a wait that is over (observation): time since, and what is left to do
+        return countdown(clock.over), f"{clock.what}\n{clock.done_words}"
     if clock.over:
         return f"+{countdown(clock.over)}", clock.what  # the wider figure leaves room for one word
     until = f"\n{clock.until_words}\u00a0{clock_time(clock.until)}" if clock.until else ""
@@ -115,9 +123,10 @@ class ChairTile(QFrame):
         self.nurse = Elided("hint", f"{prefix} {chair} nurse")
         self.clock = label(role="tile-clock-small" if private else "tile-clock", name=f"{prefix} {chair} time left")
         self.clock.setWordWrap(False)
-        self.until = label(role="hint", name=f"{prefix} {chair} ends", wrap=not private)
+        self.until = label(role="hint", name=f"{prefix} {chair} ends")  # wraps: the clock times stay whole
         self.until.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # wraps, not wider
-        self.need = Elided("tile-next", f"{prefix} {chair} attention")
+        # The lock screen's tiles are narrower: its lines are smaller so the part that matters stays whole.
+        self.need = Elided("tile-next-small" if private else "tile-next", f"{prefix} {chair} attention")
         self.more = [Elided(None, f"{prefix} {chair} attention, line {n}") for n in range(2, NEED_LINES + 1)]
         self.unsigned = Elided(None, f"{prefix} {chair} unsigned")
         clock_row = QHBoxLayout()
@@ -154,20 +163,22 @@ class ChairTile(QFrame):
         self.step.setText(tile.step)
         self.step.show()
         self._show_line(self.nurse, "" if self.private else who_and_day(tile), None)
-        self._show_clock(tile)
+        self._show_clock(tile, tile.priority.value if tile.priority else None)
         # The lock screen keeps what is due in view too (no name there: nothing identifies the patient).
         lines, tone = need_lines(tile)
-        for widget, text in zip((self.need, *self.more), (*lines, *[""] * NEED_LINES), strict=False):
+        kinds = line_kinds(tile)
+        for index, (widget, text) in enumerate(zip((self.need, *self.more), (*lines, *[""] * NEED_LINES), strict=False)):
             self._show_line(widget, text, tone)
+            mark(widget, "kind", "technical" if text and index < len(kinds) and kinds[index] == "technical" else None)
         if not self.private:
             unsigned = "Still to sign: " + ", ".join(tile.unsigned) if tile.unsigned else ""
             self._show_line(self.unsigned, unsigned, "notice")
         priority = tile.priority.value if tile.priority else None
-        kind = tile.need.kind.value if tile.need else None
+        kind = tile.lead.kind.value if tile.lead else None
         mark(self, "priority", priority)
         mark(self, "kind", kind)
         mark(self, "paused", bool(tile.countdown and tile.countdown.paused))
-        self.mark.setText(tile.need.mark if tile.need else "")
+        self.mark.setText(tile.mark)
         set_tone(self.mark, PRIORITY_TONE[priority] if priority else None)
         mark(self.mark, "kind", kind)
         self.mark.setMargin(3)
@@ -189,7 +200,7 @@ class ChairTile(QFrame):
         self.setAccessibleDescription(f"Chair {self.chair}; empty")
         self.setToolTip("")
 
-    def _show_clock(self, tile: Tile) -> None:
+    def _show_clock(self, tile: Tile, priority: str | None) -> None:
         clock = tile.countdown
         self.clock.setVisible(clock is not None)
         self.until.setVisible(clock is not None)
@@ -197,8 +208,9 @@ class ChairTile(QFrame):
             return
         big, beside = clock_words(clock)
         self.clock.setText(big)
-        mark(self.clock, "paused", clock.paused)
-        self.until.setText(beside.replace("\n", " · ") if self.private else beside)
+        mark(self.clock, "paused", clock.paused)  # in the chair's one colour (the tile's priority), never its own
+        mark(self.clock, "priority", priority)
+        self.until.setText(beside)
 
     @staticmethod
     def _show_line(widget: QLabel, text: str, tone: str | None) -> None:

@@ -66,9 +66,9 @@ class ChairList(QListWidget):
                 lines.append("Empty")
             else:
                 lines += [view.patient.full_name, status_line(tile)]
-                if tile.need:
-                    lines.append(f"{tile.need.mark}: {tile.need.lines[0]}")
-                    colour = PRIORITY_BG[tile.need.priority]
+                if tile.lead is not None and tile.priority is not None:
+                    lines.append(f"{tile.mark}: {tile.lead.lines[0]}")
+                    colour = PRIORITY_BG[tile.priority]
             text = "\n".join(lines)
             if item.text() != text:
                 item.setText(text)

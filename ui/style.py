@@ -124,9 +124,17 @@ QLabel[role="tile-clock"] {{ font-size: 44px; font-weight: 700; font-family: "De
 QLabel[role="tile-clock-small"] {{ font-size: 30px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
 QLabel[role="tile-clock"][paused="true"], QLabel[role="tile-clock-small"][paused="true"] {{ color: {ACCENT};
     font-size: 30px; }}
+/* A paused clock wears the chair's one priority, as the badge and the lines do (never a colour of its own). */
+QLabel[role="tile-clock"][paused="true"][priority="high"], QLabel[role="tile-clock-small"][paused="true"][priority="high"]
+    {{ color: {RED}; }}
+QLabel[role="tile-clock"][paused="true"][priority="medium"],
+    QLabel[role="tile-clock-small"][paused="true"][priority="medium"] {{ color: {AMBER}; }}
 QLabel[role="tile-next"] {{ font-size: 19px; font-weight: 700; }}
+QLabel[role="tile-next-small"] {{ font-size: 16px; font-weight: 700; }}
 QFrame[role="tile"][paused="true"] {{ border-style: dashed; }}
 QFrame[role="tile"] QLabel[tone] {{ border: none; background: transparent; }}
+/* A technical need's line on a tile: its own mark, a thick bar before it, apart from the patient's lines. */
+QFrame[role="tile"] QLabel[tone][kind="technical"] {{ border-left: 6px solid {INK}; padding-left: 4px; }}
 QFrame[role="tile"] QLabel[role="tile-mark"] {{ border: 2px solid; border-radius: 4px; background: {PAPER}; }}
 /* A technical alarm (equipment, software) is told apart from the patient's: a double border, an inverted mark. */
 QFrame[role="tile"][kind="technical"] {{ border-style: double; border-width: 6px; }}

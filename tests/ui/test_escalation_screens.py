@@ -78,7 +78,7 @@ def test_tile_lock_screen_and_banner_agree_as_a_paused_chair_rises(
     nurse.type("Password or PIN", PASSWORDS[first.username], enter=True)  # unlock
     clock.advance(minutes=care.protocol.escalation.pause_limit_minutes)  # the pause is over its limit
     board = seen_on_board(nurse, window)
-    assert board[0] == "high" and board[1] == "▲ ALARM" and "over the" in board[2]
+    assert board[0] == "high" and board[1] == "▲ ALARM" and board[2].endswith("min: over limit")
     assert seen_in_banner(nurse, window) == board
     nurse.click("All chairs")
     assert seen_locked(nurse, window) == board
