@@ -267,3 +267,34 @@ def _when(entries: Sequence[VitalsPoint]) -> str:
     times = [local_time(e.due_at) for e in entries if e.due_at is not None and e.point.phase is not Phase.BEFORE]
     labels = "; ".join(entry.point.label for entry in entries)
     return f"{', '.join(times)} — {labels}" if times else labels
+
+
+@dataclass(frozen=True)
+class PumpQuestion:
+    """What the nurse is asked after a restart, and the two answers: the first is what the record expects."""
+
+    question: str
+    expected: str
+    """The answer the record expects (the pump as the chair's step says it should be)."""
+    expected_running: bool
+    other: str
+    """The answer that disagrees with the record: the nurse acts on the pump."""
+
+
+def pump_question(state: SessionState) -> PumpQuestion:
+    """The pump check after a restart, worded for the step: a running infusion is asked whether the pump is
+    still running; a paused one whether the pump is still on hold (a pump found running while the record
+    says paused is the dangerous answer, so it is the one in the alarm colour)."""
+    if state.step is Step.PAUSED:
+        return PumpQuestion(
+            "Chairside restarted while this infusion was paused. Look at the pump: is it still on hold?",
+            "Pump is on hold",
+            False,
+            "Pump is running",
+        )
+    return PumpQuestion(
+        "Chairside restarted while this infusion was running. Look at the pump: is it still running?",
+        "Pump is running",
+        True,
+        "Pump has stopped",
+    )

@@ -79,3 +79,24 @@ def test_the_real_timer_fires_without_help(
     window.refresh()
     clock.advance(minutes=2)
     qtbot.waitUntil(lambda: nurse.text("Time left") == "38:00", timeout=3000)
+
+
+def test_a_restart_while_paused_asks_whether_the_pump_is_still_on_hold(
+    restart, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses
+) -> None:
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    clock.advance(minutes=5)
+    care.pause(ready_session, "line problem", first.id)
+    clock.advance(minutes=2)
+    window.close()
+
+    nurse = restart()
+    nurse.on_duty(first)
+    nurse.chair(1)
+    assert "Look at the pump: is it still on hold?" in nurse.text("Pump check")
+    assert "running" not in nurse.text("Pump check").split(":")[-1]
+    nurse.click("Pump is on hold")
+    state = care.state(ready_session)
+    assert state.events[-1].type is E.PUMP_CONFIRMED and state.events[-1].payload["running"] is False
+    assert not nurse.sees("Pump check")
