@@ -298,3 +298,9 @@ def pump_question(state: SessionState) -> PumpQuestion:
         True,
         "Pump has stopped",
     )
+
+
+def vitals_need(state: SessionState) -> Need | None:
+    """The need for vital signs the chair has now (missed, overdue or due), in the words and priority the
+    tile and the banner use: the vitals form's prompt says the same."""
+    return next((need for need in needs(state) if need.key.startswith("vitals")), None)

@@ -166,10 +166,13 @@ class ChairTile(QFrame):
         self._show_clock(tile, tile.priority.value if tile.priority else None)
         # The lock screen keeps what is due in view too (no name there: nothing identifies the patient).
         lines, tone = need_lines(tile)
-        kinds = line_kinds(tile)
-        for index, (widget, text) in enumerate(zip((self.need, *self.more), (*lines, *[""] * NEED_LINES), strict=False)):
+        # Each line's kind, a technical line marked apart; the "and N more" line (if any) is of no one kind.
+        kinds = line_kinds(tile)[: len(lines) - (len(tile.lines) > NEED_LINES)]
+        widgets = (self.need, *self.more)
+        for index, (widget, text) in enumerate(zip(widgets, (*lines, *[""] * NEED_LINES), strict=False)):
             self._show_line(widget, text, tone)
-            mark(widget, "kind", "technical" if text and index < len(kinds) and kinds[index] == "technical" else None)
+            technical = text and index < len(kinds) and kinds[index] == "technical"
+            mark(widget, "kind", "technical" if technical else None)
         if not self.private:
             unsigned = "Still to sign: " + ", ".join(tile.unsigned) if tile.unsigned else ""
             self._show_line(self.unsigned, unsigned, "notice")

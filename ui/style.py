@@ -58,6 +58,7 @@ QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, r
 QPushButton[main="true"] {{ min-height: {MAIN_TARGET - 8}px; font-size: 18px; }}
 QPushButton[role="choice"] {{ min-width: 96px; }}
 QPushButton[role="choice"][compact="true"] {{ min-width: 60px; padding: 2px 8px; }}
+QPushButton[role="choice"][narrow="true"] {{ min-width: 60px; padding: 4px 8px; }}
 QPushButton[role="choice"]:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: 600; }}
 QPushButton[tall="true"] {{ min-height: {MAIN_TARGET - 10}px; }}
 QPushButton[role="grade"] {{ min-height: {MAIN_TARGET - 8}px; padding: 2px 8px; font-size: 15px; }}
@@ -125,8 +126,8 @@ QLabel[role="tile-clock-small"] {{ font-size: 30px; font-weight: 700; font-famil
 QLabel[role="tile-clock"][paused="true"], QLabel[role="tile-clock-small"][paused="true"] {{ color: {ACCENT};
     font-size: 30px; }}
 /* A paused clock wears the chair's one priority, as the badge and the lines do (never a colour of its own). */
-QLabel[role="tile-clock"][paused="true"][priority="high"], QLabel[role="tile-clock-small"][paused="true"][priority="high"]
-    {{ color: {RED}; }}
+QLabel[role="tile-clock"][paused="true"][priority="high"],
+    QLabel[role="tile-clock-small"][paused="true"][priority="high"] {{ color: {RED}; }}
 QLabel[role="tile-clock"][paused="true"][priority="medium"],
     QLabel[role="tile-clock-small"][paused="true"][priority="medium"] {{ color: {AMBER}; }}
 QLabel[role="tile-next"] {{ font-size: 19px; font-weight: 700; }}

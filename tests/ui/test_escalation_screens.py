@@ -99,3 +99,29 @@ def test_missed_sets_read_the_same_on_the_tile_the_lock_screen_and_the_banner(
     assert seen_in_banner(nurse, window) == board
     nurse.click("All chairs")
     assert seen_locked(nurse, window) == board
+
+
+def test_the_vitals_form_says_what_the_tile_says_and_advisory_readings_stand_apart(
+    nurse: Nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses, normal_vitals
+):
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    clock.advance(minutes=care.protocol.escalation.missed_after_minutes + 10)  # the 10-minute set missed
+    nurse.on_duty(first)
+    board = seen_on_board(nurse, window)
+    assert board[2].startswith("Vitals MISSED (1)")
+    nurse.chair(1)
+    window.refresh()
+    form = window.findChild(QLabel, "Vital signs due")
+    assert nurse.text("Vital signs due") == board[2]  # not "Overdue" under a tile that says MISSED
+    assert form.property("tone") == {"high": "act", "medium": "advise", "low": "notice"}[board[0]]
+
+    readings = {**normal_vitals, VitalKind.SYSTOLIC: "182", VitalKind.DIASTOLIC: "104"}
+    for kind, value in readings.items():
+        nurse.type(care.protocol.vitals[kind].label, value)
+    nurse.click("Record vital signs")
+    act = nurse.text("Vital signs findings")
+    assert act.startswith("Act now — Systolic") and "Advisory" not in act and "Diastolic" not in act
+    advisory = window.findChild(QLabel, "Vital signs advisory findings")
+    assert nurse.text("Vital signs advisory findings").startswith("Advisory — Diastolic blood pressure 104")
+    assert advisory.property("tone") == "advise"

@@ -92,7 +92,7 @@ def test_each_infusion_steps_main_action_is_in_view_without_scrolling(
     assert care.state(ready_session).step is Step.PAUSED
     assert in_view(nurse.find(QAbstractButton, "Resume"), window)
     assert nurse.text("Time left caption").startswith("PAUSED")
-    assert "patient away" in nurse.text("Time left detail")
+    assert "patient away" in nurse.text("Step")
 
 
 def test_after_the_start_the_page_is_at_its_top_and_the_keyboard_on_the_first_reading(
@@ -245,9 +245,10 @@ def test_a_long_pause_reason_or_an_overrun_never_widens_the_window_past_the_scre
     clock.advance(minutes=7)
     window.refresh()
     QApplication.processEvents()
-    detail = window.panel(1).banner.time_detail
+    step = window.panel(1).banner.step  # the reason is beside the step; the clock box says how long first
     assert window.width() == size[0] and window.minimumSizeHint().width() <= size[0]
-    assert detail.toolTip().startswith("paused for 07:00: the cannula") and detail.width() < detail.sizeHint().width()
+    assert nurse.text("Time left detail") == "paused for 07:00"
+    assert step.toolTip().startswith("Paused · day 1 of 5: the cannula") and step.width() < step.sizeHint().width()
     care.resume(ready_session, nurses[0].id)
     clock.advance(minutes=45)
     window.refresh()
@@ -305,3 +306,49 @@ def test_on_a_short_screen_the_field_the_keyboard_lands_in_is_brought_into_view(
     landed = QApplication.focusWidget()
     assert landed is not None and landed.accessibleName() == "Volume drawn up (mL)"
     assert in_view(landed, window)
+
+
+def words_whole(widget: QAbstractButton) -> bool:
+    """The button's words fit inside it: none cut off at either end."""
+    room = widget.contentsRect().width() - 2 * 8  # the style sheet's padding, at its narrowest
+    return max(widget.fontMetrics().horizontalAdvance(line) for line in widget.text().split("\n")) <= room
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_an_act_now_alarm_and_its_acknowledgement_come_into_view_with_every_choice_whole(
+    size: tuple[int, int],
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    ready_session: str,
+    nurses: tuple[Account, Account],
+    normal_vitals,
+) -> None:
+    """Systolic 182 saved from the form: the act-now alarm is the first thing the nurse does, so the panel,
+    its choices and Acknowledge are on screen (at 1280×800 without the nurse scrolling; at 1024×768 the
+    page brings them into view), and no choice's words are cut off."""
+    window.resize(*size)
+    nurse.on_duty(nurses[0])
+    care.start_infusion(ready_session, nurses[0].id)
+    clock.advance(minutes=10)
+    window.refresh()
+    nurse.chair(1)
+    settle(window)
+    for kind, value in {**normal_vitals, next(iter(normal_vitals)): "182"}.items():
+        nurse.type(care.protocol.vitals[kind].label, value)
+    nurse.click("Record vital signs")
+    settle(window)
+    assert care.state(ready_session).open_alerts
+
+    if size == (1280, 800):
+        assert page_scroll(window).verticalScrollBar().value() == 0  # nothing moved: it is there already
+    assert in_view(nurse.find(QWidget, "Alerts"), window)
+    acknowledge = nurse.find(QAbstractButton, "Acknowledge alert 1")
+    assert in_view(acknowledge, window)
+    choices = [b for b in window.panel(1).findChildren(QAbstractButton) if b.accessibleName().startswith("Alert 1: ")]
+    assert len(choices) >= 6
+    for choice in choices:
+        assert in_view(choice, window), choice.accessibleName()
+        assert words_whole(choice), choice.text()
+        assert choice.height() >= 48

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from core.clock import ManualClock
 from core.events import EventType as E
@@ -57,7 +57,9 @@ def test_discharge_waits_for_the_check_and_says_so(
     nurse.on_duty(first)
     assert nurse.text("Chair 1 attention, line 3").startswith("Side effects check OVERDUE")  # after the vitals
     nurse.chair(1)
-    assert "Side effects check OVERDUE" in nurse.text("Chair needs, line 2")  # in the banner
+    banner = nurse.find(QLabel, "Chair needs, line 2")  # the banner: the count on its line, the words in its tooltip
+    assert nurse.text("Chair needs, line 2").endswith("· and 1 more")
+    assert "Side effects check OVERDUE" in banner.toolTip()
     nurse.click("Show side effects")  # the vitals, overdue too, come first
     assert nurse.text("Side effects check due").startswith("Overdue: 30 min after end")
     assert nurse.text("Discharge hint") == "Before discharge, record the side-effect check: 30 min after end."

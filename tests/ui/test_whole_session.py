@@ -161,7 +161,8 @@ def test_a_whole_session_from_identify_to_signature(
     clock.advance(minutes=10)
     window.refresh()
     assert nurse.text("Time left") == "30:00"
-    assert "Due now: 10 min into infusion" in nurse.text("Vital signs due")
+    assert nurse.text("Vital signs due").startswith("Vitals due now: ")  # the tile's words for the set
+    assert nurse.text("Vital signs due").endswith("10 min into infusion")
     nurse.enter_vitals(normal_vitals)
 
     # Pause: the countdown stands still; resume.
@@ -171,7 +172,7 @@ def test_a_whole_session_from_identify_to_signature(
     clock.advance(minutes=3)
     window.refresh()
     assert nurse.text("Time left") == "30:00"
-    assert "line problem" in nurse.text("Time left detail")
+    assert "line problem" in nurse.text("Step")
     nurse.click("Resume")
 
     for _ in range(2):  # the 20- and 30-minute sets

@@ -3,11 +3,16 @@
 The task pane shows one task at a time, vital signs or the side-effect check, with a tab for each that
 says when it is due. When one falls due it becomes the task in view by itself, so the nurse never hunts
 for it below the fold; it waits (its tab turns amber or red) while she is typing in the other one.
+
+An open act-now alarm comes before both: the care column's alarm panel is shown above the task pane and
+what sits beside it, across the page's whole width at its top, so the alarm, its choices and its
+Acknowledge are in view without scrolling at 1280×800, and brought into view on a shorter screen the moment
+the alarm opens.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -116,12 +121,17 @@ class TaskPane(QWidget):
 
     def _bring_into_view(self) -> None:
         """Scroll the page (at 1024×768 it may scroll) so the task pane is on screen."""
-        parent = self.parentWidget()
-        while parent is not None and not isinstance(parent, QScrollArea):
-            parent = parent.parentWidget()
+        parent = scroll_area_of(self)
         if parent is not None:
             parent.ensureWidgetVisible(self.tabs[self.task], 0, 0)
             parent.ensureWidgetVisible(self.current, 0, 0)
+
+
+def scroll_area_of(widget: QWidget) -> QScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    return parent
 
 
 class CareColumn(QVBoxLayout):
@@ -134,10 +144,43 @@ class CareColumn(QVBoxLayout):
         self.trend = VitalsTrend(controller)
         self.addWidget(self.alerts)
         self.addWidget(self.trend)
+        self._placed = False
 
     def show_state(self, state: SessionState) -> None:
+        self._alerts_first()
+        opened = not self.alerts.isVisibleTo(self.alerts.parentWidget()) if self.alerts.parentWidget() else True
         self.alerts.show_state(state)
         self.trend.show_state(state)
+        if opened and state.open_alerts:
+            QTimer.singleShot(0, self.alerts, self._bring_alerts_into_view)  # once the page is laid out
+
+    def _alerts_first(self) -> None:
+        """The alarm panel goes above the page's task pane and what sits beside it (the page's column of
+        parts, where the nurse looks first), the page's whole width; a page without a task pane keeps it here."""
+        if self._placed:
+            return
+        page = self.alerts.parentWidget()
+        pane = page.findChild(TaskPane) if page is not None else None
+        if pane is None:
+            return
+        part: QWidget = pane
+        while part.parentWidget() is not None and not isinstance(part.parentWidget().layout(), QVBoxLayout):
+            part = part.parentWidget()
+        column = part.parentWidget().layout() if part.parentWidget() is not None else None
+        if not isinstance(column, QVBoxLayout) or column.indexOf(part) < 0:
+            return
+        self.removeWidget(self.alerts)
+        column.insertWidget(column.indexOf(part), self.alerts)
+        self._placed = True
+
+    def _bring_alerts_into_view(self) -> None:
+        """On a short screen the page scrolls so the alarm's top and its Acknowledge are both on screen."""
+        scroll = scroll_area_of(self.alerts)
+        if scroll is None or not self.alerts.isVisible():
+            return
+        last = self.alerts.forms[-1].acknowledge if self.alerts.forms else self.alerts
+        scroll.ensureWidgetVisible(last, 0, 0)
+        scroll.ensureWidgetVisible(self.alerts.heading, 0, 0)
 
 
 def separator() -> QFrame:

@@ -50,7 +50,7 @@ class PatientBanner:
         self.name = Elided("title", "Patient")  # the longest name never widens the window past the screen
         self.ids = label(role="banner-ids", name="Patient identifiers")
         self.details = label(role="banner-ids", name="Patient allergies")
-        self.step = label(role="heading", name="Step", wrap=False)
+        self.step = Elided("heading", "Step")  # a long pause reason is cut short, whole in its tooltip
         who.addWidget(self.title, 0, 0)
         who.addWidget(self.name, 0, 1)
         who.addWidget(self.ids, 1, 1)
@@ -110,11 +110,13 @@ class PatientBanner:
         self.details.setText(allergies_words(view.patient))
         set_tone(self.details, allergies_tone(view.patient))
         day = f" · {course_day(state)}" if state.course_day else ""
-        self.step.setText(STEP_WORDS[state.step] + day)
+        # A pause's reason beside the step, where there is room for it (the clock box says how long).
+        reason = f": {state.infusion.pause_reason}" if state.step is Step.PAUSED and state.infusion.pause_reason else ""
+        self.step.setText(STEP_WORDS[state.step] + day + reason)
         for widget in (self.ids, self.details, self.step):
             widget.show()
         facts = tile(view, now, str)
-        self._show_clock(state, now, facts.need.priority.value if facts.need else None)
+        self._show_clock(state, now, facts.priority.value if facts.priority else None)
         self._show_due(facts)
 
     def _show_clock(self, state: SessionState, now: datetime, priority: str | None) -> None:
@@ -124,20 +126,19 @@ class PatientBanner:
         clock = core_countdown(state, now)
         self.clock.setVisible(clock is not None or state.step is Step.READY)
         if clock is None:  # ready: the infusion's length, still to run
-            self._set_clock("Ready — infusion time", countdown(state.infusion.remaining), "starts with the infusion")
+            self._set_clock("Ready — infusion time", countdown(state.infusion.remaining), "not started yet")
             mark(self.clock, "state", None)
             return
         step = "Observation" if state.step is Step.OBSERVE else "Infusion"
-        if clock.paused_for is not None:
-            reason = f": {state.infusion.pause_reason}" if state.infusion.pause_reason else ""
+        if clock.paused_for is not None:  # how long first; the reason is beside the step
             caption, figure = "PAUSED — time left", countdown(clock.left)
-            detail, tone = f"paused for {countdown(clock.paused_for)}{reason}", priority
+            detail, tone = f"paused for {countdown(clock.paused_for)}", priority
         elif clock.over and state.step is Step.INFUSING:
             caption, figure, tone = "Infusion time over", f"+{countdown(clock.over)}", priority
             detail = "stop the pump, then Infusion complete"
         elif clock.over:  # the observation's minimum is done: discharge may follow, nothing has run over
-            caption, figure, tone = "Observation time done", f"+{countdown(clock.over)}", None
-            detail = f"{clock.until_words} {clock_time(clock.until)}"
+            caption, figure, tone = "Observation done for", countdown(clock.over), None
+            detail = "discharge not yet recorded"
         else:
             caption, figure, tone = f"{step} — time left", countdown(clock.left), None
             detail = f"{clock.until_words} {clock_time(clock.until)}" if clock.until else ""
@@ -152,18 +153,23 @@ class PatientBanner:
     def _show_due(self, facts: Tile) -> None:
         """The tile's priority mark and lines, so the banner and the board never disagree; when more is
         owed than two lines hold, the second says how many more (the whole list is in the tooltip)."""
-        need = facts.need
-        tone = PRIORITY_TONE[need.priority] if need else "quiet"
-        self.alarm_mark.setText(need.mark if need else "")
-        set_tone(self.alarm_mark, PRIORITY_TONE[need.priority] if need else None)
-        mark(self.alarm_mark, "kind", need.kind.value if need else None)
-        self.alarm_mark.setVisible(need is not None)
-        lines = facts.lines
+        lead, priority = facts.lead, facts.priority
+        tone = PRIORITY_TONE[priority] if priority else "quiet"
+        self.alarm_mark.setText(facts.mark)
+        set_tone(self.alarm_mark, PRIORITY_TONE[priority] if priority else None)
+        mark(self.alarm_mark, "kind", lead.kind.value if lead else None)
+        self.alarm_mark.setVisible(lead is not None)
+        # The first line of each of the first two needs (an overrun is never hidden behind a set's advisory
+        # line), the count of the rest after them; every line in full words in the tooltip.
+        lines = tuple(need.lines[0] for need in facts.needs) or facts.lines
         if len(lines) > 2:
-            lines = (lines[0], f"and {len(lines) - 1} more: {'; '.join(lines[1:])}")
+            lines = (lines[0], f"{lines[1]} · and {len(lines) - 2} more")
+        said = "\n".join(facts.said)
         for widget, text in zip((self.vitals_due, self.side_effects_due), (*lines, "", ""), strict=False):
             widget.setText(text)
+            if text and said:
+                widget.setToolTip(said)
             set_tone(widget, tone if text else None)
             widget.setMargin(0)  # compact like the tile's lines: the mark above carries the priority's box
             widget.setVisible(bool(text))
-        mark(self.widget, "priority", need.priority.value if need else None)
+        mark(self.widget, "priority", priority.value if priority else None)

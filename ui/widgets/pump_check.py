@@ -28,8 +28,8 @@ class PumpCheck:
         self.question = label(role="heading", name="Pump check")
         layout.addWidget(self.question)
         row = QHBoxLayout()
-        self.expected = button("", role="primary")
-        self.other = button("", role="danger")
+        self.expected = button("Pump is as recorded", role="primary")  # worded for the step when shown
+        self.other = button("Pump is not as recorded", role="danger")
         self.expected.clicked.connect(lambda: self._answer(expected=True))
         self.other.clicked.connect(lambda: self._answer(expected=False))
         row.addWidget(self.expected)

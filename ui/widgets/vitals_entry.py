@@ -12,12 +12,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from core.attention import reading_words
+from core.attention import reading_words, vitals_need
 from core.events import EventType as E
 from core.protocol import VitalKind
 from core.session_state import PointStatus, SessionState
 from core.vitals import Finding, Tier
 from ui.controller import Controller
+from ui.style import PRIORITY_TONE
 from ui.text import clock_time
 from ui.widgets.advance import advance_when_complete
 from ui.widgets.feedback import Feedback
@@ -89,6 +90,9 @@ class VitalsEntry(QGroupBox):
         self.findings = label(name="Vital signs findings")
         self.findings.hide()
         layout.addWidget(self.findings)
+        self.advisories = label(name="Vital signs advisory findings")  # quieter, in a box of their own
+        self.advisories.hide()
+        layout.addWidget(self.advisories)
 
         fields = list(self.fields.values())
         for first, second in pairwise(fields):
@@ -140,12 +144,16 @@ class VitalsEntry(QGroupBox):
         self.session_id = state.session_id
         self.record.setEnabled(E.VITALS in state.allowed)
         attention = state.vitals_attention
-        if attention is not None:
+        need = vitals_need(state)
+        if need is not None:  # the tile's and the banner's words and priority for this set
+            self.due.setText(need.text)
+            set_tone(self.due, PRIORITY_TONE[need.priority])
+        elif attention is not None:  # the baseline, the step's own task: due, not yet an alarm
             entry = next(e for e in state.vitals if e.status is attention)
             word = "Overdue" if attention is PointStatus.OVERDUE else "Due now"
             when = f" (due {clock_time(entry.due_at)})" if entry.due_at else ""
             self.due.setText(f"{word}: {entry.point.label}{when}")
-            set_tone(self.due, "act" if attention is PointStatus.OVERDUE else "advise")
+            set_tone(self.due, "advise" if attention is PointStatus.OVERDUE else "notice")
         elif state.next_vitals is not None:
             upcoming = state.next_vitals
             when = f" at {clock_time(upcoming.due_at)}" if upcoming.due_at else ""
@@ -179,6 +187,7 @@ class VitalsEntry(QGroupBox):
         self._clear_typed()
         self.feedback.clear()
         self.findings.hide()
+        self.advisories.hide()
         self.session_id = None
 
     def _show_findings(self, findings: list[Finding]) -> None:
@@ -190,16 +199,19 @@ class VitalsEntry(QGroupBox):
             limits = protocol.vitals[f.kind]
             return f"{limits.label} {f.value} {limits.unit}: {f.why}"
 
+        # Act-now readings in the red box; the same set's advisory ones in a quieter box of their own.
+        act_words = reading_words([line(f) for f in act], [])
+        advisory_words = reading_words([], [line(f) for f in advise])
         if act:
-            self.findings.setText("\n".join(reading_words([line(f) for f in act], [line(f) for f in advise])))
+            self.findings.setText("\n".join(act_words))
             set_tone(self.findings, "act")
-        elif advise:
-            self.findings.setText("Note — " + "; ".join(line(f) for f in advise))
-            set_tone(self.findings, "advise")
-        else:
+        elif not advise:
             self.findings.setText("All readings inside the protocol's limits.")
             set_tone(self.findings, "quiet")
-        self.findings.show()
+        self.findings.setVisible(bool(act) or not advise)
+        self.advisories.setText("\n".join(advisory_words))
+        set_tone(self.advisories, "advise" if advise else None)
+        self.advisories.setVisible(bool(advise))
 
 
 class VitalsSlot(QWidget):
