@@ -70,7 +70,7 @@ MARK_WORDS = {
     (Kind.TECHNICAL, Priority.LOW): "◇ Technical note",
 }
 """The written mark beside each priority's colour (colour is never the only cue), technical ones apart."""
-TECHNICAL_WORDS = "Technical — "
+TECHNICAL_WORDS = "◆ Technical — "
 """How a technical need's line begins wherever needs are listed, so it never reads as the patient's."""
 
 
@@ -132,7 +132,8 @@ def needs(state: SessionState) -> tuple[Need, ...]:
         act, *advisory = reading_words(alert.findings, alert.advisories)
         found.append(Need(act, Priority.HIGH, alert.event_id, also=tuple(advisory)))
     if state.needs_pump_check:
-        found.append(Need("Check the pump after the restart", Priority.HIGH, "pump", Kind.TECHNICAL))
+        words = "Check the pump after the restart"
+        found.append(Need(words, Priority.HIGH, "pump", Kind.TECHNICAL, short="Pump check"))
     if state.pending_adverse_events:
         found.append(Need("Adverse event to record", Priority.HIGH, "adverse"))
     if rules is not None and now is not None:

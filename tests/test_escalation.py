@@ -162,7 +162,7 @@ def test_a_pump_check_after_a_restart_is_technical(database, protocol, clock: Ma
     restarted = Care(database, protocol, clock, workstation="test-ws", app_started_at=clock.now())
     need = attention(restarted.state(sid))
     assert (need.priority, need.kind) == (Priority.HIGH, Kind.TECHNICAL)
-    assert need.mark == "◆ TECHNICAL" and need.lines[0].startswith("Technical — Check the pump")
+    assert need.mark == "◆ TECHNICAL" and need.said[0].startswith("◆ Technical — Check the pump")
     state, _ = restarted.record_vitals(sid, {**NORMAL, V.SPO2: "86"}, first.id)
     assert attention(state).kind is Kind.PATIENT  # the patient's alarm leads at the same priority
 
@@ -202,7 +202,7 @@ def test_a_patient_alarm_leads_a_technical_need_that_outranks_it(
     assert facts.priority is Priority.HIGH  # the chair's one priority: the highest of its needs
     assert facts.lead.kind is Kind.PATIENT and facts.lead.text.startswith("Paused 6 min")
     assert facts.mark == "▲ ALARM"  # the patient's mark, in the chair's one priority
-    assert facts.lines[0].startswith("Paused 6 min") and facts.lines[-1].startswith("Technical — Check the pump")
+    assert facts.lines[0].startswith("Paused 6 min") and facts.lines[-1] == "◆ Technical — Pump check"
     assert facts.need.kind is Kind.TECHNICAL  # what sounds: the loudest
 
 

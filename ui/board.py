@@ -54,12 +54,6 @@ def need_lines(tile: Tile) -> tuple[tuple[str, ...], str | None]:
     return lines, PRIORITY_TONE[tile.priority] if tile.priority else None
 
 
-def line_kinds(tile: Tile) -> tuple[str, ...]:
-    """The kind of each line ``need_lines`` gives ("technical" or "patient"), so a technical line is marked
-    apart from the patient's wherever it falls."""
-    return tuple(need.kind.value for need in tile.needs for _ in need.lines)
-
-
 def summary(tile: Tile, patient: str) -> str:
     """Everything the tile shows, in one line: what a screen reader says and what tests read."""
     parts = [f"Chair {tile.chair}", patient, tile.step, who_and_day(tile)]
@@ -166,13 +160,9 @@ class ChairTile(QFrame):
         self._show_clock(tile, tile.priority.value if tile.priority else None)
         # The lock screen keeps what is due in view too (no name there: nothing identifies the patient).
         lines, tone = need_lines(tile)
-        # Each line's kind, a technical line marked apart; the "and N more" line (if any) is of no one kind.
-        kinds = line_kinds(tile)[: len(lines) - (len(tile.lines) > NEED_LINES)]
-        widgets = (self.need, *self.more)
-        for index, (widget, text) in enumerate(zip(widgets, (*lines, *[""] * NEED_LINES), strict=False)):
+        # A technical need's line begins with its own mark (core's words), apart from the patient's lines.
+        for widget, text in zip((self.need, *self.more), (*lines, *[""] * NEED_LINES), strict=False):
             self._show_line(widget, text, tone)
-            technical = text and index < len(kinds) and kinds[index] == "technical"
-            mark(widget, "kind", "technical" if technical else None)
         if not self.private:
             unsigned = "Still to sign: " + ", ".join(tile.unsigned) if tile.unsigned else ""
             self._show_line(self.unsigned, unsigned, "notice")

@@ -134,8 +134,6 @@ QLabel[role="tile-next"] {{ font-size: 19px; font-weight: 700; }}
 QLabel[role="tile-next-small"] {{ font-size: 16px; font-weight: 700; }}
 QFrame[role="tile"][paused="true"] {{ border-style: dashed; }}
 QFrame[role="tile"] QLabel[tone] {{ border: none; background: transparent; }}
-/* A technical need's line on a tile: its own mark, a thick bar before it, apart from the patient's lines. */
-QFrame[role="tile"] QLabel[tone][kind="technical"] {{ border-left: 6px solid {INK}; padding-left: 4px; }}
 QFrame[role="tile"] QLabel[role="tile-mark"] {{ border: 2px solid; border-radius: 4px; background: {PAPER}; }}
 /* A technical alarm (equipment, software) is told apart from the patient's: a double border, an inverted mark. */
 QFrame[role="tile"][kind="technical"] {{ border-style: double; border-width: 6px; }}

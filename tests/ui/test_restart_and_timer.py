@@ -18,7 +18,7 @@ def test_a_restart_mid_infusion_asks_about_the_pump_and_keeps_the_time_left(
     window.close()
 
     nurse = restart()
-    pump = "Technical — Check the pump after the restart"
+    pump = "◆ Technical — Pump check"
     assert nurse.text("Locked chair 1 attention") == pump  # seen before anyone signs in
     nurse.on_duty(first)
     nurse.chair(1)
