@@ -305,3 +305,8 @@ def vitals_need(state: SessionState) -> Need | None:
     """The need for vital signs the chair has now (missed, overdue or due), in the words and priority the
     tile and the banner use: the vitals form's prompt says the same."""
     return next((need for need in needs(state) if need.key.startswith("vitals")), None)
+
+
+def side_effects_need(state: SessionState) -> Need | None:
+    """The side-effect check the chair owes now, in the tile's words and priority."""
+    return next((need for need in needs(state) if need.key.startswith("side-effects")), None)

@@ -67,7 +67,7 @@ class ChairList(QListWidget):
             else:
                 lines += [view.patient.full_name, status_line(tile)]
                 if tile.lead is not None and tile.priority is not None:
-                    lines.append(f"{tile.mark}: {tile.lead.lines[0]}")
+                    lines.append(f"{tile.mark}: {tile.lead.short or tile.lead.text}")
                     colour = PRIORITY_BG[tile.priority]
             text = "\n".join(lines)
             if item.text() != text:

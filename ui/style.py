@@ -112,6 +112,7 @@ QLabel[role="banner-caption"] {{ font-size: 14px; font-weight: 600; }}
 QLabel[role="banner-countdown"] {{ font-size: 48px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
 QPushButton[role="task"] {{ font-size: 16px; }}
 QPushButton[role="task"]:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: 600; }}
+QPushButton[role="task"][due="notice"] {{ border: 3px solid {ACCENT}; }}
 QPushButton[role="task"][due="advise"] {{ border: 3px solid #e0a848; }}
 QPushButton[role="task"][due="act"] {{ border: 3px solid {RED}; }}
 QFrame[role="separator"] {{ background: {LINE}; }}

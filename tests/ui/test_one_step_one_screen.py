@@ -127,7 +127,7 @@ def test_a_set_of_vitals_falling_due_comes_into_view_by_itself(
     window.refresh()
     field = [w for w in window.findChildren(QWidget) if w.accessibleName() == systolic and w.isVisible()]
     assert len(field) == 1 and in_view(field[0], window)
-    assert nurse.find(QAbstractButton, "Show vital signs").property("due") == "advise"
+    assert nurse.find(QAbstractButton, "Show vital signs").property("due") == "notice"  # low, as the tile says it
 
 
 def test_a_side_effect_check_falling_due_never_leaves_the_keyboard_on_no_side_effects(

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.attention import side_effects_need, vitals_need
 from core.session_state import PointStatus, SessionState
 from ui.controller import Controller
-from ui.style import mark
+from ui.style import PRIORITY_TONE, mark
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.forms import button
 from ui.widgets.side_effects import SideEffectsPanel
@@ -97,8 +98,14 @@ class TaskPane(QWidget):
 
     def show_state(self, state: SessionState) -> None:
         self.side_effects.show_state(state)
-        for key, attention in ((VITALS, state.vitals_attention), (SIDE_EFFECTS, state.side_effects_attention)):
-            mark(self.tabs[key], "due", TONES.get(attention) if attention else None)
+        for key, attention, need in (
+            (VITALS, state.vitals_attention, vitals_need(state)),
+            (SIDE_EFFECTS, state.side_effects_attention, side_effects_need(state)),
+        ):
+            # The tab wears the need's own priority, as the tile and the banner say it (the baseline, the
+            # step's own task, is due but not yet a need).
+            tone = PRIORITY_TONE[need.priority] if need else TONES.get(attention) if attention else None
+            mark(self.tabs[key], "due", tone)
         due = VITALS if state.vitals_attention else SIDE_EFFECTS if state.side_effects_attention else None
         if due is None or due == self._due:
             self._due = due
