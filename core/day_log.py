@@ -356,7 +356,7 @@ def _technical(state: SessionState, zone: tzinfo | None) -> tuple[str, ...]:
             seen = "running" if event.payload.get("running") else "found stopped"
             at = local_time(event.occurred_at, zone)
             found.append(f"{TECHNICAL_WORDS}Pump checked after a restart at {at}: {seen}")
-    found += [f"{need.lines[0]} (open now)" for need in needs(state) if need.kind is Kind.TECHNICAL]
+    found += [f"{need.said[0]} (open now)" for need in needs(state) if need.kind is Kind.TECHNICAL]
     return tuple(found)
 
 

@@ -318,7 +318,7 @@ def _urgent(protocol: Protocol, state: SessionState) -> list[Action]:
         for p in state.pending_adverse_events
     ]
     for need in technical(state):  # in the words of the chair's screen, marked technical
-        what = need.lines[0]
+        what = need.said[0]
         if need.key == "pump":
             what += ": is it running? Record it (Chairside restarted during the infusion)"
         found.append(Action("Now", f"{what}.", now=True))

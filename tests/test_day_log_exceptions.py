@@ -9,6 +9,7 @@ import io
 from datetime import UTC, timedelta
 from decimal import Decimal
 
+from core.attention import TECHNICAL_WORDS
 from core.clock import ManualClock
 from core.dates import local_time
 from core.day_log import DayLog, DayLogEntry, ExceptionKind, csv_bytes, day_log
@@ -162,10 +163,11 @@ def test_technical_alarms_are_a_kind_apart_from_the_patients_alarms(
     restarted.confirm_pump(sid, True, ana.id)
     at = local_time(clock.now(), UTC)
     entry = the_entry(read(care, protocol, clock), sid)
-    assert entry.technical == (f"Technical — Pump checked after a restart at {at}: running",)
+    assert entry.technical == (f"{TECHNICAL_WORDS}Pump checked after a restart at {at}: running",)
     assert entry.alerts == 0  # the patient's act-now alarms count apart
 
     behind = the_entry(read(care, protocol, clock, clock.now() - timedelta(minutes=5)), sid)
-    assert behind.technical[-1] == "Technical — The computer's clock is behind the record: check the time (open now)"
+    expected = f"{TECHNICAL_WORDS}The computer's clock is behind the record: check the time (open now)"
+    assert behind.technical[-1] == expected
     (row,) = csv.DictReader(io.StringIO(csv_bytes(read(care, protocol, clock)).decode("utf-8-sig")))
     assert row["Technical alarms"] == entry.technical[0] and row["Alerts"] == "0"

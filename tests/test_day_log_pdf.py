@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table
 
+from core.attention import TECHNICAL_WORDS
 from core.day_log import DayLog, DayLogEntry, DayLogFilters, ExceptionKind, Flag, arrange
 from core.machine import Outcome, Step
 from core.reports.day_log_pdf import day_log_pdf, day_log_story
@@ -66,8 +67,8 @@ def extreme_entry(n: int) -> DayLogEntry:
         returned_mg=Decimal("0"),
         vial_left_mg=Decimal("0"),
         technical=(
-            "Technical — Pump checked after a restart at 09:41: found stopped",
-            "Technical — The computer's clock is behind the record: check the time (open now)",
+            f"{TECHNICAL_WORDS}Pump checked after a restart at 09:41: found stopped",
+            f"{TECHNICAL_WORDS}The computer's clock is behind the record: check the time (open now)",
         ),
     )
 
@@ -102,7 +103,8 @@ def test_sixty_sessions_with_long_names_print_whole_on_the_clinic_paper(extreme:
         assert squeezed(override) in flat
     assert squeezed(f"Exceptions ({60 * len(ExceptionKind)})") in flat and squeezed("Sessions (60)") in flat
     assert flat.index("Exceptions(") < flat.index("Sessions(") < flat.index("Totals")
-    assert flat.count(squeezed("Technical alarms: Pump checked after a restart at 09:41: found stopped;")) == 60
+    technical = f"Technical alarms: {TECHNICAL_WORDS}Pump checked after a restart at 09:41: found stopped;"
+    assert flat.count(squeezed(technical)) == 60
     drug = "Drawn up Given Wasted Vials' rests wasted Vials' rests returned Vials' rests to account for"
     assert squeezed(f"{drug} 6000.0 mg 3522.0 mg 2478.0 mg 6000.0 mg 0 mg 0 mg") in flat
     assert extreme.content_hash in flat

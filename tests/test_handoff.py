@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from core.attention import TECHNICAL_WORDS
 from core.clock import ManualClock
 from core.dates import local_time
 from core.handoff import SEVERITY_MEANS, Severity, actions, judge, nurse_chairs, side_effects_seen
@@ -185,10 +186,10 @@ def test_a_pump_to_check_after_a_restart_is_technical_and_leaves_the_patients_se
     restarted = Care(care.db, protocol, clock, workstation="test-ws", app_started_at=clock.now())
     state = restarted.state(sid)
     (need,) = technical(state)
-    assert need.kind is Kind.TECHNICAL and need.lines[0] == "Technical — Check the pump after the restart"
+    assert need.kind is Kind.TECHNICAL and need.said[0] == "◆ Technical — Check the pump after the restart"
     assert judge(protocol, state).severity is Severity.STABLE  # the equipment, not the patient
-    assert [a.what for a in actions(protocol, state, clock.now(), None) if a.what.startswith("Technical")] == [
-        "Technical — Check the pump after the restart: is it running? Record it (Chairside restarted during the "
+    assert [a.what for a in actions(protocol, state, clock.now(), None) if a.what.startswith(TECHNICAL_WORDS)] == [
+        "◆ Technical — Check the pump after the restart: is it running? Record it (Chairside restarted during the "
         "infusion)."
     ]
     names = {ana.id: ana.name}.__getitem__

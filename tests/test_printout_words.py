@@ -381,5 +381,6 @@ def test_the_handoff_after_a_restart_says_the_pump_check_is_technical_apart_from
     sheet = flat(documents["handoff after a restart"])
     severity = sheet[sheet.index("I — Illness severity") : sheet.index("Technical alarms (equipment and software")]
     assert "pump" not in severity.lower()  # the patient's severity does not count the equipment
-    assert "Technical alarms (equipment and software, not the patient) ◆ TECHNICAL Technical — Check the pump" in sheet
-    assert "Now Technical — Check the pump after the restart: is it running?" in sheet
+    heading = "Technical alarms (equipment and software, not the patient)"
+    assert f"{heading} ◆ TECHNICAL ◆ Technical — Check the pump" in sheet
+    assert "Now ◆ Technical — Check the pump after the restart: is it running?" in sheet

@@ -64,7 +64,7 @@ def _severity(h: ChairHandoff, s: Styles) -> list[Flowable]:
 
 def _technical(h: ChairHandoff, s: Styles) -> list[Flowable]:
     """Technical alarms open now, apart from the patient's severity: the mark and the words of the screen."""
-    return [Paragraph(f"<b>{text(need.mark)}</b> {text(' '.join(need.lines))}", s.small) for need in h.technical]
+    return [Paragraph(f"<b>{text(need.mark)}</b> {text(' '.join(need.said))}", s.small) for need in h.technical]
 
 
 def _pump_and_vials(h: ChairHandoff, s: Styles) -> list[Flowable]:
