@@ -270,3 +270,47 @@ def vial_accounts(record: ControlledRecord, names: Callable[[str], str]) -> list
             witness = f", witnessed by {names(waste.witness_id)}" if waste.witness_id else ""
             lines.append(f"Lot {lot}: {waste.mg} mg left in the vial wasted by {names(waste.by)}{witness}")
     return lines
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    """One line of the controlled-substance totals: what it counts, in words, and the amount, in words."""
+
+    what: str
+    amount: str
+
+
+def tally(record: ControlledRecord) -> list[TallyRow]:
+    """The totals of the whole of every vial drawn from, in the order a controlled-drug register reads:
+    what the vials held (the lots are named in the lines of ``vial_accounts`` and the vials' rows), drawn
+    up, given, wasted from the dose drawn up, the vials' rest wasted, returned to stock, and what is still
+    to account for. Every milligram of each vial is in exactly one of the lines
+    after the first, so the lines add up to the vials' content once the amount given is known."""
+    step = record.step
+
+    def mg(amount: Decimal) -> str:
+        return f"{round_to(amount, step)} mg"
+
+    held = sum((v.drawn.vial_ml * v.drawn.mg_per_ml for v in record.vials if v.drawn.vial_ml), Decimal(0))
+    rest_wasted = sum((w.mg for w in record.vial_wastes), Decimal(0))
+    returned = sum((r.mg for r in record.returned), Decimal(0))
+    vials_left = sum((v.left_mg for v in record.vials), Decimal(0))
+    rows = []
+    if record.vials:
+        rows.append(TallyRow("In the vials", mg(held)))
+    given = mg(record.given_mg) if record.given_mg is not None else "known when the infusion ends"
+    rows += [
+        TallyRow("Drawn up", mg(record.drawn_mg)),
+        TallyRow("Given", given),
+        TallyRow("Wasted from the dose", mg(record.wasted_mg)),
+        TallyRow("Vial's rest wasted", mg(rest_wasted)),
+        TallyRow("Returned to stock", mg(returned)),
+    ]
+    if record.given_mg is None:
+        left = "the dose drawn up, once the infusion ends"
+        if vials_left > 0:
+            left = f"{mg(vials_left)} in the vial, and {left}"
+    else:
+        left = mg(record.unaccounted_mg + vials_left)
+    rows.append(TallyRow("Left to account for", left))
+    return rows

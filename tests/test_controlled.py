@@ -154,3 +154,32 @@ def test_a_session_ended_before_starting_wastes_everything_drawn(care, patient, 
     assert state.controlled.given_mg == 0 and "40.0 mg" in (state.controlled.problem or "")
     state = care.record_waste(sid, "40", WASTE_BIN, first.id, ANA_PASSWORD, "ben", BEN_PASSWORD)
     assert state.controlled.problem is None
+
+
+def test_the_totals_account_for_the_whole_vial_its_rest_wasted_or_returned(care, patient, nurses, clock):
+    """163.8 mg of the 200 mg vial left after drawing up 36.2 mg: until it is wasted or returned it is still
+    to account for, and once wasted the totals say so (never "wasted 0.0 mg" beside a witnessed waste)."""
+    from core.controlled import tally
+    from tests.test_pump_and_vials import drawn_up
+
+    first, _ = nurses
+    sid = drawn_up(care, patient, nurses)
+    rows = {row.what: row.amount for row in tally(care.state(sid).controlled)}
+    assert rows["In the vials"] == "200.0 mg"
+    assert rows["Given"] == "known when the infusion ends"
+    assert rows["Left to account for"] == "163.8 mg in the vial, and the dose drawn up, once the infusion ends"
+    vial = care.state(sid).controlled.vials[0].drawn.event_id
+    care.record_waste(sid, "163.8", "drug waste bin", first.id, ANA_PASSWORD, "ben", BEN_PASSWORD, vial)
+    care.record_pump(sid, "155.4", "103.6", first.id)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=40)
+    rows = {row.what: row.amount for row in tally(care.complete(sid, first.id).controlled)}
+    assert rows == {
+        "In the vials": "200.0 mg",
+        "Drawn up": "36.2 mg",
+        "Given": "36.2 mg",
+        "Wasted from the dose": "0.0 mg",
+        "Vial's rest wasted": "163.8 mg",
+        "Returned to stock": "0.0 mg",
+        "Left to account for": "0.0 mg",
+    }

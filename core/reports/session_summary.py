@@ -466,7 +466,8 @@ class _Summary:
             ]
             if payload.get("override_reason"):
                 unmet = "; ".join(payload.get("unmet", []))
-                pairs.append(("Override", f"{text(unmet)} — reason: {text(payload['override_reason'])}"))
+                by = f" — authorised by {text(payload['prescriber'])}" if payload.get("prescriber") else ""
+                pairs.append(("Override", f"{text(unmet)} — reason: {text(payload['override_reason'])}{by}"))
         else:
             pairs.append(("Discharged", "not yet"))
         return [self.p("Observation and discharge", "heading"), self.facts(pairs)]

@@ -67,3 +67,27 @@ def test_a_contradicted_criterion_cannot_be_ticked_and_needs_the_prescribers_ove
     assert event.payload["contradicted"][0]["criterion"] == "effects_resolved"
     window.refresh()
     assert menu_entry(nurse, SHEET).isEnabled()  # discharged: the going-home sheet may be printed
+
+
+def test_the_sign_page_and_the_summary_name_the_prescriber_who_authorised_the_override(
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+) -> None:
+    """The override is the prescriber's decision: who made it is shown with the reason, on screen and on paper."""
+    from core.reports.session_summary import session_summary
+    from tests.test_session_summary import PRINTING, pages
+
+    first, _ = nurses
+    sid = observed_an_hour(care, clock, patient, nurses, "3.62")
+    criteria = {criterion.id: criterion.id != "escort" for criterion in care.protocol.discharge.criteria}
+    care.discharge(sid, "10", criteria, first.id, ANA_PASSWORD, "escort in the car park", "Dr Priya Patel")
+    nurse.on_duty(first)
+    nurse.chair(1)
+    window.refresh()
+    assert "Discharge override (authorised by Dr Priya Patel): escort in the car park" in nurse.text("Session summary")
+    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    assert "reason: escort in the car park — authorised by Dr Priya Patel" in everything

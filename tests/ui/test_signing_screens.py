@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QListWidget
+from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton
 from sqlalchemy import text
 
 from core.clock import ManualClock
@@ -131,12 +131,17 @@ def test_a_waste_with_a_witness_records_both_signatures(
     nurse.on_duty(first)
     nurse.chair(1)
     window.refresh()
+    # Drug left to account for stands in the pinned action bar; its record is one tab away from the discharge.
+    assert "3.8 mg drawn up is not accounted for" in nurse.text("Controlled substance to account for")
+    assert nurse.find(QPushButton, "Show controlled substance").property("due") == "advise"
+    nurse.click("Show controlled substance")
     assert nurse.sees("Controlled substance")
     assert nurse.text("Drawn up (controlled substance)") == "40.0 mg"
     assert nurse.text("Given (controlled substance)") == "36.2 mg"
     assert nurse.text("Left to account for (controlled substance)") == "3.8 mg"
     assert "3.8 mg drawn up is not accounted for" in nurse.text("Controlled substance problem")
 
+    nurse.click("Open waste form")
     nurse.type("Amount wasted (mg)", "3.8")
     nurse.type("How wasted", "into the drug waste container")
     nurse.type("Your password (waste)", ANA_PASSWORD)
@@ -178,6 +183,8 @@ def test_a_waste_needs_the_witness_to_sign_in_and_names_the_missing_password(
     nurse.on_duty(nurses[0])
     nurse.chair(1)
     window.refresh()
+    nurse.click("Show controlled substance")
+    nurse.click("Open waste form")
     nurse.type("Amount wasted (mg)", "3.8")
     nurse.type("How wasted", "into the drug waste container")
     nurse.type("Your password (waste)", ANA_PASSWORD)

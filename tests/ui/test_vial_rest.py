@@ -36,6 +36,8 @@ def test_the_rest_of_the_vial_is_wasted_before_a_witness_from_the_page(
     nurse.on_duty(first)
     nurse.chair(1)
     window.refresh()
+    assert "163.8 mg is left in the vial of lot LOT-K2291" in nurse.text("Controlled substance to account for")
+    nurse.click("Show controlled substance")  # the drug record, in place of the discharge
     assert "163.8 mg is left in the vial of lot LOT-K2291" in nurse.text(REST)
     assert nurse.sees("Rest of lot LOT-K2291 returned to stock")  # a multi-dose vial
     nurse.click("Waste the rest of lot LOT-K2291")
@@ -56,6 +58,21 @@ def test_the_rest_of_the_vial_is_wasted_before_a_witness_from_the_page(
     window.refresh()
     assert not nurse.sees(REST)
     assert "wasted by Ana Reyes, witnessed by Ben Okafor" in nurse.text("Vials accounted for")
+    # The totals under it account for the whole vial: none of its rest is lost from them.
+    totals = {
+        what: nurse.text(f"{what} (controlled substance)")
+        for what in ("In the vials", "Drawn up", "Given", "Wasted from the dose")
+        + ("Vial's rest wasted", "Returned to stock", "Left to account for")
+    }
+    assert totals == {
+        "In the vials": "200.0 mg",
+        "Drawn up": "36.2 mg",
+        "Given": "36.2 mg",
+        "Wasted from the dose": "0.0 mg",
+        "Vial's rest wasted": "163.8 mg",
+        "Returned to stock": "0.0 mg",
+        "Left to account for": "0.0 mg",
+    }
 
 
 def test_signing_waits_for_the_rest_and_one_tap_returns_it(

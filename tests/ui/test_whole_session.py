@@ -123,8 +123,8 @@ def test_a_whole_session_from_identify_to_signature(
     assert not nurse.find(QPushButton, "Start infusion").isEnabled()
     assert nurse.text("Time left") == "40:00"
     nurse.enter_vitals(normal_vitals)
-    assert "Saved" in nurse.text("Vital signs message")
-    window.refresh()
+    window.refresh()  # the baseline taken folds to one line, leaving the page to the drug and the pump
+    assert nurse.text("Baseline vital signs recorded") == f"Baseline vital signs recorded at {clock_time(clock.now())}."
     assert "lot" in nurse.text("Start hint")
     assert not nurse.find(QPushButton, "Start infusion").isEnabled()
     assert nurse.text("Vial to draw from") == "Vial: Ketamine 10 mg/mL, 20 mL vial"
@@ -147,8 +147,11 @@ def test_a_whole_session_from_identify_to_signature(
     nurse.type("VTBI on the pump (mL)", "103.6")
     nurse.click("Start infusion")
     assert care.state(sid).step is Step.READY
-    assert "does not show what was ordered" in nurse.text("Infusion message")
-    assert "rate 155 mL/h on the pump, 155.4 mL/h ordered" in nurse.text("Pump reading")
+    # Said once, in the alarm colour, in the action bar beside the reading it asks for: never twice.
+    assert "does not show what was ordered" in nurse.text("Start hint")
+    assert "rate 155 mL/h on the pump, 155.4 mL/h ordered" in nurse.text("Start hint")
+    assert nurse.find(QLabel, "Start hint").property("tone") == "act"
+    assert visible_text(window).count("does not show what was ordered") == 1
     nurse.type("Rate on the pump (mL/h)", "155.4")
     nurse.type("VTBI on the pump (mL)", "103.6")
     nurse.click("Start infusion")
@@ -201,7 +204,10 @@ def test_a_whole_session_from_identify_to_signature(
     nurse.type(protocol.discharge.score_name, "10")
     for criterion in protocol.discharge.criteria:
         nurse.click(criterion.text)
+    assert not nurse.sees("Controlled substance to account for")  # nothing left: no line in the action bar
+    nurse.click("Show controlled substance")
     assert nurse.text("Left to account for (controlled substance)") == "0.0 mg"
+    nurse.click("Show discharge")
     nurse.type("Your password (discharge)", ANA_PASSWORD, enter=True)
 
     # Sign: every signature so far is shown; the password signs; the chair is empty again.

@@ -23,11 +23,20 @@ from ui.widgets.panes import Panes
 from ui.widgets.vitals_entry import VitalsSlot, narrow
 
 
+COMPACT_FIGURE = "font-size: 22px;"
+"""The dose figures a little smaller than elsewhere, so four fit beside a baseline vitals entry that lays its
+readings three to a row: the dose and its baseline both fit 1280×800 without a scroll."""
+COMPACT_ARITHMETIC = "font-size: 15px;"
+
+
 def _figure(caption: str, name: str) -> tuple[QWidget, QLabel, QLabel]:
     tile = card()
     column = QVBoxLayout(tile)
+    column.setContentsMargins(8, 4, 8, 4)
+    column.setSpacing(0)
     column.addWidget(label(caption, role="hint"))
-    value = label("—", role="figure", name=name)
+    value = label("—", role="figure", name=name, wrap=False)
+    value.setStyleSheet(COMPACT_FIGURE)
     detail = label(role="hint", name=f"{name} detail")
     column.addWidget(value)
     column.addWidget(detail)
@@ -54,23 +63,23 @@ class DosePage(QWidget):
 
         box = QGroupBox("Dose")
         column = QVBoxLayout(box)
+        # The vial is chosen in the pinned action bar, beside "Confirm dose" (see below).
         self.vial = combo("Vial", [(vial.label, vial.id) for vial in protocol.vials])
         self.vial.setCurrentIndex(self.vial.findData(protocol.preparation.default_vial))
         self.vial.currentIndexChanged.connect(lambda _i: self._preview())
         narrow(self.vial)
-        column.addWidget(caption_for("Vial", self.vial))
-        column.addWidget(self.vial)
 
         tiles = QGridLayout()
         tiles.setVerticalSpacing(4)
         dose_tile, self.dose, _ = _figure("Dose", "Dose mg")
         draw_tile, self.draw, self.draw_detail = _figure("Draw up", "Volume to draw")
-        bag_tile, self.bag, self.bag_detail = _figure("Bag: carrier fluid and final volume", "Bag volume")
+        bag_tile, self.bag, self.bag_detail = _figure("Bag: fluid, final volume", "Bag volume")
         rate_tile, self.rate, self.rate_detail = _figure("Pump rate", "Rate mL/h")
         for index, tile in enumerate((dose_tile, draw_tile, bag_tile, rate_tile)):
             tiles.addWidget(tile, index // 2, index % 2)
         column.addLayout(tiles)
         self.arithmetic = label(role="arithmetic", name="Dose arithmetic")
+        self.arithmetic.setStyleSheet(COMPACT_ARITHMETIC)
         column.addWidget(self.arithmetic)
         self.advisories = label(name="Dose advisories")
         set_tone(self.advisories, "advise")
@@ -98,7 +107,7 @@ class DosePage(QWidget):
         side.addWidget(self.alerts)
         side.addWidget(self.vitals)
         side.addStretch(1)
-        layout.addLayout(side, 2)
+        layout.addLayout(side, 5)  # wide enough for the readings three to a row
 
         self.actions = ActionBar()  # the step's actions, pinned under the page: the main one largest, on the right
         buttons = self.actions.row
@@ -107,6 +116,8 @@ class DosePage(QWidget):
         self.confirm = main_action(button("Confirm dose", role="primary"))
         self.confirm.clicked.connect(self._confirm)
         buttons.addWidget(again)
+        buttons.addWidget(caption_for("Vial", self.vial))
+        buttons.addWidget(self.vial, 1)
         buttons.addStretch(1)
         buttons.addWidget(self.confirm)
 

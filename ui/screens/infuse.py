@@ -54,6 +54,8 @@ class InfusePage(QWidget):
         self.controller = controller
         self.session_id: str | None = None
         self._waste_open = False
+        self._wasting = False
+        """The waste form is open on the ready page: it stands in place of the drawn-up and pump panels."""
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 2, 4, 2)
         outer.setSpacing(6)
@@ -61,6 +63,31 @@ class InfusePage(QWidget):
         set_tone(self.pump_note, "act")
         self.pump_note.hide()
         outer.addWidget(self.pump_note)
+
+        # Ready with nothing due: the baseline already taken is one line, and the drawn-up record and the
+        # pump have the page (the vital signs entry is one tap away, and comes back by itself when a set is due).
+        # The records already done (baseline, the dose check) share this one line with the taps that open them.
+        self._tasks_open = False
+        self.records = QWidget()
+        done = QHBoxLayout(self.records)
+        done.setContentsMargins(0, 0, 0, 0)
+        lines = QVBoxLayout()
+        lines.setSpacing(0)
+        self.baseline_line = label(name="Baseline vital signs recorded")
+        set_tone(self.baseline_line, "quiet")
+        self.checked = label(name="Dose checked by")
+        set_tone(self.checked, "quiet")
+        self.checked.hide()
+        lines.addWidget(self.baseline_line)
+        lines.addWidget(self.checked)
+        self.open_tasks = button("Vital signs…", "Show the vital signs entry")
+        self.open_tasks.clicked.connect(self._show_tasks)
+        self.waste_toggle = button("Controlled substance…", "Show controlled substance")
+        self.waste_toggle.clicked.connect(self._open_waste)
+        done.addLayout(lines, 1)
+        done.addWidget(self.open_tasks)
+        done.addWidget(self.waste_toggle)
+        outer.addWidget(self.records)
 
         self.panes = Panes()  # the task beside the pump and the trend, or above them on a narrow screen
         panes = self.panes.box
@@ -74,20 +101,14 @@ class InfusePage(QWidget):
         self.pump_settings = label(name="Pump settings")
         pump.addWidget(self.pump_settings)
         pump.addWidget(self._pump_reading(controller))
-        self.checked = label(name="Dose checked by")
-        set_tone(self.checked, "quiet")
-        self.checked.hide()
-        pump.addWidget(self.checked)
         right.addWidget(self.pump)
         self.column = CareColumn(controller)
         right.addLayout(self.column)
-        self.waste_toggle = button("Controlled substance…", "Show controlled substance")
-        self.waste_toggle.clicked.connect(self._open_waste)
-        right.addWidget(self.waste_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         self.waste = WastePanel(controller, vials=False)  # the rest of the vial is in the drawn-up panel
         self.drawn.vials.waste_rest.connect(self._waste_rest)
         self.drawn.recorded.connect(self._after_drawn)
         self.drawn.vials.returned.connect(self._to_pump)
+        self.waste.form_shown.connect(self._wasting_shown)
         right.addWidget(self.waste)
         right.addStretch(1)
         panes.addLayout(right, 3)
@@ -194,6 +215,40 @@ class InfusePage(QWidget):
         if self.pump_rate.isVisible() and not self.pump_rate.text():
             self.pump_rate.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _wasting_shown(self, on: bool) -> None:
+        """The waste form in place of the drawn-up and pump panels while it is open (so it fits unscrolled)."""
+        self._wasting = on
+        state = getattr(self, "_state", None)
+        if state is not None:
+            self._show_side(state)
+
+    def _show_tasks(self) -> None:
+        self._tasks_open = True
+        self.baseline_line.hide()
+        self.open_tasks.hide()
+        self.tasks.show()
+        control = self.tasks.first_control()
+        if control is not None:
+            control.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fold_tasks(self, state: SessionState) -> None:
+        """Ready, with the baseline taken and nothing due: the vital signs entry folds to one line."""
+        if state.session_id != self.session_id or state.step is not Step.READY:
+            self._tasks_open = False
+        taken = [event for event in state.events if event.type is E.VITALS]
+        due = state.vitals_attention is not None or state.side_effects_attention is not None
+        folded = state.step is Step.READY and bool(taken) and not due and not self._tasks_open
+        if taken:
+            self.baseline_line.setText(f"Baseline vital signs recorded at {clock_time(taken[-1].occurred_at)}.")
+        self.baseline_line.setVisible(folded)
+        self.open_tasks.setVisible(folded)
+        self.tasks.setVisible(not folded)
+
+    def _show_side(self, state: SessionState) -> None:
+        ready = state.step is Step.READY
+        self.drawn.setVisible(self.drawn.isVisibleTo(self) and ready and not self._wasting)
+        self.pump.setVisible(not (ready and self._wasting))
+
     def _waste_rest(self, drawn_event_id: str, words: str) -> None:
         self._open_waste()
         self.waste.waste_rest(drawn_event_id, words)
@@ -261,10 +316,16 @@ class InfusePage(QWidget):
         return self.tasks.first_control()
 
     def show_state(self, state: SessionState) -> None:
+        self._fold_tasks(state)
         self.session_id = state.session_id
         step, allowed = state.step, state.allowed
         start_held = state.held_back.get(E.STARTED)
+        wrong = self._pump_disagreements(state)
+        if start_held is not None and wrong:
+            start_held = f"{start_held} ({'; '.join(wrong)})"  # said once, here, beside the reading it asks for
         self.start_hint.setText(start_held or "")
+        set_tone(self.start_hint, "act" if wrong else None)
+        mark(self.start_hint, "role", None if wrong else "hint")
         self.start_hint.setVisible(step is Step.READY and start_held is not None)
         self.start.setVisible(step is Step.READY)
         self.start.setEnabled(E.STARTED in allowed or state.start_waits_for_pump)
@@ -285,11 +346,14 @@ class InfusePage(QWidget):
         self._show_pump(state)
         self._show_check(state)
         self.drawn.show_state(state)
-        self.drawn.setVisible(self.drawn.isVisibleTo(self) and step is Step.READY)
         self.tasks.show_state(state)
         self.column.show_state(state)
         self.column.trend.setVisible(step is not Step.READY)  # one baseline set is not a trend yet
         self._show_waste(state)
+        self._show_side(state)
+        self.records.setVisible(
+            any(w.isVisibleTo(self.records) for w in (self.baseline_line, self.checked, self.waste_toggle))
+        )
 
     def _show_pump(self, state: SessionState) -> None:
         """What the nurse reads against the pump's screen, in the pump's own terms; while ready, the reading."""
@@ -309,17 +373,21 @@ class InfusePage(QWidget):
         self.second_toggle.setVisible(waits and not self.second.isVisible())
         self.second.setVisible(waits and self.second.isVisible())
         check = state.pump_check
-        if check is not None:
+        agrees = check is not None and not self._pump_disagreements(state)
+        if check is not None and agrees:
             name = self.controller.staff_name
-            wrong = check.disagreements(name(check.by), name(check.second_by) if check.second_by else "")
-            if wrong:
-                self.pump_read.setText("The pump did not show the order. " + "; ".join(wrong) + ".")
-                set_tone(self.pump_read, "act")
-            else:
-                second = f" and {name(check.second_by)}" if check.second_by else ""
-                self.pump_read.setText(f"Read as ordered by {name(check.by)}{second} at {clock_time(check.at)}.")
-                set_tone(self.pump_read, "quiet")
-        self.pump_read.setVisible(check is not None)
+            second = f" and {name(check.second_by)}" if check.second_by else ""
+            self.pump_read.setText(f"Read as ordered by {name(check.by)}{second} at {clock_time(check.at)}.")
+            set_tone(self.pump_read, "quiet")
+        self.pump_read.setVisible(agrees)  # a reading that disagrees is said once, in the action bar
+
+    def _pump_disagreements(self, state: SessionState) -> list[str]:
+        """Where the last pump reading differs from the order, in core's words (empty when it agrees)."""
+        check = state.pump_check
+        if check is None:
+            return []
+        name = self.controller.staff_name
+        return check.disagreements(name(check.by), name(check.second_by) if check.second_by else "")
 
     def _show_waste(self, state: SessionState) -> None:
         """The controlled-substance record is one tap away, and opens by itself when core finds a problem."""
@@ -386,7 +454,7 @@ class InfusePage(QWidget):
             field.clear()
         check = state.pump_check
         if check is None or not check.agrees:
-            self.feedback.note(state.held_back.get(E.STARTED, ""), "act")
+            self.feedback.clear()  # the start hint says what is wrong, once
             self.pump_rate.setFocus(Qt.FocusReason.OtherFocusReason)
             return False
         self.second_user.clear()

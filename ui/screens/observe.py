@@ -22,7 +22,7 @@ from ui.widgets.forms import WrappingCheck, button, label, line_edit, main_actio
 from ui.widgets.panes import Panes
 from ui.widgets.waste import WastePanel
 
-DISCHARGE, TREND = "discharge", "trend"
+DISCHARGE, TREND, DRUG = "discharge", "trend", "drug"
 
 
 class ObservePage(QWidget):
@@ -90,20 +90,28 @@ class ObservePage(QWidget):
         # The discharge, or the trend: one at a time, so the discharge's question
         # and its password fit 1280×800 beside the task without a scroll.
         self.views: dict[str, QPushButton] = {}
-        # The drug record stays with the discharge: drug left to account for is never behind a tab.
-        self.sides: dict[str, QWidget] = {DISCHARGE: QWidget(), TREND: QWidget()}
+        # The drug record has its own view, so the discharge fits unscrolled; drug left to account for is
+        # never only behind it: its tab is marked and core's words stand in the pinned action bar.
+        self.sides: dict[str, QWidget] = {DISCHARGE: QWidget(), TREND: QWidget(), DRUG: QWidget()}
         discharge = QVBoxLayout(self.sides[DISCHARGE])
         discharge.setContentsMargins(0, 0, 0, 0)
         discharge.addWidget(box)
+        drug = QVBoxLayout(self.sides[DRUG])
+        drug.setContentsMargins(0, 0, 0, 0)
         self.waste = WastePanel(controller)
-        discharge.addWidget(self.waste)
+        drug.addWidget(self.waste)
         trend = QVBoxLayout(self.sides[TREND])
         trend.setContentsMargins(0, 0, 0, 0)
         self.column.removeWidget(self.column.trend)
         trend.addWidget(self.column.trend)
         tabs = QHBoxLayout()
-        for key, text in ((DISCHARGE, "Discharge"), (TREND, "Vital signs trend")):
-            tab = button(text, f"Show {text.lower()}", role="task")
+        # Short words on the tabs, so the discharge keeps its width beside the task; the names say all of it.
+        for key, text, name in (
+            (DISCHARGE, "Discharge", "Show discharge"),
+            (TREND, "Trend", "Show vital signs trend"),
+            (DRUG, "Drug record", "Show controlled substance"),
+        ):
+            tab = button(text, name, role="task")
             tab.setCheckable(True)
             tab.clicked.connect(lambda _c=False, k=key: self.show_side(k))
             tabs.addWidget(tab)
@@ -123,6 +131,10 @@ class ObservePage(QWidget):
         self.discharge_hint = label(role="hint", name="Discharge hint")
         self.discharge_hint.hide()
         below.addWidget(self.discharge_hint)
+        self.drug_left = label(name="Controlled substance to account for")
+        set_tone(self.drug_left, "advise")
+        self.drug_left.hide()
+        below.addWidget(self.drug_left)
         below.addWidget(self.feedback)
         actions.addLayout(below, 3)
         self.record = main_action(button("Record discharge", role="primary"))
@@ -147,6 +159,12 @@ class ObservePage(QWidget):
         self.discharge_hint.setText(held or "")
         self.discharge_hint.setVisible(held is not None)
         self.waste.show_state(state)
+        record = state.controlled
+        left = " ".join(p for p in (record.problem, record.vial_problem) if p)
+        self.drug_left.setText(left)
+        self.drug_left.setVisible(bool(left))
+        mark(self.views[DRUG], "due", "advise" if left else None)
+        self.views[DRUG].setVisible(bool(record.drawn) or bool(record.wasted))
         self.tasks.show_state(state)
         self.column.show_state(state)
         self._show_contradictions(state)

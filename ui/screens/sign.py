@@ -140,7 +140,9 @@ class SignPage(QWidget):
                 score = self.controller.protocol.discharge.score_name
                 lines.append(f"Discharged {clock_time(event.occurred_at)}: {score} {event.payload.get('score')}")
                 if event.payload.get("override_reason"):
-                    lines.append(f"Discharge override: {event.payload['override_reason']}")
+                    by = event.payload.get("prescriber")
+                    authorised = f" (authorised by {by})" if by else ""
+                    lines.append(f"Discharge override{authorised}: {event.payload['override_reason']}")
         sets = sum(1 for event in state.events if event.type is E.VITALS)
         lines.append(f"Sets of vital signs: {sets}")
         return lines

@@ -90,7 +90,10 @@ class DrawnPanel(QGroupBox):
             self.vial.setText(f"Vial: {dose.vial_label}")
             self.expected.setText(f"The dose is {dose.drug_volume_ml} mL ({dose.dose_mg} mg).")
         self.form.setVisible(allowed and (not drawn or self._again))
-        self.again.setVisible(allowed and bool(drawn) and not self._again)
+        # Another vial is drawn from once the rest of the last one is accounted for (one open vial at a time,
+        # and the panel stays short enough to sit beside the pump unscrolled).
+        rest_open = any(vial.left_mg > 0 for vial in state.controlled.vials)
+        self.again.setVisible(allowed and bool(drawn) and not self._again and not rest_open)
         self.setVisible(allowed or bool(drawn))
 
     def _draw_again(self) -> None:

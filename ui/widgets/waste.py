@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.controlled import ControlledRecord, VialRest, Waste, vial_accounts
+from core.controlled import TallyRow, VialRest, Waste, tally, vial_accounts
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
@@ -32,15 +32,10 @@ from ui.text import clock_time
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, label, line_edit, password_field, set_tone
 
-TALLY = ("Drawn up", "Given", "Wasted", "Left to account for")
-"""The rows of the totals, in the order a controlled-drug register reads."""
-
-
-def totals(record: ControlledRecord) -> tuple[str, str, str, str]:
-    """The amounts for the rows of ``TALLY``."""
-    given = f"{record.given_mg} mg" if record.given_mg is not None else "known when the infusion ends"
-    left = record.left_to_account_mg
-    return f"{record.drawn_mg} mg", given, f"{record.wasted_mg} mg", "—" if left is None else f"{left} mg"
+TALLY_COLUMNS = 2
+"""Pairs of (what, amount) a row of the totals: the whole vial's record in a few lines."""
+LONG_AMOUNT = 16
+"""Characters beyond which an amount is words rather than a figure, and may wrap."""
 
 
 class VialRests(QWidget):
@@ -122,6 +117,13 @@ class VialRests(QWidget):
 
 
 class WastePanel(QGroupBox):
+    """The totals (core's words), the wastes recorded, and the waste form, folded until the nurse opens it.
+
+    While the form is open the totals are folded away (the form says what it wastes) and ``form_shown``
+    tells the page, which puts the form in place of the panels it belongs with, so it fits the screen."""
+
+    form_shown = Signal(bool)
+
     def __init__(self, controller: Controller, vials: bool = True) -> None:
         super().__init__("Controlled substance")
         self.setAccessibleName("Controlled substance")
@@ -129,20 +131,22 @@ class WastePanel(QGroupBox):
         self.session_id: str | None = None
         self._opened = False
         self._vial_of: str | None = None
+        self._state: SessionState | None = None
         """The vial whose rest the form wastes; None: drug drawn up and not given."""
         layout = QVBoxLayout(self)
         self.vials = VialRests(controller)
         self.vials.waste_rest.connect(self.waste_rest)
         self._with_vials = vials
         layout.addWidget(self.vials)
-        tally = QGridLayout()
-        tally.setColumnStretch(1, 1)
+        self.tally = QWidget()
+        self._tally = QGridLayout(self.tally)
+        self._tally.setContentsMargins(0, 0, 0, 0)
+        self._tally.setVerticalSpacing(2)
+        for column in range(TALLY_COLUMNS):
+            self._tally.setColumnStretch(2 * column + 1, 1)
         self.totals: dict[str, QLabel] = {}
-        for row, what in enumerate(TALLY):
-            tally.addWidget(label(what), row, 0)
-            self.totals[what] = label(name=f"{what} (controlled substance)", wrap=False)
-            tally.addWidget(self.totals[what], row, 1)
-        layout.addLayout(tally)
+        self._rows: tuple[str, ...] = ()
+        layout.addWidget(self.tally)
         self.problem = label(name="Controlled substance problem")
         self.problem.hide()
         layout.addWidget(self.problem)
@@ -181,7 +185,14 @@ class WastePanel(QGroupBox):
             grid.addWidget(field, row, 1)
         self.record = button("Record waste", role="primary")
         self.record.clicked.connect(self._record)
-        grid.addWidget(self.record, len(rows) + 1, 0, 1, 2)
+        self.cancel = button("Cancel", "Cancel the waste")
+        self.cancel.clicked.connect(self._close)
+        actions = QHBoxLayout()
+        actions.addWidget(self.cancel)
+        actions.addStretch(1)
+        actions.addWidget(self.record)
+        grid.addLayout(actions, len(rows) + 1, 0, 1, 2)
+        self.form.hide()
         layout.addWidget(self.form)
 
         self.feedback = Feedback("Waste message")
@@ -196,11 +207,11 @@ class WastePanel(QGroupBox):
         if state.session_id != self.session_id:
             self._opened = False
         self.session_id = state.session_id
+        self._state = state
         record = state.controlled
-        for what, amount in zip(TALLY, totals(record), strict=True):
-            self.totals[what].setText(amount)
-        self.vials.show_state(state)
-        self.vials.setVisible(self._with_vials and self.vials.isVisibleTo(self))
+        self._show_tally(tally(record))
+        self.vials.show_state(state)  # the vials' rows, beside the totals; the open form says which it wastes
+        self.vials.setVisible(self._with_vials and self.vials.isVisibleTo(self) and not self._opened)
         problem = record.problem
         if problem is not None:
             self.problem.setText(problem)
@@ -208,15 +219,44 @@ class WastePanel(QGroupBox):
             set_tone(self.problem, "advise" if left > 0 else "act")
         self.problem.setVisible(problem is not None)
         self.wastes.setText("\n".join(self._waste_line(state, waste) for waste in record.wasted))
-        self.wastes.setVisible(bool(record.wasted))
+        self.wastes.setVisible(bool(record.wasted) and not self._opened)
         allowed = E.WASTED in state.allowed
         aimed = record.vial(self._vial_of) if self._vial_of is not None else None
         if self._vial_of is not None and (aimed is None or aimed.left_mg <= 0):
             self._aim(None, "")
-        unfolded = allowed and (self._opened or problem is not None)
-        self.form.setVisible(unfolded)
-        self.open.setVisible(allowed and not unfolded)
+        self._unfold(allowed and self._opened)
+        self.open.setVisible(allowed and not self._opened)
         self.setVisible(bool(record.drawn) or bool(record.wasted))
+
+    def _show_tally(self, rows: list[TallyRow]) -> None:
+        """Core's lines, two to a row; rebuilt only when the lines themselves change."""
+        if tuple(row.what for row in rows) != self._rows:
+            self._rows = tuple(row.what for row in rows)
+            while self._tally.count():
+                old = self._tally.takeAt(0).widget()
+                if old is not None:
+                    old.hide()
+                    old.setParent(None)  # gone at once: a label waiting for deletion would still be drawn
+                    old.deleteLater()
+            self.totals = {}
+            for index, row in enumerate(rows):
+                line, column = divmod(index, TALLY_COLUMNS)
+                self._tally.addWidget(label(row.what, role="hint"), line, 2 * column)
+                self.totals[row.what] = label(name=f"{row.what} (controlled substance)")
+                self._tally.addWidget(self.totals[row.what], line, 2 * column + 1)
+        for row in rows:
+            amount = self.totals[row.what]
+            amount.setWordWrap(len(row.amount) > LONG_AMOUNT)  # a figure stays on one line; a sentence wraps
+            amount.setText(row.amount)
+
+    def _unfold(self, on: bool) -> None:
+        """The form, or the totals: one at a time."""
+        if on == self.form.isVisibleTo(self):
+            return
+        self.form.setVisible(on)
+        self.tally.setVisible(not on)
+        self.wastes.setVisible(not on and bool(self.wastes.text()))
+        self.form_shown.emit(on)
 
     def waste_rest(self, drawn_event_id: str, words: str) -> None:
         """The form, aimed at what is left in one vial."""
@@ -241,9 +281,20 @@ class WastePanel(QGroupBox):
 
     def _open(self) -> None:
         self._opened = True
-        self.form.show()
         self.open.hide()
+        self.vials.hide()
+        self._unfold(True)
         self.mg.setFocus()
+
+    def _close(self) -> None:
+        """Cancelled: nothing typed is kept, the totals come back."""
+        for field in (self.mg, self.how, self.password, self.witness, self.witness_password):
+            field.clear()
+        self._opened = False
+        self._aim(None, "")
+        self.feedback.clear()
+        if self._state is not None:
+            self.show_state(self._state)
 
     def _record(self) -> None:
         if self.session_id is None:
@@ -268,5 +319,6 @@ class WastePanel(QGroupBox):
             field.clear()
         self._opened = False
         self._aim(None, "")
+        self._unfold(False)
         self.show_state(state)
         self.feedback.saved("Waste recorded and signed.")
