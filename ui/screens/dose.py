@@ -22,7 +22,6 @@ from ui.widgets.forms import button, caption_for, card, combo, label, line_edit,
 from ui.widgets.panes import Panes
 from ui.widgets.vitals_entry import VitalsSlot, narrow
 
-
 COMPACT_FIGURE = "font-size: 22px;"
 """The dose figures a little smaller than elsewhere, so four fit beside a baseline vitals entry that lays its
 readings three to a row: the dose and its baseline both fit 1280×800 without a scroll."""
