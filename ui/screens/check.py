@@ -120,9 +120,7 @@ class CheckPage(QWidget):
         self.record.clicked.connect(self._record)
         for field in (self.username, self.password, self.new_password, self.new_repeat, *self.fields.values()):
             field.returnPressed.connect(self._record)
-        tab_order(
-            *self.fields.values(), self.username, self.password, self.new_password, self.new_repeat, self.record
-        )
+        tab_order(*self.fields.values(), self.username, self.password, self.new_password, self.new_repeat, self.record)
         layout.addWidget(self.entry)
         self.comparison = self._comparison()
         layout.addWidget(self.comparison)

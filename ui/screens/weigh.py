@@ -46,9 +46,7 @@ class WeighPage(QWidget):
         row.addWidget(units_box)
         row.addStretch(1)
         form.addLayout(row)
-        self.confirm_change = WrappingCheck(
-            "The weight is right: I checked the scale and the unit and weighed again."
-        )
+        self.confirm_change = WrappingCheck("The weight is right: I checked the scale and the unit and weighed again.")
         self.confirm_change.hide()  # shown when core finds the weight far from the last one, or its unit doubtful
         form.addWidget(self.confirm_change)
         self.record = main_action(button("Record weight", role="primary"))
