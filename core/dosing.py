@@ -97,13 +97,17 @@ def _usual_kg(protocol: Protocol, kg: Decimal) -> bool:
     return protocol.weight.advise_below_kg <= kg <= protocol.weight.advise_above_kg
 
 
-def decimal_slip(protocol: Protocol, weight: Weight, last: LastWeight | None = None) -> Decimal | None:
+def decimal_slip(
+    protocol: Protocol, weight: Weight, last: LastWeight | None = None, *, usual: bool = True
+) -> Decimal | None:
     """The number as typed with its decimal point moved (700 → 70.0, 7245 → 72.45, 7 → 70.0), where that
-    gives a usual adult weight in the unit chosen; the one nearest the last weight if several do."""
+    gives a usual adult weight in the unit chosen (``usual=False``: a possible one); the one nearest the
+    last weight if several do."""
+    fits = _usual_kg if usual else _possible_kg
     found = []
     for shift in (1, 2, 3, -1):
         value = weight.entered.scaleb(-shift)
-        if _usual_kg(protocol, Weight(value, weight.unit).kg):
+        if fits(protocol, Weight(value, weight.unit).kg):
             found.append(value)
     if last is not None:
         found.sort(key=lambda value: abs(Weight(value, weight.unit).kg - last.kg))
@@ -134,17 +138,30 @@ def unit_challenge(protocol: Protocol, weight: Weight, last: LastWeight | None, 
     other = WeightUnit.LB if weight.unit is WeightUnit.KG else WeightUnit.KG
     number = _fmt(weight.entered)
     words = f"{weight.describe()}: {number} would be impossible in {other.value}, so only the unit makes it fit."
+    # The decimal point is asked about in the unit the nurse chose (700 lb → "70.0 lb?"); the unit she left is
+    # a question of its own, said as such, never folded into the decimal point's.
+    same = decimal_slip(protocol, weight, last, usual=False)
+    if same is not None:
+        words += f" Is the decimal point in the wrong place: {_fmt(same)} {weight.unit.value}?"
     slip = decimal_slip(protocol, Weight(weight.entered, other), last)
     if slip is not None:
-        words += f" Is the decimal point in the wrong place: {_fmt(slip)} {other.value}?"
+        words += f" Or does the scale show {other.value}: {_fmt(slip)} {other.value}?"
+    kg = _fmt(round_to(weight.kg, Decimal("0.1")))
     if last is not None and change is not None:
         words += f" {last.words()[:-1]}, {abs(change)} % {'less' if change < 0 else 'more'} than this."
-    else:
-        words += " There is no earlier weight of this patient to compare it with."
+        return InputError(
+            "confirm_change",
+            words,
+            f"Read the scale and its unit again. If {number} {weight.unit.value} ({kg} kg) is right, confirm it.",
+        )
+    # Nothing to hold it against: a tick would be the same glance again. The weight is typed once more, in
+    # kilograms, which the nurse reads or works out on purpose (the kg figure, said plainly, is what she enters).
+    words += " There is no earlier weight of this patient to compare it with."
     return InputError(
-        "confirm_change",
+        "weight",
         words,
-        f"Read the scale and its unit again. If {_fmt(weight.entered)} {weight.unit.value} is right, confirm it.",
+        f"Read the scale and its unit again. If the patient does weigh {kg} kg, record the weight in kg: "
+        f"type {kg} and choose kg.",
     )
 
 

@@ -740,7 +740,9 @@ class Care:
         if unit_chosen_to_fit(self.protocol, weight):
             change = weight_change_percent(weight.kg, last.kg) if last is not None else None
             if change is None or abs(change) > self.protocol.weight.advise_change_percent:
-                if not confirm_change:
+                if (
+                    not confirm_change or last is None
+                ):  # with nothing to compare, a tick does not do: see unit_challenge
                     challenge = unit_challenge(self.protocol, weight, last, change)
                     self._refused_by_limit(
                         session_id,

@@ -63,7 +63,10 @@ def test_following_700_kg_with_700_lb_is_challenged_against_the_last_weight(care
         care.record_weight(sid, "700", "lb", ana.id)
     assert challenged.value.field == "confirm_change"
     assert "700 would be impossible in kg" in challenged.value.message
-    assert "Is the decimal point in the wrong place: 70.0 kg?" in challenged.value.message
+    # The decimal point is asked about in the unit chosen; the unit left behind is its own question.
+    assert "Is the decimal point in the wrong place: 70.0 lb?" in challenged.value.message
+    assert "Or does the scale show kg: 70.0 kg?" in challenged.value.message
+    assert "wrong place: 70.0 kg" not in challenged.value.message
     assert "last weight was 72.4 kg" in challenged.value.message
     assert E.WEIGHED not in {e.type for e in care.state(sid).events}
     assert [r["limit"] for r in refusals(care)] == ["implausible weight", "weight unit that makes the number fit"]
@@ -73,14 +76,22 @@ def test_following_700_kg_with_700_lb_is_challenged_against_the_last_weight(care
     assert state.events[-1].payload["kg"] == "70.0"
 
 
-def test_a_heavy_patient_weighed_in_pounds_is_not_challenged_when_the_last_weight_agrees(care, patient, nurses, clock):
+def test_with_no_last_weight_a_tick_does_not_take_a_weight_only_its_unit_makes_possible(care, patient, nurses, clock):
+    """A new patient: 700 lb (317.5 kg) has nothing to be held against, and a tick would be the same glance
+    again. The weight is entered once more in kg, the figure said plainly; that entry goes in as typed."""
     first, _ = nurses
     sid = today(care, patient, nurses)
-    with pytest.raises(InputError, match="no earlier weight"):
-        care.record_weight(sid, "400", "lb", first.id)  # 181.4 kg: nothing to hold it against
-    payload = care.record_weight(sid, "400", "lb", first.id, confirm_change=True).events[-1].payload
-    assert payload["unit_confirmed"] is True
-    assert refusals(care)[-1]["limit"] == "weight unit that makes the number fit"
+    for confirmed in (False, True):
+        with pytest.raises(InputError) as refused:
+            care.record_weight(sid, "700", "lb", first.id, confirm_change=confirmed)
+        assert refused.value.field == "weight"  # no tick is offered: the weight itself is asked for again
+        assert "no earlier weight" in refused.value.message
+        assert "Is the decimal point in the wrong place: 70.0 lb?" in refused.value.message
+        assert "record the weight in kg: type 317.5 and choose kg" in refused.value.advice
+    assert E.WEIGHED not in {e.type for e in care.state(sid).events}
+    assert [r["limit"] for r in refusals(care)] == ["weight unit that makes the number fit"] * 2
+    payload = care.record_weight(sid, "317.5", "kg", first.id).events[-1].payload
+    assert (payload["kg"], payload["unit"]) == ("317.5", "kg") and payload["advisories"]
 
 
 def test_a_weight_in_pounds_near_the_last_weight_goes_in(care, patient, nurses, clock):

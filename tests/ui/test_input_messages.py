@@ -52,6 +52,7 @@ def test_two_readings_run_together_are_refused_by_their_field_before_the_range(
     nurse.chair(1)
     window.refresh()
     before = sum(e.type is E.VITALS for e in care.state(ready_session).events)
+    nurse.click("Show the vital signs entry")  # ready, the baseline taken: the entry is folded to one line
     labels = care.protocol.vitals
     for kind, value in normal_vitals.items():
         nurse.find(QLineEdit, labels[kind].label).setText(value)
@@ -80,3 +81,21 @@ def test_a_check_that_did_not_agree_reads_so_on_the_chair_never_as_saved_or_veri
     assert nurse.sees("Check mismatch")
     (signature,) = care.state(sid).signatures
     assert signature.meaning.value == "did not agree"
+
+
+def test_a_new_patients_700_lb_asks_for_the_weight_in_kg_not_a_tick(
+    nurse: Nurse, window: MainWindow, care: Care, patient, nurses
+):
+    """No last weight to compare: the message asks about the decimal point in lb and for the weight in kg."""
+    sid = today(care, patient, nurses)
+    nurse.on_duty(nurses[0])
+    nurse.chair(1)
+    window.refresh()
+    nurse.type("Weight", "700")
+    nurse.click("Unit lb")
+    nurse.click("Record weight")
+    message = nurse.text("Weight message")
+    assert "Is the decimal point in the wrong place: 70.0 lb?" in message
+    assert "type 317.5 and choose kg" in message
+    assert not nurse.sees(CONFIRM)  # nothing to tick: a tick would let 317.5 kg through on a glance
+    assert E.WEIGHED not in {e.type for e in care.state(sid).events}
