@@ -197,6 +197,7 @@ def test_a_form_left_for_the_board_is_as_it_was_on_coming_back(nurse: Nurse, win
     prepare(care, patient, nurses, chair=1)
     nurse.on_duty(first)
     nurse.chair(1)
+    nurse.click("Show the vital signs entry")  # ready, the baseline taken: the entry is folded to one line
     nurse.type(care.protocol.vitals[VitalKind.SYSTOLIC].label, "13")
     nurse.click("All chairs")
     assert window.board_showing

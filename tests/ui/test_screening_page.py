@@ -101,7 +101,9 @@ def test_a_stopping_answer_shows_at_once_and_is_recorded_only_once_confirmed(
 
     nurse.click("Record screening")
     assert screened(care, sid) == [] and len(audit.entries(database)) == lines  # nothing recorded yet
-    assert "Nothing is recorded until you confirm" in nurse.text("Screening message")
+    asked = nurse.text("Answers that stop treatment")  # asked in the row beside its two answers
+    assert "Nothing is recorded until you confirm" in asked
+    assert f"{escort.text} — Yes" in asked and "— yes" not in asked  # the word on the button tapped
     assert nurse.sees("Confirm: not treated today") and not nurse.sees("Record screening")
 
     nurse.click("Go back to the answers")  # back to the answers, untouched

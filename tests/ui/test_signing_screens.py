@@ -132,7 +132,7 @@ def test_a_waste_with_a_witness_records_both_signatures(
     nurse.chair(1)
     window.refresh()
     # Drug left to account for stands in the pinned action bar; its record is one tab away from the discharge.
-    assert "3.8 mg drawn up is not accounted for" in nurse.text("Controlled substance to account for")
+    assert "left to account for: 3.8 mg" in nurse.text("Controlled substance to account for")
     assert nurse.find(QPushButton, "Show controlled substance").property("due") == "advise"
     nurse.click("Show controlled substance")
     assert nurse.sees("Controlled substance")

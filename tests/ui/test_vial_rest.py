@@ -36,7 +36,7 @@ def test_the_rest_of_the_vial_is_wasted_before_a_witness_from_the_page(
     nurse.on_duty(first)
     nurse.chair(1)
     window.refresh()
-    assert "163.8 mg is left in the vial of lot LOT-K2291" in nurse.text("Controlled substance to account for")
+    assert "left to account for: 163.8 mg" in nurse.text("Controlled substance to account for")
     nurse.click("Show controlled substance")  # the drug record, in place of the discharge
     assert "163.8 mg is left in the vial of lot LOT-K2291" in nurse.text(REST)
     assert nurse.sees("Rest of lot LOT-K2291 returned to stock")  # a multi-dose vial

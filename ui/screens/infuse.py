@@ -37,6 +37,7 @@ from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, caption_for, label, line_edit, main_action, password_field, set_tone
 from ui.widgets.panes import Panes
 from ui.widgets.segmented import Segmented
+from ui.widgets.vitals_entry import VitalsEntry
 from ui.widgets.waste import WastePanel
 
 OTHER = "other…"
@@ -218,8 +219,11 @@ class InfusePage(QWidget):
     def _wasting_shown(self, on: bool) -> None:
         """The waste form in place of the drawn-up and pump panels while it is open (so it fits unscrolled)."""
         self._wasting = on
+        if not on:
+            self._waste_open = False  # recorded or cancelled: the record folds back to its one tap
         state = getattr(self, "_state", None)
         if state is not None:
+            self._show_waste(state)
             self._show_side(state)
 
     def _show_tasks(self) -> None:
@@ -237,7 +241,9 @@ class InfusePage(QWidget):
             self._tasks_open = False
         taken = [event for event in state.events if event.type is E.VITALS]
         due = state.vitals_attention is not None or state.side_effects_attention is not None
-        folded = state.step is Step.READY and bool(taken) and not due and not self._tasks_open
+        entry = self.tasks.findChild(VitalsEntry)
+        typed = entry is not None and any(field.text() for field in entry.fields.values())  # never hidden
+        folded = state.step is Step.READY and bool(taken) and not due and not typed and not self._tasks_open
         if taken:
             self.baseline_line.setText(f"Baseline vital signs recorded at {clock_time(taken[-1].occurred_at)}.")
         self.baseline_line.setVisible(folded)
@@ -351,9 +357,8 @@ class InfusePage(QWidget):
         self.column.trend.setVisible(step is not Step.READY)  # one baseline set is not a trend yet
         self._show_waste(state)
         self._show_side(state)
-        self.records.setVisible(
-            any(w.isVisibleTo(self.records) for w in (self.baseline_line, self.checked, self.waste_toggle))
-        )
+        records = (self.baseline_line, self.checked, self.waste_toggle)
+        self.records.setVisible(any(w.isVisibleTo(self.records) for w in records))
 
     def _show_pump(self, state: SessionState) -> None:
         """What the nurse reads against the pump's screen, in the pump's own terms; while ready, the reading."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core.controlled import tally
 from core.discharge import contradictions
 from core.events import EventType as E
 from core.session_state import SessionState
@@ -100,6 +101,7 @@ class ObservePage(QWidget):
         drug.setContentsMargins(0, 0, 0, 0)
         self.waste = WastePanel(controller)
         drug.addWidget(self.waste)
+        self.waste.form_shown.connect(lambda on: self.tasks.setVisible(not on))  # the form has the page's width
         trend = QVBoxLayout(self.sides[TREND])
         trend.setContentsMargins(0, 0, 0, 0)
         self.column.removeWidget(self.column.trend)
@@ -112,6 +114,7 @@ class ObservePage(QWidget):
             (DRUG, "Drug record", "Show controlled substance"),
         ):
             tab = button(text, name, role="task")
+            tab.setStyleSheet("padding: 2px 4px;")  # three side by side in the narrow column, words whole
             tab.setCheckable(True)
             tab.clicked.connect(lambda _c=False, k=key: self.show_side(k))
             tabs.addWidget(tab)
@@ -121,7 +124,6 @@ class ObservePage(QWidget):
         for side in self.sides.values():
             right.addWidget(side)
         right.addStretch(1)
-        self.show_side(DISCHARGE)
         panes.addLayout(right, 3)
         outer.addWidget(self.panes, 1)
 
@@ -131,6 +133,7 @@ class ObservePage(QWidget):
         self.discharge_hint = label(role="hint", name="Discharge hint")
         self.discharge_hint.hide()
         below.addWidget(self.discharge_hint)
+        self._drug_owed = False
         self.drug_left = label(name="Controlled substance to account for")
         set_tone(self.drug_left, "advise")
         self.drug_left.hide()
@@ -140,11 +143,13 @@ class ObservePage(QWidget):
         self.record = main_action(button("Record discharge", role="primary"))
         self.record.clicked.connect(self._discharge)
         actions.addWidget(self.record, 2, Qt.AlignmentFlag.AlignBottom)
+        self.show_side(DISCHARGE)
 
     def show_side(self, key: str) -> None:
         for side_key, side in self.sides.items():
             side.setVisible(side_key == key)
             self.views[side_key].setChecked(side_key == key)
+        self.drug_left.setVisible(self._drug_owed and key != DRUG)
 
     def first_focus(self, state: SessionState) -> QWidget | None:
         """The task due (the end-of-infusion set comes first), else the discharge score."""
@@ -160,10 +165,14 @@ class ObservePage(QWidget):
         self.discharge_hint.setVisible(held is not None)
         self.waste.show_state(state)
         record = state.controlled
-        left = " ".join(p for p in (record.problem, record.vial_problem) if p)
-        self.drug_left.setText(left)
-        self.drug_left.setVisible(bool(left))
-        mark(self.views[DRUG], "due", "advise" if left else None)
+        owed = bool(record.problem or record.vial_problem)
+        left = next(row.amount for row in tally(record) if row.what == "Left to account for")
+        self.drug_left.setText(
+            f"Controlled substance left to account for: {left} (see the drug record)." if owed else ""
+        )
+        self._drug_owed = owed
+        self.drug_left.setVisible(owed and not self.sides[DRUG].isVisibleTo(self))  # said once: here or there
+        mark(self.views[DRUG], "due", "advise" if owed else None)
         self.views[DRUG].setVisible(bool(record.drawn) or bool(record.wasted))
         self.tasks.show_state(state)
         self.column.show_state(state)

@@ -68,17 +68,24 @@ class ScreenPage(QWidget):
         self.asked: list[str] = []
         self.state: SessionState | None = None
         self.stopping = label(role="hint", name="Answers that stop treatment")
+        # Wraps in the row between the buttons, in what room they leave: never widening the window.
+        self.stopping.setMinimumWidth(160)
+        self.stopping.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.stopping.hide()
         self.record = main_action(button("Record screening", role="primary"))
         self.record.clicked.connect(self._record)
         # Asked only when answers stop treatment: the safe way back first, then the stop itself.
-        self.go_back = main_action(button("Go back to the answers", role="primary"))
+        self.go_back = main_action(button("Go back", "Go back to the answers", role="primary"))
         self.go_back.clicked.connect(self._go_back)
         self.confirm = main_action(button("Confirm: not treated today", role="danger"))
         self.confirm.clicked.connect(self._confirm_stop)
-        self.actions = ActionBar(self.stopping, self.feedback)  # pinned under the questions by the chair panel
+        # Pinned under the questions by the chair panel. What stops treatment is said in the row itself, in
+        # the rule's place (and the confirmation's question there too), so the bar never grows over the last
+        # question the nurse just answered.
+        self.actions = ActionBar(self.feedback)
         self.actions.row.addWidget(self.confirm)
         self.actions.row.addWidget(self.rule, 3)
+        self.actions.row.addWidget(self.stopping, 10)
         self.actions.row.addStretch(1)  # the stop and the way back are never side by side
         self.actions.row.addWidget(self.go_back)
         self.actions.row.addWidget(self.record)
@@ -159,9 +166,18 @@ class ScreenPage(QWidget):
             answers[question_id] = chosen.property("answer") if chosen else ""
         return answers
 
+    def _stops_said(self) -> list[str]:
+        """Each answer that stops treatment, as its question and the answer's own word on its button."""
+        said = []
+        for question_id, group in self.groups.items():
+            chosen = group.checkedButton()
+            value = chosen.property("answer") if chosen else None
+            if question_id in self.asked and stops(self.questions[question_id], value):
+                said.append(f"{self.questions[question_id].text} — {ANSWER_WORDS[value]}")
+        return said
+
     def _show_stops(self) -> None:
         """Each answer that stops treatment in the alarm colour, and said under the questions, at once."""
-        said = []
         for question_id, group in self.groups.items():
             chosen = group.checkedButton()
             value = chosen.property("answer") if chosen else None
@@ -169,21 +185,23 @@ class ScreenPage(QWidget):
             for answer in group.buttons():
                 mark(answer, "stops", stopping and answer is chosen)
             mark(self.rows[question_id][1], "stops", stopping)
-            if stopping:
-                said.append(f"{self.questions[question_id].text} — {ANSWER_WORDS[value]}")
+        said = self._stops_said()
         self.stopping.setText("Stops treatment today: " + "; ".join(said) if said else "")
         set_tone(self.stopping, "act" if said else None)
-        self.stopping.setVisible(bool(said))
-        if not self.confirm.isHidden():
-            self._asking(False)  # an answer changed while the stop was being confirmed: ask again
+        self.stopping.setProperty("asking", False)
+        self._asking(False)  # an answer changed while the stop was being confirmed: ask again
 
     def _asking(self, on: bool) -> None:
         """The confirmation of a stop in place of "Record screening", or back again."""
         self.confirm.setVisible(on)
         self.go_back.setVisible(on)
         self.record.setVisible(not on)
-        self.rule.setVisible(not on and bool(self.rule.text()))
-        self.stopping.setVisible(not on and bool(self.stopping.text()))  # the question says it then
+        if not on and self.stopping.property("asking"):  # back from the question: the stops as they are
+            self.stopping.setProperty("asking", False)
+            said = self._stops_said()
+            self.stopping.setText("Stops treatment today: " + "; ".join(said) if said else "")
+        self.stopping.setVisible(on or bool(self.stopping.text()))
+        self.rule.setVisible(not self.stopping.isVisibleTo(self.actions) and bool(self.rule.text()))
 
     def _record(self) -> None:
         if self.session_id is None or self.state is None:
@@ -195,12 +213,12 @@ class ScreenPage(QWidget):
         if not reasons:
             self.controller.screen(self.feedback, self.session_id, answers)
             return
-        self.feedback.note(
-            "Treatment will not be given today: "
-            + "; ".join(reasons)
-            + ". Nothing is recorded until you confirm. Go back to change an answer.",
-            "act",
+        # Said with the answers' own words (as on their buttons), in the row beside the two answers to it.
+        self.stopping.setProperty("asking", True)
+        self.stopping.setText(
+            "Not treated today: " + "; ".join(self._stops_said()) + ". Nothing is recorded until you confirm."
         )
+        set_tone(self.stopping, "act")
         self._asking(True)
         self.go_back.setFocus()
 
