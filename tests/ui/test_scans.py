@@ -88,6 +88,7 @@ def test_a_scan_into_a_vitals_field_types_nothing_there_and_finds_the_patient(
     care.open_session(other.id, 2, nurses[0].id, Identified(name=True, mrn=other.mrn))
     nurse.chair(1)
     window.refresh()
+    nurse.click("Show the vital signs entry")  # ready, the baseline taken: the entry is folded to one line
     labels = [kind.label for kind in protocol.vitals.values()]
     field = next(w for w in window.findChildren(QLineEdit) if w.isVisible() and w.accessibleName() in labels)
     field.setFocus()
