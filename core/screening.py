@@ -77,7 +77,7 @@ def review(protocol: Protocol, state: SessionState, answers: dict[str, str]) -> 
     for question in asked:
         if answers.get(question.id) not in ANSWERS:
             raise InputError(f"screening.{question.id}", f"Answer: {question.text}")
-    return [f"{q.text} — {answers[q.id]}" for q in asked if stops(q, answers[q.id])]
+    return [f"{q.text} — {ANSWER_WORDS[answers[q.id]]}" for q in asked if stops(q, answers[q.id])]
 
 
 def screening_record(

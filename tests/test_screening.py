@@ -94,5 +94,5 @@ def test_a_contraindication_on_the_checklist_stops_treatment_with_its_reason(car
     sid = seat(care, patient, nurses)
     state = care.screen(sid, {**SCREEN_OK, "allergy": "yes"}, nurses[0].id, confirm_stop=True)
     assert state.outcome is Outcome.NOT_TREATED
-    assert state.screening_stop_reasons == ("Allergy or hypersensitivity to ketamine? — yes",)
-    assert screenings(care, sid)[0].payload["stop_reasons"] == ["Allergy or hypersensitivity to ketamine? — yes"]
+    assert state.screening_stop_reasons == ("Allergy or hypersensitivity to ketamine? — Yes",)
+    assert screenings(care, sid)[0].payload["stop_reasons"] == ["Allergy or hypersensitivity to ketamine? — Yes"]

@@ -60,7 +60,7 @@ def test_a_one_tap_stop_needs_confirmation_and_nothing_is_recorded_before(care: 
     answers = {**SCREEN_OK, "no_escort": "yes"}  # one "Yes" in a column of "No"
     with pytest.raises(StopToConfirm) as asked:
         care.screen(sid, answers, nurses[0].id)
-    assert asked.value.reasons == ["Will the patient go home without a responsible adult escort? — yes"]
+    assert asked.value.reasons == ["Will the patient go home without a responsible adult escort? — Yes"]
     assert "Confirm" in asked.value.advice
     state = care.state(sid)
     assert screenings(care, sid) == [] and state.step is Step.SCREEN and state.outcome is Outcome.IN_PROGRESS

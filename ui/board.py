@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.attention import Kind
 from core.board import Countdown as CountdownFacts
 from core.board import Tile
 from core.services import ChairView
@@ -43,14 +44,16 @@ def columns_for(chairs: int) -> int:
     return max(1, min(4, chairs)) if chairs <= 12 else 5
 
 
-def need_lines(tile: Tile) -> tuple[tuple[str, ...], str | None]:
-    """The lines of what the chair needs, as many as a tile holds, all in the chair's one tone; the next
-    vitals set, quiet, when nothing is owed. A last line says how many more there are."""
-    lines = tile.lines
+def need_lines(tile: Tile) -> tuple[tuple[tuple[str, Kind], ...], str | None]:
+    """The lines of what the chair needs, each with its kind (a technical line is told apart from the
+    patient's), as many as a tile holds, all in the chair's one tone; the next vitals set, quiet, when
+    nothing is owed. A last line says how many more there are."""
+    lines = tuple((line, need.kind) for need in tile.needs for line in need.lines)
     if not tile.needs:
-        return lines, "quiet"
+        return tuple((line, Kind.PATIENT) for line in tile.lines), "quiet"
     if len(lines) > NEED_LINES:
-        lines = (*lines[: NEED_LINES - 1], f"and {len(lines) - NEED_LINES + 1} more (open the chair)")
+        rest = (f"and {len(lines) - NEED_LINES + 1} more (open the chair)", Kind.PATIENT)
+        lines = (*lines[: NEED_LINES - 1], rest)
     return lines, PRIORITY_TONE[tile.priority] if tile.priority else None
 
 
@@ -120,7 +123,8 @@ class ChairTile(QFrame):
         self.until = label(role="hint", name=f"{prefix} {chair} ends")  # wraps: the clock times stay whole
         self.until.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # wraps, not wider
         # The lock screen's tiles are narrower: its lines are smaller so the part that matters stays whole.
-        self.need = Elided("tile-next-small" if private else "tile-next", f"{prefix} {chair} attention")
+        # What matters most may take three lines (act-now readings with their values), the rest one each.
+        self.need = Elided("tile-next-small" if private else "tile-next", f"{prefix} {chair} attention", lines=3)
         self.more = [Elided(None, f"{prefix} {chair} attention, line {n}") for n in range(2, NEED_LINES + 1)]
         self.unsigned = Elided(None, f"{prefix} {chair} unsigned")
         clock_row = QHBoxLayout()
@@ -135,7 +139,6 @@ class ChairTile(QFrame):
         layout.addLayout(clock_row)
         for line in (self.need, *self.more, self.unsigned):
             layout.addWidget(line)
-        self.patient.setVisible(not private)
         layout.addStretch(1)
         self._shown: tuple[object, ...] | None = None
         self.show_tile(None, None)  # every chair starts empty until the first refresh
@@ -152,8 +155,9 @@ class ChairTile(QFrame):
         if (described,) == self._shown:
             return
         self._shown = (described,)
-        self.title.setText(f"Chair {self.chair} · {name}" if self.private else f"Chair {self.chair}")
-        self.patient.setText(name)
+        self.title.setText(f"Chair {self.chair}")  # the badge beside it leaves no room for more
+        self.patient.setText(name)  # initials only, on the lock screen
+        self.patient.show()
         self.step.setText(tile.step)
         self.step.show()
         self._show_line(self.nurse, "" if self.private else who_and_day(tile), None)
@@ -161,8 +165,10 @@ class ChairTile(QFrame):
         # The lock screen keeps what is due in view too (no name there: nothing identifies the patient).
         lines, tone = need_lines(tile)
         # A technical need's line begins with its own mark (core's words), apart from the patient's lines.
-        for widget, text in zip((self.need, *self.more), (*lines, *[""] * NEED_LINES), strict=False):
+        blank = ("", Kind.PATIENT)
+        for widget, (text, kind) in zip((self.need, *self.more), (*lines, *[blank] * NEED_LINES), strict=False):
             self._show_line(widget, text, tone)
+            mark(widget, "kind", kind.value if kind is Kind.TECHNICAL else None)
         if not self.private:
             unsigned = "Still to sign: " + ", ".join(tile.unsigned) if tile.unsigned else ""
             self._show_line(self.unsigned, unsigned, "notice")
@@ -181,7 +187,8 @@ class ChairTile(QFrame):
 
     def _empty(self) -> None:
         self.title.setText(f"Chair {self.chair}")
-        self.patient.setText("Empty")
+        self.patient.setText("" if self.private else "Empty")
+        self.patient.setVisible(not self.private)
         self.step.setText("" if self.private else "Open to seat a patient")
         self.step.setVisible(not self.private)
         lines = (self.nurse, self.clock, self.until, self.need, *self.more, self.unsigned)

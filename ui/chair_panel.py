@@ -184,7 +184,9 @@ class ChairPanel(QWidget):
         first = landing(scroll.widget(), state) or first_control(self.stack.currentWidget())
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
-            scroll.ensureWidgetVisible(first)
+            # Once the page is laid out: a question pinned above it (the pump after a restart) takes its
+            # room only then, and the field, with its caption, must be in view after that.
+            QTimer.singleShot(0, first, lambda: scroll.ensureWidgetVisible(first))
 
     def scroll_area(self) -> QScrollArea | None:
         """The scroll area of the page on screen (its action bar is pinned under it)."""
@@ -289,7 +291,9 @@ def follow_in_tab_order(page: QWidget, bar: QWidget) -> None:
         widget = widget.nextInFocusChain()
     # Every control that can take the focus, not only today's Tab stops: a row of choices moves its
     # one Tab stop to the button last chosen.
-    for control in (w for w in bar.findChildren(QWidget) if w.focusPolicy() != Qt.FocusPolicy.NoFocus):
+    # Not a dropdown's list or a menu: they are windows of their own, outside the page's chain.
+    controls = (w for w in bar.findChildren(QWidget) if not w.isWindow() and w.window() is bar.window())
+    for control in (w for w in controls if w.focusPolicy() != Qt.FocusPolicy.NoFocus):
         if last is not None:
             QWidget.setTabOrder(last, control)
         last = control

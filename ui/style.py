@@ -21,6 +21,7 @@ GREEN = "#1e6b34"
 BLUE_BG = "#e3edf8"
 HINT = "#4a5260"
 MUTED = "#8b94a1"  # borders and disabled text
+TECHNICAL_BG = "#e6e8ec"  # a technical alarm's tile: neither the patient's red nor amber
 PRIORITY_BG = {"high": RED_BG, "medium": AMBER_BG, "low": BLUE_BG}
 """The board's colour for each alarm priority (core.attention.Priority values)."""
 PRIORITY_TONE = {"high": "act", "medium": "advise", "low": "notice"}
@@ -136,8 +137,10 @@ QLabel[role="tile-next-small"] {{ font-size: 16px; font-weight: 700; }}
 QFrame[role="tile"][paused="true"] {{ border-style: dashed; }}
 QFrame[role="tile"] QLabel[tone] {{ border: none; background: transparent; }}
 QFrame[role="tile"] QLabel[role="tile-mark"] {{ border: 2px solid; border-radius: 4px; background: {PAPER}; }}
-/* A technical alarm (equipment, software) is told apart from the patient's: a double border, an inverted mark. */
-QFrame[role="tile"][kind="technical"] {{ border-style: double; border-width: 6px; }}
+/* A technical alarm (equipment, software) is told apart from the patient's: a grey fill under the priority's
+   double border, an inverted mark, its lines in ink; the patient's colour fill is kept for the patient. */
+QFrame[role="tile"][kind="technical"] {{ border-style: double; border-width: 6px; background: {TECHNICAL_BG}; }}
+QFrame[role="tile"] QLabel[kind="technical"] {{ color: {INK}; }}
 QFrame[role="tile"] QLabel[role="tile-mark"][kind="technical"] {{ background: {INK}; color: {PAPER}; }}
 QLabel[role="tile-mark"][kind="technical"] {{ background: {INK}; color: {PAPER}; }}
 QFrame[role="banner-act"][kind="technical"], QLabel[tone="act"][kind="technical"] {{ border-style: double;

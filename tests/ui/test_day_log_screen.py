@@ -168,7 +168,7 @@ def test_a_finished_session_is_read_here_and_an_open_one_on_its_chair(
     table.selectRow(1)  # Bo, screened out and signed
     qtbot.keyClick(table, Qt.Key.Key_Return)
     shown = find(dialog, QPlainTextEdit, "Session entries").toPlainText()
-    assert "Screening: stop: Is the patient pregnant, or could she be? — unknown" in shown
+    assert "Screening: stop: Is the patient pregnant, or could she be? — Unknown" in shown
     assert "Session signed — Cleo Dumas, at workstation ws-2" in shown
     assert "Read only" in find(dialog, QLabel, "Session shown").text()
     (look,) = [e for e in audit.entries(database) if e.action == AuditAction.PATIENT_VIEWED]

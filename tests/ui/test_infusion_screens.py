@@ -78,7 +78,7 @@ def test_a_screening_stop_shows_why_on_the_page_to_sign(
     nurse.click("Confirm: not treated today")  # a stop is recorded only once confirmed
     assert care.state(sid).outcome is Outcome.NOT_TREATED
     assert nurse.text("Outcome") == "Not treated"
-    assert "Is the patient pregnant, or could she be? — unknown" in nurse.text("Stop reasons")
+    assert "Is the patient pregnant, or could she be? — Unknown" in nurse.text("Stop reasons")
     assert nurse.text("What your signature means").endswith("as “not treated — reviewed”")
     assert not nurse.sees("Controlled substance")  # nothing was drawn up, so there is nothing to account for
     nurse.type("Your password (sign)", ANA_PASSWORD, enter=True)

@@ -364,13 +364,17 @@ class InfusePage(QWidget):
         """What the nurse reads against the pump's screen, in the pump's own terms; while ready, the reading."""
         dose = state.dose
         ready = state.step is Step.READY
-        self.pump.setTitle("Pump programmed and checked" if ready else "The pump should show")
+        paused = state.step is Step.PAUSED
+        title = "Pump programmed and checked" if ready else "The pump should show"
+        self.pump.setTitle("The pump should be on hold" if paused else title)
         if dose is None:
             self.pump_settings.setText("")
             self.reading.hide()
             return
         order = pump_order(self.controller.protocol, dose)
-        self.pump_settings.setText(f"{order.contents}\n{order.settings}")
+        # While paused the pump runs at nothing: its settings are what it resumes with, never what it shows.
+        settings = f"On resuming: {order.settings}" if paused else order.settings
+        self.pump_settings.setText(f"{order.contents}\n{settings}")
         self.reading.setVisible(ready)
         waits = state.pump_to_read
         for widget in (self.pump_rate, self.pump_vtbi, *self._pump_captions):

@@ -12,7 +12,7 @@ the alarm opens.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -129,9 +129,16 @@ class TaskPane(QWidget):
     def _bring_into_view(self) -> None:
         """Scroll the page (at 1024×768 it may scroll) so the task pane is on screen."""
         parent = scroll_area_of(self)
-        if parent is not None:
-            parent.ensureWidgetVisible(self.tabs[self.task], 0, 0)
-            parent.ensureWidgetVisible(self.current, 0, 0)
+        if parent is None:
+            return
+        parent.ensureWidgetVisible(self.tabs[self.task], 0, 0)
+        parent.ensureWidgetVisible(self.current, 0, 0)
+        # Qt centres a task taller than the room left (a restart's pump question above it): its top, the
+        # first readings' captions, is what the nurse reads first, so it is the part kept in view.
+        top = self.current.mapTo(parent.widget(), QPoint(0, 0)).y()
+        bar = parent.verticalScrollBar()
+        if top < bar.value():
+            bar.setValue(top)
 
 
 def scroll_area_of(widget: QWidget) -> QScrollArea | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from core.board import Tile, course_day, tile
 from core.board import countdown as core_countdown
@@ -75,13 +75,15 @@ class PatientBanner:
         self.due = due = QVBoxLayout()
         due.setSpacing(2)
         # The chair's priority in words, then what it needs, one line each, cut short with the words whole
-        # in the tooltip: the banner's height holds.
+        # in the tooltip: the banner's height holds (the chair list beside it and the page say them whole).
         self.alarm_mark = label(role="tile-mark", name="Chair priority", wrap=False)
         self.vitals_due = Elided(None, "Chair needs")
         self.side_effects_due = Elided(None, "Chair needs, line 2")
         for line in (self.alarm_mark, self.vitals_due, self.side_effects_due):
             line.setMinimumWidth(DUE_MIN_WIDTH)
             line.setMaximumWidth(DUE_WIDTH)
+        # The mark keeps its height, whatever the lines under it need.
+        self.alarm_mark.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         due.addStretch(1)
         due.addWidget(self.alarm_mark)
         due.addWidget(self.vitals_due)
@@ -137,7 +139,7 @@ class PatientBanner:
             caption, figure, tone = "Infusion time over", f"+{countdown(clock.over)}", priority
             detail = "stop the pump, then Infusion complete"
         elif clock.over:  # the observation's minimum is done: discharge may follow, nothing has run over
-            caption, figure, tone = "Observation done for", countdown(clock.over), None
+            caption, figure, tone = "Observation done · time since", countdown(clock.over), None
             detail = "discharge not yet recorded"
         else:
             caption, figure, tone = f"{step} — time left", countdown(clock.left), None

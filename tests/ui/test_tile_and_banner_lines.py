@@ -1,0 +1,137 @@
+"""What a tile, the lock screen and the banner can hold: the lead need's words wrap over a few lines before
+they are cut short, a technical need is told apart from the patient's on the tile itself, the lock screen's
+tile keeps its chair number whole beside its badge, a paused pump is said to be on hold, and a question
+pinned over the page after a restart never leaves the first reading's caption cut off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication, QGroupBox, QLabel, QWidget
+
+from core.clock import ManualClock
+from core.protocol import VitalKind
+from core.services import Care
+from tests.ui.conftest import Nurse
+from ui.main_window import MainWindow
+from ui.widgets.elided import Elided, wrapped
+
+WORDS = "Act now — SpO2 88 at or below 91 %; Sedation (RASS) -3 at or below -3"
+
+
+def test_words_wrap_between_words_and_only_the_last_line_is_cut_short(qapp: QApplication) -> None:
+    metrics = QFontMetrics(QFont())
+    width = metrics.horizontalAdvance("Act now — SpO2 88 at")
+    lines = wrapped(WORDS, metrics, width, 2)
+    assert len(lines) == 2
+    assert lines[0].startswith("Act now") and not lines[0].endswith("…")
+    assert all(metrics.horizontalAdvance(line) <= width for line in lines)
+    assert lines[1].endswith("…")
+    assert wrapped(WORDS, metrics, 10_000, 3) == [WORDS]  # room enough: one line, whole
+    whole = wrapped(WORDS, metrics, width, 6)
+    assert " ".join(whole).split() == WORDS.split()  # lines enough: every word, none cut
+
+
+def test_a_label_of_a_few_lines_asks_for_the_height_its_words_take_and_keeps_them_whole(
+    qapp: QApplication,
+) -> None:
+    line = Elided(None, "Needs", lines=3)
+    line.setText(WORDS)
+    line.resize(QFontMetrics(line.font()).horizontalAdvance("Act now — SpO2 88 at"), 10)
+    QApplication.processEvents()
+    spacing = QFontMetrics(line.font()).lineSpacing()
+    assert line.sizeHint().height() >= 3 * spacing
+    assert line.minimumSizeHint().height() < 2 * spacing  # squeezed, it makes do with one line
+    assert line.text() == WORDS and line.toolTip() == WORDS
+
+
+def seat_two(care: Care, clock: ManualClock, ready_session: str, nurses, normal_vitals) -> None:
+    from tests.conftest import PRESCRIBER, T0
+    from tests.test_session_flow import prepare
+
+    first, _ = nurses
+    other = care.register_patient("MRN-2002", "Okoye", "Chidi", "1980-05-01", by=first.id)
+    care.record_course(other.id, PRESCRIBER, T0.astimezone().date().isoformat(), "5", by=first.id)
+    second = prepare(care, other, nurses, chair=2)
+    care.start_infusion(ready_session, first.id)
+    care.start_infusion(second, first.id)
+    clock.advance(minutes=10)
+    care.record_vitals(ready_session, normal_vitals, first.id)
+    low = {**normal_vitals, VitalKind.SPO2: "88", VitalKind.SEDATION: "-3"}
+    care.record_vitals(second, low, first.id)
+    clock.advance(minutes=2)
+
+
+def test_a_technical_need_is_told_apart_from_the_patients_on_the_tile_and_the_lock_screen_names_no_one(
+    clock: ManualClock,
+    care: Care,
+    ready_session: str,
+    nurses,
+    normal_vitals,
+    restart: Callable[[], Nurse],
+) -> None:
+    seat_two(care, clock, ready_session, nurses, normal_vitals)
+    nurse = restart()  # after a restart every running pump is to be looked at: a technical need
+    nurse.on_duty(nurses[0])
+    window = nurse.window
+    window.resize(1280, 800)
+    window.refresh()
+    pump_only, both = window.board.tiles[1], window.board.tiles[2]
+    assert pump_only.property("kind") == "technical"
+    assert both.property("kind") == "patient"  # the patient leads where the patient needs anything
+    assert nurse.text("Chair 1 attention").startswith("◆ Technical")
+    assert window.findChild(QLabel, "Chair 1 attention").property("kind") == "technical"
+    assert window.findChild(QLabel, "Chair 2 attention").property("kind") is None
+    assert window.findChild(QLabel, "Chair 2 attention, line 2").property("kind") == "technical"
+    lead = window.findChild(Elided, "Chair 2 attention")
+    assert lead.text().startswith("Act now — SpO2 88") and "Sedation" in lead.text()
+    assert lead.height() >= 2 * QFontMetrics(lead.font()).lineSpacing()  # the tile had room: it wrapped
+    window.controller.lock()
+    window.refresh()
+    assert nurse.text("Locked chair 2 title") == "Chair 2"
+    assert nurse.text("Locked chair 2 patient") == "C. O."  # initials, on a line of their own
+    title = window.findChild(QLabel, "Locked chair 2 title")
+    for size in ((1280, 800), (1024, 768)):
+        window.resize(*size)
+        QApplication.processEvents()
+        assert title.fontMetrics().horizontalAdvance(title.text()) <= title.contentsRect().width(), size
+
+
+def test_after_a_restart_the_pump_question_leaves_the_first_readings_caption_in_view(
+    clock: ManualClock, care: Care, ready_session: str, nurses, normal_vitals, restart: Callable[[], Nurse]
+) -> None:
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    clock.advance(minutes=10)
+    care.record_vitals(ready_session, normal_vitals, first.id)
+    clock.advance(minutes=2)
+    nurse = restart()
+    nurse.on_duty(first)
+    window = nurse.window
+    window.resize(1280, 800)
+    window.refresh()
+    nurse.chair(1)
+    for _ in range(3):
+        QApplication.processEvents()
+    systolic = care.protocol.vitals[VitalKind.SYSTOLIC].label
+    caption = next(w for w in window.panel(1).findChildren(QLabel) if w.text() == systolic and w.isVisible())
+    scroll = window.panel(1).scroll_area()
+    top = caption.mapTo(scroll.viewport(), caption.rect().topLeft()).y()
+    assert top >= 0 and top + caption.height() <= scroll.viewport().height()
+    assert QApplication.focusWidget() is nurse.find(QWidget, systolic)
+
+
+def test_a_paused_pump_is_said_to_be_on_hold_with_what_it_resumes_at(
+    nurse: Nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses
+) -> None:
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    clock.advance(minutes=5)
+    care.pause(ready_session, care.protocol.reasons.pause[0], first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    window.refresh()
+    box = next(b for b in window.panel(1).findChildren(QGroupBox) if b.title().startswith("The pump should"))
+    assert box.title() == "The pump should be on hold"
+    assert "On resuming: Rate" in nurse.text("Pump settings")
