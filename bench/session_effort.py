@@ -28,7 +28,9 @@ and complete at the end.
 The path, on today's screens. Each step is one small function below (``sign_in`` … ``sign``) that names
 the controls it uses: when a screen changes, change only its step and keep the choices a nurse would make.
 
-* sign in: the user name field has the keyboard; Tab to the password (Enter there does the same), Enter;
+* before the session, once a shift, sign in: the user name field has the keyboard; Tab to the password
+  (Enter there does the same), Enter. It is shown on its own line and not counted in the session's figures
+  (the issue's session runs from register to sign), with a line giving the figures with it as well;
 * open chair 1 with a tap on its tile (the board shows 12 chairs, as in a mid-sized clinic);
 * register: the keyboard is in the search field, so tap the record number field; Tab to the date of
   birth, which moves on by itself to the family name once complete; Tab to the given name; tap the sex
@@ -46,9 +48,11 @@ the controls it uses: when a screen changes, change only its step and keep the c
   dose", so tap the first reading; type the six required readings, each moving on by itself once complete,
   and Enter in the optional temperature, left blank; then tap "Confirm dose" (the preselected vial is the
   protocol's default and is kept);
-* second-nurse check: the user name field has the keyboard; the second nurse types her user name,
-  password and her three figures with Tab between, and Enter;
-* draw up: the lot field has the keyboard; the lot, Tab, the volume, Enter;
+* second-nurse check: the keyboard is in the check weight; the second nurse types her three figures
+  (weight, dose, rate), each moving on by itself once complete, then her user name, Tab, her password,
+  and Enter;
+* draw up: the volume field has the keyboard; the volume, which moves on by itself once complete, the
+  lot, Enter;
 * the rest of the vial (the protocol's 10 mg/mL vial is multi-dose): the keyboard waits on "Returned to
   stock"; one tap records it (wasting it instead would take the waste form and a witness);
 * pump programmed and checked: the keyboard is then in the pump's rate; type the rate read off the pump
@@ -62,8 +66,8 @@ the controls it uses: when a screen changes, change only its step and keep the c
   discharge score (tap, type), a tap per criterion, the password (tap, type), Enter;
 * sign: the password field has the keyboard; type it, Enter.
 
-Target (issue 10) for the whole session at 1280×800: at most 40 taps, no scroll, and no more other
-keystrokes than one Enter per form. The "forms" column counts the forms on the path with a field to press
+Target (issue 10) for the whole session (register to sign) at 1280×800: at most 40 taps, no scroll, and
+no more other keystrokes than one Enter per form. The "forms" column counts the forms on the path with a field to press
 Enter in (a screening list, "Confirm dose", "No side effects" and the like are buttons, not forms: they
 allow no key); "keys over" is what a step spends beyond its forms' one Enter each.
 
@@ -496,8 +500,10 @@ class Stage(NamedTuple):
     """Where core's session must be afterwards (None: no session yet, or nothing to check)."""
 
 
+SHIFT = (Stage("Sign in (once a shift)", sign_in, 1, None),)
+"""What comes before any session, once a shift: counted and shown apart from the session's own figures."""
+
 SESSION = (
-    Stage("Sign in", sign_in, 1, None),
     Stage("Open an empty chair from the board", open_chair, 0, None),
     Stage("Register the new patient", register, 1, None),
     Stage("Confirm two identifiers, seat", identify_and_seat, 1, None),
@@ -539,15 +545,20 @@ class Run:
     """What on this machine made the screens differ from a clinic workstation's."""
 
     @property
+    def session(self) -> list[tuple[Stage, Tally]]:
+        """The session's own stages (the shift's sign-in before them is not the session's)."""
+        return [(stage, tally) for stage, tally in self.done if stage in SESSION]
+
+    @property
     def total(self) -> Tally:
         total = Tally()
-        for _stage, tally in self.done:
+        for _stage, tally in self.session:
             total.add(tally)
         return total
 
     @property
     def forms(self) -> int:
-        return sum(stage.forms for stage, _ in self.done)
+        return sum(stage.forms for stage, _ in self.session)
 
     def missed(self) -> list[str]:
         """The parts of issue 10's target the session misses, in words."""
@@ -559,7 +570,7 @@ class Run:
 def drive(nurse: Drive, run: Run, shots: Path | None) -> None:
     """Every stage in order, each checked against where core's session must then be; stops at the first
     stage whose path is broken, naming it."""
-    for number, stage in enumerate(SESSION, start=1):
+    for number, stage in enumerate((*SHIFT, *SESSION), start=1):
         focus = QApplication.focusWidget()
         nurse.tally = Tally(keyboard_at_start=focus.accessibleName() if focus is not None else "")
         try:
@@ -618,13 +629,15 @@ def floor_ms(size: tuple[int, int]) -> float:
 
 def table(run: Run, trace: bool) -> None:
     """The per-stage figures and the totals against the target, as text; with ``trace``, every action."""
-    width = max(len(stage.title) for stage in SESSION)
+    width = max(len(stage.title) for stage in (*SHIFT, *SESSION))
     size = f"{run.size[0]}×{run.size[1]}"
     print(f"session effort: one first-day session of a new patient, window {size}, {CHAIRS} chairs")
     print(f"python {sys.version.split()[0]}, Qt platform {QApplication.platformName()}")
     print()
     print(f"{'step':{width}} {'taps':>5} {'data':>5} {'keys':>5} {'scrolls':>8} {'forms':>6} {'keys over':>10}")
     for stage, tally in run.done:
+        if stage is SESSION[0]:
+            print(f"{'-- the session (register to sign) --':{width}}")
         over = keys_over(stage, tally)
         print(
             f"{stage.title:{width}} {tally.taps:5} {tally.data:5} {tally.keys:5} {tally.scrolls:8} {stage.forms:6}"
@@ -636,7 +649,7 @@ def table(run: Run, trace: bool) -> None:
                 print(f"    {action}")
     total = run.total
     print("-" * (width + 44))
-    over = sum(keys_over(stage, tally) for stage, tally in run.done)
+    over = sum(keys_over(stage, tally) for stage, tally in run.session)
     print(f"{'total':{width}} {total.taps:5} {total.data:5} {total.keys:5} {total.scrolls:8} {run.forms:6} {over:10}")
     print(f"{'target (issue 10)':{width}} {'≤' + str(TARGET_TAPS):>5} {'':5} {'≤' + str(run.forms):>5} {0:8}")
     print()
@@ -644,7 +657,15 @@ def table(run: Run, trace: bool) -> None:
     print("keystrokes (Tab, Enter); scrolls: a control needed next was out of view; forms: forms submitted")
     print("with a field to press Enter in (the target allows one Enter each); keys over: a step's keys beyond")
     print("its forms' Enters.")
-    print(f"all keystrokes (data + keys): {total.data + total.keys}")
+    print(f"all keystrokes of the session (data + keys): {total.data + total.keys}")
+    shift = Tally()
+    for stage, tally in run.done:
+        if stage in SHIFT:
+            shift.add(tally)
+    print(
+        f"with the shift's sign-in: {total.taps + shift.taps} taps, {total.data + shift.data} data, "
+        f"{total.keys + shift.keys} keys for {run.forms + sum(stage.forms for stage in SHIFT)} forms"
+    )
     missed = run.missed()
     print(f"target met: {'no (' + ', '.join(missed) + ')' if missed else 'yes'}")
     scrolled = [(stage.title, tally.scrolled_to) for stage, tally in run.done if tally.scrolled_to]
@@ -675,6 +696,7 @@ def as_json(run: Run) -> str:
             "step": stage.title,
             **tally.figures(),
             "forms": stage.forms,
+            "in_session": stage in SESSION,
             "keys_over": keys_over(stage, tally),
             "keyboard_at_start": tally.keyboard_at_start,
             "scrolled_to": tally.scrolled_to,
