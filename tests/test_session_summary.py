@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from io import BytesIO
 
 from pypdf import PdfReader
@@ -9,11 +11,15 @@ from pypdf import PdfReader
 from core import audit
 from core.audit import AuditAction
 from core.clock import ManualClock
+from core.controlled import controlled_words
+from core.dates import local_time
+from core.dosing import pump_order
+from core.events import EventType
 from core.identify import Identified
 from core.protocol import VitalKind
 from core.reports.session_summary import Printing, record_hash, session_summary
 from core.services import Care
-from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
+from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0
 from tests.test_cli import run as cli
 from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms, prepare, signed
 
@@ -40,7 +46,7 @@ def test_a_signed_session_prints_everything_the_chart_needs(care: Care, patient,
     assert f"{protocol.id} version {protocol.version}" in everything and protocol.content_hash in everything
     assert "day 1 of 5" in everything
     assert "Weight 72.4 kg" in everything
-    for line in state.dose.arithmetic:
+    for line in state.dose.arithmetic[1:]:  # the weight is said once, in the sentence above the sums
         assert " ".join(line.split()) in everything
     assert "LOT-K2291" in everything and "Drawn 36.2 mg; given 36.2 mg; wasted 0.0 mg" in everything
     assert f"by {second.name}" in everything and f"Calculated by {first.name}" in everything  # the double check
@@ -160,3 +166,80 @@ def test_a_corrected_set_of_vitals_says_so_and_leaves_the_trend(care: Care, pati
     care.correct(sid, wrong.events[-1].id, "typed 250 for 150", "systolic was 150", first.id)
     everything = " ".join(pages(session_summary(care, sid, PRINTING)))
     assert "CORRECTED" in everything and "typed 250 for 150" in everything and "systolic was 150" in everything
+
+
+def test_missed_sets_are_printed_in_order_and_a_late_set_says_when_it_was_taken(
+    care: Care, patient, nurses, clock: ManualClock
+):
+    """No set from 10 minutes until the end: the 20-minute set was missed, the set taken at 47 minutes counts
+    for the 30-minute point and says it was taken late; after the end, only the set before discharge."""
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    start = clock.now()
+    clock.advance(minutes=10)
+    care.record_vitals(sid, NORMAL, first.id)
+    clock.advance(minutes=37)
+    care.record_vitals(sid, NORMAL, first.id)
+    care.complete(sid, first.id)
+    clock.advance(minutes=30)
+    care.record_vitals(sid, NORMAL, first.id)
+
+    def at(minutes: int) -> str:
+        return local_time(start + timedelta(minutes=minutes))
+
+    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    assert "3 scheduled sets of vital signs missed" in everything  # in the heading lines
+    assert "Vital signs (3 scheduled sets missed)" in everything
+    order = [
+        "Baseline",
+        f"{at(10)} 10 min into infusion",
+        f"{at(20)} 20 min into infusion: Missed (due {at(20)})",
+        f"{at(47)} 30 min into infusion (due {at(30)}, taken late, {at(47)})",
+        f"{at(47)} End of infusion: Missed (due {at(47)})",
+        f"{at(62)} 15 min after end: Missed (due {at(62)})",
+        f"{at(77)} 30 min after end",
+    ]
+    places = [everything.find(words) for words in order]
+    assert -1 not in places, [w for w, p in zip(order, places, strict=True) if p == -1]
+    assert places == sorted(places)
+    assert "10 min into infusion (due" not in everything  # a set on time says only its point
+
+
+def test_the_pump_readings_are_in_the_dose_section_in_the_records_words(
+    care: Care, patient, nurses, clock: ManualClock
+):
+    """A reading that did not agree, then one read by a second nurse too, each with who read it and the order."""
+    first, second = nurses
+    sid = prepare(care, patient, nurses)  # read as ordered by the first nurse
+    order = pump_order(care.protocol, care.state(sid).dose)
+    care.record_pump(sid, "15.5", str(order.vtbi_ml), first.id)  # a digit dropped
+    care.record_pump(
+        sid,
+        str(order.rate_ml_per_h),
+        str(order.vtbi_ml),
+        first.id,
+        second=("ben", BEN_PASSWORD, str(order.rate_ml_per_h), str(order.vtbi_ml)),
+    )
+    state = care.state(sid)
+    read = [e for e in state.events if e.type is EventType.PUMP_PROGRAMMED]
+    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    names = {first.id: first.name, second.id: second.name}
+    dose_section = everything[everything.index("Weight and dose") : everything.index("Controlled substance")]
+    for event in read:
+        words = " ".join(controlled_words(event, names.__getitem__).split())
+        assert words in dose_section, words
+    assert f"rate 15.5 mL/h, VTBI {order.vtbi_ml} mL read off the pump; did not agree with the order" in dose_section
+    assert f"read too by {second.name}, as ordered" in dose_section
+    assert f"by {first.name}" in dose_section
+    assert f"{order.rate_ml_per_h} mL/h ordered" in dose_section  # a mismatch says what was ordered
+
+
+def test_the_weight_is_said_once_and_every_amount_of_drug_in_one_format(
+    care: Care, patient, nurses, clock: ManualClock
+):
+    sid = prepare(care, patient, nurses)
+    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    assert everything.count("Weight 72.4 kg") == 1 and "Weight: " not in everything  # said once
+    amounts = re.findall(r"(\d+(?:\.\d+)?) mg(?![/\w])", everything)
+    assert amounts and all("." in amount for amount in amounts), amounts  # 0.0 mg, never 0 mg

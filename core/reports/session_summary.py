@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,9 +22,12 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from core.controlled import controlled_words
 from core.dates import local_stamp, local_time
+from core.dosing import PumpCheck, round_to
 from core.event_words import (
     AGREED,
+    EVENT_WORDS,
     check_figures_words,
     check_verdict,
     identifiers_words,
@@ -40,7 +44,7 @@ from core.reports.output import Output, Printout
 from core.reports.styles import SANS, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, build_pdf
 from core.services import Care, PatientView
-from core.session_state import SessionState
+from core.session_state import PointStatus, SessionState, VitalsPoint
 from core.signatures import canonical, digest
 
 TIER_MARKS = {"advise": "*", "act": "!"}
@@ -138,6 +142,10 @@ class _Summary:
             story.append(self.p(f"Session ended without treatment: {text(event.payload.get('reason'))}", "warning"))
         if state.outcome is Outcome.NOT_TREATED:
             story.append(self.p("No drug was given in this session.", "warning"))
+        missed = self.missed_sets
+        if missed:
+            sets = "set" if missed == 1 else "sets"
+            story.append(self.p(f"{missed} scheduled {sets} of vital signs missed: see Vital signs.", "warning"))
         return story
 
     def screening(self) -> list[Flowable]:
@@ -168,7 +176,9 @@ class _Summary:
         if weighed:
             story.append(self.p(self._weight_words(weighed[-1].payload)))
         if dose is not None:
-            story.append(self.p("<br/>".join(text(line) for line in dose.arithmetic), "mono"))
+            # The weight is said once, above, with how it was entered: the sums start from the dose.
+            sums = [line for line in dose.arithmetic if not (weighed and line.startswith("Weight:"))]
+            story.append(self.p("<br/>".join(text(line) for line in sums), "mono"))
             story.append(
                 self.p(
                     f"<b>{dose.dose_mg} mg</b> of {text(dose.vial_label)}: draw {dose.drug_volume_ml} mL into "
@@ -180,7 +190,23 @@ class _Summary:
             if dose.soft_limit_exceeded:
                 story.append(self.p(f"Above the soft limit; reason: {text(dose.override_reason)}", "warning"))
         story += self._checks()
+        story += self._pump_readings()
         return story
+
+    def _pump_readings(self) -> list[Flowable]:
+        """Every reading of the pump against the order, in the record's words: what was read, who read it,
+        the second nurse if any, and each mismatch with the figures ordered."""
+        lines = []
+        for event in self.of(E.PUMP_PROGRAMMED):
+            check = PumpCheck.of(event)
+            words = (
+                f"{EVENT_WORDS[E.PUMP_PROGRAMMED]} at {local_time(event.occurred_at)} by {self.name(check.by)}: "
+                f"{text(controlled_words(event, lambda i: self.names.get(i, i)))}."
+            )
+            lines.append(self.p(words, "body" if check.agrees else "warning"))
+        if not lines and self.state.dose is not None and self.state.infusion.started_at is None:
+            lines.append(self.p("The pump's reading against the order is not recorded yet."))
+        return lines
 
     def _weight_words(self, payload: dict[str, Any]) -> str:
         words = f"Weight {text(payload['kg'])} kg"
@@ -217,7 +243,7 @@ class _Summary:
                     self.p("Drawn up", "cell"),
                     self.p(local_time(drawn.at), "cell"),
                     self.p(f"{text(drawn.lot)} ({text(drawn.vial_label)})", "cell"),
-                    self.p(f"{drawn.ml} mL = {drawn.mg} mg", "cell"),
+                    self.p(f"{drawn.ml} mL = {self.mg(drawn.mg)}", "cell"),
                     self.p(self.name(drawn.by), "cell"),
                     self.p("", "cell"),
                 ]
@@ -228,7 +254,7 @@ class _Summary:
                     self.p("Vial's rest wasted" if waste.vial_of else "Wasted", "cell"),
                     self.p(local_time(waste.at), "cell"),
                     self.p(text(waste.how), "cell"),
-                    self.p(f"{waste.mg} mg", "cell"),
+                    self.p(self.mg(waste.mg), "cell"),
                     self.p(self.name(waste.by), "cell"),
                     self.p(self.name(waste.witness_id) if waste.witness_id else "—", "cell"),
                 ]
@@ -239,27 +265,32 @@ class _Summary:
                     self.p("Vial's rest returned to stock", "cell"),
                     self.p(local_time(back.at), "cell"),
                     self.p(self._lot_of(back.vial_of), "cell"),
-                    self.p(f"{back.ml} mL = {back.mg} mg", "cell"),
+                    self.p(f"{back.ml} mL = {self.mg(back.mg)}", "cell"),
                     self.p(self.name(back.by), "cell"),
                     self.p("—", "cell"),
                 ]
             )
         table = Table(rows, colWidths=["14%", "9%", "29%", "16%", "16%", "16%"], repeatRows=1)
         table.setStyle(grid())
-        given = "not known yet" if record.given_mg is None else f"{record.given_mg} mg"
+        given = "not known yet" if record.given_mg is None else self.mg(record.given_mg)
         totals = (
-            f"Drawn {record.drawn_mg} mg; given {given}; wasted {record.wasted_mg} mg; "
-            f"not accounted for {record.unaccounted_mg} mg."
+            f"Drawn {self.mg(record.drawn_mg)}; given {given}; wasted {self.mg(record.wasted_mg)}; "
+            f"not accounted for {self.mg(record.unaccounted_mg)}."
         )
         vials = [
             self.p(
-                f"Vial of lot {text(vial.drawn.lot)}: {vial.rest_mg} mg left after drawing up; wasted "
-                f"{vial.wasted_mg} mg, returned {vial.returned_mg} mg, still to account for {vial.left_mg} mg.",
+                f"Vial of lot {text(vial.drawn.lot)}: {self.mg(vial.rest_mg)} left after drawing up; wasted "
+                f"{self.mg(vial.wasted_mg)}, returned {self.mg(vial.returned_mg)}, "
+                f"still to account for {self.mg(vial.left_mg)}.",
                 "warning" if vial.left_mg > 0 else "body",
             )
             for vial in record.vials
         ]
         return [self.p("Controlled substance", "heading"), table, self.p(totals), *vials]
+
+    def mg(self, value: Decimal) -> str:
+        """An amount of the drug to the record's step, always written the same way: 0.0 mg, never 0 mg."""
+        return f"{round_to(value, self.state.controlled.step)} mg"
 
     def _lot_of(self, drawn_event_id: str) -> str:
         drawn = next((d for d in self.state.controlled.drawn if d.event_id == drawn_event_id), None)
@@ -319,22 +350,72 @@ class _Summary:
             words += f" Note: {text(payload['note'])}"
         return words
 
+    def _schedule(self) -> list[tuple[datetime, int, str, Event | None]]:
+        """Every set taken and every scheduled point not taken, in time order: (when, place in the
+        schedule, label, the set or None). A point missed shows at the time it fell; a set taken after its
+        point was overdue says so, with both the point it counts for and the time it was taken."""
+        late = timedelta(minutes=self.protocol.vitals_schedule.overdue_after_minutes)
+        order = {entry.point.id: index for index, entry in enumerate(self.state.vitals)}
+        points = {entry.point.id: entry for entry in self.state.vitals}
+        rows: list[tuple[datetime, int, str, Event | None]] = []
+        for event in self.of(E.VITALS):
+            point_id = event.payload.get("point_id") or ""
+            entry = points.get(point_id)
+            label = entry.point.label if entry else "extra"
+            due = entry.due_at if entry else None
+            answered = entry is not None and entry.taken_at == event.occurred_at
+            if answered and due is not None and event.occurred_at >= due + late:
+                label += f" (due {local_time(due)}, taken late, {local_time(event.occurred_at)})"
+            rows.append((event.occurred_at, order.get(point_id, len(order)), label, event))
+        for entry in self.state.vitals:
+            said = self._not_taken(entry)
+            if said is not None:
+                rows.append((entry.due_at or self.state.events[-1].occurred_at, order[entry.point.id], said, None))
+        return sorted(rows, key=lambda row: (row[0], row[1]))
+
+    def _not_taken(self, entry: VitalsPoint) -> str | None:
+        """A scheduled point with no set, in words: missed, overdue or due now (a draft), never reached (the
+        infusion ended first); None for one taken, one still to come, or a session that never started."""
+        if entry.status is PointStatus.DONE or self.state.infusion.started_at is None:
+            return None
+        label = entry.point.label
+        if entry.due_at is None:
+            return f"{label}: not reached, the infusion ended first" if entry.status is PointStatus.SKIPPED else None
+        when = local_time(entry.due_at)
+        words = {
+            PointStatus.SKIPPED: f"{label}: Missed (due {when})",
+            PointStatus.OVERDUE: f"{label}: overdue (due {when})",
+            PointStatus.DUE: f"{label}: due now (at {when})",
+        }
+        return words.get(entry.status)
+
+    @property
+    def missed_sets(self) -> int:
+        """Scheduled sets of vital signs that fell and were never taken."""
+        return sum(1 for e in self.state.vitals if e.status is PointStatus.SKIPPED and e.due_at is not None)
+
     def vitals(self) -> list[Flowable]:
         events = self.of(E.VITALS)
-        if not events:
+        missed = self.missed_sets
+        title = "Vital signs" + (f" ({missed} scheduled set{'s' if missed != 1 else ''} missed)" if missed else "")
+        if not events and not missed:
             return [self.p("Vital signs", "heading"), self.p("No vital signs were recorded.")]
         kinds = [
             kind for kind in self.protocol.vitals if any(kind.value in e.payload.get("values", {}) for e in events)
         ]
-        points = {point.id: point.label for point in self.protocol.vitals_schedule.points}
         head = ["Time", "Set", *(vital_abbreviation(k) for k in kinds)]
         rows: list[list[Any]] = [[self.p(text(h), "label") for h in [*head, "By"]]]
-        shade: list[tuple[Any, ...]] = []
+        style: list[tuple[Any, ...]] = []
         corrected = {e.corrects: e for e in self.of(E.CORRECTED) if e.corrects}
-        for index, event in enumerate(events, start=1):
+        for index, (at, _place, label, event) in enumerate(self._schedule(), start=1):
+            if event is None:  # a point with no set: said across the readings, in bold
+                row: list[Any] = [self.p(local_time(at), "cell"), self.p(text(label), "cell_bold")]
+                rows.append(row + [""] * (len(kinds) + 1))
+                style.append(("SPAN", (1, index), (-1, index)))
+                continue
             payload = event.payload
             tiers = {f["vital"]: f["tier"] for f in payload.get("findings", ())}
-            cells = [local_time(event.occurred_at), points.get(payload.get("point_id") or "", "extra")]
+            cells = [local_time(event.occurred_at), label]
             if event.id in corrected:  # kept as recorded, and said to be wrong: the correction is the record
                 fix = corrected[event.id]
                 said = f"{fix.reason or ''} {fix.payload.get('note', '')}"
@@ -346,13 +427,13 @@ class _Summary:
                 cells[1] += f" (partial: {payload['partial_reason']})"
             rows.append([self.p(text(c), "cell") for c in [*cells, self.name(event.recorded_by)]])
             if "act" in tiers.values():
-                shade.append(("BACKGROUND", (0, index), (-1, index), colors.Color(0.85, 0.85, 0.85)))
-        share = f"{64 / len(kinds):.2f}%"
-        table = Table(rows, colWidths=["7%", "16%", *([share] * len(kinds)), "13%"], repeatRows=1)
+                style.append(("BACKGROUND", (0, index), (-1, index), colors.Color(0.85, 0.85, 0.85)))
+        share = f"{58 / max(len(kinds), 1):.2f}%"
+        table = Table(rows, colWidths=["7%", "22%", *([share] * len(kinds)), "13%"], repeatRows=1)
         table.setStyle(grid())
-        table.setStyle(shade)
+        table.setStyle(style)
         key = f"{vital_key(self.protocol, kinds)}. {TIER_LEGEND}"
-        story: list[Flowable] = [self.p("Vital signs", "heading"), table, self.p(text(key), "small")]
+        story: list[Flowable] = [self.p(text(title), "heading"), table, self.p(text(key), "small")]
         chart = self._trend([event for event in events if event.id not in corrected])
         if chart is not None:
             story += [Spacer(0, 4), chart]
