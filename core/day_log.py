@@ -7,12 +7,14 @@ the chair never disagree. Everything after the reading is a pure function of tho
 protocol and "now", returning frozen dataclasses that the screen, the printout and the CSV all draw
 from, with the same columns.
 
-Exceptions, in the order she deals with them: a session not signed, a vial's rest still unaccounted for
-at the end of care, a missing second-nurse check, a check that did not agree, a pump reading that did not
-agree with the order, vital signs overdue (now, taken late or missed), a dose over the protocol's soft
-limit, a discharge with the prescriber's override, an infusion stopped early, a screening answer that
-stopped treatment, and late entries. A late entry is one saved ``late_entry_minutes`` or more after the
-moment it records: that is a rule of record keeping, not a clinical number, so it is a clinic setting.
+Exceptions, in the order she deals with them: a chair paused or with an alarm nobody has acknowledged,
+a session not signed, a vial's rest still unaccounted for at the end of care, a missing second-nurse check,
+a check that did not agree, a pump reading that did not agree with the order, an act-now alarm (with what
+was done), vital signs overdue (now, taken late or missed), a dose over the protocol's soft limit, a
+discharge with the prescriber's override, an infusion stopped early, a session ended without treatment
+(with its reason), a screening answer that stopped treatment, and late entries. A late entry is one
+saved ``late_entry_minutes`` or more after the moment it records: that is a rule of record keeping, not a
+clinical number, so it is a clinic setting.
 
 Technical alarms (the pump checked after a restart, the computer's clock behind the record) are listed
 apart from the patient's act-now alarms, in the words the chair's screen uses (``core.attention``).
@@ -64,15 +66,18 @@ from core.vitals import Tier
 class ExceptionKind(StrEnum):
     """In the order the day log lists them: what cannot wait for tomorrow comes first."""
 
+    PAUSED_OR_ALARM = "Paused, or an alarm open now"
     UNSIGNED = "Unsigned"
     VIAL_REST = "Vial's rest not accounted for"
     MISSING_CHECK = "Missing second-nurse check"
     FAILED_CHECK = "Second-nurse check did not agree"
     PUMP_MISMATCH = "Pump reading did not agree with the order"
+    ACT_NOW_ALARM = "Act-now alarm"
     OVERDUE_VITALS = "Overdue vital signs"
     SOFT_LIMIT = "Dose over the soft limit"
     DISCHARGE_OVERRIDE = "Discharge with an override"
     STOPPED_EARLY = "Stopped early"
+    NOT_TREATED = "Ended without treatment"
     SCREENING_STOP = "Stopped at screening"
     LATE_ENTRY = "Late entry"
 
@@ -116,6 +121,8 @@ class DayLogEntry:
     outcome: Outcome
     status: str
     dose_mg: Decimal | None
+    """The dose calculated, as given or being given; None when none was calculated or none was given (a
+    session ended without treatment): the log never shows a dose as given that was not."""
     dosed_by: str
     checked_by: str
     alerts: int
@@ -143,6 +150,15 @@ class DayLogEntry:
     technical: tuple[str, ...] = ()
     """Technical alarms (equipment, software), a kind apart from the patient's act-now alarms, in the words
     the chair's screen uses: those open now, and each check of the pump after a restart."""
+    calculated_mg: Decimal | None = None
+    """The dose calculated, whether or not it was given."""
+
+    @property
+    def dose_text(self) -> str:
+        """The dose column in words: the dose, a dash when none was calculated, or that it was not given."""
+        if self.dose_mg is not None:
+            return str(self.dose_mg)
+        return "— (not given)" if self.calculated_mg is not None else "—"
 
     @property
     def open(self) -> bool:
@@ -360,6 +376,52 @@ def _technical(state: SessionState, zone: tzinfo | None) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _attention_now(state: SessionState, zone: tzinfo | None) -> str | None:
+    """A chair to go to now: its infusion paused (and why), or an act-now alarm nobody has acknowledged."""
+    said = []
+    if state.step is Step.PAUSED:
+        paused = next((e for e in reversed(state.events) if e.type is E.PAUSED), None)
+        since = f" since {local_time(paused.occurred_at, zone)}" if paused else ""
+        said.append(f"Infusion paused{since}: {state.infusion.pause_reason or 'no reason recorded'}")
+    for alert in state.open_alerts:
+        said.append(f"Alarm at {local_time(alert.occurred_at, zone)} not acknowledged: {'; '.join(alert.findings)}")
+    return "; ".join(said) or None
+
+
+def _act_now_alarms(state: SessionState, name: Callable[[str], str], zone: tzinfo | None) -> str | None:
+    """Each act-now alarm of the session: when, what, and when and by whom it was acknowledged with what."""
+    acknowledged = {e.payload.get("alert_event_id"): e for e in state.events if e.type is E.ALERT_ACKNOWLEDGED}
+    said = []
+    for event in state.events:
+        if event.type is not E.VITALS:
+            continue
+        acts = [f["text"] for f in event.payload.get("findings", ()) if f.get("tier") == Tier.ACT]
+        if not acts:
+            continue
+        words = f"{local_time(event.occurred_at, zone)} {'; '.join(acts)}"
+        ack = acknowledged.get(event.id)
+        if ack is None:
+            words += ", not acknowledged yet"
+        else:
+            done = "; ".join(ack.payload.get("action_labels", ())) or "no action recorded"
+            words += f", acknowledged {local_time(ack.occurred_at, zone)} by {name(ack.recorded_by)}: {done}"
+        said.append(words)
+    return "; ".join(said) or None
+
+
+def _not_treated(state: SessionState, zone: tzinfo | None) -> str | None:
+    """A session ended without treatment (screening aside, which has its own kind): when, why, and the dose
+    calculated that was not given."""
+    ended = next((e for e in state.events if e.type is E.ABANDONED), None)
+    if ended is None:
+        return None
+    reason = str(ended.payload.get("reason") or "no reason recorded").rstrip(". ")
+    words = f"{local_time(ended.occurred_at, zone)}: {reason}"
+    if state.dose is not None:
+        words += f"; the dose calculated ({state.dose.dose_mg} mg) was not given"
+    return words
+
+
 def _flags(
     protocol: Protocol,
     state: SessionState,
@@ -370,6 +432,9 @@ def _flags(
     name: Callable[[str], str] = str,
 ) -> tuple[Flag, ...]:
     found: list[Flag] = []
+    now = _attention_now(state, zone)
+    if now:
+        found.append(Flag(ExceptionKind.PAUSED_OR_ALARM, now))
     if state.step is Step.SIGN:
         found.append(Flag(ExceptionKind.UNSIGNED, "Care has ended; the session is not signed."))
     elif state.step is not Step.DONE and day_over:
@@ -387,6 +452,9 @@ def _flags(
     pump = _pump_mismatches(state, name, zone)
     if pump:
         found.append(Flag(ExceptionKind.PUMP_MISMATCH, pump))
+    alarms = _act_now_alarms(state, name, zone)
+    if alarms:
+        found.append(Flag(ExceptionKind.ACT_NOW_ALARM, alarms))
     vitals = _vitals_flag(protocol, state, zone)
     if vitals:
         found.append(Flag(ExceptionKind.OVERDUE_VITALS, vitals))
@@ -399,6 +467,9 @@ def _flags(
         found.append(Flag(ExceptionKind.DISCHARGE_OVERRIDE, discharged))
     if stopped:
         found.append(Flag(ExceptionKind.STOPPED_EARLY, stopped))
+    untreated = _not_treated(state, zone)
+    if untreated:
+        found.append(Flag(ExceptionKind.NOT_TREATED, untreated))
     if state.screening_stop_reasons:
         reasons = "; ".join(state.screening_stop_reasons)
         found.append(Flag(ExceptionKind.SCREENING_STOP, f"Not treated: {reasons}"))
@@ -497,7 +568,7 @@ def entry_of(
         step=state.step,
         outcome=state.outcome,
         status=_status(state),
-        dose_mg=state.dose.dose_mg if state.dose else None,
+        dose_mg=state.dose.dose_mg if state.dose and state.outcome is not Outcome.NOT_TREATED else None,
         dosed_by=names.get(state.dosed_by, state.dosed_by) if state.dosed_by else "",
         checked_by=names.get(state.checked_by, state.checked_by) if state.checked_by else "",
         alerts=alerts,
@@ -516,6 +587,7 @@ def entry_of(
         returned_mg=round_to(sum((r.mg for r in controlled.returned), Decimal(0)), controlled.step),
         vial_left_mg=round_to(sum((v.left_mg for v in controlled.vials), Decimal(0)), controlled.step),
         technical=_technical(state, zone),
+        calculated_mg=state.dose.dose_mg if state.dose else None,
     )
 
 
@@ -695,7 +767,7 @@ def csv_row(log: DayLog, entry: DayLogEntry) -> list[str]:
         entry.chair,
         entry.patient,
         entry.mrn,
-        entry.dose_mg,
+        entry.dose_text,
         entry.dosed_by,
         entry.checked_by,
         entry.status,

@@ -228,6 +228,7 @@ def test_exceptions_come_in_the_order_they_are_dealt_with(database, protocol, cl
         (ExceptionKind.OVERDUE_VITALS, day.over_limit),
         (ExceptionKind.SOFT_LIMIT, day.over_limit),
         (ExceptionKind.STOPPED_EARLY, day.stopped),
+        (ExceptionKind.NOT_TREATED, day.unchecked),
         (ExceptionKind.SCREENING_STOP, day.not_treated),
         (ExceptionKind.LATE_ENTRY, day.stopped),
     ]

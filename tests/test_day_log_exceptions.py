@@ -9,6 +9,8 @@ import io
 from datetime import UTC, timedelta
 from decimal import Decimal
 
+from pypdf import PdfReader
+
 from core.attention import TECHNICAL_WORDS
 from core.clock import ManualClock
 from core.dates import local_time
@@ -16,10 +18,11 @@ from core.day_log import DayLog, DayLogEntry, ExceptionKind, csv_bytes, day_log
 from core.dosing import pump_order
 from core.identify import Identified
 from core.people import Account
-from core.protocol import Protocol
+from core.protocol import Protocol, VitalKind
+from core.reports.day_log_pdf import day_log_pdf
 from core.services import Care, PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, T0
-from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, observed, prepare, pump_as_ordered
+from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, no_symptoms, observed, prepare, pump_as_ordered
 
 DAY = T0.date()
 
@@ -171,3 +174,46 @@ def test_technical_alarms_are_a_kind_apart_from_the_patients_alarms(
     assert behind.technical[-1] == expected
     (row,) = csv.DictReader(io.StringIO(csv_bytes(read(care, protocol, clock)).decode("utf-8-sig")))
     assert row["Technical alarms"] == entry.technical[0] and row["Alerts"] == "0"
+
+
+def test_a_session_ended_at_the_check_shows_no_dose_as_given_and_is_an_exception_with_its_reason(
+    care, patient, nurses, clock, protocol
+):
+    """IV access failed at the second-nurse check: the dose calculated was never given."""
+    ana, _ = nurses
+    sid = dosed(care, patient, ana)
+    at = local_time(clock.now(), UTC)
+    care.abandon(sid, "IV access failed", ana.id)
+    care.sign(sid, ana.id, ANA_PASSWORD, seen_seq=care.state(sid).events[-1].seq)
+    log = read(care, protocol, clock)
+    entry = the_entry(log, sid)
+    assert entry.dose_mg is None and entry.dose_text == "— (not given)"
+    assert flags_of(log, sid)[ExceptionKind.NOT_TREATED] == (
+        f"{at}: IV access failed; the dose calculated (36.2 mg) was not given"
+    )
+    row = next(csv.DictReader(io.StringIO(csv_bytes(log).decode("utf-8-sig"))))
+    assert row["Dose mg"] == "— (not given)"
+    pdf = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(day_log_pdf(log, "C", "A4", "t", "b"))).pages
+    )
+    assert "— (not given)" in pdf and "IV access failed" in pdf and "36.2 Dose:" not in pdf
+
+
+def test_a_paused_chair_and_an_act_now_alarm_are_exceptions(care, patient, nurses, clock, protocol):
+    ana, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, ana.id)
+    clock.advance(minutes=10)
+    state, _ = care.record_vitals(sid, {**NORMAL, VitalKind.SYSTOLIC: "190"}, ana.id)
+    alarm_at = local_time(clock.now(), UTC)
+    flags = flags_of(read(care, protocol, clock), sid)
+    assert "not acknowledged" in flags[ExceptionKind.PAUSED_OR_ALARM]  # nobody has answered it yet
+    assert "190" in flags[ExceptionKind.ACT_NOW_ALARM] and "not acknowledged yet" in flags[ExceptionKind.ACT_NOW_ALARM]
+    clock.advance(minutes=1)
+    care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["pause", "notify"], no_symptoms(care), ana.id)
+    log = read(care, protocol, clock)
+    flags = flags_of(log, sid)
+    assert flags[ExceptionKind.PAUSED_OR_ALARM].startswith("Infusion paused since")
+    said = flags[ExceptionKind.ACT_NOW_ALARM]
+    assert said.startswith(alarm_at) and "acknowledged" in said and "by Ana Reyes: Infusion paused" in said
+    assert log.exceptions[0].kind is ExceptionKind.PAUSED_OR_ALARM  # the chair to go to first

@@ -69,7 +69,7 @@ def _session_rows(entry: DayLogEntry, s: Styles) -> list[list[object]]:
         Paragraph(text(entry.time), s.cell),
         Paragraph(str(entry.chair), s.cell),
         Paragraph(_patient(entry), s.cell),
-        Paragraph(text(entry.dose_mg if entry.dose_mg is not None else NOTHING), s.cell),
+        Paragraph(text(entry.dose_text).replace(" (", "<br/>("), s.cell),  # "not given" under the dash
         Paragraph(nurses, s.cell),
         Paragraph(text(entry.status), s.cell),
         Paragraph(text(entry.alerts_text), s.cell),
