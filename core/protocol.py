@@ -440,6 +440,13 @@ class Observation(_Sourced):
 class DischargeCriterion(_Strict):
     id: str
     text: str
+    paper: str | None = None
+    """The words of the downtime paper form, where the screen's do not hold on paper (say what the nurse
+    does, not what the computer does); the screen's words when left out."""
+
+    @property
+    def on_paper(self) -> str:
+        return self.paper or self.text
 
 
 class Discharge(_Sourced):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from core.event_words import PHASE_WORDS, vital_abbreviation, vital_key
-from core.protocol import Asked, Protocol, VitalThresholds
+from core.event_words import EVENT_WORDS, PHASE_WORDS, vital_abbreviation, vital_key
+from core.events import EventType as E
+from core.protocol import Asked, Protocol, Vial, VitalThresholds
 from core.reports.styles import Styles, grid, text
 from core.reports.templates import PageFrame, build_pdf
 
@@ -81,7 +82,7 @@ def _screening(protocol: Protocol, s: Styles) -> list[Flowable]:
 
 def _dose(protocol: Protocol, s: Styles) -> list[Flowable]:
     dose, limits, prep = protocol.dose, protocol.dose_limits, protocol.preparation
-    vials = "; ".join(f"{text(v.label)} ({v.mg_per_ml} mg/mL)" for v in protocol.vials)
+    vials = "; ".join(_vial_words(v) for v in protocol.vials)
     lines = [
         f"Weight today: {BLANK} kg (from pounds: lb ÷ 2.2046). Change over "
         f"{protocol.weight.advise_change_percent}% from last session: confirm and write why.",
@@ -109,13 +110,70 @@ def _dose(protocol: Protocol, s: Styles) -> list[Flowable]:
         ["20%", "20%", "15%", "15%", "30%"],
         24,
     )
+    multi = [v.label for v in protocol.vials if v.multi_dose]
+    if len(multi) == len(protocol.vials):
+        back = f"{BOX} returned to stock (a multi-dose vial)"
+    else:  # only the multi-dose vials go back: named, so a single-dose vial's rest is wasted
+        back = f"{BOX} returned to stock (only {'; '.join(multi) or 'no vial of this protocol'})"
+    rest = _ruled(
+        [
+            ["Rest of the vial: lot", "Left in the vial mL / mg", "Where it went", "Nurse", "Witness (a waste)"],
+            ["", "", Paragraph(f"{text(back)}<br/>{BOX} wasted before a witness", s.cell), "", ""],
+        ],
+        s,
+        ["17%", "17%", "36%", "14%", "16%"],
+        24,
+    )
     return [
         Paragraph("3. Weight and dose", s.heading),
         *[Paragraph(line, s.body) for line in lines],
         Spacer(0, 4),
         check,
         Spacer(0, 4),
+        *_pump(protocol, s),
+        Spacer(0, 4),
+        Paragraph("Controlled substance", s.label),
         drug,
+        Spacer(0, 2),
+        rest,
+        Paragraph("Every vial drawn from is accounted for before the session is signed.", s.small),
+    ]
+
+
+def _vial_words(vial: Vial) -> str:
+    """A vial as the protocol names it, its concentration said once (first), then any note in the label."""
+    strength = f"{vial.mg_per_ml} mg/mL"
+    return text(vial.label) if strength in vial.label else f"{text(vial.label)}, {strength}"
+
+
+def _pump(protocol: Protocol, s: Styles) -> list[Flowable]:
+    """The pump programmed and checked against the order before the start, read off the pump itself."""
+    second = "required" if protocol.pump.second_nurse == "required" else "optional"
+    agrees = f"{BOX} yes {BOX} no"
+    table = _ruled(
+        [
+            [
+                EVENT_WORDS[E.PUMP_PROGRAMMED],
+                "Rate mL/h",
+                "Volume to be infused mL",
+                "Agrees with the order",
+                "Initials",
+            ],
+            ["Ordered (from the dose above)", "", "", "", ""],
+            ["Read off the pump by the nurse", "", "", agrees, ""],
+            [f"Read off the pump by a second nurse ({second})", "", "", agrees, ""],
+        ],
+        s,
+        ["31%", "13%", "18%", "22%", "16%"],
+        20,
+    )
+    return [
+        table,
+        Paragraph(
+            f"Volume to be infused = final volume, to {protocol.pump.vtbi_ml} mL. <b>A reading that does not agree "
+            "with the order: do not start; program the pump again, then read it again.</b>",
+            s.small,
+        ),
     ]
 
 
@@ -187,7 +245,7 @@ def _side_effects(protocol: Protocol, s: Styles) -> list[Flowable]:
 
 def _discharge(protocol: Protocol, s: Styles) -> list[Flowable]:
     discharge = protocol.discharge
-    criteria = [Paragraph(f"{BOX} {text(c.text)}", s.body) for c in discharge.criteria]
+    criteria = [Paragraph(f"{BOX} {text(c.on_paper)}", s.body) for c in discharge.criteria]
     signatures = _ruled(
         [["", "Name", "Signature", "Time"], ["Nurse who gave the infusion", "", "", ""], ["Discharged by", "", "", ""]],
         s,
@@ -203,7 +261,10 @@ def _discharge(protocol: Protocol, s: Styles) -> list[Flowable]:
             s.body,
         ),
         *criteria,
-        Paragraph(f"Otherwise a prescriber's override with reason: {BLANK}{BLANK}{BLANK}", s.body),
+        Paragraph(
+            "A criterion not met: discharge only on a prescriber's override, with her name and the reason.", s.body
+        ),
+        _ruled([["Prescriber's name", "", "Reason", ""]], s, ["18%", "27%", "10%", "45%"], 22, head=0),
         Spacer(0, 6),
         signatures,
     ]
