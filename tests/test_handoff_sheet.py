@@ -213,3 +213,22 @@ def test_the_command_refuses_an_unknown_nurse_a_nurse_without_chairs_and_a_chair
     assert cli("--database", url, "report", "handoff", "--chair", "9", "--out", out) == 2
     assert "There is no chair 9: the clinic has chairs 1–4." in capsys.readouterr().err
     assert not Path(out).exists()
+
+
+def test_the_vital_signs_head_fits_its_column(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock
+):
+    """The head of the vitals table, "Vital signs (2 sets)", on one line with the readings' heads."""
+    ana = nurses[0]
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, ana.id)
+    clock.advance(minutes=10)
+    care.record_vitals(sid, NORMAL, ana.id)
+    pdf = handoff_pdf(care, [1], CLINIC, "Ben Okafor", giver="Ana Reyes")
+    lines = [
+        " ".join(line.split())
+        for page in PdfReader(BytesIO(pdf)).pages
+        for line in page.extract_text(extraction_mode="layout").splitlines()
+    ]
+    (head,) = [line for line in lines if line.startswith("Vital signs (")]
+    assert head.startswith("Vital signs (2 sets) SBP DBP"), head

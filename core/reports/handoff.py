@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from core.board import step_words
@@ -25,7 +26,7 @@ from core.machine import Outcome
 from core.protocol import Protocol, VitalKind, VitalThresholds
 from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
-from core.reports.styles import RULE, SHADE, Styles, grid, key_values, text
+from core.reports.styles import CELL_PADDING, RULE, SANS_BOLD, SHADE, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, body_size, build_pdf
 from core.services import Care, ChairView
 from core.session_state import SessionState
@@ -191,8 +192,13 @@ def _vitals(protocol: Protocol, h: ChairHandoff, s: Styles, width: float) -> lis
         [Paragraph(base_label, s.label), *(Paragraph(_reading(v.baseline, baseline_at), s.cell) for v in summary)],
         [Paragraph(last_label, s.label), *(Paragraph(_reading(v.latest, latest_at), s.cell) for v in summary)],
     ]
-    share = 0.84 / len(summary)
-    table = Table(rows, colWidths=[0.16 * width, *([share * width] * len(summary))])
+    # The first column is as wide as its longest words on one line (the head and the two times), never less
+    # than a sixth of the page: "Vital signs (2 sets)" never wraps.
+    said = [(head[0], s.fine), (base_label, s.label), (last_label, s.label)]
+    needed = max(stringWidth(words, SANS_BOLD, style.fontSize) for words, style in said) + 2 * CELL_PADDING + 1
+    first = max(0.16 * width, needed)
+    share = (width - first) / len(summary)
+    table = Table(rows, colWidths=[first, *([share] * len(summary))])
     table.setStyle(grid())
     return [table]
 

@@ -97,6 +97,10 @@ class Styles:
         )
 
 
+CELL_PADDING = 3
+"""Points left and right of the words in a ruled table's cell."""
+
+
 def grid(head_rows: int = 1) -> TableStyle:
     """A plain ruled table with a shaded head row, readable in black and white."""
     head = [("BACKGROUND", (0, 0), (-1, head_rows - 1), SHADE)] if head_rows else []
@@ -106,8 +110,8 @@ def grid(head_rows: int = 1) -> TableStyle:
             ("FONT", (0, 0), (-1, -1), SANS, 8.5),
             ("GRID", (0, 0), (-1, -1), 0.4, RULE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ]
