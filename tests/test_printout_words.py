@@ -67,6 +67,8 @@ class Rich:
     """Chair 4: stopped at once, discharged on the prescriber's override, the vial's rest not accounted for."""
     screened_out: str
     """Chair 5: a screening answer that stopped treatment."""
+    abandoned: str
+    """Chair 6: ended at the second-nurse check without treatment (IV access failed), its dose not given."""
 
 
 def _open(care: Care, patient: PatientView, chair: int, by: Account) -> str:
@@ -88,6 +90,8 @@ def rich_day(care: Care, nurses: tuple[Account, Account], clock: ManualClock) ->
     care.record_course(ines.id, PRESCRIBER, day, "5", by=first.id)
     tove = care.register_patient("MRN-2005", "Nilsson", "Tove", "1988-01-30", by=first.id)
     care.record_course(tove.id, PRESCRIBER, day, "5", by=first.id)
+    ulla = care.register_patient("MRN-2006", "Berg", "Ulla", "1959-11-11", by=first.id)
+    care.record_course(ulla.id, PRESCRIBER, day, "5", by=first.id)
 
     finished = _open(care, maja, 2, first)
     care.record_weight(finished, "72.4", "kg", first.id)
@@ -164,11 +168,16 @@ def rich_day(care: Care, nurses: tuple[Account, Account], clock: ManualClock) ->
 
     screened_out = care.open_session(tove.id, 5, first.id, Identified(name=True, mrn=tove.mrn)).session_id
     care.screen(screened_out, {**SCREEN_OK, "pregnancy": "unknown"}, first.id, confirm_stop=True)
+
+    abandoned = _open(care, ulla, 6, first)
+    care.record_weight(abandoned, "74", "kg", first.id)
+    care.confirm_dose(abandoned, first.id, vial_id="ketamine-10")
+    care.abandon(abandoned, "IV access failed after two attempts.", first.id)
     clock.advance(minutes=16)
     assert care.state(paused).step is Step.PAUSED
     restarted = Care(care.db, care.protocol, clock, workstation="test-ws", app_started_at=clock.now())
     restarted.confirm_pump(paused, True, first.id)  # chair 1's pump looked at after the restart; chair 3's not yet
-    return Rich(finished, paused, running, overridden, screened_out)
+    return Rich(finished, paused, running, overridden, screened_out, abandoned)
 
 
 def pages_of(pdf: bytes) -> list[str]:
@@ -181,6 +190,8 @@ def printouts(care: Care, rich: Rich, clock: ManualClock) -> dict[str, bytes]:
     log = day_log(care.db, care.protocol, T0.astimezone().date(), clock.now())
     return {
         "session summary": session_summary(care, rich.finished, PRINTING),
+        "summary of the running chair": session_summary(care, rich.running, PRINTING),
+        "summary of the session ended at the check": session_summary(care, rich.abandoned, PRINTING),
         "handoff": handoff_pdf(care, [1, 3, 4], clinic, "Ana Reyes", giver="Ana Reyes"),
         "handoff of the paused chair": handoff_pdf(care, [1], clinic, "Ana Reyes"),
         "handoff after a restart": handoff_pdf(restarted, [3], clinic, "Ana Reyes"),
@@ -384,3 +395,24 @@ def test_the_handoff_after_a_restart_says_the_pump_check_is_technical_apart_from
     heading = "Technical alarms (equipment and software, not the patient)"
     assert f"{heading} ◆ TECHNICAL ◆ Technical — Check the pump" in sheet
     assert "Now ◆ Technical — Check the pump after the restart: is it running?" in sheet
+
+
+def test_the_words_added_for_issue_11_are_among_those_searched(printed):
+    """Missed sets, the pump's readings, the dose not given and the new exceptions are in the printouts the
+    searches above read, so a code or a bracket in them would be caught."""
+    _, documents = printed
+
+    def flat(name: str) -> str:
+        return " ".join(" ".join(page.split()) for page in documents[name])
+
+    assert ": Missed (due" in flat("session summary") and "scheduled sets of vital signs missed" in flat(
+        "session summary"
+    )
+    running = flat("summary of the running chair")
+    assert "Pump programmed and checked at" in running and "did not agree with the order" in running
+    log = flat("day log")
+    for words in ("Paused, or an alarm open now", "Act-now alarm", "Ended without treatment", "(not given)"):
+        assert words in log, words
+    assert "IV access failed after two attempts" in log
+    forms = flat("downtime forms")
+    assert "Read off the pump by the nurse" in forms and "Rest of the vial" in forms and "Prescriber's name" in forms

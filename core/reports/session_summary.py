@@ -44,7 +44,7 @@ from core.reports.output import Output, Printout
 from core.reports.styles import SANS, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, build_pdf
 from core.services import Care, PatientView
-from core.session_state import PointStatus, SessionState, VitalsPoint
+from core.session_state import RECHECK, PointStatus, SessionState, VitalsPoint
 from core.signatures import canonical, digest
 
 TIER_MARKS = {"advise": "*", "act": "!"}
@@ -204,7 +204,8 @@ class _Summary:
                 f"{text(controlled_words(event, lambda i: self.names.get(i, i)))}."
             )
             lines.append(self.p(words, "body" if check.agrees else "warning"))
-        if not lines and self.state.dose is not None and self.state.infusion.started_at is None:
+        waiting = self.state.outcome is Outcome.IN_PROGRESS and self.state.infusion.started_at is None
+        if not lines and self.state.dose is not None and waiting:
             lines.append(self.p("The pump's reading against the order is not recorded yet."))
         return lines
 
@@ -357,11 +358,14 @@ class _Summary:
         late = timedelta(minutes=self.protocol.vitals_schedule.overdue_after_minutes)
         order = {entry.point.id: index for index, entry in enumerate(self.state.vitals)}
         points = {entry.point.id: entry for entry in self.state.vitals}
+        rechecks = [entry for entry in self.state.vitals if entry.point.id.startswith(RECHECK)]
         rows: list[tuple[datetime, int, str, Event | None]] = []
         for event in self.of(E.VITALS):
             point_id = event.payload.get("point_id") or ""
             entry = points.get(point_id)
-            label = entry.point.label if entry else "extra"
+            if entry is None:  # a set off the schedule: the recheck an alarm asked for, if it answered one
+                entry = next((e for e in rechecks if e.taken_at == event.occurred_at), None)
+            label = entry.point.label if entry else "Extra set"
             due = entry.due_at if entry else None
             answered = entry is not None and entry.taken_at == event.occurred_at
             if answered and due is not None and event.occurred_at >= due + late:
