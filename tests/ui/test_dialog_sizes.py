@@ -77,9 +77,9 @@ def test_the_day_log_shows_a_dozen_sessions_and_every_exception_up_to_its_share(
 ) -> None:
     dialog = over_the_window(qtbot, DayLogDialog(demo_window.controller, demo_window), demo_window)
     sessions, exceptions = find(dialog, QTableWidget, "Sessions"), find(dialog, QTableWidget, "Exceptions")
-    assert sessions.rowCount() == 16 and 0 < exceptions.rowCount() <= EXCEPTION_ROWS
+    assert sessions.rowCount() == 16 and exceptions.rowCount() > 0
     assert rows_in_view(sessions) >= 12
-    assert rows_in_view(exceptions) == exceptions.rowCount()
+    assert rows_in_view(exceptions) == min(exceptions.rowCount(), EXCEPTION_ROWS)  # the rest scroll
     assert dialog.isSizeGripEnabled()
 
 
