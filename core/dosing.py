@@ -126,55 +126,67 @@ def unit_chosen_to_fit(protocol: Protocol, weight: Weight) -> bool:
     return not _possible_kg(protocol, Weight(weight.entered, other).kg) and not _usual_kg(protocol, weight.kg)
 
 
-def _slip_words(protocol: Protocol, weight: Weight, last: LastWeight | None) -> str:
-    slip = decimal_slip(protocol, weight, last)
-    words = f" Is the decimal point in the wrong place: {_fmt(slip)} {weight.unit.value}?" if slip is not None else ""
-    return words + (f" {last.words()}" if last is not None else "")
+def _slip_line(protocol: Protocol, weight: Weight, last: LastWeight | None, *, usual: bool = True) -> str | None:
+    """The decimal point, asked about in the unit the nurse chose (700 lb → "70.0 lb?")."""
+    slip = decimal_slip(protocol, weight, last, usual=usual)
+    return f"Is the decimal point in the wrong place: {_fmt(slip)} {weight.unit.value}?" if slip is not None else None
+
+
+def _unit_line(protocol: Protocol, weight: Weight) -> str | None:
+    """The other unit, as a question of its own, only where the number as typed is a usual weight in it
+    (40 lb → "Or does the scale show kg: 40 kg?"); never for 700, which no unit makes a usual weight."""
+    other = WeightUnit.LB if weight.unit is WeightUnit.KG else WeightUnit.KG
+    if not _usual_kg(protocol, Weight(weight.entered, other).kg):
+        return None
+    return f"Or does the scale show {other.value}: {_fmt(weight.entered)} {other.value}?"
+
+
+def _lines(*lines: str | None) -> str:
+    """One question a line, in the order asked."""
+    return "\n".join(line for line in lines if line)
 
 
 def unit_challenge(protocol: Protocol, weight: Weight, last: LastWeight | None, change: Decimal | None) -> InputError:
-    """What the nurse is asked when only the unit makes the number fit (``unit_chosen_to_fit``): the
-    decimal point in the other unit, and the last weight (or that there is none) to hold it against."""
+    """What the nurse is asked when only the unit makes the number fit (``unit_chosen_to_fit``), one
+    question a line: the decimal point in the unit she chose, then the last weight (or that there is none)
+    to hold it against. The other unit is never offered: the number is impossible in it."""
     other = WeightUnit.LB if weight.unit is WeightUnit.KG else WeightUnit.KG
     number = _fmt(weight.entered)
-    words = f"{weight.describe()}: {number} would be impossible in {other.value}, so only the unit makes it fit."
-    # The decimal point is asked about in the unit the nurse chose (700 lb → "70.0 lb?"); the unit she left is
-    # a question of its own, said as such, never folded into the decimal point's.
-    same = decimal_slip(protocol, weight, last, usual=False)
-    if same is not None:
-        words += f" Is the decimal point in the wrong place: {_fmt(same)} {weight.unit.value}?"
-    slip = decimal_slip(protocol, Weight(weight.entered, other), last)
-    if slip is not None:
-        words += f" Or does the scale show {other.value}: {_fmt(slip)} {other.value}?"
     kg = _fmt(round_to(weight.kg, Decimal("0.1")))
+    said = f"{number} {weight.unit.value} is {kg} kg ({number} would be impossible in {other.value})."
+    slip = _slip_line(protocol, weight, last, usual=False)
     if last is not None and change is not None:
-        words += f" {last.words()[:-1]}, {abs(change)} % {'less' if change < 0 else 'more'} than this."
+        than = f"{last.words()[:-1]}, {abs(change)} % {'less' if change < 0 else 'more'} than this."
         return InputError(
             "confirm_change",
-            words,
+            _lines(said, slip, than),
             f"Read the scale and its unit again. If {number} {weight.unit.value} ({kg} kg) is right, confirm it.",
         )
     # Nothing to hold it against: a tick would be the same glance again. The weight is typed once more, in
     # kilograms, which the nurse reads or works out on purpose (the kg figure, said plainly, is what she enters).
-    words += " There is no earlier weight of this patient to compare it with."
     return InputError(
         "weight",
-        words,
-        f"Read the scale and its unit again. If the patient does weigh {kg} kg, record the weight in kg: "
-        f"type {kg} and choose kg.",
+        _lines(said, slip, "There is no earlier weight of this patient to compare it with."),
+        f"Read the scale again. If the patient does weigh {kg} kg, record the weight in kg: type {kg} and choose kg.",
     )
 
 
 def check_weight(protocol: Protocol, weight: Weight, last: LastWeight | None = None) -> list[str]:
-    """Refuse an impossible weight (suggesting a misplaced decimal point and saying the patient's last
-    weight, never another unit); return advisories for an unusual one."""
+    """Refuse an impossible weight, one question a line: a misplaced decimal point in the unit chosen, the
+    other unit only where the number is a usual weight in it, and the patient's last weight; return
+    advisories for an unusual one."""
     rules = protocol.weight
     kg = weight.kg
     if not _possible_kg(protocol, kg):
         raise InputError(
             "weight",
-            f"{weight.describe()} is outside the possible range "
-            f"({_fmt(rules.reject_below_kg)}–{_fmt(rules.reject_above_kg)} kg).{_slip_words(protocol, weight, last)}",
+            _lines(
+                f"{weight.describe()} is outside the possible range "
+                f"({_fmt(rules.reject_below_kg)}–{_fmt(rules.reject_above_kg)} kg).",
+                _slip_line(protocol, weight, last),
+                _unit_line(protocol, weight),
+                last.words() if last is not None else None,
+            ),
             "Read the scale again and type the weight exactly as it shows, decimal point included.",
         )
     advisories = []

@@ -65,9 +65,15 @@ def test_following_700_kg_with_700_lb_is_challenged_against_the_last_weight(care
     assert "700 would be impossible in kg" in challenged.value.message
     # The decimal point is asked about in the unit chosen; the unit left behind is its own question.
     assert "Is the decimal point in the wrong place: 70.0 lb?" in challenged.value.message
-    assert "Or does the scale show kg: 70.0 kg?" in challenged.value.message
+    assert "Or does the scale show" not in challenged.value.message  # 700 is impossible in kg: not asked
     assert "wrong place: 70.0 kg" not in challenged.value.message
     assert "last weight was 72.4 kg" in challenged.value.message
+    # Short, one question a line: what was typed, the decimal point, the last weight.
+    assert challenged.value.message.splitlines() == [
+        "700 lb is 317.5 kg (700 would be impossible in kg).",
+        "Is the decimal point in the wrong place: 70.0 lb?",
+        "The patient's last weight was 72.4 kg (" + challenged.value.message.split("(")[-1],
+    ]
     assert E.WEIGHED not in {e.type for e in care.state(sid).events}
     assert [r["limit"] for r in refusals(care)] == ["implausible weight", "weight unit that makes the number fit"]
     assert refusals(care)[0]["entered"] == "700 kg"
@@ -88,6 +94,7 @@ def test_with_no_last_weight_a_tick_does_not_take_a_weight_only_its_unit_makes_p
         assert "no earlier weight" in refused.value.message
         assert "Is the decimal point in the wrong place: 70.0 lb?" in refused.value.message
         assert "record the weight in kg: type 317.5 and choose kg" in refused.value.advice
+        assert "scale show kg" not in refused.value.message and len(refused.value.message.splitlines()) == 3
     assert E.WEIGHED not in {e.type for e in care.state(sid).events}
     assert [r["limit"] for r in refusals(care)] == ["weight unit that makes the number fit"] * 2
     payload = care.record_weight(sid, "317.5", "kg", first.id).events[-1].payload
@@ -100,3 +107,14 @@ def test_a_weight_in_pounds_near_the_last_weight_goes_in(care, patient, nurses, 
     clock.advance(timedelta(minutes=1))
     payload = care.record_weight(sid, "160", "lb", nurses[0].id).events[-1].payload
     assert "unit_confirmed" not in payload and refusals(care) == []
+
+
+def test_the_other_unit_is_asked_on_a_line_of_its_own_only_where_the_number_fits_it(protocol: Protocol):
+    """40 lb (18 kg) is impossible, and no decimal point makes it a usual weight in lb; 40 kg is one."""
+    with pytest.raises(InputError) as caught:
+        check_weight(protocol, parse_weight("40", "lb"), LastWeight(Decimal("41.0"), "2026-11-25"))
+    lines = caught.value.message.splitlines()
+    assert lines[1:] == ["Or does the scale show kg: 40 kg?", "The patient's last weight was 41.0 kg (2026-11-25)."]
+    with pytest.raises(InputError) as caught:
+        check_weight(protocol, parse_weight("700", "kg"))
+    assert caught.value.message.splitlines()[1:] == ["Is the decimal point in the wrong place: 70.0 kg?"]
