@@ -209,6 +209,9 @@ class VitalThresholds(_Sourced):
     act_rise: Decimal | None = None
     act_instruction: str | None = None
     """What an act-now alarm on this vital tells the nurse to do (the protocol's words, not the code's)."""
+    min_pulse_pressure_mmhg: Decimal | None = None
+    """Diastolic only: how far at least it must lie below systolic. A blood pressure closer than this is
+    refused as two readings typed together (or misread), never recorded; None checks only the order."""
 
     @model_validator(mode="after")
     def _tiers_nest(self) -> VitalThresholds:
@@ -608,6 +611,9 @@ class Protocol(_Strict):
         if self.preparation.default_vial not in vial_ids:
             raise ValueError(f"preparation.default_vial {self.preparation.default_vial!r} is not a vial id")
         missing = set(VitalKind) - set(self.vitals)
+        gapped = [k.value for k, v in self.vitals.items() if v.min_pulse_pressure_mmhg is not None]
+        if gapped and gapped != [VitalKind.DIASTOLIC.value]:
+            raise ValueError("vitals: min_pulse_pressure_mmhg belongs to diastolic only")
         if missing:
             raise ValueError(f"vitals: missing {', '.join(sorted(missing))}")
         return self

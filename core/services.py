@@ -55,7 +55,7 @@ from core.screening import screening_record
 from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
 from core.signatures import Meaning, signature_entry, signed_content, signing_meaning
-from core.vitals import Finding, classify, parse_vitals, start_problems
+from core.vitals import Finding, ReadingsDisagree, classify, parse_vitals, start_problems
 
 CARE_ROLES = frozenset({Role.NURSE.value, Role.CHARGE_NURSE.value})
 TREATED = frozenset({Outcome.COMPLETED.value, Outcome.STOPPED_EARLY.value})
@@ -1069,6 +1069,9 @@ class Care:
     ) -> tuple[SessionState, list[Finding]]:
         try:
             values = parse_vitals(self.protocol, typed, partial_reason)
+        except ReadingsDisagree as refused:  # two readings that cannot both be right: both recorded
+            self._refused(session_id, by, {"limit": refused.limit, "entered": refused.entered, "said": refused.message})
+            raise
         except InputError as refused:
             if refused.field in {kind.value for kind in VitalKind}:  # a reading the limits call impossible
                 typed_as = str(typed.get(VitalKind(refused.field), "")).strip()

@@ -55,6 +55,7 @@ def parse_vitals(
         _refuse_extra_digits(kind, text, limits)
         _refuse_impossible(kind, value, limits)
         values[kind] = _to_places(kind, value, limits)
+    _refuse_blood_pressure(protocol, values)  # a reading nobody took comes before what is missing
     missing = [k for k in VitalKind if k not in values and not protocol.vitals[k].optional]
     if not values:
         raise InputError("vitals", "Enter at least one reading.", "Or record why the set could not be taken.")
@@ -76,14 +77,44 @@ def parse_vitals(
     if reason and reason not in protocol.vitals_schedule.partial_reasons:
         offered = ", ".join(protocol.vitals_schedule.partial_reasons)
         raise InputError("partial_reason", f"“{reason}” is not one of the protocol's reasons.", f"Choose: {offered}.")
-    systolic, diastolic = values.get(VitalKind.SYSTOLIC), values.get(VitalKind.DIASTOLIC)
-    if systolic is not None and diastolic is not None and systolic <= diastolic:
-        raise InputError(
-            VitalKind.SYSTOLIC.value,
-            f"Systolic {_fmt(systolic)} is not above diastolic {_fmt(diastolic)}.",
-            "Check the two blood-pressure numbers and their order.",
-        )
     return values
+
+
+class ReadingsDisagree(InputError):
+    """Two readings that cannot both be right (a blood pressure whose diastolic is not below its systolic,
+    or too close to it): refused by the diastolic field, and recorded as a refusal with both readings."""
+
+    def __init__(self, message: str, advice: str, entered: str, limit: str) -> None:
+        super().__init__(VitalKind.DIASTOLIC.value, message, advice)
+        self.entered = entered
+        self.limit = limit
+
+
+def _refuse_blood_pressure(protocol: Protocol, values: dict[VitalKind, Decimal]) -> None:
+    """Systolic and diastolic checked together: the diastolic must lie below the systolic, and at least the
+    protocol's minimum pulse pressure below it. Digits run on from one field into the next ("1201" then
+    "78" gives 120/178) or two readings typed into one ("126124" gives 126/124) end here, never as a set."""
+    systolic, diastolic = values.get(VitalKind.SYSTOLIC), values.get(VitalKind.DIASTOLIC)
+    if systolic is None or diastolic is None:
+        return
+    entered = f"{_fmt(systolic)}/{_fmt(diastolic)}"
+    if diastolic >= systolic:
+        raise ReadingsDisagree(
+            f"Diastolic {_fmt(diastolic)} is not below systolic {_fmt(systolic)}: check both readings and enter "
+            "them again.",
+            "Each reading goes in its own field.",
+            entered,
+            "diastolic not below systolic",
+        )
+    least = protocol.vitals[VitalKind.DIASTOLIC].min_pulse_pressure_mmhg
+    if least is not None and systolic - diastolic < least:
+        raise ReadingsDisagree(
+            f"Blood pressure {entered}: the two readings are only {_fmt(systolic - diastolic)} mmHg apart "
+            f"(less than {_fmt(least)}). Two readings typed together?",
+            "Read the monitor again and enter both, each in its own field.",
+            entered,
+            "pulse pressure under the minimum",
+        )
 
 
 def _to_places(kind: VitalKind, value: Decimal, limits: VitalThresholds) -> Decimal:

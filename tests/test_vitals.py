@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from core import audit
+from core.audit import AuditAction
 from core.errors import InputError
 from core.events import EventType as E
 from core.protocol import Protocol
@@ -138,3 +140,42 @@ def test_the_digit_counts_follow_the_protocol(protocol: Protocol):
     counts = {kind: digits_of(limits) for kind, limits in protocol.vitals.items()}
     assert (counts[V.SYSTOLIC].whole, counts[V.RESPIRATORY_RATE].whole, counts[V.SEDATION].whole) == (3, 2, 1)
     assert (counts[V.TEMPERATURE].whole, counts[V.TEMPERATURE].decimals) == (2, 1)
+
+
+def refusals(care: Care) -> list[dict]:
+    found = sorted(audit.entries(care.db), key=lambda e: e.seq)
+    return [e.detail for e in found if e.action == AuditAction.REFUSED]
+
+
+def test_digits_run_on_into_diastolic_are_refused_by_the_diastolic_field_and_recorded(care: Care, patient, nurses):
+    """ "1201" typed into systolic, the field moved on after "120", then "78": 120/178, a reading nobody took."""
+    sid = prepare(care, patient, nurses)
+    before = events(care, sid)
+    with pytest.raises(InputError) as caught:
+        care.record_vitals(sid, {**NORMAL, V.SYSTOLIC: "120", V.DIASTOLIC: "178"}, nurses[0].id)
+    assert caught.value.field == "diastolic"
+    assert caught.value.message == "Diastolic 178 is not below systolic 120: check both readings and enter them again."
+    assert events(care, sid) == before
+    assert refusals(care)[-1]["entered"] == "120/178" and "not below" in refusals(care)[-1]["said"]
+
+
+@pytest.mark.parametrize(("systolic", "diastolic"), [("126", "124"), ("120", "111")])
+def test_a_pulse_pressure_under_the_protocols_minimum_is_two_readings_typed_together(
+    care: Care, patient, nurses, systolic: str, diastolic: str
+):
+    """ "126124" typed into systolic moves on after "126" and ends as 126/124: a message, never a set."""
+    sid = prepare(care, patient, nurses)
+    before = events(care, sid)
+    with pytest.raises(InputError) as caught:  # the rest of the set not typed yet: this is said first
+        care.record_vitals(sid, {V.SYSTOLIC: systolic, V.DIASTOLIC: diastolic}, nurses[0].id)
+    assert caught.value.field == "diastolic"
+    assert "Two readings typed together?" in caught.value.message
+    assert "(less than 10)" in caught.value.message and "own field" in caught.value.advice
+    assert events(care, sid) == before
+    assert refusals(care)[-1]["entered"] == f"{systolic}/{diastolic}"
+
+
+def test_a_pulse_pressure_at_the_minimum_is_a_reading(protocol: Protocol):
+    assert protocol.vitals[V.DIASTOLIC].min_pulse_pressure_mmhg == Decimal(10)
+    values = parse_vitals(protocol, {**NORMAL, V.SYSTOLIC: "100", V.DIASTOLIC: "90"})
+    assert (values[V.SYSTOLIC], values[V.DIASTOLIC]) == (Decimal(100), Decimal(90))
