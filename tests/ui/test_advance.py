@@ -181,3 +181,42 @@ def test_a_quick_typists_habitual_tab_still_on_its_way_to_the_field_just_left_is
     assert focus() is field(nurse, care, V.DIASTOLIC)
     QApplication.sendEvent(systolic, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier))
     assert focus() is field(nurse, care, V.DIASTOLIC)
+
+
+def tap(qtbot: QtBot, widget: QLineEdit) -> None:
+    """A tap on the field, as a gloved finger: a mouse press and release at its middle."""
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
+
+
+def test_a_digit_run_on_and_then_a_tap_on_the_field_moved_to_is_replaced_by_what_is_typed(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    """ "1201": the field moved on after "120", so "1" waits in diastolic. The nurse taps diastolic and types
+    78: she means 78, not 178 (a reading nobody took, and an act-now alarm)."""
+    infusing(nurse, window, care, ready_session, nurses, clock)
+    keys(qtbot, "1201")
+    diastolic = field(nurse, care, V.DIASTOLIC)
+    assert (focus(), diastolic.text()) == (diastolic, "1")
+    tap(qtbot, diastolic)
+    assert diastolic.selectedText() == "1"
+    keys(qtbot, "78")
+    assert (field(nurse, care, V.SYSTOLIC).text(), diastolic.text()) == ("120", "78")
+    assert focus() is field(nurse, care, V.HEART_RATE)
+
+
+def test_a_field_tapped_or_tabbed_into_selects_its_value_and_the_move_on_selects_nothing(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+) -> None:
+    infusing(nurse, window, care, ready_session, nurses, clock)
+    systolic, diastolic = field(nurse, care, V.SYSTOLIC), field(nurse, care, V.DIASTOLIC)
+    heart_rate = field(nurse, care, V.HEART_RATE)
+    keys(qtbot, "120", "78", "72")
+    assert focus() is field(nurse, care, V.RESPIRATORY_RATE)
+    tap(qtbot, diastolic)  # a tap from another field
+    keys(qtbot, "82")
+    assert diastolic.text() == "82" and focus() is heart_rate
+    assert heart_rate.selectedText() == ""  # moved here, not chosen: typing on adds, it never overwrites
+    keys(qtbot, Qt.Key.Key_Backtab, Qt.Key.Key_Backtab)
+    assert focus() is systolic and systolic.selectedText() == "120"
+    keys(qtbot, "118")
+    assert systolic.text() == "118"

@@ -221,3 +221,22 @@ def test_a_fahrenheit_temperature_is_refused_by_its_field_and_a_celsius_one_reco
     assert recorded.payload["partial_reason"] is None
     window.refresh()
     assert nurse.text("Temperature latest") == "37.2 °C"
+
+
+def test_126124_typed_into_systolic_ends_as_a_message_by_diastolic_never_as_a_set(
+    nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, ready_session: str, nurses, clock: ManualClock
+):
+    """The field moves on after "126", so "124" lands in diastolic: 126/124 is two readings typed together."""
+    care.start_infusion(ready_session, nurses[0].id)
+    nurse.on_duty(nurses[0])
+    nurse.chair(1)
+    clock.advance(minutes=10)
+    window.refresh()
+    before = len(vitals_events(care, ready_session))
+    nurse.find(QLineEdit, label(care, V.SYSTOLIC)).setFocus()
+    keys(qtbot, "126124", *(value for kind, value in NORMAL.items() if kind not in {V.SYSTOLIC, V.DIASTOLIC}))
+    keys(qtbot, Qt.Key.Key_Return)
+    assert (typed(nurse, care, V.SYSTOLIC), typed(nurse, care, V.DIASTOLIC)) == ("126", "124")
+    assert "Two readings typed together?" in nurse.text("Vital signs message")
+    assert nurse.find(QLineEdit, label(care, V.DIASTOLIC)).property("invalid") is True
+    assert len(vitals_events(care, ready_session)) == before

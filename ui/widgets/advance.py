@@ -15,6 +15,12 @@ skip diastolic, and a reading typed into the wrong field is worse than a key tha
 swallowing lasts only while she has done nothing else: a key typed in the new field, Shift+Tab, a click
 elsewhere or any other focus change ends it, so a second Tab always moves on as usual.
 
+A field the nurse taps or tabs into on purpose takes the whole value as selected, so what she types next
+replaces it: the value is one reading, never a string to add digits to. So does a tap on the field the
+keyboard was moved to, the first time she taps it: "1201" typed into systolic leaves "1" in diastolic, and
+the nurse who then taps diastolic and types "78" means 78, not 178. The move itself selects nothing, so a
+key typed on after it lands after what is there, never silently over it.
+
 A quick typist's next key can be on its way to the field before the move (the window's scan catcher holds
 each key for a moment, ui.scanner): a character that reaches the field after the keyboard has left it goes
 on to where the keyboard went, so "120" then "78" never becomes systolic "1207".
@@ -25,10 +31,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from ui.scanner import copy
+
+MOVED_HERE = "advanced_into"
+"""A field's property while it holds the keyboard because the field before it moved it there."""
+DELIBERATE = (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+"""The nurse's own ways into a field: a tap, Tab and Shift+Tab."""
 
 CONTROL_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
@@ -70,6 +81,8 @@ class Advance(QObject):
         """The field the keyboard was just moved to, where one habitual Tab is swallowed."""
         self.moved_to: QLineEdit | None = None
         """Where the keyboard went when this field was done, until the nurse comes back to it."""
+        self._select_on_release = False
+        """The nurse tapped her way into the field: the whole value is selected once the tap is over."""
         field.installEventFilter(self)
         field.textEdited.connect(self._edited)
 
@@ -77,6 +90,18 @@ class Advance(QObject):
         kind = event.type()
         if watched is self.field and kind == QEvent.Type.FocusIn:
             self.moved_to = None
+            if isinstance(event, QFocusEvent) and event.reason() in DELIBERATE:
+                self.field.setProperty(MOVED_HERE, False)
+                self._select_on_release = event.reason() == Qt.FocusReason.MouseFocusReason
+                self.field.selectAll()  # a tap places the cursor after this: selected again on release
+        if watched is self.field and kind == QEvent.Type.FocusOut:
+            self.field.setProperty(MOVED_HERE, False)
+        if watched is self.field and kind == QEvent.Type.MouseButtonPress and self.field.property(MOVED_HERE):
+            self.field.setProperty(MOVED_HERE, False)  # the first tap on the field the keyboard was moved to
+            self._select_on_release = True
+        if watched is self.field and kind == QEvent.Type.MouseButtonRelease and self._select_on_release:
+            self._select_on_release = False
+            self.field.selectAll()
         if watched is self.field and kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if self.moved_to is not None and not self.field.hasFocus() and typed_character(event):
                 QApplication.sendEvent(self.moved_to, copy(event))
@@ -104,7 +129,8 @@ class Advance(QObject):
         self._settled()
         target.installEventFilter(self)
         self.arrived = self.moved_to = target
-        target.setFocus(Qt.FocusReason.TabFocusReason)
+        target.setFocus(Qt.FocusReason.OtherFocusReason)  # not the nurse's own move: nothing is selected
+        target.setProperty(MOVED_HERE, True)
 
     def _settled(self) -> None:
         """The nurse has acted in the field moved to: from now on her keys mean what they say."""
