@@ -254,8 +254,13 @@ def calculate_dose(
     weight: Weight,
     vial_id: str | None = None,
     override_reason: str | None = None,
+    *,
+    preview: bool = False,
 ) -> DoseCalculation:
-    """Dose, volumes and rate for this weight; soft limit needs a reason, hard limit refuses."""
+    """Dose, volumes and rate for this weight; soft limit needs a reason, hard limit refuses.
+
+    ``preview``: the figures above the soft limit are worked out even before the reason is given, so the
+    nurse sees what she is asked to go ahead with (``reason_asked`` says what is asked); confirming, never."""
     advisories = check_weight(protocol, weight)
     steps = protocol.rounding
     try:
@@ -274,12 +279,8 @@ def calculate_dose(
         )
     soft = dose > limits.soft_max_mg
     reason = (override_reason or "").strip() or None
-    if soft and reason is None:
-        raise OverrideRequired(
-            "override_reason",
-            f"{_fmt(dose)} mg is above the soft limit of {_fmt(limits.soft_max_mg)} mg.",
-            "Check the weight. To go ahead, give the reason for the override.",
-        )
+    if soft and reason is None and not preview:
+        raise _reason_asked(protocol, dose)
 
     drug_ml = round_to(dose / vial.mg_per_ml, steps.volume_ml)
     bag = protocol.preparation.bag_ml
@@ -325,6 +326,28 @@ def calculate_dose(
         arithmetic=arithmetic,
         advisories=tuple(advisories),
     )
+
+
+def _reason_asked(protocol: Protocol, dose: Decimal) -> OverrideRequired:
+    return OverrideRequired(
+        "override_reason",
+        f"{_fmt(dose)} mg is above the soft limit of {_fmt(protocol.dose_limits.soft_max_mg)} mg.",
+        "Check the weight. To go ahead, give the reason for the override.",
+    )
+
+
+def reason_asked(protocol: Protocol, calc: DoseCalculation) -> OverrideRequired | None:
+    """What a previewed dose above the soft limit asks for while no reason is given; None otherwise."""
+    if not calc.soft_limit_exceeded or calc.override_reason is not None:
+        return None
+    return _reason_asked(protocol, calc.dose_mg)
+
+
+def over_soft_limit_words(protocol: Protocol, calc: DoseCalculation) -> str | None:
+    """The mark beside figures above the soft limit."""
+    if not calc.soft_limit_exceeded:
+        return None
+    return f"Over the soft limit of {_fmt(protocol.dose_limits.soft_max_mg)} mg"
 
 
 @dataclass(frozen=True)

@@ -791,9 +791,10 @@ class Care:
     def preview_dose(
         self, session_id: str, vial_id: str | None = None, override_reason: str | None = None
     ) -> DoseCalculation:
-        """The calculation for the recorded weight, not yet saved (for the dose screen)."""
+        """The calculation for the recorded weight, not yet saved (for the dose screen): above the soft limit
+        its figures too, before the reason is given (``core.dosing.reason_asked`` says what is asked)."""
         entered, unit = self._weight_of(self.state(session_id))
-        return calculate_dose(self.protocol, parse_weight(entered, unit), vial_id, override_reason)
+        return calculate_dose(self.protocol, parse_weight(entered, unit), vial_id, override_reason, preview=True)
 
     def confirm_dose(
         self, session_id: str, by: str, vial_id: str | None = None, override_reason: str | None = None

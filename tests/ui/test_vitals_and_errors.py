@@ -105,6 +105,15 @@ def test_a_dose_above_the_soft_limit_asks_for_the_reason_before_it_can_be_confir
     window.refresh()
     assert "above the soft limit" in nurse.text("Dose message")
     assert nurse.find(QLineEdit, "Override reason").text() == ""
+    # The figures the reason goes ahead with are there at once, marked as over the soft limit.
+    figures = [nurse.text(name) for name in ("Dose mg", "Volume to draw", "Bag volume", "Rate mL/h")]
+    assert figures == ["65.0 mg", "6.50 mL", "106.50 mL", "159.8 mL/h"]
+    assert "VTBI 106.5 mL" in nurse.text("Rate mL/h detail")
+    assert nurse.text("Dose mg detail") == "Over the soft limit of 60 mg"
+    nurse.click("Confirm dose")  # confirming still needs the reason: refused by its field, nothing recorded
+    assert "give the reason" in nurse.text("Dose message")
+    assert nurse.find(QLineEdit, "Override reason").property("invalid") is True
+    assert care.state(sid).dose is None
     nurse.type("Override reason", "prescriber Dr Lee confirmed weight-based dose")
     assert nurse.text("Dose mg") == "65.0 mg"
     nurse.click("Confirm dose")

@@ -11,7 +11,7 @@ from datetime import timedelta
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from core.dosing import DoseCalculation, pump_order
+from core.dosing import DoseCalculation, over_soft_limit_words, pump_order, reason_asked
 from core.session_state import SessionState
 from ui.controller import Controller
 from ui.text import clock_time
@@ -70,13 +70,22 @@ class DosePage(QWidget):
 
         tiles = QGridLayout()
         tiles.setVerticalSpacing(4)
-        dose_tile, self.dose, _ = _figure("Dose", "Dose mg")
+        dose_tile, self.dose, self.dose_detail = _figure("Dose", "Dose mg")
         draw_tile, self.draw, self.draw_detail = _figure("Draw up", "Volume to draw")
         bag_tile, self.bag, self.bag_detail = _figure("Bag: fluid, final volume", "Bag volume")
         rate_tile, self.rate, self.rate_detail = _figure("Pump rate", "Rate mL/h")
         for index, tile in enumerate((dose_tile, draw_tile, bag_tile, rate_tile)):
             tiles.addWidget(tile, index // 2, index % 2)
         column.addLayout(tiles)
+        # Above the soft limit the reason is asked right under the figures it goes ahead with.
+        self.override_caption = label("Reason for going above the soft limit (the prescriber's decision):")
+        self.override = line_edit("Override reason")
+        self.override_caption.setBuddy(self.override)
+        self.override.textChanged.connect(lambda _t: self._preview())
+        column.addWidget(self.override_caption)
+        column.addWidget(self.override)
+        self.override_caption.hide()
+        self.override.hide()
         self.arithmetic = label(role="arithmetic", name="Dose arithmetic")
         self.arithmetic.setStyleSheet(COMPACT_ARITHMETIC)
         column.addWidget(self.arithmetic)
@@ -86,17 +95,9 @@ class DosePage(QWidget):
         column.addWidget(self.advisories)
 
         self.feedback = Feedback("Dose message")
-        self.override_caption = label("Reason for going above the soft limit (the prescriber's decision):")
-        self.override = line_edit("Override reason")
-        self.override_caption.setBuddy(self.override)
-        self.override.textChanged.connect(lambda _t: self._preview())
         self.feedback.bind("override_reason", self.override, self.override_caption)
         self.feedback.bind("vial", self.vial)
-        column.addWidget(self.feedback)
-        column.addWidget(self.override_caption)
-        column.addWidget(self.override)
-        self.override_caption.hide()
-        self.override.hide()
+        column.insertWidget(column.indexOf(self.override_caption), self.feedback)
         column.addStretch(1)
         layout.addWidget(box, 3)
 
@@ -157,12 +158,20 @@ class DosePage(QWidget):
             for value in (self.dose, self.draw, self.bag, self.rate):
                 value.setText("—")
             self._vtbi = ""
+            self.dose_detail.setText("")
             self.arithmetic.setText("")
             self.advisories.hide()
             return
         if calc.soft_limit_exceeded:
             self.override_caption.show()
             self.override.show()
+        # Above the soft limit the figures show at once, marked so, and the reason is asked beside them.
+        over = over_soft_limit_words(self.controller.protocol, calc)
+        self.dose_detail.setText(over or "")
+        set_tone(self.dose_detail, "act" if over else None)
+        asked = reason_asked(self.controller.protocol, calc)
+        if asked is not None:
+            self.feedback.input_error(asked)
         self.dose.setText(f"{calc.dose_mg} mg")
         self.draw.setText(f"{calc.drug_volume_ml} mL")
         self.draw_detail.setText(f"of {calc.vial_label}")
