@@ -3,7 +3,8 @@ in the alarm colour, and the discharge then needs the prescriber's override (rea
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QLabel
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QWidget
 
 from core import audit
 from core.audit import AuditAction
@@ -18,6 +19,7 @@ from tests.ui.conftest import Nurse
 from tests.ui.test_signing_screens import observed_an_hour
 from tests.ui.test_summary_printing import menu_entry
 from ui.main_window import MainWindow
+from ui.widgets.care_column import scroll_area_of
 
 SHEET = "Going-home sheet of the open chair…"
 
@@ -91,3 +93,34 @@ def test_the_sign_page_and_the_summary_name_the_prescriber_who_authorised_the_ov
     assert "Discharge override (authorised by Dr Priya Patel): escort in the car park" in nurse.text("Session summary")
     everything = " ".join(pages(session_summary(care, sid, PRINTING)))
     assert "reason: escort in the car park — authorised by Dr Priya Patel" in everything
+
+
+def test_at_1024_a_refusal_asking_for_the_override_brings_its_fields_into_view_with_the_keyboard_in_the_reason(
+    nurse: Nurse,
+    qtbot,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+) -> None:
+    first, _ = nurses
+    window.resize(1024, 768)
+    sid = observed_an_hour(care, clock, patient, nurses, "3.62")
+    care.record_side_effects(sid, {**NO_SIDE_EFFECTS, "hallucinations": "moderate"}, first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    window.refresh()
+    nurse.type(care.protocol.discharge.score_name, "10")
+    nurse.type("Your password (discharge)", ANA_PASSWORD, enter=True)  # refused: the override is asked for
+    reason = nurse.find(QLineEdit, "Discharge override reason")
+    prescriber = nurse.find(QLineEdit, "Prescriber's name (discharge override)")
+    scroll = scroll_area_of(reason)
+    assert scroll is not None
+
+    def in_view(widget: QWidget) -> bool:
+        top = widget.mapTo(scroll.viewport(), QPoint(0, 0)).y()
+        return top >= 0 and top + widget.height() <= scroll.viewport().height()
+
+    qtbot.waitUntil(lambda: in_view(reason) and in_view(prescriber))
+    assert QApplication.focusWidget() is reason

@@ -7,7 +7,7 @@ since the amount given is known from now on and any drug left over is wasted wit
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.controlled import tally
@@ -17,7 +17,7 @@ from core.session_state import SessionState
 from ui.controller import Controller
 from ui.style import mark
 from ui.widgets.action_bar import ActionBar
-from ui.widgets.care_column import CareColumn, TaskPane
+from ui.widgets.care_column import CareColumn, TaskPane, scroll_area_of
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import WrappingCheck, button, label, line_edit, main_action, password_field, set_tone
 from ui.widgets.panes import Panes
@@ -199,6 +199,14 @@ class ObservePage(QWidget):
         for widget in (self.override_caption, self.override, self.prescriber_caption, self.prescriber):
             widget.show()
 
+    def _bring_override_into_view(self) -> None:
+        """A refusal that asks for the prescriber's override scrolls its fields into view (at 1024×768 they
+        sit below the fold), the reason's caption to the prescriber's name."""
+        scroll = scroll_area_of(self)
+        if scroll is not None:
+            scroll.ensureWidgetVisible(self.prescriber, 0, 8)
+            scroll.ensureWidgetVisible(self.override_caption, 0, 8)
+
     def _discharge(self) -> None:
         if self.session_id is None:
             return
@@ -216,6 +224,10 @@ class ObservePage(QWidget):
         )
         if not self.override.isHidden():
             self._ask_override()  # the reason and the prescriber's name go together
+        asked = [field for field in (self.override, self.prescriber) if field.property("invalid")]
+        if recorded is None and asked:
+            asked[0].setFocus()
+            QTimer.singleShot(0, self, self._bring_override_into_view)  # once the fields just shown are laid out
         if recorded is None and not any(
             field.property("invalid") for field in (self.score, self.override, self.prescriber)
         ):
