@@ -4,6 +4,11 @@ The protocol's ``[discharge_contradictions]`` says, for each discharge criterion
 (above which grade) and which vital-sign tiers deny it. The record is read as it stands: the latest grade
 of every item, whichever check recorded it, and the latest set of vital signs. A contradicted criterion
 cannot be ticked; the discharge then needs the prescriber's override, her name and the reason.
+
+The vital signs are read as a schedule too: the schedule's last set is the one taken before discharge
+(REFERENCE 3.4, "pre-discharge set"; the session's state holds the discharge back while it is owed);
+sets missed on the way are said beside the discharge (and on paper), without stopping it: they cannot be
+taken now.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome
 from core.protocol import Protocol
-from core.session_state import SessionState
+from core.session_state import PointStatus, SessionState, VitalsPoint
 
 
 class DischargeRefused(InputError):
@@ -89,6 +94,24 @@ def contradictions(protocol: Protocol, state: SessionState) -> tuple[Contradicte
         for criterion, said in found.items()
         if said
     )
+
+
+def sets_missed(state: SessionState) -> tuple[VitalsPoint, ...]:
+    """The scheduled sets of vital signs missed (a later set was taken first), in the schedule's order."""
+    return tuple(p for p in state.vitals if p.status is PointStatus.SKIPPED)
+
+
+def point_words(point: VitalsPoint) -> str:
+    due = f", due {local_time(point.due_at)}" if point.due_at is not None else ""
+    return f"{point.point.label}{due}"
+
+
+def missed_words(state: SessionState) -> str:
+    """The sets of vital signs missed on the way, said beside the discharge ("" when none was)."""
+    missed = sets_missed(state)
+    if not missed:
+        return ""
+    return f"Vital signs missed ({len(missed)}): " + "; ".join(point_words(p) for p in missed) + "."
 
 
 def discharge_event(state: SessionState) -> Event | None:

@@ -399,6 +399,12 @@ def derive_state(
     if step is Step.OBSERVE and owed_check is not None:
         # An open alert, if any, is what the nurse must hear first: its reason stays.
         held_back.setdefault(E.DISCHARGED, f"Before discharge, record the side-effect check: {owed_check.point.label}.")
+    last_set = protocol.vitals_schedule.points[-1].id
+    owed_last = next(
+        (p for p in points if p.point.id == last_set and p.status in {PointStatus.DUE, PointStatus.OVERDUE}), None
+    )
+    if step is Step.OBSERVE and owed_last is not None:  # the pre-discharge set (REFERENCE 3.4)
+        held_back.setdefault(E.DISCHARGED, f"Before discharge, take the set of vital signs: {owed_last.point.label}.")
     owed_recheck = next(
         (p for p in points if p.point.id.startswith(RECHECK) and p.status in {PointStatus.DUE, PointStatus.OVERDUE}),
         None,

@@ -135,6 +135,7 @@ def test_unreconciled_totals_need_an_explanation_to_sign(care, patient, nurses, 
     sid = stopped_early(care, patient, nurses, clock)
     clock.advance(minutes=31)
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # the check before discharge
+    care.record_vitals(sid, NORMAL, first.id)  # the set before discharge
     care.discharge(sid, "10", CRITERIA, first.id, ANA_PASSWORD)
     with pytest.raises(InputError) as caught:
         care.sign(sid, first.id, "a wrong password is not even looked at", seen_seq=seen(care, sid))

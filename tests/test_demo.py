@@ -66,7 +66,7 @@ def test_the_day_holds_the_situations_a_nurse_meets(filled):
 
     screened_out = [s for s in states if s.screening_stop_reasons]
     assert len(screened_out) == 1
-    assert "unknown" in screened_out[0].screening_stop_reasons[0]
+    assert "Unknown" in screened_out[0].screening_stop_reasons[0]
     assert screened_out[0].outcome is Outcome.NOT_TREATED
     assert len(events_of(states, E.ABANDONED)) == 1
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import InputError
+from core.discharge import missed_words
+from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
 from core.machine import Step
 from core.protocol import load_protocol
 from core.services import Care
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, observed, prepare
+from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, observed, prepare
 
 OVERRIDE = "Dr Patel at the chair: patient's own baseline, may go home with her sister"
 PRESCRIBER_NAME = "Dr Priya Patel"
@@ -102,9 +103,35 @@ def test_an_override_before_the_minimum_observation_names_it(care, patient, nurs
     care.complete(sid, first.id)
     clock.advance(minutes=protocol.observation.minimum_minutes - 1)
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # the check before discharge, due from now
+    care.record_vitals(sid, NORMAL, first.id)  # the set before discharge
     care.discharge(
         sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD, override_reason=OVERRIDE, prescriber=PRESCRIBER_NAME
     )
     (event,) = discharges(care, sid)
     assert event.payload["unmet"] == [f"minimum observation of {protocol.observation.minimum_minutes} min not over"]
     assert event.payload["override_reason"] == OVERRIDE
+
+
+def test_discharge_waits_for_the_set_before_it_and_says_each_set_missed_on_the_way(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=40)
+    care.complete(sid, first.id)
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+    clock.advance(minutes=30)
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+    state = care.state(sid)
+    assert (
+        state.held_back[E.DISCHARGED]
+        == "Before discharge, take the set of vital signs: 30 min after end (before discharge)."
+    )
+    with pytest.raises(NotAllowedError, match="take the set of vital signs"):
+        care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
+    assert missed_words(state) == ""  # nothing is missed until a later set is taken
+    state = care.record_vitals(sid, NORMAL, first.id)[0]
+    assert missed_words(state) == (
+        "Vital signs missed (5): 10 min into infusion, due 13:10; 20 min into infusion, due 13:20; "
+        "30 min into infusion, due 13:30; End of infusion, due 13:40; 15 min after end, due 13:55."
+    )
+    assert care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD).step is Step.SIGN

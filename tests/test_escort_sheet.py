@@ -22,7 +22,7 @@ from core.services import Care, PatientView
 from core.settings import ClinicSettings
 from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
 from tests.test_cli import run as cli
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, discharged, prepare
+from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, discharged, prepare
 
 PHONE = "+44 20 7946 0000 ext. 12"
 
@@ -91,6 +91,7 @@ def test_a_stopped_infusion_says_how_long_it_ran_and_the_estimated_amount(
     state = care.stop_early(sid, "patient asked to stop", nurses[0].id)
     clock.advance(minutes=30)  # observed for the minimum, then discharged: the sheet prints after that
     care.record_side_effects(sid, NO_SIDE_EFFECTS, nurses[0].id)
+    care.record_vitals(sid, NORMAL, nurses[0].id)  # the set before discharge
     care.discharge(sid, "10", DISCHARGE_OK, nurses[0].id, ANA_PASSWORD)
     _, words = read(escort_pdf(care, sid, ClinicSettings(), "Ana Reyes"))
     assert f"Today you had ketamine, {state.controlled.given_mg} mg," in words

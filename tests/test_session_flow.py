@@ -76,16 +76,24 @@ NO_SIDE_EFFECTS = {"nausea": "none", "dissociation": "none"}
 
 
 def observed(care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock) -> str:
-    """A whole infusion and the minimum observation, each side-effect check on time: ready to discharge."""
+    """A whole infusion and the minimum observation, each set of vital signs and each side-effect check on
+    time: ready to discharge."""
     first, _ = nurses
     sid = prepare(care, patient, nurses)
     care.start_infusion(sid, first.id)
-    clock.advance(minutes=20)
-    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # halfway
-    clock.advance(minutes=20)
+    for minutes in (10, 20, 30):
+        clock.advance(minutes=10)
+        care.record_vitals(sid, NORMAL, first.id)
+        if minutes == 20:
+            care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # halfway
+    clock.advance(minutes=10)
     care.complete(sid, first.id)
+    care.record_vitals(sid, NORMAL, first.id)
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # end of infusion
-    clock.advance(minutes=30)
+    clock.advance(minutes=15)
+    care.record_vitals(sid, NORMAL, first.id)
+    clock.advance(minutes=15)
+    care.record_vitals(sid, NORMAL, first.id)
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # before discharge
     return sid
 

@@ -159,6 +159,7 @@ def test_discharge_waits_for_the_check_before_it(care, patient, nurses, clock: M
     assert care.state(sid).step is Step.OBSERVE
 
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+    care.record_vitals(sid, NORMAL, first.id)  # the set before discharge
     state = care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     assert state.step is Step.SIGN
     answered = [e.payload["point_id"] for e in state.events if e.type is E.SIDE_EFFECTS]
@@ -172,6 +173,7 @@ def test_nothing_is_owed_once_the_session_is_discharged(care, patient, nurses, c
     care.complete(sid, first.id)
     clock.advance(minutes=30)
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+    care.record_vitals(sid, NORMAL, first.id)  # the set before discharge
     state = care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     assert state.side_effects_attention is None
     assert attention(state) is None

@@ -70,6 +70,7 @@ def test_observation_counts_to_the_earliest_discharge_then_waits_for_it(care, pa
     assert facts.unsigned == ("discharge",)
     assert facts.side_effects is not None and facts.side_effects.status is PointStatus.DUE
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+    care.record_vitals(sid, NORMAL, first.id)  # the set before discharge
     care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     facts = only_tile(care)
     assert facts.countdown is None

@@ -124,3 +124,33 @@ def test_at_1024_a_refusal_asking_for_the_override_brings_its_fields_into_view_w
 
     qtbot.waitUntil(lambda: in_view(reason) and in_view(prescriber))
     assert QApplication.focusWidget() is reason
+
+
+def test_the_discharge_waits_for_the_set_before_it_and_says_the_sets_missed(
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+) -> None:
+    from tests.test_session_flow import NORMAL
+    from tests.ui.test_signing_screens import observed
+
+    first, _ = nurses
+    sid = observed(care, clock, patient, nurses, "3.62")
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+    clock.advance(minutes=30)
+    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    window.refresh()
+    assert "take the set of vital signs: 30 min after end" in nurse.text("Discharge hint")
+    assert not nurse.find(QWidget, "Record discharge").isEnabled()
+    assert not nurse.sees("Vital signs missed")
+    care.record_vitals(sid, NORMAL, first.id)
+    window.refresh()
+    assert nurse.find(QWidget, "Record discharge").isEnabled()
+    missed = nurse.text("Vital signs missed")
+    assert missed.startswith("Vital signs missed (5): 10 min into infusion, due 13:10;")
+    assert nurse.find(QLabel, "Vital signs missed").property("tone") == "advise"

@@ -54,10 +54,12 @@ def criteria_met(care: Care) -> dict[str, bool]:
 def observed_an_hour(
     care: Care, clock: ManualClock, patient: PatientView, nurses: tuple[Account, Account], ml: str
 ) -> str:
-    """As ``observed``, then the hour's observation ending with the side-effect check discharge waits for."""
+    """As ``observed``, then the hour's observation ending with the side-effect check and the set of vital
+    signs discharge waits for."""
     sid = observed(care, clock, patient, nurses, ml)
     clock.advance(minutes=60)
     care.record_side_effects(sid, NO_SIDE_EFFECTS, nurses[0].id)
+    care.record_vitals(sid, NORMAL, nurses[0].id)
     return sid
 
 

@@ -14,7 +14,7 @@ from core.audit import AuditAction
 from core.clock import ManualClock
 from core.services import Care
 from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, prepare, signed
+from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, prepare, signed
 from tests.ui.conftest import Nurse
 from tests.ui.test_account_dialogs import answer_modal, click
 from tests.ui.test_board import second_patient
@@ -99,6 +99,7 @@ def test_the_handoff_and_going_home_sheets_print_from_the_open_chair(
     assert not menu_entry(nurse, "Going-home sheet of the open chair…").isEnabled()  # not discharged yet
     clock.advance(minutes=30)
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+    care.record_vitals(sid, NORMAL, first.id)  # the set before discharge
     care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     window.refresh()
     answered, seen = previewed(qtbot)

@@ -12,6 +12,7 @@ from core.people import Account
 from core.services import Care, PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_pump_and_vials import drawn_up
+from tests.test_session_flow import NORMAL
 from ui.main_window import MainWindow
 
 REST = "Rest of the vial of lot LOT-K2291"
@@ -80,6 +81,7 @@ def test_signing_waits_for_the_rest_and_one_tap_returns_it(
         care.record_side_effects(sid, {"nausea": "none", "dissociation": "none"}, first.id)
         clock.advance(minutes=31)
     criteria = {criterion.id: True for criterion in care.protocol.discharge.criteria}
+    care.record_vitals(sid, NORMAL, first.id)  # the set before discharge
     care.discharge(sid, "10", criteria, first.id, ANA_PASSWORD)
     nurse.on_duty(first)
     nurse.chair(1)

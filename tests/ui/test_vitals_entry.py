@@ -133,6 +133,7 @@ def test_a_new_session_on_the_chair_starts_from_an_empty_entry(
     nurse.type(label(care, V.HEART_RATE), "88")  # typed, never recorded, for the patient who leaves
     clock.advance(minutes=30)
     care.record_side_effects(ready_session, NO_SIDE_EFFECTS, first.id)  # the check owed before discharge
+    care.record_vitals(ready_session, NORMAL, first.id)  # the set before discharge
     care.discharge(ready_session, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     care.sign(ready_session, first.id, ANA_PASSWORD, seen_seq=seen(care, ready_session))
     window.refresh()

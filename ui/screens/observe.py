@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.controlled import tally
-from core.discharge import contradictions
+from core.discharge import contradictions, missed_words
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
@@ -96,6 +96,11 @@ class ObservePage(QWidget):
         self.sides: dict[str, QWidget] = {DISCHARGE: QWidget(), TREND: QWidget(), DRUG: QWidget()}
         discharge = QVBoxLayout(self.sides[DISCHARGE])
         discharge.setContentsMargins(0, 0, 0, 0)
+        # Sets missed on the way cannot be taken now: said over the discharge they are part of, not hidden.
+        self.missed = label(name="Vital signs missed")
+        set_tone(self.missed, "advise")
+        self.missed.hide()
+        discharge.addWidget(self.missed)
         discharge.addWidget(box)
         drug = QVBoxLayout(self.sides[DRUG])
         drug.setContentsMargins(0, 0, 0, 0)
@@ -163,6 +168,8 @@ class ObservePage(QWidget):
         held = state.held_back.get(E.DISCHARGED)
         self.discharge_hint.setText(held or "")
         self.discharge_hint.setVisible(held is not None)
+        self.missed.setText(missed_words(state))
+        self.missed.setVisible(bool(self.missed.text()))
         self.waste.show_state(state)
         record = state.controlled
         owed = bool(record.problem or record.vial_problem)
