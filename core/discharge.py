@@ -101,17 +101,15 @@ def sets_missed(state: SessionState) -> tuple[VitalsPoint, ...]:
     return tuple(p for p in state.vitals if p.status is PointStatus.SKIPPED)
 
 
-def point_words(point: VitalsPoint) -> str:
-    due = f", due {local_time(point.due_at)}" if point.due_at is not None else ""
-    return f"{point.point.label}{due}"
-
-
 def missed_words(state: SessionState) -> str:
-    """The sets of vital signs missed on the way, said beside the discharge ("" when none was)."""
+    """The sets of vital signs missed on the way, short, by the time each was due (the summary names them in
+    full): said beside the discharge ("" when none was)."""
     missed = sets_missed(state)
     if not missed:
         return ""
-    return f"Vital signs missed ({len(missed)}): " + "; ".join(point_words(p) for p in missed) + "."
+    times = [local_time(p.due_at) for p in missed if p.due_at is not None]
+    due = f": the sets due {', '.join(times[:-1])} and {times[-1]}" if len(times) > 1 else f": the set due {times[0]}"
+    return f"Vital signs missed ({len(missed)}){due if times else ''}."
 
 
 def discharge_event(state: SessionState) -> Event | None:

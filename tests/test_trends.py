@@ -105,4 +105,4 @@ def test_an_addendum_naming_a_set_after_signing_marks_it_corrected(care: Care, p
 
     trend = vital_trends(care.protocol, care.state(sid).events)[V.SPO2]
     assert trend.readings[0].correction == "Baseline SpO2 read from the wrong monitor"
-    assert trend.latest is None
+    assert trend.latest is not None and trend.latest.event_id != baseline.id  # the corrected one is never the latest

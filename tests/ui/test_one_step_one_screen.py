@@ -184,6 +184,7 @@ def steps_and_main_actions(care: Care, clock: ManualClock, patient: PatientView,
     for _ in range(2):
         care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
         clock.advance(minutes=30)
+    care.record_vitals(sid, NORMAL, first.id)  # the set before discharge
     care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     yield "Sign session"
 
@@ -455,7 +456,10 @@ def test_observation_with_drug_left_to_account_for_fits_and_says_so_in_the_actio
     sid = drawn_up_here(care, patient, nurses)
     care.record_pump(sid, "155.4", "103.6", first.id)
     care.start_infusion(sid, first.id)
-    clock.advance(minutes=40)
+    for _ in range(3):  # every set on time: nothing missed to say beside the discharge
+        clock.advance(minutes=10)
+        care.record_vitals(sid, NORMAL, first.id)
+    clock.advance(minutes=10)
     care.complete(sid, first.id)
     care.record_vitals(sid, NORMAL, first.id)
     opened(nurse, window, nurses, size)

@@ -68,5 +68,8 @@ def test_discharge_waits_for_the_check_and_says_so(
     nurse.click("No side effects")
     window.refresh()
     assert care.state(sid).events[-1].payload["point_id"] == "before-discharge"
+    assert nurse.text("Discharge hint").startswith("Before discharge, take the set of vital signs")
+    care.record_vitals(sid, NORMAL, first.id)
+    window.refresh()
     assert not nurse.sees("Discharge hint")
     assert nurse.find(QPushButton, "Record discharge").isEnabled()

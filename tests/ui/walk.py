@@ -95,6 +95,7 @@ def every_step(
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
     clock.advance(minutes=30)
     care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+    care.record_vitals(sid, NORMAL, first.id)  # the set before discharge
     care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     yield from step("sign")
 
@@ -124,6 +125,7 @@ def every_dialog(
     care.record_side_effects(signed, NO_SIDE_EFFECTS, first.id)
     clock.advance(minutes=30)
     care.record_side_effects(signed, NO_SIDE_EFFECTS, first.id)
+    care.record_vitals(signed, NORMAL, first.id)  # the set before discharge
     care.discharge(signed, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     care.sign(signed, first.id, ANA_PASSWORD, seen_seq=seen(care, signed))
     change_clinic_setting(database, "pin_unlock", True, admin.id, "test", clock.now(), workstation="test-ws")

@@ -9,18 +9,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.dosing import DoseCalculation, over_soft_limit_words, pump_order, reason_asked
+from core.protocol import Vial
 from core.session_state import SessionState
 from ui.controller import Controller
+from ui.style import mark
 from ui.text import clock_time
 from ui.widgets.action_bar import ActionBar
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.feedback import Feedback
-from ui.widgets.forms import button, caption_for, card, combo, label, line_edit, main_action, set_tone
+from ui.widgets.forms import button, card, choice, label, line_edit, main_action, set_tone
 from ui.widgets.panes import Panes
-from ui.widgets.vitals_entry import VitalsSlot, narrow
+from ui.widgets.vitals_entry import VitalsSlot
 
 COMPACT_FIGURE = "font-size: 22px;"
 """The dose figures a little smaller than elsewhere, so four fit beside a baseline vitals entry that lays its
@@ -63,10 +66,8 @@ class DosePage(QWidget):
         box = QGroupBox("Dose")
         column = QVBoxLayout(box)
         # The vial is chosen in the pinned action bar, beside "Confirm dose" (see below).
-        self.vial = combo("Vial", [(vial.label, vial.id) for vial in protocol.vials])
-        self.vial.setCurrentIndex(self.vial.findData(protocol.preparation.default_vial))
-        self.vial.currentIndexChanged.connect(lambda _i: self._preview())
-        narrow(self.vial)
+        self.vial = VialChoice(protocol.vials, protocol.preparation.default_vial)
+        self.vial.changed.connect(self._preview)
 
         tiles = QGridLayout()
         tiles.setVerticalSpacing(4)
@@ -116,8 +117,7 @@ class DosePage(QWidget):
         self.confirm = main_action(button("Confirm dose", role="primary"))
         self.confirm.clicked.connect(self._confirm)
         buttons.addWidget(again)
-        buttons.addWidget(caption_for("Vial", self.vial))
-        buttons.addWidget(self.vial, 1)
+        buttons.addWidget(self.vial)
         buttons.addStretch(1)
         buttons.addWidget(self.confirm)
 
@@ -142,7 +142,7 @@ class DosePage(QWidget):
         self.rate_detail.setText(f"{vtbi}over {minutes} min; started now, ends at {ends}")
 
     def _inputs(self) -> tuple[object, ...]:
-        return (self._last_event, self.vial.currentData(), self.override.text())
+        return (self._last_event, self.vial.value(), self.override.text())
 
     def _preview(self) -> None:
         """Ask core again whenever the weight, the vial or the reason changed; never on the tick."""
@@ -150,7 +150,7 @@ class DosePage(QWidget):
             return
         self._key = self._inputs()
         reason = self.override.text() or None
-        self._show(self.controller.preview_dose(self.feedback, self.session_id, self.vial.currentData(), reason))
+        self._show(self.controller.preview_dose(self.feedback, self.session_id, self.vial.value(), reason))
 
     def _show(self, calc: DoseCalculation | None) -> None:
         self.confirm.setEnabled(calc is not None)
@@ -188,6 +188,46 @@ class DosePage(QWidget):
     def _confirm(self) -> None:
         if self.session_id is None:
             return
-        self.controller.confirm_dose(
-            self.feedback, self.session_id, self.vial.currentData(), self.override.text() or None
-        )
+        self.controller.confirm_dose(self.feedback, self.session_id, self.vial.value(), self.override.text() or None)
+
+
+def vial_words(vial: Vial) -> str:
+    """A vial by its strength, as the nurse picks it off the shelf; its whole label (and whether it must be
+    diluted) is its name and tooltip, and the draw-up card says it in full."""
+    return f"{vial.mg_per_ml:g} mg/mL"
+
+
+CHOICE_PADDING = 12
+"""Each side of a vial button's words, in pixels: the compact style's padding and border, and a little air."""
+
+
+class VialChoice(QFrame):
+    """The protocol's vials as large buttons, one always chosen (the protocol's default first): a few
+    options in view, one tap, nothing changed by a wheel."""
+
+    changed = Signal()
+
+    def __init__(self, vials: list[Vial], default: str) -> None:
+        super().__init__()
+        mark(self, "role", "choices")
+        self.setAccessibleName("Vial")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(2, 2, 2, 2)
+        row.setSpacing(6)
+        self.group = QButtonGroup(self)  # exclusive: a dose is always worked out for one vial
+        for vial in vials:
+            option = choice(vial_words(vial), f"Vial {vial.label}")
+            option.setToolTip(vial.label)
+            option.setProperty("vial", vial.id)
+            mark(option, "compact", True)  # three beside "Confirm dose" on a 1024-pixel screen
+            bold = QFont(option.font())
+            bold.setBold(True)  # chosen, its words are bold: they must still fit
+            option.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(option.text()) + 2 * CHOICE_PADDING)
+            option.setChecked(vial.id == default)
+            self.group.addButton(option)
+            row.addWidget(option)
+        self.group.buttonToggled.connect(lambda _option, on: on and self.changed.emit())
+
+    def value(self) -> str | None:
+        chosen = self.group.checkedButton()
+        return chosen.property("vial") if chosen is not None else None
