@@ -210,8 +210,8 @@ class VitalThresholds(_Sourced):
     act_instruction: str | None = None
     """What an act-now alarm on this vital tells the nurse to do (the protocol's words, not the code's)."""
     min_pulse_pressure_mmhg: Decimal | None = None
-    """Diastolic only: how far at least it must lie below systolic. A blood pressure closer than this is
-    refused as two readings typed together (or misread), never recorded; None checks only the order."""
+    """Diastolic only: how far it should lie below systolic. A blood pressure closer than this is recorded
+    and flagged (a narrow pulse pressure, or two readings typed together); None flags nothing."""
 
     @model_validator(mode="after")
     def _tiers_nest(self) -> VitalThresholds:

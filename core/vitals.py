@@ -81,8 +81,8 @@ def parse_vitals(
 
 
 class ReadingsDisagree(InputError):
-    """Two readings that cannot both be right (a blood pressure whose diastolic is not below its systolic,
-    or too close to it): refused by the diastolic field, and recorded as a refusal with both readings."""
+    """Two readings that cannot both be right (a blood pressure whose diastolic is not below its systolic):
+    refused by the diastolic field, and recorded as a refusal with both readings."""
 
     def __init__(self, message: str, advice: str, entered: str, limit: str) -> None:
         super().__init__(VitalKind.DIASTOLIC.value, message, advice)
@@ -91,30 +91,33 @@ class ReadingsDisagree(InputError):
 
 
 def _refuse_blood_pressure(protocol: Protocol, values: dict[VitalKind, Decimal]) -> None:
-    """Systolic and diastolic checked together: the diastolic must lie below the systolic, and at least the
-    protocol's minimum pulse pressure below it. Digits run on from one field into the next ("1201" then
-    "78" gives 120/178) or two readings typed into one ("126124" gives 126/124) end here, never as a set."""
+    """Systolic and diastolic checked together: a diastolic not below the systolic cannot be a reading.
+    Digits run on from one field into the next ("1201" then "78" gives 120/178) end here, never as a set.
+    A pulse pressure that is only narrow may be real (shock, tamponade: a low systolic must still alarm),
+    so it is recorded and flagged instead (see ``classify``)."""
     systolic, diastolic = values.get(VitalKind.SYSTOLIC), values.get(VitalKind.DIASTOLIC)
-    if systolic is None or diastolic is None:
+    if systolic is None or diastolic is None or diastolic < systolic:
         return
-    entered = f"{_fmt(systolic)}/{_fmt(diastolic)}"
-    if diastolic >= systolic:
-        raise ReadingsDisagree(
-            f"Diastolic {_fmt(diastolic)} is not below systolic {_fmt(systolic)}: check both readings and enter "
-            "them again.",
-            "Each reading goes in its own field.",
-            entered,
-            "diastolic not below systolic",
-        )
+    raise ReadingsDisagree(
+        f"Diastolic {_fmt(diastolic)} is not below systolic {_fmt(systolic)}: check both readings and enter "
+        "them again.",
+        "Each reading goes in its own field.",
+        f"{_fmt(systolic)}/{_fmt(diastolic)}",
+        "diastolic not below systolic",
+    )
+
+
+def _narrow(protocol: Protocol, values: dict[VitalKind, Decimal]) -> str | None:
+    """Why the diastolic is flagged when it lies closer to the systolic than the protocol's minimum pulse
+    pressure: real but rare in a seated outpatient, or two readings typed together ("126124")."""
+    systolic, diastolic = values.get(VitalKind.SYSTOLIC), values.get(VitalKind.DIASTOLIC)
     least = protocol.vitals[VitalKind.DIASTOLIC].min_pulse_pressure_mmhg
-    if least is not None and systolic - diastolic < least:
-        raise ReadingsDisagree(
-            f"Blood pressure {entered}: the two readings are only {_fmt(systolic - diastolic)} mmHg apart "
-            f"(less than {_fmt(least)}). Two readings typed together?",
-            "Read the monitor again and enter both, each in its own field.",
-            entered,
-            "pulse pressure under the minimum",
-        )
+    if systolic is None or diastolic is None or least is None or systolic - diastolic >= least:
+        return None
+    return (
+        f"only {_fmt(systolic - diastolic)} mmHg below systolic (pulse pressure under {_fmt(least)}): "
+        "check the reading, or two readings typed together"
+    )
 
 
 def _to_places(kind: VitalKind, value: Decimal, limits: VitalThresholds) -> Decimal:
@@ -189,8 +192,10 @@ def _refuse_impossible(kind: VitalKind, value: Decimal, limits: VitalThresholds)
 def classify(
     protocol: Protocol, values: dict[VitalKind, Decimal], baseline: dict[VitalKind, Decimal] | None = None
 ) -> list[Finding]:
-    """Each value's tier, the most worrying reason first within each vital."""
+    """Each value's tier, the most worrying reason first within each vital; a narrow pulse pressure flags a
+    diastolic that is otherwise unremarkable."""
     findings = []
+    narrow = _narrow(protocol, values)
     for kind, value in values.items():
         limits = protocol.vitals[kind]
         tier, why = _absolute_tier(value, limits)
@@ -200,6 +205,8 @@ def classify(
                 tier, why = Tier.ACT, f"rose {_fmt(rise)} {limits.unit} from baseline"
             elif limits.advise_rise is not None and rise >= limits.advise_rise and tier is Tier.NORMAL:
                 tier, why = Tier.ADVISE, f"rose {_fmt(rise)} {limits.unit} from baseline"
+        if kind is VitalKind.DIASTOLIC and narrow is not None and tier is Tier.NORMAL:
+            tier, why = Tier.ADVISE, narrow
         findings.append(Finding(kind, value, tier, why))
     return findings
 

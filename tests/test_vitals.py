@@ -159,20 +159,26 @@ def test_digits_run_on_into_diastolic_are_refused_by_the_diastolic_field_and_rec
     assert refusals(care)[-1]["entered"] == "120/178" and "not below" in refusals(care)[-1]["said"]
 
 
-@pytest.mark.parametrize(("systolic", "diastolic"), [("126", "124"), ("120", "111")])
-def test_a_pulse_pressure_under_the_protocols_minimum_is_two_readings_typed_together(
+@pytest.mark.parametrize(("systolic", "diastolic"), [("100", "92"), ("96", "90")])
+def test_a_pulse_pressure_under_the_protocols_minimum_is_recorded_and_flagged(
     care: Care, patient, nurses, systolic: str, diastolic: str
 ):
-    """ "126124" typed into systolic moves on after "126" and ends as 126/124: a message, never a set."""
+    """A narrow pulse pressure is recorded (it can be real), never silently: a diastolic otherwise in range
+    is flagged, saying to check the reading (two readings typed together, as "126124" would be)."""
     sid = prepare(care, patient, nurses)
-    before = events(care, sid)
-    with pytest.raises(InputError) as caught:  # the rest of the set not typed yet: this is said first
-        care.record_vitals(sid, {V.SYSTOLIC: systolic, V.DIASTOLIC: diastolic}, nurses[0].id)
-    assert caught.value.field == "diastolic"
-    assert "Two readings typed together?" in caught.value.message
-    assert "(less than 10)" in caught.value.message and "own field" in caught.value.advice
-    assert events(care, sid) == before
-    assert refusals(care)[-1]["entered"] == f"{systolic}/{diastolic}"
+    _state, findings = care.record_vitals(sid, {**NORMAL, V.SYSTOLIC: systolic, V.DIASTOLIC: diastolic}, nurses[0].id)
+    flagged = [f for f in findings if f.kind is V.DIASTOLIC]
+    assert [f.tier for f in flagged] == [Tier.ADVISE]
+    assert "pulse pressure under 10" in flagged[0].why and "typed together" in flagged[0].why
+
+
+def test_a_low_systolic_with_a_narrow_pulse_pressure_still_alarms(care: Care, patient, nurses):
+    """78/70 is a shock's blood pressure, not an entry error: recorded, and the systolic raises its alarm."""
+    sid = prepare(care, patient, nurses)
+    state, findings = care.record_vitals(sid, {**NORMAL, V.SYSTOLIC: "78", V.DIASTOLIC: "70"}, nurses[0].id)
+    tiers = {f.kind: f.tier for f in findings}
+    assert tiers[V.SYSTOLIC] is Tier.ACT and tiers[V.DIASTOLIC] is not Tier.NORMAL
+    assert state.open_alerts
 
 
 def test_a_pulse_pressure_at_the_minimum_is_a_reading(protocol: Protocol):
