@@ -8,7 +8,7 @@ screen agree to the last digit.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -416,6 +416,13 @@ class PumpOrder:
     @property
     def settings(self) -> str:
         return f"Rate {_fmt(self.rate_ml_per_h)} mL/h · VTBI {_fmt(self.vtbi_ml)} mL · {self.minutes} min"
+
+    def resuming(self, left: timedelta) -> str:
+        """While paused: the pump resumes at the same rate for the time left, so what is left to infuse is
+        that much, not the whole order (the pump counts its VTBI down; it is never programmed afresh)."""
+        ml = (self.rate_ml_per_h * Decimal(int(left.total_seconds())) / 3600).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        minutes = -(-int(left.total_seconds()) // 60)
+        return f"On resuming: Rate {_fmt(self.rate_ml_per_h)} mL/h · about {_fmt(ml)} mL left · {minutes} min"
 
     def figure(self, key: str) -> Decimal:
         return {"rate_ml_per_h": self.rate_ml_per_h, "vtbi_ml": self.vtbi_ml}[key]

@@ -134,4 +134,4 @@ def test_a_paused_pump_is_said_to_be_on_hold_with_what_it_resumes_at(
     window.refresh()
     box = next(b for b in window.panel(1).findChildren(QGroupBox) if b.title().startswith("The pump should"))
     assert box.title() == "The pump should be on hold"
-    assert "On resuming: Rate" in nurse.text("Pump settings")
+    assert "On resuming: Rate 155.4 mL/h · about 90.7 mL left · 35 min" in nurse.text("Pump settings")

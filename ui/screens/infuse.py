@@ -372,8 +372,8 @@ class InfusePage(QWidget):
             self.reading.hide()
             return
         order = pump_order(self.controller.protocol, dose)
-        # While paused the pump runs at nothing: its settings are what it resumes with, never what it shows.
-        settings = f"On resuming: {order.settings}" if paused else order.settings
+        # While paused the pump runs at nothing: what it resumes with, for the time left, never the whole order.
+        settings = order.resuming(state.infusion.remaining) if paused else order.settings
         self.pump_settings.setText(f"{order.contents}\n{settings}")
         self.reading.setVisible(ready)
         waits = state.pump_to_read
