@@ -243,3 +243,28 @@ def test_the_weight_is_said_once_and_every_amount_of_drug_in_one_format(
     assert everything.count("Weight 72.4 kg") == 1 and "Weight: " not in everything  # said once
     amounts = re.findall(r"(\d+(?:\.\d+)?) mg(?![/\w])", everything)
     assert amounts and all("." in amount for amount in amounts), amounts  # 0.0 mg, never 0 mg
+
+
+def test_a_late_recheck_and_a_point_never_reached_are_said_as_they_were(
+    care: Care, patient, nurses, clock: ManualClock
+):
+    """An alarm's recheck answered only by the next set 12 minutes later is said late beside that set; the
+    points an early stop never reached show no time of their own and come after the stop."""
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    start = clock.now()
+    clock.advance(minutes=10)
+    state, _ = care.record_vitals(sid, {**NORMAL, VitalKind.SYSTOLIC: "190", VitalKind.DIASTOLIC: "105"}, first.id)
+    care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["pause", "notify"], no_symptoms(care), first.id, "")
+    care.resume(sid, first.id)
+    clock.advance(minutes=12)
+    care.record_vitals(sid, NORMAL, first.id)
+    care.stop_early(sid, "patient asked to stop", first.id)
+    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    recheck = care.protocol.alert_response.recheck_minutes
+    due = local_time(start + timedelta(minutes=10 + recheck))
+    assert f"also the recheck after the alert (due {due}, taken late)" in everything
+    assert "— 30 min into infusion: not reached, the infusion ended first" in everything
+    assert everything.find("not reached") > everything.find(f"{local_time(clock.now())} 20 min into infusion")
+    assert f"{local_time(clock.now())} 30 min into infusion: not reached" not in everything  # no time of its own

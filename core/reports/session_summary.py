@@ -47,6 +47,7 @@ from core.services import Care, PatientView
 from core.session_state import RECHECK, PointStatus, SessionState, VitalsPoint
 from core.signatures import canonical, digest
 
+NOT_REACHED = "not reached, the infusion ended first"
 TIER_MARKS = {"advise": "*", "act": "!"}
 TIER_LEGEND = "* advisory value (flagged quietly); ! act-now value (alarm, acknowledged with the action taken)"
 OUTCOME_WORDS = {
@@ -370,11 +371,19 @@ class _Summary:
             answered = entry is not None and entry.taken_at == event.occurred_at
             if answered and due is not None and event.occurred_at >= due + late:
                 label += f" (due {local_time(due)}, taken late, {local_time(event.occurred_at)})"
+            # The same set may answer an alarm's recheck too: said, and said late when it was.
+            for recheck in (r for r in rechecks if r is not entry and r.taken_at == event.occurred_at):
+                was_late = recheck.due_at is not None and event.occurred_at >= recheck.due_at + late
+                lateness = f" (due {local_time(recheck.due_at)}, taken late)" if was_late and recheck.due_at else ""
+                label += f"; also the {recheck.point.label.lower()}{lateness}"
             rows.append((event.occurred_at, order.get(point_id, len(order)), label, event))
+        # A point never reached (the infusion ended first) has no time of its own: it sorts where the
+        # infusion ended and shows no time.
+        ended = self.state.infusion.ended_at or self.state.events[-1].occurred_at
         for entry in self.state.vitals:
             said = self._not_taken(entry)
             if said is not None:
-                rows.append((entry.due_at or self.state.events[-1].occurred_at, order[entry.point.id], said, None))
+                rows.append((entry.due_at or ended, order[entry.point.id], said, None))
         return sorted(rows, key=lambda row: (row[0], row[1]))
 
     def _not_taken(self, entry: VitalsPoint) -> str | None:
@@ -384,7 +393,7 @@ class _Summary:
             return None
         label = entry.point.label
         if entry.due_at is None:
-            return f"{label}: not reached, the infusion ended first" if entry.status is PointStatus.SKIPPED else None
+            return f"{label}: {NOT_REACHED}" if entry.status is PointStatus.SKIPPED else None
         when = local_time(entry.due_at)
         words = {
             PointStatus.SKIPPED: f"{label}: Missed (due {when})",
@@ -413,7 +422,8 @@ class _Summary:
         corrected = {e.corrects: e for e in self.of(E.CORRECTED) if e.corrects}
         for index, (at, _place, label, event) in enumerate(self._schedule(), start=1):
             if event is None:  # a point with no set: said across the readings, in bold
-                row: list[Any] = [self.p(local_time(at), "cell"), self.p(text(label), "cell_bold")]
+                when = "—" if label.endswith(NOT_REACHED) else local_time(at)
+                row: list[Any] = [self.p(when, "cell"), self.p(text(label), "cell_bold")]
                 rows.append(row + [""] * (len(kinds) + 1))
                 style.append(("SPAN", (1, index), (-1, index)))
                 continue
