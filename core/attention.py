@@ -202,7 +202,8 @@ def _overrun(state: SessionState, rules: Escalation, now: datetime) -> list[Need
         priority = Priority.MEDIUM
     else:
         priority = Priority.LOW
-    words = f"Time over by {lasted} min: stop the pump, then Infusion complete"
+    when = f"Time over by {lasted} min" if lasted else "Time is up"
+    words = f"{when}: stop the pump, then Infusion complete"
     short = f"Stop the pump: {lasted} min over" if lasted else "Stop the pump: time is up"
     return [Need(words, priority, "overrun", short=short)]
 

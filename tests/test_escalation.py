@@ -95,7 +95,7 @@ def test_an_overrun_shows_by_how_much_and_rises(care, patient, nurses, clock):
     rules = care.protocol.escalation
     clock.advance(minutes=10)  # the infusion's 40 minutes are up; nobody pressed complete
     need = attention(care.state(sid))
-    assert need.text.startswith("Time over by 0 min") and need.priority is Priority.LOW
+    assert need.text.startswith("Time is up: stop the pump") and need.priority is Priority.LOW
     clock.advance(minutes=rules.overrun_medium_after_minutes)
     need = attention(care.state(sid))
     over = rules.overrun_medium_after_minutes

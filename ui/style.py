@@ -141,6 +141,7 @@ QFrame[role="tile"] QLabel[role="tile-mark"] {{ border: 2px solid; border-radius
    double border, an inverted mark, its lines in ink; the patient's colour fill is kept for the patient. */
 QFrame[role="tile"][kind="technical"] {{ border-style: double; border-width: 6px; background: {TECHNICAL_BG}; }}
 QFrame[role="tile"] QLabel[kind="technical"] {{ color: {INK}; }}
+QFrame[role="tile"][kind="technical"][focused="true"] {{ border: 6px dashed {INK}; }}
 QFrame[role="tile"] QLabel[role="tile-mark"][kind="technical"] {{ background: {INK}; color: {PAPER}; }}
 QLabel[role="tile-mark"][kind="technical"] {{ background: {INK}; color: {PAPER}; }}
 QFrame[role="banner-act"][kind="technical"], QLabel[tone="act"][kind="technical"] {{ border-style: double;
