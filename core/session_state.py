@@ -250,6 +250,9 @@ def derive_state(
     baseline: dict[VitalKind, Decimal] = {}
     baseline_at: datetime | None = None
     done_points: dict[str, datetime] = {}
+    extra_sets: list[datetime] = []
+    """Sets taken when no point was owed: one taken just before a point fell (the end-of-infusion set taken
+    before "Infusion complete" is pressed) answers it."""
     checks_done: dict[str, datetime] = {}
     alerts: dict[str, OpenAlert] = {}
     stop_reasons: tuple[str, ...] = ()
@@ -305,6 +308,8 @@ def derive_state(
                 point = payload.get("point_id")
                 if point:
                     done_points.setdefault(point, event.occurred_at)
+                else:
+                    extra_sets.append(event.occurred_at)
                 values = {VitalKind(k): Decimal(v) for k, v in payload.get("values", {}).items()}
                 if step in _BASELINE_STEPS and payload.get("partial_reason"):
                     # A partial set updates what it measured; the rest, and its age, stay from the earlier set.
@@ -354,7 +359,9 @@ def derive_state(
         ends_at=now + remaining if running else None,
         ended_at=ended_at,
     )
-    points = _vitals_points(protocol, segments, ended_at, step, done_points, now)
+    points = _vitals_points(
+        protocol, segments, ended_at, step, _adopted(protocol, done_points, extra_sets, segments, ended_at, now), now
+    )
     points += _recheck_points(protocol, rechecks, sets_taken, step, now)
     checks = _side_effect_checks(protocol, segments, ended_at, step, checks_done, now)
     discharge_earliest = ended_at + timedelta(minutes=protocol.observation.minimum_minutes) if ended_at else None
@@ -495,6 +502,30 @@ def _stale(protocol: Protocol, baseline_at: datetime, now: datetime) -> bool:
 
 def _baseline_id(protocol: Protocol) -> str:
     return next(p.id for p in protocol.vitals_schedule.points if p.phase is Phase.BEFORE)
+
+
+def _adopted(
+    protocol: Protocol,
+    done: dict[str, datetime],
+    extra_sets: list[datetime],
+    segments: list[tuple[datetime, datetime | None]],
+    ended_at: datetime | None,
+    now: datetime,
+) -> dict[str, datetime]:
+    """The points answered, with each point not yet answered given a set taken when nothing was owed, in the
+    ``due_early_minutes`` before it fell: the set the nurse took first, then pressed "Infusion complete"."""
+    early = timedelta(minutes=protocol.vitals_schedule.due_early_minutes)
+    answered = dict(done)
+    spare = list(extra_sets)
+    for point in protocol.vitals_schedule.points:
+        due_at = _due_at(point, segments, ended_at, now)
+        if point.id in answered or due_at is None:
+            continue
+        taken = next((at for at in spare if due_at - early <= at <= due_at), None)
+        if taken is not None:
+            answered[point.id] = taken
+            spare.remove(taken)
+    return answered
 
 
 def _vitals_points(

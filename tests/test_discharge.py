@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from core.discharge import missed_words
@@ -10,6 +12,7 @@ from core.events import EventType as E
 from core.machine import Step
 from core.protocol import load_protocol
 from core.services import Care
+from core.session_state import PointStatus
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, observed, prepare
@@ -132,3 +135,23 @@ def test_discharge_waits_for_the_set_before_it_and_says_each_set_missed_on_the_w
     state = care.record_vitals(sid, NORMAL, first.id)[0]
     assert missed_words(state) == "Vital signs missed (5): the sets due 13:10, 13:20, 13:30, 13:40 and 13:55."
     assert care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD).step is Step.SIGN
+
+
+def test_a_set_taken_just_before_infusion_complete_is_the_end_of_infusion_set(care, patient, nurses, clock):
+    """The nurse takes the end-of-infusion set, then presses "Infusion complete": the set answers the end
+    point (it fell a minute later), so nothing is said missed and discharge asks for nothing more of it."""
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    for _ in range(3):
+        clock.advance(minutes=10)
+        care.record_vitals(sid, NORMAL, first.id)
+    clock.advance(minutes=10)
+    care.record_vitals(sid, NORMAL, first.id)  # nothing owed yet: the end has not been recorded
+    clock.advance(minutes=1)
+    state = care.complete(sid, first.id)
+    end = next(p for p in state.vitals if p.point.id == "end")
+    assert end.status is PointStatus.DONE and end.taken_at == clock.now() - timedelta(minutes=1)
+    clock.advance(minutes=15)
+    state, _ = care.record_vitals(sid, NORMAL, first.id)
+    assert missed_words(state) == ""

@@ -364,8 +364,8 @@ class _Summary:
         for event in self.of(E.VITALS):
             point_id = event.payload.get("point_id") or ""
             entry = points.get(point_id)
-            if entry is None:  # a set off the schedule: the recheck an alarm asked for, if it answered one
-                entry = next((e for e in rechecks if e.taken_at == event.occurred_at), None)
+            if entry is None:  # taken when nothing was owed: the point it answered after all, or a recheck
+                entry = next((e for e in self.state.vitals if e.taken_at == event.occurred_at), None)
             label = entry.point.label if entry else "Extra set"
             due = entry.due_at if entry else None
             answered = entry is not None and entry.taken_at == event.occurred_at
