@@ -97,8 +97,9 @@ def contradictions(protocol: Protocol, state: SessionState) -> tuple[Contradicte
 
 
 def sets_missed(state: SessionState) -> tuple[VitalsPoint, ...]:
-    """The scheduled sets of vital signs missed (a later set was taken first), in the schedule's order."""
-    return tuple(p for p in state.vitals if p.status is PointStatus.SKIPPED)
+    """The scheduled sets of vital signs missed (a later set was taken first), in the schedule's order; not
+    the points an early stop never reached (they never fell)."""
+    return tuple(p for p in state.vitals if p.status is PointStatus.SKIPPED and p.due_at is not None)
 
 
 def missed_words(state: SessionState) -> str:
@@ -108,8 +109,8 @@ def missed_words(state: SessionState) -> str:
     if not missed:
         return ""
     times = [local_time(p.due_at) for p in missed if p.due_at is not None]
-    due = f": the sets due {', '.join(times[:-1])} and {times[-1]}" if len(times) > 1 else f": the set due {times[0]}"
-    return f"Vital signs missed ({len(missed)}){due if times else ''}."
+    due = f"the sets due {', '.join(times[:-1])} and {times[-1]}" if len(times) > 1 else f"the set due {times[0]}"
+    return f"Vital signs missed ({len(missed)}): {due}."
 
 
 def discharge_event(state: SessionState) -> Event | None:

@@ -155,3 +155,15 @@ def test_a_set_taken_just_before_infusion_complete_is_the_end_of_infusion_set(ca
     clock.advance(minutes=15)
     state, _ = care.record_vitals(sid, NORMAL, first.id)
     assert missed_words(state) == ""
+
+
+def test_points_an_early_stop_never_reached_are_not_said_missed(care, patient, nurses, clock):
+    first, _ = nurses
+    sid = prepare(care, patient, nurses)
+    care.start_infusion(sid, first.id)
+    clock.advance(minutes=10)
+    care.record_vitals(sid, NORMAL, first.id)
+    clock.advance(minutes=5)
+    state = care.stop_early(sid, "patient asked to stop", first.id)
+    assert any(p.status is PointStatus.SKIPPED and p.due_at is None for p in state.vitals)  # never reached
+    assert missed_words(state) == ""
