@@ -167,7 +167,8 @@ def unit_challenge(protocol: Protocol, weight: Weight, last: LastWeight | None, 
     return InputError(
         "weight",
         _lines(said, slip, "There is no earlier weight of this patient to compare it with."),
-        f"Read the scale again. If the patient does weigh {kg} kg, record the weight in kg: type {kg} and choose kg.",
+        f"Read the scale again. If it does show {number} {weight.unit.value}, a weight this unusual is taken only "
+        f"typed in kg, on purpose: type {kg} and choose kg.",
     )
 
 

@@ -93,7 +93,8 @@ def test_with_no_last_weight_a_tick_does_not_take_a_weight_only_its_unit_makes_p
         assert refused.value.field == "weight"  # no tick is offered: the weight itself is asked for again
         assert "no earlier weight" in refused.value.message
         assert "Is the decimal point in the wrong place: 70.0 lb?" in refused.value.message
-        assert "record the weight in kg: type 317.5 and choose kg" in refused.value.advice
+        assert "If it does show 700 lb, a weight this unusual is taken only typed in kg" in refused.value.advice
+        assert "type 317.5 and choose kg" in refused.value.advice
         assert "scale show kg" not in refused.value.message and len(refused.value.message.splitlines()) == 3
     assert E.WEIGHED not in {e.type for e in care.state(sid).events}
     assert [r["limit"] for r in refusals(care)] == ["weight unit that makes the number fit"] * 2
