@@ -155,10 +155,20 @@ class DayLogEntry:
 
     @property
     def dose_text(self) -> str:
-        """The dose column in words: the dose, a dash when none was calculated, or that it was not given."""
+        """The dose column in words: the dose, a dash when none was calculated, or that it was not given.
+        (Paper says what an early stop gave on the session's own line under it.)"""
         if self.dose_mg is not None:
             return str(self.dose_mg)
         return "— (not given)" if self.calculated_mg is not None else "—"
+
+    def dose_words(self, unit: str) -> str:
+        """The dose with its unit and, when the infusion stopped short of it, what of it was given: for a
+        screen's one cell, where nothing under it says so."""
+        if self.dose_mg is None:
+            return self.dose_text
+        if self.given_mg is not None and self.given_mg < self.dose_mg:
+            return f"{self.dose_mg}{unit} ({self.given_mg}{unit} given)"
+        return f"{self.dose_mg}{unit}"
 
     @property
     def open(self) -> bool:

@@ -211,6 +211,8 @@ def test_every_session_of_the_day_on_every_chair_and_workstation_in_the_order_op
     dan = by_id[day.stopped]
     assert dan.workstations == ("ws-2",) and dan.status == "To sign · stopped early"
     assert dan.stopped_early == "side effect (after 15.0 min, about 13.6 mg given)"
+    assert dan.dose_words(" mg") == f"{dan.dose_mg} mg (13.6 mg given)"  # never read as the whole dose given
+    assert maja.dose_words(" mg") == "36.2 mg"  # given in full: the dose alone
     assert (dan.dosed_by, dan.checked_by) == ("Cleo Dumas", "Ben Okafor")
     cato = by_id[day.over_limit]
     assert cato.overrides == ("Dose over the soft limit: Dr Patel: full dose",)

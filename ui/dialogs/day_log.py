@@ -88,7 +88,7 @@ def session_cells(entry: DayLogEntry) -> tuple[str, ...]:
         str(entry.chair),
         entry.patient,
         entry.mrn,
-        f"{entry.dose_mg} mg" if entry.dose_mg is not None else entry.dose_text,  # "— (not given)" if not treated
+        entry.dose_words(" mg"),  # with what was given when it fell short; "— (not given)" if not treated
         f"{entry.dosed_by or '—'} · {entry.checked_by or '—'}",
         status,
         entry.alerts_text,
