@@ -208,3 +208,15 @@ def test_only_a_charge_nurse_is_offered_the_day_log(nurse: Nurse, nurses, helen:
     assert nurse.entry("Menu", "Day log") is not None
     nurse.on_duty(admin)
     assert nurse.entry("Menu", "Day log") is None
+
+
+def test_the_date_is_whole_in_its_field(
+    qtbot: QtBot, window: MainWindow, nurse: Nurse, sessions, helen: Account
+) -> None:
+    charge_nurse_on_duty(nurse)
+    dialog = DayLogDialog(window.controller, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    day = dialog.day
+    assert day.fontMetrics().horizontalAdvance(day.text()) + 20 <= day.contentsRect().width()

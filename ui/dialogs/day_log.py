@@ -96,6 +96,10 @@ def session_cells(entry: DayLogEntry) -> tuple[str, ...]:
     )
 
 
+DATE_ROOM = 40
+"""Pixels beside the date's digits in its field: the style sheet's padding and border, and the cursor."""
+
+
 class DayLogDialog(Dialog):
     def __init__(self, controller: Controller, parent: QWidget | None = None, chairs_here: list[int] | None = None):
         """``chairs_here``: the chairs this workstation shows, where an open session can be opened."""
@@ -147,6 +151,9 @@ class DayLogDialog(Dialog):
         grid.setHorizontalSpacing(12)
         self.day = line_edit("Date", "YYYY-MM-DD")
         self.day.setText(self.controller.now().astimezone().date().isoformat())
+        # The whole date in view (its padding, border and a focus ring besides): "026-11-26" misleads.
+        self.day.ensurePolished()  # measured in the style sheet's font, not the default one
+        self.day.setMinimumWidth(self.day.fontMetrics().horizontalAdvance("0000-00-00") + DATE_ROOM)
         chairs = range(1, self.controller.clinic().chairs + 1)
         self.chair = combo("Chair filter", [("Any chair", None), *((f"Chair {n}", n) for n in chairs)])
         self.nurse = combo("Nurse filter", [("Anyone", None)])
