@@ -32,7 +32,7 @@ from ui.widgets.action_bar import ActionBar
 from ui.widgets.adverse_event import AdverseEventBanner
 from ui.widgets.elided import Elided
 from ui.widgets.forms import label, set_tone
-from ui.widgets.patient_banner import DUE_WIDTH, PatientBanner
+from ui.widgets.patient_banner import PatientBanner
 from ui.widgets.pump_check import PumpCheck
 from ui.widgets.vitals_entry import VitalsEntry, VitalsSlot
 
@@ -78,8 +78,7 @@ class ChairPanel(QWidget):
         layout.addWidget(self.banner.widget)
         self.saved = Elided("hint", "Last saved")  # one line: the banner's height holds, the words stay whole
         self.saved.hide()
-        self.saved.setMaximumWidth(DUE_WIDTH)
-        self.banner.due.addWidget(self.saved)  # in the banner: the page below keeps the height
+        self.banner.add_line(self.saved)  # in the banner: the page below keeps the height
 
         self.pump = PumpCheck(controller)
         layout.addWidget(self.pump.widget)

@@ -61,6 +61,7 @@ from ui.screens.admin_home import AdminHome
 from ui.style import mark
 from ui.text import clock_time, countdown
 from ui.wheel_guard import guard_the_wheel
+from ui.widgets.elided import Elided
 from ui.widgets.forms import button, card, label, set_tone
 
 TICK_MS = 1000
@@ -211,10 +212,13 @@ class MainWindow(QMainWindow):
         self.menu_button.setMenu(menu)
         top.addWidget(self.menu_button)
         top.addStretch(1)
+        # The clinic's name in the top bar's spare room, cut short before it could push a button off a small
+        # screen: no strip of its own under the pages, whose height a 1024×768 cart needs.
+        clinic = Elided("hint", "Clinic", lines=2)
+        clinic.setText(workplace.clinic.clinic_name)
+        clinic.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(clinic, 1)
         layout.addWidget(self.top_bar)
-        # The clinic's name sits below, so the top bar's buttons keep their width on a 1280-pixel screen.
-        clinic = label(workplace.clinic.clinic_name, role="hint", name="Clinic", wrap=False)
-        self.statusBar().addPermanentWidget(clinic)
         self.no_sound = label(NO_SOUND, name="Sound unavailable")
         set_tone(self.no_sound, "advise")
         self.no_sound.hide()

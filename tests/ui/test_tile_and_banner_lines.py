@@ -16,6 +16,7 @@ from core.services import Care
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
 from ui.widgets.elided import Elided, wrapped
+from ui.widgets.patient_banner import BANNER_HEIGHT
 
 WORDS = "Act now — SpO2 88 at or below 91 %; Sedation (RASS) -3 at or below -3"
 
@@ -135,3 +136,34 @@ def test_a_paused_pump_is_said_to_be_on_hold_with_what_it_resumes_at(
     box = next(b for b in window.panel(1).findChildren(QGroupBox) if b.title().startswith("The pump should"))
     assert box.title() == "The pump should be on hold"
     assert "On resuming: Rate 155.4 mL/h · about 90.7 mL left · 35 min" in nurse.text("Pump settings")
+
+
+def test_what_is_due_runs_under_the_identifiers_whole_at_either_size(
+    nurse: Nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses
+) -> None:
+    """Beside the clock a column of what is due was left a few letters ("Stop the pump: 12 …") even at
+    1280×800: the row under the identifiers says the lead need and what the clock counts to whole at 1024×768
+    too, the banner no taller than it was, and the rest whole in the tooltip."""
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    clock.advance(minutes=52)  # twelve minutes over, three sets missed
+    nurse.on_duty(first)
+    nurse.chair(1)
+    banner = window.panel(1).banner
+    needs, more = nurse.find(QLabel, "Chair needs"), nurse.find(QLabel, "Chair needs, line 2")
+    step, detail = nurse.find(QLabel, "Step"), nurse.find(QLabel, "Time left detail")
+    for size in ((1024, 768), (1280, 800)):
+        window.resize(*size)
+        window.refresh()
+        for _ in range(3):
+            QApplication.processEvents()
+        assert banner.widget.height() <= BANNER_HEIGHT, size
+        top = needs.mapTo(banner.widget, needs.rect().topLeft()).y()
+        assert top > step.mapTo(banner.widget, step.rect().bottomLeft()).y(), size
+        assert needs.text() == "Stop the pump: 12 min over", size
+        assert needs.fontMetrics().horizontalAdvance(needs.text()) <= needs.contentsRect().width(), size
+        assert more.text().startswith("Vitals MISSED (3)") and "Vitals MISSED (3)" in more.toolTip(), size
+        assert detail.text() == "stop the pump, then Infusion complete", size
+        assert detail.height() >= 2 * detail.fontMetrics().lineSpacing(), size
+        assert step.text() == "Infusing · day 1 of 5", size
+        assert step.fontMetrics().horizontalAdvance(step.text()) <= step.contentsRect().width(), size

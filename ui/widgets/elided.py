@@ -78,7 +78,9 @@ class Elided(QLabel):
         return hint
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """As narrow as "…": it gives way rather than need the width of its words."""
         hint = super().minimumSizeHint()
+        hint.setWidth(self.fontMetrics().horizontalAdvance("…") + 2 * self.margin())
         if self.most > 1:  # squeezed (a full board, a narrow banner): one line, cut short
             hint.setHeight(self._height(1))
         return hint

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from core.board import Tile, course_day, tile
 from core.board import countdown as core_countdown
@@ -23,10 +23,9 @@ from ui.text import allergies_tone, allergies_words, clock_time, countdown, sex_
 from ui.widgets.elided import Elided
 from ui.widgets.forms import card, label, set_tone
 
-DUE_WIDTH = 260
-"""The widest a due line may be, in pixels: the patient's identifiers keep their room beside it."""
-DUE_MIN_WIDTH = 170
-"""The narrowest a due line may be, in pixels: its time and what is due stay whole."""
+BANNER_HEIGHT = 150
+"""The banner's tallest, in pixels (a list of allergies over two lines): the step's page below keeps the
+room it needs at 1024×768."""
 
 
 def identity_words(patient: PatientView, today: date) -> str:
@@ -35,11 +34,11 @@ def identity_words(patient: PatientView, today: date) -> str:
 
 
 class PatientBanner:
-    """A card across the top of the chair: identity on the left, the countdown, then what is due."""
+    """A card across the top of the chair: identity, with what is due under it, and the countdown."""
 
     def __init__(self, chair: int) -> None:
         self.widget = card("patient-banner")
-        self.widget.setMaximumHeight(130)
+        self.widget.setMaximumHeight(BANNER_HEIGHT)
         row = QHBoxLayout(self.widget)
         row.setContentsMargins(10, 4, 10, 4)
         row.setSpacing(8)
@@ -54,11 +53,26 @@ class PatientBanner:
         who.addWidget(self.title, 0, 0)
         who.addWidget(self.name, 0, 1)
         who.addWidget(self.ids, 1, 1)
-        who.addWidget(self.details, 2, 1)
+        who.addWidget(self.details, 2, 1)  # allergies wrap, never cut short: the banner grows for them
         who.addWidget(self.step, 3, 1)
         who.setColumnStretch(1, 1)
         who.setHorizontalSpacing(8)
-        row.addLayout(who, 3)  # the identifiers come first: they take the room they need
+
+        # What is due in one row under the identifiers, as wide as they are: the chair's priority in words,
+        # the first need as wide as its words, the second and what was last recorded (added by the chair's
+        # panel) sharing the rest, cut short with the words whole in the tooltip (the page says them whole).
+        self.due = QHBoxLayout()
+        self.due.setSpacing(12)
+        self.alarm_mark = label(role="tile-mark", name="Chair priority", wrap=False)
+        self.vitals_due = Elided(None, "Chair needs")
+        self.side_effects_due = Elided(None, "Chair needs, line 2")
+        self.alarm_mark.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.vitals_due.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.due.addWidget(self.alarm_mark)
+        self.due.addWidget(self.vitals_due)
+        self.due.addWidget(self.side_effects_due, 3)
+        who.addLayout(self.due, 4, 0, 1, 2)
+        row.addLayout(who, 1)
 
         self.clock = card("banner-clock")
         clock = QVBoxLayout(self.clock)
@@ -66,51 +80,43 @@ class PatientBanner:
         clock.setSpacing(0)
         self.clock_caption = label(role="banner-caption", name="Time left caption", wrap=False)
         self.time = label("--:--", role="banner-countdown", name="Time left", wrap=False)
-        self.time_detail = Elided("banner-caption", "Time left detail")  # a long pause reason is cut short
+        # What the figure counts to, on two lines ("stop the pump, then Infusion complete" stays whole).
+        self.time_detail = Elided("banner-caption", "Time left detail", lines=2)
         for widget in (self.clock_caption, self.time, self.time_detail):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             clock.addWidget(widget)
         row.addWidget(self.clock)
+        self._empty()  # until a patient is seated: the banner is as small as it will be when shown
 
-        self.due = due = QVBoxLayout()
-        due.setSpacing(2)
-        # The chair's priority in words, then what it needs, one line each, cut short with the words whole
-        # in the tooltip: the banner's height holds (the chair list beside it and the page say them whole).
-        self.alarm_mark = label(role="tile-mark", name="Chair priority", wrap=False)
-        self.vitals_due = Elided(None, "Chair needs")
-        self.side_effects_due = Elided(None, "Chair needs, line 2")
-        for line in (self.alarm_mark, self.vitals_due, self.side_effects_due):
-            line.setMinimumWidth(DUE_MIN_WIDTH)
-            line.setMaximumWidth(DUE_WIDTH)
-        # The mark keeps its height, whatever the lines under it need.
-        self.alarm_mark.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        due.addStretch(1)
-        due.addWidget(self.alarm_mark)
-        due.addWidget(self.vitals_due)
-        due.addWidget(self.side_effects_due)
-        due.addStretch(1)
-        row.addLayout(due, 1)
+    def _empty(self) -> None:
+        """An empty chair: its number and the word, nothing of a patient's."""
+        self.name.setText("Empty")
+        for widget in (
+            self.ids,
+            self.details,
+            self.step,
+            self.clock,
+            self.alarm_mark,
+            self.vitals_due,
+            self.side_effects_due,
+        ):
+            widget.hide()
+
+    def add_line(self, line: QLabel) -> None:
+        """A line of the chair panel's own at the end of the row of what is due (what was last recorded)."""
+        self.due.addWidget(line, 1)
 
     def show_view(self, view: ChairView | None, now: datetime) -> None:
         state = view.state if view else None
         if view is None or state is None:
-            self.name.setText("Empty")
-            for widget in (
-                self.ids,
-                self.details,
-                self.step,
-                self.clock,
-                self.alarm_mark,
-                self.vitals_due,
-                self.side_effects_due,
-            ):
-                widget.hide()
+            self._empty()
             return
         self.name.setText(view.patient.full_name)
         self.ids.setText(identity_words(view.patient, now.astimezone().date()))
         # Allergies as registration recorded them: unasked or listed, they stand out.
         self.details.setText(allergies_words(view.patient))
         set_tone(self.details, allergies_tone(view.patient))
+        self.details.setMargin(2)  # in colour, without a message's padding: the banner's rows stay close
         day = f" · {course_day(state)}" if state.course_day else ""
         # A pause's reason beside the step, where there is room for it (the clock box says how long).
         reason = f": {state.infusion.pause_reason}" if state.step is Step.PAUSED and state.infusion.pause_reason else ""
@@ -159,6 +165,7 @@ class PatientBanner:
         tone = PRIORITY_TONE[priority] if priority else "quiet"
         self.alarm_mark.setText(facts.mark)
         set_tone(self.alarm_mark, PRIORITY_TONE[priority] if priority else None)
+        self.alarm_mark.setMargin(3)  # a box as tall as a line of words: the row under the banner stays thin
         mark(self.alarm_mark, "kind", lead.kind.value if lead else None)
         self.alarm_mark.setVisible(lead is not None)
         # The first line of each of the first two needs (an overrun is never hidden behind a set's advisory
