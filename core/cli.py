@@ -12,12 +12,15 @@ from sqlalchemy import text
 
 from core import audit, cli_audit, cli_report, cli_users
 from core.audit import AuditAction
+from core.cli_say import say, showable
 from core.cli_users import acting_administrator
 from core.clock import Clock, SystemClock
-from core.errors import ChairsideError
+from core.errors import ChairsideError, InputError
+from core.logs import log_incident
 from core.paths import demo_database_path
 from core.people import Accounts
 from core.persistence.db import SCHEMA_HEAD, Database, check_sqlite_file, open_database, sqlite_url
+from core.plain_text import unshowable
 from core.settings import (
     ClinicSettings,
     change_clinic_setting,
@@ -104,13 +107,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _say(line: str) -> None:
-    print(line, flush=True)
+def refuse_unshowable(args: argparse.Namespace) -> None:
+    """The one text rule at the command line: an argument with a control character or a lone surrogate
+    (a paste, a script's stray byte) is refused before anything reads or writes the records."""
+    for name, value in vars(args).items():
+        if isinstance(value, str | Path) and unshowable(str(value)):
+            raise InputError(
+                name,
+                f"The {name.replace('_', ' ')} given holds characters that cannot be shown.",
+                "Type it again, without pasting.",
+            )
 
 
 def db_upgrade(url: str | None, clock: Clock) -> int:
     database, _ = open_store(url, clock)
-    _say(f"{database.where}: schema {database.schema_revision()} (current).")
+    say(f"{database.where}: schema {database.schema_revision()} (current).")
     database.dispose()
     return 0
 
@@ -130,14 +141,14 @@ def db_check(url: str | None) -> int:
                     problems += [f"integrity: {line}" for line in integrity]
                 problems += [f"foreign key: {row}" for row in tx.execute(text("PRAGMA foreign_key_check")).all()]
                 journal = tx.execute(text("PRAGMA journal_mode")).scalar()
-            _say(f"journal mode: {journal}")
-        _say(f"database: {database.where}")
-        _say(f"schema: {revision or 'none (empty database)'}; this program: {SCHEMA_HEAD}")
+            say(f"journal mode: {journal}")
+        say(f"database: {database.where}")
+        say(f"schema: {revision or 'none (empty database)'}; this program: {SCHEMA_HEAD}")
         if revision != SCHEMA_HEAD:
             problems.append("schema differs from this program's: run `python main.py db upgrade` (newer is refused)")
         for problem in problems:
-            _say(f"PROBLEM: {problem}")
-        _say("OK" if not problems else f"{len(problems)} problem(s) found.")
+            say(f"PROBLEM: {problem}")
+        say("OK" if not problems else f"{len(problems)} problem(s) found.")
         return 0 if not problems else 1
     finally:
         database.dispose()
@@ -157,7 +168,7 @@ def db_backup(url: str | None, path: Path, clock: Clock) -> int:
                 audit.record(tx, AuditAction.EXPORTED, at=clock.now(), workstation=workstation.name, detail=detail)
     finally:
         database.dispose()
-    _say(f"Backup written to {written}")
+    say(f"Backup written to {written}")
     return 0
 
 
@@ -169,7 +180,7 @@ def db_create(url: str | None, clock: Clock) -> int:
     if path is not None and path.exists():
         raise ChairsideError(f"There is already a database at {path}.", "Nothing was changed.")
     created = open_database(choice.url, create=True, backup_stamp=clock.now())
-    _say(f"Created an empty Chairside database at {created.where}.")
+    say(f"Created an empty Chairside database at {created.where}.")
     created.dispose()
     return 0
 
@@ -178,9 +189,9 @@ def settings_show(url: str | None, clock: Clock) -> int:
     database, _ = open_store(url, clock)
     try:
         for key, value in clinic_settings(database).model_dump().items():
-            _say(f"{key} = {value}")
+            say(f"{key} = {value}")
         for row in settings_history(database):
-            _say(f"  {row.changed_at:%Y-%m-%d %H:%M} UTC  {row.key} -> {row.value}  ({row.reason})")
+            say(f"  {row.changed_at:%Y-%m-%d %H:%M} UTC  {row.key} -> {row.value}  ({row.reason})")
     finally:
         database.dispose()
     return 0
@@ -196,7 +207,7 @@ def settings_set(url: str | None, key: str, value: str, reason: str, admin: str 
         )
     finally:
         database.dispose()
-    _say(f"{key} = {getattr(updated, key)}")
+    say(f"{key} = {getattr(updated, key)}")
     return 0
 
 
@@ -211,10 +222,10 @@ def demo(fill_only: bool, clock: Clock, open_app: OpenApp) -> int:
     # The demo day ends "now", so its infusions are running and its vitals due when the app opens.
     fill_demo(database, load_protocol(), clock.now() - DEMO_NOW_AFTER)
     database.dispose()
-    _say(f"Demo database filled: {path}")
-    _say(f"Demo accounts (made-up staff): {', '.join(demo_usernames())}; password for all: {DEMO_PASSWORD}")
+    say(f"Demo database filled: {path}")
+    say(f"Demo accounts (made-up staff): {', '.join(demo_usernames())}; password for all: {DEMO_PASSWORD}")
     if fill_only:
-        _say(f"Open it with: python main.py --database {sqlite_url(path)}")
+        say(f"Open it with: python main.py --database {sqlite_url(path)}")
         return 0
     return open_app(sqlite_url(path))
 
@@ -224,6 +235,7 @@ def main(open_app: OpenApp, argv: list[str] | None = None, clock: Clock | None =
     args = build_parser().parse_args(argv)
     clock = clock or SystemClock()
     try:
+        refuse_unshowable(args)
         if args.command is None:
             return open_app(args.database)
         if args.command == "demo":
@@ -248,5 +260,24 @@ def main(open_app: OpenApp, argv: list[str] | None = None, clock: Clock | None =
             case _:
                 return db_create(args.database, clock)
     except ChairsideError as error:
-        print(f"{error.message}\n{error.advice}".strip(), file=sys.stderr)
+        print(showable(f"{error.message}\n{error.advice}".strip()), file=sys.stderr)
         return 2
+    except EOFError:  # a password asked for with nothing to type it on (a script, a pipe, a cron job)
+        print(
+            "This command asks for a password, and there is no terminal to type it in. Nothing was changed.\n"
+            "Run it again in a terminal window.",
+            file=sys.stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        print("Stopped. Nothing already recorded was lost.", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug: the traceback for the log, one sentence for the person at the keyboard
+        incident, log_path = log_incident(error)
+        print(
+            f"Chairside met an unexpected problem and stopped this command (incident {incident}). "
+            f"Nothing already recorded was lost.\nThe details are in {log_path}: give the incident number to "
+            "whoever looks after Chairside.",
+            file=sys.stderr,
+        )
+        return 70

@@ -13,6 +13,7 @@ import getpass
 
 from core import audit
 from core.audit_report import DEFAULT_LIMIT, AuditLine, show_trail
+from core.cli_say import say
 from core.clock import Clock
 from core.startup import open_store
 
@@ -45,10 +46,6 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
 
 
-def _say(line: str) -> None:
-    print(line, flush=True)
-
-
 def verify(url: str | None, clock: Clock) -> int:
     database, _ = open_store(url, clock)
     try:
@@ -57,12 +54,12 @@ def verify(url: str | None, clock: Clock) -> int:
     finally:
         database.dispose()
     if check.ok:
-        _say(f"Audit trail: {check.entries} entries. OK")
+        say(f"Audit trail: {check.entries} entries. OK")
         if last is not None:
-            _say(f"Last entry {last[0]}, hash {last[1]} (note it elsewhere: a later check can then see cuts).")
+            say(f"Last entry {last[0]}, hash {last[1]} (note it elsewhere: a later check can then see cuts).")
         return 0
     where = f"entry {check.first_broken}" if check.first_broken is not None else "the end of the trail"
-    _say(f"Audit trail: {check.entries} entries read. BROKEN at {where}: {check.problem}")
+    say(f"Audit trail: {check.entries} entries read. BROKEN at {where}: {check.problem}")
     return 1
 
 
@@ -93,11 +90,11 @@ def show(args: argparse.Namespace, clock: Clock) -> int:
     finally:
         database.dispose()
     for line in lines:
-        _say(format_line(line))
+        say(format_line(line))
     if len(lines) >= max(1, args.limit):
-        _say(f"Only the newest {len(lines)} entries are shown: narrow with --patient, --user or --date.")
+        say(f"Only the newest {len(lines)} entries are shown: narrow with --patient, --user or --date.")
     else:
-        _say(f"{len(lines)} entries, newest first.")
+        say(f"{len(lines)} entries, newest first.")
     return 0
 
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.cli_say import say
 from core.clock import Clock
 from core.dates import local_stamp, parse_day
 from core.day_log import day_log, export_csv
@@ -101,10 +102,6 @@ def _store(args: argparse.Namespace, clock: Clock) -> Iterator[tuple[Database, W
         database.dispose()
 
 
-def _say(line: str) -> None:
-    print(line, flush=True)
-
-
 def _record(database: Database, clock: Clock, workstation: str, printout: Printout, written: Path) -> None:
     """The audit lines of a file written from the command line, one per patient on it."""
     for output in printout.outputs:
@@ -124,7 +121,7 @@ def downtime(args: argparse.Namespace, clock: Clock) -> int:
         written = write_file(args.out, pdf)
         output = Output(f"downtime forms ({protocol.id} {protocol.version})", str(written))
         record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
-    _say(f"Downtime forms written to {written}")
+    say(f"Downtime forms written to {written}")
     return 0
 
 
@@ -136,7 +133,7 @@ def session_summary(args: argparse.Namespace, clock: Clock) -> int:
         printout = summary_printout(care, args.session_id, printing)
         written = write_file(args.out, printout.pdf)
         _record(database, clock, workstation.name, printout, written)
-    _say(f"Session summary written to {written}")
+    say(f"Session summary written to {written}")
     return 0
 
 
@@ -158,7 +155,7 @@ def day(args: argparse.Namespace, clock: Clock) -> int:
             account = getpass.getuser()
             written.append(export_csv(database, clock.now(), workstation.name, log, args.csv, os_account=account))
     for path in written:
-        _say(f"Day log of {chosen.isoformat()} ({len(log.entries)} sessions) written to {path}")
+        say(f"Day log of {chosen.isoformat()} ({len(log.entries)} sessions) written to {path}")
     return 0
 
 
@@ -190,7 +187,7 @@ def handoff(args: argparse.Namespace, clock: Clock) -> int:
         printout = handoff_printout(care, chairs, clinic, _printer(), giver)
         written = write_file(args.out, printout.pdf)
         _record(database, clock, workstation.name, printout, written)
-    _say(f"Handoff sheet for chair{'s' if len(chairs) > 1 else ''} {', '.join(map(str, chairs))} written to {written}")
+    say(f"Handoff sheet for chair{'s' if len(chairs) > 1 else ''} {', '.join(map(str, chairs))} written to {written}")
     return 0
 
 
@@ -201,7 +198,7 @@ def escort(args: argparse.Namespace, clock: Clock) -> int:
         printout = escort_printout(care, args.session_id, clinic, _printer())
         written = write_file(args.out, printout.pdf)
         _record(database, clock, workstation.name, printout, written)
-    _say(f"Going-home sheet written to {written}")
+    say(f"Going-home sheet written to {written}")
     return 0
 
 

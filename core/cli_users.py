@@ -13,6 +13,7 @@ import argparse
 import getpass
 
 from core import passwords
+from core.cli_say import say
 from core.clock import Clock
 from core.dates import local_stamp, local_time
 from core.errors import ChairsideError, InputError
@@ -79,20 +80,16 @@ def run(args: argparse.Namespace, clock: Clock) -> int:
             case "deactivate":
                 by = acting_administrator(accounts, args.admin)
                 done = accounts.deactivate(by.id, _find(accounts, args.username).id, args.reason)
-                _say(f"Deactivated {done.name} ({done.username or NOBODY}).")
+                say(f"Deactivated {done.name} ({done.username or NOBODY}).")
             case _:
                 by = acting_administrator(accounts, args.admin)
                 person = _find(accounts, args.person)
                 temporary = _new_password(f"Temporary password for {person.name}: ")
                 done = accounts.reset_password(by.id, person.id, temporary, args.username_new)
-                _say(f"Reset the password of {done.name} ({done.username}); they must change it at next sign-in.")
+                say(f"Reset the password of {done.name} ({done.username}); they must change it at next sign-in.")
     finally:
         database.dispose()
     return 0
-
-
-def _say(line: str) -> None:
-    print(line, flush=True)
 
 
 def _list(accounts: Accounts, clock: Clock) -> None:
@@ -105,11 +102,11 @@ def _list(accounts: Accounts, clock: Clock) -> None:
         last = local_stamp(person.last_sign_in_at) if person.last_sign_in_at else "never"
         rows.append((person.name, person.username or NOBODY, ROLE_WORDS[person.role], state, last))
     if len(rows) == 1:
-        _say("No accounts yet. Create the first administrator with: users add NAME --username U --role administrator")
+        say("No accounts yet. Create the first administrator with: users add NAME --username U --role administrator")
         return
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
     for row in rows:
-        _say("  ".join([*(text.ljust(width) for text, width in zip(row, widths, strict=False)), row[-1]]))
+        say("  ".join([*(text.ljust(width) for text, width in zip(row, widths, strict=False)), row[-1]]))
 
 
 def _add(accounts: Accounts, args: argparse.Namespace) -> None:
@@ -122,12 +119,12 @@ def _add(accounts: Accounts, args: argparse.Namespace) -> None:
         password = getpass.getpass(f"New password for {args.name}: ")
         repeat = getpass.getpass("The same password again: ")
         made = accounts.create_first_administrator(args.name, args.username, password, repeat)
-        _say(f"Created the first administrator, {made.name} ({made.username}).")
+        say(f"Created the first administrator, {made.name} ({made.username}).")
         return
     by = acting_administrator(accounts, args.admin)
     temporary = _new_password(f"Temporary password for {args.name}: ")
     made = accounts.add(by.id, args.name, args.username, args.role, temporary)
-    _say(
+    say(
         f"Added {made.name} ({made.username}, {ROLE_WORDS[made.role]}); they must change the password at first sign-in."
     )
 

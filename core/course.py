@@ -60,7 +60,7 @@ def usual_order(protocol: Protocol, now: datetime) -> UsualOrder:
 def parse_course_days(text: str, protocol: Protocol) -> int:
     most = protocol.course.sessions
     value = (text or "").strip()
-    if not value.isdigit() or not 1 <= int(value) <= most:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= most:  # "²" is a digit to isdigit
         raise InputError(
             DAYS_FIELD, f"The number of days is a whole number from 1 to {most}.", "Copy it from the order."
         )

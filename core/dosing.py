@@ -7,9 +7,10 @@ screen agree to the last digit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from core.errors import InputError, OverrideRequired
@@ -50,18 +51,29 @@ def _fmt(value: Decimal) -> str:
     return f"{value:f}"
 
 
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+"""ASCII digits with at most one decimal mark: what a keypad, a keyboard or a scanner sends for a number."""
+MAX_DIGITS = 12
+"""More digits than any weight, reading, dose or volume has: a scan or a held-down key, not a number."""
+
+
 def parse_decimal(text: str, field: str, what: str) -> Decimal:
-    """A plain decimal number as typed; a comma is accepted as the decimal mark."""
-    cleaned = text.strip().replace(",", ".")
-    if not cleaned:
+    """The one parser of every number a nurse types: digits, at most one decimal mark (a comma is taken as
+    one), an optional sign, and no more digits than a reading can have. Anything else (an exponent like
+    "1e30", "NaN", "Infinity", superscript or full-width digits, a thousands separator) is refused with the
+    field's message, never turned into a number nobody typed or an overflow deeper down."""
+    typed = text.strip()
+    if not typed:
         raise InputError(field, f"Enter the {what}.")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InputError(field, f"“{text.strip()}” is not a number.", f"Type the {what} in digits.") from None
-    if not value.is_finite():
-        raise InputError(field, f"“{text.strip()}” is not a number.", f"Type the {what} in digits.")
-    return value
+    if not PLAIN_NUMBER.fullmatch(typed) or sum(char.isdigit() for char in typed) > MAX_DIGITS:
+        raise InputError(field, f"“{printable(typed)}” is not a number.", f"Type the {what} in digits.")
+    return Decimal(typed.replace(",", "."))
+
+
+def printable(typed: str) -> str:
+    """What was typed, safe to show back in a message: at most a few characters, none unshowable."""
+    shown = "".join(char if char.isprintable() else "?" for char in typed[: MAX_DIGITS + 4])
+    return shown + ("…" if len(typed) > MAX_DIGITS + 4 else "")
 
 
 def parse_weight(text: str, unit: str | WeightUnit | None) -> Weight:

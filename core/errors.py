@@ -80,5 +80,14 @@ class DiskFull(EnvironmentTrouble):
     pass
 
 
+class DatabaseGone(EnvironmentTrouble):
+    """The database file was deleted, moved or replaced while Chairside had it open: nothing can be saved
+    until it is back (a rescue copy of what it held is written beside it)."""
+
+
+class RecordRefused(ChairsideError):
+    """The database's own rules refused a row that Chairside's checks let through: a bug, said calmly."""
+
+
 class RecordChanged(EnvironmentTrouble):
     """Someone else recorded on this session at the same moment; reload and try again."""

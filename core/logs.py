@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -26,3 +27,15 @@ def configure_logging(level: int = logging.INFO) -> Path:
         root.addHandler(handler)
     root.setLevel(level)
     return path
+
+
+def log_incident(error: BaseException) -> tuple[str, Path]:
+    """Write an unexpected error's traceback to the log under a short incident id, for whoever looks after
+    Chairside; the person at the keyboard is given the id and the log's place, never the traceback."""
+    incident = uuid.uuid4().hex[:8]
+    try:
+        path = configure_logging()
+    except OSError:  # no log folder (a full or read-only disk): the id still ties the report to the moment
+        return incident, log_file()
+    logging.getLogger("chairside.incident").error("incident %s: unexpected error", incident, exc_info=error)
+    return incident, path

@@ -33,6 +33,7 @@ from core.dosing import (
     parse_check_figures,
     parse_pump_reading,
     parse_weight,
+    printable,
     pump_mismatches,
     pump_order,
     round_to,
@@ -47,8 +48,9 @@ from core.identify import Details, Identified, checked_details, confirmed_identi
 from core.machine import Outcome, Step
 from core.matching import similar_names
 from core.people import Accounts, Role
-from core.persistence.db import Database
+from core.persistence.db import Database, gone_notice
 from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails, Staff
+from core.plain_text import MRN_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SHORT_MAX, optional_text, plain_text
 from core.protocol import AlertEffect, Protocol, VitalKind
 from core.protocol_shelf import ProtocolShelf
 from core.screening import screening_record
@@ -161,11 +163,27 @@ def _patient_view(tx: Session, row: Patient) -> PatientView:
     return _patient_views(tx, [row])[0]
 
 
+TEXT_LIMITS = {
+    "mrn": MRN_MAX,
+    "family_name": NAME_MAX,
+    "given_name": NAME_MAX,
+    "prescriber": NAME_MAX,
+    "score": SHORT_MAX,
+    "note": NOTE_MAX,
+    "addendum": NOTE_MAX,
+    "discrepancy_note": NOTE_MAX,
+}
+"""Each field's longest, by the field's name (any other free text is a reason: ``REASON_MAX``)."""
+SEVERAL_LINES = {"note", "addendum", "discrepancy_note"}
+
+
 def _required(text: str | None, field: str, what: str) -> str:
-    value = (text or "").strip()
-    if not value:
-        raise InputError(field, f"Enter {what}.")
-    return value
+    """The one text rule (``core.plain_text``), with the field's own length."""
+    return plain_text(text, field, what, TEXT_LIMITS.get(field, REASON_MAX), lines=field in SEVERAL_LINES)
+
+
+def _optional(text: str | None, field: str, what: str) -> str | None:
+    return optional_text(text, field, what, TEXT_LIMITS.get(field, REASON_MAX), lines=field in SEVERAL_LINES)
 
 
 def _course_view(row: Course) -> CourseView:
@@ -262,8 +280,12 @@ class Care:
             self._audit(tx, AuditAction.SIGNATURE, entry["signer_id"], **ids, detail=detail)
 
     def record_view(self, by: str, patient_id: str, session_id: str | None = None) -> None:
-        """A nurse opened a patient's record on screen: who looked at whose record is audited."""
+        """A nurse opened a patient's record on screen: who looked at whose record is audited. Only an
+        account that may see patients' records can be recorded as having looked at one."""
         with self.db.transaction() as tx:
+            self._require_clinician(tx, by)
+            if tx.get(Patient, patient_id) is None:
+                raise NotAllowedError("That patient record was not found.", "Search for the patient again.")
             self._audit(tx, AuditAction.PATIENT_VIEWED, by, patient_id=patient_id, session_id=session_id)
 
     def record_alarm_silenced(self, by: str, silenced: list[SilencedAlarm], minutes: int) -> None:
@@ -374,10 +396,11 @@ class Care:
         )
 
     def find_patients(self, text: str) -> list[PatientView]:
-        if not text.strip():
+        query = optional_text(text, "search", "the search", SHORT_MAX)
+        if query is None:
             return []
         with self.db.session() as tx:
-            return _patient_views(tx, records.find_patients(tx, text))
+            return _patient_views(tx, records.find_patients(tx, query))
 
     def patient(self, patient_id: str) -> PatientView:
         with self.db.session() as tx:
@@ -395,6 +418,11 @@ class Care:
         if not events:  # a typed or pasted id (the command line): say so rather than fail
             raise InputError("session_id", f"There is no session {session_id}.", "Check the session's id.")
         return derive_state(protocol, events, self.clock.now(), self.app_started_at)
+
+    def storage_gone(self) -> str | None:
+        """What every screen says once the database file has gone while open (deleted, moved, replaced, its
+        disk unplugged), with where the rescue copy of what it held was written; None while it is there."""
+        return gone_notice(self.db, self.clock.now())
 
     def chairs(self) -> list[ChairView]:
         """Every open session, by chair, with its live state (the board and the restart offer)."""
@@ -644,7 +672,7 @@ class Care:
     ) -> SessionState:
         """Identify: the patient confirmed by two identifiers (never the chair), compared against the
         record, and seated on day n of the course in force."""
-        override = (same_day_override or "").strip() or None
+        override = _optional(same_day_override, "same_day_override", "why a second infusion today")
         now = self.clock.now()
         session_id = str(uuid.uuid4())
         with self.db.transaction() as tx:
@@ -1023,15 +1051,17 @@ class Care:
         return witness.id
 
     def start_infusion(self, session_id: str, by: str, go_ahead: str | None = None) -> SessionState:
+        why = _optional(go_ahead, "go_ahead", "the prescriber's go-ahead (who and why)")
+
         def build(state: SessionState) -> dict[str, Any]:
             problems = start_problems(self.protocol, state.baseline)
-            if problems and not (go_ahead or "").strip():
+            if problems and why is None:
                 raise InputError(
                     "go_ahead",
                     "Baseline outside the start thresholds: " + "; ".join(problems) + ".",
                     "Take a fresh full set, or record the prescriber's go-ahead (who and why) to start.",
                 )
-            return {"start_problems": problems, "go_ahead": (go_ahead or "").strip() or None}
+            return {"start_problems": problems, "go_ahead": why}
 
         return self._append(session_id, by, E.STARTED, build)
 
@@ -1063,7 +1093,8 @@ class Care:
 
     def confirm_pump(self, session_id: str, running: bool, by: str, note: str = "") -> SessionState:
         """After a restart: the nurse looks at the pump and says whether it is still running."""
-        return self._append(session_id, by, E.PUMP_CONFIRMED, lambda _s: {"running": running, "note": note.strip()})
+        said = _optional(note, "note", "the note") or ""
+        return self._append(session_id, by, E.PUMP_CONFIRMED, lambda _s: {"running": running, "note": said})
 
     def record_vitals(
         self, session_id: str, typed: dict[VitalKind, str], by: str, partial_reason: str | None = None
@@ -1075,7 +1106,7 @@ class Care:
             raise
         except InputError as refused:
             if refused.field in {kind.value for kind in VitalKind}:  # a reading the limits call impossible
-                typed_as = str(typed.get(VitalKind(refused.field), "")).strip()
+                typed_as = printable(str(typed.get(VitalKind(refused.field), "")).strip())  # as far as showable
                 self._refused(
                     session_id, by, {"limit": "impossible vital sign", "entered": typed_as, "said": refused.message}
                 )
@@ -1095,7 +1126,7 @@ class Care:
             return {
                 "point_id": owed[-1].point.id if owed else None,
                 "values": {k.value: str(v) for k, v in values.items()},
-                "partial_reason": (partial_reason or "").strip() or None,
+                "partial_reason": _optional(partial_reason, "partial_reason", "why a reading was not taken"),
                 "findings": [
                     {
                         "vital": f.kind.value,
@@ -1222,8 +1253,8 @@ class Care:
         if not WHOLE_NUMBER.fullmatch(text) or not rules.score_min <= int(text) <= rules.score_max:
             raise InputError("score", f"The {rules.score_name} is a whole number {rules.score_min}–{rules.score_max}.")
         value = int(text)
-        override = (override_reason or "").strip() or None
-        who = (prescriber or "").strip() or None
+        override = _optional(override_reason, "override_reason", "why discharge goes ahead")
+        who = _optional(prescriber, "prescriber", "the prescriber who agreed")
 
         def build(state: SessionState) -> dict[str, Any]:
             denied = {c.criterion_id: c for c in contradictions(self.protocol, state)}
@@ -1286,7 +1317,7 @@ class Care:
         Totals of drug drawn, given and wasted that do not add up are not a reason to leave a session
         unsigned for ever, but the difference must be explained in the signed record.
         """
-        note = (discrepancy_note or "").strip() or None
+        note = _optional(discrepancy_note, "discrepancy_note", "the note on the difference")
 
         def build(state: SessionState) -> dict[str, Any]:
             if state.events[-1].seq != seen_seq:

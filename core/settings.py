@@ -23,6 +23,7 @@ from core.errors import ChairsideError, InputError
 from core.paths import config_dir
 from core.persistence.db import Database
 from core.persistence.tables import ClinicSetting
+from core.plain_text import REASON_MAX, plain_text
 
 
 class ClinicSettings(BaseModel):
@@ -71,6 +72,9 @@ def change_clinic_setting(
         raise InputError(
             "key", f"“{key}” is not a clinic setting.", f"Use one of {sorted(ClinicSettings.model_fields)}."
         )
+    if isinstance(value, str):  # the clinic's name is on every screen and printout: the one text rule
+        value = plain_text(value, key, f"the {key.replace('_', ' ')}", REASON_MAX)
+    reason = plain_text(reason, "reason", "why the setting changes", REASON_MAX)
     current = clinic_settings(database)
     try:
         updated = ClinicSettings.model_validate({**current.model_dump(), key: value})

@@ -56,10 +56,8 @@ def report(care: Care, session_id: str) -> None:
         print(f"committed {event.id}", flush=True)
 
 
-def main() -> None:
-    path, mode = Path(sys.argv[1]), sys.argv[2]
-    clock: Clock = ManualClock(datetime(2026, 11, 26, 13, 0, tzinfo=UTC)) if mode == "manual" else SystemClock()
-    care = Care(open_database(sqlite_url(path), create=True), load_protocol(), clock, workstation="crash-test")
+def started_session(care: Care, clock: Clock) -> tuple[str, Account]:
+    """A first-day session taken to its infusion, by the book: its id and the nurse at the chair."""
     first = nurse_account(care, "Ana Reyes", "ana")
     nurse_account(care, "Ben Okafor", "ben")
     patient = care.register_patient("MRN-9", "Doe", "Jane", "1970-01-01", first.id)
@@ -73,6 +71,14 @@ def main() -> None:
     care.record_drawn(sid, "LOT-9", "0.8", first.id)
     care.record_pump(sid, "151.2", "100.8", first.id)  # the pump read as ordered
     care.start_infusion(sid, first.id)
+    return sid, first
+
+
+def main() -> None:
+    path, mode = Path(sys.argv[1]), sys.argv[2]
+    clock: Clock = ManualClock(datetime(2026, 11, 26, 13, 0, tzinfo=UTC)) if mode == "manual" else SystemClock()
+    care = Care(open_database(sqlite_url(path), create=True), load_protocol(), clock, workstation="crash-test")
+    sid, first = started_session(care, clock)
     if isinstance(clock, ManualClock):
         clock.advance(minutes=5)
         care.pause(sid, "line problem", first.id)

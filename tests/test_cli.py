@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
+import subprocess
+import sys
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
@@ -12,6 +17,8 @@ from core.people import Accounts
 from core.persistence.db import SCHEMA_HEAD, open_database, sqlite_url
 from core.settings import clinic_settings, load_workstation, settings_history
 from tests.conftest import ADMIN_PASSWORD, make_admin
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def never_open(url: str | None) -> int:
@@ -132,3 +139,44 @@ def test_a_day_outside_the_years_kept_is_refused_in_words(chairside_home: Path, 
     assert run("report", "day", "--date", "0001-01-01", "--out", str(tmp_path / "day.pdf")) == 2
     assert "outside the years Chairside keeps" in capsys.readouterr().err
     assert not (tmp_path / "day.pdf").exists()
+
+
+def test_an_unexpected_error_is_one_sentence_with_an_incident_id_and_the_traceback_is_in_the_log(
+    chairside_home: Path, capsys
+):
+    """A bug at the command line: no traceback on the screen, the details where support will look."""
+
+    def broken(url: str | None) -> int:
+        raise KeyError("chair")  # the kind of slip a bug makes, where the app starts
+
+    assert main(broken, []) == 70
+    said = capsys.readouterr().err
+    assert "Traceback" not in said and "KeyError" not in said
+    incident = said.split("(incident ")[1].split(")")[0]
+    assert "Nothing already recorded was lost." in said
+    logged = (chairside_home / "log" / "chairside.log").read_text()
+    assert f"incident {incident}" in logged and "KeyError: 'chair'" in logged
+    for handler in [h for h in logging.getLogger().handlers if isinstance(h, RotatingFileHandler)]:
+        logging.getLogger().removeHandler(handler)  # the next tests log nowhere near this test's folder
+        handler.close()
+
+
+def test_a_password_prompt_with_no_terminal_says_a_terminal_is_needed(tmp_path: Path):
+    """`users add` from a script or a pipe met the end of its input in getpass: it says so, in words."""
+    database = tmp_path / "c.sqlite"
+    environment = {**os.environ, "CHAIRSIDE_HOME": str(tmp_path / "home")}
+    argv = [sys.executable, str(ROOT / "main.py"), "--database", sqlite_url(database)]
+    subprocess.run([*argv, "db", "create"], env=environment, check=True, capture_output=True, timeout=120)
+    added = subprocess.run(
+        [*argv, "users", "add", "Ada Mensah", "--username", "admin", "--role", "administrator"],
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,  # no controlling terminal, as under cron or a pipe
+        check=False,
+    )
+    assert added.returncode == 2
+    assert "there is no terminal to type it in" in added.stderr
+    assert "Traceback" not in added.stderr

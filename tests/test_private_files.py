@@ -38,3 +38,51 @@ def test_the_database_its_backup_and_their_folders_are_private(tmp_path: Path):
     for path in made:
         others = stat.S_IMODE(path.stat().st_mode) & 0o077
         assert others == 0, f"{path} can be read by others: {oct(stat.S_IMODE(path.stat().st_mode))}"
+
+
+def test_the_first_start_its_settings_file_and_every_export_are_private(tmp_path: Path):
+    """The very first start makes the database, its folders and the workstation file; the day log goes out
+    as a PDF and a CSV: none of them readable by another account."""
+    home = tmp_path / "home"
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    first = run(home, "db", "upgrade")  # no database chosen yet: the first start makes the default one
+    assert first.returncode == 0, first.stderr
+    day = run(
+        home,
+        "report",
+        "day",
+        "--date",
+        "2026-11-26",
+        "--csv",
+        str(exports / "day.csv"),
+        "--out",
+        str(exports / "day.pdf"),
+    )
+    assert day.returncode == 0, day.stderr
+    made = [*home.rglob("*"), *exports.rglob("*")]
+    names = {path.name for path in made}
+    assert {"workstation.json", "chairside.sqlite", "day.csv", "day.pdf"} <= names, names
+    for path in made:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, f"{path}: {oct(stat.S_IMODE(path.stat().st_mode))}"
+
+
+def test_the_log_is_private_from_the_start(tmp_path: Path):
+    """What the app does first (main.py), then its log as the app opens it: the log names patients' sessions."""
+    home = tmp_path / "home"
+    start = "import main; main.keep_files_private(); from core.logs import configure_logging; import logging; "
+    start += "configure_logging(); logging.getLogger('chairside').info('started')"
+    started = subprocess.run(
+        [sys.executable, "-c", start],
+        cwd=ROOT,
+        env={**os.environ, "CHAIRSIDE_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=lambda: os.umask(0o022),
+    )
+    assert started.returncode == 0, started.stderr
+    log = next(home.rglob("chairside.log"))
+    for path in (log, log.parent):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, f"{path}: {oct(stat.S_IMODE(path.stat().st_mode))}"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from contextlib import closing
 from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,9 @@ from core.errors import (
     DatabaseMissing,
     DatabaseReadOnly,
     DatabaseTooNew,
+    NotAllowedError,
     RecordChanged,
+    RecordRefused,
 )
 from core.identify import Details, Identified
 from core.persistence.db import KNOWN_REVISIONS, SCHEMA_HEAD, Database, open_database, sqlite_url
@@ -70,12 +74,49 @@ def test_a_damaged_database_is_reported(db_path: Path, database: Database):
         open_database(sqlite_url(db_path))
 
 
-def test_another_programs_database_is_refused(tmp_path: Path):
+def test_another_programs_database_is_refused_byte_for_byte_as_it_was(tmp_path: Path):
+    """Identified read-only: switching it to WAL first (as the first connection did) changed its header."""
     path = tmp_path / "other.sqlite"
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn:
         conn.execute("CREATE TABLE invoices (id INTEGER)")
+        conn.commit()
+    before = path.read_bytes()
     with pytest.raises(DatabaseCorrupt, match="not a Chairside database"):
         open_database(sqlite_url(path))
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite"]
+
+
+def test_another_programs_alembic_database_is_refused_too(tmp_path: Path):
+    path = tmp_path / "other.sqlite"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32))")
+        conn.execute("INSERT INTO alembic_version VALUES ('0005')")
+        conn.execute("CREATE TABLE invoices (id INTEGER)")
+        conn.commit()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseCorrupt, match="not a Chairside database"):
+        open_database(sqlite_url(path))
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("content", [b"", None], ids=["0 bytes", "an empty SQLite file"])
+def test_an_emptied_database_is_refused_untouched_not_given_a_new_schema(tmp_path: Path, content: bytes | None):
+    """A file truncated by a failed copy or restore was silently given an empty schema, and every command
+    then said all was well: it is refused, left as it was, unless a new database is asked for."""
+    path = tmp_path / "chairside.sqlite"
+    if content is None:
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA user_version = 7")  # a header and no table
+    else:
+        path.write_bytes(content)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseCorrupt, match="empty: it holds no Chairside records"):
+        open_database(sqlite_url(path))
+    assert path.read_bytes() == before
+    created = open_database(sqlite_url(path), create=True)  # db create, on purpose
+    assert created.schema_revision() == SCHEMA_HEAD
+    created.dispose()
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
@@ -169,6 +210,7 @@ def test_backup_is_a_consistent_copy_while_in_use(care: Care, patient, nurses, t
 def test_upgrading_an_older_schema_writes_a_backup_first_and_keeps_its_records(tmp_path: Path, clock):
     """A 0001 database (staff without sign-in) is backed up, then upgraded in place; nobody is lost."""
     path = tmp_path / "older.sqlite"
+    path.touch()  # Chairside's connections never make a missing file: as `db create` would
     older = Database(sqlite_url(path))
     upgrade(older, "0001")
     with older.transaction() as tx:
@@ -195,6 +237,7 @@ def test_patients_registered_before_sex_and_allergies_were_recorded_keep_their_r
     """A 0003 database with a patient is upgraded: the patient is found as before, with no sex or
     allergies (so the banner says "not recorded"), until a nurse confirms them, written once."""
     path = tmp_path / "before-details.sqlite"
+    path.touch()  # Chairside's connections never make a missing file: as `db create` would
     older = Database(sqlite_url(path))
     upgrade(older, "0003")
     with older.transaction() as tx:
@@ -224,7 +267,7 @@ def test_patients_registered_before_sex_and_allergies_were_recorded_keep_their_r
     )
     confirmed = care.record_details("p1", Details("female", no_known_allergies=True), "s1")
     assert (confirmed.sex, confirmed.no_known_allergies, confirmed.details_confirmed_by) == ("female", True, "Ana")
-    with pytest.raises(RecordChanged), upgraded.transaction() as tx:
+    with pytest.raises(RecordRefused, match="never changed"), upgraded.transaction() as tx:
         tx.execute(text("UPDATE patient_details SET allergies = 'latex'"))
     upgraded.dispose()
 
@@ -260,3 +303,46 @@ def test_writers_racing_on_one_file_wait_their_turn_and_the_audit_chain_holds(db
     assert failures == []
     check = audit.verify(database)
     assert check.ok and check.entries == 100
+
+
+def test_every_text_column_has_the_length_the_database_enforces(database: Database):
+    """The migration's lengths are the tables' own: a column added later must bring its limit with it."""
+    lengths = import_module("core.persistence.migrations.versions.0006_text_lengths").LIMITS
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            declared = getattr(column.type, "length", None)
+            if declared is not None:
+                assert lengths[table.name][column.name] == declared, f"{table.name}.{column.name}"
+
+
+def test_text_longer_than_its_column_is_refused_by_the_database_itself(care: Care, patient, db_path: Path):
+    """Past Chairside's checks (a shell, a bug), SQLite would have kept a name of any length."""
+    with pytest.raises(RecordRefused, match="longer than its column"), care.db.transaction() as tx:
+        tx.execute(text("UPDATE patient SET family_name = :name"), {"name": "X" * 121})
+    with closing(sqlite3.connect(db_path)) as shell, pytest.raises(sqlite3.IntegrityError, match="longer than"):
+        shell.execute(
+            "INSERT INTO staff (id, display_name, role, active, created_at, must_change_password, failed_sign_ins)"
+            " VALUES ('s9', :name, 'nurse', 1, '2026-01-05', 0, 0)",
+            {"name": "N" * 10_000},
+        )
+
+
+def test_an_entry_for_a_record_that_is_not_there_is_not_called_a_race(care: Care, nurses, db_path: Path):
+    """A view recorded for an unknown patient was reported as "someone else recorded at the same moment"."""
+    with pytest.raises(NotAllowedError, match="was not found"):
+        care.record_view(nurses[0].id, "no-such-patient")
+    with pytest.raises(NotAllowedError, match="was not found"), care.db.transaction() as tx:  # past the check
+        tx.execute(
+            text(
+                "INSERT INTO patient_details (id, patient_id, sex, allergies, no_known_allergies, "
+                "confirmed_by, confirmed_at) VALUES ('d9', 'no-such-patient', 'female', '', 1, :by, "
+                "'2026-01-05')"
+            ),
+            {"by": nurses[0].id},
+        )
+
+
+def test_only_an_account_that_may_see_records_is_recorded_viewing_one(care: Care, patient, accounts):
+    admin = next(a for a in accounts.everyone() if a.role.value == "administrator")
+    with pytest.raises(NotAllowedError, match="does not record care"):
+        care.record_view(admin.id, patient.id)

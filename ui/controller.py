@@ -215,6 +215,11 @@ class Controller(QObject):
 
     # ---- reading ------------------------------------------------------------------------------
 
+    def storage_gone(self) -> str | None:
+        """Asked each second: what to tell every screen if the database file has gone while open (a rescue
+        copy of what it held is written the first time), or None while it is still there."""
+        return self.care.storage_gone()
+
     def chairs(self) -> list[ChairView] | None:
         return self.run(None, self.care.chairs, writes=False)
 

@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
         # Core's clock on both sides, wall and monotonic, so a test's clock drives both.
         self.clock_watch = ClockWatch(workplace.care.clock)
         self._jump_shown: Jump | None = None
+        self._gone_shown: str | None = None
         QApplication.instance().installEventFilter(self.idle)
         QApplication.instance().focusChanged.connect(self._note_the_field)
         self._noting_fields = True
@@ -349,6 +350,7 @@ class MainWindow(QMainWindow):
         if self.controller.nurse_id is not None and self.idle.expired:
             self.controller.lock()
         self._watch_the_clock()
+        self._watch_the_storage()
         self.refresh()
 
     def _watch_the_clock(self) -> None:
@@ -363,6 +365,18 @@ class MainWindow(QMainWindow):
         self.lock_screen.clock_note.setText(words)
         self.lock_screen.clock_note.show()
 
+    def _watch_the_storage(self) -> None:
+        """The database file gone while open: said on every screen, and on the lock screen, until Chairside
+        is started again on a database that is there (it cannot be dismissed: nothing can be saved)."""
+        if self._gone_shown:
+            return
+        words = self.controller.storage_gone()
+        if words is None:
+            return
+        self._show_trouble(words)
+        self._gone_shown = words
+        self.trouble.findChild(QAbstractButton).hide()
+
     def _clock_jump_read(self) -> None:
         if self._jump_shown is not None:
             self.clock_watch.acknowledge(self._jump_shown)
@@ -374,9 +388,8 @@ class MainWindow(QMainWindow):
         now = self.controller.now()
         self._show_time(now)
         views = self.controller.chairs()
-        if views is None:
-            return  # the banner says why; what is on screen stays
-        by_chair = {view.chair: view for view in views}
+        # Unreadable now (the banner says why): every countdown runs on from what was last read.
+        by_chair = {view.chair: view for view in views} if views is not None else self._views
         self._views = by_chair
         named = self.controller.staff_name
         tiles: dict[int, Tile] = {chair: tile(view, now, named) for chair, view in by_chair.items()}  # once, for all
@@ -609,6 +622,8 @@ class MainWindow(QMainWindow):
         self.controller.sign_out()
 
     def _show_trouble(self, text: str) -> None:
+        if self._gone_shown:
+            return  # what a refused entry says is in the notice already, with where the rescue copy is
         words = f"{TECHNICAL_WORDS}Could not save or read just now. Everything already saved is safe.\n{text}"
         self.trouble_text.setText(words)
         self.trouble.show()

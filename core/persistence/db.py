@@ -7,11 +7,13 @@ committed record survives a power cut; the SQL used here also runs on PostgreSQL
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +23,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Operationa
 from sqlmodel import Session
 
 from core.errors import (
+    ChairsideError,
     DatabaseCorrupt,
+    DatabaseGone,
     DatabaseLocked,
     DatabaseMissing,
     DatabaseReadOnly,
@@ -29,19 +33,28 @@ from core.errors import (
     DiskFull,
     EnvironmentTrouble,
     InputError,
+    NotAllowedError,
     RecordChanged,
+    RecordRefused,
 )
+from core.paths import default_database_path
 
 log = logging.getLogger(__name__)
 
 # The newest schema this program knows, and every revision it can upgrade from. A test keeps these
 # in step with the Alembic scripts, so start-up need not import Alembic when nothing changed.
-SCHEMA_HEAD = "0005"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+SCHEMA_HEAD = "0006"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+CHAIRSIDE_TABLES = {"alembic_version", "staff", "patient", "infusion_session", "session_event"}
+"""Tables every Chairside schema has had since the first: a file without them is another program's."""
 SAFE = "Nothing already recorded has been lost."
+PRIVATE = 0o600
+"""A database or a copy of one holds patient data: readable by this account only, whatever the umask."""
+NO_ROOM_BYTES = 1 << 20
+"""Less free space than this on the database's disk, and a failure to open or write is the disk's."""
 
 
 def sqlite_url(path: Path) -> str:
@@ -79,11 +92,10 @@ def classify(exc: BaseException, where: str) -> EnvironmentTrouble | None:
                 "ask whoever looks after it to restore the latest backup (python main.py db check tells "
                 "more).",
             )
-        if code == sqlite3.SQLITE_FULL:
-            return DiskFull(
-                f"The disk holding {where} is full. {SAFE}",
-                "Free some space on this computer, then try again.",
-            )
+        if code == sqlite3.SQLITE_FULL or orig.sqlite_errorcode == sqlite3.SQLITE_IOERR_WRITE:
+            return disk_full(where)  # no room, or a file-size limit: the write was refused either way
+        if code in {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_PERM} and no_room(where):
+            return disk_full(where)  # WAL's shared-memory file could not be made: the disk, not the file
         if code in {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_PERM}:
             return DatabaseMissing(
                 f"The database {where} cannot be opened or read from the disk. {SAFE}",
@@ -98,24 +110,159 @@ def classify(exc: BaseException, where: str) -> EnvironmentTrouble | None:
     return None
 
 
+def refusal(exc: IntegrityError) -> ChairsideError:
+    """A row the database's own rules refused, sorted by which rule: two writers racing for the same place
+    (the one case a nurse can fix, by looking again), a record that is not there, or a rule (append-only, a
+    text length) that Chairside's checks should have met first, which is a bug, said calmly."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+        return NotAllowedError(
+            f"The record this entry belongs to was not found, so it was not saved. {SAFE}",
+            "Choose the patient or session again from the list.",
+        )
+    if code in {sqlite3.SQLITE_CONSTRAINT_TRIGGER, sqlite3.SQLITE_CONSTRAINT_CHECK}:
+        log.error("the database refused a row: %s", exc.orig)
+        return RecordRefused(
+            f"The database refused this entry ({exc.orig}), so it was not saved. {SAFE}",
+            "Check what was typed and try again; if it is refused again, use the downtime forms and tell whoever "
+            "looks after Chairside.",
+        )
+    return RecordChanged(
+        f"Someone else recorded on this at the same moment, so this entry was not saved. {SAFE}",
+        "Look at the record again, then re-enter what you were saving.",
+    )
+
+
+def disk_full(where: str) -> DiskFull:
+    return DiskFull(
+        f"The disk holding {where} is full (or the file has reached the size this computer allows). {SAFE}",
+        "Free some space on that disk, or ask whoever looks after this computer, then try again.",
+    )
+
+
+def no_room(where: str) -> bool:
+    """Whether the disk holding ``where`` (a path) has no room left to write even a small file."""
+    folder = Path(where).parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free < NO_ROOM_BYTES
+    except OSError:
+        return False
+
+
+def file_trouble(error: OSError, where: Path) -> EnvironmentTrouble:
+    """A failed file write sorted by its cause, with what to do."""
+    if error.errno in {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}:
+        return disk_full(str(where))
+    if error.errno in {errno.EACCES, errno.EPERM, errno.EROFS}:
+        return DatabaseReadOnly(
+            f"Chairside may not write to {where.parent}. {SAFE}",
+            "Choose another folder, or ask whoever looks after this computer for write access to that one.",
+        )
+    return EnvironmentTrouble(
+        f"{where} could not be written ({error.strerror or error}). {SAFE}",
+        "Check that the disk or network folder is available, or choose another folder, then try again.",
+    )
+
+
+class FileWatch:
+    """The database file as it was opened, held by a handle of its own: the path is still that file, and
+    the file is still linked, or the database has gone (deleted, moved, replaced, or its disk unplugged).
+
+    The handle is closed only with the engine: closing any handle on the file would drop SQLite's locks."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle = os.open(path, os.O_RDONLY)
+        opened = os.fstat(self.handle)
+        self.identity = (opened.st_dev, opened.st_ino)
+
+    def gone(self) -> str | None:
+        """What happened to the file, in a few words, or None while it is still the one opened."""
+        try:
+            now = os.stat(self.path)
+        except FileNotFoundError:
+            return "was deleted" if os.fstat(self.handle).st_nlink == 0 else "was moved elsewhere"
+        except OSError:
+            return "cannot be reached (its disk or network folder is gone)"
+        return None if (now.st_dev, now.st_ino) == self.identity else "was replaced by another file"
+
+    def close(self) -> None:
+        os.close(self.handle)
+
+
 class Database:
     """The engine, the session factory, and the rules for opening and writing."""
 
     def __init__(self, url: str) -> None:
         try:
             self.url: URL = make_url(url)
+            if self.is_sqlite and self.sqlite_path is None:
+                raise ArgumentError("an SQLite database in memory keeps nothing once Chairside closes")
             self.where = self.describe()
-            connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000} if self.is_sqlite else {}
-            self.engine: Engine = create_engine(self.url, connect_args=connect_args, pool_pre_ping=not self.is_sqlite)
-        except ArgumentError as exc:  # a mistyped address, or a kind of database this Chairside cannot use
+            if self.sqlite_path is not None:
+                # Never made by connecting: a file that has gone is not quietly replaced by an empty one.
+                self.engine: Engine = create_engine(self.url, creator=self._connect_sqlite)
+            else:
+                self.engine = create_engine(self.url, pool_pre_ping=not self.is_sqlite)
+        except (ArgumentError, ImportError) as exc:  # a mistyped address, or a database without its driver
             raise InputError(
                 "database",
                 "That database address is not one Chairside can use.",
                 "Give a file as sqlite:////full/path/to/chairside.sqlite (four slashes), or leave the address "
                 "out to use this workstation's own database.",
             ) from exc
+        self.watch: FileWatch | None = None
+        self.rescued: Path | None = None
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    def _connect_sqlite(self) -> sqlite3.Connection:
+        """A connection to the file opened first, never to one that took its place: once the file has gone,
+        no new connection is made (the ones open still read what it held, for the countdowns)."""
+        path = self.sqlite_path
+        assert path is not None
+        if self.watch is not None:
+            self._refuse_if_gone()
+        connection = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+        if self.watch is None:
+            self.watch = FileWatch(path)
+        return connection
+
+    def gone(self) -> str | None:
+        """What happened to the database file since it was opened, or None while it is still there."""
+        return self.watch.gone() if self.watch is not None else None
+
+    def _refuse_if_gone(self) -> None:
+        what = self.gone()
+        if what is not None:
+            raise DatabaseGone(
+                f"The database {self.where} {what} while Chairside was using it, so nothing can be saved now. "
+                "What was saved before is safe; what is on the screen is not saved.",
+                "Keep recording on the downtime forms. Ask whoever looks after this computer to put the file "
+                "back, or to restore the rescue copy (the notice at the top says where it is), then start "
+                "Chairside again.",
+            )
+
+    def rescue(self, stamp: datetime) -> Path | None:
+        """A copy of what the gone file held, through a connection still open on it, beside its old path (or,
+        if that folder is gone too, in the data folder): written once; None while the file is still there."""
+        path = self.sqlite_path
+        if path is None or self.gone() is None:
+            return None
+        if self.rescued is None:
+            name = f"{path.stem}.rescued-{stamp.strftime('%Y%m%dT%H%M%SZ')}.sqlite"
+            for folder in (path.parent, default_database_path().parent):
+                try:
+                    self.rescued = self._copy_from_open(folder / name)
+                    log.error("the database %s %s: rescue copy written to %s", path, self.gone(), self.rescued)
+                    break
+                except EnvironmentTrouble as trouble:
+                    log.error("rescue copy to %s failed: %s", folder, trouble.message)
+        return self.rescued
 
     @property
     def is_sqlite(self) -> bool:
@@ -147,6 +294,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One action of care: everything inside commits together, or nothing does."""
         try:
+            self._refuse_if_gone()  # a write to a file that has gone would be shown saved, and then lost
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 if self.is_sqlite:
                     # Take the write lock before reading: a read-then-write transaction that another
@@ -154,10 +302,7 @@ class Database:
                     session.execute(text("BEGIN IMMEDIATE"))
                 yield session
         except IntegrityError as exc:
-            raise RecordChanged(
-                f"Someone else recorded on this at the same moment, so this entry was not saved. {SAFE}",
-                "Look at the record again, then re-enter what you were saving.",
-            ) from exc
+            raise refusal(exc) from exc
         except DBAPIError as exc:
             trouble = classify(exc, self.where)
             if trouble is None:
@@ -166,6 +311,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.watch is not None:  # after the engine: closing it earlier would drop SQLite's locks
+            self.watch.close()
+            self.watch = None
 
     def schema_revision(self) -> str | None:
         with self.session() as session:
@@ -180,36 +328,98 @@ class Database:
             return session.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def backup_to(self, destination: Path) -> Path:
-        """A consistent copy made with SQLite's online backup, safe while Chairside is recording."""
+        """A consistent copy made with SQLite's online backup, safe while Chairside is recording. It is
+        written under a temporary name, checked, and only then given its name: a backup that failed (a full
+        disk, a file-size limit) leaves nothing behind that could later be restored as if it were whole."""
         if self.sqlite_path is None:
             raise EnvironmentTrouble(
                 "Backups from here are for SQLite databases.",
                 "Back up a PostgreSQL server with pg_dump on the server.",
             )
+        self._refuse_if_gone()
+        return self._copy_from_open(destination)
+
+    def _copy_from_open(self, destination: Path) -> Path:
         destination = destination.expanduser().resolve()
         if destination.exists():
             raise EnvironmentTrouble(f"{destination} already exists.", "Choose a new file name for the backup.")
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        raw = self.engine.raw_connection()
+        partial = destination.with_name(f".{destination.name}.partial")
         try:
-            target = sqlite3.connect(destination)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            partial.unlink(missing_ok=True)  # left by a computer that stopped in the middle of one
+            os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+            raw = self.engine.raw_connection()
             try:
-                raw.driver_connection.backup(target)  # type: ignore[union-attr]
+                with closing(sqlite3.connect(partial)) as target:
+                    raw.driver_connection.backup(target)  # type: ignore[union-attr]
+                    verdict = target.execute("PRAGMA quick_check").fetchall()
             finally:
-                target.close()
+                raw.close()
+            if verdict != [("ok",)]:
+                raise EnvironmentTrouble(
+                    f"The backup written to {destination.parent} did not read back whole, so it was removed. {SAFE}",
+                    "Try another folder or disk; if it happens again, ask whoever looks after this computer.",
+                )
+            _sync(partial)
+            partial.rename(destination)
+            _sync(destination.parent)
         except sqlite3.Error as exc:
+            partial.unlink(missing_ok=True)
             trouble = classify(exc, str(destination))
             raise (trouble or EnvironmentTrouble(f"The backup failed: {exc}.", "Try another folder.")) from exc
-        finally:
-            raw.close()
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise file_trouble(exc, destination) from exc
+        except EnvironmentTrouble:
+            partial.unlink(missing_ok=True)
+            raise
         return destination
 
 
+def _sync(path: Path) -> None:
+    """On the disk itself, not in the computer's memory: a backup must survive a power cut after it."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def gone_notice(database: Database, now: datetime) -> str | None:
+    """What the nurse is told, on every screen, once the database file has gone while open: what happened,
+    where the rescue copy of what it held is, and what to do; None while the file is still there."""
+    what = database.gone()
+    if what is None:
+        return None
+    rescued = database.rescue(now)
+    copy = (
+        f"Everything it held up to now was copied to {rescued}."
+        if rescued is not None
+        else "No copy of it could be written (its folder and the data folder cannot be written to)."
+    )
+    return (
+        f"The database {database.where} {what} while Chairside was using it. Nothing can be saved until it is "
+        f"back: keep recording on the downtime forms; what is typed on screen stays there. {copy} Ask whoever "
+        "looks after this computer to put the file back or restore that copy, then start Chairside again."
+    )
+
+
 def check_sqlite_file(path: Path, *, create: bool) -> None:
-    """Refuse a missing, unreadable or foreign file before SQLite would quietly make a new one."""
-    if not path.exists():
-        if create:
+    """Refuse a missing, unreadable, empty or foreign file before SQLite would quietly make a new one or
+    change it: the file is identified read-only, so a file that is refused is left byte for byte as it was.
+    Only ``create`` (``db create``, the very first start) may begin a new database, in a new or empty file."""
+    try:
+        there = path.exists()
+    except OSError as exc:  # a name too long for the disk, a folder that is a file
+        raise InputError(
+            "database",
+            f"The database address is not a place this computer can use ({exc.strerror}).",
+            "Check the address: a full path to a file, e.g. sqlite:////home/clinic/chairside.sqlite.",
+        ) from exc
+    if not there:
+        if create:  # made here, on purpose: Chairside's connections never make a file that is missing
             path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=PRIVATE, exist_ok=False)
             return
         raise DatabaseMissing(
             f"There is no database at {path}.",
@@ -234,6 +444,29 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
             f"{path} is not a database file (it may be damaged or be some other file).",
             "Do not delete it. Restore the latest backup to that path, or check the database address.",
         )
+    tables = _tables(path) if header else set()
+    if not tables and not create:  # emptied by a failed copy or restore: records are missing, not new
+        raise DatabaseCorrupt(
+            f"{path} is empty: it holds no Chairside records.",
+            "Do not start again over it. Restore the latest backup to that path, or check the database "
+            "address. To begin a new, empty database there on purpose, move the empty file away and run "
+            "`python main.py db create`.",
+        )
+    if tables and not tables.issuperset(CHAIRSIDE_TABLES):
+        raise DatabaseCorrupt(
+            f"{path} holds tables but is not a Chairside database.",
+            "Check the database address. Chairside will not write into another program's data.",
+        )
+
+
+def _tables(path: Path) -> set[str]:
+    """The file's table names, read without writing a byte to it (no pragma that changes the file)."""
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+            return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as exc:
+        trouble = classify(exc, str(path))
+        raise (trouble or DatabaseCorrupt(f"{path} cannot be read as a database.", "Check the address.")) from exc
 
 
 def open_database(url: str, *, create: bool = False, backup_stamp: datetime | None = None) -> Database:
