@@ -10,7 +10,7 @@ lock on PostgreSQL, the single writer on SQLite) and ``seq`` is unique, so the c
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -18,9 +18,13 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from core.content_hashes import course_content, details_content, event_content, patient_content, summary_content
+from core.events import EventType
 from core.hashing import sha256_json, utc_moment
 from core.persistence.db import Database
-from core.persistence.tables import AuditEntry, SessionEvent
+from core.persistence.tables import AuditEntry, Course, InfusionSession, Patient, PatientDetails, SessionEvent
+from core.records import to_event
+from core.signatures import identifiers
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
@@ -52,6 +56,10 @@ class AuditAction(StrEnum):
     AUDIT_VIEWED = "audit.viewed"
     ALARM_SILENCED = "alarm.silenced"
     DAY_LOG_VIEWED = "day_log.viewed"
+    BACKUP_TAKEN = "backup.taken"
+    """A scheduled backup written and checked (a copy someone makes by hand is an export)."""
+    DATABASE_RESTORED = "database.restored"
+    """A backup put in place of the database: the head of the trail it replaced, and where that file was kept."""
     REFUSED = "care.refused"
     """An entry refused by a limit or a rule (a weight, a discharge, a vial's return), or held until
     confirmed: a near miss the quality report counts. The detail says which refusal and why."""
@@ -202,50 +210,114 @@ def _rows(tx: Session) -> Iterator[AuditEntry]:
         after = batch[-1].seq
 
 
-def _chain_problem(tx: Session) -> tuple[int, int | None, str, datetime | None, set[str]]:
-    """Walk the chain: (entries, first broken seq, problem, first entry's time, event ids written)."""
+@dataclass
+class Recorded:
+    """What the chain's lines say was written, by the record each line is about, to compare with the
+    records as they are now. Lines written before records carried their hash give presence only (None)."""
+
+    events: dict[str, str | None] = field(default_factory=dict)
+    summaries: dict[str, tuple[int, str]] = field(default_factory=dict)
+    """Per session, the last line's seq and the hash of the session's summary row after it."""
+    patients: dict[str, tuple[int, str]] = field(default_factory=dict)
+    details: dict[str, tuple[int, str]] = field(default_factory=dict)
+    courses: dict[str, tuple[int, str]] = field(default_factory=dict)
+    lines_of_events: dict[str, int] = field(default_factory=dict)
+
+    def note(self, row: AuditEntry) -> None:
+        detail, hashed = row.detail, row.detail.get("content_hash")
+        if row.action == AuditAction.RECORD_WRITTEN and "event_id" in detail:
+            self.events[detail["event_id"]] = hashed
+            self.lines_of_events[detail["event_id"]] = row.seq
+            if "summary_hash" in detail and row.session_id is not None:
+                self.summaries[row.session_id] = (row.seq, detail["summary_hash"])
+        elif hashed is None:
+            return
+        elif row.action == AuditAction.PATIENT_REGISTERED and row.patient_id is not None:
+            self.patients[row.patient_id] = (row.seq, hashed)
+        elif row.action == AuditAction.PATIENT_DETAILS_CONFIRMED and "details_id" in detail:
+            self.details[detail["details_id"]] = (row.seq, hashed)
+        elif row.action == AuditAction.COURSE_ORDERED and "course_id" in detail:
+            self.courses[detail["course_id"]] = (row.seq, hashed)
+
+
+def _chain_problem(tx: Session, recorded: Recorded) -> tuple[int, int | None, str, datetime | None]:
+    """Walk the chain: (entries, first broken seq, problem, first entry's time), noting what each line
+    says was written in ``recorded``."""
     count = 0
     expected_seq, expected_prev = 1, GENESIS
     began: datetime | None = None
-    written: set[str] = set()
     for row in _rows(tx):
         count += 1
         began = began or row.at
         if row.seq != expected_seq:
             missing = f"{expected_seq}" if row.seq == expected_seq + 1 else f"{expected_seq}–{row.seq - 1}"
-            return count, row.seq, f"entry {row.seq} follows a gap: entry {missing} was removed.", began, written
+            return count, row.seq, f"entry {row.seq} follows a gap: entry {missing} was removed.", began
         if row.prev_hash != expected_prev:
-            return count, row.seq, f"entry {row.seq} does not follow on from entry {row.seq - 1}.", began, written
+            return count, row.seq, f"entry {row.seq} does not follow on from entry {row.seq - 1}.", began
         if _hash_of(row) != row.entry_hash:
-            return count, row.seq, f"entry {row.seq} was changed after it was written.", began, written
-        if row.action == AuditAction.RECORD_WRITTEN and "event_id" in row.detail:
-            written.add(row.detail["event_id"])
+            return count, row.seq, f"entry {row.seq} was changed after it was written.", began
+        recorded.note(row)
         expected_seq, expected_prev = row.seq + 1, row.entry_hash
-    return count, None, "", began, written
+    return count, None, "", began
 
 
 def verify(database: Database) -> ChainCheck:
-    """Check every link, then that every care record written since the trail began has its entry."""
+    """Check every link; then both ways between the lines and the records they describe: every care record
+    written since the trail began has its line, every line's record is there, and each record, patient,
+    course and session summary row is as its line's hash says it was written."""
+    recorded = Recorded()
     with database.session() as tx:
-        count, broken, problem, began, written = _chain_problem(tx)
+        count, broken, problem, began = _chain_problem(tx, recorded)
         if broken is not None:
             return ChainCheck(False, count, broken, problem)
-        events = select(SessionEvent.id, SessionEvent.recorded_at).order_by(col(SessionEvent.recorded_at))
-        if began is not None:
-            events = events.where(SessionEvent.recorded_at >= began)
-        for event_id, recorded_at in tx.exec(events):
-            if event_id not in written:
-                when = recorded_at.isoformat(timespec="seconds")
-                return ChainCheck(
-                    False,
-                    count,
-                    None,
-                    f"care record {event_id} (saved {when}) has no audit entry: entries were removed "
-                    f"after entry {count}."
-                    if count
-                    else "the audit trail is empty but care records exist.",
-                )
-    return ChainCheck(True, count, None, "")
+        problem = _records_problem(tx, recorded, began, count)
+    return ChainCheck(not problem, count, None, problem)
+
+
+def _records_problem(tx: Session, recorded: Recorded, began: datetime | None, count: int) -> str:
+    """The first record that differs from what its line says, or that has no line, or whose line has no
+    record; "" when every one agrees."""
+    seen: set[str] = set()
+    signed: list[tuple[str, dict[str, str]]] = []
+    query = select(SessionEvent).order_by(col(SessionEvent.recorded_at), col(SessionEvent.seq))
+    for row in tx.exec(query):
+        seen.add(row.id)
+        if row.type == EventType.SIGNED and "patient" in row.payload:
+            signed.append((row.session_id, row.payload["patient"]))
+        if row.id not in recorded.events:
+            if began is not None and row.recorded_at < began:
+                continue  # written before the trail began (a database from before audit lines)
+            when = row.recorded_at.isoformat(timespec="seconds")
+            if not count:
+                return "the audit trail is empty but care records exist."
+            return f"care record {row.id} (saved {when}) has no audit entry: entries were removed after entry {count}."
+        hashed = recorded.events[row.id]
+        if hashed is not None and event_content(to_event(row)) != hashed:
+            line = recorded.lines_of_events[row.id]
+            return f"care record {row.id} was changed after it was written (audit entry {line} says otherwise)."
+    for event_id, line in recorded.lines_of_events.items():
+        if event_id not in seen:
+            return f"care record {event_id} was removed: audit entry {line} says it was written."
+    for session_id, who in signed:
+        session = tx.get(InfusionSession, session_id)
+        patient = tx.get(Patient, session.patient_id) if session is not None else None
+        if patient is None or identifiers(
+            patient.mrn, patient.family_name, patient.given_name, patient.birth_date.isoformat()
+        ) != who:
+            return f"the patient record of session {session_id} no longer matches who its signature covered."
+    for table, lines, content, what in (
+        (Patient, recorded.patients, patient_content, "patient record"),
+        (PatientDetails, recorded.details, details_content, "sex and allergies record"),
+        (Course, recorded.courses, course_content, "course order"),
+        (InfusionSession, recorded.summaries, summary_content, "session summary"),
+    ):
+        for key, (line, hashed) in lines.items():
+            found = tx.get(table, key)
+            if found is None:
+                return f"the {what} {key} was removed: audit entry {line} says it was written."
+            if content(found) != hashed:
+                return f"the {what} {key} was changed after it was written (audit entry {line} says otherwise)."
+    return ""
 
 
 def head(database: Database) -> tuple[int, str] | None:

@@ -46,6 +46,8 @@ ACTION_WORDS: dict[str, str] = {
     AuditAction.PATIENT_REGISTERED: "Registered a patient",
     AuditAction.PATIENT_DETAILS_CONFIRMED: "Confirmed sex and allergies with the patient",
     AuditAction.COURSE_ORDERED: "Recorded a course order",
+    AuditAction.BACKUP_TAKEN: "Took a scheduled backup",
+    AuditAction.DATABASE_RESTORED: "Restored the database from a backup",
     AuditAction.RECORD_WRITTEN: "Recorded care",
     AuditAction.SIGNATURE: "Signed",
     AuditAction.EXPORTED: "Exported",
@@ -169,8 +171,9 @@ def _value(value: Any, people: Mapping[str, Staff]) -> str:
 
 DETAIL_WORDS = {"signed_hash": "signed content, fingerprint", "lines_shown": "lines shown", "mrn": "MRN"}
 """Stored detail keys said otherwise than by their own words (underscores become spaces in any case)."""
-HIDDEN_KEYS = frozenset({COMMAND_LINE_KEY, "event_id", "type"})
-"""Said another way (``entries``), or not at all: an entry's id is for the program, its kind is in words."""
+HIDDEN_KEYS = frozenset({COMMAND_LINE_KEY, "event_id", "type", "content_hash", "summary_hash"})
+"""Said another way (``entries``), or not at all: an entry's id and the hashes verify compares are for the
+program, its kind is in words."""
 
 
 def _entry_words(detail: Mapping[str, Any], entries: Mapping[str, str]) -> str:

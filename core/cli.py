@@ -12,10 +12,11 @@ from sqlalchemy import text
 
 from core import audit, cli_audit, cli_report, cli_users
 from core.audit import AuditAction
+from core.backups import restore
 from core.cli_say import say, showable
 from core.cli_users import acting_administrator
 from core.clock import Clock, SystemClock
-from core.errors import ChairsideError, InputError
+from core.errors import ChairsideError, EnvironmentTrouble, InputError
 from core.logs import log_incident
 from core.paths import demo_database_path
 from core.people import Accounts
@@ -73,6 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
         "safe while nurses are recording.",
     )
     backup.add_argument("path", type=Path, metavar="PATH", help="the new backup file (must not exist)")
+    restoring = db_commands.add_parser(
+        "restore",
+        help="put a backup in place of the database (the database it replaces is kept aside)",
+        description="Check BACKUP (a Chairside database, whole, its audit trail holding), keep the current "
+        "database aside under a new name, put the backup in its place, and record the restore in the audit "
+        "trail with the head of the trail it replaced. Close Chairside on this computer first.",
+    )
+    restoring.add_argument("backup", type=Path, metavar="BACKUP", help="the backup file to restore")
     db_commands.add_parser(
         "create",
         help="create a new, empty database at the chosen address",
@@ -172,6 +181,22 @@ def db_backup(url: str | None, path: Path, clock: Clock) -> int:
     return 0
 
 
+def db_restore(url: str | None, backup: Path, clock: Clock) -> int:
+    workstation = load_workstation()
+    database = Database(choose_database(url, workstation).url)
+    path = database.sqlite_path
+    database.dispose()
+    if path is None:
+        raise EnvironmentTrouble(
+            "Restoring from here is for SQLite databases.", "Restore a PostgreSQL server with pg_restore on the server."
+        )
+    done = restore(path, backup.expanduser(), clock.now(), workstation.name)
+    say(f"Restored {done.path} from {backup}.")
+    if done.kept_aside is not None:
+        say(f"The database it replaced is kept at {done.kept_aside}.")
+    return 0
+
+
 def db_create(url: str | None, clock: Clock) -> int:
     choice = choose_database(url, load_workstation())
     database = Database(choice.url)
@@ -257,6 +282,8 @@ def main(open_app: OpenApp, argv: list[str] | None = None, clock: Clock | None =
                 return db_check(args.database)
             case "backup":
                 return db_backup(args.database, args.path, clock)
+            case "restore":
+                return db_restore(args.database, args.backup, clock)
             case _:
                 return db_create(args.database, clock)
     except ChairsideError as error:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+from pathlib import Path
 
 from core import audit
+from core.anchors import anchor_folder, check_anchor, read_anchor, write_anchor
 from core.audit_report import DEFAULT_LIMIT, AuditLine, show_trail
 from core.cli_say import say
 from core.clock import Clock
+from core.settings import clinic_settings
 from core.startup import open_store
 
 
@@ -26,11 +29,25 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "each chained to the one before so that an edit or a removal is found.",
     )
     actions = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    actions.add_parser(
+    check = actions.add_parser(
         "verify",
-        help="check every link of the chain (exit 1 if broken)",
-        description="Check every entry's hash and link, and that every care record has its entry. Prints the "
-        "number of entries and OK, or the first broken entry and the problem (exit status 1). Changes nothing.",
+        help="check every link of the chain and every record it describes (exit 1 if broken)",
+        description="Check every entry's hash and link, that every care record has its entry and every entry "
+        "its record, each as it was written. Prints the number of entries and OK, or the first problem (exit "
+        "status 1). Changes nothing.",
+    )
+    check.add_argument(
+        "--anchor",
+        type=Path,
+        metavar="FILE",
+        help="also check against a note of the trail's head kept outside the database (chairside-anchor-*.json): "
+        "finds a trail rewritten or cut from the end",
+    )
+    actions.add_parser(
+        "anchor",
+        help="note the trail's head now in the clinic's anchor folder (the app does it daily)",
+        description="Write today's note of the audit trail's head (entry number and hash) to the folder in the "
+        "anchor_folder setting, or Chairside's data folder: keep that folder off this computer's disk.",
     )
     show = actions.add_parser(
         "show",
@@ -46,14 +63,22 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
 
 
-def verify(url: str | None, clock: Clock) -> int:
+def verify(url: str | None, anchor_file: Path | None, clock: Clock) -> int:
+    noted = read_anchor(anchor_file) if anchor_file is not None else None
     database, _ = open_store(url, clock)
     try:
         check = audit.verify(database)
         last = audit.head(database)
+        against = check_anchor(database, noted) if noted is not None and check.ok else None
     finally:
         database.dispose()
+    if against is not None and not against.ok:
+        say(f"Audit trail: {check.entries} entries. BROKEN against the note in {anchor_file}: {against.words}")
+        return 1
     if check.ok:
+        if noted is not None and against is not None:
+            said = against.words or "nothing up to it was rewritten or cut"
+            say(f"Entry {noted.seq}, as noted on {noted.taken_at}: {said}.")
         say(f"Audit trail: {check.entries} entries. OK")
         if last is not None:
             say(f"Last entry {last[0]}, hash {last[1]} (note it elsewhere: a later check can then see cuts).")
@@ -61,6 +86,16 @@ def verify(url: str | None, clock: Clock) -> int:
     where = f"entry {check.first_broken}" if check.first_broken is not None else "the end of the trail"
     say(f"Audit trail: {check.entries} entries read. BROKEN at {where}: {check.problem}")
     return 1
+
+
+def anchor(url: str | None, clock: Clock) -> int:
+    database, _ = open_store(url, clock)
+    try:
+        written = write_anchor(database, anchor_folder(clinic_settings(database).anchor_folder), clock.now())
+    finally:
+        database.dispose()
+    say(f"The trail's head was noted in {written}." if written else "The audit trail is empty: nothing to note.")
+    return 0
 
 
 def format_line(line: AuditLine) -> str:
@@ -100,5 +135,7 @@ def show(args: argparse.Namespace, clock: Clock) -> int:
 
 def run(args: argparse.Namespace, clock: Clock) -> int:
     if args.audit_command == "verify":
-        return verify(args.database, clock)
+        return verify(args.database, args.anchor, clock)
+    if args.audit_command == "anchor":
+        return anchor(args.database, clock)
     return show(args, clock)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from enum import StrEnum
@@ -252,6 +252,9 @@ class DayLog:
     late_entry_minutes: int
     content_hash: str
     """SHA-256 of which sessions, and how far into each log, the log was made from: printed on every page."""
+    trail_head: tuple[int, str] | None = None
+    """The audit trail's last entry and its hash when the log was read: on paper, a note of the head kept
+    outside the database (``core.anchors``)."""
 
 
 def _has_status(entry: DayLogEntry, status: Status) -> bool:
@@ -698,7 +701,8 @@ def day_log(
         )
         for row in rows
     ]
-    return arrange(day, entries, names, filters or DayLogFilters(), late_minutes)
+    log = arrange(day, entries, names, filters or DayLogFilters(), late_minutes)
+    return replace(log, trail_head=audit.head(database))
 
 
 def view_day_log(

@@ -20,6 +20,7 @@ from core import audit, records
 from core.alerts import Acknowledgement, check_acknowledgement
 from core.audit import AuditAction
 from core.clock import Clock
+from core.content_hashes import course_content, details_content, event_content, patient_content, summary_content
 from core.controlled import parse_amount, parse_lot
 from core.course import CourseView, days_left, parse_course_days, place_in_course
 from core.dates import parse_day
@@ -56,7 +57,7 @@ from core.protocol_shelf import ProtocolShelf
 from core.screening import screening_record
 from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
-from core.signatures import Meaning, signature_entry, signed_content, signing_meaning
+from core.signatures import Meaning, identifiers, signature_entry, signed_content, signing_meaning
 from core.vitals import Finding, ReadingsDisagree, classify, parse_vitals, start_problems
 
 CARE_ROLES = frozenset({Role.NURSE.value, Role.CHARGE_NURSE.value})
@@ -269,12 +270,17 @@ class Care:
             detail=detail,
         )
 
-    def _audit_event(self, tx: Session, patient_id: str, event: Event) -> None:
-        """The audit lines for a care record: written, and each signature on it."""
-        ids = {"patient_id": patient_id, "session_id": event.session_id}
-        self._audit(
-            tx, AuditAction.RECORD_WRITTEN, event.recorded_by, **ids, detail={"event_id": event.id, "type": event.type}
-        )
+    def _audit_event(self, tx: Session, row: InfusionSession, event: Event) -> None:
+        """The audit lines for a care record: written (with the hash of the record and of the session's
+        summary row after it, so verify sees either changed later), and each signature on it."""
+        ids = {"patient_id": row.patient_id, "session_id": event.session_id}
+        detail = {
+            "event_id": event.id,
+            "type": event.type,
+            "content_hash": event_content(event),
+            "summary_hash": summary_content(row),
+        }
+        self._audit(tx, AuditAction.RECORD_WRITTEN, event.recorded_by, **ids, detail=detail)
         for entry in event.payload.get("signatures", ()):
             detail = {"event_id": event.id, "meaning": entry["meaning"], "signed_hash": entry["signed_hash"]}
             self._audit(tx, AuditAction.SIGNATURE, entry["signer_id"], **ids, detail=detail)
@@ -345,7 +351,9 @@ class Care:
                 )
             tx.add(row)
             tx.flush()
-            self._audit(tx, AuditAction.PATIENT_REGISTERED, by, patient_id=row.id)
+            self._audit(
+                tx, AuditAction.PATIENT_REGISTERED, by, patient_id=row.id, detail={"content_hash": patient_content(row)}
+            )
             if checked is not None:
                 self._add_details(tx, row.id, checked, by)
             return _patient_view(tx, row)
@@ -364,19 +372,19 @@ class Care:
             return _patient_view(tx, row)
 
     def _add_details(self, tx: Session, patient_id: str, details: Details, by: str) -> None:
-        tx.add(
-            PatientDetails(
-                id=str(uuid.uuid4()),
-                patient_id=patient_id,
-                sex=details.sex or "",
-                allergies=details.allergies,
-                no_known_allergies=details.no_known_allergies,
-                confirmed_by=by,
-                confirmed_at=self.clock.now(),
-            )
+        row = PatientDetails(
+            id=str(uuid.uuid4()),
+            patient_id=patient_id,
+            sex=details.sex or "",
+            allergies=details.allergies,
+            no_known_allergies=details.no_known_allergies,
+            confirmed_by=by,
+            confirmed_at=self.clock.now(),
         )
+        tx.add(row)
         tx.flush()
-        self._audit(tx, AuditAction.PATIENT_DETAILS_CONFIRMED, by, patient_id=patient_id)
+        detail = {"details_id": row.id, "content_hash": details_content(row)}
+        self._audit(tx, AuditAction.PATIENT_DETAILS_CONFIRMED, by, patient_id=patient_id, detail=detail)
 
     def similar_patients(self, family_name: str, given_name: str, birth_date: str) -> list[PatientView]:
         """Records that may be the person being registered (same birth date, similar name)."""
@@ -540,7 +548,6 @@ class Care:
     ) -> tuple[list[Event], SessionState]:
         """Write one entry with its audit lines and move the session's projection along with it."""
         records.insert_event(tx, event)
-        self._audit_event(tx, row.patient_id, event)
         events = [*events, event]
         new_state = derive_state(self.shelf.for_events(tx, events), events, now, self.app_started_at)
         row.last_seq = event.seq
@@ -549,6 +556,7 @@ class Care:
         row.active = new_state.step.active
         row.updated_at = now
         tx.add(row)
+        self._audit_event(tx, row, event)
         return events, new_state
 
     # ---- the steps ----------------------------------------------------------------------------
@@ -590,7 +598,7 @@ class Care:
             self._require_clinician(tx, by)
             if tx.get(Patient, patient_id) is None:
                 raise NotAllowedError("That patient record was not found.", "Search again.")
-            detail: dict[str, Any] = {"course_id": row.id}
+            detail: dict[str, Any] = {"course_id": row.id, "content_hash": course_content(row)}
             running = self._course_in_force(tx, patient_id)
             if running is not None:
                 detail |= self._replacing(running, replace_running, replace_reason)
@@ -689,23 +697,22 @@ class Care:
                 raise NotAllowedError("This patient already has an open session.", "Open it from the board.")
             course = self._course_place(tx, patient_id, override)
             self.shelf.keep(tx, now)
-            tx.add(
-                InfusionSession(
-                    id=session_id,
-                    patient_id=patient_id,
-                    chair=chair,
-                    protocol_id=self.protocol.id,
-                    protocol_version=self.protocol.version,
-                    protocol_hash=self.protocol.content_hash,
-                    step=Step.SCREEN.value,
-                    outcome="in progress",
-                    active=True,
-                    opened_at=now,
-                    opened_by=by,
-                    last_seq=1,
-                    updated_at=now,
-                )
+            session = InfusionSession(
+                id=session_id,
+                patient_id=patient_id,
+                chair=chair,
+                protocol_id=self.protocol.id,
+                protocol_version=self.protocol.version,
+                protocol_hash=self.protocol.content_hash,
+                step=Step.SCREEN.value,
+                outcome="in progress",
+                active=True,
+                opened_at=now,
+                opened_by=by,
+                last_seq=1,
+                updated_at=now,
             )
+            tx.add(session)
             tx.flush()
             opened = Event(
                 id=str(uuid.uuid4()),
@@ -731,7 +738,7 @@ class Care:
                 },
             )
             records.insert_event(tx, opened)
-            self._audit_event(tx, patient_id, opened)
+            self._audit_event(tx, session, opened)
         return self.state(session_id)
 
     def screen(self, session_id: str, answers: dict[str, str], by: str, *, confirm_stop: bool = False) -> SessionState:
@@ -1332,9 +1339,13 @@ class Care:
                     f"The controlled-substance totals do not add up: {problem}",
                     "Record the waste first, or explain the difference to sign.",
                 )
-            return {"controlled_problem": problem, "discrepancy_note": note if problem else None}
+            return {"controlled_problem": problem, "discrepancy_note": note if problem else None, "patient": who}
 
-        meaning = signing_meaning(self.state(session_id))
+        current = self.state(session_id)
+        patient = self.patient(current.events[0].payload["patient_id"])
+        # Who the patient was at signing is part of what the signature covers.
+        who = identifiers(patient.mrn, patient.family_name, patient.given_name, patient.birth_date.isoformat())
+        meaning = signing_meaning(current)
         return self._append(session_id, by, E.SIGNED, build, authenticate=self._signing(by, password, meaning))
 
     def add_addendum(

@@ -46,6 +46,17 @@ class ClinicSettings(BaseModel):
     """Controlled-substance waste needs a second person who signs in to witness it (jurisdiction policy)."""
     clinic_phone: Annotated[str, Field(max_length=40, pattern=r"^[0-9A-Za-z +()./-]*$")] = ""
     """The number the patient and escort call (printed on the going-home sheet); empty leaves a line to write it."""
+    anchor_folder: Annotated[str, Field(max_length=400)] = ""
+    """Where the audit trail's head is noted each day, outside the database (a second disk or a share):
+    empty keeps the notes in Chairside's data folder, on the same disk as the database."""
+    backup_folder: Annotated[str, Field(max_length=400)] = ""
+    """Where the backups taken while the app runs go (a second disk or a share): empty keeps them in
+    Chairside's data folder, on the same disk as the database."""
+    backup_every_hours: Annotated[int, Field(ge=1, le=24)] = 4
+    """A backup this often while the app runs, and one when the last nurse signs out."""
+    backup_keep_last: Annotated[int, Field(ge=1, le=500)] = 12
+    backup_keep_days: Annotated[int, Field(ge=0, le=3650)] = 30
+    """Past the newest ``backup_keep_last``, one backup a day is kept for this many days."""
     late_entry_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     """An entry saved this long or longer after the moment it records is a late entry in the day log. A
     rule of record keeping, not a clinical number, so it is the clinic's to set rather than the protocol's."""

@@ -85,10 +85,18 @@ def digest(items: Sequence[dict[str, Any]]) -> str:
 
 
 def signed_content(event: Event, earlier: Sequence[Event]) -> str:
-    """The hash a signature on ``event`` covers: the whole log before it for the session, else the entry."""
+    """The hash a signature on ``event`` covers: the whole log before it for the session, with the patient's
+    identifiers as they were at signing (kept in the signing entry; sessions signed before they were kept
+    cover the log alone), else the entry."""
     if event.type is E.SIGNED:
-        return digest([canonical(e) for e in earlier])
+        patient = [{"patient": event.payload["patient"]}] if "patient" in event.payload else []
+        return digest([canonical(e) for e in earlier] + patient)
     return digest([canonical(event, include_signatures=False)])
+
+
+def identifiers(mrn: str, family_name: str, given_name: str, birth_date: str) -> dict[str, str]:
+    """The patient as a signature covers them: the identifiers a wristband check and a printout use."""
+    return {"mrn": mrn, "family_name": family_name, "given_name": given_name, "birth_date": birth_date}
 
 
 def signature_entry(signer_id: str, meaning: Meaning, at: datetime, signed_hash: str) -> dict[str, str]:

@@ -214,6 +214,8 @@ COMMANDS: list[Callable[[str, Path], list[str]]] = [
     lambda x, d: ["settings", "set", "clinic_name", x, "--reason", x, "--admin", "admin"],
     lambda x, d: ["users", "add", x, "--username", x, "--role", "nurse", "--admin", "admin"],
     lambda x, d: ["db", "backup", str(d / f"b-{abs(hash(x))}.sqlite")],
+    lambda x, d: ["db", "restore", x],
+    lambda x, d: ["audit", "verify", "--anchor", x],
 ]
 
 

@@ -9,11 +9,13 @@ else is a bug and goes on to the exception hook.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from core.anchors import anchor_folder, write_anchor
+from core.backups import BackupJob, BackupStatus, due, status
 from core.complete import check_shapes, drawn_shape, vital_shape
 from core.course import CourseView
 from core.dosing import DoseCalculation
@@ -33,6 +35,12 @@ T = TypeVar("T")
 NO_NURSE = "Sign in first: nothing is recorded without knowing who records it."
 
 
+BACKUPS_LOOKED_AT = timedelta(minutes=1)
+"""How often the schedule of backups is looked at (it reads the folder): a backup is never an hour late."""
+SIGN_OUT_GAP = timedelta(hours=1)
+"""A sign-out takes a backup when the last is at least this old: the end of a shift, not every handover."""
+
+
 class Controller(QObject):
     changed = Signal()
     """Something was committed: re-read core and redraw."""
@@ -49,6 +57,9 @@ class Controller(QObject):
     user_changed = Signal()
     """Someone signed in, unlocked, locked the screen or signed out."""
 
+    backups_changed = Signal()
+    """A backup finished (or failed): the status line and its notice read the backups again."""
+
     def __init__(self, workplace: Workplace) -> None:
         super().__init__()
         self.workplace = workplace
@@ -59,6 +70,10 @@ class Controller(QObject):
         """Who is signed in; None while nobody is (the lock screen shows)."""
         self.locked = False
         self._names: dict[str, str] | None = None
+        self._trail_noted: date | None = None
+        self._backup: BackupJob | None = None
+        self._backups_checked: datetime | None = None
+        self._started = self.care.clock.now()
         self.staff_changed.connect(self._forget_names)
 
     def clinic(self) -> ClinicSettings:
@@ -145,6 +160,40 @@ class Controller(QObject):
             self.run(None, lambda: self.accounts.record_sign_out(user_id), writes=False)
         self.user, self.locked = None, False
         self.user_changed.emit()
+        self.keep_backups(signed_out=True)  # nobody at the keyboard: a good moment, and the shift may be over
+
+    def keep_backups(self, *, signed_out: bool = False) -> None:
+        """Asked each second: a finished backup is said (its failure on the trouble banner), and a new one
+        is started, away from the screen's thread, when the clinic's schedule asks (looked at once a
+        minute), or at a sign-out an hour or more after the last. Never for a server's database: the
+        server backs itself up."""
+        if self._backup is not None:
+            if not self._backup.done():
+                return
+            finished, self._backup = self._backup, None
+            if finished.error is not None:
+                self.trouble.emit(f"{finished.error.message} {finished.error.advice}".strip())
+            self.backups_changed.emit()
+        now = self.care.clock.now()
+        if not signed_out and self._backups_checked is not None and now - self._backups_checked < BACKUPS_LOOKED_AT:
+            return
+        self._backups_checked = now
+        database, clinic, since = self.workplace.database, self.clinic(), self._started
+        if due(database, clinic, now, since, every=SIGN_OUT_GAP if signed_out else None):
+            self._backup = BackupJob(database, clinic, now, self.workplace.workstation.name)
+        else:
+            self.backups_changed.emit()  # the status line's "how long ago" moves on
+
+    def backup_status(self) -> BackupStatus | None:
+        """For the status line; None while a backup is being taken (it is about to change)."""
+        if self._backup is not None:
+            return None
+        return status(self.workplace.database, self.clinic(), self.care.clock.now(), self._started)
+
+    def finish_backups(self) -> None:
+        """At close: a backup under way is let finish (a copy cut short would only be thrown away)."""
+        if self._backup is not None:
+            self._backup.wait()
 
     def refresh_user(self) -> None:
         """Re-read the signed-in account after it changed (password, PIN)."""
@@ -214,6 +263,17 @@ class Controller(QObject):
         return self.run(None, lambda: self.care.similar_patients(family, given, born), writes=False) or []
 
     # ---- reading ------------------------------------------------------------------------------
+
+    def note_the_trail(self) -> None:
+        """Once a day while the app runs (and at its start): the audit trail's head noted outside the
+        database, in the clinic's anchor folder. A folder that cannot be written shows the trouble banner."""
+        now = self.care.clock.now()
+        if self._trail_noted == now.astimezone().date():
+            return
+        self._trail_noted = now.astimezone().date()
+        folder = anchor_folder(self.clinic().anchor_folder)
+        database = self.workplace.database
+        self.run(None, lambda: write_anchor(database, folder, now), writes=False)
 
     def storage_gone(self) -> str | None:
         """Asked each second: what to tell every screen if the database file has gone while open (a rescue

@@ -214,10 +214,16 @@ class MainWindow(QMainWindow):
         top.addStretch(1)
         # The clinic's name in the top bar's spare room, cut short before it could push a button off a small
         # screen: no strip of its own under the pages, whose height a 1024×768 cart needs.
-        clinic = Elided("hint", "Clinic", lines=2)
+        # Under it, the status line: when the last good backup was taken.
+        corner = QVBoxLayout()
+        corner.setSpacing(0)
+        clinic = Elided("hint", "Clinic")
         clinic.setText(workplace.clinic.clinic_name)
-        clinic.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        top.addWidget(clinic, 1)
+        self.backup_line = Elided("hint", "Backups")
+        for line in (clinic, self.backup_line):
+            line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            corner.addWidget(line)
+        top.addLayout(corner, 1)
         layout.addWidget(self.top_bar)
         self.no_sound = label(NO_SOUND, name="Sound unavailable")
         set_tone(self.no_sound, "advise")
@@ -227,6 +233,10 @@ class MainWindow(QMainWindow):
         self.trouble, self.trouble_text = banner("banner-act", "Trouble", "Dismiss trouble")
         mark(self.trouble, "kind", "technical")  # software, not the patient: marked apart, as on the tiles
         layout.addWidget(self.trouble)
+        # Seen by every role: an administrator is who mends the backups.
+        self.backup_notice, self.backup_notice_text = banner("banner-advise", "Backup notice", "Dismiss backup notice")
+        mark(self.backup_notice, "kind", "technical")
+        layout.addWidget(self.backup_notice)
         # Everything that shows patients, hidden as a whole from accounts that do not record care.
         self.care_area = QWidget()
         care_layout = QVBoxLayout(self.care_area)
@@ -287,6 +297,8 @@ class MainWindow(QMainWindow):
         self.clock_watch = ClockWatch(workplace.care.clock)
         self._jump_shown: Jump | None = None
         self._gone_shown: str | None = None
+        self._backup_said = ""
+        self.controller.backups_changed.connect(self._show_backups)
         QApplication.instance().installEventFilter(self.idle)
         QApplication.instance().focusChanged.connect(self._note_the_field)
         self._noting_fields = True
@@ -351,6 +363,8 @@ class MainWindow(QMainWindow):
             self.controller.lock()
         self._watch_the_clock()
         self._watch_the_storage()
+        self.controller.note_the_trail()
+        self.controller.keep_backups()
         self.refresh()
 
     def _watch_the_clock(self) -> None:
@@ -376,6 +390,19 @@ class MainWindow(QMainWindow):
         self._show_trouble(words)
         self._gone_shown = words
         self.trouble.findChild(QAbstractButton).hide()
+
+    def _show_backups(self) -> None:
+        """The status line says when the last good backup was taken; a notice says when that is longer ago
+        than the clinic's schedule allows, or the folder cannot be reached (once, until it changes)."""
+        found = self.controller.backup_status()
+        if found is None:
+            return  # one is being taken
+        line, notice = found.words()
+        self.backup_line.setText(line)  # plain: the notice below the bar is what asks for attention
+        if notice != self._backup_said:
+            self._backup_said = notice
+            self.backup_notice_text.setText(TECHNICAL_WORDS + notice)
+            self.backup_notice.setVisible(bool(notice))
 
     def _clock_jump_read(self) -> None:
         if self._jump_shown is not None:
@@ -650,6 +677,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self.tick.stop()
+        self.controller.finish_backups()
         QApplication.instance().removeEventFilter(self.idle)
         if self._noting_fields:  # shutdown runs again on close: a second disconnect is an error
             QApplication.instance().focusChanged.disconnect(self._note_the_field)

@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -364,16 +364,22 @@ class Database:
             partial.rename(destination)
             _sync(destination.parent)
         except sqlite3.Error as exc:
-            partial.unlink(missing_ok=True)
+            _discard(partial)
             trouble = classify(exc, str(destination))
             raise (trouble or EnvironmentTrouble(f"The backup failed: {exc}.", "Try another folder.")) from exc
         except OSError as exc:
-            partial.unlink(missing_ok=True)
+            _discard(partial)
             raise file_trouble(exc, destination) from exc
         except EnvironmentTrouble:
-            partial.unlink(missing_ok=True)
+            _discard(partial)
             raise
         return destination
+
+
+def _discard(path: Path) -> None:
+    """A half-written copy removed, if it can be (its folder may be what failed)."""
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def _sync(path: Path) -> None:

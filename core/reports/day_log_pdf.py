@@ -155,6 +155,9 @@ def day_log_story(log: DayLog, s: Styles) -> list[Flowable]:
         f"as recorded when printed. A late entry is one saved {log.late_entry_minutes} min or more after the "
         "moment it records (the clinic's setting)."
     )
+    if log.trail_head is not None:  # on paper, out of reach of anyone who could rewrite the database file
+        seq, head = log.trail_head
+        intro += f" Audit trail when printed: entry {seq}, SHA-256 {head} (audit verify checks it was not rewritten)."
     return [
         Paragraph(f"Day log — {log.day:%A} {log.day.isoformat()}", s.title),
         Paragraph(intro, s.small),

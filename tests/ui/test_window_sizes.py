@@ -9,6 +9,7 @@ window or be squeezed below the size it needs to show its words.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSize
@@ -19,6 +20,7 @@ from core.clock import ManualClock
 from core.people import Account, Accounts, Role
 from core.protocol import VitalKind
 from core.services import Care, PatientView
+from core.settings import change_clinic_setting
 from core.startup import Workplace
 from tests.conftest import TEMPORARY_PASSWORD
 from tests.test_session_flow import NORMAL, prepare
@@ -75,13 +77,16 @@ def crowd(nurse: Nurse, care: Care, clock: ManualClock, sessions: list[str], by:
     act_now(care, window, sessions[1], by)  # a new alarm sounds while the first is silenced
     window.controller.trouble.emit("database is locked (the driver's own words, which can be long)")
     window.alarm.unavailable.emit(NO_SOUND)
+    blocked = Path(care.db.where).with_name("a-file-not-a-folder")
+    blocked.write_text("x")  # the clinic's backup folder behind a name that is a file: backups cannot be written
+    change_clinic_setting(care.db, "backup_folder", str(blocked / "b"), None, "moved", clock.now(), workstation="t")
     clock.jump(timedelta(minutes=12))
     clock.advance(seconds=1)
     window.tick.timeout.emit()
     window.scans.notice.say("Wristband DEMO-000777 is not registered here. Register that number, or scan again.")
     assert nurse.sees("Silence the alarm sound") and nurse.sees("Alarm sound silenced")
     care_strips = ["Clock jumped", "Scan message"] if window.care_area.isVisible() else []  # not to an administrator
-    for strip in ["Sound unavailable", "Trouble", *care_strips]:
+    for strip in ["Sound unavailable", "Trouble", "Backup notice", *care_strips]:
         assert nurse.sees(strip), strip
 
 
@@ -95,7 +100,15 @@ def cut_off(window: MainWindow) -> list[str]:
     """Every visible control of the top bar and every strip above the chairs that is outside the window or
     narrower than it needs, or a wrapped message shorter than its lines."""
     inside = window.rect()
-    strips = [window.top_bar, window.no_sound, window.trouble, window.notice, window.clock_jump, window.scans.notice]
+    strips = [
+        window.top_bar,
+        window.no_sound,
+        window.trouble,
+        window.backup_notice,
+        window.notice,
+        window.clock_jump,
+        window.scans.notice,
+    ]
     shown = [w for strip in strips for w in [strip, *strip.findChildren(QWidget)] if w.isVisible()]
     faults = []
     for widget in shown:
