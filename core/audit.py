@@ -301,9 +301,10 @@ def _records_problem(tx: Session, recorded: Recorded, began: datetime | None, co
     for session_id, who in signed:
         session = tx.get(InfusionSession, session_id)
         patient = tx.get(Patient, session.patient_id) if session is not None else None
-        if patient is None or identifiers(
-            patient.mrn, patient.family_name, patient.given_name, patient.birth_date.isoformat()
-        ) != who:
+        if (
+            patient is None
+            or identifiers(patient.mrn, patient.family_name, patient.given_name, patient.birth_date.isoformat()) != who
+        ):
             return f"the patient record of session {session_id} no longer matches who its signature covered."
     for table, lines, content, what in (
         (Patient, recorded.patients, patient_content, "patient record"),
