@@ -355,6 +355,41 @@ def test_an_act_now_alarm_and_its_acknowledgement_come_into_view_with_every_choi
         assert choice.height() >= 48
 
 
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_an_act_now_alarm_keeps_the_view_and_the_keys_when_a_set_of_vitals_falls_due_too(
+    size: tuple[int, int],
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    ready_session: str,
+    nurses: tuple[Account, Account],
+    normal_vitals,
+) -> None:
+    """Systolic 182 left unacknowledged, then the next set falls due, and the nurse opens the chair from the
+    board: the page went to the set due and hid what the alarm says to do, leaving its questions and
+    Acknowledge. The alarm is what she does first: its words, first choice and Acknowledge are in view, and
+    the keyboard is on its first choice."""
+    window.resize(*size)
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    clock.advance(minutes=10)
+    care.record_vitals(ready_session, {**normal_vitals, next(iter(normal_vitals)): "182"}, first.id)
+    clock.advance(minutes=10)  # the 20-minute set is due now
+    state = care.state(ready_session)
+    assert state.open_alerts and state.vitals_attention
+    nurse.on_duty(first)
+    window.refresh()
+    nurse.chair(1)
+    settle(window)
+    heading = nurse.find(QWidget, "Alerts")
+    choices = [b for b in window.panel(1).findChildren(QAbstractButton) if b.accessibleName().startswith("Alert 1: ")]
+    assert in_view(heading, window)
+    assert in_view(choices[0], window), choices[0].accessibleName()
+    assert in_view(nurse.find(QAbstractButton, "Acknowledge alert 1"), window)
+    assert QApplication.focusWidget() is choices[0]
+
+
 def fits(window: MainWindow, size: tuple[int, int]) -> None:
     """At 1280×800 nothing below the fold; at either size nothing past the right edge, the window its size and
     no page asking for more room than the window has (the window never grows to fit a page: it would be clipped)."""

@@ -309,8 +309,10 @@ class InfusePage(QWidget):
             panel.choice.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def first_focus(self, state: SessionState) -> QWidget | None:
-        """Ready: the drawn-up record, then any set of vitals owed, then Start. Infusing: the task in
-        view. Paused: Resume."""
+        """An act-now alarm's first choice before anything. Ready: the drawn-up record, then any set of
+        vitals owed, then Start. Infusing: the task in view. Paused: Resume."""
+        if state.open_alerts and (choice := self.column.first_control()) is not None:
+            return choice  # an act-now alarm comes before anything else on the page
         if state.step is Step.PAUSED:
             return self.resume
         if state.step is Step.READY:

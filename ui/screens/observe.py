@@ -157,7 +157,10 @@ class ObservePage(QWidget):
         self.drug_left.setVisible(self._drug_owed and key != DRUG)
 
     def first_focus(self, state: SessionState) -> QWidget | None:
-        """The task due (the end-of-infusion set comes first), else the discharge score."""
+        """An act-now alarm's first choice, then the task due (the end-of-infusion set comes first), else the
+        discharge score."""
+        if state.open_alerts and (choice := self.column.first_control()) is not None:
+            return choice
         if state.vitals_attention or state.side_effects_attention:
             return self.tasks.first_control()
         return self.score

@@ -110,13 +110,15 @@ class TaskPane(QWidget):
         if due is None or due == self._due:
             self._due = due
             return
+        alarm = bool(state.open_alerts)  # an act-now alarm is what she does first: it keeps the view and the keys
         if due != self.task:
             if self._busy():
                 return  # it comes forward once what she typed is recorded or cleared
             focus = QApplication.focusWidget()
-            self.show_task(due, focus=focus is not None and self.stack.isAncestorOf(focus))
+            self.show_task(due, focus=not alarm and focus is not None and self.stack.isAncestorOf(focus))
         self._due = due
-        self._bring_into_view()
+        if not alarm:
+            self._bring_into_view()
 
     def _busy(self) -> bool:
         """The nurse is part-way through the task in view: readings typed, or words being typed in the checklist."""
@@ -186,6 +188,12 @@ class CareColumn(QVBoxLayout):
         self.removeWidget(self.alerts)
         column.insertWidget(column.indexOf(part), self.alerts)
         self._placed = True
+
+    def first_control(self) -> QWidget | None:
+        """With an act-now alarm open, its first choice: what the nurse does first, above any task due."""
+        if not self.alerts.forms or not self.alerts.isVisibleTo(self.alerts.window()):
+            return None
+        return next(iter(self.alerts.forms[0].actions.values()), None)
 
     def _bring_alerts_into_view(self) -> None:
         """On a short screen the page scrolls so the alarm's top and its Acknowledge are both on screen."""
