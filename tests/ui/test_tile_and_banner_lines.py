@@ -16,7 +16,7 @@ from core.services import Care
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
 from ui.widgets.elided import Elided, wrapped
-from ui.widgets.patient_banner import BANNER_HEIGHT
+from ui.widgets.patient_banner import BANNER_HEIGHT, SECOND_NEED_MIN_WIDTH
 
 WORDS = "Act now — SpO2 88 at or below 91 %; Sedation (RASS) -3 at or below -3"
 
@@ -163,7 +163,32 @@ def test_what_is_due_runs_under_the_identifiers_whole_at_either_size(
         assert needs.text() == "Stop the pump: 12 min over", size
         assert needs.fontMetrics().horizontalAdvance(needs.text()) <= needs.contentsRect().width(), size
         assert more.text().startswith("Vitals MISSED (3)") and "Vitals MISSED (3)" in more.toolTip(), size
+        assert more.isVisible() and more.width() >= SECOND_NEED_MIN_WIDTH, size
         assert detail.text() == "stop the pump, then Infusion complete", size
         assert detail.height() >= 2 * detail.fontMetrics().lineSpacing(), size
         assert step.text() == "Infusing · day 1 of 5", size
         assert step.fontMetrics().horizontalAdvance(step.text()) <= step.contentsRect().width(), size
+
+
+def test_a_long_first_need_never_hides_the_second_one(
+    nurse: Nurse, window: MainWindow, care: Care, clock: ManualClock, ready_session: str, nurses, normal_vitals
+) -> None:
+    """An act-now alarm on two readings, and the next set due: the alarm's words took the whole row at 1024
+    and the second thing owed was not shown at all."""
+    first, _ = nurses
+    care.start_infusion(ready_session, first.id)
+    clock.advance(minutes=10)
+    low = {**normal_vitals, VitalKind.SPO2: "88", VitalKind.SEDATION: "-3"}
+    care.record_vitals(ready_session, low, first.id)
+    clock.advance(minutes=10)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    needs, more = nurse.find(QLabel, "Chair needs"), nurse.find(QLabel, "Chair needs, line 2")
+    for size in ((1024, 768), (1280, 800)):
+        window.resize(*size)
+        window.refresh()
+        for _ in range(3):
+            QApplication.processEvents()
+        assert needs.text().startswith("Act now") and more.text(), size
+        assert more.isVisible() and more.width() >= SECOND_NEED_MIN_WIDTH, size
+        assert needs.width() >= more.width(), size  # the alarm keeps the larger share

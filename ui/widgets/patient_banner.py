@@ -23,6 +23,11 @@ from ui.text import allergies_tone, allergies_words, clock_time, countdown, sex_
 from ui.widgets.elided import Elided
 from ui.widgets.forms import card, label, set_tone
 
+FIRST_NEED_MIN_WIDTH = 260
+"""The room the first thing due keeps in the banner's row before it gives way, in pixels ("Stop the pump:
+12 min over" whole at 1024×768)."""
+SECOND_NEED_MIN_WIDTH = 150
+"""The least room the second thing due is given in the banner's row, in pixels: its first words."""
 BANNER_HEIGHT = 150
 """The banner's tallest, in pixels (a list of allergies over two lines): the step's page below keeps the
 room it needs at 1024×768."""
@@ -67,10 +72,14 @@ class PatientBanner:
         self.vitals_due = Elided(None, "Chair needs")
         self.side_effects_due = Elided(None, "Chair needs, line 2")
         self.alarm_mark.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.vitals_due.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # Both needs as wide as their words where there is room; where not, both give way, and the second
+        # keeps enough to say what it is ("Side effects check…"): a long first need never hides it.
+        for need in (self.vitals_due, self.side_effects_due):
+            need.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.side_effects_due.setMinimumWidth(SECOND_NEED_MIN_WIDTH)
         self.due.addWidget(self.alarm_mark)
         self.due.addWidget(self.vitals_due)
-        self.due.addWidget(self.side_effects_due, 3)
+        self.due.addWidget(self.side_effects_due)
         who.addLayout(self.due, 4, 0, 1, 2)
         row.addLayout(who, 1)
 
@@ -181,4 +190,7 @@ class PatientBanner:
             set_tone(widget, tone if text else None)
             widget.setMargin(0)  # compact like the tile's lines: the mark above carries the priority's box
             widget.setVisible(bool(text))
+        # The first need keeps its words up to a share of the row; the second keeps its first words.
+        words = self.vitals_due.fontMetrics().horizontalAdvance(self.vitals_due.text())
+        self.vitals_due.setMinimumWidth(min(words, FIRST_NEED_MIN_WIDTH))
         mark(self.widget, "priority", priority.value if priority else None)
