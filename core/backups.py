@@ -54,11 +54,15 @@ class BackupStatus:
     def trouble(self) -> bool:
         return not self.server and (self.overdue or not self.reachable)
 
-    def words(self) -> tuple[str, str]:
-        """The status line, and the notice ("" when all is well), in this computer's time."""
+    def words(self, now: datetime) -> tuple[str, str]:
+        """The status line (short: it shares the top bar), and the notice ("" when all is well), in this
+        computer's time."""
         if self.server:
             return "Backups: on the database server", ""
-        when = self.last.taken_at.astimezone().strftime("%Y-%m-%d %H:%M") if self.last else None
+        when = None
+        if self.last is not None:
+            taken = self.last.taken_at.astimezone()
+            when = f"{taken:%H:%M}" if taken.date() == now.astimezone().date() else f"{taken:%-d %b %H:%M}"
         line = f"Last backup {when}" if when else "No backup yet"
         if not self.reachable:
             return line, (

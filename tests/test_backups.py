@@ -56,11 +56,13 @@ def test_a_backup_is_taken_when_due_checked_private_and_in_the_trail(
 
     found = status(database, chosen, clock.now() + timedelta(hours=1), started)
     assert found.last == made and not found.overdue and found.reachable
-    assert found.words() == (f"Last backup {made.taken_at.astimezone():%Y-%m-%d %H:%M}", "")
+    assert found.words(clock.now()) == (f"Last backup {made.taken_at.astimezone():%H:%M}", "")
+    next_day = status(database, chosen, clock.now() + timedelta(days=1), started).words(clock.now() + timedelta(days=1))
+    assert next_day[0] == f"Last backup {made.taken_at.astimezone():%-d %b %H:%M}"
     assert not due(database, chosen, clock.now() + timedelta(hours=3, minutes=59), started)
     assert due(database, chosen, clock.now() + timedelta(hours=4), started)
     overdue = status(database, chosen, clock.now() + timedelta(hours=5), started)
-    assert overdue.overdue and "longer ago than the clinic's schedule allows" in overdue.words()[1]
+    assert overdue.overdue and "longer ago than the clinic's schedule allows" in overdue.words(clock.now())[1]
 
 
 def test_the_folder_keeps_the_newest_and_one_a_day_for_the_days_the_clinic_keeps():
@@ -80,7 +82,7 @@ def test_a_folder_that_cannot_be_reached_is_said(database: Database, tmp_path: P
     blocked.write_text("not a folder")
     chosen = settings(blocked / "backups")
     assert not status(database, chosen, clock.now(), clock.now()).reachable
-    assert "cannot be reached" in status(database, chosen, clock.now(), clock.now()).words()[1]
+    assert "cannot be reached" in status(database, chosen, clock.now(), clock.now()).words(clock.now())[1]
     with pytest.raises(EnvironmentTrouble):
         take(database, chosen, clock.now(), "ws-1")
     job = BackupJob(database, chosen, clock.now(), "ws-1")  # away from the screen's thread, said all the same

@@ -74,6 +74,8 @@ class Controller(QObject):
         self._backup: BackupJob | None = None
         self._backups_checked: datetime | None = None
         self._started = self.care.clock.now()
+        self.backup_failed: ChairsideError | None = None
+        """Why the last backup could not be taken, until one is."""
         self.staff_changed.connect(self._forget_names)
 
     def clinic(self) -> ClinicSettings:
@@ -171,8 +173,7 @@ class Controller(QObject):
             if not self._backup.done():
                 return
             finished, self._backup = self._backup, None
-            if finished.error is not None:
-                self.trouble.emit(f"{finished.error.message} {finished.error.advice}".strip())
+            self.backup_failed = finished.error  # said in the backups' own notice: the care records are fine
             self.backups_changed.emit()
         now = self.care.clock.now()
         if not signed_out and self._backups_checked is not None and now - self._backups_checked < BACKUPS_LOOKED_AT:

@@ -299,6 +299,7 @@ class MainWindow(QMainWindow):
         self._gone_shown: str | None = None
         self._backup_said = ""
         self.controller.backups_changed.connect(self._show_backups)
+        self._show_backups()  # the status line says something from the start
         QApplication.instance().installEventFilter(self.idle)
         QApplication.instance().focusChanged.connect(self._note_the_field)
         self._noting_fields = True
@@ -397,7 +398,10 @@ class MainWindow(QMainWindow):
         found = self.controller.backup_status()
         if found is None:
             return  # one is being taken
-        line, notice = found.words()
+        line, notice = found.words(self.controller.now())
+        failed = self.controller.backup_failed
+        if failed is not None:  # its own words first: why this one could not be written
+            notice = f"The last backup could not be written: {failed.message} {failed.advice} {notice}".strip()
         self.backup_line.setText(line)  # plain: the notice below the bar is what asks for attention
         if notice != self._backup_said:
             self._backup_said = notice
