@@ -118,9 +118,12 @@ def writable(folder: Path) -> bool:
     """Whether a backup can be written there: the folder, or the nearest folder above it that exists (the
     rest is made on the way), is a folder this account may write in."""
     nearest = folder
-    while not nearest.exists() and nearest != nearest.parent:
-        nearest = nearest.parent
-    return nearest.is_dir() and os.access(nearest, os.W_OK)
+    try:
+        while not nearest.exists() and nearest != nearest.parent:
+            nearest = nearest.parent
+        return nearest.is_dir() and os.access(nearest, os.W_OK)
+    except OSError:  # a name too long for the disk
+        return False
 
 
 def due(
@@ -259,7 +262,11 @@ def restore(target: Path, backup: Path, now: datetime, workstation: str) -> Rest
 
 def _copy_read_only(backup: Path, partial: Path) -> None:
     """The backup copied without a byte written to it (it may be on a read-only share)."""
-    if not backup.is_file():
+    try:
+        there = backup.is_file()
+    except OSError:  # a name too long for the disk, a folder that is a file
+        there = False
+    if not there:
         raise EnvironmentTrouble(f"There is no backup at {backup}.", "Check the name: backups are named by time.")
     try:
         with (

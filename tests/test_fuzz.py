@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.backups import status
 from core.cli import main
 from core.clock import ManualClock
 from core.errors import ChairsideError
@@ -197,14 +198,20 @@ def test_drug_figures(world, lot: str, ml: str, rate: str, vtbi: str, check: lis
 
 
 @FUZZ
-@given(value=ANY_TEXT, reason=ANY_TEXT, key=st.sampled_from(["clinic_name", "chairs", "page_size", "lock_minutes"]))
+@given(
+    value=ANY_TEXT,
+    reason=ANY_TEXT,
+    key=st.sampled_from(["clinic_name", "chairs", "page_size", "lock_minutes", "backup_folder", "anchor_folder"]),
+)
 def test_clinic_settings(world, value: str, reason: str, key: str) -> None:
     from core.settings import change_clinic_setting, clinic_settings
 
     care, _patient, first, _sid, clock = world
     with only_our_errors():
         change_clinic_setting(care.db, key, value, first.id, reason, clock.now(), workstation="fuzz")
-        assert_showable(clinic_settings(care.db).model_dump())
+        now = clinic_settings(care.db)
+        assert_showable(now.model_dump())
+        status(care.db, now, clock.now(), clock.now()).words(clock.now())  # the top bar reads the folder
 
 
 COMMANDS: list[Callable[[str, Path], list[str]]] = [
