@@ -143,14 +143,10 @@ def take(database: Database, settings: ClinicSettings, now: datetime, workstatio
     trail, and thin the folder to what the clinic keeps. Raises with words when it cannot."""
     folder = backup_folder(settings.backup_folder)
     path = database.backup_to(folder / f"{PREFIX}{now.astimezone(UTC).strftime(STAMP)}.sqlite")
-    copy = open_database(sqlite_url(path))
-    try:
-        check = audit.verify(copy)
-    finally:
-        copy.dispose()
-    if not check.ok:
+    problem = trail_problem(path, now)
+    if problem:
         raise EnvironmentTrouble(
-            f"The backup {path} was written, but its audit trail does not hold: {check.problem}",
+            f"The backup {path} was written, but its audit trail does not hold: {problem}",
             "Keep it, and the database: ask whoever looks after Chairside to run `python main.py audit verify`.",
         )
     detail = {"to": str(path), "os_account": getpass.getuser()}
@@ -161,6 +157,16 @@ def take(database: Database, settings: ClinicSettings, now: datetime, workstatio
         log.info("backup %s removed: older than the clinic keeps", old.path)
     log.info("backup written and checked: %s", path)
     return Backup(now, path)
+
+
+def trail_problem(path: Path, now: datetime) -> str:
+    """What is wrong with the audit trail of the copy at ``path`` ("" when it holds); an older copy is brought
+    up to this schema first (a backup of it is kept beside it, named by ``now``)."""
+    copy = open_database(sqlite_url(path), backup_stamp=now)
+    try:
+        return audit.verify(copy).problem
+    finally:
+        copy.dispose()
 
 
 def to_remove(found: list[Backup], now: datetime, keep_last: int, keep_days: int) -> list[Backup]:
@@ -228,14 +234,10 @@ def restore(target: Path, backup: Path, now: datetime, workstation: str) -> Rest
     _copy_read_only(backup, partial)
     try:
         check_sqlite_file(partial, create=False)
-        copy = open_database(sqlite_url(partial), backup_stamp=now)
-        try:
-            check = audit.verify(copy)
-        finally:
-            copy.dispose()
-        if not check.ok:
+        problem = trail_problem(partial, now)
+        if problem:
             raise EnvironmentTrouble(
-                f"The backup {backup} was not restored: its audit trail does not hold ({check.problem}). "
+                f"The backup {backup} was not restored: its audit trail does not hold ({problem}). "
                 "The database was not changed.",
                 "Choose another backup (they are named by the time they were taken).",
             )
