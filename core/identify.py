@@ -51,13 +51,8 @@ def confirmed_identifiers(identified: Identified, mrn: str, born: date) -> list[
     """The identifiers that hold, refused unless they are the name with the date of birth or the record
     number. The name is always one of them: the date of birth and the record number can both be read
     off one wristband or chart, so together they do not show that the person in the chair is the one on
-    the paper. Whatever was typed must match the record, even if the other identifier would do."""
-    if not identified.name:
-        raise InputError(
-            "identifiers",
-            "Confirm the patient's name: the two identifiers are the name with the date of birth or record number.",
-            "Ask the patient to say their full name, check it against the wristband and tick it.",
-        )
+    the paper. Whatever was typed must match the record, even if the other identifier would do, and a
+    mismatch is said before a missing tick: it may be another patient."""
     confirmed = ["name"]
     if identified.birth_date.strip():
         said = parse_day(identified.birth_date, "identified_birth_date", "the date of birth", "1968-04-23")
@@ -77,6 +72,12 @@ def confirmed_identifiers(identified: Identified, mrn: str, born: date) -> list[
                 "Read the wristband again. If it shows another number, this may be another patient: search again.",
             )
         confirmed.append("mrn")
+    if not identified.name:
+        raise InputError(
+            "identifiers",
+            "Confirm the patient's name: the two identifiers are the name with the date of birth or record number.",
+            "Ask the patient to say their full name, check it against the wristband and tick it.",
+        )
     if len(confirmed) < 2:
         raise InputError(
             "identifiers",

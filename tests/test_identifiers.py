@@ -57,6 +57,8 @@ def test_the_name_with_a_matching_date_of_birth_or_record_number_seats_the_patie
         # A right record number does not excuse a wrong date of birth: a mismatch is a warning sign.
         (Identified(name=True, birth_date="1971-04-14", mrn="MRN-1001"), "identified_birth_date", "is not the one"),
         (Identified(name=True, birth_date="14/03/1971"), "identified_birth_date", ""),
+        # Said before the missing tick on the name: a date that differs may mean another patient.
+        (Identified(birth_date="1971-03-15"), "identified_birth_date", "1971-03-15, is not the one"),
     ],
 )
 def test_a_date_of_birth_or_record_number_that_differs_from_the_record_is_refused_by_its_field(
