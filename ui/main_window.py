@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
         words = self.controller.storage_gone()
         if words is None:
             return
-        self._show_trouble(words)
+        self._say_trouble(TECHNICAL_WORDS + words)  # its own words: they say what was saved and what was not
         self._gone_shown = words
         self.trouble.findChild(QAbstractButton).hide()
 
@@ -655,7 +655,10 @@ class MainWindow(QMainWindow):
     def _show_trouble(self, text: str) -> None:
         if self._gone_shown:
             return  # what a refused entry says is in the notice already, with where the rescue copy is
-        words = f"{TECHNICAL_WORDS}Could not save or read just now. Everything already saved is safe.\n{text}"
+        saved = "Could not save or read just now. Everything already saved is safe."
+        self._say_trouble(f"{TECHNICAL_WORDS}{saved}\n{text}")
+
+    def _say_trouble(self, words: str) -> None:
         self.trouble_text.setText(words)
         self.trouble.show()
         self.lock_screen.trouble_note.setText(words)  # seen behind the lock too, until it is over
