@@ -165,8 +165,8 @@ class Controller(QObject):
         self.keep_backups(signed_out=True)  # nobody at the keyboard: a good moment, and the shift may be over
 
     def keep_backups(self, *, signed_out: bool = False) -> None:
-        """Asked each second: a finished backup is said (its failure on the trouble banner), and a new one
-        is started, away from the screen's thread, when the clinic's schedule asks (looked at once a
+        """Asked each second: a finished backup is said (its failure in the backups' own notice), and a new
+        one is started, away from the screen's thread, when the clinic's schedule asks (looked at once a
         minute), or at a sign-out an hour or more after the last. Never for a server's database: the
         server backs itself up."""
         if self._backup is not None:
