@@ -25,7 +25,7 @@ from core import audit
 from core.audit import AuditAction
 from core.errors import ChairsideError, DatabaseCorrupt, EnvironmentTrouble
 from core.paths import data_dir
-from core.persistence.db import Database, check_sqlite_file, open_database, sqlite_url
+from core.persistence.db import PRIVATE, Database, check_sqlite_file, file_trouble, open_database, sqlite_url
 from core.settings import ClinicSettings
 
 log = logging.getLogger(__name__)
@@ -270,6 +270,10 @@ def _copy_read_only(backup: Path, partial: Path) -> None:
         there = False
     if not there:
         raise EnvironmentTrouble(f"There is no backup at {backup}.", "Check the name: backups are named by time.")
+    try:  # made private before a byte of patient data goes in, whatever the umask
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    except OSError as exc:  # the database's folder cannot be written: said as that, not as a bad backup
+        raise file_trouble(exc, partial) from exc
     try:
         with (
             closing(sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)) as source,

@@ -118,6 +118,7 @@ def test_restore_keeps_the_database_it_replaces_and_an_older_note_is_explained(
     said = capsys.readouterr().out
     (aside,) = db_path.parent.glob("chairside.replaced-*.sqlite")
     assert str(aside) in said
+    assert stat.S_IMODE(db_path.stat().st_mode) & 0o077 == 0  # the restored database is private (any umask)
     kept = open_database(sqlite_url(aside))
     try:
         assert Care(kept, care.protocol, clock, "check").chairs()  # the session after the backup is kept there
