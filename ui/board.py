@@ -12,7 +12,7 @@ The lock screen shows the same tiles in a compact form with initials only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,14 +29,15 @@ from core.attention import Kind
 from core.board import Countdown as CountdownFacts
 from core.board import Tile
 from core.services import ChairView
-from ui.style import PRIORITY_TONE, TARGET, mark
+from ui.style import PRIORITY_TONE, mark
 from ui.text import clock_time, countdown
 from ui.widgets.elided import Elided
 from ui.widgets.forms import label, set_tone
 
 NUMBER_KEYS = 9
-NEED_LINES = 3
-"""Lines of what a chair needs that fit a tile; the rest is said in its description and tooltip."""
+NEED_LINES = 2
+"""Lines of what a chair needs that fit a tile beside eleven others on a 1280×800 screen: the first need
+(on up to two lines) and the next one, or how many more; all of it is in the description and tooltip."""
 
 
 def columns_for(chairs: int) -> int:
@@ -47,12 +48,13 @@ def columns_for(chairs: int) -> int:
 def need_lines(tile: Tile) -> tuple[tuple[tuple[str, Kind], ...], str | None]:
     """The lines of what the chair needs, each with its kind (a technical line is told apart from the
     patient's), as many as a tile holds, all in the chair's one tone; the next vitals set, quiet, when
-    nothing is owed. A last line says how many more there are."""
+    nothing is owed. When more are owed than fit, the last line counts them and begins the next one."""
     lines = tuple((line, need.kind) for need in tile.needs for line in need.lines)
     if not tile.needs:
         return tuple((line, Kind.PATIENT) for line in tile.lines), "quiet"
     if len(lines) > NEED_LINES:
-        rest = (f"and {len(lines) - NEED_LINES + 1} more (open the chair)", Kind.PATIENT)
+        following, kind = lines[NEED_LINES - 1]
+        rest = (f"{len(lines) - NEED_LINES + 1} more: {following}", kind)
         lines = (*lines[: NEED_LINES - 1], rest)
     return lines, PRIORITY_TONE[tile.priority] if tile.priority else None
 
@@ -101,13 +103,12 @@ class ChairTile(QFrame):
         prefix = "Locked chair" if private else "Chair"
         mark(self, "role", "tile")
         self.setAccessibleName(f"{prefix} {chair}")
-        self.setMinimumHeight(TARGET * 2)
         if not private:
             self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self.setCursor(Qt.CursorShape.PointingHandCursor)
         layout = QVBoxLayout(self)
-        layout.setSpacing(1)
-        layout.setContentsMargins(8, 3, 8, 4)
+        layout.setSpacing(0)
+        layout.setContentsMargins(8, 2, 8, 3)
         top = QHBoxLayout()
         self.title = Elided("heading", f"{prefix} {chair} title")
         top.addWidget(self.title, 1)
@@ -121,10 +122,15 @@ class ChairTile(QFrame):
         self.clock = label(role="tile-clock-small" if private else "tile-clock", name=f"{prefix} {chair} time left")
         self.clock.setWordWrap(False)
         self.until = label(role="hint", name=f"{prefix} {chair} ends")  # wraps: the clock times stay whole
-        self.until.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # wraps, not wider
+        # Never wider than the tile, and never squeezed shorter than its two lines (a crowded board takes
+        # the room from the lines of what is needed, which shorten to one, never from the clock's words).
+        self.until.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.until.setMinimumHeight(2 * self.until.fontMetrics().lineSpacing())
         # The lock screen's tiles are narrower: its lines are smaller so the part that matters stays whole.
-        # What matters most may take three lines (act-now readings with their values), the rest one each.
-        self.need = Elided("tile-next-small" if private else "tile-next", f"{prefix} {chair} attention", lines=3)
+        # What matters most may take two lines (an act-now reading with its value), the rest one each.
+        self.need = Elided(
+            "tile-next-small" if private else "tile-next", f"{prefix} {chair} attention", lines=1 if private else 2
+        )
         self.more = [Elided(None, f"{prefix} {chair} attention, line {n}") for n in range(2, NEED_LINES + 1)]
         self.unsigned = Elided(None, f"{prefix} {chair} unsigned")
         clock_row = QHBoxLayout()
@@ -180,7 +186,7 @@ class ChairTile(QFrame):
         self.mark.setText(tile.mark)
         set_tone(self.mark, PRIORITY_TONE[priority] if priority else None)
         mark(self.mark, "kind", kind)
-        self.mark.setMargin(3)
+        self.mark.setMargin(2)
         self.mark.setVisible(priority is not None)
         self.setAccessibleDescription(described)
         self.setToolTip(described.replace("; ", "\n"))
@@ -246,6 +252,11 @@ class ChairTile(QFrame):
 
 class TileGrid(QWidget):
     """The tiles in rows; arrow keys move between them."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """As small as the tiles can be: the board scrolls only when twelve squeezed tiles still do not
+        fit, and otherwise the tiles share the room (a wrapped need line is the first to give way)."""
+        return self.minimumSizeHint()
 
     def __init__(self, chairs: list[int], *, private: bool = False) -> None:
         super().__init__()

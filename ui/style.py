@@ -123,7 +123,7 @@ QFrame[role="tile"][priority="high"] {{ background: {RED_BG}; border: 4px solid 
 QFrame[role="tile"][priority="medium"] {{ background: {AMBER_BG}; border: 4px solid #e0a848; }}
 QFrame[role="tile"][priority="low"] {{ background: {BLUE_BG}; border: 2px solid {ACCENT}; }}
 QFrame[role="tile"][focused="true"] {{ border: 4px dashed {INK}; }}
-QLabel[role="tile-clock"] {{ font-size: 44px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
+QLabel[role="tile-clock"] {{ font-size: 40px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
 QLabel[role="tile-clock-small"] {{ font-size: 30px; font-weight: 700; font-family: "DejaVu Sans Mono", monospace; }}
 QLabel[role="tile-clock"][paused="true"], QLabel[role="tile-clock-small"][paused="true"] {{ color: {ACCENT};
     font-size: 30px; }}

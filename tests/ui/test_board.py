@@ -5,6 +5,7 @@ always on screen."""
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
@@ -22,6 +23,7 @@ from core.settings import change_clinic_setting
 from tests.conftest import PRESCRIBER, T0
 from tests.test_session_flow import NORMAL, prepare
 from tests.ui.conftest import Nurse, make_workplace, open_window
+from ui.board import ChairTile
 from ui.main_window import MainWindow
 from ui.text import clock_time
 
@@ -108,20 +110,24 @@ def test_the_wall_clock_shows_cores_time_on_every_screen_and_moves_with_it(
 
 @pytest.fixture
 def twelve_chairs(qtbot: QtBot, database: Database, protocol, care: Care, clock: ManualClock, nurses) -> MainWindow:
-    """A clinic of twelve chairs with patients at different steps: alarms, a pause, vitals overdue, empty."""
+    """A full bay: twelve chairs, ten of them busy with long names and more owed than a tile can list (an
+    act-now alarm on two readings, a long pause reason, sets missed and due), one ready, one empty."""
     first, _ = nurses
     change_clinic_setting(database, "chairs", 12, None, "a bigger bay", clock.now(), workstation="test-ws")
     sessions = {}
-    for chair in (1, 2, 3, 4, 5, 6, 7, 9, 11):
+    for chair in range(1, 12):
         born = f"19{50 + chair}-07-02"
         who = second_patient(care, first.id, f"MRN-{chair:04d}", "Featherstonehaugh-Montgomery", born)
         sessions[chair] = prepare(care, who, nurses, chair=chair)
-    for chair in (1, 2, 3, 4, 5):
+    for chair in range(1, 11):
         care.start_infusion(sessions[chair], first.id)
     clock.advance(minutes=10)
-    care.pause(sessions[2], "line problem", first.id)
-    care.record_vitals(sessions[3], {**NORMAL, VitalKind.SPO2: "86"}, first.id)  # act now: alarm
-    clock.advance(minutes=10)
+    care.pause(sessions[2], "Patient asked to use the bathroom and then felt dizzy standing up", first.id)
+    acting = {**NORMAL, VitalKind.SPO2: "86", VitalKind.SEDATION: "-3"}
+    care.record_vitals(sessions[3], acting, first.id)  # act now, on two readings
+    care.record_vitals(sessions[4], {**NORMAL, VitalKind.HEART_RATE: "118"}, first.id)
+    care.record_vitals(sessions[5], NORMAL, first.id)
+    clock.advance(minutes=12)  # the others have missed their set and owe the next one
     window = open_window(qtbot, make_workplace(database, protocol, care))
     nurse = Nurse(qtbot, window)
     nurse.on_duty(first)
@@ -142,32 +148,54 @@ def settle(qtbot: QtBot, window: MainWindow, width: int, height: int) -> None:
     qtbot.wait(50)  # the layouts settle after the resize
 
 
-def test_twelve_chairs_fit_a_1280_by_800_screen_without_scrolling(qtbot: QtBot, twelve_chairs: MainWindow):
+def assert_whole(tile: ChairTile) -> None:
+    """Every line the tile shows lies inside it, at no less than its least height, and none overlaps the
+    next; the clock and the words beside it are drawn whole (the lines of what is needed may end in "…")."""
+    shown = sorted((line for line in tile.findChildren(QLabel) if line.isVisible()), key=lambda line: line.y())
+    for line in shown:
+        assert inside(line, tile), f"chair {tile.chair}: {line.accessibleName()} is cut off"
+        assert line.height() >= line.minimumSizeHint().height(), f"chair {tile.chair}: {line.text()!r} squeezed"
+    rows = [line for line in shown if line not in (tile.until, tile.mark)]
+    for upper, lower in pairwise(rows):
+        assert upper.geometry().bottom() < lower.geometry().top(), f"chair {tile.chair}: {upper.text()!r} overlaps"
+    for part in (tile.clock, tile.until, tile.mark):
+        if part.isVisible():
+            widest = max(part.fontMetrics().horizontalAdvance(text) for text in part.text().splitlines())
+            assert widest <= part.contentsRect().width(), f"chair {tile.chair}: {part.text()!r} is clipped"
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_twelve_busy_chairs_fit_the_screen_without_scrolling_and_every_tile_is_whole(
+    qtbot: QtBot, twelve_chairs: MainWindow, size: tuple[int, int]
+):
     window = twelve_chairs
-    settle(qtbot, window, 1280, 800)
+    settle(qtbot, window, *size)
     scroll = window.board.scroll
     assert not scroll.verticalScrollBar().isVisible()
     assert not scroll.horizontalScrollBar().isVisible()
     for chair, tile in window.board.tiles.items():
         assert inside(tile, scroll.viewport()), f"chair {chair} is cut off"
+        assert_whole(tile)
     assert window.board.tiles[3].mark.text() == "▲ ALARM"
     assert window.board.tiles[2].clock.text() == "PAUSED"
+    assert window.board.tiles[3].need.text().startswith("Act now")
+    more = window.board.tiles[3].more[0].text()
+    assert more.startswith("2 more: "), more  # how many more are owed, and the next of them
 
 
-def test_twelve_chairs_at_1024_by_768_scroll_one_way_at_most_and_keep_their_marks_whole(
-    qtbot: QtBot, twelve_chairs: MainWindow
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_the_lock_screen_shows_twelve_busy_chairs_whole_above_the_sign_in(
+    qtbot: QtBot, twelve_chairs: MainWindow, size: tuple[int, int]
 ):
     window = twelve_chairs
-    settle(qtbot, window, 1024, 768)
-    scroll = window.board.scroll
-    assert not scroll.horizontalScrollBar().isVisible()
-    for chair, tile in window.board.tiles.items():
-        shown: list[QLabel] = [tile.mark, tile.clock] if tile.mark.isVisible() else [tile.clock]
-        for part in shown:
-            if part.isVisible():
-                assert inside(part, tile), f"chair {chair}: {part.accessibleName()} is cut off"
-                assert part.width() >= part.sizeHint().width(), f"chair {chair}: {part.text()!r} is clipped"
-    assert window.board.tiles[3].mark.isVisible()
+    window.controller.lock()
+    settle(qtbot, window, *size)
+    lock = window.lock_screen
+    for tile in lock.grid.tiles.values():
+        assert inside(tile, lock)
+        assert_whole(tile)
+    assert inside(lock.go, lock)
+    assert lock.grid.geometry().bottom() < lock.form.geometry().top()
 
 
 def test_a_number_key_opens_a_chair_and_esc_comes_back_to_its_tile(
