@@ -28,6 +28,7 @@ from core.discharge import DischargeRefused, contradictions
 from core.dosing import (
     DoseCalculation,
     LastWeight,
+    Weight,
     calculate_dose,
     check_mismatches,
     check_weight,
@@ -817,26 +818,25 @@ class Care:
             row = tx.get(InfusionSession, session_id)
             return records.last_weight_elsewhere(tx, row.patient_id, session_id) if row else None
 
-    def _weight_of(self, state: SessionState) -> tuple[str, str]:
-        for event in reversed(state.events):
-            if event.type is E.WEIGHED:
-                return event.payload["entered"], event.payload["unit"]
-        raise NotAllowedError("No weight has been recorded for this session.", "Weigh the patient first.")
+    @staticmethod
+    def _weight_of(state: SessionState) -> Weight:
+        if state.weight is None:
+            raise NotAllowedError("No weight has been recorded for this session.", "Weigh the patient first.")
+        return state.weight
 
     def preview_dose(
         self, session_id: str, vial_id: str | None = None, override_reason: str | None = None
     ) -> DoseCalculation:
         """The calculation for the recorded weight, not yet saved (for the dose screen): above the soft limit
         its figures too, before the reason is given (``core.dosing.reason_asked`` says what is asked)."""
-        entered, unit = self._weight_of(self.state(session_id))
-        return calculate_dose(self.protocol, parse_weight(entered, unit), vial_id, override_reason, preview=True)
+        weight = self._weight_of(self.state(session_id))
+        return calculate_dose(self.protocol, weight, vial_id, override_reason, preview=True)
 
     def confirm_dose(
         self, session_id: str, by: str, vial_id: str | None = None, override_reason: str | None = None
     ) -> SessionState:
         def build(state: SessionState) -> dict[str, Any]:
-            entered, unit = self._weight_of(state)
-            calc = calculate_dose(self.protocol, parse_weight(entered, unit), vial_id, override_reason)
+            calc = calculate_dose(self.protocol, self._weight_of(state), vial_id, override_reason)
             return {"calculation": calc.to_payload()}
 
         try:

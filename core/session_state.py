@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from core.controlled import ControlledRecord, controlled_record
-from core.dosing import DoseCalculation, PumpCheck
+from core.dosing import DoseCalculation, PumpCheck, Weight, WeightUnit
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step, allowed, next_step
@@ -113,6 +113,8 @@ class SessionState:
     """The latest "pump programmed and checked" for the dose confirmed now (None before one is recorded)."""
     start_waits_for_pump: bool = False
     """Ready, and the only thing holding the start back is a pump reading that agrees with the order."""
+    weight: Weight | None = None
+    """The weight of the day, as last recorded for this session (None before the patient is weighed)."""
     now: datetime | None = None
     """The moment the state was worked out for (never before the latest entry): what needs are timed against."""
     escalation: Escalation | None = None
@@ -245,6 +247,7 @@ def derive_state(
     step = Step.SCREEN
     outcome = Outcome.IN_PROGRESS
     dose: DoseCalculation | None = None
+    weight: Weight | None = None
     dosed_by = checked_by = None
     mismatches: tuple[str, ...] = ()
     baseline: dict[VitalKind, Decimal] = {}
@@ -278,6 +281,7 @@ def derive_state(
                     outcome, given_mg = Outcome.NOT_TREATED, Decimal(0)
             case E.WEIGHED:
                 dose, checked_by, mismatches, pump = None, None, (), None
+                weight = Weight(Decimal(payload["entered"]), WeightUnit(payload["unit"]))
             case E.DOSE_CALCULATED:
                 dose = DoseCalculation.from_payload(payload["calculation"])
                 dosed_by, checked_by, mismatches, pump = event.recorded_by, None, (), None
@@ -451,6 +455,7 @@ def derive_state(
         side_effect_checks=checks,
         pump_check=pump,
         start_waits_for_pump=start_waits_for_pump,
+        weight=weight,
         now=now,
         escalation=protocol.escalation,
     )

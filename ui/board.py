@@ -31,7 +31,7 @@ from core.board import Tile
 from core.services import ChairView
 from ui.style import PRIORITY_TONE, mark
 from ui.text import clock_time, countdown
-from ui.widgets.elided import Elided
+from ui.widgets.elided import Elided, NameLine
 from ui.widgets.forms import label, set_tone
 
 NUMBER_KEYS = 9
@@ -116,7 +116,7 @@ class ChairTile(QFrame):
         self.mark.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         top.addWidget(self.mark)
         layout.addLayout(top)
-        self.patient = Elided("heading", f"{prefix} {chair} patient")
+        self.patient = NameLine("heading", f"{prefix} {chair} patient")
         self.step = Elided(None, f"{prefix} {chair} status")
         self.nurse = Elided("hint", f"{prefix} {chair} nurse")
         self.clock = label(role="tile-clock-small" if private else "tile-clock", name=f"{prefix} {chair} time left")

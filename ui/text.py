@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
+from core.dosing import Weight, WeightUnit
 from core.identify import SEXES
 from core.services import PatientView
 
@@ -52,3 +54,11 @@ def sex_and_age(patient: PatientView, today: date) -> str:
 def banner_line(patient: PatientView, today: date) -> str:
     """Sex, age and allergies for a patient banner: "F 54 y · Allergies: none known"."""
     return f"{sex_and_age(patient, today)} · {allergies_words(patient)}"
+
+
+def weight_words(weight: Weight) -> str:
+    """The weight of the day as the scale showed it, with kilograms beside pounds: "72.4 kg",
+    "160 lb (72.6 kg)"."""
+    if weight.unit is WeightUnit.KG:
+        return f"{weight.entered} kg"
+    return f"{weight.entered} lb ({weight.kg.quantize(Decimal('0.1'), ROUND_HALF_UP)} kg)"

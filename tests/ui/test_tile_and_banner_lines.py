@@ -11,13 +11,17 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QGroupBox, QLabel, QWidget
 
 from core.clock import ManualClock
+from core.identify import Details, Identified
 from core.protocol import VitalKind
 from core.services import Care
+from tests.conftest import PRESCRIBER, T0
+from tests.test_session_flow import SCREEN_OK
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
-from ui.widgets.elided import Elided, wrapped
+from ui.widgets.elided import Elided, one_line_name, wrapped
 from ui.widgets.patient_banner import BANNER_HEIGHT, SECOND_NEED_MIN_WIDTH
 
+ALLERGIES = "Penicillin (rash), latex (hives), sulfonamides, codeine (vomiting), shellfish"
 WORDS = "Act now — SpO2 88 at or below 91 %; Sedation (RASS) -3 at or below -3"
 
 
@@ -192,3 +196,46 @@ def test_a_long_first_need_never_hides_the_second_one(
         assert needs.text().startswith("Act now") and more.text(), size
         assert more.isVisible() and more.width() >= SECOND_NEED_MIN_WIDTH, size
         assert needs.width() >= more.width(), size  # the alarm keeps the larger share
+
+
+def test_a_name_on_one_line_keeps_the_beginning_of_the_given_names(qapp: QApplication) -> None:
+    metrics = QFontMetrics(QFont())
+    name = "WOLFESCHLEGELSTEINHAUSEN-BERGDORFF, Maria Guadalupe Alejandra"
+    width = metrics.horizontalAdvance("WOLFESCHLEGELSTEINHAUSEN, Maria")
+    line = one_line_name(name, metrics, width)
+    family, given = line.split(", ")
+    assert family.startswith("WOLFES") and family.endswith("…")
+    assert given.startswith("Maria")
+    assert metrics.horizontalAdvance(line) <= width
+    assert one_line_name("NG, Li", metrics, width) == "NG, Li"  # room enough: whole
+
+
+def test_the_banner_names_the_patient_whole_or_both_parts_begun_and_gives_the_weight_of_the_day(
+    nurse: Nurse, window: MainWindow, care: Care, clock: ManualClock, nurses
+) -> None:
+    """A long family name hid the given names in the banner, and the weight the dose was worked from was
+    nowhere in it (a patient banner carries the weight of the day)."""
+    first, _ = nurses
+    long = care.register_patient(
+        "MRN-00451278", "Wolfeschlegelsteinhausen-Bergdorff", "Maria Guadalupe Alejandra", "1958-11-02", by=first.id
+    )
+    care.record_course(long.id, PRESCRIBER, T0.astimezone().date().isoformat(), "5", by=first.id)
+    care.record_details(long.id, Details("female", ALLERGIES), first.id)
+    state = care.open_session(long.id, 1, first.id, Identified(name=True, birth_date="1958-11-02"))
+    care.screen(state.session_id, SCREEN_OK, first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    banner = window.panel(1).banner
+    assert "kg" not in banner.ids.text() and "lb" not in banner.ids.text()  # not weighed yet: no weight
+    care.record_weight(state.session_id, "160", "lb", first.id)
+    for size in ((1024, 768), (1280, 800)):
+        window.resize(*size)
+        window.refresh()
+        for _ in range(3):
+            QApplication.processEvents()
+        assert banner.ids.text().endswith("160 lb (72.6 kg)"), size
+        assert banner.ids.height() >= banner.ids.heightForWidth(banner.ids.width()), size  # whole
+        shown = " ".join(banner.name.shown().split())
+        assert shown.startswith("WOLFESCHLEGEL") and ", Maria" in shown, (size, shown)
+        assert banner.widget.height() <= BANNER_HEIGHT, size
+    assert banner.name.text() == "WOLFESCHLEGELSTEINHAUSEN-BERGDORFF, Maria Guadalupe Alejandra"

@@ -34,6 +34,17 @@ def wrapped(text: str, metrics: QFontMetrics, width: int, most: int) -> list[str
     return lines
 
 
+def one_line_name(name: str, metrics: QFontMetrics, width: int) -> str:
+    """ "FAMILY, Given" on one line of ``width``: where it does not fit, the family name gives way first and
+    the given names keep at least half the line, so a long family name never hides them."""
+    if metrics.horizontalAdvance(name) <= width or ", " not in name:
+        return metrics.elidedText(name, Qt.TextElideMode.ElideRight, width)
+    family, given = name.split(", ", 1)
+    room = max(width - metrics.horizontalAdvance(family + "…"), width // 2)
+    tail = metrics.elidedText(f", {given}", Qt.TextElideMode.ElideRight, room)
+    return metrics.elidedText(family, Qt.TextElideMode.ElideRight, width - metrics.horizontalAdvance(tail)) + tail
+
+
 class Elided(QLabel):
     """Words on at most ``lines`` lines that never widen their holder; ``text()`` keeps them whole, and so
     does the tooltip. With more than one line it asks for the height its words take at its width, and
@@ -61,6 +72,8 @@ class Elided(QLabel):
         return rect.adjusted(self.margin(), 0, -self.margin(), 0)
 
     def _lines(self, width: int, most: int | None = None) -> list[str]:
+        if (most or self.most) == 1:  # the text as it is, spacing and all, cut short at the edge
+            return [self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, max(1, width))]
         return wrapped(self.text(), self.fontMetrics(), max(1, width), most or self.most)
 
     def _height(self, count: int) -> int:
@@ -91,14 +104,26 @@ class Elided(QLabel):
             self._counted = self._count()
             self.updateGeometry()  # wider or narrower: the words take more or fewer lines
 
+    def shown(self) -> str:
+        """The words as drawn at the present size: as many lines as fit (fewer when squeezed below its
+        height, as on a full board), the last one cut short."""
+        area = self._area(self.contentsRect())
+        fit = max(1, min(self.most, area.height() // self.fontMetrics().lineSpacing()))
+        return "\n".join(self._lines(area.width(), fit))
+
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
         area = self._area(self.contentsRect())
-        if self.most == 1:
-            shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, area.width())
-        else:  # squeezed below its height (a full board), as many lines as fit, the last one cut short
-            fit = max(1, min(self.most, area.height() // self.fontMetrics().lineSpacing()))
-            shown = "\n".join(self._lines(area.width(), fit))
         self.style().drawItemText(
-            painter, area, self.alignment(), self.palette(), self.isEnabled(), shown, self.foregroundRole()
+            painter, area, self.alignment(), self.palette(), self.isEnabled(), self.shown(), self.foregroundRole()
         )
+
+
+class NameLine(Elided):
+    """A patient's name ("FAMILY, Given"): on a line too short for it, both parts show their beginnings."""
+
+    def _lines(self, width: int, most: int | None = None) -> list[str]:
+        lines = super()._lines(width, most)
+        if len(lines) == 1 and lines[0] != self.text():
+            return [one_line_name(self.text(), self.fontMetrics(), max(1, width))]
+        return lines

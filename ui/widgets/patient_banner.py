@@ -15,12 +15,13 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVB
 
 from core.board import Tile, course_day, tile
 from core.board import countdown as core_countdown
+from core.dosing import Weight
 from core.machine import Step
 from core.services import STEP_WORDS, ChairView, PatientView
 from core.session_state import SessionState
 from ui.style import PRIORITY_TONE, mark
-from ui.text import allergies_tone, allergies_words, clock_time, countdown, sex_and_age
-from ui.widgets.elided import Elided
+from ui.text import allergies_tone, allergies_words, clock_time, countdown, sex_and_age, weight_words
+from ui.widgets.elided import Elided, NameLine
 from ui.widgets.forms import card, label, set_tone
 
 FIRST_NEED_MIN_WIDTH = 260
@@ -33,9 +34,11 @@ BANNER_HEIGHT = 150
 room it needs at 1024×768."""
 
 
-def identity_words(patient: PatientView, today: date) -> str:
-    """Both identifiers, as the nurse compares them with the wristband, then sex and age."""
-    return f"Born {patient.birth_date.isoformat()}  ·  {patient.mrn}  ·  {sex_and_age(patient, today)}"
+def identity_words(patient: PatientView, today: date, weight: Weight | None = None) -> str:
+    """Both identifiers, as the nurse compares them with the wristband, then sex and age, and the weight of
+    the day once the patient is weighed (what the dose was worked from)."""
+    words = f"Born {patient.birth_date.isoformat()}  ·  {patient.mrn}  ·  {sex_and_age(patient, today)}"
+    return f"{words}  ·  {weight_words(weight)}" if weight is not None else words
 
 
 class PatientBanner:
@@ -51,10 +54,13 @@ class PatientBanner:
         who = QGridLayout()
         who.setVerticalSpacing(0)
         self.title = label(f"Chair {chair}", role="title", name=f"Chair {chair} title", wrap=False)
-        self.name = Elided("title", "Patient")  # the longest name never widens the window past the screen
+        # The longest name never widens the window past the screen: it goes on to a second line, so the
+        # given names are never hidden behind a long family name, and is cut short only where the banner
+        # has no room left (long allergies too).
+        self.name = NameLine("title", "Patient", lines=2)
         self.ids = label(role="banner-ids", name="Patient identifiers")
         self.details = label(role="banner-ids", name="Patient allergies")
-        self.step = Elided("heading", "Step")  # a long pause reason is cut short, whole in its tooltip
+        self.step = Elided("heading", "Step", lines=2)  # a long pause reason: two lines, whole in its tooltip
         who.addWidget(self.title, 0, 0)
         who.addWidget(self.name, 0, 1)
         who.addWidget(self.ids, 1, 1)
@@ -121,7 +127,7 @@ class PatientBanner:
             self._empty()
             return
         self.name.setText(view.patient.full_name)
-        self.ids.setText(identity_words(view.patient, now.astimezone().date()))
+        self.ids.setText(identity_words(view.patient, now.astimezone().date(), state.weight))
         # Allergies as registration recorded them: unasked or listed, they stand out.
         self.details.setText(allergies_words(view.patient))
         set_tone(self.details, allergies_tone(view.patient))
