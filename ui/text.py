@@ -56,9 +56,9 @@ def banner_line(patient: PatientView, today: date) -> str:
     return f"{sex_and_age(patient, today)} · {allergies_words(patient)}"
 
 
-def weight_words(weight: Weight) -> str:
+def weight_words(weight: Weight, between: str = " ") -> str:
     """The weight of the day as the scale showed it, with kilograms beside pounds: "72.4 kg",
-    "160 lb (72.6 kg)"."""
+    "160 lb (72.6 kg)" (``between`` puts the kilograms under the pounds in a narrow place)."""
     if weight.unit is WeightUnit.KG:
         return f"{weight.entered} kg"
-    return f"{weight.entered} lb ({weight.kg.quantize(Decimal('0.1'), ROUND_HALF_UP)} kg)"
+    return f"{weight.entered} lb{between}({weight.kg.quantize(Decimal('0.1'), ROUND_HALF_UP)} kg)"

@@ -226,16 +226,22 @@ def test_the_banner_names_the_patient_whole_or_both_parts_begun_and_gives_the_we
     nurse.on_duty(first)
     nurse.chair(1)
     banner = window.panel(1).banner
-    assert "kg" not in banner.ids.text() and "lb" not in banner.ids.text()  # not weighed yet: no weight
+    assert banner.weight.text() == "not yet"
     care.record_weight(state.session_id, "160", "lb", first.id)
     for size in ((1024, 768), (1280, 800)):
         window.resize(*size)
         window.refresh()
         for _ in range(3):
             QApplication.processEvents()
-        assert banner.ids.text().endswith("160 lb (72.6 kg)"), size
-        assert banner.ids.height() >= banner.ids.heightForWidth(banner.ids.width()), size  # whole
+        assert banner.weight.text() == "160 lb\n(72.6 kg)", size
+        assert inside(banner.weight, banner.widget) and banner.weight.width() >= banner.weight.sizeHint().width()
+        assert banner.details.height() >= banner.details.heightForWidth(banner.details.width()), size  # whole
         shown = " ".join(banner.name.shown().split())
         assert shown.startswith("WOLFESCHLEGEL") and ", Maria" in shown, (size, shown)
         assert banner.widget.height() <= BANNER_HEIGHT, size
     assert banner.name.text() == "WOLFESCHLEGELSTEINHAUSEN-BERGDORFF, Maria Guadalupe Alejandra"
+
+
+def inside(widget: QWidget, area: QWidget) -> bool:
+    corner = widget.mapTo(area, widget.rect().topLeft())
+    return area.rect().contains(widget.rect().translated(corner))

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVB
 
 from core.board import Tile, course_day, tile
 from core.board import countdown as core_countdown
-from core.dosing import Weight
 from core.machine import Step
 from core.services import STEP_WORDS, ChairView, PatientView
 from core.session_state import SessionState
@@ -34,11 +33,9 @@ BANNER_HEIGHT = 150
 room it needs at 1024×768."""
 
 
-def identity_words(patient: PatientView, today: date, weight: Weight | None = None) -> str:
-    """Both identifiers, as the nurse compares them with the wristband, then sex and age, and the weight of
-    the day once the patient is weighed (what the dose was worked from)."""
-    words = f"Born {patient.birth_date.isoformat()}  ·  {patient.mrn}  ·  {sex_and_age(patient, today)}"
-    return f"{words}  ·  {weight_words(weight)}" if weight is not None else words
+def identity_words(patient: PatientView, today: date) -> str:
+    """Both identifiers, as the nurse compares them with the wristband, then sex and age."""
+    return f"Born {patient.birth_date.isoformat()}  ·  {patient.mrn}  ·  {sex_and_age(patient, today)}"
 
 
 class PatientBanner:
@@ -61,7 +58,17 @@ class PatientBanner:
         self.ids = label(role="banner-ids", name="Patient identifiers")
         self.details = label(role="banner-ids", name="Patient allergies")
         self.step = Elided("heading", "Step", lines=2)  # a long pause reason: two lines, whole in its tooltip
+        # The weight of the day under the chair's number, where the identifiers leave room: what the dose
+        # was worked from, as the scale showed it.
+        weight = QVBoxLayout()
+        weight.setSpacing(0)
+        self.weight_caption = label("Weight", role="banner-caption", name="Weight caption", wrap=False)
+        self.weight = label(role="banner-ids", name="Weight of the day", wrap=False)
+        weight.addWidget(self.weight_caption)
+        weight.addWidget(self.weight)
+        weight.addStretch(1)
         who.addWidget(self.title, 0, 0)
+        who.addLayout(weight, 1, 0, 3, 1)
         who.addWidget(self.name, 0, 1)
         who.addWidget(self.ids, 1, 1)
         who.addWidget(self.details, 2, 1)  # allergies wrap, never cut short: the banner grows for them
@@ -107,6 +114,8 @@ class PatientBanner:
         """An empty chair: its number and the word, nothing of a patient's."""
         self.name.setText("Empty")
         for widget in (
+            self.weight_caption,
+            self.weight,
             self.ids,
             self.details,
             self.step,
@@ -127,7 +136,8 @@ class PatientBanner:
             self._empty()
             return
         self.name.setText(view.patient.full_name)
-        self.ids.setText(identity_words(view.patient, now.astimezone().date(), state.weight))
+        self.ids.setText(identity_words(view.patient, now.astimezone().date()))
+        self.weight.setText(weight_words(state.weight, "\n") if state.weight else "not yet")
         # Allergies as registration recorded them: unasked or listed, they stand out.
         self.details.setText(allergies_words(view.patient))
         set_tone(self.details, allergies_tone(view.patient))
@@ -136,7 +146,7 @@ class PatientBanner:
         # A pause's reason beside the step, where there is room for it (the clock box says how long).
         reason = f": {state.infusion.pause_reason}" if state.step is Step.PAUSED and state.infusion.pause_reason else ""
         self.step.setText(STEP_WORDS[state.step] + day + reason)
-        for widget in (self.ids, self.details, self.step):
+        for widget in (self.weight_caption, self.weight, self.ids, self.details, self.step):
             widget.show()
         facts = tile(view, now, str)
         self._show_clock(state, now, facts.priority.value if facts.priority else None)
