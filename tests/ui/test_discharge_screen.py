@@ -19,7 +19,7 @@ from tests.ui.conftest import Nurse
 from tests.ui.test_signing_screens import observed_an_hour
 from tests.ui.test_summary_printing import menu_entry
 from ui.main_window import MainWindow
-from ui.widgets.care_column import scroll_area_of
+from ui.widgets.scrolling import scroll_area_of
 
 SHEET = "Going-home sheet of the open chair…"
 
@@ -161,3 +161,36 @@ def test_the_discharge_waits_for_the_set_before_it_and_says_the_sets_missed(
     QApplication.processEvents()
     assert in_view(nurse.find(QWidget, care.protocol.discharge.score_name), window)
     assert in_view(nurse.find(QWidget, "Record discharge"), window)
+
+
+def test_at_1024_the_discharge_comes_first_whole_once_nothing_else_is_owed(
+    nurse: Nurse,
+    qtbot,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+) -> None:
+    """The panes stand one under the other at 1024×768: the vitals form came first and the discharge's ticks
+    and password were below the fold. With nothing owed the discharge is on top, all of it in view."""
+    first, _ = nurses
+    window.resize(1024, 768)
+    observed_an_hour(care, clock, patient, nurses, "3.62")
+    nurse.on_duty(first)
+    nurse.chair(1)
+    window.refresh()
+    page = window.panel(1).page("observe")
+    assert not page.panes.side_by_side
+    score = nurse.find(QLineEdit, care.protocol.discharge.score_name)
+    scroll = scroll_area_of(score)
+    assert scroll is not None
+
+    def in_view(widget: QWidget) -> bool:
+        top = widget.mapTo(scroll.viewport(), QPoint(0, 0)).y()
+        return top >= 0 and top + widget.height() <= scroll.viewport().height()
+
+    wanted = [score, *page.criteria.values(), page.password]
+    qtbot.waitUntil(lambda: all(in_view(widget) for widget in wanted))
+    assert scroll.verticalScrollBar().value() == 0  # in view as the step opens, not scrolled to
+    assert QApplication.focusWidget() is score

@@ -17,10 +17,11 @@ from core.session_state import SessionState
 from ui.controller import Controller
 from ui.style import mark
 from ui.widgets.action_bar import ActionBar
-from ui.widgets.care_column import CareColumn, TaskPane, scroll_area_of
+from ui.widgets.care_column import CareColumn, TaskPane
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import WrappingCheck, button, label, line_edit, main_action, password_field, set_tone
 from ui.widgets.panes import Panes
+from ui.widgets.scrolling import scroll_area_of, show_whole
 from ui.widgets.waste import WastePanel
 
 DISCHARGE, TREND, DRUG = "discharge", "trend", "drug"
@@ -187,6 +188,10 @@ class ObservePage(QWidget):
         self.tasks.show_state(state)
         self.column.show_state(state)
         self._show_contradictions(state)
+        # On a narrow screen, where the panes stand one under the other, the discharge (with an act-now
+        # alarm above it) comes first unless a set of vitals or a side-effect check is owed.
+        owed = state.vitals_attention or state.side_effects_attention
+        self.panes.lead_with_second(bool(state.open_alerts) or not owed)
 
     def _show_contradictions(self, state: SessionState) -> None:
         """A criterion the record contradicts is unticked, cannot be ticked, and says why in the alarm
@@ -214,8 +219,8 @@ class ObservePage(QWidget):
         sit below the fold), the reason's caption to the prescriber's name."""
         scroll = scroll_area_of(self)
         if scroll is not None:
-            scroll.ensureWidgetVisible(self.prescriber, 0, 8)
-            scroll.ensureWidgetVisible(self.override_caption, 0, 8)
+            show_whole(scroll, self.prescriber, 8)
+            show_whole(scroll, self.override_caption, 8)
 
     def _discharge(self) -> None:
         if self.session_id is None:

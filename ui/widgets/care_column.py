@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from ui.controller import Controller
 from ui.style import PRIORITY_TONE, mark
 from ui.widgets.alerts import AlertsPanel
 from ui.widgets.forms import button
+from ui.widgets.scrolling import scroll_area_of
 from ui.widgets.side_effects import SideEffectsPanel
 from ui.widgets.trend import VitalsTrend
 from ui.widgets.vitals_entry import VitalsEntry, VitalsSlot
@@ -141,13 +141,6 @@ class TaskPane(QWidget):
         bar = parent.verticalScrollBar()
         if top < bar.value():
             bar.setValue(top)
-
-
-def scroll_area_of(widget: QWidget) -> QScrollArea | None:
-    parent = widget.parentWidget()
-    while parent is not None and not isinstance(parent, QScrollArea):
-        parent = parent.parentWidget()
-    return parent
 
 
 class CareColumn(QVBoxLayout):

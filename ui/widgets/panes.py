@@ -2,7 +2,8 @@
 
 At 1280×800 the task and what goes with it (the dose beside its baseline vitals, the vitals beside the
 pump) sit side by side; on a 1024×768 screen the same panes would push the page sideways, so the second
-goes under the first and the page scrolls one way only, as SCREENS.md asks.
+goes under the first and the page scrolls one way only, as SCREENS.md asks. Stacked, the pane with the
+step's question comes first: ``lead_with_second`` puts the second on top while it holds what is next.
 """
 
 from __future__ import annotations
@@ -24,10 +25,17 @@ class Panes(QWidget):
         self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self.box.setContentsMargins(0, 0, 0, 0)
         self._watched: QWidget | None = None
+        self._second_first = False
 
     @property
     def side_by_side(self) -> bool:
         return self.box.direction() is QBoxLayout.Direction.LeftToRight
+
+    def lead_with_second(self, first: bool) -> None:
+        """One under the other, the second pane on top (it holds what the nurse does next) or under."""
+        if first != self._second_first:
+            self._second_first = first
+            self._fit(self.width() if self._watched is None else self._watched.width())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         """Follow the width of the scroll area showing the page: the page itself is never narrower than
@@ -52,6 +60,11 @@ class Panes(QWidget):
         super().resizeEvent(event)
 
     def _fit(self, width: int) -> None:
-        wide = width >= self.breakpoint
-        if wide != self.side_by_side:
-            self.box.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+        if width >= self.breakpoint:
+            direction = QBoxLayout.Direction.LeftToRight
+        elif self._second_first:
+            direction = QBoxLayout.Direction.BottomToTop
+        else:
+            direction = QBoxLayout.Direction.TopToBottom
+        if direction is not self.box.direction():
+            self.box.setDirection(direction)
