@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QAbstractButton, QLineEdit
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 
 from core.clock import ManualClock
 from core.services import Care
 from tests.test_database_gone import remove
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
+from ui.widgets.scrolling import scroll_area_of
 
 
 def second(window: MainWindow, clock: ManualClock) -> None:
@@ -60,3 +62,38 @@ def test_a_deleted_database_is_said_on_every_screen_and_nothing_typed_after_is_s
     assert nurse.find(QLineEdit, systolic).text() == normal_vitals[next(iter(normal_vitals))]  # still there
     assert "nothing can be saved now" in nurse.text("Vital signs message")
     assert nurse.text("Trouble") == words  # the notice still says where the rescue copy is
+
+
+def test_at_1024_the_refusal_of_a_set_typed_after_is_brought_into_view(
+    nurse: Nurse,
+    qtbot,
+    window: MainWindow,
+    care: Care,
+    clock: ManualClock,
+    db_path: Path,
+    ready_session: str,
+    nurses,
+    normal_vitals,
+) -> None:
+    """With the notice over the page at 1024×768 the refusal under the vitals form was below the fold: the
+    nurse pressed "Record vital signs" and saw nothing happen."""
+    first, _ = nurses
+    window.resize(1024, 768)
+    care.start_infusion(ready_session, first.id)
+    nurse.on_duty(first)
+    nurse.chair(1)
+    remove(db_path)
+    second(window, clock)
+    for kind, value in normal_vitals.items():
+        nurse.type(care.protocol.vitals[kind].label, value)
+    nurse.click("Record vital signs")
+    message = nurse.find(QLabel, "Vital signs message")
+    scroll = scroll_area_of(message)
+    assert scroll is not None
+
+    def in_view() -> bool:
+        top = message.mapTo(scroll.viewport(), QPoint(0, 0)).y()
+        return top >= 0 and top + message.height() <= scroll.viewport().height()
+
+    qtbot.waitUntil(in_view, timeout=3000)
+    assert "nothing can be saved now" in message.text()

@@ -2,17 +2,20 @@
 
 An InputError names its field: the field gets a red border and the focus, and what was typed stays.
 Every error is also announced to a screen reader, after the focus has moved, so it is heard after the
-field's name rather than cut off by it.
+field's name rather than cut off by it, and brought into view on a page that scrolls (under a long form on a
+1024×768 screen it was below the fold), then the field it names, so both are seen where they fit.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from core.errors import ChairsideError, EnvironmentTrouble, InputError
 from ui.announce import announce
 from ui.style import mark
 from ui.widgets.forms import describe, set_tone
+from ui.widgets.scrolling import scroll_area_of, show_whole
 
 
 class Feedback(QLabel):
@@ -43,6 +46,17 @@ class Feedback(QLabel):
         self.setText(text)
         set_tone(self, tone)
         self.show()
+        if tone in {"error", "act"}:
+            QTimer.singleShot(0, self, self._bring_into_view)  # once the words just shown are laid out
+
+    def _bring_into_view(self) -> None:
+        scroll = scroll_area_of(self)
+        if scroll is None or not self.isVisible():
+            return
+        show_whole(scroll, self, 8)
+        focused = QApplication.focusWidget()
+        if focused is not None and scroll.widget().isAncestorOf(focused):
+            show_whole(scroll, focused, 8)  # the field to fix wins where both do not fit
 
     def input_error(self, error: InputError) -> None:
         self.clear()
