@@ -7,6 +7,8 @@ since the amount given is known from now on and any drug left over is wasted wit
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -188,10 +190,12 @@ class ObservePage(QWidget):
         self.tasks.show_state(state)
         self.column.show_state(state)
         self._show_contradictions(state)
-        # On a narrow screen, where the panes stand one under the other, the discharge (with an act-now
-        # alarm above it) comes first unless a set of vitals or a side-effect check is owed.
+        # On a narrow screen, where the panes stand one under the other, an act-now alarm comes first, and
+        # the discharge once the observation's time is done and no set of vitals or check is owed; until
+        # then the next set is what comes next.
         owed = state.vitals_attention or state.side_effects_attention
-        self.panes.lead_with_second(bool(state.open_alerts) or not owed)
+        done = state.observation_left <= timedelta()
+        self.panes.lead_with_second(bool(state.open_alerts) or (done and not owed))
 
     def _show_contradictions(self, state: SessionState) -> None:
         """A criterion the record contradicts is unticked, cannot be ticked, and says why in the alarm
