@@ -211,9 +211,8 @@ class MainWindow(QMainWindow):
         self.my_pin = menu.addAction("Set or remove my PIN…", lambda: PinDialog.ask(self.controller, self))
         self.menu_button.setMenu(menu)
         top.addWidget(self.menu_button)
-        top.addStretch(1)
-        # The clinic's name in the top bar's spare room, cut short before it could push a button off a small
-        # screen: no strip of its own under the pages, whose height a 1024×768 cart needs.
+        # The clinic's name in all of the top bar's spare room, right-aligned, cut short before it could push
+        # a button off a small screen: no strip of its own under the pages, whose height a 1024×768 cart needs.
         # Under it, the status line: when the last good backup was taken.
         corner = QVBoxLayout()
         corner.setSpacing(0)
