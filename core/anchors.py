@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +24,7 @@ from core.errors import InputError
 from core.paths import data_dir
 from core.persistence.db import Database, file_trouble
 from core.persistence.tables import AuditEntry
+from core.private_files import write_whole
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +58,10 @@ def write_anchor(database: Database, folder: Path, now: datetime) -> Path | None
     seq, entry_hash = head
     note = {"seq": seq, "entry_hash": entry_hash, "taken_at": now.isoformat(), "database": database.where}
     path = folder / f"{PREFIX}{now.astimezone().date().isoformat()}.json"
-    partial = path.with_name(f".{path.name}.partial")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
-            json.dump(note, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        partial.replace(path)
+        write_whole(path, json.dumps(note).encode())
     except OSError as exc:
-        with suppress(OSError):  # the folder itself may be what failed
-            partial.unlink(missing_ok=True)
         raise file_trouble(exc, path) from exc
     log.info("audit chain head noted in %s: entry %s, hash %s", path, seq, entry_hash)
     return path

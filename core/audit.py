@@ -47,6 +47,9 @@ class AuditAction(StrEnum):
     RECORD_WRITTEN = "record.written"
     SIGNATURE = "signature"
     EXPORTED = "export"
+    PRINT_OUTCOME = "print.outcome"
+    """What became of a copy sent to a printer (its export line says it was sent, as which job): printed,
+    or why not, as the print system told it."""
     ACCOUNT_ADDED = "account.added"
     ACCOUNT_DEACTIVATED = "account.deactivated"
     PASSWORD_RESET = "account.password_reset"

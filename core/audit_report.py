@@ -51,6 +51,7 @@ ACTION_WORDS: dict[str, str] = {
     AuditAction.RECORD_WRITTEN: "Recorded care",
     AuditAction.SIGNATURE: "Signed",
     AuditAction.EXPORTED: "Exported",
+    AuditAction.PRINT_OUTCOME: "Print outcome",
     AuditAction.ACCOUNT_ADDED: "Added an account",
     AuditAction.ACCOUNT_DEACTIVATED: "Deactivated an account",
     AuditAction.PASSWORD_RESET: "Reset a password",

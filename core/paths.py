@@ -41,6 +41,19 @@ def cache_dir() -> Path:
     return home / "cache" if home else Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
 
+def save_folder(chosen: str | None) -> Path:
+    """Where a copy saved by hand starts: the workstation's export folder, else the user's documents folder,
+    else the home folder (a documents folder that does not exist); never the application's own folder."""
+    home = _home()
+    for folder in (
+        Path(chosen).expanduser() if chosen else None,
+        home / "documents" if home else Path(platformdirs.user_documents_dir()),
+    ):
+        if folder is not None and folder.is_dir():
+            return folder
+    return home if home else Path.home()
+
+
 def default_database_path() -> Path:
     return data_dir() / "chairside.sqlite"
 

@@ -8,7 +8,6 @@ name, which chairs it shows, which database it uses) live in a small file in the
 from __future__ import annotations
 
 import json
-import os
 import socket
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from core.paths import config_dir
 from core.persistence.db import Database
 from core.persistence.tables import ClinicSetting
 from core.plain_text import REASON_MAX, plain_text
+from core.private_files import write_whole
 
 
 class ClinicSettings(BaseModel):
@@ -119,6 +119,9 @@ class WorkstationSettings(BaseModel):
     windows: dict[str, WindowPlace] = Field(default_factory=dict)
     """Where each resizable window (the day log, the audit trail) was last left: a workstation's screen is
     its own, so this is kept here rather than for the clinic."""
+    export_folder: str | None = None
+    """Where "Save as PDF" starts (a shared folder, a USB stick's mount): the user's documents folder when
+    unset."""
 
 
 def workstation_file() -> Path:
@@ -144,12 +147,7 @@ def save_workstation(settings: WorkstationSettings) -> None:
     database, which may carry a password in its address."""
     path = workstation_file()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(handle, 0o600)  # a temporary file left behind by a crash keeps its old mode otherwise
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(settings.model_dump_json(indent=2))
-    temporary.replace(path)
+    write_whole(path, settings.model_dump_json(indent=2).encode())
 
 
 def remember_window(name: str, place: WindowPlace) -> WorkstationSettings:

@@ -14,7 +14,11 @@ set -euo pipefail
 # proxy's own CA goes there too). Line 2: what QT_QPA_PLATFORM=offscreen needs (tests) plus the
 # font every label and PDF is drawn with. Line 3: the xcb platform (real windows). Line 4: a
 # virtual display for screenshots, and poppler-utils so tests can read generated PDFs back. Line 5:
-# the sound library Qt Multimedia plays the alarm tones through (PulseAudio or PipeWire).
+# the sound library Qt Multimedia plays the alarm tones through (PulseAudio or PipeWire). Line 6: the
+# accessibility bus a screen reader reads, for the test that reads the real app through it. Line 7: the
+# print system the tests print through (a private CUPS scheduler, its PDF filters and the generic PDF
+# printer driver; the app itself speaks IPP to the clinic's CUPS and needs none of it) and qpdf, which
+# checks every PDF Chairside makes.
 APT_PACKAGES=(
   python3 python3-venv ca-certificates
   libegl1 libgl1 libglib2.0-0 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
@@ -22,6 +26,7 @@ APT_PACKAGES=(
   xvfb xauth poppler-utils
   libpulse0
   at-spi2-core python3-pyatspi dbus-daemon xdotool
+  cups cups-client cups-filters qpdf
 )
 MIN_PYTHON=(3 11)
 VENV=.venv
@@ -225,6 +230,7 @@ case "$mode" in
     ;;
   test)
     export QT_QPA_PLATFORM=offscreen
+    export CHAIRSIDE_NEED_CUPS=1 # installed above: a printing test that cannot start CUPS fails, never skips
     ruff_rc=0
     pytest_rc=0
     log "Running ruff check…"

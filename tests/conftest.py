@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from core.people import Account, Accounts, Role
 from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol, load_protocol
 from core.services import Care, PatientView
+from tests.print_system import PrivateCups, missing_tools, private_cups
 
 T0 = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
 
@@ -43,7 +46,28 @@ def chairside_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("CHAIRSIDE_HOME", str(home))
     monkeypatch.delenv("CHAIRSIDE_DATABASE_URL", raising=False)
+    # No test prints to this computer's own printers: only to the private print system of ``cups``.
+    monkeypatch.setenv("CUPS_SERVER", str(tmp_path / "no-print-system.sock"))
     return home
+
+
+@pytest.fixture
+def cups(monkeypatch: pytest.MonkeyPatch) -> Iterator[PrivateCups]:
+    """A private CUPS scheduler with the queue "Ward" (its output read back), stopped after the test, also
+    when it fails. Missing CUPS skips the test, except where the README's test command asked for it."""
+    missing = missing_tools()
+    if missing:
+        words = f"no CUPS to print to ({', '.join(missing)}); bash packaging/bootstrap.sh test installs it"
+        if os.environ.get("CHAIRSIDE_NEED_CUPS"):
+            pytest.fail(words)
+        pytest.skip(words)
+    folder = Path(tempfile.mkdtemp(prefix="cups-", dir="/tmp"))  # short: a socket path has a length limit
+    try:
+        with private_cups(folder) as server:
+            monkeypatch.setenv("CUPS_SERVER", str(server.socket))
+            yield server
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

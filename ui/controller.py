@@ -29,6 +29,7 @@ from core.session_state import SessionState
 from core.settings import ClinicSettings, clinic_settings
 from core.startup import Workplace
 from core.vitals import Finding
+from ui.print_jobs import PrintJobs
 from ui.widgets.feedback import Feedback
 
 T = TypeVar("T")
@@ -76,6 +77,8 @@ class Controller(QObject):
         self._started = self.care.clock.now()
         self.backup_failed: ChairsideError | None = None
         """Why the last backup could not be taken, until one is."""
+        self.prints = PrintJobs(self)
+        """Copies sent to printers, followed until the print system says what became of them."""
         self.staff_changed.connect(self._forget_names)
 
     def clinic(self) -> ClinicSettings:

@@ -55,6 +55,7 @@ from ui.dialogs.day_log import DayLogDialog
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import PeopleDialog
 from ui.lock_screen import LockScreen
+from ui.print_jobs import Ended
 from ui.printouts import Printouts, my_chairs
 from ui.scanner import Scans
 from ui.screens.admin_home import AdminHome
@@ -236,6 +237,13 @@ class MainWindow(QMainWindow):
         self.backup_notice, self.backup_notice_text = banner("banner-advise", "Backup notice", "Dismiss backup notice")
         mark(self.backup_notice, "kind", "technical")
         layout.addWidget(self.backup_notice)
+        # A copy sent to a printer that did not come out: low priority, technical, until acknowledged, so a
+        # handoff sheet that never printed is not believed printed.
+        self.print_notice, self.print_notice_text = banner("banner-advise", "Print notice", "Acknowledge print notice")
+        mark(self.print_notice, "kind", "technical")
+        self.print_notice.findChild(QAbstractButton).setText("Acknowledge")
+        layout.addWidget(self.print_notice)
+        self.controller.prints.ended.connect(self._print_ended)
         # Everything that shows patients, hidden as a whole from accounts that do not record care.
         self.care_area = QWidget()
         care_layout = QVBoxLayout(self.care_area)
@@ -365,6 +373,7 @@ class MainWindow(QMainWindow):
         self._watch_the_storage()
         self.controller.note_the_trail()
         self.controller.keep_backups()
+        self.controller.prints.follow()
         self.refresh()
 
     def _watch_the_clock(self) -> None:
@@ -406,6 +415,13 @@ class MainWindow(QMainWindow):
             self._backup_said = notice
             self.backup_notice_text.setText(TECHNICAL_WORDS + notice)
             self.backup_notice.setVisible(bool(notice))
+
+    def _print_ended(self, ended: Ended) -> None:
+        """A copy that did not print is said until acknowledged; the next one that fails replaces it."""
+        if not ended.printed:
+            self.print_notice_text.setText(TECHNICAL_WORDS + ended.words())
+            self.print_notice.show()
+            announce(self.print_notice_text, ended.words())
 
     def _clock_jump_read(self) -> None:
         if self._jump_shown is not None:
@@ -689,6 +705,7 @@ class MainWindow(QMainWindow):
             QApplication.instance().focusChanged.disconnect(self._note_the_field)
             self._noting_fields = False
         self.scans.stop()
+        self.controller.prints.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.shutdown()

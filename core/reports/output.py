@@ -1,15 +1,17 @@
 """Where a printout goes, and the audit line that says so: every print and export is recorded.
 
 A file is written whole or not at all (a temporary file renamed into place), so a full disk never
-leaves half a PDF that looks complete. The audit line names the document, the patient and session
-when there is one, where it went, and who asked: a signed-in nurse, or the computer account that ran
-a command.
+leaves half a PDF that looks complete, and readable by this computer account only. The audit line names
+the document, the patient and session when there is one, where it went, and who asked: a signed-in nurse,
+or the computer account that ran a command. A copy sent to a printer has a second line once the print
+system says what became of it.
 """
 
 from __future__ import annotations
 
 import errno
-import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +20,7 @@ from core import audit
 from core.audit import AuditAction
 from core.errors import DiskFull, EnvironmentTrouble
 from core.persistence.db import Database
+from core.private_files import write_whole
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class Output:
     """A file path, or a printer's name."""
     patient_id: str | None = None
     session_id: str | None = None
+    sent: Mapping[str, object] | None = None
+    """For a copy sent to a printer: its job number, paper and pages, as the audit line gives them."""
 
 
 @dataclass(frozen=True)
@@ -37,15 +42,20 @@ class Printout:
     outputs: tuple[Output, ...]
 
 
+PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages a PDF Chairside made has (ReportLab writes each page's dictionary plainly)."""
+    return len(PAGE.findall(pdf))
+
+
 def write_file(path: Path, content: bytes) -> Path:
     """The whole file or nothing; what cannot be written says why and what to do."""
     path = path.expanduser()
-    partial = path.with_name(f".{path.name}.partial")
     try:
-        partial.write_bytes(content)
-        os.replace(partial, path)
+        write_whole(path, content)
     except OSError as error:
-        partial.unlink(missing_ok=True)
         if error.errno == errno.ENOSPC:
             raise DiskFull(f"The disk is full: {path} was not written.", "Free some space and try again.") from error
         raise EnvironmentTrouble(
@@ -64,13 +74,33 @@ def record_output(
     actor_id: str | None = None,
     os_account: str | None = None,
 ) -> None:
-    detail = {"what": output.document, "to": output.destination}
+    detail: dict[str, object] = {"what": output.document, "to": output.destination, **(output.sent or {})}
     if os_account:
         detail["os_account"] = os_account
+    _audit(database, at, workstation, output, AuditAction.EXPORTED, detail, actor_id)
+
+
+def record_print_outcome(
+    database: Database, at: datetime, workstation: str, output: Output, outcome: str, *, actor_id: str | None
+) -> None:
+    """What became of a copy sent to a printer: "printed", or why not."""
+    detail = {"what": output.document, "to": output.destination, **(output.sent or {}), "outcome": outcome}
+    _audit(database, at, workstation, output, AuditAction.PRINT_OUTCOME, detail, actor_id)
+
+
+def _audit(
+    database: Database,
+    at: datetime,
+    workstation: str,
+    output: Output,
+    action: AuditAction,
+    detail: dict[str, object],
+    actor_id: str | None,
+) -> None:
     with database.transaction() as tx:
         audit.record(
             tx,
-            AuditAction.EXPORTED,
+            action,
             at=at,
             workstation=workstation,
             actor_id=actor_id,

@@ -34,6 +34,7 @@ from core.startup import Workplace
 from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD
 from tests.test_session_flow import NORMAL, prepare
 from ui import style
+from ui.controller import Controller
 from ui.main_window import MainWindow
 
 W = TypeVar("W", bound=QWidget)
@@ -177,3 +178,17 @@ def restart(qtbot: QtBot, database: Database, protocol: Protocol, clock: ManualC
         return Nurse(qtbot, open_window(qtbot, make_workplace(database, protocol, care)))
 
     return start_again
+
+
+@pytest.fixture
+def controller(qtbot: QtBot, workplace: Workplace) -> Controller:
+    """The screens' way to core, without a window (for a dialog on its own)."""
+    style.apply(QApplication.instance())  # type: ignore[arg-type]
+    return Controller(workplace)
+
+
+@pytest.fixture
+def ana(controller: Controller, nurses: tuple[Account, Account]) -> Account:
+    """Ana is signed in: every copy that goes out is recorded in her name."""
+    controller.user = controller.accounts.sign_in("ana", ANA_PASSWORD)
+    return controller.user

@@ -32,11 +32,9 @@ from core.people import Account, Accounts, Role
 from core.persistence.db import Database
 from core.persistence.tables import Staff
 from core.settings import change_clinic_setting
-from core.startup import Workplace
 from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD
 from tests.ui.conftest import named
 from tests.ui.test_accessible_names import inside_combo, unnamed
-from ui import style
 from ui.controller import Controller
 from ui.dialogs.first_admin import FirstAdministratorDialog
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
@@ -45,12 +43,6 @@ from ui.dialogs.people import AddAccountDialog, DeactivateDialog, PeopleDialog, 
 W = TypeVar("W", bound=QWidget)
 D = TypeVar("D", bound=QDialog)
 NEW_PASSWORD = "saffron bicycle glacier 63"
-
-
-@pytest.fixture
-def controller(qtbot: QtBot, workplace: Workplace) -> Controller:
-    style.apply(QApplication.instance())  # type: ignore[arg-type]
-    return Controller(workplace)
 
 
 def signed_in(controller: Controller, username: str, password: str) -> Account:

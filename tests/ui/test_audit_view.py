@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QTableWidget
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTableWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
@@ -13,20 +13,12 @@ from core.audit import AuditAction
 from core.people import Account, Accounts, Role
 from core.persistence.db import Database
 from core.services import Care, PatientView
-from core.startup import Workplace
 from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, TEMPORARY_PASSWORD
 from tests.ui.test_account_dialogs import check_controls, click, find, opened, signed_in, type_into
-from ui import style
 from ui.controller import Controller
 from ui.dialogs.audit_view import AuditDialog
 
 CLEO_PASSWORD = "marble falcon ginger 27"
-
-
-@pytest.fixture
-def controller(qtbot: QtBot, workplace: Workplace) -> Controller:
-    style.apply(QApplication.instance())  # type: ignore[arg-type]
-    return Controller(workplace)
 
 
 @pytest.fixture

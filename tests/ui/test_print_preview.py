@@ -1,8 +1,10 @@
-"""The print preview: the pages as core built them, printed through Qt's own PDF printer driver or saved
-as a file, each copy that went out audited in the nurse's name, and trouble said without losing anything.
+"""The print preview: the pages as core built them, saved as a file or printed, each copy that went out
+audited in the nurse's name, and trouble said without losing anything.
 
-No real printer is needed: a QPrinter set to PdfFormat writes what a printer would receive, and the
-file is read back with pypdf. Only the system's file chooser is replaced, by the path it would return.
+These tests take Qt's own way to a printer, which a computer without CUPS (Windows) prints by: a QPrinter
+set to PdfFormat writes what a printer would receive, and the file is read back with pypdf. Printing
+through CUPS, with a real print system, is in ``test_printing``. Only the system's file chooser is
+replaced, by the path it would return.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QLabel, QPushButton
+from PySide6.QtWidgets import QAbstractButton, QDialog, QFileDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from core import audit
@@ -24,14 +26,12 @@ from core.clock import ManualClock
 from core.people import Account
 from core.persistence.db import Database
 from core.protocol import Protocol
-from core.settings import change_clinic_setting
-from core.startup import Workplace
-from tests.conftest import ANA_PASSWORD
+from core.settings import WorkstationSettings, change_clinic_setting, save_workstation
 from tests.ui.conftest import Nurse
-from tests.ui.test_account_dialogs import answer_modal, check_controls, click, find, opened, signed_in
-from ui import style
+from tests.ui.test_account_dialogs import answer_modal, check_controls, click, find, opened
 from ui.controller import Controller
-from ui.dialogs.print_preview import NOTHING_LOST, PreviewDialog
+from ui.dialogs import print_preview
+from ui.dialogs.print_preview import NOTHING_LOST, PreviewDialog, paper_kept
 from ui.main_window import MainWindow
 from ui.printouts import Printouts
 
@@ -40,15 +40,9 @@ A4 = (595, 842)
 
 
 @pytest.fixture
-def controller(qtbot: QtBot, workplace: Workplace) -> Controller:
-    style.apply(QApplication.instance())  # type: ignore[arg-type]
-    return Controller(workplace)
-
-
-@pytest.fixture
-def ana(controller: Controller, nurses: tuple[Account, Account]) -> Account:
-    """Ana is signed in: every copy that goes out is recorded in her name."""
-    return signed_in(controller, "ana", ANA_PASSWORD)
+def without_cups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a computer whose print system is not CUPS: Qt's print dialog and Qt's rendering."""
+    monkeypatch.setattr(print_preview, "follows_jobs", lambda: False)
 
 
 def preview(qtbot: QtBot, controller: Controller) -> PreviewDialog:
@@ -132,14 +126,18 @@ def test_save_as_pdf_writes_the_whole_document_and_audits_the_copy_in_the_nurses
     database: Database,
     protocol: Protocol,
     tmp_path: Path,
+    chairside_home: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    PreviewDialog.folder = None  # as at the start of the app: no copy saved yet
     dialog = preview(qtbot, controller)
     target = tmp_path / "forms.pdf"
     offered = choose_file(monkeypatch, target)
     click(qtbot, dialog, "Save as PDF")
     assert Path(offered[0]).name.startswith("Downtime forms ")
+    assert Path(offered[0]).parent == chairside_home  # no documents folder there: never the app's own folder
     assert target.read_bytes() == dialog.pdf
+    assert target.stat().st_mode & 0o777 == 0o600  # patient data: this computer account only
     assert len(PdfReader(target).pages) == dialog.document.pageCount()  # type: ignore[union-attr]
     (line,) = exports(database)
     assert line.actor_id == ana.id
@@ -195,6 +193,7 @@ def test_the_system_print_dialog_is_offered_on_the_clinics_paper_and_a_cancel_re
     admin: Account,
     database: Database,
     clock: ManualClock,
+    without_cups: None,
 ) -> None:
     change_clinic_setting(database, "page_size", "Letter", admin.id, "US paper", clock.now(), workstation="test-ws")
     dialog = preview(qtbot, controller)
@@ -224,6 +223,14 @@ def test_a_printer_that_cannot_be_used_is_said_the_dialog_stays_and_nothing_is_r
     assert exports(database) == []
 
 
+def test_the_paper_chosen_in_the_system_dialog_gives_way_to_the_clinics(qtbot: QtBot, controller: Controller) -> None:
+    """Accepting the system's print dialog put the printer's own paper back, and the page was shrunk."""
+    printer = QPrinter()
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))  # as the printer's default would
+    assert paper_kept(printer, "Letter")
+    assert printer.pageLayout().pageSize().id() == QPageSize.PageSizeId.Letter
+
+
 def test_without_qt_pdf_the_dialog_says_so_and_still_saves(
     qtbot: QtBot,
     controller: Controller,
@@ -231,6 +238,7 @@ def test_without_qt_pdf_the_dialog_says_so_and_still_saves(
     database: Database,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    without_cups: None,
 ) -> None:
     monkeypatch.setitem(sys.modules, "PySide6.QtPdf", None)  # as where PySide6-Addons is not installed
     dialog = preview(qtbot, controller)
@@ -254,3 +262,16 @@ def test_nothing_goes_out_while_nobody_is_signed_in(
     assert offered == []
     assert "Sign in first" in find(dialog, QLabel, "Print message").text()
     assert exports(database) == []
+
+
+def test_save_as_pdf_starts_in_the_workstations_export_folder(
+    qtbot: QtBot, controller: Controller, ana: Account, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = tmp_path / "clinic share"
+    shared.mkdir()
+    save_workstation(WorkstationSettings(export_folder=str(shared)))
+    PreviewDialog.folder = None
+    dialog = preview(qtbot, controller)
+    offered = choose_file(monkeypatch, shared / "forms.pdf")
+    click(qtbot, dialog, "Save as PDF")
+    assert Path(offered[0]).parent == shared

@@ -1,34 +1,41 @@
-"""A printout on screen before it goes anywhere, then to any printer the system has or to a PDF file.
+"""A printout on screen before it goes anywhere, then to a printer the print system has, or to a PDF file.
 
-Core makes the PDF; Qt's PDF module renders those same bytes for the preview and for the printer, so
-what the nurse looked at is what comes out. Each copy that went out, printed or saved, is a line in the
-audit trail, written only once it went out. Trouble with the printer or the disk is said in the dialog,
-which stays open so the nurse can try again.
+Core makes the PDF. Where the computer has a CUPS print system (Linux, macOS) the dialog names its
+printers and says, before anything is sent, whether the chosen one is ready, paused or not taking copies;
+the PDF itself goes to it on the clinic's paper, and the job is followed until the print system says it
+printed or why not (``ui.print_jobs``). Each copy is a line in the audit trail when it went out (for a
+printer: sent, as which job), and a second line with a printer's outcome. Where there is no CUPS (Windows),
+Qt renders the pages to the printer chosen in the system's dialog, on the clinic's paper.
 
 Qt's PDF module comes with PySide6-Addons and is loaded only when a preview opens. Where it cannot be
-loaded the dialog still saves the PDF, and says that the preview and printing need the computer's own
-PDF reader.
+loaded the dialog still saves the PDF (and, with CUPS, prints it), and says that the preview needs the
+computer's own PDF reader.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPointF, QRectF, QSize, QSizeF, QStandardPaths, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QHBoxLayout, QWidget
 
 from core.dates import local_stamp
-from core.errors import EnvironmentTrouble
-from core.reports.output import Output, write_file
+from core.errors import ChairsideError, EnvironmentTrouble
+from core.paths import save_folder
+from core.printing.cups import Job, Printer
+from core.reports.output import Output, page_count, write_file
+from core.settings import load_workstation
 from ui.controller import NO_NURSE, Controller
 from ui.dialogs.base import Dialog, tab_order
-from ui.widgets.forms import button, label, set_tone
+from ui.print_jobs import Ended
+from ui.widgets.forms import button, combo, label, set_tone
 
 if TYPE_CHECKING:
     from PySide6.QtPdf import QPdfDocument
@@ -42,7 +49,21 @@ NO_PREVIEW = (
     "This computer cannot show the pages or print them from Chairside (Qt's PDF module is missing). "
     "Save as PDF, then open the file with the computer's PDF reader to look at it and print it."
 )
+NO_PREVIEW_BUT_PRINTS = (
+    "This computer cannot show the pages here (Qt's PDF module is missing). They print as they are; to look "
+    "at them first, save as PDF and open the file with the computer's PDF reader."
+)
 NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]+')
+NO_PRINTER = (
+    "This computer has no printer set up: nothing can be printed from it. Save as PDF instead, or ask whoever "
+    "looks after this computer to add the clinic's printer."
+)
+
+
+def follows_jobs() -> bool:
+    """Whether the PDF goes to the print system itself and its job is followed: everywhere CUPS is the
+    print system (Linux, macOS); Windows prints through Qt."""
+    return not sys.platform.startswith("win")
 
 
 def pdf_modules() -> tuple[Any, Any] | None:
@@ -76,6 +97,14 @@ def prepare_printer(printer: QPrinter, page_size: str, title: str) -> QPrinter:
     printer.setFullPage(True)
     printer.setDocName(title)
     return printer
+
+
+def paper_kept(printer: QPrinter, page_size: str) -> bool:
+    """After the system's dialog (which may put the printer's own paper back): set the clinic's paper again,
+    and say whether the printer took it."""
+    printer.setPageSize(QPageSize(PAPER[page_size]))
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    return printer.pageLayout().pageSize().id() == PAPER[page_size]
 
 
 def destination(printer: QPrinter) -> str:
@@ -137,7 +166,7 @@ def file_name(title: str, day: str) -> str:
 
 
 class PreviewDialog(Dialog):
-    """The pages one at a time, with "Print…" and "Save as PDF…"."""
+    """The pages one at a time, the printer and its state, with "Print" and "Save as PDF…"."""
 
     folder: ClassVar[Path | None] = None
     """Where the last copy was saved while the app runs, offered again (a USB stick, a shared folder)."""
@@ -150,6 +179,9 @@ class PreviewDialog(Dialog):
         self.outputs = (output,) if isinstance(output, Output) else tuple(output)
         """One per patient on the pages (a handoff of several chairs): each patient's record shows the copy."""
         self.page_size = controller.clinic().page_size
+        self.job: Job | None = None
+        """The copy sent from this preview, whose outcome it says when the print system tells it."""
+        self.printers: dict[str, Printer] = {}
         modules = pdf_modules()
         self.document = load_pdf(modules[0], pdf, self) if modules else None
         self.explain(
@@ -160,24 +192,31 @@ class PreviewDialog(Dialog):
         if modules and self.document is not None:
             self._add_preview(modules[1], self.document)
         else:
-            missing = label(NO_PREVIEW, name="No preview")
+            missing = label(NO_PREVIEW_BUT_PRINTS if follows_jobs() else NO_PREVIEW, name="No preview")
             set_tone(missing, "advise")
             self.column.addWidget(missing)
             self.setMinimumHeight(0)  # no pages to show: only the words and the buttons
             self.column.addStretch(1)
+        prints = follows_jobs() or self.document is not None
+        if follows_jobs():
+            self._add_printers()
         self.column.addWidget(self.message_line("Print message"))
         close = button("Close", "Close print preview")
         close.clicked.connect(self.reject)
-        # Without a preview, saving is the one action left, and is shown as the main one.
-        self.save_button = button("Save as PDF…", "Save as PDF", role=None if self.document else "primary")
+        # Without a way to print, saving is the one action left, and is shown as the main one.
+        self.save_button = button("Save as PDF…", "Save as PDF", role=None if prints else "primary")
         self.save_button.clicked.connect(self.save)
         actions = [self.save_button]
-        if self.document is not None:
-            self.print_button = button("Print…", "Print", role="primary")
+        if prints:
+            self.print_button = button("Print", "Print", role="primary")
             self.print_button.clicked.connect(self.print_)
             actions.append(self.print_button)
+        if self.document is not None:
             self.resize(900, 760)  # the pages as large as a 1280 × 800 screen allows
         self.add_buttons([close], actions)
+        if follows_jobs():
+            self._show_printer()
+            controller.prints.ended.connect(self._job_ended)
 
     # ---- the pages ----------------------------------------------------------------------------
 
@@ -218,6 +257,58 @@ class PreviewDialog(Dialog):
         self.previous_page.setEnabled(self.page > 0)
         self.next_page.setEnabled(self.page < count - 1)
 
+    # ---- the printer --------------------------------------------------------------------------
+
+    def _add_printers(self) -> None:
+        """The print system's printers, the default first chosen, and what state the chosen one is in."""
+        row = QHBoxLayout()
+        caption = label("Printer", wrap=False)
+        self.printer_box = combo("Printer", [])
+        caption.setBuddy(self.printer_box)
+        row.addWidget(caption)
+        row.addWidget(self.printer_box, 1)
+        self.column.addLayout(row)
+        self.printer_state = label(name="Printer state")
+        self.column.addWidget(self.printer_state)
+        self._read_printers()
+        self.printer_box.currentIndexChanged.connect(self._show_printer)
+
+    def _read_printers(self) -> None:
+        """Ask the print system again (a printer may have been paused or resumed since)."""
+        chosen = self.printer_box.currentData()
+        self.printer_box.blockSignals(True)
+        self.printer_box.clear()
+        try:
+            found, default = self.controller.prints.printers()
+        except ChairsideError as error:
+            found, default = [], None
+            self._unreachable = f"{error.message} {error.advice}"
+        else:
+            self._unreachable = None
+        self.printers = {printer.name: printer for printer in found}
+        for printer in found:
+            self.printer_box.addItem(f"{printer.name} — {printer.words()}", printer.name)
+        wanted = chosen if chosen in self.printers else default
+        self.printer_box.setCurrentIndex(max(0, self.printer_box.findData(wanted)))
+        self.printer_box.setVisible(bool(found))
+        self.printer_box.blockSignals(False)
+
+    def chosen_printer(self) -> Printer | None:
+        return self.printers.get(self.printer_box.currentData())
+
+    def _show_printer(self) -> None:
+        """Before the nurse presses Print: whether a copy sent now would come out, and if not, why."""
+        printer = self.chosen_printer()
+        if printer is None:
+            words, tone = self._unreachable or NO_PRINTER, "error"
+        elif (problem := printer.problem(self.page_size)) is not None:
+            words, tone = problem, "advise" if printer.accepting else "error"
+        else:
+            words, tone = f"Ready: the pages go out as they are here, on {self.page_size} paper.", None
+        self.printer_state.setText(words)
+        set_tone(self.printer_state, tone)
+        self.print_button.setEnabled(printer is not None and printer.accepting)
+
     # ---- copies going out ---------------------------------------------------------------------
 
     def _may_send(self) -> bool:
@@ -227,7 +318,7 @@ class PreviewDialog(Dialog):
             return False
         return True
 
-    def _trouble(self, error: EnvironmentTrouble) -> None:
+    def _trouble(self, error: ChairsideError) -> None:
         self.feedback.note(f"{error.message} {error.advice} {NOTHING_LOST}", "error")
 
     def _went_out(self, where: str, done: str) -> None:
@@ -242,11 +333,12 @@ class PreviewDialog(Dialog):
             )
 
     def save(self) -> None:
-        """Ask where, then write the whole file or nothing."""
+        """Ask where (the workstation's export folder, else the user's documents), then write the whole
+        file or nothing, readable by this computer account only."""
         if not self._may_send():
             return
         day = local_stamp(self.controller.now())[:10]
-        folder = self.folder or Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+        folder = self.folder or save_folder(load_workstation().export_folder)
         chosen, _kind = QFileDialog.getSaveFileName(
             self, "Save as PDF", str(folder / file_name(self.windowTitle(), day)), "PDF files (*.pdf)"
         )
@@ -263,23 +355,69 @@ class PreviewDialog(Dialog):
         PreviewDialog.folder = written.parent
         self._went_out(str(written), f"Saved to {written}.")
 
+    def print_(self) -> None:
+        if not self._may_send():
+            return
+        if follows_jobs():
+            self.send_to_printer()
+        elif self.document is not None:
+            self._print_through_qt()
+
+    def send_to_printer(self) -> Job | None:
+        """The PDF itself to the chosen printer, on the clinic's paper; the job is followed from here."""
+        self._read_printers()
+        self._show_printer()
+        printer = self.chosen_printer()
+        if printer is None or not printer.accepting:
+            self.feedback.note(self.printer_state.text(), "error")
+            return None
+        pages = page_count(self.pdf)
+        try:
+            job = self.controller.prints.send(
+                printer.name, self.pdf, self.windowTitle(), self.page_size, pages, self.outputs
+            )
+        except ChairsideError as error:
+            self._trouble(error)
+            return None
+        self.job = job
+        self.feedback.saved(
+            f"Sent to {printer.name} as job {job.number}: {pages} page{'s' * (pages != 1)} on {self.page_size} "
+            "paper. Recorded in the audit trail; Chairside says here and at the top of the window if it does "
+            "not print."
+        )
+        return job
+
+    def _job_ended(self, ended: Ended) -> None:
+        if ended.job == self.job:
+            if ended.printed:
+                self.feedback.saved(ended.words())
+            else:
+                self.feedback.note(ended.words(), "error")
+
     def prepared_printer(self) -> QPrinter:
         """A printer set to the clinic's paper, before the nurse chooses which printer in the print dialog."""
         return prepare_printer(QPrinter(QPrinter.PrinterMode.HighResolution), self.page_size, self.windowTitle())
 
-    def print_(self) -> None:
-        """Any printer the system has, chosen in the system's print dialog, then every page to it."""
-        if self.document is None or not self._may_send():
-            return
+    def _print_through_qt(self) -> None:
+        """Without CUPS: any printer the system has, chosen in the system's print dialog, on the clinic's paper."""
         printer = self.prepared_printer()
+        assert self.document is not None
         chooser = QPrintDialog(printer, self)
         chooser.setMinMax(1, self.document.pageCount())
         if chooser.exec() == QDialog.DialogCode.Accepted:
             self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> bool:
-        """Send the pages to a printer already chosen; the audit line follows only if they all went."""
+        """Send the pages to a printer already chosen, on the clinic's paper or not at all; the audit line
+        follows only if they all went."""
         if self.document is None:
+            return False
+        if not paper_kept(printer, self.page_size):
+            self.feedback.note(
+                f"The printer “{destination(printer)}” cannot take {self.page_size} paper, the clinic's: nothing "
+                "was printed. Choose another printer.",
+                "error",
+            )
             return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
