@@ -8,12 +8,13 @@ canonical form of ``core.hashing``, and verify compares the record as it is now 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from core.events import Event
 from core.hashing import sha256_json, utc_moment
 from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails
-from core.signatures import canonical
+from core.signatures import canonical, digest
 
 
 def event_content(event: Event) -> str:
@@ -77,3 +78,9 @@ def summary_content(row: InfusionSession) -> str:
         "last_seq": row.last_seq,
     }
     return sha256_json(facts)
+
+
+def record_hash(events: Sequence[Event]) -> str:
+    """The digest of every entry of the sessions printed, as stored, in order: two printouts of the same
+    record carry the same one, and any change to an entry changes it."""
+    return digest([canonical(event) for event in events])

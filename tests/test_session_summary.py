@@ -11,13 +11,14 @@ from pypdf import PdfReader
 from core import audit
 from core.audit import AuditAction
 from core.clock import ManualClock
+from core.content_hashes import record_hash
 from core.controlled import controlled_words
 from core.dates import local_time
 from core.dosing import pump_order
 from core.events import EventType
 from core.identify import Identified
 from core.protocol import VitalKind
-from core.reports.session_summary import Printing, record_hash, session_summary
+from core.reports.session_summary import Printing, session_summary
 from core.services import Care
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0
 from tests.test_cli import run as cli

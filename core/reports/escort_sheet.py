@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from core.content_hashes import record_hash
 from core.dates import local_stamp, local_time
 from core.discharge import discharge_event, met_by_record
 from core.errors import InputError, NotAllowedError
@@ -23,7 +24,7 @@ from core.persistence.tables import InfusionSession
 from core.protocol import InstructionSection, Protocol
 from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
-from core.reports.styles import MARGIN, PAGE_SIZES, RULE, Styles, text
+from core.reports.styles import CELL_FONT, MARGIN, PAGE_SIZES, RULE, Styles, text
 from core.reports.templates import PageFrame, build_pdf
 from core.services import Care, PatientView
 from core.session_state import SessionState
@@ -108,6 +109,7 @@ def _who_to_call(protocol: Protocol, clinic: ClinicSettings, s: Styles, width: f
     box.setStyle(
         TableStyle(
             [
+                CELL_FONT,
                 ("BOX", (0, 0), (-1, -1), 1.2, RULE),
                 ("LINEAFTER", (0, 0), (0, 0), 0.8, RULE),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -154,6 +156,7 @@ def escort_printout(care: Care, session_id: str, clinic: ClinicSettings, printed
         printed_at=local_stamp(now),
         printed_by=printed_by,
         patient=identifiers(patient),
+        record_hash=record_hash(state.events),
     )
     ended = state.infusion.ended_at or now
     width = PAGE_SIZES[clinic.page_size][0] - 2 * MARGIN

@@ -17,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from core.board import step_words
+from core.content_hashes import record_hash
 from core.dates import local_stamp, local_time
 from core.dosing import WeightUnit
 from core.event_words import PHASE_WORDS, vital_abbreviation, vital_key
@@ -26,7 +27,7 @@ from core.machine import Outcome
 from core.protocol import Protocol, VitalKind, VitalThresholds
 from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
-from core.reports.styles import CELL_PADDING, RULE, SANS_BOLD, SHADE, Styles, grid, key_values, text
+from core.reports.styles import CELL_FONT, CELL_PADDING, RULE, SANS_BOLD, SHADE, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, body_size, build_pdf
 from core.services import Care, ChairView
 from core.session_state import SessionState
@@ -387,6 +388,7 @@ class _Rows:
     def build(self, width: float) -> Table:
         table = Table(self.cells, colWidths=[width], repeatRows=1)
         style = [
+            CELL_FONT,
             ("BACKGROUND", (0, 0), (0, 0), SHADE),
             ("BOX", (0, 0), (-1, -1), 0.8, RULE),
             ("LINEBELOW", (0, 0), (0, 0), 0.8, RULE),
@@ -509,6 +511,11 @@ def handoff_sections(care: Care, chairs: Sequence[int]) -> list[ChairHandoff | E
     return sections
 
 
+def hash_words(sessions: int) -> str:
+    """The footer's words before the hash: of one session's record, or of all the sessions on the sheet."""
+    return "Record SHA-256" if sessions == 1 else f"SHA-256 of the records of the {sessions} sessions on this sheet"
+
+
 def handoff_printout(
     care: Care, chairs: Sequence[int], clinic: ClinicSettings, printed_by: str, giver: str | None = None
 ) -> Printout:
@@ -522,12 +529,15 @@ def handoff_printout(
     sections = handoff_sections(care, chairs)
     now = care.clock.now()
     patients = [section for section in sections if isinstance(section, ChairHandoff)]
+    logs = [event for section in patients for event in section.state.events]  # in the sheet's chair order
     frame = PageFrame(
         clinic=clinic.clinic_name,
         document=DOCUMENT,
         printed_at=local_stamp(now),
         printed_by=printed_by,
         patient=identifiers(patients[0].patient) if len(sections) == 1 and patients else None,
+        record_hash=record_hash(logs) if patients else None,
+        hash_words=hash_words(len(patients)),
     )
     width, height = body_size(clinic.page_size)
     story = handoff_story(care.protocol, sections, now, giver, Styles(), width, height)

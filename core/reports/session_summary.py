@@ -10,7 +10,7 @@ every signature with its meaning, and addenda.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -22,6 +22,7 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from core.content_hashes import record_hash
 from core.controlled import controlled_words
 from core.dates import local_stamp, local_time
 from core.dosing import PumpCheck, round_to
@@ -45,7 +46,6 @@ from core.reports.styles import SANS, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, build_pdf
 from core.services import Care, PatientView
 from core.session_state import RECHECK, PointStatus, SessionState, VitalsPoint
-from core.signatures import canonical, digest
 
 NOT_REACHED = "not reached, the infusion ended first"
 TIER_MARKS = {"advise": "*", "act": "!"}
@@ -69,11 +69,6 @@ class Printing:
     page_size: str
     printed_at: str
     printed_by: str
-
-
-def record_hash(events: Sequence[Event]) -> str:
-    """The digest of every entry of the session as stored: a reader can compare two printouts."""
-    return digest([canonical(event) for event in events])
 
 
 class _Summary:
@@ -468,7 +463,7 @@ class _Summary:
             series.append((kind, points))
         if sum(len(points) for _, points in series) < 2:
             return None
-        drawing = Drawing(500, 120)
+        drawing = Drawing(500, 120, initialFontName=SANS)  # not ReportLab's Helvetica, listed but not embedded
         plot = LinePlot()
         plot.x, plot.y, plot.width, plot.height = 40, 24, 330, 88
         plot.data = [points or [(0, 0)] for _, points in series]

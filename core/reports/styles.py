@@ -55,7 +55,7 @@ class Styles:
 
     def __init__(self) -> None:
         register_fonts()
-        base = ParagraphStyle("body", fontName=SANS, fontSize=9.5, leading=12.5, textColor=INK)
+        base = ParagraphStyle("body", fontName=SANS, bulletFontName=SANS, fontSize=9.5, leading=12.5, textColor=INK)
         self.body = base
         self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10)
         self.fine = ParagraphStyle("fine", parent=base, fontSize=7, leading=8.5)
@@ -99,6 +99,9 @@ class Styles:
 
 CELL_PADDING = 3
 """Points left and right of the words in a ruled table's cell."""
+CELL_FONT = ("FONT", (0, 0), (-1, -1), SANS, 8.5)
+"""Every table sets its cells' font: ReportLab's default, Helvetica, would be listed in the file though never
+drawn (the cells hold paragraphs), and not embedded."""
 
 
 def grid(head_rows: int = 1) -> TableStyle:
@@ -107,7 +110,7 @@ def grid(head_rows: int = 1) -> TableStyle:
     return TableStyle(
         [
             *head,
-            ("FONT", (0, 0), (-1, -1), SANS, 8.5),
+            CELL_FONT,
             ("GRID", (0, 0), (-1, -1), 0.4, RULE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
@@ -122,6 +125,7 @@ def key_values() -> TableStyle:
     """Label/value pairs without rules: the summary's facts block."""
     return TableStyle(
         [
+            CELL_FONT,
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 6),

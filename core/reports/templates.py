@@ -16,7 +16,18 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from core.reports.styles import FOOTER_HEIGHT, HEADER_HEIGHT, INK, MARGIN, MONO, PAGE_SIZES, RULE, SANS, SANS_BOLD
+from core.reports.styles import (
+    FOOTER_HEIGHT,
+    HEADER_HEIGHT,
+    INK,
+    MARGIN,
+    MONO,
+    PAGE_SIZES,
+    RULE,
+    SANS,
+    SANS_BOLD,
+    register_fonts,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,8 @@ class PageFrame:
     patient: str | None = None
     """The identifiers printed on every page (name, date of birth, record number); None for a list."""
     record_hash: str | None = None
+    hash_words: str = "Record SHA-256"
+    """What the hash is of, before it on every page (a sheet of several sessions says so)."""
 
 
 def fit(canvas: Canvas, words: str, font: str, size: float, width: float) -> float:
@@ -63,7 +76,7 @@ def draw_frame(canvas: Canvas, frame: PageFrame, page: int, pages: int) -> None:
     fit(canvas, f"Printed {frame.printed_at} by {frame.printed_by}", SANS, 8, inner - 60)
     canvas.drawString(MARGIN, bottom + FOOTER_HEIGHT - 12, f"Printed {frame.printed_at} by {frame.printed_by}")
     if frame.record_hash:
-        words = f"Record SHA-256 {frame.record_hash}"
+        words = f"{frame.hash_words} {frame.record_hash}"
         fit(canvas, words, MONO, 6.5, inner)
         canvas.drawString(MARGIN, bottom + 2, words)
     canvas.restoreState()
@@ -104,6 +117,7 @@ def body_size(page_size: str) -> tuple[float, float]:
 
 def build_pdf(story: list[Flowable], frame: PageFrame, page_size: str) -> bytes:
     """The finished document as bytes; ``invariant`` keeps the same input byte-for-byte the same."""
+    register_fonts()
     out = BytesIO()
     size = PAGE_SIZES[page_size]
     doc = BaseDocTemplate(
@@ -117,6 +131,9 @@ def build_pdf(story: list[Flowable], frame: PageFrame, page_size: str) -> bytes:
         author=frame.clinic,
         creator="Chairside",
         invariant=1,
+        # ReportLab starts every page in Helvetica, which is then listed in the file though never drawn, and
+        # not embedded: strict PDF checkers flag it. Pages start in the embedded font instead.
+        initialFontName=SANS,
     )
     body = Frame(
         doc.leftMargin,
