@@ -8,13 +8,16 @@ import time
 
 import pytest
 
+from core.clock import ManualClock
 from core.printing.cups import JobState, JobStatus, PrinterState, PrintSystem
 from core.printing.follow import JobWatch
 from core.printing.ipp import PrintSystemRefused, PrintSystemUnreachable, Server
 from core.protocol import Protocol
 from core.reports.downtime import downtime_forms
 from core.reports.output import page_count
+from core.services import Care
 from tests.print_system import QUEUE, PrivateCups
+from tests.test_printout_words import pages_of, printouts, rich_day
 
 pytestmark = pytest.mark.cups
 
@@ -48,6 +51,21 @@ def test_a_ready_queue_prints_the_pdf_itself_on_the_clinics_paper(cups: PrivateC
         pages, page_size, text = cups.printed()
         assert pages == page_count(pdf) and page_size == size  # the queue's own default is Letter
         assert "Downtime" in text  # the pages went as a PDF with its text, not as pictures
+
+
+def test_every_printout_comes_out_of_a_real_queue_whole_on_its_paper_with_its_words(
+    cups: PrivateCups, care: Care, nurses, clock: ManualClock
+) -> None:
+    system = PrintSystem(Server(socket_path=str(cups.socket)))
+    for name, pdf in printouts(care, rich_day(care, nurses, clock), clock).items():
+        job = system.submit(QUEUE, pdf, name, "A4", page_count(pdf))
+        assert followed(system, job).state is JobState.COMPLETED, name
+        pages, size, text = cups.printed()
+        assert (pages, size) == (page_count(pdf), "595 x 842 pts (A4)"), name
+        came_out = " ".join(text.split())
+        first_line = " ".join(pages_of(pdf)[0].split()[:4])  # the document's own title and patient, as text
+        assert first_line in came_out, (name, first_line)
+        assert "SHA-256" in came_out and f"Page 1 of {pages}" in came_out, name
 
 
 def test_a_paused_queue_is_said_before_and_its_job_is_told_stuck(cups: PrivateCups, protocol: Protocol) -> None:

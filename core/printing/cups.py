@@ -89,6 +89,10 @@ class Printer:
             )
         return None
 
+    def takes(self, paper: str) -> bool:
+        """Whether a copy sent now would be taken on the clinic's paper (a paused printer takes it to wait)."""
+        return self.accepting and (not self.media or MEDIA[paper] in self.media)
+
     def words(self) -> str:
         """The printer's state in a few words, beside its name."""
         if not self.accepting:

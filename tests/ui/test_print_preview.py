@@ -183,6 +183,7 @@ def test_printing_sends_every_page_on_the_clinics_paper_and_audits_the_print(
     assert all(len(page.images) == 1 for page in printed.pages)  # each sheet carries its page, drawn
     (line,) = exports(database)
     assert (line.actor_id, line.detail["to"]) == (ana.id, str(out))
+    assert (line.detail["paper"], line.detail["pages"]) == ("Letter", count)
     assert find(dialog, QLabel, "Print message").text().startswith(f"{count} pages sent to {out}.")
 
 

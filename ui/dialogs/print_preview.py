@@ -307,7 +307,7 @@ class PreviewDialog(Dialog):
             words, tone = f"Ready: the pages go out as they are here, on {self.page_size} paper.", None
         self.printer_state.setText(words)
         set_tone(self.printer_state, tone)
-        self.print_button.setEnabled(printer is not None and printer.accepting)
+        self.print_button.setEnabled(printer is not None and printer.takes(self.page_size))
 
     # ---- copies going out ---------------------------------------------------------------------
 
@@ -321,8 +321,10 @@ class PreviewDialog(Dialog):
     def _trouble(self, error: ChairsideError) -> None:
         self.feedback.note(f"{error.message} {error.advice} {NOTHING_LOST}", "error")
 
-    def _went_out(self, where: str, done: str) -> None:
-        recorded = [self.controller.record_output(replace(output, destination=where)) for output in self.outputs]
+    def _went_out(self, where: str, done: str, sent: dict[str, object] | None = None) -> None:
+        recorded = [
+            self.controller.record_output(replace(output, destination=where, sent=sent)) for output in self.outputs
+        ]
         if all(recorded):
             self.feedback.saved(f"{done} Recorded in the audit trail.")
         else:
@@ -368,7 +370,7 @@ class PreviewDialog(Dialog):
         self._read_printers()
         self._show_printer()
         printer = self.chosen_printer()
-        if printer is None or not printer.accepting:
+        if printer is None or not printer.takes(self.page_size):
             self.feedback.note(self.printer_state.text(), "error")
             return None
         pages = page_count(self.pdf)
@@ -428,7 +430,8 @@ class PreviewDialog(Dialog):
         finally:
             QApplication.restoreOverrideCursor()
         where = destination(printer)
-        self._went_out(where, f"{sent} page{'s' * (sent != 1)} sent to {where}.")
+        facts = {"paper": self.page_size, "pages": sent, "sent": "through Qt: its outcome cannot be followed"}
+        self._went_out(where, f"{sent} page{'s' * (sent != 1)} sent to {where}.", facts)
         return True
 
 
