@@ -262,10 +262,10 @@ class PreviewDialog(Dialog):
     def _add_printers(self) -> None:
         """The print system's printers, the default first chosen, and what state the chosen one is in."""
         row = QHBoxLayout()
-        caption = label("Printer", wrap=False)
+        self.printer_caption = label("Printer", wrap=False)
         self.printer_box = combo("Printer", [])
-        caption.setBuddy(self.printer_box)
-        row.addWidget(caption)
+        self.printer_caption.setBuddy(self.printer_box)
+        row.addWidget(self.printer_caption)
         row.addWidget(self.printer_box, 1)
         self.column.addLayout(row)
         self.printer_state = label(name="Printer state")
@@ -291,6 +291,7 @@ class PreviewDialog(Dialog):
         wanted = chosen if chosen in self.printers else default
         self.printer_box.setCurrentIndex(max(0, self.printer_box.findData(wanted)))
         self.printer_box.setVisible(bool(found))
+        self.printer_caption.setVisible(bool(found))  # no printer to name: the words below say why
         self.printer_box.blockSignals(False)
 
     def chosen_printer(self) -> Printer | None:
