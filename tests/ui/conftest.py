@@ -36,6 +36,7 @@ from tests.test_session_flow import NORMAL, prepare
 from ui import style
 from ui.controller import Controller
 from ui.main_window import MainWindow
+from ui.widgets.scrolling import scroll_area_of
 
 W = TypeVar("W", bound=QWidget)
 
@@ -192,3 +193,11 @@ def ana(controller: Controller, nurses: tuple[Account, Account]) -> Account:
     """Ana is signed in: every copy that goes out is recorded in her name."""
     controller.user = controller.accounts.sign_in("ana", ANA_PASSWORD)
     return controller.user
+
+
+def in_its_view(widget: QWidget) -> bool:
+    """The whole of ``widget`` lies inside the visible part of the scroll area holding it."""
+    scroll = scroll_area_of(widget)
+    assert scroll is not None, f"{widget.accessibleName()} is not on a page that scrolls"
+    top = widget.mapTo(scroll.viewport(), QPoint(0, 0)).y()
+    return top >= 0 and top + widget.height() <= scroll.viewport().height()

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 
 from core.clock import ManualClock
 from core.services import Care
 from tests.test_database_gone import remove
-from tests.ui.conftest import Nurse
+from tests.ui.conftest import Nurse, in_its_view
 from ui.main_window import MainWindow
-from ui.widgets.scrolling import scroll_area_of
 
 
 def second(window: MainWindow, clock: ManualClock) -> None:
@@ -88,12 +86,5 @@ def test_at_1024_the_refusal_of_a_set_typed_after_is_brought_into_view(
         nurse.type(care.protocol.vitals[kind].label, value)
     nurse.click("Record vital signs")
     message = nurse.find(QLabel, "Vital signs message")
-    scroll = scroll_area_of(message)
-    assert scroll is not None
-
-    def in_view() -> bool:
-        top = message.mapTo(scroll.viewport(), QPoint(0, 0)).y()
-        return top >= 0 and top + message.height() <= scroll.viewport().height()
-
-    qtbot.waitUntil(in_view, timeout=3000)
+    qtbot.waitUntil(lambda: in_its_view(message), timeout=3000)
     assert "nothing can be saved now" in message.text()

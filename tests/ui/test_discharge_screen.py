@@ -3,7 +3,6 @@ in the alarm colour, and the discharge then needs the prescriber's override (rea
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QWidget
 
 from core import audit
@@ -15,7 +14,7 @@ from core.people import Account
 from core.services import Care, PatientView
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import NO_SIDE_EFFECTS
-from tests.ui.conftest import Nurse
+from tests.ui.conftest import Nurse, in_its_view
 from tests.ui.test_signing_screens import observed_an_hour
 from tests.ui.test_summary_printing import menu_entry
 from ui.main_window import MainWindow
@@ -115,14 +114,7 @@ def test_at_1024_a_refusal_asking_for_the_override_brings_its_fields_into_view_w
     nurse.type("Your password (discharge)", ANA_PASSWORD, enter=True)  # refused: the override is asked for
     reason = nurse.find(QLineEdit, "Discharge override reason")
     prescriber = nurse.find(QLineEdit, "Prescriber's name (discharge override)")
-    scroll = scroll_area_of(reason)
-    assert scroll is not None
-
-    def in_view(widget: QWidget) -> bool:
-        top = widget.mapTo(scroll.viewport(), QPoint(0, 0)).y()
-        return top >= 0 and top + widget.height() <= scroll.viewport().height()
-
-    qtbot.waitUntil(lambda: in_view(reason) and in_view(prescriber))
+    qtbot.waitUntil(lambda: in_its_view(reason) and in_its_view(prescriber))
     assert QApplication.focusWidget() is reason
 
 
@@ -183,14 +175,8 @@ def test_at_1024_the_discharge_comes_first_whole_once_nothing_else_is_owed(
     page = window.panel(1).page("observe")
     assert not page.panes.side_by_side
     score = nurse.find(QLineEdit, care.protocol.discharge.score_name)
-    scroll = scroll_area_of(score)
-    assert scroll is not None
-
-    def in_view(widget: QWidget) -> bool:
-        top = widget.mapTo(scroll.viewport(), QPoint(0, 0)).y()
-        return top >= 0 and top + widget.height() <= scroll.viewport().height()
-
     wanted = [score, *page.criteria.values(), page.password]
-    qtbot.waitUntil(lambda: all(in_view(widget) for widget in wanted))
-    assert scroll.verticalScrollBar().value() == 0  # in view as the step opens, not scrolled to
+    qtbot.waitUntil(lambda: all(in_its_view(widget) for widget in wanted))
+    scroll = scroll_area_of(score)
+    assert scroll is not None and scroll.verticalScrollBar().value() == 0  # in view as the step opens
     assert QApplication.focusWidget() is score
