@@ -66,17 +66,19 @@ class PrintJobs(QObject):
         system does not answer)."""
         return self.system.printers()
 
-    def send(self, printer: str, pdf: bytes, title: str, paper: str, pages: int, outputs: tuple[Output, ...]) -> Job:
-        """Hand the PDF to the print system, audit each copy as sent, and follow the job. Raises
-        ChairsideError when nothing was sent (the printer refused it, the print system is gone)."""
+    def send(
+        self, printer: str, pdf: bytes, title: str, paper: str, pages: int, outputs: tuple[Output, ...]
+    ) -> tuple[Job, bool]:
+        """Hand the PDF to the print system, audit each copy as sent, and follow the job: the job, and
+        whether every audit line was written (the trouble banner says why not). Raises ChairsideError when
+        nothing was sent (the printer refused it, the print system is gone)."""
         job = self.system.submit(printer, pdf, title, paper, pages)
         sent = {"job": job.number, "paper": paper, "pages": pages, "sent": "to the print system"}
         stamped = tuple(replace(output, destination=printer, sent=sent) for output in outputs)
-        for output in stamped:
-            self.controller.record_output(output)
+        recorded = all([self.controller.record_output(output) for output in stamped])
         by = self.controller.nurse_id or ""
         self._followed.append(_Followed(JobWatch(job, self.system.status), stamped, by))
-        return job
+        return job, recorded
 
     def follow(self) -> None:
         """Each second: jobs that ended (or are stuck) are audited with their outcome and said."""

@@ -376,18 +376,24 @@ class PreviewDialog(Dialog):
             return None
         pages = page_count(self.pdf)
         try:
-            job = self.controller.prints.send(
+            job, recorded = self.controller.prints.send(
                 printer.name, self.pdf, self.windowTitle(), self.page_size, pages, self.outputs
             )
         except ChairsideError as error:
             self._trouble(error)
             return None
         self.job = job
-        self.feedback.saved(
-            f"Sent to {printer.name} as job {job.number}: {pages} page{'s' * (pages != 1)} on {self.page_size} "
-            "paper. Recorded in the audit trail; Chairside says here and at the top of the window if it does "
-            "not print."
-        )
+        plural = "s" * (pages != 1)
+        sent = f"Sent to {printer.name} as job {job.number}: {pages} page{plural} on {self.page_size} paper."
+        followed = "Chairside says here and at the top of the window if it does not print."
+        if recorded:
+            self.feedback.saved(f"{sent} Recorded in the audit trail. {followed}")
+        else:
+            self.feedback.note(
+                f"{sent} It could not be recorded in the audit trail just now: the message at the top of the "
+                f"window says why. {followed}",
+                "error",
+            )
         return job
 
     def _job_ended(self, ended: Ended) -> None:
