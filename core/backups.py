@@ -185,6 +185,49 @@ def to_remove(found: list[Backup], now: datetime, keep_last: int, keep_days: int
     return remove
 
 
+class BackupLook:
+    """The backup folder looked at away from the screen's thread (a share that hangs would otherwise freeze
+    the window, its countdowns and its alarms): how the backups stand, and whether one is owed."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: ClinicSettings,
+        now: datetime,
+        since: datetime,
+        every: timedelta | None,
+        *,
+        may_start: bool = True,
+    ) -> None:
+        """``may_start``: whether a backup owed is to be said (not just after one was tried)."""
+        self.status: BackupStatus | None = None
+        self.owed = False
+        args = (database, settings, now, since, every, may_start)
+        self._thread = threading.Thread(target=self._run, args=args, name="backup look", daemon=True)
+        self._thread.start()
+
+    def _run(
+        self,
+        database: Database,
+        settings: ClinicSettings,
+        now: datetime,
+        since: datetime,
+        every: timedelta | None,
+        may_start: bool,
+    ) -> None:
+        try:
+            self.status = status(database, settings, now, since)
+            self.owed = may_start and due(database, settings, now, since, every=every)
+        except Exception:  # a bug, in a thread of its own: logged; the next look tries again
+            log.exception("the backups could not be looked at")
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def wait(self) -> None:
+        self._thread.join()
+
+
 class BackupJob:
     """One backup taken away from the screen's thread (a large database takes seconds to copy): the
     window asks each second whether it has finished, and how."""

@@ -15,7 +15,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from core.anchors import anchor_folder, write_anchor
-from core.backups import BackupJob, BackupStatus, due, status
+from core.backups import BackupJob, BackupLook, BackupStatus
 from core.complete import check_shapes, drawn_shape, vital_shape
 from core.course import CourseView
 from core.dosing import DoseCalculation
@@ -73,6 +73,9 @@ class Controller(QObject):
         self._names: dict[str, str] | None = None
         self._trail_noted: date | None = None
         self._backup: BackupJob | None = None
+        self._backup_look: BackupLook | None = None
+        self._backup_status: BackupStatus | None = None
+        self._look_at_sign_out = False
         self._backups_checked: datetime | None = None
         self._started = self.care.clock.now()
         self.backup_failed: ChairsideError | None = None
@@ -169,35 +172,51 @@ class Controller(QObject):
 
     def keep_backups(self, *, signed_out: bool = False) -> None:
         """Asked each second: a finished backup is said (its failure in the backups' own notice), and a new
-        one is started, away from the screen's thread, when the clinic's schedule asks (looked at once a
-        minute), or at a sign-out an hour or more after the last. Never for a server's database: the
-        server backs itself up."""
+        one is started when the clinic's schedule asks, or at a sign-out an hour or more after the last. The
+        folder is looked at once a minute, and both the look and the copy run away from the screen's thread,
+        so a share that hangs never freezes the window. Never for a server's database: the server backs
+        itself up."""
+        self._look_at_sign_out = self._look_at_sign_out or signed_out
         if self._backup is not None:
             if not self._backup.done():
                 return
             finished, self._backup = self._backup, None
             self.backup_failed = finished.error  # said in the backups' own notice: the care records are fine
-            self.backups_changed.emit()
-        now = self.care.clock.now()
-        if not signed_out and self._backups_checked is not None and now - self._backups_checked < BACKUPS_LOOKED_AT:
+            self._look(may_start=False)  # the status line reads the folder again; the next try waits its time
             return
-        self._backups_checked = now
-        database, clinic, since = self.workplace.database, self.clinic(), self._started
-        if due(database, clinic, now, since, every=SIGN_OUT_GAP if signed_out else None):
-            self._backup = BackupJob(database, clinic, now, self.workplace.workstation.name)
-        else:
+        if self._backup_look is not None:
+            if not self._backup_look.done():
+                return
+            look, self._backup_look = self._backup_look, None
+            self._backup_status = look.status or self._backup_status
+            if look.owed:
+                workplace = self.workplace
+                self._backup = BackupJob(workplace.database, self.clinic(), self.now(), workplace.workstation.name)
+                return
             self.backups_changed.emit()  # the status line's "how long ago" moves on
+        checked = self._backups_checked
+        if self._look_at_sign_out or checked is None or self.care.clock.now() - checked >= BACKUPS_LOOKED_AT:
+            self._look()
+
+    def _look(self, *, may_start: bool = True) -> None:
+        """Look at the folder, and whether a backup is owed (``may_start``); at a sign-out, one is owed an
+        hour after the last rather than the clinic's hours."""
+        self._backups_checked = now = self.care.clock.now()
+        every = SIGN_OUT_GAP if self._look_at_sign_out else None
+        self._look_at_sign_out = False
+        database, clinic = self.workplace.database, self.clinic()
+        self._backup_look = BackupLook(database, clinic, now, self._started, every, may_start=may_start)
 
     def backup_status(self) -> BackupStatus | None:
-        """For the status line; None while a backup is being taken (it is about to change)."""
-        if self._backup is not None:
-            return None
-        return status(self.workplace.database, self.clinic(), self.care.clock.now(), self._started)
+        """For the status line, as last looked at; None while a backup is being taken or before the first
+        look has finished (it is about to change)."""
+        return None if self._backup is not None else self._backup_status
 
     def finish_backups(self) -> None:
-        """At close: a backup under way is let finish (a copy cut short would only be thrown away)."""
-        if self._backup is not None:
-            self._backup.wait()
+        """At close: a look or a backup under way is let finish (a copy cut short would only be thrown away)."""
+        for running in (self._backup_look, self._backup):
+            if running is not None:
+                running.wait()
 
     def refresh_user(self) -> None:
         """Re-read the signed-in account after it changed (password, PIN)."""
