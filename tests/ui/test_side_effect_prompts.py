@@ -55,7 +55,10 @@ def test_discharge_waits_for_the_check_and_says_so(
     care.complete(sid, first.id)
     clock.advance(minutes=36)  # the check before discharge fell due six minutes ago
     nurse.on_duty(first)
-    assert nurse.text("Chair 1 attention, line 3").startswith("Side effects check OVERDUE")  # after the vitals
+    # The tile has room for the first need and the next with a count of the rest: the check comes after
+    # the vitals, counted there and said in full in what a screen reader reads (and the tooltip).
+    assert nurse.text("Chair 1 attention, line 2").startswith("2 more: Vitals OVERDUE")
+    assert "Side effects check OVERDUE" in window.board.tiles[1].accessibleDescription()
     nurse.chair(1)
     banner = nurse.find(QLabel, "Chair needs, line 2")  # the banner: the count on its line, the words in its tooltip
     assert nurse.text("Chair needs, line 2").endswith("· and 1 more")
