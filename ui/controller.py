@@ -191,7 +191,8 @@ class Controller(QObject):
             self._backup_status = look.status or self._backup_status
             if look.owed:
                 workplace = self.workplace
-                self._backup = BackupJob(workplace.database, self.clinic(), self.now(), workplace.workstation.name)
+                at = self.care.clock.now()
+                self._backup = BackupJob(workplace.database, self.clinic(), at, workplace.workstation.name)
                 return
             self.backups_changed.emit()  # the status line's "how long ago" moves on
         checked = self._backups_checked

@@ -83,6 +83,8 @@ def crowd(nurse: Nurse, care: Care, clock: ManualClock, sessions: list[str], by:
     clock.jump(timedelta(minutes=12))
     clock.advance(seconds=1)
     window.tick.timeout.emit()
+    window.controller.finish_backups()  # the backup folder is looked at away from the window's thread
+    window.tick.timeout.emit()
     window.scans.notice.say("Wristband DEMO-000777 is not registered here. Register that number, or scan again.")
     assert nurse.sees("Silence the alarm sound") and nurse.sees("Alarm sound silenced")
     care_strips = ["Clock jumped", "Scan message"] if window.care_area.isVisible() else []  # not to an administrator
