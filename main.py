@@ -3,7 +3,7 @@
 import os
 import sys
 
-from core.cli import main
+from cli.commands import main
 
 
 def keep_files_private() -> None:

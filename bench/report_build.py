@@ -5,7 +5,7 @@ preview receives), in one process, after one warm-up build each (fonts registere
 
 * the blank downtime forms: ``core.reports.downtime.downtime_forms`` for the protocol in force;
 * the session summary: ``core.reports.session_summary.session_summary`` of the fullest signed session
-  of the demo clinic day (``core.demo.fill_demo``, in a temporary folder), replay of its entries
+  of the demo clinic day (``cli.demo.fill_demo``, in a temporary folder), replay of its entries
   included, as "Print…" waits for it (the 60-session day log has its own bench, ``day_log.py``);
 * the floor: one ``SimpleDocTemplate`` page holding one paragraph, on the same paper, in the same run.
 
@@ -35,8 +35,8 @@ from pypdf import PdfReader  # noqa: E402
 from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 
+from cli.demo import DEMO_NOW_AFTER, fill_demo  # noqa: E402
 from core.clock import SystemClock  # noqa: E402
-from core.demo import DEMO_NOW_AFTER, fill_demo  # noqa: E402
 from core.machine import Step  # noqa: E402
 from core.persistence.db import open_database, sqlite_url  # noqa: E402
 from core.protocol import load_protocol  # noqa: E402

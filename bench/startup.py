@@ -57,7 +57,7 @@ def prepare_database(home: Path, demo: bool) -> str:
     database = open_database(url, create=True)
     try:
         if demo:
-            from core.demo import DEMO_NOW_AFTER, fill_demo
+            from cli.demo import DEMO_NOW_AFTER, fill_demo
             from core.protocol import load_protocol
 
             # The child runs on the wall clock: end the demo day now so its open sessions are current.

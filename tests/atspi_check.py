@@ -28,7 +28,7 @@ from gi.repository import GLib
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = "kwame"
-PASSWORD = "demo lantern harbour 2026"  # the demo's published password (core/demo.py)
+PASSWORD = "demo lantern harbour 2026"  # the demo's published password (cli/demo.py)
 WRONG = "wrong harbour 1999"
 COUNTDOWN = re.compile(r"\b\d{1,3}:\d\d\b")
 

@@ -9,9 +9,9 @@ import stat
 from contextlib import closing
 from pathlib import Path
 
+from cli.commands import main
 from core import audit
 from core.anchors import anchor_folder, anchored_on, check_anchor, read_anchor, write_anchor
-from core.cli import main
 from core.clock import ManualClock
 from core.content_hashes import patient_content
 from core.persistence.db import Database, sqlite_url

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from cli.commands import main
 from core import audit
 from core.anchors import check_anchor, read_anchor, write_anchor
 from core.audit import AuditAction
 from core.backups import Backup, BackupJob, backups_in, due, status, take, to_remove
-from core.cli import main
 from core.clock import ManualClock
 from core.errors import EnvironmentTrouble
 from core.identify import Identified

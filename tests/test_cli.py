@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core.cli import main
+from cli.commands import main
 from core.people import Accounts
 from core.persistence.db import SCHEMA_HEAD, open_database, sqlite_url
 from core.settings import clinic_settings, load_workstation, settings_history

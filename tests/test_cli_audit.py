@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
+from cli.commands import main
 from core import audit
 from core.audit import AuditAction
 from core.audit_report import COMMAND_LINE_KEY, day_bounds, read_trail
-from core.cli import main
 from core.clock import ManualClock
 from core.errors import InputError, NotAllowedError
 from core.people import Account, Accounts, Role

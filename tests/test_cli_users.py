@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from cli.commands import main
 from core.audit import AuditAction, entries
-from core.cli import main
 from core.clock import ManualClock
 from core.errors import NotAllowedError
 from core.people import Account, Accounts

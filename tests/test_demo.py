@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from cli.demo import DEMO_NOW_AFTER, DemoSummary, fill_demo
 from core.clock import ManualClock
-from core.demo import DEMO_NOW_AFTER, DemoSummary, fill_demo
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step

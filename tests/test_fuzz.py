@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cli.commands import main
 from core.backups import status
-from core.cli import main
 from core.clock import ManualClock
 from core.errors import ChairsideError
 from core.identify import Details, Identified

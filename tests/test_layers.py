@@ -61,12 +61,35 @@ def test_core_reads_the_wall_clock_only_in_the_clock_module():
     assert offenders == []
 
 
-def test_ui_never_talks_sql():
+def test_the_front_ends_never_talk_sql():
     offenders = [
         f"{path.relative_to(ROOT)}: {name}"
-        for path in python_files("ui")
+        for front_end in ("ui", "cli")
+        for path in python_files(front_end)
         for name in imported_modules(path)
         if name.split(".")[0] in {"sqlalchemy", "sqlmodel", "sqlite3", "psycopg", "alembic"}
+    ]
+    assert offenders == []
+
+
+def test_the_command_line_never_loads_qt():
+    """Administration runs on a server with no display: the command line opens the window only through
+    the callback ``main.py`` gives it."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in python_files("cli")
+        for name in imported_modules(path)
+        if name.split(".")[0] in {"PySide6", "shiboken6", "ui"}
+    ]
+    assert offenders == []
+
+
+def test_core_never_imports_a_front_end():
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in python_files("core")
+        for name in imported_modules(path)
+        if name.split(".")[0] in {"cli", "ui"}
     ]
     assert offenders == []
 

@@ -327,6 +327,16 @@ class Database:
                 return None
             return session.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
+    def sqlite_checks(self) -> tuple[list[str], str]:
+        """SQLite's own checks of the file (its integrity, its foreign keys) as problems in words, and its
+        journal mode: what ``db check`` reports."""
+        with self.session() as tx:
+            integrity = [row[0] for row in tx.execute(text("PRAGMA integrity_check")).all()]
+            problems = [f"integrity: {line}" for line in integrity] if integrity != ["ok"] else []
+            problems += [f"foreign key: {row}" for row in tx.execute(text("PRAGMA foreign_key_check")).all()]
+            journal = str(tx.execute(text("PRAGMA journal_mode")).scalar())
+        return problems, journal
+
     def backup_to(self, destination: Path) -> Path:
         """A consistent copy made with SQLite's online backup, safe while Chairside is recording. It is
         written under a temporary name, checked, and only then given its name: a backup that failed (a full

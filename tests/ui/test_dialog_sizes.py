@@ -10,8 +10,8 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QDialog, QLabel, QLineEdit, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
+from cli.demo import DEMO_PASSWORD, fill_demo
 from core.clock import ManualClock
-from core.demo import DEMO_PASSWORD, fill_demo
 from core.persistence.db import Database
 from core.protocol import Protocol
 from core.services import Care

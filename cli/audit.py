@@ -12,10 +12,10 @@ import argparse
 import getpass
 from pathlib import Path
 
+from cli.say import say
 from core import audit
 from core.anchors import anchor_folder, check_anchor, read_anchor, write_anchor
 from core.audit_report import DEFAULT_LIMIT, AuditLine, show_trail
-from core.cli_say import say
 from core.clock import Clock
 from core.settings import clinic_settings
 from core.startup import open_store

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.cli_say import say
+from cli.say import say
 from core.clock import Clock
 from core.dates import local_stamp, parse_day
 from core.day_log import day_log, export_csv

@@ -1,4 +1,5 @@
-"""The command line: the app by default, and commands for whoever administers the workstation."""
+"""The command line: the app by default (``main.py`` opens it), and commands for whoever administers the
+workstation."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import text
-
-from core import audit, cli_audit, cli_report, cli_users
+from cli import audit as cli_audit
+from cli import report as cli_report
+from cli import users as cli_users
+from cli.say import say, showable
+from cli.users import acting_administrator
+from core import audit
 from core.audit import AuditAction
 from core.backups import restore
-from core.cli_say import say, showable
-from core.cli_users import acting_administrator
 from core.clock import Clock, SystemClock
 from core.errors import ChairsideError, EnvironmentTrouble, InputError
 from core.logs import log_incident
@@ -144,12 +146,7 @@ def db_check(url: str | None) -> int:
         revision = database.schema_revision()
         problems: list[str] = []
         if database.is_sqlite:
-            with database.session() as tx:
-                integrity = [row[0] for row in tx.execute(text("PRAGMA integrity_check")).all()]
-                if integrity != ["ok"]:
-                    problems += [f"integrity: {line}" for line in integrity]
-                problems += [f"foreign key: {row}" for row in tx.execute(text("PRAGMA foreign_key_check")).all()]
-                journal = tx.execute(text("PRAGMA journal_mode")).scalar()
+            problems, journal = database.sqlite_checks()
             say(f"journal mode: {journal}")
         say(f"database: {database.where}")
         say(f"schema: {revision or 'none (empty database)'}; this program: {SCHEMA_HEAD}")
@@ -237,7 +234,7 @@ def settings_set(url: str | None, key: str, value: str, reason: str, admin: str 
 
 
 def demo(fill_only: bool, clock: Clock, open_app: OpenApp) -> int:
-    from core.demo import DEMO_NOW_AFTER, DEMO_PASSWORD, demo_usernames, fill_demo
+    from cli.demo import DEMO_NOW_AFTER, DEMO_PASSWORD, demo_usernames, fill_demo
     from core.protocol import load_protocol
 
     path = demo_database_path()

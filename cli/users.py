@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import getpass
 
+from cli.say import say
 from core import passwords
-from core.cli_say import say
 from core.clock import Clock
 from core.dates import local_stamp, local_time
 from core.errors import ChairsideError, InputError
