@@ -44,7 +44,7 @@ def test_pragmas_are_set_on_every_connection(database: Database):
 
 
 def test_schema_constants_follow_the_migration_scripts(database: Database):
-    assert tuple(script_revisions(database)) == KNOWN_REVISIONS
+    assert tuple(script_revisions(database.engine)) == KNOWN_REVISIONS
     assert KNOWN_REVISIONS[-1] == SCHEMA_HEAD
 
 
@@ -212,7 +212,7 @@ def test_upgrading_an_older_schema_writes_a_backup_first_and_keeps_its_records(t
     path = tmp_path / "older.sqlite"
     path.touch()  # Chairside's connections never make a missing file: as `db create` would
     older = Database(sqlite_url(path))
-    upgrade(older, "0001")
+    upgrade(older.engine, "0001")
     with older.transaction() as tx:
         tx.execute(
             text("INSERT INTO staff (id, display_name, role, active, created_at) VALUES ('s1', 'Ana', 'nurse', 1, :t)"),
@@ -239,7 +239,7 @@ def test_patients_registered_before_sex_and_allergies_were_recorded_keep_their_r
     path = tmp_path / "before-details.sqlite"
     path.touch()  # Chairside's connections never make a missing file: as `db create` would
     older = Database(sqlite_url(path))
-    upgrade(older, "0003")
+    upgrade(older.engine, "0003")
     with older.transaction() as tx:
         tx.execute(
             text(

@@ -510,5 +510,5 @@ def open_database(url: str, *, create: bool = False, backup_stamp: datetime | No
         log.info("backed up %s to %s before upgrading from schema %s", path, copy, revision)
     from core.persistence.migrate import upgrade  # Alembic is slow to import: only when needed
 
-    upgrade(database)
+    upgrade(database.engine)
     return database
