@@ -25,7 +25,7 @@ from core import audit, passwords, records
 from core.audit import AuditAction, AuditRecord
 from core.clock import Clock
 from core.dates import parse_day
-from core.errors import InputError, NotAllowedError
+from core.errors import InputError, NotPermitted
 from core.event_words import EVENT_WORDS
 from core.events import EventType
 from core.people import Account
@@ -320,7 +320,7 @@ def read_trail(
         current = tx.get(Staff, reader.id)
         still_allowed = current is not None and current.active and current.role == reader.role
     if not reader.can_read_audit or not still_allowed:
-        raise NotAllowedError(
+        raise NotPermitted(
             "Only charge nurses and administrators may read the audit trail.",
             "Ask one of them to look, or sign in with such an account.",
         )

@@ -44,7 +44,7 @@ from core.audit_report import day_bounds
 from core.clock import Clock
 from core.dates import local_time, parse_day
 from core.dosing import PumpCheck, round_to
-from core.errors import NotAllowedError
+from core.errors import NotPermitted
 from core.event_words import CHECK_FIGURE_UNITS, CHECK_FIGURE_WORDS, EVENT_WORDS, check_verdict, stopped_early_words
 from core.events import Event
 from core.events import EventType as E
@@ -724,7 +724,7 @@ def view_day_log(
         current = tx.get(Staff, reader.id)
         still_allowed = current is not None and current.active and current.role == reader.role
     if not reader.can_review_day or not still_allowed:
-        raise NotAllowedError(
+        raise NotPermitted(
             "Only charge nurses may read the day log.", "Ask the charge nurse on duty, or sign in as one."
         )
     chosen = parse_day(day, "date")

@@ -35,10 +35,25 @@ class OverrideRequired(InputError):
 
 
 class NotAllowedError(ChairsideError):
-    """The action does not fit where the session is (e.g. starting the infusion before the check)."""
+    """The action is refused, and nothing was recorded. Raised as one of its three kinds below, so a screen
+    or a test can tell them apart; whatever catches this catches all three."""
 
 
-class TemporaryPasswordError(NotAllowedError):
+class NotNow(NotAllowedError):
+    """The action does not fit where the session or record is now (starting the infusion before the check,
+    a dose to check before one is calculated, something recorded since the screen was read)."""
+
+
+class NotPermitted(NotAllowedError):
+    """This person, or any person, may not do it: the role, an account not active or locked, a password or
+    PIN refused, the same nurse as both sides of an independent check."""
+
+
+class NotFound(NotAllowedError):
+    """What the action names is not there (any more): a patient, a session, an entry, an account."""
+
+
+class TemporaryPasswordError(NotPermitted):
     """The right password, but still the temporary one an administrator gave: it proves only that its owner
     was told it, so it opens nothing but the way to choose her own. ``account_id`` is whose it is, so a
     screen can offer that change there and then."""

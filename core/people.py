@@ -24,7 +24,15 @@ from core import passwords
 from core.audit import AuditAction, record
 from core.clock import Clock
 from core.dates import local_time
-from core.errors import ChairsideError, InputError, NotAllowedError, TemporaryPasswordError
+from core.errors import (
+    ChairsideError,
+    InputError,
+    NotAllowedError,
+    NotFound,
+    NotNow,
+    NotPermitted,
+    TemporaryPasswordError,
+)
 from core.persistence.db import Database
 from core.persistence.tables import Staff
 from core.plain_text import plain_text
@@ -136,7 +144,7 @@ class Accounts:
         """The one way into a new database: allowed only while no administrator can sign in."""
         with self.db.transaction() as tx:
             if self._administrators(tx):
-                raise NotAllowedError(
+                raise NotPermitted(
                     "This clinic already has an administrator.", "Ask an administrator to add your account."
                 )
             row = self._new_row(tx, name, username, Role.ADMINISTRATOR)
@@ -176,11 +184,11 @@ class Accounts:
             why = plain_text(reason, "reason", "the reason", 500)
             row = self._row(tx, account_id)
             if not row.active:
-                raise NotAllowedError(f"{row.display_name}'s account is already deactivated.", "Nothing was changed.")
+                raise NotNow(f"{row.display_name}'s account is already deactivated.", "Nothing was changed.")
             if row.id == by:
-                raise NotAllowedError("You cannot deactivate your own account.", "Ask another administrator to do it.")
+                raise NotPermitted("You cannot deactivate your own account.", "Ask another administrator to do it.")
             if [admin.id for admin in self._administrators(tx)] == [row.id]:
-                raise NotAllowedError(
+                raise NotNow(
                     f"{row.display_name} is the last administrator who can sign in.",
                     "Add another administrator first, so someone can still manage people and settings.",
                 )
@@ -204,7 +212,7 @@ class Accounts:
             self._administrator(tx, by)
             row = self._row(tx, account_id)
             if not row.active:
-                raise NotAllowedError(
+                raise NotNow(
                     f"{row.display_name}'s account is deactivated, so its password cannot be reset.",
                     "Add a new account if this person works here again.",
                 )
@@ -400,7 +408,7 @@ class Accounts:
         """
         if not row.active:
             reason = "deactivated"
-            refusal = NotAllowedError(
+            refusal = NotPermitted(
                 f"{row.display_name}'s account is deactivated.",
                 f"{ASK_ADMINISTRATOR} A deactivated account cannot sign in or sign.",
             )
@@ -409,7 +417,7 @@ class Accounts:
         elif row.username is None or row.password_hash is None:
             reason, refusal = (
                 "no password yet",
-                NotAllowedError(
+                NotPermitted(
                     f"{row.display_name} has no user name and password yet.",
                     "An administrator must give them a user name and password (a password reset).",
                 ),
@@ -445,7 +453,7 @@ class Accounts:
 
     @staticmethod
     def _locked(until: datetime) -> NotAllowedError:
-        return NotAllowedError(
+        return NotPermitted(
             f"This account is locked after too many wrong attempts, until {local_time(until)}.",
             "Try again after that time, or ask an administrator to reset the password.",
         )
@@ -454,7 +462,7 @@ class Accounts:
     def _not_right(*, by_username: bool, pin: bool) -> NotAllowedError:
         """One message whether the user name or the password was wrong, so neither is confirmed."""
         what = "user name or password" if by_username else "password or PIN" if pin else "password"
-        return NotAllowedError(
+        return NotPermitted(
             f"The {what} is not right.",
             "Check what you typed (and Caps Lock) and try again. Too many wrong tries lock the account.",
         )
@@ -466,7 +474,7 @@ class Accounts:
 
     def _pin_allowed(self) -> None:
         if not self._policy().pin_unlock:
-            raise NotAllowedError(
+            raise NotPermitted(
                 "This clinic has not turned on unlocking with a PIN.",
                 "Unlock with your password, or ask an administrator to turn on PIN unlock in the clinic settings.",
             )
@@ -508,7 +516,7 @@ class Accounts:
         """``for_update`` locks the row (PostgreSQL) so two workstations cannot lose a failure count."""
         row = tx.get(Staff, account_id, with_for_update=for_update)
         if row is None:
-            raise NotAllowedError("That account does not exist.", "Choose the person again from the list.")
+            raise NotFound("That account does not exist.", "Choose the person again from the list.")
         return row
 
     @staticmethod
@@ -522,7 +530,7 @@ class Accounts:
     def _administrator(self, tx: Session, by: str) -> Staff:
         row = tx.get(Staff, by)
         if row is None or not row.active or row.role != Role.ADMINISTRATOR:
-            raise NotAllowedError("Only an administrator can manage accounts.", ASK_ADMINISTRATOR)
+            raise NotPermitted("Only an administrator can manage accounts.", ASK_ADMINISTRATOR)
         return row
 
     def _event(self, account_id: str, action: AuditAction) -> None:

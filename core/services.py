@@ -43,7 +43,7 @@ from core.dosing import (
     unit_chosen_to_fit,
     weight_change_percent,
 )
-from core.errors import InputError, NotAllowedError
+from core.errors import InputError, NotAllowedError, NotFound, NotNow, NotPermitted
 from core.events import Event
 from core.events import EventType as E
 from core.identify import Details, Identified, checked_details, confirmed_identifiers
@@ -238,13 +238,13 @@ class Care:
         """Checked inside the write's transaction, so an account deactivated a moment ago cannot record."""
         row = tx.get(Staff, staff_id)
         if row is None or not row.active:
-            raise NotAllowedError("That account is not active on this system.", "Sign in again with your own account.")
+            raise NotPermitted("That account is not active on this system.", "Sign in again with your own account.")
         if row.role not in CARE_ROLES:
-            raise NotAllowedError(
+            raise NotPermitted(
                 "An administrator account does not record care.", "Sign in with a nurse's account to record care."
             )
         if row.must_change_password:
-            raise NotAllowedError(
+            raise NotPermitted(
                 "This account still has the temporary password an administrator gave.",
                 "Choose your own password first (sign in again), then record.",
             )
@@ -292,7 +292,7 @@ class Care:
         with self.db.transaction() as tx:
             self._require_clinician(tx, by)
             if tx.get(Patient, patient_id) is None:
-                raise NotAllowedError("That patient record was not found.", "Search for the patient again.")
+                raise NotFound("That patient record was not found.", "Search for the patient again.")
             self._audit(tx, AuditAction.PATIENT_VIEWED, by, patient_id=patient_id, session_id=session_id)
 
     def record_alarm_silenced(self, by: str, silenced: list[SilencedAlarm], minutes: int) -> None:
@@ -367,7 +367,7 @@ class Care:
             self._require_clinician(tx, by)
             row = tx.get(Patient, patient_id)
             if row is None:
-                raise NotAllowedError("That patient record was not found.", "Search again.")
+                raise NotFound("That patient record was not found.", "Search again.")
             self._add_details(tx, patient_id, checked, by)
             self._open_logs = {k: v for k, v in self._open_logs.items() if v[2].id != patient_id}  # banner anew
             return _patient_view(tx, row)
@@ -415,7 +415,7 @@ class Care:
         with self.db.session() as tx:
             row = tx.get(Patient, patient_id)
             if row is None:
-                raise NotAllowedError("That patient record was not found.", "Search again.")
+                raise NotFound("That patient record was not found.", "Search again.")
             return _patient_view(tx, row)
 
     # ---- reading sessions ---------------------------------------------------------------------
@@ -472,9 +472,9 @@ class Care:
     ) -> dict[str, Any]:
         """The entry's content if the session allows it now; otherwise why not."""
         if kind in state.held_back:
-            raise NotAllowedError(state.held_back[kind])
+            raise NotNow(state.held_back[kind])
         if kind not in state.allowed:
-            raise NotAllowedError(
+            raise NotNow(
                 f"This cannot be recorded now: the session is at “{STEP_WORDS[state.step]}”.",
                 "Follow the step shown on screen.",
             )
@@ -508,7 +508,7 @@ class Care:
             self._require_clinician(tx, by)
             row = tx.get(InfusionSession, session_id)
             if row is None:
-                raise NotAllowedError("That session was not found.", "Return to the board and open the chair again.")
+                raise NotFound("That session was not found.", "Return to the board and open the chair again.")
             events = records.load_events(tx, session_id)
             state = derive_state(self.shelf.for_events(tx, events), events, now, self.app_started_at)
             payload = self._payload(state, kind, build)
@@ -598,7 +598,7 @@ class Care:
         with self.db.transaction() as tx:
             self._require_clinician(tx, by)
             if tx.get(Patient, patient_id) is None:
-                raise NotAllowedError("That patient record was not found.", "Search again.")
+                raise NotFound("That patient record was not found.", "Search again.")
             detail: dict[str, Any] = {"course_id": row.id, "content_hash": course_content(row)}
             running = self._course_in_force(tx, patient_id)
             if running is not None:
@@ -688,14 +688,12 @@ class Care:
             self._require_clinician(tx, by)
             patient = tx.get(Patient, patient_id)
             if patient is None:
-                raise NotAllowedError("That patient record was not found.", "Search again.")
+                raise NotFound("That patient record was not found.", "Search again.")
             identifiers = confirmed_identifiers(identified, patient.mrn, patient.birth_date)
             if records.active_on_chair(tx, chair) is not None:
-                raise NotAllowedError(
-                    f"Chair {chair} already has an open session.", "Finish it or choose another chair."
-                )
+                raise NotNow(f"Chair {chair} already has an open session.", "Finish it or choose another chair.")
             if records.active_for_patient(tx, patient_id) is not None:
-                raise NotAllowedError("This patient already has an open session.", "Open it from the board.")
+                raise NotNow("This patient already has an open session.", "Open it from the board.")
             course = self._course_place(tx, patient_id, override)
             self.shelf.keep(tx, now)
             session = InfusionSession(
@@ -821,7 +819,7 @@ class Care:
     @staticmethod
     def _weight_of(state: SessionState) -> Weight:
         if state.weight is None:
-            raise NotAllowedError("No weight has been recorded for this session.", "Weigh the patient first.")
+            raise NotNow("No weight has been recorded for this session.", "Weigh the patient first.")
         return state.weight
 
     def preview_dose(
@@ -859,9 +857,9 @@ class Care:
 
         def build(state: SessionState) -> dict[str, Any]:
             if state.dose is None:
-                raise NotAllowedError("There is no dose to check yet.", "Calculate the dose first.")
+                raise NotNow("There is no dose to check yet.", "Calculate the dose first.")
             if checker.id == state.dosed_by:
-                raise NotAllowedError(
+                raise NotPermitted(
                     "The nurse who calculated the dose cannot also check it.",
                     "Ask a second nurse to do the independent check.",
                 )
@@ -886,7 +884,7 @@ class Care:
 
         def build(state: SessionState) -> dict[str, Any]:
             if state.dose is None:
-                raise NotAllowedError("There is no confirmed dose to draw up.", "Confirm the dose first.")
+                raise NotNow("There is no confirmed dose to draw up.", "Confirm the dose first.")
             vial = next(v for v in self.protocol.vials if v.id == state.dose.vial_id)
             step = self.protocol.rounding.volume_ml
             volume = parse_amount(ml, "drawn_ml", "volume drawn up (mL)", vial.vial_ml, step)
@@ -923,7 +921,7 @@ class Care:
             if vial_of is not None:
                 vial = state.controlled.vial(vial_of)
                 if vial is None or vial.left_mg <= 0:
-                    raise NotAllowedError("Nothing is left to waste in that vial.", "Look at the session again.")
+                    raise NotNow("Nothing is left to waste in that vial.", "Look at the session again.")
                 most = vial.left_mg
             amount = parse_amount(mg, "waste_mg", "amount wasted (mg)", most, self.protocol.rounding.dose_mg)
             return {"mg": str(amount), "how": method} | ({"vial_of": vial_of} if vial_of else {})
@@ -944,7 +942,7 @@ class Care:
         def build(state: SessionState) -> dict[str, Any]:
             vial = state.controlled.vial(drawn_event_id)
             if vial is None or vial.left_mg <= 0:
-                raise NotAllowedError("Nothing is left in that vial to return.", "Look at the session again.")
+                raise NotNow("Nothing is left in that vial to return.", "Look at the session again.")
             return {
                 "vial_of": drawn_event_id,
                 "lot": vial.drawn.lot,
@@ -959,7 +957,7 @@ class Care:
             self._refused(
                 session_id, by, {"refused": "return to stock", "lot": vial.drawn.lot, "mg": str(vial.left_mg)}
             )
-            raise NotAllowedError(
+            raise NotPermitted(
                 f"{vial.drawn.vial_label} is a single-dose vial: what is left in it cannot go back to stock.",
                 "Waste it before a witness.",
             )
@@ -986,7 +984,7 @@ class Care:
 
         def build(state: SessionState) -> dict[str, Any]:
             if state.dose is None:
-                raise NotAllowedError("There is no confirmed dose to program the pump for.", "Confirm the dose first.")
+                raise NotNow("There is no confirmed dose to program the pump for.", "Confirm the dose first.")
             order = pump_order(self.protocol, state.dose)
             payload: dict[str, Any] = {
                 "order": order.to_payload(),
@@ -1008,14 +1006,14 @@ class Care:
             try:
                 checker = self.accounts.authenticate(second[0], second[1], "second-nurse pump reading")
             except NotAllowedError as refused:
-                raise NotAllowedError(f"Second nurse: {refused.message}", refused.advice) from refused
+                raise NotPermitted(f"Second nurse: {refused.message}", refused.advice) from refused
             if checker.id == by:
-                raise NotAllowedError(
+                raise NotPermitted(
                     "The nurse who programmed the pump cannot also be the second reader.",
                     "Ask another nurse to read the pump.",
                 )
             if not checker.can_record_care:
-                raise NotAllowedError("The second reader must be a nurse.", "Ask a nurse to read the pump.")
+                raise NotPermitted("The second reader must be a nurse.", "Ask a nurse to read the pump.")
             checker_id.append(checker.id)
             state = self.state(session_id)
             agrees = state.dose is not None and not pump_mismatches(
@@ -1037,7 +1035,7 @@ class Care:
         try:
             self.accounts.confirm_identity(by, password, "signature")
         except NotAllowedError as refused:
-            raise NotAllowedError(f"Your password: {refused.message}", refused.advice) from refused
+            raise NotPermitted(f"Your password: {refused.message}", refused.advice) from refused
 
     def _witness(self, by: str, username: str, password: str) -> str:
         """The waste witness signs in with her own account; she must be another nurse."""
@@ -1048,13 +1046,13 @@ class Care:
         try:
             witness = self.accounts.authenticate(username, password, "waste witness")
         except NotAllowedError as refused:
-            raise NotAllowedError(f"Witness: {refused.message}", refused.advice) from refused
+            raise NotPermitted(f"Witness: {refused.message}", refused.advice) from refused
         if witness.id == by:
-            raise NotAllowedError(
+            raise NotPermitted(
                 "The nurse wasting the drug cannot also witness it.", "Ask another nurse to watch and sign in."
             )
         if not witness.can_record_care:
-            raise NotAllowedError("A waste witness must be a nurse.", "Ask a nurse to witness the waste.")
+            raise NotPermitted("A waste witness must be a nurse.", "Ask a nurse to witness the waste.")
         return witness.id
 
     def start_infusion(self, session_id: str, by: str, go_ahead: str | None = None) -> SessionState:
@@ -1172,7 +1170,7 @@ class Care:
         def build(state: SessionState) -> dict[str, Any]:
             alert = next((a for a in state.open_alerts if a.event_id == alert_event_id), None)
             if alert is None:
-                raise NotAllowedError("That alert is not open any more.", "Look at the session again.")
+                raise NotNow("That alert is not open any more.", "Look at the session again.")
             checked.append(check_acknowledgement(self.protocol, alert, state.step, actions, symptoms, note))
             return checked[0].payload()
 
@@ -1227,7 +1225,7 @@ class Care:
                 None,
             )
             if pending is None:
-                raise NotAllowedError(
+                raise NotNow(
                     "That side effect has no adverse event waiting to be recorded.", "Look at the session again."
                 )
             names = {entry.id: entry.label for entry in self.protocol.side_effects.items}
@@ -1328,7 +1326,7 @@ class Care:
 
         def build(state: SessionState) -> dict[str, Any]:
             if state.events[-1].seq != seen_seq:
-                raise NotAllowedError(
+                raise NotNow(
                     "Something was recorded on this session since it was shown to you, so it was not signed.",
                     "Read the session again as it stands now, then sign.",
                 )
@@ -1356,7 +1354,7 @@ class Care:
 
         def build(state: SessionState) -> dict[str, Any]:
             if corrects is not None and corrects not in {e.id for e in state.events}:
-                raise NotAllowedError("That entry is not part of this session.", "Choose an entry from this session.")
+                raise NotFound("That entry is not part of this session.", "Choose an entry from this session.")
             return {"note": what}
 
         signing = self._signing(by, password, Meaning.AMENDED)
@@ -1369,7 +1367,7 @@ class Care:
 
         def build(state: SessionState) -> dict[str, Any]:
             if event_id not in {e.id for e in state.events}:
-                raise NotAllowedError("That entry is not part of this session.", "Choose an entry from this session.")
+                raise NotFound("That entry is not part of this session.", "Choose an entry from this session.")
             return {"note": what}
 
         return self._append(session_id, by, E.CORRECTED, build, corrects=event_id, reason=why)

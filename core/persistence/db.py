@@ -33,7 +33,7 @@ from core.errors import (
     DiskFull,
     EnvironmentTrouble,
     InputError,
-    NotAllowedError,
+    NotFound,
     RecordChanged,
     RecordRefused,
 )
@@ -116,7 +116,7 @@ def refusal(exc: IntegrityError) -> ChairsideError:
     text length) that Chairside's checks should have met first, which is a bug, said calmly."""
     code = getattr(exc.orig, "sqlite_errorcode", None)
     if code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-        return NotAllowedError(
+        return NotFound(
             f"The record this entry belongs to was not found, so it was not saved. {SAFE}",
             "Choose the patient or session again from the list.",
         )

@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from core.content_hashes import record_hash
 from core.dates import local_stamp, local_time
 from core.discharge import discharge_event, met_by_record
-from core.errors import InputError, NotAllowedError
+from core.errors import InputError, NotNow
 from core.events import EventType as E
 from core.machine import Outcome
 from core.persistence.tables import InfusionSession
@@ -47,17 +47,17 @@ def _treated(care: Care, session_id: str) -> tuple[SessionState, PatientView]:
         raise InputError("session_id", f"No session has the id “{session_id}”.", "Copy the id from the day's list.")
     state = care.state(session_id)
     if state.outcome is Outcome.NOT_TREATED:
-        raise NotAllowedError(
+        raise NotNow(
             "No infusion was given in this session, so there is no going-home sheet for it.",
             "Give the patient the clinic's general advice instead.",
         )
     if state.infusion.ended_at is None:
-        raise NotAllowedError(
+        raise NotNow(
             "The infusion has not ended yet, and the sheet says what was given.",
             "Print it once the infusion has ended and the patient is discharged.",
         )
     if discharge_event(state) is None:
-        raise NotAllowedError(
+        raise NotNow(
             "The patient has not been discharged yet, and the sheet says how the patient was on leaving.",
             "Record the discharge first, then print the sheet.",
         )
