@@ -26,7 +26,7 @@ from core.clock import ManualClock
 from core.people import Account
 from core.persistence.db import Database
 from core.protocol import Protocol
-from core.settings import WorkstationSettings, change_clinic_setting, save_workstation
+from core.settings import WorkstationSettings, change_clinic_setting, save_workstation, workstation_file
 from tests.ui.conftest import Nurse
 from tests.ui.test_account_dialogs import answer_modal, check_controls, click, find, opened
 from ui.controller import Controller
@@ -276,3 +276,17 @@ def test_save_as_pdf_starts_in_the_workstations_export_folder(
     offered = choose_file(monkeypatch, shared / "forms.pdf")
     click(qtbot, dialog, "Save as PDF")
     assert Path(offered[0]).parent == shared
+
+
+def test_an_unreadable_workstation_file_still_lets_the_copy_be_saved(
+    qtbot: QtBot, controller: Controller, ana: Account, chairside_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = workstation_file()
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("{ not json")
+    PreviewDialog.folder = None
+    dialog = preview(qtbot, controller)
+    target = chairside_home / "forms.pdf"
+    offered = choose_file(monkeypatch, target)
+    click(qtbot, dialog, "Save as PDF")
+    assert Path(offered[0]).parent == chairside_home and target.read_bytes() == dialog.pdf

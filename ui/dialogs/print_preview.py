@@ -341,7 +341,7 @@ class PreviewDialog(Dialog):
         if not self._may_send():
             return
         day = local_stamp(self.controller.now())[:10]
-        folder = self.folder or save_folder(load_workstation().export_folder)
+        folder = self.folder or save_folder(self._export_folder())
         chosen, _kind = QFileDialog.getSaveFileName(
             self, "Save as PDF", str(folder / file_name(self.windowTitle(), day)), "PDF files (*.pdf)"
         )
@@ -357,6 +357,15 @@ class PreviewDialog(Dialog):
             return
         PreviewDialog.folder = written.parent
         self._went_out(str(written), f"Saved to {written}.")
+
+    @staticmethod
+    def _export_folder() -> str | None:
+        """The workstation's export folder; none when its settings file cannot be read (the documents
+        folder is offered instead, and the file's trouble is said where the settings are read)."""
+        try:
+            return load_workstation().export_folder
+        except ChairsideError:
+            return None
 
     def print_(self) -> None:
         if not self._may_send():
