@@ -17,6 +17,7 @@ import struct
 from dataclasses import dataclass, field
 from enum import IntEnum
 from itertools import count
+from pathlib import Path
 
 from core.errors import EnvironmentTrouble
 
@@ -181,8 +182,9 @@ class Server:
     @classmethod
     def of_this_computer(cls) -> Server:
         """As the print system's own commands find it: ``CUPS_SERVER`` (a socket path, or host[:port]), else
-        the scheduler's usual local socket, else port 631 on this computer."""
-        named = os.environ.get("CUPS_SERVER", "").strip()
+        ``ServerName`` in the account's or the computer's ``client.conf`` (a clinic's central print server),
+        else the scheduler's usual local socket, else port 631 on this computer."""
+        named = os.environ.get("CUPS_SERVER", "").strip() or _client_conf_server()
         if named.startswith("/"):
             return cls(socket_path=named)
         if named:
@@ -228,6 +230,23 @@ class Server:
         if self.socket_path is None:
             return http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT_SECONDS)
         return _UnixConnection(self.socket_path)
+
+
+CLIENT_CONF = (Path("~/.cups/client.conf"), Path("/etc/cups/client.conf"))
+
+
+def _client_conf_server() -> str:
+    """The ``ServerName`` line of the first ``client.conf`` that has one, as CUPS's own commands read it."""
+    for conf in CLIENT_CONF:
+        try:
+            lines = conf.expanduser().read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            key, _, value = line.strip().partition(" ")
+            if key.lower() == "servername" and value.strip():
+                return value.strip()
+    return ""
 
 
 class _UnixConnection(http.client.HTTPConnection):
