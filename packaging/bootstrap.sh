@@ -3,7 +3,7 @@
 #
 #   bash packaging/bootstrap.sh                    set up only (system packages, .venv, all pinned deps)
 #   bash packaging/bootstrap.sh run [app args...]  set up, then start the app (python main.py ...)
-#   bash packaging/bootstrap.sh test [pytest args] set up, then ruff check + pytest, headless
+#   bash packaging/bootstrap.sh test [pytest args] set up, then ruff check + lint-imports + pytest, headless
 #
 # Target: Debian 12 (bookworm) or newer, run as root or as a user with sudo. Every step is
 # skipped when already done, so a second run takes about a second. The project is not installed
@@ -43,7 +43,7 @@ usage() {
 Usage: bash packaging/bootstrap.sh [run [app args...] | test [pytest args...]]
   (no argument)  set up: system packages, .venv, pinned Python dependencies (app + tests)
   run            set up, then start Chairside: .venv/bin/python main.py [app args...]
-  test           set up, then run `ruff check .` and pytest headless (QT_QPA_PLATFORM=offscreen)
+  test           set up, then run `ruff check .`, `lint-imports` and pytest headless (QT_QPA_PLATFORM=offscreen)
 EOF
 }
 
@@ -231,23 +231,25 @@ case "$mode" in
   test)
     export QT_QPA_PLATFORM=offscreen
     export CHAIRSIDE_NEED_CUPS=1 # installed above: a printing test that cannot start CUPS fails, never skips
-    ruff_rc=0
+    lint_rc=0
     pytest_rc=0
     log "Running ruff check…"
-    "$VENV/bin/ruff" check . || ruff_rc=$?
+    "$VENV/bin/ruff" check . || lint_rc=$?
+    log "Checking the walls between the layers (lint-imports)…"
+    "$VENV/bin/lint-imports" --no-cache || lint_rc=$?
     log "Running pytest…"
     "$VENV/bin/python" -m pytest "$@" || pytest_rc=$?
     if [ "$pytest_rc" -eq 5 ]; then
       log "pytest collected no tests: counted as a failure"
     fi
-    if [ "$ruff_rc" -ne 0 ]; then
-      log "ruff check failed (exit $ruff_rc)"
+    if [ "$lint_rc" -ne 0 ]; then
+      log "ruff check or lint-imports failed (exit $lint_rc)"
     fi
     if [ "$pytest_rc" -ne 0 ]; then
       log "pytest failed (exit $pytest_rc)"
       exit "$pytest_rc"
     fi
-    [ "$ruff_rc" -eq 0 ] || exit 1
-    log "ruff check and pytest passed"
+    [ "$lint_rc" -eq 0 ] || exit 1
+    log "ruff check, lint-imports and pytest passed"
     ;;
 esac
