@@ -14,14 +14,13 @@ from cli import report as cli_report
 from cli import users as cli_users
 from cli.say import say, showable
 from cli.users import acting_administrator
-from core import audit
+from core.accounts import Accounts
 from core.audit import AuditAction
 from core.backups import restore
 from core.clock import Clock, SystemClock
 from core.errors import ChairsideError, EnvironmentTrouble, InputError
 from core.logs import log_incident
 from core.paths import demo_database_path
-from core.people import Accounts
 from core.persistence.db import SCHEMA_HEAD, Database, check_sqlite_file, open_database, sqlite_url
 from core.plain_text import unshowable
 from core.settings import (
@@ -32,6 +31,7 @@ from core.settings import (
     settings_history,
 )
 from core.startup import ENV_DATABASE, choose_database, open_store
+from core.unit_of_work import UnitOfWork
 
 OpenApp = Callable[[str | None], int]
 
@@ -170,8 +170,8 @@ def db_backup(url: str | None, path: Path, clock: Clock) -> int:
         written = database.backup_to(path)
         if database.schema_revision() == SCHEMA_HEAD:  # an older file has no audit trail to write to
             detail = {"what": "database backup", "to": str(written), "os_account": getpass.getuser()}
-            with database.transaction() as tx:
-                audit.record(tx, AuditAction.EXPORTED, at=clock.now(), workstation=workstation.name, detail=detail)
+            with UnitOfWork(database, clock.now, workstation.name).writing() as work:
+                work.audit(AuditAction.EXPORTED, detail=detail)
     finally:
         database.dispose()
     say(f"Backup written to {written}")

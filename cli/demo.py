@@ -28,11 +28,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from core.accounts import Accounts
 from core.clock import ManualClock, ensure_utc
 from core.dosing import pump_order
 from core.identify import Identified
 from core.machine import Step
-from core.people import Account, Accounts, Role
+from core.people import Account, Role
 from core.persistence.db import Database
 from core.protocol import Protocol
 from core.protocol import VitalKind as V

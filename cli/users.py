@@ -14,10 +14,11 @@ import getpass
 
 from cli.say import say
 from core import passwords
+from core.accounts import Accounts
 from core.clock import Clock
 from core.dates import local_stamp, local_time
 from core.errors import ChairsideError, InputError
-from core.people import ROLE_WORDS, Account, Accounts, Role
+from core.people import ROLE_WORDS, Account, Role
 from core.startup import open_store
 
 NOBODY = "—"

@@ -25,12 +25,13 @@ from core import audit, passwords, records
 from core.audit import AuditAction, AuditRecord
 from core.clock import Clock
 from core.dates import parse_day
-from core.errors import InputError, NotPermitted
+from core.errors import InputError
 from core.event_words import EVENT_WORDS
 from core.events import EventType
-from core.people import Account
+from core.people import Account, Permission
 from core.persistence.db import Database
 from core.persistence.tables import InfusionSession, Patient, SessionEvent, Staff
+from core.unit_of_work import UnitOfWork
 
 DEFAULT_LIMIT = 500
 """Lines shown at once: a clinic day's trail fits; anything older is reached by filtering."""
@@ -267,6 +268,7 @@ def _read_and_record(
     workstation: str,
     *,
     actor_id: str | None,
+    may: Permission | None,
     who: dict[str, str],
     mrn: str,
     username: str,
@@ -274,7 +276,12 @@ def _read_and_record(
     limit: int,
     zone: tzinfo | None,
 ) -> list[AuditLine]:
-    with database.session() as tx:
+    """``may``: what the reader must be allowed, checked before anything is read and again as the reading
+    is recorded (None for the command line, whose reader is the computer account)."""
+    door = UnitOfWork(database, clock.now, workstation)
+    if may is not None:
+        door.permit(actor_id, may)
+    with door.reading() as tx:
         filters = check_filters(tx, mrn=mrn, username=username, day=day, zone=zone)
     found = audit.entries(
         database,
@@ -284,15 +291,11 @@ def _read_and_record(
         end=filters.end,
         limit=limit,
     )
-    with database.session() as tx:
+    with door.reading() as tx:
         lines = describe(tx, found, zone)
-    with database.transaction() as tx:
-        audit.record(
-            tx,
+    with door.writing(actor_id, may) as work:
+        work.audit(
             AuditAction.AUDIT_VIEWED,
-            at=clock.now(),
-            workstation=workstation,
-            actor_id=actor_id,
             patient_id=filters.patient_id,
             detail={**who, **filters.facts, "lines_shown": len(lines)},
         )
@@ -313,22 +316,15 @@ def read_trail(
 ) -> list[AuditLine]:
     """The trail for someone signed in to the app, newest first; refused unless their role may read it.
 
-    The account is read again, so a reader deactivated or given another role since signing in is
-    refused. Returns at most ``limit`` lines; fewer filters than that many entries means narrow them.
+    The account is read again, so a reader deactivated since signing in is refused. Returns at most
+    ``limit`` lines; fewer filters than that many entries means narrow them.
     """
-    with database.session() as tx:
-        current = tx.get(Staff, reader.id)
-        still_allowed = current is not None and current.active and current.role == reader.role
-    if not reader.can_read_audit or not still_allowed:
-        raise NotPermitted(
-            "Only charge nurses and administrators may read the audit trail.",
-            "Ask one of them to look, or sign in with such an account.",
-        )
     return _read_and_record(
         database,
         clock,
         workstation,
         actor_id=reader.id,
+        may=Permission.READ_AUDIT,
         who={},
         mrn=mrn,
         username=username,
@@ -356,6 +352,7 @@ def show_trail(
         clock,
         workstation,
         actor_id=None,
+        may=None,
         who={COMMAND_LINE_KEY: computer_account},
         mrn=mrn,
         username=username,

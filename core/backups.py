@@ -27,6 +27,7 @@ from core.errors import ChairsideError, DatabaseCorrupt, EnvironmentTrouble
 from core.paths import data_dir
 from core.persistence.db import PRIVATE, Database, check_sqlite_file, file_trouble, open_database, sqlite_url
 from core.settings import ClinicSettings
+from core.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +151,8 @@ def take(database: Database, settings: ClinicSettings, now: datetime, workstatio
             "Keep it, and the database: ask whoever looks after Chairside to run `python main.py audit verify`.",
         )
     detail = {"to": str(path), "os_account": getpass.getuser()}
-    with database.transaction() as tx:
-        audit.record(tx, AuditAction.BACKUP_TAKEN, at=now, workstation=workstation, detail=detail)
+    with UnitOfWork(database, lambda: now, workstation).writing() as work:
+        work.audit(AuditAction.BACKUP_TAKEN, detail=detail)
     for old in to_remove(backups_in(folder), now, settings.backup_keep_last, settings.backup_keep_days):
         old.path.unlink(missing_ok=True)
         log.info("backup %s removed: older than the clinic keeps", old.path)
@@ -297,8 +298,8 @@ def restore(target: Path, backup: Path, now: datetime, workstation: str) -> Rest
             "kept_aside": str(aside) if aside else None,
             "os_account": getpass.getuser(),
         }
-        with restored.transaction() as tx:
-            audit.record(tx, AuditAction.DATABASE_RESTORED, at=now, workstation=workstation, detail=detail)
+        with UnitOfWork(restored, lambda: now, workstation).writing() as work:
+            work.audit(AuditAction.DATABASE_RESTORED, detail=detail)
     finally:
         restored.dispose()
     log.warning("database %s restored from %s; the one it replaced is kept at %s", target, backup, aside)

@@ -44,13 +44,12 @@ from core.audit_report import day_bounds
 from core.clock import Clock
 from core.dates import local_time, parse_day
 from core.dosing import PumpCheck, round_to
-from core.errors import NotPermitted
 from core.event_words import CHECK_FIGURE_UNITS, CHECK_FIGURE_WORDS, EVENT_WORDS, check_verdict, stopped_early_words
 from core.events import Event
 from core.events import EventType as E
 from core.hashing import sha256_json
 from core.machine import Outcome, Step
-from core.people import Account
+from core.people import Account, Permission
 from core.persistence.db import Database
 from core.persistence.tables import InfusionSession, Patient, Staff
 from core.protocol import Phase, Protocol
@@ -60,6 +59,7 @@ from core.services import STEP_WORDS
 from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
 from core.signatures import signatures_in
+from core.unit_of_work import UnitOfWork
 from core.vitals import Tier
 
 
@@ -717,23 +717,16 @@ def view_day_log(
 ) -> DayLog:
     """The log for a charge nurse signed in to the app, with one "day log viewed" audit line.
 
-    ``day`` is the date as typed (YYYY-MM-DD). The account is read again, so someone whose role
-    changed or who was deactivated since signing in is refused.
+    ``day`` is the date as typed (YYYY-MM-DD). The account is read again, so someone deactivated since
+    signing in is refused.
     """
-    with database.session() as tx:
-        current = tx.get(Staff, reader.id)
-        still_allowed = current is not None and current.active and current.role == reader.role
-    if not reader.can_review_day or not still_allowed:
-        raise NotPermitted(
-            "Only charge nurses may read the day log.", "Ask the charge nurse on duty, or sign in as one."
-        )
+    door = UnitOfWork(database, clock.now, workstation)
+    door.permit(reader.id, Permission.REVIEW_DAY)
     chosen = parse_day(day, "date")
     log = day_log(database, protocol, chosen, clock.now(), filters, zone)
     detail = {"date": chosen.isoformat(), **log.filters.facts(), "sessions_shown": len(log.entries)}
-    with database.transaction() as tx:
-        audit.record(
-            tx, AuditAction.DAY_LOG_VIEWED, at=clock.now(), workstation=workstation, actor_id=reader.id, detail=detail
-        )
+    with door.writing(reader.id, Permission.REVIEW_DAY) as work:
+        work.audit(AuditAction.DAY_LOG_VIEWED, detail=detail)
     return log
 
 

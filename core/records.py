@@ -1,5 +1,5 @@
 """Reading and appending session records inside a transaction. The only module that knows the tables'
-shapes for sessions; services call it with a session from ``Database.transaction()``.
+shapes for sessions and accounts; it is called with the session of a unit of work (``core.unit_of_work``).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, func, select
 
 from core.events import Event, EventType
+from core.people import Account, Role
 from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails, SessionEvent, Staff
 
 
@@ -140,3 +141,25 @@ def latest_details(tx: Session, patient_ids: list[str]) -> dict[str, tuple[Patie
         .order_by(col(PatientDetails.confirmed_at))
     )
     return {row.patient_id: (row, name) for row, name in tx.exec(query)}  # the newest wins
+
+
+def account_of(row: Staff) -> Account:
+    return Account(
+        id=row.id,
+        name=row.display_name,
+        username=row.username,
+        role=Role(row.role),
+        active=row.active,
+        must_change_password=row.must_change_password,
+        has_pin=row.pin_hash is not None,
+        locked_until=row.locked_until,
+        last_sign_in_at=row.last_sign_in_at,
+        created_at=row.created_at,
+        deactivated_at=row.deactivated_at,
+    )
+
+
+def account(tx: Session, account_id: str) -> Account | None:
+    """The account as stored now (None when there is none), for checking what it may do."""
+    row = tx.get(Staff, account_id)
+    return account_of(row) if row is not None else None

@@ -16,11 +16,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from core import audit, records
+from core import records
+from core.accounts import Accounts
 from core.alerts import Acknowledgement, check_acknowledgement
 from core.audit import AuditAction
 from core.clock import Clock
-from core.content_hashes import course_content, details_content, event_content, patient_content, summary_content
+from core.content_hashes import course_content, details_content, patient_content
 from core.controlled import parse_amount, parse_lot
 from core.course import CourseView, days_left, parse_course_days, place_in_course
 from core.dates import parse_day
@@ -49,9 +50,9 @@ from core.events import EventType as E
 from core.identify import Details, Identified, checked_details, confirmed_identifiers
 from core.machine import Outcome, Step
 from core.matching import similar_names
-from core.people import Accounts, Role
+from core.people import Permission
 from core.persistence.db import Database, gone_notice
-from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails, Staff
+from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails
 from core.plain_text import MRN_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SHORT_MAX, optional_text, plain_text
 from core.protocol import AlertEffect, Protocol, VitalKind
 from core.protocol_shelf import ProtocolShelf
@@ -59,9 +60,9 @@ from core.screening import screening_record
 from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
 from core.signatures import Meaning, identifiers, signature_entry, signed_content, signing_meaning
+from core.unit_of_work import UnitOfWork, Work
 from core.vitals import Finding, ReadingsDisagree, classify, parse_vitals, start_problems
 
-CARE_ROLES = frozenset({Role.NURSE.value, Role.CHARGE_NURSE.value})
 TREATED = frozenset({Outcome.COMPLETED.value, Outcome.STOPPED_EARLY.value})
 """Session outcomes in which the infusion ran: a course day, and what makes a second one the same day."""
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
@@ -229,85 +230,27 @@ class Care:
         self.workstation = workstation
         self.app_started_at = app_started_at or clock.now()
         self.accounts = accounts or Accounts(database, clock, workstation)
+        self.door = UnitOfWork(database, clock.now, workstation)
         self._open_logs: dict[str, tuple[int, list[Event], PatientView]] = {}
         """Open sessions' logs as last read (last_seq, events, patient): the board re-reads only changes."""
 
-    # ---- who records ----------------------------------------------------------------------------
-
-    def _require_clinician(self, tx: Session, staff_id: str) -> Staff:
-        """Checked inside the write's transaction, so an account deactivated a moment ago cannot record."""
-        row = tx.get(Staff, staff_id)
-        if row is None or not row.active:
-            raise NotPermitted("That account is not active on this system.", "Sign in again with your own account.")
-        if row.role not in CARE_ROLES:
-            raise NotPermitted(
-                "An administrator account does not record care.", "Sign in with a nurse's account to record care."
-            )
-        if row.must_change_password:
-            raise NotPermitted(
-                "This account still has the temporary password an administrator gave.",
-                "Choose your own password first (sign in again), then record.",
-            )
-        return row
-
-    def _audit(
-        self,
-        tx: Session,
-        action: AuditAction,
-        actor_id: str,
-        *,
-        patient_id: str | None = None,
-        session_id: str | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> None:
-        audit.record(
-            tx,
-            action,
-            at=self.clock.now(),
-            workstation=self.workstation,
-            actor_id=actor_id,
-            patient_id=patient_id,
-            session_id=session_id,
-            detail=detail,
-        )
-
-    def _audit_event(self, tx: Session, row: InfusionSession, event: Event) -> None:
-        """The audit lines for a care record: written (with the hash of the record and of the session's
-        summary row after it, so verify sees either changed later), and each signature on it."""
-        ids = {"patient_id": row.patient_id, "session_id": event.session_id}
-        detail = {
-            "event_id": event.id,
-            "type": event.type,
-            "content_hash": event_content(event),
-            "summary_hash": summary_content(row),
-        }
-        self._audit(tx, AuditAction.RECORD_WRITTEN, event.recorded_by, **ids, detail=detail)
-        for entry in event.payload.get("signatures", ()):
-            detail = {"event_id": event.id, "meaning": entry["meaning"], "signed_hash": entry["signed_hash"]}
-            self._audit(tx, AuditAction.SIGNATURE, entry["signer_id"], **ids, detail=detail)
+    # ---- who looked, who silenced -----------------------------------------------------------------
 
     def record_view(self, by: str, patient_id: str, session_id: str | None = None) -> None:
         """A nurse opened a patient's record on screen: who looked at whose record is audited. Only an
         account that may see patients' records can be recorded as having looked at one."""
-        with self.db.transaction() as tx:
-            self._require_clinician(tx, by)
-            if tx.get(Patient, patient_id) is None:
+        with self.door.writing(by, Permission.RECORD_CARE) as work:
+            if work.tx.get(Patient, patient_id) is None:
                 raise NotFound("That patient record was not found.", "Search for the patient again.")
-            self._audit(tx, AuditAction.PATIENT_VIEWED, by, patient_id=patient_id, session_id=session_id)
+            work.audit(AuditAction.PATIENT_VIEWED, patient_id=patient_id, session_id=session_id)
 
     def record_alarm_silenced(self, by: str, silenced: list[SilencedAlarm], minutes: int) -> None:
         """Who silenced which chair's alarm, and for how long: one line per patient, so each record shows it."""
-        with self.db.transaction() as tx:
-            self._require_clinician(tx, by)
+        with self.door.writing(by, Permission.RECORD_CARE) as work:
             for alarm in silenced:
                 detail = {"chair": alarm.chair, "priority": alarm.priority, "need": alarm.need, "minutes": minutes}
-                self._audit(
-                    tx,
-                    AuditAction.ALARM_SILENCED,
-                    by,
-                    patient_id=alarm.patient_id,
-                    session_id=alarm.session_id,
-                    detail=detail,
+                work.audit(
+                    AuditAction.ALARM_SILENCED, patient_id=alarm.patient_id, session_id=alarm.session_id, detail=detail
                 )
 
     # ---- patients -----------------------------------------------------------------------------
@@ -337,11 +280,10 @@ class Care:
             created_at=self.clock.now(),
             created_by=by,
         )
-        with self.db.transaction() as tx:
-            self._require_clinician(tx, by)
-            if records.patient_by_mrn(tx, row.mrn) is not None:
+        with self.door.writing(by, Permission.RECORD_CARE) as work:
+            if records.patient_by_mrn(work.tx, row.mrn) is not None:
                 raise InputError("mrn", f"A patient with record number {row.mrn} already exists.", "Search for them.")
-            alike = self._alike(tx, row.family_name, row.given_name, row.birth_date)
+            alike = self._alike(work.tx, row.family_name, row.given_name, row.birth_date)
             if alike and not confirm_new:
                 raise InputError(
                     "confirm_new",
@@ -350,47 +292,45 @@ class Care:
                     + ".",
                     "If it is the same person, use that record (listed on the left); if not, confirm a new one.",
                 )
-            tx.add(row)
-            tx.flush()
-            self._audit(
-                tx, AuditAction.PATIENT_REGISTERED, by, patient_id=row.id, detail={"content_hash": patient_content(row)}
-            )
+            work.tx.add(row)
+            work.tx.flush()
+            work.audit(AuditAction.PATIENT_REGISTERED, patient_id=row.id, detail={"content_hash": patient_content(row)})
             if checked is not None:
-                self._add_details(tx, row.id, checked, by)
-            return _patient_view(tx, row)
+                self._add_details(work, row.id, checked)
+            return _patient_view(work.tx, row)
 
     def record_details(self, patient_id: str, details: Details, by: str) -> PatientView:
         """Sex and allergies confirmed with the patient now (a record made without them, or a change):
         a new row, so the earlier answer and who gave it stay."""
         checked = checked_details(details)
-        with self.db.transaction() as tx:
-            self._require_clinician(tx, by)
-            row = tx.get(Patient, patient_id)
+        with self.door.writing(by, Permission.RECORD_CARE) as work:
+            row = work.tx.get(Patient, patient_id)
             if row is None:
                 raise NotFound("That patient record was not found.", "Search again.")
-            self._add_details(tx, patient_id, checked, by)
+            self._add_details(work, patient_id, checked)
             self._open_logs = {k: v for k, v in self._open_logs.items() if v[2].id != patient_id}  # banner anew
-            return _patient_view(tx, row)
+            return _patient_view(work.tx, row)
 
-    def _add_details(self, tx: Session, patient_id: str, details: Details, by: str) -> None:
+    @staticmethod
+    def _add_details(work: Work, patient_id: str, details: Details) -> None:
         row = PatientDetails(
             id=str(uuid.uuid4()),
             patient_id=patient_id,
             sex=details.sex or "",
             allergies=details.allergies,
             no_known_allergies=details.no_known_allergies,
-            confirmed_by=by,
-            confirmed_at=self.clock.now(),
+            confirmed_by=work.actor_id,
+            confirmed_at=work.at,
         )
-        tx.add(row)
-        tx.flush()
+        work.tx.add(row)
+        work.tx.flush()
         detail = {"details_id": row.id, "content_hash": details_content(row)}
-        self._audit(tx, AuditAction.PATIENT_DETAILS_CONFIRMED, by, patient_id=patient_id, detail=detail)
+        work.audit(AuditAction.PATIENT_DETAILS_CONFIRMED, patient_id=patient_id, detail=detail)
 
     def similar_patients(self, family_name: str, given_name: str, birth_date: str) -> list[PatientView]:
         """Records that may be the person being registered (same birth date, similar name)."""
         born = parse_birth_date(birth_date, self.clock.now().date())
-        with self.db.session() as tx:
+        with self.door.reading() as tx:
             return self._alike(tx, family_name, given_name, born)
 
     @staticmethod
@@ -408,11 +348,11 @@ class Care:
         query = optional_text(text, "search", "the search", SHORT_MAX)
         if query is None:
             return []
-        with self.db.session() as tx:
+        with self.door.reading() as tx:
             return _patient_views(tx, records.find_patients(tx, query))
 
     def patient(self, patient_id: str) -> PatientView:
-        with self.db.session() as tx:
+        with self.door.reading() as tx:
             row = tx.get(Patient, patient_id)
             if row is None:
                 raise NotFound("That patient record was not found.", "Search again.")
@@ -421,7 +361,7 @@ class Care:
     # ---- reading sessions ---------------------------------------------------------------------
 
     def state(self, session_id: str) -> SessionState:
-        with self.db.session() as tx:
+        with self.door.reading() as tx:
             events = records.load_events(tx, session_id)
             protocol = self.shelf.for_events(tx, events)
         if not events:  # a typed or pasted id (the command line): say so rather than fail
@@ -436,7 +376,7 @@ class Care:
     def chairs(self) -> list[ChairView]:
         """Every open session, by chair, with its live state (the board and the restart offer)."""
         now = self.clock.now()
-        with self.db.session() as tx:
+        with self.door.reading() as tx:
             rows = records.active_sessions(tx)
             # A log only grows, and its projection's last_seq moves in the same transaction, so only
             # the sessions written since the last look (on any workstation) are read again.
@@ -459,7 +399,7 @@ class Care:
 
     def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow]:
         """Sessions opened in [start, end), oldest first (the day's list)."""
-        with self.db.session() as tx:
+        with self.door.reading() as tx:
             return [
                 SessionRow(r.id, r.chair, r.patient_id, Step(r.step), r.outcome, r.opened_at)
                 for r in records.sessions_opened_between(tx, start, end)
@@ -503,14 +443,13 @@ class Care:
         if authenticate is not None:
             self._payload(self.state(session_id), kind, build)
             signers = [*signers, *authenticate()]
-        now = self.clock.now()
-        with self.db.transaction() as tx:
-            self._require_clinician(tx, by)
-            row = tx.get(InfusionSession, session_id)
+        with self.door.writing(by, Permission.RECORD_CARE) as work:
+            now = work.at
+            row = work.tx.get(InfusionSession, session_id)
             if row is None:
                 raise NotFound("That session was not found.", "Return to the board and open the chair again.")
-            events = records.load_events(tx, session_id)
-            state = derive_state(self.shelf.for_events(tx, events), events, now, self.app_started_at)
+            events = records.load_events(work.tx, session_id)
+            state = derive_state(self.shelf.for_events(work.tx, events), events, now, self.app_started_at)
             payload = self._payload(state, kind, build)
             event = Event(
                 id=str(uuid.uuid4()),
@@ -529,7 +468,7 @@ class Care:
                 signed = signed_content(event, events)
                 entries = [signature_entry(signer, meaning, now, signed) for signer, meaning in signers]
                 event = replace(event, payload={**payload, "signatures": entries})
-            events, new_state = self._insert(tx, row, events, event, now)
+            events, new_state = self._insert(work, row, events, event)
             for follow, follow_payload in then(new_state) if then else ():
                 self._payload(new_state, follow, None)
                 event = replace(
@@ -541,23 +480,21 @@ class Care:
                     corrects=None,
                     reason=None,
                 )
-                events, new_state = self._insert(tx, row, events, event, now)
+                events, new_state = self._insert(work, row, events, event)
         return new_state
 
     def _insert(
-        self, tx: Session, row: InfusionSession, events: list[Event], event: Event, now: datetime
+        self, work: Work, row: InfusionSession, events: list[Event], event: Event
     ) -> tuple[list[Event], SessionState]:
         """Write one entry with its audit lines and move the session's projection along with it."""
-        records.insert_event(tx, event)
         events = [*events, event]
-        new_state = derive_state(self.shelf.for_events(tx, events), events, now, self.app_started_at)
+        new_state = derive_state(self.shelf.for_events(work.tx, events), events, work.at, self.app_started_at)
         row.last_seq = event.seq
         row.step = new_state.step.value
         row.outcome = new_state.outcome.value
         row.active = new_state.step.active
-        row.updated_at = now
-        tx.add(row)
-        self._audit_event(tx, row, event)
+        row.updated_at = work.at
+        work.append(event, row)
         return events, new_state
 
     # ---- the steps ----------------------------------------------------------------------------
@@ -595,17 +532,16 @@ class Care:
             recorded_by=by,
             recorded_at=self.clock.now(),
         )
-        with self.db.transaction() as tx:
-            self._require_clinician(tx, by)
-            if tx.get(Patient, patient_id) is None:
+        with self.door.writing(by, Permission.RECORD_CARE) as work:
+            if work.tx.get(Patient, patient_id) is None:
                 raise NotFound("That patient record was not found.", "Search again.")
             detail: dict[str, Any] = {"course_id": row.id, "content_hash": course_content(row)}
-            running = self._course_in_force(tx, patient_id)
+            running = self._course_in_force(work.tx, patient_id)
             if running is not None:
                 detail |= self._replacing(running, replace_running, replace_reason)
-            tx.add(row)
-            tx.flush()
-            self._audit(tx, AuditAction.COURSE_ORDERED, by, patient_id=patient_id, detail=detail)
+            work.tx.add(row)
+            work.tx.flush()
+            work.audit(AuditAction.COURSE_ORDERED, patient_id=patient_id, detail=detail)
         return _course_view(row)
 
     def _course_in_force(self, tx: Session, patient_id: str) -> tuple[CourseView, int] | None:
@@ -645,7 +581,7 @@ class Care:
         ]
 
     def current_course(self, patient_id: str) -> CourseView | None:
-        with self.db.session() as tx:
+        with self.door.reading() as tx:
             row = records.latest_course(tx, patient_id)
             return _course_view(row) if row else None
 
@@ -682,20 +618,19 @@ class Care:
         """Identify: the patient confirmed by two identifiers (never the chair), compared against the
         record, and seated on day n of the course in force."""
         override = _optional(same_day_override, "same_day_override", "why a second infusion today")
-        now = self.clock.now()
         session_id = str(uuid.uuid4())
-        with self.db.transaction() as tx:
-            self._require_clinician(tx, by)
-            patient = tx.get(Patient, patient_id)
+        with self.door.writing(by, Permission.RECORD_CARE) as work:
+            now = work.at
+            patient = work.tx.get(Patient, patient_id)
             if patient is None:
                 raise NotFound("That patient record was not found.", "Search again.")
             identifiers = confirmed_identifiers(identified, patient.mrn, patient.birth_date)
-            if records.active_on_chair(tx, chair) is not None:
+            if records.active_on_chair(work.tx, chair) is not None:
                 raise NotNow(f"Chair {chair} already has an open session.", "Finish it or choose another chair.")
-            if records.active_for_patient(tx, patient_id) is not None:
+            if records.active_for_patient(work.tx, patient_id) is not None:
                 raise NotNow("This patient already has an open session.", "Open it from the board.")
-            course = self._course_place(tx, patient_id, override)
-            self.shelf.keep(tx, now)
+            course = self._course_place(work.tx, patient_id, override)
+            self.shelf.keep(work.tx, now)
             session = InfusionSession(
                 id=session_id,
                 patient_id=patient_id,
@@ -711,8 +646,8 @@ class Care:
                 last_seq=1,
                 updated_at=now,
             )
-            tx.add(session)
-            tx.flush()
+            work.tx.add(session)
+            work.tx.flush()
             opened = Event(
                 id=str(uuid.uuid4()),
                 session_id=session_id,
@@ -736,8 +671,7 @@ class Care:
                     },
                 },
             )
-            records.insert_event(tx, opened)
-            self._audit_event(tx, session, opened)
+            work.append(opened, session)
         return self.state(session_id)
 
     def screen(self, session_id: str, answers: dict[str, str], by: str, *, confirm_stop: bool = False) -> SessionState:
@@ -812,7 +746,7 @@ class Care:
         self._refused(session_id, by, {"limit": limit, "entered": f"{entered} {unit}", "said": refusal.message})
 
     def _previous_weight(self, session_id: str) -> Event | None:
-        with self.db.session() as tx:
+        with self.door.reading() as tx:
             row = tx.get(InfusionSession, session_id)
             return records.last_weight_elsewhere(tx, row.patient_id, session_id) if row else None
 
@@ -1302,10 +1236,10 @@ class Care:
     def _refused(self, session_id: str, by: str, detail: dict[str, Any]) -> None:
         """One audit line for an entry refused by a limit or a rule, written apart from the refused entry
         (which records nothing): the near misses the quality report counts."""
-        with self.db.transaction() as tx:
-            row = tx.get(InfusionSession, session_id)
+        with self.door.writing(by) as work:
+            row = work.tx.get(InfusionSession, session_id)
             patient_id = row.patient_id if row else None
-            self._audit(tx, AuditAction.REFUSED, by, patient_id=patient_id, session_id=session_id, detail=detail)
+            work.audit(AuditAction.REFUSED, patient_id=patient_id, session_id=session_id, detail=detail)
 
     def abandon(self, session_id: str, reason: str, by: str) -> SessionState:
         why = _required(reason, "reason", "why the session ends without treatment")

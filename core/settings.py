@@ -16,7 +16,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import col, select
 
-from core import audit
 from core.audit import AuditAction
 from core.errors import ChairsideError, InputError
 from core.paths import config_dir
@@ -24,6 +23,7 @@ from core.persistence.db import Database
 from core.persistence.tables import ClinicSetting
 from core.plain_text import REASON_MAX, plain_text
 from core.private_files import write_whole
+from core.unit_of_work import UnitOfWork
 
 
 class ClinicSettings(BaseModel):
@@ -92,10 +92,9 @@ def change_clinic_setting(
     except ValidationError as exc:
         raise InputError(key, f"{key}: {exc.errors()[0]['msg']}.") from exc
     new = getattr(updated, key)
-    with database.transaction() as tx:
-        tx.add(ClinicSetting(key=key, value=new, changed_by=by, changed_at=at, reason=reason))
-        detail = {"key": key, "value": str(new), "reason": reason}
-        audit.record(tx, AuditAction.SETTING_CHANGED, at=at, workstation=workstation, actor_id=by, detail=detail)
+    with UnitOfWork(database, lambda: at, workstation).writing(by) as work:
+        work.tx.add(ClinicSetting(key=key, value=new, changed_by=by, changed_at=at, reason=reason))
+        work.audit(AuditAction.SETTING_CHANGED, detail={"key": key, "value": str(new), "reason": reason})
     return updated
 
 

@@ -16,8 +16,9 @@ from argon2 import PasswordHasher
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from core import passwords
+from core.accounts import Accounts
 from core.clock import ManualClock
-from core.people import Account, Accounts, Role
+from core.people import Account, Role
 from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol, load_protocol
 from core.services import Care, PatientView

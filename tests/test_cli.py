@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cli.commands import main
-from core.people import Accounts
+from core.accounts import Accounts
 from core.persistence.db import SCHEMA_HEAD, open_database, sqlite_url
 from core.settings import clinic_settings, load_workstation, settings_history
 from tests.conftest import ADMIN_PASSWORD, make_admin

@@ -17,11 +17,12 @@ from sqlalchemy import text
 
 from cli.commands import main
 from core import audit
+from core.accounts import Accounts
 from core.audit import AuditAction
 from core.audit_report import COMMAND_LINE_KEY, day_bounds, read_trail
 from core.clock import ManualClock
 from core.errors import InputError, NotAllowedError
-from core.people import Account, Accounts, Role
+from core.people import Account, Role
 from core.persistence.db import Database, sqlite_url
 from core.services import Care, PatientView
 from tests.conftest import TEMPORARY_PASSWORD

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from cli.commands import main
+from core.accounts import Accounts
 from core.audit import AuditAction, entries
 from core.clock import ManualClock
 from core.errors import NotAllowedError
-from core.people import Account, Accounts
+from core.people import Account
 from core.persistence.db import Database, sqlite_url
 from core.settings import change_clinic_setting
 from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, TEMPORARY_PASSWORD

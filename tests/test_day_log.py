@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from core import audit, records
+from core.accounts import Accounts
 from core.audit import AuditAction
 from core.clock import ManualClock
 from core.day_log import (
@@ -34,7 +35,7 @@ from core.events import Event
 from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Outcome, Step
-from core.people import Account, Accounts, Role
+from core.people import Account, Role
 from core.persistence.db import Database, sqlite_url
 from core.persistence.tables import InfusionSession
 from core.protocol import Protocol, VitalKind

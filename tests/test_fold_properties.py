@@ -31,8 +31,8 @@ plans = st.lists(
 def ready_log(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol) -> list[Event]:
     """The entries of a session ready to start, read once from a real database; the examples add to them
     in memory."""
+    from core.accounts import Accounts
     from core.clock import ManualClock
-    from core.people import Accounts
     from core.persistence.db import open_database, sqlite_url
     from tests.conftest import PRESCRIBER, make_admin, make_nurses
     from tests.test_session_flow import prepare

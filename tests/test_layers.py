@@ -173,3 +173,57 @@ def test_no_two_core_modules_import_each_other():
     graph = {name: {m for m in runtime_imports(path) if m in modules and m != name} for name, path in modules.items()}
     assert import_cycles(graph) == []
     assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]  # it can fail
+
+
+DOOR = {"core/unit_of_work.py"}
+"""The one module that opens a write transaction and writes audit lines (``core.persistence`` below it aside)."""
+
+
+def writes_outside_the_door(paths: list[Path]) -> list[str]:
+    """Calls that open a write transaction (``.transaction()``) or write an audit line (``audit.record``,
+    or ``record`` taken from ``core.audit``) anywhere but the unit of work."""
+    found = []
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        record_imported = any(
+            isinstance(node, ast.ImportFrom)
+            and node.module == "core.audit"
+            and any(a.name == "record" for a in node.names)
+            for node in ast.walk(tree)
+        )
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            opens = isinstance(func, ast.Attribute) and func.attr == "transaction"
+            audits = (
+                isinstance(func, ast.Attribute)
+                and func.attr == "record"
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "audit"
+            ) or (record_imported and isinstance(func, ast.Name) and func.id == "record")
+            if opens or audits:
+                found.append(f"{path}:{node.lineno}")
+    return found
+
+
+def test_every_write_goes_through_the_unit_of_work():
+    paths = [
+        path
+        for folder in ("core", "cli", "ui")
+        for path in python_files(folder)
+        if path.relative_to(ROOT).as_posix() not in DOOR
+        and not path.relative_to(ROOT).as_posix().startswith("core/persistence/")
+    ]
+    assert writes_outside_the_door(paths) == []
+
+
+def test_the_door_check_catches_a_write_beside_it(tmp_path: Path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from core.audit import record\n"
+        "with database.transaction() as tx:\n"
+        "    record(tx, action)\n"
+        "    audit.record(tx, action)\n"
+    )
+    assert writes_outside_the_door([sample]) == [f"{sample}:2", f"{sample}:3", f"{sample}:4"]

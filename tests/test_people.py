@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from core import audit, passwords
+from core.accounts import Accounts
 from core.audit import AuditAction, AuditRecord
 from core.clock import ManualClock
 from core.errors import ChairsideError, InputError, NotAllowedError, TemporaryPasswordError
 from core.logs import configure_logging
-from core.people import Account, Accounts, Role
+from core.people import Account, Role
 from core.persistence.db import Database
 from core.persistence.tables import Staff
 from core.settings import change_clinic_setting

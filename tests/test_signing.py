@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import text
 
 from core import audit
+from core.accounts import Accounts
 from core.audit import AuditAction
 from core.errors import NotAllowedError
 from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Step
-from core.people import Account, Accounts
+from core.people import Account
 from core.persistence.db import Database
 from core.services import Care
 from core.signatures import Meaning

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from core.accounts import Accounts
 from core.anchors import anchor_folder, write_anchor
 from core.backups import BackupJob, BackupLook, BackupStatus
 from core.complete import check_shapes, drawn_shape, vital_shape
@@ -21,7 +22,7 @@ from core.course import CourseView
 from core.dosing import DoseCalculation
 from core.errors import ChairsideError, EnvironmentTrouble, InputError, TemporaryPasswordError
 from core.identify import Details, Identified, same_record_number
-from core.people import Account, Accounts
+from core.people import Account
 from core.protocol import Protocol, VitalKind
 from core.reports.output import Output, record_output
 from core.services import Care, ChairView, PatientView, SessionRow, SilencedAlarm

@@ -40,7 +40,7 @@ def _num(value: Decimal) -> str:
 
 def _treated(care: Care, session_id: str) -> tuple[SessionState, PatientView]:
     """The session and its patient, once its infusion ran and ended: before that there is nothing to say."""
-    with care.db.session() as tx:
+    with care.door.reading() as tx:
         row = tx.get(InfusionSession, session_id)
         patient_id = row.patient_id if row else None
     if patient_id is None:

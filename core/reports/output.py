@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from core import audit
 from core.audit import AuditAction
 from core.errors import DiskFull, EnvironmentTrouble
 from core.persistence.db import Database
 from core.private_files import write_whole
+from core.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -97,14 +97,5 @@ def _audit(
     detail: dict[str, object],
     actor_id: str | None,
 ) -> None:
-    with database.transaction() as tx:
-        audit.record(
-            tx,
-            action,
-            at=at,
-            workstation=workstation,
-            actor_id=actor_id,
-            patient_id=output.patient_id,
-            session_id=output.session_id,
-            detail=detail,
-        )
+    with UnitOfWork(database, lambda: at, workstation).writing(actor_id) as work:
+        work.audit(action, patient_id=output.patient_id, session_id=output.session_id, detail=detail)

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from core.accounts import Accounts
 from core.clock import ManualClock
-from core.people import Account, Accounts
+from core.people import Account
 from core.persistence.db import Database
 from core.protocol import VitalKind
 from core.services import Care, PatientView

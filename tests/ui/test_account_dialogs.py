@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from core import audit
+from core.accounts import Accounts
 from core.audit import AuditAction
 from core.clock import ManualClock
 from core.errors import NotAllowedError
-from core.people import Account, Accounts, Role
+from core.people import Account, Role
 from core.persistence.db import Database
 from core.persistence.tables import Staff
 from core.settings import change_clinic_setting

@@ -9,8 +9,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from core import audit
+from core.accounts import Accounts
 from core.audit import AuditAction
-from core.people import Account, Accounts, Role
+from core.people import Account, Role
 from core.persistence.db import Database
 from core.services import Care, PatientView
 from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, TEMPORARY_PASSWORD

@@ -9,10 +9,11 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QScrollArea, QWidget
 
 from core import audit
+from core.accounts import Accounts
 from core.audit import AuditAction
 from core.events import EventType as E
 from core.machine import Step
-from core.people import Account, Accounts, Role
+from core.people import Account, Role
 from core.persistence.db import Database
 from core.services import Care, PatientView
 from tests.conftest import BEN_PASSWORD, TEMPORARY_PASSWORD

@@ -15,10 +15,11 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QPlainTextEdit, QTab
 from pytestqt.qtbot import QtBot
 
 from core import audit
+from core.accounts import Accounts
 from core.audit import AuditAction
 from core.clock import ManualClock
 from core.identify import Identified
-from core.people import Account, Accounts, Role
+from core.people import Account, Role
 from core.persistence.db import Database
 from core.protocol import Protocol
 from core.services import Care

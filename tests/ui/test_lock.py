@@ -6,10 +6,11 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from core import audit
+from core.accounts import Accounts
 from core.audit import AuditAction
 from core.clock import ManualClock
 from core.identify import Identified
-from core.people import Account, Accounts
+from core.people import Account
 from core.persistence.db import Database
 from core.protocol import VitalKind
 from core.services import Care

@@ -16,8 +16,9 @@ from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from core.accounts import Accounts
 from core.clock import ManualClock
-from core.people import Account, Accounts, Role
+from core.people import Account, Role
 from core.protocol import VitalKind
 from core.services import Care, PatientView
 from core.settings import change_clinic_setting

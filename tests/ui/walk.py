@@ -14,9 +14,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from core.accounts import Accounts
 from core.clock import ManualClock
 from core.identify import Identified
-from core.people import Account, Accounts, Role
+from core.people import Account, Role
 from core.persistence.db import Database
 from core.services import Care, PatientView
 from core.settings import change_clinic_setting

@@ -1,0 +1,469 @@
+"""People's accounts: who may sign in, with what; adding, deactivating and resetting them.
+
+There is no default account and no default password: a new database asks for its first
+administrator, who then adds everyone else with a temporary password to change at first sign-in.
+Accounts are deactivated, never deleted, because records name whoever made them.
+
+Every change to an account commits together with its audit entry. A wrong password is committed too
+(the count of failures and an audit entry) before the refusal is raised, so lock-out cannot be
+dodged by a caller that discards the error. No secret, nor anything typed into the sign-in user-name
+box (often a password typed in the wrong box), is ever written to the audit trail, a message or the
+log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from core import passwords
+from core.audit import AuditAction
+from core.clock import Clock
+from core.dates import local_time
+from core.errors import (
+    ChairsideError,
+    InputError,
+    NotAllowedError,
+    NotFound,
+    NotNow,
+    NotPermitted,
+    TemporaryPasswordError,
+)
+from core.people import ASK_ADMINISTRATOR, Account, Permission, Role
+from core.persistence.db import Database
+from core.persistence.tables import Staff
+from core.plain_text import plain_text
+from core.records import account_of
+from core.settings import ClinicSettings, clinic_settings
+from core.unit_of_work import UnitOfWork, Work
+
+
+def _role(value: Role | str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        choices = ", ".join(role.value for role in Role)
+        raise InputError("role", "That is not a role.", f"Choose one of: {choices}.") from None
+
+
+def _typed(secret: str | None, field: str, what: str) -> str:
+    if not secret:
+        raise InputError(field, f"Enter {what}.")
+    return secret
+
+
+class Accounts:
+    """Accounts on one database, with the clinic's rules read fresh on each call (they can change)."""
+
+    def __init__(self, database: Database, clock: Clock, workstation: str) -> None:
+        self.db = database
+        self.clock = clock
+        self.door = UnitOfWork(database, clock.now, workstation)
+
+    # ---- reading ----------------------------------------------------------------------------------
+
+    def everyone(self) -> list[Account]:
+        with self.door.reading() as tx:
+            rows = tx.exec(select(Staff).order_by(col(Staff.display_name), col(Staff.created_at)))
+            return [account_of(row) for row in rows]
+
+    def get(self, account_id: str) -> Account:
+        with self.door.reading() as tx:
+            return account_of(self._row(tx, account_id))
+
+    def needs_first_administrator(self) -> bool:
+        with self.door.reading() as tx:
+            return not self._administrators(tx)
+
+    # ---- managing people ------------------------------------------------------------------------
+
+    def create_first_administrator(self, name: str, username: str, password: str, repeat: str) -> Account:
+        """The one way into a new database: allowed only while no administrator can sign in."""
+        with self.door.writing() as work:
+            if self._administrators(work.tx):
+                raise NotPermitted(
+                    "This clinic already has an administrator.", "Ask an administrator to add your account."
+                )
+            row = self._new_row(work.tx, name, username, Role.ADMINISTRATOR)
+            row.password_hash = passwords.hash_secret(
+                self._checked_password(password, repeat, row, field="new_password")
+            )
+            work.tx.add(row)
+            work.tx.flush()
+            work.audit_as(
+                row.id,
+                AuditAction.ACCOUNT_ADDED,
+                detail={"account_id": row.id, "role": row.role, "first_administrator": True},
+            )
+            return account_of(row)
+
+    def add(
+        self, by: str, name: str, username: str, role: Role | str, temporary_password: str, repeat: str | None = None
+    ) -> Account:
+        """The new person chooses their own password at first sign-in: the administrator never knows it.
+
+        ``repeat``: the password typed a second time where a person types it, so that one typo does not
+        lock the new person out; None from a caller that holds it already (a script, the demo).
+        """
+        with self.door.writing(by, Permission.MANAGE_PEOPLE) as work:
+            row = self._new_row(work.tx, name, username, _role(role))
+            row.password_hash = passwords.hash_secret(
+                self._checked_password(temporary_password, repeat, row, field="temporary_password")
+            )
+            row.must_change_password = True
+            work.tx.add(row)
+            work.tx.flush()
+            work.audit(AuditAction.ACCOUNT_ADDED, detail={"account_id": row.id, "role": row.role})
+            return account_of(row)
+
+    def deactivate(self, by: str, account_id: str, reason: str) -> Account:
+        with self.door.writing(by, Permission.MANAGE_PEOPLE) as work:
+            why = plain_text(reason, "reason", "the reason", 500)
+            row = self._row(work.tx, account_id)
+            if not row.active:
+                raise NotNow(f"{row.display_name}'s account is already deactivated.", "Nothing was changed.")
+            if row.id == by:
+                raise NotPermitted("You cannot deactivate your own account.", "Ask another administrator to do it.")
+            if [admin.id for admin in self._administrators(work.tx)] == [row.id]:
+                raise NotNow(
+                    f"{row.display_name} is the last administrator who can sign in.",
+                    "Add another administrator first, so someone can still manage people and settings.",
+                )
+            row.active = False
+            row.deactivated_at = self.clock.now()
+            work.tx.add(row)
+            work.audit(AuditAction.ACCOUNT_DEACTIVATED, detail={"account_id": row.id, "reason": why})
+            return account_of(row)
+
+    def reset_password(
+        self,
+        by: str,
+        account_id: str,
+        temporary_password: str,
+        username: str | None = None,
+        repeat: str | None = None,
+    ) -> Account:
+        """For a forgotten password or a lock-out. The PIN goes too: whoever reset may not be its owner.
+        ``repeat`` as for ``add``."""
+        with self.door.writing(by, Permission.MANAGE_PEOPLE) as work:
+            row = self._row(work.tx, account_id)
+            if not row.active:
+                raise NotNow(
+                    f"{row.display_name}'s account is deactivated, so its password cannot be reset.",
+                    "Add a new account if this person works here again.",
+                )
+            given_username = row.username is None
+            if given_username:
+                if not username:
+                    raise InputError(
+                        "username",
+                        f"{row.display_name} has no user name yet.",
+                        "Enter one to give them with the new password.",
+                    )
+                row.username = self._free_username(work.tx, username)
+            elif username and passwords.check_username(username) != row.username:
+                raise InputError(
+                    "username",
+                    f"{row.display_name} already has the user name {row.username}; user names do not change.",
+                    "Leave the user name as it is.",
+                )
+            row.password_hash = passwords.hash_secret(
+                self._checked_password(temporary_password, repeat, row, field="temporary_password")
+            )
+            pin_cleared = row.pin_hash is not None
+            row.pin_hash = None
+            row.must_change_password = True
+            row.failed_sign_ins = 0
+            row.locked_until = None
+            row.password_changed_at = self.clock.now()
+            work.tx.add(row)
+            work.audit(
+                AuditAction.PASSWORD_RESET,
+                detail={"account_id": row.id, "username_given": given_username, "pin_cleared": pin_cleared},
+            )
+            return account_of(row)
+
+    # ---- one's own credentials ------------------------------------------------------------------
+
+    def change_password(self, account_id: str, current: str, new: str, repeat: str) -> Account:
+        _typed(current, "current_password", "your current password")
+        if passwords.normalise(new or "") == passwords.normalise(current):
+            raise InputError(
+                "new_password", "The new password is the same as the current one.", "Choose a different one."
+            )
+        refusal: ChairsideError
+        with self.door.writing() as work:
+            row = self._row(work.tx, account_id)
+            refused = self._unusable(work, row, "change_password", None)
+            if refused is None and passwords.matches(row.password_hash or "", current):
+                # Nothing is written yet, so refusing the new password here loses nothing.
+                chosen = self._checked_password(new, repeat, row, field="new_password")
+                row.password_hash = passwords.hash_secret(chosen)
+                row.must_change_password = False
+                row.failed_sign_ins = 0
+                row.password_changed_at = self.clock.now()
+                work.tx.add(row)
+                work.audit_as(row.id, AuditAction.PASSWORD_CHANGED)
+                return account_of(row)
+            refusal = (
+                refused
+                or self._failed(work, row, "change_password")
+                or InputError(
+                    "current_password", "The current password is not right.", "Type your current password again."
+                )
+            )
+        raise refusal
+
+    def set_pin(self, account_id: str, password: str, pin: str, repeat: str) -> Account:
+        self._pin_allowed()
+        _typed(password, "password", "your password")
+        chosen = passwords.check_new_pin(pin, repeat)
+        refusal: ChairsideError
+        with self.door.writing() as work:
+            row = self._row(work.tx, account_id)
+            refused = self._unusable(work, row, "set_pin", None)
+            if refused is None and passwords.matches(row.password_hash or "", password):
+                row.pin_hash = passwords.hash_secret(chosen)
+                row.failed_sign_ins = 0
+                work.tx.add(row)
+                work.audit_as(row.id, AuditAction.PIN_CHANGED, detail={"pin": "set"})
+                return account_of(row)
+            refusal = (
+                refused
+                or self._failed(work, row, "set_pin")
+                or InputError("password", "The password is not right.", "Type your password again.")
+            )
+        raise refusal
+
+    def clear_pin(self, account_id: str) -> Account:
+        """Allowed even when the clinic has turned PINs off: removing a way in is always safe."""
+        with self.door.writing() as work:
+            row = self._row(work.tx, account_id)
+            if row.pin_hash is not None:
+                row.pin_hash = None
+                work.tx.add(row)
+                work.audit_as(row.id, AuditAction.PIN_CHANGED, detail={"pin": "cleared"})
+            return account_of(row)
+
+    # ---- proving who one is ---------------------------------------------------------------------
+
+    def sign_in(self, username: str, password: str) -> Account:
+        """The returned account may say ``must_change_password``: the caller then insists on a change."""
+        return self._by_username(username, password, "sign_in", AuditAction.SIGNED_IN)
+
+    def authenticate(self, username: str, password: str, purpose: str) -> Account:
+        """A second person proving who they are there and then (a dose check, a witnessed waste).
+        Writes no audit entry on success: the caller records what they did, in its own transaction."""
+        return self._by_username(username, password, purpose, None)
+
+    def confirm_identity(self, account_id: str, password: str, purpose: str) -> Account:
+        """The signed-in person typing their password again to sign something. Never a PIN: a
+        signature must take the full password. No audit entry on success (the caller records it)."""
+        _typed(password, "password", "your password")
+        return self._check(account_id, password, purpose, None, pin=False, by_username=False)
+
+    def unlock(self, account_id: str, secret: str) -> Account:
+        """The owner of a locked screen, with the password or, where the clinic allows it, the PIN."""
+        _typed(secret, "password", "your password or PIN")
+        pin = self._policy().pin_unlock
+        return self._check(account_id, secret, "unlock", AuditAction.SCREEN_UNLOCKED, pin=pin, by_username=False)
+
+    def record_lock(self, account_id: str) -> None:
+        self._event(account_id, AuditAction.SCREEN_LOCKED)
+
+    def record_sign_out(self, account_id: str) -> None:
+        self._event(account_id, AuditAction.SIGNED_OUT)
+
+    # ---- the checks behind them -----------------------------------------------------------------
+
+    def _by_username(self, username: str, password: str, purpose: str, success: AuditAction | None) -> Account:
+        typed = _typed((username or "").strip(), "username", "your user name")
+        _typed(password, "password", "your password")
+        try:
+            wanted: str | None = passwords.check_username(typed)
+        except InputError:
+            wanted = None  # cannot be anyone's: refused like any unknown user name
+        row = None
+        if wanted is not None:
+            with self.door.reading() as tx:
+                row = tx.exec(select(Staff).where(Staff.username == wanted)).first()
+        if row is None:
+            passwords.spend_hashing_time(password)
+            with self.door.writing() as work:
+                work.audit_as(
+                    None, AuditAction.SIGN_IN_FAILED, detail={"purpose": purpose, "reason": "unknown user name"}
+                )
+            raise self._not_right(by_username=True, pin=False)
+        return self._check(row.id, password, purpose, success, pin=False, by_username=True)
+
+    def _check(
+        self, account_id: str, secret: str, purpose: str, success: AuditAction | None, *, pin: bool, by_username: bool
+    ) -> Account:
+        """``success`` is the audit entry for a sign-in or unlock; other callers audit what they do."""
+        refusal: NotAllowedError
+        with self.door.writing() as work:
+            row = self._row(work.tx, account_id, for_update=True)
+            refused = self._unusable(work, row, purpose, secret if by_username else None)
+            if refused is None:
+                pin = pin and row.pin_hash is not None
+                by_pin = pin and passwords.matches(row.pin_hash or "", secret.strip())  # as set_pin keeps it
+                if by_pin or passwords.matches(row.password_hash or "", secret):
+                    row.failed_sign_ins = 0
+                    if not by_pin and passwords.needs_rehash(row.password_hash or ""):
+                        row.password_hash = passwords.hash_secret(secret)
+                    work.tx.add(row)
+                    refused = self._still_temporary(work, row, purpose)
+                    if refused is None:
+                        if success is AuditAction.SIGNED_IN:
+                            row.last_sign_in_at = self.clock.now()
+                        if success is not None:
+                            work.audit_as(row.id, success, detail=({"with_pin": by_pin} if pin else {}))
+                        return account_of(row)
+            refusal = refused or self._failed(work, row, purpose) or self._not_right(by_username=by_username, pin=pin)
+        raise refusal
+
+    def _still_temporary(self, work: Work, row: Staff, purpose: str) -> TemporaryPasswordError | None:
+        """A password an administrator typed proves only that someone was told it: until its owner has
+        chosen her own, it opens the way to choosing one and nothing else (no check, witness or signature)."""
+        if not row.must_change_password or purpose in {"sign_in", "unlock"}:
+            return None
+        work.audit_as(row.id, AuditAction.SIGN_IN_FAILED, detail={"purpose": purpose, "reason": "temporary password"})
+        return TemporaryPasswordError(
+            f"{row.display_name} still has the temporary password an administrator gave.",
+            "Sign in once to choose your own password, then try again.",
+            row.id,
+        )
+
+    def _unusable(self, work: Work, row: Staff, purpose: str, typed: str | None) -> NotAllowedError | None:
+        """Why the account cannot be used at all (the attempt is recorded), before its secret counts.
+
+        ``typed`` is the password typed with a user name: a deactivated account is only named to
+        someone who knows its password, so the sign-in box does not confirm who has an account.
+        """
+        if not row.active:
+            reason = "deactivated"
+            refusal = NotPermitted(
+                f"{row.display_name}'s account is deactivated.",
+                f"{ASK_ADMINISTRATOR} A deactivated account cannot sign in or sign.",
+            )
+            if typed is not None and not passwords.matches(row.password_hash or "", typed):
+                refusal = self._not_right(by_username=True, pin=False)
+        elif row.username is None or row.password_hash is None:
+            reason, refusal = (
+                "no password yet",
+                NotPermitted(
+                    f"{row.display_name} has no user name and password yet.",
+                    "An administrator must give them a user name and password (a password reset).",
+                ),
+            )
+        elif row.locked_until is not None and row.locked_until > self.clock.now():
+            reason, refusal = "locked out", self._locked(row.locked_until)
+        else:
+            return None
+        work.audit_as(row.id, AuditAction.SIGN_IN_FAILED, detail={"purpose": purpose, "reason": reason})
+        return refusal
+
+    def _failed(self, work: Work, row: Staff, purpose: str) -> NotAllowedError | None:
+        """Count a wrong secret; at the clinic's limit, lock the account. Returns the lock-out refusal."""
+        policy = self._policy()
+        row.failed_sign_ins += 1
+        work.audit_as(
+            row.id,
+            AuditAction.SIGN_IN_FAILED,
+            detail={"purpose": purpose, "reason": "wrong secret", "failures": row.failed_sign_ins},
+        )
+        locked: NotAllowedError | None = None
+        if row.failed_sign_ins >= policy.max_failed_sign_ins:
+            row.locked_until = self.clock.now() + timedelta(minutes=policy.account_lockout_minutes)
+            work.audit_as(
+                row.id,
+                AuditAction.LOCKED_OUT,
+                detail={"failures": row.failed_sign_ins, "minutes": policy.account_lockout_minutes},
+            )
+            row.failed_sign_ins = 0
+            locked = self._locked(row.locked_until)
+        work.tx.add(row)
+        return locked
+
+    @staticmethod
+    def _locked(until: datetime) -> NotAllowedError:
+        return NotPermitted(
+            f"This account is locked after too many wrong attempts, until {local_time(until)}.",
+            "Try again after that time, or ask an administrator to reset the password.",
+        )
+
+    @staticmethod
+    def _not_right(*, by_username: bool, pin: bool) -> NotAllowedError:
+        """One message whether the user name or the password was wrong, so neither is confirmed."""
+        what = "user name or password" if by_username else "password or PIN" if pin else "password"
+        return NotPermitted(
+            f"The {what} is not right.",
+            "Check what you typed (and Caps Lock) and try again. Too many wrong tries lock the account.",
+        )
+
+    # ---- helpers ----------------------------------------------------------------------------------
+
+    def _policy(self) -> ClinicSettings:
+        return clinic_settings(self.db)
+
+    def _pin_allowed(self) -> None:
+        if not self._policy().pin_unlock:
+            raise NotPermitted(
+                "This clinic has not turned on unlocking with a PIN.",
+                "Unlock with your password, or ask an administrator to turn on PIN unlock in the clinic settings.",
+            )
+
+    def _checked_password(self, password: str, repeat: str | None, row: Staff, *, field: str) -> str:
+        """``repeat`` None: the password was typed once, by a caller that holds it (nothing to compare)."""
+        policy = self._policy()
+        return passwords.check_new_password(
+            password,
+            password if repeat is None else repeat,
+            min_length=policy.password_min_length,
+            user_inputs=passwords.guessable_words(row.display_name, row.username or "", policy.clinic_name),
+            username=row.username,
+            field=field,
+        )
+
+    def _new_row(self, tx: Session, name: str, username: str, role: Role) -> Staff:
+        return Staff(
+            id=str(uuid.uuid4()),
+            display_name=plain_text(name, "name", "the person's name", 120),
+            role=role.value,
+            active=True,
+            created_at=self.clock.now(),
+            username=self._free_username(tx, username),
+            password_changed_at=self.clock.now(),
+        )
+
+    @staticmethod
+    def _free_username(tx: Session, username: str) -> str:
+        value = passwords.check_username(username)
+        if tx.exec(select(Staff.id).where(Staff.username == value)).first() is not None:
+            raise InputError(
+                "username", f"The user name {value} is taken.", "Choose another, e.g. with an initial or a digit."
+            )
+        return value
+
+    @staticmethod
+    def _row(tx: Session, account_id: str, *, for_update: bool = False) -> Staff:
+        """``for_update`` locks the row (PostgreSQL) so two workstations cannot lose a failure count."""
+        row = tx.get(Staff, account_id, with_for_update=for_update)
+        if row is None:
+            raise NotFound("That account does not exist.", "Choose the person again from the list.")
+        return row
+
+    @staticmethod
+    def _administrators(tx: Session) -> list[Staff]:
+        """Active administrators who can sign in: while there are none, the first may be created."""
+        query = select(Staff).where(
+            col(Staff.active), Staff.role == Role.ADMINISTRATOR.value, col(Staff.password_hash).is_not(None)
+        )
+        return list(tx.exec(query))
+
+    def _event(self, account_id: str, action: AuditAction) -> None:
+        with self.door.writing() as work:
+            self._row(work.tx, account_id)
+            work.audit_as(account_id, action)

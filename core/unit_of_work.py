@@ -1,0 +1,137 @@
+"""The one door to storage. Every write (a care record, an account, a setting, a printout sent, a day log
+or trail read) is a unit of work opened here, and every read goes through here too.
+
+A unit of work is one transaction: it reads the acting account as stored at that moment and applies the
+one permission rule (``core.people.refusal``), appends records with their audit lines (each with the
+content hash of what it describes), moves the projection a record changes, and commits; all of it or
+none. Keeping the door single is what lets a store other than one SQLite file (a server shared by several
+workstations, a local journal while that server is away) change this module and ``core.persistence``
+alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from core import audit, records
+from core.audit import AuditAction
+from core.content_hashes import event_content, summary_content
+from core.events import Event
+from core.people import Account, Permission, refusal
+from core.persistence.db import Database
+from core.persistence.tables import InfusionSession
+
+
+@dataclass(frozen=True)
+class Work:
+    """One open transaction: who acts, at which moment, from which workstation."""
+
+    tx: Session
+    at: datetime
+    workstation: str
+    actor_id: str | None
+    """Who acts; None for the system's own work (a backup) or before anyone is known (a failed sign-in)."""
+    actor: Account | None
+    """That account as stored when the work began, when what it may do was asked (``UnitOfWork.writing``)."""
+
+    def audit(
+        self,
+        action: AuditAction,
+        *,
+        patient_id: str | None = None,
+        session_id: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """An audit line in the acting account's name."""
+        self.audit_as(self.actor_id, action, patient_id=patient_id, session_id=session_id, detail=detail)
+
+    def audit_as(
+        self,
+        actor_id: str | None,
+        action: AuditAction,
+        *,
+        patient_id: str | None = None,
+        session_id: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """An audit line in someone else's name: the second nurse's signature, the owner of an account
+        whose sign-in failed."""
+        audit.record(
+            self.tx,
+            action,
+            at=self.at,
+            workstation=self.workstation,
+            actor_id=actor_id,
+            patient_id=patient_id,
+            session_id=session_id,
+            detail=detail,
+        )
+
+    def append(self, event: Event, summary: InfusionSession) -> None:
+        """A care record on its session's stream, with ``summary`` (the session's projection as it stands
+        after the record) and the audit lines: the record written, with the hash of the record and of the
+        projection (so ``verify`` sees either changed later), and each signature on it."""
+        records.insert_event(self.tx, event)
+        self.tx.add(summary)
+        ids = {"patient_id": summary.patient_id, "session_id": event.session_id}
+        detail = {
+            "event_id": event.id,
+            "type": event.type,
+            "content_hash": event_content(event),
+            "summary_hash": summary_content(summary),
+        }
+        self.audit_as(event.recorded_by, AuditAction.RECORD_WRITTEN, **ids, detail=detail)
+        for entry in event.payload.get("signatures", ()):
+            detail = {"event_id": event.id, "meaning": entry["meaning"], "signed_hash": entry["signed_hash"]}
+            self.audit_as(entry["signer_id"], AuditAction.SIGNATURE, **ids, detail=detail)
+
+
+class UnitOfWork:
+    """Opens units of work on one database, with the clock and the workstation they are stamped with."""
+
+    def __init__(self, database: Database, now: Callable[[], datetime], workstation: str) -> None:
+        """``now`` is the injected clock's (``Clock.now``), or the one moment a caller already holds."""
+        self.database = database
+        self.now = now
+        self.workstation = workstation
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read of what is committed; nothing written through it is kept."""
+        with self.database.session() as tx:
+            yield tx
+
+    def permit(self, by: str | None, may: Permission) -> Account:
+        """The account, if it may do ``may`` now; refused before anything is read on its behalf. A write
+        that follows checks again, in its own transaction."""
+        with self.database.session() as tx:
+            return self._permitted(tx, by, may)
+
+    @contextmanager
+    def writing(
+        self, by: str | None = None, may: Permission | None = None, *, at: datetime | None = None
+    ) -> Iterator[Work]:
+        """One transaction, committed when the block ends and rolled back when it raises.
+
+        With ``may``, the account ``by`` must be allowed to do that now, read inside this transaction, so
+        an account deactivated a moment ago (on any workstation) cannot record. ``at`` is the moment the
+        work is stamped with when it differs from ``now``.
+        """
+        with self.database.transaction() as tx:
+            account = self._permitted(tx, by, may) if may is not None else None
+            yield Work(tx, at or self.now(), self.workstation, by, account)
+
+    @staticmethod
+    def _permitted(tx: Session, by: str | None, may: Permission) -> Account:
+        account = records.account(tx, by) if by is not None else None
+        refused = refusal(account, may)
+        if refused is not None:
+            raise refused
+        assert account is not None  # refusal() refuses a missing account
+        return account
