@@ -37,9 +37,10 @@ from core.people import Account, Role
 from core.persistence.db import Database
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
-from core.services import Care, PatientView
+from core.services import Care
 from core.session_state import SessionState
 from core.settings import change_clinic_setting
+from core.views import PatientView
 
 DEMO_NOW_AFTER = timedelta(hours=6)
 DEMO_CHAIRS = 12

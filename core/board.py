@@ -17,8 +17,8 @@ from core.attention import Need, Priority, loudest_need, mark_words, needs
 from core.dates import local_time
 from core.events import EventType as E
 from core.machine import Step
-from core.services import STEP_WORDS, ChairView
 from core.session_state import PointStatus, SessionState, VitalsPoint, infused_by
+from core.views import STEP_WORDS, ChairView
 
 NOT_RECORDING = frozenset({E.CHECKED})
 """Entries that do not make a chair someone's: the second nurse's check is a visit, not the care."""

@@ -55,11 +55,11 @@ from core.persistence.tables import InfusionSession, Patient, Staff
 from core.protocol import Phase, Protocol
 from core.protocol_shelf import ProtocolShelf
 from core.reports.output import Output, record_output, write_file
-from core.services import STEP_WORDS
 from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
 from core.signatures import signatures_in
 from core.unit_of_work import UnitOfWork
+from core.views import STEP_WORDS
 from core.vitals import Tier
 
 

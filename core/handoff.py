@@ -30,9 +30,9 @@ from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.protocol import Phase, Protocol, VitalKind
-from core.services import ChairView, PatientView
 from core.session_state import PointStatus, SessionState, VitalsPoint
 from core.trends import Reading, vital_trends
+from core.views import ChairView, PatientView
 from core.vitals import Tier
 
 

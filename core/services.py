@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -61,111 +61,13 @@ from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
 from core.signatures import Meaning, identifiers, signature_entry, signed_content, signing_meaning
 from core.unit_of_work import UnitOfWork, Work
+from core.views import STEP_WORDS, ChairView, PatientView, SessionRow, SilencedAlarm, patient_view, patient_views
 from core.vitals import Finding, ReadingsDisagree, classify, parse_vitals, start_problems
 
 TREATED = frozenset({Outcome.COMPLETED.value, Outcome.STOPPED_EARLY.value})
 """Session outcomes in which the infusion ran: a course day, and what makes a second one the same day."""
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 """Typed scores: ASCII digits only, since int() also takes "1_0", "+9" and other scripts' digits."""
-STEP_WORDS = {
-    Step.SCREEN: "Screening",
-    Step.WEIGH: "Weigh",
-    Step.DOSE: "Dose",
-    Step.CHECK: "Second-nurse check",
-    Step.READY: "Ready to start",
-    Step.INFUSING: "Infusing",
-    Step.PAUSED: "Paused",
-    Step.OBSERVE: "Observation",
-    Step.SIGN: "To sign",
-    Step.DONE: "Signed",
-}
-
-
-@dataclass(frozen=True)
-class PatientView:
-    id: str
-    mrn: str
-    family_name: str
-    given_name: str
-    birth_date: date
-    sex: str | None = None
-    """A code of core.identify.SEXES; None when no nurse has recorded it yet."""
-    allergies: str | None = None
-    """As written; "" with ``no_known_allergies``; None when not recorded yet (a record made before 0004)."""
-    no_known_allergies: bool = False
-    details_confirmed_by: str | None = None
-    """The name of the nurse who confirmed sex and allergies with the patient."""
-    details_confirmed_at: datetime | None = None
-
-    def age_on(self, day: date) -> int:
-        """Whole years, as a banner gives it."""
-        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
-        return day.year - self.birth_date.year - before_birthday
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.family_name.upper()}, {self.given_name}"
-
-    @property
-    def initials(self) -> str:
-        """For screens seen by passers-by (the lock screen): enough for staff, not a name."""
-        return f"{self.given_name[:1]}. {self.family_name[:1]}.".upper()
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    """A session as a list shows it, read from the projection (no replay)."""
-
-    id: str
-    chair: int
-    patient_id: str
-    step: Step
-    outcome: str
-    opened_at: datetime
-
-
-@dataclass(frozen=True)
-class ChairView:
-    """One active session as the board shows it."""
-
-    chair: int
-    patient: PatientView
-    state: SessionState
-
-
-@dataclass(frozen=True)
-class SilencedAlarm:
-    chair: int
-    priority: str
-    need: str
-    patient_id: str
-    session_id: str
-
-
-def _patient_views(tx: Session, rows: Sequence[Patient]) -> list[PatientView]:
-    """The patients with their newest confirmed details, read in one query."""
-    details = records.latest_details(tx, [row.id for row in rows])
-    views = []
-    for row in rows:
-        view = PatientView(row.id, row.mrn, row.family_name, row.given_name, row.birth_date)
-        if row.id in details:
-            confirmed, by = details[row.id]
-            view = replace(
-                view,
-                sex=confirmed.sex,
-                allergies=confirmed.allergies,
-                no_known_allergies=confirmed.no_known_allergies,
-                details_confirmed_by=by,
-                details_confirmed_at=confirmed.confirmed_at,
-            )
-        views.append(view)
-    return views
-
-
-def _patient_view(tx: Session, row: Patient) -> PatientView:
-    return _patient_views(tx, [row])[0]
-
-
 TEXT_LIMITS = {
     "mrn": MRN_MAX,
     "family_name": NAME_MAX,
@@ -297,7 +199,7 @@ class Care:
             work.audit(AuditAction.PATIENT_REGISTERED, patient_id=row.id, detail={"content_hash": patient_content(row)})
             if checked is not None:
                 self._add_details(work, row.id, checked)
-            return _patient_view(work.tx, row)
+            return patient_view(work.tx, row)
 
     def record_details(self, patient_id: str, details: Details, by: str) -> PatientView:
         """Sex and allergies confirmed with the patient now (a record made without them, or a change):
@@ -309,7 +211,7 @@ class Care:
                 raise NotFound("That patient record was not found.", "Search again.")
             self._add_details(work, patient_id, checked)
             self._open_logs = {k: v for k, v in self._open_logs.items() if v[2].id != patient_id}  # banner anew
-            return _patient_view(work.tx, row)
+            return patient_view(work.tx, row)
 
     @staticmethod
     def _add_details(work: Work, patient_id: str, details: Details) -> None:
@@ -335,7 +237,7 @@ class Care:
 
     @staticmethod
     def _alike(tx: Session, family_name: str, given_name: str, born: date) -> list[PatientView]:
-        return _patient_views(
+        return patient_views(
             tx,
             [
                 other
@@ -349,14 +251,14 @@ class Care:
         if query is None:
             return []
         with self.door.reading() as tx:
-            return _patient_views(tx, records.find_patients(tx, query))
+            return patient_views(tx, records.find_patients(tx, query))
 
     def patient(self, patient_id: str) -> PatientView:
         with self.door.reading() as tx:
             row = tx.get(Patient, patient_id)
             if row is None:
                 raise NotFound("That patient record was not found.", "Search again.")
-            return _patient_view(tx, row)
+            return patient_view(tx, row)
 
     # ---- reading sessions ---------------------------------------------------------------------
 
@@ -382,7 +284,7 @@ class Care:
             # the sessions written since the last look (on any workstation) are read again.
             stale = [row for row in rows if row.id not in self._open_logs or self._open_logs[row.id][0] != row.last_seq]
             rows_of = records.patients_by_id(tx, [row.patient_id for row in stale])
-            patients = {view.id: view for view in _patient_views(tx, list(rows_of.values()))}
+            patients = {view.id: view for view in patient_views(tx, list(rows_of.values()))}
             events = records.load_events_of(tx, [row.id for row in stale])
             rules = {row.id: self.shelf.for_hash(tx, row.protocol_hash) for row in rows}
         for row in stale:

@@ -21,7 +21,8 @@ from core.clock import ManualClock
 from core.people import Account, Role
 from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol, load_protocol
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 from tests.print_system import PrivateCups, missing_tools, private_cups
 
 T0 = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)

@@ -16,7 +16,8 @@ from core.clock import ManualClock
 from core.content_hashes import patient_content
 from core.persistence.db import Database, sqlite_url
 from core.persistence.tables import Patient
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 from tests.test_tamper import rewrite_from, shell
 
 

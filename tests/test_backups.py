@@ -17,8 +17,9 @@ from core.clock import ManualClock
 from core.errors import EnvironmentTrouble
 from core.identify import Identified
 from core.persistence.db import Database, open_database, sqlite_url
-from core.services import Care, PatientView
+from core.services import Care
 from core.settings import ClinicSettings
+from core.views import PatientView
 
 
 def settings(folder: Path, **more: object) -> ClinicSettings:

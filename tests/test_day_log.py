@@ -39,8 +39,9 @@ from core.people import Account, Role
 from core.persistence.db import Database, sqlite_url
 from core.persistence.tables import InfusionSession
 from core.protocol import Protocol, VitalKind
-from core.services import Care, PatientView
+from core.services import Care
 from core.settings import change_clinic_setting
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0, TEMPORARY_PASSWORD, add_nurse
 from tests.test_cli import run as cli
 from tests.test_session_flow import (

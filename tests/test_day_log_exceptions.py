@@ -20,7 +20,8 @@ from core.identify import Identified
 from core.people import Account
 from core.protocol import Protocol, VitalKind
 from core.reports.day_log_pdf import day_log_pdf
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, T0
 from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, no_symptoms, observed, prepare, pump_as_ordered
 

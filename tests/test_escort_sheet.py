@@ -18,8 +18,9 @@ from core.persistence.db import sqlite_url
 from core.protocol import Protocol
 from core.reports.escort_sheet import NO_PHONE, escort_pdf, sheet_lines
 from core.reports.styles import FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN
-from core.services import Care, PatientView
+from core.services import Care
 from core.settings import ClinicSettings
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
 from tests.test_cli import run as cli
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, discharged, prepare

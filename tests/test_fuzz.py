@@ -30,7 +30,8 @@ from core.people import Account
 from core.persistence.db import sqlite_url
 from core.plain_text import REASON_MAX
 from core.protocol import VitalKind
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 
 EXAMPLES = int(os.environ.get("CHAIRSIDE_FUZZ_EXAMPLES", "1000"))
 """Examples per door in CI (10,000 in all); `bench/fuzz.py` runs more."""

@@ -13,8 +13,9 @@ from core.identify import Identified
 from core.people import Account
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
-from core.services import Care, PatientView
+from core.services import Care
 from core.session_state import SessionState
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0
 from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms, prepare
 

@@ -19,8 +19,9 @@ from core.protocol import Phase, Protocol
 from core.protocol import VitalKind as V
 from core.reports.handoff import handoff_pdf
 from core.reports.identity import identifiers
-from core.services import Care, PatientView
+from core.services import Care
 from core.settings import ClinicSettings
+from core.views import PatientView
 from tests.conftest import PRESCRIBER, T0
 from tests.test_cli import run as cli
 from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, prepare

@@ -35,9 +35,10 @@ from core.reports.escort_sheet import escort_pdf
 from core.reports.handoff import handoff_pdf
 from core.reports.session_summary import Printing, _Summary, session_summary
 from core.reports.styles import MARGIN, PAGE_SIZES, Styles
-from core.services import Care, PatientView
+from core.services import Care
 from core.settings import ClinicSettings
 from core.signatures import Meaning
+from core.views import PatientView
 from core.vitals import Tier
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0
 from tests.test_session_flow import (

@@ -14,8 +14,9 @@ from core.identify import Identified
 from core.machine import Outcome, Step
 from core.people import Account
 from core.protocol import VitalKind as V
-from core.services import Care, PatientView
+from core.services import Care
 from core.session_state import PointStatus, SessionState
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 
 NORMAL = {

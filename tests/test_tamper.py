@@ -27,8 +27,9 @@ from core.identify import Details
 from core.persistence.db import Database
 from core.persistence.tables import Patient, SessionEvent
 from core.records import to_event
-from core.services import Care, PatientView
+from core.services import Care
 from core.signatures import signed_content
+from core.views import PatientView
 from tests.test_session_flow import NORMAL, prepare, signed
 
 Tamper = Callable[[sqlite3.Connection, dict[str, str]], None]

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from core.attention import Kind
 from core.board import Countdown as CountdownFacts
 from core.board import Tile
-from core.services import ChairView
+from core.views import ChairView
 from ui.style import PRIORITY_TONE, mark
 from ui.text import clock_time, countdown
 from ui.widgets.elided import Elided, NameLine

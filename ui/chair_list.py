@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from core.board import Tile
-from core.services import ChairView
+from core.views import ChairView
 from ui.board import clock_words
 from ui.style import PRIORITY_BG
 

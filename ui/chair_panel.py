@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QFrame, QLineEdit, QScrollArea, QSta
 from core.event_words import headline
 from core.events import EventType as E
 from core.machine import Step
-from core.services import ChairView
 from core.session_state import SessionState
+from core.views import ChairView
 from ui.controller import Controller
 from ui.screens.check import CheckPage
 from ui.screens.dose import DosePage

@@ -25,10 +25,11 @@ from core.identify import Details, Identified, same_record_number
 from core.people import Account
 from core.protocol import Protocol, VitalKind
 from core.reports.output import Output, record_output
-from core.services import Care, ChairView, PatientView, SessionRow, SilencedAlarm
+from core.services import Care
 from core.session_state import SessionState
 from core.settings import ClinicSettings, clinic_settings
 from core.startup import Workplace
+from core.views import ChairView, PatientView, SessionRow, SilencedAlarm
 from core.vitals import Finding
 from ui.print_jobs import PrintJobs
 from ui.widgets.feedback import Feedback

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.board import Tile
 from core.people import Account
-from core.services import ChairView
+from core.views import ChairView
 from ui.board import TileGrid
 from ui.controller import Controller
 from ui.dialogs.first_admin import FirstAdministratorDialog

@@ -40,8 +40,8 @@ from core.discharge import going_home_sheet_allowed
 from core.machine import Step
 from core.paths import cache_dir
 from core.people import ROLE_WORDS
-from core.services import STEP_WORDS, ChairView, SilencedAlarm
 from core.startup import Workplace
+from core.views import STEP_WORDS, ChairView, SilencedAlarm
 from ui import accessible
 from ui.alarm_sound import NO_SOUND, AlarmSound
 from ui.announce import announce

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from core.dates import local_stamp
 from core.handoff import nurse_chairs
 from core.reports.output import Output, Printout
-from core.services import ChairView
+from core.views import ChairView
 from ui.controller import Controller
 from ui.dialogs.print_preview import show_pdf
 

@@ -24,7 +24,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLineEdit, QWidget
 
-from core.services import PatientView
+from core.views import PatientView
 from ui.style import mark
 from ui.widgets.forms import button, label
 

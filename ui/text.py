@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.dosing import Weight, WeightUnit
 from core.identify import SEXES
-from core.services import PatientView
+from core.views import PatientView
 
 
 def clock_time(moment: datetime | None) -> str:

@@ -26,9 +26,10 @@ from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
 from core.reports.styles import CELL_FONT, MARGIN, PAGE_SIZES, RULE, Styles, text
 from core.reports.templates import PageFrame, build_pdf
-from core.services import Care, PatientView
+from core.services import Care
 from core.session_state import SessionState
 from core.settings import ClinicSettings
+from core.views import PatientView
 
 NO_PHONE = "Ask the nurse to write the clinic's number here: ____________________"
 DOCUMENT = "Going-home sheet"

@@ -29,10 +29,11 @@ from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
 from core.reports.styles import CELL_FONT, CELL_PADDING, RULE, SANS_BOLD, SHADE, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, body_size, build_pdf
-from core.services import Care, ChairView
+from core.services import Care
 from core.session_state import SessionState
 from core.settings import ClinicSettings
 from core.trends import Reading
+from core.views import ChairView
 from core.vitals import Tier
 
 DOCUMENT = "Handoff (I-PASS)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.services import PatientView
+from core.views import PatientView
 
 
 def identifiers(patient: PatientView) -> str:

@@ -44,8 +44,9 @@ from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
 from core.reports.styles import SANS, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, build_pdf
-from core.services import Care, PatientView
+from core.services import Care
 from core.session_state import RECHECK, PointStatus, SessionState, VitalsPoint
+from core.views import PatientView
 
 NOT_REACHED = "not reached, the infusion ended first"
 TIER_MARKS = {"advise": "*", "act": "!"}

@@ -28,9 +28,10 @@ from core.clock import ManualClock
 from core.people import Account
 from core.persistence.db import Database
 from core.protocol import Protocol, VitalKind
-from core.services import Care, PatientView
+from core.services import Care
 from core.settings import WorkstationSettings, clinic_settings
 from core.startup import Workplace
+from core.views import PatientView
 from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD
 from tests.test_session_flow import NORMAL, prepare
 from ui import style

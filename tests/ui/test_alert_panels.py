@@ -9,7 +9,8 @@ from core.identify import Identified
 from core.machine import Step
 from core.people import Account
 from core.protocol import VitalKind
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import NORMAL, SCREEN_OK, observed
 from ui.main_window import MainWindow

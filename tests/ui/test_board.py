@@ -18,8 +18,9 @@ from core.clock import ManualClock
 from core.events import EventType as E
 from core.persistence.db import Database
 from core.protocol import VitalKind
-from core.services import Care, PatientView
+from core.services import Care
 from core.settings import change_clinic_setting
+from core.views import PatientView
 from tests.conftest import PRESCRIBER, T0
 from tests.test_session_flow import NORMAL, prepare
 from tests.ui.conftest import Nurse, make_workplace, open_window

@@ -15,7 +15,8 @@ from core.events import EventType as E
 from core.machine import Step
 from core.people import Account, Role
 from core.persistence.db import Database
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 from tests.conftest import BEN_PASSWORD, TEMPORARY_PASSWORD
 from tests.ui.conftest import Nurse
 from tests.ui.test_signing_screens import dosed

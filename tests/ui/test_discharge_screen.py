@@ -11,7 +11,8 @@ from core.clock import ManualClock
 from core.events import EventType as E
 from core.machine import Step
 from core.people import Account
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import NO_SIDE_EFFECTS
 from tests.ui.conftest import Nurse, in_its_view

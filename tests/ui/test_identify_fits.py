@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPushBut
 
 from core.identify import Details
 from core.people import Account
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 from tests.conftest import PRESCRIBER, T0
 from tests.test_session_flow import signed
 from tests.ui.conftest import Nurse

@@ -14,7 +14,8 @@ from core.identify import Identified
 from core.machine import Outcome, Step
 from core.people import Account
 from core.protocol import VitalKind
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_session_flow import pump_as_ordered
 from ui.main_window import MainWindow

@@ -19,8 +19,9 @@ from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.people import Account
 from core.protocol import Protocol, VitalKind
-from core.services import Care, PatientView
+from core.services import Care
 from core.signatures import Meaning
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_session_flow import NORMAL
 from tests.ui.conftest import Nurse

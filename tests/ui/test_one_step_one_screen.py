@@ -12,7 +12,8 @@ from core.clock import ManualClock
 from core.identify import Identified
 from core.machine import Step
 from core.people import Account
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, pump_as_ordered
 from tests.ui.conftest import Nurse

@@ -13,7 +13,8 @@ from core.identify import Identified
 from core.machine import Step
 from core.people import Account
 from core.protocol import Asked
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 from tests.test_session_flow import signed
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow

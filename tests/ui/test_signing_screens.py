@@ -14,8 +14,9 @@ from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Step
 from core.people import Account
-from core.services import Care, PatientView
+from core.services import Care
 from core.signatures import Meaning
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, pump_as_ordered, seen
 from ui.dialogs.addendum import AddendumDialog

@@ -14,7 +14,8 @@ from core.events import EventType as E
 from core.identify import Identified
 from core.people import Account
 from core.protocol import VitalKind as V
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, seen
 from tests.ui.conftest import Nurse

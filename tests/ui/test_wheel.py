@@ -30,7 +30,8 @@ from core.accounts import Accounts
 from core.clock import ManualClock
 from core.people import Account
 from core.persistence.db import Database
-from core.services import Care, PatientView
+from core.services import Care
+from core.views import PatientView
 from tests.ui.conftest import Nurse
 from tests.ui.test_accessible_names import inside_combo
 from tests.ui.walk import every_dialog, every_step

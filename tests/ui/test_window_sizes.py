@@ -20,9 +20,10 @@ from core.accounts import Accounts
 from core.clock import ManualClock
 from core.people import Account, Role
 from core.protocol import VitalKind
-from core.services import Care, PatientView
+from core.services import Care
 from core.settings import change_clinic_setting
 from core.startup import Workplace
+from core.views import PatientView
 from tests.conftest import TEMPORARY_PASSWORD
 from tests.test_session_flow import NORMAL, prepare
 from tests.ui.conftest import PASSWORDS, Nurse, open_window

@@ -19,8 +19,9 @@ from core.clock import ManualClock
 from core.identify import Identified
 from core.people import Account, Role
 from core.persistence.db import Database
-from core.services import Care, PatientView
+from core.services import Care
 from core.settings import change_clinic_setting
+from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, pump_as_ordered, seen
 from tests.ui.conftest import Nurse

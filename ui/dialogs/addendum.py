@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.events import EventType as E
-from core.services import STEP_WORDS, SessionRow
 from core.session_state import SessionState
+from core.views import STEP_WORDS, SessionRow
 from ui.controller import Controller
 from ui.dialogs.base import Dialog
 from ui.printouts import Printouts

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from core.complete import day_complete
 from core.course import usual_order
 from core.identify import SEXES, Details, Identified, same_record_number
-from core.services import PatientView
+from core.views import PatientView
 from ui.controller import Controller
 from ui.style import TARGET
 from ui.text import allergies_tone, allergies_words, banner_line, patient_line

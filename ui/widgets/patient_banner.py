@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVB
 from core.board import Tile, course_day, tile
 from core.board import countdown as core_countdown
 from core.machine import Step
-from core.services import STEP_WORDS, ChairView, PatientView
 from core.session_state import SessionState
+from core.views import STEP_WORDS, ChairView, PatientView
 from ui.style import PRIORITY_TONE, mark
 from ui.text import allergies_tone, allergies_words, clock_time, countdown, sex_and_age, weight_words
 from ui.widgets.elided import Elided, NameLine

@@ -1,0 +1,115 @@
+"""What screens, printouts and the command line read: patients, sessions and chairs as they are shown.
+
+Read models only, built from the records and the projections; nothing here writes or decides care.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from core import records
+from core.machine import Step
+from core.persistence.tables import Patient
+from core.session_state import SessionState
+
+STEP_WORDS = {
+    Step.SCREEN: "Screening",
+    Step.WEIGH: "Weigh",
+    Step.DOSE: "Dose",
+    Step.CHECK: "Second-nurse check",
+    Step.READY: "Ready to start",
+    Step.INFUSING: "Infusing",
+    Step.PAUSED: "Paused",
+    Step.OBSERVE: "Observation",
+    Step.SIGN: "To sign",
+    Step.DONE: "Signed",
+}
+
+
+@dataclass(frozen=True)
+class PatientView:
+    id: str
+    mrn: str
+    family_name: str
+    given_name: str
+    birth_date: date
+    sex: str | None = None
+    """A code of core.identify.SEXES; None when no nurse has recorded it yet."""
+    allergies: str | None = None
+    """As written; "" with ``no_known_allergies``; None when not recorded yet (a record made before 0004)."""
+    no_known_allergies: bool = False
+    details_confirmed_by: str | None = None
+    """The name of the nurse who confirmed sex and allergies with the patient."""
+    details_confirmed_at: datetime | None = None
+
+    def age_on(self, day: date) -> int:
+        """Whole years, as a banner gives it."""
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name.upper()}, {self.given_name}"
+
+    @property
+    def initials(self) -> str:
+        """For screens seen by passers-by (the lock screen): enough for staff, not a name."""
+        return f"{self.given_name[:1]}. {self.family_name[:1]}.".upper()
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A session as a list shows it, read from the projection (no replay)."""
+
+    id: str
+    chair: int
+    patient_id: str
+    step: Step
+    outcome: str
+    opened_at: datetime
+
+
+@dataclass(frozen=True)
+class ChairView:
+    """One active session as the board shows it."""
+
+    chair: int
+    patient: PatientView
+    state: SessionState
+
+
+@dataclass(frozen=True)
+class SilencedAlarm:
+    chair: int
+    priority: str
+    need: str
+    patient_id: str
+    session_id: str
+
+
+def patient_views(tx: Session, rows: Sequence[Patient]) -> list[PatientView]:
+    """The patients with their newest confirmed details, read in one query."""
+    details = records.latest_details(tx, [row.id for row in rows])
+    views = []
+    for row in rows:
+        view = PatientView(row.id, row.mrn, row.family_name, row.given_name, row.birth_date)
+        if row.id in details:
+            confirmed, by = details[row.id]
+            view = replace(
+                view,
+                sex=confirmed.sex,
+                allergies=confirmed.allergies,
+                no_known_allergies=confirmed.no_known_allergies,
+                details_confirmed_by=by,
+                details_confirmed_at=confirmed.confirmed_at,
+            )
+        views.append(view)
+    return views
+
+
+def patient_view(tx: Session, row: Patient) -> PatientView:
+    return patient_views(tx, [row])[0]
