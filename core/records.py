@@ -4,6 +4,8 @@ shapes for sessions and accounts; it is called with the session of a unit of wor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlmodel import Session, col, func, select
@@ -11,6 +13,7 @@ from sqlmodel import Session, col, func, select
 from core.events import Event, EventType
 from core.people import Account, Role
 from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails, SessionEvent, Staff
+from core.views import PatientView
 
 
 def to_event(row: SessionEvent) -> Event:
@@ -163,3 +166,27 @@ def account(tx: Session, account_id: str) -> Account | None:
     """The account as stored now (None when there is none), for checking what it may do."""
     row = tx.get(Staff, account_id)
     return account_of(row) if row is not None else None
+
+
+def patient_views(tx: Session, rows: Sequence[Patient]) -> list[PatientView]:
+    """The patients with their newest confirmed details, read in one query."""
+    details = latest_details(tx, [row.id for row in rows])
+    views = []
+    for row in rows:
+        view = PatientView(row.id, row.mrn, row.family_name, row.given_name, row.birth_date)
+        if row.id in details:
+            confirmed, by = details[row.id]
+            view = replace(
+                view,
+                sex=confirmed.sex,
+                allergies=confirmed.allergies,
+                no_known_allergies=confirmed.no_known_allergies,
+                details_confirmed_by=by,
+                details_confirmed_at=confirmed.confirmed_at,
+            )
+        views.append(view)
+    return views
+
+
+def patient_view(tx: Session, row: Patient) -> PatientView:
+    return patient_views(tx, [row])[0]

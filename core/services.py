@@ -61,7 +61,7 @@ from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
 from core.signatures import Meaning, identifiers, signature_entry, signed_content, signing_meaning
 from core.unit_of_work import UnitOfWork, Work
-from core.views import STEP_WORDS, ChairView, PatientView, SessionRow, SilencedAlarm, patient_view, patient_views
+from core.views import STEP_WORDS, ChairView, PatientView, SessionRow, SilencedAlarm
 from core.vitals import Finding, ReadingsDisagree, classify, parse_vitals, start_problems
 
 TREATED = frozenset({Outcome.COMPLETED.value, Outcome.STOPPED_EARLY.value})
@@ -199,7 +199,7 @@ class Care:
             work.audit(AuditAction.PATIENT_REGISTERED, patient_id=row.id, detail={"content_hash": patient_content(row)})
             if checked is not None:
                 self._add_details(work, row.id, checked)
-            return patient_view(work.tx, row)
+            return records.patient_view(work.tx, row)
 
     def record_details(self, patient_id: str, details: Details, by: str) -> PatientView:
         """Sex and allergies confirmed with the patient now (a record made without them, or a change):
@@ -211,7 +211,7 @@ class Care:
                 raise NotFound("That patient record was not found.", "Search again.")
             self._add_details(work, patient_id, checked)
             self._open_logs = {k: v for k, v in self._open_logs.items() if v[2].id != patient_id}  # banner anew
-            return patient_view(work.tx, row)
+            return records.patient_view(work.tx, row)
 
     @staticmethod
     def _add_details(work: Work, patient_id: str, details: Details) -> None:
@@ -237,7 +237,7 @@ class Care:
 
     @staticmethod
     def _alike(tx: Session, family_name: str, given_name: str, born: date) -> list[PatientView]:
-        return patient_views(
+        return records.patient_views(
             tx,
             [
                 other
@@ -251,14 +251,14 @@ class Care:
         if query is None:
             return []
         with self.door.reading() as tx:
-            return patient_views(tx, records.find_patients(tx, query))
+            return records.patient_views(tx, records.find_patients(tx, query))
 
     def patient(self, patient_id: str) -> PatientView:
         with self.door.reading() as tx:
             row = tx.get(Patient, patient_id)
             if row is None:
                 raise NotFound("That patient record was not found.", "Search again.")
-            return patient_view(tx, row)
+            return records.patient_view(tx, row)
 
     # ---- reading sessions ---------------------------------------------------------------------
 
@@ -284,7 +284,7 @@ class Care:
             # the sessions written since the last look (on any workstation) are read again.
             stale = [row for row in rows if row.id not in self._open_logs or self._open_logs[row.id][0] != row.last_seq]
             rows_of = records.patients_by_id(tx, [row.patient_id for row in stale])
-            patients = {view.id: view for view in patient_views(tx, list(rows_of.values()))}
+            patients = {view.id: view for view in records.patient_views(tx, list(rows_of.values()))}
             events = records.load_events_of(tx, [row.id for row in stale])
             rules = {row.id: self.shelf.for_hash(tx, row.protocol_hash) for row in rows}
         for row in stale:

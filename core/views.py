@@ -1,19 +1,15 @@
 """What screens, printouts and the command line read: patients, sessions and chairs as they are shown.
 
-Read models only, built from the records and the projections; nothing here writes or decides care.
+Plain values, built from the records by ``core.records`` and the fold (``core.session_state``); nothing here
+reads storage, writes or decides care.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session
-
-from core import records
 from core.machine import Step
-from core.persistence.tables import Patient
 from core.session_state import SessionState
 
 STEP_WORDS = {
@@ -89,27 +85,3 @@ class SilencedAlarm:
     need: str
     patient_id: str
     session_id: str
-
-
-def patient_views(tx: Session, rows: Sequence[Patient]) -> list[PatientView]:
-    """The patients with their newest confirmed details, read in one query."""
-    details = records.latest_details(tx, [row.id for row in rows])
-    views = []
-    for row in rows:
-        view = PatientView(row.id, row.mrn, row.family_name, row.given_name, row.birth_date)
-        if row.id in details:
-            confirmed, by = details[row.id]
-            view = replace(
-                view,
-                sex=confirmed.sex,
-                allergies=confirmed.allergies,
-                no_known_allergies=confirmed.no_known_allergies,
-                details_confirmed_by=by,
-                details_confirmed_at=confirmed.confirmed_at,
-            )
-        views.append(view)
-    return views
-
-
-def patient_view(tx: Session, row: Patient) -> PatientView:
-    return patient_views(tx, [row])[0]

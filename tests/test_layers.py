@@ -6,7 +6,10 @@ import ast
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
 CLOCK_MODULE = ROOT / "core" / "clock.py"
@@ -227,3 +230,26 @@ def test_the_door_check_catches_a_write_beside_it(tmp_path: Path):
         "    audit.record(tx, action)\n"
     )
     assert writes_outside_the_door([sample]) == [f"{sample}:2", f"{sample}:3", f"{sample}:4"]
+
+
+STORAGE = ("core.persistence", "core.records", "core.audit", "core.unit_of_work", "sqlalchemy", "sqlmodel")
+OUTPUT = ("core.reports", "core.printing")
+"""Printouts and the print system stand above the services (the layers contract), not in the domain."""
+
+
+def domain_contract() -> set[str]:
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    return next(set(c["source_modules"]) for c in contracts["contracts"] if c["name"].startswith("the domain"))
+
+
+def test_every_core_module_that_reads_no_storage_is_walled_in_as_domain():
+    """A new module of plain rules must join the domain contract, or the wall would not cover it."""
+    graph = grimp.build_graph("core", include_external_packages=True, cache_dir=None)
+    plain = {
+        module
+        for module in graph.modules
+        if module.startswith("core.")
+        and not module.startswith(STORAGE + OUTPUT)
+        and not any(m.startswith(STORAGE) for m in graph.find_upstream_modules(module))
+    }
+    assert plain - domain_contract() == set()
