@@ -43,7 +43,7 @@ from core.audit import AuditAction
 from core.audit_report import day_bounds
 from core.clock import Clock
 from core.dates import local_time, parse_day
-from core.dosing import PumpCheck, round_to
+from core.dosing import round_to
 from core.errors import NotPermitted
 from core.event_words import CHECK_FIGURE_UNITS, CHECK_FIGURE_WORDS, EVENT_WORDS, check_verdict, stopped_early_words
 from core.events import Event
@@ -55,6 +55,7 @@ from core.persistence.db import Database
 from core.persistence.tables import InfusionSession, Patient, Staff
 from core.protocol import Phase, Protocol
 from core.protocol_shelf import ProtocolShelf
+from core.pump_check import PumpCheck
 from core.reports.output import Output, record_output, write_file
 from core.services import STEP_WORDS
 from core.session_state import PointStatus, SessionState, derive_state

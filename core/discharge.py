@@ -18,6 +18,7 @@ from typing import Any
 
 from core.dates import local_time
 from core.errors import InputError
+from core.event_data import ContradictedCriterion
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome
@@ -49,8 +50,12 @@ class Contradicted:
     def words(self) -> str:
         return f"{self.criterion} — the record shows {'; '.join(self.findings)}"
 
+    def record(self) -> ContradictedCriterion:
+        return ContradictedCriterion(self.criterion_id, self.findings)
+
     def payload(self) -> dict[str, Any]:
-        return {"criterion": self.criterion_id, "findings": list(self.findings)}
+        """As the refusal's audit line keeps it."""
+        return self.record().to_payload()
 
 
 def latest_grades(state: SessionState) -> dict[str, tuple[str, Event]]:

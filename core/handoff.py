@@ -25,11 +25,11 @@ from core.attention import Kind, Need, Priority, needs
 from core.board import recorders, still_to_sign
 from core.controlled import controlled_words, vial_accounts
 from core.dates import local_time
-from core.dosing import PumpCheck
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.protocol import Phase, Protocol, VitalKind
+from core.pump_check import PumpCheck
 from core.services import ChairView, PatientView
 from core.session_state import PointStatus, SessionState, VitalsPoint
 from core.trends import Reading, vital_trends

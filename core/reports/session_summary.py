@@ -25,7 +25,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from core.content_hashes import record_hash
 from core.controlled import controlled_words
 from core.dates import local_stamp, local_time
-from core.dosing import PumpCheck, round_to
+from core.dosing import round_to
 from core.event_words import (
     AGREED,
     EVENT_WORDS,
@@ -40,6 +40,7 @@ from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.protocol import Protocol, VitalKind
+from core.pump_check import PumpCheck
 from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
 from core.reports.styles import SANS, Styles, grid, key_values, text
