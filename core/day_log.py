@@ -38,6 +38,7 @@ from typing import Any
 from sqlmodel import select
 
 from core import audit, records
+from core import event_data as d
 from core.attention import TECHNICAL_WORDS, Kind, needs
 from core.audit import AuditAction
 from core.audit_report import day_bounds
@@ -338,7 +339,7 @@ def _failed_checks(state: SessionState, name: Callable[[str], str], zone: tzinfo
                 if key in CHECK_FIGURE_WORDS
             ]
             checker = name(event.payload.get("checker_id", event.recorded_by))
-            verdict = check_verdict(event.payload)
+            verdict = check_verdict(event.data_as(d.Checked))
             said.append(f"{local_time(event.occurred_at, zone)} {checker} {verdict}: {', '.join(against)}")
     return "; ".join(said) or None
 
@@ -531,7 +532,7 @@ def _stopped_early(state: SessionState) -> str:
     stop = next((e for e in state.events if e.type is E.STOPPED_EARLY), None)
     if stop is None:
         return ""
-    return stopped_early_words(stop.payload)
+    return stopped_early_words(stop.data_as(d.StoppedEarly))
 
 
 def _people(events: Sequence[Event]) -> frozenset[str]:
