@@ -164,12 +164,12 @@ def controlled_record(protocol: Protocol, events: list[Event], given_mg: Decimal
             vial_of=waste.vial_of,
         )
         for e in events
-        if isinstance(waste := e.data, d.DrugWasted)
+        if e.type is E.WASTED and (waste := e.data_as(d.DrugWasted))
     )
     returned = tuple(
         Returned(event_id=e.id, vial_of=back.vial_of, mg=back.mg, ml=back.ml, by=e.recorded_by, at=e.occurred_at)
         for e in events
-        if isinstance(back := e.data, d.DrugReturned)
+        if e.type is E.RETURNED and (back := e.data_as(d.DrugReturned))
     )
     step = protocol.rounding.dose_mg
     vial_wastes = tuple(w for w in all_wasted if w.vial_of is not None)

@@ -174,7 +174,7 @@ def judge(protocol: Protocol, state: SessionState) -> Judgement:
     if present:
         watch.append(f"Side effects at the latest check: {', '.join(present)}.")
     watch += [f"{n.text}." for n in patient if n.priority is Priority.MEDIUM]
-    started = next((s for e in state.events if isinstance(s := e.data, d.Started)), None)
+    started = next((e.data_as(d.Started) for e in state.events if e.type is E.STARTED), None)
     if started is not None and started.start_problems:
         problems = "; ".join(started.start_problems)
         watch.append(f"Started outside the start thresholds ({problems}), go-ahead: {started.go_ahead}.")
@@ -195,11 +195,13 @@ def _grade_label(protocol: Protocol, grade: str) -> str:
 
 def _earlier_alarms(state: SessionState) -> list[str]:
     """Act-now alarms already acknowledged: the patient crossed a limit once, so may again."""
-    said = {ack.alert_event_id: ack for e in state.events if isinstance(ack := e.data, d.AlertAcknowledged)}
+    acks = (e.data_as(d.AlertAcknowledged) for e in state.events if e.type is E.ALERT_ACKNOWLEDGED)
+    said = {ack.alert_event_id: ack for ack in acks}
     lines = []
     for event in state.events:
         ack = said.get(event.id)
-        if isinstance(vitals := event.data, d.VitalsRecorded) and ack is not None:
+        if event.type is E.VITALS and ack is not None:
+            vitals = event.data_as(d.VitalsRecorded)
             acts = "; ".join(f.text for f in vitals.of_tier(Tier.ACT))
             done = "; ".join(ack.action_labels)
             lines.append(f"Alarm at {local_time(event.occurred_at)} ({acts}), acknowledged: {done}.")
@@ -211,7 +213,7 @@ def _adverse_events(state: SessionState) -> list[str]:
         f"Adverse event at {local_time(e.occurred_at)}: {adverse.what}, {adverse.severity}; "
         f"{adverse.action}; told {adverse.told}."
         for e in state.events
-        if isinstance(adverse := e.data, d.AdverseEvent)
+        if e.type is E.ADVERSE_EVENT and (adverse := e.data_as(d.AdverseEvent))
     ]
 
 
@@ -235,7 +237,7 @@ def _effects_now(protocol: Protocol, state: SessionState) -> list[str]:
 
 
 def _stop_reason(state: SessionState) -> str:
-    stop = next((s for e in state.events if isinstance(s := e.data, d.StoppedEarly)), None)
+    stop = next((e.data_as(d.StoppedEarly) for e in state.events if e.type is E.STOPPED_EARLY), None)
     return stop.reason if stop is not None else ""
 
 
@@ -245,8 +247,8 @@ def _stop_reason(state: SessionState) -> str:
 def pauses(state: SessionState) -> tuple[PauseSpan, ...]:
     spans: list[PauseSpan] = []
     for event in state.events:
-        if isinstance(paused := event.data, d.Paused):
-            spans.append(PauseSpan(event.occurred_at, None, paused.reason))
+        if event.type is E.PAUSED:
+            spans.append(PauseSpan(event.occurred_at, None, event.data_as(d.Paused).reason))
         elif event.type is E.RESUMED and spans and spans[-1].resumed_at is None:
             last = spans[-1]
             spans[-1] = PauseSpan(last.paused_at, event.occurred_at, last.reason)
@@ -260,9 +262,9 @@ def side_effects_seen(protocol: Protocol, events: Iterable[Event]) -> tuple[Effe
     last: dict[str, str] = {}
     seen: dict[str, list[tuple[str, datetime]]] = {}
     for event in events:
-        if not isinstance(check := event.data, d.SideEffects):
+        if event.type is not E.SIDE_EFFECTS:
             continue
-        for item, grade in check.grades.items():
+        for item, grade in event.data_as(d.SideEffects).grades.items():
             if grade != last.get(item, lowest) and (grade != lowest or item in seen):
                 seen.setdefault(item, []).append((_grade_label(protocol, grade), event.occurred_at))
             last[item] = grade

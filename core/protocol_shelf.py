@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from core.errors import ProtocolError
 from core.event_data import Opened
 from core.events import Event
+from core.events import EventType as E
 from core.paths import resource_path
 from core.persistence.tables import ProtocolCopy
 from core.protocol import Protocol, parse_protocol
@@ -35,8 +36,8 @@ log = logging.getLogger(__name__)
 def protocol_hash_of(events: Sequence[Event]) -> str | None:
     """The SHA-256 the session's opening entry recorded, if it has one."""
     for event in events:
-        if isinstance(opened := event.data, Opened):
-            return opened.protocol.sha256
+        if event.type is E.OPENED:
+            return event.data_as(Opened).protocol.sha256
     return None
 
 

@@ -106,7 +106,7 @@ def signature_entry(signer_id: str, meaning: Meaning, at: datetime, signed_hash:
 
 def check_disagreed(event: Event) -> bool:
     """A second-nurse check whose figures did not agree with the first nurse's."""
-    return isinstance(check := event.data, Checked) and bool(check.mismatches)
+    return event.type is E.CHECKED and bool(event.data_as(Checked).mismatches)
 
 
 def _meaning(event: Event, stored: str) -> Meaning:
@@ -116,7 +116,8 @@ def _meaning(event: Event, stored: str) -> Meaning:
 
 
 def signatures_in(event: Event) -> list[Signature]:
-    data = event.data
+    """The signatures on an entry of a kind that is signed (no other kind is read for them)."""
+    data = event.data if event.type in SUBJECTS else None
     return [
         Signature(
             event_id=event.id,
