@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import InputError
+from core.event_data import AlertAcknowledged, Recheck
 from core.machine import Step
 from core.protocol import AlertAction, AlertEffect, Protocol, SymptomQuestion
 from core.session_state import OpenAlert
@@ -62,19 +63,19 @@ class Acknowledgement:
         """Why the infusion was paused or stopped, in the words the pause line and the tile show."""
         return "Act-now alert: " + "; ".join(self.alert.findings)
 
-    def payload(self) -> dict[str, Any]:
+    def record(self) -> AlertAcknowledged:
         recheck = next((a for a in self.actions if a.effect is AlertEffect.RECHECK), None)
         label = recheck.label if recheck else RECHECK_WORDS
-        return {
-            "alert_event_id": self.alert.event_id,
-            "findings": list(self.alert.findings),
-            "actions": [action.id for action in self.actions],
-            "action_labels": [action.label for action in self.actions],
-            "symptoms": self.symptoms,
-            "symptoms_present": [question for question, answer in self.symptoms.items() if answer == "yes"],
-            "note": self.note,
-            "recheck": {"minutes": self.recheck_minutes, "label": label} if self.recheck_minutes else None,
-        }
+        return AlertAcknowledged(
+            alert_event_id=self.alert.event_id,
+            findings=self.alert.findings,
+            actions=tuple(action.id for action in self.actions),
+            action_labels=tuple(action.label for action in self.actions),
+            symptoms=self.symptoms,
+            symptoms_present=tuple(question for question, answer in self.symptoms.items() if answer == "yes"),
+            note=self.note,
+            recheck=Recheck(self.recheck_minutes, label) if self.recheck_minutes else None,
+        )
 
 
 def check_acknowledgement(

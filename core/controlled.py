@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from core.dosing import PumpCheck, parse_decimal, round_to
+from core import event_data as d
+from core.dosing import parse_decimal, round_to
 from core.errors import InputError
 from core.events import Event
 from core.events import EventType as E
 from core.protocol import Protocol
+from core.pump_check import PumpCheck
 from core.signatures import Meaning, signatures_in
 
 LOT_MAX = 40
@@ -154,27 +156,20 @@ def controlled_record(protocol: Protocol, events: list[Event], given_mg: Decimal
     all_wasted = tuple(
         Waste(
             event_id=e.id,
-            mg=Decimal(e.payload["mg"]),
-            how=e.payload["how"],
+            mg=waste.mg,
+            how=waste.how,
             by=e.recorded_by,
             witness_id=_witness(e),
             at=e.occurred_at,
-            vial_of=e.payload.get("vial_of"),
+            vial_of=waste.vial_of,
         )
         for e in events
-        if e.type is E.WASTED
+        if e.type is E.WASTED and (waste := e.data_as(d.DrugWasted))
     )
     returned = tuple(
-        Returned(
-            event_id=e.id,
-            vial_of=e.payload["vial_of"],
-            mg=Decimal(e.payload["mg"]),
-            ml=Decimal(e.payload["ml"]),
-            by=e.recorded_by,
-            at=e.occurred_at,
-        )
+        Returned(event_id=e.id, vial_of=back.vial_of, mg=back.mg, ml=back.ml, by=e.recorded_by, at=e.occurred_at)
         for e in events
-        if e.type is E.RETURNED
+        if e.type is E.RETURNED and (back := e.data_as(d.DrugReturned))
     )
     step = protocol.rounding.dose_mg
     vial_wastes = tuple(w for w in all_wasted if w.vial_of is not None)
@@ -195,23 +190,24 @@ def controlled_record(protocol: Protocol, events: list[Event], given_mg: Decimal
 
 def _drawn(protocol: Protocol, event: Event) -> Drawn:
     """A draw-up, with what its vial held and whether it is multi-dose: as recorded, else from the protocol."""
-    p = event.payload
+    data = event.data_as(d.DrugDrawn)
     try:
-        vial = protocol.vial(p.get("vial_id", ""))
+        vial = protocol.vial(data.vial_id)
     except KeyError:
         vial = None
-    vial_ml = p.get("vial_ml", str(vial.vial_ml) if vial else None)
+    vial_ml = data.vial_ml if data.vial_ml is not None or vial is None else vial.vial_ml
+    multi_dose = data.multi_dose if data.multi_dose is not None else bool(vial and vial.multi_dose)
     return Drawn(
         event_id=event.id,
-        lot=p["lot"],
-        vial_label=p["vial_label"],
-        mg_per_ml=Decimal(p["mg_per_ml"]),
-        ml=Decimal(p["ml"]),
-        mg=Decimal(p["mg"]),
+        lot=data.lot,
+        vial_label=data.vial_label,
+        mg_per_ml=data.mg_per_ml,
+        ml=data.ml,
+        mg=data.mg,
         by=event.recorded_by,
         at=event.occurred_at,
-        vial_ml=Decimal(vial_ml) if vial_ml is not None else None,
-        multi_dose=bool(p.get("multi_dose", vial.multi_dose if vial else False)),
+        vial_ml=vial_ml,
+        multi_dose=multi_dose,
     )
 
 
@@ -243,12 +239,11 @@ def parse_amount(text: str, field: str, what: str, most: Decimal, step: Decimal)
 
 def controlled_words(event: Event, names: Callable[[str], str]) -> str:
     """The detail of a pump reading or a vial returned to stock, in words (for the record's lines)."""
-    p = event.payload
-    if event.type is E.RETURNED:
-        return f"{p.get('mg')} mg ({p.get('ml')} mL) left in the vial of lot {p.get('lot')}"
+    if isinstance(returned := event.data, d.DrugReturned):
+        return f"{returned.mg} mg ({returned.ml} mL) left in the vial of lot {returned.lot}"
     check = PumpCheck.of(event)
     read = check.read
-    words = f"rate {read.get('rate_ml_per_h')} mL/h, VTBI {read.get('vtbi_ml')} mL read off the pump"
+    words = f"rate {read.rate_ml_per_h} mL/h, VTBI {read.vtbi_ml} mL read off the pump"
     second = names(check.second_by) if check.second_by else ""
     wrong = check.disagreements("did not agree with the order", f"{second} did not agree")
     if not wrong:

@@ -38,12 +38,13 @@ from typing import Any
 from sqlmodel import select
 
 from core import audit, records
+from core import event_data as d
 from core.attention import TECHNICAL_WORDS, Kind, needs
 from core.audit import AuditAction
 from core.audit_report import day_bounds
 from core.clock import Clock
 from core.dates import local_time, parse_day
-from core.dosing import PumpCheck, round_to
+from core.dosing import round_to
 from core.event_words import CHECK_FIGURE_UNITS, CHECK_FIGURE_WORDS, EVENT_WORDS, check_verdict, stopped_early_words
 from core.events import Event
 from core.events import EventType as E
@@ -54,6 +55,7 @@ from core.persistence.db import Database
 from core.persistence.tables import InfusionSession, Patient, Staff
 from core.protocol import Phase, Protocol
 from core.protocol_shelf import ProtocolShelf
+from core.pump_check import PumpCheck
 from core.reports.output import Output, record_output, write_file
 from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
@@ -337,7 +339,7 @@ def _failed_checks(state: SessionState, name: Callable[[str], str], zone: tzinfo
                 if key in CHECK_FIGURE_WORDS
             ]
             checker = name(event.payload.get("checker_id", event.recorded_by))
-            verdict = check_verdict(event.payload)
+            verdict = check_verdict(event.data_as(d.Checked))
             said.append(f"{local_time(event.occurred_at, zone)} {checker} {verdict}: {', '.join(against)}")
     return "; ".join(said) or None
 
@@ -530,7 +532,7 @@ def _stopped_early(state: SessionState) -> str:
     stop = next((e for e in state.events if e.type is E.STOPPED_EARLY), None)
     if stop is None:
         return ""
-    return stopped_early_words(stop.payload)
+    return stopped_early_words(stop.data_as(d.StoppedEarly))
 
 
 def _people(events: Sequence[Event]) -> frozenset[str]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from core.dates import local_time
 from core.errors import InputError
+from core.event_data import ContradictedCriterion, Discharged, SideEffects, VitalsRecorded
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome
@@ -49,8 +50,12 @@ class Contradicted:
     def words(self) -> str:
         return f"{self.criterion} — the record shows {'; '.join(self.findings)}"
 
+    def record(self) -> ContradictedCriterion:
+        return ContradictedCriterion(self.criterion_id, self.findings)
+
     def payload(self) -> dict[str, Any]:
-        return {"criterion": self.criterion_id, "findings": list(self.findings)}
+        """As the refusal's audit line keeps it."""
+        return self.record().to_payload()
 
 
 def latest_grades(state: SessionState) -> dict[str, tuple[str, Event]]:
@@ -58,7 +63,7 @@ def latest_grades(state: SessionState) -> dict[str, tuple[str, Event]]:
     latest: dict[str, tuple[str, Event]] = {}
     for event in state.events:
         if event.type is E.SIDE_EFFECTS:
-            for item, grade in event.payload.get("grades", {}).items():
+            for item, grade in event.data_as(SideEffects).grades.items():
                 latest[item] = (grade, event)
     return latest
 
@@ -85,10 +90,10 @@ def contradictions(protocol: Protocol, state: SessionState) -> tuple[Contradicte
             if grade in grade_ids and grade_ids.index(grade) > floor and event is not None:
                 said.append(f"{items[item]} {grade_words[grade]} at {local_time(event.occurred_at)}")
         if vitals is not None and rule.vital_tiers:
-            for finding in vitals.payload.get("findings", ()):
-                named = not rule.vitals or finding.get("vital") in {v.value for v in rule.vitals}
-                if named and finding.get("tier") in rule.vital_tiers:
-                    said.append(f"{finding['text']} at {local_time(vitals.occurred_at)}")
+            for finding in vitals.data_as(VitalsRecorded).findings:
+                named = not rule.vitals or finding.vital in rule.vitals
+                if named and finding.tier in rule.vital_tiers:
+                    said.append(f"{finding.text} at {local_time(vitals.occurred_at)}")
     return tuple(
         Contradicted(criterion, texts[criterion], tuple(dict.fromkeys(said)))
         for criterion, said in found.items()
@@ -123,7 +128,7 @@ def met_by_record(protocol: Protocol, state: SessionState) -> frozenset[str]:
     event = discharge_event(state)
     if event is None:
         return frozenset()
-    ticked = {key for key, value in event.payload.get("criteria", {}).items() if value}
+    ticked = {key for key, value in event.data_as(Discharged).criteria.items() if value}
     denied = {c.criterion_id for c in contradictions(protocol, state)}
     return frozenset(ticked - denied)
 

@@ -8,13 +8,14 @@ screen agree to the last digit.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 from core.errors import InputError, OverrideRequired
-from core.events import Event
 from core.protocol import Protocol
 
 LB_TO_KG = Decimal("0.45359237")  # the international pound, exact by definition
@@ -371,6 +372,13 @@ class CheckFigures:
     dose_mg: Decimal
     rate_ml_per_h: Decimal
 
+    def to_payload(self) -> dict[str, str]:
+        return {key: str(value) for key, value in vars(self).items()}
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, str]) -> CheckFigures:
+        return cls(**{key: Decimal(value) for key, value in data.items()})
+
 
 def parse_check_figures(weight: str, dose: str, rate: str) -> CheckFigures:
     return CheckFigures(
@@ -443,6 +451,19 @@ class PumpOrder:
     def to_payload(self) -> dict[str, object]:
         return {key: (str(value) if isinstance(value, Decimal) else value) for key, value in asdict(self).items()}
 
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> PumpOrder:
+        return cls(
+            drug=data["drug"],
+            dose_mg=Decimal(data["dose_mg"]),
+            carrier=data["carrier"],
+            bag_ml=Decimal(data["bag_ml"]),
+            concentration_mg_per_ml=Decimal(data["concentration_mg_per_ml"]),
+            rate_ml_per_h=Decimal(data["rate_ml_per_h"]),
+            vtbi_ml=Decimal(data["vtbi_ml"]),
+            minutes=data["minutes"],
+        )
+
 
 def pump_order(protocol: Protocol, calc: DoseCalculation) -> PumpOrder:
     """The pump's settings for a confirmed dose: the rate as calculated, the VTBI the whole final volume at
@@ -466,8 +487,15 @@ class PumpReading:
     rate_ml_per_h: Decimal
     vtbi_ml: Decimal
 
+    def figure(self, key: str) -> Decimal:
+        return {"rate_ml_per_h": self.rate_ml_per_h, "vtbi_ml": self.vtbi_ml}[key]
+
     def to_payload(self) -> dict[str, str]:
         return {"rate_ml_per_h": str(self.rate_ml_per_h), "vtbi_ml": str(self.vtbi_ml)}
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, str]) -> PumpReading:
+        return cls(Decimal(data["rate_ml_per_h"]), Decimal(data["vtbi_ml"]))
 
 
 def parse_pump_reading(rate: str, vtbi: str, prefix: str = "pump") -> PumpReading:
@@ -484,61 +512,15 @@ def parse_pump_reading(rate: str, vtbi: str, prefix: str = "pump") -> PumpReadin
 
 def pump_mismatches(order: PumpOrder, reading: PumpReading) -> list[str]:
     """The figures the pump shows that differ from the order (keys of ``PUMP_FIGURES``)."""
-    read = {"rate_ml_per_h": reading.rate_ml_per_h, "vtbi_ml": reading.vtbi_ml}
-    return [key for key in PUMP_FIGURES if read[key] != order.figure(key)]
+    return [key for key in PUMP_FIGURES if reading.figure(key) != order.figure(key)]
 
 
-def pump_disagreement(order: dict[str, str], read: dict[str, str], mismatches: list[str], who: str) -> str:
+def pump_disagreement(order: PumpOrder, read: PumpReading, mismatches: Sequence[str], who: str) -> str:
     """A mismatch in words, from a recorded reading: what the pump showed and what was ordered."""
     units = {"rate_ml_per_h": "mL/h", "vtbi_ml": "mL"}
     parts = [
-        f"{PUMP_FIGURES[key]} {read.get(key)} {units[key]} on the pump, {order.get(key)} {units[key]} ordered"
+        f"{PUMP_FIGURES[key]} {read.figure(key)} {units[key]} on the pump, {order.figure(key)} {units[key]} ordered"
         for key in mismatches
         if key in PUMP_FIGURES
     ]
     return f"{who}: " + "; ".join(parts)
-
-
-@dataclass(frozen=True)
-class PumpCheck:
-    """A recorded "pump programmed and checked": what the nurse (and perhaps a second nurse) read off the
-    pump, against the order. Only a reading that agrees, from everyone who read it, lets the start go on."""
-
-    event_id: str
-    at: datetime
-    by: str
-    order: dict[str, str]
-    read: dict[str, str]
-    mismatches: tuple[str, ...]
-    second_by: str | None
-    second_read: dict[str, str] | None
-    second_mismatches: tuple[str, ...]
-
-    @classmethod
-    def of(cls, event: Event) -> PumpCheck:
-        p = event.payload
-        second = p.get("second") or {}
-        return cls(
-            event_id=event.id,
-            at=event.occurred_at,
-            by=event.recorded_by,
-            order=dict(p.get("order", {})),
-            read=dict(p.get("read", {})),
-            mismatches=tuple(p.get("mismatches", ())),
-            second_by=second.get("checker_id"),
-            second_read=dict(second["read"]) if second.get("read") else None,
-            second_mismatches=tuple(second.get("mismatches", ())),
-        )
-
-    @property
-    def agrees(self) -> bool:
-        return not self.mismatches and not self.second_mismatches
-
-    def disagreements(self, name: str, second_name: str) -> list[str]:
-        """Each reader's mismatch in words (empty when the reading agrees with the order)."""
-        found = []
-        if self.mismatches:
-            found.append(pump_disagreement(self.order, self.read, list(self.mismatches), name))
-        if self.second_mismatches and self.second_read is not None:
-            found.append(pump_disagreement(self.order, self.second_read, list(self.second_mismatches), second_name))
-        return found

@@ -12,10 +12,10 @@ enum's name or a field's name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import timedelta, tzinfo
-from typing import Any
 
+from core import event_data as d
 from core.controlled import controlled_words
 from core.dates import local_stamp, local_time
 from core.events import Event
@@ -107,9 +107,9 @@ def identifiers_words(confirmed: Iterable[str]) -> str:
     return " and ".join(IDENTIFIER_WORDS.get(i, i.replace("_", " ")) for i in ordered)
 
 
-def check_verdict(payload: Mapping[str, Any]) -> str:
+def check_verdict(check: d.Checked) -> str:
     """ "agreed", or "did not agree on the dose and pump rate": the figures in words, never their keys."""
-    mismatches = [str(m) for m in payload.get("mismatches") or ()]
+    mismatches = check.mismatches
     if not mismatches:
         return AGREED
     said = [CHECK_FIGURE_WORDS.get(m, m.replace("_", " ")) for m in mismatches]
@@ -117,11 +117,10 @@ def check_verdict(payload: Mapping[str, Any]) -> str:
     return f"{DID_NOT_AGREE} on the {listed}"
 
 
-def check_figures_words(payload: Mapping[str, Any]) -> str:
+def check_figures_words(check: d.Checked) -> str:
     """The second nurse's own figures with their units: "weight 72.4 kg, dose 36.2 mg, pump rate 155.4 mL/h"."""
-    figures = payload.get("figures") or {}
-    said = [(key, CHECK_FIGURE_WORDS[key], CHECK_FIGURE_UNITS[key]) for key in CHECK_FIGURE_WORDS if key in figures]
-    return ", ".join(f"{words} {figures[key]} {unit}" for key, words, unit in said)
+    figures = vars(check.figures)
+    return ", ".join(f"{words} {figures[key]} {CHECK_FIGURE_UNITS[key]}" for key, words in CHECK_FIGURE_WORDS.items())
 
 
 def headline(event: Event) -> str:
@@ -132,32 +131,32 @@ def headline(event: Event) -> str:
     return EVENT_WORDS.get(event.type, "Entry")
 
 
-def stopped_early_words(payload: Mapping[str, Any]) -> str:
+def stopped_early_words(stop: d.StoppedEarly) -> str:
     """Why, after how long, and about how much was given: the same words on the screen and on paper."""
-    reason = str(payload.get("reason", "")).rstrip(". ")
-    return f"{reason} (after {payload.get('minutes_infused')} min, about {payload.get('estimated_mg_given')} mg given)"
+    reason = stop.reason.rstrip(". ")
+    return f"{reason} (after {stop.minutes_infused} min, about {stop.estimated_mg_given} mg given)"
 
 
-def _vitals(protocol: Protocol, payload: Mapping[str, Any]) -> str:
+def _vitals(protocol: Protocol, vitals: d.VitalsRecorded) -> str:
     """Each reading with its unit (unless the label already names it), then whatever was flagged."""
     parts = []
-    for key, value in payload.get("values", {}).items():
-        limits = protocol.vitals.get(VitalKind(key)) if key in VitalKind._value2member_map_ else None
+    for kind, value in vitals.values.items():
+        limits = protocol.vitals.get(kind)
         if limits is None:
-            parts.append(f"{key} {value}")
+            parts.append(f"{kind.value} {value}")
         else:
             unit = "" if limits.unit in limits.label else f" {limits.unit}"
             parts.append(f"{limits.label} {value}{unit}")
-    found = [f.get("text", "") for f in payload.get("findings", ()) if f.get("tier") != Tier.NORMAL]
+    found = [f.text for f in vitals.findings if f.tier is not Tier.NORMAL]
     return "; ".join(parts) + (f". Flagged: {'; '.join(found)}" if found else "")
 
 
-def _side_effects(protocol: Protocol, payload: Mapping[str, Any]) -> str:
+def _side_effects(protocol: Protocol, check: d.SideEffects) -> str:
     labels = {item.id: item.label for item in protocol.side_effects.items}
     grades = {grade.id: grade.label for grade in protocol.side_effects.grades}
     felt = [
         f"{labels.get(item, item)} {grades.get(grade, grade).lower()}"
-        for item, grade in payload.get("grades", {}).items()
+        for item, grade in check.grades.items()
         if grade != protocol.side_effects.grades[0].id
     ]
     return "; ".join(felt) if felt else "none"
@@ -165,68 +164,64 @@ def _side_effects(protocol: Protocol, payload: Mapping[str, Any]) -> str:
 
 def _detail(protocol: Protocol, event: Event, names: Names) -> str:
     """The figures and words of one entry; empty where the kind says it all."""
-    p = event.payload
-    match event.type:
-        case E.OPENED:
-            course = p.get("course") or {}
-            words = f"chair {p.get('chair')}, identified by {identifiers_words(p.get('identifiers_confirmed', ()))}"
-            if course:
-                words += f", course day {course.get('day')} of {course.get('of')}"
-            if p.get("same_day_override"):
-                words += f"; second infusion today: {p['same_day_override']}"
+    match event.data:
+        case d.Opened() as opened:
+            words = f"chair {opened.chair}, identified by {identifiers_words(opened.identifiers_confirmed)}"
+            if opened.course:
+                words += f", course day {opened.course.day} of {opened.course.of}"
+            if opened.same_day_override:
+                words += f"; second infusion today: {opened.same_day_override}"
             return words
-        case E.SCREENED:
-            stops = p.get("stop_reasons") or []
+        case d.Screened(stop_reasons=stops):
             return "stop: " + "; ".join(stops) if stops else "nothing stops treatment"
-        case E.WEIGHED:
-            words = f"{p.get('entered')} {p.get('unit')}" + (f" ({p.get('kg')} kg)" if p.get("unit") != "kg" else "")
-            if p.get("change_confirmed"):
-                words += f"; change of {p.get('change_percent')} % confirmed"
-            if p.get("unit_confirmed"):
-                words += f"; unit {p.get('unit')} confirmed (the number is impossible in the other unit)"
+        case d.Weighed() as weighed:
+            unit = weighed.unit.value
+            words = f"{weighed.entered} {unit}" + (f" ({weighed.kg} kg)" if unit != "kg" else "")
+            if weighed.change_confirmed:
+                words += f"; change of {weighed.change_percent} % confirmed"
+            if weighed.unit_confirmed:
+                words += f"; unit {unit} confirmed (the number is impossible in the other unit)"
             return words
-        case E.DOSE_CALCULATED:
-            calc = p.get("calculation", {})
+        case d.DoseCalculated(calculation=calc):
             words = (
-                f"{calc.get('dose_mg')} mg from {calc.get('vial_label')}: {calc.get('drug_volume_ml')} mL, "
-                f"pump {calc.get('rate_ml_per_h')} mL/h"
+                f"{calc.dose_mg} mg from {calc.vial_label}: {calc.drug_volume_ml} mL, pump {calc.rate_ml_per_h} mL/h"
             )
-            if calc.get("override_reason"):
-                words += f"; over the soft limit: {calc['override_reason']}"
+            if calc.override_reason:
+                words += f"; over the soft limit: {calc.override_reason}"
             return words
-        case E.CHECKED:
-            return f"by {names(p.get('checker_id', event.recorded_by))}, {check_verdict(p)} ({check_figures_words(p)})"
-        case E.STARTED:
-            return f"prescriber's go-ahead: {p['go_ahead']}" if p.get("go_ahead") else ""
-        case E.PAUSED | E.ABANDONED:
-            return str(p.get("reason", ""))
-        case E.STOPPED_EARLY:
-            return stopped_early_words(p)
-        case E.PUMP_CONFIRMED:
-            return ("running" if p.get("running") else "found stopped") + (f"; {p['note']}" if p.get("note") else "")
-        case E.VITALS:
-            return _vitals(protocol, p)
-        case E.ALERT_ACKNOWLEDGED:
-            return "; ".join(p.get("action_labels", []))
-        case E.SIDE_EFFECTS:
-            return _side_effects(protocol, p)
-        case E.ADVERSE_EVENT:
-            return f"{p.get('what')} ({p.get('severity')}); done: {p.get('action')}; told: {p.get('told')}"
-        case E.DISCHARGED:
-            words = f"score {p.get('score')}"
-            if p.get("override_reason"):
-                words += f"; override: {p['override_reason']} (unmet: {'; '.join(p.get('unmet', ()))})"
+        case d.Checked() as check:
+            return f"by {names(check.checker_id)}, {check_verdict(check)} ({check_figures_words(check)})"
+        case d.Started(go_ahead=go_ahead):
+            return f"prescriber's go-ahead: {go_ahead}" if go_ahead else ""
+        case d.Paused(reason=reason) | d.Reason(reason=reason):
+            return reason
+        case d.StoppedEarly() as stop:
+            return stopped_early_words(stop)
+        case d.PumpConfirmed(running=running, note=note):
+            return ("running" if running else "found stopped") + (f"; {note}" if note else "")
+        case d.VitalsRecorded() as vitals:
+            return _vitals(protocol, vitals)
+        case d.AlertAcknowledged(action_labels=labels):
+            return "; ".join(labels)
+        case d.SideEffects() as check:
+            return _side_effects(protocol, check)
+        case d.AdverseEvent() as adverse:
+            return f"{adverse.what} ({adverse.severity}); done: {adverse.action}; told: {adverse.told}"
+        case d.Discharged() as discharge:
+            words = f"score {discharge.score}"
+            if discharge.override_reason:
+                words += f"; override: {discharge.override_reason} (unmet: {'; '.join(discharge.unmet)})"
             return words
-        case E.SIGNED:
-            return f"difference explained: {p['discrepancy_note']}" if p.get("discrepancy_note") else ""
-        case E.CORRECTED | E.ADDENDUM:
-            return str(p.get("note", "")) + (f" (why: {event.reason})" if event.reason else "")
-        case E.DRAWN:
-            return f"lot {p.get('lot')}, {p.get('ml')} mL = {p.get('mg')} mg"
-        case E.WASTED:
+        case d.SessionSigned(discrepancy_note=note):
+            return f"difference explained: {note}" if note else ""
+        case d.Note(note=note):
+            return note + (f" (why: {event.reason})" if event.reason else "")
+        case d.DrugDrawn() as drawn:
+            return f"lot {drawn.lot}, {drawn.ml} mL = {drawn.mg} mg"
+        case d.DrugWasted() as waste:
             witness = next((s.signer_id for s in signatures_in(event) if s.meaning is Meaning.WITNESSED_WASTE), None)
-            return f"{p.get('mg')} mg, {p.get('how')}" + (f", witnessed by {names(witness)}" if witness else "")
-        case E.PUMP_PROGRAMMED | E.RETURNED:
+            return f"{waste.mg} mg, {waste.how}" + (f", witnessed by {names(witness)}" if witness else "")
+        case d.PumpProgrammed() | d.DrugReturned():
             return controlled_words(event, names)
     return ""
 

@@ -1,7 +1,8 @@
 """The things that can happen to a session. Each is recorded once and never changed.
 
 Dotted names keep the log readable and leave room for later kinds. A correction before signing, and an
-addendum after it, is an event of its own that names the event it corrects and says why.
+addendum after it, is an event of its own that names the event it corrects and says why. What each kind
+holds is typed in ``core.event_data``; the payload dict is only its stored form.
 """
 
 from __future__ import annotations
@@ -9,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
+
+from core import event_data as d
+from core.stored_form import UnreadableEntry
+
+T = TypeVar("T", bound=d.EventData)
 
 
 class EventType(StrEnum):
@@ -58,3 +65,46 @@ class Event:
     payload: dict[str, Any] = field(default_factory=dict)
     corrects: str | None = None
     reason: str | None = None
+
+    @cached_property
+    def data(self) -> d.EventData:
+        """The payload as its kind's type, read once (narrow it with isinstance, or ``data_as``)."""
+        return DATA_TYPES[self.type].from_payload(self.payload)
+
+    def data_as(self, kind: type[T]) -> T:
+        """The payload as ``kind``; a clear error when this entry is of another kind."""
+        data = self.data
+        if not isinstance(data, kind):
+            raise UnreadableEntry(
+                kind.WHAT, f"entry {self.id} is a {self.type.value} ({type(data).__name__}), not a {kind.__name__}"
+            )
+        return data
+
+
+DATA_TYPES: dict[EventType, type[d.EventData]] = {
+    EventType.OPENED: d.Opened,
+    EventType.SCREENED: d.Screened,
+    EventType.WEIGHED: d.Weighed,
+    EventType.DOSE_CALCULATED: d.DoseCalculated,
+    EventType.CHECKED: d.Checked,
+    EventType.STARTED: d.Started,
+    EventType.PAUSED: d.Paused,
+    EventType.RESUMED: d.EventData,
+    EventType.STOPPED_EARLY: d.StoppedEarly,
+    EventType.COMPLETED: d.EventData,
+    EventType.PUMP_CONFIRMED: d.PumpConfirmed,
+    EventType.VITALS: d.VitalsRecorded,
+    EventType.ALERT_ACKNOWLEDGED: d.AlertAcknowledged,
+    EventType.SIDE_EFFECTS: d.SideEffects,
+    EventType.ADVERSE_EVENT: d.AdverseEvent,
+    EventType.ABANDONED: d.Reason,
+    EventType.DISCHARGED: d.Discharged,
+    EventType.SIGNED: d.SessionSigned,
+    EventType.CORRECTED: d.Note,
+    EventType.ADDENDUM: d.Note,
+    EventType.DRAWN: d.DrugDrawn,
+    EventType.WASTED: d.DrugWasted,
+    EventType.PUMP_PROGRAMMED: d.PumpProgrammed,
+    EventType.RETURNED: d.DrugReturned,
+}
+"""The type of each kind's content (a resume and a completion hold nothing)."""

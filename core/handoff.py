@@ -21,15 +21,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from core import event_data as d
 from core.attention import Kind, Need, Priority, needs
 from core.board import recorders, still_to_sign
 from core.controlled import controlled_words, vial_accounts
 from core.dates import local_time
-from core.dosing import PumpCheck
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.protocol import Phase, Protocol, VitalKind
+from core.pump_check import PumpCheck
 from core.session_state import PointStatus, SessionState, VitalsPoint
 from core.trends import Reading, vital_trends
 from core.views import ChairView, PatientView
@@ -173,10 +174,10 @@ def judge(protocol: Protocol, state: SessionState) -> Judgement:
     if present:
         watch.append(f"Side effects at the latest check: {', '.join(present)}.")
     watch += [f"{n.text}." for n in patient if n.priority is Priority.MEDIUM]
-    started = next((e for e in state.events if e.type is E.STARTED), None)
-    if started is not None and started.payload.get("start_problems"):
-        problems = "; ".join(started.payload["start_problems"])
-        watch.append(f"Started outside the start thresholds ({problems}), go-ahead: {started.payload['go_ahead']}.")
+    started = next((e.data_as(d.Started) for e in state.events if e.type is E.STARTED), None)
+    if started is not None and started.start_problems:
+        problems = "; ".join(started.start_problems)
+        watch.append(f"Started outside the start thresholds ({problems}), go-ahead: {started.go_ahead}.")
     if state.outcome is Outcome.STOPPED_EARLY:
         watch.append(f"Infusion stopped early: {_stop_reason(state)}.")
     if watch:
@@ -194,23 +195,25 @@ def _grade_label(protocol: Protocol, grade: str) -> str:
 
 def _earlier_alarms(state: SessionState) -> list[str]:
     """Act-now alarms already acknowledged: the patient crossed a limit once, so may again."""
-    said = {e.payload.get("alert_event_id"): e for e in state.events if e.type is E.ALERT_ACKNOWLEDGED}
+    acks = (e.data_as(d.AlertAcknowledged) for e in state.events if e.type is E.ALERT_ACKNOWLEDGED)
+    said = {ack.alert_event_id: ack for ack in acks}
     lines = []
     for event in state.events:
         ack = said.get(event.id)
         if event.type is E.VITALS and ack is not None:
-            acts = "; ".join(f["text"] for f in event.payload.get("findings", ()) if f["tier"] == Tier.ACT)
-            done = "; ".join(ack.payload["action_labels"])
+            vitals = event.data_as(d.VitalsRecorded)
+            acts = "; ".join(f.text for f in vitals.of_tier(Tier.ACT))
+            done = "; ".join(ack.action_labels)
             lines.append(f"Alarm at {local_time(event.occurred_at)} ({acts}), acknowledged: {done}.")
     return lines
 
 
 def _adverse_events(state: SessionState) -> list[str]:
     return [
-        f"Adverse event at {local_time(e.occurred_at)}: {e.payload['what']}, {e.payload['severity']}; "
-        f"{e.payload['action']}; told {e.payload['told']}."
+        f"Adverse event at {local_time(e.occurred_at)}: {adverse.what}, {adverse.severity}; "
+        f"{adverse.action}; told {adverse.told}."
         for e in state.events
-        if e.type is E.ADVERSE_EVENT
+        if e.type is E.ADVERSE_EVENT and (adverse := e.data_as(d.AdverseEvent))
     ]
 
 
@@ -228,14 +231,14 @@ def _effects_now(protocol: Protocol, state: SessionState) -> list[str]:
     labels = _item_labels(protocol)
     return [
         f"{labels.get(item, item)} {_grade_label(protocol, grade).lower()}"
-        for item, grade in last.payload.get("grades", {}).items()
+        for item, grade in last.data_as(d.SideEffects).grades.items()
         if grade != lowest
     ]
 
 
 def _stop_reason(state: SessionState) -> str:
-    stop = next((e for e in state.events if e.type is E.STOPPED_EARLY), None)
-    return stop.payload["reason"] if stop is not None else ""
+    stop = next((e.data_as(d.StoppedEarly) for e in state.events if e.type is E.STOPPED_EARLY), None)
+    return stop.reason if stop is not None else ""
 
 
 # ---- P: patient summary ---------------------------------------------------------------------------
@@ -245,7 +248,7 @@ def pauses(state: SessionState) -> tuple[PauseSpan, ...]:
     spans: list[PauseSpan] = []
     for event in state.events:
         if event.type is E.PAUSED:
-            spans.append(PauseSpan(event.occurred_at, None, event.payload.get("reason", "")))
+            spans.append(PauseSpan(event.occurred_at, None, event.data_as(d.Paused).reason))
         elif event.type is E.RESUMED and spans and spans[-1].resumed_at is None:
             last = spans[-1]
             spans[-1] = PauseSpan(last.paused_at, event.occurred_at, last.reason)
@@ -261,7 +264,7 @@ def side_effects_seen(protocol: Protocol, events: Iterable[Event]) -> tuple[Effe
     for event in events:
         if event.type is not E.SIDE_EFFECTS:
             continue
-        for item, grade in event.payload.get("grades", {}).items():
+        for item, grade in event.data_as(d.SideEffects).grades.items():
             if grade != last.get(item, lowest) and (grade != lowest or item in seen):
                 seen.setdefault(item, []).append((_grade_label(protocol, grade), event.occurred_at))
             last[item] = grade

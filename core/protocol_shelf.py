@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from core.errors import ProtocolError
+from core.event_data import Opened
 from core.events import Event
 from core.events import EventType as E
 from core.paths import resource_path
@@ -36,7 +37,7 @@ def protocol_hash_of(events: Sequence[Event]) -> str | None:
     """The SHA-256 the session's opening entry recorded, if it has one."""
     for event in events:
         if event.type is E.OPENED:
-            return (event.payload.get("protocol") or {}).get("sha256")
+            return event.data_as(Opened).protocol.sha256
     return None
 
 

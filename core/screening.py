@@ -8,9 +8,8 @@ screening stopped treatment, the checklist still has to be answered before the f
 
 from __future__ import annotations
 
-from typing import Any
-
 from core.errors import InputError, NotAllowedError
+from core.event_data import Screened
 from core.protocol import Asked, Protocol, ScreeningQuestion
 from core.session_state import SessionState
 
@@ -82,8 +81,8 @@ def review(protocol: Protocol, state: SessionState, answers: dict[str, str]) -> 
 
 def screening_record(
     protocol: Protocol, state: SessionState, answers: dict[str, str], *, confirm_stop: bool = False
-) -> dict[str, Any]:
-    """The payload of the screening: every question this session asks must be answered. Answers to
+) -> Screened:
+    """The record of the screening: every question this session asks must be answered. Answers to
     questions it does not ask are not recorded, since nobody asked them. Answers that stop treatment are
     recorded only once the nurse has confirmed the stop (``StopToConfirm`` until then); the stop is then
     the record's decision, with the questions as they were worded."""
@@ -91,11 +90,11 @@ def screening_record(
     if reasons and not confirm_stop:
         raise StopToConfirm(reasons)
     asked = questions_for(protocol, state)
-    return {
-        "course_start": starts_course(state),
-        "answers": {q.id: answers[q.id] for q in asked},
-        "questions": {q.id: q.text for q in asked},
-        "stop_reasons": reasons,
-        "stop_confirmed": bool(reasons),
-        "stopped_by": [q.id for q in asked if stops(q, answers[q.id])],
-    }
+    return Screened(
+        course_start=starts_course(state),
+        answers={q.id: answers[q.id] for q in asked},
+        questions={q.id: q.text for q in asked},
+        stop_reasons=tuple(reasons),
+        stop_confirmed=bool(reasons),
+        stopped_by=tuple(q.id for q in asked if stops(q, answers[q.id])),
+    )

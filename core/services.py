@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core import event_data as d
 from core import records
 from core.accounts import Accounts
 from core.alerts import Acknowledgement, check_acknowledgement
@@ -310,8 +311,8 @@ class Care:
     # ---- the log ------------------------------------------------------------------------------
 
     def _payload(
-        self, state: SessionState, kind: E, build: Callable[[SessionState], dict[str, Any]] | None
-    ) -> dict[str, Any]:
+        self, state: SessionState, kind: E, build: Callable[[SessionState], d.EventData] | None
+    ) -> d.EventData:
         """The entry's content if the session allows it now; otherwise why not."""
         if kind in state.held_back:
             raise NotNow(state.held_back[kind])
@@ -320,20 +321,20 @@ class Care:
                 f"This cannot be recorded now: the session is at “{STEP_WORDS[state.step]}”.",
                 "Follow the step shown on screen.",
             )
-        return build(state) if build else {}
+        return build(state) if build else d.EventData()
 
     def _append(
         self,
         session_id: str,
         by: str,
         kind: E,
-        build: Callable[[SessionState], dict[str, Any]] | None = None,
+        build: Callable[[SessionState], d.EventData] | None = None,
         *,
         corrects: str | None = None,
         reason: str | None = None,
         signers: Sequence[tuple[str, Meaning]] = (),
         authenticate: Callable[[], Sequence[tuple[str, Meaning]]] | None = None,
-        then: Callable[[SessionState], Sequence[tuple[E, dict[str, Any]]]] | None = None,
+        then: Callable[[SessionState], Sequence[tuple[E, d.EventData]]] | None = None,
     ) -> SessionState:
         """Check the action is allowed now, build its payload from the current state, and commit it with
         its audit lines. ``signers`` (already authenticated) sign the entry, or for ``session.signed``
@@ -362,14 +363,14 @@ class Care:
                 recorded_at=now,
                 recorded_by=by,
                 workstation=self.workstation,
-                payload=payload,
+                payload=payload.to_payload(),
                 corrects=corrects,
                 reason=reason,
             )
             if signers:
                 signed = signed_content(event, events)
                 entries = [signature_entry(signer, meaning, now, signed) for signer, meaning in signers]
-                event = replace(event, payload={**payload, "signatures": entries})
+                event = replace(event, payload={**event.payload, "signatures": entries})
             events, new_state = self._insert(work, row, events, event)
             for follow, follow_payload in then(new_state) if then else ():
                 self._payload(new_state, follow, None)
@@ -378,7 +379,7 @@ class Care:
                     id=str(uuid.uuid4()),
                     seq=row.last_seq + 1,
                     type=follow,
-                    payload=follow_payload,
+                    payload=follow_payload.to_payload(),
                     corrects=None,
                     reason=None,
                 )
@@ -487,7 +488,7 @@ class Care:
             row = records.latest_course(tx, patient_id)
             return _course_view(row) if row else None
 
-    def _course_place(self, tx: Session, patient_id: str, override: str | None) -> dict[str, Any]:
+    def _course_place(self, tx: Session, patient_id: str, override: str | None) -> d.CoursePlace:
         """Day n of the course in force, or why the session cannot open; a second infusion today needs
         the prescriber's override."""
         row = records.latest_course(tx, patient_id)
@@ -507,7 +508,7 @@ class Care:
                 "This patient has already had an infusion today.",
                 "A second infusion the same day needs the prescriber's override: record who and why.",
             )
-        return {"id": course.id, "day": place.day, "of": place.of, "missed": list(place.missed)}
+        return d.CoursePlace(course.id, place.day, place.of, tuple(place.missed))
 
     def open_session(
         self,
@@ -559,19 +560,15 @@ class Care:
                 recorded_at=now,
                 recorded_by=by,
                 workstation=self.workstation,
-                payload={
-                    "patient_id": patient_id,
-                    "chair": chair,
-                    "identifiers_confirmed": identifiers,
-                    "record_number_scanned": "mrn" in identifiers and identified.scanned,
-                    "course": course,
-                    "same_day_override": override,
-                    "protocol": {
-                        "id": self.protocol.id,
-                        "version": self.protocol.version,
-                        "sha256": self.protocol.content_hash,
-                    },
-                },
+                payload=d.Opened(
+                    patient_id=patient_id,
+                    chair=chair,
+                    identifiers_confirmed=tuple(identifiers),
+                    record_number_scanned="mrn" in identifiers and identified.scanned,
+                    course=course,
+                    same_day_override=override,
+                    protocol=d.ProtocolRef(self.protocol.id, self.protocol.version, self.protocol.content_hash),
+                ).to_payload(),
             )
             work.append(opened, session)
         return self.state(session_id)
@@ -595,18 +592,13 @@ class Care:
         previous = self._previous_weight(session_id)
         last = None
         if previous is not None:
-            last = LastWeight(Decimal(previous.payload["kg"]), f"{previous.occurred_at.astimezone():%Y-%m-%d}")
+            last = LastWeight(previous.data_as(d.Weighed).kg, f"{previous.occurred_at.astimezone():%Y-%m-%d}")
         try:
             advisories = check_weight(self.protocol, weight, last)
         except InputError as refused:
             self._refused_by_limit(session_id, by, "implausible weight", weight.entered, weight.unit.value, refused)
             raise
-        payload: dict[str, Any] = {
-            "entered": str(weight.entered),
-            "unit": weight.unit.value,
-            "kg": str(weight.kg),
-            "advisories": advisories,
-        }
+        weighed = d.Weighed(entered=weight.entered, unit=weight.unit, kg=weight.kg, advisories=tuple(advisories))
         if unit_chosen_to_fit(self.protocol, weight):
             change = weight_change_percent(weight.kg, last.kg) if last is not None else None
             if change is None or abs(change) > self.protocol.weight.advise_change_percent:
@@ -623,12 +615,11 @@ class Care:
                         challenge,
                     )
                     raise challenge
-                payload["unit_confirmed"] = True
+                weighed = replace(weighed, unit_confirmed=True)
         if previous is not None:
-            before = Decimal(previous.payload["kg"])
+            before = previous.data_as(d.Weighed).kg
             change = weight_change_percent(weight.kg, before)
-            payload["previous"] = {"kg": str(before), "session_id": previous.session_id}
-            payload["change_percent"] = str(change)
+            weighed = replace(weighed, previous=d.PreviousWeight(before, previous.session_id), change_percent=change)
             if abs(change) > self.protocol.weight.advise_change_percent:
                 if not confirm_change:
                     when = previous.occurred_at.astimezone()
@@ -638,8 +629,8 @@ class Care:
                         f"{round_to(before, Decimal('0.1'))} kg weighed on {when:%Y-%m-%d}.",
                         "Check the scale and the unit and weigh again; if the weight is right, confirm the change.",
                     )
-                payload["change_confirmed"] = True
-        return self._append(session_id, by, E.WEIGHED, lambda _s: payload)
+                weighed = replace(weighed, change_confirmed=True)
+        return self._append(session_id, by, E.WEIGHED, lambda _s: weighed)
 
     def _refused_by_limit(
         self, session_id: str, by: str, limit: str, entered: Decimal, unit: str, refusal: InputError
@@ -669,9 +660,9 @@ class Care:
     def confirm_dose(
         self, session_id: str, by: str, vial_id: str | None = None, override_reason: str | None = None
     ) -> SessionState:
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.DoseCalculated:
             calc = calculate_dose(self.protocol, self._weight_of(state), vial_id, override_reason)
-            return {"calculation": calc.to_payload()}
+            return d.DoseCalculated(calc)
 
         try:
             return self._append(session_id, by, E.DOSE_CALCULATED, build)
@@ -691,7 +682,7 @@ class Care:
         self._payload(self.state(session_id), E.CHECKED, None)  # a stale screen costs no failed sign-in
         checker = self.accounts.authenticate(username, password, "second-nurse check")
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.Checked:
             if state.dose is None:
                 raise NotNow("There is no dose to check yet.", "Calculate the dose first.")
             if checker.id == state.dosed_by:
@@ -700,12 +691,7 @@ class Care:
                     "Ask a second nurse to do the independent check.",
                 )
             mismatches = check_mismatches(self.protocol, state.dose, figures)
-            return {
-                "checker_id": checker.id,
-                "dosed_by": state.dosed_by,
-                "figures": {k: str(v) for k, v in vars(figures).items()},
-                "mismatches": mismatches,
-            }
+            return d.Checked(checker.id, figures, tuple(mismatches), state.dosed_by)
 
         state = self.state(session_id)
         if state.dose is not None and check_mismatches(self.protocol, state.dose, figures):
@@ -718,22 +704,22 @@ class Care:
         """The controlled-substance record: the vial's lot and the volume drawn up from it."""
         lot_number = parse_lot(lot)
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.DrugDrawn:
             if state.dose is None:
                 raise NotNow("There is no confirmed dose to draw up.", "Confirm the dose first.")
             vial = next(v for v in self.protocol.vials if v.id == state.dose.vial_id)
             step = self.protocol.rounding.volume_ml
             volume = parse_amount(ml, "drawn_ml", "volume drawn up (mL)", vial.vial_ml, step)
-            return {
-                "lot": lot_number,
-                "vial_id": vial.id,
-                "vial_label": vial.label,
-                "mg_per_ml": str(vial.mg_per_ml),
-                "vial_ml": str(vial.vial_ml),
-                "multi_dose": vial.multi_dose,
-                "ml": str(volume),
-                "mg": str(round_to(volume * vial.mg_per_ml, self.protocol.rounding.dose_mg)),
-            }
+            return d.DrugDrawn(
+                lot=lot_number,
+                vial_id=vial.id,
+                vial_label=vial.label,
+                mg_per_ml=vial.mg_per_ml,
+                vial_ml=vial.vial_ml,
+                multi_dose=vial.multi_dose,
+                ml=volume,
+                mg=round_to(volume * vial.mg_per_ml, self.protocol.rounding.dose_mg),
+            )
 
         return self._append(session_id, by, E.DRAWN, build)
 
@@ -752,7 +738,7 @@ class Care:
         With ``vial_of`` (a draw-up's event id), what is wasted is the rest left in that vial."""
         method = _required(how, "how", "how the drug was wasted (e.g. into the drug waste container)")
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.DrugWasted:
             most = state.controlled.unaccounted_mg
             if vial_of is not None:
                 vial = state.controlled.vial(vial_of)
@@ -760,7 +746,7 @@ class Care:
                     raise NotNow("Nothing is left to waste in that vial.", "Look at the session again.")
                 most = vial.left_mg
             amount = parse_amount(mg, "waste_mg", "amount wasted (mg)", most, self.protocol.rounding.dose_mg)
-            return {"mg": str(amount), "how": method} | ({"vial_of": vial_of} if vial_of else {})
+            return d.DrugWasted(amount, method, vial_of=vial_of or None)
 
         def authenticate() -> list[tuple[str, Meaning]]:
             witnessed = clinic_settings(self.db).waste_witness_required or bool(witness_username.strip())
@@ -775,17 +761,11 @@ class Care:
         """The rest of a multi-dose vial goes back to stock: all of it, recorded with who and when. The rest of
         a single-dose vial never does (it is wasted before a witness): that refusal is kept in the audit trail."""
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.DrugReturned:
             vial = state.controlled.vial(drawn_event_id)
             if vial is None or vial.left_mg <= 0:
                 raise NotNow("Nothing is left in that vial to return.", "Look at the session again.")
-            return {
-                "vial_of": drawn_event_id,
-                "lot": vial.drawn.lot,
-                "vial_label": vial.drawn.vial_label,
-                "mg": str(vial.left_mg),
-                "ml": str(vial.left_ml),
-            }
+            return d.DrugReturned(drawn_event_id, vial.drawn.lot, vial.drawn.vial_label, vial.left_mg, vial.left_ml)
 
         state = self.state(session_id)
         vial = state.controlled.vial(drawn_event_id)
@@ -818,23 +798,18 @@ class Care:
                 raise InputError("second_password", "Enter the second nurse's password.", "She types it herself.")
         checker_id: list[str] = []
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.PumpProgrammed:
             if state.dose is None:
                 raise NotNow("There is no confirmed dose to program the pump for.", "Confirm the dose first.")
             order = pump_order(self.protocol, state.dose)
-            payload: dict[str, Any] = {
-                "order": order.to_payload(),
-                "read": reading.to_payload(),
-                "mismatches": pump_mismatches(order, reading),
-                "second": None,
-            }
+            second_read = None
             if second_reading is not None:
-                payload["second"] = {
-                    "checker_id": checker_id[0] if checker_id else None,  # known once she has signed in
-                    "read": second_reading.to_payload(),
-                    "mismatches": pump_mismatches(order, second_reading),
-                }
-            return payload
+                second_read = d.PumpSecondReading(
+                    checker_id[0] if checker_id else None,  # known once she has signed in
+                    second_reading,
+                    tuple(pump_mismatches(order, second_reading)),
+                )
+            return d.PumpProgrammed(order, reading, tuple(pump_mismatches(order, reading)), second_read)
 
         def authenticate() -> list[tuple[str, Meaning]]:
             if second is None or second_reading is None:
@@ -894,7 +869,7 @@ class Care:
     def start_infusion(self, session_id: str, by: str, go_ahead: str | None = None) -> SessionState:
         why = _optional(go_ahead, "go_ahead", "the prescriber's go-ahead (who and why)")
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.Started:
             problems = start_problems(self.protocol, state.baseline)
             if problems and why is None:
                 raise InputError(
@@ -902,13 +877,13 @@ class Care:
                     "Baseline outside the start thresholds: " + "; ".join(problems) + ".",
                     "Take a fresh full set, or record the prescriber's go-ahead (who and why) to start.",
                 )
-            return {"start_problems": problems, "go_ahead": why}
+            return d.Started(tuple(problems), why)
 
         return self._append(session_id, by, E.STARTED, build)
 
     def pause(self, session_id: str, reason: str, by: str) -> SessionState:
         why = _required(reason, "reason", "why the infusion is paused")
-        return self._append(session_id, by, E.PAUSED, lambda _s: {"reason": why})
+        return self._append(session_id, by, E.PAUSED, lambda _s: d.Paused(why))
 
     def resume(self, session_id: str, by: str) -> SessionState:
         return self._append(session_id, by, E.RESUMED)
@@ -920,22 +895,18 @@ class Care:
         why = _required(reason, "reason", "why the infusion is stopped early")
         return self._append(session_id, by, E.STOPPED_EARLY, lambda state: self._stop_payload(state, why))
 
-    def _stop_payload(self, state: SessionState, why: str) -> dict[str, Any]:
+    def _stop_payload(self, state: SessionState, why: str, alert_event_id: str | None = None) -> d.StoppedEarly:
         """An early stop, with the dose given worked out from the time infused."""
         minutes = Decimal(state.infusion.infused.total_seconds()) / 60
         total = Decimal(self.protocol.dose.infusion_minutes)
         dose = state.dose.dose_mg if state.dose else Decimal(0)
         estimated = (dose * minutes / total).quantize(self.protocol.rounding.dose_mg)
-        return {
-            "reason": why,
-            "minutes_infused": str(minutes.quantize(Decimal("0.1"))),
-            "estimated_mg_given": str(estimated),
-        }
+        return d.StoppedEarly(why, minutes.quantize(Decimal("0.1")), estimated, alert_event_id)
 
     def confirm_pump(self, session_id: str, running: bool, by: str, note: str = "") -> SessionState:
         """After a restart: the nurse looks at the pump and says whether it is still running."""
         said = _optional(note, "note", "the note") or ""
-        return self._append(session_id, by, E.PUMP_CONFIRMED, lambda _s: {"running": running, "note": said})
+        return self._append(session_id, by, E.PUMP_CONFIRMED, lambda _s: d.PumpConfirmed(running, said))
 
     def record_vitals(
         self, session_id: str, typed: dict[VitalKind, str], by: str, partial_reason: str | None = None
@@ -954,7 +925,7 @@ class Care:
             raise
         findings: list[Finding] = []
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.VitalsRecorded:
             findings.extend(classify(self.protocol, values, state.baseline or None))
             # The latest scheduled point owed: a set says how the patient is now, so the earlier were missed.
             # (A recheck an alarm asked for is answered by any set taken once it is due, filed or not.)
@@ -964,19 +935,15 @@ class Care:
                 for p in state.vitals
                 if p.status in {PointStatus.DUE, PointStatus.OVERDUE} and p.point.id in scheduled
             ]
-            return {
-                "point_id": owed[-1].point.id if owed else None,
-                "values": {k.value: str(v) for k, v in values.items()},
-                "partial_reason": _optional(partial_reason, "partial_reason", "why a reading was not taken"),
-                "findings": [
-                    {
-                        "vital": f.kind.value,
-                        "tier": f.tier.value,
-                        "text": f"{self.protocol.vitals[f.kind].label} {f.value} {f.why}".strip(),
-                    }
+            return d.VitalsRecorded(
+                point_id=owed[-1].point.id if owed else None,
+                values=dict(values),
+                partial_reason=_optional(partial_reason, "partial_reason", "why a reading was not taken"),
+                findings=tuple(
+                    d.VitalFinding(f.kind, f.tier, f"{self.protocol.vitals[f.kind].label} {f.value} {f.why}".strip())
                     for f in findings
-                ],
-            }
+                ),
+            )
 
         return self._append(session_id, by, E.VITALS, build), findings
 
@@ -1003,20 +970,20 @@ class Care:
         """
         checked: list[Acknowledgement] = []
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.AlertAcknowledged:
             alert = next((a for a in state.open_alerts if a.event_id == alert_event_id), None)
             if alert is None:
                 raise NotNow("That alert is not open any more.", "Look at the session again.")
             checked.append(check_acknowledgement(self.protocol, alert, state.step, actions, symptoms, note))
-            return checked[0].payload()
+            return checked[0].record()
 
-        def then(state: SessionState) -> list[tuple[E, dict[str, Any]]]:
+        def then(state: SessionState) -> list[tuple[E, d.EventData]]:
             ack = checked[0]
-            link = {"alert_event_id": ack.alert.event_id}
+            link = ack.alert.event_id
             if ack.has(AlertEffect.STOP):
-                return [(E.STOPPED_EARLY, {**self._stop_payload(state, ack.reason), **link})]
+                return [(E.STOPPED_EARLY, self._stop_payload(state, ack.reason, link))]
             if ack.has(AlertEffect.PAUSE) and state.step is Step.INFUSING:
-                return [(E.PAUSED, {"reason": ack.reason, **link})]
+                return [(E.PAUSED, d.Paused(ack.reason, link))]
             return []
 
         return self._append(session_id, by, E.ALERT_ACKNOWLEDGED, build, then=then)
@@ -1032,11 +999,11 @@ class Care:
                 raise InputError(f"side_effects.{item}", f"“{grade}” is not a grade.", f"Choose one of {grade_ids}.")
         severe = sorted(item for item, grade in grades.items() if grade in self.protocol.side_effects.act_grades)
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.SideEffects:
             # The check owed now, if any, is the one this answers; one between points answers none.
             owed = state.next_side_effects if state.side_effects_attention is not None else None
             point = owed.point.id if owed is not None else None
-            return {"grades": dict(sorted(grades.items())), "act_now": severe, "point_id": point}
+            return d.SideEffects(dict(sorted(grades.items())), tuple(severe), point)
 
         return self._append(session_id, by, E.SIDE_EFFECTS, build)
 
@@ -1055,7 +1022,7 @@ class Care:
         done = _required(action, "adverse_action", "what was done (e.g. infusion paused, stayed with the patient)")
         who = _required(told, "adverse_told", "who was told, and when (e.g. Dr Patel by phone, 14:10)")
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.AdverseEvent:
             pending = next(
                 (p for p in state.pending_adverse_events if (p.source_event_id, p.item) == (source_event_id, item)),
                 None,
@@ -1065,14 +1032,7 @@ class Care:
                     "That side effect has no adverse event waiting to be recorded.", "Look at the session again."
                 )
             names = {entry.id: entry.label for entry in self.protocol.side_effects.items}
-            return {
-                "source_event_id": source_event_id,
-                "item": item,
-                "what": names.get(item, item),
-                "severity": pending.grade,
-                "action": done,
-                "told": who,
-            }
+            return d.AdverseEvent(source_event_id, item, names.get(item, item), pending.grade, done, who)
 
         return self._append(session_id, by, E.ADVERSE_EVENT, build)
 
@@ -1097,7 +1057,7 @@ class Care:
         override = _optional(override_reason, "override_reason", "why discharge goes ahead")
         who = _optional(prescriber, "prescriber", "the prescriber who agreed")
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.Discharged:
             denied = {c.criterion_id: c for c in contradictions(self.protocol, state)}
             problems = [
                 denied[c.id].words if c.id in denied else c.text
@@ -1117,14 +1077,14 @@ class Care:
                     problems,
                     [c.payload() for c in denied.values()],
                 )
-            return {
-                "score": value,
-                "criteria": {c.id: bool(criteria.get(c.id)) and c.id not in denied for c in rules.criteria},
-                "contradicted": [c.payload() for c in denied.values()],
-                "unmet": problems,
-                "override_reason": override if problems else None,
-                "prescriber": who if problems else None,
-            }
+            return d.Discharged(
+                score=value,
+                criteria={c.id: bool(criteria.get(c.id)) and c.id not in denied for c in rules.criteria},
+                contradicted=tuple(c.record() for c in denied.values()),
+                unmet=tuple(problems),
+                override_reason=override if problems else None,
+                prescriber=who if problems else None,
+            )
 
         try:
             return self._append(
@@ -1145,7 +1105,7 @@ class Care:
 
     def abandon(self, session_id: str, reason: str, by: str) -> SessionState:
         why = _required(reason, "reason", "why the session ends without treatment")
-        return self._append(session_id, by, E.ABANDONED, lambda _s: {"reason": why})
+        return self._append(session_id, by, E.ABANDONED, lambda _s: d.Reason(why))
 
     def sign(
         self, session_id: str, by: str, password: str, discrepancy_note: str | None = None, *, seen_seq: int
@@ -1160,7 +1120,7 @@ class Care:
         """
         note = _optional(discrepancy_note, "discrepancy_note", "the note on the difference")
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.SessionSigned:
             if state.events[-1].seq != seen_seq:
                 raise NotNow(
                     "Something was recorded on this session since it was shown to you, so it was not signed.",
@@ -1173,10 +1133,10 @@ class Care:
                     f"The controlled-substance totals do not add up: {problem}",
                     "Record the waste first, or explain the difference to sign.",
                 )
-            return {"controlled_problem": problem, "discrepancy_note": note if problem else None, "patient": who}
+            return d.SessionSigned(problem, note if problem else None, d.PatientAtSigning(**who))
 
         current = self.state(session_id)
-        patient = self.patient(current.events[0].payload["patient_id"])
+        patient = self.patient(current.events[0].data_as(d.Opened).patient_id)
         # Who the patient was at signing is part of what the signature covers.
         who = identifiers(patient.mrn, patient.family_name, patient.given_name, patient.birth_date.isoformat())
         meaning = signing_meaning(current)
@@ -1188,10 +1148,10 @@ class Care:
         """Information added after signing: a signed entry of its own; the signed record stays as it was."""
         what = _required(note, "addendum", "the addendum")
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.Note:
             if corrects is not None and corrects not in {e.id for e in state.events}:
                 raise NotFound("That entry is not part of this session.", "Choose an entry from this session.")
-            return {"note": what}
+            return d.Note(what)
 
         signing = self._signing(by, password, Meaning.AMENDED)
         return self._append(session_id, by, E.ADDENDUM, build, corrects=corrects, authenticate=signing)
@@ -1201,9 +1161,9 @@ class Care:
         why = _required(reason, "reason", "why the entry is corrected")
         what = _required(note, "note", "what the correct information is")
 
-        def build(state: SessionState) -> dict[str, Any]:
+        def build(state: SessionState) -> d.Note:
             if event_id not in {e.id for e in state.events}:
                 raise NotFound("That entry is not part of this session.", "Choose an entry from this session.")
-            return {"note": what}
+            return d.Note(what)
 
         return self._append(session_id, by, E.CORRECTED, build, corrects=event_id, reason=why)

@@ -13,14 +13,15 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
 
+from core import event_data as d
 from core.controlled import ControlledRecord, controlled_record
-from core.dosing import DoseCalculation, PumpCheck, Weight, WeightUnit
+from core.dosing import DoseCalculation, Weight
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step, allowed, next_step
 from core.protocol import Escalation, Phase, Protocol, SchedulePoint, SideEffectsSchedule, VitalKind, VitalsSchedule
+from core.pump_check import PumpCheck
 from core.signatures import Signature, altered_since_signed, signatures_of
 from core.vitals import Tier
 
@@ -271,28 +272,28 @@ def derive_state(
     pump: PumpCheck | None = None
 
     for event in events[1:]:
-        payload: dict[str, Any] = event.payload
         check_passed = screening_stopped = False
         match event.type:
             case E.SCREENED:
-                stop_reasons = tuple(payload.get("stop_reasons", ()))
+                stop_reasons = event.data_as(d.Screened).stop_reasons
                 screening_stopped = bool(stop_reasons)
                 if screening_stopped:
                     outcome, given_mg = Outcome.NOT_TREATED, Decimal(0)
             case E.WEIGHED:
                 dose, checked_by, mismatches, pump = None, None, (), None
-                weight = Weight(Decimal(payload["entered"]), WeightUnit(payload["unit"]))
+                weight = event.data_as(d.Weighed).weight
             case E.DOSE_CALCULATED:
-                dose = DoseCalculation.from_payload(payload["calculation"])
+                dose = event.data_as(d.DoseCalculated).calculation
                 dosed_by, checked_by, mismatches, pump = event.recorded_by, None, (), None
             case E.PUMP_PROGRAMMED:
                 pump = PumpCheck.of(event)
             case E.CHECKED:
-                mismatches = tuple(payload.get("mismatches", ()))
+                check = event.data_as(d.Checked)
+                mismatches = check.mismatches
                 check_passed = not mismatches
-                checked_by = payload["checker_id"] if check_passed else None
+                checked_by = check.checker_id if check_passed else None
             case E.PAUSED:
-                pause_reason, pump_found_stopped_at = payload.get("reason"), None
+                pause_reason, pump_found_stopped_at = event.data_as(d.Paused).reason, None
             case E.RESUMED:
                 pause_reason = None
             case E.COMPLETED:
@@ -301,49 +302,51 @@ def derive_state(
             case E.STOPPED_EARLY:
                 outcome, ended_at, pause_reason = Outcome.STOPPED_EARLY, event.occurred_at, None
                 pump_found_stopped_at = None
-                given_mg = Decimal(payload["estimated_mg_given"])
+                given_mg = event.data_as(d.StoppedEarly).estimated_mg_given
             case E.ABANDONED:
                 outcome, given_mg = Outcome.NOT_TREATED, Decimal(0)
             case E.PUMP_CONFIRMED:
                 last_pump_check = event.recorded_at
-                pump_found_stopped_at = None if payload.get("running") else event.occurred_at
+                pump_found_stopped_at = None if event.data_as(d.PumpConfirmed).running else event.occurred_at
             case E.VITALS:
                 sets_taken.append(event.occurred_at)
-                point = payload.get("point_id")
+                vitals = event.data_as(d.VitalsRecorded)
+                point = vitals.point_id
                 if point:
                     done_points.setdefault(point, event.occurred_at)
                 else:
                     extra_sets.append(event.occurred_at)
-                values = {VitalKind(k): Decimal(v) for k, v in payload.get("values", {}).items()}
-                if step in _BASELINE_STEPS and payload.get("partial_reason"):
+                values = dict(vitals.values)
+                if step in _BASELINE_STEPS and vitals.partial_reason:
                     # A partial set updates what it measured; the rest, and its age, stay from the earlier set.
                     baseline = {**baseline, **values}
                     baseline_at = baseline_at or event.occurred_at
                 elif step in _BASELINE_STEPS:  # the latest full set before the start is the baseline
                     baseline, baseline_at = values, event.occurred_at
-                acts = [f for f in payload.get("findings", ()) if f["tier"] == Tier.ACT]
+                acts = vitals.of_tier(Tier.ACT)
                 if acts:
-                    texts = tuple(f["text"] for f in acts)
-                    kinds = tuple(dict.fromkeys(VitalKind(f["vital"]) for f in acts))
-                    advisories = tuple(f["text"] for f in payload["findings"] if f["tier"] == Tier.ADVISE)
+                    texts = tuple(f.text for f in acts)
+                    kinds = tuple(dict.fromkeys(f.vital for f in acts))
+                    advisories = tuple(f.text for f in vitals.of_tier(Tier.ADVISE))
                     alerts[event.id] = OpenAlert(
                         event.id, event.occurred_at, texts, _instructions(protocol, acts), kinds, advisories
                     )
             case E.ALERT_ACKNOWLEDGED:
-                alerts.pop(payload.get("alert_event_id", ""), None)
-                if recheck := payload.get("recheck"):
+                ack = event.data_as(d.AlertAcknowledged)
+                alerts.pop(ack.alert_event_id, None)
+                if recheck := ack.recheck:
                     phase = Phase.INFUSION if ended_at is None else Phase.OBSERVATION
-                    rechecks.append(
-                        _Recheck(event.id, event.occurred_at, int(recheck["minutes"]), recheck["label"], phase)
-                    )
+                    rechecks.append(_Recheck(event.id, event.occurred_at, recheck.minutes, recheck.label, phase))
             case E.SIDE_EFFECTS:
-                if payload.get("point_id"):
-                    checks_done.setdefault(payload["point_id"], event.occurred_at)
-                for item in payload.get("act_now", ()):
-                    grade = payload["grades"][item]
+                check_of = event.data_as(d.SideEffects)
+                if check_of.point_id:
+                    checks_done.setdefault(check_of.point_id, event.occurred_at)
+                for item in check_of.act_now:
+                    grade = check_of.grades[item]
                     adverse[(event.id, item)] = PendingAdverseEvent(event.id, item, grade, event.occurred_at)
             case E.ADVERSE_EVENT:
-                adverse.pop((payload.get("source_event_id", ""), payload.get("item", "")), None)
+                recorded = event.data_as(d.AdverseEvent)
+                adverse.pop((recorded.source_event_id, recorded.item), None)
         step = next_step(step, event.type, check_passed=check_passed, screening_stopped=screening_stopped)
 
     last_time = max(event.occurred_at for event in events)
@@ -392,7 +395,7 @@ def derive_state(
     if adverse:
         held_back.setdefault(E.SIGNED, "Record the adverse event for each severe side effect before signing.")
     controlled = controlled_record(protocol, events, given_mg)
-    course: dict[str, Any] = events[0].payload.get("course") or {}
+    course = events[0].data_as(d.Opened).course
     if step is Step.READY and not controlled.drawn and E.STARTED not in held_back:
         held_back[E.STARTED] = "Record the vial's lot and the amount drawn up before the infusion starts."
     if not controlled.drawn:
@@ -447,9 +450,9 @@ def derive_state(
         held_back=held_back,
         clock_behind=clock_behind,
         screening_stop_reasons=stop_reasons,
-        course_day=course.get("day"),
-        course_days=course.get("of"),
-        missed_days=tuple(course.get("missed", ())),
+        course_day=course.day if course else None,
+        course_days=course.of if course else None,
+        missed_days=course.missed if course else (),
         controlled=controlled,
         events=tuple(events),
         side_effect_checks=checks,
@@ -473,11 +476,11 @@ def _pump_held(protocol: Protocol, pump: PumpCheck | None) -> str | None:
     return None
 
 
-def _instructions(protocol: Protocol, findings: list[dict[str, Any]]) -> tuple[str, ...]:
+def _instructions(protocol: Protocol, findings: tuple[d.VitalFinding, ...]) -> tuple[str, ...]:
     """Several vitals alarming in one set make one alert: each action is said once, from the protocol."""
     said: list[str] = []
     for finding in findings:
-        limits = protocol.vitals.get(VitalKind(finding["vital"]))
+        limits = protocol.vitals.get(finding.vital)
         if limits is not None and limits.act_instruction and limits.act_instruction not in said:
             said.append(limits.act_instruction)
     return tuple(said)

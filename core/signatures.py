@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from core.event_data import Checked, SessionSigned, Signed
 from core.events import Event
 from core.events import EventType as E
 from core.hashing import sha256_json, utc_moment
@@ -88,8 +89,8 @@ def signed_content(event: Event, earlier: Sequence[Event]) -> str:
     """The hash a signature on ``event`` covers: the whole log before it for the session, with the patient's
     identifiers as they were at signing (kept in the signing entry; sessions signed before they were kept
     cover the log alone), else the entry."""
-    if event.type is E.SIGNED:
-        patient = [{"patient": event.payload["patient"]}] if "patient" in event.payload else []
+    if isinstance(signed := event.data, SessionSigned):
+        patient = [{"patient": signed.patient.to_payload()}] if signed.patient is not None else []
         return digest([canonical(e) for e in earlier] + patient)
     return digest([canonical(event, include_signatures=False)])
 
@@ -105,7 +106,7 @@ def signature_entry(signer_id: str, meaning: Meaning, at: datetime, signed_hash:
 
 def check_disagreed(event: Event) -> bool:
     """A second-nurse check whose figures did not agree with the first nurse's."""
-    return event.type is E.CHECKED and bool(event.payload.get("mismatches"))
+    return event.type is E.CHECKED and bool(event.data_as(Checked).mismatches)
 
 
 def _meaning(event: Event, stored: str) -> Meaning:
@@ -115,16 +116,18 @@ def _meaning(event: Event, stored: str) -> Meaning:
 
 
 def signatures_in(event: Event) -> list[Signature]:
+    """The signatures on an entry of a kind that is signed (no other kind is read for them)."""
+    data = event.data if event.type in SUBJECTS else None
     return [
         Signature(
             event_id=event.id,
-            signer_id=entry["signer_id"],
-            signed_at=datetime.fromisoformat(entry["signed_at"]),
-            meaning=_meaning(event, entry["meaning"]),
+            signer_id=entry.signer_id,
+            signed_at=entry.at,
+            meaning=_meaning(event, entry.meaning),
             subject=SUBJECTS.get(event.type, "an entry"),
-            signed_hash=entry["signed_hash"],
+            signed_hash=entry.signed_hash,
         )
-        for entry in event.payload.get("signatures", ())
+        for entry in (data.signatures if isinstance(data, Signed) else ())
     ]
 
 

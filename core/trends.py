@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from core.event_data import Note, VitalsRecorded
 from core.events import Event
 from core.events import EventType as E
 from core.protocol import Protocol, VitalKind, VitalThresholds
@@ -68,7 +69,7 @@ def _corrections(events: Iterable[Event]) -> dict[str, str]:
     for event in events:
         if event.corrects is None or event.type not in {E.CORRECTED, E.ADDENDUM}:
             continue
-        words = " — ".join(part for part in (event.reason, event.payload.get("note")) if part)
+        words = " — ".join(part for part in (event.reason, event.data_as(Note).note) if part)
         said.setdefault(event.corrects, []).append(words or "corrected")
     return {target: "; ".join(notes) for target, notes in said.items()}
 
@@ -82,20 +83,20 @@ def vital_trends(protocol: Protocol, events: Iterable[Event]) -> dict[VitalKind,
     for event in events:
         if event.type is not E.VITALS:
             continue
-        values = event.payload.get("values", {})
-        findings = {f.get("vital"): f for f in event.payload.get("findings", ())}
+        vitals = event.data_as(VitalsRecorded)
+        findings = {f.vital: f for f in vitals.findings}
         for kind in VitalKind:
-            if kind.value not in values:
+            if kind not in vitals.values:
                 if not protocol.vitals[kind].optional:  # an optional vital not taken leaves no gap
-                    gaps[kind].append(Gap(event.occurred_at, event.payload.get("partial_reason")))
+                    gaps[kind].append(Gap(event.occurred_at, vitals.partial_reason))
                 continue
-            finding = findings.get(kind.value, {})
-            tier = Tier(finding.get("tier", Tier.NORMAL))
+            finding = findings.get(kind)
+            tier = finding.tier if finding else Tier.NORMAL
             reading = Reading(
                 at=event.occurred_at,
-                value=Decimal(values[kind.value]),
+                value=vitals.values[kind],
                 tier=tier,
-                finding=finding.get("text", "") if tier is not Tier.NORMAL else "",
+                finding=finding.text if finding is not None and tier is not Tier.NORMAL else "",
                 event_id=event.id,
                 correction=corrected.get(event.id),
             )

@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session
 
 from core import audit, records
+from core import event_data as d
 from core.audit import AuditAction
 from core.content_hashes import event_content, summary_content
 from core.events import Event
@@ -87,9 +88,9 @@ class Work:
             "summary_hash": summary_content(summary),
         }
         self.audit_as(event.recorded_by, AuditAction.RECORD_WRITTEN, **ids, detail=detail)
-        for entry in event.payload.get("signatures", ()):
-            detail = {"event_id": event.id, "meaning": entry["meaning"], "signed_hash": entry["signed_hash"]}
-            self.audit_as(entry["signer_id"], AuditAction.SIGNATURE, **ids, detail=detail)
+        for entry in event.data.signatures if isinstance(event.data, d.Signed) else ():
+            detail = {"event_id": event.id, "meaning": entry.meaning, "signed_hash": entry.signed_hash}
+            self.audit_as(entry.signer_id, AuditAction.SIGNATURE, **ids, detail=detail)
 
 
 class UnitOfWork:

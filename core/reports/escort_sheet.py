@@ -18,6 +18,7 @@ from core.content_hashes import record_hash
 from core.dates import local_stamp, local_time
 from core.discharge import discharge_event, met_by_record
 from core.errors import InputError, NotNow
+from core.event_data import StoppedEarly
 from core.events import EventType as E
 from core.machine import Outcome
 from core.persistence.tables import InfusionSession
@@ -75,7 +76,7 @@ def today_lines(protocol: Protocol, state: SessionState) -> list[str]:
         lines.append(words.course_day.format(day=day, days=days))
     stop = next((e for e in state.events if e.type is E.STOPPED_EARLY), None)
     if stop is not None:
-        minutes = Decimal(stop.payload["minutes_infused"]).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        minutes = stop.data_as(StoppedEarly).minutes_infused.quantize(Decimal(1), rounding=ROUND_HALF_UP)
         lines.append(words.stopped_early.format(minutes_infused=minutes, minutes=protocol.dose.infusion_minutes))
     elif state.infusion.ended_at is not None:
         lines.append(words.ended.format(ended_at=local_time(state.infusion.ended_at)))

@@ -16,6 +16,7 @@ from decimal import Decimal
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from core import event_data
 from core.board import step_words
 from core.content_hashes import record_hash
 from core.dates import local_stamp, local_time
@@ -124,10 +125,11 @@ def _facts(h: ChairHandoff, s: Styles, width: float) -> Table:
         rows.append(("Overrides", "; ".join(overrides), "", ""))
     stop = next((e for e in state.events if e.type is E.STOPPED_EARLY), None)
     if stop is not None:
-        minutes = _num(Decimal(stop.payload["minutes_infused"]))
+        stopped = stop.data_as(event_data.StoppedEarly)
+        minutes = _num(stopped.minutes_infused)
         said = (
-            f"{stop.payload['reason']} at {local_time(stop.occurred_at)}, after {minutes} min; "
-            f"about {stop.payload['estimated_mg_given']} mg given"
+            f"{stopped.reason} at {local_time(stop.occurred_at)}, after {minutes} min; "
+            f"about {stopped.estimated_mg_given} mg given"
         )
         rows.append(("Stopped early", said, "", ""))
     cells = [
@@ -147,24 +149,23 @@ def _facts(h: ChairHandoff, s: Styles, width: float) -> Table:
 def _overrides(state: SessionState) -> list[str]:
     """Every rule set aside for this patient today, with the reason given: the receiver inherits them."""
     found = []
-    opened = state.events[0].payload if state.events else {}
-    if opened.get("same_day_override"):
-        found.append(f"second infusion today: {opened['same_day_override']}")
     for event in state.events:
-        payload = event.payload
-        if event.type is E.WEIGHED and payload.get("change_confirmed"):
-            found.append(f"weight change of {payload.get('change_percent')} % confirmed by the nurse")
-        if event.type is E.WEIGHED and payload.get("unit_confirmed"):
-            found.append(f"weight {payload.get('entered')} {payload.get('unit')} confirmed by the nurse")
-        if event.type is E.DOSE_CALCULATED and payload.get("calculation", {}).get("override_reason"):
-            calc = payload["calculation"]
-            found.append(f"dose {calc.get('dose_mg')} mg over the soft limit, reason: {calc['override_reason']}")
-        if event.type is E.STARTED and payload.get("go_ahead"):
-            found.append(f"started outside the start limits, prescriber's go-ahead: {payload['go_ahead']}")
-        if event.type is E.DISCHARGED and payload.get("override_reason"):
-            unmet = "; ".join(payload.get("unmet") or ()) or "criteria not met"
-            prescriber = payload.get("prescriber") or "prescriber not recorded"
-            found.append(f"discharged on {prescriber}'s override ({unmet}), reason: {payload['override_reason']}")
+        match event.data:
+            case event_data.Opened(same_day_override=override) if override:
+                found.append(f"second infusion today: {override}")
+            case event_data.Weighed() as weighed:
+                if weighed.change_confirmed:
+                    found.append(f"weight change of {weighed.change_percent} % confirmed by the nurse")
+                if weighed.unit_confirmed:
+                    found.append(f"weight {weighed.entered} {weighed.unit.value} confirmed by the nurse")
+            case event_data.DoseCalculated(calculation=calc) if calc.override_reason:
+                found.append(f"dose {calc.dose_mg} mg over the soft limit, reason: {calc.override_reason}")
+            case event_data.Started(go_ahead=go_ahead) if go_ahead:
+                found.append(f"started outside the start limits, prescriber's go-ahead: {go_ahead}")
+            case event_data.Discharged() as discharge if discharge.override_reason:
+                unmet = "; ".join(discharge.unmet) or "criteria not met"
+                prescriber = discharge.prescriber or "prescriber not recorded"
+                found.append(f"discharged on {prescriber}'s override ({unmet}), reason: {discharge.override_reason}")
     return found
 
 

@@ -22,10 +22,11 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from core import event_data as d
 from core.content_hashes import record_hash
 from core.controlled import controlled_words
 from core.dates import local_stamp, local_time
-from core.dosing import PumpCheck, round_to
+from core.dosing import round_to
 from core.event_words import (
     AGREED,
     EVENT_WORDS,
@@ -40,6 +41,7 @@ from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.protocol import Protocol, VitalKind
+from core.pump_check import PumpCheck
 from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
 from core.reports.styles import SANS, Styles, grid, key_values, text
@@ -222,10 +224,10 @@ class _Summary:
     def _checks(self) -> list[Flowable]:
         lines = []
         for event in self.of(E.CHECKED):
-            verdict = check_verdict(event.payload)
+            verdict = check_verdict(event.data_as(d.Checked))
             line = (
                 f"Independent double check at {local_time(event.occurred_at)} by {self.name(event.recorded_by)}: "
-                f"{text(check_figures_words(event.payload))} — <b>{text(verdict)}</b>."
+                f"{text(check_figures_words(event.data_as(d.Checked)))} — <b>{text(verdict)}</b>."
             )
             lines.append((line, verdict))
         return [self.p(line, "body" if verdict == AGREED else "warning") for line, verdict in lines]
@@ -300,7 +302,7 @@ class _Summary:
             E.PAUSED: lambda e: f"Paused: {text(e.payload.get('reason'))}",
             E.RESUMED: lambda _e: "Resumed",
             E.COMPLETED: lambda _e: "Infusion complete",
-            E.STOPPED_EARLY: lambda e: f"Stopped early: {text(stopped_early_words(e.payload))}",
+            E.STOPPED_EARLY: lambda e: f"Stopped early: {text(stopped_early_words(e.data_as(d.StoppedEarly)))}",
             E.PUMP_CONFIRMED: lambda e: (
                 "Pump checked after a restart: " + ("running" if e.payload.get("running") else "found stopped")
             ),

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.event_data import Note
 from core.events import EventType as E
 from core.session_state import SessionState
 from core.views import STEP_WORDS, SessionRow
@@ -183,7 +184,7 @@ class AddendumDialog(Dialog):
         self.signatures.show_state(state)
         self.signatures.show()
         notes = [
-            f"{date_time(e.occurred_at)} {self.controller.staff_name(e.recorded_by)}: {e.payload.get('note', '')}"
+            f"{date_time(e.occurred_at)} {self.controller.staff_name(e.recorded_by)}: {e.data_as(Note).note}"
             for e in state.events
             if e.type is E.ADDENDUM
         ]

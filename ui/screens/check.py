@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import TemporaryPasswordError
+from core.event_data import Checked
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
@@ -187,7 +188,7 @@ class CheckPage(QWidget):
             first["rate_ml_per_h"] = state.dose.rate_ml_per_h
             for key, (caption, mine, theirs) in self.cells.items():
                 mine.setText(str(first[key]))
-                theirs.setText(str(last.payload["figures"].get(key, "")))
+                theirs.setText(str(vars(last.data_as(Checked).figures)[key]))
                 tone = "act" if key in state.last_check_mismatches else None
                 for cell in (caption, mine, theirs):
                     set_tone(cell, tone)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from core.event_data import Discharged, Paused, StoppedEarly
 from core.events import EventType as E
 from core.machine import Outcome
 from core.session_state import SessionState
@@ -129,20 +130,21 @@ class SignPage(QWidget):
                 f"{countdown(infusion.infused)} infused (min:s)"
             )
         for event in state.events:
-            if event.type is E.PAUSED:
-                lines.append(f"Paused {clock_time(event.occurred_at)}: {event.payload.get('reason', '')}")
-            elif event.type is E.STOPPED_EARLY:
-                lines.append(
-                    f"Stopped early {clock_time(event.occurred_at)}: {event.payload.get('reason', '')} "
-                    f"(about {event.payload.get('estimated_mg_given', '?')} mg given)"
-                )
-            elif event.type is E.DISCHARGED:
-                score = self.controller.protocol.discharge.score_name
-                lines.append(f"Discharged {clock_time(event.occurred_at)}: {score} {event.payload.get('score')}")
-                if event.payload.get("override_reason"):
-                    by = event.payload.get("prescriber")
-                    authorised = f" (authorised by {by})" if by else ""
-                    lines.append(f"Discharge override{authorised}: {event.payload['override_reason']}")
+            match event.data:
+                case Paused(reason=reason):
+                    lines.append(f"Paused {clock_time(event.occurred_at)}: {reason}")
+                case StoppedEarly() as stop:
+                    lines.append(
+                        f"Stopped early {clock_time(event.occurred_at)}: {stop.reason} "
+                        f"(about {stop.estimated_mg_given} mg given)"
+                    )
+                case Discharged() as discharge:
+                    score = self.controller.protocol.discharge.score_name
+                    lines.append(f"Discharged {clock_time(event.occurred_at)}: {score} {discharge.score}")
+                    if discharge.override_reason:
+                        by = discharge.prescriber
+                        authorised = f" (authorised by {by})" if by else ""
+                        lines.append(f"Discharge override{authorised}: {discharge.override_reason}")
         sets = sum(1 for event in state.events if event.type is E.VITALS)
         lines.append(f"Sets of vital signs: {sets}")
         return lines

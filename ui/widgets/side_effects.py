@@ -15,6 +15,8 @@ Every item, grade and time it is due comes from the protocol.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import event_data
 from core.events import EventType as E
 from core.protocol import SideEffectItem, SideEffects
 from core.session_state import PointStatus, SessionState
@@ -44,7 +47,7 @@ MARGIN = 16
 """Kept clear around the dialog inside the window, so it reads as a dialog over the chair's page."""
 
 
-def summary(rules: SideEffects, grades: dict[str, str]) -> str:
+def summary(rules: SideEffects, grades: Mapping[str, str]) -> str:
     """What was found, in the checklist's order, and only a count of the items found absent or not assessed:
     sixteen "none"s would hide the one that matters."""
     words = {grade.id: grade.label.lower() for grade in rules.grades}
@@ -103,11 +106,12 @@ class SideEffectsPanel(QGroupBox):
             self.last.hide()
             return
         rules = self.controller.protocol.side_effects
-        text = f"Last recorded {clock_time(last.occurred_at)}: {summary(rules, last.payload['grades'])}."
-        if last.payload.get("act_now"):
+        check = last.data_as(event_data.SideEffects)
+        text = f"Last recorded {clock_time(last.occurred_at)}: {summary(rules, check.grades)}."
+        if check.act_now:
             text += f" {rules.act_instruction[state.phase]}"
         self.last.setText(text)
-        set_tone(self.last, "act" if last.payload.get("act_now") else "quiet")
+        set_tone(self.last, "act" if check.act_now else "quiet")
         self.last.show()
 
     def _show_due(self, state: SessionState) -> None:

@@ -1,0 +1,148 @@
+"""How a typed entry is turned into the JSON it is stored as, and back, exactly.
+
+Stored payloads are covered by content hashes and signatures, so reading one and writing it again must
+give the very same dict: the same keys (an entry written before a key existed stays without it), the
+same string for every decimal, None where None was stored. A part read from storage remembers the keys
+it was read with (``stored_keys``) and is written back with exactly those; one built now is written in
+the current shape, where a field with ``SAID_ONLY`` metadata is left out at its default (the writers only ever
+add it when it says something) and a ``LEGACY`` one, kept only by older shapes, is never written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import Enum
+from functools import cache
+from types import MappingProxyType
+from typing import Any, ClassVar, Self
+
+from core.errors import ChairsideError
+
+SAID_ONLY = MappingProxyType({"said_only": True})
+"""A field's metadata: the current writers add it only when it says something (absent means the default)."""
+LEGACY = MappingProxyType({"legacy": True})
+"""A field's metadata: only earlier versions wrote it; kept when read, never written by a new entry."""
+
+
+class UnreadableEntry(ChairsideError):
+    """A stored entry whose content is not any shape Chairside ever wrote: it is refused rather than
+    read wrongly, since a dose or a signature read wrongly is worse than one not read."""
+
+    def __init__(self, what: str, problem: str) -> None:
+        super().__init__(
+            f"A stored {what} cannot be read: {problem}.",
+            "Run 'chairside audit verify' to see whether the record was changed outside Chairside.",
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredPart:
+    """A typed part of a stored payload (the whole payload, or a part of it with keys of its own)."""
+
+    WHAT: ClassVar[str] = "entry"
+    """What the part is called in an error."""
+
+    stored_keys: tuple[str, ...] | None = dataclasses.field(default=None, kw_only=True, compare=False, repr=False)
+    """The keys it was read with, in order; None for a part built now (written in the current shape)."""
+
+    def to_payload(self) -> dict[str, Any]:
+        """The stored form: the keys it was read with, or else the current shape."""
+        written: dict[str, Any] = {}
+        for f in _fields(type(self)):
+            value = getattr(self, f.name)
+            if self.stored_keys is not None:
+                keep = f.name in self.stored_keys
+            elif f.metadata.get("legacy"):
+                keep = False
+            elif f.metadata.get("said_only"):
+                keep = value != f.default
+            else:
+                keep = True
+            if keep:
+                written[f.name] = _encode(value)
+        if self.stored_keys is not None:
+            return {key: written[key] for key in self.stored_keys}
+        return written
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> Self:
+        """The part as stored; keys that shape did not have take their defaults and stay unwritten."""
+        if not isinstance(data, Mapping):
+            raise UnreadableEntry(cls.WHAT, f"expected an object, found {type(data).__name__}")
+        hints = _hints(cls)
+        fields = {f.name: f for f in _fields(cls)}
+        unknown = [key for key in data if key not in fields]
+        if unknown:
+            raise UnreadableEntry(cls.WHAT, f"unknown {', '.join(map(repr, unknown))}")
+        missing = [
+            name
+            for name, f in fields.items()
+            if name not in data and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        ]
+        if missing:
+            raise UnreadableEntry(cls.WHAT, f"{', '.join(map(repr, missing))} missing")
+        values = {key: _decode(hints[key], value, f"{cls.WHAT} {key}") for key, value in data.items()}
+        return cls(**values, stored_keys=tuple(data))
+
+
+@cache
+def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
+    return tuple(f for f in dataclasses.fields(cls) if f.name != "stored_keys")
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return [_encode(item) for item in value]
+    if isinstance(value, Mapping):
+        return {_encode(key): _encode(item) for key, item in value.items()}
+    return value.to_payload()  # a StoredPart, or a domain type that stores itself (core.dosing)
+
+
+def _decode(kind: Any, value: Any, where: str) -> Any:
+    """``value`` as stored, as the annotated ``kind``; refused when the stored form is not that kind's."""
+    origin = typing.get_origin(kind)
+    if origin in {typing.Union, types.UnionType}:
+        options = [k for k in typing.get_args(kind) if k is not type(None)]
+        return None if value is None else _decode(options[0], value, where)
+    if origin is tuple:
+        return tuple(_decode(typing.get_args(kind)[0], item, where) for item in _checked(list, value, where))
+    if origin is Mapping:
+        key_kind, item_kind = typing.get_args(kind)
+        return {
+            _decode(key_kind, key, where): _decode(item_kind, item, where)
+            for key, item in _checked(dict, value, where).items()
+        }
+    if kind is Any:
+        return value
+    if kind is Decimal:
+        return Decimal(_checked(str, value, where))
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        try:
+            return kind(value)
+        except ValueError:
+            raise UnreadableEntry(where, f"{value!r} is not one of its values") from None
+    if kind in {bool, int, str}:
+        return _checked(kind, value, where)
+    return kind.from_payload(_checked(dict, value, where))
+
+
+def _checked(kind: type, value: Any, where: str) -> Any:
+    """Exactly that JSON type (a bool is not taken for a number, nor a number for a string)."""
+    if type(value) is not kind:
+        raise UnreadableEntry(where, f"expected {kind.__name__}, found {type(value).__name__}")
+    return value
