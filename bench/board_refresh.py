@@ -50,12 +50,12 @@ from commit_latency import (  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from core.care import Care  # noqa: E402
 from core.clock import ManualClock  # noqa: E402
 from core.identify import Identified  # noqa: E402
 from core.machine import Step  # noqa: E402
 from core.persistence.db import Database, open_database, sqlite_url  # noqa: E402
 from core.protocol import load_protocol  # noqa: E402
-from core.services import Care  # noqa: E402
 from core.settings import change_clinic_setting  # noqa: E402
 
 CHAIRS = 12

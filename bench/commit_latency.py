@@ -36,13 +36,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.care import Care  # noqa: E402
 from core.clock import ManualClock  # noqa: E402
 from core.dosing import pump_order  # noqa: E402
 from core.identify import Identified  # noqa: E402
 from core.persistence.db import BUSY_TIMEOUT_MS, open_database, sqlite_url  # noqa: E402
 from core.protocol import VitalKind as V  # noqa: E402
 from core.protocol import load_protocol  # noqa: E402
-from core.services import Care  # noqa: E402
 
 SESSIONS = 20
 PASSWORD = "bench orchard lantern 27"

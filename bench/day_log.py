@@ -42,6 +42,7 @@ from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 
 from core import passwords  # noqa: E402
+from core.care import Care  # noqa: E402
 from core.clock import ManualClock  # noqa: E402
 from core.day_log import DayLog, day_log  # noqa: E402
 from core.identify import Identified  # noqa: E402
@@ -49,7 +50,6 @@ from core.persistence.db import Database, open_database, sqlite_url  # noqa: E40
 from core.protocol import load_protocol  # noqa: E402
 from core.reports.day_log_pdf import day_log_pdf  # noqa: E402
 from core.reports.styles import PAGE_SIZES  # noqa: E402
-from core.services import Care  # noqa: E402
 from core.settings import change_clinic_setting  # noqa: E402
 
 CHAIRS = 12

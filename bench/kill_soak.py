@@ -29,10 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core import audit  # noqa: E402 (after the path is set)
+from core.care import Care  # noqa: E402
 from core.clock import ManualClock  # noqa: E402
 from core.persistence.db import open_database, sqlite_url  # noqa: E402
 from core.protocol import load_protocol  # noqa: E402
-from core.services import Care  # noqa: E402
 
 
 def one_round(folder: Path, rng: random.Random) -> tuple[int, int, bool]:

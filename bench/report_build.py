@@ -36,6 +36,7 @@ from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 
 from cli.demo import DEMO_NOW_AFTER, fill_demo  # noqa: E402
+from core.care import Care  # noqa: E402
 from core.clock import SystemClock  # noqa: E402
 from core.machine import Step  # noqa: E402
 from core.persistence.db import open_database, sqlite_url  # noqa: E402
@@ -43,7 +44,6 @@ from core.protocol import load_protocol  # noqa: E402
 from core.reports.downtime import downtime_forms  # noqa: E402
 from core.reports.session_summary import Printing, session_summary  # noqa: E402
 from core.reports.styles import PAGE_SIZES  # noqa: E402
-from core.services import Care  # noqa: E402
 
 FLOOR = "bare one-page ReportLab (floor)"
 CLINIC = "Pain Management Infusion Clinic"

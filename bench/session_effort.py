@@ -117,13 +117,13 @@ from PySide6.QtWidgets import (  # noqa: E402
     QWidget,
 )
 
+from core.care import Care  # noqa: E402
 from core.clock import ManualClock  # noqa: E402
 from core.dosing import pump_order  # noqa: E402
 from core.events import EventType as E  # noqa: E402
 from core.machine import Step  # noqa: E402
 from core.persistence.db import Database, open_database, sqlite_url  # noqa: E402
 from core.protocol import load_protocol  # noqa: E402
-from core.services import Care  # noqa: E402
 from core.session_state import SessionState  # noqa: E402
 from core.settings import WorkstationSettings, change_clinic_setting, clinic_settings  # noqa: E402
 from core.startup import Workplace  # noqa: E402

@@ -43,11 +43,11 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget  # noqa: E402
 
+from core.care import Care  # noqa: E402
 from core.clock import ManualClock  # noqa: E402
 from core.events import EventType as E  # noqa: E402
 from core.persistence.db import open_database, sqlite_url  # noqa: E402
 from core.protocol import VitalKind, load_protocol  # noqa: E402
-from core.services import Care  # noqa: E402
 from core.settings import WorkstationSettings, change_clinic_setting, clinic_settings  # noqa: E402
 from core.startup import Workplace  # noqa: E402
 from ui import style  # noqa: E402

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from core.accounts import Accounts
+from core.care import Care
 from core.clock import ManualClock, ensure_utc
 from core.dosing import pump_order
 from core.identify import Identified
@@ -37,7 +38,6 @@ from core.people import Account, Role
 from core.persistence.db import Database
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
-from core.services import Care
 from core.session_state import SessionState
 from core.settings import change_clinic_setting
 from core.views import PatientView

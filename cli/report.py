@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cli.say import say
+from core.care import Care
 from core.clock import Clock
 from core.dates import local_stamp, parse_day
 from core.day_log import day_log, export_csv
@@ -28,7 +29,6 @@ from core.reports.escort_sheet import escort_printout
 from core.reports.handoff import handoff_printout
 from core.reports.output import Output, Printout, record_output, write_file
 from core.reports.session_summary import Printing, summary_printout
-from core.services import Care
 from core.settings import ClinicSettings, WorkstationSettings, clinic_settings
 from core.startup import open_store
 

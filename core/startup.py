@@ -12,11 +12,11 @@ import logging
 import os
 from dataclasses import dataclass
 
+from core.care import Care
 from core.clock import Clock
 from core.paths import default_database_path
 from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol, load_protocol
-from core.services import Care
 from core.settings import (
     ClinicSettings,
     WorkstationSettings,

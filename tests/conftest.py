@@ -17,11 +17,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from core import passwords
 from core.accounts import Accounts
+from core.care import Care
 from core.clock import ManualClock
 from core.people import Account, Role
 from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol, load_protocol
-from core.services import Care
 from core.views import PatientView
 from tests.print_system import PrivateCups, missing_tools, private_cups
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.care import Care
 from core.clock import Clock, ManualClock, SystemClock
 from core.identify import Identified
 from core.people import Account
 from core.persistence.db import open_database, sqlite_url
 from core.protocol import VitalKind, load_protocol
-from core.services import Care
 
 VITALS = {
     VitalKind.SYSTOLIC: "120",

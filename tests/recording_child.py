@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.care import Care
 from core.clock import ManualClock
 from core.errors import DatabaseGone
 from core.persistence.db import open_database, sqlite_url
 from core.protocol import load_protocol
-from core.services import Care
 from tests.crash_child import VITALS, started_session
 
 REFUSALS = 3

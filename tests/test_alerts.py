@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 
 from core.alerts import alert_actions, symptom_questions
+from core.care import Care
 from core.clock import ManualClock
 from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.protocol import VitalKind as V
-from core.services import Care
 from core.session_state import PointStatus, SessionState
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import DISCHARGE_OK, NORMAL, no_symptoms, observed, prepare

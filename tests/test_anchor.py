@@ -12,11 +12,11 @@ from pathlib import Path
 from cli.commands import main
 from core import audit
 from core.anchors import anchor_folder, anchored_on, check_anchor, read_anchor, write_anchor
+from core.care import Care
 from core.clock import ManualClock
 from core.content_hashes import patient_content
 from core.persistence.db import Database, sqlite_url
 from core.persistence.tables import Patient
-from core.services import Care
 from core.views import PatientView
 from tests.test_tamper import rewrite_from, shell
 

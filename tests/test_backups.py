@@ -13,11 +13,11 @@ from core import audit
 from core.anchors import check_anchor, read_anchor, write_anchor
 from core.audit import AuditAction
 from core.backups import Backup, BackupJob, backups_in, due, status, take, to_remove
+from core.care import Care
 from core.clock import ManualClock
 from core.errors import EnvironmentTrouble
 from core.identify import Identified
 from core.persistence.db import Database, open_database, sqlite_url
-from core.services import Care
 from core.settings import ClinicSettings
 from core.views import PatientView
 

@@ -115,8 +115,8 @@ def test_demo_fills_a_separate_database_that_ends_now(chairside_home: Path, cloc
     demo = chairside_home / "data" / "chairside-demo.sqlite"
     assert demo.exists() and not (chairside_home / "data" / "chairside.sqlite").exists()
     assert "--database" in capsys.readouterr().out
+    from core.care import Care
     from core.protocol import load_protocol
-    from core.services import Care
 
     db = open_database(sqlite_url(demo))
     try:

@@ -20,11 +20,11 @@ from core import audit
 from core.accounts import Accounts
 from core.audit import AuditAction
 from core.audit_report import COMMAND_LINE_KEY, day_bounds, read_trail
+from core.care import Care
 from core.clock import ManualClock
 from core.errors import InputError, NotAllowedError
 from core.people import Account, Role
 from core.persistence.db import Database, sqlite_url
-from core.services import Care
 from core.views import PatientView
 from tests.conftest import TEMPORARY_PASSWORD
 

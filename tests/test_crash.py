@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from core.care import Care
 from core.clock import ManualClock, SystemClock
 from core.machine import Step
 from core.persistence.db import open_database, sqlite_url
 from core.protocol import Protocol
-from core.services import Care
 
 ROOT = Path(__file__).resolve().parent.parent
 CHILD = Path(__file__).resolve().parent / "crash_child.py"

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from core.care import Care
 from core.clock import ManualClock
 from core.errors import DatabaseGone
 from core.identify import Identified
 from core.persistence.db import open_database, sqlite_url
-from core.services import Care
 from tests.test_session_flow import SCREEN_OK
 
 ROOT = Path(__file__).resolve().parent.parent

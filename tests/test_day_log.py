@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from core import audit, records
 from core.accounts import Accounts
 from core.audit import AuditAction
+from core.care import Care
 from core.clock import ManualClock
 from core.day_log import (
     CSV_COLUMNS,
@@ -39,7 +40,6 @@ from core.people import Account, Role
 from core.persistence.db import Database, sqlite_url
 from core.persistence.tables import InfusionSession
 from core.protocol import Protocol, VitalKind
-from core.services import Care
 from core.settings import change_clinic_setting
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0, TEMPORARY_PASSWORD, add_nurse

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pypdf import PdfReader
 
 from core.attention import TECHNICAL_WORDS
+from core.care import Care
 from core.clock import ManualClock
 from core.dates import local_time
 from core.day_log import DayLog, DayLogEntry, ExceptionKind, csv_bytes, day_log
@@ -20,7 +21,6 @@ from core.identify import Identified
 from core.people import Account
 from core.protocol import Protocol, VitalKind
 from core.reports.day_log_pdf import day_log_pdf
-from core.services import Care
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, T0
 from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, no_symptoms, observed, prepare, pump_as_ordered

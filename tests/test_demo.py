@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from cli.demo import DEMO_NOW_AFTER, DemoSummary, fill_demo
+from core.care import Care
 from core.clock import ManualClock
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol
-from core.services import Care
 from core.session_state import PointStatus, SessionState
 from core.settings import clinic_settings
 

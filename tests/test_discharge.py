@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
+from core.care import Care
 from core.discharge import missed_words
 from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
 from core.machine import Step
 from core.protocol import load_protocol
-from core.services import Care
 from core.session_state import PointStatus
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from core import audit
 from core.audit import AuditAction
+from core.care import Care
 from core.clock import ManualClock
 from core.dates import local_time
 from core.discharge import contradictions, going_home_sheet_allowed, met_by_record
@@ -19,7 +20,6 @@ from core.events import EventType as E
 from core.machine import Step
 from core.protocol import Protocol, parse_protocol
 from core.reports.escort_sheet import escort_pdf, sheet_lines
-from core.services import Care
 from core.settings import ClinicSettings
 from tests.conftest import ANA_PASSWORD
 from tests.test_protocol import edited

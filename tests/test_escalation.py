@@ -9,10 +9,10 @@ from datetime import timedelta
 from core.alarms import Alarm, AlarmPolicy
 from core.attention import RANK, Kind, Priority, attention, needs, reading_words
 from core.board import tile
+from core.care import Care
 from core.clock import ManualClock
 from core.dates import local_time
 from core.protocol import VitalKind as V
-from core.services import Care
 from core.session_state import PointStatus
 from tests.conftest import T0
 from tests.test_session_flow import NORMAL, no_symptoms, prepare

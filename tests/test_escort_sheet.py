@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from core import audit
 from core.audit import AuditAction
+from core.care import Care
 from core.clock import ManualClock
 from core.dates import local_time
 from core.errors import InputError, NotAllowedError
@@ -18,7 +19,6 @@ from core.persistence.db import sqlite_url
 from core.protocol import Protocol
 from core.reports.escort_sheet import NO_PHONE, escort_pdf, sheet_lines
 from core.reports.styles import FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN
-from core.services import Care
 from core.settings import ClinicSettings
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.care import Care
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Step
 from core.protocol import Protocol
-from core.services import Care
 from core.session_state import derive_state
 from tests.conftest import T0
 

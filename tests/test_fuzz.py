@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from cli.commands import main
 from core.backups import status
+from core.care import Care
 from core.clock import ManualClock
 from core.errors import ChairsideError
 from core.identify import Details, Identified
@@ -30,7 +31,6 @@ from core.people import Account
 from core.persistence.db import sqlite_url
 from core.plain_text import REASON_MAX
 from core.protocol import VitalKind
-from core.services import Care
 from core.views import PatientView
 
 EXAMPLES = int(os.environ.get("CHAIRSIDE_FUZZ_EXAMPLES", "1000"))

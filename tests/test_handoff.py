@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from core.attention import TECHNICAL_WORDS
+from core.care import Care
 from core.clock import ManualClock
 from core.dates import local_time
 from core.handoff import SEVERITY_MEANS, Severity, actions, judge, nurse_chairs, side_effects_seen
@@ -13,7 +14,6 @@ from core.identify import Identified
 from core.people import Account
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
-from core.services import Care
 from core.session_state import SessionState
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0

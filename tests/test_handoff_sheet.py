@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from core import audit
 from core.audit import AuditAction
+from core.care import Care
 from core.clock import ManualClock
 from core.dates import local_time
 from core.identify import Identified
@@ -19,7 +20,6 @@ from core.protocol import Phase, Protocol
 from core.protocol import VitalKind as V
 from core.reports.handoff import handoff_pdf
 from core.reports.identity import identifiers
-from core.services import Care
 from core.settings import ClinicSettings
 from core.views import PatientView
 from tests.conftest import PRESCRIBER, T0

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from core.care import Care
 from core.clock import ManualClock
 from core.printing.cups import JobState, JobStatus, PrinterState, PrintSystem
 from core.printing.follow import JobWatch
@@ -15,7 +16,6 @@ from core.printing.ipp import PrintSystemRefused, PrintSystemUnreachable, Server
 from core.protocol import Protocol
 from core.reports.downtime import downtime_forms
 from core.reports.output import page_count
-from core.services import Care
 from tests.print_system import QUEUE, PrivateCups
 from tests.test_printout_words import pages_of, printouts, rich_day
 

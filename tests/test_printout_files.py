@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from core.care import Care
 from core.clock import ManualClock
 from core.content_hashes import record_hash
-from core.services import Care
 from tests.print_system import tool
 from tests.test_printout_words import pages_of, printouts, rich_day
 

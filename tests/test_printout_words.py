@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph, Table
 
+from core.care import Care
 from core.clock import ManualClock
 from core.day_log import day_log
 from core.dosing import pump_order
@@ -35,7 +36,6 @@ from core.reports.escort_sheet import escort_pdf
 from core.reports.handoff import handoff_pdf
 from core.reports.session_summary import Printing, _Summary, session_summary
 from core.reports.styles import MARGIN, PAGE_SIZES, Styles
-from core.services import Care
 from core.settings import ClinicSettings
 from core.signatures import Meaning
 from core.views import PatientView

@@ -9,6 +9,7 @@ import tomllib
 import pytest
 from sqlmodel import select
 
+from core.care import Care
 from core.clock import ManualClock
 from core.day_log import day_log
 from core.errors import ChairsideError, ProtocolError
@@ -18,7 +19,6 @@ from core.persistence.db import Database
 from core.persistence.tables import ProtocolCopy
 from core.protocol import Protocol, load_protocol, parse_protocol
 from core.protocol_shelf import EARLIER, ProtocolShelf
-from core.services import Care
 from core.session_state import PointStatus
 from tests.conftest import T0
 from tests.test_session_flow import prepare

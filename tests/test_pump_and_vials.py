@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from core.audit import AuditAction, entries
+from core.care import Care
 from core.controlled import controlled_words
 from core.dosing import pump_order
 from core.errors import InputError, NotAllowedError
@@ -14,7 +15,6 @@ from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Step
 from core.reports.session_summary import session_summary
-from core.services import Care
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_controlled import CRITERIA, WASTE_BIN

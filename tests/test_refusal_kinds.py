@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.care import Care
 from core.errors import NotAllowedError, NotFound, NotNow, NotPermitted
 from core.identify import Identified
 from core.people import Account
-from core.services import Care
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import SCREEN_OK

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.care import Care
 from core.clock import ManualClock
 from core.dosing import pump_order
 from core.errors import InputError, NotAllowedError
@@ -14,7 +15,6 @@ from core.identify import Identified
 from core.machine import Outcome, Step
 from core.people import Account
 from core.protocol import VitalKind as V
-from core.services import Care
 from core.session_state import PointStatus, SessionState
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from core import audit
 from core.audit import AuditAction
+from core.care import Care
 from core.clock import ManualClock
 from core.content_hashes import record_hash
 from core.controlled import controlled_words
@@ -19,7 +20,6 @@ from core.events import EventType
 from core.identify import Identified
 from core.protocol import VitalKind
 from core.reports.session_summary import Printing, session_summary
-from core.services import Care
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0
 from tests.test_cli import run as cli
 from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms, prepare, signed

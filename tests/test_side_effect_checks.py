@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 
 from core.attention import Priority, attention
+from core.care import Care
 from core.clock import ManualClock
 from core.dates import local_time
 from core.errors import NotAllowedError
 from core.events import EventType as E
 from core.machine import Step
-from core.services import Care
 from core.session_state import PointStatus, SessionState
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, prepare

@@ -8,13 +8,13 @@ from sqlalchemy import text
 from core import audit
 from core.accounts import Accounts
 from core.audit import AuditAction
+from core.care import Care
 from core.errors import NotAllowedError
 from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Step
 from core.people import Account
 from core.persistence.db import Database
-from core.services import Care
 from core.signatures import Meaning
 from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD
 from tests.test_session_flow import NORMAL, SCREEN_OK, discharged, seen

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from core import audit
 from core.audit import AuditAction
+from core.care import Care
 from core.clock import ManualClock
 from core.errors import InputError
 from core.events import EventType as E
@@ -22,7 +23,6 @@ from core.machine import Outcome, Step
 from core.protocol import Protocol
 from core.reports.session_summary import Printing, session_summary
 from core.screening import StopToConfirm, stop_rule, stops
-from core.services import Care
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import SCREEN_OK, seen, signed

@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 
 from core import audit
 from core.audit import AuditAction
+from core.care import Care
 from core.errors import (
     DatabaseCorrupt,
     DatabaseLocked,
@@ -31,7 +32,6 @@ from core.errors import (
 from core.identify import Details, Identified
 from core.persistence.db import KNOWN_REVISIONS, SCHEMA_HEAD, Database, open_database, sqlite_url
 from core.persistence.migrate import script_revisions, upgrade
-from core.services import Care
 from tests.test_session_flow import SCREEN_OK, prepare
 
 

@@ -20,6 +20,7 @@ import pytest
 
 from core import audit
 from core.audit import entry_hash
+from core.care import Care
 from core.clock import ManualClock
 from core.content_hashes import patient_content
 from core.events import Event
@@ -27,7 +28,6 @@ from core.identify import Details
 from core.persistence.db import Database
 from core.persistence.tables import Patient, SessionEvent
 from core.records import to_event
-from core.services import Care
 from core.signatures import signed_content
 from core.views import PatientView
 from tests.test_session_flow import NORMAL, prepare, signed

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from core.attention import Priority
 from core.board import tile
+from core.care import Care
 from core.clock import ManualClock
 from core.identify import Identified
-from core.services import Care
 from core.session_state import PointStatus
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare

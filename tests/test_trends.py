@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.identify import Identified
 from core.protocol import VitalKind as V
-from core.services import Care
 from core.trends import vital_trends
 from core.vitals import Tier
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, T0

@@ -8,11 +8,11 @@ import pytest
 
 from core import audit
 from core.audit import AuditAction
+from core.care import Care
 from core.errors import InputError
 from core.events import EventType as E
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
-from core.services import Care
 from core.trends import vital_trends
 from core.vitals import Tier, digits_of, parse_vitals
 from tests.test_session_flow import NORMAL, prepare

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from core.accounts import Accounts
 from core.anchors import anchor_folder, write_anchor
 from core.backups import BackupJob, BackupLook, BackupStatus
+from core.care import Care
 from core.complete import check_shapes, drawn_shape, vital_shape
 from core.course import CourseView
 from core.dosing import DoseCalculation
@@ -25,7 +26,6 @@ from core.identify import Details, Identified, same_record_number
 from core.people import Account
 from core.protocol import Protocol, VitalKind
 from core.reports.output import Output, record_output
-from core.services import Care
 from core.session_state import SessionState
 from core.settings import ClinicSettings, clinic_settings
 from core.startup import Workplace

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from core.care import Care
 from core.content_hashes import record_hash
 from core.dates import local_stamp, local_time
 from core.discharge import discharge_event, met_by_record
@@ -27,7 +28,6 @@ from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
 from core.reports.styles import CELL_FONT, MARGIN, PAGE_SIZES, RULE, Styles, text
 from core.reports.templates import PageFrame, build_pdf
-from core.services import Care
 from core.session_state import SessionState
 from core.settings import ClinicSettings
 from core.views import PatientView

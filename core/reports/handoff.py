@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 
 from core import event_data
 from core.board import step_words
+from core.care import Care
 from core.content_hashes import record_hash
 from core.dates import local_stamp, local_time
 from core.dosing import WeightUnit
@@ -30,7 +31,6 @@ from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
 from core.reports.styles import CELL_FONT, CELL_PADDING, RULE, SANS_BOLD, SHADE, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, body_size, build_pdf
-from core.services import Care
 from core.session_state import SessionState
 from core.settings import ClinicSettings
 from core.trends import Reading

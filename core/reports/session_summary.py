@@ -23,6 +23,7 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from core import event_data as d
+from core.care import Care
 from core.content_hashes import record_hash
 from core.controlled import controlled_words
 from core.dates import local_stamp, local_time
@@ -46,7 +47,6 @@ from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
 from core.reports.styles import SANS, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, build_pdf
-from core.services import Care
 from core.session_state import RECHECK, PointStatus, SessionState, VitalsPoint
 from core.views import PatientView
 

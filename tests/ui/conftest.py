@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from core.care import Care
 from core.clock import ManualClock
 from core.people import Account
 from core.persistence.db import Database
 from core.protocol import Protocol, VitalKind
-from core.services import Care
 from core.settings import WorkstationSettings, clinic_settings
 from core.startup import Workplace
 from core.views import PatientView

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from core.accounts import Accounts
+from core.care import Care
 from core.clock import ManualClock
 from core.people import Account
 from core.persistence.db import Database
 from core.protocol import VitalKind
-from core.services import Care
 from core.views import PatientView
 from tests.ui.conftest import Nurse
 from tests.ui.test_accessible_names import PAGES, inside_combo

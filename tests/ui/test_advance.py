@@ -7,10 +7,10 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.protocol import VitalKind as V
-from core.services import Care
 from tests.test_session_flow import NORMAL
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow

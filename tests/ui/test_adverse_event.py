@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from core.care import Care
 from core.event_words import EVENT_WORDS
 from core.events import EventType as E
 from core.protocol import Phase
-from core.services import Care
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
 

@@ -14,9 +14,9 @@ from core import audit
 from core.alarms import REPEAT_MS, Alarm, AlarmPolicy
 from core.attention import Need, Priority
 from core.audit import AuditAction
+from core.care import Care
 from core.clock import ManualClock
 from core.protocol import VitalKind
-from core.services import Care
 from tests.ui.conftest import Nurse
 from ui.alarm_sound import write_tone
 from ui.main_window import MainWindow

@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from core.alerts import symptom_questions
+from core.care import Care
 from core.events import EventType as E
 from core.machine import Step
 from core.protocol import VitalKind
-from core.services import Care
 from tests.ui.conftest import Nurse
 from tests.ui.test_accessible_names import unnamed
 from ui.main_window import MainWindow

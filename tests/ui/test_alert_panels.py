@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
+from core.care import Care
 from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Step
 from core.people import Account
 from core.protocol import VitalKind
-from core.services import Care
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import NORMAL, SCREEN_OK, observed

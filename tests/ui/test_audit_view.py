@@ -11,9 +11,9 @@ from sqlalchemy import text
 from core import audit
 from core.accounts import Accounts
 from core.audit import AuditAction
+from core.care import Care
 from core.people import Account, Role
 from core.persistence.db import Database
-from core.services import Care
 from core.views import PatientView
 from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, TEMPORARY_PASSWORD
 from tests.ui.test_account_dialogs import check_controls, click, find, opened, signed_in, type_into

@@ -14,11 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from core import audit
 from core.audit import AuditAction
+from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.persistence.db import Database
 from core.protocol import VitalKind
-from core.services import Care
 from core.settings import change_clinic_setting
 from core.views import PatientView
 from tests.conftest import PRESCRIBER, T0

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QScrollArea,
 from core import audit
 from core.accounts import Accounts
 from core.audit import AuditAction
+from core.care import Care
 from core.events import EventType as E
 from core.machine import Step
 from core.people import Account, Role
 from core.persistence.db import Database
-from core.services import Care
 from core.views import PatientView
 from tests.conftest import BEN_PASSWORD, TEMPORARY_PASSWORD
 from tests.ui.conftest import Nurse

@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from sqlalchemy import inspect, text
 
+from core.care import Care
 from core.clock import ManualClock
 from core.persistence.db import Database
-from core.services import Care
 from tests.conftest import ANA_PASSWORD
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow

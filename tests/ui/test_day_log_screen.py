@@ -17,12 +17,12 @@ from pytestqt.qtbot import QtBot
 from core import audit
 from core.accounts import Accounts
 from core.audit import AuditAction
+from core.care import Care
 from core.clock import ManualClock
 from core.identify import Identified
 from core.people import Account, Role
 from core.persistence.db import Database
 from core.protocol import Protocol
-from core.services import Care
 from tests.conftest import T0, TEMPORARY_PASSWORD, add_nurse
 from tests.test_day_log import CLEO_PASSWORD, HELEN_PASSWORD, by_the_book, patient_with_course
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, seen

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QDialog, QLabel, QLine
 from pytestqt.qtbot import QtBot
 
 from cli.demo import DEMO_PASSWORD, fill_demo
+from core.care import Care
 from core.clock import ManualClock
 from core.persistence.db import Database
 from core.protocol import Protocol
-from core.services import Care
 from core.settings import load_workstation, workstation_file
 from tests.ui.conftest import make_workplace, open_window
 from tests.ui.test_account_dialogs import find

@@ -7,11 +7,11 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QWidge
 
 from core import audit
 from core.audit import AuditAction
+from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.machine import Step
 from core.people import Account
-from core.services import Care
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import NO_SIDE_EFFECTS

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
+from core.care import Care
 from core.clock import ManualClock
 from core.protocol import VitalKind
-from core.services import Care
 from tests.test_session_flow import no_symptoms
 from tests.ui.conftest import PASSWORDS, Nurse
 from ui.main_window import MainWindow

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QListWidget, QPushButton
 
 from core import audit
 from core.audit import AuditAction
-from core.services import Care
+from core.care import Care
 from tests.test_session_flow import signed
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow

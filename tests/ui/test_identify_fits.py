@@ -14,9 +14,9 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPushButton, QScrollArea, QWidget
 
+from core.care import Care
 from core.identify import Details
 from core.people import Account
-from core.services import Care
 from core.views import PatientView
 from tests.conftest import PRESCRIBER, T0
 from tests.test_session_flow import signed

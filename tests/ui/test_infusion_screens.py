@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
+from core.care import Care
 from core.clock import ManualClock
 from core.errors import DatabaseLocked
 from core.events import EventType as E
@@ -14,7 +15,6 @@ from core.identify import Identified
 from core.machine import Outcome, Step
 from core.people import Account
 from core.protocol import VitalKind
-from core.services import Care
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_session_flow import pump_as_ordered

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit
 
+from core.care import Care
 from core.events import EventType as E
 from core.people import Account
 from core.protocol import VitalKind
-from core.services import Care
 from tests.conftest import BEN_PASSWORD
 from tests.test_weight_change import today, yesterday_at
 from tests.ui.conftest import Nurse

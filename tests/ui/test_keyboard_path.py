@@ -14,12 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.people import Account
 from core.protocol import Protocol, VitalKind
-from core.services import Care
 from core.signatures import Meaning
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD

@@ -8,12 +8,12 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from core import audit
 from core.accounts import Accounts
 from core.audit import AuditAction
+from core.care import Care
 from core.clock import ManualClock
 from core.identify import Identified
 from core.people import Account
 from core.persistence.db import Database
 from core.protocol import VitalKind
-from core.services import Care
 from core.settings import change_clinic_setting
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import SCREEN_OK

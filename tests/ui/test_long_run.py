@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import sys
 
-from core.services import Care
+from core.care import Care
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
 

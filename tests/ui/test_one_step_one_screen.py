@@ -8,11 +8,11 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QScrollArea, QWidget
 
+from core.care import Care
 from core.clock import ManualClock
 from core.identify import Identified
 from core.machine import Step
 from core.people import Account
-from core.services import Care
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, pump_as_ordered

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.people import Account
-from core.services import Care
 from ui.main_window import MainWindow
 
 

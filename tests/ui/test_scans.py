@@ -9,8 +9,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from core.care import Care
 from core.identify import Identified
-from core.services import Care
 from tests.conftest import PRESCRIBER
 from tests.ui.conftest import PASSWORDS, Nurse
 from ui.main_window import MainWindow

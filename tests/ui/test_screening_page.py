@@ -7,13 +7,13 @@ from datetime import timedelta
 from PySide6.QtWidgets import QAbstractButton
 
 from core import audit
+from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Step
 from core.people import Account
 from core.protocol import Asked
-from core.services import Care
 from core.views import PatientView
 from tests.test_session_flow import signed
 from tests.ui.conftest import Nurse

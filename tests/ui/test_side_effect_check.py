@@ -12,10 +12,10 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.protocol import Phase
-from core.services import Care
 from tests.test_session_flow import NORMAL
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QPushButton
 
+from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
-from core.services import Care
 from tests.test_session_flow import NORMAL, prepare
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow

@@ -9,12 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton
 from sqlalchemy import text
 
+from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Step
 from core.people import Account
-from core.services import Care
 from core.signatures import Meaning
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD

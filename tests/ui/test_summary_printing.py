@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from core import audit
 from core.audit import AuditAction
+from core.care import Care
 from core.clock import ManualClock
-from core.services import Care
 from tests.conftest import ANA_PASSWORD
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, prepare, signed
 from tests.ui.conftest import Nurse

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QGroupBox, QLabel, QWidget
 
+from core.care import Care
 from core.clock import ManualClock
 from core.identify import Details, Identified
 from core.protocol import VitalKind
-from core.services import Care
 from tests.conftest import PRESCRIBER, T0
 from tests.test_session_flow import SCREEN_OK
 from tests.ui.conftest import Nurse

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
+from core.care import Care
 from core.clock import ManualClock
 from core.people import Account
 from core.protocol import VitalKind
-from core.services import Care
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
 from ui.widgets.trend import TrendChart

@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
+from core.care import Care
 from core.identify import Identified
 from core.people import Account
-from core.services import Care
 from core.views import PatientView
 from tests.test_session_flow import NORMAL, SCREEN_OK
 from tests.ui.conftest import Nurse

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from PySide6.QtWidgets import QPushButton
 
+from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.people import Account
-from core.services import Care
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_pump_and_vials import drawn_up

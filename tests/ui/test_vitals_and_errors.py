@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from core.alerts import symptom_questions
+from core.care import Care
 from core.events import EventType as E
 from core.identify import Identified
 from core.people import Account
 from core.protocol import VitalKind
-from core.services import Care
 from tests.conftest import ANA_PASSWORD
 from ui.main_window import MainWindow
 

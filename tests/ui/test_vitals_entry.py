@@ -8,13 +8,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QGroupBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from core.care import Care
 from core.clock import ManualClock
 from core.events import Event
 from core.events import EventType as E
 from core.identify import Identified
 from core.people import Account
 from core.protocol import VitalKind as V
-from core.services import Care
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, seen

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit
 
+from core.care import Care
 from core.events import EventType as E
-from core.services import Care
 from tests.test_weight_change import today, yesterday_at
 from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from core.accounts import Accounts
+from core.care import Care
 from core.clock import ManualClock
 from core.people import Account
 from core.persistence.db import Database
-from core.services import Care
 from core.views import PatientView
 from tests.ui.conftest import Nurse
 from tests.ui.test_accessible_names import inside_combo

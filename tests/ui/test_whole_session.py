@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton
 
+from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.people import Account
 from core.protocol import Protocol, VitalKind
-from core.services import Care
 from core.signatures import Meaning
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
 from ui.main_window import MainWindow

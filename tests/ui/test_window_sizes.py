@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.accounts import Accounts
+from core.care import Care
 from core.clock import ManualClock
 from core.people import Account, Role
 from core.protocol import VitalKind
-from core.services import Care
 from core.settings import change_clinic_setting
 from core.startup import Workplace
 from core.views import PatientView

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.accounts import Accounts
+from core.care import Care
 from core.clock import ManualClock
 from core.identify import Identified
 from core.people import Account, Role
 from core.persistence.db import Database
-from core.services import Care
 from core.settings import change_clinic_setting
 from core.views import PatientView
 from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD

@@ -1,0 +1,225 @@
+"""The ground every part of care stands on: one entry checked against the session's state, built, and
+committed through the unit of work with its audit lines; the text rule for the fields a nurse types.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from core import event_data as d
+from core import records
+from core.accounts import Accounts
+from core.audit import AuditAction
+from core.clock import Clock
+from core.errors import InputError, NotAllowedError, NotFound, NotNow, NotPermitted
+from core.events import Event
+from core.events import EventType as E
+from core.machine import Outcome
+from core.people import Permission
+from core.persistence.db import Database
+from core.persistence.tables import InfusionSession
+from core.plain_text import MRN_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SHORT_MAX, optional_text, plain_text
+from core.protocol import Protocol
+from core.protocol_shelf import ProtocolShelf
+from core.session_state import SessionState, derive_state
+from core.signatures import Meaning, signature_entry, signed_content
+from core.unit_of_work import UnitOfWork, Work
+from core.views import STEP_WORDS, PatientView
+
+TREATED = frozenset({Outcome.COMPLETED.value, Outcome.STOPPED_EARLY.value})
+"""Session outcomes in which the infusion ran: a course day, and what makes a second one the same day."""
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+"""Typed scores: ASCII digits only, since int() also takes "1_0", "+9" and other scripts' digits."""
+TEXT_LIMITS = {
+    "mrn": MRN_MAX,
+    "family_name": NAME_MAX,
+    "given_name": NAME_MAX,
+    "prescriber": NAME_MAX,
+    "score": SHORT_MAX,
+    "note": NOTE_MAX,
+    "addendum": NOTE_MAX,
+    "discrepancy_note": NOTE_MAX,
+}
+"""Each field's longest, by the field's name (any other free text is a reason: ``REASON_MAX``)."""
+SEVERAL_LINES = {"note", "addendum", "discrepancy_note"}
+
+
+def required_text(text: str | None, field: str, what: str) -> str:
+    """The one text rule (``core.plain_text``), with the field's own length."""
+    return plain_text(text, field, what, TEXT_LIMITS.get(field, REASON_MAX), lines=field in SEVERAL_LINES)
+
+
+def optional_field(text: str | None, field: str, what: str) -> str | None:
+    return optional_text(text, field, what, TEXT_LIMITS.get(field, REASON_MAX), lines=field in SEVERAL_LINES)
+
+
+class CareBase:
+    """What every part of care shares: the database's door, the protocol, the clock, the workstation,
+    and the one way a session's entry is checked, built and committed (``_append``)."""
+
+    def __init__(
+        self,
+        database: Database,
+        protocol: Protocol,
+        clock: Clock,
+        workstation: str,
+        app_started_at: datetime | None = None,
+        accounts: Accounts | None = None,
+    ) -> None:
+        self.db = database
+        self.protocol = protocol
+        self.shelf = ProtocolShelf(protocol)
+        self.clock = clock
+        self.workstation = workstation
+        self.app_started_at = app_started_at or clock.now()
+        self.accounts = accounts or Accounts(database, clock, workstation)
+        self.door = UnitOfWork(database, clock.now, workstation)
+        self._open_logs: dict[str, tuple[int, list[Event], PatientView]] = {}
+        """Open sessions' logs as last read (last_seq, events, patient): the board re-reads only changes."""
+
+    def state(self, session_id: str) -> SessionState:
+        with self.door.reading() as tx:
+            events = records.load_events(tx, session_id)
+            protocol = self.shelf.for_events(tx, events)
+        if not events:  # a typed or pasted id (the command line): say so rather than fail
+            raise InputError("session_id", f"There is no session {session_id}.", "Check the session's id.")
+        return derive_state(protocol, events, self.clock.now(), self.app_started_at)
+
+    def _payload(
+        self, state: SessionState, kind: E, build: Callable[[SessionState], d.EventData] | None
+    ) -> d.EventData:
+        """The entry's content if the session allows it now; otherwise why not."""
+        if kind in state.held_back:
+            raise NotNow(state.held_back[kind])
+        if kind not in state.allowed:
+            raise NotNow(
+                f"This cannot be recorded now: the session is at “{STEP_WORDS[state.step]}”.",
+                "Follow the step shown on screen.",
+            )
+        return build(state) if build else d.EventData()
+
+    def _append(
+        self,
+        session_id: str,
+        by: str,
+        kind: E,
+        build: Callable[[SessionState], d.EventData] | None = None,
+        *,
+        corrects: str | None = None,
+        reason: str | None = None,
+        signers: Sequence[tuple[str, Meaning]] = (),
+        authenticate: Callable[[], Sequence[tuple[str, Meaning]]] | None = None,
+        then: Callable[[SessionState], Sequence[tuple[E, d.EventData]]] | None = None,
+    ) -> SessionState:
+        """Check the action is allowed now, build its payload from the current state, and commit it with
+        its audit lines. ``signers`` (already authenticated) sign the entry, or for ``session.signed``
+        everything before it. ``authenticate`` asks for passwords only once everything the nurse can fix
+        has been checked, so nobody retypes a password because a note was missing. ``then`` names entries
+        that follow from this one (a pause an acknowledgement reports), each checked against the state
+        before it and committed in the same transaction: all are recorded, or none.
+        """
+        if authenticate is not None:
+            self._payload(self.state(session_id), kind, build)
+            signers = [*signers, *authenticate()]
+        with self.door.writing(by, Permission.RECORD_CARE) as work:
+            now = work.at
+            row = work.tx.get(InfusionSession, session_id)
+            if row is None:
+                raise NotFound("That session was not found.", "Return to the board and open the chair again.")
+            events = records.load_events(work.tx, session_id)
+            state = derive_state(self.shelf.for_events(work.tx, events), events, now, self.app_started_at)
+            payload = self._payload(state, kind, build)
+            event = Event(
+                id=str(uuid.uuid4()),
+                session_id=session_id,
+                seq=row.last_seq + 1,
+                type=kind,
+                occurred_at=now,
+                recorded_at=now,
+                recorded_by=by,
+                workstation=self.workstation,
+                payload=payload.to_payload(),
+                corrects=corrects,
+                reason=reason,
+            )
+            if signers:
+                signed = signed_content(event, events)
+                entries = [signature_entry(signer, meaning, now, signed) for signer, meaning in signers]
+                event = replace(event, payload={**event.payload, "signatures": entries})
+            events, new_state = self._insert(work, row, events, event)
+            for follow, follow_payload in then(new_state) if then else ():
+                self._payload(new_state, follow, None)
+                event = replace(
+                    event,
+                    id=str(uuid.uuid4()),
+                    seq=row.last_seq + 1,
+                    type=follow,
+                    payload=follow_payload.to_payload(),
+                    corrects=None,
+                    reason=None,
+                )
+                events, new_state = self._insert(work, row, events, event)
+        return new_state
+
+    def _insert(
+        self, work: Work, row: InfusionSession, events: list[Event], event: Event
+    ) -> tuple[list[Event], SessionState]:
+        """Write one entry with its audit lines and move the session's projection along with it."""
+        events = [*events, event]
+        new_state = derive_state(self.shelf.for_events(work.tx, events), events, work.at, self.app_started_at)
+        row.last_seq = event.seq
+        row.step = new_state.step.value
+        row.outcome = new_state.outcome.value
+        row.active = new_state.step.active
+        row.updated_at = work.at
+        work.append(event, row)
+        return events, new_state
+
+    def _refused(self, session_id: str, by: str, detail: dict[str, Any]) -> None:
+        """One audit line for an entry refused by a limit or a rule, written apart from the refused entry
+        (which records nothing): the near misses the quality report counts."""
+        with self.door.writing(by) as work:
+            row = work.tx.get(InfusionSession, session_id)
+            patient_id = row.patient_id if row else None
+            work.audit(AuditAction.REFUSED, patient_id=patient_id, session_id=session_id, detail=detail)
+
+    def _today(self) -> date:
+        """Course days are calendar days where the clinic is."""
+        return self.clock.now().astimezone().date()
+
+    def _signing(self, by: str, password: str, meaning: Meaning) -> Callable[[], list[tuple[str, Meaning]]]:
+        def confirmed() -> list[tuple[str, Meaning]]:
+            self._confirm_signer(by, password)
+            return [(by, meaning)]
+
+        return confirmed
+
+    def _confirm_signer(self, by: str, password: str) -> None:
+        """The person signing types her own password again, there and then."""
+        try:
+            self.accounts.confirm_identity(by, password, "signature")
+        except NotAllowedError as refused:
+            raise NotPermitted(f"Your password: {refused.message}", refused.advice) from refused
+
+    def _witness(self, by: str, username: str, password: str) -> str:
+        """The waste witness signs in with her own account; she must be another nurse."""
+        if not username.strip():
+            raise InputError("witness_username", "Enter the witness's user name.", "The witness signs in here.")
+        if not password:
+            raise InputError("witness_password", "Enter the witness's password.", "The witness types it herself.")
+        try:
+            witness = self.accounts.authenticate(username, password, "waste witness")
+        except NotAllowedError as refused:
+            raise NotPermitted(f"Witness: {refused.message}", refused.advice) from refused
+        if witness.id == by:
+            raise NotPermitted(
+                "The nurse wasting the drug cannot also witness it.", "Ask another nurse to watch and sign in."
+            )
+        if not witness.can_record_care:
+            raise NotPermitted("A waste witness must be a nurse.", "Ask a nurse to witness the waste.")
+        return witness.id

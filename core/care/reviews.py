@@ -1,0 +1,53 @@
+"""Reading care back for the board and the day's list (the projection, re-read only where it moved)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core import records
+from core.care.base import CareBase
+from core.machine import Step
+from core.persistence.db import gone_notice
+from core.session_state import derive_state
+from core.views import ChairView, SessionRow
+
+
+class Reviews(CareBase):
+    """Reading back: the chairs on the board and the day's sessions."""
+
+    def chairs(self) -> list[ChairView]:
+        """Every open session, by chair, with its live state (the board and the restart offer)."""
+        now = self.clock.now()
+        with self.door.reading() as tx:
+            rows = records.active_sessions(tx)
+            # A log only grows, and its projection's last_seq moves in the same transaction, so only
+            # the sessions written since the last look (on any workstation) are read again.
+            stale = [row for row in rows if row.id not in self._open_logs or self._open_logs[row.id][0] != row.last_seq]
+            rows_of = records.patients_by_id(tx, [row.patient_id for row in stale])
+            patients = {view.id: view for view in records.patient_views(tx, list(rows_of.values()))}
+            events = records.load_events_of(tx, [row.id for row in stale])
+            rules = {row.id: self.shelf.for_hash(tx, row.protocol_hash) for row in rows}
+        for row in stale:
+            self._open_logs[row.id] = (row.last_seq, events[row.id], patients[row.patient_id])
+        self._open_logs = {row.id: self._open_logs[row.id] for row in rows}
+        return [
+            ChairView(
+                row.chair,
+                self._open_logs[row.id][2],
+                derive_state(rules[row.id], self._open_logs[row.id][1], now, self.app_started_at),
+            )
+            for row in rows
+        ]
+
+    def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow]:
+        """Sessions opened in [start, end), oldest first (the day's list)."""
+        with self.door.reading() as tx:
+            return [
+                SessionRow(r.id, r.chair, r.patient_id, Step(r.step), r.outcome, r.opened_at)
+                for r in records.sessions_opened_between(tx, start, end)
+            ]
+
+    def storage_gone(self) -> str | None:
+        """What every screen says once the database file has gone while open (deleted, moved, replaced, its
+        disk unplugged), with where the rescue copy of what it held was written; None while it is there."""
+        return gone_notice(self.db, self.clock.now())
