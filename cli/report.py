@@ -184,7 +184,7 @@ def handoff(args: argparse.Namespace, clock: Clock) -> int:
         clinic = clinic_settings(database)
         care = _care(database, clock, workstation.name)
         chairs, giver = _handoff_chairs(care, clinic, args)
-        printout = handoff_printout(care, chairs, clinic, _printer(), giver)
+        printout = handoff_printout(care.open_chairs(), chairs, clinic, _printer(), giver)
         written = write_file(args.out, printout.pdf)
         _record(database, clock, workstation.name, printout, written)
     say(f"Handoff sheet for chair{'s' if len(chairs) > 1 else ''} {', '.join(map(str, chairs))} written to {written}")
@@ -195,7 +195,7 @@ def escort(args: argparse.Namespace, clock: Clock) -> int:
     with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         care = _care(database, clock, workstation.name)
-        printout = escort_printout(care, args.session_id, clinic, _printer())
+        printout = escort_printout(care.session_snapshot(args.session_id), clinic, _printer())
         written = write_file(args.out, printout.pdf)
         _record(database, clock, workstation.name, printout, written)
     say(f"Going-home sheet written to {written}")

@@ -6,10 +6,12 @@ reads storage, writes or decides care.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from core.machine import Step
+from core.protocol import Protocol
 from core.session_state import SessionState
 
 STEP_WORDS = {
@@ -85,3 +87,28 @@ class SilencedAlarm:
     need: str
     patient_id: str
     session_id: str
+
+
+@dataclass(frozen=True)
+class SessionSnapshot:
+    """One session as a printout reads it, taken at one moment. A printout reads this and nothing else, so
+    its pages say what was recorded at ``taken_at``, and building it needs no database."""
+
+    protocol: Protocol
+    state: SessionState
+    patient: PatientView
+    names: Mapping[str, str]
+    """Everyone who may be named in it (who recorded, checked, witnessed), by account id."""
+    taken_at: datetime
+
+
+@dataclass(frozen=True)
+class OpenChairs:
+    """The open chairs as a handoff sheet reads them, taken at one moment."""
+
+    protocol: Protocol
+    chairs: Mapping[int, ChairView]
+    prescribers: Mapping[str, str | None]
+    """The prescriber of each seated patient's course in force, by patient id (None when no order)."""
+    names: Mapping[str, str]
+    taken_at: datetime

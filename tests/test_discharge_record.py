@@ -132,10 +132,10 @@ def test_the_sheet_prints_only_once_the_patient_is_discharged(care: Care, patien
     sid = observed(care, patient, nurses, clock)
     assert not going_home_sheet_allowed(care.state(sid))
     with pytest.raises(NotAllowedError, match="not been discharged yet"):
-        escort_pdf(care, sid, ClinicSettings(), "Ana Reyes")
+        escort_pdf(care.session_snapshot(sid), ClinicSettings(), "Ana Reyes")
     care.discharge(sid, "10", DISCHARGE_OK, first.id, ANA_PASSWORD)
     assert going_home_sheet_allowed(care.state(sid))
-    words = read(escort_pdf(care, sid, ClinicSettings(), "Ana Reyes"))
+    words = read(escort_pdf(care.session_snapshot(sid), ClinicSettings(), "Ana Reyes"))
     assert PASSED in words and NOT_PASSED not in words
 
 
@@ -149,7 +149,7 @@ def test_the_sheet_never_says_effects_passed_when_the_record_says_otherwise(
     state = care.state(hallucinating)
     assert "effects_resolved" not in met_by_record(protocol, state)
     assert not any("had passed" in line for line in sheet_lines(protocol, state))
-    words = read(escort_pdf(care, hallucinating, ClinicSettings(), "Ana Reyes"))
+    words = read(escort_pdf(care.session_snapshot(hallucinating), ClinicSettings(), "Ana Reyes"))
     assert "had passed" not in words
     assert NOT_PASSED in words
 
@@ -167,4 +167,4 @@ def test_an_unticked_criterion_overridden_is_not_said_to_be_met_either(care: Car
         prescriber=PRESCRIBER,
     )
     assert "effects_resolved" not in met_by_record(protocol, care.state(sid))
-    assert "had passed" not in read(escort_pdf(care, sid, ClinicSettings(), "Ana Reyes"))
+    assert "had passed" not in read(escort_pdf(care.session_snapshot(sid), ClinicSettings(), "Ana Reyes"))

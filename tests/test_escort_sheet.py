@@ -57,7 +57,7 @@ def test_the_sheet_says_what_was_given_and_every_instruction_in_large_type(
 ):
     sid = discharged(care, patient, nurses, clock)
     state = care.state(sid)
-    pdf = escort_pdf(care, sid, ClinicSettings(), "Ana Reyes")
+    pdf = escort_pdf(care.session_snapshot(sid), ClinicSettings(), "Ana Reyes")
     count, words = read(pdf)
     assert count == 1
     assert "LINDQVIST, Maja · born 1971-03-14 · MRN MRN-1001" in words
@@ -78,7 +78,9 @@ def test_the_clinics_number_is_printed_when_it_is_set(
     care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock
 ):
     sid = discharged(care, patient, nurses, clock)
-    _, words = read(escort_pdf(care, sid, ClinicSettings(clinic_phone=PHONE, page_size="Letter"), "Ana Reyes"))
+    _, words = read(
+        escort_pdf(care.session_snapshot(sid), ClinicSettings(clinic_phone=PHONE, page_size="Letter"), "Ana Reyes")
+    )
     assert f"Pain Management Infusion Clinic: {PHONE}" in words
     assert "Ask the nurse" not in words
 
@@ -94,7 +96,7 @@ def test_a_stopped_infusion_says_how_long_it_ran_and_the_estimated_amount(
     care.record_side_effects(sid, NO_SIDE_EFFECTS, nurses[0].id)
     care.record_vitals(sid, NORMAL, nurses[0].id)  # the set before discharge
     care.discharge(sid, "10", DISCHARGE_OK, nurses[0].id, ANA_PASSWORD)
-    _, words = read(escort_pdf(care, sid, ClinicSettings(), "Ana Reyes"))
+    _, words = read(escort_pdf(care.session_snapshot(sid), ClinicSettings(), "Ana Reyes"))
     assert f"Today you had ketamine, {state.controlled.given_mg} mg," in words
     assert "The drip was stopped early, after 20 of 40 minutes." in words
     assert "finished at" not in words
@@ -104,7 +106,7 @@ def test_the_last_day_of_a_course_says_so(care: Care, nurses: tuple[Account, Acc
     one = care.register_patient("MRN-7", "Sato", "Yui", "1980-02-02", by=nurses[0].id)
     care.record_course(one.id, PRESCRIBER, T0.astimezone().date().isoformat(), "1", by=nurses[0].id)
     sid = discharged(care, one, nurses, clock)
-    _, words = read(escort_pdf(care, sid, ClinicSettings(), "Ana Reyes"))
+    _, words = read(escort_pdf(care.session_snapshot(sid), ClinicSettings(), "Ana Reyes"))
     assert "This was day 1 of 1 of your treatment." in words
     assert "This was the last day of your treatment." in words
     assert "next treatment" not in words
@@ -115,12 +117,12 @@ def test_no_sheet_before_the_infusion_ended_nor_for_a_session_without_one(
 ):
     sid = prepare(care, patient, nurses)
     with pytest.raises(NotAllowedError, match="has not ended yet"):
-        escort_pdf(care, sid, ClinicSettings(), "Ana Reyes")
+        escort_pdf(care.session_snapshot(sid), ClinicSettings(), "Ana Reyes")
     care.abandon(sid, "patient felt unwell", nurses[0].id)
     with pytest.raises(NotAllowedError, match="No infusion was given"):
-        escort_pdf(care, sid, ClinicSettings(), "Ana Reyes")
+        escort_pdf(care.session_snapshot(sid), ClinicSettings(), "Ana Reyes")
     with pytest.raises(InputError, match="No session has the id"):
-        escort_pdf(care, "not-a-session", ClinicSettings(), "Ana Reyes")
+        escort_pdf(care.session_snapshot("not-a-session"), ClinicSettings(), "Ana Reyes")
 
 
 # ---- the command --------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def test_one_chair_carries_every_i_pass_part_on_one_page(
     clock.advance(minutes=3)
     state = care.state(sid)
 
-    (page,) = pages(handoff_pdf(care, [1], CLINIC, "Ben Okafor", giver="Ana Reyes"))
+    (page,) = pages(handoff_pdf(care.open_chairs(), [1], CLINIC, "Ben Okafor", giver="Ana Reyes"))
     assert page.count("LINDQVIST, Maja · born 1971-03-14 · MRN MRN-1001") == 2  # page header and section
     # I: the severity and why
     assert "I — Illness severity: WATCH (draft)" in page
@@ -107,7 +107,7 @@ def test_extremes_long_names_thirty_vitals_sets_and_ten_pauses_are_printed_whole
     berg = seat(care, ana, "MRN-2", "Berg")
     care.start_infusion(prepare(care, berg, nurses, chair=3), ana.id)
 
-    read = pages(handoff_pdf(care, [2, 3], CLINIC, "Ana Reyes"))
+    read = pages(handoff_pdf(care.open_chairs(), [2, 3], CLINIC, "Ana Reyes"))
     ident = identifiers(care.patient(long.id))
     on_long = [page for page in read if ident in page]
     first = read.index(on_long[0])
@@ -129,7 +129,7 @@ def test_a_section_longer_than_a_page_breaks_between_rows_and_names_its_patient_
     for _ in range(30):  # thirty alarms nobody has acknowledged: thirty lines in I and thirty actions
         clock.advance(minutes=1)
         care.record_vitals(sid, {**NORMAL, V.SYSTOLIC: "190"}, ana.id)
-    read = pages(handoff_pdf(care, [2, 4], CLINIC, "Ana Reyes"))
+    read = pages(handoff_pdf(care.open_chairs(), [2, 4], CLINIC, "Ana Reyes"))
     section = read[:-1]
     assert len(section) >= 2
     assert all(f"Chair 2 — {identifiers(patient)}" in page for page in section)
@@ -141,7 +141,7 @@ def test_a_chair_with_no_session_says_so_and_several_chairs_put_identifiers_on_e
     care: Care, patient: PatientView, nurses: tuple[Account, Account]
 ):
     prepare(care, patient, nurses, chair=1)
-    read = pages(handoff_pdf(care, [1, 3], CLINIC, "Ana Reyes", giver="Ana Reyes"))
+    read = pages(handoff_pdf(care.open_chairs(), [1, 3], CLINIC, "Ana Reyes", giver="Ana Reyes"))
     assert len(read) == 2
     assert f"Chair 1 — {identifiers(patient)}" in read[0]
     assert "Handoff of chairs 1, 3 from Ana Reyes" in read[0]
@@ -161,7 +161,7 @@ def test_a_stopped_early_session_with_no_side_effects(
     care.record_side_effects(sid, NO_SIDE_EFFECTS, ana.id)
     state = care.stop_early(sid, "patient asked to stop", ana.id)
     care.record_side_effects(sid, NO_SIDE_EFFECTS, ana.id)
-    (page,) = pages(handoff_pdf(care, [1], CLINIC, "Ana Reyes"))
+    (page,) = pages(handoff_pdf(care.open_chairs(), [1], CLINIC, "Ana Reyes"))
     assert "I — Illness severity: WATCH (draft)" in page
     assert "Infusion stopped early: patient asked to stop." in page
     assert f"patient asked to stop at {local_time(clock.now())}, after 20 min; about" in page
@@ -225,7 +225,7 @@ def test_the_vital_signs_head_fits_its_column(
     care.start_infusion(sid, ana.id)
     clock.advance(minutes=10)
     care.record_vitals(sid, NORMAL, ana.id)
-    pdf = handoff_pdf(care, [1], CLINIC, "Ben Okafor", giver="Ana Reyes")
+    pdf = handoff_pdf(care.open_chairs(), [1], CLINIC, "Ben Okafor", giver="Ana Reyes")
     lines = [
         " ".join(line.split())
         for page in PdfReader(BytesIO(pdf)).pages

@@ -193,12 +193,12 @@ def printouts(care: Care, rich: Rich, clock: ManualClock) -> dict[str, bytes]:
         "session summary": session_summary(care, rich.finished, PRINTING),
         "summary of the running chair": session_summary(care, rich.running, PRINTING),
         "summary of the session ended at the check": session_summary(care, rich.abandoned, PRINTING),
-        "handoff": handoff_pdf(care, [1, 3, 4], clinic, "Ana Reyes", giver="Ana Reyes"),
-        "handoff of the paused chair": handoff_pdf(care, [1], clinic, "Ana Reyes"),
-        "handoff after a restart": handoff_pdf(restarted, [3], clinic, "Ana Reyes"),
+        "handoff": handoff_pdf(care.open_chairs(), [1, 3, 4], clinic, "Ana Reyes", giver="Ana Reyes"),
+        "handoff of the paused chair": handoff_pdf(care.open_chairs(), [1], clinic, "Ana Reyes"),
+        "handoff after a restart": handoff_pdf(restarted.open_chairs(), [3], clinic, "Ana Reyes"),
         "day log": day_log_pdf(log, "Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor"),
         "downtime forms": downtime_forms(care.protocol, "Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor"),
-        "going-home sheet": escort_pdf(care, rich.finished, clinic, "Ana Reyes"),
+        "going-home sheet": escort_pdf(care.session_snapshot(rich.finished), clinic, "Ana Reyes"),
     }
 
 

@@ -139,7 +139,7 @@ def test_the_command_writes_the_summary_and_audits_it_against_the_patient(
     (line,) = [e for e in audit.entries(database, patient_id=patient.id) if e.action == AuditAction.EXPORTED]
     assert (line.session_id, line.detail["what"], line.detail["to"]) == (sid, "session summary", str(out.resolve()))
     assert cli("--database", url, "report", "session", "no-such-id", "--out", str(tmp_path / "x.pdf")) == 2
-    assert "There is no session no-such-id" in capsys.readouterr().err
+    assert "No session has the id “no-such-id”" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
 
 

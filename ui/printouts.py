@@ -98,14 +98,16 @@ class Printouts:
             return
         care, clinic = self.controller.care, self.controller.clinic()
         words = f"chair {chairs[0]}" if len(chairs) == 1 else "chairs " + ", ".join(map(str, chairs))
-        self._build(f"Handoff sheet, {words}", lambda who: handoff_printout(care, chairs, clinic, who, who))
+        self._build(
+            f"Handoff sheet, {words}", lambda who: handoff_printout(care.open_chairs(), chairs, clinic, who, who)
+        )
 
     def escort_sheet(self, session_id: str) -> None:
         """The going-home sheet for the patient and escort."""
         from core.reports.escort_sheet import escort_printout
 
         care, clinic = self.controller.care, self.controller.clinic()
-        self._build("Going-home sheet", lambda who: escort_printout(care, session_id, clinic, who))
+        self._build("Going-home sheet", lambda who: escort_printout(care.session_snapshot(session_id), clinic, who))
 
 
 def my_chairs(views: Sequence[ChairView], nurse_id: str | None) -> list[int]:

@@ -87,7 +87,7 @@ class CareBase:
             events = records.load_events(tx, session_id)
             protocol = self.shelf.for_events(tx, events)
         if not events:  # a typed or pasted id (the command line): say so rather than fail
-            raise InputError("session_id", f"There is no session {session_id}.", "Check the session's id.")
+            raise InputError("session_id", f"No session has the id “{session_id}”.", "Copy the id from the day's list.")
         return derive_state(protocol, events, self.clock.now(), self.app_started_at)
 
     def _payload(

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core import event_data as d
 from core import records
-from core.care.base import CareBase
+from core.care.courses import CourseOrders
+from core.care.patients import Patients
 from core.machine import Step
 from core.persistence.db import gone_notice
 from core.session_state import derive_state
-from core.views import ChairView, SessionRow
+from core.views import ChairView, OpenChairs, SessionRow, SessionSnapshot
 
 
-class Reviews(CareBase):
-    """Reading back: the chairs on the board and the day's sessions."""
+class Reviews(CourseOrders, Patients):
+    """Reading back: the chairs on the board, the day's sessions, and the snapshots printouts are made from."""
 
     def chairs(self) -> list[ChairView]:
         """Every open session, by chair, with its live state (the board and the restart offer)."""
@@ -51,3 +53,21 @@ class Reviews(CareBase):
         """What every screen says once the database file has gone while open (deleted, moved, replaced, its
         disk unplugged), with where the rescue copy of what it held was written; None while it is there."""
         return gone_notice(self.db, self.clock.now())
+
+    def session_snapshot(self, session_id: str) -> SessionSnapshot:
+        """The session as a printout shows it now."""
+        state = self.state(session_id)
+        patient = self.patient(state.events[0].data_as(d.Opened).patient_id)
+        return SessionSnapshot(self.protocol, state, patient, self._names(), self.clock.now())
+
+    def open_chairs(self) -> OpenChairs:
+        """Every open chair as a handoff sheet shows it now."""
+        views = self.chairs()
+        prescribers = {}
+        for view in views:
+            course = self.current_course(view.patient.id)
+            prescribers[view.patient.id] = course.prescriber if course else None
+        return OpenChairs(self.protocol, {v.chair: v for v in views}, prescribers, self._names(), self.clock.now())
+
+    def _names(self) -> dict[str, str]:
+        return {account.id: account.name for account in self.accounts.everyone()}

@@ -14,15 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from core.care import Care
 from core.content_hashes import record_hash
 from core.dates import local_stamp, local_time
 from core.discharge import discharge_event, met_by_record
-from core.errors import InputError, NotNow
+from core.errors import NotNow
 from core.event_data import StoppedEarly
 from core.events import EventType as E
 from core.machine import Outcome
-from core.persistence.tables import InfusionSession
 from core.protocol import InstructionSection, Protocol
 from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
@@ -30,7 +28,7 @@ from core.reports.styles import CELL_FONT, MARGIN, PAGE_SIZES, RULE, Styles, tex
 from core.reports.templates import PageFrame, build_pdf
 from core.session_state import SessionState
 from core.settings import ClinicSettings
-from core.views import PatientView
+from core.views import PatientView, SessionSnapshot
 
 NO_PHONE = "Ask the nurse to write the clinic's number here: ____________________"
 DOCUMENT = "Going-home sheet"
@@ -40,14 +38,8 @@ def _num(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _treated(care: Care, session_id: str) -> tuple[SessionState, PatientView]:
-    """The session and its patient, once its infusion ran and ended: before that there is nothing to say."""
-    with care.door.reading() as tx:
-        row = tx.get(InfusionSession, session_id)
-        patient_id = row.patient_id if row else None
-    if patient_id is None:
-        raise InputError("session_id", f"No session has the id “{session_id}”.", "Copy the id from the day's list.")
-    state = care.state(session_id)
+def _treated(state: SessionState) -> None:
+    """Refused until the session's infusion ran and ended and its patient left: before, there is nothing to say."""
     if state.outcome is Outcome.NOT_TREATED:
         raise NotNow(
             "No infusion was given in this session, so there is no going-home sheet for it.",
@@ -63,7 +55,6 @@ def _treated(care: Care, session_id: str) -> tuple[SessionState, PatientView]:
             "The patient has not been discharged yet, and the sheet says how the patient was on leaving.",
             "Record the discharge first, then print the sheet.",
         )
-    return state, care.patient(patient_id)
 
 
 def today_lines(protocol: Protocol, state: SessionState) -> list[str]:
@@ -147,11 +138,11 @@ def escort_story(
     return story
 
 
-def escort_printout(care: Care, session_id: str, clinic: ClinicSettings, printed_by: str) -> Printout:
+def escort_printout(session: SessionSnapshot, clinic: ClinicSettings, printed_by: str) -> Printout:
     """The sheet for a session whose patient is discharged, on the clinic's paper, with its audit line;
     refused before that."""
-    state, patient = _treated(care, session_id)
-    now = care.clock.now()
+    state, patient, now = session.state, session.patient, session.taken_at
+    _treated(state)
     frame = PageFrame(
         clinic=clinic.clinic_name,
         document=DOCUMENT,
@@ -162,10 +153,10 @@ def escort_printout(care: Care, session_id: str, clinic: ClinicSettings, printed
     )
     ended = state.infusion.ended_at or now
     width = PAGE_SIZES[clinic.page_size][0] - 2 * MARGIN
-    story = escort_story(care.protocol, state, patient, clinic, ended, Styles(), width)
-    output = Output("going-home sheet", "", patient.id, session_id)
+    story = escort_story(session.protocol, state, patient, clinic, ended, Styles(), width)
+    output = Output("going-home sheet", "", patient.id, state.session_id)
     return Printout(build_pdf(story, frame, clinic.page_size), (output,))
 
 
-def escort_pdf(care: Care, session_id: str, clinic: ClinicSettings, printed_by: str) -> bytes:
-    return escort_printout(care, session_id, clinic, printed_by).pdf
+def escort_pdf(session: SessionSnapshot, clinic: ClinicSettings, printed_by: str) -> bytes:
+    return escort_printout(session, clinic, printed_by).pdf

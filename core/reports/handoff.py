@@ -18,7 +18,6 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 
 from core import event_data
 from core.board import step_words
-from core.care import Care
 from core.content_hashes import record_hash
 from core.dates import local_stamp, local_time
 from core.dosing import WeightUnit
@@ -34,7 +33,7 @@ from core.reports.templates import PageFrame, body_size, build_pdf
 from core.session_state import SessionState
 from core.settings import ClinicSettings
 from core.trends import Reading
-from core.views import ChairView
+from core.views import OpenChairs
 from core.vitals import Tier
 
 DOCUMENT = "Handoff (I-PASS)"
@@ -497,19 +496,16 @@ def handoff_story(
     return story
 
 
-def handoff_sections(care: Care, chairs: Sequence[int]) -> list[ChairHandoff | EmptyChair]:
-    """Each chair asked for, in the order asked, drafted from its open session now."""
-    views: dict[int, ChairView] = {view.chair: view for view in care.chairs()}
-    names = {account.id: account.name for account in care.accounts.everyone()}
-    now = care.clock.now()
+def handoff_sections(open_chairs: OpenChairs, chairs: Sequence[int]) -> list[ChairHandoff | EmptyChair]:
+    """Each chair asked for, in the order asked, drafted from its open session when the snapshot was taken."""
     sections: list[ChairHandoff | EmptyChair] = []
     for chair in chairs:
-        view = views.get(chair)
+        view = open_chairs.chairs.get(chair)
         if view is None:
             sections.append(EmptyChair(chair))
             continue
-        course = care.current_course(view.patient.id)
-        sections.append(draft(care.protocol, view, now, names, course.prescriber if course else None))
+        prescriber = open_chairs.prescribers.get(view.patient.id)
+        sections.append(draft(open_chairs.protocol, view, open_chairs.taken_at, open_chairs.names, prescriber))
     return sections
 
 
@@ -519,17 +515,17 @@ def hash_words(sessions: int) -> str:
 
 
 def handoff_printout(
-    care: Care, chairs: Sequence[int], clinic: ClinicSettings, printed_by: str, giver: str | None = None
+    open_chairs: OpenChairs, chairs: Sequence[int], clinic: ClinicSettings, printed_by: str, giver: str | None = None
 ) -> Printout:
-    """The handoff sheet for ``chairs`` as they stand now (``care``'s clock), on the clinic's paper, with
-    one audit line per patient on it, so each patient's record shows the print. Drafted once, so the
+    """The handoff sheet for ``chairs`` as they stood when ``open_chairs`` was taken, on the clinic's paper,
+    with one audit line per patient on it, so each patient's record shows the print. Drafted once, so the
     pages and the audit lines describe the same moment.
 
     ``giver`` is the nurse handing over, printed in the receiver's box; None leaves it to be written.
     With one chair the page header carries the patient's identifiers; with several, each section does.
     """
-    sections = handoff_sections(care, chairs)
-    now = care.clock.now()
+    sections = handoff_sections(open_chairs, chairs)
+    now = open_chairs.taken_at
     patients = [section for section in sections if isinstance(section, ChairHandoff)]
     logs = [event for section in patients for event in section.state.events]  # in the sheet's chair order
     frame = PageFrame(
@@ -542,7 +538,7 @@ def handoff_printout(
         hash_words=hash_words(len(patients)),
     )
     width, height = body_size(clinic.page_size)
-    story = handoff_story(care.protocol, sections, now, giver, Styles(), width, height)
+    story = handoff_story(open_chairs.protocol, sections, now, giver, Styles(), width, height)
     pdf = build_pdf(story, frame, clinic.page_size)
     what = f"handoff sheet, chairs {', '.join(str(c) for c in chairs)}"
     outputs = [Output(what, "", h.patient.id, h.state.session_id) for h in patients] or [Output(what, "")]
@@ -550,6 +546,6 @@ def handoff_printout(
 
 
 def handoff_pdf(
-    care: Care, chairs: Sequence[int], clinic: ClinicSettings, printed_by: str, giver: str | None = None
+    open_chairs: OpenChairs, chairs: Sequence[int], clinic: ClinicSettings, printed_by: str, giver: str | None = None
 ) -> bytes:
-    return handoff_printout(care, chairs, clinic, printed_by, giver).pdf
+    return handoff_printout(open_chairs, chairs, clinic, printed_by, giver).pdf
