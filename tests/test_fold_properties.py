@@ -1,7 +1,9 @@
-"""The session is a pure fold over its log: for any order of starts, pauses, resumes, waits and restarts
-of the app, the state worked out from the entries alone (no database per example) keeps the countdown
-right. The time left is forty minutes less the time the pump ran, never negative, never growing; a
-restart of the app changes nothing of it; and the same entries at the same moment give the same state."""
+"""The session is a pure fold over its log: for any order of starts, pauses, resumes, corrections, waits
+and restarts of the app, the state worked out from the entries alone (no database per example) keeps the
+countdown right. The time left is forty minutes less the time the pump ran, never negative, never growing;
+a correction (of any earlier entry, at any moment) can always be recorded and changes nothing of it, the
+original staying in the log; a restart of the app changes nothing of it; and the same entries at the same
+moment give the same state."""
 
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ from tests.conftest import T0
 
 FORTY = timedelta(minutes=40)
 plans = st.lists(
-    st.tuples(st.sampled_from(["pause", "resume", "wait", "restart"]), st.integers(min_value=0, max_value=900)),
+    st.tuples(
+        st.sampled_from(["pause", "resume", "correct", "wait", "restart"]), st.integers(min_value=0, max_value=900)
+    ),
     max_size=30,
 )
 
@@ -49,7 +53,7 @@ def ready_log(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol) -> l
     return events
 
 
-def entry(log: list[Event], kind: E, at: datetime, payload: dict | None = None) -> Event:
+def entry(log: list[Event], kind: E, at: datetime, payload: dict | None = None, corrects: str | None = None) -> Event:
     last = log[-1]
     return Event(
         id=str(uuid.uuid4()),
@@ -61,6 +65,8 @@ def entry(log: list[Event], kind: E, at: datetime, payload: dict | None = None) 
         recorded_by=last.recorded_by,
         workstation="fold",
         payload=payload or {},
+        corrects=corrects,
+        reason="entered on the wrong chart" if corrects else None,
     )
 
 
@@ -80,6 +86,11 @@ def test_any_order_of_pauses_resumes_and_restarts_keeps_the_time_left(
         elif state.step is Step.PAUSED and action == "resume":
             log.append(entry(log, E.RESUMED, now))
             running = True
+        elif action == "correct":
+            assert E.CORRECTED in state.allowed  # a slip can be put right at any step
+            corrected = log[seconds % len(log)]
+            log.append(entry(log, E.CORRECTED, now, {"note": "as it should have read"}, corrects=corrected.id))
+            assert corrected in log  # the original stays
         elif action == "restart":
             restarted = now  # the app started again: nothing was recorded, the log is the same
         now += timedelta(seconds=seconds)
