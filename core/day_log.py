@@ -518,9 +518,8 @@ def _overrides(state: SessionState) -> tuple[str, ...]:
     same_day = state.events[0].data_as(d.Opened).same_day_override
     if same_day:
         found.append(f"Second infusion today: {same_day}")
-    weighed = [e.data_as(d.Weighed) for e in state.events if e.type is E.WEIGHED]
-    if weighed and weighed[-1].change_confirmed:
-        found.append(f"Weight change of {weighed[-1].change_percent} % confirmed")
+    if state.weighed is not None and state.weighed.change_confirmed:
+        found.append(f"Weight change of {state.weighed.change_percent} % confirmed")
     if state.dose is not None and state.dose.soft_limit_exceeded:
         found.append(f"Dose over the soft limit: {state.dose.override_reason or 'no reason recorded'}")
     for event in state.events:

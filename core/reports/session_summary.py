@@ -169,15 +169,15 @@ class _Summary:
 
     def dose(self) -> list[Flowable]:
         dose = self.state.dose
-        weighed = self.of(E.WEIGHED)
-        if dose is None and not weighed:
+        weighed = self.state.weighed
+        if dose is None and weighed is None:
             return []
         story: list[Flowable] = [self.p("Weight and dose", "heading")]
-        if weighed:
-            story.append(self.p(self._weight_words(weighed[-1].data_as(d.Weighed))))
+        if weighed is not None:
+            story.append(self.p(self._weight_words(weighed)))
         if dose is not None:
             # The weight is said once, above, with how it was entered: the sums start from the dose.
-            sums = [line for line in dose.arithmetic if not (weighed and line.startswith("Weight:"))]
+            sums = [line for line in dose.arithmetic if not (weighed is not None and line.startswith("Weight:"))]
             story.append(self.p("<br/>".join(text(line) for line in sums), "mono"))
             story.append(
                 self.p(
