@@ -19,12 +19,14 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from core.content_hashes import course_content, details_content, event_content, patient_content, summary_content
+from core.event_data import PatientAtSigning, SessionSigned
 from core.events import EventType
 from core.hashing import sha256_json, utc_moment
 from core.persistence.db import Database
 from core.persistence.tables import AuditEntry, Course, InfusionSession, Patient, PatientDetails, SessionEvent
 from core.records import to_event
 from core.signatures import identifiers
+from core.stored_form import UnreadableEntry
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
@@ -281,12 +283,12 @@ def _records_problem(tx: Session, recorded: Recorded, began: datetime | None, co
     """The first record that differs from what its line says, or that has no line, or whose line has no
     record; "" when every one agrees."""
     seen: set[str] = set()
-    signed: list[tuple[str, dict[str, str]]] = []
+    signed: list[SessionEvent] = []
     query = select(SessionEvent).order_by(col(SessionEvent.recorded_at), col(SessionEvent.seq))
     for row in tx.exec(query):
         seen.add(row.id)
-        if row.type == EventType.SIGNED and "patient" in row.payload:
-            signed.append((row.session_id, row.payload["patient"]))
+        if row.type == EventType.SIGNED:
+            signed.append(row)
         if row.id not in recorded.events:
             if began is not None and row.recorded_at < began:
                 continue  # written before the trail began (a database from before audit lines)
@@ -301,14 +303,10 @@ def _records_problem(tx: Session, recorded: Recorded, began: datetime | None, co
     for event_id, line in recorded.lines_of_events.items():
         if event_id not in seen:
             return f"care record {event_id} was removed: audit entry {line} says it was written."
-    for session_id, who in signed:
-        session = tx.get(InfusionSession, session_id)
-        patient = tx.get(Patient, session.patient_id) if session is not None else None
-        if (
-            patient is None
-            or identifiers(patient.mrn, patient.family_name, patient.given_name, patient.birth_date.isoformat()) != who
-        ):
-            return f"the patient record of session {session_id} no longer matches who its signature covered."
+    for row in signed:
+        problem = _signed_patient_problem(tx, row)
+        if problem:
+            return problem
     for table, lines, content, what in (
         (Patient, recorded.patients, patient_content, "patient record"),
         (PatientDetails, recorded.details, details_content, "sex and allergies record"),
@@ -322,6 +320,25 @@ def _records_problem(tx: Session, recorded: Recorded, began: datetime | None, co
             if content(found) != hashed:
                 return f"the {what} {key} was changed after it was written (audit entry {line} says otherwise)."
     return ""
+
+
+def _signed_patient_problem(tx: Session, row: SessionEvent) -> str:
+    """What is wrong with the patient a session's signature covered: "" while she is still the patient on
+    record, or when the signature is from before it named her (v1, v2). Read once every record has been
+    checked against its line, so a signature changed by hand is said to be changed, not unreadable."""
+    try:
+        who = to_event(row).data_as(SessionSigned).patient
+    except UnreadableEntry:
+        return f"care record {row.id} cannot be read, so who its signature covered cannot be checked."
+    if who is None:
+        return ""
+    session = tx.get(InfusionSession, row.session_id)
+    patient = tx.get(Patient, session.patient_id) if session is not None else None
+    if patient is not None:
+        on_record = identifiers(patient.mrn, patient.family_name, patient.given_name, patient.birth_date.isoformat())
+        if PatientAtSigning(**on_record) == who:
+            return ""
+    return f"the patient record of session {row.session_id} no longer matches who its signature covered."
 
 
 def head(database: Database) -> tuple[int, str] | None:

@@ -153,24 +153,8 @@ class ControlledRecord:
 
 def controlled_record(protocol: Protocol, events: list[Event], given_mg: Decimal | None) -> ControlledRecord:
     drawn = tuple(_drawn(protocol, e) for e in events if e.type is E.DRAWN)
-    all_wasted = tuple(
-        Waste(
-            event_id=e.id,
-            mg=waste.mg,
-            how=waste.how,
-            by=e.recorded_by,
-            witness_id=_witness(e),
-            at=e.occurred_at,
-            vial_of=waste.vial_of,
-        )
-        for e in events
-        if e.type is E.WASTED and (waste := e.data_as(d.DrugWasted))
-    )
-    returned = tuple(
-        Returned(event_id=e.id, vial_of=back.vial_of, mg=back.mg, ml=back.ml, by=e.recorded_by, at=e.occurred_at)
-        for e in events
-        if e.type is E.RETURNED and (back := e.data_as(d.DrugReturned))
-    )
+    all_wasted = tuple(_waste(e) for e in events if e.type is E.WASTED)
+    returned = tuple(_returned(e) for e in events if e.type is E.RETURNED)
     step = protocol.rounding.dose_mg
     vial_wastes = tuple(w for w in all_wasted if w.vial_of is not None)
     vials = tuple(
@@ -208,6 +192,26 @@ def _drawn(protocol: Protocol, event: Event) -> Drawn:
         at=event.occurred_at,
         vial_ml=vial_ml,
         multi_dose=multi_dose,
+    )
+
+
+def _waste(event: Event) -> Waste:
+    waste = event.data_as(d.DrugWasted)
+    return Waste(
+        event_id=event.id,
+        mg=waste.mg,
+        how=waste.how,
+        by=event.recorded_by,
+        witness_id=_witness(event),
+        at=event.occurred_at,
+        vial_of=waste.vial_of,
+    )
+
+
+def _returned(event: Event) -> Returned:
+    back = event.data_as(d.DrugReturned)
+    return Returned(
+        event_id=event.id, vial_of=back.vial_of, mg=back.mg, ml=back.ml, by=event.recorded_by, at=event.occurred_at
     )
 
 

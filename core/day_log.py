@@ -44,7 +44,7 @@ from core.audit import AuditAction
 from core.audit_report import day_bounds
 from core.clock import Clock
 from core.dates import local_time, parse_day
-from core.dosing import round_to
+from core.dosing import DoseCalculation, round_to
 from core.event_words import CHECK_FIGURE_UNITS, CHECK_FIGURE_WORDS, EVENT_WORDS, check_verdict, stopped_early_words
 from core.events import Event
 from core.events import EventType as E
@@ -280,7 +280,7 @@ def _minutes(span: timedelta) -> int:
 def _finished_at(events: Sequence[Event]) -> datetime | None:
     """When care ended (discharge, a session ended untreated, or screening that stopped treatment)."""
     for event in events:
-        stopped = event.type is E.SCREENED and event.payload.get("stop_reasons")
+        stopped = event.type is E.SCREENED and event.data_as(d.Screened).stop_reasons
         if event.type in {E.DISCHARGED, E.ABANDONED} or stopped:
             return event.occurred_at
     return None
@@ -312,7 +312,7 @@ def _check_flag(state: SessionState, day_over: bool) -> str | None:
         if event.type in {E.WEIGHED, E.DOSE_CALCULATED}:
             checked = False
         elif event.type is E.CHECKED:
-            checked = not event.payload.get("mismatches")
+            checked = not event.data_as(d.Checked).mismatches
         elif event.type is E.STARTED and not checked:
             return "Infusion started without a passing second-nurse check."
     ended = state.step in {Step.SIGN, Step.DONE} or day_over
@@ -323,25 +323,34 @@ def _check_flag(state: SessionState, day_over: bool) -> str | None:
 
 def _failed_checks(state: SessionState, name: Callable[[str], str], zone: tzinfo | None) -> str | None:
     """Each second-nurse check that did not agree: who, when, and her figures against the dose calculated."""
-    calculated: Mapping[str, Any] = {}
+    calculated: DoseCalculation | None = None
     said = []
     for event in state.events:
         if event.type is E.WEIGHED:
-            calculated = {}
+            calculated = None
         elif event.type is E.DOSE_CALCULATED:
-            calculated = event.payload.get("calculation", {})
-        elif event.type is E.CHECKED and event.payload.get("mismatches"):
-            figures = event.payload.get("figures") or {}
-            against = [
-                f"{CHECK_FIGURE_WORDS[key]} {figures.get(key)} {CHECK_FIGURE_UNITS[key]}"
-                + (f" against {calculated[key]} {CHECK_FIGURE_UNITS[key]} calculated" if key in calculated else "")
-                for key in event.payload["mismatches"]
-                if key in CHECK_FIGURE_WORDS
-            ]
-            checker = name(event.payload.get("checker_id", event.recorded_by))
-            verdict = check_verdict(event.data_as(d.Checked))
-            said.append(f"{local_time(event.occurred_at, zone)} {checker} {verdict}: {', '.join(against)}")
+            calculated = event.data_as(d.DoseCalculated).calculation
+        elif event.type is E.CHECKED:
+            check = event.data_as(d.Checked)
+            if check.mismatches:
+                when, checker = local_time(event.occurred_at, zone), name(check.checker_id)
+                said.append(f"{when} {checker} {check_verdict(check)}: {_against(check, calculated)}")
     return "; ".join(said) or None
+
+
+def _against(check: d.Checked, calculated: DoseCalculation | None) -> str:
+    """Each figure the second nurse disagreed on, hers against the first nurse's calculation (the figures
+    are named as ``core.dosing.check_mismatches`` names them, after the fields they compare)."""
+    said = []
+    for key in check.mismatches:
+        if key not in CHECK_FIGURE_WORDS:
+            continue
+        unit = CHECK_FIGURE_UNITS[key]
+        words = f"{CHECK_FIGURE_WORDS[key]} {getattr(check.figures, key)} {unit}"
+        if calculated is not None:
+            words += f" against {getattr(calculated, key)} {unit} calculated"
+        said.append(words)
+    return ", ".join(said)
 
 
 def _pump_mismatches(state: SessionState, name: Callable[[str], str], zone: tzinfo | None) -> str | None:
@@ -367,12 +376,14 @@ def _discharge_overrides(state: SessionState, zone: tzinfo | None) -> str | None
     """A discharge the criteria did not allow: what was not met, the prescriber's reason and her name."""
     said = []
     for event in state.events:
-        payload = event.payload
-        if event.type is E.DISCHARGED and payload.get("override_reason"):
-            unmet = "; ".join(payload.get("unmet") or ()) or "criteria not met"
-            prescriber = payload.get("prescriber") or "prescriber not recorded"
+        if event.type is not E.DISCHARGED:
+            continue
+        discharge = event.data_as(d.Discharged)
+        if discharge.override_reason:
+            unmet = "; ".join(discharge.unmet) or "criteria not met"
+            prescriber = discharge.prescriber or "prescriber not recorded"
             said.append(
-                f"{local_time(event.occurred_at, zone)}: {unmet}. Reason: {payload['override_reason']}; "
+                f"{local_time(event.occurred_at, zone)}: {unmet}. Reason: {discharge.override_reason}; "
                 f"prescriber: {prescriber}"
             )
     return "; ".join(said) or None
@@ -384,7 +395,7 @@ def _technical(state: SessionState, zone: tzinfo | None) -> tuple[str, ...]:
     found = []
     for event in state.events:
         if event.type is E.PUMP_CONFIRMED:
-            seen = "running" if event.payload.get("running") else "found stopped"
+            seen = "running" if event.data_as(d.PumpConfirmed).running else "found stopped"
             at = local_time(event.occurred_at, zone)
             found.append(f"{TECHNICAL_WORDS}Pump checked after a restart at {at}: {seen}")
     found += [f"{need.said[0]} (open now)" for need in needs(state) if need.kind is Kind.TECHNICAL]
@@ -405,12 +416,14 @@ def _attention_now(state: SessionState, zone: tzinfo | None) -> str | None:
 
 def _act_now_alarms(state: SessionState, name: Callable[[str], str], zone: tzinfo | None) -> str | None:
     """Each act-now alarm of the session: when, what, and when and by whom it was acknowledged with what."""
-    acknowledged = {e.payload.get("alert_event_id"): e for e in state.events if e.type is E.ALERT_ACKNOWLEDGED}
+    acknowledged = {
+        e.data_as(d.AlertAcknowledged).alert_event_id: e for e in state.events if e.type is E.ALERT_ACKNOWLEDGED
+    }
     said = []
     for event in state.events:
         if event.type is not E.VITALS:
             continue
-        acts = [f["text"] for f in event.payload.get("findings", ()) if f.get("tier") == Tier.ACT]
+        acts = [f.text for f in event.data_as(d.VitalsRecorded).of_tier(Tier.ACT)]
         if not acts:
             continue
         words = f"{local_time(event.occurred_at, zone)} {'; '.join(acts)}"
@@ -418,7 +431,7 @@ def _act_now_alarms(state: SessionState, name: Callable[[str], str], zone: tzinf
         if ack is None:
             words += ", not acknowledged yet"
         else:
-            done = "; ".join(ack.payload.get("action_labels", ())) or "no action recorded"
+            done = "; ".join(ack.data_as(d.AlertAcknowledged).action_labels) or "no action recorded"
             words += f", acknowledged {local_time(ack.occurred_at, zone)} by {name(ack.recorded_by)}: {done}"
         said.append(words)
     return "; ".join(said) or None
@@ -430,7 +443,7 @@ def _not_treated(state: SessionState, zone: tzinfo | None) -> str | None:
     ended = next((e for e in state.events if e.type is E.ABANDONED), None)
     if ended is None:
         return None
-    reason = str(ended.payload.get("reason") or "no reason recorded").rstrip(". ")
+    reason = (ended.data_as(d.Reason).reason or "no reason recorded").rstrip(". ")
     words = f"{local_time(ended.occurred_at, zone)}: {reason}"
     if state.dose is not None:
         words += f"; the dose calculated ({state.dose.dose_mg} mg) was not given"
@@ -502,27 +515,31 @@ def _flags(
 def _overrides(state: SessionState) -> tuple[str, ...]:
     """Every decision that went past a rule: who decided is in the session's entries."""
     found: list[str] = []
-    same_day = state.events[0].payload.get("same_day_override")
+    same_day = state.events[0].data_as(d.Opened).same_day_override
     if same_day:
         found.append(f"Second infusion today: {same_day}")
-    weighed = [e for e in state.events if e.type is E.WEIGHED]
-    if weighed and weighed[-1].payload.get("change_confirmed"):
-        found.append(f"Weight change of {weighed[-1].payload.get('change_percent')} % confirmed")
+    if state.weighed is not None and state.weighed.change_confirmed:
+        found.append(f"Weight change of {state.weighed.change_percent} % confirmed")
     if state.dose is not None and state.dose.soft_limit_exceeded:
         found.append(f"Dose over the soft limit: {state.dose.override_reason or 'no reason recorded'}")
     for event in state.events:
-        if event.type is E.STARTED and event.payload.get("go_ahead"):
-            found.append(f"Start go-ahead: {event.payload['go_ahead']}")
-        if event.type is E.DISCHARGED and event.payload.get("override_reason"):
-            prescriber = event.payload.get("prescriber") or "prescriber not recorded"
-            found.append(f"Discharge override: {event.payload['override_reason']} ({prescriber})")
+        if event.type is E.STARTED:
+            go_ahead = event.data_as(d.Started).go_ahead
+            if go_ahead:
+                found.append(f"Start go-ahead: {go_ahead}")
+        elif event.type is E.DISCHARGED:
+            discharge = event.data_as(d.Discharged)
+            if discharge.override_reason:
+                prescriber = discharge.prescriber or "prescriber not recorded"
+                found.append(f"Discharge override: {discharge.override_reason} ({prescriber})")
     return tuple(found)
 
 
 def _adverse_events(protocol: Protocol, state: SessionState) -> tuple[str, ...]:
     labels = {item.id: item.label for item in protocol.side_effects.items}
     recorded = [
-        f"{e.payload.get('what')} ({e.payload.get('severity')})" for e in state.events if e.type is E.ADVERSE_EVENT
+        f"{adverse.what} ({adverse.severity})"
+        for adverse in (e.data_as(d.AdverseEvent) for e in state.events if e.type is E.ADVERSE_EVENT)
     ]
     owed = [f"{labels.get(p.item, p.item)} ({p.grade}): record owed" for p in state.pending_adverse_events]
     return tuple(recorded + owed)
@@ -537,7 +554,7 @@ def _stopped_early(state: SessionState) -> str:
 
 def _people(events: Sequence[Event]) -> frozenset[str]:
     ids = {event.recorded_by for event in events}
-    ids |= {event.payload["checker_id"] for event in events if "checker_id" in event.payload}
+    ids |= {event.data_as(d.Checked).checker_id for event in events if event.type is E.CHECKED}
     ids |= {signature.signer_id for event in events for signature in signatures_in(event)}
     return frozenset(ids)
 
@@ -562,11 +579,7 @@ def entry_of(
     """One session's line of the log, from its projection row, patient and events as of ``now``."""
     state = derive_state(protocol, events, now)
     stopped = _stopped_early(state)
-    alerts = sum(
-        1
-        for e in state.events
-        if e.type is E.VITALS and any(f.get("tier") == Tier.ACT for f in e.payload.get("findings", ()))
-    )
+    alerts = sum(1 for e in state.events if e.type is E.VITALS and e.data_as(d.VitalsRecorded).of_tier(Tier.ACT))
     controlled = state.controlled
 
     def name(staff_id: str) -> str:

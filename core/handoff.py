@@ -209,12 +209,15 @@ def _earlier_alarms(state: SessionState) -> list[str]:
 
 
 def _adverse_events(state: SessionState) -> list[str]:
-    return [
-        f"Adverse event at {local_time(e.occurred_at)}: {adverse.what}, {adverse.severity}; "
-        f"{adverse.action}; told {adverse.told}."
-        for e in state.events
-        if e.type is E.ADVERSE_EVENT and (adverse := e.data_as(d.AdverseEvent))
-    ]
+    lines = []
+    for event in state.events:
+        if event.type is E.ADVERSE_EVENT:
+            adverse = event.data_as(d.AdverseEvent)
+            lines.append(
+                f"Adverse event at {local_time(event.occurred_at)}: {adverse.what}, {adverse.severity}; "
+                f"{adverse.action}; told {adverse.told}."
+            )
+    return lines
 
 
 def _latest_readings(protocol: Protocol, state: SessionState) -> list[Reading]:

@@ -114,12 +114,18 @@ class SessionState:
     """The latest "pump programmed and checked" for the dose confirmed now (None before one is recorded)."""
     start_waits_for_pump: bool = False
     """Ready, and the only thing holding the start back is a pump reading that agrees with the order."""
-    weight: Weight | None = None
-    """The weight of the day, as last recorded for this session (None before the patient is weighed)."""
+    weighed: d.Weighed | None = None
+    """The last weighing of this session as recorded: how it was entered and any change from the last
+    session the nurse confirmed, which the summary and the day log print."""
     now: datetime | None = None
     """The moment the state was worked out for (never before the latest entry): what needs are timed against."""
     escalation: Escalation | None = None
     """The protocol's escalation schedule, by which ``core.attention`` raises an unanswered need."""
+
+    @property
+    def weight(self) -> Weight | None:
+        """The weight of the day, as last recorded for this session (None before the patient is weighed)."""
+        return self.weighed.weight if self.weighed is not None else None
 
     @cached_property
     def signatures(self) -> tuple[Signature, ...]:
@@ -248,7 +254,7 @@ def derive_state(
     step = Step.SCREEN
     outcome = Outcome.IN_PROGRESS
     dose: DoseCalculation | None = None
-    weight: Weight | None = None
+    weighed: d.Weighed | None = None
     dosed_by = checked_by = None
     mismatches: tuple[str, ...] = ()
     baseline: dict[VitalKind, Decimal] = {}
@@ -281,7 +287,7 @@ def derive_state(
                     outcome, given_mg = Outcome.NOT_TREATED, Decimal(0)
             case E.WEIGHED:
                 dose, checked_by, mismatches, pump = None, None, (), None
-                weight = event.data_as(d.Weighed).weight
+                weighed = event.data_as(d.Weighed)
             case E.DOSE_CALCULATED:
                 dose = event.data_as(d.DoseCalculated).calculation
                 dosed_by, checked_by, mismatches, pump = event.recorded_by, None, (), None
@@ -458,7 +464,7 @@ def derive_state(
         side_effect_checks=checks,
         pump_check=pump,
         start_waits_for_pump=start_waits_for_pump,
-        weight=weight,
+        weighed=weighed,
         now=now,
         escalation=protocol.escalation,
     )

@@ -17,14 +17,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
 from functools import cache
-from types import MappingProxyType
 from typing import Any, ClassVar, Self
 
 from core.errors import ChairsideError
 
-SAID_ONLY = MappingProxyType({"said_only": True})
+SAID_ONLY = types.MappingProxyType({"said_only": True})
 """A field's metadata: the current writers add it only when it says something (absent means the default)."""
-LEGACY = MappingProxyType({"legacy": True})
+LEGACY = types.MappingProxyType({"legacy": True})
 """A field's metadata: only earlier versions wrote it; kept when read, never written by a new entry."""
 
 

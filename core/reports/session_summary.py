@@ -27,7 +27,7 @@ from core.care import Care
 from core.content_hashes import record_hash
 from core.controlled import controlled_words
 from core.dates import local_stamp, local_time
-from core.dosing import round_to
+from core.dosing import WeightUnit, round_to
 from core.event_words import (
     AGREED,
     EVENT_WORDS,
@@ -49,9 +49,10 @@ from core.reports.styles import SANS, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, build_pdf
 from core.session_state import RECHECK, PointStatus, SessionState, VitalsPoint
 from core.views import PatientView
+from core.vitals import Tier
 
 NOT_REACHED = "not reached, the infusion ended first"
-TIER_MARKS = {"advise": "*", "act": "!"}
+TIER_MARKS = {Tier.ADVISE: "*", Tier.ACT: "!"}
 TIER_LEGEND = "* advisory value (flagged quietly); ! act-now value (alarm, acknowledged with the action taken)"
 OUTCOME_WORDS = {
     Outcome.COMPLETED: "Infusion completed",
@@ -83,7 +84,7 @@ class _Summary:
         self.patient = patient
         self.names = {person.id: person.name for person in care.accounts.everyone()}
         self.s = Styles()
-        self.opened = state.events[0].payload
+        self.opened = state.events[0].data_as(d.Opened)
 
     def name(self, staff_id: str | None) -> str:
         return text(self.names.get(staff_id or "", staff_id or "—"))
@@ -105,32 +106,31 @@ class _Summary:
     def heading(self) -> list[Flowable]:
         state = self.state
         signed = state.step is Step.DONE
-        course = self.opened.get("course") or {}
-        day = f"day {course['day']} of {course['of']}" if course.get("day") else "no course recorded"
-        protocol = self.opened.get("protocol") or {}
+        day = f"day {state.course_day} of {state.course_days}" if state.course_day else "no course recorded"
+        protocol = self.opened.protocol
         story: list[Flowable] = [
             self.p(f"Infusion session — {text(OUTCOME_WORDS[state.outcome])}", "title"),
             self.facts(
                 [
                     ("Patient", f"<b>{text(self.patient.full_name)}</b>"),
                     ("Born / record number", f"{self.patient.birth_date.isoformat()} / {text(self.patient.mrn)}"),
-                    ("Identity confirmed by", text(identifiers_words(self.opened.get("identifiers_confirmed", [])))),
+                    ("Identity confirmed by", text(identifiers_words(self.opened.identifiers_confirmed))),
                     (
                         "Chair / date",
-                        f"chair {self.opened.get('chair')}, {local_stamp(state.events[0].occurred_at)}",
+                        f"chair {self.opened.chair}, {local_stamp(state.events[0].occurred_at)}",
                     ),
                     ("Course", text(day)),
                     (
                         "Protocol",
-                        f"{text(self.protocol.name)}<br/>{text(protocol.get('id', ''))} version "
-                        f"{text(protocol.get('version', ''))}, SHA-256 {text(protocol.get('sha256', ''))}",
+                        f"{text(self.protocol.name)}<br/>{text(protocol.id)} version "
+                        f"{text(protocol.version)}, SHA-256 {text(protocol.sha256)}",
                     ),
                 ]
             ),
         ]
-        if self.opened.get("same_day_override"):
+        if self.opened.same_day_override:
             story.append(
-                self.p(f"Second infusion today: prescriber's override — {text(self.opened['same_day_override'])}")
+                self.p(f"Second infusion today: prescriber's override — {text(self.opened.same_day_override)}")
             )
         if not signed:
             story.append(self.p("DRAFT — this session is not signed yet. It may still change.", "warning"))
@@ -138,7 +138,8 @@ class _Summary:
             reasons = "; ".join(text(r) for r in state.screening_stop_reasons)
             story.append(self.p(f"Not treated. Screening stopped the session: {reasons}", "warning"))
         for event in self.of(E.ABANDONED):
-            story.append(self.p(f"Session ended without treatment: {text(event.payload.get('reason'))}", "warning"))
+            reason = event.data_as(d.Reason).reason
+            story.append(self.p(f"Session ended without treatment: {text(reason)}", "warning"))
         if state.outcome is Outcome.NOT_TREATED:
             story.append(self.p("No drug was given in this session.", "warning"))
         missed = self.missed_sets
@@ -151,12 +152,12 @@ class _Summary:
         events = self.of(E.SCREENED)
         if not events:
             return []
+        screened = events[-1].data_as(d.Screened)
         # The questions as they were worded when answered (recorded since protocol 1.3.0), else today's.
-        questions = {q.id: q.text for q in self.protocol.screening.questions} | events[-1].payload.get("questions", {})
-        answers = events[-1].payload.get("answers", {})
+        questions = {**{q.id: q.text for q in self.protocol.screening.questions}, **screened.questions}
         cells = [
             self.p(f"{text(questions[key])} <b>{text(answer)}</b>", "small")
-            for key, answer in answers.items()
+            for key, answer in screened.answers.items()
             if key in questions
         ]
         half = (len(cells) + 1) // 2  # two columns: every question and its answer, in half the height
@@ -168,15 +169,15 @@ class _Summary:
 
     def dose(self) -> list[Flowable]:
         dose = self.state.dose
-        weighed = self.of(E.WEIGHED)
-        if dose is None and not weighed:
+        weighed = self.state.weighed
+        if dose is None and weighed is None:
             return []
         story: list[Flowable] = [self.p("Weight and dose", "heading")]
-        if weighed:
-            story.append(self.p(self._weight_words(weighed[-1].payload)))
+        if weighed is not None:
+            story.append(self.p(self._weight_words(weighed)))
         if dose is not None:
             # The weight is said once, above, with how it was entered: the sums start from the dose.
-            sums = [line for line in dose.arithmetic if not (weighed and line.startswith("Weight:"))]
+            sums = [line for line in dose.arithmetic if not (weighed is not None and line.startswith("Weight:"))]
             story.append(self.p("<br/>".join(text(line) for line in sums), "mono"))
             story.append(
                 self.p(
@@ -208,17 +209,17 @@ class _Summary:
             lines.append(self.p("The pump's reading against the order is not recorded yet."))
         return lines
 
-    def _weight_words(self, payload: dict[str, Any]) -> str:
-        words = f"Weight {text(payload['kg'])} kg"
-        if payload.get("unit") != "kg":
-            words += f" (entered as {text(payload['entered'])} {text(payload['unit'])})"
-        previous = payload.get("previous")
-        if previous:
-            words += f"; last session {text(previous['kg'])} kg, change {text(payload.get('change_percent'))} %"
-            if payload.get("change_confirmed"):
+    def _weight_words(self, weighed: d.Weighed) -> str:
+        unit = weighed.unit.value
+        words = f"Weight {weighed.kg} kg"
+        if weighed.unit is not WeightUnit.KG:
+            words += f" (entered as {weighed.entered} {unit})"
+        if weighed.previous is not None:
+            words += f"; last session {weighed.previous.kg} kg, change {text(weighed.change_percent)} %"
+            if weighed.change_confirmed:
                 words += ", confirmed by the nurse"
-        if payload.get("unit_confirmed"):
-            words += f"; the number is impossible in the other unit: {text(payload['unit'])} confirmed by the nurse"
+        if weighed.unit_confirmed:
+            words += f"; the number is impossible in the other unit: {unit} confirmed by the nurse"
         return words + "."
 
     def _checks(self) -> list[Flowable]:
@@ -299,12 +300,13 @@ class _Summary:
     def timeline(self) -> list[Flowable]:
         words: dict[E, Callable[[Event], str]] = {
             E.STARTED: self._started,
-            E.PAUSED: lambda e: f"Paused: {text(e.payload.get('reason'))}",
+            E.PAUSED: lambda e: f"Paused: {text(e.data_as(d.Paused).reason)}",
             E.RESUMED: lambda _e: "Resumed",
             E.COMPLETED: lambda _e: "Infusion complete",
             E.STOPPED_EARLY: lambda e: f"Stopped early: {text(stopped_early_words(e.data_as(d.StoppedEarly)))}",
             E.PUMP_CONFIRMED: lambda e: (
-                "Pump checked after a restart: " + ("running" if e.payload.get("running") else "found stopped")
+                "Pump checked after a restart: "
+                + ("running" if e.data_as(d.PumpConfirmed).running else "found stopped")
             ),
             E.ALERT_ACKNOWLEDGED: self._acknowledged,
         }
@@ -328,26 +330,24 @@ class _Summary:
         return [self.p("Infusion", "heading"), table, self.p(total)]
 
     def _started(self, event: Event) -> str:
+        started = event.data_as(d.Started)
         words = "Infusion started"
-        problems = event.payload.get("start_problems") or []
-        if problems:
-            words += (
-                f" despite {text('; '.join(problems))}, prescriber's go-ahead: {text(event.payload.get('go_ahead'))}"
-            )
+        if started.start_problems:
+            problems = "; ".join(started.start_problems)
+            words += f" despite {text(problems)}, prescriber's go-ahead: {text(started.go_ahead)}"
         return words
 
     def _acknowledged(self, event: Event) -> str:
         """The alarm, what was done (the protocol's words), and each symptom question with its answer."""
-        payload = event.payload
+        ack = event.data_as(d.AlertAcknowledged)
         questions = {q.id: q.text for q in self.protocol.alert_response.symptoms}
-        words = f"Alert ({text('; '.join(payload.get('findings', [])))}) acknowledged: "
-        words += text("; ".join(payload.get("action_labels", [])))
-        symptoms = payload.get("symptoms") or {}
-        if symptoms:
-            said = " ".join(f"{questions.get(k, k)} {v}." for k, v in symptoms.items())
+        words = f"Alert ({text('; '.join(ack.findings))}) acknowledged: "
+        words += text("; ".join(ack.action_labels))
+        if ack.symptoms:
+            said = " ".join(f"{questions.get(k, k)} {v}." for k, v in ack.symptoms.items())
             words += f". Asked: {text(said)}"
-        if payload.get("note"):
-            words += f" Note: {text(payload['note'])}"
+        if ack.note:
+            words += f" Note: {text(ack.note)}"
         return words
 
     def _schedule(self) -> list[tuple[datetime, int, str, Event | None]]:
@@ -360,7 +360,7 @@ class _Summary:
         rechecks = [entry for entry in self.state.vitals if entry.point.id.startswith(RECHECK)]
         rows: list[tuple[datetime, int, str, Event | None]] = []
         for event in self.of(E.VITALS):
-            point_id = event.payload.get("point_id") or ""
+            point_id = event.data_as(d.VitalsRecorded).point_id or ""
             entry = points.get(point_id)
             if entry is None:  # taken when nothing was owed: the point it answered after all, or a recheck
                 entry = next((e for e in self.state.vitals if e.taken_at == event.occurred_at), None)
@@ -412,7 +412,7 @@ class _Summary:
         if not events and not missed:
             return [self.p("Vital signs", "heading"), self.p("No vital signs were recorded.")]
         kinds = [
-            kind for kind in self.protocol.vitals if any(kind.value in e.payload.get("values", {}) for e in events)
+            kind for kind in self.protocol.vitals if any(kind in e.data_as(d.VitalsRecorded).values for e in events)
         ]
         head = ["Time", "Set", *(vital_abbreviation(k) for k in kinds)]
         rows: list[list[Any]] = [[self.p(text(h), "label") for h in [*head, "By"]]]
@@ -425,20 +425,20 @@ class _Summary:
                 rows.append(row + [""] * (len(kinds) + 1))
                 style.append(("SPAN", (1, index), (-1, index)))
                 continue
-            payload = event.payload
-            tiers = {f["vital"]: f["tier"] for f in payload.get("findings", ())}
+            vitals = event.data_as(d.VitalsRecorded)
+            tiers = {f.vital: f.tier for f in vitals.findings}
             cells = [local_time(event.occurred_at), label]
             if event.id in corrected:  # kept as recorded, and said to be wrong: the correction is the record
                 fix = corrected[event.id]
-                said = f"{fix.reason or ''} {fix.payload.get('note', '')}"
+                said = f"{fix.reason or ''} {fix.data_as(d.Note).note}"
                 cells[1] += f" (CORRECTED {local_time(fix.recorded_at)}: {said})"
             for kind in kinds:
-                value = payload.get("values", {}).get(kind.value, "—")
-                cells.append(f"{value}{TIER_MARKS.get(tiers.get(kind.value, ''), '')}")
-            if payload.get("partial_reason"):
-                cells[1] += f" (partial: {payload['partial_reason']})"
+                value = vitals.values.get(kind, "—")
+                cells.append(f"{value}{TIER_MARKS.get(tiers.get(kind, Tier.NORMAL), '')}")
+            if vitals.partial_reason:
+                cells[1] += f" (partial: {vitals.partial_reason})"
             rows.append([self.p(text(c), "cell") for c in [*cells, self.name(event.recorded_by)]])
-            if "act" in tiers.values():
+            if Tier.ACT in tiers.values():
                 style.append(("BACKGROUND", (0, index), (-1, index), colors.Color(0.85, 0.85, 0.85)))
         share = f"{58 / max(len(kinds), 1):.2f}%"
         table = Table(rows, colWidths=["7%", "22%", *([share] * len(kinds)), "13%"], repeatRows=1)
@@ -456,13 +456,10 @@ class _Summary:
         if not events:
             return None
         start = events[0].occurred_at
+        sets = [(e.occurred_at, e.data_as(d.VitalsRecorded).values) for e in events]
         series = []
         for kind in TREND_KINDS:
-            points = [
-                ((e.occurred_at - start).total_seconds() / 60, float(Decimal(e.payload["values"][kind.value])))
-                for e in events
-                if kind.value in e.payload.get("values", {})
-            ]
+            points = [((at - start).total_seconds() / 60, float(values[kind])) for at, values in sets if kind in values]
             series.append((kind, points))
         if sum(len(points) for _, points in series) < 2:
             return None
@@ -500,7 +497,7 @@ class _Summary:
         for event in self.of(E.SIDE_EFFECTS):
             found = [
                 f"{items.get(item, item)}: {grades.get(grade, grade)}"
-                for item, grade in event.payload.get("grades", {}).items()
+                for item, grade in event.data_as(d.SideEffects).grades.items()
                 if grade != self.protocol.side_effects.grades[0].id
             ]
             rows.append(
@@ -518,12 +515,12 @@ class _Summary:
             table.setStyle(grid())
             story.append(table)
         for event in self.of(E.ADVERSE_EVENT):
-            payload = event.payload
+            adverse = event.data_as(d.AdverseEvent)
             story.append(
                 self.p(
-                    f"Adverse event at {local_time(event.occurred_at)}: {text(payload.get('what'))}, "
-                    f"{text(grades.get(payload.get('severity', ''), payload.get('severity')))}. Action: "
-                    f"{text(payload.get('action'))}. Told: {text(payload.get('told'))}. "
+                    f"Adverse event at {local_time(event.occurred_at)}: {text(adverse.what)}, "
+                    f"{text(grades.get(adverse.severity, adverse.severity))}. Action: "
+                    f"{text(adverse.action)}. Told: {text(adverse.told)}. "
                     f"Recorded by {self.name(event.recorded_by)}.",
                     "warning",
                 )
@@ -549,18 +546,18 @@ class _Summary:
             ),
         ]
         if events:
-            payload = events[-1].payload
+            discharge = events[-1].data_as(d.Discharged)
             criteria = {c.id: c.text for c in rules.criteria}
-            met = [criteria.get(k, k) for k, v in payload.get("criteria", {}).items() if v]
+            met = [criteria.get(k, k) for k, v in discharge.criteria.items() if v]
             pairs += [
                 ("Discharged", f"{local_time(events[-1].occurred_at)} by {self.name(events[-1].recorded_by)}"),
-                (rules.score_name, f"{payload.get('score')} (needs {rules.score_threshold})"),
+                (rules.score_name, f"{discharge.score} (needs {rules.score_threshold})"),
                 ("Criteria met", text("; ".join(met) or "none")),
             ]
-            if payload.get("override_reason"):
-                unmet = "; ".join(payload.get("unmet", []))
-                by = f" — authorised by {text(payload['prescriber'])}" if payload.get("prescriber") else ""
-                pairs.append(("Override", f"{text(unmet)} — reason: {text(payload['override_reason'])}{by}"))
+            if discharge.override_reason:
+                unmet = "; ".join(discharge.unmet)
+                by = f" — authorised by {text(discharge.prescriber)}" if discharge.prescriber else ""
+                pairs.append(("Override", f"{text(unmet)} — reason: {text(discharge.override_reason)}{by}"))
         else:
             pairs.append(("Discharged", "not yet"))
         return [self.p("Observation and discharge", "heading"), self.facts(pairs)]
@@ -583,12 +580,13 @@ class _Summary:
             table = Table(rows, colWidths=["28%", "18%", "34%", "20%"], repeatRows=1)
             table.setStyle(grid())
             story.append(table)
-        for signed in self.of(E.SIGNED):
-            if signed.payload.get("discrepancy_note"):
+        for event in self.of(E.SIGNED):
+            signed = event.data_as(d.SessionSigned)
+            if signed.discrepancy_note:
                 story.append(
                     self.p(
-                        f"Controlled-substance difference: {text(signed.payload.get('controlled_problem'))} "
-                        f"Explained: {text(signed.payload['discrepancy_note'])}",
+                        f"Controlled-substance difference: {text(signed.controlled_problem)} "
+                        f"Explained: {text(signed.discrepancy_note)}",
                         "warning",
                     )
                 )
@@ -612,7 +610,7 @@ class _Summary:
             story.append(
                 self.p(
                     f"{kind}, {local_stamp(event.recorded_at)} by {self.name(event.recorded_by)}{why}: "
-                    f"{text(event.payload.get('note'))}"
+                    f"{text(event.data_as(d.Note).note)}"
                 )
             )
         return story
@@ -642,7 +640,7 @@ class _Summary:
 def summary_printout(care: Care, session_id: str, printing: Printing) -> Printout:
     """The summary of one session, with the audit line each copy needs; the record is read once."""
     state = care.state(session_id)
-    patient = care.patient(state.events[0].payload["patient_id"])
+    patient = care.patient(state.events[0].data_as(d.Opened).patient_id)
     summary = _Summary(care, state, patient)
     frame = PageFrame(
         clinic=printing.clinic,
