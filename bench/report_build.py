@@ -78,7 +78,7 @@ def documents(page_size: str, folder: Path) -> dict[str, Callable[[], bytes]]:
     printing = Printing(CLINIC, page_size, PRINTED_AT, PRINTED_BY)
     return {
         "downtime forms": lambda: downtime_forms(protocol, CLINIC, page_size, PRINTED_AT, PRINTED_BY),
-        "session summary (signed, demo)": lambda: session_summary(care, session_id, printing),
+        "session summary (signed, demo)": lambda: session_summary(care.session_snapshot(session_id), printing),
     }
 
 

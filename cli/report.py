@@ -130,7 +130,7 @@ def session_summary(args: argparse.Namespace, clock: Clock) -> int:
         clinic = clinic_settings(database)
         care = Care(database, load_protocol(), clock, workstation.name)
         printing = Printing(clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer())
-        printout = summary_printout(care, args.session_id, printing)
+        printout = summary_printout(care.session_snapshot(args.session_id), printing)
         written = write_file(args.out, printout.pdf)
         _record(database, clock, workstation.name, printout, written)
     say(f"Session summary written to {written}")

@@ -190,9 +190,9 @@ def printouts(care: Care, rich: Rich, clock: ManualClock) -> dict[str, bytes]:
     restarted = Care(care.db, care.protocol, clock, workstation="test-ws", app_started_at=clock.now())
     log = day_log(care.db, care.protocol, T0.astimezone().date(), clock.now())
     return {
-        "session summary": session_summary(care, rich.finished, PRINTING),
-        "summary of the running chair": session_summary(care, rich.running, PRINTING),
-        "summary of the session ended at the check": session_summary(care, rich.abandoned, PRINTING),
+        "session summary": session_summary(care.session_snapshot(rich.finished), PRINTING),
+        "summary of the running chair": session_summary(care.session_snapshot(rich.running), PRINTING),
+        "summary of the session ended at the check": session_summary(care.session_snapshot(rich.abandoned), PRINTING),
         "handoff": handoff_pdf(care.open_chairs(), [1, 3, 4], clinic, "Ana Reyes", giver="Ana Reyes"),
         "handoff of the paused chair": handoff_pdf(care.open_chairs(), [1], clinic, "Ana Reyes"),
         "handoff after a restart": handoff_pdf(restarted.open_chairs(), [3], clinic, "Ana Reyes"),
@@ -279,10 +279,8 @@ def head_words_that_break(story: list) -> list[str]:
 
 def test_no_head_of_a_vitals_table_is_wider_than_its_column(care: Care, printed):
     rich, _ = printed
-    state = care.state(rich.finished)
-    patient = care.patient(state.events[0].payload["patient_id"])
     assert head_words_that_break(downtime_story(care.protocol, Styles())) == []
-    assert head_words_that_break(_Summary(care, state, patient).story()) == []
+    assert head_words_that_break(_Summary(care.session_snapshot(rich.finished)).story()) == []
 
 
 def test_a_failed_check_is_shown_and_printed_as_did_not_agree_never_verified(care: Care, printed):

@@ -131,7 +131,7 @@ def test_the_rest_of_a_vial_holds_the_signature_until_it_is_returned(care, patie
     assert (back.mg, back.ml, back.by) == (Decimal("163.8"), Decimal("16.38"), first.id)
     assert state.controlled.vial_problem is None and E.SIGNED in state.allowed
     assert care.sign(sid, first.id, ANA_PASSWORD, seen_seq=seen(care, sid)).step is Step.DONE
-    summary = " ".join(" ".join(page.split()) for page in pages(session_summary(care, sid, PRINTING)))
+    summary = " ".join(" ".join(page.split()) for page in pages(session_summary(care.session_snapshot(sid), PRINTING)))
     assert "Vial's rest returned to stock" in summary and "16.38 mL = 163.8 mg" in summary
     assert "163.8 mg left after drawing up; wasted 0.0 mg, returned 163.8 mg, still to account for 0.0 mg" in summary
 

@@ -36,7 +36,7 @@ def test_a_signed_session_prints_everything_the_chart_needs(care: Care, patient,
     sid = signed(care, patient, nurses, clock)
     care.add_addendum(sid, "Patient phoned: home safely.", first.id, ANA_PASSWORD)
     state = care.state(sid)
-    read = pages(session_summary(care, sid, PRINTING))
+    read = pages(session_summary(care.session_snapshot(sid), PRINTING))
     everything = " ".join(read)
     for number, page in enumerate(read, start=1):
         assert "LINDQVIST, Maja · born 1971-03-14 · MRN MRN-1001" in page  # both identifiers
@@ -63,7 +63,7 @@ def test_a_signed_session_prints_everything_the_chart_needs(care: Care, patient,
 
 def test_an_unsigned_session_is_a_draft_on_every_page(care: Care, patient, nurses):
     sid = prepare(care, patient, nurses)
-    read = pages(session_summary(care, sid, PRINTING))
+    read = pages(session_summary(care.session_snapshot(sid), PRINTING))
     assert all("DRAFT" in page for page in read)
 
 
@@ -71,7 +71,7 @@ def test_a_screening_stop_prints_its_reason(care: Care, patient, nurses):
     first, _ = nurses
     sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
     care.screen(sid, {**SCREEN_OK, "pregnancy": "unknown"}, first.id, confirm_stop=True)
-    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    everything = " ".join(pages(session_summary(care.session_snapshot(sid), PRINTING)))
     assert "Not treated. Screening stopped the session" in everything and "pregnant" in everything
 
 
@@ -98,7 +98,7 @@ def test_extremes_print_whole_long_names_many_vitals_many_pauses_and_a_stop(
         clock.advance(minutes=1)
         care.record_vitals(sid, {**NORMAL, VitalKind.SPO2: str(90 + n % 10)}, first.id)
     care.stop_early(sid, "patient asked to stop", first.id)
-    pdf = session_summary(care, sid, PRINTING)
+    pdf = session_summary(care.session_snapshot(sid), PRINTING)
     (tmp_path / "extremes.pdf").write_bytes(pdf)  # kept by pytest's temporary folders, to look at
     read = pages(pdf)
     everything = " ".join(read)
@@ -123,7 +123,7 @@ def test_side_effects_and_an_adverse_event_are_printed(care: Care, patient, nurs
     care.record_adverse_event(
         sid, pending.source_event_id, "hallucinations", "paused, stayed", "Dr Patel 14:10", first.id
     )
-    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    everything = " ".join(pages(session_summary(care.session_snapshot(sid), PRINTING)))
     assert "Hallucinations: Severe" in everything
     assert "Action: paused, stayed. Told: Dr Patel 14:10." in everything
 
@@ -151,7 +151,7 @@ def test_an_alarm_prints_with_what_was_done_and_the_symptoms_asked(care: Care, p
     state, _ = care.record_vitals(sid, {**NORMAL, VitalKind.SYSTOLIC: "190", VitalKind.DIASTOLIC: "105"}, first.id)
     answers = {**no_symptoms(care), "headache": "yes"}
     care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["pause", "notify"], answers, first.id, "Dr Patel")
-    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    everything = " ".join(pages(session_summary(care.session_snapshot(sid), PRINTING)))
     assert "190!" in everything  # the act-now value is marked in the vitals table
     assert "acknowledged: Infusion paused; Prescriber notified" in everything
     assert "Severe or new headache? yes." in everything and "Note: Dr Patel" in everything
@@ -165,7 +165,7 @@ def test_a_corrected_set_of_vitals_says_so_and_leaves_the_trend(care: Care, pati
     clock.advance(minutes=10)
     wrong, _ = care.record_vitals(sid, {**NORMAL, VitalKind.SYSTOLIC: "250", VitalKind.DIASTOLIC: "90"}, first.id)
     care.correct(sid, wrong.events[-1].id, "typed 250 for 150", "systolic was 150", first.id)
-    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    everything = " ".join(pages(session_summary(care.session_snapshot(sid), PRINTING)))
     assert "CORRECTED" in everything and "typed 250 for 150" in everything and "systolic was 150" in everything
 
 
@@ -189,7 +189,7 @@ def test_missed_sets_are_printed_in_order_and_a_late_set_says_when_it_was_taken(
     def at(minutes: int) -> str:
         return local_time(start + timedelta(minutes=minutes))
 
-    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    everything = " ".join(pages(session_summary(care.session_snapshot(sid), PRINTING)))
     assert "3 scheduled sets of vital signs missed" in everything  # in the heading lines
     assert "Vital signs (3 scheduled sets missed)" in everything
     order = [
@@ -224,7 +224,7 @@ def test_the_pump_readings_are_in_the_dose_section_in_the_records_words(
     )
     state = care.state(sid)
     read = [e for e in state.events if e.type is EventType.PUMP_PROGRAMMED]
-    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    everything = " ".join(pages(session_summary(care.session_snapshot(sid), PRINTING)))
     names = {first.id: first.name, second.id: second.name}
     dose_section = everything[everything.index("Weight and dose") : everything.index("Controlled substance")]
     for event in read:
@@ -240,7 +240,7 @@ def test_the_weight_is_said_once_and_every_amount_of_drug_in_one_format(
     care: Care, patient, nurses, clock: ManualClock
 ):
     sid = prepare(care, patient, nurses)
-    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    everything = " ".join(pages(session_summary(care.session_snapshot(sid), PRINTING)))
     assert everything.count("Weight 72.4 kg") == 1 and "Weight: " not in everything  # said once
     amounts = re.findall(r"(\d+(?:\.\d+)?) mg(?![/\w])", everything)
     assert amounts and all("." in amount for amount in amounts), amounts  # 0.0 mg, never 0 mg
@@ -262,7 +262,7 @@ def test_a_late_recheck_and_a_point_never_reached_are_said_as_they_were(
     clock.advance(minutes=12)
     care.record_vitals(sid, NORMAL, first.id)
     care.stop_early(sid, "patient asked to stop", first.id)
-    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    everything = " ".join(pages(session_summary(care.session_snapshot(sid), PRINTING)))
     recheck = care.protocol.alert_response.recheck_minutes
     due = local_time(start + timedelta(minutes=10 + recheck))
     assert f"also the recheck after the alert (due {due}, taken late)" in everything

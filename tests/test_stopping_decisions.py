@@ -106,7 +106,8 @@ def test_a_not_treated_session_is_signed_as_reviewed_and_its_summary_says_no_dru
     (line,) = [e for e in audit.entries(database) if e.action == AuditAction.SIGNATURE]
     assert line.detail["meaning"] == "not treated — reviewed"
     words = " ".join(
-        " ".join(p.extract_text().split()) for p in PdfReader(BytesIO(session_summary(care, sid, PRINTING))).pages
+        " ".join(p.extract_text().split())
+        for p in PdfReader(BytesIO(session_summary(care.session_snapshot(sid), PRINTING))).pages
     )
     assert "No drug was given in this session." in words
     assert "administered" not in words

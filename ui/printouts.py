@@ -85,7 +85,7 @@ class Printouts:
 
         def build(who: str) -> Printout:
             printing = Printing(clinic.clinic_name, clinic.page_size, local_stamp(now), who)
-            return summary_printout(care, session_id, printing)
+            return summary_printout(care.session_snapshot(session_id), printing)
 
         self._build("Session summary", build)
 

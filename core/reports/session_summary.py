@@ -23,7 +23,6 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from core import event_data as d
-from core.care import Care
 from core.content_hashes import record_hash
 from core.controlled import controlled_words
 from core.dates import local_stamp, local_time
@@ -47,8 +46,8 @@ from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
 from core.reports.styles import SANS, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, build_pdf
-from core.session_state import RECHECK, PointStatus, SessionState, VitalsPoint
-from core.views import PatientView
+from core.session_state import RECHECK, PointStatus, VitalsPoint
+from core.views import SessionSnapshot
 from core.vitals import Tier
 
 NOT_REACHED = "not reached, the infusion ended first"
@@ -78,13 +77,13 @@ class Printing:
 class _Summary:
     """One summary being written: the session, the names, and the styles, shared by the sections."""
 
-    def __init__(self, care: Care, state: SessionState, patient: PatientView) -> None:
-        self.protocol: Protocol = care.protocol
-        self.state = state
-        self.patient = patient
-        self.names = {person.id: person.name for person in care.accounts.everyone()}
+    def __init__(self, session: SessionSnapshot) -> None:
+        self.protocol: Protocol = session.protocol
+        self.state = session.state
+        self.patient = session.patient
+        self.names = session.names
         self.s = Styles()
-        self.opened = state.events[0].data_as(d.Opened)
+        self.opened = session.state.events[0].data_as(d.Opened)
 
     def name(self, staff_id: str | None) -> str:
         return text(self.names.get(staff_id or "", staff_id or "—"))
@@ -637,11 +636,10 @@ class _Summary:
         return story
 
 
-def summary_printout(care: Care, session_id: str, printing: Printing) -> Printout:
-    """The summary of one session, with the audit line each copy needs; the record is read once."""
-    state = care.state(session_id)
-    patient = care.patient(state.events[0].data_as(d.Opened).patient_id)
-    summary = _Summary(care, state, patient)
+def summary_printout(session: SessionSnapshot, printing: Printing) -> Printout:
+    """The summary of one session as the snapshot holds it, with the audit line each copy needs."""
+    state, patient = session.state, session.patient
+    summary = _Summary(session)
     frame = PageFrame(
         clinic=printing.clinic,
         document="Session summary" if state.step is Step.DONE else "Session summary — DRAFT, not signed",
@@ -651,8 +649,8 @@ def summary_printout(care: Care, session_id: str, printing: Printing) -> Printou
         record_hash=record_hash(state.events),
     )
     pdf = build_pdf(summary.story(), frame, printing.page_size)
-    return Printout(pdf, (Output("session summary", "", patient.id, session_id),))
+    return Printout(pdf, (Output("session summary", "", patient.id, state.session_id),))
 
 
-def session_summary(care: Care, session_id: str, printing: Printing) -> bytes:
-    return summary_printout(care, session_id, printing).pdf
+def session_summary(session: SessionSnapshot, printing: Printing) -> bytes:
+    return summary_printout(session, printing).pdf

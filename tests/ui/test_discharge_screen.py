@@ -91,7 +91,7 @@ def test_the_sign_page_and_the_summary_name_the_prescriber_who_authorised_the_ov
     nurse.chair(1)
     window.refresh()
     assert "Discharge override (authorised by Dr Priya Patel): escort in the car park" in nurse.text("Session summary")
-    everything = " ".join(pages(session_summary(care, sid, PRINTING)))
+    everything = " ".join(pages(session_summary(care.session_snapshot(sid), PRINTING)))
     assert "reason: escort in the car park — authorised by Dr Priya Patel" in everything
 
 
