@@ -115,18 +115,15 @@ class UnitOfWork:
             return self._permitted(tx, by, may)
 
     @contextmanager
-    def writing(
-        self, by: str | None = None, may: Permission | None = None, *, at: datetime | None = None
-    ) -> Iterator[Work]:
+    def writing(self, by: str | None = None, may: Permission | None = None) -> Iterator[Work]:
         """One transaction, committed when the block ends and rolled back when it raises.
 
         With ``may``, the account ``by`` must be allowed to do that now, read inside this transaction, so
-        an account deactivated a moment ago (on any workstation) cannot record. ``at`` is the moment the
-        work is stamped with when it differs from ``now``.
+        an account deactivated a moment ago (on any workstation) cannot record.
         """
         with self.database.transaction() as tx:
             account = self._permitted(tx, by, may) if may is not None else None
-            yield Work(tx, at or self.now(), self.workstation, by, account)
+            yield Work(tx, self.now(), self.workstation, by, account)
 
     @staticmethod
     def _permitted(tx: Session, by: str | None, may: Permission) -> Account:
