@@ -6,7 +6,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from core import passwords
 from core.clock import ManualClock
-from core.people import Account, Accounts, Role
+from core.people import Account, Accounts
 from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol, load_protocol
 from core.services import Care, PatientView
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.people import make_admin, make_nurses
+from tests.helpers.sessions import prepare
 from tests.print_system import PrivateCups, missing_tools, private_cups
-
-T0 = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
-
-# Passwords that pass the clinic's rules; tests sign in with them.
-ADMIN_PASSWORD = "quartz lantern meadow 41"
-ANA_PASSWORD = "violet harbour kettle 72"
-BEN_PASSWORD = "copper orchard puzzle 58"
-TEMPORARY_PASSWORD = "granite tulip voyage 90"
 
 
 @pytest.fixture(autouse=True)
@@ -103,23 +97,6 @@ def accounts(database: Database, clock: ManualClock) -> Accounts:
     return Accounts(database, clock, workstation="test-ws")
 
 
-def make_admin(accounts: Accounts) -> Account:
-    return accounts.create_first_administrator("Ada Mensah", "admin", ADMIN_PASSWORD, ADMIN_PASSWORD)
-
-
-def add_nurse(accounts: Accounts, by: Account, name: str, username: str, password: str) -> Account:
-    """A nurse who has already signed in once and replaced the temporary password."""
-    added = accounts.add(by.id, name, username, Role.NURSE, TEMPORARY_PASSWORD)
-    return accounts.change_password(added.id, TEMPORARY_PASSWORD, password, password)
-
-
-def make_nurses(accounts: Accounts, admin: Account) -> tuple[Account, Account]:
-    return (
-        add_nurse(accounts, admin, "Ana Reyes", "ana", ANA_PASSWORD),
-        add_nurse(accounts, admin, "Ben Okafor", "ben", BEN_PASSWORD),
-    )
-
-
 @pytest.fixture
 def admin(accounts: Accounts) -> Account:
     """A database has no account until its first administrator (user name admin) is created."""
@@ -130,9 +107,6 @@ def admin(accounts: Accounts) -> Account:
 def nurses(accounts: Accounts, admin: Account) -> tuple[Account, Account]:
     """Ana (user name ana) and Ben (ben): real accounts that can sign in and sign."""
     return make_nurses(accounts, admin)
-
-
-PRESCRIBER = "Dr Amara Patel"
 
 
 @pytest.fixture
@@ -146,8 +120,6 @@ def patient(care: Care, nurses: tuple[Account, Account]) -> PatientView:
 @pytest.fixture
 def care_factory(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol):
     """A fresh database, clock and session ready to start, once per call (for hypothesis examples)."""
-    from tests.test_session_flow import prepare
-
     made: list[Database] = []
 
     def make() -> tuple[Care, ManualClock, str, str]:

@@ -10,8 +10,9 @@ from core.machine import Step
 from core.people import Account
 from core.protocol import VitalKind
 from core.services import Care, PatientView
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import NORMAL, SCREEN_OK, observed
+from tests.helpers.answers import NORMAL, SCREEN_OK
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import observed
 from ui.main_window import MainWindow
 
 LOW_SPO2 = {**NORMAL, VitalKind.SPO2: "85"}

@@ -13,7 +13,7 @@ from core.audit import AuditAction
 from core.people import Account, Accounts, Role
 from core.persistence.db import Database
 from core.services import Care, PatientView
-from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, TEMPORARY_PASSWORD
+from tests.helpers.people import ADMIN_PASSWORD, ANA_PASSWORD, TEMPORARY_PASSWORD
 from tests.ui.test_account_dialogs import check_controls, click, find, opened, signed_in, type_into
 from ui.controller import Controller
 from ui.dialogs.audit_view import AuditDialog

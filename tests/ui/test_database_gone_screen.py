@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 
 from core.clock import ManualClock
 from core.services import Care
+from tests.helpers.window import Nurse, in_its_view
 from tests.test_database_gone import remove
-from tests.ui.conftest import Nurse, in_its_view
 from ui.main_window import MainWindow
 
 

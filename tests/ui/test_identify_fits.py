@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPushBut
 from core.identify import Details
 from core.people import Account
 from core.services import Care, PatientView
-from tests.conftest import PRESCRIBER, T0
-from tests.test_session_flow import signed
-from tests.ui.conftest import Nurse
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.sessions import signed
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 SEAT = "Seat patient in chair 1"

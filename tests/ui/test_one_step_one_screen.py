@@ -13,9 +13,10 @@ from core.identify import Identified
 from core.machine import Step
 from core.people import Account
 from core.services import Care, PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, pump_as_ordered
-from tests.ui.conftest import Nurse
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import pump_as_ordered
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication
 from core.identify import Identified
 from core.people import Account
 from core.services import Care, PatientView
-from tests.test_session_flow import NORMAL, SCREEN_OK
-from tests.ui.conftest import Nurse
+from tests.helpers.answers import NORMAL, SCREEN_OK
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 

@@ -10,7 +10,7 @@ from core.identify import Identified
 from core.people import Account
 from core.protocol import VitalKind
 from core.services import Care
-from tests.conftest import ANA_PASSWORD
+from tests.helpers.people import ANA_PASSWORD
 from ui.main_window import MainWindow
 
 

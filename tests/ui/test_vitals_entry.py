@@ -15,9 +15,10 @@ from core.identify import Identified
 from core.people import Account
 from core.protocol import VitalKind as V
 from core.services import Care, PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, seen
-from tests.ui.conftest import Nurse
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import seen
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 
