@@ -16,7 +16,7 @@ from core.services import Care
 from core.session_state import PointStatus
 from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms
 from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
-from tests.helpers.sessions import prepare, pump_as_ordered, seen
+from tests.helpers.sessions import prepare, pump_as_ordered, seen, session_at
 
 
 def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, clock: ManualClock):
@@ -78,11 +78,7 @@ def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, 
 
 def test_infusion_cannot_start_before_the_check(care, patient, nurses):
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
-    care.screen(sid, SCREEN_OK, first.id)
-    care.record_weight(sid, "80", "kg", first.id)
-    care.confirm_dose(sid, first.id)
-    care.record_vitals(sid, NORMAL, first.id)
+    sid = session_at(care, patient, nurses, Step.CHECK)
     assert E.STARTED not in care.state(sid).allowed
     with pytest.raises(NotAllowedError):
         care.start_infusion(sid, first.id)
