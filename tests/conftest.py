@@ -1,4 +1,5 @@
-"""Shared fixtures. Every test gets its own folders (CHAIRSIDE_HOME) and its own database file."""
+"""Shared fixtures. Every test gets its own folders (CHAIRSIDE_HOME) and its own database file, a copy of
+one created and migrated once per run."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol, load_protocol
 from core.services import Care, PatientView
 from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.databases import copy_database, make_template
 from tests.helpers.people import make_admin, make_nurses
 from tests.helpers.sessions import prepare
 from tests.print_system import PrivateCups, missing_tools, private_cups
@@ -80,9 +82,16 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "chairside.sqlite"
 
 
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The database created and migrated once per run, which every test's database is a copy of."""
+    return make_template(tmp_path_factory.mktemp("template") / "chairside.sqlite")
+
+
 @pytest.fixture
-def database(db_path: Path):
-    db = open_database(sqlite_url(db_path), create=True)
+def database(db_path: Path, template_database: Path) -> Iterator[Database]:
+    """The test's own database at ``db_path``: a copy of the template, opened as Chairside opens one."""
+    db = open_database(sqlite_url(copy_database(template_database, db_path)))
     yield db
     db.dispose()
 
@@ -118,13 +127,13 @@ def patient(care: Care, nurses: tuple[Account, Account]) -> PatientView:
 
 
 @pytest.fixture
-def care_factory(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol):
+def care_factory(tmp_path_factory: pytest.TempPathFactory, template_database: Path, protocol: Protocol):
     """A fresh database, clock and session ready to start, once per call (for hypothesis examples)."""
     made: list[Database] = []
 
     def make() -> tuple[Care, ManualClock, str, str]:
         folder = tmp_path_factory.mktemp("example")
-        db = open_database(sqlite_url(folder / "c.sqlite"), create=True)
+        db = open_database(sqlite_url(copy_database(template_database, folder / "c.sqlite")))
         made.append(db)
         clock = ManualClock(T0)
         care = Care(db, protocol, clock, workstation="prop")
