@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -25,6 +26,14 @@ from tests.helpers.window import Nurse, make_workplace, open_window
 from ui import style
 from ui.controller import Controller
 from ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_over(qapp: QApplication) -> None:
+    """The windows and dialogs earlier tests closed are deleted before this test starts. Closed, they wait
+    for an event loop that never comes back to their level; alive, each is restyled whenever a test
+    applies the clinic's style sheet, which then takes seconds and grows with every test run before."""
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
