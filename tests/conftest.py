@@ -1,4 +1,5 @@
-"""Shared fixtures. Every test gets its own folders (CHAIRSIDE_HOME) and its own database file."""
+"""Shared fixtures. Every test gets its own folders (CHAIRSIDE_HOME) and its own database file, a copy of
+one created and migrated once per run."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,19 +19,15 @@ from core import passwords
 from core.accounts import Accounts
 from core.care import Care
 from core.clock import ManualClock
-from core.people import Account, Role
+from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol, load_protocol
 from core.views import PatientView
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.databases import copy_database, make_template
+from tests.helpers.people import make_admin, make_nurses
+from tests.helpers.sessions import prepare
 from tests.print_system import PrivateCups, missing_tools, private_cups
-
-T0 = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
-
-# Passwords that pass the clinic's rules; tests sign in with them.
-ADMIN_PASSWORD = "quartz lantern meadow 41"
-ANA_PASSWORD = "violet harbour kettle 72"
-BEN_PASSWORD = "copper orchard puzzle 58"
-TEMPORARY_PASSWORD = "granite tulip voyage 90"
 
 
 @pytest.fixture(autouse=True)
@@ -88,9 +84,16 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "chairside.sqlite"
 
 
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The database created and migrated once per run, which every test's database is a copy of."""
+    return make_template(tmp_path_factory.mktemp("template") / "chairside.sqlite")
+
+
 @pytest.fixture
-def database(db_path: Path):
-    db = open_database(sqlite_url(db_path), create=True)
+def database(db_path: Path, template_database: Path) -> Iterator[Database]:
+    """The test's own database at ``db_path``: a copy of the template, opened as Chairside opens one."""
+    db = open_database(sqlite_url(copy_database(template_database, db_path)))
     yield db
     db.dispose()
 
@@ -105,23 +108,6 @@ def accounts(database: Database, clock: ManualClock) -> Accounts:
     return Accounts(database, clock, workstation="test-ws")
 
 
-def make_admin(accounts: Accounts) -> Account:
-    return accounts.create_first_administrator("Ada Mensah", "admin", ADMIN_PASSWORD, ADMIN_PASSWORD)
-
-
-def add_nurse(accounts: Accounts, by: Account, name: str, username: str, password: str) -> Account:
-    """A nurse who has already signed in once and replaced the temporary password."""
-    added = accounts.add(by.id, name, username, Role.NURSE, TEMPORARY_PASSWORD)
-    return accounts.change_password(added.id, TEMPORARY_PASSWORD, password, password)
-
-
-def make_nurses(accounts: Accounts, admin: Account) -> tuple[Account, Account]:
-    return (
-        add_nurse(accounts, admin, "Ana Reyes", "ana", ANA_PASSWORD),
-        add_nurse(accounts, admin, "Ben Okafor", "ben", BEN_PASSWORD),
-    )
-
-
 @pytest.fixture
 def admin(accounts: Accounts) -> Account:
     """A database has no account until its first administrator (user name admin) is created."""
@@ -134,9 +120,6 @@ def nurses(accounts: Accounts, admin: Account) -> tuple[Account, Account]:
     return make_nurses(accounts, admin)
 
 
-PRESCRIBER = "Dr Amara Patel"
-
-
 @pytest.fixture
 def patient(care: Care, nurses: tuple[Account, Account]) -> PatientView:
     """Maja, with a five-day course ordered from today (T0's local date)."""
@@ -146,15 +129,13 @@ def patient(care: Care, nurses: tuple[Account, Account]) -> PatientView:
 
 
 @pytest.fixture
-def care_factory(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol):
+def care_factory(tmp_path_factory: pytest.TempPathFactory, template_database: Path, protocol: Protocol):
     """A fresh database, clock and session ready to start, once per call (for hypothesis examples)."""
-    from tests.test_session_flow import prepare
-
     made: list[Database] = []
 
     def make() -> tuple[Care, ManualClock, str, str]:
         folder = tmp_path_factory.mktemp("example")
-        db = open_database(sqlite_url(folder / "c.sqlite"), create=True)
+        db = open_database(sqlite_url(copy_database(template_database, folder / "c.sqlite")))
         made.append(db)
         clock = ManualClock(T0)
         care = Care(db, protocol, clock, workstation="prop")

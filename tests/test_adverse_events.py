@@ -6,8 +6,8 @@ import pytest
 
 from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import discharged, prepare, seen
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import discharged, prepare, seen
 
 
 def test_a_severe_side_effect_waits_for_its_adverse_event_record(care, patient, nurses, clock):

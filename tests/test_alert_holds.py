@@ -9,8 +9,9 @@ from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Step, allowed
 from core.protocol import VitalKind as V
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, no_symptoms, observed, pump_as_ordered, seen
+from tests.helpers.answers import DISCHARGE_OK, NORMAL, SCREEN_OK, no_symptoms
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import observed, pump_as_ordered, seen
 
 LOW_SPO2 = {**NORMAL, V.SPO2: "85"}
 HELD = "Acknowledge the alert for SpO2 85"

@@ -15,8 +15,9 @@ from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.protocol import VitalKind as V
 from core.session_state import PointStatus, SessionState
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NORMAL, no_symptoms, observed, prepare
+from tests.helpers.answers import DISCHARGE_OK, NORMAL, no_symptoms
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import observed, prepare
 
 HIGH_BP = {**NORMAL, V.SYSTOLIC: "190", V.DIASTOLIC: "105"}
 LOW_SPO2 = {**NORMAL, V.SPO2: "88"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from core.attention import Priority, attention, loudest
 from core.protocol import VitalKind as V
-from tests.test_session_flow import NORMAL, prepare
+from tests.helpers.answers import NORMAL
+from tests.helpers.sessions import prepare
 
 
 def test_priorities_follow_what_the_chair_needs(care, patient, nurses, clock):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from core.audit_report import read_trail
-from tests.test_session_flow import prepare
+from tests.helpers.sessions import prepare
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
 

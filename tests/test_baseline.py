@@ -12,8 +12,9 @@ from core.identify import Identified
 from core.machine import Step
 from core.protocol import VitalKind as V
 from core.vitals import start_problems
-from tests.conftest import BEN_PASSWORD
-from tests.test_session_flow import NORMAL, SCREEN_OK, pump_as_ordered
+from tests.helpers.answers import NORMAL, SCREEN_OK
+from tests.helpers.people import BEN_PASSWORD
+from tests.helpers.sessions import pump_as_ordered
 
 GO_AHEAD = "Dr Patel by phone: proceed without blood pressure, cuff broken"
 

@@ -16,7 +16,7 @@ from cli.commands import main
 from core.accounts import Accounts
 from core.persistence.db import SCHEMA_HEAD, open_database, sqlite_url
 from core.settings import clinic_settings, load_workstation, settings_history
-from tests.conftest import ADMIN_PASSWORD, make_admin
+from tests.helpers.people import ADMIN_PASSWORD, make_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 

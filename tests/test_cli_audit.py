@@ -26,7 +26,7 @@ from core.errors import InputError, NotAllowedError
 from core.people import Account, Role
 from core.persistence.db import Database, sqlite_url
 from core.views import PatientView
-from tests.conftest import TEMPORARY_PASSWORD
+from tests.helpers.people import TEMPORARY_PASSWORD
 
 ZONE = "America/New_York"  # T0 (13:00 UTC, 26 November) is 08:00 there
 

@@ -14,7 +14,7 @@ from core.errors import NotAllowedError
 from core.people import Account
 from core.persistence.db import Database, sqlite_url
 from core.settings import change_clinic_setting
-from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, TEMPORARY_PASSWORD
+from tests.helpers.people import ADMIN_PASSWORD, ANA_PASSWORD, TEMPORARY_PASSWORD
 from tests.test_people import legacy_staff
 
 OTHER_TEMPORARY = "linen falcon sorbet 23"

@@ -12,8 +12,10 @@ from core.identify import Identified
 from core.machine import Step
 from core.settings import change_clinic_setting
 from core.signatures import Meaning
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, T0
-from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, pump_as_ordered, seen
+from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
+from tests.helpers.clinic import T0
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import prepare, pump_as_ordered, seen
 
 CRITERIA = {"escort": True, "instructions": True, "effects_resolved": True}
 WASTE_BIN = "into the controlled-drug waste container"

@@ -11,8 +11,9 @@ from core.audit import AuditAction
 from core.course import UsualOrder, usual_order
 from core.errors import InputError
 from core.identify import Identified
-from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
-from tests.test_session_flow import seen, signed
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import seen, signed
 
 TODAY = T0.astimezone().date()
 

@@ -15,7 +15,7 @@ from core.clock import ManualClock
 from core.errors import DatabaseGone
 from core.identify import Identified
 from core.persistence.db import open_database, sqlite_url
-from tests.test_session_flow import SCREEN_OK
+from tests.helpers.answers import SCREEN_OK
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -42,18 +42,11 @@ from core.persistence.tables import InfusionSession
 from core.protocol import Protocol, VitalKind
 from core.settings import change_clinic_setting
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0, TEMPORARY_PASSWORD, add_nurse
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD, add_nurse
+from tests.helpers.sessions import prepare, pump_as_ordered, seen
 from tests.test_cli import run as cli
-from tests.test_session_flow import (
-    DISCHARGE_OK,
-    NO_SIDE_EFFECTS,
-    NORMAL,
-    SCREEN_OK,
-    no_symptoms,
-    prepare,
-    pump_as_ordered,
-    seen,
-)
 
 CLEO_PASSWORD = "marble falcon ginger 27"
 HELEN_PASSWORD = "cobalt meadow lantern 64"

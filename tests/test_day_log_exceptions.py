@@ -22,8 +22,10 @@ from core.people import Account
 from core.protocol import Protocol, VitalKind
 from core.reports.day_log_pdf import day_log_pdf
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, T0
-from tests.test_session_flow import DISCHARGE_OK, NORMAL, SCREEN_OK, no_symptoms, observed, prepare, pump_as_ordered
+from tests.helpers.answers import DISCHARGE_OK, NORMAL, SCREEN_OK, no_symptoms
+from tests.helpers.clinic import T0
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import observed, prepare, pump_as_ordered
 
 DAY = T0.date()
 

@@ -14,8 +14,9 @@ from core.machine import Step
 from core.protocol import load_protocol
 from core.session_state import PointStatus
 from core.signatures import Meaning
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, observed, prepare
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import observed, prepare
 
 OVERRIDE = "Dr Patel at the chair: patient's own baseline, may go home with her sister"
 PRESCRIBER_NAME = "Dr Priya Patel"

@@ -11,7 +11,7 @@ from core.people import Account
 from core.persistence.db import Database
 from core.protocol import Basis, Protocol, parse_protocol
 from core.settings import change_clinic_setting, clinic_settings
-from tests.conftest import T0
+from tests.helpers.clinic import T0
 from tests.test_protocol import edited
 
 PHONE = "+44 20 7946 0000 ext. 12"

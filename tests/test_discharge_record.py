@@ -21,9 +21,10 @@ from core.machine import Step
 from core.protocol import Protocol, parse_protocol
 from core.reports.escort_sheet import escort_pdf, sheet_lines
 from core.settings import ClinicSettings
-from tests.conftest import ANA_PASSWORD
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import observed
 from tests.test_protocol import edited
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, observed
 
 PASSED = "These feelings had passed before you left. They can come back for up to a day."
 NOT_PASSED = "Some of these feelings had not passed when you left."

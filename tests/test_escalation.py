@@ -14,8 +14,9 @@ from core.clock import ManualClock
 from core.dates import local_time
 from core.protocol import VitalKind as V
 from core.session_state import PointStatus
-from tests.conftest import T0
-from tests.test_session_flow import NORMAL, no_symptoms, prepare
+from tests.helpers.answers import NORMAL, no_symptoms
+from tests.helpers.clinic import T0
+from tests.helpers.sessions import prepare
 
 # Systolic at act-now level; diastolic and sedation at advisory level only.
 MIXED = {**NORMAL, V.SYSTOLIC: "182", V.DIASTOLIC: "104", V.SEDATION: "-1"}

@@ -21,9 +21,11 @@ from core.reports.escort_sheet import NO_PHONE, escort_pdf, sheet_lines
 from core.reports.styles import FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN
 from core.settings import ClinicSettings
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD, PRESCRIBER, T0
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import discharged, prepare
 from tests.test_cli import run as cli
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, discharged, prepare
 
 PHONE = "+44 20 7946 0000 ext. 12"
 

@@ -20,7 +20,7 @@ from core.events import EventType as E
 from core.machine import Step
 from core.protocol import Protocol
 from core.session_state import derive_state
-from tests.conftest import T0
+from tests.helpers.clinic import T0
 
 FORTY = timedelta(minutes=40)
 plans = st.lists(
@@ -38,8 +38,9 @@ def ready_log(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol) -> l
     from core.accounts import Accounts
     from core.clock import ManualClock
     from core.persistence.db import open_database, sqlite_url
-    from tests.conftest import PRESCRIBER, make_admin, make_nurses
-    from tests.test_session_flow import prepare
+    from tests.helpers.clinic import PRESCRIBER
+    from tests.helpers.people import make_admin, make_nurses
+    from tests.helpers.sessions import prepare
 
     database = open_database(sqlite_url(tmp_path_factory.mktemp("fold") / "f.sqlite"), create=True)
     clock = ManualClock(T0)

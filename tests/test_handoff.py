@@ -16,8 +16,10 @@ from core.protocol import Protocol
 from core.protocol import VitalKind as V
 from core.session_state import SessionState
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0
-from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms, prepare
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import observed, prepare
 
 RATE = "155.4"
 
@@ -144,8 +146,6 @@ def test_a_paused_infusion_waits_on_resuming_and_overdue_vitals_come_first(
 def test_in_observation_the_discharge_and_then_the_signature_are_the_actions(
     care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock, protocol: Protocol
 ):
-    from tests.test_session_flow import DISCHARGE_OK, observed
-
     sid = observed(care, patient, nurses, clock)
     state = care.state(sid)
     assert ("Now", f"Discharge when the criteria are met (observation over since {local_time(clock.now())}).") in (

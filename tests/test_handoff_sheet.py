@@ -22,9 +22,10 @@ from core.reports.handoff import handoff_pdf
 from core.reports.identity import identifiers
 from core.settings import ClinicSettings
 from core.views import PatientView
-from tests.conftest import PRESCRIBER, T0
+from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.sessions import prepare
 from tests.test_cli import run as cli
-from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, prepare
 
 LONG_FAMILY = "Featherstonehaugh-Worthington-Abernathys"
 LONG_GIVEN = "Maximiliana Anastasia Konstantina Evelyn"

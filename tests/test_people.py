@@ -21,7 +21,8 @@ from core.people import Account, Role
 from core.persistence.db import Database
 from core.persistence.tables import Staff
 from core.settings import change_clinic_setting
-from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD, T0, TEMPORARY_PASSWORD
+from tests.helpers.clinic import T0
+from tests.helpers.people import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD
 
 NEW_PASSWORD = "amber walrus trombone 64"
 OTHER_TEMPORARY = "linen falcon sorbet 23"

@@ -40,16 +40,10 @@ from core.settings import ClinicSettings
 from core.signatures import Meaning
 from core.views import PatientView
 from core.vitals import Tier
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0
-from tests.test_session_flow import (
-    DISCHARGE_OK,
-    NO_SIDE_EFFECTS,
-    NORMAL,
-    SCREEN_OK,
-    no_symptoms,
-    pump_as_ordered,
-    seen,
-)
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import pump_as_ordered, seen
 
 PRINTING = Printing("Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor")
 HIGH = {**NORMAL, VitalKind.SYSTOLIC: "182"}

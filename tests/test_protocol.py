@@ -12,7 +12,7 @@ from core.errors import ProtocolError
 from core.paths import resource_path
 from core.protocol import DEFAULT_PROTOCOL_FILE, Basis, Protocol, VitalKind, load_protocol, parse_protocol
 from core.vitals import Tier, classify, start_problems
-from tests.test_session_flow import NORMAL
+from tests.helpers.answers import NORMAL
 
 SHIPPED = resource_path(DEFAULT_PROTOCOL_FILE)
 SE_SCHEDULE = "side_effects_schedule"

@@ -20,8 +20,8 @@ from core.persistence.tables import ProtocolCopy
 from core.protocol import Protocol, load_protocol, parse_protocol
 from core.protocol_shelf import EARLIER, ProtocolShelf
 from core.session_state import PointStatus
-from tests.conftest import T0
-from tests.test_session_flow import prepare
+from tests.helpers.clinic import T0
+from tests.helpers.sessions import prepare
 
 
 def changed(protocol_text: str, old: str, new: str, version: str) -> Protocol:

@@ -16,9 +16,10 @@ from core.identify import Identified
 from core.machine import Step
 from core.reports.session_summary import session_summary
 from core.signatures import Meaning
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import prepare, seen
 from tests.test_controlled import CRITERIA, WASTE_BIN
-from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, seen
 from tests.test_session_summary import PRINTING, pages
 
 

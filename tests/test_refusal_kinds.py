@@ -11,8 +11,8 @@ from core.errors import NotAllowedError, NotFound, NotNow, NotPermitted
 from core.identify import Identified
 from core.people import Account
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import SCREEN_OK
+from tests.helpers.answers import SCREEN_OK
+from tests.helpers.people import ANA_PASSWORD
 
 
 def test_too_early_is_not_now(care: Care, patient: PatientView, nurses: tuple[Account, Account]) -> None:

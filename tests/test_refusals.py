@@ -9,7 +9,8 @@ from core.errors import InputError
 from core.events import EventType as E
 from core.identify import Identified
 from core.protocol import VitalKind
-from tests.test_session_flow import NORMAL, SCREEN_OK, prepare
+from tests.helpers.answers import NORMAL, SCREEN_OK
+from tests.helpers.sessions import prepare
 from tests.test_weight_input import refusals
 
 

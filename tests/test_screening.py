@@ -12,8 +12,9 @@ from core.identify import Identified
 from core.machine import Outcome, Step
 from core.protocol import Asked
 from core.screening import questions_for
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import SCREEN_OK, seen, signed
+from tests.helpers.answers import SCREEN_OK
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import seen, signed
 
 EVERY_SESSION = ["pregnancy", "cardiac", "substance", "no_escort"]
 COURSE_START = ["cardiovascular", "psychosis", "liver", "raised_pressure", "substance_misuse", "allergy"]

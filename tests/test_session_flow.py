@@ -8,114 +8,15 @@ import pytest
 
 from core.care import Care
 from core.clock import ManualClock
-from core.dosing import pump_order
 from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Outcome, Step
-from core.people import Account
 from core.protocol import VitalKind as V
-from core.session_state import PointStatus, SessionState
-from core.views import PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-
-NORMAL = {
-    V.SYSTOLIC: "124",
-    V.DIASTOLIC: "78",
-    V.HEART_RATE: "72",
-    V.RESPIRATORY_RATE: "14",
-    V.SPO2: "98",
-    V.SEDATION: "0",
-}
-SCREEN_OK = {
-    **dict.fromkeys(
-        ("cardiovascular", "psychosis", "liver", "raised_pressure", "substance_misuse", "allergy"), "no"
-    ),  # the course-start checklist
-    **dict.fromkeys(("pregnancy", "cardiac", "substance"), "no"),
-    "no_escort": "no",
-}
-
-
-def prepare(care: Care, patient: PatientView, nurses: tuple[Account, Account], chair: int = 1) -> str:
-    """Identify, screen, weigh, dose, check, draw up and baseline vitals: a session ready to start."""
-    first, _ = nurses
-    state = care.open_session(
-        patient.id, chair, first.id, Identified(name=True, birth_date=patient.birth_date.isoformat())
-    )
-    sid = state.session_id
-    care.screen(sid, SCREEN_OK, first.id)
-    care.record_weight(sid, "72.4", "kg", first.id)
-    care.confirm_dose(sid, first.id, vial_id="ketamine-10")
-    care.record_vitals(sid, NORMAL, first.id)
-    state = care.record_check(sid, "ben", BEN_PASSWORD, "72.4", "36.2", "155.4")
-    assert state.step is Step.READY, state.last_check_mismatches
-    care.record_drawn(sid, "LOT-K2291", "3.62", first.id)
-    pump_as_ordered(care, sid, first.id)
-    return sid
-
-
-def pump_as_ordered(care: Care, session_id: str, by: str) -> SessionState:
-    """The rest of every vial drawn from returned to stock, and the pump read as ordered: ready to start."""
-    state = care.state(session_id)
-    for vial in state.controlled.vials:
-        if vial.may_return:
-            state = care.return_to_stock(session_id, vial.drawn.event_id, by)
-    assert state.dose is not None
-    order = pump_order(care.protocol, state.dose)
-    return care.record_pump(session_id, str(order.rate_ml_per_h), str(order.vtbi_ml), by)
-
-
-DISCHARGE_OK = {"escort": True, "instructions": True, "effects_resolved": True}
-
-
-def no_symptoms(care: Care) -> dict[str, str]:
-    """Every symptom question the protocol can ask after an alarm, answered no."""
-    return {question.id: "no" for question in care.protocol.alert_response.symptoms}
-
-
-NO_SIDE_EFFECTS = {"nausea": "none", "dissociation": "none"}
-
-
-def observed(care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock) -> str:
-    """A whole infusion and the minimum observation, each set of vital signs and each side-effect check on
-    time: ready to discharge."""
-    first, _ = nurses
-    sid = prepare(care, patient, nurses)
-    care.start_infusion(sid, first.id)
-    for minutes in (10, 20, 30):
-        clock.advance(minutes=10)
-        care.record_vitals(sid, NORMAL, first.id)
-        if minutes == 20:
-            care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # halfway
-    clock.advance(minutes=10)
-    care.complete(sid, first.id)
-    care.record_vitals(sid, NORMAL, first.id)
-    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # end of infusion
-    clock.advance(minutes=15)
-    care.record_vitals(sid, NORMAL, first.id)
-    clock.advance(minutes=15)
-    care.record_vitals(sid, NORMAL, first.id)
-    care.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)  # before discharge
-    return sid
-
-
-def discharged(care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock) -> str:
-    """As ``observed``, and discharged: waiting for the nurse's signature."""
-    sid = observed(care, patient, nurses, clock)
-    care.discharge(sid, "10", DISCHARGE_OK, nurses[0].id, ANA_PASSWORD)
-    return sid
-
-
-def signed(care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock) -> str:
-    """As ``discharged``, and signed: a session of the course that is over."""
-    sid = discharged(care, patient, nurses, clock)
-    care.sign(sid, nurses[0].id, ANA_PASSWORD, seen_seq=seen(care, sid))
-    return sid
-
-
-def seen(care: Care, sid: str) -> int:
-    """The last entry of the session as a screen would show it (what a signature covers)."""
-    return care.state(sid).events[-1].seq
+from core.session_state import PointStatus
+from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import prepare, pump_as_ordered, seen, session_at
 
 
 def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, clock: ManualClock):
@@ -177,11 +78,7 @@ def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, 
 
 def test_infusion_cannot_start_before_the_check(care, patient, nurses):
     first, _ = nurses
-    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
-    care.screen(sid, SCREEN_OK, first.id)
-    care.record_weight(sid, "80", "kg", first.id)
-    care.confirm_dose(sid, first.id)
-    care.record_vitals(sid, NORMAL, first.id)
+    sid = session_at(care, patient, nurses, Step.CHECK)
     assert E.STARTED not in care.state(sid).allowed
     with pytest.raises(NotAllowedError):
         care.start_infusion(sid, first.id)

@@ -20,9 +20,11 @@ from core.events import EventType
 from core.identify import Identified
 from core.protocol import VitalKind
 from core.reports.session_summary import Printing, session_summary
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, PRESCRIBER, T0
+from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import prepare, signed
 from tests.test_cli import run as cli
-from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms, prepare, signed
 
 PRINTING = Printing("Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor")
 

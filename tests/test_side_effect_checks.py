@@ -15,8 +15,9 @@ from core.errors import NotAllowedError
 from core.events import EventType as E
 from core.machine import Step
 from core.session_state import PointStatus, SessionState
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, prepare
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import prepare
 
 
 def statuses(state: SessionState) -> dict[str, PointStatus]:

@@ -16,8 +16,9 @@ from core.machine import Step
 from core.people import Account
 from core.persistence.db import Database
 from core.signatures import Meaning
-from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import NORMAL, SCREEN_OK, discharged, seen
+from tests.helpers.answers import NORMAL, SCREEN_OK
+from tests.helpers.people import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import discharged, seen
 
 
 def dosed(care: Care, patient, first: Account) -> str:

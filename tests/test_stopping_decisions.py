@@ -24,8 +24,9 @@ from core.protocol import Protocol
 from core.reports.session_summary import Printing, session_summary
 from core.screening import StopToConfirm, stop_rule, stops
 from core.signatures import Meaning
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import SCREEN_OK, seen, signed
+from tests.helpers.answers import SCREEN_OK
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import seen, signed
 
 PRINTING = Printing("Test clinic", "A4", "2026-11-26 16:05", "Ben Okafor")
 

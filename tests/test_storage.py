@@ -32,7 +32,8 @@ from core.errors import (
 from core.identify import Details, Identified
 from core.persistence.db import KNOWN_REVISIONS, SCHEMA_HEAD, Database, open_database, sqlite_url
 from core.persistence.migrate import script_revisions, upgrade
-from tests.test_session_flow import SCREEN_OK, prepare
+from tests.helpers.answers import SCREEN_OK
+from tests.helpers.sessions import prepare
 
 
 def test_pragmas_are_set_on_every_connection(database: Database):

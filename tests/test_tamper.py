@@ -30,7 +30,8 @@ from core.persistence.tables import Patient, SessionEvent
 from core.records import to_event
 from core.signatures import signed_content
 from core.views import PatientView
-from tests.test_session_flow import NORMAL, prepare, signed
+from tests.helpers.answers import NORMAL
+from tests.helpers.sessions import prepare, signed
 
 Tamper = Callable[[sqlite3.Connection, dict[str, str]], None]
 

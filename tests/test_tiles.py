@@ -11,8 +11,9 @@ from core.care import Care
 from core.clock import ManualClock
 from core.identify import Identified
 from core.session_state import PointStatus
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import prepare
 
 
 def only_tile(care: Care):

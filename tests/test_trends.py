@@ -12,8 +12,10 @@ from core.identify import Identified
 from core.protocol import VitalKind as V
 from core.trends import vital_trends
 from core.vitals import Tier
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, T0
-from tests.test_session_flow import NORMAL, discharged, prepare
+from tests.helpers.answers import NORMAL
+from tests.helpers.clinic import T0
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import discharged, prepare
 
 
 def test_a_session_without_vitals_has_an_empty_trend_for_every_vital(care: Care, patient, nurses):

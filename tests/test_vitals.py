@@ -15,7 +15,8 @@ from core.protocol import Protocol
 from core.protocol import VitalKind as V
 from core.trends import vital_trends
 from core.vitals import Tier, digits_of, parse_vitals
-from tests.test_session_flow import NORMAL, prepare
+from tests.helpers.answers import NORMAL
+from tests.helpers.sessions import prepare
 
 
 def events(care: Care, sid: str) -> int:

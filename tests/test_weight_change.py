@@ -11,7 +11,8 @@ from core.errors import InputError
 from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Step
-from tests.test_session_flow import SCREEN_OK, signed
+from tests.helpers.answers import SCREEN_OK
+from tests.helpers.sessions import signed
 
 
 def yesterday_at(care, patient, nurses, clock) -> None:

@@ -34,7 +34,7 @@ from core.people import Account
 from core.persistence.db import Database
 from core.protocol import VitalKind
 from core.views import PatientView
-from tests.ui.conftest import Nurse
+from tests.helpers.window import Nurse
 from tests.ui.test_accessible_names import PAGES, inside_combo
 from tests.ui.walk import every_dialog, every_step
 from ui.announce import announcements

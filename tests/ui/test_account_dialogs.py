@@ -33,8 +33,8 @@ from core.people import Account, Role
 from core.persistence.db import Database
 from core.persistence.tables import Staff
 from core.settings import change_clinic_setting
-from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD
-from tests.ui.conftest import named
+from tests.helpers.people import ADMIN_PASSWORD, ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD
+from tests.helpers.window import named
 from tests.ui.test_accessible_names import inside_combo, unnamed
 from ui.controller import Controller
 from ui.dialogs.first_admin import FirstAdministratorDialog

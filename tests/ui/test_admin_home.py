@@ -13,8 +13,8 @@ from core.audit import AuditAction
 from core.people import Account, Role
 from core.persistence.db import Database
 from core.startup import Workplace
-from tests.conftest import ADMIN_PASSWORD, TEMPORARY_PASSWORD
-from tests.ui.conftest import Nurse, open_window
+from tests.helpers.people import ADMIN_PASSWORD, TEMPORARY_PASSWORD
+from tests.helpers.window import Nurse, open_window
 from tests.ui.test_account_dialogs import find, type_into
 from ui.dialogs.first_admin import FirstAdministratorDialog
 from ui.dialogs.people import AddAccountDialog, PeopleDialog

@@ -6,7 +6,7 @@ from core.care import Care
 from core.event_words import EVENT_WORDS
 from core.events import EventType as E
 from core.protocol import Phase
-from tests.ui.conftest import Nurse
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 

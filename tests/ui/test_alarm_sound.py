@@ -17,7 +17,7 @@ from core.audit import AuditAction
 from core.care import Care
 from core.clock import ManualClock
 from core.protocol import VitalKind
-from tests.ui.conftest import Nurse
+from tests.helpers.window import Nurse
 from ui.alarm_sound import write_tone
 from ui.main_window import MainWindow
 from ui.text import clock_time

@@ -13,7 +13,7 @@ from core.care import Care
 from core.events import EventType as E
 from core.machine import Step
 from core.protocol import VitalKind
-from tests.ui.conftest import Nurse
+from tests.helpers.window import Nurse
 from tests.ui.test_accessible_names import unnamed
 from ui.main_window import MainWindow
 from ui.widgets.alerts import AlertsPanel

@@ -6,23 +6,16 @@ from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from core.care import Care
 from core.events import EventType as E
-from core.identify import Identified
 from core.machine import Step
 from core.people import Account
 from core.protocol import VitalKind
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import NORMAL, SCREEN_OK, observed
+from tests.helpers.answers import NORMAL
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import observed, session_at
 from ui.main_window import MainWindow
 
 LOW_SPO2 = {**NORMAL, VitalKind.SPO2: "85"}
-
-
-def at_the_dose(care: Care, patient: PatientView, first: Account) -> str:
-    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
-    care.screen(sid, SCREEN_OK, first.id)
-    care.record_weight(sid, "72.4", "kg", first.id)
-    return sid
 
 
 def acknowledge_with_notify(nurse, care: Care) -> None:
@@ -38,7 +31,7 @@ def test_an_alert_raised_by_the_baseline_stays_in_view_until_acknowledged_at_the
     nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account]
 ) -> None:
     first, _ = nurses
-    sid = at_the_dose(care, patient, first)
+    sid = session_at(care, patient, nurses, Step.DOSE)
     nurse.on_duty(first)
     nurse.chair(1)
     window.refresh()
@@ -63,7 +56,7 @@ def test_the_page_to_sign_says_an_open_alert_holds_the_signature_and_takes_the_a
     nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account]
 ) -> None:
     first, _ = nurses
-    sid = at_the_dose(care, patient, first)
+    sid = session_at(care, patient, nurses, Step.DOSE)
     care.record_vitals(sid, LOW_SPO2, first.id)
     care.abandon(sid, "SpO2 low at baseline, rebooked", first.id)
     nurse.on_duty(first)

@@ -15,7 +15,7 @@ from core.care import Care
 from core.people import Account, Role
 from core.persistence.db import Database
 from core.views import PatientView
-from tests.conftest import ADMIN_PASSWORD, ANA_PASSWORD, TEMPORARY_PASSWORD
+from tests.helpers.people import ADMIN_PASSWORD, ANA_PASSWORD, TEMPORARY_PASSWORD
 from tests.ui.test_account_dialogs import check_controls, click, find, opened, signed_in, type_into
 from ui.controller import Controller
 from ui.dialogs.audit_view import AuditDialog

@@ -15,7 +15,7 @@ from core.backups import backup_folder, backups_in
 from core.clock import ManualClock
 from core.persistence.db import Database
 from core.settings import change_clinic_setting
-from tests.ui.conftest import Nurse
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 

@@ -21,9 +21,10 @@ from core.persistence.db import Database
 from core.protocol import VitalKind
 from core.settings import change_clinic_setting
 from core.views import PatientView
-from tests.conftest import PRESCRIBER, T0
-from tests.test_session_flow import NORMAL, prepare
-from tests.ui.conftest import Nurse, make_workplace, open_window
+from tests.helpers.answers import NORMAL
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.sessions import prepare
+from tests.helpers.window import Nurse, make_workplace, open_window
 from ui.board import ChairTile
 from ui.main_window import MainWindow
 from ui.text import clock_time

@@ -17,8 +17,8 @@ from core.machine import Step
 from core.people import Account, Role
 from core.persistence.db import Database
 from core.views import PatientView
-from tests.conftest import BEN_PASSWORD, TEMPORARY_PASSWORD
-from tests.ui.conftest import Nurse
+from tests.helpers.people import BEN_PASSWORD, TEMPORARY_PASSWORD
+from tests.helpers.window import Nurse
 from tests.ui.test_signing_screens import dosed
 from ui.main_window import MainWindow
 from ui.screens.check import CheckPage

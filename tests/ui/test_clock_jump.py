@@ -14,8 +14,8 @@ from sqlalchemy import inspect, text
 from core.care import Care
 from core.clock import ManualClock
 from core.persistence.db import Database
-from tests.conftest import ANA_PASSWORD
-from tests.ui.conftest import Nurse
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 

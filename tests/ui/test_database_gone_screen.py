@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 
 from core.care import Care
 from core.clock import ManualClock
+from tests.helpers.window import Nurse, in_its_view
 from tests.test_database_gone import remove
-from tests.ui.conftest import Nurse, in_its_view
 from ui.main_window import MainWindow
 
 

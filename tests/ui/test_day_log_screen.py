@@ -23,10 +23,12 @@ from core.identify import Identified
 from core.people import Account, Role
 from core.persistence.db import Database
 from core.protocol import Protocol
-from tests.conftest import T0, TEMPORARY_PASSWORD, add_nurse
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
+from tests.helpers.clinic import T0
+from tests.helpers.people import TEMPORARY_PASSWORD, add_nurse
+from tests.helpers.sessions import prepare, seen
+from tests.helpers.window import Nurse
 from tests.test_day_log import CLEO_PASSWORD, HELEN_PASSWORD, by_the_book, patient_with_course
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, seen
-from tests.ui.conftest import Nurse
 from tests.ui.test_account_dialogs import answer_modal, check_controls, click, find
 from ui.dialogs.day_log import DayLogDialog
 from ui.main_window import MainWindow

@@ -16,7 +16,7 @@ from core.clock import ManualClock
 from core.persistence.db import Database
 from core.protocol import Protocol
 from core.settings import load_workstation, workstation_file
-from tests.ui.conftest import make_workplace, open_window
+from tests.helpers.window import make_workplace, open_window
 from tests.ui.test_account_dialogs import find
 from ui.dialogs.audit_view import AuditDialog
 from ui.dialogs.base import MARGIN, fitted

@@ -13,9 +13,9 @@ from core.events import EventType as E
 from core.machine import Step
 from core.people import Account
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import NO_SIDE_EFFECTS
-from tests.ui.conftest import Nurse, in_its_view
+from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.window import Nurse, in_its_view
 from tests.ui.test_signing_screens import observed_an_hour
 from tests.ui.test_summary_printing import menu_entry
 from ui.main_window import MainWindow
@@ -127,7 +127,6 @@ def test_the_discharge_waits_for_the_set_before_it_and_says_the_sets_missed(
     patient: PatientView,
     nurses: tuple[Account, Account],
 ) -> None:
-    from tests.test_session_flow import NORMAL
     from tests.ui.test_signing_screens import observed
 
     first, _ = nurses

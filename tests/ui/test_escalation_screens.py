@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QLabel
 from core.care import Care
 from core.clock import ManualClock
 from core.protocol import VitalKind
-from tests.test_session_flow import no_symptoms
-from tests.ui.conftest import PASSWORDS, Nurse
+from tests.helpers.answers import no_symptoms
+from tests.helpers.people import PASSWORDS
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 

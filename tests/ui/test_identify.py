@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QListWidget, QPushButton
 from core import audit
 from core.audit import AuditAction
 from core.care import Care
-from tests.test_session_flow import signed
-from tests.ui.conftest import Nurse
+from tests.helpers.sessions import signed
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 DIFFERENT = "A different person: none of the records listed is this patient."

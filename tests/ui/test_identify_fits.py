@@ -18,9 +18,9 @@ from core.care import Care
 from core.identify import Details
 from core.people import Account
 from core.views import PatientView
-from tests.conftest import PRESCRIBER, T0
-from tests.test_session_flow import signed
-from tests.ui.conftest import Nurse
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.sessions import signed
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 SEAT = "Seat patient in chair 1"

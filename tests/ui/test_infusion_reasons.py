@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.care import Care
 from core.events import EventType as E
 from core.people import Account
-from tests.ui.conftest import Nurse
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 from ui.widgets.segmented import Segmented
 

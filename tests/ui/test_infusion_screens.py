@@ -16,8 +16,8 @@ from core.machine import Outcome, Step
 from core.people import Account
 from core.protocol import VitalKind
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import pump_as_ordered
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import pump_as_ordered
 from ui.main_window import MainWindow
 
 

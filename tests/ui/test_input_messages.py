@@ -9,9 +9,9 @@ from core.care import Care
 from core.events import EventType as E
 from core.people import Account
 from core.protocol import VitalKind
-from tests.conftest import BEN_PASSWORD
+from tests.helpers.people import BEN_PASSWORD
+from tests.helpers.window import Nurse
 from tests.test_weight_change import today, yesterday_at
-from tests.ui.conftest import Nurse
 from tests.ui.test_check_page import fill_check
 from tests.ui.test_signing_screens import dosed
 from ui.main_window import MainWindow

@@ -22,9 +22,9 @@ from core.people import Account
 from core.protocol import Protocol, VitalKind
 from core.signatures import Meaning
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import NORMAL
-from tests.ui.conftest import Nurse
+from tests.helpers.answers import NORMAL
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 TAB_LIMIT = 60

@@ -15,9 +15,9 @@ from core.people import Account
 from core.persistence.db import Database
 from core.protocol import VitalKind
 from core.settings import change_clinic_setting
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import SCREEN_OK
-from tests.ui.conftest import Nurse, open_window
+from tests.helpers.answers import SCREEN_OK
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.window import Nurse, open_window
 from ui.dialogs.audit_view import AuditDialog
 from ui.dialogs.people import PeopleDialog
 from ui.main_window import MainWindow

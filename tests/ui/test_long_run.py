@@ -6,7 +6,7 @@ import gc
 import sys
 
 from core.care import Care
-from tests.ui.conftest import Nurse
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 

@@ -14,9 +14,10 @@ from core.identify import Identified
 from core.machine import Step
 from core.people import Account
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, pump_as_ordered
-from tests.ui.conftest import Nurse
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import pump_as_ordered, session_at
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 
@@ -293,11 +294,7 @@ def test_on_a_short_screen_the_field_the_keyboard_lands_in_is_brought_into_view(
     """At 1024×768 the ready page stacks its panes: the lot number, where the keyboard goes after the check,
     is below the fold, and the nurse must see the field she types into."""
     first = nurses[0]
-    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
-    care.screen(sid, SCREEN_OK, first.id)
-    care.record_weight(sid, "72.4", "kg", first.id)
-    care.confirm_dose(sid, first.id, vial_id="ketamine-10")
-    care.record_vitals(sid, NORMAL, first.id)
+    sid = session_at(care, patient, nurses, Step.CHECK)
     window.resize(1024, 768)
     nurse.on_duty(first)
     window.refresh()
@@ -419,10 +416,7 @@ SIZES = pytest.mark.parametrize("size", [(1280, 800), (1024, 768)], ids=["1280x8
 def test_the_dose_fits_beside_its_baseline_vitals_and_their_record_button(
     nurse: Nurse, window: MainWindow, care: Care, patient: PatientView, nurses: tuple[Account, Account], size
 ) -> None:
-    first = nurses[0]
-    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
-    care.screen(sid, SCREEN_OK, first.id)
-    care.record_weight(sid, "72.4", "kg", first.id)
+    session_at(care, patient, nurses, Step.DOSE)
     opened(nurse, window, nurses, size)
     fits(window, size)
     if size == (1280, 800):

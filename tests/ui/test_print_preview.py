@@ -27,7 +27,7 @@ from core.people import Account
 from core.persistence.db import Database
 from core.protocol import Protocol
 from core.settings import WorkstationSettings, change_clinic_setting, save_workstation, workstation_file
-from tests.ui.conftest import Nurse
+from tests.helpers.window import Nurse
 from tests.ui.test_account_dialogs import answer_modal, check_controls, click, find, opened
 from ui.controller import Controller
 from ui.dialogs import print_preview

@@ -14,8 +14,8 @@ from core.audit import AuditAction
 from core.people import Account
 from core.persistence.db import Database
 from core.reports.output import page_count
+from tests.helpers.window import Nurse
 from tests.print_system import QUEUE, PrivateCups
-from tests.ui.conftest import Nurse
 from tests.ui.test_account_dialogs import click, find, opened
 from tests.ui.test_print_preview import preview
 from ui.controller import Controller

@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from core.care import Care
 from core.identify import Identified
-from tests.conftest import PRESCRIBER
-from tests.ui.conftest import PASSWORDS, Nurse
+from tests.helpers.clinic import PRESCRIBER
+from tests.helpers.people import PASSWORDS
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 KEYS = {"-": Qt.Key.Key_Minus}

@@ -15,8 +15,8 @@ from core.machine import Step
 from core.people import Account
 from core.protocol import Asked
 from core.views import PatientView
-from tests.test_session_flow import signed
-from tests.ui.conftest import Nurse
+from tests.helpers.sessions import signed
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 

@@ -16,8 +16,8 @@ from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
 from core.protocol import Phase
-from tests.test_session_flow import NORMAL
-from tests.ui.conftest import Nurse
+from tests.helpers.answers import NORMAL
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 from ui.widgets.segmented import GAP, Segmented
 from ui.widgets.side_effects import GradingDialog

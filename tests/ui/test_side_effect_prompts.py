@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
-from tests.test_session_flow import NORMAL, prepare
-from tests.ui.conftest import Nurse
+from tests.helpers.answers import NORMAL
+from tests.helpers.sessions import prepare
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 from ui.text import clock_time
 

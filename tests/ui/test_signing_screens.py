@@ -17,8 +17,9 @@ from core.machine import Step
 from core.people import Account
 from core.signatures import Meaning
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, pump_as_ordered, seen
+from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import pump_as_ordered, seen
 from ui.dialogs.addendum import AddendumDialog
 from ui.main_window import MainWindow
 from ui.widgets.signatures import SignaturesPanel

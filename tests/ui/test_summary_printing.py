@@ -13,9 +13,10 @@ from core import audit
 from core.audit import AuditAction
 from core.care import Care
 from core.clock import ManualClock
-from tests.conftest import ANA_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, prepare, signed
-from tests.ui.conftest import Nurse
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import prepare, signed
+from tests.helpers.window import Nurse
 from tests.ui.test_account_dialogs import answer_modal, click
 from tests.ui.test_board import second_patient
 from ui.dialogs.print_preview import PreviewDialog

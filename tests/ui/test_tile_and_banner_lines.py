@@ -14,9 +14,10 @@ from core.care import Care
 from core.clock import ManualClock
 from core.identify import Details, Identified
 from core.protocol import VitalKind
-from tests.conftest import PRESCRIBER, T0
-from tests.test_session_flow import SCREEN_OK
-from tests.ui.conftest import Nurse
+from tests.helpers.answers import SCREEN_OK
+from tests.helpers.clinic import PRESCRIBER, T0
+from tests.helpers.sessions import prepare
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 from ui.widgets.elided import Elided, one_line_name, wrapped
 from ui.widgets.patient_banner import BANNER_HEIGHT, SECOND_NEED_MIN_WIDTH
@@ -52,9 +53,6 @@ def test_a_label_of_a_few_lines_asks_for_the_height_its_words_take_and_keeps_the
 
 
 def seat_two(care: Care, clock: ManualClock, ready_session: str, nurses, normal_vitals) -> None:
-    from tests.conftest import PRESCRIBER, T0
-    from tests.test_session_flow import prepare
-
     first, _ = nurses
     other = care.register_patient("MRN-2002", "Okoye", "Chidi", "1980-05-01", by=first.id)
     care.record_course(other.id, PRESCRIBER, T0.astimezone().date().isoformat(), "5", by=first.id)

@@ -7,7 +7,7 @@ from pathlib import Path
 from core.anchors import anchor_folder, read_anchor
 from core.clock import ManualClock
 from core.persistence.db import Database
-from tests.ui.conftest import Nurse
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 

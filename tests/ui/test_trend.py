@@ -8,7 +8,7 @@ from core.care import Care
 from core.clock import ManualClock
 from core.people import Account
 from core.protocol import VitalKind
-from tests.ui.conftest import Nurse
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 from ui.widgets.trend import TrendChart
 

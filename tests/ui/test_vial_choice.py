@@ -10,8 +10,8 @@ from core.care import Care
 from core.identify import Identified
 from core.people import Account
 from core.views import PatientView
-from tests.test_session_flow import NORMAL, SCREEN_OK
-from tests.ui.conftest import Nurse
+from tests.helpers.answers import NORMAL, SCREEN_OK
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 

@@ -11,9 +11,9 @@ from core.clock import ManualClock
 from core.events import EventType as E
 from core.people import Account
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.answers import NORMAL
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
 from tests.test_pump_and_vials import drawn_up
-from tests.test_session_flow import NORMAL
 from ui.main_window import MainWindow
 
 REST = "Rest of the vial of lot LOT-K2291"

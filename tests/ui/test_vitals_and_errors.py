@@ -10,7 +10,7 @@ from core.events import EventType as E
 from core.identify import Identified
 from core.people import Account
 from core.protocol import VitalKind
-from tests.conftest import ANA_PASSWORD
+from tests.helpers.people import ANA_PASSWORD
 from ui.main_window import MainWindow
 
 

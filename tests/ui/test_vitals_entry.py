@@ -12,13 +12,13 @@ from core.care import Care
 from core.clock import ManualClock
 from core.events import Event
 from core.events import EventType as E
-from core.identify import Identified
-from core.people import Account
+from core.machine import Step
 from core.protocol import VitalKind as V
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, seen
-from tests.ui.conftest import Nurse
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.sessions import seen, session_at
+from tests.helpers.window import Nurse
 from ui.main_window import MainWindow
 
 
@@ -49,19 +49,11 @@ def titles(window: MainWindow) -> list[str]:
     return [box.title() for box in window.findChildren(QGroupBox) if box.isVisible()]
 
 
-def weighed(care: Care, patient: PatientView, by: Account) -> str:
-    """A session on chair 1 at the dose step: the weight recorded, nothing confirmed yet."""
-    sid = care.open_session(patient.id, 1, by.id, Identified(name=True, mrn=patient.mrn)).session_id
-    care.screen(sid, SCREEN_OK, by.id)
-    care.record_weight(sid, "72.4", "kg", by.id)
-    return sid
-
-
 def test_baseline_typed_half_way_on_the_dose_page_is_there_once_the_dose_is_checked(
     nurse: Nurse, qtbot: QtBot, window: MainWindow, care: Care, patient: PatientView, nurses
 ) -> None:
     first, _ = nurses
-    sid = weighed(care, patient, first)
+    sid = session_at(care, patient, nurses, Step.DOSE)
     nurse.on_duty(first)
     nurse.chair(1)
     window.refresh()
@@ -140,7 +132,7 @@ def test_a_new_session_on_the_chair_starts_from_an_empty_entry(
     window.refresh()
 
     clock.advance(timedelta(days=1))
-    weighed(care, patient, first)
+    session_at(care, patient, nurses, Step.DOSE)
     window.refresh()
     assert nurse.sees("Confirm dose")
     assert typed(nurse, care, V.HEART_RATE) == ""

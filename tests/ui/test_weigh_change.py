@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QLineEdit
 
 from core.care import Care
 from core.events import EventType as E
+from tests.helpers.window import Nurse
 from tests.test_weight_change import today, yesterday_at
-from tests.ui.conftest import Nurse
 from ui.main_window import MainWindow
 
 CONFIRM = "The weight is right: I checked the scale and the unit and weighed again."

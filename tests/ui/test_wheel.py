@@ -32,7 +32,7 @@ from core.clock import ManualClock
 from core.people import Account
 from core.persistence.db import Database
 from core.views import PatientView
-from tests.ui.conftest import Nurse
+from tests.helpers.window import Nurse
 from tests.ui.test_accessible_names import inside_combo
 from tests.ui.walk import every_dialog, every_step
 from ui.main_window import MainWindow

@@ -13,7 +13,7 @@ from core.machine import Outcome, Step
 from core.people import Account
 from core.protocol import Protocol, VitalKind
 from core.signatures import Meaning
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
 from ui.main_window import MainWindow
 from ui.text import clock_time, date_time
 

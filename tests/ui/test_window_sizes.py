@@ -24,9 +24,10 @@ from core.protocol import VitalKind
 from core.settings import change_clinic_setting
 from core.startup import Workplace
 from core.views import PatientView
-from tests.conftest import TEMPORARY_PASSWORD
-from tests.test_session_flow import NORMAL, prepare
-from tests.ui.conftest import PASSWORDS, Nurse, open_window
+from tests.helpers.answers import NORMAL
+from tests.helpers.people import PASSWORDS, TEMPORARY_PASSWORD
+from tests.helpers.sessions import prepare
+from tests.helpers.window import Nurse, open_window
 from ui.alarm_sound import NO_SOUND
 from ui.main_window import MainWindow
 

@@ -22,9 +22,10 @@ from core.people import Account, Role
 from core.persistence.db import Database
 from core.settings import change_clinic_setting
 from core.views import PatientView
-from tests.conftest import ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD
-from tests.test_session_flow import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, prepare, pump_as_ordered, seen
-from tests.ui.conftest import Nurse
+from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD, TEMPORARY_PASSWORD
+from tests.helpers.sessions import prepare, pump_as_ordered, seen
+from tests.helpers.window import Nurse
 from ui.crash import CrashDialog, crash_text
 from ui.dialogs.addendum import AddendumDialog
 from ui.dialogs.audit_view import AuditDialog
