@@ -117,6 +117,8 @@ def test_at_1024_a_refusal_asking_for_the_override_brings_its_fields_into_view_w
     prescriber = nurse.find(QLineEdit, "Prescriber's name (discharge override)")
     qtbot.waitUntil(lambda: in_its_view(reason) and in_its_view(prescriber))
     assert QApplication.focusWidget() is reason
+    qtbot.wait(700)  # the banner's words settle a moment later, leaving less of the page in view
+    assert in_its_view(reason) and in_its_view(prescriber)
 
 
 def test_the_discharge_waits_for_the_set_before_it_and_says_the_sets_missed(

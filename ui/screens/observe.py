@@ -23,7 +23,7 @@ from ui.widgets.care_column import CareColumn, TaskPane
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import WrappingCheck, button, label, line_edit, main_action, password_field, set_tone
 from ui.widgets.panes import Panes
-from ui.widgets.scrolling import scroll_area_of, show_whole
+from ui.widgets.scrolling import KeepInView, scroll_area_of, show_whole
 from ui.widgets.waste import WastePanel
 
 DISCHARGE, TREND, DRUG = "discharge", "trend", "drug"
@@ -76,6 +76,7 @@ class ObservePage(QWidget):
         self.prescriber = line_edit("Prescriber's name (discharge override)")
         self.prescriber_caption.setBuddy(self.prescriber)
         self.feedback.bind("prescriber", self.prescriber, self.prescriber_caption)
+        self.keep_override = KeepInView(self, self._bring_override_into_view)
         for widget in (self.override_caption, self.override, self.prescriber_caption, self.prescriber):
             widget.hide()
         form.addWidget(self.override_caption, after, 0, 1, 2)
@@ -220,11 +221,14 @@ class ObservePage(QWidget):
 
     def _bring_override_into_view(self) -> None:
         """A refusal that asks for the prescriber's override scrolls its fields into view (at 1024×768 they
-        sit below the fold), the reason's caption to the prescriber's name."""
+        sit below the fold), the reason's caption to the prescriber's name, and keeps them there while they
+        are asked for."""
         scroll = scroll_area_of(self)
-        if scroll is not None:
+        asked = any(field.property("invalid") for field in (self.override, self.prescriber))
+        if scroll is not None and asked and not self.override.isHidden():
             show_whole(scroll, self.prescriber, 8)
             show_whole(scroll, self.override_caption, 8)
+            self.keep_override.watch(scroll)
 
     def _discharge(self) -> None:
         if self.session_id is None:
