@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
 from functools import cache
@@ -72,20 +72,19 @@ class StoredPart:
         """The part as stored; keys that shape did not have take their defaults and stay unwritten."""
         if not isinstance(data, Mapping):
             raise UnreadableEntry(cls.WHAT, f"expected an object, found {type(data).__name__}")
-        hints = _hints(cls)
-        fields = {f.name: f for f in _fields(cls)}
-        unknown = [key for key in data if key not in fields]
+        decoders, required = _plan(cls)
+        unknown = [key for key in data if key not in decoders]
         if unknown:
             raise UnreadableEntry(cls.WHAT, f"unknown {', '.join(map(repr, unknown))}")
-        missing = [
-            name
-            for name, f in fields.items()
-            if name not in data and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        ]
+        missing = [name for name in required if name not in data]
         if missing:
             raise UnreadableEntry(cls.WHAT, f"{', '.join(map(repr, missing))} missing")
-        values = {key: _decode(hints[key], value, f"{cls.WHAT} {key}") for key, value in data.items()}
+        values = {key: decoders[key](value, f"{cls.WHAT} {key}") for key, value in data.items()}
         return cls(**values, stored_keys=tuple(data))
+
+
+Decoder = Callable[[Any, str], Any]
+"""Turns a stored value into its typed form (``where`` names it in an error)."""
 
 
 @cache
@@ -94,8 +93,15 @@ def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
 
 
 @cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _plan(cls: type) -> tuple[dict[str, Decoder], tuple[str, ...]]:
+    """Each field's decoder, and the fields every shape has: worked out once per type, since a board
+    replays every open chair's entries each second."""
+    hints = typing.get_type_hints(cls)
+    fields = _fields(cls)
+    required = tuple(
+        f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
+    return {f.name: _decoder(hints[f.name]) for f in fields}, required
 
 
 def _encode(value: Any) -> Any:
@@ -112,32 +118,38 @@ def _encode(value: Any) -> Any:
     return value.to_payload()  # a StoredPart, or a domain type that stores itself (core.dosing)
 
 
-def _decode(kind: Any, value: Any, where: str) -> Any:
-    """``value`` as stored, as the annotated ``kind``; refused when the stored form is not that kind's."""
+@cache
+def _decoder(kind: Any) -> Decoder:
+    """How a value stored as the annotated ``kind`` is read; one refused when its stored form is not that
+    kind's."""
     origin = typing.get_origin(kind)
     if origin in {typing.Union, types.UnionType}:
-        options = [k for k in typing.get_args(kind) if k is not type(None)]
-        return None if value is None else _decode(options[0], value, where)
+        inner = _decoder(next(k for k in typing.get_args(kind) if k is not type(None)))
+        return lambda value, where: None if value is None else inner(value, where)
     if origin is tuple:
-        return tuple(_decode(typing.get_args(kind)[0], item, where) for item in _checked(list, value, where))
+        item = _decoder(typing.get_args(kind)[0])
+        return lambda value, where: tuple(item(one, where) for one in _checked(list, value, where))
     if origin is Mapping:
-        key_kind, item_kind = typing.get_args(kind)
-        return {
-            _decode(key_kind, key, where): _decode(item_kind, item, where)
-            for key, item in _checked(dict, value, where).items()
+        key_of, item_of = (_decoder(k) for k in typing.get_args(kind))
+        return lambda value, where: {
+            key_of(key, where): item_of(one, where) for key, one in _checked(dict, value, where).items()
         }
     if kind is Any:
-        return value
+        return lambda value, where: value
     if kind is Decimal:
-        return Decimal(_checked(str, value, where))
+        return lambda value, where: Decimal(_checked(str, value, where))
     if isinstance(kind, type) and issubclass(kind, Enum):
-        try:
-            return kind(value)
-        except ValueError:
-            raise UnreadableEntry(where, f"{value!r} is not one of its values") from None
+        return lambda value, where: _member(kind, value, where)
     if kind in {bool, int, str}:
-        return _checked(kind, value, where)
-    return kind.from_payload(_checked(dict, value, where))
+        return lambda value, where: _checked(kind, value, where)
+    return lambda value, where: kind.from_payload(_checked(dict, value, where))
+
+
+def _member(kind: type[Enum], value: Any, where: str) -> Enum:
+    try:
+        return kind(value)
+    except ValueError:
+        raise UnreadableEntry(where, f"{value!r} is not one of its values") from None
 
 
 def _checked(kind: type, value: Any, where: str) -> Any:
