@@ -7,10 +7,12 @@ holds is typed in ``core.event_data``; the payload dict is only its stored form.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
+from threading import Lock
 from typing import Any, TypeVar
 
 from core import event_data as d
@@ -69,7 +71,7 @@ class Event:
     @cached_property
     def data(self) -> d.EventData:
         """The payload as its kind's type, read once (narrow it with isinstance, or ``data_as``)."""
-        return DATA_TYPES[self.type].from_payload(self.payload)
+        return _READ.typed(self.id, self.type, self.payload)
 
     def data_as(self, kind: type[T]) -> T:
         """The payload as ``kind``; a clear error when this entry is of another kind."""
@@ -108,3 +110,33 @@ DATA_TYPES: dict[EventType, type[d.EventData]] = {
     EventType.RETURNED: d.DrugReturned,
 }
 """The type of each kind's content (a resume and a completion hold nothing)."""
+
+
+class _ReadEntries:
+    """The entries read lately, typed: every action and every day log reads its sessions' entries afresh
+    from storage, and typing them again each time cost more than the reading. An entry is taken from here
+    only while its stored payload is still equal to the one it was typed from, so a payload changed
+    outside Chairside is read as it now stands. Bounded: the oldest are forgotten first."""
+
+    LIMIT = 5_000
+
+    def __init__(self) -> None:
+        self._typed: OrderedDict[str, tuple[dict[str, Any], d.EventData]] = OrderedDict()
+        self._lock = Lock()  # the board's tick and a printout's thread may read at once
+
+    def typed(self, event_id: str, kind: EventType, payload: dict[str, Any]) -> d.EventData:
+        cls = DATA_TYPES[kind]
+        with self._lock:
+            hit = self._typed.get(event_id)
+            if hit is not None and type(hit[1]) is cls and hit[0] == payload:
+                self._typed.move_to_end(event_id)
+                return hit[1]
+        data = cls.from_payload(payload)
+        with self._lock:
+            self._typed[event_id] = (payload, data)
+            if len(self._typed) > self.LIMIT:
+                self._typed.popitem(last=False)
+        return data
+
+
+_READ = _ReadEntries()

@@ -25,7 +25,7 @@ from core.machine import Outcome, Step
 from core.protocol import Protocol
 from core.session_state import derive_state
 from core.stored_form import StoredPart, UnreadableEntry
-from tests.conftest import T0
+from tests.helpers.clinic import T0
 
 SHAPES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "fixtures" / "event_shapes.json").read_text(encoding="utf-8")
@@ -133,3 +133,15 @@ def test_any_entry_of_any_kind_round_trips(kind: type[d.EventData], data: st.Dat
     read = kind.from_payload(stored)
     assert read == built
     assert read.to_payload() == stored
+
+
+def test_an_entry_read_again_is_read_as_it_now_stands():
+    """Typed entries are remembered between reads, but only while the stored payload is the same: one
+    changed outside Chairside (the audit trail's verify says so) is read as changed, never as it was."""
+
+    def stored(payload: dict[str, Any]) -> Event:
+        return Event("e-1", "s-1", 2, EventType.PAUSED, T0, T0, "n-1", "ws", payload)
+
+    assert stored({"reason": "patient away"}).data_as(d.Paused).reason == "patient away"
+    assert stored({"reason": "line check"}).data_as(d.Paused).reason == "line check"
+    assert stored({"reason": "patient away"}).data_as(d.Paused).reason == "patient away"
