@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
-
 from core import audit, passwords, records
 from core.audit import AuditAction, AuditRecord
 from core.clock import Clock
@@ -30,8 +27,8 @@ from core.event_words import EVENT_WORDS
 from core.events import EventType
 from core.people import Account, Permission
 from core.persistence.db import Database
-from core.persistence.tables import InfusionSession, Patient, SessionEvent, Staff
-from core.unit_of_work import UnitOfWork
+from core.persistence.tables import InfusionSession, Patient, Staff
+from core.unit_of_work import Tx, UnitOfWork
 
 DEFAULT_LIMIT = 500
 """Lines shown at once: a clinic day's trail fits; anything older is reached by filtering."""
@@ -114,7 +111,7 @@ def day_bounds(day: date, zone: tzinfo | None = None) -> tuple[datetime, datetim
 
 
 def check_filters(
-    tx: Session, *, mrn: str = "", username: str = "", day: str = "", zone: tzinfo | None = None
+    tx: Tx, *, mrn: str = "", username: str = "", day: str = "", zone: tzinfo | None = None
 ) -> TrailFilters:
     """Turn typed filters into ids and times; an unknown MRN or user name is said, not shown as nothing."""
     facts: dict[str, str] = {}
@@ -127,7 +124,7 @@ def check_filters(
         patient_id, facts["mrn"] = patient.id, patient.mrn
     if username.strip():
         wanted = passwords.normalise(username).strip()
-        person = tx.exec(select(Staff).where(func.lower(col(Staff.username)) == wanted.lower())).first()
+        person = records.staff_by_username(tx, wanted)
         if person is None or person.username is None:
             raise InputError("username", f"No account has the user name “{wanted}”.", "Check the spelling.")
         # The account's own user name is recorded, never what was typed (it could be a password).
@@ -218,15 +215,15 @@ def _ids_in(value: Any) -> set[str]:
     return set()
 
 
-def describe(tx: Session, found: list[AuditRecord], zone: tzinfo | None = None) -> list[AuditLine]:
+def describe(tx: Tx, found: list[AuditRecord], zone: tzinfo | None = None) -> list[AuditLine]:
     """Names for the ids in ``found``, read in three queries whatever the number of entries."""
     staff_ids = {e.actor_id for e in found if e.actor_id} | set().union(*(_ids_in(e.detail) for e in found))
-    people = {s.id: s for s in tx.exec(select(Staff).where(col(Staff.id).in_(staff_ids)))}
+    people = records.staff_by_ids(tx, staff_ids)
     patients = records.patients_by_id(tx, list({e.patient_id for e in found if e.patient_id}))
     session_ids = {e.session_id for e in found if e.session_id}
-    sessions = {s.id: s for s in tx.exec(select(InfusionSession).where(col(InfusionSession.id).in_(session_ids)))}
+    sessions = records.sessions_by_id(tx, session_ids)
     event_ids = {str(e.detail["event_id"]) for e in found if "event_id" in e.detail}
-    entries = {row.id: row.type for row in tx.exec(select(SessionEvent).where(col(SessionEvent.id).in_(event_ids)))}
+    entries = records.event_types_by_id(tx, event_ids)
     return [_line(entry, people, patients, sessions, entries, zone) for entry in found]
 
 

@@ -35,8 +35,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
-
 from core import audit, records
 from core import event_data as d
 from core.attention import TECHNICAL_WORDS, Kind, needs
@@ -52,7 +50,7 @@ from core.hashing import sha256_json
 from core.machine import Outcome, Step
 from core.people import Account, Permission
 from core.persistence.db import Database
-from core.persistence.tables import InfusionSession, Patient, Staff
+from core.persistence.tables import InfusionSession, Patient
 from core.protocol import Phase, Protocol
 from core.protocol_shelf import ProtocolShelf
 from core.pump_check import PumpCheck
@@ -700,7 +698,7 @@ def day_log(
         rows = records.sessions_opened_between(tx, start, end)
         patients = records.patients_by_id(tx, [row.patient_id for row in rows])
         events = records.load_events_of(tx, [row.id for row in rows])
-        names = {person.id: person.display_name for person in tx.exec(select(Staff))}
+        names = records.staff_names(tx)
         rules = {row.id: shelf.for_hash(tx, row.protocol_hash) for row in rows}
     entries = [
         entry_of(

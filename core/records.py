@@ -4,7 +4,7 @@ shapes for sessions and accounts; it is called with the session of a unit of wor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -190,3 +190,26 @@ def patient_views(tx: Session, rows: Sequence[Patient]) -> list[PatientView]:
 
 def patient_view(tx: Session, row: Patient) -> PatientView:
     return patient_views(tx, [row])[0]
+
+
+def staff_names(tx: Session) -> dict[str, str]:
+    """Everyone's name by account id (a log names whoever recorded, deactivated or not)."""
+    return {person.id: person.display_name for person in tx.exec(select(Staff))}
+
+
+def staff_by_ids(tx: Session, staff_ids: Collection[str]) -> dict[str, Staff]:
+    return {s.id: s for s in tx.exec(select(Staff).where(col(Staff.id).in_(staff_ids)))}
+
+
+def staff_by_username(tx: Session, username: str) -> Staff | None:
+    """The account whose user name this is, in any letter case (as a filter typed by a person)."""
+    return tx.exec(select(Staff).where(func.lower(col(Staff.username)) == username.lower())).first()
+
+
+def sessions_by_id(tx: Session, session_ids: Collection[str]) -> dict[str, InfusionSession]:
+    query = select(InfusionSession).where(col(InfusionSession.id).in_(session_ids))
+    return {s.id: s for s in tx.exec(query)}
+
+
+def event_types_by_id(tx: Session, event_ids: Collection[str]) -> dict[str, str]:
+    return {row.id: row.type for row in tx.exec(select(SessionEvent).where(col(SessionEvent.id).in_(event_ids)))}

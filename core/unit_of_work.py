@@ -28,6 +28,9 @@ from core.people import Account, Permission, refusal
 from core.persistence.db import Database
 from core.persistence.tables import InfusionSession
 
+Tx = Session
+"""The transaction a unit of work reads and writes in; ``core.records`` holds the queries run in it."""
+
 
 @dataclass(frozen=True)
 class Work:

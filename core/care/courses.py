@@ -6,8 +6,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
-
 from core import event_data as d
 from core import records
 from core.audit import AuditAction
@@ -18,6 +16,7 @@ from core.dates import parse_day
 from core.errors import InputError, NotFound
 from core.people import Permission
 from core.persistence.tables import Course, Patient
+from core.unit_of_work import Tx
 
 
 def course_view(row: Course) -> CourseView:
@@ -80,7 +79,7 @@ class CourseOrders(CareBase):
             work.audit(AuditAction.COURSE_ORDERED, patient_id=patient_id, detail=detail)
         return course_view(row)
 
-    def _course_in_force(self, tx: Session, patient_id: str) -> tuple[CourseView, int] | None:
+    def _course_in_force(self, tx: Tx, patient_id: str) -> tuple[CourseView, int] | None:
         """The patient's course and its days left, if it has any left (begun or not)."""
         row = records.latest_course(tx, patient_id)
         if row is None:
@@ -104,7 +103,7 @@ class CourseOrders(CareBase):
         return {"replaces_course_id": course.id, "replace_reason": why}
 
     @staticmethod
-    def _treated_days(tx: Session, patient_id: str, course: CourseView) -> list[date]:
+    def _treated_days(tx: Tx, patient_id: str, course: CourseView) -> list[date]:
         """The local dates of the course's sessions in which the infusion ran."""
         return [
             s.opened_at.astimezone().date()
@@ -117,7 +116,7 @@ class CourseOrders(CareBase):
             row = records.latest_course(tx, patient_id)
             return course_view(row) if row else None
 
-    def _course_place(self, tx: Session, patient_id: str, override: str | None) -> d.CoursePlace:
+    def _course_place(self, tx: Tx, patient_id: str, override: str | None) -> d.CoursePlace:
         """Day n of the course in force, or why the session cannot open; a second infusion today needs
         the prescriber's override."""
         row = records.latest_course(tx, patient_id)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlmodel import Session
-
 from core import records
 from core.audit import AuditAction
 from core.care.base import CareBase, required_text
@@ -18,7 +16,7 @@ from core.matching import similar_names
 from core.people import Permission
 from core.persistence.tables import Patient, PatientDetails
 from core.plain_text import SHORT_MAX, optional_text
-from core.unit_of_work import Work
+from core.unit_of_work import Tx, Work
 from core.views import PatientView
 
 
@@ -120,7 +118,7 @@ class Patients(CareBase):
             return self._alike(tx, family_name, given_name, born)
 
     @staticmethod
-    def _alike(tx: Session, family_name: str, given_name: str, born: date) -> list[PatientView]:
+    def _alike(tx: Tx, family_name: str, given_name: str, born: date) -> list[PatientView]:
         return records.patient_views(
             tx,
             [
