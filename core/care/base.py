@@ -131,7 +131,7 @@ class CareBase:
             row = work.tx.get(InfusionSession, session_id)
             if row is None:
                 raise NotFound("That session was not found.", "Return to the board and open the chair again.")
-            events = records.load_events(work.tx, session_id)
+            events = self._log_of(work, row)
             state = derive_state(self.shelf.for_events(work.tx, events), events, now, self.app_started_at)
             payload = self._payload(state, kind, build)
             event = Event(
@@ -164,7 +164,19 @@ class CareBase:
                     reason=None,
                 )
                 events, new_state = self._insert(work, row, events, event)
+        kept = self._open_logs.get(session_id)
+        if kept is not None:  # committed: the board's copy of the log moves on with it
+            self._open_logs[session_id] = (events[-1].seq, events, kept[2])
         return new_state
+
+    def _log_of(self, work: Work, row: InfusionSession) -> list[Event]:
+        """The session's entries: as the board last read them when nothing was written since (on any
+        workstation: the projection's ``last_seq``, read in this transaction, moves with every entry),
+        else read again. A log only grows, so an equal ``last_seq`` means the very same entries."""
+        kept = self._open_logs.get(row.id)
+        if kept is not None and kept[0] == row.last_seq:
+            return kept[1]
+        return records.load_events(work.tx, row.id)
 
     def _insert(
         self, work: Work, row: InfusionSession, events: list[Event], event: Event
