@@ -21,6 +21,7 @@ from core.clock import Clock, SystemClock
 from core.errors import ChairsideError, EnvironmentTrouble, InputError
 from core.logs import log_incident
 from core.paths import demo_database_path
+from core.people import Permission
 from core.persistence.db import SCHEMA_HEAD, Database, check_sqlite_file, open_database, sqlite_url
 from core.plain_text import unshowable
 from core.settings import (
@@ -223,7 +224,7 @@ def settings_set(url: str | None, key: str, value: str, reason: str, admin: str 
     """Settings decide who may do what (lock-out, PIN, the waste witness): only an administrator changes them."""
     database, workstation = open_store(url, clock)
     try:
-        by = acting_administrator(Accounts(database, clock, workstation.name), admin)
+        by = acting_administrator(Accounts(database, clock, workstation.name), admin, Permission.CHANGE_SETTINGS)
         updated = change_clinic_setting(
             database, key, value, by.id, f"{reason} (command line)", clock.now(), workstation=workstation.name
         )

@@ -18,7 +18,7 @@ from core.accounts import Accounts
 from core.clock import Clock
 from core.dates import local_stamp, local_time
 from core.errors import ChairsideError, InputError
-from core.people import ROLE_WORDS, Account, Role
+from core.people import ROLE_WORDS, Account, Permission, Role, refusal
 from core.startup import open_store
 
 NOBODY = "—"
@@ -137,12 +137,18 @@ def _new_password(prompt: str) -> str:
     return first
 
 
-def acting_administrator(accounts: Accounts, username: str | None) -> Account:
-    """The administrator acting, who proves it with their password, as in the app."""
+def acting_administrator(accounts: Accounts, username: str | None, may: Permission | None = None) -> Account:
+    """The administrator acting, who proves it with their password, as in the app. With ``may``, refused
+    here unless she may do it (a nurse's own password does not make her an administrator); the account
+    commands leave that to core, which checks it as the change is written."""
     if not username:
         raise ChairsideError("Say which administrator is making this change.", "Add --admin YOUR_USER_NAME.")
     password = getpass.getpass(f"Password of {username}: ")
-    return accounts.authenticate(username, password, "command line")
+    account = accounts.authenticate(username, password, "command line")
+    refused = refusal(account, may) if may is not None else None
+    if refused is not None:
+        raise refused
+    return account
 
 
 def _find(accounts: Accounts, typed: str) -> Account:

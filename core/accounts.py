@@ -132,7 +132,7 @@ class Accounts:
                     "Add another administrator first, so someone can still manage people and settings.",
                 )
             row.active = False
-            row.deactivated_at = self.clock.now()
+            row.deactivated_at = work.at
             work.tx.add(row)
             work.audit(AuditAction.ACCOUNT_DEACTIVATED, detail={"account_id": row.id, "reason": why})
             return account_of(row)
@@ -177,7 +177,7 @@ class Accounts:
             row.must_change_password = True
             row.failed_sign_ins = 0
             row.locked_until = None
-            row.password_changed_at = self.clock.now()
+            row.password_changed_at = work.at
             work.tx.add(row)
             work.audit(
                 AuditAction.PASSWORD_RESET,
@@ -203,7 +203,7 @@ class Accounts:
                 row.password_hash = passwords.hash_secret(chosen)
                 row.must_change_password = False
                 row.failed_sign_ins = 0
-                row.password_changed_at = self.clock.now()
+                row.password_changed_at = work.at
                 work.tx.add(row)
                 work.audit_as(row.id, AuditAction.PASSWORD_CHANGED)
                 return account_of(row)
@@ -317,7 +317,7 @@ class Accounts:
                     refused = self._still_temporary(work, row, purpose)
                     if refused is None:
                         if success is AuditAction.SIGNED_IN:
-                            row.last_sign_in_at = self.clock.now()
+                            row.last_sign_in_at = work.at
                         if success is not None:
                             work.audit_as(row.id, success, detail=({"with_pin": by_pin} if pin else {}))
                         return account_of(row)
@@ -358,7 +358,7 @@ class Accounts:
                     "An administrator must give them a user name and password (a password reset).",
                 ),
             )
-        elif row.locked_until is not None and row.locked_until > self.clock.now():
+        elif row.locked_until is not None and row.locked_until > work.at:
             reason, refusal = "locked out", self._locked(row.locked_until)
         else:
             return None
@@ -376,7 +376,7 @@ class Accounts:
         )
         locked: NotAllowedError | None = None
         if row.failed_sign_ins >= policy.max_failed_sign_ins:
-            row.locked_until = self.clock.now() + timedelta(minutes=policy.account_lockout_minutes)
+            row.locked_until = work.at + timedelta(minutes=policy.account_lockout_minutes)
             work.audit_as(
                 row.id,
                 AuditAction.LOCKED_OUT,

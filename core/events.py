@@ -7,6 +7,7 @@ holds is typed in ``core.event_data``; the payload dict is only its stored form.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -121,22 +122,27 @@ class _ReadEntries:
     LIMIT = 5_000
 
     def __init__(self) -> None:
-        self._typed: OrderedDict[str, tuple[dict[str, Any], d.EventData]] = OrderedDict()
+        self._typed: OrderedDict[str, tuple[str, d.EventData]] = OrderedDict()
         self._lock = Lock()  # the board's tick and a printout's thread may read at once
 
     def typed(self, event_id: str, kind: EventType, payload: dict[str, Any]) -> d.EventData:
+        """Compared as JSON text: strict where == is not (``true`` is not ``1``), and sharing nothing with
+        the payload, which may be the stored row's own."""
         cls = DATA_TYPES[kind]
+        stored = _AS_TEXT(payload)
         with self._lock:
             hit = self._typed.get(event_id)
-            if hit is not None and type(hit[1]) is cls and hit[0] == payload:
+            if hit is not None and type(hit[1]) is cls and hit[0] == stored:
                 self._typed.move_to_end(event_id)
                 return hit[1]
         data = cls.from_payload(payload)
         with self._lock:
-            self._typed[event_id] = (payload, data)
+            self._typed[event_id] = (stored, data)
             if len(self._typed) > self.LIMIT:
                 self._typed.popitem(last=False)
         return data
 
 
+_AS_TEXT = json.JSONEncoder(separators=(",", ":")).encode
+"""One encoder for every comparison (``json.dumps`` with options builds a new one each call)."""
 _READ = _ReadEntries()

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     REVIEW_DAY = "review the day"
     READ_AUDIT = "read the audit trail"
     MANAGE_PEOPLE = "manage people"
+    CHANGE_SETTINGS = "change the clinic's settings"
 
 
 ROLES_FOR = {
@@ -40,6 +41,7 @@ ROLES_FOR = {
     Permission.REVIEW_DAY: frozenset({Role.CHARGE_NURSE}),
     Permission.READ_AUDIT: frozenset({Role.CHARGE_NURSE, Role.ADMINISTRATOR}),
     Permission.MANAGE_PEOPLE: frozenset({Role.ADMINISTRATOR}),
+    Permission.CHANGE_SETTINGS: frozenset({Role.ADMINISTRATOR}),
 }
 """Administrators keep the system, not patients: separating the two keeps the record honest. The day
 log shows every patient of the day: it is the charge nurse's, who answers for the day."""
@@ -58,6 +60,7 @@ _REFUSED = {
         "Ask one of them to look, or sign in with such an account.",
     ),
     Permission.MANAGE_PEOPLE: ("Only an administrator can manage accounts.", ASK_ADMINISTRATOR),
+    Permission.CHANGE_SETTINGS: ("Only an administrator can change the clinic's settings.", ASK_ADMINISTRATOR),
 }
 
 

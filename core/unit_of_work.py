@@ -41,8 +41,6 @@ class Work:
     workstation: str
     actor_id: str | None
     """Who acts; None for the system's own work (a backup) or before anyone is known (a failed sign-in)."""
-    actor: Account | None
-    """That account as stored when the work began, when what it may do was asked (``UnitOfWork.writing``)."""
 
     def audit(
         self,
@@ -125,8 +123,9 @@ class UnitOfWork:
         an account deactivated a moment ago (on any workstation) cannot record.
         """
         with self.database.transaction() as tx:
-            account = self._permitted(tx, by, may) if may is not None else None
-            yield Work(tx, self.now(), self.workstation, by, account)
+            if may is not None:
+                self._permitted(tx, by, may)
+            yield Work(tx, self.now(), self.workstation, by)
 
     @staticmethod
     def _permitted(tx: Session, by: str | None, may: Permission) -> Account:

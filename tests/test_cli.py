@@ -16,7 +16,7 @@ from cli.commands import main
 from core.accounts import Accounts
 from core.persistence.db import SCHEMA_HEAD, open_database, sqlite_url
 from core.settings import clinic_settings, load_workstation, settings_history
-from tests.helpers.people import ADMIN_PASSWORD, make_admin
+from tests.helpers.people import ADMIN_PASSWORD, ANA_PASSWORD, add_nurse, make_admin
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,6 +99,22 @@ def test_settings_change_is_kept_with_who_when_and_why(tmp_path: Path, capsys, c
     db = open_database(url)
     assert clinic_settings(db).chairs == 6
     assert settings_history(db)[-1].changed_by == admin.id
+    db.dispose()
+
+
+def test_a_nurse_cannot_change_the_clinic_settings_with_her_own_password(tmp_path: Path, capsys, clock, monkeypatch):
+    url = sqlite_url(tmp_path / "s.sqlite")
+    run("--database", url, "db", "create")
+    db = open_database(url)
+    accounts = Accounts(db, clock, "test-ws")
+    add_nurse(accounts, make_admin(accounts), "Ana Reyes", "ana", ANA_PASSWORD)
+    db.dispose()
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": ANA_PASSWORD)
+    change = ("--database", url, "settings", "set", "waste_witness_required", "false", "--reason", "busy")
+    assert run(*change, "--admin", "ana", clock=clock) == 2
+    assert "Only an administrator can change the clinic's settings" in capsys.readouterr().err
+    db = open_database(url)
+    assert clinic_settings(db).waste_witness_required
     db.dispose()
 
 

@@ -145,3 +145,15 @@ def test_an_entry_read_again_is_read_as_it_now_stands():
     assert stored({"reason": "patient away"}).data_as(d.Paused).reason == "patient away"
     assert stored({"reason": "line check"}).data_as(d.Paused).reason == "line check"
     assert stored({"reason": "patient away"}).data_as(d.Paused).reason == "patient away"
+
+
+def test_a_value_changed_to_an_equal_one_of_another_type_is_read_afresh_and_refused():
+    """``true`` and ``1`` are equal in Python but not the same stored entry: a pump confirmation whose
+    ``running`` became 1 outside Chairside is refused as a fresh read would, never served from memory."""
+
+    def stored(running: object) -> Event:
+        return Event("e-2", "s-1", 5, EventType.PUMP_CONFIRMED, T0, T0, "n-1", "ws", {"running": running, "note": ""})
+
+    assert stored(True).data_as(d.PumpConfirmed).running is True
+    with pytest.raises(UnreadableEntry, match="expected bool, found int"):
+        stored(1).data_as(d.PumpConfirmed)

@@ -84,7 +84,7 @@ def test_permission_is_read_as_stored_when_the_work_begins(
     ana = nurses[0]
     door = UnitOfWork(database, clock.now, "ws-1")
     with door.writing(ana.id, Permission.RECORD_CARE) as work:
-        assert work.actor is not None and work.actor.id == ana.id
+        assert work.actor_id == ana.id
     accounts.deactivate(admin.id, ana.id, "left the clinic")
     before = lines(database)
     with pytest.raises(NotPermitted, match="not active"), door.writing(ana.id, Permission.RECORD_CARE):
