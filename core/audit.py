@@ -9,22 +9,30 @@ lock on PostgreSQL, the single writer on SQLite) and ``seq`` is unique, so the c
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from core.content_hashes import course_content, details_content, event_content, patient_content, summary_content
+from core.content_hashes import (
+    course_content,
+    details_content,
+    event_content,
+    patient_content,
+    patient_event_content,
+    summary_content,
+)
 from core.event_data import PatientAtSigning, SessionSigned
 from core.events import EventType
 from core.hashing import sha256_json, utc_moment
 from core.persistence.db import Database
 from core.persistence.tables import AuditEntry, Course, InfusionSession, Patient, PatientDetails, SessionEvent
-from core.records import to_event
+from core.records import all_patient_events, to_event
 from core.signatures import identifiers
 from core.stored_form import UnreadableEntry
 
@@ -284,22 +292,22 @@ def _records_problem(tx: Session, recorded: Recorded, began: datetime | None, co
     record; "" when every one agrees."""
     seen: set[str] = set()
     signed: list[SessionEvent] = []
+    trail = (began, count)
     query = select(SessionEvent).order_by(col(SessionEvent.recorded_at), col(SessionEvent.seq))
     for row in tx.exec(query):
         seen.add(row.id)
         if row.type == EventType.SIGNED:
             signed.append(row)
-        if row.id not in recorded.events:
-            if began is not None and row.recorded_at < began:
-                continue  # written before the trail began (a database from before audit lines)
-            when = row.recorded_at.isoformat(timespec="seconds")
-            if not count:
-                return "the audit trail is empty but care records exist."
-            return f"care record {row.id} (saved {when}) has no audit entry: entries were removed after entry {count}."
-        hashed = recorded.events[row.id]
-        if hashed is not None and event_content(to_event(row)) != hashed:
-            line = recorded.lines_of_events[row.id]
-            return f"care record {row.id} was changed after it was written (audit entry {line} says otherwise)."
+        problem = _record_problem(
+            recorded, trail, row.id, row.recorded_at, lambda row=row: event_content(to_event(row))
+        )
+        if problem:
+            return problem
+    for event in all_patient_events(tx):
+        seen.add(event.id)
+        problem = _record_problem(recorded, trail, event.id, event.recorded_at, partial(patient_event_content, event))
+        if problem:
+            return problem
     for event_id, line in recorded.lines_of_events.items():
         if event_id not in seen:
             return f"care record {event_id} was removed: audit entry {line} says it was written."
@@ -319,6 +327,26 @@ def _records_problem(tx: Session, recorded: Recorded, began: datetime | None, co
                 return f"the {what} {key} was removed: audit entry {line} says it was written."
             if content(found) != hashed:
                 return f"the {what} {key} was changed after it was written (audit entry {line} says otherwise)."
+    return ""
+
+
+def _record_problem(
+    recorded: Recorded, trail: tuple[datetime | None, int], record_id: str, saved: datetime, content: Callable[[], str]
+) -> str:
+    """What is wrong with one care record (of a session's stream or a patient's) against its audit line:
+    "" when it agrees, or was written before the trail (its first line's time, its length) began."""
+    began, count = trail
+    if record_id not in recorded.events:
+        if not count:
+            return "the audit trail is empty but care records exist."
+        if began is not None and saved < began:
+            return ""  # a database from before audit lines
+        when = saved.isoformat(timespec="seconds")
+        return f"care record {record_id} (saved {when}) has no audit entry: entries were removed after entry {count}."
+    hashed = recorded.events[record_id]
+    if hashed is not None and content() != hashed:
+        line = recorded.lines_of_events[record_id]
+        return f"care record {record_id} was changed after it was written (audit entry {line} says otherwise)."
     return ""
 
 

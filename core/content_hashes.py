@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from core.events import Event
+from core.events import Event, PatientEvent
 from core.hashing import sha256_json, utc_moment
 from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails
 from core.signatures import canonical, digest
@@ -20,6 +20,26 @@ from core.signatures import canonical, digest
 def event_content(event: Event) -> str:
     """A care record, every field and its signatures."""
     return sha256_json(canonical(event))
+
+
+def patient_event_content(event: PatientEvent) -> str:
+    """A record on a patient's own stream, every field."""
+    return sha256_json(
+        {
+            "id": event.id,
+            "patient_id": event.patient_id,
+            "course_id": event.course_id,
+            "seq": event.seq,
+            "type": event.type.value,
+            "occurred_at": utc_moment(event.occurred_at),
+            "recorded_at": utc_moment(event.recorded_at),
+            "recorded_by": event.recorded_by,
+            "workstation": event.workstation,
+            "payload": event.payload,
+            "corrects": event.corrects,
+            "reason": event.reason,
+        }
+    )
 
 
 def patient_content(row: Patient) -> str:

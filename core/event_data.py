@@ -433,3 +433,20 @@ class DrugReturned(EventData):
     vial_label: str
     mg: Decimal
     ml: Decimal
+
+
+# ---- the patient's own stream ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayNotGiven(EventData):
+    """v1 (the first entry of a patient's stream): a day of the course with no infusion, on which date,
+    and why, whether the patient's (missed) or the clinic's (cancelled): the course's record and its
+    adherence (all-cause and the patient's own) count these."""
+
+    WHAT: ClassVar[str] = "day not given"
+
+    day: int
+    on: str
+    """The clinic's local date of that day, ISO."""
+    reason: str

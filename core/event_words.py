@@ -49,6 +49,8 @@ EVENT_WORDS = {
     E.WASTED: "Drug wasted",
     E.PUMP_PROGRAMMED: "Pump programmed and checked",
     E.RETURNED: "Vial returned to stock",
+    E.DAY_MISSED: "Course day missed by the patient",
+    E.DAY_CANCELLED: "Course day cancelled by the clinic",
 }
 
 IDENTIFIER_WORDS = {"name": "name", "birth_date": "date of birth", "mrn": "record number"}

@@ -1,4 +1,5 @@
-"""The things that can happen to a session. Each is recorded once and never changed.
+"""The things that can happen to a session, or to a patient's course between sessions. Each is recorded
+once and never changed.
 
 Dotted names keep the log readable and leave room for later kinds. A correction before signing, and an
 addendum after it, is an event of its own that names the event it corrects and says why. What each kind
@@ -47,10 +48,40 @@ class EventType(StrEnum):
     WASTED = "drug.wasted"
     PUMP_PROGRAMMED = "pump.programmed"
     RETURNED = "drug.returned"
+    DAY_MISSED = "course.day_missed"
+    """A day of the course with no infusion because of the patient (did not come, declined, unwell)."""
+    DAY_CANCELLED = "course.day_cancelled"
+    """A day of the course with no infusion because the clinic cancelled it (staff, drug supply, a fault)."""
+
+
+PATIENT_STREAM = frozenset({EventType.DAY_MISSED, EventType.DAY_CANCELLED})
+"""The kinds recorded on a patient's own stream (``PatientEvent``), not on a session's."""
+
+
+class _Typed:
+    """What a stored entry of either stream holds, read as its kind's type."""
+
+    id: str
+    type: EventType
+    payload: dict[str, Any]
+
+    @cached_property
+    def data(self) -> d.EventData:
+        """The payload as its kind's type, read once (narrow it with isinstance, or ``data_as``)."""
+        return _READ.typed(self.id, self.type, self.payload)
+
+    def data_as(self, kind: type[T]) -> T:
+        """The payload as ``kind``; a clear error when this entry is of another kind."""
+        data = self.data
+        if not isinstance(data, kind):
+            raise UnreadableEntry(
+                kind.WHAT, f"entry {self.id} is a {self.type.value} ({type(data).__name__}), not a {kind.__name__}"
+            )
+        return data
 
 
 @dataclass(frozen=True)
-class Event:
+class Event(_Typed):
     """One recorded step of care.
 
     ``occurred_at`` is when it happened at the chair; ``recorded_at`` when it was saved (they differ
@@ -69,19 +100,25 @@ class Event:
     corrects: str | None = None
     reason: str | None = None
 
-    @cached_property
-    def data(self) -> d.EventData:
-        """The payload as its kind's type, read once (narrow it with isinstance, or ``data_as``)."""
-        return _READ.typed(self.id, self.type, self.payload)
 
-    def data_as(self, kind: type[T]) -> T:
-        """The payload as ``kind``; a clear error when this entry is of another kind."""
-        data = self.data
-        if not isinstance(data, kind):
-            raise UnreadableEntry(
-                kind.WHAT, f"entry {self.id} is a {self.type.value} ({type(data).__name__}), not a {kind.__name__}"
-            )
-        return data
+@dataclass(frozen=True)
+class PatientEvent(_Typed):
+    """One record about a patient outside any session: a day of the course not given and why (and, as
+    they come, outcome assessments and follow-ups). ``course_id`` names the course it belongs to, if
+    any; ``seq`` orders the patient's stream and detects two writers racing, as a session's does."""
+
+    id: str
+    patient_id: str
+    course_id: str | None
+    seq: int
+    type: EventType
+    occurred_at: datetime
+    recorded_at: datetime
+    recorded_by: str
+    workstation: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    corrects: str | None = None
+    reason: str | None = None
 
 
 DATA_TYPES: dict[EventType, type[d.EventData]] = {
@@ -109,6 +146,8 @@ DATA_TYPES: dict[EventType, type[d.EventData]] = {
     EventType.WASTED: d.DrugWasted,
     EventType.PUMP_PROGRAMMED: d.PumpProgrammed,
     EventType.RETURNED: d.DrugReturned,
+    EventType.DAY_MISSED: d.DayNotGiven,
+    EventType.DAY_CANCELLED: d.DayNotGiven,
 }
 """The type of each kind's content (a resume and a completion hold nothing)."""
 

@@ -10,9 +10,17 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, func, select
 
-from core.events import Event, EventType
+from core.events import Event, EventType, PatientEvent
 from core.people import Account, Role
-from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails, SessionEvent, Staff
+from core.persistence.tables import (
+    Course,
+    InfusionSession,
+    Patient,
+    PatientDetails,
+    PatientEventRecord,
+    SessionEvent,
+    Staff,
+)
 from core.views import PatientView
 
 
@@ -121,6 +129,10 @@ def latest_course(tx: Session, patient_id: str) -> Course | None:
     return tx.exec(query.limit(1)).first()
 
 
+def course(tx: Session, course_id: str) -> Course | None:
+    return tx.get(Course, course_id)
+
+
 def sessions_of(tx: Session, patient_id: str) -> list[InfusionSession]:
     return list(tx.exec(select(InfusionSession).where(InfusionSession.patient_id == patient_id)))
 
@@ -197,6 +209,10 @@ def staff_names(tx: Session) -> dict[str, str]:
     return {person.id: person.display_name for person in tx.exec(select(Staff))}
 
 
+def staff_names_of(tx: Session, staff_ids: Collection[str]) -> dict[str, str]:
+    return {s.id: s.display_name for s in tx.exec(select(Staff).where(col(Staff.id).in_(staff_ids)))}
+
+
 def staff_by_ids(tx: Session, staff_ids: Collection[str]) -> dict[str, Staff]:
     return {s.id: s for s in tx.exec(select(Staff).where(col(Staff.id).in_(staff_ids)))}
 
@@ -212,4 +228,65 @@ def sessions_by_id(tx: Session, session_ids: Collection[str]) -> dict[str, Infus
 
 
 def event_types_by_id(tx: Session, event_ids: Collection[str]) -> dict[str, str]:
-    return {row.id: row.type for row in tx.exec(select(SessionEvent).where(col(SessionEvent.id).in_(event_ids)))}
+    """The kind of each record named, on a session's stream or a patient's."""
+    found = {row.id: row.type for row in tx.exec(select(SessionEvent).where(col(SessionEvent.id).in_(event_ids)))}
+    query = select(PatientEventRecord).where(col(PatientEventRecord.id).in_(event_ids))
+    return found | {row.id: row.type for row in tx.exec(query)}
+
+
+# ---- a patient's own stream ---------------------------------------------------------------------------
+
+
+def to_patient_event(row: PatientEventRecord) -> PatientEvent:
+    return PatientEvent(
+        id=row.id,
+        patient_id=row.patient_id,
+        course_id=row.course_id,
+        seq=row.seq,
+        type=EventType(row.type),
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+        workstation=row.workstation,
+        payload=dict(row.payload),
+        corrects=row.corrects,
+        reason=row.reason,
+    )
+
+
+def patient_events(tx: Session, patient_id: str) -> list[PatientEvent]:
+    """The patient's stream, in the order it was recorded."""
+    query = select(PatientEventRecord).where(PatientEventRecord.patient_id == patient_id)
+    return [to_patient_event(row) for row in tx.exec(query.order_by(col(PatientEventRecord.seq)))]
+
+
+def next_patient_seq(tx: Session, patient_id: str) -> int:
+    """The place the next record on the patient's stream takes: read in the writing transaction, so a
+    writer that raced in first makes this one's insert fail on the unique (patient, seq) pair."""
+    query = select(func.max(PatientEventRecord.seq)).where(PatientEventRecord.patient_id == patient_id)
+    return (tx.exec(query).one() or 0) + 1
+
+
+def insert_patient_event(tx: Session, event: PatientEvent) -> None:
+    tx.add(
+        PatientEventRecord(
+            id=event.id,
+            patient_id=event.patient_id,
+            course_id=event.course_id,
+            seq=event.seq,
+            type=event.type.value,
+            payload=event.payload,
+            occurred_at=event.occurred_at,
+            recorded_at=event.recorded_at,
+            recorded_by=event.recorded_by,
+            workstation=event.workstation,
+            corrects=event.corrects,
+            reason=event.reason,
+        )
+    )
+
+
+def all_patient_events(tx: Session) -> list[PatientEvent]:
+    """Every patient's stream, for checking each record against its audit line."""
+    query = select(PatientEventRecord).order_by(col(PatientEventRecord.recorded_at), col(PatientEventRecord.seq))
+    return [to_patient_event(row) for row in tx.exec(query)]

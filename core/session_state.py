@@ -102,6 +102,8 @@ class SessionState:
     held_back: dict[E, str]
     clock_behind: bool
     screening_stop_reasons: tuple[str, ...]
+    course_id: str | None
+    """The course the session is a day of (None for sessions opened before courses were recorded)."""
     course_day: int | None
     """Day n of the patient's course (None for sessions opened before courses were recorded)."""
     course_days: int | None
@@ -456,6 +458,7 @@ def derive_state(
         held_back=held_back,
         clock_behind=clock_behind,
         screening_stop_reasons=stop_reasons,
+        course_id=course.id if course else None,
         course_day=course.day if course else None,
         course_days=course.of if course else None,
         missed_days=course.missed if course else (),

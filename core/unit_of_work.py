@@ -22,8 +22,8 @@ from sqlmodel import Session
 from core import audit, records
 from core import event_data as d
 from core.audit import AuditAction
-from core.content_hashes import event_content, summary_content
-from core.events import Event
+from core.content_hashes import event_content, patient_event_content, summary_content
+from core.events import Event, PatientEvent
 from core.people import Account, Permission, refusal
 from core.persistence.db import Database
 from core.persistence.tables import InfusionSession
@@ -92,6 +92,19 @@ class Work:
         for entry in event.data.signatures if isinstance(event.data, d.Signed) else ():
             detail = {"event_id": event.id, "meaning": entry.meaning, "signed_hash": entry.signed_hash}
             self.audit_as(entry.signer_id, AuditAction.SIGNATURE, **ids, detail=detail)
+
+    def append_to_patient(self, event: PatientEvent) -> None:
+        """A record on the patient's own stream (a course day not given; later, outcome assessments), with
+        its audit line and the record's hash, as a care record on a session's stream has."""
+        records.insert_patient_event(self.tx, event)
+        detail: dict[str, Any] = {
+            "event_id": event.id,
+            "type": event.type,
+            "content_hash": patient_event_content(event),
+        }
+        if event.course_id is not None:
+            detail["course_id"] = event.course_id
+        self.audit_as(event.recorded_by, AuditAction.RECORD_WRITTEN, patient_id=event.patient_id, detail=detail)
 
 
 class UnitOfWork:

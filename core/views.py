@@ -72,6 +72,45 @@ class SessionRow:
 
 
 @dataclass(frozen=True)
+class DayNotGivenView:
+    """A day of a course with no infusion, as the nurse recorded why."""
+
+    course_id: str
+    day: int
+    on: date
+    by_clinic: bool
+    """Cancelled by the clinic; otherwise missed by the patient (the adherence counts tell them apart)."""
+    reason: str
+    recorded_by: str
+    """The recording nurse's name."""
+    recorded_at: datetime
+
+    @property
+    def why(self) -> str:
+        """Whose reason and what it was: "cancelled by the clinic: no second nurse"."""
+        return f"{'cancelled by the clinic' if self.by_clinic else 'missed by the patient'}: {self.reason}"
+
+    @property
+    def words(self) -> str:
+        """The day and why, as a list says it: "Day 2 (2026-12-02): missed by the patient: unwell"."""
+        return f"Day {self.day} ({self.on.isoformat()}): {self.why}"
+
+
+def missed_days_note(missed: tuple[int, ...], recorded: Mapping[int, DayNotGivenView]) -> str:
+    """The chair's note on earlier days of the course with no infusion, with why where it is recorded."""
+    said = [f"day {day}: {recorded[day].why}" for day in missed if day in recorded]
+    unsaid = [str(day) for day in missed if day not in recorded]
+    if unsaid:
+        days = f"day {unsaid[0]}" if len(unsaid) == 1 else f"days {', '.join(unsaid)}"
+        said.append(f"why is not recorded yet for {days}" if said else "why is not recorded yet")
+    noun = "Day" if len(missed) == 1 else "Days"
+    return (
+        f"{noun} {', '.join(str(day) for day in missed)} of this course had no infusion ({'; '.join(said)}). "
+        "Check with the prescriber that the course goes on."
+    )
+
+
+@dataclass(frozen=True)
 class ChairView:
     """One active session as the board shows it."""
 

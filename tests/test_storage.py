@@ -307,8 +307,9 @@ def test_writers_racing_on_one_file_wait_their_turn_and_the_audit_chain_holds(db
 
 
 def test_every_text_column_has_the_length_the_database_enforces(database: Database):
-    """The migration's lengths are the tables' own: a column added later must bring its limit with it."""
-    lengths = import_module("core.persistence.migrations.versions.0006_text_lengths").LIMITS
+    """The migrations' lengths are the tables' own: a column added later must bring its limit with it."""
+    lengths = dict(import_module("core.persistence.migrations.versions.0006_text_lengths").LIMITS)
+    lengths["patient_event"] = import_module("core.persistence.migrations.versions.0007_patient_streams").LIMITS
     for table in SQLModel.metadata.sorted_tables:
         for column in table.columns:
             declared = getattr(column.type, "length", None)

@@ -49,6 +49,9 @@ def day(care: Care, patient: PatientView, nurses, clock: ManualClock) -> dict[st
     care.start_infusion(running, first.id)
     clock.advance(minutes=10)
     care.record_vitals(running, NORMAL, first.id)
+    course = care.current_course(patient.id)
+    assert course is not None
+    care.record_day_not_given(course.id, 2, by_clinic=False, reason="Did not come", by=first.id)
     assert audit.verify(care.db).ok
     return {"signed": done, "running": running, "patient": patient.id, "other": other.id}
 
@@ -150,6 +153,24 @@ def forge_event(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
     raw.execute(f"INSERT INTO session_event ({', '.join(columns)}) VALUES ({marks})", [row[c] for c in columns])
 
 
+def change_day_not_given(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
+    """A missed day turned into the clinic's cancellation: the patient's adherence would read better."""
+    raw.execute("UPDATE patient_event SET type = 'course.day_cancelled' WHERE patient_id = ?", (ids["patient"],))
+
+
+def delete_day_not_given(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
+    raw.execute("DELETE FROM patient_event WHERE patient_id = ?", (ids["patient"],))
+
+
+def forge_day_not_given(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
+    """A day's reason slipped in for the other patient by copying one, with no audit line."""
+    raw.execute(
+        "INSERT INTO patient_event SELECT 'forged-day', :other, NULL, 1, type, payload, occurred_at, recorded_at,"
+        " recorded_by, workstation, corrects, reason FROM patient_event",
+        {"other": ids["other"]},
+    )
+
+
 def edit_audit_line(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
     raw.execute("UPDATE audit_entry SET workstation = 'elsewhere' WHERE seq = 5")
 
@@ -222,6 +243,9 @@ KINDS: dict[str, tuple[Tamper, str]] = {
     "a session's outcome changed in its summary row": (change_outcome, "session summary"),
     "a session's chair changed in its summary row": (change_chair, "session summary"),
     "a care entry forged without a line": (forge_event, "has no audit entry"),
+    "a missed day changed into the clinic's cancellation": (change_day_not_given, "was changed after it was written"),
+    "a day not given deleted, its line kept": (delete_day_not_given, "was removed: audit entry"),
+    "a day not given forged without a line": (forge_day_not_given, "forged-day (saved"),
     "an audit line edited": (edit_audit_line, "entry 5 was changed after it was written"),
     "an audit line deleted": (delete_audit_line, "entry 6 follows a gap"),
     "audit lines cut from the end, their records kept": (cut_lines_only, "has no audit entry"),

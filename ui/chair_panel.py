@@ -11,14 +11,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFrame, QLineEdit, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.event_words import headline
 from core.events import EventType as E
 from core.machine import Step
 from core.session_state import SessionState
-from core.views import ChairView
+from core.views import ChairView, DayNotGivenView, missed_days_note
 from ui.controller import Controller
+from ui.dialogs.course_day import DayNotGivenDialog
 from ui.screens.check import CheckPage
 from ui.screens.dose import DosePage
 from ui.screens.identify import IdentifyPage
@@ -31,7 +41,7 @@ from ui.text import clock_time
 from ui.widgets.action_bar import ActionBar
 from ui.widgets.adverse_event import AdverseEventBanner
 from ui.widgets.elided import Elided
-from ui.widgets.forms import label, set_tone
+from ui.widgets.forms import button, label, set_tone
 from ui.widgets.patient_banner import PatientBanner
 from ui.widgets.pump_check import PumpCheck
 from ui.widgets.vitals_entry import VitalsEntry, VitalsSlot
@@ -88,10 +98,21 @@ class ChairPanel(QWidget):
         set_tone(self.clock_warning, "act")  # the countdown has stopped while the pump has not
         self.clock_warning.hide()
         layout.addWidget(self.clock_warning)
+        self.course_row = QWidget()
+        course = QHBoxLayout(self.course_row)
+        course.setContentsMargins(0, 0, 0, 0)
         self.course_note = label(name="Course note")
         set_tone(self.course_note, "advise")
-        self.course_note.hide()
-        layout.addWidget(self.course_note)
+        course.addWidget(self.course_note, 1)
+        self.course_why = button("Record why…", "Record why a day had no infusion")
+        self.course_why.setAutoDefault(False)
+        self.course_why.clicked.connect(self._record_days)
+        course.addWidget(self.course_why)
+        self.course_row.hide()
+        layout.addWidget(self.course_row)
+        self._days_read: tuple[str, dict[int, DayNotGivenView]] | None = None
+        """The session whose course's days not given were last read, and those days: read when a session
+        comes to the chair and when the nurse records one, not on every tick of the board."""
 
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
@@ -214,25 +235,41 @@ class ChairPanel(QWidget):
             self._last_event = None
             self.banner.show_view(None, self.controller.now())
             self.clock_warning.hide()
-            self.course_note.hide()
+            self.course_row.hide()
             self._switch("identify")
             return
         self._last_event = state.events[-1].id
         self.banner.show_view(view, self.controller.now())
         self.clock_warning.setVisible(state.clock_behind)
-        if state.missed_days:
-            noun = "Day" if len(state.missed_days) == 1 else "Days"
-            days = ", ".join(str(n) for n in state.missed_days)
-            self.course_note.setText(
-                f"{noun} {days} of this course had no infusion. Check with the prescriber that the course goes on."
-            )
-        self.course_note.setVisible(bool(state.missed_days))
+        self._show_course_note(state)
         last = state.events[-1]
         by = self.controller.staff_name(last.recorded_by)
         # "Recorded", not "Saved": a check that did not agree is recorded too, and must not read as a pass.
         self.saved.setText(f"Recorded: {headline(last)} at {clock_time(last.recorded_at)} by {by}")
         self.saved.show()
         self._switch(self._page_key(state), state)
+
+    def _show_course_note(self, state: SessionState) -> None:
+        if not state.missed_days or state.course_id is None:
+            self.course_row.hide()
+            return
+        if self._days_read is None or self._days_read[0] != state.session_id:
+            days = self.controller.days_not_given(state.course_id)
+            self._days_read = (state.session_id, {view.day: view for view in days})
+        recorded = self._days_read[1]
+        self.course_note.setText(missed_days_note(state.missed_days, recorded))
+        self.course_why.setVisible(any(day not in recorded for day in state.missed_days))
+        self.course_row.show()
+
+    def _record_days(self) -> None:
+        state = self._view.state if self._view is not None else None
+        if state is None or state.course_id is None or self._days_read is None:
+            return
+        recorded = self._days_read[1]
+        unexplained = tuple(day for day in state.missed_days if day not in recorded)
+        for view in DayNotGivenDialog.ask(self.controller, state.course_id, unexplained, self.window()):
+            recorded[view.day] = view
+        self._show_course_note(state)
 
     def _page_key(self, state: SessionState) -> str:
         weighing_again = self._weigh_again_at == state.events[-1].id and E.WEIGHED in state.allowed

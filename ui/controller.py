@@ -29,7 +29,7 @@ from core.reports.output import Output, record_output
 from core.session_state import SessionState
 from core.settings import ClinicSettings, clinic_settings
 from core.startup import Workplace
-from core.views import ChairView, PatientView, SessionRow, SilencedAlarm
+from core.views import ChairView, DayNotGivenView, PatientView, SessionRow, SilencedAlarm
 from core.vitals import Finding
 from ui.print_jobs import PrintJobs
 from ui.widgets.feedback import Feedback
@@ -524,6 +524,17 @@ class Controller(QObject):
 
     def add_addendum(self, feedback: Feedback, session_id: str, note: str, password: str) -> SessionState | None:
         return self._act(feedback, lambda by: self.care.add_addendum(session_id, note, by, password))
+
+    def record_day_not_given(
+        self, feedback: Feedback, course_id: str, day: int, *, by_clinic: bool, reason: str
+    ) -> DayNotGivenView | None:
+        return self._act(
+            feedback,
+            lambda by: self.care.record_day_not_given(course_id, day, by_clinic=by_clinic, reason=reason, by=by),
+        )
+
+    def days_not_given(self, course_id: str) -> list[DayNotGivenView]:
+        return self.run(None, lambda: self.care.days_not_given(course_id), writes=False) or []
 
     def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow] | None:
         return self.run(None, lambda: self.care.day_sessions(start, end), writes=False)

@@ -149,6 +149,27 @@ class SessionEvent(SQLModel, table=True):
     reason: str | None = None
 
 
+class PatientEventRecord(SQLModel, table=True):
+    """A record on a patient's own stream (a course day not given and why), kept like a session's events:
+    inserted only, ``seq`` unique per patient so two writers cannot both take the same place."""
+
+    __tablename__ = "patient_event"
+    __table_args__ = (UniqueConstraint("patient_id", "seq", name="uq_patient_event_seq"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    patient_id: str = Field(foreign_key="patient.id", max_length=36, index=True)
+    course_id: str | None = Field(default=None, foreign_key="course.id", max_length=36, index=True)
+    seq: int
+    type: str = Field(max_length=40)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_by: str = Field(foreign_key="staff.id", max_length=36)
+    workstation: str = Field(max_length=80)
+    corrects: str | None = Field(default=None, foreign_key="patient_event.id", max_length=36)
+    reason: str | None = None
+
+
 class ClinicSetting(SQLModel, table=True):
     """Clinic-wide settings as a history: the newest row per key is in force."""
 

@@ -1,16 +1,11 @@
-"""Text lengths the database enforces itself, not only Chairside's checks before it.
+"""Text lengths the database enforces itself, not only Chairside's checks before it (how, and why by
+trigger on SQLite: ``core.persistence.text_lengths``).
 
 Revision ID: 0006
 Revises: 0005
-
-SQLite ignores the length in VARCHAR(n), so a row written past Chairside's own checks (from a database
-shell, or by a bug) could hold a name of ten thousand characters that no banner or printout can show. On
-PostgreSQL each column gets a CHECK constraint (NOT VALID: rows already there stay as they were). On SQLite
-a CHECK constraint can only be added by rebuilding a table, which the append-only tables refuse (a rebuild
-deletes every row), so a trigger per table refuses the same rows on INSERT and UPDATE.
 """
 
-from alembic import op
+from core.persistence.text_lengths import limit_lengths, unlimit_lengths
 
 revision = "0006"
 down_revision = "0005"
@@ -67,31 +62,10 @@ JSON_COLUMNS = {("session_event", "payload"), ("clinic_setting", "value"), ("aud
 
 
 def upgrade() -> None:
-    postgresql = op.get_context().dialect.name == "postgresql"
     for table, columns in LIMITS.items():
-        if postgresql:
-            for column, most in columns.items():
-                text = f"{column}::text" if (table, column) in JSON_COLUMNS else column
-                op.execute(
-                    f"ALTER TABLE {table} ADD CONSTRAINT {table}_{column}_length "
-                    f"CHECK (char_length({text}) <= {most}) NOT VALID"
-                )
-            continue
-        too_long = " OR ".join(f"length(NEW.{column}) > {most}" for column, most in columns.items())
-        for action in ("INSERT", "UPDATE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_lengths_{action.lower()} BEFORE {action} ON {table} "
-                f"WHEN {too_long} BEGIN "
-                f"SELECT RAISE(ABORT, 'text in {table} is longer than its column allows'); END"
-            )
+        limit_lengths(table, columns, {column for named, column in JSON_COLUMNS if named == table})
 
 
 def downgrade() -> None:
-    postgresql = op.get_context().dialect.name == "postgresql"
     for table, columns in LIMITS.items():
-        if postgresql:
-            for column in columns:
-                op.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {table}_{column}_length")
-            continue
-        for action in ("insert", "update"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_lengths_{action}")
+        unlimit_lengths(table, columns)
