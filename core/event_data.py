@@ -440,8 +440,8 @@ class DrugReturned(EventData):
 
 @dataclass(frozen=True)
 class DayNotGiven(EventData):
-    """v1 (the first entry of a patient's stream): a day of the course with no infusion, on which date,
-    and why, whether the patient's (missed) or the clinic's (cancelled): the course's record and its
+    """v1 (d11bc56, the first entry of a patient's stream): a day of the course with no infusion, on which
+    date, and why, whether the patient's (missed) or the clinic's (cancelled): the course's record and its
     adherence (all-cause and the patient's own) count these."""
 
     WHAT: ClassVar[str] = "day not given"
