@@ -68,7 +68,7 @@ class _Typed:
     @cached_property
     def data(self) -> d.EventData:
         """The payload as its kind's type, read once (narrow it with isinstance, or ``data_as``)."""
-        return _READ.typed(self.id, self.type, self.payload)
+        return _READ.typed(self.id, self.type, self.payload, getattr(self, "stored", None))
 
     def data_as(self, kind: type[T]) -> T:
         """The payload as ``kind``; a clear error when this entry is of another kind."""
@@ -99,6 +99,9 @@ class Event(_Typed):
     payload: dict[str, Any] = field(default_factory=dict)
     corrects: str | None = None
     reason: str | None = None
+    stored: str | None = field(default=None, compare=False, repr=False)
+    """The payload's text as read from storage (None for an entry built now): what it is typed from is
+    known by it, so an entry read again is not typed again."""
 
 
 @dataclass(frozen=True)
@@ -164,11 +167,11 @@ class _ReadEntries:
         self._typed: OrderedDict[str, tuple[str, d.EventData]] = OrderedDict()
         self._lock = Lock()  # the board's tick and a printout's thread may read at once
 
-    def typed(self, event_id: str, kind: EventType, payload: dict[str, Any]) -> d.EventData:
-        """Compared as JSON text: strict where == is not (``true`` is not ``1``), and sharing nothing with
-        the payload, which may be the stored row's own."""
+    def typed(self, event_id: str, kind: EventType, payload: dict[str, Any], stored: str | None) -> d.EventData:
+        """Compared as JSON text (``stored``, as read, or the payload written as text): strict where == is
+        not (``true`` is not ``1``), and sharing nothing with the payload, which may be the stored row's own."""
         cls = DATA_TYPES[kind]
-        stored = _AS_TEXT(payload)
+        stored = stored if stored is not None else _AS_TEXT(payload)
         with self._lock:
             hit = self._typed.get(event_id)
             if hit is not None and type(hit[1]) is cls and hit[0] == stored:

@@ -4,10 +4,12 @@ shapes for sessions and accounts; it is called with the session of a unit of wor
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import json
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from sqlalchemy import ColumnElement, Text, type_coerce
 from sqlmodel import Session, col, func, select
 
 from core.events import Event, EventType, PatientEvent
@@ -40,18 +42,55 @@ def to_event(row: SessionEvent) -> Event:
     )
 
 
+_EVENT_COLUMNS = (
+    SessionEvent.id,
+    SessionEvent.session_id,
+    SessionEvent.seq,
+    SessionEvent.type,
+    type_coerce(SessionEvent.payload, Text),
+    SessionEvent.occurred_at,
+    SessionEvent.recorded_at,
+    SessionEvent.recorded_by,
+    SessionEvent.workstation,
+    SessionEvent.corrects,
+    SessionEvent.reason,
+)
+"""A session's events as plain columns, the payload as the text it is stored as: every action and every
+board tick reads them, and building a row object for each, then parsing its payload, was most of a read.
+The stored text is also what the typed entries read lately are known by (``core.events``)."""
+
+
+def _read_events(tx: Session, where: ColumnElement[bool]) -> Iterator[Event]:
+    query = select(*_EVENT_COLUMNS).where(where).order_by(col(SessionEvent.session_id), col(SessionEvent.seq))
+    for id_, session_id, seq, kind, stored, occurred_at, recorded_at, by, workstation, corrects, reason in tx.exec(
+        query
+    ):
+        yield Event(
+            id=id_,
+            session_id=session_id,
+            seq=seq,
+            type=EventType(kind),
+            occurred_at=occurred_at,
+            recorded_at=recorded_at,
+            recorded_by=by,
+            workstation=workstation,
+            payload=json.loads(stored),
+            corrects=corrects,
+            reason=reason,
+            stored=stored,
+        )
+
+
 def load_events(tx: Session, session_id: str) -> list[Event]:
-    rows = tx.exec(select(SessionEvent).where(SessionEvent.session_id == session_id).order_by(col(SessionEvent.seq)))
-    return [to_event(row) for row in rows]
+    return list(_read_events(tx, col(SessionEvent.session_id) == session_id))
 
 
 def load_events_of(tx: Session, session_ids: list[str]) -> dict[str, list[Event]]:
     """Several sessions' events in one query (the board reads every open chair each second)."""
     by_session: dict[str, list[Event]] = {sid: [] for sid in session_ids}
     if session_ids:
-        query = select(SessionEvent).where(col(SessionEvent.session_id).in_(session_ids))
-        for row in tx.exec(query.order_by(col(SessionEvent.session_id), col(SessionEvent.seq))):
-            by_session[row.session_id].append(to_event(row))
+        for event in _read_events(tx, col(SessionEvent.session_id).in_(session_ids)):
+            by_session[event.session_id].append(event)
     return by_session
 
 
