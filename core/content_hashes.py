@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from core.course import CourseView
 from core.events import Event
 from core.hashing import sha256_json, utc_moment
-from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails
+from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.signatures import canonical, digest
 
 
@@ -22,7 +23,7 @@ def event_content(event: Event) -> str:
     return sha256_json(canonical(event))
 
 
-def patient_content(row: Patient) -> str:
+def patient_content(row: PatientRecord) -> str:
     """The patient's identifying fields, as every banner, wristband check and printout uses them."""
     return sha256_json(
         {
@@ -35,7 +36,7 @@ def patient_content(row: Patient) -> str:
     )
 
 
-def details_content(row: PatientDetails) -> str:
+def details_content(row: DetailsRecord) -> str:
     return sha256_json(
         {
             "id": row.id,
@@ -49,7 +50,7 @@ def details_content(row: PatientDetails) -> str:
     )
 
 
-def course_content(row: Course) -> str:
+def course_content(row: CourseView) -> str:
     return sha256_json(
         {
             "id": row.id,
@@ -62,7 +63,7 @@ def course_content(row: Course) -> str:
     )
 
 
-def summary_content(row: InfusionSession) -> str:
+def summary_content(row: SessionSummary) -> str:
     """A session's summary row after an entry: whose, which chair, and where the record has got to (the day
     log and the board read this row, not the whole record)."""
     facts: dict[str, Any] = {
