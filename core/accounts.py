@@ -16,9 +16,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
-
-from core import passwords
+from core import passwords, records
 from core.audit import AuditAction
 from core.clock import Clock
 from core.dates import local_time
@@ -33,11 +31,10 @@ from core.errors import (
 )
 from core.people import ASK_ADMINISTRATOR, Account, Permission, Role
 from core.persistence.db import Database
-from core.persistence.tables import Staff
 from core.plain_text import plain_text
-from core.records import account_of
+from core.record_values import StaffRecord
 from core.settings import ClinicSettings, clinic_settings
-from core.unit_of_work import UnitOfWork, Work
+from core.unit_of_work import Tx, UnitOfWork, Work
 
 
 def _role(value: Role | str) -> Role:
@@ -66,12 +63,11 @@ class Accounts:
 
     def everyone(self) -> list[Account]:
         with self.door.reading() as tx:
-            rows = tx.exec(select(Staff).order_by(col(Staff.display_name), col(Staff.created_at)))
-            return [account_of(row) for row in rows]
+            return records.everyone(tx)
 
     def get(self, account_id: str) -> Account:
         with self.door.reading() as tx:
-            return account_of(self._row(tx, account_id))
+            return self._person(tx, account_id).account()
 
     def needs_first_administrator(self) -> bool:
         with self.door.reading() as tx:
@@ -86,18 +82,17 @@ class Accounts:
                 raise NotPermitted(
                     "This clinic already has an administrator.", "Ask an administrator to add your account."
                 )
-            row = self._new_row(work.tx, name, username, Role.ADMINISTRATOR)
-            row.password_hash = passwords.hash_secret(
-                self._checked_password(password, repeat, row, field="new_password")
+            person = self._new_person(work.tx, name, username, Role.ADMINISTRATOR)
+            person.password_hash = passwords.hash_secret(
+                self._checked_password(password, repeat, person, field="new_password")
             )
-            work.tx.add(row)
-            work.tx.flush()
+            records.add_staff(work.tx, person)
             work.audit_as(
-                row.id,
+                person.id,
                 AuditAction.ACCOUNT_ADDED,
-                detail={"account_id": row.id, "role": row.role, "first_administrator": True},
+                detail={"account_id": person.id, "role": person.role, "first_administrator": True},
             )
-            return account_of(row)
+            return person.account()
 
     def add(
         self, by: str, name: str, username: str, role: Role | str, temporary_password: str, repeat: str | None = None
@@ -108,34 +103,33 @@ class Accounts:
         lock the new person out; None from a caller that holds it already (a script, the demo).
         """
         with self.door.writing(by, Permission.MANAGE_PEOPLE) as work:
-            row = self._new_row(work.tx, name, username, _role(role))
-            row.password_hash = passwords.hash_secret(
-                self._checked_password(temporary_password, repeat, row, field="temporary_password")
+            person = self._new_person(work.tx, name, username, _role(role))
+            person.password_hash = passwords.hash_secret(
+                self._checked_password(temporary_password, repeat, person, field="temporary_password")
             )
-            row.must_change_password = True
-            work.tx.add(row)
-            work.tx.flush()
-            work.audit(AuditAction.ACCOUNT_ADDED, detail={"account_id": row.id, "role": row.role})
-            return account_of(row)
+            person.must_change_password = True
+            records.add_staff(work.tx, person)
+            work.audit(AuditAction.ACCOUNT_ADDED, detail={"account_id": person.id, "role": person.role})
+            return person.account()
 
     def deactivate(self, by: str, account_id: str, reason: str) -> Account:
         with self.door.writing(by, Permission.MANAGE_PEOPLE) as work:
             why = plain_text(reason, "reason", "the reason", 500)
-            row = self._row(work.tx, account_id)
-            if not row.active:
-                raise NotNow(f"{row.display_name}'s account is already deactivated.", "Nothing was changed.")
-            if row.id == by:
+            person = self._person(work.tx, account_id)
+            if not person.active:
+                raise NotNow(f"{person.display_name}'s account is already deactivated.", "Nothing was changed.")
+            if person.id == by:
                 raise NotPermitted("You cannot deactivate your own account.", "Ask another administrator to do it.")
-            if [admin.id for admin in self._administrators(work.tx)] == [row.id]:
+            if [admin.id for admin in self._administrators(work.tx)] == [person.id]:
                 raise NotNow(
-                    f"{row.display_name} is the last administrator who can sign in.",
+                    f"{person.display_name} is the last administrator who can sign in.",
                     "Add another administrator first, so someone can still manage people and settings.",
                 )
-            row.active = False
-            row.deactivated_at = work.at
-            work.tx.add(row)
-            work.audit(AuditAction.ACCOUNT_DEACTIVATED, detail={"account_id": row.id, "reason": why})
-            return account_of(row)
+            person.active = False
+            person.deactivated_at = work.at
+            records.save_staff(work.tx, person)
+            work.audit(AuditAction.ACCOUNT_DEACTIVATED, detail={"account_id": person.id, "reason": why})
+            return person.account()
 
     def reset_password(
         self,
@@ -148,42 +142,42 @@ class Accounts:
         """For a forgotten password or a lock-out. The PIN goes too: whoever reset may not be its owner.
         ``repeat`` as for ``add``."""
         with self.door.writing(by, Permission.MANAGE_PEOPLE) as work:
-            row = self._row(work.tx, account_id)
-            if not row.active:
+            person = self._person(work.tx, account_id)
+            if not person.active:
                 raise NotNow(
-                    f"{row.display_name}'s account is deactivated, so its password cannot be reset.",
+                    f"{person.display_name}'s account is deactivated, so its password cannot be reset.",
                     "Add a new account if this person works here again.",
                 )
-            given_username = row.username is None
+            given_username = person.username is None
             if given_username:
                 if not username:
                     raise InputError(
                         "username",
-                        f"{row.display_name} has no user name yet.",
+                        f"{person.display_name} has no user name yet.",
                         "Enter one to give them with the new password.",
                     )
-                row.username = self._free_username(work.tx, username)
-            elif username and passwords.check_username(username) != row.username:
+                person.username = self._free_username(work.tx, username)
+            elif username and passwords.check_username(username) != person.username:
                 raise InputError(
                     "username",
-                    f"{row.display_name} already has the user name {row.username}; user names do not change.",
+                    f"{person.display_name} already has the user name {person.username}; user names do not change.",
                     "Leave the user name as it is.",
                 )
-            row.password_hash = passwords.hash_secret(
-                self._checked_password(temporary_password, repeat, row, field="temporary_password")
+            person.password_hash = passwords.hash_secret(
+                self._checked_password(temporary_password, repeat, person, field="temporary_password")
             )
-            pin_cleared = row.pin_hash is not None
-            row.pin_hash = None
-            row.must_change_password = True
-            row.failed_sign_ins = 0
-            row.locked_until = None
-            row.password_changed_at = work.at
-            work.tx.add(row)
+            pin_cleared = person.pin_hash is not None
+            person.pin_hash = None
+            person.must_change_password = True
+            person.failed_sign_ins = 0
+            person.locked_until = None
+            person.password_changed_at = work.at
+            records.save_staff(work.tx, person)
             work.audit(
                 AuditAction.PASSWORD_RESET,
-                detail={"account_id": row.id, "username_given": given_username, "pin_cleared": pin_cleared},
+                detail={"account_id": person.id, "username_given": given_username, "pin_cleared": pin_cleared},
             )
-            return account_of(row)
+            return person.account()
 
     # ---- one's own credentials ------------------------------------------------------------------
 
@@ -195,21 +189,21 @@ class Accounts:
             )
         refusal: ChairsideError
         with self.door.writing() as work:
-            row = self._row(work.tx, account_id)
-            refused = self._unusable(work, row, "change_password", None)
-            if refused is None and passwords.matches(row.password_hash or "", current):
+            person = self._person(work.tx, account_id)
+            refused = self._unusable(work, person, "change_password", None)
+            if refused is None and passwords.matches(person.password_hash or "", current):
                 # Nothing is written yet, so refusing the new password here loses nothing.
-                chosen = self._checked_password(new, repeat, row, field="new_password")
-                row.password_hash = passwords.hash_secret(chosen)
-                row.must_change_password = False
-                row.failed_sign_ins = 0
-                row.password_changed_at = work.at
-                work.tx.add(row)
-                work.audit_as(row.id, AuditAction.PASSWORD_CHANGED)
-                return account_of(row)
+                chosen = self._checked_password(new, repeat, person, field="new_password")
+                person.password_hash = passwords.hash_secret(chosen)
+                person.must_change_password = False
+                person.failed_sign_ins = 0
+                person.password_changed_at = work.at
+                records.save_staff(work.tx, person)
+                work.audit_as(person.id, AuditAction.PASSWORD_CHANGED)
+                return person.account()
             refusal = (
                 refused
-                or self._failed(work, row, "change_password")
+                or self._failed(work, person, "change_password")
                 or InputError(
                     "current_password", "The current password is not right.", "Type your current password again."
                 )
@@ -222,17 +216,17 @@ class Accounts:
         chosen = passwords.check_new_pin(pin, repeat)
         refusal: ChairsideError
         with self.door.writing() as work:
-            row = self._row(work.tx, account_id)
-            refused = self._unusable(work, row, "set_pin", None)
-            if refused is None and passwords.matches(row.password_hash or "", password):
-                row.pin_hash = passwords.hash_secret(chosen)
-                row.failed_sign_ins = 0
-                work.tx.add(row)
-                work.audit_as(row.id, AuditAction.PIN_CHANGED, detail={"pin": "set"})
-                return account_of(row)
+            person = self._person(work.tx, account_id)
+            refused = self._unusable(work, person, "set_pin", None)
+            if refused is None and passwords.matches(person.password_hash or "", password):
+                person.pin_hash = passwords.hash_secret(chosen)
+                person.failed_sign_ins = 0
+                records.save_staff(work.tx, person)
+                work.audit_as(person.id, AuditAction.PIN_CHANGED, detail={"pin": "set"})
+                return person.account()
             refusal = (
                 refused
-                or self._failed(work, row, "set_pin")
+                or self._failed(work, person, "set_pin")
                 or InputError("password", "The password is not right.", "Type your password again.")
             )
         raise refusal
@@ -240,12 +234,12 @@ class Accounts:
     def clear_pin(self, account_id: str) -> Account:
         """Allowed even when the clinic has turned PINs off: removing a way in is always safe."""
         with self.door.writing() as work:
-            row = self._row(work.tx, account_id)
-            if row.pin_hash is not None:
-                row.pin_hash = None
-                work.tx.add(row)
-                work.audit_as(row.id, AuditAction.PIN_CHANGED, detail={"pin": "cleared"})
-            return account_of(row)
+            person = self._person(work.tx, account_id)
+            if person.pin_hash is not None:
+                person.pin_hash = None
+                records.save_staff(work.tx, person)
+                work.audit_as(person.id, AuditAction.PIN_CHANGED, detail={"pin": "cleared"})
+            return person.account()
 
     # ---- proving who one is ---------------------------------------------------------------------
 
@@ -285,18 +279,18 @@ class Accounts:
             wanted: str | None = passwords.check_username(typed)
         except InputError:
             wanted = None  # cannot be anyone's: refused like any unknown user name
-        row = None
+        person = None
         if wanted is not None:
             with self.door.reading() as tx:
-                row = tx.exec(select(Staff).where(Staff.username == wanted)).first()
-        if row is None:
+                person = records.staff_named(tx, wanted)
+        if person is None:
             passwords.spend_hashing_time(password)
             with self.door.writing() as work:
                 work.audit_as(
                     None, AuditAction.SIGN_IN_FAILED, detail={"purpose": purpose, "reason": "unknown user name"}
                 )
             raise self._not_right(by_username=True, pin=False)
-        return self._check(row.id, password, purpose, success, pin=False, by_username=True)
+        return self._check(person.id, password, purpose, success, pin=False, by_username=True)
 
     def _check(
         self, account_id: str, secret: str, purpose: str, success: AuditAction | None, *, pin: bool, by_username: bool
@@ -304,87 +298,91 @@ class Accounts:
         """``success`` is the audit entry for a sign-in or unlock; other callers audit what they do."""
         refusal: NotAllowedError
         with self.door.writing() as work:
-            row = self._row(work.tx, account_id, for_update=True)
-            refused = self._unusable(work, row, purpose, secret if by_username else None)
+            person = self._person(work.tx, account_id, for_update=True)
+            refused = self._unusable(work, person, purpose, secret if by_username else None)
             if refused is None:
-                pin = pin and row.pin_hash is not None
-                by_pin = pin and passwords.matches(row.pin_hash or "", secret.strip())  # as set_pin keeps it
-                if by_pin or passwords.matches(row.password_hash or "", secret):
-                    row.failed_sign_ins = 0
-                    if not by_pin and passwords.needs_rehash(row.password_hash or ""):
-                        row.password_hash = passwords.hash_secret(secret)
-                    work.tx.add(row)
-                    refused = self._still_temporary(work, row, purpose)
+                pin = pin and person.pin_hash is not None
+                by_pin = pin and passwords.matches(person.pin_hash or "", secret.strip())  # as set_pin keeps it
+                if by_pin or passwords.matches(person.password_hash or "", secret):
+                    person.failed_sign_ins = 0
+                    if not by_pin and passwords.needs_rehash(person.password_hash or ""):
+                        person.password_hash = passwords.hash_secret(secret)
+                    refused = self._still_temporary(work, person, purpose)
+                    if refused is None and success is AuditAction.SIGNED_IN:
+                        person.last_sign_in_at = work.at
+                    records.save_staff(work.tx, person)
                     if refused is None:
-                        if success is AuditAction.SIGNED_IN:
-                            row.last_sign_in_at = work.at
                         if success is not None:
-                            work.audit_as(row.id, success, detail=({"with_pin": by_pin} if pin else {}))
-                        return account_of(row)
-            refusal = refused or self._failed(work, row, purpose) or self._not_right(by_username=by_username, pin=pin)
+                            work.audit_as(person.id, success, detail=({"with_pin": by_pin} if pin else {}))
+                        return person.account()
+            refusal = (
+                refused or self._failed(work, person, purpose) or self._not_right(by_username=by_username, pin=pin)
+            )
         raise refusal
 
-    def _still_temporary(self, work: Work, row: Staff, purpose: str) -> TemporaryPasswordError | None:
+    def _still_temporary(self, work: Work, person: StaffRecord, purpose: str) -> TemporaryPasswordError | None:
         """A password an administrator typed proves only that someone was told it: until its owner has
         chosen her own, it opens the way to choosing one and nothing else (no check, witness or signature)."""
-        if not row.must_change_password or purpose in {"sign_in", "unlock"}:
+        if not person.must_change_password or purpose in {"sign_in", "unlock"}:
             return None
-        work.audit_as(row.id, AuditAction.SIGN_IN_FAILED, detail={"purpose": purpose, "reason": "temporary password"})
+        work.audit_as(
+            person.id, AuditAction.SIGN_IN_FAILED, detail={"purpose": purpose, "reason": "temporary password"}
+        )
         return TemporaryPasswordError(
-            f"{row.display_name} still has the temporary password an administrator gave.",
+            f"{person.display_name} still has the temporary password an administrator gave.",
             "Sign in once to choose your own password, then try again.",
-            row.id,
+            person.id,
         )
 
-    def _unusable(self, work: Work, row: Staff, purpose: str, typed: str | None) -> NotAllowedError | None:
+    def _unusable(self, work: Work, person: StaffRecord, purpose: str, typed: str | None) -> NotAllowedError | None:
         """Why the account cannot be used at all (the attempt is recorded), before its secret counts.
 
         ``typed`` is the password typed with a user name: a deactivated account is only named to
         someone who knows its password, so the sign-in box does not confirm who has an account.
         """
-        if not row.active:
+        if not person.active:
             reason = "deactivated"
             refusal = NotPermitted(
-                f"{row.display_name}'s account is deactivated.",
+                f"{person.display_name}'s account is deactivated.",
                 f"{ASK_ADMINISTRATOR} A deactivated account cannot sign in or sign.",
             )
-            if typed is not None and not passwords.matches(row.password_hash or "", typed):
+            if typed is not None and not passwords.matches(person.password_hash or "", typed):
                 refusal = self._not_right(by_username=True, pin=False)
-        elif row.username is None or row.password_hash is None:
+        elif person.username is None or person.password_hash is None:
             reason, refusal = (
                 "no password yet",
                 NotPermitted(
-                    f"{row.display_name} has no user name and password yet.",
+                    f"{person.display_name} has no user name and password yet.",
                     "An administrator must give them a user name and password (a password reset).",
                 ),
             )
-        elif row.locked_until is not None and row.locked_until > work.at:
-            reason, refusal = "locked out", self._locked(row.locked_until)
+        elif person.locked_until is not None and person.locked_until > work.at:
+            reason, refusal = "locked out", self._locked(person.locked_until)
         else:
             return None
-        work.audit_as(row.id, AuditAction.SIGN_IN_FAILED, detail={"purpose": purpose, "reason": reason})
+        work.audit_as(person.id, AuditAction.SIGN_IN_FAILED, detail={"purpose": purpose, "reason": reason})
         return refusal
 
-    def _failed(self, work: Work, row: Staff, purpose: str) -> NotAllowedError | None:
+    def _failed(self, work: Work, person: StaffRecord, purpose: str) -> NotAllowedError | None:
         """Count a wrong secret; at the clinic's limit, lock the account. Returns the lock-out refusal."""
         policy = self._policy()
-        row.failed_sign_ins += 1
+        person.failed_sign_ins += 1
         work.audit_as(
-            row.id,
+            person.id,
             AuditAction.SIGN_IN_FAILED,
-            detail={"purpose": purpose, "reason": "wrong secret", "failures": row.failed_sign_ins},
+            detail={"purpose": purpose, "reason": "wrong secret", "failures": person.failed_sign_ins},
         )
         locked: NotAllowedError | None = None
-        if row.failed_sign_ins >= policy.max_failed_sign_ins:
-            row.locked_until = work.at + timedelta(minutes=policy.account_lockout_minutes)
+        if person.failed_sign_ins >= policy.max_failed_sign_ins:
+            person.locked_until = work.at + timedelta(minutes=policy.account_lockout_minutes)
             work.audit_as(
-                row.id,
+                person.id,
                 AuditAction.LOCKED_OUT,
-                detail={"failures": row.failed_sign_ins, "minutes": policy.account_lockout_minutes},
+                detail={"failures": person.failed_sign_ins, "minutes": policy.account_lockout_minutes},
             )
-            row.failed_sign_ins = 0
-            locked = self._locked(row.locked_until)
-        work.tx.add(row)
+            person.failed_sign_ins = 0
+            locked = self._locked(person.locked_until)
+        records.save_staff(work.tx, person)
         return locked
 
     @staticmethod
@@ -415,20 +413,20 @@ class Accounts:
                 "Unlock with your password, or ask an administrator to turn on PIN unlock in the clinic settings.",
             )
 
-    def _checked_password(self, password: str, repeat: str | None, row: Staff, *, field: str) -> str:
+    def _checked_password(self, password: str, repeat: str | None, person: StaffRecord, *, field: str) -> str:
         """``repeat`` None: the password was typed once, by a caller that holds it (nothing to compare)."""
         policy = self._policy()
         return passwords.check_new_password(
             password,
             password if repeat is None else repeat,
             min_length=policy.password_min_length,
-            user_inputs=passwords.guessable_words(row.display_name, row.username or "", policy.clinic_name),
-            username=row.username,
+            user_inputs=passwords.guessable_words(person.display_name, person.username or "", policy.clinic_name),
+            username=person.username,
             field=field,
         )
 
-    def _new_row(self, tx: Session, name: str, username: str, role: Role) -> Staff:
-        return Staff(
+    def _new_person(self, tx: Tx, name: str, username: str, role: Role) -> StaffRecord:
+        return StaffRecord(
             id=str(uuid.uuid4()),
             display_name=plain_text(name, "name", "the person's name", 120),
             role=role.value,
@@ -439,31 +437,28 @@ class Accounts:
         )
 
     @staticmethod
-    def _free_username(tx: Session, username: str) -> str:
+    def _free_username(tx: Tx, username: str) -> str:
         value = passwords.check_username(username)
-        if tx.exec(select(Staff.id).where(Staff.username == value)).first() is not None:
+        if records.username_taken(tx, value):
             raise InputError(
                 "username", f"The user name {value} is taken.", "Choose another, e.g. with an initial or a digit."
             )
         return value
 
     @staticmethod
-    def _row(tx: Session, account_id: str, *, for_update: bool = False) -> Staff:
-        """``for_update`` locks the row (PostgreSQL) so two workstations cannot lose a failure count."""
-        row = tx.get(Staff, account_id, with_for_update=for_update)
-        if row is None:
+    def _person(tx: Tx, account_id: str, *, for_update: bool = False) -> StaffRecord:
+        """``for_update`` locks its row (PostgreSQL) so two workstations cannot lose a failure count."""
+        person = records.staff_record(tx, account_id, for_update=for_update)
+        if person is None:
             raise NotFound("That account does not exist.", "Choose the person again from the list.")
-        return row
+        return person
 
     @staticmethod
-    def _administrators(tx: Session) -> list[Staff]:
+    def _administrators(tx: Tx) -> list[Account]:
         """Active administrators who can sign in: while there are none, the first may be created."""
-        query = select(Staff).where(
-            col(Staff.active), Staff.role == Role.ADMINISTRATOR.value, col(Staff.password_hash).is_not(None)
-        )
-        return list(tx.exec(query))
+        return records.administrators(tx)
 
     def _event(self, account_id: str, action: AuditAction) -> None:
         with self.door.writing() as work:
-            self._row(work.tx, account_id)
+            self._person(work.tx, account_id)
             work.audit_as(account_id, action)

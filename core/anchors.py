@@ -16,14 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlmodel import select
-
 from core import audit
-from core.audit import AuditAction
 from core.errors import InputError
 from core.paths import data_dir
 from core.persistence.db import Database, file_trouble
-from core.persistence.tables import AuditEntry
 from core.private_files import write_whole
 
 log = logging.getLogger(__name__)
@@ -89,9 +85,7 @@ class AnchorCheck:
 def check_anchor(database: Database, anchor: Anchor) -> AnchorCheck:
     """Whether the trail still holds the noted entry with the noted hash, in words. A note taken before a
     restore from an older backup is explained by the restore line, not called a rewrite."""
-    with database.session() as tx:
-        row = tx.exec(select(AuditEntry).where(AuditEntry.seq == anchor.seq)).first()
-        restores = list(tx.exec(select(AuditEntry).where(AuditEntry.action == AuditAction.DATABASE_RESTORED)))
+    row, restores = audit.noted(database, anchor.seq)
     if row is not None and row.entry_hash == anchor.entry_hash:
         return AnchorCheck(True, "")
     for line in restores:

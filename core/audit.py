@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from core import records
 from core.content_hashes import (
     course_content,
     details_content,
@@ -31,8 +32,7 @@ from core.event_data import PatientAtSigning, SessionSigned
 from core.events import EventType
 from core.hashing import sha256_json, utc_moment
 from core.persistence.db import Database
-from core.persistence.tables import AuditEntry, Course, InfusionSession, Patient, PatientDetails, SessionEvent
-from core.records import all_patient_events, to_event
+from core.persistence.tables import AuditEntry, SessionEvent
 from core.signatures import identifiers
 from core.stored_form import UnreadableEntry
 
@@ -299,11 +299,11 @@ def _records_problem(tx: Session, recorded: Recorded, began: datetime | None, co
         if row.type == EventType.SIGNED:
             signed.append(row)
         problem = _record_problem(
-            recorded, trail, row.id, row.recorded_at, lambda row=row: event_content(to_event(row))
+            recorded, trail, row.id, row.recorded_at, lambda row=row: event_content(records.to_event(row))
         )
         if problem:
             return problem
-    for event in all_patient_events(tx):
+    for event in records.all_patient_events(tx):
         seen.add(event.id)
         problem = _record_problem(recorded, trail, event.id, event.recorded_at, partial(patient_event_content, event))
         if problem:
@@ -315,14 +315,14 @@ def _records_problem(tx: Session, recorded: Recorded, began: datetime | None, co
         problem = _signed_patient_problem(tx, row)
         if problem:
             return problem
-    for table, lines, content, what in (
-        (Patient, recorded.patients, patient_content, "patient record"),
-        (PatientDetails, recorded.details, details_content, "sex and allergies record"),
-        (Course, recorded.courses, course_content, "course order"),
-        (InfusionSession, recorded.summaries, summary_content, "session summary"),
+    for read, lines, content, what in (
+        (records.patient, recorded.patients, patient_content, "patient record"),
+        (records.details, recorded.details, details_content, "sex and allergies record"),
+        (records.course, recorded.courses, course_content, "course order"),
+        (records.summary, recorded.summaries, summary_content, "session summary"),
     ):
         for key, (line, hashed) in lines.items():
-            found = tx.get(table, key)
+            found = read(tx, key)
             if found is None:
                 return f"the {what} {key} was removed: audit entry {line} says it was written."
             if content(found) != hashed:
@@ -355,15 +355,15 @@ def _signed_patient_problem(tx: Session, row: SessionEvent) -> str:
     record, or when the signature is from before it named her (v1, v2). Read once every record has been
     checked against its line, so a signature changed by hand is said to be changed, not unreadable."""
     try:
-        who = to_event(row).data_as(SessionSigned).patient
+        who = records.to_event(row).data_as(SessionSigned).patient
     except UnreadableEntry:
         return f"care record {row.id} cannot be read, so who its signature covered cannot be checked."
     if who is None:
         return ""
-    session = tx.get(InfusionSession, row.session_id)
-    patient = tx.get(Patient, session.patient_id) if session is not None else None
-    if patient is not None:
-        on_record = identifiers(patient.mrn, patient.family_name, patient.given_name, patient.birth_date.isoformat())
+    session = records.summary(tx, row.session_id)
+    person = records.patient(tx, session.patient_id) if session is not None else None
+    if person is not None:
+        on_record = identifiers(person.mrn, person.family_name, person.given_name, person.birth_date.isoformat())
         if PatientAtSigning(**on_record) == who:
             return ""
     return f"the patient record of session {row.session_id} no longer matches who its signature covered."
@@ -375,6 +375,15 @@ def head(database: Database) -> tuple[int, str] | None:
     with database.session() as tx:
         last = tx.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
         return (last.seq, last.entry_hash) if last else None
+
+
+def noted(database: Database, seq: int) -> tuple[AuditRecord | None, list[AuditRecord]]:
+    """The entry a note of the head names (None when the trail no longer reaches it), and every restore
+    line, which may explain a note that no longer matches (``core.anchors``)."""
+    with database.session() as tx:
+        row = tx.exec(select(AuditEntry).where(AuditEntry.seq == seq)).first()
+        restores = tx.exec(select(AuditEntry).where(AuditEntry.action == AuditAction.DATABASE_RESTORED))
+        return (_to_record(row) if row is not None else None), [_to_record(line) for line in restores]
 
 
 def entries(

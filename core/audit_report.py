@@ -27,7 +27,7 @@ from core.event_words import EVENT_WORDS
 from core.events import EventType
 from core.people import Account, Permission
 from core.persistence.db import Database
-from core.persistence.tables import InfusionSession, Patient, Staff
+from core.record_values import PatientRecord, SessionSummary
 from core.unit_of_work import Tx, UnitOfWork
 
 DEFAULT_LIMIT = 500
@@ -136,11 +136,11 @@ def check_filters(
     return TrailFilters(patient_id, actor_id, start, end, facts)
 
 
-def _person(row: Staff) -> str:
-    return f"{row.display_name} ({row.username or 'no user name'})"
+def _person(account: Account) -> str:
+    return f"{account.name} ({account.username or 'no user name'})"
 
 
-def _who(entry: AuditRecord, people: Mapping[str, Staff]) -> str:
+def _who(entry: AuditRecord, people: Mapping[str, Account]) -> str:
     if entry.actor_id is not None:
         row = people.get(entry.actor_id)
         return _person(row) if row else f"account {entry.actor_id}"
@@ -155,7 +155,7 @@ def _words(key: str) -> str:
     return key.replace("_", " ")
 
 
-def _value(value: Any, people: Mapping[str, Staff]) -> str:
+def _value(value: Any, people: Mapping[str, Account]) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str):
@@ -186,7 +186,9 @@ def _entry_words(detail: Mapping[str, Any], entries: Mapping[str, str]) -> str:
         return "an entry"
 
 
-def summarise(detail: Mapping[str, Any], people: Mapping[str, Staff], entries: Mapping[str, str] | None = None) -> str:
+def summarise(
+    detail: Mapping[str, Any], people: Mapping[str, Account], entries: Mapping[str, str] | None = None
+) -> str:
     """``key: value`` pairs in stored order, in words: account ids become names, a care record's id and
     type become what it records, a hash is cut to its first characters; long text ends in an ellipsis."""
     pairs = []
@@ -229,9 +231,9 @@ def describe(tx: Tx, found: list[AuditRecord], zone: tzinfo | None = None) -> li
 
 def _line(
     entry: AuditRecord,
-    people: Mapping[str, Staff],
-    patients: Mapping[str, Patient],
-    sessions: Mapping[str, InfusionSession],
+    people: Mapping[str, Account],
+    patients: Mapping[str, PatientRecord],
+    sessions: Mapping[str, SessionSummary],
     entries: Mapping[str, str],
     zone: tzinfo | None,
 ) -> AuditLine:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from core.course import CourseView
 from core.events import Event, PatientEvent
 from core.hashing import sha256_json, utc_moment
-from core.persistence.tables import Course, InfusionSession, Patient, PatientDetails
+from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.signatures import canonical, digest
 
 
@@ -42,7 +43,7 @@ def patient_event_content(event: PatientEvent) -> str:
     )
 
 
-def patient_content(row: Patient) -> str:
+def patient_content(row: PatientRecord) -> str:
     """The patient's identifying fields, as every banner, wristband check and printout uses them."""
     return sha256_json(
         {
@@ -55,7 +56,7 @@ def patient_content(row: Patient) -> str:
     )
 
 
-def details_content(row: PatientDetails) -> str:
+def details_content(row: DetailsRecord) -> str:
     return sha256_json(
         {
             "id": row.id,
@@ -69,7 +70,7 @@ def details_content(row: PatientDetails) -> str:
     )
 
 
-def course_content(row: Course) -> str:
+def course_content(row: CourseView) -> str:
     return sha256_json(
         {
             "id": row.id,
@@ -82,7 +83,7 @@ def course_content(row: Course) -> str:
     )
 
 
-def summary_content(row: InfusionSession) -> str:
+def summary_content(row: SessionSummary) -> str:
     """A session's summary row after an entry: whose, which chair, and where the record has got to (the day
     log and the board read this row, not the whole record)."""
     facts: dict[str, Any] = {

@@ -50,10 +50,10 @@ from core.hashing import sha256_json
 from core.machine import Outcome, Step
 from core.people import Account, Permission
 from core.persistence.db import Database
-from core.persistence.tables import InfusionSession, Patient
 from core.protocol import Phase, Protocol
 from core.protocol_shelf import ProtocolShelf
 from core.pump_check import PumpCheck
+from core.record_values import PatientRecord, SessionSummary
 from core.reports.output import Output, record_output, write_file
 from core.session_state import PointStatus, SessionState, derive_state
 from core.settings import clinic_settings
@@ -564,8 +564,8 @@ def _status(state: SessionState) -> str:
 
 def entry_of(
     protocol: Protocol,
-    row: InfusionSession,
-    patient: Patient | None,
+    row: SessionSummary,
+    patient: PatientRecord | None,
     events: list[Event],
     names: Mapping[str, str],
     now: datetime,

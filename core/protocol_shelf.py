@@ -18,15 +18,14 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session, select
-
+from core import records
 from core.errors import ProtocolError
 from core.event_data import Opened
 from core.events import Event
 from core.events import EventType as E
 from core.paths import resource_path
-from core.persistence.tables import ProtocolCopy
 from core.protocol import Protocol, parse_protocol
+from core.unit_of_work import Tx
 
 EARLIER = "protocols/earlier"
 
@@ -49,30 +48,22 @@ class ProtocolShelf:
         self._known: dict[str, Protocol] = {current.content_hash: current}
         self._shipped: dict[str, str] | None = None
 
-    def keep(self, tx: Session, at: datetime) -> None:
+    def keep(self, tx: Tx, at: datetime) -> None:
         """Store today's protocol's text in the records, once; inside the caller's transaction, so a
         session is never committed without the rules it runs under."""
-        if not self.current.text or tx.get(ProtocolCopy, self.current.content_hash) is not None:
+        current = self.current
+        if not current.text or records.protocol_kept(tx, current.content_hash):
             return
-        tx.add(
-            ProtocolCopy(
-                content_hash=self.current.content_hash,
-                protocol_id=self.current.id,
-                protocol_version=self.current.version,
-                text=self.current.text,
-                stored_at=at,
-            )
-        )
-        tx.flush()
+        records.keep_protocol(tx, current.content_hash, current.id, current.version, current.text, at)
 
-    def for_events(self, tx: Session | None, events: Sequence[Event]) -> Protocol:
+    def for_events(self, tx: Tx | None, events: Sequence[Event]) -> Protocol:
         """The protocol the session of ``events`` was recorded under (today's when it cannot be found)."""
         sha = protocol_hash_of(events)
         if sha is None:
             return self.current
         return self.for_hash(tx, sha)
 
-    def for_hash(self, tx: Session | None, sha: str) -> Protocol:
+    def for_hash(self, tx: Tx | None, sha: str) -> Protocol:
         found = self._known.get(sha)
         if found is not None:
             return found
@@ -89,10 +80,10 @@ class ProtocolShelf:
         return found
 
     @staticmethod
-    def _stored_text(tx: Session | None, sha: str) -> str | None:
+    def _stored_text(tx: Tx | None, sha: str) -> str | None:
         if tx is None:
             return None
-        return tx.exec(select(ProtocolCopy.text).where(ProtocolCopy.content_hash == sha)).first()
+        return records.protocol_text(tx, sha)
 
     def _shipped_text(self, sha: str) -> str | None:
         if self._shipped is None:

@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlmodel import col, select
 
+from core import records
 from core.audit import AuditAction
 from core.errors import ChairsideError, InputError
 from core.paths import config_dir
 from core.persistence.db import Database
-from core.persistence.tables import ClinicSetting
 from core.plain_text import REASON_MAX, plain_text
 from core.private_files import write_whole
+from core.record_values import SettingChange
 from core.unit_of_work import UnitOfWork
 
 
@@ -64,15 +64,14 @@ class ClinicSettings(BaseModel):
 
 def clinic_settings(database: Database) -> ClinicSettings:
     """The settings in force: the newest value recorded for each key, defaults for the rest."""
-    with database.session() as tx:
-        rows = tx.exec(select(ClinicSetting).order_by(col(ClinicSetting.id)))
-        values = {row.key: row.value for row in rows if row.key in ClinicSettings.model_fields}
+    history = settings_history(database)
+    values = {change.key: change.value for change in history if change.key in ClinicSettings.model_fields}
     return ClinicSettings.model_validate(values)
 
 
-def settings_history(database: Database) -> list[ClinicSetting]:
+def settings_history(database: Database) -> list[SettingChange]:
     with database.session() as tx:
-        return list(tx.exec(select(ClinicSetting).order_by(col(ClinicSetting.id))))
+        return records.setting_changes(tx)
 
 
 def change_clinic_setting(
@@ -93,7 +92,7 @@ def change_clinic_setting(
         raise InputError(key, f"{key}: {exc.errors()[0]['msg']}.") from exc
     new = getattr(updated, key)
     with UnitOfWork(database, lambda: at, workstation).writing(by) as work:
-        work.tx.add(ClinicSetting(key=key, value=new, changed_by=by, changed_at=at, reason=reason))
+        records.add_setting_change(work.tx, SettingChange(key, new, by, at, reason))
         work.audit(AuditAction.SETTING_CHANGED, detail={"key": key, "value": str(new), "reason": reason})
     return updated
 

@@ -26,7 +26,7 @@ from core.content_hashes import event_content, patient_event_content, summary_co
 from core.events import Event, PatientEvent
 from core.people import Account, Permission, refusal
 from core.persistence.db import Database
-from core.persistence.tables import InfusionSession
+from core.record_values import SessionSummary
 
 Tx = Session
 """The transaction a unit of work reads and writes in; ``core.records`` holds the queries run in it."""
@@ -75,12 +75,12 @@ class Work:
             detail=detail,
         )
 
-    def append(self, event: Event, summary: InfusionSession) -> None:
+    def append(self, event: Event, summary: SessionSummary) -> None:
         """A care record on its session's stream, with ``summary`` (the session's projection as it stands
         after the record) and the audit lines: the record written, with the hash of the record and of the
         projection (so ``verify`` sees either changed later), and each signature on it."""
         records.insert_event(self.tx, event)
-        self.tx.add(summary)
+        records.save_summary(self.tx, summary)
         ids = {"patient_id": summary.patient_id, "session_id": event.session_id}
         detail = {
             "event_id": event.id,

@@ -22,10 +22,10 @@ from core.events import EventType as E
 from core.machine import Outcome
 from core.people import Permission
 from core.persistence.db import Database
-from core.persistence.tables import InfusionSession
 from core.plain_text import MRN_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SHORT_MAX, optional_text, plain_text
 from core.protocol import Protocol
 from core.protocol_shelf import ProtocolShelf
+from core.record_values import SessionSummary
 from core.session_state import SessionState, derive_state
 from core.signatures import Meaning, signature_entry, signed_content
 from core.unit_of_work import UnitOfWork, Work
@@ -128,16 +128,16 @@ class CareBase:
             signers = [*signers, *authenticate()]
         with self.door.writing(by, Permission.RECORD_CARE) as work:
             now = work.at
-            row = work.tx.get(InfusionSession, session_id)
-            if row is None:
+            summary = records.summary(work.tx, session_id)
+            if summary is None:
                 raise NotFound("That session was not found.", "Return to the board and open the chair again.")
-            events = self._log_of(work, row)
+            events = self._log_of(work, summary)
             state = derive_state(self.shelf.for_events(work.tx, events), events, now, self.app_started_at)
             payload = self._payload(state, kind, build)
             event = Event(
                 id=str(uuid.uuid4()),
                 session_id=session_id,
-                seq=row.last_seq + 1,
+                seq=summary.last_seq + 1,
                 type=kind,
                 occurred_at=now,
                 recorded_at=now,
@@ -151,53 +151,57 @@ class CareBase:
                 signed = signed_content(event, events)
                 entries = [signature_entry(signer, meaning, now, signed) for signer, meaning in signers]
                 event = replace(event, payload={**event.payload, "signatures": entries})
-            events, new_state = self._insert(work, row, events, event)
+            events, new_state, summary = self._insert(work, summary, events, event)
             for follow, follow_payload in then(new_state) if then else ():
                 self._payload(new_state, follow, None)
                 event = replace(
                     event,
                     id=str(uuid.uuid4()),
-                    seq=row.last_seq + 1,
+                    seq=summary.last_seq + 1,
                     type=follow,
                     payload=follow_payload.to_payload(),
                     corrects=None,
                     reason=None,
                 )
-                events, new_state = self._insert(work, row, events, event)
+                events, new_state, summary = self._insert(work, summary, events, event)
         kept = self._open_logs.get(session_id)
         if kept is not None:  # committed: the board's copy of the log moves on with it
             self._open_logs[session_id] = (events[-1].seq, events, kept[2])
         return new_state
 
-    def _log_of(self, work: Work, row: InfusionSession) -> list[Event]:
+    def _log_of(self, work: Work, summary: SessionSummary) -> list[Event]:
         """The session's entries: as the board last read them when nothing was written since (on any
         workstation: the projection's ``last_seq``, read in this transaction, moves with every entry),
         else read again. A log only grows, so an equal ``last_seq`` means the very same entries."""
-        kept = self._open_logs.get(row.id)
-        if kept is not None and kept[0] == row.last_seq:
+        kept = self._open_logs.get(summary.id)
+        if kept is not None and kept[0] == summary.last_seq:
             return kept[1]
-        return records.load_events(work.tx, row.id)
+        return records.load_events(work.tx, summary.id)
 
     def _insert(
-        self, work: Work, row: InfusionSession, events: list[Event], event: Event
-    ) -> tuple[list[Event], SessionState]:
-        """Write one entry with its audit lines and move the session's projection along with it."""
+        self, work: Work, summary: SessionSummary, events: list[Event], event: Event
+    ) -> tuple[list[Event], SessionState, SessionSummary]:
+        """Write one entry with its audit lines and move the session's projection along with it: the
+        entries, the state and the summary as they stand after it."""
         events = [*events, event]
         new_state = derive_state(self.shelf.for_events(work.tx, events), events, work.at, self.app_started_at)
-        row.last_seq = event.seq
-        row.step = new_state.step.value
-        row.outcome = new_state.outcome.value
-        row.active = new_state.step.active
-        row.updated_at = work.at
-        work.append(event, row)
-        return events, new_state
+        summary = replace(
+            summary,
+            last_seq=event.seq,
+            step=new_state.step.value,
+            outcome=new_state.outcome.value,
+            active=new_state.step.active,
+            updated_at=work.at,
+        )
+        work.append(event, summary)
+        return events, new_state, summary
 
     def _refused(self, session_id: str, by: str, detail: dict[str, Any]) -> None:
         """One audit line for an entry refused by a limit or a rule, written apart from the refused entry
         (which records nothing): the near misses the quality report counts."""
         with self.door.writing(by) as work:
-            row = work.tx.get(InfusionSession, session_id)
-            patient_id = row.patient_id if row else None
+            summary = records.summary(work.tx, session_id)
+            patient_id = summary.patient_id if summary else None
             work.audit(AuditAction.REFUSED, patient_id=patient_id, session_id=session_id, detail=detail)
 
     def _today(self) -> date:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from core import event_data as d
 from core import records
 from core.care.base import required_text
-from core.care.courses import CourseOrders, course_view
+from core.care.courses import CourseOrders
 from core.course import CourseView
 from core.errors import InputError, NotFound
 from core.events import EventType, PatientEvent
@@ -35,10 +35,9 @@ class CourseDays(CourseOrders):
         """
         why = required_text(reason, "day_reason", "why the day had no infusion")
         with self.door.writing(by, Permission.RECORD_CARE) as work:
-            row = records.course(work.tx, course_id)
-            if row is None:
+            course = records.course(work.tx, course_id)
+            if course is None:
                 raise NotFound("That course order was not found.", "Open the patient's record again.")
-            course = course_view(row)
             on = self._day_of(course, day)
             self._refuse_recorded(work.tx, course, day, on)
             event = PatientEvent(
@@ -60,10 +59,10 @@ class CourseDays(CourseOrders):
     def days_not_given(self, course_id: str) -> list[DayNotGivenView]:
         """The course's days recorded as not given, in day order."""
         with self.door.reading() as tx:
-            row = records.course(tx, course_id)
-            if row is None:
+            course = records.course(tx, course_id)
+            if course is None:
                 return []
-            found = _not_given(records.patient_events(tx, row.patient_id), course_id)
+            found = _not_given(records.patient_events(tx, course.patient_id), course_id)
             names = records.staff_names_of(tx, {event.recorded_by for event in found})
         return sorted((_view(event, names) for event in found), key=lambda view: view.day)
 

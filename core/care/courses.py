@@ -15,22 +15,7 @@ from core.course import CourseView, days_left, parse_course_days, place_in_cours
 from core.dates import parse_day
 from core.errors import InputError, NotFound
 from core.people import Permission
-from core.persistence.tables import Course, Patient
 from core.unit_of_work import Tx
-
-
-def course_view(row: Course) -> CourseView:
-    return CourseView(
-        row.id,
-        row.patient_id,
-        row.prescriber,
-        row.protocol_id,
-        row.protocol_version,
-        row.first_day,
-        row.days,
-        row.recorded_by,
-        row.recorded_at,
-    )
 
 
 class CourseOrders(CareBase):
@@ -56,7 +41,7 @@ class CourseOrders(CareBase):
         who = required_text(prescriber, "prescriber", "the prescriber who ordered the course")
         first = parse_day(first_day, "first_day")
         count = parse_course_days(days, self.protocol)
-        row = Course(
+        course = CourseView(
             id=str(uuid.uuid4()),
             patient_id=patient_id,
             protocol_id=self.protocol.id,
@@ -68,23 +53,21 @@ class CourseOrders(CareBase):
             recorded_at=self.clock.now(),
         )
         with self.door.writing(by, Permission.RECORD_CARE) as work:
-            if work.tx.get(Patient, patient_id) is None:
+            if records.patient(work.tx, patient_id) is None:
                 raise NotFound("That patient record was not found.", "Search again.")
-            detail: dict[str, Any] = {"course_id": row.id, "content_hash": course_content(row)}
+            detail: dict[str, Any] = {"course_id": course.id, "content_hash": course_content(course)}
             running = self._course_in_force(work.tx, patient_id)
             if running is not None:
                 detail |= self._replacing(running, replace_running, replace_reason)
-            work.tx.add(row)
-            work.tx.flush()
+            records.add_course(work.tx, course)
             work.audit(AuditAction.COURSE_ORDERED, patient_id=patient_id, detail=detail)
-        return course_view(row)
+        return course
 
     def _course_in_force(self, tx: Tx, patient_id: str) -> tuple[CourseView, int] | None:
         """The patient's course and its days left, if it has any left (begun or not)."""
-        row = records.latest_course(tx, patient_id)
-        if row is None:
+        course = records.latest_course(tx, patient_id)
+        if course is None:
             return None
-        course = course_view(row)
         left = days_left(self.protocol, course, self._today(), self._treated_days(tx, patient_id, course))
         return (course, left) if left else None
 
@@ -113,20 +96,18 @@ class CourseOrders(CareBase):
 
     def current_course(self, patient_id: str) -> CourseView | None:
         with self.door.reading() as tx:
-            row = records.latest_course(tx, patient_id)
-            return course_view(row) if row else None
+            return records.latest_course(tx, patient_id)
 
     def _course_place(self, tx: Tx, patient_id: str, override: str | None) -> d.CoursePlace:
         """Day n of the course in force, or why the session cannot open; a second infusion today needs
         the prescriber's override."""
-        row = records.latest_course(tx, patient_id)
-        if row is None:
+        course = records.latest_course(tx, patient_id)
+        if course is None:
             raise InputError(
                 "course",
                 "There is no course order for this patient yet.",
                 "Record the prescriber's order (prescriber, first day, number of days) first.",
             )
-        course = course_view(row)
         today = self._today()
         treated = self._treated_days(tx, patient_id, course)
         place = place_in_course(self.protocol, course, today, treated)

@@ -14,8 +14,8 @@ from core.errors import InputError, NotFound
 from core.identify import Details, checked_details
 from core.matching import similar_names
 from core.people import Permission
-from core.persistence.tables import Patient, PatientDetails
 from core.plain_text import SHORT_MAX, optional_text
+from core.record_values import DetailsRecord, PatientRecord
 from core.unit_of_work import Tx, Work
 from core.views import PatientView
 
@@ -35,7 +35,7 @@ class Patients(CareBase):
         """A nurse opened a patient's record on screen: who looked at whose record is audited. Only an
         account that may see patients' records can be recorded as having looked at one."""
         with self.door.writing(by, Permission.RECORD_CARE) as work:
-            if work.tx.get(Patient, patient_id) is None:
+            if records.patient(work.tx, patient_id) is None:
                 raise NotFound("That patient record was not found.", "Search for the patient again.")
             work.audit(AuditAction.PATIENT_VIEWED, patient_id=patient_id, session_id=session_id)
 
@@ -55,7 +55,7 @@ class Patients(CareBase):
         The registration form always sends ``details`` (sex and allergies), which must then be complete;
         records made without them (imports, tests of other rules) show "not recorded" until confirmed."""
         checked = checked_details(details) if details is not None else None
-        row = Patient(
+        row = PatientRecord(
             id=str(uuid.uuid4()),
             mrn=required_text(mrn, "mrn", "the medical record number"),
             family_name=required_text(family_name, "family_name", "the family name"),
@@ -76,8 +76,7 @@ class Patients(CareBase):
                     + ".",
                     "If it is the same person, use that record (listed on the left); if not, confirm a new one.",
                 )
-            work.tx.add(row)
-            work.tx.flush()
+            records.add_patient(work.tx, row)
             work.audit(AuditAction.PATIENT_REGISTERED, patient_id=row.id, detail={"content_hash": patient_content(row)})
             if checked is not None:
                 self._add_details(work, row.id, checked)
@@ -88,7 +87,7 @@ class Patients(CareBase):
         a new row, so the earlier answer and who gave it stay."""
         checked = checked_details(details)
         with self.door.writing(by, Permission.RECORD_CARE) as work:
-            row = work.tx.get(Patient, patient_id)
+            row = records.patient(work.tx, patient_id)
             if row is None:
                 raise NotFound("That patient record was not found.", "Search again.")
             self._add_details(work, patient_id, checked)
@@ -97,7 +96,7 @@ class Patients(CareBase):
 
     @staticmethod
     def _add_details(work: Work, patient_id: str, details: Details) -> None:
-        row = PatientDetails(
+        row = DetailsRecord(
             id=str(uuid.uuid4()),
             patient_id=patient_id,
             sex=details.sex or "",
@@ -106,8 +105,7 @@ class Patients(CareBase):
             confirmed_by=work.actor_id,
             confirmed_at=work.at,
         )
-        work.tx.add(row)
-        work.tx.flush()
+        records.add_details(work.tx, row)
         detail = {"details_id": row.id, "content_hash": details_content(row)}
         work.audit(AuditAction.PATIENT_DETAILS_CONFIRMED, patient_id=patient_id, detail=detail)
 
@@ -137,7 +135,7 @@ class Patients(CareBase):
 
     def patient(self, patient_id: str) -> PatientView:
         with self.door.reading() as tx:
-            row = tx.get(Patient, patient_id)
+            row = records.patient(tx, patient_id)
             if row is None:
                 raise NotFound("That patient record was not found.", "Search again.")
             return records.patient_view(tx, row)

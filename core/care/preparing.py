@@ -34,7 +34,7 @@ from core.events import EventType as E
 from core.identify import Identified, confirmed_identifiers
 from core.machine import Step
 from core.people import Permission
-from core.persistence.tables import InfusionSession, Patient
+from core.record_values import SessionSummary
 from core.screening import screening_record
 from core.session_state import SessionState
 from core.signatures import Meaning
@@ -58,7 +58,7 @@ class Preparing(CourseOrders):
         session_id = str(uuid.uuid4())
         with self.door.writing(by, Permission.RECORD_CARE) as work:
             now = work.at
-            patient = work.tx.get(Patient, patient_id)
+            patient = records.patient(work.tx, patient_id)
             if patient is None:
                 raise NotFound("That patient record was not found.", "Search again.")
             identifiers = confirmed_identifiers(identified, patient.mrn, patient.birth_date)
@@ -68,7 +68,7 @@ class Preparing(CourseOrders):
                 raise NotNow("This patient already has an open session.", "Open it from the board.")
             course = self._course_place(work.tx, patient_id, override)
             self.shelf.keep(work.tx, now)
-            session = InfusionSession(
+            session = SessionSummary(
                 id=session_id,
                 patient_id=patient_id,
                 chair=chair,
@@ -83,8 +83,7 @@ class Preparing(CourseOrders):
                 last_seq=1,
                 updated_at=now,
             )
-            work.tx.add(session)
-            work.tx.flush()
+            records.add_summary(work.tx, session)
             opened = Event(
                 id=str(uuid.uuid4()),
                 session_id=session_id,
@@ -174,8 +173,8 @@ class Preparing(CourseOrders):
 
     def _previous_weight(self, session_id: str) -> Event | None:
         with self.door.reading() as tx:
-            row = tx.get(InfusionSession, session_id)
-            return records.last_weight_elsewhere(tx, row.patient_id, session_id) if row else None
+            summary = records.summary(tx, session_id)
+            return records.last_weight_elsewhere(tx, summary.patient_id, session_id) if summary else None
 
     @staticmethod
     def _weight_of(state: SessionState) -> Weight:

@@ -1,0 +1,46 @@
+"""The clinic's own records: its settings' history, and the text of every protocol a session ran under."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core.persistence.tables import ClinicSetting, ProtocolCopy
+from core.record_values import SettingChange
+
+
+def setting_changes(tx: Session) -> list[SettingChange]:
+    """Every change of a clinic setting, oldest first (so the newest value of each key comes last)."""
+    rows = tx.exec(select(ClinicSetting).order_by(col(ClinicSetting.id)))
+    return [SettingChange(row.key, row.value, row.changed_by, row.changed_at, row.reason) for row in rows]
+
+
+def add_setting_change(tx: Session, change: SettingChange) -> None:
+    tx.add(
+        ClinicSetting(
+            key=change.key,
+            value=change.value,
+            changed_by=change.changed_by,
+            changed_at=change.changed_at,
+            reason=change.reason,
+        )
+    )
+
+
+def protocol_kept(tx: Session, content_hash: str) -> bool:
+    return tx.get(ProtocolCopy, content_hash) is not None
+
+
+def keep_protocol(tx: Session, content_hash: str, protocol_id: str, version: str, text: str, at: datetime) -> None:
+    """A protocol's text, written once (the caller checks ``protocol_kept``) and never changed."""
+    tx.add(
+        ProtocolCopy(
+            content_hash=content_hash, protocol_id=protocol_id, protocol_version=version, text=text, stored_at=at
+        )
+    )
+    tx.flush()
+
+
+def protocol_text(tx: Session, content_hash: str) -> str | None:
+    return tx.exec(select(ProtocolCopy.text).where(ProtocolCopy.content_hash == content_hash)).first()

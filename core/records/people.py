@@ -1,0 +1,89 @@
+"""Staff records: accounts with their secrets' hashes, read for signing in and managing people, and read
+as plain accounts (no secret) for everything else."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlmodel import Session, col, func, select
+
+from core.people import Account, Role
+from core.persistence.tables import Staff
+from core.record_values import StaffRecord
+
+STAFF_FIELDS = tuple(StaffRecord.__dataclass_fields__)
+"""The record's fields, each a column of the same name."""
+
+
+def staff_record_of(row: Staff) -> StaffRecord:
+    return StaffRecord(**{name: getattr(row, name) for name in STAFF_FIELDS})
+
+
+def staff_record(tx: Session, account_id: str, *, for_update: bool = False) -> StaffRecord | None:
+    """``for_update`` locks the row (PostgreSQL) so two workstations cannot lose a failure count."""
+    row = tx.get(Staff, account_id, with_for_update=for_update)
+    return staff_record_of(row) if row is not None else None
+
+
+def account(tx: Session, account_id: str) -> Account | None:
+    """The account as stored now (None when there is none), for checking what it may do."""
+    record = staff_record(tx, account_id)
+    return record.account() if record is not None else None
+
+
+def add_staff(tx: Session, record: StaffRecord) -> None:
+    tx.add(Staff(**{name: getattr(record, name) for name in STAFF_FIELDS}))
+    tx.flush()
+
+
+def save_staff(tx: Session, record: StaffRecord) -> None:
+    """The account as changed; its row was read earlier in this transaction (``staff_record``)."""
+    row = tx.get(Staff, record.id)
+    assert row is not None  # accounts are never deleted
+    for name in STAFF_FIELDS:
+        setattr(row, name, getattr(record, name))
+    tx.add(row)
+
+
+def everyone(tx: Session) -> list[Account]:
+    rows = tx.exec(select(Staff).order_by(col(Staff.display_name), col(Staff.created_at)))
+    return [staff_record_of(row).account() for row in rows]
+
+
+def staff_named(tx: Session, username: str) -> StaffRecord | None:
+    """The account with exactly this user name (as ``passwords.check_username`` gives it)."""
+    row = tx.exec(select(Staff).where(Staff.username == username)).first()
+    return staff_record_of(row) if row is not None else None
+
+
+def username_taken(tx: Session, username: str) -> bool:
+    return tx.exec(select(Staff.id).where(Staff.username == username)).first() is not None
+
+
+def administrators(tx: Session) -> list[Account]:
+    """Active administrators who can sign in (they have a password): while there are none, the first may be
+    created."""
+    query = select(Staff).where(
+        col(Staff.active), Staff.role == Role.ADMINISTRATOR.value, col(Staff.password_hash).is_not(None)
+    )
+    return [staff_record_of(row).account() for row in tx.exec(query)]
+
+
+def staff_names_of(tx: Session, staff_ids: Collection[str]) -> dict[str, str]:
+    """The names of the accounts given, by id."""
+    return {s.id: s.display_name for s in tx.exec(select(Staff).where(col(Staff.id).in_(staff_ids)))}
+
+
+def staff_names(tx: Session) -> dict[str, str]:
+    """Everyone's name by account id (a log names whoever recorded, deactivated or not)."""
+    return {person.id: person.display_name for person in tx.exec(select(Staff))}
+
+
+def staff_by_ids(tx: Session, staff_ids: Collection[str]) -> dict[str, Account]:
+    return {s.id: staff_record_of(s).account() for s in tx.exec(select(Staff).where(col(Staff.id).in_(staff_ids)))}
+
+
+def staff_by_username(tx: Session, username: str) -> Account | None:
+    """The account whose user name this is, in any letter case (as a filter typed by a person)."""
+    row = tx.exec(select(Staff).where(func.lower(col(Staff.username)) == username.lower())).first()
+    return staff_record_of(row).account() if row is not None else None

@@ -1,0 +1,199 @@
+"""Sessions' records: the entries of each session's log, and the session's summary (its projection)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Text, cast
+from sqlmodel import Session, col, select
+
+from core.events import Event, EventType
+from core.persistence.tables import InfusionSession, PatientEventRecord, SessionEvent
+from core.record_values import SessionSummary
+
+SUMMARY_FIELDS = tuple(SessionSummary.__dataclass_fields__)
+"""The summary's fields, each a column of the same name: what ``save_summary`` writes back."""
+
+
+def to_event(row: SessionEvent) -> Event:
+    return Event(
+        id=row.id,
+        session_id=row.session_id,
+        seq=row.seq,
+        type=EventType(row.type),
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+        workstation=row.workstation,
+        payload=dict(row.payload),
+        corrects=row.corrects,
+        reason=row.reason,
+    )
+
+
+_EVENT_COLUMNS = (
+    SessionEvent.id,
+    SessionEvent.session_id,
+    SessionEvent.seq,
+    SessionEvent.type,
+    cast(SessionEvent.payload, Text),
+    SessionEvent.occurred_at,
+    SessionEvent.recorded_at,
+    SessionEvent.recorded_by,
+    SessionEvent.workstation,
+    SessionEvent.corrects,
+    SessionEvent.reason,
+)
+"""A session's events as plain columns, the payload as the text it is stored as: every action and every
+board tick reads them, and building a row object for each, then parsing its payload, was most of a read.
+The stored text is also what the typed entries read lately are known by (``core.events``)."""
+
+
+def _read_events(tx: Session, where: ColumnElement[bool]) -> Iterator[Event]:
+    query = select(*_EVENT_COLUMNS).where(where).order_by(col(SessionEvent.session_id), col(SessionEvent.seq))
+    for id_, session_id, seq, kind, stored, occurred_at, recorded_at, by, workstation, corrects, reason in tx.exec(
+        query
+    ):
+        yield Event(
+            id=id_,
+            session_id=session_id,
+            seq=seq,
+            type=EventType(kind),
+            occurred_at=occurred_at,
+            recorded_at=recorded_at,
+            recorded_by=by,
+            workstation=workstation,
+            payload=json.loads(stored),
+            corrects=corrects,
+            reason=reason,
+            stored=stored,
+        )
+
+
+def load_events(tx: Session, session_id: str) -> list[Event]:
+    return list(_read_events(tx, col(SessionEvent.session_id) == session_id))
+
+
+def load_events_of(tx: Session, session_ids: list[str]) -> dict[str, list[Event]]:
+    """Several sessions' events in one query (the board reads every open chair each second)."""
+    by_session: dict[str, list[Event]] = {sid: [] for sid in session_ids}
+    if session_ids:
+        for event in _read_events(tx, col(SessionEvent.session_id).in_(session_ids)):
+            by_session[event.session_id].append(event)
+    return by_session
+
+
+def insert_event(tx: Session, event: Event) -> None:
+    tx.add(
+        SessionEvent(
+            id=event.id,
+            session_id=event.session_id,
+            seq=event.seq,
+            type=event.type.value,
+            payload=event.payload,
+            occurred_at=event.occurred_at,
+            recorded_at=event.recorded_at,
+            recorded_by=event.recorded_by,
+            workstation=event.workstation,
+            corrects=event.corrects,
+            reason=event.reason,
+        )
+    )
+
+
+def last_weight_elsewhere(tx: Session, patient_id: str, session_id: str) -> Event | None:
+    """The patient's most recent weighing in any other session (the one a new weight is compared with)."""
+    query = (
+        select(SessionEvent)
+        .join(InfusionSession, col(InfusionSession.id) == col(SessionEvent.session_id))
+        .where(
+            InfusionSession.patient_id == patient_id,
+            InfusionSession.id != session_id,
+            SessionEvent.type == EventType.WEIGHED.value,
+        )
+        .order_by(col(SessionEvent.occurred_at).desc())
+        .limit(1)
+    )
+    row = tx.exec(query).first()
+    return to_event(row) if row else None
+
+
+def event_types_by_id(tx: Session, event_ids: Collection[str]) -> dict[str, str]:
+    """The kind of each record named, on a session's stream or a patient's."""
+    found = {row.id: row.type for row in tx.exec(select(SessionEvent).where(col(SessionEvent.id).in_(event_ids)))}
+    query = select(PatientEventRecord).where(col(PatientEventRecord.id).in_(event_ids))
+    return found | {row.id: row.type for row in tx.exec(query)}
+
+
+def summary_of(row: InfusionSession) -> SessionSummary:
+    return SessionSummary(
+        id=row.id,
+        patient_id=row.patient_id,
+        chair=row.chair,
+        protocol_id=row.protocol_id,
+        protocol_version=row.protocol_version,
+        protocol_hash=row.protocol_hash,
+        step=row.step,
+        outcome=row.outcome,
+        active=row.active,
+        opened_at=row.opened_at,
+        opened_by=row.opened_by,
+        last_seq=row.last_seq,
+        updated_at=row.updated_at,
+    )
+
+
+def summary(tx: Session, session_id: str) -> SessionSummary | None:
+    row = tx.get(InfusionSession, session_id)
+    return summary_of(row) if row is not None else None
+
+
+def add_summary(tx: Session, summary: SessionSummary) -> None:
+    """A new session's summary, written at once so its first entry (which names it) can follow."""
+    tx.add(InfusionSession(**{name: getattr(summary, name) for name in SUMMARY_FIELDS}))
+    tx.flush()
+
+
+def save_summary(tx: Session, summary: SessionSummary) -> None:
+    """The summary as it stands after an entry. Its row was read (or added) earlier in this transaction,
+    so it is found without a query; only the columns that moved are written when the session flushes."""
+    row = tx.get(InfusionSession, summary.id)
+    assert row is not None  # every entry follows its session's add_summary
+    for name in SUMMARY_FIELDS:
+        value = getattr(summary, name)
+        if getattr(row, name) != value:  # an entry moves a few columns; the rest are left untouched
+            setattr(row, name, value)
+    tx.add(row)
+
+
+def active_sessions(tx: Session) -> list[SessionSummary]:
+    query = select(InfusionSession).where(col(InfusionSession.active)).order_by(col(InfusionSession.chair))
+    return [summary_of(row) for row in tx.exec(query)]
+
+
+def sessions_opened_between(tx: Session, start: datetime, end: datetime) -> list[SessionSummary]:
+    query = select(InfusionSession).where(col(InfusionSession.opened_at) >= start, col(InfusionSession.opened_at) < end)
+    return [summary_of(row) for row in tx.exec(query.order_by(col(InfusionSession.opened_at)))]
+
+
+def active_on_chair(tx: Session, chair: int) -> SessionSummary | None:
+    query = select(InfusionSession).where(col(InfusionSession.active), InfusionSession.chair == chair)
+    row = tx.exec(query).first()
+    return summary_of(row) if row is not None else None
+
+
+def active_for_patient(tx: Session, patient_id: str) -> SessionSummary | None:
+    query = select(InfusionSession).where(col(InfusionSession.active), InfusionSession.patient_id == patient_id)
+    row = tx.exec(query).first()
+    return summary_of(row) if row is not None else None
+
+
+def sessions_of(tx: Session, patient_id: str) -> list[SessionSummary]:
+    return [summary_of(row) for row in tx.exec(select(InfusionSession).where(InfusionSession.patient_id == patient_id))]
+
+
+def sessions_by_id(tx: Session, session_ids: Collection[str]) -> dict[str, SessionSummary]:
+    query = select(InfusionSession).where(col(InfusionSession.id).in_(session_ids))
+    return {row.id: summary_of(row) for row in tx.exec(query)}

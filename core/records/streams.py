@@ -1,0 +1,64 @@
+"""A patient's own stream: records about a patient outside any session (a course day not given and why),
+ordered per patient, kept as a session's entries are."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, func, select
+
+from core.events import EventType, PatientEvent
+from core.persistence.tables import PatientEventRecord
+
+
+def to_patient_event(row: PatientEventRecord) -> PatientEvent:
+    return PatientEvent(
+        id=row.id,
+        patient_id=row.patient_id,
+        course_id=row.course_id,
+        seq=row.seq,
+        type=EventType(row.type),
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+        workstation=row.workstation,
+        payload=dict(row.payload),
+        corrects=row.corrects,
+        reason=row.reason,
+    )
+
+
+def patient_events(tx: Session, patient_id: str) -> list[PatientEvent]:
+    """The patient's stream, in the order it was recorded."""
+    query = select(PatientEventRecord).where(PatientEventRecord.patient_id == patient_id)
+    return [to_patient_event(row) for row in tx.exec(query.order_by(col(PatientEventRecord.seq)))]
+
+
+def next_patient_seq(tx: Session, patient_id: str) -> int:
+    """The place the next record on the patient's stream takes: read in the writing transaction, so a
+    writer that raced in first makes this one's insert fail on the unique (patient, seq) pair."""
+    query = select(func.max(PatientEventRecord.seq)).where(PatientEventRecord.patient_id == patient_id)
+    return (tx.exec(query).one() or 0) + 1
+
+
+def insert_patient_event(tx: Session, event: PatientEvent) -> None:
+    tx.add(
+        PatientEventRecord(
+            id=event.id,
+            patient_id=event.patient_id,
+            course_id=event.course_id,
+            seq=event.seq,
+            type=event.type.value,
+            payload=event.payload,
+            occurred_at=event.occurred_at,
+            recorded_at=event.recorded_at,
+            recorded_by=event.recorded_by,
+            workstation=event.workstation,
+            corrects=event.corrects,
+            reason=event.reason,
+        )
+    )
+
+
+def all_patient_events(tx: Session) -> list[PatientEvent]:
+    """Every patient's stream, for checking each record against its audit line."""
+    query = select(PatientEventRecord).order_by(col(PatientEventRecord.recorded_at), col(PatientEventRecord.seq))
+    return [to_patient_event(row) for row in tx.exec(query)]
