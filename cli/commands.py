@@ -20,6 +20,7 @@ from core.backups import restore
 from core.clock import Clock, SystemClock
 from core.errors import ChairsideError, EnvironmentTrouble, InputError
 from core.logs import log_incident
+from core.moving import move_clinic
 from core.paths import demo_database_path
 from core.people import Permission
 from core.persistence.db import SCHEMA_HEAD, Database, check_sqlite_file, open_database, sqlite_url
@@ -85,6 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
         "trail with the head of the trail it replaced. Close Chairside on this computer first.",
     )
     restoring.add_argument("backup", type=Path, metavar="BACKUP", help="the backup file to restore")
+    copying = db_commands.add_parser(
+        "copy",
+        help="copy every record into a new, empty database (moving the clinic to a server)",
+        description="Copy every record of this database into the new, empty database at URL, as stored: the "
+        "audit trail is verified before and after, the rows of every table counted on both, and the copy "
+        "recorded in the new trail. A database that holds any table is refused. This database is only read. "
+        "Stop recording on every workstation first: entries made here afterwards are not copied.",
+    )
+    copying.add_argument("--to", required=True, metavar="URL", help="the new, empty database")
     db_commands.add_parser(
         "create",
         help="create a new, empty database at the chosen address",
@@ -195,6 +205,21 @@ def db_restore(url: str | None, backup: Path, clock: Clock) -> int:
     return 0
 
 
+def db_copy(url: str | None, to: str, clock: Clock) -> int:
+    database, workstation = open_store(url, clock)
+    try:
+        moved = move_clinic(database, to, clock.now, workstation.name)
+    finally:
+        database.dispose()
+    width = max(len(name) for name in moved.counts)
+    say(f"Copied every record from {database.where} to {moved.target}:")
+    for name, count in moved.counts.items():
+        say(f"  {name.ljust(width)}  {count:>9,}")
+    say(f"The audit trail holds on both ({moved.entries:,} entries on {moved.target}, the copy's own included).")
+    say("Point every workstation at the new database (--database, or CHAIRSIDE_DATABASE_URL).")
+    return 0
+
+
 def db_create(url: str | None, clock: Clock) -> int:
     choice = choose_database(url, load_workstation())
     database = Database(choice.url)
@@ -282,6 +307,8 @@ def main(open_app: OpenApp, argv: list[str] | None = None, clock: Clock | None =
                 return db_backup(args.database, args.path, clock)
             case "restore":
                 return db_restore(args.database, args.backup, clock)
+            case "copy":
+                return db_copy(args.database, args.to, clock)
             case _:
                 return db_create(args.database, clock)
     except ChairsideError as error:

@@ -72,6 +72,9 @@ class AuditAction(StrEnum):
     BACKUP_TAKEN = "backup.taken"
     """A scheduled backup written and checked (a copy someone makes by hand is an export)."""
     DATABASE_RESTORED = "database.restored"
+    DATABASE_COPIED = "database.copied"
+    """Every record copied in from another database (a clinic moving to a server): where from, the head of
+    the trail copied, and the rows of each table."""
     """A backup put in place of the database: the head of the trail it replaced, and where that file was kept."""
     REFUSED = "care.refused"
     """An entry refused by a limit or a rule (a weight, a discharge, a vial's return), or held until

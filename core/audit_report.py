@@ -46,6 +46,7 @@ ACTION_WORDS: dict[str, str] = {
     AuditAction.COURSE_ORDERED: "Recorded a course order",
     AuditAction.BACKUP_TAKEN: "Took a scheduled backup",
     AuditAction.DATABASE_RESTORED: "Restored the database from a backup",
+    AuditAction.DATABASE_COPIED: "Copied every record in from another database",
     AuditAction.RECORD_WRITTEN: "Recorded care",
     AuditAction.SIGNATURE: "Signed",
     AuditAction.EXPORTED: "Exported",

@@ -1,0 +1,127 @@
+"""A clinic moves from the workstation's SQLite file to a new, empty database: every row copied as stored,
+the audit trail holding before and after, counts equal, and the move itself on the new trail."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from cli.commands import main
+from core import audit
+from core.audit import AuditAction
+from core.care import Care
+from core.clock import ManualClock
+from core.errors import ChairsideError, EnvironmentTrouble
+from core.identify import Details
+from core.moving import move_clinic
+from core.persistence.clinic_copy import row_counts, table_names
+from core.persistence.db import Database, open_database, sqlite_url
+from core.settings import change_clinic_setting, clinic_settings
+from core.views import PatientView
+from tests.helpers.answers import NORMAL
+from tests.helpers.sessions import prepare, signed
+
+TARGET_ENV = "CHAIRSIDE_TEST_MOVE_TO"
+"""An empty server database to move into as well (the PostgreSQL run sets it); SQLite always."""
+
+
+@pytest.fixture
+def clinic(care: Care, patient: PatientView, nurses, clock: ManualClock, admin) -> dict[str, str]:
+    """A day with something in every table: details, a signed session, one infusing, a day not given, a
+    setting changed."""
+    first, _ = nurses
+    care.record_details(patient.id, Details("female", "latex"), first.id)
+    done = signed(care, patient, nurses, clock)
+    clock.advance(minutes=20 * 60)
+    other = care.register_patient("MRN-2002", "Okafor", "Chidi", "1980-05-02", first.id)
+    care.record_course(other.id, "Dr Amara Patel", clock.now().astimezone().date().isoformat(), "5", first.id)
+    running = prepare(care, other, nurses)
+    care.start_infusion(running, first.id)
+    clock.advance(minutes=10)
+    care.record_vitals(running, NORMAL, first.id)
+    course = care.current_course(patient.id)
+    assert course is not None
+    care.record_day_not_given(course.id, 2, by_clinic=False, reason="Did not come", by=first.id)
+    change_clinic_setting(care.db, "chairs", 6, admin.id, "a new bay", clock.now(), workstation="test-ws")
+    return {"signed": done, "running": running}
+
+
+def targets(tmp_path: Path) -> list[str]:
+    found = [sqlite_url(tmp_path / "server" / "chairside.sqlite")]
+    if os.environ.get(TARGET_ENV):
+        found.append(os.environ[TARGET_ENV])
+    (tmp_path / "server").mkdir()
+    (tmp_path / "server" / "chairside.sqlite").touch()  # made empty on purpose, as a server's database is
+    return found
+
+
+def test_every_record_moves_and_reads_the_same(care: Care, clinic, clock, tmp_path: Path):
+    before = row_counts(care.db)
+    for url in targets(tmp_path):
+        moved = move_clinic(care.db, url, clock.now, "test-ws")
+        assert moved.counts == before and all(before[name] for name in before), before
+        target = open_database(url)
+        try:
+            check = audit.verify(target)
+            assert check.ok, check.problem
+            assert check.entries == moved.entries == before["audit_entry"] + 1
+            line = audit.entries(target, limit=1)[0]
+            assert line.action == AuditAction.DATABASE_COPIED and line.detail["rows"] == before
+            moved_care = Care(target, care.protocol, clock, workstation="server-ws")
+            for session in clinic.values():
+                assert moved_care.state(session).events == care.state(session).events
+            assert clinic_settings(target).chairs == 6
+            change_clinic_setting(target, "chairs", 8, None, "the next bay", clock.now(), workstation="server-ws")
+            assert clinic_settings(target).chairs == 8  # the next setting takes a number not yet used
+        finally:
+            target.dispose()
+    assert row_counts(care.db) == before  # the original only read
+
+
+def test_a_database_that_is_not_empty_is_refused(care: Care, clinic, clock, tmp_path: Path):
+    taken = tmp_path / "taken.sqlite"
+    open_database(sqlite_url(taken), create=True).dispose()
+    with pytest.raises(ChairsideError, match="is not empty") as caught:
+        move_clinic(care.db, sqlite_url(taken), clock.now, "test-ws")
+    assert "Nothing was changed" in caught.value.message
+    again = Database(sqlite_url(taken))
+    assert row_counts(again)["patient"] == 0
+    again.dispose()
+
+
+def test_a_trail_that_does_not_hold_is_not_moved(care: Care, clinic, clock, tmp_path: Path, db_path: Path):
+    care.db.dispose()
+    with closing(sqlite3.connect(db_path)) as shell:
+        shell.execute("DROP TRIGGER audit_entry_no_delete")
+        shell.execute("DELETE FROM audit_entry WHERE seq = 3")
+        shell.commit()
+    (url,) = targets(tmp_path)[:1]
+    with pytest.raises(EnvironmentTrouble, match="does not hold before anything was copied"):
+        move_clinic(care.db, url, clock.now, "test-ws")
+    empty = Database(url)
+    assert table_names(empty) == []
+    empty.dispose()
+
+
+def test_the_same_database_is_not_copied_into_itself(care: Care, clinic, clock):
+    with pytest.raises(ChairsideError, match="the one being copied"):
+        move_clinic(care.db, str(care.db.url), clock.now, "test-ws")
+
+
+def never_open(url: str | None) -> int:
+    raise AssertionError("copying a clinic opens no window")
+
+
+def test_the_command_moves_a_clinic_and_counts_what_it_copied(care: Care, clinic, tmp_path: Path, db_path, capsys):
+    care.db.dispose()
+    target = tmp_path / "server.sqlite"
+    target.touch()
+    assert main(never_open, ["--database", sqlite_url(db_path), "db", "copy", "--to", sqlite_url(target)]) == 0
+    said = capsys.readouterr().out
+    assert f"to {target}" in said and "session_event" in said and "The audit trail holds on both" in said
+    assert main(never_open, ["--database", sqlite_url(db_path), "db", "copy", "--to", sqlite_url(target)]) == 2
+    assert "is not empty" in capsys.readouterr().err
