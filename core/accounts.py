@@ -78,7 +78,7 @@ class Accounts:
     def create_first_administrator(self, name: str, username: str, password: str, repeat: str) -> Account:
         """The one way into a new database: allowed only while no administrator can sign in."""
         with self.door.writing() as work:
-            if self._administrators(work.tx):
+            if records.administrators(work.tx, deciding=True):
                 raise NotPermitted(
                     "This clinic already has an administrator.", "Ask an administrator to add your account."
                 )

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from core.people import Account, Role
 from core.persistence.tables import Staff
 from core.record_values import StaffRecord
 
+_FIRST_ADMINISTRATOR_LOCK = 0x41444D4E
+"""Any constant of its own (the audit chain's lock is another): the one lock the first administrator's
+creation takes on a server."""
 STAFF_FIELDS = tuple(StaffRecord.__dataclass_fields__)
 """The record's fields, each a column of the same name."""
 
@@ -60,9 +64,13 @@ def username_taken(tx: Session, username: str) -> bool:
     return tx.exec(select(Staff.id).where(Staff.username == username)).first() is not None
 
 
-def administrators(tx: Session) -> list[Account]:
+def administrators(tx: Session, *, deciding: bool = False) -> list[Account]:
     """Active administrators who can sign in (they have a password): while there are none, the first may be
-    created."""
+    created. ``deciding``: the answer decides whether this transaction creates the first one, so on a server
+    every other workstation asking the same waits until this transaction ends (SQLite's writer already
+    holds the file), and two first administrators cannot both be created at the same moment."""
+    if deciding and tx.get_bind().dialect.name == "postgresql":
+        tx.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FIRST_ADMINISTRATOR_LOCK})
     query = select(Staff).where(
         col(Staff.active), Staff.role == Role.ADMINISTRATOR.value, col(Staff.password_hash).is_not(None)
     )
