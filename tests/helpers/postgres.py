@@ -42,9 +42,22 @@ class TestServer:
         self.prefix = f"chairside_t{os.getpid()}"
         self.template = f"{self.prefix}_template"
         self.names = itertools.count(1)
-        self.admin = psycopg.connect(self.conninfo(url.database or "postgres"), autocommit=True)
-        self.admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.template)))
+        self.admin = self.connect_admin()
+        self.run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.template)))
         open_database(self.address(self.template), create=True).dispose()
+
+    def connect_admin(self) -> psycopg.Connection:
+        return psycopg.connect(self.conninfo(self.url.database or "postgres"), autocommit=True)
+
+    def run(self, statement: sql.Composable) -> None:
+        """One statement on the server, on a new connection when a test stopped the server under the last."""
+        try:
+            self.admin.execute(statement)
+        except psycopg.OperationalError:
+            if not self.admin.broken:
+                raise
+            self.admin = self.connect_admin()
+            self.admin.execute(statement)
 
     def conninfo(self, database: str) -> str:
         return psycopg.conninfo.make_conninfo(
@@ -54,11 +67,23 @@ class TestServer:
     def address(self, database: str) -> str:
         return self.url.set(database=database).render_as_string(hide_password=False)
 
+    def empty(self) -> str:
+        """The address of a new database with nothing in it, as a clinic's administrator creates one."""
+        name = f"{self.prefix}_{next(self.names)}"
+        self.run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return self.address(name)
+
+    def forget(self, address: str) -> None:
+        """A database made by ``empty`` dropped, connections and all."""
+        name = make_url(address).database
+        assert name is not None and name.startswith(self.prefix)
+        self.run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
     def fresh(self) -> Database:
         """A new database, a copy of the migrated template, opened as Chairside opens one."""
         name = f"{self.prefix}_{next(self.names)}"
         # FILE_COPY: a copy of the template's few files, three times quicker here than logging every page.
-        self.admin.execute(
+        self.run(
             sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
                 sql.Identifier(name), sql.Identifier(self.template)
             )
@@ -67,12 +92,10 @@ class TestServer:
 
     def drop(self, database: Database) -> None:
         database.dispose()
-        name = database.url.database
-        assert name is not None and name.startswith(self.prefix)
-        self.admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        self.forget(database.url.render_as_string(hide_password=False))
 
     def close(self) -> None:
-        self.admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.template)))
+        self.run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.template)))
         self.admin.close()
 
 
