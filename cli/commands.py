@@ -47,6 +47,8 @@ workstation's settings file, then the default SQLite file in your user data fold
 Examples:
   python main.py                                  open the app
   python main.py --database sqlite:////srv/c.sqlite
+  python main.py --database postgresql+psycopg://chairside@db.clinic.lan/chairside
+                                                  a clinic's server; its password is kept in ~/.pgpass
   python main.py db backup /media/usb/chairside-backup.sqlite
   python main.py demo                             try Chairside on made-up patients"""
 
@@ -55,7 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="main.py", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--database", metavar="URL", help="database to use, e.g. sqlite:////path/to/chairside.sqlite")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database to use, e.g. sqlite:////path/to/chairside.sqlite or postgresql+psycopg://user@host/name "
+        "(never with a password in it)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     db = commands.add_parser("db", help="look after the database", description="Look after the database.")
@@ -224,9 +231,13 @@ def db_create(url: str | None, clock: Clock) -> int:
     choice = choose_database(url, load_workstation())
     database = Database(choice.url)
     path = database.sqlite_path
-    database.dispose()
-    if path is not None and path.exists():
-        raise ChairsideError(f"There is already a database at {path}.", "Nothing was changed.")
+    try:
+        if path is not None and path.exists():
+            raise ChairsideError(f"There is already a database at {path}.", "Nothing was changed.")
+        if path is None and database.schema_revision() is not None:
+            raise ChairsideError(f"{database.where} already holds a Chairside database.", "Nothing was changed.")
+    finally:
+        database.dispose()
     created = open_database(choice.url, create=True, backup_stamp=clock.now())
     say(f"Created an empty Chairside database at {created.where}.")
     created.dispose()

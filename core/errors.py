@@ -76,11 +76,15 @@ class DatabaseMissing(EnvironmentTrouble):
 
 
 class DatabaseLocked(EnvironmentTrouble):
-    pass
+    """Busy: another program or workstation was writing at the same moment; trying again will do."""
 
 
 class DatabaseReadOnly(EnvironmentTrouble):
     pass
+
+
+class DatabaseAccessDenied(EnvironmentTrouble):
+    """The database server refused this account: a password wrong or missing, or a user or right not given."""
 
 
 class DatabaseCorrupt(EnvironmentTrouble):
@@ -98,6 +102,11 @@ class DiskFull(EnvironmentTrouble):
 class DatabaseGone(EnvironmentTrouble):
     """The database file was deleted, moved or replaced while Chairside had it open: nothing can be saved
     until it is back (a rescue copy of what it held is written beside it)."""
+
+
+class ServerGone(DatabaseMissing):
+    """The connection to the database server was lost in the middle of work: what was being saved may or
+    may not have reached it, so the record is looked at before it is entered again."""
 
 
 class RecordRefused(ChairsideError):

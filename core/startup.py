@@ -16,6 +16,7 @@ from core.care import Care
 from core.clock import Clock
 from core.paths import default_database_path
 from core.persistence.db import Database, open_database, sqlite_url
+from core.persistence.server import refuse_password
 from core.protocol import Protocol, load_protocol
 from core.settings import (
     ClinicSettings,
@@ -37,7 +38,9 @@ class Choice:
 
 
 def choose_database(explicit: str | None, workstation: WorkstationSettings) -> Choice:
+    """``explicit`` is the address given on the command line, which must not hold a password."""
     if explicit:
+        refuse_password(explicit)
         return Choice(explicit, first_start=False)
     if os.environ.get(ENV_DATABASE):
         return Choice(os.environ[ENV_DATABASE], first_start=False)

@@ -3,7 +3,8 @@
 #
 #   bash packaging/bootstrap.sh                    set up only (system packages, .venv, all pinned deps)
 #   bash packaging/bootstrap.sh run [app args...]  set up, then start the app (python main.py ...)
-#   bash packaging/bootstrap.sh test [pytest args] set up, then ruff check + lint-imports + pytest, headless
+#   bash packaging/bootstrap.sh test [pytest args] set up, then ruff check + lint-imports + pytest, headless,
+#                                                  with a throwaway PostgreSQL server (test_postgres.sh)
 #
 # Target: Debian 12 (bookworm) or newer, run as root or as a user with sudo. Every step is
 # skipped when already done, so a second run takes about a second. The project is not installed
@@ -231,6 +232,14 @@ case "$mode" in
   test)
     export QT_QPA_PLATFORM=offscreen
     export CHAIRSIDE_NEED_CUPS=1 # installed above: a printing test that cannot start CUPS fails, never skips
+    # shellcheck source=packaging/test_postgres.sh
+    source packaging/test_postgres.sh
+    trap pg_test_stop EXIT
+    trap 'exit 130' INT TERM # through the EXIT trap: the server is stopped however the run ends
+    if ! pg_test_start; then
+      pg_test_stop
+      log "No PostgreSQL server could be started: its tests are skipped here, and fail in CI (CI=true)"
+    fi
     lint_rc=0
     pytest_rc=0
     log "Running ruff check…"

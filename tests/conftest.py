@@ -1,5 +1,11 @@
-"""Shared fixtures. Every test gets its own folders (CHAIRSIDE_HOME) and its own database file, a copy of
-one created and migrated once per run."""
+"""Shared fixtures. Every test gets its own folders (CHAIRSIDE_HOME) and its own database, a copy of one
+created and migrated once per run.
+
+The database is an SQLite file, unless the test is marked ``both_stores`` (a module's ``pytestmark`` will do):
+then each test that takes ``database`` runs twice, on SQLite and on the PostgreSQL test server (its second run
+marked ``postgresql``; ``-m 'not postgresql'`` runs SQLite only), except one marked ``sqlite_only``, which is
+about the SQLite file itself. Without a test server those runs are skipped, and fail in CI (CI=true).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ from core.views import PatientView
 from tests.helpers.clinic import PRESCRIBER, T0
 from tests.helpers.databases import copy_database, make_template
 from tests.helpers.people import make_admin, make_nurses
+from tests.helpers.postgres import ENV_URL, TestServer, server_url_from_env
 from tests.helpers.sessions import prepare
 from tests.print_system import PrivateCups, missing_tools, private_cups
 
@@ -90,10 +97,45 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_template(tmp_path_factory.mktemp("template") / "chairside.sqlite")
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    both = metafunc.definition.get_closest_marker("both_stores") is not None
+    if both and "database" in metafunc.fixturenames and metafunc.definition.get_closest_marker("sqlite_only") is None:
+        stores = [pytest.param("sqlite"), pytest.param("postgresql", marks=pytest.mark.postgresql)]
+        metafunc.parametrize("store", stores, indirect=True)
+
+
 @pytest.fixture
-def database(db_path: Path, template_database: Path) -> Iterator[Database]:
-    """The test's own database at ``db_path``: a copy of the template, opened as Chairside opens one."""
-    db = open_database(sqlite_url(copy_database(template_database, db_path)))
+def store(request: pytest.FixtureRequest) -> str:
+    """Which kind of database the test's ``database`` is: SQLite unless parametrised by ``both_stores``."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[TestServer]:
+    """The PostgreSQL test server, with this run's template database on it (dropped at the end)."""
+    url = server_url_from_env()
+    if url is None:
+        words = f"no PostgreSQL test server ({ENV_URL} is not set); bash packaging/bootstrap.sh test starts one"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(words)
+        pytest.skip(words)
+    server = TestServer(url)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def database(store: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """The test's own database, a copy of the template opened as Chairside opens one: the file at ``db_path``,
+    or a database of its own on the PostgreSQL test server."""
+    if store == "postgresql":
+        server: TestServer = request.getfixturevalue("postgres_server")
+        db = server.fresh()
+        yield db
+        server.drop(db)
+        return
+    template: Path = request.getfixturevalue("template_database")
+    db = open_database(sqlite_url(copy_database(template, request.getfixturevalue("db_path"))))
     yield db
     db.dispose()
 

@@ -18,6 +18,8 @@ from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptom
 from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
 from tests.helpers.sessions import prepare, pump_as_ordered, seen, session_at
 
+pytestmark = pytest.mark.both_stores
+
 
 def test_whole_session_with_a_pause_runs_in_milliseconds(care, patient, nurses, clock: ManualClock):
     first, _ = nurses

@@ -35,7 +35,10 @@ from core.persistence.migrate import script_revisions, upgrade
 from tests.helpers.answers import SCREEN_OK
 from tests.helpers.sessions import prepare
 
+pytestmark = pytest.mark.both_stores
 
+
+@pytest.mark.sqlite_only
 def test_pragmas_are_set_on_every_connection(database: Database):
     with database.session() as tx:
         assert tx.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -64,6 +67,7 @@ def test_a_file_that_is_not_a_database_is_refused_and_kept(tmp_path: Path):
     assert path.read_bytes().startswith(b"shopping list")
 
 
+@pytest.mark.sqlite_only
 def test_a_damaged_database_is_reported(db_path: Path, database: Database):
     database.dispose()
     data = bytearray(db_path.read_bytes())
@@ -120,6 +124,7 @@ def test_an_emptied_database_is_refused_untouched_not_given_a_new_schema(tmp_pat
     created.dispose()
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
 def test_a_read_only_database_is_reported(db_path: Path, database: Database):
     database.dispose()
@@ -128,6 +133,7 @@ def test_a_read_only_database_is_reported(db_path: Path, database: Database):
         open_database(sqlite_url(db_path))
 
 
+@pytest.mark.sqlite_only
 def test_a_read_only_folder_is_reported_even_for_root(db_path: Path, database: Database, monkeypatch):
     """Root ignores permissions, so the check is exercised through os.access as a nurse's account sees it."""
     database.dispose()
@@ -136,6 +142,7 @@ def test_a_read_only_folder_is_reported_even_for_root(db_path: Path, database: D
         open_database(sqlite_url(db_path))
 
 
+@pytest.mark.sqlite_only
 def test_a_newer_database_is_refused_and_untouched(db_path: Path, database: Database):
     with database.transaction() as tx:
         tx.execute(text("UPDATE alembic_version SET version_num = '9999'"))
@@ -146,6 +153,7 @@ def test_a_newer_database_is_refused_and_untouched(db_path: Path, database: Data
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_a_locked_database_says_so_and_keeps_what_was_saved(care: Care, patient, nurses, db_path: Path):
     first, _ = nurses
     sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
@@ -166,6 +174,7 @@ def test_a_locked_database_says_so_and_keeps_what_was_saved(care: Care, patient,
     assert len(care.state(sid).events) == 1
 
 
+@pytest.mark.sqlite_only
 def test_events_cannot_be_changed_or_deleted_even_from_a_database_shell(care: Care, patient, nurses, db_path):
     first, _ = nurses
     care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn))
@@ -199,6 +208,7 @@ def test_times_come_back_as_utc(care: Care, patient, nurses, clock):
     assert event.occurred_at == clock.now() and event.occurred_at.tzinfo is not None
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_consistent_copy_while_in_use(care: Care, patient, nurses, tmp_path: Path):
     sid = prepare(care, patient, nurses)
     copy = care.db.backup_to(tmp_path / "backup.sqlite")
@@ -275,17 +285,27 @@ def test_patients_registered_before_sex_and_allergies_were_recorded_keep_their_r
 
 def test_the_tables_in_code_match_the_migrations(database: Database):
     """A column added to a table but not to a migration would exist in tests and be missing in clinics."""
+    if not database.is_sqlite:
+        # SQLAlchemy cannot reflect a CHECK constraint added NOT VALID (migration 0006): it passes the flag on
+        # as an unknown dialect's option. Validated here, on an empty database, they reflect as any other.
+        with database.engine.begin() as connection:
+            invalid = connection.execute(
+                text("SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE NOT convalidated")
+            ).all()
+            for table, name in invalid:
+                connection.execute(text(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}"))
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
 
 
-def test_writers_racing_on_one_file_wait_their_turn_and_the_audit_chain_holds(db_path: Path, database: Database):
-    """Two workstations' writes read the chain's head then append: each must wait, none may be refused."""
+def test_writers_racing_on_one_database_wait_their_turn_and_the_audit_chain_holds(database: Database):
+    """Four workstations' writes read the chain's head then append: each must wait, none may be refused."""
     failures: list[BaseException] = []
+    address = database.url.render_as_string(hide_password=False)
 
     def write(workstation: str) -> None:
-        own = Database(sqlite_url(db_path))
+        own = Database(address)
         try:
             for n in range(25):
                 with own.transaction() as tx:
@@ -317,10 +337,15 @@ def test_every_text_column_has_the_length_the_database_enforces(database: Databa
                 assert lengths[table.name][column.name] == declared, f"{table.name}.{column.name}"
 
 
-def test_text_longer_than_its_column_is_refused_by_the_database_itself(care: Care, patient, db_path: Path):
-    """Past Chairside's checks (a shell, a bug), SQLite would have kept a name of any length."""
-    with pytest.raises(RecordRefused, match="longer than its column"), care.db.transaction() as tx:
+def test_text_longer_than_its_column_is_refused_by_the_database_itself(care: Care, patient):
+    """Past Chairside's checks (a bug), SQLite would have kept a name of any length."""
+    too_long = "longer than its column" if care.db.is_sqlite else "too long for type character varying"
+    with pytest.raises(RecordRefused, match=too_long), care.db.transaction() as tx:
         tx.execute(text("UPDATE patient SET family_name = :name"), {"name": "X" * 121})
+
+
+@pytest.mark.sqlite_only
+def test_text_longer_than_its_column_is_refused_from_a_database_shell(care: Care, patient, db_path: Path):
     with closing(sqlite3.connect(db_path)) as shell, pytest.raises(sqlite3.IntegrityError, match="longer than"):
         shell.execute(
             "INSERT INTO staff (id, display_name, role, active, created_at, must_change_password, failed_sign_ins)"
@@ -329,7 +354,7 @@ def test_text_longer_than_its_column_is_refused_by_the_database_itself(care: Car
         )
 
 
-def test_an_entry_for_a_record_that_is_not_there_is_not_called_a_race(care: Care, nurses, db_path: Path):
+def test_an_entry_for_a_record_that_is_not_there_is_not_called_a_race(care: Care, nurses):
     """A view recorded for an unknown patient was reported as "someone else recorded at the same moment"."""
     with pytest.raises(NotAllowedError, match="was not found"):
         care.record_view(nurses[0].id, "no-such-patient")
@@ -337,7 +362,7 @@ def test_an_entry_for_a_record_that_is_not_there_is_not_called_a_race(care: Care
         tx.execute(
             text(
                 "INSERT INTO patient_details (id, patient_id, sex, allergies, no_known_allergies, "
-                "confirmed_by, confirmed_at) VALUES ('d9', 'no-such-patient', 'female', '', 1, :by, "
+                "confirmed_by, confirmed_at) VALUES ('d9', 'no-such-patient', 'female', '', true, :by, "
                 "'2026-01-05')"
             ),
             {"by": nurses[0].id},

@@ -32,6 +32,8 @@ SOMEONE = Account(
     deactivated_at=None,
 )
 
+pytestmark = pytest.mark.both_stores
+
 
 @pytest.mark.parametrize("need", list(Permission))
 @pytest.mark.parametrize("role", list(Role))

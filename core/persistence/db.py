@@ -2,7 +2,8 @@
 
 A database that is missing, locked, read-only, corrupt or newer than this program is reported with
 what to do — never replaced by a fresh empty one. SQLite runs in WAL mode with synchronous=FULL so a
-committed record survives a power cut; the SQL used here also runs on PostgreSQL.
+committed record survives a power cut; the same SQL and migrations run on a PostgreSQL server
+(``server.py`` sorts its failures into the same kinds).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlmodel import Session
 
 from core.errors import (
@@ -38,6 +39,7 @@ from core.errors import (
     RecordRefused,
 )
 from core.paths import default_database_path
+from core.persistence.server import is_server, server_trouble, with_driver
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +104,6 @@ def classify(exc: BaseException, where: str) -> EnvironmentTrouble | None:
                 "Check that the disk or network folder holding it is available, then try again.",
             )
         return None
-    if isinstance(exc, OperationalError):
-        return DatabaseMissing(
-            f"The database {where} cannot be reached. {SAFE}",
-            "Check the network and that the database server is running, then try again.",
-        )
     return None
 
 
@@ -197,21 +194,25 @@ class Database:
 
     def __init__(self, url: str) -> None:
         try:
-            self.url: URL = make_url(url)
+            self.url: URL = with_driver(make_url(url))
             if self.is_sqlite and self.sqlite_path is None:
                 raise ArgumentError("an SQLite database in memory keeps nothing once Chairside closes")
+            if not self.is_sqlite and not is_server(self.url):
+                raise ArgumentError(f"{self.url.get_backend_name()} is not a database Chairside keeps records in")
             self.where = self.describe()
             if self.sqlite_path is not None:
                 # Never made by connecting: a file that has gone is not quietly replaced by an empty one.
                 self.engine: Engine = create_engine(self.url, creator=self._connect_sqlite)
             else:
-                self.engine = create_engine(self.url, pool_pre_ping=not self.is_sqlite)
+                # A connection the server dropped (a restart, a network blip) is replaced before it is used.
+                self.engine = create_engine(self.url, pool_pre_ping=True)
         except (ArgumentError, ImportError) as exc:  # a mistyped address, or a database without its driver
             raise InputError(
                 "database",
                 "That database address is not one Chairside can use.",
-                "Give a file as sqlite:////full/path/to/chairside.sqlite (four slashes), or leave the address "
-                "out to use this workstation's own database.",
+                "Give a file as sqlite:////full/path/to/chairside.sqlite (four slashes), a server as "
+                "postgresql+psycopg://user@host:5432/database (the password kept in ~/.pgpass), or leave the "
+                "address out to use this workstation's own database.",
             ) from exc
         self.watch: FileWatch | None = None
         self.rescued: Path | None = None
@@ -285,7 +286,7 @@ class Database:
             with Session(self.engine) as session:
                 yield session
         except DBAPIError as exc:
-            trouble = classify(exc, self.where)
+            trouble = self.trouble(exc)
             if trouble is None:
                 raise
             raise trouble from exc
@@ -301,13 +302,19 @@ class Database:
                     # writer overtook would otherwise fail at once instead of waiting its turn.
                     session.execute(text("BEGIN IMMEDIATE"))
                 yield session
-        except IntegrityError as exc:
-            raise refusal(exc) from exc
         except DBAPIError as exc:
-            trouble = classify(exc, self.where)
+            trouble = self.trouble(exc)
             if trouble is None:
                 raise
             raise trouble from exc
+
+    def trouble(self, exc: DBAPIError) -> ChairsideError | None:
+        """A failure of this database sorted by its cause, or None for a bug."""
+        if not self.is_sqlite:
+            return server_trouble(exc, self.where)
+        if isinstance(exc, IntegrityError):
+            return refusal(exc)
+        return classify(exc, self.where)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -498,6 +505,13 @@ def open_database(url: str, *, create: bool = False, backup_stamp: datetime | No
     revision = database.schema_revision()
     if revision == SCHEMA_HEAD:
         return database
+    if revision is None and path is None and not create:  # a server's database: as an emptied file is
+        database.dispose()
+        raise DatabaseCorrupt(
+            f"The database {database.where} is empty: it holds no Chairside records.",
+            "Check the database address. To begin a new, empty Chairside database there on purpose, run "
+            "`python main.py db create` with that address; to bring records back, restore them with pg_restore.",
+        )
     if revision is not None and revision not in KNOWN_REVISIONS:
         database.dispose()
         raise DatabaseTooNew(
