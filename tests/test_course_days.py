@@ -9,12 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from core import audit, records
 from core.audit import AuditAction
 from core.care import Care
 from core.clock import ManualClock
-from core.errors import InputError, NotFound, NotPermitted, RecordChanged
+from core.errors import InputError, NotFound, NotPermitted, RecordChanged, RecordRefused
 from core.events import EventType, PatientEvent
 from core.people import Account
 from core.persistence.db import Database
@@ -23,6 +24,7 @@ from core.views import DayNotGivenView, PatientView, missed_days_note
 from tests.helpers.clinic import T0
 from tests.helpers.sessions import signed
 
+pytestmark = pytest.mark.both_stores
 DAY_ONE = T0.astimezone().date()
 
 
@@ -124,6 +126,7 @@ def test_only_a_clinician_records_it_and_only_on_a_course_there_is(care, patient
         care.record_day_not_given("no-such-course", 2, by_clinic=False, reason="Unwell", by=first.id)
 
 
+@pytest.mark.sqlite_only
 def test_the_stream_is_append_only_in_the_database_itself(care, patient, nurses, clock, db_path: Path):
     first, _ = nurses
     two_days_later(clock)
@@ -180,3 +183,13 @@ def test_the_chairs_note_says_why_where_it_is_recorded():
         "Day 3 of this course had no infusion (why is not recorded yet). "
         "Check with the prescriber that the course goes on."
     )
+
+
+def test_a_record_on_the_stream_is_refused_change_and_removal_on_either_store(care, patient, nurses, clock):
+    first, _ = nurses
+    two_days_later(clock)
+    care.record_day_not_given(course_of(care, patient), 2, by_clinic=False, reason="Unwell", by=first.id)
+    for change in ("UPDATE patient_event SET reason = 'x'", "DELETE FROM patient_event"):
+        with pytest.raises(RecordRefused, match="never changed or deleted"), care.db.transaction() as tx:
+            tx.execute(text(change))
+    assert len(care.days_not_given(course_of(care, patient))) == 1

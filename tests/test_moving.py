@@ -3,8 +3,8 @@ the audit trail holding before and after, counts equal, and the move itself on t
 
 from __future__ import annotations
 
-import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -23,10 +23,8 @@ from core.persistence.db import Database, open_database, sqlite_url
 from core.settings import change_clinic_setting, clinic_settings
 from core.views import PatientView
 from tests.helpers.answers import NORMAL
+from tests.helpers.postgres import TestServer
 from tests.helpers.sessions import prepare, signed
-
-TARGET_ENV = "CHAIRSIDE_TEST_MOVE_TO"
-"""An empty server database to move into as well (the PostgreSQL run sets it); SQLite always."""
 
 
 @pytest.fixture
@@ -50,36 +48,40 @@ def clinic(care: Care, patient: PatientView, nurses, clock: ManualClock, admin) 
     return {"signed": done, "running": running}
 
 
-def targets(tmp_path: Path) -> list[str]:
-    found = [sqlite_url(tmp_path / "server" / "chairside.sqlite")]
-    if os.environ.get(TARGET_ENV):
-        found.append(os.environ[TARGET_ENV])
-    (tmp_path / "server").mkdir()
-    (tmp_path / "server" / "chairside.sqlite").touch()  # made empty on purpose, as a server's database is
-    return found
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The new, empty database the clinic moves into: a file made empty, or a database on the test server."""
+    if request.param == "sqlite":
+        path = tmp_path / "server.sqlite"
+        path.touch()
+        yield sqlite_url(path)
+        return
+    server: TestServer = request.getfixturevalue("postgres_server")
+    address = server.empty()
+    yield address
+    server.forget(address)
 
 
-def test_every_record_moves_and_reads_the_same(care: Care, clinic, clock, tmp_path: Path):
+def test_every_record_moves_and_reads_the_same(care: Care, clinic, clock, target: str):
     before = row_counts(care.db)
-    for url in targets(tmp_path):
-        moved = move_clinic(care.db, url, clock.now, "test-ws")
-        assert moved.counts == before and all(before[name] for name in before), before
-        target = open_database(url)
-        try:
-            check = audit.verify(target)
-            assert check.ok, check.problem
-            assert check.entries == moved.entries == before["audit_entry"] + 1
-            line = audit.entries(target, limit=1)[0]
-            assert line.action == AuditAction.DATABASE_COPIED and line.detail["rows"] == before
-            moved_care = Care(target, care.protocol, clock, workstation="server-ws")
-            for session in clinic.values():
-                assert moved_care.state(session).events == care.state(session).events
-            assert clinic_settings(target).chairs == 6
-            change_clinic_setting(target, "chairs", 8, None, "the next bay", clock.now(), workstation="server-ws")
-            assert clinic_settings(target).chairs == 8  # the next setting takes a number not yet used
-        finally:
-            target.dispose()
+    moved = move_clinic(care.db, target, clock.now, "test-ws")
+    assert moved.counts == before and all(before[name] for name in before), before
     assert row_counts(care.db) == before  # the original only read
+    server = open_database(target)
+    try:
+        check = audit.verify(server)
+        assert check.ok, check.problem
+        assert check.entries == moved.entries == before["audit_entry"] + 1
+        line = audit.entries(server, limit=1)[0]
+        assert line.action == AuditAction.DATABASE_COPIED and line.detail["rows"] == before
+        moved_care = Care(server, care.protocol, clock, workstation="server-ws")
+        for session in clinic.values():
+            assert moved_care.state(session).events == care.state(session).events
+        assert clinic_settings(server).chairs == 6
+        change_clinic_setting(server, "chairs", 8, None, "the next bay", clock.now(), workstation="server-ws")
+        assert clinic_settings(server).chairs == 8  # the next setting takes a number not yet used
+    finally:
+        server.dispose()
 
 
 def test_a_database_that_is_not_empty_is_refused(care: Care, clinic, clock, tmp_path: Path):
@@ -93,16 +95,15 @@ def test_a_database_that_is_not_empty_is_refused(care: Care, clinic, clock, tmp_
     again.dispose()
 
 
-def test_a_trail_that_does_not_hold_is_not_moved(care: Care, clinic, clock, tmp_path: Path, db_path: Path):
+def test_a_trail_that_does_not_hold_is_not_moved(care: Care, clinic, clock, target: str, db_path: Path):
     care.db.dispose()
     with closing(sqlite3.connect(db_path)) as shell:
         shell.execute("DROP TRIGGER audit_entry_no_delete")
         shell.execute("DELETE FROM audit_entry WHERE seq = 3")
         shell.commit()
-    (url,) = targets(tmp_path)[:1]
     with pytest.raises(EnvironmentTrouble, match="does not hold before anything was copied"):
-        move_clinic(care.db, url, clock.now, "test-ws")
-    empty = Database(url)
+        move_clinic(care.db, target, clock.now, "test-ws")
+    empty = Database(target)
     assert table_names(empty) == []
     empty.dispose()
 

@@ -16,7 +16,9 @@ from core import records
 from core.accounts import Accounts
 from core.audit import AuditAction
 from core.clock import Clock
-from core.errors import InputError, NotAllowedError, NotFound, NotNow, NotPermitted
+from core.dates import local_time
+from core.errors import InputError, NotAllowedError, NotFound, NotNow, NotPermitted, RecordChanged
+from core.event_words import headline
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome
@@ -126,11 +128,37 @@ class CareBase:
         if authenticate is not None:
             self._payload(self.state(session_id), kind, build)
             signers = [*signers, *authenticate()]
+        read: list[int] = []
+        try:
+            events, new_state = self._commit_entry(session_id, by, kind, build, corrects, reason, signers, then, read)
+        except RecordChanged as raced:
+            raise self._overtaken(session_id, read[0] if read else None, raced) from raced
+        kept = self._open_logs.get(session_id)
+        if kept is not None:  # committed: the board's copy of the log moves on with it
+            self._open_logs[session_id] = (events[-1].seq, events, kept[2])
+        return new_state
+
+    def _commit_entry(
+        self,
+        session_id: str,
+        by: str,
+        kind: E,
+        build: Callable[[SessionState], d.EventData] | None,
+        corrects: str | None,
+        reason: str | None,
+        signers: Sequence[tuple[str, Meaning]],
+        then: Callable[[SessionState], Sequence[tuple[E, d.EventData]]] | None,
+        read: list[int],
+    ) -> tuple[list[Event], SessionState]:
+        """The entry (and those that follow from it) built on the session as read in this transaction, and
+        committed: the session's entries and state after them. ``read`` is given the last entry's number as
+        read, so a write refused at commit can tell what overtook it."""
         with self.door.writing(by, Permission.RECORD_CARE) as work:
             now = work.at
             summary = records.summary(work.tx, session_id)
             if summary is None:
                 raise NotFound("That session was not found.", "Return to the board and open the chair again.")
+            read.append(summary.last_seq)
             events = self._log_of(work, summary)
             state = derive_state(self.shelf.for_events(work.tx, events), events, now, self.app_started_at)
             payload = self._payload(state, kind, build)
@@ -164,10 +192,26 @@ class CareBase:
                     reason=None,
                 )
                 events, new_state, summary = self._insert(work, summary, events, event)
-        kept = self._open_logs.get(session_id)
-        if kept is not None:  # committed: the board's copy of the log moves on with it
-            self._open_logs[session_id] = (events[-1].seq, events, kept[2])
-        return new_state
+        return events, new_state
+
+    def _overtaken(self, session_id: str, read_seq: int | None, raced: RecordChanged) -> RecordChanged:
+        """Another workstation's entry was committed on this session between this one's read and its write:
+        which, by whom, where and when, so the nurse knows what she is looking at when she looks again.
+        ``raced`` as it was when nothing was written meanwhile (a refusal that was no race)."""
+        with self.door.reading() as tx:
+            newer = [
+                event for event in records.load_events(tx, session_id) if read_seq is not None and event.seq > read_seq
+            ]
+            names = records.staff_names_of(tx, {event.recorded_by for event in newer})
+        if not newer:
+            return raced
+        first = newer[0]
+        return RecordChanged(
+            f"While this was being saved, {names.get(first.recorded_by, 'someone')} recorded “{headline(first)}” "
+            f"on this session from {first.workstation} at {local_time(first.recorded_at)}, so this entry was not "
+            "saved. Nothing already recorded has been lost.",
+            "Look at the chair again, then re-enter what you were saving if it is still needed.",
+        )
 
     def _log_of(self, work: Work, summary: SessionSummary) -> list[Event]:
         """The session's entries: as the board last read them when nothing was written since (on any

@@ -28,7 +28,7 @@ from core.dosing import (
     unit_chosen_to_fit,
     weight_change_percent,
 )
-from core.errors import InputError, NotAllowedError, NotFound, NotNow, NotPermitted
+from core.errors import ChairsideError, InputError, NotAllowedError, NotFound, NotNow, NotPermitted, RecordChanged
 from core.events import Event
 from core.events import EventType as E
 from core.identify import Identified, confirmed_identifiers
@@ -56,6 +56,16 @@ class Preparing(CourseOrders):
         record, and seated on day n of the course in force."""
         override = optional_field(same_day_override, "same_day_override", "why a second infusion today")
         session_id = str(uuid.uuid4())
+        try:
+            self._seat(session_id, patient_id, chair, by, identified, override)
+        except RecordChanged as raced:
+            raise self._seated_meanwhile(patient_id, chair, raced) from raced
+        return self.state(session_id)
+
+    def _seat(
+        self, session_id: str, patient_id: str, chair: int, by: str, identified: Identified, override: str | None
+    ) -> None:
+        """The session opened and its first entry committed, if the chair and the patient are free now."""
         with self.door.writing(by, Permission.RECORD_CARE) as work:
             now = work.at
             patient = records.patient(work.tx, patient_id)
@@ -104,7 +114,28 @@ class Preparing(CourseOrders):
                 ).to_payload(),
             )
             work.append(opened, session)
-        return self.state(session_id)
+
+    def _seated_meanwhile(self, patient_id: str, chair: int, raced: RecordChanged) -> ChairsideError:
+        """Another workstation seated someone on this chair, or this patient on another chair, between this
+        one's look and its write: which, in words (``raced`` when it was something else)."""
+        with self.door.reading() as tx:
+            on_chair = records.active_on_chair(tx, chair)
+            elsewhere = records.active_for_patient(tx, patient_id)
+            seated = records.patient(tx, on_chair.patient_id) if on_chair is not None else None
+        if elsewhere is not None:
+            return NotNow(
+                f"This patient was seated on chair {elsewhere.chair} on another workstation at the same moment, "
+                "so was not seated here. Nothing already recorded has been lost.",
+                "Open that chair from the board.",
+            )
+        if on_chair is not None and seated is not None:
+            return NotNow(
+                f"Chair {chair} was given to {seated.family_name.upper()}, {seated.given_name} on another "
+                "workstation at the same moment, so this patient was not seated. Nothing already recorded has "
+                "been lost.",
+                "Choose another chair.",
+            )
+        return raced
 
     def screen(self, session_id: str, answers: dict[str, str], by: str, *, confirm_stop: bool = False) -> SessionState:
         """The questions asked depend on the session's place in its course (see core.screening). Answers
