@@ -133,6 +133,14 @@ def headline(event: Event) -> str:
     return EVENT_WORDS.get(event.type, "Entry")
 
 
+def recorded_words(event: Event, by: str, here: str) -> str:
+    """The chair's line on its last entry: what, when and by whom, and from which workstation when it was
+    another than ``here`` (several carts record on one chair's session)."""
+    where = f" on {event.workstation}" if event.workstation != here else ""
+    # "Recorded", not "Saved": a check that did not agree is recorded too, and must not read as a pass.
+    return f"Recorded: {headline(event)} at {local_time(event.recorded_at)} by {by}{where}"
+
+
 def stopped_early_words(stop: d.StoppedEarly) -> str:
     """Why, after how long, and about how much was given: the same words on the screen and on paper."""
     reason = stop.reason.rstrip(". ")

@@ -16,6 +16,7 @@ from core.care import Care
 from core.clock import Clock
 from core.paths import default_database_path
 from core.persistence.db import Database, open_database, sqlite_url
+from core.persistence.notices import ChangeNotices
 from core.persistence.server import refuse_password
 from core.protocol import Protocol, load_protocol
 from core.settings import (
@@ -72,6 +73,12 @@ class Workplace:
     clinic: ClinicSettings
     workstation: WorkstationSettings
 
+    def close(self) -> None:
+        """At exit: stop listening for other workstations' changes, then close the database's connections."""
+        if self.care.notices is not None:
+            self.care.notices.close()
+        self.database.dispose()
+
     @property
     def chairs(self) -> list[int]:
         every = list(range(1, self.clinic.chairs + 1))
@@ -83,5 +90,5 @@ def open_workplace(explicit: str | None, clock: Clock) -> Workplace:
     """Raises ProtocolError before touching the database if the protocol cannot be trusted."""
     protocol = load_protocol()
     database, workstation = open_store(explicit, clock)
-    care = Care(database, protocol, clock, workstation=workstation.name)
+    care = Care(database, protocol, clock, workstation=workstation.name, notices=ChangeNotices.for_database(database))
     return Workplace(database, protocol, care, clinic_settings(database), workstation)

@@ -110,11 +110,20 @@ class Work:
 class UnitOfWork:
     """Opens units of work on one database, with the clock and the workstation they are stamped with."""
 
-    def __init__(self, database: Database, now: Callable[[], datetime], workstation: str) -> None:
-        """``now`` is the injected clock's (``Clock.now``), or the one moment a caller already holds."""
+    def __init__(
+        self,
+        database: Database,
+        now: Callable[[], datetime],
+        workstation: str,
+        committed: Callable[[], None] | None = None,
+    ) -> None:
+        """``now`` is the injected clock's (``Clock.now``), or the one moment a caller already holds.
+        ``committed`` is called after each unit of work that wrote has committed (what this workstation
+        shows from its last read is then out of date)."""
         self.database = database
         self.now = now
         self.workstation = workstation
+        self.committed = committed
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -130,7 +139,8 @@ class UnitOfWork:
 
     @contextmanager
     def writing(self, by: str | None = None, may: Permission | None = None) -> Iterator[Work]:
-        """One transaction, committed when the block ends and rolled back when it raises.
+        """One transaction, committed when the block ends and rolled back when it raises; on a server, the
+        other workstations are told as it commits that something was written (``core.records.announce``).
 
         With ``may``, the account ``by`` must be allowed to do that now, read inside this transaction, so
         an account deactivated a moment ago (on any workstation) cannot record.
@@ -139,6 +149,9 @@ class UnitOfWork:
             if may is not None:
                 self._permitted(tx, by, may)
             yield Work(tx, self.now(), self.workstation, by)
+            records.announce(tx, self.workstation)
+        if self.committed is not None:
+            self.committed()
 
     @staticmethod
     def _permitted(tx: Session, by: str | None, may: Permission) -> Account:

@@ -62,5 +62,5 @@ def main(database_url: str | None, *, clock: Clock | None = None, quit_when_show
         window.close()
         window.deleteLater()
         sys.excepthook = previous_hook
-        workplace.database.dispose()
+        workplace.close()
     return 0 if quit_when_shown else code

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.event_words import headline
+from core.event_words import recorded_words
 from core.events import EventType as E
 from core.machine import Step
 from core.session_state import SessionState
@@ -244,8 +244,7 @@ class ChairPanel(QWidget):
         self._show_course_note(state)
         last = state.events[-1]
         by = self.controller.staff_name(last.recorded_by)
-        # "Recorded", not "Saved": a check that did not agree is recorded too, and must not read as a pass.
-        self.saved.setText(f"Recorded: {headline(last)} at {clock_time(last.recorded_at)} by {by}")
+        self.saved.setText(recorded_words(last, by, self.controller.workplace.workstation.name))
         self.saved.show()
         self._switch(self._page_key(state), state)
 

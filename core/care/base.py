@@ -24,6 +24,7 @@ from core.events import EventType as E
 from core.machine import Outcome
 from core.people import Permission
 from core.persistence.db import Database
+from core.persistence.notices import ChangeNotices
 from core.plain_text import MRN_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SHORT_MAX, optional_text, plain_text
 from core.protocol import Protocol
 from core.protocol_shelf import ProtocolShelf
@@ -72,7 +73,9 @@ class CareBase:
         workstation: str,
         app_started_at: datetime | None = None,
         accounts: Accounts | None = None,
+        notices: ChangeNotices | None = None,
     ) -> None:
+        """``notices``: told when another workstation writes to a server, so a quiet board asks nothing."""
         self.db = database
         self.protocol = protocol
         self.shelf = ProtocolShelf(protocol)
@@ -80,9 +83,16 @@ class CareBase:
         self.workstation = workstation
         self.app_started_at = app_started_at or clock.now()
         self.accounts = accounts or Accounts(database, clock, workstation)
-        self.door = UnitOfWork(database, clock.now, workstation)
+        self.door = UnitOfWork(database, clock.now, workstation, committed=self._forget_board)
+        self.notices = notices
         self._open_logs: dict[str, tuple[int, list[Event], PatientView]] = {}
         """Open sessions' logs as last read (last_seq, events, patient): the board re-reads only changes."""
+        self._board: list[tuple[SessionSummary, Protocol]] | None = None
+        """The open sessions and their rules as last read; None when they must be read again."""
+
+    def _forget_board(self) -> None:
+        """This workstation wrote: the board reads again on its next tick, without waiting for the notice."""
+        self._board = None
 
     def state(self, session_id: str) -> SessionState:
         with self.door.reading() as tx:

@@ -10,6 +10,8 @@ from core.care.courses import CourseOrders
 from core.care.patients import Patients
 from core.machine import Step
 from core.persistence.db import gone_notice
+from core.protocol import Protocol
+from core.record_values import SessionSummary
 from core.session_state import derive_state
 from core.views import ChairView, OpenChairs, SessionRow, SessionSnapshot
 
@@ -20,6 +22,19 @@ class Reviews(CourseOrders, Patients):
     def chairs(self) -> list[ChairView]:
         """Every open session, by chair, with its live state (the board and the restart offer)."""
         now = self.clock.now()
+        if self.notices is None or self.notices.take() or self._board is None:
+            self._board = self._read_board()
+        return [
+            ChairView(
+                row.chair,
+                self._open_logs[row.id][2],
+                derive_state(rules, self._open_logs[row.id][1], now, self.app_started_at),
+            )
+            for row, rules in self._board
+        ]
+
+    def _read_board(self) -> list[tuple[SessionSummary, Protocol]]:
+        """The open sessions and the rules each runs under, with their logs kept in ``_open_logs``."""
         with self.door.reading() as tx:
             rows = records.active_sessions(tx)
             # A log only grows, and its projection's last_seq moves in the same transaction, so only
@@ -32,14 +47,7 @@ class Reviews(CourseOrders, Patients):
         for row in stale:
             self._open_logs[row.id] = (row.last_seq, events[row.id], patients[row.patient_id])
         self._open_logs = {row.id: self._open_logs[row.id] for row in rows}
-        return [
-            ChairView(
-                row.chair,
-                self._open_logs[row.id][2],
-                derive_state(rules[row.id], self._open_logs[row.id][1], now, self.app_started_at),
-            )
-            for row in rows
-        ]
+        return [(row, rules[row.id]) for row in rows]
 
     def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow]:
         """Sessions opened in [start, end), oldest first (the day's list)."""

@@ -5,7 +5,14 @@ with plain values (``core.record_values``, ``core.views``, ``core.people``, ``co
 functions convert to and from rows. Split by what the records are about; called as ``records.name(tx, …)``.
 """
 
-from core.records.clinic import add_setting_change, keep_protocol, protocol_kept, protocol_text, setting_changes
+from core.records.clinic import (
+    add_setting_change,
+    announce,
+    keep_protocol,
+    protocol_kept,
+    protocol_text,
+    setting_changes,
+)
 from core.records.patients import (
     add_course,
     add_details,
@@ -73,6 +80,7 @@ __all__ = [
     "add_summary",
     "administrators",
     "all_patient_events",
+    "announce",
     "course",
     "details",
     "event_types_by_id",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from core.persistence.notices import CHANNEL
 from core.persistence.tables import ClinicSetting, ProtocolCopy
 from core.record_values import SettingChange
 
@@ -44,3 +46,11 @@ def keep_protocol(tx: Session, content_hash: str, protocol_id: str, version: str
 
 def protocol_text(tx: Session, content_hash: str) -> str | None:
     return tx.exec(select(ProtocolCopy.text).where(ProtocolCopy.content_hash == content_hash)).first()
+
+
+def announce(tx: Session, workstation: str) -> None:
+    """Tell every workstation listening that this transaction wrote something, as it commits (a server's
+    notices are delivered at commit, and never for a transaction rolled back). SQLite has no notices: its
+    readers see ``last_seq`` move instead."""
+    if tx.get_bind().dialect.name == "postgresql":
+        tx.execute(text("SELECT pg_notify(:channel, :workstation)"), {"channel": CHANNEL, "workstation": workstation})
