@@ -52,3 +52,9 @@ def test_startup_runs_on_the_demo_day():
 def test_day_log_runs_with_sixty_sessions():
     out = run("day_log.py", "--runs", "2")
     assert "day log, 60 sessions" in out and "ratio of medians, 60-session day log PDF / floor" in out
+
+
+@pytest.mark.postgresql
+def test_server_latency_runs_on_a_throwaway_server():
+    out = run("server_latency.py", "--iterations", "3")
+    assert "Care.record_vitals, socket" in out and "a cart's entry on the desk's board" in out

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterator
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Text, cast
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from core.events import Event, EventType
 from core.persistence.tables import InfusionSession, PatientEventRecord, SessionEvent
@@ -157,15 +157,11 @@ def add_summary(tx: Session, summary: SessionSummary) -> None:
 
 
 def save_summary(tx: Session, summary: SessionSummary) -> None:
-    """The summary as it stands after an entry. Its row was read (or added) earlier in this transaction,
-    so it is found without a query; only the columns that moved are written when the session flushes."""
-    row = tx.get(InfusionSession, summary.id)
-    assert row is not None  # every entry follows its session's add_summary
-    for name in SUMMARY_FIELDS:
-        value = getattr(summary, name)
-        if getattr(row, name) != value:  # an entry moves a few columns; the rest are left untouched
-            setattr(row, name, value)
-    tx.add(row)
+    """The summary as it stands after an entry, in one statement: the row read at the start of the
+    transaction is not kept (the session holds rows weakly), and reading it again cost a round trip to a
+    server on every entry."""
+    values = {name: getattr(summary, name) for name in SUMMARY_FIELDS if name != "id"}
+    tx.execute(update(InfusionSession).where(col(InfusionSession.id) == summary.id).values(**values))
 
 
 def active_sessions(tx: Session) -> list[SessionSummary]:
