@@ -8,13 +8,10 @@ holds is typed in ``core.event_data``; the payload dict is only its stored form.
 
 from __future__ import annotations
 
-import json
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
-from threading import Lock
 from typing import Any, TypeVar
 
 from core import event_data as d
@@ -68,7 +65,7 @@ class _Typed:
     @cached_property
     def data(self) -> d.EventData:
         """The payload as its kind's type, read once (narrow it with isinstance, or ``data_as``)."""
-        return _READ.typed(self.id, self.type, self.payload, getattr(self, "stored", None))
+        return DATA_TYPES[self.type].from_payload(self.payload)
 
     def data_as(self, kind: type[T]) -> T:
         """The payload as ``kind``; a clear error when this entry is of another kind."""
@@ -99,9 +96,6 @@ class Event(_Typed):
     payload: dict[str, Any] = field(default_factory=dict)
     corrects: str | None = None
     reason: str | None = None
-    stored: str | None = field(default=None, compare=False, repr=False)
-    """The payload's text as read from storage (None for an entry built now): what it is typed from is
-    known by it, so an entry read again is not typed again."""
 
 
 @dataclass(frozen=True)
@@ -153,38 +147,3 @@ DATA_TYPES: dict[EventType, type[d.EventData]] = {
     EventType.DAY_CANCELLED: d.DayNotGiven,
 }
 """The type of each kind's content (a resume and a completion hold nothing)."""
-
-
-class _ReadEntries:
-    """The entries read lately, typed: every action and every day log reads its sessions' entries afresh
-    from storage, and typing them again each time cost more than the reading. An entry is taken from here
-    only while its stored payload is still equal to the one it was typed from, so a payload changed
-    outside Chairside is read as it now stands. Bounded: the oldest are forgotten first."""
-
-    LIMIT = 5_000
-
-    def __init__(self) -> None:
-        self._typed: OrderedDict[str, tuple[str, d.EventData]] = OrderedDict()
-        self._lock = Lock()  # the board's tick and a printout's thread may read at once
-
-    def typed(self, event_id: str, kind: EventType, payload: dict[str, Any], stored: str | None) -> d.EventData:
-        """Compared as JSON text (``stored``, as read, or the payload written as text): strict where == is
-        not (``true`` is not ``1``), and sharing nothing with the payload, which may be the stored row's own."""
-        cls = DATA_TYPES[kind]
-        stored = stored if stored is not None else _AS_TEXT(payload)
-        with self._lock:
-            hit = self._typed.get(event_id)
-            if hit is not None and type(hit[1]) is cls and hit[0] == stored:
-                self._typed.move_to_end(event_id)
-                return hit[1]
-        data = cls.from_payload(payload)
-        with self._lock:
-            self._typed[event_id] = (stored, data)
-            if len(self._typed) > self.LIMIT:
-                self._typed.popitem(last=False)
-        return data
-
-
-_AS_TEXT = json.JSONEncoder(separators=(",", ":")).encode
-"""One encoder for every comparison (``json.dumps`` with options builds a new one each call)."""
-_READ = _ReadEntries()

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,12 @@ from core.audit import entry_hash
 from core.care import Care
 from core.clock import ManualClock
 from core.content_hashes import patient_content
+from core.event_data import VitalsRecorded
 from core.events import Event
 from core.identify import Details
 from core.persistence.db import Database
 from core.persistence.tables import Patient, SessionEvent
+from core.protocol import VitalKind
 from core.records import to_event
 from core.signatures import signed_content
 from core.views import PatientView
@@ -263,3 +266,16 @@ def test_a_change_by_hand_is_found(kind: str, day: dict[str, str], database: Dat
     check = audit.verify(database)
     assert not check.ok, kind
     assert said in check.problem, check.problem
+
+
+def test_a_record_changed_by_hand_is_read_as_it_now_stands(
+    care: Care, day: dict[str, str], database: Database, db_path: Path
+) -> None:
+    """Entries read lately are remembered, but only while their stored row is the very same: what was
+    changed under Chairside is shown as it now is (and verify says it was changed), never as it was."""
+    vitals = [e for e in care.state(day["running"]).events if e.type.value == "vitals.recorded"]
+    assert vitals[-1].payload["values"]["systolic"] != "118"
+    shell(database, db_path, change_vitals, day)
+    again = [e for e in care.state(day["running"]).events if e.type.value == "vitals.recorded"]
+    assert again[-1].id == vitals[-1].id and again[-1].payload["values"]["systolic"] == "118"
+    assert again[-1].data_as(VitalsRecorded).values[VitalKind.SYSTOLIC] == Decimal("118")

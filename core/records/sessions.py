@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Collection, Iterator
 from datetime import datetime
+from threading import Lock
+from typing import Any
 
-from sqlalchemy import ColumnElement, Text, cast
+from sqlalchemy import Row, Select, Text, bindparam, cast
 from sqlmodel import Session, col, select, update
 
 from core.events import Event, EventType
@@ -48,39 +51,83 @@ _EVENT_COLUMNS = (
 )
 """A session's events as plain columns, the payload as the text it is stored as: every action and every
 board tick reads them, and building a row object for each, then parsing its payload, was most of a read.
-The stored text is also what the typed entries read lately are known by (``core.events``)."""
+An entry read a moment ago is not built again (``_ReadLately``)."""
 
 
-def _read_events(tx: Session, where: ColumnElement[bool]) -> Iterator[Event]:
-    query = select(*_EVENT_COLUMNS).where(where).order_by(col(SessionEvent.session_id), col(SessionEvent.seq))
-    for id_, session_id, seq, kind, stored, occurred_at, recorded_at, by, workstation, corrects, reason in tx.exec(
-        query
-    ):
-        yield Event(
-            id=id_,
-            session_id=session_id,
-            seq=seq,
-            type=EventType(kind),
-            occurred_at=occurred_at,
-            recorded_at=recorded_at,
-            recorded_by=by,
-            workstation=workstation,
-            payload=json.loads(stored),
-            corrects=corrects,
-            reason=reason,
-            stored=stored,
-        )
+_EVENTS_IN_ORDER = (col(SessionEvent.session_id), col(SessionEvent.seq))
+_EVENTS_OF_ONE = (
+    select(*_EVENT_COLUMNS).where(col(SessionEvent.session_id) == bindparam("session_id")).order_by(*_EVENTS_IN_ORDER)
+)
+_EVENTS_OF_SOME = (
+    select(*_EVENT_COLUMNS)
+    .where(col(SessionEvent.session_id).in_(bindparam("session_ids", expanding=True)))
+    .order_by(*_EVENTS_IN_ORDER)
+)
+"""Built once: every entry recorded reads its session's log, and building the statement anew each time
+cost more than running it."""
+
+
+class _ReadLately:
+    """The entries read lately, by the row each was read from: the board reads every open session's log and
+    every entry recorded reads its session's, so most rows read are rows read a moment ago. An entry is
+    taken from here only while its row, every column of it as stored, is the very one it was built from
+    (a row changed outside Chairside is read as it now stands); entries are frozen, so sharing one is
+    safe. Bounded: the oldest are forgotten first."""
+
+    LIMIT = 5_000
+
+    def __init__(self) -> None:
+        self._known: OrderedDict[str, tuple[Row[Any], Event]] = OrderedDict()
+        self._lock = Lock()  # the board's tick and a printout's thread may read at once
+
+    def event(self, row: Row[Any]) -> Event:
+        with self._lock:
+            hit = self._known.get(row[0])
+            if hit is not None and hit[0] == row:
+                self._known.move_to_end(row[0])
+                return hit[1]
+        event = _event_of(row)
+        with self._lock:
+            self._known[row[0]] = (row, event)
+            if len(self._known) > self.LIMIT:
+                self._known.popitem(last=False)
+        return event
+
+
+def _event_of(row: Row[Any]) -> Event:
+    id_, session_id, seq, kind, stored, occurred_at, recorded_at, by, workstation, corrects, reason = row
+    return Event(
+        id=id_,
+        session_id=session_id,
+        seq=seq,
+        type=EventType(kind),
+        occurred_at=occurred_at,
+        recorded_at=recorded_at,
+        recorded_by=by,
+        workstation=workstation,
+        payload=json.loads(stored),
+        corrects=corrects,
+        reason=reason,
+    )
+
+
+_READ = _ReadLately()
+
+
+def _read_events(tx: Session, query: Select[Any], params: dict[str, Any]) -> Iterator[Event]:
+    for row in tx.execute(query, params):
+        yield _READ.event(row)
 
 
 def load_events(tx: Session, session_id: str) -> list[Event]:
-    return list(_read_events(tx, col(SessionEvent.session_id) == session_id))
+    return list(_read_events(tx, _EVENTS_OF_ONE, {"session_id": session_id}))
 
 
 def load_events_of(tx: Session, session_ids: list[str]) -> dict[str, list[Event]]:
     """Several sessions' events in one query (the board reads every open chair each second)."""
     by_session: dict[str, list[Event]] = {sid: [] for sid in session_ids}
     if session_ids:
-        for event in _read_events(tx, col(SessionEvent.session_id).in_(session_ids)):
+        for event in _read_events(tx, _EVENTS_OF_SOME, {"session_ids": list(session_ids)}):
             by_session[event.session_id].append(event)
     return by_session
 
@@ -156,12 +203,21 @@ def add_summary(tx: Session, summary: SessionSummary) -> None:
     tx.flush()
 
 
+MOVED_BY_ENTRIES = ("last_seq", "step", "outcome", "active", "updated_at")
+"""The summary's columns an entry moves; the rest are fixed when the session opens (``add_summary``)."""
+_SAVE_SUMMARY = (
+    update(InfusionSession)
+    .where(col(InfusionSession.id) == bindparam("summary_id"))
+    .values({name: bindparam(name) for name in MOVED_BY_ENTRIES})
+)
+
+
 def save_summary(tx: Session, summary: SessionSummary) -> None:
-    """The summary as it stands after an entry, in one statement: the row read at the start of the
-    transaction is not kept (the session holds rows weakly), and reading it again cost a round trip to a
-    server on every entry."""
-    values = {name: getattr(summary, name) for name in SUMMARY_FIELDS if name != "id"}
-    tx.execute(update(InfusionSession).where(col(InfusionSession.id) == summary.id).values(**values))
+    """The summary as it stands after an entry, in one statement built once: the row read at the start of
+    the transaction is not kept (the session holds rows weakly), and reading it again cost a round trip to
+    a server on every entry. Only the columns entries move are written, so the chair's and the patient's
+    indexes are left alone."""
+    tx.execute(_SAVE_SUMMARY, {"summary_id": summary.id, **{name: getattr(summary, name) for name in MOVED_BY_ENTRIES}})
 
 
 def active_sessions(tx: Session) -> list[SessionSummary]:
