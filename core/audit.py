@@ -72,6 +72,9 @@ class AuditAction(StrEnum):
     BACKUP_TAKEN = "backup.taken"
     """A scheduled backup written and checked (a copy someone makes by hand is an export)."""
     DATABASE_RESTORED = "database.restored"
+    JOURNAL_WITHDRAWN = "journal.withdrawn"
+    """An entry saved on a workstation while the database was away, not added to the record because its
+    session moved on meanwhile: what it said (its hash), whose, and why a nurse withdrew it."""
     DATABASE_COPIED = "database.copied"
     """Every record copied in from another database (a clinic moving to a server): where from, the head of
     the trail copied, and the rows of each table."""

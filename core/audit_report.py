@@ -47,6 +47,7 @@ ACTION_WORDS: dict[str, str] = {
     AuditAction.BACKUP_TAKEN: "Took a scheduled backup",
     AuditAction.DATABASE_RESTORED: "Restored the database from a backup",
     AuditAction.DATABASE_COPIED: "Copied every record in from another database",
+    AuditAction.JOURNAL_WITHDRAWN: "Withdrew an entry saved while the database was away",
     AuditAction.RECORD_WRITTEN: "Recorded care",
     AuditAction.SIGNATURE: "Signed",
     AuditAction.EXPORTED: "Exported",

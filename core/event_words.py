@@ -133,12 +133,16 @@ def headline(event: Event) -> str:
     return EVENT_WORDS.get(event.type, "Entry")
 
 
-def recorded_words(event: Event, by: str, here: str) -> str:
+def recorded_words(event: Event, by: str, here: str, *, saved_here: bool = False) -> str:
     """The chair's line on its last entry: what, when and by whom, and from which workstation when it was
-    another than ``here`` (several carts record on one chair's session)."""
+    another than ``here`` (several carts record on one chair's session); ``saved_here`` while it waits in
+    this workstation's journal for the database, said first, since a narrow line is cut at its end."""
     where = f" on {event.workstation}" if event.workstation != here else ""
+    said = f"{headline(event)} at {local_time(event.recorded_at)} by {by}{where}"
+    if saved_here:
+        return f"Saved here, not yet in the clinic's record: {said}"
     # "Recorded", not "Saved": a check that did not agree is recorded too, and must not read as a pass.
-    return f"Recorded: {headline(event)} at {local_time(event.recorded_at)} by {by}{where}"
+    return f"Recorded: {said}"
 
 
 def stopped_early_words(stop: d.StoppedEarly) -> str:

@@ -126,6 +126,11 @@ def workstation_file() -> Path:
     return config_dir() / "workstation.json"
 
 
+def journal_file() -> Path:
+    """Where this workstation keeps care recorded while the clinic's database is away (``core.care.here``)."""
+    return config_dir() / "journal.sqlite"
+
+
 def load_workstation() -> WorkstationSettings:
     path = workstation_file()
     if not path.exists():

@@ -16,6 +16,7 @@ from core.care import Care
 from core.clock import Clock
 from core.paths import default_database_path
 from core.persistence.db import Database, open_database, sqlite_url
+from core.persistence.journal import Journal
 from core.persistence.notices import ChangeNotices
 from core.persistence.server import refuse_password
 from core.protocol import Protocol, load_protocol
@@ -23,6 +24,7 @@ from core.settings import (
     ClinicSettings,
     WorkstationSettings,
     clinic_settings,
+    journal_file,
     load_workstation,
     save_workstation,
     workstation_file,
@@ -90,5 +92,7 @@ def open_workplace(explicit: str | None, clock: Clock) -> Workplace:
     """Raises ProtocolError before touching the database if the protocol cannot be trusted."""
     protocol = load_protocol()
     database, workstation = open_store(explicit, clock)
-    care = Care(database, protocol, clock, workstation=workstation.name, notices=ChangeNotices.for_database(database))
+    journal = Journal(journal_file(), database.where)
+    notices = ChangeNotices.for_database(database)
+    care = Care(database, protocol, clock, workstation=workstation.name, notices=notices, journal=journal)
     return Workplace(database, protocol, care, clinic_settings(database), workstation)

@@ -75,10 +75,11 @@ class Work:
             detail=detail,
         )
 
-    def append(self, event: Event, summary: SessionSummary) -> None:
+    def append(self, event: Event, summary: SessionSummary, noted: Mapping[str, Any] | None = None) -> None:
         """A care record on its session's stream, with ``summary`` (the session's projection as it stands
         after the record) and the audit lines: the record written, with the hash of the record and of the
-        projection (so ``verify`` sees either changed later), and each signature on it."""
+        projection (so ``verify`` sees either changed later), and each signature on it. ``noted``: more
+        for the record's line (when and from which journal a record saved on a workstation arrived)."""
         records.insert_event(self.tx, event)
         records.save_summary(self.tx, summary)
         ids = {"patient_id": summary.patient_id, "session_id": event.session_id}
@@ -87,6 +88,7 @@ class Work:
             "type": event.type,
             "content_hash": event_content(event),
             "summary_hash": summary_content(summary),
+            **(noted or {}),
         }
         self.audit_as(event.recorded_by, AuditAction.RECORD_WRITTEN, **ids, detail=detail)
         for entry in event.data.signatures if isinstance(event.data, d.Signed) else ():

@@ -244,7 +244,8 @@ class ChairPanel(QWidget):
         self._show_course_note(state)
         last = state.events[-1]
         by = self.controller.staff_name(last.recorded_by)
-        self.saved.setText(recorded_words(last, by, self.controller.workplace.workstation.name))
+        here = self.controller.workplace.workstation.name
+        self.saved.setText(recorded_words(last, by, here, saved_here=self.controller.saved_here(last.id)))
         self.saved.show()
         self._switch(self._page_key(state), state)
 

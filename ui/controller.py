@@ -18,6 +18,7 @@ from core.accounts import Accounts
 from core.anchors import anchor_folder, write_anchor
 from core.backups import BackupJob, BackupLook, BackupStatus
 from core.care import Care
+from core.care.here import HeldEntry
 from core.complete import check_shapes, drawn_shape, vital_shape
 from core.course import CourseView
 from core.dosing import DoseCalculation
@@ -308,6 +309,22 @@ class Controller(QObject):
 
     def chairs(self) -> list[ChairView] | None:
         return self.run(None, self.care.chairs, writes=False)
+
+    def away_words(self) -> str | None:
+        """Asked each second: what every screen says while entries are saved on this workstation."""
+        return self.care.away_words()
+
+    def saved_here(self, event_id: str) -> bool:
+        return event_id in self.care.waiting_here()
+
+    def held_here(self) -> list[HeldEntry]:
+        return self.run(None, self.care.held_here, writes=False) or []
+
+    def add_late(self, feedback: Feedback, event_id: str) -> SessionState | None:
+        return self._act(feedback, lambda by: self.care.add_late(event_id, by))
+
+    def withdraw(self, feedback: Feedback, event_id: str, why: str) -> bool:
+        return self._act(feedback, lambda by: self.care.withdraw(event_id, why, by) or True) is not None
 
     def preview_dose(
         self, feedback: Feedback, session_id: str, vial_id: str | None, override: str | None

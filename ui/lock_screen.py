@@ -46,7 +46,8 @@ class LockScreen(QWidget):
         layout.addWidget(self.silenced_note)
         self.clock_note = label(name="Lock screen clock jumped")  # read-only: the banner's Dismiss is behind sign-in
         self.trouble_note = label(name="Lock screen trouble")  # the database could not be read or written
-        for note in (self.clock_note, self.trouble_note):  # technical alarms, marked apart from the patients'
+        self.away_note = label(name="Lock screen database away")  # entries saved on this workstation meanwhile
+        for note in (self.clock_note, self.trouble_note, self.away_note):  # technical, apart from the patients'
             set_tone(note, "act")
             mark(note, "kind", "technical")
             note.hide()

@@ -52,6 +52,7 @@ from ui.controller import Controller
 from ui.dialogs.addendum import AddendumDialog
 from ui.dialogs.audit_view import AuditDialog
 from ui.dialogs.day_log import DayLogDialog
+from ui.dialogs.held_entries import HeldEntriesDialog
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import PeopleDialog
 from ui.lock_screen import LockScreen
@@ -230,6 +231,24 @@ class MainWindow(QMainWindow):
         self.no_sound.hide()
         layout.addWidget(self.no_sound)
 
+        # The database away: said until it is back and all saved here is sent (nothing to dismiss).
+        self.away = card("banner-act")
+        mark(self.away, "kind", "technical")
+        self.away_text = label(name="Database away")
+        QHBoxLayout(self.away).addWidget(self.away_text, 1)
+        self.away.hide()
+        layout.addWidget(self.away)
+        # Entries saved here that a nurse must decide on: said until each is decided.
+        self.held = card("banner-advise")
+        mark(self.held, "kind", "technical")
+        held_row = QHBoxLayout(self.held)
+        self.held_text = label(name="Entries to decide")
+        held_row.addWidget(self.held_text, 1)
+        decide = button("Decide…", "Decide on entries saved here")
+        decide.clicked.connect(lambda: HeldEntriesDialog.ask(self.controller, self))
+        held_row.addWidget(decide)
+        self.held.hide()
+        layout.addWidget(self.held)
         self.trouble, self.trouble_text = banner("banner-act", "Trouble", "Dismiss trouble")
         mark(self.trouble, "kind", "technical")  # software, not the patient: marked apart, as on the tiles
         layout.addWidget(self.trouble)
@@ -391,14 +410,32 @@ class MainWindow(QMainWindow):
     def _watch_the_storage(self) -> None:
         """The database file gone while open: said on every screen, and on the lock screen, until Chairside
         is started again on a database that is there (it cannot be dismissed: nothing can be saved)."""
-        if self._gone_shown:
-            return
+        if self._gone_shown or self.controller.away_words() is not None:
+            return  # with a journal, the database's own banner says it all (``_watch_the_database``)
         words = self.controller.storage_gone()
         if words is None:
             return
         self._say_trouble(TECHNICAL_WORDS + words)  # its own words: they say what was saved and what was not
         self._gone_shown = words
         self.trouble.findChild(QAbstractButton).hide()
+
+    def _watch_the_database(self) -> None:
+        """Entries saved on this workstation while the database is away, and those a nurse must decide on:
+        said on every screen, the lock screen too, until they are sent or decided."""
+        words = self.controller.away_words()
+        said = TECHNICAL_WORDS + words if words else ""
+        if said != self.away_text.text():
+            self.away_text.setText(said)
+            self.away.setVisible(bool(words))
+            self.lock_screen.away_note.setText(said)
+            self.lock_screen.away_note.setVisible(bool(words))
+        held = len(self.controller.held_here())
+        if held:
+            noun = "entry saved here needs" if held == 1 else "entries saved here need"
+            self.held_text.setText(
+                f"{TECHNICAL_WORDS}{held} {noun} a decision: the session moved on in the clinic's record meanwhile."
+            )
+        self.held.setVisible(bool(held))
 
     def _show_backups(self) -> None:
         """The status line says when the last good backup was taken; a notice says when that is longer ago
@@ -434,6 +471,7 @@ class MainWindow(QMainWindow):
         now = self.controller.now()
         self._show_time(now)
         views = self.controller.chairs()
+        self._watch_the_database()
         # Unreadable now (the banner says why): every countdown runs on from what was last read.
         by_chair = {view.chair: view for view in views} if views is not None else self._views
         self._views = by_chair

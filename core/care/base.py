@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -17,13 +17,14 @@ from core.accounts import Accounts
 from core.audit import AuditAction
 from core.clock import Clock
 from core.dates import local_time
-from core.errors import InputError, NotAllowedError, NotFound, NotNow, NotPermitted, RecordChanged
+from core.errors import ChairsideError, InputError, NotAllowedError, NotFound, NotNow, NotPermitted, RecordChanged
 from core.event_words import headline
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome
-from core.people import Permission
+from core.people import Account, Permission
 from core.persistence.db import Database
+from core.persistence.journal import Journal, Standing
 from core.persistence.notices import ChangeNotices
 from core.plain_text import MRN_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SHORT_MAX, optional_text, plain_text
 from core.protocol import Protocol
@@ -74,8 +75,10 @@ class CareBase:
         app_started_at: datetime | None = None,
         accounts: Accounts | None = None,
         notices: ChangeNotices | None = None,
+        journal: Journal | None = None,
     ) -> None:
-        """``notices``: told when another workstation writes to a server, so a quiet board asks nothing."""
+        """``notices``: told when another workstation writes to a server, so a quiet board asks nothing.
+        ``journal``: where care recorded while the database is away waits (``core.care.here``)."""
         self.db = database
         self.protocol = protocol
         self.shelf = ProtocolShelf(protocol)
@@ -87,12 +90,28 @@ class CareBase:
         self.notices = notices
         self._open_logs: dict[str, tuple[int, list[Event], PatientView]] = {}
         """Open sessions' logs as last read (last_seq, events, patient): the board re-reads only changes."""
-        self._board: list[tuple[SessionSummary, Protocol]] | None = None
-        """The open sessions and their rules as last read; None when they must be read again."""
+        self._board: list[tuple[SessionSummary, Protocol]] = []
+        """The open sessions and the rules each runs under, as last read."""
+        self._board_fresh = False
+        """Whether ``_board`` is still what the database holds (False: read it again on the next tick)."""
+        self.journal = journal
+        self.away: ChairsideError | None = None
+        """Why the database could not be reached, while it cannot (entries are then saved here)."""
+        self._here: dict[str, list[Event]] = {}
+        """Entries saved on this workstation and not yet in the clinic's record, by session, in order."""
+        self._accounts_kept: dict[str, Account] = {}
+        """The accounts as last read, for the permission rule while the database is away."""
+        if journal is not None:
+            for entry in journal.entries(Standing.WAITING):
+                self._here.setdefault(entry.event.session_id, []).append(entry.event)
 
     def _forget_board(self) -> None:
         """This workstation wrote: the board reads again on its next tick, without waiting for the notice."""
-        self._board = None
+        self._board_fresh = False
+
+    def _rules_of(self, session_id: str) -> Protocol | None:
+        """The rules an open session runs under, as last read."""
+        return next((rules for summary, rules in self._board if summary.id == session_id), None)
 
     def state(self, session_id: str) -> SessionState:
         with self.door.reading() as tx:
@@ -127,20 +146,24 @@ class CareBase:
         signers: Sequence[tuple[str, Meaning]] = (),
         authenticate: Callable[[], Sequence[tuple[str, Meaning]]] | None = None,
         then: Callable[[SessionState], Sequence[tuple[E, d.EventData]]] | None = None,
+        occurred_at: datetime | None = None,
     ) -> SessionState:
         """Check the action is allowed now, build its payload from the current state, and commit it with
         its audit lines. ``signers`` (already authenticated) sign the entry, or for ``session.signed``
         everything before it. ``authenticate`` asks for passwords only once everything the nurse can fix
         has been checked, so nobody retypes a password because a note was missing. ``then`` names entries
         that follow from this one (a pause an acknowledgement reports), each checked against the state
-        before it and committed in the same transaction: all are recorded, or none.
+        before it and committed in the same transaction: all are recorded, or none. ``occurred_at``: when it
+        happened, for a late entry (else now).
         """
         if authenticate is not None:
             self._payload(self.state(session_id), kind, build)
             signers = [*signers, *authenticate()]
         read: list[int] = []
         try:
-            events, new_state = self._commit_entry(session_id, by, kind, build, corrects, reason, signers, then, read)
+            events, new_state = self._commit_entry(
+                session_id, by, kind, build, (corrects, reason, occurred_at), signers, then, read
+            )
         except RecordChanged as raced:
             raise self._overtaken(session_id, read[0] if read else None, raced) from raced
         kept = self._open_logs.get(session_id)
@@ -154,15 +177,16 @@ class CareBase:
         by: str,
         kind: E,
         build: Callable[[SessionState], d.EventData] | None,
-        corrects: str | None,
-        reason: str | None,
+        about: tuple[str | None, str | None, datetime | None],
         signers: Sequence[tuple[str, Meaning]],
         then: Callable[[SessionState], Sequence[tuple[E, d.EventData]]] | None,
         read: list[int],
     ) -> tuple[list[Event], SessionState]:
         """The entry (and those that follow from it) built on the session as read in this transaction, and
-        committed: the session's entries and state after them. ``read`` is given the last entry's number as
-        read, so a write refused at commit can tell what overtook it."""
+        committed: the session's entries and state after them. ``about``: what it corrects, why, and when it
+        happened (None: now). ``read`` is given the last entry's number as read, so a write refused at commit
+        can tell what overtook it."""
+        corrects, reason, occurred_at = about
         with self.door.writing(by, Permission.RECORD_CARE) as work:
             now = work.at
             summary = records.summary(work.tx, session_id)
@@ -177,7 +201,7 @@ class CareBase:
                 session_id=session_id,
                 seq=summary.last_seq + 1,
                 type=kind,
-                occurred_at=now,
+                occurred_at=occurred_at or now,
                 recorded_at=now,
                 recorded_by=by,
                 workstation=self.workstation,
@@ -233,10 +257,15 @@ class CareBase:
         return records.load_events(work.tx, summary.id)
 
     def _insert(
-        self, work: Work, summary: SessionSummary, events: list[Event], event: Event
+        self,
+        work: Work,
+        summary: SessionSummary,
+        events: list[Event],
+        event: Event,
+        noted: Mapping[str, Any] | None = None,
     ) -> tuple[list[Event], SessionState, SessionSummary]:
         """Write one entry with its audit lines and move the session's projection along with it: the
-        entries, the state and the summary as they stand after it."""
+        entries, the state and the summary as they stand after it. ``noted``: more for its audit line."""
         events = [*events, event]
         new_state = derive_state(self.shelf.for_events(work.tx, events), events, work.at, self.app_started_at)
         summary = replace(
@@ -247,7 +276,7 @@ class CareBase:
             active=new_state.step.active,
             updated_at=work.at,
         )
-        work.append(event, summary)
+        work.append(event, summary, noted)
         return events, new_state, summary
 
     def _refused(self, session_id: str, by: str, detail: dict[str, Any]) -> None:

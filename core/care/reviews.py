@@ -7,6 +7,7 @@ from datetime import datetime
 from core import event_data as d
 from core import records
 from core.care.courses import CourseOrders
+from core.care.here import AWAY, Here
 from core.care.patients import Patients
 from core.machine import Step
 from core.persistence.db import gone_notice
@@ -16,19 +17,34 @@ from core.session_state import derive_state
 from core.views import ChairView, OpenChairs, SessionRow, SessionSnapshot
 
 
-class Reviews(CourseOrders, Patients):
+class Reviews(Here, CourseOrders, Patients):
     """Reading back: the chairs on the board, the day's sessions, and the snapshots printouts are made from."""
 
     def chairs(self) -> list[ChairView]:
-        """Every open session, by chair, with its live state (the board and the restart offer)."""
+        """Every open session, by chair, with its live state (the board and the restart offer). While the
+        database cannot be reached and a journal keeps what is recorded here, the chairs go on from what was
+        last read, with the entries saved here since."""
         now = self.clock.now()
-        if self.notices is None or self.notices.take() or self._board is None:
-            self._board = self._read_board()
+        if self.notices is None or self.notices.take() or not self._board_fresh:
+            try:
+                self._board = self._read_board()
+                if self._here:  # the database answers again: what waits here goes first, then is read back
+                    self.send_waiting()
+                    self._board = self._read_board()
+            except AWAY as away:
+                if self.journal is None:
+                    raise
+                self.away = away
+            else:
+                self.away = None
+                self._board_fresh = True
         return [
             ChairView(
                 row.chair,
                 self._open_logs[row.id][2],
-                derive_state(rules, self._open_logs[row.id][1], now, self.app_started_at),
+                derive_state(
+                    rules, [*self._open_logs[row.id][1], *self._here.get(row.id, [])], now, self.app_started_at
+                ),
             )
             for row, rules in self._board
         ]
@@ -47,6 +63,8 @@ class Reviews(CourseOrders, Patients):
         for row in stale:
             self._open_logs[row.id] = (row.last_seq, events[row.id], patients[row.patient_id])
         self._open_logs = {row.id: self._open_logs[row.id] for row in rows}
+        if self.journal is not None and (stale or not self._accounts_kept):
+            self._accounts_kept = {account.id: account for account in self.accounts.everyone()}
         return [(row, rules[row.id]) for row in rows]
 
     def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow]:
@@ -60,7 +78,7 @@ class Reviews(CourseOrders, Patients):
     def storage_gone(self) -> str | None:
         """What every screen says once the database file has gone while open (deleted, moved, replaced, its
         disk unplugged), with where the rescue copy of what it held was written; None while it is there."""
-        return gone_notice(self.db, self.clock.now())
+        return gone_notice(self.db, self.clock.now(), journal=self.journal is not None)
 
     def session_snapshot(self, session_id: str) -> SessionSnapshot:
         """The session as a printout shows it now."""

@@ -132,6 +132,10 @@ def load_events_of(tx: Session, session_ids: list[str]) -> dict[str, list[Event]
     return by_session
 
 
+def event_exists(tx: Session, event_id: str) -> bool:
+    return tx.get(SessionEvent, event_id) is not None
+
+
 def insert_event(tx: Session, event: Event) -> None:
     tx.add(
         SessionEvent(

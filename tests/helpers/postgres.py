@@ -120,6 +120,11 @@ class ServerControl:
     def start(self) -> None:
         self.run("-l", str(self.data.parent / "server.log"), "start")
 
+    def start_if_stopped(self) -> None:
+        """After a test that stopped it, whatever became of the test: the next test needs it."""
+        if not (self.data / "postmaster.pid").exists():
+            self.start()
+
 
 def server_control() -> ServerControl | None:
     data = os.environ.get(ENV_DATA)

@@ -1,0 +1,189 @@
+"""The clinic's database goes away mid-infusion: the chair goes on, its entries are saved in this
+workstation's journal, and when the database is back each is sent exactly once, in order; an entry whose
+session moved on meanwhile waits for a nurse to add it late or withdraw it, and both are recorded.
+
+Against the real PostgreSQL test server, stopped as a power cut stops it (``pg_ctl stop -m immediate``),
+and the SQLite file deleted under the app."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core import audit, records
+from core.audit import AuditAction
+from core.care import Care
+from core.clock import ManualClock
+from core.errors import NotNow
+from core.events import EventType
+from core.machine import Step
+from core.persistence.db import Database
+from core.persistence.journal import Journal, Standing
+from core.protocol import Protocol
+from core.views import PatientView
+from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL
+from tests.helpers.postgres import ServerControl, server_control
+from tests.helpers.sessions import session_at
+
+ROOT = Path(__file__).resolve().parent.parent
+on_server = pytest.mark.parametrize("store", [pytest.param("postgresql", marks=pytest.mark.postgresql)], indirect=True)
+
+
+@pytest.fixture
+def control() -> Iterator[ServerControl]:
+    found = server_control()
+    assert found is not None, "the test server's data folder is not known (CHAIRSIDE_TEST_PGDATA)"
+    yield found
+    found.start_if_stopped()
+
+
+@pytest.fixture
+def cart(database: Database, protocol: Protocol, clock: ManualClock, tmp_path: Path) -> Care:
+    """The workstation at the chair, with its journal, having read the board once."""
+    journal = Journal(tmp_path / "config" / "journal.sqlite", database.where)
+    return Care(database, protocol, clock, workstation="cart-1", journal=journal)
+
+
+def server_log(database: Database, session_id: str) -> list:
+    with database.session() as tx:
+        return records.load_events(tx, session_id)
+
+
+@on_server
+def test_the_chair_goes_on_while_the_server_is_away_and_every_entry_arrives_once(
+    care: Care, cart: Care, patient: PatientView, nurses, clock: ManualClock, control: ServerControl, database
+):
+    first, _ = nurses
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    (view,) = cart.chairs()
+    before = len(view.state.events)
+    control.stop_at_once()
+    clock.advance(minutes=5)
+    cart.record_vitals(sid, NORMAL, first.id)
+    clock.advance(minutes=1)
+    cart.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+    clock.advance(minutes=4)
+    cart.pause(sid, "patient to the bathroom", first.id)
+    assert cart.away is not None and "cannot be reached" in cart.away.message
+    waiting = cart.waiting_here()
+    assert len(waiting) == 3
+    said = cart.away_words()
+    assert said is not None and "cannot be reached" in said and "3 entries wait here to be sent." in said
+    (view,) = cart.chairs()  # the chair goes on from what was read, with what was saved here
+    assert len(view.state.events) == before + 3 and view.state.step is Step.PAUSED
+    assert stat.S_IMODE(cart.journal.path.stat().st_mode) == 0o600
+    with pytest.raises(NotNow, match="waits for the clinic's database"):
+        cart.abandon(sid, "patient unwell", first.id)  # only what a running infusion needs is saved here
+    assert len(cart.waiting_here()) == 3
+    saved_at = [e.recorded_at for e in view.state.events[before:]]
+    control.start()
+    clock.advance(minutes=2)
+    (view,) = cart.chairs()  # the next tick finds the server and sends what waits
+    assert cart.away is None and cart.waiting_here() == frozenset() and cart.away_words() is None
+    log = server_log(database, sid)
+    assert [e.id for e in log[before:]] == [e.id for e in view.state.events[before:]]
+    assert [e.recorded_at for e in log[before:]] == saved_at  # not counted late
+    assert len({e.seq for e in log}) == len(log) == before + 3
+    lines = [
+        line for line in audit.entries(database, limit=200) if line.session_id == sid and line.detail.get("arrived_at")
+    ]
+    assert len(lines) == 3 and all(line.detail["journal"] == str(cart.journal.path) for line in lines)
+    assert {e.standing for e in cart.journal.entries()} == {Standing.SENT}
+    assert audit.verify(database).ok
+
+
+@on_server
+def test_an_entry_whose_session_moved_on_meanwhile_is_added_late_or_withdrawn_by_a_nurse(
+    care: Care, cart: Care, patient: PatientView, nurses, clock: ManualClock, control: ServerControl, database
+):
+    first, second = nurses
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    cart.chairs()
+    control.stop_at_once()
+    clock.advance(minutes=5)
+    cart.record_vitals(sid, NORMAL, first.id)
+    cart.record_side_effects(sid, NO_SIDE_EFFECTS, first.id)
+    control.start()
+    care.record_vitals(sid, NORMAL, second.id)  # the desk, on the server, meanwhile
+    clock.advance(minutes=1)
+    cart.chairs()
+    held = cart.held_here()
+    assert [h.event.type for h in held] == [EventType.VITALS, EventType.SIDE_EFFECTS]
+    assert held[0].chair == 1 and "moved on in the clinic's record meanwhile" in held[0].words
+    late = cart.add_late(held[0].event.id, first.id)
+    added = late.events[-1]
+    assert added.occurred_at == held[0].event.occurred_at < added.recorded_at and added.reason
+    cart.withdraw(held[1].event.id, "Entered again on paper by the charge nurse", first.id)
+    assert cart.held_here() == []
+    (line,) = [e for e in audit.entries(database, limit=200) if e.action == AuditAction.JOURNAL_WITHDRAWN]
+    assert line.detail["reason"] == "Entered again on paper by the charge nurse"
+    assert line.detail["event_id"] == held[1].event.id
+    standings = {e.event.id: e.standing for e in cart.journal.entries()}
+    assert standings == {held[0].event.id: Standing.SENT_LATE, held[1].event.id: Standing.WITHDRAWN}
+    assert audit.verify(database).ok
+
+
+REPLAYER = """
+import sys
+from datetime import datetime
+from pathlib import Path
+from core.care import Care
+from core.clock import ManualClock
+from core.persistence.db import open_database
+from core.persistence.journal import Journal
+from core.protocol import load_protocol
+url, journal_path, at = sys.argv[1:4]
+database = open_database(url)
+care = Care(database, load_protocol(), ManualClock(datetime.fromisoformat(at)), workstation="cart-1",
+            journal=Journal(Path(journal_path), database.where))
+print("sending", flush=True)
+care.send_waiting()
+print("sent", flush=True)
+"""
+
+
+@on_server
+@pytest.mark.slow
+def test_a_workstation_killed_while_sending_sends_the_rest_once_when_started_again(
+    care: Care, cart: Care, patient: PatientView, nurses, clock: ManualClock, control: ServerControl, database
+):
+    first, _ = nurses
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    cart.chairs()
+    control.stop_at_once()
+    for _ in range(40):
+        clock.advance(minutes=1)
+        cart.record_vitals(sid, NORMAL, first.id)
+    control.start()
+    url = database.url.render_as_string(hide_password=False)
+    child = subprocess.Popen(
+        [sys.executable, "-c", REPLAYER, url, str(cart.journal.path), clock.now().isoformat()],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert child.stdout is not None and child.stdout.readline().strip() == "sending"
+    began = len(server_log(database, sid))
+    while len(server_log(database, sid)) < began + 5:  # some, not all, have arrived
+        time.sleep(0.005)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    child.stdout.close()
+    arrived = len(server_log(database, sid))
+    assert arrived < began + 40, "the sending finished before it was cut off: nothing was tested"
+    again = Care(database, cart.protocol, clock, workstation="cart-1", journal=cart.journal)
+    again.chairs()
+    log = server_log(database, sid)
+    assert len(log) == began + 40 and len({e.id for e in log}) == len(log)
+    assert [e.seq for e in log] == list(range(1, len(log) + 1))
+    assert {e.standing for e in again.journal.entries()} == {Standing.SENT}
+    assert audit.verify(database).ok
