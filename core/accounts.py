@@ -21,6 +21,7 @@ from core.audit import AuditAction
 from core.clock import Clock
 from core.dates import local_time
 from core.errors import (
+    STORE_AWAY,
     ChairsideError,
     InputError,
     NotAllowedError,
@@ -31,9 +32,11 @@ from core.errors import (
 )
 from core.people import ASK_ADMINISTRATOR, Account, Permission, Role
 from core.persistence.db import Database
+from core.persistence.journal import Journal
 from core.plain_text import plain_text
 from core.record_values import StaffRecord
 from core.settings import ClinicSettings, clinic_settings
+from core.sign_in_here import remember, sign_in_here
 from core.unit_of_work import Tx, UnitOfWork, Work
 
 
@@ -54,10 +57,12 @@ def _typed(secret: str | None, field: str, what: str) -> str:
 class Accounts:
     """Accounts on one database, with the clinic's rules read fresh on each call (they can change)."""
 
-    def __init__(self, database: Database, clock: Clock, workstation: str) -> None:
+    def __init__(self, database: Database, clock: Clock, workstation: str, journal: Journal | None = None) -> None:
+        """``journal``: where a sign-in's hashes are kept, for signing in here while the database is away."""
         self.db = database
         self.clock = clock
         self.door = UnitOfWork(database, clock.now, workstation)
+        self.journal = journal
 
     # ---- reading ----------------------------------------------------------------------------------
 
@@ -244,8 +249,15 @@ class Accounts:
     # ---- proving who one is ---------------------------------------------------------------------
 
     def sign_in(self, username: str, password: str) -> Account:
-        """The returned account may say ``must_change_password``: the caller then insists on a change."""
-        return self._by_username(username, password, "sign_in", AuditAction.SIGNED_IN)
+        """The returned account may say ``must_change_password``: the caller then insists on a change. While
+        the database cannot be reached, checked against what this workstation kept (``core.sign_in_here``)."""
+        try:
+            return self._by_username(username, password, "sign_in", AuditAction.SIGNED_IN)
+        except STORE_AWAY:
+            if self.journal is None:
+                raise
+            _typed((username or "").strip(), "username", "your user name")
+            return sign_in_here(self.journal, username, password, self.clock.now(), by_id=False)
 
     def authenticate(self, username: str, password: str, purpose: str) -> Account:
         """A second person proving who they are there and then (a dose check, a witnessed waste).
@@ -261,8 +273,13 @@ class Accounts:
     def unlock(self, account_id: str, secret: str) -> Account:
         """The owner of a locked screen, with the password or, where the clinic allows it, the PIN."""
         _typed(secret, "password", "your password or PIN")
-        pin = self._policy().pin_unlock
-        return self._check(account_id, secret, "unlock", AuditAction.SCREEN_UNLOCKED, pin=pin, by_username=False)
+        try:
+            pin = self._policy().pin_unlock
+            return self._check(account_id, secret, "unlock", AuditAction.SCREEN_UNLOCKED, pin=pin, by_username=False)
+        except STORE_AWAY:
+            if self.journal is None:
+                raise
+            return sign_in_here(self.journal, account_id, secret, self.clock.now(), by_id=True)
 
     def record_lock(self, account_id: str) -> None:
         self._event(account_id, AuditAction.SCREEN_LOCKED)
@@ -314,6 +331,8 @@ class Accounts:
                     if refused is None:
                         if success is not None:
                             work.audit_as(person.id, success, detail=({"with_pin": by_pin} if pin else {}))
+                            if self.journal is not None:
+                                remember(self.journal, person, work.at)
                         return person.account()
             refusal = (
                 refused or self._failed(work, person, purpose) or self._not_right(by_username=by_username, pin=pin)

@@ -115,3 +115,7 @@ class RecordRefused(ChairsideError):
 
 class RecordChanged(EnvironmentTrouble):
     """Someone else recorded on this session at the same moment; reload and try again."""
+
+
+STORE_AWAY = (DatabaseMissing, DatabaseGone)
+"""The clinic's database cannot be reached: the server is not answering, or the SQLite file has gone."""

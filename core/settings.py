@@ -40,6 +40,9 @@ class ClinicSettings(BaseModel):
     password_min_length: Annotated[int, Field(ge=8, le=64)] = 10
     pin_unlock: bool = False
     """Whether a nurse may unlock her own locked screen with a short PIN instead of her password."""
+    offline_sign_in_hours: Annotated[int, Field(ge=1, le=72)] = 12
+    """While the clinic's database cannot be reached, staff who signed in on a workstation within these hours
+    may sign in on it again (from the hashes it keeps, with the same lock-out rules)."""
     alarm_silence_minutes: Annotated[int, Field(ge=1, le=10)] = 2
     """How long a nurse may silence the alarm sound; the colours stay and the sound comes back."""
     waste_witness_required: bool = True
@@ -124,6 +127,10 @@ class WorkstationSettings(BaseModel):
 
 def workstation_file() -> Path:
     return config_dir() / "workstation.json"
+
+
+CLINIC_KEPT = "clinic settings"
+"""The clinic's settings as last read, kept in a workstation's journal for a start while the server is away."""
 
 
 def journal_file() -> Path:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from core.care import Care
 from core.clock import Clock
+from core.errors import DatabaseMissing
 from core.paths import default_database_path
 from core.persistence.db import Database, open_database, sqlite_url
 from core.persistence.journal import Journal
@@ -21,6 +22,7 @@ from core.persistence.notices import ChangeNotices
 from core.persistence.server import refuse_password
 from core.protocol import Protocol, load_protocol
 from core.settings import (
+    CLINIC_KEPT,
     ClinicSettings,
     WorkstationSettings,
     clinic_settings,
@@ -89,10 +91,43 @@ class Workplace:
 
 
 def open_workplace(explicit: str | None, clock: Clock) -> Workplace:
-    """Raises ProtocolError before touching the database if the protocol cannot be trusted."""
+    """Raises ProtocolError before touching the database if the protocol cannot be trusted. A server that
+    cannot be reached at start is gone on without, from this workstation's journal, when it holds the
+    chairs as last read (``away_workplace``)."""
     protocol = load_protocol()
-    database, workstation = open_store(explicit, clock)
+    try:
+        database, workstation = open_store(explicit, clock)
+    except DatabaseMissing as away:
+        return away_workplace(explicit, clock, protocol, away)
     journal = Journal(journal_file(), database.where)
     notices = ChangeNotices.for_database(database)
     care = Care(database, protocol, clock, workstation=workstation.name, notices=notices, journal=journal)
-    return Workplace(database, protocol, care, clinic_settings(database), workstation)
+    clinic = clinic_settings(database)
+    journal.keep(CLINIC_KEPT, clinic.model_dump())
+    return Workplace(database, protocol, care, clinic, workstation)
+
+
+def away_workplace(explicit: str | None, clock: Clock, protocol: Protocol, away: DatabaseMissing) -> Workplace:
+    """Started while the clinic's server cannot be reached: the chairs this workstation had open go on from
+    its journal, their entries saved there until the server is back; ``away`` is raised again when there is
+    nothing to go on from (an SQLite file that is missing is never gone on without: it must be put back)."""
+    workstation = load_workstation()
+    database = Database(choose_database(explicit, workstation).url)
+    if database.sqlite_path is not None:
+        raise away
+    journal = Journal(journal_file(), database.where)
+    kept = journal.kept(CLINIC_KEPT)
+    care = Care(
+        database,
+        protocol,
+        clock,
+        workstation=workstation.name,
+        notices=ChangeNotices.for_database(database),
+        journal=journal,
+    )
+    if kept is None or not care.go_on_from_journal():
+        database.dispose()
+        raise away
+    care.away = away
+    log.warning("started while %s cannot be reached: going on from the journal %s", database.where, journal.path)
+    return Workplace(database, protocol, care, ClinicSettings.model_validate(kept), workstation)

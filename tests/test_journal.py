@@ -22,14 +22,16 @@ from core import audit, records
 from core.audit import AuditAction
 from core.care import Care
 from core.clock import ManualClock
-from core.errors import NotNow
+from core.errors import DatabaseMissing, NotNow, NotPermitted
 from core.events import EventType
 from core.machine import Step
 from core.persistence.db import Database
 from core.persistence.journal import Journal, Standing
 from core.protocol import Protocol
+from core.startup import open_workplace
 from core.views import PatientView
 from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL
+from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
 from tests.helpers.postgres import ServerControl, server_control
 from tests.helpers.sessions import session_at
 
@@ -186,4 +188,81 @@ def test_a_workstation_killed_while_sending_sends_the_rest_once_when_started_aga
     assert len(log) == began + 40 and len({e.id for e in log}) == len(log)
     assert [e.seq for e in log] == list(range(1, len(log) + 1))
     assert {e.standing for e in again.journal.entries()} == {Standing.SENT}
+    assert audit.verify(database).ok
+
+
+@on_server
+def test_a_workstation_started_again_while_the_server_is_away_goes_on_from_its_journal(
+    care: Care, patient: PatientView, nurses, clock: ManualClock, control: ServerControl, database
+):
+    first, _ = nurses
+    url = database.url.render_as_string(hide_password=False)
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    before = len(care.state(sid).events)
+    running = open_workplace(url, clock)
+    running.care.chairs()  # the chairs as read: kept in the journal
+    control.stop_at_once()
+    clock.advance(minutes=5)
+    running.care.record_vitals(sid, NORMAL, first.id)
+    running.close()  # the workstation restarted while the server is still away
+    again = open_workplace(url, clock)
+    assert again.care.away is not None and again.clinic.chairs == running.clinic.chairs
+    (view,) = again.care.chairs()
+    assert len(view.state.events) == before + 1 and view.state.events[-1].id in again.care.waiting_here()
+    clock.advance(minutes=5)
+    again.care.record_vitals(sid, NORMAL, first.id)  # and goes on
+    control.start()
+    (view,) = again.care.chairs()
+    again.close()
+    log = server_log(database, sid)
+    assert len(log) == before + 2 and [e.id for e in log] == [e.id for e in view.state.events]
+    assert audit.verify(database).ok
+
+
+@on_server
+def test_a_start_with_the_server_away_and_nothing_kept_says_the_server_cannot_be_reached(
+    database, clock: ManualClock, control: ServerControl
+):
+    url = database.url.render_as_string(hide_password=False)
+    control.stop_at_once()
+    with pytest.raises(DatabaseMissing, match="cannot be reached"):
+        open_workplace(url, clock)
+
+
+@on_server
+def test_staff_who_signed_in_here_lately_sign_in_while_the_server_is_away_with_the_lock_out_rules(
+    care: Care, patient: PatientView, nurses, clock: ManualClock, control: ServerControl, database
+):
+    first, _ = nurses
+    url = database.url.render_as_string(hide_password=False)
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    workplace = open_workplace(url, clock)
+    accounts = workplace.care.accounts
+    assert accounts.sign_in("ana", ANA_PASSWORD).id == first.id  # checked by the server, kept here
+    workplace.care.chairs()
+    control.stop_at_once()
+    clock.advance(minutes=120)
+    assert accounts.sign_in("Ana", ANA_PASSWORD).id == first.id  # here, from what was kept
+    assert accounts.unlock(first.id, ANA_PASSWORD).id == first.id
+    with pytest.raises(NotPermitted, match="only staff who signed in on this workstation in the last 12 hours"):
+        accounts.sign_in("ben", BEN_PASSWORD)  # Ben never signed in on this workstation
+    for _ in range(4):
+        with pytest.raises(NotPermitted, match="not right"):
+            accounts.sign_in("ana", "wrong horse battery")
+    with pytest.raises(NotPermitted, match="locked after too many wrong attempts"):
+        accounts.sign_in("ana", "wrong horse battery")
+    with pytest.raises(NotPermitted, match="locked"):
+        accounts.sign_in("ana", ANA_PASSWORD)
+    clock.advance(minutes=16)
+    workplace.care.record_vitals(sid, NORMAL, accounts.sign_in("ana", ANA_PASSWORD).id)
+    clock.advance(minutes=11 * 60)
+    with pytest.raises(NotPermitted, match="last 12 hours"):
+        accounts.sign_in("ana", ANA_PASSWORD)  # too long since the server last checked her
+    control.start()
+    workplace.care.chairs()
+    workplace.close()
+    lines = [line for line in audit.entries(database, limit=300) if line.detail.get("while_away")]
+    actions = [line.action for line in reversed(lines)]
+    assert actions.count(AuditAction.SIGNED_IN) == 2 and AuditAction.LOCKED_OUT in actions
+    assert actions.count(AuditAction.SIGN_IN_FAILED) == 5 and AuditAction.SCREEN_UNLOCKED in actions
     assert audit.verify(database).ok

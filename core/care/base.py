@@ -85,7 +85,7 @@ class CareBase:
         self.clock = clock
         self.workstation = workstation
         self.app_started_at = app_started_at or clock.now()
-        self.accounts = accounts or Accounts(database, clock, workstation)
+        self.accounts = accounts or Accounts(database, clock, workstation, journal)
         self.door = UnitOfWork(database, clock.now, workstation, committed=self._forget_board)
         self.notices = notices
         self._open_logs: dict[str, tuple[int, list[Event], PatientView]] = {}

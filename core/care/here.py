@@ -27,18 +27,20 @@ from core import records
 from core.audit import AuditAction
 from core.care.base import CareBase, required_text
 from core.content_hashes import event_content
-from core.errors import DatabaseGone, DatabaseMissing, NotFound, NotNow, NotPermitted
+from core.errors import STORE_AWAY, NotFound, NotNow, NotPermitted
 from core.event_words import EVENT_WORDS, headline
 from core.events import Event
 from core.events import EventType as E
-from core.people import Permission, refusal
+from core.people import Account, Permission, refusal
 from core.persistence.db import gone_notice
-from core.persistence.journal import JournalEntry, Standing
+from core.persistence.journal import JournalEntry, Standing, from_plain, to_plain
+from core.record_values import SessionSummary
 from core.session_state import SessionState, derive_state
+from core.sign_in_here import lines_written, waiting_lines
 from core.signatures import Meaning
+from core.views import PatientView
 
-AWAY = (DatabaseMissing, DatabaseGone)
-"""The clinic's database cannot be reached: the server, or the SQLite file, is not there."""
+AWAY = STORE_AWAY
 HERE_KINDS = frozenset(
     {
         E.VITALS,
@@ -196,6 +198,38 @@ class Here(CareBase):
             "checks, new sessions and the day log wait for it: use the downtime forms for those."
         )
 
+    def _keep_board(self) -> None:
+        """What the chairs need to go on after a restart while the database is away: the open sessions and
+        their logs as last read, their patients, and the accounts (for the permission rule)."""
+        if self.journal is None:
+            return
+        sessions = [
+            {
+                "summary": to_plain(summary),
+                "patient": to_plain(self._open_logs[summary.id][2]),
+                "events": [to_plain(event) for event in self._open_logs[summary.id][1]],
+            }
+            for summary, _ in self._board
+        ]
+        accounts = [to_plain(account) for account in self._accounts_kept.values()]
+        self.journal.keep("board", {"sessions": sessions, "accounts": accounts})
+
+    def go_on_from_journal(self) -> bool:
+        """Started while the database cannot be reached: the chairs as this workstation last read them, from
+        its journal, so their infusions go on; False when the journal holds none for this database."""
+        kept = self.journal.kept("board") if self.journal is not None else None
+        if not kept:
+            return False
+        board = []
+        for session in kept["sessions"]:
+            summary = from_plain(SessionSummary, session["summary"])
+            events = [from_plain(Event, event) for event in session["events"]]
+            self._open_logs[summary.id] = (summary.last_seq, events, from_plain(PatientView, session["patient"]))
+            board.append((summary, self.shelf.for_hash(None, summary.protocol_hash)))
+        self._board = board
+        self._accounts_kept = {plain["id"]: from_plain(Account, plain) for plain in kept["accounts"]}
+        return True
+
     def waiting_here(self) -> frozenset[str]:
         """The ids of entries saved on this workstation and not yet in the clinic's record."""
         return frozenset(event.id for events in self._here.values() for event in events)
@@ -213,6 +247,12 @@ class Here(CareBase):
         """Every entry waiting here sent, in order, each once; returns how many were sent. An entry whose
         session moved on meanwhile is held for a nurse, and so are those after it on that session."""
         assert self.journal is not None
+        lines = waiting_lines(self.journal)
+        if lines:  # sign-ins here, for the trail, first: they came before what was recorded after them
+            with self.door.writing() as work:
+                for line in lines:
+                    work.audit_as(line["actor_id"], AuditAction(line["action"]), detail=line["detail"])
+            lines_written(self.journal, len(lines))
         sent = 0
         held: set[str] = set()
         for entry in self.journal.entries(Standing.WAITING):

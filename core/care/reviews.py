@@ -62,10 +62,14 @@ class Reviews(Here, CourseOrders, Patients):
             rules = {row.id: self.shelf.for_hash(tx, row.protocol_hash) for row in rows}
         for row in stale:
             self._open_logs[row.id] = (row.last_seq, events[row.id], patients[row.patient_id])
+        moved = bool(stale) or set(self._open_logs) != {row.id for row in rows}
         self._open_logs = {row.id: self._open_logs[row.id] for row in rows}
-        if self.journal is not None and (stale or not self._accounts_kept):
+        board = [(row, rules[row.id]) for row in rows]
+        if self.journal is not None and (moved or not self._accounts_kept):
             self._accounts_kept = {account.id: account for account in self.accounts.everyone()}
-        return [(row, rules[row.id]) for row in rows]
+            self._board = board
+            self._keep_board()  # for a restart while the database is away
+        return board
 
     def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow]:
         """Sessions opened in [start, end), oldest first (the day's list)."""

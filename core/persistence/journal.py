@@ -13,21 +13,25 @@ the database is still away.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
+from datetime import date, datetime
+from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from core.errors import EnvironmentTrouble
 from core.events import Event, EventType
 from core.hashing import utc_moment
 from core.private_files import PRIVATE
+
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entry (
@@ -192,6 +196,52 @@ class Journal:
         except (OSError, sqlite3.Error) as exc:
             raise _trouble(self.path, exc) from exc
         return json.loads(found[0]) if found else None
+
+
+def to_plain(value: Any) -> Any:
+    """A frozen value (a dataclass of text, numbers, times, dates and enums, or lists and dicts of them) as
+    plain JSON, for what the journal keeps; ``from_plain`` reads it back as its type."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return utc_moment(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [to_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): to_plain(item) for key, item in value.items()}
+    return value
+
+
+def from_plain(kind: type[T], plain: Mapping[str, Any]) -> T:
+    """A dataclass ``kind`` from what ``to_plain`` made of one: times, dates and enums by its field types."""
+    hints = get_type_hints(kind)
+    return kind(**{name: _typed(hints[name], value) for name, value in plain.items()})
+
+
+def _typed(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    options = (
+        [option for option in get_args(hint) if option is not type(None)]
+        if get_origin(hint)
+        in {
+            Union,
+            UnionType,
+        }
+        else [hint]
+    )
+    for option in options:
+        if option is datetime:
+            return datetime.fromisoformat(value)
+        if option is date:
+            return date.fromisoformat(value)
+        if isinstance(option, type) and issubclass(option, Enum):
+            return option(value)
+    return value
 
 
 def _entry_of(row: Mapping[str, Any]) -> JournalEntry:
