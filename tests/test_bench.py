@@ -58,3 +58,9 @@ def test_day_log_runs_with_sixty_sessions():
 def test_server_latency_runs_on_a_throwaway_server():
     out = run("server_latency.py", "--iterations", "3")
     assert "Care.record_vitals, socket" in out and "a cart's entry on the desk's board" in out
+
+
+@pytest.mark.postgresql
+def test_the_journal_soak_runs_two_rounds():
+    out = run("soak_journal.py", "--rounds", "2", "--entries", "3")
+    assert "every one on the server exactly once" in out and "audit verify passed after every round" in out
