@@ -8,6 +8,7 @@ account whose password must still be changed cannot sign in here, since changing
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -95,6 +96,21 @@ def sign_in_here(journal: Journal, who: str, secret: str, at: datetime, *, by_id
         created_at=datetime.fromisoformat(person["signed_in_at"]),
         deactivated_at=None,
     )
+
+
+def follow_accounts(journal: Journal, accounts: Mapping[str, Account]) -> None:
+    """The accounts as the database has them now: anyone deactivated, given a temporary password, or gone is
+    no longer signed in here; a change of role or a lock-out is followed."""
+    kept: dict[str, Any] = journal.kept(SIGN_INS) or {}
+    followed = {}
+    for account_id, person in kept.items():
+        account = accounts.get(account_id)
+        if account is None or not account.active or account.must_change_password:
+            continue
+        locked = utc_moment(account.locked_until) if account.locked_until is not None else person["locked_until"]
+        followed[account_id] = {**person, "role": account.role.value, "name": account.name, "locked_until": locked}
+    if followed != kept:
+        journal.keep(SIGN_INS, followed)
 
 
 def waiting_lines(journal: Journal) -> list[dict[str, Any]]:

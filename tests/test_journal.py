@@ -127,7 +127,7 @@ def test_an_entry_whose_session_moved_on_meanwhile_is_added_late_or_withdrawn_by
     assert cart.held_here() == []
     (line,) = [e for e in audit.entries(database, limit=200) if e.action == AuditAction.JOURNAL_WITHDRAWN]
     assert line.detail["reason"] == "Entered again on paper by the charge nurse"
-    assert line.detail["event_id"] == held[1].event.id
+    assert line.detail["event_id"] == held[1].event.id and line.detail["payload"] == held[1].event.payload
     standings = {e.event.id: e.standing for e in cart.journal.entries()}
     assert standings == {held[0].event.id: Standing.SENT_LATE, held[1].event.id: Standing.WITHDRAWN}
     assert audit.verify(database).ok
@@ -266,3 +266,65 @@ def test_staff_who_signed_in_here_lately_sign_in_while_the_server_is_away_with_t
     assert actions.count(AuditAction.SIGNED_IN) == 2 and AuditAction.LOCKED_OUT in actions
     assert actions.count(AuditAction.SIGN_IN_FAILED) == 5 and AuditAction.SCREEN_UNLOCKED in actions
     assert audit.verify(database).ok
+
+
+@on_server
+def test_a_copy_of_an_entry_the_server_did_take_is_never_added_twice(
+    care: Care, cart: Care, patient: PatientView, nurses, clock: ManualClock, database
+):
+    """The server took the entry but its answer was lost with the connection, so the workstation saved it
+    here too: the copy has the entry's own id, and is only marked sent."""
+    first, _ = nurses
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    cart.chairs()
+    cart.record_vitals(sid, NORMAL, first.id)
+    taken = server_log(database, sid)[-1]
+    cart.journal.add([(taken, "hash as saved")])
+    cart._here[sid] = [taken]  # as a start reads the journal
+    assert cart.send_waiting() == 1
+    log = server_log(database, sid)
+    assert [e.id for e in log].count(taken.id) == 1 and log[-1].id == taken.id
+    assert [e.standing for e in cart.journal.entries()] == [Standing.SENT]
+
+
+@on_server
+def test_what_was_sent_shows_on_the_chair_even_when_the_server_goes_again_at_once(
+    care: Care, cart: Care, patient: PatientView, nurses, clock: ManualClock, control: ServerControl
+):
+    first, _ = nurses
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    cart.chairs()
+    control.stop_at_once()
+    cart.pause(sid, "patient to the bathroom", first.id)
+    control.start()
+    cart.chairs()  # sent
+    control.stop_at_once()
+    (view,) = cart.chairs()
+    assert view.state.step is Step.PAUSED and cart.waiting_here() == frozenset()
+    clock.advance(minutes=3)
+    cart.resume(sid, first.id)  # saved here, after the pause it follows
+    control.start()
+    (view,) = cart.chairs()
+    assert view.state.step is Step.INFUSING and cart.held_here() == []
+
+
+@on_server
+def test_an_account_deactivated_at_the_desk_can_no_longer_sign_in_here_nor_have_its_entries_sent(
+    care: Care, patient: PatientView, nurses, clock: ManualClock, control: ServerControl, database, admin
+):
+    first, _ = nurses
+    url = database.url.render_as_string(hide_password=False)
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    workplace = open_workplace(url, clock)
+    workplace.care.accounts.sign_in("ana", ANA_PASSWORD)
+    workplace.care.chairs()
+    care.accounts.deactivate(admin.id, first.id, "left the clinic")
+    clock.advance(seconds=1)
+    workplace.care.chairs()  # the cart reads the board, and the accounts with it
+    control.stop_at_once()
+    with pytest.raises(NotPermitted, match="only staff who signed in on this workstation"):
+        workplace.care.accounts.sign_in("ana", ANA_PASSWORD)
+    with pytest.raises(NotPermitted):
+        workplace.care.record_vitals(sid, NORMAL, first.id)
+    control.start()
+    workplace.close()

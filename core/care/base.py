@@ -4,9 +4,10 @@ committed through the unit of work with its audit lines; the text rule for the f
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -51,6 +52,15 @@ TEXT_LIMITS = {
 }
 """Each field's longest, by the field's name (any other free text is a reason: ``REASON_MAX``)."""
 SEVERAL_LINES = {"note", "addendum", "discrepancy_note"}
+
+
+def entry_ids(first: str) -> Iterator[str]:
+    """The ids of an entry and of those that follow from it (a pause an acknowledgement reports): the same
+    whether it is written to the database or saved on the workstation, so a copy of one that did arrive
+    is known by its id and never added twice."""
+    yield first
+    for n in itertools.count(1):
+        yield str(uuid.uuid5(uuid.UUID(first), str(n)))
 
 
 def required_text(text: str | None, field: str, what: str) -> str:
@@ -147,6 +157,7 @@ class CareBase:
         authenticate: Callable[[], Sequence[tuple[str, Meaning]]] | None = None,
         then: Callable[[SessionState], Sequence[tuple[E, d.EventData]]] | None = None,
         occurred_at: datetime | None = None,
+        event_id: str | None = None,
     ) -> SessionState:
         """Check the action is allowed now, build its payload from the current state, and commit it with
         its audit lines. ``signers`` (already authenticated) sign the entry, or for ``session.signed``
@@ -154,7 +165,8 @@ class CareBase:
         has been checked, so nobody retypes a password because a note was missing. ``then`` names entries
         that follow from this one (a pause an acknowledgement reports), each checked against the state
         before it and committed in the same transaction: all are recorded, or none. ``occurred_at``: when it
-        happened, for a late entry (else now).
+        happened, for a late entry (else now). ``event_id``: the entry's id, chosen by the caller (the ids of
+        those that follow from it come from it: ``entry_ids``).
         """
         if authenticate is not None:
             self._payload(self.state(session_id), kind, build)
@@ -162,7 +174,7 @@ class CareBase:
         read: list[int] = []
         try:
             events, new_state = self._commit_entry(
-                session_id, by, kind, build, (corrects, reason, occurred_at), signers, then, read
+                session_id, by, kind, build, (corrects, reason, occurred_at, event_id), signers, then, read
             )
         except RecordChanged as raced:
             raise self._overtaken(session_id, read[0] if read else None, raced) from raced
@@ -177,16 +189,17 @@ class CareBase:
         by: str,
         kind: E,
         build: Callable[[SessionState], d.EventData] | None,
-        about: tuple[str | None, str | None, datetime | None],
+        about: tuple[str | None, str | None, datetime | None, str | None],
         signers: Sequence[tuple[str, Meaning]],
         then: Callable[[SessionState], Sequence[tuple[E, d.EventData]]] | None,
         read: list[int],
     ) -> tuple[list[Event], SessionState]:
         """The entry (and those that follow from it) built on the session as read in this transaction, and
-        committed: the session's entries and state after them. ``about``: what it corrects, why, and when it
-        happened (None: now). ``read`` is given the last entry's number as read, so a write refused at commit
-        can tell what overtook it."""
-        corrects, reason, occurred_at = about
+        committed: the session's entries and state after them. ``about``: what it corrects, why, when it
+        happened (None: now) and its id (None: a new one). ``read`` is given the last entry's number as read,
+        so a write refused at commit can tell what overtook it."""
+        corrects, reason, occurred_at, event_id = about
+        ids = entry_ids(event_id or str(uuid.uuid4()))
         with self.door.writing(by, Permission.RECORD_CARE) as work:
             now = work.at
             summary = records.summary(work.tx, session_id)
@@ -197,7 +210,7 @@ class CareBase:
             state = derive_state(self.shelf.for_events(work.tx, events), events, now, self.app_started_at)
             payload = self._payload(state, kind, build)
             event = Event(
-                id=str(uuid.uuid4()),
+                id=next(ids),
                 session_id=session_id,
                 seq=summary.last_seq + 1,
                 type=kind,
@@ -218,7 +231,7 @@ class CareBase:
                 self._payload(new_state, follow, None)
                 event = replace(
                     event,
-                    id=str(uuid.uuid4()),
+                    id=next(ids),
                     seq=summary.last_seq + 1,
                     type=follow,
                     payload=follow_payload.to_payload(),

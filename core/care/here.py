@@ -25,8 +25,9 @@ from datetime import datetime
 from core import event_data as d
 from core import records
 from core.audit import AuditAction
-from core.care.base import CareBase, required_text
+from core.care.base import CareBase, entry_ids, required_text
 from core.content_hashes import event_content
+from core.dates import local_stamp
 from core.errors import STORE_AWAY, NotFound, NotNow, NotPermitted
 from core.event_words import EVENT_WORDS, headline
 from core.events import Event
@@ -40,7 +41,6 @@ from core.sign_in_here import lines_written, waiting_lines
 from core.signatures import Meaning
 from core.views import PatientView
 
-AWAY = STORE_AWAY
 HERE_KINDS = frozenset(
     {
         E.VITALS,
@@ -59,7 +59,7 @@ HERE_KINDS = frozenset(
 
 @dataclass(frozen=True)
 class HeldEntry:
-    """An entry saved here that its session moved past on the database meanwhile: a nurse decides."""
+    """An entry saved here that cannot simply be sent (its session moved on meanwhile): a nurse decides."""
 
     event: Event
     chair: int | None
@@ -82,9 +82,13 @@ class Here(CareBase):
         authenticate: Callable[[], Sequence[tuple[str, Meaning]]] | None = None,
         then: Callable[[SessionState], Sequence[tuple[E, d.EventData]]] | None = None,
         occurred_at: datetime | None = None,
+        event_id: str | None = None,
     ) -> SessionState:
         """As ``CareBase._append``; while the database is away, an entry of ``HERE_KINDS`` is saved here. A
-        session with entries waiting here takes its next ones here too, after them, until they are sent."""
+        session with entries waiting here takes its next ones here too, after them, until they are sent. The
+        entry's id is chosen first, so a copy saved here of one the database did take (its answer lost with
+        the connection) is known by it and never added twice."""
+        event_id = event_id or str(uuid.uuid4())
         if self.journal is not None and self._here.get(session_id):
             self._send_if_back()
         if self.journal is None or not self._here.get(session_id):
@@ -100,12 +104,13 @@ class Here(CareBase):
                     authenticate=authenticate,
                     then=then,
                     occurred_at=occurred_at,
+                    event_id=event_id,
                 )
-            except AWAY as away:
+            except STORE_AWAY as away:
                 if self.journal is None or kind not in HERE_KINDS or signers or authenticate:
                     raise
                 self.away = away
-        return self._record_here(session_id, by, kind, build, corrects, reason, then)
+        return self._record_here(session_id, by, kind, build, (corrects, reason, event_id), then)
 
     # ---- recording here ------------------------------------------------------------------------------
 
@@ -115,11 +120,13 @@ class Here(CareBase):
         by: str,
         kind: E,
         build: Callable[[SessionState], d.EventData] | None,
-        corrects: str | None,
-        reason: str | None,
+        about: tuple[str | None, str | None, str],
         then: Callable[[SessionState], Sequence[tuple[E, d.EventData]]] | None,
     ) -> SessionState:
+        """The entry (what it corrects, why, its id) saved here, on the session as last read with what waits."""
         assert self.journal is not None
+        corrects, reason, event_id = about
+        ids = entry_ids(event_id)
         if kind not in HERE_KINDS:
             raise NotNow(
                 f"{EVENT_WORDS.get(kind, 'This entry')} waits for the clinic's database, which cannot be reached now.",
@@ -138,7 +145,7 @@ class Here(CareBase):
         state = derive_state(rules, events, now, self.app_started_at)
         payload = self._payload(state, kind, build)
         event = Event(
-            id=str(uuid.uuid4()),
+            id=next(ids),
             session_id=session_id,
             seq=events[-1].seq + 1,
             type=kind,
@@ -155,7 +162,7 @@ class Here(CareBase):
         for follow, follow_payload in then(new_state) if then else ():
             self._payload(new_state, follow, None)
             event = Event(
-                id=str(uuid.uuid4()),
+                id=next(ids),
                 session_id=session_id,
                 seq=event.seq + 1,
                 type=follow,
@@ -220,14 +227,17 @@ class Here(CareBase):
         kept = self.journal.kept("board") if self.journal is not None else None
         if not kept:
             return False
-        board = []
-        for session in kept["sessions"]:
-            summary = from_plain(SessionSummary, session["summary"])
-            events = [from_plain(Event, event) for event in session["events"]]
-            self._open_logs[summary.id] = (summary.last_seq, events, from_plain(PatientView, session["patient"]))
-            board.append((summary, self.shelf.for_hash(None, summary.protocol_hash)))
-        self._board = board
-        self._accounts_kept = {plain["id"]: from_plain(Account, plain) for plain in kept["accounts"]}
+        board, logs = [], {}
+        try:
+            for session in kept["sessions"]:
+                summary = from_plain(SessionSummary, session["summary"])
+                events = [from_plain(Event, event) for event in session["events"]]
+                logs[summary.id] = (summary.last_seq, events, from_plain(PatientView, session["patient"]))
+                board.append((summary, self.shelf.for_hash(None, summary.protocol_hash)))
+            accounts = {plain["id"]: from_plain(Account, plain) for plain in kept["accounts"]}
+        except (KeyError, TypeError, ValueError):  # kept by another version of Chairside: not trusted
+            return False
+        self._board, self._open_logs, self._accounts_kept = board, logs, accounts
         return True
 
     def waiting_here(self) -> frozenset[str]:
@@ -240,12 +250,13 @@ class Here(CareBase):
         """Send what waits, if the database answers; if not, it goes on waiting."""
         try:
             self.send_waiting()
-        except AWAY as away:
+        except STORE_AWAY as away:
             self.away = away
 
     def send_waiting(self) -> int:
-        """Every entry waiting here sent, in order, each once; returns how many were sent. An entry whose
-        session moved on meanwhile is held for a nurse, and so are those after it on that session."""
+        """Every entry waiting here sent, in order, each once; returns how many were sent. Entries saved
+        together are sent together. An entry whose session moved on meanwhile is held for a nurse, and so
+        are those after it on that session."""
         assert self.journal is not None
         lines = waiting_lines(self.journal)
         if lines:  # sign-ins here, for the trail, first: they came before what was recorded after them
@@ -254,73 +265,101 @@ class Here(CareBase):
                     work.audit_as(line["actor_id"], AuditAction(line["action"]), detail=line["detail"])
             lines_written(self.journal, len(lines))
         sent = 0
-        held: set[str] = set()
-        for entry in self.journal.entries(Standing.WAITING):
-            event = entry.event
-            if event.session_id in held or not self._send(entry):
-                held.add(event.session_id)
-                self.journal.settle(event.id, Standing.CONFLICT, self.clock.now())
+        held: dict[str, str] = {}
+        for batch in _batches(self.journal.entries(Standing.WAITING)):
+            session_id = batch[0].event.session_id
+            why = held.get(session_id) or self._send(batch)
+            if why:
+                held[session_id] = why
+                for entry in batch:
+                    self.journal.settle(entry.event.id, Standing.CONFLICT, self.clock.now(), why=why)
             else:
-                sent += 1
-            self._here[event.session_id] = [e for e in self._here.get(event.session_id, []) if e.id != event.id]
+                sent += len(batch)
+            ids = {entry.event.id for entry in batch}
+            self._here[session_id] = [e for e in self._here.get(session_id, []) if e.id not in ids]
         self._here = {sid: events for sid, events in self._here.items() if events}
         self.away = None
         return sent
 
-    def _send(self, entry: JournalEntry) -> bool:
-        """One entry into the clinic's record, in the place it expected: True once it is there (now, or
-        already, when an earlier sending was cut off before the journal heard it arrived); False when the
-        session moved on meanwhile."""
+    def _send(self, batch: list[JournalEntry]) -> str:
+        """Entries saved together into the clinic's record, in the places they expected: "" once they are there
+        (now, or already, when an earlier sending was cut off before the journal heard they arrived, or when
+        the database had them though its answer was lost); else why they are held for a nurse."""
         assert self.journal is not None
-        event = entry.event
+        first = batch[0].event
         with self.door.writing() as work:
-            if records.event_exists(work.tx, event.id):
-                arrived = True
-            else:
-                summary = records.summary(work.tx, event.session_id)
-                if summary is None or summary.last_seq != event.seq - 1:
-                    return False
-                events = records.load_events(work.tx, event.session_id)
+            if not records.event_exists(work.tx, first.id):
+                summary = records.summary(work.tx, first.session_id)
+                if summary is None or summary.last_seq != first.seq - 1:
+                    return MOVED_ON
+                account = records.account(work.tx, first.recorded_by)
+                if account is None or (
+                    account.deactivated_at is not None and account.deactivated_at <= first.recorded_at
+                ):
+                    return DEACTIVATED
+                events = records.load_events(work.tx, first.session_id)
                 noted = {"arrived_at": work.at.isoformat(), "journal": str(self.journal.path)}
-                self._insert(work, summary, events, event, noted)
-                arrived = True
-        if arrived:
-            self.journal.settle(event.id, Standing.SENT, self.clock.now())
-        return arrived
+                for entry in batch:
+                    events, _, summary = self._insert(work, summary, events, entry.event, noted)
+        for entry in batch:
+            self.journal.settle(entry.event.id, Standing.SENT, self.clock.now())
+        self._carried(batch)
+        return ""
+
+    def _carried(self, batch: list[JournalEntry]) -> None:
+        """What the board last read of the session moves on with what just arrived, so the chair never shows
+        the session as it was before it (a pause sent, then the database away again)."""
+        kept = self._open_logs.get(batch[0].event.session_id)
+        if kept is None:
+            return
+        events = list(kept[1])
+        for entry in batch:
+            if entry.event.seq == (events[-1].seq if events else 0) + 1:
+                events.append(entry.event)
+        self._open_logs[batch[0].event.session_id] = (events[-1].seq, events, kept[2])
 
     # ---- what a nurse decides for an entry held --------------------------------------------------
 
     def held_here(self) -> list[HeldEntry]:
-        """Entries saved here whose sessions moved on meanwhile, oldest first, in words."""
+        """Entries saved here that a nurse must decide on, oldest first, in words."""
         if self.journal is None:
             return []
         chairs = {summary.id: summary.chair for summary, _ in self._board}
         return [
-            HeldEntry(entry.event, chairs.get(entry.event.session_id), held_words(entry.event))
+            HeldEntry(entry.event, chairs.get(entry.event.session_id), held_words(entry.event, entry.settled_why))
             for entry in self.journal.entries(Standing.CONFLICT)
         ]
 
     def add_late(self, event_id: str, by: str) -> SessionState:
-        """A held entry added after what was recorded meanwhile, as a late entry with its own time."""
+        """A held entry added after what was recorded meanwhile, as a late entry with its own time and who took
+        it in its reason. Only with the database there: a late entry saved here would lose its time."""
         entry = self._held(event_id)
         event = entry.event
         data = event.data
-        state = self._append(
-            event.session_id,
-            by,
-            event.type,
-            lambda _state: data,
-            corrects=event.corrects,
-            reason=f"Recorded on {event.workstation} while the clinic's database could not be reached; "
-            "added late, after what was recorded meanwhile.",
-            occurred_at=event.occurred_at,
-        )
+        late_id = str(uuid.uuid5(uuid.UUID(event.id), "late"))
+        with self.door.reading() as tx:
+            already = records.event_exists(tx, late_id)  # added before the journal heard: not twice
+            names = records.staff_names_of(tx, {event.recorded_by})
+        if not already:
+            CareBase._append(
+                self,
+                event.session_id,
+                by,
+                event.type,
+                lambda _state: data,
+                corrects=event.corrects,
+                reason=f"Recorded by {names.get(event.recorded_by, 'a nurse')} on {event.workstation} at "
+                f"{local_stamp(event.occurred_at)} while the clinic's database could not be reached; added late, "
+                "after what was recorded meanwhile.",
+                occurred_at=event.occurred_at,
+                event_id=late_id,
+            )
         assert self.journal is not None
         self.journal.settle(event_id, Standing.SENT_LATE, self.clock.now(), by)
-        return state
+        return self.state(event.session_id)
 
     def withdraw(self, event_id: str, why: str, by: str) -> None:
-        """A held entry not added, with the reason: its audit line keeps what it said."""
+        """A held entry not added, with the reason: its audit line keeps what it said, whole."""
         entry = self._held(event_id)
         reason = required_text(why, "withdraw_reason", "why the entry is withdrawn")
         event = entry.event
@@ -330,6 +369,7 @@ class Here(CareBase):
                 "event_id": event.id,
                 "type": event.type,
                 "content_hash": entry.content_hash,
+                "payload": event.payload,
                 "occurred_at": event.occurred_at.isoformat(),
                 "recorded_by": event.recorded_by,
                 "workstation": event.workstation,
@@ -347,5 +387,20 @@ class Here(CareBase):
         raise NotFound("That entry is no longer waiting for a decision.", "Look at the list again.")
 
 
-def held_words(event: Event) -> str:
-    return f"{headline(event)}, saved on {event.workstation}: the session moved on in the clinic's record meanwhile."
+MOVED_ON = "the session moved on in the clinic's record meanwhile"
+DEACTIVATED = "the account it was recorded under had been deactivated before"
+
+
+def held_words(event: Event, why: str | None) -> str:
+    return f"{headline(event)}, saved on {event.workstation} at {local_stamp(event.occurred_at)}: {why or MOVED_ON}."
+
+
+def _batches(entries: list[JournalEntry]) -> list[list[JournalEntry]]:
+    """Entries saved together, together, in the order they were saved."""
+    found: list[list[JournalEntry]] = []
+    for entry in entries:
+        if found and found[-1][0].batch == entry.batch:
+            found[-1].append(entry)
+        else:
+            found.append([entry])
+    return found

@@ -7,13 +7,15 @@ from datetime import datetime
 from core import event_data as d
 from core import records
 from core.care.courses import CourseOrders
-from core.care.here import AWAY, Here
+from core.care.here import Here
 from core.care.patients import Patients
+from core.errors import STORE_AWAY
 from core.machine import Step
 from core.persistence.db import gone_notice
 from core.protocol import Protocol
 from core.record_values import SessionSummary
 from core.session_state import derive_state
+from core.sign_in_here import follow_accounts
 from core.views import ChairView, OpenChairs, SessionRow, SessionSnapshot
 
 
@@ -31,7 +33,7 @@ class Reviews(Here, CourseOrders, Patients):
                 if self._here:  # the database answers again: what waits here goes first, then is read back
                     self.send_waiting()
                     self._board = self._read_board()
-            except AWAY as away:
+            except STORE_AWAY as away:
                 if self.journal is None:
                     raise
                 self.away = away
@@ -65,10 +67,15 @@ class Reviews(Here, CourseOrders, Patients):
         moved = bool(stale) or set(self._open_logs) != {row.id for row in rows}
         self._open_logs = {row.id: self._open_logs[row.id] for row in rows}
         board = [(row, rules[row.id]) for row in rows]
-        if self.journal is not None and (moved or not self._accounts_kept):
-            self._accounts_kept = {account.id: account for account in self.accounts.everyone()}
-            self._board = board
-            self._keep_board()  # for a restart while the database is away
+        if self.journal is not None:  # what this workstation may need while the database is away
+            accounts = {account.id: account for account in self.accounts.everyone()}
+            if accounts != self._accounts_kept:
+                self._accounts_kept = accounts
+                follow_accounts(self.journal, accounts)  # a deactivation or reset is known here at once
+                moved = True
+            if moved:
+                self._board = board
+                self._keep_board()
         return board
 
     def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow]:

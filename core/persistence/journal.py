@@ -37,6 +37,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS entry (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id TEXT NOT NULL UNIQUE,
+    batch TEXT NOT NULL,
     database TEXT NOT NULL,
     session_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
@@ -82,6 +83,9 @@ class JournalEntry:
     event: Event
     content_hash: str
     standing: Standing
+    batch: str
+    """The first entry's id of those saved together (an acknowledgement and the pause it reports): they
+    are sent together, or held together."""
     settled_why: str | None = None
 
 
@@ -117,10 +121,12 @@ class Journal:
     # ---- entries ------------------------------------------------------------------------------------
 
     def add(self, entries: Sequence[tuple[Event, str]]) -> None:
-        """Entries (each with its content hash) saved together, or none of them."""
+        """Entries (each with its content hash) saved together, or none of them; sent together too."""
+        batch = entries[0][0].id
         rows = [
             (
                 event.id,
+                batch,
                 self.where,
                 event.session_id,
                 event.seq,
@@ -140,9 +146,9 @@ class Journal:
         try:
             with self._connection() as connection:
                 connection.executemany(
-                    "INSERT INTO entry (event_id, database, session_id, seq, type, payload, occurred_at, recorded_at,"
-                    " recorded_by, workstation, corrects, reason, content_hash, state)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO entry (event_id, batch, database, session_id, seq, type, payload, occurred_at,"
+                    " recorded_at, recorded_by, workstation, corrects, reason, content_hash, state)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
         except (OSError, sqlite3.Error) as exc:
@@ -258,7 +264,8 @@ def _entry_of(row: Mapping[str, Any]) -> JournalEntry:
         corrects=row["corrects"],
         reason=row["reason"],
     )
-    return JournalEntry(row["position"], event, row["content_hash"], Standing(row["state"]), row["settled_why"])
+    standing = Standing(row["state"])
+    return JournalEntry(row["position"], event, row["content_hash"], standing, row["batch"], row["settled_why"])
 
 
 def _trouble(path: Path, exc: BaseException) -> EnvironmentTrouble:

@@ -25,6 +25,17 @@ RETRY_SECONDS = 2.0
 """How long a lost listener waits before connecting again (the board reads every tick meanwhile)."""
 _POLL_SECONDS = 0.25
 """How long the listener waits for a notice before it checks whether it is being closed."""
+HEARTBEAT_SECONDS = 10.0
+"""How often a quiet listener asks the server something: a connection a firewall dropped without a word
+would otherwise look like a quiet clinic for ever."""
+_ALIVE = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+}
+"""The operating system notices a server gone within seconds, not the two hours its defaults allow."""
 
 
 class ChangeNotices:
@@ -67,13 +78,18 @@ class ChangeNotices:
     def _listen(self) -> None:
         while not self._closing.is_set():
             try:
-                with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as connection:
+                with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5, **_ALIVE) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
                     self._listening = True
                     self._hear()  # whatever was written while it was not listening
+                    waits = 0  # counted, not timed: core reads no clock of its own
                     while not self._closing.is_set():
                         for _ in connection.notifies(timeout=_POLL_SECONDS):
                             self._hear()
+                        waits += 1
+                        if waits * _POLL_SECONDS >= HEARTBEAT_SECONDS:
+                            connection.execute("SELECT 1")
+                            waits = 0
             except psycopg.Error as error:
                 if self._listening:
                     log.warning("stopped hearing changes from %s: %s", self._where, error)
