@@ -126,6 +126,8 @@ def away_workplace(explicit: str | None, clock: Clock, protocol: Protocol, away:
         journal=journal,
     )
     if kept is None or not care.go_on_from_journal():
+        if care.notices is not None:
+            care.notices.close()
         database.dispose()
         raise away
     care.away = away

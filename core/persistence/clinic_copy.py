@@ -17,8 +17,9 @@ from core.persistence.db import Database
 
 BATCH = 1000
 """Rows read and written at a time: a ten-year clinic never has to fit in memory."""
-_ORDER = {"session_event": ("recorded_at", "seq"), "patient_event": ("recorded_at", "seq"), "audit_entry": ("seq",)}
-"""Tables whose rows name earlier rows of their own (or are a chain): copied in the order they were written."""
+_ORDER = {"session_event": ("session_id", "seq"), "patient_event": ("patient_id", "seq"), "audit_entry": ("seq",)}
+"""Tables whose rows name earlier rows of their own (a correction the entry before it, in its own log) or
+are a chain: copied log by log in their own order, which no change of a computer's clock can upset."""
 
 
 def chairside_tables() -> list[Table]:
