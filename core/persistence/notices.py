@@ -17,6 +17,7 @@ import threading
 import psycopg
 
 from core.persistence.db import Database
+from core.persistence.server import liveness
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class ChangeNotices:
 
     def __init__(self, database: Database) -> None:
         self._conninfo = database.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._liveness = liveness(database.url)  # a listener whose server vanished must know it has stopped
         self._where = database.where
         self._lock = threading.Lock()
         self._heard = True  # nothing read yet: everything may have changed
@@ -67,7 +69,7 @@ class ChangeNotices:
     def _listen(self) -> None:
         while not self._closing.is_set():
             try:
-                with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as connection:
+                with psycopg.connect(self._conninfo, autocommit=True, **self._liveness) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
                     self._listening = True
                     self._hear()  # whatever was written while it was not listening
