@@ -61,6 +61,12 @@ def test_an_address_that_sets_its_own_wait_keeps_it(silent_port: int):
     assert 1.5 < took < CONNECT_SECONDS - 1
 
 
+def seen(watcher: psycopg.Connection, condition: str) -> bool:
+    """Whether a statement on the watcher's database is as ``condition`` says (the server's own view)."""
+    query = f"SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND {condition}"
+    return watcher.execute(query).fetchone() is not None
+
+
 on_server = pytest.mark.parametrize("store", [pytest.param("postgresql", marks=pytest.mark.postgresql)], indirect=True)
 
 
@@ -94,7 +100,7 @@ def test_a_server_stopped_while_a_transaction_waits_for_a_lock_is_noticed_at_onc
     stopped: list[float] = []
 
     def stop_once_it_waits() -> None:
-        while not watcher.execute("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'").fetchone():
+        while not seen(watcher, "wait_event_type = 'Lock'"):
             time.sleep(0.02)
         stopped.append(time.monotonic())
         control.stop_at_once()
@@ -141,9 +147,7 @@ def test_a_server_whose_cable_is_pulled_mid_statement_is_noticed_within_seconds(
             assert child.stdout is not None
             assert child.stdout.readline().strip() == "waiting"
             with psycopg.connect(postgres_server.conninfo(str(database.url.database)), autocommit=True) as watcher:
-                while not watcher.execute(
-                    "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'"
-                ).fetchone():
+                while not seen(watcher, "query LIKE 'SELECT pg_sleep%'"):
                     time.sleep(0.02)
             cable.pull()
             pulled = time.monotonic()
