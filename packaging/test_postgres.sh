@@ -3,8 +3,9 @@
 # Its data folder is under /tmp, it listens on 127.0.0.1 only, on a free port, and its passwords are
 # random, made for this run. Run by the `postgres` account when the suite runs as root (PostgreSQL refuses
 # root), by the current account otherwise. The tests find it by CHAIRSIDE_TEST_POSTGRESQL, an address without
-# a password: libpq reads that from PGPASSFILE, a 0600 file in the data folder's parent. pg_test_stop stops
-# it and removes everything it made; bootstrap.sh calls it on every exit, also when tests fail.
+# a password: libpq reads that from PGPASSFILE, a 0600 file in the data folder's parent, which also holds the
+# superuser's (postgres) for the few tests that need one. pg_test_stop stops it and removes everything it
+# made; bootstrap.sh calls it on every exit, also when tests fail.
 # Needs from bootstrap.sh: log, VENV.
 
 PG_TEST_ROLE=chairside_test
@@ -68,7 +69,8 @@ EOF
     >/dev/null <<EOF || return 1
 CREATE ROLE $PG_TEST_ROLE LOGIN CREATEDB PASSWORD '$pw';
 EOF
-  (umask 077 && printf '127.0.0.1:%s:*:%s:%s\n' "$port" "$PG_TEST_ROLE" "$pw" >"$dir/pgpass") || return 1
+  (umask 077 && printf '127.0.0.1:%s:*:%s:%s\n' "$port" "$PG_TEST_ROLE" "$pw" "$port" postgres "$pw" >"$dir/pgpass") ||
+    return 1
   export PGPASSFILE=$dir/pgpass
   export CHAIRSIDE_TEST_POSTGRESQL="postgresql+psycopg://$PG_TEST_ROLE@127.0.0.1:$port/postgres"
   export CHAIRSIDE_TEST_PGDATA=$dir/data CHAIRSIDE_TEST_PGBIN=$bin

@@ -39,7 +39,7 @@ from core.errors import (
     RecordRefused,
 )
 from core.paths import default_database_path
-from core.persistence.server import is_server, server_trouble, with_driver
+from core.persistence.server import is_server, liveness, server_trouble, with_driver
 
 log = logging.getLogger(__name__)
 
@@ -204,8 +204,9 @@ class Database:
                 # Never made by connecting: a file that has gone is not quietly replaced by an empty one.
                 self.engine: Engine = create_engine(self.url, creator=self._connect_sqlite)
             else:
-                # A connection the server dropped (a restart, a network blip) is replaced before it is used.
-                self.engine = create_engine(self.url, pool_pre_ping=True)
+                # A connection the server dropped (a restart, a network blip) is replaced before it is used,
+                # and a server that stopped answering is given up on in seconds (``server.LIVENESS``).
+                self.engine = create_engine(self.url, pool_pre_ping=True, connect_args=liveness(self.url))
         except (ArgumentError, ImportError) as exc:  # a mistyped address, or a database without its driver
             raise InputError(
                 "database",

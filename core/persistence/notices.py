@@ -17,6 +17,7 @@ import threading
 import psycopg
 
 from core.persistence.db import Database
+from core.persistence.server import liveness
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +29,6 @@ _POLL_SECONDS = 0.25
 HEARTBEAT_SECONDS = 10.0
 """How often a quiet listener asks the server something: a connection a firewall dropped without a word
 would otherwise look like a quiet clinic for ever."""
-_ALIVE = {
-    "keepalives": 1,
-    "keepalives_idle": 5,
-    "keepalives_interval": 2,
-    "keepalives_count": 3,
-    "tcp_user_timeout": 10_000,
-}
-"""The operating system notices a server gone within seconds, not the two hours its defaults allow."""
 
 
 class ChangeNotices:
@@ -43,6 +36,7 @@ class ChangeNotices:
 
     def __init__(self, database: Database) -> None:
         self._conninfo = database.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._liveness = liveness(database.url)  # a listener whose server vanished must know it has stopped
         self._where = database.where
         self._lock = threading.Lock()
         self._heard = True  # nothing read yet: everything may have changed
@@ -78,7 +72,7 @@ class ChangeNotices:
     def _listen(self) -> None:
         while not self._closing.is_set():
             try:
-                with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5, **_ALIVE) as connection:
+                with psycopg.connect(self._conninfo, autocommit=True, **self._liveness) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
                     self._listening = True
                     self._hear()  # whatever was written while it was not listening

@@ -5,6 +5,11 @@ The password is never part of an address given on the command line (any account 
 a process's arguments): libpq finds it in the password file (~/.pgpass, or PGPASSFILE), a service file
 (~/.pg_service.conf, or PGSERVICEFILE) or PGPASSWORD. Addresses are shown and logged with it masked.
 
+A server that does not answer at all (a cable out, a firewall dropping packets) must not freeze a workstation:
+libpq is told to give up connecting after a few seconds, and to probe a quiet connection so one whose server
+vanished, even in the middle of a statement, fails within seconds instead of when the kernel gives up (minutes
+to hours). An address may set these itself (``?connect_timeout=20``); what it sets is kept.
+
 Failures are sorted by the server's SQLSTATE. A connection that could not be made has none (libpq reports
 it before any exchange with a result), so it is sorted by what libpq says it tried: a password sent, or
 asked for, means the server itself answered and refused; otherwise the server was not reached.
@@ -47,6 +52,17 @@ BUSY = {"40001", "40P01", "55P03", "53300", "57014"}
 after waiting: another workstation was writing at the same moment, and trying again will do."""
 GONE = {"57P01", "57P02", "57P03"}
 """The server shutting down, crashed, or still starting: the connection was lost, or not yet to be had."""
+CONNECT_SECONDS = 5
+"""How long to wait for a server to answer a new connection: a local network answers in milliseconds."""
+LIVENESS = {
+    "connect_timeout": str(CONNECT_SECONDS),
+    "keepalives": "1",
+    "keepalives_idle": "5",  # seconds of silence before the first probe
+    "keepalives_interval": "2",
+    "keepalives_count": "3",
+    "tcp_user_timeout": "11000",  # ms: the same ~11 s when what was sent is never acknowledged
+}
+"""libpq settings under which a server that stopped answering is given up on within about 11 seconds."""
 
 
 def is_server(url: URL) -> bool:
@@ -57,6 +73,11 @@ def with_driver(url: URL) -> URL:
     """``postgresql://`` means psycopg 3, the one driver Chairside ships; any other driver named is refused
     by the caller as an address it cannot use."""
     return url.set(drivername=DRIVER) if url.drivername == "postgresql" else url
+
+
+def liveness(url: URL) -> dict[str, str]:
+    """The connection settings of ``LIVENESS`` that the address does not set itself."""
+    return {name: value for name, value in LIVENESS.items() if name not in url.query}
 
 
 def refuse_password(address: str) -> None:
@@ -82,6 +103,8 @@ def server_trouble(exc: DBAPIError, where: str) -> ChairsideError | None:
         return None
     code = orig.sqlstate
     if code is None:
+        if isinstance(orig, psycopg.errors.ConnectionTimeout):  # nothing answered: no address, no server
+            return _unreachable(where, "no answer in time")
         return _no_connection(orig, where) if orig.pgconn is not None else _gone(where)
     if code == "P0001" or code in {"23514", "23502"} or code.startswith("22"):  # a trigger, a CHECK, bad data
         log.error("the database refused a row: %s", orig.diag.message_primary)
@@ -133,6 +156,10 @@ def _no_connection(orig: psycopg.Error, where: str) -> ChairsideError:
     said = (pgconn.error_message.decode(errors="replace").strip().splitlines() or ["no reason given"])[0]
     if pgconn.used_password or pgconn.needs_password:
         return _denied(where, said)
+    return _unreachable(where, said)
+
+
+def _unreachable(where: str, said: str) -> DatabaseMissing:
     return DatabaseMissing(
         f"The database server {where} cannot be reached ({said}). {SAFE}",
         "Check the network and that the database server is running, then try again.",

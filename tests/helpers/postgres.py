@@ -59,9 +59,9 @@ class TestServer:
             self.admin = self.connect_admin()
             self.admin.execute(statement)
 
-    def conninfo(self, database: str) -> str:
+    def conninfo(self, database: str, user: str | None = None) -> str:
         return psycopg.conninfo.make_conninfo(
-            host=self.url.host or "", port=self.url.port or "", user=self.url.username or "", dbname=database
+            host=self.url.host or "", port=self.url.port or "", user=user or self.url.username or "", dbname=database
         )
 
     def address(self, database: str) -> str:
@@ -79,13 +79,15 @@ class TestServer:
         assert name is not None and name.startswith(self.prefix)
         self.run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
-    def fresh(self) -> Database:
-        """A new database, a copy of the migrated template, opened as Chairside opens one."""
+    def fresh(self, tablespace: str | None = None) -> Database:
+        """A new database, a copy of the migrated template, opened as Chairside opens one; its files in
+        ``tablespace`` when one is named (on a disk of its own: tests.helpers.server_disk)."""
         name = f"{self.prefix}_{next(self.names)}"
+        where = sql.SQL(" TABLESPACE {}").format(sql.Identifier(tablespace)) if tablespace else sql.SQL("")
         # FILE_COPY: a copy of the template's few files, three times quicker here than logging every page.
         self.run(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
-                sql.Identifier(name), sql.Identifier(self.template)
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}{} STRATEGY FILE_COPY").format(
+                sql.Identifier(name), sql.Identifier(self.template), where
             )
         )
         return open_database(self.address(name))
