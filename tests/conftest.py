@@ -32,7 +32,7 @@ from core.views import PatientView
 from tests.helpers.clinic import PRESCRIBER, T0
 from tests.helpers.databases import copy_database, make_template
 from tests.helpers.people import make_admin, make_nurses
-from tests.helpers.postgres import ENV_URL, TestServer, server_url_from_env
+from tests.helpers.postgres import ENV_URL, ServerControl, TestServer, server_control, server_url_from_env
 from tests.helpers.sessions import prepare
 from tests.print_system import PrivateCups, missing_tools, private_cups
 
@@ -122,6 +122,16 @@ def postgres_server() -> Iterator[TestServer]:
     server = TestServer(url)
     yield server
     server.close()
+
+
+@pytest.fixture
+def control() -> Iterator[ServerControl]:
+    """The test server itself, to stop as a power cut stops it: started again after the test, whatever
+    became of it, since the next test needs it."""
+    found = server_control()
+    assert found is not None, "the test server's data folder is not known (CHAIRSIDE_TEST_PGDATA)"
+    yield found
+    found.start_if_stopped()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,19 +31,10 @@ from core.startup import open_workplace
 from core.views import PatientView
 from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL
 from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
-from tests.helpers.postgres import ServerControl, server_control
+from tests.helpers.postgres import ServerControl, on_server
 from tests.helpers.sessions import session_at
 
 ROOT = Path(__file__).resolve().parent.parent
-on_server = pytest.mark.parametrize("store", [pytest.param("postgresql", marks=pytest.mark.postgresql)], indirect=True)
-
-
-@pytest.fixture
-def control() -> Iterator[ServerControl]:
-    found = server_control()
-    assert found is not None, "the test server's data folder is not known (CHAIRSIDE_TEST_PGDATA)"
-    yield found
-    found.start_if_stopped()
 
 
 @pytest.fixture

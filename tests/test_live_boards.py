@@ -20,10 +20,8 @@ from core.persistence.notices import ChangeNotices
 from core.protocol import Protocol
 from core.views import PatientView
 from tests.helpers.answers import NORMAL
-from tests.helpers.postgres import ServerControl, server_control
+from tests.helpers.postgres import ServerControl, on_server, server_control
 from tests.helpers.sessions import session_at
-
-on_server = pytest.mark.parametrize("store", [pytest.param("postgresql", marks=pytest.mark.postgresql)], indirect=True)
 
 
 def statements(database: Database) -> list[str]:

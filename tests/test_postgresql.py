@@ -27,7 +27,7 @@ from core.identify import Identified
 from core.people import Account
 from core.persistence.db import SCHEMA_HEAD, Database, open_database
 from core.views import PatientView
-from tests.helpers.postgres import TestServer, server_control
+from tests.helpers.postgres import TestServer, on_server, server_control
 
 SAFE = "Nothing already recorded has been lost"
 
@@ -122,7 +122,6 @@ def test_a_wrong_password_is_told_as_the_server_refusing_chairside(postgres_serv
     database.dispose()
 
 
-on_server = pytest.mark.parametrize("store", [pytest.param("postgresql", marks=pg)], indirect=True)
 """The test's ``database`` (and so its ``care``, ``admin``, ...) is on the test server."""
 
 

@@ -26,7 +26,7 @@ from core.people import Account
 from core.persistence.db import Database
 from core.persistence.server import CONNECT_SECONDS, LIVENESS
 from tests.helpers.cable import Cable, cable_to
-from tests.helpers.postgres import TestServer, server_control
+from tests.helpers.postgres import TestServer, on_server, server_control
 
 SAFE = "Nothing already recorded has been lost"
 CHILD = Path(__file__).resolve().parent / "waiting_child.py"
@@ -65,9 +65,6 @@ def seen(watcher: psycopg.Connection, condition: str) -> bool:
     """Whether a statement on the watcher's database is as ``condition`` says (the server's own view)."""
     query = f"SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND {condition}"
     return watcher.execute(query).fetchone() is not None
-
-
-on_server = pytest.mark.parametrize("store", [pytest.param("postgresql", marks=pytest.mark.postgresql)], indirect=True)
 
 
 @on_server

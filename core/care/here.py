@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core import event_data as d
@@ -161,16 +161,14 @@ class Here(CareBase):
         new_state = derive_state(rules, [*events, event], now, self.app_started_at)
         for follow, follow_payload in then(new_state) if then else ():
             self._payload(new_state, follow, None)
-            event = Event(
+            event = replace(
+                event,
                 id=next(ids),
-                session_id=session_id,
                 seq=event.seq + 1,
                 type=follow,
-                occurred_at=now,
-                recorded_at=now,
-                recorded_by=by,
-                workstation=self.workstation,
                 payload=follow_payload.to_payload(),
+                corrects=None,
+                reason=None,
             )
             new.append(event)
             new_state = derive_state(rules, [*events, *new], now, self.app_started_at)

@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import psycopg
+import pytest
 from psycopg import sql
 from sqlalchemy import make_url
 from sqlalchemy.engine import URL
@@ -131,3 +132,7 @@ class ServerControl:
 def server_control() -> ServerControl | None:
     data = os.environ.get(ENV_DATA)
     return ServerControl(Path(data)) if data else None
+
+
+on_server = pytest.mark.parametrize("store", [pytest.param("postgresql", marks=pytest.mark.postgresql)], indirect=True)
+"""A test about the server itself: its ``database`` (and all built on it) on the PostgreSQL test server only."""

@@ -3,29 +3,15 @@ lock screen says why, a nurse who signed in here lately signs in, and the chair'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from core.care import Care
 from core.clock import ManualClock
 from core.machine import Step
 from core.startup import open_workplace
 from tests.helpers.answers import NORMAL
 from tests.helpers.people import ANA_PASSWORD
-from tests.helpers.postgres import ServerControl, server_control
+from tests.helpers.postgres import ServerControl, on_server
 from tests.helpers.sessions import session_at
 from tests.helpers.window import Nurse, open_window
-
-on_server = pytest.mark.parametrize("store", [pytest.param("postgresql", marks=pytest.mark.postgresql)], indirect=True)
-
-
-@pytest.fixture
-def control() -> Iterator[ServerControl]:
-    found = server_control()
-    assert found is not None, "the test server's data folder is not known (CHAIRSIDE_TEST_PGDATA)"
-    yield found
-    found.start_if_stopped()
 
 
 @on_server
