@@ -38,6 +38,10 @@ class Server:
     def create(self, database: str) -> None:
         run_psql(self, f"CREATE DATABASE {database}")
 
+    def postmaster_pid(self) -> int:
+        """The server's first process, the parent of every connection's (for its processor time)."""
+        return int((self.socket_dir / "data" / "postmaster.pid").read_text().split()[0])
+
 
 def newest_bin() -> Path:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))

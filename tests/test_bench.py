@@ -58,3 +58,10 @@ def test_day_log_runs_with_sixty_sessions():
 def test_server_latency_runs_on_a_throwaway_server():
     out = run("server_latency.py", "--iterations", "3")
     assert "Care.record_vitals, socket" in out and "a cart's entry on the desk's board" in out
+
+
+@pytest.mark.postgresql
+def test_load_runs_two_workstations_on_a_throwaway_server():
+    out = run("load.py", "--workstations", "2", "--chairs", "2", "--desk-tick", "0.2")
+    assert "2 workstations × 2 chairs: 4 sessions" in out
+    assert "nothing lost or saved twice" in out and "audit verify: OK" in out
