@@ -611,9 +611,10 @@ def main() -> int:
     args.sessions = max(1, min(args.sessions, load_protocol().course.sessions))
     cheap_hashing()
     connections = 2 * (max(counts) + args.desks) + 10
+    pace = f"{args.speed:g}× real time" if args.speed else "each entry as soon as the last is saved"
     print(
         f"load: {args.workstations} workstations, {args.chairs} chairs each, {args.sessions} session(s) per chair, "
-        f"{args.desks} desk(s); python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"{args.desks} desk(s), {pace}; python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} at the start, {datetime.now(UTC):%Y-%m-%d}"
     )
     print(
