@@ -45,6 +45,10 @@ class Server:
     def start(self) -> None:
         _pg_ctl(self, "-l", str(self.socket_dir / "server.log"), "-o", _options(self.port, self.socket_dir), "start")
 
+    def postmaster_pid(self) -> int:
+        """The server's first process, the parent of every connection's (for its processor time)."""
+        return int((self.socket_dir / "data" / "postmaster.pid").read_text().split()[0])
+
 
 def newest_bin() -> Path:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))

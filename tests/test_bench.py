@@ -64,3 +64,10 @@ def test_server_latency_runs_on_a_throwaway_server():
 def test_the_journal_soak_runs_two_rounds():
     out = run("soak_journal.py", "--rounds", "2", "--entries", "3")
     assert "every one on the server exactly once" in out and "audit verify passed after every round" in out
+
+
+@pytest.mark.postgresql
+def test_load_runs_two_workstations_on_a_throwaway_server():
+    out = run("load.py", "--workstations", "2", "--chairs", "2", "--desk-tick", "0.2")
+    assert "2 workstations × 2 chairs: 4 sessions" in out
+    assert "nothing lost or saved twice" in out and "audit verify: OK" in out

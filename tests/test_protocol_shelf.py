@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
+import time
 import tomllib
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from core.care import Care
@@ -15,12 +18,14 @@ from core.day_log import day_log
 from core.errors import ChairsideError, ProtocolError
 from core.identify import Identified
 from core.paths import resource_path
-from core.persistence.db import Database
+from core.persistence.db import Database, open_database
 from core.persistence.tables import ProtocolCopy
 from core.protocol import Protocol, load_protocol, parse_protocol
 from core.protocol_shelf import EARLIER, ProtocolShelf
 from core.session_state import PointStatus
+from core.unit_of_work import UnitOfWork
 from tests.helpers.clinic import T0
+from tests.helpers.postgres import TestServer
 from tests.helpers.sessions import prepare
 
 
@@ -110,3 +115,40 @@ def test_a_session_cannot_open_if_its_protocol_cannot_be_kept(care, patient, nur
     with pytest.raises(ChairsideError):
         care.open_session(patient.id, 1, nurses[0].id, Identified(name=True, birth_date="1971-03-14"))
     assert care.chairs() == []
+
+
+@pytest.mark.postgresql
+def test_two_workstations_keeping_a_new_protocol_at_once_are_both_saved(
+    postgres_server: TestServer, protocol: Protocol, clock: ManualClock
+):
+    """Each finds the copy not kept yet; the second's write waits for the first's commit, then is saved."""
+    first = postgres_server.fresh()
+    second = open_database(first.url.render_as_string(hide_password=False))
+    failed: list[BaseException] = []
+
+    def keep_on_the_second() -> None:
+        try:
+            with UnitOfWork(second, clock.now, "cart-2").writing() as work:
+                ProtocolShelf(protocol).keep(work.tx, work.at)
+        except BaseException as error:
+            failed.append(error)
+
+    try:
+        with UnitOfWork(first, clock.now, "cart-1").writing() as work:
+            ProtocolShelf(protocol).keep(work.tx, work.at)
+            other = threading.Thread(target=keep_on_the_second)
+            other.start()
+            waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            deadline = time.monotonic() + 10
+            with first.session() as look:
+                while look.execute(text(waiting)).scalar_one() == 0 and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                    look.rollback()  # a fresh snapshot of the server's activity
+            assert other.is_alive(), "the second workstation's write did not wait for the first's"
+        other.join(timeout=10)
+        assert failed == []
+        with second.session() as tx:
+            assert [c.content_hash for c in tx.exec(select(ProtocolCopy))] == [protocol.content_hash]
+    finally:
+        second.dispose()
+        postgres_server.drop(first)

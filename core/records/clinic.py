@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from core.persistence.notices import CHANNEL
@@ -35,13 +36,21 @@ def protocol_kept(tx: Session, content_hash: str) -> bool:
 
 
 def keep_protocol(tx: Session, content_hash: str, protocol_id: str, version: str, text: str, at: datetime) -> None:
-    """A protocol's text, written once (the caller checks ``protocol_kept``) and never changed."""
-    tx.add(
-        ProtocolCopy(
-            content_hash=content_hash, protocol_id=protocol_id, protocol_version=version, text=text, stored_at=at
-        )
-    )
-    tx.flush()
+    """A protocol's text, written once (the caller checks ``protocol_kept``) and never changed.
+
+    On a server, two workstations opening the first session under a new protocol at the same moment both
+    find it not kept yet: the second waits for the first to commit and then writes nothing, rather than
+    having its session refused as if another had taken its chair. (SQLite takes its write lock before
+    reading, so there the second finds the copy kept.)"""
+    insert = postgresql.insert if tx.get_bind().dialect.name == "postgresql" else sqlite.insert
+    row = {
+        "content_hash": content_hash,
+        "protocol_id": protocol_id,
+        "protocol_version": version,
+        "text": text,
+        "stored_at": at,
+    }
+    tx.execute(insert(ProtocolCopy).values(row).on_conflict_do_nothing(index_elements=["content_hash"]))
 
 
 def protocol_text(tx: Session, content_hash: str) -> str | None:
