@@ -20,7 +20,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from core import event_data as d
 from core import records
@@ -29,7 +29,7 @@ from core.care.base import CareBase, entry_ids, required_text
 from core.content_hashes import event_content
 from core.dates import local_stamp
 from core.errors import STORE_AWAY, NotFound, NotNow, NotPermitted
-from core.event_words import EVENT_WORDS, headline
+from core.event_words import EVENT_WORDS, event_line
 from core.events import Event
 from core.events import EventType as E
 from core.people import Account, Permission, refusal
@@ -319,14 +319,25 @@ class Here(CareBase):
     # ---- what a nurse decides for an entry held --------------------------------------------------
 
     def held_here(self) -> list[HeldEntry]:
-        """Entries saved here that a nurse must decide on, oldest first, in words."""
+        """Entries saved here that a nurse must decide on, oldest first, in words: whose, what it said, when
+        and by whom, and why it is held."""
         if self.journal is None:
             return []
+        held = self.journal.entries(Standing.CONFLICT)
+        if not held:
+            return []
         chairs = {summary.id: summary.chair for summary, _ in self._board}
-        return [
-            HeldEntry(entry.event, chairs.get(entry.event.session_id), held_words(entry.event, entry.settled_why))
-            for entry in self.journal.entries(Standing.CONFLICT)
-        ]
+        names = {account.id: account.name for account in self._accounts_kept.values()}
+        found = []
+        for entry in held:
+            event = entry.event
+            kept = self._open_logs.get(event.session_id)
+            patient = f"{kept[2].full_name} · " if kept is not None else ""
+            line = event_line(self.protocol, event, lambda who: names.get(who, "a nurse"), timedelta(minutes=10))
+            day = f"{event.occurred_at.astimezone():%Y-%m-%d}"
+            words = f"{patient}{day} {line}\nHeld: {entry.settled_why or MOVED_ON}."
+            found.append(HeldEntry(event, chairs.get(event.session_id), words))
+        return found
 
     def add_late(self, event_id: str, by: str) -> SessionState:
         """A held entry added after what was recorded meanwhile, as a late entry with its own time and who took
@@ -387,10 +398,6 @@ class Here(CareBase):
 
 MOVED_ON = "the session moved on in the clinic's record meanwhile"
 DEACTIVATED = "the account it was recorded under had been deactivated before"
-
-
-def held_words(event: Event, why: str | None) -> str:
-    return f"{headline(event)}, saved on {event.workstation} at {local_stamp(event.occurred_at)}: {why or MOVED_ON}."
 
 
 def _batches(entries: list[JournalEntry]) -> list[list[JournalEntry]]:

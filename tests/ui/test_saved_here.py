@@ -124,7 +124,9 @@ def test_an_entry_whose_session_moved_on_is_decided_by_a_nurse_and_both_choices_
     def decide(dialog: QDialog) -> None:
         check_controls(dialog)
         entries = dialog.findChild(QListWidget)
-        assert entries.count() == 2 and "Vital signs, saved on test-ws" in entries.item(0).text()
+        first_entry = entries.item(0).text()
+        assert entries.count() == 2 and first_entry.startswith("Chair 1 · LINDQVIST, Maja · ")
+        assert "Vital signs: " in first_entry and "at workstation test-ws" in first_entry
         button_named(dialog, "Add the entry late").click()
         said.append(message(dialog, "Entries message"))
         button_named(dialog, "Withdraw the entry").click()  # no reason yet: asked for one

@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QWidget
 
 from core.care.here import HeldEntry
-from core.dates import local_time
 from ui.controller import Controller
 from ui.dialogs.base import Dialog
 from ui.widgets.forms import button, label, line_edit
@@ -49,8 +48,7 @@ class HeldEntriesDialog(Dialog):
         self.entries.clear()
         for held in self.controller.held_here():
             chair = f"Chair {held.chair} · " if held.chair is not None else ""
-            who = self.controller.staff_name(held.event.recorded_by)
-            item = QListWidgetItem(f"{chair}{local_time(held.event.occurred_at)} · {who}\n{held.words}")
+            item = QListWidgetItem(f"{chair}{held.words}")
             item.setData(ENTRY, held)
             self.entries.addItem(item)
         if self.entries.count():
