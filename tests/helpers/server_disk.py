@@ -57,7 +57,9 @@ def server_disk(server: TestServer) -> Iterator[ServerDisk]:
             assert data is not None
             owner = os.stat(data[0])
             options = f"size={SIZE},mode=0700,uid={owner.st_uid},gid={owner.st_gid}"
-            subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], check=True)
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], check=True, capture_output=True
+            )
             try:
                 yield from _tablespace(server, superuser, folder)
             finally:
