@@ -89,6 +89,8 @@ class Here(CareBase):
         entry's id is chosen first, so a copy saved here of one the database did take (its answer lost with
         the connection) is known by it and never added twice."""
         event_id = event_id or str(uuid.uuid4())
+        if self.known_away():  # what cannot be saved here is refused by _record_here, in words
+            return self._record_here(session_id, by, kind, build, (corrects, reason, event_id), then)
         if self.journal is not None and self._here.get(session_id):
             self._send_if_back()
         if self.journal is None or not self._here.get(session_id):
@@ -182,6 +184,12 @@ class Here(CareBase):
         refused = refusal(account, Permission.RECORD_CARE)
         if refused is not None:
             raise NotPermitted(refused.message, refused.advice)
+
+    def known_away(self) -> bool:
+        """The server is known to be away: it could not be reached, and the listener (which tries again on its
+        own thread) has not reached it since. Nothing then waits on the screen's thread for a server that
+        may not answer at all (a connection is given up on only after seconds)."""
+        return self.away is not None and self.notices is not None and not self.notices.listening
 
     def away_words(self) -> str | None:
         """What every screen says while the database cannot be reached (or its file has gone) and entries are

@@ -27,7 +27,7 @@ class Reviews(Here, CourseOrders, Patients):
         database cannot be reached and a journal keeps what is recorded here, the chairs go on from what was
         last read, with the entries saved here since."""
         now = self.clock.now()
-        if self.notices is None or self.notices.take() or not self._board_fresh:
+        if not self.known_away() and (self.notices is None or self.notices.take() or not self._board_fresh):
             try:
                 self._board = self._read_board()
                 if self._here:  # the database answers again: what waits here goes first, then is read back

@@ -43,6 +43,9 @@ def test_started_while_the_server_is_away_the_chairs_go_on_from_the_journal(
     assert nurse.text("Last saved").startswith("Saved here, not yet in the clinic's record: Vital signs")
     assert "1 entry waits here to be sent" in nurse.text("Database away")
     control.start()
+    notices = workplace.care.notices
+    assert notices is not None
+    qtbot.waitUntil(lambda: notices.listening, timeout=15_000)  # heard on its own thread, not the screen's
     clock.advance(seconds=1)
     window.tick.timeout.emit()
     assert not nurse.sees("Database away")
