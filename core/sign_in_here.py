@@ -98,14 +98,18 @@ def sign_in_here(journal: Journal, who: str, secret: str, at: datetime, *, by_id
     )
 
 
-def follow_accounts(journal: Journal, accounts: Mapping[str, Account]) -> None:
+def follow_accounts(journal: Journal, accounts: Mapping[str, Account], now: datetime) -> None:
     """The accounts as the database has them now: anyone deactivated, given a temporary password, or gone is
-    no longer signed in here; a change of role or a lock-out is followed."""
+    no longer signed in here, nor anyone whose hashes are older than the set hours allow (they would only
+    wait here); a change of role or a lock-out is followed."""
     kept: dict[str, Any] = journal.kept(SIGN_INS) or {}
+    hours = ClinicSettings.model_validate(journal.kept(CLINIC_KEPT) or {}).offline_sign_in_hours
     followed = {}
     for account_id, person in kept.items():
         account = accounts.get(account_id)
         if account is None or not account.active or account.must_change_password:
+            continue
+        if datetime.fromisoformat(person["signed_in_at"]) + timedelta(hours=hours) < now:
             continue
         locked = utc_moment(account.locked_until) if account.locked_until is not None else person["locked_until"]
         followed[account_id] = {**person, "role": account.role.value, "name": account.name, "locked_until": locked}

@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from core.audit import AuditAction
 from core.care import Care
 from core.clock import ManualClock
 from core.errors import DatabaseMissing, NotNow, NotPermitted
-from core.events import EventType
+from core.events import Event, EventType
 from core.machine import Step
 from core.persistence.db import Database
 from core.persistence.journal import Journal, Standing
@@ -30,6 +31,7 @@ from core.protocol import Protocol
 from core.startup import open_workplace
 from core.views import PatientView
 from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL
+from tests.helpers.clinic import T0
 from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
 from tests.helpers.postgres import ServerControl, on_server
 from tests.helpers.sessions import session_at
@@ -330,3 +332,19 @@ def test_an_account_deactivated_at_the_desk_can_no_longer_sign_in_here_nor_have_
         workplace.care.record_vitals(sid, NORMAL, first.id)
     control.start()
     workplace.close()
+
+
+def test_a_copy_in_the_clinics_record_is_forgotten_here_a_week_later_and_one_waiting_never(tmp_path: Path):
+    journal = Journal(tmp_path / "journal.sqlite", "the clinic")
+    made = [Event(f"e-{n}", "s-1", n, EventType.VITALS, T0, T0, "n-1", "cart-1", {"values": {}}) for n in (1, 2, 3)]
+    journal.add([(made[0], "h1")])
+    journal.add([(made[1], "h2")])
+    journal.add([(made[2], "h3")])
+    journal.settle("e-1", Standing.SENT, T0)
+    journal.settle("e-2", Standing.WITHDRAWN, T0 + timedelta(days=2), "n-2", "entered on paper")
+    journal.forget_settled(T0 + timedelta(days=8))
+    assert [(e.event.id, e.standing) for e in journal.entries()] == [
+        ("e-2", Standing.WITHDRAWN),
+        ("e-3", Standing.WAITING),
+    ]
+    assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600

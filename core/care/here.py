@@ -284,6 +284,7 @@ class Here(CareBase):
             ids = {entry.event.id for entry in batch}
             self._here[session_id] = [e for e in self._here.get(session_id, []) if e.id not in ids]
         self._here = {sid: events for sid, events in self._here.items() if events}
+        self.journal.forget_settled(self.clock.now())
         self.away = None
         return sent
 

@@ -71,7 +71,7 @@ class Reviews(Here, CourseOrders, Patients):
             accounts = {account.id: account for account in self.accounts.everyone()}
             if accounts != self._accounts_kept:
                 self._accounts_kept = accounts
-                follow_accounts(self.journal, accounts)  # a deactivation or reset is known here at once
+                follow_accounts(self.journal, accounts, self.clock.now())  # a deactivation is known here at once
                 moved = True
             if moved:
                 self._board = board

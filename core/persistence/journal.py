@@ -4,7 +4,9 @@ in a small SQLite file beside the workstation's configuration (0600), until it i
 Each entry is the care record itself (its id, the session and the place in the session's log it expects,
 its content and the hash of it) with where it belongs (the database's address, so it is never sent to
 another clinic's), and what became of it: waiting, sent, in conflict (the session moved on the server
-meanwhile), sent late with its own time, or withdrawn with a reason. Nothing is deleted from it.
+meanwhile), sent late with its own time, or withdrawn with a reason. An entry settled (sent, or decided)
+is in the clinic's record with its audit line; its copy here is forgotten a week later (``KEEP_SETTLED``),
+so patient data does not gather on a workstation.
 
 Beside the entries the journal keeps what the workstation last read of its open sessions (their logs, their
 patients, the rules they run under, the names of who recorded), so the chairs go on after a restart while
@@ -20,7 +22,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum, StrEnum
 from pathlib import Path
 from types import UnionType
@@ -32,6 +34,8 @@ from core.hashing import utc_moment
 from core.private_files import PRIVATE
 
 T = TypeVar("T")
+KEEP_SETTLED = timedelta(days=7)
+"""How long an entry's copy stays here once it is in the clinic's record (for whoever looks into a problem)."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entry (
@@ -176,6 +180,18 @@ class Journal:
                 connection.execute(
                     "UPDATE entry SET state = ?, settled_at = ?, settled_by = ?, settled_why = ? WHERE event_id = ?",
                     (standing.value, utc_moment(at), by, why, event_id),
+                )
+        except (OSError, sqlite3.Error) as exc:
+            raise _trouble(self.path, exc) from exc
+
+    def forget_settled(self, now: datetime) -> None:
+        """Entries sent or decided more than ``KEEP_SETTLED`` ago: their copies here go."""
+        settled = [Standing.SENT.value, Standing.SENT_LATE.value, Standing.WITHDRAWN.value]
+        try:
+            with self._connection() as connection:
+                connection.execute(
+                    f"DELETE FROM entry WHERE state IN ({', '.join('?' for _ in settled)}) AND settled_at < ?",
+                    [*settled, utc_moment(now - KEEP_SETTLED)],
                 )
         except (OSError, sqlite3.Error) as exc:
             raise _trouble(self.path, exc) from exc
