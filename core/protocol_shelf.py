@@ -63,6 +63,13 @@ class ProtocolShelf:
             return self.current
         return self.for_hash(tx, sha)
 
+    def learn(self, texts: dict[str, str]) -> None:
+        """Protocol texts by their hash, as kept elsewhere (a workstation's journal, for a start while the
+        database is away): a session's rules are then its own, not today's."""
+        for sha, text in texts.items():
+            if sha not in self._known and hashlib.sha256(text.encode("utf-8")).hexdigest() == sha:
+                self._parse(sha, text)
+
     def for_hash(self, tx: Tx | None, sha: str) -> Protocol:
         found = self._known.get(sha)
         if found is not None:
@@ -71,6 +78,9 @@ class ProtocolShelf:
         if text is None:
             log.warning("protocol %s is not kept in the records: replaying under %s", sha[:12], self.current.reference)
             return self.current
+        return self._parse(sha, text)
+
+    def _parse(self, sha: str, text: str) -> Protocol:
         try:
             found = parse_protocol(text.encode("utf-8"), f"the copy of protocol {sha[:12]}", missing_from=self.current)
         except ProtocolError:

@@ -152,3 +152,15 @@ def test_two_workstations_keeping_a_new_protocol_at_once_are_both_saved(
     finally:
         second.dispose()
         postgres_server.drop(first)
+
+
+def test_a_protocol_kept_elsewhere_is_learned_by_its_hash_and_a_text_that_is_not_its_hash_is_not(protocol):
+    """A workstation started while the database is away runs its sessions under the rules its journal kept."""
+    edited = protocol.text + "\n# kept in a workstation's journal\n"
+    sha = hashlib.sha256(edited.encode("utf-8")).hexdigest()
+    shelf = ProtocolShelf(protocol)
+    shelf.learn({"0" * 64: edited})  # not what its hash says: ignored
+    assert shelf.for_hash(None, "0" * 64) is protocol
+    shelf.learn({sha: edited})
+    learned = shelf.for_hash(None, sha)
+    assert learned is not protocol and learned.content_hash == sha and learned.text == edited

@@ -225,7 +225,8 @@ class Here(CareBase):
             for summary, _ in self._board
         ]
         accounts = [to_plain(account) for account in self._accounts_kept.values()]
-        self.journal.keep("board", {"sessions": sessions, "accounts": accounts})
+        protocols = {rules.content_hash: rules.text for _, rules in self._board if rules.text}
+        self.journal.keep("board", {"sessions": sessions, "accounts": accounts, "protocols": protocols})
 
     def go_on_from_journal(self) -> bool:
         """Started while the database cannot be reached: the chairs as this workstation last read them, from
@@ -234,6 +235,7 @@ class Here(CareBase):
         if not kept:
             return False
         board, logs = [], {}
+        self.shelf.learn(kept.get("protocols", {}))
         try:
             for session in kept["sessions"]:
                 summary = from_plain(SessionSummary, session["summary"])

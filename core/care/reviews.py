@@ -15,6 +15,7 @@ from core.persistence.db import gone_notice
 from core.protocol import Protocol
 from core.record_values import SessionSummary
 from core.session_state import derive_state
+from core.settings import CLINIC_KEPT, clinic_settings
 from core.sign_in_here import follow_accounts
 from core.views import ChairView, OpenChairs, SessionRow, SessionSnapshot
 
@@ -76,6 +77,7 @@ class Reviews(Here, CourseOrders, Patients):
             if moved:
                 self._board = board
                 self._keep_board()
+                self.journal.keep(CLINIC_KEPT, clinic_settings(self.db).model_dump())  # as they stand now
         return board
 
     def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow]:
