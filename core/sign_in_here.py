@@ -8,6 +8,7 @@ account whose password must still be changed cannot sign in here, since changing
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -154,7 +155,6 @@ def _locked(until: datetime) -> NotAllowedError:
 
 def _note(journal: Journal, actor: str, action: AuditAction, at: datetime, detail: dict[str, Any]) -> None:
     lines = waiting_lines(journal)
-    lines.append(
-        {"actor_id": actor, "action": action.value, "detail": {**detail, "while_away": True, "at": utc_moment(at)}}
-    )
+    facts = {**detail, "while_away": True, "at": utc_moment(at), "line_id": str(uuid.uuid4())}
+    lines.append({"actor_id": actor, "action": action.value, "detail": facts})
     journal.keep(AUDIT_WAITING, lines)

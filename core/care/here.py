@@ -22,8 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from core import audit, records
 from core import event_data as d
-from core import records
 from core.audit import AuditAction
 from core.care.base import CareBase, entry_ids, required_text
 from core.content_hashes import event_content
@@ -268,9 +268,13 @@ class Here(CareBase):
         assert self.journal is not None
         lines = waiting_lines(self.journal)
         if lines:  # sign-ins here, for the trail, first: they came before what was recorded after them
+            since = min(datetime.fromisoformat(line["detail"]["at"]) for line in lines)
+            # written before, by a sending cut off before the journal heard: not twice
+            there = {entry.detail.get("line_id") for entry in audit.entries(self.db, start=since, limit=100_000)}
             with self.door.writing() as work:
                 for line in lines:
-                    work.audit_as(line["actor_id"], AuditAction(line["action"]), detail=line["detail"])
+                    if line["detail"].get("line_id") not in there:
+                        work.audit_as(line["actor_id"], AuditAction(line["action"]), detail=line["detail"])
             lines_written(self.journal, len(lines))
         sent = 0
         held: dict[str, str] = {}
