@@ -16,36 +16,22 @@ from core.audit import AuditAction
 from core.care import Care
 from core.clock import ManualClock
 from core.errors import ChairsideError, EnvironmentTrouble
-from core.identify import Details
 from core.moving import move_clinic
 from core.persistence.clinic_copy import row_counts, table_names
 from core.persistence.db import Database, open_database, sqlite_url
 from core.settings import change_clinic_setting, clinic_settings
 from core.views import PatientView
-from tests.helpers.answers import NORMAL
 from tests.helpers.postgres import TestServer
-from tests.helpers.sessions import prepare, signed
+from tests.helpers.sessions import busy_day
 
 
 @pytest.fixture
 def clinic(care: Care, patient: PatientView, nurses, clock: ManualClock, admin) -> dict[str, str]:
     """A day with something in every table: details, a signed session, one infusing, a day not given, a
     setting changed."""
-    first, _ = nurses
-    care.record_details(patient.id, Details("female", "latex"), first.id)
-    done = signed(care, patient, nurses, clock)
-    clock.advance(minutes=20 * 60)
-    other = care.register_patient("MRN-2002", "Okafor", "Chidi", "1980-05-02", first.id)
-    care.record_course(other.id, "Dr Amara Patel", clock.now().astimezone().date().isoformat(), "5", first.id)
-    running = prepare(care, other, nurses)
-    care.start_infusion(running, first.id)
-    clock.advance(minutes=10)
-    care.record_vitals(running, NORMAL, first.id)
-    course = care.current_course(patient.id)
-    assert course is not None
-    care.record_day_not_given(course.id, 2, by_clinic=False, reason="Did not come", by=first.id)
+    ids = busy_day(care, patient, nurses, clock)
     change_clinic_setting(care.db, "chairs", 6, admin.id, "a new bay", clock.now(), workstation="test-ws")
-    return {"signed": done, "running": running}
+    return {"signed": ids["signed"], "running": ids["running"]}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])

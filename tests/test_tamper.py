@@ -26,15 +26,13 @@ from core.clock import ManualClock
 from core.content_hashes import patient_content
 from core.event_data import VitalsRecorded
 from core.events import Event
-from core.identify import Details
 from core.persistence.db import Database
 from core.persistence.tables import Patient, SessionEvent
 from core.protocol import VitalKind
 from core.records import to_event
 from core.signatures import signed_content
 from core.views import PatientView
-from tests.helpers.answers import NORMAL
-from tests.helpers.sessions import prepare, signed
+from tests.helpers.sessions import busy_day
 
 Tamper = Callable[[sqlite3.Connection, dict[str, str]], None]
 
@@ -42,21 +40,9 @@ Tamper = Callable[[sqlite3.Connection, dict[str, str]], None]
 @pytest.fixture
 def day(care: Care, patient: PatientView, nurses, clock: ManualClock) -> dict[str, str]:
     """The record the tamper tests change: the ids they need."""
-    first, _ = nurses
-    care.record_details(patient.id, Details("female", "latex"), first.id)
-    done = signed(care, patient, nurses, clock)
-    clock.advance(minutes=20 * 60)
-    other = care.register_patient("MRN-2002", "Okafor", "Chidi", "1980-05-02", first.id)
-    care.record_course(other.id, "Dr Amara Patel", clock.now().astimezone().date().isoformat(), "5", first.id)
-    running = prepare(care, other, nurses)
-    care.start_infusion(running, first.id)
-    clock.advance(minutes=10)
-    care.record_vitals(running, NORMAL, first.id)
-    course = care.current_course(patient.id)
-    assert course is not None
-    care.record_day_not_given(course.id, 2, by_clinic=False, reason="Did not come", by=first.id)
+    ids = busy_day(care, patient, nurses, clock)
     assert audit.verify(care.db).ok
-    return {"signed": done, "running": running, "patient": patient.id, "other": other.id}
+    return ids
 
 
 def shell(database: Database, path: Path, change: Tamper, ids: dict[str, str]) -> None:

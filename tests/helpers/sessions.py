@@ -10,7 +10,7 @@ from __future__ import annotations
 from core.care import Care
 from core.clock import ManualClock
 from core.dosing import pump_order
-from core.identify import Identified
+from core.identify import Details, Identified
 from core.machine import Step
 from core.people import Account
 from core.session_state import SessionState
@@ -130,3 +130,23 @@ def seen(care: Care, sid: str) -> int:
 
 _PAST_THE_INFUSION = {Step.OBSERVE: observed, Step.SIGN: discharged, Step.DONE: signed}
 """The steps reached only once the infusion's 40 minutes have run: each is the story of that name."""
+
+
+def busy_day(care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock) -> dict[str, str]:
+    """A clinic's day with a record of every kind: Maja's sex and allergies confirmed and her session signed;
+    the next morning Chidi registered, his course ordered and his infusion running with a set of vital signs;
+    Maja's second day recorded as missed. The ids: "signed", "running", "patient", "other"."""
+    first, _ = nurses
+    care.record_details(patient.id, Details("female", "latex"), first.id)
+    done = signed(care, patient, nurses, clock)
+    clock.advance(minutes=20 * 60)
+    other = care.register_patient("MRN-2002", "Okafor", "Chidi", "1980-05-02", first.id)
+    care.record_course(other.id, "Dr Amara Patel", clock.now().astimezone().date().isoformat(), "5", first.id)
+    running = prepare(care, other, nurses)
+    care.start_infusion(running, first.id)
+    clock.advance(minutes=10)
+    care.record_vitals(running, NORMAL, first.id)
+    course = care.current_course(patient.id)
+    assert course is not None
+    care.record_day_not_given(course.id, 2, by_clinic=False, reason="Did not come", by=first.id)
+    return {"signed": done, "running": running, "patient": patient.id, "other": other.id}
