@@ -208,7 +208,8 @@ class Here(CareBase):
         return (
             f"{why}What the chairs need recorded now (vital signs, side effects, pauses, stopping or completing "
             f"an infusion) is saved on this workstation and sent when the database is back.{count} Signatures, "
-            "checks, new sessions and the day log wait for it: use the downtime forms for those."
+            "checks, new patients, course orders, new sessions and the day log across workstations wait for it: "
+            "use the downtime forms for those."
         )
 
     def _keep_board(self) -> None:
