@@ -97,17 +97,13 @@ class DayNotGivenView:
 
 
 def missed_days_note(missed: tuple[int, ...], recorded: Mapping[int, DayNotGivenView]) -> str:
-    """The chair's note on earlier days of the course with no infusion, with why where it is recorded."""
-    said = [f"day {day}: {recorded[day].why}" for day in missed if day in recorded]
-    unsaid = [str(day) for day in missed if day not in recorded]
-    if unsaid:
-        days = f"day {unsaid[0]}" if len(unsaid) == 1 else f"days {', '.join(unsaid)}"
-        said.append(f"why is not recorded yet for {days}" if said else "why is not recorded yet")
-    noun = "Day" if len(missed) == 1 else "Days"
-    return (
-        f"{noun} {', '.join(str(day) for day in missed)} of this course had no infusion ({'; '.join(said)}). "
-        "Check with the prescriber that the course goes on."
-    )
+    """The chair's note on earlier days of the course with no infusion, with why where it is recorded:
+    "No infusion on day 2 (missed by the patient: no transport) or day 3 (reason not recorded)."."""
+    said = [
+        f"day {day} ({recorded[day].why})" if day in recorded else f"day {day} (reason not recorded)" for day in missed
+    ]
+    listed = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} or {said[-1]}"
+    return f"No infusion on {listed}. Check with the prescriber that the course goes on."
 
 
 @dataclass(frozen=True)

@@ -176,12 +176,11 @@ def test_the_chairs_note_says_why_where_it_is_recorded():
         2: DayNotGivenView("c", 2, DAY_ONE + timedelta(days=1), False, "Unwell", "Ana Reyes", T0),
     }
     assert missed_days_note((2, 3, 4), recorded) == (
-        "Days 2, 3, 4 of this course had no infusion (day 2: missed by the patient: Unwell; "
-        "why is not recorded yet for days 3, 4). Check with the prescriber that the course goes on."
+        "No infusion on day 2 (missed by the patient: Unwell), day 3 (reason not recorded) or day 4 (reason not "
+        "recorded). Check with the prescriber that the course goes on."
     )
     assert missed_days_note((3,), {}) == (
-        "Day 3 of this course had no infusion (why is not recorded yet). "
-        "Check with the prescriber that the course goes on."
+        "No infusion on day 3 (reason not recorded). Check with the prescriber that the course goes on."
     )
 
 

@@ -98,6 +98,10 @@ class ChairPanel(QWidget):
         set_tone(self.clock_warning, "act")  # the countdown has stopped while the pump has not
         self.clock_warning.hide()
         layout.addWidget(self.clock_warning)
+        self.here_note = label(name="Kept on this computer")
+        set_tone(self.here_note, "advise")  # an entry not in the record yet must not read as saved in it
+        self.here_note.hide()
+        layout.addWidget(self.here_note)
         self.course_row = QWidget()
         course = QHBoxLayout(self.course_row)
         course.setContentsMargins(0, 0, 0, 0)
@@ -235,6 +239,7 @@ class ChairPanel(QWidget):
             self._last_event = None
             self.banner.show_view(None, self.controller.now())
             self.clock_warning.hide()
+            self.here_note.hide()
             self.course_row.hide()
             self._switch("identify")
             return
@@ -242,6 +247,14 @@ class ChairPanel(QWidget):
         self.banner.show_view(view, self.controller.now())
         self.clock_warning.setVisible(state.clock_behind)
         self._show_course_note(state)
+        here = self.controller.waiting_for(state.session_id)
+        if here:
+            entries = "entry is" if here == 1 else "entries are"
+            self.here_note.setText(
+                f"⚠ {here} {entries} on this computer only, not yet in {view.patient.full_name}'s record: sent when "
+                "the clinic's record can be reached."
+            )
+        self.here_note.setVisible(bool(here))
         last = state.events[-1]
         by = self.controller.staff_name(last.recorded_by)
         here = self.controller.workplace.workstation.name

@@ -314,6 +314,9 @@ class Controller(QObject):
         """Asked each second: what every screen says while entries are saved on this workstation."""
         return self.care.away_words()
 
+    def waiting_for(self, session_id: str) -> int:
+        return self.care.waiting_for(session_id)
+
     def saved_here(self, event_id: str) -> bool:
         return event_id in self.care.waiting_here()
 
@@ -549,6 +552,9 @@ class Controller(QObject):
             feedback,
             lambda by: self.care.record_day_not_given(course_id, day, by_clinic=by_clinic, reason=reason, by=by),
         )
+
+    def course_dates(self, course_id: str) -> dict[int, date]:
+        return self.run(None, lambda: self.care.course_dates(course_id), writes=False) or {}
 
     def days_not_given(self, course_id: str) -> list[DayNotGivenView]:
         return self.run(None, lambda: self.care.days_not_given(course_id), writes=False) or []

@@ -429,11 +429,15 @@ class MainWindow(QMainWindow):
             self.away.setVisible(bool(words))
             self.lock_screen.away_note.setText(said)
             self.lock_screen.away_note.setVisible(bool(words))
+        if words:  # an older "could not save" note would contradict what is kept here: this one says it all
+            self.trouble.hide()
+            self.lock_screen.trouble_note.hide()
         held = len(self.controller.held_here())
         if held:
-            noun = "entry saved here needs" if held == 1 else "entries saved here need"
+            noun = "entry kept on this computer is" if held == 1 else "entries kept on this computer are"
             self.held_text.setText(
-                f"{TECHNICAL_WORDS}{held} {noun} a decision: the session moved on in the clinic's record meanwhile."
+                f"{TECHNICAL_WORDS}{held} {noun} not in the clinic's record yet: someone recorded on the same "
+                "session since. Decide what to do with each."
             )
         self.held.setVisible(bool(held))
 

@@ -66,6 +66,14 @@ class CourseDays(CourseOrders):
             names = records.staff_names_of(tx, {event.recorded_by for event in found})
         return sorted((_view(event, names) for event in found), key=lambda view: view.day)
 
+    def course_dates(self, course_id: str) -> dict[int, date]:
+        """Each day of a consecutive-day course by its date (none for a course whose days are not dated)."""
+        with self.door.reading() as tx:
+            course = records.course(tx, course_id)
+        if course is None or not self.protocol.course.consecutive_days:
+            return {}
+        return {n: course.first_day + timedelta(days=n - 1) for n in range(1, course.days + 1)}
+
     def _day_of(self, course: CourseView, day: int) -> date:
         """The date of day ``day``: on a consecutive-day course its place in the course, else today."""
         if not 1 <= day <= course.days:

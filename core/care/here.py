@@ -27,9 +27,9 @@ from core import event_data as d
 from core.audit import AuditAction
 from core.care.base import CareBase, entry_ids, required_text
 from core.content_hashes import event_content
-from core.dates import local_stamp
+from core.dates import local_stamp, local_time
 from core.errors import STORE_AWAY, NotFound, NotNow, NotPermitted
-from core.event_words import EVENT_WORDS, event_line
+from core.event_words import EVENT_WORDS, event_line, headline
 from core.events import Event
 from core.events import EventType as E
 from core.people import Account, Permission, refusal
@@ -64,6 +64,8 @@ class HeldEntry:
     event: Event
     chair: int | None
     words: str
+    title: str
+    """What and when, to name it on a button or in a message: "Vital signs 13:02"."""
 
 
 class Here(CareBase):
@@ -192,25 +194,32 @@ class Here(CareBase):
         return self.away is not None and self.notices is not None and not self.notices.listening
 
     def away_words(self) -> str | None:
-        """What every screen says while the database cannot be reached (or its file has gone) and entries are
-        saved here, or while entries saved here still wait to be sent; None when all is in the clinic's
-        record (and always without a journal: then nothing is saved here)."""
+        """What every screen says while the clinic's record cannot be reached (the server away, or its file
+        gone) and entries are kept here, or while entries kept here still wait to be sent; None when all is
+        in the record (and always without a journal: then nothing is kept here). What the nurse must know
+        comes first; what whoever looks after the computer needs (the file, its copy) comes after."""
         if self.journal is None:
             return None
         waiting = sum(len(events) for events in self._here.values())
-        count = f" {waiting} {'entry waits' if waiting == 1 else 'entries wait'} here to be sent." if waiting else ""
         gone = gone_notice(self.db, self.clock.now(), journal=True)
-        if gone is not None:  # the SQLite file: its own words say where the copy of it is
-            return gone + count
-        if self.away is None and not waiting:
+        if self.away is None and gone is None and not waiting:
             return None
-        why = "The clinic's database cannot be reached. " if self.away is not None else ""
-        return (
-            f"{why}What the chairs need recorded now (vital signs, side effects, pauses, stopping or completing "
-            f"an infusion) is saved on this workstation and sent when the database is back.{count} Signatures, "
-            "checks, new patients, course orders, new sessions and the day log across workstations wait for it: "
-            "use the downtime forms for those."
+        kept = f" ({waiting} so far)" if waiting else ""
+        first = (
+            "The clinic's record cannot be reached. "
+            if self.away is not None or gone is not None
+            else "The clinic's record is back; what was kept on this computer is being sent. "
         )
+        words = (
+            f"{first}Vital signs, side effects, pauses and stopping or completing an infusion are kept on this "
+            f"computer{kept} and sent when it is back. Record everything else on the downtime forms: "
+            "signatures, checks, new patients, course orders, new sessions. The day log waits for it too."
+        )
+        return f"{words} For whoever looks after this computer: {gone}" if gone is not None else words
+
+    def waiting_for(self, session_id: str) -> int:
+        """How many of a session's entries are kept on this computer, not yet in the clinic's record."""
+        return len(self._here.get(session_id, []))
 
     def _keep_board(self) -> None:
         """What the chairs need to go on after a restart while the database is away: the open sessions and
@@ -335,8 +344,8 @@ class Here(CareBase):
     # ---- what a nurse decides for an entry held --------------------------------------------------
 
     def held_here(self) -> list[HeldEntry]:
-        """Entries saved here that a nurse must decide on, oldest first, in words: whose, what it said, when
-        and by whom, and why it is held."""
+        """Entries kept here that a nurse must decide on, oldest first, in words: whose, what it said, when
+        and by whom, what was recorded meanwhile, and why it is held."""
         if self.journal is None:
             return []
         held = self.journal.entries(Standing.CONFLICT)
@@ -344,15 +353,29 @@ class Here(CareBase):
             return []
         chairs = {summary.id: summary.chair for summary, _ in self._board}
         names = {account.id: account.name for account in self._accounts_kept.values()}
+
+        def name(who: str) -> str:
+            return names.get(who, "a nurse")
+
         found = []
         for entry in held:
             event = entry.event
             kept = self._open_logs.get(event.session_id)
             patient = f"{kept[2].full_name} · " if kept is not None else ""
-            line = event_line(self.protocol, event, lambda who: names.get(who, "a nurse"), timedelta(minutes=10))
+            line = event_line(self.protocol, event, name, timedelta(minutes=10))
             day = f"{event.occurred_at.astimezone():%Y-%m-%d}"
-            words = f"{patient}{day} {line}\nHeld: {entry.settled_why or MOVED_ON}."
-            found.append(HeldEntry(event, chairs.get(event.session_id), words))
+            meanwhile = (
+                [e for e in kept[1] if e.seq >= event.seq and e.workstation != event.workstation] if kept else []
+            )
+            since = (
+                f"\nMeanwhile in the record: {headline(meanwhile[0])} {local_time(meanwhile[0].occurred_at)}, "
+                f"{name(meanwhile[0].recorded_by)} ({meanwhile[0].workstation})"
+                if meanwhile
+                else ""
+            )
+            words = f"{patient}{day} {line}{since}\nNot yet in the record: {entry.settled_why or MOVED_ON}."
+            title = f"{headline(event)} {local_time(event.occurred_at)}"
+            found.append(HeldEntry(event, chairs.get(event.session_id), words, title))
         return found
 
     def add_late(self, event_id: str, by: str) -> SessionState:
@@ -412,7 +435,7 @@ class Here(CareBase):
         raise NotFound("That entry is no longer waiting for a decision.", "Look at the list again.")
 
 
-MOVED_ON = "the session moved on in the clinic's record meanwhile"
+MOVED_ON = "someone recorded on this session since, from another computer"
 DEACTIVATED = "the account it was recorded under had been deactivated before"
 
 

@@ -412,7 +412,7 @@ def _sync(path: Path) -> None:
 def gone_notice(database: Database, now: datetime, *, journal: bool = False) -> str | None:
     """What the nurse is told, on every screen, once the database file has gone while open: what happened,
     where the rescue copy of what it held is, and what to do; None while the file is still there. With a
-    ``journal``, what the chairs need recorded is saved on the workstation meanwhile."""
+    ``journal``, what is kept on the workstation meanwhile is said before these words, not in them."""
     what = database.gone()
     if what is None:
         return None
@@ -423,14 +423,13 @@ def gone_notice(database: Database, now: datetime, *, journal: bool = False) -> 
         else "No copy of it could be written (its folder and the data folder cannot be written to)."
     )
     meanwhile = (
-        "What the chairs need recorded now is saved on this workstation and sent once Chairside is started "
-        "again on the file put back; everything else waits: keep it on the downtime forms."
+        ""  # what is kept on the workstation meanwhile is said by the words this follows (core.care.here)
         if journal
-        else "Nothing can be saved until it is back: keep recording on the downtime forms; what is typed on "
+        else " Nothing can be saved until it is back: keep recording on the downtime forms; what is typed on "
         "screen stays there."
     )
     return (
-        f"The database {database.where} {what} while Chairside was using it. {meanwhile} {copy} Ask whoever "
+        f"The database {database.where} {what} while Chairside was using it.{meanwhile} {copy} Ask whoever "
         "looks after this computer to put the file back or restore that copy, then start Chairside again."
     )
 

@@ -29,7 +29,7 @@ def test_the_nurse_records_why_a_day_was_missed_from_the_course_note(
     nurse.on_duty(nurses[0])
     window.refresh()
     nurse.chair(1)
-    assert "Day 2 of this course had no infusion (why is not recorded yet)" in nurse.text("Course note")
+    assert "No infusion on day 2 (reason not recorded)" in nurse.text("Course note")
     said: list[str] = []
 
     def answer(dialog: QDialog) -> None:
@@ -47,7 +47,7 @@ def test_the_nurse_records_why_a_day_was_missed_from_the_course_note(
     assert answered and answered[0].result() == QDialog.DialogCode.Accepted
     assert said[0] == "Choose whether the patient missed the day or the clinic cancelled it."
     assert "why the day had no infusion" in said[1]
-    assert "day 2: missed by the patient: Did not come: no transport" in nurse.text("Course note")
+    assert "day 2 (missed by the patient: Did not come: no transport)" in nurse.text("Course note")
     assert not nurse.sees("Record why a day had no infusion")
     course = care.current_course(patient.id)
     assert course is not None

@@ -56,14 +56,14 @@ def test_entries_typed_while_the_file_is_gone_are_saved_here_and_sent_once_on_th
 
     remove(db_path)
     second(window, clock)
-    assert "saved on this workstation" in nurse.text("Database away")
+    assert "kept on this computer and sent when it is back" in nurse.text("Database away")
     for kind, value in normal_vitals.items():
         nurse.type(protocol.vitals[kind].label, value)
     nurse.click("Record vital signs")
     second(window, clock)
     assert nurse.text("Last saved").startswith("Saved here, not yet in the clinic's record: Vital signs at")
     away = nurse.text("Database away")
-    assert "was deleted while Chairside was using it" in away and "1 entry waits here to be sent" in away
+    assert "was deleted while Chairside was using it" in away and "kept on this computer (1 so far)" in away
     assert "downtime forms" in away and not nurse.sees("Trouble")
     assert window.lock_screen.away_note.text() == away  # behind the lock too
     left = nurse.text("Time left")
@@ -104,7 +104,7 @@ def test_an_entry_whose_session_moved_on_is_decided_by_a_nurse_and_both_choices_
     clock.advance(minutes=2)
     cart.record_vitals(ready_session, NORMAL, first.id)
     cart.record_side_effects(ready_session, NO_SIDE_EFFECTS, first.id)
-    assert "2 entries wait here to be sent" in (cart.away_words() or "")  # what the screens say, and the rescue
+    assert "(2 so far)" in (cart.away_words() or "")  # what the screens say, and the rescue
     (rescued,) = db_path.parent.glob("chairside.rescued-*.sqlite")
     shutil.copyfile(rescued, db_path)
     again = open_database(sqlite_url(db_path))
@@ -117,7 +117,8 @@ def test_an_entry_whose_session_moved_on_is_decided_by_a_nurse_and_both_choices_
     nurse.on_duty(first)
     second(window, clock)
     assert nurse.text("Entries to decide").endswith(
-        "2 entries saved here need a decision: the session moved on in the clinic's record meanwhile."
+        "2 entries kept on this computer are not in the clinic's record yet: someone recorded on the same session "
+        "since. Decide what to do with each."
     )
     said: list[str] = []
 
@@ -127,8 +128,13 @@ def test_an_entry_whose_session_moved_on_is_decided_by_a_nurse_and_both_choices_
         first_entry = entries.item(0).text()
         assert entries.count() == 2 and first_entry.startswith("Chair 1 · LINDQVIST, Maja · ")
         assert "Vital signs: " in first_entry and "at workstation test-ws" in first_entry
+        assert not button_named(dialog, "Add the entry late").isEnabled()  # nothing chosen for her
+        entries.setCurrentRow(0)
+        assert "Meanwhile in the record: Vital signs" in entries.item(0).text()
         button_named(dialog, "Add the entry late").click()
         said.append(message(dialog, "Entries message"))
+        assert not button_named(dialog, "Withdraw the entry").isEnabled()  # a second tap decides nothing
+        entries.setCurrentRow(0)
         button_named(dialog, "Withdraw the entry").click()  # no reason yet: asked for one
         said.append(message(dialog, "Entries message"))
         qtbot.keyClicks(dialog.findChild(QLineEdit), "Entered again on paper")

@@ -41,7 +41,7 @@ def test_started_while_the_server_is_away_the_chairs_go_on_from_the_journal(
     nurse.enter_vitals(NORMAL)
     window.tick.timeout.emit()
     assert nurse.text("Last saved").startswith("Saved here, not yet in the clinic's record: Vital signs")
-    assert "1 entry waits here to be sent" in nurse.text("Database away")
+    assert "kept on this computer (1 so far)" in nurse.text("Database away")
     control.start()
     notices = workplace.care.notices
     assert notices is not None

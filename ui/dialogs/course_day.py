@@ -20,7 +20,8 @@ PATIENT, CLINIC = "patient", "clinic"
 
 class DayNotGivenDialog(Dialog):
     def __init__(self, controller: Controller, course_id: str, days: tuple[int, ...], parent: QWidget | None) -> None:
-        """``days``: the course's days with no infusion and no reason recorded yet, in order."""
+        """``days``: the course's days with no infusion and no reason recorded yet, in order (the first is
+        chosen, and said with its date, so a nurse knows which day she answers for)."""
         super().__init__(controller, parent, "Record why a day had no infusion", width=720, spacing=10)
         self.course_id = course_id
         self.recorded: list[DayNotGivenView] = []
@@ -30,7 +31,10 @@ class DayNotGivenDialog(Dialog):
             role="hint",
         )
         form = QFormLayout()
-        self.day = Segmented("Day", [(str(n), f"Day {n}") for n in days])
+        dates = controller.course_dates(course_id)
+        self.day = Segmented(
+            "Day", [(str(n), f"Day {n} · {dates[n]:%a %d %b}" if n in dates else f"Day {n}") for n in days]
+        )
         self.cause = Segmented("Why", [(PATIENT, "Missed by the patient"), (CLINIC, "Cancelled by the clinic")])
         self.reason = line_edit("Reason", "What happened: did not come, unwell, no second nurse…")
         self.reason.returnPressed.connect(self._record)
@@ -41,9 +45,8 @@ class DayNotGivenDialog(Dialog):
         self.column.addWidget(self.message_line("Day message", {"day": self.day, "day_reason": self.reason}))
         self.record = button("Record", role="primary")
         self.add_leave_and_act(button("Close", "Close without recording"), self.record, self._record)
-        if len(days) == 1:
-            self.day.set_value(str(days[0]))
-        (self.cause if len(days) == 1 else self.day).setFocus()
+        self.day.set_value(str(days[0]))
+        self.cause.setFocus()
 
     def _record(self) -> None:
         day, cause = self.day.value(), self.cause.value()

@@ -35,12 +35,14 @@ class HeldEntriesDialog(Dialog):
         row.addWidget(self.reason, 1)
         self.column.addLayout(row)
         self.column.addWidget(self.message_line("Entries message", {"withdraw_reason": self.reason}))
-        self.late = button("Add it late", "Add the entry late", role="primary")
+        self.late = button("Add it late", "Add the entry late")
         self.late.clicked.connect(self._add_late)
         self.withdraw = button("Withdraw it", "Withdraw the entry")
         self.withdraw.clicked.connect(self._withdraw)
         close = button("Close", "Close entries to decide")
-        self.add_buttons([close], [self.withdraw, self.late])
+        for action in (self.withdraw, self.late):
+            action.setMinimumHeight(64)
+        self.add_buttons([close, self.withdraw], [self.late])  # far apart: one is not tapped for the other
         close.clicked.connect(self.reject)
         self._fill()
 
@@ -51,8 +53,7 @@ class HeldEntriesDialog(Dialog):
             item = QListWidgetItem(f"{chair}{held.words}")
             item.setData(ENTRY, held)
             self.entries.addItem(item)
-        if self.entries.count():
-            self.entries.setCurrentRow(0)
+        self.entries.clearSelection()  # nothing chosen for her: a second tap must not decide the next entry
         self._chosen()
 
     def _held(self) -> HeldEntry | None:
@@ -67,16 +68,22 @@ class HeldEntriesDialog(Dialog):
     def _add_late(self) -> None:
         held = self._held()
         if held is not None and self.controller.add_late(self.feedback, held.event.id) is not None:
-            self.feedback.saved("Added late, after what was recorded meanwhile, with its own time.")
             self._fill()
+            self.feedback.saved(f"Added late: {held.title}{chair_of(held)}, with its own time.")
 
     def _withdraw(self) -> None:
         held = self._held()
         if held is not None and self.controller.withdraw(self.feedback, held.event.id, self.reason.text()):
             self.reason.clear()
-            self.feedback.saved("Withdrawn; the audit trail keeps what it said and why.")
             self._fill()
+            self.feedback.saved(
+                f"Withdrawn: {held.title}, chair {held.chair}; the audit trail keeps what it said and why."
+            )
 
     @classmethod
     def ask(cls, controller: Controller, parent: QWidget | None) -> None:
         cls(controller, parent).exec()
+
+
+def chair_of(held: HeldEntry) -> str:
+    return f", chair {held.chair}" if held.chair is not None else ""
