@@ -4,6 +4,7 @@ a reason. Both are recorded; nothing saved here is dropped unseen."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QWidget
 
 from core.care.here import HeldEntry
@@ -11,7 +12,7 @@ from ui.controller import Controller
 from ui.dialogs.base import Dialog
 from ui.widgets.forms import button, label, line_edit
 
-ENTRY = 256  # Qt.ItemDataRole.UserRole
+ENTRY = Qt.ItemDataRole.UserRole
 
 
 class HeldEntriesDialog(Dialog):
