@@ -320,6 +320,9 @@ class Controller(QObject):
     def saved_here(self, event_id: str) -> bool:
         return event_id in self.care.waiting_here()
 
+    def held_count(self) -> int:
+        return self.care.held_count()
+
     def held_here(self) -> list[HeldEntry]:
         return self.run(None, self.care.held_here, writes=False) or []
 

@@ -432,7 +432,7 @@ class MainWindow(QMainWindow):
         if words:  # an older "could not save" note would contradict what is kept here: this one says it all
             self.trouble.hide()
             self.lock_screen.trouble_note.hide()
-        held = len(self.controller.held_here())
+        held = self.controller.held_count()
         if held:
             noun = "entry kept on this computer is" if held == 1 else "entries kept on this computer are"
             self.held_text.setText(

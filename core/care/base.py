@@ -111,9 +111,13 @@ class CareBase:
         """Entries saved on this workstation and not yet in the clinic's record, by session, in order."""
         self._accounts_kept: dict[str, Account] = {}
         """The accounts as last read, for the permission rule while the database is away."""
+        self._accounts_read_at: datetime | None = None
+        self._held_count = 0
+        """How many entries kept here wait for a nurse's decision: asked every tick, so kept in memory."""
         if journal is not None:
             for entry in journal.entries(Standing.WAITING):
                 self._here.setdefault(entry.event.session_id, []).append(entry.event)
+            self._held_count = len(journal.entries(Standing.CONFLICT))
 
     def _forget_board(self) -> None:
         """This workstation wrote: the board reads again on its next tick, without waiting for the notice."""

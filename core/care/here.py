@@ -295,6 +295,7 @@ class Here(CareBase):
                 held[session_id] = why
                 for entry in batch:
                     self.journal.settle(entry.event.id, Standing.CONFLICT, self.clock.now(), why=why)
+                self._held_count += len(batch)
             else:
                 sent += len(batch)
             ids = {entry.event.id for entry in batch}
@@ -342,6 +343,10 @@ class Here(CareBase):
         self._open_logs[batch[0].event.session_id] = (events[-1].seq, events, kept[2])
 
     # ---- what a nurse decides for an entry held --------------------------------------------------
+
+    def held_count(self) -> int:
+        """How many entries kept here wait for a nurse's decision (no file is read: asked every tick)."""
+        return self._held_count
 
     def held_here(self) -> list[HeldEntry]:
         """Entries kept here that a nurse must decide on, oldest first, in words: whose, what it said, when
@@ -404,6 +409,7 @@ class Here(CareBase):
             )
         assert self.journal is not None
         self.journal.settle(event_id, Standing.SENT_LATE, self.clock.now(), by)
+        self._held_count -= 1
         return self.state(event.session_id)
 
     def withdraw(self, event_id: str, why: str, by: str) -> None:
@@ -427,6 +433,7 @@ class Here(CareBase):
             work.audit(AuditAction.JOURNAL_WITHDRAWN, patient_id=patient, session_id=event.session_id, detail=detail)
         assert self.journal is not None
         self.journal.settle(event_id, Standing.WITHDRAWN, self.clock.now(), by, reason)
+        self._held_count -= 1
 
     def _held(self, event_id: str) -> JournalEntry:
         for entry in self.journal.entries(Standing.CONFLICT) if self.journal is not None else []:

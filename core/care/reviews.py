@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from core import event_data as d
 from core import records
@@ -18,6 +18,8 @@ from core.session_state import derive_state
 from core.settings import CLINIC_KEPT, clinic_settings
 from core.sign_in_here import follow_accounts
 from core.views import ChairView, OpenChairs, SessionRow, SessionSnapshot
+
+ACCOUNTS_EVERY = timedelta(minutes=1)
 
 
 class Reviews(Here, CourseOrders, Patients):
@@ -68,8 +70,9 @@ class Reviews(Here, CourseOrders, Patients):
         moved = bool(stale) or set(self._open_logs) != {row.id for row in rows}
         self._open_logs = {row.id: self._open_logs[row.id] for row in rows}
         board = [(row, rules[row.id]) for row in rows]
-        if self.journal is not None:  # what this workstation may need while the database is away
+        if self.journal is not None and (moved or self._accounts_due()):  # needed while the database is away
             accounts = {account.id: account for account in self.accounts.everyone()}
+            self._accounts_read_at = self.clock.now()
             if accounts != self._accounts_kept:
                 self._accounts_kept = accounts
                 follow_accounts(self.journal, accounts, self.clock.now())  # a deactivation is known here at once
@@ -79,6 +82,12 @@ class Reviews(Here, CourseOrders, Patients):
                 self._keep_board()
                 self.journal.keep(CLINIC_KEPT, clinic_settings(self.db).model_dump())  # as they stand now
         return board
+
+    def _accounts_due(self) -> bool:
+        """The accounts are read with a board that moved, and at least once a minute besides: a deactivation
+        reaches this workstation's sign-ins within the minute, without a query on every tick."""
+        read = self._accounts_read_at
+        return read is None or self.clock.now() - read >= ACCOUNTS_EVERY
 
     def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow]:
         """Sessions opened in [start, end), oldest first (the day's list)."""
