@@ -450,3 +450,58 @@ class DayNotGiven(EventData):
     on: str
     """The clinic's local date of that day, ISO."""
     reason: str
+
+
+@dataclass(frozen=True)
+class FormAnswers(StoredPart):
+    """One PROMIS short form as the patient answered it: each item's scored value by the item's id (the
+    wording is the copyright holder's and is never kept), and its score from the form's own table. A form
+    not fully answered keeps its answers and no score: never pro-rated."""
+
+    WHAT: ClassVar[str] = "form's answers"
+
+    form_id: str
+    answers: Mapping[str, int]
+    """Item id -> scored value, for the items answered only."""
+    answered: int
+    of: int
+    table: str | None
+    """The table scored by, as the shipped file names it ("PI_4a_v1.0 (v1.0)"); None when not scorable."""
+    tables_sha256: str | None
+    """The shipped tables file the score came from, so a later file never passes for the one used."""
+    raw: int | None
+    t_score: Decimal | None
+    se: Decimal | None
+    to_verify: bool
+    """The table was still to be checked against the HealthMeasures manual when this was scored."""
+
+
+@dataclass(frozen=True)
+class Assessed(EventData):
+    """v1 (issue 16): outcome forms a patient answered, when, and how they were asked: at the chair, at a
+    visit, by phone, or imported from a file the clinic kept. ``time_point`` is the protocol's time point
+    of the course the answers were taken for when recorded (the outcome report works it out again from the
+    dates, by its own stated rules); ``taken_on`` is the clinic's local date the patient answered."""
+
+    WHAT: ClassVar[str] = "outcome assessment"
+
+    time_point: str | None
+    taken_on: str
+    mode: str
+    language: str
+    forms: tuple[FormAnswers, ...]
+    pain_intensity: int | None = None
+    """The PROMIS-29 0-10 pain item, kept as its number (it has no T-score)."""
+
+
+@dataclass(frozen=True)
+class ContactRoute(EventData):
+    """v1 (issue 16): how to reach the patient for follow-up questionnaires, as the patient gave it; the
+    newest is in force, the earlier ones stay."""
+
+    WHAT: ClassVar[str] = "contact route"
+
+    phone: str
+    preferred: str
+    """One of ``core.outcomes.contact.WAYS``."""
+    note: str | None = None

@@ -49,9 +49,13 @@ class EventType(StrEnum):
     """A day of the course with no infusion because of the patient (did not come, declined, unwell)."""
     DAY_CANCELLED = "course.day_cancelled"
     """A day of the course with no infusion because the clinic cancelled it (staff, drug supply, a fault)."""
+    ASSESSED = "outcome.assessed"
+    """PROMIS forms the patient answered, scored from the shipped tables."""
+    CONTACT = "patient.contact_route"
+    """How to reach the patient for follow-up questionnaires."""
 
 
-PATIENT_STREAM = frozenset({EventType.DAY_MISSED, EventType.DAY_CANCELLED})
+PATIENT_STREAM = frozenset({EventType.DAY_MISSED, EventType.DAY_CANCELLED, EventType.ASSESSED, EventType.CONTACT})
 """The kinds recorded on a patient's own stream (``PatientEvent``), not on a session's."""
 
 
@@ -100,8 +104,8 @@ class Event(_Typed):
 
 @dataclass(frozen=True)
 class PatientEvent(_Typed):
-    """One record about a patient outside any session: a day of the course not given and why (and, as
-    they come, outcome assessments and follow-ups). ``course_id`` names the course it belongs to, if
+    """One record about a patient outside any session: a day of the course not given and why, outcome
+    forms answered, the route for follow-ups. ``course_id`` names the course it belongs to, if
     any; ``seq`` orders the patient's stream and detects two writers racing, as a session's does."""
 
     id: str
@@ -145,5 +149,7 @@ DATA_TYPES: dict[EventType, type[d.EventData]] = {
     EventType.RETURNED: d.DrugReturned,
     EventType.DAY_MISSED: d.DayNotGiven,
     EventType.DAY_CANCELLED: d.DayNotGiven,
+    EventType.ASSESSED: d.Assessed,
+    EventType.CONTACT: d.ContactRoute,
 }
 """The type of each kind's content (a resume and a completion hold nothing)."""

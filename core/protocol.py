@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.errors import ProtocolError
 from core.paths import resource_path
+from core.promis import shipped
 
 DEFAULT_PROTOCOL_FILE = "protocols/ketamine-low-dose-5day.toml"
 
@@ -571,6 +572,91 @@ class DischargeInstructions(_Sourced):
         return self
 
 
+class Anchor(StrEnum):
+    FIRST_INFUSION = "first_infusion"
+    """The moment the course's first infusion began: a baseline answered after it is no baseline."""
+    LAST_INFUSION = "last_infusion"
+    """The day of the course's last infusion."""
+
+
+class TimePoint(_Sourced):
+    """When a course's outcome forms are asked: ``offset_days`` from the anchor, answered within the window
+    from ``days_before`` before that day to ``days_after`` after it."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    label: str
+    anchor: Anchor
+    offset_days: Annotated[int, Field(ge=0, le=3660)]
+    days_before: Annotated[int, Field(ge=0, le=366)]
+    days_after: Annotated[int, Field(ge=0, le=366)]
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.anchor is Anchor.FIRST_INFUSION
+
+    @property
+    def is_follow_up(self) -> bool:
+        """After the course has ended: what the due list chases and the clinic's report calls follow-up."""
+        return self.anchor is Anchor.LAST_INFUSION and self.offset_days > 0
+
+
+class Mcid(_Sourced):
+    """The smallest change in T-score points on one PROMIS domain taken as meaningful, and where it is from."""
+
+    domain: str
+    t_points: Positive
+    source: str
+
+
+class PainIntensityMcid(_Sourced):
+    points: Positive
+    source: str
+
+
+class Outcomes(_Sourced):
+    """The PROMIS forms a course is judged by, when they are asked and what change is meaningful."""
+
+    forms: Annotated[list[str], Field(min_length=1)]
+    pain_intensity: bool
+    reliable_change_z: Positive
+    repeat_within_days: Annotated[int, Field(gt=0, le=3660)]
+    time_points: Annotated[list[TimePoint], Field(min_length=1)]
+    mcid: list[Mcid]
+    pain_intensity_mcid: PainIntensityMcid | None = None
+
+    @model_validator(mode="after")
+    def _sane(self) -> Outcomes:
+        if len(set(self.forms)) != len(self.forms):
+            raise ValueError("outcomes.forms: a form is named twice")
+        ids = [point.id for point in self.time_points]
+        if len(set(ids)) != len(ids):
+            raise ValueError("outcomes.time_points: ids must be unique")
+        if [point for point in self.time_points if point.is_baseline][:1] != self.time_points[:1]:
+            raise ValueError("outcomes.time_points: the first time point is the baseline (anchor first_infusion)")
+        if sum(point.is_baseline for point in self.time_points) != 1:
+            raise ValueError("outcomes.time_points: exactly one baseline (anchor first_infusion)")
+        domains = [m.domain for m in self.mcid]
+        if len(set(domains)) != len(domains):
+            raise ValueError("outcomes.mcid: a domain is named twice")
+        return self
+
+    @property
+    def baseline(self) -> TimePoint:
+        return self.time_points[0]
+
+    def time_point(self, point_id: str) -> TimePoint:
+        for point in self.time_points:
+            if point.id == point_id:
+                return point
+        raise KeyError(point_id)
+
+    def mcid_for(self, domain: str) -> Decimal | None:
+        for m in self.mcid:
+            if m.domain == domain:
+                return m.t_points
+        return None
+
+
 class Protocol(_Strict):
     """A validated protocol. ``content_hash`` is the SHA-256 of the file's bytes and ``text`` the file itself,
     both set by the loader: the text is kept with the records, so a session replays under its own rules."""
@@ -600,6 +686,7 @@ class Protocol(_Strict):
     discharge_instructions: DischargeInstructions
     discharge_contradictions: DischargeContradictions | None = None
     escalation: Escalation
+    outcomes: Outcomes
     content_hash: str = ""
     text: str = Field(default="", repr=False)
 
@@ -655,6 +742,20 @@ class Protocol(_Strict):
             for line in section.lines:
                 if isinstance(line, RecordLine) and line.criterion not in criteria:
                     raise ValueError(f"discharge_instructions: {line.criterion!r} is not a discharge criterion")
+        return self
+
+    @model_validator(mode="after")
+    def _outcome_forms_scored(self) -> Protocol:
+        """Every outcome form has its scoring table shipped and an MCID for its domain: a form that could
+        not be scored, or whose change could not be judged, is refused when the protocol loads, not when
+        the first patient answers it."""
+        tables = shipped()
+        for form_id in self.outcomes.forms:
+            form = tables.forms.get(form_id)
+            if form is None:
+                raise ValueError(f"outcomes.forms: Chairside ships no scoring table for {form_id}")
+            if self.outcomes.mcid_for(form.domain) is None:
+                raise ValueError(f"outcomes.mcid: no MCID for {form.domain} (form {form_id})")
         return self
 
     def vial(self, vial_id: str) -> Vial:

@@ -58,6 +58,8 @@ class SessionSummary:
     opened_by: str
     last_seq: int
     updated_at: datetime
+    course_id: str | None = None
+    """The course the session is a day of (none for sessions recorded before courses were ordered)."""
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -330,6 +331,8 @@ def test_every_text_column_has_the_length_the_database_enforces(database: Databa
     """The migrations' lengths are the tables' own: a column added later must bring its limit with it."""
     lengths = dict(import_module("core.persistence.migrations.versions.0006_text_lengths").LIMITS)
     lengths["patient_event"] = import_module("core.persistence.migrations.versions.0007_patient_streams").LIMITS
+    for table, added in import_module("core.persistence.migrations.versions.0008_sessions_in_courses").LIMITS.items():
+        lengths[table] = {**lengths[table], **added}
     for table in SQLModel.metadata.sorted_tables:
         for column in table.columns:
             declared = getattr(column.type, "length", None)
@@ -373,3 +376,68 @@ def test_only_an_account_that_may_see_records_is_recorded_viewing_one(care: Care
     admin = next(a for a in accounts.everyone() if a.role.value == "administrator")
     with pytest.raises(NotAllowedError, match="does not record care"):
         care.record_view(admin.id, patient.id)
+
+
+def test_sessions_recorded_before_they_named_their_course_are_given_it_on_upgrade(tmp_path: Path, clock):
+    """0008: a session takes the course its opening entry names; one opened before openings named their
+    course takes the patient's newest course begun by that day; one opened before any course has none."""
+    path = tmp_path / "before-courses-named.sqlite"
+    path.touch()
+    older = Database(sqlite_url(path))
+    upgrade(older.engine, "0007")
+    at = datetime(2026, 3, 2, 9, 0)
+    with older.transaction() as tx:
+        tx.execute(
+            text(
+                "INSERT INTO staff (id, display_name, role, active, created_at, must_change_password, failed_sign_ins)"
+                " VALUES ('s1', 'Ana', 'nurse', 1, :t, 0, 0)"
+            ),
+            {"t": at},
+        )
+        tx.execute(
+            text(
+                "INSERT INTO patient (id, mrn, family_name, given_name, birth_date, created_at, created_by)"
+                " VALUES ('p1', 'MRN-41', 'Ng', 'Lee', '1970-03-14', :t, 's1')"
+            ),
+            {"t": at},
+        )
+        for course_id, first_day in (("c1", "2026-01-05"), ("c2", "2026-03-02")):
+            tx.execute(
+                text(
+                    "INSERT INTO course (id, patient_id, protocol_id, protocol_version, prescriber, first_day, days,"
+                    " recorded_by, recorded_at) VALUES (:id, 'p1', 'k', '1.0.0', 'Dr A', :first, 5, 's1', :t)"
+                ),
+                {"id": course_id, "first": first_day, "t": at},
+            )
+        sessions = {
+            "named": (datetime(2026, 3, 3, 9, 0), {"course": {"id": "c1", "day": 2, "of": 5, "missed": []}}),
+            "by-date": (datetime(2026, 3, 4, 9, 0), {}),
+            "before-any": (datetime(2025, 12, 1, 9, 0), {}),
+        }
+        for number, (session_id, (opened_at, payload)) in enumerate(sessions.items(), start=1):
+            tx.execute(
+                text(
+                    "INSERT INTO infusion_session (id, patient_id, chair, protocol_id, protocol_version, protocol_hash,"
+                    " step, outcome, active, opened_at, opened_by, last_seq, updated_at) VALUES (:id, 'p1', :chair,"
+                    " 'k', '1.0.0', 'h', 'done', 'completed', 0, :t, 's1', 1, :t)"
+                ),
+                {"id": session_id, "chair": number, "t": opened_at},
+            )
+            tx.execute(
+                text(
+                    "INSERT INTO session_event (id, session_id, seq, type, payload, occurred_at, recorded_at,"
+                    " recorded_by, workstation) VALUES (:id, :sid, 1, 'session.opened', :payload, :t, :t, 's1', 'ws')"
+                ),
+                {
+                    "id": f"e-{session_id}",
+                    "sid": session_id,
+                    "payload": json.dumps({"patient_id": "p1", **payload}),
+                    "t": opened_at,
+                },
+            )
+    older.dispose()
+    upgraded = open_database(sqlite_url(path), backup_stamp=clock.now())
+    with upgraded.session() as tx:
+        found = dict(tx.execute(text("SELECT id, course_id FROM infusion_session")).all())
+    upgraded.dispose()
+    assert found == {"named": "c1", "by-date": "c2", "before-any": None}

@@ -92,6 +92,7 @@ class Preparing(CourseOrders):
                 opened_by=by,
                 last_seq=1,
                 updated_at=now,
+                course_id=course.id,
             )
             records.add_summary(work.tx, session)
             opened = Event(

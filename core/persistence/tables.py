@@ -130,6 +130,7 @@ class InfusionSession(SQLModel, table=True):
     opened_by: str = Field(foreign_key="staff.id", max_length=36)
     last_seq: int = 0
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    course_id: str | None = Field(default=None, foreign_key="course.id", max_length=36, index=True)
 
 
 class SessionEvent(SQLModel, table=True):
@@ -139,7 +140,7 @@ class SessionEvent(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=36)
     session_id: str = Field(foreign_key="infusion_session.id", max_length=36, index=True)
     seq: int
-    type: str = Field(max_length=40)
+    type: str = Field(max_length=40, index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     occurred_at: datetime = Field(sa_type=UTCDateTime)
     recorded_at: datetime = Field(sa_type=UTCDateTime)
@@ -160,7 +161,7 @@ class PatientEventRecord(SQLModel, table=True):
     patient_id: str = Field(foreign_key="patient.id", max_length=36, index=True)
     course_id: str | None = Field(default=None, foreign_key="course.id", max_length=36, index=True)
     seq: int
-    type: str = Field(max_length=40)
+    type: str = Field(max_length=40, index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     occurred_at: datetime = Field(sa_type=UTCDateTime)
     recorded_at: datetime = Field(sa_type=UTCDateTime)

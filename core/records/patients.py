@@ -166,3 +166,9 @@ def latest_course(tx: Session, patient_id: str) -> CourseView | None:
     query = select(Course).where(Course.patient_id == patient_id).order_by(col(Course.recorded_at).desc())
     row = tx.exec(query.limit(1)).first()
     return course_of(row) if row is not None else None
+
+
+def courses_of(tx: Session, patient_id: str) -> list[CourseView]:
+    """The patient's courses in the order they were ordered: course 1, course 2, …"""
+    query = select(Course).where(Course.patient_id == patient_id).order_by(col(Course.recorded_at), col(Course.id))
+    return [course_of(row) for row in tx.exec(query)]

@@ -193,6 +193,7 @@ def summary_of(row: InfusionSession) -> SessionSummary:
         opened_by=row.opened_by,
         last_seq=row.last_seq,
         updated_at=row.updated_at,
+        course_id=row.course_id,
     )
 
 
@@ -253,3 +254,16 @@ def sessions_of(tx: Session, patient_id: str) -> list[SessionSummary]:
 def sessions_by_id(tx: Session, session_ids: Collection[str]) -> dict[str, SessionSummary]:
     query = select(InfusionSession).where(col(InfusionSession.id).in_(session_ids))
     return {row.id: summary_of(row) for row in tx.exec(query)}
+
+
+def started_at(tx: Session, session_ids: Collection[str]) -> dict[str, datetime]:
+    """When each of these sessions' infusions began (a session never started has none)."""
+    if not session_ids:
+        return {}
+    query = select(SessionEvent.session_id, SessionEvent.occurred_at).where(
+        col(SessionEvent.session_id).in_(list(session_ids)), SessionEvent.type == EventType.STARTED.value
+    )
+    found: dict[str, datetime] = {}
+    for session_id, moment in tx.exec(query):
+        found[session_id] = min(moment, found.get(session_id, moment))
+    return found

@@ -1,0 +1,149 @@
+"""When a course's outcome forms are due, and which course and time point a form answered on a day counts for.
+
+The protocol names the time points (``Protocol.outcomes.time_points``): a baseline before the course's
+first infusion, and points after its last one. The rules for counting a form (PROMIS.md section 7) are
+kept here, once, for the chair, the due list and the clinic's report alike:
+
+- a baseline is answered within its window before the first infusion began, never after: a form answered
+  at the chair once the drug is running describes the treatment, not the patient before it;
+- a point after the last infusion belongs to the course only when the course has ended, and only until
+  the patient's next course begins: a form answered after that is the new course's baseline if it falls in
+  that window, and no course's follow-up otherwise;
+- of several forms in one window, a baseline is the latest (nearest the infusion), any other the nearest
+  its target day.
+
+Days are the clinic's local dates; a form is placed by the moment it was answered (``taken_at``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from core.protocol import Anchor, Outcomes, TimePoint
+
+
+@dataclass(frozen=True)
+class CourseSpan:
+    """What the windows of one course hang on: when it was planned to begin, when its first infusion began
+    and on which day its last one ran, and whether any day of it is still to come."""
+
+    course_id: str
+    patient_id: str
+    number: int
+    """1 for the patient's first course, 2 for the next, …"""
+    first_day: date
+    days: int
+    first_started_at: datetime | None
+    """The moment the course's first infusion began; None while none has."""
+    last_infusion_day: date | None
+    """The local day of the course's last infusion so far; None while none has run."""
+    ended: bool
+    """No day of the course is still to come (its last day has passed, or every day was treated)."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days a time point of one course may be answered in: ``opens`` to ``closes``, both included. A
+    baseline's also ends at the moment the first infusion began (``before``)."""
+
+    course_id: str
+    point: TimePoint
+    target: date
+    opens: date
+    closes: date
+    before: datetime | None = None
+
+    def holds(self, taken_at: datetime) -> bool:
+        on = taken_at.astimezone().date()
+        if self.before is not None and taken_at >= self.before:
+            return False
+        return self.opens <= on <= self.closes
+
+
+def window(point: TimePoint, course: CourseSpan) -> Window | None:
+    """The window of ``point`` for ``course``, or None while it cannot be known: a point after the last
+    infusion has none until the course has ended with at least one infusion."""
+    if point.anchor is Anchor.FIRST_INFUSION:
+        began = course.first_started_at
+        anchor = began.astimezone().date() if began is not None else course.first_day
+        target = anchor + timedelta(days=point.offset_days)
+        return Window(
+            course.course_id,
+            point,
+            target,
+            target - timedelta(days=point.days_before),
+            target + timedelta(days=point.days_after),
+            before=began,
+        )
+    if not course.ended or course.last_infusion_day is None:
+        return None
+    target = course.last_infusion_day + timedelta(days=point.offset_days)
+    return Window(
+        course.course_id,
+        point,
+        target,
+        target - timedelta(days=point.days_before),
+        target + timedelta(days=point.days_after),
+    )
+
+
+def windows_of(outcomes: Outcomes, course: CourseSpan) -> list[Window]:
+    """The course's windows known so far, in the protocol's order."""
+    found = (window(point, course) for point in outcomes.time_points)
+    return [w for w in found if w is not None]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a form answered at ``taken_at`` counts: a course's time point, or nowhere."""
+
+    course_id: str
+    point_id: str
+    target: date
+
+
+def place(outcomes: Outcomes, courses: Sequence[CourseSpan], taken_at: datetime) -> Placed | None:
+    """The course and time point a form answered at ``taken_at`` counts for, by the rules above.
+
+    ``courses``: the patient's courses. Where two windows hold the moment (a follow-up window reaching
+    into the next course's baseline before that course has begun), the one whose target day is nearest
+    counts, the baseline when both are as near.
+    """
+    ordered = sorted(courses, key=lambda c: c.number)
+    candidates: list[tuple[int, int, Window]] = []
+    for index, course in enumerate(ordered):
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        for w in windows_of(outcomes, course):
+            if not w.holds(taken_at):
+                continue
+            if not w.point.is_baseline and _after_next_began(following, taken_at):
+                continue
+            distance = abs((taken_at.astimezone().date() - w.target).days)
+            candidates.append((0 if w.point.is_baseline else 1, distance, w))
+    if not candidates:
+        return None
+    _, _, best = min(candidates, key=lambda c: (c[1], c[0]))
+    return Placed(best.course_id, best.point.id, best.target)
+
+
+def _after_next_began(following: CourseSpan | None, taken_at: datetime) -> bool:
+    """Answered once the patient's next course has begun (its first infusion, or failing one, its first
+    day): from then on the earlier course's follow-ups are over."""
+    if following is None:
+        return False
+    if following.first_started_at is not None:
+        return taken_at >= following.first_started_at
+    return taken_at.astimezone().date() >= following.first_day
+
+
+def best_of(point: TimePoint, target: date, answered: Iterable[datetime]) -> datetime | None:
+    """Of the moments forms were answered in one window, the one that counts: a baseline's latest, any
+    other point's nearest its target day (the earlier of two as near)."""
+    moments = sorted(answered)
+    if not moments:
+        return None
+    if point.is_baseline:
+        return moments[-1]
+    return min(moments, key=lambda m: abs((m.astimezone().date() - target).days))
