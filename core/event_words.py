@@ -51,6 +51,8 @@ EVENT_WORDS = {
     E.RETURNED: "Vial returned to stock",
     E.DAY_MISSED: "Course day missed by the patient",
     E.DAY_CANCELLED: "Course day cancelled by the clinic",
+    E.ASSESSED: "Outcome forms answered",
+    E.CONTACT: "Contact route for follow-ups",
 }
 
 IDENTIFIER_WORDS = {"name": "name", "birth_date": "date of birth", "mrn": "record number"}
