@@ -14,6 +14,7 @@ from core.errors import NotFound
 from core.events import EventType
 from core.promis import shipped
 from core.session_state import derive_state
+from core.views import PatientView
 
 
 class CourseRecords(OutcomeForms):
@@ -44,3 +45,9 @@ class CourseRecords(OutcomeForms):
         return course_record(
             self.protocol, shipped(), patient, courses, spans, sessions, not_given, assessments, names, now
         )
+
+    def patient_by_mrn(self, mrn: str) -> PatientView | None:
+        """The patient with this record number exactly, if any (the command line names a patient so)."""
+        with self.door.reading() as tx:
+            row = records.patient_by_mrn(tx, mrn.strip())
+            return records.patient_view(tx, row) if row is not None else None

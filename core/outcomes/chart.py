@@ -29,6 +29,25 @@ PAIN_RANGE = (Decimal(0), Decimal(10))
 T_STEP = 5
 """The T axis runs between multiples of this, at least ``T_SPAN`` points tall."""
 T_SPAN = 20
+MARKS = ("square", "circle", "triangle", "diamond", "star")
+"""The marker of each time point, in the protocol's order: told apart by shape, in black and white."""
+OUTSIDE = "ring"
+"""The marker of a form answered outside every window: kept and shown, counted for no time point."""
+MARK_GLYPHS = {"square": "■", "circle": "●", "triangle": "▲", "diamond": "◆", "star": "★", "ring": "○"}
+
+
+def mark_of(outcomes: Outcomes, point_id: str | None) -> str:
+    """The marker shape of a time point (a ring for none); points beyond the shapes share the last."""
+    ids = [point.id for point in outcomes.time_points]
+    if point_id is None or point_id not in ids:
+        return OUTSIDE
+    return MARKS[min(ids.index(point_id), len(MARKS) - 1)]
+
+
+def legend(outcomes: Outcomes) -> tuple[tuple[str, str], ...]:
+    """Each time point's marker and label, then the ring's, for the key under the chart."""
+    found = tuple((mark_of(outcomes, point.id), point.label) for point in outcomes.time_points)
+    return (*found, (OUTSIDE, "outside every window"))
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,8 @@ class ChartPoint:
     course_number: int | None
     to_verify: bool
     counts: bool
+    mark: str = OUTSIDE
+    """The marker's shape (``MARKS``), by the time point."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +171,8 @@ class OutcomeChart:
     courses: tuple[CourseDates, ...]
     start: date
     end: date
+    legend: tuple[tuple[str, str], ...] = ()
+    """Each marker's shape and what it stands for, in the protocol's order of time points."""
 
     @property
     def to_verify(self) -> bool:
@@ -186,6 +209,7 @@ def chart_of(
                 number,
                 form.to_verify,
                 line.counts,
+                mark_of(outcomes, line.point_id),
             )
             by_domain.setdefault(form.domain, []).append((point, form.form_id))
         if line.pain_intensity is not None:
@@ -199,6 +223,7 @@ def chart_of(
                     number,
                     False,
                     line.counts,
+                    mark_of(outcomes, line.point_id),
                 )
             )
     measures = []
@@ -222,7 +247,7 @@ def chart_of(
     end = max(days, default=today)
     if end <= start:
         end = start + timedelta(days=1)
-    return OutcomeChart(tuple(measures), courses, start, end)
+    return OutcomeChart(tuple(measures), courses, start, end, legend(outcomes))
 
 
 def course_dates(spans: Sequence[CourseSpan]) -> tuple[CourseDates, ...]:
