@@ -10,7 +10,6 @@ preview, each copy audited by core.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -115,18 +114,12 @@ def scrolled(page: QWidget) -> QScrollArea:
     return scroll
 
 
-class FittedTable(QTableWidget):
-    """A table as tall as its rows, whatever width it is given: the page around it scrolls instead."""
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self.fit()
-
-    def fit(self) -> None:
-        self.resizeRowsToContents()
-        header = self.horizontalHeader()
-        height = max(header.height(), header.sizeHint().height()) + self.verticalHeader().length()
-        self.setFixedHeight(height + 2 * self.frameWidth() + 2)
+def fit_rows(table: QTableWidget) -> None:
+    """The table as tall as its rows at the width it has: the page around it scrolls instead."""
+    table.resizeRowsToContents()
+    header = table.horizontalHeader()
+    height = max(header.height(), header.sizeHint().height()) + table.verticalHeader().length()
+    table.setFixedHeight(height + 2 * table.frameWidth() + 2)
 
 
 def wrapping_rows(table: QTableWidget, stretch: tuple[int, ...]) -> None:
@@ -142,23 +135,8 @@ def wrapping_rows(table: QTableWidget, stretch: tuple[int, ...]) -> None:
     for column in stretch:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-
-def fitted_table(name: str, columns: tuple[str, ...]) -> FittedTable:
-    """``named_table``'s look and names, as tall as its rows."""
-    model = named_table(name, columns)
-    table = FittedTable(0, len(columns))
-    table.setAccessibleName(model.accessibleName())
-    table.setHorizontalHeaderLabels(list(columns))
-    table.horizontalHeader().setAccessibleName(f"{name} columns")
-    table.verticalHeader().setAccessibleName(f"{name} rows")
-    table.verticalHeader().setVisible(False)
-    table.setCornerButtonEnabled(False)
-    table.setSelectionBehavior(model.selectionBehavior())
-    table.setEditTriggers(model.editTriggers())
-    table.setStyleSheet(model.styleSheet())
-    model.deleteLater()
-    return table
+    # A wrapping column that widens or narrows changes the rows' heights, and so the table's.
+    header.sectionResized.connect(lambda *_: fit_rows(table))
 
 
 class CourseViewDialog(Dialog):
@@ -235,7 +213,7 @@ class CourseViewDialog(Dialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(label(course_heading(course), role="heading", name=f"{course.label} heading"))
         column.addWidget(label(course_facts(course), name=f"{course.label} order"))
-        days = fitted_table(f"{course.label} days", DAY_COLUMNS)
+        days = named_table(f"{course.label} days", DAY_COLUMNS)
         wrapping_rows(days, stretch=(1, 3, 4))
         self._fill(days, day_cells(course))
         column.addWidget(days)
@@ -244,7 +222,7 @@ class CourseViewDialog(Dialog):
             column.addWidget(label(trend, role="hint", name=f"{course.label} trend"))
         column.addWidget(label("Outcome forms", role="heading", wrap=False))
         if course.outcomes:
-            outcomes = fitted_table(f"{course.label} outcome forms", OUTCOME_COLUMNS)
+            outcomes = named_table(f"{course.label} outcome forms", OUTCOME_COLUMNS)
             wrapping_rows(outcomes, stretch=(2,))
             rows = []
             for line in course.outcomes:
@@ -267,8 +245,7 @@ class CourseViewDialog(Dialog):
                 item = QTableWidgetItem(words)
                 item.setToolTip(words)
                 table.setItem(row, column, item)
-        if isinstance(table, FittedTable):
-            table.fit()
+        fit_rows(table)
 
     def _chart_page(self, record: PatientCourses) -> QWidget:
         self.chart = OutcomeCharts(record.chart)
