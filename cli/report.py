@@ -23,6 +23,7 @@ from core.errors import InputError
 from core.handoff import nurse_chairs
 from core.persistence.db import Database
 from core.protocol import load_protocol
+from core.reports.course_summary import course_printout
 from core.reports.day_log_pdf import day_log_pdf
 from core.reports.downtime import downtime_forms
 from core.reports.escort_sheet import escort_printout
@@ -90,6 +91,15 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     day.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the day, in this computer's time zone")
     day.add_argument("--out", type=Path, metavar="FILE.pdf", help="the PDF file to write")
     day.add_argument("--csv", type=Path, metavar="FILE.csv", help="the CSV file to write")
+    course = documents.add_parser(
+        "course",
+        help="the course summary of one patient: every course, day by day, and the outcome chart",
+        description="The patient's courses in order with the gap between them: the order, each day (completed, "
+        "stopped early, not treated, missed, cancelled, to come, no record) with its reason, weight, dose, vital "
+        "signs and side-effect peaks, adverse events, the outcome forms, and the outcome chart.",
+    )
+    course.add_argument("mrn", metavar="MRN", help="the patient's medical record number")
+    course.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
 
 
 @contextmanager
@@ -202,12 +212,28 @@ def escort(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def course(args: argparse.Namespace, clock: Clock) -> int:
+    with _store(args, clock) as (database, workstation):
+        clinic = clinic_settings(database)
+        care = _care(database, clock, workstation.name)
+        found = care.patient_by_mrn(args.mrn)
+        if found is None:
+            raise InputError("mrn", f"No patient has the record number “{args.mrn}”.", "Check the number.")
+        printing = Printing(clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer())
+        printout = course_printout(care.course_record(found.id), printing)
+        written = write_file(args.out, printout.pdf)
+        _record(database, clock, workstation.name, printout, written)
+    say(f"Course summary of {found.mrn} written to {written}")
+    return 0
+
+
 COMMANDS = {
     "downtime": downtime,
     "session": session_summary,
     "day": day,
     "handoff": handoff,
     "escort": escort,
+    "course": course,
 }
 
 

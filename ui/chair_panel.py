@@ -29,6 +29,7 @@ from core.session_state import SessionState
 from core.views import ChairView, DayNotGivenView, missed_days_note
 from ui.controller import Controller
 from ui.dialogs.course_day import DayNotGivenDialog
+from ui.dialogs.course_view import CourseViewDialog
 from ui.screens.check import CheckPage
 from ui.screens.dose import DosePage
 from ui.screens.identify import IdentifyPage
@@ -112,6 +113,10 @@ class ChairPanel(QWidget):
         self.course_why.setAutoDefault(False)
         self.course_why.clicked.connect(self._record_days)
         course.addWidget(self.course_why)
+        self.course_view = button("Course…", "Open the patient's courses")
+        self.course_view.setAutoDefault(False)
+        self.course_view.clicked.connect(self._open_courses)
+        course.addWidget(self.course_view)
         self.course_row.hide()
         layout.addWidget(self.course_row)
         self._days_read: tuple[str, dict[int, DayNotGivenView]] | None = None
@@ -263,16 +268,27 @@ class ChairPanel(QWidget):
         self._switch(self._page_key(state), state)
 
     def _show_course_note(self, state: SessionState) -> None:
-        if not state.missed_days or state.course_id is None:
+        """The course's row: the way to the whole course, and a note of earlier days without an infusion."""
+        if state.course_id is None:
             self.course_row.hide()
+            return
+        self.course_row.show()
+        if not state.missed_days:
+            self.course_note.hide()
+            self.course_why.hide()
             return
         if self._days_read is None or self._days_read[0] != state.session_id:
             days = self.controller.days_not_given(state.course_id)
             self._days_read = (state.session_id, {view.day: view for view in days})
         recorded = self._days_read[1]
         self.course_note.setText(missed_days_note(state.missed_days, recorded))
+        self.course_note.show()
         self.course_why.setVisible(any(day not in recorded for day in state.missed_days))
-        self.course_row.show()
+
+    def _open_courses(self) -> None:
+        """The patient's courses, day by day, and the outcome chart (read only)."""
+        if self._view is not None:
+            CourseViewDialog.show_for(self.controller, self._view.patient.id, self.window())
 
     def _record_days(self) -> None:
         state = self._view.state if self._view is not None else None
