@@ -264,7 +264,7 @@ def test_change_from_baseline_on_complete_cases_in_the_improving_direction(proto
     # At 3 months only R1 (65 -> 63, +2): the 20 May form after course 2 began is not R3's 3-month score.
     check(find(figures, "mcid_reached", "3 months", PI), 0, 1)
     one = find(figures, "mean_change", "3 months", PI)
-    assert (one.value, one.low, one.method) == (2.0, None, "no interval with fewer than 2 complete cases")
+    assert (one.value, one.low, one.note) == (2.0, None, "No interval with fewer than 2 complete cases.")
     # Physical function (higher is better): end R1 35 -> 36, R4 40 -> 41; 3 months R1 35 -> 30 (-5).
     check(find(figures, "mcid_reached", "End of course", PF), 0, 2)
     reliable = find(figures, "reliable_improvement", "End of course", PF)

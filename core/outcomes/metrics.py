@@ -461,13 +461,13 @@ KM_DAY = (
 def repeat_courses(p: Prepared) -> list[Figure]:
     within = p.outcomes.repeat_within_days
     firsts = [
-        (patient_id, c)
-        for patient_id, c in p.first_course.items()
+        c
+        for c in p.first_course.values()
         if c.row.id in p.counted and c.span.ended and c.span.last_infusion_day is not None
     ]
     eligible = returned = 0
     observations: list[tuple[int, bool]] = []
-    for patient_id, c in firsts:
+    for c in firsts:
         end = c.span.last_infusion_day
         assert end is not None
         following = p.next_course.get(c.row.id)
@@ -576,15 +576,17 @@ def forms_completed(p: Prepared) -> list[Figure]:
 # ---- change from baseline --------------------------------------------------------------------------------
 
 REACHED = (
-    "Courses whose change from baseline, taken in the improving direction, was at least the MCID ({mcid} T) ÷ "
-    "courses with both a baseline and a {point} score on this domain (complete cases)."
+    "Courses whose change from baseline, taken in the improving direction, was at least the domain's MCID (the "
+    "protocol's, in T points, named with the measure) ÷ courses with both a baseline and a score at that time "
+    "point on the domain (complete cases)."
 )
-WORSENED = "Courses whose change in the improving direction was −{mcid} T or less ÷ the same complete cases."
+WORSENED = "Courses whose change in the improving direction was minus the MCID or less ÷ the same complete cases."
 RELIABLE = (
-    "Courses whose change in the improving direction divided by √(SE baseline² + SE {point}²) was at least "
-    "{z} ÷ complete cases whose two scores both have an SE (the reliable change index)."
+    "Courses whose change in the improving direction divided by √(SE at baseline² + SE at the time point²) was "
+    "at least the protocol's reliable-change z (named with the measure) ÷ complete cases whose two scores both "
+    "have an SE (the reliable change index)."
 )
-RELIABLE_WORSE = "As reliable improvement, with the change at −{z} or less: reliable worsening."
+RELIABLE_WORSE = "As reliable improvement, with the index at minus z or less: reliable worsening."
 MEAN_CHANGE = (
     "Mean change from baseline in T points, in the improving direction (positive = better), over the "
     "complete cases, with its 95 % interval."
@@ -617,7 +619,7 @@ def change(p: Prepared) -> list[Figure]:
                         f"{domain}: reached the MCID (≥ {mcid} T)",
                         sum(1 for d in deltas if d >= mcid),
                         n,
-                        REACHED.format(mcid=mcid, point=point.label.lower()),
+                        REACHED,
                         point=point.label,
                         to_verify=verify,
                         domain=domain,
@@ -630,7 +632,7 @@ def change(p: Prepared) -> list[Figure]:
                         f"{domain}: worsened (≤ −{mcid} T)",
                         sum(1 for d in deltas if d <= -mcid),
                         n,
-                        WORSENED.format(mcid=mcid),
+                        WORSENED,
                         point=point.label,
                         to_verify=verify,
                         domain=domain,
@@ -647,7 +649,7 @@ def change(p: Prepared) -> list[Figure]:
                     f"{domain}: reliable improvement (index ≥ {z})",
                     sum(1 for i in indexes if i >= z),
                     len(with_se),
-                    RELIABLE.format(z=z, point=point.label.lower()),
+                    RELIABLE,
                     note=note,
                     point=point.label,
                     to_verify=verify,
@@ -661,7 +663,7 @@ def change(p: Prepared) -> list[Figure]:
                     f"{domain}: reliable worsening (index ≤ −{z})",
                     sum(1 for i in indexes if i <= -z),
                     len(with_se),
-                    RELIABLE_WORSE.format(z=z),
+                    RELIABLE_WORSE,
                     note=note,
                     point=point.label,
                     to_verify=verify,
@@ -681,8 +683,9 @@ def change(p: Prepared) -> list[Figure]:
                     T_POINTS,
                     mean.interval.low if mean.interval else None,
                     mean.interval.high if mean.interval else None,
-                    T_BASED if mean.interval else "no interval with fewer than 2 complete cases",
+                    T_BASED,
                     MEAN_CHANGE,
+                    note="" if mean.interval or not n else "No interval with fewer than 2 complete cases.",
                     to_verify=verify,
                     domain=domain,
                 )
