@@ -33,6 +33,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from core.outcomes.cohort import (
+    AssessmentRow,
     Cohort,
     CourseRow,
     FormScore,
@@ -49,7 +50,7 @@ from core.outcomes.stats import (
     mean_ci,
     wilson,
 )
-from core.outcomes.windows import CourseSpan, best_of, place, window
+from core.outcomes.windows import CourseSpan, best_of, place_all, window
 from core.promis import PromisTables, shipped
 from core.protocol import Outcomes, Protocol, TimePoint
 
@@ -135,7 +136,8 @@ def proportion(
 
 @dataclass(eq=False)
 class CourseFacts:
-    """One course as the report counts it."""
+    """One course as the report counts it. Its sessions and days are filled in by ``prepare`` before any of
+    the figures below is first read (each is worked out once)."""
 
     row: CourseRow
     span: CourseSpan
@@ -143,20 +145,25 @@ class CourseFacts:
     missed_days: set[int] = field(default_factory=set)
     cancelled_days: set[int] = field(default_factory=set)
 
-    @property
+    @cached_property
     def started(self) -> list[SessionRow]:
         return sorted((s for s in self.sessions if s.started_at is not None), key=lambda s: s.started_at or s.opened_at)
 
-    @property
+    @cached_property
     def first_infusion(self) -> datetime | None:
         started = self.started
         return started[0].started_at if started else None
 
-    @property
+    @cached_property
+    def first_infusion_day(self) -> date | None:
+        began = self.first_infusion
+        return began.astimezone().date() if began is not None else None
+
+    @cached_property
     def completed(self) -> int:
         return sum(1 for s in self.sessions if s.completed)
 
-    @property
+    @cached_property
     def stopped_early(self) -> int:
         return sum(1 for s in self.sessions if s.treated and not s.completed)
 
@@ -177,7 +184,7 @@ class CourseFacts:
             "no_record": left - cancelled - missed - not_treated,
         }
 
-    @property
+    @cached_property
     def on_protocol(self) -> bool:
         """Every scheduled session completed, on consecutive days."""
         days = sorted({s.started_at.astimezone().date() for s in self.started if s.completed and s.started_at})
@@ -258,9 +265,7 @@ def prepare(
         for before, after in pairwise(begun):
             next_course[before.row.id] = after
     in_report = [
-        c
-        for c in facts.values()
-        if (began := c.first_infusion) is not None and first_day <= began.astimezone().date() <= last_day
+        c for c in facts.values() if (day := c.first_infusion_day) is not None and first_day <= day <= last_day
     ]
     in_report.sort(key=lambda c: c.first_infusion or datetime.min)
     domains = _domains(protocol, tables)
@@ -291,20 +296,23 @@ def _scores(
     counts (``best_of``)."""
     candidates: dict[tuple[str, str, str], list[Score]] = defaultdict(list)
     targets: dict[tuple[str, str], date] = {}
+    sittings: dict[str, list[AssessmentRow]] = defaultdict(list)
     for sitting in cohort.assessments:
-        patient_spans = spans.get(sitting.patient_id)
+        sittings[sitting.patient_id].append(sitting)
+    for patient_id, found in sittings.items():
+        patient_spans = spans.get(patient_id)
         if not patient_spans or not any(s.course_id in counted for s in patient_spans):
             continue
-        placed = place(outcomes, patient_spans, sitting.taken_at)
-        if placed is None or placed.course_id not in counted:
-            continue
-        targets[(placed.course_id, placed.point_id)] = placed.target
-        for form in sitting.forms:
-            shape = tables.forms.get(form.form_id)
-            if form.t_score is None or shape is None or shape.domain not in domains:
+        for sitting, placed in zip(found, place_all(outcomes, patient_spans, [s.taken_at for s in found]), strict=True):
+            if placed is None or placed.course_id not in counted:
                 continue
-            key = (placed.course_id, placed.point_id, shape.domain)
-            candidates[key].append(Score(sitting.taken_at, form.t_score, form.se, form))
+            targets[(placed.course_id, placed.point_id)] = placed.target
+            for form in sitting.forms:
+                shape = tables.forms.get(form.form_id)
+                if form.t_score is None or shape is None or shape.domain not in domains:
+                    continue
+                key = (placed.course_id, placed.point_id, shape.domain)
+                candidates[key].append(Score(sitting.taken_at, form.t_score, form.se, form))
     chosen: dict[tuple[str, str, str], Score] = {}
     for key, found in candidates.items():
         point = outcomes.time_point(key[1])
@@ -471,8 +479,8 @@ def repeat_courses(p: Prepared) -> list[Figure]:
         end = c.span.last_infusion_day
         assert end is not None
         following = p.next_course.get(c.row.id)
-        began = following.first_infusion if following is not None else None
-        gap = (began.astimezone().date() - end).days if began is not None else None
+        began = following.first_infusion_day if following is not None else None
+        gap = (began - end).days if began is not None else None
         observations.append((gap, True) if gap is not None else ((p.last_day - end).days, False))
         if (p.last_day - end).days >= within:
             eligible += 1
@@ -546,17 +554,18 @@ def _due(point: TimePoint, p: Prepared, course: CourseFacts) -> bool:
     if point.is_baseline:
         return True
     following = p.next_course.get(course.row.id)
-    began = following.first_infusion if following is not None else None
-    return began is None or began.astimezone().date() > opened.opens
+    began = following.first_infusion_day if following is not None else None
+    return began is None or began > opened.opens
 
 
 def forms_completed(p: Prepared) -> list[Figure]:
     figures = []
     for point in p.outcomes.time_points:
         due = [c for c in p.in_report if _due(point, p, c)]
-        found = [[p.scores[k] for d, _ in p.domains if (k := (c.row.id, point.id, d)) in p.scores] for c in due]
-        scored = [scores for scores in found if scores]
-        verify = any(score.form.to_verify for scores in scored for score in scores)
+        due_ids = {c.row.id for c in due}
+        here = [score for (cid, pid, _), score in p.scores.items() if pid == point.id and cid in due_ids]
+        scored = {cid for cid, pid, _ in p.scores if pid == point.id} & due_ids
+        verify = any(score.form.to_verify for score in here)
         figures.append(
             proportion(
                 "forms_completed",
@@ -596,18 +605,17 @@ MEAN_CHANGE = (
 def change(p: Prepared) -> list[Figure]:
     figures: list[Figure] = []
     z = p.outcomes.reliable_change_z
+    by_point: dict[tuple[str, str], dict[str, Score]] = defaultdict(dict)
+    for (course_id, point_id, domain), score in p.scores.items():
+        by_point[(point_id, domain)][course_id] = score
     for domain, higher_is_better in p.domains:
         sign = Decimal(1) if higher_is_better else Decimal(-1)
         mcid = p.outcomes.mcid_for(domain)
         for point in p.outcomes.time_points:
             if point.is_baseline:
                 continue
-            pairs = [
-                (before, after)
-                for c in p.in_report
-                if (before := p.scores.get((c.row.id, p.outcomes.baseline.id, domain))) is not None
-                and (after := p.scores.get((c.row.id, point.id, domain))) is not None
-            ]
+            baseline, later = by_point.get((p.outcomes.baseline.id, domain), {}), by_point.get((point.id, domain), {})
+            pairs = [(baseline[cid], after) for cid, after in later.items() if cid in baseline]
             deltas = [(after.t_score - before.t_score) * sign for before, after in pairs]
             verify = any(b.form.to_verify or a.form.to_verify for b, a in pairs)
             n = len(pairs)
