@@ -28,6 +28,7 @@ from core.reports.day_log_pdf import day_log_pdf
 from core.reports.downtime import downtime_forms
 from core.reports.escort_sheet import escort_printout
 from core.reports.handoff import handoff_printout
+from core.reports.outcome_report import export_outcome_csv, outcome_printout
 from core.reports.output import Output, Printout, record_output, write_file
 from core.reports.session_summary import Printing, summary_printout
 from core.settings import ClinicSettings, WorkstationSettings, clinic_settings
@@ -100,6 +101,19 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     course.add_argument("mrn", metavar="MRN", help="the patient's medical record number")
     course.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
+    outcomes = documents.add_parser(
+        "outcomes",
+        help="the clinic's outcome report for a period: completion, adherence, repeat courses, PROMIS change",
+        description="The clinic's outcome report of the courses whose first infusion began in the period, as the "
+        "records stood at the end of its last day: treatment completion (the study's definition), course and "
+        "on-protocol completion, session adherence, repeat-course return and time to return, outcome forms "
+        "completed, change from baseline per PROMIS domain and time point, adverse events. Every figure with "
+        "its definition and denominator. As a PDF, a CSV file (one row per figure), or both.",
+    )
+    outcomes.add_argument("--from", dest="first_day", required=True, metavar="YYYY-MM-DD", help="the first day")
+    outcomes.add_argument("--to", dest="last_day", required=True, metavar="YYYY-MM-DD", help="the last day")
+    outcomes.add_argument("--out", type=Path, metavar="FILE.pdf", help="the PDF file to write")
+    outcomes.add_argument("--csv", type=Path, metavar="FILE.csv", help="the CSV file to write")
 
 
 @contextmanager
@@ -169,6 +183,32 @@ def day(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def outcome_report(args: argparse.Namespace, clock: Clock) -> int:
+    """The PDF and/or the CSV of the clinic's outcome report, each written whole and audited."""
+    if args.out is None and args.csv is None:
+        raise InputError("out", "Say where to write the report: --out FILE.pdf, --csv FILE.csv, or both.")
+    first = parse_day(args.first_day, "from", "the first day (--from)")
+    last = parse_day(args.last_day, "to", "the last day (--to)")
+    written: list[Path] = []
+    with _store(args, clock) as (database, workstation):
+        clinic = clinic_settings(database)
+        report = _care(database, clock, workstation.name).outcome_report(first, last)
+        if args.out is not None:
+            printout = outcome_printout(
+                report, clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer()
+            )
+            written.append(write_file(args.out, printout.pdf))
+            _record(database, clock, workstation.name, printout, written[-1])
+        if args.csv is not None:
+            account = getpass.getuser()
+            written.append(
+                export_outcome_csv(database, clock.now(), workstation.name, report, args.csv, os_account=account)
+            )
+    for path in written:
+        say(f"Outcome report {first.isoformat()} to {last.isoformat()} ({report.courses} courses) written to {path}")
+    return 0
+
+
 def _care(database: Database, clock: Clock, workstation: str) -> Care:
     return Care(database, load_protocol(), clock, workstation, app_started_at=NO_RESTART)
 
@@ -234,6 +274,7 @@ COMMANDS = {
     "handoff": handoff,
     "escort": escort,
     "course": course,
+    "outcomes": outcome_report,
 }
 
 

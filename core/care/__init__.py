@@ -16,10 +16,11 @@ from __future__ import annotations
 from core.care.course_record import CourseRecords
 from core.care.ending import Ending
 from core.care.infusing import Infusing
+from core.care.outcome_report import OutcomeReports
 from core.care.preparing import Preparing
 from core.care.reviews import Reviews
 
 
-class Care(Preparing, Infusing, Ending, Reviews, CourseRecords):
+class Care(Preparing, Infusing, Ending, Reviews, CourseRecords, OutcomeReports):
     """Everything a nurse does, bound to one database, protocol, clock and workstation: the parts above,
     composed so a screen holds one object."""

@@ -55,8 +55,9 @@ class Window:
     closes: date
     before: datetime | None = None
 
-    def holds(self, taken_at: datetime) -> bool:
-        on = taken_at.astimezone().date()
+    def holds(self, taken_at: datetime, on: date | None = None) -> bool:
+        """``on``: the local day of ``taken_at``, when the caller has it already."""
+        on = on if on is not None else taken_at.astimezone().date()
         if self.before is not None and taken_at >= self.before:
             return False
         return self.opens <= on <= self.closes
@@ -111,31 +112,43 @@ def place(outcomes: Outcomes, courses: Sequence[CourseSpan], taken_at: datetime)
     into the next course's baseline before that course has begun), the one whose target day is nearest
     counts, the baseline when both are as near.
     """
+    return place_all(outcomes, courses, [taken_at])[0]
+
+
+def place_all(outcomes: Outcomes, courses: Sequence[CourseSpan], moments: Sequence[datetime]) -> list[Placed | None]:
+    """``place`` for each of several moments of one patient, the windows worked out once (the clinic's
+    report places every form of every patient)."""
     ordered = sorted(courses, key=lambda c: c.number)
-    candidates: list[tuple[int, int, Window]] = []
+    windows: list[tuple[Window, CourseSpan | None]] = []
     for index, course in enumerate(ordered):
         following = ordered[index + 1] if index + 1 < len(ordered) else None
-        for w in windows_of(outcomes, course):
-            if not w.holds(taken_at):
+        windows += [(w, following) for w in windows_of(outcomes, course)]
+    placed: list[Placed | None] = []
+    for taken_at in moments:
+        on = taken_at.astimezone().date()
+        candidates: list[tuple[int, int, Window]] = []
+        for w, following in windows:
+            if not w.holds(taken_at, on):
                 continue
-            if not w.point.is_baseline and _after_next_began(following, taken_at):
+            if not w.point.is_baseline and _after_next_began(following, taken_at, on):
                 continue
-            distance = abs((taken_at.astimezone().date() - w.target).days)
-            candidates.append((0 if w.point.is_baseline else 1, distance, w))
-    if not candidates:
-        return None
-    _, _, best = min(candidates, key=lambda c: (c[1], c[0]))
-    return Placed(best.course_id, best.point.id, best.target)
+            candidates.append((0 if w.point.is_baseline else 1, abs((on - w.target).days), w))
+        if not candidates:
+            placed.append(None)
+            continue
+        _, _, best = min(candidates, key=lambda c: (c[1], c[0]))
+        placed.append(Placed(best.course_id, best.point.id, best.target))
+    return placed
 
 
-def _after_next_began(following: CourseSpan | None, taken_at: datetime) -> bool:
+def _after_next_began(following: CourseSpan | None, taken_at: datetime, on: date) -> bool:
     """Answered once the patient's next course has begun (its first infusion, or failing one, its first
     day): from then on the earlier course's follow-ups are over."""
     if following is None:
         return False
     if following.first_started_at is not None:
         return taken_at >= following.first_started_at
-    return taken_at.astimezone().date() >= following.first_day
+    return on >= following.first_day
 
 
 def best_of(point: TimePoint, target: date, answered: Iterable[datetime]) -> datetime | None:

@@ -13,6 +13,7 @@ from core.records.clinic import (
     protocol_text,
     setting_changes,
 )
+from core.records.outcomes import outcome_cohort
 from core.records.patients import (
     add_course,
     add_details,
@@ -99,6 +100,7 @@ __all__ = [
     "load_events",
     "load_events_of",
     "next_patient_seq",
+    "outcome_cohort",
     "patient",
     "patient_by_mrn",
     "patient_events",

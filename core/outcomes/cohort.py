@@ -1,0 +1,187 @@
+"""The records the clinic's outcome report is computed from, as plain values, and the course spans built from
+them.
+
+``core.records.outcome_cohort`` reads these in a few bulk queries (a report over ten years of a busy clinic
+reads hundreds of thousands of sessions, so no row becomes an object of the storage layer); the metrics
+(``core.outcomes.metrics``) work on them alone, so a test can build a cohort by hand, with no database.
+
+Everything is read up to a cut-off, the end of the report's last day: what happened later is not in the
+report, so a report made again later over the same period counts the same events.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TypeVar
+
+from core.course import CourseView, days_left
+from core.machine import Outcome
+from core.outcomes.windows import CourseSpan
+from core.protocol import Protocol
+
+T = TypeVar("T")
+
+TREATED = frozenset({Outcome.COMPLETED.value, Outcome.STOPPED_EARLY.value})
+"""Session outcomes in which the infusion ran (as ``core.care.base.TREATED``: a course day)."""
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    """A course order: ordered from ``first_day`` for ``days`` sessions, recorded at ``recorded_at`` (the
+    patient's courses are numbered in the order they were recorded)."""
+
+    id: str
+    patient_id: str
+    first_day: date
+    days: int
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A session: its course, when it opened, how it ended, and when its infusion began (None: never)."""
+
+    id: str
+    patient_id: str
+    course_id: str | None
+    opened_at: datetime
+    outcome: str
+    started_at: datetime | None
+
+    @property
+    def treated(self) -> bool:
+        return self.outcome in TREATED
+
+    @property
+    def completed(self) -> bool:
+        return self.outcome == Outcome.COMPLETED.value
+
+
+@dataclass(frozen=True)
+class AdverseRow:
+    """An adverse event recorded in a session: the side-effect item, its severity grade, when."""
+
+    session_id: str
+    item: str
+    what: str
+    severity: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StopRow:
+    """An infusion stopped early: when, and the reason as the nurse gave it."""
+
+    session_id: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class NotGivenRow:
+    """A day of a course recorded as not given: by the clinic (cancelled) or the patient (missed)."""
+
+    patient_id: str
+    course_id: str
+    day: int
+    by_clinic: bool
+
+
+@dataclass(frozen=True)
+class FormScore:
+    """One form of a sitting: its T-score and SE (None when not scorable, or the table has no SE), the table it
+    was scored by and the hash of the tables file, and whether that table was still to be verified."""
+
+    form_id: str
+    t_score: Decimal | None
+    se: Decimal | None
+    table: str | None
+    tables_sha256: str | None
+    to_verify: bool
+    answered: int = 0
+    of: int = 0
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    """One sitting of outcome forms: whose, the moment it counts as answered, its forms."""
+
+    patient_id: str
+    taken_at: datetime
+    forms: tuple[FormScore, ...]
+    pain_intensity: int | None = None
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Every record of the patients a report looks at, up to its cut-off."""
+
+    courses: tuple[CourseRow, ...] = ()
+    sessions: tuple[SessionRow, ...] = ()
+    adverse_events: tuple[AdverseRow, ...] = ()
+    stops: tuple[StopRow, ...] = ()
+    not_given: tuple[NotGivenRow, ...] = ()
+    assessments: tuple[AssessmentRow, ...] = ()
+
+
+def by_patient(rows: Iterable[T], key: str = "patient_id") -> dict[str, list[T]]:
+    found: dict[str, list[T]] = defaultdict(list)
+    for row in rows:
+        found[getattr(row, key)].append(row)
+    return found
+
+
+def ordered_courses(courses: Iterable[CourseRow]) -> dict[str, list[CourseRow]]:
+    """Each patient's courses in the order they were ordered: course 1, course 2, … (as ``records.courses_of``)."""
+    found = by_patient(courses)
+    for rows in found.values():
+        rows.sort(key=lambda c: (c.recorded_at, c.id))
+    return found
+
+
+def course_spans(
+    protocol: Protocol, courses: Mapping[str, list[CourseRow]], sessions: Iterable[SessionRow], as_of: date
+) -> dict[str, list[CourseSpan]]:
+    """Each patient's course spans as they stood on ``as_of`` (the day after the report's last day, so every
+    day up to the cut-off has passed): the same rule as ``Care.course_spans``, from the cohort's values.
+
+    A course's infusions are its treated sessions (completed or stopped early), each at the moment its
+    infusion began (its opening, where no start was recorded)."""
+    moments: dict[str, list[datetime]] = defaultdict(list)
+    for s in sessions:
+        if s.treated and s.course_id is not None:
+            moments[s.course_id].append(s.started_at or s.opened_at)
+    spans: dict[str, list[CourseSpan]] = {}
+    for patient_id, rows in courses.items():
+        made = []
+        for number, course in enumerate(rows, start=1):
+            began = sorted(moments.get(course.id, ()))
+            days = [m.astimezone().date() for m in began]
+            order = CourseView(course.id, patient_id, "", "", "", course.first_day, course.days, "", course.recorded_at)
+            ended = number < len(rows) or days_left(protocol, order, as_of, days) == 0
+            made.append(
+                CourseSpan(
+                    course_id=course.id,
+                    patient_id=patient_id,
+                    number=number,
+                    first_day=course.first_day,
+                    days=course.days,
+                    first_started_at=began[0] if began else None,
+                    last_infusion_day=days[-1] if days else None,
+                    ended=ended,
+                )
+            )
+        spans[patient_id] = made
+    return spans
+
+
+def day_bounds(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """The moments a period of the clinic's days runs between: the start of its first day and the end of its
+    last (the report's cut-off)."""
+    start = datetime.combine(first_day, datetime.min.time()).astimezone()
+    end = datetime.combine(last_day + timedelta(days=1), datetime.min.time()).astimezone()
+    return start, end

@@ -1,0 +1,784 @@
+"""The clinic's own outcome figures (PROMIS.md section 7), each with its definition, numerator, denominator
+and, where it has one, its 95 % interval and the interval's method: "every number states its denominator".
+
+Which courses a report covers: those whose first infusion began between the report's first and last day
+(the clinic's local dates), counted as the records stood at the end of the last day (the cut-off). A
+course still running at the cut-off has no completion or adherence yet: it is left out of those figures,
+and the figure says how many were. Everything is counted per course unless the figure says patients.
+
+The rules each figure follows are in its definition, printed with it; the ones shared by several:
+
+- A session is *started* when its infusion began (its ``infusion.started`` entry), *completed* when the
+  whole dose ran, *stopped early* when it began and did not complete.
+- A course's *scheduled sessions* are the days of its order. A day without a completed or stopped infusion
+  is a day *not given*: cancelled by the clinic or missed by the patient when recorded so, "opened, not
+  treated" when a session was opened that day and the infusion never began, and otherwise *no record*
+  (counted as not given, attributed to neither).
+- A patient's *first course* is the first of the patient's courses in which an infusion began; the
+  *next course* is the next such course.
+- Outcome forms are placed in a course and time point by ``core.outcomes.windows.place`` from the moment
+  they were answered (never from the time point stored with them); a form not scorable (items missing)
+  is no score. Of several forms for one domain in one window, the baseline's latest and any other point's
+  nearest its target day counts (``best_of``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import cached_property
+from itertools import pairwise
+
+from core.outcomes.cohort import (
+    AssessmentRow,
+    Cohort,
+    CourseRow,
+    FormScore,
+    SessionRow,
+    course_spans,
+    ordered_courses,
+)
+from core.outcomes.stats import (
+    T_BASED,
+    WILSON,
+    kaplan_meier,
+    km_day_reaching,
+    km_returned_by,
+    mean_ci,
+    wilson,
+)
+from core.outcomes.windows import CourseSpan, best_of, place_all, window
+from core.promis import PromisTables, shipped
+from core.protocol import Outcomes, Protocol, TimePoint
+
+STUDY_INFUSIONS = 5
+"""The study's definition of treatment completion: five or more completed infusions (Tankha et al. 2025,
+PROMIS.md 1). The study's number, not the protocol's: it is what makes the clinic's figure comparable."""
+
+COMPLETION = "Completion"
+ADHERENCE = "Session adherence"
+RETURN = "Repeat courses"
+FORMS = "Outcome forms completed"
+CHANGE = "Change from baseline"
+SAFETY = "Adverse events and early stops"
+SECTIONS = (COMPLETION, ADHERENCE, RETURN, FORMS, CHANGE, SAFETY)
+
+PERCENT = "%"
+T_POINTS = "T points"
+PER_100 = "per 100 sessions"
+DAYS = "days"
+COUNTED = "count ÷ denominator"
+TOP_REASONS = 8
+"""Early-stop reasons listed by name; the rest are counted together."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of the report with everything needed to read it."""
+
+    key: str
+    """Stable name of the measure (for a screen or a test): e.g. ``treatment_completion``, ``mcid_reached``."""
+    section: str
+    measure: str
+    time_point: str
+    numerator: int | None
+    denominator: int
+    value: float | None
+    """In ``unit``; None when there is nothing to count (a denominator of 0) or an estimate not reached."""
+    unit: str
+    low: float | None
+    high: float | None
+    method: str
+    definition: str
+    note: str = ""
+    to_verify: bool = False
+    """Scored from a table still to be verified against the HealthMeasures manual."""
+    domain: str = ""
+
+
+def proportion(
+    key: str,
+    section: str,
+    measure: str,
+    numerator: int,
+    denominator: int,
+    definition: str,
+    *,
+    point: str = "",
+    note: str = "",
+    interval: bool = True,
+    to_verify: bool = False,
+    domain: str = "",
+) -> Figure:
+    """A proportion in per cent, with its Wilson interval unless ``interval`` is False."""
+    found = wilson(numerator, denominator) if interval else None
+    return Figure(
+        key=key,
+        section=section,
+        measure=measure,
+        time_point=point,
+        numerator=numerator,
+        denominator=denominator,
+        value=100 * numerator / denominator if denominator else None,
+        unit=PERCENT,
+        low=100 * found.low if found else None,
+        high=100 * found.high if found else None,
+        method=WILSON if interval else COUNTED,
+        definition=definition,
+        note=note,
+        to_verify=to_verify,
+        domain=domain,
+    )
+
+
+@dataclass(eq=False)
+class CourseFacts:
+    """One course as the report counts it. Its sessions and days are filled in by ``prepare`` before any of
+    the figures below is first read (each is worked out once)."""
+
+    row: CourseRow
+    span: CourseSpan
+    sessions: list[SessionRow] = field(default_factory=list)
+    missed_days: set[int] = field(default_factory=set)
+    cancelled_days: set[int] = field(default_factory=set)
+
+    @cached_property
+    def started(self) -> list[SessionRow]:
+        return sorted((s for s in self.sessions if s.started_at is not None), key=lambda s: s.started_at or s.opened_at)
+
+    @cached_property
+    def first_infusion(self) -> datetime | None:
+        started = self.started
+        return started[0].started_at if started else None
+
+    @cached_property
+    def first_infusion_day(self) -> date | None:
+        began = self.first_infusion
+        return began.astimezone().date() if began is not None else None
+
+    @cached_property
+    def completed(self) -> int:
+        return sum(1 for s in self.sessions if s.completed)
+
+    @cached_property
+    def stopped_early(self) -> int:
+        return sum(1 for s in self.sessions if s.treated and not s.completed)
+
+    def days_not_given(self) -> dict[str, int]:
+        """The scheduled days without an infusion, by why, each day counted once: cancelled by the clinic,
+        missed by the patient, opened and not treated, no record."""
+        days = self.row.days
+        treated = min(self.completed + self.stopped_early, days)
+        left = days - treated
+        cancelled = min(len(self.cancelled_days), left)
+        missed = min(len(self.missed_days - self.cancelled_days), left - cancelled)
+        opened = {s.opened_at.astimezone().date() for s in self.sessions if not s.treated and s.started_at is None}
+        not_treated = min(len(opened), left - cancelled - missed)
+        return {
+            "cancelled": cancelled,
+            "missed": missed,
+            "not_treated": not_treated,
+            "no_record": left - cancelled - missed - not_treated,
+        }
+
+    @cached_property
+    def on_protocol(self) -> bool:
+        """Every scheduled session completed, on consecutive days."""
+        days = sorted({s.started_at.astimezone().date() for s in self.started if s.completed and s.started_at})
+        run = best = 1 if days else 0
+        for before, after in pairwise(days):
+            run = run + 1 if after - before == timedelta(days=1) else 1
+            best = max(best, run)
+        return self.completed >= self.row.days and best >= self.row.days
+
+
+@dataclass(frozen=True)
+class Score:
+    """The score that counts for a course, time point and domain."""
+
+    taken_at: datetime
+    t_score: Decimal
+    se: Decimal | None
+    form: FormScore
+
+
+@dataclass
+class Prepared:
+    """The cohort arranged for counting: every course's facts, which are in the report, each patient's first
+    and next course, and the scores placed in the report's courses."""
+
+    protocol: Protocol
+    first_day: date
+    last_day: date
+    spans: dict[str, list[CourseSpan]]
+    facts: dict[str, CourseFacts]
+    in_report: list[CourseFacts]
+    first_course: dict[str, CourseFacts]
+    next_course: dict[str, CourseFacts]
+    """Course id -> the patient's next course in which an infusion began."""
+    scores: dict[tuple[str, str, str], Score]
+    """(course id, time point id, domain) -> the score that counts."""
+    domains: list[tuple[str, bool]]
+    """The protocol's forms' domains in its order, with whether a higher T is better."""
+    forms_used: list[FormScore]
+
+    @cached_property
+    def counted(self) -> set[str]:
+        """The ids of the courses in the report."""
+        return {c.row.id for c in self.in_report}
+
+    @property
+    def outcomes(self) -> Outcomes:
+        return self.protocol.outcomes
+
+    def ended(self) -> list[CourseFacts]:
+        return [c for c in self.in_report if c.span.ended]
+
+    def running(self) -> int:
+        return sum(1 for c in self.in_report if not c.span.ended)
+
+
+def prepare(
+    protocol: Protocol, cohort: Cohort, first_day: date, last_day: date, tables: PromisTables | None = None
+) -> Prepared:
+    """The cohort arranged for counting a report from ``first_day`` to ``last_day``."""
+    tables = tables or shipped()
+    courses = ordered_courses(cohort.courses)
+    spans = course_spans(protocol, courses, cohort.sessions, last_day + timedelta(days=1))
+    rows = {row.id: row for row in cohort.courses}
+    facts = {span.course_id: CourseFacts(rows[span.course_id], span) for found in spans.values() for span in found}
+    for session in cohort.sessions:
+        if session.course_id in facts:
+            facts[session.course_id].sessions.append(session)
+    for day in cohort.not_given:
+        if day.course_id in facts:
+            (facts[day.course_id].cancelled_days if day.by_clinic else facts[day.course_id].missed_days).add(day.day)
+    first_course: dict[str, CourseFacts] = {}
+    next_course: dict[str, CourseFacts] = {}
+    for patient_id, patient_spans in spans.items():
+        begun = [facts[s.course_id] for s in patient_spans if facts[s.course_id].first_infusion is not None]
+        if begun:
+            first_course[patient_id] = begun[0]
+        for before, after in pairwise(begun):
+            next_course[before.row.id] = after
+    in_report = [
+        c for c in facts.values() if (day := c.first_infusion_day) is not None and first_day <= day <= last_day
+    ]
+    in_report.sort(key=lambda c: c.first_infusion or datetime.min)
+    domains = _domains(protocol, tables)
+    scores, used = _scores(protocol.outcomes, spans, {c.row.id for c in in_report}, cohort, tables, dict(domains))
+    return Prepared(
+        protocol, first_day, last_day, spans, facts, in_report, first_course, next_course, scores, domains, used
+    )
+
+
+def _domains(protocol: Protocol, tables: PromisTables) -> list[tuple[str, bool]]:
+    found: dict[str, bool] = {}
+    for form_id in protocol.outcomes.forms:
+        form = tables.forms.get(form_id)
+        if form is not None:
+            found.setdefault(form.domain, form.higher_is_better)
+    return list(found.items())
+
+
+def _scores(
+    outcomes: Outcomes,
+    spans: dict[str, list[CourseSpan]],
+    counted: set[str],
+    cohort: Cohort,
+    tables: PromisTables,
+    domains: dict[str, bool],
+) -> tuple[dict[tuple[str, str, str], Score], list[FormScore]]:
+    """Each sitting placed by its moment; of the scored forms of one domain in one window, the one that
+    counts (``best_of``)."""
+    candidates: dict[tuple[str, str, str], list[Score]] = defaultdict(list)
+    targets: dict[tuple[str, str], date] = {}
+    sittings: dict[str, list[AssessmentRow]] = defaultdict(list)
+    for sitting in cohort.assessments:
+        sittings[sitting.patient_id].append(sitting)
+    for patient_id, found in sittings.items():
+        patient_spans = spans.get(patient_id)
+        if not patient_spans or not any(s.course_id in counted for s in patient_spans):
+            continue
+        for sitting, placed in zip(found, place_all(outcomes, patient_spans, [s.taken_at for s in found]), strict=True):
+            if placed is None or placed.course_id not in counted:
+                continue
+            targets[(placed.course_id, placed.point_id)] = placed.target
+            for form in sitting.forms:
+                shape = tables.forms.get(form.form_id)
+                if form.t_score is None or shape is None or shape.domain not in domains:
+                    continue
+                key = (placed.course_id, placed.point_id, shape.domain)
+                candidates[key].append(Score(sitting.taken_at, form.t_score, form.se, form))
+    chosen: dict[tuple[str, str, str], Score] = {}
+    for key, found in candidates.items():
+        point = outcomes.time_point(key[1])
+        moment = best_of(point, targets[(key[0], key[1])], [s.taken_at for s in found])
+        chosen[key] = next(s for s in found if s.taken_at == moment)
+    return chosen, [s.form for s in chosen.values()]
+
+
+# ---- completion ------------------------------------------------------------------------------------------
+
+TREATMENT_COMPLETION = (
+    "Patients whose first course reached {n} or more completed infusions ÷ patients who started a first course "
+    "(at least one infusion began) in the period and whose course had ended by the last day. The study's "
+    "definition, comparable with its 86.1 %."
+)
+COURSE_COMPLETION = (
+    "Courses with all scheduled sessions completed ÷ courses started in the period (at least one infusion "
+    "began) that had ended by the last day."
+)
+ON_PROTOCOL = (
+    "Courses with all scheduled sessions completed on consecutive days ÷ courses started in the period that "
+    "had ended by the last day."
+)
+
+
+def _running_note(count: int, what: str = "courses") -> str:
+    return f"{count} {what} still running at the cut-off are not counted." if count else ""
+
+
+def completion(p: Prepared) -> list[Figure]:
+    firsts = [c for c in p.first_course.values() if c.row.id in p.counted]
+    ended = [c for c in firsts if c.span.ended]
+    done = sum(1 for c in ended if c.completed >= STUDY_INFUSIONS)
+    courses = p.ended()
+    running = _running_note(p.running())
+    return [
+        proportion(
+            "treatment_completion",
+            COMPLETION,
+            "Treatment completion (study definition)",
+            done,
+            len(ended),
+            TREATMENT_COMPLETION.format(n=STUDY_INFUSIONS),
+            note=_running_note(len(firsts) - len(ended), "patients' first courses"),
+        ),
+        proportion(
+            "course_completion",
+            COMPLETION,
+            "Course completion",
+            sum(1 for c in courses if c.completed >= c.row.days),
+            len(courses),
+            COURSE_COMPLETION,
+            note=running,
+        ),
+        proportion(
+            "on_protocol",
+            COMPLETION,
+            "On-protocol completion",
+            sum(1 for c in courses if c.on_protocol),
+            len(courses),
+            ON_PROTOCOL,
+            note=running,
+        ),
+    ]
+
+
+# ---- adherence -------------------------------------------------------------------------------------------
+
+ALL_CAUSE = (
+    "Completed sessions ÷ scheduled sessions (the days of each course's order), pooled over the courses "
+    "started in the period that had ended by the last day."
+)
+PATIENT_ATTRIBUTABLE = (
+    "Completed sessions ÷ scheduled sessions less the days the clinic cancelled (recorded as cancelled by the "
+    "clinic), pooled over the same courses: days the patient missed, days opened and not treated and days "
+    "with no record stay in the denominator."
+)
+DAY_KINDS = {
+    "completed": ("Completed", "Sessions in which the whole dose ran."),
+    "stopped_early": ("Stopped early", "Sessions whose infusion began and did not complete."),
+    "not_treated": ("Opened, not treated", "Days a session was opened and the infusion never began."),
+    "missed": ("Missed by the patient", "Days recorded as missed, for the patient's reasons."),
+    "cancelled": ("Cancelled by the clinic", "Days recorded as cancelled, for the clinic's reasons."),
+    "no_record": (
+        "Not given, no record",
+        "Scheduled days with no infusion and no record of why: counted as not given, attributed to neither.",
+    ),
+}
+
+
+def adherence(p: Prepared) -> list[Figure]:
+    courses = p.ended()
+    totals: Counter[str] = Counter()
+    for c in courses:
+        totals["scheduled"] += c.row.days
+        totals["completed"] += min(c.completed, c.row.days)
+        totals["stopped_early"] += min(c.stopped_early, c.row.days - min(c.completed, c.row.days))
+        totals.update(c.days_not_given())
+    scheduled = totals["scheduled"]
+    note = _running_note(p.running())
+    figures = [
+        proportion(
+            "adherence_all_cause",
+            ADHERENCE,
+            "Session adherence, all causes",
+            totals["completed"],
+            scheduled,
+            ALL_CAUSE,
+            note=note,
+        ),
+        proportion(
+            "adherence_patient",
+            ADHERENCE,
+            "Session adherence, patient-attributable",
+            totals["completed"],
+            scheduled - totals["cancelled"],
+            PATIENT_ATTRIBUTABLE,
+            note=note,
+        ),
+    ]
+    for kind, (measure, definition) in DAY_KINDS.items():
+        figures.append(
+            proportion(
+                f"days_{kind}",
+                ADHERENCE,
+                f"Scheduled sessions: {measure.lower()}",
+                totals[kind],
+                scheduled,
+                f"{definition} ÷ scheduled sessions; each scheduled day is counted once, under one of these six.",
+                interval=False,
+            )
+        )
+    return figures
+
+
+# ---- repeat courses --------------------------------------------------------------------------------------
+
+RETURN_RATE = (
+    "Patients who began a next course within {n} days of the last infusion of their first course ÷ patients "
+    "whose first course began in the period and had its last infusion at least {n} days before the last day "
+    "(so every one of them had {n} days in which to come back)."
+)
+KM_RETURNED = (
+    "Kaplan–Meier estimate of the share of patients back for a next course within {n} days of the last "
+    "infusion of their first course (first course begun in the period); patients not back by the last day are "
+    "censored there."
+)
+KM_DAY = (
+    "Kaplan–Meier estimate: days from the last infusion of the first course by which {share} of patients had "
+    "begun a next course; not reached when the estimate stays below it."
+)
+
+
+def repeat_courses(p: Prepared) -> list[Figure]:
+    within = p.outcomes.repeat_within_days
+    firsts = [
+        c
+        for c in p.first_course.values()
+        if c.row.id in p.counted and c.span.ended and c.span.last_infusion_day is not None
+    ]
+    eligible = returned = 0
+    observations: list[tuple[int, bool]] = []
+    for c in firsts:
+        end = c.span.last_infusion_day
+        assert end is not None
+        following = p.next_course.get(c.row.id)
+        began = following.first_infusion_day if following is not None else None
+        gap = (began - end).days if began is not None else None
+        observations.append((gap, True) if gap is not None else ((p.last_day - end).days, False))
+        if (p.last_day - end).days >= within:
+            eligible += 1
+            returned += gap is not None and gap <= within
+    short = len(firsts) - eligible
+    figures = [
+        proportion(
+            "repeat_return",
+            RETURN,
+            f"Repeat-course return within {within} days",
+            returned,
+            eligible,
+            RETURN_RATE.format(n=within),
+            note=f"{short} patients with less than {within} days of follow-up are not counted." if short else "",
+        )
+    ]
+    steps = kaplan_meier(observations)
+    back = sum(1 for gap, came in observations if came and gap <= within)
+    figures.append(
+        Figure(
+            "km_returned",
+            RETURN,
+            f"Back for a next course within {within} days (Kaplan–Meier)",
+            "",
+            back,
+            len(observations),
+            100 * km_returned_by(steps, within) if observations else None,
+            PERCENT,
+            None,
+            None,
+            "Kaplan–Meier, censored at the last day; no interval",
+            KM_RETURNED.format(n=within),
+            note="Numerator: patients seen back within that time; the estimate allows for those followed less.",
+        )
+    )
+    for share, words in ((0.25, "a quarter"), (0.5, "half"), (0.75, "three quarters")):
+        day = km_day_reaching(steps, share)
+        figures.append(
+            Figure(
+                f"km_day_{int(share * 100)}",
+                RETURN,
+                f"Time to return: {words} back by",
+                "",
+                None,
+                len(observations),
+                float(day) if day is not None else None,
+                DAYS,
+                None,
+                None,
+                "Kaplan–Meier, censored at the last day",
+                KM_DAY.format(share=words),
+                note="" if day is not None else "Not reached.",
+            )
+        )
+    return figures
+
+
+# ---- outcome forms ---------------------------------------------------------------------------------------
+
+FORMS_DONE = (
+    "Courses with at least one scored form of the protocol's forms counted for this time point ÷ courses "
+    "started in the period whose window for it had closed by the last day. A follow-up whose window opened "
+    "after the patient's next course began is not due; a form not scorable is no score."
+)
+
+
+def _due(point: TimePoint, p: Prepared, course: CourseFacts) -> bool:
+    opened = window(point, course.span)
+    if opened is None or opened.closes > p.last_day:
+        return False
+    if point.is_baseline:
+        return True
+    following = p.next_course.get(course.row.id)
+    began = following.first_infusion_day if following is not None else None
+    return began is None or began > opened.opens
+
+
+def forms_completed(p: Prepared) -> list[Figure]:
+    figures = []
+    for point in p.outcomes.time_points:
+        due = [c for c in p.in_report if _due(point, p, c)]
+        due_ids = {c.row.id for c in due}
+        here = [score for (cid, pid, _), score in p.scores.items() if pid == point.id and cid in due_ids]
+        scored = {cid for cid, pid, _ in p.scores if pid == point.id} & due_ids
+        verify = any(score.form.to_verify for score in here)
+        figures.append(
+            proportion(
+                "forms_completed",
+                FORMS,
+                "Outcome forms completed",
+                len(scored),
+                len(due),
+                FORMS_DONE,
+                point=point.label,
+                note=f"{waiting} courses not due by the last day." if (waiting := len(p.in_report) - len(due)) else "",
+                to_verify=verify,
+            )
+        )
+    return figures
+
+
+# ---- change from baseline --------------------------------------------------------------------------------
+
+REACHED = (
+    "Courses whose change from baseline, taken in the improving direction, was at least the domain's MCID (the "
+    "protocol's, in T points, named with the measure) ÷ courses with both a baseline and a score at that time "
+    "point on the domain (complete cases)."
+)
+WORSENED = "Courses whose change in the improving direction was minus the MCID or less ÷ the same complete cases."
+RELIABLE = (
+    "Courses whose change in the improving direction divided by √(SE at baseline² + SE at the time point²) was "
+    "at least the protocol's reliable-change z (named with the measure) ÷ complete cases whose two scores both "
+    "have an SE (the reliable change index)."
+)
+RELIABLE_WORSE = "As reliable improvement, with the index at minus z or less: reliable worsening."
+MEAN_CHANGE = (
+    "Mean change from baseline in T points, in the improving direction (positive = better), over the "
+    "complete cases, with its 95 % interval."
+)
+
+
+def change(p: Prepared) -> list[Figure]:
+    figures: list[Figure] = []
+    z = p.outcomes.reliable_change_z
+    by_point: dict[tuple[str, str], dict[str, Score]] = defaultdict(dict)
+    for (course_id, point_id, domain), score in p.scores.items():
+        by_point[(point_id, domain)][course_id] = score
+    for domain, higher_is_better in p.domains:
+        sign = Decimal(1) if higher_is_better else Decimal(-1)
+        mcid = p.outcomes.mcid_for(domain)
+        for point in p.outcomes.time_points:
+            if point.is_baseline:
+                continue
+            baseline, later = by_point.get((p.outcomes.baseline.id, domain), {}), by_point.get((point.id, domain), {})
+            pairs = [(baseline[cid], after) for cid, after in later.items() if cid in baseline]
+            deltas = [(after.t_score - before.t_score) * sign for before, after in pairs]
+            verify = any(b.form.to_verify or a.form.to_verify for b, a in pairs)
+            n = len(pairs)
+            if mcid is not None:
+                figures.append(
+                    proportion(
+                        "mcid_reached",
+                        CHANGE,
+                        f"{domain}: reached the MCID (≥ {mcid} T)",
+                        sum(1 for d in deltas if d >= mcid),
+                        n,
+                        REACHED,
+                        point=point.label,
+                        to_verify=verify,
+                        domain=domain,
+                    )
+                )
+                figures.append(
+                    proportion(
+                        "worsened",
+                        CHANGE,
+                        f"{domain}: worsened (≤ −{mcid} T)",
+                        sum(1 for d in deltas if d <= -mcid),
+                        n,
+                        WORSENED,
+                        point=point.label,
+                        to_verify=verify,
+                        domain=domain,
+                    )
+                )
+            with_se = [(b, a, d) for (b, a), d in zip(pairs, deltas, strict=True) if b.se and a.se]
+            indexes = [d / (b.se * b.se + a.se * a.se).sqrt() for b, a, d in with_se if b.se and a.se]
+            lacking = n - len(with_se)
+            note = f"{lacking} complete cases have a score without an SE and are not counted." if lacking else ""
+            figures.append(
+                proportion(
+                    "reliable_improvement",
+                    CHANGE,
+                    f"{domain}: reliable improvement (index ≥ {z})",
+                    sum(1 for i in indexes if i >= z),
+                    len(with_se),
+                    RELIABLE,
+                    note=note,
+                    point=point.label,
+                    to_verify=verify,
+                    domain=domain,
+                )
+            )
+            figures.append(
+                proportion(
+                    "reliable_worsening",
+                    CHANGE,
+                    f"{domain}: reliable worsening (index ≤ −{z})",
+                    sum(1 for i in indexes if i <= -z),
+                    len(with_se),
+                    RELIABLE_WORSE,
+                    note=note,
+                    point=point.label,
+                    to_verify=verify,
+                    domain=domain,
+                )
+            )
+            mean = mean_ci([float(d) for d in deltas])
+            figures.append(
+                Figure(
+                    "mean_change",
+                    CHANGE,
+                    f"{domain}: mean change",
+                    point.label,
+                    None,
+                    n,
+                    mean.mean,
+                    T_POINTS,
+                    mean.interval.low if mean.interval else None,
+                    mean.interval.high if mean.interval else None,
+                    T_BASED,
+                    MEAN_CHANGE,
+                    note="" if mean.interval or not n else "No interval with fewer than 2 complete cases.",
+                    to_verify=verify,
+                    domain=domain,
+                )
+            )
+    return figures
+
+
+# ---- safety ----------------------------------------------------------------------------------------------
+
+AE_SESSION = (
+    "Sessions with at least one adverse event recorded ÷ sessions started (infusion began) in the courses counted."
+)
+AE_RATE = (
+    "Adverse events recorded of this kind and severity × 100 ÷ sessions started (each event counted, so a "
+    "session with two counts twice)."
+)
+AE_STOPPED = (
+    "Sessions stopped early in which an adverse event was recorded (before or after the stop) ÷ sessions started."
+)
+STOPPED = "Sessions stopped early, whatever the reason ÷ sessions started."
+STOP_REASON = "Sessions stopped early with this reason, as the nurse wrote it ÷ sessions started."
+AE_COURSE = "Courses with at least one adverse event ÷ courses started in the period."
+AE_PATIENT = "Patients with at least one adverse event in a course counted ÷ patients with a course counted."
+
+
+def safety(p: Prepared, cohort: Cohort) -> list[Figure]:
+    started = {s.id: c for c in p.in_report for s in c.started}
+    events = [e for e in cohort.adverse_events if e.session_id in started]
+    stops = {s.session_id: s for s in cohort.stops if s.session_id in started}
+    with_ae = {e.session_id for e in events}
+    n = len(started)
+    courses_ae = {started[sid].row.id for sid in with_ae}
+    patients = {c.row.patient_id for c in p.in_report}
+    patients_ae = {started[sid].row.patient_id for sid in with_ae}
+    figures = [
+        proportion("ae_sessions", SAFETY, "Sessions with an adverse event", len(with_ae), n, AE_SESSION),
+        proportion(
+            "ae_stopped", SAFETY, "Sessions stopped for an adverse event", len(with_ae & stops.keys()), n, AE_STOPPED
+        ),
+        proportion("ae_courses", SAFETY, "Courses with an adverse event", len(courses_ae), len(p.counted), AE_COURSE),
+        proportion(
+            "ae_patients", SAFETY, "Patients with an adverse event", len(patients_ae), len(patients), AE_PATIENT
+        ),
+    ]
+    kinds = Counter((e.what, e.severity) for e in events)
+    for (what, severity), count in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])):
+        figures.append(
+            Figure(
+                "ae_rate",
+                SAFETY,
+                f"Adverse events: {what}, {severity}",
+                "",
+                count,
+                n,
+                100 * count / n if n else None,
+                PER_100,
+                None,
+                None,
+                "count × 100 ÷ sessions started; no interval",
+                AE_RATE,
+            )
+        )
+    figures.append(proportion("stopped_early", SAFETY, "Sessions stopped early", len(stops), n, STOPPED))
+    reasons = Counter(" ".join(s.reason.split()).capitalize() for s in stops.values())
+    listed = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+    for reason, count in listed[:TOP_REASONS]:
+        figures.append(
+            proportion("stop_reason", SAFETY, f"Stopped early: {reason}", count, n, STOP_REASON, interval=False)
+        )
+    rest = sum(count for _, count in listed[TOP_REASONS:])
+    if rest:
+        figures.append(
+            proportion("stop_reason", SAFETY, "Stopped early: other reasons", rest, n, STOP_REASON, interval=False)
+        )
+    return figures
+
+
+def all_figures(p: Prepared, cohort: Cohort) -> list[Figure]:
+    """Every figure of the report, section by section."""
+    return [*completion(p), *adherence(p), *repeat_courses(p), *forms_completed(p), *change(p), *safety(p, cohort)]
+
+
+def find(figures: Sequence[Figure], key: str, point: str = "", domain: str = "") -> Figure:
+    """The figure of ``key`` (at ``point``, for ``domain``): for a screen or a test to pick one out."""
+    for figure in figures:
+        if figure.key == key and figure.time_point == point and figure.domain == domain:
+            return figure
+    raise KeyError((key, point, domain))
