@@ -1,0 +1,108 @@
+"""The outcome report on screen, for the charge nurse: the period's figures with their counts and
+denominators, the definition of the chosen one, what the report was made under, the study's figures for
+comparison only, a date to fix said by its field, and the report exported and printed, each copy audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QTableWidget
+from pytestqt.qtbot import QtBot
+
+from core import audit
+from core.audit import AuditAction
+from core.care import Care
+from core.clock import ManualClock
+from core.persistence.db import Database
+from core.views import PatientView
+from tests.helpers.window import Nurse
+from tests.test_outcome_report import DAY1, LAST, history
+from tests.ui.test_account_dialogs import check_controls, find
+from tests.ui.test_day_log_screen import charge_nurse_on_duty, helen, save_as  # noqa: F401 (a fixture)
+from ui.dialogs import outcome_report
+from ui.dialogs.outcome_report import OutcomeReportDialog
+from ui.main_window import MainWindow
+
+
+def cells(dialog: OutcomeReportDialog) -> list[list[str]]:
+    table = find(dialog, QTableWidget, "Outcome figures")
+    return [
+        [table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+
+
+@pytest.fixture
+def dialog(
+    qtbot: QtBot, window: MainWindow, nurse: Nurse, care: Care, patient: PatientView, nurses, clock: ManualClock, helen
+) -> OutcomeReportDialog:
+    history(care, patient, nurses, clock)
+    charge_nurse_on_duty(nurse)
+    shown = OutcomeReportDialog(window.controller, window)
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    shown.first.setText(DAY1.isoformat())
+    shown.last.setText(LAST.isoformat())
+    shown.show_button.click()
+    return shown
+
+
+def test_the_charge_nurse_reads_each_figure_with_its_denominator_and_definition(dialog: OutcomeReportDialog):
+    check_controls(dialog)
+    rows = cells(dialog)
+    assert rows[0][0] == "Completion"  # each section under its heading
+    (treatment,) = [r for r in rows if r[0].startswith("Treatment completion")]
+    assert (treatment[2], treatment[3]) == ("0 of 2", "0.0 %")
+    assert dialog.counts.text().endswith("2 courses of 2 patients, 4 sessions started.")
+    table = find(dialog, QTableWidget, "Outcome figures")
+    table.selectRow(rows.index(treatment))
+    assert "first course" in dialog.definition.text()
+    basis = dialog.basis.text()
+    assert f"v{dialog.controller.protocol.version}" in basis and "Pain Interference 3" in basis
+    assert "still to be verified" in basis and "How it counts:" in basis
+    assert dialog.provisional.isVisible() and "provisional" in dialog.provisional.text()
+    dialog.part.set_value("study")
+    dialog.part.changed.emit()
+    assert dialog.parts.currentWidget().isAncestorOf(dialog.study)
+    assert dialog.study.text().startswith("The study's figures — for comparison, not a target:")
+    assert "86.1 %" in dialog.study.text()
+
+
+def test_a_period_that_cannot_be_counted_is_said_by_its_field_and_shows_nothing_stale(dialog: OutcomeReportDialog):
+    dialog.last.setText("2026-02-30")
+    dialog.show_button.click()
+    assert "is not a date" in dialog.feedback.text()
+    assert dialog.last.hasFocus() and cells(dialog) == [] and not dialog.print_button.isEnabled()
+    dialog.first.setText(LAST.isoformat())
+    dialog.last.setText(DAY1.isoformat())
+    dialog.show_button.click()
+    assert "before it begins" in dialog.feedback.text()
+
+
+def test_the_report_is_exported_and_printed_each_copy_audited(
+    qtbot: QtBot, dialog: OutcomeReportDialog, database: Database, tmp_path: Path, monkeypatch
+):
+    answered = save_as(qtbot, tmp_path / "outcomes")
+    dialog.csv_button.click()
+    assert answered
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "outcomes.csv").read_text("utf-8-sig"))))
+    assert any(r["measure"].startswith("Treatment completion") and r["denominator"] == "2" for r in rows)
+    shown: list[tuple[str, bytes, object]] = []
+    monkeypatch.setattr(outcome_report, "show_pdf", lambda parent, ctl, *built: shown.append(built))
+    dialog.print_button.click()
+    ((title, pdf, outputs),) = shown
+    assert title == f"Outcome report {DAY1.isoformat()} to {LAST.isoformat()}" and pdf.startswith(b"%PDF")
+    assert outputs  # what each printed copy is, for its audit line
+    exported = [e for e in audit.entries(database) if e.action == AuditAction.EXPORTED]
+    assert exported and "outcomes.csv" in str(exported[-1].detail)
+
+
+def test_only_a_charge_nurse_is_offered_the_outcome_report(nurse: Nurse, nurses, helen, admin) -> None:
+    nurse.on_duty(nurses[0])
+    assert nurse.entry("Menu", "Outcome report") is None
+    charge_nurse_on_duty(nurse)
+    assert nurse.entry("Menu", "Outcome report") is not None
