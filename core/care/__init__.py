@@ -4,8 +4,8 @@ Every action runs in one transaction; the state it returns was computed from the
 a screen that shows it is showing what is saved. Nothing here decides how things look.
 
 Split by what a nurse does: the patient (``patients``), the course order (``courses``), its days not
-given (``course_days``) and its outcome forms (``outcome_forms``), preparing the
-infusion (``preparing``), the infusion running (``infusing``), ending the session (``ending``) and
+given (``course_days``), its outcome forms (``outcome_forms``) and a clinic's file of them
+(``outcome_import``), preparing the infusion (``preparing``), the infusion running (``infusing``), ending the session (``ending``) and
 reading care back (``reviews``), all on the ground of ``base``: one entry checked, built and committed
 through the unit of work.
 """
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from core.care.ending import Ending
 from core.care.infusing import Infusing
-from core.care.outcome_forms import OutcomeForms
+from core.care.outcome_import import OutcomeImport
 from core.care.preparing import Preparing
 from core.care.reviews import Reviews
 
 
-class Care(Preparing, Infusing, Ending, Reviews, OutcomeForms):
+class Care(Preparing, Infusing, Ending, Reviews, OutcomeImport):
     """Everything a nurse does, bound to one database, protocol, clock and workstation: the parts above,
     composed so a screen holds one object."""
