@@ -91,10 +91,9 @@ def parse_outcomes(data: bytes, forms: Sequence[str], tables: PromisTables, toda
         return Parsed(
             problems=(Problem(line, "This is not UTF-8 text. Save the file as “CSV UTF-8” and import it again."),)
         )
-    try:
-        lines = list(_records(text))
-    except csv.Error as error:
-        return Parsed(problems=(Problem(1, f"This is not a CSV file ({error}). Save it as CSV and try again."),))
+    lines, broken = _records(text)
+    if broken is not None:
+        return Parsed(problems=(broken,))
     lines = [(number, cells) for number, cells in lines if any(cell.strip() for cell in cells)]
     if not lines:
         return Parsed(problems=(Problem(1, EMPTY),))
@@ -113,15 +112,18 @@ def parse_outcomes(data: bytes, forms: Sequence[str], tables: PromisTables, toda
     return Parsed(tuple(rows), tuple(problems))
 
 
-def _records(text: str) -> list[tuple[int, list[str]]]:
-    """Each record with the line it starts on (a quoted cell may run over lines)."""
+def _records(text: str) -> tuple[list[tuple[int, list[str]]], Problem | None]:
+    """Each record with the line it starts on (a quoted cell may run over lines), or where the CSV breaks."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     found = []
     start = 1
-    for cells in reader:
-        found.append((start, cells))
-        start = reader.line_num + 1
-    return found
+    try:
+        for cells in reader:
+            found.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        return found, Problem(start, f"This is not a CSV file from here ({error}). Check its quotes, save it as CSV.")
+    return found, None
 
 
 def _columns(
