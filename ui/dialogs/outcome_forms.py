@@ -63,11 +63,13 @@ class ItemRow(QWidget):
         self.caption.setMinimumWidth(120)
         self.choices = Segmented(name, [(str(v), str(v)) for v in values])
         self.caption.setBuddy(self.choices)
-        grid.addWidget(self.caption, 0, 0)
-        grid.addWidget(self.choices, 0, 1)
-        grid.setColumnStretch(1, 1)
-        if words:  # the words above the buttons, as the form reads, where they would squeeze the row
+        if words:  # the words across the row and the buttons under them, as the printed form reads
+            grid.addWidget(self.caption, 0, 0, 1, 2)
             grid.addWidget(self.choices, 1, 0, 1, 2)
+        else:
+            grid.addWidget(self.caption, 0, 0)
+            grid.addWidget(self.choices, 0, 1)
+            grid.setColumnStretch(1, 1)
 
     def value(self) -> int | None:
         chosen = self.choices.value()
