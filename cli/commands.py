@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cli import audit as cli_audit
+from cli import outcomes as cli_outcomes
 from cli import report as cli_report
 from cli import users as cli_users
 from cli.say import say, showable
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_users.add_commands(commands)
     cli_audit.add_commands(commands)
     cli_report.add_commands(commands)
+    cli_outcomes.add_commands(commands)
     return parser
 
 
@@ -305,6 +307,8 @@ def main(open_app: OpenApp, argv: list[str] | None = None, clock: Clock | None =
             return cli_audit.run(args, clock)
         if args.command == "report":
             return cli_report.run(args, clock)
+        if args.command == "outcomes":
+            return cli_outcomes.run(args, clock)
         if args.command == "settings":
             if args.settings_command == "show":
                 return settings_show(args.database, clock)

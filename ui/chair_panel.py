@@ -30,6 +30,7 @@ from core.views import ChairView, DayNotGivenView, missed_days_note
 from ui.controller import Controller
 from ui.dialogs.course_day import DayNotGivenDialog
 from ui.dialogs.course_view import CourseViewDialog
+from ui.dialogs.outcome_forms import OutcomeFormsDialog
 from ui.screens.check import CheckPage
 from ui.screens.dose import DosePage
 from ui.screens.identify import IdentifyPage
@@ -59,6 +60,8 @@ PAGE_FOR_STEP = {
     Step.SIGN: "sign",
     Step.DONE: "identify",
 }
+FORMS_WAIT = frozenset({Step.INFUSING, Step.PAUSED})
+"""Steps at which the chair does not offer the outcome forms: the infusion is running."""
 CLOCK_BEHIND = (
     "This computer's clock is behind the last recorded entry for this chair, so the time left and what is "
     "due stand still until it catches up. Look at the pump for the time it shows, and have the computer's "
@@ -90,6 +93,13 @@ class ChairPanel(QWidget):
         self.saved = Elided("hint", "Last saved")  # one line: the banner's height holds, the words stay whole
         self.saved.hide()
         self.banner.add_line(self.saved)  # in the banner: the page below keeps the height
+        # The patient's outcome forms, asked before the first infusion and at the end of the course: not
+        # offered while the infusion runs, whose page is the readings' and the alarms'.
+        self.outcome_forms = button("Outcome\nforms…", "Record the patient's outcome forms")
+        self.outcome_forms.setAutoDefault(False)
+        self.outcome_forms.clicked.connect(self._record_forms)
+        self.outcome_forms.hide()
+        self.banner.add_action(self.outcome_forms)
 
         self.pump = PumpCheck(controller)
         layout.addWidget(self.pump.widget)
@@ -246,10 +256,12 @@ class ChairPanel(QWidget):
             self.clock_warning.hide()
             self.here_note.hide()
             self.course_row.hide()
+            self.outcome_forms.hide()
             self._switch("identify")
             return
         self._last_event = state.events[-1].id
         self.banner.show_view(view, self.controller.now())
+        self.outcome_forms.setVisible(state.step not in FORMS_WAIT)
         self.clock_warning.setVisible(state.clock_behind)
         self._show_course_note(state)
         here = self.controller.waiting_for(state.session_id)
@@ -299,6 +311,10 @@ class ChairPanel(QWidget):
         for view in DayNotGivenDialog.ask(self.controller, state.course_id, unexplained, self.window()):
             recorded[view.day] = view
         self._show_course_note(state)
+
+    def _record_forms(self) -> None:
+        if self._view is not None:
+            OutcomeFormsDialog.ask(self.controller, self._view.patient, self.window(), mode="chair")
 
     def _page_key(self, state: SessionState) -> str:
         weighing_again = self._weigh_again_at == state.events[-1].id and E.WEIGHED in state.allowed

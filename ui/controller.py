@@ -19,11 +19,15 @@ from core.anchors import anchor_folder, write_anchor
 from core.backups import BackupJob, BackupLook, BackupStatus
 from core.care import Care
 from core.care.here import HeldEntry
+from core.care.outcome_import import ImportResult
 from core.complete import check_shapes, drawn_shape, vital_shape
 from core.course import CourseView
 from core.dosing import DoseCalculation
 from core.errors import ChairsideError, EnvironmentTrouble, InputError, TemporaryPasswordError
 from core.identify import Details, Identified, same_record_number
+from core.outcomes.contact import ContactView, checked_route
+from core.outcomes.forms import AssessmentView
+from core.outcomes.windows import CourseSpan
 from core.people import Account
 from core.protocol import Protocol, VitalKind
 from core.reports.output import Output, record_output
@@ -567,3 +571,40 @@ class Controller(QObject):
 
     def state(self, session_id: str) -> SessionState | None:
         return self.run(None, lambda: self.care.state(session_id), writes=False)
+
+    # ---- outcome forms (PROMIS) and the patient's route for follow-ups ----------------------------
+
+    def record_assessment(
+        self,
+        feedback: Feedback,
+        patient_id: str,
+        answers: dict[str, dict[str, int | None]],
+        *,
+        mode: str,
+        taken_on: str,
+        pain_intensity: str | None,
+    ) -> AssessmentView | None:
+        return self._act(
+            feedback,
+            lambda by: self.care.record_assessment(
+                patient_id, answers, mode=mode, by=by, taken_on=taken_on, pain_intensity=pain_intensity
+            ),
+        )
+
+    def course_spans(self, patient_id: str) -> list[CourseSpan]:
+        return self.run(None, lambda: self.care.course_spans(patient_id), writes=False) or []
+
+    def record_contact(
+        self, feedback: Feedback, patient_id: str, phone: str, preferred: str, note: str | None = None
+    ) -> ContactView | None:
+        return self._act(feedback, lambda by: self.care.record_contact(patient_id, phone, preferred, by, note))
+
+    def check_contact(self, feedback: Feedback, phone: str, preferred: str, note: str | None = None) -> bool:
+        """Whether core would keep this route (nothing is recorded): asked before a registration it goes with."""
+        return self.run(feedback, lambda: checked_route(phone, preferred, note), writes=False) is not None
+
+    def contact_route(self, patient_id: str) -> ContactView | None:
+        return self.run(None, lambda: self.care.contact_route(patient_id), writes=False)
+
+    def import_assessments(self, feedback: Feedback, data: bytes) -> ImportResult | None:
+        return self._act(feedback, lambda by: self.care.import_assessments(data, by))

@@ -53,6 +53,7 @@ from ui.dialogs.addendum import AddendumDialog
 from ui.dialogs.audit_view import AuditDialog
 from ui.dialogs.day_log import DayLogDialog
 from ui.dialogs.held_entries import HeldEntriesDialog
+from ui.dialogs.outcome_import import OutcomeImportDialog
 from ui.dialogs.outcome_report import OutcomeReportDialog
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import PeopleDialog
@@ -207,6 +208,9 @@ class MainWindow(QMainWindow):
         menu = QMenu(self.menu_button)  # each entry is named as its button was, for the nurse and the tests
         self.day_log = menu.addAction("Day log…", self._show_day_log)
         self.outcomes = menu.addAction("Outcome report…", lambda: OutcomeReportDialog.ask(self.controller, self))
+        self.import_outcomes = menu.addAction(
+            "Import outcome forms…", lambda: OutcomeImportDialog.ask(self.controller, self)
+        )
         self.addenda = menu.addAction("Signed sessions and addenda…", lambda: AddendumDialog.ask(self.controller, self))
         self.people = menu.addAction("Manage people…", lambda: PeopleDialog.ask(self.controller, self))
         self.audit = menu.addAction("Audit trail…", lambda: AuditDialog.ask(self.controller, self))
@@ -623,6 +627,7 @@ class MainWindow(QMainWindow):
         self.audit.setVisible(user.can_read_audit)
         self.day_log.setVisible(user.can_review_day)
         self.outcomes.setVisible(user.can_review_day)
+        self.import_outcomes.setVisible(user.can_review_day and user.can_record_care)  # the charge nurse's
         self.care_area.setVisible(user.can_record_care)
         self.no_care.setVisible(not user.can_record_care)
         if self._typed_by not in {None, user.id}:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from core import event_data as d
@@ -26,10 +27,22 @@ from core.outcomes.windows import CourseSpan, place
 from core.people import Permission
 from core.promis import shipped
 from core.protocol import Protocol
-from core.unit_of_work import Tx
+from core.unit_of_work import Tx, Work
 
 AT_ONCE = frozenset({"chair", "visit"})
 """Ways of asking where the form is answered as it is recorded: its moment is the recording's."""
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """One sitting's answers, checked and scored, ready to be recorded."""
+
+    taken_on: date
+    taken_at: datetime
+    mode: str
+    language: str
+    forms: tuple[d.FormAnswers, ...]
+    pain_intensity: int | None
 
 
 class OutcomeForms(CourseDays):
@@ -54,6 +67,22 @@ class OutcomeForms(CourseDays):
         paper form, a file) counts as answered at the end of its day, so it is never taken for a baseline
         on the day the first infusion began.
         """
+        sitting = self._sitting(answers, mode, taken_on, pain_intensity, language)
+        with self.door.writing(by, Permission.RECORD_CARE) as work:
+            event = self._append_sitting(work, patient_id, sitting, by)
+            names = records.staff_names_of(work.tx, {by})
+        return assessment_view(event, names)
+
+    def _sitting(
+        self,
+        answers: Mapping[str, Mapping[str, int | None]],
+        mode: str,
+        taken_on: str | None,
+        pain_intensity: str | int | None,
+        language: str,
+    ) -> Sitting:
+        """One sitting's answers checked and scored, with the day and moment it counts as answered; nothing
+        is written (a clinic's file is checked whole this way before any of it is recorded)."""
         how = checked_mode(mode)
         now = self.clock.now()
         today = now.astimezone().date()
@@ -65,29 +94,36 @@ class OutcomeForms(CourseDays):
         pain = parse_pain(pain_intensity)
         if not forms and pain is None:
             raise InputError("responses", "Nothing was answered.", "Enter the patient's answers, item by item.")
-        with self.door.writing(by, Permission.RECORD_CARE) as work:
-            if records.patient(work.tx, patient_id) is None:
-                raise NotFound("That patient record was not found.", "Search again.")
-            spans = self._spans(work.tx, patient_id)
-            placed = place(self.protocol.outcomes, spans, taken_at)
-            course_id = placed.course_id if placed is not None else (spans[-1].course_id if spans else None)
-            event = PatientEvent(
-                id=str(uuid.uuid4()),
-                patient_id=patient_id,
-                course_id=course_id,
-                seq=records.next_patient_seq(work.tx, patient_id),
-                type=EventType.ASSESSED,
-                occurred_at=taken_at,
-                recorded_at=work.at,
-                recorded_by=by,
-                workstation=work.workstation,
-                payload=d.Assessed(
-                    placed.point_id if placed is not None else None, on.isoformat(), how, language, forms, pain
-                ).to_payload(),
-            )
-            work.append_to_patient(event)
-            names = records.staff_names_of(work.tx, {by})
-        return assessment_view(event, names)
+        return Sitting(on, taken_at, how, language, forms, pain)
+
+    def _append_sitting(self, work: Work, patient_id: str, sitting: Sitting, by: str) -> PatientEvent:
+        """The sitting on the patient's stream, for the course and time point its moment falls in."""
+        if records.patient(work.tx, patient_id) is None:
+            raise NotFound("That patient record was not found.", "Search again.")
+        spans = self._spans(work.tx, patient_id)
+        placed = place(self.protocol.outcomes, spans, sitting.taken_at)
+        course_id = placed.course_id if placed is not None else (spans[-1].course_id if spans else None)
+        event = PatientEvent(
+            id=str(uuid.uuid4()),
+            patient_id=patient_id,
+            course_id=course_id,
+            seq=records.next_patient_seq(work.tx, patient_id),
+            type=EventType.ASSESSED,
+            occurred_at=sitting.taken_at,
+            recorded_at=work.at,
+            recorded_by=by,
+            workstation=work.workstation,
+            payload=d.Assessed(
+                placed.point_id if placed is not None else None,
+                sitting.taken_on.isoformat(),
+                sitting.mode,
+                sitting.language,
+                sitting.forms,
+                sitting.pain_intensity,
+            ).to_payload(),
+        )
+        work.append_to_patient(event)
+        return event
 
     def assessments(self, patient_id: str) -> list[AssessmentView]:
         """The patient's outcome forms, oldest first."""

@@ -29,8 +29,11 @@ from tests.helpers.window import Nurse
 from ui.crash import CrashDialog, crash_text
 from ui.dialogs.addendum import AddendumDialog
 from ui.dialogs.audit_view import AuditDialog
+from ui.dialogs.contact_route import ContactRouteDialog
 from ui.dialogs.day_log import DayLogDialog
 from ui.dialogs.first_admin import FirstAdministratorDialog
+from ui.dialogs.outcome_forms import OutcomeFormsDialog
+from ui.dialogs.outcome_import import OutcomeImportDialog
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import AddAccountDialog, DeactivateDialog, PeopleDialog, ResetPasswordDialog
 from ui.dialogs.print_preview import PreviewDialog
@@ -153,9 +156,12 @@ def every_dialog(
     nurse.type("Password or PIN", CHARGE_PASSWORD, enter=True)
     assert window.controller.nurse_id == charge_nurse.id
     yield from shown("day log", DayLogDialog(controller, window))
+    yield from shown("outcome import", OutcomeImportDialog(controller, window))
     nurse.on_duty(first)
     yield from shown("change my password", ChangePasswordDialog(controller, window))
     yield from shown("PIN", PinDialog(controller, window))
+    yield from shown("outcome forms", OutcomeFormsDialog(controller, patient, window, "chair"))
+    yield from shown("contact route", ContactRouteDialog(controller, patient, window))
     yield from shown("signed sessions", AddendumDialog(controller, window))
     built = window.printouts.downtime_printout()
     assert built is not None

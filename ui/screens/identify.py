@@ -37,6 +37,7 @@ from ui.controller import Controller
 from ui.style import TARGET
 from ui.text import allergies_tone, allergies_words, banner_line, patient_line
 from ui.widgets.advance import advance_when_complete
+from ui.widgets.contact_fields import ContactFields
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import WrappingCheck, button, caption_for, card, choice, label, line_edit, set_tone
 
@@ -341,15 +342,19 @@ class IdentifyPage(QWidget):
         self.register_feedback.bind("sex", self.new_details.sex)
         self.register_feedback.bind("allergies", self.new_details.allergies)
         form.addWidget(self.new_details, 4, 0, 1, 2)
+        # How to reach the patient for follow-up questionnaires: optional, asked while the patient is here.
+        self.new_contact = ContactFields(note=False, compact=True)
+        self.new_contact.bind(self.register_feedback)
+        form.addWidget(self.new_contact, 5, 0, 1, 2)
         add = button("Register patient", role=None)
         add.clicked.connect(self._register)
-        form.addWidget(add, 5, 0, 1, 2)
-        form.addWidget(self.register_feedback, 6, 0, 1, 2)
+        form.addWidget(add, 6, 0, 1, 2)
+        form.addWidget(self.register_feedback, 7, 0, 1, 2)
         # Below the message that explains it, so the button above does not move when it appears.
         self.confirm_new = WrappingCheck("A different person: none of the records listed is this patient.")
         self.confirm_new.hide()  # shown when core finds a record that may be the same person
         self.register_feedback.bind("confirm_new", self.confirm_new)
-        form.addWidget(self.confirm_new, 7, 0, 1, 2)
+        form.addWidget(self.confirm_new, 8, 0, 1, 2)
         return register
 
     def _details_form(self) -> QGroupBox:
@@ -564,6 +569,9 @@ class IdentifyPage(QWidget):
         entered = (typed["mrn"], typed["family_name"], typed["given_name"], typed["birth_date"])
         confirmed = self.confirm_new.isVisible() and self.confirm_new.isChecked()
         details = self.new_details.details()
+        route = self.new_contact.values() if self.new_contact.given else None
+        if route is not None and not self.controller.check_contact(self.register_feedback, *route):
+            return  # the route is checked first: a number mistyped is put right before the patient is kept
         patient = self.controller.register_patient(self.register_feedback, entered, details, confirmed)
         if patient is None:
             if self.confirm_new.isVisible() and not confirmed:  # core pointed out possible duplicates
@@ -575,7 +583,20 @@ class IdentifyPage(QWidget):
         self.confirm_new.box.setChecked(False)
         self.confirm_new.hide()
         self._show([patient])
-        self.register_feedback.saved(f"Registered {patient.full_name}. Confirm two identifiers, then seat.")
+        said = f"Registered {patient.full_name}. Confirm two identifiers, then seat."
+        if route is None:
+            self.register_feedback.saved(said)
+            return
+        kept = Feedback("Contact route message")  # the route's own outcome, said with the registration's
+        if self.controller.record_contact(kept, patient.id, *route) is None:
+            self.register_feedback.note(
+                f"Registered {patient.full_name}, but the contact route was not kept: {kept.text()} "
+                "Record it from the chair's Outcome forms… (Contact route…). Confirm two identifiers, then seat.",
+                "act",
+            )
+            return
+        self.new_contact.clear()
+        self.register_feedback.saved(f"{said} Contact route kept: {route[0]}.")
 
     def _record_details(self) -> None:
         patient = self.chosen
