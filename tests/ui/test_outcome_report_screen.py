@@ -20,13 +20,12 @@ from core.persistence.db import Database
 from core.views import PatientView
 from tests.helpers.window import Nurse
 from tests.test_outcome_report import DAY1, LAST, history
-from tests.ui.test_account_dialogs import check_controls, find
 from tests.ui import test_day_log_screen
+from tests.ui.test_account_dialogs import check_controls, find
 from tests.ui.test_day_log_screen import charge_nurse_on_duty, save_as
 from ui.dialogs import outcome_report
 from ui.dialogs.outcome_report import OutcomeReportDialog
 from ui.main_window import MainWindow
-
 
 helen = test_day_log_screen.helen
 """The charge nurse's account (a fixture)."""
