@@ -13,12 +13,13 @@ through the unit of work.
 from __future__ import annotations
 
 from core.care.ending import Ending
+from core.care.follow_ups import FollowUps
 from core.care.infusing import Infusing
 from core.care.outcome_forms import OutcomeForms
 from core.care.preparing import Preparing
 from core.care.reviews import Reviews
 
 
-class Care(Preparing, Infusing, Ending, Reviews, OutcomeForms):
+class Care(Preparing, Infusing, Ending, Reviews, OutcomeForms, FollowUps):
     """Everything a nurse does, bound to one database, protocol, clock and workstation: the parts above,
     composed so a screen holds one object."""

@@ -13,6 +13,13 @@ from core.records.clinic import (
     protocol_text,
     setting_changes,
 )
+from core.records.follow_ups import (
+    all_courses,
+    contact_routes,
+    patients_named,
+    sittings_between,
+    treated_sessions_since,
+)
 from core.records.patients import (
     add_course,
     add_details,
@@ -82,8 +89,10 @@ __all__ = [
     "add_staff",
     "add_summary",
     "administrators",
+    "all_courses",
     "all_patient_events",
     "announce",
+    "contact_routes",
     "course",
     "courses_of",
     "details",
@@ -106,6 +115,7 @@ __all__ = [
     "patient_views",
     "patients_born_on",
     "patients_by_id",
+    "patients_named",
     "protocol_kept",
     "protocol_text",
     "save_staff",
@@ -114,6 +124,7 @@ __all__ = [
     "sessions_of",
     "sessions_opened_between",
     "setting_changes",
+    "sittings_between",
     "staff_by_ids",
     "staff_by_username",
     "staff_named",
@@ -124,5 +135,6 @@ __all__ = [
     "summary",
     "to_event",
     "to_patient_event",
+    "treated_sessions_since",
     "username_taken",
 ]
