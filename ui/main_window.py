@@ -52,6 +52,7 @@ from ui.controller import Controller
 from ui.dialogs.addendum import AddendumDialog
 from ui.dialogs.audit_view import AuditDialog
 from ui.dialogs.day_log import DayLogDialog
+from ui.dialogs.follow_ups import FollowUpsDialog
 from ui.dialogs.held_entries import HeldEntriesDialog
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import PeopleDialog
@@ -205,6 +206,7 @@ class MainWindow(QMainWindow):
         self.menu_button = button("Menu")
         menu = QMenu(self.menu_button)  # each entry is named as its button was, for the nurse and the tests
         self.day_log = menu.addAction("Day log…", self._show_day_log)
+        self.follow_ups = menu.addAction("Follow-ups due…", lambda: FollowUpsDialog.ask(self.controller, self))
         self.addenda = menu.addAction("Signed sessions and addenda…", lambda: AddendumDialog.ask(self.controller, self))
         self.people = menu.addAction("Manage people…", lambda: PeopleDialog.ask(self.controller, self))
         self.audit = menu.addAction("Audit trail…", lambda: AuditDialog.ask(self.controller, self))
@@ -620,6 +622,7 @@ class MainWindow(QMainWindow):
         self.people.setVisible(user.can_manage_people)
         self.audit.setVisible(user.can_read_audit)
         self.day_log.setVisible(user.can_review_day)
+        self.follow_ups.setVisible(user.can_review_day)
         self.care_area.setVisible(user.can_record_care)
         self.no_care.setVisible(not user.can_record_care)
         if self._typed_by not in {None, user.id}:
