@@ -115,3 +115,14 @@ def test_only_a_charge_nurse_reads_it_in_the_app_and_each_reading_is_audited(
     assert line.actor_id == helen.id
     assert line.detail == {"date": DAY0.isoformat(), "ahead_days": 14, "look_back_days": 30, "follow_ups_shown": 1}
     assert audit.verify(care.db).ok
+
+
+def test_a_course_is_numbered_among_all_the_patient_s_courses_though_only_recent_ones_are_read(
+    care: Care, nurses, clock: ManualClock
+):
+    """Di's first course (day 0) is long past by day 300, when her second ends: still course 2."""
+    di = one_day_course(care, nurses, clock, "MRN-4", "Eze", "Di", 1)
+    clock.advance(timedelta(days=300))
+    care.record_course(di.id, PRESCRIBER, clock.now().astimezone().date().isoformat(), "1", by=nurses[0].id)
+    signed(care, di, nurses, clock)
+    assert shown(care) == {("MRN-4", 2, "end"): (Status.DUE, "3 days left")}

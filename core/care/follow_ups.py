@@ -17,7 +17,6 @@ from core import records
 from core.audit import AuditAction
 from core.care.base import TREATED, CareBase
 from core.care.outcome_forms import _span
-from core.course import CourseView
 from core.errors import InputError
 from core.outcomes.contact import ContactView
 from core.outcomes.due import DEFAULT_AHEAD_DAYS, DEFAULT_LOOK_BACK_DAYS, FollowUpList, Person, Sitting, follow_ups
@@ -85,26 +84,16 @@ class FollowUps(CareBase):
         return found
 
     def _all_spans(self, tx: Tx, day: date, since: datetime, until: datetime) -> dict[str, list[CourseSpan]]:
-        """The course spans of every patient with a course treated from ``since`` on, as they stood at the
-        end of ``day``; a patient with none is left out (no window of theirs can be on the list)."""
-        treated = records.treated_sessions_since(tx, since, until, TREATED)
-        if not treated:
-            return {}
+        """The spans of the courses that may have a window on the list (``records.recent_courses``), as they
+        stood at the end of ``day``, by patient."""
         moments: dict[str, list[datetime]] = defaultdict(list)
-        for session in treated:
+        for session in records.treated_sessions_since(tx, since, until, TREATED):
             moments[session.course_id].append(session.started_at or session.opened_at)
-        wanted = {session.patient_id for session in treated}
-        courses: dict[str, list[CourseView]] = defaultdict(list)
-        for course in records.all_courses(tx, until):
-            if course.patient_id in wanted:
-                courses[course.patient_id].append(course)
-        spans: dict[str, list[CourseSpan]] = {}
-        for patient_id, theirs in courses.items():
-            spans[patient_id] = [
-                _span(self.protocol, course, number, sorted(moments.get(course.id, [])), day, number < len(theirs))
-                for number, course in enumerate(theirs, start=1)
-            ]
-        return spans
+        spans: dict[str, list[CourseSpan]] = defaultdict(list)
+        for course, number, of in records.recent_courses(tx, since, until):
+            began = sorted(moments.get(course.id, []))
+            spans[course.patient_id].append(_span(self.protocol, course, number, began, day, number < of))
+        return dict(spans)
 
 
 def _start_of(day: date) -> datetime:

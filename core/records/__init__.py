@@ -14,9 +14,9 @@ from core.records.clinic import (
     setting_changes,
 )
 from core.records.follow_ups import (
-    all_courses,
     contact_routes,
     patients_named,
+    recent_courses,
     sittings_between,
     treated_sessions_since,
 )
@@ -89,7 +89,6 @@ __all__ = [
     "add_staff",
     "add_summary",
     "administrators",
-    "all_courses",
     "all_patient_events",
     "announce",
     "contact_routes",
@@ -118,6 +117,7 @@ __all__ = [
     "patients_named",
     "protocol_kept",
     "protocol_text",
+    "recent_courses",
     "save_staff",
     "save_summary",
     "sessions_by_id",

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.course import CourseView
@@ -50,10 +50,23 @@ class ContactRow(NamedTuple):
     recorded_at: datetime
 
 
-def all_courses(tx: Session, recorded_before: datetime) -> list[CourseView]:
-    """Every course ordered before ``recorded_before``, each patient's in the order they were ordered (so
-    a course's number is its place among its patient's)."""
-    query = (
+class NumberedCourse(NamedTuple):
+    course: CourseView
+    number: int
+    """1 for the patient's first course, 2 for the next, … (in the order they were ordered)."""
+    of: int
+    """How many courses the patient had by then."""
+
+
+def recent_courses(tx: Session, since: datetime, until: datetime) -> list[NumberedCourse]:
+    """The courses ordered before ``until`` that may still have a follow-up window to list: those with a
+    session opened from ``since`` on, and those ordered from ``since`` on, of every patient with a session
+    from ``since`` on; each numbered among all of its patient's courses (the older ones are counted in the
+    database, never read)."""
+    recent_sessions = select(InfusionSession.course_id).where(col(InfusionSession.opened_at) >= since)
+    recent_patients = select(InfusionSession.patient_id).where(col(InfusionSession.opened_at) >= since)
+    order = (col(Course.recorded_at), col(Course.id))
+    numbered = (
         select(
             Course.id,
             Course.patient_id,
@@ -64,11 +77,14 @@ def all_courses(tx: Session, recorded_before: datetime) -> list[CourseView]:
             Course.days,
             Course.recorded_by,
             Course.recorded_at,
+            func.row_number().over(partition_by=col(Course.patient_id), order_by=order).label("number"),
+            func.count().over(partition_by=col(Course.patient_id)).label("of"),
         )
-        .where(col(Course.recorded_at) < recorded_before)
-        .order_by(col(Course.patient_id), col(Course.recorded_at), col(Course.id))
+        .where(col(Course.recorded_at) < until, col(Course.patient_id).in_(recent_patients))
+        .subquery()
     )
-    return [CourseView(*row) for row in tx.exec(query)]
+    query = select(*numbered.c).where(numbered.c.id.in_(recent_sessions) | (numbered.c.recorded_at >= since))
+    return [NumberedCourse(CourseView(*row[:9]), row[9], row[10]) for row in tx.exec(query)]
 
 
 def treated_sessions_since(
@@ -76,33 +92,27 @@ def treated_sessions_since(
 ) -> list[TreatedSession]:
     """The sessions with an outcome in ``treated``, opened before ``until``, of every course that has a
     session opened from ``since`` on: those courses whole, so a course begun before ``since`` still has its
-    first infusion and its count of days. With the moment each infusion began, in the same query."""
-    recent = (
-        select(InfusionSession.course_id)
-        .where(col(InfusionSession.opened_at) >= since, col(InfusionSession.course_id).is_not(None))
-        .distinct()
+    first infusion and its count of days. With the moment each infusion began, read from the
+    "infusion.started" entries (on their type's index) from the earliest of those sessions on."""
+    recent = select(InfusionSession.course_id).where(col(InfusionSession.opened_at) >= since)
+    query = select(
+        InfusionSession.id, InfusionSession.patient_id, InfusionSession.course_id, InfusionSession.opened_at
+    ).where(
+        col(InfusionSession.course_id).in_(recent),
+        col(InfusionSession.outcome).in_(list(treated)),
+        col(InfusionSession.opened_at) < until,
     )
-    started = and_(
-        col(SessionEvent.session_id) == col(InfusionSession.id), col(SessionEvent.type) == EventType.STARTED.value
+    sessions = list(tx.exec(query))
+    if not sessions:
+        return []
+    earliest = min(row[3] for row in sessions)
+    began = (
+        select(SessionEvent.session_id, func.min(SessionEvent.occurred_at))
+        .where(col(SessionEvent.type) == EventType.STARTED.value, col(SessionEvent.occurred_at) >= earliest)
+        .group_by(col(SessionEvent.session_id))
     )
-    query = (
-        select(
-            InfusionSession.id,
-            InfusionSession.patient_id,
-            InfusionSession.course_id,
-            InfusionSession.opened_at,
-            func.min(SessionEvent.occurred_at),
-        )
-        .select_from(InfusionSession)
-        .outerjoin(SessionEvent, started)
-        .where(
-            col(InfusionSession.course_id).in_(recent),
-            col(InfusionSession.outcome).in_(list(treated)),
-            col(InfusionSession.opened_at) < until,
-        )
-        .group_by(InfusionSession.id, InfusionSession.patient_id, InfusionSession.course_id, InfusionSession.opened_at)
-    )
-    return [TreatedSession(*row) for row in tx.exec(query)]
+    started = dict(tx.exec(began).all())
+    return [TreatedSession(*row, started.get(row[0])) for row in sessions]
 
 
 def sittings_between(tx: Session, since: datetime, until: datetime) -> list[SittingRow]:
