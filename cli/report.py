@@ -21,12 +21,14 @@ from core.dates import local_stamp, parse_day
 from core.day_log import day_log, export_csv
 from core.errors import InputError
 from core.handoff import nurse_chairs
+from core.outcomes.due import DEFAULT_AHEAD_DAYS, DEFAULT_LOOK_BACK_DAYS
 from core.persistence.db import Database
 from core.protocol import load_protocol
 from core.reports.course_summary import course_printout
 from core.reports.day_log_pdf import day_log_pdf
 from core.reports.downtime import downtime_forms
 from core.reports.escort_sheet import escort_printout
+from core.reports.follow_ups_pdf import follow_ups_pdf
 from core.reports.handoff import handoff_printout
 from core.reports.outcome_report import export_outcome_csv, outcome_printout
 from core.reports.output import Output, Printout, record_output, write_file
@@ -114,6 +116,30 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     outcomes.add_argument("--to", dest="last_day", required=True, metavar="YYYY-MM-DD", help="the last day")
     outcomes.add_argument("--out", type=Path, metavar="FILE.pdf", help="the PDF file to write")
     outcomes.add_argument("--csv", type=Path, metavar="FILE.csv", help="the CSV file to write")
+    follow = documents.add_parser(
+        "follow-ups",
+        help="the follow-up forms upcoming, due, overdue, missed and done, with each patient's contact route",
+        description="The charge nurse's list of follow-up forms after each course's last infusion (end of "
+        "course, 3 and 6 months as the protocol has them), most urgent first: upcoming in the next days, due, "
+        "overdue, and missed or done in windows closed lately; with each patient's contact route. The rules "
+        "are printed at its foot.",
+    )
+    follow.add_argument("--on", metavar="YYYY-MM-DD", help="the day of the list (today when left out)")
+    follow.add_argument(
+        "--ahead-days",
+        type=int,
+        default=DEFAULT_AHEAD_DAYS,
+        metavar="N",
+        help="upcoming: windows opening within N days",
+    )
+    follow.add_argument(
+        "--look-back-days",
+        type=int,
+        default=DEFAULT_LOOK_BACK_DAYS,
+        metavar="N",
+        help="missed and done: windows closed within the last N days",
+    )
+    follow.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
 
 
 @contextmanager
@@ -206,6 +232,20 @@ def outcome_report(args: argparse.Namespace, clock: Clock) -> int:
             )
     for path in written:
         say(f"Outcome report {first.isoformat()} to {last.isoformat()} ({report.courses} courses) written to {path}")
+
+
+def follow_ups(args: argparse.Namespace, clock: Clock) -> int:
+    """The list as a PDF, written whole and audited with the computer account."""
+    chosen = parse_day(args.on, "on") if args.on else None
+    with _store(args, clock) as (database, workstation):
+        clinic = clinic_settings(database)
+        care = _care(database, clock, workstation.name)
+        found = care.follow_ups_due(chosen, look_back_days=args.look_back_days, ahead_days=args.ahead_days)
+        pdf = follow_ups_pdf(found, clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer())
+        written = write_file(args.out, pdf)
+        output = Output(f"follow-ups due {found.on.isoformat()} (all statuses), PDF", str(written))
+        record_output(database, clock.now(), workstation.name, output, os_account=getpass.getuser())
+    say(f"Follow-ups due on {found.on.isoformat()} ({found.counts_words}) written to {written}")
     return 0
 
 
@@ -275,6 +315,7 @@ COMMANDS = {
     "escort": escort,
     "course": course,
     "outcomes": outcome_report,
+    "follow-ups": follow_ups,
 }
 
 

@@ -69,6 +69,8 @@ class AuditAction(StrEnum):
     AUDIT_VIEWED = "audit.viewed"
     ALARM_SILENCED = "alarm.silenced"
     DAY_LOG_VIEWED = "day_log.viewed"
+    FOLLOW_UPS_VIEWED = "follow_ups.viewed"
+    """The charge nurse's follow-up list read: its day and periods, and how many follow-ups it showed."""
     BACKUP_TAKEN = "backup.taken"
     """A scheduled backup written and checked (a copy someone makes by hand is an export)."""
     DATABASE_RESTORED = "database.restored"

@@ -52,6 +52,7 @@ from ui.controller import Controller
 from ui.dialogs.addendum import AddendumDialog
 from ui.dialogs.audit_view import AuditDialog
 from ui.dialogs.day_log import DayLogDialog
+from ui.dialogs.follow_ups import FollowUpsDialog
 from ui.dialogs.held_entries import HeldEntriesDialog
 from ui.dialogs.outcome_import import OutcomeImportDialog
 from ui.dialogs.outcome_report import OutcomeReportDialog
@@ -211,6 +212,7 @@ class MainWindow(QMainWindow):
         self.import_outcomes = menu.addAction(
             "Import outcome forms…", lambda: OutcomeImportDialog.ask(self.controller, self)
         )
+        self.follow_ups = menu.addAction("Follow-ups due…", lambda: FollowUpsDialog.ask(self.controller, self))
         self.addenda = menu.addAction("Signed sessions and addenda…", lambda: AddendumDialog.ask(self.controller, self))
         self.people = menu.addAction("Manage people…", lambda: PeopleDialog.ask(self.controller, self))
         self.audit = menu.addAction("Audit trail…", lambda: AuditDialog.ask(self.controller, self))
@@ -628,6 +630,7 @@ class MainWindow(QMainWindow):
         self.day_log.setVisible(user.can_review_day)
         self.outcomes.setVisible(user.can_review_day)
         self.import_outcomes.setVisible(user.can_review_day and user.can_record_care)  # the charge nurse's
+        self.follow_ups.setVisible(user.can_review_day)
         self.care_area.setVisible(user.can_record_care)
         self.no_care.setVisible(not user.can_record_care)
         if self._typed_by not in {None, user.id}:

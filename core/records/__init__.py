@@ -13,6 +13,13 @@ from core.records.clinic import (
     protocol_text,
     setting_changes,
 )
+from core.records.follow_ups import (
+    contact_routes,
+    patients_named,
+    recent_courses,
+    sittings_between,
+    treated_sessions_since,
+)
 from core.records.outcomes import outcome_cohort
 from core.records.patients import (
     add_course,
@@ -85,6 +92,7 @@ __all__ = [
     "administrators",
     "all_patient_events",
     "announce",
+    "contact_routes",
     "course",
     "courses_of",
     "details",
@@ -108,14 +116,17 @@ __all__ = [
     "patient_views",
     "patients_born_on",
     "patients_by_id",
+    "patients_named",
     "protocol_kept",
     "protocol_text",
+    "recent_courses",
     "save_staff",
     "save_summary",
     "sessions_by_id",
     "sessions_of",
     "sessions_opened_between",
     "setting_changes",
+    "sittings_between",
     "staff_by_ids",
     "staff_by_username",
     "staff_named",
@@ -126,5 +137,6 @@ __all__ = [
     "summary",
     "to_event",
     "to_patient_event",
+    "treated_sessions_since",
     "username_taken",
 ]

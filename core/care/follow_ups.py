@@ -1,0 +1,112 @@
+"""The follow-up list, read for every patient at once: the charge nurse's list of forms coming, due,
+overdue, missed and done, with each patient's contact route (``core.outcomes.due`` holds the rules).
+
+Only the months that can still hold a window on the list are read beyond the course rows (the longest
+window after the last infusion, and the look-back), in a few queries (``core.records.follow_ups``), so the
+list stays quick over a clinic's ten years. A list asked for a past day is built from what was recorded
+by the end of that day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from core import event_data as d
+from core import records
+from core.audit import AuditAction
+from core.care.base import TREATED, CareBase
+from core.care.outcome_forms import _span
+from core.errors import InputError
+from core.outcomes.contact import ContactView
+from core.outcomes.due import DEFAULT_AHEAD_DAYS, DEFAULT_LOOK_BACK_DAYS, FollowUpList, Person, Sitting, follow_ups
+from core.outcomes.windows import CourseSpan
+from core.people import Permission
+from core.unit_of_work import Tx
+
+MOST_DAYS = 3660
+"""The longest look-back or look-ahead a list is asked for: ten years."""
+
+
+class FollowUps(CareBase):
+    """The follow-up list, plain and as a charge nurse reads it (permitted and audited)."""
+
+    def follow_ups_due(
+        self,
+        on: date | None = None,
+        look_back_days: int = DEFAULT_LOOK_BACK_DAYS,
+        ahead_days: int = DEFAULT_AHEAD_DAYS,
+    ) -> FollowUpList:
+        """The list on ``on`` (today, by the clinic's clock, when not given)."""
+        day = on if on is not None else self._today()
+        for field, value in (("look_back_days", look_back_days), ("ahead_days", ahead_days)):
+            if not 0 <= value <= MOST_DAYS:
+                raise InputError(field, f"{value} days is not a period the list can use.", "Give 0 to 3660 days.")
+        outcomes = self.protocol.outcomes
+        reach = max((p.offset_days + p.days_after for p in outcomes.time_points if not p.is_baseline), default=0)
+        earliest = max((p.days_before - p.offset_days for p in outcomes.time_points if not p.is_baseline), default=0)
+        since_day = day - timedelta(days=reach + look_back_days + 1)
+        since, until = _start_of(since_day), _start_of(day + timedelta(days=1))
+        with self.door.reading() as tx:
+            spans = self._all_spans(tx, day, since, until)
+            moments = records.sittings_between(tx, _start_of(since_day - timedelta(days=max(earliest, 0))), until)
+            patients = records.patients_named(tx, list(spans))
+            routes = records.contact_routes(tx, list(spans), until)
+            names = records.staff_names_of(tx, {row.recorded_by for row in routes.values()})
+        sittings = [
+            _sitting(row.patient_id, row.occurred_at, row.payload) for row in moments if row.patient_id in spans
+        ]
+        people = {pid: Person(pid, p.mrn, p.family_name, p.given_name, p.birth_date) for pid, p in patients.items()}
+        contacts = {pid: _contact(row, names.get(row.recorded_by, "")) for pid, row in routes.items()}
+        return follow_ups(
+            outcomes, spans, sittings, people, contacts, day, ahead_days=ahead_days, look_back_days=look_back_days
+        )
+
+    def view_follow_ups(
+        self,
+        by: str,
+        on: date | None = None,
+        look_back_days: int = DEFAULT_LOOK_BACK_DAYS,
+        ahead_days: int = DEFAULT_AHEAD_DAYS,
+    ) -> FollowUpList:
+        """The list for a charge nurse signed in to the app: it shows many patients' names and telephone
+        numbers, so only an account that reviews the clinic's day may read it, and each reading is audited."""
+        self.door.permit(by, Permission.REVIEW_DAY)
+        found = self.follow_ups_due(on, look_back_days, ahead_days)
+        detail = {
+            "date": found.on.isoformat(),
+            "ahead_days": ahead_days,
+            "look_back_days": look_back_days,
+            "follow_ups_shown": len(found.items),
+        }
+        with self.door.writing(by, Permission.REVIEW_DAY) as work:
+            work.audit(AuditAction.FOLLOW_UPS_VIEWED, detail=detail)
+        return found
+
+    def _all_spans(self, tx: Tx, day: date, since: datetime, until: datetime) -> dict[str, list[CourseSpan]]:
+        """The spans of the courses that may have a window on the list (``records.recent_courses``), as they
+        stood at the end of ``day``, by patient."""
+        moments: dict[str, list[datetime]] = defaultdict(list)
+        for session in records.treated_sessions_since(tx, since, until, TREATED):
+            moments[session.course_id].append(session.started_at or session.opened_at)
+        spans: dict[str, list[CourseSpan]] = defaultdict(list)
+        for course, number, of in records.recent_courses(tx, since, until):
+            began = sorted(moments.get(course.id, []))
+            spans[course.patient_id].append(_span(self.protocol, course, number, began, day, number < of))
+        return dict(spans)
+
+
+def _start_of(day: date) -> datetime:
+    """The first moment of a local day."""
+    return datetime.combine(day, time(0)).astimezone()
+
+
+def _sitting(patient_id: str, taken_at: datetime, payload: dict[str, object]) -> Sitting:
+    data = d.Assessed.from_payload(payload)
+    scored = sum(1 for form in data.forms if form.t_score is not None)
+    return Sitting(patient_id, taken_at, len(data.forms), scored)
+
+
+def _contact(row: records.follow_ups.ContactRow, recorded_by: str) -> ContactView:
+    data = d.ContactRoute.from_payload(row.payload)
+    return ContactView(row.patient_id, data.phone, data.preferred, data.note, recorded_by, row.recorded_at)

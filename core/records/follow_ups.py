@@ -1,0 +1,168 @@
+"""What the follow-up list reads, for every patient at once: the courses, the treated sessions of the
+courses still recent enough to have a follow-up window open or lately closed, with the moment each
+infusion began, the outcome forms answered in that time, and the contact routes in force.
+
+A few queries of plain columns, each on an index (``infusion_session.opened_at`` and ``course_id``,
+``session_event.type``, ``patient_event.type``): a clinic's ten years (~60,000 courses, ~300,000 sessions)
+is read in a moment, because only its last months are read beyond the course rows themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core.course import CourseView
+from core.events import EventType
+from core.persistence.tables import Course, InfusionSession, PatientEventRecord, SessionEvent
+from core.record_values import PatientRecord
+from core.records.patients import patients_by_id
+
+CHUNK = 500
+"""Patients named in one ``IN`` list: well inside every database's limit on bound values."""
+
+
+class TreatedSession(NamedTuple):
+    id: str
+    patient_id: str
+    course_id: str
+    opened_at: datetime
+    started_at: datetime | None
+    """When its infusion began (its first "infusion.started"); None if no such entry was found."""
+
+
+class SittingRow(NamedTuple):
+    id: str
+    patient_id: str
+    course_id: str | None
+    occurred_at: datetime
+    payload: dict[str, Any]
+
+
+class ContactRow(NamedTuple):
+    patient_id: str
+    payload: dict[str, Any]
+    recorded_by: str
+    recorded_at: datetime
+
+
+class NumberedCourse(NamedTuple):
+    course: CourseView
+    number: int
+    """1 for the patient's first course, 2 for the next, … (in the order they were ordered)."""
+    of: int
+    """How many courses the patient had by then."""
+
+
+def recent_courses(tx: Session, since: datetime, until: datetime) -> list[NumberedCourse]:
+    """The courses ordered before ``until`` that may still have a follow-up window to list: those with a
+    session opened from ``since`` on, and those ordered from ``since`` on, of every patient with a session
+    from ``since`` on; each numbered among all of its patient's courses (the older ones are counted in the
+    database, never read)."""
+    recent_sessions = select(InfusionSession.course_id).where(col(InfusionSession.opened_at) >= since)
+    recent_patients = select(InfusionSession.patient_id).where(col(InfusionSession.opened_at) >= since)
+    order = (col(Course.recorded_at), col(Course.id))
+    numbered = (
+        select(
+            Course.id,
+            Course.patient_id,
+            Course.prescriber,
+            Course.protocol_id,
+            Course.protocol_version,
+            Course.first_day,
+            Course.days,
+            Course.recorded_by,
+            Course.recorded_at,
+            func.row_number().over(partition_by=col(Course.patient_id), order_by=order).label("number"),
+            func.count().over(partition_by=col(Course.patient_id)).label("of"),
+        )
+        .where(col(Course.recorded_at) < until, col(Course.patient_id).in_(recent_patients))
+        .subquery()
+    )
+    query = select(*numbered.c).where(numbered.c.id.in_(recent_sessions) | (numbered.c.recorded_at >= since))
+    return [NumberedCourse(CourseView(*row[:9]), row[9], row[10]) for row in tx.exec(query)]
+
+
+def treated_sessions_since(
+    tx: Session, since: datetime, until: datetime, treated: Collection[str]
+) -> list[TreatedSession]:
+    """The sessions with an outcome in ``treated``, opened before ``until``, of every course that has a
+    session opened from ``since`` on: those courses whole, so a course begun before ``since`` still has its
+    first infusion and its count of days. With the moment each infusion began, read from the
+    "infusion.started" entries (on their type's index) from the earliest of those sessions on."""
+    recent = select(InfusionSession.course_id).where(col(InfusionSession.opened_at) >= since)
+    query = select(
+        InfusionSession.id, InfusionSession.patient_id, InfusionSession.course_id, InfusionSession.opened_at
+    ).where(
+        col(InfusionSession.course_id).in_(recent),
+        col(InfusionSession.outcome).in_(list(treated)),
+        col(InfusionSession.opened_at) < until,
+    )
+    sessions = list(tx.exec(query))
+    if not sessions:
+        return []
+    earliest = min(row[3] for row in sessions)
+    began = (
+        select(SessionEvent.session_id, func.min(SessionEvent.occurred_at))
+        .where(col(SessionEvent.type) == EventType.STARTED.value, col(SessionEvent.occurred_at) >= earliest)
+        .group_by(col(SessionEvent.session_id))
+    )
+    started = dict(tx.exec(began).all())
+    return [TreatedSession(*row, started.get(row[0])) for row in sessions]
+
+
+def sittings_between(tx: Session, since: datetime, until: datetime) -> list[SittingRow]:
+    """Every outcome form sitting answered from ``since`` to before ``until``, on any patient's stream."""
+    query = select(
+        PatientEventRecord.id,
+        PatientEventRecord.patient_id,
+        PatientEventRecord.course_id,
+        PatientEventRecord.occurred_at,
+        PatientEventRecord.payload,
+    ).where(
+        col(PatientEventRecord.type) == EventType.ASSESSED.value,
+        col(PatientEventRecord.occurred_at) >= since,
+        col(PatientEventRecord.occurred_at) < until,
+    )
+    return [SittingRow(*row) for row in tx.exec(query)]
+
+
+def contact_routes(tx: Session, patient_ids: Sequence[str], recorded_before: datetime) -> dict[str, ContactRow]:
+    """Each patient's contact route in force before ``recorded_before``: the one recorded last."""
+    found: dict[str, ContactRow] = {}
+    for chunk in _chunks(patient_ids):
+        query = (
+            select(
+                PatientEventRecord.patient_id,
+                PatientEventRecord.payload,
+                PatientEventRecord.recorded_by,
+                PatientEventRecord.recorded_at,
+            )
+            .where(
+                col(PatientEventRecord.type) == EventType.CONTACT.value,
+                col(PatientEventRecord.patient_id).in_(chunk),
+                col(PatientEventRecord.recorded_at) < recorded_before,
+            )
+            .order_by(col(PatientEventRecord.patient_id), col(PatientEventRecord.seq))
+        )
+        for row in tx.exec(query):
+            found[row[0]] = ContactRow(*row)  # the newest wins
+    return found
+
+
+def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def patients_named(tx: Session, patient_ids: Sequence[str]) -> dict[str, PatientRecord]:
+    """The patients named, read a chunk at a time."""
+    found: dict[str, PatientRecord] = {}
+    for chunk in _chunks(patient_ids):
+        found |= patients_by_id(tx, chunk)
+    return found
