@@ -6,9 +6,9 @@ a screen that shows it is showing what is saved. Nothing here decides how things
 Split by what a nurse does: the patient (``patients``), the course order (``courses``), its days not
 given (``course_days``), its outcome forms (``outcome_forms``) and a clinic's file of them
 (``outcome_import``), the course record read back whole (``course_record``), the clinic's outcome report
-(``outcome_report``), the follow-ups due (``follow_ups``), preparing the infusion (``preparing``), the infusion running (``infusing``), ending
-the session (``ending``) and reading care back (``reviews``), all on the ground of ``base``: one entry
-checked, built and committed through the unit of work.
+(``outcome_report``), the follow-ups due (``follow_ups``), preparing the infusion (``preparing``), the
+infusion running (``infusing``), ending the session (``ending``) and reading care back (``reviews``), all on
+the ground of ``base``: one entry checked, built and committed through the unit of work.
 """
 
 from __future__ import annotations
