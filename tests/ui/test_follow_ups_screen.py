@@ -25,6 +25,7 @@ from tests.test_follow_ups_pdf import clinic_with_follow_ups
 from tests.ui.test_account_dialogs import answer_modal, check_controls, click, find
 from tests.ui.test_day_log_screen import charge_nurse_on_duty
 from ui.dialogs.follow_ups import FollowUpsDialog
+from ui.dialogs.outcome_forms import OutcomeFormsDialog
 from ui.dialogs.print_preview import PreviewDialog
 from ui.main_window import MainWindow
 
@@ -182,3 +183,27 @@ def test_printing_goes_through_the_preview_as_filtered(
     answer_modal(qtbot, close_preview)
     click(qtbot, dialog, "Print the follow-up list")
     assert len(previews) == 1 and isinstance(previews[0], PreviewDialog)
+
+
+def test_answers_taken_by_phone_from_an_overdue_row_make_it_done(
+    qtbot: QtBot, window: MainWindow, nurse: Nurse, care: Care, follow_ups
+) -> None:
+    charge_nurse_on_duty(nurse)
+    dialog = opened(qtbot, window)
+    find(dialog, QTableWidget, "Follow-ups").selectRow(0)  # Ama, 3 months overdue
+
+    def answer(modal: QDialog) -> None:
+        assert isinstance(modal, OutcomeFormsDialog) and modal.mode.value() == "phone"
+        for item in ("PAININ9", "PAININ22", "PAININ31", "PAININ34"):
+            click(qtbot, modal, f"{item} 2")
+        modal.save.click()
+        modal.save_anyway.click()  # the other forms were not asked
+        modal.reject()
+
+    answered = answer_modal(qtbot, answer)
+    click(qtbot, dialog, "Record the chosen patient's answers to the outcome forms")
+    assert answered
+    (taken,) = care.assessments(dialog.chosen().patient.patient_id)  # type: ignore[union-attr]
+    assert (taken.mode, taken.time_point) == ("phone", "3m")
+    shown = [(r[0], r[1]) for r in rows(dialog)]
+    assert ("✓ Done", "OSEI, Ama") in shown and ("▲ Overdue", "OSEI, Ama") not in shown

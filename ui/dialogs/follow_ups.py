@@ -1,11 +1,13 @@
 """The charge nurse's follow-up list on screen: every course's follow-up forms overdue, due, upcoming,
-missed and done today, most urgent first, with how to reach each patient.
+missed and done today, most urgent first, with how to reach each patient; from a row, the patient's answers
+(by phone, most often), courses and contact route.
 
 Core makes the list and writes a "follow-up list viewed" audit line each time it is read (it shows many
 patients' names and numbers), so the window reads it on opening and after a change made from it. The
 status filter is a row of large buttons, each with its count; a status is said in words and a shape,
-never in colour alone. From a chosen row the nurse records how to reach the patient; the list is read
-again at once, and the row stays chosen. Actions on the chosen row's patient are listed in one place
+never in colour alone. From a chosen row the nurse records the patient's answers or how to reach the
+patient, or reads the patient's courses; after a change the list is read again at once, and the row stays
+chosen. Actions on the chosen row's patient are listed in one place
 (``_row_actions``), each a method that receives the patient's id.
 """
 
@@ -21,7 +23,9 @@ from core.outcomes.due import STATUS_SYMBOLS, STATUS_WORDS, FollowUp, FollowUpLi
 from core.reports.output import Output
 from ui.controller import Controller
 from ui.dialogs.base import Dialog, one_line_rows, tab_order
+from ui.dialogs.course_view import CourseViewDialog
 from ui.dialogs.follow_up_contact import FollowUpContactDialog
+from ui.dialogs.outcome_forms import OutcomeFormsDialog
 from ui.dialogs.people import named_table
 from ui.dialogs.print_preview import show_pdf
 from ui.printouts import waiting
@@ -110,7 +114,24 @@ class FollowUpsDialog(Dialog):
     def _row_actions(self) -> list[tuple[str, str, Callable[[str], None]]]:
         """(words, accessible name, the action given the chosen row's patient id), in the order shown: a new
         action on the patient of a row is one more line here."""
-        return [("Record contact…", "Record how to reach the chosen patient", self.record_contact)]
+        return [
+            ("Record answers…", "Record the chosen patient's answers to the outcome forms", self.record_answers),
+            ("Courses…", "Open the chosen patient's courses and outcome chart", self.open_courses),
+            ("Record contact…", "Record how to reach the chosen patient", self.record_contact),
+        ]
+
+    def record_answers(self, patient_id: str) -> None:
+        """The patient's answers, most often taken by phone: the list is read again, and a follow-up the
+        answers count for moves to done."""
+        chosen = self.chosen()
+        patient = self.controller.run(self.feedback, lambda: self.controller.care.patient(patient_id), writes=False)
+        if patient is None:
+            return
+        if OutcomeFormsDialog.ask(self.controller, patient, self, mode="phone"):
+            self.load(keep=chosen)
+
+    def open_courses(self, patient_id: str) -> None:
+        CourseViewDialog.show_for(self.controller, patient_id, self)
 
     def _row_button(self, words: str, name: str, act: Callable[[str], None]) -> QPushButton:
         widget = button(words, name)
