@@ -93,13 +93,6 @@ class ChairPanel(QWidget):
         self.saved = Elided("hint", "Last saved")  # one line: the banner's height holds, the words stay whole
         self.saved.hide()
         self.banner.add_line(self.saved)  # in the banner: the page below keeps the height
-        # The patient's outcome forms, asked before the first infusion and at the end of the course: not
-        # offered while the infusion runs, whose page is the readings' and the alarms'.
-        self.outcome_forms = button("Outcome\nforms…", "Record the patient's outcome forms")
-        self.outcome_forms.setAutoDefault(False)
-        self.outcome_forms.clicked.connect(self._record_forms)
-        self.outcome_forms.hide()
-        self.banner.add_action(self.outcome_forms)
 
         self.pump = PumpCheck(controller)
         layout.addWidget(self.pump.widget)
@@ -123,10 +116,6 @@ class ChairPanel(QWidget):
         self.course_why.setAutoDefault(False)
         self.course_why.clicked.connect(self._record_days)
         course.addWidget(self.course_why)
-        self.course_view = button("Course…", "Open the patient's courses")
-        self.course_view.setAutoDefault(False)
-        self.course_view.clicked.connect(self._open_courses)
-        course.addWidget(self.course_view)
         self.course_row.hide()
         layout.addWidget(self.course_row)
         self._days_read: tuple[str, dict[int, DayNotGivenView]] | None = None
@@ -256,12 +245,10 @@ class ChairPanel(QWidget):
             self.clock_warning.hide()
             self.here_note.hide()
             self.course_row.hide()
-            self.outcome_forms.hide()
             self._switch("identify")
             return
         self._last_event = state.events[-1].id
         self.banner.show_view(view, self.controller.now())
-        self.outcome_forms.setVisible(state.step not in FORMS_WAIT)
         self.clock_warning.setVisible(state.clock_behind)
         self._show_course_note(state)
         here = self.controller.waiting_for(state.session_id)
@@ -280,15 +267,11 @@ class ChairPanel(QWidget):
         self._switch(self._page_key(state), state)
 
     def _show_course_note(self, state: SessionState) -> None:
-        """The course's row: the way to the whole course, and a note of earlier days without an infusion."""
-        if state.course_id is None:
+        """A row noting earlier days of the course without an infusion, when there are any."""
+        if state.course_id is None or not state.missed_days:
             self.course_row.hide()
             return
         self.course_row.show()
-        if not state.missed_days:
-            self.course_note.hide()
-            self.course_why.hide()
-            return
         if self._days_read is None or self._days_read[0] != state.session_id:
             days = self.controller.days_not_given(state.course_id)
             self._days_read = (state.session_id, {view.day: view for view in days})
@@ -297,7 +280,13 @@ class ChairPanel(QWidget):
         self.course_note.show()
         self.course_why.setVisible(any(day not in recorded for day in state.missed_days))
 
-    def _open_courses(self) -> None:
+    @property
+    def forms_offered(self) -> bool:
+        """The patient's outcome forms are asked before the first infusion and at the end of the course: not
+        while the infusion runs, when the chair's page is the readings' and the alarms'."""
+        return self._view is not None and self._view.state.step not in FORMS_WAIT
+
+    def open_courses(self) -> None:
         """The patient's courses, day by day, and the outcome chart (read only)."""
         if self._view is not None:
             CourseViewDialog.show_for(self.controller, self._view.patient.id, self.window())
@@ -312,8 +301,8 @@ class ChairPanel(QWidget):
             recorded[view.day] = view
         self._show_course_note(state)
 
-    def _record_forms(self) -> None:
-        if self._view is not None:
+    def record_forms(self) -> None:
+        if self.forms_offered and self._view is not None:
             OutcomeFormsDialog.ask(self.controller, self._view.patient, self.window(), mode="chair")
 
     def _page_key(self, state: SessionState) -> str:

@@ -207,6 +207,11 @@ class MainWindow(QMainWindow):
         top.addWidget(self.print_menu)
         self.menu_button = button("Menu")
         menu = QMenu(self.menu_button)  # each entry is named as its button was, for the nurse and the tests
+        # The open chair's patient beyond today's session: in the menu, so the chair's page keeps its height.
+        self.forms_here = menu.addAction("Outcome forms of the open chair's patient…", self._record_forms)
+        self.courses_here = menu.addAction("Courses of the open chair's patient…", self._open_courses)
+        menu.aboutToShow.connect(self._offer_patient_actions)
+        menu.addSeparator()
         self.day_log = menu.addAction("Day log…", self._show_day_log)
         self.outcomes = menu.addAction("Outcome report…", lambda: OutcomeReportDialog.ask(self.controller, self))
         self.import_outcomes = menu.addAction(
@@ -523,6 +528,22 @@ class MainWindow(QMainWindow):
         view = self._views.get(self.chair_list.current_chair() or 0) if session_id else None
         self.print_escort.setEnabled(view is not None and going_home_sheet_allowed(view.state))
 
+    def _offer_patient_actions(self) -> None:
+        """The open chair's patient's forms and courses, offered while a chair with a session is open."""
+        chair = self.chair_list.current_chair() if self._open_session() is not None else None
+        self.courses_here.setEnabled(chair is not None)
+        self.forms_here.setEnabled(chair is not None and self.panel(chair).forms_offered)
+
+    def _record_forms(self) -> None:
+        chair = self.chair_list.current_chair()
+        if self._open_session() is not None and chair is not None:
+            self.panel(chair).record_forms()
+
+    def _open_courses(self) -> None:
+        chair = self.chair_list.current_chair()
+        if self._open_session() is not None and chair is not None:
+            self.panel(chair).open_courses()
+
     def _my_chairs(self) -> list[int]:
         return my_chairs(list(self._views.values()), self.controller.nurse_id)
 
@@ -625,6 +646,8 @@ class MainWindow(QMainWindow):
         self.my_pin.setVisible(PinDialog.offered(self.controller))
         self.addenda.setVisible(user.can_record_care)
         self.print_menu.setVisible(user.can_record_care)
+        self.forms_here.setVisible(user.can_record_care)
+        self.courses_here.setVisible(user.can_record_care)
         self.people.setVisible(user.can_manage_people)
         self.audit.setVisible(user.can_read_audit)
         self.day_log.setVisible(user.can_review_day)

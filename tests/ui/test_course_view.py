@@ -49,7 +49,7 @@ def test_the_nurse_opens_the_course_from_the_chair_and_reads_each_day(
         dialog.reject()
 
     answered = answer_modal(qtbot, answer)
-    nurse.click("Open the patient's courses")
+    nurse.pick("Menu", "Courses of the open chair's patient")
     assert answered
     assert seen["title"] == "LINDQVIST, Maja · born 1971-03-14 · MRN-1001"
     assert seen["list"][1].endswith("119 days after course 1") and seen["list"][-1].startswith("Outcome chart")

@@ -207,7 +207,7 @@ def test_the_chair_opens_the_forms_for_its_patient_at_the_chair(
         dialog.reject()
 
     answer_modal(qtbot, answer)
-    nurse.click("Record the patient's outcome forms")
+    nurse.pick("Menu", "Outcome forms of the open chair's patient")
     assert opened_for == [(patient.id, "chair")]
 
 

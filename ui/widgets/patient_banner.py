@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from core.board import Tile, course_day, tile
 from core.board import countdown as core_countdown
@@ -95,7 +95,6 @@ class PatientBanner:
         self.due.addWidget(self.side_effects_due)
         who.addLayout(self.due, 4, 0, 1, 2)
         row.addLayout(who, 1)
-        self.row = row
 
         self.clock = card("banner-clock")
         clock = QVBoxLayout(self.clock)
@@ -130,11 +129,6 @@ class PatientBanner:
     def add_line(self, line: QLabel) -> None:
         """A line of the chair panel's own at the end of the row of what is due (what was last recorded)."""
         self.due.addWidget(line, 1)
-
-    def add_action(self, action: QWidget) -> None:
-        """A button of the chair panel's own between the patient and the clock (the outcome forms): in the
-        banner's height, so the step's page below keeps its room."""
-        self.row.insertWidget(self.row.indexOf(self.clock), action, 0, Qt.AlignmentFlag.AlignVCenter)
 
     def show_view(self, view: ChairView | None, now: datetime) -> None:
         state = view.state if view else None
