@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from core.course import CourseView, days_left
 from core.machine import Outcome
+from core.outcomes.local_days import LocalDays
 from core.outcomes.windows import CourseSpan
 from core.protocol import Protocol
 
@@ -144,25 +145,35 @@ def ordered_courses(courses: Iterable[CourseRow]) -> dict[str, list[CourseRow]]:
 
 
 def course_spans(
-    protocol: Protocol, courses: Mapping[str, list[CourseRow]], sessions: Iterable[SessionRow], as_of: date
+    protocol: Protocol,
+    courses: Mapping[str, list[CourseRow]],
+    sessions: Iterable[SessionRow],
+    as_of: date,
+    days: LocalDays | None = None,
 ) -> dict[str, list[CourseSpan]]:
     """Each patient's course spans as they stood on ``as_of`` (the day after the report's last day, so every
     day up to the cut-off has passed): the same rule as ``Care.course_spans``, from the cohort's values.
 
     A course's infusions are its treated sessions (completed or stopped early), each at the moment its
-    infusion began (its opening, where no start was recorded)."""
+    infusion began (its opening, where no start was recorded). Only a patient's last course needs the local
+    day of each (whether it has days still to come); an earlier one has ended, and needs its last day only.
+    ``days``: the local days worked out for the whole report (``LocalDays``)."""
+    day = days.day if days is not None else _local_day
     moments: dict[str, list[datetime]] = defaultdict(list)
     for s in sessions:
-        if s.treated and s.course_id is not None:
+        if s.outcome in TREATED and s.course_id is not None:
             moments[s.course_id].append(s.started_at or s.opened_at)
     spans: dict[str, list[CourseSpan]] = {}
     for patient_id, rows in courses.items():
         made = []
         for number, course in enumerate(rows, start=1):
             began = sorted(moments.get(course.id, ()))
-            days = [m.astimezone().date() for m in began]
-            order = CourseView(course.id, patient_id, "", "", "", course.first_day, course.days, "", course.recorded_at)
-            ended = number < len(rows) or days_left(protocol, order, as_of, days) == 0
+            ended = number < len(rows)
+            if not ended:
+                order = CourseView(
+                    course.id, patient_id, "", "", "", course.first_day, course.days, "", course.recorded_at
+                )
+                ended = days_left(protocol, order, as_of, [day(m) for m in began]) == 0
             made.append(
                 CourseSpan(
                     course_id=course.id,
@@ -171,12 +182,16 @@ def course_spans(
                     first_day=course.first_day,
                     days=course.days,
                     first_started_at=began[0] if began else None,
-                    last_infusion_day=days[-1] if days else None,
+                    last_infusion_day=day(began[-1]) if began else None,
                     ended=ended,
                 )
             )
         spans[patient_id] = made
     return spans
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone().date()
 
 
 def day_bounds(first_day: date, last_day: date) -> tuple[datetime, datetime]:

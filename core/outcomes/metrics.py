@@ -31,7 +31,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 from itertools import pairwise
+from typing import NamedTuple
 
+from core.machine import Outcome
 from core.outcomes.cohort import (
     AssessmentRow,
     Cohort,
@@ -41,6 +43,7 @@ from core.outcomes.cohort import (
     course_spans,
     ordered_courses,
 )
+from core.outcomes.local_days import LocalDays
 from core.outcomes.stats import (
     T_BASED,
     WILSON,
@@ -50,9 +53,11 @@ from core.outcomes.stats import (
     mean_ci,
     wilson,
 )
-from core.outcomes.windows import CourseSpan, best_of, place_all, window
+from core.outcomes.windows import CourseSpan, day_bounds, holding
 from core.promis import PromisTables, shipped
 from core.protocol import Outcomes, Protocol, TimePoint
+
+COMPLETED, STOPPED_EARLY = Outcome.COMPLETED.value, Outcome.STOPPED_EARLY.value
 
 STUDY_INFUSIONS = 5
 """The study's definition of treatment completion: five or more completed infusions (Tankha et al. 2025,
@@ -137,10 +142,11 @@ def proportion(
 @dataclass(eq=False)
 class CourseFacts:
     """One course as the report counts it. Its sessions and days are filled in by ``prepare`` before any of
-    the figures below is first read (each is worked out once)."""
+    the figures below is first read (each is worked out once); ``days`` gives the sessions' local days."""
 
     row: CourseRow
     span: CourseSpan
+    days: LocalDays
     sessions: list[SessionRow] = field(default_factory=list)
     missed_days: set[int] = field(default_factory=set)
     cancelled_days: set[int] = field(default_factory=set)
@@ -157,15 +163,15 @@ class CourseFacts:
     @cached_property
     def first_infusion_day(self) -> date | None:
         began = self.first_infusion
-        return began.astimezone().date() if began is not None else None
+        return self.days.day(began) if began is not None else None
 
     @cached_property
     def completed(self) -> int:
-        return sum(1 for s in self.sessions if s.completed)
+        return sum(1 for s in self.sessions if s.outcome == COMPLETED)
 
     @cached_property
     def stopped_early(self) -> int:
-        return sum(1 for s in self.sessions if s.treated and not s.completed)
+        return sum(1 for s in self.sessions if s.outcome == STOPPED_EARLY)
 
     def days_not_given(self) -> dict[str, int]:
         """The scheduled days without an infusion, by why, each day counted once: cancelled by the clinic,
@@ -175,7 +181,7 @@ class CourseFacts:
         left = days - treated
         cancelled = min(len(self.cancelled_days), left)
         missed = min(len(self.missed_days - self.cancelled_days), left - cancelled)
-        opened = {s.opened_at.astimezone().date() for s in self.sessions if not s.treated and s.started_at is None}
+        opened = {self.days.ordinal(s.opened_at) for s in self.sessions if not s.treated and s.started_at is None}
         not_treated = min(len(opened), left - cancelled - missed)
         return {
             "cancelled": cancelled,
@@ -186,18 +192,22 @@ class CourseFacts:
 
     @cached_property
     def on_protocol(self) -> bool:
-        """Every scheduled session completed, on consecutive days."""
-        days = sorted({s.started_at.astimezone().date() for s in self.started if s.completed and s.started_at})
+        """Every scheduled session completed, on consecutive days (the days are looked at only when enough
+        sessions completed: most courses' answer needs no local day)."""
+        if self.completed < self.row.days:
+            return False
+        ordinal = self.days.ordinal
+        days = sorted({ordinal(s.started_at) for s in self.started if s.outcome == COMPLETED and s.started_at})
         run = best = 1 if days else 0
         for before, after in pairwise(days):
-            run = run + 1 if after - before == timedelta(days=1) else 1
+            run = run + 1 if after - before == 1 else 1
             best = max(best, run)
-        return self.completed >= self.row.days and best >= self.row.days
+        return best >= self.row.days
 
 
-@dataclass(frozen=True)
-class Score:
-    """The score that counts for a course, time point and domain."""
+class Score(NamedTuple):
+    """The score that counts for a course, time point and domain (a tuple: the report keeps one for each
+    course, point and domain scored, a few hundred thousand over ten years)."""
 
     taken_at: datetime
     t_score: Decimal
@@ -224,6 +234,7 @@ class Prepared:
     domains: list[tuple[str, bool]]
     """The protocol's forms' domains in its order, with whether a higher T is better."""
     forms_used: list[FormScore]
+    days: LocalDays
 
     @cached_property
     def counted(self) -> set[str]:
@@ -241,15 +252,25 @@ class Prepared:
         return sum(1 for c in self.in_report if not c.span.ended)
 
 
+def local_days(cohort: Cohort, last_day: date) -> LocalDays:
+    """The local days of the period the cohort's moments fall in: from a year before its first course (forms
+    answered before a course; a moment earlier still is converted on its own) to the cut-off."""
+    first = min((c.first_day for c in cohort.courses), default=last_day)
+    return LocalDays(min(first, last_day) - timedelta(days=366), last_day + timedelta(days=1))
+
+
 def prepare(
     protocol: Protocol, cohort: Cohort, first_day: date, last_day: date, tables: PromisTables | None = None
 ) -> Prepared:
     """The cohort arranged for counting a report from ``first_day`` to ``last_day``."""
     tables = tables or shipped()
+    days = local_days(cohort, last_day)
     courses = ordered_courses(cohort.courses)
-    spans = course_spans(protocol, courses, cohort.sessions, last_day + timedelta(days=1))
+    spans = course_spans(protocol, courses, cohort.sessions, last_day + timedelta(days=1), days)
     rows = {row.id: row for row in cohort.courses}
-    facts = {span.course_id: CourseFacts(rows[span.course_id], span) for found in spans.values() for span in found}
+    facts = {
+        span.course_id: CourseFacts(rows[span.course_id], span, days) for found in spans.values() for span in found
+    }
     for session in cohort.sessions:
         if session.course_id in facts:
             facts[session.course_id].sessions.append(session)
@@ -269,9 +290,9 @@ def prepare(
     ]
     in_report.sort(key=lambda c: c.first_infusion or datetime.min)
     domains = _domains(protocol, tables)
-    scores, used = _scores(protocol.outcomes, spans, {c.row.id for c in in_report}, cohort, tables, dict(domains))
+    scores, used = _scores(protocol.outcomes, spans, {c.row.id for c in in_report}, cohort, tables, dict(domains), days)
     return Prepared(
-        protocol, first_day, last_day, spans, facts, in_report, first_course, next_course, scores, domains, used
+        protocol, first_day, last_day, spans, facts, in_report, first_course, next_course, scores, domains, used, days
     )
 
 
@@ -291,34 +312,45 @@ def _scores(
     cohort: Cohort,
     tables: PromisTables,
     domains: dict[str, bool],
+    days: LocalDays,
 ) -> tuple[dict[tuple[str, str, str], Score], list[FormScore]]:
-    """Each sitting placed by its moment; of the scored forms of one domain in one window, the one that
-    counts (``best_of``)."""
-    candidates: dict[tuple[str, str, str], list[Score]] = defaultdict(list)
-    targets: dict[tuple[str, str], date] = {}
+    """Each sitting placed by its moment (``holding``); of the scored forms of one domain in one window, the
+    one that counts: ``best_of``'s choice, made by ordering the window's sittings once by its preference
+    (its moments' order, then the cohort's) and taking each domain's first scored form."""
+    domain_of = {form_id: shape.domain for form_id, shape in tables.forms.items() if shape.domain in domains}
     sittings: dict[str, list[AssessmentRow]] = defaultdict(list)
     for sitting in cohort.assessments:
         sittings[sitting.patient_id].append(sitting)
+    placed: dict[tuple[str, str], list[tuple[AssessmentRow, int, int, TimePoint]]] = defaultdict(list)
     for patient_id, found in sittings.items():
         patient_spans = spans.get(patient_id)
         if not patient_spans or not any(s.course_id in counted for s in patient_spans):
             continue
-        for sitting, placed in zip(found, place_all(outcomes, patient_spans, [s.taken_at for s in found]), strict=True):
-            if placed is None or placed.course_id not in counted:
-                continue
-            targets[(placed.course_id, placed.point_id)] = placed.target
-            for form in sitting.forms:
-                shape = tables.forms.get(form.form_id)
-                if form.t_score is None or shape is None or shape.domain not in domains:
-                    continue
-                key = (placed.course_id, placed.point_id, shape.domain)
-                candidates[key].append(Score(sitting.taken_at, form.t_score, form.se, form))
+        hits = holding(outcomes, patient_spans, [s.taken_at for s in found], days)
+        for sitting, hit in zip(found, hits, strict=True):
+            if hit is not None and hit[0] in counted:
+                course_id, point, target, on = hit
+                placed[(course_id, point.id)].append((sitting, on, target, point))
     chosen: dict[tuple[str, str, str], Score] = {}
-    for key, found in candidates.items():
-        point = outcomes.time_point(key[1])
-        moment = best_of(point, targets[(key[0], key[1])], [s.taken_at for s in found])
-        chosen[key] = next(s for s in found if s.taken_at == moment)
+    for (course_id, point_id), found in placed.items():
+        for sitting, *_ in _preferred(found) if len(found) > 1 else found:
+            for form in sitting.forms:
+                domain = domain_of.get(form.form_id)
+                if form.t_score is None or domain is None or (key := (course_id, point_id, domain)) in chosen:
+                    continue
+                chosen[key] = Score(sitting.taken_at, form.t_score, form.se, form)
     return chosen, [s.form for s in chosen.values()]
+
+
+def _preferred(
+    found: list[tuple[AssessmentRow, int, int, TimePoint]],
+) -> list[tuple[AssessmentRow, int, int, TimePoint]]:
+    """The sittings of one window in ``best_of``'s order of preference: a baseline's latest first, any other
+    point's nearest its target day first, the earlier of two as near; sittings of one moment in the cohort's
+    order (the sort is stable)."""
+    if found[0][3].is_baseline:
+        return sorted(found, key=lambda f: f[0].taken_at, reverse=True)
+    return sorted(found, key=lambda f: (abs(f[1] - f[2]), f[0].taken_at))
 
 
 # ---- completion ------------------------------------------------------------------------------------------
@@ -548,35 +580,38 @@ FORMS_DONE = (
 
 
 def _due(point: TimePoint, p: Prepared, course: CourseFacts) -> bool:
-    opened = window(point, course.span)
-    if opened is None or opened.closes > p.last_day:
+    found = day_bounds(point, course.span, p.days)
+    if found is None or found[2] > p.last_day.toordinal():
         return False
     if point.is_baseline:
         return True
     following = p.next_course.get(course.row.id)
     began = following.first_infusion_day if following is not None else None
-    return began is None or began > opened.opens
+    return began is None or began.toordinal() > found[1]
 
 
 def forms_completed(p: Prepared) -> list[Figure]:
+    scored: dict[str, set[str]] = defaultdict(set)
+    verify: dict[str, set[str]] = defaultdict(set)
+    for (course_id, point_id, _), score in p.scores.items():
+        scored[point_id].add(course_id)
+        if score.form.to_verify:
+            verify[point_id].add(course_id)
     figures = []
     for point in p.outcomes.time_points:
-        due = [c for c in p.in_report if _due(point, p, c)]
-        due_ids = {c.row.id for c in due}
-        here = [score for (cid, pid, _), score in p.scores.items() if pid == point.id and cid in due_ids]
-        scored = {cid for cid, pid, _ in p.scores if pid == point.id} & due_ids
-        verify = any(score.form.to_verify for score in here)
+        due_ids = {c.row.id for c in p.in_report if _due(point, p, c)}
+        waiting = len(p.in_report) - len(due_ids)
         figures.append(
             proportion(
                 "forms_completed",
                 FORMS,
                 "Outcome forms completed",
-                len(scored),
-                len(due),
+                len(scored[point.id] & due_ids),
+                len(due_ids),
                 FORMS_DONE,
                 point=point.label,
-                note=f"{waiting} courses not due by the last day." if (waiting := len(p.in_report) - len(due)) else "",
-                to_verify=verify,
+                note=f"{waiting} courses not due by the last day." if waiting else "",
+                to_verify=not verify[point.id].isdisjoint(due_ids),
             )
         )
     return figures

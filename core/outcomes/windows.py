@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
+from core.outcomes.local_days import LocalDays
 from core.protocol import Anchor, Outcomes, TimePoint
 
 
@@ -63,36 +64,37 @@ class Window:
         return self.opens <= on <= self.closes
 
 
-def window(point: TimePoint, course: CourseSpan) -> Window | None:
+def window(point: TimePoint, course: CourseSpan, days: LocalDays | None = None) -> Window | None:
     """The window of ``point`` for ``course``, or None while it cannot be known: a point after the last
-    infusion has none until the course has ended with at least one infusion."""
+    infusion has none until the course has ended with at least one infusion. ``days``: as in ``holding``."""
+    found = day_bounds(point, course, days)
+    if found is None:
+        return None
+    target, opens, closes = (date.fromordinal(n) for n in found)
+    before = course.first_started_at if point.anchor is Anchor.FIRST_INFUSION else None
+    return Window(course.course_id, point, target, opens, closes, before=before)
+
+
+def day_bounds(point: TimePoint, course: CourseSpan, days: LocalDays | None = None) -> tuple[int, int, int] | None:
+    """The rule of ``window`` as day ordinals, (target, opens, closes): what the report compares a few hundred
+    thousand local days with, so no ``Window`` is built for each course and point."""
     if point.anchor is Anchor.FIRST_INFUSION:
         began = course.first_started_at
-        anchor = began.astimezone().date() if began is not None else course.first_day
-        target = anchor + timedelta(days=point.offset_days)
-        return Window(
-            course.course_id,
-            point,
-            target,
-            target - timedelta(days=point.days_before),
-            target + timedelta(days=point.days_after),
-            before=began,
-        )
-    if not course.ended or course.last_infusion_day is None:
+        if began is None:
+            anchor = course.first_day.toordinal()
+        else:
+            anchor = days.ordinal(began) if days is not None else _ordinal(began)
+    elif not course.ended or course.last_infusion_day is None:
         return None
-    target = course.last_infusion_day + timedelta(days=point.offset_days)
-    return Window(
-        course.course_id,
-        point,
-        target,
-        target - timedelta(days=point.days_before),
-        target + timedelta(days=point.days_after),
-    )
+    else:
+        anchor = course.last_infusion_day.toordinal()
+    target = anchor + point.offset_days
+    return target, target - point.days_before, target + point.days_after
 
 
-def windows_of(outcomes: Outcomes, course: CourseSpan) -> list[Window]:
+def windows_of(outcomes: Outcomes, course: CourseSpan, days: LocalDays | None = None) -> list[Window]:
     """The course's windows known so far, in the protocol's order."""
-    found = (window(point, course) for point in outcomes.time_points)
+    found = (window(point, course, days) for point in outcomes.time_points)
     return [w for w in found if w is not None]
 
 
@@ -139,6 +141,55 @@ def place_all(outcomes: Outcomes, courses: Sequence[CourseSpan], moments: Sequen
         _, _, best = min(candidates, key=lambda c: (c[1], c[0]))
         placed.append(Placed(best.course_id, best.point.id, best.target))
     return placed
+
+
+Hit = tuple[str, TimePoint, int, int]
+"""Where ``holding`` places a moment: (course id, time point, target day, the moment's local day), days as
+ordinals."""
+
+
+def holding(
+    outcomes: Outcomes, courses: Sequence[CourseSpan], moments: Sequence[datetime], days: LocalDays | None = None
+) -> list[Hit | None]:
+    """``place_all`` for the clinic's report: the same rules (the tests hold the two equal) with each window's
+    bounds as day ordinals, so a moment costs a few integer comparisons per window of its patient (the report
+    places a few hundred thousand forms), and no object is built per moment."""
+    ordinal = days.ordinal if days is not None else _ordinal
+    ordered = sorted(courses, key=lambda c: c.number)
+    bounds = []
+    for index, course in enumerate(ordered):
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        next_began = following.first_started_at if following is not None else None
+        next_day = following.first_day.toordinal() if following is not None and next_began is None else None
+        began = course.first_started_at
+        for point in outcomes.time_points:
+            found = day_bounds(point, course, days)
+            if found is None:
+                continue
+            target, opens, closes = found
+            if point.is_baseline:
+                bounds.append((opens, closes, began, 0, target, None, None, course.course_id, point))
+            else:
+                bounds.append((opens, closes, None, 1, target, next_began, next_day, course.course_id, point))
+    found_all: list[Hit | None] = []
+    for taken_at in moments:
+        on = ordinal(taken_at)
+        best: Hit | None = None
+        nearest = (0, 0)
+        for opens, closes, before, rank, target, next_began, next_day, course_id, point in bounds:
+            if on < opens or on > closes or (before is not None and taken_at >= before):
+                continue
+            if (next_began is not None and taken_at >= next_began) or (next_day is not None and on >= next_day):
+                continue  # the next course has begun: this course's follow-ups are over
+            distance = (abs(on - target), rank)
+            if best is None or distance < nearest:
+                best, nearest = (course_id, point, target, on), distance
+        found_all.append(best)
+    return found_all
+
+
+def _ordinal(moment: datetime) -> int:
+    return moment.astimezone().date().toordinal()
 
 
 def _after_next_began(following: CourseSpan | None, taken_at: datetime, on: date) -> bool:
