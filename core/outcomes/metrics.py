@@ -141,8 +141,8 @@ def proportion(
 
 @dataclass(eq=False)
 class CourseFacts:
-    """One course as the report counts it. Its sessions and days are filled in by ``prepare`` before any of
-    the figures below is first read (each is worked out once); ``days`` gives the sessions' local days."""
+    """One course as the report counts it. Its sessions and days are filled in by ``prepare``, which then
+    calls ``settle`` once, before any figure reads the counts; ``days`` gives the sessions' local days."""
 
     row: CourseRow
     span: CourseSpan
@@ -150,28 +150,31 @@ class CourseFacts:
     sessions: list[SessionRow] = field(default_factory=list)
     missed_days: set[int] = field(default_factory=set)
     cancelled_days: set[int] = field(default_factory=set)
+    started: list[SessionRow] = field(default_factory=list)
+    """The sessions whose infusion began, in the order they began."""
+    completed: int = 0
+    stopped_early: int = 0
+    first_infusion: datetime | None = None
+    first_infusion_day: date | None = None
 
-    @cached_property
-    def started(self) -> list[SessionRow]:
-        return sorted((s for s in self.sessions if s.started_at is not None), key=lambda s: s.started_at or s.opened_at)
-
-    @cached_property
-    def first_infusion(self) -> datetime | None:
-        started = self.started
-        return started[0].started_at if started else None
-
-    @cached_property
-    def first_infusion_day(self) -> date | None:
-        began = self.first_infusion
-        return self.days.day(began) if began is not None else None
-
-    @cached_property
-    def completed(self) -> int:
-        return sum(1 for s in self.sessions if s.outcome == COMPLETED)
-
-    @cached_property
-    def stopped_early(self) -> int:
-        return sum(1 for s in self.sessions if s.outcome == STOPPED_EARLY)
+    def settle(self) -> None:
+        """The counts every figure reads, worked out in one pass over the sessions: plain attributes, since
+        the report reads them for each of ~60,000 courses several times, and a computed-once property costs
+        a lock and a lookup at each read."""
+        started = []
+        for s in self.sessions:
+            if s.outcome == COMPLETED:
+                self.completed += 1
+            elif s.outcome == STOPPED_EARLY:
+                self.stopped_early += 1
+            if s.started_at is not None:
+                started.append(s)
+        if len(started) > 1:
+            started.sort(key=_began)
+        self.started = started
+        if started:
+            self.first_infusion = started[0].started_at
+            self.first_infusion_day = self.days.day(started[0].started_at)  # type: ignore[arg-type]
 
     def days_not_given(self) -> dict[str, int]:
         """The scheduled days without an infusion, by why, each day counted once: cancelled by the clinic,
@@ -190,7 +193,6 @@ class CourseFacts:
             "no_record": left - cancelled - missed - not_treated,
         }
 
-    @cached_property
     def on_protocol(self) -> bool:
         """Every scheduled session completed, on consecutive days (the days are looked at only when enough
         sessions completed: most courses' answer needs no local day)."""
@@ -203,6 +205,10 @@ class CourseFacts:
             run = run + 1 if after - before == 1 else 1
             best = max(best, run)
         return best >= self.row.days
+
+
+def _began(session: SessionRow) -> datetime:
+    return session.started_at or session.opened_at
 
 
 class Score(NamedTuple):
@@ -274,6 +280,8 @@ def prepare(
     for session in cohort.sessions:
         if session.course_id in facts:
             facts[session.course_id].sessions.append(session)
+    for course in facts.values():
+        course.settle()
     for day in cohort.not_given:
         if day.course_id in facts:
             (facts[day.course_id].cancelled_days if day.by_clinic else facts[day.course_id].missed_days).add(day.day)
@@ -403,7 +411,7 @@ def completion(p: Prepared) -> list[Figure]:
             "on_protocol",
             COMPLETION,
             "On-protocol completion",
-            sum(1 for c in courses if c.on_protocol),
+            sum(1 for c in courses if c.on_protocol()),
             len(courses),
             ON_PROTOCOL,
             note=running,
