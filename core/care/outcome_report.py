@@ -13,6 +13,7 @@ from core import records
 from core.care.base import CareBase
 from core.errors import InputError
 from core.outcomes.cohort import day_bounds
+from core.outcomes.collector import collector_paused
 from core.outcomes.report import OutcomeReport, outcome_report
 from core.protocol import Protocol
 
@@ -37,6 +38,6 @@ class OutcomeReports(CareBase):
                 f"End the report today ({today.isoformat()}) or earlier.",
             )
         start, cutoff = day_bounds(first_day, last_day)
-        with self.door.reading() as tx:
+        with self.door.reading() as tx, collector_paused():
             cohort = records.outcome_cohort(tx, start, cutoff, cutoff)
         return outcome_report(protocol or self.protocol, cohort, first_day, last_day, self.clock.now())

@@ -29,9 +29,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import pairwise
 from typing import NamedTuple
+
+import numpy as np
 
 from core.machine import Outcome
 from core.outcomes.cohort import (
@@ -53,9 +55,9 @@ from core.outcomes.stats import (
     mean_ci,
     wilson,
 )
-from core.outcomes.windows import CourseSpan, day_bounds, holding
+from core.outcomes.windows import CourseSpan, holding
 from core.promis import PromisTables, shipped
-from core.protocol import Outcomes, Protocol, TimePoint
+from core.protocol import Anchor, Outcomes, Protocol, TimePoint
 
 COMPLETED, STOPPED_EARLY = Outcome.COMPLETED.value, Outcome.STOPPED_EARLY.value
 
@@ -141,8 +143,8 @@ def proportion(
 
 @dataclass(eq=False)
 class CourseFacts:
-    """One course as the report counts it. Its sessions and days are filled in by ``prepare`` before any of
-    the figures below is first read (each is worked out once); ``days`` gives the sessions' local days."""
+    """One course as the report counts it. Its sessions and days are filled in by ``prepare``, which then
+    calls ``settle`` once, before any figure reads the counts; ``days`` gives the sessions' local days."""
 
     row: CourseRow
     span: CourseSpan
@@ -150,28 +152,31 @@ class CourseFacts:
     sessions: list[SessionRow] = field(default_factory=list)
     missed_days: set[int] = field(default_factory=set)
     cancelled_days: set[int] = field(default_factory=set)
+    started: list[SessionRow] = field(default_factory=list)
+    """The sessions whose infusion began, in the order they began."""
+    completed: int = 0
+    stopped_early: int = 0
+    first_infusion: datetime | None = None
+    first_infusion_day: date | None = None
 
-    @cached_property
-    def started(self) -> list[SessionRow]:
-        return sorted((s for s in self.sessions if s.started_at is not None), key=lambda s: s.started_at or s.opened_at)
-
-    @cached_property
-    def first_infusion(self) -> datetime | None:
-        started = self.started
-        return started[0].started_at if started else None
-
-    @cached_property
-    def first_infusion_day(self) -> date | None:
-        began = self.first_infusion
-        return self.days.day(began) if began is not None else None
-
-    @cached_property
-    def completed(self) -> int:
-        return sum(1 for s in self.sessions if s.outcome == COMPLETED)
-
-    @cached_property
-    def stopped_early(self) -> int:
-        return sum(1 for s in self.sessions if s.outcome == STOPPED_EARLY)
+    def settle(self) -> None:
+        """The counts every figure reads, worked out in one pass over the sessions: plain attributes, since
+        the report reads them for each of ~60,000 courses several times, and a computed-once property costs
+        a lock and a lookup at each read."""
+        started = []
+        for s in self.sessions:
+            if s.outcome == COMPLETED:
+                self.completed += 1
+            elif s.outcome == STOPPED_EARLY:
+                self.stopped_early += 1
+            if s.started_at is not None:
+                started.append(s)
+        if len(started) > 1:
+            started.sort(key=_began)
+        self.started = started
+        if started:
+            self.first_infusion = started[0].started_at
+            self.first_infusion_day = self.days.day(started[0].started_at)  # type: ignore[arg-type]
 
     def days_not_given(self) -> dict[str, int]:
         """The scheduled days without an infusion, by why, each day counted once: cancelled by the clinic,
@@ -190,7 +195,6 @@ class CourseFacts:
             "no_record": left - cancelled - missed - not_treated,
         }
 
-    @cached_property
     def on_protocol(self) -> bool:
         """Every scheduled session completed, on consecutive days (the days are looked at only when enough
         sessions completed: most courses' answer needs no local day)."""
@@ -203,6 +207,10 @@ class CourseFacts:
             run = run + 1 if after - before == 1 else 1
             best = max(best, run)
         return best >= self.row.days
+
+
+def _began(session: SessionRow) -> datetime:
+    return session.started_at or session.opened_at
 
 
 class Score(NamedTuple):
@@ -274,6 +282,8 @@ def prepare(
     for session in cohort.sessions:
         if session.course_id in facts:
             facts[session.course_id].sessions.append(session)
+    for course in facts.values():
+        course.settle()
     for day in cohort.not_given:
         if day.course_id in facts:
             (facts[day.course_id].cancelled_days if day.by_clinic else facts[day.course_id].missed_days).add(day.day)
@@ -403,7 +413,7 @@ def completion(p: Prepared) -> list[Figure]:
             "on_protocol",
             COMPLETION,
             "On-protocol completion",
-            sum(1 for c in courses if c.on_protocol),
+            sum(1 for c in courses if c.on_protocol()),
             len(courses),
             ON_PROTOCOL,
             note=running,
@@ -579,39 +589,76 @@ FORMS_DONE = (
 )
 
 
-def _due(point: TimePoint, p: Prepared, course: CourseFacts) -> bool:
-    found = day_bounds(point, course.span, p.days)
-    if found is None or found[2] > p.last_day.toordinal():
-        return False
-    if point.is_baseline:
-        return True
-    following = p.next_course.get(course.row.id)
-    began = following.first_infusion_day if following is not None else None
-    return began is None or began.toordinal() > found[1]
+class Anchors(NamedTuple):
+    """The report's courses (in ``in_report``'s order) as day-ordinal arrays, so whether each is due at a
+    time point is a few array operations per point rather than a window worked out per course and point."""
+
+    first: np.ndarray
+    """The local day the first infusion began (the course's first day, if none began)."""
+    last: np.ndarray
+    """The last infusion's day, where the course has ended with one (``has_last``); 0 elsewhere."""
+    has_last: np.ndarray
+    next_began: np.ndarray
+    """The day the patient's next course's first infusion began; past every day when there is none."""
+
+
+def _anchors(p: Prepared) -> Anchors:
+    ordinal = p.days.ordinal
+    never = date.max.toordinal() + 1
+    first, last, has_last, next_began = [], [], [], []
+    for c in p.in_report:
+        span = c.span
+        began = span.first_started_at
+        first.append(ordinal(began) if began is not None else span.first_day.toordinal())
+        ended = span.ended and span.last_infusion_day is not None
+        has_last.append(ended)
+        last.append(span.last_infusion_day.toordinal() if ended else 0)  # type: ignore[union-attr]
+        following = p.next_course.get(c.row.id)
+        day = following.first_infusion_day if following is not None else None
+        next_began.append(day.toordinal() if day is not None else never)
+    as_days = partial(np.array, dtype=np.int64)
+    return Anchors(as_days(first), as_days(last), np.array(has_last, dtype=bool), as_days(next_began))
+
+
+def _due(point: TimePoint, p: Prepared, anchors: Anchors) -> np.ndarray:
+    """Which of the report's courses were due ``point`` (``day_bounds``'s window, vectorised): its window
+    had closed by the last day and, for a follow-up, opened before the patient's next course began."""
+    if point.anchor is Anchor.FIRST_INFUSION:
+        anchor, known = anchors.first, np.ones(len(anchors.first), dtype=bool)
+    else:
+        anchor, known = anchors.last, anchors.has_last
+    target = anchor + point.offset_days
+    due = known & (target + point.days_after <= p.last_day.toordinal())
+    if not point.is_baseline:
+        due &= anchors.next_began > target - point.days_before
+    return due
 
 
 def forms_completed(p: Prepared) -> list[Figure]:
-    scored: dict[str, set[str]] = defaultdict(set)
-    verify: dict[str, set[str]] = defaultdict(set)
+    position = {c.row.id: index for index, c in enumerate(p.in_report)}
+    scored: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(position), dtype=bool))
+    verify: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(position), dtype=bool))
     for (course_id, point_id, _), score in p.scores.items():
-        scored[point_id].add(course_id)
+        scored[point_id][position[course_id]] = True
         if score.form.to_verify:
-            verify[point_id].add(course_id)
+            verify[point_id][position[course_id]] = True
+    anchors = _anchors(p)
     figures = []
     for point in p.outcomes.time_points:
-        due_ids = {c.row.id for c in p.in_report if _due(point, p, c)}
-        waiting = len(p.in_report) - len(due_ids)
+        due = _due(point, p, anchors)
+        count = int(due.sum())
+        waiting = len(p.in_report) - count
         figures.append(
             proportion(
                 "forms_completed",
                 FORMS,
                 "Outcome forms completed",
-                len(scored[point.id] & due_ids),
-                len(due_ids),
+                int((scored[point.id] & due).sum()),
+                count,
                 FORMS_DONE,
                 point=point.label,
                 note=f"{waiting} courses not due by the last day." if waiting else "",
-                to_verify=not verify[point.id].isdisjoint(due_ids),
+                to_verify=bool((verify[point.id] & due).any()),
             )
         )
     return figures

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from core.outcomes.cohort import Cohort
+from core.outcomes.collector import collector_paused
 from core.outcomes.metrics import (
     PER_100,
     PERCENT,
@@ -160,8 +161,9 @@ def outcome_report(
 ) -> OutcomeReport:
     """The report over ``cohort`` (read up to the end of ``last_day``), under ``protocol``'s rules."""
     tables = tables or shipped()
-    prepared = prepare(protocol, cohort, first_day, last_day, tables)
-    figures = tuple(all_figures(prepared, cohort))
+    with collector_paused():
+        prepared = prepare(protocol, cohort, first_day, last_day, tables)
+        figures = tuple(all_figures(prepared, cohort))
     outcomes = protocol.outcomes
     return OutcomeReport(
         first_day=first_day,
