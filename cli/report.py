@@ -232,6 +232,7 @@ def outcome_report(args: argparse.Namespace, clock: Clock) -> int:
             )
     for path in written:
         say(f"Outcome report {first.isoformat()} to {last.isoformat()} ({report.courses} courses) written to {path}")
+    return 0
 
 
 def follow_ups(args: argparse.Namespace, clock: Clock) -> int:
