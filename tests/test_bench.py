@@ -54,6 +54,11 @@ def test_day_log_runs_with_sixty_sessions():
     assert "day log, 60 sessions" in out and "ratio of medians, 60-session day log PDF / floor" in out
 
 
+def test_history_builds_and_verifies(tmp_path: Path):
+    out = run("history.py", "--years", "0.3", "--patients", "12", "--runs", "1", "--dir", str(tmp_path))
+    assert "audit verify: OK" in out and "floor, raw SQL aggregate" in out and "records/s" in out
+
+
 @pytest.mark.postgresql
 def test_server_latency_runs_on_a_throwaway_server():
     out = run("server_latency.py", "--iterations", "3")

@@ -29,10 +29,8 @@ from core.audit import AuditAction
 from core.content_hashes import (
     course_content,
     details_content,
-    event_content,
     patient_content,
     patient_event_content,
-    summary_content,
 )
 from core.course import CourseView, days_left, place_in_course
 from core.events import Event, EventType, PatientEvent
@@ -306,22 +304,24 @@ class _Writer:
                 opened_at=opened_at,
                 workstation=self.workstation,
             )
-            events, summaries = self.copier.copy(day.kind, seat, self._id)
-            made["events"], made["summaries"] = events, summaries
+            made["copied"] = copied = self.copier.copy(day.kind, seat, self._id)
+            events, last = copied.events, copied.summary
             weighed = next((e for e in events if e.type is EventType.WEIGHED), None)
             if weighed is not None:
                 person.previous = (Decimal(weighed.payload["kg"]), seat.session_id)
             started = next((e for e in events if e.type is EventType.STARTED), None)
-            if started is not None and summaries[-1].outcome in ("completed", "stopped early"):
+            if started is not None and last.outcome in ("completed", "stopped early"):
                 treated.append((started.occurred_at, day.on))
-            self.batch.sessions.append(summaries[-1])
+            self.batch.sessions.append(last)
             self.summary.sessions += 1
-            self.summary.by_outcome[summaries[-1].outcome] += 1
+            self.summary.by_outcome[last.outcome] += 1
             self.summary.adverse_events += sum(1 for e in events if e.type is EventType.ADVERSE_EVENT)
 
         def entry(n: int) -> Any:
             def written() -> None:
-                self._session_lines(made["events"][n], made["summaries"][n])
+                copied = made["copied"]
+                hashes = (copied.content_hashes[n], copied.summary_hashes[n])
+                self._session_lines(copied.events[n], *hashes, copied.summary.patient_id)
 
             return written
 
@@ -410,33 +410,18 @@ class _Writer:
             }
         )
 
-    def _session_lines(self, event: Event, summary: SessionSummary) -> None:
+    def _session_lines(self, event: Event, content_hash: str, summary_hash: str, patient_id: str) -> None:
         """``Work.append``: the record written, with its hash and the summary's, then each signature."""
         self.batch.events.append(event)
         self.summary.events += 1
-        detail = {
-            "event_id": event.id,
-            "type": event.type,
-            "content_hash": event_content(event),
-            "summary_hash": summary_content(summary),
-        }
+        detail = {"event_id": event.id, "type": event.type, "content_hash": content_hash, "summary_hash": summary_hash}
         self._line(
-            event.recorded_at,
-            event.recorded_by,
-            AuditAction.RECORD_WRITTEN,
-            summary.patient_id,
-            event.session_id,
-            detail,
+            event.recorded_at, event.recorded_by, AuditAction.RECORD_WRITTEN, patient_id, event.session_id, detail
         )
         for entry in event.payload.get("signatures", ()):
             signed = {"event_id": event.id, "meaning": entry["meaning"], "signed_hash": entry["signed_hash"]}
             self._line(
-                event.recorded_at,
-                entry["signer_id"],
-                AuditAction.SIGNATURE,
-                summary.patient_id,
-                event.session_id,
-                signed,
+                event.recorded_at, entry["signer_id"], AuditAction.SIGNATURE, patient_id, event.session_id, signed
             )
 
     def _patient_event(

@@ -6,6 +6,7 @@ again by the same rules ``Care`` uses (``core.dosing``, ``core.screening``), so 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -30,13 +31,13 @@ from core.dosing import (
 )
 from core.events import Event
 from core.events import EventType as E
-from core.hashing import utc_moment
+from core.hashing import canonical_json, sha256_json, utc_moment
 from core.history.templates import Template
 from core.protocol import Protocol
 from core.record_values import SessionSummary
 from core.screening import screening_record
 from core.session_state import derive_state
-from core.signatures import identifiers, signed_content
+from core.signatures import canonical, identifiers, signed_content
 
 EVERY_ANSWER_NO = "no"
 
@@ -59,6 +60,16 @@ class Seat:
     workstation: str
 
 
+@dataclass(frozen=True)
+class Copied:
+    events: list[Event]
+    content_hashes: list[str]
+    """Each entry's ``core.content_hashes.event_content``."""
+    summary_hashes: list[str]
+    """The session's ``summary_content`` after each entry."""
+    summary: SessionSummary
+
+
 class Copier:
     """Copies templates under one protocol; what never changes between copies is worked out once."""
 
@@ -66,34 +77,30 @@ class Copier:
         self.protocol = protocol
         self.kept = kept
         self._screened: dict[tuple[str, bool], dict[str, Any]] = {}
+        self.by_weight: dict[tuple[str, Decimal, str], Any] = {}
+        """What follows from a weight alone (the dose, the pump's order, the draw-up), worked out once each."""
         self._holds_ids: dict[tuple[str, int], bool] = {}
 
-    def copy(self, kind: str, seat: Seat, new_id: Callable[[], str]) -> tuple[list[Event], list[SessionSummary]]:
-        """The session's entries, and its summary row as it stood after each of them."""
+    def copy(self, kind: str, seat: Seat, new_id: Callable[[], str]) -> Copied:
+        """The session's entries, each entry's content hash and its summary row's hash after it (as
+        ``Work.append`` writes them in its audit line), and the summary row as it stands at the end."""
         template = self.kept[kind]
         shift = seat.opened_at - template.opened_at
         ids = {template.session_id: seat.session_id, template.patient_id: seat.patient_id}
         ids |= {template.nurse_id: seat.nurse_id, template.checker_id: seat.checker_id}
         ids |= {event.id: new_id() for event in template.events}
         events: list[Event] = []
-        summaries: list[SessionSummary] = []
-        figures = _Figures(self.protocol, seat)
-        summary = SessionSummary(
-            id=seat.session_id,
-            patient_id=seat.patient_id,
-            chair=seat.chair,
-            protocol_id=self.protocol.id,
-            protocol_version=self.protocol.version,
-            protocol_hash=self.protocol.content_hash,
-            step="",
-            outcome="",
-            active=True,
-            opened_at=seat.opened_at,
-            opened_by=seat.nurse_id,
-            last_seq=0,
-            updated_at=seat.opened_at,
-            course_id=seat.course.id,
-        )
+        texts: list[str] = []
+        summary_hashes: list[str] = []
+        figures = _Figures(self.protocol, seat, self.by_weight)
+        facts: dict[str, Any] = {
+            "id": seat.session_id,
+            "patient_id": seat.patient_id,
+            "chair": seat.chair,
+            "protocol": [self.protocol.id, self.protocol.version, self.protocol.content_hash],
+            "opened_at": utc_moment(seat.opened_at),
+            "opened_by": seat.nurse_id,
+        }
         for index, original in enumerate(template.events):
             at = original.recorded_at + shift
             payload = self._payload(template, index, original, ids, seat, figures, events)
@@ -112,7 +119,11 @@ class Copier:
             )
             signatures = original.payload.get("signatures")
             if signatures:
-                signed = signed_content(event, events)
+                if original.type is E.SIGNED:  # the whole log before it, and the patient as signed for
+                    patient = canonical_json({"patient": payload["patient"]})
+                    signed = hashlib.sha256(f"[{','.join([*texts, patient])}]".encode()).hexdigest()
+                else:
+                    signed = signed_content(event, events)
                 entries = [
                     {
                         "signer_id": ids.get(entry["signer_id"], entry["signer_id"]),
@@ -124,10 +135,29 @@ class Copier:
                 ]
                 event = replace(event, payload={**payload, "signatures": entries})
             events.append(event)
+            texts.append(canonical_json(canonical(event)))
             step, outcome, active = template.after[index]
-            summary = replace(summary, step=step, outcome=outcome, active=active, last_seq=event.seq, updated_at=at)
-            summaries.append(summary)
-        return events, summaries
+            moved = {"step": step, "outcome": outcome, "active": active, "last_seq": event.seq}
+            summary_hashes.append(sha256_json(facts | moved))
+        step, outcome, active = template.after[-1]
+        summary = SessionSummary(
+            id=seat.session_id,
+            patient_id=seat.patient_id,
+            chair=seat.chair,
+            protocol_id=self.protocol.id,
+            protocol_version=self.protocol.version,
+            protocol_hash=self.protocol.content_hash,
+            step=step,
+            outcome=outcome,
+            active=active,
+            opened_at=seat.opened_at,
+            opened_by=seat.nurse_id,
+            last_seq=events[-1].seq,
+            updated_at=events[-1].recorded_at,
+            course_id=seat.course.id,
+        )
+        hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
+        return Copied(events, hashes, summary_hashes, summary)
 
     def _payload(
         self,
@@ -207,9 +237,10 @@ def _remapped(value: Any, ids: Mapping[str, str]) -> Any:
 class _Figures:
     """The day's weight and everything worked out from it, entry by entry, as ``Care`` works it out."""
 
-    def __init__(self, protocol: Protocol, seat: Seat) -> None:
+    def __init__(self, protocol: Protocol, seat: Seat, kept: dict[tuple[str, Decimal, str], Any]) -> None:
         self.protocol = protocol
         self.seat = seat
+        self.kept = kept
         self.weight = parse_weight(str(seat.weight_kg), "kg")
         self.calc: DoseCalculation | None = None
         self.drawn_mg = Decimal(0)
@@ -232,14 +263,21 @@ class _Figures:
         return weighed.to_payload()
 
     def dosed(self, vial_id: str) -> dict[str, Any]:
-        self.calc = calculate_dose(self.protocol, self.weight, vial_id, None)
-        return d.DoseCalculated(self.calc).to_payload()
+        key = ("dose", self.seat.weight_kg, vial_id)
+        if key not in self.kept:
+            calc = calculate_dose(self.protocol, self.weight, vial_id, None)
+            self.kept[key] = (calc, d.DoseCalculated(calc).to_payload())
+        self.calc, payload = self.kept[key]
+        return payload  # type: ignore[no-any-return]
 
     def checked(self) -> dict[str, Any]:
-        calc = self._calc()
-        figures = parse_check_figures(str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
-        mismatches = tuple(check_mismatches(self.protocol, calc, figures))
-        return d.Checked(self.seat.checker_id, figures, mismatches, self.seat.nurse_id).to_payload()
+        key = ("check", self.seat.weight_kg, self._calc().vial_id)
+        if key not in self.kept:
+            calc = self._calc()
+            figures = parse_check_figures(str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
+            mismatches = tuple(check_mismatches(self.protocol, calc, figures))
+            self.kept[key] = d.Checked("", figures, mismatches, "").to_payload()
+        return {**self.kept[key], "checker_id": self.seat.checker_id, "dosed_by": self.seat.nurse_id}
 
     def drawn(self, lot: str) -> dict[str, Any]:
         calc = self._calc()
@@ -265,9 +303,13 @@ class _Figures:
         return d.DrugReturned(drawn_id, lot, vial.label, left, ml).to_payload()
 
     def pump(self) -> dict[str, Any]:
-        order = pump_order(self.protocol, self._calc())
-        reading = parse_pump_reading(str(order.rate_ml_per_h), str(order.vtbi_ml))
-        return d.PumpProgrammed(order, reading, tuple(pump_mismatches(order, reading)), None).to_payload()
+        key = ("pump", self.seat.weight_kg, self._calc().vial_id)
+        if key not in self.kept:
+            order = pump_order(self.protocol, self._calc())
+            reading = parse_pump_reading(str(order.rate_ml_per_h), str(order.vtbi_ml))
+            payload = d.PumpProgrammed(order, reading, tuple(pump_mismatches(order, reading)), None).to_payload()
+            self.kept[key] = payload
+        return self.kept[key]  # type: ignore[no-any-return]
 
     def stopped(self, original: d.StoppedEarly, infused: timedelta) -> dict[str, Any]:
         minutes = Decimal(infused.total_seconds()) / 60
