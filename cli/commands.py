@@ -281,9 +281,13 @@ def demo(fill_only: bool, clock: Clock, open_app: OpenApp) -> int:
         leftover.unlink()
     database = open_database(sqlite_url(path), create=True, backup_stamp=clock.now())
     # The demo day ends "now", so its infusions are running and its vitals due when the app opens.
-    fill_demo(database, load_protocol(), clock.now() - DEMO_NOW_AFTER)
+    filled = fill_demo(database, load_protocol(), clock.now() - DEMO_NOW_AFTER)
     database.dispose()
     say(f"Demo database filled: {path}")
+    if filled.history is not None:
+        made = filled.history
+        counts = f"{made.patients} patients, {made.courses} courses, {made.sessions} sessions"
+        say(f"Made-up history before the day: {counts}.")
     say(f"Demo accounts (made-up staff): {', '.join(demo_usernames())}; password for all: {DEMO_PASSWORD}")
     if fill_only:
         say(f"Open it with: python main.py --database {sqlite_url(path)}")

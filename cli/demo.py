@@ -16,8 +16,16 @@ ends; the returned summary gives it. Sessions still open are as they stand at th
 that shows the demo should use a clock at ``summary.now`` (or fill with ``day_start = now -
 DEMO_NOW_AFTER``) so countdowns read as intended.
 
-The content is deterministic (no randomness); only the record ids, which ``Care`` draws, differ
-between fills.
+Before the day, a made-up history (``core.history``): ``DEMO_HISTORY_PATIENTS`` patients (record
+numbers ``DEMO-H…``) over the ``DEMO_HISTORY_DAYS`` before it, with repeat courses, days missed and
+cancelled, sessions stopped early or not treated, adverse events and PROMIS forms at baseline, end of
+course and 3 and 6 months with realistic gaps, so the course view, the outcome report, the charts and the
+follow-ups due have something to show. It is bulk-inserted (every record and audit line as ``Care`` would
+have written them, in a fraction of the time), after the accounts and before the day, so the trail runs
+in order of time and ``audit verify`` passes.
+
+The content is deterministic (the history from a fixed seed); only the demo day's record ids, which
+``Care`` draws, differ between fills.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from core.accounts import Accounts
 from core.care import Care
 from core.clock import ManualClock, ensure_utc
 from core.dosing import pump_order
+from core.history.build import HistorySummary, build_history
 from core.identify import Identified
 from core.machine import Step
 from core.people import Account, Role
@@ -43,6 +52,9 @@ from core.settings import change_clinic_setting
 from core.views import PatientView
 
 DEMO_NOW_AFTER = timedelta(hours=6)
+DEMO_HISTORY_DAYS = 730
+DEMO_HISTORY_PATIENTS = 320
+DEMO_HISTORY_SEED = 16
 DEMO_CHAIRS = 12
 DEMO_CLINIC_NAME = "DEMO clinic (made-up patients, not for care)"
 DISCHARGE_OK = {"escort": True, "instructions": True, "effects_resolved": True}
@@ -69,6 +81,8 @@ class DemoSummary:
     sessions: int
     events: int
     by_step: Mapping[Step, int]
+    history: HistorySummary | None = None
+    """The made-up history before the day (None when filled without one)."""
 
 
 @dataclass(frozen=True)
@@ -414,14 +428,23 @@ def _play(clock: ManualClock, day_start: datetime, visits: list[tuple[int, Visit
             heapq.heappush(queue, (at + wait, order, visit))
 
 
-def fill_demo(database: Database, protocol: Protocol, day_start: datetime, *, workstation: str = "demo") -> DemoSummary:
-    """Fill a new, empty database with the demo clinic day; the day's "now" is ``day_start + DEMO_NOW_AFTER``.
+def fill_demo(
+    database: Database,
+    protocol: Protocol,
+    day_start: datetime,
+    *,
+    workstation: str = "demo",
+    history_patients: int = DEMO_HISTORY_PATIENTS,
+) -> DemoSummary:
+    """Fill a new, empty database with the demo clinic day, after ``history_patients`` patients' made-up
+    history (0: none); the day's "now" is ``day_start + DEMO_NOW_AFTER``.
 
     Only for a separate demo database: the staff, patients and sessions are made up.
     """
     day_start = ensure_utc(day_start)
     now = day_start + DEMO_NOW_AFTER
-    clock = ManualClock(day_start)
+    history_start = day_start - timedelta(days=DEMO_HISTORY_DAYS) if history_patients else day_start
+    clock = ManualClock(history_start)
     care = Care(database, protocol, clock, workstation=workstation)
 
     accounts = Accounts(database, clock, workstation)
@@ -439,6 +462,19 @@ def fill_demo(database: Database, protocol: Protocol, day_start: datetime, *, wo
     change_clinic_setting(
         database, "chairs", DEMO_CHAIRS, charge.id, "Demo database", clock.now(), workstation=workstation
     )
+    history = None
+    if history_patients:
+        history = build_history(
+            database,
+            protocol,
+            nurses=[nurse.id for nurse in nurses],
+            start=history_start.astimezone().date(),
+            end=day_start.astimezone().date(),
+            patients=history_patients,
+            seed=DEMO_HISTORY_SEED,
+            workstation=workstation,
+        )
+    clock.advance(day_start - clock.now())
     patients = {p.mrn: care.register_patient(p.mrn, p.family, p.given, p.born, by=charge.id) for p in PEOPLE}
 
     def chair(mrn: str, number: int, nurse: int, checker: Account | int, **extra: str) -> _Chair:
@@ -496,4 +532,5 @@ def fill_demo(database: Database, protocol: Protocol, day_start: datetime, *, wo
         sessions=len(rows),
         events=events,
         by_step=dict(Counter(Step(row.step) for row in rows)),
+        history=history,
     )

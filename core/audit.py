@@ -9,7 +9,7 @@ lock on PostgreSQL, the single writer on SQLite) and ``seq`` is unique, so the c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -217,6 +217,25 @@ def record(
     tx.add(row)
     tx.flush()
     return _to_record(row)
+
+
+def chained(tx: Session, lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Many lines appended at once (a made-up history written in bulk): each given as ``at``, ``actor_id``,
+    ``action``, ``workstation``, ``patient_id``, ``session_id`` and ``detail``, returned numbered and
+    chained after the trail's head, as ``record`` would have chained them one by one. Inside the caller's
+    transaction, under the same lock, so no other line can come between; the caller inserts them."""
+    if tx.get_bind().dialect.name == "postgresql":
+        tx.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    head = records.audit_head(tx)
+    seq, prev = head if head is not None else (0, GENESIS)
+    out = []
+    for line in lines:
+        _plain(line["detail"], line["action"])
+        seq += 1
+        row = {**line, "seq": seq, "prev_hash": prev}
+        row["entry_hash"] = prev = entry_hash(**row)
+        out.append(row)
+    return out
 
 
 def _rows(tx: Session) -> Iterator[AuditEntry]:

@@ -59,6 +59,11 @@ def test_outcome_report_runs_on_a_small_made_up_cohort():
     assert "made-up cohort: 200 courses" in out and "outcome_report: " in out and "ratio of medians" in out
 
 
+def test_history_builds_and_verifies(tmp_path: Path):
+    out = run("history.py", "--years", "0.3", "--patients", "12", "--runs", "1", "--dir", str(tmp_path))
+    assert "audit verify: OK" in out and "floor, raw SQL aggregate" in out and "records/s" in out
+
+
 @pytest.mark.postgresql
 def test_server_latency_runs_on_a_throwaway_server():
     out = run("server_latency.py", "--iterations", "3")

@@ -7,8 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
-from cli.demo import DEMO_NOW_AFTER, DemoSummary, fill_demo
+from cli.demo import DEMO_HISTORY_DAYS, DEMO_HISTORY_PATIENTS, DEMO_NOW_AFTER, DemoSummary, fill_demo
+from core import audit, passwords
 from core.care import Care
 from core.clock import ManualClock
 from core.events import Event
@@ -22,16 +24,21 @@ from core.settings import clinic_settings
 DAY_START = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
 
 
-@pytest.fixture
-def demo_db(tmp_path: Path):
-    db = open_database(sqlite_url(tmp_path / "demo.sqlite"), create=True)
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory):
+    """Filled once for the module (two years of history take a while): the tests only read it."""
+    db = open_database(sqlite_url(tmp_path_factory.mktemp("demo") / "demo.sqlite"), create=True)
     yield db
     db.dispose()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def filled(demo_db: Database, protocol: Protocol) -> tuple[DemoSummary, list[SessionState], Care]:
-    summary = fill_demo(demo_db, protocol, DAY_START)
+    previous = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))  # as the tests do
+    try:
+        summary = fill_demo(demo_db, protocol, DAY_START)
+    finally:
+        passwords.use_hasher(previous)
     care = Care(demo_db, protocol, ManualClock(summary.now), workstation="test-ws")
     rows = care.day_sessions(DAY_START, DAY_START + timedelta(days=1))
     return summary, [care.state(row.id) for row in rows], care
@@ -125,7 +132,7 @@ def test_the_same_day_every_time(tmp_path, protocol):
     def content(path: Path) -> list[tuple[int, list[tuple[str, timedelta]]]]:
         db = open_database(sqlite_url(path), create=True)
         try:
-            summary = fill_demo(db, protocol, DAY_START)
+            summary = fill_demo(db, protocol, DAY_START, history_patients=20)  # the history has its own test
             care = Care(db, protocol, ManualClock(summary.now), workstation="test-ws")
             rows = care.day_sessions(DAY_START, summary.now + timedelta(seconds=1))
             return [
@@ -136,3 +143,22 @@ def test_the_same_day_every_time(tmp_path, protocol):
             db.dispose()
 
     assert content(tmp_path / "one.sqlite") == content(tmp_path / "two.sqlite")
+
+
+def test_a_made_up_history_comes_before_the_day_and_the_trail_verifies(filled, demo_db):
+    summary, states, care = filled
+    history = summary.history
+    assert history is not None
+    assert history.patients == DEMO_HISTORY_PATIENTS >= 300
+    assert history.first_day == (DAY_START - timedelta(days=DEMO_HISTORY_DAYS)).astimezone().date()
+    assert history.last_day == DAY_START.astimezone().date()
+    assert history.courses > 1.5 * history.patients  # most come back for more courses
+    assert history.sessions > 4 * history.courses * 0.8
+    assert history.by_outcome["stopped early"] and history.by_outcome["not treated"] and history.adverse_events
+    assert history.days_missed and history.days_cancelled
+    assert history.assessments > history.courses  # baseline, end, 3 and 6 months, some missing
+    check = audit.verify(demo_db)
+    assert check.ok, check.problem
+    assert check.entries > history.audit_lines
+    day_patients = {state.events[0].payload["patient_id"] for state in states}
+    assert all(care.patient(pid).mrn.startswith("DEMO-0") for pid in day_patients)  # the day's own patients

@@ -5,6 +5,7 @@ with plain values (``core.record_values``, ``core.views``, ``core.people``, ``co
 functions convert to and from rows. Split by what the records are about; called as ``records.name(tx, …)``.
 """
 
+from core.records.bulk import audit_head, insert_history
 from core.records.clinic import (
     add_setting_change,
     announce,
@@ -92,6 +93,7 @@ __all__ = [
     "administrators",
     "all_patient_events",
     "announce",
+    "audit_head",
     "contact_routes",
     "course",
     "courses_of",
@@ -101,6 +103,7 @@ __all__ = [
     "everyone",
     "find_patients",
     "insert_event",
+    "insert_history",
     "insert_patient_event",
     "keep_protocol",
     "last_weight_elsewhere",

@@ -30,7 +30,7 @@ DAY_START = datetime(2026, 3, 10, 7, 0, tzinfo=UTC)
 @pytest.fixture
 def demo_window(qtbot: QtBot, database: Database, protocol: Protocol) -> MainWindow:
     """The demo's clinic day (sixteen sessions, hundreds of audit lines), the charge nurse signed in, 1280×800."""
-    summary = fill_demo(database, protocol, DAY_START)
+    summary = fill_demo(database, protocol, DAY_START, history_patients=0)  # the day's dialogs: no history needed
     care = Care(database, protocol, ManualClock(summary.now), workstation="test-ws")
     window = open_window(qtbot, make_workplace(database, protocol, care))
     window.resize(1280, 800)

@@ -1,0 +1,339 @@
+"""A template session (``core.history.templates``) copied for one session of a made-up history: new ids,
+times, patient, course, chair and nurses, and every figure that follows from the day's weight worked out
+again by the same rules ``Care`` uses (``core.dosing``, ``core.screening``), so the copy replays
+(``core.session_state.derive_state``) to a signed session whose signatures cover exactly its entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from core import event_data as d
+from core.dosing import (
+    DoseCalculation,
+    calculate_dose,
+    check_mismatches,
+    check_weight,
+    parse_check_figures,
+    parse_pump_reading,
+    parse_weight,
+    pump_mismatches,
+    pump_order,
+    round_to,
+    weight_change_percent,
+)
+from core.events import Event
+from core.events import EventType as E
+from core.hashing import canonical_json, sha256_json, utc_moment
+from core.history.templates import Template
+from core.protocol import Protocol
+from core.record_values import SessionSummary
+from core.screening import screening_record
+from core.session_state import derive_state
+from core.signatures import canonical, identifiers, signed_content
+
+EVERY_ANSWER_NO = "no"
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Who and where a copied session is: the patient as a signature covers them, the course and the day's
+    place in it, the chair, the nurses, and the patient's weighing before this one (kg, session), if any."""
+
+    session_id: str
+    patient_id: str
+    patient: Mapping[str, str]
+    course: d.CoursePlace
+    chair: int
+    nurse_id: str
+    checker_id: str
+    weight_kg: Decimal
+    previous: tuple[Decimal, str] | None
+    opened_at: datetime
+    workstation: str
+
+
+@dataclass(frozen=True)
+class Copied:
+    events: list[Event]
+    content_hashes: list[str]
+    """Each entry's ``core.content_hashes.event_content``."""
+    summary_hashes: list[str]
+    """The session's ``summary_content`` after each entry."""
+    summary: SessionSummary
+
+
+class Copier:
+    """Copies templates under one protocol; what never changes between copies is worked out once."""
+
+    def __init__(self, protocol: Protocol, kept: Mapping[str, Template]) -> None:
+        self.protocol = protocol
+        self.kept = kept
+        self._screened: dict[tuple[str, bool], dict[str, Any]] = {}
+        self.by_weight: dict[tuple[str, Decimal, str], Any] = {}
+        """What follows from a weight alone (the dose, the pump's order, the draw-up), worked out once each."""
+        self._holds_ids: dict[tuple[str, int], bool] = {}
+
+    def copy(self, kind: str, seat: Seat, new_id: Callable[[], str]) -> Copied:
+        """The session's entries, each entry's content hash and its summary row's hash after it (as
+        ``Work.append`` writes them in its audit line), and the summary row as it stands at the end."""
+        template = self.kept[kind]
+        shift = seat.opened_at - template.opened_at
+        ids = {template.session_id: seat.session_id, template.patient_id: seat.patient_id}
+        ids |= {template.nurse_id: seat.nurse_id, template.checker_id: seat.checker_id}
+        ids |= {event.id: new_id() for event in template.events}
+        events: list[Event] = []
+        texts: list[str] = []
+        summary_hashes: list[str] = []
+        figures = _Figures(self.protocol, seat, self.by_weight)
+        facts: dict[str, Any] = {
+            "id": seat.session_id,
+            "patient_id": seat.patient_id,
+            "chair": seat.chair,
+            "protocol": [self.protocol.id, self.protocol.version, self.protocol.content_hash],
+            "opened_at": utc_moment(seat.opened_at),
+            "opened_by": seat.nurse_id,
+        }
+        for index, original in enumerate(template.events):
+            at = original.recorded_at + shift
+            payload = self._payload(template, index, original, ids, seat, figures, events)
+            event = Event(
+                id=ids[original.id],
+                session_id=seat.session_id,
+                seq=original.seq,
+                type=original.type,
+                occurred_at=original.occurred_at + shift,
+                recorded_at=at,
+                recorded_by=ids.get(original.recorded_by, original.recorded_by),
+                workstation=seat.workstation,
+                payload=payload,
+                corrects=ids.get(original.corrects) if original.corrects else None,
+                reason=original.reason,
+            )
+            signatures = original.payload.get("signatures")
+            if signatures:
+                if original.type is E.SIGNED:  # the whole log before it, and the patient as signed for
+                    patient = canonical_json({"patient": payload["patient"]})
+                    signed = hashlib.sha256(f"[{','.join([*texts, patient])}]".encode()).hexdigest()
+                else:
+                    signed = signed_content(event, events)
+                entries = [
+                    {
+                        "signer_id": ids.get(entry["signer_id"], entry["signer_id"]),
+                        "meaning": entry["meaning"],
+                        "signed_at": utc_moment(at),
+                        "signed_hash": signed,
+                    }
+                    for entry in signatures
+                ]
+                event = replace(event, payload={**payload, "signatures": entries})
+            events.append(event)
+            texts.append(canonical_json(canonical(event)))
+            step, outcome, active = template.after[index]
+            moved = {"step": step, "outcome": outcome, "active": active, "last_seq": event.seq}
+            summary_hashes.append(sha256_json(facts | moved))
+        step, outcome, active = template.after[-1]
+        summary = SessionSummary(
+            id=seat.session_id,
+            patient_id=seat.patient_id,
+            chair=seat.chair,
+            protocol_id=self.protocol.id,
+            protocol_version=self.protocol.version,
+            protocol_hash=self.protocol.content_hash,
+            step=step,
+            outcome=outcome,
+            active=active,
+            opened_at=seat.opened_at,
+            opened_by=seat.nurse_id,
+            last_seq=events[-1].seq,
+            updated_at=events[-1].recorded_at,
+            course_id=seat.course.id,
+        )
+        hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
+        return Copied(events, hashes, summary_hashes, summary)
+
+    def _payload(
+        self,
+        template: Template,
+        index: int,
+        original: Event,
+        ids: Mapping[str, str],
+        seat: Seat,
+        figures: _Figures,
+        events: list[Event],
+    ) -> dict[str, Any]:
+        kind = original.type
+        stored = {k: v for k, v in original.payload.items() if k != "signatures"}
+        if kind is E.OPENED:
+            opened = original.data_as(d.Opened)
+            return replace(opened, patient_id=seat.patient_id, chair=seat.chair, course=seat.course).to_payload()
+        if kind is E.SCREENED:
+            return self._screening(template.kind, original, events[0])
+        if kind is E.WEIGHED:
+            return figures.weighed()
+        if kind is E.DOSE_CALCULATED:
+            vial = original.data_as(d.DoseCalculated).calculation.vial_id
+            return figures.dosed(vial)
+        if kind is E.CHECKED:
+            return figures.checked()
+        if kind is E.DRAWN:
+            return figures.drawn(original.data_as(d.DrugDrawn).lot)
+        if kind is E.RETURNED:
+            returned = original.data_as(d.DrugReturned)
+            return figures.returned(ids[returned.vial_of], returned.lot)
+        if kind is E.PUMP_PROGRAMMED:
+            return figures.pump()
+        if kind is E.STOPPED_EARLY:
+            started = next(e for e in template.events if e.type is E.STARTED)
+            return figures.stopped(original.data_as(d.StoppedEarly), original.occurred_at - started.occurred_at)
+        if kind is E.WASTED:
+            return figures.wasted(original.data_as(d.DrugWasted))
+        if kind is E.SIGNED:
+            return {**stored, "patient": dict(seat.patient)}
+        if self._holds_any_id(template, index):
+            return _remapped(stored, ids)
+        return stored
+
+    def _screening(self, kind: str, original: Event, opened: Event) -> dict[str, Any]:
+        """The questions a session at this place in its course asks, answered as the template's were (every
+        question asked only at a course's start answered "no" on later days, so none is left unasked)."""
+        state = derive_state(self.protocol, [opened], opened.recorded_at)
+        first = state.course_day is None or state.course_day - 1 - len(state.missed_days) <= 0
+        found = self._screened.get((kind, first))
+        if found is None:
+            given = original.data_as(d.Screened).answers
+            answers = {q.id: given.get(q.id, EVERY_ANSWER_NO) for q in self.protocol.screening.questions}
+            record = screening_record(self.protocol, state, answers, confirm_stop=True)
+            found = self._screened[(kind, first)] = record.to_payload()
+        return found
+
+    def _holds_any_id(self, template: Template, index: int) -> bool:
+        key = (template.kind, index)
+        found = self._holds_ids.get(key)
+        if found is None:
+            text = json.dumps(template.events[index].payload)
+            known = {e.id for e in template.events} | {template.nurse_id, template.checker_id, template.patient_id}
+            found = self._holds_ids[key] = any(value in text for value in known)
+        return found
+
+
+def _remapped(value: Any, ids: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return ids.get(value, value)
+    if isinstance(value, list):
+        return [_remapped(item, ids) for item in value]
+    if isinstance(value, dict):
+        return {key: _remapped(item, ids) for key, item in value.items()}
+    return value
+
+
+class _Figures:
+    """The day's weight and everything worked out from it, entry by entry, as ``Care`` works it out."""
+
+    def __init__(self, protocol: Protocol, seat: Seat, kept: dict[tuple[str, Decimal, str], Any]) -> None:
+        self.protocol = protocol
+        self.seat = seat
+        self.kept = kept
+        self.weight = parse_weight(str(seat.weight_kg), "kg")
+        self.calc: DoseCalculation | None = None
+        self.drawn_mg = Decimal(0)
+        self.given_mg: Decimal | None = None
+
+    def weighed(self) -> dict[str, Any]:
+        weight = self.weight
+        weighed = d.Weighed(
+            entered=weight.entered,
+            unit=weight.unit,
+            kg=weight.kg,
+            advisories=tuple(check_weight(self.protocol, weight)),
+        )
+        if self.seat.previous is not None:
+            before, session_id = self.seat.previous
+            change = weight_change_percent(weight.kg, before)
+            weighed = replace(weighed, previous=d.PreviousWeight(before, session_id), change_percent=change)
+            if abs(change) > self.protocol.weight.advise_change_percent:
+                weighed = replace(weighed, change_confirmed=True)
+        return weighed.to_payload()
+
+    def dosed(self, vial_id: str) -> dict[str, Any]:
+        key = ("dose", self.seat.weight_kg, vial_id)
+        if key not in self.kept:
+            calc = calculate_dose(self.protocol, self.weight, vial_id, None)
+            self.kept[key] = (calc, d.DoseCalculated(calc).to_payload())
+        self.calc, payload = self.kept[key]
+        return payload  # type: ignore[no-any-return]
+
+    def checked(self) -> dict[str, Any]:
+        key = ("check", self.seat.weight_kg, self._calc().vial_id)
+        if key not in self.kept:
+            calc = self._calc()
+            figures = parse_check_figures(str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
+            mismatches = tuple(check_mismatches(self.protocol, calc, figures))
+            self.kept[key] = d.Checked("", figures, mismatches, "").to_payload()
+        return {**self.kept[key], "checker_id": self.seat.checker_id, "dosed_by": self.seat.nurse_id}
+
+    def drawn(self, lot: str) -> dict[str, Any]:
+        calc = self._calc()
+        vial = next(v for v in self.protocol.vials if v.id == calc.vial_id)
+        self.vial = vial
+        mg = round_to(calc.drug_volume_ml * vial.mg_per_ml, self.protocol.rounding.dose_mg)
+        self.drawn_mg = mg
+        return d.DrugDrawn(
+            lot=lot,
+            vial_id=vial.id,
+            vial_label=vial.label,
+            mg_per_ml=vial.mg_per_ml,
+            vial_ml=vial.vial_ml,
+            multi_dose=vial.multi_dose,
+            ml=calc.drug_volume_ml,
+            mg=mg,
+        ).to_payload()
+
+    def returned(self, drawn_id: str, lot: str) -> dict[str, Any]:
+        vial, step = self.vial, self.protocol.rounding.dose_mg
+        left = round_to(vial.vial_ml * vial.mg_per_ml - self.drawn_mg, step)
+        ml = (left / vial.mg_per_ml).quantize(Decimal("0.01"))
+        return d.DrugReturned(drawn_id, lot, vial.label, left, ml).to_payload()
+
+    def pump(self) -> dict[str, Any]:
+        key = ("pump", self.seat.weight_kg, self._calc().vial_id)
+        if key not in self.kept:
+            order = pump_order(self.protocol, self._calc())
+            reading = parse_pump_reading(str(order.rate_ml_per_h), str(order.vtbi_ml))
+            payload = d.PumpProgrammed(order, reading, tuple(pump_mismatches(order, reading)), None).to_payload()
+            self.kept[key] = payload
+        return self.kept[key]  # type: ignore[no-any-return]
+
+    def stopped(self, original: d.StoppedEarly, infused: timedelta) -> dict[str, Any]:
+        minutes = Decimal(infused.total_seconds()) / 60
+        total = Decimal(self.protocol.dose.infusion_minutes)
+        estimated = (self._calc().dose_mg * minutes / total).quantize(self.protocol.rounding.dose_mg)
+        self.given_mg = estimated
+        return replace(original, estimated_mg_given=estimated).to_payload()
+
+    def wasted(self, original: d.DrugWasted) -> dict[str, Any]:
+        given = self.given_mg if self.given_mg is not None else self._calc().dose_mg
+        left = round_to(self.drawn_mg - given, self.protocol.rounding.dose_mg)
+        return replace(original, mg=left, signatures=()).to_payload()
+
+    def _calc(self) -> DoseCalculation:
+        assert self.calc is not None, "a template's dose comes before what follows from it"
+        return self.calc
+
+
+def patient_at_signing(mrn: str, family_name: str, given_name: str, birth_date: str) -> dict[str, str]:
+    """The patient as a signature covers them (``Care.sign`` keeps the same in the signing entry)."""
+    return identifiers(mrn, family_name, given_name, birth_date)
+
+
+def new_ids(draw: Callable[[], int]) -> Iterator[str]:
+    """Record ids from a seeded source, shaped as version-4 UUIDs: a plan copied twice gets the same ids."""
+    while True:
+        yield str(uuid.UUID(int=draw(), version=4))

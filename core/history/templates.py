@@ -1,0 +1,302 @@
+"""Sessions recorded once through ``Care`` on a scratch database, for a made-up history to copy.
+
+A made-up history must hold what nurses would have recorded, entry for entry: the quickest way to be sure of
+that is to let ``Care`` record one session of each kind (completed, stopped early by the patient, stopped
+for an adverse event, not treated after screening, abandoned before the infusion), on a ``ManualClock``,
+into a temporary SQLite file with accounts of its own, and keep their entries. ``core.history.sessions``
+then copies them for each session of the history with its own ids, times, patient, course and weight.
+Recorded once per protocol and process (a few hundred milliseconds).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from core import passwords
+from core.accounts import Accounts
+from core.care import Care
+from core.clock import ManualClock
+from core.dosing import pump_order
+from core.events import Event
+from core.identify import Identified
+from core.machine import Outcome, Step
+from core.people import Account, Role
+from core.persistence.db import Database, open_database, sqlite_url
+from core.protocol import Protocol
+from core.protocol import VitalKind as V
+from core.session_state import derive_state
+
+KINDS = ("completed", "completed_mild", "stopped", "stopped_ae", "not_treated", "abandoned")
+"""The kinds of session a history is made of (``core.history.plan`` chooses among them)."""
+
+_PASSWORD = "scratch template password 1"
+_SCREEN_OK = {
+    **dict.fromkeys(("cardiovascular", "psychosis", "liver", "raised_pressure", "substance_misuse", "allergy"), "no"),
+    **dict.fromkeys(("pregnancy", "cardiac", "substance", "no_escort"), "no"),
+}
+_DISCHARGE_OK = {"escort": True, "instructions": True, "effects_resolved": True}
+_START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Template:
+    """One session as ``Care`` recorded it, and what its copies must replace: the ids of the nurse who gave
+    care, the second nurse (check and witness), the patient, the course and the session; and after each
+    entry, where the session stood (step, outcome, still open)."""
+
+    kind: str
+    events: tuple[Event, ...]
+    after: tuple[tuple[str, str, bool], ...]
+    nurse_id: str
+    checker_id: str
+    patient_id: str
+    course_id: str
+    session_id: str
+    opened_at: datetime
+
+    @property
+    def outcome(self) -> str:
+        return self.after[-1][1]
+
+
+_KEPT: dict[str, dict[str, Template]] = {}
+
+
+def templates(protocol: Protocol) -> dict[str, Template]:
+    """One template session per kind (``KINDS``), recorded under ``protocol``; kept for the process."""
+    found = _KEPT.get(protocol.content_hash)
+    if found is None:
+        found = _KEPT[protocol.content_hash] = _record(protocol)
+    return found
+
+
+def _record(protocol: Protocol) -> dict[str, Template]:
+    cheap = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    try:
+        with tempfile.TemporaryDirectory(prefix="chairside-templates-") as folder:
+            database = open_database(sqlite_url(Path(folder) / "templates.sqlite"), create=True)
+            try:
+                return _recorded(database, protocol)
+            finally:
+                database.dispose()
+    finally:
+        passwords.use_hasher(cheap)
+
+
+def _recorded(database: Database, protocol: Protocol) -> dict[str, Template]:
+    clock = ManualClock(_START)
+    care = Care(database, protocol, clock, workstation="template")
+    accounts = Accounts(database, clock, "template")
+    admin = accounts.create_first_administrator("Template Admin", "tadmin", _PASSWORD, _PASSWORD)
+    nurse = accounts.add(admin.id, "Template Nurse", "tnurse", Role.NURSE, _PASSWORD)
+    checker = accounts.add(admin.id, "Template Checker", "tcheck", Role.NURSE, _PASSWORD)
+    for account in (nurse, checker):
+        accounts.change_password(account.id, _PASSWORD, _PASSWORD + "x", _PASSWORD + "x")
+    found: dict[str, Template] = {}
+    for number, kind in enumerate(KINDS):
+        clock.advance(_START + timedelta(days=number) - clock.now())
+        patient = care.register_patient(
+            f"TEMPLATE-{number}", "Template", f"Patient {number}", "1970-01-01", nurse.id, confirm_new=True
+        )
+        today = clock.now().astimezone().date().isoformat()
+        care.record_course(patient.id, "Dr Template", today, str(protocol.course.sessions), nurse.id)
+        state = care.open_session(patient.id, 1, nurse.id, Identified(name=True, birth_date="1970-01-01"))
+        script = _Script(care, clock, state.session_id, nurse, checker)
+        for _ in getattr(script, kind)():
+            pass
+        events = care.state(state.session_id).events
+        after = []
+        for index in range(1, len(events) + 1):
+            reached = derive_state(protocol, list(events[:index]), events[index - 1].recorded_at)
+            after.append((reached.step.value, reached.outcome.value, reached.step.active))
+        if after[-1][0] != Step.DONE.value or after[-1][1] == Outcome.IN_PROGRESS.value:
+            raise RuntimeError(f"the {kind} template did not end signed")
+        first = events[0]
+        found[kind] = Template(
+            kind,
+            tuple(events),
+            tuple(after),
+            nurse.id,
+            checker.id,
+            patient.id,
+            first.payload["course"]["id"],
+            state.session_id,
+            first.occurred_at,
+        )
+    return found
+
+
+@dataclass
+class _Script:
+    """The steps of each kind of session, as the demo day records them, a few minutes apart."""
+
+    care: Care
+    clock: ManualClock
+    sid: str
+    nurse: Account
+    checker: Account
+
+    def _wait(self, minutes: int) -> None:
+        self.clock.advance(minutes=minutes)
+
+    def _vitals(self, drift: int = 0, **given: int) -> None:
+        values = {
+            V.SYSTOLIC: 124 + 3 * drift,
+            V.DIASTOLIC: 78 + 2 * drift,
+            V.HEART_RATE: 72 + 2 * drift,
+            V.RESPIRATORY_RATE: 14,
+            V.SPO2: 98,
+            V.SEDATION: 0,
+        }
+        values.update({V(kind): value for kind, value in given.items()})
+        self.care.record_vitals(self.sid, {k: str(v) for k, v in values.items()}, self.nurse.id)
+
+    def _prepare(self) -> Iterator[None]:
+        care, sid, by = self.care, self.sid, self.nurse.id
+        self._wait(2)
+        care.screen(sid, _SCREEN_OK, by)
+        self._wait(2)
+        care.record_weight(sid, "72.4", "kg", by)
+        self._wait(2)
+        care.confirm_dose(sid, by, vial_id="ketamine-10")
+        self._wait(3)
+        self._vitals()
+        self._wait(2)
+        calc = care.state(sid).dose
+        assert calc is not None and self.checker.username is not None
+        figures = (str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
+        care.record_check(sid, self.checker.username, _PASSWORD + "x", *figures)
+        self._wait(1)
+        state = care.record_drawn(sid, "HIST-LOT", str(calc.drug_volume_ml), by)
+        for vial in state.controlled.vials:
+            if vial.may_return:
+                care.return_to_stock(sid, vial.drawn.event_id, by)
+        self._wait(2)
+        order = pump_order(care.protocol, calc)
+        care.record_pump(sid, str(order.rate_ml_per_h), str(order.vtbi_ml), by)
+        care.start_infusion(sid, by)
+        yield
+
+    def _observe(self, effects: dict[str, str]) -> None:
+        self._wait(1)
+        self._vitals()
+        self.care.record_side_effects(self.sid, effects, self.nurse.id)
+        for wait in (14, 15):
+            self._wait(wait)
+            self._vitals()
+        self._wait(1)
+        self.care.record_side_effects(self.sid, dict.fromkeys(effects, "none"), self.nurse.id)
+
+    def _finish(self, score: str = "10") -> None:
+        self._wait(1)
+        self.care.discharge(self.sid, score, _DISCHARGE_OK, self.nurse.id, _PASSWORD + "x")
+        self._wait(4)
+        seen = self.care.state(self.sid).events[-1].seq
+        self.care.sign(self.sid, self.nurse.id, _PASSWORD + "x", seen_seq=seen)
+
+    def _waste(self) -> None:
+        left = self.care.state(self.sid).controlled.left_to_account_mg
+        assert left is not None and self.checker.username is not None
+        self.care.record_waste(
+            self.sid,
+            str(left),
+            "Rest of the bag into the controlled-drug waste container",
+            self.nurse.id,
+            _PASSWORD + "x",
+            self.checker.username,
+            _PASSWORD + "x",
+        )
+
+    def _infuse(self, mild: bool = False) -> None:
+        for n in range(1, 4):
+            self._wait(10)
+            self._vitals(n, **({"systolic": 152} if mild and n == 2 else {}))
+            if n == 2:
+                grades = (
+                    {"nausea": "mild", "dissociation": "mild"} if mild else {"nausea": "none", "dissociation": "none"}
+                )
+                self.care.record_side_effects(self.sid, grades, self.nurse.id)
+        self._wait(10)
+        self.care.complete(self.sid, self.nurse.id)
+
+    def completed(self) -> Iterator[None]:
+        yield from self._prepare()
+        self._infuse()
+        self._observe({"nausea": "none", "dissociation": "none"})
+        self._finish()
+
+    def completed_mild(self) -> Iterator[None]:
+        yield from self._prepare()
+        self._infuse(mild=True)
+        self._observe({"nausea": "mild", "dizziness": "mild", "dissociation": "none"})
+        self._finish()
+
+    def stopped(self) -> Iterator[None]:
+        yield from self._prepare()
+        self._wait(10)
+        self._vitals(1)
+        self._wait(6)
+        self.care.record_side_effects(self.sid, {"dissociation": "moderate", "anxiety": "moderate"}, self.nurse.id)
+        self._wait(2)
+        reason = "Distressing dissociation and anxiety; patient asked to stop. Prescriber informed."
+        self.care.stop_early(self.sid, reason, self.nurse.id)
+        self._observe({"dissociation": "mild", "anxiety": "none"})
+        self._wait(1)
+        self._waste()
+        self._finish("9")
+
+    def stopped_ae(self) -> Iterator[None]:
+        yield from self._prepare()
+        self._wait(10)
+        self._vitals(1)
+        self._wait(4)
+        state = self.care.record_side_effects(self.sid, {"vomiting": "severe", "nausea": "moderate"}, self.nurse.id)
+        source = state.events[-1].id
+        self._wait(1)
+        reason = "Severe vomiting during the infusion; infusion stopped, prescriber informed."
+        self.care.stop_early(self.sid, reason, self.nurse.id)
+        self._wait(2)
+        self.care.record_adverse_event(
+            self.sid,
+            source,
+            "vomiting",
+            "Infusion stopped; antiemetic given as prescribed; stayed with the patient.",
+            "The prescriber, by phone, at once",
+            self.nurse.id,
+        )
+        self._observe({"vomiting": "mild", "nausea": "mild"})
+        self._wait(1)
+        self._waste()
+        self._finish("9")
+
+    def not_treated(self) -> Iterator[None]:
+        self._wait(2)
+        answers = {**_SCREEN_OK, "pregnancy": "unknown"}
+        self.care.screen(self.sid, answers, self.nurse.id, confirm_stop=True)
+        self._wait(3)
+        seen = self.care.state(self.sid).events[-1].seq
+        self.care.sign(self.sid, self.nurse.id, _PASSWORD + "x", seen_seq=seen)
+        yield
+
+    def abandoned(self) -> Iterator[None]:
+        care, sid, by = self.care, self.sid, self.nurse.id
+        self._wait(2)
+        care.screen(sid, _SCREEN_OK, by)
+        self._wait(2)
+        care.record_weight(sid, "72.4", "kg", by)
+        self._wait(2)
+        care.confirm_dose(sid, by, vial_id="ketamine-10")
+        self._wait(3)
+        self._vitals()
+        self._wait(11)
+        care.abandon(sid, "IV access not obtained after two attempts; rebooked with the vascular access team.", by)
+        self._wait(2)
+        seen = care.state(sid).events[-1].seq
+        care.sign(sid, by, _PASSWORD + "x", seen_seq=seen)
+        yield

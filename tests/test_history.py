@@ -1,0 +1,131 @@
+"""The made-up history: written in bulk, it must read back as care recorded by ``Care`` reads: a valid audit
+chain and signatures, every session signed on replay, each in its course, forms scored from the tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from core import audit
+from core.care import Care
+from core.events import EventType as E
+from core.history.build import HistorySummary, build_history
+from core.history.plan import MRN_PREFIX, plan_history
+from core.machine import Outcome, Step
+from core.people import Account
+from core.persistence.db import Database, open_database, sqlite_url
+from core.persistence.tables import Course, InfusionSession, Patient, PatientEventRecord
+from core.promis import shipped
+from core.protocol import Protocol
+from core.records.sessions import to_event
+from core.signatures import altered_since_signed
+
+pytestmark = pytest.mark.both_stores
+
+START, END = date(2025, 1, 6), date(2026, 1, 5)
+PATIENTS = 14
+
+
+def build(database: Database, protocol: Protocol, nurses: tuple[Account, Account], seed: int = 3) -> HistorySummary:
+    return build_history(
+        database, protocol, nurses=[n.id for n in nurses], start=START, end=END, patients=PATIENTS, seed=seed
+    )
+
+
+@pytest.fixture
+def history(database: Database, protocol: Protocol, nurses: tuple[Account, Account]) -> HistorySummary:
+    return build(database, protocol, nurses)
+
+
+def test_the_trail_and_every_signature_verify(history, database):
+    check = audit.verify(database)
+    assert check.ok, check.problem
+    assert check.entries > history.audit_lines >= history.events + history.patient_events
+
+
+def test_every_session_replays_to_a_signed_session_in_its_course(history, database, care: Care):
+    with database.session() as tx:
+        sessions = list(tx.exec(select(InfusionSession)))
+        courses = {row.id: row for row in tx.exec(select(Course))}
+    assert len(sessions) == history.sessions
+    outcomes: Counter[str] = Counter()
+    for row in sessions:
+        state = care.state(row.id)
+        assert state.step is Step.DONE and state.outcome is not Outcome.IN_PROGRESS
+        assert row.outcome == state.outcome.value and not row.active
+        assert not altered_since_signed(state.events)
+        assert state.controlled.problem is None  # drawn, given, returned and wasted add up
+        opened = state.events[0].payload
+        assert opened["course"]["id"] == row.course_id and courses[row.course_id].patient_id == row.patient_id
+        if state.dose is not None:
+            half = (state.dose.weight_kg * state.dose.mg_per_kg).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            assert state.dose.mg_per_kg == Decimal("0.5") and state.dose.dose_mg == half
+        outcomes[state.outcome.value] += 1
+    assert outcomes == history.by_outcome
+    assert outcomes[Outcome.COMPLETED.value] > outcomes[Outcome.STOPPED_EARLY.value] > 0
+
+
+def test_counts_match_the_plan(history, database, protocol: Protocol):
+    plan = plan_history(
+        shipped(), tuple(protocol.outcomes.forms), start=START, end=END, patients=PATIENTS, seed=3, nurses=2
+    )
+    days = [day for person in plan for course in person.courses for day in course.days]
+    kinds = Counter(day.kind for day in days)
+    assert history.patients == len(plan) == PATIENTS
+    assert history.courses == sum(len(person.courses) for person in plan)
+    assert history.sessions == len(days) - kinds["missed"] - kinds["cancelled"] - kinds["absent"]
+    assert (history.days_missed, history.days_cancelled) == (kinds["missed"], kinds["cancelled"])
+    assert history.adverse_events == kinds["stopped_ae"]
+    assert history.assessments == sum(len(c.sittings) for p in plan for c in p.courses)
+    assert any(len(person.courses) > 1 for person in plan)  # repeat courses
+    with database.session() as tx:
+        mrns = [row.mrn for row in tx.exec(select(Patient))]
+    assert len(mrns) == PATIENTS and all(mrn.startswith(MRN_PREFIX) for mrn in mrns)
+
+
+def test_assessments_are_scored_from_the_tables_and_placed(history, database):
+    tables = shipped()
+    with database.session() as tx:
+        rows = list(tx.exec(select(PatientEventRecord).where(PatientEventRecord.type == E.ASSESSED.value)))
+    assert len(rows) == history.assessments
+    points: Counter[str | None] = Counter()
+    scored = unscorable = 0
+    for row in rows:
+        points[row.payload["time_point"]] += 1
+        for form in row.payload["forms"]:
+            result = tables.score(form["form_id"], form["answers"])
+            if form["t_score"] is None:
+                unscorable += 1
+                assert form["answered"] < form["of"]
+            else:
+                scored += 1
+                assert str(result.t_score) == form["t_score"]
+    assert points["baseline"] > points["end"] > 0 and points["3m"] > 0
+    assert scored > 20 * max(unscorable, 1) > 0
+
+
+@pytest.mark.sqlite_only
+def test_the_same_seed_writes_the_same_history(tmp_path: Path, protocol: Protocol, nurses, database):
+    def written(path: Path) -> list[tuple[str, str, dict]]:
+        other = open_database(sqlite_url(path), create=True)
+        try:
+            with database.session() as tx, other.transaction() as copy:  # the same nurses, by id
+                from core.persistence.tables import Staff
+
+                for staff in tx.exec(select(Staff)):
+                    copy.add(Staff(**staff.model_dump()))
+            build(other, protocol, nurses, seed=5)
+            with other.session() as tx:
+                from core.persistence.tables import SessionEvent
+
+                query = select(SessionEvent).order_by(SessionEvent.recorded_at, SessionEvent.id)
+                return [(e.id, e.type, to_event(e).payload) for e in tx.exec(query)]
+        finally:
+            other.dispose()
+
+    assert written(tmp_path / "one.sqlite") == written(tmp_path / "two.sqlite")
