@@ -54,7 +54,7 @@ class CourseDays(CourseOrders):
             )
             work.append_to_patient(event)
             names = records.staff_names_of(work.tx, {by})
-        return _view(event, names)
+        return not_given_view(event, names)
 
     def days_not_given(self, course_id: str) -> list[DayNotGivenView]:
         """The course's days recorded as not given, in day order."""
@@ -62,9 +62,9 @@ class CourseDays(CourseOrders):
             course = records.course(tx, course_id)
             if course is None:
                 return []
-            found = _not_given(records.patient_events(tx, course.patient_id), course_id)
+            found = not_given(records.patient_events(tx, course.patient_id), course_id)
             names = records.staff_names_of(tx, {event.recorded_by for event in found})
-        return sorted((_view(event, names) for event in found), key=lambda view: view.day)
+        return sorted((not_given_view(event, names) for event in found), key=lambda view: view.day)
 
     def course_dates(self, course_id: str) -> dict[int, date]:
         """Each day of a consecutive-day course by its date (none for a course whose days are not dated)."""
@@ -93,22 +93,22 @@ class CourseDays(CourseOrders):
         """A day with its infusion, or already recorded as not given, is not recorded again."""
         if on in self._treated_days(tx, course.patient_id, course):
             raise InputError("day", f"Day {day} ({on.isoformat()}) had its infusion.", "Choose the day that had none.")
-        for event in _not_given(records.patient_events(tx, course.patient_id), course.id):
+        for event in not_given(records.patient_events(tx, course.patient_id), course.id):
             if event.data_as(d.DayNotGiven).day == day:
                 names = records.staff_names_of(tx, {event.recorded_by})
                 raise InputError(
                     "day",
-                    f"{_view(event, names).words} is already recorded, by {names.get(event.recorded_by, '')}.",
+                    f"{not_given_view(event, names).words} is already recorded, by {names.get(event.recorded_by, '')}.",
                     "Nothing more is needed for that day.",
                 )
 
 
-def _not_given(events: list[PatientEvent], course_id: str) -> list[PatientEvent]:
+def not_given(events: list[PatientEvent], course_id: str) -> list[PatientEvent]:
     kinds = {EventType.DAY_MISSED, EventType.DAY_CANCELLED}
     return [event for event in events if event.course_id == course_id and event.type in kinds]
 
 
-def _view(event: PatientEvent, names: dict[str, str]) -> DayNotGivenView:
+def not_given_view(event: PatientEvent, names: dict[str, str]) -> DayNotGivenView:
     data = event.data_as(d.DayNotGiven)
     assert event.course_id is not None  # a day not given is always a course's
     return DayNotGivenView(

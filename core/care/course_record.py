@@ -7,7 +7,7 @@ together; each session is replayed under its own rules (``derive_state``), as it
 from __future__ import annotations
 
 from core import records
-from core.care.course_days import _not_given, _view
+from core.care.course_days import not_given, not_given_view
 from core.care.outcome_forms import OutcomeForms, assessment_view
 from core.course_record import PatientCourses, course_record
 from core.errors import NotFound
@@ -35,15 +35,15 @@ class CourseRecords(OutcomeForms):
             rules = {s.id: self.shelf.for_events(tx, logs[s.id]) for s in summaries if logs.get(s.id)}
             stream = records.patient_events(tx, patient_id)
             assessed = [e for e in stream if e.type is EventType.ASSESSED]
-            skipped = {course.id: _not_given(stream, course.id) for course in courses}
+            skipped = {course.id: not_given(stream, course.id) for course in courses}
             people = {e.recorded_by for e in stream} | {c.recorded_by for c in courses}
             names = records.staff_names_of(tx, people)
         started = self.app_started_at
         sessions = [(s, derive_state(rules[s.id], logs[s.id], now, started)) for s in summaries if s.id in rules]
-        not_given = [_view(event, names) for found in skipped.values() for event in found]
+        days_without = [not_given_view(event, names) for found in skipped.values() for event in found]
         assessments = sorted((assessment_view(e, names) for e in assessed), key=lambda a: (a.taken_at, a.recorded_at))
         return course_record(
-            self.protocol, shipped(), patient, courses, spans, sessions, not_given, assessments, names, now
+            self.protocol, shipped(), patient, courses, spans, sessions, days_without, assessments, names, now
         )
 
     def patient_by_mrn(self, mrn: str) -> PatientView | None:

@@ -16,7 +16,7 @@ from core import event_data as d
 from core import records
 from core.audit import AuditAction
 from core.care.base import TREATED, CareBase
-from core.care.outcome_forms import _span
+from core.care.outcome_forms import course_span
 from core.errors import InputError
 from core.outcomes.contact import ContactView
 from core.outcomes.due import DEFAULT_AHEAD_DAYS, DEFAULT_LOOK_BACK_DAYS, FollowUpList, Person, Sitting, follow_ups
@@ -92,7 +92,7 @@ class FollowUps(CareBase):
         spans: dict[str, list[CourseSpan]] = defaultdict(list)
         for course, number, of in records.recent_courses(tx, since, until):
             began = sorted(moments.get(course.id, []))
-            spans[course.patient_id].append(_span(self.protocol, course, number, began, day, number < of))
+            spans[course.patient_id].append(course_span(self.protocol, course, number, began, day, number < of))
         return dict(spans)
 
 

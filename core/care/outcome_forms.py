@@ -178,11 +178,11 @@ class OutcomeForms(CourseDays):
         for number, course in enumerate(courses, start=1):
             moments = sorted(began.get(s.id, s.opened_at) for s in treated if s.course_id == course.id)
             replaced = number < len(courses)
-            spans.append(_span(self.protocol, course, number, moments, today, replaced))
+            spans.append(course_span(self.protocol, course, number, moments, today, replaced))
         return spans
 
 
-def _span(
+def course_span(
     protocol: Protocol, course: CourseView, number: int, moments: list[datetime], today: date, replaced: bool
 ) -> CourseSpan:
     days = [m.astimezone().date() for m in moments]
