@@ -116,6 +116,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     outcomes.add_argument("--to", dest="last_day", required=True, metavar="YYYY-MM-DD", help="the last day")
     outcomes.add_argument("--out", type=Path, metavar="FILE.pdf", help="the PDF file to write")
     outcomes.add_argument("--csv", type=Path, metavar="FILE.csv", help="the CSV file to write")
+    outcomes.add_argument(
+        "--protocol",
+        metavar="SHA256",
+        help="make it under this kept protocol (and its MCIDs), as a past report names it; today's if not given",
+    )
     follow = documents.add_parser(
         "follow-ups",
         help="the follow-up forms upcoming, due, overdue, missed and done, with each patient's contact route",
@@ -218,7 +223,9 @@ def outcome_report(args: argparse.Namespace, clock: Clock) -> int:
     written: list[Path] = []
     with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
-        report = _care(database, clock, workstation.name).outcome_report(first, last)
+        care = _care(database, clock, workstation.name)
+        protocol = care.kept_protocol(args.protocol) if args.protocol else None
+        report = care.outcome_report(first, last, protocol)
         if args.out is not None:
             printout = outcome_printout(
                 report, clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer()

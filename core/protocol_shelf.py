@@ -95,6 +95,11 @@ class ProtocolShelf:
             return None
         return records.protocol_text(tx, sha)
 
+    def shipped_hashes(self) -> set[str]:
+        """The SHA-256 of every earlier protocol Chairside ships for replay."""
+        self._shipped_text("")
+        return set(self._shipped or {})
+
     def _shipped_text(self, sha: str) -> str | None:
         if self._shipped is None:
             self._shipped = {}

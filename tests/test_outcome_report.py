@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from core import audit
+from core import audit, records
 from core.audit import AuditAction
 from core.care import Care
 from core.clock import ManualClock
@@ -22,7 +22,7 @@ from core.machine import Step
 from core.outcomes.metrics import find
 from core.outcomes.report import csv_bytes
 from core.persistence.db import sqlite_url
-from core.protocol import Protocol
+from core.protocol import Protocol, parse_protocol
 from core.reports.outcome_report import export_outcome_csv, outcome_printout
 from core.views import PatientView
 from tests.helpers.clinic import PRESCRIBER, T0
@@ -184,3 +184,56 @@ def test_the_command_says_what_is_wrong_with_the_dates(database, db_path: Path, 
     err = capsys.readouterr().err
     assert says in err and "Traceback" not in err
     assert not out.exists()
+
+
+def stricter_protocol_kept(care: Care, protocol: Protocol) -> Protocol:
+    """A protocol of an earlier day whose Pain Interference MCID was 20 T, kept in the records as a session
+    under it would have kept it."""
+    text = protocol.text.replace('version = "1.4.0"', 'version = "1.3.9"').replace(
+        'domain = "Pain Interference"\nt_points = 3', 'domain = "Pain Interference"\nt_points = 20'
+    )
+    earlier = parse_protocol(text.encode("utf-8"), "an earlier protocol")
+    assert earlier.outcomes.mcid_for("Pain Interference") == 20
+    with care.db.transaction() as tx:
+        records.keep_protocol(tx, earlier.content_hash, earlier.id, earlier.version, earlier.text, T0)
+    return earlier
+
+
+def test_a_past_report_is_made_again_under_the_kept_protocol_its_hash_names(
+    care: Care, patient: PatientView, nurses, clock: ManualClock, protocol: Protocol
+):
+    history(care, patient, nurses, clock)
+    earlier = stricter_protocol_kept(care, protocol)
+    found = care.kept_protocol(earlier.content_hash[:12].upper())
+    assert (found.version, found.content_hash) == ("1.3.9", earlier.content_hash)
+    past = care.outcome_report(DAY1, LAST, found)
+    assert find(past.figures, "mcid_reached", "End of course", "Pain Interference").numerator == 0
+    assert care.kept_protocol(protocol.content_hash[:12]).version == protocol.version
+    for wrong, says in (("45177f", "is not a protocol's SHA-256"), ("0" * 12, "No protocol kept in the records")):
+        with pytest.raises(InputError, match=says) as refused:
+            care.kept_protocol(wrong)
+        assert refused.value.field == "protocol"
+
+
+@pytest.mark.sqlite_only
+def test_the_command_makes_a_past_report_under_the_protocol_it_names(
+    care: Care,
+    patient: PatientView,
+    nurses,
+    clock: ManualClock,
+    protocol: Protocol,
+    db_path: Path,
+    tmp_path: Path,
+    capsys,
+):
+    history(care, patient, nurses, clock)
+    earlier = stricter_protocol_kept(care, protocol)
+    sheet = tmp_path / "past.csv"
+    span = ("--from", DAY1.isoformat(), "--to", LAST.isoformat())
+    url = sqlite_url(db_path)
+    made = cli("--database", url, "report", "outcomes", *span, "--csv", str(sheet), "--protocol", earlier.content_hash)
+    assert made == 0
+    text = sheet.read_text("utf-8-sig")
+    assert "ketamine-low-dose-5day 1.3.9" in text and "≥ 20" in text
+    assert cli("--database", url, "report", "outcomes", *span, "--csv", str(sheet), "--protocol", "abc") == 2
+    assert "is not a protocol's SHA-256" in capsys.readouterr().err

@@ -17,6 +17,10 @@ from core.outcomes.collector import collector_paused
 from core.outcomes.report import OutcomeReport, outcome_report
 from core.protocol import Protocol
 
+HEX = frozenset("0123456789abcdef")
+SHORTEST_REFERENCE = 12
+"""The characters of a protocol's SHA-256 that name it (as the screen prints it)."""
+
 
 class OutcomeReports(CareBase):
     """The clinic's outcome figures for a period."""
@@ -41,3 +45,32 @@ class OutcomeReports(CareBase):
         with self.door.reading() as tx, collector_paused():
             cohort = records.outcome_cohort(tx, start, cutoff, cutoff)
         return outcome_report(protocol or self.protocol, cohort, first_day, last_day, self.clock.now())
+
+    def kept_protocol(self, reference: str) -> Protocol:
+        """A protocol the records keep, or one Chairside shipped, by its SHA-256 as a report prints it (the
+        first 12 characters or more): a past report is made again under the very rules and MCIDs it named."""
+        wanted = (reference or "").strip().lower()
+        if len(wanted) < SHORTEST_REFERENCE or not set(wanted) <= HEX:
+            raise InputError(
+                "protocol",
+                f"“{reference}” is not a protocol's SHA-256.",
+                "Copy it from the report's “made under” line: at least its first 12 characters.",
+            )
+        with self.door.reading() as tx:
+            known = set(records.kept_protocol_hashes(tx)) | self.shelf.shipped_hashes() | {self.protocol.content_hash}
+            matches = sorted(sha for sha in known if sha.startswith(wanted))
+            if len(matches) != 1:
+                found = "No protocol kept in the records" if not matches else "More than one kept protocol"
+                raise InputError(
+                    "protocol",
+                    f"{found} has a SHA-256 beginning {wanted}.",
+                    "Copy more of it from the report's “made under” line." if matches else "Check the characters.",
+                )
+            protocol = self.shelf.for_hash(tx, matches[0])
+        if protocol.content_hash != matches[0]:
+            raise InputError(
+                "protocol",
+                f"The protocol {wanted} is kept but no longer reads in this version of Chairside.",
+                "Make the report under today's protocol, or with the version of Chairside it was made with.",
+            )
+        return protocol

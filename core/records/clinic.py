@@ -53,6 +53,11 @@ def keep_protocol(tx: Session, content_hash: str, protocol_id: str, version: str
     tx.execute(insert(ProtocolCopy).values(row).on_conflict_do_nothing(index_elements=["content_hash"]))
 
 
+def kept_protocol_hashes(tx: Session) -> list[str]:
+    """The SHA-256 of every protocol whose text the records keep."""
+    return list(tx.exec(select(ProtocolCopy.content_hash)))
+
+
 def protocol_text(tx: Session, content_hash: str) -> str | None:
     return tx.exec(select(ProtocolCopy.text).where(ProtocolCopy.content_hash == content_hash)).first()
 
