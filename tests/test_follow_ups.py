@@ -56,7 +56,7 @@ def test_the_list_follows_the_record(care: Care, nurses, clock: ManualClock):
     assert shown(care) == {
         ("MRN-1", 1, "end"): (Status.DONE, f"answered {DAY0.isoformat()}: scored (1 of 1 forms)"),
         ("MRN-2", 1, "end"): (Status.DONE, f"answered {DAY0.isoformat()}: not scorable (1 forms, none complete)"),
-        ("MRN-3", 1, "end"): (Status.DUE, "3 days left"),
+        ("MRN-3", 1, "end"): (Status.DUE, "window closes in 3 days"),
     }
     contacts = {i.patient.mrn: i.contact for i in today.items}
     assert contacts == {"MRN-1": "Phone call: +1 216 555 0142 — Mornings", "MRN-2": NO_CONTACT, "MRN-3": NO_CONTACT}
@@ -72,16 +72,16 @@ def test_the_list_follows_the_record(care: Care, nurses, clock: ManualClock):
     day93 = (DAY0 + timedelta(days=93)).isoformat()
     care.record_assessment(bo.id, {"PI_4a_v1.0": PI}, mode="phone", by=first.id, taken_on=day93)
     assert shown(care) == {
-        ("MRN-1", 1, "3m"): (Status.OVERDUE, "26 days left"),
+        ("MRN-1", 1, "3m"): (Status.OVERDUE, "window closes in 26 days"),
         ("MRN-2", 1, "3m"): (Status.DONE, f"answered {day93}: scored (1 of 1 forms)"),
         ("MRN-3", 2, "end"): (Status.MISSED, "closed 12 days ago"),
     }
     # The same list asked for day 85 shows the record as it stood then: Bo not yet called.
     as_then = shown(care, on=DAY0 + timedelta(days=85))
-    assert as_then[("MRN-2", 1, "3m")] == (Status.DUE, "36 days left")
+    assert as_then[("MRN-2", 1, "3m")] == (Status.DUE, "window closes in 36 days")
     assert ("MRN-3", 1, "3m") not in as_then
     assert shown(care, look_back_days=10) == {
-        ("MRN-1", 1, "3m"): (Status.OVERDUE, "26 days left"),
+        ("MRN-1", 1, "3m"): (Status.OVERDUE, "window closes in 26 days"),
         ("MRN-2", 1, "3m"): (Status.DONE, f"answered {day93}: scored (1 of 1 forms)"),
     }
     # 6 months (days 152-212) open on day 152: 14 days ahead, from day 138.
@@ -125,4 +125,4 @@ def test_a_course_is_numbered_among_all_the_patient_s_courses_though_only_recent
     clock.advance(timedelta(days=300))
     care.record_course(di.id, PRESCRIBER, clock.now().astimezone().date().isoformat(), "1", by=nurses[0].id)
     signed(care, di, nurses, clock)
-    assert shown(care) == {("MRN-4", 2, "end"): (Status.DUE, "3 days left")}
+    assert shown(care) == {("MRN-4", 2, "end"): (Status.DUE, "window closes in 3 days")}

@@ -55,10 +55,10 @@ def item(found: FollowUpList, point: str, course: int = 1) -> FollowUp | None:
         (date(2026, 4, 21), None, None, None),  # opens in 15 days: beyond the 14 looked ahead
         (date(2026, 4, 22), Status.UPCOMING, 74, "opens in 14 days"),
         (date(2026, 5, 5), Status.UPCOMING, 61, "opens in 1 day"),
-        (date(2026, 5, 6), Status.DUE, 60, "60 days left"),  # the window's first day
-        (date(2026, 6, 5), Status.DUE, 30, "30 days left"),  # the target day
-        (date(2026, 6, 6), Status.OVERDUE, 29, "29 days left"),  # the day after the target
-        (date(2026, 7, 5), Status.OVERDUE, 0, "last day today"),  # the window's last day
+        (date(2026, 5, 6), Status.DUE, 60, "window closes in 60 days"),  # the window's first day
+        (date(2026, 6, 5), Status.DUE, 30, "window closes in 30 days"),  # the target day
+        (date(2026, 6, 6), Status.OVERDUE, 29, "window closes in 29 days"),  # the day after the target
+        (date(2026, 7, 5), Status.OVERDUE, 0, "window closes today"),  # the window's last day
         (date(2026, 7, 6), Status.MISSED, -1, "closed 1 day ago"),  # the day after it closed
         (date(2026, 8, 4), Status.MISSED, -30, "closed 30 days ago"),  # the last day of the look-back
         (date(2026, 8, 5), None, None, None),  # history

@@ -51,7 +51,7 @@ class Status(StrEnum):
 
 
 STATUS_WORDS: Mapping[Status, str] = {
-    Status.OVERDUE: "Overdue",
+    Status.OVERDUE: "Overdue",  # past its target day, its window still open: asked late, it still counts
     Status.DUE: "Due",
     Status.UPCOMING: "Upcoming",
     Status.MISSED: "Missed",
@@ -144,7 +144,7 @@ class FollowUp:
         if self.status is Status.UPCOMING:
             return f"opens in {_days(self.days_to_open)}"
         if self.status in {Status.DUE, Status.OVERDUE}:
-            return "last day today" if self.days_left == 0 else f"{_days(self.days_left)} left"
+            return "window closes today" if self.days_left == 0 else f"window closes in {_days(self.days_left)}"
         if self.status is Status.MISSED:
             return f"closed {_days(-self.days_left)} ago"
         answered = self.answered_on.isoformat() if self.answered_on else "—"

@@ -25,7 +25,8 @@ from core.reports.styles import INK, RULE, SANS, SANS_BOLD, SHADE, Styles, grid,
 from core.reports.templates import PageFrame, body_size, build_pdf
 
 DAY_COLUMNS = ("Day", "Date", "What became of it", "Weight", "Dose (given)", "Vital signs (range)", "Side effects, AE")
-DAY_WIDTHS = ("5.5%", "10.5%", "22%", "9%", "10%", "21%", "22%")
+DAY_WIDTHS = ("5.5%", "13%", "21%", "8.5%", "10%", "20%", "22%")
+"""The date's column holds a whole YYYY-MM-DD: a date broken over two lines reads as another date."""
 OUTCOME_COLUMNS = ("Answered", "Time point", "Forms (T ± SE)", "Pain 0–10", "Asked")
 OUTCOME_WIDTHS = ("13%", "16%", "45%", "9%", "17%")
 NOTHING = "—"

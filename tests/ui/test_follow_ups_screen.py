@@ -87,7 +87,7 @@ def test_the_filter_shows_each_status_with_its_count(
         ("✕ Missed", "DAHL, Cy", "2", "End of course"),
         ("✓ Done", "BERG, Bo", "1", "3 months"),
     ]
-    assert rows(dialog)[0][5:7] == ["26 days left", "Phone call: +1 216 555 0142 — Mornings"]
+    assert rows(dialog)[0][5:7] == ["window closes in 26 days", "Phone call: +1 216 555 0142 — Mornings"]
     assert rows(dialog)[1][6] == "no contact route recorded — ask at the next visit"
     shown = [b.text().replace("\n", " ") for b in dialog.filter.buttons.values()]
     assert shown == ["All 3", "▲ Overdue 1", "● Due 0", "○ Upcoming 0", "✕ Missed 1", "✓ Done 1"]
@@ -97,7 +97,7 @@ def test_the_filter_shows_each_status_with_its_count(
     find(dialog, QTableWidget, "Follow-ups").selectRow(0)
     whole = find(dialog, type(dialog.heading), "Chosen follow-up").text()
     assert whole.startswith("OSEI, Ama · MRN MRN-1 · born 1975-06-01 — 3 months of course 1: window ")
-    assert "; overdue, 26 days left." in whole and whole.endswith(
+    assert "; overdue, window closes in 26 days." in whole and whole.endswith(
         "How to reach: Phone call: +1 216 555 0142 — Mornings"
     )
     click(qtbot, dialog, "Show Missed, 1")

@@ -225,8 +225,9 @@ class OutcomeFormsDialog(Dialog):
         self.confirm_words = label(name="Before saving")
         box.addWidget(self.confirm_words)
         choices = QHBoxLayout()
-        self.go_back = button("Go back to the answers")
-        self.save_anyway = button("Save as it is", "Save, keeping them not scorable", role="primary")
+        # Going back to ask the missing items is the way a form gets its score: the main choice, in front.
+        self.go_back = button("Go back to the answers", role="primary")
+        self.save_anyway = button("Save as it is", "Save, keeping them not scorable")
         for widget in (self.go_back, self.save_anyway):
             widget.setAutoDefault(False)
         self.go_back.clicked.connect(self._go_back)
@@ -334,7 +335,7 @@ class OutcomeFormsDialog(Dialog):
             )
             self.confirm.show()
             self.save.hide()
-            self.save_anyway.setFocus()
+            self.go_back.setFocus()  # the safe choice is the one a key press makes
             return
         saved = self.controller.record_assessment(
             self.feedback,

@@ -157,7 +157,7 @@ class OutcomeReportDialog(Dialog):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         self.figures = named_table("Outcome figures", COLUMNS)
-        one_line_rows(self.figures, {0: 340, 1: 120, 2: 90, 3: 150, 4: 140}, 5)
+        one_line_rows(self.figures, {0: 330, 1: 110, 2: 140, 3: 150, 4: 130}, 5)
         self.figures.itemSelectionChanged.connect(self._say_definition)
         layout.addWidget(self.figures, 1)
         self.definition = label(name="Definition of the chosen figure")

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from core.outcomes.chart import MARK_GLYPHS, Measure, OutcomeChart
@@ -91,7 +91,10 @@ class MeasureChart(QWidget):
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(QColor(INK))
-        painter.drawText(QRectF(8, 2, self.width() - 16, 24), Qt.AlignmentFlag.AlignVCenter, f"{m.domain} ({m.scale})")
+        metrics = QFontMetrics(bold)
+        room = self.width() - 16 - metrics.horizontalAdvance(m.better) - 12  # the title never runs into "better"
+        title = metrics.elidedText(f"{m.domain} ({m.scale})", Qt.TextElideMode.ElideMiddle, max(room, 0))
+        painter.drawText(QRectF(8, 2, self.width() - 16, 24), Qt.AlignmentFlag.AlignVCenter, title)
         painter.drawText(
             QRectF(8, 2, self.width() - 16, 24), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, m.better
         )
