@@ -11,6 +11,7 @@ alone.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from core import audit, records
 from core import event_data as d
 from core.audit import AuditAction
 from core.content_hashes import event_content, patient_event_content, summary_content
-from core.events import Event, PatientEvent
+from core.events import Event, EventType, PatientEvent
 from core.people import Account, Permission, refusal
 from core.persistence.db import Database
 from core.record_values import SessionSummary
@@ -95,8 +96,36 @@ class Work:
             detail = {"event_id": event.id, "meaning": entry.meaning, "signed_hash": entry.signed_hash}
             self.audit_as(entry.signer_id, AuditAction.SIGNATURE, **ids, detail=detail)
 
+    def record_for_patient(
+        self,
+        patient_id: str,
+        kind: EventType,
+        data: d.EventData,
+        *,
+        course_id: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> PatientEvent:
+        """A new record on the patient's own stream in this unit's name, at the stream's next place (taken in
+        this transaction, so a writer that raced in first makes this one fail), appended with its line.
+        ``occurred_at``: when it happened, if not as it is recorded (a form answered on an earlier day)."""
+        assert self.actor_id is not None  # a record of care is always a person's: ``writing(by, …)``
+        event = PatientEvent(
+            id=str(uuid.uuid4()),
+            patient_id=patient_id,
+            course_id=course_id,
+            seq=records.next_patient_seq(self.tx, patient_id),
+            type=kind,
+            occurred_at=occurred_at or self.at,
+            recorded_at=self.at,
+            recorded_by=self.actor_id,
+            workstation=self.workstation,
+            payload=data.to_payload(),
+        )
+        self.append_to_patient(event)
+        return event
+
     def append_to_patient(self, event: PatientEvent) -> None:
-        """A record on the patient's own stream (a course day not given; later, outcome assessments), with
+        """A record on the patient's own stream (a course day not given, outcome forms, a contact route), with
         its audit line and the record's hash, as a care record on a session's stream has."""
         records.insert_patient_event(self.tx, event)
         detail: dict[str, Any] = {

@@ -7,7 +7,6 @@ adherence the clinic reports counts them apart, so each is recorded once, by day
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 from core import event_data as d
@@ -40,19 +39,9 @@ class CourseDays(CourseOrders):
                 raise NotFound("That course order was not found.", "Open the patient's record again.")
             on = self._day_of(course, day)
             self._refuse_recorded(work.tx, course, day, on)
-            event = PatientEvent(
-                id=str(uuid.uuid4()),
-                patient_id=course.patient_id,
-                course_id=course.id,
-                seq=records.next_patient_seq(work.tx, course.patient_id),
-                type=EventType.DAY_CANCELLED if by_clinic else EventType.DAY_MISSED,
-                occurred_at=work.at,
-                recorded_at=work.at,
-                recorded_by=by,
-                workstation=work.workstation,
-                payload=d.DayNotGiven(day, on.isoformat(), why).to_payload(),
-            )
-            work.append_to_patient(event)
+            kind = EventType.DAY_CANCELLED if by_clinic else EventType.DAY_MISSED
+            data = d.DayNotGiven(day, on.isoformat(), why)
+            event = work.record_for_patient(course.patient_id, kind, data, course_id=course.id)
             names = records.staff_names_of(work.tx, {by})
         return not_given_view(event, names)
 

@@ -8,7 +8,6 @@ every window is still the patient's answer, kept and shown, and simply counts fo
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -69,7 +68,7 @@ class OutcomeForms(CourseDays):
         """
         sitting = self._sitting(answers, mode, taken_on, pain_intensity, language)
         with self.door.writing(by, Permission.RECORD_CARE) as work:
-            event = self._append_sitting(work, patient_id, sitting, by)
+            event = self._append_sitting(work, patient_id, sitting)
             names = records.staff_names_of(work.tx, {by})
         return assessment_view(event, names)
 
@@ -96,34 +95,24 @@ class OutcomeForms(CourseDays):
             raise InputError("responses", "Nothing was answered.", "Enter the patient's answers, item by item.")
         return Sitting(on, taken_at, how, language, forms, pain)
 
-    def _append_sitting(self, work: Work, patient_id: str, sitting: Sitting, by: str) -> PatientEvent:
+    def _append_sitting(self, work: Work, patient_id: str, sitting: Sitting) -> PatientEvent:
         """The sitting on the patient's stream, for the course and time point its moment falls in."""
         if records.patient(work.tx, patient_id) is None:
             raise NotFound("That patient record was not found.", "Search again.")
         spans = self._spans(work.tx, patient_id)
         placed = place(self.protocol.outcomes, spans, sitting.taken_at)
         course_id = placed.course_id if placed is not None else (spans[-1].course_id if spans else None)
-        event = PatientEvent(
-            id=str(uuid.uuid4()),
-            patient_id=patient_id,
-            course_id=course_id,
-            seq=records.next_patient_seq(work.tx, patient_id),
-            type=EventType.ASSESSED,
-            occurred_at=sitting.taken_at,
-            recorded_at=work.at,
-            recorded_by=by,
-            workstation=work.workstation,
-            payload=d.Assessed(
-                placed.point_id if placed is not None else None,
-                sitting.taken_on.isoformat(),
-                sitting.mode,
-                sitting.language,
-                sitting.forms,
-                sitting.pain_intensity,
-            ).to_payload(),
+        data = d.Assessed(
+            placed.point_id if placed is not None else None,
+            sitting.taken_on.isoformat(),
+            sitting.mode,
+            sitting.language,
+            sitting.forms,
+            sitting.pain_intensity,
         )
-        work.append_to_patient(event)
-        return event
+        return work.record_for_patient(
+            patient_id, EventType.ASSESSED, data, course_id=course_id, occurred_at=sitting.taken_at
+        )
 
     def assessments(self, patient_id: str) -> list[AssessmentView]:
         """The patient's outcome forms, oldest first."""
@@ -141,19 +130,7 @@ class OutcomeForms(CourseDays):
         with self.door.writing(by, Permission.RECORD_CARE) as work:
             if records.patient(work.tx, patient_id) is None:
                 raise NotFound("That patient record was not found.", "Search again.")
-            event = PatientEvent(
-                id=str(uuid.uuid4()),
-                patient_id=patient_id,
-                course_id=None,
-                seq=records.next_patient_seq(work.tx, patient_id),
-                type=EventType.CONTACT,
-                occurred_at=work.at,
-                recorded_at=work.at,
-                recorded_by=by,
-                workstation=work.workstation,
-                payload=route.to_payload(),
-            )
-            work.append_to_patient(event)
+            event = work.record_for_patient(patient_id, EventType.CONTACT, route)
             names = records.staff_names_of(work.tx, {by})
         return contact_view(event, names)
 

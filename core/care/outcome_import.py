@@ -98,7 +98,7 @@ class OutcomeImport(OutcomeForms):
                     skipped.append(Problem(row.line, f"{row.mrn} {key[0]}: {earlier}; skipped."))
                     continue
                 seen[patient_id][key] = f"the same answers as line {row.line}"
-                recorded.append((row, self._append_sitting(work, patient_id, sitting, by)))
+                recorded.append((row, self._append_sitting(work, patient_id, sitting)))
             names = records.staff_names_of(work.tx, {by})
         return ImportResult(
             tuple(Imported(row.line, row.mrn, assessment_view(event, names)) for row, event in recorded),
