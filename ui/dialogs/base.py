@@ -14,12 +14,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from itertools import pairwise
+from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -202,6 +204,18 @@ class Dialog(QDialog):
         leave.clicked.connect(self.reject)
         act.clicked.connect(action)
         self.add_buttons([leave, *beside_leave], [act])
+
+    def export_csv(self, title: str, name: str, write: Callable[[Path], Path]) -> None:
+        """Ask where a CSV file goes (``name`` suggested in the home folder), then ``write`` it there: core
+        writes the whole file or nothing and records where it went; "saved" only once it has."""
+        suggested = str(Path.home() / name)
+        chosen, _kind = QFileDialog.getSaveFileName(self, title, suggested, "CSV files (*.csv)")
+        if not chosen:
+            return
+        path = Path(chosen) if chosen.lower().endswith(".csv") else Path(f"{chosen}.csv")
+        written = self.controller.run(self.feedback, lambda: write(path), writes=False)
+        if written is not None:
+            self.feedback.saved(f"Saved to {written}.")
 
     def signed_in(self, prompt: str) -> Account | None:
         """Who is signed in, or None with ``prompt`` on the message line; core still checks what they may do."""

@@ -10,11 +10,9 @@ file or through the print preview, each copy audited by core.
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QPlainTextEdit,
     QStackedWidget,
@@ -363,26 +361,14 @@ class DayLogDialog(Dialog):
         log = self.log
         if reader is None or log is None:
             return
-        suggested = str(Path.home() / f"day-log-{log.day.isoformat()}.csv")
-        chosen, _kind = QFileDialog.getSaveFileName(self, "Export the day log as CSV", suggested, "CSV files (*.csv)")
-        if not chosen:
-            return
-        path = Path(chosen) if chosen.lower().endswith(".csv") else Path(f"{chosen}.csv")
         workplace = self.controller.workplace
-        written = self.controller.run(
-            self.feedback,
-            lambda: export_csv(
-                workplace.database,
-                self.controller.now(),
-                workplace.workstation.name,
-                log,
-                path,
-                actor_id=reader.id,
+        self.export_csv(
+            "Export the day log as CSV",
+            f"day-log-{log.day.isoformat()}.csv",
+            lambda path: export_csv(
+                workplace.database, self.controller.now(), workplace.workstation.name, log, path, actor_id=reader.id
             ),
-            writes=False,
         )
-        if written is not None:
-            self.feedback.saved(f"Saved to {written}.")
 
     def printout(self) -> tuple[str, bytes, Output] | None:
         """The day log as shown, as the PDF the print preview shows and sends, with what it is for the audit."""

@@ -11,11 +11,9 @@ and on "Show".
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -271,23 +269,16 @@ class OutcomeReportDialog(Dialog):
         report = self.report
         if reader is None or report is None:
             return
-        suggested = str(Path.home() / f"outcomes-{report.first_day.isoformat()}-{report.last_day.isoformat()}.csv")
-        chosen, _kind = QFileDialog.getSaveFileName(self, "Export the outcome report as CSV", suggested, "CSV (*.csv)")
-        if not chosen:
-            return
         from core.reports.outcome_report import export_outcome_csv  # ReportLab loads with the first printout
 
-        path = Path(chosen) if chosen.lower().endswith(".csv") else Path(f"{chosen}.csv")
         workplace = self.controller.workplace
-        written = self.controller.run(
-            self.feedback,
-            lambda: export_outcome_csv(
+        self.export_csv(
+            "Export the outcome report as CSV",
+            f"outcomes-{report.first_day.isoformat()}-{report.last_day.isoformat()}.csv",
+            lambda path: export_outcome_csv(
                 workplace.database, self.controller.now(), workplace.workstation.name, report, path, actor_id=reader.id
             ),
-            writes=False,
         )
-        if written is not None:
-            self.feedback.saved(f"Saved to {written}.")
 
     def printout(self) -> tuple[str, bytes, tuple[Output, ...]] | None:
         """The report as shown, as the PDF the print preview shows and sends, with what it is for the audit."""
