@@ -344,5 +344,6 @@ def rules(outcomes: Outcomes, ahead_days: int, look_back_days: int) -> tuple[str
         f"{STATUS_SYMBOLS[Status.DONE]} Done: a form counts for the window, whether scorable or not (said "
         f"which; a form with an item missing is never pro-rated); listed until {_days(look_back_days)} after "
         "the window closed.",
-        'Days left: whole days after today up to the window\'s last day ("last day today" when it closes today).',
+        '"Window closes in n days": whole days after today up to the window\'s last day ("window closes today" '
+        "on its last day).",
     )
