@@ -37,11 +37,11 @@ import numpy as np
 
 from core.machine import Outcome
 from core.outcomes.cohort import (
-    AssessmentRow,
     Cohort,
     CourseRow,
     FormScore,
     SessionRow,
+    Sitting,
     course_spans,
     ordered_courses,
 )
@@ -141,6 +141,10 @@ def proportion(
     )
 
 
+NONE_NOT_GIVEN = {"cancelled": 0, "missed": 0, "not_treated": 0, "no_record": 0}
+"""``CourseFacts.days_not_given`` of a course whose every day was treated (most courses)."""
+
+
 @dataclass(eq=False)
 class CourseFacts:
     """One course as the report counts it. Its sessions and days are filled in by ``prepare``, which then
@@ -184,6 +188,8 @@ class CourseFacts:
         days = self.row.days
         treated = min(self.completed + self.stopped_early, days)
         left = days - treated
+        if not left:
+            return NONE_NOT_GIVEN
         cancelled = min(len(self.cancelled_days), left)
         missed = min(len(self.missed_days - self.cancelled_days), left - cancelled)
         opened = {self.days.ordinal(s.opened_at) for s in self.sessions if not s.treated and s.started_at is None}
@@ -328,14 +334,15 @@ def _scores(
     one that counts: ``best_of``'s choice, made by ordering the window's sittings once by its preference
     (its moments' order, then the cohort's) and taking each domain's first scored form."""
     domain_of = {form_id: shape.domain for form_id, shape in tables.forms.items() if shape.domain in domains}
-    sittings: dict[str, list[AssessmentRow]] = defaultdict(list)
+    sittings: dict[str, list[Sitting]] = defaultdict(list)
     for sitting in cohort.assessments:
         sittings[sitting.patient_id].append(sitting)
-    placed: dict[tuple[str, str], list[tuple[AssessmentRow, int, int, TimePoint]]] = defaultdict(list)
+    placed: dict[tuple[str, str], list[tuple[Sitting, int, int, TimePoint]]] = defaultdict(list)
+    patients = {span.patient_id for found in spans.values() for span in found if span.course_id in counted}
     for patient_id, found in sittings.items():
-        patient_spans = spans.get(patient_id)
-        if not patient_spans or not any(s.course_id in counted for s in patient_spans):
+        if patient_id not in patients:
             continue
+        patient_spans = spans[patient_id]
         hits = holding(outcomes, patient_spans, [s.taken_at for s in found], days)
         for sitting, hit in zip(found, hits, strict=True):
             if hit is not None and hit[0] in counted:
@@ -343,7 +350,8 @@ def _scores(
                 placed[(course_id, point.id)].append((sitting, on, target, point))
     chosen: dict[tuple[str, str, str], Score] = {}
     for (course_id, point_id), found in placed.items():
-        for sitting, *_ in _preferred(found) if len(found) > 1 else found:
+        for entry in _preferred(found) if len(found) > 1 else found:
+            sitting = entry[0]
             for form in sitting.forms:
                 domain = domain_of.get(form.form_id)
                 if form.t_score is None or domain is None or (key := (course_id, point_id, domain)) in chosen:
@@ -353,8 +361,8 @@ def _scores(
 
 
 def _preferred(
-    found: list[tuple[AssessmentRow, int, int, TimePoint]],
-) -> list[tuple[AssessmentRow, int, int, TimePoint]]:
+    found: list[tuple[Sitting, int, int, TimePoint]],
+) -> list[tuple[Sitting, int, int, TimePoint]]:
     """The sittings of one window in ``best_of``'s order of preference: a baseline's latest first, any other
     point's nearest its target day first, the earlier of two as near; sittings of one moment in the cohort's
     order (the sort is stable)."""
@@ -728,17 +736,17 @@ def change(p: Prepared) -> list[Figure]:
                         domain=domain,
                     )
                 )
-            with_se = [(b, a, d) for (b, a), d in zip(pairs, deltas, strict=True) if b.se and a.se]
-            indexes = [d / (b.se * b.se + a.se * a.se).sqrt() for b, a, d in with_se if b.se and a.se]
-            lacking = n - len(with_se)
+            spreads = [(d, b.se * b.se + a.se * a.se) for (b, a), d in zip(pairs, deltas, strict=True) if b.se and a.se]
+            improved, worse = _reliable(spreads, z)
+            lacking = n - len(spreads)
             note = f"{lacking} complete cases have a score without an SE and are not counted." if lacking else ""
             figures.append(
                 proportion(
                     "reliable_improvement",
                     CHANGE,
                     f"{domain}: reliable improvement (index ≥ {z})",
-                    sum(1 for i in indexes if i >= z),
-                    len(with_se),
+                    improved,
+                    len(spreads),
                     RELIABLE,
                     note=note,
                     point=point.label,
@@ -751,8 +759,8 @@ def change(p: Prepared) -> list[Figure]:
                     "reliable_worsening",
                     CHANGE,
                     f"{domain}: reliable worsening (index ≤ −{z})",
-                    sum(1 for i in indexes if i <= -z),
-                    len(with_se),
+                    worse,
+                    len(spreads),
                     RELIABLE_WORSE,
                     note=note,
                     point=point.label,
@@ -781,6 +789,22 @@ def change(p: Prepared) -> list[Figure]:
                 )
             )
     return figures
+
+
+def _reliable(spreads: list[tuple[Decimal, Decimal]], z: Decimal) -> tuple[int, int]:
+    """How many changes ``d`` with ``s`` = SE at baseline² + SE at the point² (both SEs known, so ``s`` > 0)
+    have a reliable change index d / √s of at least ``z``, and how many of at most −z. Compared squared
+    (d ≥ z√s exactly when d > 0 and d² ≥ z²s), so the count is exact in decimal arithmetic, with no square
+    root rounded at the boundary."""
+    z2 = z * z
+    improved = worse = 0
+    for d, s in spreads:
+        if d * d >= z2 * s:
+            if d > 0:
+                improved += 1
+            elif d < 0:
+                worse += 1
+    return improved, worse
 
 
 # ---- safety ----------------------------------------------------------------------------------------------
