@@ -309,6 +309,24 @@ def test_adverse_events_per_session_course_and_patient(protocol: Protocol):
     assert (reason.measure, reason.numerator, reason.low) == ("Stopped early: Nausea", 1, None)
 
 
+def test_an_adverse_event_corrected_after_entry_is_not_counted_and_the_figures_say_so(protocol: Protocol):
+    s1 = date(2025, 3, 3)
+    adverse = (
+        AdverseRow("S1-1", "nausea", "Nausea or vomiting", "severe", at(s1, 10)),
+        AdverseRow("S1-2", "dissociation", "Dissociation", "moderate", at(s1, 10), corrected=True),
+    )
+    cohort = Cohort(
+        courses=(course("S1", "a", s1),), sessions=tuple(sessions("S1", "a", s1, "CCCCC")), adverse_events=adverse
+    )
+    figures = report(protocol, cohort, *YEAR).figures
+    check(find(figures, "ae_sessions"), 1, 5)
+    rates = [(f.measure, f.numerator) for f in figures if f.key == "ae_rate"]
+    assert rates == [("Adverse events: Nausea or vomiting, severe", 1)]
+    for key in ("ae_sessions", "ae_stopped", "ae_courses", "ae_patients", "ae_rate"):
+        assert "1 adverse-event entry was corrected after entry and not counted" in find(figures, key).note
+    assert find(figures, "stopped_early").note == ""
+
+
 # ---- the report as a whole ---------------------------------------------------------------------------------
 
 

@@ -93,6 +93,20 @@ def test_the_report_counts_what_care_recorded(care: Care, patient: PatientView, 
     assert {t.form_id for t in report.tables} == {"PI_4a_v1.0"}
 
 
+def test_an_adverse_event_corrected_in_the_session_leaves_the_count(care: Care, patient: PatientView, nurses):
+    first, _ = nurses
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    state = care.record_side_effects(sid, {"hallucinations": "severe"}, first.id)
+    (pending,) = state.pending_adverse_events
+    state = care.record_adverse_event(sid, pending.source_event_id, "hallucinations", "Stopped", "Dr Patel", first.id)
+    assert find(care.outcome_report(DAY1, DAY1).figures, "ae_sessions").numerator == 1
+    (entry,) = [e for e in state.events if e.type.value == "adverse_event.recorded"]
+    care.correct(sid, entry.id, "Entered on the wrong chair", "No adverse event in this session", first.id)
+    figure = find(care.outcome_report(DAY1, DAY1).figures, "ae_sessions")
+    assert (figure.numerator, figure.denominator) == (0, 1)
+    assert figure.note.startswith("1 adverse-event entry was corrected after entry and not counted")
+
+
 def test_a_past_report_made_again_under_its_own_protocol_prints_that_protocol_s_mcids(
     care: Care, patient: PatientView, nurses, clock: ManualClock, protocol: Protocol
 ):

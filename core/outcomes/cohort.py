@@ -65,13 +65,15 @@ class SessionRow(NamedTuple):
 
 
 class AdverseRow(NamedTuple):
-    """An adverse event recorded in a session: the side-effect item, its severity grade, when."""
+    """An adverse event recorded in a session: the side-effect item, its severity grade, when, and whether a
+    correction or an addendum named the entry later (what it said is free text, in the session's record)."""
 
     session_id: str
     item: str
     what: str
     severity: str
     at: datetime
+    corrected: bool = False
 
 
 class StopRow(NamedTuple):

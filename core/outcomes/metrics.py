@@ -827,21 +827,30 @@ AE_PATIENT = "Patients with at least one adverse event in a course counted ÷ pa
 
 def safety(p: Prepared, cohort: Cohort) -> list[Figure]:
     started = {s.id: c for c in p.in_report for s in c.started}
-    events = [e for e in cohort.adverse_events if e.session_id in started]
+    recorded = [e for e in cohort.adverse_events if e.session_id in started]
+    events = [e for e in recorded if not e.corrected]
+    note = _corrected_note(len(recorded) - len(events))
     stops = {s.session_id: s for s in cohort.stops if s.session_id in started}
     with_ae = {e.session_id for e in events}
     n = len(started)
     courses_ae = {started[sid].row.id for sid in with_ae}
     patients = {c.row.patient_id for c in p.in_report}
     patients_ae = {started[sid].row.patient_id for sid in with_ae}
+    stopped_ae = len(with_ae & stops.keys())
     figures = [
-        proportion("ae_sessions", SAFETY, "Sessions with an adverse event", len(with_ae), n, AE_SESSION),
+        proportion("ae_sessions", SAFETY, "Sessions with an adverse event", len(with_ae), n, AE_SESSION, note=note),
+        proportion("ae_stopped", SAFETY, "Sessions stopped for an adverse event", stopped_ae, n, AE_STOPPED, note=note),
         proportion(
-            "ae_stopped", SAFETY, "Sessions stopped for an adverse event", len(with_ae & stops.keys()), n, AE_STOPPED
+            "ae_courses", SAFETY, "Courses with an adverse event", len(courses_ae), len(p.counted), AE_COURSE, note=note
         ),
-        proportion("ae_courses", SAFETY, "Courses with an adverse event", len(courses_ae), len(p.counted), AE_COURSE),
         proportion(
-            "ae_patients", SAFETY, "Patients with an adverse event", len(patients_ae), len(patients), AE_PATIENT
+            "ae_patients",
+            SAFETY,
+            "Patients with an adverse event",
+            len(patients_ae),
+            len(patients),
+            AE_PATIENT,
+            note=note,
         ),
     ]
     kinds = Counter((e.what, e.severity) for e in events)
@@ -860,6 +869,7 @@ def safety(p: Prepared, cohort: Cohort) -> list[Figure]:
                 None,
                 "count × 100 ÷ sessions started; no interval",
                 AE_RATE,
+                note=note,
             )
         )
     figures.append(proportion("stopped_early", SAFETY, "Sessions stopped early", len(stops), n, STOPPED))
@@ -875,6 +885,15 @@ def safety(p: Prepared, cohort: Cohort) -> list[Figure]:
             proportion("stop_reason", SAFETY, "Stopped early: other reasons", rest, n, STOP_REASON, interval=False)
         )
     return figures
+
+
+def _corrected_note(count: int) -> str:
+    """A corrected adverse-event entry no longer stands as recorded (as a corrected vital leaves the trend):
+    what the correction said is free text, so the report leaves the entry out and says how many it left."""
+    if not count:
+        return ""
+    entries = "entry was" if count == 1 else "entries were"
+    return f"{count} adverse-event {entries} corrected after entry and not counted: see each session's record."
 
 
 def all_figures(p: Prepared, cohort: Cohort) -> list[Figure]:

@@ -30,6 +30,7 @@ from core.outcomes.cohort import (
 from core.persistence.tables import Course, InfusionSession, PatientEventRecord, SessionEvent
 
 COUNTED_KINDS = (EventType.ADVERSE_EVENT.value, EventType.STOPPED_EARLY.value)
+CORRECTING_KINDS = (EventType.CORRECTED.value, EventType.ADDENDUM.value)
 PATIENT_KINDS = (EventType.DAY_MISSED.value, EventType.DAY_CANCELLED.value, EventType.ASSESSED.value)
 
 
@@ -62,7 +63,8 @@ def _sessions(
 ) -> tuple[tuple[SessionRow, ...], tuple[AdverseRow, ...], tuple[StopRow, ...]]:
     """The sessions, and of their entries only the three kinds counted: the moment each infusion first
     began (found by the database, one row a session), and the adverse events and early stops with their
-    payloads (few: the payload of the other entries is never read)."""
+    payloads (few: the payload of the other entries is never read), each adverse event marked when a
+    correction or an addendum names it."""
     rows = select(
         InfusionSession.id,
         InfusionSession.patient_id,
@@ -82,17 +84,30 @@ def _sessions(
         .group_by(col(SessionEvent.session_id))
     )
     started: dict[str, datetime] = dict(tx.execute(first_starts).all())
+    corrections = (
+        select(SessionEvent.corrects)
+        .join(InfusionSession, joined)
+        .where(col(SessionEvent.type).in_(CORRECTING_KINDS), col(SessionEvent.corrects).is_not(None), *of_patients)
+    )
+    corrected = set(tx.execute(corrections).scalars())
     events = (
-        select(SessionEvent.session_id, SessionEvent.type, SessionEvent.occurred_at, cast(SessionEvent.payload, Text))
+        select(
+            SessionEvent.id,
+            SessionEvent.session_id,
+            SessionEvent.type,
+            SessionEvent.occurred_at,
+            cast(SessionEvent.payload, Text),
+        )
         .join(InfusionSession, joined)
         .where(col(SessionEvent.type).in_(COUNTED_KINDS), *of_patients)
     )
     adverse: list[AdverseRow] = []
     stops: list[StopRow] = []
-    for session_id, kind, at, stored in tx.execute(events):
+    for event_id, session_id, kind, at, stored in tx.execute(events):
         data = json.loads(stored)
         if kind == EventType.ADVERSE_EVENT.value:
-            adverse.append(AdverseRow(session_id, data["item"], data.get("what", data["item"]), data["severity"], at))
+            what = data.get("what", data["item"])
+            adverse.append(AdverseRow(session_id, data["item"], what, data["severity"], at, event_id in corrected))
         else:
             stops.append(StopRow(session_id, data["reason"], at))
     sessions = tuple(
