@@ -81,7 +81,7 @@ def test_the_report_counts_what_care_recorded(care: Care, patient: PatientView, 
     assert [find(figures, f"days_{k}").numerator for k in ("missed", "cancelled", "stopped_early")] == [1, 1, 1]
     # Forms: Maja's baseline and end counted; Chidi answered none.
     baseline = find(figures, "forms_completed", "Baseline")
-    assert (baseline.numerator, baseline.denominator) == (1, 2)
+    assert (baseline.numerator, baseline.denominator, baseline.to_verify) == (1, 2, False)  # a count, not a score
     assert find(figures, "forms_completed", "End of course").numerator == 1
     reached = find(figures, "mcid_reached", "End of course", "Pain Interference")
     assert (reached.numerator, reached.denominator, reached.to_verify) == (1, 1, True)

@@ -442,7 +442,11 @@ PATIENT_ATTRIBUTABLE = (
 )
 DAY_KINDS = {
     "completed": ("Completed", "Sessions in which the whole dose ran."),
-    "stopped_early": ("Stopped early", "Sessions whose infusion began and did not complete."),
+    "stopped_early": (
+        "Stopped early",
+        "Sessions whose infusion began and did not complete (per scheduled day of the ended courses; the safety "
+        "section counts them per session started, running courses included).",
+    ),
     "not_treated": ("Opened, not treated", "Days a session was opened and the infusion never began."),
     "missed": ("Missed by the patient", "Days recorded as missed, for the patient's reasons."),
     "cancelled": ("Cancelled by the clinic", "Days recorded as cancelled, for the clinic's reasons."),
@@ -643,13 +647,12 @@ def _due(point: TimePoint, p: Prepared, anchors: Anchors) -> np.ndarray:
 
 
 def forms_completed(p: Prepared) -> list[Figure]:
+    """Whether a course's form was scored, not what its score was: a table still to be verified changes a
+    T-score, never this count, so these figures carry no "to verify" mark."""
     position = {c.row.id: index for index, c in enumerate(p.in_report)}
     scored: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(position), dtype=bool))
-    verify: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(position), dtype=bool))
-    for (course_id, point_id, _), score in p.scores.items():
+    for course_id, point_id, _ in p.scores:
         scored[point_id][position[course_id]] = True
-        if score.form.to_verify:
-            verify[point_id][position[course_id]] = True
     anchors = _anchors(p)
     figures = []
     for point in p.outcomes.time_points:
@@ -666,7 +669,6 @@ def forms_completed(p: Prepared) -> list[Figure]:
                 FORMS_DONE,
                 point=point.label,
                 note=f"{waiting} courses not due by the last day." if waiting else "",
-                to_verify=bool((verify[point.id] & due).any()),
             )
         )
     return figures
@@ -819,7 +821,10 @@ AE_RATE = (
 AE_STOPPED = (
     "Sessions stopped early in which an adverse event was recorded (before or after the stop) ÷ sessions started."
 )
-STOPPED = "Sessions stopped early, whatever the reason ÷ sessions started."
+STOPPED = (
+    "Sessions stopped early, whatever the reason ÷ sessions started, in every course counted (running ones too). "
+    "Session adherence counts the same stops per scheduled day of the ended courses, so the two differ."
+)
 STOP_REASON = "Sessions stopped early with this reason, as the nurse wrote it ÷ sessions started."
 AE_COURSE = "Courses with at least one adverse event ÷ courses started in the period."
 AE_PATIENT = "Patients with at least one adverse event in a course counted ÷ patients with a course counted."
