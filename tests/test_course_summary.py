@@ -44,7 +44,7 @@ def test_the_summary_has_every_course_day_by_day_and_the_chart(care: Care, patie
         "Weight (kg) by session: 72.4 → 72.4 → 71.8",
     ):
         assert said in everything, said
-    assert "PI_4a_v1.0 T 66.6 ± 1.8 (table to verify)" in everything  # by form id and score only
+    assert "Pain Interference T 66.6 ± 1.8 (table to verify)" in everything  # by measure and score only
     assert "PAININ" not in everything  # no item is named on paper, let alone worded
     assert "Outcome chart" in everything and "Dashed line: the course's baseline" in everything
     assert "still to be checked against the HealthMeasures manuals" in everything

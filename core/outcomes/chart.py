@@ -69,6 +69,12 @@ class FormScore:
         se = f" ± {self.se}" if self.se is not None else ""
         return f"T {self.t_score}{se}" + (" (table to verify)" if self.to_verify else "")
 
+    @property
+    def described(self) -> str:
+        """The measure by its name and its score, for a reader who does not know the forms' codes (the code
+        is in the record, and on the report's list of tables)."""
+        return f"{self.domain or self.form_id} {self.words}"
+
 
 @dataclass(frozen=True)
 class OutcomeLine:

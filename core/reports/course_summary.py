@@ -123,7 +123,7 @@ def _outcomes(course: CourseRecord, s: Styles) -> list[Flowable]:
         return [Paragraph("No outcome forms recorded for this course.", s.small)]
     rows: list[list[object]] = []
     for line in course.outcomes:
-        forms = "; ".join(f"{text(f.form_id)} {text(f.words)}" for f in line.forms) or NOTHING
+        forms = "; ".join(text(f.described) for f in line.forms) or NOTHING
         point = text(line.point_label) + ("" if line.counts or line.point_id is None else " (not the one counted)")
         rows.append(
             [

@@ -44,6 +44,7 @@ def test_the_nurse_opens_the_course_from_the_chair_and_reads_each_day(
         seen["list"] = [dialog.courses.item(i).text() for i in range(dialog.courses.count())]
         seen["first"] = cells(dialog, "Course 1 days")
         seen["second"] = cells(dialog, "Course 2 days")
+        seen["forms"] = cells(dialog, "Course 1 outcome forms")
         seen["current"] = dialog.courses.currentRow()
         seen["heights"] = [dialog.courses.sizeHintForRow(i) for i in range(dialog.courses.count())]
         dialog.reject()
@@ -65,6 +66,8 @@ def test_the_nurse_opens_the_course_from_the_chair_and_reads_each_day(
     ]
     assert "AE: Nausea (severe), Infusion stopped, antiemetic given" in seen["first"][1][4]  # type: ignore[index]
     assert [row[1] for row in seen["second"]] == ["✓ completed", "? no record", "▶ in progress"]  # type: ignore[index]
+    forms = " ".join(row[2] for row in seen["forms"])  # type: ignore[attr-defined]
+    assert "Pain Interference T " in forms and "PI_4a" not in forms  # by the measure's name, not the form's code
     # Opening the courses is a view of the patient's record, in the audit trail.
     actions = [e.action for e in audit.entries(care.db, patient_id=patient.id)]
     assert AuditAction.PATIENT_VIEWED in actions

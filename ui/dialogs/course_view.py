@@ -227,7 +227,7 @@ class CourseViewDialog(Dialog):
             rows = []
             for line in course.outcomes:
                 point = line.point_label + ("" if line.counts or line.point_id is None else " (not the one counted)")
-                forms = "; ".join(f"{f.form_id} {f.words}" for f in line.forms) or "—"
+                forms = "; ".join(f.described for f in line.forms) or "—"
                 pain = "—" if line.pain_intensity is None else str(line.pain_intensity)
                 rows.append((line.taken_on.isoformat(), point, forms, pain, line.mode))
             self._fill(outcomes, rows)
