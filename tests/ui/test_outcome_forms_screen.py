@@ -113,6 +113,9 @@ def test_an_item_left_unanswered_is_said_and_the_form_kept_not_scorable_once_con
         for row in box.rows:
             row.choices.buttons["2"].click()
     dialog.forms[0].rows[2].choices.buttons["2"].click()  # a tap on the chosen answer un-chooses it
+    marked = [row.item for box in dialog.forms for row in box.rows if "not answered" in row.caption.text()]
+    assert marked == ["PAININ31"]  # the one item left, said by the item itself
+    assert dialog.forms[0].rows[2].choices.accessibleDescription() == "not answered"
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
     assert "Say how the patient answered" in said(dialog, "Forms message")
     qtbot.mouseClick(find(dialog, QAbstractButton, "How the patient answered By phone"), Qt.MouseButton.LeftButton)

@@ -58,7 +58,8 @@ class ItemRow(QWidget):
         grid.setHorizontalSpacing(12)
         words = wording.of(item) if wording is not None else None
         name = item if form is not None else "Pain intensity"
-        self.caption = label(f"<b>{name}</b>" + (f"<br>{words}" if words else ""), name=f"{item} caption")
+        self._caption_text = f"<b>{name}</b>" + (f"<br>{words}" if words else "")
+        self.caption = label(self._caption_text, name=f"{item} caption")
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setMinimumWidth(120)
         self.choices = Segmented(name, [(str(v), str(v)) for v in values])
@@ -74,6 +75,11 @@ class ItemRow(QWidget):
     def value(self) -> int | None:
         chosen = self.choices.value()
         return int(chosen) if chosen is not None else None
+
+    def mark_missing(self, missing: bool) -> None:
+        """Said by the item itself while the rest of its form is answered: the one the eye has to find."""
+        self.caption.setText(self._caption_text + ("<br>⚠ not answered" if missing else ""))
+        self.choices.setAccessibleDescription("not answered" if missing else "")
 
 
 class FormBox(QGroupBox):
@@ -99,8 +105,14 @@ class FormBox(QGroupBox):
         return {row.item: row.value() for row in self.rows}
 
     def show_count(self) -> None:
-        """In the form's title, where the eye goes from one form to the next."""
+        """In the form's title, where the eye goes from one form to the next; and each item skipped (left
+        unanswered with a later one answered) marked, since a form with one left out is kept not scorable."""
         self.setTitle(f"{self.form.domain} · {self.form.id} — {self.answered} of {len(self.rows)} answered")
+        later_answered = False
+        for row in reversed(self.rows):
+            answered = row.value() is not None
+            row.mark_missing(not answered and later_answered)
+            later_answered = later_answered or answered
 
 
 class OutcomeFormsDialog(Dialog):
@@ -163,7 +175,8 @@ class OutcomeFormsDialog(Dialog):
             set_tone(line, "advise")
         else:
             line = label(
-                "Items by their PROMIS id: read each item's words from the clinic's licensed form.",
+                "Items by their PROMIS id: read each item's words from the clinic's licensed form, and tap the "
+                "number printed beside the answer the patient gives.",
                 role="hint",
                 name="Wording notice",
             )
