@@ -4,6 +4,7 @@ protocol's windows; and the outcome chart's data, worked out by hand."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -179,3 +180,15 @@ def test_a_higher_is_better_band_worked_by_hand(protocol: Protocol):
 def test_a_patient_with_no_forms_has_an_empty_chart(care: Care, patient: PatientView):
     record = care.course_record(patient.id)
     assert record.chart.empty and [d.status for d in record.courses[0].days][:2] == [DayStatus.TODAY, DayStatus.TO_COME]
+
+
+def test_a_measure_recorded_only_as_not_scorable_is_said_not_left_out_unseen(protocol: Protocol):
+    first = date(2026, 1, 5)
+    scored = sitting(first - timedelta(days=2), "baseline", "38.0")
+    partial = FormScore("SD_4a_v1.0", "Sleep Disturbance", None, None, 3, 4, False)
+    line, course = sitting(first + timedelta(days=95), "3m", "43.0")
+    placed = [scored, (replace(line, forms=(*line.forms, partial, partial)), course)]
+    chart = chart_of(protocol.outcomes, shipped(), [span(1, first)], placed, first + timedelta(days=100))
+    assert [m.domain for m in chart.measures] == ["Physical Function"]
+    assert chart.unscored == (("Sleep Disturbance", 2),)
+    assert chart.unscored_words == "Not charted: Sleep Disturbance (2 forms not scorable: items missing)."

@@ -52,6 +52,14 @@ def test_the_summary_has_every_course_day_by_day_and_the_chart(care: Care, patie
     assert "Printed 2027-03-28 09:05 by Ben Okafor" in everything and "Page 1 of" in everything
 
 
+def test_a_measure_with_only_forms_not_scorable_is_named_under_the_chart(care: Care, patient, nurses):
+    first, _ = nurses
+    care.record_assessment(patient.id, {"SD_4a_v1.0": {"Sleep109": 3}}, mode="chair", by=first.id)
+    everything = words(course_pdf(care.course_record(patient.id), PRINTING))
+    assert "Not charted: Sleep Disturbance (1 form not scorable: items missing)." in everything
+    assert "No scored outcome form is recorded yet." in everything
+
+
 def test_a_patient_with_no_forms_says_so_instead_of_a_chart(care: Care, patient):
     everything = words(course_pdf(care.course_record(patient.id), PRINTING))
     assert "Course 1: 2026-11-26, 5 days" in everything and "▷ today" in everything

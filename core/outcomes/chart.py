@@ -179,6 +179,9 @@ class OutcomeChart:
     end: date
     legend: tuple[tuple[str, str], ...] = ()
     """Each marker's shape and what it stands for, in the protocol's order of time points."""
+    unscored: tuple[tuple[str, int], ...] = ()
+    """Each measure whose recorded forms were none of them scorable, with how many were recorded: it has no
+    line to draw, and the chart says so rather than leave the measure out unseen."""
 
     @property
     def to_verify(self) -> bool:
@@ -187,6 +190,16 @@ class OutcomeChart:
     @property
     def empty(self) -> bool:
         return not self.measures
+
+    @property
+    def unscored_words(self) -> str:
+        """ "Not charted: …" for the measures recorded only as not scorable; empty when there are none."""
+        if not self.unscored:
+            return ""
+        parts = [
+            f"{domain} ({n} form{'s' if n != 1 else ''} not scorable: items missing)" for domain, n in self.unscored
+        ]
+        return f"Not charted: {'; '.join(parts)}."
 
 
 def chart_of(
@@ -200,11 +213,13 @@ def chart_of(
     numbers = {span.course_id: span.number for span in spans}
     courses = course_dates(spans)
     by_domain: dict[str, list[tuple[ChartPoint, str]]] = {}
+    not_scorable: dict[str, int] = {}
     pain: list[ChartPoint] = []
     for line, course_id in sorted(placed, key=lambda pair: pair[0].taken_at):
         number = numbers.get(course_id) if course_id is not None else None
         for form in line.forms:
             if form.t_score is None:
+                not_scorable[form.domain] = not_scorable.get(form.domain, 0) + 1
                 continue
             point = ChartPoint(
                 line.taken_on,
@@ -253,7 +268,8 @@ def chart_of(
     end = max(days, default=today)
     if end <= start:
         end = start + timedelta(days=1)
-    return OutcomeChart(tuple(measures), courses, start, end, legend(outcomes))
+    unscored = tuple((domain, n) for domain, n in not_scorable.items() if domain not in by_domain)
+    return OutcomeChart(tuple(measures), courses, start, end, legend(outcomes), unscored)
 
 
 def course_dates(spans: Sequence[CourseSpan]) -> tuple[CourseDates, ...]:

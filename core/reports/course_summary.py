@@ -256,8 +256,9 @@ def legend_words(chart: OutcomeChart) -> str:
 
 def chart_story(chart: OutcomeChart, s: Styles, width: float) -> list[Flowable]:
     heading = Paragraph("Outcome chart", s.heading)
+    unscored = [Paragraph(text(chart.unscored_words), s.body)] if chart.unscored else []
     if chart.empty:
-        return [heading, Paragraph("No scored outcome form is recorded yet.", s.body)]
+        return [heading, *unscored, Paragraph("No scored outcome form is recorded yet.", s.body)]
     half = (width - CHART_GAP) / 2
     drawings = [measure_drawing(chart, m, half) for m in chart.measures]
     rows = [drawings[i : i + 2] for i in range(0, len(drawings), 2)]
@@ -265,7 +266,7 @@ def chart_story(chart: OutcomeChart, s: Styles, width: float) -> list[Flowable]:
         rows[-1].append("")  # type: ignore[arg-type]
     table = Table(rows, colWidths=[half + CHART_GAP / 2, half + CHART_GAP / 2])
     table.setStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
-    story: list[Flowable] = [heading, Paragraph(legend_words(chart), s.small)]
+    story: list[Flowable] = [heading, *unscored, Paragraph(legend_words(chart), s.small)]
     if chart.to_verify:
         story.append(Paragraph(TO_VERIFY, s.warning))
     story.append(table)

@@ -194,6 +194,8 @@ class OutcomeCharts(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         self.charts = [MeasureChart(chart, measure) for measure in chart.measures]
+        if chart.unscored:
+            column.addWidget(label(chart.unscored_words, name="Outcome chart not charted"))
         if chart.empty:
             column.addWidget(label("No scored outcome form is recorded yet.", name="Outcome chart empty"))
             column.addStretch(1)
