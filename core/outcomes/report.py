@@ -51,6 +51,16 @@ RULES = (
     "scorable (items missing) counts as no score; forms the protocol does not name are not counted.",
     "Change is taken in the improving direction (positive = better), on complete cases: courses with both a "
     "baseline and that time point scored on the domain.",
+    "Words used. T-score: PROMIS's scale, on which 50 is the mean of the US general population and 10 its "
+    "standard deviation. MCID (minimal clinically important difference): the smallest change in T points "
+    "patients notice as meaningful; the protocol names each domain's, with its source.",
+    "95 % interval: the range the clinic's true figure is likely to lie in, given how many courses it rests on; "
+    "a wide one means few. Wilson's for proportions (it stays within 0–100 % for small counts), t-based for "
+    "means.",
+    "Reliable change: the change divided by its measurement error (from the standard errors of both scores); "
+    "an index of at least the protocol's z means a change larger than the form's own error would make. "
+    "Kaplan–Meier: an estimate that counts a patient followed for a short time only as far as they were "
+    "followed, not as never coming back.",
 )
 STUDY_LABEL = "For comparison, not a target"
 
