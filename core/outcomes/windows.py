@@ -20,15 +20,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from core.outcomes.local_days import LocalDays
 from core.protocol import Anchor, Outcomes, TimePoint
 
 
-@dataclass(frozen=True)
-class CourseSpan:
+class CourseSpan(NamedTuple):
     """What the windows of one course hang on: when it was planned to begin, when its first infusion began
-    and on which day its last one ran, and whether any day of it is still to come."""
+    and on which day its last one ran, and whether any day of it is still to come. (A named tuple: the
+    clinic's report makes one for each of some 60,000 courses.)"""
 
     course_id: str
     patient_id: str
