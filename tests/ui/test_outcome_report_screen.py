@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
@@ -51,8 +53,15 @@ def dialog(
     qtbot.waitExposed(shown)
     shown.first.setText(DAY1.isoformat())
     shown.last.setText(LAST.isoformat())
+    counted(qtbot, shown)
     shown.show_button.click()
+    counted(qtbot, shown)
     return shown
+
+
+def counted(qtbot: QtBot, dialog: OutcomeReportDialog) -> None:
+    """The count runs away from the screen's thread: wait for the window to show what it found."""
+    qtbot.waitUntil(lambda: not dialog.counting, timeout=10_000)
 
 
 def test_the_charge_nurse_reads_each_figure_with_its_denominator_and_definition(dialog: OutcomeReportDialog):
@@ -76,15 +85,42 @@ def test_the_charge_nurse_reads_each_figure_with_its_denominator_and_definition(
     assert "86.1 %" in dialog.study.text()
 
 
-def test_a_period_that_cannot_be_counted_is_said_by_its_field_and_shows_nothing_stale(dialog: OutcomeReportDialog):
+def test_a_period_that_cannot_be_counted_is_said_by_its_field_and_shows_nothing_stale(
+    qtbot: QtBot, dialog: OutcomeReportDialog
+):
     dialog.last.setText("2026-02-30")
     dialog.show_button.click()
-    assert "is not a date" in dialog.feedback.text()
+    assert "is not a date" in dialog.feedback.text() and not dialog.counting  # said at once, nothing counted
     assert dialog.last.hasFocus() and cells(dialog) == [] and not dialog.print_button.isEnabled()
     dialog.first.setText(LAST.isoformat())
     dialog.last.setText(DAY1.isoformat())
     dialog.show_button.click()
-    assert "before it begins" in dialog.feedback.text()
+    counted(qtbot, dialog)
+    assert "before it begins" in dialog.feedback.text() and cells(dialog) == []
+
+
+def test_the_window_goes_on_while_the_report_is_counted(qtbot: QtBot, dialog: OutcomeReportDialog, monkeypatch) -> None:
+    """A count that takes a while leaves the screen's thread free: timers fire, the old figures are gone, and
+    the figures come when it ends."""
+    gate = threading.Event()
+    counting = dialog.controller.care.outcome_report
+
+    def slow(first, last):
+        gate.wait(10)
+        return counting(first, last)
+
+    monkeypatch.setattr(dialog.controller.care, "outcome_report", slow)
+    dialog.show_button.click()
+    assert dialog.counting and cells(dialog) == [] and not dialog.show_button.isEnabled()
+    assert dialog.counts.text() == f"Counting {DAY1.isoformat()} to {LAST.isoformat()}…"
+    ticks: list[int] = []
+    timer = QTimer(dialog)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.waitUntil(lambda: len(ticks) >= 3, timeout=5_000)  # the event loop runs while the count waits
+    gate.set()
+    counted(qtbot, dialog)
+    assert any(r[0].startswith("Treatment completion") for r in cells(dialog)) and dialog.print_button.isEnabled()
 
 
 def test_the_report_is_exported_and_printed_each_copy_audited(

@@ -10,9 +10,9 @@ and on "Show".
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -29,6 +29,7 @@ from core.dates import local_stamp, parse_day
 from core.outcomes.metrics import Figure
 from core.outcomes.report import STUDY_LABEL, OutcomeReport, count_words, interval_words, value_words
 from core.reports.output import Output
+from ui.background import Background
 from ui.controller import Controller
 from ui.dialogs.base import Dialog, one_line_rows, tab_order
 from ui.dialogs.day_log import DATE_ROOM
@@ -47,6 +48,8 @@ PROVISIONAL = (
     "Some scores come from tables still to be verified against the HealthMeasures manuals: read them as provisional."
 )
 FIRST_SHOWN = timedelta(days=365)
+POLL_MS = 50
+"""How often the window looks whether the count has finished."""
 """The period shown on opening: the year to today."""
 
 
@@ -87,6 +90,10 @@ class OutcomeReportDialog(Dialog):
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent, "Outcome report", width=960, height=560, spacing=4, remember="outcomes")
         self.report: OutcomeReport | None = None
+        self._job: Background[OutcomeReport] | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._counted)
         self.explain(
             "The clinic's figures for the courses whose first infusion began in the period. Every figure says "
             "its count and denominator; choose a row to read its definition.",
@@ -182,19 +189,53 @@ class OutcomeReportDialog(Dialog):
     # ---- reading ---------------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Count the period's figures; a date the nurse can fix is said by its field, and nothing is shown stale."""
-        if self.signed_in(ASK_CHARGE_NURSE) is None:
+        """Count the period's figures away from the screen's thread (a report over years takes seconds, and
+        the board's countdowns and alarms go on meanwhile); a date the nurse can fix is said by its field at
+        once, and nothing is shown stale."""
+        if self.signed_in(ASK_CHARGE_NURSE) is None or self._job is not None:
             return
         self.feedback.clear()
         care = self.controller.care
 
-        def count() -> OutcomeReport:
-            first = parse_day(self.first.text(), "first_day", "the first day")
-            last = parse_day(self.last.text(), "last_day", "the last day")
-            return care.outcome_report(first, last)
+        def period() -> tuple[date, date]:
+            return (
+                parse_day(self.first.text(), "first_day", "the first day"),
+                parse_day(self.last.text(), "last_day", "the last day"),
+            )
 
-        with waiting():
-            report = self.controller.run(self.feedback, count, writes=False)
+        days = self.controller.run(self.feedback, period, writes=False)
+        if days is None:
+            self._show(None)
+            return
+        first, last = days
+        self._job = Background(lambda: care.outcome_report(first, last), "outcome report")
+        self._show(None)  # the last period's figures go: none is read under the new period's heading
+        self.show_button.setEnabled(False)
+        self.counts.setText(f"Counting {first.isoformat()} to {last.isoformat()}…")
+        self._poll.start()
+
+    @property
+    def counting(self) -> bool:
+        return self._job is not None
+
+    def _counted(self) -> None:
+        if self._job is None or not self._job.done():
+            return
+        self._poll.stop()
+        job, self._job = self._job, None
+        self.show_button.setEnabled(True)
+        self._show(self.controller.run(self.feedback, job.result, writes=False))
+
+    def done(self, result: int) -> None:
+        """A count still running is let finish first (a second or two at most), so no read outlives the
+        window that asked for it."""
+        if self._job is not None:
+            self._poll.stop()
+            self._job.wait()
+            self._job = None
+        super().done(result)
+
+    def _show(self, report: OutcomeReport | None) -> None:
         self.report = report
         self.csv_button.setEnabled(report is not None)
         self.print_button.setEnabled(report is not None)
