@@ -1,5 +1,5 @@
 """The records the clinic's outcome report counts, read in bulk: a report over ten years of a busy clinic
-(~300,000 sessions, ~60,000 courses, ~50,000 outcome sittings) reads them in five queries of plain
+(~300,000 sessions, ~60,000 courses, ~50,000 outcome sittings) reads them in six queries of plain
 columns, each narrowed by the indexes on ``opened_at``, ``patient_id`` and the events' ``type``.
 
 The patients read are those with a session opened in the report's period (from the day before its first
