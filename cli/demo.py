@@ -492,7 +492,7 @@ def fill_demo(
 
     Only for a separate demo database: the staff, patients and sessions are made up.
     """
-    with _hashing_once():
+    with _hashing_once(), database.filling():
         return _fill(database, protocol, day_start, workstation, history_patients)
 
 

@@ -217,7 +217,7 @@ class Copier:
             made = replace(opened, patient_id=seat.patient_id, chair=seat.chair, course=seat.course)
             return made.to_payload(), False
         if kind is E.SCREENED:
-            return self._screening(template.kind, original, events[0]), True
+            return self._screening(template.kind, original, events[0], seat.course), True
         if kind is E.WEIGHED:
             return figures.weighed(), False
         if kind is E.DOSE_CALCULATED:
@@ -244,13 +244,14 @@ class Copier:
             return _remapped(stored, ids), False
         return stored, True
 
-    def _screening(self, kind: str, original: Event, opened: Event) -> dict[str, Any]:
+    def _screening(self, kind: str, original: Event, opened: Event, place: d.CoursePlace) -> dict[str, Any]:
         """The questions a session at this place in its course asks, answered as the template's were (every
         question asked only at a course's start answered "no" on later days, so none is left unasked)."""
-        state = derive_state(self.protocol, [opened], opened.recorded_at)
-        first = state.course_day is None or state.course_day - 1 - len(state.missed_days) <= 0
+        first = place.day - 1 - len(place.missed) <= 0  # as ``derive_state`` reads the opening, unreplayed
         found = self._screened.get((kind, first))
         if found is None:
+            state = derive_state(self.protocol, [opened], opened.recorded_at)
+            assert (state.course_day, state.missed_days) == (place.day, place.missed)
             given = original.data_as(d.Screened).answers
             answers = {q.id: given.get(q.id, EVERY_ANSWER_NO) for q in self.protocol.screening.questions}
             record = screening_record(self.protocol, state, answers, confirm_stop=True)

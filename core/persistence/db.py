@@ -217,8 +217,34 @@ class Database:
             ) from exc
         self.watch: FileWatch | None = None
         self.rescued: Path | None = None
+        self._unsynced = False
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", self._while_filling)
+
+    def _while_filling(self, dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        if self._unsynced:
+            dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+    @contextmanager
+    def filling(self) -> Iterator[None]:
+        """A new SQLite database filled in one go by the one program using it (the demo, a benchmark's
+        history): its commits are not each synced to disk, which took most of the time of hundreds of small
+        ones. On leaving, the connections so opened are closed, so every later one syncs each commit again
+        (synchronous=FULL), and the whole fill is checkpointed into the file and synced once. Never for a
+        database in use: a power cut while filling may lose the fill (made again by filling it again)."""
+        if not self.is_sqlite:
+            yield
+            return
+        self.engine.dispose()
+        self._unsynced = True
+        try:
+            yield
+        finally:
+            self._unsynced = False
+            self.engine.dispose()
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _connect_sqlite(self) -> sqlite3.Connection:
         """A connection to the file opened first, never to one that took its place: once the file has gone,

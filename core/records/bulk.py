@@ -39,8 +39,21 @@ from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 BATCH = 5_000
 """Rows per statement: large enough that statements cost little, small enough to stay modest in memory."""
 
-stored_json: Callable[[Any], str] = json.JSONEncoder().encode
-"""A JSON column's text as SQLAlchemy writes it (``json.dumps`` with its defaults: keys in their order)."""
+_STORED = json.JSONEncoder()
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_ENCODE = (
+    _C_ENCODER(None, _STORED.default, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+    if _C_ENCODER is not None
+    else None
+)
+
+
+def stored_json(value: Any) -> str:
+    """A JSON column's text as SQLAlchemy writes it: ``json.dumps`` with its defaults (keys in their order),
+    by the C encoder ``json.dumps`` uses, made once."""
+    if _ENCODE is None or isinstance(value, str):
+        return _STORED.encode(value)
+    return "".join(_ENCODE(value, 0))
 
 
 def _table(model: type) -> Table:
