@@ -4,9 +4,10 @@ payload texts the copier kept from its templates, so a slip in either would show
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,15 @@ from sqlmodel import Session, select
 
 from core import audit, records
 from core.course import CourseView
-from core.events import Event, PatientEvent
+from core.events import Event, EventType, PatientEvent
+from core.hashing import canonical_json
 from core.history.build import build_history
 from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
 from core.persistence.tables import AuditEntry, Staff
 from core.protocol import Protocol
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
+from core.signatures import canonical, canonical_text
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -112,3 +115,40 @@ def test_the_bulk_rows_are_those_the_single_record_writers_store(
         assert len(bulk[table]) == len(slow[table]), table
         for ours, theirs in zip(bulk[table], slow[table], strict=True):
             assert ours == theirs, table
+
+
+VALUES = [
+    {"b": 1, "a": [None, True, False, 'ü"\\x', {"z": {}}], "é": "\u2028", "n": -7},
+    [],
+    "plain \u00e9 text",
+    3,
+    None,
+]
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_the_one_canonical_text_and_the_stored_text_are_json_dumps_own(value: Any):
+    """Both are made by the C encoder ``json.dumps`` uses, called directly: the texts must not move by a byte
+    (a hash kept years ago is checked against the canonical one; the stored one is SQLAlchemy's)."""
+    assert canonical_json(value) == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert records.stored_json(value) == json.dumps(value)
+
+
+def test_an_entry_s_canonical_text_from_its_payload_s_text_is_its_canonical_text():
+    moment = datetime(2026, 3, 4, 5, 6, 7, 89, tzinfo=UTC)
+    for corrects, reason in ((None, None), ("c0ffee00-0000-4000-8000-000000000001", 'a "quoted" reason, ü')):
+        event = Event(
+            id="c0ffee00-0000-4000-8000-000000000002",
+            session_id="c0ffee00-0000-4000-8000-000000000003",
+            seq=4,
+            type=EventType.VITALS,
+            occurred_at=moment,
+            recorded_at=moment,
+            recorded_by="c0ffee00-0000-4000-8000-000000000004",
+            workstation="ws",
+            payload={"readings": {"spo2": "97"}, "payload": 0, "reason": "x"},
+            corrects=corrects,
+            reason=reason,
+        )
+        text = canonical_text(event, canonical_json(event.payload))
+        assert text == canonical_json(canonical(event))
