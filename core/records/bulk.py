@@ -78,12 +78,24 @@ def _kind(value: object) -> object:
     return value.value if isinstance(value, Enum) else value
 
 
-def _converter(column: Any, sqlite: bool) -> Callable[[Any], Any] | None:
-    """How one column's value is handed to the driver, as SQLAlchemy's type for it would hand it."""
+def _converter(column: Any, sqlite: bool, moments: dict[tuple[datetime, int], Any]) -> Callable[[Any], Any] | None:
+    """How one column's value is handed to the driver, as SQLAlchemy's type for it would hand it. A moment
+    is converted once for all the rows of one call (an entry's times are its audit line's too): kept by the
+    moment and its ``fold``, since two equal times in one zone may still be an hour apart in UTC."""
     kind = column.type
     if isinstance(kind, UTCDateTime):
         convert = _sqlite_moment if sqlite else _server_moment
-        return lambda value: None if value is None else convert(value)
+
+        def moment(value: datetime | None) -> Any:
+            if value is None:
+                return None
+            key = (value, value.fold)
+            found = moments.get(key)
+            if found is None:
+                found = moments[key] = convert(value)
+            return found
+
+        return moment
     if isinstance(kind, Date) and sqlite:
         return lambda value: None if value is None else date.isoformat(value)
     if isinstance(kind, Boolean):
@@ -96,14 +108,22 @@ class _Writer:
     name from each value (one rule for every table, so a column added later is not missed), each converted
     as SQLAlchemy's type for it would convert it, and the JSON column, if any, taken from the text given."""
 
-    def __init__(self, tx: Session, model: type, read: Callable[..., Any] = attrgetter) -> None:
+    def __init__(
+        self,
+        tx: Session,
+        model: type,
+        moments: dict[tuple[datetime, int], Any],
+        read: Callable[..., Any] = attrgetter,
+    ) -> None:
         table = _table(model)
         self.connection = tx.connection()
         sqlite = self.connection.dialect.name == "sqlite"
         names = [column.name for column in table.columns]
         self.read = read(*names)
         self.json = next((n for n, c in enumerate(table.columns) if isinstance(c.type, JSON)), None)
-        self.converters = [(n, f) for n, c in enumerate(table.columns) if (f := _converter(c, sqlite)) is not None]
+        self.converters = [
+            (n, f) for n, c in enumerate(table.columns) if (f := _converter(c, sqlite, moments)) is not None
+        ]
         mark = "?" if sqlite else "%s"
         marks = [f"CAST({mark} AS JSON)" if n == self.json and not sqlite else mark for n in range(len(names))]
         self.sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(marks)})"
@@ -145,19 +165,21 @@ def insert_history(
     """Insert every record given, in the order their references need (a patient before her course, a session
     before its entries, everything before the audit lines that name it). Each entry comes with its payload's
     text in ``stored_json``'s form; each audit line is a mapping of its columns, ``detail`` as a dict."""
+    moments: dict[tuple[datetime, int], Any] = {}
     for model, values in (
         (Patient, patients),
         (PatientDetails, details),
         (Course, courses),
         (InfusionSession, sessions),
     ):
-        writer = _Writer(tx, model)
-        writer.insert([writer.row(value) for value in values])
+        writer = _Writer(tx, model, moments)
+        writer.insert(writer.rows(values))
     for model, written in ((SessionEvent, events), (PatientEventRecord, patient_events)):
-        writer = _Writer(tx, model)
-        writer.insert([writer.row(value, text) for value, text in written])
-    writer = _Writer(tx, AuditEntry, itemgetter)
-    writer.insert([writer.row(line) for line in audit_lines])
+        writer = _Writer(tx, model, moments)
+        pairs = list(written)
+        writer.insert(writer.rows([value for value, _ in pairs], [text for _, text in pairs]))
+    writer = _Writer(tx, AuditEntry, moments, itemgetter)
+    writer.insert(writer.rows(audit_lines))
 
 
 def audit_head(tx: Session) -> tuple[int, str] | None:
