@@ -33,9 +33,14 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Literal
 
+from argon2 import PasswordHasher
+
+from core import passwords
 from core.accounts import Accounts
 from core.care import Care
 from core.clock import ManualClock, ensure_utc
@@ -416,6 +421,52 @@ def _infusing(c: _Chair, sets: int, effects: dict[str, str] | None = None, **at_
 # ---- filling -------------------------------------------------------------------------------------------
 
 
+class _OnceEach(PasswordHasher):
+    """The hasher in force, asked once per demo password: every demo account is given the same argon2 hash of
+    it (same settings, one salt), and a password already found to match a hash is not worked out again.
+
+    The demo's seven made-up accounts share one published password, so a salt of their own would protect
+    nothing, while some sixty full-strength argon2 runs (every check, waste, discharge and signature of the
+    demo day) took most of the fill's time. The settings are those in force, never weaker, and the hasher is
+    put back when the fill ends (``_hashing_once``), so no real account is hashed or checked this way."""
+
+    def __init__(self, real: PasswordHasher) -> None:
+        super().__init__(real.time_cost, real.memory_cost, real.parallelism, real.hash_len, real.salt_len)
+        self.real = real
+        self._hashes: dict[bytes, str] = {}
+        self._matched: set[tuple[str, bytes]] = set()
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        key = _bytes(password)
+        if key not in self._hashes:
+            self._hashes[key] = self.real.hash(password)
+        return self._hashes[key]
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        key = (hash.decode() if isinstance(hash, bytes) else hash, _bytes(password))
+        if key not in self._matched:
+            self.real.verify(hash, password)  # raises when it does not match: a refusal is never remembered
+            self._matched.add(key)
+        return True
+
+    def check_needs_rehash(self, hash: str | bytes) -> bool:
+        return self.real.check_needs_rehash(hash)
+
+
+def _bytes(secret: str | bytes) -> bytes:
+    return secret.encode() if isinstance(secret, str) else secret
+
+
+@contextmanager
+def _hashing_once() -> Iterator[None]:
+    real = passwords.hasher()
+    passwords.use_hasher(_OnceEach(real))
+    try:
+        yield
+    finally:
+        passwords.use_hasher(real)
+
+
 def _play(clock: ManualClock, day_start: datetime, visits: list[tuple[int, Visit]]) -> None:
     """Run the visits interleaved in time order; each visit's start is in minutes after ``day_start``."""
     queue = [(start, order, visit) for order, (start, visit) in enumerate(visits)]
@@ -441,6 +492,13 @@ def fill_demo(
 
     Only for a separate demo database: the staff, patients and sessions are made up.
     """
+    with _hashing_once(), database.filling():
+        return _fill(database, protocol, day_start, workstation, history_patients)
+
+
+def _fill(
+    database: Database, protocol: Protocol, day_start: datetime, workstation: str, history_patients: int
+) -> DemoSummary:
     day_start = ensure_utc(day_start)
     now = day_start + DEMO_NOW_AFTER
     history_start = day_start - timedelta(days=DEMO_HISTORY_DAYS) if history_patients else day_start

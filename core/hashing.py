@@ -18,9 +18,21 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_asci
 the encoding itself for the small records hashed most often (an audit line, a session's summary)."""
 
 
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_ENCODE = (
+    _C_ENCODER(None, _CANONICAL.default, json.encoder.encode_basestring, None, ":", ",", True, False, True)
+    if _C_ENCODER is not None
+    else None
+)
+"""``_CANONICAL``'s own C encoder, made once and called directly (``JSONEncoder.encode`` makes a new one on
+every call): the same text, without a circular-reference check (what is hashed is built of plain values)."""
+
+
 def canonical_json(value: Any) -> str:
     """The one canonical text of ``value``: keys sorted, no spaces, UTF-8 as is."""
-    return _CANONICAL.encode(value)
+    if _ENCODE is None or isinstance(value, str):
+        return _CANONICAL.encode(value)
+    return "".join(_ENCODE(value, 0))
 
 
 def sha256_json(value: Any) -> str:

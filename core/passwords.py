@@ -57,6 +57,11 @@ def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
     return previous
 
 
+def hasher() -> PasswordHasher:
+    """The hasher in force (one that wraps it for a while puts it back with ``use_hasher``)."""
+    return _hashing.hasher
+
+
 def normalise(secret: str) -> str:
     """The same password typed on two keyboards (composed or decomposed accents, full-width
     digits) must give the same bytes to hash."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from core.event_data import Checked, SessionSigned, Signed
 from core.events import Event
 from core.events import EventType as E
-from core.hashing import sha256_json, utc_moment
+from core.hashing import canonical_json, sha256_json, utc_moment
 from core.machine import Outcome
 
 if TYPE_CHECKING:  # the session's state is worked out from signatures too
@@ -66,6 +66,10 @@ def canonical(event: Event, *, include_signatures: bool = True) -> dict[str, Any
     payload = dict(event.payload)
     if not include_signatures:
         payload.pop("signatures", None)
+    return _facts(event, payload)
+
+
+def _facts(event: Event, payload: object) -> dict[str, Any]:
     return {
         "id": event.id,
         "session_id": event.session_id,
@@ -79,6 +83,18 @@ def canonical(event: Event, *, include_signatures: bool = True) -> dict[str, Any
         "corrects": event.corrects,
         "reason": event.reason,
     }
+
+
+_PAYLOAD_MARK = "\x00payload\x00"
+_MARK_TEXT = canonical_json(_PAYLOAD_MARK)
+
+
+def canonical_text(event: Event, payload_text: str) -> str:
+    """``canonical_json(canonical(event))`` for an entry whose payload's canonical text is known already
+    (a made-up history copies each template entry's text): the payload is not encoded again. The fields
+    before the payload in the canonical order (``corrects``, ``id``, ``occurred_at``) are ids and a time,
+    so the mark put in its place is found once, where the payload goes."""
+    return canonical_json(_facts(event, _PAYLOAD_MARK)).replace(_MARK_TEXT, payload_text, 1)
 
 
 def digest(items: Sequence[dict[str, Any]]) -> str:

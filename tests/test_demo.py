@@ -8,15 +8,28 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from argon2.exceptions import VerifyMismatchError
+from sqlmodel import select
 
-from cli.demo import DEMO_HISTORY_DAYS, DEMO_HISTORY_PATIENTS, DEMO_NOW_AFTER, DemoSummary, fill_demo
+from cli.demo import (
+    DEMO_HISTORY_DAYS,
+    DEMO_HISTORY_PATIENTS,
+    DEMO_NOW_AFTER,
+    DEMO_PASSWORD,
+    DemoSummary,
+    _OnceEach,
+    fill_demo,
+)
 from core import audit, passwords
+from core.accounts import Accounts
 from core.care import Care
 from core.clock import ManualClock
+from core.errors import NotAllowedError
 from core.events import Event
 from core.events import EventType as E
 from core.machine import Outcome, Step
 from core.persistence.db import Database, open_database, sqlite_url
+from core.persistence.tables import Staff
 from core.protocol import Protocol
 from core.session_state import PointStatus, SessionState
 from core.settings import clinic_settings
@@ -162,3 +175,34 @@ def test_a_made_up_history_comes_before_the_day_and_the_trail_verifies(filled, d
     assert check.entries > history.audit_lines
     day_patients = {state.events[0].payload["patient_id"] for state in states}
     assert all(care.patient(pid).mrn.startswith("DEMO-0") for pid in day_patients)  # the day's own patients
+
+
+def test_the_fill_hashes_each_demo_password_once_and_puts_the_hasher_back(tmp_path, protocol):
+    """The demo's accounts share one published password, hashed once with the settings in force; a wrong
+    password is still refused, and the hasher in force afterwards (for real accounts) is the one before."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    previous = passwords.use_hasher(cheap)
+    db = open_database(sqlite_url(tmp_path / "demo.sqlite"), create=True)
+    try:
+        fill_demo(db, protocol, DAY_START, history_patients=0)
+        assert passwords.hasher() is cheap
+        accounts = Accounts(db, ManualClock(DAY_START + DEMO_NOW_AFTER), "test-ws")
+        with db.session() as tx:
+            hashes = {row.password_hash for row in tx.exec(select(Staff))}
+        assert len(hashes) == 1 and cheap.verify(hashes.pop(), DEMO_PASSWORD)
+        assert accounts.sign_in("kwame", DEMO_PASSWORD).username == "kwame"
+        with pytest.raises(NotAllowedError):
+            accounts.sign_in("kwame", DEMO_PASSWORD + " not")
+    finally:
+        db.dispose()
+        passwords.use_hasher(previous)
+
+
+def test_a_password_that_does_not_match_is_refused_every_time_while_filling():
+    once = _OnceEach(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    made = once.hash(DEMO_PASSWORD)
+    assert once.hash(DEMO_PASSWORD) == made != once.hash("another made-up password")
+    assert once.verify(made, DEMO_PASSWORD) and once.verify(made, DEMO_PASSWORD)
+    for _ in range(2):
+        with pytest.raises(VerifyMismatchError):
+            once.verify(made, DEMO_PASSWORD + " not")

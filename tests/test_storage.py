@@ -31,7 +31,7 @@ from core.errors import (
     RecordRefused,
 )
 from core.identify import Details, Identified
-from core.persistence.db import KNOWN_REVISIONS, SCHEMA_HEAD, Database, open_database, sqlite_url
+from core.persistence.db import FILLING_CACHE_KB, KNOWN_REVISIONS, SCHEMA_HEAD, Database, open_database, sqlite_url
 from core.persistence.migrate import script_revisions, upgrade
 from tests.helpers.answers import SCREEN_OK
 from tests.helpers.sessions import prepare
@@ -46,6 +46,23 @@ def test_pragmas_are_set_on_every_connection(database: Database):
         assert tx.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert tx.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert tx.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+@pytest.mark.sqlite_only
+def test_a_fill_skips_syncing_each_commit_and_every_later_connection_syncs_again(database: Database):
+    def pragmas() -> tuple[int, int, str]:
+        with database.session() as tx:
+            return (
+                tx.execute(text("PRAGMA synchronous")).scalar(),
+                tx.execute(text("PRAGMA cache_size")).scalar(),
+                tx.execute(text("PRAGMA journal_mode")).scalar(),
+            )
+
+    usual = pragmas()
+    assert usual[0] == 2
+    with database.filling():
+        assert pragmas() == (0, -FILLING_CACHE_KB, "wal")
+    assert pragmas() == usual
 
 
 def test_schema_constants_follow_the_migration_scripts(database: Database):

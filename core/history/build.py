@@ -94,8 +94,9 @@ class _Batch:
     details: list[DetailsRecord] = field(default_factory=list)
     courses: list[CourseView] = field(default_factory=list)
     sessions: list[SessionSummary] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    patient_events: list[PatientEvent] = field(default_factory=list)
+    events: list[tuple[Event, str]] = field(default_factory=list)
+    """Each entry with its payload's stored text."""
+    patient_events: list[tuple[PatientEvent, str]] = field(default_factory=list)
     lines: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -321,7 +322,7 @@ class _Writer:
             def written() -> None:
                 copied = made["copied"]
                 hashes = (copied.content_hashes[n], copied.summary_hashes[n])
-                self._session_lines(copied.events[n], *hashes, copied.summary.patient_id)
+                self._session_lines(copied.events[n], copied.payload_texts[n], *hashes, copied.summary.patient_id)
 
             return written
 
@@ -410,9 +411,11 @@ class _Writer:
             }
         )
 
-    def _session_lines(self, event: Event, content_hash: str, summary_hash: str, patient_id: str) -> None:
+    def _session_lines(
+        self, event: Event, payload_text: str, content_hash: str, summary_hash: str, patient_id: str
+    ) -> None:
         """``Work.append``: the record written, with its hash and the summary's, then each signature."""
-        self.batch.events.append(event)
+        self.batch.events.append((event, payload_text))
         self.summary.events += 1
         detail = {"event_id": event.id, "type": event.type, "content_hash": content_hash, "summary_hash": summary_hash}
         self._line(
@@ -448,7 +451,7 @@ class _Writer:
             payload=payload,
         )
         person.next_seq += 1
-        self.batch.patient_events.append(event)
+        self.batch.patient_events.append((event, records.stored_json(payload)))
         self.summary.patient_events += 1
         detail: dict[str, Any] = {
             "event_id": event.id,

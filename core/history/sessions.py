@@ -31,15 +31,24 @@ from core.dosing import (
 )
 from core.events import Event
 from core.events import EventType as E
-from core.hashing import canonical_json, sha256_json, utc_moment
+from core.hashing import canonical_json, utc_moment
 from core.history.templates import Template
 from core.protocol import Protocol
 from core.record_values import SessionSummary
+from core.records import stored_json
 from core.screening import screening_record
 from core.session_state import derive_state
-from core.signatures import canonical, identifiers, signed_content
+from core.signatures import canonical_text, identifiers
 
 EVERY_ANSWER_NO = "no"
+_SEQ_MARK = -1
+_SEQ_TEXT = '"last_seq":-1,'
+"""Where a summary row's ``last_seq`` goes in its canonical text (keys in order: ``active``, ``chair``, ``id``,
+``last_seq``…, so nothing before it can read the same)."""
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,8 @@ class Copied:
     """Each entry's ``core.content_hashes.event_content``."""
     summary_hashes: list[str]
     """The session's ``summary_content`` after each entry."""
+    payload_texts: list[str]
+    """Each entry's payload as its column stores it (``core.records.stored_json``)."""
     summary: SessionSummary
 
 
@@ -80,6 +91,9 @@ class Copier:
         self.by_weight: dict[tuple[str, Decimal, str], Any] = {}
         """What follows from a weight alone (the dose, the pump's order, the draw-up), worked out once each."""
         self._holds_ids: dict[tuple[str, int], bool] = {}
+        self._stored: dict[tuple[str, int], dict[str, Any]] = {}
+        self._kept_texts: dict[int, tuple[dict[str, Any], str, str]] = {}
+        """The texts of payloads every copy shares (a template's entry as it was, a screening, a dose…)."""
 
     def copy(self, kind: str, seat: Seat, new_id: Callable[[], str]) -> Copied:
         """The session's entries, each entry's content hash and its summary row's hash after it (as
@@ -91,6 +105,7 @@ class Copier:
         ids |= {event.id: new_id() for event in template.events}
         events: list[Event] = []
         texts: list[str] = []
+        stored_texts: list[str] = []
         summary_hashes: list[str] = []
         figures = _Figures(self.protocol, seat, self.by_weight)
         facts: dict[str, Any] = {
@@ -101,9 +116,10 @@ class Copier:
             "opened_at": utc_moment(seat.opened_at),
             "opened_by": seat.nurse_id,
         }
+        states: dict[tuple[str, str, bool], str] = {}
         for index, original in enumerate(template.events):
             at = original.recorded_at + shift
-            payload = self._payload(template, index, original, ids, seat, figures, events)
+            payload, kept = self._payload(template, index, original, ids, seat, figures, events)
             event = Event(
                 id=ids[original.id],
                 session_id=seat.session_id,
@@ -122,8 +138,12 @@ class Copier:
                 if original.type is E.SIGNED:  # the whole log before it, and the patient as signed for
                     patient = canonical_json({"patient": payload["patient"]})
                     signed = hashlib.sha256(f"[{','.join([*texts, patient])}]".encode()).hexdigest()
-                else:
-                    signed = signed_content(event, events)
+                else:  # ``signed_content``: the entry itself, without its signatures
+                    bare, same = payload, kept
+                    if "signatures" in payload:
+                        bare, same = {k: v for k, v in payload.items() if k != "signatures"}, False
+                    unsigned = canonical_text(event, self._texts(bare, same)[1])
+                    signed = hashlib.sha256(f"[{unsigned}]".encode()).hexdigest()
                 entries = [
                     {
                         "signer_id": ids.get(entry["signer_id"], entry["signer_id"]),
@@ -134,11 +154,17 @@ class Copier:
                     for entry in signatures
                 ]
                 event = replace(event, payload={**payload, "signatures": entries})
+                kept = False
+            stored, text = self._texts(event.payload, kept)
             events.append(event)
-            texts.append(canonical_json(canonical(event)))
-            step, outcome, active = template.after[index]
-            moved = {"step": step, "outcome": outcome, "active": active, "last_seq": event.seq}
-            summary_hashes.append(sha256_json(facts | moved))
+            stored_texts.append(stored)
+            texts.append(canonical_text(event, text))
+            state = template.after[index]
+            if state not in states:  # the summary's text with a mark where the entry's seq goes
+                step, outcome, active = state
+                moved = {"step": step, "outcome": outcome, "active": active, "last_seq": _SEQ_MARK}
+                states[state] = canonical_json(facts | moved)
+            summary_hashes.append(_sha256(states[state].replace(_SEQ_TEXT, f'"last_seq":{event.seq},', 1)))
         step, outcome, active = template.after[-1]
         summary = SessionSummary(
             id=seat.session_id,
@@ -157,7 +183,17 @@ class Copier:
             course_id=seat.course.id,
         )
         hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
-        return Copied(events, hashes, summary_hashes, summary)
+        return Copied(events, hashes, summary_hashes, stored_texts, summary)
+
+    def _texts(self, payload: dict[str, Any], kept: bool) -> tuple[str, str]:
+        """The payload's stored text and its canonical text: worked out once for a payload the copier keeps
+        and hands to every copy (``kept``), else for this copy alone."""
+        if not kept:
+            return stored_json(payload), canonical_json(payload)
+        found = self._kept_texts.get(id(payload))
+        if found is None or found[0] is not payload:
+            found = self._kept_texts[id(payload)] = (payload, stored_json(payload), canonical_json(payload))
+        return found[1], found[2]
 
     def _payload(
         self,
@@ -168,46 +204,54 @@ class Copier:
         seat: Seat,
         figures: _Figures,
         events: list[Event],
-    ) -> dict[str, Any]:
+    ) -> tuple[dict[str, Any], bool]:
+        """The copy's payload, and whether it is one the copier keeps and hands to every copy alike (the
+        template's own, a screening, what follows from a weight): its texts are then worked out once."""
         kind = original.type
-        stored = {k: v for k, v in original.payload.items() if k != "signatures"}
+        key = (template.kind, index)
+        stored = self._stored.get(key)
+        if stored is None:
+            stored = self._stored[key] = {k: v for k, v in original.payload.items() if k != "signatures"}
         if kind is E.OPENED:
             opened = original.data_as(d.Opened)
-            return replace(opened, patient_id=seat.patient_id, chair=seat.chair, course=seat.course).to_payload()
+            made = replace(opened, patient_id=seat.patient_id, chair=seat.chair, course=seat.course)
+            return made.to_payload(), False
         if kind is E.SCREENED:
-            return self._screening(template.kind, original, events[0])
+            return self._screening(template.kind, original, events[0], seat.course), True
         if kind is E.WEIGHED:
-            return figures.weighed()
+            return figures.weighed(), False
         if kind is E.DOSE_CALCULATED:
             vial = original.data_as(d.DoseCalculated).calculation.vial_id
-            return figures.dosed(vial)
+            return figures.dosed(vial), True
         if kind is E.CHECKED:
-            return figures.checked()
+            return figures.checked(), False
         if kind is E.DRAWN:
-            return figures.drawn(original.data_as(d.DrugDrawn).lot)
+            return figures.drawn(original.data_as(d.DrugDrawn).lot), False
         if kind is E.RETURNED:
             returned = original.data_as(d.DrugReturned)
-            return figures.returned(ids[returned.vial_of], returned.lot)
+            return figures.returned(ids[returned.vial_of], returned.lot), False
         if kind is E.PUMP_PROGRAMMED:
-            return figures.pump()
+            return figures.pump(), True
         if kind is E.STOPPED_EARLY:
             started = next(e for e in template.events if e.type is E.STARTED)
-            return figures.stopped(original.data_as(d.StoppedEarly), original.occurred_at - started.occurred_at)
+            infused = original.occurred_at - started.occurred_at
+            return figures.stopped(original.data_as(d.StoppedEarly), infused), False
         if kind is E.WASTED:
-            return figures.wasted(original.data_as(d.DrugWasted))
+            return figures.wasted(original.data_as(d.DrugWasted)), False
         if kind is E.SIGNED:
-            return {**stored, "patient": dict(seat.patient)}
+            return {**stored, "patient": dict(seat.patient)}, False
         if self._holds_any_id(template, index):
-            return _remapped(stored, ids)
-        return stored
+            return _remapped(stored, ids), False
+        return stored, True
 
-    def _screening(self, kind: str, original: Event, opened: Event) -> dict[str, Any]:
+    def _screening(self, kind: str, original: Event, opened: Event, place: d.CoursePlace) -> dict[str, Any]:
         """The questions a session at this place in its course asks, answered as the template's were (every
         question asked only at a course's start answered "no" on later days, so none is left unasked)."""
-        state = derive_state(self.protocol, [opened], opened.recorded_at)
-        first = state.course_day is None or state.course_day - 1 - len(state.missed_days) <= 0
+        first = place.day - 1 - len(place.missed) <= 0  # as ``derive_state`` reads the opening, unreplayed
         found = self._screened.get((kind, first))
         if found is None:
+            state = derive_state(self.protocol, [opened], opened.recorded_at)
+            assert (state.course_day, state.missed_days) == (place.day, place.missed)
             given = original.data_as(d.Screened).answers
             answers = {q.id: given.get(q.id, EVERY_ANSWER_NO) for q in self.protocol.screening.questions}
             record = screening_record(self.protocol, state, answers, confirm_stop=True)

@@ -82,7 +82,8 @@ def _record(protocol: Protocol) -> dict[str, Template]:
         with tempfile.TemporaryDirectory(prefix="chairside-templates-") as folder:
             database = open_database(sqlite_url(Path(folder) / "templates.sqlite"), create=True)
             try:
-                return _recorded(database, protocol)
+                with database.filling():  # a scratch file: nothing in it needs to survive a power cut
+                    return _recorded(database, protocol)
             finally:
                 database.dispose()
     finally:

@@ -49,6 +49,10 @@ SCHEMA_HEAD = "0008"
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 
 BUSY_TIMEOUT_MS = 5000
+FILLING_CACHE_KB = 1_000_000
+"""The page cache of a connection filling a new database (``Database.filling``): about a gigabyte, taken only
+as pages are read, so a demo's hundred megabytes use a hundred."""
+
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 CHAIRSIDE_TABLES = {"alembic_version", "staff", "patient", "infusion_session", "session_event"}
 """Tables every Chairside schema has had since the first: a file without them is another program's."""
@@ -217,8 +221,37 @@ class Database:
             ) from exc
         self.watch: FileWatch | None = None
         self.rescued: Path | None = None
+        self._unsynced = False
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", self._while_filling)
+
+    def _while_filling(self, dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        if self._unsynced:
+            dbapi_connection.execute("PRAGMA synchronous=OFF")
+            dbapi_connection.execute(f"PRAGMA cache_size=-{FILLING_CACHE_KB}")
+
+    @contextmanager
+    def filling(self) -> Iterator[None]:
+        """A new SQLite database filled in one go by the one program using it (the demo, a benchmark's
+        history): its commits are not each synced to disk, which took most of the time of hundreds of small
+        ones, and its connections keep up to ``FILLING_CACHE_KB`` of pages in memory (SQLite's 2 MB spilled
+        and read back the pages of indexes a big history's rows land all over). On leaving, the connections
+        so opened are closed, so every later one syncs each commit again (synchronous=FULL) with the usual
+        cache, and the whole fill is checkpointed into the file and synced once. Never for a database in
+        use: a power cut while filling may lose the fill (made again by filling it again)."""
+        if not self.is_sqlite:
+            yield
+            return
+        self.engine.dispose()
+        self._unsynced = True
+        try:
+            yield
+        finally:
+            self._unsynced = False
+            self.engine.dispose()
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _connect_sqlite(self) -> sqlite3.Connection:
         """A connection to the file opened first, never to one that took its place: once the file has gone,

@@ -5,7 +5,7 @@ with plain values (``core.record_values``, ``core.views``, ``core.people``, ``co
 functions convert to and from rows. Split by what the records are about; called as ``records.name(tx, …)``.
 """
 
-from core.records.bulk import audit_head, insert_history
+from core.records.bulk import audit_head, insert_history, stored_json
 from core.records.clinic import (
     add_setting_change,
     announce,
@@ -139,6 +139,7 @@ __all__ = [
     "staff_names_of",
     "staff_record",
     "started_at",
+    "stored_json",
     "summary",
     "to_event",
     "to_patient_event",

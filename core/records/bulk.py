@@ -1,16 +1,25 @@
 """Many records written at once: a made-up history (``core.history``) inserted in batches of rows per
-statement, not one ``INSERT`` and one round trip per record. The rows are the very ones the single-record
-functions write (``add_patient``, ``insert_event``, …), so a history reads back exactly as care recorded
-one at a time would; the caller gives each audit line already chained (``core.audit`` knows the chain).
+statement, not one ``INSERT`` and one round trip per record. The rows hold the very values the single-record
+functions write (``add_patient``, ``insert_event``, …), stored as SQLAlchemy stores them (a time as UTC, a
+JSON column as ``json.dumps`` writes it), so a history reads back exactly as care recorded one at a time
+would; the caller gives each audit line already chained (``core.audit`` knows the chain).
+
+The rows go to the database driver as plain tuples (``exec_driver_sql``): SQLAlchemy's per-value bind
+processing cost more than SQLite's own work. A JSON column's text comes with its record when the caller has
+it already (the history keeps a template's text for each copy), so no payload is encoded twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
 from enum import Enum
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import JSON, Boolean, Date, Table
 from sqlmodel import Session, col, select
 
 from core.course import CourseView
@@ -24,30 +33,122 @@ from core.persistence.tables import (
     PatientEventRecord,
     SessionEvent,
 )
+from core.persistence.types import UTCDateTime
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 
 BATCH = 5_000
 """Rows per statement: large enough that statements cost little, small enough to stay modest in memory."""
+
+_STORED = json.JSONEncoder()
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_ENCODE = (
+    _C_ENCODER(None, _STORED.default, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+    if _C_ENCODER is not None
+    else None
+)
+
+
+def stored_json(value: Any) -> str:
+    """A JSON column's text as SQLAlchemy writes it: ``json.dumps`` with its defaults (keys in their order),
+    by the C encoder ``json.dumps`` uses, made once."""
+    if _ENCODE is None or isinstance(value, str):
+        return _STORED.encode(value)
+    return "".join(_ENCODE(value, 0))
 
 
 def _table(model: type) -> Table:
     return model.__table__  # type: ignore[attr-defined, no-any-return]
 
 
-def _row(model: type, value: object) -> dict[str, Any]:
-    """The table's row for a plain value whose fields are named as the table's columns (every value written
-    here is), a kind stored as its text: one rule for every table, so a column added later is not missed."""
-    row = {}
-    for column in _table(model).columns:
-        field = getattr(value, column.name)
-        row[column.name] = field.value if isinstance(field, Enum) else field
-    return row
+def _sqlite_moment(value: datetime) -> str:
+    """As ``UTCDateTime`` and SQLAlchemy's SQLite ``DATETIME`` store it: UTC, naive, microseconds always."""
+    if value.tzinfo is None:
+        raise ValueError("refusing to store a time without a time zone")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def _insert(tx: Session, model: type, rows: Sequence[Mapping[str, Any]]) -> None:
-    statement = insert(_table(model))
-    for start in range(0, len(rows), BATCH):
-        tx.execute(statement, list(rows[start : start + BATCH]))
+def _server_moment(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("refusing to store a time without a time zone")
+    return value.astimezone(UTC)
+
+
+def _kind(value: object) -> object:
+    """A kind (``EventType``) stored as its text."""
+    return value.value if isinstance(value, Enum) else value
+
+
+def _converter(column: Any, sqlite: bool, moments: dict[tuple[datetime, int], Any]) -> Callable[[Any], Any] | None:
+    """How one column's value is handed to the driver, as SQLAlchemy's type for it would hand it. A moment
+    is converted once for all the rows of one call (an entry's times are its audit line's too): kept by the
+    moment and its ``fold``, since two equal times in one zone may still be an hour apart in UTC."""
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        convert = _sqlite_moment if sqlite else _server_moment
+
+        def moment(value: datetime | None) -> Any:
+            if value is None:
+                return None
+            key = (value, value.fold)
+            found = moments.get(key)
+            if found is None:
+                found = moments[key] = convert(value)
+            return found
+
+        return moment
+    if isinstance(kind, Date) and sqlite:
+        return lambda value: None if value is None else date.isoformat(value)
+    if isinstance(kind, Boolean):
+        return lambda value: None if value is None else (int(value) if sqlite else bool(value))
+    return None
+
+
+class _Writer:
+    """The insert statement of one table and how to make its rows: the columns are the table's own, read by
+    name from each value (one rule for every table, so a column added later is not missed), each converted
+    as SQLAlchemy's type for it would convert it, and the JSON column, if any, taken from the text given."""
+
+    def __init__(
+        self,
+        tx: Session,
+        model: type,
+        moments: dict[tuple[datetime, int], Any],
+        read: Callable[..., Any] = attrgetter,
+    ) -> None:
+        table = _table(model)
+        self.connection = tx.connection()
+        sqlite = self.connection.dialect.name == "sqlite"
+        names = [column.name for column in table.columns]
+        self.read = read(*names)
+        self.json = next((n for n, c in enumerate(table.columns) if isinstance(c.type, JSON)), None)
+        self.converters = [
+            (n, f) for n, c in enumerate(table.columns) if (f := _converter(c, sqlite, moments)) is not None
+        ]
+        mark = "?" if sqlite else "%s"
+        marks = [f"CAST({mark} AS JSON)" if n == self.json and not sqlite else mark for n in range(len(names))]
+        self.sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(marks)})"
+
+    def rows(self, values: Iterable[Any], texts: Iterable[str | None] | None = None) -> list[tuple[Any, ...]]:
+        """A column holding a kind (an ``Enum``) in the first row holds one in every row: stored as its text."""
+        values = list(values)
+        if values:
+            first = self.read(values[0])
+            self.converters += [(n, _kind) for n, cell in enumerate(first) if isinstance(cell, Enum)]
+        return [
+            self.row(value, text) for value, text in zip(values, repeat(None) if texts is None else texts, strict=False)
+        ]
+
+    def row(self, value: object, text: str | None = None) -> tuple[Any, ...]:
+        row = list(self.read(value))
+        for n, convert in self.converters:
+            row[n] = convert(row[n])
+        if self.json is not None:
+            row[self.json] = text if text is not None else stored_json(row[self.json])
+        return tuple(row)
+
+    def insert(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        for start in range(0, len(rows), BATCH):
+            self.connection.exec_driver_sql(self.sql, list(rows[start : start + BATCH]))
 
 
 def insert_history(
@@ -57,19 +158,28 @@ def insert_history(
     details: Iterable[DetailsRecord] = (),
     courses: Iterable[CourseView] = (),
     sessions: Iterable[SessionSummary] = (),
-    events: Iterable[Event] = (),
-    patient_events: Iterable[PatientEvent] = (),
+    events: Iterable[tuple[Event, str]] = (),
+    patient_events: Iterable[tuple[PatientEvent, str]] = (),
     audit_lines: Sequence[Mapping[str, Any]] = (),
 ) -> None:
     """Insert every record given, in the order their references need (a patient before her course, a session
-    before its entries, everything before the audit lines that name it)."""
-    _insert(tx, Patient, [_row(Patient, row) for row in patients])
-    _insert(tx, PatientDetails, [_row(PatientDetails, row) for row in details])
-    _insert(tx, Course, [_row(Course, row) for row in courses])
-    _insert(tx, InfusionSession, [_row(InfusionSession, row) for row in sessions])
-    _insert(tx, SessionEvent, [_row(SessionEvent, row) for row in events])
-    _insert(tx, PatientEventRecord, [_row(PatientEventRecord, row) for row in patient_events])
-    _insert(tx, AuditEntry, audit_lines)
+    before its entries, everything before the audit lines that name it). Each entry comes with its payload's
+    text in ``stored_json``'s form; each audit line is a mapping of its columns, ``detail`` as a dict."""
+    moments: dict[tuple[datetime, int], Any] = {}
+    for model, values in (
+        (Patient, patients),
+        (PatientDetails, details),
+        (Course, courses),
+        (InfusionSession, sessions),
+    ):
+        writer = _Writer(tx, model, moments)
+        writer.insert(writer.rows(values))
+    for model, written in ((SessionEvent, events), (PatientEventRecord, patient_events)):
+        writer = _Writer(tx, model, moments)
+        pairs = list(written)
+        writer.insert(writer.rows([value for value, _ in pairs], [text for _, text in pairs]))
+    writer = _Writer(tx, AuditEntry, moments, itemgetter)
+    writer.insert(writer.rows(audit_lines))
 
 
 def audit_head(tx: Session) -> tuple[int, str] | None:

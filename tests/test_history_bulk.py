@@ -1,0 +1,154 @@
+"""The bulk writer of a made-up history stores what the single-record writers ``Care`` uses would have stored,
+byte for byte: it hands the driver plain rows (times, dates, flags converted as SQLAlchemy converts them) and
+payload texts the copier kept from its templates, so a slip in either would show here as a row that differs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from core import audit, records
+from core.course import CourseView
+from core.events import Event, EventType, PatientEvent
+from core.hashing import canonical_json
+from core.history.build import build_history
+from core.people import Account
+from core.persistence.db import Database, open_database, sqlite_url
+from core.persistence.tables import AuditEntry, Staff
+from core.protocol import Protocol
+from core.record_values import DetailsRecord, PatientRecord, SessionSummary
+from core.signatures import canonical, canonical_text
+
+pytestmark = pytest.mark.sqlite_only
+
+TABLES = {
+    "patient": "id",
+    "patient_details": "id",
+    "course": "id",
+    "infusion_session": "id",
+    "session_event": "id",
+    "patient_event": "id",
+    "audit_entry": "seq",
+}
+
+
+def one_at_a_time(
+    tx: Session,
+    *,
+    patients: Iterable[PatientRecord] = (),
+    details: Iterable[DetailsRecord] = (),
+    courses: Iterable[CourseView] = (),
+    sessions: Iterable[SessionSummary] = (),
+    events: Iterable[tuple[Event, str]] = (),
+    patient_events: Iterable[tuple[PatientEvent, str]] = (),
+    audit_lines: Sequence[Mapping[str, Any]] = (),
+) -> None:
+    """``records.insert_history`` the slow way: each record through the function care writes it with (the
+    texts given are left aside: the ORM encodes each payload itself), each audit line as an ORM row."""
+    for patient in patients:
+        records.add_patient(tx, patient)
+    for detail in details:
+        records.add_details(tx, detail)
+    for course in courses:
+        records.add_course(tx, course)
+    for summary in sessions:
+        records.add_summary(tx, summary)
+    tx.flush()
+    for event, _text in events:
+        records.insert_event(tx, event)
+    for stream_event, _text in patient_events:
+        records.insert_patient_event(tx, stream_event)
+    tx.flush()
+    for line in audit_lines:
+        tx.add(AuditEntry(**line))
+    tx.flush()
+
+
+def stored_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the history's tables as SQLite keeps it (text as text), in key order."""
+    connection = sqlite3.connect(path)
+    try:
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY {key}").fetchall()
+            for table, key in TABLES.items()
+        }
+    finally:
+        connection.close()
+
+
+def test_the_bulk_rows_are_those_the_single_record_writers_store(
+    tmp_path: Path,
+    protocol: Protocol,
+    nurses: tuple[Account, Account],
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    def written(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+        other = open_database(sqlite_url(path), create=True)
+        try:
+            with database.session() as tx, other.transaction() as copy:  # the same nurses, by id
+                for staff in tx.exec(select(Staff)):
+                    copy.add(Staff(**staff.model_dump()))
+            nurse_ids = [n.id for n in nurses]
+            build_history(
+                other, protocol, nurses=nurse_ids, start=date(2025, 3, 3), end=date(2025, 9, 1), patients=10, seed=7
+            )
+            check = audit.verify(other)
+            assert check.ok, check.problem
+        finally:
+            other.dispose()
+        return stored_rows(path)
+
+    bulk = written(tmp_path / "bulk.sqlite")
+    with monkeypatch.context() as patched:
+        patched.setattr(records, "insert_history", one_at_a_time)
+        slow = written(tmp_path / "slow.sqlite")
+    assert all(slow[table] for table in TABLES)
+    for table in TABLES:
+        assert len(bulk[table]) == len(slow[table]), table
+        for ours, theirs in zip(bulk[table], slow[table], strict=True):
+            assert ours == theirs, table
+
+
+VALUES = [
+    {"b": 1, "a": [None, True, False, 'ü"\\x', {"z": {}}], "é": "\u2028", "n": -7},
+    [],
+    "plain \u00e9 text",
+    3,
+    None,
+]
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_the_one_canonical_text_and_the_stored_text_are_json_dumps_own(value: Any):
+    """Both are made by the C encoder ``json.dumps`` uses, called directly: the texts must not move by a byte
+    (a hash kept years ago is checked against the canonical one; the stored one is SQLAlchemy's)."""
+    assert canonical_json(value) == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert records.stored_json(value) == json.dumps(value)
+
+
+def test_an_entry_s_canonical_text_from_its_payload_s_text_is_its_canonical_text():
+    moment = datetime(2026, 3, 4, 5, 6, 7, 89, tzinfo=UTC)
+    for corrects, reason in ((None, None), ("c0ffee00-0000-4000-8000-000000000001", 'a "quoted" reason, ü')):
+        event = Event(
+            id="c0ffee00-0000-4000-8000-000000000002",
+            session_id="c0ffee00-0000-4000-8000-000000000003",
+            seq=4,
+            type=EventType.VITALS,
+            occurred_at=moment,
+            recorded_at=moment,
+            recorded_by="c0ffee00-0000-4000-8000-000000000004",
+            workstation="ws",
+            payload={"readings": {"spo2": "97"}, "payload": 0, "reason": "x"},
+            corrects=corrects,
+            reason=reason,
+        )
+        text = canonical_text(event, canonical_json(event.payload))
+        assert text == canonical_json(canonical(event))
