@@ -135,7 +135,11 @@ class InfusionSession(SQLModel, table=True):
 
 class SessionEvent(SQLModel, table=True):
     __tablename__ = "session_event"
-    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_event_session_seq"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "seq", name="uq_event_session_seq"),
+        # Entries of a kind in a period (the follow-up list's infusion starts), without reading every one.
+        Index("ix_session_event_type_occurred_at", "type", "occurred_at"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     session_id: str = Field(foreign_key="infusion_session.id", max_length=36, index=True)
@@ -155,7 +159,11 @@ class PatientEventRecord(SQLModel, table=True):
     inserted only, ``seq`` unique per patient so two writers cannot both take the same place."""
 
     __tablename__ = "patient_event"
-    __table_args__ = (UniqueConstraint("patient_id", "seq", name="uq_patient_event_seq"),)
+    __table_args__ = (
+        UniqueConstraint("patient_id", "seq", name="uq_patient_event_seq"),
+        # Records of a kind in a period (the follow-up list's outcome forms), without reading every one.
+        Index("ix_patient_event_type_occurred_at", "type", "occurred_at"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     patient_id: str = Field(foreign_key="patient.id", max_length=36, index=True)
