@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from core import event_data as d
 from core import records
@@ -19,7 +20,15 @@ from core.care.base import TREATED, CareBase
 from core.care.outcome_forms import course_span
 from core.errors import InputError
 from core.outcomes.contact import ContactView
-from core.outcomes.due import DEFAULT_AHEAD_DAYS, DEFAULT_LOOK_BACK_DAYS, FollowUpList, Person, Sitting, follow_ups
+from core.outcomes.due import (
+    DEFAULT_AHEAD_DAYS,
+    DEFAULT_LOOK_BACK_DAYS,
+    FollowUpList,
+    Person,
+    Sitting,
+    counting,
+    follow_ups,
+)
 from core.outcomes.windows import CourseSpan
 from core.people import Permission
 from core.unit_of_work import Tx
@@ -49,13 +58,14 @@ class FollowUps(CareBase):
         since, until = _start_of(since_day), _start_of(day + timedelta(days=1))
         with self.door.reading() as tx:
             spans = self._all_spans(tx, day, since, until)
-            moments = records.sittings_between(tx, _start_of(since_day - timedelta(days=max(earliest, 0))), until)
+            answered = records.sittings_between(tx, _start_of(since_day - timedelta(days=max(earliest, 0))), until)
+            counts = counting(outcomes, spans, answered, day, look_back_days=look_back_days)
+            chosen = [row for row in answered if (row.patient_id, row.taken_at) in counts]
+            payloads = records.sitting_payloads(tx, [row.id for row in chosen])
             patients = records.patients_named(tx, list(spans))
             routes = records.contact_routes(tx, list(spans), until)
             names = records.staff_names_of(tx, {row.recorded_by for row in routes.values()})
-        sittings = [
-            _sitting(row.patient_id, row.occurred_at, row.payload) for row in moments if row.patient_id in spans
-        ]
+        sittings = [_sitting(row.patient_id, row.taken_at, payloads[row.id]) for row in chosen]
         people = {pid: Person(pid, p.mrn, p.family_name, p.given_name, p.birth_date) for pid, p in patients.items()}
         contacts = {pid: _contact(row, names.get(row.recorded_by, "")) for pid, row in routes.items()}
         return follow_ups(
@@ -101,10 +111,12 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0)).astimezone()
 
 
-def _sitting(patient_id: str, taken_at: datetime, payload: dict[str, object]) -> Sitting:
-    data = d.Assessed.from_payload(payload)
-    scored = sum(1 for form in data.forms if form.t_score is not None)
-    return Sitting(patient_id, taken_at, len(data.forms), scored)
+def _sitting(patient_id: str, taken_at: datetime, payload: dict[str, Any]) -> Sitting:
+    """The sitting's forms counted from its stored payload (``event_data.Assessed``: ``forms``, each with its
+    ``t_score`` or null), as the clinic's report reads them: the list shows the counts only, and building
+    every typed form and answer for them cost most of the list's time."""
+    forms = payload["forms"]
+    return Sitting(patient_id, taken_at, len(forms), sum(1 for form in forms if form.get("t_score") is not None))
 
 
 def _contact(row: records.follow_ups.ContactRow, recorded_by: str) -> ContactView:

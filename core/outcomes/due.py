@@ -23,13 +23,14 @@ the end of ``on`` are left out, so a list asked for a past day is the list as it
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from core.outcomes.contact import ContactView
-from core.outcomes.windows import CourseSpan, Window, best_of, place, windows_of
+from core.outcomes.windows import CourseSpan, Window, best_of, place_all, windows_of
 from core.protocol import Outcomes, TimePoint
 
 DEFAULT_AHEAD_DAYS = 14
@@ -78,6 +79,19 @@ class Sitting:
     """PROMIS forms with at least one answer."""
     scored: int
     """Of those, the forms with a T-score (every item answered)."""
+
+
+class Answer(Protocol):
+    """A form answered: whose, and when (a ``Sitting``, or a row read before its contents are)."""
+
+    @property
+    def patient_id(self) -> str: ...
+
+    @property
+    def taken_at(self) -> datetime: ...
+
+
+A = TypeVar("A", bound=Answer)
 
 
 @dataclass(frozen=True)
@@ -199,10 +213,7 @@ def follow_ups(
     """
     if ahead_days < 0 or look_back_days < 0:
         raise ValueError("ahead_days and look_back_days are 0 or more")
-    by_patient: dict[str, list[Sitting]] = defaultdict(list)
-    for sitting in sittings:
-        if sitting.taken_at.astimezone().date() <= on:
-            by_patient[sitting.patient_id].append(sitting)
+    by_patient = _by_patient(sittings, on)
     items: list[FollowUp] = []
     for patient_id, courses in spans.items():
         person = people.get(patient_id)
@@ -225,15 +236,57 @@ def follow_ups(
     return FollowUpList(on, ahead_days, look_back_days, tuple(items), rules(outcomes, ahead_days, look_back_days))
 
 
+def counting(
+    outcomes: Outcomes,
+    spans: Mapping[str, Sequence[CourseSpan]],
+    answered: Iterable[Answer],
+    on: date,
+    *,
+    look_back_days: int = DEFAULT_LOOK_BACK_DAYS,
+) -> set[tuple[str, datetime]]:
+    """Of the forms answered, the (patient, moment) of those a follow-up on the list on ``on`` is taken
+    from: in each follow-up window still listed, the one ``best_of`` chooses, as ``follow_ups`` chooses it.
+
+    ``follow_ups`` given only the sittings answered at these moments makes the very list it makes given
+    them all (each sitting is placed on its own, and a window's best is among them), so a caller with
+    months of forms to read needs the contents (forms, scored) of these only."""
+    found: set[tuple[str, datetime]] = set()
+    for patient_id, moments in _by_patient(answered, on).items():
+        courses = spans.get(patient_id)
+        if not courses:
+            continue
+        counted = _counted(outcomes, courses, moments)
+        for course in courses:
+            for window in windows_of(outcomes, course):
+                if window.point.is_baseline or _history(window, on, look_back_days):
+                    continue
+                done = counted.get((course.course_id, window.point.id), [])
+                best = best_of(window.point, window.target, [one.taken_at for one in done])
+                if best is not None:
+                    found.add((patient_id, best))
+    return found
+
+
+def _by_patient(answered: Iterable[A], on: date) -> dict[str, list[A]]:
+    """Forms answered by the end of ``on``, by patient: a list asked for a past day shows the record as it
+    stood then."""
+    by_patient: dict[str, list[A]] = defaultdict(list)
+    for one in answered:
+        if one.taken_at.astimezone().date() <= on:
+            by_patient[one.patient_id].append(one)
+    return by_patient
+
+
 def _counted(
-    outcomes: Outcomes, courses: Sequence[CourseSpan], sittings: Sequence[Sitting]
-) -> dict[tuple[str, str], list[Sitting]]:
-    """The sittings that count, by (course, time point), placed by the one rule."""
-    counted: dict[tuple[str, str], list[Sitting]] = defaultdict(list)
-    for sitting in sittings:
-        placed = place(outcomes, courses, sitting.taken_at)
+    outcomes: Outcomes, courses: Sequence[CourseSpan], answered: Sequence[A]
+) -> dict[tuple[str, str], list[A]]:
+    """The forms that count, by (course, time point), placed by the one rule (the patient's windows worked
+    out once for all of them)."""
+    counted: dict[tuple[str, str], list[A]] = defaultdict(list)
+    moments = [one.taken_at for one in answered]
+    for one, placed in zip(answered, place_all(outcomes, courses, moments), strict=True):
         if placed is not None:
-            counted[(placed.course_id, placed.point_id)].append(sitting)
+            counted[(placed.course_id, placed.point_id)].append(one)
     return counted
 
 
@@ -247,8 +300,8 @@ def _item(
     look_back_days: int,
 ) -> dict[str, object] | None:
     """The fields of the window's item on ``on``, or None when it is not on the list."""
-    if window.closes < on - timedelta(days=look_back_days):
-        return None  # closed before the look-back: history, not work
+    if _history(window, on, look_back_days):
+        return None
     fields: dict[str, object] = {
         "course_id": course.course_id,
         "course_number": course.number,
@@ -280,6 +333,11 @@ def _item(
     if on <= window.closes:
         return fields | {"status": Status.OVERDUE}
     return fields | {"status": Status.MISSED}
+
+
+def _history(window: Window, on: date, look_back_days: int) -> bool:
+    """Closed before the look-back: history, not work, and never listed."""
+    return window.closes < on - timedelta(days=look_back_days)
 
 
 def _began_on(course: CourseSpan | None) -> date | None:

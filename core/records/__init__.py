@@ -19,6 +19,7 @@ from core.records.follow_ups import (
     contact_routes,
     patients_named,
     recent_courses,
+    sitting_payloads,
     sittings_between,
     treated_sessions_since,
 )
@@ -131,6 +132,7 @@ __all__ = [
     "sessions_of",
     "sessions_opened_between",
     "setting_changes",
+    "sitting_payloads",
     "sittings_between",
     "staff_by_ids",
     "staff_by_username",

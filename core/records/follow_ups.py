@@ -38,9 +38,7 @@ class TreatedSession(NamedTuple):
 class SittingRow(NamedTuple):
     id: str
     patient_id: str
-    course_id: str | None
-    occurred_at: datetime
-    payload: dict[str, Any]
+    taken_at: datetime
 
 
 class ContactRow(NamedTuple):
@@ -116,19 +114,23 @@ def treated_sessions_since(
 
 
 def sittings_between(tx: Session, since: datetime, until: datetime) -> list[SittingRow]:
-    """Every outcome form sitting answered from ``since`` to before ``until``, on any patient's stream."""
-    query = select(
-        PatientEventRecord.id,
-        PatientEventRecord.patient_id,
-        PatientEventRecord.course_id,
-        PatientEventRecord.occurred_at,
-        PatientEventRecord.payload,
-    ).where(
+    """Every outcome form sitting answered from ``since`` to before ``until``, on any patient's stream (on
+    the index of kind and moment): when and whose only, since the list needs the contents of a few."""
+    query = select(PatientEventRecord.id, PatientEventRecord.patient_id, PatientEventRecord.occurred_at).where(
         col(PatientEventRecord.type) == EventType.ASSESSED.value,
         col(PatientEventRecord.occurred_at) >= since,
         col(PatientEventRecord.occurred_at) < until,
     )
     return [SittingRow(*row) for row in tx.exec(query)]
+
+
+def sitting_payloads(tx: Session, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The stored payloads of the outcome form sittings named, by id."""
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        query = select(PatientEventRecord.id, PatientEventRecord.payload).where(col(PatientEventRecord.id).in_(chunk))
+        found |= dict(tx.exec(query).all())
+    return found
 
 
 def contact_routes(tx: Session, patient_ids: Sequence[str], recorded_before: datetime) -> dict[str, ContactRow]:
