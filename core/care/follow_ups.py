@@ -98,7 +98,7 @@ class FollowUps(CareBase):
         stood at the end of ``day``, by patient."""
         moments: dict[str, list[datetime]] = defaultdict(list)
         for session in records.treated_sessions_since(tx, since, until, TREATED):
-            moments[session.course_id].append(session.started_at or session.opened_at)
+            moments[session.course_id].append(session.began)
         spans: dict[str, list[CourseSpan]] = defaultdict(list)
         for course, number, of in records.recent_courses(tx, since, until):
             began = sorted(moments.get(course.id, []))

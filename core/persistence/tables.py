@@ -137,8 +137,8 @@ class SessionEvent(SQLModel, table=True):
     __tablename__ = "session_event"
     __table_args__ = (
         UniqueConstraint("session_id", "seq", name="uq_event_session_seq"),
-        # Entries of a kind in a period (the follow-up list's infusion starts), without reading every one.
-        Index("ix_session_event_type_occurred_at", "type", "occurred_at"),
+        # When the sessions named began their infusions (their first "infusion.started"), from the index alone.
+        Index("ix_session_event_type_session_id_occurred_at", "type", "session_id", "occurred_at"),
     )
 
     id: str = Field(primary_key=True, max_length=36)

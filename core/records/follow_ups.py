@@ -13,12 +13,13 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import func, type_coerce
 from sqlmodel import Session, col, select
 
 from core.course import CourseView
 from core.events import EventType
 from core.persistence.tables import Course, InfusionSession, PatientEventRecord, SessionEvent
+from core.persistence.types import UTCDateTime
 from core.record_values import PatientRecord
 from core.records.patients import patients_by_id
 
@@ -27,12 +28,9 @@ CHUNK = 500
 
 
 class TreatedSession(NamedTuple):
-    id: str
-    patient_id: str
     course_id: str
-    opened_at: datetime
-    started_at: datetime | None
-    """When its infusion began (its first "infusion.started"); None if no such entry was found."""
+    began: datetime
+    """When its infusion began (its first "infusion.started"); failing one, when it was opened."""
 
 
 class SittingRow(NamedTuple):
@@ -90,27 +88,22 @@ def treated_sessions_since(
 ) -> list[TreatedSession]:
     """The sessions with an outcome in ``treated``, opened before ``until``, of every course that has a
     session opened from ``since`` on: those courses whole, so a course begun before ``since`` still has its
-    first infusion and its count of days. With the moment each infusion began, read from the
-    "infusion.started" entries (on their type's index) from the earliest of those sessions on."""
+    first infusion and its count of days. Each with the moment its infusion began (its first
+    "infusion.started" entry, found in the index of kind, session and moment without reading the entry),
+    or failing one the moment it was opened."""
     recent = select(InfusionSession.course_id).where(col(InfusionSession.opened_at) >= since)
-    query = select(
-        InfusionSession.id, InfusionSession.patient_id, InfusionSession.course_id, InfusionSession.opened_at
-    ).where(
+    started = (
+        select(func.min(SessionEvent.occurred_at))
+        .where(col(SessionEvent.type) == EventType.STARTED.value, col(SessionEvent.session_id) == InfusionSession.id)
+        .scalar_subquery()
+    )
+    began = type_coerce(func.coalesce(started, InfusionSession.opened_at), UTCDateTime)
+    query = select(InfusionSession.course_id, began).where(
         col(InfusionSession.course_id).in_(recent),
         col(InfusionSession.outcome).in_(list(treated)),
         col(InfusionSession.opened_at) < until,
     )
-    sessions = list(tx.exec(query))
-    if not sessions:
-        return []
-    earliest = min(row[3] for row in sessions)
-    began = (
-        select(SessionEvent.session_id, func.min(SessionEvent.occurred_at))
-        .where(col(SessionEvent.type) == EventType.STARTED.value, col(SessionEvent.occurred_at) >= earliest)
-        .group_by(col(SessionEvent.session_id))
-    )
-    started = dict(tx.exec(began).all())
-    return [TreatedSession(*row, started.get(row[0])) for row in sessions]
+    return [TreatedSession(*row) for row in tx.exec(query)]
 
 
 def sittings_between(tx: Session, since: datetime, until: datetime) -> list[SittingRow]:
