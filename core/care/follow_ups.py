@@ -25,9 +25,8 @@ from core.outcomes.due import (
     DEFAULT_LOOK_BACK_DAYS,
     FollowUpList,
     Person,
-    Sitting,
-    counting,
-    follow_ups,
+    listed,
+    standing,
 )
 from core.outcomes.windows import CourseSpan
 from core.people import Permission
@@ -59,17 +58,22 @@ class FollowUps(CareBase):
         with self.door.reading() as tx:
             spans = self._all_spans(tx, day, since, until)
             answered = records.sittings_between(tx, _start_of(since_day - timedelta(days=max(earliest, 0))), until)
-            counts = counting(outcomes, spans, answered, day, look_back_days=look_back_days)
-            chosen = [row for row in answered if (row.patient_id, row.taken_at) in counts]
-            payloads = records.sitting_payloads(tx, [row.id for row in chosen])
+            found = standing(outcomes, spans, answered, day, ahead_days=ahead_days, look_back_days=look_back_days)
+            payloads = records.sitting_payloads(tx, [one.answer.id for one in found if one.answer is not None])
             patients = records.patients_named(tx, list(spans))
             routes = records.contact_routes(tx, list(spans), until)
             names = records.staff_names_of(tx, {row.recorded_by for row in routes.values()})
-        sittings = [_sitting(row.patient_id, row.taken_at, payloads[row.id]) for row in chosen]
         people = {pid: Person(pid, p.mrn, p.family_name, p.given_name, p.birth_date) for pid, p in patients.items()}
         contacts = {pid: _contact(row, names.get(row.recorded_by, "")) for pid, row in routes.items()}
-        return follow_ups(
-            outcomes, spans, sittings, people, contacts, day, ahead_days=ahead_days, look_back_days=look_back_days
+        return listed(
+            outcomes,
+            found,
+            people,
+            contacts,
+            lambda row: _counts(payloads[row.id]),
+            day,
+            ahead_days=ahead_days,
+            look_back_days=look_back_days,
         )
 
     def view_follow_ups(
@@ -111,12 +115,12 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0)).astimezone()
 
 
-def _sitting(patient_id: str, taken_at: datetime, payload: dict[str, Any]) -> Sitting:
-    """The sitting's forms counted from its stored payload (``event_data.Assessed``: ``forms``, each with its
-    ``t_score`` or null), as the clinic's report reads them: the list shows the counts only, and building
-    every typed form and answer for them cost most of the list's time."""
+def _counts(payload: dict[str, Any]) -> tuple[int, int]:
+    """A sitting's forms and how many of them scored, counted from its stored payload (``event_data.Assessed``:
+    ``forms``, each with its ``t_score`` or null), as the clinic's report reads them: the list shows the
+    counts only, and building every typed form and answer for them cost most of the list's time."""
     forms = payload["forms"]
-    return Sitting(patient_id, taken_at, len(forms), sum(1 for form in forms if form.get("t_score") is not None))
+    return len(forms), sum(1 for form in forms if form.get("t_score") is not None)
 
 
 def _contact(row: records.follow_ups.ContactRow, recorded_by: str) -> ContactView:
