@@ -10,7 +10,7 @@ is read in a moment, because only its last months are read beyond the course row
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, type_coerce
@@ -18,10 +18,8 @@ from sqlmodel import Session, col, select
 
 from core.course import CourseView
 from core.events import EventType
-from core.persistence.tables import Course, InfusionSession, PatientEventRecord, SessionEvent
+from core.persistence.tables import Course, InfusionSession, Patient, PatientEventRecord, SessionEvent
 from core.persistence.types import UTCDateTime
-from core.record_values import PatientRecord
-from core.records.patients import patients_by_id
 
 CHUNK = 500
 """Patients named in one ``IN`` list: well inside every database's limit on bound values."""
@@ -44,6 +42,14 @@ class ContactRow(NamedTuple):
     payload: dict[str, Any]
     recorded_by: str
     recorded_at: datetime
+
+
+class NamedPatient(NamedTuple):
+    id: str
+    mrn: str
+    family_name: str
+    given_name: str
+    birth_date: date
 
 
 class NumberedCourse(NamedTuple):
@@ -155,9 +161,12 @@ def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
         yield ordered[start : start + CHUNK]
 
 
-def patients_named(tx: Session, patient_ids: Sequence[str]) -> dict[str, PatientRecord]:
-    """The patients named, read a chunk at a time."""
-    found: dict[str, PatientRecord] = {}
+def patients_named(tx: Session, patient_ids: Sequence[str]) -> dict[str, NamedPatient]:
+    """Who the patients named are, a chunk at a time: the columns a list names a patient by, not whole rows."""
+    found: dict[str, NamedPatient] = {}
     for chunk in _chunks(patient_ids):
-        found |= patients_by_id(tx, chunk)
+        query = select(Patient.id, Patient.mrn, Patient.family_name, Patient.given_name, Patient.birth_date).where(
+            col(Patient.id).in_(chunk)
+        )
+        found |= {row[0]: NamedPatient(*row) for row in tx.exec(query)}
     return found
