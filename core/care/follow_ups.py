@@ -1,10 +1,12 @@
 """The follow-up list, read for every patient at once: the charge nurse's list of forms coming, due,
 overdue, missed and done, with each patient's contact route (``core.outcomes.due`` holds the rules).
 
-Only the months that can still hold a window on the list are read beyond the course rows (the longest
-window after the last infusion, and the look-back), in a few queries (``core.records.follow_ups``), so the
-list stays quick over a clinic's ten years. A list asked for a past day is built from what was recorded
-by the end of that day.
+Only what can still be on the list is read (``core.records.follow_ups``, a few queries of plain columns on
+indexes of kind and moment), so the list grows with the clinic's recent activity, never with its years:
+the courses with a session in the months a window can still reach the list (the longest window after the
+last infusion, and the look-back); the forms answered in windows still listed, whose and when only; then
+what the form that counts for each window holds (``standing`` decides which, before ``listed`` reads it).
+A list asked for a past day is built from what was recorded by the end of that day.
 """
 
 from __future__ import annotations
@@ -52,12 +54,16 @@ class FollowUps(CareBase):
                 raise InputError(field, f"{value} days is not a period the list can use.", "Give 0 to 3660 days.")
         outcomes = self.protocol.outcomes
         reach = max((p.offset_days + p.days_after for p in outcomes.time_points if not p.is_baseline), default=0)
-        earliest = max((p.days_before - p.offset_days for p in outcomes.time_points if not p.is_baseline), default=0)
+        widest = max((p.days_before + p.days_after for p in outcomes.time_points if not p.is_baseline), default=0)
         since_day = day - timedelta(days=reach + look_back_days + 1)
         since, until = _start_of(since_day), _start_of(day + timedelta(days=1))
         with self.door.reading() as tx:
             spans = self._all_spans(tx, day, since, until)
-            answered = records.sittings_between(tx, _start_of(since_day - timedelta(days=max(earliest, 0))), until)
+            # A form counts for the one window it is placed in, on its own: only those answered in a window
+            # still listed (closed at most look_back_days ago, so opened at most `widest` days before that)
+            # can change the list.
+            answered_from = _start_of(day - timedelta(days=look_back_days + widest))
+            answered = records.sittings_between(tx, answered_from, until)
             found = standing(outcomes, spans, answered, day, ahead_days=ahead_days, look_back_days=look_back_days)
             payloads = records.sitting_payloads(tx, [one.answer.id for one in found if one.answer is not None])
             patients = records.patients_named(tx, list(spans))
