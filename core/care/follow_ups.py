@@ -105,13 +105,22 @@ class FollowUps(CareBase):
 
     def _all_spans(self, tx: Tx, day: date, since: datetime, until: datetime) -> dict[str, list[CourseSpan]]:
         """The spans of the courses that may have a window on the list (``records.recent_courses``), as they
-        stood at the end of ``day``, by patient."""
+        stood at the end of ``day``, by patient.
+
+        A course's span hangs on its first and last infusions, and on its days of treatment only while days
+        of it are still to be given (``days_left``): so the database gives each course's first and last
+        infusion, and every session only of the courses whose days may still be running (on or after
+        ``day``, or any not yet replaced when the protocol's days need not be consecutive)."""
+        courses = records.recent_courses(tx, since, until)
+        ends = {row.course_id: [row.first, row.last] for row in records.course_moments_since(tx, since, until, TREATED)}
+        consecutive = self.protocol.course.consecutive_days
+        running = [c.id for c, number, of in courses if number == of and (c.last_day >= day or not consecutive)]
         moments: dict[str, list[datetime]] = defaultdict(list)
-        for session in records.treated_sessions_since(tx, since, until, TREATED):
+        for session in records.treated_sessions_of(tx, running, until, TREATED):
             moments[session.course_id].append(session.began)
         spans: dict[str, list[CourseSpan]] = defaultdict(list)
-        for course, number, of in records.recent_courses(tx, since, until):
-            began = sorted(moments.get(course.id, []))
+        for course, number, of in courses:
+            began = sorted(moments[course.id]) if course.id in moments else ends.get(course.id, [])
             spans[course.patient_id].append(course_span(self.protocol, course, number, began, day, number < of))
         return dict(spans)
 

@@ -137,8 +137,8 @@ class SessionEvent(SQLModel, table=True):
     __tablename__ = "session_event"
     __table_args__ = (
         UniqueConstraint("session_id", "seq", name="uq_event_session_seq"),
-        # When the sessions named began their infusions (their first "infusion.started"), from the index alone.
-        Index("ix_session_event_type_session_id_occurred_at", "type", "session_id", "occurred_at"),
+        # Entries of a kind in a period, and whose (the follow-up list's infusion starts), from the index alone.
+        Index("ix_session_event_type_occurred_at_session_id", "type", "occurred_at", "session_id"),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -161,8 +161,10 @@ class PatientEventRecord(SQLModel, table=True):
     __tablename__ = "patient_event"
     __table_args__ = (
         UniqueConstraint("patient_id", "seq", name="uq_patient_event_seq"),
-        # Records of a kind in a period (the follow-up list's outcome forms), without reading every one.
+        # Records of a kind in a period (the follow-up list's outcome forms), without reading every one; and
+        # a patient's records of a kind in order (the contact route in force), without reading the others.
         Index("ix_patient_event_type_occurred_at", "type", "occurred_at"),
+        Index("ix_patient_event_type_patient_id_seq", "type", "patient_id", "seq"),
     )
 
     id: str = Field(primary_key=True, max_length=36)

@@ -17,11 +17,12 @@ from core.records.clinic import (
 )
 from core.records.follow_ups import (
     contact_routes,
+    course_moments_since,
     patients_named,
     recent_courses,
     sitting_payloads,
     sittings_between,
-    treated_sessions_since,
+    treated_sessions_of,
 )
 from core.records.outcomes import outcome_cohort
 from core.records.patients import (
@@ -98,6 +99,7 @@ __all__ = [
     "audit_head",
     "contact_routes",
     "course",
+    "course_moments_since",
     "courses_of",
     "details",
     "event_exists",
@@ -144,6 +146,6 @@ __all__ = [
     "summary",
     "to_event",
     "to_patient_event",
-    "treated_sessions_since",
+    "treated_sessions_of",
     "username_taken",
 ]

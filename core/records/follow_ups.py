@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, type_coerce
+from sqlalchemy import ColumnElement, FromClause, func, type_coerce
 from sqlmodel import Session, col, select
 
 from core.course import CourseView
@@ -23,6 +23,14 @@ from core.persistence.types import UTCDateTime
 
 CHUNK = 500
 """Patients named in one ``IN`` list: well inside every database's limit on bound values."""
+
+
+class CourseMoments(NamedTuple):
+    course_id: str
+    first: datetime
+    """When the course's first infusion began (failing an entry saying so, when its session was opened)."""
+    last: datetime
+    """When its last infusion so far began (likewise)."""
 
 
 class TreatedSession(NamedTuple):
@@ -89,27 +97,53 @@ def recent_courses(tx: Session, since: datetime, until: datetime) -> list[Number
     return [NumberedCourse(CourseView(*row[:9]), row[9], row[10]) for row in tx.exec(query)]
 
 
-def treated_sessions_since(
+def course_moments_since(
     tx: Session, since: datetime, until: datetime, treated: Collection[str]
-) -> list[TreatedSession]:
-    """The sessions with an outcome in ``treated``, opened before ``until``, of every course that has a
-    session opened from ``since`` on: those courses whole, so a course begun before ``since`` still has its
-    first infusion and its count of days. Each with the moment its infusion began (its first
-    "infusion.started" entry, found in the index of kind, session and moment without reading the entry),
-    or failing one the moment it was opened."""
+) -> list[CourseMoments]:
+    """Of every course with a session opened from ``since`` on, the moments its first and its last infusion
+    began (of its sessions with an outcome in ``treated``, opened before ``until``): the course whole, so
+    one begun before ``since`` still has its first infusion. One row a course, worked out in the database."""
     recent = select(InfusionSession.course_id).where(col(InfusionSession.opened_at) >= since)
+    joined, course_id, began = _treated_sessions(col(InfusionSession.course_id).in_(recent), until, treated)
+    first, last = (type_coerce(moment, UTCDateTime) for moment in (func.min(began), func.max(began)))
+    query = select(course_id, first, last).select_from(joined).group_by(course_id)
+    return [CourseMoments(*row) for row in tx.exec(query)]
+
+
+def treated_sessions_of(
+    tx: Session, course_ids: Sequence[str], until: datetime, treated: Collection[str]
+) -> list[TreatedSession]:
+    """The sessions with an outcome in ``treated``, opened before ``until``, of the courses named, each with
+    the moment its infusion began: for the few courses whose days are still being given."""
+    found: list[TreatedSession] = []
+    for chunk in _chunks(course_ids):
+        joined, course_id, began = _treated_sessions(col(InfusionSession.course_id).in_(chunk), until, treated)
+        query = select(course_id, type_coerce(began, UTCDateTime)).select_from(joined)
+        found += [TreatedSession(*row) for row in tx.exec(query)]
+    return found
+
+
+def _treated_sessions(
+    which: ColumnElement[bool], until: datetime, treated: Collection[str]
+) -> tuple[FromClause, ColumnElement[str], ColumnElement[datetime]]:
+    """The treated sessions ``which`` picks, with the moment each one's infusion began: its first
+    "infusion.started" entry, read on the index of kind and moment from the earliest of those sessions'
+    openings on (so what is read grows with those sessions, not with the years before them), or failing
+    one, the moment the session was opened. As (the sessions joined to their starts, course, moment)."""
+    sessions = (
+        select(InfusionSession.id, InfusionSession.course_id, InfusionSession.opened_at)
+        .where(which, col(InfusionSession.outcome).in_(list(treated)), col(InfusionSession.opened_at) < until)
+        .cte("treated")
+    )
+    earliest = select(func.min(sessions.c.opened_at)).scalar_subquery()
     started = (
-        select(func.min(SessionEvent.occurred_at))
-        .where(col(SessionEvent.type) == EventType.STARTED.value, col(SessionEvent.session_id) == InfusionSession.id)
-        .scalar_subquery()
+        select(SessionEvent.session_id, func.min(SessionEvent.occurred_at).label("began"))
+        .where(col(SessionEvent.type) == EventType.STARTED.value, col(SessionEvent.occurred_at) >= earliest)
+        .group_by(col(SessionEvent.session_id))
+        .cte("started")
     )
-    began = type_coerce(func.coalesce(started, InfusionSession.opened_at), UTCDateTime)
-    query = select(InfusionSession.course_id, began).where(
-        col(InfusionSession.course_id).in_(recent),
-        col(InfusionSession.outcome).in_(list(treated)),
-        col(InfusionSession.opened_at) < until,
-    )
-    return [TreatedSession(*row) for row in tx.exec(query)]
+    joined = sessions.outerjoin(started, started.c.session_id == sessions.c.id)
+    return joined, sessions.c.course_id, func.coalesce(started.c.began, sessions.c.opened_at)
 
 
 def sittings_between(tx: Session, since: datetime, until: datetime) -> list[SittingRow]:
