@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from core import event_data as d
 from core import records
 from core.audit import AuditAction
 from core.care.base import TREATED, CareBase
@@ -65,7 +63,7 @@ class FollowUps(CareBase):
             answered_from = _start_of(day - timedelta(days=look_back_days + widest))
             answered = records.sittings_between(tx, answered_from, until)
             found = standing(outcomes, spans, answered, day, ahead_days=ahead_days, look_back_days=look_back_days)
-            payloads = records.sitting_payloads(tx, [one.answer.id for one in found if one.answer is not None])
+            counts = records.sitting_counts(tx, [one.answer.id for one in found if one.answer is not None])
             patients = records.patients_named(tx, list(spans))
             routes = records.contact_routes(tx, list(spans), until)
             names = records.staff_names_of(tx, {row.recorded_by for row in routes.values()})
@@ -76,7 +74,7 @@ class FollowUps(CareBase):
             found,
             people,
             contacts,
-            lambda row: _counts(payloads[row.id]),
+            lambda row: counts[row.id],
             day,
             ahead_days=ahead_days,
             look_back_days=look_back_days,
@@ -130,14 +128,5 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0)).astimezone()
 
 
-def _counts(payload: dict[str, Any]) -> tuple[int, int]:
-    """A sitting's forms and how many of them scored, counted from its stored payload (``event_data.Assessed``:
-    ``forms``, each with its ``t_score`` or null), as the clinic's report reads them: the list shows the
-    counts only, and building every typed form and answer for them cost most of the list's time."""
-    forms = payload["forms"]
-    return len(forms), sum(1 for form in forms if form.get("t_score") is not None)
-
-
 def _contact(row: records.follow_ups.ContactRow, recorded_by: str) -> ContactView:
-    data = d.ContactRoute.from_payload(row.payload)
-    return ContactView(row.patient_id, data.phone, data.preferred, data.note, recorded_by, row.recorded_at)
+    return ContactView(row.patient_id, row.phone, row.preferred, row.note, recorded_by, row.recorded_at)

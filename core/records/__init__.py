@@ -20,7 +20,7 @@ from core.records.follow_ups import (
     course_moments_since,
     patients_named,
     recent_courses,
-    sitting_payloads,
+    sitting_counts,
     sittings_between,
     treated_sessions_of,
 )
@@ -134,7 +134,7 @@ __all__ = [
     "sessions_of",
     "sessions_opened_between",
     "setting_changes",
-    "sitting_payloads",
+    "sitting_counts",
     "sittings_between",
     "staff_by_ids",
     "staff_by_username",

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, FromClause, func, type_coerce
+from sqlalchemy import ColumnElement, FromClause, func, literal_column, type_coerce
 from sqlmodel import Session, col, select
 
 from core.course import CourseView
@@ -23,6 +23,19 @@ from core.persistence.types import UTCDateTime
 
 CHUNK = 500
 """Patients named in one ``IN`` list: well inside every database's limit on bound values."""
+FORM_COUNTS = {
+    "sqlite": (
+        "json_array_length(patient_event.payload, '$.forms')",
+        "(SELECT count(*) FROM json_each(patient_event.payload, '$.forms') AS form"
+        " WHERE json_extract(form.value, '$.t_score') IS NOT NULL)",
+    ),
+    "postgresql": (
+        "json_array_length(patient_event.payload -> 'forms')",
+        "(SELECT count(*) FROM json_array_elements(patient_event.payload -> 'forms') AS form"
+        " WHERE form ->> 't_score' IS NOT NULL)",
+    ),
+}
+"""A sitting's forms, and those of them with a T-score, counted in each database's JSON functions."""
 
 
 class CourseMoments(NamedTuple):
@@ -47,7 +60,9 @@ class SittingRow(NamedTuple):
 
 class ContactRow(NamedTuple):
     patient_id: str
-    payload: dict[str, Any]
+    phone: str
+    preferred: str
+    note: str | None
     recorded_by: str
     recorded_at: datetime
 
@@ -157,23 +172,31 @@ def sittings_between(tx: Session, since: datetime, until: datetime) -> list[Sitt
     return [SittingRow(*row) for row in tx.exec(query)]
 
 
-def sitting_payloads(tx: Session, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """The stored payloads of the outcome form sittings named, by id."""
-    found: dict[str, dict[str, Any]] = {}
+def sitting_counts(tx: Session, ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Of each outcome form sitting named, by id: how many forms it holds and how many of them have a T-score
+    (``event_data.Assessed``: ``forms``, each with its ``t_score`` or null), counted in the database from
+    the stored payload: decoding whole sittings (every form's answers) for two numbers was most of the
+    time the list spent on them."""
+    forms, scored = (literal_column(sql) for sql in FORM_COUNTS[tx.get_bind().dialect.name])
+    found: dict[str, tuple[int, int]] = {}
     for chunk in _chunks(ids):
-        query = select(PatientEventRecord.id, PatientEventRecord.payload).where(col(PatientEventRecord.id).in_(chunk))
-        found |= dict(tx.exec(query).all())
+        query = select(PatientEventRecord.id, forms, scored).where(col(PatientEventRecord.id).in_(chunk))
+        found |= {row[0]: (row[1], row[2]) for row in tx.exec(query)}
     return found
 
 
 def contact_routes(tx: Session, patient_ids: Sequence[str], recorded_before: datetime) -> dict[str, ContactRow]:
-    """Each patient's contact route in force before ``recorded_before``: the one recorded last."""
+    """Each patient's contact route in force before ``recorded_before``: the one recorded last (its fields
+    read out of the stored ``event_data.ContactRoute`` by the database)."""
+    payload = PatientEventRecord.payload
     found: dict[str, ContactRow] = {}
     for chunk in _chunks(patient_ids):
         query = (
             select(
                 PatientEventRecord.patient_id,
-                PatientEventRecord.payload,
+                payload["phone"].as_string(),
+                payload["preferred"].as_string(),
+                payload["note"].as_string(),
                 PatientEventRecord.recorded_by,
                 PatientEventRecord.recorded_at,
             )
