@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from core.outcomes.contact import ContactView
 from core.outcomes.windows import CourseSpan, Window, best_of, place_among, windows_in_order
@@ -224,8 +224,7 @@ def follow_ups(
     )
 
 
-@dataclass(frozen=True)
-class Standing(Generic[A]):
+class Standing(NamedTuple, Generic[A]):
     """Where one follow-up window stands on the list's day, worked out before the contents of the form that
     counts for it are read: a caller with months of forms reads the contents of these forms only."""
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from core.outcomes.local_days import LocalDays
 from core.protocol import Anchor, Outcomes, TimePoint
@@ -44,10 +45,10 @@ class CourseSpan:
     """No day of the course is still to come (its last day has passed, or every day was treated)."""
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """The days a time point of one course may be answered in: ``opens`` to ``closes``, both included. A
-    baseline's also ends at the moment the first infusion began (``before``)."""
+    baseline's also ends at the moment the first infusion began (``before``). (A named tuple: the follow-up
+    list works out those of every course of the last months, some twenty thousand.)"""
 
     course_id: str
     point: TimePoint
