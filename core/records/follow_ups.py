@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, FromClause, func, literal_column, type_coerce
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from core.course import CourseView
@@ -86,29 +87,37 @@ class NumberedCourse(NamedTuple):
 def recent_courses(tx: Session, since: datetime, until: datetime) -> list[NumberedCourse]:
     """The courses ordered before ``until`` that may still have a follow-up window to list: those with a
     session opened from ``since`` on, and those ordered from ``since`` on, of every patient with a session
-    from ``since`` on; each numbered among all of its patient's courses (the older ones are counted in the
-    database, never read)."""
-    recent_sessions = select(InfusionSession.course_id).where(col(InfusionSession.opened_at) >= since)
-    recent_patients = select(InfusionSession.patient_id).where(col(InfusionSession.opened_at) >= since)
-    order = (col(Course.recorded_at), col(Course.id))
-    numbered = (
-        select(
-            Course.id,
-            Course.patient_id,
-            Course.prescriber,
-            Course.protocol_id,
-            Course.protocol_version,
-            Course.first_day,
-            Course.days,
-            Course.recorded_by,
-            Course.recorded_at,
-            func.row_number().over(partition_by=col(Course.patient_id), order_by=order).label("number"),
-            func.count().over(partition_by=col(Course.patient_id)).label("of"),
-        )
-        .where(col(Course.recorded_at) < until, col(Course.patient_id).in_(recent_patients))
-        .subquery()
+    from ``since`` on; each numbered among all of its patient's courses ordered before ``until`` (the older
+    ones are counted in the database on the patient's index, never read)."""
+    recent = (
+        select(InfusionSession.course_id, InfusionSession.patient_id)
+        .where(col(InfusionSession.opened_at) >= since)
+        .cte("recent")
     )
-    query = select(*numbered.c).where(numbered.c.id.in_(recent_sessions) | (numbered.c.recorded_at >= since))
+    older = aliased(Course, name="older")
+    same_patient = col(older.patient_id) == col(Course.patient_id)
+    before = (col(older.recorded_at) < col(Course.recorded_at)) | (
+        (col(older.recorded_at) == col(Course.recorded_at)) & (col(older.id) <= col(Course.id))
+    )
+    number = select(func.count()).where(same_patient, before).scalar_subquery()
+    of = select(func.count()).where(same_patient, col(older.recorded_at) < until).scalar_subquery()
+    query = select(
+        Course.id,
+        Course.patient_id,
+        Course.prescriber,
+        Course.protocol_id,
+        Course.protocol_version,
+        Course.first_day,
+        Course.days,
+        Course.recorded_by,
+        Course.recorded_at,
+        number,
+        of,
+    ).where(
+        col(Course.recorded_at) < until,
+        col(Course.id).in_(select(recent.c.course_id))
+        | ((col(Course.recorded_at) >= since) & col(Course.patient_id).in_(select(recent.c.patient_id))),
+    )
     return [NumberedCourse(CourseView(*row[:9]), row[9], row[10]) for row in tx.exec(query)]
 
 
