@@ -1,10 +1,12 @@
-"""What the follow-up list reads, for every patient at once: the courses, the treated sessions of the
-courses still recent enough to have a follow-up window open or lately closed, with the moment each
-infusion began, the outcome forms answered in that time, and the contact routes in force.
+"""What the follow-up list reads, for every patient at once: the courses still recent enough to have a
+follow-up window open or lately closed (numbered among each patient's courses), when each one's first and
+last infusion began, the outcome forms answered in the windows still listed and what the ones that count
+hold, the patients' names and the contact routes in force.
 
-A few queries of plain columns, each on an index (``infusion_session.opened_at`` and ``course_id``,
-``session_event.type``, ``patient_event.type``): a clinic's ten years (~60,000 courses, ~300,000 sessions)
-is read in a moment, because only its last months are read beyond the course rows themselves.
+A few queries of plain columns, each on an index (``infusion_session.opened_at`` and ``course_id``;
+``session_event`` and ``patient_event`` by kind and moment, and by kind and patient, migration 0009), with
+what can be counted counted in the database (a course's number, a sitting's forms): what is read grows
+with the clinic's last months, never with the years before them.
 """
 
 from __future__ import annotations
