@@ -72,6 +72,10 @@ class Course(SQLModel, table=True):
     """A prescriber's order for a course of sessions, as transcribed; a new order is a new row."""
 
     __tablename__ = "course"
+    __table_args__ = (
+        # A course's number among its patient's courses, counted from the index alone (the follow-up list).
+        Index("ix_course_patient_id_recorded_at_id", "patient_id", "recorded_at", "id"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     patient_id: str = Field(foreign_key="patient.id", max_length=36, index=True)
@@ -115,6 +119,8 @@ class InfusionSession(SQLModel, table=True):
             sqlite_where=text("active = 1"),
             postgresql_where=text("active"),
         ),
+        # A course's treated sessions and when each opened, from the index alone (the follow-up list).
+        Index("ix_infusion_session_course_id_outcome_opened_at_id", "course_id", "outcome", "opened_at", "id"),
     )
 
     id: str = Field(primary_key=True, max_length=36)
