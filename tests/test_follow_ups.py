@@ -126,3 +126,18 @@ def test_a_course_is_numbered_among_all_the_patient_s_courses_though_only_recent
     care.record_course(di.id, PRESCRIBER, clock.now().astimezone().date().isoformat(), "1", by=nurses[0].id)
     signed(care, di, nurses, clock)
     assert shown(care) == {("MRN-4", 2, "end"): (Status.DUE, "window closes in 3 days")}
+
+
+def test_a_form_answered_on_a_window_s_first_day_counts_while_the_window_is_listed(
+    care: Care, nurses, clock: ManualClock
+):
+    """The list reads only the forms answered in windows it still shows: Ama's 3-month window (days 61-121)
+    is listed until 30 days after it closed (day 151), and her form of its first day is read till then."""
+    ama = one_day_course(care, nurses, clock, "MRN-1", "Osei", "Ama", 1)
+    clock.advance(timedelta(days=151))
+    day61 = (DAY0 + timedelta(days=61)).isoformat()
+    care.record_assessment(ama.id, {"PI_4a_v1.0": PI}, mode="phone", by=nurses[0].id, taken_on=day61)
+    done = (Status.DONE, f"answered {day61}: scored (1 of 1 forms)")
+    assert shown(care)[("MRN-1", 1, "3m")] == done
+    assert shown(care, on=DAY0 + timedelta(days=126), look_back_days=5)[("MRN-1", 1, "3m")] == done
+    assert ("MRN-1", 1, "3m") not in shown(care, on=DAY0 + timedelta(days=127), look_back_days=5)

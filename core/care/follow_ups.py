@@ -1,10 +1,12 @@
 """The follow-up list, read for every patient at once: the charge nurse's list of forms coming, due,
 overdue, missed and done, with each patient's contact route (``core.outcomes.due`` holds the rules).
 
-Only the months that can still hold a window on the list are read beyond the course rows (the longest
-window after the last infusion, and the look-back), in a few queries (``core.records.follow_ups``), so the
-list stays quick over a clinic's ten years. A list asked for a past day is built from what was recorded
-by the end of that day.
+Only what can still be on the list is read (``core.records.follow_ups``, a few queries of plain columns on
+indexes of kind and moment), so the list grows with the clinic's recent activity, never with its years:
+the courses with a session in the months a window can still reach the list (the longest window after the
+last infusion, and the look-back); the forms answered in windows still listed, whose and when only; then
+what the form that counts for each window holds (``standing`` decides which, before ``listed`` reads it).
+A list asked for a past day is built from what was recorded by the end of that day.
 """
 
 from __future__ import annotations
@@ -12,14 +14,20 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from core import event_data as d
 from core import records
 from core.audit import AuditAction
 from core.care.base import TREATED, CareBase
 from core.care.outcome_forms import course_span
 from core.errors import InputError
 from core.outcomes.contact import ContactView
-from core.outcomes.due import DEFAULT_AHEAD_DAYS, DEFAULT_LOOK_BACK_DAYS, FollowUpList, Person, Sitting, follow_ups
+from core.outcomes.due import (
+    DEFAULT_AHEAD_DAYS,
+    DEFAULT_LOOK_BACK_DAYS,
+    FollowUpList,
+    Person,
+    listed,
+    standing,
+)
 from core.outcomes.windows import CourseSpan
 from core.people import Permission
 from core.unit_of_work import Tx
@@ -44,22 +52,32 @@ class FollowUps(CareBase):
                 raise InputError(field, f"{value} days is not a period the list can use.", "Give 0 to 3660 days.")
         outcomes = self.protocol.outcomes
         reach = max((p.offset_days + p.days_after for p in outcomes.time_points if not p.is_baseline), default=0)
-        earliest = max((p.days_before - p.offset_days for p in outcomes.time_points if not p.is_baseline), default=0)
+        widest = max((p.days_before + p.days_after for p in outcomes.time_points if not p.is_baseline), default=0)
         since_day = day - timedelta(days=reach + look_back_days + 1)
         since, until = _start_of(since_day), _start_of(day + timedelta(days=1))
         with self.door.reading() as tx:
             spans = self._all_spans(tx, day, since, until)
-            moments = records.sittings_between(tx, _start_of(since_day - timedelta(days=max(earliest, 0))), until)
+            # A form counts for the one window it is placed in, on its own: only those answered in a window
+            # still listed (closed at most look_back_days ago, so opened at most `widest` days before that)
+            # can change the list.
+            answered_from = _start_of(day - timedelta(days=look_back_days + widest))
+            answered = records.sittings_between(tx, answered_from, until)
+            found = standing(outcomes, spans, answered, day, ahead_days=ahead_days, look_back_days=look_back_days)
+            counts = records.sitting_counts(tx, [one.answer.id for one in found if one.answer is not None])
             patients = records.patients_named(tx, list(spans))
             routes = records.contact_routes(tx, list(spans), until)
             names = records.staff_names_of(tx, {row.recorded_by for row in routes.values()})
-        sittings = [
-            _sitting(row.patient_id, row.occurred_at, row.payload) for row in moments if row.patient_id in spans
-        ]
         people = {pid: Person(pid, p.mrn, p.family_name, p.given_name, p.birth_date) for pid, p in patients.items()}
         contacts = {pid: _contact(row, names.get(row.recorded_by, "")) for pid, row in routes.items()}
-        return follow_ups(
-            outcomes, spans, sittings, people, contacts, day, ahead_days=ahead_days, look_back_days=look_back_days
+        return listed(
+            outcomes,
+            found,
+            people,
+            contacts,
+            lambda row: counts[row.id],
+            day,
+            ahead_days=ahead_days,
+            look_back_days=look_back_days,
         )
 
     def view_follow_ups(
@@ -85,13 +103,22 @@ class FollowUps(CareBase):
 
     def _all_spans(self, tx: Tx, day: date, since: datetime, until: datetime) -> dict[str, list[CourseSpan]]:
         """The spans of the courses that may have a window on the list (``records.recent_courses``), as they
-        stood at the end of ``day``, by patient."""
+        stood at the end of ``day``, by patient.
+
+        A course's span hangs on its first and last infusions, and on its days of treatment only while days
+        of it are still to be given (``days_left``): so the database gives each course's first and last
+        infusion, and every session only of the courses whose days may still be running (on or after
+        ``day``, or any not yet replaced when the protocol's days need not be consecutive)."""
+        courses = records.recent_courses(tx, since, until)
+        ends = {row.course_id: [row.first, row.last] for row in records.course_moments_since(tx, since, until, TREATED)}
+        consecutive = self.protocol.course.consecutive_days
+        running = [c.id for c, number, of in courses if number == of and (c.last_day >= day or not consecutive)]
         moments: dict[str, list[datetime]] = defaultdict(list)
-        for session in records.treated_sessions_since(tx, since, until, TREATED):
-            moments[session.course_id].append(session.started_at or session.opened_at)
+        for session in records.treated_sessions_of(tx, running, until, TREATED):
+            moments[session.course_id].append(session.began)
         spans: dict[str, list[CourseSpan]] = defaultdict(list)
-        for course, number, of in records.recent_courses(tx, since, until):
-            began = sorted(moments.get(course.id, []))
+        for course, number, of in courses:
+            began = sorted(moments[course.id]) if course.id in moments else ends.get(course.id, [])
             spans[course.patient_id].append(course_span(self.protocol, course, number, began, day, number < of))
         return dict(spans)
 
@@ -101,12 +128,5 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0)).astimezone()
 
 
-def _sitting(patient_id: str, taken_at: datetime, payload: dict[str, object]) -> Sitting:
-    data = d.Assessed.from_payload(payload)
-    scored = sum(1 for form in data.forms if form.t_score is not None)
-    return Sitting(patient_id, taken_at, len(data.forms), scored)
-
-
 def _contact(row: records.follow_ups.ContactRow, recorded_by: str) -> ContactView:
-    data = d.ContactRoute.from_payload(row.payload)
-    return ContactView(row.patient_id, data.phone, data.preferred, data.note, recorded_by, row.recorded_at)
+    return ContactView(row.patient_id, row.phone, row.preferred, row.note, recorded_by, row.recorded_at)

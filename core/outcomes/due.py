@@ -23,13 +23,14 @@ the end of ``on`` are left out, so a list asked for a past day is the list as it
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from core.outcomes.contact import ContactView
-from core.outcomes.windows import CourseSpan, Window, best_of, place, windows_of
+from core.outcomes.windows import CourseSpan, Window, best_of, place_among, windows_in_order
 from core.protocol import Outcomes, TimePoint
 
 DEFAULT_AHEAD_DAYS = 14
@@ -78,6 +79,19 @@ class Sitting:
     """PROMIS forms with at least one answer."""
     scored: int
     """Of those, the forms with a T-score (every item answered)."""
+
+
+class Answer(Protocol):
+    """A form answered: whose, and when (a ``Sitting``, or a row read before its contents are)."""
+
+    @property
+    def patient_id(self) -> str: ...
+
+    @property
+    def taken_at(self) -> datetime: ...
+
+
+A = TypeVar("A", bound=Answer)
 
 
 @dataclass(frozen=True)
@@ -197,61 +211,122 @@ def follow_ups(
     the patients' outcome forms; ``people``: who each patient is (a patient left out is not listed);
     ``contacts``: each patient's contact route in force.
     """
+    found = standing(outcomes, spans, sittings, on, ahead_days=ahead_days, look_back_days=look_back_days)
+    return listed(
+        outcomes,
+        found,
+        people,
+        contacts,
+        lambda sitting: (sitting.forms, sitting.scored),
+        on,
+        ahead_days=ahead_days,
+        look_back_days=look_back_days,
+    )
+
+
+class Standing(NamedTuple, Generic[A]):
+    """Where one follow-up window stands on the list's day, worked out before the contents of the form that
+    counts for it are read: a caller with months of forms reads the contents of these forms only."""
+
+    patient_id: str
+    fields: Mapping[str, object]
+    """The item's fields that the window, the day and the form's moment decide."""
+    answer: A | None
+    """The form that counts for it (done), as ``best_of`` chose it; None when none does."""
+
+
+def standing(
+    outcomes: Outcomes,
+    spans: Mapping[str, Sequence[CourseSpan]],
+    answered: Sequence[A],
+    on: date,
+    *,
+    ahead_days: int = DEFAULT_AHEAD_DAYS,
+    look_back_days: int = DEFAULT_LOOK_BACK_DAYS,
+) -> list[Standing[A]]:
+    """Every follow-up window on the list on ``on``, with its status and the form that counts for it.
+
+    ``spans``: each patient's courses, as for ``follow_ups``; ``answered``: the patients' forms, each
+    whose and when (only these decide a status; what a form holds is read after, by ``listed``).
+    """
     if ahead_days < 0 or look_back_days < 0:
         raise ValueError("ahead_days and look_back_days are 0 or more")
-    by_patient: dict[str, list[Sitting]] = defaultdict(list)
-    for sitting in sittings:
-        if sitting.taken_at.astimezone().date() <= on:
-            by_patient[sitting.patient_id].append(sitting)
-    items: list[FollowUp] = []
+    by_patient: dict[str, list[A]] = defaultdict(list)
+    for one in answered:
+        if one.taken_at.astimezone().date() <= on:  # a list asked for a past day: the record as it stood
+            by_patient[one.patient_id].append(one)
+    found: list[Standing[A]] = []
     for patient_id, courses in spans.items():
-        person = people.get(patient_id)
+        windows = windows_in_order(outcomes, courses)
+        numbers = {course.course_id: course.number for course in courses}
+        counted = _counted(windows, by_patient.get(patient_id, []))
+        for window, following in windows:
+            if window.point.is_baseline or window.closes < on - timedelta(days=look_back_days):
+                continue  # closed before the look-back: history, not work
+            done = counted.get((window.course_id, window.point.id), [])
+            item = _item(window, numbers[window.course_id], following, done, on, ahead_days)
+            if item is not None:
+                found.append(Standing(patient_id, *item))
+    return found
+
+
+def listed(
+    outcomes: Outcomes,
+    found: Sequence[Standing[A]],
+    people: Mapping[str, Person],
+    contacts: Mapping[str, ContactView],
+    contents: Callable[[A], tuple[int, int]],
+    on: date,
+    *,
+    ahead_days: int = DEFAULT_AHEAD_DAYS,
+    look_back_days: int = DEFAULT_LOOK_BACK_DAYS,
+) -> FollowUpList:
+    """The list on ``on`` of the windows ``standing`` found for that day and periods, each with who the
+    patient is and how to reach them (a patient left out of ``people`` is not listed), and for one done the
+    counts ``contents`` gives of the form that counts: (forms with an answer, forms scored)."""
+    items: list[FollowUp] = []
+    for one in found:
+        person = people.get(one.patient_id)
         if person is None:
             continue
-        route = contacts.get(patient_id)
+        route = contacts.get(one.patient_id)
         contact = route.words if route is not None else NO_CONTACT
-        counted = _counted(outcomes, courses, by_patient.get(patient_id, []))
-        ordered = sorted(courses, key=lambda c: c.number)
-        for index, course in enumerate(ordered):
-            following = ordered[index + 1] if index + 1 < len(ordered) else None
-            for window in windows_of(outcomes, course):
-                if window.point.is_baseline:
-                    continue
-                done = counted.get((course.course_id, window.point.id), [])
-                item = _item(window, course, following, done, on, ahead_days, look_back_days)
-                if item is not None:
-                    items.append(FollowUp(person, contact=contact, has_contact=route is not None, **item))
+        counts: dict[str, object] = {}
+        if one.answer is not None:
+            forms, scored = contents(one.answer)
+            counts = {"forms": forms, "scored": scored}
+        items.append(FollowUp(person, contact=contact, has_contact=route is not None, **one.fields, **counts))
     items.sort(key=_urgency)
     return FollowUpList(on, ahead_days, look_back_days, tuple(items), rules(outcomes, ahead_days, look_back_days))
 
 
 def _counted(
-    outcomes: Outcomes, courses: Sequence[CourseSpan], sittings: Sequence[Sitting]
-) -> dict[tuple[str, str], list[Sitting]]:
-    """The sittings that count, by (course, time point), placed by the one rule."""
-    counted: dict[tuple[str, str], list[Sitting]] = defaultdict(list)
-    for sitting in sittings:
-        placed = place(outcomes, courses, sitting.taken_at)
+    windows: Sequence[tuple[Window, CourseSpan | None]], answered: Sequence[A]
+) -> dict[tuple[str, str], list[A]]:
+    """The forms that count, by (course, time point), placed by the one rule (``place``) among the
+    patient's windows."""
+    if not answered:
+        return {}
+    counted: dict[tuple[str, str], list[A]] = defaultdict(list)
+    for one, placed in zip(answered, place_among(windows, [one.taken_at for one in answered]), strict=True):
         if placed is not None:
-            counted[(placed.course_id, placed.point_id)].append(sitting)
+            counted[(placed.course_id, placed.point_id)].append(one)
     return counted
 
 
 def _item(
     window: Window,
-    course: CourseSpan,
+    number: int,
     following: CourseSpan | None,
-    done: Sequence[Sitting],
+    done: Sequence[A],
     on: date,
     ahead_days: int,
-    look_back_days: int,
-) -> dict[str, object] | None:
-    """The fields of the window's item on ``on``, or None when it is not on the list."""
-    if window.closes < on - timedelta(days=look_back_days):
-        return None  # closed before the look-back: history, not work
+) -> tuple[dict[str, object], A | None] | None:
+    """The fields of the window's item on ``on`` and the form that counts for it, or None when it is not
+    on the list."""
     fields: dict[str, object] = {
-        "course_id": course.course_id,
-        "course_number": course.number,
+        "course_id": window.course_id,
+        "course_number": number,
         "point_id": window.point.id,
         "label": window.point.label,
         "opens": window.opens,
@@ -260,26 +335,20 @@ def _item(
         "days_left": (window.closes - on).days,
         "days_to_open": (window.opens - on).days,
     }
-    best = best_of(window.point, window.target, [s.taken_at for s in done])
+    best = best_of(window.point, window.target, [one.taken_at for one in done])
     if best is not None:
-        sitting = next(s for s in done if s.taken_at == best)
-        answered = best.astimezone().date()
-        return fields | {
-            "status": Status.DONE,
-            "answered_on": answered,
-            "forms": sitting.forms,
-            "scored": sitting.scored,
-        }
+        answer = next(one for one in done if one.taken_at == best)
+        return fields | {"status": Status.DONE, "answered_on": best.astimezone().date()}, answer
     began = _began_on(following)
     if began is not None and began <= on and began <= window.closes:
         return None  # the next course began before the window closed: no longer due, and not missed
     if on < window.opens:
-        return fields | {"status": Status.UPCOMING} if (window.opens - on).days <= ahead_days else None
+        return (fields | {"status": Status.UPCOMING}, None) if (window.opens - on).days <= ahead_days else None
     if on <= window.target:
-        return fields | {"status": Status.DUE}
+        return fields | {"status": Status.DUE}, None
     if on <= window.closes:
-        return fields | {"status": Status.OVERDUE}
-    return fields | {"status": Status.MISSED}
+        return fields | {"status": Status.OVERDUE}, None
+    return fields | {"status": Status.MISSED}, None
 
 
 def _began_on(course: CourseSpan | None) -> date | None:

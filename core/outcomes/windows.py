@@ -45,10 +45,10 @@ class CourseSpan(NamedTuple):
     """No day of the course is still to come (its last day has passed, or every day was treated)."""
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """The days a time point of one course may be answered in: ``opens`` to ``closes``, both included. A
-    baseline's also ends at the moment the first infusion began (``before``)."""
+    baseline's also ends at the moment the first infusion began (``before``). (A named tuple: the follow-up
+    list works out those of every course of the last months, some twenty thousand.)"""
 
     course_id: str
     point: TimePoint
@@ -71,9 +71,11 @@ def window(point: TimePoint, course: CourseSpan, days: LocalDays | None = None) 
     found = day_bounds(point, course, days)
     if found is None:
         return None
-    target, opens, closes = (date.fromordinal(n) for n in found)
+    target, opens, closes = found
     before = course.first_started_at if point.anchor is Anchor.FIRST_INFUSION else None
-    return Window(course.course_id, point, target, opens, closes, before=before)
+    return Window(
+        course.course_id, point, date.fromordinal(target), date.fromordinal(opens), date.fromordinal(closes), before
+    )
 
 
 def day_bounds(point: TimePoint, course: CourseSpan, days: LocalDays | None = None) -> tuple[int, int, int] | None:
@@ -121,11 +123,25 @@ def place(outcomes: Outcomes, courses: Sequence[CourseSpan], taken_at: datetime)
 def place_all(outcomes: Outcomes, courses: Sequence[CourseSpan], moments: Sequence[datetime]) -> list[Placed | None]:
     """``place`` for each of several moments of one patient, the windows worked out once (the clinic's
     report places every form of every patient)."""
+    return place_among(windows_in_order(outcomes, courses), moments)
+
+
+def windows_in_order(outcomes: Outcomes, courses: Sequence[CourseSpan]) -> list[tuple[Window, CourseSpan | None]]:
+    """The windows of a patient's courses known so far, course by course (by number) in the protocol's
+    order, each with the course after its own (None for the last)."""
     ordered = sorted(courses, key=lambda c: c.number)
     windows: list[tuple[Window, CourseSpan | None]] = []
     for index, course in enumerate(ordered):
         following = ordered[index + 1] if index + 1 < len(ordered) else None
         windows += [(w, following) for w in windows_of(outcomes, course)]
+    return windows
+
+
+def place_among(
+    windows: Sequence[tuple[Window, CourseSpan | None]], moments: Sequence[datetime]
+) -> list[Placed | None]:
+    """``place_all`` over a patient's windows as ``windows_in_order`` gives them, for a caller that needs
+    the windows too (the follow-up list)."""
     placed: list[Placed | None] = []
     for taken_at in moments:
         on = taken_at.astimezone().date()

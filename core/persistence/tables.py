@@ -72,6 +72,10 @@ class Course(SQLModel, table=True):
     """A prescriber's order for a course of sessions, as transcribed; a new order is a new row."""
 
     __tablename__ = "course"
+    __table_args__ = (
+        # A course's number among its patient's courses, counted from the index alone (the follow-up list).
+        Index("ix_course_patient_id_recorded_at_id", "patient_id", "recorded_at", "id"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     patient_id: str = Field(foreign_key="patient.id", max_length=36, index=True)
@@ -115,6 +119,8 @@ class InfusionSession(SQLModel, table=True):
             sqlite_where=text("active = 1"),
             postgresql_where=text("active"),
         ),
+        # A course's treated sessions and when each opened, from the index alone (the follow-up list).
+        Index("ix_infusion_session_course_id_outcome_opened_at_id", "course_id", "outcome", "opened_at", "id"),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -135,7 +141,11 @@ class InfusionSession(SQLModel, table=True):
 
 class SessionEvent(SQLModel, table=True):
     __tablename__ = "session_event"
-    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_event_session_seq"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "seq", name="uq_event_session_seq"),
+        # Entries of a kind in a period, and whose (the follow-up list's infusion starts), from the index alone.
+        Index("ix_session_event_type_occurred_at_session_id", "type", "occurred_at", "session_id"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     session_id: str = Field(foreign_key="infusion_session.id", max_length=36, index=True)
@@ -155,7 +165,13 @@ class PatientEventRecord(SQLModel, table=True):
     inserted only, ``seq`` unique per patient so two writers cannot both take the same place."""
 
     __tablename__ = "patient_event"
-    __table_args__ = (UniqueConstraint("patient_id", "seq", name="uq_patient_event_seq"),)
+    __table_args__ = (
+        UniqueConstraint("patient_id", "seq", name="uq_patient_event_seq"),
+        # Records of a kind in a period (the follow-up list's outcome forms), without reading every one; and
+        # a patient's records of a kind in order (the contact route in force), without reading the others.
+        Index("ix_patient_event_type_occurred_at", "type", "occurred_at"),
+        Index("ix_patient_event_type_patient_id_seq", "type", "patient_id", "seq"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     patient_id: str = Field(foreign_key="patient.id", max_length=36, index=True)

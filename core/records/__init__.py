@@ -17,10 +17,12 @@ from core.records.clinic import (
 )
 from core.records.follow_ups import (
     contact_routes,
+    course_moments_since,
     patients_named,
     recent_courses,
+    sitting_counts,
     sittings_between,
-    treated_sessions_since,
+    treated_sessions_of,
 )
 from core.records.outcomes import outcome_cohort
 from core.records.patients import (
@@ -97,6 +99,7 @@ __all__ = [
     "audit_head",
     "contact_routes",
     "course",
+    "course_moments_since",
     "courses_of",
     "details",
     "event_exists",
@@ -131,6 +134,7 @@ __all__ = [
     "sessions_of",
     "sessions_opened_between",
     "setting_changes",
+    "sitting_counts",
     "sittings_between",
     "staff_by_ids",
     "staff_by_username",
@@ -143,6 +147,6 @@ __all__ = [
     "summary",
     "to_event",
     "to_patient_event",
-    "treated_sessions_since",
+    "treated_sessions_of",
     "username_taken",
 ]

@@ -1,53 +1,81 @@
-"""What the follow-up list reads, for every patient at once: the courses, the treated sessions of the
-courses still recent enough to have a follow-up window open or lately closed, with the moment each
-infusion began, the outcome forms answered in that time, and the contact routes in force.
+"""What the follow-up list reads, for every patient at once: the courses still recent enough to have a
+follow-up window open or lately closed (numbered among each patient's courses), when each one's first and
+last infusion began, the outcome forms answered in the windows still listed and what the ones that count
+hold, the patients' names and the contact routes in force.
 
-A few queries of plain columns, each on an index (``infusion_session.opened_at`` and ``course_id``,
-``session_event.type``, ``patient_event.type``): a clinic's ten years (~60,000 courses, ~300,000 sessions)
-is read in a moment, because only its last months are read beyond the course rows themselves.
+A few queries of plain columns, each on an index (``infusion_session.opened_at`` and ``course_id``;
+``session_event`` and ``patient_event`` by kind and moment, and by kind and patient, migration 0009), with
+what can be counted counted in the database (a course's number, a sitting's forms): what is read grows
+with the clinic's last months, never with the years before them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from datetime import datetime
-from typing import Any, NamedTuple
+from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, FromClause, func, literal_column, type_coerce
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from core.course import CourseView
 from core.events import EventType
-from core.persistence.tables import Course, InfusionSession, PatientEventRecord, SessionEvent
-from core.record_values import PatientRecord
-from core.records.patients import patients_by_id
+from core.persistence.tables import Course, InfusionSession, Patient, PatientEventRecord, SessionEvent
+from core.persistence.types import UTCDateTime
 
 CHUNK = 500
 """Patients named in one ``IN`` list: well inside every database's limit on bound values."""
+FORM_COUNTS = {
+    "sqlite": (
+        "json_array_length(patient_event.payload, '$.forms')",
+        "(SELECT count(*) FROM json_each(patient_event.payload, '$.forms') AS form"
+        " WHERE json_extract(form.value, '$.t_score') IS NOT NULL)",
+    ),
+    "postgresql": (
+        "json_array_length(patient_event.payload -> 'forms')",
+        "(SELECT count(*) FROM json_array_elements(patient_event.payload -> 'forms') AS form"
+        " WHERE form ->> 't_score' IS NOT NULL)",
+    ),
+}
+"""A sitting's forms, and those of them with a T-score, counted in each database's JSON functions."""
+
+
+class CourseMoments(NamedTuple):
+    course_id: str
+    first: datetime
+    """When the course's first infusion began (failing an entry saying so, when its session was opened)."""
+    last: datetime
+    """When its last infusion so far began (likewise)."""
 
 
 class TreatedSession(NamedTuple):
-    id: str
-    patient_id: str
     course_id: str
-    opened_at: datetime
-    started_at: datetime | None
-    """When its infusion began (its first "infusion.started"); None if no such entry was found."""
+    began: datetime
+    """When its infusion began (its first "infusion.started"); failing one, when it was opened."""
 
 
 class SittingRow(NamedTuple):
     id: str
     patient_id: str
-    course_id: str | None
-    occurred_at: datetime
-    payload: dict[str, Any]
+    taken_at: datetime
 
 
 class ContactRow(NamedTuple):
     patient_id: str
-    payload: dict[str, Any]
+    phone: str
+    preferred: str
+    note: str | None
     recorded_by: str
     recorded_at: datetime
+
+
+class NamedPatient(NamedTuple):
+    id: str
+    mrn: str
+    family_name: str
+    given_name: str
+    birth_date: date
 
 
 class NumberedCourse(NamedTuple):
@@ -61,69 +89,93 @@ class NumberedCourse(NamedTuple):
 def recent_courses(tx: Session, since: datetime, until: datetime) -> list[NumberedCourse]:
     """The courses ordered before ``until`` that may still have a follow-up window to list: those with a
     session opened from ``since`` on, and those ordered from ``since`` on, of every patient with a session
-    from ``since`` on; each numbered among all of its patient's courses (the older ones are counted in the
-    database, never read)."""
-    recent_sessions = select(InfusionSession.course_id).where(col(InfusionSession.opened_at) >= since)
-    recent_patients = select(InfusionSession.patient_id).where(col(InfusionSession.opened_at) >= since)
-    order = (col(Course.recorded_at), col(Course.id))
-    numbered = (
-        select(
-            Course.id,
-            Course.patient_id,
-            Course.prescriber,
-            Course.protocol_id,
-            Course.protocol_version,
-            Course.first_day,
-            Course.days,
-            Course.recorded_by,
-            Course.recorded_at,
-            func.row_number().over(partition_by=col(Course.patient_id), order_by=order).label("number"),
-            func.count().over(partition_by=col(Course.patient_id)).label("of"),
-        )
-        .where(col(Course.recorded_at) < until, col(Course.patient_id).in_(recent_patients))
-        .subquery()
+    from ``since`` on; each numbered among all of its patient's courses ordered before ``until`` (the older
+    ones are counted in the database on the patient's index, never read)."""
+    recent = (
+        select(InfusionSession.course_id, InfusionSession.patient_id)
+        .where(col(InfusionSession.opened_at) >= since)
+        .cte("recent")
     )
-    query = select(*numbered.c).where(numbered.c.id.in_(recent_sessions) | (numbered.c.recorded_at >= since))
+    older = aliased(Course, name="older")
+    same_patient = col(older.patient_id) == col(Course.patient_id)
+    before = (col(older.recorded_at) < col(Course.recorded_at)) | (
+        (col(older.recorded_at) == col(Course.recorded_at)) & (col(older.id) <= col(Course.id))
+    )
+    number = select(func.count()).where(same_patient, before).scalar_subquery()
+    of = select(func.count()).where(same_patient, col(older.recorded_at) < until).scalar_subquery()
+    query = select(
+        Course.id,
+        Course.patient_id,
+        Course.prescriber,
+        Course.protocol_id,
+        Course.protocol_version,
+        Course.first_day,
+        Course.days,
+        Course.recorded_by,
+        Course.recorded_at,
+        number,
+        of,
+    ).where(
+        col(Course.recorded_at) < until,
+        col(Course.id).in_(select(recent.c.course_id))
+        | ((col(Course.recorded_at) >= since) & col(Course.patient_id).in_(select(recent.c.patient_id))),
+    )
     return [NumberedCourse(CourseView(*row[:9]), row[9], row[10]) for row in tx.exec(query)]
 
 
-def treated_sessions_since(
+def course_moments_since(
     tx: Session, since: datetime, until: datetime, treated: Collection[str]
-) -> list[TreatedSession]:
-    """The sessions with an outcome in ``treated``, opened before ``until``, of every course that has a
-    session opened from ``since`` on: those courses whole, so a course begun before ``since`` still has its
-    first infusion and its count of days. With the moment each infusion began, read from the
-    "infusion.started" entries (on their type's index) from the earliest of those sessions on."""
+) -> list[CourseMoments]:
+    """Of every course with a session opened from ``since`` on, the moments its first and its last infusion
+    began (of its sessions with an outcome in ``treated``, opened before ``until``): the course whole, so
+    one begun before ``since`` still has its first infusion. One row a course, worked out in the database."""
     recent = select(InfusionSession.course_id).where(col(InfusionSession.opened_at) >= since)
-    query = select(
-        InfusionSession.id, InfusionSession.patient_id, InfusionSession.course_id, InfusionSession.opened_at
-    ).where(
-        col(InfusionSession.course_id).in_(recent),
-        col(InfusionSession.outcome).in_(list(treated)),
-        col(InfusionSession.opened_at) < until,
+    joined, course_id, began = _treated_sessions(col(InfusionSession.course_id).in_(recent), until, treated)
+    first, last = (type_coerce(moment, UTCDateTime) for moment in (func.min(began), func.max(began)))
+    query = select(course_id, first, last).select_from(joined).group_by(course_id)
+    return [CourseMoments(*row) for row in tx.exec(query)]
+
+
+def treated_sessions_of(
+    tx: Session, course_ids: Sequence[str], until: datetime, treated: Collection[str]
+) -> list[TreatedSession]:
+    """The sessions with an outcome in ``treated``, opened before ``until``, of the courses named, each with
+    the moment its infusion began: for the few courses whose days are still being given."""
+    found: list[TreatedSession] = []
+    for chunk in _chunks(course_ids):
+        joined, course_id, began = _treated_sessions(col(InfusionSession.course_id).in_(chunk), until, treated)
+        query = select(course_id, type_coerce(began, UTCDateTime)).select_from(joined)
+        found += [TreatedSession(*row) for row in tx.exec(query)]
+    return found
+
+
+def _treated_sessions(
+    which: ColumnElement[bool], until: datetime, treated: Collection[str]
+) -> tuple[FromClause, ColumnElement[str], ColumnElement[datetime]]:
+    """The treated sessions ``which`` picks, with the moment each one's infusion began: its first
+    "infusion.started" entry, read on the index of kind and moment from the earliest of those sessions'
+    openings on (so what is read grows with those sessions, not with the years before them), or failing
+    one, the moment the session was opened. As (the sessions joined to their starts, course, moment)."""
+    sessions = (
+        select(InfusionSession.id, InfusionSession.course_id, InfusionSession.opened_at)
+        .where(which, col(InfusionSession.outcome).in_(list(treated)), col(InfusionSession.opened_at) < until)
+        .cte("treated")
     )
-    sessions = list(tx.exec(query))
-    if not sessions:
-        return []
-    earliest = min(row[3] for row in sessions)
-    began = (
-        select(SessionEvent.session_id, func.min(SessionEvent.occurred_at))
+    earliest = select(func.min(sessions.c.opened_at)).scalar_subquery()
+    started = (
+        select(SessionEvent.session_id, func.min(SessionEvent.occurred_at).label("began"))
         .where(col(SessionEvent.type) == EventType.STARTED.value, col(SessionEvent.occurred_at) >= earliest)
         .group_by(col(SessionEvent.session_id))
+        .cte("started")
     )
-    started = dict(tx.exec(began).all())
-    return [TreatedSession(*row, started.get(row[0])) for row in sessions]
+    joined = sessions.outerjoin(started, started.c.session_id == sessions.c.id)
+    return joined, sessions.c.course_id, func.coalesce(started.c.began, sessions.c.opened_at)
 
 
 def sittings_between(tx: Session, since: datetime, until: datetime) -> list[SittingRow]:
-    """Every outcome form sitting answered from ``since`` to before ``until``, on any patient's stream."""
-    query = select(
-        PatientEventRecord.id,
-        PatientEventRecord.patient_id,
-        PatientEventRecord.course_id,
-        PatientEventRecord.occurred_at,
-        PatientEventRecord.payload,
-    ).where(
+    """Every outcome form sitting answered from ``since`` to before ``until``, on any patient's stream (on
+    the index of kind and moment): when and whose only, since the list needs the contents of a few."""
+    query = select(PatientEventRecord.id, PatientEventRecord.patient_id, PatientEventRecord.occurred_at).where(
         col(PatientEventRecord.type) == EventType.ASSESSED.value,
         col(PatientEventRecord.occurred_at) >= since,
         col(PatientEventRecord.occurred_at) < until,
@@ -131,14 +183,31 @@ def sittings_between(tx: Session, since: datetime, until: datetime) -> list[Sitt
     return [SittingRow(*row) for row in tx.exec(query)]
 
 
+def sitting_counts(tx: Session, ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Of each outcome form sitting named, by id: how many forms it holds and how many of them have a T-score
+    (``event_data.Assessed``: ``forms``, each with its ``t_score`` or null), counted in the database from
+    the stored payload: decoding whole sittings (every form's answers) for two numbers was most of the
+    time the list spent on them."""
+    forms, scored = (literal_column(sql) for sql in FORM_COUNTS[tx.get_bind().dialect.name])
+    found: dict[str, tuple[int, int]] = {}
+    for chunk in _chunks(ids):
+        query = select(PatientEventRecord.id, forms, scored).where(col(PatientEventRecord.id).in_(chunk))
+        found |= {row[0]: (row[1], row[2]) for row in tx.exec(query)}
+    return found
+
+
 def contact_routes(tx: Session, patient_ids: Sequence[str], recorded_before: datetime) -> dict[str, ContactRow]:
-    """Each patient's contact route in force before ``recorded_before``: the one recorded last."""
+    """Each patient's contact route in force before ``recorded_before``: the one recorded last (its fields
+    read out of the stored ``event_data.ContactRoute`` by the database)."""
+    payload = PatientEventRecord.payload
     found: dict[str, ContactRow] = {}
     for chunk in _chunks(patient_ids):
         query = (
             select(
                 PatientEventRecord.patient_id,
-                PatientEventRecord.payload,
+                payload["phone"].as_string(),
+                payload["preferred"].as_string(),
+                payload["note"].as_string(),
                 PatientEventRecord.recorded_by,
                 PatientEventRecord.recorded_at,
             )
@@ -160,9 +229,12 @@ def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
         yield ordered[start : start + CHUNK]
 
 
-def patients_named(tx: Session, patient_ids: Sequence[str]) -> dict[str, PatientRecord]:
-    """The patients named, read a chunk at a time."""
-    found: dict[str, PatientRecord] = {}
+def patients_named(tx: Session, patient_ids: Sequence[str]) -> dict[str, NamedPatient]:
+    """Who the patients named are, a chunk at a time: the columns a list names a patient by, not whole rows."""
+    found: dict[str, NamedPatient] = {}
     for chunk in _chunks(patient_ids):
-        found |= patients_by_id(tx, chunk)
+        query = select(Patient.id, Patient.mrn, Patient.family_name, Patient.given_name, Patient.birth_date).where(
+            col(Patient.id).in_(chunk)
+        )
+        found |= {row[0]: NamedPatient(*row) for row in tx.exec(query)}
     return found
