@@ -231,6 +231,7 @@ def _course(
     days: int,
 ) -> tuple[CoursePlan, Decimal]:
     drops_after = rng.randrange(1, days) if rng.random() < 0.07 else None
+    troubled = rng.random() < TROUBLED
     planned = []
     for day in range(1, days + 1):
         weight = (weight * Decimal(1 + rng.uniform(-0.015, 0.015))).quantize(Decimal("0.1"))
@@ -238,7 +239,9 @@ def _course(
         nurse = rng.randrange(nurses)
         checker = (nurse + rng.randrange(1, nurses)) % nurses
         planned.append(
-            DayPlan(day, first_day + timedelta(days=day - 1), _kind(rng, day, drops_after), weight, nurse, checker)
+            DayPlan(
+                day, first_day + timedelta(days=day - 1), _kind(rng, day, drops_after, troubled), weight, nurse, checker
+            )
         )
     last = max((p.on for p in planned if p.kind in _TREATED), default=None)
     ordered = min(ordered, first_day - timedelta(days=1))
@@ -258,12 +261,21 @@ def _course(
 _TREATED = frozenset({"completed", "completed_mild", "stopped", "stopped_ae"})
 
 
-def _kind(rng: random.Random, day: int, drops_after: int | None) -> str:
+TROUBLED = 0.15
+"""The share of courses in which a day may go otherwise than planned (stopped, not treated, missed, cancelled):
+a clinic's days are not lost one by one at random, but in the courses of the patients who struggle. With the
+7 % who stop coming part-way, about 80 % of courses complete every day, near the study's 86.1 % of patients
+completing five infusions (PROMIS.md 1), so the demo's report reads like a clinic's."""
+
+
+def _kind(rng: random.Random, day: int, drops_after: int | None, troubled: bool) -> str:
     if drops_after is not None and day > drops_after:
         return rng.choice(("missed", "absent"))
+    if not troubled:
+        return rng.choices(("completed", "completed_mild"), (83, 17))[0]
     return rng.choices(
         ("completed", "completed_mild", "stopped", "stopped_ae", "not_treated", "abandoned", "missed", "cancelled"),
-        (70, 14, 2.5, 1.0, 1.5, 1.0, 4.0, 2.0),
+        (70, 14, 7.5, 3.0, 4.5, 3.0, 12.0, 6.0),
     )[0]
 
 
