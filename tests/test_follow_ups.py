@@ -59,7 +59,7 @@ def test_the_list_follows_the_record(care: Care, nurses, clock: ManualClock):
         ("MRN-3", 1, "end"): (Status.DUE, "window closes in 3 days"),
     }
     contacts = {i.patient.mrn: i.contact for i in today.items}
-    assert contacts == {"MRN-1": "Phone call: +1 216 555 0142 — Mornings", "MRN-2": NO_CONTACT, "MRN-3": NO_CONTACT}
+    assert contacts == {"MRN-1": "+1 216 555 0142 (phone call) — Mornings", "MRN-2": NO_CONTACT, "MRN-3": NO_CONTACT}
     cy_item = today.of(Status.DUE)[0]
     assert (cy_item.patient.name, cy_item.patient.birth_date.isoformat()) == ("DAHL, Cy", "1975-06-01")
 
@@ -93,7 +93,7 @@ def test_a_recorded_contact_route_shows_on_the_list_at_once(care: Care, nurses, 
     ama = one_day_course(care, nurses, clock, "MRN-1", "Osei", "Ama", 1)
     assert care.follow_ups_due().items[0].contact == NO_CONTACT
     care.record_contact(ama.id, "(216) 555-0199", "text", nurses[1].id)
-    assert care.follow_ups_due().items[0].contact == "Text message: (216) 555-0199"
+    assert care.follow_ups_due().items[0].contact == "(216) 555-0199 (text message)"
 
 
 def test_a_periods_out_of_range_is_refused_by_its_field(care: Care):

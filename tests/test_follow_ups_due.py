@@ -158,7 +158,7 @@ def test_each_item_says_who_and_how_to_reach_them(protocol: Protocol):
     assert without.contact == "no contact route recorded — ask at the next visit"
     reached = item(listed(protocol, date(2026, 6, 1), contacts={"p1": ROUTE}), "3m")
     assert reached is not None
-    assert (reached.contact, reached.has_contact) == ("Phone call: +1 216 555 0142 — Evenings", True)
+    assert (reached.contact, reached.has_contact) == ("+1 216 555 0142 (phone call) — Evenings", True)
     assert (reached.patient.name, reached.patient.mrn, reached.patient.birth_date) == (
         "LINDQVIST, Maja",
         "MRN-1",

@@ -55,7 +55,7 @@ def test_the_printout_says_each_status_in_words_who_and_how_to_reach_them_and_it
         assert heading in words
     assert "Due (0)" not in words  # a status with nothing is left out, its count said in the intro
     assert "Overdue 1 · Due 0 · Upcoming 0 · Missed 1 · Done 1" in words
-    for said in ("OSEI, Ama", "MRN-1", "Born 1975-06-01", "Phone call: +1 216 555 0142", "window closes in 26 days"):
+    for said in ("OSEI, Ama", "MRN-1", "Born 1975-06-01", "+1 216 555 0142 (phone call)", "window closes in 26 days"):
         assert said in words
     assert "no contact route recorded" in words  # Bo's and Cy's
     assert "scored (1 of 1 forms)" in words

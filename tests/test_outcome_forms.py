@@ -106,7 +106,7 @@ def test_the_contact_route_is_kept_and_the_newest_is_in_force(care: Care, patien
     care.record_contact(patient.id, "+1 216 555 0142", "call", first.id)
     newer = care.record_contact(patient.id, "(216) 555-0199", "text", second.id, note="Evenings after 6")
     assert care.contact_route(patient.id) == newer
-    assert newer.words == "Text message: (216) 555-0199 — Evenings after 6"
+    assert newer.words == "(216) 555-0199 (text message) — Evenings after 6"
     assert newer.recorded_by == second.name
     assert audit.verify(care.db).ok
 

@@ -46,6 +46,7 @@ class ContactView:
 
     @property
     def words(self) -> str:
-        """What a due list prints: the way first, then the number and the note."""
+        """What a due list prints: the number first (what the nurse dials, and what a narrow column must not
+        cut short), then the way the patient prefers and the note."""
         note = f" — {self.note}" if self.note else ""
-        return f"{WAYS.get(self.preferred, self.preferred)}: {self.phone}{note}"
+        return f"{self.phone} ({WAYS.get(self.preferred, self.preferred).lower()}){note}"

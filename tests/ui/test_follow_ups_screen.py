@@ -87,7 +87,7 @@ def test_the_filter_shows_each_status_with_its_count(
         ("✕ Missed", "DAHL, Cy", "2", "End of course"),
         ("✓ Done", "BERG, Bo", "1", "3 months"),
     ]
-    assert rows(dialog)[0][5:7] == ["window closes in 26 days", "Phone call: +1 216 555 0142 — Mornings"]
+    assert rows(dialog)[0][5:7] == ["window closes in 26 days", "+1 216 555 0142 (phone call) — Mornings"]
     assert rows(dialog)[1][6] == "no contact route recorded — ask at the next visit"
     shown = [b.text().replace("\n", " ") for b in dialog.filter.buttons.values()]
     assert shown == ["All 3", "▲ Overdue 1", "● Due 0", "○ Upcoming 0", "✕ Missed 1", "✓ Done 1"]
@@ -98,7 +98,7 @@ def test_the_filter_shows_each_status_with_its_count(
     whole = find(dialog, type(dialog.heading), "Chosen follow-up").text()
     assert whole.startswith("OSEI, Ama · MRN MRN-1 · born 1975-06-01 — 3 months of course 1: window ")
     assert "; overdue, window closes in 26 days." in whole and whole.endswith(
-        "How to reach: Phone call: +1 216 555 0142 — Mornings"
+        "How to reach: +1 216 555 0142 (phone call) — Mornings"
     )
     click(qtbot, dialog, "Show Missed, 1")
     assert [r[1] for r in rows(dialog)] == ["DAHL, Cy"]
@@ -131,7 +131,7 @@ def test_a_contact_recorded_from_a_row_refreshes_it_and_keeps_it_chosen(
     answered = answer_modal(qtbot, answer)
     click(qtbot, dialog, "Record how to reach the chosen patient")
     assert answered
-    assert [r[6] for r in rows(dialog)] == ["Text message: (216) 555-0199 — After 6 pm"]
+    assert [r[6] for r in rows(dialog)] == ["(216) 555-0199 (text message) — After 6 pm"]
     assert dialog.chosen() is not None and dialog.chosen().patient.mrn == "MRN-2"  # type: ignore[union-attr]
     assert dialog.filter.value() == "done"  # still the status she chose
     assert care.contact_route(dialog.chosen().patient.patient_id).recorded_by == "Helen Achterberg"  # type: ignore[union-attr]

@@ -93,7 +93,8 @@ class FollowUpsDialog(Dialog):
         self.heading = label(role="heading", name="Follow-ups shown", wrap=False)
         self.column.addWidget(self.heading)
         self.table = named_table("Follow-ups", COLUMNS)
-        one_line_rows(self.table, {1: 190, 5: 170}, len(COLUMNS) - 1)
+        # At 1024 wide, "window closes in 26 days" and a whole phone number stay in view.
+        one_line_rows(self.table, {1: 130, 5: 228}, len(COLUMNS) - 1)
         self.table.itemSelectionChanged.connect(self._offer_row_actions)
         self.column.addWidget(self.table, 1)
         self.whole = label(NONE_CHOSEN, name="Chosen follow-up")
