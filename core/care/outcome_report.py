@@ -15,6 +15,7 @@ from core.errors import InputError
 from core.outcomes.cohort import day_bounds
 from core.outcomes.collector import collector_paused
 from core.outcomes.report import OutcomeReport, outcome_report
+from core.outcomes.windows import earliest_counted
 from core.protocol import Protocol
 
 HEX = frozenset("0123456789abcdef")
@@ -41,10 +42,11 @@ class OutcomeReports(CareBase):
                 f"{last_day.isoformat()} is still to come: a report counts what has happened.",
                 f"End the report today ({today.isoformat()}) or earlier.",
             )
+        rules = protocol or self.protocol
         start, cutoff = day_bounds(first_day, last_day)
         with self.door.reading() as tx, collector_paused():
-            cohort = records.outcome_cohort(tx, start, cutoff, cutoff)
-        return outcome_report(protocol or self.protocol, cohort, first_day, last_day, self.clock.now())
+            cohort = records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(rules.outcomes, start))
+        return outcome_report(rules, cohort, first_day, last_day, self.clock.now())
 
     def kept_protocol(self, reference: str) -> Protocol:
         """A protocol the records keep, or one Chairside shipped, by its SHA-256 as a report prints it (the

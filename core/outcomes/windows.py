@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from core.outcomes.local_days import LocalDays
@@ -203,6 +203,16 @@ def holding(
                 best, nearest = (course_id, point, target, on), distance
         found_all.append(best)
     return found_all
+
+
+def earliest_counted(outcomes: Outcomes, first_began: datetime) -> datetime:
+    """The first moment a form can count for a course whose first infusion began at or after
+    ``first_began``: every window opens on or after its anchor less its ``days_before`` (the protocol keeps
+    offsets at 0 or more, and every anchor is on or after the first infusion's day), and a day more allows
+    for a change of the clocks. A session's adverse events and stops are later still, so the report reads
+    none of them, nor any form, from before it."""
+    before = max(point.days_before for point in outcomes.time_points)
+    return first_began - timedelta(days=before + 1)
 
 
 def _ordinal(moment: datetime) -> int:
