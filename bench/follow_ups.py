@@ -21,10 +21,7 @@ Run from the repository root: ``.venv/bin/python bench/follow_ups.py --database 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
@@ -32,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cpu_time import cpu, line  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from core.care import Care  # noqa: E402
@@ -48,23 +46,6 @@ UNION ALL
 SELECT NULL, patient_id, NULL, NULL, NULL, NULL, NULL, NULL, occurred_at
   FROM patient_event WHERE type = 'outcome.assessed' AND occurred_at >= :answered_from
 """
-
-
-def cpu(run: Callable[[], object], runs: int) -> list[float]:
-    """CPU milliseconds of each of ``runs`` runs, after one warm-up."""
-    run()
-    samples = []
-    for _ in range(runs):
-        began = time.process_time()
-        run()
-        samples.append((time.process_time() - began) * 1000)
-    return samples
-
-
-def line(label: str, samples: list[float], floor: list[float] | None = None) -> None:
-    median = statistics.median(samples)
-    ratio = f"; ratio of medians to the floor {median / statistics.median(floor):.1f}" if floor else ""
-    print(f"{label}: {median:.1f} ms median (min {min(samples):.1f}, max {max(samples):.1f}){ratio}")
 
 
 def main() -> int:

@@ -22,11 +22,8 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cpu_time import cpu, line  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from core.care import Care  # noqa: E402
@@ -98,23 +96,6 @@ def cohort(patients: int, seed: int = 16) -> Cohort:
 def counted_once(made: Cohort) -> object:
     """The floor for the figures: each row touched once, counted by course and outcome, sittings by patient."""
     return Counter((s.course_id, s.outcome) for s in made.sessions), Counter(a.patient_id for a in made.assessments)
-
-
-def cpu(run: Callable[[], object], runs: int) -> list[float]:
-    """CPU milliseconds of each of ``runs`` runs, after one warm-up."""
-    run()
-    samples = []
-    for _ in range(runs):
-        began = time.process_time()
-        run()
-        samples.append((time.process_time() - began) * 1000)
-    return samples
-
-
-def line(label: str, samples: list[float], floor: list[float] | None = None) -> None:
-    median = statistics.median(samples)
-    ratio = f"; ratio of medians to the floor {median / statistics.median(floor):.1f}" if floor else ""
-    print(f"{label}: {median:.1f} ms median (min {min(samples):.1f}, max {max(samples):.1f}){ratio}")
 
 
 def main() -> int:
