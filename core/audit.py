@@ -10,6 +10,7 @@ lock on PostgreSQL, the single writer on SQLite) and ``seq`` is unique, so the c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -317,29 +318,32 @@ def verify(database: Database) -> ChainCheck:
 def _records_problem(tx: Session, recorded: Recorded, began: datetime | None, count: int) -> str:
     """The first record that differs from what its line says, or that has no line, or whose line has no
     record; "" when every one agrees."""
-    seen: set[str] = set()
-    signed: list[SessionEvent] = []
+    signed: list[Signing] = []
     trail = (began, count)
-    query = select(SessionEvent).order_by(col(SessionEvent.recorded_at), col(SessionEvent.seq))
-    for row in tx.exec(query):
-        seen.add(row.id)
-        if row.type == EventType.SIGNED:
-            signed.append(row)
-        problem = _record_problem(
-            recorded, trail, row.id, row.recorded_at, lambda row=row: event_content(records.to_event(row))
-        )
-        if problem:
-            return problem
+    # Streamed, each entry let go once checked: ten years of a clinic is some six million entries, which
+    # held at once took more memory than a workstation has.
+    query = (
+        select(SessionEvent)
+        .order_by(col(SessionEvent.recorded_at), col(SessionEvent.seq))
+        .execution_options(yield_per=_BATCH)
+    )
+    with closing(tx.exec(query)) as rows:  # on PostgreSQL a cursor on the server, closed when a problem ends it
+        for row in rows:
+            problem = _record_problem(
+                recorded, trail, row.id, row.recorded_at, lambda row=row: event_content(records.to_event(row))
+            )
+            if problem:
+                return problem
+            if row.type == EventType.SIGNED:
+                signed.append(_signing(row))
     for event in records.all_patient_events(tx):
-        seen.add(event.id)
         problem = _record_problem(recorded, trail, event.id, event.recorded_at, partial(patient_event_content, event))
         if problem:
             return problem
-    for event_id, line in recorded.lines_of_events.items():
-        if event_id not in seen:
-            return f"care record {event_id} was removed: audit entry {line} says it was written."
-    for row in signed:
-        problem = _signed_patient_problem(tx, row)
+    for event_id, line in recorded.lines_of_events.items():  # each record found took its own away
+        return f"care record {event_id} was removed: audit entry {line} says it was written."
+    for signing in signed:
+        problem = _signed_patient_problem(tx, signing)
         if problem:
             return problem
     for read, lines, content, what in (
@@ -370,30 +374,48 @@ def _record_problem(
             return ""  # a database from before audit lines
         when = saved.isoformat(timespec="seconds")
         return f"care record {record_id} (saved {when}) has no audit entry: entries were removed after entry {count}."
-    hashed = recorded.events[record_id]
+    hashed = recorded.events.pop(record_id)
+    line = recorded.lines_of_events.pop(record_id)
     if hashed is not None and content() != hashed:
-        line = recorded.lines_of_events[record_id]
         return f"care record {record_id} was changed after it was written (audit entry {line} says otherwise)."
     return ""
 
 
-def _signed_patient_problem(tx: Session, row: SessionEvent) -> str:
-    """What is wrong with the patient a session's signature covered: "" while she is still the patient on
-    record, or when the signature is from before it named her (v1, v2). Read once every record has been
-    checked against its line, so a signature changed by hand is said to be changed, not unreadable."""
+@dataclass(frozen=True)
+class Signing:
+    """Of a session's signature, what checking its patient needs: the entry, its session, and who it covered
+    (None: a signature from before it named her), or that the entry cannot be read. Kept instead of the
+    entry, so the signatures of ten years are a few small values each."""
+
+    event_id: str
+    session_id: str
+    who: PatientAtSigning | None
+    readable: bool = True
+
+
+def _signing(row: SessionEvent) -> Signing:
     try:
-        who = records.to_event(row).data_as(SessionSigned).patient
+        return Signing(row.id, row.session_id, records.to_event(row).data_as(SessionSigned).patient)
     except UnreadableEntry:
-        return f"care record {row.id} cannot be read, so who its signature covered cannot be checked."
+        return Signing(row.id, row.session_id, None, readable=False)
+
+
+def _signed_patient_problem(tx: Session, signing: Signing) -> str:
+    """What is wrong with the patient a session's signature covered: "" while she is still the patient on
+    record, or when the signature is from before it named her (v1, v2). Said once every record has been
+    checked against its line, so a signature changed by hand is said to be changed, not unreadable."""
+    if not signing.readable:
+        return f"care record {signing.event_id} cannot be read, so who its signature covered cannot be checked."
+    who = signing.who
     if who is None:
         return ""
-    session = records.summary(tx, row.session_id)
+    session = records.summary(tx, signing.session_id)
     person = records.patient(tx, session.patient_id) if session is not None else None
     if person is not None:
         on_record = identifiers(person.mrn, person.family_name, person.given_name, person.birth_date.isoformat())
         if PatientAtSigning(**on_record) == who:
             return ""
-    return f"the patient record of session {row.session_id} no longer matches who its signature covered."
+    return f"the patient record of session {signing.session_id} no longer matches who its signature covered."
 
 
 def head(database: Database) -> tuple[int, str] | None:
