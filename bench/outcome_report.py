@@ -141,7 +141,7 @@ def main() -> int:
                 cpu(lambda: care.outcome_report(args.first, args.last), args.runs),
                 sql_floor,
             )
-            year = args.last - SCREEN_PERIOD
+            year = args.last + timedelta(days=1) - SCREEN_PERIOD  # as the window opens on the day after --last
             line(
                 f"Care.outcome_report {year} to {args.last} (the screen's first period), records read included",
                 cpu(lambda: care.outcome_report(year, args.last), args.runs),

@@ -113,7 +113,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "its definition and denominator. As a PDF, a CSV file (one row per figure), or both.",
     )
     outcomes.add_argument("--from", dest="first_day", required=True, metavar="YYYY-MM-DD", help="the first day")
-    outcomes.add_argument("--to", dest="last_day", required=True, metavar="YYYY-MM-DD", help="the last day")
+    outcomes.add_argument(
+        "--to", dest="last_day", required=True, metavar="YYYY-MM-DD", help="the last day (yesterday or earlier)"
+    )
     outcomes.add_argument("--out", type=Path, metavar="FILE.pdf", help="the PDF file to write")
     outcomes.add_argument("--csv", type=Path, metavar="FILE.csv", help="the CSV file to write")
     outcomes.add_argument(

@@ -93,15 +93,18 @@ def test_the_report_counts_what_care_recorded(care: Care, patient: PatientView, 
     assert {t.form_id for t in report.tables} == {"PI_4a_v1.0"}
 
 
-def test_an_adverse_event_corrected_in_the_session_leaves_the_count(care: Care, patient: PatientView, nurses):
+def test_an_adverse_event_corrected_in_the_session_leaves_the_count(
+    care: Care, patient: PatientView, nurses, clock: ManualClock
+):
     first, _ = nurses
     sid = session_at(care, patient, nurses, Step.INFUSING)
     state = care.record_side_effects(sid, {"hallucinations": "severe"}, first.id)
     (pending,) = state.pending_adverse_events
     state = care.record_adverse_event(sid, pending.source_event_id, "hallucinations", "Stopped", "Dr Patel", first.id)
-    assert find(care.outcome_report(DAY1, DAY1).figures, "ae_sessions").numerator == 1
     (entry,) = [e for e in state.events if e.type.value == "adverse_event.recorded"]
     care.correct(sid, entry.id, "Entered on the wrong chair", "No adverse event in this session", first.id)
+    care.stop_early(sid, "Hallucinations", first.id)
+    clock.advance(timedelta(days=1))  # a report counts days that have ended
     figure = find(care.outcome_report(DAY1, DAY1).figures, "ae_sessions")
     assert (figure.numerator, figure.denominator) == (0, 1)
     assert figure.note.startswith("1 adverse-event entry was corrected after entry and not counted")
@@ -158,11 +161,17 @@ def test_the_pdf_prints_definitions_denominators_and_the_mcid_set(
     assert line.detail["to"] == str(written) and "outcome report" in line.detail["what"]
 
 
-def test_a_report_ending_before_it_begins_or_in_the_future_is_refused(care: Care):
+def test_a_report_ending_before_it_begins_today_or_in_the_future_is_refused(care: Care):
     with pytest.raises(InputError, match="before it begins"):
         care.outcome_report(LAST, DAY1)
     with pytest.raises(InputError, match="still to come"):
         care.outcome_report(DAY1, DAY1 + timedelta(days=30))
+    with pytest.raises(InputError, match="is today: a report counts days that have ended") as refused:
+        care.outcome_report(DAY1, DAY1)  # today's infusion may still be running: its day is not over
+    assert (refused.value.field, refused.value.advice) == (
+        "last_day",
+        f"End the report yesterday ({(DAY1 - timedelta(days=1)).isoformat()}) or earlier.",
+    )
 
 
 @pytest.mark.sqlite_only

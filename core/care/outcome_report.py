@@ -7,7 +7,7 @@ report again under the MCID set it used, and the report names the protocol (and 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from core import records
 from core.care.base import CareBase
@@ -36,11 +36,15 @@ class OutcomeReports(CareBase):
                 "Give the first day, then the last day.",
             )
         today = self._today()
-        if last_day > today:
+        if last_day >= today:
+            # The report counts the records as they stood at the end of its last day; today has not ended, and
+            # a course whose last day is today, its infusion still running, would be counted as ended with
+            # that day not given.
+            said = "is today" if last_day == today else "is still to come"
             raise InputError(
                 "last_day",
-                f"{last_day.isoformat()} is still to come: a report counts what has happened.",
-                f"End the report today ({today.isoformat()}) or earlier.",
+                f"{last_day.isoformat()} {said}: a report counts days that have ended.",
+                f"End the report yesterday ({(today - timedelta(days=1)).isoformat()}) or earlier.",
             )
         rules = protocol or self.protocol
         start, cutoff = day_bounds(first_day, last_day)

@@ -137,7 +137,7 @@ class OutcomeReportDialog(Dialog):
         self.first = line_edit("First day", "YYYY-MM-DD")
         self.first.setText((today - FIRST_SHOWN).isoformat())
         self.last = line_edit("Last day", "YYYY-MM-DD")
-        self.last.setText(today.isoformat())
+        self.last.setText((today - timedelta(days=1)).isoformat())  # a report counts days that have ended
         row = QHBoxLayout()
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
