@@ -23,7 +23,7 @@ from core.outcomes.cohort import (
     StopRow,
 )
 from core.outcomes.metrics import Figure, find
-from core.outcomes.report import STUDY_LABEL, OutcomeReport, csv_bytes, outcome_report
+from core.outcomes.report import STUDY_LABEL, OutcomeReport, csv_bytes, outcome_report, value_words
 from core.outcomes.stats import kaplan_meier, km_day_reaching, km_returned_by, mean_ci, t_quantile, wilson
 from core.protocol import Protocol
 
@@ -261,6 +261,8 @@ def test_change_from_baseline_on_complete_cases_in_the_improving_direction(proto
     assert (mean.denominator, mean.value) == (2, 4.5)
     assert (mean.low, mean.high) == (pytest.approx(4.5 - 6.3531, abs=1e-3), pytest.approx(4.5 + 6.3531, abs=1e-3))
     assert mean.to_verify and "t-based" in mean.method
+    assert value_words(mean) == "+4.50 T (better)"  # pain fell: the sign alone would read as pain rising
+    assert find(figures, "mcid_reached", "End of course", PI).measure == f"{PI}: improved by the MCID or more (3 T)"
     # At 3 months only R1 (65 -> 63, +2): the 20 May form after course 2 began is not R3's 3-month score.
     check(find(figures, "mcid_reached", "3 months", PI), 0, 1)
     one = find(figures, "mean_change", "3 months", PI)

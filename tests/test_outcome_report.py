@@ -257,6 +257,6 @@ def test_the_command_makes_a_past_report_under_the_protocol_it_names(
     made = cli("--database", url, "report", "outcomes", *span, "--csv", str(sheet), "--protocol", earlier.content_hash)
     assert made == 0
     text = sheet.read_text("utf-8-sig")
-    assert "ketamine-low-dose-5day 1.3.9" in text and "≥ 20" in text
+    assert "ketamine-low-dose-5day 1.3.9" in text and "improved by the MCID or more (20 T)" in text
     assert cli("--database", url, "report", "outcomes", *span, "--csv", str(sheet), "--protocol", "abc") == 2
     assert "is not a protocol's SHA-256" in capsys.readouterr().err

@@ -716,7 +716,7 @@ def change(p: Prepared) -> list[Figure]:
                     proportion(
                         "mcid_reached",
                         CHANGE,
-                        f"{domain}: reached the MCID (≥ {mcid} T)",
+                        f"{domain}: improved by the MCID or more ({mcid} T)",
                         sum(1 for d in deltas if d >= mcid),
                         n,
                         REACHED,
@@ -729,7 +729,7 @@ def change(p: Prepared) -> list[Figure]:
                     proportion(
                         "worsened",
                         CHANGE,
-                        f"{domain}: worsened (≤ −{mcid} T)",
+                        f"{domain}: worsened by the MCID or more ({mcid} T)",
                         sum(1 for d in deltas if d <= -mcid),
                         n,
                         WORSENED,

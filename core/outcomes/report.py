@@ -232,8 +232,9 @@ def value_words(figure: Figure) -> str:
     number = _number(figure.value, figure.unit)
     if figure.unit == PERCENT:
         return f"{number} %"
-    if figure.unit == T_POINTS:
-        return f"{'+' if figure.value > 0 else ''}{number} T"
+    if figure.unit == T_POINTS:  # a change in the improving direction: its sign alone reads as up or down
+        way = " (better)" if figure.value > 0 else " (worse)" if figure.value < 0 else ""
+        return f"{'+' if figure.value > 0 else ''}{number} T{way}"
     return f"{number} {figure.unit}"
 
 

@@ -260,7 +260,7 @@ class OutcomeReportDialog(Dialog):
 
     def _fill(self, report: OutcomeReport) -> None:
         """Each section under its heading, and within the change section each domain under its own, so a
-        row says what it counts (reached the MCID, worsened, …) without the domain's long name cut short."""
+        row says what it counts (improved by the MCID, worsened, …) without the domain's long name cut short."""
         rows: list[tuple[str, Figure | None]] = []
         for section in report.sections:
             figures = report.section(section)
