@@ -35,6 +35,7 @@ from core.views import PatientView
 from ui.controller import Controller
 from ui.dialogs.base import Dialog
 from ui.dialogs.contact_route import ContactRouteDialog, route_words
+from ui.style import AMBER
 from ui.widgets.forms import button, caption_for, label, line_edit, main_action, set_tone
 from ui.widgets.segmented import Segmented
 
@@ -78,7 +79,8 @@ class ItemRow(QWidget):
 
     def mark_missing(self, missing: bool) -> None:
         """Said by the item itself while the rest of its form is answered: the one the eye has to find."""
-        self.caption.setText(self._caption_text + ("<br>⚠ not answered" if missing else ""))
+        warning = f'<br><b style="color: {AMBER}">⚠ not answered</b>'
+        self.caption.setText(self._caption_text + (warning if missing else ""))
         self.choices.setAccessibleDescription("not answered" if missing else "")
 
 
