@@ -45,6 +45,7 @@ def test_the_summary_has_every_course_day_by_day_and_the_chart(care: Care, patie
     ):
         assert said in everything, said
     assert "Pain Interference T 66.6 ± 1.8 (table to verify)" in everything  # by measure and score only
+    assert "Course 1 outcome forms" in everything and "Course 2 outcome forms" in everything
     assert "PAININ" not in everything  # no item is named on paper, let alone worded
     assert "Outcome chart" in everything and "Dashed line: the course's baseline" in everything
     assert "still to be checked against the HealthMeasures manuals" in everything

@@ -123,7 +123,7 @@ def _outcomes(course: CourseRecord, s: Styles) -> list[Flowable]:
         return [Paragraph("No outcome forms recorded for this course.", s.small)]
     rows: list[list[object]] = []
     for line in course.outcomes:
-        forms = "; ".join(text(f.described) for f in line.forms) or NOTHING
+        forms = "<br/>".join(text(f.described) for f in line.forms) or NOTHING  # a measure a line
         point = text(line.point_label) + ("" if line.counts or line.point_id is None else " (not the one counted)")
         rows.append(
             [
@@ -138,7 +138,8 @@ def _outcomes(course: CourseRecord, s: Styles) -> list[Flowable]:
         [[Paragraph(h, s.label) for h in OUTCOME_COLUMNS], *rows], colWidths=list(OUTCOME_WIDTHS), repeatRows=1
     )
     table.setStyle(grid())
-    return [Spacer(0, 4), Paragraph("Outcome forms", s.label), table]
+    # The heading names its course and goes with the table, never left alone at the foot of a page.
+    return [Spacer(0, 4), KeepTogether([Paragraph(f"{text(course.label)} outcome forms", s.label), table])]
 
 
 # ---- the chart ----------------------------------------------------------------------------------

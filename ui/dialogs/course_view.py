@@ -227,7 +227,7 @@ class CourseViewDialog(Dialog):
             rows = []
             for line in course.outcomes:
                 point = line.point_label + ("" if line.counts or line.point_id is None else " (not the one counted)")
-                forms = "; ".join(f.described for f in line.forms) or "—"
+                forms = "\n".join(f.described for f in line.forms) or "—"  # a measure a line
                 pain = "—" if line.pain_intensity is None else str(line.pain_intensity)
                 rows.append((line.taken_on.isoformat(), point, forms, pain, line.mode))
             self._fill(outcomes, rows)
