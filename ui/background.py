@@ -32,9 +32,6 @@ class Background(Generic[T]):
     def done(self) -> bool:
         return not self._thread.is_alive()
 
-    def wait(self) -> None:
-        self._thread.join()
-
     def result(self) -> T:
         """The call's value, or what it raised, raised here; only once ``done()``."""
         self._thread.join()

@@ -123,6 +123,21 @@ def test_the_window_goes_on_while_the_report_is_counted(qtbot: QtBot, dialog: Ou
     assert any(r[0].startswith("Treatment completion") for r in cells(dialog)) and dialog.print_button.isEnabled()
 
 
+def test_closing_while_the_report_is_counted_does_not_wait_for_it(
+    qtbot: QtBot, dialog: OutcomeReportDialog, monkeypatch
+) -> None:
+    gate = threading.Event()
+    counting = dialog.controller.care.outcome_report
+    monkeypatch.setattr(dialog.controller.care, "outcome_report", lambda *days: gate.wait(10) and counting(*days))
+    dialog.show_button.click()
+    job = dialog._job
+    assert job is not None
+    dialog.reject()  # returns while the count is still held: the screen's thread never waits for it
+    assert not dialog.isVisible() and not job.done()
+    gate.set()
+    qtbot.waitUntil(job.done, timeout=10_000)
+
+
 def test_the_report_is_exported_and_printed_each_copy_audited(
     qtbot: QtBot, dialog: OutcomeReportDialog, database: Database, tmp_path: Path, monkeypatch
 ):

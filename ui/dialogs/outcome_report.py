@@ -229,12 +229,10 @@ class OutcomeReportDialog(Dialog):
         self._show(self.controller.run(self.feedback, job.result, writes=False))
 
     def done(self, result: int) -> None:
-        """A count still running is let finish first (a second or two at most), so no read outlives the
-        window that asked for it."""
-        if self._job is not None:
-            self._poll.stop()
-            self._job.wait()
-            self._job = None
+        """The window closes at once, even while a count runs (over years it takes seconds, and waiting for it
+        would hold the board's countdowns and alarms): the count only reads, and its figures go unused."""
+        self._poll.stop()
+        self._job = None
         super().done(result)
 
     def _show(self, report: OutcomeReport | None) -> None:
