@@ -158,7 +158,9 @@ class _Script:
         values.update({V(kind): value for kind, value in given.items()})
         self.care.record_vitals(self.sid, {k: str(v) for k, v in values.items()}, self.nurse.id)
 
-    def _prepare(self) -> Iterator[None]:
+    def _dose_confirmed(self) -> None:
+        """Screened, weighed, the dose confirmed and the first vitals taken: how every session that gets as far
+        as the drug begins."""
         care, sid, by = self.care, self.sid, self.nurse.id
         self._wait(2)
         care.screen(sid, _SCREEN_OK, by)
@@ -168,6 +170,10 @@ class _Script:
         care.confirm_dose(sid, by, vial_id="ketamine-10")
         self._wait(3)
         self._vitals()
+
+    def _prepare(self) -> Iterator[None]:
+        care, sid, by = self.care, self.sid, self.nurse.id
+        self._dose_confirmed()
         self._wait(2)
         calc = care.state(sid).dose
         assert calc is not None and self.checker.username is not None
@@ -287,14 +293,7 @@ class _Script:
 
     def abandoned(self) -> Iterator[None]:
         care, sid, by = self.care, self.sid, self.nurse.id
-        self._wait(2)
-        care.screen(sid, _SCREEN_OK, by)
-        self._wait(2)
-        care.record_weight(sid, "72.4", "kg", by)
-        self._wait(2)
-        care.confirm_dose(sid, by, vial_id="ketamine-10")
-        self._wait(3)
-        self._vitals()
+        self._dose_confirmed()
         self._wait(11)
         care.abandon(sid, "IV access not obtained after two attempts; rebooked with the vascular access team.", by)
         self._wait(2)
