@@ -346,6 +346,10 @@ def _records_problem(tx: Session, recorded: Recorded, began: datetime | None, co
         problem = _signed_patient_problem(tx, signing)
         if problem:
             return problem
+    for session_id, on_row, in_entries in records.starts_out_of_step(tx):
+        said = "no start" if on_row is None else f"a start at {on_row.isoformat(timespec='seconds')}"
+        entries = "none" if in_entries is None else f"one at {in_entries.isoformat(timespec='seconds')}"
+        return f"the session summary {session_id} was changed: it says {said}, its entries say {entries}."
     for read, lines, content, what in (
         (records.patient, recorded.patients, patient_content, "patient record"),
         (records.details, recorded.details, details_content, "sex and allergies record"),

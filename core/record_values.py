@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from core.events import Event, EventType
 from core.people import Account, Role
 
 
@@ -60,6 +61,19 @@ class SessionSummary:
     updated_at: datetime
     course_id: str | None = None
     """The course the session is a day of (none for sessions recorded before courses were ordered)."""
+    began_at: datetime | None = None
+    """When its infusion first began (its earliest "infusion.started" entry); None while it has not. Moved
+    with the entries, as the step is, so reports over years of sessions read it from the row instead of
+    finding every start among the entries. Not part of ``summary_content``: audit lines written before it
+    existed hash the summary without it, and ``core.audit.verify`` checks it against the entries instead."""
+
+
+def began_after(began_at: datetime | None, event: Event) -> datetime | None:
+    """When a session's infusion first began, with ``event`` recorded: the earliest moment of its
+    "infusion.started" entries (a late entry may say an earlier moment than one recorded before it)."""
+    if event.type is not EventType.STARTED or (began_at is not None and began_at <= event.occurred_at):
+        return began_at
+    return event.occurred_at
 
 
 @dataclass

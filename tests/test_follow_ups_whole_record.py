@@ -57,7 +57,11 @@ def whole_record_list(care: Care, on: date, look_back_days: int, ahead_days: int
             courses = [c for c in records.courses_of(tx, row.id) if c.recorded_at < until]
             sessions = records.sessions_of(tx, row.id)
             treated = [s for s in sessions if s.outcome in TREATED and s.course_id and s.opened_at < until]
-            began = records.started_at(tx, [s.id for s in treated])
+            began = {  # from the entries themselves, not the session row's projection of them
+                s.id: min(e.occurred_at for e in starts)
+                for s in treated
+                if (starts := [e for e in records.load_events(tx, s.id) if e.type is EventType.STARTED])
+            }
             for number, course in enumerate(courses, start=1):
                 moments = sorted(began.get(s.id, s.opened_at) for s in treated if s.course_id == course.id)
                 span = course_span(care.protocol, course, number, moments, on, number < len(courses))

@@ -17,7 +17,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from core import audit
+from core import audit, records
 from core.audit import AuditAction
 from core.care import Care
 from core.errors import (
@@ -33,7 +33,7 @@ from core.errors import (
 from core.identify import Details, Identified
 from core.persistence.db import FILLING_CACHE_KB, KNOWN_REVISIONS, SCHEMA_HEAD, Database, open_database, sqlite_url
 from core.persistence.migrate import script_revisions, upgrade
-from tests.helpers.answers import SCREEN_OK
+from tests.helpers.answers import NORMAL, SCREEN_OK
 from tests.helpers.sessions import prepare
 
 pytestmark = pytest.mark.both_stores
@@ -458,3 +458,49 @@ def test_sessions_recorded_before_they_named_their_course_are_given_it_on_upgrad
         found = dict(tx.execute(text("SELECT id, course_id FROM infusion_session")).all())
     upgraded.dispose()
     assert found == {"named": "c1", "by-date": "c2", "before-any": None}
+
+
+def began_at(care: Care, session_id: str) -> datetime | None:
+    with care.door.reading() as tx:
+        found = records.summary(tx, session_id)
+    assert found is not None
+    return found.began_at
+
+
+def test_a_sessions_row_says_when_its_infusion_first_began(care: Care, patient, nurses, clock):
+    """The outcome report and the follow-up list place courses by it: set by the start's entry, kept after."""
+    first, _ = nurses
+    session_id = prepare(care, patient, nurses)
+    assert began_at(care, session_id) is None
+    care.start_infusion(session_id, first.id)
+    began = clock.now()
+    clock.advance(minutes=10)
+    care.record_vitals(session_id, NORMAL, first.id)
+    assert began_at(care, session_id) == began
+    assert audit.verify(care.db).ok
+
+
+@pytest.mark.sqlite_only
+def test_sessions_recorded_before_rows_said_when_infusions_began_are_given_it_on_upgrade(
+    care: Care, patient, nurses, clock, database: Database, db_path: Path
+):
+    """0010: each session's row takes the moment of its earliest "infusion.started" entry; one never
+    started has none; and the audit trail, whose summary hashes never held the moment, still verifies."""
+    first, _ = nurses
+    running = prepare(care, patient, nurses)
+    care.start_infusion(running, first.id)
+    began = clock.now()
+    clock.advance(minutes=5)
+    other = care.register_patient("MRN-2002", "Okafor", "Chidi", "1980-05-02", first.id)
+    care.record_course(other.id, "Dr Amara Patel", clock.now().astimezone().date().isoformat(), "5", first.id)
+    waiting = prepare(care, other, nurses, chair=2)
+    database.dispose()
+    with closing(sqlite3.connect(db_path)) as raw:
+        raw.execute("ALTER TABLE infusion_session DROP COLUMN began_at")
+        raw.execute("UPDATE alembic_version SET version_num = '0009'")
+        raw.commit()
+    upgraded = open_database(sqlite_url(db_path), backup_stamp=clock.now())
+    after = Care(upgraded, care.protocol, clock, workstation="test-ws")
+    assert (began_at(after, running), began_at(after, waiting)) == (began, None)
+    assert audit.verify(upgraded).ok
+    upgraded.dispose()

@@ -133,6 +133,15 @@ def change_chair(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
     raw.execute("UPDATE infusion_session SET chair = 3 WHERE id = ?", (ids["signed"],))
 
 
+def move_start(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
+    """The moment the infusion began moved on the session's row (the outcome report places courses by it)."""
+    raw.execute("UPDATE infusion_session SET began_at = '2025-01-01 09:00:00.000000' WHERE id = ?", (ids["signed"],))
+
+
+def clear_start(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
+    raw.execute("UPDATE infusion_session SET began_at = NULL WHERE id = ?", (ids["signed"],))
+
+
 def forge_event(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
     """A record slipped in by copying another one under a new id, with no audit line."""
     columns = [c[1] for c in raw.execute("PRAGMA table_info(session_event)")]
@@ -231,6 +240,8 @@ KINDS: dict[str, tuple[Tamper, str]] = {
     "the course's prescriber changed": (change_prescriber, "course order"),
     "a session's outcome changed in its summary row": (change_outcome, "session summary"),
     "a session's chair changed in its summary row": (change_chair, "session summary"),
+    "when the infusion began moved on a session's row": (move_start, "its entries say one at"),
+    "when the infusion began cleared from a session's row": (clear_start, "it says no start"),
     "a care entry forged without a line": (forge_event, "has no audit entry"),
     "a missed day changed into the clinic's cancellation": (change_day_not_given, "was changed after it was written"),
     "a day not given deleted, its line kept": (delete_day_not_given, "was removed: audit entry"),

@@ -30,7 +30,7 @@ from core.persistence.notices import ChangeNotices
 from core.plain_text import MRN_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SHORT_MAX, optional_text, plain_text
 from core.protocol import Protocol
 from core.protocol_shelf import ProtocolShelf
-from core.record_values import SessionSummary
+from core.record_values import SessionSummary, began_after
 from core.session_state import SessionState, derive_state
 from core.signatures import Meaning, signature_entry, signed_content
 from core.unit_of_work import UnitOfWork, Work
@@ -292,6 +292,7 @@ class CareBase:
             outcome=new_state.outcome.value,
             active=new_state.step.active,
             updated_at=work.at,
+            began_at=began_after(summary.began_at, event),
         )
         work.append(event, summary, noted)
         return events, new_state, summary

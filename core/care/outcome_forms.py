@@ -149,11 +149,10 @@ class OutcomeForms(CourseDays):
     def _spans(self, tx: Tx, patient_id: str) -> list[CourseSpan]:
         courses = records.courses_of(tx, patient_id)
         treated = [s for s in records.sessions_of(tx, patient_id) if s.outcome in TREATED and s.course_id]
-        began = records.started_at(tx, [s.id for s in treated])
         today = self._today()
         spans = []
         for number, course in enumerate(courses, start=1):
-            moments = sorted(began.get(s.id, s.opened_at) for s in treated if s.course_id == course.id)
+            moments = sorted(s.began_at or s.opened_at for s in treated if s.course_id == course.id)
             replaced = number < len(courses)
             spans.append(course_span(self.protocol, course, number, moments, today, replaced))
         return spans

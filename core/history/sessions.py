@@ -181,6 +181,7 @@ class Copier:
             last_seq=events[-1].seq,
             updated_at=events[-1].recorded_at,
             course_id=seat.course.id,
+            began_at=min((e.occurred_at for e in events if e.type is E.STARTED), default=None),
         )
         hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
         return Copied(events, hashes, summary_hashes, stored_texts, summary)

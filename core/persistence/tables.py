@@ -137,6 +137,7 @@ class InfusionSession(SQLModel, table=True):
     last_seq: int = 0
     updated_at: datetime = Field(sa_type=UTCDateTime)
     course_id: str | None = Field(default=None, foreign_key="course.id", max_length=36, index=True)
+    began_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 class SessionEvent(SQLModel, table=True):

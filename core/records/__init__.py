@@ -70,7 +70,7 @@ from core.records.sessions import (
     sessions_by_id,
     sessions_of,
     sessions_opened_between,
-    started_at,
+    starts_out_of_step,
     summary,
     to_event,
 )
@@ -142,7 +142,7 @@ __all__ = [
     "staff_names",
     "staff_names_of",
     "staff_record",
-    "started_at",
+    "starts_out_of_step",
     "stored_json",
     "summary",
     "to_event",

@@ -9,11 +9,12 @@ from datetime import datetime
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Row, Select, Text, bindparam, cast
+from sqlalchemy import Row, Select, Text, bindparam, cast, func, type_coerce
 from sqlmodel import Session, col, select, update
 
 from core.events import Event, EventType
 from core.persistence.tables import InfusionSession, PatientEventRecord, SessionEvent
+from core.persistence.types import UTCDateTime
 from core.record_values import SessionSummary
 
 SUMMARY_FIELDS = tuple(SessionSummary.__dataclass_fields__)
@@ -194,6 +195,7 @@ def summary_of(row: InfusionSession) -> SessionSummary:
         last_seq=row.last_seq,
         updated_at=row.updated_at,
         course_id=row.course_id,
+        began_at=row.began_at,
     )
 
 
@@ -208,7 +210,7 @@ def add_summary(tx: Session, summary: SessionSummary) -> None:
     tx.flush()
 
 
-MOVED_BY_ENTRIES = ("last_seq", "step", "outcome", "active", "updated_at")
+MOVED_BY_ENTRIES = ("last_seq", "step", "outcome", "active", "updated_at", "began_at")
 """The summary's columns an entry moves; the rest are fixed when the session opens (``add_summary``)."""
 _SAVE_SUMMARY = (
     update(InfusionSession)
@@ -256,14 +258,19 @@ def sessions_by_id(tx: Session, session_ids: Collection[str]) -> dict[str, Sessi
     return {row.id: summary_of(row) for row in tx.exec(query)}
 
 
-def started_at(tx: Session, session_ids: Collection[str]) -> dict[str, datetime]:
-    """When each of these sessions' infusions began (a session never started has none)."""
-    if not session_ids:
-        return {}
-    query = select(SessionEvent.session_id, SessionEvent.occurred_at).where(
-        col(SessionEvent.session_id).in_(list(session_ids)), SessionEvent.type == EventType.STARTED.value
+def starts_out_of_step(tx: Session) -> list[tuple[str, datetime | None, datetime | None]]:
+    """The sessions whose row says their infusion began at another moment than their entries do: (session,
+    the row's moment, the earliest "infusion.started" entry's), worked out in the database (the row's moment
+    is a projection the summary's audit hash does not cover, so ``core.audit.verify`` checks it this way)."""
+    started = (
+        select(SessionEvent.session_id, func.min(SessionEvent.occurred_at).label("began"))
+        .where(col(SessionEvent.type) == EventType.STARTED.value)
+        .group_by(col(SessionEvent.session_id))
+        .subquery()
     )
-    found: dict[str, datetime] = {}
-    for session_id, moment in tx.exec(query):
-        found[session_id] = min(moment, found.get(session_id, moment))
-    return found
+    query = (
+        select(InfusionSession.id, InfusionSession.began_at, type_coerce(started.c.began, UTCDateTime))
+        .outerjoin(started, started.c.session_id == InfusionSession.id)
+        .where(col(InfusionSession.began_at).is_distinct_from(started.c.began))
+    )
+    return [(session_id, on_row, in_entries) for session_id, on_row, in_entries in tx.execute(query)]
