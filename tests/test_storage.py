@@ -496,6 +496,7 @@ def test_sessions_recorded_before_rows_said_when_infusions_began_are_given_it_on
     waiting = prepare(care, other, nurses, chair=2)
     database.dispose()
     with closing(sqlite3.connect(db_path)) as raw:
+        raw.execute("DROP INDEX ix_infusion_session_patient_course_moments")
         raw.execute("ALTER TABLE infusion_session DROP COLUMN began_at")
         raw.execute("UPDATE alembic_version SET version_num = '0009'")
         raw.commit()

@@ -48,9 +48,14 @@ class OutcomeReports(CareBase):
             )
         rules = protocol or self.protocol
         start, cutoff = day_bounds(first_day, last_day)
-        with self.door.reading() as tx, collector_paused():
-            cohort = records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(rules.outcomes, start))
-        return outcome_report(rules, cohort, first_day, last_day, self.clock.now())
+        # One pause of the collector for the reading and the counting, left only once the cohort has gone:
+        # resumed in between, its first pass walked every row of the cohort, still alive, for nothing.
+        with collector_paused():
+            with self.door.reading() as tx:
+                cohort = records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(rules.outcomes, start))
+            report = outcome_report(rules, cohort, first_day, last_day, self.clock.now())
+            del cohort
+        return report
 
     def kept_protocol(self, reference: str) -> Protocol:
         """A protocol the records keep, or one Chairside shipped, by its SHA-256 as a report prints it (the

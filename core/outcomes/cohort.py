@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
@@ -62,6 +62,19 @@ class SessionRow(NamedTuple):
     @property
     def completed(self) -> bool:
         return self.outcome == Outcome.COMPLETED.value
+
+
+class CourseMoments(NamedTuple):
+    """A course whose sessions were not read one by one, as its sessions add up: when the first of them
+    began (any session whose infusion began, as ``CourseFacts.first_infusion``), and the first and last
+    moment of its treated ones (each at its infusion's start, failing one its opening, as ``course_spans``
+    takes them). A report reads every course of its patients, and the sessions of those that can be in the
+    report (or are a patient's last) only: the rest need only these moments."""
+
+    course_id: str
+    first_started: datetime | None
+    first_treated: datetime | None
+    last_treated: datetime | None
 
 
 class AdverseRow(NamedTuple):
@@ -123,19 +136,47 @@ class StoredSitting:
     counts the forms of those placed in its courses only: over one year of a ten-year clinic, a few of them.
     """
 
-    __slots__ = ("_forms", "_stored", "patient_id", "taken_at")
+    __slots__ = ("_forms", "_scores", "_stored", "patient_id", "taken_at")
 
-    def __init__(self, patient_id: str, taken_at: datetime, stored: str) -> None:
+    def __init__(self, patient_id: str, taken_at: datetime, stored: str, scores: ScoresSeen | None = None) -> None:
+        """``scores``: the scores already read for the report, shared by all its sittings."""
         self.patient_id = patient_id
         self.taken_at = taken_at
         self._stored = stored
+        self._scores = scores if scores is not None else ScoresSeen()
         self._forms: tuple[FormScore, ...] | None = None
 
     @property
     def forms(self) -> tuple[FormScore, ...]:
         if self._forms is None:
-            self._forms = stored_forms(json.loads(self._stored)["forms"])
+            self._forms = self._scores.read(json.loads(self._stored)["forms"])
         return self._forms
+
+
+SCORED = ("form_id", "t_score", "se", "table", "tables_sha256", "to_verify", "answered", "of")
+"""What a stored form says of its score (``core.event_data.FormAnswers``): the report reads these only."""
+
+
+class ScoresSeen:
+    """The forms' scores read for one report, each kind made once: a form's score is one of a few hundred
+    (a T-score, its SE and the table, per form), so of the 100,000 forms a year of a ten-year clinic holds,
+    almost every one is a score already made, found by what it says instead of made again."""
+
+    __slots__ = ("_made",)
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Any, ...], FormScore] = {}
+
+    def read(self, forms: Iterable[dict[str, Any]]) -> tuple[FormScore, ...]:
+        made = self._made
+        found = []
+        for form in forms:
+            said = tuple(map(form.get, SCORED))
+            score = made.get(said)
+            if score is None:
+                score = made[said] = stored_forms([form])[0]
+            found.append(score)
+        return tuple(found)
 
 
 Sitting = AssessmentRow | StoredSitting
@@ -173,6 +214,9 @@ class Cohort:
     stops: tuple[StopRow, ...] = ()
     not_given: tuple[NotGivenRow, ...] = ()
     assessments: tuple[Sitting, ...] = ()
+    moments: Mapping[str, CourseMoments] = field(default_factory=dict)
+    """Course id -> its moments, for the courses whose sessions are not among ``sessions``: courses whose
+    first infusion began well before the report's first day, and not a patient's last."""
 
 
 def by_patient(rows: Iterable[T], key: str = "patient_id") -> dict[str, list[T]]:
@@ -196,6 +240,7 @@ def course_spans(
     sessions: Iterable[SessionRow],
     as_of: date,
     days: LocalDays | None = None,
+    moments: Mapping[str, CourseMoments] | None = None,
 ) -> dict[str, list[CourseSpan]]:
     """Each patient's course spans as they stood on ``as_of`` (the day after the report's last day, so every
     day up to the cut-off has passed): the same rule as ``Care.course_spans``, from the cohort's values.
@@ -203,17 +248,20 @@ def course_spans(
     A course's infusions are its treated sessions (completed or stopped early), each at the moment its
     infusion began (its opening, where no start was recorded). Only a patient's last course needs the local
     day of each (whether it has days still to come); an earlier one has ended, and needs its last day only.
-    ``days``: the local days worked out for the whole report (``LocalDays``)."""
+    ``days``: the local days worked out for the whole report (``LocalDays``). ``moments``: the courses whose
+    sessions are not given, each as its sessions add up (``CourseMoments``; never a patient's last course)."""
     day = days.day if days is not None else _local_day
-    moments: dict[str, list[datetime]] = defaultdict(list)
+    treated: dict[str, list[datetime]] = defaultdict(list)
     for s in sessions:
         if s.outcome in TREATED and s.course_id is not None:
-            moments[s.course_id].append(s.started_at or s.opened_at)
+            treated[s.course_id].append(s.started_at or s.opened_at)
+    for course_id, summed in (moments or {}).items():
+        treated[course_id] = [m for m in (summed.first_treated, summed.last_treated) if m is not None]
     spans: dict[str, list[CourseSpan]] = {}
     for patient_id, rows in courses.items():
         made = []
         for number, course in enumerate(rows, start=1):
-            began = sorted(moments.get(course.id, ()))
+            began = sorted(treated.get(course.id, ()))
             ended = number < len(rows)
             if not ended:
                 order = CourseView(

@@ -280,7 +280,7 @@ def prepare(
     tables = tables or shipped()
     days = local_days(cohort, last_day)
     courses = ordered_courses(cohort.courses)
-    spans = course_spans(protocol, courses, cohort.sessions, last_day + timedelta(days=1), days)
+    spans = course_spans(protocol, courses, cohort.sessions, last_day + timedelta(days=1), days, cohort.moments)
     rows = {row.id: row for row in cohort.courses}
     facts = {
         span.course_id: CourseFacts(rows[span.course_id], span, days) for found in spans.values() for span in found
@@ -290,6 +290,10 @@ def prepare(
             facts[session.course_id].sessions.append(session)
     for course in facts.values():
         course.settle()
+    for course_id, summed in cohort.moments.items():
+        if course_id in facts and summed.first_started is not None:
+            facts[course_id].first_infusion = summed.first_started
+            facts[course_id].first_infusion_day = days.day(summed.first_started)
     for day in cohort.not_given:
         if day.course_id in facts:
             (facts[day.course_id].cancelled_days if day.by_clinic else facts[day.course_id].missed_days).add(day.day)

@@ -121,6 +121,16 @@ class InfusionSession(SQLModel, table=True):
         ),
         # A course's treated sessions and when each opened, from the index alone (the follow-up list).
         Index("ix_infusion_session_course_id_outcome_opened_at_id", "course_id", "outcome", "opened_at", "id"),
+        # What each of a patient's courses' sessions add up to (the outcome report), from the index alone.
+        Index(
+            "ix_infusion_session_patient_course_moments",
+            "patient_id",
+            "course_id",
+            "outcome",
+            "opened_at",
+            "began_at",
+            "id",
+        ),
     )
 
     id: str = Field(primary_key=True, max_length=36)

@@ -11,23 +11,28 @@ before and the course after decide what a course in the period counts as.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Text, cast
+from sqlalchemy import Result, Select, Text, case, cast, func, type_coerce
 from sqlmodel import Session, col, select
 
 from core.events import EventType
 from core.outcomes.cohort import (
+    TREATED,
     AdverseRow,
     Cohort,
+    CourseMoments,
     CourseRow,
     NotGivenRow,
+    ScoresSeen,
     SessionRow,
     StopRow,
     StoredSitting,
 )
 from core.persistence.tables import Course, InfusionSession, PatientEventRecord, SessionEvent
+from core.persistence.types import UTCDateTime
 
 COUNTED_KINDS = (EventType.ADVERSE_EVENT.value, EventType.STOPPED_EARLY.value)
 CORRECTING_KINDS = (EventType.CORRECTED.value, EventType.ADDENDUM.value)
@@ -42,8 +47,9 @@ def outcome_cohort(
 
     ``counted_from``: the first moment an outcome form, an adverse event or an early stop can count for a
     course in the report (``core.outcomes.windows.earliest_counted``); those of earlier moments are not
-    read. A patient's courses and sessions are read whole, since the courses before decide what a course in
-    the report is (the first, the next, where a form answered between two of them counts)."""
+    read. A patient's courses are read whole, since the courses before decide what a course in the report is
+    (the first, the next, where a form answered between two of them counts); of those that began well before
+    ``opened_from``, what their sessions add up to (``CourseMoments``), and the sessions of the rest."""
     patients = (
         select(InfusionSession.patient_id)
         .where(
@@ -53,47 +59,99 @@ def outcome_cohort(
         .distinct()
     )
     courses = _courses(tx, patients, until)
-    sessions, adverse, stops = _sessions(tx, patients, until, counted_from)
-    whose = {s.patient_id for s in sessions}
+    moments = _summed(tx, patients, courses, until, opened_from - timedelta(days=1))
+    sessions, adverse, stops = _sessions(tx, [c.id for c in courses if c.id not in moments], until, counted_from)
+    whose = {c.patient_id for c in courses}
     not_given, assessments = _patient_records(tx, patients, whose, until, counted_from)
-    return Cohort(courses, sessions, adverse, stops, not_given, assessments)
+    return Cohort(courses, sessions, adverse, stops, not_given, assessments, moments)
+
+
+CHUNK = 5_000
+"""Course ids per query: well under the bound parameters either database takes in one statement."""
+
+
+def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start : start + CHUNK])
+
+
+def _rows(tx: Session, query: Select[Any]) -> Result[Any]:
+    """The query's rows as the database connection gives them: the session's ORM layer around a query of
+    plain columns cost a fifth of reading ten years' sessions, and does nothing here."""
+    return tx.connection().execute(query)
 
 
 def _courses(tx: Session, patients: Select[Any], until: datetime) -> tuple[CourseRow, ...]:
     query = select(Course.id, Course.patient_id, Course.first_day, Course.days, Course.recorded_at).where(
         col(Course.patient_id).in_(patients), col(Course.recorded_at) < until
     )
-    return tuple(CourseRow(*row) for row in tx.execute(query))
+    return tuple(CourseRow(*row) for row in _rows(tx, query))
+
+
+def _before(moment: datetime | None, until: datetime) -> datetime | None:
+    """A moment before the cut-off; None for one after it (not yet, as the records stood then)."""
+    return moment if moment is not None and moment < until else None
+
+
+def _summed(
+    tx: Session, patients: Select[Any], courses: Sequence[CourseRow], until: datetime, before: datetime
+) -> dict[str, CourseMoments]:
+    """The moments of the courses whose first infusion began before ``before`` (so none of them is in the
+    report) and that are not their patient's last (whose every day decides whether it has ended), added
+    up in the database: over ten years most of a report's patients' sessions are of such courses."""
+    began = case((col(InfusionSession.began_at) < until, InfusionSession.began_at))
+    treated = case((col(InfusionSession.outcome).in_(TREATED), func.coalesce(began, InfusionSession.opened_at)))
+    query = (
+        select(
+            InfusionSession.course_id,
+            *(type_coerce(moment, UTCDateTime) for moment in (func.min(began), func.min(treated), func.max(treated))),
+        )
+        .where(
+            col(InfusionSession.patient_id).in_(patients),
+            col(InfusionSession.opened_at) < until,
+            col(InfusionSession.course_id).is_not(None),
+        )
+        .group_by(col(InfusionSession.patient_id), col(InfusionSession.course_id))
+        .having(func.min(began) < before)
+    )
+    last = {course.patient_id: course for course in sorted(courses, key=lambda c: (c.recorded_at, c.id))}
+    keep = {course.id for course in last.values()}
+    return {
+        row[0]: CourseMoments(*row)
+        for row in _rows(tx, query)
+        if row[1] is not None and row[1] < before and row[0] not in keep
+    }
 
 
 def _sessions(
-    tx: Session, patients: Select[Any], until: datetime, counted_from: datetime
+    tx: Session, course_ids: Sequence[str], until: datetime, counted_from: datetime
 ) -> tuple[tuple[SessionRow, ...], tuple[AdverseRow, ...], tuple[StopRow, ...]]:
-    """The sessions, with the moment each infusion first began (on the session's row), and of their entries
-    only the adverse events and early stops from ``counted_from`` on with their payloads (few: the payload
-    of the other entries is never read), each adverse event marked when a correction or an addendum names
-    it. The entries are found on the index of kind and moment, and kept when their session is one of the
-    patients': joining each to its session in the database took longer than the reading."""
-    rows = select(
+    """The sessions of the courses named, with the moment each infusion first began (on the session's row),
+    and of their entries only the adverse events and early stops from ``counted_from`` on with their
+    payloads (few: the payload of the other entries is never read), each adverse event marked when a
+    correction or an addendum names it. The entries are found on the index of kind and moment, and kept when
+    their session is one of the patients': joining each to its session in the database took longer than the
+    reading."""
+    columns = (
         InfusionSession.id,
         InfusionSession.patient_id,
         InfusionSession.course_id,
         InfusionSession.opened_at,
         InfusionSession.outcome,
         InfusionSession.began_at,
-    ).where(col(InfusionSession.patient_id).in_(patients), col(InfusionSession.opened_at) < until)
-    sessions = tuple(
-        SessionRow(
-            sid, patient_id, course_id, opened_at, outcome, began if began is not None and began < until else None
-        )
-        for sid, patient_id, course_id, opened_at, outcome, began in tx.execute(rows)
     )
+    found: list[SessionRow] = []
+    opened_before = col(InfusionSession.opened_at) < until
+    for chunk in _chunks(course_ids):
+        query = select(*columns).where(col(InfusionSession.course_id).in_(chunk), opened_before)
+        found += (SessionRow(*row[:5], _before(row[5], until)) for row in _rows(tx, query))
+    sessions = tuple(found)
     ours = {s.id for s in sessions}
     in_period = (col(SessionEvent.occurred_at) >= counted_from, col(SessionEvent.occurred_at) < until)
     corrections = select(SessionEvent.session_id, SessionEvent.corrects).where(
         col(SessionEvent.type).in_(CORRECTING_KINDS), *in_period, col(SessionEvent.corrects).is_not(None)
     )
-    corrected = {target for session_id, target in tx.execute(corrections) if session_id in ours}
+    corrected = {target for session_id, target in _rows(tx, corrections) if session_id in ours}
     events = select(
         SessionEvent.id,
         SessionEvent.session_id,
@@ -103,7 +161,7 @@ def _sessions(
     ).where(col(SessionEvent.type).in_(COUNTED_KINDS), *in_period)
     adverse: list[AdverseRow] = []
     stops: list[StopRow] = []
-    for event_id, session_id, kind, at, stored in tx.execute(events):
+    for event_id, session_id, kind, at, stored in _rows(tx, events):
         if session_id not in ours:
             continue
         data = json.loads(stored)
@@ -131,7 +189,7 @@ def _patient_records(
     )
     not_given = tuple(
         NotGivenRow(patient_id, course_id, int(data["day"]), kind == EventType.DAY_CANCELLED.value)
-        for course_id, patient_id, kind, data in tx.execute(days)
+        for course_id, patient_id, kind, data in _rows(tx, days)
     )
     forms = select(
         PatientEventRecord.patient_id, PatientEventRecord.occurred_at, cast(PatientEventRecord.payload, Text)
@@ -140,5 +198,6 @@ def _patient_records(
         col(PatientEventRecord.occurred_at) >= counted_from,
         col(PatientEventRecord.occurred_at) < until,
     )
-    sittings = tuple(StoredSitting(pid, at, stored) for pid, at, stored in tx.execute(forms) if pid in whose)
+    seen = ScoresSeen()
+    sittings = tuple(StoredSitting(pid, at, stored, seen) for pid, at, stored in _rows(tx, forms) if pid in whose)
     return not_given, sittings

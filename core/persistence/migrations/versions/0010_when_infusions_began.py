@@ -9,6 +9,10 @@ entries among millions on every report. The moment now moves with the entries on
 (``infusion_session.began_at``: the earliest start, as ``core.record_values.began_after`` keeps it), and
 sessions recorded before this revision are given it from their entries here. ``core.audit.verify`` checks
 it against the entries, since the summary's hash in the audit lines predates it.
+
+The report reads, of its patients' earlier courses, only what their sessions add up to (when the first
+began, the first and last treated): an index of each patient's sessions by course with those columns gives
+it without reading a session's row, where reading the rows took twice as long over ten years.
 """
 
 from __future__ import annotations
@@ -31,7 +35,14 @@ def upgrade() -> None:
         "SELECT session_id, MIN(occurred_at) AS began FROM session_event WHERE type = 'infusion.started' "
         "GROUP BY session_id) AS started WHERE started.session_id = infusion_session.id"
     )
+    op.create_index(
+        "ix_infusion_session_patient_course_moments",
+        "infusion_session",
+        ["patient_id", "course_id", "outcome", "opened_at", "began_at", "id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_infusion_session_patient_course_moments", table_name="infusion_session")
     op.drop_column("infusion_session", "began_at")
