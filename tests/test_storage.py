@@ -350,6 +350,7 @@ def test_every_text_column_has_the_length_the_database_enforces(database: Databa
     lengths["patient_event"] = import_module("core.persistence.migrations.versions.0007_patient_streams").LIMITS
     for table, added in import_module("core.persistence.migrations.versions.0008_sessions_in_courses").LIMITS.items():
         lengths[table] = {**lengths[table], **added}
+    lengths.update(import_module("core.persistence.migrations.versions.0011_sitting_scores").LIMITS)
     for table in SQLModel.metadata.sorted_tables:
         for column in table.columns:
             declared = getattr(column.type, "length", None)
@@ -481,12 +482,19 @@ def test_a_sessions_row_says_when_its_infusion_first_began(care: Care, patient, 
 
 
 @pytest.mark.sqlite_only
-def test_sessions_recorded_before_rows_said_when_infusions_began_are_given_it_on_upgrade(
+def test_records_from_before_the_report_s_projections_are_given_them_on_upgrade(
     care: Care, patient, nurses, clock, database: Database, db_path: Path
 ):
     """0010: each session's row takes the moment of its earliest "infusion.started" entry; one never
-    started has none; and the audit trail, whose summary hashes never held the moment, still verifies."""
+    started has none; and the audit trail, whose summary hashes never held the moment, still verifies.
+    0011: a sitting recorded before it gets its scores in short, as its record says them (verify checks)."""
     first, _ = nurses
+    care.record_assessment(
+        patient.id,
+        {"PI_4a_v1.0": {"PAININ9": 3, "PAININ22": 4, "PAININ31": 2, "PAININ34": 3}},
+        mode="chair",
+        by=first.id,
+    )
     running = prepare(care, patient, nurses)
     care.start_infusion(running, first.id)
     began = clock.now()
@@ -496,6 +504,8 @@ def test_sessions_recorded_before_rows_said_when_infusions_began_are_given_it_on
     waiting = prepare(care, other, nurses, chair=2)
     database.dispose()
     with closing(sqlite3.connect(db_path)) as raw:
+        assert raw.execute("SELECT count(*) FROM sitting_scores").fetchone() == (1,)
+        raw.execute("DROP TABLE sitting_scores")
         raw.execute("DROP INDEX ix_infusion_session_patient_course_moments")
         raw.execute("ALTER TABLE infusion_session DROP COLUMN began_at")
         raw.execute("UPDATE alembic_version SET version_num = '0009'")
@@ -503,5 +513,7 @@ def test_sessions_recorded_before_rows_said_when_infusions_began_are_given_it_on
     upgraded = open_database(sqlite_url(db_path), backup_stamp=clock.now())
     after = Care(upgraded, care.protocol, clock, workstation="test-ws")
     assert (began_at(after, running), began_at(after, waiting)) == (began, None)
+    with upgraded.session() as tx:
+        assert len(list(records.stored_sitting_scores(tx))) == 1
     assert audit.verify(upgraded).ok
     upgraded.dispose()

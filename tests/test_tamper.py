@@ -34,13 +34,16 @@ from core.signatures import signed_content
 from core.views import PatientView
 from tests.helpers.sessions import busy_day
 
+PAIN = {"PAININ9": 3, "PAININ22": 4, "PAININ31": 2, "PAININ34": 3}
+
 Tamper = Callable[[sqlite3.Connection, dict[str, str]], None]
 
 
 @pytest.fixture
 def day(care: Care, patient: PatientView, nurses, clock: ManualClock) -> dict[str, str]:
-    """The record the tamper tests change: the ids they need."""
+    """The record the tamper tests change: the ids they need (and a sitting of outcome forms, Chidi's)."""
     ids = busy_day(care, patient, nurses, clock)
+    care.record_assessment(ids["other"], {"PI_4a_v1.0": PAIN}, mode="chair", by=nurses[0].id)
     assert audit.verify(care.db).ok
     return ids
 
@@ -163,10 +166,24 @@ def delete_day_not_given(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
 def forge_day_not_given(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
     """A day's reason slipped in for the other patient by copying one, with no audit line."""
     raw.execute(
-        "INSERT INTO patient_event SELECT 'forged-day', :other, NULL, 1, type, payload, occurred_at, recorded_at,"
-        " recorded_by, workstation, corrects, reason FROM patient_event",
+        "INSERT INTO patient_event SELECT 'forged-day', :other, NULL, 99, type, payload, occurred_at, recorded_at,"
+        " recorded_by, workstation, corrects, reason FROM patient_event WHERE type = 'course.day_missed'",
         {"other": ids["other"]},
     )
+
+
+def change_sitting_scores(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
+    """The scores the outcome report reads made better than the sitting's record says."""
+    raw.execute('UPDATE sitting_scores SET scores = replace(scores, \'"PI_4a_v1.0","\', \'"PI_4a_v1.0","4\')')
+
+
+def delete_sitting_scores(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
+    raw.execute("DELETE FROM sitting_scores")
+
+
+def forge_sitting_scores(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
+    """Scores slipped in for a sitting that was never recorded."""
+    raw.execute("INSERT INTO sitting_scores SELECT 'forged-sitting', patient_id, taken_at, scores FROM sitting_scores")
 
 
 def edit_audit_line(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
@@ -246,6 +263,9 @@ KINDS: dict[str, tuple[Tamper, str]] = {
     "a missed day changed into the clinic's cancellation": (change_day_not_given, "was changed after it was written"),
     "a day not given deleted, its line kept": (delete_day_not_given, "was removed: audit entry"),
     "a day not given forged without a line": (forge_day_not_given, "forged-day (saved"),
+    "a sitting's scores changed where the report reads them": (change_sitting_scores, "no longer say what"),
+    "a sitting's scores deleted where the report reads them": (delete_sitting_scores, "were removed"),
+    "scores forged for a sitting never recorded": (forge_sitting_scores, "forged-sitting have no outcome-form"),
     "an audit line edited": (edit_audit_line, "entry 5 was changed after it was written"),
     "an audit line deleted": (delete_audit_line, "entry 6 follows a gap"),
     "audit lines cut from the end, their records kept": (cut_lines_only, "has no audit entry"),

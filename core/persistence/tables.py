@@ -198,6 +198,21 @@ class PatientEventRecord(SQLModel, table=True):
     reason: str | None = None
 
 
+class SittingScores(SQLModel, table=True):
+    """What an outcome-form sitting (a patient's ``outcome.assessed`` record) says of its forms' scores, kept
+    beside the record in short (``core.outcomes.cohort.scores_text``): a report over a year of a ten-year
+    clinic reads some 15,000 sittings, and parsing each record's answers with its scores was a fifth of the
+    report. Written with the record, in its transaction; ``core.audit.verify`` checks it against the record."""
+
+    __tablename__ = "sitting_scores"
+    __table_args__ = (Index("ix_sitting_scores_taken_at_patient_id", "taken_at", "patient_id"),)
+
+    id: str = Field(primary_key=True, foreign_key="patient_event.id", max_length=36)
+    patient_id: str = Field(foreign_key="patient.id", max_length=36)
+    taken_at: datetime = Field(sa_type=UTCDateTime)
+    scores: str
+
+
 class ClinicSetting(SQLModel, table=True):
     """Clinic-wide settings as a history: the newest row per key is in force."""
 

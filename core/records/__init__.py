@@ -79,6 +79,8 @@ from core.records.streams import (
     insert_patient_event,
     next_patient_seq,
     patient_events,
+    sitting_scores,
+    stored_sitting_scores,
     to_patient_event,
 )
 
@@ -135,6 +137,7 @@ __all__ = [
     "sessions_opened_between",
     "setting_changes",
     "sitting_counts",
+    "sitting_scores",
     "sittings_between",
     "staff_by_ids",
     "staff_by_username",
@@ -144,6 +147,7 @@ __all__ = [
     "staff_record",
     "starts_out_of_step",
     "stored_json",
+    "stored_sitting_scores",
     "summary",
     "to_event",
     "to_patient_event",

@@ -17,13 +17,14 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from itertools import repeat
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, Boolean, Date, Table
 from sqlmodel import Session, col, select
 
 from core.course import CourseView
-from core.events import Event, PatientEvent
+from core.events import Event, EventType, PatientEvent
+from core.outcomes.cohort import scores_text
 from core.persistence.tables import (
     AuditEntry,
     Course,
@@ -32,6 +33,7 @@ from core.persistence.tables import (
     PatientDetails,
     PatientEventRecord,
     SessionEvent,
+    SittingScores,
 )
 from core.persistence.types import UTCDateTime
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
@@ -151,6 +153,15 @@ class _Writer:
             self.connection.exec_driver_sql(self.sql, list(rows[start : start + BATCH]))
 
 
+class _Scores(NamedTuple):
+    """A ``sitting_scores`` row, as ``core.records.streams.sitting_scores`` makes one for a single record."""
+
+    id: str
+    patient_id: str
+    taken_at: datetime
+    scores: str
+
+
 def insert_history(
     tx: Session,
     *,
@@ -174,10 +185,19 @@ def insert_history(
     ):
         writer = _Writer(tx, model, moments)
         writer.insert(writer.rows(values))
+    sittings: list[_Scores] = []
     for model, written in ((SessionEvent, events), (PatientEventRecord, patient_events)):
         writer = _Writer(tx, model, moments)
         pairs = list(written)
         writer.insert(writer.rows([value for value, _ in pairs], [text for _, text in pairs]))
+        if model is PatientEventRecord:
+            sittings = [
+                _Scores(e.id, e.patient_id, e.occurred_at, scores_text(e.payload["forms"]))
+                for e, _ in pairs
+                if e.type is EventType.ASSESSED
+            ]
+    writer = _Writer(tx, SittingScores, moments)
+    writer.insert(writer.rows(sittings))
     writer = _Writer(tx, AuditEntry, moments, itemgetter)
     writer.insert(writer.rows(audit_lines))
 

@@ -1,11 +1,12 @@
 """The records the clinic's outcome report counts, read in bulk: a report over ten years of a busy clinic
-(~300,000 sessions, ~60,000 courses, ~50,000 outcome sittings) reads them in six queries of plain
-columns, each narrowed by the indexes on ``opened_at``, ``patient_id`` and the events' ``type``.
+(~300,000 sessions, ~60,000 courses, ~150,000 outcome sittings) reads them in a few queries of plain
+columns, each narrowed by an index.
 
 The patients read are those with a session opened in the report's period (from the day before its first
 day, since an infusion that began just after midnight belongs to a session opened the evening before); of
-them, every course, session and record up to the cut-off, since a patient's first course, the course
-before and the course after decide what a course in the period counts as.
+them, every course and every record up to the cut-off that can count, since a patient's first course, the
+course before and the course after decide what a course in the period counts as. The sessions of courses
+that began well before the period come as what they add up to (``CourseMoments``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from core.outcomes.cohort import (
     StopRow,
     StoredSitting,
 )
-from core.persistence.tables import Course, InfusionSession, PatientEventRecord, SessionEvent
+from core.persistence.tables import Course, InfusionSession, PatientEventRecord, SessionEvent, SittingScores
 from core.persistence.types import UTCDateTime
 
 COUNTED_KINDS = (EventType.ADVERSE_EVENT.value, EventType.STOPPED_EARLY.value)
@@ -177,8 +178,8 @@ def _patient_records(
     tx: Session, patients: Select[Any], whose: set[str], until: datetime, counted_from: datetime
 ) -> tuple[tuple[NotGivenRow, ...], tuple[StoredSitting, ...]]:
     """The days not given of the patients' courses, and the sittings of outcome forms of ``whose`` (the same
-    patients) from ``counted_from`` on, found on the index of kind and moment, with their stored text, parsed
-    only for the sittings the report counts (``StoredSitting``)."""
+    patients) from ``counted_from`` on, found on the index of their moments, with their scores in short
+    (``sitting_scores``), read only for the sittings the report counts (``StoredSitting``)."""
     days = select(
         PatientEventRecord.course_id, PatientEventRecord.patient_id, PatientEventRecord.type, PatientEventRecord.payload
     ).where(
@@ -191,12 +192,8 @@ def _patient_records(
         NotGivenRow(patient_id, course_id, int(data["day"]), kind == EventType.DAY_CANCELLED.value)
         for course_id, patient_id, kind, data in _rows(tx, days)
     )
-    forms = select(
-        PatientEventRecord.patient_id, PatientEventRecord.occurred_at, cast(PatientEventRecord.payload, Text)
-    ).where(
-        col(PatientEventRecord.type) == EventType.ASSESSED.value,
-        col(PatientEventRecord.occurred_at) >= counted_from,
-        col(PatientEventRecord.occurred_at) < until,
+    forms = select(SittingScores.patient_id, SittingScores.taken_at, SittingScores.scores).where(
+        col(SittingScores.taken_at) >= counted_from, col(SittingScores.taken_at) < until
     )
     seen = ScoresSeen()
     sittings = tuple(StoredSitting(pid, at, stored, seen) for pid, at, stored in _rows(tx, forms) if pid in whose)

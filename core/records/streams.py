@@ -3,10 +3,14 @@ ordered per patient, kept as a session's entries are."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import closing
+
 from sqlmodel import Session, col, func, select
 
 from core.events import EventType, PatientEvent
-from core.persistence.tables import PatientEventRecord
+from core.outcomes.cohort import scores_text
+from core.persistence.tables import PatientEventRecord, SittingScores
 
 
 def to_patient_event(row: PatientEventRecord) -> PatientEvent:
@@ -56,6 +60,25 @@ def insert_patient_event(tx: Session, event: PatientEvent) -> None:
             reason=event.reason,
         )
     )
+    if event.type is EventType.ASSESSED:
+        tx.add(sitting_scores(event))
+
+
+def sitting_scores(event: PatientEvent) -> SittingScores:
+    """The scores of a sitting's forms in short, kept beside its record for the outcome report."""
+    return SittingScores(
+        id=event.id,
+        patient_id=event.patient_id,
+        taken_at=event.occurred_at,
+        scores=scores_text(event.payload.get("forms", ())),
+    )
+
+
+def stored_sitting_scores(tx: Session) -> Iterator[tuple[str, str]]:
+    """Every sitting's scores as kept in short (id, text), a batch at a time, for ``audit verify``."""
+    query = select(SittingScores.id, SittingScores.scores).execution_options(yield_per=5_000)
+    with closing(tx.connection().execute(query)) as rows:
+        yield from rows
 
 
 def all_patient_events(tx: Session) -> list[PatientEvent]:
