@@ -28,8 +28,10 @@ from tests.helpers.sessions import busy_day
 @pytest.fixture
 def clinic(care: Care, patient: PatientView, nurses, clock: ManualClock, admin) -> dict[str, str]:
     """A day with something in every table: details, a signed session, one infusing, a day not given, a
-    setting changed."""
+    sitting of outcome forms, a setting changed."""
     ids = busy_day(care, patient, nurses, clock)
+    pain = {"PAININ9": 3, "PAININ22": 4, "PAININ31": 2, "PAININ34": 3}
+    care.record_assessment(patient.id, {"PI_4a_v1.0": pain}, mode="chair", by=nurses[0].id)
     change_clinic_setting(care.db, "chairs", 6, admin.id, "a new bay", clock.now(), workstation="test-ws")
     return {"signed": ids["signed"], "running": ids["running"]}
 

@@ -4,7 +4,8 @@ last infusion began, the outcome forms answered in the windows still listed and 
 hold, the patients' names and the contact routes in force.
 
 A few queries of plain columns, each on an index (``infusion_session.opened_at`` and ``course_id``;
-``session_event`` and ``patient_event`` by kind and moment, and by kind and patient, migration 0009), with
+``patient_event`` by kind and moment, and by kind and patient, migration 0009; when an infusion began is on
+its session's row, migration 0010), with
 what can be counted counted in the database (a course's number, a sitting's forms): what is read grows
 with the clinic's last months, never with the years before them.
 """
@@ -21,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from core.course import CourseView
 from core.events import EventType
-from core.persistence.tables import Course, InfusionSession, Patient, PatientEventRecord, SessionEvent
+from core.persistence.tables import Course, InfusionSession, Patient, PatientEventRecord
 from core.persistence.types import UTCDateTime
 
 CHUNK = 500
@@ -152,24 +153,18 @@ def treated_sessions_of(
 def _treated_sessions(
     which: ColumnElement[bool], until: datetime, treated: Collection[str]
 ) -> tuple[FromClause, ColumnElement[str], ColumnElement[datetime]]:
-    """The treated sessions ``which`` picks, with the moment each one's infusion began: its first
-    "infusion.started" entry, read on the index of kind and moment from the earliest of those sessions'
-    openings on (so what is read grows with those sessions, not with the years before them), or failing
-    one, the moment the session was opened. As (the sessions joined to their starts, course, moment)."""
+    """The treated sessions ``which`` picks, with the moment each one's infusion began (as its row keeps it:
+    its first "infusion.started" entry's), or failing one, the moment the session was opened. As (the
+    sessions, course, moment)."""
     sessions = (
-        select(InfusionSession.id, InfusionSession.course_id, InfusionSession.opened_at)
+        select(
+            InfusionSession.course_id,
+            func.coalesce(InfusionSession.began_at, InfusionSession.opened_at).label("began"),
+        )
         .where(which, col(InfusionSession.outcome).in_(list(treated)), col(InfusionSession.opened_at) < until)
-        .cte("treated")
+        .subquery("treated")
     )
-    earliest = select(func.min(sessions.c.opened_at)).scalar_subquery()
-    started = (
-        select(SessionEvent.session_id, func.min(SessionEvent.occurred_at).label("began"))
-        .where(col(SessionEvent.type) == EventType.STARTED.value, col(SessionEvent.occurred_at) >= earliest)
-        .group_by(col(SessionEvent.session_id))
-        .cte("started")
-    )
-    joined = sessions.outerjoin(started, started.c.session_id == sessions.c.id)
-    return joined, sessions.c.course_id, func.coalesce(started.c.began, sessions.c.opened_at)
+    return sessions, sessions.c.course_id, sessions.c.began
 
 
 def sittings_between(tx: Session, since: datetime, until: datetime) -> list[SittingRow]:
