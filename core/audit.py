@@ -240,8 +240,10 @@ def chained(tx: Session, lines: Sequence[Mapping[str, Any]]) -> list[dict[str, A
     moments: dict[tuple[datetime, int], str] = {}
     for line in lines:
         detail = line["detail"]
-        if not all(type(key) is str and type(value) is str for key, value in detail.items()):
-            _plain(detail, line["action"])  # a detail of plain text passes without the walk
+        for key, value in detail.items():
+            if type(key) is not str or not isinstance(value, str):  # plain text passes without the walk
+                _plain(detail, line["action"])
+                break
         at = line["at"]
         moment = moments.get((at, at.fold))
         if moment is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -136,16 +136,20 @@ def test_the_one_canonical_text_and_the_stored_text_are_json_dumps_own(value: An
 
 def test_an_entry_s_canonical_text_from_its_payload_s_text_is_its_canonical_text():
     moment = datetime(2026, 3, 4, 5, 6, 7, 89, tzinfo=UTC)
-    for corrects, reason in ((None, None), ("c0ffee00-0000-4000-8000-000000000001", 'a "quoted" reason, ü')):
+    later = datetime(2026, 3, 4, 7, 6, 7, tzinfo=timezone(timedelta(hours=1)))  # saved late, in another zone
+    for corrects, reason, saved in (
+        (None, None, moment),
+        ("c0ffee00-0000-4000-8000-000000000001", 'a "quoted" reason, ü', later),
+    ):
         event = Event(
             id="c0ffee00-0000-4000-8000-000000000002",
             session_id="c0ffee00-0000-4000-8000-000000000003",
             seq=4,
             type=EventType.VITALS,
             occurred_at=moment,
-            recorded_at=moment,
+            recorded_at=saved,
             recorded_by="c0ffee00-0000-4000-8000-000000000004",
-            workstation="ws",
+            workstation='ws "\u2028" é',
             payload={"readings": {"spo2": "97"}, "payload": 0, "reason": "x"},
             corrects=corrects,
             reason=reason,
