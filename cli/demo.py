@@ -33,6 +33,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -46,6 +47,7 @@ from core.care import Care
 from core.clock import ManualClock, ensure_utc
 from core.dosing import pump_order
 from core.history.build import HistorySummary, build_history
+from core.history.templates import templates
 from core.identify import Identified
 from core.machine import Step
 from core.people import Account, Role
@@ -435,11 +437,32 @@ class _OnceEach(PasswordHasher):
         self.real = real
         self._hashes: dict[bytes, str] = {}
         self._matched: set[tuple[str, bytes]] = set()
+        self._ahead: dict[bytes, Future[str]] = {}
+
+    def ahead(self, *secrets: str) -> None:
+        """Start each password's hash, and the first check of a password against it, on another thread
+        while the fill does other work (argon2 lets go of the interpreter while it runs, so on a second core
+        the four full-strength runs of the demo's passwords cost the fill no time). The same runs, with the
+        same settings, as ``hash`` and ``verify`` would make when first asked."""
+        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-passwords")
+        for secret in secrets:
+            self._ahead.setdefault(_bytes(secret), worker.submit(self._hashed_and_checked, secret))
+        worker.shutdown(wait=False)
+
+    def _hashed_and_checked(self, secret: str) -> str:
+        hashed = self.real.hash(secret)
+        self.real.verify(hashed, secret)  # raises if it does not match: nothing is then remembered
+        return hashed
 
     def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
         key = _bytes(password)
         if key not in self._hashes:
-            self._hashes[key] = self.real.hash(password)
+            ahead = self._ahead.pop(key, None)
+            if ahead is not None:
+                self._hashes[key] = ahead.result()
+                self._matched.add((self._hashes[key], key))
+            else:
+                self._hashes[key] = self.real.hash(password)
         return self._hashes[key]
 
     def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
@@ -458,11 +481,12 @@ def _bytes(secret: str | bytes) -> bytes:
 
 
 @contextmanager
-def _hashing_once() -> Iterator[None]:
+def _hashing_once() -> Iterator[_OnceEach]:
     real = passwords.hasher()
-    passwords.use_hasher(_OnceEach(real))
+    once = _OnceEach(real)
+    passwords.use_hasher(once)
     try:
-        yield
+        yield once
     finally:
         passwords.use_hasher(real)
 
@@ -492,7 +516,10 @@ def fill_demo(
 
     Only for a separate demo database: the staff, patients and sessions are made up.
     """
-    with _hashing_once(), database.filling():
+    with _hashing_once() as once, database.filling():
+        once.ahead(DEMO_PASSWORD, _FIRST_PASSWORD)
+        if history_patients:
+            templates(protocol)  # recorded once a process, while the passwords are hashed
         return _fill(database, protocol, day_start, workstation, history_patients)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from argon2 import PasswordHasher
@@ -206,3 +207,26 @@ def test_a_password_that_does_not_match_is_refused_every_time_while_filling():
     for _ in range(2):
         with pytest.raises(VerifyMismatchError):
             once.verify(made, DEMO_PASSWORD + " not")
+
+
+def test_a_password_hashed_ahead_is_the_one_hash_and_check_the_fill_makes():
+    """Hashed ahead on another thread, each password is still hashed and first checked once, with the
+    settings in force; a wrong password is still refused."""
+    made: list[str] = []
+
+    class Counting(PasswordHasher):
+        def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+            made.append("hash")
+            return super().hash(password, salt=salt)
+
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+            made.append("verify")
+            return super().verify(hash, password)
+
+    once = _OnceEach(Counting(time_cost=1, memory_cost=8, parallelism=1))
+    once.ahead(DEMO_PASSWORD)
+    hashed = once.hash(DEMO_PASSWORD)
+    assert once.hash(DEMO_PASSWORD) == hashed and once.verify(hashed, DEMO_PASSWORD)
+    assert made == ["hash", "verify"]
+    with pytest.raises(VerifyMismatchError):
+        once.verify(hashed, DEMO_PASSWORD + " not")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -136,19 +136,56 @@ def test_the_one_canonical_text_and_the_stored_text_are_json_dumps_own(value: An
 
 def test_an_entry_s_canonical_text_from_its_payload_s_text_is_its_canonical_text():
     moment = datetime(2026, 3, 4, 5, 6, 7, 89, tzinfo=UTC)
-    for corrects, reason in ((None, None), ("c0ffee00-0000-4000-8000-000000000001", 'a "quoted" reason, ü')):
+    later = datetime(2026, 3, 4, 7, 6, 7, tzinfo=timezone(timedelta(hours=1)))  # saved late, in another zone
+    for corrects, reason, saved in (
+        (None, None, moment),
+        ("c0ffee00-0000-4000-8000-000000000001", 'a "quoted" reason, ü', later),
+    ):
         event = Event(
             id="c0ffee00-0000-4000-8000-000000000002",
             session_id="c0ffee00-0000-4000-8000-000000000003",
             seq=4,
             type=EventType.VITALS,
             occurred_at=moment,
-            recorded_at=moment,
+            recorded_at=saved,
             recorded_by="c0ffee00-0000-4000-8000-000000000004",
-            workstation="ws",
+            workstation='ws "\u2028" é',
             payload={"readings": {"spo2": "97"}, "payload": 0, "reason": "x"},
             corrects=corrects,
             reason=reason,
         )
         text = canonical_text(event, canonical_json(event.payload))
         assert text == canonical_json(canonical(event))
+
+
+def test_the_chain_written_at_once_is_the_chain_written_line_by_line(database: Database):
+    """``audit.chained`` writes each line's canonical text field by field: it must hash as ``entry_hash``
+    hashes the line built as a dict, whatever the text holds (quotes, non-ASCII, nothing, numbers)."""
+    moment = datetime(2026, 3, 4, 5, 6, 7, 89, tzinfo=UTC)
+    lines = [
+        {
+            "at": moment,
+            "actor_id": actor,
+            "action": action,
+            "workstation": 'ward "B" é',
+            "patient_id": patient,
+            "session_id": None,
+            "detail": detail,
+        }
+        for actor, action, patient, detail in (
+            (None, "record.written", None, {}),
+            ("c0ffee00-0000-4000-8000-000000000004", "signature", "p ", {"b": "1", "a": 'q"\\'}),
+            ("n", "course.ordered", "p", {"n": 3, "nested": {"z": [None, True]}, "é": "x"}),
+        )
+    ]
+    with database.transaction() as tx:
+        head = records.audit_head(tx)
+        chained = audit.chained(tx, lines)
+    seq, prev = head if head is not None else (0, audit.GENESIS)
+    for line, row in zip(lines, chained, strict=True):
+        seq += 1
+        assert (row["seq"], row["prev_hash"]) == (seq, prev)
+        prev = audit.entry_hash(**line, seq=seq, prev_hash=prev)
+        assert row["entry_hash"] == prev
+    with pytest.raises(TypeError), database.transaction() as tx:  # a value not stored exactly is refused
+        audit.chained(tx, [{**lines[0], "detail": {"at": moment}}])

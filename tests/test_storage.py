@@ -65,6 +65,26 @@ def test_a_fill_skips_syncing_each_commit_and_every_later_connection_syncs_again
     assert pragmas() == usual
 
 
+@pytest.mark.sqlite_only
+def test_a_fill_written_alone_keeps_its_undo_in_memory_and_the_file_is_back_in_wal_after(database: Database):
+    def journal() -> str:
+        with database.session() as tx:
+            return str(tx.execute(text("PRAGMA journal_mode")).scalar())
+
+    with database.writing_alone():  # outside a fill: nothing changes
+        assert journal() == "wal"
+    with database.filling():
+        with database.writing_alone():
+            assert journal() == "memory"
+            with pytest.raises(RuntimeError), database.transaction() as tx:  # a failed write rolls back whole
+                tx.execute(text("INSERT INTO clinic_setting (key, value, changed_at) VALUES ('x', '1', '2026-01-01')"))
+                raise RuntimeError("the write fails")
+            with database.session() as tx:
+                assert tx.execute(text("SELECT count(*) FROM clinic_setting WHERE key = 'x'")).scalar() == 0
+        assert journal() == "wal"
+    assert journal() == "wal"
+
+
 def test_schema_constants_follow_the_migration_scripts(database: Database):
     assert tuple(script_revisions(database.engine)) == KNOWN_REVISIONS
     assert KNOWN_REVISIONS[-1] == SCHEMA_HEAD

@@ -126,7 +126,8 @@ def build_history(
         days=protocol.course.sessions,
     )
     writer = _Writer(database, protocol, list(nurses), seed, workstation, HistorySummary(start, end))
-    writer.write(plan)
+    with database.writing_alone():  # one connection, its batches written at a time
+        writer.write(plan)
     return writer.summary
 
 
