@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cli import audit as cli_audit
+from cli import export as cli_export
 from cli import outcomes as cli_outcomes
 from cli import report as cli_report
 from cli import users as cli_users
@@ -135,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_audit.add_commands(commands)
     cli_report.add_commands(commands)
     cli_outcomes.add_commands(commands)
+    cli_export.add_commands(commands)
     return parser
 
 
@@ -313,6 +315,8 @@ def main(open_app: OpenApp, argv: list[str] | None = None, clock: Clock | None =
             return cli_report.run(args, clock)
         if args.command == "outcomes":
             return cli_outcomes.run(args, clock)
+        if args.command == "export":
+            return cli_export.run(args, clock)
         if args.command == "settings":
             if args.settings_command == "show":
                 return settings_show(args.database, clock)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from contextlib import suppress
 from pathlib import Path
+from typing import BinaryIO
 
 PRIVATE = 0o600
 
@@ -31,3 +32,46 @@ def write_whole(path: Path, content: bytes) -> None:
         with suppress(OSError):  # the folder itself may be what failed
             partial.unlink(missing_ok=True)
         raise
+
+
+class WholeFiles:
+    """Several files written as they come (a FHIR export of years does not fit in memory) and kept together
+    or not at all: each under a temporary name beside its place, 0600 from the first byte; when the block
+    ends, every one is flushed to the disk and only then renamed into place. An exception in the block, or an
+    OSError, leaves none of them behind."""
+
+    def __init__(self) -> None:
+        self._open: list[tuple[Path, Path, BinaryIO]] = []
+
+    def open(self, path: Path) -> BinaryIO:
+        partial = path.with_name(f".{path.name}.partial")
+        handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+        file = os.fdopen(handle, "wb")
+        self._open.append((path, partial, file))
+        os.fchmod(handle, PRIVATE)
+        return file
+
+    def __enter__(self) -> WholeFiles:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        try:
+            if kind is None:
+                for _, _, file in self._open:
+                    file.flush()
+                    os.fsync(file.fileno())
+                    file.close()
+                for path, partial, _ in self._open:
+                    partial.replace(path)
+                return
+        except BaseException:
+            self._discard()
+            raise
+        self._discard()
+
+    def _discard(self) -> None:
+        for _, partial, file in self._open:
+            with suppress(OSError):
+                file.close()
+            with suppress(OSError):
+                partial.unlink(missing_ok=True)

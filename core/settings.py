@@ -66,6 +66,12 @@ class ClinicSettings(BaseModel):
     promis_wording_file: Annotated[str, Field(max_length=400)] = ""
     """The clinic's own file of the PROMIS items' wording (``core.outcomes.wording``), for a clinic that holds
     the copyright holder's permission: Chairside never ships the wording. Empty: the forms show item ids."""
+    fhir_base_url: Annotated[str, Field(max_length=200, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")] = (
+        "https://chairside.invalid/fhir"
+    )
+    """The clinic's FHIR address: its record-number, staff and session identifier systems, its own code system and
+    its PROMIS Questionnaires are named under it, and a FHIR export's entries are placed at it. The default, on
+    the reserved ``.invalid`` domain, says the clinic has not named its own yet."""
 
 
 def clinic_settings(database: Database) -> ClinicSettings:

@@ -15,6 +15,7 @@ from core.records.clinic import (
     protocol_text,
     setting_changes,
 )
+from core.records.exports import patients_with_care_between
 from core.records.follow_ups import (
     contact_routes,
     course_moments_since,
@@ -127,6 +128,7 @@ __all__ = [
     "patients_born_on",
     "patients_by_id",
     "patients_named",
+    "patients_with_care_between",
     "protocol_kept",
     "protocol_text",
     "recent_courses",

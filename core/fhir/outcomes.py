@@ -1,0 +1,88 @@
+"""The outcome forms: a QuestionnaireResponse per PROMIS short form answered, an Observation per T-score, and
+one for the 0-10 pain intensity item.
+
+Each response names its form's canonical Questionnaire (the clinic's own, by form id: no public canonical
+one has been checked) and holds item ids and the scored values only, never the wording, which is the
+copyright holder's. A T-score Observation is derived from its response, its code the versioned generic
+LOINC T-score code (PROMIS.md 6, still to be verified) and the form named in ``method``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from core import event_data as d
+from core.events import PatientEvent
+from core.fhir import codes
+from core.fhir.context import Context, Json, present, quantity
+
+
+def questionnaire_url(context: Context, form_id: str) -> str:
+    return context.base + codes.QUESTIONNAIRE_PATH + form_id
+
+
+def assessment_resources(context: Context, event: PatientEvent) -> Iterator[Json]:
+    """The sitting's responses and scores (its time is the moment it was recorded, on the day answered)."""
+    assessed = event.data_as(d.Assessed)
+    taken = context.day(date.fromisoformat(assessed.taken_on))
+    subject = context.ref("Patient", event.patient_id)
+    for form in assessed.forms:
+        key = f"{event.id}/{form.form_id}"
+        response_ref = context.ref("QuestionnaireResponse", key)
+        yield present(
+            [
+                ("resourceType", "QuestionnaireResponse"),
+                ("id", context.id("QuestionnaireResponse", key)),
+                ("questionnaire", questionnaire_url(context, form.form_id)),
+                ("status", "completed"),
+                ("subject", subject),
+                ("authored", context.moment(event.occurred_at)),
+                ("author", context.ref("Practitioner", event.recorded_by)),
+                ("source", subject),
+                (
+                    "item",
+                    [{"linkId": item, "answer": [{"valueInteger": value}]} for item, value in form.answers.items()],
+                ),
+            ]
+        )
+        if form.t_score is None:
+            continue
+        method = f"{form.form_id} scored by {form.table}" + (" (table still to be verified)" if form.to_verify else "")
+        yield present(
+            [
+                ("resourceType", "Observation"),
+                ("id", context.id("Observation", key)),
+                ("status", "final"),
+                ("category", [{"coding": [context.coding(codes.SURVEY_CATEGORY)]}]),
+                (
+                    "code",
+                    context.concept(
+                        f"PROMIS {form.form_id} T-score",
+                        codes.PROMIS_T_SCORES.get(form.form_id),
+                        local=f"promis-t-{form.form_id}",
+                    ),
+                ),
+                ("subject", subject),
+                ("effectiveDateTime", taken),
+                ("issued", context.moment(event.recorded_at)),
+                ("valueQuantity", quantity(form.t_score, "T-score", "{score}")),
+                ("method", {"text": method}),
+                ("derivedFrom", [response_ref]),
+            ]
+        )
+    if assessed.pain_intensity is not None:
+        measure = codes.PAIN_SCORE
+        yield present(
+            [
+                ("resourceType", "Observation"),
+                ("id", context.id("Observation", f"{event.id}/pain-intensity")),
+                ("status", "final"),
+                ("category", [{"coding": [context.coding(codes.SURVEY_CATEGORY)]}]),
+                ("code", {"coding": [context.coding(c) for c in measure.codes], "text": "Pain intensity (0-10)"}),
+                ("subject", subject),
+                ("effectiveDateTime", taken),
+                ("issued", context.moment(event.recorded_at)),
+                ("valueInteger", assessed.pain_intensity),
+            ]
+        )

@@ -1,0 +1,313 @@
+"""The FHIR R4 export read back as another system would: the demo's records through the R4B models, every
+reference resolving inside the Bundle, the vital-signs profile's codes and units (the library checks
+structure, not profiles, so these tests check the profile), the corrected-vital rule, de-identification."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from fhir.resources.R4B.bundle import Bundle
+
+from cli.demo import DEMO_NOW_AFTER, PEOPLE, fill_demo
+from core import passwords
+from core.clock import ManualClock
+from core.fhir import codes
+from core.fhir.validate import parse
+from core.fhir_export import ExportDone, ExportRequest, export_fhir
+from core.persistence.db import Database, open_database, sqlite_url
+from core.protocol import Protocol, VitalKind, load_protocol
+from tests.helpers.answers import NORMAL
+from tests.helpers.clinic import T0
+from tests.helpers.databases import copy_database
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import signed
+
+VITAL_SIGNS = {  # the vital-signs profile's code for each measurement and the UCUM unit it requires
+    "8480-6": "mm[Hg]",
+    "8462-4": "mm[Hg]",
+    "8867-4": "/min",
+    "9279-1": "/min",
+    "2708-6": "%",
+    "59408-5": "%",
+    "8310-5": "Cel",
+    "29463-7": "kg",
+}
+BLOOD_PRESSURE = "85354-9"
+STATUSES = {"registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"}
+FAR = date(2000, 1, 1), date(2100, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, template_database: Path) -> Iterator[tuple[Database, ManualClock]]:
+    """The demo day and a short made-up history before it, filled once for this module's tests."""
+    previous = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    folder = tmp_path_factory.mktemp("fhir-demo")
+    database = open_database(sqlite_url(copy_database(template_database, folder / "demo.sqlite")))
+    filled = fill_demo(database, load_protocol(), T0 - DEMO_NOW_AFTER, history_patients=10)
+    passwords.use_hasher(previous)
+    yield database, ManualClock(filled.now)
+    database.dispose()
+
+
+def _export(database: Database, clock: ManualClock, protocol: Protocol, folder: Path, **asked: Any) -> ExportDone:
+    return export_fhir(database, protocol, clock, "test-ws", ExportRequest(*FAR, **asked))
+
+
+def _resources(bundle: Path) -> list[dict[str, Any]]:
+    return [entry["resource"] for entry in json.loads(bundle.read_text("utf-8"))["entry"]]
+
+
+@pytest.fixture(scope="module")
+def exported(demo, tmp_path_factory) -> tuple[Path, Path, ExportDone]:
+    database, clock = demo
+    folder = tmp_path_factory.mktemp("fhir-out")
+    done = _export(database, clock, load_protocol(), folder, out=folder / "bundle.json", ndjson=folder)
+    return folder / "bundle.json", folder, done
+
+
+def test_the_demo_export_round_trips_through_the_r4b_models(exported):
+    bundle_path, _, done = exported
+    bundle = Bundle.model_validate_json(bundle_path.read_bytes())  # the whole Bundle, every entry in it
+    assert bundle.type == "collection" and bundle.entry is not None
+    assert len(bundle.entry) == done.resources
+    kinds = Counter(entry.resource.get_resource_type() for entry in bundle.entry)
+    assert set(kinds) >= {
+        "Patient", "Practitioner", "Encounter", "MedicationRequest", "MedicationAdministration", "Observation",
+        "QuestionnaireResponse", "Provenance",
+    }  # fmt: skip
+    for entry in bundle.entry:  # serialise, parse again: nothing lost or changed
+        text = entry.resource.model_dump_json(exclude_none=True)
+        assert parse(text).model_dump_json(exclude_none=True) == text
+    assert dict(kinds) == done.counts
+
+
+def test_every_reference_resolves_inside_the_bundle(exported):
+    bundle_path, _, _ = exported
+    whole = json.loads(bundle_path.read_text("utf-8"))
+    places = {entry["fullUrl"] for entry in whole["entry"]}
+    base = whole["entry"][0]["fullUrl"].rsplit("/", 2)[0]
+    assert len(places) == len(whole["entry"])  # no resource twice
+    references = list(_references(whole["entry"]))
+    assert references
+    unresolved = [ref for ref in references if f"{base}/{ref}" not in places]
+    assert unresolved == []
+
+
+def _references(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        if isinstance(value.get("reference"), str):
+            yield value["reference"]
+        for inner in value.values():
+            yield from _references(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _references(inner)
+
+
+def test_vital_sign_observations_follow_the_profile(exported):
+    bundle_path, _, _ = exported
+    vitals = [
+        r
+        for r in _resources(bundle_path)
+        if r["resourceType"] == "Observation"
+        and any(c["code"] == "vital-signs" for cat in r.get("category", []) for c in cat["coding"])
+    ]
+    assert len(vitals) > 100
+    for obs in vitals:
+        assert obs["status"] in STATUSES
+        assert obs["subject"]["reference"].startswith("Patient/")
+        assert obs["effectiveDateTime"].endswith("Z")
+        (category,) = obs["category"]
+        assert {"system": codes.OBSERVATION_CATEGORY, "code": "vital-signs"}.items() <= category["coding"][0].items()
+        loinc = [c["code"] for c in obs["code"]["coding"] if c["system"] == codes.LOINC]
+        if loinc == [BLOOD_PRESSURE]:
+            parts = obs["component"]
+            assert "valueQuantity" not in obs and parts
+            assert {p["code"]["coding"][0]["code"] for p in parts} <= {"8480-6", "8462-4"}
+            measured = [(p["code"]["coding"][0]["code"], p["valueQuantity"]) for p in parts]
+        else:
+            assert loinc and all(code in VITAL_SIGNS for code in loinc)
+            measured = [(code, obs["valueQuantity"]) for code in loinc]
+        for code, value in measured:
+            assert value["system"] == codes.UCUM and value["code"] == VITAL_SIGNS[code]
+            assert isinstance(value["value"], int | float)
+    oximetry = [o for o in vitals if any(c["code"] == "59408-5" for c in o["code"]["coding"])]
+    assert oximetry and all({"2708-6", "59408-5"} <= {c["code"] for c in o["code"]["coding"]} for o in oximetry)
+
+
+def test_advisory_and_act_now_readings_carry_the_interpretation_recorded_with_them(exported):
+    bundle_path, _, _ = exported
+    flags = Counter(
+        coding["code"]
+        for r in _resources(bundle_path)
+        if r["resourceType"] == "Observation"
+        for place in [r, *r.get("component", [])]
+        for concept in place.get("interpretation", [])
+        for coding in concept["coding"]
+    )
+    assert flags["A"] > 0 and flags["AA"] > 0  # the demo has advisory readings and an alarm
+    assert set(flags) <= {"A", "AA"}
+
+
+def test_an_infusion_names_the_nurse_and_the_second_nurse_who_checked(exported):
+    bundle_path, _, _ = exported
+    given = [r for r in _resources(bundle_path) if r["resourceType"] == "MedicationAdministration"]
+    assert given
+    for administration in given:
+        functions = [p["function"]["coding"][0]["code"] for p in administration["performer"]]
+        assert functions[0] == "performer"
+        assert administration["context"]["reference"].startswith("Encounter/")
+        assert administration["dosage"]["dose"]["code"] == "mg"
+        assert administration["dosage"]["rateQuantity"]["code"] == "mL/h"
+    assert any([p["function"]["coding"][0]["code"] for p in a["performer"]] == ["performer", "verifier"] for a in given)
+    assert any("Paused" in note["text"] for a in given for note in a.get("note", []))
+
+
+def test_outcome_forms_keep_item_ids_and_values_only(exported):
+    bundle_path, _, _ = exported
+    resources = _resources(bundle_path)
+    responses = [r for r in resources if r["resourceType"] == "QuestionnaireResponse"]
+    assert responses
+    for response in responses:
+        assert response["questionnaire"].startswith("https://chairside.invalid/fhir/Questionnaire/")
+        for item in response.get("item", []):
+            assert set(item) == {"linkId", "answer"}  # no text
+            assert [set(a) for a in item["answer"]] == [{"valueInteger"}]
+    scores = [r for r in resources if r["resourceType"] == "Observation" and r.get("derivedFrom")]
+    assert scores and all(s["valueQuantity"]["code"] == "{score}" for s in scores)
+    ids = {f"QuestionnaireResponse/{r['id']}" for r in responses}
+    assert all(s["derivedFrom"][0]["reference"] in ids for s in scores)
+
+
+def test_unverified_codes_stay_out_unless_asked_for_and_are_flagged_when_they_are(demo, exported, tmp_path, protocol):
+    bundle_path, _, _ = exported
+    unverified = {(c.system, c.code) for c in codes.all_codes() if not c.verified}
+    plain = bundle_path.read_text("utf-8")
+    assert '"code":"6130"' not in plain and codes.UNVERIFIED_TAG not in plain
+    database, clock = demo
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "all.json", allow_unverified=True)
+    resources = _resources(tmp_path / "all.json")
+    carrying = [r for r in resources if any((c.get("system"), c.get("code")) in unverified for c in _codings(r))]
+    assert carrying and any(r["resourceType"] == "MedicationAdministration" for r in carrying)
+    for resource in resources:
+        tagged = any(t["code"] == codes.UNVERIFIED_TAG for t in resource.get("meta", {}).get("tag", []))
+        assert tagged == (resource in carrying)
+
+
+def _codings(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, dict):
+        if "system" in value and "code" in value:
+            yield value
+        for inner in value.values():
+            yield from _codings(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _codings(inner)
+
+
+def test_the_ndjson_files_hold_the_same_resources_one_file_per_type_each_private(exported):
+    bundle_path, folder, done = exported
+    for kind, count in done.counts.items():
+        path = folder / f"{kind}.ndjson"
+        lines = path.read_text("utf-8").splitlines()
+        assert len(lines) == count
+        assert {json.loads(line)["resourceType"] for line in lines} == {kind}
+        assert path.stat().st_mode & 0o777 == 0o600
+    assert bundle_path.stat().st_mode & 0o777 == 0o600
+    assert not list(folder.glob(".*.partial"))
+
+
+def test_a_transaction_bundle_puts_each_resource_at_its_own_place(demo, tmp_path, protocol):
+    database, clock = demo
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "t.json", transaction=True)
+    whole = json.loads((tmp_path / "t.json").read_text("utf-8"))
+    assert whole["type"] == "transaction"
+    for entry in whole["entry"]:
+        resource = entry["resource"]
+        assert entry["request"] == {"method": "PUT", "url": f"{resource['resourceType']}/{resource['id']}"}
+    Bundle.model_validate(whole)
+
+
+# ---- a corrected vital, and de-identification, on a session of the test's own -----------------------------
+
+
+def test_a_corrected_vitals_set_is_exported_once_as_amended_with_the_correction_linked(
+    care, database, patient, nurses, clock, protocol, tmp_path
+):
+    first, _ = nurses
+    sid = signed(care, patient, nurses, clock)
+    state = care.state(sid)
+    wrong = next(e for e in state.events if e.type.value == "vitals.recorded" and e.seq > 10)
+    # After signing, a correction is an addendum naming the set (before it, ``Care.correct``: the same rule).
+    care.add_addendum(sid, "Heart rate was 72, typed from the wrong monitor", first.id, ANA_PASSWORD, wrong.id)
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "b.json")
+    resources = _resources(tmp_path / "b.json")
+    at = wrong.occurred_at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    of_the_set = [r for r in resources if r["resourceType"] == "Observation" and r.get("effectiveDateTime") == at]
+    assert of_the_set
+    recorded = len([k for k in NORMAL if k is not VitalKind.DIASTOLIC])  # blood pressure is one panel
+    assert len(of_the_set) == recorded  # each reading once: never a second current value beside it
+    assert {r["status"] for r in of_the_set} == {"amended"}
+    assert all("wrong monitor" in r["note"][0]["text"] for r in of_the_set)
+    others = [r for r in resources if r["resourceType"] == "Observation" and r not in of_the_set]
+    assert {r["status"] for r in others} == {"final"}
+    targets = {f"Observation/{r['id']}" for r in of_the_set}
+    linked = [
+        p for p in resources if p["resourceType"] == "Provenance" and {t["reference"] for t in p["target"]} == targets
+    ]
+    assert any(p["activity"]["text"] == "corrected" for p in linked)  # the correction
+    assert any("amended" in p["activity"]["text"] for p in linked)  # and the addendum's signature
+
+
+def test_deidentified_export_keeps_no_name_record_number_or_date_of_the_original(
+    care, database, patient, nurses, clock, protocol, tmp_path
+):
+    sid = signed(care, patient, nurses, clock)
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "d.json", ndjson=tmp_path, deidentify=True)
+    text = (tmp_path / "d.json").read_text("utf-8")
+    whole = json.loads(text)
+    for secret in ("Lindqvist", "Maja", "MRN-1001", sid, patient.id, "Ana", "1971-03-14", *[n.id for n in nurses]):
+        assert secret not in text
+        for path in tmp_path.glob("*.ndjson"):
+            assert secret not in path.read_text("utf-8")
+    assert any(t["code"] == codes.DEIDENTIFIED_TAG for t in whole["meta"]["tag"])
+    assert whole["meta"]["security"][0]["code"] == "PSEUDED"
+    originals = {e.occurred_at.astimezone(UTC).date() for e in care.state(sid).events}
+    moments = [datetime.fromisoformat(m.replace("Z", "+00:00")) for m in _moments(whole["entry"])]
+    assert moments
+    assert not {m.date() for m in moments} & originals
+    shifts = {m.date() - min(originals) for m in moments}  # one offset for the patient, whole days
+    assert all(abs(s) <= timedelta(days=400) for s in shifts)
+    (born,) = [e["resource"]["birthDate"] for e in whole["entry"] if e["resource"]["resourceType"] == "Patient"]
+    assert born != "1971-03-14"
+    assert '"data"' not in text  # no signature hash: it would lead back to the record
+
+
+def _moments(value: Any) -> Iterator[str]:
+    keys = {"effectiveDateTime", "issued", "recorded", "when", "start", "end", "authored", "date", "recordedDate"}
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key in keys and isinstance(inner, str) and "T" in inner:
+                yield inner
+            else:
+                yield from _moments(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _moments(inner)
+
+
+def test_deidentified_demo_names_nobody(demo, tmp_path, protocol):
+    database, clock = demo
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "d.json", deidentify=True)
+    text = (tmp_path / "d.json").read_text("utf-8")
+    assert "DEMO-" not in text
+    for person in PEOPLE:
+        assert person.family not in text and person.born not in text
+    assert "Siobhán" not in text and "Dr Demo Prescriber" not in text
