@@ -72,8 +72,19 @@ def test_the_charge_nurse_reads_each_figure_with_its_denominator_and_definition(
     assert (treatment[2], treatment[3]) == ("0 of 2", "0.0 %")
     assert dialog.counts.text().endswith("2 courses of 2 patients, 4 sessions started.")
     table = find(dialog, QTableWidget, "Outcome figures")
+    assert "marked ✱" in dialog.definition.text()
+    assert treatment[5] == "Wilson"  # the method in a word; whole with the chosen row's definition
     table.selectRow(rows.index(treatment))
-    assert "first course" in dialog.definition.text()
+    assert (
+        "first course" in dialog.definition.text() and "Method: Wilson score 95 % interval." in dialog.definition.text()
+    )
+    noted = [r for r in range(table.rowCount()) if table.item(r, 0).text().endswith(" ✱")]
+    assert noted, "a figure that leaves something out is marked on its row"
+    for row in noted:
+        note = table.item(row, 2).data(outcome_report.FIGURE).note
+        assert note and table.item(row, 2).toolTip().endswith(note)
+        table.selectRow(row)
+        assert dialog.definition.text().endswith(note)
     basis = dialog.basis.text()
     assert f"v{dialog.controller.protocol.version}" in basis and "Pain Interference 3" in basis
     assert "still to be verified" in basis and "How it counts:" in basis

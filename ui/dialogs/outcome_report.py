@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.dates import local_stamp, parse_day
-from core.outcomes.metrics import Figure
+from core.outcomes.metrics import COUNTED, Figure
 from core.outcomes.report import STUDY_LABEL, OutcomeReport, count_words, interval_words, value_words
+from core.outcomes.stats import T_BASED, WILSON
 from core.reports.output import Output
 from ui.background import Background
 from ui.controller import Controller
@@ -48,22 +49,37 @@ PROVISIONAL = (
     "Some scores come from tables still to be verified against the HealthMeasures manuals: read them as provisional."
 )
 FIRST_SHOWN = timedelta(days=365)
+"""The period shown on opening: the year to yesterday."""
 POLL_MS = 50
 """How often the window looks whether the count has finished."""
-"""The period shown on opening: the year to today."""
+NOTED = " ✱"
+"""Marks a figure with a note (what it leaves out, and why): read with its definition when chosen."""
+CHOOSE = "Choose a figure to read its definition; a figure marked ✱ also says what it leaves out."
+
+
+def method_words(method: str) -> str:
+    """The method in a word or two, as the table's narrow column shows it (said whole with the definition of
+    the chosen row): "Wilson", "t-based", "Kaplan–Meier", "count", "rate"."""
+    for whole, short in ((WILSON, "Wilson"), (T_BASED, "t-based"), (COUNTED, "count")):
+        if method == whole:
+            return short
+    if "× 100" in method:
+        return "rate"
+    return method.split(",", maxsplit=1)[0].split(" (", maxsplit=1)[0]
 
 
 def figure_cells(figure: Figure) -> tuple[str, ...]:
     """A figure's row; a domain's figure is read under its domain's heading, so its name is not repeated."""
     measure = figure.measure.removeprefix(f"{figure.domain}: ") if figure.domain else figure.measure
     measure += " (table to verify)" if figure.to_verify else ""
+    measure += NOTED if figure.note else ""
     return (
         measure,
         figure.time_point or "—",
         count_words(figure),
         value_words(figure),
         interval_words(figure),
-        figure.method,
+        method_words(figure.method),
     )
 
 
@@ -162,9 +178,9 @@ class OutcomeReportDialog(Dialog):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         self.figures = named_table("Outcome figures", COLUMNS)
-        # The measure takes the room left: at 1024 wide its longest names stay whole; a method cut short is
-        # said whole under the table, with the definition of the chosen row.
-        one_line_rows(self.figures, {1: 120, 2: 100, 3: 160, 4: 140, 5: 115}, 0)
+        # The measure takes the room left: at 1024 wide its longest names stay whole; the method, named in a
+        # word or two, is said whole under the table with the definition of the chosen row.
+        one_line_rows(self.figures, {1: 120, 2: 100, 3: 196, 4: 132, 5: 85}, 0)
         self.figures.itemSelectionChanged.connect(self._say_definition)
         layout.addWidget(self.figures, 1)
         self.definition = label(name="Definition of the chosen figure")
@@ -280,10 +296,10 @@ class OutcomeReportDialog(Dialog):
                 continue
             for column, text in enumerate(figure_cells(figure)):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(f"{text}\n{figure.note}" if figure.note else text)
                 item.setData(FIGURE, figure)
                 self.figures.setItem(row, column, item)
-        self.definition.setText("Choose a figure to read its definition.")
+        self.definition.setText(CHOOSE)
 
     def _heading(self, row: int, words: str) -> None:
         item = QTableWidgetItem(words)
@@ -300,7 +316,7 @@ class OutcomeReportDialog(Dialog):
         if not isinstance(figure, Figure):
             return
         note = f" {figure.note}" if figure.note else ""
-        self.definition.setText(f"{figure.measure}: {figure.definition}{note}")
+        self.definition.setText(f"{figure.measure}: {figure.definition} Method: {figure.method}.{note}")
 
     # ---- sending it out ---------------------------------------------------------------------------
 
