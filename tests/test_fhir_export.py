@@ -262,8 +262,36 @@ def test_a_corrected_vitals_set_is_exported_once_as_amended_with_the_correction_
     linked = [
         p for p in resources if p["resourceType"] == "Provenance" and {t["reference"] for t in p["target"]} == targets
     ]
-    assert any(p["activity"]["text"] == "corrected" for p in linked)  # the correction
-    assert any("amended" in p["activity"]["text"] for p in linked)  # and the addendum's signature
+    assert any(_amends(p) for p in linked)  # the correction
+    assert any(p["activity"]["text"].startswith("signed") for p in linked)  # and the addendum's signature
+
+
+def _amends(provenance: dict[str, Any]) -> bool:
+    activity = provenance["activity"]
+    return activity["text"] == "amended" and activity["coding"][0]["code"] == codes.AMENDED.code
+
+
+@pytest.mark.parametrize("deidentify", [False, True])
+def test_an_addendum_correcting_the_dose_amends_the_administration(
+    care, database, patient, nurses, clock, protocol, tmp_path, deidentify
+):
+    first, _ = nurses
+    sid = signed(care, patient, nurses, clock)
+    dose = next(e for e in care.state(sid).events if e.type.value == "dose.calculated")
+    care.add_addendum(sid, "Weight was 71 kg, not 17: dose recalculated on paper", first.id, ANA_PASSWORD, dose.id)
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "b.json", deidentify=deidentify)
+    resources = _resources(tmp_path / "b.json")
+    (given,) = [r for r in resources if r["resourceType"] == "MedicationAdministration"]
+    said = [n["text"] for n in given.get("note", []) if n["text"].startswith("Corrected")]
+    words = "corrected in the clinic's record" if deidentify else "dose recalculated on paper"
+    assert len(said) == 1 and words in said[0]
+    linked = [
+        p
+        for p in resources
+        if p["resourceType"] == "Provenance"
+        and [t["reference"] for t in p["target"]] == [f"MedicationAdministration/{given['id']}"]
+    ]
+    assert any(_amends(p) for p in linked)
 
 
 def test_deidentified_export_keeps_no_name_record_number_or_date_of_the_original(

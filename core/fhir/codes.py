@@ -26,6 +26,7 @@ ADMIN_FUNCTION = "http://terminology.hl7.org/CodeSystem/med-admin-perform-functi
 AE_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 SECURITY = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
 ROUTE = "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration"
+DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation"
 
 LOCAL_SYSTEM_PATH = "/CodeSystem/chairside"
 """The clinic's own code system, under its FHIR base: codes for what has no standard one."""
@@ -147,6 +148,8 @@ SEVERITIES = {
     grade: Code(AE_SEVERITY, grade, grade.capitalize(), True, "FHIR R4") for grade in ("mild", "moderate", "severe")
 }
 """The adverse-event severities FHIR R4 has; a life-threatening grade is written as severe, its own word kept."""
+AMENDED = Code(DATA_OPERATION, "UPDATE", "revise", True, "FHIR R4 provenance activity types")
+"""A correction's Provenance: the resources it names were amended (their text says "amended")."""
 PSEUDONYMISED = Code(SECURITY, "PSEUDED", "pseudonymized", True, "FHIR R4 security labels")
 
 UNVERIFIED_TAG = "unverified-code"

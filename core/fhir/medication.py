@@ -3,11 +3,14 @@
 An administration carries the dose (the calculated dose when the infusion ran to its end, the nurse's
 estimate of what was given when it stopped early), the route, the pump rate, the period from the first
 start to the end, each pause in a note, the nurse who gave it as performer and the second nurse whose
-check agreed as a second performer with the function "verifier".
+check agreed as a second performer with the function "verifier". A correction of any entry it is built
+from (the dose, the check, the pump, the start, the stop) is a note on it, beside the correction's
+Provenance: the record keeps what was entered and what was said about it, so the export does too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +19,7 @@ from core.course import CourseView
 from core.dosing import DoseCalculation
 from core.fhir import codes
 from core.fhir.context import Context, Json, present, quantity
+from core.fhir.observations import Correction, correction_notes
 from core.protocol import Protocol
 
 
@@ -92,8 +96,8 @@ def _pause_words(context: Context, pauses: list[tuple[datetime, datetime | None,
     return f"Paused {len(pauses)} time{'s' if len(pauses) != 1 else ''}: " + "; ".join(parts)
 
 
-def medication_administration(context: Context, infusion: Infusion) -> Json:
-    """One infusion, as far as it went."""
+def medication_administration(context: Context, infusion: Infusion, corrections: Sequence[Correction] = ()) -> Json:
+    """One infusion, as far as it went, with the corrections of the entries it is built from."""
     calc = infusion.calculation
     assert infusion.started_at is not None and infusion.started_by is not None
     if infusion.ended_at is None:
@@ -124,6 +128,7 @@ def medication_administration(context: Context, infusion: Infusion) -> Json:
     if infusion.stopped_early:
         why = context.free_text(infusion.stop_reason)
         notes.append({"text": "Stopped early" + (f": {why}" if why else "") + "; the dose is the nurse's estimate."})
+    notes += correction_notes(corrections)
     period = present([("start", context.moment(infusion.started_at)), ("end", _end(context, infusion.ended_at))])
     return present(
         [

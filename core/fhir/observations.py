@@ -51,7 +51,8 @@ def _interpretation(context: Context, tier: Tier | None) -> list[Json] | None:
     return [{"coding": [context.coding(code)], "text": code.display}] if code is not None else None
 
 
-def _notes(corrections: Sequence[Correction]) -> list[Json]:
+def correction_notes(corrections: Sequence[Correction]) -> list[Json]:
+    """Each correction's words, when it was made, as a note on the resource it amends."""
     return [{"text": f"Corrected {c.at}: {c.words}", "time": c.at} for c in corrections]
 
 
@@ -72,7 +73,7 @@ def _about(
         ("effectiveDateTime", context.moment(event.occurred_at)),
         ("issued", context.moment(event.recorded_at)),
         ("performer", [context.ref("Practitioner", event.recorded_by)]),
-        ("note", _notes(corrections)),
+        ("note", correction_notes(corrections)),
     ]
 
 
