@@ -92,16 +92,20 @@ BODY_WEIGHT = Measure((_loinc("29463-7", "Body weight", verified=True, source=_V
 PAIN_SCORE = Measure(
     (
         _loinc(
-            "72514-3",
-            "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
-            verified=True,
-            source="REFERENCE 10.1 (its pain score, beside the vital-signs value set)",
+            "75261-8",
+            "Average pain intensity [0-10] in past 7 days (PROMIS)",
+            verified=False,
+            source="PROMIS.md 6: MII score definition; 75262-6 and 61583-1 also seen, unresolved",
         ),
     ),
     "{score}",
     "score",
 )
-"""The PROMIS-29 0-10 pain intensity item, kept as its number."""
+"""The PROMIS-29 0-10 average pain intensity item (Global07, the past 7 days), kept as its number. It is not
+72514-3 (a pain score now, on a verbal scale): PROMIS.md 6 leaves its LOINC code unresolved between three
+candidates, so the first is written only on request and the clinic's own code (``PAIN_INTENSITY``) always."""
+PAIN_INTENSITY = "promis-pain-intensity"
+"""The clinic's own code of the PROMIS-29 pain intensity item."""
 
 RASS = "rass"
 """The local code of a RASS score: no LOINC code for it is in the clinical reference."""

@@ -79,7 +79,12 @@ def assessment_resources(context: Context, event: PatientEvent) -> Iterator[Json
                 ("id", context.id("Observation", f"{event.id}/pain-intensity")),
                 ("status", "final"),
                 ("category", [{"coding": [context.coding(codes.SURVEY_CATEGORY)]}]),
-                ("code", {"coding": [context.coding(c) for c in measure.codes], "text": "Pain intensity (0-10)"}),
+                (
+                    "code",
+                    context.concept(
+                        "PROMIS-29 average pain intensity (0-10)", *measure.codes, local=codes.PAIN_INTENSITY
+                    ),
+                ),
                 ("subject", subject),
                 ("effectiveDateTime", taken),
                 ("issued", context.moment(event.recorded_at)),
