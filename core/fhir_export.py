@@ -124,8 +124,16 @@ def _places(request: ExportRequest) -> tuple[Path | None, Path | None]:
     if out is not None and out.is_dir():
         raise InputError("out", f"{out} is a folder.", "Give the name of the file to write.")
     folder = request.ndjson.expanduser() if request.ndjson is not None else None
+    if folder is not None and folder.exists() and not folder.is_dir():
+        raise InputError("ndjson", f"{folder} is a file, not a folder.", "Give the folder to write the files into.")
     if folder is not None and not folder.is_dir():
         raise InputError("ndjson", f"There is no folder {folder}.", "Make it first, or choose one that exists.")
+    if folder is not None and any(folder.glob("*.ndjson")):
+        raise InputError(
+            "ndjson",
+            f"{folder} already holds NDJSON files: this export's would mix with them.",
+            "Choose an empty folder (or one without .ndjson files) for each export.",
+        )
     return out, folder
 
 

@@ -82,6 +82,22 @@ def test_somewhere_to_write_is_needed_and_must_exist(recorded, database, clock, 
     assert _exports(database) == []
 
 
+def test_an_ndjson_folder_must_be_a_folder_without_an_earlier_exports_files(
+    recorded, database, clock, tmp_path, capsys
+):
+    args = ("--database", recorded, "export", "fhir", "--from", DAY, "--to", DAY, "--ndjson")
+    folder = tmp_path / "last-month"
+    folder.mkdir()
+    earlier = folder / "Patient.ndjson"
+    earlier.write_text("{}\n")
+    assert cli(*args, str(folder), clock=clock) == 2
+    assert "Choose an empty folder" in capsys.readouterr().err
+    assert earlier.read_text() == "{}\n" and [p.name for p in folder.iterdir()] == ["Patient.ndjson"]
+    assert cli(*args, str(earlier), clock=clock) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert _exports(database) == []
+
+
 def test_a_disk_that_fills_part_way_leaves_no_file_and_no_disclosure(
     recorded, database, clock, tmp_path, capsys, monkeypatch
 ):
