@@ -56,3 +56,7 @@ def _pain(context: Context) -> dict[str, Any]:
     event = PatientEvent("e1", "p1", None, 1, EventType.ASSESSED, at, at, "n1", "ws", assessed.to_payload())
     (pain,) = assessment_resources(context, event)
     return pain
+
+
+def test_every_partial_reason_of_the_protocol_has_a_data_absent_reason(protocol):
+    assert set(protocol.vitals_schedule.partial_reasons) == set(codes.ABSENT_REASONS)

@@ -27,7 +27,7 @@ from tests.helpers.answers import NORMAL
 from tests.helpers.clinic import T0
 from tests.helpers.databases import copy_database
 from tests.helpers.people import ANA_PASSWORD
-from tests.helpers.sessions import signed
+from tests.helpers.sessions import Step, session_at, signed
 
 VITAL_SIGNS = {  # the vital-signs profile's code for each measurement and the UCUM unit it requires
     "8480-6": "mm[Hg]",
@@ -129,9 +129,10 @@ def test_vital_sign_observations_follow_the_profile(exported):
         loinc = [c["code"] for c in obs["code"]["coding"] if c["system"] == codes.LOINC]
         if loinc == [BLOOD_PRESSURE]:
             parts = obs["component"]
-            assert "valueQuantity" not in obs and parts
-            assert {p["code"]["coding"][0]["code"] for p in parts} <= {"8480-6", "8462-4"}
-            measured = [(p["code"]["coding"][0]["code"], p["valueQuantity"]) for p in parts]
+            assert "valueQuantity" not in obs
+            assert [p["code"]["coding"][0]["code"] for p in parts] == ["8480-6", "8462-4"]  # both, always
+            assert all(("valueQuantity" in p) != ("dataAbsentReason" in p) for p in parts)
+            measured = [(p["code"]["coding"][0]["code"], p["valueQuantity"]) for p in parts if "valueQuantity" in p]
         else:
             assert loinc and all(code in VITAL_SIGNS for code in loinc)
             measured = [(code, obs["valueQuantity"]) for code in loinc]
@@ -140,6 +141,31 @@ def test_vital_sign_observations_follow_the_profile(exported):
             assert isinstance(value["value"], int | float)
     oximetry = [o for o in vitals if any(c["code"] == "59408-5" for c in o["code"]["coding"])]
     assert oximetry and all({"2708-6", "59408-5"} <= {c["code"] for c in o["code"]["coding"]} for o in oximetry)
+
+
+def test_a_blood_pressure_missing_a_reading_holds_both_components_the_missing_one_with_its_reason(
+    care, database, patient, nurses, clock, protocol, tmp_path
+):
+    first, _ = nurses
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    clock.advance(minutes=10)
+    partial = {kind: value for kind, value in NORMAL.items() if kind is not VitalKind.DIASTOLIC}
+    care.record_vitals(sid, partial, first.id, partial_reason="equipment problem")
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "b.json")
+    at = clock.now().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    (panel,) = [
+        r
+        for r in _resources(tmp_path / "b.json")
+        if r["resourceType"] == "Observation"
+        and r["effectiveDateTime"] == at
+        and r["code"]["coding"][0]["code"] == BLOOD_PRESSURE
+    ]
+    systolic, diastolic = panel["component"]
+    assert systolic["code"]["coding"][0]["code"] == "8480-6" and "valueQuantity" in systolic
+    assert diastolic["code"]["coding"][0]["code"] == "8462-4" and "valueQuantity" not in diastolic
+    reason = diastolic["dataAbsentReason"]
+    assert reason["coding"][0] == {"system": codes.DATA_ABSENT, "code": "error", "display": "Error"}
+    assert reason["text"] == "equipment problem"
 
 
 def test_advisory_and_act_now_readings_carry_the_interpretation_recorded_with_them(exported):

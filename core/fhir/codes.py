@@ -27,6 +27,7 @@ AE_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 SECURITY = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
 ROUTE = "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration"
 DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation"
+DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 
 LOCAL_SYSTEM_PATH = "/CodeSystem/chairside"
 """The clinic's own code system, under its FHIR base: codes for what has no standard one."""
@@ -152,6 +153,16 @@ SEVERITIES = {
     grade: Code(AE_SEVERITY, grade, grade.capitalize(), True, "FHIR R4") for grade in ("mild", "moderate", "severe")
 }
 """The adverse-event severities FHIR R4 has; a life-threatening grade is written as severe, its own word kept."""
+ABSENT_UNKNOWN = Code(DATA_ABSENT, "unknown", "Unknown", True, "FHIR R4 data-absent-reason")
+ABSENT_ERROR = Code(DATA_ABSENT, "error", "Error", True, "FHIR R4 data-absent-reason")
+ABSENT_REASONS = {
+    "asleep": Code(DATA_ABSENT, "not-performed", "Not Performed", True, "FHIR R4 data-absent-reason"),
+    "refused": Code(DATA_ABSENT, "asked-declined", "Asked But Declined", True, "FHIR R4 data-absent-reason"),
+    "away from chair": Code(DATA_ABSENT, "not-performed", "Not Performed", True, "FHIR R4 data-absent-reason"),
+    "equipment problem": ABSENT_ERROR,
+}
+"""Why a reading of a partial set is missing, by the protocol's partial reasons (a test keeps them in step);
+a reason not here is written as ``ABSENT_UNKNOWN`` with its words."""
 AMENDED = Code(DATA_OPERATION, "UPDATE", "revise", True, "FHIR R4 provenance activity types")
 """A correction's Provenance: the resources it names were amended (their text says "amended")."""
 PSEUDONYMISED = Code(SECURITY, "PSEUDED", "pseudonymized", True, "FHIR R4 security labels")

@@ -1,9 +1,10 @@
 """Observations of the body: each vital sign of a set, the weight, and the sedation score.
 
 Vital signs follow FHIR's vital-signs profile: category ``vital-signs``, the LOINC code, a UCUM unit, the
-blood pressure as one panel (85354-9) with its systolic and diastolic components. The interpretation is the
-tier the protocol's thresholds gave the reading when it was recorded (stored with the set, by
-``core.vitals``): advisory is "A", act-now "AA". RASS has no LOINC code in the clinical reference, so it is
+blood pressure as one panel (85354-9) with its systolic and diastolic components, both always (a reading
+missing from a partial set is a component with the set's partial reason as its ``dataAbsentReason``). The
+interpretation is the tier the protocol's thresholds gave the reading when it was recorded (stored with the
+set, by ``core.vitals``): advisory is "A", act-now "AA". RASS has no LOINC code in the clinical reference, so it is
 an exam Observation in the clinic's own code system.
 
 A set later corrected (a correction before signing, or an addendum naming it after) is exported once, with
@@ -93,7 +94,7 @@ def vital_signs(
             tiers[finding.vital] = finding.tier
     values = vitals.values
     if VitalKind.SYSTOLIC in values or VitalKind.DIASTOLIC in values:
-        yield _blood_pressure(context, event, patient_id, values, tiers, corrections)
+        yield _blood_pressure(context, event, patient_id, values, tiers, corrections, vitals.partial_reason)
     for kind in protocol.vitals:
         if kind in (VitalKind.SYSTOLIC, VitalKind.DIASTOLIC) or kind not in values:
             continue
@@ -120,20 +121,19 @@ def _blood_pressure(
     values: Mapping[VitalKind, Decimal],
     tiers: Mapping[VitalKind, Tier],
     corrections: Sequence[Correction],
+    partial_reason: str | None,
 ) -> Json:
     components = []
-    for kind in (VitalKind.SYSTOLIC, VitalKind.DIASTOLIC):
+    for kind in (VitalKind.SYSTOLIC, VitalKind.DIASTOLIC):  # both, always: the panel's profile says so
+        measure = codes.VITALS[kind]
         if kind in values:
-            measure = codes.VITALS[kind]
-            components.append(
-                present(
-                    [
-                        ("code", _code(context, measure, measure.codes[0].display)),
-                        ("valueQuantity", quantity(values[kind], measure.unit, measure.ucum)),
-                        ("interpretation", _interpretation(context, tiers.get(kind))),
-                    ]
-                )
-            )
+            measured = [
+                ("valueQuantity", quantity(values[kind], measure.unit, measure.ucum)),
+                ("interpretation", _interpretation(context, tiers.get(kind))),
+            ]
+        else:
+            measured = [("dataAbsentReason", _absent(context, partial_reason))]
+        components.append(present([("code", _code(context, measure, measure.codes[0].display)), *measured]))
     panel = codes.BLOOD_PRESSURE_PANEL
     return present(
         [
@@ -144,6 +144,12 @@ def _blood_pressure(
             ("component", components),
         ]
     )
+
+
+def _absent(context: Context, partial_reason: str | None) -> Json:
+    """Why a reading of the set is missing: the set's partial reason, as FHIR's data-absent-reason."""
+    code = codes.ABSENT_REASONS.get(partial_reason or "", codes.ABSENT_UNKNOWN)
+    return {"coding": [context.coding(code)], "text": partial_reason or code.display}
 
 
 def _rass(
