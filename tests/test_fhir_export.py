@@ -135,7 +135,8 @@ def test_vital_sign_observations_follow_the_profile(exported):
             measured = [(p["code"]["coding"][0]["code"], p["valueQuantity"]) for p in parts if "valueQuantity" in p]
         else:
             assert loinc and all(code in VITAL_SIGNS for code in loinc)
-            measured = [(code, obs["valueQuantity"]) for code in loinc]
+            assert ("valueQuantity" in obs) != ("dataAbsentReason" in obs)
+            measured = [(code, obs["valueQuantity"]) for code in loinc if "valueQuantity" in obs]
         for code, value in measured:
             assert value["system"] == codes.UCUM and value["code"] == VITAL_SIGNS[code]
             assert isinstance(value["value"], int | float)
@@ -282,6 +283,11 @@ def test_a_corrected_vitals_set_is_exported_once_as_amended_with_the_correction_
     assert len(of_the_set) == recorded  # each reading once: never a second current value beside it
     assert {r["status"] for r in of_the_set} == {"amended"}
     assert all("wrong monitor" in r["note"][0]["text"] for r in of_the_set)
+    for amended in of_the_set:  # the known-wrong number is nowhere: no value, no flag, "error" instead
+        for place in [amended, *amended.get("component", [])]:
+            assert not {"valueQuantity", "valueInteger", "interpretation"} & set(place)
+        places = amended.get("component", [amended])
+        assert all(p["dataAbsentReason"]["coding"][0]["code"] == "error" for p in places)
     others = [r for r in resources if r["resourceType"] == "Observation" and r not in of_the_set]
     assert {r["status"] for r in others} == {"final"}
     targets = {f"Observation/{r['id']}" for r in of_the_set}

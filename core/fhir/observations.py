@@ -9,7 +9,10 @@ an exam Observation in the clinic's own code system.
 
 A set later corrected (a correction before signing, or an addendum naming it after) is exported once, with
 status ``amended``, the correction's words in a note and a Provenance linking the correction: never as a
-second, current value beside the first.
+second, current value beside the first. Chairside's corrections are words, not a corrected number, and its
+own trends stop counting a corrected reading; so the amended Observation drops the known-wrong value (and
+its interpretation) and says ``dataAbsentReason`` "error" instead: no system reads the wrong number as
+current, and the note says what the nurse said about it.
 """
 
 from __future__ import annotations
@@ -55,6 +58,16 @@ def _interpretation(context: Context, tier: Tier | None) -> list[Json] | None:
 def correction_notes(corrections: Sequence[Correction]) -> list[Json]:
     """Each correction's words, when it was made, as a note on the resource it amends."""
     return [{"text": f"Corrected {c.at}: {c.words}", "time": c.at} for c in corrections]
+
+
+def _measured(
+    context: Context, corrections: Sequence[Correction], value: tuple[str, object], tier: Tier | None = None
+) -> list[tuple[str, object]]:
+    """The value and its interpretation; for a corrected reading, neither, and the reason why."""
+    if corrections:
+        error = codes.ABSENT_ERROR
+        return [("dataAbsentReason", {"coding": [context.coding(error)], "text": "corrected: see the note"})]
+    return [value, ("interpretation", _interpretation(context, tier))]
 
 
 def _base(context: Context, key: str, corrections: Sequence[Correction]) -> list[tuple[str, object]]:
@@ -108,8 +121,12 @@ def vital_signs(
                 ("category", _category(context, codes.VITAL_SIGNS_CATEGORY)),
                 ("code", _code(context, measure, protocol.vitals[kind].label)),
                 *_about(context, event, patient_id, corrections),
-                ("valueQuantity", quantity(values[kind], measure.unit, measure.ucum)),
-                ("interpretation", _interpretation(context, tiers.get(kind))),
+                *_measured(
+                    context,
+                    corrections,
+                    ("valueQuantity", quantity(values[kind], measure.unit, measure.ucum)),
+                    tiers.get(kind),
+                ),
             ]
         )
 
@@ -127,10 +144,8 @@ def _blood_pressure(
     for kind in (VitalKind.SYSTOLIC, VitalKind.DIASTOLIC):  # both, always: the panel's profile says so
         measure = codes.VITALS[kind]
         if kind in values:
-            measured = [
-                ("valueQuantity", quantity(values[kind], measure.unit, measure.ucum)),
-                ("interpretation", _interpretation(context, tiers.get(kind))),
-            ]
+            value = ("valueQuantity", quantity(values[kind], measure.unit, measure.ucum))
+            measured = _measured(context, corrections, value, tiers.get(kind))
         else:
             measured = [("dataAbsentReason", _absent(context, partial_reason))]
         components.append(present([("code", _code(context, measure, measure.codes[0].display)), *measured]))
@@ -166,8 +181,7 @@ def _rass(
             ("category", _category(context, codes.EXAM_CATEGORY)),
             ("code", context.concept("Richmond Agitation-Sedation Scale (RASS)", local=codes.RASS)),
             *_about(context, event, patient_id, corrections),
-            ("valueInteger", int(value)),
-            ("interpretation", _interpretation(context, tier)),
+            *_measured(context, corrections, ("valueInteger", int(value)), tier),
         ]
     )
 
@@ -182,6 +196,6 @@ def body_weight(context: Context, event: Event, patient_id: str, corrections: Se
             ("category", _category(context, codes.VITAL_SIGNS_CATEGORY)),
             ("code", _code(context, measure, "Body weight")),
             *_about(context, event, patient_id, corrections),
-            ("valueQuantity", quantity(weighed.kg, measure.unit, measure.ucum)),
+            *_measured(context, corrections, ("valueQuantity", quantity(weighed.kg, measure.unit, measure.ucum))),
         ]
     )
