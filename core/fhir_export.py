@@ -161,11 +161,11 @@ def _bundle_meta(context: Context) -> Json:
             "De-identified: names, record numbers, session ids, signature hashes and typed notes left out; ids "
             "pseudonymous; each patient's dates shifted by a random number of days kept nowhere"
         )
-        tags.append(context.tag(codes.DEIDENTIFIED_TAG, words))
-        security.append(context.coding(codes.PSEUDONYMISED))
+        tags.append(context.local_coding(codes.DEIDENTIFIED_TAG, words))
+        security += context.codings(codes.PSEUDONYMISED)
     if context.allow_unverified:
         words = "Codes the clinical reference still marks unverified were allowed; each resource carrying one says so"
-        tags.append(context.tag(codes.UNVERIFIED_TAG, words))
+        tags.append(context.local_coding(codes.UNVERIFIED_TAG, words))
     meta: Json = {}
     if tags:
         meta["tag"] = tags

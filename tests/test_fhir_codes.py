@@ -60,3 +60,14 @@ def _pain(context: Context) -> dict[str, Any]:
 
 def test_every_partial_reason_of_the_protocol_has_a_data_absent_reason(protocol):
     assert set(protocol.vitals_schedule.partial_reasons) == set(codes.ABSENT_REASONS)
+
+
+def test_no_unverified_code_of_the_table_gets_a_coding_unless_allowed():
+    plain, allowing = Context("https://clinic.example/fhir"), Context("https://clinic.example/fhir", True)
+    unverified = [code for code in codes.all_codes() if not code.verified]
+    assert len(unverified) >= 10
+    for code in unverified:
+        assert plain.coding(code) is None and plain.codings(code) == []
+        assert allowing.coding(code) == {"system": code.system, "code": code.code, "display": code.display}
+    verified = [code for code in codes.all_codes() if code.verified]
+    assert all(plain.coding(code) is not None for code in verified)

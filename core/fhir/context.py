@@ -88,21 +88,27 @@ class Context:
     def local_system(self) -> str:
         return self.base + codes.LOCAL_SYSTEM_PATH
 
-    def coding(self, code: Code) -> Json:
+    def coding(self, code: Code) -> Json | None:
+        """The coding of ``code``, or None when the clinical reference has not confirmed it and the export
+        was not asked for such codes: every standard coding of the export is made here, so none slips by."""
+        if not (code.verified or self.allow_unverified):
+            return None
         return {"system": code.system, "code": code.code, "display": code.display}
 
-    def concept(self, text: str, *standard: Code | None, local: str | None = None) -> Json:
+    def codings(self, *standard: Code | None) -> list[Json]:
+        """The codings of those of ``standard`` that may be written."""
+        return [coding for c in standard if c is not None and (coding := self.coding(c)) is not None]
+
+    def concept(self, text: str | None, *standard: Code | None, local: str | None = None) -> Json:
         """A concept with its words, the standard codes that may be written, and the clinic's own code."""
-        coding = [self.coding(c) for c in standard if c is not None and (c.verified or self.allow_unverified)]
+        coding = self.codings(*standard)
         if local is not None:
-            coding.append({"system": self.local_system, "code": local, "display": text})
-        return {"coding": coding, "text": text} if coding else {"text": text}
+            coding.append(self.local_coding(local, text or local))
+        return present([("coding", coding), ("text", text)])
 
     def local_coding(self, code: str, display: str) -> Json:
+        """A code of the clinic's own code system (always written: the clinic vouches for its own codes)."""
         return {"system": self.local_system, "code": code, "display": display}
-
-    def tag(self, code: str, display: str) -> Json:
-        return self.local_coding(code, display)
 
 
 def quantity(value: Decimal | int, unit: str, ucum: str) -> Json:
@@ -133,7 +139,7 @@ def flag_unverified(resource: Json, context: Context) -> Json:
     if any(pair in UNVERIFIED for pair in codings_in(resource)):
         meta = resource.setdefault("meta", {})
         words = "Carries a code the clinical reference still marks unverified (exported on request)"
-        meta.setdefault("tag", []).append(context.tag(codes.UNVERIFIED_TAG, words))
+        meta.setdefault("tag", []).append(context.local_coding(codes.UNVERIFIED_TAG, words))
     return resource
 
 

@@ -43,16 +43,16 @@ class Correction:
 
 
 def _category(context: Context, code: codes.Code) -> list[Json]:
-    return [{"coding": [context.coding(code)]}]
+    return [context.concept(None, code)]
 
 
 def _code(context: Context, measure: Measure, text: str) -> Json:
-    return {"coding": [context.coding(c) for c in measure.codes], "text": text}
+    return context.concept(text, *measure.codes)
 
 
 def _interpretation(context: Context, tier: Tier | None) -> list[Json] | None:
     code = INTERPRETATIONS.get(tier) if tier is not None else None
-    return [{"coding": [context.coding(code)], "text": code.display}] if code is not None else None
+    return [context.concept(code.display, code)] if code is not None else None
 
 
 def correction_notes(corrections: Sequence[Correction]) -> list[Json]:
@@ -66,7 +66,7 @@ def _measured(
     """The value and its interpretation; for a corrected reading, neither, and the reason why."""
     if corrections:
         error = codes.ABSENT_ERROR
-        return [("dataAbsentReason", {"coding": [context.coding(error)], "text": "corrected: see the note"})]
+        return [("dataAbsentReason", context.concept("corrected: see the note", error))]
     return [value, ("interpretation", _interpretation(context, tier))]
 
 
@@ -154,7 +154,7 @@ def _blood_pressure(
         [
             *_base(context, observation_key(event.id, "blood-pressure"), corrections),
             ("category", _category(context, codes.VITAL_SIGNS_CATEGORY)),
-            ("code", {"coding": [context.coding(panel)], "text": "Blood pressure"}),
+            ("code", context.concept("Blood pressure", panel)),
             *_about(context, event, patient_id, corrections),
             ("component", components),
         ]
@@ -164,7 +164,7 @@ def _blood_pressure(
 def _absent(context: Context, partial_reason: str | None) -> Json:
     """Why a reading of the set is missing: the set's partial reason, as FHIR's data-absent-reason."""
     code = codes.ABSENT_REASONS.get(partial_reason or "", codes.ABSENT_UNKNOWN)
-    return {"coding": [context.coding(code)], "text": partial_reason or code.display}
+    return context.concept(partial_reason or code.display, code)
 
 
 def _rass(

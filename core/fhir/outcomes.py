@@ -54,7 +54,7 @@ def assessment_resources(context: Context, event: PatientEvent) -> Iterator[Json
                 ("resourceType", "Observation"),
                 ("id", context.id("Observation", key)),
                 ("status", "final"),
-                ("category", [{"coding": [context.coding(codes.SURVEY_CATEGORY)]}]),
+                ("category", [context.concept(None, codes.SURVEY_CATEGORY)]),
                 (
                     "code",
                     context.concept(
@@ -78,7 +78,7 @@ def assessment_resources(context: Context, event: PatientEvent) -> Iterator[Json
                 ("resourceType", "Observation"),
                 ("id", context.id("Observation", f"{event.id}/pain-intensity")),
                 ("status", "final"),
-                ("category", [{"coding": [context.coding(codes.SURVEY_CATEGORY)]}]),
+                ("category", [context.concept(None, codes.SURVEY_CATEGORY)]),
                 (
                     "code",
                     context.concept(

@@ -49,7 +49,7 @@ def correction_provenance(
             ("id", context.id("Provenance", correction_id)),
             ("target", list(targets)),
             ("recorded", at),
-            ("activity", {"coding": [context.coding(codes.AMENDED)], "text": "amended"}),
+            ("activity", context.concept("amended", codes.AMENDED)),
             ("reason", [{"text": words}] if words else None),
             ("agent", [{"who": context.ref("Practitioner", by)}]),
         ]
