@@ -32,10 +32,12 @@ from core.fhir.session import session_resources
 from core.fhir.writing import ResourceWriter
 from core.people import Account
 from core.persistence.db import Database
-from core.private_files import WholeFiles
+from core.private_files import WholeFiles, intended
 from core.protocol import Protocol
-from core.settings import clinic_settings
+from core.settings import ClinicSettings, clinic_settings
 from core.unit_of_work import Tx, UnitOfWork
+
+DEFAULT_BASE: str = ClinicSettings.model_fields["fhir_base_url"].default
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,13 @@ class ExportDone:
     patients: int
     counts: dict[str, int]
     written: tuple[Path, ...]
+    base: str
+    """The FHIR address the export's identifiers, codes and entries are named under."""
+
+    @property
+    def base_unset(self) -> bool:
+        """The clinic has not set its own FHIR address: the default, on the reserved ``.invalid`` domain."""
+        return self.base == DEFAULT_BASE
 
     @property
     def resources(self) -> int:
@@ -109,15 +118,19 @@ def export_fhir(
             writer.finish()
             _audit(door, request, out, folder, len(patient_ids), writer.counts.total(), only)
     except OSError as error:
-        raise _trouble(error, out or folder) from error
+        raise _trouble(error, [p for p in (out, folder) if p is not None]) from error
     written = tuple(p.resolve() for p in (out, folder) if p is not None)
-    return ExportDone(len(patient_ids), dict(writer.counts), written)
+    return ExportDone(len(patient_ids), dict(writer.counts), written, context.base)
 
 
 def _places(request: ExportRequest) -> tuple[Path | None, Path | None]:
     """The Bundle file and the NDJSON folder, checked before anything is read."""
     if request.out is None and request.ndjson is None:
         raise InputError("out", "Say where to write the export: --out FILE.json, --ndjson FOLDER, or both.")
+    if request.transaction and request.out is None:
+        raise InputError(
+            "transaction", "A transaction is a Bundle: --transaction needs --out FILE.json.", "Add --out FILE.json."
+        )
     out = request.out.expanduser() if request.out is not None else None
     if out is not None and not out.parent.is_dir():
         raise InputError("out", f"There is no folder {out.parent}.", "Choose a folder that exists.")
@@ -238,7 +251,14 @@ def _audit(
         work.audit(AuditAction.EXPORTED, patient_id=only, detail=detail)
 
 
-def _trouble(error: OSError, where: Path | None) -> EnvironmentTrouble:
+def _trouble(error: OSError, places: list[Path]) -> EnvironmentTrouble:
+    """The trouble in words, naming the file that failed when the error says which (the NDJSON folder's,
+    not the Bundle's), else every place the export was going to."""
+    failed = error.filename2 if isinstance(error.filename2, str) else error.filename
+    if isinstance(failed, str) and failed:
+        where: object = intended(Path(failed))
+    else:
+        where = " and ".join(str(place) for place in places)
     if error.errno == errno.ENOSPC:
         return DiskFull(f"The disk is full: the export to {where} was not written.", "Free some space and try again.")
     return EnvironmentTrouble(

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import errno
 import json
+from pathlib import Path
 
 import pytest
 
 from cli.commands import main
-from core import audit
+from core import audit, private_files
 from core.audit import AuditAction
 from core.fhir import writing
 from core.persistence.db import sqlite_url
@@ -41,6 +42,7 @@ def test_the_command_writes_private_files_and_audits_the_disclosure(recorded, da
     assert cli("--database", recorded, *asked, "--ndjson", str(folder), clock=clock) == 0
     said = capsys.readouterr().out
     assert "1 patients" in said and f"Written to {out.resolve()}" in said
+    assert "has not set its FHIR address" in said and "settings set fhir_base_url" in said
     assert json.loads(out.read_text("utf-8"))["resourceType"] == "Bundle"
     for path in [out, *folder.iterdir()]:
         assert path.stat().st_mode & 0o777 == 0o600
@@ -98,6 +100,32 @@ def test_an_ndjson_folder_must_be_a_folder_without_an_earlier_exports_files(
     assert _exports(database) == []
 
 
+def test_a_transaction_needs_a_bundle_file(recorded, database, clock, tmp_path, capsys):
+    args = ("export", "fhir", "--from", DAY, "--to", DAY, "--transaction", "--ndjson", str(tmp_path))
+    assert cli("--database", recorded, *args, clock=clock) == 2
+    err = capsys.readouterr().err
+    assert "--transaction needs --out" in err and "Traceback" not in err
+    assert _exports(database) == []
+
+
+def test_a_failed_ndjson_file_is_named_not_the_bundle(recorded, database, clock, tmp_path, capsys, monkeypatch):
+    folder, out = tmp_path / "ndjson", tmp_path / "b.json"
+    folder.mkdir()
+    real = private_files.os.open
+
+    def refused(path, *args, **kwargs):
+        if Path(path).parent == folder and ".Encounter.ndjson." in str(path):
+            raise OSError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(private_files.os, "open", refused)
+    asked = ("export", "fhir", "--from", DAY, "--to", DAY, "--out", str(out), "--ndjson", str(folder))
+    assert cli("--database", recorded, *asked, clock=clock) == 2
+    err = capsys.readouterr().err
+    assert f"The export to {folder / 'Encounter.ndjson'} could not be written" in err
+    assert list(folder.iterdir()) == [] and not out.exists() and _exports(database) == []
+
+
 def test_a_disk_that_fills_part_way_leaves_no_file_and_no_disclosure(
     recorded, database, clock, tmp_path, capsys, monkeypatch
 ):
@@ -117,6 +145,7 @@ def test_a_disk_that_fills_part_way_leaves_no_file_and_no_disclosure(
     assert cli("--database", recorded, *asked, clock=clock) == 2
     err = capsys.readouterr().err
     assert "The disk is full" in err and "Traceback" not in err
+    assert f"the export to {folder / 'b.json'} and {folder} was not written" in err  # which file: not known
     assert list(folder.iterdir()) == []  # no Bundle, no NDJSON, no partial file
     assert _exports(database) == []
 
