@@ -373,3 +373,20 @@ def test_deidentified_demo_names_nobody(demo, tmp_path, protocol):
     for person in PEOPLE:
         assert person.family not in text and person.born not in text
     assert "Siobhán" not in text and "Dr Demo Prescriber" not in text
+
+
+def test_a_response_is_authored_at_the_moment_answered_then_else_on_the_day_only(
+    care, database, patient, nurses, clock, protocol, tmp_path
+):
+    first, _ = nurses
+    pain = {"PAININ9": 4, "PAININ22": 3, "PAININ31": 4, "PAININ34": 3}
+    earlier = (clock.now().astimezone() - timedelta(days=2)).date().isoformat()
+    care.record_assessment(patient.id, {"PI_4a_v1.0": pain}, mode="phone", by=first.id, taken_on=earlier)
+    clock.advance(minutes=5)
+    care.record_assessment(patient.id, {"PI_4a_v1.0": pain}, mode="chair", by=first.id)
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "b.json")
+    authored = sorted(
+        r["authored"] for r in _resources(tmp_path / "b.json") if r["resourceType"] == "QuestionnaireResponse"
+    )
+    now = clock.now().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    assert authored == [earlier, now]
