@@ -1,11 +1,15 @@
 """``export_fhir``: the records of a period (or of one patient in it) as FHIR R4 resources, written whole or not
 at all, and recorded in the audit trail as a disclosure.
 
-Read in one transaction, one patient at a time (``core.records``), so a history of years streams through:
-the patient, each course order with a session in the period, each session's resources, each outcome sitting
-in the period, then the Practitioner of each nurse named who has not been written yet. The files are written
-under temporary names; the audit line (who, when, the period, how many patients, where) is committed before
-they are renamed into place, so there is never a disclosure the trail does not hold, nor a half-written file.
+Read one patient at a time (``core.records``), each patient in a read transaction of its own, so a history of
+years streams through and no read stays open for the whole export against a live database (a WAL file that
+cannot be checkpointed grows while it does): the patient, each course order with a session in the period,
+each session's resources, each outcome sitting in the period, then the Practitioner of each nurse named who
+has not been written yet. Which patients, and the staff, are read first, in a short read of their own.
+
+The files are written under temporary names; the audit line (who, when, the period, how many patients,
+where) is committed before they are renamed into place, so there is never a disclosure the trail does not
+hold, nor a half-written file.
 """
 
 from __future__ import annotations
@@ -100,9 +104,11 @@ def export_fhir(
     )
     door = UnitOfWork(database, clock.now, workstation)
     now = clock.now()
+    with door.reading() as tx:
+        patient_ids, only = _patients(tx, request.mrn, start, end)
+        staff = _Staff({account.id: account for account in records.everyone(tx)})
     try:
-        with door.reading() as tx, WholeFiles() as files:
-            patient_ids, only = _patients(tx, request.mrn, start, end)
+        with WholeFiles() as files:
             writer = ResourceWriter(
                 files,
                 context.base,
@@ -113,7 +119,7 @@ def export_fhir(
                 bundle_id=str(uuid.uuid4()),
                 timestamp=now,
             )
-            for resource in _resources(tx, context, protocol, patient_ids, start, end, now.date()):
+            for resource in _resources(door, context, protocol, staff, patient_ids, start, end, now.date()):
                 writer.write(flag_unverified(resource, context))
             writer.finish()
             _audit(door, request, out, folder, len(patient_ids), writer.counts.total(), only)
@@ -188,39 +194,53 @@ def _bundle_meta(context: Context) -> Json:
 
 
 def _resources(
-    tx: Tx,
+    door: UnitOfWork,
     context: Context,
     protocol: Protocol,
+    staff: _Staff,
     patient_ids: list[str],
     start: datetime,
     end: datetime,
     today: date,
 ) -> Iterator[Json]:
-    staff = _Staff({account.id: account for account in records.everyone(tx)})
     for patient_id in patient_ids:
-        context.for_patient()
-        acted: set[str] = set()
-        record = records.patient(tx, patient_id)
-        assert record is not None
-        view = records.patient_view(tx, record)
-        yield patient(context, record, view.sex)
-        sessions = sorted(
-            (s for s in records.sessions_of(tx, patient_id) if start <= s.opened_at < end), key=lambda s: s.opened_at
-        )
-        course_ids = {s.course_id for s in sessions if s.course_id}
-        for course in records.courses_of(tx, patient_id):
-            if course.id in course_ids:
-                acted.add(course.recorded_by)
-                yield medication_request(context, protocol, course, today)
-        events = records.load_events_of(tx, [s.id for s in sessions])
-        for summary in sessions:
-            yield from session_resources(context, protocol, summary, events[summary.id], acted)
-        for event in records.patient_events(tx, patient_id):
-            if event.type is EventType.ASSESSED and start <= event.occurred_at < end:
-                acted.add(event.recorded_by)
-                yield from assessment_resources(context, event)
-        for account in staff.new(acted):
-            yield practitioner(context, account)
+        with door.reading() as tx:  # one patient per read: never one read held open for the whole export
+            yield from _patient_resources(tx, context, protocol, staff, patient_id, start, end, today)
+
+
+def _patient_resources(
+    tx: Tx,
+    context: Context,
+    protocol: Protocol,
+    staff: _Staff,
+    patient_id: str,
+    start: datetime,
+    end: datetime,
+    today: date,
+) -> Iterator[Json]:
+    context.for_patient()
+    acted: set[str] = set()
+    record = records.patient(tx, patient_id)
+    assert record is not None
+    view = records.patient_view(tx, record)
+    yield patient(context, record, view.sex)
+    sessions = sorted(
+        (s for s in records.sessions_of(tx, patient_id) if start <= s.opened_at < end), key=lambda s: s.opened_at
+    )
+    course_ids = {s.course_id for s in sessions if s.course_id}
+    for course in records.courses_of(tx, patient_id):
+        if course.id in course_ids:
+            acted.add(course.recorded_by)
+            yield medication_request(context, protocol, course, today)
+    events = records.load_events_of(tx, [s.id for s in sessions])
+    for summary in sessions:
+        yield from session_resources(context, protocol, summary, events[summary.id], acted)
+    for event in records.patient_events(tx, patient_id):
+        if event.type is EventType.ASSESSED and start <= event.occurred_at < end:
+            acted.add(event.recorded_by)
+            yield from assessment_resources(context, event)
+    for account in staff.new(acted):
+        yield practitioner(context, account)
 
 
 def _audit(

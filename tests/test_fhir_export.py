@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from fhir.resources.R4B.bundle import Bundle
 
 from cli.demo import DEMO_NOW_AFTER, PEOPLE, fill_demo
-from core import passwords
+from core import passwords, records
 from core.clock import ManualClock
 from core.fhir import codes
 from core.fhir.validate import parse
@@ -251,6 +251,22 @@ def test_the_ndjson_files_hold_the_same_resources_one_file_per_type_each_private
         assert path.stat().st_mode & 0o777 == 0o600
     assert bundle_path.stat().st_mode & 0o777 == 0o600
     assert not list(folder.glob(".*.partial"))
+
+
+def test_each_patient_is_read_in_a_read_of_its_own(demo, tmp_path, protocol, monkeypatch):
+    """A read held open for a 10-year export would keep a live database's WAL from being checkpointed."""
+    database, clock = demo
+    real = records.patient
+    reads: list[tuple[object, str]] = []  # the transactions themselves, kept alive so their ids stay distinct
+
+    def spied(tx, patient_id):
+        reads.append((tx, patient_id))
+        return real(tx, patient_id)
+
+    monkeypatch.setattr(records, "patient", spied)
+    done = _export(database, clock, protocol, tmp_path, out=tmp_path / "b.json")
+    assert done.patients > 5 and len(reads) == done.patients
+    assert len({id(tx) for tx, _ in reads}) == done.patients
 
 
 def test_a_transaction_bundle_puts_each_resource_at_its_own_place(demo, tmp_path, protocol):
