@@ -85,7 +85,8 @@ def run(args: argparse.Namespace, clock: Clock) -> int:
         )
     counts = ", ".join(f"{count:,} {kind}" for kind, count in sorted(done.counts.items()))
     period = f"{request.first.isoformat()} to {request.last.isoformat()}"
-    say(f"FHIR R4 export of {period}: {done.patients:,} patients, {done.resources:,} resources ({counts}).")
+    patients = f"{done.patients:,} patient{'' if done.patients == 1 else 's'}"
+    say(f"FHIR R4 export of {period}: {patients}, {done.resources:,} resources ({counts}).")
     for path in done.written:
         say(f"Written to {path}")
     return 0

@@ -160,7 +160,8 @@ def _patients(tx: Tx, mrn: str | None, start: datetime, end: datetime) -> tuple[
     ids = records.patients_with_care_between(tx, start, end)
     only = None
     if mrn is not None:
-        found = records.patient_by_mrn(tx, mrn.strip())
+        mrn = mrn.strip()
+        found = records.patient_by_mrn(tx, mrn)
         if found is None:
             raise InputError("patient", f"No patient has the record number “{mrn}”.", "Check the number.")
         only = found.id

@@ -41,7 +41,7 @@ def test_the_command_writes_private_files_and_audits_the_disclosure(recorded, da
     asked = ("export", "fhir", "--from", DAY, "--to", DAY, "--patient", "MRN-1001", "--out", str(out))
     assert cli("--database", recorded, *asked, "--ndjson", str(folder), clock=clock) == 0
     said = capsys.readouterr().out
-    assert "1 patients" in said and f"Written to {out.resolve()}" in said
+    assert "1 patient," in said and "1 patients" not in said and f"Written to {out.resolve()}" in said
     assert "has not set its FHIR address" in said and "settings set fhir_base_url" in said
     assert json.loads(out.read_text("utf-8"))["resourceType"] == "Bundle"
     for path in [out, *folder.iterdir()]:
@@ -60,7 +60,7 @@ def test_the_command_writes_private_files_and_audits_the_disclosure(recorded, da
     [
         (("--from", "2026-13-01", "--to", DAY), "is not a date"),
         (("--from", DAY, "--to", "2026-01-01"), "before the first"),
-        (("--from", DAY, "--to", DAY, "--patient", "MRN-9999"), "No patient has the record number"),
+        (("--from", DAY, "--to", DAY, "--patient", " MRN-9999 "), "No patient has the record number “MRN-9999”."),
         (("--from", "2020-01-01", "--to", "2020-01-02"), "No sessions or outcome forms"),
     ],
 )

@@ -5,6 +5,7 @@ structure, not profiles, so these tests check the profile), the corrected-vital 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -194,6 +195,13 @@ def test_a_blood_pressure_missing_a_reading_holds_both_components_the_missing_on
     reason = diastolic["dataAbsentReason"]
     assert reason["coding"][0] == {"system": codes.DATA_ABSENT, "code": "error", "display": "Error"}
     assert reason["text"] == "equipment problem"
+
+
+def test_a_session_still_open_is_typed_without_an_outcome(care, database, patient, nurses, clock, protocol, tmp_path):
+    session_at(care, patient, nurses, Step.INFUSING)
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "b.json")
+    (visit,) = [r for r in _resources(tmp_path / "b.json") if r["resourceType"] == "Encounter"]
+    assert visit["status"] == "in-progress" and visit["type"] == [{"text": "Ketamine infusion session"}]
 
 
 def test_advisory_and_act_now_readings_carry_the_interpretation_recorded_with_them(exported):
@@ -388,11 +396,52 @@ def test_deidentified_export_keeps_no_name_record_number_or_date_of_the_original
     moments = [datetime.fromisoformat(m.replace("Z", "+00:00")) for m in _moments(whole["entry"])]
     assert moments
     assert not {m.date() for m in moments} & originals
-    shifts = {m.date() - min(originals) for m in moments}  # one offset for the patient, whole days
-    assert all(abs(s) <= timedelta(days=400) for s in shifts)
     (born,) = [e["resource"]["birthDate"] for e in whole["entry"] if e["resource"]["resourceType"] == "Patient"]
     assert born != "1971-03-14"
     assert '"data"' not in text  # no signature hash: it would lead back to the record
+
+
+def test_a_deidentified_patient_keeps_one_backward_offset_across_all_their_resources(demo, tmp_path, protocol):
+    """The same export, identified and de-identified, resource by resource (the order is the same): every date
+    of a patient's resources moved by the same whole number of days, 1 to 365 back, none into the future."""
+    database, clock = demo
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "i.json")
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "d.json", deidentify=True)
+    identified, hidden = _resources(tmp_path / "i.json"), _resources(tmp_path / "d.json")
+    assert len(identified) == len(hidden)
+    offsets: dict[str, set[timedelta]] = {}
+    patient = None
+    for plain, moved in zip(identified, hidden, strict=True):
+        if plain["resourceType"] == "Patient":
+            patient = plain["id"]
+        for was, now in _dates(plain, moved):
+            if "T" in was:
+                shift = datetime.fromisoformat(now) - datetime.fromisoformat(was)
+            else:
+                shift = date.fromisoformat(now) - date.fromisoformat(was)
+            assert patient is not None
+            offsets.setdefault(patient, set()).add(shift)
+            assert now <= clock.now().astimezone(UTC).isoformat()  # never into the future
+    assert len(offsets) > 5
+    for shifts in offsets.values():
+        (shift,) = shifts  # one offset per patient, across all their resources
+        assert timedelta(days=-365) <= shift <= timedelta(days=-1) and shift.seconds == 0
+
+
+def _dates(plain: Any, moved: Any) -> Iterator[tuple[str, str]]:
+    """The date and dateTime values at the same place in both (the de-identified one may leave some out)."""
+    if isinstance(moved, dict) and isinstance(plain, dict):
+        for key, inner in moved.items():
+            if key in plain and key not in {"id", "reference", "fullUrl"}:
+                yield from _dates(plain[key], inner)
+    elif isinstance(moved, list) and isinstance(plain, list) and len(moved) == len(plain):
+        for a, b in zip(plain, moved, strict=True):
+            yield from _dates(a, b)
+    elif isinstance(moved, str) and isinstance(plain, str) and _DATE.match(plain) and _DATE.match(moved):
+        yield plain, moved
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")
 
 
 def _moments(value: Any) -> Iterator[str]:

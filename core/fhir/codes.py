@@ -63,7 +63,6 @@ def _loinc(code: str, display: str, *, verified: bool, source: str) -> Code:
 
 _VS = "REFERENCE 10.1 (HL7 FHIR vital-signs value set)"
 
-VITAL_SIGNS_PANEL = _loinc("85353-1", "Vital signs panel", verified=True, source=_VS)
 BLOOD_PRESSURE_PANEL = _loinc("85354-9", "Blood pressure panel with all children optional", verified=True, source=_VS)
 
 VITALS: dict[VitalKind, Measure] = {
@@ -174,6 +173,6 @@ DEIDENTIFIED_TAG = "deidentified"
 
 def all_codes() -> list[Code]:
     """Every standard code in the table (for the tests and the benchmark's count)."""
-    found = [VITAL_SIGNS_PANEL, BLOOD_PRESSURE_PANEL, KETAMINE, IV_INFUSION, *SIDE_EFFECTS.values()]
+    found = [BLOOD_PRESSURE_PANEL, KETAMINE, IV_INFUSION, *SIDE_EFFECTS.values()]
     found += [code for measure in (*VITALS.values(), BODY_WEIGHT, PAIN_SCORE) for code in measure.codes]
     return found + list(PROMIS_T_SCORES.values())

@@ -23,7 +23,7 @@ from core.fhir.codes import Code
 CHAIRSIDE_IDS = uuid.UUID("5b0c8f2e-63a4-4c8e-9d1e-3f6a1c2b7e90")
 """The namespace of an identified export's ids (fixed, so ids are stable between exports)."""
 MAX_SHIFT_DAYS = 365
-"""A de-identified patient's dates move by 1 to this many days, earlier or later."""
+"""A de-identified patient's dates move 1 to this many days earlier (never later: none lands in the future)."""
 
 UNVERIFIED = frozenset((code.system, code.code) for code in codes.all_codes() if not code.verified)
 
@@ -57,11 +57,11 @@ class Context:
     # ---- what a de-identified export leaves out or moves -------------------------------------------------
 
     def for_patient(self) -> None:
-        """A new patient: in a de-identified export, a new random shift of 1 to ``MAX_SHIFT_DAYS`` days
-        either way (never 0), drawn here and forgotten with the next patient."""
+        """A new patient: in a de-identified export, a new random shift of 1 to ``MAX_SHIFT_DAYS`` days back
+        (never 0, never forward, so no date lands in the future), drawn here and forgotten with the next
+        patient."""
         if self.deidentify:
-            days = self._draw.randint(1, MAX_SHIFT_DAYS) * self._draw.choice((-1, 1))
-            self.shift = timedelta(days=days)
+            self.shift = -timedelta(days=self._draw.randint(1, MAX_SHIFT_DAYS))
 
     def moment(self, at: datetime) -> str:
         """An instant as FHIR writes it (UTC, seconds), moved by the patient's shift."""

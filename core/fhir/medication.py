@@ -83,6 +83,7 @@ class Infusion:
     stopped_early: bool = False
     stop_reason: str | None = None
     estimated_mg: Decimal | None = None
+    """What the nurse estimates was given, when the infusion stopped early (an early stop always says)."""
     paused: bool = False
     pauses: list[tuple[datetime, datetime | None, str]] = field(default_factory=list)
 
@@ -115,7 +116,7 @@ def medication_administration(context: Context, infusion: Infusion, corrections:
         performers.append({"function": verifier, "actor": context.ref("Practitioner", infusion.checker_id)})
     dosage: Json = {"route": context.concept("intravenous infusion", codes.IV_INFUSION, local="iv-infusion")}
     if calc is not None:
-        given = infusion.estimated_mg if infusion.stopped_early and infusion.estimated_mg is not None else calc.dose_mg
+        given = infusion.estimated_mg if infusion.estimated_mg is not None else calc.dose_mg
         dosage["dose"] = quantity(given, "mg", "mg")
         dosage["rateQuantity"] = quantity(calc.rate_ml_per_h, "mL/h", "mL/h")
         dosage["text"] = (
