@@ -136,7 +136,7 @@ def _provenances(
         signatures = signatures_in(event)
         if not signatures:
             continue
-        if event.id in built:  # a second-nurse check or pump reading: the administration
+        if event.id in built:  # an entry that became resources (a check, a pump reading): those
             targets = built[event.id]
         elif event.type is E.ADDENDUM and event.corrects in built:
             targets = built[event.corrects]
