@@ -81,7 +81,8 @@ def run(args: argparse.Namespace, clock: Clock) -> int:
     if done.base_unset:
         say(
             f"Warning: the clinic has not set its FHIR address, so identifiers and codes are named under {done.base}. "
-            "Set it with: main.py settings set fhir_base_url https://YOUR-CLINIC/fhir --reason WHY --admin USERNAME"
+            "Set it with: main.py [--database URL] settings set fhir_base_url https://YOUR-CLINIC/fhir "
+            "--reason WHY --admin USERNAME"
         )
     counts = ", ".join(f"{count:,} {kind}" for kind, count in sorted(done.counts.items()))
     period = f"{request.first.isoformat()} to {request.last.isoformat()}"
