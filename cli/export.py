@@ -78,9 +78,16 @@ def run(args: argparse.Namespace, clock: Clock) -> int:
         done = export_fhir(database, load_protocol(), clock, workstation.name, request)
     finally:
         database.dispose()
+    if done.base_unset:
+        say(
+            f"Warning: the clinic has not set its FHIR address, so identifiers and codes are named under {done.base}. "
+            "Set it with: main.py [--database URL] settings set fhir_base_url https://YOUR-CLINIC/fhir "
+            "--reason WHY --admin USERNAME"
+        )
     counts = ", ".join(f"{count:,} {kind}" for kind, count in sorted(done.counts.items()))
     period = f"{request.first.isoformat()} to {request.last.isoformat()}"
-    say(f"FHIR R4 export of {period}: {done.patients:,} patients, {done.resources:,} resources ({counts}).")
+    patients = f"{done.patients:,} patient{'' if done.patients == 1 else 's'}"
+    say(f"FHIR R4 export of {period}: {patients}, {done.resources:,} resources ({counts}).")
     for path in done.written:
         say(f"Written to {path}")
     return 0

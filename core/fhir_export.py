@@ -1,11 +1,15 @@
 """``export_fhir``: the records of a period (or of one patient in it) as FHIR R4 resources, written whole or not
 at all, and recorded in the audit trail as a disclosure.
 
-Read in one transaction, one patient at a time (``core.records``), so a history of years streams through:
-the patient, each course order with a session in the period, each session's resources, each outcome sitting
-in the period, then the Practitioner of each nurse named who has not been written yet. The files are written
-under temporary names; the audit line (who, when, the period, how many patients, where) is committed before
-they are renamed into place, so there is never a disclosure the trail does not hold, nor a half-written file.
+Read one patient at a time (``core.records``), each patient in a read transaction of its own, so a history of
+years streams through and no read stays open for the whole export against a live database (a WAL file that
+cannot be checkpointed grows while it does): the patient, each course order with a session in the period,
+each session's resources, each outcome sitting in the period, then the Practitioner of each nurse named who
+has not been written yet. Which patients, and the staff, are read first, in a short read of their own.
+
+The files are written under temporary names; the audit line (who, when, the period, how many patients,
+where) is committed before they are renamed into place, so there is never a disclosure the trail does not
+hold, nor a half-written file.
 """
 
 from __future__ import annotations
@@ -32,10 +36,12 @@ from core.fhir.session import session_resources
 from core.fhir.writing import ResourceWriter
 from core.people import Account
 from core.persistence.db import Database
-from core.private_files import WholeFiles
+from core.private_files import WholeFiles, intended
 from core.protocol import Protocol
-from core.settings import clinic_settings
+from core.settings import ClinicSettings, clinic_settings
 from core.unit_of_work import Tx, UnitOfWork
+
+DEFAULT_BASE: str = ClinicSettings.model_fields["fhir_base_url"].default
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,13 @@ class ExportDone:
     patients: int
     counts: dict[str, int]
     written: tuple[Path, ...]
+    base: str
+    """The FHIR address the export's identifiers, codes and entries are named under."""
+
+    @property
+    def base_unset(self) -> bool:
+        """The clinic has not set its own FHIR address: the default, on the reserved ``.invalid`` domain."""
+        return self.base == DEFAULT_BASE
 
     @property
     def resources(self) -> int:
@@ -91,9 +104,11 @@ def export_fhir(
     )
     door = UnitOfWork(database, clock.now, workstation)
     now = clock.now()
+    with door.reading() as tx:
+        patient_ids, only = _patients(tx, request.mrn, start, end)
+        staff = _Staff({account.id: account for account in records.everyone(tx)})
     try:
-        with door.reading() as tx, WholeFiles() as files:
-            patient_ids, only = _patients(tx, request.mrn, start, end)
+        with WholeFiles() as files:
             writer = ResourceWriter(
                 files,
                 context.base,
@@ -104,28 +119,40 @@ def export_fhir(
                 bundle_id=str(uuid.uuid4()),
                 timestamp=now,
             )
-            for resource in _resources(tx, context, protocol, patient_ids, start, end, now.date()):
+            for resource in _resources(door, context, protocol, staff, patient_ids, start, end, now.date()):
                 writer.write(flag_unverified(resource, context))
             writer.finish()
             _audit(door, request, out, folder, len(patient_ids), writer.counts.total(), only)
     except OSError as error:
-        raise _trouble(error, out or folder) from error
+        raise _trouble(error, [p for p in (out, folder) if p is not None]) from error
     written = tuple(p.resolve() for p in (out, folder) if p is not None)
-    return ExportDone(len(patient_ids), dict(writer.counts), written)
+    return ExportDone(len(patient_ids), dict(writer.counts), written, context.base)
 
 
 def _places(request: ExportRequest) -> tuple[Path | None, Path | None]:
     """The Bundle file and the NDJSON folder, checked before anything is read."""
     if request.out is None and request.ndjson is None:
         raise InputError("out", "Say where to write the export: --out FILE.json, --ndjson FOLDER, or both.")
+    if request.transaction and request.out is None:
+        raise InputError(
+            "transaction", "A transaction is a Bundle: --transaction needs --out FILE.json.", "Add --out FILE.json."
+        )
     out = request.out.expanduser() if request.out is not None else None
     if out is not None and not out.parent.is_dir():
         raise InputError("out", f"There is no folder {out.parent}.", "Choose a folder that exists.")
     if out is not None and out.is_dir():
         raise InputError("out", f"{out} is a folder.", "Give the name of the file to write.")
     folder = request.ndjson.expanduser() if request.ndjson is not None else None
+    if folder is not None and folder.exists() and not folder.is_dir():
+        raise InputError("ndjson", f"{folder} is a file, not a folder.", "Give the folder to write the files into.")
     if folder is not None and not folder.is_dir():
         raise InputError("ndjson", f"There is no folder {folder}.", "Make it first, or choose one that exists.")
+    if folder is not None and any(folder.glob("*.ndjson")):
+        raise InputError(
+            "ndjson",
+            f"{folder} already holds NDJSON files: this export's would mix with them.",
+            "Choose an empty folder (or one without .ndjson files) for each export.",
+        )
     return out, folder
 
 
@@ -133,7 +160,8 @@ def _patients(tx: Tx, mrn: str | None, start: datetime, end: datetime) -> tuple[
     ids = records.patients_with_care_between(tx, start, end)
     only = None
     if mrn is not None:
-        found = records.patient_by_mrn(tx, mrn.strip())
+        mrn = mrn.strip()
+        found = records.patient_by_mrn(tx, mrn)
         if found is None:
             raise InputError("patient", f"No patient has the record number “{mrn}”.", "Check the number.")
         only = found.id
@@ -153,11 +181,11 @@ def _bundle_meta(context: Context) -> Json:
             "De-identified: names, record numbers, session ids, signature hashes and typed notes left out; ids "
             "pseudonymous; each patient's dates shifted by a random number of days kept nowhere"
         )
-        tags.append(context.tag(codes.DEIDENTIFIED_TAG, words))
-        security.append(context.coding(codes.PSEUDONYMISED))
+        tags.append(context.local_coding(codes.DEIDENTIFIED_TAG, words))
+        security += context.codings(codes.PSEUDONYMISED)
     if context.allow_unverified:
         words = "Codes the clinical reference still marks unverified were allowed; each resource carrying one says so"
-        tags.append(context.tag(codes.UNVERIFIED_TAG, words))
+        tags.append(context.local_coding(codes.UNVERIFIED_TAG, words))
     meta: Json = {}
     if tags:
         meta["tag"] = tags
@@ -167,39 +195,53 @@ def _bundle_meta(context: Context) -> Json:
 
 
 def _resources(
-    tx: Tx,
+    door: UnitOfWork,
     context: Context,
     protocol: Protocol,
+    staff: _Staff,
     patient_ids: list[str],
     start: datetime,
     end: datetime,
     today: date,
 ) -> Iterator[Json]:
-    staff = _Staff({account.id: account for account in records.everyone(tx)})
     for patient_id in patient_ids:
-        context.for_patient()
-        acted: set[str] = set()
-        record = records.patient(tx, patient_id)
-        assert record is not None
-        view = records.patient_view(tx, record)
-        yield patient(context, record, view.sex)
-        sessions = sorted(
-            (s for s in records.sessions_of(tx, patient_id) if start <= s.opened_at < end), key=lambda s: s.opened_at
-        )
-        course_ids = {s.course_id for s in sessions if s.course_id}
-        for course in records.courses_of(tx, patient_id):
-            if course.id in course_ids:
-                acted.add(course.recorded_by)
-                yield medication_request(context, protocol, course, today)
-        events = records.load_events_of(tx, [s.id for s in sessions])
-        for summary in sessions:
-            yield from session_resources(context, protocol, summary, events[summary.id], acted)
-        for event in records.patient_events(tx, patient_id):
-            if event.type is EventType.ASSESSED and start <= event.occurred_at < end:
-                acted.add(event.recorded_by)
-                yield from assessment_resources(context, event)
-        for account in staff.new(acted):
-            yield practitioner(context, account)
+        with door.reading() as tx:  # one patient per read: never one read held open for the whole export
+            yield from _patient_resources(tx, context, protocol, staff, patient_id, start, end, today)
+
+
+def _patient_resources(
+    tx: Tx,
+    context: Context,
+    protocol: Protocol,
+    staff: _Staff,
+    patient_id: str,
+    start: datetime,
+    end: datetime,
+    today: date,
+) -> Iterator[Json]:
+    context.for_patient()
+    acted: set[str] = set()
+    record = records.patient(tx, patient_id)
+    assert record is not None
+    view = records.patient_view(tx, record)
+    yield patient(context, record, view.sex)
+    sessions = sorted(
+        (s for s in records.sessions_of(tx, patient_id) if start <= s.opened_at < end), key=lambda s: s.opened_at
+    )
+    course_ids = {s.course_id for s in sessions if s.course_id}
+    for course in records.courses_of(tx, patient_id):
+        if course.id in course_ids:
+            acted.add(course.recorded_by)
+            yield medication_request(context, protocol, course, today)
+    events = records.load_events_of(tx, [s.id for s in sessions])
+    for summary in sessions:
+        yield from session_resources(context, protocol, summary, events[summary.id], acted)
+    for event in records.patient_events(tx, patient_id):
+        if event.type is EventType.ASSESSED and start <= event.occurred_at < end:
+            acted.add(event.recorded_by)
+            yield from assessment_resources(context, event)
+    for account in staff.new(acted):
+        yield practitioner(context, account)
 
 
 def _audit(
@@ -230,7 +272,14 @@ def _audit(
         work.audit(AuditAction.EXPORTED, patient_id=only, detail=detail)
 
 
-def _trouble(error: OSError, where: Path | None) -> EnvironmentTrouble:
+def _trouble(error: OSError, places: list[Path]) -> EnvironmentTrouble:
+    """The trouble in words, naming the file that failed when the error says which (the NDJSON folder's,
+    not the Bundle's), else every place the export was going to."""
+    failed = error.filename2 if isinstance(error.filename2, str) else error.filename
+    if isinstance(failed, str) and failed:
+        where: object = intended(Path(failed))
+    else:
+        where = " and ".join(str(place) for place in places)
     if error.errno == errno.ENOSPC:
         return DiskFull(f"The disk is full: the export to {where} was not written.", "Free some space and try again.")
     return EnvironmentTrouble(

@@ -9,11 +9,23 @@ mode is 0600 from the first byte (patient data is private), whatever the account
 from __future__ import annotations
 
 import os
+import re
+import secrets
 from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
 PRIVATE = 0o600
+PARTIAL = ".partial"
+TOKEN_BYTES = 8
+_TEMPORARY = re.compile(rf"^\.(?P<name>.+)\.[0-9a-f]{{{2 * TOKEN_BYTES}}}{re.escape(PARTIAL)}$")
+
+
+def intended(path: Path) -> Path:
+    """The file a temporary name of ``WholeFiles`` stands for (a path that is no such name, itself): what an
+    error names, since the temporary name is gone by the time anyone reads it."""
+    found = _TEMPORARY.match(path.name)
+    return path.with_name(found["name"]) if found else path
 
 
 def write_whole(path: Path, content: bytes) -> None:
@@ -44,8 +56,10 @@ class WholeFiles:
         self._open: list[tuple[Path, Path, BinaryIO]] = []
 
     def open(self, path: Path) -> BinaryIO:
-        partial = path.with_name(f".{path.name}.partial")
-        handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+        """A new file under a temporary name of its own beside ``path``: created here (never one that was
+        there, nor a link someone left to point elsewhere), 0600."""
+        partial = path.with_name(f".{path.name}.{secrets.token_hex(TOKEN_BYTES)}{PARTIAL}")
+        handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE)
         file = os.fdopen(handle, "wb")
         self._open.append((path, partial, file))
         os.fchmod(handle, PRIVATE)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import errno
 import json
+from pathlib import Path
 
 import pytest
 
 from cli.commands import main
-from core import audit
+from core import audit, private_files
 from core.audit import AuditAction
 from core.fhir import writing
 from core.persistence.db import sqlite_url
@@ -40,7 +41,8 @@ def test_the_command_writes_private_files_and_audits_the_disclosure(recorded, da
     asked = ("export", "fhir", "--from", DAY, "--to", DAY, "--patient", "MRN-1001", "--out", str(out))
     assert cli("--database", recorded, *asked, "--ndjson", str(folder), clock=clock) == 0
     said = capsys.readouterr().out
-    assert "1 patients" in said and f"Written to {out.resolve()}" in said
+    assert "1 patient," in said and "1 patients" not in said and f"Written to {out.resolve()}" in said
+    assert "has not set its FHIR address" in said and "settings set fhir_base_url" in said
     assert json.loads(out.read_text("utf-8"))["resourceType"] == "Bundle"
     for path in [out, *folder.iterdir()]:
         assert path.stat().st_mode & 0o777 == 0o600
@@ -58,7 +60,7 @@ def test_the_command_writes_private_files_and_audits_the_disclosure(recorded, da
     [
         (("--from", "2026-13-01", "--to", DAY), "is not a date"),
         (("--from", DAY, "--to", "2026-01-01"), "before the first"),
-        (("--from", DAY, "--to", DAY, "--patient", "MRN-9999"), "No patient has the record number"),
+        (("--from", DAY, "--to", DAY, "--patient", " MRN-9999 "), "No patient has the record number “MRN-9999”."),
         (("--from", "2020-01-01", "--to", "2020-01-02"), "No sessions or outcome forms"),
     ],
 )
@@ -82,6 +84,48 @@ def test_somewhere_to_write_is_needed_and_must_exist(recorded, database, clock, 
     assert _exports(database) == []
 
 
+def test_an_ndjson_folder_must_be_a_folder_without_an_earlier_exports_files(
+    recorded, database, clock, tmp_path, capsys
+):
+    args = ("--database", recorded, "export", "fhir", "--from", DAY, "--to", DAY, "--ndjson")
+    folder = tmp_path / "last-month"
+    folder.mkdir()
+    earlier = folder / "Patient.ndjson"
+    earlier.write_text("{}\n")
+    assert cli(*args, str(folder), clock=clock) == 2
+    assert "Choose an empty folder" in capsys.readouterr().err
+    assert earlier.read_text() == "{}\n" and [p.name for p in folder.iterdir()] == ["Patient.ndjson"]
+    assert cli(*args, str(earlier), clock=clock) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert _exports(database) == []
+
+
+def test_a_transaction_needs_a_bundle_file(recorded, database, clock, tmp_path, capsys):
+    args = ("export", "fhir", "--from", DAY, "--to", DAY, "--transaction", "--ndjson", str(tmp_path))
+    assert cli("--database", recorded, *args, clock=clock) == 2
+    err = capsys.readouterr().err
+    assert "--transaction needs --out" in err and "Traceback" not in err
+    assert _exports(database) == []
+
+
+def test_a_failed_ndjson_file_is_named_not_the_bundle(recorded, database, clock, tmp_path, capsys, monkeypatch):
+    folder, out = tmp_path / "ndjson", tmp_path / "b.json"
+    folder.mkdir()
+    real = private_files.os.open
+
+    def refused(path, *args, **kwargs):
+        if Path(path).parent == folder and ".Encounter.ndjson." in str(path):
+            raise OSError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(private_files.os, "open", refused)
+    asked = ("export", "fhir", "--from", DAY, "--to", DAY, "--out", str(out), "--ndjson", str(folder))
+    assert cli("--database", recorded, *asked, clock=clock) == 2
+    err = capsys.readouterr().err
+    assert f"The export to {folder / 'Encounter.ndjson'} could not be written" in err
+    assert list(folder.iterdir()) == [] and not out.exists() and _exports(database) == []
+
+
 def test_a_disk_that_fills_part_way_leaves_no_file_and_no_disclosure(
     recorded, database, clock, tmp_path, capsys, monkeypatch
 ):
@@ -101,6 +145,7 @@ def test_a_disk_that_fills_part_way_leaves_no_file_and_no_disclosure(
     assert cli("--database", recorded, *asked, clock=clock) == 2
     err = capsys.readouterr().err
     assert "The disk is full" in err and "Traceback" not in err
+    assert f"the export to {folder / 'b.json'} and {folder} was not written" in err  # which file: not known
     assert list(folder.iterdir()) == []  # no Bundle, no NDJSON, no partial file
     assert _exports(database) == []
 

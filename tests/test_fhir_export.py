@@ -5,9 +5,11 @@ structure, not profiles, so these tests check the profile), the corrected-vital 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +18,19 @@ from argon2 import PasswordHasher
 from fhir.resources.R4B.bundle import Bundle
 
 from cli.demo import DEMO_NOW_AFTER, PEOPLE, fill_demo
-from core import passwords
+from core import passwords, records
 from core.clock import ManualClock
-from core.fhir import codes
-from core.fhir.validate import parse
+from core.fhir import codes, writing
+from core.fhir.validate import validated
 from core.fhir_export import ExportDone, ExportRequest, export_fhir
 from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol, VitalKind, load_protocol
 from tests.helpers.answers import NORMAL
 from tests.helpers.clinic import T0
 from tests.helpers.databases import copy_database
+from tests.helpers.fhir import parse
 from tests.helpers.people import ANA_PASSWORD
-from tests.helpers.sessions import signed
+from tests.helpers.sessions import Step, session_at, signed
 
 VITAL_SIGNS = {  # the vital-signs profile's code for each measurement and the UCUM unit it requires
     "8480-6": "mm[Hg]",
@@ -88,6 +91,31 @@ def test_the_demo_export_round_trips_through_the_r4b_models(exported):
     assert dict(kinds) == done.counts
 
 
+@pytest.mark.parametrize("asked", [{}, {"allow_unverified": True, "deidentify": True}])
+def test_what_is_written_is_what_the_model_would_have_dumped_for_every_resource(
+    demo, tmp_path, protocol, monkeypatch, asked
+):
+    """The export writes the dict its model accepted (json.dumps), not the model's slower dump: for every
+    resource of the demo's export the two are the same JSON."""
+    database, clock = demo
+    real = writing.to_json
+    differ: list[str] = []
+    seen = Counter[str]()
+
+    def compared(resource: dict[str, Any]) -> str:
+        text = real(resource)
+        dumped = validated(resource).model_dump_json(exclude_none=True)
+        if json.loads(text, parse_float=Decimal) != json.loads(dumped, parse_float=Decimal):
+            differ.append(f"{text}\n{dumped}")
+        seen[resource["resourceType"]] += 1
+        return text
+
+    monkeypatch.setattr(writing, "to_json", compared)
+    done = _export(database, clock, protocol, tmp_path, ndjson=tmp_path, **asked)
+    assert seen == done.counts and done.resources > 1000
+    assert differ == []
+
+
 def test_every_reference_resolves_inside_the_bundle(exported):
     bundle_path, _, _ = exported
     whole = json.loads(bundle_path.read_text("utf-8"))
@@ -129,17 +157,51 @@ def test_vital_sign_observations_follow_the_profile(exported):
         loinc = [c["code"] for c in obs["code"]["coding"] if c["system"] == codes.LOINC]
         if loinc == [BLOOD_PRESSURE]:
             parts = obs["component"]
-            assert "valueQuantity" not in obs and parts
-            assert {p["code"]["coding"][0]["code"] for p in parts} <= {"8480-6", "8462-4"}
-            measured = [(p["code"]["coding"][0]["code"], p["valueQuantity"]) for p in parts]
+            assert "valueQuantity" not in obs
+            assert [p["code"]["coding"][0]["code"] for p in parts] == ["8480-6", "8462-4"]  # both, always
+            assert all(("valueQuantity" in p) != ("dataAbsentReason" in p) for p in parts)
+            measured = [(p["code"]["coding"][0]["code"], p["valueQuantity"]) for p in parts if "valueQuantity" in p]
         else:
             assert loinc and all(code in VITAL_SIGNS for code in loinc)
-            measured = [(code, obs["valueQuantity"]) for code in loinc]
+            assert ("valueQuantity" in obs) != ("dataAbsentReason" in obs)
+            measured = [(code, obs["valueQuantity"]) for code in loinc if "valueQuantity" in obs]
         for code, value in measured:
             assert value["system"] == codes.UCUM and value["code"] == VITAL_SIGNS[code]
             assert isinstance(value["value"], int | float)
     oximetry = [o for o in vitals if any(c["code"] == "59408-5" for c in o["code"]["coding"])]
     assert oximetry and all({"2708-6", "59408-5"} <= {c["code"] for c in o["code"]["coding"]} for o in oximetry)
+
+
+def test_a_blood_pressure_missing_a_reading_holds_both_components_the_missing_one_with_its_reason(
+    care, database, patient, nurses, clock, protocol, tmp_path
+):
+    first, _ = nurses
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    clock.advance(minutes=10)
+    partial = {kind: value for kind, value in NORMAL.items() if kind is not VitalKind.DIASTOLIC}
+    care.record_vitals(sid, partial, first.id, partial_reason="equipment problem")
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "b.json")
+    at = clock.now().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    (panel,) = [
+        r
+        for r in _resources(tmp_path / "b.json")
+        if r["resourceType"] == "Observation"
+        and r["effectiveDateTime"] == at
+        and r["code"]["coding"][0]["code"] == BLOOD_PRESSURE
+    ]
+    systolic, diastolic = panel["component"]
+    assert systolic["code"]["coding"][0]["code"] == "8480-6" and "valueQuantity" in systolic
+    assert diastolic["code"]["coding"][0]["code"] == "8462-4" and "valueQuantity" not in diastolic
+    reason = diastolic["dataAbsentReason"]
+    assert reason["coding"][0] == {"system": codes.DATA_ABSENT, "code": "error", "display": "Error"}
+    assert reason["text"] == "equipment problem"
+
+
+def test_a_session_still_open_is_typed_without_an_outcome(care, database, patient, nurses, clock, protocol, tmp_path):
+    session_at(care, patient, nurses, Step.INFUSING)
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "b.json")
+    (visit,) = [r for r in _resources(tmp_path / "b.json") if r["resourceType"] == "Encounter"]
+    assert visit["status"] == "in-progress" and visit["type"] == [{"text": "Ketamine infusion session"}]
 
 
 def test_advisory_and_act_now_readings_carry_the_interpretation_recorded_with_them(exported):
@@ -190,7 +252,9 @@ def test_unverified_codes_stay_out_unless_asked_for_and_are_flagged_when_they_ar
     bundle_path, _, _ = exported
     unverified = {(c.system, c.code) for c in codes.all_codes() if not c.verified}
     plain = bundle_path.read_text("utf-8")
-    assert '"code":"6130"' not in plain and codes.UNVERIFIED_TAG not in plain
+    written = {(c["system"], c["code"]) for r in _resources(bundle_path) for c in _codings(r)}
+    assert written and not written & unverified  # not one of the table's unverified codes, anywhere
+    assert codes.UNVERIFIED_TAG not in plain
     database, clock = demo
     _export(database, clock, protocol, tmp_path, out=tmp_path / "all.json", allow_unverified=True)
     resources = _resources(tmp_path / "all.json")
@@ -222,6 +286,22 @@ def test_the_ndjson_files_hold_the_same_resources_one_file_per_type_each_private
         assert path.stat().st_mode & 0o777 == 0o600
     assert bundle_path.stat().st_mode & 0o777 == 0o600
     assert not list(folder.glob(".*.partial"))
+
+
+def test_each_patient_is_read_in_a_read_of_its_own(demo, tmp_path, protocol, monkeypatch):
+    """A read held open for a 10-year export would keep a live database's WAL from being checkpointed."""
+    database, clock = demo
+    real = records.patient
+    reads: list[tuple[object, str]] = []  # the transactions themselves, kept alive so their ids stay distinct
+
+    def spied(tx, patient_id):
+        reads.append((tx, patient_id))
+        return real(tx, patient_id)
+
+    monkeypatch.setattr(records, "patient", spied)
+    done = _export(database, clock, protocol, tmp_path, out=tmp_path / "b.json")
+    assert done.patients > 5 and len(reads) == done.patients
+    assert len({id(tx) for tx, _ in reads}) == done.patients
 
 
 def test_a_transaction_bundle_puts_each_resource_at_its_own_place(demo, tmp_path, protocol):
@@ -256,14 +336,47 @@ def test_a_corrected_vitals_set_is_exported_once_as_amended_with_the_correction_
     assert len(of_the_set) == recorded  # each reading once: never a second current value beside it
     assert {r["status"] for r in of_the_set} == {"amended"}
     assert all("wrong monitor" in r["note"][0]["text"] for r in of_the_set)
+    for amended in of_the_set:  # the known-wrong number is nowhere: no value, no flag, "error" instead
+        for place in [amended, *amended.get("component", [])]:
+            assert not {"valueQuantity", "valueInteger", "interpretation"} & set(place)
+        places = amended.get("component", [amended])
+        assert all(p["dataAbsentReason"]["coding"][0]["code"] == "error" for p in places)
     others = [r for r in resources if r["resourceType"] == "Observation" and r not in of_the_set]
     assert {r["status"] for r in others} == {"final"}
     targets = {f"Observation/{r['id']}" for r in of_the_set}
     linked = [
         p for p in resources if p["resourceType"] == "Provenance" and {t["reference"] for t in p["target"]} == targets
     ]
-    assert any(p["activity"]["text"] == "corrected" for p in linked)  # the correction
-    assert any("amended" in p["activity"]["text"] for p in linked)  # and the addendum's signature
+    assert any(_amends(p) for p in linked)  # the correction
+    assert any(p["activity"]["text"].startswith("signed") for p in linked)  # and the addendum's signature
+
+
+def _amends(provenance: dict[str, Any]) -> bool:
+    activity = provenance["activity"]
+    return activity["text"] == "amended" and activity["coding"][0]["code"] == codes.AMENDED.code
+
+
+@pytest.mark.parametrize("deidentify", [False, True])
+def test_an_addendum_correcting_the_dose_amends_the_administration(
+    care, database, patient, nurses, clock, protocol, tmp_path, deidentify
+):
+    first, _ = nurses
+    sid = signed(care, patient, nurses, clock)
+    dose = next(e for e in care.state(sid).events if e.type.value == "dose.calculated")
+    care.add_addendum(sid, "Weight was 71 kg, not 17: dose recalculated on paper", first.id, ANA_PASSWORD, dose.id)
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "b.json", deidentify=deidentify)
+    resources = _resources(tmp_path / "b.json")
+    (given,) = [r for r in resources if r["resourceType"] == "MedicationAdministration"]
+    said = [n["text"] for n in given.get("note", []) if n["text"].startswith("Corrected")]
+    words = "corrected in the clinic's record" if deidentify else "dose recalculated on paper"
+    assert len(said) == 1 and words in said[0]
+    linked = [
+        p
+        for p in resources
+        if p["resourceType"] == "Provenance"
+        and [t["reference"] for t in p["target"]] == [f"MedicationAdministration/{given['id']}"]
+    ]
+    assert any(_amends(p) for p in linked)
 
 
 def test_deidentified_export_keeps_no_name_record_number_or_date_of_the_original(
@@ -283,11 +396,52 @@ def test_deidentified_export_keeps_no_name_record_number_or_date_of_the_original
     moments = [datetime.fromisoformat(m.replace("Z", "+00:00")) for m in _moments(whole["entry"])]
     assert moments
     assert not {m.date() for m in moments} & originals
-    shifts = {m.date() - min(originals) for m in moments}  # one offset for the patient, whole days
-    assert all(abs(s) <= timedelta(days=400) for s in shifts)
     (born,) = [e["resource"]["birthDate"] for e in whole["entry"] if e["resource"]["resourceType"] == "Patient"]
     assert born != "1971-03-14"
     assert '"data"' not in text  # no signature hash: it would lead back to the record
+
+
+def test_a_deidentified_patient_keeps_one_backward_offset_across_all_their_resources(demo, tmp_path, protocol):
+    """The same export, identified and de-identified, resource by resource (the order is the same): every date
+    of a patient's resources moved by the same whole number of days, 1 to 365 back, none into the future."""
+    database, clock = demo
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "i.json")
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "d.json", deidentify=True)
+    identified, hidden = _resources(tmp_path / "i.json"), _resources(tmp_path / "d.json")
+    assert len(identified) == len(hidden)
+    offsets: dict[str, set[timedelta]] = {}
+    patient = None
+    for plain, moved in zip(identified, hidden, strict=True):
+        if plain["resourceType"] == "Patient":
+            patient = plain["id"]
+        for was, now in _dates(plain, moved):
+            if "T" in was:
+                shift = datetime.fromisoformat(now) - datetime.fromisoformat(was)
+            else:
+                shift = date.fromisoformat(now) - date.fromisoformat(was)
+            assert patient is not None
+            offsets.setdefault(patient, set()).add(shift)
+            assert now <= clock.now().astimezone(UTC).isoformat()  # never into the future
+    assert len(offsets) > 5
+    for shifts in offsets.values():
+        (shift,) = shifts  # one offset per patient, across all their resources
+        assert timedelta(days=-365) <= shift <= timedelta(days=-1) and shift.seconds == 0
+
+
+def _dates(plain: Any, moved: Any) -> Iterator[tuple[str, str]]:
+    """The date and dateTime values at the same place in both (the de-identified one may leave some out)."""
+    if isinstance(moved, dict) and isinstance(plain, dict):
+        for key, inner in moved.items():
+            if key in plain and key not in {"id", "reference", "fullUrl"}:
+                yield from _dates(plain[key], inner)
+    elif isinstance(moved, list) and isinstance(plain, list) and len(moved) == len(plain):
+        for a, b in zip(plain, moved, strict=True):
+            yield from _dates(a, b)
+    elif isinstance(moved, str) and isinstance(plain, str) and _DATE.match(plain) and _DATE.match(moved):
+        yield plain, moved
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")
 
 
 def _moments(value: Any) -> Iterator[str]:
@@ -311,3 +465,20 @@ def test_deidentified_demo_names_nobody(demo, tmp_path, protocol):
     for person in PEOPLE:
         assert person.family not in text and person.born not in text
     assert "Siobhán" not in text and "Dr Demo Prescriber" not in text
+
+
+def test_a_response_is_authored_at_the_moment_answered_then_else_on_the_day_only(
+    care, database, patient, nurses, clock, protocol, tmp_path
+):
+    first, _ = nurses
+    pain = {"PAININ9": 4, "PAININ22": 3, "PAININ31": 4, "PAININ34": 3}
+    earlier = (clock.now().astimezone() - timedelta(days=2)).date().isoformat()
+    care.record_assessment(patient.id, {"PI_4a_v1.0": pain}, mode="phone", by=first.id, taken_on=earlier)
+    clock.advance(minutes=5)
+    care.record_assessment(patient.id, {"PI_4a_v1.0": pain}, mode="chair", by=first.id)
+    _export(database, clock, protocol, tmp_path, out=tmp_path / "b.json")
+    authored = sorted(
+        r["authored"] for r in _resources(tmp_path / "b.json") if r["resourceType"] == "QuestionnaireResponse"
+    )
+    now = clock.now().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    assert authored == [earlier, now]

@@ -34,7 +34,7 @@ def adverse_event(context: Context, event: Event, patient_id: str, infused: bool
             ("date", context.moment(event.occurred_at)),
             ("recordedDate", context.moment(event.recorded_at)),
             ("recorder", context.ref("Practitioner", event.recorded_by)),
-            ("severity", {"coding": [context.coding(severity)], "text": grade}),
+            ("severity", context.concept(grade, severity)),
             ("suspectEntity", suspect),
         ]
     )

@@ -26,6 +26,8 @@ ADMIN_FUNCTION = "http://terminology.hl7.org/CodeSystem/med-admin-perform-functi
 AE_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 SECURITY = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
 ROUTE = "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration"
+DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation"
+DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 
 LOCAL_SYSTEM_PATH = "/CodeSystem/chairside"
 """The clinic's own code system, under its FHIR base: codes for what has no standard one."""
@@ -61,7 +63,6 @@ def _loinc(code: str, display: str, *, verified: bool, source: str) -> Code:
 
 _VS = "REFERENCE 10.1 (HL7 FHIR vital-signs value set)"
 
-VITAL_SIGNS_PANEL = _loinc("85353-1", "Vital signs panel", verified=True, source=_VS)
 BLOOD_PRESSURE_PANEL = _loinc("85354-9", "Blood pressure panel with all children optional", verified=True, source=_VS)
 
 VITALS: dict[VitalKind, Measure] = {
@@ -91,16 +92,20 @@ BODY_WEIGHT = Measure((_loinc("29463-7", "Body weight", verified=True, source=_V
 PAIN_SCORE = Measure(
     (
         _loinc(
-            "72514-3",
-            "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
-            verified=True,
-            source="REFERENCE 10.1 (its pain score, beside the vital-signs value set)",
+            "75261-8",
+            "Average pain intensity [0-10] in past 7 days (PROMIS)",
+            verified=False,
+            source="PROMIS.md 6: MII score definition; 75262-6 and 61583-1 also seen, unresolved",
         ),
     ),
     "{score}",
     "score",
 )
-"""The PROMIS-29 0-10 pain intensity item, kept as its number."""
+"""The PROMIS-29 0-10 average pain intensity item (Global07, the past 7 days), kept as its number. It is not
+72514-3 (a pain score now, on a verbal scale): PROMIS.md 6 leaves its LOINC code unresolved between three
+candidates, so the first is written only on request and the clinic's own code (``PAIN_INTENSITY``) always."""
+PAIN_INTENSITY = "promis-pain-intensity"
+"""The clinic's own code of the PROMIS-29 pain intensity item."""
 
 RASS = "rass"
 """The local code of a RASS score: no LOINC code for it is in the clinical reference."""
@@ -147,6 +152,18 @@ SEVERITIES = {
     grade: Code(AE_SEVERITY, grade, grade.capitalize(), True, "FHIR R4") for grade in ("mild", "moderate", "severe")
 }
 """The adverse-event severities FHIR R4 has; a life-threatening grade is written as severe, its own word kept."""
+ABSENT_UNKNOWN = Code(DATA_ABSENT, "unknown", "Unknown", True, "FHIR R4 data-absent-reason")
+ABSENT_ERROR = Code(DATA_ABSENT, "error", "Error", True, "FHIR R4 data-absent-reason")
+ABSENT_REASONS = {
+    "asleep": Code(DATA_ABSENT, "not-performed", "Not Performed", True, "FHIR R4 data-absent-reason"),
+    "refused": Code(DATA_ABSENT, "asked-declined", "Asked But Declined", True, "FHIR R4 data-absent-reason"),
+    "away from chair": Code(DATA_ABSENT, "not-performed", "Not Performed", True, "FHIR R4 data-absent-reason"),
+    "equipment problem": ABSENT_ERROR,
+}
+"""Why a reading of a partial set is missing, by the protocol's partial reasons (a test keeps them in step);
+a reason not here is written as ``ABSENT_UNKNOWN`` with its words."""
+AMENDED = Code(DATA_OPERATION, "UPDATE", "revise", True, "FHIR R4 provenance activity types")
+"""A correction's Provenance: the resources it names were amended (their text says "amended")."""
 PSEUDONYMISED = Code(SECURITY, "PSEUDED", "pseudonymized", True, "FHIR R4 security labels")
 
 UNVERIFIED_TAG = "unverified-code"
@@ -156,6 +173,6 @@ DEIDENTIFIED_TAG = "deidentified"
 
 def all_codes() -> list[Code]:
     """Every standard code in the table (for the tests and the benchmark's count)."""
-    found = [VITAL_SIGNS_PANEL, BLOOD_PRESSURE_PANEL, KETAMINE, IV_INFUSION, *SIDE_EFFECTS.values()]
+    found = [BLOOD_PRESSURE_PANEL, KETAMINE, IV_INFUSION, *SIDE_EFFECTS.values()]
     found += [code for measure in (*VITALS.values(), BODY_WEIGHT, PAIN_SCORE) for code in measure.codes]
     return found + list(PROMIS_T_SCORES.values())

@@ -23,7 +23,7 @@ from core.fhir.codes import Code
 CHAIRSIDE_IDS = uuid.UUID("5b0c8f2e-63a4-4c8e-9d1e-3f6a1c2b7e90")
 """The namespace of an identified export's ids (fixed, so ids are stable between exports)."""
 MAX_SHIFT_DAYS = 365
-"""A de-identified patient's dates move by 1 to this many days, earlier or later."""
+"""A de-identified patient's dates move 1 to this many days earlier (never later: none lands in the future)."""
 
 UNVERIFIED = frozenset((code.system, code.code) for code in codes.all_codes() if not code.verified)
 
@@ -57,11 +57,11 @@ class Context:
     # ---- what a de-identified export leaves out or moves -------------------------------------------------
 
     def for_patient(self) -> None:
-        """A new patient: in a de-identified export, a new random shift of 1 to ``MAX_SHIFT_DAYS`` days
-        either way (never 0), drawn here and forgotten with the next patient."""
+        """A new patient: in a de-identified export, a new random shift of 1 to ``MAX_SHIFT_DAYS`` days back
+        (never 0, never forward, so no date lands in the future), drawn here and forgotten with the next
+        patient."""
         if self.deidentify:
-            days = self._draw.randint(1, MAX_SHIFT_DAYS) * self._draw.choice((-1, 1))
-            self.shift = timedelta(days=days)
+            self.shift = -timedelta(days=self._draw.randint(1, MAX_SHIFT_DAYS))
 
     def moment(self, at: datetime) -> str:
         """An instant as FHIR writes it (UTC, seconds), moved by the patient's shift."""
@@ -88,21 +88,27 @@ class Context:
     def local_system(self) -> str:
         return self.base + codes.LOCAL_SYSTEM_PATH
 
-    def coding(self, code: Code) -> Json:
+    def coding(self, code: Code) -> Json | None:
+        """The coding of ``code``, or None when the clinical reference has not confirmed it and the export
+        was not asked for such codes: every standard coding of the export is made here, so none slips by."""
+        if not (code.verified or self.allow_unverified):
+            return None
         return {"system": code.system, "code": code.code, "display": code.display}
 
-    def concept(self, text: str, *standard: Code | None, local: str | None = None) -> Json:
+    def codings(self, *standard: Code | None) -> list[Json]:
+        """The codings of those of ``standard`` that may be written."""
+        return [coding for c in standard if c is not None and (coding := self.coding(c)) is not None]
+
+    def concept(self, text: str | None, *standard: Code | None, local: str | None = None) -> Json:
         """A concept with its words, the standard codes that may be written, and the clinic's own code."""
-        coding = [self.coding(c) for c in standard if c is not None and (c.verified or self.allow_unverified)]
+        coding = self.codings(*standard)
         if local is not None:
-            coding.append({"system": self.local_system, "code": local, "display": text})
-        return {"coding": coding, "text": text} if coding else {"text": text}
+            coding.append(self.local_coding(local, text or local))
+        return present([("coding", coding), ("text", text)])
 
     def local_coding(self, code: str, display: str) -> Json:
+        """A code of the clinic's own code system (always written: the clinic vouches for its own codes)."""
         return {"system": self.local_system, "code": code, "display": display}
-
-    def tag(self, code: str, display: str) -> Json:
-        return self.local_coding(code, display)
 
 
 def quantity(value: Decimal | int, unit: str, ucum: str) -> Json:
@@ -133,7 +139,7 @@ def flag_unverified(resource: Json, context: Context) -> Json:
     if any(pair in UNVERIFIED for pair in codings_in(resource)):
         meta = resource.setdefault("meta", {})
         words = "Carries a code the clinical reference still marks unverified (exported on request)"
-        meta.setdefault("tag", []).append(context.tag(codes.UNVERIFIED_TAG, words))
+        meta.setdefault("tag", []).append(context.local_coding(codes.UNVERIFIED_TAG, words))
     return resource
 
 

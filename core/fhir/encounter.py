@@ -27,7 +27,7 @@ def encounter(context: Context, summary: SessionSummary, ended_at: datetime | No
             ("identifier", context.identifier("session", summary.id)),
             ("status", status),
             ("class", context.coding(codes.AMBULATORY)),
-            ("type", [{"text": f"Ketamine infusion session ({summary.outcome})"}]),
+            ("type", [{"text": "Ketamine infusion session" + ("" if summary.active else f" ({summary.outcome})")}]),
             ("subject", context.ref("Patient", summary.patient_id)),
             ("participant", [{"individual": context.ref("Practitioner", who)} for who in sorted(set(acted))]),
             ("period", period),

@@ -3,11 +3,14 @@
 An administration carries the dose (the calculated dose when the infusion ran to its end, the nurse's
 estimate of what was given when it stopped early), the route, the pump rate, the period from the first
 start to the end, each pause in a note, the nurse who gave it as performer and the second nurse whose
-check agreed as a second performer with the function "verifier".
+check agreed as a second performer with the function "verifier". A correction of any entry it is built
+from (the dose, the check, the pump, the start, the stop) is a note on it, beside the correction's
+Provenance: the record keeps what was entered and what was said about it, so the export does too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +19,7 @@ from core.course import CourseView
 from core.dosing import DoseCalculation
 from core.fhir import codes
 from core.fhir.context import Context, Json, present, quantity
+from core.fhir.observations import Correction, correction_notes
 from core.protocol import Protocol
 
 
@@ -79,6 +83,7 @@ class Infusion:
     stopped_early: bool = False
     stop_reason: str | None = None
     estimated_mg: Decimal | None = None
+    """What the nurse estimates was given, when the infusion stopped early (an early stop always says)."""
     paused: bool = False
     pauses: list[tuple[datetime, datetime | None, str]] = field(default_factory=list)
 
@@ -92,8 +97,8 @@ def _pause_words(context: Context, pauses: list[tuple[datetime, datetime | None,
     return f"Paused {len(pauses)} time{'s' if len(pauses) != 1 else ''}: " + "; ".join(parts)
 
 
-def medication_administration(context: Context, infusion: Infusion) -> Json:
-    """One infusion, as far as it went."""
+def medication_administration(context: Context, infusion: Infusion, corrections: Sequence[Correction] = ()) -> Json:
+    """One infusion, as far as it went, with the corrections of the entries it is built from."""
     calc = infusion.calculation
     assert infusion.started_at is not None and infusion.started_by is not None
     if infusion.ended_at is None:
@@ -111,7 +116,7 @@ def medication_administration(context: Context, infusion: Infusion) -> Json:
         performers.append({"function": verifier, "actor": context.ref("Practitioner", infusion.checker_id)})
     dosage: Json = {"route": context.concept("intravenous infusion", codes.IV_INFUSION, local="iv-infusion")}
     if calc is not None:
-        given = infusion.estimated_mg if infusion.stopped_early and infusion.estimated_mg is not None else calc.dose_mg
+        given = infusion.estimated_mg if infusion.estimated_mg is not None else calc.dose_mg
         dosage["dose"] = quantity(given, "mg", "mg")
         dosage["rateQuantity"] = quantity(calc.rate_ml_per_h, "mL/h", "mL/h")
         dosage["text"] = (
@@ -124,6 +129,7 @@ def medication_administration(context: Context, infusion: Infusion) -> Json:
     if infusion.stopped_early:
         why = context.free_text(infusion.stop_reason)
         notes.append({"text": "Stopped early" + (f": {why}" if why else "") + "; the dose is the nurse's estimate."})
+    notes += correction_notes(corrections)
     period = present([("start", context.moment(infusion.started_at)), ("end", _end(context, infusion.ended_at))])
     return present(
         [

@@ -1,14 +1,18 @@
 """Observations of the body: each vital sign of a set, the weight, and the sedation score.
 
 Vital signs follow FHIR's vital-signs profile: category ``vital-signs``, the LOINC code, a UCUM unit, the
-blood pressure as one panel (85354-9) with its systolic and diastolic components. The interpretation is the
-tier the protocol's thresholds gave the reading when it was recorded (stored with the set, by
-``core.vitals``): advisory is "A", act-now "AA". RASS has no LOINC code in the clinical reference, so it is
+blood pressure as one panel (85354-9) with its systolic and diastolic components, both always (a reading
+missing from a partial set is a component with the set's partial reason as its ``dataAbsentReason``). The
+interpretation is the tier the protocol's thresholds gave the reading when it was recorded (stored with the
+set, by ``core.vitals``): advisory is "A", act-now "AA". RASS has no LOINC code in the clinical reference, so it is
 an exam Observation in the clinic's own code system.
 
 A set later corrected (a correction before signing, or an addendum naming it after) is exported once, with
 status ``amended``, the correction's words in a note and a Provenance linking the correction: never as a
-second, current value beside the first.
+second, current value beside the first. Chairside's corrections are words, not a corrected number, and its
+own trends stop counting a corrected reading; so the amended Observation drops the known-wrong value (and
+its interpretation) and says ``dataAbsentReason`` "error" instead: no system reads the wrong number as
+current, and the note says what the nurse said about it.
 """
 
 from __future__ import annotations
@@ -39,20 +43,31 @@ class Correction:
 
 
 def _category(context: Context, code: codes.Code) -> list[Json]:
-    return [{"coding": [context.coding(code)]}]
+    return [context.concept(None, code)]
 
 
 def _code(context: Context, measure: Measure, text: str) -> Json:
-    return {"coding": [context.coding(c) for c in measure.codes], "text": text}
+    return context.concept(text, *measure.codes)
 
 
 def _interpretation(context: Context, tier: Tier | None) -> list[Json] | None:
     code = INTERPRETATIONS.get(tier) if tier is not None else None
-    return [{"coding": [context.coding(code)], "text": code.display}] if code is not None else None
+    return [context.concept(code.display, code)] if code is not None else None
 
 
-def _notes(corrections: Sequence[Correction]) -> list[Json]:
+def correction_notes(corrections: Sequence[Correction]) -> list[Json]:
+    """Each correction's words, when it was made, as a note on the resource it amends."""
     return [{"text": f"Corrected {c.at}: {c.words}", "time": c.at} for c in corrections]
+
+
+def _measured(
+    context: Context, corrections: Sequence[Correction], value: tuple[str, object], tier: Tier | None = None
+) -> list[tuple[str, object]]:
+    """The value and its interpretation; for a corrected reading, neither, and the reason why."""
+    if corrections:
+        error = codes.ABSENT_ERROR
+        return [("dataAbsentReason", context.concept("corrected: see the note", error))]
+    return [value, ("interpretation", _interpretation(context, tier))]
 
 
 def _base(context: Context, key: str, corrections: Sequence[Correction]) -> list[tuple[str, object]]:
@@ -72,7 +87,7 @@ def _about(
         ("effectiveDateTime", context.moment(event.occurred_at)),
         ("issued", context.moment(event.recorded_at)),
         ("performer", [context.ref("Practitioner", event.recorded_by)]),
-        ("note", _notes(corrections)),
+        ("note", correction_notes(corrections)),
     ]
 
 
@@ -92,7 +107,7 @@ def vital_signs(
             tiers[finding.vital] = finding.tier
     values = vitals.values
     if VitalKind.SYSTOLIC in values or VitalKind.DIASTOLIC in values:
-        yield _blood_pressure(context, event, patient_id, values, tiers, corrections)
+        yield _blood_pressure(context, event, patient_id, values, tiers, corrections, vitals.partial_reason)
     for kind in protocol.vitals:
         if kind in (VitalKind.SYSTOLIC, VitalKind.DIASTOLIC) or kind not in values:
             continue
@@ -106,8 +121,12 @@ def vital_signs(
                 ("category", _category(context, codes.VITAL_SIGNS_CATEGORY)),
                 ("code", _code(context, measure, protocol.vitals[kind].label)),
                 *_about(context, event, patient_id, corrections),
-                ("valueQuantity", quantity(values[kind], measure.unit, measure.ucum)),
-                ("interpretation", _interpretation(context, tiers.get(kind))),
+                *_measured(
+                    context,
+                    corrections,
+                    ("valueQuantity", quantity(values[kind], measure.unit, measure.ucum)),
+                    tiers.get(kind),
+                ),
             ]
         )
 
@@ -119,30 +138,33 @@ def _blood_pressure(
     values: Mapping[VitalKind, Decimal],
     tiers: Mapping[VitalKind, Tier],
     corrections: Sequence[Correction],
+    partial_reason: str | None,
 ) -> Json:
     components = []
-    for kind in (VitalKind.SYSTOLIC, VitalKind.DIASTOLIC):
+    for kind in (VitalKind.SYSTOLIC, VitalKind.DIASTOLIC):  # both, always: the panel's profile says so
+        measure = codes.VITALS[kind]
         if kind in values:
-            measure = codes.VITALS[kind]
-            components.append(
-                present(
-                    [
-                        ("code", _code(context, measure, measure.codes[0].display)),
-                        ("valueQuantity", quantity(values[kind], measure.unit, measure.ucum)),
-                        ("interpretation", _interpretation(context, tiers.get(kind))),
-                    ]
-                )
-            )
+            value = ("valueQuantity", quantity(values[kind], measure.unit, measure.ucum))
+            measured = _measured(context, corrections, value, tiers.get(kind))
+        else:
+            measured = [("dataAbsentReason", _absent(context, partial_reason))]
+        components.append(present([("code", _code(context, measure, measure.codes[0].display)), *measured]))
     panel = codes.BLOOD_PRESSURE_PANEL
     return present(
         [
             *_base(context, observation_key(event.id, "blood-pressure"), corrections),
             ("category", _category(context, codes.VITAL_SIGNS_CATEGORY)),
-            ("code", {"coding": [context.coding(panel)], "text": "Blood pressure"}),
+            ("code", context.concept("Blood pressure", panel)),
             *_about(context, event, patient_id, corrections),
             ("component", components),
         ]
     )
+
+
+def _absent(context: Context, partial_reason: str | None) -> Json:
+    """Why a reading of the set is missing: the set's partial reason, as FHIR's data-absent-reason."""
+    code = codes.ABSENT_REASONS.get(partial_reason or "", codes.ABSENT_UNKNOWN)
+    return context.concept(partial_reason or code.display, code)
 
 
 def _rass(
@@ -159,8 +181,7 @@ def _rass(
             ("category", _category(context, codes.EXAM_CATEGORY)),
             ("code", context.concept("Richmond Agitation-Sedation Scale (RASS)", local=codes.RASS)),
             *_about(context, event, patient_id, corrections),
-            ("valueInteger", int(value)),
-            ("interpretation", _interpretation(context, tier)),
+            *_measured(context, corrections, ("valueInteger", int(value)), tier),
         ]
     )
 
@@ -175,6 +196,6 @@ def body_weight(context: Context, event: Event, patient_id: str, corrections: Se
             ("category", _category(context, codes.VITAL_SIGNS_CATEGORY)),
             ("code", _code(context, measure, "Body weight")),
             *_about(context, event, patient_id, corrections),
-            ("valueQuantity", quantity(weighed.kg, measure.unit, measure.ucum)),
+            *_measured(context, corrections, ("valueQuantity", quantity(weighed.kg, measure.unit, measure.ucum))),
         ]
     )

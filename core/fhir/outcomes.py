@@ -1,10 +1,17 @@
 """The outcome forms: a QuestionnaireResponse per PROMIS short form answered, an Observation per T-score, and
 one for the 0-10 pain intensity item.
 
-Each response names its form's canonical Questionnaire (the clinic's own, by form id: no public canonical
-one has been checked) and holds item ids and the scored values only, never the wording, which is the
-copyright holder's. A T-score Observation is derived from its response, its code the versioned generic
-LOINC T-score code (PROMIS.md 6, still to be verified) and the form named in ``method``.
+Each response names its form's canonical Questionnaire and holds item ids and the scored values only, never
+the wording, which is the copyright holder's. The Questionnaire URL is the clinic's own (its FHIR base +
+``/Questionnaire/`` + the form id): PROMIS.md section 6 names no canonical URL pattern for the PROMIS short
+forms (it cites the MII guide's ``promis-painin9`` style for item linkIds only), so none is claimed.
+
+``authored`` is when the patient answered as far as the record knows it: the moment it was recorded when the
+form was answered then (at the chair or a visit, recorded that day), else only the day it was taken (by
+phone, or entered later), never a made-up time of day.
+
+A T-score Observation is derived from its response, its code the versioned generic LOINC T-score code
+(PROMIS.md 6, still to be verified) and the form named in ``method``.
 """
 
 from __future__ import annotations
@@ -23,9 +30,11 @@ def questionnaire_url(context: Context, form_id: str) -> str:
 
 
 def assessment_resources(context: Context, event: PatientEvent) -> Iterator[Json]:
-    """The sitting's responses and scores (its time is the moment it was recorded, on the day answered)."""
+    """The sitting's responses and scores."""
     assessed = event.data_as(d.Assessed)
     taken = context.day(date.fromisoformat(assessed.taken_on))
+    answered_then = event.occurred_at == event.recorded_at  # else its moment stands for the day only
+    authored = context.moment(event.occurred_at) if answered_then else taken
     subject = context.ref("Patient", event.patient_id)
     for form in assessed.forms:
         key = f"{event.id}/{form.form_id}"
@@ -37,7 +46,7 @@ def assessment_resources(context: Context, event: PatientEvent) -> Iterator[Json
                 ("questionnaire", questionnaire_url(context, form.form_id)),
                 ("status", "completed"),
                 ("subject", subject),
-                ("authored", context.moment(event.occurred_at)),
+                ("authored", authored),
                 ("author", context.ref("Practitioner", event.recorded_by)),
                 ("source", subject),
                 (
@@ -54,7 +63,7 @@ def assessment_resources(context: Context, event: PatientEvent) -> Iterator[Json
                 ("resourceType", "Observation"),
                 ("id", context.id("Observation", key)),
                 ("status", "final"),
-                ("category", [{"coding": [context.coding(codes.SURVEY_CATEGORY)]}]),
+                ("category", [context.concept(None, codes.SURVEY_CATEGORY)]),
                 (
                     "code",
                     context.concept(
@@ -78,8 +87,13 @@ def assessment_resources(context: Context, event: PatientEvent) -> Iterator[Json
                 ("resourceType", "Observation"),
                 ("id", context.id("Observation", f"{event.id}/pain-intensity")),
                 ("status", "final"),
-                ("category", [{"coding": [context.coding(codes.SURVEY_CATEGORY)]}]),
-                ("code", {"coding": [context.coding(c) for c in measure.codes], "text": "Pain intensity (0-10)"}),
+                ("category", [context.concept(None, codes.SURVEY_CATEGORY)]),
+                (
+                    "code",
+                    context.concept(
+                        "PROMIS-29 average pain intensity (0-10)", *measure.codes, local=codes.PAIN_INTENSITY
+                    ),
+                ),
                 ("subject", subject),
                 ("effectiveDateTime", taken),
                 ("issued", context.moment(event.recorded_at)),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 
+from core.fhir import codes
 from core.fhir.context import Context, Json, present
 from core.signatures import Signature
 
@@ -48,7 +49,7 @@ def correction_provenance(
             ("id", context.id("Provenance", correction_id)),
             ("target", list(targets)),
             ("recorded", at),
-            ("activity", {"text": "corrected"}),
+            ("activity", context.concept("amended", codes.AMENDED)),
             ("reason", [{"text": words}] if words else None),
             ("agent", [{"who": context.ref("Practitioner", by)}]),
         ]

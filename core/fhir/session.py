@@ -2,8 +2,10 @@
 sign, each adverse event, a Provenance for each signature and for each correction.
 
 Which resources an entry became is kept as it goes, so a signature or a correction names the very
-resources built from the entry it is about: a session's signature the Encounter, a second-nurse check or
-pump reading the administration, a correction of a vitals set each of that set's Observations.
+resources built from the entry it is about: a session's signature the Encounter, a correction of a vitals set
+each of that set's Observations, and a signature on or a correction of any entry the infusion is made of (the
+dose, the second-nurse check, the pump, the start, a pause, the end) the MedicationAdministration, which
+then carries the correction's words in a note.
 """
 
 from __future__ import annotations
@@ -25,6 +27,19 @@ from core.record_values import SessionSummary
 from core.signatures import signatures_in
 
 ENDINGS = {E.SIGNED, E.ABANDONED, E.DISCHARGED}
+INFUSION_ENTRIES = {
+    E.DOSE_CALCULATED,
+    E.CHECKED,
+    E.PUMP_PROGRAMMED,
+    E.STARTED,
+    E.PAUSED,
+    E.RESUMED,
+    E.COMPLETED,
+    E.STOPPED_EARLY,
+}
+"""The entries the MedicationAdministration is built from: a correction of any of them amends it."""
+UNSAID = "corrected in the clinic's record"
+"""A correction's words in a de-identified export, which leaves typed words out."""
 
 
 def _refs(resources: Sequence[Json]) -> list[Json]:
@@ -38,7 +53,7 @@ def corrections_of(context: Context, events: Sequence[Event]) -> dict[str, list[
         if event.corrects is None or event.type not in {E.CORRECTED, E.ADDENDUM}:
             continue
         said = context.free_text(" — ".join(p for p in (event.reason, event.data_as(d.Note).note) if p))
-        words = said or "see the clinic's record"
+        words = said or UNSAID
         at = context.moment(event.recorded_at)
         found.setdefault(event.corrects, []).append(Correction(event.id, event.recorded_by, at, words))
     return found
@@ -53,12 +68,14 @@ def session_resources(
     corrections = corrections_of(context, events)
     infusion = Infusion(summary.id, patient_id, summary.course_id)
     built: dict[str, list[Json]] = {}
-    later: list[Json] = []
+    infusion_entries: list[str] = []
     people: set[str] = {summary.opened_by}
     ended_at: datetime | None = None
     for event in events:
         people.add(event.recorded_by)
         fixed = corrections.get(event.id, [])
+        if event.type in INFUSION_ENTRIES:
+            infusion_entries.append(event.id)
         match event.type:
             case E.WEIGHED:
                 built[event.id] = [body_weight(context, event, patient_id, fixed)]
@@ -88,8 +105,7 @@ def session_resources(
                 infusion.ended_at, infusion.stopped_early = event.occurred_at, True
                 infusion.stop_reason, infusion.estimated_mg = stopped.reason, stopped.estimated_mg_given
             case E.ADVERSE_EVENT:
-                later.append(adverse_event(context, event, patient_id, infused=infusion.started_at is not None))
-                built[event.id] = [later[-1]]
+                built[event.id] = [adverse_event(context, event, patient_id, infused=infusion.started_at is not None)]
             case _:
                 pass
         if event.type in ENDINGS:
@@ -99,12 +115,14 @@ def session_resources(
     acted.update(people)
     visit = encounter(context, summary, None if summary.active else ended_at, people)
     yield visit
-    administration = medication_administration(context, infusion) if infusion.started_at is not None else None
-    if administration is not None:
+    made = [resource for resources in built.values() for resource in resources]
+    if infusion.started_at is not None:
+        amended = [c for entry_id in infusion_entries for c in corrections.get(entry_id, [])]
+        administration = medication_administration(context, infusion, sorted(amended, key=lambda c: c.at))
+        built.update((entry_id, [administration]) for entry_id in infusion_entries)
         yield administration
-    for resources in built.values():
-        yield from resources
-    yield from _provenances(context, events, corrections, built, visit, administration)
+    yield from made
+    yield from _provenances(context, events, corrections, built, visit)
 
 
 def _provenances(
@@ -113,14 +131,13 @@ def _provenances(
     corrections: dict[str, list[Correction]],
     built: dict[str, list[Json]],
     visit: Json,
-    administration: Json | None,
 ) -> Iterator[Json]:
     for event in events:
         signatures = signatures_in(event)
         if not signatures:
             continue
-        if event.type in {E.CHECKED, E.PUMP_PROGRAMMED} and administration is not None:
-            targets = [administration]
+        if event.id in built:  # an entry that became resources (a check, a pump reading): those
+            targets = built[event.id]
         elif event.type is E.ADDENDUM and event.corrects in built:
             targets = built[event.corrects]
         else:

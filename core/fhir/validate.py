@@ -8,8 +8,9 @@ tests' to check.
 from __future__ import annotations
 
 import importlib
+import json
+from decimal import Decimal
 from functools import cache
-from typing import Any
 
 from fhir.resources.R4B.resource import Resource
 
@@ -35,14 +36,17 @@ def validated(resource: Json) -> Resource:
 
 
 def to_json(resource: Json) -> str:
-    """The resource as FHIR JSON, one line, after its model accepted it."""
-    text: str = validated(resource).model_dump_json(exclude_none=True)
-    return text
+    """The resource as FHIR JSON, one line, after its model accepted it.
+
+    What is written is the dict the model accepted, by ``json.dumps``, not the model's own dump: the model
+    gives back the same resource for every resource the export builds (a test proves it over the whole demo
+    export), and its serialisation was four tenths of the export's time. A Decimal is written as the shortest
+    number that reads back as it, as the model writes it."""
+    validated(resource)
+    return json.dumps(resource, separators=(",", ":"), ensure_ascii=False, default=_number)
 
 
-def parse(text: str | bytes) -> Any:
-    """A resource read back through its model (the tests' round trip)."""
-    import json
-
-    data = json.loads(text)
-    return model_of(data["resourceType"]).model_validate(data)
+def _number(value: object) -> float:
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")

@@ -44,6 +44,7 @@ class ResourceWriter:
         self.counts: Counter[str] = Counter()
         self._per_type: dict[str, BinaryIO] = {}
         self._bundle: BinaryIO | None = None
+        self._bundle_path = bundle
         if bundle is not None:
             self._bundle = files.open(bundle)
             self._bundle.write(_bundle_head(bundle_id, transaction, meta, timestamp).encode("utf-8"))
@@ -56,17 +57,32 @@ class ResourceWriter:
             entry = f'{{"fullUrl":{json.dumps(f"{self.base}/{place}")},"resource":{text}'
             if self.transaction:
                 entry += f',"request":{{"method":"PUT","url":{json.dumps(place)}}}'
-            self._bundle.write(((",\n" if self.counts.total() else "\n") + entry + "}").encode("utf-8"))
+            _written(
+                self._bundle,
+                self._bundle_path,
+                ((",\n" if self.counts.total() else "\n") + entry + "}").encode("utf-8"),
+            )
         if self.ndjson is not None:
             out = self._per_type.get(kind)
             if out is None:
                 out = self._per_type[kind] = self.files.open(self.ndjson / f"{kind}.ndjson")
-            out.write(text.encode("utf-8") + b"\n")
+            _written(out, self.ndjson / f"{kind}.ndjson", text.encode("utf-8") + b"\n")
         self.counts[kind] += 1
 
     def finish(self) -> None:
         if self._bundle is not None:
             self._bundle.write(b"\n]}\n")
+
+
+def _written(file: BinaryIO, path: Path | None, content: bytes) -> None:
+    """``content`` written to ``file`` (bound for ``path``); an OSError names the path, which a failed write
+    does not."""
+    try:
+        file.write(content)
+    except OSError as error:
+        if error.filename is None and path is not None:
+            error.filename = str(path)
+        raise
 
 
 def _bundle_head(bundle_id: str, transaction: bool, meta: Json, timestamp: datetime) -> str:
