@@ -128,15 +128,19 @@ def test_every_reference_resolves_inside_the_bundle(exported):
     assert unresolved == []
 
 
-def _references(value: Any) -> Iterator[str]:
+def _objects(value: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object inside ``value``, itself included."""
     if isinstance(value, dict):
-        if isinstance(value.get("reference"), str):
-            yield value["reference"]
+        yield value
         for inner in value.values():
-            yield from _references(inner)
+            yield from _objects(inner)
     elif isinstance(value, list):
         for inner in value:
-            yield from _references(inner)
+            yield from _objects(inner)
+
+
+def _references(value: Any) -> Iterator[str]:
+    return (o["reference"] for o in _objects(value) if isinstance(o.get("reference"), str))
 
 
 def test_vital_sign_observations_follow_the_profile(exported):
@@ -266,14 +270,7 @@ def test_unverified_codes_stay_out_unless_asked_for_and_are_flagged_when_they_ar
 
 
 def _codings(value: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(value, dict):
-        if "system" in value and "code" in value:
-            yield value
-        for inner in value.values():
-            yield from _codings(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _codings(inner)
+    return (o for o in _objects(value) if "system" in o and "code" in o)
 
 
 def test_the_ndjson_files_hold_the_same_resources_one_file_per_type_each_private(exported):
