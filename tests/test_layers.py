@@ -118,6 +118,13 @@ def test_the_window_starts_without_loading_the_pdf_library():
     assert done.stdout.strip() == "False"
 
 
+def test_starting_does_not_load_the_fhir_models():
+    """The FHIR R4B models load with the first export: ``main.py`` builds every command's parser at start."""
+    probe = "import sys, cli.commands; print(any(m.startswith('fhir') for m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
 def runtime_imports(path: Path) -> set[str]:
     """The modules ``path`` imports when it runs (at the top or inside a function), not those named only
     for the type checker (under ``if TYPE_CHECKING:``)."""
