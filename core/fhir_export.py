@@ -14,7 +14,6 @@ hold, nor a half-written file.
 
 from __future__ import annotations
 
-import errno
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from core import records
 from core.audit import AuditAction
 from core.audit_report import day_bounds
 from core.clock import Clock
-from core.errors import DiskFull, EnvironmentTrouble, InputError
+from core.errors import EnvironmentTrouble, InputError
 from core.events import EventType
 from core.fhir import codes
 from core.fhir.context import Context, Json, flag_unverified
@@ -36,7 +35,7 @@ from core.fhir.session import session_resources
 from core.fhir.writing import ResourceWriter
 from core.people import Account
 from core.persistence.db import Database
-from core.private_files import WholeFiles, intended
+from core.private_files import WholeFiles, intended, unwritten
 from core.protocol import Protocol
 from core.settings import ClinicSettings, clinic_settings
 from core.unit_of_work import Tx, UnitOfWork
@@ -280,9 +279,4 @@ def _trouble(error: OSError, places: list[Path]) -> EnvironmentTrouble:
         where: object = intended(Path(failed))
     else:
         where = " and ".join(str(place) for place in places)
-    if error.errno == errno.ENOSPC:
-        return DiskFull(f"The disk is full: the export to {where} was not written.", "Free some space and try again.")
-    return EnvironmentTrouble(
-        f"The export to {where} could not be written ({error.strerror}); nothing was left there.",
-        "Choose a folder you can write to, and check the disk or USB stick is there.",
-    )
+    return unwritten(error, f"the export to {where}", "; nothing was left there")

@@ -8,12 +8,15 @@ mode is 0600 from the first byte (patient data is private), whatever the account
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
 from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
+
+from core.errors import DiskFull, EnvironmentTrouble
 
 PRIVATE = 0o600
 PARTIAL = ".partial"
@@ -89,3 +92,15 @@ class WholeFiles:
                 file.close()
             with suppress(OSError):
                 partial.unlink(missing_ok=True)
+
+
+def unwritten(error: OSError, what: object, left: str = "") -> EnvironmentTrouble:
+    """What an OSError while writing ``what`` means to the person who asked: a full disk, or a place that
+    cannot be written, each with what to do. ``left``: what the failure left behind, in words."""
+    if error.errno == errno.ENOSPC:
+        return DiskFull(f"The disk is full: {what} was not written.", "Free some space and try again.")
+    said = str(what)
+    return EnvironmentTrouble(
+        f"{said[:1].upper()}{said[1:]} could not be written ({error.strerror}){left}.",
+        "Choose a folder you can write to, and check the disk or USB stick is there.",
+    )

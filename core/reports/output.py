@@ -9,7 +9,6 @@ system says what became of it.
 
 from __future__ import annotations
 
-import errno
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,9 +16,8 @@ from datetime import datetime
 from pathlib import Path
 
 from core.audit import AuditAction
-from core.errors import DiskFull, EnvironmentTrouble
 from core.persistence.db import Database
-from core.private_files import write_whole
+from core.private_files import unwritten, write_whole
 from core.unit_of_work import UnitOfWork
 
 
@@ -56,12 +54,7 @@ def write_file(path: Path, content: bytes) -> Path:
     try:
         write_whole(path, content)
     except OSError as error:
-        if error.errno == errno.ENOSPC:
-            raise DiskFull(f"The disk is full: {path} was not written.", "Free some space and try again.") from error
-        raise EnvironmentTrouble(
-            f"{path} could not be written ({error.strerror}).",
-            "Choose a folder you can write to, and check the disk or USB stick is there.",
-        ) from error
+        raise unwritten(error, path) from error
     return path.resolve()
 
 
