@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QHeaderView, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from core import audit
@@ -72,6 +72,8 @@ def test_the_charge_nurse_reads_each_figure_with_its_denominator_and_definition(
     assert (treatment[2], treatment[3]) == ("0 of 2", "0.0 %")
     assert dialog.counts.text().endswith("2 courses of 2 patients, 4 sessions started.")
     table = find(dialog, QTableWidget, "Outcome figures")
+    fitted = QHeaderView.ResizeMode.ResizeToContents
+    assert all(table.horizontalHeader().sectionResizeMode(c) == fitted for c in (2, 3, 4)), "numbers never cut"
     assert "marked ✱" in dialog.definition.text()
     assert treatment[5] == "Wilson"  # the method in a word; whole with the chosen row's definition
     table.selectRow(rows.index(treatment))
