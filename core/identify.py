@@ -44,7 +44,13 @@ class Details:
 
 def same_record_number(typed: str, recorded: str) -> bool:
     """Spaces around a code and letter case are slips; anything else (a missing leading zero) is not."""
-    return typed.strip().casefold() == recorded.strip().casefold()
+    return record_number_key(typed) == record_number_key(recorded)
+
+
+def record_number_key(text: str) -> str:
+    """A record number as compared (``same_record_number``), kept beside the number so a scan or a typed
+    number is found by an index whatever its letter case."""
+    return text.strip().casefold()
 
 
 def confirmed_identifiers(identified: Identified, mrn: str, born: date) -> list[str]:

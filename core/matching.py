@@ -12,6 +12,14 @@ from difflib import SequenceMatcher
 
 SIMILAR = 0.8
 """The share of matching letters from which two names are pointed out: catches one or two typos."""
+KEY_LENGTH = 120
+"""A name's search key is cut to this many characters (its column's width): no one types more to find it."""
+
+
+def name_key(text: str) -> str:
+    """A name as searched for: without case, accents or punctuation, kept beside the name so an index finds
+    it by its first letters (``Ångström-Berg`` is found by typing ``angstrom``)."""
+    return _plain(text)[:KEY_LENGTH]
 
 
 def _plain(text: str) -> str:

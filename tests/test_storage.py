@@ -12,6 +12,7 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
@@ -32,7 +33,7 @@ from core.errors import (
 )
 from core.identify import Details, Identified
 from core.persistence.db import FILLING_CACHE_KB, KNOWN_REVISIONS, SCHEMA_HEAD, Database, open_database, sqlite_url
-from core.persistence.migrate import script_revisions, upgrade
+from core.persistence.migrate import alembic_config, script_revisions, upgrade
 from tests.helpers.answers import NORMAL, SCREEN_OK
 from tests.helpers.sessions import prepare
 
@@ -371,6 +372,8 @@ def test_every_text_column_has_the_length_the_database_enforces(database: Databa
     for table, added in import_module("core.persistence.migrations.versions.0008_sessions_in_courses").LIMITS.items():
         lengths[table] = {**lengths[table], **added}
     lengths.update(import_module("core.persistence.migrations.versions.0011_sitting_scores").LIMITS)
+    for table, added in import_module("core.persistence.migrations.versions.0012_patient_search_keys").LIMITS.items():
+        lengths[table] = {**lengths[table], **added}
     for table in SQLModel.metadata.sorted_tables:
         for column in table.columns:
             declared = getattr(column.type, "length", None)
@@ -522,6 +525,7 @@ def test_records_from_before_the_report_s_projections_are_given_them_on_upgrade(
     other = care.register_patient("MRN-2002", "Okafor", "Chidi", "1980-05-02", first.id)
     care.record_course(other.id, "Dr Amara Patel", clock.now().astimezone().date().isoformat(), "5", first.id)
     waiting = prepare(care, other, nurses, chair=2)
+    command.downgrade(alembic_config(database.engine), "0011")
     database.dispose()
     with closing(sqlite3.connect(db_path)) as raw:
         assert raw.execute("SELECT count(*) FROM sitting_scores").fetchone() == (1,)

@@ -41,15 +41,27 @@ class Staff(SQLModel, table=True):
 
 
 class Patient(SQLModel, table=True):
+    """A registered patient. The keys are the record number and names as searched for (``core.identify.
+    record_number_key``, ``core.matching.name_key``), written with the row, so a wristband scan, a typed
+    number or a name's first letters are found by an index among tens of thousands of patients."""
+
     __tablename__ = "patient"
+    __table_args__ = (
+        # Prefix searches (LIKE 'x%') use these on PostgreSQL whatever the server's collation.
+        Index("ix_patient_family_key", "family_key", postgresql_ops={"family_key": "text_pattern_ops"}),
+        Index("ix_patient_given_key", "given_key", postgresql_ops={"given_key": "text_pattern_ops"}),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     mrn: str = Field(max_length=40, unique=True)
     family_name: str = Field(max_length=120)
     given_name: str = Field(max_length=120)
-    birth_date: date
+    birth_date: date = Field(index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     created_by: str = Field(foreign_key="staff.id", max_length=36)
+    mrn_key: str = Field(max_length=120, index=True)
+    family_key: str = Field(max_length=120)
+    given_key: str = Field(max_length=120)
 
 
 class PatientDetails(SQLModel, table=True):

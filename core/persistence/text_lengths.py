@@ -14,8 +14,11 @@ from collections.abc import Collection, Mapping
 from alembic import op
 
 
-def limit_lengths(table: str, columns: Mapping[str, int], json_columns: Collection[str] = ()) -> None:
-    """``columns``: each text column's most characters; a JSON column is measured as its text."""
+def limit_lengths(
+    table: str, columns: Mapping[str, int], json_columns: Collection[str] = (), *, triggers: str = "lengths"
+) -> None:
+    """``columns``: each text column's most characters; a JSON column is measured as its text. ``triggers``
+    names SQLite's pair, so columns added to a table later get a pair of their own beside the first."""
     if op.get_context().dialect.name == "postgresql":
         for column, most in columns.items():
             text = f"{column}::text" if column in json_columns else column
@@ -27,16 +30,16 @@ def limit_lengths(table: str, columns: Mapping[str, int], json_columns: Collecti
     too_long = " OR ".join(f"length(NEW.{column}) > {most}" for column, most in columns.items())
     for action in ("INSERT", "UPDATE"):
         op.execute(
-            f"CREATE TRIGGER {table}_lengths_{action.lower()} BEFORE {action} ON {table} "
+            f"CREATE TRIGGER {table}_{triggers}_{action.lower()} BEFORE {action} ON {table} "
             f"WHEN {too_long} BEGIN "
             f"SELECT RAISE(ABORT, 'text in {table} is longer than its column allows'); END"
         )
 
 
-def unlimit_lengths(table: str, columns: Collection[str]) -> None:
+def unlimit_lengths(table: str, columns: Collection[str], *, triggers: str = "lengths") -> None:
     if op.get_context().dialect.name == "postgresql":
         for column in columns:
             op.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {table}_{column}_length")
         return
     for action in ("insert", "update"):
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_lengths_{action}")
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_{triggers}_{action}")

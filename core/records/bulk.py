@@ -37,6 +37,7 @@ from core.persistence.tables import (
 )
 from core.persistence.types import UTCDateTime
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
+from core.records.patients import patient_row
 
 BATCH = 5_000
 """Rows per statement: large enough that statements cost little, small enough to stay modest in memory."""
@@ -178,7 +179,7 @@ def insert_history(
     text in ``stored_json``'s form; each audit line is a mapping of its columns, ``detail`` as a dict."""
     moments: dict[tuple[datetime, int], Any] = {}
     for model, values in (
-        (Patient, patients),
+        (Patient, map(patient_row, patients)),
         (PatientDetails, details),
         (Course, courses),
         (InfusionSession, sessions),
