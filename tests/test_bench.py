@@ -54,6 +54,12 @@ def test_day_log_runs_with_sixty_sessions():
     assert "day log, 60 sessions" in out and "ratio of medians, 60-session day log PDF / floor" in out
 
 
+def test_scale_runs_on_a_small_history():
+    out = run("scale.py", "--sizes", "300", "--runs", "1")
+    for figure in ("patient by record number", "patient by name", "board tick (12 chairs)", "day log", "audit verify"):
+        assert figure in out, out
+
+
 def test_outcome_report_runs_on_a_small_made_up_cohort():
     out = run("outcome_report.py", "--patients", "100", "--runs", "1")
     assert "made-up cohort: 200 courses" in out and "outcome_report: " in out and "ratio of medians" in out

@@ -66,10 +66,9 @@ def find_patients(tx: Session, text: str, limit: int = 20) -> list[PatientRecord
     begins = _begins(col(Patient.family_key), first, dialect) | _begins(col(Patient.given_key), first, dialect)
     by_name = select(Patient).where(begins).order_by(col(Patient.family_key), col(Patient.given_key), col(Patient.id))
     seen = {row.id for row in exact}
+    candidates = tx.exec(by_name.limit(NAME_CANDIDATES if rest else limit + len(exact)))
     named = [
-        row
-        for row in tx.exec(by_name.limit(NAME_CANDIDATES))
-        if row.id not in seen and _holds(f"{row.family_key} {row.given_key}".split(), rest)
+        row for row in candidates if row.id not in seen and _holds(f"{row.family_key} {row.given_key}".split(), rest)
     ]
     return [patient_of(row) for row in [*exact, *named][:limit]]
 
