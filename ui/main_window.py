@@ -130,7 +130,7 @@ class IdleWatch(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() in ACTIVITY:
             self.since.restart()
-        return super().eventFilter(watched, event)
+        return False  # QObject.eventFilter's answer, without a call into Qt for every event
 
     @property
     def expired(self) -> bool:
