@@ -2,11 +2,12 @@
 
 The protocol file is read and hashed on every start, as before; the cache is used only when it was made
 from a file with that same SHA-256 by this same code (the protocol model's source and pydantic's
-version), and even then its content goes through the protocol model's validation again (from JSON, which
-is several times cheaper than parsing the TOML). Whatever is wrong with the cache (missing, unreadable,
-corrupt, made from another file or by other code, not private) it is ignored and made again from the
-file: the file is always the authority, and a problem in the file is reported exactly as without a cache.
-The cache file is 0600 like every file Chairside writes.
+version) and its content matches the digest written with it (a damaged cache is not read); even then
+its content goes through the protocol model's validation again (from JSON, several times cheaper than
+parsing the TOML). Whatever is wrong with the cache (missing, unreadable, corrupt, made from another
+file or by other code, not private) it is ignored and made again from the file: the file is always the
+authority, and a problem in the file is reported exactly as without a cache. The cache file is 0600
+like every file Chairside writes.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from core.private_files import PRIVATE, write_whole
 from core.protocol import DEFAULT_PROTOCOL_FILE, Protocol, parse_protocol, read_protocol_file
 
 log = logging.getLogger(__name__)
-FORMAT = 1
+FORMAT = 2
 """Bumped when what this module writes changes shape."""
 
 
@@ -69,7 +70,10 @@ def _read(where: Path, file_hash: str, fingerprint: str, data: bytes) -> Protoco
             kept = json.loads(file.read())
         if kept["file_sha256"] != file_hash or kept["code"] != fingerprint:
             return None
-        protocol = Protocol.model_validate_json(kept["protocol"])
+        payload = kept["protocol"]
+        if hashlib.sha256(payload.encode()).hexdigest() != kept["protocol_sha256"]:
+            raise ValueError("its content does not match its own digest (damaged)")
+        protocol = Protocol.model_validate_json(payload)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, ValidationError) as error:  # corrupt: made again
@@ -83,7 +87,13 @@ def _read(where: Path, file_hash: str, fingerprint: str, data: bytes) -> Protoco
 
 def _write(where: Path, file_hash: str, fingerprint: str, protocol: Protocol) -> None:
     """Best effort: a cache that cannot be written only means the next start parses the file again."""
-    kept = {"file_sha256": file_hash, "code": fingerprint, "protocol": protocol.model_dump_json()}
+    payload = protocol.model_dump_json()
+    kept = {
+        "file_sha256": file_hash,
+        "code": fingerprint,
+        "protocol_sha256": hashlib.sha256(payload.encode()).hexdigest(),
+        "protocol": payload,
+    }
     try:
         where.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_whole(where, json.dumps(kept).encode())
