@@ -39,9 +39,7 @@ def tone_bytes(frequency: int, beeps: int, beep_ms: int, gap_ms: int) -> bytes:
     """A plain 16-bit mono WAV: beeps with short fades, so they click neither on nor off."""
     beep, gap, fade = RATE * beep_ms // 1000, RATE * gap_ms // 1000, RATE // 200
     step = 2 * math.pi * frequency / RATE
-    one = array(
-        "h", (int(12_000 * min(1.0, i / fade, (beep - i) / fade) * math.sin(step * i)) for i in range(beep))
-    )
+    one = array("h", (int(12_000 * min(1.0, i / fade, (beep - i) / fade) * math.sin(step * i)) for i in range(beep)))
     if sys.byteorder == "big":
         one.byteswap()  # WAV samples are little-endian
     frames = (one.tobytes() + b"\0\0" * gap) * beeps  # each beep alike: worked out once
