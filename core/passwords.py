@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn import zxcvbn
 
 from core.errors import InputError
 
@@ -149,6 +148,8 @@ def check_new_password(
         raise InputError(field, f"The password is too long: use at most {MAX_PASSWORD_LENGTH} characters.")
     if username and username.lower() in value.lower():
         raise InputError(field, "The password contains the user name.", "Choose a password without it.")
+    from zxcvbn import zxcvbn  # here, not at the top: its word lists cost every start ~35 ms, used only here
+
     verdict = zxcvbn(value, user_inputs=list(user_inputs), max_length=MAX_PASSWORD_LENGTH)
     if verdict["score"] < MIN_SCORE:
         feedback = verdict["feedback"]

@@ -804,14 +804,18 @@ def parse_protocol(data: bytes, source: str, missing_from: Protocol | None = Non
     return protocol.model_copy(update={"content_hash": hashlib.sha256(data).hexdigest(), "text": text})
 
 
-def load_protocol(path: Path | None = None) -> Protocol:
-    """Load and validate a protocol file (the shipped one when no path is given)."""
-    path = path or resource_path(DEFAULT_PROTOCOL_FILE)
+def read_protocol_file(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ProtocolError(
             f"The protocol file {path} cannot be opened ({exc.strerror}).",
             "Restore the protocol file from the installation or the clinic's approved copy.",
         ) from exc
-    return parse_protocol(data, str(path))
+
+
+def load_protocol(path: Path | None = None) -> Protocol:
+    """Load and validate a protocol file (the shipped one when no path is given). The app's start goes
+    through ``core.protocol_cache``, which gives the same protocol without parsing an unchanged file."""
+    path = path or resource_path(DEFAULT_PROTOCOL_FILE)
+    return parse_protocol(read_protocol_file(path), str(path))

@@ -20,7 +20,8 @@ from core.persistence.db import Database, open_database, sqlite_url
 from core.persistence.journal import Journal
 from core.persistence.notices import ChangeNotices
 from core.persistence.server import refuse_password
-from core.protocol import Protocol, load_protocol
+from core.protocol import Protocol
+from core.protocol_cache import load_protocol_cached
 from core.settings import (
     CLINIC_KEPT,
     ClinicSettings,
@@ -94,7 +95,7 @@ def open_workplace(explicit: str | None, clock: Clock) -> Workplace:
     """Raises ProtocolError before touching the database if the protocol cannot be trusted. A server that
     cannot be reached at start is gone on without, from this workstation's journal, when it holds the
     chairs as last read (``away_workplace``)."""
-    protocol = load_protocol()
+    protocol = load_protocol_cached()
     try:
         database, workstation = open_store(explicit, clock)
     except DatabaseMissing as away:

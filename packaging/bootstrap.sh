@@ -197,6 +197,17 @@ PY
   log "Python dependencies installed"
 }
 
+# --- 4. Bytecode ---------------------------------------------------------------------------------
+
+compile_bytecode() {
+  # Compiled once here, so no start compiles the sources again: where PYTHONDONTWRITEBYTECODE is set (or
+  # the folder is read-only to the user who runs it), Python would otherwise compile every module of the
+  # checkout at every start (~0.2 s of CPU). Only what changed since is compiled: a second run takes
+  # a fraction of a second. The dependencies in .venv were compiled by pip as they were installed.
+  "$VENV/bin/python" -m compileall -q -j 0 core ui cli main.py >/dev/null ||
+    log "Could not compile the bytecode (the app still starts, compiling as it goes)"
+}
+
 # --- Run ----------------------------------------------------------------------------------------
 
 needs_display() {
@@ -223,6 +234,7 @@ case "$mode" in
   run) ensure_python_deps ;;
   *) ensure_python_deps test ;;
 esac
+compile_bytecode
 
 case "$mode" in
   setup)

@@ -46,7 +46,8 @@ def test_report_build_runs_against_a_bare_page():
 
 @pytest.mark.slow
 def test_startup_runs_on_the_demo_day():
-    assert "ratio of medians" in run("startup.py", "--runs", "1", "--demo")
+    out = run("startup.py", "--runs", "1", "--demo")
+    assert "(a) window painted / bare window: ratio of medians" in out and "(b) usable board / floor (b)" in out
 
 
 def test_day_log_runs_with_sixty_sessions():

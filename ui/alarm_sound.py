@@ -9,10 +9,12 @@ nothing stops, and the window says that alarms are on screen only.
 
 from __future__ import annotations
 
+import io
 import logging
 import math
-import struct
+import sys
 import wave
+from array import array
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Signal
@@ -33,21 +35,33 @@ TONES = {  # priority: (frequency Hz, beeps, beep ms, gap ms)
 NO_SOUND = "Sound is not available on this computer: alarms are shown on screen only."
 
 
-def write_tone(path: Path, frequency: int, beeps: int, beep_ms: int, gap_ms: int) -> Path:
+def tone_bytes(frequency: int, beeps: int, beep_ms: int, gap_ms: int) -> bytes:
     """A plain 16-bit mono WAV: beeps with short fades, so they click neither on nor off."""
-    frames = bytearray()
     beep, gap, fade = RATE * beep_ms // 1000, RATE * gap_ms // 1000, RATE // 200
-    for _ in range(beeps):
-        for i in range(beep):
-            envelope = min(1.0, i / fade, (beep - i) / fade)
-            frames += struct.pack("<h", int(12_000 * envelope * math.sin(2 * math.pi * frequency * i / RATE)))
-        frames += b"\0\0" * gap
+    step = 2 * math.pi * frequency / RATE
+    one = array("h", (int(12_000 * min(1.0, i / fade, (beep - i) / fade) * math.sin(step * i)) for i in range(beep)))
+    if sys.byteorder == "big":
+        one.byteswap()  # WAV samples are little-endian
+    frames = (one.tobytes() + b"\0\0" * gap) * beeps  # each beep alike: worked out once
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(RATE)
+        wav.writeframes(frames)
+    return out.getvalue()
+
+
+def write_tone(path: Path, frequency: int, beeps: int, beep_ms: int, gap_ms: int) -> Path:
+    """The tone's file, written only when it is not there as it should be (not at every start)."""
+    wanted = tone_bytes(frequency, beeps, beep_ms, gap_ms)
+    try:
+        if path.read_bytes() == wanted:
+            return path
+    except OSError:
+        pass  # not there yet, or unreadable: written below
     path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(RATE)
-        out.writeframes(bytes(frames))
+    path.write_bytes(wanted)
     return path
 
 

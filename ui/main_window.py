@@ -11,6 +11,8 @@ Locking only covers the work with the lock screen, so nothing typed is lost and 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
@@ -47,17 +49,8 @@ from ui.alarm_sound import NO_SOUND, AlarmSound
 from ui.announce import announce
 from ui.board import ChairBoard
 from ui.chair_list import ChairList
-from ui.chair_panel import ChairPanel
 from ui.controller import Controller
-from ui.dialogs.addendum import AddendumDialog
-from ui.dialogs.audit_view import AuditDialog
-from ui.dialogs.day_log import DayLogDialog
-from ui.dialogs.follow_ups import FollowUpsDialog
-from ui.dialogs.held_entries import HeldEntriesDialog
-from ui.dialogs.outcome_import import OutcomeImportDialog
-from ui.dialogs.outcome_report import OutcomeReportDialog
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
-from ui.dialogs.people import PeopleDialog
 from ui.lock_screen import LockScreen
 from ui.print_jobs import Ended
 from ui.printouts import Printouts, my_chairs
@@ -68,6 +61,9 @@ from ui.text import clock_time, countdown
 from ui.wheel_guard import guard_the_wheel
 from ui.widgets.elided import Elided
 from ui.widgets.forms import button, card, label, set_tone
+
+if TYPE_CHECKING:
+    from ui.chair_panel import ChairPanel
 
 TICK_MS = 1000
 WHO_WIDTH = 180
@@ -134,7 +130,7 @@ class IdleWatch(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() in ACTIVITY:
             self.since.restart()
-        return super().eventFilter(watched, event)
+        return False  # QObject.eventFilter's answer, without a call into Qt for every event
 
     @property
     def expired(self) -> bool:
@@ -213,14 +209,14 @@ class MainWindow(QMainWindow):
         menu.aboutToShow.connect(self._offer_patient_actions)
         menu.addSeparator()
         self.day_log = menu.addAction("Day log…", self._show_day_log)
-        self.outcomes = menu.addAction("Outcome report…", lambda: OutcomeReportDialog.ask(self.controller, self))
+        self.outcomes = menu.addAction("Outcome report…", lambda: self._ask("outcome_report", "OutcomeReportDialog"))
         self.import_outcomes = menu.addAction(
-            "Import outcome forms…", lambda: OutcomeImportDialog.ask(self.controller, self)
+            "Import outcome forms…", lambda: self._ask("outcome_import", "OutcomeImportDialog")
         )
-        self.follow_ups = menu.addAction("Follow-ups due…", lambda: FollowUpsDialog.ask(self.controller, self))
-        self.addenda = menu.addAction("Signed sessions and addenda…", lambda: AddendumDialog.ask(self.controller, self))
-        self.people = menu.addAction("Manage people…", lambda: PeopleDialog.ask(self.controller, self))
-        self.audit = menu.addAction("Audit trail…", lambda: AuditDialog.ask(self.controller, self))
+        self.follow_ups = menu.addAction("Follow-ups due…", lambda: self._ask("follow_ups", "FollowUpsDialog"))
+        self.addenda = menu.addAction("Signed sessions and addenda…", lambda: self._ask("addendum", "AddendumDialog"))
+        self.people = menu.addAction("Manage people…", lambda: self._ask("people", "PeopleDialog"))
+        self.audit = menu.addAction("Audit trail…", lambda: self._ask("audit_view", "AuditDialog"))
         menu.addSeparator()  # what follows is the signed-in person's own account
         menu.addAction("Change my password…", lambda: ChangePasswordDialog.ask(self.controller, self))
         self.my_pin = menu.addAction("Set or remove my PIN…", lambda: PinDialog.ask(self.controller, self))
@@ -258,7 +254,7 @@ class MainWindow(QMainWindow):
         self.held_text = label(name="Entries to decide")
         held_row.addWidget(self.held_text, 1)
         decide = button("Decide…", "Decide on entries saved here")
-        decide.clicked.connect(lambda: HeldEntriesDialog.ask(self.controller, self))
+        decide.clicked.connect(lambda: self._ask("held_entries", "HeldEntriesDialog"))
         held_row.addWidget(decide)
         self.held.hide()
         layout.addWidget(self.held)
@@ -353,7 +349,14 @@ class MainWindow(QMainWindow):
 
     # ---- chairs ---------------------------------------------------------------------------------
 
+    def _ask(self, module: str, dialog: str) -> None:
+        """A menu's dialog, its module loaded when it is first asked for: not every start pays for every
+        dialog the menus offer (most are opened now and then, some never on a given workstation)."""
+        getattr(import_module(f"ui.dialogs.{module}"), dialog).ask(self.controller, self)
+
     def panel(self, chair: int) -> ChairPanel:
+        from ui.chair_panel import ChairPanel  # with the first chair opened, not at start (~0.2 s of screens)
+
         if chair not in self.panels:
             self.panels[chair] = ChairPanel(self.controller, chair)
             self.right.addWidget(self.panels[chair])
@@ -735,6 +738,8 @@ class MainWindow(QMainWindow):
 
     def _show_day_log(self) -> None:
         """The charge nurse's day; a session still open that she chooses is opened on its chair."""
+        from ui.dialogs.day_log import DayLogDialog
+
         chair = DayLogDialog.ask(self.controller, self, self.workplace.chairs)
         if chair is not None and self.controller.nurse_id is not None:
             self.open_chair(chair)

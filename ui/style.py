@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 TICK = (Path(__file__).resolve().parent / "icons" / "check.svg").as_posix()
@@ -156,9 +157,13 @@ def apply(app: QApplication) -> None:
 
 
 def mark(widget: QWidget, name: str, value: str | bool | None) -> None:
-    """Set a style property and re-apply the sheet so the change shows at once."""
+    """Set a style property and re-apply the sheet so the change shows at once. A widget not yet polished
+    (being built, not shown yet) takes the property alone: its first polish reads it, and re-applying the
+    sheet to each widget as a window is built cost every start a fifth of a second."""
     if widget.property(name) == value:
         return
     widget.setProperty(name, value)
+    if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        return
     widget.style().unpolish(widget)
     widget.style().polish(widget)

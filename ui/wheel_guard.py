@@ -28,6 +28,8 @@ from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QApplication, Q
 
 GUARDED = (QComboBox, QAbstractSpinBox, QAbstractSlider)
 """What Qt lets the wheel change."""
+POLISH, WHEEL = QEvent.Type.Polish, QEvent.Type.Wheel
+"""Looked up once: the filter sees every event of the application, thousands while a window is built."""
 
 
 def guarded(watched: QObject) -> bool:
@@ -64,17 +66,19 @@ class WheelGuard(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         kind = event.type()
-        if kind == QEvent.Type.Polish and guarded(watched):
+        if kind not in (POLISH, WHEEL):
+            return False  # what QObject.eventFilter returns, without the call into Qt for every event
+        if kind == POLISH and guarded(watched):
             assert isinstance(watched, QWidget)
             if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
                 watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        elif kind == QEvent.Type.Wheel and guarded(watched):
+        elif kind == WHEEL and guarded(watched):
             assert isinstance(watched, QWidget) and isinstance(event, QWheelEvent)
             if not watched.hasFocus():
                 pass_to_page(watched, event)
                 event.accept()  # handled here: Qt offers it to nobody else
                 return True
-        return super().eventFilter(watched, event)
+        return False
 
 
 def guard_the_wheel(app: QApplication) -> None:

@@ -31,9 +31,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property, partial
 from itertools import pairwise
-from typing import NamedTuple
-
-import numpy as np
+from typing import TYPE_CHECKING, NamedTuple
 
 from core.machine import Outcome
 from core.outcomes.cohort import (
@@ -58,6 +56,9 @@ from core.outcomes.stats import (
 from core.outcomes.windows import CourseSpan, holding
 from core.promis import PromisTables, shipped
 from core.protocol import Anchor, Outcomes, Protocol, TimePoint
+
+if TYPE_CHECKING:
+    import numpy as np
 
 COMPLETED, STOPPED_EARLY = Outcome.COMPLETED.value, Outcome.STOPPED_EARLY.value
 
@@ -619,6 +620,8 @@ class Anchors(NamedTuple):
 
 
 def _anchors(p: Prepared) -> Anchors:
+    import numpy as np  # with the report, not at every start of the app (~0.2 s)
+
     ordinal = p.days.ordinal
     never = date.max.toordinal() + 1
     first, last, has_last, next_began = [], [], [], []
@@ -639,6 +642,8 @@ def _anchors(p: Prepared) -> Anchors:
 def _due(point: TimePoint, p: Prepared, anchors: Anchors) -> np.ndarray:
     """Which of the report's courses were due ``point`` (``day_bounds``'s window, vectorised): its window
     had closed by the last day and, for a follow-up, opened before the patient's next course began."""
+    import numpy as np
+
     if point.anchor is Anchor.FIRST_INFUSION:
         anchor, known = anchors.first, np.ones(len(anchors.first), dtype=bool)
     else:
@@ -653,6 +658,8 @@ def _due(point: TimePoint, p: Prepared, anchors: Anchors) -> np.ndarray:
 def forms_completed(p: Prepared) -> list[Figure]:
     """Whether a course's form was scored, not what its score was: a table still to be verified changes a
     T-score, never this count, so these figures carry no "to verify" mark."""
+    import numpy as np
+
     position = {c.row.id: index for index, c in enumerate(p.in_report)}
     scored: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(position), dtype=bool))
     for course_id, point_id, _ in p.scores:

@@ -14,8 +14,6 @@ from __future__ import annotations
 import logging
 import threading
 
-import psycopg
-
 from core.persistence.db import Database
 from core.persistence.server import liveness
 
@@ -70,6 +68,8 @@ class ChangeNotices:
             self._heard = True
 
     def _listen(self) -> None:
+        import psycopg  # in the listener's thread: a workstation on its SQLite file never loads the driver
+
         while not self._closing.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True, **self._liveness) as connection:

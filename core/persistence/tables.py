@@ -9,10 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from core.persistence.partial_index import PartialIndex
 from core.persistence.types import UTCDateTime
+
+ACTIVE = {"sqlite": "active = 1", "postgresql": "active"}
+"""An open session, as each store's partial indexes say it (SQLite keeps a boolean as 0 or 1)."""
 
 
 class Staff(SQLModel, table=True):
@@ -117,20 +121,8 @@ class InfusionSession(SQLModel, table=True):
     __tablename__ = "infusion_session"
     __table_args__ = (
         # One open session per chair and per patient, across every workstation.
-        Index(
-            "uq_session_active_chair",
-            "chair",
-            unique=True,
-            sqlite_where=text("active = 1"),
-            postgresql_where=text("active"),
-        ),
-        Index(
-            "uq_session_active_patient",
-            "patient_id",
-            unique=True,
-            sqlite_where=text("active = 1"),
-            postgresql_where=text("active"),
-        ),
+        PartialIndex("uq_session_active_chair", "chair", unique=True, where=ACTIVE),
+        PartialIndex("uq_session_active_patient", "patient_id", unique=True, where=ACTIVE),
         # A course's treated sessions and when each opened, from the index alone (the follow-up list).
         Index("ix_infusion_session_course_id_outcome_opened_at_id", "course_id", "outcome", "opened_at", "id"),
         # What each of a patient's courses' sessions add up to (the outcome report), from the index alone.

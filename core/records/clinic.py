@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from core.persistence.notices import CHANNEL
@@ -42,7 +41,11 @@ def keep_protocol(tx: Session, content_hash: str, protocol_id: str, version: str
     find it not kept yet: the second waits for the first to commit and then writes nothing, rather than
     having its session refused as if another had taken its chair. (SQLite takes its write lock before
     reading, so there the second finds the copy kept.)"""
-    insert = postgresql.insert if tx.get_bind().dialect.name == "postgresql" else sqlite.insert
+    # Each store's own INSERT … ON CONFLICT, its dialect imported here: an SQLite start never loads PostgreSQL's.
+    if tx.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     row = {
         "content_hash": content_hash,
         "protocol_id": protocol_id,

@@ -1,0 +1,101 @@
+"""The protocol as last validated, kept in this account's cache folder so a start need not parse its TOML.
+
+The protocol file is read and hashed on every start, as before; the cache is used only when it was made
+from a file with that same SHA-256 by this same code (the protocol model's source and pydantic's
+version) and its content matches the digest written with it (a damaged cache is not read); even then
+its content goes through the protocol model's validation again (from JSON, several times cheaper than
+parsing the TOML). Whatever is wrong with the cache (missing, unreadable, corrupt, made from another
+file or by other code, not private) it is ignored and made again from the file: the file is always the
+authority, and a problem in the file is reported exactly as without a cache. The cache file is 0600
+like every file Chairside writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import stat
+from pathlib import Path
+
+import pydantic
+from pydantic import ValidationError
+
+import core.protocol
+from core.paths import cache_dir, resource_path
+from core.private_files import PRIVATE, write_whole
+from core.protocol import DEFAULT_PROTOCOL_FILE, Protocol, parse_protocol, read_protocol_file
+
+log = logging.getLogger(__name__)
+FORMAT = 2
+"""Bumped when what this module writes changes shape."""
+
+
+def cache_file(path: Path) -> Path:
+    """One cache file per protocol file, named for its path, in this account's cache folder."""
+    name = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    return cache_dir() / "protocols" / f"{path.stem}-{name}.json"
+
+
+def code_fingerprint() -> str:
+    """What made the cache: a cache written by another version of the protocol model is not read."""
+    model_source = Path(core.protocol.__file__).read_bytes()
+    return hashlib.sha256(model_source + f"|{pydantic.VERSION}|{FORMAT}".encode()).hexdigest()
+
+
+def load_protocol_cached(path: Path | None = None) -> Protocol:
+    """``core.protocol.load_protocol``, through the cache: the same protocol, or the same ProtocolError."""
+    path = path or resource_path(DEFAULT_PROTOCOL_FILE)
+    data = read_protocol_file(path)
+    file_hash = hashlib.sha256(data).hexdigest()
+    where = cache_file(path)
+    fingerprint = code_fingerprint()
+    cached = _read(where, file_hash, fingerprint, data)
+    if cached is not None:
+        return cached
+    protocol = parse_protocol(data, str(path))  # a bad file raises here, as without a cache
+    _write(where, file_hash, fingerprint, protocol)
+    return protocol
+
+
+def _read(where: Path, file_hash: str, fingerprint: str, data: bytes) -> Protocol | None:
+    """The cached protocol if it is private, whole, for this file and by this code; else None."""
+    try:
+        with where.open("rb") as file:
+            mode = os.fstat(file.fileno())
+            if mode.st_uid != os.getuid() or stat.S_IMODE(mode.st_mode) != PRIVATE:
+                log.warning("ignoring the protocol cache %s: not private to this account", where)
+                return None
+            kept = json.loads(file.read())
+        if kept["file_sha256"] != file_hash or kept["code"] != fingerprint:
+            return None
+        payload = kept["protocol"]
+        if hashlib.sha256(payload.encode()).hexdigest() != kept["protocol_sha256"]:
+            raise ValueError("its content does not match its own digest (damaged)")
+        protocol = Protocol.model_validate_json(payload)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, ValidationError) as error:  # corrupt: made again
+        log.warning("ignoring the protocol cache %s: %s", where, error)
+        return None
+    if protocol.content_hash != file_hash or protocol.text != data.decode("utf-8", errors="replace"):
+        log.warning("ignoring the protocol cache %s: it does not hold the protocol file's text", where)
+        return None
+    return protocol
+
+
+def _write(where: Path, file_hash: str, fingerprint: str, protocol: Protocol) -> None:
+    """Best effort: a cache that cannot be written only means the next start parses the file again."""
+    payload = protocol.model_dump_json()
+    kept = {
+        "file_sha256": file_hash,
+        "code": fingerprint,
+        "protocol_sha256": hashlib.sha256(payload.encode()).hexdigest(),
+        "protocol": payload,
+    }
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_whole(where, json.dumps(kept).encode())
+    except OSError as error:
+        log.warning("could not keep the protocol cache %s: %s", where, error)

@@ -1,0 +1,66 @@
+"""What the app's start path imports: nothing it only needs later (a measure of what is loaded, not a timing)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_AT_START = (
+    "zxcvbn",  # judging a new password
+    "sqlalchemy.dialects.postgresql",  # a PostgreSQL server
+    "psycopg",  # its driver
+    "numpy",  # the outcome report
+    "reportlab",  # printouts
+    "ui.chair_panel",  # a chair's pages, built when a chair is first opened
+    "ui.dialogs.day_log",  # the menus' dialogs, each loaded when first opened
+    "ui.dialogs.outcome_report",
+    "ui.dialogs.audit_view",
+)
+START = """
+import json, sys
+from core.clock import SystemClock
+from core.startup import open_workplace
+from PySide6.QtWidgets import QApplication
+from ui import style
+from ui.main_window import MainWindow
+app = QApplication(sys.argv)
+style.apply(app)
+workplace = open_workplace(sys.argv[1], SystemClock())
+window = MainWindow(workplace)
+window.show_on_screen()
+app.processEvents()
+loaded = sorted(name for name in sys.modules if name.split(".")[0] in {{{roots}}} or name in {names})
+window.shutdown()
+workplace.close()
+print(json.dumps(loaded))
+"""
+
+
+def loaded_at_start(database_url: str, home: Path) -> set[str]:
+    roots = ", ".join(repr(name) for name in {name.split(".")[0] for name in NOT_AT_START})
+    code = START.format(roots=roots, names=repr(set(NOT_AT_START)))
+    done = subprocess.run(
+        [sys.executable, "-c", code, database_url],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "CHAIRSIDE_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.usefixtures("database")
+def test_starting_on_sqlite_loads_nothing_only_needed_later(db_path: Path, tmp_path: Path) -> None:
+    from core.persistence.db import sqlite_url
+
+    loaded = loaded_at_start(sqlite_url(db_path), tmp_path / "home")
+    assert "sqlalchemy" in loaded and "ui.main_window" in loaded  # the check sees what the start loads
+    assert sorted(name for name in NOT_AT_START if name in loaded) == []

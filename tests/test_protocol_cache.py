@@ -1,0 +1,94 @@
+"""The protocol a start reads from its cache is the one the file says, or the cache is not used at all."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from core.errors import ProtocolError
+from core.paths import resource_path
+from core.protocol import DEFAULT_PROTOCOL_FILE, Protocol, load_protocol
+from core.protocol_cache import cache_file, load_protocol_cached
+
+
+@pytest.fixture
+def protocol_file(tmp_path: Path) -> Path:
+    """A copy of the shipped protocol that a test may change."""
+    path = tmp_path / "protocol.toml"
+    path.write_bytes(resource_path(DEFAULT_PROTOCOL_FILE).read_bytes())
+    return path
+
+
+def test_the_cached_protocol_is_the_files_and_the_cache_is_private(protocol_file: Path) -> None:
+    first = load_protocol_cached(protocol_file)
+    kept = cache_file(protocol_file)
+    assert kept.exists()
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    again = load_protocol_cached(protocol_file)  # from the cache this time
+    assert again == first == load_protocol(protocol_file)
+
+
+def test_a_changed_file_is_parsed_again_not_taken_from_the_cache(protocol_file: Path) -> None:
+    before = load_protocol_cached(protocol_file)
+    text = protocol_file.read_text(encoding="utf-8")
+    changed = text.replace(f'version = "{before.version}"', 'version = "99.0.0"', 1)
+    assert changed != text
+    protocol_file.write_text(changed, encoding="utf-8")
+    after = load_protocol_cached(protocol_file)
+    assert after.version == "99.0.0"
+    assert after.content_hash != before.content_hash
+    assert after == load_protocol(protocol_file)
+    kept = json.loads(cache_file(protocol_file).read_bytes())
+    assert kept["file_sha256"] == after.content_hash  # made again for the new file
+
+
+def test_a_cache_whose_hash_does_not_match_is_never_trusted(protocol_file: Path) -> None:
+    """A cache saying the file's hash but holding another protocol (edited by hand, or a bug) is ignored."""
+    real = load_protocol_cached(protocol_file)
+    where = cache_file(protocol_file)
+    kept = json.loads(where.read_bytes())
+    forged = json.loads(kept["protocol"])
+    forged["version"] = "7.7.7"
+    kept["protocol"] = json.dumps(forged)
+    where.write_text(json.dumps(kept))
+    assert load_protocol_cached(protocol_file) == real  # its text differs from the file: not used
+    kept["file_sha256"] = "0" * 64
+    where.write_text(json.dumps(kept))
+    assert load_protocol_cached(protocol_file) == real
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b'{"file_sha256": 1}', b"\xff\xfe"])
+def test_a_corrupt_cache_is_ignored_and_made_again(protocol_file: Path, content: bytes) -> None:
+    real = load_protocol_cached(protocol_file)
+    where = cache_file(protocol_file)
+    where.write_bytes(content)
+    assert load_protocol_cached(protocol_file) == real
+    assert json.loads(where.read_bytes())["file_sha256"] == real.content_hash
+
+
+def test_a_cache_others_could_write_is_not_read(protocol_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_protocol_cached(protocol_file)
+    where = cache_file(protocol_file)
+    where.chmod(0o666)
+    read: list[str] = []
+    monkeypatch.setattr(Protocol, "model_validate_json", lambda *args, **kw: read.append("cache") or None)
+    assert load_protocol_cached(protocol_file) == load_protocol(protocol_file)
+    assert read == []
+    assert stat.S_IMODE(where.stat().st_mode) == 0o600  # written again, private
+
+
+def test_a_bad_file_is_refused_even_with_a_good_cache(protocol_file: Path) -> None:
+    load_protocol_cached(protocol_file)
+    protocol_file.write_text("version = ", encoding="utf-8")
+    with pytest.raises(ProtocolError, match="cannot be read"):
+        load_protocol_cached(protocol_file)
+
+
+def test_a_missing_file_is_refused_as_without_a_cache(protocol_file: Path) -> None:
+    load_protocol_cached(protocol_file)
+    protocol_file.unlink()
+    with pytest.raises(ProtocolError, match="cannot be opened"):
+        load_protocol_cached(protocol_file)
