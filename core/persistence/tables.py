@@ -12,10 +12,12 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.persistence.partial_index import PartialIndex
+from core.persistence.store_index import StoreIndex
 from core.persistence.types import UTCDateTime
 
 ACTIVE = {"sqlite": "active = 1", "postgresql": "active"}
+PATTERNS = "text_pattern_ops"
+"""PostgreSQL's operator class that answers LIKE 'x%' from an index whatever the server's collation."""
 """An open session, as each store's partial indexes say it (SQLite keeps a boolean as 0 or 1)."""
 
 
@@ -52,8 +54,8 @@ class Patient(SQLModel, table=True):
     __tablename__ = "patient"
     __table_args__ = (
         # Prefix searches (LIKE 'x%') use these on PostgreSQL whatever the server's collation.
-        Index("ix_patient_family_key", "family_key", postgresql_ops={"family_key": "text_pattern_ops"}),
-        Index("ix_patient_given_key", "given_key", postgresql_ops={"given_key": "text_pattern_ops"}),
+        StoreIndex("ix_patient_family_key", "family_key", options={"postgresql": {"ops": {"family_key": PATTERNS}}}),
+        StoreIndex("ix_patient_given_key", "given_key", options={"postgresql": {"ops": {"given_key": PATTERNS}}}),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -121,8 +123,8 @@ class InfusionSession(SQLModel, table=True):
     __tablename__ = "infusion_session"
     __table_args__ = (
         # One open session per chair and per patient, across every workstation.
-        PartialIndex("uq_session_active_chair", "chair", unique=True, where=ACTIVE),
-        PartialIndex("uq_session_active_patient", "patient_id", unique=True, where=ACTIVE),
+        StoreIndex("uq_session_active_chair", "chair", unique=True, where=ACTIVE),
+        StoreIndex("uq_session_active_patient", "patient_id", unique=True, where=ACTIVE),
         # A course's treated sessions and when each opened, from the index alone (the follow-up list).
         Index("ix_infusion_session_course_id_outcome_opened_at_id", "course_id", "outcome", "opened_at", "id"),
         # What each of a patient's courses' sessions add up to (the outcome report), from the index alone.
