@@ -123,3 +123,12 @@ def test_a_plain_cell_breaks_its_lines_where_a_paragraph_would(words: str, width
     paragraph.wrap(width, 10_000)
     expected = [" ".join(line[1]) for line in paragraph.blPara.lines]
     assert fits(Plain(words, s.cell), width) == expected
+
+
+def test_reportlab_runs_its_c_accelerator():
+    """rl-accel is pinned in pyproject.toml: ReportLab's text widths and PDF numbers come from its C module,
+    not the pure-Python fallbacks it uses silently when the module is missing (the printouts' speed)."""
+    from reportlab.lib import rl_accel
+
+    assert not rl_accel._py_funcs, f"ReportLab falls back to Python for {sorted(rl_accel._py_funcs)}"
+    assert type(rl_accel.instanceStringWidthTTF).__name__ == "builtin_function_or_method"
