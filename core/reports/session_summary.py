@@ -649,10 +649,14 @@ class _Summary:
         return story
 
 
+def summary_story(session: SessionSnapshot) -> list[Flowable]:
+    """What the summary's pages hold, before the page frame is drawn around them."""
+    return _Summary(session).story()
+
+
 def summary_printout(session: SessionSnapshot, printing: Printing) -> Printout:
     """The summary of one session as the snapshot holds it, with the audit line each copy needs."""
     state, patient = session.state, session.patient
-    summary = _Summary(session)
     frame = PageFrame(
         clinic=printing.clinic,
         document="Session summary" if state.step is Step.DONE else "Session summary — DRAFT, not signed",
@@ -661,7 +665,7 @@ def summary_printout(session: SessionSnapshot, printing: Printing) -> Printout:
         patient=identifiers(patient),
         record_hash=record_hash(state.events),
     )
-    pdf = build_pdf(summary.story(), frame, printing.page_size)
+    pdf = build_pdf(summary_story(session), frame, printing.page_size)
     return Printout(pdf, (Output("session summary", "", patient.id, state.session_id),))
 
 
