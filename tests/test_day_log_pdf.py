@@ -17,7 +17,7 @@ from core.attention import TECHNICAL_WORDS
 from core.day_log import DayLog, DayLogEntry, DayLogFilters, ExceptionKind, Flag, arrange
 from core.machine import Outcome, Step
 from core.reports.day_log_pdf import day_log_pdf, day_log_story
-from core.reports.plain import Plain, set_lines
+from core.reports.plain import Plain
 from core.reports.styles import MARGIN, PAGE_SIZES, Styles
 
 DAY = date(2026, 11, 26)
@@ -139,7 +139,7 @@ def test_no_cell_runs_into_the_next_one(extreme: DayLog):
         style = paragraph.style
         if isinstance(paragraph, Plain):  # text as typed: every line within the column, its spaces narrowed at most
             squeeze = style.spaceShrinkage * stringWidth(" ", style.fontName, style.fontSize)
-            lines = set_lines(paragraph.text, style.fontName, style.fontSize, width, style.spaceShrinkage)
+            lines = paragraph.lines_at(width)
             assert all(room >= -squeeze * spaces - 0.01 for _, room, spaces in lines), (paragraph.text, width)
             if column in {"Time", "Chair", "Dose mg"} and paragraph.text != column:
                 assert len(lines) == 1, (column, paragraph.text)

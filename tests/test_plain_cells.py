@@ -16,7 +16,7 @@ from core.clock import ManualClock
 from core.day_log import day_log
 from core.persistence.db import Database
 from core.reports.day_log_pdf import day_log_pdf
-from core.reports.plain import REPLACEMENT, Plain, set_lines
+from core.reports.plain import REPLACEMENT, Labelled, Plain, set_lines
 from core.reports.session_summary import Printing, session_summary
 from core.reports.styles import Styles, grid
 from core.reports.templates import PageFrame, build_pdf
@@ -132,3 +132,22 @@ def test_reportlab_runs_its_c_accelerator():
 
     assert not rl_accel._py_funcs, f"ReportLab falls back to Python for {sorted(rl_accel._py_funcs)}"
     assert type(rl_accel.instanceStringWidthTTF).__name__ == "builtin_function_or_method"
+
+
+def test_a_labelled_cell_prints_its_words_literally_and_wraps_within_the_column():
+    """The day log's line under a session: bold labels, then what was recorded, markup and all."""
+    s = Styles()
+    runs = [("Overrides: ", s.cell_bold.fontName), (f"{MARKUP}; {LONG}. ", s.cell.fontName)]
+    cell = Labelled(runs, s.cell)
+    width = 300
+    cell.wrap(width, 10_000)
+    narrowing = s.cell.spaceShrinkage * stringWidth(" ", s.cell_bold.fontName, s.cell.fontSize)
+    lines = cell.lines_at(width)
+    assert len(lines) >= 4
+    for words, room, spaces in lines:
+        assert room >= -narrowing * spaces - 1e-6, words
+    assert " ".join(cell.lines(width)) == " ".join(f"Overrides: {MARKUP}; {LONG}.".split())
+    table = Table([[Plain("Head", s.label)], [cell]], colWidths=[width + 6])
+    table.setStyle(grid())
+    words = read(build_pdf([table], PageFrame("Test clinic", "Test", "2026-11-26 18:02", "Ben Okafor"), "A4"))
+    assert f"Overrides: {MARKUP}" in " ".join(words.split())

@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from core.attention import TECHNICAL_WORDS
 from core.day_log import DayLog, DayLogEntry, ExceptionLine, Totals
-from core.reports.plain import Plain
+from core.reports.plain import Labelled, Plain, Run
 from core.reports.styles import SHADE, Styles, grid, text
 from core.reports.templates import PageFrame, build_pdf
 
@@ -83,8 +83,11 @@ def _session_rows(entry: DayLogEntry, s: Styles) -> list[list[object]]:
         ("Overrides", "; ".join(entry.overrides)),
         ("Stopped early", entry.stopped_early),
     ]
-    said = " ".join(f"<b>{name}:</b> {text(words.rstrip('. '))}." for name, words in parts if words)
-    return [row, ["", "", Paragraph(said, s.cell)]] if said else [row]
+    said: list[Run] = []
+    for name, words in parts:
+        if words:  # the label in bold, then the words as recorded
+            said += [(f"{name}: ", s.cell_bold.fontName), (f"{words.rstrip('. ')}. ", s.cell.fontName)]
+    return [row, ["", "", Labelled(said, s.cell)]] if said else [row]
 
 
 def _sessions(log: DayLog, s: Styles) -> list[Flowable]:

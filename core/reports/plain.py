@@ -118,7 +118,7 @@ class Plain(Flowable):
     def __repr__(self) -> str:
         return f"Plain({self.text!r})"
 
-    def _set(self, width: float) -> list[Line]:
+    def lines_at(self, width: float) -> list[Line]:
         """The lines at ``width``, worked out once: a table asks for a cell's height more than once."""
         if self._wrapped_at != width:
             style = self.style
@@ -128,11 +128,11 @@ class Plain(Flowable):
 
     def lines(self, width: float) -> list[str]:
         """The words of each line at ``width``."""
-        return [words for words, _room, _spaces in self._set(width)]
+        return [words for words, _room, _spaces in self.lines_at(width)]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
         self.width = availWidth
-        self.height = len(self._set(availWidth)) * self.style.leading
+        self.height = len(self.lines_at(availWidth)) * self.style.leading
         return self.width, self.height
 
     def minWidth(self) -> float:  # noqa: N802 (ReportLab's name): a table without set widths sizes its columns by it
@@ -145,7 +145,7 @@ class Plain(Flowable):
 
     def draw(self) -> None:
         style, canvas = self.style, self.canv
-        lines = self._set(self.width)
+        lines = self.lines_at(self.width)
         if not lines:
             return
         canvas.setFillColor(style.textColor)
@@ -166,5 +166,109 @@ class Plain(Flowable):
                 words.setWordSpace(0)
             else:
                 words.textOut(line)
+            y -= style.leading
+        canvas.drawText(words)
+
+
+Run = tuple[str, str]
+"""Words and the font they are set in: a label in bold, then what it labels."""
+Segment = tuple[str, float, int, list[Run]]
+"""A line of runs: its words, the room left at its end, its spaces, and its words grouped by font (each
+group but the last ending in the space that follows it, set in the group's own font)."""
+
+
+def set_runs(runs: list[Run], size: float, width: float, shrink: float = 0.05) -> list[Segment]:
+    """The lines runs of several fonts take in ``width`` points, broken as ``set_lines`` breaks one font's: a
+    space is as wide as the font of the word before it, which is the font it is drawn in."""
+    words: list[tuple[str, str] | None] = []  # None: a line break typed
+    for value, font in runs:
+        for number, typed in enumerate(printable(value).split("\n")):
+            if number:
+                words.append(None)
+            words += [(word, font) for word in typed.split()]
+    lines: list[Segment] = []
+    line: list[Run] = []
+    used = 0.0
+
+    def end() -> None:
+        groups: list[Run] = []
+        for word, font in line:
+            if groups and groups[-1][1] == font:
+                groups[-1] = (f"{groups[-1][0]} {word}", font)
+            else:
+                if groups:
+                    groups[-1] = (groups[-1][0] + " ", groups[-1][1])
+                groups.append((word, font))
+        text = " ".join(word for word, _ in line)
+        lines.append((text, width - used, len(line) - 1, groups))
+
+    for token in words:
+        if token is None:
+            if line:
+                end()
+            line, used = [], 0.0
+            continue
+        word, font = token
+        wide = stringWidth(word, font, size)
+        space = stringWidth(" ", line[-1][1], size) if line else 0.0
+        if (not line and wide <= width) or (line and used + space + wide <= width + shrink * space * len(line)):
+            line.append(token)
+            used += space + wide
+        elif wide > width:
+            *whole, rest = _pieces(word, used + space if line else 0.0, font, size, width)
+            for piece in whole:
+                if piece:
+                    line.append((piece, font))
+                    used += space + stringWidth(piece, font, size)
+                if line:
+                    end()
+                line, used, space = [], 0.0, 0.0
+            line, used = [(rest, font)], stringWidth(rest, font, size)
+        else:
+            end()
+            line, used = [token], wide
+    if line:
+        end()
+    return lines
+
+
+class Labelled(Plain):
+    """A cell of runs in more than one font (a bold label, then plain words), set without parsing markup."""
+
+    def __init__(self, runs: list[Run], style: ParagraphStyle) -> None:
+        super().__init__("".join(value for value, _ in runs), style)
+        self.runs = runs
+        self._segments: list[Segment] = []
+
+    def lines_at(self, width: float) -> list[Line]:
+        if self._wrapped_at != width:
+            style = self.style
+            self._segments = set_runs(self.runs, style.fontSize, width, style.spaceShrinkage)
+            self._lines = [(text, room, spaces) for text, room, spaces, _groups in self._segments]
+            self._wrapped_at = width
+        return self._lines
+
+    def minWidth(self) -> float:  # noqa: N802 (ReportLab's name)
+        size = self.style.fontSize
+        return max((stringWidth(word, font, size) for value, font in self.runs for word in value.split()), default=0)
+
+    def draw(self) -> None:
+        style, canvas = self.style, self.canv
+        self.lines_at(self.width)
+        if not self._segments:
+            return
+        canvas.setFillColor(style.textColor)
+        words = canvas.beginText()
+        y = self.height - style.fontSize
+        for _text, room, spaces, groups in self._segments:
+            words.setTextOrigin(0, y)
+            narrowed = room < -1e-8 and spaces > 0
+            if narrowed:
+                words.setWordSpace(room / spaces)
+            for value, font in groups:
+                words.setFont(font, style.fontSize, style.leading)
+                words.textOut(value)
+            if narrowed:
+                words.setWordSpace(0)
             y -= style.leading
         canvas.drawText(words)
