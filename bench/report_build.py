@@ -1,17 +1,22 @@
-"""How long the printouts take to build, against a bare one-page ReportLab document.
+"""How long the printouts take to build, against a plain ReportLab document of the same pages and rows.
 
-Measured: wall time for each document's builder to return its finished PDF as bytes (what the print
-preview receives), in one process, after one warm-up build each (fonts registered, protocol loaded):
+Measured: CPU time of this process (``time.process_time``) for each document's builder to return its
+finished PDF as bytes (what the print preview receives), after one warm-up build each (fonts registered,
+protocol loaded):
 
 * the blank downtime forms: ``core.reports.downtime.downtime_forms`` for the protocol in force;
 * the session summary: ``core.reports.session_summary.session_summary`` of the fullest signed session
   of the demo clinic day (``cli.demo.fill_demo``, in a temporary folder), replay of its entries
   included, as "Print…" waits for it (the 60-session day log has its own bench, ``day_log.py``);
-* the floor: one ``SimpleDocTemplate`` page holding one paragraph, on the same paper, in the same run.
+* each one's floor: its plain twin (``plain_twin.py``): the same tables with the same rows, row heights and
+  words as plain strings, and the same paragraphs, in a plain ``SimpleDocTemplate`` on the same paper and the
+  same number of pages, without the page header and footer, without fitting words into lines and without
+  the summary's vitals chart (left blank at its size);
+* for reference, one ``SimpleDocTemplate`` page holding one paragraph (what any PDF costs).
 
-Builds are interleaved, so drift affects all alike. ReportLab's speed depends on the machine; the
-figure that carries between machines is the ratio of medians: what a printout costs beyond the least
-ReportLab does to make any PDF.
+Whether ReportLab runs its C accelerator (``rl_accel``) is printed. Builds are interleaved, so drift affects
+all alike. ReportLab's speed depends on the machine; the figure that carries between machines is the ratio of
+medians: what a printout costs beyond what plain ReportLab spends on the same pages.
 
 Run from the repository root: ``.venv/bin/python bench/report_build.py [--runs N] [--page-size Letter]``.
 """
@@ -31,7 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from plain_twin import plain_twin  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
+from reportlab.lib import rl_accel  # noqa: E402
 from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 
@@ -41,11 +48,13 @@ from core.clock import SystemClock  # noqa: E402
 from core.machine import Step  # noqa: E402
 from core.persistence.db import open_database, sqlite_url  # noqa: E402
 from core.protocol import load_protocol  # noqa: E402
-from core.reports.downtime import downtime_forms  # noqa: E402
-from core.reports.session_summary import Printing, session_summary  # noqa: E402
-from core.reports.styles import PAGE_SIZES  # noqa: E402
+from core.reports.downtime import downtime_forms, downtime_story  # noqa: E402
+from core.reports.session_summary import Printing, session_summary, summary_story  # noqa: E402
+from core.reports.styles import PAGE_SIZES, Styles  # noqa: E402
+from core.reports.templates import PageFrame, build_pdf  # noqa: E402
 
-FLOOR = "bare one-page ReportLab (floor)"
+BARE = "bare one-page ReportLab"
+FLOOR = "plain twin (floor) of "
 CLINIC = "Pain Management Infusion Clinic"
 PRINTED_AT = "2026-11-26 10:42"
 PRINTED_BY = "Ana Reyes"
@@ -72,20 +81,31 @@ def demo_session(folder: Path) -> tuple[Care, str]:
 
 
 def documents(page_size: str, folder: Path) -> dict[str, Callable[[], bytes]]:
-    """Every printout to time, each a call that returns the finished PDF."""
+    """Every printout to time, each a call that returns the finished PDF, each after its plain twin."""
     protocol = load_protocol()
     care, session_id = demo_session(folder)
     printing = Printing(CLINIC, page_size, PRINTED_AT, PRINTED_BY)
+    frame = PageFrame(CLINIC, "Printout", PRINTED_AT, PRINTED_BY, "Patient", "x" * 64)
+
+    def laid_out(story: list) -> bytes:
+        return build_pdf(story, frame, page_size)
+
+    downtime_twin, _ = plain_twin(lambda: downtime_story(protocol, Styles()), laid_out, page_size)
+    snapshot = care.session_snapshot(session_id)
+    summary_twin, _ = plain_twin(lambda: summary_story(snapshot), laid_out, page_size)
     return {
+        f"{FLOOR}downtime forms": downtime_twin,
         "downtime forms": lambda: downtime_forms(protocol, CLINIC, page_size, PRINTED_AT, PRINTED_BY),
+        f"{FLOOR}session summary": summary_twin,
         "session summary (signed, demo)": lambda: session_summary(care.session_snapshot(session_id), printing),
     }
 
 
 def timed(build: Callable[[], bytes]) -> tuple[float, bytes]:
-    began = time.perf_counter_ns()
+    """CPU milliseconds of this process for one build, and the PDF."""
+    began = time.process_time_ns()
     pdf = build()
-    return (time.perf_counter_ns() - began) / 1e6, pdf
+    return (time.process_time_ns() - began) / 1e6, pdf
 
 
 def pages(pdf: bytes) -> int:
@@ -100,7 +120,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="chairside-bench-", ignore_cleanup_errors=True) as folder:
         os.environ["CHAIRSIDE_HOME"] = folder  # nothing of the bench lands in the real data folder
-        return measure(args, {FLOOR: lambda: bare_page(args.page_size), **documents(args.page_size, Path(folder))})
+        return measure(args, {BARE: lambda: bare_page(args.page_size), **documents(args.page_size, Path(folder))})
 
 
 def measure(args: argparse.Namespace, contenders: dict[str, Callable[[], bytes]]) -> int:
@@ -111,21 +131,25 @@ def measure(args: argparse.Namespace, contenders: dict[str, Callable[[], bytes]]
             elapsed, made[label] = timed(build)
             times[label].append(elapsed)
 
-    print(f"report build to PDF bytes, {args.page_size} paper, {args.runs} runs after 1 warm-up each")
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    accelerator = "C accelerator (rl_accel)" if not rl_accel._py_funcs else "pure Python (rl_accel missing)"
+    print(f"report build to PDF bytes, {args.page_size} paper, {args.runs} runs after 1 warm-up each; CPU time")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, ReportLab {accelerator}")
     print()
-    print(f"{'':34} {'pages':>5} {'KB':>6} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'× floor':>8}")
-    floor = statistics.median(times[FLOOR])
+    bare = statistics.median(times[BARE])
+    print(f"{'':44} {'pages':>5} {'KB':>6} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'× bare':>7}")
     for label, samples in times.items():
         median, size = statistics.median(samples), len(made[label]) / 1024
         print(
-            f"{label:34} {pages(made[label]):5} {size:6.0f} {median:10.1f} {min(samples):8.1f} {max(samples):8.1f}"
-            f" {median / floor:8.1f}"
+            f"{label:44} {pages(made[label]):5} {size:6.0f} {median:10.1f} {min(samples):8.1f} {max(samples):8.1f}"
+            f" {median / bare:7.1f}"
         )
     print()
     for label in contenders:
-        if label != FLOOR:
-            print(f"ratio of medians, {label} / floor: {statistics.median(times[label]) / floor:.1f}")
+        if label != BARE and not label.startswith(FLOOR):
+            floor = next(twin for twin in contenders if twin.startswith(FLOOR) and label.startswith(twin[len(FLOOR) :]))
+            ratio = statistics.median(times[label]) / statistics.median(times[floor])
+            print(f"ratio of medians, {label} / floor: {ratio:.1f} (goal ≤ 3; the floor: its plain twin)")
+            print(f"ratio of medians, {label} / bare one-page document: {statistics.median(times[label]) / bare:.1f}")
     return 0
 
 

@@ -191,7 +191,9 @@ PY
   log "Installing Python dependencies (${want:-app only})…"
   export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
   "$vpy" -m pip install -q --upgrade pip || die "could not upgrade pip in $VENV"
-  "$vpy" -m pip install -q --progress-bar off "${reqs[@]}" || die "pip install failed"
+  # rl-accel (ReportLab's C accelerator) from its wheel only (abi3, manylinux2014: CPython 3.11 on Debian 12,
+  # 3.13 on Debian 13, x86_64 and aarch64): never a source build, which would need a compiler and headers.
+  "$vpy" -m pip install -q --progress-bar off --only-binary=rl-accel "${reqs[@]}" || die "pip install failed"
   printf 'sha256=%s\ngroups=%s\n' "$hash" "$want" >"$STAMP.tmp"
   mv "$STAMP.tmp" "$STAMP"
   log "Python dependencies installed"

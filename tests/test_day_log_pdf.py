@@ -17,6 +17,7 @@ from core.attention import TECHNICAL_WORDS
 from core.day_log import DayLog, DayLogEntry, DayLogFilters, ExceptionKind, Flag, arrange
 from core.machine import Outcome, Step
 from core.reports.day_log_pdf import day_log_pdf, day_log_story
+from core.reports.plain import Plain
 from core.reports.styles import MARGIN, PAGE_SIZES, Styles
 
 DAY = date(2026, 11, 26)
@@ -110,7 +111,7 @@ def test_sixty_sessions_with_long_names_print_whole_on_the_clinic_paper(extreme:
     assert extreme.content_hash in flat
 
 
-def cells(story: list) -> list[tuple[str, Paragraph, float]]:
+def cells(story: list) -> list[tuple[str, Paragraph | Plain, float]]:
     """Every paragraph in a table cell with its column's head and the width it is given (across every
     column it spans), in the page's frame on A4."""
     found = []
@@ -135,8 +136,15 @@ def test_no_cell_runs_into_the_next_one(extreme: DayLog):
     assert len(found) > 60 * 8
     for column, paragraph, width in found:
         paragraph.wrap(width, 10_000)
-        lines = paragraph.blPara.lines
         style = paragraph.style
+        if isinstance(paragraph, Plain):  # text as typed: every line within the column, its spaces narrowed at most
+            squeeze = style.spaceShrinkage * stringWidth(" ", style.fontName, style.fontSize)
+            lines = paragraph.lines_at(width)
+            assert all(room >= -squeeze * spaces - 0.01 for _, room, spaces in lines), (paragraph.text, width)
+            if column in {"Time", "Chair", "Dose mg"} and paragraph.text != column:
+                assert len(lines) == 1, (column, paragraph.text)
+            continue
+        lines = paragraph.blPara.lines
         squeeze = style.spaceShrinkage * stringWidth(" ", style.fontName, style.fontSize)
         for line in lines:
             spare, words = (line.extraSpace, line.wordCount) if hasattr(line, "extraSpace") else (line[0], len(line[1]))

@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from core.attention import TECHNICAL_WORDS
 from core.day_log import DayLog, DayLogEntry, ExceptionLine, Totals
+from core.reports.plain import Labelled, Plain, Run
 from core.reports.styles import SHADE, Styles, grid, text
 from core.reports.templates import PageFrame, build_pdf
 
@@ -34,12 +35,12 @@ def _mg(value: Decimal | None) -> str:
 
 
 def _patient(entry: DayLogEntry) -> str:
-    return f"{text(entry.patient)}<br/>({text(entry.mrn)})"
+    return f"{entry.patient}\n({entry.mrn})"
 
 
 def _table(rows: list[list[object]], widths: tuple[str, ...], s: Styles, head: tuple[str, ...]) -> Table:
     """A ruled table of wrapping cells with its head row repeated on every page."""
-    table = Table([[Paragraph(text(h), s.label) for h in head], *rows], colWidths=list(widths), repeatRows=1)
+    table = Table([[Plain(h, s.label) for h in head], *rows], colWidths=list(widths), repeatRows=1)
     table.setStyle(grid())
     return table
 
@@ -52,11 +53,11 @@ def _exceptions(log: DayLog, s: Styles) -> list[Flowable]:
     def row(line: ExceptionLine) -> list[object]:
         entry = line.entry
         return [
-            Paragraph(text(line.kind.value), s.cell_bold),
-            Paragraph(text(entry.time), s.cell),
-            Paragraph(str(entry.chair), s.cell),
-            Paragraph(_patient(entry), s.cell),
-            Paragraph(text(line.text), s.cell),
+            Plain(line.kind.value, s.cell_bold),
+            Plain(entry.time, s.cell),
+            Plain(entry.chair, s.cell),
+            Plain(_patient(entry), s.cell),
+            Plain(line.text, s.cell),
         ]
 
     return [heading, _table([row(line) for line in log.exceptions], EXCEPTION_WIDTHS, s, EXCEPTION_COLUMNS)]
@@ -64,15 +65,15 @@ def _exceptions(log: DayLog, s: Styles) -> list[Flowable]:
 
 def _session_rows(entry: DayLogEntry, s: Styles) -> list[list[object]]:
     """The session's row, and under it a row of what it has beyond the columns, if anything."""
-    nurses = f"Dose: {text(entry.dosed_by or NOTHING)}<br/>Check: {text(entry.checked_by or NOTHING)}"
+    nurses = f"Dose: {entry.dosed_by or NOTHING}\nCheck: {entry.checked_by or NOTHING}"
     row: list[object] = [
-        Paragraph(text(entry.time), s.cell),
-        Paragraph(str(entry.chair), s.cell),
-        Paragraph(_patient(entry), s.cell),
-        Paragraph(text(entry.dose_text).replace(" (", "<br/>("), s.cell),  # "not given" under the dash
-        Paragraph(nurses, s.cell),
-        Paragraph(text(entry.status), s.cell),
-        Paragraph(text(entry.alerts_text), s.cell),
+        Plain(entry.time, s.cell),
+        Plain(entry.chair, s.cell),
+        Plain(_patient(entry), s.cell),
+        Plain(entry.dose_text.replace(" (", "\n("), s.cell),  # "not given" under the dash
+        Plain(nurses, s.cell),
+        Plain(entry.status, s.cell),
+        Plain(entry.alerts_text, s.cell),
     ]
     technical = [line.removeprefix(TECHNICAL_WORDS) for line in entry.technical]
     parts = [
@@ -82,8 +83,11 @@ def _session_rows(entry: DayLogEntry, s: Styles) -> list[list[object]]:
         ("Overrides", "; ".join(entry.overrides)),
         ("Stopped early", entry.stopped_early),
     ]
-    said = " ".join(f"<b>{name}:</b> {text(words.rstrip('. '))}." for name, words in parts if words)
-    return [row, ["", "", Paragraph(said, s.cell)]] if said else [row]
+    said: list[Run] = []
+    for name, words in parts:
+        if words:  # the label in bold, then the words as recorded
+            said += [(f"{name}: ", s.cell_bold.fontName), (f"{words.rstrip('. ')}. ", s.cell.fontName)]
+    return [row, ["", "", Labelled(said, s.cell)]] if said else [row]
 
 
 def _sessions(log: DayLog, s: Styles) -> list[Flowable]:
@@ -127,13 +131,9 @@ def _totals(totals: Totals, s: Styles) -> list[Flowable]:
         ("Vials' rests returned", _mg(totals.returned_mg)),
         ("Vials' rests to account for", _mg(totals.vial_left_mg)),
     ]
-    first = Table(
-        [[Paragraph(text(k), s.label) for k, _ in counts], [Paragraph(str(v), s.large_bold) for _, v in counts]]
-    )
+    first = Table([[Plain(k, s.label) for k, _ in counts], [Plain(v, s.large_bold) for _, v in counts]])
     first.setStyle(grid())
-    second = Table(
-        [[Paragraph(text(k), s.label) for k, _ in drug], [Paragraph(text(v), s.large_bold) for _, v in drug]]
-    )
+    second = Table([[Plain(k, s.label) for k, _ in drug], [Plain(v, s.large_bold) for _, v in drug]])
     second.setStyle(grid())
     return [
         Paragraph("Totals", s.heading),

@@ -44,6 +44,7 @@ from core.protocol import Protocol, VitalKind
 from core.pump_check import PumpCheck
 from core.reports.identity import identifiers
 from core.reports.output import Output, Printout
+from core.reports.plain import Plain
 from core.reports.styles import SANS, Styles, grid, key_values, text
 from core.reports.templates import PageFrame, build_pdf
 from core.session_state import RECHECK, PointStatus, VitalsPoint
@@ -85,8 +86,13 @@ class _Summary:
         self.s = Styles()
         self.opened = session.state.events[0].data_as(d.Opened)
 
+    def who(self, staff_id: str | None) -> str:
+        """A member of staff's name as recorded, for a plain cell (no markup)."""
+        return self.names.get(staff_id or "", staff_id or "—")
+
     def name(self, staff_id: str | None) -> str:
-        return text(self.names.get(staff_id or "", staff_id or "—"))
+        """A member of staff's name made safe for a paragraph's markup."""
+        return text(self.who(staff_id))
 
     def of(self, kind: E) -> list[Event]:
         return [event for event in self.state.events if event.type is kind]
@@ -94,8 +100,16 @@ class _Summary:
     def p(self, words: str, style: str = "body") -> Paragraph:
         return Paragraph(words, getattr(self.s, style))
 
-    def facts(self, pairs: list[tuple[str, str]]) -> Table:
-        rows = [[self.p(f"{label}", "label"), self.p(value, "cell")] for label, value in pairs]
+    def plain(self, words: object, style: str = "cell") -> Plain:
+        """Words printed as they stand, markup and all: most cells need no bold and no escaping."""
+        return Plain(words, getattr(self.s, style))
+
+    def facts(self, pairs: list[tuple[str, str | Plain]]) -> Table:
+        """Label/value rows; a value is plain text, or a cell made for it (the patient's name, in bold)."""
+        rows = [
+            [self.plain(label, "label"), value if isinstance(value, Plain) else self.plain(value)]
+            for label, value in pairs
+        ]
         table = Table(rows, colWidths=["26%", "74%"])
         table.setStyle(key_values())
         return table
@@ -111,18 +125,17 @@ class _Summary:
             self.p(f"Infusion session — {text(OUTCOME_WORDS[state.outcome])}", "title"),
             self.facts(
                 [
-                    ("Patient", f"<b>{text(self.patient.full_name)}</b>"),
-                    ("Born / record number", f"{self.patient.birth_date.isoformat()} / {text(self.patient.mrn)}"),
-                    ("Identity confirmed by", text(identifiers_words(self.opened.identifiers_confirmed))),
+                    ("Patient", self.plain(self.patient.full_name, "cell_bold")),
+                    ("Born / record number", f"{self.patient.birth_date.isoformat()} / {self.patient.mrn}"),
+                    ("Identity confirmed by", identifiers_words(self.opened.identifiers_confirmed)),
                     (
                         "Chair / date",
                         f"chair {self.opened.chair}, {local_stamp(state.events[0].occurred_at)}",
                     ),
-                    ("Course", text(day)),
+                    ("Course", day),
                     (
                         "Protocol",
-                        f"{text(self.protocol.name)}<br/>{text(protocol.id)} version "
-                        f"{text(protocol.version)}, SHA-256 {text(protocol.sha256)}",
+                        f"{self.protocol.name}\n{protocol.id} version {protocol.version}, SHA-256 {protocol.sha256}",
                     ),
                 ]
             ),
@@ -236,38 +249,38 @@ class _Summary:
         record = self.state.controlled
         if not record.drawn and not record.wasted:
             return []
-        rows = [[self.p(h, "label") for h in ("Drug", "When", "Lot / how", "Amount", "By", "Witness")]]
+        rows = [[self.plain(h, "label") for h in ("Drug", "When", "Lot / how", "Amount", "By", "Witness")]]
         for drawn in record.drawn:
             rows.append(
                 [
-                    self.p("Drawn up", "cell"),
-                    self.p(local_time(drawn.at), "cell"),
-                    self.p(f"{text(drawn.lot)} ({text(drawn.vial_label)})", "cell"),
-                    self.p(f"{drawn.ml} mL = {self.mg(drawn.mg)}", "cell"),
-                    self.p(self.name(drawn.by), "cell"),
-                    self.p("", "cell"),
+                    self.plain("Drawn up"),
+                    self.plain(local_time(drawn.at)),
+                    self.plain(f"{drawn.lot} ({drawn.vial_label})"),
+                    self.plain(f"{drawn.ml} mL = {self.mg(drawn.mg)}"),
+                    self.plain(self.who(drawn.by)),
+                    self.plain(""),
                 ]
             )
         for waste in (*record.wasted, *record.vial_wastes):
             rows.append(
                 [
-                    self.p("Vial's rest wasted" if waste.vial_of else "Wasted", "cell"),
-                    self.p(local_time(waste.at), "cell"),
-                    self.p(text(waste.how), "cell"),
-                    self.p(self.mg(waste.mg), "cell"),
-                    self.p(self.name(waste.by), "cell"),
-                    self.p(self.name(waste.witness_id) if waste.witness_id else "—", "cell"),
+                    self.plain("Vial's rest wasted" if waste.vial_of else "Wasted"),
+                    self.plain(local_time(waste.at)),
+                    self.plain(waste.how),
+                    self.plain(self.mg(waste.mg)),
+                    self.plain(self.who(waste.by)),
+                    self.plain(self.who(waste.witness_id) if waste.witness_id else "—"),
                 ]
             )
         for back in record.returned:
             rows.append(
                 [
-                    self.p("Vial's rest returned to stock", "cell"),
-                    self.p(local_time(back.at), "cell"),
-                    self.p(self._lot_of(back.vial_of), "cell"),
-                    self.p(f"{back.ml} mL = {self.mg(back.mg)}", "cell"),
-                    self.p(self.name(back.by), "cell"),
-                    self.p("—", "cell"),
+                    self.plain("Vial's rest returned to stock"),
+                    self.plain(local_time(back.at)),
+                    self.plain(self._lot_of(back.vial_of)),
+                    self.plain(f"{back.ml} mL = {self.mg(back.mg)}"),
+                    self.plain(self.who(back.by)),
+                    self.plain("—"),
                 ]
             )
         table = Table(rows, colWidths=["14%", "9%", "29%", "16%", "16%", "16%"], repeatRows=1)
@@ -294,29 +307,29 @@ class _Summary:
 
     def _lot_of(self, drawn_event_id: str) -> str:
         drawn = next((d for d in self.state.controlled.drawn if d.event_id == drawn_event_id), None)
-        return f"{text(drawn.lot)} ({text(drawn.vial_label)})" if drawn else ""
+        return f"{drawn.lot} ({drawn.vial_label})" if drawn else ""
 
     def timeline(self) -> list[Flowable]:
         words: dict[E, Callable[[Event], str]] = {
             E.STARTED: self._started,
-            E.PAUSED: lambda e: f"Paused: {text(e.data_as(d.Paused).reason)}",
+            E.PAUSED: lambda e: f"Paused: {e.data_as(d.Paused).reason}",
             E.RESUMED: lambda _e: "Resumed",
             E.COMPLETED: lambda _e: "Infusion complete",
-            E.STOPPED_EARLY: lambda e: f"Stopped early: {text(stopped_early_words(e.data_as(d.StoppedEarly)))}",
+            E.STOPPED_EARLY: lambda e: f"Stopped early: {stopped_early_words(e.data_as(d.StoppedEarly))}",
             E.PUMP_CONFIRMED: lambda e: (
                 "Pump checked after a restart: "
                 + ("running" if e.data_as(d.PumpConfirmed).running else "found stopped")
             ),
             E.ALERT_ACKNOWLEDGED: self._acknowledged,
         }
-        rows = [[self.p(h, "label") for h in ("Time", "What", "By")]]
+        rows = [[self.plain(h, "label") for h in ("Time", "What", "By")]]
         for event in self.state.events:
             if event.type in words:
                 rows.append(
                     [
-                        self.p(local_time(event.occurred_at), "cell"),
-                        self.p(words[event.type](event), "cell"),
-                        self.p(self.name(event.recorded_by), "cell"),
+                        self.plain(local_time(event.occurred_at)),
+                        self.plain(words[event.type](event)),
+                        self.plain(self.who(event.recorded_by)),
                     ]
                 )
         if len(rows) == 1:
@@ -333,20 +346,20 @@ class _Summary:
         words = "Infusion started"
         if started.start_problems:
             problems = "; ".join(started.start_problems)
-            words += f" despite {text(problems)}, prescriber's go-ahead: {text(started.go_ahead)}"
+            words += f" despite {problems}, prescriber's go-ahead: {started.go_ahead}"
         return words
 
     def _acknowledged(self, event: Event) -> str:
         """The alarm, what was done (the protocol's words), and each symptom question with its answer."""
         ack = event.data_as(d.AlertAcknowledged)
         questions = {q.id: q.text for q in self.protocol.alert_response.symptoms}
-        words = f"Alert ({text('; '.join(ack.findings))}) acknowledged: "
-        words += text("; ".join(ack.action_labels))
+        words = f"Alert ({'; '.join(ack.findings)}) acknowledged: "
+        words += "; ".join(ack.action_labels)
         if ack.symptoms:
             said = " ".join(f"{questions.get(k, k)} {v}." for k, v in ack.symptoms.items())
-            words += f". Asked: {text(said)}"
+            words += f". Asked: {said}"
         if ack.note:
-            words += f" Note: {text(ack.note)}"
+            words += f" Note: {ack.note}"
         return words
 
     def _schedule(self) -> list[tuple[datetime, int, str, Event | None]]:
@@ -414,13 +427,13 @@ class _Summary:
             kind for kind in self.protocol.vitals if any(kind in e.data_as(d.VitalsRecorded).values for e in events)
         ]
         head = ["Time", "Set", *(vital_abbreviation(k) for k in kinds)]
-        rows: list[list[Any]] = [[self.p(text(h), "label") for h in [*head, "By"]]]
+        rows: list[list[Any]] = [[self.plain(h, "label") for h in [*head, "By"]]]
         style: list[tuple[Any, ...]] = []
         corrected = {e.corrects: e for e in self.of(E.CORRECTED) if e.corrects}
         for index, (at, _place, label, event) in enumerate(self._schedule(), start=1):
             if event is None:  # a point with no set: said across the readings, in bold
                 when = "—" if label.endswith(NOT_REACHED) else local_time(at)
-                row: list[Any] = [self.p(when, "cell"), self.p(text(label), "cell_bold")]
+                row: list[Any] = [self.plain(when), self.plain(label, "cell_bold")]
                 rows.append(row + [""] * (len(kinds) + 1))
                 style.append(("SPAN", (1, index), (-1, index)))
                 continue
@@ -436,7 +449,7 @@ class _Summary:
                 cells.append(f"{value}{TIER_MARKS.get(tiers.get(kind, Tier.NORMAL), '')}")
             if vitals.partial_reason:
                 cells[1] += f" (partial: {vitals.partial_reason})"
-            rows.append([self.p(text(c), "cell") for c in [*cells, self.name(event.recorded_by)]])
+            rows.append([self.plain(c) for c in [*cells, self.who(event.recorded_by)]])
             if Tier.ACT in tiers.values():
                 style.append(("BACKGROUND", (0, index), (-1, index), colors.Color(0.85, 0.85, 0.85)))
         share = f"{58 / max(len(kinds), 1):.2f}%"
@@ -492,7 +505,7 @@ class _Summary:
     def side_effects(self) -> list[Flowable]:
         items = {item.id: item.label for item in self.protocol.side_effects.items}
         grades = {grade.id: grade.label for grade in self.protocol.side_effects.grades}
-        rows = [[self.p(h, "label") for h in ("Time", "Findings", "By")]]
+        rows = [[self.plain(h, "label") for h in ("Time", "Findings", "By")]]
         for event in self.of(E.SIDE_EFFECTS):
             found = [
                 f"{items.get(item, item)}: {grades.get(grade, grade)}"
@@ -501,9 +514,9 @@ class _Summary:
             ]
             rows.append(
                 [
-                    self.p(local_time(event.occurred_at), "cell"),
-                    self.p(text("; ".join(found) or "none"), "cell"),
-                    self.p(self.name(event.recorded_by), "cell"),
+                    self.plain(local_time(event.occurred_at)),
+                    self.plain("; ".join(found) or "none"),
+                    self.plain(self.who(event.recorded_by)),
                 ]
             )
         story: list[Flowable] = [self.p("Side effects", "heading")]
@@ -549,27 +562,27 @@ class _Summary:
             criteria = {c.id: c.text for c in rules.criteria}
             met = [criteria.get(k, k) for k, v in discharge.criteria.items() if v]
             pairs += [
-                ("Discharged", f"{local_time(events[-1].occurred_at)} by {self.name(events[-1].recorded_by)}"),
+                ("Discharged", f"{local_time(events[-1].occurred_at)} by {self.who(events[-1].recorded_by)}"),
                 (rules.score_name, f"{discharge.score} (needs {rules.score_threshold})"),
-                ("Criteria met", text("; ".join(met) or "none")),
+                ("Criteria met", "; ".join(met) or "none"),
             ]
             if discharge.override_reason:
                 unmet = "; ".join(discharge.unmet)
-                by = f" — authorised by {text(discharge.prescriber)}" if discharge.prescriber else ""
-                pairs.append(("Override", f"{text(unmet)} — reason: {text(discharge.override_reason)}{by}"))
+                by = f" — authorised by {discharge.prescriber}" if discharge.prescriber else ""
+                pairs.append(("Override", f"{unmet} — reason: {discharge.override_reason}{by}"))
         else:
             pairs.append(("Discharged", "not yet"))
         return [self.p("Observation and discharge", "heading"), self.facts(pairs)]
 
     def signatures(self) -> list[Flowable]:
-        rows = [[self.p(h, "label") for h in ("Signed by", "Meaning", "What", "When")]]
+        rows = [[self.plain(h, "label") for h in ("Signed by", "Meaning", "What", "When")]]
         for signature in self.state.signatures:
             rows.append(
                 [
-                    self.p(self.name(signature.signer_id), "cell"),
-                    self.p(text(signature.meaning.value), "cell"),
-                    self.p(text(signature.subject), "cell"),
-                    self.p(local_stamp(signature.signed_at), "cell"),
+                    self.plain(self.who(signature.signer_id)),
+                    self.plain(signature.meaning.value),
+                    self.plain(signature.subject),
+                    self.plain(local_stamp(signature.signed_at)),
                 ]
             )
         story: list[Flowable] = [self.p("Signatures", "heading")]
@@ -636,10 +649,14 @@ class _Summary:
         return story
 
 
+def summary_story(session: SessionSnapshot) -> list[Flowable]:
+    """What the summary's pages hold, before the page frame is drawn around them."""
+    return _Summary(session).story()
+
+
 def summary_printout(session: SessionSnapshot, printing: Printing) -> Printout:
     """The summary of one session as the snapshot holds it, with the audit line each copy needs."""
     state, patient = session.state, session.patient
-    summary = _Summary(session)
     frame = PageFrame(
         clinic=printing.clinic,
         document="Session summary" if state.step is Step.DONE else "Session summary — DRAFT, not signed",
@@ -648,7 +665,7 @@ def summary_printout(session: SessionSnapshot, printing: Printing) -> Printout:
         patient=identifiers(patient),
         record_hash=record_hash(state.events),
     )
-    pdf = build_pdf(summary.story(), frame, printing.page_size)
+    pdf = build_pdf(summary_story(session), frame, printing.page_size)
     return Printout(pdf, (Output("session summary", "", patient.id, state.session_id),))
 
 
