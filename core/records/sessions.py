@@ -218,9 +218,17 @@ def summary_of(row: InfusionSession) -> SessionSummary:
     )
 
 
+_SESSIONS = InfusionSession.__table__  # type: ignore[attr-defined]
+_SUMMARY = select(*(_SESSIONS.c[name] for name in SUMMARY_FIELDS)).where(_SESSIONS.c.id == bindparam("session_id"))
+"""Built once, on the table: every entry recorded reads its session's summary."""
+
+
 def summary(tx: Session, session_id: str) -> SessionSummary | None:
-    row = tx.get(InfusionSession, session_id)
-    return summary_of(row) if row is not None else None
+    """The session's summary as stored now, read with a plain query (every entry reads it), after anything
+    this transaction holds pending is written."""
+    tx.flush()
+    row = tx.connection().execute(_SUMMARY, {"session_id": session_id}).first()
+    return SessionSummary(**row._mapping) if row is not None else None
 
 
 def add_summary(tx: Session, summary: SessionSummary) -> None:
