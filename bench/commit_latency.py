@@ -1,15 +1,20 @@
 """How long a nurse waits for one care entry to be saved, against what the disk itself costs.
 
-Measured: the time for ``Care.record_vitals`` (the commonest entry) and for ``Care.pause`` /
-``Care.resume`` on infusing sessions in a temporary SQLite file opened with ``open_database`` — the
-whole action: staff check, replaying the session's events, validation, the append, the projection
-update and a durable commit.
+Measured: ``Care.record_vitals`` (the commonest entry) and ``Care.pause`` / ``Care.resume`` on infusing
+sessions in a temporary SQLite file opened with ``open_database`` — the whole action: the account's
+permission read, the session's log and state, validation, the entry, its audit line (hash-chained to the
+trail's head), the session's projection moved, and a durable commit. Each writes three rows: one
+``session_event`` inserted, one ``audit_entry`` inserted, one ``infusion_session`` updated.
 
-The floor, measured in the same run on the same disk: a raw ``sqlite3`` insert of a comparable event
-row (same columns, a similar JSON payload, a foreign key and the per-session sequence constraint) and
-its commit, with the pragmas Chairside uses (WAL, synchronous=FULL, foreign_keys=ON, busy_timeout).
-Most of a commit is the fsync, which depends on the machine, so the figure that carries from one
-machine to another is the ratio of medians: what Chairside adds on top of the cheapest durable write.
+The floor, measured in the same run: the same three rows written by hand with ``sqlite3`` in one
+transaction (``BEGIN IMMEDIATE`` … ``COMMIT``) into a copy of the very database Chairside writes to (the
+same tables, indexes, triggers and sessions), a stored vitals payload and audit detail as the text, with
+the pragmas Chairside uses (WAL, synchronous=FULL, foreign_keys=ON, busy_timeout). It reads nothing,
+checks nothing and hashes nothing: it is what the disk and SQLite alone cost for those rows.
+
+Both CPU time (of this process: other work on a shared machine does not count against it) and wall time
+(most of which is the fsync, which depends on the machine) are printed with their medians; the figure
+that carries from one machine to another is the ratio of medians to the floor.
 
 Entries are spread over several sessions so each holds a realistic number of events (a session
 ends with about twenty), rather than one session growing to hundreds.
@@ -20,7 +25,6 @@ Run from the repository root: ``.venv/bin/python bench/commit_latency.py [--iter
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sqlite3
@@ -30,6 +34,8 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,69 +77,77 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
+@dataclass
+class Samples:
+    """Milliseconds of each call: CPU time of this process, and wall time."""
+
+    cpu: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+
+
 def timed(action: Callable[[int], object], iterations: int) -> list[float]:
-    """Milliseconds for each call after a warm-up."""
+    """Wall milliseconds for each call after a warm-up (other benches time their actions with it)."""
+    return measured(action, iterations).wall
+
+
+def measured(action: Callable[[int], object], iterations: int) -> Samples:
+    """Each call's CPU and wall time, after a warm-up."""
     for i in range(WARM_UP):
         action(i)
-    samples = []
+    samples = Samples()
     for i in range(iterations):
-        began = time.perf_counter_ns()
+        cpu, wall = time.process_time_ns(), time.perf_counter_ns()
         action(WARM_UP + i)
-        samples.append((time.perf_counter_ns() - began) / 1e6)
+        samples.wall.append((time.perf_counter_ns() - wall) / 1e6)
+        samples.cpu.append((time.process_time_ns() - cpu) / 1e6)
     return samples
 
 
-# ---- the floor: raw sqlite3 --------------------------------------------------------------------------
+# ---- the floor: the same rows, by hand -----------------------------------------------------------------
 
 
-def raw_floor(folder: Path, iterations: int) -> list[float]:
-    connection = sqlite3.connect(folder / "raw.sqlite", timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+def raw_floor(path: Path, sessions: list[str], iterations: int) -> Samples:
+    """An entry, its audit line and its session's row moved, written with ``sqlite3`` into ``path`` (a copy
+    of Chairside's database after the set-up) in one transaction per entry, with Chairside's pragmas."""
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute("PRAGMA foreign_keys=ON")
-    connection.executescript(
-        """
-        CREATE TABLE infusion_session (id VARCHAR(36) PRIMARY KEY, chair INTEGER NOT NULL);
-        CREATE TABLE session_event (
-            id VARCHAR(36) PRIMARY KEY,
-            session_id VARCHAR(36) NOT NULL REFERENCES infusion_session (id),
-            seq INTEGER NOT NULL,
-            type VARCHAR(40) NOT NULL,
-            payload JSON NOT NULL,
-            occurred_at DATETIME NOT NULL,
-            recorded_at DATETIME NOT NULL,
-            recorded_by VARCHAR(36) NOT NULL,
-            workstation VARCHAR(80) NOT NULL,
-            corrects VARCHAR(36),
-            reason TEXT,
-            UNIQUE (session_id, seq)
-        );
-        CREATE INDEX ix_session_event_session_id ON session_event (session_id);
-        """
-    )
-    sessions = [str(uuid.uuid4()) for _ in range(SESSIONS)]
-    connection.executemany("INSERT INTO infusion_session VALUES (?, ?)", [(s, n) for n, s in enumerate(sessions)])
-    payload = json.dumps(
-        {
-            "point_id": None,
-            "values": {k.value: v for k, v in NORMAL.items()},
-            "partial_reason": None,
-            "findings": [{"vital": k.value, "tier": "normal", "text": "Label " + v} for k, v in NORMAL.items()],
-        }
-    )
-    moment = T0.isoformat()
+    payload, by = connection.execute(
+        "SELECT payload, recorded_by FROM session_event WHERE type = 'vitals.recorded' LIMIT 1"
+    ).fetchone()
+    (detail,) = connection.execute(
+        "SELECT detail FROM audit_entry WHERE action = 'record.written' ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    (audit_seq,) = connection.execute("SELECT max(seq) FROM audit_entry").fetchone()
+    last = dict(connection.execute("SELECT id, last_seq FROM infusion_session").fetchall())
+    moment = T0.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")  # as SQLAlchemy stores it
+    hashed = "0" * 64
 
-    def insert(i: int) -> None:
-        connection.execute("BEGIN")
+    def write(i: int) -> None:
+        sid = sessions[i % SESSIONS]
+        last[sid] += 1
+        connection.execute("BEGIN IMMEDIATE")
         connection.execute(
-            "INSERT INTO session_event VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
-            (str(uuid.uuid4()), sessions[i % SESSIONS], i, "vitals.recorded", payload, moment, moment, "n", "bench"),
+            "INSERT INTO session_event (id, session_id, seq, type, payload, occurred_at, recorded_at, recorded_by,"
+            " workstation, corrects, reason) VALUES (?, ?, ?, 'vitals.recorded', ?, ?, ?, ?, 'bench', NULL, NULL)",
+            (str(uuid.uuid4()), sid, last[sid], payload, moment, moment, by),
+        )
+        connection.execute(
+            "INSERT INTO audit_entry (seq, at, actor_id, action, workstation, patient_id, session_id, detail,"
+            " prev_hash, entry_hash) VALUES (?, ?, ?, 'record.written', 'bench', NULL, ?, ?, ?, ?)",
+            (audit_seq + 1 + i, moment, by, sid, detail, hashed, hashed),
+        )
+        connection.execute(
+            "UPDATE infusion_session SET last_seq = ?, step = 'infusing', outcome = 'in_progress', active = 1,"
+            " updated_at = ?, began_at = began_at WHERE id = ?",
+            (last[sid], moment, sid),
         )
         connection.execute("COMMIT")
 
     try:
-        return timed(insert, iterations)
+        return measured(write, iterations)
     finally:
         connection.close()
 
@@ -185,14 +199,20 @@ def infusing_sessions(care: Care, first: str, count: int, first_chair: int, labe
     return ids
 
 
-def chairside(folder: Path, iterations: int) -> tuple[list[float], list[float]]:
-    database = open_database(sqlite_url(folder / "chairside.sqlite"), create=True)
+def chairside(folder: Path, iterations: int) -> tuple[Samples, Samples, Samples]:
+    """The floor (on a copy of the database as set up) and then the two actions through ``Care``."""
+    path = folder / "chairside.sqlite"
+    database = open_database(sqlite_url(path), create=True)
     try:
         clock = ManualClock(T0)
         care = Care(database, load_protocol(), clock, workstation="bench")
         nurse = bench_nurses(care)
         vitals_sessions = infusing_sessions(care, nurse, SESSIONS, 1, "V")
         pause_sessions = infusing_sessions(care, nurse, SESSIONS, 1 + SESSIONS, "P")
+        copy = folder / "raw.sqlite"
+        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(copy)) as target:
+            source.backup(target)
+        floor = raw_floor(copy, vitals_sessions, iterations)
 
         def vitals(i: int) -> None:
             care.record_vitals(vitals_sessions[i % SESSIONS], NORMAL, nurse)
@@ -204,7 +224,7 @@ def chairside(folder: Path, iterations: int) -> tuple[list[float], list[float]]:
             else:
                 care.resume(sid, nurse)
 
-        return timed(vitals, iterations), timed(pause_or_resume, iterations)
+        return floor, measured(vitals, iterations), measured(pause_or_resume, iterations)
     finally:
         database.dispose()
 
@@ -227,24 +247,30 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="chairside-bench-", dir=args.dir) as name:
         folder = Path(name).resolve()
-        floor = raw_floor(folder, args.iterations)
-        vitals, pause = chairside(folder, args.iterations)
+        floor, vitals, pause = chairside(folder, args.iterations)
 
-    base = statistics.median(floor)
     print(
         f"commit latency, {args.iterations} iterations after {WARM_UP} warm-up, {folder.parent} ({filesystem(folder)})"
     )
     print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs")
+    print("each side writes 3 rows per entry in one transaction: a session_event and an audit_entry inserted,")
+    print("the session's infusion_session row updated; the floor writes them with sqlite3 into a copy of the")
+    print("same database, same pragmas (WAL, synchronous=FULL, foreign_keys=ON), reading and hashing nothing")
     print()
-    print(f"{'':36} {'median ms':>10} {'p95 ms':>10} {'× floor':>8}")
+    cpu_head = f"{'CPU median':>10} {'CPU p95':>8} {'× floor':>8}"
+    print(f"{'(ms)':36} {cpu_head} {'wall median':>12} {'wall p95':>9} {'× floor':>8}")
     rows = (
-        ("floor: raw sqlite3 insert + commit", floor),
+        ("floor: the same 3 rows by sqlite3", floor),
         ("Care.record_vitals", vitals),
         ("Care.pause / Care.resume", pause),
     )
+    cpu_floor, wall_floor = statistics.median(floor.cpu), statistics.median(floor.wall)
     for label, samples in rows:
-        median = statistics.median(samples)
-        print(f"{label:36} {median:10.2f} {percentile(samples, 0.95):10.2f} {median / base:8.1f}")
+        cpu, wall = statistics.median(samples.cpu), statistics.median(samples.wall)
+        print(
+            f"{label:36} {cpu:10.2f} {percentile(samples.cpu, 0.95):8.2f} {cpu / cpu_floor:8.1f}"
+            f" {wall:12.2f} {percentile(samples.wall, 0.95):9.2f} {wall / wall_floor:8.1f}"
+        )
     return 0
 
 

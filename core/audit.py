@@ -44,6 +44,8 @@ GENESIS = "0" * 64
 
 _PG_LOCK_KEY = 0x43484149  # any constant: one advisory lock guards the chain's head
 _BATCH = 1000
+_KEPT_HEAD = "chairside.audit_head"
+"""Where a transaction keeps the chain's head it has moved (its ``Session.info``), with the transaction."""
 
 
 class AuditAction(StrEnum):
@@ -185,6 +187,60 @@ def _to_record(row: AuditEntry) -> AuditRecord:
     )
 
 
+def _head(tx: Session) -> tuple[int, str]:
+    """The chain's head (its seq and hash; ``(0, GENESIS)`` before the first line) for the next line written
+    in this transaction. The first line of a transaction takes the chain's lock (an advisory lock held to
+    the transaction's end on PostgreSQL; on SQLite the transaction holds the one write lock from its start)
+    and reads the head with a plain query; the lines after it follow on from the head kept for this very
+    transaction (a savepoint is a transaction of its own, so a line in one rolled back is never followed
+    on from). Nothing else writes lines in a transaction but ``line`` and ``chained``, which move it."""
+    now = tx.get_nested_transaction() or tx.get_transaction()
+    kept = tx.info.get(_KEPT_HEAD)
+    if kept is not None and kept[0] is now:
+        return kept[1], kept[2]
+    if tx.get_bind().dialect.name == "postgresql":
+        tx.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    head = records.audit_head(tx)
+    return head if head is not None else (0, GENESIS)
+
+
+def _keep_head(tx: Session, seq: int, hashed: str) -> None:
+    tx.info[_KEPT_HEAD] = (tx.get_nested_transaction() or tx.get_transaction(), seq, hashed)
+
+
+def line(
+    tx: Session,
+    action: AuditAction,
+    *,
+    at: datetime,
+    workstation: str,
+    actor_id: str | None = None,
+    patient_id: str | None = None,
+    session_id: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The next line of the chain, numbered and hashed after the head, by its columns: the caller writes it
+    in this transaction (``records.insert_entry``, ``records.insert_audit_lines``), as the next line of
+    this transaction will follow on from it. Never pass a secret in ``detail``."""
+    facts = dict(detail or {})
+    _plain(facts, action.value)
+    seq, prev = _head(tx)
+    row: dict[str, Any] = {
+        "seq": seq + 1,
+        "at": at,
+        "actor_id": actor_id,
+        "action": action.value,
+        "workstation": workstation,
+        "patient_id": patient_id,
+        "session_id": session_id,
+        "detail": facts,
+        "prev_hash": prev,
+    }
+    row["entry_hash"] = entry_hash(**row)
+    _keep_head(tx, row["seq"], row["entry_hash"])
+    return row
+
+
 def record(
     tx: Session,
     action: AuditAction,
@@ -197,29 +253,18 @@ def record(
     detail: Mapping[str, Any] | None = None,
 ) -> AuditRecord:
     """Append one entry inside the caller's transaction. Never pass a secret in ``detail``."""
-    facts = dict(detail or {})
-    _plain(facts, action.value)
-    if tx.get_bind().dialect.name == "postgresql":
-        tx.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-    head = tx.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
-    seq = head.seq + 1 if head else 1
-    prev = head.entry_hash if head else GENESIS
-    row = AuditEntry(
-        seq=seq,
+    row = line(
+        tx,
+        action,
         at=at,
-        actor_id=actor_id,
-        action=action.value,
         workstation=workstation,
+        actor_id=actor_id,
         patient_id=patient_id,
         session_id=session_id,
-        detail=facts,
-        prev_hash=prev,
-        entry_hash="",
+        detail=detail,
     )
-    row.entry_hash = _hash_of(row)
-    tx.add(row)
-    tx.flush()
-    return _to_record(row)
+    records.insert_audit_lines(tx, [row])
+    return AuditRecord(**row)
 
 
 def chained(tx: Session, lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -232,10 +277,8 @@ def chained(tx: Session, lines: Sequence[Mapping[str, Any]]) -> list[dict[str, A
     order (keys sorted: ``action``, ``actor_id``, ``at``, ``detail``, ``patient_id``, ``prev_hash``, ``seq``,
     ``session_id``, ``workstation``) rather than built as a dict and sorted again for each of a history's
     millions of lines; a test holds the two to the same text."""
-    if tx.get_bind().dialect.name == "postgresql":
-        tx.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-    head = records.audit_head(tx)
-    seq, prev = head if head is not None else (0, GENESIS)
+    tx.flush()  # what the session holds pending is written before the lines that may name it
+    seq, prev = _head(tx)
     out = []
     moments: dict[tuple[datetime, int], str] = {}
     for line in lines:
@@ -257,6 +300,7 @@ def chained(tx: Session, lines: Sequence[Mapping[str, Any]]) -> list[dict[str, A
         hashed = hashlib.sha256(f"{before}{_text(prev)}{after}".encode()).hexdigest()
         out.append({**line, "seq": seq, "prev_hash": prev, "entry_hash": hashed})
         prev = hashed
+    _keep_head(tx, seq, prev)
     return out
 
 

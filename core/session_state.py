@@ -123,6 +123,8 @@ class SessionState:
     """The moment the state was worked out for (never before the latest entry): what needs are timed against."""
     escalation: Escalation | None = None
     """The protocol's escalation schedule, by which ``core.attention`` raises an unanswered need."""
+    folded: Folded | None = field(default=None, repr=False, compare=False)
+    """The entries folded, whatever the moment: the state after one more entry folds that entry alone."""
 
     @property
     def weight(self) -> Weight | None:
@@ -247,170 +249,223 @@ def _moment_infused(
     return None
 
 
-def derive_state(
-    protocol: Protocol, events: list[Event], now: datetime, app_started_at: datetime | None = None
-) -> SessionState:
-    """Fold a session's events (in ``seq`` order) into its state at ``now``."""
-    if not events or events[0].type is not E.OPENED:
-        raise ValueError("a session's log starts with session.opened")
-    step = Step.SCREEN
-    outcome = Outcome.IN_PROGRESS
+@dataclass
+class Folded:
+    """A session's entries folded, up to and including its ``count``-th (the last one's id ``last_id``), under
+    ``protocol``: what its state at any moment is worked out from (``derive_state``). Kept with a state, it
+    lets the state after one more entry fold that entry alone, not the whole log again. Never changed once
+    ``fold`` has returned it (``fold`` goes on from a copy)."""
+
+    protocol: Protocol
+    count: int = 0
+    last_id: str = ""
+    step: Step = Step.SCREEN
+    outcome: Outcome = Outcome.IN_PROGRESS
     dose: DoseCalculation | None = None
     weighed: d.Weighed | None = None
-    dosed_by = checked_by = None
+    dosed_by: str | None = None
+    checked_by: str | None = None
     mismatches: tuple[str, ...] = ()
-    baseline: dict[VitalKind, Decimal] = {}
+    baseline: dict[VitalKind, Decimal] = field(default_factory=dict)
     baseline_at: datetime | None = None
-    done_points: dict[str, datetime] = {}
-    extra_sets: list[datetime] = []
+    done_points: dict[str, datetime] = field(default_factory=dict)
+    extra_sets: list[datetime] = field(default_factory=list)
     """Sets taken when no point was owed: one taken just before a point fell (the end-of-infusion set taken
     before "Infusion complete" is pressed) answers it."""
-    checks_done: dict[str, datetime] = {}
-    alerts: dict[str, OpenAlert] = {}
+    checks_done: dict[str, datetime] = field(default_factory=dict)
+    alerts: dict[str, OpenAlert] = field(default_factory=dict)
     stop_reasons: tuple[str, ...] = ()
-    pause_reason = None
-    ended_at = None
+    pause_reason: str | None = None
+    ended_at: datetime | None = None
     last_pump_check: datetime | None = None
-    baseline_point = _baseline_id(protocol)
     pump_found_stopped_at: datetime | None = None
     given_mg: Decimal | None = None
-    adverse: dict[tuple[str, str], PendingAdverseEvent] = {}
-    rechecks: list[_Recheck] = []
-    sets_taken: list[datetime] = []
+    adverse: dict[tuple[str, str], PendingAdverseEvent] = field(default_factory=dict)
+    rechecks: list[_Recheck] = field(default_factory=list)
+    sets_taken: list[datetime] = field(default_factory=list)
     pump: PumpCheck | None = None
 
-    for event in events[1:]:
+    def copy(self) -> Folded:
+        """A copy to go on folding, its collections its own."""
+        return replace(
+            self,
+            baseline=dict(self.baseline),
+            done_points=dict(self.done_points),
+            extra_sets=list(self.extra_sets),
+            checks_done=dict(self.checks_done),
+            alerts=dict(self.alerts),
+            adverse=dict(self.adverse),
+            rechecks=list(self.rechecks),
+            sets_taken=list(self.sets_taken),
+        )
+
+
+def fold(protocol: Protocol, events: list[Event], after: Folded | None = None) -> Folded:
+    """A session's entries folded, in ``seq`` order, into what its state is worked out from, whatever the
+    moment. ``after``: the fold of the first of these entries under the same protocol, so only the entries
+    after them are folded (given anything else, the whole log is)."""
+    if not events or events[0].type is not E.OPENED:
+        raise ValueError("a session's log starts with session.opened")
+    usable = (
+        after is not None
+        and after.protocol is protocol
+        and 0 < after.count <= len(events)
+        and events[after.count - 1].id == after.last_id
+    )
+    f = after.copy() if after is not None and usable else Folded(protocol)
+    start = f.count or 1
+    for event in events[start:]:
         check_passed = screening_stopped = False
         match event.type:
             case E.SCREENED:
-                stop_reasons = event.data_as(d.Screened).stop_reasons
-                screening_stopped = bool(stop_reasons)
+                f.stop_reasons = event.data_as(d.Screened).stop_reasons
+                screening_stopped = bool(f.stop_reasons)
                 if screening_stopped:
-                    outcome, given_mg = Outcome.NOT_TREATED, Decimal(0)
+                    f.outcome, f.given_mg = Outcome.NOT_TREATED, Decimal(0)
             case E.WEIGHED:
-                dose, checked_by, mismatches, pump = None, None, (), None
-                weighed = event.data_as(d.Weighed)
+                f.dose, f.checked_by, f.mismatches, f.pump = None, None, (), None
+                f.weighed = event.data_as(d.Weighed)
             case E.DOSE_CALCULATED:
-                dose = event.data_as(d.DoseCalculated).calculation
-                dosed_by, checked_by, mismatches, pump = event.recorded_by, None, (), None
+                f.dose = event.data_as(d.DoseCalculated).calculation
+                f.dosed_by, f.checked_by, f.mismatches, f.pump = event.recorded_by, None, (), None
             case E.PUMP_PROGRAMMED:
-                pump = PumpCheck.of(event)
+                f.pump = PumpCheck.of(event)
             case E.CHECKED:
                 check = event.data_as(d.Checked)
-                mismatches = check.mismatches
-                check_passed = not mismatches
-                checked_by = check.checker_id if check_passed else None
+                f.mismatches = check.mismatches
+                check_passed = not f.mismatches
+                f.checked_by = check.checker_id if check_passed else None
             case E.PAUSED:
-                pause_reason, pump_found_stopped_at = event.data_as(d.Paused).reason, None
+                f.pause_reason, f.pump_found_stopped_at = event.data_as(d.Paused).reason, None
             case E.RESUMED:
-                pause_reason = None
+                f.pause_reason = None
             case E.COMPLETED:
-                outcome, ended_at = Outcome.COMPLETED, event.occurred_at
-                given_mg = dose.dose_mg if dose else None
+                f.outcome, f.ended_at = Outcome.COMPLETED, event.occurred_at
+                f.given_mg = f.dose.dose_mg if f.dose else None
             case E.STOPPED_EARLY:
-                outcome, ended_at, pause_reason = Outcome.STOPPED_EARLY, event.occurred_at, None
-                pump_found_stopped_at = None
-                given_mg = event.data_as(d.StoppedEarly).estimated_mg_given
+                f.outcome, f.ended_at, f.pause_reason = Outcome.STOPPED_EARLY, event.occurred_at, None
+                f.pump_found_stopped_at = None
+                f.given_mg = event.data_as(d.StoppedEarly).estimated_mg_given
             case E.ABANDONED:
-                outcome, given_mg = Outcome.NOT_TREATED, Decimal(0)
+                f.outcome, f.given_mg = Outcome.NOT_TREATED, Decimal(0)
             case E.PUMP_CONFIRMED:
-                last_pump_check = event.recorded_at
-                pump_found_stopped_at = None if event.data_as(d.PumpConfirmed).running else event.occurred_at
+                f.last_pump_check = event.recorded_at
+                f.pump_found_stopped_at = None if event.data_as(d.PumpConfirmed).running else event.occurred_at
             case E.VITALS:
-                sets_taken.append(event.occurred_at)
+                f.sets_taken.append(event.occurred_at)
                 vitals = event.data_as(d.VitalsRecorded)
                 point = vitals.point_id
                 if point:
-                    done_points.setdefault(point, event.occurred_at)
+                    f.done_points.setdefault(point, event.occurred_at)
                 else:
-                    extra_sets.append(event.occurred_at)
+                    f.extra_sets.append(event.occurred_at)
                 values = dict(vitals.values)
-                if step in _BASELINE_STEPS and vitals.partial_reason:
+                if f.step in _BASELINE_STEPS and vitals.partial_reason:
                     # A partial set updates what it measured; the rest, and its age, stay from the earlier set.
-                    baseline = {**baseline, **values}
-                    baseline_at = baseline_at or event.occurred_at
-                elif step in _BASELINE_STEPS:  # the latest full set before the start is the baseline
-                    baseline, baseline_at = values, event.occurred_at
+                    f.baseline = {**f.baseline, **values}
+                    f.baseline_at = f.baseline_at or event.occurred_at
+                elif f.step in _BASELINE_STEPS:  # the latest full set before the start is the baseline
+                    f.baseline, f.baseline_at = values, event.occurred_at
                 acts = vitals.of_tier(Tier.ACT)
                 if acts:
                     texts = tuple(f.text for f in acts)
                     kinds = tuple(dict.fromkeys(f.vital for f in acts))
                     advisories = tuple(f.text for f in vitals.of_tier(Tier.ADVISE))
-                    alerts[event.id] = OpenAlert(
+                    f.alerts[event.id] = OpenAlert(
                         event.id, event.occurred_at, texts, _instructions(protocol, acts), kinds, advisories
                     )
             case E.ALERT_ACKNOWLEDGED:
                 ack = event.data_as(d.AlertAcknowledged)
-                alerts.pop(ack.alert_event_id, None)
+                f.alerts.pop(ack.alert_event_id, None)
                 if recheck := ack.recheck:
-                    phase = Phase.INFUSION if ended_at is None else Phase.OBSERVATION
-                    rechecks.append(_Recheck(event.id, event.occurred_at, recheck.minutes, recheck.label, phase))
+                    phase = Phase.INFUSION if f.ended_at is None else Phase.OBSERVATION
+                    f.rechecks.append(_Recheck(event.id, event.occurred_at, recheck.minutes, recheck.label, phase))
             case E.SIDE_EFFECTS:
                 check_of = event.data_as(d.SideEffects)
                 if check_of.point_id:
-                    checks_done.setdefault(check_of.point_id, event.occurred_at)
+                    f.checks_done.setdefault(check_of.point_id, event.occurred_at)
                 for item in check_of.act_now:
                     grade = check_of.grades[item]
-                    adverse[(event.id, item)] = PendingAdverseEvent(event.id, item, grade, event.occurred_at)
+                    f.adverse[(event.id, item)] = PendingAdverseEvent(event.id, item, grade, event.occurred_at)
             case E.ADVERSE_EVENT:
                 recorded = event.data_as(d.AdverseEvent)
-                adverse.pop((recorded.source_event_id, recorded.item), None)
-        step = next_step(step, event.type, check_passed=check_passed, screening_stopped=screening_stopped)
+                f.adverse.pop((recorded.source_event_id, recorded.item), None)
+        f.step = next_step(f.step, event.type, check_passed=check_passed, screening_stopped=screening_stopped)
 
+    f.count, f.last_id = len(events), events[-1].id
+    return f
+
+
+def derive_state(
+    protocol: Protocol,
+    events: list[Event],
+    now: datetime,
+    app_started_at: datetime | None = None,
+    after: Folded | None = None,
+) -> SessionState:
+    """Fold a session's events (in ``seq`` order) into its state at ``now``. ``after``: the fold of the first
+    of them, kept with an earlier state (``SessionState.folded``), so only the entries since are folded."""
+    f = fold(protocol, events, after)
+    baseline_point = _baseline_id(protocol)
     last_time = max(event.occurred_at for event in events)
     clock_behind = now < last_time
     now = max(now, last_time)
     segments = _running_segments(events)
     total = timedelta(minutes=protocol.dose.infusion_minutes)
     infused = min(_infused(segments, now), total)
-    running = step is Step.INFUSING
-    remaining = total - infused if step in {Step.READY, Step.INFUSING, Step.PAUSED} else timedelta()
+    running = f.step is Step.INFUSING
+    remaining = total - infused if f.step in {Step.READY, Step.INFUSING, Step.PAUSED} else timedelta()
     infusion = Infusion(
         started_at=segments[0][0] if segments else None,
         infused=infused,
         remaining=remaining,
         running=running,
-        pause_reason=pause_reason if step is Step.PAUSED else None,
+        pause_reason=f.pause_reason if f.step is Step.PAUSED else None,
         ends_at=now + remaining if running else None,
-        ended_at=ended_at,
+        ended_at=f.ended_at,
     )
     points = _vitals_points(
-        protocol, segments, ended_at, step, _adopted(protocol, done_points, extra_sets, segments, ended_at, now), now
+        protocol,
+        segments,
+        f.ended_at,
+        f.step,
+        _adopted(protocol, f.done_points, f.extra_sets, segments, f.ended_at, now),
+        now,
     )
-    points += _recheck_points(protocol, rechecks, sets_taken, step, now)
-    checks = _side_effect_checks(protocol, segments, ended_at, step, checks_done, now)
-    discharge_earliest = ended_at + timedelta(minutes=protocol.observation.minimum_minutes) if ended_at else None
+    points += _recheck_points(protocol, f.rechecks, f.sets_taken, f.step, now)
+    checks = _side_effect_checks(protocol, segments, f.ended_at, f.step, f.checks_done, now)
+    discharge_earliest = f.ended_at + timedelta(minutes=protocol.observation.minimum_minutes) if f.ended_at else None
     needs_pump_check = (
-        step in {Step.INFUSING, Step.PAUSED}
+        f.step in {Step.INFUSING, Step.PAUSED}
         and app_started_at is not None
         and infusion.started_at is not None
         and infusion.started_at < app_started_at
-        and (last_pump_check is None or last_pump_check < app_started_at)
+        and (f.last_pump_check is None or f.last_pump_check < app_started_at)
     )
     # Actions the step allows but the session's figures do not yet, each with the reason to show.
-    held_back: dict[E, str] = _held_by_alerts(step, tuple(alerts.values()))
-    if step is Step.INFUSING and remaining > timedelta():
+    held_back: dict[E, str] = _held_by_alerts(f.step, tuple(f.alerts.values()))
+    if f.step is Step.INFUSING and remaining > timedelta():
         held_back[E.COMPLETED] = "The infusion time has not run out yet: wait for the countdown, or stop early."
-    if step is Step.READY and baseline_point not in done_points:
+    if f.step is Step.READY and baseline_point not in f.done_points:
         held_back.setdefault(E.STARTED, "Record the baseline vital signs before the infusion starts.")
-    if step is Step.READY and baseline_at is not None and _stale(protocol, baseline_at, now):
+    if f.step is Step.READY and f.baseline_at is not None and _stale(protocol, f.baseline_at, now):
         minutes = protocol.vitals_schedule.baseline_within_minutes
         held_back.setdefault(
             E.STARTED,
             f"The baseline vital signs are more than {minutes} minutes old: take a fresh set before the infusion "
             "starts.",
         )
-    if adverse:
+    if f.adverse:
         held_back.setdefault(E.SIGNED, "Record the adverse event for each severe side effect before signing.")
-    controlled = controlled_record(protocol, events, given_mg)
+    controlled = controlled_record(protocol, events, f.given_mg)
     course = events[0].data_as(d.Opened).course
-    if step is Step.READY and not controlled.drawn and E.STARTED not in held_back:
+    if f.step is Step.READY and not controlled.drawn and E.STARTED not in held_back:
         held_back[E.STARTED] = "Record the vial's lot and the amount drawn up before the infusion starts."
     if not controlled.drawn:
         held_back[E.WASTED] = "Nothing was drawn up in this session, so there is nothing to waste."
     start_waits_for_pump = False
-    if step is Step.READY and E.STARTED not in held_back:
-        pump_held = _pump_held(protocol, pump)
+    if f.step is Step.READY and E.STARTED not in held_back:
+        pump_held = _pump_held(protocol, f.pump)
         if pump_held is not None:
             held_back[E.STARTED], start_waits_for_pump = pump_held, True
     if not any(v.may_return for v in controlled.vials):
@@ -418,46 +473,46 @@ def derive_state(
     if controlled.vial_problem:
         held_back.setdefault(E.SIGNED, f"Account for the rest of each vial before signing: {controlled.vial_problem}")
     owed_check = next((c for c in checks if c.status in {PointStatus.DUE, PointStatus.OVERDUE}), None)
-    if step is Step.OBSERVE and owed_check is not None:
+    if f.step is Step.OBSERVE and owed_check is not None:
         # An open alert, if any, is what the nurse must hear first: its reason stays.
         held_back.setdefault(E.DISCHARGED, f"Before discharge, record the side-effect check: {owed_check.point.label}.")
     last_set = protocol.vitals_schedule.points[-1].id
     owed_last = next(
         (p for p in points if p.point.id == last_set and p.status in {PointStatus.DUE, PointStatus.OVERDUE}), None
     )
-    if step is Step.OBSERVE and owed_last is not None:  # the pre-discharge set (REFERENCE 3.4)
+    if f.step is Step.OBSERVE and owed_last is not None:  # the pre-discharge set (REFERENCE 3.4)
         held_back.setdefault(E.DISCHARGED, f"Before discharge, take the set of vital signs: {owed_last.point.label}.")
     owed_recheck = next(
         (p for p in points if p.point.id.startswith(RECHECK) and p.status in {PointStatus.DUE, PointStatus.OVERDUE}),
         None,
     )
-    if step is Step.OBSERVE and owed_recheck is not None:  # an alarm asked for it: it is seen before she leaves
+    if f.step is Step.OBSERVE and owed_recheck is not None:  # an alarm asked for it: it is seen before she leaves
         held_back.setdefault(
             E.DISCHARGED, "Before discharge, take the set of vital signs the alarm's recheck asked for."
         )
-    permitted = set(allowed(step)) - set(held_back)
+    permitted = set(allowed(f.step)) - set(held_back)
     return SessionState(
         session_id=events[0].session_id,
-        step=step,
-        outcome=outcome,
+        step=f.step,
+        outcome=f.outcome,
         allowed=frozenset(permitted),
         infusion=infusion,
         vitals=points,
-        open_alerts=tuple(alerts.values()),
-        pending_adverse_events=tuple(adverse.values()),
-        dose=dose,
-        dosed_by=dosed_by,
-        checked_by=checked_by,
-        last_check_mismatches=mismatches,
-        baseline=baseline,
-        observation_started_at=ended_at,
+        open_alerts=tuple(f.alerts.values()),
+        pending_adverse_events=tuple(f.adverse.values()),
+        dose=f.dose,
+        dosed_by=f.dosed_by,
+        checked_by=f.checked_by,
+        last_check_mismatches=f.mismatches,
+        baseline=dict(f.baseline),  # the fold is kept: the state's own copy
+        observation_started_at=f.ended_at,
         discharge_earliest=discharge_earliest,
         observation_left=max(timedelta(), discharge_earliest - now) if discharge_earliest else timedelta(),
         needs_pump_check=needs_pump_check,
-        pump_found_stopped_at=pump_found_stopped_at if step is Step.INFUSING else None,
+        pump_found_stopped_at=f.pump_found_stopped_at if f.step is Step.INFUSING else None,
         held_back=held_back,
         clock_behind=clock_behind,
-        screening_stop_reasons=stop_reasons,
+        screening_stop_reasons=f.stop_reasons,
         course_id=course.id if course else None,
         course_day=course.day if course else None,
         course_days=course.of if course else None,
@@ -465,11 +520,12 @@ def derive_state(
         controlled=controlled,
         events=tuple(events),
         side_effect_checks=checks,
-        pump_check=pump,
+        pump_check=f.pump,
         start_waits_for_pump=start_waits_for_pump,
-        weighed=weighed,
+        weighed=f.weighed,
         now=now,
         escalation=protocol.escalation,
+        folded=f,
     )
 
 

@@ -80,9 +80,8 @@ class Work:
         """A care record on its session's stream, with ``summary`` (the session's projection as it stands
         after the record) and the audit lines: the record written, with the hash of the record and of the
         projection (so ``verify`` sees either changed later), and each signature on it. ``noted``: more
-        for the record's line (when and from which journal a record saved on a workstation arrived)."""
-        records.insert_event(self.tx, event)
-        records.save_summary(self.tx, summary)
+        for the record's line (when and from which journal a record saved on a workstation arrived). All
+        of it written as one batch of plain statements (``records.insert_entry``): no ORM flush."""
         ids = {"patient_id": summary.patient_id, "session_id": event.session_id}
         detail = {
             "event_id": event.id,
@@ -91,10 +90,18 @@ class Work:
             "summary_hash": summary_content(summary),
             **(noted or {}),
         }
-        self.audit_as(event.recorded_by, AuditAction.RECORD_WRITTEN, **ids, detail=detail)
+        lines = [self._line(event.recorded_by, AuditAction.RECORD_WRITTEN, ids, detail)]
         for entry in event.data.signatures if isinstance(event.data, d.Signed) else ():
             detail = {"event_id": event.id, "meaning": entry.meaning, "signed_hash": entry.signed_hash}
-            self.audit_as(entry.signer_id, AuditAction.SIGNATURE, **ids, detail=detail)
+            lines.append(self._line(entry.signer_id, AuditAction.SIGNATURE, ids, detail))
+        records.insert_entry(self.tx, event, summary, lines)
+
+    def _line(
+        self, actor_id: str, action: AuditAction, ids: Mapping[str, str], detail: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A line of the entry's, chained in this transaction, to be written with it in one batch."""
+        at, workstation = self.at, self.workstation
+        return audit.line(self.tx, action, at=at, workstation=workstation, actor_id=actor_id, **ids, detail=detail)
 
     def record_for_patient(
         self,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -31,7 +32,7 @@ from core.plain_text import MRN_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SHORT_MAX, 
 from core.protocol import Protocol
 from core.protocol_shelf import ProtocolShelf
 from core.record_values import SessionSummary, began_after
-from core.session_state import SessionState, derive_state
+from core.session_state import Folded, SessionState, derive_state
 from core.signatures import Meaning, signature_entry, signed_content
 from core.unit_of_work import UnitOfWork, Work
 from core.views import STEP_WORDS, PatientView
@@ -52,6 +53,8 @@ TEXT_LIMITS = {
 }
 """Each field's longest, by the field's name (any other free text is a reason: ``REASON_MAX``)."""
 SEVERAL_LINES = {"note", "addendum", "discrepancy_note"}
+LOGS_KEPT = 64
+"""Sessions whose logs are kept after an entry (``CareBase._logs``): more than a clinic's chairs."""
 
 
 def entry_ids(first: str) -> Iterator[str]:
@@ -100,6 +103,10 @@ class CareBase:
         self.notices = notices
         self._open_logs: dict[str, tuple[int, list[Event], PatientView]] = {}
         """Open sessions' logs as last read (last_seq, events, patient): the board re-reads only changes."""
+        self._logs: OrderedDict[str, tuple[int, list[Event], Folded | None]] = OrderedDict()
+        """The logs of the sessions this workstation wrote to lately, as they stood after its entry (last_seq,
+        events, the events folded): the next entry on one takes its log from here, and goes on from its fold,
+        while the stored ``last_seq`` is the same."""
         self._board: list[tuple[SessionSummary, Protocol]] = []
         """The open sessions and the rules each runs under, as last read."""
         self._board_fresh = False
@@ -185,6 +192,10 @@ class CareBase:
         kept = self._open_logs.get(session_id)
         if kept is not None:  # committed: the board's copy of the log moves on with it
             self._open_logs[session_id] = (events[-1].seq, events, kept[2])
+        self._logs[session_id] = (events[-1].seq, events, new_state.folded)
+        self._logs.move_to_end(session_id)
+        if len(self._logs) > LOGS_KEPT:
+            self._logs.popitem(last=False)
         return new_state
 
     def _commit_entry(
@@ -210,8 +221,8 @@ class CareBase:
             if summary is None:
                 raise NotFound("That session was not found.", "Return to the board and open the chair again.")
             read.append(summary.last_seq)
-            events = self._log_of(work, summary)
-            state = derive_state(self.shelf.for_events(work.tx, events), events, now, self.app_started_at)
+            events, folded = self._log_of(work, summary)
+            state = derive_state(self.shelf.for_events(work.tx, events), events, now, self.app_started_at, folded)
             payload = self._payload(state, kind, build)
             event = Event(
                 id=next(ids),
@@ -230,7 +241,7 @@ class CareBase:
                 signed = signed_content(event, events)
                 entries = [signature_entry(signer, meaning, now, signed) for signer, meaning in signers]
                 event = replace(event, payload={**event.payload, "signatures": entries})
-            events, new_state, summary = self._insert(work, summary, events, event)
+            events, new_state, summary = self._insert(work, summary, events, event, after=state.folded)
             for follow, follow_payload in then(new_state) if then else ():
                 self._payload(new_state, follow, None)
                 event = replace(
@@ -242,7 +253,7 @@ class CareBase:
                     corrects=None,
                     reason=None,
                 )
-                events, new_state, summary = self._insert(work, summary, events, event)
+                events, new_state, summary = self._insert(work, summary, events, event, after=new_state.folded)
         return events, new_state
 
     def _overtaken(self, session_id: str, read_seq: int | None, raced: RecordChanged) -> RecordChanged:
@@ -264,14 +275,18 @@ class CareBase:
             "Look at the chair again, then re-enter what you were saving if it is still needed.",
         )
 
-    def _log_of(self, work: Work, summary: SessionSummary) -> list[Event]:
-        """The session's entries: as the board last read them when nothing was written since (on any
-        workstation: the projection's ``last_seq``, read in this transaction, moves with every entry),
-        else read again. A log only grows, so an equal ``last_seq`` means the very same entries."""
-        kept = self._open_logs.get(summary.id)
-        if kept is not None and kept[0] == summary.last_seq:
-            return kept[1]
-        return records.load_events(work.tx, summary.id)
+    def _log_of(self, work: Work, summary: SessionSummary) -> tuple[list[Event], Folded | None]:
+        """The session's entries (and, when this workstation's last entry on it left them, their fold): as
+        kept here when nothing was written since (on any workstation: the projection's ``last_seq``, read in
+        this transaction, moves with every entry), else read again. A log only grows, so an equal
+        ``last_seq`` means the very same entries."""
+        written = self._logs.get(summary.id)
+        if written is not None and written[0] == summary.last_seq:
+            return written[1], written[2]
+        shown = self._open_logs.get(summary.id)
+        if shown is not None and shown[0] == summary.last_seq:
+            return shown[1], None
+        return records.load_events(work.tx, summary.id), None
 
     def _insert(
         self,
@@ -280,11 +295,14 @@ class CareBase:
         events: list[Event],
         event: Event,
         noted: Mapping[str, Any] | None = None,
+        after: Folded | None = None,
     ) -> tuple[list[Event], SessionState, SessionSummary]:
         """Write one entry with its audit lines and move the session's projection along with it: the
-        entries, the state and the summary as they stand after it. ``noted``: more for its audit line."""
+        entries, the state and the summary as they stand after it. ``noted``: more for its audit line.
+        ``after``: the fold of ``events`` (the state before it), so the entry alone is folded."""
         events = [*events, event]
-        new_state = derive_state(self.shelf.for_events(work.tx, events), events, work.at, self.app_started_at)
+        rules = self.shelf.for_events(work.tx, events)
+        new_state = derive_state(rules, events, work.at, self.app_started_at, after)
         summary = replace(
             summary,
             last_seq=event.seq,

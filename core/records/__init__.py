@@ -5,7 +5,7 @@ with plain values (``core.record_values``, ``core.views``, ``core.people``, ``co
 functions convert to and from rows. Split by what the records are about; called as ``records.name(tx, …)``.
 """
 
-from core.records.bulk import audit_head, insert_history, stored_json
+from core.records.bulk import insert_history, stored_json
 from core.records.clinic import (
     add_setting_change,
     announce,
@@ -63,6 +63,7 @@ from core.records.sessions import (
     add_summary,
     event_exists,
     event_types_by_id,
+    insert_entry,
     insert_event,
     last_weight_elsewhere,
     load_events,
@@ -84,6 +85,7 @@ from core.records.streams import (
     stored_sitting_scores,
     to_patient_event,
 )
+from core.records.trail import audit_head, insert_audit_lines
 
 __all__ = [
     "account",
@@ -109,6 +111,8 @@ __all__ = [
     "event_types_by_id",
     "everyone",
     "find_patients",
+    "insert_audit_lines",
+    "insert_entry",
     "insert_event",
     "insert_history",
     "insert_patient_event",

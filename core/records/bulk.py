@@ -20,7 +20,7 @@ from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, Boolean, Date, Table
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from core.course import CourseView
 from core.events import Event, EventType, PatientEvent
@@ -201,9 +201,3 @@ def insert_history(
     writer.insert(writer.rows(sittings))
     writer = _Writer(tx, AuditEntry, moments, itemgetter)
     writer.insert(writer.rows(audit_lines))
-
-
-def audit_head(tx: Session) -> tuple[int, str] | None:
-    """The audit trail's last line, its seq and hash (the caller takes the chain's lock first)."""
-    row = tx.exec(select(AuditEntry.seq, AuditEntry.entry_hash).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
-    return (row[0], row[1]) if row is not None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, func, select
 
 from core.people import Account, Role
@@ -29,10 +29,17 @@ def staff_record(tx: Session, account_id: str, *, for_update: bool = False) -> S
     return staff_record_of(row) if row is not None else None
 
 
+_STAFF = Staff.__table__  # type: ignore[attr-defined]
+_ACCOUNT = select(*(_STAFF.c[name] for name in STAFF_FIELDS)).where(_STAFF.c.id == bindparam("account_id"))
+"""Built once, on the table: every unit of work that checks a permission reads the account."""
+
+
 def account(tx: Session, account_id: str) -> Account | None:
-    """The account as stored now (None when there is none), for checking what it may do."""
-    record = staff_record(tx, account_id)
-    return record.account() if record is not None else None
+    """The account as stored now (None when there is none), for checking what it may do: read with a plain
+    query (every entry of care reads it), after anything this transaction holds pending is written."""
+    tx.flush()
+    row = tx.connection().execute(_ACCOUNT, {"account_id": account_id}).first()
+    return StaffRecord(**row._mapping).account() if row is not None else None
 
 
 def add_staff(tx: Session, record: StaffRecord) -> None:
