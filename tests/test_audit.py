@@ -13,11 +13,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from core import audit
+from core import audit, records
 from core.audit import AuditAction, AuditRecord
 from core.clock import ManualClock
 from core.persistence.db import Database
-from core.persistence.tables import InfusionSession, Patient, SessionEvent, Staff
+from core.persistence.tables import InfusionSession, SessionEvent, Staff
+from core.record_values import PatientRecord
 from core.settings import change_clinic_setting
 
 pytestmark = pytest.mark.both_stores
@@ -33,17 +34,7 @@ def add_person(database: Database, clock: ManualClock, name: str) -> str:
 def add_patient(database: Database, clock: ManualClock, by: str, mrn: str) -> str:
     patient_id = str(uuid.uuid4())
     with database.transaction() as tx:
-        tx.add(
-            Patient(
-                id=patient_id,
-                mrn=mrn,
-                family_name="Doe",
-                given_name="Jane",
-                birth_date=date(1970, 1, 1),
-                created_at=clock.now(),
-                created_by=by,
-            )
-        )
+        records.add_patient(tx, PatientRecord(patient_id, mrn, "Doe", "Jane", date(1970, 1, 1), clock.now(), by))
     return patient_id
 
 
