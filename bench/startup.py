@@ -12,8 +12,8 @@ the window shown and its event loop turned once, reported by the child itself, f
   SQLModel, Chairside's tables) and opening the database (``open_database``: its migrations checked).
 
 Goals (issue 18): (a) the window painted within 1.5× the bare window, (b) the usable board within 1.5×
-floor (b). Chairside shows its window once, when the board is usable, so both of its figures are that
-one window: (a) would need a board skeleton shown before the storage stack is imported.
+floor (b). Chairside paints the board's frame (``ui.opening``) before it imports the storage stack, and
+the child reads its CPU there too (``when_painted``): that is (a); the board shown, usable, is (b).
 
 CPU, not wall time: the machine is shared, and a child waiting for a busy core is not slower. All run
 offscreen (``QT_QPA_PLATFORM=offscreen``) with the same interpreter, working folder and environment,
@@ -76,11 +76,16 @@ CHAIRSIDE = (
     "import sys\n"
     + CPU
     + "from ui.app import main\n"
-    + "code = main({url!r}, quit_when_shown=True)\n"
+    + "marks = {{}}\n"
+    + "code = main({url!r}, quit_when_shown=True, when_painted=lambda: marks.setdefault('painted', cpu_ms()))\n"
     + "shown = cpu_ms()\n"
-    + "print(json.dumps({{'shown': shown}}))\n"
+    + "print(json.dumps({{'shown': shown, 'painted': marks['painted']}}))\n"
     + "sys.exit(code)\n"
 )
+
+
+PAINTED = "Chairside: opening painted"
+"""The same child's CPU when its opening window (the board's frame) is on screen, before the records open."""
 
 
 def prepare_database(home: Path, demo: bool) -> str:
@@ -102,8 +107,9 @@ def prepare_database(home: Path, demo: bool) -> str:
     return url
 
 
-def run_once(code: str, env: dict[str, str]) -> float:
-    """CPU milliseconds the child reports at its window shown; a failing child stops the benchmark."""
+def run_once(code: str, env: dict[str, str]) -> dict[str, float]:
+    """CPU milliseconds the child reports at its window shown (and Chairside's at its opening window painted);
+    a failing child stops the benchmark."""
     try:
         done = subprocess.run(
             [sys.executable, "-c", code], check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -113,7 +119,7 @@ def run_once(code: str, env: dict[str, str]) -> float:
         raise SystemExit("the child did not quit within 120 s (a start-up problem waiting on a message box?)") from None
     if done.returncode != 0:
         raise SystemExit(f"child failed with exit code {done.returncode}:\n{done.stderr.strip()}")
-    return float(json.loads(done.stdout.strip().splitlines()[-1])["shown"])
+    return {key: float(value) for key, value in json.loads(done.stdout.strip().splitlines()[-1]).items()}
 
 
 def main() -> int:
@@ -136,12 +142,15 @@ def main() -> int:
             "+ storage, database (floor b)": STORAGE.format(url=url),
             "Chairside ui.app.main": CHAIRSIDE.format(url=url),
         }
-        times: dict[str, list[float]] = {label: [] for label in contenders}
+        times: dict[str, list[float]] = {label: [] for label in [*contenders, PAINTED]}
         for code in contenders.values():
             run_once(code, env)  # warm-up
         for _ in range(args.runs):
             for label, code in contenders.items():  # interleaved, so drift affects all alike
-                times[label].append(run_once(code, env))
+                reported = run_once(code, env)
+                times[label].append(reported["shown"])
+                if "painted" in reported:
+                    times[PAINTED].append(reported["painted"])
 
     print(f"CPU from process start to the window shown (offscreen), {args.runs} runs after 1 warm-up each")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, database: {'demo day' if args.demo else 'empty'}")
@@ -151,11 +160,10 @@ def main() -> int:
     for label, samples in times.items():
         print(f"{label:30} {statistics.median(samples):10.0f} {min(samples):8.0f} {max(samples):8.0f}")
     median = {label: statistics.median(samples) for label, samples in times.items()}
-    chairside = median["Chairside ui.app.main"]
-    painted = chairside / median["bare window (floor a)"]
-    usable = chairside / median["+ storage, database (floor b)"]
+    painted = median[PAINTED] / median["bare window (floor a)"]
+    usable = median["Chairside ui.app.main"] / median["+ storage, database (floor b)"]
     print()
-    print(f"(a) window painted / bare window: ratio of medians {painted:.2f} (goal 1.5; the window shows once, usable)")
+    print(f"(a) window painted / bare window: ratio of medians {painted:.2f} (goal 1.5)")
     print(f"(b) usable board / floor (b): ratio of medians {usable:.2f} (goal 1.5)")
     return 0
 

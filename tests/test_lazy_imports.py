@@ -64,3 +64,33 @@ def test_starting_on_sqlite_loads_nothing_only_needed_later(db_path: Path, tmp_p
     loaded = loaded_at_start(sqlite_url(db_path), tmp_path / "home")
     assert "sqlalchemy" in loaded and "ui.main_window" in loaded  # the check sees what the start loads
     assert sorted(name for name in NOT_AT_START if name in loaded) == []
+
+
+OPENING = """
+import json, sys
+from ui.app import main
+seen = {}
+main(sys.argv[1], quit_when_shown=True, when_painted=lambda: seen.setdefault("loaded", sorted(sys.modules)))
+print(json.dumps(seen["loaded"]))
+"""
+
+
+@pytest.mark.usefixtures("database")
+def test_the_opening_window_is_on_screen_before_the_storage_stack_is_loaded(db_path: Path, tmp_path: Path) -> None:
+    """What a start loads before it paints the board's frame: Qt and the style, not the records' machinery."""
+    from core.persistence.db import sqlite_url
+
+    done = subprocess.run(
+        [sys.executable, "-c", OPENING, sqlite_url(db_path)],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "CHAIRSIDE_HOME": str(tmp_path / "home")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "ui.opening" in loaded and "PySide6.QtWidgets" in loaded
+    storage = ("sqlalchemy", "sqlmodel", "alembic", "core.persistence.db", "core.startup", "core.care", "pydantic")
+    assert sorted(name for name in storage if name in loaded) == []

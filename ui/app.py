@@ -1,4 +1,5 @@
-"""Starting Chairside: logging, the Qt application, the workplace (database, protocol, care), the window.
+"""Starting Chairside: logging, the Qt application, the board's frame at once (``ui.opening``), then the
+workplace (database, protocol, care) and the board in its place.
 
 A problem the nurse or IT can act on (protocol file, missing or damaged database…) is shown in plain
 words with exit code 2, never as a traceback. After start-up, bugs go to the crash handler.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 
 from core.clock import Clock, SystemClock
 from core.errors import ChairsideError
@@ -25,26 +27,38 @@ def show_startup_problem(error: ChairsideError) -> None:
     box.exec()
 
 
-def main(database_url: str | None, *, clock: Clock | None = None, quit_when_shown: bool = False) -> int:
+def main(
+    database_url: str | None,
+    *,
+    clock: Clock | None = None,
+    quit_when_shown: bool = False,
+    when_painted: Callable[[], None] | None = None,
+) -> int:
+    """``when_painted``: called once the opening window is on screen, before the records are opened (the
+    start-up benchmark reads its CPU time there)."""
     log_path = configure_logging()
-    # core (and the storage stack under it) before Qt: once PySide6 is imported, its import hook reads the
-    # source of every module imported after it, looking for PySide6 (some 0.1 s of CPU at every start).
-    from core.startup import open_workplace
-
-    from PySide6.QtCore import QTimer  # isort: skip
-    from PySide6.QtWidgets import QApplication  # isort: skip
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
     from ui import style
+    from ui.opening import OpeningWindow, on_screen, take_place_of
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Chairside")
     style.apply(app)
+    opening = OpeningWindow()
+    on_screen(opening)
+    if when_painted is not None:
+        when_painted()
+    from core.startup import open_workplace  # the storage stack: after the window, which it would delay
+
     try:
         workplace = open_workplace(database_url, clock or SystemClock())
     except ChairsideError as error:
         log.warning("cannot start: %s", error)
         show_startup_problem(error)
+        opening.close()
         return STARTUP_PROBLEM
 
     from ui.crash import CrashHandler
@@ -54,7 +68,7 @@ def main(database_url: str | None, *, clock: Clock | None = None, quit_when_show
     sys.excepthook = CrashHandler(log_path)
     window = MainWindow(workplace)
     try:
-        window.show_on_screen()
+        take_place_of(window, opening)
         if quit_when_shown:
             # exit() rather than quit(): quit() also closes the window, which posts a second quit
             # request that would linger after exec() returns and end the next event loop at once.

@@ -52,6 +52,7 @@ from ui.chair_list import ChairList
 from ui.controller import Controller
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.lock_screen import LockScreen
+from ui.opening import SIZE, show_fitted
 from ui.print_jobs import Ended
 from ui.printouts import Printouts, my_chairs
 from ui.scanner import Scans
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
         accessible.install()
         self.controller = Controller(workplace)
         self.setWindowTitle(f"Chairside — {workplace.clinic.clinic_name}")
-        self.resize(1280, 800)
+        self.resize(*SIZE)
         self.panels: dict[int, ChairPanel] = {}
         self._views: dict[int, ChairView] = {}
         self._typed_by: str | None = None
@@ -761,15 +762,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.trouble_note.show()
 
     def show_on_screen(self) -> None:
-        """1280×800 where the screen has room for it; on a smaller screen (a 1024×768 cart) the whole
-        screen, so no part of a step is ever off the edge."""
-        screen = self.screen() or QApplication.primaryScreen()
-        room = screen.availableGeometry() if screen is not None else None
-        if room is not None and (room.width() < self.width() or room.height() < self.height()):
-            self.setGeometry(room)
-            self.showMaximized()
-        else:
-            self.show()
+        show_fitted(self)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         """A narrower window gives the chair's pages the room and keeps the chair list to its names."""

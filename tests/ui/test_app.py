@@ -41,6 +41,53 @@ def test_a_missing_database_is_explained_and_the_exit_code_is_2(
     assert error.advice
 
 
+def opening_windows() -> list[tuple[str, tuple[int, int]]]:
+    """The opening windows on screen: each one's title and size."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.opening import OpeningWindow
+
+    return [
+        (w.windowTitle(), (w.width(), w.height()))
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, OpeningWindow) and w.isVisible()
+    ]
+
+
+@pytest.mark.usefixtures("own_log_handlers", "qapp")
+def test_the_board_s_frame_shows_while_the_records_open_and_the_board_takes_its_place(
+    db_path: Path, database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.startup
+    from ui.main_window import MainWindow
+
+    opening = core.startup.open_workplace
+    while_opening: list[list[tuple[str, tuple[int, int]]]] = []
+
+    def open_and_look(*args, **kwargs):
+        while_opening.append(opening_windows())
+        return opening(*args, **kwargs)
+
+    monkeypatch.setattr(core.startup, "open_workplace", open_and_look)
+    boards: list[tuple[int, int]] = []
+    monkeypatch.setattr(MainWindow, "shutdown", lambda self: boards.append((self.width(), self.height())))
+    assert app.main(sqlite_url(db_path), clock=clock, quit_when_shown=True) == 0
+    ((title, size),) = while_opening[0]
+    assert title == "Chairside" and opening_windows() == []
+    assert set(boards) == {size}  # the board stood where its frame did, at its size
+
+
+@pytest.mark.usefixtures("own_log_handlers", "qapp")
+def test_the_board_s_frame_closes_when_the_records_cannot_be_opened(
+    tmp_path: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[list[tuple[str, tuple[int, int]]]] = []
+    monkeypatch.setattr(app, "show_startup_problem", lambda error: shown.append(opening_windows()))
+    assert app.main(sqlite_url(tmp_path / "gone" / "chairside.sqlite"), clock=clock) == 2
+    assert [[title for title, _size in windows] for windows in shown] == [["Chairside"]]  # over the frame
+    assert opening_windows() == []
+
+
 @pytest.mark.usefixtures("own_log_handlers", "qapp")
 def test_the_app_starts_shows_its_window_and_quits_when_asked(db_path: Path, database, clock: ManualClock) -> None:
     hook = sys.excepthook
