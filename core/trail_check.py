@@ -390,6 +390,13 @@ def _parts(tx: Any, first: int, last: int) -> list[Part]:
     ]
 
 
+def parts_of(database: Database) -> list[Part]:
+    """The parts the whole check of this database is read in."""
+    with database.session() as tx:
+        ends = trail.trail_ends(tx)
+        return _parts(tx, ends[0], ends[1]) if ends is not None else [Part()]
+
+
 def verify(database: Database) -> ChainCheck:
     """Check every link; then both ways between the lines and the records they describe: every care record
     written since the trail began has its line, every line's record is there, and each record, patient,
@@ -552,3 +559,81 @@ def _rows_against_claims(tx: Any, found: Findings, *, every: bool = True) -> Non
                 found.said(kind, (claim[0],), problem)
         for key, (first, last, _) in claims.items():
             found.said(kind, (first,), f"the {what} {key} was removed: audit entry {last} says it was written.")
+
+
+@dataclass(frozen=True)
+class SinceCheck:
+    """The result of ``since_anchor``: ``held`` is False when the trail no longer holds the anchor's entry
+    with its hash (nothing after it was checked: ``problem`` says why)."""
+
+    held: bool
+    ok: bool
+    entries: int
+    """Lines checked after the anchor's entry."""
+    first_broken: int | None
+    problem: str
+
+
+def since_anchor(database: Database, seq: int, entry_hash: str) -> SinceCheck:
+    """Check what came after entry ``seq``, noted with ``entry_hash`` outside the database: that the trail
+    still holds that entry with that hash (and the entry's own fields give it), then every line after it and
+    what those lines describe (``SINCE_ANCHOR_COVERS``). Reads only those lines and the records they name."""
+    with database.session() as tx:
+        moment = _Moments(trail.stored_moment(tx))
+        noted = next(trail.trail_lines(tx, seq - 1, seq), None)
+        if noted is None or noted[0] != seq or noted[9] != entry_hash:
+            return SinceCheck(False, False, 0, None, f"the trail does not hold entry {seq} with the noted hash.")
+        if _line_hash(noted, moment)[0] != entry_hash:
+            return SinceCheck(False, False, 0, seq, f"entry {seq} was changed after it was written.")
+        found = Findings()
+        _Walk(tx, found, (seq + 1, entry_hash)).lines(trail.trail_lines(tx, seq), {})
+        if found.chain is not None:
+            broken, _, problem = found.chain
+            return SinceCheck(True, False, found.lines, broken, problem)
+        named = set(found.waiting)
+        sessions: set[str] = set()
+        patients: set[str] = set()
+        for row in trail.trail_lines(tx, seq):
+            if row[6] is not None:
+                sessions.add(row[6])
+            elif row[3] == AuditAction.RECORD_WRITTEN and row[5] is not None:
+                patients.add(row[5])
+        walk = _Walk(tx, found, (0, ""))
+        after = trail.stored_moment(tx)(noted[1])
+        last = seq + found.lines
+        for ids in trail.chunks(sorted(named)):
+            for entry in trail.session_entries_by_id(tx, ids):
+                walk._entry(SESSIONS, entry)
+            for entry in trail.patient_entries_by_id(tx, ids):
+                walk._entry(PATIENTS, entry)
+        for event_id, (line, _) in found.waiting.items():
+            problem = f"care record {event_id} was removed: audit entry {line} says it was written."
+            found.said("lines without records", (line,), problem)
+        for table, owners, read in (
+            (SESSIONS, sessions, trail.session_entries_of),
+            (PATIENTS, patients, trail.patient_entries_of),
+        ):
+            category = "session entries" if table == SESSIONS else "patient entries"
+            for ids in trail.chunks(sorted(owners)):
+                for entry in read(tx, ids):
+                    recorded, entry_seq = (entry[6], entry[2]) if table == SESSIONS else (entry[7], entry[3])
+                    saved = trail.stored_moment(tx)(recorded)
+                    if entry[0] in named or saved is None or after is None or saved <= after:
+                        continue
+                    when = saved.isoformat(timespec="seconds")
+                    found.said(
+                        category,
+                        (recorded, entry_seq, entry[0]),
+                        f"care record {entry[0]} (saved {when}) has no audit entry: entries were removed after "
+                        f"entry {last}.",
+                    )
+        touched = sorted(sessions)
+        for ids in trail.chunks(touched):
+            _beside_the_trail(tx, found, ids)
+        for ids in trail.chunks(sorted(named)):
+            _sitting_scores(tx, found, ids)
+        _rows_against_claims(tx, found, every=False)
+    for category in _CATEGORIES:
+        if category in found.problems:
+            return SinceCheck(True, False, found.lines, None, found.problems[category][1])
+    return SinceCheck(True, True, found.lines, None, "")

@@ -196,6 +196,11 @@ def session_entries_by_id(tx: Session, event_ids: Collection[str]) -> Iterator[t
     return stream(tx, query)
 
 
+def patient_entries_by_id(tx: Session, event_ids: Collection[str]) -> Iterator[tuple[Any, ...]]:
+    query = select(*PATIENT_ENTRY_COLUMNS).where(col(PatientEventRecord.id).in_(list(event_ids)))
+    return stream(tx, query)
+
+
 def session_entries_of(tx: Session, session_ids: Collection[str]) -> Iterator[tuple[Any, ...]]:
     """Every entry of these sessions (the session's index)."""
     query = select(*SESSION_ENTRY_COLUMNS).where(col(SessionEvent.session_id).in_(list(session_ids)))
