@@ -254,7 +254,7 @@ def verify(database: Database) -> ChainCheck:
     """Check every link; then both ways between the lines and the records they describe: every care record
     written since the trail began has its line, every line's record is there, and each record, patient,
     course and session summary row is as its line's hash says it was written (``core.trail_check``, which
-    reads ten years of them as plain rows, in two processes, in the memory of a day)."""
+    reads ten years of them as plain rows, in two processes, holding a few values a session, none an entry)."""
     from core import trail_check  # it builds on this module's hashing and actions
 
     return trail_check.verify(database)

@@ -4,7 +4,7 @@ The whole check reads each table once, in the order it was written, as plain tup
 every line's hash recomputed and its link followed; beside it the care entries in the order they were stored
 (which follows the trail: an entry and its line commit together and the trail's writers take turns), each
 matched with its line as both streams go by. What is waiting for its partner is held only until it turns up,
-a few thousand at most on a trail in order, so ten years are read in the memory of a day. A big trail is
+a few thousand at most on a trail in order, so no entry of ten years is held past its line. A big trail is
 read in two parts at once, the second in a process of its own (a workstation has two cores or more); what
 each part could not match (the few entries at its edges, and anything tampered with) is matched at the end.
 Kept for the whole check, a few values each: the last line of each session's summary, patient, sex and
