@@ -250,10 +250,13 @@ def sitting_scores_with_records(tx: Session, sitting_ids: Collection[str] | None
 def sittings_without_scores(tx: Session, sitting_ids: Collection[str] | None = None) -> list[str]:
     """The outcome-form sittings that have no scores kept beside them, earliest recorded first."""
     kept = select(SittingScores.id).where(col(SittingScores.id) == col(PatientEventRecord.id)).exists()
-    query = select(PatientEventRecord.id).where(col(PatientEventRecord.type) == EventType.ASSESSED.value, ~kept)
-    if sitting_ids is not None:
-        query = query.where(col(PatientEventRecord.id).in_(list(sitting_ids)))
     order = (col(PatientEventRecord.recorded_at), col(PatientEventRecord.seq))
+    if sitting_ids is not None:  # by the ids given (the records' key), not every sitting of the kind's index
+        query = select(PatientEventRecord.id, PatientEventRecord.type).where(
+            col(PatientEventRecord.id).in_(list(sitting_ids)), ~kept
+        )
+        return [found for found, kind in tx.execute(query.order_by(*order)) if kind == EventType.ASSESSED.value]
+    query = select(PatientEventRecord.id).where(col(PatientEventRecord.type) == EventType.ASSESSED.value, ~kept)
     return list(tx.execute(query.order_by(*order)).scalars())
 
 
