@@ -13,65 +13,19 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from core import records
+from core import records, trail_check
+from core.audit_terms import GENESIS, AuditAction, ChainCheck
 from core.hashing import canonical_json, sha256_json, utc_moment
 from core.persistence.db import Database
 from core.persistence.tables import AuditEntry
 
-GENESIS = "0" * 64
-"""The ``prev_hash`` of the first entry."""
-
 _PG_LOCK_KEY = 0x43484149  # any constant: one advisory lock guards the chain's head
-
-
-class AuditAction(StrEnum):
-    SIGNED_IN = "sign_in"
-    SIGN_IN_FAILED = "sign_in.failed"
-    LOCKED_OUT = "account.locked_out"
-    SIGNED_OUT = "sign_out"
-    SCREEN_LOCKED = "screen.locked"
-    SCREEN_UNLOCKED = "screen.unlocked"
-    PATIENT_VIEWED = "patient.viewed"
-    PATIENT_REGISTERED = "patient.registered"
-    PATIENT_DETAILS_CONFIRMED = "patient.details_confirmed"
-    COURSE_ORDERED = "course.ordered"
-    RECORD_WRITTEN = "record.written"
-    SIGNATURE = "signature"
-    EXPORTED = "export"
-    PRINT_OUTCOME = "print.outcome"
-    """What became of a copy sent to a printer (its export line says it was sent, as which job): printed,
-    or why not, as the print system told it."""
-    ACCOUNT_ADDED = "account.added"
-    ACCOUNT_DEACTIVATED = "account.deactivated"
-    PASSWORD_RESET = "account.password_reset"
-    PASSWORD_CHANGED = "account.password_changed"
-    PIN_CHANGED = "account.pin_changed"
-    SETTING_CHANGED = "setting.changed"
-    AUDIT_VIEWED = "audit.viewed"
-    ALARM_SILENCED = "alarm.silenced"
-    DAY_LOG_VIEWED = "day_log.viewed"
-    FOLLOW_UPS_VIEWED = "follow_ups.viewed"
-    """The charge nurse's follow-up list read: its day and periods, and how many follow-ups it showed."""
-    BACKUP_TAKEN = "backup.taken"
-    """A scheduled backup written and checked (a copy someone makes by hand is an export)."""
-    DATABASE_RESTORED = "database.restored"
-    JOURNAL_WITHDRAWN = "journal.withdrawn"
-    """An entry saved on a workstation while the database was away, not added to the record because its
-    session moved on meanwhile: what it said (its hash), whose, and why a nurse withdrew it."""
-    DATABASE_COPIED = "database.copied"
-    """Every record copied in from another database (a clinic moving to a server): where from, the head of
-    the trail copied, and the rows of each table."""
-    """A backup put in place of the database: the head of the trail it replaced, and where that file was kept."""
-    REFUSED = "care.refused"
-    """An entry refused by a limit or a rule (a weight, a discharge, a vial's return), or held until
-    confirmed: a near miss the quality report counts. The detail says which refusal and why."""
 
 
 @dataclass(frozen=True)
@@ -86,16 +40,6 @@ class AuditRecord:
     detail: dict[str, Any]
     prev_hash: str
     entry_hash: str
-
-
-@dataclass(frozen=True)
-class ChainCheck:
-    """The result of ``verify``: ``first_broken`` is the seq of the first entry that fails, if any."""
-
-    ok: bool
-    entries: int
-    first_broken: int | None
-    problem: str
 
 
 def _plain(value: Any, where: str) -> None:
@@ -255,8 +199,6 @@ def verify(database: Database) -> ChainCheck:
     written since the trail began has its line, every line's record is there, and each record, patient,
     course and session summary row is as its line's hash says it was written (``core.trail_check``, which
     reads ten years of them as plain rows, in two processes, holding a few values a session, none an entry)."""
-    from core import trail_check  # it builds on this module's hashing and actions
-
     return trail_check.verify(database)
 
 

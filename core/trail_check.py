@@ -35,7 +35,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from core import records
-from core.audit import GENESIS, AuditAction, ChainCheck
+from core.audit_terms import GENESIS, AuditAction, ChainCheck
 from core.content_hashes import course_content, details_content, patient_content, summary_content
 from core.event_data import PatientAtSigning, SessionSigned
 from core.events import Event, EventType
