@@ -110,3 +110,17 @@ def check_anchor(database: Database, anchor: Anchor) -> AnchorCheck:
         f"entry {anchor.seq} is not the entry noted on {anchor.taken_at}: the trail was rewritten at or before it "
         "(every hash recomputed, so the chain alone still looked whole).",
     )
+
+
+def notes_in(folder: Path, database: str) -> list[tuple[Path, Anchor]]:
+    """The notes of this database's trail kept in the folder, newest first (one a day, named by the day);
+    notes of other databases, and files that cannot be read as notes, are passed over."""
+    notes = []
+    for path in sorted(folder.glob(f"{PREFIX}*.json"), reverse=True):
+        try:
+            note = read_anchor(path)
+        except InputError:
+            continue
+        if note.database == database:
+            notes.append((path, note))
+    return notes

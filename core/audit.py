@@ -10,85 +10,24 @@ lock on PostgreSQL, the single writer on SQLite) and ``seq`` is unique, so the c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import closing
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
-from functools import partial
 from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from core import records
-from core.content_hashes import (
-    course_content,
-    details_content,
-    event_content,
-    patient_content,
-    patient_event_content,
-    summary_content,
-)
-from core.event_data import PatientAtSigning, SessionSigned
-from core.events import EventType
+from core import records, trail_check
+from core.audit_terms import GENESIS, AuditAction, ChainCheck
 from core.hashing import canonical_json, sha256_json, utc_moment
 from core.persistence.db import Database
-from core.persistence.tables import AuditEntry, SessionEvent
-from core.signatures import identifiers
-from core.stored_form import UnreadableEntry
-
-GENESIS = "0" * 64
-"""The ``prev_hash`` of the first entry."""
+from core.persistence.tables import AuditEntry
 
 _PG_LOCK_KEY = 0x43484149  # any constant: one advisory lock guards the chain's head
-_BATCH = 1000
 _KEPT_HEAD = "chairside.audit_head"
 """Where a transaction keeps the chain's head it has moved (its ``Session.info``), with the transaction."""
-
-
-class AuditAction(StrEnum):
-    SIGNED_IN = "sign_in"
-    SIGN_IN_FAILED = "sign_in.failed"
-    LOCKED_OUT = "account.locked_out"
-    SIGNED_OUT = "sign_out"
-    SCREEN_LOCKED = "screen.locked"
-    SCREEN_UNLOCKED = "screen.unlocked"
-    PATIENT_VIEWED = "patient.viewed"
-    PATIENT_REGISTERED = "patient.registered"
-    PATIENT_DETAILS_CONFIRMED = "patient.details_confirmed"
-    COURSE_ORDERED = "course.ordered"
-    RECORD_WRITTEN = "record.written"
-    SIGNATURE = "signature"
-    EXPORTED = "export"
-    PRINT_OUTCOME = "print.outcome"
-    """What became of a copy sent to a printer (its export line says it was sent, as which job): printed,
-    or why not, as the print system told it."""
-    ACCOUNT_ADDED = "account.added"
-    ACCOUNT_DEACTIVATED = "account.deactivated"
-    PASSWORD_RESET = "account.password_reset"
-    PASSWORD_CHANGED = "account.password_changed"
-    PIN_CHANGED = "account.pin_changed"
-    SETTING_CHANGED = "setting.changed"
-    AUDIT_VIEWED = "audit.viewed"
-    ALARM_SILENCED = "alarm.silenced"
-    DAY_LOG_VIEWED = "day_log.viewed"
-    FOLLOW_UPS_VIEWED = "follow_ups.viewed"
-    """The charge nurse's follow-up list read: its day and periods, and how many follow-ups it showed."""
-    BACKUP_TAKEN = "backup.taken"
-    """A scheduled backup written and checked (a copy someone makes by hand is an export)."""
-    DATABASE_RESTORED = "database.restored"
-    JOURNAL_WITHDRAWN = "journal.withdrawn"
-    """An entry saved on a workstation while the database was away, not added to the record because its
-    session moved on meanwhile: what it said (its hash), whose, and why a nurse withdrew it."""
-    DATABASE_COPIED = "database.copied"
-    """Every record copied in from another database (a clinic moving to a server): where from, the head of
-    the trail copied, and the rows of each table."""
-    """A backup put in place of the database: the head of the trail it replaced, and where that file was kept."""
-    REFUSED = "care.refused"
-    """An entry refused by a limit or a rule (a weight, a discharge, a vial's return), or held until
-    confirmed: a near miss the quality report counts. The detail says which refusal and why."""
 
 
 @dataclass(frozen=True)
@@ -103,16 +42,6 @@ class AuditRecord:
     detail: dict[str, Any]
     prev_hash: str
     entry_hash: str
-
-
-@dataclass(frozen=True)
-class ChainCheck:
-    """The result of ``verify``: ``first_broken`` is the seq of the first entry that fails, if any."""
-
-    ok: bool
-    entries: int
-    first_broken: int | None
-    problem: str
 
 
 def _plain(value: Any, where: str) -> None:
@@ -309,213 +238,12 @@ def _text(value: str | None) -> str:
     return "null" if value is None else encode_basestring(value)
 
 
-def _rows(tx: Session) -> Iterator[AuditEntry]:
-    after = 0
-    while True:
-        batch = list(
-            tx.exec(select(AuditEntry).where(AuditEntry.seq > after).order_by(col(AuditEntry.seq)).limit(_BATCH))
-        )
-        if not batch:
-            return
-        yield from batch
-        after = batch[-1].seq
-
-
-@dataclass
-class Recorded:
-    """What the chain's lines say was written, by the record each line is about, to compare with the
-    records as they are now. Lines written before records carried their hash give presence only (None)."""
-
-    events: dict[str, str | None] = field(default_factory=dict)
-    summaries: dict[str, tuple[int, str]] = field(default_factory=dict)
-    """Per session, the last line's seq and the hash of the session's summary row after it."""
-    patients: dict[str, tuple[int, str]] = field(default_factory=dict)
-    details: dict[str, tuple[int, str]] = field(default_factory=dict)
-    courses: dict[str, tuple[int, str]] = field(default_factory=dict)
-    lines_of_events: dict[str, int] = field(default_factory=dict)
-
-    def note(self, row: AuditEntry) -> None:
-        detail, hashed = row.detail, row.detail.get("content_hash")
-        if row.action == AuditAction.RECORD_WRITTEN and "event_id" in detail:
-            self.events[detail["event_id"]] = hashed
-            self.lines_of_events[detail["event_id"]] = row.seq
-            if "summary_hash" in detail and row.session_id is not None:
-                self.summaries[row.session_id] = (row.seq, detail["summary_hash"])
-        elif hashed is None:
-            return
-        elif row.action == AuditAction.PATIENT_REGISTERED and row.patient_id is not None:
-            self.patients[row.patient_id] = (row.seq, hashed)
-        elif row.action == AuditAction.PATIENT_DETAILS_CONFIRMED and "details_id" in detail:
-            self.details[detail["details_id"]] = (row.seq, hashed)
-        elif row.action == AuditAction.COURSE_ORDERED and "course_id" in detail:
-            self.courses[detail["course_id"]] = (row.seq, hashed)
-
-
-def _chain_problem(tx: Session, recorded: Recorded) -> tuple[int, int | None, str, datetime | None]:
-    """Walk the chain: (entries, first broken seq, problem, first entry's time), noting what each line
-    says was written in ``recorded``."""
-    count = 0
-    expected_seq, expected_prev = 1, GENESIS
-    began: datetime | None = None
-    for row in _rows(tx):
-        count += 1
-        began = began or row.at
-        if row.seq != expected_seq:
-            missing = f"{expected_seq}" if row.seq == expected_seq + 1 else f"{expected_seq}–{row.seq - 1}"
-            return count, row.seq, f"entry {row.seq} follows a gap: entry {missing} was removed.", began
-        if row.prev_hash != expected_prev:
-            return count, row.seq, f"entry {row.seq} does not follow on from entry {row.seq - 1}.", began
-        if _hash_of(row) != row.entry_hash:
-            return count, row.seq, f"entry {row.seq} was changed after it was written.", began
-        recorded.note(row)
-        expected_seq, expected_prev = row.seq + 1, row.entry_hash
-    return count, None, "", began
-
-
 def verify(database: Database) -> ChainCheck:
     """Check every link; then both ways between the lines and the records they describe: every care record
     written since the trail began has its line, every line's record is there, and each record, patient,
-    course and session summary row is as its line's hash says it was written."""
-    recorded = Recorded()
-    with database.session() as tx:
-        count, broken, problem, began = _chain_problem(tx, recorded)
-        if broken is not None:
-            return ChainCheck(False, count, broken, problem)
-        problem = _records_problem(tx, recorded, began, count)
-    return ChainCheck(not problem, count, None, problem)
-
-
-def _records_problem(tx: Session, recorded: Recorded, began: datetime | None, count: int) -> str:
-    """The first record that differs from what its line says, or that has no line, or whose line has no
-    record; "" when every one agrees."""
-    signed: list[Signing] = []
-    trail = (began, count)
-    # Streamed, each entry let go once checked: ten years of a clinic is some six million entries, which
-    # held at once took more memory than a workstation has.
-    query = (
-        select(SessionEvent)
-        .order_by(col(SessionEvent.recorded_at), col(SessionEvent.seq))
-        .execution_options(yield_per=_BATCH)
-    )
-    with closing(tx.exec(query)) as rows:  # on PostgreSQL a cursor on the server, closed when a problem ends it
-        for row in rows:
-            problem = _record_problem(
-                recorded, trail, row.id, row.recorded_at, lambda row=row: event_content(records.to_event(row))
-            )
-            if problem:
-                return problem
-            if row.type == EventType.SIGNED:
-                signed.append(_signing(row))
-    sittings: dict[str, bytes] = {}
-    for event in records.all_patient_events(tx):
-        problem = _record_problem(recorded, trail, event.id, event.recorded_at, partial(patient_event_content, event))
-        if problem:
-            return problem
-        if event.type is EventType.ASSESSED:
-            sittings[event.id] = _digest(records.sitting_scores(event).scores)
-    problem = _sitting_scores_problem(tx, sittings)
-    if problem:
-        return problem
-    for event_id, line in recorded.lines_of_events.items():  # each record found took its own away
-        return f"care record {event_id} was removed: audit entry {line} says it was written."
-    for signing in signed:
-        problem = _signed_patient_problem(tx, signing)
-        if problem:
-            return problem
-    for session_id, on_row, in_entries in records.starts_out_of_step(tx):
-        said = "no start" if on_row is None else f"a start at {on_row.isoformat(timespec='seconds')}"
-        entries = "none" if in_entries is None else f"one at {in_entries.isoformat(timespec='seconds')}"
-        return f"the session summary {session_id} was changed: it says {said}, its entries say {entries}."
-    for read, lines, content, what in (
-        (records.patient, recorded.patients, patient_content, "patient record"),
-        (records.details, recorded.details, details_content, "sex and allergies record"),
-        (records.course, recorded.courses, course_content, "course order"),
-        (records.summary, recorded.summaries, summary_content, "session summary"),
-    ):
-        for key, (line, hashed) in lines.items():
-            found = read(tx, key)
-            if found is None:
-                return f"the {what} {key} was removed: audit entry {line} says it was written."
-            if content(found) != hashed:
-                return f"the {what} {key} was changed after it was written (audit entry {line} says otherwise)."
-    return ""
-
-
-def _digest(text: str) -> bytes:
-    """A text's SHA-256, kept instead of the text: ten years of sittings' scores are some 200 MB as text."""
-    return hashlib.sha256(text.encode()).digest()
-
-
-def _sitting_scores_problem(tx: Session, sittings: dict[str, bytes]) -> str:
-    """What is wrong with the scores kept in short beside the sittings (``sitting_scores``, which the outcome
-    report reads): each must say what its sitting's record says, and no sitting may be without its own.
-    ``sittings``: the digest of each sitting record's scores, as its record says them (taken away as found)."""
-    for sitting_id, stored in records.stored_sitting_scores(tx):
-        said = sittings.pop(sitting_id, None)
-        if said is None:
-            return f"the scores kept for sitting {sitting_id} have no outcome-form record: they were added by hand."
-        if _digest(stored) != said:
-            return f"the scores kept for sitting {sitting_id} were changed: they no longer say what its record says."
-    for sitting_id in sittings:
-        return f"the scores kept for sitting {sitting_id} were removed: its outcome-form record is still there."
-    return ""
-
-
-def _record_problem(
-    recorded: Recorded, trail: tuple[datetime | None, int], record_id: str, saved: datetime, content: Callable[[], str]
-) -> str:
-    """What is wrong with one care record (of a session's stream or a patient's) against its audit line:
-    "" when it agrees, or was written before the trail (its first line's time, its length) began."""
-    began, count = trail
-    if record_id not in recorded.events:
-        if not count:
-            return "the audit trail is empty but care records exist."
-        if began is not None and saved < began:
-            return ""  # a database from before audit lines
-        when = saved.isoformat(timespec="seconds")
-        return f"care record {record_id} (saved {when}) has no audit entry: entries were removed after entry {count}."
-    hashed = recorded.events.pop(record_id)
-    line = recorded.lines_of_events.pop(record_id)
-    if hashed is not None and content() != hashed:
-        return f"care record {record_id} was changed after it was written (audit entry {line} says otherwise)."
-    return ""
-
-
-@dataclass(frozen=True)
-class Signing:
-    """Of a session's signature, what checking its patient needs: the entry, its session, and who it covered
-    (None: a signature from before it named her), or that the entry cannot be read. Kept instead of the
-    entry, so the signatures of ten years are a few small values each."""
-
-    event_id: str
-    session_id: str
-    who: PatientAtSigning | None
-    readable: bool = True
-
-
-def _signing(row: SessionEvent) -> Signing:
-    try:
-        return Signing(row.id, row.session_id, records.to_event(row).data_as(SessionSigned).patient)
-    except UnreadableEntry:
-        return Signing(row.id, row.session_id, None, readable=False)
-
-
-def _signed_patient_problem(tx: Session, signing: Signing) -> str:
-    """What is wrong with the patient a session's signature covered: "" while she is still the patient on
-    record, or when the signature is from before it named her (v1, v2). Said once every record has been
-    checked against its line, so a signature changed by hand is said to be changed, not unreadable."""
-    if not signing.readable:
-        return f"care record {signing.event_id} cannot be read, so who its signature covered cannot be checked."
-    who = signing.who
-    if who is None:
-        return ""
-    session = records.summary(tx, signing.session_id)
-    person = records.patient(tx, session.patient_id) if session is not None else None
-    if person is not None:
-        on_record = identifiers(person.mrn, person.family_name, person.given_name, person.birth_date.isoformat())
-        if PatientAtSigning(**on_record) == who:
-            return ""
-    return f"the patient record of session {signing.session_id} no longer matches who its signature covered."
+    course and session summary row is as its line's hash says it was written (``core.trail_check``, which
+    reads ten years of them as plain rows, in two processes, holding a few values a session, none an entry)."""
+    return trail_check.verify(database)
 
 
 def head(database: Database) -> tuple[int, str] | None:

@@ -291,19 +291,24 @@ def sessions_by_id(tx: Session, session_ids: Collection[str]) -> dict[str, Sessi
     return {row.id: summary_of(row) for row in tx.exec(query)}
 
 
-def starts_out_of_step(tx: Session) -> list[tuple[str, datetime | None, datetime | None]]:
+def starts_out_of_step(
+    tx: Session, session_ids: Collection[str] | None = None
+) -> list[tuple[str, datetime | None, datetime | None]]:
     """The sessions whose row says their infusion began at another moment than their entries do: (session,
     the row's moment, the earliest "infusion.started" entry's), worked out in the database (the row's moment
-    is a projection the summary's audit hash does not cover, so ``core.audit.verify`` checks it this way)."""
-    started = (
-        select(SessionEvent.session_id, func.min(SessionEvent.occurred_at).label("began"))
-        .where(col(SessionEvent.type) == EventType.STARTED.value)
-        .group_by(col(SessionEvent.session_id))
-        .subquery()
+    is a projection the summary's audit hash does not cover, so ``core.audit.verify`` checks it this way).
+    Of the given sessions only, when given (the check since an anchor)."""
+    started_query = select(SessionEvent.session_id, func.min(SessionEvent.occurred_at).label("began")).where(
+        col(SessionEvent.type) == EventType.STARTED.value
     )
+    if session_ids is not None:
+        started_query = started_query.where(col(SessionEvent.session_id).in_(list(session_ids)))
+    started = started_query.group_by(col(SessionEvent.session_id)).subquery()
     query = (
         select(InfusionSession.id, InfusionSession.began_at, type_coerce(started.c.began, UTCDateTime))
         .outerjoin(started, started.c.session_id == InfusionSession.id)
         .where(col(InfusionSession.began_at).is_distinct_from(started.c.began))
     )
+    if session_ids is not None:
+        query = query.where(col(InfusionSession.id).in_(list(session_ids)))
     return [(session_id, on_row, in_entries) for session_id, on_row, in_entries in tx.execute(query)]

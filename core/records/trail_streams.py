@@ -1,0 +1,328 @@
+"""What ``audit verify`` reads: the trail and every record it describes, streamed as plain tuples.
+
+Ten years of a clinic are some seven million audit lines and six million care entries. Read as row objects
+they took most of twenty minutes and, held by id, more memory than a workstation has; read here as the
+driver's own tuples, a batch at a time, in the order each table was written in (the trail by its number;
+the entries, on SQLite, by the row number they were stored under, which follows the trail, since an entry
+and its line are written in one transaction and the trail's writers take turns), they take seconds and a
+few megabytes. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import closing
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Select, Text, cast, func, literal_column, select, type_coerce
+from sqlmodel import Session, col
+
+from core.course import CourseView
+from core.events import EventType
+from core.persistence.tables import (
+    AuditEntry,
+    Course,
+    InfusionSession,
+    Patient,
+    PatientDetails,
+    PatientEventRecord,
+    SessionEvent,
+    SittingScores,
+)
+from core.persistence.types import UTCDateTime
+from core.record_values import DetailsRecord, PatientRecord, SessionSummary
+
+BATCH = 5_000
+
+LINE_COLUMNS = (
+    AuditEntry.seq,
+    type_coerce(AuditEntry.at, Text),  # as the driver gives it: text on SQLite, a datetime on PostgreSQL
+    AuditEntry.actor_id,
+    AuditEntry.action,
+    AuditEntry.workstation,
+    AuditEntry.patient_id,
+    AuditEntry.session_id,
+    cast(AuditEntry.detail, Text),
+    AuditEntry.prev_hash,
+    AuditEntry.entry_hash,
+)
+"""An audit line: seq, at, actor_id, action, workstation, patient_id, session_id, detail (its stored text),
+prev_hash, entry_hash."""
+
+SESSION_ENTRY_COLUMNS = (
+    SessionEvent.id,
+    SessionEvent.session_id,
+    SessionEvent.seq,
+    SessionEvent.type,
+    cast(SessionEvent.payload, Text),
+    type_coerce(SessionEvent.occurred_at, Text),
+    type_coerce(SessionEvent.recorded_at, Text),
+    SessionEvent.recorded_by,
+    SessionEvent.workstation,
+    SessionEvent.corrects,
+    SessionEvent.reason,
+)
+"""A session's entry: id, session_id, seq, type, payload (its stored text), occurred_at, recorded_at,
+recorded_by, workstation, corrects, reason; the moments as the driver gives them."""
+
+PATIENT_ENTRY_COLUMNS = (
+    PatientEventRecord.id,
+    PatientEventRecord.patient_id,
+    PatientEventRecord.course_id,
+    PatientEventRecord.seq,
+    PatientEventRecord.type,
+    cast(PatientEventRecord.payload, Text),
+    type_coerce(PatientEventRecord.occurred_at, Text),
+    type_coerce(PatientEventRecord.recorded_at, Text),
+    PatientEventRecord.recorded_by,
+    PatientEventRecord.workstation,
+    PatientEventRecord.corrects,
+    PatientEventRecord.reason,
+)
+"""A record on a patient's stream: id, patient_id, course_id, seq, type, payload text, occurred_at,
+recorded_at, recorded_by, workstation, corrects, reason."""
+
+
+_cursors = itertools.count()
+
+
+def stream(tx: Session, query: Select[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``query`` as the driver's tuples, a batch at a time (a cursor on the server on
+    PostgreSQL), closed when the caller stops early."""
+    compiled = query.compile(dialect=tx.get_bind().dialect, compile_kwargs={"render_postcompile": True})
+    connection = tx.connection().connection.dbapi_connection
+    assert connection is not None
+    if tx.get_bind().dialect.name == "postgresql":
+        cursor = connection.cursor(name=f"chairside_verify_{next(_cursors)}")  # type: ignore[call-arg]
+        params: Any = compiled.params
+    else:
+        cursor = connection.cursor()
+        params = tuple(compiled.params[name] for name in compiled.positiontup or ())
+    with closing(cursor):
+        cursor.execute(str(compiled), params)
+        while batch := cursor.fetchmany(BATCH):
+            yield from batch
+
+
+def on_sqlite(tx: Session) -> bool:
+    return tx.get_bind().dialect.name == "sqlite"
+
+
+_ROWID = literal_column("_rowid_")
+
+
+def trail_lines(tx: Session, after: int = 0, upto: int | None = None) -> Iterator[tuple[Any, ...]]:
+    """The trail's lines numbered above ``after`` (up to ``upto``), in order."""
+    query = select(*LINE_COLUMNS).where(col(AuditEntry.seq) > after)
+    if upto is not None:
+        query = query.where(col(AuditEntry.seq) <= upto)
+    return stream(tx, query.order_by(col(AuditEntry.seq)))
+
+
+def care_lines_back_from(tx: Session, seq: int) -> Iterator[tuple[Any, ...]]:
+    """The care entries' lines numbered ``seq`` or lower, newest first: seq and detail text."""
+    query = select(AuditEntry.seq, cast(AuditEntry.detail, Text)).where(
+        col(AuditEntry.seq) <= seq, col(AuditEntry.action) == "record.written"
+    )
+    return stream(tx, query.order_by(col(AuditEntry.seq).desc()))
+
+
+def line_at_or_before(tx: Session, seq: int) -> tuple[int, str] | None:
+    """The last line numbered ``seq`` or lower, its number and hash (where a later part of the trail joins on)."""
+    query = select(AuditEntry.seq, AuditEntry.entry_hash).where(col(AuditEntry.seq) <= seq)
+    row = tx.execute(query.order_by(col(AuditEntry.seq).desc()).limit(1)).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def trail_ends(tx: Session) -> tuple[int, int, datetime] | None:
+    """The first and last line's numbers, and when the first was written; None for an empty trail."""
+    row = tx.execute(select(func.min(AuditEntry.seq), func.max(AuditEntry.seq))).first()
+    if row is None or row[0] is None:
+        return None
+    began = tx.execute(select(AuditEntry.at).where(col(AuditEntry.seq) == row[0])).scalar_one()
+    return row[0], row[1], began
+
+
+def rows_in_written_order(tx: Session) -> bool:
+    """Whether the entries can be read in the order they were stored in and split there (SQLite's row
+    numbers); elsewhere they are read in the table's own order, one part."""
+    return on_sqlite(tx)
+
+
+def session_entries(tx: Session, after_row: int = 0, upto_row: int | None = None) -> Iterator[tuple[Any, ...]]:
+    """Every session entry, in the order stored (row numbers above ``after_row``, up to ``upto_row``, on
+    SQLite; the table's own order elsewhere, where the bounds are not used)."""
+    query = select(*SESSION_ENTRY_COLUMNS)
+    if on_sqlite(tx):
+        query = query.where(after_row < _ROWID)
+        if upto_row is not None:
+            query = query.where(upto_row >= _ROWID)
+        query = query.order_by(_ROWID)
+    return stream(tx, query)
+
+
+def patient_entries(tx: Session, after_row: int = 0, upto_row: int | None = None) -> Iterator[tuple[Any, ...]]:
+    """Every record on patients' streams, in the order stored (as ``session_entries``)."""
+    query = select(*PATIENT_ENTRY_COLUMNS)
+    if on_sqlite(tx):
+        query = query.where(after_row < _ROWID)
+        if upto_row is not None:
+            query = query.where(upto_row >= _ROWID)
+        query = query.order_by(_ROWID)
+    return stream(tx, query)
+
+
+def entry_row_numbers(tx: Session, event_id: str) -> tuple[int | None, int | None]:
+    """The row number a session entry, or else a patient's record, of this id is stored under (SQLite)."""
+    session_row = tx.execute(select(_ROWID).select_from(SessionEvent).where(col(SessionEvent.id) == event_id)).scalar()
+    if session_row is not None:
+        return session_row, None
+    query = select(_ROWID).select_from(PatientEventRecord).where(col(PatientEventRecord.id) == event_id)
+    return None, tx.execute(query).scalar()
+
+
+def last_row_numbers(tx: Session) -> tuple[int, int]:
+    """The highest row numbers of the session entries and patients' records (SQLite)."""
+    sessions = tx.execute(select(func.max(_ROWID)).select_from(SessionEvent)).scalar() or 0
+    patients = tx.execute(select(func.max(_ROWID)).select_from(PatientEventRecord)).scalar() or 0
+    return sessions, patients
+
+
+def session_entries_by_id(tx: Session, event_ids: Collection[str]) -> Iterator[tuple[Any, ...]]:
+    query = select(*SESSION_ENTRY_COLUMNS).where(col(SessionEvent.id).in_(list(event_ids)))
+    return stream(tx, query)
+
+
+def patient_entries_by_id(tx: Session, event_ids: Collection[str]) -> Iterator[tuple[Any, ...]]:
+    query = select(*PATIENT_ENTRY_COLUMNS).where(col(PatientEventRecord.id).in_(list(event_ids)))
+    return stream(tx, query)
+
+
+def session_entries_of(tx: Session, session_ids: Collection[str]) -> Iterator[tuple[Any, ...]]:
+    """Every entry of these sessions (the session's index)."""
+    query = select(*SESSION_ENTRY_COLUMNS).where(col(SessionEvent.session_id).in_(list(session_ids)))
+    return stream(tx, query)
+
+
+def patient_entries_of(tx: Session, patient_ids: Collection[str]) -> Iterator[tuple[Any, ...]]:
+    query = select(*PATIENT_ENTRY_COLUMNS).where(col(PatientEventRecord.patient_id).in_(list(patient_ids)))
+    return stream(tx, query)
+
+
+def signings(tx: Session, session_ids: Collection[str] | None = None) -> Iterator[tuple[Any, ...]]:
+    """Each session's signing entry (by the index on kinds of entry) with the patient its session is of as
+    on record now: the entry's columns as ``SESSION_ENTRY_COLUMNS``, then mrn, family_name, given_name and
+    birth_date (None when the session's summary or its patient is gone)."""
+    query = (
+        select(
+            *SESSION_ENTRY_COLUMNS,
+            Patient.mrn,
+            Patient.family_name,
+            Patient.given_name,
+            Patient.birth_date,
+        )
+        .select_from(SessionEvent)
+        .outerjoin(InfusionSession, col(InfusionSession.id) == col(SessionEvent.session_id))
+        .outerjoin(Patient, col(Patient.id) == col(InfusionSession.patient_id))
+        .where(col(SessionEvent.type) == EventType.SIGNED.value)
+    )
+    if session_ids is not None:
+        query = query.where(col(SessionEvent.session_id).in_(list(session_ids)))
+    return stream(tx, query)
+
+
+def sitting_scores_with_records(tx: Session, sitting_ids: Collection[str] | None = None) -> Iterator[tuple[Any, ...]]:
+    """Each sitting's scores as kept in short, in the table's order, beside the type and the stored text of
+    the record of the same id (None, None when there is none): id, scores, type, payload."""
+    query = (
+        select(SittingScores.id, SittingScores.scores, PatientEventRecord.type, cast(PatientEventRecord.payload, Text))
+        .select_from(SittingScores)
+        .outerjoin(PatientEventRecord, col(PatientEventRecord.id) == col(SittingScores.id))
+    )
+    if sitting_ids is not None:
+        query = query.where(col(SittingScores.id).in_(list(sitting_ids)))
+    return stream(tx, query)
+
+
+def sittings_without_scores(tx: Session, sitting_ids: Collection[str] | None = None) -> list[str]:
+    """The outcome-form sittings that have no scores kept beside them, earliest recorded first."""
+    kept = select(SittingScores.id).where(col(SittingScores.id) == col(PatientEventRecord.id)).exists()
+    order = (col(PatientEventRecord.recorded_at), col(PatientEventRecord.seq))
+    if sitting_ids is not None:  # by the ids given (the records' key), not every sitting of the kind's index
+        query = select(PatientEventRecord.id, PatientEventRecord.type).where(
+            col(PatientEventRecord.id).in_(list(sitting_ids)), ~kept
+        )
+        return [found for found, kind in tx.execute(query.order_by(*order)) if kind == EventType.ASSESSED.value]
+    query = select(PatientEventRecord.id).where(col(PatientEventRecord.type) == EventType.ASSESSED.value, ~kept)
+    return list(tx.execute(query.order_by(*order)).scalars())
+
+
+def _values(tx: Session, table: Any, kind: type, ids: Collection[str] | None) -> Iterator[Any]:
+    """The rows of ``table`` as ``kind`` (a dataclass whose fields are columns of the same names)."""
+    names = [field.name for field in dataclasses.fields(kind)]
+    query = select(*(getattr(table, name) for name in names))
+    if ids is not None:
+        query = query.where(col(table.id).in_(list(ids)))
+    result = tx.connection().execution_options(yield_per=BATCH).execute(query)
+    with closing(result):
+        for row in result:
+            yield kind(*row)
+
+
+def patient_records(tx: Session, ids: Collection[str] | None = None) -> Iterator[PatientRecord]:
+    return _values(tx, Patient, PatientRecord, ids)
+
+
+def details_records(tx: Session, ids: Collection[str] | None = None) -> Iterator[DetailsRecord]:
+    return _values(tx, PatientDetails, DetailsRecord, ids)
+
+
+def course_records(tx: Session, ids: Collection[str] | None = None) -> Iterator[CourseView]:
+    return _values(tx, Course, CourseView, ids)
+
+
+def session_summaries(tx: Session, ids: Collection[str] | None = None) -> Iterator[SessionSummary]:
+    return _values(tx, InfusionSession, SessionSummary, ids)
+
+
+def chunks(ids: Iterable[str], size: int = 500) -> Iterator[list[str]]:
+    """Ids a few hundred at a time, for ``IN`` lists every database takes."""
+    chunk: list[str] = []
+    for item in ids:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def stored_moment(tx: Session) -> Any:
+    """How a moment read as the driver gives it becomes an aware UTC datetime (text on SQLite, parsed as
+    SQLAlchemy parses it; a datetime elsewhere)."""
+    dialect = tx.get_bind().dialect
+    parse = DateTime().dialect_impl(dialect).result_processor(dialect, None)
+    utc = UTCDateTime()
+
+    def moment(value: Any) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str) and parse is not None:
+            value = parse(value)
+        return utc.process_result_value(value, dialect)
+
+    return moment
+
+
+def stored_date(tx: Session) -> Any:
+    """How a date read as the driver gives it becomes a date (text on SQLite, parsed as SQLAlchemy does)."""
+    dialect = tx.get_bind().dialect
+    parse = Date().dialect_impl(dialect).result_processor(dialect, None)
+
+    def day(value: Any) -> date | None:
+        return parse(value) if isinstance(value, str) and parse is not None else value
+
+    return day

@@ -1,0 +1,640 @@
+"""``audit verify``: the whole trail against every record it describes, or only what came after an anchor.
+
+The whole check reads each table once, in the order it was written, as plain tuples: the trail by number,
+every line's hash recomputed and its link followed; beside it the care entries in the order they were stored
+(which follows the trail: an entry and its line commit together and the trail's writers take turns), each
+matched with its line as both streams go by. What is waiting for its partner is held only until it turns up,
+a few thousand at most on a trail in order, so no entry of ten years is held past its line. A big trail is
+read in two parts at once, the second in a process of its own (a workstation has two cores or more); what
+each part could not match (the few entries at its edges, and anything tampered with) is matched at the end.
+Kept for the whole check, a few values each: the last line of each session's summary, patient, sex and
+allergies, and course order, which are compared with the rows once the trail has been read.
+
+Which problem is said, when there are several, is as it always was: a broken link first (the earliest),
+then the care entries (earliest saved first), patients' records, the sittings' scores, lines whose record
+is gone, signatures' patients, infusion starts, and the patient, details, course and summary rows.
+
+``since_anchor`` checks only what came after a note of the trail's head kept outside the database
+(``core.anchors``), after checking that the trail still holds the noted entry with the noted hash: seconds
+at any size, for the daily check. What it covers is in ``SINCE_ANCHOR_COVERS``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from json.encoder import encode_basestring
+from typing import Any
+
+from core import records
+from core.audit_terms import GENESIS, AuditAction, ChainCheck
+from core.content_hashes import course_content, details_content, patient_content, summary_content
+from core.event_data import PatientAtSigning, SessionSigned
+from core.events import Event, EventType
+from core.hashing import canonical_json, utc_moment
+from core.outcomes.cohort import scores_text
+from core.persistence.db import Database
+from core.records import trail_streams
+from core.signatures import identifiers
+from core.stored_form import UnreadableEntry
+
+SPLIT_AT = 200_000
+"""Lines from which the whole check is read in two parts at once: below it, starting a second process
+costs more than it saves."""
+LOOKAHEAD = 20_000
+"""Entries read ahead of the trail while a line waits for its record: more are read only as lines take
+them, so an entry removed by hand does not make the check read every entry after it into memory."""
+_LINES_AT_ONCE = 2_000
+
+SINCE_ANCHOR_COVERS = (
+    "every line after the anchor's entry (its link and hash) and every record those lines describe; in each "
+    "session and patient they touched, entries saved after the anchor without a line, the summary row, the "
+    "signature's patient and the infusion's start; each patient, sex and allergies record, course order and "
+    "sitting's scores they describe. Not checked: lines and records from before the anchor (the anchor's hash "
+    "shows the trail up to it was not rewritten, not that each older line or record is as written) - run the "
+    "full check (audit verify) for those, say weekly."
+)
+
+_RECORD_LINE = re.compile(
+    r'\{"event_id": "([0-9a-f-]{1,36})", "type": "([a-z_.]{1,40})", "content_hash": "([0-9a-f]{64})", '
+    r'"summary_hash": "([0-9a-f]{64})"\}'
+)
+"""A care entry's line as Chairside writes its detail: read without parsing JSON, the commonest line of all.
+Every value is of characters JSON writes as they are, so its canonical text is known from the match."""
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
+class _Moments:
+    """A moment as the driver gives it, in the canonical text hashes use (``utc_moment``): SQLAlchemy's own
+    text for SQLite is rewritten directly, anything else is parsed as the ORM would parse it."""
+
+    def __init__(self, parse: Callable[[Any], datetime | None]) -> None:
+        self.parse = parse
+
+    def __call__(self, value: Any) -> str:
+        # SQLAlchemy's own text (26 characters, a space at 10, a point at 19): its digits are the canonical
+        # text's. Anything else stored there (non-digits) makes a text no honest line's hash was taken of.
+        if type(value) is str and len(value) == 26 and value[10] == " " and value[19] == ".":
+            return f"{value[:10]}T{value[11:]}+00:00"
+        moment = self.parse(value)
+        if moment is None:
+            raise ValueError("a stored moment is empty")
+        return utc_moment(moment)
+
+
+def _line_hash(row: tuple[Any, ...], moment: _Moments) -> tuple[str, dict[str, Any] | None, tuple[str, ...] | None]:
+    """A line's hash as ``core.audit.entry_hash`` computes it, with its detail parsed (None for a care
+    entry's line read by ``_RECORD_LINE``, whose event id, content and summary hashes come third)."""
+    seq, at, actor_id, action, workstation, patient_id, session_id, detail_text, prev_hash, _ = row
+    fast = _RECORD_LINE.fullmatch(detail_text) if action == "record.written" else None
+    if fast is not None:
+        event_id, kind, content, summary = fast.groups()
+        detail = f'{{"content_hash":"{content}","event_id":"{event_id}","summary_hash":"{summary}","type":"{kind}"}}'
+        parsed, facts = None, (event_id, content, summary)
+    else:
+        parsed = json.loads(detail_text)
+        detail, facts = canonical_json(parsed), None
+    text = encode_basestring
+    body = (
+        f'{{"action":{text(action)},"actor_id":{"null" if actor_id is None else text(actor_id)},'
+        f'"at":"{moment(at)}","detail":{detail},"patient_id":{"null" if patient_id is None else text(patient_id)},'
+        f'"prev_hash":{text(prev_hash)},"seq":{seq},"session_id":{"null" if session_id is None else text(session_id)},'
+        f'"workstation":{text(workstation)}}}'
+    )
+    return hashlib.sha256(body.encode()).hexdigest(), parsed, facts
+
+
+def _session_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
+    """``content_hashes.event_content`` of a session entry read as ``trail_streams.SESSION_ENTRY_COLUMNS``."""
+    event_id, session_id, seq, kind, payload, occurred, recorded, by, workstation, corrects, reason = row
+    occurred_text = moment(occurred)
+    recorded_text = occurred_text if recorded == occurred else moment(recorded)
+    number = seq if type(seq) is int else canonical_json(seq)
+    text = encode_basestring
+    body = (
+        f'{{"corrects":{"null" if corrects is None else text(corrects)},"id":{text(event_id)},'
+        f'"occurred_at":"{occurred_text}","payload":{canonical_json(json.loads(payload))},'
+        f'"reason":{"null" if reason is None else text(reason)},"recorded_at":"{recorded_text}",'
+        f'"recorded_by":{text(by)},"seq":{number},"session_id":{text(session_id)},"type":{text(kind)},'
+        f'"workstation":{text(workstation)}}}'
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _patient_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
+    """``content_hashes.patient_event_content`` of a record read as ``trail_streams.PATIENT_ENTRY_COLUMNS``."""
+    event_id, patient_id, course_id, seq, kind, payload, occurred, recorded, by, workstation, corrects, reason = row
+    facts = {
+        "id": event_id,
+        "patient_id": patient_id,
+        "course_id": course_id,
+        "seq": seq,
+        "type": kind,
+        "occurred_at": moment(occurred),
+        "recorded_at": moment(recorded),
+        "recorded_by": by,
+        "workstation": workstation,
+        "payload": json.loads(payload),
+        "corrects": corrects,
+        "reason": reason,
+    }
+    return hashlib.sha256(canonical_json(facts).encode()).hexdigest()
+
+
+SESSIONS, PATIENTS = "s", "p"
+_CATEGORIES = (
+    "session entries",
+    "patient entries",
+    "sitting scores",
+    "lines without records",
+    "signatures",
+    "starts",
+    "patient",
+    "details",
+    "course",
+    "summary",
+)
+
+
+@dataclass
+class Findings:
+    """What one part of the trail showed (sent back from its process, so plain values only)."""
+
+    lines: int = 0
+    chain: tuple[int, int, str] | None = None
+    """The first broken link: its seq, the lines read up to it, and what is wrong."""
+    problems: dict[str, tuple[tuple[Any, ...], str]] = field(default_factory=dict)
+    """The first problem of each kind (``_CATEGORIES``), by the order it would have been said in."""
+    waiting: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    """Lines whose record was not met: event id -> (the line's seq, the content hash it carries)."""
+    unmatched: dict[str, tuple[str, str, Any, int]] = field(default_factory=dict)
+    """Records whose line was not met: id -> (SESSIONS or PATIENTS, content hash, recorded_at as read, seq)."""
+    claims: dict[str, dict[str, tuple[int, int, str]]] = field(default_factory=dict)
+    """What lines say a patient, details, course or summary row holds: kind -> key -> (first line, last
+    line, hash)."""
+
+    def said(self, category: str, key: tuple[Any, ...], problem: str) -> None:
+        known = self.problems.get(category)
+        if known is None or key < known[0]:
+            self.problems[category] = (key, problem)
+
+    def claim(self, kind: str, key: str, seq: int, hashed: str) -> None:
+        kept = self.claims.setdefault(kind, {}).get(key)
+        self.claims[kind][key] = (kept[0] if kept else seq, seq, hashed)
+
+    def matched(self, event_id: str, line: tuple[int, str | None], record: tuple[str, str, Any, int]) -> None:
+        seq, hashed = line
+        table, content, recorded, entry_seq = record
+        if hashed is not None and content != hashed:
+            category = "session entries" if table == SESSIONS else "patient entries"
+            self.said(
+                category,
+                (recorded, entry_seq, event_id),
+                f"care record {event_id} was changed after it was written (audit entry {seq} says otherwise).",
+            )
+
+    def absorb(self, later: Findings) -> None:
+        """A later part's findings joined to this one's (lines in order)."""
+        if self.chain is None and later.chain is not None:
+            seq, read, problem = later.chain
+            self.chain = (seq, self.lines + read, problem)
+        self.lines += later.lines
+        for category, (key, problem) in later.problems.items():
+            self.said(category, key, problem)
+        for event_id, line in later.waiting.items():
+            record = self.unmatched.pop(event_id, None)
+            if record is not None:
+                self.matched(event_id, line, record)
+            else:
+                self.waiting[event_id] = line
+        for event_id, record in later.unmatched.items():
+            line = self.waiting.pop(event_id, None)
+            if line is not None:
+                self.matched(event_id, line, record)
+            else:
+                self.unmatched[event_id] = record
+        for kind, keys in later.claims.items():
+            for key, (first, last, hashed) in keys.items():
+                kept = self.claims.setdefault(kind, {}).get(key)
+                self.claims[kind][key] = (kept[0] if kept else first, last, hashed)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the whole check: lines numbered above ``after`` up to ``upto``, and the entries stored
+    under row numbers in the same bounds (None: to the end)."""
+
+    after: int = 0
+    upto: int | None = None
+    sessions_after: int = 0
+    sessions_upto: int | None = None
+    patients_after: int = 0
+    patients_upto: int | None = None
+
+
+class _Walk:
+    """The trail read in order, its lines' records matched as the entries go by."""
+
+    def __init__(self, tx: Any, found: Findings, expected: tuple[int, str]) -> None:
+        self.tx = tx
+        self.found = found
+        self.expected_seq, self.expected_prev = expected
+        self.moment = _Moments(trail_streams.stored_moment(tx))
+
+    def lines(self, rows: Iterator[tuple[Any, ...]], entries: dict[str, Iterator[tuple[Any, ...]]]) -> None:
+        found, moment = self.found, self.moment
+        waiting, unmatched = found.waiting, found.unmatched
+        wanted = {SESSIONS: 0, PATIENTS: 0}
+        while batch := list(islice(rows, _LINES_AT_ONCE)):
+            for row in batch:
+                found.lines += 1
+                if self._broken(row):
+                    return
+                hashed, detail, facts = _line_hash(row, moment)
+                seq = row[0]
+                if hashed != row[9]:
+                    found.chain = (seq, found.lines, f"entry {seq} was changed after it was written.")
+                    return
+                self.expected_seq, self.expected_prev = seq + 1, hashed
+                if facts is not None:
+                    event_id, content, summary = facts
+                    record = unmatched.pop(event_id, None)
+                    if record is not None:
+                        found.matched(event_id, (seq, content), record)
+                    else:
+                        waiting[event_id] = (seq, content)
+                        wanted[SESSIONS if row[6] is not None else PATIENTS] += 1
+                    if row[6] is not None:
+                        found.claim("summary", row[6], seq, summary)
+                elif detail is not None:
+                    self._note(row, detail, wanted)
+            for table, source in entries.items():
+                # Read entries while some line waits for one, but never far ahead of the trail.
+                while wanted[table] > 0 and len(unmatched) < LOOKAHEAD:
+                    entry = next(source, None)
+                    if entry is None:
+                        wanted[table] = 0
+                        break
+                    if self._entry(table, entry):
+                        wanted[table] -= 1
+        for table, source in entries.items():
+            for entry in source:
+                self._entry(table, entry)
+
+    def _broken(self, row: tuple[Any, ...]) -> bool:
+        seq, found = row[0], self.found
+        if seq != self.expected_seq:
+            expected = self.expected_seq
+            missing = f"{expected}" if seq == expected + 1 else f"{expected}–{seq - 1}"
+            found.chain = (seq, found.lines, f"entry {seq} follows a gap: entry {missing} was removed.")
+            return True
+        if row[8] != self.expected_prev:
+            found.chain = (seq, found.lines, f"entry {seq} does not follow on from entry {seq - 1}.")
+            return True
+        return False
+
+    def _note(self, row: tuple[Any, ...], detail: dict[str, Any], wanted: dict[str, int]) -> None:
+        """What a line other than ``_RECORD_LINE``'s says was written (as ``core.audit.Recorded.note``)."""
+        seq, action, patient_id, session_id = row[0], row[3], row[5], row[6]
+        found = self.found
+        hashed = detail.get("content_hash") if isinstance(detail, dict) else None
+        if action == AuditAction.RECORD_WRITTEN and "event_id" in detail:
+            event_id = detail["event_id"]
+            record = found.unmatched.pop(event_id, None)
+            if record is not None:
+                found.matched(event_id, (seq, hashed), record)
+            else:
+                found.waiting[event_id] = (seq, hashed)
+                wanted[SESSIONS if session_id is not None else PATIENTS] += 1
+            if "summary_hash" in detail and session_id is not None:
+                found.claim("summary", session_id, seq, detail["summary_hash"])
+        elif hashed is None:
+            return
+        elif action == AuditAction.PATIENT_REGISTERED and patient_id is not None:
+            found.claim("patient", patient_id, seq, hashed)
+        elif action == AuditAction.PATIENT_DETAILS_CONFIRMED and "details_id" in detail:
+            found.claim("details", detail["details_id"], seq, hashed)
+        elif action == AuditAction.COURSE_ORDERED and "course_id" in detail:
+            found.claim("course", detail["course_id"], seq, hashed)
+
+    def _entry(self, table: str, row: tuple[Any, ...]) -> bool:
+        """One record read: matched with its waiting line (True), or kept until its line comes."""
+        if table == SESSIONS:
+            record = (SESSIONS, _session_entry_hash(row, self.moment), row[6], row[2])
+        else:
+            record = (PATIENTS, _patient_entry_hash(row, self.moment), row[7], row[3])
+        event_id = row[0]
+        line = self.found.waiting.pop(event_id, None)
+        if line is None:
+            self.found.unmatched[event_id] = record
+            return False
+        self.found.matched(event_id, line, record)
+        return True
+
+
+def _check_part(tx: Any, part: Part) -> Findings:
+    found = Findings()
+    before = trail_streams.line_at_or_before(tx, part.after) if part.after else None
+    expected = (before[0] + 1, before[1]) if before is not None else (1, GENESIS)
+    entries = {
+        SESSIONS: trail_streams.session_entries(tx, part.sessions_after, part.sessions_upto),
+        PATIENTS: trail_streams.patient_entries(tx, part.patients_after, part.patients_upto),
+    }
+    _Walk(tx, found, expected).lines(trail_streams.trail_lines(tx, part.after, part.upto), entries)
+    return found
+
+
+def _check_part_apart(url: str, part: Part) -> Findings:
+    """A part of the whole check in a process of its own, with its own connection."""
+    database = Database(url)
+    try:
+        with database.session() as tx:
+            return _check_part(tx, part)
+    finally:
+        database.dispose()
+
+
+def _parts(tx: Any, first: int, last: int) -> list[Part]:
+    """The trail in two parts at about its middle, each with the entries written with its lines; one part
+    for a small trail, or where entries cannot be read in the order they were stored."""
+    if last - first < SPLIT_AT or not trail_streams.rows_in_written_order(tx):
+        return [Part()]
+    middle = first + (last - first) * 9 // 20  # this process also checks signatures, sittings and starts
+    sessions_row = patients_row = None
+    for row in trail_streams.care_lines_back_from(tx, middle):
+        detail = json.loads(row[1])
+        if not isinstance(detail, dict) or "event_id" not in detail:
+            continue
+        in_sessions, in_patients = trail_streams.entry_row_numbers(tx, str(detail["event_id"]))
+        if sessions_row is None and in_sessions is not None:
+            sessions_row = in_sessions
+        if patients_row is None and in_patients is not None:
+            patients_row = in_patients
+        if sessions_row is not None and patients_row is not None:
+            break
+    sessions_row, patients_row = sessions_row or 0, patients_row or 0
+    return [
+        Part(0, middle, 0, sessions_row, 0, patients_row),
+        Part(middle, None, sessions_row, None, patients_row, None),
+    ]
+
+
+def parts_of(database: Database) -> list[Part]:
+    """The parts the whole check of this database is read in."""
+    with database.session() as tx:
+        ends = trail_streams.trail_ends(tx)
+        return _parts(tx, ends[0], ends[1]) if ends is not None else [Part()]
+
+
+def verify(database: Database) -> ChainCheck:
+    """Check every link; then both ways between the lines and the records they describe: every care record
+    written since the trail began has its line, every line's record is there, and each record, patient,
+    course and session summary row is as its line's hash says it was written."""
+    with database.session() as tx:
+        ends = trail_streams.trail_ends(tx)
+        parts = _parts(tx, ends[0], ends[1]) if ends is not None else [Part()]
+        if len(parts) == 1:
+            found = _check_part(tx, parts[0])
+            return _conclude(tx, found, ends)
+        url = database.url.render_as_string(hide_password=False)
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as apart:
+            later = apart.submit(_check_part_apart, url, parts[1])
+            found = _check_part(tx, parts[0])
+            extra = Findings()
+            if found.chain is None:
+                _beside_the_trail(tx, extra)
+            try:
+                second = later.result()
+            except BrokenProcessPool:  # no second process here (a program that cannot be started again)
+                second = _check_part(tx, parts[1])
+            found.absorb(second)
+        for category, (key, problem) in extra.problems.items():
+            found.said(category, key, problem)
+        return _conclude(tx, found, ends, beside=False)
+
+
+def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, *, beside: bool = True) -> ChainCheck:
+    if found.chain is not None:
+        seq, read, problem = found.chain
+        return ChainCheck(False, read, seq, problem)
+    count, began = found.lines, ends[2] if ends is not None else None
+    moment = trail_streams.stored_moment(tx)
+    for event_id, (table, _, recorded, seq) in found.unmatched.items():
+        category = "session entries" if table == SESSIONS else "patient entries"
+        saved = moment(recorded)
+        assert saved is not None
+        if not count:
+            found.said(category, (recorded, seq, event_id), "the audit trail is empty but care records exist.")
+        elif began is None or saved >= began:
+            when = saved.isoformat(timespec="seconds")
+            found.said(
+                category,
+                (recorded, seq, event_id),
+                f"care record {event_id} (saved {when}) has no audit entry: entries were removed after entry {count}.",
+            )
+    for event_id, (line, _) in found.waiting.items():
+        found.said(
+            "lines without records",
+            (line,),
+            f"care record {event_id} was removed: audit entry {line} says it was written.",
+        )
+    if beside:
+        _beside_the_trail(tx, found)
+    _rows_against_claims(tx, found)
+    for category in _CATEGORIES:
+        if category in found.problems:
+            return ChainCheck(False, count, None, found.problems[category][1])
+    return ChainCheck(True, count, None, "")
+
+
+def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
+    """The checks that read records, not lines: the sittings' scores, each signature's patient, and each
+    session's start against its entries (of the given sessions only, when given)."""
+    if sessions is None:
+        _sitting_scores(tx, found)
+    _signatures(tx, found, sessions)
+    for session_id, on_row, in_entries in records.starts_out_of_step(tx, sessions):
+        said = "no start" if on_row is None else f"a start at {on_row.isoformat(timespec='seconds')}"
+        entries = "none" if in_entries is None else f"one at {in_entries.isoformat(timespec='seconds')}"
+        found.said(
+            "starts",
+            (0,),
+            f"the session summary {session_id} was changed: it says {said}, its entries say {entries}.",
+        )
+        break
+
+
+def _sitting_scores(tx: Any, found: Findings, sitting_ids: list[str] | None = None) -> None:
+    """The scores kept in short beside each sitting (which the outcome report reads) say what its record
+    says, and no sitting is without its own."""
+    kept = trail_streams.sitting_scores_with_records(tx, sitting_ids)
+    for place, (sitting_id, stored, kind, payload) in enumerate(kept):
+        if kind != EventType.ASSESSED.value:
+            problem = f"the scores kept for sitting {sitting_id} have no outcome-form record: they were added by hand."
+        elif scores_text(json.loads(payload).get("forms", ())) != stored:
+            problem = f"the scores kept for sitting {sitting_id} were changed: they no longer say what its record says."
+        else:
+            continue
+        found.said("sitting scores", (0, place), problem)
+        return
+    for sitting_id in trail_streams.sittings_without_scores(tx, sitting_ids):
+        problem = f"the scores kept for sitting {sitting_id} were removed: its outcome-form record is still there."
+        found.said("sitting scores", (1, 0), problem)
+        return
+
+
+def _signatures(tx: Any, found: Findings, sessions: list[str] | None) -> None:
+    """Each session's signature still covers the patient on record (when it named her)."""
+    moment, day = trail_streams.stored_moment(tx), trail_streams.stored_date(tx)
+    for row in trail_streams.signings(tx, sessions):
+        event_id, session_id, seq, kind, payload, occurred, recorded, by, workstation, corrects, reason = row[:11]
+        mrn, family_name, given_name, born = row[11:]
+        key = (recorded, seq, event_id)
+        known = found.problems.get("signatures")
+        if known is not None and known[0] < key:
+            continue
+        try:
+            event = Event(
+                id=event_id,
+                session_id=session_id,
+                seq=seq,
+                type=EventType(kind),
+                occurred_at=moment(occurred),
+                recorded_at=moment(recorded),
+                recorded_by=by,
+                workstation=workstation,
+                payload=json.loads(payload),
+                corrects=corrects,
+                reason=reason,
+            )
+            who = event.data_as(SessionSigned).patient
+        except UnreadableEntry:
+            problem = f"care record {event_id} cannot be read, so who its signature covered cannot be checked."
+            found.said("signatures", key, problem)
+            continue
+        if who is None:
+            continue
+        if mrn is not None:
+            birth = day(born)
+            if PatientAtSigning(**identifiers(mrn, family_name, given_name, birth.isoformat())) == who:
+                continue
+        found.said(
+            "signatures",
+            key,
+            f"the patient record of session {session_id} no longer matches who its signature covered.",
+        )
+
+
+_ROWS: tuple[tuple[str, Callable[..., Iterator[Any]], Callable[[Any], str], str], ...] = (
+    ("patient", trail_streams.patient_records, patient_content, "patient record"),
+    ("details", trail_streams.details_records, details_content, "sex and allergies record"),
+    ("course", trail_streams.course_records, course_content, "course order"),
+    ("summary", trail_streams.session_summaries, summary_content, "session summary"),
+)
+
+
+def _rows_against_claims(tx: Any, found: Findings, *, every: bool = True) -> None:
+    """Each patient, details, course and summary row a line describes is as the last such line says."""
+    for kind, read, content, what in _ROWS:
+        claims = dict(found.claims.get(kind, {}))
+        if not claims:
+            continue
+        rows = read(tx) if every else (row for ids in trail_streams.chunks(claims) for row in read(tx, ids))
+        for row in rows:
+            claim = claims.pop(row.id, None)
+            if claim is not None and content(row) != claim[2]:
+                problem = (
+                    f"the {what} {row.id} was changed after it was written (audit entry {claim[1]} says otherwise)."
+                )
+                found.said(kind, (claim[0],), problem)
+        for key, (first, last, _) in claims.items():
+            found.said(kind, (first,), f"the {what} {key} was removed: audit entry {last} says it was written.")
+
+
+@dataclass(frozen=True)
+class SinceCheck:
+    """The result of ``since_anchor``: ``held`` is False when the trail no longer holds the anchor's entry
+    with its hash (nothing after it was checked: ``problem`` says why)."""
+
+    held: bool
+    ok: bool
+    entries: int
+    """Lines checked after the anchor's entry."""
+    first_broken: int | None
+    problem: str
+
+
+def since_anchor(database: Database, seq: int, entry_hash: str) -> SinceCheck:
+    """Check what came after entry ``seq``, noted with ``entry_hash`` outside the database: that the trail
+    still holds that entry with that hash (and the entry's own fields give it), then every line after it and
+    what those lines describe (``SINCE_ANCHOR_COVERS``). Reads only those lines and the records they name."""
+    with database.session() as tx:
+        moment = _Moments(trail_streams.stored_moment(tx))
+        noted = next(trail_streams.trail_lines(tx, seq - 1, seq), None)
+        if noted is None or noted[0] != seq or noted[9] != entry_hash:
+            return SinceCheck(False, False, 0, None, f"the trail does not hold entry {seq} with the noted hash.")
+        if _line_hash(noted, moment)[0] != entry_hash:
+            return SinceCheck(False, False, 0, seq, f"entry {seq} was changed after it was written.")
+        found = Findings()
+        _Walk(tx, found, (seq + 1, entry_hash)).lines(trail_streams.trail_lines(tx, seq), {})
+        if found.chain is not None:
+            broken, _, problem = found.chain
+            return SinceCheck(True, False, found.lines, broken, problem)
+        named = set(found.waiting)
+        sessions: set[str] = set()
+        patients: set[str] = set()
+        for row in trail_streams.trail_lines(tx, seq):
+            if row[6] is not None:
+                sessions.add(row[6])
+            elif row[3] == AuditAction.RECORD_WRITTEN and row[5] is not None:
+                patients.add(row[5])
+        walk = _Walk(tx, found, (0, ""))
+        after = trail_streams.stored_moment(tx)(noted[1])
+        last = seq + found.lines
+        for ids in trail_streams.chunks(sorted(named)):
+            for entry in trail_streams.session_entries_by_id(tx, ids):
+                walk._entry(SESSIONS, entry)
+            for entry in trail_streams.patient_entries_by_id(tx, ids):
+                walk._entry(PATIENTS, entry)
+        for event_id, (line, _) in found.waiting.items():
+            problem = f"care record {event_id} was removed: audit entry {line} says it was written."
+            found.said("lines without records", (line,), problem)
+        for table, owners, read in (
+            (SESSIONS, sessions, trail_streams.session_entries_of),
+            (PATIENTS, patients, trail_streams.patient_entries_of),
+        ):
+            category = "session entries" if table == SESSIONS else "patient entries"
+            for ids in trail_streams.chunks(sorted(owners)):
+                for entry in read(tx, ids):
+                    recorded, entry_seq = (entry[6], entry[2]) if table == SESSIONS else (entry[7], entry[3])
+                    saved = trail_streams.stored_moment(tx)(recorded)
+                    if entry[0] in named or saved is None or after is None or saved <= after:
+                        continue
+                    when = saved.isoformat(timespec="seconds")
+                    found.said(
+                        category,
+                        (recorded, entry_seq, entry[0]),
+                        f"care record {entry[0]} (saved {when}) has no audit entry: entries were removed after "
+                        f"entry {last}.",
+                    )
+        touched = sorted(sessions)
+        for ids in trail_streams.chunks(touched):
+            _beside_the_trail(tx, found, ids)
+        for ids in trail_streams.chunks(sorted(named)):
+            _sitting_scores(tx, found, ids)
+        _rows_against_claims(tx, found, every=False)
+    for category in _CATEGORIES:
+        if category in found.problems:
+            return SinceCheck(True, False, found.lines, None, found.problems[category][1])
+    return SinceCheck(True, True, found.lines, None, "")
