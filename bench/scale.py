@@ -29,7 +29,6 @@ import resource
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from argon2 import PasswordHasher  # noqa: E402
 from commit_latency import NORMAL, SCREEN_OK, pump_as_ordered  # noqa: E402
+from cpu_time import cpu  # noqa: E402
 from history import END, PASSWORD, PATIENTS_PER_YEAR, make_nurses  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
@@ -82,13 +82,7 @@ class Figure:
 
 def cpu_ms(run: Callable[[], object], runs: int) -> float:
     """The median CPU milliseconds of ``runs`` calls after one warm-up."""
-    run()
-    samples = []
-    for _ in range(runs):
-        began = time.process_time()
-        run()
-        samples.append((time.process_time() - began) * 1000)
-    return statistics.median(samples)
+    return statistics.median(cpu(run, runs))
 
 
 def raw(database: Database, sql: str, **values: Any) -> list[Any]:
