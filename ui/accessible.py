@@ -39,6 +39,16 @@ def _interface(class_name: str, target: QObject) -> QAccessibleInterface | None:
     return None
 
 
+def keep_secret(field: QLineEdit) -> None:
+    """Call once ``field``'s echo mode hides what is typed. A bridge awake before the field was made (a
+    window already shown) asked for its interface as it was made and named, while it still echoed, and Qt
+    keeps the first interface it gets: that one, which sends each typed character, is dropped, so the next
+    question reaches the factory and gets one without text."""
+    interface = QAccessible.queryAccessibleInterface(field)
+    if interface is not None and interface.textInterface() is not None:
+        QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(interface))
+
+
 def install() -> None:
     """Once per process, before any password field is shown."""
     global _installed  # noqa: PLW0603 (one factory for the application's lifetime)

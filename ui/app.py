@@ -40,13 +40,14 @@ def main(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ui import style
+    from ui import accessible, style
     from ui.opening import OpeningWindow, on_screen, take_place_of
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Chairside")
     style.apply(app)
+    accessible.install()  # before the first window wakes the accessibility bridge: no password on the bus
     opening = OpeningWindow()
     on_screen(opening)
     if when_painted is not None:
@@ -59,6 +60,7 @@ def main(
         log.warning("cannot start: %s", error)
         show_startup_problem(error)
         opening.close()
+        opening.deleteLater()
         return STARTUP_PROBLEM
 
     from ui.crash import CrashHandler

@@ -70,7 +70,7 @@ def on_screen(window: QMainWindow) -> None:
 
 
 def take_place_of(window: QMainWindow, opening: QMainWindow) -> None:
-    """Show ``window`` where ``opening`` stood (its size and place, maximised if it was), then close it."""
+    """Show ``window`` where ``opening`` stood (its size and place, maximised if it was), then close it for good."""
     if opening.isMaximized():
         window.setGeometry(opening.geometry())
         window.showMaximized()
@@ -78,3 +78,4 @@ def take_place_of(window: QMainWindow, opening: QMainWindow) -> None:
         window.setGeometry(opening.geometry())
         show_fitted(window)
     opening.close()
+    opening.deleteLater()  # its window gone from the screen's list too, not only hidden

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.accessible import keep_secret
 from ui.style import TARGET, mark
 
 
@@ -47,6 +48,7 @@ def password_field(name: str, placeholder: str = "") -> QLineEdit:
     """Typed secrets are never shown; callers clear the field after each attempt."""
     widget = line_edit(name, placeholder)
     widget.setEchoMode(QLineEdit.EchoMode.Password)
+    keep_secret(widget)
     return widget
 
 
