@@ -30,7 +30,8 @@ class Reviews(Here, CourseOrders, Patients):
         database cannot be reached and a journal keeps what is recorded here, the chairs go on from what was
         last read, with the entries saved here since."""
         now = self.clock.now()
-        if not self.known_away() and (self.notices is None or self.notices.take() or not self._board_fresh):
+        heard = self.notices is None or self.notices.take()
+        if not self.known_away() and (heard or not self._board_fresh or self._accounts_due()):
             try:
                 self._board = self._read_board()
                 if self._here:  # the database answers again: what waits here goes first, then is read back
@@ -84,10 +85,11 @@ class Reviews(Here, CourseOrders, Patients):
         return board
 
     def _accounts_due(self) -> bool:
-        """The accounts are read with a board that moved, and at least once a minute besides: a deactivation
-        reaches this workstation's sign-ins within the minute, without a query on every tick."""
+        """The accounts are read with a board that moved, and at least once a minute besides, heard of or not
+        (a deactivation on a server sends no notice): it reaches this workstation's sign-ins within the
+        minute, without a query on every tick. Only a workstation with a journal keeps them."""
         read = self._accounts_read_at
-        return read is None or self.clock.now() - read >= ACCOUNTS_EVERY
+        return self.journal is not None and (read is None or self.clock.now() - read >= ACCOUNTS_EVERY)
 
     def day_sessions(self, start: datetime, end: datetime) -> list[SessionRow]:
         """Sessions opened in [start, end), oldest first (the day's list)."""
