@@ -142,7 +142,7 @@ def check(python: str, home: Path, display: str) -> dict:
         if user is None or password is None:
             return found
         found["password_captioned"] = labelled_by(password)
-        search = ["xdotool", "search", "--sync", "--name", "Chairside"]
+        search = ["xdotool", "search", "--sync", "--onlyvisible", "--name", "Chairside"]
         window = subprocess.run(search, check=True, env=env, capture_output=True, text=True, timeout=30).stdout.split()
         xdotool(display, "windowfocus", "--sync", window[0])
         type_into(bus, display, user, USER)
