@@ -108,7 +108,9 @@ def history_of(sessions: int, protocol: Protocol) -> Iterator[Database]:
                     nurses=nurses,
                     start=start,
                     end=END,
-                    patients=max(round(PATIENTS_PER_YEAR * years), round(sessions / FIRST_COURSE_SESSIONS)),
+                    patients=round(
+                        PATIENTS_PER_YEAR * years if years > MIN_YEARS else sessions / FIRST_COURSE_SESSIONS
+                    ),
                     seed=18,
                 )
             yield database
