@@ -25,20 +25,11 @@ from xml.sax.saxutils import escape
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from core.reports.plain import Plain
-from core.reports.styles import CELL_PADDING, FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN, PAGE_SIZES, RULE, SANS
+from core.reports.styles import FOOTER_HEIGHT, HEADER_HEIGHT, MARGIN, PAGE_SIZES, SANS, grid
 from core.reports.templates import body_size
 
-PLAIN_GRID = TableStyle(
-    [
-        ("FONT", (0, 0), (-1, -1), SANS, 8.5, 10.5),
-        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
-)
+PLAIN_GRID = TableStyle([*grid(0).getCommands(), ("FONT", (0, 0), (-1, -1), SANS, 8.5, 10.5)])
+"""The printouts' ruled grid (``core.reports.styles.grid``), its font given the leading plain strings need."""
 
 
 def words_of(cell: object) -> str:
