@@ -1,0 +1,58 @@
+"""Moments read back from SQLite as the very UTC moments stored, by the one-step reader (``utc_from_text``)
+as by SQLAlchemy's own two steps, whatever the time zone they were given in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import Column, DateTime, Integer, MetaData, Table, create_engine, insert, select
+
+from core.persistence.types import UTCDateTime, utc_from_text
+
+ZONES = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+MOMENTS = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=ZONES)
+
+
+@pytest.fixture(scope="module")
+def stored():
+    engine = create_engine("sqlite://")
+    table = Table("moment", MetaData(), Column("id", Integer, primary_key=True), Column("at", UTCDateTime()))
+    table.metadata.create_all(engine)
+    yield engine, table
+    engine.dispose()
+
+
+@given(moment=MOMENTS)
+def test_a_stored_moment_reads_back_as_the_same_moment_in_utc(stored, moment: datetime) -> None:
+    engine, table = stored
+    with engine.begin() as connection:
+        row_id = connection.execute(insert(table).values(at=moment)).inserted_primary_key[0]
+        back = connection.execute(select(table.c.at).where(table.c.id == row_id)).scalar_one()
+    assert back == moment
+    assert back.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    ("kept", "moment"),
+    [
+        ("2026-11-26 13:00:00.000000", datetime(2026, 11, 26, 13, tzinfo=UTC)),
+        ("2026-11-26 13:00:00", datetime(2026, 11, 26, 13, tzinfo=UTC)),
+        ("2026-11-26T13:00:00.250000", datetime(2026, 11, 26, 13, 0, 0, 250000, tzinfo=UTC)),
+        ("2026-11-26 15:00:00+02:00", datetime(2026, 11, 26, 13, tzinfo=UTC)),
+        ("2026-11-26", datetime(2026, 11, 26, tzinfo=UTC)),
+        (datetime(2026, 11, 26, 13), datetime(2026, 11, 26, 13, tzinfo=UTC)),
+    ],
+)
+def test_every_form_of_kept_moment_reads_as_sqlalchemy_reads_it(kept: object, moment: datetime) -> None:
+    """The one-step reader agrees with the dialect's parse followed by ``process_result_value``."""
+    engine = create_engine("sqlite://")
+    dialect = engine.dialect
+    parse = DateTime().dialect_impl(dialect).result_processor(dialect, None)
+    slow = UTCDateTime().process_result_value(parse(kept) if isinstance(kept, str) else kept, dialect)
+    fast = UTCDateTime().dialect_impl(dialect).result_processor(dialect, None)(kept)
+    assert fast == slow == moment
+    assert fast.tzinfo is UTC
+    assert utc_from_text(None) is None
