@@ -16,6 +16,7 @@ from cli import report as cli_report
 from cli import users as cli_users
 from cli.say import say, showable
 from cli.users import acting_administrator
+from core.about import command, name_and_version
 from core.accounts import Accounts
 from core.audit import AuditAction
 from core.backups import restore
@@ -43,21 +44,24 @@ DESCRIPTION = """\
 Chairside: the chairside companion for low-dose IV ketamine infusion sessions.
 With no command, opens the app on this workstation's database."""
 
+RUN = command()
+"""How a person runs Chairside here: ``python main.py`` from a checkout, ``chairside`` installed."""
+
 EPILOG = f"""\
 The database is chosen by --database, then the {ENV_DATABASE} environment variable, then this
 workstation's settings file, then the default SQLite file in your user data folder.
 Examples:
-  python main.py                                  open the app
-  python main.py --database sqlite:////srv/c.sqlite
-  python main.py --database postgresql+psycopg://chairside@db.clinic.lan/chairside
+  {RUN:14}                                  open the app
+  {RUN:14} --database sqlite:////srv/c.sqlite
+  {RUN:14} --database postgresql+psycopg://chairside@db.clinic.lan/chairside
                                                   a clinic's server; its password is kept in ~/.pgpass
-  python main.py db backup /media/usb/chairside-backup.sqlite
-  python main.py demo                             try Chairside on made-up patients"""
+  {RUN:14} db backup /media/usb/chairside-backup.sqlite
+  {RUN:14} demo                             try Chairside on made-up patients"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="main.py", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=RUN, description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
         "--database",
@@ -65,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="database to use, e.g. sqlite:////path/to/chairside.sqlite or postgresql+psycopg://user@host/name "
         "(never with a password in it)",
     )
+    parser.add_argument("--version", action="version", version=name_and_version())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     db = commands.add_parser("db", help="look after the database", description="Look after the database.")
@@ -173,7 +178,7 @@ def db_check(url: str | None) -> int:
         say(f"database: {database.where}")
         say(f"schema: {revision or 'none (empty database)'}; this program: {SCHEMA_HEAD}")
         if revision != SCHEMA_HEAD:
-            problems.append("schema differs from this program's: run `python main.py db upgrade` (newer is refused)")
+            problems.append(f"schema differs from this program's: run `{RUN} db upgrade` (newer is refused)")
         for problem in problems:
             say(f"PROBLEM: {problem}")
         say("OK" if not problems else f"{len(problems)} problem(s) found.")
@@ -292,7 +297,7 @@ def demo(fill_only: bool, clock: Clock, open_app: OpenApp) -> int:
         say(f"Made-up history before the day: {counts}.")
     say(f"Demo accounts (made-up staff): {', '.join(demo_usernames())}; password for all: {DEMO_PASSWORD}")
     if fill_only:
-        say(f"Open it with: python main.py --database {sqlite_url(path)}")
+        say(f"Open it with: {RUN} --database {sqlite_url(path)}")
         return 0
     return open_app(sqlite_url(path))
 

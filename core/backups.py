@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from core import audit
+from core.about import command
 from core.audit import AuditAction
 from core.errors import ChairsideError, DatabaseCorrupt, EnvironmentTrouble
 from core.paths import data_dir
@@ -148,7 +149,7 @@ def take(database: Database, settings: ClinicSettings, now: datetime, workstatio
     if problem:
         raise EnvironmentTrouble(
             f"The backup {path} was written, but its audit trail does not hold: {problem}",
-            "Keep it, and the database: ask whoever looks after Chairside to run `python main.py audit verify`.",
+            f"Keep it, and the database: ask whoever looks after Chairside to run `{command()} audit verify`.",
         )
     detail = {"to": str(path), "os_account": getpass.getuser()}
     with UnitOfWork(database, lambda: now, workstation).writing() as work:

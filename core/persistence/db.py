@@ -23,6 +23,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlmodel import Session
 
+from core.about import command
 from core.errors import (
     ChairsideError,
     DatabaseCorrupt,
@@ -95,7 +96,7 @@ def classify(exc: BaseException, where: str) -> EnvironmentTrouble | None:
             return DatabaseCorrupt(
                 f"The database {where} is damaged or is not a Chairside database.",
                 "Do not delete it. Stop using this workstation for recording, use the downtime forms, and "
-                "ask whoever looks after it to restore the latest backup (python main.py db check tells "
+                f"ask whoever looks after it to restore the latest backup ({command()} db check tells "
                 "more).",
             )
         if code == sqlite3.SQLITE_FULL or orig.sqlite_errorcode == sqlite3.SQLITE_IOERR_WRITE:
@@ -513,7 +514,7 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
             f"There is no database at {path}.",
             "If it was moved or the disk is not connected, put it back and start again. To restore a "
             "backup, copy it to that path. To start a new, empty database there on purpose, run "
-            "`python main.py db create`.",
+            f"`{command()} db create`.",
         )
     if not os.access(path, os.R_OK):
         raise DatabaseReadOnly(
@@ -538,7 +539,7 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
             f"{path} is empty: it holds no Chairside records.",
             "Do not start again over it. Restore the latest backup to that path, or check the database "
             "address. To begin a new, empty database there on purpose, move the empty file away and run "
-            "`python main.py db create`.",
+            f"`{command()} db create`.",
         )
     if tables and not tables.issuperset(CHAIRSIDE_TABLES):
         raise DatabaseCorrupt(
@@ -575,7 +576,7 @@ def open_database(url: str, *, create: bool = False, backup_stamp: datetime | No
         raise DatabaseCorrupt(
             f"The database {database.where} is empty: it holds no Chairside records.",
             "Check the database address. To begin a new, empty Chairside database there on purpose, run "
-            "`python main.py db create` with that address; to bring records back, restore them with pg_restore.",
+            f"`{command()} db create` with that address; to bring records back, restore them with pg_restore.",
         )
     if revision is not None and revision not in KNOWN_REVISIONS:
         database.dispose()
