@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import marshal
 import os
 import stat
 from pathlib import Path
@@ -40,8 +41,19 @@ def cache_file(path: Path) -> Path:
 
 def code_fingerprint() -> str:
     """What made the cache: a cache written by another version of the protocol model is not read."""
-    model_source = Path(core.protocol.__file__).read_bytes()
-    return hashlib.sha256(model_source + f"|{pydantic.VERSION}|{FORMAT}".encode()).hexdigest()
+    return hashlib.sha256(_model_code() + f"|{pydantic.VERSION}|{FORMAT}".encode()).hexdigest()
+
+
+def _model_code() -> bytes:
+    """The protocol model's source; in the bundle, which ships no sources, its compiled code."""
+    try:
+        return Path(core.protocol.__file__).read_bytes()
+    except OSError:
+        spec = core.protocol.__spec__
+        code = spec.loader.get_code(spec.name) if spec is not None and spec.loader is not None else None
+        if code is None:
+            raise
+        return marshal.dumps(code)
 
 
 def load_protocol_cached(path: Path | None = None) -> Protocol:

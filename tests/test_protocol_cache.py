@@ -92,3 +92,21 @@ def test_a_missing_file_is_refused_as_without_a_cache(protocol_file: Path) -> No
     protocol_file.unlink()
     with pytest.raises(ProtocolError, match="cannot be opened"):
         load_protocol_cached(protocol_file)
+
+
+def test_the_bundle_without_sources_still_caches_by_the_models_code(
+    protocol_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The installed bundle ships compiled code only: the cache then names the model by its compiled code,
+    which tells one model from another as its source does."""
+    import core.protocol
+    from core.protocol_cache import code_fingerprint
+
+    from_source = code_fingerprint()
+    monkeypatch.setattr(core.protocol, "__file__", str(protocol_file.parent / "no-such-source.py"))
+    from_code = code_fingerprint()
+    assert from_code != from_source
+    assert code_fingerprint() == from_code
+    first = load_protocol_cached(protocol_file)
+    assert json.loads(cache_file(protocol_file).read_text())["code"] == from_code
+    assert load_protocol_cached(protocol_file) == first == load_protocol(protocol_file)
