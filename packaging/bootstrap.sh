@@ -19,8 +19,9 @@ set -euo pipefail
 # accessibility bus a screen reader reads, for the test that reads the real app through it. Line 7: the
 # print system the tests print through (a private CUPS scheduler, its PDF filters and the generic PDF
 # printer driver; the app itself speaks IPP to the clinic's CUPS and needs none of it) and qpdf, which
-# checks every PDF Chairside makes. Line 8: iproute2, for the test that pulls a virtual network cable
-# between a workstation and the test server.
+# checks every PDF Chairside makes. Line 8: desktop-file-validate, which checks the bundle's menu entry
+# (packaging/). Line 9: iproute2, for the test that pulls a virtual network cable between a workstation
+# and the test server.
 APT_PACKAGES=(
   python3 python3-venv ca-certificates
   libegl1 libgl1 libglib2.0-0 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
@@ -29,6 +30,7 @@ APT_PACKAGES=(
   libpulse0
   at-spi2-core python3-pyatspi dbus-daemon xdotool
   cups cups-client cups-filters qpdf
+  desktop-file-utils
   iproute2
 )
 MIN_PYTHON=(3 11)

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_version_is_the_one_pyproject_declares() -> None:
     with (ROOT / "pyproject.toml").open("rb") as file:
         declared = tomllib.load(file)["project"]["version"]
-    assert about.VERSION == declared
+    assert declared == about.VERSION
 
 
 def test_version_on_the_command_line() -> None:
