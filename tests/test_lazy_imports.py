@@ -16,6 +16,8 @@ NOT_AT_START = (
     "psycopg",  # its driver
     "numpy",  # the outcome report
     "reportlab",  # printouts
+    "ui.dialogs.print_preview",  # the printouts' preview, with Qt's printing
+    "PySide6.QtPrintSupport",
     "ui.chair_panel",  # a chair's pages, built when a chair is first opened
     "ui.dialogs.day_log",  # the menus' dialogs, each loaded when first opened
     "ui.dialogs.outcome_report",

@@ -19,7 +19,6 @@ from core.handoff import nurse_chairs
 from core.reports.output import Output, Printout
 from core.views import ChairView
 from ui.controller import Controller
-from ui.dialogs.print_preview import show_pdf
 
 
 @contextmanager
@@ -40,6 +39,8 @@ class Printouts:
         self.parent = parent
 
     def show(self, title: str, pdf: bytes, output: Output | Sequence[Output]) -> None:
+        from ui.dialogs.print_preview import show_pdf  # with Qt's printing, at the first printout: not at start
+
         show_pdf(self.parent, self.controller, title, pdf, output)
 
     def _printed_by(self) -> str | None:
