@@ -12,12 +12,17 @@ import logging
 import sys
 from collections.abc import Callable
 
+from core import about
 from core.clock import Clock, SystemClock
 from core.errors import ChairsideError
 from core.logs import configure_logging
+from core.paths import resource_path
 
 log = logging.getLogger("chairside.app")
 STARTUP_PROBLEM = 2
+
+ICON = "icons/chairside.svg"
+"""The application's icon, the one the menu entry names."""
 
 
 def show_startup_problem(error: ChairsideError) -> None:
@@ -72,6 +77,7 @@ def _start(
 ) -> int:
     log_path = configure_logging()
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from ui import accessible, pyside_hook, style
@@ -81,7 +87,10 @@ def _start(
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    app.setApplicationName("Chairside")
+    app.setApplicationName(about.NAME)
+    app.setApplicationVersion(about.VERSION)
+    app.setDesktopFileName(about.INSTALLED_COMMAND)  # the menu entry's name (packaging/chairside.desktop)
+    app.setWindowIcon(QIcon(str(resource_path(ICON))))
     style.apply(app)
     accessible.install()  # before the first window wakes the accessibility bridge: no password on the bus
     opening = OpeningWindow()

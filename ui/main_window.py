@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.about import name_and_version
 from core.alarms import Alarm, AlarmPolicy, alarms_of
 from core.attention import TECHNICAL_WORDS, Priority
 from core.board import Tile, tile
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
         self.workplace = workplace
         accessible.install()
         self.controller = Controller(workplace)
-        self.setWindowTitle(f"Chairside — {workplace.clinic.clinic_name}")
+        self.setWindowTitle(f"{name_and_version()} — {workplace.clinic.clinic_name}")
         self.resize(*SIZE)
         self.panels: dict[int, ChairPanel] = {}
         self._views: dict[int, ChairView] = {}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from core import about
 from core.clock import ManualClock
 from core.errors import ChairsideError, DatabaseMissing
 from core.logs import log_file
@@ -70,11 +71,22 @@ def test_the_board_s_frame_shows_while_the_records_open_and_the_board_takes_its_
 
     monkeypatch.setattr(core.startup, "open_workplace", open_and_look)
     boards: list[tuple[int, int]] = []
-    monkeypatch.setattr(MainWindow, "shutdown", lambda self: boards.append((self.width(), self.height())))
+    titles: list[str] = []
+
+    def shut(window: MainWindow) -> None:
+        boards.append((window.width(), window.height()))
+        titles.append(window.windowTitle())
+
+    monkeypatch.setattr(MainWindow, "shutdown", shut)
     assert app.main(sqlite_url(db_path), clock=clock, quit_when_shown=True) == 0
     ((title, size),) = while_opening[0]
     assert title == "Chairside" and opening_windows() == []
     assert set(boards) == {size}  # the board stood where its frame did, at its size
+    assert {t.split(" — ")[0] for t in titles} == {f"Chairside {about.VERSION}"}  # the board names its version
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.applicationVersion() == about.VERSION
+    assert not QApplication.windowIcon().isNull()
 
 
 @pytest.mark.usefixtures("own_log_handlers", "qapp")
