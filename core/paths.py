@@ -63,7 +63,9 @@ def demo_database_path() -> Path:
 
 
 def resource_path(name: str) -> Path:
-    """A file shipped in ``resources/``; refuses names that climb out of it."""
+    """A file shipped in ``resources/``; refuses names that climb out of it. The one place Chairside finds what
+    it ships: beside ``core/`` in a checkout, and in the installed bundle too, whose build puts ``resources/``
+    beside its compiled ``core/`` (packaging/chairside.spec). Read only: nothing is ever written there."""
     base = (ROOT / "resources").resolve()
     path = (base / name).resolve()
     if not path.is_relative_to(base):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-TICK = (Path(__file__).resolve().parent / "icons" / "check.svg").as_posix()
+from core.paths import resource_path
+
+TICK = resource_path("icons/check.svg").as_posix()
 
 INK = "#1b1f24"
 PAPER = "#ffffff"
