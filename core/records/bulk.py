@@ -39,6 +39,19 @@ from core.persistence.types import UTCDateTime
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.records.patients import patient_row
 
+HISTORY_TABLES = (
+    "patient",
+    "patient_details",
+    "course",
+    "infusion_session",
+    "session_event",
+    "patient_event",
+    "sitting_scores",
+    "audit_entry",
+)
+"""The tables ``insert_history`` writes: a new database's may have their indexes made after the rows
+(``Database.indexed_after``)."""
+
 BATCH = 5_000
 """Rows per statement: large enough that statements cost little, small enough to stay modest in memory."""
 
