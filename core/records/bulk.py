@@ -189,7 +189,8 @@ def insert_history(
 ) -> None:
     """Insert every record given, in the order their references need (a patient before her course, a session
     before its entries, everything before the audit lines that name it). Each entry comes with its payload's
-    text in ``stored_json``'s form; each audit line is a mapping of its columns, ``detail`` as a dict."""
+    text in ``stored_json``'s form; each audit line is a mapping of its columns, ``detail`` as a dict (and its
+    text in that form as ``stored_detail``, when the caller has it)."""
     moments: dict[tuple[datetime, int], Any] = {}
     for model, values in (
         (Patient, map(patient_row, patients)),
@@ -213,4 +214,4 @@ def insert_history(
     writer = _Writer(tx, SittingScores, moments)
     writer.insert(writer.rows(sittings))
     writer = _Writer(tx, AuditEntry, moments, itemgetter)
-    writer.insert(writer.rows(audit_lines))
+    writer.insert(writer.rows(audit_lines, [line.get("stored_detail") for line in audit_lines]))
