@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from core import audit
 from core.care import Care
+from core.content_hashes import summary_content
 from core.event_data import CoursePlace
 from core.events import EventType as E
 from core.history.build import HistorySummary, build_history
@@ -174,3 +175,31 @@ def test_record_ids_are_version_4_uuids_as_uuid_writes_them():
     drawn = random.Random(11).getrandbits
     for made, _ in zip(new_ids(lambda: draw(128)), range(2000), strict=False):
         assert made == str(uuid.UUID(int=drawn(128), version=4))
+
+
+def test_each_entry_s_summary_hash_is_the_summary_row_as_it_stood_after_it(protocol: Protocol):
+    """The audit line of each entry carries the hash of the session's summary row after it; only the last one
+    is left in the row for ``audit verify`` to check, so the others are checked here."""
+    draw = random.Random(5).getrandbits
+    ids = new_ids(lambda: draw(128))
+    kept = templates(protocol)
+    for kind in KINDS:
+        seat = Seat(
+            session_id=next(ids),
+            patient_id=next(ids),
+            patient=patient_at_signing("DEMO-H2", "Made", "Up", "1980-02-02"),
+            course=CoursePlace(next(ids), 1, 5, ()),
+            chair=7,
+            nurse_id=next(ids),
+            checker_id=next(ids),
+            weight_kg=Decimal("64.0"),
+            previous=None,
+            opened_at=datetime(2025, 6, 2, 8, 30, tzinfo=UTC),
+            workstation="history",
+        )
+        copied = Copier(protocol, kept).copy(kind, seat, lambda: next(ids))
+        for event, (step, outcome, active), hashed in zip(
+            copied.events, kept[kind].after, copied.summary_hashes, strict=True
+        ):
+            row = replace(copied.summary, step=step, outcome=outcome, active=active, last_seq=event.seq)
+            assert hashed == summary_content(row), (kind, event.type)
