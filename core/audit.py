@@ -205,7 +205,9 @@ def chained(tx: Session, lines: Sequence[Mapping[str, Any]]) -> list[dict[str, A
     Each line's hash is ``entry_hash``'s, its canonical text written out field by field in the canonical
     order (keys sorted: ``action``, ``actor_id``, ``at``, ``detail``, ``patient_id``, ``prev_hash``, ``seq``,
     ``session_id``, ``workstation``) rather than built as a dict and sorted again for each of a history's
-    millions of lines; a test holds the two to the same text."""
+    millions of lines; a test holds the two to the same text. A line may bring its detail's canonical text as
+    ``canonical_detail`` (the history writes a few shapes of detail, each of ids and hashes, by hand): it is
+    then not encoded again."""
     tx.flush()  # what the session holds pending is written before the lines that may name it
     seq, prev = _head(tx)
     out = []
@@ -223,7 +225,8 @@ def chained(tx: Session, lines: Sequence[Mapping[str, Any]]) -> list[dict[str, A
         seq += 1
         before = (
             f'{{"action":{_text(line["action"])},"actor_id":{_text(line["actor_id"])},"at":{_text(moment)},'
-            f'"detail":{canonical_json(detail)},"patient_id":{_text(line["patient_id"])},"prev_hash":'
+            f'"detail":{line.get("canonical_detail") or canonical_json(detail)},'
+            f'"patient_id":{_text(line["patient_id"])},"prev_hash":'
         )
         after = f',"seq":{seq},"session_id":{_text(line["session_id"])},"workstation":{_text(line["workstation"])}}}'
         hashed = hashlib.sha256(f"{before}{_text(prev)}{after}".encode()).hexdigest()

@@ -3,8 +3,11 @@ chain and signatures, every session signed on replay, each in its course, forms 
 
 from __future__ import annotations
 
+import random
+import uuid
 from collections import Counter
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -13,15 +16,20 @@ from sqlmodel import select
 
 from core import audit
 from core.care import Care
+from core.content_hashes import summary_content
+from core.event_data import CoursePlace
 from core.events import EventType as E
 from core.history.build import HistorySummary, build_history
 from core.history.plan import MRN_PREFIX, plan_history
+from core.history.sessions import Copier, Seat, new_ids, patient_at_signing
+from core.history.templates import KINDS, templates
 from core.machine import Outcome, Step
 from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
 from core.persistence.tables import Course, InfusionSession, Patient, PatientEventRecord
 from core.promis import shipped
 from core.protocol import Protocol
+from core.records import stored_json
 from core.records.sessions import to_event
 from core.signatures import altered_since_signed
 
@@ -129,3 +137,69 @@ def test_the_same_seed_writes_the_same_history(tmp_path: Path, protocol: Protoco
             other.dispose()
 
     assert written(tmp_path / "one.sqlite") == written(tmp_path / "two.sqlite")
+
+
+@pytest.mark.parametrize(
+    "previous", [None, (Decimal("70.0"), "an earlier session"), (Decimal("90.0"), "a heavier one")]
+)
+def test_each_copied_entry_is_written_as_its_kind_writes_a_new_one(protocol: Protocol, previous):
+    """The copier builds some payloads from the template's own keys or from one kept for the same weight: each
+    must still read as its kind and be written, key for key and in order, as a new one of that kind is."""
+    draw = random.Random(7).getrandbits
+    ids = new_ids(lambda: draw(128))
+    copier = Copier(protocol, templates(protocol))
+    for number, kind in enumerate(KINDS * 2):  # twice: the second copies take what the first kept
+        seat = Seat(
+            session_id=next(ids),
+            patient_id=next(ids),
+            patient=patient_at_signing("DEMO-H1", "Made", "Up", "1970-01-01"),
+            course=CoursePlace(next(ids), 2, 5, (1,)),
+            chair=3,
+            nurse_id=next(ids),
+            checker_id=next(ids),
+            weight_kg=Decimal("72.4") + number % 2,
+            previous=previous,
+            opened_at=datetime(2025, 3, 3, 9, 0, tzinfo=UTC) + timedelta(days=number),
+            workstation="history",
+        )
+        for event in copier.copy(kind, seat, lambda: next(ids)).events:
+            new = replace(event.data, stored_keys=None)
+            written = {k: v for k, v in event.payload.items() if k != "signatures"}  # added last, as Care adds them
+            fresh = {k: v for k, v in new.to_payload().items() if k != "signatures"}
+            assert stored_json(written) == stored_json(fresh), (kind, event.type)
+            assert event.data == new
+
+
+def test_record_ids_are_version_4_uuids_as_uuid_writes_them():
+    draw = random.Random(11).getrandbits
+    drawn = random.Random(11).getrandbits
+    for made, _ in zip(new_ids(lambda: draw(128)), range(2000), strict=False):
+        assert made == str(uuid.UUID(int=drawn(128), version=4))
+
+
+def test_each_entry_s_summary_hash_is_the_summary_row_as_it_stood_after_it(protocol: Protocol):
+    """The audit line of each entry carries the hash of the session's summary row after it; only the last one
+    is left in the row for ``audit verify`` to check, so the others are checked here."""
+    draw = random.Random(5).getrandbits
+    ids = new_ids(lambda: draw(128))
+    kept = templates(protocol)
+    for kind in KINDS:
+        seat = Seat(
+            session_id=next(ids),
+            patient_id=next(ids),
+            patient=patient_at_signing("DEMO-H2", "Made", "Up", "1980-02-02"),
+            course=CoursePlace(next(ids), 1, 5, ()),
+            chair=7,
+            nurse_id=next(ids),
+            checker_id=next(ids),
+            weight_kg=Decimal("64.0"),
+            previous=None,
+            opened_at=datetime(2025, 6, 2, 8, 30, tzinfo=UTC),
+            workstation="history",
+        )
+        copied = Copier(protocol, kept).copy(kind, seat, lambda: next(ids))
+        for event, (step, outcome, active), hashed in zip(
+            copied.events, kept[kind].after, copied.summary_hashes, strict=True
+        ):
+            row = replace(copied.summary, step=step, outcome=outcome, active=active, last_seq=event.seq)
+            assert hashed == summary_content(row), (kind, event.type)

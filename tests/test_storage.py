@@ -86,6 +86,69 @@ def test_a_fill_written_alone_keeps_its_undo_in_memory_and_the_file_is_back_in_w
     assert journal() == "wal"
 
 
+def _schema(database: Database) -> list[tuple[str, str, str]]:
+    with database.session() as tx:
+        return sorted(tx.execute(text("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")).all())
+
+
+@pytest.mark.sqlite_only
+def test_a_new_table_written_alone_has_its_indexes_and_length_triggers_made_after_its_rows(database: Database):
+    before = _schema(database)
+    with database.filling(), database.writing_alone(), database.indexed_after(["clinic_setting", "audit_entry"]):
+        inside = _schema(database)
+        gone = {name for _kind, name, _sql in before} - {name for _kind, name, _sql in inside}
+        assert "ix_audit_entry_at" in gone and "audit_entry_lengths_insert" in gone
+        assert "audit_entry_lengths_update" not in gone and "audit_entry_no_delete" not in gone  # not on INSERT
+        assert all(
+            sql.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX", "CREATE TRIGGER"))
+            for *_, sql in before
+            if _[1] in gone
+        )
+    assert _schema(database) == before
+
+
+@pytest.mark.sqlite_only
+def test_a_row_the_length_trigger_would_have_refused_is_refused_when_the_indexes_are_made(database: Database):
+    before = _schema(database)
+    with (
+        database.filling(),
+        database.writing_alone(),
+        pytest.raises(RecordRefused, match="clinic_setting"),
+        database.indexed_after(["clinic_setting"]),
+        database.transaction() as tx,
+    ):
+        too_long = "x" * 1000
+        tx.execute(
+            text("INSERT INTO clinic_setting (key, value, changed_at) VALUES (:k, '1', '2026-01-01')"), {"k": too_long}
+        )
+    assert _schema(database) == before  # the rules are back for whatever is written next
+
+
+@pytest.mark.sqlite_only
+def test_a_fill_that_fails_puts_the_indexes_and_triggers_back(database: Database):
+    before = _schema(database)
+    with (
+        database.filling(),
+        database.writing_alone(),
+        pytest.raises(RuntimeError, match="the fill fails"),
+        database.indexed_after(["audit_entry"]),
+    ):
+        raise RuntimeError("the fill fails")
+    assert _schema(database) == before
+
+
+@pytest.mark.sqlite_only
+def test_a_table_already_holding_many_rows_keeps_its_indexes(database: Database, monkeypatch):
+    monkeypatch.setattr("core.persistence.db.INDEXED_AFTER_BELOW", 1)
+    with database.transaction() as tx:
+        tx.execute(text("INSERT INTO clinic_setting (key, value, changed_at) VALUES ('x', '1', '2026-01-01')"))
+    before = _schema(database)
+    with database.filling(), database.writing_alone(), database.indexed_after(["clinic_setting", "course"]):
+        inside = {name for _kind, name, _sql in _schema(database)}
+        assert "clinic_setting_lengths_insert" in inside and "course_lengths_insert" not in inside
+    assert _schema(database) == before
+
+
 def test_schema_constants_follow_the_migration_scripts(database: Database):
     assert tuple(script_revisions(database.engine)) == KNOWN_REVISIONS
     assert KNOWN_REVISIONS[-1] == SCHEMA_HEAD

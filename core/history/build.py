@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import random
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ from core.unit_of_work import UnitOfWork
 PRESCRIBER = "Dr Demo Prescriber (made up)"
 FLUSH_LINES = 40_000
 """Audit lines gathered before they and their records are written, in one transaction."""
+_PLAIN = re.compile(r"[0-9A-Za-z._ -]*")
+"""Text JSON writes as it is, between its quotes, in both forms (canonical and stored): an id, a kind, a hash."""
 _MISSED = ("Patient did not come", "Patient unwell, stayed at home", "Patient declined today's infusion")
 _CANCELLED = ("No second nurse available", "Drug supply delayed", "Infusion pump fault, no spare")
 
@@ -126,7 +129,8 @@ def build_history(
         days=protocol.course.sessions,
     )
     writer = _Writer(database, protocol, list(nurses), seed, workstation, HistorySummary(start, end))
-    with database.writing_alone():  # one connection, its batches written at a time
+    # One connection, its batches written at a time; a new database's indexes made once, after the rows.
+    with database.writing_alone(), database.indexed_after(records.HISTORY_TABLES):
         writer.write(plan)
     return writer.summary
 
@@ -399,34 +403,51 @@ class _Writer:
         patient_id: str | None,
         session_id: str | None,
         detail: dict[str, Any],
+        texts: tuple[str, str] | None = None,
     ) -> None:
-        self.batch.lines.append(
-            {
-                "at": at,
-                "actor_id": actor,
-                "action": action.value,
-                "workstation": self.workstation,
-                "patient_id": patient_id,
-                "session_id": session_id,
-                "detail": detail,
-            }
-        )
+        line = {
+            "at": at,
+            "actor_id": actor,
+            "action": action.value,
+            "workstation": self.workstation,
+            "patient_id": patient_id,
+            "session_id": session_id,
+            "detail": detail,
+        }
+        if texts is not None:
+            line["canonical_detail"], line["stored_detail"] = texts
+        self.batch.lines.append(line)
 
     def _session_lines(
         self, event: Event, payload_text: str, content_hash: str, summary_hash: str, patient_id: str
     ) -> None:
-        """``Work.append``: the record written, with its hash and the summary's, then each signature."""
+        """``Work.append``: the record written, with its hash and the summary's, then each signature. Their
+        details are ids, kinds and hashes (text that JSON writes as it is), in two shapes: their canonical
+        and stored texts are written out here rather than encoded twice for each of millions of lines."""
         self.batch.events.append((event, payload_text))
         self.summary.events += 1
-        detail = {"event_id": event.id, "type": event.type, "content_hash": content_hash, "summary_hash": summary_hash}
-        self._line(
-            event.recorded_at, event.recorded_by, AuditAction.RECORD_WRITTEN, patient_id, event.session_id, detail
-        )
-        for entry in event.payload.get("signatures", ()):
-            signed = {"event_id": event.id, "meaning": entry["meaning"], "signed_hash": entry["signed_hash"]}
-            self._line(
-                event.recorded_at, entry["signer_id"], AuditAction.SIGNATURE, patient_id, event.session_id, signed
+        event_id, kind = event.id, event.type
+        detail = {"event_id": event_id, "type": kind, "content_hash": content_hash, "summary_hash": summary_hash}
+        texts = None
+        if _PLAIN.fullmatch(event_id) and _PLAIN.fullmatch(kind):
+            texts = (
+                f'{{"content_hash":"{content_hash}","event_id":"{event_id}","summary_hash":"{summary_hash}",'
+                f'"type":"{kind}"}}',
+                f'{{"event_id": "{event_id}", "type": "{kind}", "content_hash": "{content_hash}", '
+                f'"summary_hash": "{summary_hash}"}}',
             )
+        at, by, session_id = event.recorded_at, event.recorded_by, event.session_id
+        self._line(at, by, AuditAction.RECORD_WRITTEN, patient_id, session_id, detail, texts)
+        for entry in event.payload.get("signatures", ()):
+            meaning, signed_hash = entry["meaning"], entry["signed_hash"]
+            signed = {"event_id": event_id, "meaning": meaning, "signed_hash": signed_hash}
+            texts = None
+            if _PLAIN.fullmatch(event_id) and _PLAIN.fullmatch(meaning) and _PLAIN.fullmatch(signed_hash):
+                texts = (
+                    f'{{"event_id":"{event_id}","meaning":"{meaning}","signed_hash":"{signed_hash}"}}',
+                    f'{{"event_id": "{event_id}", "meaning": "{meaning}", "signed_hash": "{signed_hash}"}}',
+                )
+            self._line(at, entry["signer_id"], AuditAction.SIGNATURE, patient_id, session_id, signed, texts)
 
     def _patient_event(
         self,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -41,10 +40,6 @@ from core.session_state import derive_state
 from core.signatures import canonical_text, identifiers
 
 EVERY_ANSWER_NO = "no"
-_SEQ_MARK = -1
-_SEQ_TEXT = '"last_seq":-1,'
-"""Where a summary row's ``last_seq`` goes in its canonical text (keys in order: ``active``, ``chair``, ``id``,
-``last_seq``…, so nothing before it can read the same)."""
 
 
 def _sha256(text: str) -> str:
@@ -88,10 +83,12 @@ class Copier:
         self.protocol = protocol
         self.kept = kept
         self._screened: dict[tuple[str, bool], dict[str, Any]] = {}
-        self.by_weight: dict[tuple[str, Decimal, str], Any] = {}
+        self.by_weight: dict[tuple[Any, ...], Any] = {}
         """What follows from a weight alone (the dose, the pump's order, the draw-up), worked out once each."""
         self._holds_ids: dict[tuple[str, int], bool] = {}
         self._stored: dict[tuple[str, int], dict[str, Any]] = {}
+        self._states: dict[tuple[str, str, bool], tuple[str, str, str]] = {}
+        self._protocol = canonical_json([protocol.id, protocol.version, protocol.content_hash])
         self._kept_texts: dict[int, tuple[dict[str, Any], str, str]] = {}
         """The texts of payloads every copy shares (a template's entry as it was, a screening, a dose…)."""
 
@@ -108,15 +105,14 @@ class Copier:
         stored_texts: list[str] = []
         summary_hashes: list[str] = []
         figures = _Figures(self.protocol, seat, self.by_weight)
-        facts: dict[str, Any] = {
-            "id": seat.session_id,
-            "patient_id": seat.patient_id,
-            "chair": seat.chair,
-            "protocol": [self.protocol.id, self.protocol.version, self.protocol.content_hash],
-            "opened_at": utc_moment(seat.opened_at),
-            "opened_by": seat.nurse_id,
-        }
-        states: dict[tuple[str, str, bool], str] = {}
+        # The summary row's canonical text after each entry (``summary_content``: keys sorted ``active``,
+        # ``chair``, ``id``, ``last_seq``, ``opened_at``, ``opened_by``, ``outcome``, ``patient_id``,
+        # ``protocol``, ``step``): this copy's values written once, the state's and the entry's seq between.
+        chair, session_id = canonical_json(seat.chair), canonical_json(seat.session_id)
+        opened = canonical_json(utc_moment(seat.opened_at)) + ',"opened_by":' + canonical_json(seat.nurse_id)
+        patient_id = canonical_json(seat.patient_id)
+        if type(seat.chair) is not int:  # only an int is written as its digits
+            raise TypeError(f"a chair is a whole number, not {type(seat.chair).__name__}")
         for index, original in enumerate(template.events):
             at = original.recorded_at + shift
             payload, kept = self._payload(template, index, original, ids, seat, figures, events)
@@ -159,12 +155,14 @@ class Copier:
             events.append(event)
             stored_texts.append(stored)
             texts.append(canonical_text(event, text))
-            state = template.after[index]
-            if state not in states:  # the summary's text with a mark where the entry's seq goes
-                step, outcome, active = state
-                moved = {"step": step, "outcome": outcome, "active": active, "last_seq": _SEQ_MARK}
-                states[state] = canonical_json(facts | moved)
-            summary_hashes.append(_sha256(states[state].replace(_SEQ_TEXT, f'"last_seq":{event.seq},', 1)))
+            active, outcome, step = self._state_texts(template.after[index])
+            summary_hashes.append(
+                _sha256(
+                    f'{{"active":{active},"chair":{chair},"id":{session_id},"last_seq":{event.seq},'
+                    f'"opened_at":{opened},"outcome":{outcome},"patient_id":{patient_id},"protocol":{self._protocol},'
+                    f'"step":{step}}}'
+                )
+            )
         step, outcome, active = template.after[-1]
         summary = SessionSummary(
             id=seat.session_id,
@@ -185,6 +183,14 @@ class Copier:
         )
         hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
         return Copied(events, hashes, summary_hashes, stored_texts, summary)
+
+    def _state_texts(self, state: tuple[str, str, bool]) -> tuple[str, str, str]:
+        """Where a session stands (step, outcome, still open) as the summary's canonical text writes it."""
+        found = self._states.get(state)
+        if found is None:
+            step, outcome, active = state
+            found = self._states[state] = (canonical_json(active), canonical_json(outcome), canonical_json(step))
+        return found
 
     def _texts(self, payload: dict[str, Any], kept: bool) -> tuple[str, str]:
         """The payload's stored text and its canonical text: worked out once for a payload the copier keeps
@@ -213,6 +219,13 @@ class Copier:
         stored = self._stored.get(key)
         if stored is None:
             stored = self._stored[key] = {k: v for k, v in original.payload.items() if k != "signatures"}
+        if kind is E.OPENED and "course" in stored:  # the template's, its patient, chair and course replaced
+            return {
+                **stored,
+                "patient_id": seat.patient_id,
+                "chair": seat.chair,
+                "course": seat.course.to_payload(),
+            }, False
         if kind is E.OPENED:
             opened = original.data_as(d.Opened)
             made = replace(opened, patient_id=seat.patient_id, chair=seat.chair, course=seat.course)
@@ -220,14 +233,14 @@ class Copier:
         if kind is E.SCREENED:
             return self._screening(template.kind, original, events[0], seat.course), True
         if kind is E.WEIGHED:
-            return figures.weighed(), False
+            return figures.weighed()
         if kind is E.DOSE_CALCULATED:
             vial = original.data_as(d.DoseCalculated).calculation.vial_id
             return figures.dosed(vial), True
         if kind is E.CHECKED:
             return figures.checked(), False
         if kind is E.DRAWN:
-            return figures.drawn(original.data_as(d.DrugDrawn).lot), False
+            return figures.drawn(original.data_as(d.DrugDrawn).lot), True
         if kind is E.RETURNED:
             returned = original.data_as(d.DrugReturned)
             return figures.returned(ids[returned.vial_of], returned.lot), False
@@ -282,30 +295,40 @@ def _remapped(value: Any, ids: Mapping[str, str]) -> Any:
 class _Figures:
     """The day's weight and everything worked out from it, entry by entry, as ``Care`` works it out."""
 
-    def __init__(self, protocol: Protocol, seat: Seat, kept: dict[tuple[str, Decimal, str], Any]) -> None:
+    def __init__(self, protocol: Protocol, seat: Seat, kept: dict[tuple[Any, ...], Any]) -> None:
         self.protocol = protocol
         self.seat = seat
         self.kept = kept
-        self.weight = parse_weight(str(seat.weight_kg), "kg")
+        self.weight = self._kept(("weight", seat.weight_kg), lambda: parse_weight(str(seat.weight_kg), "kg"))
         self.calc: DoseCalculation | None = None
         self.drawn_mg = Decimal(0)
         self.given_mg: Decimal | None = None
 
-    def weighed(self) -> dict[str, Any]:
+    def _kept(self, key: tuple[Any, ...], made: Callable[[], Any]) -> Any:
+        """What follows from the day's weight alone (and what the template gives), worked out once each."""
+        found = self.kept.get(key)
+        if found is None:
+            found = self.kept[key] = made()
+        return found
+
+    def weighed(self) -> tuple[dict[str, Any], bool]:
+        """The weighing, and whether it is one every copy at this weight shares (no earlier weight): the
+        earlier weight and the change from it follow the weight's own keys, as ``Weighed`` writes them."""
         weight = self.weight
-        weighed = d.Weighed(
-            entered=weight.entered,
-            unit=weight.unit,
-            kg=weight.kg,
-            advisories=tuple(check_weight(self.protocol, weight)),
-        )
-        if self.seat.previous is not None:
-            before, session_id = self.seat.previous
-            change = weight_change_percent(weight.kg, before)
-            weighed = replace(weighed, previous=d.PreviousWeight(before, session_id), change_percent=change)
-            if abs(change) > self.protocol.weight.advise_change_percent:
-                weighed = replace(weighed, change_confirmed=True)
-        return weighed.to_payload()
+
+        def alone() -> dict[str, Any]:
+            advisories = tuple(check_weight(self.protocol, weight))
+            return d.Weighed(entered=weight.entered, unit=weight.unit, kg=weight.kg, advisories=advisories).to_payload()
+
+        payload: dict[str, Any] = self._kept(("weighed", self.seat.weight_kg), alone)
+        if self.seat.previous is None:
+            return payload, True
+        before, session_id = self.seat.previous
+        change = weight_change_percent(weight.kg, before)
+        said = {"previous": d.PreviousWeight(before, session_id).to_payload(), "change_percent": str(change)}
+        if abs(change) > self.protocol.weight.advise_change_percent:
+            said["change_confirmed"] = True
+        return payload | said, False
 
     def dosed(self, vial_id: str) -> dict[str, Any]:
         key = ("dose", self.seat.weight_kg, vial_id)
@@ -326,26 +349,37 @@ class _Figures:
 
     def drawn(self, lot: str) -> dict[str, Any]:
         calc = self._calc()
-        vial = next(v for v in self.protocol.vials if v.id == calc.vial_id)
-        self.vial = vial
-        mg = round_to(calc.drug_volume_ml * vial.mg_per_ml, self.protocol.rounding.dose_mg)
-        self.drawn_mg = mg
-        return d.DrugDrawn(
-            lot=lot,
-            vial_id=vial.id,
-            vial_label=vial.label,
-            mg_per_ml=vial.mg_per_ml,
-            vial_ml=vial.vial_ml,
-            multi_dose=vial.multi_dose,
-            ml=calc.drug_volume_ml,
-            mg=mg,
-        ).to_payload()
+
+        def made() -> tuple[Any, Decimal, dict[str, Any]]:
+            vial = next(v for v in self.protocol.vials if v.id == calc.vial_id)
+            mg = round_to(calc.drug_volume_ml * vial.mg_per_ml, self.protocol.rounding.dose_mg)
+            drawn = d.DrugDrawn(
+                lot=lot,
+                vial_id=vial.id,
+                vial_label=vial.label,
+                mg_per_ml=vial.mg_per_ml,
+                vial_ml=vial.vial_ml,
+                multi_dose=vial.multi_dose,
+                ml=calc.drug_volume_ml,
+                mg=mg,
+            )
+            return vial, mg, drawn.to_payload()
+
+        self.vial, self.drawn_mg, payload = self._kept(("drawn", self.seat.weight_kg, calc.vial_id, lot), made)
+        return payload  # type: ignore[no-any-return]
 
     def returned(self, drawn_id: str, lot: str) -> dict[str, Any]:
+        """The rest of the vial back to stock: the same for every copy at this weight but for the draw-up it
+        names (``vial_of``, its first key, replaced in place)."""
         vial, step = self.vial, self.protocol.rounding.dose_mg
-        left = round_to(vial.vial_ml * vial.mg_per_ml - self.drawn_mg, step)
-        ml = (left / vial.mg_per_ml).quantize(Decimal("0.01"))
-        return d.DrugReturned(drawn_id, lot, vial.label, left, ml).to_payload()
+
+        def made() -> dict[str, Any]:
+            left = round_to(vial.vial_ml * vial.mg_per_ml - self.drawn_mg, step)
+            ml = (left / vial.mg_per_ml).quantize(Decimal("0.01"))
+            return d.DrugReturned("", lot, vial.label, left, ml).to_payload()
+
+        payload: dict[str, Any] = self._kept(("returned", self.seat.weight_kg, vial.id, lot), made)
+        return payload | {"vial_of": drawn_id}
 
     def pump(self) -> dict[str, Any]:
         key = ("pump", self.seat.weight_kg, self._calc().vial_id)
@@ -378,7 +412,14 @@ def patient_at_signing(mrn: str, family_name: str, given_name: str, birth_date: 
     return identifiers(mrn, family_name, given_name, birth_date)
 
 
+_NOT_VERSION = ~(0xF000 << 64) & ~(0xC000 << 48)
+_VERSION_4 = (0x4000 << 64) | (0x8000 << 48)
+
+
 def new_ids(draw: Callable[[], int]) -> Iterator[str]:
-    """Record ids from a seeded source, shaped as version-4 UUIDs: a plan copied twice gets the same ids."""
+    """Record ids from a seeded source, shaped as version-4 UUIDs: a plan copied twice gets the same ids.
+    Each is ``str(uuid.UUID(int=drawn, version=4))`` written out directly (its version and variant bits set,
+    its hex digits grouped), without making a ``UUID`` for each of a history's millions of records."""
     while True:
-        yield str(uuid.UUID(int=draw(), version=4))
+        digits = f"{draw() & _NOT_VERSION | _VERSION_4:032x}"
+        yield f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"

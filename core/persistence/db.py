@@ -13,7 +13,7 @@ import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
@@ -53,6 +53,15 @@ BUSY_TIMEOUT_MS = 5000
 FILLING_CACHE_KB = 1_000_000
 """The page cache of a connection filling a new database (``Database.filling``): about a gigabyte, taken only
 as pages are read, so a demo's hundred megabytes use a hundred."""
+
+INDEXED_AFTER_BELOW = 10_000
+"""A table written in bulk has its indexes made after the rows (``Database.indexed_after``) only while it holds
+fewer rows than this: the rows already there would be sorted again for nothing."""
+_SET_ASIDE = (
+    "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL"
+    " AND (type = 'index' OR (type = 'trigger' AND sql LIKE '% BEFORE INSERT ON % WHEN % BEGIN %'))"
+)
+"""A table's indexes (not those its constraints made, which have no SQL) and its INSERT triggers with a condition."""
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 CHAIRSIDE_TABLES = {"alembic_version", "staff", "patient", "infusion_session", "session_event"}
@@ -278,6 +287,54 @@ class Database:
         finally:
             self._alone = False
             self.engine.dispose()
+
+    @contextmanager
+    def indexed_after(self, tables: Sequence[str]) -> Iterator[None]:
+        """Inside ``writing_alone``, many rows written into ``tables`` of a new database (a made-up history):
+        each of them holding fewer than ``INDEXED_AFTER_BELOW`` rows has its secondary indexes and its INSERT
+        triggers (the text lengths of ``text_lengths``) set aside; on leaving, its rows are checked at once
+        against each trigger's own condition (one scan), then the indexes (a unique one refusing a duplicate
+        as it would have refused the row) and the triggers are made again from their own SQL, in one
+        transaction. Keeping a dozen indexes up row by row and running a trigger for each row took more than
+        half of the inserts' time; one sort per index and one scan per table cost a fraction of it. A row the
+        trigger would have refused is refused here too, only later: at the end of the fill rather than at its
+        insert (the indexes and triggers are made again all the same, and the fill is to be made again).
+        Outside ``writing_alone``, or on a server, it changes nothing."""
+        if not (self.is_sqlite and self._alone):
+            yield
+            return
+        with self.transaction() as tx:
+            sql = tx.connection().exec_driver_sql
+            kept: list[tuple[str, str, str, str]] = []
+            for table in tables:
+                held = sql(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT {INDEXED_AFTER_BELOW})").scalar_one()
+                if held < INDEXED_AFTER_BELOW:
+                    kept += sql(_SET_ASIDE, (table,)).all()
+            for kind, name, _table, _sql in kept:
+                sql(f"DROP {kind.upper()} {name}")
+        try:
+            yield
+        except BaseException:
+            with suppress(DBAPIError, ChairsideError), self.transaction() as tx:  # the failure that came is the news
+                for _kind, _name, _table, made in kept:
+                    tx.connection().exec_driver_sql(made)
+            raise
+        refused = []
+        with self.transaction() as tx:
+            sql = tx.connection().exec_driver_sql
+            for kind, _name, table, made in kept:
+                if kind == "trigger":
+                    condition = made[made.index(" WHEN ") + len(" WHEN ") : made.rindex(" BEGIN ")]
+                    if sql(f"SELECT 1 FROM {table} AS NEW WHERE {condition} LIMIT 1").first() is not None:
+                        refused.append(table)
+            for _kind, _name, _table, made in kept:
+                sql(made)
+        if refused:
+            raise RecordRefused(
+                f"The database refused rows written in bulk into {', '.join(refused)}: text longer than its column "
+                "allows. Only made-up records were being written.",
+                "Tell whoever looks after Chairside; fill the made-up records again once it is mended.",
+            )
 
     def _connect_sqlite(self) -> sqlite3.Connection:
         """A connection to the file opened first, never to one that took its place: once the file has gone,

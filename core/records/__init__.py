@@ -5,7 +5,7 @@ with plain values (``core.record_values``, ``core.views``, ``core.people``, ``co
 functions convert to and from rows. Split by what the records are about; called as ``records.name(tx, …)``.
 """
 
-from core.records.bulk import insert_history, stored_json
+from core.records.bulk import HISTORY_TABLES, insert_history, stored_json
 from core.records.clinic import (
     add_setting_change,
     announce,
@@ -88,6 +88,7 @@ from core.records.streams import (
 from core.records.trail import audit_head, insert_audit_lines
 
 __all__ = [
+    "HISTORY_TABLES",
     "account",
     "active_for_patient",
     "active_on_chair",

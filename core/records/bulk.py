@@ -39,6 +39,19 @@ from core.persistence.types import UTCDateTime
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.records.patients import patient_row
 
+HISTORY_TABLES = (
+    "patient",
+    "patient_details",
+    "course",
+    "infusion_session",
+    "session_event",
+    "patient_event",
+    "sitting_scores",
+    "audit_entry",
+)
+"""The tables ``insert_history`` writes: a new database's may have their indexes made after the rows
+(``Database.indexed_after``)."""
+
 BATCH = 5_000
 """Rows per statement: large enough that statements cost little, small enough to stay modest in memory."""
 
@@ -176,7 +189,8 @@ def insert_history(
 ) -> None:
     """Insert every record given, in the order their references need (a patient before her course, a session
     before its entries, everything before the audit lines that name it). Each entry comes with its payload's
-    text in ``stored_json``'s form; each audit line is a mapping of its columns, ``detail`` as a dict."""
+    text in ``stored_json``'s form; each audit line is a mapping of its columns, ``detail`` as a dict (and its
+    text in that form as ``stored_detail``, when the caller has it)."""
     moments: dict[tuple[datetime, int], Any] = {}
     for model, values in (
         (Patient, map(patient_row, patients)),
@@ -200,4 +214,4 @@ def insert_history(
     writer = _Writer(tx, SittingScores, moments)
     writer.insert(writer.rows(sittings))
     writer = _Writer(tx, AuditEntry, moments, itemgetter)
-    writer.insert(writer.rows(audit_lines))
+    writer.insert(writer.rows(audit_lines, [line.get("stored_detail") for line in audit_lines]))

@@ -1,0 +1,109 @@
+"""What ``main.py demo --fill-only`` costs: the whole command, run as a user runs it, against the database's own work.
+
+Each run is a child process with a fresh ``CHAIRSIDE_HOME``: imports, the demo database made (its migrations),
+the accounts (their passwords hashed with the settings in force, on a second thread), the template sessions
+recorded through ``Care``, the two-year made-up history written in bulk (``core.history.build``), and the live
+demo day played through ``Care``. Its CPU time (user and system, every thread) and wall time are printed,
+median of ``--runs``.
+
+The floor: every row the fill left (sessions, entries, audit lines, patients, courses, forms…) written again
+with ``sqlite3`` alone into a new file holding the same schema, its indexes made after the rows as the fill
+makes them, with the fill's settings (no syncing, undo in memory): what the database costs for those rows when
+making, hashing and checking them costs nothing. The ratio of medians says how much the fill adds to it.
+Run from the repository root: ``.venv/bin/python bench/demo_fill.py [--runs 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_FILE = ("data", "chairside-demo.sqlite")
+"""Where the demo's database lands under ``CHAIRSIDE_HOME`` (``core.paths.demo_database_path``)."""
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def fill(home: Path) -> tuple[float, float]:
+    """One ``demo --fill-only`` in a child process: its CPU seconds and wall seconds."""
+    cpu, began = _children_cpu(), time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "demo", "--fill-only"],
+        cwd=ROOT,
+        env={**os.environ, "CHAIRSIDE_HOME": str(home)},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return _children_cpu() - cpu, time.perf_counter() - began
+
+
+def floor(filled: Path, into: Path) -> tuple[float, int]:
+    """The rows of ``filled`` written into a new file of the same schema with ``sqlite3`` alone: CPU seconds
+    in this process and rows written (reading them is left out of the time)."""
+    source = sqlite3.connect(filled)
+    schema = source.execute(
+        "SELECT type, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
+    ).fetchall()
+    tables = [table for kind, table, _sql in schema if kind == "table"]
+    rows = {table: source.execute(f"SELECT * FROM {table}").fetchall() for table in tables}
+    source.close()
+    target = sqlite3.connect(into, isolation_level=None)
+    target.execute("PRAGMA journal_mode=MEMORY")
+    target.execute("PRAGMA synchronous=OFF")
+    target.execute("PRAGMA cache_size=-1000000")
+    for kind, _table, sql in schema:
+        if kind == "table":
+            target.execute(sql)
+    began = time.process_time()
+    target.execute("BEGIN")
+    for table in tables:
+        if rows[table]:
+            marks = ", ".join("?" * len(rows[table][0]))
+            target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])
+    for kind, _table, sql in schema:
+        if kind != "table":
+            target.execute(sql)
+    target.execute("COMMIT")
+    seconds = time.process_time() - began
+    target.close()
+    return seconds, sum(len(held) for held in rows.values())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="fills timed (each in a new process)")
+    args = parser.parse_args()
+    cpus, walls, floors = [], [], []
+    written = 0
+    with tempfile.TemporaryDirectory(prefix="demo-fill-") as folder:
+        for run in range(args.runs):
+            home = Path(folder) / f"home{run}"
+            cpu, wall = fill(home)
+            cpus.append(cpu)
+            walls.append(wall)
+            seconds, written = floor(home.joinpath(*DEMO_FILE), Path(folder) / f"floor{run}.sqlite")
+            floors.append(seconds)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; median of {args.runs}")
+    print(
+        f"demo --fill-only: {statistics.median(cpus):.2f} s CPU (min {min(cpus):.2f}), "
+        f"{statistics.median(walls):.2f} s wall (min {min(walls):.2f})"
+    )
+    print(f"floor, its {written:,} rows written again with sqlite3 alone: {statistics.median(floors):.2f} s CPU")
+    print(f"ratio of medians (CPU) to the floor: {statistics.median(cpus) / statistics.median(floors):.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
