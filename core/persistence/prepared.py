@@ -134,8 +134,13 @@ class Prepared:
 
 
 def _watched(connection: Connection) -> bool:
-    dispatch = connection.dispatch
-    return any(getattr(dispatch, name) for name in _WATCHED) or bool(connection.dialect.dispatch.handle_error)
+    """Whether anyone listens for statements: Core's own test first (an engine or connection with no
+    listener of its events at all, the usual case, says so in one flag), then the events themselves."""
+    if connection._has_events or connection.engine._has_events:
+        dispatch = connection.dispatch
+        if any(getattr(dispatch, name) for name in _WATCHED):
+            return True
+    return bool(connection.dialect.dispatch.handle_error)
 
 
 def _run(connection: Connection, plan: _Plan, parameters: Any, *, many: bool, fetch: bool) -> Any:
