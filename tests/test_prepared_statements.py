@@ -3,6 +3,7 @@ read and write what Core would, and fail as Core would: a row refused is the sam
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -102,6 +103,20 @@ def test_statements_run_through_core_while_someone_listens(
     finally:
         event.remove(database.engine, "before_cursor_execute", statement)
     assert seen.count("INSERT") == 2 and seen.count("UPDATE") == 1
+
+
+def test_statements_are_logged_while_cores_statement_log_is_on(
+    care: Care,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+    database: Database,
+    caplog: pytest.LogCaptureFixture,
+):
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
+    care.record_vitals(sid, NORMAL, nurses[0].id)
+    logged = [record.getMessage().split(maxsplit=3)[:3] for record in caplog.records]
+    assert ["INSERT", "INTO", "session_event"] in logged and ["UPDATE", "infusion_session", "SET"] in logged
 
 
 def test_a_row_the_database_refuses_is_refused_as_core_refused_it(

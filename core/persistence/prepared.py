@@ -14,7 +14,8 @@ turned into the same SQLAlchemy error Core would raise (so ``Database.trouble`` 
 connection the server dropped is invalidated as Core would. Only statements with nothing for Core to do at
 run time qualify (no defaults to fill, no RETURNING, no expanding lists): ``Prepared`` refuses the others
 when it compiles them. While anyone listens for statements on the engine (a test watching what reaches the
-database, a tracing tool), they run through Core as before, so every statement is seen.
+database, a tracing tool) or Core's statement log is on, they run through Core as before, so every statement
+is seen and logged.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ class _Plan:
     fixed: dict[str, Any]
     """The values of parameters the statement holds itself (a LIMIT's), for those not given."""
     positional: bool
-    binds: tuple[Convert | None, ...]
+    binds: tuple[tuple[str, Convert | None], ...]
+    """Each parameter sent, in order, by its name, with its conversion."""
     results: tuple[Convert | None, ...]
 
     @classmethod
@@ -65,24 +67,21 @@ class _Plan:
         names = tuple(compiled.positiontup) if positional else tuple(compiled.bind_names.values())
         types = {name: bind.type for bind, name in compiled.bind_names.items()}
         fixed = {name: bind.effective_value for bind, name in compiled.bind_names.items() if not bind.required}
-        binds = tuple(types[name].dialect_impl(dialect).bind_processor(dialect) for name in names)
+        binds = tuple((name, types[name].dialect_impl(dialect).bind_processor(dialect)) for name in names)
         selected = getattr(statement, "selected_columns", ())
         results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in selected)
         return cls(compiled.string, names, fixed, positional, binds, results)
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         given = {**self.fixed, **values} if self.fixed else values
-        converted = [
-            value if convert is None else convert(value)
-            for value, convert in zip((given[name] for name in self.names), self.binds, strict=True)
-        ]
+        converted = [given[name] if convert is None else convert(given[name]) for name, convert in self.binds]
         return converted if self.positional else dict(zip(self.names, converted, strict=True))
 
     def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
         if not self.results:  # a textual statement: its columns untyped, as Core leaves them
             return tuple(raw)
         pairs = zip(raw, self.results, strict=True)
-        return tuple(value if convert is None else convert(value) for value, convert in pairs)
+        return tuple([value if convert is None else convert(value) for value, convert in pairs])
 
 
 _WATCHED = ("before_cursor_execute", "after_cursor_execute")
@@ -100,11 +99,17 @@ class Prepared:
         self.statement = statement
         self.columns = tuple(columns) if columns is not None else None
         self._plans: WeakKeyDictionary[Dialect, _Plan] = WeakKeyDictionary()
+        self._last: tuple[Dialect, _Plan] | None = None
+        """The plan last used, with its dialect: a workstation has one database, so it is nearly always it."""
 
     def _plan(self, dialect: Dialect) -> _Plan:
+        last = self._last
+        if last is not None and last[0] is dialect:
+            return last[1]
         plan = self._plans.get(dialect)
         if plan is None:
             plan = self._plans[dialect] = _Plan.of(self.statement, self.columns, dialect)
+        self._last = (dialect, plan)
         return plan
 
     def execute(self, tx: Session, values: Mapping[str, Any] | None = None) -> None:
@@ -134,8 +139,11 @@ class Prepared:
 
 
 def _watched(connection: Connection) -> bool:
-    """Whether anyone listens for statements: Core's own test first (an engine or connection with no
-    listener of its events at all, the usual case, says so in one flag), then the events themselves."""
+    """Whether anyone listens for statements: Core's statement log is on (the ``sqlalchemy.engine`` logger at
+    INFO), or someone listens for its events (Core's own test first: an engine or connection with no listener
+    of its events at all, the usual case, says so in one flag; then the events themselves)."""
+    if connection._echo:
+        return True
     if connection._has_events or connection.engine._has_events:
         dispatch = connection.dispatch
         if any(getattr(dispatch, name) for name in _WATCHED):
