@@ -80,7 +80,10 @@ class StoredPart:
         missing = [name for name in required if name not in data]
         if missing:
             raise UnreadableEntry(cls.WHAT, f"{', '.join(map(repr, missing))} missing")
-        values = {key: decoders[key](value) for key, value in data.items()}
+        values = {}
+        for key, value in data.items():
+            decode, where = decoders[key]
+            values[key] = decode(value, where)
         return cls(**values, stored_keys=tuple(data))
 
 
@@ -103,19 +106,16 @@ def _writing(cls: type) -> tuple[tuple[str, bool, bool, Any], ...]:
 
 
 @cache
-def _plan(cls: type) -> tuple[dict[str, Callable[[Any], Any]], tuple[str, ...]]:
-    """Each field's decoder (told where it is, to name it in an error), and the fields every shape has:
-    worked out once per type, since a board replays every open chair's entries each second."""
+def _plan(cls: type) -> tuple[dict[str, tuple[Decoder, str]], tuple[str, ...]]:
+    """Each field's decoder with the words naming it in an error, and the fields every shape has: worked out
+    once per type, since a board replays every open chair's entries each second."""
     hints = typing.get_type_hints(cls)
     fields = _fields(cls)
     required = tuple(
         f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     )
-    return {f.name: _at(_decoder(hints[f.name]), f"{cls.WHAT} {f.name}") for f in fields}, required  # type: ignore[attr-defined]
-
-
-def _at(decode: Decoder, where: str) -> Callable[[Any], Any]:
-    return lambda value: decode(value, where)
+    what = cls.WHAT  # type: ignore[attr-defined]
+    return {f.name: (_decoder(hints[f.name]), f"{what} {f.name}") for f in fields}, required
 
 
 _AS_IS = frozenset({str, int, bool, type(None)})
