@@ -84,8 +84,8 @@ class _Plan:
         return tuple([value if convert is None else convert(value) for value, convert in pairs])
 
 
-_WATCHED = ("before_cursor_execute", "after_cursor_execute")
-"""Engine events that see statements (with the dialect's ``handle_error``, which sees their failures): while
+_WATCHED = ("before_execute", "after_execute", "before_cursor_execute", "after_cursor_execute")
+"""Engine events that see statements run (with the dialect's ``handle_error``, which sees their failures): while
 any has a listener, statements run through Core."""
 
 
