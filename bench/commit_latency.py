@@ -19,12 +19,17 @@ that carries from one machine to another is the ratio of medians to the floor.
 Entries are spread over several sessions so each holds a realistic number of events (a session
 ends with about twenty), rather than one session growing to hundreds.
 
-Run from the repository root: ``.venv/bin/python bench/commit_latency.py [--iterations N]``.
+With ``--phases``, ``record_vitals`` is then run again with its parts timed (CPU, each part's median per
+entry, parts nested in others included in them): where an entry's time goes beyond the floor's. The parts
+are wrapped for the count, which adds about a microsecond to each, so these runs are not the figures above.
+
+Run from the repository root: ``.venv/bin/python bench/commit_latency.py [--iterations N] [--phases]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import sqlite3
@@ -229,6 +234,82 @@ def chairside(folder: Path, iterations: int) -> tuple[Samples, Samples, Samples]
         database.dispose()
 
 
+def phases() -> list[tuple[str, object, str]]:
+    """The parts of an entry timed by ``--phases``: (what, where it is looked up, its name there)."""
+    from sqlalchemy.engine.default import DefaultDialect
+    from sqlalchemy.orm.session import Session, SessionTransaction
+
+    from core import records, session_state, unit_of_work
+    from core.care import base as care_base
+    from core.care import infusing
+    from core.unit_of_work import Work
+
+    return [
+        ("the readings parsed (before the transaction)", infusing, "parse_vitals"),
+        ("the whole entry, in its transaction", care_base.CareBase, "_commit_entry"),
+        ("  the account's standing read", records, "standing"),
+        ("  the session's summary read", records, "summary"),
+        ("  the session's state, before and after the entry", care_base, "derive_state"),
+        ("    of which folding the entries", session_state, "fold"),
+        ("  the entry checked and built", care_base.CareBase, "_payload"),
+        ("  written (the state after, hashes, 3 rows)", care_base.CareBase, "_insert"),
+        ("    the entry's content hash", unit_of_work, "event_content"),
+        ("    the audit line (head read, hashed)", Work, "_line"),
+        ("    the 3 rows inserted/updated", records, "insert_entry"),
+        ("  commit (SQLAlchemy and SQLite)", SessionTransaction, "commit"),
+        ("    of which SQLite's commit (the fsync)", DefaultDialect, "do_commit"),
+        ("  the session closed, its connection back", Session, "close"),
+    ]
+
+
+def phase_medians(folder: Path, iterations: int) -> list[tuple[str, float, float]]:
+    """Each part's median CPU time per entry (ms) and how many times an entry runs it, over ``iterations``
+    entries of ``record_vitals`` on sessions of their own."""
+    database = open_database(sqlite_url(folder / "phases.sqlite"), create=True)
+    spent: dict[str, int] = {}
+    runs: dict[str, int] = {}
+    wrapped: list[tuple[object, str, object]] = []
+
+    def timing(label: str, function: Callable[..., object]) -> Callable[..., object]:
+        @functools.wraps(function)
+        def timed_part(*args: object, **kwargs: object) -> object:
+            began = time.process_time_ns()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0) + time.process_time_ns() - began
+                runs[label] = runs.get(label, 0) + 1
+
+        return timed_part
+
+    try:
+        care = Care(database, load_protocol(), ManualClock(T0), workstation="bench")
+        nurse = bench_nurses(care)
+        sessions = infusing_sessions(care, nurse, SESSIONS, 1, "Q")
+        for i in range(WARM_UP):
+            care.record_vitals(sessions[i % SESSIONS], NORMAL, nurse)
+        for label, owner, name in phases():
+            original = vars(owner)[name] if isinstance(owner, type) else getattr(owner, name)
+            wrapped.append((owner, name, original))
+            function = original.__func__ if isinstance(original, staticmethod) else original
+            part = timing(label, function)
+            setattr(owner, name, staticmethod(part) if isinstance(original, staticmethod) else part)
+        per_entry: dict[str, list[int]] = {label: [] for label, _, _ in phases()}
+        for i in range(iterations):
+            before = dict(spent)
+            care.record_vitals(sessions[i % SESSIONS], NORMAL, nurse)
+            for label, samples in per_entry.items():
+                samples.append(spent.get(label, 0) - before.get(label, 0))
+        return [
+            (label, statistics.median(samples) / 1e6, runs.get(label, 0) / iterations)
+            for label, samples in per_entry.items()
+        ]
+    finally:
+        for owner, name, original in reversed(wrapped):
+            setattr(owner, name, original)
+        database.dispose()
+
+
 def filesystem(folder: Path) -> str:
     """The file system type holding ``folder`` (Linux), since fsync cost depends on it."""
     try:
@@ -243,11 +324,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--dir", type=Path, default=None, help="folder for the temporary databases")
+    parser.add_argument("--phases", action="store_true", help="then time the parts of record_vitals")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="chairside-bench-", dir=args.dir) as name:
         folder = Path(name).resolve()
         floor, vitals, pause = chairside(folder, args.iterations)
+        parts = phase_medians(folder, args.iterations) if args.phases else []
 
     print(
         f"commit latency, {args.iterations} iterations after {WARM_UP} warm-up, {folder.parent} ({filesystem(folder)})"
@@ -271,6 +354,11 @@ def main() -> int:
             f"{label:36} {cpu:10.2f} {percentile(samples.cpu, 0.95):8.2f} {cpu / cpu_floor:8.1f}"
             f" {wall:12.2f} {percentile(samples.wall, 0.95):9.2f} {wall / wall_floor:8.1f}"
         )
+    if parts:
+        print()
+        print(f"record_vitals by part, CPU median per entry (timed again, each part wrapped) {'(ms)':>9} {'runs':>5}")
+        for label, median, runs in parts:
+            print(f"{label:80} {median:9.3f} {runs:5.1f}")
     return 0
 
 

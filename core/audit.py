@@ -23,9 +23,11 @@ from core import records, trail_check
 from core.audit_terms import GENESIS, AuditAction, ChainCheck
 from core.hashing import canonical_json, sha256_json, utc_moment
 from core.persistence.db import Database
+from core.persistence.prepared import Prepared
 from core.persistence.tables import AuditEntry
 
 _PG_LOCK_KEY = 0x43484149  # any constant: one advisory lock guards the chain's head
+_PG_LOCK = Prepared(text("SELECT pg_advisory_xact_lock(:key)"))
 _KEPT_HEAD = "chairside.audit_head"
 """Where a transaction keeps the chain's head it has moved (its ``Session.info``), with the transaction."""
 
@@ -128,7 +130,7 @@ def _head(tx: Session) -> tuple[int, str]:
     if kept is not None and kept[0] is now:
         return kept[1], kept[2]
     if tx.get_bind().dialect.name == "postgresql":
-        tx.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+        _PG_LOCK.first(tx, {"key": _PG_LOCK_KEY})
     head = records.audit_head(tx)
     return head if head is not None else (0, GENESIS)
 

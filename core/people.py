@@ -101,7 +101,17 @@ class Account:
         return self.may(Permission.MANAGE_PEOPLE)
 
 
-def refusal(account: Account | None, need: Permission) -> NotPermitted | None:
+@dataclass(frozen=True)
+class AccountStanding:
+    """What the permission rule reads of an account, and all it reads: read alone by every unit of work
+    that writes (``core.unit_of_work``), as it stands at that moment, without the rest of the account."""
+
+    active: bool
+    role: Role
+    must_change_password: bool
+
+
+def refusal(account: Account | AccountStanding | None, need: Permission) -> NotPermitted | None:
     """Why ``account`` (as stored now; None when there is no such account) may not do ``need``, or None.
 
     Care is refused to an account that still has the temporary password an administrator gave: a record

@@ -8,6 +8,7 @@ kept running). Pauses shift the infusion clock and the vitals and side-effect ch
 from __future__ import annotations
 
 from collections.abc import Mapping
+from copy import copy
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -215,11 +216,16 @@ class _Recheck:
 def _running_segments(events: list[Event]) -> list[tuple[datetime, datetime | None]]:
     segments: list[tuple[datetime, datetime | None]] = []
     for event in events:
-        if event.type in {E.STARTED, E.RESUMED}:
-            segments.append((event.occurred_at, None))
-        elif event.type in {E.PAUSED, E.STOPPED_EARLY, E.COMPLETED} and segments and segments[-1][1] is None:
-            segments[-1] = (segments[-1][0], event.occurred_at)
+        _segment(segments, event)
     return segments
+
+
+def _segment(segments: list[tuple[datetime, datetime | None]], event: Event) -> None:
+    """The pump's running stretches after one more entry: a start or resume opens one, a pause or end closes it."""
+    if event.type in {E.STARTED, E.RESUMED}:
+        segments.append((event.occurred_at, None))
+    elif event.type in {E.PAUSED, E.STOPPED_EARLY, E.COMPLETED} and segments and segments[-1][1] is None:
+        segments[-1] = (segments[-1][0], event.occurred_at)
 
 
 def infused_by(events: tuple[Event, ...] | list[Event], now: datetime) -> timedelta:
@@ -284,20 +290,39 @@ class Folded:
     rechecks: list[_Recheck] = field(default_factory=list)
     sets_taken: list[datetime] = field(default_factory=list)
     pump: PumpCheck | None = None
+    segments: list[tuple[datetime, datetime | None]] = field(default_factory=list)
+    """The pump's running stretches so far (``_running_segments`` of the entries folded)."""
+    last_time: datetime | None = None
+    """The latest ``occurred_at`` of the entries folded."""
+    controlled: list[Event] = field(default_factory=list)
+    """The entries the controlled-drug record is made from (drawn, wasted, returned), in order."""
+    controlled_record: ControlledRecord | None = None
+    """The controlled-drug record of those entries and ``given_mg``: made again only when either changed."""
 
     def copy(self) -> Folded:
-        """A copy to go on folding, its collections its own."""
-        return replace(
-            self,
-            baseline=dict(self.baseline),
-            done_points=dict(self.done_points),
-            extra_sets=list(self.extra_sets),
-            checks_done=dict(self.checks_done),
-            alerts=dict(self.alerts),
-            adverse=dict(self.adverse),
-            rechecks=list(self.rechecks),
-            sets_taken=list(self.sets_taken),
-        )
+        """A copy to go on folding, its collections its own (every field as it is, the collections copied:
+        what ``dataclasses.replace`` gave, without its cost on every entry recorded)."""
+        twin = Folded.__new__(Folded)
+        twin.__dict__.update(self.__dict__)
+        for name in _FOLDED_COLLECTIONS:
+            setattr(twin, name, copy(getattr(self, name)))
+        return twin
+
+
+_FOLDED_COLLECTIONS = (
+    "baseline",
+    "done_points",
+    "extra_sets",
+    "checks_done",
+    "alerts",
+    "adverse",
+    "rechecks",
+    "sets_taken",
+    "segments",
+    "controlled",
+)
+"""The fields of ``Folded`` that fold changes in place: a copy has its own."""
+_CONTROLLED_KINDS = frozenset({E.DRAWN, E.WASTED, E.RETURNED})
 
 
 def fold(protocol: Protocol, events: list[Event], after: Folded | None = None) -> Folded:
@@ -312,10 +337,16 @@ def fold(protocol: Protocol, events: list[Event], after: Folded | None = None) -
         and 0 < after.count <= len(events)
         and events[after.count - 1].id == after.last_id
     )
-    f = after.copy() if after is not None and usable else Folded(protocol)
+    f = after.copy() if after is not None and usable else Folded(protocol, last_time=events[0].occurred_at)
     start = f.count or 1
     for event in events[start:]:
         check_passed = screening_stopped = False
+        if f.last_time is None or event.occurred_at > f.last_time:
+            f.last_time = event.occurred_at
+        _segment(f.segments, event)
+        if event.type in _CONTROLLED_KINDS:
+            f.controlled.append(event)
+            f.controlled_record = None
         match event.type:
             case E.SCREENED:
                 f.stop_reasons = event.data_as(d.Screened).stop_reasons
@@ -393,6 +424,8 @@ def fold(protocol: Protocol, events: list[Event], after: Folded | None = None) -
         f.step = next_step(f.step, event.type, check_passed=check_passed, screening_stopped=screening_stopped)
 
     f.count, f.last_id = len(events), events[-1].id
+    if f.controlled_record is None or f.controlled_record.given_mg is not f.given_mg:
+        f.controlled_record = controlled_record(protocol, f.controlled, f.given_mg)
     return f
 
 
@@ -407,10 +440,11 @@ def derive_state(
     of them, kept with an earlier state (``SessionState.folded``), so only the entries since are folded."""
     f = fold(protocol, events, after)
     baseline_point = _baseline_id(protocol)
-    last_time = max(event.occurred_at for event in events)
+    last_time = f.last_time
+    assert last_time is not None  # a log has its opening entry at least
     clock_behind = now < last_time
     now = max(now, last_time)
-    segments = _running_segments(events)
+    segments = list(f.segments)
     total = timedelta(minutes=protocol.dose.infusion_minutes)
     infused = min(_infused(segments, now), total)
     running = f.step is Step.INFUSING
@@ -457,7 +491,8 @@ def derive_state(
         )
     if f.adverse:
         held_back.setdefault(E.SIGNED, "Record the adverse event for each severe side effect before signing.")
-    controlled = controlled_record(protocol, events, f.given_mg)
+    controlled = f.controlled_record
+    assert controlled is not None  # every fold makes it
     course = events[0].data_as(d.Opened).course
     if f.step is Step.READY and not controlled.drawn and E.STARTED not in held_back:
         held_back[E.STARTED] = "Record the vial's lot and the amount drawn up before the infusion starts."
@@ -591,8 +626,12 @@ def _adopted(
     answered = dict(done)
     spare = list(extra_sets)
     for point in protocol.vitals_schedule.points:
+        if not spare:  # nothing left to adopt
+            break
+        if point.id in answered:
+            continue
         due_at = _due_at(point, segments, ended_at, now)
-        if point.id in answered or due_at is None:
+        if due_at is None:
             continue
         taken = next((at for at in spare if due_at - early <= at <= due_at), None)
         if taken is not None:

@@ -50,21 +50,22 @@ class StoredPart:
 
     def to_payload(self) -> dict[str, Any]:
         """The stored form: the keys it was read with, or else the current shape."""
+        stored_keys = self.stored_keys
         written: dict[str, Any] = {}
-        for f in _fields(type(self)):
-            value = getattr(self, f.name)
-            if self.stored_keys is not None:
-                keep = f.name in self.stored_keys
-            elif f.metadata.get("legacy"):
+        for name, legacy, said_only, default in _writing(type(self)):
+            value = getattr(self, name)
+            if stored_keys is not None:
+                keep = name in stored_keys
+            elif legacy:
                 keep = False
-            elif f.metadata.get("said_only"):
-                keep = value != f.default
+            elif said_only:
+                keep = value != default
             else:
                 keep = True
             if keep:
-                written[f.name] = _encode(value)
-        if self.stored_keys is not None:
-            return {key: written[key] for key in self.stored_keys}
+                written[name] = value if type(value) in _AS_IS else _encode(value)
+        if stored_keys is not None:
+            return {key: written[key] for key in stored_keys}
         return written
 
     @classmethod
@@ -79,7 +80,10 @@ class StoredPart:
         missing = [name for name in required if name not in data]
         if missing:
             raise UnreadableEntry(cls.WHAT, f"{', '.join(map(repr, missing))} missing")
-        values = {key: decoders[key](value, f"{cls.WHAT} {key}") for key, value in data.items()}
+        values = {}
+        for key, value in data.items():
+            decode, where = decoders[key]
+            values[key] = decode(value, where)
         return cls(**values, stored_keys=tuple(data))
 
 
@@ -93,18 +97,41 @@ def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
 
 
 @cache
-def _plan(cls: type) -> tuple[dict[str, Decoder], tuple[str, ...]]:
-    """Each field's decoder, and the fields every shape has: worked out once per type, since a board
-    replays every open chair's entries each second."""
+def _writing(cls: type) -> tuple[tuple[str, bool, bool, Any], ...]:
+    """Each field as ``to_payload`` weighs it (its name, whether it is legacy, said only, its default): read
+    from the fields' metadata once per type, since every entry recorded is written through it."""
+    return tuple(
+        (f.name, bool(f.metadata.get("legacy")), bool(f.metadata.get("said_only")), f.default) for f in _fields(cls)
+    )
+
+
+@cache
+def _plan(cls: type) -> tuple[dict[str, tuple[Decoder, str]], tuple[str, ...]]:
+    """Each field's decoder with the words naming it in an error, and the fields every shape has: worked out
+    once per type, since a board replays every open chair's entries each second."""
     hints = typing.get_type_hints(cls)
     fields = _fields(cls)
     required = tuple(
         f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     )
-    return {f.name: _decoder(hints[f.name]) for f in fields}, required
+    what = cls.WHAT  # type: ignore[attr-defined]
+    return {f.name: (_decoder(hints[f.name]), f"{what} {f.name}") for f in fields}, required
+
+
+_AS_IS = frozenset({str, int, bool, type(None)})
+"""Values stored as they are (exactly these types: a text enum is a ``str`` too, but is stored by its value)."""
 
 
 def _encode(value: Any) -> Any:
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is Decimal:
+        return str(value)
+    if kind is tuple:
+        return [item if type(item) in _AS_IS else _encode(item) for item in value]
+    if kind is dict:
+        return {_encode(key): _encode(item) for key, item in value.items()}
     if isinstance(value, Enum):
         return value.value
     if value is None or isinstance(value, bool | int | str):

@@ -185,7 +185,9 @@ class UnitOfWork:
         """
         with self.database.transaction() as tx:
             if may is not None:
-                self._permitted(tx, by, may)
+                refused = refusal(records.standing(tx, by) if by is not None else None, may)
+                if refused is not None:
+                    raise refused
             yield Work(tx, self.now(), self.workstation, by)
             records.announce(tx, self.workstation)
         if self.committed is not None:

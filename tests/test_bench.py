@@ -24,8 +24,9 @@ def run(script: str, *args: str) -> str:
     return done.stdout
 
 
-def test_commit_latency_runs(tmp_path: Path):
-    assert "Care.record_vitals" in run("commit_latency.py", "--iterations", "3", "--dir", str(tmp_path))
+def test_commit_latency_runs_with_its_parts(tmp_path: Path):
+    out = run("commit_latency.py", "--iterations", "3", "--dir", str(tmp_path), "--phases")
+    assert "Care.record_vitals" in out and "of which SQLite's commit" in out
 
 
 def test_board_refresh_runs_with_twelve_chairs():

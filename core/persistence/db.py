@@ -40,6 +40,7 @@ from core.errors import (
     RecordRefused,
 )
 from core.paths import default_database_path
+from core.persistence.prepared import Prepared
 from core.persistence.server import is_server, liveness, server_trouble, with_driver
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,10 @@ PRIVATE = 0o600
 """A database or a copy of one holds patient data: readable by this account only, whatever the umask."""
 NO_ROOM_BYTES = 1 << 20
 """Less free space than this on the database's disk, and a failure to open or write is the disk's."""
+
+
+_WRITE_LOCK = Prepared(text("BEGIN IMMEDIATE"))
+"""SQLite's write lock, taken as a writing transaction begins (every entry of care takes it)."""
 
 
 def sqlite_url(path: Path) -> str:
@@ -417,7 +422,7 @@ class Database:
                 if self.is_sqlite:
                     # Take the write lock before reading: a read-then-write transaction that another
                     # writer overtook would otherwise fail at once instead of waiting its turn.
-                    session.execute(text("BEGIN IMMEDIATE"))
+                    _WRITE_LOCK.execute(session)
                 yield session
         except DBAPIError as exc:
             trouble = self.trouble(exc)

@@ -54,6 +54,7 @@ from core.records.people import (
     staff_names,
     staff_names_of,
     staff_record,
+    standing,
     username_taken,
 )
 from core.records.sessions import (
@@ -152,6 +153,7 @@ __all__ = [
     "staff_names",
     "staff_names_of",
     "staff_record",
+    "standing",
     "starts_out_of_step",
     "stored_json",
     "stored_sitting_scores",

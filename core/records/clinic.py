@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from core.persistence.notices import CHANNEL
+from core.persistence.prepared import Prepared
 from core.persistence.tables import ClinicSetting, ProtocolCopy
 from core.record_values import SettingChange
 
@@ -65,9 +66,13 @@ def protocol_text(tx: Session, content_hash: str) -> str | None:
     return tx.exec(select(ProtocolCopy.text).where(ProtocolCopy.content_hash == content_hash)).first()
 
 
+_NOTIFY = Prepared(text("SELECT pg_notify(:channel, :workstation)"))
+"""Run once for every unit of work that writes, on a server."""
+
+
 def announce(tx: Session, workstation: str) -> None:
     """Tell every workstation listening that this transaction wrote something, as it commits (a server's
     notices are delivered at commit, and never for a transaction rolled back). SQLite has no notices: its
     readers see ``last_seq`` move instead."""
     if tx.get_bind().dialect.name == "postgresql":
-        tx.execute(text("SELECT pg_notify(:channel, :workstation)"), {"channel": CHANNEL, "workstation": workstation})
+        _NOTIFY.first(tx, {"channel": CHANNEL, "workstation": workstation})

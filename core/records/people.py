@@ -8,7 +8,8 @@ from collections.abc import Collection
 from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, func, select
 
-from core.people import Account, Role
+from core.people import Account, AccountStanding, Role
+from core.persistence.prepared import Prepared
 from core.persistence.tables import Staff
 from core.record_values import StaffRecord
 
@@ -30,16 +31,30 @@ def staff_record(tx: Session, account_id: str, *, for_update: bool = False) -> S
 
 
 _STAFF = Staff.__table__  # type: ignore[attr-defined]
-_ACCOUNT = select(*(_STAFF.c[name] for name in STAFF_FIELDS)).where(_STAFF.c.id == bindparam("account_id"))
-"""Built once, on the table: every unit of work that checks a permission reads the account."""
+_ACCOUNT = Prepared(select(*(_STAFF.c[name] for name in STAFF_FIELDS)).where(_STAFF.c.id == bindparam("account_id")))
+"""Built once, on the table: every unit of work that checks a permission reads the account (its columns in
+the order of the record's fields)."""
 
 
 def account(tx: Session, account_id: str) -> Account | None:
     """The account as stored now (None when there is none), for checking what it may do: read with a plain
     query (every entry of care reads it), after anything this transaction holds pending is written."""
     tx.flush()
-    row = tx.connection().execute(_ACCOUNT, {"account_id": account_id}).first()
-    return StaffRecord(**row._mapping).account() if row is not None else None
+    row = _ACCOUNT.first(tx, {"account_id": account_id})
+    return StaffRecord(*row).account() if row is not None else None
+
+
+_STANDING = Prepared(
+    select(_STAFF.c.active, _STAFF.c.role, _STAFF.c.must_change_password).where(_STAFF.c.id == bindparam("account_id"))
+)
+
+
+def standing(tx: Session, account_id: str) -> AccountStanding | None:
+    """What the permission rule reads of the account, as stored now (None when there is none): every unit of
+    work that writes reads it, so it reads these three columns and converts nothing else."""
+    tx.flush()
+    row = _STANDING.first(tx, {"account_id": account_id})
+    return AccountStanding(row[0], Role(row[1]), row[2]) if row is not None else None
 
 
 def add_staff(tx: Session, record: StaffRecord) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import Row, Select, Text, bindparam, cast, func, insert, type_co
 from sqlmodel import Session, col, select, update
 
 from core.events import Event, EventType
+from core.persistence.prepared import Prepared
 from core.persistence.tables import InfusionSession, PatientEventRecord, SessionEvent
 from core.persistence.types import UTCDateTime
 from core.record_values import SessionSummary
@@ -159,7 +160,9 @@ def _event_row(event: Event) -> dict[str, Any]:
     }
 
 
-_INSERT_EVENT = insert(SessionEvent.__table__)  # type: ignore[attr-defined]
+_EVENTS_TABLE = SessionEvent.__table__  # type: ignore[attr-defined]
+_INSERT_EVENT = Prepared(insert(_EVENTS_TABLE), columns=_EVENTS_TABLE.c.keys())
+"""Every column given (``_event_row``), run on the driver's cursor (``core.persistence.prepared``)."""
 
 
 def insert_entry(tx: Session, event: Event, summary: SessionSummary, lines: Sequence[Mapping[str, Any]]) -> None:
@@ -169,7 +172,7 @@ def insert_entry(tx: Session, event: Event, summary: SessionSummary, lines: Sequ
     through the ORM, whose flushes (one set off by the next statement's query) were a third of an entry's
     cost."""
     tx.flush()  # anything the session holds pending is written first: these rows may name it
-    tx.connection().execute(_INSERT_EVENT, _event_row(event))
+    _INSERT_EVENT.execute(tx, _event_row(event))
     insert_audit_lines(tx, lines)
     save_summary(tx, summary)
 
@@ -219,16 +222,19 @@ def summary_of(row: InfusionSession) -> SessionSummary:
 
 
 _SESSIONS = InfusionSession.__table__  # type: ignore[attr-defined]
-_SUMMARY = select(*(_SESSIONS.c[name] for name in SUMMARY_FIELDS)).where(_SESSIONS.c.id == bindparam("session_id"))
-"""Built once, on the table: every entry recorded reads its session's summary."""
+_SUMMARY = Prepared(
+    select(*(_SESSIONS.c[name] for name in SUMMARY_FIELDS)).where(_SESSIONS.c.id == bindparam("session_id"))
+)
+"""Built once, on the table: every entry recorded reads its session's summary (its columns in the order of
+the summary's fields)."""
 
 
 def summary(tx: Session, session_id: str) -> SessionSummary | None:
     """The session's summary as stored now, read with a plain query (every entry reads it), after anything
     this transaction holds pending is written."""
     tx.flush()
-    row = tx.connection().execute(_SUMMARY, {"session_id": session_id}).first()
-    return SessionSummary(**row._mapping) if row is not None else None
+    row = _SUMMARY.first(tx, {"session_id": session_id})
+    return SessionSummary(*row) if row is not None else None
 
 
 def add_summary(tx: Session, summary: SessionSummary) -> None:
@@ -239,7 +245,7 @@ def add_summary(tx: Session, summary: SessionSummary) -> None:
 
 MOVED_BY_ENTRIES = ("last_seq", "step", "outcome", "active", "updated_at", "began_at")
 """The summary's columns an entry moves; the rest are fixed when the session opens (``add_summary``)."""
-_SAVE_SUMMARY = (
+_SAVE_SUMMARY = Prepared(
     update(InfusionSession.__table__)  # type: ignore[attr-defined]
     .where(InfusionSession.__table__.c.id == bindparam("summary_id"))  # type: ignore[attr-defined]
     .values({name: bindparam(name) for name in MOVED_BY_ENTRIES})
@@ -252,9 +258,7 @@ def save_summary(tx: Session, summary: SessionSummary) -> None:
     cost a round trip to a server on every entry; the ORM's form of the statement first flushed the session
     and looked for the row among the objects it holds. Only the columns entries move are written, so the
     chair's and the patient's indexes are left alone."""
-    tx.connection().execute(
-        _SAVE_SUMMARY, {"summary_id": summary.id, **{name: getattr(summary, name) for name in MOVED_BY_ENTRIES}}
-    )
+    _SAVE_SUMMARY.execute(tx, {"summary_id": summary.id, **{name: getattr(summary, name) for name in MOVED_BY_ENTRIES}})
     held = tx.identity_map.get(tx.identity_key(InfusionSession, summary.id))
     if held is not None:  # the row as read earlier in this transaction is read again when next asked for
         tx.expire(held)

@@ -3,7 +3,8 @@ plain statement on the transaction's connection (``core.audit`` numbers and hash
 
 Plain statements, not the ORM: a query through the session first flushes whatever the session holds pending,
 so reading the head in the middle of an entry wrote that entry in a flush of its own, and the line in
-another. Here nothing is flushed behind the caller's back.
+another. Here nothing is flushed behind the caller's back. Both run on the driver's cursor once compiled
+(``core.persistence.prepared``): every entry of care runs them.
 """
 
 from __future__ import annotations
@@ -14,17 +15,18 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
+from core.persistence.prepared import Prepared
 from core.persistence.tables import AuditEntry
 
 _AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
-_HEAD = select(_AUDIT.c.seq, _AUDIT.c.entry_hash).order_by(_AUDIT.c.seq.desc()).limit(1)
-_INSERT_LINE = insert(_AUDIT)
-"""Built once: every entry recorded reads the head and writes a line."""
+_HEAD = Prepared(select(_AUDIT.c.seq, _AUDIT.c.entry_hash).order_by(_AUDIT.c.seq.desc()).limit(1))
+_INSERT_LINE = Prepared(insert(_AUDIT), columns=_AUDIT.c.keys())
+"""Built once: every entry recorded reads the head and writes a line (each line gives every column)."""
 
 
 def audit_head(tx: Session) -> tuple[int, str] | None:
     """The audit trail's last line, its seq and hash (the caller takes the chain's lock first)."""
-    row = tx.connection().execute(_HEAD).first()
+    row = _HEAD.first(tx)
     return (row[0], row[1]) if row is not None else None
 
 
@@ -32,4 +34,4 @@ def insert_audit_lines(tx: Session, lines: Sequence[Mapping[str, Any]]) -> None:
     """Lines already numbered and chained (``core.audit``), each given by its columns, written in the caller's
     transaction. What the session holds pending is written first: a line may name it (a patient just added)."""
     tx.flush()
-    tx.connection().execute(_INSERT_LINE, [dict(line) for line in lines])
+    _INSERT_LINE.execute_many(tx, lines)
