@@ -21,7 +21,6 @@ at any size, for the daily check. What it covers is in ``SINCE_ANCHOR_COVERS``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import re
@@ -30,6 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import sha256
 from itertools import islice
 from json.encoder import encode_basestring
 from typing import Any
@@ -75,12 +75,39 @@ def _text(value: str | None) -> str:
     return "null" if value is None else encode_basestring(value)
 
 
+class _Texts(dict[str | None, str]):
+    """Text fields as ``canonical_json`` writes them (``None`` is ``null``), kept for the values that come
+    again and again (actions, accounts, workstations, kinds of entry, the session of a run of lines): a
+    lookup, where encoding each again was a tenth of the check. Emptied when it grows, so it stays small."""
+
+    def __missing__(self, value: str | None) -> str:
+        if len(self) >= 4_096:
+            self.clear()
+        written = self[value] = _text(value)
+        return written
+
+
+_SCAN = json.JSONDecoder().scan_once
+"""``json.loads``'s own C scanner, called directly: the same values, without its two Python wrappers."""
+
+
+def _loads(stored: str) -> Any:
+    """``json.loads(stored)``: anything but one JSON value filling the whole text is left to it, which
+    parses it or raises as it always did."""
+    try:
+        value, end = _SCAN(stored, 0)
+    except StopIteration:
+        return json.loads(stored)
+    return value if end == len(stored) else json.loads(stored)
+
+
 class _Moments:
     """A moment as the driver gives it, in the canonical text hashes use (``utc_moment``): SQLAlchemy's own
     text for SQLite is rewritten directly, anything else is parsed as the ORM would parse it."""
 
     def __init__(self, parse: Callable[[Any], datetime | None]) -> None:
         self.parse = parse
+        self.texts = _Texts()
 
     def __call__(self, value: Any) -> str:
         # SQLAlchemy's own text (26 characters, a space at 10, a point at 19): its digits are the canonical
@@ -93,9 +120,12 @@ class _Moments:
         return utc_moment(moment)
 
 
-def _line_hash(row: tuple[Any, ...], moment: _Moments) -> tuple[str, dict[str, Any] | None, tuple[str, ...] | None]:
+def _line_hash(
+    row: tuple[Any, ...], moment: _Moments, prev_text: str | None = None
+) -> tuple[str, dict[str, Any] | None, tuple[str, ...] | None]:
     """A line's hash as ``core.audit.entry_hash`` computes it, with its detail parsed (None for a care
-    entry's line read by ``_RECORD_LINE``, whose event id, content and summary hashes come third)."""
+    entry's line read by ``_RECORD_LINE``, whose event id, content and summary hashes come third).
+    ``prev_text`` is the line's ``prev_hash`` as canonical text, when the caller has it already."""
     seq, at, actor_id, action, workstation, patient_id, session_id, detail_text, prev_hash, _ = row
     fast = _RECORD_LINE.fullmatch(detail_text) if action == "record.written" else None
     if fast is not None:
@@ -103,33 +133,39 @@ def _line_hash(row: tuple[Any, ...], moment: _Moments) -> tuple[str, dict[str, A
         detail = f'{{"content_hash":"{content}","event_id":"{event_id}","summary_hash":"{summary}","type":"{kind}"}}'
         parsed, facts = None, (event_id, content, summary)
     else:
-        parsed = json.loads(detail_text)
+        parsed = _loads(detail_text)
         detail, facts = canonical_json(parsed), None
-    text = encode_basestring
+    texts = moment.texts
+    if type(at) is str and len(at) == 26 and at[10] == " " and at[19] == ".":
+        at_text = f"{at[:10]}T{at[11:]}+00:00"
+    else:
+        at_text = moment(at)
     body = (
-        f'{{"action":{text(action)},"actor_id":{"null" if actor_id is None else text(actor_id)},'
-        f'"at":"{moment(at)}","detail":{detail},"patient_id":{"null" if patient_id is None else text(patient_id)},'
-        f'"prev_hash":{text(prev_hash)},"seq":{seq},"session_id":{"null" if session_id is None else text(session_id)},'
-        f'"workstation":{text(workstation)}}}'
+        f'{{"action":{texts[action]},"actor_id":{texts[actor_id]},"at":"{at_text}","detail":{detail},'
+        f'"patient_id":{texts[patient_id]},"prev_hash":{prev_text or _text(prev_hash)},"seq":{seq},'
+        f'"session_id":{texts[session_id]},"workstation":{texts[workstation]}}}'
     )
-    return hashlib.sha256(body.encode()).hexdigest(), parsed, facts
+    return sha256(body.encode()).hexdigest(), parsed, facts
 
 
 def _session_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
     """``content_hashes.event_content`` of a session entry read as ``trail_streams.SESSION_ENTRY_COLUMNS``."""
     event_id, session_id, seq, kind, payload, occurred, recorded, by, workstation, corrects, reason = row
-    occurred_text = moment(occurred)
+    if type(occurred) is str and len(occurred) == 26 and occurred[10] == " " and occurred[19] == ".":
+        occurred_text = f"{occurred[:10]}T{occurred[11:]}+00:00"
+    else:
+        occurred_text = moment(occurred)
     recorded_text = occurred_text if recorded == occurred else moment(recorded)
     number = seq if type(seq) is int else canonical_json(seq)
-    text = encode_basestring
+    texts = moment.texts
     body = (
-        f'{{"corrects":{"null" if corrects is None else text(corrects)},"id":{text(event_id)},'
-        f'"occurred_at":"{occurred_text}","payload":{canonical_json(json.loads(payload))},'
-        f'"reason":{"null" if reason is None else text(reason)},"recorded_at":"{recorded_text}",'
-        f'"recorded_by":{text(by)},"seq":{number},"session_id":{text(session_id)},"type":{text(kind)},'
-        f'"workstation":{text(workstation)}}}'
+        f'{{"corrects":{"null" if corrects is None else _text(corrects)},"id":{_text(event_id)},'
+        f'"occurred_at":"{occurred_text}","payload":{canonical_json(_loads(payload))},'
+        f'"reason":{"null" if reason is None else _text(reason)},"recorded_at":"{recorded_text}",'
+        f'"recorded_by":{texts[by]},"seq":{number},"session_id":{texts[session_id]},"type":{texts[kind]},'
+        f'"workstation":{texts[workstation]}}}'
     )
-    return hashlib.sha256(body.encode()).hexdigest()
+    return sha256(body.encode()).hexdigest()
 
 
 def _patient_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
@@ -145,11 +181,11 @@ def _patient_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
         "recorded_at": moment(recorded),
         "recorded_by": by,
         "workstation": workstation,
-        "payload": json.loads(payload),
+        "payload": _loads(payload),
         "corrects": corrects,
         "reason": reason,
     }
-    return hashlib.sha256(canonical_json(facts).encode()).hexdigest()
+    return sha256(canonical_json(facts).encode()).hexdigest()
 
 
 SESSIONS, PATIENTS = "s", "p"
@@ -246,9 +282,12 @@ class Part:
 class _Walk:
     """The trail read in order, its lines' records matched as the entries go by."""
 
-    def __init__(self, tx: Any, found: Findings, expected: tuple[int, str]) -> None:
+    def __init__(self, tx: Any, found: Findings, expected: tuple[int, str], *, summaries: bool = True) -> None:
         self.tx = tx
         self.found = found
+        self.summaries = summaries
+        """Whether what each line says its session's summary row holds is kept as the walk goes (for the lines
+        after an anchor); the whole check asks the database for each session's last line instead."""
         self.expected_seq, self.expected_prev = expected
         self.moment = _Moments(trail_streams.stored_moment(tx))
 
@@ -256,17 +295,19 @@ class _Walk:
         found, moment = self.found, self.moment
         waiting, unmatched = found.waiting, found.unmatched
         wanted = {SESSIONS: 0, PATIENTS: 0}
+        prev_text = _text(self.expected_prev)  # the link as canonical text: the hash before it, as read
         while batch := list(islice(rows, _LINES_AT_ONCE)):
             for row in batch:
                 found.lines += 1
-                if self._broken(row):
+                if row[0] != self.expected_seq or row[8] != self.expected_prev:
+                    self._broken(row)
                     return
-                hashed, detail, facts = _line_hash(row, moment)
+                hashed, detail, facts = _line_hash(row, moment, prev_text)
                 seq = row[0]
                 if hashed != row[9]:
                     found.chain = (seq, found.lines, f"entry {seq} was changed after it was written.")
                     return
-                self.expected_seq, self.expected_prev = seq + 1, hashed
+                self.expected_seq, self.expected_prev, prev_text = seq + 1, hashed, f'"{hashed}"'
                 if facts is not None:
                     event_id, content, summary = facts
                     record = unmatched.pop(event_id, None)
@@ -275,7 +316,7 @@ class _Walk:
                     else:
                         waiting[event_id] = (seq, content)
                         wanted[SESSIONS if row[6] is not None else PATIENTS] += 1
-                    if row[6] is not None:
+                    if row[6] is not None and self.summaries:
                         found.claim("summary", row[6], seq, summary)
                 elif detail is not None:
                     self._note(row, detail, wanted)
@@ -317,7 +358,7 @@ class _Walk:
             else:
                 found.waiting[event_id] = (seq, hashed)
                 wanted[SESSIONS if session_id is not None else PATIENTS] += 1
-            if "summary_hash" in detail and session_id is not None:
+            if "summary_hash" in detail and session_id is not None and self.summaries:
                 found.claim("summary", session_id, seq, detail["summary_hash"])
         elif hashed is None:
             return
@@ -351,7 +392,7 @@ def _check_part(tx: Any, part: Part) -> Findings:
         SESSIONS: trail_streams.session_entries(tx, part.sessions_after, part.sessions_upto),
         PATIENTS: trail_streams.patient_entries(tx, part.patients_after, part.patients_upto),
     }
-    _Walk(tx, found, expected).lines(trail_streams.trail_lines(tx, part.after, part.upto), entries)
+    _Walk(tx, found, expected, summaries=False).lines(trail_streams.trail_lines(tx, part.after, part.upto), entries)
     return found
 
 
@@ -560,6 +601,25 @@ def _rows_against_claims(tx: Any, found: Findings, *, every: bool = True) -> Non
                 found.said(kind, (claim[0],), problem)
         for key, (first, last, _) in claims.items():
             found.said(kind, (first,), f"the {what} {key} was removed: audit entry {last} says it was written.")
+    if every:
+        _summaries_against_trail(tx, found)
+
+
+def _summaries_against_trail(tx: Any, found: Findings) -> None:
+    """Each session's summary row is as the last care entry's line of the session says (the whole check: the
+    database finds each session's first and last such line, so nothing is held for each session)."""
+    for session_id, first, last, detail, row in trail_streams.summary_claims(tx):
+        known = found.problems.get("summary")
+        if known is not None and known[0] < (first,):
+            continue
+        if row is None:
+            problem = f"the session summary {session_id} was removed: audit entry {last} says it was written."
+        elif summary_content(row) != _loads(detail)["summary_hash"]:
+            changed = f"audit entry {last} says otherwise"
+            problem = f"the session summary {row.id} was changed after it was written ({changed})."
+        else:
+            continue
+        found.said("summary", (first,), problem)
 
 
 @dataclass(frozen=True)
