@@ -292,7 +292,8 @@ class _Walk:
         self.moment = _Moments(trail_streams.stored_moment(tx))
 
     def lines(self, rows: Iterator[tuple[Any, ...]], entries: dict[str, Iterator[tuple[Any, ...]]]) -> None:
-        found, moment = self.found, self.moment
+        # The loop every line and entry of ten years goes through: what it needs is held in local names.
+        found, moment, summaries = self.found, self.moment, self.summaries
         waiting, unmatched = found.waiting, found.unmatched
         wanted = {SESSIONS: 0, PATIENTS: 0}
         prev_text = _text(self.expected_prev)  # the link as canonical text: the hash before it, as read
@@ -312,26 +313,43 @@ class _Walk:
                     event_id, content, summary = facts
                     record = unmatched.pop(event_id, None)
                     if record is not None:
-                        found.matched(event_id, (seq, content), record)
+                        if record[1] != content:
+                            found.matched(event_id, (seq, content), record)
                     else:
                         waiting[event_id] = (seq, content)
                         wanted[SESSIONS if row[6] is not None else PATIENTS] += 1
-                    if row[6] is not None and self.summaries:
+                    if summaries and row[6] is not None:
                         found.claim("summary", row[6], seq, summary)
                 elif detail is not None:
                     self._note(row, detail, wanted)
             for table, source in entries.items():
                 # Read entries while some line waits for one, but never far ahead of the trail.
-                while wanted[table] > 0 and len(unmatched) < LOOKAHEAD:
-                    entry = next(source, None)
-                    if entry is None:
-                        wanted[table] = 0
-                        break
-                    if self._entry(table, entry):
-                        wanted[table] -= 1
+                if wanted[table] > 0:
+                    wanted[table] = self._entries(table, source, wanted[table])
         for table, source in entries.items():
-            for entry in source:
-                self._entry(table, entry)
+            self._entries(table, source, -1)
+
+    def _entries(self, table: str, source: Iterator[tuple[Any, ...]], wanted: int) -> int:
+        """Entries read from ``source`` until ``wanted`` of them met their waiting lines (or, with -1, to
+        its end), each matched with its line or kept until the line comes; how many are still wanted."""
+        found, moment = self.found, self.moment
+        waiting, unmatched = found.waiting, found.unmatched
+        hash_of, recorded_at, seq_at = (_session_entry_hash, 6, 2) if table == SESSIONS else (_patient_entry_hash, 7, 3)
+        drain = wanted < 0
+        while drain or (wanted > 0 and len(unmatched) < LOOKAHEAD):
+            row = next(source, None)
+            if row is None:
+                return 0
+            content = hash_of(row, moment)
+            event_id = row[0]
+            line = waiting.pop(event_id, None)
+            if line is None:
+                unmatched[event_id] = (table, content, row[recorded_at], row[seq_at])
+                continue
+            wanted -= 1
+            if line[1] is not None and line[1] != content:
+                found.matched(event_id, line, (table, content, row[recorded_at], row[seq_at]))
+        return wanted
 
     def _broken(self, row: tuple[Any, ...]) -> bool:
         seq, found = row[0], self.found
@@ -605,18 +623,34 @@ def _rows_against_claims(tx: Any, found: Findings, *, every: bool = True) -> Non
         _summaries_against_trail(tx, found)
 
 
+def _summary_hash(row: tuple[Any, ...], moment: _Moments) -> str:
+    """``content_hashes.summary_content`` of a summary row read as ``trail_streams.SUMMARY_COLUMNS``."""
+    session_id, patient_id, chair, protocol, version, protocol_hash, opened, by, step, outcome, active, last = row
+    texts = moment.texts
+    body = (
+        f'{{"active":{"true" if active else "false"},"chair":{chair if type(chair) is int else canonical_json(chair)},'
+        f'"id":{_text(session_id)},"last_seq":{last if type(last) is int else canonical_json(last)},'
+        f'"opened_at":"{moment(opened)}","opened_by":{texts[by]},"outcome":{texts[outcome]},'
+        f'"patient_id":{_text(patient_id)},"protocol":[{texts[protocol]},{texts[version]},{texts[protocol_hash]}],'
+        f'"step":{texts[step]}}}'
+    )
+    return sha256(body.encode()).hexdigest()
+
+
 def _summaries_against_trail(tx: Any, found: Findings) -> None:
     """Each session's summary row is as the last care entry's line of the session says (the whole check: the
     database finds each session's first and last such line, so nothing is held for each session)."""
-    for session_id, first, last, detail, row in trail_streams.summary_claims(tx):
+    moment = _Moments(trail_streams.stored_moment(tx))
+    for claim in trail_streams.summary_claims(tx):
+        session_id, first, last, detail, row = claim[0], claim[1], claim[2], claim[3], claim[4:]
         known = found.problems.get("summary")
         if known is not None and known[0] < (first,):
             continue
-        if row is None:
+        if row[0] is None:
             problem = f"the session summary {session_id} was removed: audit entry {last} says it was written."
-        elif summary_content(row) != _loads(detail)["summary_hash"]:
+        elif _summary_hash(row, moment) != _loads(detail)["summary_hash"]:
             changed = f"audit entry {last} says otherwise"
-            problem = f"the session summary {row.id} was changed after it was written ({changed})."
+            problem = f"the session summary {row[0]} was changed after it was written ({changed})."
         else:
             continue
         found.said("summary", (first,), problem)

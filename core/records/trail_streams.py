@@ -299,13 +299,33 @@ def _carries(tx: Session, *keys: str) -> Any:
     return and_(func.jsonb_typeof(detail) == "object", *(func.jsonb_exists(detail, key) for key in keys))
 
 
-def summary_claims(tx: Session) -> Iterator[tuple[str, int, int, str, SessionSummary | None]]:
+SUMMARY_COLUMNS = (
+    InfusionSession.id,
+    InfusionSession.patient_id,
+    InfusionSession.chair,
+    InfusionSession.protocol_id,
+    InfusionSession.protocol_version,
+    InfusionSession.protocol_hash,
+    type_coerce(InfusionSession.opened_at, Text),
+    InfusionSession.opened_by,
+    InfusionSession.step,
+    InfusionSession.outcome,
+    InfusionSession.active,
+    InfusionSession.last_seq,
+)
+"""The columns of a session's summary row its hash covers (``content_hashes.summary_content``): id,
+patient_id, chair, protocol_id, protocol_version, protocol_hash, opened_at (as the driver gives it),
+opened_by, step, outcome, active, last_seq."""
+
+
+def summary_claims(tx: Session) -> Iterator[tuple[Any, ...]]:
     """What the trail says each session's summary row holds, for every session a care entry's line names:
     its id, the first and the last such line (their numbers), the last one's detail as stored (its
-    ``summary_hash`` is what the row must hash to), and the row as it is now (None when it is gone).
+    ``summary_hash`` is what the row must hash to), then the row as it is now, as ``SUMMARY_COLUMNS`` (all
+    None when it is gone).
 
-    Worked out by the database (grouped by session) and streamed, so the check holds nothing for each of a
-    decade's sessions; the lines are the ones the walk along the trail has checked, read again."""
+    Worked out by the database (grouped by session) and streamed as the driver's tuples, so the check holds
+    nothing for each of a decade's sessions; the lines are the ones the walk along the trail has checked."""
     claimed = (
         select(
             AuditEntry.session_id,
@@ -321,25 +341,13 @@ def summary_claims(tx: Session) -> Iterator[tuple[str, int, int, str, SessionSum
         .subquery()
     )
     last = aliased(AuditEntry)
-    names = [field.name for field in dataclasses.fields(SessionSummary)]
     query = (
-        select(
-            claimed.c.session_id,
-            claimed.c.first,
-            claimed.c.last,
-            cast(last.detail, Text),
-            InfusionSession.id,
-            *(getattr(InfusionSession, name) for name in names),
-        )
+        select(claimed.c.session_id, claimed.c.first, claimed.c.last, cast(last.detail, Text), *SUMMARY_COLUMNS)
         .select_from(claimed)
         .join(last, col(last.seq) == claimed.c.last)
         .outerjoin(InfusionSession, col(InfusionSession.id) == claimed.c.session_id)
     )
-    result = tx.connection().execution_options(yield_per=BATCH).execute(query)
-    with closing(result):
-        for row in result:
-            session_id, first, upto, detail, present = row[:5]
-            yield session_id, first, upto, detail, (SessionSummary(*row[5:]) if present is not None else None)
+    return stream(tx, query)
 
 
 def chunks(ids: Iterable[str], size: int = 500) -> Iterator[list[str]]:
