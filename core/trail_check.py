@@ -38,7 +38,7 @@ from core import records
 from core.audit_terms import GENESIS, AuditAction, ChainCheck
 from core.content_hashes import course_content, details_content, patient_content, summary_content
 from core.event_data import PatientAtSigning, SessionSigned
-from core.events import Event, EventType
+from core.events import EventType
 from core.hashing import canonical_json, utc_moment
 from core.outcomes.cohort import scores_text
 from core.persistence.db import Database
@@ -519,9 +519,11 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
 
 def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
     """The checks that read records, not lines: the sittings' scores, each signature's patient, and each
-    session's start against its entries (of the given sessions only, when given)."""
+    session's start against its entries (of the given sessions only, when given); for every session, its
+    summary row against the last line of its session (``_summaries_against_trail``)."""
     if sessions is None:
         _sitting_scores(tx, found)
+        _summaries_against_trail(tx, found)
     _signatures(tx, found, sessions)
     for session_id, on_row, in_entries in records.starts_out_of_step(tx, sessions):
         said = "no start" if on_row is None else f"a start at {on_row.isoformat(timespec='seconds')}"
@@ -555,29 +557,16 @@ def _sitting_scores(tx: Any, found: Findings, sitting_ids: list[str] | None = No
 
 def _signatures(tx: Any, found: Findings, sessions: list[str] | None) -> None:
     """Each session's signature still covers the patient on record (when it named her)."""
-    moment, day = trail_streams.stored_moment(tx), trail_streams.stored_date(tx)
+    day = trail_streams.stored_date(tx)
     for row in trail_streams.signings(tx, sessions):
-        event_id, session_id, seq, kind, payload, occurred, recorded, by, workstation, corrects, reason = row[:11]
+        event_id, session_id, seq, payload, recorded = row[0], row[1], row[2], row[4], row[6]
         mrn, family_name, given_name, born = row[11:]
         key = (recorded, seq, event_id)
         known = found.problems.get("signatures")
         if known is not None and known[0] < key:
             continue
-        try:
-            event = Event(
-                id=event_id,
-                session_id=session_id,
-                seq=seq,
-                type=EventType(kind),
-                occurred_at=moment(occurred),
-                recorded_at=moment(recorded),
-                recorded_by=by,
-                workstation=workstation,
-                payload=json.loads(payload),
-                corrects=corrects,
-                reason=reason,
-            )
-            who = event.data_as(SessionSigned).patient
+        try:  # the payload as ``Event.data_as(SessionSigned)`` reads it, without the rest of an Event
+            who = SessionSigned.from_payload(_loads(payload)).patient
         except UnreadableEntry:
             problem = f"care record {event_id} cannot be read, so who its signature covered cannot be checked."
             found.said("signatures", key, problem)
@@ -619,8 +608,6 @@ def _rows_against_claims(tx: Any, found: Findings, *, every: bool = True) -> Non
                 found.said(kind, (claim[0],), problem)
         for key, (first, last, _) in claims.items():
             found.said(kind, (first,), f"the {what} {key} was removed: audit entry {last} says it was written.")
-    if every:
-        _summaries_against_trail(tx, found)
 
 
 def _summary_hash(row: tuple[Any, ...], moment: _Moments) -> str:
