@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import re
+import operator
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -63,12 +63,21 @@ SINCE_ANCHOR_COVERS = (
     "full check (audit verify) for those, say weekly."
 )
 
-_RECORD_LINE = re.compile(
-    r'\{"event_id": "([0-9a-f-]{1,36})", "type": "([a-z_.]{1,40})", "content_hash": "([0-9a-f]{64})", '
-    r'"summary_hash": "([0-9a-f]{64})"\}'
-)
-"""A care entry's line as Chairside writes its detail: read without parsing JSON, the commonest line of all.
-Every value is of characters JSON writes as they are, so its canonical text is known from the match."""
+_RECORD_FRAME = ("{", "event_id", ": ", ", ", "type", ": ", ", ", "content_hash", ": ", ", ", "summary_hash", ": ", "}")
+_FRAME_OF = operator.itemgetter(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 16)
+
+
+def _record_line(detail_text: str) -> tuple[str, str, str, str] | None:
+    """A care entry's line as Chairside writes its detail (``{"event_id": "…", "type": "…", "content_hash":
+    "…", "summary_hash": "…"}``, the commonest line of all), read without parsing JSON: its event id, kind,
+    content and summary hashes, or None for any other text. A text of printable ASCII without a backslash
+    holds no escape, so cut at its quotes it is exactly these keys' values, each of characters JSON writes
+    as they are: the canonical text is known from the pieces."""
+    if detail_text.isascii() and "\\" not in detail_text and detail_text.isprintable():
+        parts = detail_text.split('"')
+        if len(parts) == 17 and _FRAME_OF(parts) == _RECORD_FRAME:
+            return parts[3], parts[7], parts[11], parts[15]
+    return None
 
 
 def _text(value: str | None) -> str:
@@ -151,12 +160,12 @@ def _line_hash(
     row: tuple[Any, ...], moment: _Moments, prev_text: str | None = None
 ) -> tuple[str, dict[str, Any] | None, tuple[str, ...] | None]:
     """A line's hash as ``core.audit.entry_hash`` computes it, with its detail parsed (None for a care
-    entry's line read by ``_RECORD_LINE``, whose event id, content and summary hashes come third).
+    entry's line read by ``_record_line``, whose event id, content and summary hashes come third).
     ``prev_text`` is the line's ``prev_hash`` as canonical text, when the caller has it already."""
     seq, at, actor_id, action, workstation, patient_id, session_id, detail_text, prev_hash, _ = row
-    fast = _RECORD_LINE.fullmatch(detail_text) if action == "record.written" else None
+    fast = _record_line(detail_text) if action == "record.written" else None
     if fast is not None:
-        event_id, kind, content, summary = fast.groups()
+        event_id, kind, content, summary = fast
         detail = f'{{"content_hash":"{content}","event_id":"{event_id}","summary_hash":"{summary}","type":"{kind}"}}'
         parsed, facts = None, (event_id, content, summary)
     else:
@@ -391,7 +400,7 @@ class _Walk:
         return False
 
     def _note(self, row: tuple[Any, ...], detail: dict[str, Any], wanted: dict[str, int]) -> None:
-        """What a line other than ``_RECORD_LINE``'s says was written (as ``core.audit.Recorded.note``)."""
+        """What a line other than ``_record_line``'s says was written (as ``core.audit.Recorded.note``)."""
         seq, action, patient_id, session_id = row[0], row[3], row[5], row[6]
         found = self.found
         hashed = detail.get("content_hash") if isinstance(detail, dict) else None

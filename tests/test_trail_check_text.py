@@ -55,3 +55,53 @@ def test_a_text_that_is_not_one_value_alone_is_read_as_json_loads_reads_it(store
             trail_check._loads(stored)
     else:
         assert repr(trail_check._loads(stored)) == repr(expected)  # NaN is not equal to itself
+
+
+DETAILS = [
+    {
+        "event_id": "5a7d2df5-9d0d-4d3c-94c1-5d11cd70946c",
+        "type": "vitals.recorded",
+        "content_hash": "a" * 64,
+        "summary_hash": "b" * 64,
+    },
+    {"event_id": "odd id with spaces", "type": "x", "content_hash": "", "summary_hash": "not hex"},
+    {"event_id": "caf\u00e9", "type": "t", "content_hash": "c", "summary_hash": "s"},
+    {"event_id": "tab\there", "type": "t", "content_hash": "c", "summary_hash": "s"},
+    {"event_id": "del\x7f", "type": "t", "content_hash": "c", "summary_hash": "s"},
+    {"event_id": 'quote"d', "type": "t", "content_hash": "c", "summary_hash": "s"},
+    {"event_id": "e", "type": "t", "content_hash": "c", "summary_hash": "s", "more": "1"},
+    {"type": "t", "event_id": "e", "content_hash": "c", "summary_hash": "s"},
+    {"event_id": "e", "type": "t", "content_hash": "c"},
+]
+
+
+@pytest.mark.parametrize("detail", DETAILS)
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_a_care_lines_hash_read_without_json_is_the_writers_hash(detail: dict, ensure_ascii: bool) -> None:
+    """Care lines' details are cut at their quotes rather than parsed: whatever the text, the hash is
+    ``core.audit.entry_hash``'s, and pieces are only taken from a text that is exactly those four keys."""
+    from datetime import UTC, datetime
+
+    from core.audit import entry_hash
+
+    text = json.dumps(detail, ensure_ascii=ensure_ascii)
+    at = datetime(2026, 11, 26, 13, 0, 0, 123456, tzinfo=UTC)
+    row = (7, "2026-11-26 13:00:00.123456", "actor", "record.written", "ws", "p", "s", text, "0" * 64, "")
+    moment = trail_check._Moments(lambda value: None)
+    hashed, parsed, facts = trail_check._line_hash(row, moment)
+    assert hashed == entry_hash(
+        seq=7,
+        at=at,
+        actor_id="actor",
+        action="record.written",
+        workstation="ws",
+        patient_id="p",
+        session_id="s",
+        detail=json.loads(text),
+        prev_hash="0" * 64,
+    )
+    if facts is not None:
+        assert list(json.loads(text)) == ["event_id", "type", "content_hash", "summary_hash"]
+        assert facts == (detail["event_id"], detail["content_hash"], detail["summary_hash"])
+    else:
+        assert parsed == json.loads(text)
