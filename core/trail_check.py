@@ -465,7 +465,7 @@ def _parts(tx: Any, first: int, last: int) -> list[Part]:
     for a small trail, or where entries cannot be read in the order they were stored."""
     if last - first < SPLIT_AT or not trail_streams.rows_in_written_order(tx):
         return [Part()]
-    middle = first + (last - first) * 9 // 20  # this process also checks signatures, sittings and starts
+    middle = first + (last - first) * 21 // 50  # this process also checks signatures, sittings, starts, summaries
     sessions_row = patients_row = None
     for row in trail_streams.care_lines_back_from(tx, middle):
         detail = json.loads(row[1])
