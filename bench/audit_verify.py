@@ -7,7 +7,7 @@ Beside it, in the same run and as CPU time in this process (the machine's cores 
 * the whole check read in one process (every link, every record against its line, every signature's patient,
   sittings, starts, and the patient, details, course and summary rows), as a ratio of the floor, and how much
   the process's peak memory grew during it (the check streams the entries: it keeps a few values for each
-  session, patient and course, none for an entry);
+  patient and course, none for a session or an entry);
 * the whole check as ``audit verify`` runs it on a big trail (two parts at once, the second in a process of its
   own): its wall time, which on a shared machine says as much about the neighbours;
 * the check since an anchor noted ``--since-lines`` lines before the head (about a clinic's day), CPU and wall.

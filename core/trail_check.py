@@ -7,8 +7,10 @@ matched with its line as both streams go by. What is waiting for its partner is 
 a few thousand at most on a trail in order, so no entry of ten years is held past its line. A big trail is
 read in two parts at once, the second in a process of its own (a workstation has two cores or more); what
 each part could not match (the few entries at its edges, and anything tampered with) is matched at the end.
-Kept for the whole check, a few values each: the last line of each session's summary, patient, sex and
-allergies, and course order, which are compared with the rows once the trail has been read.
+Kept for the whole check, a few values each: the last line of each patient, sex and allergies, and course
+order record (a clinic's patients, not its sessions), compared with the rows once the trail has been read.
+Each session's summary row is held to the last care line of its session as the database finds it (grouped
+by session, beside the trail), so nothing is held for each of a decade's sessions.
 
 Which problem is said, when there are several, is as it always was: a broken link first (the earliest),
 then the care entries (earliest saved first), patients' records, the sittings' scores, lines whose record
