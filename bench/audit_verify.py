@@ -7,7 +7,7 @@ Beside it, in the same run and as CPU time in this process (the machine's cores 
 * the whole check read in one process (every link, every record against its line, every signature's patient,
   sittings, starts, and the patient, details, course and summary rows), as a ratio of the floor, and how much
   the process's peak memory grew during it (the check streams the entries: it keeps a few values for each
-  session, patient and course, none for an entry);
+  patient and course, none for a session or an entry);
 * the whole check as ``audit verify`` runs it on a big trail (two parts at once, the second in a process of its
   own): its wall time, which on a shared machine says as much about the neighbours;
 * the check since an anchor noted ``--since-lines`` lines before the head (about a clinic's day), CPU and wall.
@@ -106,12 +106,16 @@ def report(database: Database, args: argparse.Namespace, before: tuple[int, int]
             f"{one_cpu / floor_cpu:.1f}x the floor; peak memory grew {grown:.0f} MB during it, to {peak:.0f} MB"
         )
         parts = len(trail_check.parts_of(database))
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         twos = [timed(lambda: trail_check.verify(database)) for _ in range(runs)]
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        apart = (after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime) / runs
         two_wall = statistics.median(wall for _, _, wall in twos)
         two_cpu = statistics.median(cpu for _, cpu, _ in twos)
         print(
             f"whole check as audit verify runs it ({parts} part(s) at once): {two_wall:.1f} s wall "
-            f"(goal < 60 s at 300k sessions), {two_cpu:.1f} s CPU in this process, load {os.getloadavg()[0]:.1f}"
+            f"(goal < 60 s at 300k sessions), {two_cpu:.1f} s CPU in this process and {apart:.1f} s in the second "
+            f"(a mean), whose peak memory was {after.ru_maxrss / 1024:.0f} MB; load {os.getloadavg()[0]:.1f}"
         )
         failed |= not check.ok  # type: ignore[attr-defined]
     head = trail_check_head(database)

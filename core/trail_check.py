@@ -7,8 +7,10 @@ matched with its line as both streams go by. What is waiting for its partner is 
 a few thousand at most on a trail in order, so no entry of ten years is held past its line. A big trail is
 read in two parts at once, the second in a process of its own (a workstation has two cores or more); what
 each part could not match (the few entries at its edges, and anything tampered with) is matched at the end.
-Kept for the whole check, a few values each: the last line of each session's summary, patient, sex and
-allergies, and course order, which are compared with the rows once the trail has been read.
+Kept for the whole check, a few values each: the last line of each patient, sex and allergies, and course
+order record (a clinic's patients, not its sessions), compared with the rows once the trail has been read.
+Each session's summary row is held to the last care line of its session as the database finds it (grouped
+by session, beside the trail), so nothing is held for each of a decade's sessions.
 
 Which problem is said, when there are several, is as it always was: a broken link first (the earliest),
 then the care entries (earliest saved first), patients' records, the sittings' scores, lines whose record
@@ -21,15 +23,15 @@ at any size, for the daily check. What it covers is in ``SINCE_ANCHOR_COVERS``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
-import re
+import operator
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import sha256
 from itertools import islice
 from json.encoder import encode_basestring
 from typing import Any
@@ -38,7 +40,7 @@ from core import records
 from core.audit_terms import GENESIS, AuditAction, ChainCheck
 from core.content_hashes import course_content, details_content, patient_content, summary_content
 from core.event_data import PatientAtSigning, SessionSigned
-from core.events import Event, EventType
+from core.events import EventType
 from core.hashing import canonical_json, utc_moment
 from core.outcomes.cohort import scores_text
 from core.persistence.db import Database
@@ -63,16 +65,78 @@ SINCE_ANCHOR_COVERS = (
     "full check (audit verify) for those, say weekly."
 )
 
-_RECORD_LINE = re.compile(
-    r'\{"event_id": "([0-9a-f-]{1,36})", "type": "([a-z_.]{1,40})", "content_hash": "([0-9a-f]{64})", '
-    r'"summary_hash": "([0-9a-f]{64})"\}'
-)
-"""A care entry's line as Chairside writes its detail: read without parsing JSON, the commonest line of all.
-Every value is of characters JSON writes as they are, so its canonical text is known from the match."""
+_RECORD_FRAME = ("{", "event_id", ": ", ", ", "type", ": ", ", ", "content_hash", ": ", ", ", "summary_hash", ": ", "}")
+_FRAME_OF = operator.itemgetter(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 16)
+
+
+def _record_line(detail_text: str) -> tuple[str, str, str, str] | None:
+    """A care entry's line as Chairside writes its detail (``{"event_id": "…", "type": "…", "content_hash":
+    "…", "summary_hash": "…"}``, the commonest line of all), read without parsing JSON: its event id, kind,
+    content and summary hashes, or None for any other text. A text of printable ASCII without a backslash
+    holds no escape, so cut at its quotes it is exactly these keys' values, each of characters JSON writes
+    as they are: the canonical text is known from the pieces."""
+    if detail_text.isascii() and "\\" not in detail_text and detail_text.isprintable():
+        parts = detail_text.split('"')
+        if len(parts) == 17 and _FRAME_OF(parts) == _RECORD_FRAME:
+            return parts[3], parts[7], parts[11], parts[15]
+    return None
 
 
 def _text(value: str | None) -> str:
     return "null" if value is None else encode_basestring(value)
+
+
+class _Texts(dict[str | None, str]):
+    """Text fields as ``canonical_json`` writes them (``None`` is ``null``), kept for the values that come
+    again and again (actions, accounts, workstations, kinds of entry, the session of a run of lines): a
+    lookup, where encoding each again was a tenth of the check. Emptied when it grows, so it stays small."""
+
+    def __missing__(self, value: str | None) -> str:
+        if len(self) >= 4_096:
+            self.clear()
+        written = self[value] = _text(value)
+        return written
+
+
+_SCAN = json.JSONDecoder().scan_once
+"""``json.loads``'s own C scanner, called directly: the same values, without its two Python wrappers."""
+
+
+def _loads(stored: str) -> Any:
+    """``json.loads(stored)``: anything but one JSON value filling the whole text is left to it, which
+    parses it or raises as it always did."""
+    try:
+        value, end = _SCAN(stored, 0)
+    except StopIteration:
+        return json.loads(stored)
+    return value if end == len(stored) else json.loads(stored)
+
+
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_C_ASCII = getattr(json.encoder, "c_encode_basestring_ascii", None)
+_ENCODE_ASCII = (
+    _C_ENCODER(None, None, _C_ASCII, None, ":", ",", True, False, True)
+    if _C_ENCODER is not None and _C_ASCII is not None
+    else None
+)
+"""``core.hashing``'s canonical encoder, but writing text ASCII only (its C escaping is the quicker)."""
+
+
+def _canonical_stored(stored: str) -> str:
+    """``canonical_json(json.loads(stored))`` of a JSON text as stored. A text of plain ASCII without one
+    ``\\u`` escape or DEL (what Python's JSON writer, which escapes every other character, makes of values
+    without them) holds no character the ASCII writer would escape and the canonical one would not: both
+    write it alike, and the ASCII one is the quicker."""
+    value = _loads(stored)
+    if (
+        _ENCODE_ASCII is not None
+        and not isinstance(value, str)
+        and stored.isascii()
+        and "\\u" not in stored
+        and "\x7f" not in stored
+    ):
+        return "".join(_ENCODE_ASCII(value, 0))
+    return canonical_json(value)
 
 
 class _Moments:
@@ -81,6 +145,7 @@ class _Moments:
 
     def __init__(self, parse: Callable[[Any], datetime | None]) -> None:
         self.parse = parse
+        self.texts = _Texts()
 
     def __call__(self, value: Any) -> str:
         # SQLAlchemy's own text (26 characters, a space at 10, a point at 19): its digits are the canonical
@@ -93,43 +158,52 @@ class _Moments:
         return utc_moment(moment)
 
 
-def _line_hash(row: tuple[Any, ...], moment: _Moments) -> tuple[str, dict[str, Any] | None, tuple[str, ...] | None]:
+def _line_hash(
+    row: tuple[Any, ...], moment: _Moments, prev_text: str | None = None
+) -> tuple[str, dict[str, Any] | None, tuple[str, ...] | None]:
     """A line's hash as ``core.audit.entry_hash`` computes it, with its detail parsed (None for a care
-    entry's line read by ``_RECORD_LINE``, whose event id, content and summary hashes come third)."""
+    entry's line read by ``_record_line``, whose event id, content and summary hashes come third).
+    ``prev_text`` is the line's ``prev_hash`` as canonical text, when the caller has it already."""
     seq, at, actor_id, action, workstation, patient_id, session_id, detail_text, prev_hash, _ = row
-    fast = _RECORD_LINE.fullmatch(detail_text) if action == "record.written" else None
+    fast = _record_line(detail_text) if action == "record.written" else None
     if fast is not None:
-        event_id, kind, content, summary = fast.groups()
+        event_id, kind, content, summary = fast
         detail = f'{{"content_hash":"{content}","event_id":"{event_id}","summary_hash":"{summary}","type":"{kind}"}}'
         parsed, facts = None, (event_id, content, summary)
     else:
-        parsed = json.loads(detail_text)
+        parsed = _loads(detail_text)
         detail, facts = canonical_json(parsed), None
-    text = encode_basestring
+    texts = moment.texts
+    if type(at) is str and len(at) == 26 and at[10] == " " and at[19] == ".":
+        at_text = f"{at[:10]}T{at[11:]}+00:00"
+    else:
+        at_text = moment(at)
     body = (
-        f'{{"action":{text(action)},"actor_id":{"null" if actor_id is None else text(actor_id)},'
-        f'"at":"{moment(at)}","detail":{detail},"patient_id":{"null" if patient_id is None else text(patient_id)},'
-        f'"prev_hash":{text(prev_hash)},"seq":{seq},"session_id":{"null" if session_id is None else text(session_id)},'
-        f'"workstation":{text(workstation)}}}'
+        f'{{"action":{texts[action]},"actor_id":{texts[actor_id]},"at":"{at_text}","detail":{detail},'
+        f'"patient_id":{texts[patient_id]},"prev_hash":{prev_text or _text(prev_hash)},"seq":{seq},'
+        f'"session_id":{texts[session_id]},"workstation":{texts[workstation]}}}'
     )
-    return hashlib.sha256(body.encode()).hexdigest(), parsed, facts
+    return sha256(body.encode()).hexdigest(), parsed, facts
 
 
 def _session_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
     """``content_hashes.event_content`` of a session entry read as ``trail_streams.SESSION_ENTRY_COLUMNS``."""
     event_id, session_id, seq, kind, payload, occurred, recorded, by, workstation, corrects, reason = row
-    occurred_text = moment(occurred)
+    if type(occurred) is str and len(occurred) == 26 and occurred[10] == " " and occurred[19] == ".":
+        occurred_text = f"{occurred[:10]}T{occurred[11:]}+00:00"
+    else:
+        occurred_text = moment(occurred)
     recorded_text = occurred_text if recorded == occurred else moment(recorded)
     number = seq if type(seq) is int else canonical_json(seq)
-    text = encode_basestring
+    texts = moment.texts
     body = (
-        f'{{"corrects":{"null" if corrects is None else text(corrects)},"id":{text(event_id)},'
-        f'"occurred_at":"{occurred_text}","payload":{canonical_json(json.loads(payload))},'
-        f'"reason":{"null" if reason is None else text(reason)},"recorded_at":"{recorded_text}",'
-        f'"recorded_by":{text(by)},"seq":{number},"session_id":{text(session_id)},"type":{text(kind)},'
-        f'"workstation":{text(workstation)}}}'
+        f'{{"corrects":{"null" if corrects is None else _text(corrects)},"id":{_text(event_id)},'
+        f'"occurred_at":"{occurred_text}","payload":{_canonical_stored(payload)},'
+        f'"reason":{"null" if reason is None else _text(reason)},"recorded_at":"{recorded_text}",'
+        f'"recorded_by":{texts[by]},"seq":{number},"session_id":{texts[session_id]},"type":{texts[kind]},'
+        f'"workstation":{texts[workstation]}}}'
     )
-    return hashlib.sha256(body.encode()).hexdigest()
+    return sha256(body.encode()).hexdigest()
 
 
 def _patient_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
@@ -145,11 +219,11 @@ def _patient_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
         "recorded_at": moment(recorded),
         "recorded_by": by,
         "workstation": workstation,
-        "payload": json.loads(payload),
+        "payload": _loads(payload),
         "corrects": corrects,
         "reason": reason,
     }
-    return hashlib.sha256(canonical_json(facts).encode()).hexdigest()
+    return sha256(canonical_json(facts).encode()).hexdigest()
 
 
 SESSIONS, PATIENTS = "s", "p"
@@ -246,51 +320,74 @@ class Part:
 class _Walk:
     """The trail read in order, its lines' records matched as the entries go by."""
 
-    def __init__(self, tx: Any, found: Findings, expected: tuple[int, str]) -> None:
+    def __init__(self, tx: Any, found: Findings, expected: tuple[int, str], *, summaries: bool = True) -> None:
         self.tx = tx
         self.found = found
+        self.summaries = summaries
+        """Whether what each line says its session's summary row holds is kept as the walk goes (for the lines
+        after an anchor); the whole check asks the database for each session's last line instead."""
         self.expected_seq, self.expected_prev = expected
         self.moment = _Moments(trail_streams.stored_moment(tx))
 
     def lines(self, rows: Iterator[tuple[Any, ...]], entries: dict[str, Iterator[tuple[Any, ...]]]) -> None:
-        found, moment = self.found, self.moment
+        # The loop every line and entry of ten years goes through: what it needs is held in local names.
+        found, moment, summaries = self.found, self.moment, self.summaries
         waiting, unmatched = found.waiting, found.unmatched
         wanted = {SESSIONS: 0, PATIENTS: 0}
+        prev_text = _text(self.expected_prev)  # the link as canonical text: the hash before it, as read
         while batch := list(islice(rows, _LINES_AT_ONCE)):
             for row in batch:
                 found.lines += 1
-                if self._broken(row):
+                if row[0] != self.expected_seq or row[8] != self.expected_prev:
+                    self._broken(row)
                     return
-                hashed, detail, facts = _line_hash(row, moment)
+                hashed, detail, facts = _line_hash(row, moment, prev_text)
                 seq = row[0]
                 if hashed != row[9]:
                     found.chain = (seq, found.lines, f"entry {seq} was changed after it was written.")
                     return
-                self.expected_seq, self.expected_prev = seq + 1, hashed
+                self.expected_seq, self.expected_prev, prev_text = seq + 1, hashed, f'"{hashed}"'
                 if facts is not None:
                     event_id, content, summary = facts
                     record = unmatched.pop(event_id, None)
                     if record is not None:
-                        found.matched(event_id, (seq, content), record)
+                        if record[1] != content:
+                            found.matched(event_id, (seq, content), record)
                     else:
                         waiting[event_id] = (seq, content)
                         wanted[SESSIONS if row[6] is not None else PATIENTS] += 1
-                    if row[6] is not None:
+                    if summaries and row[6] is not None:
                         found.claim("summary", row[6], seq, summary)
                 elif detail is not None:
                     self._note(row, detail, wanted)
             for table, source in entries.items():
                 # Read entries while some line waits for one, but never far ahead of the trail.
-                while wanted[table] > 0 and len(unmatched) < LOOKAHEAD:
-                    entry = next(source, None)
-                    if entry is None:
-                        wanted[table] = 0
-                        break
-                    if self._entry(table, entry):
-                        wanted[table] -= 1
+                if wanted[table] > 0:
+                    wanted[table] = self._entries(table, source, wanted[table])
         for table, source in entries.items():
-            for entry in source:
-                self._entry(table, entry)
+            self._entries(table, source, -1)
+
+    def _entries(self, table: str, source: Iterator[tuple[Any, ...]], wanted: int) -> int:
+        """Entries read from ``source`` until ``wanted`` of them met their waiting lines (or, with -1, to
+        its end), each matched with its line or kept until the line comes; how many are still wanted."""
+        found, moment = self.found, self.moment
+        waiting, unmatched = found.waiting, found.unmatched
+        hash_of, recorded_at, seq_at = (_session_entry_hash, 6, 2) if table == SESSIONS else (_patient_entry_hash, 7, 3)
+        drain = wanted < 0
+        while drain or (wanted > 0 and len(unmatched) < LOOKAHEAD):
+            row = next(source, None)
+            if row is None:
+                return 0
+            content = hash_of(row, moment)
+            event_id = row[0]
+            line = waiting.pop(event_id, None)
+            if line is None:
+                unmatched[event_id] = (table, content, row[recorded_at], row[seq_at])
+                continue
+            wanted -= 1
+            if line[1] is not None and line[1] != content:
+                found.matched(event_id, line, (table, content, row[recorded_at], row[seq_at]))
+        return wanted
 
     def _broken(self, row: tuple[Any, ...]) -> bool:
         seq, found = row[0], self.found
@@ -305,7 +402,7 @@ class _Walk:
         return False
 
     def _note(self, row: tuple[Any, ...], detail: dict[str, Any], wanted: dict[str, int]) -> None:
-        """What a line other than ``_RECORD_LINE``'s says was written (as ``core.audit.Recorded.note``)."""
+        """What a line other than ``_record_line``'s says was written (as ``core.audit.Recorded.note``)."""
         seq, action, patient_id, session_id = row[0], row[3], row[5], row[6]
         found = self.found
         hashed = detail.get("content_hash") if isinstance(detail, dict) else None
@@ -317,7 +414,7 @@ class _Walk:
             else:
                 found.waiting[event_id] = (seq, hashed)
                 wanted[SESSIONS if session_id is not None else PATIENTS] += 1
-            if "summary_hash" in detail and session_id is not None:
+            if "summary_hash" in detail and session_id is not None and self.summaries:
                 found.claim("summary", session_id, seq, detail["summary_hash"])
         elif hashed is None:
             return
@@ -351,7 +448,7 @@ def _check_part(tx: Any, part: Part) -> Findings:
         SESSIONS: trail_streams.session_entries(tx, part.sessions_after, part.sessions_upto),
         PATIENTS: trail_streams.patient_entries(tx, part.patients_after, part.patients_upto),
     }
-    _Walk(tx, found, expected).lines(trail_streams.trail_lines(tx, part.after, part.upto), entries)
+    _Walk(tx, found, expected, summaries=False).lines(trail_streams.trail_lines(tx, part.after, part.upto), entries)
     return found
 
 
@@ -370,7 +467,7 @@ def _parts(tx: Any, first: int, last: int) -> list[Part]:
     for a small trail, or where entries cannot be read in the order they were stored."""
     if last - first < SPLIT_AT or not trail_streams.rows_in_written_order(tx):
         return [Part()]
-    middle = first + (last - first) * 9 // 20  # this process also checks signatures, sittings and starts
+    middle = first + (last - first) * 21 // 50  # this process also checks signatures, sittings, starts, summaries
     sessions_row = patients_row = None
     for row in trail_streams.care_lines_back_from(tx, middle):
         detail = json.loads(row[1])
@@ -460,9 +557,11 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
 
 def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
     """The checks that read records, not lines: the sittings' scores, each signature's patient, and each
-    session's start against its entries (of the given sessions only, when given)."""
+    session's start against its entries (of the given sessions only, when given); for every session, its
+    summary row against the last line of its session (``_summaries_against_trail``)."""
     if sessions is None:
         _sitting_scores(tx, found)
+        _summaries_against_trail(tx, found)
     _signatures(tx, found, sessions)
     for session_id, on_row, in_entries in records.starts_out_of_step(tx, sessions):
         said = "no start" if on_row is None else f"a start at {on_row.isoformat(timespec='seconds')}"
@@ -496,29 +595,16 @@ def _sitting_scores(tx: Any, found: Findings, sitting_ids: list[str] | None = No
 
 def _signatures(tx: Any, found: Findings, sessions: list[str] | None) -> None:
     """Each session's signature still covers the patient on record (when it named her)."""
-    moment, day = trail_streams.stored_moment(tx), trail_streams.stored_date(tx)
+    day = trail_streams.stored_date(tx)
     for row in trail_streams.signings(tx, sessions):
-        event_id, session_id, seq, kind, payload, occurred, recorded, by, workstation, corrects, reason = row[:11]
+        event_id, session_id, seq, payload, recorded = row[0], row[1], row[2], row[4], row[6]
         mrn, family_name, given_name, born = row[11:]
         key = (recorded, seq, event_id)
         known = found.problems.get("signatures")
         if known is not None and known[0] < key:
             continue
-        try:
-            event = Event(
-                id=event_id,
-                session_id=session_id,
-                seq=seq,
-                type=EventType(kind),
-                occurred_at=moment(occurred),
-                recorded_at=moment(recorded),
-                recorded_by=by,
-                workstation=workstation,
-                payload=json.loads(payload),
-                corrects=corrects,
-                reason=reason,
-            )
-            who = event.data_as(SessionSigned).patient
+        try:  # the payload as ``Event.data_as(SessionSigned)`` reads it, without the rest of an Event
+            who = SessionSigned.from_payload(_loads(payload)).patient
         except UnreadableEntry:
             problem = f"care record {event_id} cannot be read, so who its signature covered cannot be checked."
             found.said("signatures", key, problem)
@@ -560,6 +646,39 @@ def _rows_against_claims(tx: Any, found: Findings, *, every: bool = True) -> Non
                 found.said(kind, (claim[0],), problem)
         for key, (first, last, _) in claims.items():
             found.said(kind, (first,), f"the {what} {key} was removed: audit entry {last} says it was written.")
+
+
+def _summary_hash(row: tuple[Any, ...], moment: _Moments) -> str:
+    """``content_hashes.summary_content`` of a summary row read as ``trail_streams.SUMMARY_COLUMNS``."""
+    session_id, patient_id, chair, protocol, version, protocol_hash, opened, by, step, outcome, active, last = row
+    texts = moment.texts
+    body = (
+        f'{{"active":{"true" if active else "false"},"chair":{chair if type(chair) is int else canonical_json(chair)},'
+        f'"id":{_text(session_id)},"last_seq":{last if type(last) is int else canonical_json(last)},'
+        f'"opened_at":"{moment(opened)}","opened_by":{texts[by]},"outcome":{texts[outcome]},'
+        f'"patient_id":{_text(patient_id)},"protocol":[{texts[protocol]},{texts[version]},{texts[protocol_hash]}],'
+        f'"step":{texts[step]}}}'
+    )
+    return sha256(body.encode()).hexdigest()
+
+
+def _summaries_against_trail(tx: Any, found: Findings) -> None:
+    """Each session's summary row is as the last care entry's line of the session says (the whole check: the
+    database finds each session's first and last such line, so nothing is held for each session)."""
+    moment = _Moments(trail_streams.stored_moment(tx))
+    for claim in trail_streams.summary_claims(tx):
+        session_id, first, last, detail, row = claim[0], claim[1], claim[2], claim[3], claim[4:]
+        known = found.problems.get("summary")
+        if known is not None and known[0] < (first,):
+            continue
+        if row[0] is None:
+            problem = f"the session summary {session_id} was removed: audit entry {last} says it was written."
+        elif _summary_hash(row, moment) != _loads(detail)["summary_hash"]:
+            changed = f"audit entry {last} says otherwise"
+            problem = f"the session summary {row[0]} was changed after it was written ({changed})."
+        else:
+            continue
+        found.said("summary", (first,), problem)
 
 
 @dataclass(frozen=True)

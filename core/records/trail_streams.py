@@ -17,7 +17,8 @@ from contextlib import closing
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Select, Text, cast, func, literal_column, select, type_coerce
+from sqlalchemy import Date, DateTime, Select, Text, and_, cast, func, literal_column, select, type_coerce
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from core.course import CourseView
@@ -286,6 +287,67 @@ def course_records(tx: Session, ids: Collection[str] | None = None) -> Iterator[
 
 def session_summaries(tx: Session, ids: Collection[str] | None = None) -> Iterator[SessionSummary]:
     return _values(tx, InfusionSession, SessionSummary, ids)
+
+
+def _carries(tx: Session, *keys: str) -> Any:
+    """The condition that an audit line's detail is an object holding each of ``keys`` (as any value)."""
+    if on_sqlite(tx):
+        return and_(*(func.json_type(AuditEntry.detail, f"$.{key}").is_not(None) for key in keys))
+    from sqlalchemy.dialects.postgresql import JSONB  # only here: not imported where no server is used
+
+    detail = cast(AuditEntry.detail, JSONB)
+    return and_(func.jsonb_typeof(detail) == "object", *(func.jsonb_exists(detail, key) for key in keys))
+
+
+SUMMARY_COLUMNS = (
+    InfusionSession.id,
+    InfusionSession.patient_id,
+    InfusionSession.chair,
+    InfusionSession.protocol_id,
+    InfusionSession.protocol_version,
+    InfusionSession.protocol_hash,
+    type_coerce(InfusionSession.opened_at, Text),
+    InfusionSession.opened_by,
+    InfusionSession.step,
+    InfusionSession.outcome,
+    InfusionSession.active,
+    InfusionSession.last_seq,
+)
+"""The columns of a session's summary row its hash covers (``content_hashes.summary_content``): id,
+patient_id, chair, protocol_id, protocol_version, protocol_hash, opened_at (as the driver gives it),
+opened_by, step, outcome, active, last_seq."""
+
+
+def summary_claims(tx: Session) -> Iterator[tuple[Any, ...]]:
+    """What the trail says each session's summary row holds, for every session a care entry's line names:
+    its id, the first and the last such line (their numbers), the last one's detail as stored (its
+    ``summary_hash`` is what the row must hash to), then the row as it is now, as ``SUMMARY_COLUMNS`` (all
+    None when it is gone).
+
+    Worked out by the database (grouped by session) and streamed as the driver's tuples, so the check holds
+    nothing for each of a decade's sessions; the lines are the ones the walk along the trail has checked."""
+    claimed = (
+        select(
+            AuditEntry.session_id,
+            func.min(AuditEntry.seq).label("first"),
+            func.max(AuditEntry.seq).label("last"),
+        )
+        .where(
+            col(AuditEntry.action) == "record.written",
+            col(AuditEntry.session_id).is_not(None),
+            _carries(tx, "event_id", "summary_hash"),
+        )
+        .group_by(AuditEntry.session_id)
+        .subquery()
+    )
+    last = aliased(AuditEntry)
+    query = (
+        select(claimed.c.session_id, claimed.c.first, claimed.c.last, cast(last.detail, Text), *SUMMARY_COLUMNS)
+        .select_from(claimed)
+        .join(last, col(last.seq) == claimed.c.last)
+        .outerjoin(InfusionSession, col(InfusionSession.id) == claimed.c.session_id)
+    )
+    return stream(tx, query)
 
 
 def chunks(ids: Iterable[str], size: int = 500) -> Iterator[list[str]]:
