@@ -26,7 +26,7 @@ from core.logs import log_incident
 from core.moving import move_clinic
 from core.paths import demo_database_path
 from core.people import Permission
-from core.persistence.db import SCHEMA_HEAD, Database, check_sqlite_file, open_database, sqlite_url
+from core.persistence.db import KNOWN_REVISIONS, SCHEMA_HEAD, Database, check_sqlite_file, open_database, sqlite_url
 from core.plain_text import unshowable
 from core.settings import (
     ClinicSettings,
@@ -177,8 +177,13 @@ def db_check(url: str | None) -> int:
             say(f"journal mode: {journal}")
         say(f"database: {database.where}")
         say(f"schema: {revision or 'none (empty database)'}; this program: {SCHEMA_HEAD}")
-        if revision != SCHEMA_HEAD:
-            problems.append(f"schema differs from this program's: run `{RUN} db upgrade` (newer is refused)")
+        if revision is not None and revision not in KNOWN_REVISIONS:
+            problems.append(
+                f"the database was written by a newer version of Chairside (schema {revision}): install that "
+                "version or newer on this workstation; this one will not change the database"
+            )
+        elif revision != SCHEMA_HEAD:
+            problems.append(f"schema older than this program's: run `{RUN} db upgrade` (a backup is written first)")
         for problem in problems:
             say(f"PROBLEM: {problem}")
         say("OK" if not problems else f"{len(problems)} problem(s) found.")

@@ -196,3 +196,23 @@ def test_a_password_prompt_with_no_terminal_says_a_terminal_is_needed(tmp_path: 
     assert added.returncode == 2
     assert "there is no terminal to type it in" in added.stderr
     assert "Traceback" not in added.stderr
+
+
+@pytest.mark.parametrize(
+    ("revision", "said"),
+    [
+        ("0011", "schema older than this program's: run `python main.py db upgrade` (a backup is written first)"),
+        ("9999", "the database was written by a newer version of Chairside (schema 9999): install that version"),
+    ],
+)
+def test_db_check_tells_an_older_schema_from_a_newer_one(tmp_path: Path, capsys, revision: str, said: str):
+    """An older database is upgraded; one written by a newer Chairside is left alone: the check says which."""
+    path = tmp_path / "c.sqlite"
+    open_database(sqlite_url(path), create=True).dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    conn.close()
+    assert run("--database", sqlite_url(path), "db", "check") == 1
+    out = capsys.readouterr().out
+    assert f"PROBLEM: {said}" in out
+    assert "Traceback" not in out
