@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 NAME = "Chairside"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 INSTALLED_COMMAND = "chairside"
 CHECKOUT_COMMAND = "python main.py"
 
