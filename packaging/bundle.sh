@@ -48,19 +48,28 @@ fi
 
 # --- 2. The build's own environment ------------------------------------------------------------------
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV" || die "could not create $VENV"
+# The app's pinned dependencies, and PyInstaller as pinned in the "bundle" group (or, building an older release
+# whose pyproject.toml had no such group, as BUNDLE_TOOLS names them: packaging/test_install.sh does that).
 mapfile -t reqs < <("$VENV/bin/python" - <<'PY'
+import os
 import tomllib
 
 with open("pyproject.toml", "rb") as f:
     project = tomllib.load(f)["project"]
-print("\n".join(project["dependencies"] + project["optional-dependencies"]["bundle"]))
+tools = project.get("optional-dependencies", {}).get("bundle") or os.environ.get("BUNDLE_TOOLS", "").split()
+if not tools:
+    raise SystemExit("pyproject.toml has no [project.optional-dependencies] bundle group, and BUNDLE_TOOLS is unset")
+print("\n".join(project["dependencies"] + tools))
+print(project["version"])
 PY
 )
+[ ${#reqs[@]} -gt 1 ] || die "could not read the dependencies from pyproject.toml"
+VERSION=${reqs[-1]}
+unset 'reqs[-1]'
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 "$VENV/bin/python" -m pip install -q --progress-bar off --only-binary=rl-accel "${reqs[@]}" ||
   die "pip install failed"
 
-VERSION=$("$VENV/bin/python" -c 'from core.about import VERSION; print(VERSION)')
 ARCH=$(dpkg --print-architecture)
 case "$ARCH" in amd64) MACHINE=x86_64 ;; arm64) MACHINE=aarch64 ;; *) MACHINE=$ARCH ;; esac
 log "Building Chairside $VERSION for $ARCH"
