@@ -6,10 +6,11 @@
 #
 #   bash packaging/test_install.sh [--previous REF] [--root DIR] [--no-build]
 #
-# --previous: the git ref of the release to upgrade from (default: the newest v* tag before HEAD); it is built
-#   with this checkout's packaging files, in build/previous-release. --root: a Debian 12 root filesystem to copy
-#   rather than making one with debootstrap. --no-build: use the bundles a run before built. As root (chroot, mounts). Takes 20-40 minutes: two bundles, a Debian root, packages; CI does not
-#   run it (its quick part, packaging/test_bundle.sh, it does).
+# --previous: the git ref of the release to upgrade from (default: the newest v* tag before HEAD, else 0.1.0);
+#   it is built with this checkout's packaging files, in build/previous-release. --root: a Debian 12 root
+#   filesystem to copy rather than making one with debootstrap. --no-build: use the bundles a run before built.
+# As root (chroot, mounts). Takes 20-40 minutes (two bundles, a Debian root, its packages): CI does not run it;
+# it runs the quick part, packaging/test_bundle.sh.
 set -euo pipefail
 
 log() { printf '%s\n' "$*" >&2; }
@@ -20,7 +21,9 @@ die() {
 
 cd -P "$(dirname "${BASH_SOURCE[0]}")/.."
 [ "$(id -u)" -eq 0 ] || die "run as root (it makes a Debian root and mounts into it)"
-previous=$(git describe --tags --abbrev=0 --match 'v*' HEAD 2>/dev/null || true)
+# Release 0.1.0 (schema 0011), should its tag not have come with the clone.
+RELEASE_0_1_0=8b033a2d1fc94132083b466f3fab9a0b7b38fa69
+previous=$(git describe --tags --abbrev=0 --match 'v*' HEAD 2>/dev/null || echo "$RELEASE_0_1_0")
 pristine=
 build=1
 while [ $# -gt 0 ]; do
