@@ -6,6 +6,7 @@ every assertion about what was recorded can read the same database through ``car
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -89,3 +90,14 @@ def ana(controller: Controller, nurses: tuple[Account, Account]) -> Account:
     """Ana is signed in: every copy that goes out is recorded in her name."""
     controller.user = controller.accounts.sign_in("ana", ANA_PASSWORD)
     return controller.user
+
+
+@pytest.fixture
+def own_log_handlers() -> Iterator[None]:
+    """``ui.app.main`` adds a file handler to the root logger; close and remove it after the test."""
+    before = list(logging.getLogger().handlers)
+    yield
+    for handler in logging.getLogger().handlers:
+        if handler not in before:
+            logging.getLogger().removeHandler(handler)
+            handler.close()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,17 +14,6 @@ from core.logs import log_file
 from core.persistence.db import sqlite_url
 from ui import app
 from ui.crash import CrashHandler
-
-
-@pytest.fixture
-def own_log_handlers() -> Iterator[None]:
-    """``main`` adds a file handler to the root logger; close and remove it after the test."""
-    before = list(logging.getLogger().handlers)
-    yield
-    for handler in logging.getLogger().handlers:
-        if handler not in before:
-            logging.getLogger().removeHandler(handler)
-            handler.close()
 
 
 @pytest.mark.usefixtures("own_log_handlers", "qapp")

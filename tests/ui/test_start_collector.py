@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,16 +11,6 @@ import pytest
 from core.clock import ManualClock
 from core.persistence.db import sqlite_url
 from ui import app
-
-
-@pytest.fixture
-def own_log_handlers() -> Iterator[None]:
-    before = list(logging.getLogger().handlers)
-    yield
-    for handler in logging.getLogger().handlers:
-        if handler not in before:
-            logging.getLogger().removeHandler(handler)
-            handler.close()
 
 
 @pytest.fixture
