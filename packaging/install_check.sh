@@ -2,15 +2,16 @@
 # Run inside a fresh Debian root by packaging/test_install.sh (never on a workstation in use): installs Chairside
 # from its packages as a clinic's IT person would and checks each step, as a clinic account, not root.
 #
-#   bash install_check.sh PREVIOUS.deb NEW.deb NEW.tar.gz OUT_FOLDER
+#   bash install_check.sh PREVIOUS.deb NEW.deb PREVIOUS.tar.gz NEW.tar.gz OUT_FOLDER
 #
 # The previous release makes a demo database (an older schema) and notes its audit trail's head outside it;
 # the new package is installed over it; its first start backs the database up and migrates it; the records
 # are then checked against that note and read back in a report. The older program then refuses the newer
-# database in words; removing the package leaves the records; the .tar.gz runs the same records.
+# database in words; removing the package leaves the records. Then the same upgrade with the two .tar.gz files,
+# unpacked side by side, for a second clinic account.
 set -euo pipefail
 
-PREVIOUS_DEB=$1 NEW_DEB=$2 NEW_TAR=$3 OUT=$4
+PREVIOUS_DEB=$1 NEW_DEB=$2 PREVIOUS_TAR=$3 NEW_TAR=$4 OUT=$5
 export DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
 STEP=0
 step() {
@@ -21,7 +22,8 @@ fail() {
   printf 'FAILED: %s\n' "$*"
   exit 1
 }
-as_clinic() { runuser -u clinic -- env HOME=/home/clinic LANG=C.UTF-8 PATH=/usr/bin:/bin "$@"; }
+ACCOUNT=clinic
+as_clinic() { runuser -u "$ACCOUNT" -- env HOME="/home/$ACCOUNT" LANG=C.UTF-8 PATH=/usr/bin:/bin "$@"; }
 no_traceback() { ! grep -q "Traceback" "$1" || fail "a traceback reached the user: $1"; }
 
 DATA=/home/clinic/.local/share/chairside
@@ -91,15 +93,38 @@ apt-get remove -y -qq chairside >/dev/null
 [ ! -e /usr/bin/chairside ] || fail "the launcher is still there"
 [ -f "$DB" ] || fail "removing the package removed the records"
 
-step "the .tar.gz: unpacked, it runs the same records"
-mkdir -p /opt/unpacked
+step "the new .tar.gz, unpacked, opens the same records"
+mkdir -p /opt/unpacked /opt/unpacked-previous
 tar -xzf "$NEW_TAR" -C /opt/unpacked
 program=$(ls -d /opt/unpacked/chairside-*/chairside)
 as_clinic "$program" --version
 as_clinic "$program" --database "$URL" db check
-screenshot "$program" tar-start
+
+step "the same upgrade from the .tar.gz files, for a second clinic account"
+ACCOUNT=clinic2
+id clinic2 >/dev/null 2>&1 || useradd -m clinic2
+DATA=/home/clinic2/.local/share/chairside
+DB=$DATA/chairside-demo.sqlite
+URL=sqlite:///$DB
+tar -xzf "$PREVIOUS_TAR" -C /opt/unpacked-previous
+before=$(ls -d /opt/unpacked-previous/chairside-*/chairside)
+as_clinic "$before" demo --fill-only | tail -1
+as_clinic "$before" --database "$URL" audit anchor
+anchor=$(find "$DATA" -name 'chairside-anchor-*.json' | head -1)
+[ -n "$anchor" ] || fail "the previous release noted no anchor"
+if as_clinic "$program" --database "$URL" db check >/tmp/check-tar.txt 2>&1; then
+  fail "the new program took an older schema for its own"
+fi
+cat /tmp/check-tar.txt
+screenshot "$program" tar-first-start
+as_clinic "$program" --database "$URL" db check
+ls "$DATA" | grep -q "backup" || fail "no backup before the migration"
+as_clinic "$program" --database "$URL" audit verify --anchor "$anchor" | tee /tmp/verify-tar.txt
+grep -q "OK" /tmp/verify-tar.txt || fail "the audit trail does not hold against the note made before the upgrade"
+as_clinic "$program" --database "$URL" report outcomes --from "$first" --to "$last" --csv /tmp/outcomes-tar.csv
+[ -s /tmp/outcomes-tar.csv ] || fail "no outcome report from the migrated records"
 
 step "every file Chairside made is private to its account"
-loose=$(find /home/clinic/.local /home/clinic/.config /home/clinic/.cache -type f -perm /077 2>/dev/null || true)
+loose=$(find /home/clinic*/.local /home/clinic*/.config /home/clinic*/.cache -type f -perm /077 2>/dev/null || true)
 [ -z "$loose" ] || fail "readable by others: $loose"
 printf '\nAll checks passed: %s over %s\n' "$new_version" "$old_version"

@@ -79,12 +79,14 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 mkdir -p "$root/root/install/out"
 cp "$PREVIOUS_TREE"/build/bundle/chairside_*.deb "$root/root/install/previous.deb" || die "no previous release built"
 cp build/bundle/chairside_*.deb "$root/root/install/new.deb"
+cp "$PREVIOUS_TREE"/build/bundle/chairside-*.tar.gz "$root/root/install/previous.tar.gz"
 cp build/bundle/chairside-*.tar.gz "$root/root/install/new.tar.gz"
 cp packaging/install_check.sh "$root/root/install/"
 chmod 0755 "$root/root/install" "$root/root/install/out"
 rc=0
 chroot "$root" env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-  bash /root/install/install_check.sh /root/install/previous.deb /root/install/new.deb /root/install/new.tar.gz \
+  bash /root/install/install_check.sh /root/install/previous.deb /root/install/new.deb /root/install/previous.tar.gz \
+  /root/install/new.tar.gz \
   /root/install/out || rc=$?
 rm -rf "$OUT"
 mkdir -p "$OUT"
