@@ -203,3 +203,18 @@ def test_each_entry_s_summary_hash_is_the_summary_row_as_it_stood_after_it(proto
         ):
             row = replace(copied.summary, step=step, outcome=outcome, active=active, last_seq=event.seq)
             assert hashed == summary_content(row), (kind, event.type)
+
+
+def test_the_outcome_report_is_the_same_however_its_patients_are_chunked(
+    history, database, care: Care, monkeypatch: pytest.MonkeyPatch
+):
+    """The report reads its patients once and hands them to each query in chunks (the bound parameters a
+    statement takes are few): each patient's courses, summed sessions and days not given must come whole
+    whichever chunk holds them, so chunks of two count exactly what one chunk counts."""
+    from core.outcomes.report import csv_bytes
+    from core.records import outcomes as read
+
+    whole = csv_bytes(care.outcome_report(START, END))
+    monkeypatch.setattr(read, "CHUNK", 2)
+    assert csv_bytes(care.outcome_report(START, END)) == whole
+    assert b"courses" in whole

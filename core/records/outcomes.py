@@ -51,7 +51,7 @@ def outcome_cohort(
     read. A patient's courses are read whole, since the courses before decide what a course in the report is
     (the first, the next, where a form answered between two of them counts); of those that began well before
     ``opened_from``, what their sessions add up to (``CourseMoments``), and the sessions of the rest."""
-    patients = (
+    opened = (
         select(InfusionSession.patient_id)
         .where(
             col(InfusionSession.opened_at) >= opened_from - timedelta(days=1),
@@ -59,6 +59,8 @@ def outcome_cohort(
         )
         .distinct()
     )
+    # Read once and given to each query as a list: as a subquery, each query worked it out again.
+    patients = sorted(patient_id for (patient_id,) in _rows(tx, opened))
     courses = _courses(tx, patients, until)
     moments = _summed(tx, patients, courses, until, opened_from - timedelta(days=1))
     sessions, adverse, stops = _sessions(tx, [c.id for c in courses if c.id not in moments], until, counted_from)
@@ -82,11 +84,13 @@ def _rows(tx: Session, query: Select[Any]) -> Result[Any]:
     return tx.connection().execute(query)
 
 
-def _courses(tx: Session, patients: Select[Any], until: datetime) -> tuple[CourseRow, ...]:
-    query = select(Course.id, Course.patient_id, Course.first_day, Course.days, Course.recorded_at).where(
-        col(Course.patient_id).in_(patients), col(Course.recorded_at) < until
-    )
-    return tuple(CourseRow(*row) for row in _rows(tx, query))
+def _courses(tx: Session, patients: Sequence[str], until: datetime) -> tuple[CourseRow, ...]:
+    columns = (Course.id, Course.patient_id, Course.first_day, Course.days, Course.recorded_at)
+    found: list[CourseRow] = []
+    for chunk in _chunks(patients):
+        query = select(*columns).where(col(Course.patient_id).in_(chunk), col(Course.recorded_at) < until)
+        found += (CourseRow(*row) for row in _rows(tx, query))
+    return tuple(found)
 
 
 def _before(moment: datetime | None, until: datetime) -> datetime | None:
@@ -95,33 +99,34 @@ def _before(moment: datetime | None, until: datetime) -> datetime | None:
 
 
 def _summed(
-    tx: Session, patients: Select[Any], courses: Sequence[CourseRow], until: datetime, before: datetime
+    tx: Session, patients: Sequence[str], courses: Sequence[CourseRow], until: datetime, before: datetime
 ) -> dict[str, CourseMoments]:
     """The moments of the courses whose first infusion began before ``before`` (so none of them is in the
     report) and that are not their patient's last (whose every day decides whether it has ended), added
     up in the database: over ten years most of a report's patients' sessions are of such courses."""
     began = case((col(InfusionSession.began_at) < until, InfusionSession.began_at))
     treated = case((col(InfusionSession.outcome).in_(TREATED), func.coalesce(began, InfusionSession.opened_at)))
-    query = (
-        select(
-            InfusionSession.course_id,
-            *(type_coerce(moment, UTCDateTime) for moment in (func.min(began), func.min(treated), func.max(treated))),
-        )
-        .where(
-            col(InfusionSession.patient_id).in_(patients),
-            col(InfusionSession.opened_at) < until,
-            col(InfusionSession.course_id).is_not(None),
-        )
-        .group_by(col(InfusionSession.patient_id), col(InfusionSession.course_id))
-        .having(func.min(began) < before)
-    )
+    moments = (type_coerce(moment, UTCDateTime) for moment in (func.min(began), func.min(treated), func.max(treated)))
+    summed = select(InfusionSession.course_id, *moments)
     last = {course.patient_id: course for course in sorted(courses, key=lambda c: (c.recorded_at, c.id))}
     keep = {course.id for course in last.values()}
-    return {
-        row[0]: CourseMoments(*row)
-        for row in _rows(tx, query)
-        if row[1] is not None and row[1] < before and row[0] not in keep
-    }
+    found: dict[str, CourseMoments] = {}
+    for chunk in _chunks(patients):  # a patient's sessions are all in one chunk: each course is summed whole
+        query = (
+            summed.where(
+                col(InfusionSession.patient_id).in_(chunk),
+                col(InfusionSession.opened_at) < until,
+                col(InfusionSession.course_id).is_not(None),
+            )
+            .group_by(col(InfusionSession.patient_id), col(InfusionSession.course_id))
+            .having(func.min(began) < before)
+        )
+        found.update(
+            (row[0], CourseMoments(*row))
+            for row in _rows(tx, query)
+            if row[1] is not None and row[1] < before and row[0] not in keep
+        )
+    return found
 
 
 def _sessions(
@@ -175,7 +180,7 @@ def _sessions(
 
 
 def _patient_records(
-    tx: Session, patients: Select[Any], whose: set[str], until: datetime, counted_from: datetime
+    tx: Session, patients: Sequence[str], whose: set[str], until: datetime, counted_from: datetime
 ) -> tuple[tuple[NotGivenRow, ...], tuple[StoredSitting, ...]]:
     """The days not given of the patients' courses, and the sittings of outcome forms of ``whose`` (the same
     patients) from ``counted_from`` on, found on the index of their moments, with their scores in short
@@ -184,13 +189,13 @@ def _patient_records(
         PatientEventRecord.course_id, PatientEventRecord.patient_id, PatientEventRecord.type, PatientEventRecord.payload
     ).where(
         col(PatientEventRecord.type).in_(NOT_GIVEN_KINDS),
-        col(PatientEventRecord.patient_id).in_(patients),
         col(PatientEventRecord.occurred_at) < until,
         col(PatientEventRecord.course_id).is_not(None),
     )
     not_given = tuple(
         NotGivenRow(patient_id, course_id, int(data["day"]), kind == EventType.DAY_CANCELLED.value)
-        for course_id, patient_id, kind, data in _rows(tx, days)
+        for chunk in _chunks(patients)
+        for course_id, patient_id, kind, data in _rows(tx, days.where(col(PatientEventRecord.patient_id).in_(chunk)))
     )
     forms = select(SittingScores.patient_id, SittingScores.taken_at, SittingScores.scores).where(
         col(SittingScores.taken_at) >= counted_from, col(SittingScores.taken_at) < until
