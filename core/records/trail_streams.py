@@ -17,7 +17,7 @@ from contextlib import closing
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Select, Text, and_, cast, func, literal_column, select, type_coerce
+from sqlalchemy import Date, Select, Text, and_, cast, func, literal_column, select, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -363,20 +363,10 @@ def chunks(ids: Iterable[str], size: int = 500) -> Iterator[list[str]]:
 
 
 def stored_moment(tx: Session) -> Any:
-    """How a moment read as the driver gives it becomes an aware UTC datetime (text on SQLite, parsed as
-    SQLAlchemy parses it; a datetime elsewhere)."""
+    """How a moment read as the driver gives it becomes an aware UTC datetime: ``UTCDateTime``'s own reading
+    on this database (its text in one step on SQLite, the driver's datetime elsewhere)."""
     dialect = tx.get_bind().dialect
-    parse = DateTime().dialect_impl(dialect).result_processor(dialect, None)
-    utc = UTCDateTime()
-
-    def moment(value: Any) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str) and parse is not None:
-            value = parse(value)
-        return utc.process_result_value(value, dialect)
-
-    return moment
+    return UTCDateTime().dialect_impl(dialect).result_processor(dialect, None)
 
 
 def stored_date(tx: Session) -> Any:
