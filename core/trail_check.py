@@ -51,6 +51,9 @@ from core.stored_form import UnreadableEntry
 SPLIT_AT = 200_000
 """Lines from which the whole check is read in two parts at once: below it, starting a second process
 costs more than it saves."""
+SUMMARIES_EVERY = 50_000
+"""Lines between two looks at the summary rows of the sessions the walk has met: a session whose last care
+line is this many lines back is held to its row then (a clinic's sessions of a few days are held at once)."""
 LOOKAHEAD = 20_000
 """Entries read ahead of the trail while a line waits for its record: more are read only as lines take
 them, so an entry removed by hand does not make the check read every entry after it into memory."""
@@ -257,6 +260,13 @@ class Findings:
     claims: dict[str, dict[str, tuple[int, int, str]]] = field(default_factory=dict)
     """What lines say a patient, details, course or summary row holds: kind -> key -> (first line, last
     line, hash)."""
+    suspects: set[str] = field(default_factory=set)
+    """Sessions whose summary row did not hash to what the last care line the walk saw of them says (or is
+    gone): asked of the database again at the end, line by line (``_summaries_against_trail``), as a later
+    line of the session (in a later part) may say what the row holds."""
+    early: set[str] = field(default_factory=set)
+    """The sessions met in this part's first ``SUMMARIES_EVERY`` lines: an earlier part's suspect among them
+    was held to a line that was not its session's last, and this part held it to a later one."""
 
     def said(self, category: str, key: tuple[Any, ...], problem: str) -> None:
         known = self.problems.get(category)
@@ -302,6 +312,7 @@ class Findings:
             for key, (first, last, hashed) in keys.items():
                 kept = self.claims.setdefault(kind, {}).get(key)
                 self.claims[kind][key] = (kept[0] if kept else first, last, hashed)
+        self.suspects = (self.suspects - later.early) | later.suspects
 
 
 @dataclass(frozen=True)
@@ -320,21 +331,29 @@ class Part:
 class _Walk:
     """The trail read in order, its lines' records matched as the entries go by."""
 
-    def __init__(self, tx: Any, found: Findings, expected: tuple[int, str], *, summaries: bool = True) -> None:
+    def __init__(
+        self, tx: Any, found: Findings, expected: tuple[int, str], *, summaries: bool = True, every: int = 0
+    ) -> None:
         self.tx = tx
         self.found = found
         self.summaries = summaries
-        """Whether what each line says its session's summary row holds is kept as the walk goes (for the lines
-        after an anchor); the whole check asks the database for each session's last line instead."""
+        """Whether what each line says its session's summary row holds is kept as a claim (for the lines after
+        an anchor); the whole check holds each session met to its row as the walk goes (``_look_at_rows``)."""
+        self.every = every or SUMMARIES_EVERY
+        self.met: dict[str, tuple[int, Any]] = {}
+        """The sessions met and not yet held to their rows: session id -> (its last care line, the summary
+        hash that line carries)."""
+        self.first_look = True
         self.expected_seq, self.expected_prev = expected
         self.moment = _Moments(trail_streams.stored_moment(tx))
 
     def lines(self, rows: Iterator[tuple[Any, ...]], entries: dict[str, Iterator[tuple[Any, ...]]]) -> None:
         # The loop every line and entry of ten years goes through: what it needs is held in local names.
-        found, moment, summaries = self.found, self.moment, self.summaries
+        found, moment, summaries, met = self.found, self.moment, self.summaries, self.met
         waiting, unmatched = found.waiting, found.unmatched
         wanted = {SESSIONS: 0, PATIENTS: 0}
         prev_text = _text(self.expected_prev)  # the link as canonical text: the hash before it, as read
+        look_at = self.expected_seq + self.every
         while batch := list(islice(rows, _LINES_AT_ONCE)):
             for row in batch:
                 found.lines += 1
@@ -356,16 +375,42 @@ class _Walk:
                     else:
                         waiting[event_id] = (seq, content)
                         wanted[SESSIONS if row[6] is not None else PATIENTS] += 1
-                    if summaries and row[6] is not None:
-                        found.claim("summary", row[6], seq, summary)
+                    if row[6] is not None:
+                        if summaries:
+                            found.claim("summary", row[6], seq, summary)
+                        else:
+                            met[row[6]] = (seq, summary)
                 elif detail is not None:
                     self._note(row, detail, wanted)
             for table, source in entries.items():
                 # Read entries while some line waits for one, but never far ahead of the trail.
                 if wanted[table] > 0:
                     wanted[table] = self._entries(table, source, wanted[table])
+            if not summaries and self.expected_seq > look_at:
+                self._look_at_rows(self.expected_seq - self.every)
+                look_at = self.expected_seq + self.every
         for table, source in entries.items():
             self._entries(table, source, -1)
+        if not summaries:
+            self._look_at_rows(None)
+
+    def _look_at_rows(self, upto: int | None) -> None:
+        """The summary rows of the sessions met whose last care line so far is numbered ``upto`` or lower
+        (every one, with None), each held to that line's summary hash: a row that does not match (or is gone)
+        makes its session a suspect until a later line of it is met and its row matches that one."""
+        found, met, moment = self.found, self.met, self.moment
+        if self.first_look:
+            found.early, self.first_look = set(met), False
+        done = [session_id for session_id, (last, _) in met.items() if upto is None or last <= upto]
+        for ids in trail_streams.chunks(done):
+            rows = {row[0]: row for row in trail_streams.summary_rows(self.tx, ids)}
+            for session_id in ids:
+                _, claimed = met.pop(session_id)
+                row = rows.get(session_id)
+                if row is None or _summary_hash(row, moment) != claimed:
+                    found.suspects.add(session_id)
+                else:
+                    found.suspects.discard(session_id)
 
     def _entries(self, table: str, source: Iterator[tuple[Any, ...]], wanted: int) -> int:
         """Entries read from ``source`` until ``wanted`` of them met their waiting lines (or, with -1, to
@@ -414,8 +459,11 @@ class _Walk:
             else:
                 found.waiting[event_id] = (seq, hashed)
                 wanted[SESSIONS if session_id is not None else PATIENTS] += 1
-            if "summary_hash" in detail and session_id is not None and self.summaries:
-                found.claim("summary", session_id, seq, detail["summary_hash"])
+            if "summary_hash" in detail and session_id is not None:
+                if self.summaries:
+                    found.claim("summary", session_id, seq, detail["summary_hash"])
+                else:
+                    self.met[session_id] = (seq, detail["summary_hash"])
         elif hashed is None:
             return
         elif action == AuditAction.PATIENT_REGISTERED and patient_id is not None:
@@ -440,7 +488,7 @@ class _Walk:
         return True
 
 
-def _check_part(tx: Any, part: Part) -> Findings:
+def _check_part(tx: Any, part: Part, every: int = 0) -> Findings:
     found = Findings()
     before = trail_streams.line_at_or_before(tx, part.after) if part.after else None
     expected = (before[0] + 1, before[1]) if before is not None else (1, GENESIS)
@@ -448,16 +496,21 @@ def _check_part(tx: Any, part: Part) -> Findings:
         SESSIONS: trail_streams.session_entries(tx, part.sessions_after, part.sessions_upto),
         PATIENTS: trail_streams.patient_entries(tx, part.patients_after, part.patients_upto),
     }
-    _Walk(tx, found, expected, summaries=False).lines(trail_streams.trail_lines(tx, part.after, part.upto), entries)
+    walk = _Walk(tx, found, expected, summaries=False, every=every)
+    walk.lines(trail_streams.trail_lines(tx, part.after, part.upto), entries)
     return found
 
 
-def _check_part_apart(url: str, part: Part) -> Findings:
-    """A part of the whole check in a process of its own, with its own connection."""
+def _check_part_apart(url: str, part: Part, every: int) -> Findings:
+    """A part of the whole check in a process of its own, with its own connection; then, if its links held,
+    the sittings' scores (beside the trail, so the two processes take about as long)."""
     database = Database(url)
     try:
         with database.session() as tx:
-            return _check_part(tx, part)
+            found = _check_part(tx, part, every)
+            if found.chain is None:
+                _sitting_scores(tx, found)
+            return found
     finally:
         database.dispose()
 
@@ -506,15 +559,16 @@ def verify(database: Database) -> ChainCheck:
             return _conclude(tx, found, ends)
         url = database.url.render_as_string(hide_password=False)
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as apart:
-            later = apart.submit(_check_part_apart, url, parts[1])
+            later = apart.submit(_check_part_apart, url, parts[1], SUMMARIES_EVERY)
             found = _check_part(tx, parts[0])
             extra = Findings()
             if found.chain is None:
-                _beside_the_trail(tx, extra)
+                _beside_the_trail(tx, extra, sittings=False)  # the second process checks the sittings
             try:
                 second = later.result()
             except BrokenProcessPool:  # no second process here (a program that cannot be started again)
                 second = _check_part(tx, parts[1])
+                _sitting_scores(tx, second)
             found.absorb(second)
         for category, (key, problem) in extra.problems.items():
             found.said(category, key, problem)
@@ -548,6 +602,8 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
         )
     if beside:
         _beside_the_trail(tx, found)
+    if found.suspects:
+        _summaries_against_trail(tx, found, sorted(found.suspects))
     _rows_against_claims(tx, found)
     for category in _CATEGORIES:
         if category in found.problems:
@@ -555,13 +611,13 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
     return ChainCheck(True, count, None, "")
 
 
-def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
-    """The checks that read records, not lines: the sittings' scores, each signature's patient, and each
-    session's start against its entries (of the given sessions only, when given); for every session, its
-    summary row against the last line of its session (``_summaries_against_trail``)."""
-    if sessions is None:
+def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None, *, sittings: bool = True) -> None:
+    """The checks that read records, not lines: the sittings' scores (of every sitting, unless the whole
+    check's second process reads them), each signature's patient, and each session's start against its
+    entries (of the given sessions only, when given). Each session's summary row is held to its last line
+    as the walk goes (``_Walk._look_at_rows``)."""
+    if sessions is None and sittings:
         _sitting_scores(tx, found)
-        _summaries_against_trail(tx, found)
     _signatures(tx, found, sessions)
     for session_id, on_row, in_entries in records.starts_out_of_step(tx, sessions):
         said = "no start" if on_row is None else f"a start at {on_row.isoformat(timespec='seconds')}"
@@ -662,11 +718,18 @@ def _summary_hash(row: tuple[Any, ...], moment: _Moments) -> str:
     return sha256(body.encode()).hexdigest()
 
 
-def _summaries_against_trail(tx: Any, found: Findings) -> None:
-    """Each session's summary row is as the last care entry's line of the session says (the whole check: the
-    database finds each session's first and last such line, so nothing is held for each session)."""
+def _summaries_against_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
+    """Each session's summary row (of every session, or of these) is as the last care entry's line of the
+    session says, as the database finds each session's first and last such line: the whole check asks it
+    of the sessions whose row did not match what the walk saw last, whose problem it says in the words and
+    order it always had."""
     moment = _Moments(trail_streams.stored_moment(tx))
-    for claim in trail_streams.summary_claims(tx):
+    claims = (
+        trail_streams.summary_claims(tx)
+        if sessions is None
+        else (claim for ids in trail_streams.chunks(sessions) for claim in trail_streams.summary_claims(tx, ids))
+    )
+    for claim in claims:
         session_id, first, last, detail, row = claim[0], claim[1], claim[2], claim[3], claim[4:]
         known = found.problems.get("summary")
         if known is not None and known[0] < (first,):

@@ -318,25 +318,35 @@ patient_id, chair, protocol_id, protocol_version, protocol_hash, opened_at (as t
 opened_by, step, outcome, active, last_seq."""
 
 
-def summary_claims(tx: Session) -> Iterator[tuple[Any, ...]]:
-    """What the trail says each session's summary row holds, for every session a care entry's line names:
-    its id, the first and the last such line (their numbers), the last one's detail as stored (its
-    ``summary_hash`` is what the row must hash to), then the row as it is now, as ``SUMMARY_COLUMNS`` (all
-    None when it is gone).
+def summary_rows(tx: Session, session_ids: Collection[str]) -> Iterator[tuple[Any, ...]]:
+    """These sessions' summary rows as they are now, as ``SUMMARY_COLUMNS`` (a session whose row is gone has
+    none), by the table's key."""
+    return stream(tx, select(*SUMMARY_COLUMNS).where(col(InfusionSession.id).in_(list(session_ids))))
+
+
+def summary_claims(tx: Session, session_ids: Collection[str] | None = None) -> Iterator[tuple[Any, ...]]:
+    """What the trail says each session's summary row holds, for every session a care entry's line names
+    (or only these sessions): its id, the first and the last such line (their numbers), the last one's
+    detail as stored (its ``summary_hash`` is what the row must hash to), then the row as it is now, as
+    ``SUMMARY_COLUMNS`` (all None when it is gone).
 
     Worked out by the database (grouped by session) and streamed as the driver's tuples, so the check holds
-    nothing for each of a decade's sessions; the lines are the ones the walk along the trail has checked."""
+    nothing for each of a decade's sessions; the lines are the ones the walk along the trail has checked.
+    It reads every line (the trail has no index by session), so the whole check asks it only of the sessions
+    whose row did not match what the walk saw last (``core.trail_check``)."""
+    conditions = [
+        col(AuditEntry.action) == "record.written",
+        col(AuditEntry.session_id).is_not(None),
+    ]
+    if session_ids is not None:
+        conditions.append(col(AuditEntry.session_id).in_(list(session_ids)))
     claimed = (
         select(
             AuditEntry.session_id,
             func.min(AuditEntry.seq).label("first"),
             func.max(AuditEntry.seq).label("last"),
         )
-        .where(
-            col(AuditEntry.action) == "record.written",
-            col(AuditEntry.session_id).is_not(None),
-            _carries(tx, "event_id", "summary_hash"),
-        )
+        .where(*conditions, _carries(tx, "event_id", "summary_hash"))
         .group_by(AuditEntry.session_id)
         .subquery()
     )
