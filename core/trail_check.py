@@ -51,6 +51,9 @@ from core.stored_form import UnreadableEntry
 SPLIT_AT = 200_000
 """Lines from which the whole check is read in two parts at once: below it, starting a second process
 costs more than it saves."""
+FIRST_PART = (21, 50)
+"""The share of the lines the first part reads: less than half, as its process also checks the signatures'
+patients and the starts (the second checks the sittings)."""
 SUMMARIES_EVERY = 50_000
 """Lines between two looks at the summary rows of the sessions the walk has met: a session whose last care
 line is this many lines back is held to its row then (a clinic's sessions of a few days are held at once)."""
@@ -520,7 +523,11 @@ def _parts(tx: Any, first: int, last: int) -> list[Part]:
     for a small trail, or where entries cannot be read in the order they were stored."""
     if last - first < SPLIT_AT or not trail_streams.rows_in_written_order(tx):
         return [Part()]
-    middle = first + (last - first) * 21 // 50  # this process also checks signatures, sittings, starts, summaries
+    return _parts_at(tx, first + (last - first) * FIRST_PART[0] // FIRST_PART[1])
+
+
+def _parts_at(tx: Any, middle: int) -> list[Part]:
+    """The trail in two parts, the first up to line ``middle``, each with the entries written with its lines."""
     sessions_row = patients_row = None
     for row in trail_streams.care_lines_back_from(tx, middle):
         detail = json.loads(row[1])
