@@ -96,7 +96,8 @@ def stream(tx: Session, query: Select[Any]) -> Iterator[tuple[Any, ...]]:
     compiled = query.compile(dialect=tx.get_bind().dialect, compile_kwargs={"render_postcompile": True})
     connection = tx.connection().connection.dbapi_connection
     assert connection is not None
-    if tx.get_bind().dialect.name == "postgresql":
+    named = tx.get_bind().dialect.name == "postgresql"
+    if named:
         cursor = connection.cursor(name=f"chairside_verify_{next(_cursors)}")  # type: ignore[call-arg]
         params: Any = compiled.params
     else:
@@ -104,6 +105,9 @@ def stream(tx: Session, query: Select[Any]) -> Iterator[tuple[Any, ...]]:
         params = tuple(compiled.params[name] for name in compiled.positiontup or ())
     with closing(cursor):
         cursor.execute(str(compiled), params)
+        if not named:  # SQLite steps through its rows as they are asked for: batches only cost a list
+            yield from cursor
+            return
         while batch := cursor.fetchmany(BATCH):
             yield from batch
 
