@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import operator
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -145,13 +146,65 @@ def _canonical_stored(stored: str) -> str:
     return canonical_json(value)
 
 
+_SLOT = re.compile("\ue000([0-9]+)\ue001")
+"""A value's place in a shape's canonical text while the shape is learnt (a character no stored text of
+plain ASCII holds, around the number of the piece the value was)."""
+
+
+def _getter(places: list[int]) -> Callable[[list[str]], Any]:
+    """The pieces at ``places`` of a text cut at its quotes, as a tuple (one piece alone, as itself)."""
+    return operator.itemgetter(*places) if places else lambda _: ()
+
+
+class _Shapes(dict[str, tuple[Callable[[list[str]], Any], Any, Callable[[list[str]], Any], str]]):
+    """Stored payloads' canonical texts (``_canonical_stored``), by their shape: a payload of printable ASCII
+    without a backslash, cut at its quotes, is its strings between the rest (brackets, separators, numbers,
+    true, false, null). Two such payloads with the same rest and the same keys are one structure with other
+    strings in it, so their canonical texts are one text with those strings in the same places (such a
+    string is written in it as it is stored). Learnt from the first payload of each shape, then filled in,
+    where reading the JSON and writing it canonically again was most of the cost of a care entry's hash.
+    Emptied when it grows (numbers are part of a shape), so it stays small."""
+
+    def canonical(self, stored: str) -> str:
+        if stored.isascii() and "\\" not in stored and stored.isprintable():
+            pieces = stored.split('"')
+            shape = self.get('"'.join(pieces[0::2]))  # the rest, as one text: quicker to look up
+            if shape is not None:
+                keys_at, keys, values_at, text = shape
+                if keys_at(pieces) == keys:
+                    return text % values_at(pieces)
+            return self._learn(stored, pieces)
+        return _canonical_stored(stored)
+
+    def _learn(self, stored: str, pieces: list[str]) -> str:
+        """The canonical text the slow way (which raises for what is not JSON, as ever), and its shape kept."""
+        canonical = _canonical_stored(stored)
+        keys: list[int] = []
+        values: list[int] = []
+        for place in range(1, len(pieces), 2):  # a string followed by a colon is a key
+            (keys if pieces[place + 1].lstrip(" ").startswith(":") else values).append(place)
+        marked = list(pieces)
+        for place in values:
+            marked[place] = f"\ue000{place}\ue001"
+        cut = _SLOT.split(canonical_json(json.loads('"'.join(marked))).replace("%", "%%"))
+        text = "".join(piece if n % 2 == 0 else "%s" for n, piece in enumerate(cut))
+        keys_at, values_at = _getter(keys), _getter([int(place) for place in cut[1::2]])
+        if text % values_at(pieces) == canonical:  # as the slow way wrote it, or not kept
+            if len(self) >= 1_024:
+                self.clear()
+            self['"'.join(pieces[0::2])] = (keys_at, keys_at(pieces), values_at, text)
+        return canonical
+
+
 class _Moments:
     """A moment as the driver gives it, in the canonical text hashes use (``utc_moment``): SQLAlchemy's own
-    text for SQLite is rewritten directly, anything else is parsed as the ORM would parse it."""
+    text for SQLite is rewritten directly, anything else is parsed as the ORM would parse it. It carries the
+    check's other small caches: the text fields (``_Texts``) and the payloads' shapes (``_Shapes``)."""
 
     def __init__(self, parse: Callable[[Any], datetime | None]) -> None:
         self.parse = parse
         self.texts = _Texts()
+        self.shapes = _Shapes()
 
     def __call__(self, value: Any) -> str:
         # SQLAlchemy's own text (26 characters, a space at 10, a point at 19): its digits are the canonical
@@ -204,7 +257,7 @@ def _session_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
     texts = moment.texts
     body = (
         f'{{"corrects":{"null" if corrects is None else _text(corrects)},"id":{_text(event_id)},'
-        f'"occurred_at":"{occurred_text}","payload":{_canonical_stored(payload)},'
+        f'"occurred_at":"{occurred_text}","payload":{moment.shapes.canonical(payload)},'
         f'"reason":{"null" if reason is None else _text(reason)},"recorded_at":"{recorded_text}",'
         f'"recorded_by":{texts[by]},"seq":{number},"session_id":{texts[session_id]},"type":{texts[kind]},'
         f'"workstation":{texts[workstation]}}}'

@@ -105,3 +105,35 @@ def test_a_care_lines_hash_read_without_json_is_the_writers_hash(detail: dict, e
         assert facts == (detail["event_id"], detail["content_hash"], detail["summary_hash"])
     else:
         assert parsed == json.loads(text)
+
+
+SHAPES = [
+    # each: stored texts of one shape (the first is learnt, the rest are filled in), then of others like it
+    ['{"b": "1", "a": "two", "c": {"z": "", "y": -3}}', '{"b": "%s", "a": "100%", "c": {"z": "z", "y": -3}}'],
+    ['{"a": "1", "b": "2"}', '{"b": "1", "a": "2"}', '{"a": "x: y", "c": "2"}'],  # other keys, same rest
+    ['{"a": "1", "a": "2"}', '{"a": "3", "a": ""}'],  # a key twice: the last one counts
+    ['{"n": 5, "s": "x"}', '{"n": 6, "s": "x"}', '{"n": 5.0, "s": "y"}', '{"n": 1e2, "s": "y"}'],
+    ['["a", "b", {"k": "v", "j": ["w", null, true]}]', '["", "%%", {"k": "v2", "j": ["w2", null, true]}]'],
+    ['"just text"', '"other text"', "12", "null", "{}", "[]", '{"": ""}'],
+    ['{"a" : "spaced", "b":"tight"}', '{"a" : "x", "b":"y"}'],
+    ['{"a": "del \x7f"}', '{"a": "caf\\u00e9"}', '{"a": "tab\\t"}', '{"a": "x"}'],
+]
+
+
+@pytest.mark.parametrize("texts", SHAPES)
+def test_a_payload_filled_into_its_learnt_shape_is_written_as_the_canonical_form_writes_it(texts: list[str]) -> None:
+    shapes = trail_check._Shapes()
+    for _ in range(2):  # learnt, then filled in
+        for stored in texts:
+            assert shapes.canonical(stored) == canonical_json(json.loads(stored))
+    assert shapes  # the shapes were kept
+
+
+@pytest.mark.parametrize("stored", ["{", '{"a": "1"', '{"a" "1"}', '{"a": "\x01"}', "", '{"a": tru}'])
+def test_a_payload_that_is_not_json_is_refused_as_json_loads_refuses_it(stored: str) -> None:
+    shapes = trail_check._Shapes()
+    shapes.canonical('{"a": "1"}')
+    with pytest.raises(ValueError):
+        json.loads(stored)
+    with pytest.raises(ValueError):
+        shapes.canonical(stored)
