@@ -76,19 +76,6 @@ _RECORD_FRAME = ("{", "event_id", ": ", ", ", "type", ": ", ", ", "content_hash"
 _FRAME_OF = operator.itemgetter(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 16)
 
 
-def _record_line(detail_text: str) -> tuple[str, str, str, str] | None:
-    """A care entry's line as Chairside writes its detail (``{"event_id": "…", "type": "…", "content_hash":
-    "…", "summary_hash": "…"}``, the commonest line of all), read without parsing JSON: its event id, kind,
-    content and summary hashes, or None for any other text. A text of printable ASCII without a backslash
-    holds no escape, so cut at its quotes it is exactly these keys' values, each of characters JSON writes
-    as they are: the canonical text is known from the pieces."""
-    if detail_text.isascii() and "\\" not in detail_text and detail_text.isprintable():
-        parts = detail_text.split('"')
-        if len(parts) == 17 and _FRAME_OF(parts) == _RECORD_FRAME:
-            return parts[3], parts[7], parts[11], parts[15]
-    return None
-
-
 def _text(value: str | None) -> str:
     return "null" if value is None else encode_basestring(value)
 
@@ -220,29 +207,38 @@ class _Moments:
 def _line_hash(
     row: tuple[Any, ...], moment: _Moments, prev_text: str | None = None
 ) -> tuple[str, dict[str, Any] | None, tuple[str, ...] | None]:
-    """A line's hash as ``core.audit.entry_hash`` computes it, with its detail parsed (None for a care
-    entry's line read by ``_record_line``, whose event id, content and summary hashes come third).
-    ``prev_text`` is the line's ``prev_hash`` as canonical text, when the caller has it already."""
+    """A line's hash as ``core.audit.entry_hash`` computes it, with its detail parsed, or (for a care entry's
+    line as Chairside writes its detail) None and the event id, content and summary hashes. ``prev_text`` is
+    the line's ``prev_hash`` as canonical text, when the caller has it already.
+
+    A care entry's line (``{"event_id": "…", "type": "…", "content_hash": "…", "summary_hash": "…"}``, the
+    commonest line of all) is read without parsing JSON: a text of printable ASCII without a backslash holds
+    no escape, so cut at its quotes it is exactly these keys' values, each of characters JSON writes as they
+    are: the canonical text is known from the pieces."""
     seq, at, actor_id, action, workstation, patient_id, session_id, detail_text, prev_hash, _ = row
-    fast = _record_line(detail_text) if action == "record.written" else None
-    if fast is not None:
-        event_id, kind, content, summary = fast
-        detail = f'{{"content_hash":"{content}","event_id":"{event_id}","summary_hash":"{summary}","type":"{kind}"}}'
-        parsed, facts = None, (event_id, content, summary)
-    else:
-        parsed = _loads(detail_text)
-        detail, facts = canonical_json(parsed), None
     texts = moment.texts
     if type(at) is str and len(at) == 26 and at[10] == " " and at[19] == ".":
         at_text = f"{at[:10]}T{at[11:]}+00:00"
     else:
         at_text = moment(at)
+    if action == "record.written" and detail_text.isascii() and "\\" not in detail_text and detail_text.isprintable():
+        parts = detail_text.split('"')
+        if len(parts) == 17 and _FRAME_OF(parts) == _RECORD_FRAME:
+            event_id, content = parts[3], parts[11]
+            body = (
+                f'{{"action":"record.written","actor_id":{texts[actor_id]},"at":"{at_text}","detail":'
+                f'{{"content_hash":"{content}","event_id":"{event_id}","summary_hash":"{parts[15]}",'
+                f'"type":"{parts[7]}"}},"patient_id":{texts[patient_id]},"prev_hash":{prev_text or _text(prev_hash)},'
+                f'"seq":{seq},"session_id":{texts[session_id]},"workstation":{texts[workstation]}}}'
+            )
+            return sha256(body.encode()).hexdigest(), None, (event_id, content, parts[15])
+    parsed = _loads(detail_text)
     body = (
-        f'{{"action":{texts[action]},"actor_id":{texts[actor_id]},"at":"{at_text}","detail":{detail},'
+        f'{{"action":{texts[action]},"actor_id":{texts[actor_id]},"at":"{at_text}","detail":{canonical_json(parsed)},'
         f'"patient_id":{texts[patient_id]},"prev_hash":{prev_text or _text(prev_hash)},"seq":{seq},'
         f'"session_id":{texts[session_id]},"workstation":{texts[workstation]}}}'
     )
-    return sha256(body.encode()).hexdigest(), parsed, facts
+    return sha256(body.encode()).hexdigest(), parsed, None
 
 
 def _session_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
@@ -409,19 +405,22 @@ class _Walk:
         waiting, unmatched = found.waiting, found.unmatched
         wanted = {SESSIONS: 0, PATIENTS: 0}
         prev_text = _text(self.expected_prev)  # the link as canonical text: the hash before it, as read
-        look_at = self.expected_seq + self.every
+        expected_seq, expected_prev, count = self.expected_seq, self.expected_prev, found.lines
+        look_at = expected_seq + self.every
         while batch := list(islice(rows, _LINES_AT_ONCE)):
             for row in batch:
-                found.lines += 1
-                if row[0] != self.expected_seq or row[8] != self.expected_prev:
+                count += 1
+                seq = row[0]
+                if seq != expected_seq or row[8] != expected_prev:
+                    found.lines, self.expected_seq, self.expected_prev = count, expected_seq, expected_prev
                     self._broken(row)
                     return
                 hashed, detail, facts = _line_hash(row, moment, prev_text)
-                seq = row[0]
                 if hashed != row[9]:
-                    found.chain = (seq, found.lines, f"entry {seq} was changed after it was written.")
+                    found.lines = count
+                    found.chain = (seq, count, f"entry {seq} was changed after it was written.")
                     return
-                self.expected_seq, self.expected_prev, prev_text = seq + 1, hashed, f'"{hashed}"'
+                expected_seq, expected_prev, prev_text = seq + 1, hashed, f'"{hashed}"'
                 if facts is not None:
                     event_id, content, summary = facts
                     record = unmatched.pop(event_id, None)
@@ -438,6 +437,7 @@ class _Walk:
                             met[row[6]] = (seq, summary)
                 elif detail is not None:
                     self._note(row, detail, wanted)
+            found.lines, self.expected_seq, self.expected_prev = count, expected_seq, expected_prev
             for table, source in entries.items():
                 # Read entries while some line waits for one, but never far ahead of the trail.
                 if wanted[table] > 0:
@@ -503,7 +503,8 @@ class _Walk:
         return False
 
     def _note(self, row: tuple[Any, ...], detail: dict[str, Any], wanted: dict[str, int]) -> None:
-        """What a line other than ``_record_line``'s says was written (as ``core.audit.Recorded.note``)."""
+        """What a line other than a care entry's in Chairside's own words says was written (as
+        ``core.audit.Recorded.note``)."""
         seq, action, patient_id, session_id = row[0], row[3], row[5], row[6]
         found = self.found
         hashed = detail.get("content_hash") if isinstance(detail, dict) else None
