@@ -247,7 +247,7 @@ def verify(database: Database) -> ChainCheck:
     """Check every link; then both ways between the lines and the records they describe: every care record
     written since the trail began has its line, every line's record is there, and each record, patient,
     course and session summary row is as its line's hash says it was written (``core.trail_check``, which
-    reads ten years of them as plain rows, in two processes, holding a few values a patient, none a session
+    reads ten years of them as plain rows, in three processes, holding a few values a patient, none a session
     or an entry)."""
     return trail_check.verify(database)
 

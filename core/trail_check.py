@@ -5,12 +5,14 @@ every line's hash recomputed and its link followed; beside it the care entries i
 (which follows the trail: an entry and its line commit together and the trail's writers take turns), each
 matched with its line as both streams go by. What is waiting for its partner is held only until it turns up,
 a few thousand at most on a trail in order, so no entry of ten years is held past its line. A big trail is
-read in two parts at once, the second in a process of its own (a workstation has two cores or more); what
-each part could not match (the few entries at its edges, and anything tampered with) is matched at the end.
+read in two halves at once, the second in a process of its own, and the checks beside the trail (sittings,
+signatures, starts) in a third (a workstation has two cores or more: the system shares the three out); what
+each half could not match (the few entries at its edges, and anything tampered with) is matched at the end.
 Kept for the whole check, a few values each: the last line of each patient, sex and allergies, and course
 order record (a clinic's patients, not its sessions), compared with the rows once the trail has been read.
-Each session's summary row is held to the last care line of its session as the database finds it (grouped
-by session, beside the trail), so nothing is held for each of a decade's sessions.
+Each session's summary row is held to the last care line the walk met of its session, the rows of the
+sessions met looked at a few thousand at a time as the walk goes, so nothing is held for each of a decade's
+sessions; a row that does not match is asked again of the lines grouped by session (for its words).
 
 Which problem is said, when there are several, is as it always was: a broken link first (the earliest),
 then the care entries (earliest saved first), patients' records, the sittings' scores, lines whose record
@@ -50,11 +52,10 @@ from core.signatures import identifiers
 from core.stored_form import UnreadableEntry
 
 SPLIT_AT = 200_000
-"""Lines from which the whole check is read in two parts at once: below it, starting a second process
-costs more than it saves."""
-FIRST_PART = (21, 50)
-"""The share of the lines the first part reads: less than half, as its process also checks the signatures'
-patients and the starts (the second checks the sittings)."""
+"""Lines from which the whole check is read in two halves at once: below it, starting more processes costs
+more than it saves."""
+FIRST_PART = (1, 2)
+"""The share of the lines the first part reads (the checks beside the trail have a process of their own)."""
 SUMMARIES_EVERY = 50_000
 """Lines between two looks at the summary rows of the sessions the walk has met: a session whose last care
 line is this many lines back is held to its row then (a clinic's sessions of a few days are held at once)."""
@@ -559,14 +560,22 @@ def _check_part(tx: Any, part: Part, every: int = 0) -> Findings:
 
 
 def _check_part_apart(url: str, part: Part, every: int) -> Findings:
-    """A part of the whole check in a process of its own, with its own connection; then, if its links held,
-    the sittings' scores (beside the trail, so the two processes take about as long)."""
+    """A part of the whole check in a process of its own, with its own connection."""
     database = Database(url)
     try:
         with database.session() as tx:
-            found = _check_part(tx, part, every)
-            if found.chain is None:
-                _sitting_scores(tx, found)
+            return _check_part(tx, part, every)
+    finally:
+        database.dispose()
+
+
+def _beside_apart(url: str) -> Findings:
+    """The checks beside the trail (``_beside_the_trail``) in a process of their own, with its own connection."""
+    database = Database(url)
+    try:
+        with database.session() as tx:
+            found = Findings()
+            _beside_the_trail(tx, found)
             return found
     finally:
         database.dispose()
@@ -619,17 +628,21 @@ def verify(database: Database) -> ChainCheck:
             found = _check_part(tx, parts[0])
             return _conclude(tx, found, ends)
         url = database.url.render_as_string(hide_password=False)
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as apart:
+        # Three at once: the two halves of the trail and the checks beside it, which the system shares out
+        # between the cores as each goes on (on two cores, about half the whole each, however it is made up).
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as apart:
             later = apart.submit(_check_part_apart, url, parts[1], SUMMARIES_EVERY)
+            beside = apart.submit(_beside_apart, url)
             found = _check_part(tx, parts[0])
-            extra = Findings()
-            if found.chain is None:
-                _beside_the_trail(tx, extra, sittings=False)  # the second process checks the sittings
             try:
                 second = later.result()
             except BrokenProcessPool:  # no second process here (a program that cannot be started again)
                 second = _check_part(tx, parts[1])
-                _sitting_scores(tx, second)
+            try:
+                extra = beside.result()
+            except BrokenProcessPool:
+                extra = Findings()
+                _beside_the_trail(tx, extra)
             found.absorb(second)
         for category, (key, problem) in extra.problems.items():
             found.said(category, key, problem)
@@ -672,12 +685,11 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
     return ChainCheck(True, count, None, "")
 
 
-def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None, *, sittings: bool = True) -> None:
-    """The checks that read records, not lines: the sittings' scores (of every sitting, unless the whole
-    check's second process reads them), each signature's patient, and each session's start against its
-    entries (of the given sessions only, when given). Each session's summary row is held to its last line
-    as the walk goes (``_Walk._look_at_rows``)."""
-    if sessions is None and sittings:
+def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
+    """The checks that read records, not lines: the sittings' scores (of every sitting: the whole check),
+    each signature's patient, and each session's start against its entries (of the given sessions only, when
+    given). Each session's summary row is held to its last line as the walk goes (``_Walk._look_at_rows``)."""
+    if sessions is None:
         _sitting_scores(tx, found)
     _signatures(tx, found, sessions)
     for session_id, on_row, in_entries in records.starts_out_of_step(tx, sessions):
@@ -713,6 +725,8 @@ def _sitting_scores(tx: Any, found: Findings, sitting_ids: list[str] | None = No
 def _signatures(tx: Any, found: Findings, sessions: list[str] | None) -> None:
     """Each session's signature still covers the patient on record (when it named her)."""
     day = trail_streams.stored_date(tx)
+    covered: dict[tuple[Any, ...], PatientAtSigning] = {}
+    """Who a signature must cover, by the patient's record as read (worked out once for each patient)."""
     for row in trail_streams.signings(tx, sessions):
         event_id, session_id, seq, payload, recorded = row[0], row[1], row[2], row[4], row[6]
         mrn, family_name, given_name, born = row[11:]
@@ -729,8 +743,11 @@ def _signatures(tx: Any, found: Findings, sessions: list[str] | None) -> None:
         if who is None:
             continue
         if mrn is not None:
-            birth = day(born)
-            if PatientAtSigning(**identifiers(mrn, family_name, given_name, birth.isoformat())) == who:
+            on_record = covered.get(row[11:])
+            if on_record is None:
+                birth = day(born).isoformat()
+                on_record = covered[row[11:]] = PatientAtSigning(**identifiers(mrn, family_name, given_name, birth))
+            if on_record == who:
                 continue
         found.said(
             "signatures",
