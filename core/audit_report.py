@@ -28,6 +28,7 @@ from core.events import EventType
 from core.people import Account, Permission
 from core.persistence.db import Database
 from core.record_values import PatientRecord, SessionSummary
+from core.refusals import WORDS, kind_of
 from core.unit_of_work import Tx, UnitOfWork
 
 DEFAULT_LIMIT = 500
@@ -171,11 +172,16 @@ def _value(value: Any, people: Mapping[str, Account]) -> str:
     return str(value)
 
 
-DETAIL_WORDS = {"signed_hash": "signed content, fingerprint", "lines_shown": "lines shown", "mrn": "MRN"}
+DETAIL_WORDS = {
+    "signed_hash": "signed content, fingerprint",
+    "lines_shown": "lines shown",
+    "mrn": "MRN",
+    "kind": "refused",
+}
 """Stored detail keys said otherwise than by their own words (underscores become spaces in any case)."""
-HIDDEN_KEYS = frozenset({COMMAND_LINE_KEY, "event_id", "type", "content_hash", "summary_hash"})
-"""Said another way (``entries``), or not at all: an entry's id and the hashes verify compares are for the
-program, its kind is in words."""
+HIDDEN_KEYS = frozenset({COMMAND_LINE_KEY, "event_id", "type", "content_hash", "summary_hash", "need_key"})
+"""Said another way (``entries``), or not at all: an entry's id, the hashes verify compares and a silenced
+need's key are for the program; the entry's kind and the need are in words."""
 
 
 def _entry_words(detail: Mapping[str, Any], entries: Mapping[str, str]) -> str:
@@ -205,6 +211,8 @@ def summarise(
         said = _value(value, people)
         if key == "signed_hash":
             said = said[:12]
+        elif key == "kind" and (refused := kind_of(detail)) is not None:
+            said = WORDS[refused]
         pairs.append(f"{DETAIL_WORDS.get(key, _words(key))}: {said}")
     text = "; ".join(pairs)
     return text if len(text) <= _DETAIL_LENGTH else text[: _DETAIL_LENGTH - 1] + "…"

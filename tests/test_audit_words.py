@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from core.audit_report import read_trail
+from core.errors import InputError
+from core.protocol import VitalKind
+from tests.helpers.answers import NORMAL
 from tests.helpers.sessions import prepare
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
@@ -25,3 +30,12 @@ def test_recorded_care_and_signatures_read_as_words(database, clock, care, patie
     assert "entry: Vital signs" in details and "entry: Weight" in details
     signed = next(line.detail for line in care_lines if line.action == "Signed")
     assert signed.startswith("entry: Second-nurse check; meaning: verified; signed content, fingerprint: ")
+
+
+def test_a_refusal_reads_as_what_refused_it(database, clock, care, patient, nurses, admin):
+    sid = prepare(care, patient, nurses)
+    with pytest.raises(InputError):
+        care.record_vitals(sid, {**NORMAL, VitalKind.SYSTOLIC: "126124"}, nurses[0].id)
+    (line,) = [line for line in read_trail(database, clock, "test-ws", admin) if line.action.startswith("An entry")]
+    assert line.detail.startswith("refused: Vital sign no patient can have; said: ")
+    assert "vital: systolic; entered: 126124" in line.detail and "_" not in line.detail

@@ -315,13 +315,14 @@ class CareBase:
         work.append(event, summary, noted)
         return events, new_state, summary
 
-    def _refused(self, session_id: str, by: str, detail: dict[str, Any]) -> None:
+    def _refused(self, session_id: str | None, by: str, detail: dict[str, Any], patient_id: str | None = None) -> None:
         """One audit line for an entry refused by a limit or a rule, written apart from the refused entry
-        (which records nothing): the near misses the quality report counts."""
+        (which records nothing): the near misses the quality report counts (``core.refusals``). A session
+        refused its opening has none yet: the line names the patient."""
         with self.door.writing(by) as work:
-            summary = records.summary(work.tx, session_id)
-            patient_id = summary.patient_id if summary else None
-            work.audit(AuditAction.REFUSED, patient_id=patient_id, session_id=session_id, detail=detail)
+            summary = records.summary(work.tx, session_id) if session_id is not None else None
+            whose = summary.patient_id if summary else patient_id
+            work.audit(AuditAction.REFUSED, patient_id=whose, session_id=session_id, detail=detail)
 
     def _today(self) -> date:
         """Course days are calendar days where the clinic is."""
