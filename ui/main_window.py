@@ -593,7 +593,9 @@ class MainWindow(QMainWindow):
         acknowledged = self.alarm_policy.silence(audible, now, minutes)
         self.controller.alarm_silenced(
             [
-                SilencedAlarm(a.chair, a.need.priority.value, a.need.text, view.patient.id, view.state.session_id)
+                SilencedAlarm(
+                    a.chair, a.need.priority.value, a.need.text, view.patient.id, view.state.session_id, a.need.key
+                )
                 for a in sorted(acknowledged, key=lambda a: a.chair)
                 if (view := self._views.get(a.chair)) is not None
             ],
