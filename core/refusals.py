@@ -1,9 +1,9 @@
-"""The kinds of entry a limit or a rule refused: the near misses the clinic's quality report counts.
+"""The kinds of entry a limit or a rule refused: the near misses a clinic reviews to see where care slips.
 
 Each refusal is one ``care.refused`` audit line (``CareBase._refused``), written apart from the entry it
 refused, which records nothing. Its detail names the kind (``"kind"``) beside what was typed and what the
-nurse was told, so a report counts near misses by kind without reading the words. Lines written before the
-kind was named are read by their older keys (``kind_of``).
+nurse was told, so near misses can be counted by kind without reading the words. Lines written before the
+kind was named are read by their older keys (``kind_of``), as the audit trail's view does.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from core.errors import NotPermitted
 
 
 class Refusal(StrEnum):
-    """What refused an entry. A hard limit refuses outright; a soft one until a confirmation, an override or a
-    reason is given, so its refusal is a near miss only when the nurse then stopped or changed the entry."""
+    """What refused an entry: a hard limit or a rule refuses outright; a soft limit (``SOFT``) until a
+    confirmation, an override or a reason is given."""
 
     WEIGHT_IMPLAUSIBLE = "weight_implausible"
     WEIGHT_UNIT = "weight_unit"
@@ -44,10 +44,25 @@ WORDS: Mapping[Refusal, str] = {
     Refusal.VITAL_IMPOSSIBLE: "Vital sign no patient can have",
     Refusal.READINGS_DISAGREE: "Readings that cannot both be right",
     Refusal.SAME_NURSE_CHECKING: "The same nurse as her own second check",
-    Refusal.DISCHARGE_CRITERIA: "Discharge before the criteria were met, without an override",
+    Refusal.DISCHARGE_CRITERIA: "Discharge before the criteria were met, without the prescriber's override",
     Refusal.RETURN_SINGLE_DOSE: "Single-dose vial's rest returned to stock",
 }
 """How a report or a trail names each kind."""
+
+SOFT = frozenset(
+    {
+        Refusal.WEIGHT_CHANGE_UNCONFIRMED,
+        Refusal.DOSE_SOFT_LIMIT,
+        Refusal.SAME_DAY_WITHOUT_OVERRIDE,
+        Refusal.START_WITHOUT_GO_AHEAD,
+        Refusal.DISCHARGE_CRITERIA,
+    }
+)
+"""The soft limits. Their refusal is also how the screen asks for what lets the entry go ahead (the
+confirmation, the reason, the override or go-ahead appears once the limit has spoken), so each line says the
+limit asked, not that care slipped: the entry that followed in the session (its payload names the override)
+or the lack of one tells an override from a near miss. A second infusion the same day has no session yet:
+its line names the patient and the chair."""
 
 _BEFORE_KINDS: Mapping[str, Refusal] = {
     "implausible weight": Refusal.WEIGHT_IMPLAUSIBLE,
@@ -67,7 +82,7 @@ class SameNurse(NotPermitted):
     once the entry's transaction has been rolled back."""
 
 
-def refusal(kind: Refusal, said: str, **values: Any) -> dict[str, Any]:
+def refusal_detail(kind: Refusal, said: str, **values: Any) -> dict[str, Any]:
     """A refusal line's detail: its kind, what the nurse was told, and the values that were refused."""
     return {"kind": kind.value, "said": said, **values}
 
@@ -76,7 +91,10 @@ def kind_of(detail: Mapping[str, Any]) -> Refusal | None:
     """The kind of a ``care.refused`` line, older lines' too; None for a line of no known kind."""
     named = detail.get("kind")
     if isinstance(named, str):
-        return Refusal(named) if named in Refusal._value2member_map_ else None
+        try:
+            return Refusal(named)
+        except ValueError:  # a kind named by a later version of Chairside
+            return None
     for key in ("limit", "what", "refused"):
         said = detail.get(key)
         if isinstance(said, str):

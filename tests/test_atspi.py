@@ -34,7 +34,7 @@ def test_a_screen_reader_hears_the_countdown_the_error_and_the_patient_but_no_pa
         check=False,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
     )
     lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
     assert lines, run.stdout + run.stderr[-3000:]

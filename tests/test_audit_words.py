@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from core.audit import AuditAction
 from core.audit_report import read_trail
 from core.errors import InputError
 from core.protocol import VitalKind
@@ -39,3 +40,10 @@ def test_a_refusal_reads_as_what_refused_it(database, clock, care, patient, nurs
     (line,) = [line for line in read_trail(database, clock, "test-ws", admin) if line.action.startswith("An entry")]
     assert line.detail.startswith("refused: Vital sign no patient can have; said: ")
     assert "vital: systolic; entered: 126124" in line.detail and "_" not in line.detail
+
+
+def test_a_refusal_written_before_kinds_were_named_reads_the_same_way(database, clock, care, nurses, admin):
+    with care.door.writing(nurses[0].id) as work:  # as an earlier version wrote it
+        work.audit(AuditAction.REFUSED, detail={"limit": "implausible weight", "entered": "700 kg", "said": "…"})
+    (line,) = [line for line in read_trail(database, clock, "test-ws", admin) if line.action.startswith("An entry")]
+    assert line.detail == "refused: Weight outside what a patient can weigh; entered: 700 kg; said: …"

@@ -18,6 +18,7 @@ from tests.helpers.answers import NORMAL, SCREEN_OK, no_symptoms
 from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
 from tests.helpers.sessions import prepare, pump_as_ordered, signed
 from tests.test_alert_holds import dosed_with_low_baseline
+from tests.test_database_gone import remove
 from tests.test_weight_change import today, yesterday_at
 from tests.test_weight_input import refusals
 
@@ -107,3 +108,33 @@ def test_older_lines_are_read_by_their_words():
     assert kind_of({"kind": "weight_unit"}) is Refusal.WEIGHT_UNIT
     assert kind_of({"kind": "something later"}) is None and kind_of({}) is None
     assert set(WORDS) == set(Refusal)
+
+
+def test_a_nurse_checking_her_own_dose_is_a_near_miss_in_her_name(care, patient, nurses):
+    first, _ = nurses
+    sid = care.open_session(patient.id, 1, first.id, Identified(name=True, mrn=patient.mrn)).session_id
+    care.screen(sid, SCREEN_OK, first.id)
+    care.record_weight(sid, "72.4", "kg", first.id)
+    care.confirm_dose(sid, first.id, vial_id="ketamine-10")
+    with pytest.raises(NotPermitted, match="cannot also check it"):
+        care.record_check(sid, "ana", ANA_PASSWORD, "72.4", "36.2", "155.4")
+    (line,) = [e for e in audit.entries(care.db) if e.action == AuditAction.REFUSED]
+    assert (line.detail["kind"], line.detail["of"], line.actor_id) == (Refusal.SAME_NURSE_CHECKING, "dose", first.id)
+
+
+def test_a_trail_that_cannot_be_written_leaves_the_nurse_her_own_refusal(care, patient, nurses, db_path, caplog):
+    """The database file gone: the impossible reading is still what she is told about, and the line that
+    could not be written is in the log."""
+    sid = prepare(care, patient, nurses)
+    remove(db_path)
+    with pytest.raises(InputError) as refused:
+        care.record_vitals(sid, {**NORMAL, VitalKind.SYSTOLIC: "126124"}, nurses[0].id)
+    assert refused.value.field == "systolic"
+    assert "Refusal not in the audit trail" in caplog.text and "vital_impossible" in caplog.text
+
+
+def test_an_account_that_may_not_record_care_leaves_no_near_miss(care, patient, nurses, admin):
+    sid = prepare(care, patient, nurses)
+    with pytest.raises(InputError):
+        care.record_vitals(sid, {**NORMAL, VitalKind.SYSTOLIC: "126124"}, admin.id)
+    assert refusals(care) == []

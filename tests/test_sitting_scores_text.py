@@ -37,11 +37,11 @@ def test_each_sitting_reads_as_the_json_parser_reads_it(sittings: list[list[dict
 
 
 def test_a_table_named_like_a_whole_form_is_not_read_as_one() -> None:
+    """A quote-free name cut at each ``],[`` leaves a middle piece that is a form's text on its own, one
+    already read in an earlier sitting; the piece before it, holding the name's opening quote, fails first."""
     seen = ScoresSeen()
-    plain = {"form_id": "PF-4a", "t_score": 50.1, "se": None, "table": "t", "tables_sha256": "s", "to_verify": False}
-    seen.read_text(scores_text([plain | {"answered": 8, "of": 8}]))  # its piece is now known
-    tricky = plain | {"table": 'x"],["PF-4a",50.1,null,"t","s",false,0,0],["y'}
+    seen.read_text("[[1,2,3,4,5,6,7,8]]")  # its piece is now known
+    tricky = {"form_id": "PF-4a", "t_score": 50.1, "table": "x],[1,2,3,4,5,6,7,8],[y", "to_verify": False}
     read = StoredSitting("p", None, scores_text([tricky]), seen).forms  # type: ignore[arg-type]
-    assert len(read) == 1
-    assert read[0].table == tricky["table"]
-    assert read[0].t_score == Decimal("50.1")
+    assert read == stored_forms([tricky])
+    assert len(read) == 1 and read[0].table == tricky["table"] and read[0].t_score == Decimal("50.1")

@@ -11,7 +11,7 @@ from core.controlled import parse_amount
 from core.discharge import DischargeRefused, contradictions
 from core.errors import InputError, NotFound, NotNow, NotPermitted
 from core.events import EventType as E
-from core.refusals import Refusal, refusal
+from core.refusals import Refusal
 from core.session_state import SessionState
 from core.settings import clinic_settings
 from core.signatures import Meaning, identifiers, signing_meaning
@@ -71,8 +71,8 @@ class Ending(Patients):
                 f"{vial.drawn.vial_label} is a single-dose vial: what is left in it cannot go back to stock.",
                 "Waste it before a witness.",
             )
-            said = refusal(Refusal.RETURN_SINGLE_DOSE, refused.message, lot=vial.drawn.lot, mg=str(vial.left_mg))
-            self._refused(session_id, by, said)
+            lot, left = vial.drawn.lot, str(vial.left_mg)
+            self._refused(session_id, by, Refusal.RETURN_SINGLE_DOSE, refused.message, lot=lot, mg=left)
             raise refused
         return self._append(session_id, by, E.RETURNED, build)
 
@@ -131,13 +131,14 @@ class Ending(Patients):
                 session_id, by, E.DISCHARGED, build, authenticate=self._signing(by, password, Meaning.VERIFIED)
             )
         except DischargeRefused as refused:
-            detail = refusal(
+            self._refused(
+                session_id,
+                by,
                 Refusal.DISCHARGE_CRITERIA,
                 refused.message,
                 problems=refused.problems,
                 contradicted=refused.contradicted,
             )
-            self._refused(session_id, by, detail)
             raise
 
     def abandon(self, session_id: str, reason: str, by: str) -> SessionState:

@@ -17,7 +17,7 @@ from core.events import EventType as E
 from core.machine import Step
 from core.people import Permission
 from core.protocol import AlertEffect, VitalKind
-from core.refusals import Refusal, refusal
+from core.refusals import Refusal
 from core.session_state import PointStatus, SessionState
 from core.views import SilencedAlarm
 from core.vitals import Finding, ReadingsDisagree, classify, parse_vitals, start_problems
@@ -43,7 +43,7 @@ class Infusing(CareBase):
             return self._append(session_id, by, E.STARTED, build)
         except InputError as refused:
             if refused.field == "go_ahead":  # the baseline outside the start thresholds, and no go-ahead
-                self._refused(session_id, by, refusal(Refusal.START_WITHOUT_GO_AHEAD, refused.message))
+                self._refused(session_id, by, Refusal.START_WITHOUT_GO_AHEAD, refused.message)
             raise
 
     def pause(self, session_id: str, reason: str, by: str) -> SessionState:
@@ -79,13 +79,13 @@ class Infusing(CareBase):
         try:
             values = parse_vitals(self.protocol, typed, partial_reason)
         except ReadingsDisagree as refused:  # two readings that cannot both be right: both recorded
-            self._refused(session_id, by, refusal(Refusal.READINGS_DISAGREE, refused.message, entered=refused.entered))
+            self._refused(session_id, by, Refusal.READINGS_DISAGREE, refused.message, entered=refused.entered)
             raise
         except InputError as refused:
             if refused.field in {kind.value for kind in VitalKind}:  # a reading the limits call impossible
                 typed_as = printable(str(typed.get(VitalKind(refused.field), "")).strip())  # as far as showable
-                said = refusal(Refusal.VITAL_IMPOSSIBLE, refused.message, vital=refused.field, entered=typed_as)
-                self._refused(session_id, by, said)
+                kind = Refusal.VITAL_IMPOSSIBLE
+                self._refused(session_id, by, kind, refused.message, vital=refused.field, entered=typed_as)
             raise
         findings: list[Finding] = []
 

@@ -35,7 +35,7 @@ from core.identify import Identified, confirmed_identifiers
 from core.machine import Step
 from core.people import Permission
 from core.record_values import SessionSummary
-from core.refusals import Refusal, SameNurse, refusal
+from core.refusals import Refusal, SameNurse
 from core.screening import screening_record
 from core.session_state import SessionState
 from core.signatures import Meaning
@@ -63,7 +63,8 @@ class Preparing(CourseOrders):
             raise self._seated_meanwhile(patient_id, chair, raced) from raced
         except InputError as refused:
             if refused.field == "same_day_override":  # a second infusion today, held for the override
-                self._refused(None, by, refusal(Refusal.SAME_DAY_WITHOUT_OVERRIDE, refused.message), patient_id)
+                kind = Refusal.SAME_DAY_WITHOUT_OVERRIDE
+                self._refused(None, by, kind, refused.message, patient_id, chair=chair)
             raise
         return self.state(session_id)
 
@@ -203,7 +204,7 @@ class Preparing(CourseOrders):
     ) -> None:
         """A near miss for the quality report: what was typed, which limit refused it, and what was said."""
         entered = f"{weight.entered} {weight.unit.value}"
-        self._refused(session_id, by, refusal(kind, refused.message, entered=entered, **values))
+        self._refused(session_id, by, kind, refused.message, entered=entered, **values)
 
     def _previous_weight(self, session_id: str) -> Event | None:
         with self.door.reading() as tx:
@@ -238,7 +239,7 @@ class Preparing(CourseOrders):
             # override the soft limit asked for (whether or not a reason then follows).
             kind = {"dose": Refusal.DOSE_HARD_LIMIT, "override_reason": Refusal.DOSE_SOFT_LIMIT}.get(refused.field)
             if kind is not None:
-                self._refused(session_id, by, refusal(kind, refused.message))
+                self._refused(session_id, by, kind, refused.message)
             raise
 
     def record_check(
@@ -268,7 +269,7 @@ class Preparing(CourseOrders):
         try:
             return self._append(session_id, checker.id, E.CHECKED, build, signers=[(checker.id, meaning)])
         except SameNurse as refused:
-            self._refused(session_id, checker.id, refusal(Refusal.SAME_NURSE_CHECKING, refused.message, of="dose"))
+            self._refused(session_id, checker.id, Refusal.SAME_NURSE_CHECKING, refused.message, of="dose")
             raise
 
     def record_drawn(self, session_id: str, lot: str, ml: str, by: str) -> SessionState:
@@ -350,5 +351,5 @@ class Preparing(CourseOrders):
         try:
             return self._append(session_id, by, E.PUMP_PROGRAMMED, build, authenticate=authenticate)
         except SameNurse as refused:
-            self._refused(session_id, by, refusal(Refusal.SAME_NURSE_CHECKING, refused.message, of="pump"))
+            self._refused(session_id, by, Refusal.SAME_NURSE_CHECKING, refused.message, of="pump")
             raise

@@ -182,7 +182,9 @@ class ScoresSeen:
 
         A cut made inside a quoted text (a table's name holding ``],[``) leaves that text's opening quote
         without its closing one in one piece, which then neither parses nor matches a piece that once
-        parsed; any piece that fails sends the whole sitting to the JSON parser."""
+        parsed; any piece that fails sends the whole sitting to the JSON parser. The pieces are taken in
+        order and the first that fails ends the reading, which matters: that failing piece always comes
+        before the pieces cut from inside the text, one of which might parse as a form of its own."""
         if not (stored.startswith("[[") and stored.endswith("]]")):
             return self.read(json.loads(stored))
         texts = self._texts

@@ -79,6 +79,8 @@ def _spread(values: Sequence[float]) -> float:
     for digits no printed interval shows."""
     import numpy  # late: with SciPy, already loaded by ``t_quantile``
 
+    if min(values) == max(values):
+        return 0.0  # exactly, as stdev gives it: NumPy's two passes may leave a last bit
     return float(numpy.std(numpy.asarray(values, dtype=float), ddof=1))
 
 
