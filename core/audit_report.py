@@ -28,6 +28,7 @@ from core.events import EventType
 from core.people import Account, Permission
 from core.persistence.db import Database
 from core.record_values import PatientRecord, SessionSummary
+from core.refusals import WORDS, kind_of
 from core.unit_of_work import Tx, UnitOfWork
 
 DEFAULT_LIMIT = 500
@@ -173,9 +174,13 @@ def _value(value: Any, people: Mapping[str, Account]) -> str:
 
 DETAIL_WORDS = {"signed_hash": "signed content, fingerprint", "lines_shown": "lines shown", "mrn": "MRN"}
 """Stored detail keys said otherwise than by their own words (underscores become spaces in any case)."""
-HIDDEN_KEYS = frozenset({COMMAND_LINE_KEY, "event_id", "type", "content_hash", "summary_hash"})
-"""Said another way (``entries``), or not at all: an entry's id and the hashes verify compares are for the
-program, its kind is in words."""
+HIDDEN_KEYS = frozenset({COMMAND_LINE_KEY, "event_id", "type", "content_hash", "summary_hash", "need_key"})
+"""Said another way (``entries``), or not at all: an entry's id, the hashes verify compares and a silenced
+need's key are for the program; the entry's kind and the need are in words."""
+
+
+REFUSAL_KEYS = frozenset({"kind", "limit", "what", "refused"})
+"""The keys a refusal's kind is stored under (``core.refusals.kind_of``), said once as what refused it."""
 
 
 def _entry_words(detail: Mapping[str, Any], entries: Mapping[str, str]) -> str:
@@ -190,17 +195,25 @@ def _entry_words(detail: Mapping[str, Any], entries: Mapping[str, str]) -> str:
 
 
 def summarise(
-    detail: Mapping[str, Any], people: Mapping[str, Account], entries: Mapping[str, str] | None = None
+    detail: Mapping[str, Any],
+    people: Mapping[str, Account],
+    entries: Mapping[str, str] | None = None,
+    action: str = "",
 ) -> str:
     """``key: value`` pairs in stored order, in words: account ids become names, a care record's id and
-    type become what it records, a hash is cut to its first characters; long text ends in an ellipsis."""
+    type become what it records, a refusal's kind what refused it (older lines' words too), a hash is cut
+    to its first characters; long text ends in an ellipsis."""
     pairs = []
+    hidden = HIDDEN_KEYS
     if "event_id" in detail or "type" in detail:
         what = _entry_words(detail, entries or {})
         if what:
             pairs.append(f"entry: {what}")
+    if action == AuditAction.REFUSED and (refused := kind_of(detail)) is not None:
+        pairs.append(f"refused: {WORDS[refused]}")
+        hidden = hidden | REFUSAL_KEYS
     for key, value in detail.items():
-        if key in HIDDEN_KEYS or (isinstance(value, str) and _UUID.match(value) and value not in people):
+        if key in hidden or (isinstance(value, str) and _UUID.match(value) and value not in people):
             continue  # a record's id (a course, a session) tells a reader nothing; the line says what it is
         said = _value(value, people)
         if key == "signed_hash":
@@ -260,7 +273,7 @@ def _line(
         patient=patient,
         session=session,
         workstation=entry.workstation,
-        detail=summarise(entry.detail, people, entries),
+        detail=summarise(entry.detail, people, entries, entry.action),
     )
 
 

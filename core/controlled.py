@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from core import event_data as d
 from core.dosing import parse_decimal, round_to
@@ -65,8 +66,9 @@ class VialRest:
     returned_mg: Decimal
     step: Decimal
 
-    @property
+    @cached_property
     def left_mg(self) -> Decimal:
+        """Worked out once: every state of the session asks (whether it may return, what is left to sign)."""
         return round_to(self.rest_mg - self.wasted_mg - self.returned_mg, self.step)
 
     @property
@@ -115,9 +117,10 @@ class ControlledRecord:
     def vial(self, drawn_event_id: str) -> VialRest | None:
         return next((v for v in self.vials if v.drawn.event_id == drawn_event_id), None)
 
-    @property
+    @cached_property
     def vial_problem(self) -> str | None:
-        """What is still left unaccounted for in the vials drawn from (None when nothing is)."""
+        """What is still left unaccounted for in the vials drawn from (None when nothing is): worked out once,
+        since the record is kept with the session's fold and every state after an entry asks."""
         problems = [p for p in (v.problem() for v in self.vials) if p]
         return " ".join(problems) or None
 

@@ -66,7 +66,7 @@ def parse_decimal(text: str, field: str, what: str) -> Decimal:
     typed = text.strip()
     if not typed:
         raise InputError(field, f"Enter the {what}.")
-    if not PLAIN_NUMBER.fullmatch(typed) or sum(char.isdigit() for char in typed) > MAX_DIGITS:
+    if not PLAIN_NUMBER.fullmatch(typed) or sum(map(str.isdigit, typed)) > MAX_DIGITS:
         raise InputError(field, f"“{printable(typed)}” is not a number.", f"Type the {what} in digits.")
     return Decimal(typed.replace(",", "."))
 

@@ -24,11 +24,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
 
 from core.errors import InputError
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MAX_PASSWORD_LENGTH = 128
 MIN_SCORE = 3
@@ -41,16 +42,25 @@ ALWAYS_GUESSABLE = ("chairside", "ketamine", "infusion", "clinic", "nurse")
 
 @dataclass
 class _Hashing:
-    hasher: PasswordHasher
+    hasher: PasswordHasher | None = None
+    """None until a secret is first hashed or checked: argon2 is loaded then, at the first sign-in, not at start."""
     decoy: str | None = None
 
 
-_hashing = _Hashing(PasswordHasher())
+_hashing = _Hashing()
+
+
+def _in_force() -> PasswordHasher:
+    if _hashing.hasher is None:
+        from argon2 import PasswordHasher
+
+        _hashing.hasher = PasswordHasher()  # argon2's default settings
+    return _hashing.hasher
 
 
 def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
     """Swap the hasher (tests use a cheap one so they stay fast); returns the one it replaces."""
-    previous = _hashing.hasher
+    previous = _in_force()
     _hashing.hasher = hasher
     _hashing.decoy = None
     return previous
@@ -58,7 +68,7 @@ def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
 
 def hasher() -> PasswordHasher:
     """The hasher in force (one that wraps it for a while puts it back with ``use_hasher``)."""
-    return _hashing.hasher
+    return _in_force()
 
 
 def normalise(secret: str) -> str:
@@ -73,13 +83,15 @@ def _bytes(secret: str) -> bytes:
 
 
 def hash_secret(secret: str) -> str:
-    return _hashing.hasher.hash(_bytes(secret))
+    return _in_force().hash(_bytes(secret))
 
 
 def matches(hash: str, secret: str) -> bool:
     """False for a wrong secret and for a damaged hash alike: a sign-in is refused, never crashes."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hashing.hasher.verify(hash, _bytes(secret))
+        return _in_force().verify(hash, _bytes(secret))
     except (VerificationError, InvalidHashError):
         return False
 
@@ -87,8 +99,10 @@ def matches(hash: str, secret: str) -> bool:
 def needs_rehash(hash: str) -> bool:
     """True when the hash was made with weaker settings than today's: it is replaced at the next
     successful sign-in, the only moment the plain password is at hand."""
+    from argon2.exceptions import InvalidHashError
+
     try:
-        return _hashing.hasher.check_needs_rehash(hash)
+        return _in_force().check_needs_rehash(hash)
     except InvalidHashError:
         return True
 

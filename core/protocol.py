@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import string
-import tomllib
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -785,6 +784,8 @@ def parse_protocol(data: bytes, source: str, missing_from: Protocol | None = Non
     (a rule added later) is taken from the given protocol, since nothing in the old version can say
     otherwise; every value the old version did state is kept as it was.
     """
+    import tomllib  # only when the file is parsed: a start from the cache reads JSON
+
     advice = "Correct the protocol file (or restore the clinic's approved copy) and restart Chairside."
     try:
         text = data.decode("utf-8")

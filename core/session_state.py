@@ -337,6 +337,8 @@ def fold(protocol: Protocol, events: list[Event], after: Folded | None = None) -
         and 0 < after.count <= len(events)
         and events[after.count - 1].id == after.last_id
     )
+    if usable and after is not None and after.count == len(events) and after.controlled_record is not None:
+        return after  # nothing to fold since (the state before an entry): never changed, so shared as it is
     f = after.copy() if after is not None and usable else Folded(protocol, last_time=events[0].occurred_at)
     start = f.count or 1
     for event in events[start:]:

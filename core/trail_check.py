@@ -26,12 +26,9 @@ at any size, for the daily check. What it covers is in ``SINCE_ANCHOR_COVERS``.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import operator
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from hashlib import sha256
@@ -627,6 +624,10 @@ def verify(database: Database) -> ChainCheck:
         if len(parts) == 1:
             found = _check_part(tx, parts[0])
             return _conclude(tx, found, ends)
+        import multiprocessing  # a second process only for a trail long enough to be split, never at start
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         url = database.url.render_as_string(hide_password=False)
         # Three at once: the two halves of the trail and the checks beside it, which the system shares out
         # between the cores as each goes on (on two cores, about half the whole each, however it is made up).

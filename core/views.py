@@ -122,6 +122,9 @@ class SilencedAlarm:
     need: str
     patient_id: str
     session_id: str
+    need_key: str
+    """What the need is (``core.attention.Need.key``: an act-now alert's entry, "paused", "vitals-overdue"…),
+    so a report can tell whether the need silenced was answered afterwards; ``need`` changes by the minute."""
 
 
 @dataclass(frozen=True)

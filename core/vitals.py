@@ -84,10 +84,9 @@ class ReadingsDisagree(InputError):
     """Two readings that cannot both be right (a blood pressure whose diastolic is not below its systolic):
     refused by the diastolic field, and recorded as a refusal with both readings."""
 
-    def __init__(self, message: str, advice: str, entered: str, limit: str) -> None:
+    def __init__(self, message: str, advice: str, entered: str) -> None:
         super().__init__(VitalKind.DIASTOLIC.value, message, advice)
         self.entered = entered
-        self.limit = limit
 
 
 def _refuse_blood_pressure(protocol: Protocol, values: dict[VitalKind, Decimal]) -> None:
@@ -103,7 +102,6 @@ def _refuse_blood_pressure(protocol: Protocol, values: dict[VitalKind, Decimal])
         "them again.",
         "Each reading goes in its own field.",
         f"{_fmt(systolic)}/{_fmt(diastolic)}",
-        "diastolic not below systolic",
     )
 
 

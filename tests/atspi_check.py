@@ -136,7 +136,7 @@ def check(python: str, home: Path, display: str) -> dict:
     )
     found: dict = {}
     try:
-        user = bus.wait_for(lambda: find("text", "User name"), 90)
+        user = bus.wait_for(lambda: find("text", "User name"), 240)  # a machine busy with other work is slow
         password = find("password text", "Password or PIN")
         found["sign_in_fields"] = [user is not None, password is not None]
         if user is None or password is None:

@@ -34,11 +34,12 @@ def test_a_screen_reader_hears_the_countdown_the_error_and_the_patient_but_no_pa
         check=False,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
     )
     lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
     assert lines, run.stdout + run.stderr[-3000:]
     found = json.loads(lines[-1])
+    assert found.get("sign_in_fields") == [True, True], found  # the app's sign-in screen was found at all
     assert found["error_read"].startswith("The user name or password is not right")
     assert found["error_announced"], found
     assert found["user_name_typed_heard"], found  # the listener hears a plain field's typing

@@ -19,6 +19,7 @@ from core.errors import InputError, NotAllowedError, ProtocolError
 from core.events import EventType as E
 from core.machine import Step
 from core.protocol import Protocol, parse_protocol
+from core.refusals import Refusal
 from core.reports.escort_sheet import escort_pdf, sheet_lines
 from core.settings import ClinicSettings
 from tests.helpers.answers import DISCHARGE_OK, NO_SIDE_EFFECTS, NORMAL
@@ -84,7 +85,7 @@ def test_a_contradicted_criterion_ticked_is_refused_and_the_refusal_recorded(
     assert discharges(care, hallucinating) == [] and care.state(hallucinating).step is Step.OBSERVE
     (line,) = refusals(database)
     assert line.session_id == hallucinating and line.actor_id == first.id
-    assert line.detail["what"] == "discharge"
+    assert line.detail["kind"] == Refusal.DISCHARGE_CRITERIA
     assert line.detail["contradicted"][0]["criterion"] == "effects_resolved"
 
     # A reason without the prescriber's name is refused too, and recorded again.

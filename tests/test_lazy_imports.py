@@ -22,6 +22,12 @@ NOT_AT_START = (
     "ui.dialogs.day_log",  # the menus' dialogs, each loaded when first opened
     "ui.dialogs.outcome_report",
     "ui.dialogs.audit_view",
+    "core.course_record",  # a patient's courses read back whole, with their charts
+    "core.outcomes.report",  # the outcome report's figures
+    "core.printing.cups",  # the print system's client, with the first printout
+    "core.handoff",  # the handoff sheet
+    "argon2",  # the first password checked or hashed
+    "multiprocessing",  # a long audit check's second process
 )
 START = """
 import json, sys

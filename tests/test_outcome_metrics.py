@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.outcomes.cohort import (
     AdverseRow,
@@ -381,3 +384,16 @@ def test_kaplan_meier_by_hand():
     assert steps[-1].survival == pytest.approx(0.8 / 3)
     assert km_returned_by(steps, 6) == pytest.approx(0.2)
     assert km_day_reaching(steps, 0.5) == 7
+
+
+@given(values=st.lists(st.floats(min_value=-60, max_value=60, allow_nan=False), min_size=2, max_size=40))
+def test_a_means_interval_spreads_as_the_standard_deviation(values: list[float]) -> None:
+    half = mean_ci(values).interval
+    assert half is not None
+    expected = t_quantile(len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
+    assert (half.high - half.low) / 2 == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_identical_changes_have_no_spread_at_all() -> None:
+    found = mean_ci([0.1, 0.1, 0.1])
+    assert found.interval is not None and found.interval.low == found.interval.high == found.mean

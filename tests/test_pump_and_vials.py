@@ -14,6 +14,7 @@ from core.errors import InputError, NotAllowedError
 from core.events import EventType as E
 from core.identify import Identified
 from core.machine import Step
+from core.refusals import Refusal
 from core.reports.session_summary import session_summary
 from core.signatures import Meaning
 from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
@@ -167,7 +168,7 @@ def test_a_single_dose_vial_is_never_returned_and_the_refusal_is_audited(care, p
         care.return_to_stock(sid, vial.drawn.event_id, first.id)
     assert E.RETURNED not in {e.type for e in care.state(sid).events}
     refused = [r for r in entries(database) if r.action == AuditAction.REFUSED]
-    assert refused and refused[0].detail["refused"] == "return to stock" and refused[0].session_id == sid
+    assert refused and refused[0].detail["kind"] == Refusal.RETURN_SINGLE_DOSE and refused[0].session_id == sid
     state = care.record_waste(sid, "163.8", WASTE_BIN, first.id, ANA_PASSWORD, "ben", BEN_PASSWORD, vial.drawn.event_id)
     assert state.controlled.vial_problem is None
 

@@ -15,6 +15,7 @@ from core.dosing import LastWeight, check_weight, decimal_slip, parse_weight, un
 from core.errors import InputError
 from core.events import EventType as E
 from core.protocol import Protocol
+from core.refusals import Refusal
 from tests.test_weight_change import today, yesterday_at
 
 
@@ -75,7 +76,7 @@ def test_following_700_kg_with_700_lb_is_challenged_against_the_last_weight(care
         "The patient's last weight was 72.4 kg (" + challenged.value.message.split("(")[-1],
     ]
     assert E.WEIGHED not in {e.type for e in care.state(sid).events}
-    assert [r["limit"] for r in refusals(care)] == ["implausible weight", "weight unit that makes the number fit"]
+    assert [r["kind"] for r in refusals(care)] == [Refusal.WEIGHT_IMPLAUSIBLE, Refusal.WEIGHT_UNIT]
     assert refusals(care)[0]["entered"] == "700 kg"
     # weighed again: the right number goes straight in
     state = care.record_weight(sid, "70.0", "kg", ana.id)
@@ -97,7 +98,7 @@ def test_with_no_last_weight_a_tick_does_not_take_a_weight_only_its_unit_makes_p
         assert "type 317.5 and choose kg" in refused.value.advice
         assert "scale show kg" not in refused.value.message and len(refused.value.message.splitlines()) == 3
     assert E.WEIGHED not in {e.type for e in care.state(sid).events}
-    assert [r["limit"] for r in refusals(care)] == ["weight unit that makes the number fit"] * 2
+    assert [r["kind"] for r in refusals(care)] == [Refusal.WEIGHT_UNIT] * 2
     payload = care.record_weight(sid, "317.5", "kg", first.id).events[-1].payload
     assert (payload["kg"], payload["unit"]) == ("317.5", "kg") and payload["advisories"]
 

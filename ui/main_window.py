@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
         self.resize(*SIZE)
         self.panels: dict[int, ChairPanel] = {}
         self._views: dict[int, ChairView] = {}
+        self._board_read = False
+        """Whether ``_views`` holds a reading of the board (the list of unfinished sessions uses the first)."""
         self._typed_by: str | None = None
         self._left_at: tuple[str, QWidget] | None = None
         """Who locked the screen and where the keyboard was: that nurse, back, carries on there."""
@@ -345,8 +347,8 @@ class MainWindow(QMainWindow):
         self.tick = QTimer(self)
         self.tick.setInterval(TICK_MS)
         self.tick.timeout.connect(self._tick)
+        self._user_changed()  # the lock screen, which reads the board
         self._offer_unfinished()
-        self._user_changed()
         self.tick.start()
 
     # ---- chairs ---------------------------------------------------------------------------------
@@ -497,6 +499,7 @@ class MainWindow(QMainWindow):
         # Unreadable now (the banner says why): every countdown runs on from what was last read.
         by_chair = {view.chair: view for view in views} if views is not None else self._views
         self._views = by_chair
+        self._board_read = self._board_read or views is not None
         named = self.controller.staff_name
         tiles: dict[int, Tile] = {chair: tile(view, now, named) for chair, view in by_chair.items()}  # once, for all
         # Heard before the redraw, so the chair's own alert panel says its details after the urgent words.
@@ -593,7 +596,9 @@ class MainWindow(QMainWindow):
         acknowledged = self.alarm_policy.silence(audible, now, minutes)
         self.controller.alarm_silenced(
             [
-                SilencedAlarm(a.chair, a.need.priority.value, a.need.text, view.patient.id, view.state.session_id)
+                SilencedAlarm(
+                    a.chair, a.need.priority.value, a.need.text, view.patient.id, view.state.session_id, a.need.key
+                )
                 for a in sorted(acknowledged, key=lambda a: a.chair)
                 if (view := self._views.get(a.chair)) is not None
             ],
@@ -619,8 +624,9 @@ class MainWindow(QMainWindow):
         self.lock_screen.sound_note.show()
 
     def _offer_unfinished(self) -> None:
-        """After a crash or restart the board opens with a list of what was left running."""
-        views = self.controller.chairs() or []
+        """After a crash or restart the board opens with a list of what was left running (from the board's
+        first reading, not a second one)."""
+        views = list(self._views.values()) if self._board_read else self.controller.chairs() or []
         if views:
             items = "; ".join(unfinished_item(view) for view in views)
             self.notice_text.setText(

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from core.printing.cups import Job, JobState, JobStatus, Printer, PrintSystem
-from core.printing.follow import JobWatch
 from core.reports.output import Output, record_print_outcome
 
 if TYPE_CHECKING:
+    from core.printing.cups import Job, JobStatus, Printer, PrintSystem
+    from core.printing.follow import JobWatch
     from ui.controller import Controller
 
 
@@ -32,6 +32,8 @@ class Ended:
 
     @property
     def printed(self) -> bool:
+        from core.printing.cups import JobState
+
         return self.status.state is JobState.COMPLETED
 
     def words(self) -> str:
@@ -58,8 +60,18 @@ class PrintJobs(QObject):
     def __init__(self, controller: Controller, system: PrintSystem | None = None) -> None:
         super().__init__(controller)
         self.controller = controller
-        self.system = system or PrintSystem(user=_account())
+        self._system = system
         self._followed: list[_Followed] = []
+
+    @property
+    def system(self) -> PrintSystem:
+        """The print system's client, made when a printout first asks for it: its IPP and HTTP machinery is
+        not loaded by a start (most shifts print little)."""
+        if self._system is None:
+            from core.printing.cups import PrintSystem
+
+            self._system = PrintSystem(user=_account())
+        return self._system
 
     def printers(self) -> tuple[list[Printer], str | None]:
         """Every printer the print system has, and its default (raises EnvironmentTrouble when the print
@@ -72,6 +84,8 @@ class PrintJobs(QObject):
         """Hand the PDF to the print system, audit each copy as sent, and follow the job: the job, and
         whether every audit line was written (the trouble banner says why not). Raises ChairsideError when
         nothing was sent (the printer refused it, the print system is gone)."""
+        from core.printing.follow import JobWatch
+
         job = self.system.submit(printer, pdf, title, paper, pages)
         sent = {"job": job.number, "paper": paper, "pages": pages, "sent": "to the print system"}
         stamped = tuple(replace(output, destination=printer, sent=sent) for output in outputs)

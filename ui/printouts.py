@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from core.dates import local_stamp
-from core.handoff import nurse_chairs
 from core.reports.output import Output, Printout
 from core.views import ChairView
 from ui.controller import Controller
@@ -114,4 +113,6 @@ class Printouts:
 def my_chairs(views: Sequence[ChairView], nurse_id: str | None) -> list[int]:
     """The chairs a nurse hands over (those whose open session she opened or recorded last), from the
     sessions the board already read this second."""
+    from core.handoff import nurse_chairs  # the handoff's machinery: with the first menu or sheet, not at start
+
     return nurse_chairs(views, nurse_id) if nurse_id else []

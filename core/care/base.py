@@ -5,6 +5,7 @@ committed through the unit of work with its audit lines; the text rule for the f
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import uuid
 from collections import OrderedDict
@@ -32,10 +33,13 @@ from core.plain_text import MRN_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, SHORT_MAX, 
 from core.protocol import Protocol
 from core.protocol_shelf import ProtocolShelf
 from core.record_values import SessionSummary, began_after
+from core.refusals import Refusal, refusal_detail
 from core.session_state import Folded, SessionState, derive_state
 from core.signatures import Meaning, signature_entry, signed_content
 from core.unit_of_work import UnitOfWork, Work
 from core.views import STEP_WORDS, PatientView
+
+log = logging.getLogger(__name__)
 
 TREATED = frozenset({Outcome.COMPLETED.value, Outcome.STOPPED_EARLY.value})
 """Session outcomes in which the infusion ran: a course day, and what makes a second one the same day."""
@@ -315,13 +319,34 @@ class CareBase:
         work.append(event, summary, noted)
         return events, new_state, summary
 
-    def _refused(self, session_id: str, by: str, detail: dict[str, Any]) -> None:
+    def known_away(self) -> bool:
+        """The server is known to be away: it could not be reached, and the listener (which tries again on its
+        own thread) has not reached it since. Nothing then waits on the screen's thread for a server that
+        may not answer at all (a connection is given up on only after seconds)."""
+        return self.away is not None and self.notices is not None and not self.notices.listening
+
+    def _refused(
+        self, session_id: str | None, by: str, kind: Refusal, said: str, patient_id: str | None = None, **values: Any
+    ) -> None:
         """One audit line for an entry refused by a limit or a rule, written apart from the refused entry
-        (which records nothing): the near misses the quality report counts."""
-        with self.door.writing(by) as work:
-            summary = records.summary(work.tx, session_id)
-            patient_id = summary.patient_id if summary else None
-            work.audit(AuditAction.REFUSED, patient_id=patient_id, session_id=session_id, detail=detail)
+        (which records nothing) once its transaction has ended: the near misses ``core.refusals`` names. A
+        session refused its opening has none yet: the line names the patient.
+
+        The line is written by someone who may record care (an account without that right learns it from
+        the entry itself), and never stands between the nurse and what she must fix: with the database away
+        it is not waited for, and a line that cannot be written is logged, so the refusal she sees is her
+        own input's, not the trail's trouble."""
+        detail = refusal_detail(kind, said, **values)
+        if self.known_away():
+            log.warning("Refusal not in the audit trail (the database is away): %s", detail)
+            return
+        try:
+            with self.door.writing(by, Permission.RECORD_CARE) as work:
+                summary = records.summary(work.tx, session_id) if session_id is not None else None
+                whose = summary.patient_id if summary else patient_id
+                work.audit(AuditAction.REFUSED, patient_id=whose, session_id=session_id, detail=detail)
+        except ChairsideError as trouble:
+            log.warning("Refusal not in the audit trail (%s): %s", trouble, detail)
 
     def _today(self) -> date:
         """Course days are calendar days where the clinic is."""

@@ -6,15 +6,19 @@ together; each session is replayed under its own rules (``derive_state``), as it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import records
 from core.care.course_days import not_given, not_given_view
 from core.care.outcome_forms import OutcomeForms, assessment_view
-from core.course_record import PatientCourses, course_record
 from core.errors import NotFound
 from core.events import EventType
 from core.promis import shipped
 from core.session_state import derive_state
 from core.views import PatientView
+
+if TYPE_CHECKING:
+    from core.course_record import PatientCourses
 
 
 class CourseRecords(OutcomeForms):
@@ -22,6 +26,8 @@ class CourseRecords(OutcomeForms):
 
     def course_record(self, patient_id: str) -> PatientCourses:
         """Every course of the patient in order, with its days, sessions, peaks and outcome chart."""
+        from core.course_record import course_record  # the charts and trends: with the first course opened
+
         now = self.clock.now()
         with self.door.reading() as tx:
             row = records.patient(tx, patient_id)

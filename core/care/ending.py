@@ -11,6 +11,7 @@ from core.controlled import parse_amount
 from core.discharge import DischargeRefused, contradictions
 from core.errors import InputError, NotFound, NotNow, NotPermitted
 from core.events import EventType as E
+from core.refusals import Refusal
 from core.session_state import SessionState
 from core.settings import clinic_settings
 from core.signatures import Meaning, identifiers, signing_meaning
@@ -66,13 +67,13 @@ class Ending(Patients):
         state = self.state(session_id)
         vial = state.controlled.vial(drawn_event_id)
         if vial is not None and not vial.drawn.multi_dose and vial.left_mg > 0:
-            self._refused(
-                session_id, by, {"refused": "return to stock", "lot": vial.drawn.lot, "mg": str(vial.left_mg)}
-            )
-            raise NotPermitted(
+            refused = NotPermitted(
                 f"{vial.drawn.vial_label} is a single-dose vial: what is left in it cannot go back to stock.",
                 "Waste it before a witness.",
             )
+            lot, left = vial.drawn.lot, str(vial.left_mg)
+            self._refused(session_id, by, Refusal.RETURN_SINGLE_DOSE, refused.message, lot=lot, mg=left)
+            raise refused
         return self._append(session_id, by, E.RETURNED, build)
 
     def discharge(
@@ -130,8 +131,14 @@ class Ending(Patients):
                 session_id, by, E.DISCHARGED, build, authenticate=self._signing(by, password, Meaning.VERIFIED)
             )
         except DischargeRefused as refused:
-            detail = {"what": "discharge", "problems": refused.problems, "contradicted": refused.contradicted}
-            self._refused(session_id, by, detail)
+            self._refused(
+                session_id,
+                by,
+                Refusal.DISCHARGE_CRITERIA,
+                refused.message,
+                problems=refused.problems,
+                contradicted=refused.contradicted,
+            )
             raise
 
     def abandon(self, session_id: str, reason: str, by: str) -> SessionState:

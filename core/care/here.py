@@ -187,12 +187,6 @@ class Here(CareBase):
         if refused is not None:
             raise NotPermitted(refused.message, refused.advice)
 
-    def known_away(self) -> bool:
-        """The server is known to be away: it could not be reached, and the listener (which tries again on its
-        own thread) has not reached it since. Nothing then waits on the screen's thread for a server that
-        may not answer at all (a connection is given up on only after seconds)."""
-        return self.away is not None and self.notices is not None and not self.notices.listening
-
     def away_words(self) -> str | None:
         """What every screen says while the clinic's record cannot be reached (the server away, or its file
         gone) and entries are kept here, or while entries kept here still wait to be sent; None when all is

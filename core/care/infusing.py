@@ -17,6 +17,7 @@ from core.events import EventType as E
 from core.machine import Step
 from core.people import Permission
 from core.protocol import AlertEffect, VitalKind
+from core.refusals import Refusal
 from core.session_state import PointStatus, SessionState
 from core.views import SilencedAlarm
 from core.vitals import Finding, ReadingsDisagree, classify, parse_vitals, start_problems
@@ -38,7 +39,12 @@ class Infusing(CareBase):
                 )
             return d.Started(tuple(problems), why)
 
-        return self._append(session_id, by, E.STARTED, build)
+        try:
+            return self._append(session_id, by, E.STARTED, build)
+        except InputError as refused:
+            if refused.field == "go_ahead":  # the baseline outside the start thresholds, and no go-ahead
+                self._refused(session_id, by, Refusal.START_WITHOUT_GO_AHEAD, refused.message)
+            raise
 
     def pause(self, session_id: str, reason: str, by: str) -> SessionState:
         why = required_text(reason, "reason", "why the infusion is paused")
@@ -73,14 +79,13 @@ class Infusing(CareBase):
         try:
             values = parse_vitals(self.protocol, typed, partial_reason)
         except ReadingsDisagree as refused:  # two readings that cannot both be right: both recorded
-            self._refused(session_id, by, {"limit": refused.limit, "entered": refused.entered, "said": refused.message})
+            self._refused(session_id, by, Refusal.READINGS_DISAGREE, refused.message, entered=refused.entered)
             raise
         except InputError as refused:
             if refused.field in {kind.value for kind in VitalKind}:  # a reading the limits call impossible
                 typed_as = printable(str(typed.get(VitalKind(refused.field), "")).strip())  # as far as showable
-                self._refused(
-                    session_id, by, {"limit": "impossible vital sign", "entered": typed_as, "said": refused.message}
-                )
+                kind = Refusal.VITAL_IMPOSSIBLE
+                self._refused(session_id, by, kind, refused.message, vital=refused.field, entered=typed_as)
             raise
         findings: list[Finding] = []
 
@@ -199,7 +204,13 @@ class Infusing(CareBase):
         """Who silenced which chair's alarm, and for how long: one line per patient, so each record shows it."""
         with self.door.writing(by, Permission.RECORD_CARE) as work:
             for alarm in silenced:
-                detail = {"chair": alarm.chair, "priority": alarm.priority, "need": alarm.need, "minutes": minutes}
+                detail = {
+                    "chair": alarm.chair,
+                    "priority": alarm.priority,
+                    "need": alarm.need,
+                    "need_key": alarm.need_key,
+                    "minutes": minutes,
+                }
                 work.audit(
                     AuditAction.ALARM_SILENCED, patient_id=alarm.patient_id, session_id=alarm.session_id, detail=detail
                 )

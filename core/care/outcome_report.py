@@ -8,15 +8,18 @@ report again under the MCID set it used, and the report names the protocol (and 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from core import records
 from core.care.base import CareBase
 from core.errors import InputError
 from core.outcomes.cohort import day_bounds
 from core.outcomes.collector import collector_paused
-from core.outcomes.report import OutcomeReport, outcome_report
 from core.outcomes.windows import earliest_counted
 from core.protocol import Protocol
+
+if TYPE_CHECKING:
+    from core.outcomes.report import OutcomeReport
 
 HEX = frozenset("0123456789abcdef")
 SHORTEST_REFERENCE = 12
@@ -29,6 +32,8 @@ class OutcomeReports(CareBase):
     def outcome_report(self, first_day: date, last_day: date, protocol: Protocol | None = None) -> OutcomeReport:
         """The report of the courses whose first infusion began from ``first_day`` to ``last_day`` (the
         clinic's local dates), as the records stood at the end of ``last_day``."""
+        from core.outcomes.report import outcome_report  # its figures' machinery: with the first report
+
         if last_day < first_day:
             raise InputError(
                 "last_day",

@@ -35,6 +35,7 @@ from core.identify import Identified, confirmed_identifiers
 from core.machine import Step
 from core.people import Permission
 from core.record_values import SessionSummary
+from core.refusals import Refusal, SameNurse
 from core.screening import screening_record
 from core.session_state import SessionState
 from core.signatures import Meaning
@@ -60,6 +61,11 @@ class Preparing(CourseOrders):
             self._seat(session_id, patient_id, chair, by, identified, override)
         except RecordChanged as raced:
             raise self._seated_meanwhile(patient_id, chair, raced) from raced
+        except InputError as refused:
+            if refused.field == "same_day_override":  # a second infusion today, held for the override
+                kind = Refusal.SAME_DAY_WITHOUT_OVERRIDE
+                self._refused(None, by, kind, refused.message, patient_id, chair=chair)
+            raise
         return self.state(session_id)
 
     def _seat(
@@ -161,7 +167,7 @@ class Preparing(CourseOrders):
         try:
             advisories = check_weight(self.protocol, weight, last)
         except InputError as refused:
-            self._refused_by_limit(session_id, by, "implausible weight", weight.entered, weight.unit.value, refused)
+            self._refused_weight(session_id, by, Refusal.WEIGHT_IMPLAUSIBLE, weight, refused)
             raise
         weighed = d.Weighed(entered=weight.entered, unit=weight.unit, kg=weight.kg, advisories=tuple(advisories))
         if unit_chosen_to_fit(self.protocol, weight):
@@ -171,14 +177,7 @@ class Preparing(CourseOrders):
                     not confirm_change or last is None
                 ):  # with nothing to compare, a tick does not do: see unit_challenge
                     challenge = unit_challenge(self.protocol, weight, last, change)
-                    self._refused_by_limit(
-                        session_id,
-                        by,
-                        "weight unit that makes the number fit",
-                        weight.entered,
-                        weight.unit.value,
-                        challenge,
-                    )
+                    self._refused_weight(session_id, by, Refusal.WEIGHT_UNIT, weight, challenge)
                     raise challenge
                 weighed = replace(weighed, unit_confirmed=True)
         if previous is not None:
@@ -188,20 +187,24 @@ class Preparing(CourseOrders):
             if abs(change) > self.protocol.weight.advise_change_percent:
                 if not confirm_change:
                     when = previous.occurred_at.astimezone()
-                    raise InputError(
+                    unconfirmed = InputError(
                         "confirm_change",
                         f"{weight.describe()} is {abs(change)} % {'more' if change > 0 else 'less'} than the "
                         f"{round_to(before, Decimal('0.1'))} kg weighed on {when:%Y-%m-%d}.",
                         "Check the scale and the unit and weigh again; if the weight is right, confirm the change.",
                     )
+                    kind = Refusal.WEIGHT_CHANGE_UNCONFIRMED
+                    self._refused_weight(session_id, by, kind, weight, unconfirmed, change_percent=str(change))
+                    raise unconfirmed
                 weighed = replace(weighed, change_confirmed=True)
         return self._append(session_id, by, E.WEIGHED, lambda _s: weighed)
 
-    def _refused_by_limit(
-        self, session_id: str, by: str, limit: str, entered: Decimal, unit: str, refusal: InputError
+    def _refused_weight(
+        self, session_id: str, by: str, kind: Refusal, weight: Weight, refused: InputError, **values: str
     ) -> None:
         """A near miss for the quality report: what was typed, which limit refused it, and what was said."""
-        self._refused(session_id, by, {"limit": limit, "entered": f"{entered} {unit}", "said": refusal.message})
+        entered = f"{weight.entered} {weight.unit.value}"
+        self._refused(session_id, by, kind, refused.message, entered=entered, **values)
 
     def _previous_weight(self, session_id: str) -> Event | None:
         with self.door.reading() as tx:
@@ -234,9 +237,9 @@ class Preparing(CourseOrders):
         except InputError as refused:
             # The dose limits' near misses, for the quality report: a dose refused by the hard limit, and an
             # override the soft limit asked for (whether or not a reason then follows).
-            limit = {"dose": "hard dose limit", "override_reason": "soft dose limit"}.get(refused.field)
-            if limit is not None:
-                self._refused(session_id, by, {"limit": limit, "said": refused.message})
+            kind = {"dose": Refusal.DOSE_HARD_LIMIT, "override_reason": Refusal.DOSE_SOFT_LIMIT}.get(refused.field)
+            if kind is not None:
+                self._refused(session_id, by, kind, refused.message)
             raise
 
     def record_check(
@@ -251,7 +254,7 @@ class Preparing(CourseOrders):
             if state.dose is None:
                 raise NotNow("There is no dose to check yet.", "Calculate the dose first.")
             if checker.id == state.dosed_by:
-                raise NotPermitted(
+                raise SameNurse(
                     "The nurse who calculated the dose cannot also check it.",
                     "Ask a second nurse to do the independent check.",
                 )
@@ -263,7 +266,11 @@ class Preparing(CourseOrders):
             meaning = Meaning.DID_NOT_AGREE  # her signature says what she found, never "verified"
         else:
             meaning = Meaning.VERIFIED
-        return self._append(session_id, checker.id, E.CHECKED, build, signers=[(checker.id, meaning)])
+        try:
+            return self._append(session_id, checker.id, E.CHECKED, build, signers=[(checker.id, meaning)])
+        except SameNurse as refused:
+            self._refused(session_id, checker.id, Refusal.SAME_NURSE_CHECKING, refused.message, of="dose")
+            raise
 
     def record_drawn(self, session_id: str, lot: str, ml: str, by: str) -> SessionState:
         """The controlled-substance record: the vial's lot and the volume drawn up from it."""
@@ -328,7 +335,7 @@ class Preparing(CourseOrders):
             except NotAllowedError as refused:
                 raise NotPermitted(f"Second nurse: {refused.message}", refused.advice) from refused
             if checker.id == by:
-                raise NotPermitted(
+                raise SameNurse(
                     "The nurse who programmed the pump cannot also be the second reader.",
                     "Ask another nurse to read the pump.",
                 )
@@ -341,4 +348,8 @@ class Preparing(CourseOrders):
             )
             return [(checker.id, Meaning.VERIFIED)] if agrees else []
 
-        return self._append(session_id, by, E.PUMP_PROGRAMMED, build, authenticate=authenticate)
+        try:
+            return self._append(session_id, by, E.PUMP_PROGRAMMED, build, authenticate=authenticate)
+        except SameNurse as refused:
+            self._refused(session_id, by, Refusal.SAME_NURSE_CHECKING, refused.message, of="pump")
+            raise

@@ -244,8 +244,9 @@ class Prepared:
     first_course: dict[str, CourseFacts]
     next_course: dict[str, CourseFacts]
     """Course id -> the patient's next course in which an infusion began."""
-    scores: dict[tuple[str, str, str], Score]
-    """(course id, time point id, domain) -> the score that counts."""
+    scores: dict[str, dict[str, dict[str, Score]]]
+    """Time point id -> domain -> course id -> the score that counts: grouped as the figures compare them (a
+    point's scores with the baseline's, domain by domain)."""
     domains: list[tuple[str, bool]]
     """The protocol's forms' domains in its order, with whether a higher T is better."""
     forms_used: list[FormScore]
@@ -334,7 +335,7 @@ def _scores(
     tables: PromisTables,
     domains: dict[str, bool],
     days: LocalDays,
-) -> tuple[dict[tuple[str, str, str], Score], list[FormScore]]:
+) -> tuple[dict[str, dict[str, dict[str, Score]]], list[FormScore]]:
     """Each sitting placed by its moment (``holding``); of the scored forms of one domain in one window, the
     one that counts: ``best_of``'s choice, made by ordering the window's sittings once by its preference
     (its moments' order, then the cohort's) and taking each domain's first scored form."""
@@ -353,16 +354,21 @@ def _scores(
             if hit is not None and hit[0] in counted:
                 course_id, point, target, on = hit
                 placed[(course_id, point.id)].append((sitting, on, target, point))
-    chosen: dict[tuple[str, str, str], Score] = {}
+    chosen: dict[str, dict[str, dict[str, Score]]] = {
+        point.id: {domain: {} for domain in domains} for point in outcomes.time_points
+    }
     for (course_id, point_id), found in placed.items():
+        of_point = chosen[point_id]
         for entry in _preferred(found) if len(found) > 1 else found:
             sitting = entry[0]
             for form in sitting.forms:
                 domain = domain_of.get(form.form_id)
-                if form.t_score is None or domain is None or (key := (course_id, point_id, domain)) in chosen:
+                if form.t_score is None or domain is None or course_id in (of_domain := of_point[domain]):
                     continue
-                chosen[key] = Score(sitting.taken_at, form.t_score, form.se, form)
-    return chosen, [s.form for s in chosen.values()]
+                of_domain[course_id] = Score(sitting.taken_at, form.t_score, form.se, form)
+    return chosen, [
+        s.form for of_point in chosen.values() for of_domain in of_point.values() for s in of_domain.values()
+    ]
 
 
 def _preferred(
@@ -662,8 +668,10 @@ def forms_completed(p: Prepared) -> list[Figure]:
 
     position = {c.row.id: index for index, c in enumerate(p.in_report)}
     scored: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(position), dtype=bool))
-    for course_id, point_id, _ in p.scores:
-        scored[point_id][position[course_id]] = True
+    for point_id, of_point in p.scores.items():
+        for of_domain in of_point.values():
+            for course_id in of_domain:
+                scored[point_id][position[course_id]] = True
     anchors = _anchors(p)
     figures = []
     for point in p.outcomes.time_points:
@@ -708,16 +716,13 @@ MEAN_CHANGE = (
 def change(p: Prepared) -> list[Figure]:
     figures: list[Figure] = []
     z = p.outcomes.reliable_change_z
-    by_point: dict[tuple[str, str], dict[str, Score]] = defaultdict(dict)
-    for (course_id, point_id, domain), score in p.scores.items():
-        by_point[(point_id, domain)][course_id] = score
     for domain, higher_is_better in p.domains:
         sign = Decimal(1) if higher_is_better else Decimal(-1)
         mcid = p.outcomes.mcid_for(domain)
         for point in p.outcomes.time_points:
             if point.is_baseline:
                 continue
-            baseline, later = by_point.get((p.outcomes.baseline.id, domain), {}), by_point.get((point.id, domain), {})
+            baseline, later = p.scores[p.outcomes.baseline.id][domain], p.scores[point.id][domain]
             pairs = [(baseline[cid], after) for cid, after in later.items() if cid in baseline]
             deltas = [(after.t_score - before.t_score) * sign for before, after in pairs]
             verify = any(b.form.to_verify or a.form.to_verify for b, a in pairs)

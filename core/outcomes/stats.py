@@ -16,7 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from statistics import NormalDist, fmean, stdev
+from statistics import NormalDist, fmean
 
 CONFIDENCE = 0.95
 Z = NormalDist().inv_cdf(1 - (1 - CONFIDENCE) / 2)
@@ -69,8 +69,19 @@ def mean_ci(values: Sequence[float]) -> Mean:
     mean = fmean(values)
     if n < 2:
         return Mean(n, mean, None)
-    half = t_quantile(n - 1) * stdev(values) / math.sqrt(n)
+    half = t_quantile(n - 1) * _spread(values) / math.sqrt(n)
     return Mean(n, mean, Interval(mean - half, mean + half))
+
+
+def _spread(values: Sequence[float]) -> float:
+    """The sample standard deviation (n - 1), by NumPy (loaded with SciPy for ``t_quantile``):
+    ``statistics.stdev`` sums exact fractions, a tenth of the report's counting over ten years' courses,
+    for digits no printed interval shows."""
+    import numpy  # late: with SciPy, already loaded by ``t_quantile``
+
+    if min(values) == max(values):
+        return 0.0  # exactly, as stdev gives it: NumPy's two passes may leave a last bit
+    return float(numpy.std(numpy.asarray(values, dtype=float), ddof=1))
 
 
 @dataclass(frozen=True)

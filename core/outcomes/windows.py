@@ -172,6 +172,10 @@ def holding(
     bounds as day ordinals, so a moment costs a few integer comparisons per window of its patient (the report
     places a few hundred thousand forms), and no object is built per moment."""
     ordinal = days.ordinal if days is not None else _ordinal
+    ons = [ordinal(taken_at) for taken_at in moments]
+    if not ons:
+        return []
+    earliest = min(ons)
     ordered = sorted(courses, key=lambda c: c.number)
     bounds = []
     for index, course in enumerate(ordered):
@@ -184,13 +188,14 @@ def holding(
             if found is None:
                 continue
             target, opens, closes = found
+            if closes < earliest:
+                continue  # closed before the first of the moments: a patient's long-past courses hold none
             if point.is_baseline:
                 bounds.append((opens, closes, began, 0, target, None, None, course.course_id, point))
             else:
                 bounds.append((opens, closes, None, 1, target, next_began, next_day, course.course_id, point))
     found_all: list[Hit | None] = []
-    for taken_at in moments:
-        on = ordinal(taken_at)
+    for taken_at, on in zip(moments, ons, strict=True):
         best: Hit | None = None
         nearest = (0, 0)
         for opens, closes, before, rank, target, next_began, next_day, course_id, point in bounds:

@@ -113,15 +113,22 @@ class Prepared:
         return plan
 
     def execute(self, tx: Session, values: Mapping[str, Any] | None = None) -> None:
-        connection = tx.connection()
+        self.run(tx.connection(), values)
+
+    def execute_many(self, tx: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+        self.run_many(tx.connection(), rows)
+
+    def run(self, connection: Connection, values: Mapping[str, Any] | None = None) -> None:
+        """``execute`` on the transaction's connection, already asked for: an entry runs several statements
+        on it, and asking the session for it again cost more than the driver spends on a statement."""
         if _watched(connection):
             connection.execute(self.statement, dict(values or {}))  # type: ignore[arg-type]
             return
         plan = self._plan(connection.dialect)
         _run(connection, plan, plan.parameters(values or {}), many=False, fetch=False)
 
-    def execute_many(self, tx: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-        connection = tx.connection()
+    def run_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """``execute_many`` on the transaction's connection, already asked for."""
         if _watched(connection):
             connection.execute(self.statement, [dict(row) for row in rows])  # type: ignore[arg-type]
             return

@@ -9,7 +9,7 @@ from datetime import datetime
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Row, Select, Text, bindparam, cast, func, insert, type_coerce
+from sqlalchemy import Connection, Row, Select, Text, bindparam, cast, func, insert, type_coerce
 from sqlmodel import Session, col, select, update
 
 from core.events import Event, EventType
@@ -17,7 +17,7 @@ from core.persistence.prepared import Prepared
 from core.persistence.tables import InfusionSession, PatientEventRecord, SessionEvent
 from core.persistence.types import UTCDateTime
 from core.record_values import SessionSummary
-from core.records.trail import insert_audit_lines
+from core.records.trail import write_audit_lines
 
 SUMMARY_FIELDS = tuple(SessionSummary.__dataclass_fields__)
 """The summary's fields, each a column of the same name: what ``save_summary`` writes back."""
@@ -172,9 +172,10 @@ def insert_entry(tx: Session, event: Event, summary: SessionSummary, lines: Sequ
     through the ORM, whose flushes (one set off by the next statement's query) were a third of an entry's
     cost."""
     tx.flush()  # anything the session holds pending is written first: these rows may name it
-    _INSERT_EVENT.execute(tx, _event_row(event))
-    insert_audit_lines(tx, lines)
-    save_summary(tx, summary)
+    connection = tx.connection()  # asked for once: the three statements run on it
+    _INSERT_EVENT.run(connection, _event_row(event))
+    write_audit_lines(connection, lines)
+    _save_summary(tx, connection, summary)
 
 
 def last_weight_elsewhere(tx: Session, patient_id: str, session_id: str) -> Event | None:
@@ -258,8 +259,14 @@ def save_summary(tx: Session, summary: SessionSummary) -> None:
     cost a round trip to a server on every entry; the ORM's form of the statement first flushed the session
     and looked for the row among the objects it holds. Only the columns entries move are written, so the
     chair's and the patient's indexes are left alone."""
-    _SAVE_SUMMARY.execute(tx, {"summary_id": summary.id, **{name: getattr(summary, name) for name in MOVED_BY_ENTRIES}})
-    held = tx.identity_map.get(tx.identity_key(InfusionSession, summary.id))
+    _save_summary(tx, tx.connection(), summary)
+
+
+def _save_summary(tx: Session, connection: Connection, summary: SessionSummary) -> None:
+    _SAVE_SUMMARY.run(
+        connection, {"summary_id": summary.id, **{name: getattr(summary, name) for name in MOVED_BY_ENTRIES}}
+    )
+    held = tx.identity_map.get(tx.identity_key(InfusionSession, summary.id)) if tx.identity_map else None
     if held is not None:  # the row as read earlier in this transaction is read again when next asked for
         tx.expire(held)
 

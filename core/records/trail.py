@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 from sqlmodel import Session
 
 from core.persistence.prepared import Prepared
@@ -34,4 +34,10 @@ def insert_audit_lines(tx: Session, lines: Sequence[Mapping[str, Any]]) -> None:
     """Lines already numbered and chained (``core.audit``), each given by its columns, written in the caller's
     transaction. What the session holds pending is written first: a line may name it (a patient just added)."""
     tx.flush()
-    _INSERT_LINE.execute_many(tx, lines)
+    write_audit_lines(tx.connection(), lines)
+
+
+def write_audit_lines(connection: Connection, lines: Sequence[Mapping[str, Any]]) -> None:
+    """``insert_audit_lines`` on the transaction's connection, its session's pending rows already written
+    (``core.records.sessions.insert_entry``)."""
+    _INSERT_LINE.run_many(connection, lines)

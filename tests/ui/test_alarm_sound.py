@@ -155,7 +155,14 @@ def test_the_silence_button_quiets_the_sound_but_not_the_board_and_is_audited(
     assert f"chair 1 silenced by Ana Reyes until {until}" in note.accessibleDescription() == note.toolTip()
     (line,) = [e for e in audit.entries(database, patient_id=patient.id) if e.action == AuditAction.ALARM_SILENCED]
     assert (line.actor_id, line.session_id) == (first.id, ready_session)
-    assert line.detail == {"chair": 1, "priority": "high", "need": "Act now — SpO2 86 at or below 91 %", "minutes": 2}
+    (alert,) = care.state(ready_session).open_alerts
+    assert line.detail == {
+        "chair": 1,
+        "priority": "high",
+        "need": "Act now — SpO2 86 at or below 91 %",
+        "need_key": alert.event_id,  # the alert's own entry: a report finds its acknowledgement by it
+        "minutes": 2,
+    }
     clock.advance(seconds=30)
     window.refresh()
     assert heard == ["high"]

@@ -12,6 +12,7 @@ from core.clock import ManualClock
 from core.events import EventType as E
 from core.machine import Step
 from core.people import Account
+from core.refusals import Refusal
 from core.views import PatientView
 from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL
 from tests.helpers.people import ANA_PASSWORD
@@ -57,7 +58,7 @@ def test_a_contradicted_criterion_cannot_be_ticked_and_needs_the_prescribers_ove
     assert "the record shows Hallucinations moderate" in nurse.text("Discharge message")
     assert care.state(sid).step is Step.OBSERVE
     (refusal,) = [e for e in audit.entries(database) if e.action == AuditAction.REFUSED]
-    assert refusal.session_id == sid and refusal.detail["what"] == "discharge"
+    assert refusal.session_id == sid and refusal.detail["kind"] == Refusal.DISCHARGE_CRITERIA
 
     nurse.type("Discharge override reason", "Seen by the prescriber: settling, sister stays tonight")
     nurse.type("Prescriber's name (discharge override)", "Dr Priya Patel")
