@@ -8,8 +8,12 @@ Beside it, in the same run and as CPU time in this process (the machine's cores 
   sittings, starts, and the patient, details, course and summary rows), as a ratio of the floor, and how much
   the process's peak memory grew during it (the check streams the entries: it keeps a few values for each
   patient and course, none for a session or an entry);
-* the whole check as ``audit verify`` runs it on a big trail (two parts at once, the second in a process of its
-  own): its wall time, which on a shared machine says as much about the neighbours;
+* the whole check as ``audit verify`` runs it on a big trail (the trail's two halves at once, the second in a
+  process of its own, and the checks beside the trail in a third): its wall time, which on a shared machine
+  says as much about the neighbours, and the CPU of this process and of the other two together;
+* with ``--parts``, each of those three pieces run one after the other in this process, as CPU each (how
+  evenly the work is shared out: the wall time on two free cores is about the larger of half the sum and
+  the largest piece);
 * the check since an anchor noted ``--since-lines`` lines before the head (about a clinic's day), CPU and wall.
 
 The database is only read: its size and modification time are compared before and after, and the run fails
@@ -75,6 +79,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each figure; the median is printed")
     parser.add_argument("--since-lines", type=int, default=3_000, help="lines after the anchor (about a day)")
     parser.add_argument("--skip-whole", action="store_true", help="only the floor and the check since an anchor")
+    parser.add_argument("--parts", action="store_true", help="also the CPU of each piece of the whole check")
     args = parser.parse_args()
     before = stamp(args.database)
     database = Database(sqlite_url(args.database))
@@ -114,9 +119,12 @@ def report(database: Database, args: argparse.Namespace, before: tuple[int, int]
         two_cpu = statistics.median(cpu for _, cpu, _ in twos)
         print(
             f"whole check as audit verify runs it ({parts} part(s) at once): {two_wall:.1f} s wall "
-            f"(goal < 60 s at 300k sessions), {two_cpu:.1f} s CPU in this process and {apart:.1f} s in the second "
-            f"(a mean), whose peak memory was {after.ru_maxrss / 1024:.0f} MB; load {os.getloadavg()[0]:.1f}"
+            f"(goal < 60 s at 300k sessions), {two_cpu:.1f} s CPU in this process and {apart:.1f} s in the others "
+            f"together (a mean), whose peak memory was {after.ru_maxrss / 1024:.0f} MB at most each; load "
+            f"{os.getloadavg()[0]:.1f}"
         )
+        if args.parts:
+            print(pieces(database))
         failed |= not check.ok  # type: ignore[attr-defined]
     head = trail_check_head(database)
     if head is not None:
@@ -134,6 +142,26 @@ def report(database: Database, args: argparse.Namespace, before: tuple[int, int]
     after = stamp(args.database)
     print(f"database file {'unchanged' if after == before else 'CHANGED'} (size and modification time)")
     return 1 if failed or after != before else 0
+
+
+def pieces(database: Database) -> str:
+    """The CPU of each piece the whole check runs at once, run one after the other here."""
+    cpu: dict[str, float] = {}
+    with database.session() as tx:
+        ends = trail_check.trail_streams.trail_ends(tx)
+        assert ends is not None
+        start = time.process_time()
+        parts = trail_check._parts(tx, ends[0], ends[1])
+        cpu["split"] = time.process_time() - start
+        for name, work in (
+            ("first half", lambda: trail_check._check_part(tx, parts[0])),
+            ("second half", lambda: trail_check._check_part(tx, parts[-1])),
+            ("beside the trail", lambda: trail_check._beside_the_trail(tx, trail_check.Findings())),
+        ):
+            start = time.process_time()
+            work()
+            cpu[name] = time.process_time() - start
+    return "pieces, one after the other: " + ", ".join(f"{name} {seconds:.1f} s CPU" for name, seconds in cpu.items())
 
 
 def trail_check_head(database: Database) -> int | None:

@@ -624,7 +624,7 @@ def verify(database: Database) -> ChainCheck:
         if len(parts) == 1:
             found = _check_part(tx, parts[0])
             return _conclude(tx, found, ends)
-        import multiprocessing  # a second process only for a trail long enough to be split, never at start
+        import multiprocessing  # other processes only for a trail long enough to be split, never at start
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
