@@ -91,8 +91,9 @@ _cursors = itertools.count()
 
 
 def stream(tx: Session, query: Select[Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``query`` as the driver's tuples, a batch at a time (a cursor on the server on
-    PostgreSQL), closed when the caller stops early."""
+    """The rows of ``query`` as the driver's tuples, as the caller asks for them (SQLite's cursor steps
+    through them; on PostgreSQL a cursor on the server, a batch at a time), closed when the caller stops
+    early."""
     compiled = query.compile(dialect=tx.get_bind().dialect, compile_kwargs={"render_postcompile": True})
     connection = tx.connection().connection.dbapi_connection
     assert connection is not None
