@@ -5,7 +5,7 @@ Every session is a copy of a template session ``Care`` recorded (``core.history.
 contact routes, course orders, days not given and outcome forms are built as ``Care`` builds them, with the
 same content hashes; and every record gets the audit lines ``Care`` writes for it, in the order they would
 have been written (by the moment each was saved, sessions on different chairs interleaved), chained after
-the trail's head through ``core.audit.chained``. So ``audit.verify`` passes on a history as on care
+the trail's head through ``core.audit.chained_rows``. So ``audit.verify`` passes on a history as on care
 recorded by hand, and every session replays (``derive_state``) to a signed one.
 
 Work is done a day at a time, so memory stays small for a ten-year history: each day's records are made,
@@ -26,7 +26,7 @@ from typing import Any
 
 from core import audit, records
 from core import event_data as d
-from core.audit import AuditAction
+from core.audit import AuditAction, BulkLine
 from core.content_hashes import (
     course_content,
     details_content,
@@ -100,7 +100,7 @@ class _Batch:
     events: list[tuple[Event, str]] = field(default_factory=list)
     """Each entry with its payload's stored text."""
     patient_events: list[tuple[PatientEvent, str]] = field(default_factory=list)
-    lines: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[BulkLine] = field(default_factory=list)
 
 
 def build_history(
@@ -405,18 +405,10 @@ class _Writer:
         detail: dict[str, Any],
         texts: tuple[str, str] | None = None,
     ) -> None:
-        line = {
-            "at": at,
-            "actor_id": actor,
-            "action": action.value,
-            "workstation": self.workstation,
-            "patient_id": patient_id,
-            "session_id": session_id,
-            "detail": detail,
-        }
-        if texts is not None:
-            line["canonical_detail"], line["stored_detail"] = texts
-        self.batch.lines.append(line)
+        canonical, stored = texts if texts is not None else (None, None)
+        self.batch.lines.append(
+            BulkLine(at, actor, action.value, self.workstation, patient_id, session_id, detail, canonical, stored)
+        )
 
     def _session_lines(
         self, event: Event, payload_text: str, content_hash: str, summary_hash: str, patient_id: str
@@ -490,9 +482,9 @@ class _Writer:
             return
         with self.door.writing() as work:
             if not self._kept_protocol:
-                ProtocolShelf(self.protocol).keep(work.tx, batch.lines[0]["at"])
+                ProtocolShelf(self.protocol).keep(work.tx, batch.lines[0].at)
                 self._kept_protocol = True
-            lines = audit.chained(work.tx, batch.lines)
+            lines = audit.chained_rows(work.tx, batch.lines)
             records.insert_history(
                 work.tx,
                 patients=batch.patients,
@@ -501,6 +493,6 @@ class _Writer:
                 sessions=batch.sessions,
                 events=batch.events,
                 patient_events=batch.patient_events,
-                audit_lines=lines,
+                audit_rows=lines,
             )
         self.summary.audit_lines += len(batch.lines)
