@@ -240,6 +240,8 @@ class BulkLine(NamedTuple):
     detail: Mapping[str, Any]
     canonical_detail: str | None = None
     stored_detail: str | None = None
+    at_text: str | None = None
+    """``at`` as ``core.hashing.utc_moment`` writes it, when the caller has it (an entry's time, hashed)."""
 
 
 def chained_rows(tx: Session, lines: Sequence[BulkLine]) -> list[tuple[Any, ...]]:
@@ -262,16 +264,19 @@ def chained_rows(tx: Session, lines: Sequence[BulkLine]) -> list[tuple[Any, ...]
     # and a session's patient and id stand on a score of lines.
     texts: dict[str | None, str] = {None: "null"}
     sha256 = hashlib.sha256
-    for at, actor, action, workstation, patient, session, detail, given, kept in lines:
+    for at, actor, action, workstation, patient, session, detail, given, kept, at_text in lines:
         for key, value in detail.items():
             if type(key) is not str or not isinstance(value, str):
                 _plain(detail, action)
                 break
         canonical = canonical_json(detail) if given is None else given
         stored = records.stored_json(detail) if kept is None else kept
-        moment = moments.get((at, at.fold))
-        if moment is None:
-            moment = moments[(at, at.fold)] = _text(utc_moment(at))
+        if at_text is not None:
+            moment = f'"{at_text}"'  # a time's text holds digits, signs and letters only
+        else:
+            moment = moments.get((at, at.fold))
+            if moment is None:
+                moment = moments[(at, at.fold)] = _text(utc_moment(at))
         seq += 1
         hashed = sha256(
             (

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from core import audit, records
 from core.course import CourseView
 from core.events import Event, EventType, PatientEvent
-from core.hashing import canonical_json
+from core.hashing import canonical_json, utc_moment
 from core.history.build import build_history
 from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
@@ -51,10 +51,11 @@ def one_at_a_time(
     patient_events: Iterable[tuple[PatientEvent, str]] = (),
     audit_lines: Sequence[Mapping[str, Any]] = (),
     audit_rows: Sequence[tuple[Any, ...]] = (),
+    utc_texts: Mapping[tuple[datetime, int], str] | None = None,
 ) -> None:
     """``records.insert_history`` the slow way: each record through the function care writes it with (the
-    texts given are left aside: the ORM encodes each payload itself), each audit line as an ORM row (a
-    line given as a row, its detail read back from its text)."""
+    texts given are left aside: the ORM encodes each payload and time itself), each audit line as an ORM row
+    (a line given as a row, its detail read back from its text)."""
     for patient in patients:
         records.add_patient(tx, patient)
     for detail in details:
@@ -191,7 +192,7 @@ def test_the_chain_written_at_once_is_the_chain_written_line_by_line(database: D
     with database.transaction() as tx:  # from prepared tuples, one given its detail's texts as the history does
         given = [audit.BulkLine(**line) for line in lines]
         texts = (canonical_json(lines[2]["detail"]), records.stored_json(lines[2]["detail"]))
-        given[2] = given[2]._replace(canonical_detail=texts[0], stored_detail=texts[1])
+        given[2] = given[2]._replace(canonical_detail=texts[0], stored_detail=texts[1], at_text=utc_moment(moment))
         rows = audit.chained_rows(tx, given)
     seq, prev = head if head is not None else (0, audit.GENESIS)
     for line, row, made in zip(lines, chained, rows, strict=True):

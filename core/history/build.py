@@ -101,6 +101,8 @@ class _Batch:
     """Each entry with its payload's stored text."""
     patient_events: list[tuple[PatientEvent, str]] = field(default_factory=list)
     lines: list[BulkLine] = field(default_factory=list)
+    utc_texts: dict[tuple[datetime, int], str] = field(default_factory=dict)
+    """Entries' times as their hashes wrote them (``records.insert_history``'s ``utc_texts``)."""
 
 
 def build_history(
@@ -327,7 +329,8 @@ class _Writer:
             def written() -> None:
                 copied = made["copied"]
                 hashes = (copied.content_hashes[n], copied.summary_hashes[n])
-                self._session_lines(copied.events[n], copied.payload_texts[n], *hashes, copied.summary.patient_id)
+                texts = (copied.payload_texts[n], copied.recorded_texts[n])
+                self._session_lines(copied.events[n], *texts, *hashes, copied.summary.patient_id)
 
             return written
 
@@ -404,14 +407,17 @@ class _Writer:
         session_id: str | None,
         detail: dict[str, Any],
         texts: tuple[str, str] | None = None,
+        at_text: str | None = None,
     ) -> None:
         canonical, stored = texts if texts is not None else (None, None)
         self.batch.lines.append(
-            BulkLine(at, actor, action.value, self.workstation, patient_id, session_id, detail, canonical, stored)
+            BulkLine(
+                at, actor, action.value, self.workstation, patient_id, session_id, detail, canonical, stored, at_text
+            )
         )
 
     def _session_lines(
-        self, event: Event, payload_text: str, content_hash: str, summary_hash: str, patient_id: str
+        self, event: Event, payload_text: str, at_text: str, content_hash: str, summary_hash: str, patient_id: str
     ) -> None:
         """``Work.append``: the record written, with its hash and the summary's, then each signature. Their
         details are ids, kinds and hashes (text that JSON writes as it is), in two shapes: their canonical
@@ -429,7 +435,8 @@ class _Writer:
                 f'"summary_hash": "{summary_hash}"}}',
             )
         at, by, session_id = event.recorded_at, event.recorded_by, event.session_id
-        self._line(at, by, AuditAction.RECORD_WRITTEN, patient_id, session_id, detail, texts)
+        self.batch.utc_texts[(at, at.fold)] = at_text
+        self._line(at, by, AuditAction.RECORD_WRITTEN, patient_id, session_id, detail, texts, at_text)
         for entry in event.payload.get("signatures", ()):
             meaning, signed_hash = entry["meaning"], entry["signed_hash"]
             signed = {"event_id": event_id, "meaning": meaning, "signed_hash": signed_hash}
@@ -439,7 +446,7 @@ class _Writer:
                     f'{{"event_id":"{event_id}","meaning":"{meaning}","signed_hash":"{signed_hash}"}}',
                     f'{{"event_id": "{event_id}", "meaning": "{meaning}", "signed_hash": "{signed_hash}"}}',
                 )
-            self._line(at, entry["signer_id"], AuditAction.SIGNATURE, patient_id, session_id, signed, texts)
+            self._line(at, entry["signer_id"], AuditAction.SIGNATURE, patient_id, session_id, signed, texts, at_text)
 
     def _patient_event(
         self,
@@ -494,5 +501,6 @@ class _Writer:
                 events=batch.events,
                 patient_events=batch.patient_events,
                 audit_rows=lines,
+                utc_texts=batch.utc_texts,
             )
         self.summary.audit_lines += len(batch.lines)

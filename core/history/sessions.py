@@ -80,6 +80,8 @@ class Copied:
     payload_texts: list[str]
     """Each entry's payload as its column stores it (``core.records.stored_json``)."""
     summary: SessionSummary
+    recorded_texts: list[str]
+    """Each entry's ``recorded_at`` as ``core.hashing.utc_moment`` writes it (its audit line's time too)."""
 
 
 # How a copy's payload is made from its template entry's (``Copier._payload``).
@@ -192,6 +194,7 @@ class Copier:
         texts: list[str] = []
         stored_texts: list[str] = []
         summary_hashes: list[str] = []
+        moments: list[str] = []
         figures = _Figures(self.protocol, seat, self.by_weight)
         if type(seat.chair) is not int:  # only an int is written as its digits
             raise TypeError(f"a chair is a whole number, not {type(seat.chair).__name__}")
@@ -265,6 +268,7 @@ class Copier:
                 )
             )
             stored_texts.append(stored)
+            moments.append(recorded)
             texts.append(f"{head}{text}{tail}")
             summary_hashes.append(
                 _sha256(f"{step.active}{row_head}{step.seq}{opened}{step.outcome}{row_tail}{step.step}}}")
@@ -288,7 +292,7 @@ class Copier:
             began_at=min((e.occurred_at for e in events if e.type is E.STARTED), default=None),
         )
         hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
-        return Copied(events, hashes, summary_hashes, stored_texts, summary)
+        return Copied(events, hashes, summary_hashes, stored_texts, summary, moments)
 
     def _plan(self, template: Template) -> list[_Step]:
         """What every copy of each of the template's entries shares, worked out once: how its payload is

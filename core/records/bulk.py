@@ -218,13 +218,20 @@ def insert_history(
     patient_events: Iterable[tuple[PatientEvent, str]] = (),
     audit_lines: Sequence[Mapping[str, Any]] = (),
     audit_rows: Sequence[tuple[Any, ...]] = (),
+    utc_texts: Mapping[tuple[datetime, int], str] | None = None,
 ) -> None:
     """Insert every record given, in the order their references need (a patient before her course, a session
     before its entries, everything before the audit lines that name it). Each entry comes with its payload's
     text in ``stored_json``'s form; each audit line is a mapping of its columns, ``detail`` as a dict (and its
     text in that form as ``stored_detail``, when the caller has it), or a row of them in the columns' order
-    (``AUDIT_COLUMNS``), ``detail`` as its stored text, as ``core.audit.chained_rows`` makes them."""
+    (``AUDIT_COLUMNS``), ``detail`` as its stored text, as ``core.audit.chained_rows`` makes them.
+
+    ``utc_texts``: times the caller has written out already as ``core.hashing.utc_moment`` writes them (an
+    entry's, hashed), by the moment and its ``fold``: SQLite's text of each is cut from it rather than worked
+    out again (the same digits, a space for the ``T``, without the ``+00:00``)."""
     moments: dict[tuple[datetime, int], Any] = {}
+    if utc_texts and tx.connection().dialect.name == "sqlite":
+        moments = {key: f"{text[:10]} {text[11:26]}" for key, text in utc_texts.items() if text[26:] == "+00:00"}
     for model, values in (
         (Patient, map(patient_row, patients)),
         (PatientDetails, details),
