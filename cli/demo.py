@@ -50,6 +50,7 @@ from core.history.build import HistorySummary, build_history
 from core.history.templates import templates
 from core.identify import Identified
 from core.machine import Step
+from core.outcomes.collector import collector_paused
 from core.people import Account, Role
 from core.persistence.db import Database
 from core.protocol import Protocol
@@ -512,7 +513,10 @@ def fill_demo(
 
     Only for a separate demo database: the staff, patients and sessions are made up.
     """
-    with _hashing_once() as once, database.filling():
+    # The cycle collector held off for the fill, as for the history it writes (``core.history.build``): the
+    # accounts, templates and the day played through ``Care`` make many short-lived objects; the few cycles
+    # left (a database session's own) go in the first collection after.
+    with collector_paused(), _hashing_once() as once, database.filling():
         once.ahead(DEMO_PASSWORD, _FIRST_PASSWORD)
         if history_patients:
             templates(protocol)  # recorded once a process, while the passwords are hashed

@@ -39,6 +39,7 @@ from core.events import Event, EventType, PatientEvent
 from core.history.plan import CoursePlan, DayPlan, PatientPlan, SittingPlan, plan_history
 from core.history.sessions import Copied, Copier, Seat, new_ids, patient_at_signing
 from core.history.templates import templates
+from core.outcomes.collector import collector_paused
 from core.outcomes.contact import checked_route
 from core.outcomes.forms import scored_forms
 from core.outcomes.windows import CourseSpan, place
@@ -135,8 +136,10 @@ def build_history(
         days=protocol.course.sessions,
     )
     writer = _Writer(database, protocol, list(nurses), seed, workstation, HistorySummary(start, end))
-    # One connection, its batches written at a time; a new database's indexes made once, after the rows.
-    with database.writing_alone(), database.indexed_after(records.HISTORY_TABLES):
+    # One connection, its batches written at a time; a new database's indexes made once, after the rows. The
+    # cycle collector is held off meanwhile: its full passes walked every record and line of a batch held
+    # alive (a seventh of the demo's fill) and found nothing, as records, entries and lines are trees.
+    with collector_paused(), database.writing_alone(), database.indexed_after(records.HISTORY_TABLES):
         writer.write(plan)
     return writer.summary
 
