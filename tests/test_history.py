@@ -27,7 +27,7 @@ from core.history.templates import KINDS, templates
 from core.machine import Outcome, Step
 from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
-from core.persistence.tables import Course, InfusionSession, Patient, PatientEventRecord
+from core.persistence.tables import Course, InfusionSession, Patient, PatientEventRecord, VitalSet
 from core.promis import shipped
 from core.protocol import Protocol
 from core.records import stored_json
@@ -77,6 +77,21 @@ def test_every_session_replays_to_a_signed_session_in_its_course(history, databa
         outcomes[state.outcome.value] += 1
     assert outcomes == history.by_outcome
     assert outcomes[Outcome.COMPLETED.value] > outcomes[Outcome.STOPPED_EARLY.value] > 0
+
+
+def test_each_set_of_vital_signs_has_its_row_as_one_recorded_in_the_app_has(history, database, care: Care):
+    with database.session() as tx:
+        kept = {row.id: row for row in tx.exec(select(VitalSet))}
+        sessions = list(tx.exec(select(InfusionSession)))
+    entries = [e for row in sessions for e in care.state(row.id).events if e.type is E.VITALS]
+    assert len(kept) == len(entries) > 0
+    began = {row.id: row.began_at for row in sessions}
+    for entry in entries:
+        row = kept[entry.id]
+        started = began[entry.session_id]
+        assert row.before_start is (started is None or entry.occurred_at < started)
+        assert (row.session_id, row.seq, row.taken_at) == (entry.session_id, entry.seq, entry.occurred_at)
+        assert row.systolic == float(entry.payload["values"]["systolic"])
 
 
 def test_counts_match_the_plan(history, database, protocol: Protocol):

@@ -21,7 +21,7 @@ from core.hashing import canonical_json, utc_moment
 from core.history.build import build_history
 from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
-from core.persistence.tables import AuditEntry, Staff
+from core.persistence.tables import AuditEntry, Staff, VitalSet
 from core.protocol import Protocol
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.records.bulk import AUDIT_COLUMNS
@@ -36,6 +36,7 @@ TABLES = {
     "infusion_session": "id",
     "session_event": "id",
     "patient_event": "id",
+    "vital_set": "id",
     "audit_entry": "seq",
 }
 
@@ -65,8 +66,13 @@ def one_at_a_time(
     for summary in sessions:
         records.add_summary(tx, summary)
     tx.flush()
+    began: set[str] = set()
     for event, _text in events:
         records.insert_event(tx, event)
+        if event.type is EventType.STARTED:
+            began.add(event.session_id)
+        elif event.type is EventType.VITALS:  # as the entry's transaction writes its row, the infusion begun or not
+            tx.add(VitalSet(**records.vital_set_row(event, event.session_id in began)))
     for stream_event, _text in patient_events:
         records.insert_patient_event(tx, stream_event)
     tx.flush()

@@ -34,10 +34,12 @@ from core.persistence.tables import (
     PatientEventRecord,
     SessionEvent,
     SittingScores,
+    VitalSet,
 )
 from core.persistence.types import UTCDateTime
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.records.patients import patient_row
+from core.records.vital_sets import vital_set_rows
 
 HISTORY_TABLES = (
     "patient",
@@ -47,6 +49,7 @@ HISTORY_TABLES = (
     "session_event",
     "patient_event",
     "sitting_scores",
+    "vital_set",
     "audit_entry",
 )
 """The tables ``insert_history`` writes: a new database's may have their indexes made after the rows
@@ -241,10 +244,13 @@ def insert_history(
         writer = _Writer(tx, model, moments)
         writer.insert(writer.rows(values))
     sittings: list[_Scores] = []
+    sets: list[dict[str, Any]] = []
     for model, written in ((SessionEvent, events), (PatientEventRecord, patient_events)):
         writer = _Writer(tx, model, moments)
         pairs = list(written)
         writer.insert(writer.rows([value for value, _ in pairs], [text for _, text in pairs]))
+        if model is SessionEvent:
+            sets = vital_set_rows(e for e, _ in pairs)
         if model is PatientEventRecord:
             sittings = [
                 _Scores(e.id, e.patient_id, e.occurred_at, scores_text(e.payload["forms"]))
@@ -253,6 +259,8 @@ def insert_history(
             ]
     writer = _Writer(tx, SittingScores, moments)
     writer.insert(writer.rows(sittings))
+    writer = _Writer(tx, VitalSet, moments, itemgetter)
+    writer.insert(writer.rows(sets))
     writer = _Writer(tx, AuditEntry, moments, itemgetter)
     writer.insert(writer.rows(audit_lines, [line.get("stored_detail") for line in audit_lines]))
     if audit_rows:
