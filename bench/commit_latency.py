@@ -3,10 +3,11 @@
 Measured: ``Care.record_vitals`` (the commonest entry) and ``Care.pause`` / ``Care.resume`` on infusing
 sessions in a temporary SQLite file opened with ``open_database`` — the whole action: the account's
 permission read, the session's log and state, validation, the entry, its audit line (hash-chained to the
-trail's head), the session's projection moved, and a durable commit. Each writes three rows: one
-``session_event`` inserted, one ``audit_entry`` inserted, one ``infusion_session`` updated.
+trail's head), the session's projection moved, and a durable commit. A set of vital signs writes four rows:
+one ``session_event`` and its ``vital_set`` inserted, one ``audit_entry`` inserted, one ``infusion_session``
+updated; a pause or a resume the same less the ``vital_set``.
 
-The floor, measured in the same run: the same three rows written by hand with ``sqlite3`` in one
+The floor, measured in the same run: the vital signs' four rows written by hand with ``sqlite3`` in one
 transaction (``BEGIN IMMEDIATE`` … ``COMMIT``) into a copy of the very database Chairside writes to (the
 same tables, indexes, triggers and sessions), a stored vitals payload and audit detail as the text, with
 the pragmas Chairside uses (WAL, synchronous=FULL, foreign_keys=ON, busy_timeout). It reads nothing,
@@ -112,8 +113,9 @@ def measured(action: Callable[[int], object], iterations: int) -> Samples:
 
 
 def raw_floor(path: Path, sessions: list[str], iterations: int) -> Samples:
-    """An entry, its audit line and its session's row moved, written with ``sqlite3`` into ``path`` (a copy
-    of Chairside's database after the set-up) in one transaction per entry, with Chairside's pragmas."""
+    """A set of vital signs' entry and columns, its audit line and its session's row moved, written with
+    ``sqlite3`` into ``path`` (a copy of Chairside's database after the set-up) in one transaction per entry,
+    with Chairside's pragmas."""
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA journal_mode=WAL")
@@ -133,11 +135,18 @@ def raw_floor(path: Path, sessions: list[str], iterations: int) -> Samples:
     def write(i: int) -> None:
         sid = sessions[i % SESSIONS]
         last[sid] += 1
+        entry = str(uuid.uuid4())
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
             "INSERT INTO session_event (id, session_id, seq, type, payload, occurred_at, recorded_at, recorded_by,"
             " workstation, corrects, reason) VALUES (?, ?, ?, 'vitals.recorded', ?, ?, ?, ?, 'bench', NULL, NULL)",
-            (str(uuid.uuid4()), sid, last[sid], payload, moment, moment, by),
+            (entry, sid, last[sid], payload, moment, moment, by),
+        )
+        connection.execute(
+            "INSERT INTO vital_set (id, session_id, seq, taken_at, recorded_by, before_start, partial, point_id,"
+            " systolic, diastolic, heart_rate, respiratory_rate, spo2, sedation, temperature, act, advise)"
+            " VALUES (?, ?, ?, ?, ?, 0, 0, NULL, 120, 80, 72, 14, 98, 0, NULL, '', '')",
+            (entry, sid, last[sid], moment, by),
         )
         connection.execute(
             "INSERT INTO audit_entry (seq, at, actor_id, action, workstation, patient_id, session_id, detail,"
@@ -252,10 +261,10 @@ def phases() -> list[tuple[str, object, str]]:
         ("  the session's state, before and after the entry", care_base, "derive_state"),
         ("    of which folding the entries", session_state, "fold"),
         ("  the entry checked and built", care_base.CareBase, "_payload"),
-        ("  written (the state after, hashes, 3 rows)", care_base.CareBase, "_insert"),
+        ("  written (the state after, hashes, 4 rows)", care_base.CareBase, "_insert"),
         ("    the entry's content hash", unit_of_work, "event_content"),
         ("    the audit line (head read, hashed)", Work, "_line"),
-        ("    the 3 rows inserted/updated", records, "insert_entry"),
+        ("    the 4 rows inserted/updated", records, "insert_entry"),
         ("  commit (SQLAlchemy and SQLite)", SessionTransaction, "commit"),
         ("    of which SQLite's commit (the fsync)", DefaultDialect, "do_commit"),
         ("  the session closed, its connection back", Session, "close"),
@@ -336,14 +345,15 @@ def main() -> int:
         f"commit latency, {args.iterations} iterations after {WARM_UP} warm-up, {folder.parent} ({filesystem(folder)})"
     )
     print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs")
-    print("each side writes 3 rows per entry in one transaction: a session_event and an audit_entry inserted,")
-    print("the session's infusion_session row updated; the floor writes them with sqlite3 into a copy of the")
-    print("same database, same pragmas (WAL, synchronous=FULL, foreign_keys=ON), reading and hashing nothing")
+    print("a set of vital signs writes 4 rows in one transaction: a session_event, its vital_set and an")
+    print("audit_entry inserted, the session's infusion_session row updated (a pause or resume: 3, no vital_set);")
+    print("the floor writes the 4 with sqlite3 into a copy of the same database, same pragmas (WAL,")
+    print("synchronous=FULL, foreign_keys=ON), reading and hashing nothing")
     print()
     cpu_head = f"{'CPU median':>10} {'CPU p95':>8} {'× floor':>8}"
     print(f"{'(ms)':36} {cpu_head} {'wall median':>12} {'wall p95':>9} {'× floor':>8}")
     rows = (
-        ("floor: the same 3 rows by sqlite3", floor),
+        ("floor: the same 4 rows by sqlite3", floor),
         ("Care.record_vitals", vitals),
         ("Care.pause / Care.resume", pause),
     )

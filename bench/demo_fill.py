@@ -10,7 +10,10 @@ The floor: every row the fill left (sessions, entries, audit lines, patients, co
 with ``sqlite3`` alone into a new file holding the same schema, its indexes made after the rows as the fill
 makes them, with the fill's settings (no syncing, undo in memory): what the database costs for those rows when
 making, hashing and checking them costs nothing. The ratio of medians says how much the fill adds to it.
-Run from the repository root: ``.venv/bin/python bench/demo_fill.py [--runs 3]``.
+``--phases`` also runs one fill in a child process that times its parts on the main thread (``thread_time``:
+the passwords hashed ahead on a second thread are left out): imports, the demo database made, the template
+sessions, the history's build, the live day, and the rest.
+Run from the repository root: ``.venv/bin/python bench/demo_fill.py [--runs 3] [--phases]``.
 """
 
 from __future__ import annotations
@@ -81,9 +84,56 @@ def floor(filled: Path, into: Path) -> tuple[float, int]:
     return seconds, sum(len(held) for held in rows.values())
 
 
+PHASES = """
+import contextlib, os, sys, time
+began = time.thread_time()
+os.umask(0o077)
+sys.path.insert(0, os.getcwd())
+import cli.commands as commands
+import cli.demo as demo
+import core.history.templates as templates
+imported = time.thread_time() - began
+spent = {}
+def timed(owner, name, label):
+    real = getattr(owner, name)
+    def wrapper(*args, **kwargs):
+        start = time.thread_time()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.thread_time() - start
+    setattr(owner, name, wrapper)
+timed(commands, "open_database", "the demo database made (its migrations)")
+timed(templates, "_record", "template sessions recorded through Care")
+timed(demo, "build_history", "the two-year history built")
+timed(demo, "_play", "the live day played through Care")
+sys.argv = ["main.py", "demo", "--fill-only"]
+with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+    commands.main(lambda url: 0)
+total = time.thread_time() - began
+print(f"{imported:6.2f} s  imports")
+for label, seconds in spent.items():
+    print(f"{seconds:6.2f} s  {label}")
+print(f"{total - imported - sum(spent.values()):6.2f} s  the rest (accounts, settings, summary)")
+print(f"{total:6.2f} s  main thread in all ({time.process_time():.2f} s CPU with the password thread)")
+"""
+"""A fill in a child process, its main thread's CPU per phase (functions wrapped by name: a bench, not a test)."""
+
+
+def phases(home: Path) -> None:
+    print("main thread's CPU per phase, one fill:")
+    subprocess.run(
+        [sys.executable, "-c", PHASES],
+        cwd=ROOT,
+        env={**os.environ, "CHAIRSIDE_HOME": str(home)},
+        check=True,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="fills timed (each in a new process)")
+    parser.add_argument("--phases", action="store_true", help="also time one fill's phases")
     args = parser.parse_args()
     cpus, walls, floors = [], [], []
     written = 0
@@ -102,6 +152,9 @@ def main() -> int:
     )
     print(f"floor, its {written:,} rows written again with sqlite3 alone: {statistics.median(floors):.2f} s CPU")
     print(f"ratio of medians (CPU) to the floor: {statistics.median(cpus) / statistics.median(floors):.1f}")
+    if args.phases:
+        with tempfile.TemporaryDirectory(prefix="demo-phases-") as folder:
+            phases(Path(folder))
     return 0
 
 

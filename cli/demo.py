@@ -50,6 +50,7 @@ from core.history.build import HistorySummary, build_history
 from core.history.templates import templates
 from core.identify import Identified
 from core.machine import Step
+from core.outcomes.collector import collector_paused
 from core.people import Account, Role
 from core.persistence.db import Database
 from core.protocol import Protocol
@@ -425,7 +426,8 @@ def _infusing(c: _Chair, sets: int, effects: dict[str, str] | None = None, **at_
 
 class _OnceEach(PasswordHasher):
     """The hasher in force, asked once per demo password: every demo account is given the same argon2 hash of
-    it (same settings, one salt), and a password already found to match a hash is not worked out again.
+    it (same settings, one salt), and a password already known to match a hash (the one it was just hashed
+    into, or found to match once) is not worked out again.
 
     The demo's seven made-up accounts share one published password, so a salt of their own would protect
     nothing, while some sixty full-strength argon2 runs (every check, waste, discharge and signature of the
@@ -440,29 +442,24 @@ class _OnceEach(PasswordHasher):
         self._ahead: dict[bytes, Future[str]] = {}
 
     def ahead(self, *secrets: str) -> None:
-        """Start each password's hash, and the first check of a password against it, on another thread
-        while the fill does other work (argon2 lets go of the interpreter while it runs, so on a second core
-        the four full-strength runs of the demo's passwords cost the fill no time). The same runs, with the
-        same settings, as ``hash`` and ``verify`` would make when first asked."""
+        """Start each password's hash on another thread while the fill does other work (argon2 lets go of the
+        interpreter while it runs, so on a second core the full-strength runs of the demo's passwords cost
+        the fill no time). The same run, with the same settings, as ``hash`` would make when first asked."""
         worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-passwords")
         for secret in secrets:
-            self._ahead.setdefault(_bytes(secret), worker.submit(self._hashed_and_checked, secret))
+            self._ahead.setdefault(_bytes(secret), worker.submit(self.real.hash, secret))
         worker.shutdown(wait=False)
 
-    def _hashed_and_checked(self, secret: str) -> str:
-        hashed = self.real.hash(secret)
-        self.real.verify(hashed, secret)  # raises if it does not match: nothing is then remembered
-        return hashed
-
     def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        """The password's one hash. It matches the password by construction (argon2 checks a password by
+        hashing it again with the hash's own salt and settings, which is how the hash was just made), so the
+        first check of the right password against it is not run a second time: a full-strength run that
+        could only agree. Any other password is still checked in full, and refused."""
         key = _bytes(password)
         if key not in self._hashes:
             ahead = self._ahead.pop(key, None)
-            if ahead is not None:
-                self._hashes[key] = ahead.result()
-                self._matched.add((self._hashes[key], key))
-            else:
-                self._hashes[key] = self.real.hash(password)
+            self._hashes[key] = ahead.result() if ahead is not None else self.real.hash(password)
+            self._matched.add((self._hashes[key], key))
         return self._hashes[key]
 
     def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
@@ -516,7 +513,10 @@ def fill_demo(
 
     Only for a separate demo database: the staff, patients and sessions are made up.
     """
-    with _hashing_once() as once, database.filling():
+    # The cycle collector held off for the fill, as for the history it writes (``core.history.build``): the
+    # accounts, templates and the day played through ``Care`` make many short-lived objects; the few cycles
+    # left (a database session's own) go in the first collection after.
+    with collector_paused(), _hashing_once() as once, database.filling():
         once.ahead(DEMO_PASSWORD, _FIRST_PASSWORD)
         if history_patients:
             templates(protocol)  # recorded once a process, while the passwords are hashed

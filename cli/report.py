@@ -1,7 +1,8 @@
 """The ``report`` commands: printouts made from the command line, written as PDF files.
 
 Each one is audited like a print from the app, naming the computer account that ran it, and says in
-its footer who printed it and when.
+its footer who printed it and when. Each command imports its page maker (and with it reportlab) when it
+runs, not every command line at its start (the demo's fill, the audit check): a tenth of a second each time.
 """
 
 from __future__ import annotations
@@ -24,15 +25,7 @@ from core.handoff import nurse_chairs
 from core.outcomes.due import DEFAULT_AHEAD_DAYS, DEFAULT_LOOK_BACK_DAYS
 from core.persistence.db import Database
 from core.protocol import load_protocol
-from core.reports.course_summary import course_printout
-from core.reports.day_log_pdf import day_log_pdf
-from core.reports.downtime import downtime_forms
-from core.reports.escort_sheet import escort_printout
-from core.reports.follow_ups_pdf import follow_ups_pdf
-from core.reports.handoff import handoff_printout
-from core.reports.outcome_report import export_outcome_csv, outcome_printout
 from core.reports.output import Output, Printout, record_output, write_file
-from core.reports.session_summary import Printing, summary_printout
 from core.settings import ClinicSettings, WorkstationSettings, clinic_settings
 from core.startup import open_store
 
@@ -171,6 +164,8 @@ def _printer() -> str:
 
 
 def downtime(args: argparse.Namespace, clock: Clock) -> int:
+    from core.reports.downtime import downtime_forms
+
     with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         protocol = load_protocol()
@@ -183,6 +178,8 @@ def downtime(args: argparse.Namespace, clock: Clock) -> int:
 
 
 def session_summary(args: argparse.Namespace, clock: Clock) -> int:
+    from core.reports.session_summary import Printing, summary_printout
+
     with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         care = Care(database, load_protocol(), clock, workstation.name)
@@ -196,6 +193,8 @@ def session_summary(args: argparse.Namespace, clock: Clock) -> int:
 
 def day(args: argparse.Namespace, clock: Clock) -> int:
     """The PDF and/or the CSV of one day, each written whole and audited with the computer account."""
+    from core.reports.day_log_pdf import day_log_pdf
+
     if args.out is None and args.csv is None:
         raise InputError("out", "Say where to write the day log: --out FILE.pdf, --csv FILE.csv, or both.")
     chosen = parse_day(args.date, "date")
@@ -218,6 +217,8 @@ def day(args: argparse.Namespace, clock: Clock) -> int:
 
 def outcome_report(args: argparse.Namespace, clock: Clock) -> int:
     """The PDF and/or the CSV of the clinic's outcome report, each written whole and audited."""
+    from core.reports.outcome_report import export_outcome_csv, outcome_printout
+
     if args.out is None and args.csv is None:
         raise InputError("out", "Say where to write the report: --out FILE.pdf, --csv FILE.csv, or both.")
     first = parse_day(args.first_day, "from", "the first day (--from)")
@@ -246,6 +247,8 @@ def outcome_report(args: argparse.Namespace, clock: Clock) -> int:
 
 def follow_ups(args: argparse.Namespace, clock: Clock) -> int:
     """The list as a PDF, written whole and audited with the computer account."""
+    from core.reports.follow_ups_pdf import follow_ups_pdf
+
     chosen = parse_day(args.on, "on") if args.on else None
     with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
@@ -280,6 +283,8 @@ def _handoff_chairs(care: Care, clinic: ClinicSettings, args: argparse.Namespace
 
 
 def handoff(args: argparse.Namespace, clock: Clock) -> int:
+    from core.reports.handoff import handoff_printout
+
     with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         care = _care(database, clock, workstation.name)
@@ -292,6 +297,8 @@ def handoff(args: argparse.Namespace, clock: Clock) -> int:
 
 
 def escort(args: argparse.Namespace, clock: Clock) -> int:
+    from core.reports.escort_sheet import escort_printout
+
     with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         care = _care(database, clock, workstation.name)
@@ -303,6 +310,9 @@ def escort(args: argparse.Namespace, clock: Clock) -> int:
 
 
 def course(args: argparse.Namespace, clock: Clock) -> int:
+    from core.reports.course_summary import course_printout
+    from core.reports.session_summary import Printing
+
     with _store(args, clock) as (database, workstation):
         clinic = clinic_settings(database)
         care = _care(database, clock, workstation.name)

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -199,40 +199,97 @@ def record(
 
 
 def chained(tx: Session, lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Many lines appended at once (a made-up history written in bulk): each given as ``at``, ``actor_id``,
-    ``action``, ``workstation``, ``patient_id``, ``session_id`` and ``detail``, returned numbered and
-    chained after the trail's head, as ``record`` would have chained them one by one. Inside the caller's
-    transaction, under the same lock, so no other line can come between; the caller inserts them.
+    """Many lines appended at once: each given as ``at``, ``actor_id``, ``action``, ``workstation``,
+    ``patient_id``, ``session_id`` and ``detail`` (and, if the caller has it, the detail's canonical text as
+    ``canonical_detail``), returned numbered and chained after the trail's head, as ``record`` would have
+    chained them one by one. Inside the caller's transaction, under the same lock, so no other line can come
+    between; the caller inserts them. ``chained_rows`` does the work (a made-up history calls it directly)."""
+    rows = chained_rows(
+        tx,
+        [
+            BulkLine(
+                line["at"],
+                line["actor_id"],
+                line["action"],
+                line["workstation"],
+                line["patient_id"],
+                line["session_id"],
+                line["detail"],
+                line.get("canonical_detail"),
+                line.get("stored_detail"),
+            )
+            for line in lines
+        ],
+    )
+    return [
+        {**line, "seq": seq, "prev_hash": prev, "entry_hash": hashed}
+        for line, (seq, *_columns, prev, hashed) in zip(lines, rows, strict=True)
+    ]
 
-    Each line's hash is ``entry_hash``'s, its canonical text written out field by field in the canonical
-    order (keys sorted: ``action``, ``actor_id``, ``at``, ``detail``, ``patient_id``, ``prev_hash``, ``seq``,
-    ``session_id``, ``workstation``) rather than built as a dict and sorted again for each of a history's
-    millions of lines; a test holds the two to the same text. A line may bring its detail's canonical text as
-    ``canonical_detail`` (the history writes a few shapes of detail, each of ids and hashes, by hand): it is
-    then not encoded again."""
+
+class BulkLine(NamedTuple):
+    """A line of a bulk write (``chained_rows``), before it is numbered: its columns, its detail, and the
+    detail's canonical and stored texts when the caller has them already (else ``None``: worked out here)."""
+
+    at: datetime
+    actor_id: str | None
+    action: str
+    workstation: str
+    patient_id: str | None
+    session_id: str | None
+    detail: Mapping[str, Any]
+    canonical_detail: str | None = None
+    stored_detail: str | None = None
+    at_text: str | None = None
+    """``at`` as ``core.hashing.utc_moment`` writes it, when the caller has it (an entry's time, hashed)."""
+
+
+def chained_rows(tx: Session, lines: Sequence[BulkLine]) -> list[tuple[Any, ...]]:
+    """``chained`` for a made-up history's many lines, in one pass from prepared tuples to the rows the bulk
+    writer hands the driver (``records.insert_history``'s ``audit_rows``): each line's ``seq``, ``at``,
+    ``actor_id``, ``action``, ``workstation``, ``patient_id``, ``session_id``, the detail's stored text,
+    ``prev_hash`` and ``entry_hash``, in the columns' order. The same hash as ``entry_hash`` (a test holds
+    the three ways to one chain), without a dict made, sorted or copied for each of millions of lines.
+
+    Each line's canonical text is written out field by field in the canonical order (keys sorted:
+    ``action``, ``actor_id``, ``at``, ``detail``, ``patient_id``, ``prev_hash``, ``seq``, ``session_id``,
+    ``workstation``). A detail's canonical text given by the caller (the history writes a few shapes of ids,
+    kinds and hashes by hand) is not encoded again; every detail is still checked to hold only values stored
+    exactly (``_plain``; plain text passes without the walk)."""
     tx.flush()  # what the session holds pending is written before the lines that may name it
     seq, prev = _head(tx)
     out = []
     moments: dict[tuple[datetime, int], str] = {}
-    for line in lines:
-        detail = line["detail"]
+    # Text fields' canonical texts by value: a history's lines share a few actions, nurses and workstations,
+    # and a session's patient and id stand on a score of lines.
+    texts: dict[str | None, str] = {None: "null"}
+    sha256 = hashlib.sha256
+    for at, actor, action, workstation, patient, session, detail, given, kept, at_text in lines:
         for key, value in detail.items():
-            if type(key) is not str or not isinstance(value, str):  # plain text passes without the walk
-                _plain(detail, line["action"])
+            if type(key) is not str or not isinstance(value, str):
+                _plain(detail, action)
                 break
-        at = line["at"]
-        moment = moments.get((at, at.fold))
-        if moment is None:
-            moment = moments[(at, at.fold)] = utc_moment(at)
+        canonical = canonical_json(detail) if given is None else given
+        stored = records.stored_json(detail) if kept is None else kept
+        if at_text is not None:
+            moment = f'"{at_text}"'  # a time's text holds digits, signs and letters only
+        else:
+            moment = moments.get((at, at.fold))
+            if moment is None:
+                moment = moments[(at, at.fold)] = _text(utc_moment(at))
         seq += 1
-        before = (
-            f'{{"action":{_text(line["action"])},"actor_id":{_text(line["actor_id"])},"at":{_text(moment)},'
-            f'"detail":{line.get("canonical_detail") or canonical_json(detail)},'
-            f'"patient_id":{_text(line["patient_id"])},"prev_hash":'
-        )
-        after = f',"seq":{seq},"session_id":{_text(line["session_id"])},"workstation":{_text(line["workstation"])}}}'
-        hashed = hashlib.sha256(f"{before}{_text(prev)}{after}".encode()).hexdigest()
-        out.append({**line, "seq": seq, "prev_hash": prev, "entry_hash": hashed})
+        hashed = sha256(
+            (
+                f'{{"action":{texts.get(action) or texts.setdefault(action, _text(action))},'
+                f'"actor_id":{texts.get(actor) or texts.setdefault(actor, _text(actor))},"at":{moment},'
+                f'"detail":{canonical},'
+                f'"patient_id":{texts.get(patient) or texts.setdefault(patient, _text(patient))},'
+                f'"prev_hash":{_text(prev)},"seq":{seq},'
+                f'"session_id":{texts.get(session) or texts.setdefault(session, _text(session))},'
+                f'"workstation":{texts.get(workstation) or texts.setdefault(workstation, _text(workstation))}}}'
+            ).encode()
+        ).hexdigest()
+        out.append((seq, at, actor, action, workstation, patient, session, stored, prev, hashed))
         prev = hashed
     _keep_head(tx, seq, prev)
     return out

@@ -285,6 +285,7 @@ _CATEGORIES = (
     "patient entries",
     "sitting scores",
     "lines without records",
+    "vital sets",
     "signatures",
     "starts",
     "patient",
@@ -688,10 +689,12 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
 
 def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
     """The checks that read records, not lines: the sittings' scores (of every sitting: the whole check),
-    each signature's patient, and each session's start against its entries (of the given sessions only, when
-    given). Each session's summary row is held to its last line as the walk goes (``_Walk._look_at_rows``)."""
+    each set of vital signs' columns, each signature's patient, and each session's start against its entries
+    (of the given sessions only, when given). Each session's summary row is held to its last line as the walk
+    goes (``_Walk._look_at_rows``)."""
     if sessions is None:
         _sitting_scores(tx, found)
+    _vital_sets(tx, found, sessions)
     _signatures(tx, found, sessions)
     for session_id, on_row, in_entries in records.starts_out_of_step(tx, sessions):
         said = "no start" if on_row is None else f"a start at {on_row.isoformat(timespec='seconds')}"
@@ -721,6 +724,38 @@ def _sitting_scores(tx: Any, found: Findings, sitting_ids: list[str] | None = No
         problem = f"the scores kept for sitting {sitting_id} were removed: its outcome-form record is still there."
         found.said("sitting scores", (1, 0), problem)
         return
+
+
+def _vital_sets(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
+    """The plain columns kept beside each set of vital signs (which a review of alarms counts) say what its
+    entry says, and no set is without its own (of the given sessions only, when given)."""
+    named = len(trail_streams.VITAL_SET_COLUMNS)
+    matched = 0
+    for place, row in enumerate(trail_streams.vital_sets_with_entries(tx, sessions)):
+        problem = _vital_set_problem(row[:named], row[named:])
+        if problem is None:
+            matched += 1
+            continue
+        found.said("vital sets", (0, place), problem)
+        return
+    if sessions is None and matched == trail_streams.vital_set_entries(tx):
+        return  # every set's row was met, one each: none is without its own
+    for set_id in trail_streams.sets_without_rows(tx, sessions)[:1]:
+        found.said("vital sets", (1, 0), f"the columns kept for set of vital signs {set_id} were removed.")
+
+
+def _vital_set_problem(kept: tuple[Any, ...], entry: tuple[Any, ...]) -> str | None:
+    """What is wrong with one set's row against its entry (``trail_streams.vital_sets_with_entries``)."""
+    set_id, session_id, seq, taken_at, by = kept[:5]
+    kind, entry_session, entry_seq, occurred_at, recorded_by, payload, first_started = entry
+    if kind != EventType.VITALS.value:
+        what = f"the columns kept for set of vital signs {set_id}"
+        return f"{what} have no entry: it was removed, or they were added by hand."
+    expected = records.set_values(json.loads(payload), first_started is not None and first_started < seq)
+    # SQLite keeps a flag as 0 or 1, equal to False and True in a tuple's comparison
+    if (session_id, seq, taken_at, by) != (entry_session, entry_seq, occurred_at, recorded_by) or kept[5:] != expected:
+        return f"the columns kept for set of vital signs {set_id} were changed: they no longer say what its entry says."
+    return None
 
 
 def _signatures(tx: Any, found: Findings, sessions: list[str] | None) -> None:

@@ -81,7 +81,7 @@ def write_care(database: Database, clock: ManualClock, by: str, patient_id: str,
                     id=event_id,
                     session_id=session_id,
                     seq=seq,
-                    type="vitals.recorded",
+                    type="side_effects.recorded",
                     occurred_at=clock.now(),
                     recorded_at=clock.now(),
                     recorded_by=by,
@@ -97,7 +97,7 @@ def write_care(database: Database, clock: ManualClock, by: str, patient_id: str,
                 actor_id=by,
                 patient_id=patient_id,
                 session_id=session_id,
-                detail={"event_id": event_id, "type": "vitals.recorded"},
+                detail={"event_id": event_id, "type": "side_effects.recorded"},
             )
         event_ids.append(event_id)
     return event_ids

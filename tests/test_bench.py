@@ -67,6 +67,12 @@ def test_outcome_report_runs_on_a_small_made_up_cohort():
     assert "made-up cohort: 200 courses" in out and "outcome_report: " in out and "ratio of medians" in out
 
 
+def test_demo_fill_runs_with_its_phases():
+    out = run("demo_fill.py", "--runs", "1", "--phases")
+    assert "demo --fill-only:" in out and "floor" in out
+    assert "the two-year history built" in out and "the live day played through Care" in out
+
+
 def test_history_builds_and_verifies(tmp_path: Path):
     out = run("history.py", "--years", "0.3", "--patients", "12", "--runs", "1", "--dir", str(tmp_path))
     assert "audit verify: OK" in out and "floor, raw SQL aggregate" in out and "records/s" in out

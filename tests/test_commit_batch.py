@@ -76,14 +76,16 @@ def stored_log(database: Database, session_id: str) -> list[str]:
         return [entry.id for entry in records.load_events(tx, session_id)]
 
 
-def test_one_entry_writes_its_three_rows_in_one_transaction_without_an_orm_flush(
+def test_one_entry_writes_its_rows_in_one_transaction_without_an_orm_flush(
     care: Care, patient: PatientView, nurses: tuple[Account, Account], database: Database
 ):
+    """A set of vital signs: its entry, its columns kept beside it, its audit line, its session's row."""
     sid = session_at(care, patient, nurses, Step.INFUSING)
     with watched(database) as seen:
         care.record_vitals(sid, NORMAL, nurses[0].id)
     assert writes(seen) == [
         "INSERT INTO session_event",
+        "INSERT INTO vital_set",
         "INSERT INTO audit_entry",
         "UPDATE infusion_session",
     ]

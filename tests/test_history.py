@@ -7,7 +7,7 @@ import random
 import uuid
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -16,9 +16,10 @@ from sqlmodel import select
 
 from core import audit
 from core.care import Care
-from core.content_hashes import summary_content
+from core.content_hashes import event_content, summary_content
 from core.event_data import CoursePlace
 from core.events import EventType as E
+from core.hashing import utc_moment
 from core.history.build import HistorySummary, build_history
 from core.history.plan import MRN_PREFIX, plan_history
 from core.history.sessions import Copier, Seat, new_ids, patient_at_signing
@@ -26,12 +27,12 @@ from core.history.templates import KINDS, templates
 from core.machine import Outcome, Step
 from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
-from core.persistence.tables import Course, InfusionSession, Patient, PatientEventRecord
+from core.persistence.tables import Course, InfusionSession, Patient, PatientEventRecord, VitalSet
 from core.promis import shipped
 from core.protocol import Protocol
 from core.records import stored_json
 from core.records.sessions import to_event
-from core.signatures import altered_since_signed
+from core.signatures import altered_since_signed, signed_content
 
 pytestmark = pytest.mark.both_stores
 
@@ -76,6 +77,21 @@ def test_every_session_replays_to_a_signed_session_in_its_course(history, databa
         outcomes[state.outcome.value] += 1
     assert outcomes == history.by_outcome
     assert outcomes[Outcome.COMPLETED.value] > outcomes[Outcome.STOPPED_EARLY.value] > 0
+
+
+def test_each_set_of_vital_signs_has_its_row_as_one_recorded_in_the_app_has(history, database, care: Care):
+    with database.session() as tx:
+        kept = {row.id: row for row in tx.exec(select(VitalSet))}
+        sessions = list(tx.exec(select(InfusionSession)))
+    entries = [e for row in sessions for e in care.state(row.id).events if e.type is E.VITALS]
+    assert len(kept) == len(entries) > 0
+    began = {row.id: row.began_at for row in sessions}
+    for entry in entries:
+        row = kept[entry.id]
+        started = began[entry.session_id]
+        assert row.before_start is (started is None or entry.occurred_at < started)
+        assert (row.session_id, row.seq, row.taken_at) == (entry.session_id, entry.seq, entry.occurred_at)
+        assert row.systolic == float(entry.payload["values"]["systolic"])
 
 
 def test_counts_match_the_plan(history, database, protocol: Protocol):
@@ -203,6 +219,38 @@ def test_each_entry_s_summary_hash_is_the_summary_row_as_it_stood_after_it(proto
         ):
             row = replace(copied.summary, step=step, outcome=outcome, active=active, last_seq=event.seq)
             assert hashed == summary_content(row), (kind, event.type)
+
+
+def test_each_copied_entry_s_texts_and_hashes_are_those_of_the_entry_itself(protocol: Protocol):
+    """The copier writes each entry's canonical text and its signatures' hashes out of parts it keeps for every
+    copy: each must be the entry's own (``event_content``, ``signed_content``, the stored payload), for a
+    seat in a zone of its own, on days that follow one another and with a weighing before."""
+    draw = random.Random(9).getrandbits
+    ids = new_ids(lambda: draw(128))
+    copier = Copier(protocol, templates(protocol))
+    zone = timezone(timedelta(hours=-5))
+    for number, kind in enumerate(KINDS * 2):
+        seat = Seat(
+            session_id=next(ids),
+            patient_id=next(ids),
+            patient=patient_at_signing("DEMO-H3", 'Made "Up"', "Ünïcode", "1990-03-03"),
+            course=CoursePlace(next(ids), 1 + number % 5, 5, ()),
+            chair=2 + number,
+            nurse_id=next(ids),
+            checker_id=next(ids),
+            weight_kg=Decimal("81.5") + number,
+            previous=(Decimal("80.0"), "an earlier session") if number % 2 else None,
+            opened_at=datetime(2025, 10, 26, 7, 59, 59, 999999, tzinfo=zone) + timedelta(days=number),
+            workstation='history "ward" é',
+        )
+        copied = copier.copy(kind, seat, lambda: next(ids))
+        for n, event in enumerate(copied.events):
+            assert copied.content_hashes[n] == event_content(event), (kind, event.type)
+            assert copied.payload_texts[n] == stored_json(event.payload), (kind, event.type)
+            assert event.occurred_at.tzinfo is UTC and event.recorded_at.tzinfo is UTC
+            for entry in event.payload.get("signatures", ()):
+                assert entry["signed_hash"] == signed_content(event, copied.events[:n]), (kind, event.type)
+                assert entry["signed_at"] == utc_moment(event.recorded_at)
 
 
 def test_the_outcome_report_is_the_same_however_its_patients_are_chunked(

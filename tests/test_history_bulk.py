@@ -17,13 +17,14 @@ from sqlmodel import Session, select
 from core import audit, records
 from core.course import CourseView
 from core.events import Event, EventType, PatientEvent
-from core.hashing import canonical_json
+from core.hashing import canonical_json, utc_moment
 from core.history.build import build_history
 from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
-from core.persistence.tables import AuditEntry, Staff
+from core.persistence.tables import AuditEntry, Staff, VitalSet
 from core.protocol import Protocol
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
+from core.records.bulk import AUDIT_COLUMNS
 from core.signatures import canonical, canonical_text
 
 pytestmark = pytest.mark.sqlite_only
@@ -35,6 +36,7 @@ TABLES = {
     "infusion_session": "id",
     "session_event": "id",
     "patient_event": "id",
+    "vital_set": "id",
     "audit_entry": "seq",
 }
 
@@ -49,9 +51,12 @@ def one_at_a_time(
     events: Iterable[tuple[Event, str]] = (),
     patient_events: Iterable[tuple[PatientEvent, str]] = (),
     audit_lines: Sequence[Mapping[str, Any]] = (),
+    audit_rows: Sequence[tuple[Any, ...]] = (),
+    utc_texts: Mapping[tuple[datetime, int], str] | None = None,
 ) -> None:
     """``records.insert_history`` the slow way: each record through the function care writes it with (the
-    texts given are left aside: the ORM encodes each payload itself), each audit line as an ORM row."""
+    texts given are left aside: the ORM encodes each payload and time itself), each audit line as an ORM row
+    (a line given as a row, its detail read back from its text)."""
     for patient in patients:
         records.add_patient(tx, patient)
     for detail in details:
@@ -61,13 +66,21 @@ def one_at_a_time(
     for summary in sessions:
         records.add_summary(tx, summary)
     tx.flush()
+    began: set[str] = set()
     for event, _text in events:
         records.insert_event(tx, event)
+        if event.type is EventType.STARTED:
+            began.add(event.session_id)
+        elif event.type is EventType.VITALS:  # as the entry's transaction writes its row, the infusion begun or not
+            tx.add(VitalSet(**records.vital_set_row(event, event.session_id in began)))
     for stream_event, _text in patient_events:
         records.insert_patient_event(tx, stream_event)
     tx.flush()
     for line in audit_lines:
         tx.add(AuditEntry(**line))
+    for row in audit_rows:
+        line = dict(zip(AUDIT_COLUMNS, row, strict=True))
+        tx.add(AuditEntry(**{**line, "detail": json.loads(line["detail"])}))
     tx.flush()
 
 
@@ -159,8 +172,9 @@ def test_an_entry_s_canonical_text_from_its_payload_s_text_is_its_canonical_text
 
 
 def test_the_chain_written_at_once_is_the_chain_written_line_by_line(database: Database):
-    """``audit.chained`` writes each line's canonical text field by field: it must hash as ``entry_hash``
-    hashes the line built as a dict, whatever the text holds (quotes, non-ASCII, nothing, numbers)."""
+    """``audit.chained`` (and ``chained_rows``, from prepared tuples into rows) writes each line's canonical
+    text field by field: it must hash as ``entry_hash`` hashes the line built as a dict, whatever the text
+    holds (quotes, non-ASCII, nothing, numbers)."""
     moment = datetime(2026, 3, 4, 5, 6, 7, 89, tzinfo=UTC)
     lines = [
         {
@@ -181,11 +195,20 @@ def test_the_chain_written_at_once_is_the_chain_written_line_by_line(database: D
     with database.transaction() as tx:
         head = records.audit_head(tx)
         chained = audit.chained(tx, lines)
+    with database.transaction() as tx:  # from prepared tuples, one given its detail's texts as the history does
+        given = [audit.BulkLine(**line) for line in lines]
+        texts = (canonical_json(lines[2]["detail"]), records.stored_json(lines[2]["detail"]))
+        given[2] = given[2]._replace(canonical_detail=texts[0], stored_detail=texts[1], at_text=utc_moment(moment))
+        rows = audit.chained_rows(tx, given)
     seq, prev = head if head is not None else (0, audit.GENESIS)
-    for line, row in zip(lines, chained, strict=True):
+    for line, row, made in zip(lines, chained, rows, strict=True):
         seq += 1
         assert (row["seq"], row["prev_hash"]) == (seq, prev)
         prev = audit.entry_hash(**line, seq=seq, prev_hash=prev)
         assert row["entry_hash"] == prev
+        columns = dict(zip(AUDIT_COLUMNS, made, strict=True))
+        assert columns == {**row, "detail": records.stored_json(line["detail"])}
     with pytest.raises(TypeError), database.transaction() as tx:  # a value not stored exactly is refused
         audit.chained(tx, [{**lines[0], "detail": {"at": moment}}])
+    with pytest.raises(TypeError), database.transaction() as tx:  # even with texts given for it
+        audit.chained_rows(tx, [given[0]._replace(detail={"at": moment}, canonical_detail="{}", stored_detail="{}")])

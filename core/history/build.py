@@ -5,7 +5,7 @@ Every session is a copy of a template session ``Care`` recorded (``core.history.
 contact routes, course orders, days not given and outcome forms are built as ``Care`` builds them, with the
 same content hashes; and every record gets the audit lines ``Care`` writes for it, in the order they would
 have been written (by the moment each was saved, sessions on different chairs interleaved), chained after
-the trail's head through ``core.audit.chained``. So ``audit.verify`` passes on a history as on care
+the trail's head through ``core.audit.chained_rows``. So ``audit.verify`` passes on a history as on care
 recorded by hand, and every session replays (``derive_state``) to a signed one.
 
 Work is done a day at a time, so memory stays small for a ten-year history: each day's records are made,
@@ -18,15 +18,16 @@ import heapq
 import random
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from core import audit, records
 from core import event_data as d
-from core.audit import AuditAction
+from core.audit import AuditAction, BulkLine
 from core.content_hashes import (
     course_content,
     details_content,
@@ -36,8 +37,9 @@ from core.content_hashes import (
 from core.course import CourseView, days_left, place_in_course
 from core.events import Event, EventType, PatientEvent
 from core.history.plan import CoursePlan, DayPlan, PatientPlan, SittingPlan, plan_history
-from core.history.sessions import Copier, Seat, new_ids, patient_at_signing
+from core.history.sessions import Copied, Copier, Seat, new_ids, patient_at_signing
 from core.history.templates import templates
+from core.outcomes.collector import collector_paused
 from core.outcomes.contact import checked_route
 from core.outcomes.forms import scored_forms
 from core.outcomes.windows import CourseSpan, place
@@ -53,6 +55,9 @@ FLUSH_LINES = 40_000
 """Audit lines gathered before they and their records are written, in one transaction."""
 _PLAIN = re.compile(r"[0-9A-Za-z._ -]*")
 """Text JSON writes as it is, between its quotes, in both forms (canonical and stored): an id, a kind, a hash."""
+_WRITTEN, _SIGNATURE = AuditAction.RECORD_WRITTEN.value, AuditAction.SIGNATURE.value
+_Unit = tuple[datetime, int, Callable[[], None]]
+"""What one transaction of care wrote, at the moment it was saved (ties kept in the order made)."""
 _MISSED = ("Patient did not come", "Patient unwell, stayed at home", "Patient declined today's infusion")
 _CANCELLED = ("No second nurse available", "Drug supply delayed", "Infusion pump fault, no spare")
 
@@ -100,7 +105,9 @@ class _Batch:
     events: list[tuple[Event, str]] = field(default_factory=list)
     """Each entry with its payload's stored text."""
     patient_events: list[tuple[PatientEvent, str]] = field(default_factory=list)
-    lines: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[BulkLine] = field(default_factory=list)
+    utc_texts: dict[tuple[datetime, int], str] = field(default_factory=dict)
+    """Entries' times as their hashes wrote them (``records.insert_history``'s ``utc_texts``)."""
 
 
 def build_history(
@@ -129,8 +136,10 @@ def build_history(
         days=protocol.course.sessions,
     )
     writer = _Writer(database, protocol, list(nurses), seed, workstation, HistorySummary(start, end))
-    # One connection, its batches written at a time; a new database's indexes made once, after the rows.
-    with database.writing_alone(), database.indexed_after(records.HISTORY_TABLES):
+    # One connection, its batches written at a time; a new database's indexes made once, after the rows. The
+    # cycle collector is held off meanwhile: its full passes walked every record and line of a batch held
+    # alive (a seventh of the demo's fill) and found nothing, as records, entries and lines are trees.
+    with collector_paused(), database.writing_alone(), database.indexed_after(records.HISTORY_TABLES):
         writer.write(plan)
     return writer.summary
 
@@ -178,7 +187,7 @@ class _Writer:
         index = 0
         while index < len(tasks):
             today = tasks[index][0]
-            units: list[tuple[datetime, int, list[Any]]] = []
+            units: list[_Unit] = []
             while index < len(tasks) and tasks[index][0] == today:
                 _day, _rank, _order, task = tasks[index]
                 units.extend(self._units(task, known, len(units)))
@@ -186,15 +195,12 @@ class _Writer:
             heapq.heapify(units)
             while units:
                 _at, _n, written = heapq.heappop(units)
-                for item in written:
-                    item()
+                written()
             if len(self.batch.lines) >= FLUSH_LINES:
                 self._flush()
         self._flush()
 
-    def _units(
-        self, task: tuple[Any, ...], known: dict[int, _Patient], counted: int
-    ) -> list[tuple[datetime, int, list[Any]]]:
+    def _units(self, task: tuple[Any, ...], known: dict[int, _Patient], counted: int) -> list[_Unit]:
         """The task's records as units saved at a moment each (a unit: what one transaction of care wrote),
         each a list of steps run in that order when the day's units are put in time order."""
         kind = task[0]
@@ -212,7 +218,7 @@ class _Writer:
 
     # ---- what each task writes -------------------------------------------------------------------------
 
-    def _register(self, plan: PatientPlan, known: dict[int, _Patient], counted: int) -> list[Any]:
+    def _register(self, plan: PatientPlan, known: dict[int, _Patient], counted: int) -> list[_Unit]:
         by = self.nurses[plan.number % len(self.nurses)]
         at = self._local(plan.registered_on, 9 * 60 + plan.number % 420)
         record = PatientRecord(self._id(), plan.mrn, plan.family_name, plan.given_name, plan.birth_date, at, by)
@@ -242,9 +248,9 @@ class _Writer:
                 route.to_payload(),
             )
 
-        return [(at, counted, [registered]), (at + timedelta(minutes=1), counted + 1, [contact])]
+        return [(at, counted, registered), (at + timedelta(minutes=1), counted + 1, contact)]
 
-    def _order(self, person: _Patient, plan: CoursePlan, counted: int) -> list[Any]:
+    def _order(self, person: _Patient, plan: CoursePlan, counted: int) -> list[_Unit]:
         by = self.nurses[(person.plan.number + plan.number) % len(self.nurses)]
         at = self._local(plan.ordered_on, 12 * 60 + person.plan.number % 240)
         course = CourseView(
@@ -266,12 +272,12 @@ class _Writer:
             detail = {"course_id": course.id, "content_hash": course_content(course)}
             self._line(at, by, AuditAction.COURSE_ORDERED, person.record.id, None, detail)
 
-        return [(at, counted, [ordered])]
+        return [(at, counted, ordered)]
 
     def _course_of(self, person: _Patient, plan: CoursePlan) -> tuple[CourseView, list[tuple[datetime, date]]]:
         return person.courses[plan.number - 1]
 
-    def _day(self, person: _Patient, plan: CoursePlan, day: DayPlan, counted: int) -> list[Any]:
+    def _day(self, person: _Patient, plan: CoursePlan, day: DayPlan, counted: int) -> list[_Unit]:
         nurse = self.nurses[day.nurse]
         if day.kind == "absent":
             return []
@@ -289,10 +295,10 @@ class _Writer:
                 else:
                     self.summary.days_cancelled += 1
 
-            return [(at, counted, [not_given])]
+            return [(at, counted, not_given)]
         opened_at = self._local(day.on, plan.start_minute)
-        units: list[Any] = []
-        made: dict[str, Any] = {}
+        units: list[_Unit] = []
+        made: dict[str, Copied] = {}
 
         def copy() -> None:
             course, treated = self._course_of(person, plan)
@@ -320,25 +326,22 @@ class _Writer:
                 treated.append((started.occurred_at, day.on))
             self.batch.sessions.append(last)
             self.summary.sessions += 1
+            self.summary.events += len(events)
             self.summary.by_outcome[last.outcome] += 1
             self.summary.adverse_events += sum(1 for e in events if e.type is EventType.ADVERSE_EVENT)
 
-        def entry(n: int) -> Any:
-            def written() -> None:
-                copied = made["copied"]
-                hashes = (copied.content_hashes[n], copied.summary_hashes[n])
-                self._session_lines(copied.events[n], copied.payload_texts[n], *hashes, copied.summary.patient_id)
-
-            return written
+        def first() -> None:
+            copy()
+            self._session_lines(made, 0)
 
         template = self.copier.kept[day.kind]
         shift = opened_at - template.opened_at
         for n, original in enumerate(template.events):
             at = original.recorded_at + shift
-            units.append((at, counted + n, [copy, entry(0)] if n == 0 else [entry(n)]))
+            units.append((at, counted + n, partial(self._session_lines, made, n) if n else first))
         return units
 
-    def _sitting(self, person: _Patient, plan: CoursePlan, sitting: SittingPlan, counted: int) -> list[Any]:
+    def _sitting(self, person: _Patient, plan: CoursePlan, sitting: SittingPlan, counted: int) -> list[_Unit]:
         by = self.nurses[(person.plan.number + plan.number + 1) % len(self.nurses)]
         if sitting.mode == "chair":
             # At the chair: before the first infusion (the session opens, the forms are answered while
@@ -367,7 +370,7 @@ class _Writer:
             self._patient_event(person, course_id, EventType.ASSESSED, taken_at, recorded_at, by, payload.to_payload())
             self.summary.assessments += 1
 
-        return [(recorded_at, counted, [assessed])]
+        return [(recorded_at, counted, assessed)]
 
     def _spans(self, person: _Patient, now: datetime) -> list[CourseSpan]:
         """The patient's courses as ``Care.course_spans`` would have read them at ``now``."""
@@ -404,50 +407,65 @@ class _Writer:
         session_id: str | None,
         detail: dict[str, Any],
         texts: tuple[str, str] | None = None,
+        at_text: str | None = None,
     ) -> None:
-        line = {
-            "at": at,
-            "actor_id": actor,
-            "action": action.value,
-            "workstation": self.workstation,
-            "patient_id": patient_id,
-            "session_id": session_id,
-            "detail": detail,
-        }
-        if texts is not None:
-            line["canonical_detail"], line["stored_detail"] = texts
-        self.batch.lines.append(line)
+        canonical, stored = texts if texts is not None else (None, None)
+        self.batch.lines.append(
+            BulkLine(
+                at, actor, action.value, self.workstation, patient_id, session_id, detail, canonical, stored, at_text
+            )
+        )
 
-    def _session_lines(
-        self, event: Event, payload_text: str, content_hash: str, summary_hash: str, patient_id: str
-    ) -> None:
-        """``Work.append``: the record written, with its hash and the summary's, then each signature. Their
-        details are ids, kinds and hashes (text that JSON writes as it is), in two shapes: their canonical
-        and stored texts are written out here rather than encoded twice for each of millions of lines."""
-        self.batch.events.append((event, payload_text))
-        self.summary.events += 1
+    def _session_lines(self, made: dict[str, Copied], n: int) -> None:
+        """``Work.append`` for the copied session's ``n``-th entry: the record written, with its hash and the
+        summary's, then each signature. Their details are ids, kinds and hashes (text that JSON writes as it
+        is), in two shapes: their canonical and stored texts are written out here rather than encoded twice
+        for each of millions of lines."""
+        copied = made["copied"]
+        event, at_text = copied.events[n], copied.recorded_texts[n]
+        content_hash, summary_hash = copied.content_hashes[n], copied.summary_hashes[n]
+        batch, workstation, patient_id = self.batch, self.workstation, copied.summary.patient_id
+        batch.events.append((event, copied.payload_texts[n]))
         event_id, kind = event.id, event.type
         detail = {"event_id": event_id, "type": kind, "content_hash": content_hash, "summary_hash": summary_hash}
-        texts = None
+        canonical = stored = None
         if _PLAIN.fullmatch(event_id) and _PLAIN.fullmatch(kind):
-            texts = (
+            canonical = (
                 f'{{"content_hash":"{content_hash}","event_id":"{event_id}","summary_hash":"{summary_hash}",'
-                f'"type":"{kind}"}}',
-                f'{{"event_id": "{event_id}", "type": "{kind}", "content_hash": "{content_hash}", '
-                f'"summary_hash": "{summary_hash}"}}',
+                f'"type":"{kind}"}}'
             )
-        at, by, session_id = event.recorded_at, event.recorded_by, event.session_id
-        self._line(at, by, AuditAction.RECORD_WRITTEN, patient_id, session_id, detail, texts)
+            stored = (
+                f'{{"event_id": "{event_id}", "type": "{kind}", "content_hash": "{content_hash}", '
+                f'"summary_hash": "{summary_hash}"}}'
+            )
+        at, session_id = event.recorded_at, event.session_id
+        batch.utc_texts[(at, at.fold)] = at_text
+        batch.lines.append(
+            BulkLine(
+                at, event.recorded_by, _WRITTEN, workstation, patient_id, session_id, detail, canonical, stored, at_text
+            )
+        )
         for entry in event.payload.get("signatures", ()):
             meaning, signed_hash = entry["meaning"], entry["signed_hash"]
             signed = {"event_id": event_id, "meaning": meaning, "signed_hash": signed_hash}
-            texts = None
+            canonical = stored = None
             if _PLAIN.fullmatch(event_id) and _PLAIN.fullmatch(meaning) and _PLAIN.fullmatch(signed_hash):
-                texts = (
-                    f'{{"event_id":"{event_id}","meaning":"{meaning}","signed_hash":"{signed_hash}"}}',
-                    f'{{"event_id": "{event_id}", "meaning": "{meaning}", "signed_hash": "{signed_hash}"}}',
+                canonical = f'{{"event_id":"{event_id}","meaning":"{meaning}","signed_hash":"{signed_hash}"}}'
+                stored = f'{{"event_id": "{event_id}", "meaning": "{meaning}", "signed_hash": "{signed_hash}"}}'
+            batch.lines.append(
+                BulkLine(
+                    at,
+                    entry["signer_id"],
+                    _SIGNATURE,
+                    workstation,
+                    patient_id,
+                    session_id,
+                    signed,
+                    canonical,
+                    stored,
+                    at_text,
                 )
-            self._line(at, entry["signer_id"], AuditAction.SIGNATURE, patient_id, session_id, signed, texts)
+            )
 
     def _patient_event(
         self,
@@ -490,9 +508,9 @@ class _Writer:
             return
         with self.door.writing() as work:
             if not self._kept_protocol:
-                ProtocolShelf(self.protocol).keep(work.tx, batch.lines[0]["at"])
+                ProtocolShelf(self.protocol).keep(work.tx, batch.lines[0].at)
                 self._kept_protocol = True
-            lines = audit.chained(work.tx, batch.lines)
+            lines = audit.chained_rows(work.tx, batch.lines)
             records.insert_history(
                 work.tx,
                 patients=batch.patients,
@@ -501,6 +519,7 @@ class _Writer:
                 sessions=batch.sessions,
                 events=batch.events,
                 patient_events=batch.patient_events,
-                audit_lines=lines,
+                audit_rows=lines,
+                utc_texts=batch.utc_texts,
             )
         self.summary.audit_lines += len(batch.lines)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any
 
 from core import event_data as d
@@ -37,9 +38,14 @@ from core.record_values import SessionSummary
 from core.records import stored_json
 from core.screening import screening_record
 from core.session_state import derive_state
-from core.signatures import canonical_text, identifiers
+from core.signatures import identifiers
 
 EVERY_ANSWER_NO = "no"
+
+
+def _text(value: str | None) -> str:
+    """A text field as ``canonical_json`` writes it (``None`` is ``null``)."""
+    return "null" if value is None else encode_basestring(value)
 
 
 def _sha256(text: str) -> str:
@@ -74,6 +80,87 @@ class Copied:
     payload_texts: list[str]
     """Each entry's payload as its column stores it (``core.records.stored_json``)."""
     summary: SessionSummary
+    recorded_texts: list[str]
+    """Each entry's ``recorded_at`` as ``core.hashing.utc_moment`` writes it (its audit line's time too)."""
+
+
+# How a copy's payload is made from its template entry's (``Copier._payload``).
+_KEPT = "kept"
+"""The template's own payload, the same in every copy."""
+_OPENED, _OPENED_WITH_COURSE, _SCREENED, _WEIGHED, _DOSED, _CHECKED = (
+    "opened",
+    "opened with course",
+    "screened",
+    "weighed",
+    "dosed",
+    "checked",
+)
+_DRAWN, _RETURNED, _PUMP, _STOPPED, _WASTED, _SIGNED, _REMAPPED, _SIGNED_ENTRY = (
+    "drawn",
+    "returned",
+    "pump",
+    "stopped",
+    "wasted",
+    "signed",
+    "remapped",
+    "signed entry",
+)
+_HOW = {
+    E.OPENED: _OPENED,
+    E.SCREENED: _SCREENED,
+    E.WEIGHED: _WEIGHED,
+    E.DOSE_CALCULATED: _DOSED,
+    E.CHECKED: _CHECKED,
+    E.DRAWN: _DRAWN,
+    E.RETURNED: _RETURNED,
+    E.PUMP_PROGRAMMED: _PUMP,
+    E.STOPPED_EARLY: _STOPPED,
+    E.WASTED: _WASTED,
+    E.SIGNED: _SIGNED,
+}
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One entry of a template, and what every copy of it shares: how its payload is made (``how``, from
+    ``given``, what the template entry says that the copy needs), the payload without its signatures and its
+    two texts, who signed it and meaning what, and its fixed fields as canonical text (``type``, ``reason``,
+    the session's state after it)."""
+
+    original: Event
+    kind: str
+    how: str
+    given: Any
+    payload: dict[str, Any]
+    stored: str
+    canonical: str
+    signatures: tuple[tuple[str, str], ...]
+    at_once: bool
+    """Saved when it happened (``occurred_at`` is ``recorded_at``)."""
+    seq: int
+    type: str
+    reason: str
+    active: str
+    outcome: str
+    step: str
+
+
+def _given(how: str, original: Event, template: Template) -> Any:
+    """What a template entry says that its copies need, read once (``Copier._payload``)."""
+    if how is _OPENED:
+        return original.data_as(d.Opened)
+    if how is _DOSED:
+        return original.data_as(d.DoseCalculated).calculation.vial_id
+    if how is _DRAWN:
+        return original.data_as(d.DrugDrawn).lot
+    if how is _RETURNED:
+        return original.data_as(d.DrugReturned)
+    if how is _STOPPED:
+        started = next(e for e in template.events if e.type is E.STARTED)
+        return original.data_as(d.StoppedEarly), original.occurred_at - started.occurred_at
+    if how is _WASTED:
+        return original.data_as(d.DrugWasted)
+    return None
 
 
 class Copier:
@@ -86,7 +173,7 @@ class Copier:
         self.by_weight: dict[tuple[Any, ...], Any] = {}
         """What follows from a weight alone (the dose, the pump's order, the draw-up), worked out once each."""
         self._holds_ids: dict[tuple[str, int], bool] = {}
-        self._stored: dict[tuple[str, int], dict[str, Any]] = {}
+        self._steps: dict[str, list[_Step]] = {}
         self._states: dict[tuple[str, str, bool], tuple[str, str, str]] = {}
         self._protocol = canonical_json([protocol.id, protocol.version, protocol.content_hash])
         self._kept_texts: dict[int, tuple[dict[str, Any], str, str]] = {}
@@ -96,6 +183,9 @@ class Copier:
         """The session's entries, each entry's content hash and its summary row's hash after it (as
         ``Work.append`` writes them in its audit line), and the summary row as it stands at the end."""
         template = self.kept[kind]
+        steps = self._steps.get(kind)
+        if steps is None:
+            steps = self._steps[kind] = self._plan(template)
         shift = seat.opened_at - template.opened_at
         ids = {template.session_id: seat.session_id, template.patient_id: seat.patient_id}
         ids |= {template.nurse_id: seat.nurse_id, template.checker_id: seat.checker_id}
@@ -104,66 +194,86 @@ class Copier:
         texts: list[str] = []
         stored_texts: list[str] = []
         summary_hashes: list[str] = []
+        moments: list[str] = []
         figures = _Figures(self.protocol, seat, self.by_weight)
+        if type(seat.chair) is not int:  # only an int is written as its digits
+            raise TypeError(f"a chair is a whole number, not {type(seat.chair).__name__}")
         # The summary row's canonical text after each entry (``summary_content``: keys sorted ``active``,
         # ``chair``, ``id``, ``last_seq``, ``opened_at``, ``opened_by``, ``outcome``, ``patient_id``,
         # ``protocol``, ``step``): this copy's values written once, the state's and the entry's seq between.
-        chair, session_id = canonical_json(seat.chair), canonical_json(seat.session_id)
-        opened = canonical_json(utc_moment(seat.opened_at)) + ',"opened_by":' + canonical_json(seat.nurse_id)
-        patient_id = canonical_json(seat.patient_id)
-        if type(seat.chair) is not int:  # only an int is written as its digits
-            raise TypeError(f"a chair is a whole number, not {type(seat.chair).__name__}")
-        for index, original in enumerate(template.events):
+        row_head = f',"chair":{seat.chair},"id":{_text(seat.session_id)},"last_seq":'
+        opened = f',"opened_at":{_text(utc_moment(seat.opened_at))},"opened_by":{_text(seat.nurse_id)},"outcome":'
+        row_tail = f',"patient_id":{_text(seat.patient_id)},"protocol":{self._protocol},"step":'
+        # An entry's canonical text (``core.signatures.canonical_text``, keys sorted: ``corrects``, ``id``,
+        # ``occurred_at``, ``payload``, ``reason``, ``recorded_at``, ``recorded_by``, ``seq``, ``session_id``,
+        # ``type``, ``workstation``), this copy's values written once; a test holds it to ``canonical``.
+        session_tail = f',"session_id":{_text(seat.session_id)},"type":'
+        workstation = f',"workstation":{_text(seat.workstation)}}}'
+        people: dict[str, str] = {}
+        for step in steps:
+            original = step.original
             at = original.recorded_at + shift
-            payload, kept = self._payload(template, index, original, ids, seat, figures, events)
-            event = Event(
-                id=ids[original.id],
-                session_id=seat.session_id,
-                seq=original.seq,
-                type=original.type,
-                occurred_at=original.occurred_at + shift,
-                recorded_at=at,
-                recorded_by=ids.get(original.recorded_by, original.recorded_by),
-                workstation=seat.workstation,
-                payload=payload,
-                corrects=ids.get(original.corrects) if original.corrects else None,
-                reason=original.reason,
+            occurred = at if step.at_once else original.occurred_at + shift
+            recorded = utc_moment(at)
+            occurred_text = recorded if step.at_once else utc_moment(occurred)
+            by = ids.get(original.recorded_by, original.recorded_by)
+            by_text = people.get(by) or people.setdefault(by, _text(by))
+            corrects = ids.get(original.corrects) if original.corrects else None
+            event_id = ids[original.id]
+            # Everything but the payload, around it.
+            head = f'{{"corrects":{_text(corrects)},"id":{_text(event_id)},"occurred_at":"{occurred_text}","payload":'
+            tail = (
+                f',"reason":{step.reason},"recorded_at":"{recorded}","recorded_by":{by_text},"seq":{step.seq}'
+                f"{session_tail}{step.type}{workstation}"
             )
-            signatures = original.payload.get("signatures")
-            if signatures:
-                if original.type is E.SIGNED:  # the whole log before it, and the patient as signed for
-                    patient = canonical_json({"patient": payload["patient"]})
-                    signed = hashlib.sha256(f"[{','.join([*texts, patient])}]".encode()).hexdigest()
-                else:  # ``signed_content``: the entry itself, without its signatures
-                    bare, same = payload, kept
-                    if "signatures" in payload:
-                        bare, same = {k: v for k, v in payload.items() if k != "signatures"}, False
-                    unsigned = canonical_text(event, self._texts(bare, same)[1])
-                    signed = hashlib.sha256(f"[{unsigned}]".encode()).hexdigest()
-                entries = [
-                    {
-                        "signer_id": ids.get(entry["signer_id"], entry["signer_id"]),
-                        "meaning": entry["meaning"],
-                        "signed_at": utc_moment(at),
-                        "signed_hash": signed,
-                    }
-                    for entry in signatures
-                ]
-                event = replace(event, payload={**payload, "signatures": entries})
-                kept = False
-            stored, text = self._texts(event.payload, kept)
-            events.append(event)
-            stored_texts.append(stored)
-            texts.append(canonical_text(event, text))
-            active, outcome, step = self._state_texts(template.after[index])
-            summary_hashes.append(
-                _sha256(
-                    f'{{"active":{active},"chair":{chair},"id":{session_id},"last_seq":{event.seq},'
-                    f'"opened_at":{opened},"outcome":{outcome},"patient_id":{patient_id},"protocol":{self._protocol},'
-                    f'"step":{step}}}'
+            if step.how is _KEPT:
+                payload, stored, text = step.payload, step.stored, step.canonical
+            else:
+                payload, kept = self._payload(step, ids, seat, figures, events)
+                signatures = step.signatures
+                if signatures:
+                    if step.how is _SIGNED:  # the whole log before it, and the patient as signed for
+                        patient = canonical_json({"patient": payload["patient"]})
+                        signed = hashlib.sha256(f"[{','.join([*texts, patient])}]".encode()).hexdigest()
+                    else:  # ``signed_content``: the entry itself, without its signatures
+                        bare, same = payload, kept
+                        if "signatures" in payload:
+                            bare, same = {k: v for k, v in payload.items() if k != "signatures"}, False
+                        unsigned = f"{head}{self._texts(bare, same)[1]}{tail}"
+                        signed = hashlib.sha256(f"[{unsigned}]".encode()).hexdigest()
+                    entries = [
+                        {
+                            "signer_id": ids.get(signer, signer),
+                            "meaning": meaning,
+                            "signed_at": recorded,
+                            "signed_hash": signed,
+                        }
+                        for signer, meaning in signatures
+                    ]
+                    payload, kept = {**payload, "signatures": entries}, False
+                stored, text = self._texts(payload, kept)
+            events.append(
+                Event(
+                    id=event_id,
+                    session_id=seat.session_id,
+                    seq=original.seq,
+                    type=original.type,
+                    occurred_at=occurred,
+                    recorded_at=at,
+                    recorded_by=by,
+                    workstation=seat.workstation,
+                    payload=payload,
+                    corrects=corrects,
+                    reason=original.reason,
                 )
             )
-        step, outcome, active = template.after[-1]
+            stored_texts.append(stored)
+            moments.append(recorded)
+            texts.append(f"{head}{text}{tail}")
+            summary_hashes.append(
+                _sha256(f"{step.active}{row_head}{step.seq}{opened}{step.outcome}{row_tail}{step.step}}}")
+            )
+        step_, outcome, active = template.after[-1]
         summary = SessionSummary(
             id=seat.session_id,
             patient_id=seat.patient_id,
@@ -171,7 +281,7 @@ class Copier:
             protocol_id=self.protocol.id,
             protocol_version=self.protocol.version,
             protocol_hash=self.protocol.content_hash,
-            step=step,
+            step=step_,
             outcome=outcome,
             active=active,
             opened_at=seat.opened_at,
@@ -182,7 +292,47 @@ class Copier:
             began_at=min((e.occurred_at for e in events if e.type is E.STARTED), default=None),
         )
         hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
-        return Copied(events, hashes, summary_hashes, stored_texts, summary)
+        return Copied(events, hashes, summary_hashes, stored_texts, summary, moments)
+
+    def _plan(self, template: Template) -> list[_Step]:
+        """What every copy of each of the template's entries shares, worked out once: how its payload is
+        made, its fixed fields as canonical text, its signers, and the session's state after it."""
+        steps = []
+        for index, original in enumerate(template.events):
+            if type(original.seq) is not int:  # only an int is written as its digits
+                raise TypeError(f"an entry's seq is a whole number, not {type(original.seq).__name__}")
+            stored = {k: v for k, v in original.payload.items() if k != "signatures"}
+            how = _HOW.get(original.type, _KEPT)
+            if original.type is E.OPENED and "course" in stored:
+                how = _OPENED_WITH_COURSE
+            if how is _KEPT and self._holds_any_id(template, index):
+                how = _REMAPPED
+            signatures = tuple(
+                (entry["signer_id"], entry["meaning"]) for entry in original.payload.get("signatures", ())
+            )
+            if signatures and how is _KEPT:
+                how = _SIGNED_ENTRY
+            active, outcome, step = self._state_texts(template.after[index])
+            steps.append(
+                _Step(
+                    original=original,
+                    kind=template.kind,
+                    how=how,
+                    given=_given(how, original, template),
+                    payload=stored,
+                    stored=stored_json(stored),
+                    canonical=canonical_json(stored),
+                    signatures=signatures,
+                    at_once=original.occurred_at == original.recorded_at,
+                    seq=original.seq,
+                    type=_text(original.type.value),
+                    reason=_text(original.reason),
+                    active='{"active":' + active,
+                    outcome=outcome,
+                    step=step,
+                )
+            )
+        return steps
 
     def _state_texts(self, state: tuple[str, str, bool]) -> tuple[str, str, str]:
         """Where a session stands (step, outcome, still open) as the summary's canonical text writes it."""
@@ -203,58 +353,42 @@ class Copier:
         return found[1], found[2]
 
     def _payload(
-        self,
-        template: Template,
-        index: int,
-        original: Event,
-        ids: Mapping[str, str],
-        seat: Seat,
-        figures: _Figures,
-        events: list[Event],
+        self, step: _Step, ids: Mapping[str, str], seat: Seat, figures: _Figures, events: list[Event]
     ) -> tuple[dict[str, Any], bool]:
         """The copy's payload, and whether it is one the copier keeps and hands to every copy alike (the
         template's own, a screening, what follows from a weight): its texts are then worked out once."""
-        kind = original.type
-        key = (template.kind, index)
-        stored = self._stored.get(key)
-        if stored is None:
-            stored = self._stored[key] = {k: v for k, v in original.payload.items() if k != "signatures"}
-        if kind is E.OPENED and "course" in stored:  # the template's, its patient, chair and course replaced
+        how, stored, given = step.how, step.payload, step.given
+        if how is _OPENED_WITH_COURSE:  # the template's, its patient, chair and course replaced
             return {
                 **stored,
                 "patient_id": seat.patient_id,
                 "chair": seat.chair,
                 "course": seat.course.to_payload(),
             }, False
-        if kind is E.OPENED:
-            opened = original.data_as(d.Opened)
-            made = replace(opened, patient_id=seat.patient_id, chair=seat.chair, course=seat.course)
+        if how is _OPENED:
+            made = replace(given, patient_id=seat.patient_id, chair=seat.chair, course=seat.course)
             return made.to_payload(), False
-        if kind is E.SCREENED:
-            return self._screening(template.kind, original, events[0], seat.course), True
-        if kind is E.WEIGHED:
+        if how is _SCREENED:
+            return self._screening(step.kind, step.original, events[0], seat.course), True
+        if how is _WEIGHED:
             return figures.weighed()
-        if kind is E.DOSE_CALCULATED:
-            vial = original.data_as(d.DoseCalculated).calculation.vial_id
-            return figures.dosed(vial), True
-        if kind is E.CHECKED:
+        if how is _DOSED:
+            return figures.dosed(given), True
+        if how is _CHECKED:
             return figures.checked(), False
-        if kind is E.DRAWN:
-            return figures.drawn(original.data_as(d.DrugDrawn).lot), True
-        if kind is E.RETURNED:
-            returned = original.data_as(d.DrugReturned)
-            return figures.returned(ids[returned.vial_of], returned.lot), False
-        if kind is E.PUMP_PROGRAMMED:
+        if how is _DRAWN:
+            return figures.drawn(given), True
+        if how is _RETURNED:
+            return figures.returned(ids[given.vial_of], given.lot), False
+        if how is _PUMP:
             return figures.pump(), True
-        if kind is E.STOPPED_EARLY:
-            started = next(e for e in template.events if e.type is E.STARTED)
-            infused = original.occurred_at - started.occurred_at
-            return figures.stopped(original.data_as(d.StoppedEarly), infused), False
-        if kind is E.WASTED:
-            return figures.wasted(original.data_as(d.DrugWasted)), False
-        if kind is E.SIGNED:
+        if how is _STOPPED:
+            return figures.stopped(*given), False
+        if how is _WASTED:
+            return figures.wasted(given), False
+        if how is _SIGNED:
             return {**stored, "patient": dict(seat.patient)}, False
-        if self._holds_any_id(template, index):
+        if how is _REMAPPED:
             return _remapped(stored, ids), False
         return stored, True
 

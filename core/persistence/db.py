@@ -47,8 +47,22 @@ log = logging.getLogger(__name__)
 
 # The newest schema this program knows, and every revision it can upgrade from. A test keeps these
 # in step with the Alembic scripts, so start-up need not import Alembic when nothing changed.
-SCHEMA_HEAD = "0012"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012")
+SCHEMA_HEAD = "0013"
+KNOWN_REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0011",
+    "0012",
+    "0013",
+)
 
 BUSY_TIMEOUT_MS = 5000
 FILLING_CACHE_KB = 1_000_000

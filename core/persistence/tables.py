@@ -219,6 +219,38 @@ class SittingScores(SQLModel, table=True):
     scores: str
 
 
+class VitalSet(SQLModel, table=True):
+    """Each set of vital signs recorded (a ``vitals.recorded`` entry) in plain columns, kept beside the entry
+    in its transaction: what a clinic's review of alarms counts over months and years (how often each
+    limit fired, and what neighbouring limits would have done, replaying the readings) without reading and
+    parsing every entry's payload. The entry stays the truth.
+
+    ``before_start``: taken before the infusion first began, so part of the baseline a rise is measured
+    from (a full set replaces it, a partial one adds what it measured). ``act`` and ``advise``: the vitals
+    at each tier as the set was classified when recorded (comma-separated), under the protocol in force."""
+
+    __tablename__ = "vital_set"
+    __table_args__ = (Index("ix_vital_set_taken_at", "taken_at"),)
+
+    id: str = Field(primary_key=True, foreign_key="session_event.id", max_length=36)
+    session_id: str = Field(foreign_key="infusion_session.id", max_length=36)
+    seq: int
+    taken_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_by: str = Field(foreign_key="staff.id", max_length=36)
+    before_start: bool
+    partial: bool
+    point_id: str | None = Field(default=None, max_length=60)
+    systolic: float | None = None
+    diastolic: float | None = None
+    heart_rate: float | None = None
+    respiratory_rate: float | None = None
+    spo2: float | None = None
+    sedation: float | None = None
+    temperature: float | None = None
+    act: str = Field(default="", max_length=120)
+    advise: str = Field(default="", max_length=120)
+
+
 class ClinicSetting(SQLModel, table=True):
     """Clinic-wide settings as a history: the newest row per key is in force."""
 

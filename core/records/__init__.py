@@ -87,9 +87,11 @@ from core.records.streams import (
     to_patient_event,
 )
 from core.records.trail import audit_head, insert_audit_lines
+from core.records.vital_sets import SET_COLUMNS, set_values, vital_set_row
 
 __all__ = [
     "HISTORY_TABLES",
+    "SET_COLUMNS",
     "account",
     "active_for_patient",
     "active_on_chair",
@@ -143,6 +145,7 @@ __all__ = [
     "sessions_by_id",
     "sessions_of",
     "sessions_opened_between",
+    "set_values",
     "setting_changes",
     "sitting_counts",
     "sitting_scores",
@@ -162,4 +165,5 @@ __all__ = [
     "to_patient_event",
     "treated_sessions_of",
     "username_taken",
+    "vital_set_row",
 ]

@@ -34,10 +34,12 @@ from core.persistence.tables import (
     PatientEventRecord,
     SessionEvent,
     SittingScores,
+    VitalSet,
 )
 from core.persistence.types import UTCDateTime
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.records.patients import patient_row
+from core.records.vital_sets import vital_set_rows
 
 HISTORY_TABLES = (
     "patient",
@@ -47,10 +49,25 @@ HISTORY_TABLES = (
     "session_event",
     "patient_event",
     "sitting_scores",
+    "vital_set",
     "audit_entry",
 )
 """The tables ``insert_history`` writes: a new database's may have their indexes made after the rows
 (``Database.indexed_after``)."""
+
+AUDIT_COLUMNS = (
+    "seq",
+    "at",
+    "actor_id",
+    "action",
+    "workstation",
+    "patient_id",
+    "session_id",
+    "detail",
+    "prev_hash",
+    "entry_hash",
+)
+"""An audit line's columns in the order of ``audit_entry``'s, as ``insert_history``'s ``audit_rows`` give them."""
 
 BATCH = 5_000
 """Rows per statement: large enough that statements cost little, small enough to stay modest in memory."""
@@ -134,7 +151,7 @@ class _Writer:
         table = _table(model)
         self.connection = tx.connection()
         sqlite = self.connection.dialect.name == "sqlite"
-        names = [column.name for column in table.columns]
+        names = self.names = [column.name for column in table.columns]
         self.read = read(*names)
         self.json = next((n for n, c in enumerate(table.columns) if isinstance(c.type, JSON)), None)
         self.converters = [
@@ -162,6 +179,23 @@ class _Writer:
             row[self.json] = text if text is not None else stored_json(row[self.json])
         return tuple(row)
 
+    def ready(self, rows: Sequence[tuple[Any, ...]], columns: Sequence[str]) -> list[tuple[Any, ...]]:
+        """Rows the caller made in ``columns``' order (which must be the table's own, so a column added later
+        is not missed), each value already as stored but for the ones converted here (times, flags)."""
+        if tuple(self.names) != tuple(columns):
+            raise RuntimeError(f"rows made for the columns {columns}, the table has {self.names}")
+        converters = self.converters
+        if len(converters) == 1:  # the commonest case by far (the audit trail's one time): no inner loop
+            (n, convert), m = converters[0], converters[0][0] + 1
+            return [(*row[:n], convert(row[n]), *row[m:]) for row in rows]
+        made = []
+        for given in rows:
+            row = list(given)
+            for n, convert in converters:
+                row[n] = convert(row[n])
+            made.append(tuple(row))
+        return made
+
     def insert(self, rows: Sequence[tuple[Any, ...]]) -> None:
         for start in range(0, len(rows), BATCH):
             self.connection.exec_driver_sql(self.sql, list(rows[start : start + BATCH]))
@@ -186,12 +220,21 @@ def insert_history(
     events: Iterable[tuple[Event, str]] = (),
     patient_events: Iterable[tuple[PatientEvent, str]] = (),
     audit_lines: Sequence[Mapping[str, Any]] = (),
+    audit_rows: Sequence[tuple[Any, ...]] = (),
+    utc_texts: Mapping[tuple[datetime, int], str] | None = None,
 ) -> None:
     """Insert every record given, in the order their references need (a patient before her course, a session
     before its entries, everything before the audit lines that name it). Each entry comes with its payload's
     text in ``stored_json``'s form; each audit line is a mapping of its columns, ``detail`` as a dict (and its
-    text in that form as ``stored_detail``, when the caller has it)."""
+    text in that form as ``stored_detail``, when the caller has it), or a row of them in the columns' order
+    (``AUDIT_COLUMNS``), ``detail`` as its stored text, as ``core.audit.chained_rows`` makes them.
+
+    ``utc_texts``: times the caller has written out already as ``core.hashing.utc_moment`` writes them (an
+    entry's, hashed), by the moment and its ``fold``: SQLite's text of each is cut from it rather than worked
+    out again (the same digits, a space for the ``T``, without the ``+00:00``)."""
     moments: dict[tuple[datetime, int], Any] = {}
+    if utc_texts and tx.connection().dialect.name == "sqlite":
+        moments = {key: f"{text[:10]} {text[11:26]}" for key, text in utc_texts.items() if text[26:] == "+00:00"}
     for model, values in (
         (Patient, map(patient_row, patients)),
         (PatientDetails, details),
@@ -201,10 +244,13 @@ def insert_history(
         writer = _Writer(tx, model, moments)
         writer.insert(writer.rows(values))
     sittings: list[_Scores] = []
+    sets: list[dict[str, Any]] = []
     for model, written in ((SessionEvent, events), (PatientEventRecord, patient_events)):
         writer = _Writer(tx, model, moments)
         pairs = list(written)
         writer.insert(writer.rows([value for value, _ in pairs], [text for _, text in pairs]))
+        if model is SessionEvent:
+            sets = vital_set_rows(e for e, _ in pairs)
         if model is PatientEventRecord:
             sittings = [
                 _Scores(e.id, e.patient_id, e.occurred_at, scores_text(e.payload["forms"]))
@@ -213,5 +259,9 @@ def insert_history(
             ]
     writer = _Writer(tx, SittingScores, moments)
     writer.insert(writer.rows(sittings))
+    writer = _Writer(tx, VitalSet, moments, itemgetter)
+    writer.insert(writer.rows(sets))
     writer = _Writer(tx, AuditEntry, moments, itemgetter)
     writer.insert(writer.rows(audit_lines, [line.get("stored_detail") for line in audit_lines]))
+    if audit_rows:
+        writer.insert(writer.ready(audit_rows, AUDIT_COLUMNS))

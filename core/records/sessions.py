@@ -18,6 +18,7 @@ from core.persistence.tables import InfusionSession, PatientEventRecord, Session
 from core.persistence.types import UTCDateTime
 from core.record_values import SessionSummary
 from core.records.trail import write_audit_lines
+from core.records.vital_sets import write_vital_set
 
 SUMMARY_FIELDS = tuple(SessionSummary.__dataclass_fields__)
 """The summary's fields, each a column of the same name: what ``save_summary`` writes back."""
@@ -166,14 +167,16 @@ _INSERT_EVENT = Prepared(insert(_EVENTS_TABLE), columns=_EVENTS_TABLE.c.keys())
 
 
 def insert_entry(tx: Session, event: Event, summary: SessionSummary, lines: Sequence[Mapping[str, Any]]) -> None:
-    """One care entry as a batch of plain statements in the caller's transaction: the entry, its audit
-    lines (numbered and chained by ``core.audit``) and its session's summary as it stands after it. The same
+    """One care entry as a batch of plain statements in the caller's transaction: the entry (a set of vital
+    signs with its row in ``vital_set``), its audit lines (numbered and chained by ``core.audit``) and its
+    session's summary as it stands after it. The same
     rows, column for column, as ``insert_event``, ``core.audit.record`` and ``save_summary`` wrote one by one
     through the ORM, whose flushes (one set off by the next statement's query) were a third of an entry's
     cost."""
     tx.flush()  # anything the session holds pending is written first: these rows may name it
     connection = tx.connection()  # asked for once: the three statements run on it
     _INSERT_EVENT.run(connection, _event_row(event))
+    write_vital_set(connection, event, summary)
     write_audit_lines(connection, lines)
     _save_summary(tx, connection, summary)
 

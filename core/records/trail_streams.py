@@ -32,6 +32,7 @@ from core.persistence.tables import (
     PatientEventRecord,
     SessionEvent,
     SittingScores,
+    VitalSet,
 )
 from core.persistence.types import UTCDateTime
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
@@ -251,6 +252,56 @@ def sitting_scores_with_records(tx: Session, sitting_ids: Collection[str] | None
     if sitting_ids is not None:
         query = query.where(col(SittingScores.id).in_(list(sitting_ids)))
     return stream(tx, query)
+
+
+VITAL_SET_COLUMNS = tuple(VitalSet.__table__.c)  # type: ignore[attr-defined]
+"""A set's row as kept, in the table's order (``core.records.vital_sets`` names them)."""
+
+
+def vital_sets_with_entries(tx: Session, session_ids: Collection[str] | None = None) -> Iterator[tuple[Any, ...]]:
+    """Each set of vital signs' row as kept (``VITAL_SET_COLUMNS``), in the table's order, beside its entry's
+    type, session, place, moment, author and stored text (None when there is no entry of its id), and the
+    place of its session's first ``infusion.started`` entry (None: the infusion never began)."""
+    started = select(SessionEvent.session_id, func.min(SessionEvent.seq).label("first")).where(
+        col(SessionEvent.type) == EventType.STARTED.value
+    )
+    if session_ids is not None:
+        started = started.where(col(SessionEvent.session_id).in_(list(session_ids)))
+    first = started.group_by(col(SessionEvent.session_id)).subquery()
+    query = (
+        select(
+            *VITAL_SET_COLUMNS,
+            SessionEvent.type,
+            SessionEvent.session_id,
+            SessionEvent.seq,
+            type_coerce(SessionEvent.occurred_at, Text),  # as the driver gives it, as the set's own moment is
+            SessionEvent.recorded_by,
+            cast(SessionEvent.payload, Text),
+            first.c.first,
+        )
+        .select_from(VitalSet)
+        .outerjoin(SessionEvent, col(SessionEvent.id) == col(VitalSet.id))
+        .outerjoin(first, first.c.session_id == col(VitalSet.session_id))
+    )
+    if session_ids is not None:
+        query = query.where(col(VitalSet.session_id).in_(list(session_ids)))
+    return stream(tx, query)
+
+
+def vital_set_entries(tx: Session) -> int:
+    """How many sets of vital signs were recorded (their entries, on the index of kinds)."""
+    query = select(func.count()).where(col(SessionEvent.type) == EventType.VITALS.value)
+    return int(tx.execute(query).scalar_one())
+
+
+def sets_without_rows(tx: Session, session_ids: Collection[str] | None = None) -> list[str]:
+    """The sets of vital signs with no row kept beside them, earliest recorded first."""
+    kept = select(VitalSet.id).where(col(VitalSet.id) == col(SessionEvent.id)).exists()
+    query = select(SessionEvent.id).where(col(SessionEvent.type) == EventType.VITALS.value, ~kept)
+    if session_ids is not None:
+        query = query.where(col(SessionEvent.session_id).in_(list(session_ids)))
+    order = (col(SessionEvent.recorded_at), col(SessionEvent.seq))
+    return list(tx.execute(query.order_by(*order)).scalars())
 
 
 def sittings_without_scores(tx: Session, sitting_ids: Collection[str] | None = None) -> list[str]:
