@@ -12,7 +12,7 @@ import pytest
 from alembic import command
 from sqlmodel import select
 
-from core import audit
+from core import audit, trail_check
 from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
@@ -104,3 +104,22 @@ def test_a_sets_columns_changed_or_removed_by_hand_are_found(
         raw.commit()
     check = audit.verify(database)
     assert not check.ok and "set of vital signs" in check.problem and said in check.problem, check.problem
+
+
+def test_the_check_since_a_noted_line_looks_at_the_sets_of_the_sessions_written_to_since(
+    care: Care, patient, nurses, clock: ManualClock, database: Database, db_path
+):
+    if not database.is_sqlite:
+        pytest.skip("changed by hand in the SQLite file")
+    sid = sets_through_a_session(care, patient, nurses, clock)
+    noted = audit.head(database)
+    assert noted is not None
+    clock.advance(minutes=10)
+    care.record_vitals(sid, NORMAL, nurses[0].id)  # the session is written to after the note
+    assert trail_check.since_anchor(database, *noted).ok
+    database.dispose()
+    with closing(sqlite3.connect(db_path)) as raw:  # a set from before the note, changed by hand
+        raw.execute("UPDATE vital_set SET spo2 = 97 WHERE act = 'spo2'")
+        raw.commit()
+    found = trail_check.since_anchor(database, *noted)
+    assert not found.ok and "set of vital signs" in found.problem, found.problem

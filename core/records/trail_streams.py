@@ -284,8 +284,17 @@ def vital_sets_with_entries(tx: Session, session_ids: Collection[str] | None = N
         .outerjoin(first, first.c.session_id == col(VitalSet.session_id))
     )
     if session_ids is not None:
-        query = query.where(col(VitalSet.session_id).in_(list(session_ids)))
+        query = query.where(
+            col(VitalSet.session_id).in_(list(session_ids)), col(VitalSet.taken_at) >= _opened(session_ids)
+        )
     return stream(tx, query)
+
+
+def _opened(session_ids: Collection[str]) -> Any:
+    """When the first of the sessions opened: none of their sets or entries is older, and a check of a few
+    sessions then reads the index of moments from there on, not every set or entry of ten years."""
+    first = select(func.min(InfusionSession.opened_at)).where(col(InfusionSession.id).in_(list(session_ids)))
+    return first.scalar_subquery()
 
 
 def vital_set_entries(tx: Session) -> int:
@@ -299,7 +308,9 @@ def sets_without_rows(tx: Session, session_ids: Collection[str] | None = None) -
     kept = select(VitalSet.id).where(col(VitalSet.id) == col(SessionEvent.id)).exists()
     query = select(SessionEvent.id).where(col(SessionEvent.type) == EventType.VITALS.value, ~kept)
     if session_ids is not None:
-        query = query.where(col(SessionEvent.session_id).in_(list(session_ids)))
+        query = query.where(
+            col(SessionEvent.session_id).in_(list(session_ids)), col(SessionEvent.occurred_at) >= _opened(session_ids)
+        )
     order = (col(SessionEvent.recorded_at), col(SessionEvent.seq))
     return list(tx.execute(query.order_by(*order)).scalars())
 
