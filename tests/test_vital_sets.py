@@ -5,14 +5,12 @@ when the database is upgraded."""
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 
 import pytest
 from alembic import command
 from sqlmodel import select
 
-from core import audit, trail_check
 from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
@@ -80,46 +78,3 @@ def test_sets_recorded_before_the_table_existed_get_the_same_rows_on_upgrade(
         assert kept(upgraded) == before
     finally:
         upgraded.dispose()
-
-
-@pytest.mark.parametrize(
-    ("change", "said"),
-    [
-        ("UPDATE vital_set SET spo2 = 97 WHERE act = 'spo2'", "were changed: they no longer say what its entry says"),
-        ("UPDATE vital_set SET act = '' WHERE act = 'spo2'", "were changed: they no longer say what its entry says"),
-        ("UPDATE vital_set SET before_start = 0 WHERE act = 'spo2'", "were changed"),
-        ("DELETE FROM vital_set WHERE act = 'spo2'", "were removed"),
-    ],
-)
-def test_a_sets_columns_changed_or_removed_by_hand_are_found(
-    care: Care, patient, nurses, clock: ManualClock, database: Database, db_path, change: str, said: str
-):
-    if not database.is_sqlite:
-        pytest.skip("changed by hand in the SQLite file")
-    sets_through_a_session(care, patient, nurses, clock)
-    assert audit.verify(database).ok
-    database.dispose()
-    with closing(sqlite3.connect(db_path)) as raw:
-        raw.execute(change)
-        raw.commit()
-    check = audit.verify(database)
-    assert not check.ok and "set of vital signs" in check.problem and said in check.problem, check.problem
-
-
-def test_the_check_since_a_noted_line_looks_at_the_sets_of_the_sessions_written_to_since(
-    care: Care, patient, nurses, clock: ManualClock, database: Database, db_path
-):
-    if not database.is_sqlite:
-        pytest.skip("changed by hand in the SQLite file")
-    sid = sets_through_a_session(care, patient, nurses, clock)
-    noted = audit.head(database)
-    assert noted is not None
-    clock.advance(minutes=10)
-    care.record_vitals(sid, NORMAL, nurses[0].id)  # the session is written to after the note
-    assert trail_check.since_anchor(database, *noted).ok
-    database.dispose()
-    with closing(sqlite3.connect(db_path)) as raw:  # a set from before the note, changed by hand
-        raw.execute("UPDATE vital_set SET spo2 = 97 WHERE act = 'spo2'")
-        raw.commit()
-    found = trail_check.since_anchor(database, *noted)
-    assert not found.ok and "set of vital signs" in found.problem, found.problem
