@@ -30,6 +30,15 @@ def dosed_with_low_baseline(care, patient, first) -> str:
     return sid
 
 
+def ready_with_low_baseline(care, patient, first):
+    """Checked, drawn up and the pump read, the baseline's act-now alert still open: (session id, state)."""
+    sid = dosed_with_low_baseline(care, patient, first)
+    care.confirm_dose(sid, first.id, vial_id="ketamine-50")
+    care.record_check(sid, "ben", BEN_PASSWORD, "80", "40", "151.2")
+    care.record_drawn(sid, "LOT-K2291", "0.8", first.id)
+    return sid, pump_as_ordered(care, sid, first.id)
+
+
 def test_an_alert_can_be_acknowledged_wherever_vitals_can_be_recorded():
     for step in Step:
         if E.VITALS in allowed(step):
@@ -48,11 +57,7 @@ def test_an_alert_from_the_baseline_is_acknowledged_before_the_start(care, patie
 
 def test_an_open_alert_holds_back_the_start_even_with_a_go_ahead(care, patient, nurses):
     first, _ = nurses
-    sid = dosed_with_low_baseline(care, patient, first)
-    care.confirm_dose(sid, first.id, vial_id="ketamine-50")
-    care.record_check(sid, "ben", BEN_PASSWORD, "80", "40", "151.2")
-    care.record_drawn(sid, "LOT-K2291", "0.8", first.id)
-    state = pump_as_ordered(care, sid, first.id)
+    sid, state = ready_with_low_baseline(care, patient, first)
     assert state.step is Step.READY
     assert state.held_back[E.STARTED].startswith(HELD) and E.STARTED not in state.allowed
     with pytest.raises(NotAllowedError, match=HELD):

@@ -15,9 +15,9 @@ from core.identify import Identified
 from core.protocol import VitalKind
 from core.refusals import WORDS, Refusal, kind_of
 from tests.helpers.answers import NORMAL, SCREEN_OK, no_symptoms
-from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
-from tests.helpers.sessions import prepare, pump_as_ordered, signed
-from tests.test_alert_holds import dosed_with_low_baseline
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import prepare, signed
+from tests.test_alert_holds import ready_with_low_baseline
 from tests.test_database_gone import remove
 from tests.test_weight_change import today, yesterday_at
 from tests.test_weight_input import refusals
@@ -78,11 +78,7 @@ def test_a_second_infusion_the_same_day_without_the_override_is_a_near_miss_of_t
 
 def test_a_start_outside_the_thresholds_without_a_go_ahead_is_a_near_miss(care, patient, nurses):
     first, _ = nurses
-    sid = dosed_with_low_baseline(care, patient, first)
-    care.confirm_dose(sid, first.id, vial_id="ketamine-50")
-    care.record_check(sid, "ben", BEN_PASSWORD, "80", "40", "151.2")
-    care.record_drawn(sid, "LOT-K2291", "0.8", first.id)
-    state = pump_as_ordered(care, sid, first.id)
+    sid, state = ready_with_low_baseline(care, patient, first)
     care.acknowledge_alert(sid, state.open_alerts[0].event_id, ["notify"], no_symptoms(care), first.id)
     with pytest.raises(InputError, match="outside the start thresholds"):
         care.start_infusion(sid, first.id)
