@@ -16,8 +16,9 @@ from ui.dialogs.people import named_table
 from ui.widgets.forms import button, label, line_edit, set_tone
 
 COLUMNS = ("When and where", "Who", "What", "Patient and session", "Detail")
-WHO_WIDTH, WHAT_WIDTH, PATIENT_WIDTH = 190, 190, 210
-"""Wide enough for most; a longer cell ends in "…", and the detail takes the room left over."""
+WHEN_WIDTH, WHO_WIDTH, WHAT_WIDTH, PATIENT_WIDTH = 250, 160, 170, 200
+"""Wide enough for most; a longer cell ends in "…", and the detail takes the room left over: at 1024 pixels
+wide, fitting the moment and workstation to their text left the detail a few letters."""
 
 
 def _cells(line: AuditLine) -> tuple[str, ...]:
@@ -60,7 +61,7 @@ class AuditDialog(Dialog):
         set_tone(self.count, "quiet")
         self.column.addWidget(self.count)
         self.table = named_table("Audit entries", COLUMNS)
-        one_line_rows(self.table, {1: WHO_WIDTH, 2: WHAT_WIDTH, 3: PATIENT_WIDTH}, 4)
+        one_line_rows(self.table, {0: WHEN_WIDTH, 1: WHO_WIDTH, 2: WHAT_WIDTH, 3: PATIENT_WIDTH}, 4)
         self.column.addWidget(self.table, 1)
         self.verdict = label("", name="Trail check result")
         self.verdict.hide()
