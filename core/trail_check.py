@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from hashlib import sha256
-from itertools import islice
+from itertools import islice, zip_longest
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -729,19 +729,69 @@ def _sitting_scores(tx: Any, found: Findings, sitting_ids: list[str] | None = No
 def _vital_sets(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
     """The plain columns kept beside each set of vital signs (which a review of alarms counts) say what its
     entry says, and no set is without its own (of the given sessions only, when given)."""
-    named = len(trail_streams.VITAL_SET_COLUMNS)
+    whole = sessions is None and trail_streams.rows_in_written_order(tx)
+    pairs = _sets_in_stored_order(tx) if whole else _sets_joined(tx, sessions)
     matched = 0
-    for place, row in enumerate(trail_streams.vital_sets_with_entries(tx, sessions)):
-        problem = _vital_set_problem(row[:named], row[named:])
+    for place, (kept, entry) in enumerate(pairs):
+        if kept is None:
+            found.said("vital sets", (1, 0), f"the columns kept for set of vital signs {entry[0]} were removed.")
+            return
+        problem = _vital_set_problem(kept, entry)
         if problem is None:
             matched += 1
             continue
         found.said("vital sets", (0, place), problem)
         return
-    if sessions is None and matched == trail_streams.vital_set_entries(tx):
+    if whole or (sessions is None and matched == trail_streams.vital_set_entries(tx)):
         return  # every set's row was met, one each: none is without its own
     for set_id in trail_streams.sets_without_rows(tx, sessions)[:1]:
         found.said("vital sets", (1, 0), f"the columns kept for set of vital signs {set_id} were removed.")
+
+
+_NO_ENTRY = (None,) * 7
+"""What a set's row is compared with when no entry of its id is a set of vital signs."""
+
+
+def _sets_joined(tx: Any, sessions: list[str] | None) -> Iterator[tuple[Any, Any]]:
+    """Each set's row beside its entry, found by its id (a few sessions', or a database that cannot be read
+    in the order stored)."""
+    named = len(trail_streams.VITAL_SET_COLUMNS)
+    for row in trail_streams.vital_sets_with_entries(tx, sessions):
+        yield row[:named], row[named:]
+
+
+def _sets_in_stored_order(tx: Any) -> Iterator[tuple[Any, Any]]:
+    """Each set's row beside its entry, both read in the order stored (a row is written with its entry, so
+    the two come in the same order) and paired as they come; a row or an entry met out of turn waits for its
+    other half. Then the rows whose entry never came (``_NO_ENTRY``), then the entries whose row never came
+    (``None`` beside them)."""
+    started = dict(trail_streams.first_starts(tx))
+    rows: dict[str, tuple[Any, ...]] = {}
+    entries: dict[str, tuple[Any, ...]] = {}
+
+    def beside(entry: tuple[Any, ...]) -> tuple[Any, ...]:
+        return (EventType.VITALS.value, *entry[1:], started.get(entry[1]))
+
+    for kept, entry in zip_longest(trail_streams.vital_sets_stored(tx), trail_streams.set_entries_stored(tx)):
+        if kept is not None and entry is not None and kept[0] == entry[0]:
+            yield kept, beside(entry)
+            continue
+        if kept is not None:
+            waiting = entries.pop(kept[0], None)
+            if waiting is None:
+                rows[kept[0]] = kept
+            else:
+                yield kept, beside(waiting)
+        if entry is not None:
+            waiting = rows.pop(entry[0], None)
+            if waiting is None:
+                entries[entry[0]] = entry
+            else:
+                yield waiting, beside(entry)
+    for kept in rows.values():
+        yield kept, _NO_ENTRY
+    for entry in entries.values():
+        yield None, entry
 
 
 def _vital_set_problem(kept: tuple[Any, ...], entry: tuple[Any, ...]) -> str | None:

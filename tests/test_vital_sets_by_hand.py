@@ -53,3 +53,20 @@ def test_the_check_since_a_noted_line_looks_at_the_sets_of_the_sessions_written_
         raw.commit()
     found = trail_check.since_anchor(database, *noted)
     assert not found.ok and "set of vital signs" in found.problem, found.problem
+
+
+def test_rows_stored_out_of_their_entries_order_still_hold(
+    care: Care, patient, nurses, clock: ManualClock, database: Database, db_path
+):
+    """The whole check pairs rows and entries as both were stored; a row written again later (the same
+    values, a later place in the file) is paired all the same."""
+    sets_through_a_session(care, patient, nurses, clock)
+    database.dispose()
+    with closing(sqlite3.connect(db_path)) as raw:
+        raw.execute("CREATE TEMP TABLE kept AS SELECT * FROM vital_set WHERE act = 'spo2'")
+        raw.execute("DELETE FROM vital_set WHERE act = 'spo2'")
+        raw.execute("INSERT INTO vital_set SELECT * FROM kept")
+        raw.commit()
+        assert raw.execute("SELECT act FROM vital_set ORDER BY rowid DESC LIMIT 1").fetchone() == ("spo2",)
+    check = audit.verify(database)
+    assert check.ok, check.problem

@@ -297,6 +297,35 @@ def _opened(session_ids: Collection[str]) -> Any:
     return first.scalar_subquery()
 
 
+def vital_sets_stored(tx: Session) -> Iterator[tuple[Any, ...]]:
+    """Every set's row as kept (``VITAL_SET_COLUMNS``), in the order stored (SQLite's row numbers)."""
+    return stream(tx, select(*VITAL_SET_COLUMNS).order_by(_ROWID))
+
+
+def set_entries_stored(tx: Session) -> Iterator[tuple[Any, ...]]:
+    """Every set of vital signs' entry, in the order stored (SQLite's row numbers, which the index of kinds
+    gives in order): id, session, place, moment (as the driver gives it), author and stored text. Read so,
+    the entries come as their rows were written; found one by one from each row, over ten years' file,
+    each was a look somewhere else in it."""
+    query = select(
+        SessionEvent.id,
+        SessionEvent.session_id,
+        SessionEvent.seq,
+        type_coerce(SessionEvent.occurred_at, Text),
+        SessionEvent.recorded_by,
+        cast(SessionEvent.payload, Text),
+    ).where(col(SessionEvent.type) == EventType.VITALS.value)
+    return stream(tx, query.order_by(_ROWID))
+
+
+def first_starts(tx: Session) -> Iterator[tuple[str, int]]:
+    """Each session whose infusion began, with the place of its first ``infusion.started`` entry."""
+    query = select(SessionEvent.session_id, func.min(SessionEvent.seq)).where(
+        col(SessionEvent.type) == EventType.STARTED.value
+    )
+    return stream(tx, query.group_by(col(SessionEvent.session_id)))
+
+
 def vital_set_entries(tx: Session) -> int:
     """How many sets of vital signs were recorded (their entries, on the index of kinds)."""
     query = select(func.count()).where(col(SessionEvent.type) == EventType.VITALS.value)
