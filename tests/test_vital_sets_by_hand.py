@@ -23,6 +23,12 @@ from tests.test_vital_sets import sets_through_a_session
         ("UPDATE vital_set SET act = '' WHERE act = 'spo2'", "were changed: they no longer say what its entry says"),
         ("UPDATE vital_set SET before_start = 0 WHERE act = 'spo2'", "were changed"),
         ("DELETE FROM vital_set WHERE act = 'spo2'", "were removed"),
+        (
+            "INSERT INTO vital_set SELECT 'not-an-entry', session_id, seq + 100, taken_at, recorded_by, before_start,"
+            " partial, point_id, systolic, diastolic, heart_rate, respiratory_rate, spo2, sedation, temperature, act,"
+            " advise FROM vital_set WHERE act = 'spo2'",
+            "have no entry: it was removed, or they were added by hand",
+        ),
     ],
 )
 def test_a_sets_columns_changed_or_removed_by_hand_are_found(
