@@ -87,11 +87,10 @@ from core.records.streams import (
     to_patient_event,
 )
 from core.records.trail import audit_head, insert_audit_lines
-from core.records.vital_sets import SET_COLUMNS, set_values, vital_set_row
+from core.records.vital_sets import set_values, vital_set_row
 
 __all__ = [
     "HISTORY_TABLES",
-    "SET_COLUMNS",
     "account",
     "active_for_patient",
     "active_on_chair",
