@@ -57,6 +57,7 @@ from core.records.people import (
     standing,
     username_taken,
 )
+from core.records.quality import alarm_rows
 from core.records.sessions import (
     active_for_patient,
     active_on_chair,
@@ -102,6 +103,7 @@ __all__ = [
     "add_staff",
     "add_summary",
     "administrators",
+    "alarm_rows",
     "all_patient_events",
     "announce",
     "audit_head",
