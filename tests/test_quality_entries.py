@@ -12,9 +12,9 @@ from core.care import Care
 from core.clock import ManualClock
 from core.dosing import pump_order
 from core.errors import InputError
+from core.figures import PER_100, Figure
 from core.identify import Identified
 from core.machine import Step
-from core.outcomes.metrics import PER_100, Figure
 from core.people import Account
 from core.persistence.db import Database
 from core.settings import change_clinic_setting

@@ -33,6 +33,7 @@ from functools import cached_property, partial
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
+from core.figures import DAYS, PER_100, PERCENT, T_POINTS, Figure, proportion
 from core.machine import Outcome
 from core.outcomes.cohort import (
     Cohort,
@@ -46,12 +47,10 @@ from core.outcomes.cohort import (
 from core.outcomes.local_days import LocalDays
 from core.outcomes.stats import (
     T_BASED,
-    WILSON,
     kaplan_meier,
     km_day_reaching,
     km_returned_by,
     mean_ci,
-    wilson,
 )
 from core.outcomes.windows import CourseSpan, holding
 from core.promis import PromisTables, shipped
@@ -74,72 +73,8 @@ CHANGE = "Change from baseline"
 SAFETY = "Adverse events and early stops"
 SECTIONS = (COMPLETION, ADHERENCE, RETURN, FORMS, CHANGE, SAFETY)
 
-PERCENT = "%"
-T_POINTS = "T points"
-PER_100 = "per 100 sessions"
-DAYS = "days"
-COUNTED = "count ÷ denominator"
 TOP_REASONS = 8
 """Early-stop reasons listed by name; the rest are counted together."""
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One number of the report with everything needed to read it."""
-
-    key: str
-    """Stable name of the measure (for a screen or a test): e.g. ``treatment_completion``, ``mcid_reached``."""
-    section: str
-    measure: str
-    time_point: str
-    numerator: int | None
-    denominator: int
-    value: float | None
-    """In ``unit``; None when there is nothing to count (a denominator of 0) or an estimate not reached."""
-    unit: str
-    low: float | None
-    high: float | None
-    method: str
-    definition: str
-    note: str = ""
-    to_verify: bool = False
-    """Scored from a table still to be verified against the HealthMeasures manual."""
-    domain: str = ""
-
-
-def proportion(
-    key: str,
-    section: str,
-    measure: str,
-    numerator: int,
-    denominator: int,
-    definition: str,
-    *,
-    point: str = "",
-    note: str = "",
-    interval: bool = True,
-    to_verify: bool = False,
-    domain: str = "",
-) -> Figure:
-    """A proportion in per cent, with its Wilson interval unless ``interval`` is False."""
-    found = wilson(numerator, denominator) if interval else None
-    return Figure(
-        key=key,
-        section=section,
-        measure=measure,
-        time_point=point,
-        numerator=numerator,
-        denominator=denominator,
-        value=100 * numerator / denominator if denominator else None,
-        unit=PERCENT,
-        low=100 * found.low if found else None,
-        high=100 * found.high if found else None,
-        method=WILSON if interval else COUNTED,
-        definition=definition,
-        note=note,
-        to_verify=to_verify,
-        domain=domain,
-    )
 
 
 NONE_NOT_GIVEN = {"cancelled": 0, "missed": 0, "not_treated": 0, "no_record": 0}

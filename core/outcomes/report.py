@@ -9,26 +9,24 @@ all drawn from this value.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from core.outcomes.cohort import Cohort
-from core.outcomes.collector import collector_paused
-from core.outcomes.metrics import (
-    PER_100,
-    PERCENT,
-    SECTIONS,
-    STUDY_INFUSIONS,
+from core.figures import (
+    CSV_COLUMNS,
     T_POINTS,
     Figure,
-    all_figures,
-    prepare,
+    about_row,
+    csv_text,
+    figure_row,
+    words,
 )
+from core.outcomes.cohort import Cohort
+from core.outcomes.collector import collector_paused
+from core.outcomes.metrics import SECTIONS, STUDY_INFUSIONS, all_figures, prepare
 from core.promis import PromisTables, shipped
 from core.protocol import Protocol
 
@@ -63,6 +61,9 @@ RULES = (
     "followed, not as never coming back.",
 )
 STUDY_LABEL = "For comparison, not a target"
+
+value_words, count_words, interval_words = words.value_words, words.count_words, words.interval_words
+"""A figure's words, now the shared frame's (``core.figures``): still read from here by older callers."""
 
 
 @dataclass(frozen=True)
@@ -218,84 +219,12 @@ def _tables_used(forms: list, tables: PromisTables) -> tuple[TableUsed, ...]:
 # ---- words shared by the screen, the PDF and the CSV -----------------------------------------------------
 
 
-def _number(value: float, unit: str) -> str:
-    """Per cent and rates to one decimal, T points to two, days whole."""
-    if unit in {PERCENT, PER_100}:
-        return f"{value:.1f}"
-    return f"{value:.2f}" if unit == T_POINTS else f"{value:.0f}"
-
-
-def value_words(figure: Figure) -> str:
-    """The value with its unit, or why there is none."""
-    if figure.value is None:
-        return "not reached" if figure.denominator else "none to count"
-    number = _number(figure.value, figure.unit)
-    if figure.unit == PERCENT:
-        return f"{number} %"
-    if figure.unit == T_POINTS:  # a change in the improving direction: its sign alone reads as up or down
-        way = " (better)" if figure.value > 0 else " (worse)" if figure.value < 0 else ""
-        return f"{'+' if figure.value > 0 else ''}{number} T{way}"
-    return f"{number} {figure.unit}"
-
-
-def count_words(figure: Figure) -> str:
-    """ "k of n" for a count, "n = n" for a mean or a time: every number states its denominator."""
-    if figure.numerator is None:
-        return f"n = {figure.denominator}"
-    return f"{figure.numerator} of {figure.denominator}"
-
-
-def interval_words(figure: Figure) -> str:
-    if figure.low is None or figure.high is None:
-        return "—"
-    low, high = _number(figure.low, figure.unit), _number(figure.high, figure.unit)
-    return f"{low}–{high}{' %' if figure.unit == PERCENT else ''}"
-
-
-CSV_COLUMNS = (
-    "section",
-    "measure",
-    "time point",
-    "numerator",
-    "denominator",
-    "value",
-    "CI low",
-    "CI high",
-    "unit",
-    "method",
-    "definition",
-    "note",
-    "tables to verify",
-)
-
-
-def _cell(value: float | None, unit: str) -> str:
-    return "" if value is None else _number(value, unit)
-
-
 def csv_rows(report: OutcomeReport) -> list[list[str]]:
     """One row per figure, then the study's figures (labelled for comparison) and what the report used."""
-    rows = [
-        [
-            f.section,
-            f.measure,
-            f.time_point,
-            "" if f.numerator is None else str(f.numerator),
-            str(f.denominator),
-            _cell(f.value, f.unit),
-            _cell(f.low, f.unit),
-            _cell(f.high, f.unit),
-            f.unit,
-            f.method,
-            f.definition,
-            f.note,
-            "yes" if f.to_verify else "",
-        ]
-        for f in report.figures
-    ]
+    rows = [figure_row(f) for f in report.figures]
     for s in report.study:
         rows.append(
-            _about(
+            about_row(
                 f"Study ({STUDY_LABEL.lower()})",
                 s.measure,
                 s.figure,
@@ -305,37 +234,18 @@ def csv_rows(report: OutcomeReport) -> list[list[str]]:
             )
         )
     protocol = f"{report.protocol_id} {report.protocol_version}, SHA-256 {report.protocol_sha256}"
-    rows.append(_about("About", "Period", f"{report.first_day} to {report.last_day}", definition=COHORT_RULE))
-    rows.append(_about("About", "Protocol", protocol))
+    rows.append(about_row("About", "Period", f"{report.first_day} to {report.last_day}", definition=COHORT_RULE))
+    rows.append(about_row("About", "Protocol", protocol))
     for m in report.mcids:
         rows.append(
-            _about("About", f"MCID: {m.domain}", str(m.t_points), unit=T_POINTS, method=m.basis, definition=m.source)
+            about_row("About", f"MCID: {m.domain}", str(m.t_points), unit=T_POINTS, method=m.basis, definition=m.source)
         )
     for t in report.tables:
         words = f"{', '.join(t.tables)}; tables SHA-256 {', '.join(t.tables_sha256)}"
-        rows.append(_about("About", f"Table: {t.form_id}", words, definition=t.domain, verify=t.to_verify))
+        rows.append(about_row("About", f"Table: {t.form_id}", words, definition=t.domain, verify=t.to_verify))
     return rows
-
-
-def _about(
-    section: str,
-    measure: str,
-    value: str,
-    *,
-    unit: str = "",
-    method: str = "",
-    definition: str = "",
-    note: str = "",
-    verify: bool = False,
-) -> list[str]:
-    """A row that is not a figure: the study's, or what the report used."""
-    return [section, measure, "", "", "", value, "", "", unit, method, definition, note, "yes" if verify else ""]
 
 
 def csv_bytes(report: OutcomeReport) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read "−" and "≥" as written."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows(report))
-    return out.getvalue().encode("utf-8-sig")
+    return csv_text(CSV_COLUMNS, csv_rows(report))

@@ -1,3 +1,4 @@
-"""The clinic's quality report (issue: alarms, overrides and near misses over time): what the records say
-about where care slipped and where the limits caught it, counted over any period, each figure with its
-definition. Pure functions over rows read through the one door (``core.records``)."""
+"""The clinic's quality report: what the records say about alarms, overrides and near misses, checks,
+silences, the controlled substance and record keeping over a period, and what a changed threshold would have
+done. Pure functions over the plain rows ``core.records`` reads (``core.quality.rows``), each figure with its
+definition."""

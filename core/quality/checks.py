@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from core import event_data as d
 from core.event_words import CHECK_FIGURE_WORDS
 from core.events import Event, EventType
-from core.outcomes.metrics import Figure
+from core.figures import Figure, proportion, rate
 from core.pump_check import PumpCheck
-from core.quality.counting import per_100, proportion
 
 SECTION = "Second-nurse checks and pump readings"
 PUMP_FIELD_WORDS = {"rate_ml_per_h": "pump rate", "vtbi_ml": "volume to be infused"}
@@ -91,7 +90,7 @@ def checks(
         )
     )
     figures.append(
-        per_100(
+        rate(
             "pump_found_stopped",
             SECTION,
             "Pump found stopped at the check after a restart",

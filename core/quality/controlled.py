@@ -17,8 +17,7 @@ from typing import NamedTuple
 
 from core import event_data as d
 from core.events import Event, EventType
-from core.outcomes.metrics import Figure
-from core.quality.counting import per_100
+from core.figures import Figure, rate
 from core.signatures import Meaning, signatures_in
 
 SECTION = "Controlled substance"
@@ -73,7 +72,7 @@ def controlled(signed_sessions: int, wastes: int, entries: Sequence[Event]) -> C
         if e.type is EventType.WASTED and not witnessed(e)
     ]
     figures = (
-        per_100(
+        rate(
             "controlled_discrepancy",
             SECTION,
             "Sessions signed with a controlled-substance discrepancy",
@@ -82,7 +81,7 @@ def controlled(signed_sessions: int, wastes: int, entries: Sequence[Event]) -> C
             "Sessions signed in the period whose drawn, given and wasted amounts did not add up ÷ sessions signed "
             "in the period, × 100. Each is listed with the note recorded at signing (its resolution).",
         ),
-        per_100(
+        rate(
             "waste_unwitnessed",
             SECTION,
             "Waste recorded without a witness (none should exist)",

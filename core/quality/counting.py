@@ -1,5 +1,4 @@
-"""What every figure of the quality report is built from: counts per 100 sessions, proportions (shared with
-the outcome report's frame), and free-text reasons grouped."""
+"""Free-text answers grouped for the quality report: the reasons given for overrides, counted by their words."""
 
 from __future__ import annotations
 
@@ -8,32 +7,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.outcomes.metrics import COUNTED, PER_100, Figure, proportion
-
-__all__ = ["Grouped", "grouped", "per_100", "proportion"]
-
 TOP_REASONS = 8
 """Reasons listed by their words; the rest are counted together as "other reasons"."""
 _SPACES = re.compile(r"\s+")
-
-
-def per_100(key: str, section: str, measure: str, count: int, sessions: int, definition: str, note: str = "") -> Figure:
-    """A count with its rate per 100 sessions (the denominator the definition names)."""
-    return Figure(
-        key=key,
-        section=section,
-        measure=measure,
-        time_point="",
-        numerator=count,
-        denominator=sessions,
-        value=100 * count / sessions if sessions else None,
-        unit=PER_100,
-        low=None,
-        high=None,
-        method=COUNTED,
-        definition=definition,
-        note=note,
-    )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.events import EventType
-from core.outcomes.metrics import Figure
+from core.figures import Figure
 from core.quality.controlled import ControlledFigures
 from core.quality.overrides import OverrideFigures
 from core.quality.silences import SilenceFigures

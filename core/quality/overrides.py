@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 from core import event_data as d
 from core.events import Event, EventType
-from core.outcomes.metrics import Figure
-from core.quality.counting import Grouped, grouped, per_100
+from core.figures import Figure, rate
+from core.quality.counting import Grouped, grouped
 from core.quality.rows import AuditLine
 from core.refusals import SOFT, WORDS, Refusal, kind_of
 
@@ -96,7 +96,7 @@ def overrides(sessions: int, entries: Sequence[Event], refusals: Sequence[AuditL
     for limit, words in OVERRIDE_WORDS.items():
         of_limit = [o for o in found if o.limit is limit]
         figures.append(
-            per_100(
+            rate(
                 f"override_{limit.value}",
                 SECTION,
                 words,
@@ -115,7 +115,7 @@ def overrides(sessions: int, entries: Sequence[Event], refusals: Sequence[AuditL
             figures += _soft_refusals(kind, len(of_kind), len(after), sessions)
         else:
             figures.append(
-                per_100(
+                rate(
                     f"refused_{kind.value}",
                     SECTION,
                     f"Refused (hard limit or rule): {WORDS[kind]}",
@@ -126,7 +126,7 @@ def overrides(sessions: int, entries: Sequence[Event], refusals: Sequence[AuditL
             )
     if unknown:
         figures.append(
-            per_100(
+            rate(
                 "refused_unknown",
                 SECTION,
                 "Refused, of a kind this version does not name",
@@ -141,7 +141,7 @@ def overrides(sessions: int, entries: Sequence[Event], refusals: Sequence[AuditL
 def _soft_refusals(kind: Refusal, asked: int, overridden: int, sessions: int) -> list[Figure]:
     words = WORDS[kind]
     return [
-        per_100(
+        rate(
             f"asked_{kind.value}",
             SECTION,
             f"Refused until overridden: {words}",
@@ -149,7 +149,7 @@ def _soft_refusals(kind: Refusal, asked: int, overridden: int, sessions: int) ->
             sessions,
             f"Entries this soft limit refused in the period, each asking for its override {PER_SESSIONS}",
         ),
-        per_100(
+        rate(
             f"not_overridden_{kind.value}",
             SECTION,
             f"Refused and not overridden (near miss): {words}",

@@ -13,8 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from core.events import Event, EventType
-from core.outcomes.metrics import Figure
-from core.quality.counting import per_100
+from core.figures import Figure, rate
 
 SECTION = "Late entries and corrections"
 EVERY = "÷ sessions opened in the period, × 100."
@@ -32,7 +31,7 @@ def record_keeping(
     minutes = int(late_after.total_seconds() // 60)
     late = Counter(kind for kind, occurred, recorded in saved if recorded - occurred >= late_after)
     figures = [
-        per_100(
+        rate(
             "late_entries",
             SECTION,
             "Late entries",
@@ -43,12 +42,12 @@ def record_keeping(
     ]
     for kind, count in sorted(late.items(), key=lambda item: (-item[1], item[0])):
         figures.append(
-            per_100(f"late_{kind}", SECTION, f"Late entries: {kind}", count, sessions, f"As above, of kind {kind}.")
+            rate(f"late_{kind}", SECTION, f"Late entries: {kind}", count, sessions, f"As above, of kind {kind}.")
         )
     for what, words in ((EventType.CORRECTED, "Corrections"), (EventType.ADDENDUM, "Addenda")):
         of_kind = [event for event in corrections if event.type is what]
         figures.append(
-            per_100(
+            rate(
                 what.value.replace(".", "_"),
                 SECTION,
                 words,
@@ -60,7 +59,7 @@ def record_keeping(
         named = Counter(kinds_corrected.get(event.corrects or "", "no entry named") for event in of_kind)
         for kind, count in sorted(named.items(), key=lambda item: (-item[1], item[0])):
             figures.append(
-                per_100(
+                rate(
                     f"{what.value.replace('.', '_')}_{kind}",
                     SECTION,
                     f"{words} of: {kind}",

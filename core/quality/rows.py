@@ -1,9 +1,105 @@
-"""The rows the quality report counts that are not care entries, as ``core.records`` reads them."""
+"""What the quality report reads from the records, as plain rows (``core.records.quality`` fills them, the
+figures count them): the period's sets of vital signs with their sessions, and the entries that answered an
+alarm (acknowledgements, pauses and stops naming it, adverse events later in the session)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
+
+from core.protocol import VitalKind
+
+VITALS = tuple(VitalKind)
+"""The order of a set's values in ``SetRow.values``: the protocol's vitals, as the ``vital_set`` table's."""
+AROUND = timedelta(days=1)
+"""How far the reading looks on each side of the period: the baseline sets of a session whose infusion
+began just after the period started, and the answers (acknowledgements, pauses, stops, adverse events) to
+an alarm that fired just before it ended. An answer later than this is not seen: a session is signed only
+once its alarms are answered, so later ones are sessions left open for more than a day."""
+
+
+class SetRow(NamedTuple):
+    """One set of vital signs (a ``vital_set`` row)."""
+
+    id: str
+    session_id: str
+    seq: int
+    taken_at: datetime
+    recorded_by: str
+    before_start: bool
+    """Taken before the infusion first began: part of the baseline later sets' rises are measured from."""
+    partial: bool
+    point_id: str | None
+    values: tuple[float | None, ...]
+    """In ``VITALS`` order; None for a vital not measured."""
+    act: str
+    """The vitals classified act-now when recorded, comma-separated (an alarm when not empty)."""
+    advise: str
+    """The vitals flagged at the advisory tier when recorded, comma-separated."""
+
+
+class SessionRow(NamedTuple):
+    id: str
+    patient_id: str
+    chair: int
+    protocol_hash: str
+    protocol_version: str
+    opened_at: datetime
+
+
+class AckRow(NamedTuple):
+    """An ``alert.acknowledged`` entry: who answered which alarm, when, with what."""
+
+    id: str
+    session_id: str
+    alert_event_id: str
+    occurred_at: datetime
+    recorded_at: datetime
+    recorded_by: str
+    actions: tuple[str, ...]
+    """The protocol's action ids (v2 on); empty for a v1 acknowledgement, whose action was free text."""
+    action_labels: tuple[str, ...]
+
+
+class ActedRow(NamedTuple):
+    """A pause or an early stop, and the alarm whose acknowledgement made it (None when recorded apart)."""
+
+    id: str
+    session_id: str
+    kind: str
+    """"pause" or "stop"."""
+    alert_event_id: str | None
+    occurred_at: datetime
+
+
+class AdverseRow(NamedTuple):
+    id: str
+    session_id: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class AlarmRows:
+    """Everything the alarm figures and the replay count, for the period [start, end)."""
+
+    start: datetime
+    end: datetime
+    sets: Sequence[SetRow]
+    """The sets taken in [start − AROUND, end): those before ``start`` are read only as baselines."""
+    sessions: dict[str, SessionRow]
+    """The sessions of ``sets``, by id."""
+    opened_with_sets: Sequence[str]
+    """The sessions opened in [start, end) with at least one set of vital signs: the per-100 denominator."""
+    acks: Sequence[AckRow] = ()
+    acted: Sequence[ActedRow] = ()
+    adverse: Sequence[AdverseRow] = ()
+    corrected: frozenset[str] = field(default_factory=frozenset)
+    """The ids of sets a later correction or addendum names: no longer standing as recorded."""
+
+    def in_period(self, row: SetRow) -> bool:
+        return self.start <= row.taken_at < self.end
 
 
 class AuditLine(NamedTuple):

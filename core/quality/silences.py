@@ -17,12 +17,10 @@ from statistics import median
 
 from core import event_data as d
 from core.events import Event, EventType
-from core.outcomes.metrics import COUNTED, Figure
-from core.quality.counting import per_100, proportion
+from core.figures import MINUTES, Figure, proportion, rate
 from core.quality.rows import AuditLine
 
 SECTION = "Silenced alarms"
-MINUTES = "minutes"
 
 ANSWERED_BY: Mapping[str, frozenset[EventType]] = {
     "paused": frozenset({EventType.RESUMED, EventType.STOPPED_EARLY}),
@@ -68,11 +66,11 @@ def silences(sessions: int, lines: Sequence[AuditLine], logs: Mapping[str, Seque
     """The period's silences per 100 sessions, by priority, their minutes, who silenced them, and how many
     of those that can be judged were answered afterwards."""
     every = "÷ sessions opened in the period, × 100."
-    figures = [per_100("silenced", SECTION, "Alarms silenced", len(lines), sessions, f"Silences in the period {every}")]
+    figures = [rate("silenced", SECTION, "Alarms silenced", len(lines), sessions, f"Silences in the period {every}")]
     priorities = Counter(str(line.detail.get("priority", "")) for line in lines)
     for priority in ("high", "medium", "low"):
         figures.append(
-            per_100(
+            rate(
                 f"silenced_{priority}",
                 SECTION,
                 f"Alarms silenced, {priority} priority",
@@ -123,7 +121,7 @@ def _minutes(key: str, measure: str, minutes: Sequence[int], how: Callable[[Sequ
         unit=MINUTES,
         low=None,
         high=None,
-        method=COUNTED,
+        method="",
         definition="The minutes each silence was set for (the clinic's setting when it was made), over the "
         "period's silences.",
     )

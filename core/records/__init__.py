@@ -57,6 +57,7 @@ from core.records.people import (
     standing,
     username_taken,
 )
+from core.records.quality import alarm_rows
 from core.records.quality_entries import (
     audit_lines_between,
     entries_counted,
@@ -111,6 +112,7 @@ __all__ = [
     "add_staff",
     "add_summary",
     "administrators",
+    "alarm_rows",
     "all_patient_events",
     "announce",
     "audit_head",

@@ -14,15 +14,8 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from core.outcomes.metrics import COUNTED, Figure
-from core.outcomes.report import (
-    STUDY_LABEL,
-    OutcomeReport,
-    count_words,
-    csv_bytes,
-    interval_words,
-    value_words,
-)
+from core.figures import COUNTED, Figure, count_words, interval_words, value_words
+from core.outcomes.report import STUDY_LABEL, OutcomeReport, csv_bytes
 from core.outcomes.stats import T_BASED, WILSON
 from core.persistence.db import Database
 from core.reports.output import Output, Printout, record_output, write_file

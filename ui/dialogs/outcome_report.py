@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.dates import local_stamp, parse_day
-from core.outcomes.metrics import COUNTED, Figure
-from core.outcomes.report import STUDY_LABEL, OutcomeReport, count_words, interval_words, value_words
+from core.figures import COUNTED, Figure, count_words, interval_words, value_words
+from core.outcomes.report import STUDY_LABEL, OutcomeReport
 from core.outcomes.stats import T_BASED, WILSON
 from core.reports.output import Output
 from ui.background import Background

@@ -1,0 +1,452 @@
+"""The alarm figures of the quality report, counted from the period's rows (``core.quality.rows``): no SQL.
+
+- An *alarm* is a set of vital signs recorded with at least one act-now finding: one alarm per set, however
+  many vitals alarmed (as the session opens one alert per set). An *advisory flag* is a set with an advisory
+  finding: flagged quietly, never an alarm, so counted apart.
+- A *limit fired* when it explains a recorded finding (``core.quality.limits.explain``); a set with two
+  vitals at the act-now tier counts once under each limit. A finding no limit explains is counted as such.
+- The denominator of every rate per 100 sessions is the sessions *opened* in the period with at least one
+  set of vital signs; the alarms are those *taken* in the period (a session open across the period's edge
+  counts in one and may have its sets in the other).
+- *Time to acknowledge*: from the set's moment to its acknowledgement's (one clock: both are the moments
+  the entries were made). The 90th percentile is the nearest-rank one: the value a tenth of the waits reach.
+- An alarm *led to* a pause or a stop when its acknowledgement made one (the pause or stop names the
+  alarm), and to an adverse event when one was recorded later in the same session (nothing records a link:
+  this is by time only).
+- *By nurse*: who recorded the set. A nurse's denominator is the sessions of the period in which she
+  recorded a set.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.figures import MINUTES, Figure, Listing, proportion, rate
+from core.protocol import Protocol, VitalKind
+from core.quality.limits import TIER_WORDS, Limit, baselines, fired, in_order, limits_of
+from core.quality.rows import AckRow, AlarmRows, SessionRow, SetRow
+from core.vitals import Tier
+
+ALARMS = "Alarms"
+FLAGS = "Advisory flags"
+ANSWER = "Acknowledgement"
+ACTIONS = "Actions chosen"
+LED_TO = "What alarms led to"
+BY_CHAIR = "By chair"
+BY_NURSE = "By nurse"
+BY_VERSION = "By protocol version"
+SECTIONS = (ALARMS, FLAGS, ANSWER, ACTIONS, LED_TO, BY_CHAIR, BY_NURSE, BY_VERSION)
+
+PER_SESSIONS = (
+    "Count × 100 ÷ sessions opened in the period with at least one set of vital signs; the count is of sets "
+    "taken in the period."
+)
+LIMIT_FIRED = (
+    "Sets whose recorded finding this limit explains (from the set's values, its session's protocol and the "
+    "baseline before it) × 100 ÷ sessions opened in the period with a set of vital signs."
+)
+ALARM_RATE = "Sets recorded with at least one act-now finding (one alarm per set) " + PER_SESSIONS[5:]
+FLAG_RATE = "Sets recorded with an advisory finding and none act-now " + PER_SESSIONS[5:]
+UNEXPLAINED = (
+    "Findings recorded at this tier that no limit of the session's protocol explains from the set's values and "
+    "baseline: counted as recorded (the record is authoritative), not put under a limit."
+)
+WAIT = (
+    "Minutes from the alarm's set to its acknowledgement, over the alarms of the period acknowledged. Median; "
+    "90th percentile by nearest rank (the wait a tenth of them reached); longest."
+)
+NEVER = "Alarms of the period with no acknowledgement recorded ÷ alarms of the period."
+ACTION = "Acknowledgements naming the action ÷ acknowledgements of the period's alarms (several may be named)."
+LED = {
+    "pause": "Alarms whose acknowledgement paused the infusion ÷ alarms of the period.",
+    "stop": "Alarms whose acknowledgement stopped the infusion early ÷ alarms of the period.",
+    "adverse": "Alarms followed by an adverse event recorded later in the same session ÷ alarms of the period "
+    "(by time only: nothing links the two).",
+}
+FREE_TEXT = "Free text (recorded before actions had ids)"
+SLOWEST = 20
+"""Slowest acknowledgements listed at most (those at or above the 90th percentile)."""
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """One act-now set of the period and what answered it."""
+
+    row: SetRow
+    session: SessionRow | None
+    limits: tuple[tuple[VitalKind, Limit | None], ...]
+    ack: AckRow | None
+    paused: bool
+    stopped: bool
+    adverse: bool
+    corrected: bool
+
+    @property
+    def minutes(self) -> float | None:
+        if self.ack is None:
+            return None
+        return (self.ack.occurred_at - self.row.taken_at).total_seconds() / 60
+
+
+@dataclass(frozen=True)
+class AlarmReport:
+    sessions: int
+    """The per-100 denominator: sessions opened in the period with at least one set of vital signs."""
+    protocol_versions: tuple[str, ...]
+    figures: tuple[Figure, ...]
+    listings: tuple[Listing, ...]
+    alarms: tuple[Alarm, ...]
+
+    def section(self, name: str) -> list[Figure]:
+        return [f for f in self.figures if f.section == name]
+
+    def find(self, key: str, measure: str | None = None) -> Figure:
+        for figure in self.figures:
+            if figure.key == key and (measure is None or figure.measure == measure):
+                return figure
+        raise KeyError((key, measure))
+
+    def listing(self, title: str) -> Listing:
+        return next(listing for listing in self.listings if listing.title == title)
+
+
+def nearest_rank(values: Sequence[float], share: float) -> float:
+    """The value ``share`` of the sorted values reach (nearest rank): 90 % of 10 waits is the 9th."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)), 1) - 1]
+
+
+def alarm_report(
+    rows: AlarmRows,
+    protocols: Mapping[str, Protocol],
+    names: Mapping[str, str] | None = None,
+) -> AlarmReport:
+    """The alarm figures over ``rows``; ``protocols`` by SHA-256 (every session's; the care service reads
+    them from its shelf), ``names`` of the staff by id (ids are shown where a name is missing)."""
+    named = _namer(names or {})
+    n = len(rows.opened_with_sets)
+    by_session: dict[str, list[SetRow]] = defaultdict(list)
+    for row in rows.sets:
+        by_session[row.session_id].append(row)
+    first_ack: dict[str, AckRow] = {}
+    for ack in sorted(rows.acks, key=lambda a: a.occurred_at):
+        first_ack.setdefault(ack.alert_event_id, ack)
+    acted = {(a.alert_event_id, a.kind) for a in rows.acted if a.alert_event_id}
+    adverse_at: dict[str, list[datetime]] = defaultdict(list)
+    for event in rows.adverse:
+        adverse_at[event.session_id].append(event.occurred_at)
+
+    alarms: list[Alarm] = []
+    flagged: list[SetRow] = []
+    fired_by: Counter[Limit] = Counter()
+    unexplained: Counter[Tier] = Counter()
+    covered: dict[str, tuple[datetime, Protocol]] = {}
+    for session_id, session_sets in by_session.items():
+        session = rows.sessions.get(session_id)
+        protocol = _protocol_of(session, protocols)
+        for row, baseline in baselines(session_sets):
+            if not rows.in_period(row) or not (row.act or row.advise):
+                continue
+            if session is not None:
+                seen = covered.get(protocol.version)
+                if seen is None or session.opened_at > seen[0]:
+                    covered[protocol.version] = (session.opened_at, protocol)
+            findings = fired(protocol, row, baseline)
+            for _vital, tier, limit in findings:
+                if limit is None:
+                    unexplained[tier] += 1
+                else:
+                    fired_by[limit] += 1
+            if row.act:
+                alarms.append(
+                    Alarm(
+                        row,
+                        session,
+                        tuple((v, lim) for v, t, lim in findings if t is Tier.ACT),
+                        first_ack.get(row.id),
+                        (row.id, "pause") in acted,
+                        (row.id, "stop") in acted,
+                        any(at > row.taken_at for at in adverse_at.get(row.session_id, ())),
+                        row.id in rows.corrected,
+                    )
+                )
+            else:
+                flagged.append(row)
+    alarms.sort(key=lambda a: (a.row.taken_at, a.row.id))
+    newest = max(covered.values(), key=lambda c: c[0])[1] if covered else next(iter(protocols.values()), None)
+    versions = tuple(sorted(covered))
+
+    figures: list[Figure] = [
+        rate("alarms", ALARMS, "Act-now alarms", len(alarms), n, ALARM_RATE, note=_corrected_note(alarms)),
+        *_limit_figures(Tier.ACT, fired_by, unexplained, n, newest, covered),
+        rate("flags", FLAGS, "Sets with an advisory flag", len(flagged), n, FLAG_RATE),
+        *_limit_figures(Tier.ADVISE, fired_by, unexplained, n, newest, covered),
+        *_answer_figures(alarms),
+        *_action_figures(alarms, newest),
+        *_led_to(alarms),
+        *_breakdowns(rows, alarms, flagged, named),
+    ]
+    listings = (_slowest(alarms, named), _never(alarms, named))
+    return AlarmReport(n, versions, tuple(figures), listings, tuple(alarms))
+
+
+def _namer(names: Mapping[str, str]) -> Callable[[str], str]:
+    return lambda staff_id: names.get(staff_id, staff_id)
+
+
+def _protocol_of(session: SessionRow | None, protocols: Mapping[str, Protocol]) -> Protocol:
+    if session is not None and session.protocol_hash in protocols:
+        return protocols[session.protocol_hash]
+    return next(iter(protocols.values()))
+
+
+def _corrected_note(alarms: Sequence[Alarm]) -> str:
+    count = sum(1 for a in alarms if a.corrected)
+    if not count:
+        return ""
+    sets = "set was" if count == 1 else "sets were"
+    return f"{count} alarming {sets} corrected afterwards; each still fired and is counted."
+
+
+def _limit_figures(
+    tier: Tier,
+    fired_by: Counter[Limit],
+    unexplained: Counter[Tier],
+    n: int,
+    newest: Protocol | None,
+    covered: Mapping[str, tuple[datetime, Protocol]],
+) -> list[Figure]:
+    section = ALARMS if tier is Tier.ACT else FLAGS
+    known = [lim for p in (c[1] for c in covered.values()) for lim in limits_of(p)]
+    if newest is not None:
+        known += limits_of(newest)
+    limits = in_order([lim for lim in [*known, *fired_by] if lim.tier is tier])
+    figures = []
+    for limit in limits:
+        words = limit.words(newest) if newest is not None else limit.key
+        others = sorted(
+            {
+                f"{version}: {_bound(limit, p)}"
+                for version, (_, p) in covered.items()
+                if newest is not None and limit.value(p) != limit.value(newest)
+            }
+        )
+        note = f"Other versions in the period: {'; '.join(others)}." if others else ""
+        figures.append(rate(limit.key, section, words, fired_by[limit], n, LIMIT_FIRED, note=note))
+    if unexplained[tier]:
+        measure = f"{TIER_WORDS[tier].capitalize()} findings no limit explains"
+        figures.append(rate(f"unexplained_{tier.value}", section, measure, unexplained[tier], n, UNEXPLAINED))
+    return figures
+
+
+def _bound(limit: Limit, protocol: Protocol) -> str:
+    value = limit.value(protocol)
+    return "none" if value is None else f"{value.normalize():f}"
+
+
+def _minutes_figure(key: str, measure: str, value: float | None, count: int) -> Figure:
+    return Figure(key, ANSWER, measure, "", None, count, value, MINUTES, None, None, "", WAIT)
+
+
+def _answer_figures(alarms: Sequence[Alarm]) -> list[Figure]:
+    waits = [m for a in alarms if (m := a.minutes) is not None]
+    return [
+        _minutes_figure(
+            "ack_median", "Time to acknowledge: median", statistics.median(waits) if waits else None, len(waits)
+        ),
+        _minutes_figure(
+            "ack_p90", "Time to acknowledge: 90th percentile", nearest_rank(waits, 0.9) if waits else None, len(waits)
+        ),
+        _minutes_figure("ack_longest", "Time to acknowledge: longest", max(waits) if waits else None, len(waits)),
+        proportion(
+            "never_acknowledged",
+            ANSWER,
+            "Never acknowledged",
+            len(alarms) - len(waits),
+            len(alarms),
+            NEVER,
+            interval=False,
+        ),
+    ]
+
+
+def _action_figures(alarms: Sequence[Alarm], newest: Protocol | None) -> list[Figure]:
+    acks = [a.ack for a in alarms if a.ack is not None]
+    labels: dict[str, str] = {a.id: a.label for a in newest.alert_response.actions} if newest else {}
+    counts: Counter[str] = Counter()
+    free = 0
+    for ack in acks:
+        if not ack.actions:
+            free += 1
+        said = (
+            dict(zip(ack.actions, ack.action_labels, strict=True)) if len(ack.action_labels) == len(ack.actions) else {}
+        )
+        for action in ack.actions:
+            counts[action] += 1
+            labels.setdefault(action, said.get(action, action))
+    order = [a for a in labels if counts[a]]
+    figures = [
+        proportion(f"action:{action}", ACTIONS, labels[action], counts[action], len(acks), ACTION, interval=False)
+        for action in order
+    ]
+    if free:
+        figures.append(proportion("action:free_text", ACTIONS, FREE_TEXT, free, len(acks), ACTION, interval=False))
+    return figures
+
+
+def _led_to(alarms: Sequence[Alarm]) -> list[Figure]:
+    n = len(alarms)
+    return [
+        proportion(
+            "led_to_pause", LED_TO, "Infusion paused", sum(a.paused for a in alarms), n, LED["pause"], interval=False
+        ),
+        proportion(
+            "led_to_stop",
+            LED_TO,
+            "Infusion stopped early",
+            sum(a.stopped for a in alarms),
+            n,
+            LED["stop"],
+            interval=False,
+        ),
+        proportion(
+            "led_to_adverse",
+            LED_TO,
+            "Adverse event later in the session",
+            sum(a.adverse for a in alarms),
+            n,
+            LED["adverse"],
+            interval=False,
+        ),
+    ]
+
+
+def _group_figures(
+    section: str,
+    groups: Mapping[str, set[str]],
+    alarms: Iterable[tuple[str, SetRow]],
+    flagged: Iterable[tuple[str, SetRow]],
+    label: Callable[[str], str],
+) -> list[Figure]:
+    """Alarms and advisory flags per 100 sessions for each group (chair, nurse or version), its
+    denominator the group's sessions."""
+    alarm_count = Counter(group for group, _ in alarms)
+    flag_count = Counter(group for group, _ in flagged)
+    figures = []
+    for group in sorted(groups, key=_natural):
+        n = len(groups[group])
+        figures.append(
+            rate(
+                f"{section}:alarms",
+                section,
+                f"{label(group)}: act-now alarms",
+                alarm_count[group],
+                n,
+                PER_GROUP[section],
+            )
+        )
+        figures.append(
+            rate(
+                f"{section}:flags", section, f"{label(group)}: advisory flags", flag_count[group], n, PER_GROUP[section]
+            )
+        )
+    return figures
+
+
+PER_GROUP = {
+    BY_CHAIR: "Sets of the chair's sessions (alarms, or advisory flags) × 100 ÷ its sessions opened in the period "
+    "with a set of vital signs.",
+    BY_NURSE: "Sets the nurse recorded (alarms, or advisory flags) × 100 ÷ the period's sessions in which she "
+    "recorded a set.",
+    BY_VERSION: "Sets of sessions under the version × 100 ÷ its sessions opened in the period with a set of vital "
+    "signs.",
+}
+
+
+def _natural(text: str) -> tuple[int, str]:
+    return (int(text), "") if text.isdigit() else (1 << 30, text)
+
+
+def _breakdowns(
+    rows: AlarmRows, alarms: Sequence[Alarm], flagged: Sequence[SetRow], named: Callable[[str], str]
+) -> list[Figure]:
+    denominator = set(rows.opened_with_sets)
+    sessions = rows.sessions
+    chairs: dict[str, set[str]] = defaultdict(set)
+    versions: dict[str, set[str]] = defaultdict(set)
+    for session_id in denominator:
+        if (session := sessions.get(session_id)) is not None:
+            chairs[str(session.chair)].add(session_id)
+            versions[session.protocol_version].add(session_id)
+    nurses: dict[str, set[str]] = defaultdict(set)
+    for row in rows.sets:
+        if rows.in_period(row) and row.session_id in denominator:
+            nurses[row.recorded_by].add(row.session_id)
+    alarm_rows = [a.row for a in alarms]
+
+    def chair(row: SetRow) -> str:
+        session = sessions.get(row.session_id)
+        return str(session.chair) if session else "?"
+
+    def version(row: SetRow) -> str:
+        session = sessions.get(row.session_id)
+        return session.protocol_version if session else "?"
+
+    figures = []
+    for section, groups, key, label in (
+        (BY_CHAIR, chairs, chair, lambda g: f"Chair {g}"),
+        (BY_NURSE, nurses, lambda r: r.recorded_by, named),
+        (BY_VERSION, versions, version, lambda g: f"Version {g}"),
+    ):
+        figures += _group_figures(
+            section, groups, [(key(r), r) for r in alarm_rows], [(key(r), r) for r in flagged], label
+        )
+    return figures
+
+
+LISTING_COLUMNS = ("Fired (UTC)", "Session", "Chair", "Alarm", "Minutes", "Set recorded by", "Acknowledged by")
+SLOWEST_TITLE = "Slowest acknowledgements (at or above the 90th percentile)"
+NEVER_TITLE = "Alarms never acknowledged"
+
+
+def _alarm_words(alarm: Alarm) -> str:
+    return ", ".join(
+        lim.key if lim is not None else f"{vital.value} (limit not explained)" for vital, lim in alarm.limits
+    )
+
+
+def _listed(alarms: Sequence[Alarm], title: str, named: Callable[[str], str]) -> Listing:
+    rows = []
+    for a in alarms:
+        minutes = a.minutes
+        rows.append(
+            (
+                a.row.taken_at.strftime("%Y-%m-%d %H:%M"),
+                a.row.session_id,
+                str(a.session.chair) if a.session else "?",
+                _alarm_words(a),
+                "—" if minutes is None else f"{minutes:.1f}",
+                named(a.row.recorded_by),
+                named(a.ack.recorded_by) if a.ack else "—",
+            )
+        )
+    patients = tuple(a.session.patient_id if a.session else "" for a in alarms)
+    return Listing(title, LISTING_COLUMNS, tuple(rows), patients)
+
+
+def _slowest(alarms: Sequence[Alarm], named: Callable[[str], str]) -> Listing:
+    answered = [a for a in alarms if a.minutes is not None]
+    if not answered:
+        return _listed([], SLOWEST_TITLE, named)
+    p90 = nearest_rank([a.minutes for a in answered if a.minutes is not None], 0.9)
+    slow = sorted((a for a in answered if (a.minutes or 0) >= p90), key=lambda a: -(a.minutes or 0))
+    return _listed(slow[:SLOWEST], SLOWEST_TITLE, named)
+
+
+def _never(alarms: Sequence[Alarm], named: Callable[[str], str]) -> Listing:
+    return _listed([a for a in alarms if a.ack is None], NEVER_TITLE, named)

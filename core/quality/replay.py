@@ -1,0 +1,195 @@
+"""What each clinic-policy threshold would have done at the neighbouring values: the period's recorded
+readings replayed under the protocol with one limit moved (−2 to +2 steps), so the medical director sees
+what a change costs before making it.
+
+Each set is classified again as ``core.vitals.classify`` does (in arrays, one vital at a time): a vital is
+act-now when beyond an act bound or risen from the baseline by the act rise; otherwise advisory when beyond
+an advisory bound, risen by the advisory rise, or (the diastolic) too close to the systolic. The baseline of
+each set is the fold of its session's sets before the infusion began that came before it. Sets corrected
+after entry are left out (their readings no longer stand as recorded), and the replay says how many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from core.protocol import Basis, Protocol, VitalKind
+from core.quality.limits import EPSILON, Limit, Way, baselines, limits_of
+from core.quality.rows import VITALS, AlarmRows, SetRow
+from core.vitals import Tier
+
+STEPS: Mapping[VitalKind, Decimal] = {
+    VitalKind.SYSTOLIC: Decimal(5),
+    VitalKind.DIASTOLIC: Decimal(5),
+    VitalKind.HEART_RATE: Decimal(5),
+    VitalKind.RESPIRATORY_RATE: Decimal(1),
+    VitalKind.SPO2: Decimal(1),
+    VitalKind.SEDATION: Decimal(1),
+    VitalKind.TEMPERATURE: Decimal("0.1"),
+}
+"""The step between neighbouring values of each vital's limits (report data, printed with the result): a
+blood pressure's or heart rate's 5, a respiratory rate's 1 /min, SpO2's 1 %, one RASS point, 0.1 °C."""
+PULSE_PRESSURE_STEP = Decimal(2)
+"""The step of the diastolic's minimum pulse pressure (mmHg)."""
+REACH = 2
+"""Steps replayed on each side of the limit's value."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    value: Decimal
+    crossing: int
+    """Sets this limit alone would have fired on at ``value``."""
+    sets: int
+    """Sets that would have alarmed (an act-now limit) or been flagged and not alarmed (an advisory one) under
+    the whole protocol with this limit at ``value``."""
+
+
+@dataclass(frozen=True)
+class ReplayLine:
+    limit: Limit
+    words: str
+    value: Decimal
+    step: Decimal
+    unit: str
+    recorded: int
+    """Sets of the period recorded alarming (act-now) or flagged and not alarming (advisory)."""
+    candidates: tuple[Candidate, ...]
+    """From −``REACH`` to +``REACH`` steps, the limit's own value in the middle."""
+
+    def at(self, value: Decimal | int | str) -> Candidate:
+        wanted = Decimal(value)
+        return next(c for c in self.candidates if c.value == wanted)
+
+
+@dataclass(frozen=True)
+class Replay:
+    protocol_id: str
+    protocol_version: str
+    protocol_sha256: str
+    sets: int
+    """Sets of the period replayed."""
+    left_out: int
+    """Sets of the period corrected after entry, not replayed."""
+    steps: Mapping[VitalKind, Decimal]
+    lines: tuple[ReplayLine, ...]
+
+    @property
+    def note(self) -> str:
+        steps = ", ".join(f"{kind.value} {step.normalize():f}" for kind, step in self.steps.items())
+        said = f"Steps: {steps}; pulse pressure {PULSE_PRESSURE_STEP}. Replayed under {self.protocol_id} "
+        said += f"{self.protocol_version}: {self.sets} sets."
+        if self.left_out:
+            sets = "set was" if self.left_out == 1 else "sets were"
+            said += f" {self.left_out} {sets} corrected after entry and left out."
+        return said
+
+    def line(self, key: str) -> ReplayLine:
+        return next(line for line in self.lines if line.limit.key == key)
+
+
+class _Readings:
+    """The replayed sets' values and baselines, one array per vital (NaN where not measured)."""
+
+    def __init__(self, rows: list[tuple[SetRow, dict[VitalKind, float]]]) -> None:
+        self.values = {kind: np.array([r.values[i] for r, _ in rows], dtype=float) for i, kind in enumerate(VITALS)}
+        self.bases = {kind: np.array([b.get(kind) for _, b in rows], dtype=float) for kind in VITALS}
+        self.size = len(rows)
+
+
+def _bound(protocol: Protocol, kind: VitalKind, name: str, moved: tuple[Limit, Decimal] | None) -> float | None:
+    if moved is not None and moved[0].vital is kind and moved[0].field == name:
+        return float(moved[1])
+    value = getattr(protocol.vitals[kind], name)
+    return None if value is None else float(value)
+
+
+def _tiers(
+    protocol: Protocol, r: _Readings, kind: VitalKind, moved: tuple[Limit, Decimal] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sets at which ``kind`` is act-now, and those at which it is advisory, as ``classify`` says."""
+    values, rise = r.values[kind], r.values[kind] - r.bases[kind]
+    act = np.zeros(r.size, dtype=bool)
+    advise = np.zeros(r.size, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for name, found, ahead in (
+            ("act_above", act, lambda b: values >= b - EPSILON),
+            ("act_below", act, lambda b: values <= b + EPSILON),
+            ("act_rise", act, lambda b: rise >= b - EPSILON),
+            ("advise_above", advise, lambda b: values >= b - EPSILON),
+            ("advise_below", advise, lambda b: values <= b + EPSILON),
+            ("advise_rise", advise, lambda b: rise >= b - EPSILON),
+        ):
+            bound = _bound(protocol, kind, name, moved)
+            if bound is not None:
+                np.logical_or(found, ahead(bound), out=found)
+        least = _bound(protocol, kind, "min_pulse_pressure_mmhg", moved)
+        if least is not None:
+            advise |= r.values[VitalKind.SYSTOLIC] - values < least - EPSILON
+    return act, advise & ~act
+
+
+def _crossing(r: _Readings, limit: Limit, value: Decimal) -> int:
+    v, bound = r.values[limit.vital], float(value)
+    with np.errstate(invalid="ignore"):
+        match limit.way:
+            case Way.ABOVE:
+                hit = v >= bound - EPSILON
+            case Way.BELOW:
+                hit = v <= bound + EPSILON
+            case Way.RISE:
+                hit = v - r.bases[limit.vital] >= bound - EPSILON
+            case _:
+                hit = r.values[VitalKind.SYSTOLIC] - v < bound - EPSILON
+    return int(np.count_nonzero(hit))
+
+
+def replay(protocol: Protocol, rows: AlarmRows) -> Replay:
+    """Every clinic-policy limit of ``protocol`` replayed over the period's sets at ±``REACH`` steps."""
+    by_session: dict[str, list[SetRow]] = {}
+    for row in rows.sets:
+        by_session.setdefault(row.session_id, []).append(row)
+    kept: list[tuple[SetRow, dict[VitalKind, float]]] = []
+    left_out = 0
+    for session_sets in by_session.values():
+        for row, baseline in baselines(session_sets):
+            if not rows.in_period(row):
+                continue
+            if row.id in rows.corrected:
+                left_out += 1
+            else:
+                kept.append((row, baseline))
+    r = _Readings(kept)
+    tiers = {kind: _tiers(protocol, r, kind, None) for kind in VITALS if kind in protocol.vitals}
+    alarmed = np.array([bool(row.act) for row, _ in kept], dtype=bool)
+    flagged = np.array([bool(row.advise) and not row.act for row, _ in kept], dtype=bool)
+    lines = []
+    for limit in limits_of(protocol):
+        if protocol.vitals[limit.vital].basis is not Basis.CLINIC_POLICY:
+            continue
+        step = PULSE_PRESSURE_STEP if limit.way is Way.PULSE_PRESSURE else STEPS[limit.vital]
+        value = limit.value(protocol)
+        assert value is not None  # limits_of gives only the limits set
+        others_act = np.zeros(r.size, dtype=bool)
+        others_advise = np.zeros(r.size, dtype=bool)
+        for kind, (act, advise) in tiers.items():
+            if kind is not limit.vital:
+                others_act |= act
+                others_advise |= advise
+        candidates = []
+        for k in range(-REACH, REACH + 1):
+            moved = value + k * step
+            act, advise = _tiers(protocol, r, limit.vital, (limit, moved))
+            if limit.tier is Tier.ACT:
+                sets = int(np.count_nonzero(others_act | act))
+            else:
+                sets = int(np.count_nonzero((others_advise | advise) & ~(others_act | act)))
+            candidates.append(Candidate(moved, _crossing(r, limit, moved), sets))
+        unit = "mmHg" if limit.way is Way.PULSE_PRESSURE else protocol.vitals[limit.vital].unit
+        recorded = int(np.count_nonzero(alarmed if limit.tier is Tier.ACT else flagged))
+        lines.append(ReplayLine(limit, limit.words(protocol), value, step, unit, recorded, tuple(candidates)))
+    return Replay(protocol.id, protocol.version, protocol.content_hash, len(kept), left_out, dict(STEPS), tuple(lines))
