@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from core.accounts import Accounts
 from core.audit import entries
@@ -18,12 +20,14 @@ from core.care import Care
 from core.clock import ManualClock
 from core.errors import InputError, NotPermitted
 from core.people import Account, Role
-from core.persistence.db import Database
+from core.persistence.db import Database, sqlite_url
 from core.quality.alarms import NEVER_TITLE
 from core.quality.report import CSV_HEAD, REPLAY, PatientShown
+from core.reports.quality_report import quality_printout
 from core.settings import change_clinic_setting
 from tests.helpers.clinic import T0
 from tests.helpers.people import TEMPORARY_PASSWORD
+from tests.test_cli import run as cli
 from tests.test_quality_alarms import a_day_of_alarms
 
 pytestmark = pytest.mark.both_stores
@@ -103,3 +107,41 @@ def test_a_nurse_may_not_and_a_day_not_over_is_refused(care: Care, nurses, helen
     with pytest.raises(InputError) as refused:
         care.quality_report(helen.id, today, today)
     assert refused.value.field == "last_day" and "a report counts days that have ended" in refused.value.message
+
+
+def test_the_pdf_reads_back_with_its_definitions_replay_and_named_outliers(care: Care, helen: Account, alarms_day):
+    report = care.quality_report(helen.id, DAY, DAY)
+    printout = quality_printout(report, "Test clinic", "A4", "2026-11-27 09:00", "Helen Achterberg")
+    words = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(printout.pdf)).pages).split())
+    assert f"Clinic quality report — {DAY} to {DAY}" in words
+    assert "Every number states its denominator" in words and "Act-now alarms" in words
+    assert "Threshold replay" in words and "in force" in words
+    assert "Doe, Jane (MRN-2002)" in words and report.content_hash[:16] in words.replace("\n", "")
+    assert {output.patient_id for output in printout.outputs} == {None, *report.patients_named}
+
+
+@pytest.mark.sqlite_only
+def test_the_command_writes_the_pdf_and_the_csv_and_audits_each(
+    care: Care, alarms_day, clock: ManualClock, db_path: Path, tmp_path: Path, capsys
+):
+    pdf, sheet = tmp_path / "q.pdf", tmp_path / "q.csv"
+    span = ("--from", DAY.isoformat(), "--to", DAY.isoformat())
+    files = ("--out", str(pdf), "--csv", str(sheet))
+    assert cli("--database", sqlite_url(db_path), "report", "quality", *span, *files, clock=clock) == 0
+    said = capsys.readouterr().out
+    assert f"written to {pdf}" in said and f"written to {sheet}" in said
+    words = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    assert "(computer account)" in words and "Doe, Jane (MRN-2002)" in words
+    assert oct(pdf.stat().st_mode & 0o777) == "0o600" and oct(sheet.stat().st_mode & 0o777) == "0o600"
+    exported = [e for e in entries(care.db, limit=100) if e.action == AuditAction.EXPORTED]
+    assert {e.detail["to"] for e in exported} == {str(pdf.resolve()), str(sheet.resolve())}
+    assert {e.patient_id for e in exported} >= {alarms_day["jane_id"]}  # each patient named: a line on her trail
+
+
+@pytest.mark.sqlite_only
+def test_the_command_says_what_is_wrong(database, db_path: Path, tmp_path: Path, capsys):
+    out = tmp_path / "x.pdf"
+    span = ("--from", "2026-12-01", "--to", "2099-01-01")
+    assert cli("--database", sqlite_url(db_path), "report", "quality", *span, "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert "still to come" in err and "Traceback" not in err and not out.exists()
