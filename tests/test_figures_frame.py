@@ -25,7 +25,7 @@ from core.figures import (
 def test_a_rate_is_per_100_sessions_with_its_count_and_no_interval():
     figure = rate("alarms", "Alarms", "Act-now alarms", 3, 2, "count × 100 ÷ sessions")
     assert (figure.value, figure.unit, figure.low, figure.high) == (150.0, PER_100, None, None)
-    assert value_words(figure) == "150.0 per 100 sessions" and count_words(figure) == "3 of 2"
+    assert value_words(figure) == "150.0 per 100 sessions" and count_words(figure) == "3 in 2 sessions"
     assert rate("alarms", "Alarms", "Act-now alarms", 0, 0, "").value is None
     assert figure_row(figure)[3:6] == ["3", "2", "150.0"]
 

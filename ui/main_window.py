@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
             "Import outcome forms…", lambda: self._ask("outcome_import", "OutcomeImportDialog")
         )
         self.follow_ups = menu.addAction("Follow-ups due…", lambda: self._ask("follow_ups", "FollowUpsDialog"))
+        self.quality = menu.addAction("Quality report…", lambda: self._ask("quality_report", "QualityReportDialog"))
         self.addenda = menu.addAction("Signed sessions and addenda…", lambda: self._ask("addendum", "AddendumDialog"))
         self.people = menu.addAction("Manage people…", lambda: self._ask("people", "PeopleDialog"))
         self.audit = menu.addAction("Audit trail…", lambda: self._ask("audit_view", "AuditDialog"))
@@ -665,6 +666,7 @@ class MainWindow(QMainWindow):
         self.outcomes.setVisible(user.can_review_day)
         self.import_outcomes.setVisible(user.can_review_day and user.can_record_care)  # the charge nurse's
         self.follow_ups.setVisible(user.can_review_day)
+        self.quality.setVisible(user.can_read_quality)
         self.care_area.setVisible(user.can_record_care)
         self.no_care.setVisible(not user.can_record_care)
         if self._typed_by not in {None, user.id}:

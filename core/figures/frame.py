@@ -162,6 +162,8 @@ class Period:
             self.last_day.month,
         ):
             return self.first_day.strftime("%B %Y")
+        if self.first_day == self.last_day:
+            return self.first_day.isoformat()
         return f"{self.first_day.isoformat()} to {self.last_day.isoformat()}"
 
 

@@ -30,9 +30,12 @@ def value_words(figure: Figure) -> str:
 
 
 def count_words(figure: Figure) -> str:
-    """ "k of n" for a count, "n = n" for a mean or a time: every number states its denominator."""
+    """ "k of n" for a count, "k in n sessions" for a rate per 100 sessions, "n = n" for a mean or a time:
+    every number states its denominator."""
     if figure.numerator is None:
         return f"n = {figure.denominator}"
+    if figure.unit == PER_100:  # events counted over sessions, several of which may fall in one session
+        return f"{figure.numerator} in {figure.denominator} sessions"
     return f"{figure.numerator} of {figure.denominator}"
 
 

@@ -26,6 +26,7 @@ REPLAY = "Threshold replay"
 OUTLIERS = "Outliers"
 REASONS = "Reasons given for overrides"
 SILENCERS = "Who silenced alarms"
+PATIENT_COLUMN = "Patient"
 
 
 class PatientShown(StrEnum):
@@ -95,12 +96,18 @@ class QualityReport:
         return hashlib.sha256(self.csv).hexdigest()
 
 
+def quiet(comparison: Comparison) -> bool:
+    """Nothing counted in any of the periods: the screen and the paper say such measures in one line under
+    their section, so the rows that hold a number are not lost among those that hold none."""
+    return all(cell is None or (not cell.numerator and not cell.value) for cell in comparison.cells)
+
+
 def shown_listing(listing: Listing, shown: PatientShown, label: Callable[[str], str]) -> Listing:
     """A listing with its rows' patients in a first column as ``shown`` allows."""
     if shown is PatientShown.NONE:
         return listing
     rows = tuple((label(pid), *row) for pid, row in zip(listing.patient_ids, listing.rows, strict=True))
-    return Listing(listing.title, ("Patient", *listing.columns), rows, listing.patient_ids)
+    return Listing(listing.title, (PATIENT_COLUMN, *listing.columns), rows, listing.patient_ids)
 
 
 def patient_label(shown: PatientShown, patients: Mapping[str, tuple[str, str, str]]) -> Callable[[str], str]:

@@ -18,7 +18,7 @@ from core.figures import Comparison, Figure, Listing, count_words, interval_word
 from core.persistence.db import Database
 from core.quality.counting import Grouped
 from core.quality.replay import ReplayLine
-from core.quality.report import OUTLIERS, REASONS, REPLAY, SILENCERS, PatientShown, QualityReport
+from core.quality.report import OUTLIERS, REASONS, REPLAY, SILENCERS, PatientShown, QualityReport, quiet
 from core.reports.output import Output, Printout, record_output, write_file
 from core.reports.styles import Styles, grid, text
 from core.reports.templates import PageFrame, build_pdf
@@ -67,11 +67,6 @@ def _definitions(comparisons: list[Comparison], s: Styles) -> list[Flowable]:
         Paragraph(f"<b>{text('; '.join(names[:3]) + ('; …' if len(names) > 3 else ''))}:</b> {text(words)}", s.small)
         for words, names in seen.items()
     ]
-
-
-def quiet(comparison: Comparison) -> bool:
-    """Nothing counted in any of the periods: printed in one line under the section, not as a row."""
-    return all(cell is None or (not cell.numerator and not cell.value) for cell in comparison.cells)
 
 
 def _section(name: str, report: QualityReport, s: Styles) -> list[Flowable]:

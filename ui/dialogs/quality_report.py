@@ -1,0 +1,416 @@
+"""The clinic's quality report on screen, for charge nurses and administrators: a period's figures beside the
+three periods before it, each cell its value over its count and denominator, the chosen row's definition under
+the table; what each clinic-policy threshold would have done at its neighbouring values; the outliers; the
+reasons given for overrides and who silenced alarms.
+
+Core counts everything and decides whom the outlier listings may name (``care.quality_report``, which audits
+each making); this window only shows the value it returns, as the PDF and the CSV do. Read when asked: on
+opening (the last whole month), on Enter in a date and on "Show".
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.dates import local_stamp, parse_day
+from core.figures import PER_100, Comparison, Figure, count_words, number_words, value_words
+from core.quality.report import PATIENT_COLUMN, QualityReport, quiet
+from core.reports.output import Output
+from ui.background import Background
+from ui.controller import Controller
+from ui.dialogs.base import Dialog, one_line_rows, tab_order
+from ui.dialogs.day_log import DATE_ROOM
+from ui.dialogs.people import named_table
+from ui.dialogs.print_preview import show_pdf
+from ui.printouts import waiting
+from ui.widgets.forms import button, label, line_edit
+from ui.widgets.segmented import Segmented
+
+ASK_READER = "Sign in as a charge nurse or an administrator to read the quality report."
+PARTS = (
+    ("figures", "Figures"),
+    ("replay", "Threshold replay"),
+    ("outliers", "Outliers"),
+    ("said", "Reasons, silences"),
+)
+"""The report's parts, one in view at a time, so each keeps the dialog's height."""
+REPLAY_COLUMNS = ("Limit", "−2 steps", "−1 step", "In force", "+1 step", "+2 steps")
+OUTLIER_COLUMNS = ("When", "What")
+REPLAY_READING = (
+    "Each cell: the limit at that value (in the limit's unit), and how many of the period's sets would have "
+    "alarmed (an act-now limit) or been flagged and not alarmed (an advisory one) under the whole protocol with "
+    "it; hover for how many this limit alone fires on."
+)
+ROW = Qt.ItemDataRole.UserRole
+POLL_MS = 50
+EARLIER_WIDTH = 125
+OWN_WIDTH = 190
+STEP_WIDTH = 120
+CHOOSE = "Choose a row to read its definition."
+
+
+def last_month(today: date) -> tuple[date, date]:
+    """The last whole calendar month before ``today``: the period shown on opening."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def cell_words(figure: Figure | None, *, counted: bool) -> str:
+    """A period's cell: its value, with its count and denominator when ``counted`` (the report's own period;
+    the earlier periods' say theirs on hover, in the PDF and in the CSV, so the measures keep their room). A
+    rate's unit is said once, with its measure (``measure_words``)."""
+    if figure is None or not figure.denominator:
+        return "—"
+    value = number_words(figure.value, figure.unit) if figure.unit == PER_100 and figure.value is not None else ""
+    value = value or value_words(figure)
+    if not counted:
+        return value
+    count = f"{figure.numerator} in {figure.denominator}" if figure.unit == PER_100 else count_words(figure)
+    return f"{value} ({count})"
+
+
+def measure_words(comparison: Comparison) -> str:
+    unit = next((c.unit for c in comparison.cells if c is not None), "")
+    return f"{comparison.measure} — {PER_100}" if unit == PER_100 else comparison.measure
+
+
+class QualityReportDialog(Dialog):
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent, "Quality report", width=1000, height=580, spacing=4, remember="quality")
+        self.report: QualityReport | None = None
+        self._job: Background[QualityReport] | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._counted)
+        self.explain(
+            "Alarms, overrides and near misses of the period beside the three before it. Each cell is a value "
+            "with its count and denominator; choose a row to read its definition.",
+            role="hint",
+        )
+        self._add_period()
+        self.column.addWidget(
+            self.message_line("Quality report message", {"first_day": self.first, "last_day": self.last})
+        )
+        self.counts = label(role="heading", name="Sessions counted")
+        self.part = Segmented("Part of the report", PARTS)
+        self.part.set_value("figures")
+        self.part.changed.connect(self._show_part)
+        heading = QHBoxLayout()
+        heading.addWidget(self.counts, 1)
+        heading.addWidget(self.part)
+        self.column.addLayout(heading)
+        self.parts = QStackedWidget()
+        self._figures_page()
+        self.replay, self.replay_note = self._replay_page()
+        self.outliers = self._table_page("Outliers", OUTLIER_COLUMNS, {0: 170}, 1)
+        self.said = self._words_page("Reasons given and who silenced alarms")
+        self.column.addWidget(self.parts, 1)
+        close = button("Close", "Close the quality report")
+        close.clicked.connect(self.reject)
+        self.csv_button = button("Export CSV…", "Export the quality report as CSV")
+        self.csv_button.clicked.connect(self.export)
+        self.print_button = button("Print…", "Print the quality report", role="primary")
+        self.print_button.clicked.connect(self.print_)
+        self.add_buttons([close], [self.csv_button, self.print_button])
+        tab_order(
+            self.first, self.last, self.show_button, self.part, self.figures, self.csv_button, self.print_button, close
+        )
+        self.load()
+        self.first.setFocus()
+
+    def _add_period(self) -> None:
+        first, last = last_month(self.controller.now().astimezone().date())
+        self.first = line_edit("First day", "YYYY-MM-DD")
+        self.first.setText(first.isoformat())
+        self.last = line_edit("Last day", "YYYY-MM-DD")
+        self.last.setText(last.isoformat())
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        for column, (caption, field) in enumerate((("From", self.first), ("To", self.last))):
+            field.ensurePolished()
+            field.setMinimumWidth(field.fontMetrics().horizontalAdvance("0000-00-00") + DATE_ROOM)
+            field.returnPressed.connect(self.load)
+            words = label(caption, wrap=False)
+            words.setBuddy(field)
+            grid.addWidget(words, 0, 2 * column)
+            grid.addWidget(field, 0, 2 * column + 1)
+        self.show_button = button("Show", "Show the quality report", role="primary")
+        self.show_button.setAutoDefault(False)
+        self.show_button.clicked.connect(self.load)
+        grid.addWidget(self.show_button, 0, 4)
+        row = QHBoxLayout()
+        row.addLayout(grid)
+        row.addStretch(1)
+        self.column.addLayout(row)
+
+    def _figures_page(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.figures = named_table("Quality figures", ("Measure", "", "", "", ""))
+        # The measure takes the room left; the earlier periods a value each, the report's own its count too.
+        one_line_rows(self.figures, {1: EARLIER_WIDTH, 2: EARLIER_WIDTH, 3: EARLIER_WIDTH, 4: OWN_WIDTH}, 0)
+        self.figures.itemSelectionChanged.connect(self._say_definition)
+        layout.addWidget(self.figures, 1)
+        self.definition = label(name="Definition of the chosen figure")
+        self.definition.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.definition)
+        self.parts.addWidget(page)
+
+    def _replay_page(self) -> tuple[QTableWidget, QLabel]:
+        """The replay's table, each limit's neighbouring values a column, and under it how to read it."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        table = named_table("Threshold replay", REPLAY_COLUMNS)
+        one_line_rows(table, dict.fromkeys(range(1, len(REPLAY_COLUMNS)), STEP_WIDTH), 0)
+        layout.addWidget(table, 1)
+        note = label(name="How to read the replay")
+        layout.addWidget(note)
+        self.parts.addWidget(page)
+        return table, note
+
+    def _table_page(self, name: str, columns: tuple[str, ...], widths: dict[int, int], stretch: int) -> QTableWidget:
+        table = named_table(name, columns)
+        one_line_rows(table, widths, stretch)
+        self.parts.addWidget(table)
+        return table
+
+    def _words_page(self, name: str) -> QLabel:
+        words = label(name=name)
+        words.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(words)
+        self.parts.addWidget(scroll)
+        return words
+
+    def _show_part(self) -> None:
+        self.parts.setCurrentIndex([key for key, _ in PARTS].index(self.part.value() or "figures"))
+
+    # ---- reading ---------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Count the period away from the screen's thread (months take a second, years longer, and the
+        board's countdowns and alarms go on meanwhile); a date the reader can fix is said by its field."""
+        reader = self.signed_in(ASK_READER)
+        if reader is None or self._job is not None:
+            return
+        self.feedback.clear()
+        care = self.controller.care
+
+        def period() -> tuple[date, date]:
+            return (
+                parse_day(self.first.text(), "first_day", "the first day"),
+                parse_day(self.last.text(), "last_day", "the last day"),
+            )
+
+        days = self.controller.run(self.feedback, period, writes=False)
+        if days is None:
+            self._show(None)
+            return
+        first, last = days
+        self._job = Background(lambda: care.quality_report(reader.id, first, last), "quality report")
+        self._show(None)
+        self.show_button.setEnabled(False)
+        self.counts.setText(f"Counting {first.isoformat()} to {last.isoformat()}…")
+        self._poll.start()
+
+    @property
+    def counting(self) -> bool:
+        return self._job is not None
+
+    def _counted(self) -> None:
+        if self._job is None or not self._job.done():
+            return
+        self._poll.stop()
+        job, self._job = self._job, None
+        self.show_button.setEnabled(True)
+        self._show(self.controller.run(self.feedback, job.result, writes=False))
+
+    def done(self, result: int) -> None:
+        """The window closes at once, even while a count runs: its figures go unused."""
+        self._poll.stop()
+        self._job = None
+        super().done(result)
+
+    def _show(self, report: QualityReport | None) -> None:
+        self.report = report
+        self.csv_button.setEnabled(report is not None)
+        self.print_button.setEnabled(report is not None)
+        for table in (self.figures, self.replay, self.outliers):
+            table.clearSpans()
+            table.setRowCount(0)
+        self.said.clear()
+        self.definition.clear()
+        if report is None:
+            self.counts.clear()
+            return
+        versions = ", ".join(report.protocol_versions) or "none"
+        self.counts.setText(f"{report.period.words()}: {report.sessions} sessions opened; protocol {versions}.")
+        self._fill_figures(report)
+        self._fill_replay(report)
+        self._fill_outliers(report)
+        self.said.setText(_said(report))
+
+    def _fill_figures(self, report: QualityReport) -> None:
+        """Each section under its heading; its measures counted in none of the periods in one line after."""
+        self.figures.setHorizontalHeaderLabels(["Measure", *(p.words() for p in report.periods)])
+        rows: list[tuple[str, Comparison | None]] = []
+        for section in report.sections:
+            every = report.section(section)
+            rows.append((section, None))
+            rows += [(section, c) for c in every if not quiet(c)]
+            silent = [c.measure for c in every if quiet(c)]
+            if silent:
+                rows.append((f"None in any of these periods: {'; '.join(silent)}", None))
+        self.figures.setRowCount(len(rows))
+        for row, (words, comparison) in enumerate(rows):
+            if comparison is None:
+                self._heading(self.figures, row, words, bold=words in report.sections)
+                continue
+            last = len(comparison.cells) - 1
+            measure = measure_words(comparison)
+            cells = [measure, *(cell_words(c, counted=i == last) for i, c in enumerate(comparison.cells))]
+            tips = [measure, *(cell_words(c, counted=True) for c in comparison.cells)]
+            for column, (text, tip) in enumerate(zip(cells, tips, strict=True)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                item.setData(ROW, comparison)
+                self.figures.setItem(row, column, item)
+        self.definition.setText(CHOOSE)
+
+    def _fill_replay(self, report: QualityReport) -> None:
+        lines = report.replay.lines
+        self.replay.setRowCount(len(lines))
+        self.replay_note.setText(f"{REPLAY_READING} {report.replay.note}")
+        for row, line in enumerate(lines):
+            cells = [(line.words, f"{line.words}: recorded {line.recorded} sets")]
+            for candidate in line.candidates:
+                value = f"{candidate.value.normalize():f}"  # the unit is in the limit's words
+                tip = f"{value} {line.unit}: {candidate.sets} sets; {candidate.crossing} by it"
+                cells.append((f"{value}: {candidate.sets}", tip))
+            for column, (text, tip) in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                self.replay.setItem(row, column, item)
+
+    def _fill_outliers(self, report: QualityReport) -> None:
+        rows: list[tuple[str, str] | str] = []
+        for listing in report.listings:
+            rows.append(listing.title)
+            # Each row's moment first (the listing's first column, after the patient's when one is shown).
+            moment = 1 if listing.columns[0] == PATIENT_COLUMN else 0
+            for cells in listing.rows:
+                rest = [f"{c}: {v}" for i, (c, v) in enumerate(zip(listing.columns, cells, strict=True)) if i != moment]
+                rows.append((cells[moment], "  ·  ".join(rest)))
+        if not rows:
+            rows.append("No outlier in this period.")
+        self.outliers.setRowCount(len(rows))
+        for row, found in enumerate(rows):
+            if isinstance(found, str):
+                self._heading(self.outliers, row, found, bold=True)
+                continue
+            for column, text in enumerate(found):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.outliers.setItem(row, column, item)
+
+    def _heading(self, table: QTableWidget, row: int, words: str, *, bold: bool) -> None:
+        item = QTableWidgetItem(words)
+        item.setToolTip(words)
+        font = item.font()
+        font.setBold(bold)
+        item.setFont(font)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        table.setItem(row, 0, item)
+        table.setSpan(row, 0, 1, table.columnCount())
+
+    def _say_definition(self) -> None:
+        chosen = self.figures.selectedItems()
+        comparison = chosen[0].data(ROW) if chosen else None
+        if not isinstance(comparison, Comparison):
+            return
+        latest = comparison.cells[-1]
+        note = f" {latest.note}" if latest is not None and latest.note else ""
+        method = f" Method: {latest.method}." if latest is not None and latest.method else ""
+        self.definition.setText(f"{comparison.measure}: {comparison.definition}{method}{note}")
+
+    # ---- sending it out ---------------------------------------------------------------------------
+
+    def export(self) -> None:
+        reader = self.signed_in(ASK_READER)
+        report = self.report
+        if reader is None or report is None:
+            return
+        from core.reports.quality_report import export_quality_csv  # ReportLab loads with the first printout
+
+        workplace = self.controller.workplace
+        first, last = report.period.first_day.isoformat(), report.period.last_day.isoformat()
+        self.export_csv(
+            "Export the quality report as CSV",
+            f"quality-{first}-{last}.csv",
+            lambda path: export_quality_csv(
+                workplace.database, self.controller.now(), workplace.workstation.name, report, path, actor_id=reader.id
+            ),
+        )
+
+    def printout(self) -> tuple[str, bytes, tuple[Output, ...]] | None:
+        reader = self.signed_in(ASK_READER)
+        report = self.report
+        if reader is None or report is None:
+            return None
+        from core.reports.quality_report import quality_printout  # ReportLab loads with the first printout
+
+        clinic, printed_at = self.controller.clinic(), local_stamp(self.controller.now())
+        with waiting():
+            printout = self.controller.run(
+                None,
+                lambda: quality_printout(report, clinic.clinic_name, clinic.page_size, printed_at, reader.name),
+                writes=False,
+            )
+        if printout is None:
+            return None
+        return f"Quality report {report.period.words()}", printout.pdf, printout.outputs
+
+    def print_(self) -> None:
+        built = self.printout()
+        if built is not None:
+            show_pdf(self, self.controller, *built)
+
+    @classmethod
+    def ask(cls, controller: Controller, parent: QWidget | None = None) -> None:
+        dialog = cls(controller, parent)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+
+
+def _said(report: QualityReport) -> str:
+    lines = ["Reasons given for overrides, grouped by their words:"]
+    for grouped in report.reasons:
+        lines += [f"• {grouped.title}: {words} — {count}" for words, count in grouped.rows]
+    if not report.reasons:
+        lines.append("• None in this period.")
+    lines += ["", "Who silenced alarms (silences, minutes in all):"]
+    lines += [f"• {who}: {count}, {minutes} min" for who, count, minutes in report.silencers]
+    if not report.silencers:
+        lines.append("• Nobody silenced an alarm in this period.")
+    return "\n".join(lines)
