@@ -9,41 +9,25 @@ each patient its outlier listings show, so every such patient's trail says so.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from core import records
 from core.audit_terms import AuditAction
 from core.care.base import CareBase
 from core.errors import InputError
 from core.events import Event, EventType
-from core.figures import Listing, Period, periods_before, side_by_side
 from core.outcomes.cohort import day_bounds
 from core.people import Permission, Role
 from core.protocol import Protocol
-from core.quality.alarms import AlarmReport, alarm_report
-from core.quality.checks import checks
-from core.quality.controlled import ControlledFigures, controlled
-from core.quality.entry_figures import (
-    CHECK_KINDS,
-    CONTROLLED_KINDS,
-    CORRECTING_KINDS,
-    COUNTED_KINDS,
-    OVERRIDE_KINDS,
-    EntryFigures,
-)
-from core.quality.overrides import overrides
-from core.quality.record_keeping import record_keeping
-from core.quality.replay import replay
-from core.quality.report import (
-    PatientShown,
-    PeriodFigures,
-    QualityReport,
-    patient_label,
-    quality_report,
-    shown_listing,
-)
-from core.quality.rows import AlarmRows
-from core.quality.silences import silences
 from core.settings import clinic_settings
+
+if TYPE_CHECKING:
+    from core.figures import Listing
+    from core.quality.alarms import AlarmReport
+    from core.quality.controlled import ControlledFigures
+    from core.quality.entry_figures import EntryFigures
+    from core.quality.report import QualityReport
+    from core.quality.rows import AlarmRows
 
 COMPARED = 3
 """Periods set beside the report's own: this month against the last three."""
@@ -61,6 +45,11 @@ class QualityReports(CareBase):
         periods before it, made for ``reader_id`` (a charge nurse or an administrator; None from the command
         line, run by the computer's own account). ``protocol``: the one whose limits the replay moves
         (today's unless a kept one is given)."""
+        # The report's machinery (NumPy for the replay among it) loads with the first report, not at start.
+        from core.figures import Period, periods_before, side_by_side
+        from core.quality.replay import replay
+        from core.quality.report import PatientShown, PeriodFigures, patient_label, quality_report, shown_listing
+
         self._check_period(first_day, last_day)
         reader = self.door.permit(reader_id, Permission.READ_QUALITY) if reader_id is not None else None
         settings = clinic_settings(self.db)
@@ -101,6 +90,20 @@ class QualityReports(CareBase):
 
     def quality_entries(self, start: datetime, end: datetime) -> EntryFigures:
         """The figures drawn from care entries and audit lines of [start, end)."""
+        from core.quality.checks import checks
+        from core.quality.controlled import controlled
+        from core.quality.entry_figures import (
+            CHECK_KINDS,
+            CONTROLLED_KINDS,
+            CORRECTING_KINDS,
+            COUNTED_KINDS,
+            OVERRIDE_KINDS,
+            EntryFigures,
+        )
+        from core.quality.overrides import overrides
+        from core.quality.record_keeping import record_keeping
+        from core.quality.silences import silences
+
         late_after = timedelta(minutes=clinic_settings(self.db).late_entry_minutes)
         with self.door.reading() as tx:
             sessions = records.sessions_opened(tx, start, end)
@@ -148,6 +151,8 @@ class QualityReports(CareBase):
             )
 
     def _alarms(self, start: datetime, end: datetime) -> tuple[AlarmRows, AlarmReport]:
+        from core.quality.alarms import alarm_report
+
         with self.door.reading() as tx:
             rows = records.alarm_rows(tx, start, end)
             hashes = {session.protocol_hash for session in rows.sessions.values()}
@@ -159,6 +164,8 @@ class QualityReports(CareBase):
     def _controlled_listings(self, found: ControlledFigures) -> list[Listing]:
         """The sessions of the controlled-substance figures, as outlier listings (whose patient is named
         only as the reader may see)."""
+        from core.figures import Listing
+
         ids = {d.session_id for d in found.discrepancies} | {w.session_id for w in found.unwitnessed}
         with self.door.reading() as tx:
             sessions = records.sessions_by_id(tx, ids)
