@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from core.quality.alarms import AlarmReport
     from core.quality.controlled import ControlledFigures
     from core.quality.entry_figures import EntryFigures
-    from core.quality.report import QualityReport
+    from core.quality.report import PatientShown, QualityReport
     from core.quality.rows import AlarmRows
 
 COMPARED = 3
@@ -45,18 +45,29 @@ class QualityReports(CareBase):
         periods before it, made for ``reader_id`` (a charge nurse or an administrator; None from the command
         line, run by the computer's own account). ``protocol``: the one whose limits the replay moves
         (today's unless a kept one is given)."""
-        # The report's machinery (NumPy for the replay among it) loads with the first report, not at start.
-        from core.figures import Period, periods_before, side_by_side
-        from core.quality.replay import replay
-        from core.quality.report import PatientShown, PeriodFigures, patient_label, quality_report, shown_listing
+        from core.quality.report import PatientShown  # the report's machinery loads with the first report
 
         self._check_period(first_day, last_day)
         reader = self.door.permit(reader_id, Permission.READ_QUALITY) if reader_id is not None else None
-        settings = clinic_settings(self.db)
         if reader is not None and reader.role is Role.ADMINISTRATOR:
             shown = PatientShown.NONE
         else:
-            shown = PatientShown(settings.quality_outliers_as)
+            shown = PatientShown(clinic_settings(self.db).quality_outliers_as)
+        report = self.made_quality_report(first_day, last_day, shown, protocol)
+        self._disclosed(reader_id, report)
+        return report
+
+    def made_quality_report(
+        self, first_day: date, last_day: date, shown: PatientShown, protocol: Protocol | None = None
+    ) -> QualityReport:
+        """The report as made, its outliers named as ``shown`` says: ``quality_report`` asks who may read it
+        and how, and audits what it disclosed (a benchmark over a kept history, which it must not write to,
+        times this)."""
+        # The report's machinery (NumPy for the replay among it) loads with the first report, not at start.
+        from core.figures import Period, periods_before, side_by_side
+        from core.quality.replay import replay
+        from core.quality.report import PeriodFigures, patient_label, quality_report, shown_listing
+
         period = Period(first_day, last_day)
         made: list[PeriodFigures] = []
         for each in [*periods_before(period, COMPARED), period]:
@@ -73,7 +84,7 @@ class QualityReports(CareBase):
             }
             staff = records.staff_names_of(tx, {who for who, _, _ in entries.silences.by_whom if who})
         label = patient_label(shown, patients)
-        report = quality_report(
+        return quality_report(
             made,
             side_by_side([m.period for m in made], [m.figures for m in made]),
             made_at=self.clock.now(),
@@ -85,8 +96,6 @@ class QualityReports(CareBase):
             silencers=[(staff.get(who, who or "nobody signed in"), n, m) for who, n, m in entries.silences.by_whom],
             shown=shown,
         )
-        self._disclosed(reader_id, report)
-        return report
 
     def quality_entries(self, start: datetime, end: datetime) -> EntryFigures:
         """The figures drawn from care entries and audit lines of [start, end)."""
