@@ -268,14 +268,30 @@ a clinic's days are not lost one by one at random, but in the courses of the pat
 completing five infusions (PROMIS.md 1), so the demo's report reads like a clinic's."""
 
 
+ALARMED = 4.0
+"""Of every 100 days of a course, those completed after an act-now alarm answered with a pause."""
+
+
 def _kind(rng: random.Random, day: int, drops_after: int | None, troubled: bool) -> str:
     if drops_after is not None and day > drops_after:
         return rng.choice(("missed", "absent"))
+    # An act-now alarm, answered, in about one completed session in twenty (ALARMED): drawn from the completed
+    # sessions' share, so every other kind falls on the same draws as it did before alarms were made up.
     if not troubled:
-        return rng.choices(("completed", "completed_mild"), (83, 17))[0]
+        return rng.choices(("completed", "completed_mild", "completed_alarm"), (83 - ALARMED, 17, ALARMED))[0]
     return rng.choices(
-        ("completed", "completed_mild", "stopped", "stopped_ae", "not_treated", "abandoned", "missed", "cancelled"),
-        (70, 14, 7.5, 3.0, 4.5, 3.0, 12.0, 6.0),
+        (
+            "completed",
+            "completed_mild",
+            "completed_alarm",
+            "stopped",
+            "stopped_ae",
+            "not_treated",
+            "abandoned",
+            "missed",
+            "cancelled",
+        ),
+        (70 - ALARMED, 14, ALARMED, 7.5, 3.0, 4.5, 3.0, 12.0, 6.0),
     )[0]
 
 

@@ -32,7 +32,7 @@ from core.protocol import Protocol
 from core.protocol import VitalKind as V
 from core.session_state import derive_state
 
-KINDS = ("completed", "completed_mild", "stopped", "stopped_ae", "not_treated", "abandoned")
+KINDS = ("completed", "completed_mild", "completed_alarm", "stopped", "stopped_ae", "not_treated", "abandoned")
 """The kinds of session a history is made of (``core.history.plan`` chooses among them)."""
 
 _PASSWORD = "scratch template password 1"
@@ -220,9 +220,23 @@ class _Script:
             _PASSWORD + "x",
         )
 
-    def _infuse(self, mild: bool = False) -> None:
+    def _alarm(self) -> None:
+        """An act-now alarm ten minutes in (systolic 185), acknowledged three minutes later: the infusion
+        paused and the prescriber told; resumed two minutes later, every later set on the infusion's clock."""
+        self._vitals(1, systolic=185)
+        alert = self.care.state(self.sid).open_alerts[0].event_id
+        self._wait(3)
+        symptoms = {question.id: "no" for question in self.care.protocol.alert_response.symptoms}
+        self.care.acknowledge_alert(self.sid, alert, ["pause", "notify"], symptoms, self.nurse.id, "BP rechecked")
+        self._wait(2)
+        self.care.resume(self.sid, self.nurse.id)
+
+    def _infuse(self, mild: bool = False, alarm: bool = False) -> None:
         for n in range(1, 4):
-            self._wait(10)
+            self._wait(7 if alarm and n == 2 else 10)  # after the alarm's pause, on the infusion's clock
+            if alarm and n == 1:
+                self._alarm()
+                continue
             self._vitals(n, **({"systolic": 152} if mild and n == 2 else {}))
             if n == 2:
                 grades = (
@@ -242,6 +256,12 @@ class _Script:
         yield from self._prepare()
         self._infuse(mild=True)
         self._observe({"nausea": "mild", "dizziness": "mild", "dissociation": "none"})
+        self._finish()
+
+    def completed_alarm(self) -> Iterator[None]:
+        yield from self._prepare()
+        self._infuse(alarm=True)
+        self._observe({"nausea": "none", "dissociation": "none"})
         self._finish()
 
     def stopped(self) -> Iterator[None]:
