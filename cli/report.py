@@ -138,6 +138,13 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="SHA256",
         help="replay the thresholds of this kept protocol; today's if not given",
     )
+    quality.add_argument("--chair", type=int, metavar="N", help="count the sessions of this chair alone")
+    quality.add_argument(
+        "--protocol-version", metavar="VERSION", help="count the sessions recorded under this protocol version alone"
+    )
+    quality.add_argument(
+        "--opened-by", metavar="USERNAME", help="count the sessions this nurse opened alone (her user name)"
+    )
     follow = documents.add_parser(
         "follow-ups",
         help="the follow-up forms upcoming, due, overdue, missed and done, with each patient's contact route",
@@ -280,7 +287,8 @@ def quality_report(args: argparse.Namespace, clock: Clock) -> int:
         clinic = clinic_settings(database)
         care = _care(database, clock, workstation.name)
         protocol = care.kept_protocol(args.protocol) if args.protocol else None
-        report = care.quality_report(None, first, last, protocol)
+        scope = care.scope_of(args.chair, args.protocol_version, args.opened_by)
+        report = care.quality_report(None, first, last, protocol, scope)
         if args.out is not None:
             printout = quality_printout(
                 report, clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer()

@@ -23,6 +23,7 @@ from core.people import Account, Role
 from core.persistence.db import Database, sqlite_url
 from core.quality.alarms import NEVER_TITLE
 from core.quality.report import CSV_HEAD, REPLAY, PatientShown
+from core.quality.scope import Scope
 from core.reports.quality_report import quality_printout
 from core.settings import change_clinic_setting
 from tests.helpers.clinic import T0
@@ -145,3 +146,38 @@ def test_the_command_says_what_is_wrong(database, db_path: Path, tmp_path: Path,
     assert cli("--database", sqlite_url(db_path), "report", "quality", *span, "--out", str(out)) == 2
     err = capsys.readouterr().err
     assert "still to come" in err and "Traceback" not in err and not out.exists()
+
+
+def test_a_report_of_one_chair_one_version_or_one_nurse_counts_those_sessions_alone(
+    care: Care, helen: Account, nurses, alarms_day
+):
+    """Maja's session is on chair 1 (two alarms), Jane's on chair 2 (one); Ana opened both."""
+    by_chair = {chair: care.quality_report(helen.id, DAY, DAY, scope=Scope(chair=chair)) for chair in (1, 2)}
+    assert [(r.sessions, r.figure("alarms").numerator, r.figure("alarms").denominator) for r in by_chair.values()] == [
+        (1, 2, 1),
+        (1, 1, 1),
+    ]
+    assert by_chair[2].scope == "sessions on chair 2"
+    assert NEVER_TITLE not in {listing.title for listing in by_chair[1].listings}  # Jane's was on chair 2
+    ana, ben = nurses
+    assert care.quality_report(helen.id, DAY, DAY, scope=Scope(opened_by=ana.id)).figure("alarms").numerator == 3
+    by_ben = care.quality_report(helen.id, DAY, DAY, scope=Scope(opened_by=ben.id))
+    assert by_ben.sessions == 0 and by_ben.scope == "sessions opened by Ben Okafor"
+    assert care.quality_report(helen.id, DAY, DAY, scope=Scope(protocol_version="1.4.0")).sessions == 2
+    assert care.quality_report(helen.id, DAY, DAY, scope=Scope(protocol_version="0.9")).sessions == 0
+
+
+@pytest.mark.sqlite_only
+def test_the_command_counts_one_chair_and_says_a_scope_it_cannot_have(
+    care: Care, alarms_day, clock: ManualClock, db_path: Path, tmp_path: Path, capsys
+):
+    sheet = tmp_path / "q.csv"
+    span = ("--from", DAY.isoformat(), "--to", DAY.isoformat())
+    url = sqlite_url(db_path)
+    assert cli("--database", url, "report", "quality", *span, "--chair", "2", "--csv", str(sheet), clock=clock) == 0
+    rows = list(csv.reader(io.StringIO(sheet.read_text("utf-8-sig"))))
+    assert [row[6] for row in rows if row[2] == "Sessions counted"] == ["sessions on chair 2"]
+    for wrong, says in (("--chair", "9"), "no chair 9"), (("--opened-by", "nobody"), "“nobody”"):
+        assert cli("--database", url, "report", "quality", *span, *wrong, "--csv", str(sheet), clock=clock) == 2
+        err = capsys.readouterr().err
+        assert says in err and "Traceback" not in err

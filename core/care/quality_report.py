@@ -8,6 +8,8 @@ each patient its outlier listings show, so every such patient's trail says so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -19,6 +21,7 @@ from core.events import Event, EventType
 from core.outcomes.cohort import day_bounds
 from core.people import Permission, Role
 from core.protocol import Protocol
+from core.quality.scope import EVERY, Scope
 from core.settings import clinic_settings
 
 if TYPE_CHECKING:
@@ -28,6 +31,17 @@ if TYPE_CHECKING:
     from core.quality.entry_figures import EntryFigures
     from core.quality.report import PatientShown, QualityReport
     from core.quality.rows import AlarmRows
+
+SCOPE_MARGIN = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class QualityChoices:
+    chairs: tuple[int, ...]
+    nurses: tuple[tuple[str, str, str], ...]
+    """(staff id, name, user name) of everyone who may have opened a session, by name."""
+    versions: tuple[str, ...]
+
 
 COMPARED = 3
 """Periods set beside the report's own: this month against the last three."""
@@ -39,12 +53,18 @@ class QualityReports(CareBase):
     """The quality figures of a period."""
 
     def quality_report(
-        self, reader_id: str | None, first_day: date, last_day: date, protocol: Protocol | None = None
+        self,
+        reader_id: str | None,
+        first_day: date,
+        last_day: date,
+        protocol: Protocol | None = None,
+        scope: Scope = EVERY,
     ) -> QualityReport:
         """The report of ``first_day`` to ``last_day`` (the clinic's local dates, both ended), beside the three
         periods before it, made for ``reader_id`` (a charge nurse or an administrator; None from the command
         line, run by the computer's own account). ``protocol``: the one whose limits the replay moves
-        (today's unless a kept one is given)."""
+        (today's unless a kept one is given); ``scope``: the sessions counted (every one, or those of a chair,
+        a protocol version, a nurse who opened them)."""
         from core.quality.report import PatientShown  # the report's machinery loads with the first report
 
         self._check_period(first_day, last_day)
@@ -53,12 +73,17 @@ class QualityReports(CareBase):
             shown = PatientShown.NONE
         else:
             shown = PatientShown(clinic_settings(self.db).quality_outliers_as)
-        report = self.made_quality_report(first_day, last_day, shown, protocol)
+        report = self.made_quality_report(first_day, last_day, shown, protocol, scope)
         self._disclosed(reader_id, report)
         return report
 
     def made_quality_report(
-        self, first_day: date, last_day: date, shown: PatientShown, protocol: Protocol | None = None
+        self,
+        first_day: date,
+        last_day: date,
+        shown: PatientShown,
+        protocol: Protocol | None = None,
+        scope: Scope = EVERY,
     ) -> QualityReport:
         """The report as made, its outliers named as ``shown`` says: ``quality_report`` asks who may read it
         and how, and audits what it disclosed (a benchmark over a kept history, which it must not write to,
@@ -72,8 +97,9 @@ class QualityReports(CareBase):
         made: list[PeriodFigures] = []
         for each in [*periods_before(period, COMPARED), period]:
             start, end = day_bounds(each.first_day, each.last_day)
-            rows, alarms = self._alarms(start, end)
-            entries = self.quality_entries(start, end)
+            in_scope = self._in_scope(start, end, scope)
+            rows, alarms = self._alarms(start, end, in_scope)
+            entries = self.quality_entries(start, end, in_scope)
             made.append(PeriodFigures(each, (*alarms.figures, *entries.figures)))
         # The loop ends on the report's own period: its rows, alarms and entries are the ones listed and replayed.
         listings = [*alarms.listings, *self._controlled_listings(entries.controlled)]
@@ -82,7 +108,9 @@ class QualityReports(CareBase):
             patients = {
                 p.id: (p.mrn, p.family_name, p.given_name) for p in records.patients_by_id(tx, sorted(named)).values()
             }
-            staff = records.staff_names_of(tx, {who for who, _, _ in entries.silences.by_whom if who})
+            staff = records.staff_names_of(
+                tx, {who for who, _, _ in entries.silences.by_whom if who} | {scope.opened_by or ""}
+            )
         label = patient_label(shown, patients)
         return quality_report(
             made,
@@ -95,10 +123,63 @@ class QualityReports(CareBase):
             reasons=[g for g in entries.overrides.reasons if g.total],
             silencers=[(staff.get(who, who or "nobody signed in"), n, m) for who, n, m in entries.silences.by_whom],
             shown=shown,
+            scope=scope.words(staff),
         )
 
-    def quality_entries(self, start: datetime, end: datetime) -> EntryFigures:
-        """The figures drawn from care entries and audit lines of [start, end)."""
+    def quality_choices(self) -> QualityChoices:
+        """What a report may be narrowed to: the clinic's chairs, its nurses, the protocol versions recorded."""
+        chairs = tuple(range(1, clinic_settings(self.db).chairs + 1))
+        nurses = tuple(
+            (person.id, person.name, person.username or "")
+            for person in sorted(self.accounts.everyone(), key=lambda p: p.name.casefold())
+            if person.role is not Role.ADMINISTRATOR
+        )
+        with self.door.reading() as tx:
+            versions = tuple(records.protocol_versions(tx))
+        return QualityChoices(chairs, nurses, versions)
+
+    def scope_of(self, chair: int | None, protocol_version: str | None, opened_by: str | None) -> Scope:
+        """The scope a reader asked for, each part checked: a chair the clinic has, a version recorded, and the
+        user name of a nurse who may have opened a session."""
+        choices = self.quality_choices()
+        if chair is not None and chair not in choices.chairs:
+            raise InputError(
+                "chair", f"The clinic has no chair {chair}.", f"Give a chair from 1 to {len(choices.chairs)}."
+            )
+        if protocol_version is not None and protocol_version not in choices.versions:
+            known = ", ".join(choices.versions) or "none yet"
+            raise InputError(
+                "protocol_version",
+                f"No session was recorded under protocol version “{protocol_version}”.",
+                f"Give one of: {known}.",
+            )
+        nurse = None
+        if opened_by is not None:
+            nurse = next((pid for pid, _, username in choices.nurses if username == opened_by.strip()), None)
+            if nurse is None:
+                raise InputError(
+                    "opened_by",
+                    f"No nurse's account has the user name “{opened_by}”.",
+                    "Give her user name as she signs in.",
+                )
+        return Scope(chair, protocol_version, nurse)
+
+    def _in_scope(self, start: datetime, end: datetime, scope: Scope) -> dict[str, datetime] | None:
+        """The sessions of the scope whose entries may fall in [start, end), with when each was opened; None
+        for every session. A session's entries fall on its own day: those opened a day either side are read
+        too, and each figure keeps the entries of the period."""
+        if not scope:
+            return None
+        with self.door.reading() as tx:
+            return records.sessions_in_scope(
+                tx, start - SCOPE_MARGIN, end + SCOPE_MARGIN, scope.chair, scope.protocol_version, scope.opened_by
+            )
+
+    def quality_entries(
+        self, start: datetime, end: datetime, in_scope: Mapping[str, datetime] | None = None
+    ) -> EntryFigures:
+        """The figures drawn from care entries and audit lines of [start, end), of the sessions ``in_scope``
+        alone when given (with when each was opened)."""
         from core.quality.checks import checks
         from core.quality.controlled import controlled
         from core.quality.entry_figures import (
@@ -114,13 +195,22 @@ class QualityReports(CareBase):
         from core.quality.silences import silences
 
         late_after = timedelta(minutes=clinic_settings(self.db).late_entry_minutes)
+        ids = set(in_scope) if in_scope is not None else None
+
+        def ours(session_id: str | None) -> bool:
+            return ids is None or session_id in ids
+
         with self.door.reading() as tx:
-            sessions = records.sessions_opened(tx, start, end)
-            counted = records.entries_counted(tx, COUNTED_KINDS, start, end)
-            second = records.second_pump_readings(tx, start, end)
+            if in_scope is None:
+                sessions = records.sessions_opened(tx, start, end)
+            else:
+                sessions = sum(start <= opened < end for opened in in_scope.values())
+            counted = records.entries_counted(tx, COUNTED_KINDS, start, end, ids)
+            second = records.second_pump_readings(tx, start, end, ids)
 
             def notable(kinds: tuple[EventType, ...]) -> list[Event]:
-                return [event for kind in kinds for event in records.notable_entries(tx, kind, start, end)]
+                found = (event for kind in kinds for event in records.notable_entries(tx, kind, start, end))
+                return [event for event in found if ours(event.session_id)]
 
             overriding, checking, signing, correcting = (
                 notable(OVERRIDE_KINDS),
@@ -128,11 +218,13 @@ class QualityReports(CareBase):
                 notable(CONTROLLED_KINDS),
                 notable(CORRECTING_KINDS),
             )
-            lines = records.audit_lines_between(tx, (AuditAction.REFUSED, AuditAction.ALARM_SILENCED), start, end)
+            actions = (AuditAction.REFUSED, AuditAction.ALARM_SILENCED)
+            # A refusal before a session existed (a second infusion the same day) counts with every session only.
+            lines = [line for line in records.audit_lines_between(tx, actions, start, end) if ours(line.session_id)]
             silenced = [line for line in lines if line.action == AuditAction.ALARM_SILENCED]
             logs = records.entries_of_sessions(tx, {line.session_id for line in silenced if line.session_id})
             corrected = records.event_types_by_id(tx, {e.corrects for e in correcting if e.corrects})
-            saved = records.late_entries(tx, start, end)
+            saved = records.late_entries(tx, start, end, ids)
         refused = [line for line in lines if line.action == AuditAction.REFUSED]
         return EntryFigures(
             sessions=sessions,
@@ -159,11 +251,15 @@ class QualityReports(CareBase):
                 f"End the report yesterday ({(today - timedelta(days=1)).isoformat()}) or earlier.",
             )
 
-    def _alarms(self, start: datetime, end: datetime) -> tuple[AlarmRows, AlarmReport]:
+    def _alarms(
+        self, start: datetime, end: datetime, in_scope: Mapping[str, datetime] | None
+    ) -> tuple[AlarmRows, AlarmReport]:
         from core.quality.alarms import alarm_report
 
         with self.door.reading() as tx:
             rows = records.alarm_rows(tx, start, end)
+            if in_scope is not None:
+                rows = _scoped(rows, set(in_scope))
             hashes = {session.protocol_hash for session in rows.sessions.values()}
             protocols = {sha: self.shelf.for_hash(tx, sha) for sha in hashes}
             staff = {row.recorded_by for row in rows.sets} | {ack.recorded_by for ack in rows.acks}
@@ -222,3 +318,16 @@ class QualityReports(CareBase):
             work.audit(AuditAction.QUALITY_VIEWED, detail=detail)
             for patient_id in report.patients_named:
                 work.audit(AuditAction.QUALITY_VIEWED, patient_id=patient_id, detail={**detail, "named": True})
+
+
+def _scoped(rows: AlarmRows, ids: set[str]) -> AlarmRows:
+    """The alarm rows of the sessions named alone."""
+    return replace(
+        rows,
+        sets=[row for row in rows.sets if row.session_id in ids],
+        sessions={sid: session for sid, session in rows.sessions.items() if sid in ids},
+        opened_with_sets=[sid for sid in rows.opened_with_sets if sid in ids],
+        acks=[ack for ack in rows.acks if ack.session_id in ids],
+        acted=[acted for acted in rows.acted if acted.session_id in ids],
+        adverse=[adverse for adverse in rows.adverse if adverse.session_id in ids],
+    )

@@ -71,6 +71,8 @@ class QualityReport:
     """(who, silences, minutes in all), most silences first."""
     replay: Replay
     shown: PatientShown
+    scope: str
+    """The sessions counted, in words (every session, or those of a chair, a protocol version, a nurse)."""
     patients_named: tuple[str, ...] = field(default=())
 
     @cached_property
@@ -134,6 +136,7 @@ def quality_report(
     reasons: Sequence[Grouped],
     silencers: Sequence[tuple[str, int, int]],
     shown: PatientShown,
+    scope: str,
 ) -> QualityReport:
     """The report of the last of ``periods``, the others beside it."""
     this = periods[-1]
@@ -154,6 +157,7 @@ def quality_report(
         silencers=tuple(silencers),
         replay=replay,
         shown=shown,
+        scope=scope,
         patients_named=named,
     )
 
@@ -170,6 +174,7 @@ def csv_rows(report: QualityReport) -> list[list[str]]:
         about_row("About", "Protocol of the replay", f"{report.protocol_id} {report.protocol_version}"),
         about_row("About", "Protocol SHA-256", report.protocol_sha256),
         about_row("About", "Protocol versions of the period's sessions", ", ".join(report.protocol_versions)),
+        about_row("About", "Sessions counted", report.scope),
         about_row("About", "Sessions opened in the period", str(report.sessions)),
         about_row("About", "Made at (UTC)", report.made_at.isoformat(timespec="seconds")),
     ]

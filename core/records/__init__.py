@@ -64,7 +64,9 @@ from core.records.quality_entries import (
     entries_of_sessions,
     late_entries,
     notable_entries,
+    protocol_versions,
     second_pump_readings,
+    sessions_in_scope,
     sessions_opened,
 )
 from core.records.sessions import (
@@ -154,11 +156,13 @@ __all__ = [
     "patients_with_care_between",
     "protocol_kept",
     "protocol_text",
+    "protocol_versions",
     "recent_courses",
     "save_staff",
     "save_summary",
     "second_pump_readings",
     "sessions_by_id",
+    "sessions_in_scope",
     "sessions_of",
     "sessions_opened",
     "sessions_opened_between",

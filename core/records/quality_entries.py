@@ -10,6 +10,7 @@ filter that lets too much through costs time, never a wrong count.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Mapping
 from datetime import datetime
 
@@ -45,19 +46,24 @@ NOTABLE: Mapping[EventType, ColumnElement[bool]] = {
 signed for, a waste with no witness's signature. The report judges each again by its typed payload."""
 
 
-def entries_counted(tx: Session, kinds: Collection[EventType], start: datetime, end: datetime) -> dict[EventType, int]:
+def entries_counted(
+    tx: Session, kinds: Collection[EventType], start: datetime, end: datetime, sessions: Collection[str] | None = None
+) -> dict[EventType, int]:
     """How many entries of each kind occurred in [start, end): the denominators (every check, every pump
-    reading), counted on the index of kind and moment without reading a row."""
-    query = (
-        select(SessionEvent.type, func.count())
-        .where(
-            col(SessionEvent.type).in_([kind.value for kind in kinds]),
-            col(SessionEvent.occurred_at) >= start,
-            col(SessionEvent.occurred_at) < end,
-        )
-        .group_by(col(SessionEvent.type))
+    reading), counted on the index of kind and moment without reading a row; with ``sessions``, only theirs
+    (the index holds each entry's session: still no row read)."""
+    where = (
+        col(SessionEvent.type).in_([kind.value for kind in kinds]),
+        col(SessionEvent.occurred_at) >= start,
+        col(SessionEvent.occurred_at) < end,
     )
-    found = dict(tx.connection().execute(query).all())
+    if sessions is None:
+        query = select(SessionEvent.type, func.count()).where(*where).group_by(col(SessionEvent.type))
+        found = dict(tx.connection().execute(query).all())
+    else:
+        kept = set(sessions)
+        rows = tx.connection().execute(select(SessionEvent.type, SessionEvent.session_id).where(*where))
+        found = Counter(kind for kind, session_id in rows if session_id in kept)
     return {kind: int(found.get(kind.value, 0)) for kind in kinds}
 
 
@@ -67,15 +73,46 @@ def sessions_opened(tx: Session, start: datetime, end: datetime) -> int:
     return int(tx.connection().execute(query).scalar_one())
 
 
-def second_pump_readings(tx: Session, start: datetime, end: datetime) -> int:
-    """How many pump readings of [start, end) have a second nurse's reading."""
-    query = select(func.count()).where(
+def sessions_in_scope(
+    tx: Session,
+    since: datetime,
+    until: datetime,
+    chair: int | None,
+    protocol_version: str | None,
+    opened_by: str | None,
+) -> dict[str, datetime]:
+    """The sessions opened in [since, until) on ``chair``, under ``protocol_version`` and by ``opened_by`` (each
+    when given), with the moment each was opened."""
+    query = select(InfusionSession.id, InfusionSession.opened_at).where(
+        col(InfusionSession.opened_at) >= since, col(InfusionSession.opened_at) < until
+    )
+    if chair is not None:
+        query = query.where(InfusionSession.chair == chair)
+    if protocol_version is not None:
+        query = query.where(InfusionSession.protocol_version == protocol_version)
+    if opened_by is not None:
+        query = query.where(InfusionSession.opened_by == opened_by)
+    return dict(tx.connection().execute(query).all())
+
+
+def protocol_versions(tx: Session) -> list[str]:
+    """Every protocol version a session was recorded under, for the report's choice of one."""
+    query = select(InfusionSession.protocol_version).distinct()
+    return sorted(version for (version,) in tx.connection().execute(query))
+
+
+def second_pump_readings(tx: Session, start: datetime, end: datetime, sessions: Collection[str] | None = None) -> int:
+    """How many pump readings of [start, end) have a second nurse's reading (of ``sessions`` alone, if given)."""
+    query = select(SessionEvent.session_id).where(
         SessionEvent.type == EventType.PUMP_PROGRAMMED.value,
         col(SessionEvent.occurred_at) >= start,
         col(SessionEvent.occurred_at) < end,
         _PAYLOAD["second"].as_string().is_not(None),
     )
-    return int(tx.connection().execute(query).scalar_one())
+    if sessions is None:
+        return int(tx.connection().execute(select(func.count()).select_from(query.subquery())).scalar_one())
+    kept = set(sessions)
+    return sum(session_id in kept for (session_id,) in tx.connection().execute(query))
 
 
 def notable_entries(tx: Session, kind: EventType, start: datetime, end: datetime) -> list[Event]:
@@ -96,15 +133,25 @@ def entries_of_sessions(tx: Session, session_ids: Collection[str]) -> dict[str, 
     return load_events_of(tx, sorted(set(session_ids)))
 
 
-def late_entries(tx: Session, start: datetime, end: datetime) -> list[tuple[str, datetime, datetime]]:
-    """Every entry in [start, end) saved at another moment than the one it records: (kind, occurred, recorded).
-    Live entries are saved at the moment they record; these are the journal's and the late ones."""
-    query = select(SessionEvent.type, SessionEvent.occurred_at, SessionEvent.recorded_at).where(
+def late_entries(
+    tx: Session, start: datetime, end: datetime, sessions: Collection[str] | None = None
+) -> list[tuple[str, datetime, datetime]]:
+    """Every entry in [start, end) saved at another moment than the one it records: (kind, occurred, recorded),
+    of ``sessions`` alone if given. Live entries are saved at the moment they record; these are the journal's
+    and the late ones, few: an index holds them alone (``ix_session_event_saved_apart``)."""
+    query = select(
+        SessionEvent.type, SessionEvent.session_id, SessionEvent.occurred_at, SessionEvent.recorded_at
+    ).where(
         col(SessionEvent.occurred_at) >= start,
         col(SessionEvent.occurred_at) < end,
         col(SessionEvent.recorded_at) != col(SessionEvent.occurred_at),
     )
-    return [(kind, occurred, recorded) for kind, occurred, recorded in tx.connection().execute(query)]
+    kept = set(sessions) if sessions is not None else None
+    return [
+        (kind, occurred, recorded)
+        for kind, session_id, occurred, recorded in tx.connection().execute(query)
+        if kept is None or session_id in kept
+    ]
 
 
 def audit_lines_between(tx: Session, actions: Collection[str], start: datetime, end: datetime) -> list[AuditLine]:

@@ -164,7 +164,7 @@ def _listing(listing: Listing, s: Styles) -> list[Flowable]:
 def quality_story(report: QualityReport, s: Styles) -> list[Flowable]:
     versions = ", ".join(report.protocol_versions) or "none (no set of vital signs)"
     intro = (
-        f"{report.sessions} sessions opened from {report.period.first_day.isoformat()} to "
+        f"Counted: {report.scope}. {report.sessions} sessions opened from {report.period.first_day.isoformat()} to "
         f"{report.period.last_day.isoformat()} (the clinic's local days). Protocol versions of its sessions: "
         f"{versions}. Replayed under {report.protocol_id} {report.protocol_version} "
         f"(SHA-256 {report.protocol_sha256})."

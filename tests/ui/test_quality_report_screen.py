@@ -122,3 +122,15 @@ def test_only_charge_nurses_and_administrators_are_offered_it(nurse: Nurse, nurs
 
 def test_it_opens_on_the_last_whole_month():
     assert last_month(DAY) == (DAY.replace(month=10, day=1), DAY.replace(month=10, day=31))
+
+
+def test_the_report_of_one_chair_is_asked_for_by_its_choice(qtbot: QtBot, window: MainWindow, nurse: Nurse, helen, day):
+    charge_nurse_on_duty(nurse)
+    dialog = opened(qtbot, window)
+    dialog.chair.setCurrentIndex(dialog.chair.findData(2))
+    dialog.show_button.click()
+    qtbot.waitUntil(lambda: not dialog.counting, timeout=10_000)
+    assert dialog.report is not None and dialog.report.scope == "sessions on chair 2"
+    alarms = next(r for r in rows(dialog, "Quality figures") if r[0] == "Act-now alarms — per 100 sessions")
+    assert alarms[-1] == "100.0 (1 in 1)"
+    assert "Counted: sessions on chair 2." in dialog.counts.text()

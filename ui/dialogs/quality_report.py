@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from core.dates import local_stamp, parse_day
 from core.figures import PER_100, Comparison, Figure, count_words, number_words, value_words
 from core.quality.report import PATIENT_COLUMN, QualityReport, quiet
+from core.quality.scope import Scope
 from core.reports.output import Output
 from ui.background import Background
 from ui.controller import Controller
@@ -37,7 +38,7 @@ from ui.dialogs.day_log import DATE_ROOM
 from ui.dialogs.people import named_table
 from ui.dialogs.print_preview import show_pdf
 from ui.printouts import waiting
-from ui.widgets.forms import button, label, line_edit
+from ui.widgets.forms import button, combo, label, line_edit
 from ui.widgets.segmented import Segmented
 
 ASK_READER = "Sign in as a charge nurse or an administrator to read the quality report."
@@ -127,7 +128,17 @@ class QualityReportDialog(Dialog):
         self.print_button.clicked.connect(self.print_)
         self.add_buttons([close], [self.csv_button, self.print_button])
         tab_order(
-            self.first, self.last, self.show_button, self.part, self.figures, self.csv_button, self.print_button, close
+            self.first,
+            self.last,
+            self.chair,
+            self.version,
+            self.opened_by,
+            self.show_button,
+            self.part,
+            self.figures,
+            self.csv_button,
+            self.print_button,
+            close,
         )
         self.load()
         self.first.setFocus()
@@ -148,6 +159,21 @@ class QualityReportDialog(Dialog):
             words.setBuddy(field)
             grid.addWidget(words, 0, 2 * column)
             grid.addWidget(field, 0, 2 * column + 1)
+        choices = self.controller.care.quality_choices()
+        everyone: list[tuple[str, object]] = [("Every chair", None)]
+        self.chair = combo("Chair", everyone + [(f"Chair {n}", n) for n in choices.chairs])
+        self.version = combo("Protocol version", [("Every version", None), *((v, v) for v in choices.versions)])
+        self.opened_by = combo("Opened by", [("Any nurse", None), *((name, pid) for pid, name, _ in choices.nurses)])
+        # The sessions counted, on a line of their own: each choice whole at 1024 pixels wide.
+        scope = QHBoxLayout()
+        for caption, field in (("Chair", self.chair), ("Version", self.version), ("Opened by", self.opened_by)):
+            field.setMinimumContentsLength(max(len(field.itemText(i)) for i in range(field.count())))
+            words = label(caption, wrap=False)
+            words.setBuddy(field)
+            scope.addWidget(words)
+            scope.addWidget(field)
+            scope.addSpacing(12)
+        scope.addStretch(1)
         self.show_button = button("Show", "Show the quality report", role="primary")
         self.show_button.setAutoDefault(False)
         self.show_button.clicked.connect(self.load)
@@ -156,6 +182,7 @@ class QualityReportDialog(Dialog):
         row.addLayout(grid)
         row.addStretch(1)
         self.column.addLayout(row)
+        self.column.addLayout(scope)
 
     def _figures_page(self) -> None:
         page = QWidget()
@@ -226,7 +253,8 @@ class QualityReportDialog(Dialog):
             self._show(None)
             return
         first, last = days
-        self._job = Background(lambda: care.quality_report(reader.id, first, last), "quality report")
+        scope = Scope(self.chair.currentData(), self.version.currentData(), self.opened_by.currentData())
+        self._job = Background(lambda: care.quality_report(reader.id, first, last, scope=scope), "quality report")
         self._show(None)
         self.show_button.setEnabled(False)
         self.counts.setText(f"Counting {first.isoformat()} to {last.isoformat()}…")
@@ -263,7 +291,9 @@ class QualityReportDialog(Dialog):
             self.counts.clear()
             return
         versions = ", ".join(report.protocol_versions) or "none"
-        self.counts.setText(f"{report.period.words()}: {report.sessions} sessions opened; protocol {versions}.")
+        self.counts.setText(
+            f"{report.period.words()}: {report.sessions} sessions opened; protocol {versions}. Counted: {report.scope}."
+        )
         self._fill_figures(report)
         self._fill_replay(report)
         self._fill_outliers(report)
