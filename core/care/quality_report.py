@@ -310,6 +310,7 @@ class QualityReports(CareBase):
         detail = {
             "first_day": report.period.first_day.isoformat(),
             "last_day": report.period.last_day.isoformat(),
+            "sessions_counted": report.scope,
             "patients_named": len(report.patients_named),
             "patients_shown_as": report.shown.value,
             "figures_sha256": report.content_hash,
