@@ -14,7 +14,6 @@ put in the order they were saved, and written with the day's audit lines once en
 
 from __future__ import annotations
 
-import heapq
 import random
 import re
 from collections import Counter
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from core import audit, records
@@ -58,6 +58,8 @@ _PLAIN = re.compile(r"[0-9A-Za-z._ -]*")
 _WRITTEN, _SIGNATURE = AuditAction.RECORD_WRITTEN.value, AuditAction.SIGNATURE.value
 _Unit = tuple[datetime, int, Callable[[], None]]
 """What one transaction of care wrote, at the moment it was saved (ties kept in the order made)."""
+_saved = itemgetter(0, 1)
+"""A unit's place in its day: the moment it was saved, then the order it was made in."""
 _MISSED = ("Patient did not come", "Patient unwell, stayed at home", "Patient declined today's infusion")
 _CANCELLED = ("No second nurse available", "Drug supply delayed", "Infusion pump fault, no spare")
 
@@ -194,9 +196,10 @@ class _Writer:
                 _day, _rank, _order, task = tasks[index]
                 units.extend(self._units(task, known, len(units)))
                 index += 1
-            heapq.heapify(units)
-            while units:
-                _at, _n, written = heapq.heappop(units)
+            # In the order saved: (moment, order made) is unique, so one sort gives the order a heap would,
+            # and a day's units come in runs already in order (a session's entries), which the sort merges.
+            units.sort(key=_saved)
+            for _at, _n, written in units:
                 written()
             if len(self.batch.lines) >= FLUSH_LINES:
                 self._flush()
