@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 from json.encoder import encode_basestring
@@ -193,6 +193,8 @@ class _Step:
     step: str
     kind_value: str
     """The entry's kind as its column stores it."""
+    in_utc: bool
+    """Its times are in UTC (as ``Care`` reads them back), so a copy's, moved by a ``timedelta``, are too."""
     set_values: tuple[Any, ...] | None
     """For a set of vitals, its row's values after who took it and when (``core.records.set_values``): the
     same in every copy, as the set's payload and whether the infusion had begun before it are the template's."""
@@ -277,8 +279,12 @@ class Copier:
             original = step.original
             at = original.recorded_at + shift
             occurred = at if step.at_once else original.occurred_at + shift
-            recorded = utc_moment(at)
-            occurred_text = recorded if step.at_once else utc_moment(occurred)
+            if step.in_utc:  # as ``utc_moment`` writes it, without moving it to UTC again
+                recorded = at.isoformat("T", "microseconds")
+                occurred_text = recorded if step.at_once else occurred.isoformat("T", "microseconds")
+            else:
+                recorded = utc_moment(at)
+                occurred_text = recorded if step.at_once else utc_moment(occurred)
             by = ids.get(original.recorded_by, original.recorded_by)
             by_text = people.get(by) or people.setdefault(by, _text(by))
             corrects = ids.get(original.corrects) if original.corrects else None
@@ -414,6 +420,7 @@ class Copier:
                     outcome=outcome,
                     step=step,
                     kind_value=original.type.value,
+                    in_utc=original.recorded_at.tzinfo is UTC and original.occurred_at.tzinfo is UTC,
                     set_values=values,
                 )
             )
