@@ -12,7 +12,8 @@ makes them, with the fill's settings (no syncing, undo in memory): what the data
 making, hashing and checking them costs nothing. The ratio of medians says how much the fill adds to it.
 ``--phases`` also runs one fill in a child process that times its parts on the main thread (``thread_time``:
 the passwords hashed ahead on a second thread are left out): imports, the demo database made, the template
-sessions, the history's build, the live day, and the rest.
+sessions, the history's build (and, within it, the copies of template sessions, the audit lines chained and the
+rows handed to SQLite), the live day, and the rest.
 Run from the repository root: ``.venv/bin/python bench/demo_fill.py [--runs 3] [--phases]``.
 """
 
@@ -92,6 +93,8 @@ sys.path.insert(0, os.getcwd())
 import cli.commands as commands
 import cli.demo as demo
 import core.history.templates as templates
+import core.history.sessions as sessions
+from core import audit, records
 imported = time.thread_time() - began
 spent = {}
 def timed(owner, name, label):
@@ -107,14 +110,27 @@ timed(commands, "open_database", "the demo database made (its migrations)")
 timed(templates, "_record", "template sessions recorded through Care")
 timed(demo, "build_history", "the two-year history built")
 timed(demo, "_play", "the live day played through Care")
+inner = {}
+for owner, name, label in (
+    (sessions.Copier, "copy", "template sessions copied"),
+    (audit, "chained_rows", "audit lines chained"),
+    (records, "insert_history", "rows handed to SQLite"),
+):
+    timed(owner, name, label)
+    inner[label] = "the two-year history built"
 sys.argv = ["main.py", "demo", "--fill-only"]
 with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
     commands.main(lambda url: 0)
 total = time.thread_time() - began
 print(f"{imported:6.2f} s  imports")
 for label, seconds in spent.items():
-    print(f"{seconds:6.2f} s  {label}")
-print(f"{total - imported - sum(spent.values()):6.2f} s  the rest (accounts, settings, summary)")
+    if label not in inner:
+        print(f"{seconds:6.2f} s  {label}")
+        for part, within in inner.items():
+            if within == label:
+                print(f"{spent.get(part, 0.0):6.2f} s    of which {part}")
+outer = sum(seconds for label, seconds in spent.items() if label not in inner)
+print(f"{total - imported - outer:6.2f} s  the rest (accounts, settings, summary)")
 print(f"{total:6.2f} s  main thread in all ({time.process_time():.2f} s CPU with the password thread)")
 """
 """A fill in a child process, its main thread's CPU per phase (functions wrapped by name: a bench, not a test)."""

@@ -71,6 +71,7 @@ def test_demo_fill_runs_with_its_phases():
     out = run("demo_fill.py", "--runs", "1", "--phases")
     assert "demo --fill-only:" in out and "floor" in out
     assert "the two-year history built" in out and "the live day played through Care" in out
+    assert "of which template sessions copied" in out and "of which rows handed to SQLite" in out
 
 
 def test_history_builds_and_verifies(tmp_path: Path):

@@ -30,7 +30,7 @@ from core.persistence.db import Database, open_database, sqlite_url
 from core.persistence.tables import Course, InfusionSession, Patient, PatientEventRecord, VitalSet
 from core.promis import shipped
 from core.protocol import Protocol
-from core.records import stored_json
+from core.records import EVENT_COLUMNS, VITAL_COLUMNS, stored_json, vital_set_row
 from core.records.sessions import to_event
 from core.signatures import altered_since_signed, signed_content
 
@@ -251,6 +251,57 @@ def test_each_copied_entry_s_texts_and_hashes_are_those_of_the_entry_itself(prot
             for entry in event.payload.get("signatures", ()):
                 assert entry["signed_hash"] == signed_content(event, copied.events[:n]), (kind, event.type)
                 assert entry["signed_at"] == utc_moment(event.recorded_at)
+
+
+def test_each_copied_entry_s_rows_are_those_written_for_the_entry_itself(protocol: Protocol):
+    """The copier hands the bulk writer each entry as a row and each set of vitals' row beside it, made from
+    parts worked out once per template entry: each must be the row of the entry itself (its columns in the
+    table's order), the set's row the one care writes with that entry (the infusion begun before it or not),
+    and what the history reads of the session (the weight, when the infusion began, adverse events) the
+    entries' own."""
+    draw = random.Random(13).getrandbits
+    ids = new_ids(lambda: draw(128))
+    copier = Copier(protocol, templates(protocol))
+    sets = 0
+    for number, kind in enumerate(KINDS * 2):
+        seat = Seat(
+            session_id=next(ids),
+            patient_id=next(ids),
+            patient=patient_at_signing("DEMO-H4", "Made", "Up", "1975-04-04"),
+            course=CoursePlace(next(ids), 1 + number % 5, 5, ()),
+            chair=1 + number,
+            nurse_id=next(ids),
+            checker_id=next(ids),
+            weight_kg=Decimal("58.5") + number,
+            previous=(Decimal("60.0"), "an earlier session") if number % 2 else None,
+            opened_at=datetime(2025, 4, 7, 8, 15, tzinfo=timezone(timedelta(hours=2))) + timedelta(days=number),
+            workstation="history",
+        )
+        copied = copier.copy(kind, seat, lambda: next(ids))
+        events = copied.events
+        assert (
+            len(copied.rows) == len(copied.vital_rows) == len(events) == len(kept := templates(protocol)[kind].events)
+        )
+        began = False
+        for event, row, vitals in zip(events, copied.rows, copied.vital_rows, strict=True):
+            assert dict(zip(EVENT_COLUMNS, row, strict=True)) == {
+                **{column: getattr(event, column) for column in EVENT_COLUMNS},
+                "type": event.type.value,
+                "payload": stored_json(event.payload),
+            }
+            if event.type is E.VITALS:
+                assert dict(zip(VITAL_COLUMNS, vitals, strict=True)) == vital_set_row(event, began), kind
+                sets += 1
+            else:
+                assert vitals is None
+            began = began or event.type is E.STARTED
+        weighed = [e.payload["kg"] for e in events if e.type is E.WEIGHED]
+        started = [e.occurred_at for e in events if e.type is E.STARTED]
+        assert copied.weighed_kg == (weighed[0] if weighed else None)
+        assert copied.started_at == (started[0] if started else None)
+        assert copied.adverse_events == sum(1 for e in events if e.type is E.ADVERSE_EVENT)
+        assert [e.id for e in events] != [e.id for e in kept]
+    assert sets
 
 
 def test_the_outcome_report_is_the_same_however_its_patients_are_chunked(

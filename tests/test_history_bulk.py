@@ -24,7 +24,7 @@ from core.persistence.db import Database, open_database, sqlite_url
 from core.persistence.tables import AuditEntry, Staff, VitalSet
 from core.protocol import Protocol
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
-from core.records.bulk import AUDIT_COLUMNS
+from core.records.bulk import AUDIT_COLUMNS, EVENT_COLUMNS
 from core.signatures import canonical, canonical_text
 
 pytestmark = pytest.mark.sqlite_only
@@ -53,10 +53,20 @@ def one_at_a_time(
     audit_lines: Sequence[Mapping[str, Any]] = (),
     audit_rows: Sequence[tuple[Any, ...]] = (),
     utc_texts: Mapping[tuple[datetime, int], str] | None = None,
+    event_rows: Sequence[tuple[Any, ...]] = (),
+    vital_rows: Sequence[tuple[Any, ...]] = (),
 ) -> None:
     """``records.insert_history`` the slow way: each record through the function care writes it with (the
     texts given are left aside: the ORM encodes each payload and time itself), each audit line as an ORM row
-    (a line given as a row, its detail read back from its text)."""
+    (a line given as a row, its detail read back from its text); an entry given as a row, as the ``Event`` it
+    stands for, and the sets of vitals' rows given left aside: each is made from its entry as care makes it."""
+    given = [
+        Event(
+            **{**dict(zip(EVENT_COLUMNS, row, strict=True)), "type": EventType(row[3]), "payload": json.loads(row[4])}
+        )
+        for row in event_rows
+    ]
+    events = [*events, *((event, "") for event in given)]
     for patient in patients:
         records.add_patient(tx, patient)
     for detail in details:

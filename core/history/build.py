@@ -14,7 +14,6 @@ put in the order they were saved, and written with the day's audit lines once en
 
 from __future__ import annotations
 
-import heapq
 import random
 import re
 from collections import Counter
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from core import audit, records
@@ -35,7 +35,7 @@ from core.content_hashes import (
     patient_event_content,
 )
 from core.course import CourseView, days_left, place_in_course
-from core.events import Event, EventType, PatientEvent
+from core.events import EventType, PatientEvent
 from core.history.plan import CoursePlan, DayPlan, PatientPlan, SittingPlan, plan_history
 from core.history.sessions import Copied, Copier, Seat, new_ids, patient_at_signing
 from core.history.templates import templates
@@ -58,6 +58,8 @@ _PLAIN = re.compile(r"[0-9A-Za-z._ -]*")
 _WRITTEN, _SIGNATURE = AuditAction.RECORD_WRITTEN.value, AuditAction.SIGNATURE.value
 _Unit = tuple[datetime, int, Callable[[], None]]
 """What one transaction of care wrote, at the moment it was saved (ties kept in the order made)."""
+_saved = itemgetter(0, 1)
+"""A unit's place in its day: the moment it was saved, then the order it was made in."""
 _MISSED = ("Patient did not come", "Patient unwell, stayed at home", "Patient declined today's infusion")
 _CANCELLED = ("No second nurse available", "Drug supply delayed", "Infusion pump fault, no spare")
 
@@ -102,8 +104,10 @@ class _Batch:
     details: list[DetailsRecord] = field(default_factory=list)
     courses: list[CourseView] = field(default_factory=list)
     sessions: list[SessionSummary] = field(default_factory=list)
-    events: list[tuple[Event, str]] = field(default_factory=list)
-    """Each entry with its payload's stored text."""
+    event_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    """Each entry as its row (``records.EVENT_COLUMNS``)."""
+    vital_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    """Each set of vitals as its row (``records.VITAL_COLUMNS``)."""
     patient_events: list[tuple[PatientEvent, str]] = field(default_factory=list)
     lines: list[BulkLine] = field(default_factory=list)
     utc_texts: dict[tuple[datetime, int], str] = field(default_factory=dict)
@@ -192,9 +196,10 @@ class _Writer:
                 _day, _rank, _order, task = tasks[index]
                 units.extend(self._units(task, known, len(units)))
                 index += 1
-            heapq.heapify(units)
-            while units:
-                _at, _n, written = heapq.heappop(units)
+            # In the order saved: (moment, order made) is unique, so one sort gives the order a heap would,
+            # and a day's units come in runs already in order (a session's entries), which the sort merges.
+            units.sort(key=_saved)
+            for _at, _n, written in units:
                 written()
             if len(self.batch.lines) >= FLUSH_LINES:
                 self._flush()
@@ -317,18 +322,16 @@ class _Writer:
                 workstation=self.workstation,
             )
             made["copied"] = copied = self.copier.copy(day.kind, seat, self._id)
-            events, last = copied.events, copied.summary
-            weighed = next((e for e in events if e.type is EventType.WEIGHED), None)
-            if weighed is not None:
-                person.previous = (Decimal(weighed.payload["kg"]), seat.session_id)
-            started = next((e for e in events if e.type is EventType.STARTED), None)
-            if started is not None and last.outcome in ("completed", "stopped early"):
-                treated.append((started.occurred_at, day.on))
+            last = copied.summary
+            if copied.weighed_kg is not None:
+                person.previous = (Decimal(copied.weighed_kg), seat.session_id)
+            if copied.started_at is not None and last.outcome in ("completed", "stopped early"):
+                treated.append((copied.started_at, day.on))
             self.batch.sessions.append(last)
             self.summary.sessions += 1
-            self.summary.events += len(events)
+            self.summary.events += len(copied.rows)
             self.summary.by_outcome[last.outcome] += 1
-            self.summary.adverse_events += sum(1 for e in events if e.type is EventType.ADVERSE_EVENT)
+            self.summary.adverse_events += copied.adverse_events
 
         def first() -> None:
             copy()
@@ -422,11 +425,14 @@ class _Writer:
         is), in two shapes: their canonical and stored texts are written out here rather than encoded twice
         for each of millions of lines."""
         copied = made["copied"]
-        event, at_text = copied.events[n], copied.recorded_texts[n]
+        row, at_text = copied.rows[n], copied.recorded_texts[n]
         content_hash, summary_hash = copied.content_hashes[n], copied.summary_hashes[n]
         batch, workstation, patient_id = self.batch, self.workstation, copied.summary.patient_id
-        batch.events.append((event, copied.payload_texts[n]))
-        event_id, kind = event.id, event.type
+        batch.event_rows.append(row)
+        vitals = copied.vital_rows[n]
+        if vitals is not None:
+            batch.vital_rows.append(vitals)
+        event_id, session_id, kind, at, by = row[0], row[1], row[3], row[6], row[7]
         detail = {"event_id": event_id, "type": kind, "content_hash": content_hash, "summary_hash": summary_hash}
         canonical = stored = None
         if _PLAIN.fullmatch(event_id) and _PLAIN.fullmatch(kind):
@@ -438,14 +444,11 @@ class _Writer:
                 f'{{"event_id": "{event_id}", "type": "{kind}", "content_hash": "{content_hash}", '
                 f'"summary_hash": "{summary_hash}"}}'
             )
-        at, session_id = event.recorded_at, event.session_id
         batch.utc_texts[(at, at.fold)] = at_text
         batch.lines.append(
-            BulkLine(
-                at, event.recorded_by, _WRITTEN, workstation, patient_id, session_id, detail, canonical, stored, at_text
-            )
+            BulkLine(at, by, _WRITTEN, workstation, patient_id, session_id, detail, canonical, stored, at_text)
         )
-        for entry in event.payload.get("signatures", ()):
+        for entry in copied.payloads[n].get("signatures", ()):
             meaning, signed_hash = entry["meaning"], entry["signed_hash"]
             signed = {"event_id": event_id, "meaning": meaning, "signed_hash": signed_hash}
             canonical = stored = None
@@ -517,7 +520,8 @@ class _Writer:
                 details=batch.details,
                 courses=batch.courses,
                 sessions=batch.sessions,
-                events=batch.events,
+                event_rows=batch.event_rows,
+                vital_rows=batch.vital_rows,
                 patient_events=batch.patient_events,
                 audit_rows=lines,
                 utc_texts=batch.utc_texts,

@@ -10,8 +10,9 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -35,7 +36,7 @@ from core.hashing import canonical_json, utc_moment
 from core.history.templates import Template
 from core.protocol import Protocol
 from core.record_values import SessionSummary
-from core.records import stored_json
+from core.records import EVENT_COLUMNS, set_values, stored_json
 from core.screening import screening_record
 from core.session_state import derive_state
 from core.signatures import identifiers
@@ -72,16 +73,63 @@ class Seat:
 
 @dataclass(frozen=True)
 class Copied:
-    events: list[Event]
+    """A copied session: each entry as the row ``core.records.insert_history`` writes (``EVENT_COLUMNS``:
+    kinds, payloads and ids as text, times as UTC ``datetime``), its payload, its hashes, its time as text and
+    its set of vitals' row; the summary row at the end; and what the history reads of it. The entries as
+    ``Event`` values are made only when asked for (``events``): a history writes rows."""
+
+    rows: list[tuple[Any, ...]]
+    payloads: list[dict[str, Any]]
     content_hashes: list[str]
     """Each entry's ``core.content_hashes.event_content``."""
     summary_hashes: list[str]
     """The session's ``summary_content`` after each entry."""
-    payload_texts: list[str]
-    """Each entry's payload as its column stores it (``core.records.stored_json``)."""
     summary: SessionSummary
     recorded_texts: list[str]
     """Each entry's ``recorded_at`` as ``core.hashing.utc_moment`` writes it (its audit line's time too)."""
+    vital_rows: list[tuple[Any, ...] | None]
+    """Each entry's ``vital_set`` row (``VITAL_COLUMNS``), for a set of vitals; else ``None``."""
+    weighed_kg: str | None
+    """The weight recorded (the payload's ``kg``), if the session weighed the patient."""
+    started_at: datetime | None
+    """When the infusion first began, if it did."""
+    adverse_events: int
+
+    @property
+    def payload_texts(self) -> list[str]:
+        """Each entry's payload as its column stores it (``core.records.stored_json``)."""
+        return [row[_PAYLOAD] for row in self.rows]
+
+    @cached_property
+    def events(self) -> list[Event]:
+        """The entries as values, for a reader that wants them (a test, a check): made from the rows."""
+        return [_event(row, payload) for row, payload in zip(self.rows, self.payloads, strict=True)]
+
+
+def _event(row: tuple[Any, ...], payload: dict[str, Any]) -> Event:
+    """An entry's row (``EVENT_COLUMNS``) as the value ``Care`` made."""
+    return Event(
+        id=row[0],
+        session_id=row[1],
+        seq=row[2],
+        type=E(row[3]),
+        occurred_at=row[5],
+        recorded_at=row[6],
+        recorded_by=row[7],
+        workstation=row[8],
+        payload=payload,
+        corrects=row[9],
+        reason=row[10],
+    )
+
+
+_ROW = ("id", "session_id", "seq", "type", "payload", "occurred_at", "recorded_at", "recorded_by", "workstation")
+_ROW += ("corrects", "reason")
+"""The order ``Copier.copy`` makes an entry's row in (and ``_event`` reads it in)."""
+if _ROW != EVENT_COLUMNS:
+    raise RuntimeError(f"the copier makes entries' rows in an order the table no longer has: {EVENT_COLUMNS}")
+_PAYLOAD = EVENT_COLUMNS.index("payload")
+_WEIGHED_KIND, _STARTED_KIND, _ADVERSE_KIND = E.WEIGHED.value, E.STARTED.value, E.ADVERSE_EVENT.value
 
 
 # How a copy's payload is made from its template entry's (``Copier._payload``).
@@ -143,6 +191,13 @@ class _Step:
     active: str
     outcome: str
     step: str
+    kind_value: str
+    """The entry's kind as its column stores it."""
+    in_utc: bool
+    """Its times are in UTC (as ``Care`` reads them back), so a copy's, moved by a ``timedelta``, are too."""
+    set_values: tuple[Any, ...] | None
+    """For a set of vitals, its row's values after who took it and when (``core.records.set_values``): the
+    same in every copy, as the set's payload and whether the infusion had begun before it are the template's."""
 
 
 def _given(how: str, original: Event, template: Template) -> Any:
@@ -190,32 +245,46 @@ class Copier:
         ids = {template.session_id: seat.session_id, template.patient_id: seat.patient_id}
         ids |= {template.nurse_id: seat.nurse_id, template.checker_id: seat.checker_id}
         ids |= {event.id: new_id() for event in template.events}
-        events: list[Event] = []
         texts: list[str] = []
-        stored_texts: list[str] = []
+        rows: list[tuple[Any, ...]] = []
+        payloads: list[dict[str, Any]] = []
         summary_hashes: list[str] = []
         moments: list[str] = []
+        vital_rows: list[tuple[Any, ...] | None] = []
         figures = _Figures(self.protocol, seat, self.by_weight)
         if type(seat.chair) is not int:  # only an int is written as its digits
             raise TypeError(f"a chair is a whole number, not {type(seat.chair).__name__}")
+        session_id, station = seat.session_id, seat.workstation
         # The summary row's canonical text after each entry (``summary_content``: keys sorted ``active``,
         # ``chair``, ``id``, ``last_seq``, ``opened_at``, ``opened_by``, ``outcome``, ``patient_id``,
         # ``protocol``, ``step``): this copy's values written once, the state's and the entry's seq between.
-        row_head = f',"chair":{seat.chair},"id":{_text(seat.session_id)},"last_seq":'
+        row_head = f',"chair":{seat.chair},"id":{_text(session_id)},"last_seq":'
         opened = f',"opened_at":{_text(utc_moment(seat.opened_at))},"opened_by":{_text(seat.nurse_id)},"outcome":'
         row_tail = f',"patient_id":{_text(seat.patient_id)},"protocol":{self._protocol},"step":'
         # An entry's canonical text (``core.signatures.canonical_text``, keys sorted: ``corrects``, ``id``,
         # ``occurred_at``, ``payload``, ``reason``, ``recorded_at``, ``recorded_by``, ``seq``, ``session_id``,
         # ``type``, ``workstation``), this copy's values written once; a test holds it to ``canonical``.
-        session_tail = f',"session_id":{_text(seat.session_id)},"type":'
-        workstation = f',"workstation":{_text(seat.workstation)}}}'
+        session_tail = f',"session_id":{_text(session_id)},"type":'
+        workstation = f',"workstation":{_text(station)}}}'
         people: dict[str, str] = {}
+        weighed_kg: str | None = None
+        started_at: datetime | None = None
+        began: list[datetime] = []
+        adverse = 0
+
+        def first_entry() -> Event:  # the opening, as ``_screening`` reads it the first time
+            return _event(rows[0], payloads[0])
+
         for step in steps:
             original = step.original
             at = original.recorded_at + shift
             occurred = at if step.at_once else original.occurred_at + shift
-            recorded = utc_moment(at)
-            occurred_text = recorded if step.at_once else utc_moment(occurred)
+            if step.in_utc:  # as ``utc_moment`` writes it, without moving it to UTC again
+                recorded = at.isoformat("T", "microseconds")
+                occurred_text = recorded if step.at_once else occurred.isoformat("T", "microseconds")
+            else:
+                recorded = utc_moment(at)
+                occurred_text = recorded if step.at_once else utc_moment(occurred)
             by = ids.get(original.recorded_by, original.recorded_by)
             by_text = people.get(by) or people.setdefault(by, _text(by))
             corrects = ids.get(original.corrects) if original.corrects else None
@@ -229,7 +298,7 @@ class Copier:
             if step.how is _KEPT:
                 payload, stored, text = step.payload, step.stored, step.canonical
             else:
-                payload, kept = self._payload(step, ids, seat, figures, events)
+                payload, kept = self._payload(step, ids, seat, figures, first_entry)
                 signatures = step.signatures
                 if signatures:
                     if step.how is _SIGNED:  # the whole log before it, and the patient as signed for
@@ -252,30 +321,42 @@ class Copier:
                     ]
                     payload, kept = {**payload, "signatures": entries}, False
                 stored, text = self._texts(payload, kept)
-            events.append(
-                Event(
-                    id=event_id,
-                    session_id=seat.session_id,
-                    seq=original.seq,
-                    type=original.type,
-                    occurred_at=occurred,
-                    recorded_at=at,
-                    recorded_by=by,
-                    workstation=seat.workstation,
-                    payload=payload,
-                    corrects=corrects,
-                    reason=original.reason,
+            kind_value = step.kind_value
+            rows.append(
+                (
+                    event_id,
+                    session_id,
+                    step.seq,
+                    kind_value,
+                    stored,
+                    occurred,
+                    at,
+                    by,
+                    station,
+                    corrects,
+                    original.reason,
                 )
             )
-            stored_texts.append(stored)
+            payloads.append(payload)
+            values = step.set_values
+            vital_rows.append(None if values is None else (event_id, session_id, step.seq, occurred, by, *values))
+            if kind_value == _WEIGHED_KIND and weighed_kg is None:
+                weighed_kg = payload["kg"]
+            elif kind_value == _STARTED_KIND:
+                began.append(occurred)
+                if started_at is None:
+                    started_at = occurred
+            elif kind_value == _ADVERSE_KIND:
+                adverse += 1
             moments.append(recorded)
             texts.append(f"{head}{text}{tail}")
             summary_hashes.append(
                 _sha256(f"{step.active}{row_head}{step.seq}{opened}{step.outcome}{row_tail}{step.step}}}")
             )
         step_, outcome, active = template.after[-1]
+        last = rows[-1]
         summary = SessionSummary(
-            id=seat.session_id,
+            id=session_id,
             patient_id=seat.patient_id,
             chair=seat.chair,
             protocol_id=self.protocol.id,
@@ -286,18 +367,21 @@ class Copier:
             active=active,
             opened_at=seat.opened_at,
             opened_by=seat.nurse_id,
-            last_seq=events[-1].seq,
-            updated_at=events[-1].recorded_at,
+            last_seq=last[2],
+            updated_at=last[6],
             course_id=seat.course.id,
-            began_at=min((e.occurred_at for e in events if e.type is E.STARTED), default=None),
+            began_at=min(began, default=None),
         )
         hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
-        return Copied(events, hashes, summary_hashes, stored_texts, summary, moments)
+        return Copied(
+            rows, payloads, hashes, summary_hashes, summary, moments, vital_rows, weighed_kg, started_at, adverse
+        )
 
     def _plan(self, template: Template) -> list[_Step]:
         """What every copy of each of the template's entries shares, worked out once: how its payload is
         made, its fixed fields as canonical text, its signers, and the session's state after it."""
         steps = []
+        started = min((e.seq for e in template.events if e.type is E.STARTED), default=None)
         for index, original in enumerate(template.events):
             if type(original.seq) is not int:  # only an int is written as its digits
                 raise TypeError(f"an entry's seq is a whole number, not {type(original.seq).__name__}")
@@ -313,6 +397,11 @@ class Copier:
             if signatures and how is _KEPT:
                 how = _SIGNED_ENTRY
             active, outcome, step = self._state_texts(template.after[index])
+            values = None
+            if original.type is E.VITALS:  # as ``core.records.vital_set_rows`` makes its row
+                if how not in (_KEPT, _REMAPPED, _SIGNED_ENTRY):
+                    raise RuntimeError(f"a set of vitals copied as {how!r}: its row would not be the template's")
+                values = set_values(original.payload, started is not None and started < original.seq)
             steps.append(
                 _Step(
                     original=original,
@@ -330,6 +419,9 @@ class Copier:
                     active='{"active":' + active,
                     outcome=outcome,
                     step=step,
+                    kind_value=original.type.value,
+                    in_utc=original.recorded_at.tzinfo is UTC and original.occurred_at.tzinfo is UTC,
+                    set_values=values,
                 )
             )
         return steps
@@ -353,7 +445,7 @@ class Copier:
         return found[1], found[2]
 
     def _payload(
-        self, step: _Step, ids: Mapping[str, str], seat: Seat, figures: _Figures, events: list[Event]
+        self, step: _Step, ids: Mapping[str, str], seat: Seat, figures: _Figures, opening: Callable[[], Event]
     ) -> tuple[dict[str, Any], bool]:
         """The copy's payload, and whether it is one the copier keeps and hands to every copy alike (the
         template's own, a screening, what follows from a weight): its texts are then worked out once."""
@@ -369,7 +461,7 @@ class Copier:
             made = replace(given, patient_id=seat.patient_id, chair=seat.chair, course=seat.course)
             return made.to_payload(), False
         if how is _SCREENED:
-            return self._screening(step.kind, step.original, events[0], seat.course), True
+            return self._screening(step.kind, step.original, opening, seat.course), True
         if how is _WEIGHED:
             return figures.weighed()
         if how is _DOSED:
@@ -392,12 +484,15 @@ class Copier:
             return _remapped(stored, ids), False
         return stored, True
 
-    def _screening(self, kind: str, original: Event, opened: Event, place: d.CoursePlace) -> dict[str, Any]:
+    def _screening(
+        self, kind: str, original: Event, opening: Callable[[], Event], place: d.CoursePlace
+    ) -> dict[str, Any]:
         """The questions a session at this place in its course asks, answered as the template's were (every
         question asked only at a course's start answered "no" on later days, so none is left unasked)."""
         first = place.day - 1 - len(place.missed) <= 0  # as ``derive_state`` reads the opening, unreplayed
         found = self._screened.get((kind, first))
         if found is None:
+            opened = opening()
             state = derive_state(self.protocol, [opened], opened.recorded_at)
             assert (state.course_day, state.missed_days) == (place.day, place.missed)
             given = original.data_as(d.Screened).answers

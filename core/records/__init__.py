@@ -5,7 +5,7 @@ with plain values (``core.record_values``, ``core.views``, ``core.people``, ``co
 functions convert to and from rows. Split by what the records are about; called as ``records.name(tx, …)``.
 """
 
-from core.records.bulk import HISTORY_TABLES, insert_history, stored_json
+from core.records.bulk import EVENT_COLUMNS, HISTORY_TABLES, VITAL_COLUMNS, insert_history, stored_json
 from core.records.clinic import (
     add_setting_change,
     announce,
@@ -102,7 +102,9 @@ from core.records.trail import audit_head, insert_audit_lines
 from core.records.vital_sets import set_values, vital_set_row
 
 __all__ = [
+    "EVENT_COLUMNS",
     "HISTORY_TABLES",
+    "VITAL_COLUMNS",
     "account",
     "active_for_patient",
     "active_on_chair",

@@ -39,7 +39,7 @@ from core.persistence.tables import (
 from core.persistence.types import UTCDateTime
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.records.patients import patient_row
-from core.records.vital_sets import vital_set_rows
+from core.records.vital_sets import SET_COLUMNS, vital_set_rows
 
 HISTORY_TABLES = (
     "patient",
@@ -68,6 +68,26 @@ AUDIT_COLUMNS = (
     "entry_hash",
 )
 """An audit line's columns in the order of ``audit_entry``'s, as ``insert_history``'s ``audit_rows`` give them."""
+
+EVENT_COLUMNS = (
+    "id",
+    "session_id",
+    "seq",
+    "type",
+    "payload",
+    "occurred_at",
+    "recorded_at",
+    "recorded_by",
+    "workstation",
+    "corrects",
+    "reason",
+)
+"""A session entry's columns in the order of ``session_event``'s, as ``insert_history``'s ``event_rows`` give
+them: the kind and the payload as their stored text, the times as ``datetime`` (converted here)."""
+
+VITAL_COLUMNS = ("id", "session_id", "seq", "taken_at", "recorded_by", *SET_COLUMNS)
+"""A set of vitals' columns in the order of ``vital_set``'s, as ``insert_history``'s ``vital_rows`` give them
+(the flags as ``bool``, the time as ``datetime``: converted here)."""
 
 BATCH = 5_000
 """Rows per statement: large enough that statements cost little, small enough to stay modest in memory."""
@@ -222,6 +242,8 @@ def insert_history(
     audit_lines: Sequence[Mapping[str, Any]] = (),
     audit_rows: Sequence[tuple[Any, ...]] = (),
     utc_texts: Mapping[tuple[datetime, int], str] | None = None,
+    event_rows: Sequence[tuple[Any, ...]] = (),
+    vital_rows: Sequence[tuple[Any, ...]] = (),
 ) -> None:
     """Insert every record given, in the order their references need (a patient before her course, a session
     before its entries, everything before the audit lines that name it). Each entry comes with its payload's
@@ -231,7 +253,11 @@ def insert_history(
 
     ``utc_texts``: times the caller has written out already as ``core.hashing.utc_moment`` writes them (an
     entry's, hashed), by the moment and its ``fold``: SQLite's text of each is cut from it rather than worked
-    out again (the same digits, a space for the ``T``, without the ``+00:00``)."""
+    out again (the same digits, a space for the ``T``, without the ``+00:00``).
+
+    ``event_rows`` and ``vital_rows``: entries and their sets of vitals as rows made by the caller
+    (``EVENT_COLUMNS``, ``VITAL_COLUMNS``; a history copies them from templates), written after those given as
+    ``events`` and theirs."""
     moments: dict[tuple[datetime, int], Any] = {}
     if utc_texts and tx.connection().dialect.name == "sqlite":
         moments = {key: f"{text[:10]} {text[11:26]}" for key, text in utc_texts.items() if text[26:] == "+00:00"}
@@ -251,6 +277,9 @@ def insert_history(
         writer.insert(writer.rows([value for value, _ in pairs], [text for _, text in pairs]))
         if model is SessionEvent:
             sets = vital_set_rows(e for e, _ in pairs)
+            if event_rows:
+                writer = _Writer(tx, model, moments)
+                writer.insert(writer.ready(event_rows, EVENT_COLUMNS))
         if model is PatientEventRecord:
             sittings = [
                 _Scores(e.id, e.patient_id, e.occurred_at, scores_text(e.payload["forms"]))
@@ -261,6 +290,9 @@ def insert_history(
     writer.insert(writer.rows(sittings))
     writer = _Writer(tx, VitalSet, moments, itemgetter)
     writer.insert(writer.rows(sets))
+    if vital_rows:
+        writer = _Writer(tx, VitalSet, moments)
+        writer.insert(writer.ready(vital_rows, VITAL_COLUMNS))
     writer = _Writer(tx, AuditEntry, moments, itemgetter)
     writer.insert(writer.rows(audit_lines, [line.get("stored_detail") for line in audit_lines]))
     if audit_rows:
