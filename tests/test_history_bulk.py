@@ -21,7 +21,7 @@ from core.hashing import canonical_json, utc_moment
 from core.history.build import build_history
 from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
-from core.persistence.tables import AuditEntry, Staff, VitalSet
+from core.persistence.tables import AuditEntry, ScheduledPointRecord, Staff, VitalSet
 from core.protocol import Protocol
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.records.bulk import AUDIT_COLUMNS
@@ -37,6 +37,7 @@ TABLES = {
     "session_event": "id",
     "patient_event": "id",
     "vital_set": "id",
+    "schedule_point": "session_id, schedule, point_id",
     "audit_entry": "seq",
 }
 
@@ -53,6 +54,7 @@ def one_at_a_time(
     audit_lines: Sequence[Mapping[str, Any]] = (),
     audit_rows: Sequence[tuple[Any, ...]] = (),
     utc_texts: Mapping[tuple[datetime, int], str] | None = None,
+    schedule_points: Sequence[Mapping[str, Any]] = (),
 ) -> None:
     """``records.insert_history`` the slow way: each record through the function care writes it with (the
     texts given are left aside: the ORM encodes each payload and time itself), each audit line as an ORM row
@@ -75,6 +77,8 @@ def one_at_a_time(
             tx.add(VitalSet(**records.vital_set_row(event, event.session_id in began)))
     for stream_event, _text in patient_events:
         records.insert_patient_event(tx, stream_event)
+    for point in schedule_points:
+        tx.add(ScheduledPointRecord(**point))
     tx.flush()
     for line in audit_lines:
         tx.add(AuditEntry(**line))

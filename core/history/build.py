@@ -108,6 +108,8 @@ class _Batch:
     lines: list[BulkLine] = field(default_factory=list)
     utc_texts: dict[tuple[datetime, int], str] = field(default_factory=dict)
     """Entries' times as their hashes wrote them (``records.insert_history``'s ``utc_texts``)."""
+    schedule_points: list[dict[str, Any]] = field(default_factory=list)
+    """Signed sessions' scheduled points, each with its session's signature (as ``Work.append`` keeps them)."""
 
 
 def build_history(
@@ -426,6 +428,8 @@ class _Writer:
         content_hash, summary_hash = copied.content_hashes[n], copied.summary_hashes[n]
         batch, workstation, patient_id = self.batch, self.workstation, copied.summary.patient_id
         batch.events.append((event, copied.payload_texts[n]))
+        if event.type is EventType.SIGNED:
+            batch.schedule_points += records.schedule_point_rows(event.session_id, copied.points)
         event_id, kind = event.id, event.type
         detail = {"event_id": event_id, "type": kind, "content_hash": content_hash, "summary_hash": summary_hash}
         canonical = stored = None
@@ -521,5 +525,6 @@ class _Writer:
                 patient_events=batch.patient_events,
                 audit_rows=lines,
                 utc_texts=batch.utc_texts,
+                schedule_points=batch.schedule_points,
             )
         self.summary.audit_lines += len(batch.lines)

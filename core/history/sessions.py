@@ -36,8 +36,9 @@ from core.history.templates import Template
 from core.protocol import Protocol
 from core.record_values import SessionSummary
 from core.records import stored_json
+from core.schedule_points import ScheduledPoint, replayed
 from core.screening import screening_record
-from core.session_state import derive_state
+from core.session_state import RECHECK, derive_state
 from core.signatures import identifiers
 
 EVERY_ANSWER_NO = "no"
@@ -82,6 +83,8 @@ class Copied:
     summary: SessionSummary
     recorded_texts: list[str]
     """Each entry's ``recorded_at`` as ``core.hashing.utc_moment`` writes it (its audit line's time too)."""
+    points: tuple[ScheduledPoint, ...] = ()
+    """The session's scheduled points as its signature keeps them (``core.schedule_points``)."""
 
 
 # How a copy's payload is made from its template entry's (``Copier._payload``).
@@ -178,6 +181,8 @@ class Copier:
         self._protocol = canonical_json([protocol.id, protocol.version, protocol.content_hash])
         self._kept_texts: dict[int, tuple[dict[str, Any], str, str]] = {}
         """The texts of payloads every copy shares (a template's entry as it was, a screening, a dose…)."""
+        self._points: dict[str, tuple[ScheduledPoint, ...]] = {}
+        """Each template's scheduled points as its signature kept them, replayed once."""
 
     def copy(self, kind: str, seat: Seat, new_id: Callable[[], str]) -> Copied:
         """The session's entries, each entry's content hash and its summary row's hash after it (as
@@ -292,7 +297,24 @@ class Copier:
             began_at=min((e.occurred_at for e in events if e.type is E.STARTED), default=None),
         )
         hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
-        return Copied(events, hashes, summary_hashes, stored_texts, summary, moments)
+        return Copied(
+            events, hashes, summary_hashes, stored_texts, summary, moments, self._points_of(template, ids, shift)
+        )
+
+    def _points_of(self, template: Template, ids: Mapping[str, str], shift: timedelta) -> tuple[ScheduledPoint, ...]:
+        """The copy's scheduled points: its template's, replayed once, moved by the copy's shift (every entry
+        of a copy is its template's moved so), a recheck named by the copy's acknowledgement."""
+        points = self._points.get(template.kind)
+        if points is None:
+            points = self._points[template.kind] = replayed(self.protocol, list(template.events)) or ()
+        return tuple(
+            point._replace(
+                point_id=_recheck_of(point.point_id, ids),
+                due_at=point.due_at + shift,
+                taken_at=None if point.taken_at is None else point.taken_at + shift,
+            )
+            for point in points
+        )
 
     def _plan(self, template: Template) -> list[_Step]:
         """What every copy of each of the template's entries shares, worked out once: how its payload is
@@ -414,6 +436,13 @@ class Copier:
             known = {e.id for e in template.events} | {template.nurse_id, template.checker_id, template.patient_id}
             found = self._holds_ids[key] = any(value in text for value in known)
         return found
+
+
+def _recheck_of(point_id: str, ids: Mapping[str, str]) -> str:
+    """A recheck's point is named by the acknowledgement that asked for it: the copy's own."""
+    if point_id.startswith(RECHECK):
+        return RECHECK + ids[point_id.removeprefix(RECHECK)]
+    return point_id
 
 
 def _remapped(value: Any, ids: Mapping[str, str]) -> Any:

@@ -57,6 +57,7 @@ from core.records.people import (
     standing,
     username_taken,
 )
+from core.records.schedule_points import kept_points, schedule_point_rows, schedule_points_between
 from core.records.sessions import (
     active_for_patient,
     active_on_chair,
@@ -120,6 +121,7 @@ __all__ = [
     "insert_history",
     "insert_patient_event",
     "keep_protocol",
+    "kept_points",
     "kept_protocol_hashes",
     "last_weight_elsewhere",
     "latest_course",
@@ -141,6 +143,8 @@ __all__ = [
     "recent_courses",
     "save_staff",
     "save_summary",
+    "schedule_point_rows",
+    "schedule_points_between",
     "sessions_by_id",
     "sessions_of",
     "sessions_opened_between",

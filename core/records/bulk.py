@@ -32,6 +32,7 @@ from core.persistence.tables import (
     Patient,
     PatientDetails,
     PatientEventRecord,
+    ScheduledPointRecord,
     SessionEvent,
     SittingScores,
     VitalSet,
@@ -50,6 +51,7 @@ HISTORY_TABLES = (
     "patient_event",
     "sitting_scores",
     "vital_set",
+    "schedule_point",
     "audit_entry",
 )
 """The tables ``insert_history`` writes: a new database's may have their indexes made after the rows
@@ -222,6 +224,7 @@ def insert_history(
     audit_lines: Sequence[Mapping[str, Any]] = (),
     audit_rows: Sequence[tuple[Any, ...]] = (),
     utc_texts: Mapping[tuple[datetime, int], str] | None = None,
+    schedule_points: Sequence[Mapping[str, Any]] = (),
 ) -> None:
     """Insert every record given, in the order their references need (a patient before her course, a session
     before its entries, everything before the audit lines that name it). Each entry comes with its payload's
@@ -261,6 +264,8 @@ def insert_history(
     writer.insert(writer.rows(sittings))
     writer = _Writer(tx, VitalSet, moments, itemgetter)
     writer.insert(writer.rows(sets))
+    writer = _Writer(tx, ScheduledPointRecord, moments, itemgetter)
+    writer.insert(writer.rows(schedule_points))
     writer = _Writer(tx, AuditEntry, moments, itemgetter)
     writer.insert(writer.rows(audit_lines, [line.get("stored_detail") for line in audit_lines]))
     if audit_rows:
