@@ -17,16 +17,22 @@ upgrade write the same ones, and ``core.trail_check`` holds the kept rows to the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import logging
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
 from core import event_data as d
+from core.errors import ProtocolError
 from core.events import Event
 from core.events import EventType as E
-from core.protocol import Phase, Protocol
+from core.paths import resource_path
+from core.protocol import Phase, Protocol, load_protocol, parse_protocol
 from core.session_state import RECHECK, PointStatus, SessionState, VitalsPoint, derive_state
+
+log = logging.getLogger(__name__)
 
 
 class Schedule(StrEnum):
@@ -140,3 +146,39 @@ def replayed(protocol: Protocol, events: Sequence[Event]) -> tuple[ScheduledPoin
     if part is None:
         return None
     return points_at_signing(protocol, derive_state(protocol, part, part[-1].recorded_at))
+
+
+class Rules:
+    """Which protocol a session is replayed under, found as ``core.protocol_shelf`` finds it (its copy kept in
+    the records, else one Chairside shipped, else today's), for the upgrade and ``audit verify``, which stand
+    below the door the shelf reads through: they hand it the kept copies' texts by hash."""
+
+    EARLIER = "protocols/earlier"
+
+    def __init__(self, kept: Mapping[str, str], current: Protocol | None = None) -> None:
+        self.current = current or load_protocol()
+        self.texts = dict(kept)
+        folder = resource_path(self.EARLIER)
+        for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
+            data = path.read_bytes()
+            self.texts.setdefault(hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
+        self.known: dict[str, Protocol] = {self.current.content_hash: self.current}
+
+    def of(self, events: Sequence[Event]) -> Protocol:
+        """The rules of the session whose entries these are (its opening names their SHA-256)."""
+        sha = events[0].data_as(d.Opened).protocol.sha256
+        found = self.known.get(sha)
+        if found is None:
+            found = self.known[sha] = self._parsed(sha)
+        return found
+
+    def _parsed(self, sha: str) -> Protocol:
+        text = self.texts.get(sha)
+        if text is None:
+            log.warning("protocol %s is not kept in the records: replaying under today's", sha[:12])
+            return self.current
+        try:
+            return parse_protocol(text.encode("utf-8"), f"the copy of protocol {sha[:12]}", self.current)
+        except ProtocolError:
+            log.warning("protocol %s no longer reads under this version: replaying under today's", sha[:12])
+            return self.current

@@ -45,6 +45,7 @@ from core.hashing import canonical_json, utc_moment
 from core.outcomes.cohort import scores_text
 from core.persistence.db import Database
 from core.records import trail_streams
+from core.schedule_points import Rules, replayed
 from core.signatures import identifiers
 from core.stored_form import UnreadableEntry
 
@@ -286,6 +287,7 @@ _CATEGORIES = (
     "sitting scores",
     "lines without records",
     "vital sets",
+    "scheduled points",
     "signatures",
     "starts",
     "patient",
@@ -689,12 +691,13 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
 
 def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
     """The checks that read records, not lines: the sittings' scores (of every sitting: the whole check),
-    each set of vital signs' columns, each signature's patient, and each session's start against its entries
-    (of the given sessions only, when given). Each session's summary row is held to its last line as the walk
-    goes (``_Walk._look_at_rows``)."""
+    each set of vital signs' columns, each signed session's scheduled points, each signature's patient, and
+    each session's start against its entries (of the given sessions only, when given). Each session's
+    summary row is held to its last line as the walk goes (``_Walk._look_at_rows``)."""
     if sessions is None:
         _sitting_scores(tx, found)
     _vital_sets(tx, found, sessions)
+    _schedule_points(tx, found, sessions)
     _signatures(tx, found, sessions)
     for session_id, on_row, in_entries in records.starts_out_of_step(tx, sessions):
         said = "no start" if on_row is None else f"a start at {on_row.isoformat(timespec='seconds')}"
@@ -806,6 +809,40 @@ def _vital_set_problem(kept: tuple[Any, ...], entry: tuple[Any, ...]) -> str | N
     if (session_id, seq, taken_at, by) != (entry_session, entry_seq, occurred_at, recorded_by) or kept[5:] != expected:
         return f"the columns kept for set of vital signs {set_id} were changed: they no longer say what its entry says."
     return None
+
+
+def _schedule_points(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
+    """The scheduled points kept for each signed session (which a review of timeliness counts) are those its
+    entries, replayed up to the signature under its own protocol, give; no session without a signature has
+    any (of the given sessions only, when given)."""
+    signed = records.signed_sessions(tx, sessions)
+    for session_id in sorted(records.sessions_with_points(tx, sessions) - set(signed))[:1]:
+        problem = f"scheduled points are kept for session {session_id}, which is not signed: they were added by hand."
+        found.said("scheduled points", (0,), problem)
+        return
+    rules: Rules | None = None
+    for ids in trail_streams.chunks(signed):
+        kept: dict[str, set[tuple[Any, ...]]] = {session_id: set() for session_id in ids}
+        for row in records.kept_points(tx, ids):
+            kept[row[0]].add(row[1:])
+        for session_id, events in records.load_events_of(tx, ids).items():
+            rules = rules or Rules(records.protocol_texts(tx))
+            expected = set(replayed(rules.of(events), events) or ())
+            problem = _points_problem(session_id, kept[session_id], expected)
+            if problem is not None:
+                found.said("scheduled points", (1,), problem)
+                return
+
+
+def _points_problem(session_id: str, kept: set[tuple[Any, ...]], expected: set[tuple[Any, ...]]) -> str | None:
+    what = f"the scheduled points kept for session {session_id}"
+    if kept == expected:
+        return None
+    if kept < expected:
+        return f"{what} were removed: its entries say {len(expected)} fell, {len(kept)} are kept."
+    if kept > expected:
+        return f"{what} include points its entries do not have: they were added by hand."
+    return f"{what} were changed: they no longer say what its entries say."
 
 
 def _signatures(tx: Any, found: Findings, sessions: list[str] | None) -> None:

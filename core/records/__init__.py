@@ -57,7 +57,14 @@ from core.records.people import (
     standing,
     username_taken,
 )
-from core.records.schedule_points import kept_points, schedule_point_rows, schedule_points_between
+from core.records.schedule_points import (
+    kept_points,
+    protocol_texts,
+    schedule_point_rows,
+    schedule_points_between,
+    sessions_with_points,
+    signed_sessions,
+)
 from core.records.sessions import (
     active_for_patient,
     active_on_chair,
@@ -140,6 +147,7 @@ __all__ = [
     "patients_with_care_between",
     "protocol_kept",
     "protocol_text",
+    "protocol_texts",
     "recent_courses",
     "save_staff",
     "save_summary",
@@ -148,8 +156,10 @@ __all__ = [
     "sessions_by_id",
     "sessions_of",
     "sessions_opened_between",
+    "sessions_with_points",
     "set_values",
     "setting_changes",
+    "signed_sessions",
     "sitting_counts",
     "sitting_scores",
     "sittings_between",

@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session, col
 
+from core.events import EventType
 from core.persistence.prepared import Prepared
-from core.persistence.tables import InfusionSession, ScheduledPointRecord
+from core.persistence.tables import InfusionSession, ProtocolCopy, ScheduledPointRecord, SessionEvent
 from core.schedule_points import ScheduledPoint, TimedPoint
 
 _TABLE = ScheduledPointRecord.__table__  # type: ignore[attr-defined]
@@ -58,3 +59,24 @@ def kept_points(tx: Session, session_ids: Iterable[str] | None = None) -> Iterat
         query = query.where(_TABLE.c.session_id.in_(list(session_ids)))
     for row in tx.execute(query):
         yield tuple(row)
+
+
+def signed_sessions(tx: Session, session_ids: Iterable[str] | None = None) -> list[str]:
+    """The sessions with a signature (of the given ones only, when given), in id order (the index on kinds)."""
+    query = select(SessionEvent.session_id).distinct().where(col(SessionEvent.type) == EventType.SIGNED.value)
+    if session_ids is not None:
+        query = query.where(col(SessionEvent.session_id).in_(list(session_ids)))
+    return sorted(tx.execute(query).scalars())
+
+
+def sessions_with_points(tx: Session, session_ids: Iterable[str] | None = None) -> set[str]:
+    """The sessions that have points kept (of the given ones only, when given), on the table's key."""
+    query = select(_TABLE.c.session_id).distinct()
+    if session_ids is not None:
+        query = query.where(_TABLE.c.session_id.in_(list(session_ids)))
+    return set(tx.execute(query).scalars())
+
+
+def protocol_texts(tx: Session) -> dict[str, str]:
+    """Every protocol's text kept in the records, by its SHA-256."""
+    return {sha: text for sha, text in tx.execute(select(ProtocolCopy.content_hash, ProtocolCopy.text))}

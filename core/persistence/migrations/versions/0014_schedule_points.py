@@ -20,9 +20,7 @@ found by action; only the moment was indexed.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,8 +40,6 @@ depends_on = None
 LIMITS = {"schedule_point": {"session_id": 36, "schedule": 20, "point_id": 60, "status": 10}}
 BATCH = 5_000
 """Rows per insert, and about the entries read at a time."""
-
-log = logging.getLogger(__name__)
 
 _POINTS = sa.table(
     "schedule_point",
@@ -88,9 +84,9 @@ def downgrade() -> None:
 def _each_signed_session(bind: sa.Connection) -> None:
     """Every signed session's points, from its entries replayed under its own protocol, a batch at a time
     (the entries streamed in session order, one session held at once)."""
-    from core.schedule_points import replayed  # the care rules, loaded only when there is this to do
+    from core.schedule_points import Rules, replayed  # the care rules, loaded only when there is this to do
 
-    rules = _Rules(bind)
+    rules = Rules(dict(bind.execute(sa.text("SELECT content_hash, text FROM protocol_copy")).all()))
     rows: list[dict[str, Any]] = []
     for events in _signed_logs(bind):
         points = replayed(rules.of(events), events)
@@ -135,40 +131,3 @@ def _signed_logs(bind: sa.Connection) -> Iterator[list[Any]]:
             )
     if log_:
         yield log_
-
-
-class _Rules:
-    """Which protocol a session is replayed under, as ``core.protocol_shelf`` finds it (its copy kept in the
-    records, else one Chairside shipped, else today's), without the records layer above this one."""
-
-    def __init__(self, bind: sa.Connection) -> None:
-        from core.paths import resource_path
-        from core.protocol import load_protocol
-
-        self.current = load_protocol()
-        self.texts: dict[str, str] = dict(bind.execute(sa.text("SELECT content_hash, text FROM protocol_copy")).all())
-        folder = resource_path("protocols/earlier")
-        for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
-            data = path.read_bytes()
-            self.texts.setdefault(hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
-        self.known: dict[str, Any] = {self.current.content_hash: self.current}
-
-    def of(self, events: list[Any]) -> Any:
-        from core.errors import ProtocolError
-        from core.event_data import Opened
-        from core.protocol import parse_protocol
-
-        sha = events[0].data_as(Opened).protocol.sha256
-        found = self.known.get(sha)
-        if found is None:
-            text = self.texts.get(sha)
-            found = self.current
-            if text is None:
-                log.warning("protocol %s is not kept in the records: replaying under today's", sha[:12])
-            else:
-                try:
-                    found = parse_protocol(text.encode("utf-8"), f"the copy of protocol {sha[:12]}", self.current)
-                except ProtocolError:  # a copy that no longer reads: today's, as the shelf does
-                    log.warning("protocol %s no longer reads: replaying under today's", sha[:12])
-            self.known[sha] = found
-        return found
