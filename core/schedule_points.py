@@ -24,13 +24,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from core import event_data as d
 from core.errors import ProtocolError
 from core.events import Event
 from core.events import EventType as E
 from core.paths import resource_path
 from core.protocol import Phase, Protocol, load_protocol, parse_protocol
-from core.session_state import RECHECK, PointStatus, SessionState, VitalsPoint, derive_state
+from core.session_state import RECHECK, PointStatus, SessionState, VitalsPoint, signed_schedule
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ def finished_at(events: Sequence[Event]) -> datetime | None:
     """When care ended (discharge, a session ended untreated, or screening that stopped treatment), as the
     day log reads it."""
     for event in events:
-        stopped = event.type is E.SCREENED and event.data_as(d.Screened).stop_reasons
+        stopped = event.type is E.SCREENED and event.payload.get("stop_reasons")  # as ``Screened`` has it
         if event.type in {E.DISCHARGED, E.ABANDONED} or stopped:
             return event.occurred_at
     return None
@@ -91,17 +90,26 @@ def points_at_signing(protocol: Protocol, state: SessionState) -> tuple[Schedule
     side-effect checks."""
     until = finished_at(state.events) or _signed_at(state.events) or state.now
     assert until is not None  # a state is always worked out for a moment
+    return _points(protocol, state.vitals, state.side_effect_checks, state.infusion.started_at, until)
+
+
+def _points(
+    protocol: Protocol,
+    vitals: Sequence[VitalsPoint],
+    checks: Sequence[VitalsPoint],
+    began: datetime | None,
+    until: datetime,
+) -> tuple[ScheduledPoint, ...]:
     vitals_late = timedelta(minutes=protocol.vitals_schedule.overdue_after_minutes)
     checks_late = timedelta(minutes=protocol.side_effects_schedule.overdue_after_minutes)
-    began = state.infusion.started_at
     found: list[ScheduledPoint] = []
-    for entry in state.vitals:
+    for entry in vitals:
         schedule = Schedule.RECHECK if entry.point.id.startswith(RECHECK) else Schedule.VITALS
         due_at = began if entry.point.phase is Phase.BEFORE else entry.due_at
         point = _kept(schedule, entry, due_at, vitals_late, until)
         if point is not None:
             found.append(point)
-    for entry in state.side_effect_checks:
+    for entry in checks:
         point = _kept(Schedule.SIDE_EFFECTS, entry, entry.due_at, checks_late, until)
         if point is not None:
             found.append(point)
@@ -140,12 +148,15 @@ def signed_part(events: Sequence[Event]) -> list[Event] | None:
 
 
 def replayed(protocol: Protocol, events: Sequence[Event]) -> tuple[ScheduledPoint, ...] | None:
-    """The rows of a session from its entries (None: it was never signed): its signed part replayed at the
-    signature's own moment. The upgrade, the bulk history's templates and ``audit verify`` use it."""
+    """The rows of a session from its entries (None: it was never signed): its signed part's schedules
+    (``signed_schedule``, what the state at signing has, folded lean). The upgrade, the bulk history's
+    templates and ``audit verify`` use it; a signature keeps ``points_at_signing`` of its own state."""
     part = signed_part(events)
     if part is None:
         return None
-    return points_at_signing(protocol, derive_state(protocol, part, part[-1].recorded_at))
+    schedule = signed_schedule(protocol, part)
+    until = finished_at(part) or part[-1].occurred_at
+    return _points(protocol, schedule.vitals, schedule.side_effect_checks, schedule.started_at, until)
 
 
 class Rules:
@@ -166,7 +177,7 @@ class Rules:
 
     def of(self, events: Sequence[Event]) -> Protocol:
         """The rules of the session whose entries these are (its opening names their SHA-256)."""
-        sha = events[0].data_as(d.Opened).protocol.sha256
+        sha = events[0].payload["protocol"]["sha256"]  # ``Opened.protocol``, read alone
         found = self.known.get(sha)
         if found is None:
             found = self.known[sha] = self._parsed(sha)

@@ -40,7 +40,7 @@ from core import records
 from core.audit_terms import GENESIS, AuditAction, ChainCheck
 from core.content_hashes import course_content, details_content, patient_content, summary_content
 from core.event_data import PatientAtSigning, SessionSigned
-from core.events import EventType
+from core.events import Event, EventType
 from core.hashing import canonical_json, utc_moment
 from core.outcomes.cohort import scores_text
 from core.persistence.db import Database
@@ -821,17 +821,56 @@ def _schedule_points(tx: Any, found: Findings, sessions: list[str] | None = None
         found.said("scheduled points", (0,), problem)
         return
     rules: Rules | None = None
+    moment = trail_streams.stored_moment(tx)
     for ids in trail_streams.chunks(signed):
         kept: dict[str, set[tuple[Any, ...]]] = {session_id: set() for session_id in ids}
         for row in records.kept_points(tx, ids):
             kept[row[0]].add(row[1:])
-        for session_id, events in records.load_events_of(tx, ids).items():
+        for session_id, events in _schedule_logs(tx, ids, moment):
             rules = rules or Rules(records.protocol_texts(tx))
             expected = set(replayed(rules.of(events), events) or ())
             problem = _points_problem(session_id, kept[session_id], expected)
             if problem is not None:
                 found.said("scheduled points", (1,), problem)
                 return
+
+
+_SCHEDULE_READS = (
+    EventType.OPENED,
+    EventType.SCREENED,
+    EventType.VITALS,
+    EventType.SIDE_EFFECTS,
+    EventType.ALERT_ACKNOWLEDGED,
+)
+"""The entries whose payload a signed session's schedules are replayed from (its protocol, whether care
+ended at screening, the points answered, the rechecks asked for): the rest are read for their kind and
+moments only."""
+
+
+def _schedule_logs(tx: Any, session_ids: list[str], moment: Any) -> Iterator[tuple[str, list[Event]]]:
+    """Each session's entries as ``replayed`` reads them, a session at a time."""
+    entries: list[Event] = []
+    for session_id, event_id, seq, kind, occurred, recorded, payload in trail_streams.schedule_entries(
+        tx, session_ids, _SCHEDULE_READS
+    ):
+        if entries and entries[0].session_id != session_id:
+            yield entries[0].session_id, entries
+            entries = []
+        entries.append(
+            Event(
+                id=event_id,
+                session_id=session_id,
+                seq=seq,
+                type=EventType(kind),
+                occurred_at=moment(occurred),
+                recorded_at=moment(recorded),
+                recorded_by="",
+                workstation="",
+                payload=_loads(payload) if payload is not None else {},
+            )
+        )
+    if entries:
+        yield entries[0].session_id, entries
 
 
 def _points_problem(session_id: str, kept: set[tuple[Any, ...]], expected: set[tuple[Any, ...]]) -> str | None:

@@ -39,7 +39,7 @@ from core.promis import shipped
 from core.protocol import Protocol
 from core.records import stored_json
 from core.records.sessions import to_event
-from core.schedule_points import replayed
+from core.schedule_points import points_at_signing, replayed
 from core.signatures import altered_since_signed, signed_content
 
 pytestmark = pytest.mark.both_stores
@@ -103,18 +103,18 @@ def test_each_set_of_vital_signs_has_its_row_as_one_recorded_in_the_app_has(hist
 
 
 def test_each_signed_sessions_points_are_those_its_signature_would_keep(history, database, care: Care):
-    """The copier moves its template's points; replaying each copy's own entries gives the same rows."""
+    """The copier moves its template's points: the same rows as each copy's state at signing gives."""
     with database.session() as tx:
         kept = sorted(
             (r.session_id, r.schedule, r.point_id, r.due_at, r.taken_at, r.status, r.late_seconds)
             for r in tx.exec(select(ScheduledPointRecord))
         )
         sessions = [row.id for row in tx.exec(select(InfusionSession))]
-    replays = [(sid, care.state(sid)) for sid in sessions]
-    expected = sorted(
-        (sid, *point) for sid, state in replays for point in replayed(care.protocol, list(state.events)) or ()
-    )
+    states = [(sid, care.state(sid)) for sid in sessions]
+    expected = sorted((sid, *point) for sid, state in states for point in points_at_signing(care.protocol, state))
     assert kept == expected and len(kept) > len(sessions)
+    lean = sorted((sid, *point) for sid, state in states for point in replayed(care.protocol, list(state.events)) or ())
+    assert lean == expected  # the upgrade's and audit verify's fold, of the same entries
     assert {row[1] for row in kept} >= {"vitals", "side_effects"}
 
 

@@ -17,7 +17,7 @@ from contextlib import closing
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Select, Text, and_, cast, func, literal_column, select, type_coerce
+from sqlalchemy import Date, Select, Text, and_, case, cast, func, literal_column, select, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -324,6 +324,30 @@ def first_starts(tx: Session) -> Iterator[tuple[str, int]]:
         col(SessionEvent.type) == EventType.STARTED.value
     )
     return stream(tx, query.group_by(col(SessionEvent.session_id)))
+
+
+def schedule_entries(
+    tx: Session, session_ids: Collection[str], kinds: Collection[EventType]
+) -> Iterator[tuple[Any, ...]]:
+    """The entries of these sessions in each session's order, as ``audit verify`` replays their schedules:
+    session, id, place, kind, moments (as the driver gives them) and the stored text of the payload of the
+    ``kinds`` named only (None for the rest, which it does not read)."""
+    wanted = [kind.value for kind in kinds]
+    payload = case((col(SessionEvent.type).in_(wanted), cast(SessionEvent.payload, Text)), else_=None)
+    query = (
+        select(
+            SessionEvent.session_id,
+            SessionEvent.id,
+            SessionEvent.seq,
+            SessionEvent.type,
+            type_coerce(SessionEvent.occurred_at, Text),
+            type_coerce(SessionEvent.recorded_at, Text),
+            payload,
+        )
+        .where(col(SessionEvent.session_id).in_(list(session_ids)))
+        .order_by(col(SessionEvent.session_id), col(SessionEvent.seq))
+    )
+    return stream(tx, query)
 
 
 def vital_set_entries(tx: Session) -> int:
