@@ -820,14 +820,18 @@ def _schedule_points(tx: Any, found: Findings, sessions: list[str] | None = None
         problem = f"scheduled points are kept for session {session_id}, which is not signed: they were added by hand."
         found.said("scheduled points", (0,), problem)
         return
-    rules: Rules | None = None
+    rules = Rules(records.protocol_texts(tx)) if signed else None
     moment = trail_streams.stored_moment(tx)
-    for ids in trail_streams.chunks(signed):
-        kept: dict[str, set[tuple[Any, ...]]] = {session_id: set() for session_id in ids}
-        for row in records.kept_points(tx, ids):
+    if sessions is None and trail_streams.rows_in_written_order(tx):
+        logs = _signed_logs_stored(tx, moment)
+    else:
+        logs = (log for ids in trail_streams.chunks(signed) for log in _schedule_logs(tx, ids, moment))
+    for batch in _batched(logs, trail_streams.BATCH_SESSIONS):
+        kept: dict[str, set[tuple[Any, ...]]] = {session_id: set() for session_id, _ in batch}
+        for row in records.kept_points(tx, list(kept)):
             kept[row[0]].add(row[1:])
-        for session_id, events in _schedule_logs(tx, ids, moment):
-            rules = rules or Rules(records.protocol_texts(tx))
+        for session_id, events in batch:
+            assert rules is not None  # there are signed sessions
             expected = set(replayed(rules.of(events), events) or ())
             problem = _points_problem(session_id, kept[session_id], expected)
             if problem is not None:
@@ -835,42 +839,84 @@ def _schedule_points(tx: Any, found: Findings, sessions: list[str] | None = None
                 return
 
 
-_SCHEDULE_READS = (
-    EventType.OPENED,
-    EventType.SCREENED,
+def _batched(logs: Iterator[tuple[str, list[Event]]], size: int) -> Iterator[list[tuple[str, list[Event]]]]:
+    batch: list[tuple[str, list[Event]]] = []
+    for log in logs:
+        batch.append(log)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_SCHEDULE_READS = (EventType.OPENED, EventType.SCREENED, EventType.ALERT_ACKNOWLEDGED)
+"""The entries whose whole payload a signed session's schedules are replayed from (its protocol, whether
+care ended at screening, the rechecks asked for); of a set of vital signs and a side-effect check only the
+point it answered is read."""
+_SCHEDULE_KINDS = (
+    *_SCHEDULE_READS,
     EventType.VITALS,
     EventType.SIDE_EFFECTS,
-    EventType.ALERT_ACKNOWLEDGED,
+    EventType.STARTED,
+    EventType.PAUSED,
+    EventType.RESUMED,
+    EventType.COMPLETED,
+    EventType.STOPPED_EARLY,
+    EventType.DISCHARGED,
+    EventType.ABANDONED,
+    EventType.SIGNED,
 )
-"""The entries whose payload a signed session's schedules are replayed from (its protocol, whether care
-ended at screening, the points answered, the rechecks asked for): the rest are read for their kind and
-moments only."""
+"""The entries the schedules are made of (``session_state.signed_schedule``), read for their kind and
+moments: the pump's stretches, the end of care, the signature. The others (a weighing, a dose…) leave them
+as they are once signed, when every stretch has closed."""
+
+
+def _entry(row: tuple[Any, ...], moment: Any) -> Event:
+    session_id, event_id, seq, kind, occurred, recorded, payload, point = row
+    return Event(
+        id=event_id,
+        session_id=session_id,
+        seq=seq,
+        type=EventType(kind),
+        occurred_at=moment(occurred),
+        recorded_at=moment(recorded),
+        recorded_by="",
+        workstation="",
+        payload=_loads(payload) if payload is not None else ({"point_id": point} if point is not None else {}),
+    )
 
 
 def _schedule_logs(tx: Any, session_ids: list[str], moment: Any) -> Iterator[tuple[str, list[Event]]]:
-    """Each session's entries as ``replayed`` reads them, a session at a time."""
+    """Each of these sessions' entries as ``replayed`` reads them, a session at a time."""
     entries: list[Event] = []
-    for session_id, event_id, seq, kind, occurred, recorded, payload in trail_streams.schedule_entries(
-        tx, session_ids, _SCHEDULE_READS
-    ):
-        if entries and entries[0].session_id != session_id:
+    for row in trail_streams.schedule_entries(tx, session_ids, _SCHEDULE_KINDS, _SCHEDULE_READS):
+        if entries and entries[0].session_id != row[0]:
             yield entries[0].session_id, entries
             entries = []
-        entries.append(
-            Event(
-                id=event_id,
-                session_id=session_id,
-                seq=seq,
-                type=EventType(kind),
-                occurred_at=moment(occurred),
-                recorded_at=moment(recorded),
-                recorded_by="",
-                workstation="",
-                payload=_loads(payload) if payload is not None else {},
-            )
-        )
+        entries.append(_entry(row, moment))
     if entries:
         yield entries[0].session_id, entries
+
+
+def _signed_logs_stored(tx: Any, moment: Any) -> Iterator[tuple[str, list[Event]]]:
+    """Every signed session's entries up to its signature, read in the order stored (one pass over the
+    file, not a look somewhere else in it for each session): a session is handed on once its signature
+    comes (anything of it stored after that is not its schedule's); the entries of sessions never signed
+    are left behind at the end."""
+    open_: dict[str, list[Event]] = {}
+    handed: set[str] = set()
+    signed = EventType.SIGNED.value
+    for row in trail_streams.schedule_entries(tx, None, _SCHEDULE_KINDS, _SCHEDULE_READS):
+        if row[0] in handed:
+            continue
+        entries = open_.setdefault(row[0], [])
+        entries.append(_entry(row, moment))
+        if row[3] == signed:
+            del open_[row[0]]
+            handed.add(row[0])
+            entries.sort(key=operator.attrgetter("seq"))
+            yield row[0], entries
 
 
 def _points_problem(session_id: str, kept: set[tuple[Any, ...]], expected: set[tuple[Any, ...]]) -> str | None:

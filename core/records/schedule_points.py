@@ -62,11 +62,14 @@ def kept_points(tx: Session, session_ids: Iterable[str] | None = None) -> Iterat
 
 
 def signed_sessions(tx: Session, session_ids: Iterable[str] | None = None) -> list[str]:
-    """The sessions with a signature (of the given ones only, when given), in id order (the index on kinds)."""
-    query = select(SessionEvent.session_id).distinct().where(col(SessionEvent.type) == EventType.SIGNED.value)
+    """The sessions with a signature (of the given ones only, when given), in the order they were signed (on
+    the index of kinds and moments): sessions signed near one another have their entries stored near one
+    another, so reading them a few hundred at a time in this order reads each part of the file about once."""
+    query = select(SessionEvent.session_id).where(col(SessionEvent.type) == EventType.SIGNED.value)
     if session_ids is not None:
         query = query.where(col(SessionEvent.session_id).in_(list(session_ids)))
-    return sorted(tx.execute(query).scalars())
+    order = (col(SessionEvent.type), col(SessionEvent.occurred_at), col(SessionEvent.session_id))
+    return list(dict.fromkeys(tx.execute(query.order_by(*order)).scalars()))
 
 
 def sessions_with_points(tx: Session, session_ids: Iterable[str] | None = None) -> set[str]:
