@@ -3,12 +3,16 @@ are found by ``audit verify``, whole and since a noted line, on either store."""
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import text
 
 from core import audit, trail_check
 from core.care import Care
 from core.clock import ManualClock
+from core.events import Event, EventType
 from core.identify import Identified
 from core.persistence.db import Database
 from tests.helpers.people import ANA_PASSWORD
@@ -85,3 +89,14 @@ def test_the_check_since_a_noted_line_looks_at_the_sessions_written_to_since(
     by_hand(database, "UPDATE schedule_point SET status = 'done' WHERE status = 'late'")
     found = trail_check.since_anchor(database, *noted)
     assert not found.ok and "scheduled points kept for session" in found.problem, found.problem
+
+
+def test_an_entry_made_for_the_look_is_the_entry_made_as_usual():
+    """``audit verify`` makes the entries it replays without ``Event``'s frozen ``__init__``: the same value."""
+    at = datetime(2026, 11, 26, 13, 10, tzinfo=UTC)
+    row = ("s-1", "e-1", 4, "vitals.recorded", "13:10", "13:10", None, "infusion-10")
+    made = trail_check._entry(row, lambda _text: at)
+    usual = Event("e-1", "s-1", 4, EventType.VITALS, at, at, "", "", {"point_id": "infusion-10"})
+    assert made == usual and made.payload["point_id"] == "infusion-10"
+    with pytest.raises(FrozenInstanceError):
+        made.seq = 5  # type: ignore[misc]
