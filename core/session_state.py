@@ -566,6 +566,63 @@ def derive_state(
     )
 
 
+@dataclass(frozen=True)
+class SignedSchedule:
+    """A signed session's schedules as ``derive_state`` gives them once it is signed (``signed_schedule``)."""
+
+    vitals: tuple[VitalsPoint, ...]
+    """The vital signs' points, then the rechecks alarms asked for (``SessionState.vitals``)."""
+    side_effect_checks: tuple[VitalsPoint, ...]
+    started_at: datetime | None
+
+
+def signed_schedule(protocol: Protocol, events: list[Event]) -> SignedSchedule:
+    """The points of a session's entries up to and including its signature, as the state after them has
+    them, folding only what the schedules are made of: when the pump ran and the infusion ended, the point
+    each set of vital signs and side-effect check answered, the rechecks acknowledgements asked for. Once
+    signed nothing is owed any more (every point not answered was missed), so the step and the moment are
+    the signature's. A few times cheaper than the whole fold (the upgrade and ``audit verify`` replay every
+    signed session); a test holds the two equal."""
+    segments: list[tuple[datetime, datetime | None]] = []
+    ended_at: datetime | None = None
+    done: dict[str, datetime] = {}
+    checks: dict[str, datetime] = {}
+    extra: list[datetime] = []
+    taken: list[datetime] = []
+    rechecks: list[_Recheck] = []
+    last = events[0].occurred_at
+    for event in events:
+        kind, at = event.type, event.occurred_at
+        last = max(last, at)
+        if kind in _SEGMENT_KINDS:
+            _segment(segments, event)
+            if kind in {E.COMPLETED, E.STOPPED_EARLY}:
+                ended_at = at
+        elif kind is E.VITALS:
+            taken.append(at)
+            point = event.payload.get("point_id")
+            if point:
+                done.setdefault(point, at)
+            else:
+                extra.append(at)
+        elif kind is E.SIDE_EFFECTS:
+            point = event.payload.get("point_id")
+            if point:
+                checks.setdefault(point, at)
+        elif kind is E.ALERT_ACKNOWLEDGED and (recheck := event.data_as(d.AlertAcknowledged).recheck):
+            phase = Phase.INFUSION if ended_at is None else Phase.OBSERVATION
+            rechecks.append(_Recheck(event.id, at, recheck.minutes, recheck.label, phase))
+    now = max(events[-1].recorded_at, last)
+    adopted = _adopted(protocol, done, extra, segments, ended_at, now)
+    points = _vitals_points(protocol, segments, ended_at, Step.DONE, adopted, now)
+    points += _recheck_points(protocol, rechecks, taken, Step.DONE, now)
+    side_effects = _side_effect_checks(protocol, segments, ended_at, Step.DONE, checks, now)
+    return SignedSchedule(points, side_effects, segments[0][0] if segments else None)
+
+
+_SEGMENT_KINDS = frozenset({E.STARTED, E.RESUMED, E.PAUSED, E.STOPPED_EARLY, E.COMPLETED})
+
+
 def _pump_held(protocol: Protocol, pump: PumpCheck | None) -> str | None:
     """Why the start waits for the pump: no reading yet, a reading that disagrees with the order, or (where
     the protocol requires it) no agreeing reading by a second nurse."""

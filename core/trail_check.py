@@ -40,11 +40,12 @@ from core import records
 from core.audit_terms import GENESIS, AuditAction, ChainCheck
 from core.content_hashes import course_content, details_content, patient_content, summary_content
 from core.event_data import PatientAtSigning, SessionSigned
-from core.events import EventType
+from core.events import Event, EventType
 from core.hashing import canonical_json, utc_moment
 from core.outcomes.cohort import scores_text
 from core.persistence.db import Database
 from core.records import trail_streams
+from core.schedule_points import Rules, replayed
 from core.signatures import identifiers
 from core.stored_form import UnreadableEntry
 
@@ -286,6 +287,7 @@ _CATEGORIES = (
     "sitting scores",
     "lines without records",
     "vital sets",
+    "scheduled points",
     "signatures",
     "starts",
     "patient",
@@ -689,12 +691,13 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
 
 def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
     """The checks that read records, not lines: the sittings' scores (of every sitting: the whole check),
-    each set of vital signs' columns, each signature's patient, and each session's start against its entries
-    (of the given sessions only, when given). Each session's summary row is held to its last line as the walk
-    goes (``_Walk._look_at_rows``)."""
+    each set of vital signs' columns, each signed session's scheduled points, each signature's patient, and
+    each session's start against its entries (of the given sessions only, when given). Each session's
+    summary row is held to its last line as the walk goes (``_Walk._look_at_rows``)."""
     if sessions is None:
         _sitting_scores(tx, found)
     _vital_sets(tx, found, sessions)
+    _schedule_points(tx, found, sessions)
     _signatures(tx, found, sessions)
     for session_id, on_row, in_entries in records.starts_out_of_step(tx, sessions):
         said = "no start" if on_row is None else f"a start at {on_row.isoformat(timespec='seconds')}"
@@ -806,6 +809,135 @@ def _vital_set_problem(kept: tuple[Any, ...], entry: tuple[Any, ...]) -> str | N
     if (session_id, seq, taken_at, by) != (entry_session, entry_seq, occurred_at, recorded_by) or kept[5:] != expected:
         return f"the columns kept for set of vital signs {set_id} were changed: they no longer say what its entry says."
     return None
+
+
+def _schedule_points(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
+    """The scheduled points kept for each signed session (which a review of timeliness counts) are those its
+    entries, replayed up to the signature under its own protocol, give; no session without a signature has
+    any (of the given sessions only, when given)."""
+    signed = records.signed_sessions(tx, sessions)
+    for session_id in sorted(records.sessions_with_points(tx, sessions) - set(signed))[:1]:
+        problem = f"scheduled points are kept for session {session_id}, which is not signed: they were added by hand."
+        found.said("scheduled points", (0,), problem)
+        return
+    rules = Rules(records.protocol_texts(tx)) if signed else None
+    moment = trail_streams.stored_moment(tx)
+    if sessions is None and trail_streams.rows_in_written_order(tx):
+        logs = _signed_logs_stored(tx, moment)
+    else:
+        logs = (log for ids in trail_streams.chunks(signed) for log in _schedule_logs(tx, ids, moment))
+    for batch in _batched(logs, trail_streams.BATCH_SESSIONS):
+        kept: dict[str, set[tuple[Any, ...]]] = {session_id: set() for session_id, _ in batch}
+        for row in records.kept_points(tx, list(kept)):
+            kept[row[0]].add(row[1:])
+        for session_id, events in batch:
+            assert rules is not None  # there are signed sessions
+            expected = set(replayed(rules.of(events), events) or ())
+            problem = _points_problem(session_id, kept[session_id], expected)
+            if problem is not None:
+                found.said("scheduled points", (1,), problem)
+                return
+
+
+def _batched(logs: Iterator[tuple[str, list[Event]]], size: int) -> Iterator[list[tuple[str, list[Event]]]]:
+    batch: list[tuple[str, list[Event]]] = []
+    for log in logs:
+        batch.append(log)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_SCHEDULE_READS = (EventType.OPENED, EventType.SCREENED, EventType.ALERT_ACKNOWLEDGED)
+"""The entries whose whole payload a signed session's schedules are replayed from (its protocol, whether
+care ended at screening, the rechecks asked for); of a set of vital signs and a side-effect check only the
+point it answered is read."""
+_SCHEDULE_KINDS = (
+    *_SCHEDULE_READS,
+    EventType.VITALS,
+    EventType.SIDE_EFFECTS,
+    EventType.STARTED,
+    EventType.PAUSED,
+    EventType.RESUMED,
+    EventType.COMPLETED,
+    EventType.STOPPED_EARLY,
+    EventType.DISCHARGED,
+    EventType.ABANDONED,
+    EventType.SIGNED,
+)
+"""The entries the schedules are made of (``session_state.signed_schedule``), read for their kind and
+moments: the pump's stretches, the end of care, the signature. The others (a weighing, a dose…) leave them
+as they are once signed, when every stretch has closed."""
+
+
+_KIND_OF = {kind.value: kind for kind in EventType}
+_NEW_EVENT = object.__new__
+
+
+def _entry(row: tuple[Any, ...], moment: Any) -> Event:
+    """An entry as ``replayed`` reads it, its fields set as ``Event``'s own ``__init__`` sets them, without
+    its frozen setting of each field in turn (a fifth of the look at ten years' schedules)."""
+    session_id, event_id, seq, kind, occurred, recorded, payload, point = row
+    event: Event = _NEW_EVENT(Event)
+    event.__dict__.update(
+        id=event_id,
+        session_id=session_id,
+        seq=seq,
+        type=_KIND_OF[kind],
+        occurred_at=moment(occurred),
+        recorded_at=moment(recorded),
+        recorded_by="",
+        workstation="",
+        payload=_loads(payload) if payload is not None else ({"point_id": point} if point is not None else {}),
+        corrects=None,
+        reason=None,
+    )
+    return event
+
+
+def _schedule_logs(tx: Any, session_ids: list[str], moment: Any) -> Iterator[tuple[str, list[Event]]]:
+    """Each of these sessions' entries as ``replayed`` reads them, a session at a time."""
+    entries: list[Event] = []
+    for row in trail_streams.schedule_entries(tx, session_ids, _SCHEDULE_KINDS, _SCHEDULE_READS):
+        if entries and entries[0].session_id != row[0]:
+            yield entries[0].session_id, entries
+            entries = []
+        entries.append(_entry(row, moment))
+    if entries:
+        yield entries[0].session_id, entries
+
+
+def _signed_logs_stored(tx: Any, moment: Any) -> Iterator[tuple[str, list[Event]]]:
+    """Every signed session's entries up to its signature, read in the order stored (one pass over the
+    file, not a look somewhere else in it for each session): a session is handed on once its signature
+    comes (anything of it stored after that is not its schedule's); the entries of sessions never signed
+    are left behind at the end."""
+    open_: dict[str, list[Event]] = {}
+    handed: set[str] = set()
+    signed = EventType.SIGNED.value
+    for row in trail_streams.schedule_entries(tx, None, _SCHEDULE_KINDS, _SCHEDULE_READS):
+        if row[0] in handed:
+            continue
+        entries = open_.setdefault(row[0], [])
+        entries.append(_entry(row, moment))
+        if row[3] == signed:
+            del open_[row[0]]
+            handed.add(row[0])
+            entries.sort(key=operator.attrgetter("seq"))
+            yield row[0], entries
+
+
+def _points_problem(session_id: str, kept: set[tuple[Any, ...]], expected: set[tuple[Any, ...]]) -> str | None:
+    what = f"the scheduled points kept for session {session_id}"
+    if kept == expected:
+        return None
+    if kept < expected:
+        return f"{what} were removed: its entries say {len(expected)} fell, {len(kept)} are kept."
+    if kept > expected:
+        return f"{what} include points its entries do not have: they were added by hand."
+    return f"{what} were changed: they no longer say what its entries say."
 
 
 def _signatures(tx: Any, found: Findings, sessions: list[str] | None) -> None:

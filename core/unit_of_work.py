@@ -12,7 +12,7 @@ alone.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +28,7 @@ from core.events import Event, EventType, PatientEvent
 from core.people import Account, Permission, refusal
 from core.persistence.db import Database
 from core.record_values import SessionSummary
+from core.schedule_points import ScheduledPoint
 
 Tx = Session
 """The transaction a unit of work reads and writes in; ``core.records`` holds the queries run in it."""
@@ -76,11 +77,18 @@ class Work:
             detail=detail,
         )
 
-    def append(self, event: Event, summary: SessionSummary, noted: Mapping[str, Any] | None = None) -> None:
+    def append(
+        self,
+        event: Event,
+        summary: SessionSummary,
+        noted: Mapping[str, Any] | None = None,
+        points: Sequence[ScheduledPoint] = (),
+    ) -> None:
         """A care record on its session's stream, with ``summary`` (the session's projection as it stands
         after the record) and the audit lines: the record written, with the hash of the record and of the
         projection (so ``verify`` sees either changed later), and each signature on it. ``noted``: more
-        for the record's line (when and from which journal a record saved on a workstation arrived). All
+        for the record's line (when and from which journal a record saved on a workstation arrived).
+        ``points``: a signature's, its session's scheduled points as they stood at signing. All
         of it written as one batch of plain statements (``records.insert_entry``): no ORM flush."""
         ids = {"patient_id": summary.patient_id, "session_id": event.session_id}
         detail = {
@@ -94,7 +102,7 @@ class Work:
         for entry in event.data.signatures if isinstance(event.data, d.Signed) else ():
             detail = {"event_id": event.id, "meaning": entry.meaning, "signed_hash": entry.signed_hash}
             lines.append(self._line(entry.signer_id, AuditAction.SIGNATURE, ids, detail))
-        records.insert_entry(self.tx, event, summary, lines)
+        records.insert_entry(self.tx, event, summary, lines, points)
 
     def _line(
         self, actor_id: str, action: AuditAction, ids: Mapping[str, str], detail: Mapping[str, Any]

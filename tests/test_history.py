@@ -27,11 +27,19 @@ from core.history.templates import KINDS, templates
 from core.machine import Outcome, Step
 from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
-from core.persistence.tables import Course, InfusionSession, Patient, PatientEventRecord, VitalSet
+from core.persistence.tables import (
+    Course,
+    InfusionSession,
+    Patient,
+    PatientEventRecord,
+    ScheduledPointRecord,
+    VitalSet,
+)
 from core.promis import shipped
 from core.protocol import Protocol
 from core.records import EVENT_COLUMNS, VITAL_COLUMNS, stored_json, vital_set_row
 from core.records.sessions import to_event
+from core.schedule_points import points_at_signing, replayed
 from core.signatures import altered_since_signed, signed_content
 
 pytestmark = pytest.mark.both_stores
@@ -92,6 +100,22 @@ def test_each_set_of_vital_signs_has_its_row_as_one_recorded_in_the_app_has(hist
         assert row.before_start is (started is None or entry.occurred_at < started)
         assert (row.session_id, row.seq, row.taken_at) == (entry.session_id, entry.seq, entry.occurred_at)
         assert row.systolic == float(entry.payload["values"]["systolic"])
+
+
+def test_each_signed_sessions_points_are_those_its_signature_would_keep(history, database, care: Care):
+    """The copier moves its template's points: the same rows as each copy's state at signing gives."""
+    with database.session() as tx:
+        kept = sorted(
+            (r.session_id, r.schedule, r.point_id, r.due_at, r.taken_at, r.status, r.late_seconds)
+            for r in tx.exec(select(ScheduledPointRecord))
+        )
+        sessions = [row.id for row in tx.exec(select(InfusionSession))]
+    states = [(sid, care.state(sid)) for sid in sessions]
+    expected = sorted((sid, *point) for sid, state in states for point in points_at_signing(care.protocol, state))
+    assert kept == expected and len(kept) > len(sessions)
+    lean = sorted((sid, *point) for sid, state in states for point in replayed(care.protocol, list(state.events)) or ())
+    assert lean == expected  # the upgrade's and audit verify's fold, of the same entries
+    assert {row[1] for row in kept} >= {"vitals", "side_effects"}
 
 
 def test_counts_match_the_plan(history, database, protocol: Protocol):

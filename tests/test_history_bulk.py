@@ -21,7 +21,7 @@ from core.hashing import canonical_json, utc_moment
 from core.history.build import build_history
 from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
-from core.persistence.tables import AuditEntry, Staff, VitalSet
+from core.persistence.tables import AuditEntry, ScheduledPointRecord, Staff, VitalSet
 from core.protocol import Protocol
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.records.bulk import AUDIT_COLUMNS, EVENT_COLUMNS
@@ -37,6 +37,7 @@ TABLES = {
     "session_event": "id",
     "patient_event": "id",
     "vital_set": "id",
+    "schedule_point": "session_id, schedule, point_id",
     "audit_entry": "seq",
 }
 
@@ -55,6 +56,7 @@ def one_at_a_time(
     utc_texts: Mapping[tuple[datetime, int], str] | None = None,
     event_rows: Sequence[tuple[Any, ...]] = (),
     vital_rows: Sequence[tuple[Any, ...]] = (),
+    schedule_points: Sequence[Mapping[str, Any]] = (),
 ) -> None:
     """``records.insert_history`` the slow way: each record through the function care writes it with (the
     texts given are left aside: the ORM encodes each payload and time itself), each audit line as an ORM row
@@ -85,6 +87,8 @@ def one_at_a_time(
             tx.add(VitalSet(**records.vital_set_row(event, event.session_id in began)))
     for stream_event, _text in patient_events:
         records.insert_patient_event(tx, stream_event)
+    for point in schedule_points:
+        tx.add(ScheduledPointRecord(**point))
     tx.flush()
     for line in audit_lines:
         tx.add(AuditEntry(**line))

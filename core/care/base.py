@@ -34,6 +34,7 @@ from core.protocol import Protocol
 from core.protocol_shelf import ProtocolShelf
 from core.record_values import SessionSummary, began_after
 from core.refusals import Refusal, refusal_detail
+from core.schedule_points import points_at_signing
 from core.session_state import Folded, SessionState, derive_state
 from core.signatures import Meaning, signature_entry, signed_content
 from core.unit_of_work import UnitOfWork, Work
@@ -302,7 +303,8 @@ class CareBase:
         after: Folded | None = None,
     ) -> tuple[list[Event], SessionState, SessionSummary]:
         """Write one entry with its audit lines and move the session's projection along with it: the
-        entries, the state and the summary as they stand after it. ``noted``: more for its audit line.
+        entries, the state and the summary as they stand after it (a signature with its session's scheduled
+        points as they stand at signing, ``core.schedule_points``). ``noted``: more for its audit line.
         ``after``: the fold of ``events`` (the state before it), so the entry alone is folded."""
         events = [*events, event]
         rules = self.shelf.for_events(work.tx, events)
@@ -316,7 +318,8 @@ class CareBase:
             updated_at=work.at,
             began_at=began_after(summary.began_at, event),
         )
-        work.append(event, summary, noted)
+        points = points_at_signing(rules, new_state) if event.type is E.SIGNED else ()
+        work.append(event, summary, noted, points)
         return events, new_state, summary
 
     def known_away(self) -> bool:

@@ -96,6 +96,9 @@ class _Patient:
     courses: list[tuple[CourseView, list[tuple[datetime, date]]]] = field(default_factory=list)
 
 
+_SIGNED_KIND = EventType.SIGNED.value
+
+
 @dataclass
 class _Batch:
     """Records made and not yet written, with their audit lines in the order they were saved."""
@@ -112,6 +115,8 @@ class _Batch:
     lines: list[BulkLine] = field(default_factory=list)
     utc_texts: dict[tuple[datetime, int], str] = field(default_factory=dict)
     """Entries' times as their hashes wrote them (``records.insert_history``'s ``utc_texts``)."""
+    schedule_points: list[dict[str, Any]] = field(default_factory=list)
+    """Signed sessions' scheduled points, each with its session's signature (as ``Work.append`` keeps them)."""
 
 
 def build_history(
@@ -433,6 +438,8 @@ class _Writer:
         if vitals is not None:
             batch.vital_rows.append(vitals)
         event_id, session_id, kind, at, by = row[0], row[1], row[3], row[6], row[7]
+        if kind == _SIGNED_KIND:  # the points the signature keeps, in its transaction as Care writes them
+            batch.schedule_points += records.schedule_point_rows(session_id, copied.points)
         detail = {"event_id": event_id, "type": kind, "content_hash": content_hash, "summary_hash": summary_hash}
         canonical = stored = None
         if _PLAIN.fullmatch(event_id) and _PLAIN.fullmatch(kind):
@@ -525,5 +532,6 @@ class _Writer:
                 patient_events=batch.patient_events,
                 audit_rows=lines,
                 utc_texts=batch.utc_texts,
+                schedule_points=batch.schedule_points,
             )
         self.summary.audit_lines += len(batch.lines)

@@ -37,8 +37,9 @@ from core.history.templates import Template
 from core.protocol import Protocol
 from core.record_values import SessionSummary
 from core.records import EVENT_COLUMNS, set_values, stored_json
+from core.schedule_points import ScheduledPoint, replayed
 from core.screening import screening_record
-from core.session_state import derive_state
+from core.session_state import RECHECK, derive_state
 from core.signatures import identifiers
 
 EVERY_ANSWER_NO = "no"
@@ -94,6 +95,8 @@ class Copied:
     started_at: datetime | None
     """When the infusion first began, if it did."""
     adverse_events: int
+    points: tuple[ScheduledPoint, ...] = ()
+    """The session's scheduled points as its signature keeps them (``core.schedule_points``)."""
 
     @property
     def payload_texts(self) -> list[str]:
@@ -233,6 +236,8 @@ class Copier:
         self._protocol = canonical_json([protocol.id, protocol.version, protocol.content_hash])
         self._kept_texts: dict[int, tuple[dict[str, Any], str, str]] = {}
         """The texts of payloads every copy shares (a template's entry as it was, a screening, a dose…)."""
+        self._points: dict[str, tuple[ScheduledPoint, ...]] = {}
+        """Each template's scheduled points as its signature kept them, replayed once."""
 
     def copy(self, kind: str, seat: Seat, new_id: Callable[[], str]) -> Copied:
         """The session's entries, each entry's content hash and its summary row's hash after it (as
@@ -374,7 +379,32 @@ class Copier:
         )
         hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
         return Copied(
-            rows, payloads, hashes, summary_hashes, summary, moments, vital_rows, weighed_kg, started_at, adverse
+            rows,
+            payloads,
+            hashes,
+            summary_hashes,
+            summary,
+            moments,
+            vital_rows,
+            weighed_kg,
+            started_at,
+            adverse,
+            self._points_of(template, ids, shift),
+        )
+
+    def _points_of(self, template: Template, ids: Mapping[str, str], shift: timedelta) -> tuple[ScheduledPoint, ...]:
+        """The copy's scheduled points: its template's, replayed once, moved by the copy's shift (every entry
+        of a copy is its template's moved so), a recheck named by the copy's acknowledgement."""
+        points = self._points.get(template.kind)
+        if points is None:
+            points = self._points[template.kind] = replayed(self.protocol, list(template.events)) or ()
+        return tuple(
+            point._replace(
+                point_id=_recheck_of(point.point_id, ids),
+                due_at=point.due_at + shift,
+                taken_at=None if point.taken_at is None else point.taken_at + shift,
+            )
+            for point in points
         )
 
     def _plan(self, template: Template) -> list[_Step]:
@@ -509,6 +539,13 @@ class Copier:
             known = {e.id for e in template.events} | {template.nurse_id, template.checker_id, template.patient_id}
             found = self._holds_ids[key] = any(value in text for value in known)
         return found
+
+
+def _recheck_of(point_id: str, ids: Mapping[str, str]) -> str:
+    """A recheck's point is named by the acknowledgement that asked for it: the copy's own."""
+    if point_id.startswith(RECHECK):
+        return RECHECK + ids[point_id.removeprefix(RECHECK)]
+    return point_id
 
 
 def _remapped(value: Any, ids: Mapping[str, str]) -> Any:

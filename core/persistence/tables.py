@@ -251,6 +251,25 @@ class VitalSet(SQLModel, table=True):
     advise: str = Field(default="", max_length=120)
 
 
+class ScheduledPointRecord(SQLModel, table=True):
+    """Each scheduled point of a signed session (a set of vital signs, a side-effect check, a recheck an
+    alarm asked for) as it stood at signing, written with the signature: on time (``done``), ``late`` or
+    ``missed``, when it fell and when it was answered (``core.schedule_points`` says which points have a
+    row). A clinic's review of timeliness reads it by period instead of replaying every session; a later
+    protocol never changes it. The entries stay the truth (``audit verify`` replays them)."""
+
+    __tablename__ = "schedule_point"
+    __table_args__ = (Index("ix_schedule_point_due_at", "due_at"),)
+
+    session_id: str = Field(primary_key=True, foreign_key="infusion_session.id", max_length=36)
+    schedule: str = Field(primary_key=True, max_length=20)
+    point_id: str = Field(primary_key=True, max_length=60)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: str = Field(max_length=10)
+    late_seconds: int | None = None
+
+
 class ClinicSetting(SQLModel, table=True):
     """Clinic-wide settings as a history: the newest row per key is in force."""
 
@@ -271,6 +290,7 @@ class AuditEntry(SQLModel, table=True):
     """
 
     __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_action_at", "action", "at"),)
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     at: datetime = Field(sa_type=UTCDateTime, index=True)

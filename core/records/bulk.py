@@ -32,6 +32,7 @@ from core.persistence.tables import (
     Patient,
     PatientDetails,
     PatientEventRecord,
+    ScheduledPointRecord,
     SessionEvent,
     SittingScores,
     VitalSet,
@@ -50,6 +51,7 @@ HISTORY_TABLES = (
     "patient_event",
     "sitting_scores",
     "vital_set",
+    "schedule_point",
     "audit_entry",
 )
 """The tables ``insert_history`` writes: a new database's may have their indexes made after the rows
@@ -244,6 +246,7 @@ def insert_history(
     utc_texts: Mapping[tuple[datetime, int], str] | None = None,
     event_rows: Sequence[tuple[Any, ...]] = (),
     vital_rows: Sequence[tuple[Any, ...]] = (),
+    schedule_points: Sequence[Mapping[str, Any]] = (),
 ) -> None:
     """Insert every record given, in the order their references need (a patient before her course, a session
     before its entries, everything before the audit lines that name it). Each entry comes with its payload's
@@ -293,6 +296,8 @@ def insert_history(
     if vital_rows:
         writer = _Writer(tx, VitalSet, moments)
         writer.insert(writer.ready(vital_rows, VITAL_COLUMNS))
+    writer = _Writer(tx, ScheduledPointRecord, moments, itemgetter)
+    writer.insert(writer.rows(schedule_points))
     writer = _Writer(tx, AuditEntry, moments, itemgetter)
     writer.insert(writer.rows(audit_lines, [line.get("stored_detail") for line in audit_lines]))
     if audit_rows:

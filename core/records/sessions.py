@@ -17,8 +17,10 @@ from core.persistence.prepared import Prepared
 from core.persistence.tables import InfusionSession, PatientEventRecord, SessionEvent
 from core.persistence.types import UTCDateTime
 from core.record_values import SessionSummary
+from core.records.schedule_points import write_schedule_points
 from core.records.trail import write_audit_lines
 from core.records.vital_sets import write_vital_set
+from core.schedule_points import ScheduledPoint
 
 SUMMARY_FIELDS = tuple(SessionSummary.__dataclass_fields__)
 """The summary's fields, each a column of the same name: what ``save_summary`` writes back."""
@@ -171,9 +173,16 @@ _INSERT_EVENT = Prepared(insert(_EVENTS_TABLE), columns=_EVENTS_TABLE.c.keys())
 """Every column given (``_event_row``), run on the driver's cursor (``core.persistence.prepared``)."""
 
 
-def insert_entry(tx: Session, event: Event, summary: SessionSummary, lines: Sequence[Mapping[str, Any]]) -> None:
+def insert_entry(
+    tx: Session,
+    event: Event,
+    summary: SessionSummary,
+    lines: Sequence[Mapping[str, Any]],
+    points: Sequence[ScheduledPoint] = (),
+) -> None:
     """One care entry as a batch of plain statements in the caller's transaction: the entry (a set of vital
-    signs with its row in ``vital_set``), its audit lines (numbered and chained by ``core.audit``) and its
+    signs with its row in ``vital_set``; a signature with its session's scheduled ``points`` in
+    ``schedule_point``), its audit lines (numbered and chained by ``core.audit``) and its
     session's summary as it stands after it. The same
     rows, column for column, as ``insert_event``, ``core.audit.record`` and ``save_summary`` wrote one by one
     through the ORM, whose flushes (one set off by the next statement's query) were a third of an entry's
@@ -182,6 +191,8 @@ def insert_entry(tx: Session, event: Event, summary: SessionSummary, lines: Sequ
     connection = tx.connection()  # asked for once: the three statements run on it
     _INSERT_EVENT.run(connection, _event_row(event))
     write_vital_set(connection, event, summary)
+    if points:
+        write_schedule_points(connection, event.session_id, points)
     write_audit_lines(connection, lines)
     _save_summary(tx, connection, summary)
 

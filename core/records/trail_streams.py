@@ -17,7 +17,7 @@ from contextlib import closing
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Select, Text, and_, cast, func, literal_column, select, type_coerce
+from sqlalchemy import Date, Select, Text, and_, case, cast, func, literal_column, select, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -326,6 +326,42 @@ def first_starts(tx: Session) -> Iterator[tuple[str, int]]:
     return stream(tx, query.group_by(col(SessionEvent.session_id)))
 
 
+_POINT_ID = {
+    "sqlite": "json_extract(session_event.payload, '$.point_id')",
+    "postgresql": "session_event.payload ->> 'point_id'",
+}
+"""The point a set of vital signs or a side-effect check answered, read out of its payload by the database."""
+
+
+def schedule_entries(
+    tx: Session, session_ids: Collection[str] | None, kinds: Collection[EventType], reads: Collection[EventType]
+) -> Iterator[tuple[Any, ...]]:
+    """The entries of the ``kinds`` named, as ``audit verify`` replays signed sessions' schedules: session,
+    id, place, kind, moments (as the driver gives them), the stored text of the payload of the ``reads``
+    only (None for the rest, read for their kind and moments) and the ``point_id`` the payload names (the
+    point a set or a check answered: the database reads it out, no payload of theirs is parsed here). Of
+    the given sessions, in each session's order; of every session (None), in the order stored on SQLite
+    (each session's entries come in its order, sessions interleaved as they were recorded), else by
+    session."""
+    wanted = [kind.value for kind in reads]
+    payload = case((col(SessionEvent.type).in_(wanted), cast(SessionEvent.payload, Text)), else_=None)
+    query = select(
+        SessionEvent.session_id,
+        SessionEvent.id,
+        SessionEvent.seq,
+        SessionEvent.type,
+        type_coerce(SessionEvent.occurred_at, Text),
+        type_coerce(SessionEvent.recorded_at, Text),
+        payload,
+        literal_column(_POINT_ID[tx.get_bind().dialect.name]),
+    ).where(col(SessionEvent.type).in_([kind.value for kind in kinds]))
+    if session_ids is not None:
+        query = query.where(col(SessionEvent.session_id).in_(list(session_ids)))
+    if session_ids is None and on_sqlite(tx):
+        return stream(tx, query.order_by(_ROWID))
+    return stream(tx, query.order_by(col(SessionEvent.session_id), col(SessionEvent.seq)))
+
+
 def vital_set_entries(tx: Session) -> int:
     """How many sets of vital signs were recorded (their entries, on the index of kinds)."""
     query = select(func.count()).where(col(SessionEvent.type) == EventType.VITALS.value)
@@ -454,6 +490,10 @@ def summary_claims(tx: Session, session_ids: Collection[str] | None = None) -> I
         .outerjoin(InfusionSession, col(InfusionSession.id) == claimed.c.session_id)
     )
     return stream(tx, query)
+
+
+BATCH_SESSIONS = 500
+"""Sessions looked at together (their ids in one ``IN`` list)."""
 
 
 def chunks(ids: Iterable[str], size: int = 500) -> Iterator[list[str]]:

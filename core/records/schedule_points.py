@@ -1,0 +1,85 @@
+"""Each scheduled point of a signed session kept beside it (``schedule_point``), written with the signature.
+
+The rows are ``core.schedule_points``' (which points, and on time, late or missed); this module only
+stores and reads them. ``core.trail_check`` holds them to the sessions' entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select
+from sqlmodel import Session, col
+
+from core.events import EventType
+from core.persistence.prepared import Prepared
+from core.persistence.tables import InfusionSession, ProtocolCopy, ScheduledPointRecord, SessionEvent
+from core.schedule_points import ScheduledPoint, TimedPoint
+
+_TABLE = ScheduledPointRecord.__table__  # type: ignore[attr-defined]
+COLUMNS = tuple(_TABLE.c.keys())
+"""The table's columns in order: the session, then ``ScheduledPoint``'s fields."""
+_INSERT = Prepared(insert(_TABLE), columns=COLUMNS)
+
+
+def schedule_point_rows(session_id: str, points: Iterable[ScheduledPoint]) -> list[dict[str, Any]]:
+    return [{"session_id": session_id, **point._asdict()} for point in points]
+
+
+def write_schedule_points(connection: Connection, session_id: str, points: Sequence[ScheduledPoint]) -> None:
+    """A signed session's points, in the signature's transaction (``records.insert_entry``)."""
+    for row in schedule_point_rows(session_id, points):
+        _INSERT.run(connection, row)
+
+
+def schedule_points_between(tx: Session, start: datetime, end: datetime) -> list[TimedPoint]:
+    """The points that fell in ``[start, end)`` (by ``due_at``, on its index), each with its session's chair
+    and protocol version, in the order they fell: what a review of timeliness counts."""
+    query = (
+        select(
+            ScheduledPointRecord.session_id,
+            InfusionSession.chair,
+            InfusionSession.protocol_version,
+            *(_TABLE.c[name] for name in COLUMNS[1:]),
+        )
+        .join(InfusionSession, col(InfusionSession.id) == col(ScheduledPointRecord.session_id))
+        .where(col(ScheduledPointRecord.due_at) >= bindparam("start"))
+        .where(col(ScheduledPointRecord.due_at) < bindparam("end"))
+        .order_by(*(_TABLE.c[name] for name in ("due_at", *COLUMNS[:3])))
+    )
+    return [TimedPoint(*row) for row in tx.execute(query, {"start": start, "end": end})]
+
+
+def kept_points(tx: Session, session_ids: Iterable[str] | None = None) -> Iterator[tuple[Any, ...]]:
+    """Every kept row (of the given sessions only, when given), by session: for ``audit verify``."""
+    query = select(_TABLE).order_by(*(_TABLE.c[name] for name in COLUMNS[:3]))
+    if session_ids is not None:
+        query = query.where(_TABLE.c.session_id.in_(list(session_ids)))
+    for row in tx.execute(query):
+        yield tuple(row)
+
+
+def signed_sessions(tx: Session, session_ids: Iterable[str] | None = None) -> list[str]:
+    """The sessions with a signature (of the given ones only, when given), in the order they were signed (on
+    the index of kinds and moments): sessions signed near one another have their entries stored near one
+    another, so reading them a few hundred at a time in this order reads each part of the file about once."""
+    query = select(SessionEvent.session_id).where(col(SessionEvent.type) == EventType.SIGNED.value)
+    if session_ids is not None:
+        query = query.where(col(SessionEvent.session_id).in_(list(session_ids)))
+    order = (col(SessionEvent.type), col(SessionEvent.occurred_at), col(SessionEvent.session_id))
+    return list(dict.fromkeys(tx.execute(query.order_by(*order)).scalars()))
+
+
+def sessions_with_points(tx: Session, session_ids: Iterable[str] | None = None) -> set[str]:
+    """The sessions that have points kept (of the given ones only, when given), on the table's key."""
+    query = select(_TABLE.c.session_id).distinct()
+    if session_ids is not None:
+        query = query.where(_TABLE.c.session_id.in_(list(session_ids)))
+    return set(tx.execute(query).scalars())
+
+
+def protocol_texts(tx: Session) -> dict[str, str]:
+    """Every protocol's text kept in the records, by its SHA-256."""
+    return {sha: text for sha, text in tx.execute(select(ProtocolCopy.content_hash, ProtocolCopy.text))}
