@@ -11,7 +11,7 @@ import pytest
 from core import records
 from core.care import Care
 from core.clock import ManualClock
-from core.outcomes.metrics import PER_100, PERCENT
+from core.figures import PER_100, PERCENT
 from core.persistence.db import Database
 from core.quality.timeliness import MINUTES, SECTION, timeliness
 from tests.helpers.sessions import signed
@@ -99,3 +99,22 @@ def test_a_period_without_points_has_nothing_to_count():
 
 
 KINDS = ("on_time", "late", "missed", "late_per_100", "missed_per_100", "late_median", "late_longest")
+
+
+def test_the_report_counts_the_points_and_lists_the_latest_answer_of_each(
+    care: Care, patient, nurses, clock: ManualClock, accounts, admin
+):
+    """The late-and-missed day in the whole report: its figures, and the 7-minute set listed with its patient."""
+    from core.people import Role
+    from core.quality.report import PATIENT_COLUMN
+    from tests.helpers.people import TEMPORARY_PASSWORD
+
+    sid, _, start = late_and_missed(care, patient, nurses, clock)
+    clock.advance(minutes=24 * 60)
+    helen = accounts.add(admin.id, "Helen Achterberg", "helen", Role.CHARGE_NURSE, TEMPORARY_PASSWORD)
+    day = start.astimezone().date()
+    report = care.quality_report(helen.id, day, day)
+    assert report.figure("all:late").numerator == 1 and report.figure("all:missed").numerator == 1
+    (latest,) = [listing for listing in report.listings if listing.title.startswith("The latest answer")]
+    assert latest.columns[0] == PATIENT_COLUMN and {row[-1] for row in latest.rows} == {"7"}
+    assert {row[2] for row in latest.rows} == {sid[:8]}

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from core.quality.entry_figures import EntryFigures
     from core.quality.report import PatientShown, QualityReport
     from core.quality.rows import AlarmRows
+    from core.quality.timeliness import Timeliness
 
 SCOPE_MARGIN = timedelta(days=1)
 
@@ -47,6 +48,7 @@ COMPARED = 3
 """Periods set beside the report's own: this month against the last three."""
 DISCREPANCY_TITLE = "Controlled-substance discrepancies signed for, with their resolution"
 UNWITNESSED_TITLE = "Waste recorded without a witness"
+LATEST_TITLE = "The latest answer of each scheduled point"
 
 
 class QualityReports(CareBase):
@@ -99,10 +101,11 @@ class QualityReports(CareBase):
             start, end = day_bounds(each.first_day, each.last_day)
             in_scope = self._in_scope(start, end, scope)
             rows, alarms = self._alarms(start, end, in_scope)
+            timely = self._timeliness(start, end, in_scope)
             entries = self.quality_entries(start, end, in_scope)
-            made.append(PeriodFigures(each, (*alarms.figures, *entries.figures)))
+            made.append(PeriodFigures(each, (*alarms.figures, *timely.figures, *entries.figures)))
         # The loop ends on the report's own period: its rows, alarms and entries are the ones listed and replayed.
-        listings = [*alarms.listings, *self._controlled_listings(entries.controlled)]
+        listings = [*alarms.listings, self._latest(timely), *self._controlled_listings(entries.controlled)]
         with self.door.reading() as tx:
             named = {pid for listing in listings for pid in listing.patient_ids}
             patients = {
@@ -265,6 +268,36 @@ class QualityReports(CareBase):
             staff = {row.recorded_by for row in rows.sets} | {ack.recorded_by for ack in rows.acks}
             names = records.staff_names_of(tx, staff)
         return rows, alarm_report(rows, protocols or {self.protocol.content_hash: self.protocol}, names)
+
+    def _timeliness(self, start: datetime, end: datetime, in_scope: Mapping[str, datetime] | None) -> Timeliness:
+        """Each scheduled point of the signed sessions that fell in [start, end): on time, late, missed."""
+        from core.quality.timeliness import timeliness
+
+        with self.door.reading() as tx:
+            points = records.schedule_points_between(tx, start, end)
+        if in_scope is not None:
+            points = [point for point in points if point.session_id in in_scope]
+        return timeliness(points, self.protocol)
+
+    def _latest(self, timely: Timeliness) -> Listing:
+        """The latest answer of each scheduled point (its longest lateness), with its session."""
+        from core.figures import Listing
+
+        found = sorted(timely.longest.items(), key=lambda item: item[1].due_at)
+        with self.door.reading() as tx:
+            sessions = records.sessions_by_id(tx, {point.session_id for _, point in found})
+        rows = tuple(
+            (
+                point.due_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                point.session_id[:8],
+                str(point.chair),
+                key,
+                f"{(point.late_seconds or 0) / 60:.0f}",
+            )
+            for key, point in found
+        )
+        whose = tuple(sessions[p.session_id].patient_id if p.session_id in sessions else "" for _, p in found)
+        return Listing(LATEST_TITLE, ("Due", "Session", "Chair", "Point", "Minutes late"), rows, whose)
 
     def _controlled_listings(self, found: ControlledFigures) -> list[Listing]:
         """The sessions of the controlled-substance figures, as outlier listings (whose patient is named
