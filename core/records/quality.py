@@ -59,7 +59,8 @@ def vital_sets_between(tx: Session, start: datetime, end: datetime) -> Iterator[
         .order_by(col(VitalSet.taken_at), col(VitalSet.session_id), col(VitalSet.seq))
     )
     width = len(VITALS)
-    for row in tx.exec(query):
+    # On the connection: the session's ORM layer around plain columns costs a third of reading ten years.
+    for row in tx.connection().execute(query):
         yield SetRow(*row[:8], tuple(row[8 : 8 + width]), row[8 + width], row[9 + width])
 
 
@@ -81,7 +82,7 @@ def sessions_of(tx: Session, session_ids: Collection[str], since: datetime, unti
     wanted = set(session_ids)
     found: dict[str, SessionRow] = {}
     opened = _session_query().where(col(InfusionSession.opened_at) >= since, col(InfusionSession.opened_at) < until)
-    for row in tx.exec(opened):
+    for row in tx.connection().execute(opened):
         if row[0] in wanted:
             found[row[0]] = SessionRow(*row)
     rest = sorted(wanted - found.keys())
@@ -118,7 +119,7 @@ def _entries(tx: Session, kinds: Collection[EventType], since: datetime, until: 
     ).where(col(SessionEvent.type).in_([k.value for k in kinds]), col(SessionEvent.occurred_at) >= since)
     if until is not None:
         query = query.where(col(SessionEvent.occurred_at) < until)
-    return tx.exec(query.order_by(col(SessionEvent.occurred_at), col(SessionEvent.id)))
+    return tx.connection().execute(query.order_by(col(SessionEvent.occurred_at), col(SessionEvent.id)))
 
 
 def acknowledgements(tx: Session, since: datetime, until: datetime) -> list[AckRow]:
