@@ -145,17 +145,20 @@ def alarm_report(
     flagged: list[SetRow] = []
     fired_by: Counter[Limit] = Counter()
     unexplained: Counter[Tier] = Counter()
-    covered: dict[str, tuple[datetime, Protocol]] = {}
+    covered: dict[str, tuple[datetime, Protocol]] = {}  # the denominator's versions, each at its latest session
+    for session_id in rows.opened_with_sets:
+        if (session := rows.sessions.get(session_id)) is not None:
+            seen = covered.get(session.protocol_version)
+            if seen is None or session.opened_at > seen[0]:
+                covered[session.protocol_version] = (session.opened_at, _protocol_of(session, protocols))
     for session_id, session_sets in by_session.items():
+        if not any(row.act or row.advise for row in session_sets):
+            continue  # most sessions: nothing fired, so no baseline to fold
         session = rows.sessions.get(session_id)
         protocol = _protocol_of(session, protocols)
         for row, baseline in baselines(session_sets):
             if not rows.in_period(row) or not (row.act or row.advise):
                 continue
-            if session is not None:
-                seen = covered.get(protocol.version)
-                if seen is None or session.opened_at > seen[0]:
-                    covered[protocol.version] = (session.opened_at, protocol)
             findings = fired(protocol, row, baseline)
             for _vital, tier, limit in findings:
                 if limit is None:

@@ -23,7 +23,8 @@ _VALUES = tuple(getattr(VitalSet, kind.value) for kind in VITALS)
 def alarm_rows(tx: Session, start: datetime, end: datetime) -> AlarmRows:
     """The rows the alarm figures and the threshold replay count, for [start, end)."""
     sets = list(vital_sets_between(tx, start - AROUND, end))
-    sessions = sessions_of(tx, {row.session_id for row in sets}, start - AROUND, end)
+    opened = opened_with_sets(tx, start, end)
+    sessions = sessions_of(tx, {row.session_id for row in sets}.union(opened), start - AROUND, end)
     alarmed = {row.id for row in sets if row.act}
     since, until = start - AROUND, end + AROUND
     return AlarmRows(
@@ -31,7 +32,7 @@ def alarm_rows(tx: Session, start: datetime, end: datetime) -> AlarmRows:
         end=end,
         sets=sets,
         sessions=sessions,
-        opened_with_sets=opened_with_sets(tx, start, end),
+        opened_with_sets=opened,
         acks=[a for a in acknowledgements(tx, since, until) if a.alert_event_id in alarmed],
         acted=pauses_and_stops(tx, since, until),
         adverse=adverse_events(tx, since, until),
@@ -60,7 +61,7 @@ def vital_sets_between(tx: Session, start: datetime, end: datetime) -> Iterator[
     )
     width = len(VITALS)
     # On the connection: the session's ORM layer around plain columns costs a third of reading ten years.
-    for row in tx.connection().execute(query):
+    for row in tx.connection().execute(query).all():
         yield SetRow(*row[:8], tuple(row[8 : 8 + width]), row[8 + width], row[9 + width])
 
 
