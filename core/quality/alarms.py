@@ -29,7 +29,7 @@ from datetime import datetime
 from core.figures import MINUTES, Figure, Listing, proportion, rate
 from core.protocol import Protocol, VitalKind
 from core.quality.limits import TIER_WORDS, Limit, baselines, fired, in_order, limits_of
-from core.quality.rows import AckRow, AlarmRows, SessionRow, SetRow
+from core.quality.rows import VITALS, AckRow, AlarmRows, SessionRow, SetRow
 from core.vitals import Tier
 
 ALARMS = "Alarms"
@@ -85,6 +85,8 @@ class Alarm:
     stopped: bool
     adverse: bool
     corrected: bool
+    words: str
+    """What alarmed, e.g. "SpO2 88 (at or below 91 %)"."""
 
     @property
     def minutes(self) -> float | None:
@@ -176,6 +178,7 @@ def alarm_report(
                         (row.id, "stop") in acted,
                         any(at > row.taken_at for at in adverse_at.get(row.session_id, ())),
                         row.id in rows.corrected,
+                        _alarm_words(protocol, row, findings),
                     )
                 )
             else:
@@ -252,20 +255,20 @@ def _bound(limit: Limit, protocol: Protocol) -> str:
     return "none" if value is None else f"{value.normalize():f}"
 
 
-def _minutes_figure(key: str, measure: str, value: float | None, count: int) -> Figure:
-    return Figure(key, ANSWER, measure, "", None, count, value, MINUTES, None, None, "", WAIT)
+def _minutes_figure(key: str, measure: str, value: float | None, count: int, method: str) -> Figure:
+    return Figure(key, ANSWER, measure, "", None, count, value, MINUTES, None, None, method, WAIT)
 
 
 def _answer_figures(alarms: Sequence[Alarm]) -> list[Figure]:
     waits = [m for a in alarms if (m := a.minutes) is not None]
+    n = len(waits)
+    median = statistics.median(waits) if waits else None
+    p90 = nearest_rank(waits, 0.9) if waits else None
+    longest = max(waits) if waits else None
     return [
-        _minutes_figure(
-            "ack_median", "Time to acknowledge: median", statistics.median(waits) if waits else None, len(waits)
-        ),
-        _minutes_figure(
-            "ack_p90", "Time to acknowledge: 90th percentile", nearest_rank(waits, 0.9) if waits else None, len(waits)
-        ),
-        _minutes_figure("ack_longest", "Time to acknowledge: longest", max(waits) if waits else None, len(waits)),
+        _minutes_figure("ack_median", "Time to acknowledge: median", median, n, "median"),
+        _minutes_figure("ack_p90", "Time to acknowledge: 90th percentile", p90, n, "nearest rank"),
+        _minutes_figure("ack_longest", "Time to acknowledge: longest", longest, n, "longest"),
         proportion(
             "never_acknowledged",
             ANSWER,
@@ -417,10 +420,17 @@ SLOWEST_TITLE = "Slowest acknowledgements (at or above the 90th percentile)"
 NEVER_TITLE = "Alarms never acknowledged"
 
 
-def _alarm_words(alarm: Alarm) -> str:
-    return ", ".join(
-        lim.key if lim is not None else f"{vital.value} (limit not explained)" for vital, lim in alarm.limits
-    )
+def _alarm_words(protocol: Protocol, row: SetRow, findings: Sequence[tuple[VitalKind, Tier, Limit | None]]) -> str:
+    said = []
+    for vital, tier, limit in findings:
+        if tier is not Tier.ACT:
+            continue
+        value = row.values[VITALS.index(vital)]
+        label = protocol.vitals[vital].label if vital in protocol.vitals else vital.value
+        reading = "" if value is None else f" {value:g}"
+        why = "limit not explained" if limit is None else limit.words(protocol).split(": ", 1)[-1]
+        said.append(f"{label}{reading} ({why})")
+    return "; ".join(said)
 
 
 def _listed(alarms: Sequence[Alarm], title: str, named: Callable[[str], str]) -> Listing:
@@ -432,7 +442,7 @@ def _listed(alarms: Sequence[Alarm], title: str, named: Callable[[str], str]) ->
                 a.row.taken_at.strftime("%Y-%m-%d %H:%M"),
                 a.row.session_id,
                 str(a.session.chair) if a.session else "?",
-                _alarm_words(a),
+                a.words,
                 "—" if minutes is None else f"{minutes:.1f}",
                 named(a.row.recorded_by),
                 named(a.ack.recorded_by) if a.ack else "—",
