@@ -42,16 +42,18 @@ BY_NURSE = "By nurse"
 BY_VERSION = "By protocol version"
 SECTIONS = (ALARMS, FLAGS, ANSWER, ACTIONS, LED_TO, BY_CHAIR, BY_NURSE, BY_VERSION)
 
+DENOMINATOR = "Sessions opened in the period with at least one set of vital signs"
+"""The per-100 denominator, in the words printed with it (its count is ``AlarmReport.sessions``)."""
 PER_SESSIONS = (
-    "Count × 100 ÷ sessions opened in the period with at least one set of vital signs; the count is of sets "
-    "taken in the period."
+    "× 100 ÷ sessions opened in the period with at least one set of vital signs (the sets counted are those "
+    "taken in the period)."
 )
 LIMIT_FIRED = (
     "Sets whose recorded finding this limit explains (from the set's values, its session's protocol and the "
     "baseline before it) × 100 ÷ sessions opened in the period with a set of vital signs."
 )
-ALARM_RATE = "Sets recorded with at least one act-now finding (one alarm per set) " + PER_SESSIONS[5:]
-FLAG_RATE = "Sets recorded with an advisory finding and none act-now " + PER_SESSIONS[5:]
+ALARM_RATE = f"Sets recorded with at least one act-now finding (one alarm per set) {PER_SESSIONS}"
+FLAG_RATE = f"Sets recorded with an advisory finding and none act-now {PER_SESSIONS}"
 UNEXPLAINED = (
     "Findings recorded at this tier that no limit of the session's protocol explains from the set's values and "
     "baseline: counted as recorded (the record is authoritative), not put under a limit."
@@ -128,8 +130,9 @@ def alarm_report(
     protocols: Mapping[str, Protocol],
     names: Mapping[str, str] | None = None,
 ) -> AlarmReport:
-    """The alarm figures over ``rows``; ``protocols`` by SHA-256 (every session's; the care service reads
-    them from its shelf), ``names`` of the staff by id (ids are shown where a name is missing)."""
+    """The alarm figures over ``rows``; ``protocols`` by SHA-256 (every session's, as the care service reads
+    them from its shelf; a session whose protocol is not among them is read under the first given), ``names``
+    of the staff by id (ids are shown where a name is missing)."""
     named = _namer(names or {})
     n = len(rows.opened_with_sets)
     by_session: dict[str, list[SetRow]] = defaultdict(list)
