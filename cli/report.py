@@ -116,6 +116,28 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="SHA256",
         help="make it under this kept protocol (and its MCIDs), as a past report names it; today's if not given",
     )
+    quality = documents.add_parser(
+        "quality",
+        help="the clinic's quality report for a period: alarms, overrides and near misses, checks, silences",
+        description="The clinic's quality report of a period beside the three before it: alarms per threshold "
+        "(per 100 sessions, time to acknowledge, actions, what they led to; by chair, nurse and protocol "
+        "version), what each clinic-policy threshold would have done at its neighbouring values, overrides and "
+        "their reasons, refusals (near misses), second-nurse and pump mismatches, on-time and late checks, "
+        "silenced alarms, the controlled substance, late entries and corrections. Every figure with its "
+        "definition and denominator; patients named only in the outlier listings (as the clinic's setting "
+        "quality_outliers_as says). As a PDF, a CSV file (one row per figure and period), or both.",
+    )
+    quality.add_argument("--from", dest="first_day", required=True, metavar="YYYY-MM-DD", help="the first day")
+    quality.add_argument(
+        "--to", dest="last_day", required=True, metavar="YYYY-MM-DD", help="the last day (yesterday or earlier)"
+    )
+    quality.add_argument("--out", type=Path, metavar="FILE.pdf", help="the PDF file to write")
+    quality.add_argument("--csv", type=Path, metavar="FILE.csv", help="the CSV file to write")
+    quality.add_argument(
+        "--protocol",
+        metavar="SHA256",
+        help="replay the thresholds of this kept protocol; today's if not given",
+    )
     follow = documents.add_parser(
         "follow-ups",
         help="the follow-up forms upcoming, due, overdue, missed and done, with each patient's contact route",
@@ -245,6 +267,36 @@ def outcome_report(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def quality_report(args: argparse.Namespace, clock: Clock) -> int:
+    """The PDF and/or the CSV of the clinic's quality report, each written whole and audited."""
+    from core.reports.quality_report import export_quality_csv, quality_printout
+
+    if args.out is None and args.csv is None:
+        raise InputError("out", "Say where to write the report: --out FILE.pdf, --csv FILE.csv, or both.")
+    first = parse_day(args.first_day, "from", "the first day (--from)")
+    last = parse_day(args.last_day, "to", "the last day (--to)")
+    written: list[Path] = []
+    with _store(args, clock) as (database, workstation):
+        clinic = clinic_settings(database)
+        care = _care(database, clock, workstation.name)
+        protocol = care.kept_protocol(args.protocol) if args.protocol else None
+        report = care.quality_report(None, first, last, protocol)
+        if args.out is not None:
+            printout = quality_printout(
+                report, clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer()
+            )
+            written.append(write_file(args.out, printout.pdf))
+            _record(database, clock, workstation.name, printout, written[-1])
+        if args.csv is not None:
+            account = getpass.getuser()
+            written.append(
+                export_quality_csv(database, clock.now(), workstation.name, report, args.csv, os_account=account)
+            )
+    for path in written:
+        say(f"Quality report {report.period.words()} ({report.sessions} sessions) written to {path}")
+    return 0
+
+
 def follow_ups(args: argparse.Namespace, clock: Clock) -> int:
     """The list as a PDF, written whole and audited with the computer account."""
     from core.reports.follow_ups_pdf import follow_ups_pdf
@@ -335,6 +387,7 @@ COMMANDS = {
     "escort": escort,
     "course": course,
     "outcomes": outcome_report,
+    "quality": quality_report,
     "follow-ups": follow_ups,
 }
 

@@ -62,6 +62,7 @@ ACTION_WORDS: dict[str, str] = {
     AuditAction.AUDIT_VIEWED: "Read the audit trail",
     AuditAction.ALARM_SILENCED: "Silenced an alarm",
     AuditAction.DAY_LOG_VIEWED: "Viewed the day log",
+    AuditAction.QUALITY_VIEWED: "Made the quality report",
     AuditAction.FOLLOW_UPS_VIEWED: "Viewed the follow-up list",
     AuditAction.REFUSED: "An entry refused by a limit or a rule",
 }

@@ -37,6 +37,9 @@ class AuditAction(StrEnum):
     AUDIT_VIEWED = "audit.viewed"
     ALARM_SILENCED = "alarm.silenced"
     DAY_LOG_VIEWED = "day_log.viewed"
+    QUALITY_VIEWED = "quality.viewed"
+    """The quality report made (on screen, or for a PDF or CSV): its period, filters, and the patients its
+    outlier lists named, so each patient's trail shows the disclosure."""
     FOLLOW_UPS_VIEWED = "follow_ups.viewed"
     """The charge nurse's follow-up list read: its day and periods, and how many follow-ups it showed."""
     BACKUP_TAKEN = "backup.taken"

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     RECORD_CARE = "record care"
     REVIEW_DAY = "review the day"
     READ_AUDIT = "read the audit trail"
+    READ_QUALITY = "read the quality report"
     MANAGE_PEOPLE = "manage people"
     CHANGE_SETTINGS = "change the clinic's settings"
 
@@ -40,11 +41,14 @@ ROLES_FOR = {
     Permission.RECORD_CARE: frozenset({Role.NURSE, Role.CHARGE_NURSE}),
     Permission.REVIEW_DAY: frozenset({Role.CHARGE_NURSE}),
     Permission.READ_AUDIT: frozenset({Role.CHARGE_NURSE, Role.ADMINISTRATOR}),
+    Permission.READ_QUALITY: frozenset({Role.CHARGE_NURSE, Role.ADMINISTRATOR}),
     Permission.MANAGE_PEOPLE: frozenset({Role.ADMINISTRATOR}),
     Permission.CHANGE_SETTINGS: frozenset({Role.ADMINISTRATOR}),
 }
 """Administrators keep the system, not patients: separating the two keeps the record honest. The day
-log shows every patient of the day: it is the charge nurse's, who answers for the day."""
+log shows every patient of the day: it is the charge nurse's, who answers for the day. The quality report
+counts care over months, for whoever tunes the protocol and the system: an administrator reads it too, its
+lists of outliers naming no patient (``core.quality.report``)."""
 
 _REFUSED = {
     Permission.RECORD_CARE: (
@@ -58,6 +62,10 @@ _REFUSED = {
     Permission.READ_AUDIT: (
         "Only charge nurses and administrators may read the audit trail.",
         "Ask one of them to look, or sign in with such an account.",
+    ),
+    Permission.READ_QUALITY: (
+        "Only charge nurses and administrators may read the quality report.",
+        "Ask one of them for it, or sign in with such an account.",
     ),
     Permission.MANAGE_PEOPLE: ("Only an administrator can manage accounts.", ASK_ADMINISTRATOR),
     Permission.CHANGE_SETTINGS: ("Only an administrator can change the clinic's settings.", ASK_ADMINISTRATOR),
@@ -91,6 +99,10 @@ class Account:
     @property
     def can_read_audit(self) -> bool:
         return self.may(Permission.READ_AUDIT)
+
+    @property
+    def can_read_quality(self) -> bool:
+        return self.may(Permission.READ_QUALITY)
 
     @property
     def can_review_day(self) -> bool:

@@ -63,6 +63,9 @@ class ClinicSettings(BaseModel):
     late_entry_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     """An entry saved this long or longer after the moment it records is a late entry in the day log. A
     rule of record keeping, not a clinical number, so it is the clinic's to set rather than the protocol's."""
+    quality_outliers_as: Literal["names", "record_numbers"] = "names"
+    """How the quality report's lists of outliers name a charge nurse's patients: by name and record number, or
+    by record number alone (a report taken to a meeting). An administrator's names no patient either way."""
     promis_wording_file: Annotated[str, Field(max_length=400)] = ""
     """The clinic's own file of the PROMIS items' wording (``core.outcomes.wording``), for a clinic that holds
     the copyright holder's permission: Chairside never ships the wording. Empty: the forms show item ids."""

@@ -20,9 +20,12 @@ from core.care.infusing import Infusing
 from core.care.outcome_import import OutcomeImport
 from core.care.outcome_report import OutcomeReports
 from core.care.preparing import Preparing
+from core.care.quality_report import QualityReports
 from core.care.reviews import Reviews
 
 
-class Care(Preparing, Infusing, Ending, Reviews, CourseRecords, OutcomeImport, OutcomeReports, FollowUps):
+class Care(
+    Preparing, Infusing, Ending, Reviews, CourseRecords, OutcomeImport, OutcomeReports, FollowUps, QualityReports
+):
     """Everything a nurse does, bound to one database, protocol, clock and workstation: the parts above,
     composed so a screen holds one object."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from core.protocol import VitalKind
 
@@ -100,3 +100,15 @@ class AlarmRows:
 
     def in_period(self, row: SetRow) -> bool:
         return self.start <= row.taken_at < self.end
+
+
+class AuditLine(NamedTuple):
+    """One audit line as the report reads it."""
+
+    seq: int
+    at: datetime
+    actor_id: str | None
+    action: str
+    patient_id: str | None
+    session_id: str | None
+    detail: dict[str, Any]

@@ -127,6 +127,11 @@ def load_events(tx: Session, session_id: str) -> list[Event]:
     return list(_read_events(tx, _EVENTS_OF_ONE, {"session_id": session_id}))
 
 
+def events_where(tx: Session, *conditions: Any) -> list[Event]:
+    """The entries meeting every condition given, in each session's order (a report's reads by kind)."""
+    return list(_read_events(tx, select(*_EVENT_COLUMNS).where(*conditions).order_by(*_EVENTS_IN_ORDER), {}))
+
+
 def load_events_of(tx: Session, session_ids: list[str]) -> dict[str, list[Event]]:
     """Several sessions' events in one query (the board reads every open chair each second)."""
     by_session: dict[str, list[Event]] = {sid: [] for sid in session_ids}
