@@ -7,6 +7,9 @@ act-now when beyond an act bound or risen from the baseline by the act rise; oth
 an advisory bound, risen by the advisory rise, or (the diastolic) too close to the systolic. The baseline of
 each set is the fold of its session's sets before the infusion began that came before it. Sets corrected
 after entry are left out (their readings no longer stand as recorded), and the replay says how many.
+
+NumPy is imported by each function that counts, not with the module: the care service imports this one, and
+starting the app should not wait for NumPy (the first replay loads it).
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from core.protocol import Basis, Protocol, VitalKind
 from core.quality.limits import EPSILON, Limit, Way, limits_of
 from core.quality.rows import VITALS, AlarmRows
 from core.vitals import Tier
+
+if TYPE_CHECKING:
+    import numpy as np
 
 STEPS: Mapping[VitalKind, Decimal] = {
     VitalKind.SYSTOLIC: Decimal(5),
@@ -97,6 +102,8 @@ class _Readings:
     not measured), and whether each was recorded alarming or flagged."""
 
     def __init__(self, rows: AlarmRows) -> None:
+        import numpy as np  # late: see the module's docstring
+
         n = len(rows.sets)
         if n:  # each column at once (the rows transposed in C): ten years are two million sets
             ids, session_ids, seqs, taken, _, before, partial, _, values, act, advise = zip(*rows.sets, strict=True)
@@ -128,6 +135,8 @@ def _baselines(session: np.ndarray, values: np.ndarray, before: np.ndarray, part
     in arrays: for each vital, the value of the latest set before this one in its session, taken before the
     infusion began, that either measured the vital or was full (a full set replaces the whole baseline, so
     one without the vital leaves none of it)."""
+    import numpy as np  # late: see the module's docstring
+
     n = len(session)
     bases = np.full(values.shape, np.nan)
     if n == 0:
@@ -154,6 +163,8 @@ def _tiers(
     protocol: Protocol, r: _Readings, kind: VitalKind, moved: tuple[Limit, Decimal] | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The sets at which ``kind`` is act-now, and those at which it is advisory, as ``classify`` says."""
+    import numpy as np  # late: see the module's docstring
+
     values, rise = r.values[kind], r.values[kind] - r.bases[kind]
     act = np.zeros(r.size, dtype=bool)
     advise = np.zeros(r.size, dtype=bool)
@@ -176,6 +187,8 @@ def _tiers(
 
 
 def _crossing(r: _Readings, limit: Limit, value: Decimal) -> int:
+    import numpy as np  # late: see the module's docstring
+
     v, bound = r.values[limit.vital], float(value)
     with np.errstate(invalid="ignore"):
         match limit.way:
@@ -192,6 +205,8 @@ def _crossing(r: _Readings, limit: Limit, value: Decimal) -> int:
 
 def replay(protocol: Protocol, rows: AlarmRows) -> Replay:
     """Every clinic-policy limit of ``protocol`` replayed over the period's sets at ±``REACH`` steps."""
+    import numpy as np  # late: see the module's docstring
+
     r = _Readings(rows)
     tiers = {kind: _tiers(protocol, r, kind, None) for kind in VITALS if kind in protocol.vitals}
     lines = []
