@@ -102,11 +102,13 @@ def test_time_to_acknowledge_and_the_alarm_never_acknowledged(care, patient, nur
     listing = report.listing(NEVER_TITLE)
     assert [row[1] for row in listing.rows] == [ids["jane"]]
     assert listing.patient_ids == (ids["jane_id"],)
-    assert listing.rows[0][2] == "2" and listing.rows[0][3] == "spo2.act_below"
+    assert listing.rows[0][2] == "2" and listing.rows[0][3] == "SpO2 88 (at or below 91 %)"
     assert listing.rows[0][5] == "Ana" and listing.rows[0][6] == "—"
     slowest = report.listing(SLOWEST_TITLE)
     assert [(row[1], row[4]) for row in slowest.rows] == [(ids["maja"], "10.0")]
     assert slowest.patient_ids == (patient.id,)
+    assert slowest.rows[0][3] == "Systolic blood pressure 156 (rise from baseline of 30 mmHg)"
+    assert slowest.rows[0][6] == "Ana"
 
 
 def test_actions_chosen_and_what_the_alarms_led_to(care, patient, nurses, clock, protocol):

@@ -3,9 +3,12 @@ readings: answers worked out by hand from a few sets, first built as rows, then 
 
 from __future__ import annotations
 
+import math
+import random
 from datetime import timedelta
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from core import records
@@ -13,7 +16,8 @@ from core.care import Care
 from core.clock import ManualClock
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
-from core.quality.replay import STEPS, replay
+from core.quality.limits import baselines
+from core.quality.replay import STEPS, _baselines, replay
 from core.quality.rows import VITALS, AlarmRows, SessionRow, SetRow
 from tests.helpers.answers import NORMAL
 from tests.helpers.clinic import T0
@@ -131,3 +135,44 @@ def test_replay_over_recorded_sets(care: Care, patient, nurses, clock: ManualClo
     assert [c.crossing for c in above.candidates] == [1, 1, 0, 0, 0]
     assert [c.sets for c in above.candidates] == [1, 1, 1, 1, 1]  # the rise alarms whatever the bound
     assert above.recorded == 1
+
+
+def test_the_replay_folds_each_baseline_as_the_session_does(protocol: Protocol):
+    """Partial sets before the start add what they measured, a full one replaces the baseline (a full set
+    without a temperature leaves none): the arrays give each set the baseline the fold gives it."""
+    rng = random.Random(20)
+    sets = []
+    for s in range(40):
+        for seq in range(1, rng.randrange(2, 9)):
+            values = tuple(None if rng.random() < 0.2 else float(rng.randrange(30, 200)) for _ in VITALS)
+            sets.append(
+                SetRow(
+                    f"{s}-{seq}",
+                    f"s{s}",
+                    seq,
+                    T0,
+                    "ana",
+                    seq < 4 and rng.random() < 0.7,
+                    rng.random() < 0.4,
+                    None,
+                    values,
+                    "",
+                    "",
+                )
+            )
+    rng.shuffle(sets)
+    by_session: dict[str, list[SetRow]] = {}
+    for row in sets:
+        by_session.setdefault(row.session_id, []).append(row)
+    folded = {row.id: base for rows in by_session.values() for row, base in baselines(rows)}
+    ordered = sorted(sets, key=lambda r: (r.session_id, r.seq))
+    bases = _baselines(
+        np.array([int(r.session_id[1:]) for r in ordered]),
+        np.array([r.values for r in ordered], dtype=float),
+        np.array([r.before_start for r in ordered]),
+        np.array([r.partial for r in ordered]),
+    )
+    for row, arrays in zip(ordered, bases, strict=True):
+        expected = [folded[row.id].get(kind, math.nan) for kind in VITALS]
+        assert list(arrays) == pytest.approx(expected, nan_ok=True), row
+    assert any(folded[r.id] for r in sets) and any(r.partial and r.before_start for r in sets)

@@ -29,7 +29,7 @@ from datetime import datetime
 from core.figures import MINUTES, Figure, Listing, proportion, rate
 from core.protocol import Protocol, VitalKind
 from core.quality.limits import TIER_WORDS, Limit, baselines, fired, in_order, limits_of
-from core.quality.rows import AckRow, AlarmRows, SessionRow, SetRow
+from core.quality.rows import VITALS, AckRow, AlarmRows, SessionRow, SetRow
 from core.vitals import Tier
 
 ALARMS = "Alarms"
@@ -42,16 +42,18 @@ BY_NURSE = "By nurse"
 BY_VERSION = "By protocol version"
 SECTIONS = (ALARMS, FLAGS, ANSWER, ACTIONS, LED_TO, BY_CHAIR, BY_NURSE, BY_VERSION)
 
+DENOMINATOR = "Sessions opened in the period with at least one set of vital signs"
+"""The per-100 denominator, in the words printed with it (its count is ``AlarmReport.sessions``)."""
 PER_SESSIONS = (
-    "Count × 100 ÷ sessions opened in the period with at least one set of vital signs; the count is of sets "
-    "taken in the period."
+    "× 100 ÷ sessions opened in the period with at least one set of vital signs (the sets counted are those "
+    "taken in the period)."
 )
 LIMIT_FIRED = (
     "Sets whose recorded finding this limit explains (from the set's values, its session's protocol and the "
     "baseline before it) × 100 ÷ sessions opened in the period with a set of vital signs."
 )
-ALARM_RATE = "Sets recorded with at least one act-now finding (one alarm per set) " + PER_SESSIONS[5:]
-FLAG_RATE = "Sets recorded with an advisory finding and none act-now " + PER_SESSIONS[5:]
+ALARM_RATE = f"Sets recorded with at least one act-now finding (one alarm per set) {PER_SESSIONS}"
+FLAG_RATE = f"Sets recorded with an advisory finding and none act-now {PER_SESSIONS}"
 UNEXPLAINED = (
     "Findings recorded at this tier that no limit of the session's protocol explains from the set's values and "
     "baseline: counted as recorded (the record is authoritative), not put under a limit."
@@ -85,6 +87,8 @@ class Alarm:
     stopped: bool
     adverse: bool
     corrected: bool
+    words: str
+    """What alarmed, e.g. "SpO2 88 (at or below 91 %)"."""
 
     @property
     def minutes(self) -> float | None:
@@ -126,8 +130,9 @@ def alarm_report(
     protocols: Mapping[str, Protocol],
     names: Mapping[str, str] | None = None,
 ) -> AlarmReport:
-    """The alarm figures over ``rows``; ``protocols`` by SHA-256 (every session's; the care service reads
-    them from its shelf), ``names`` of the staff by id (ids are shown where a name is missing)."""
+    """The alarm figures over ``rows``; ``protocols`` by SHA-256 (every session's, as the care service reads
+    them from its shelf; a session whose protocol is not among them is read under the first given), ``names``
+    of the staff by id (ids are shown where a name is missing)."""
     named = _namer(names or {})
     n = len(rows.opened_with_sets)
     by_session: dict[str, list[SetRow]] = defaultdict(list)
@@ -145,17 +150,20 @@ def alarm_report(
     flagged: list[SetRow] = []
     fired_by: Counter[Limit] = Counter()
     unexplained: Counter[Tier] = Counter()
-    covered: dict[str, tuple[datetime, Protocol]] = {}
+    covered: dict[str, tuple[datetime, Protocol]] = {}  # the denominator's versions, each at its latest session
+    for session_id in rows.opened_with_sets:
+        if (session := rows.sessions.get(session_id)) is not None:
+            seen = covered.get(session.protocol_version)
+            if seen is None or session.opened_at > seen[0]:
+                covered[session.protocol_version] = (session.opened_at, _protocol_of(session, protocols))
     for session_id, session_sets in by_session.items():
+        if not any(row.act or row.advise for row in session_sets):
+            continue  # most sessions: nothing fired, so no baseline to fold
         session = rows.sessions.get(session_id)
         protocol = _protocol_of(session, protocols)
         for row, baseline in baselines(session_sets):
             if not rows.in_period(row) or not (row.act or row.advise):
                 continue
-            if session is not None:
-                seen = covered.get(protocol.version)
-                if seen is None or session.opened_at > seen[0]:
-                    covered[protocol.version] = (session.opened_at, protocol)
             findings = fired(protocol, row, baseline)
             for _vital, tier, limit in findings:
                 if limit is None:
@@ -173,6 +181,7 @@ def alarm_report(
                         (row.id, "stop") in acted,
                         any(at > row.taken_at for at in adverse_at.get(row.session_id, ())),
                         row.id in rows.corrected,
+                        _alarm_words(protocol, row, findings),
                     )
                 )
             else:
@@ -249,20 +258,20 @@ def _bound(limit: Limit, protocol: Protocol) -> str:
     return "none" if value is None else f"{value.normalize():f}"
 
 
-def _minutes_figure(key: str, measure: str, value: float | None, count: int) -> Figure:
-    return Figure(key, ANSWER, measure, "", None, count, value, MINUTES, None, None, "", WAIT)
+def _minutes_figure(key: str, measure: str, value: float | None, count: int, method: str) -> Figure:
+    return Figure(key, ANSWER, measure, "", None, count, value, MINUTES, None, None, method, WAIT)
 
 
 def _answer_figures(alarms: Sequence[Alarm]) -> list[Figure]:
     waits = [m for a in alarms if (m := a.minutes) is not None]
+    n = len(waits)
+    median = statistics.median(waits) if waits else None
+    p90 = nearest_rank(waits, 0.9) if waits else None
+    longest = max(waits) if waits else None
     return [
-        _minutes_figure(
-            "ack_median", "Time to acknowledge: median", statistics.median(waits) if waits else None, len(waits)
-        ),
-        _minutes_figure(
-            "ack_p90", "Time to acknowledge: 90th percentile", nearest_rank(waits, 0.9) if waits else None, len(waits)
-        ),
-        _minutes_figure("ack_longest", "Time to acknowledge: longest", max(waits) if waits else None, len(waits)),
+        _minutes_figure("ack_median", "Time to acknowledge: median", median, n, "median"),
+        _minutes_figure("ack_p90", "Time to acknowledge: 90th percentile", p90, n, "nearest rank"),
+        _minutes_figure("ack_longest", "Time to acknowledge: longest", longest, n, "longest"),
         proportion(
             "never_acknowledged",
             ANSWER,
@@ -414,10 +423,17 @@ SLOWEST_TITLE = "Slowest acknowledgements (at or above the 90th percentile)"
 NEVER_TITLE = "Alarms never acknowledged"
 
 
-def _alarm_words(alarm: Alarm) -> str:
-    return ", ".join(
-        lim.key if lim is not None else f"{vital.value} (limit not explained)" for vital, lim in alarm.limits
-    )
+def _alarm_words(protocol: Protocol, row: SetRow, findings: Sequence[tuple[VitalKind, Tier, Limit | None]]) -> str:
+    said = []
+    for vital, tier, limit in findings:
+        if tier is not Tier.ACT:
+            continue
+        value = row.values[VITALS.index(vital)]
+        label = protocol.vitals[vital].label if vital in protocol.vitals else vital.value
+        reading = "" if value is None else f" {value:g}"
+        why = "limit not explained" if limit is None else limit.words(protocol).split(": ", 1)[-1]
+        said.append(f"{label}{reading} ({why})")
+    return "; ".join(said)
 
 
 def _listed(alarms: Sequence[Alarm], title: str, named: Callable[[str], str]) -> Listing:
@@ -429,7 +445,7 @@ def _listed(alarms: Sequence[Alarm], title: str, named: Callable[[str], str]) ->
                 a.row.taken_at.strftime("%Y-%m-%d %H:%M"),
                 a.row.session_id,
                 str(a.session.chair) if a.session else "?",
-                _alarm_words(a),
+                a.words,
                 "—" if minutes is None else f"{minutes:.1f}",
                 named(a.row.recorded_by),
                 named(a.ack.recorded_by) if a.ack else "—",

@@ -7,6 +7,9 @@ act-now when beyond an act bound or risen from the baseline by the act rise; oth
 an advisory bound, risen by the advisory rise, or (the diastolic) too close to the systolic. The baseline of
 each set is the fold of its session's sets before the infusion began that came before it. Sets corrected
 after entry are left out (their readings no longer stand as recorded), and the replay says how many.
+
+NumPy is imported by each function that counts, not with the module: the care service imports this one, and
+starting the app should not wait for NumPy (the first replay loads it).
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from core.protocol import Basis, Protocol, VitalKind
-from core.quality.limits import EPSILON, Limit, Way, baselines, limits_of
-from core.quality.rows import VITALS, AlarmRows, SetRow
+from core.quality.limits import EPSILON, Limit, Way, limits_of
+from core.quality.rows import VITALS, AlarmRows
 from core.vitals import Tier
+
+if TYPE_CHECKING:
+    import numpy as np
 
 STEPS: Mapping[VitalKind, Decimal] = {
     VitalKind.SYSTOLIC: Decimal(5),
@@ -93,12 +98,58 @@ class Replay:
 
 
 class _Readings:
-    """The replayed sets' values and baselines, one array per vital (NaN where not measured)."""
+    """The period's sets standing as recorded: their values and baselines, one array per vital (NaN where
+    not measured), and whether each was recorded alarming or flagged."""
 
-    def __init__(self, rows: list[tuple[SetRow, dict[VitalKind, float]]]) -> None:
-        self.values = {kind: np.array([r.values[i] for r, _ in rows], dtype=float) for i, kind in enumerate(VITALS)}
-        self.bases = {kind: np.array([b.get(kind) for _, b in rows], dtype=float) for kind in VITALS}
-        self.size = len(rows)
+    def __init__(self, rows: AlarmRows) -> None:
+        import numpy as np  # late: see the module's docstring
+
+        n = len(rows.sets)
+        if n:  # each column at once (the rows transposed in C): ten years are two million sets
+            ids, session_ids, seqs, taken, _, before, partial, _, values, act, advise = zip(*rows.sets, strict=True)
+        else:
+            ids = session_ids = seqs = taken = before = partial = values = act = advise = ()
+        codes: dict[str, int] = {}
+        session = np.array([codes.setdefault(s, len(codes)) for s in session_ids], dtype=np.int64)
+        order = np.lexsort((np.array(seqs, dtype=np.int64), session))  # by session, then entry
+        table = np.array(values, dtype=float).reshape(n, len(VITALS))[order]
+        start, end, corrected = rows.start, rows.end, rows.corrected
+        in_period = np.array([start <= t < end for t in taken], dtype=bool)[order]
+        stands = np.array([i not in corrected for i in ids], dtype=bool)[order] if corrected else True
+        keep = in_period & stands
+        bases = _baselines(
+            session[order], table, np.array(before, dtype=bool)[order], np.array(partial, dtype=bool)[order]
+        )
+        self.left_out = int(np.count_nonzero(in_period & ~keep))
+        self.values = {kind: table[keep, i] for i, kind in enumerate(VITALS)}
+        self.bases = {kind: bases[keep, i] for i, kind in enumerate(VITALS)}
+        alarmed = np.array([a != "" for a in act], dtype=bool)[order]
+        advised = np.array([a != "" for a in advise], dtype=bool)[order]
+        self.alarmed = alarmed[keep]
+        self.flagged = (advised & ~alarmed)[keep]
+        self.size = int(np.count_nonzero(keep))
+
+
+def _baselines(session: np.ndarray, values: np.ndarray, before: np.ndarray, partial: np.ndarray) -> np.ndarray:
+    """Each set's baseline (rows in session and entry order), as ``core.quality.limits.baselines`` folds it,
+    in arrays: for each vital, the value of the latest set before this one in its session, taken before the
+    infusion began, that either measured the vital or was full (a full set replaces the whole baseline, so
+    one without the vital leaves none of it)."""
+    import numpy as np  # late: see the module's docstring
+
+    n = len(session)
+    bases = np.full(values.shape, np.nan)
+    if n == 0:
+        return bases
+    position = np.arange(n)
+    for i in range(values.shape[1]):
+        source = before & (~partial | ~np.isnan(values[:, i]))
+        latest = np.maximum.accumulate(np.where(source, position, -1))
+        earlier = np.concatenate(([-1], latest[:-1]))  # strictly before the set itself
+        found = earlier >= 0
+        found[found] = session[earlier[found]] == session[found]
+        bases[found, i] = values[earlier[found], i]
+    return bases
 
 
 def _bound(protocol: Protocol, kind: VitalKind, name: str, moved: tuple[Limit, Decimal] | None) -> float | None:
@@ -112,6 +163,8 @@ def _tiers(
     protocol: Protocol, r: _Readings, kind: VitalKind, moved: tuple[Limit, Decimal] | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The sets at which ``kind`` is act-now, and those at which it is advisory, as ``classify`` says."""
+    import numpy as np  # late: see the module's docstring
+
     values, rise = r.values[kind], r.values[kind] - r.bases[kind]
     act = np.zeros(r.size, dtype=bool)
     advise = np.zeros(r.size, dtype=bool)
@@ -134,6 +187,8 @@ def _tiers(
 
 
 def _crossing(r: _Readings, limit: Limit, value: Decimal) -> int:
+    import numpy as np  # late: see the module's docstring
+
     v, bound = r.values[limit.vital], float(value)
     with np.errstate(invalid="ignore"):
         match limit.way:
@@ -150,23 +205,10 @@ def _crossing(r: _Readings, limit: Limit, value: Decimal) -> int:
 
 def replay(protocol: Protocol, rows: AlarmRows) -> Replay:
     """Every clinic-policy limit of ``protocol`` replayed over the period's sets at ±``REACH`` steps."""
-    by_session: dict[str, list[SetRow]] = {}
-    for row in rows.sets:
-        by_session.setdefault(row.session_id, []).append(row)
-    kept: list[tuple[SetRow, dict[VitalKind, float]]] = []
-    left_out = 0
-    for session_sets in by_session.values():
-        for row, baseline in baselines(session_sets):
-            if not rows.in_period(row):
-                continue
-            if row.id in rows.corrected:
-                left_out += 1
-            else:
-                kept.append((row, baseline))
-    r = _Readings(kept)
+    import numpy as np  # late: see the module's docstring
+
+    r = _Readings(rows)
     tiers = {kind: _tiers(protocol, r, kind, None) for kind in VITALS if kind in protocol.vitals}
-    alarmed = np.array([bool(row.act) for row, _ in kept], dtype=bool)
-    flagged = np.array([bool(row.advise) and not row.act for row, _ in kept], dtype=bool)
     lines = []
     for limit in limits_of(protocol):
         if protocol.vitals[limit.vital].basis is not Basis.CLINIC_POLICY:
@@ -190,6 +232,6 @@ def replay(protocol: Protocol, rows: AlarmRows) -> Replay:
                 sets = int(np.count_nonzero((others_advise | advise) & ~(others_act | act)))
             candidates.append(Candidate(moved, _crossing(r, limit, moved), sets))
         unit = "mmHg" if limit.way is Way.PULSE_PRESSURE else protocol.vitals[limit.vital].unit
-        recorded = int(np.count_nonzero(alarmed if limit.tier is Tier.ACT else flagged))
+        recorded = int(np.count_nonzero(r.alarmed if limit.tier is Tier.ACT else r.flagged))
         lines.append(ReplayLine(limit, limit.words(protocol), value, step, unit, recorded, tuple(candidates)))
-    return Replay(protocol.id, protocol.version, protocol.content_hash, len(kept), left_out, dict(STEPS), tuple(lines))
+    return Replay(protocol.id, protocol.version, protocol.content_hash, r.size, r.left_out, dict(STEPS), tuple(lines))

@@ -89,7 +89,7 @@ class AlarmRows:
     sets: Sequence[SetRow]
     """The sets taken in [start − AROUND, end): those before ``start`` are read only as baselines."""
     sessions: dict[str, SessionRow]
-    """The sessions of ``sets``, by id."""
+    """The sessions of ``sets`` and of ``opened_with_sets``, by id."""
     opened_with_sets: Sequence[str]
     """The sessions opened in [start, end) with at least one set of vital signs: the per-100 denominator."""
     acks: Sequence[AckRow] = ()

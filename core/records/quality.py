@@ -23,7 +23,8 @@ _VALUES = tuple(getattr(VitalSet, kind.value) for kind in VITALS)
 def alarm_rows(tx: Session, start: datetime, end: datetime) -> AlarmRows:
     """The rows the alarm figures and the threshold replay count, for [start, end)."""
     sets = list(vital_sets_between(tx, start - AROUND, end))
-    sessions = sessions_of(tx, {row.session_id for row in sets}, start - AROUND, end)
+    opened = opened_with_sets(tx, start, end)
+    sessions = sessions_of(tx, {row.session_id for row in sets}.union(opened), start - AROUND, end)
     alarmed = {row.id for row in sets if row.act}
     since, until = start - AROUND, end + AROUND
     return AlarmRows(
@@ -31,7 +32,7 @@ def alarm_rows(tx: Session, start: datetime, end: datetime) -> AlarmRows:
         end=end,
         sets=sets,
         sessions=sessions,
-        opened_with_sets=opened_with_sets(tx, start, end),
+        opened_with_sets=opened,
         acks=[a for a in acknowledgements(tx, since, until) if a.alert_event_id in alarmed],
         acted=pauses_and_stops(tx, since, until),
         adverse=adverse_events(tx, since, until),
@@ -59,7 +60,8 @@ def vital_sets_between(tx: Session, start: datetime, end: datetime) -> Iterator[
         .order_by(col(VitalSet.taken_at), col(VitalSet.session_id), col(VitalSet.seq))
     )
     width = len(VITALS)
-    for row in tx.exec(query):
+    # On the connection: the session's ORM layer around plain columns costs a third of reading ten years.
+    for row in tx.connection().execute(query).all():
         yield SetRow(*row[:8], tuple(row[8 : 8 + width]), row[8 + width], row[9 + width])
 
 
@@ -81,7 +83,7 @@ def sessions_of(tx: Session, session_ids: Collection[str], since: datetime, unti
     wanted = set(session_ids)
     found: dict[str, SessionRow] = {}
     opened = _session_query().where(col(InfusionSession.opened_at) >= since, col(InfusionSession.opened_at) < until)
-    for row in tx.exec(opened):
+    for row in tx.connection().execute(opened):
         if row[0] in wanted:
             found[row[0]] = SessionRow(*row)
     rest = sorted(wanted - found.keys())
@@ -118,7 +120,7 @@ def _entries(tx: Session, kinds: Collection[EventType], since: datetime, until: 
     ).where(col(SessionEvent.type).in_([k.value for k in kinds]), col(SessionEvent.occurred_at) >= since)
     if until is not None:
         query = query.where(col(SessionEvent.occurred_at) < until)
-    return tx.exec(query.order_by(col(SessionEvent.occurred_at), col(SessionEvent.id)))
+    return tx.connection().execute(query.order_by(col(SessionEvent.occurred_at), col(SessionEvent.id)))
 
 
 def acknowledgements(tx: Session, since: datetime, until: datetime) -> list[AckRow]:
