@@ -87,7 +87,7 @@ from core.records.streams import (
     to_patient_event,
 )
 from core.records.trail import audit_head, insert_audit_lines
-from core.records.vital_sets import set_values, vital_set_row
+from core.records.vital_sets import set_reader, set_values, vital_set_row
 
 __all__ = [
     "HISTORY_TABLES",
@@ -144,6 +144,7 @@ __all__ = [
     "sessions_by_id",
     "sessions_of",
     "sessions_opened_between",
+    "set_reader",
     "set_values",
     "setting_changes",
     "sitting_counts",
