@@ -255,6 +255,18 @@ class _Moments:
         return utc_moment(moment)
 
 
+_NOTED = frozenset(
+    {
+        AuditAction.RECORD_WRITTEN.value,
+        AuditAction.PATIENT_REGISTERED.value,
+        AuditAction.PATIENT_DETAILS_CONFIRMED.value,
+        AuditAction.COURSE_ORDERED.value,
+    }
+)
+"""The lines whose detail the walk reads what was written from (``_Walk._note``); any other line's detail
+only has its hash taken."""
+
+
 def _line_hash(
     row: tuple[Any, ...], moment: _Moments, prev_text: str | None = None
 ) -> tuple[str, dict[str, Any] | None, tuple[str, ...] | None]:
@@ -283,9 +295,13 @@ def _line_hash(
                 f'"seq":{seq},"session_id":{texts[session_id]},"workstation":{texts[workstation]}}}'
             )
             return sha256(body.encode()).hexdigest(), None, (event_id, content, parts[15])
-    parsed = _loads(detail_text)
+    if action in _NOTED:
+        parsed = _loads(detail_text)
+        detail = canonical_json(parsed)
+    else:  # what the walk takes from nothing else (a signature's, an account's): its canonical text only
+        parsed, detail = None, moment.shapes.canonical(detail_text)
     body = (
-        f'{{"action":{texts[action]},"actor_id":{texts[actor_id]},"at":"{at_text}","detail":{canonical_json(parsed)},'
+        f'{{"action":{texts[action]},"actor_id":{texts[actor_id]},"at":"{at_text}","detail":{detail},'
         f'"patient_id":{texts[patient_id]},"prev_hash":{prev_text or _text(prev_hash)},"seq":{seq},'
         f'"session_id":{texts[session_id]},"workstation":{texts[workstation]}}}'
     )
