@@ -3,11 +3,14 @@
 The whole check reads each table once, in the order it was written, as plain tuples: the trail by number,
 every line's hash recomputed and its link followed; beside it the care entries in the order they were stored
 (which follows the trail: an entry and its line commit together and the trail's writers take turns), each
-matched with its line as both streams go by. What is waiting for its partner is held only until it turns up,
-a few thousand at most on a trail in order, so no entry of ten years is held past its line. A big trail is
-read in two halves at once, the second in a process of its own, and the checks beside the trail (sittings,
-signatures, starts) in a third (a workstation has two cores or more: the system shares the three out); what
-each half could not match (the few entries at its edges, and anything tampered with) is matched at the end.
+matched with its line as both streams go by, and each set of vital signs' row (read in the order stored
+too, written with its entry) held to its entry as the walk reads it, from the same reading of its payload
+(on SQLite; elsewhere beside the trail, found by id). What is waiting for its partner is held only until it
+turns up, a few thousand at most on a trail in order, so no entry of ten years is held past its line. A big
+trail is read in two halves at once, the second in a process of its own, and the checks beside the trail
+(sittings, signatures, starts) in a third (a workstation has two cores or more: the system shares the three
+out); what each half could not match (the few entries or sets at its edges, and anything tampered with) is
+matched at the end.
 Kept for the whole check, a few values each: the last line of each patient, sex and allergies, and course
 order record (a clinic's patients, not its sessions), compared with the rows once the trail has been read.
 Each session's summary row is held to the last care line the walk met of its session, the rows of the
@@ -863,7 +866,8 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
 
 def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
     """The checks that read records, not lines: the sittings' scores (of every sitting: the whole check),
-    each set of vital signs' columns, each signature's patient, and each session's start against its entries
+    each set of vital signs' columns (but for the whole check on SQLite, whose walk holds them to their
+    entries as it goes), each signature's patient, and each session's start against its entries
     (of the given sessions only, when given). Each session's summary row is held to its last line as the walk
     goes (``_Walk._look_at_rows``)."""
     if sessions is None:
