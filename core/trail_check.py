@@ -3,11 +3,14 @@
 The whole check reads each table once, in the order it was written, as plain tuples: the trail by number,
 every line's hash recomputed and its link followed; beside it the care entries in the order they were stored
 (which follows the trail: an entry and its line commit together and the trail's writers take turns), each
-matched with its line as both streams go by. What is waiting for its partner is held only until it turns up,
-a few thousand at most on a trail in order, so no entry of ten years is held past its line. A big trail is
-read in two halves at once, the second in a process of its own, and the checks beside the trail (sittings,
-signatures, starts) in a third (a workstation has two cores or more: the system shares the three out); what
-each half could not match (the few entries at its edges, and anything tampered with) is matched at the end.
+matched with its line as both streams go by, and each set of vital signs' row (read in the order stored
+too, written with its entry) held to its entry as the walk reads it, from the same reading of its payload
+(on SQLite; elsewhere beside the trail, found by id). What is waiting for its partner is held only until it
+turns up, a few thousand at most on a trail in order, so no entry of ten years is held past its line. A big
+trail is read in two halves at once, the second in a process of its own, and the checks beside the trail
+(sittings, signatures, starts) in a third (a workstation has two cores or more: the system shares the three
+out); what each half could not match (the few entries or sets at its edges, and anything tampered with) is
+matched at the end.
 Kept for the whole check, a few values each: the last line of each patient, sex and allergies, and course
 order record (a clinic's patients, not its sessions), compared with the rows once the trail has been read.
 Each session's summary row is held to the last care line the walk met of its session, the rows of the
@@ -32,7 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from hashlib import sha256
-from itertools import islice, zip_longest
+from itertools import islice
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -149,7 +152,16 @@ class _Shapes(dict[str, tuple[Callable[[list[str]], Any], Any, Callable[[list[st
     strings in it, so their canonical texts are one text with those strings in the same places (such a
     string is written in it as it is stored). Learnt from the first payload of each shape, then filled in,
     where reading the JSON and writing it canonically again was most of the cost of a care entry's hash.
-    Emptied when it grows (numbers are part of a shape), so it stays small."""
+    Emptied when it grows (numbers are part of a shape), so it stays small.
+
+    A set of vital signs' payload is read with ``vital_set``: the same canonical text, and from the same
+    pieces the values its set's row must hold (``records.set_reader``, learnt for each shape beside it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.readers: dict[str, tuple[Any, records.SetReader | None]] = {}
+        """For each shape a set of vital signs' payload was met in: its keys, and how the row's values are
+        read from its pieces (None: read whole)."""
 
     def canonical(self, stored: str) -> str:
         if stored.isascii() and "\\" not in stored and stored.isprintable():
@@ -161,6 +173,49 @@ class _Shapes(dict[str, tuple[Callable[[list[str]], Any], Any, Callable[[list[st
                     return text % values_at(pieces)
             return self._learn(stored, pieces)
         return _canonical_stored(stored)
+
+    def vital_set(self, stored: str, began: bool) -> tuple[str, tuple[Any, ...]]:
+        """A set of vital signs' payload as ``canonical`` writes it, and ``records.set_values`` of it (its
+        row's values) taken from the same pieces where its shape is known, so the payload is read once."""
+        if stored.isascii() and "\\" not in stored and stored.isprintable():
+            pieces = stored.split('"')
+            rest = '"'.join(pieces[0::2])
+            shape = self.get(rest)
+            if shape is not None:
+                keys_at, keys, values_at, text = shape
+                if keys_at(pieces) == keys:
+                    known = self.readers.get(rest)
+                    if known is None or known[0] != keys:
+                        known = self.readers[rest] = (keys, self._reader(stored, pieces))
+                    read = known[1]
+                    canonical = text % values_at(pieces)
+                    if read is not None:
+                        return canonical, read(pieces, began)
+                    return canonical, records.set_values(_loads(stored), began)
+            return self._learn(stored, pieces), records.set_values(_loads(stored), began)
+        return _canonical_stored(stored), records.set_values(_loads(stored), began)
+
+    @staticmethod
+    def _reader(stored: str, pieces: list[str]) -> records.SetReader | None:
+        """How a set's values are read from the pieces of a payload of this one's shape, learnt from it (its
+        strings marked, read as JSON), kept only where it reads this payload as ``records.set_values`` does."""
+        marked = list(pieces)
+        for place in range(1, len(pieces), 2):
+            if not pieces[place + 1].lstrip(" ").startswith(":"):
+                marked[place] = f"\ue000{place}\ue001"
+
+        def slot(value: Any) -> int | None:
+            found = _SLOT.fullmatch(value) if isinstance(value, str) else None
+            return int(found.group(1)) if found is not None else None
+
+        try:
+            read = records.set_reader(json.loads('"'.join(marked)), slot)
+            payload = _loads(stored)
+            if read is None or any(read(pieces, flag) != records.set_values(payload, flag) for flag in (True, False)):
+                return None
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None  # read whole, which says what is wrong with it as ever
+        return read
 
     def _learn(self, stored: str, pieces: list[str]) -> str:
         """The canonical text the slow way (which raises for what is not JSON, as ever), and its shape kept."""
@@ -178,6 +233,7 @@ class _Shapes(dict[str, tuple[Callable[[list[str]], Any], Any, Callable[[list[st
         if text % values_at(pieces) == canonical:  # as the slow way wrote it, or not kept
             if len(self) >= 1_024:
                 self.clear()
+                self.readers.clear()
             self['"'.join(pieces[0::2])] = (keys_at, keys_at(pieces), values_at, text)
         return canonical
 
@@ -201,6 +257,18 @@ class _Moments:
         if moment is None:
             raise ValueError("a stored moment is empty")
         return utc_moment(moment)
+
+
+_NOTED = frozenset(
+    {
+        AuditAction.RECORD_WRITTEN.value,
+        AuditAction.PATIENT_REGISTERED.value,
+        AuditAction.PATIENT_DETAILS_CONFIRMED.value,
+        AuditAction.COURSE_ORDERED.value,
+    }
+)
+"""The lines whose detail the walk reads what was written from (``_Walk._note``); any other line's detail
+only has its hash taken."""
 
 
 def _line_hash(
@@ -231,17 +299,22 @@ def _line_hash(
                 f'"seq":{seq},"session_id":{texts[session_id]},"workstation":{texts[workstation]}}}'
             )
             return sha256(body.encode()).hexdigest(), None, (event_id, content, parts[15])
-    parsed = _loads(detail_text)
+    if action in _NOTED:
+        parsed = _loads(detail_text)
+        detail = canonical_json(parsed)
+    else:  # what the walk takes from nothing else (a signature's, an account's): its canonical text only
+        parsed, detail = None, moment.shapes.canonical(detail_text)
     body = (
-        f'{{"action":{texts[action]},"actor_id":{texts[actor_id]},"at":"{at_text}","detail":{canonical_json(parsed)},'
+        f'{{"action":{texts[action]},"actor_id":{texts[actor_id]},"at":"{at_text}","detail":{detail},'
         f'"patient_id":{texts[patient_id]},"prev_hash":{prev_text or _text(prev_hash)},"seq":{seq},'
         f'"session_id":{texts[session_id]},"workstation":{texts[workstation]}}}'
     )
     return sha256(body.encode()).hexdigest(), parsed, None
 
 
-def _session_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
-    """``content_hashes.event_content`` of a session entry read as ``trail_streams.SESSION_ENTRY_COLUMNS``."""
+def _session_entry_hash(row: tuple[Any, ...], moment: _Moments, canonical: str | None = None) -> str:
+    """``content_hashes.event_content`` of a session entry read as ``trail_streams.SESSION_ENTRY_COLUMNS``
+    (``canonical``: its payload's canonical text, when the caller has it)."""
     event_id, session_id, seq, kind, payload, occurred, recorded, by, workstation, corrects, reason = row
     if type(occurred) is str and len(occurred) == 26 and occurred[10] == " " and occurred[19] == ".":
         occurred_text = f"{occurred[:10]}T{occurred[11:]}+00:00"
@@ -252,7 +325,7 @@ def _session_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
     texts = moment.texts
     body = (
         f'{{"corrects":{"null" if corrects is None else _text(corrects)},"id":{_text(event_id)},'
-        f'"occurred_at":"{occurred_text}","payload":{moment.shapes.canonical(payload)},'
+        f'"occurred_at":"{occurred_text}","payload":{canonical or moment.shapes.canonical(payload)},'
         f'"reason":{"null" if reason is None else _text(reason)},"recorded_at":"{recorded_text}",'
         f'"recorded_by":{texts[by]},"seq":{number},"session_id":{texts[session_id]},"type":{texts[kind]},'
         f'"workstation":{texts[workstation]}}}'
@@ -281,6 +354,7 @@ def _patient_entry_hash(row: tuple[Any, ...], moment: _Moments) -> str:
 
 
 SESSIONS, PATIENTS = "s", "p"
+_VITALS = EventType.VITALS.value
 _CATEGORIES = (
     "session entries",
     "patient entries",
@@ -317,6 +391,10 @@ class Findings:
     """Sessions whose summary row did not hash to what the last care line the walk saw of them says (or is
     gone): asked of the database again at the end, line by line (``_summaries_against_trail``), as a later
     line of the session (in a later part) may say what the row holds."""
+    set_rows: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Sets of vital signs' rows whose entry was not met: id -> the row as kept."""
+    set_entries: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Sets of vital signs' entries whose row was not met: id -> the entry as ``_vital_set_problem`` reads it."""
     early: set[str] = field(default_factory=set)
     """The sessions met in this part's first ``SUMMARIES_EVERY`` lines: an earlier part's suspect among them
     was held to a line that was not its session's last, and this part held it to a later one."""
@@ -366,6 +444,36 @@ class Findings:
                 kept = self.claims.setdefault(kind, {}).get(key)
                 self.claims[kind][key] = (kept[0] if kept else first, last, hashed)
         self.suspects = (self.suspects - later.early) | later.suspects
+        for set_id, entry in later.set_entries.items():
+            kept = self.set_rows.pop(set_id, None)
+            if kept is None:
+                self.set_entries[set_id] = entry
+            else:
+                self.set_held(kept, entry, (0, _EDGES, 0))
+        for set_id, kept in later.set_rows.items():
+            entry = self.set_entries.pop(set_id, None)
+            if entry is None:
+                self.set_rows[set_id] = kept
+            else:
+                self.set_held(kept, entry, (0, _EDGES, 0))
+
+    def set_held(self, kept: tuple[Any, ...], entry: tuple[Any, ...], key: tuple[Any, ...]) -> None:
+        """A set's row held to its entry (read whole), the problem said at ``key``."""
+        problem = _vital_set_problem(kept, entry)
+        if problem is not None:
+            self.said("vital sets", key, problem)
+
+    def sets_left(self) -> None:
+        """The sets' rows and entries that never met their other half, said (at the end of the whole check)."""
+        for place, kept in enumerate(self.set_rows.values()):
+            self.set_held(kept, _NO_ENTRY, (0, _EDGES + 1, place))
+        for set_id in self.set_entries:
+            self.said("vital sets", (1, 0), f"the columns kept for set of vital signs {set_id} were removed.")
+            break
+
+
+_EDGES = 1 << 62
+"""Where a set's problem met only when the parts' findings are joined is said in order (after every part's)."""
 
 
 @dataclass(frozen=True)
@@ -379,16 +487,35 @@ class Part:
     sessions_upto: int | None = None
     patients_after: int = 0
     patients_upto: int | None = None
+    sets_after: int = 0
+    sets_upto: int | None = None
 
 
 class _Walk:
     """The trail read in order, its lines' records matched as the entries go by."""
 
     def __init__(
-        self, tx: Any, found: Findings, expected: tuple[int, str], *, summaries: bool = True, every: int = 0
+        self,
+        tx: Any,
+        found: Findings,
+        expected: tuple[int, str],
+        *,
+        summaries: bool = True,
+        every: int = 0,
+        sets: Iterator[tuple[Any, ...]] | None = None,
+        after: int = 0,
     ) -> None:
         self.tx = tx
         self.found = found
+        self.sets = sets
+        """The sets of vital signs' rows, in the order stored, each held to its entry as the entries go by
+        (both are written together, so they come in the same order); None: held elsewhere
+        (``_vital_sets``)."""
+        self.started: dict[str, int] = dict(trail_streams.first_starts(tx)) if sets is not None else {}
+        """Each session whose infusion began, with the place of its first start (a set before it is part of
+        the baseline)."""
+        self.set_key = [after, 0]
+        """Where this part's sets' problems are said: the part's start, and the sets paired so far."""
         self.summaries = summaries
         """Whether what each line says its session's summary row holds is kept as a claim (for the lines after
         an anchor); the whole check holds each session met to its row as the walk goes (``_look_at_rows``)."""
@@ -448,6 +575,14 @@ class _Walk:
                 look_at = self.expected_seq + self.every
         for table, source in entries.items():
             self._entries(table, source, -1)
+        if self.sets is not None:
+            for kept in self.sets:
+                entry = found.set_entries.pop(kept[0], None)
+                if entry is None:
+                    found.set_rows[kept[0]] = kept
+                else:
+                    self.set_key[1] += 1
+                    found.set_held(kept, entry, (0, *self.set_key))
         if not summaries:
             self._look_at_rows(None)
 
@@ -476,11 +611,12 @@ class _Walk:
         waiting, unmatched = found.waiting, found.unmatched
         hash_of, recorded_at, seq_at = (_session_entry_hash, 6, 2) if table == SESSIONS else (_patient_entry_hash, 7, 3)
         drain = wanted < 0
+        sets = self.sets if table == SESSIONS else None
         while drain or (wanted > 0 and len(unmatched) < LOOKAHEAD):
             row = next(source, None)
             if row is None:
                 return 0
-            content = hash_of(row, moment)
+            content = self._set_entry(row, sets) if sets is not None and row[3] == _VITALS else hash_of(row, moment)
             event_id = row[0]
             line = waiting.pop(event_id, None)
             if line is None:
@@ -490,6 +626,40 @@ class _Walk:
             if line[1] is not None and line[1] != content:
                 found.matched(event_id, line, (table, content, row[recorded_at], row[seq_at]))
         return wanted
+
+    def _set_entry(self, row: tuple[Any, ...], sets: Iterator[tuple[Any, ...]]) -> str:
+        """A set of vital signs' entry: its hash, and its row (the next one kept, as a rule) held to it, both
+        from one reading of its payload; a row or an entry met out of turn waits for its other half."""
+        found, session_id, seq = self.found, row[1], row[2]
+        started = self.started.get(session_id)
+        began = started is not None and started < seq
+        canonical, expected = self.moment.shapes.vital_set(row[4], began)
+        kept = next(sets, None)
+        event_id = row[0]
+        if kept is not None and kept[0] == event_id:
+            self.set_key[1] += 1
+            if kept[1:5] != (session_id, seq, row[5], row[7]) or kept[5:] != expected:
+                found.set_held(kept, self._set_as_read(row, started), (0, *self.set_key))
+            return _session_entry_hash(row, self.moment, canonical)
+        if kept is not None:
+            entry = found.set_entries.pop(kept[0], None)
+            if entry is None:
+                found.set_rows[kept[0]] = kept
+            else:
+                self.set_key[1] += 1
+                found.set_held(kept, entry, (0, *self.set_key))
+        kept = found.set_rows.pop(event_id, None)
+        if kept is None:
+            found.set_entries[event_id] = self._set_as_read(row, started)
+        else:
+            self.set_key[1] += 1
+            found.set_held(kept, self._set_as_read(row, started), (0, *self.set_key))
+        return _session_entry_hash(row, self.moment, canonical)
+
+    @staticmethod
+    def _set_as_read(row: tuple[Any, ...], started: int | None) -> tuple[Any, ...]:
+        """A set's entry as ``_vital_set_problem`` reads it."""
+        return (row[3], row[1], row[2], row[5], row[7], row[4], started)
 
     def _broken(self, row: tuple[Any, ...]) -> bool:
         seq, found = row[0], self.found
@@ -554,7 +724,12 @@ def _check_part(tx: Any, part: Part, every: int = 0) -> Findings:
         SESSIONS: trail_streams.session_entries(tx, part.sessions_after, part.sessions_upto),
         PATIENTS: trail_streams.patient_entries(tx, part.patients_after, part.patients_upto),
     }
-    walk = _Walk(tx, found, expected, summaries=False, every=every)
+    sets = (
+        trail_streams.vital_sets_stored(tx, part.sets_after, part.sets_upto)
+        if trail_streams.rows_in_written_order(tx)
+        else None
+    )
+    walk = _Walk(tx, found, expected, summaries=False, every=every, sets=sets, after=part.after)
     walk.lines(trail_streams.trail_lines(tx, part.after, part.upto), entries)
     return found
 
@@ -604,9 +779,10 @@ def _parts_at(tx: Any, middle: int) -> list[Part]:
         if sessions_row is not None and patients_row is not None:
             break
     sessions_row, patients_row = sessions_row or 0, patients_row or 0
+    sets_row = trail_streams.set_row_number_upto(tx, sessions_row)
     return [
-        Part(0, middle, 0, sessions_row, 0, patients_row),
-        Part(middle, None, sessions_row, None, patients_row, None),
+        Part(0, middle, 0, sessions_row, 0, patients_row, 0, sets_row),
+        Part(middle, None, sessions_row, None, patients_row, None, sets_row, None),
     ]
 
 
@@ -678,6 +854,7 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
             (line,),
             f"care record {event_id} was removed: audit entry {line} says it was written.",
         )
+    found.sets_left()
     if beside:
         _beside_the_trail(tx, found)
     if found.suspects:
@@ -691,9 +868,10 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
 
 def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
     """The checks that read records, not lines: the sittings' scores (of every sitting: the whole check),
-    each set of vital signs' columns, each signed session's scheduled points, each signature's patient, and
-    each session's start against its entries (of the given sessions only, when given). Each session's
-    summary row is held to its last line as the walk goes (``_Walk._look_at_rows``)."""
+    each set of vital signs' columns (but for the whole check on SQLite, whose walk holds them to their
+    entries as it goes), each signed session's scheduled points, each signature's patient, and each session's
+    start against its entries (of the given sessions only, when given). Each session's summary row is held to
+    its last line as the walk goes (``_Walk._look_at_rows``)."""
     if sessions is None:
         _sitting_scores(tx, found)
     _vital_sets(tx, found, sessions)
@@ -732,20 +910,17 @@ def _sitting_scores(tx: Any, found: Findings, sitting_ids: list[str] | None = No
 def _vital_sets(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
     """The plain columns kept beside each set of vital signs (which a review of alarms counts) say what its
     entry says, and no set is without its own (of the given sessions only, when given)."""
-    whole = sessions is None and trail_streams.rows_in_written_order(tx)
-    pairs = _sets_in_stored_order(tx) if whole else _sets_joined(tx, sessions)
+    if sessions is None and trail_streams.rows_in_written_order(tx):
+        return  # the whole check's walk holds each row to its entry as it goes (``_Walk._set_entry``)
     matched = 0
-    for place, (kept, entry) in enumerate(pairs):
-        if kept is None:
-            found.said("vital sets", (1, 0), f"the columns kept for set of vital signs {entry[0]} were removed.")
-            return
+    for place, (kept, entry) in enumerate(_sets_joined(tx, sessions)):
         problem = _vital_set_problem(kept, entry)
         if problem is None:
             matched += 1
             continue
         found.said("vital sets", (0, place), problem)
         return
-    if whole or (sessions is None and matched == trail_streams.vital_set_entries(tx)):
+    if sessions is None and matched == trail_streams.vital_set_entries(tx):
         return  # every set's row was met, one each: none is without its own
     for set_id in trail_streams.sets_without_rows(tx, sessions)[:1]:
         found.said("vital sets", (1, 0), f"the columns kept for set of vital signs {set_id} were removed.")
@@ -761,40 +936,6 @@ def _sets_joined(tx: Any, sessions: list[str] | None) -> Iterator[tuple[Any, Any
     named = len(trail_streams.VITAL_SET_COLUMNS)
     for row in trail_streams.vital_sets_with_entries(tx, sessions):
         yield row[:named], row[named:]
-
-
-def _sets_in_stored_order(tx: Any) -> Iterator[tuple[Any, Any]]:
-    """Each set's row beside its entry, both read in the order stored (a row is written with its entry, so
-    the two come in the same order) and paired as they come; a row or an entry met out of turn waits for its
-    other half. Then the rows whose entry never came (``_NO_ENTRY``), then the entries whose row never came
-    (``None`` beside them)."""
-    started = dict(trail_streams.first_starts(tx))
-    rows: dict[str, tuple[Any, ...]] = {}
-    entries: dict[str, tuple[Any, ...]] = {}
-
-    def beside(entry: tuple[Any, ...]) -> tuple[Any, ...]:
-        return (EventType.VITALS.value, *entry[1:], started.get(entry[1]))
-
-    for kept, entry in zip_longest(trail_streams.vital_sets_stored(tx), trail_streams.set_entries_stored(tx)):
-        if kept is not None and entry is not None and kept[0] == entry[0]:
-            yield kept, beside(entry)
-            continue
-        if kept is not None:
-            waiting = entries.pop(kept[0], None)
-            if waiting is None:
-                rows[kept[0]] = kept
-            else:
-                yield kept, beside(waiting)
-        if entry is not None:
-            waiting = rows.pop(entry[0], None)
-            if waiting is None:
-                entries[entry[0]] = entry
-            else:
-                yield waiting, beside(entry)
-    for kept in rows.values():
-        yield kept, _NO_ENTRY
-    for entry in entries.values():
-        yield None, entry
 
 
 def _vital_set_problem(kept: tuple[Any, ...], entry: tuple[Any, ...]) -> str | None:

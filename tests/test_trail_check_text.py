@@ -117,6 +117,21 @@ SHAPES = [
     ['"just text"', '"other text"', "12", "null", "{}", "[]", '{"": ""}'],
     ['{"a" : "spaced", "b":"tight"}', '{"a" : "x", "b":"y"}'],
     ['{"a": "del \x7f"}', '{"a": "caf\\u00e9"}', '{"a": "tab\\t"}', '{"a": "x"}'],
+    # escapes of characters past ASCII (as Python's JSON writer stores them), and of ones that must stay escaped
+    [
+        '{"a": "plain", "b": "x"}',
+        '{"a": "caf\\u00e9 \\u00d7 2", "b": "x"}',
+        '{"a": "not treated \\u2014 reviewed", "b": "y"}',
+        '{"a": "q\\u0022", "b": "y"}',
+        '{"a": "\\u005c", "b": "z"}',
+        '{"a": "\\ud83d\\ude00", "b": ""}',
+        '{"a": "\\\\u00e9", "b": ""}',
+        '{"a": "\\u0001", "b": ""}',
+        '{"a": "\\u007f", "b": ""}',
+        '{"a": "\\ue000", "b": ""}',
+        '{"\\u00e9": "k", "b": "%"}',
+        '{"a": "\\u00e9", "b": "\\n"}',
+    ],
 ]
 
 
@@ -129,7 +144,9 @@ def test_a_payload_filled_into_its_learnt_shape_is_written_as_the_canonical_form
     assert shapes  # the shapes were kept
 
 
-@pytest.mark.parametrize("stored", ["{", '{"a": "1"', '{"a" "1"}', '{"a": "\x01"}', "", '{"a": tru}'])
+@pytest.mark.parametrize(
+    "stored", ["{", '{"a": "1"', '{"a" "1"}', '{"a": "\x01"}', "", '{"a": tru}', '{"a": "\\u12"}', '{"a": "\\uZZZZ"}']
+)
 def test_a_payload_that_is_not_json_is_refused_as_json_loads_refuses_it(stored: str) -> None:
     shapes = trail_check._Shapes()
     shapes.canonical('{"a": "1"}')
@@ -137,3 +154,41 @@ def test_a_payload_that_is_not_json_is_refused_as_json_loads_refuses_it(stored: 
         json.loads(stored)
     with pytest.raises(ValueError):
         shapes.canonical(stored)
+
+
+@pytest.mark.parametrize("action", ["signature", "account.added", "sign_in"])
+@pytest.mark.parametrize(
+    "detail",
+    [
+        {"event_id": "e", "meaning": "not treated \u2014 reviewed", "signed_hash": "a" * 64},
+        {"event_id": "e", "meaning": "verified", "signed_hash": "b" * 64},
+        {"account_id": "a", "role": "nurse", "first_administrator": True},
+        {"reason": 'quote"d \\ and \t'},
+        "just text",
+    ],
+)
+def test_a_line_the_walk_takes_nothing_from_is_hashed_as_the_writer_hashed_it(action: str, detail: object) -> None:
+    """Lines other than records written (signatures, accounts, sign-ins) only have their hash taken: their
+    detail's canonical text comes from its learnt shape, the same hash as ``core.audit.entry_hash``'s."""
+    from datetime import UTC, datetime
+
+    from core.audit import entry_hash
+
+    moment = trail_check._Moments(lambda value: None)
+    for _ in range(2):  # learnt, then filled in
+        text = json.dumps(detail)
+        row = (7, "2026-11-26 13:00:00.123456", "actor", action, "ws", None, "s", text, "0" * 64, "")
+        hashed, parsed, facts = trail_check._line_hash(row, moment)
+        at = datetime(2026, 11, 26, 13, 0, 0, 123456, tzinfo=UTC)
+        expected = entry_hash(
+            seq=7,
+            at=at,
+            actor_id="actor",
+            action=action,
+            workstation="ws",
+            patient_id=None,
+            session_id="s",
+            detail=json.loads(text),
+            prev_hash="0" * 64,
+        )
+        assert (hashed, parsed, facts) == (expected, None, None)

@@ -107,7 +107,7 @@ from core.records.streams import (
     to_patient_event,
 )
 from core.records.trail import audit_head, insert_audit_lines
-from core.records.vital_sets import set_values, vital_set_row
+from core.records.vital_sets import set_reader, set_values, vital_set_row
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -181,6 +181,7 @@ __all__ = [
     "sessions_opened",
     "sessions_opened_between",
     "sessions_with_points",
+    "set_reader",
     "set_values",
     "setting_changes",
     "signed_sessions",

@@ -297,25 +297,30 @@ def _opened(session_ids: Collection[str]) -> Any:
     return first.scalar_subquery()
 
 
-def vital_sets_stored(tx: Session) -> Iterator[tuple[Any, ...]]:
-    """Every set's row as kept (``VITAL_SET_COLUMNS``), in the order stored (SQLite's row numbers)."""
-    return stream(tx, select(*VITAL_SET_COLUMNS).order_by(_ROWID))
-
-
-def set_entries_stored(tx: Session) -> Iterator[tuple[Any, ...]]:
-    """Every set of vital signs' entry, in the order stored (SQLite's row numbers, which the index of kinds
-    gives in order): id, session, place, moment (as the driver gives it), author and stored text. Read so,
-    the entries come as their rows were written; found one by one from each row, over ten years' file,
-    each was a look somewhere else in it."""
-    query = select(
-        SessionEvent.id,
-        SessionEvent.session_id,
-        SessionEvent.seq,
-        type_coerce(SessionEvent.occurred_at, Text),
-        SessionEvent.recorded_by,
-        cast(SessionEvent.payload, Text),
-    ).where(col(SessionEvent.type) == EventType.VITALS.value)
+def vital_sets_stored(tx: Session, after_row: int = 0, upto_row: int | None = None) -> Iterator[tuple[Any, ...]]:
+    """Every set's row as kept (``VITAL_SET_COLUMNS``), in the order stored (SQLite's row numbers, above
+    ``after_row`` up to ``upto_row``)."""
+    query = select(*VITAL_SET_COLUMNS).where(after_row < _ROWID)
+    if upto_row is not None:
+        query = query.where(upto_row >= _ROWID)
     return stream(tx, query.order_by(_ROWID))
+
+
+def set_row_number_upto(tx: Session, entry_row: int, tries: int = 100) -> int:
+    """The row number of the set kept for the last set of vital signs' entry stored under ``entry_row`` or
+    lower (SQLite; of the last of the ``tries`` last such entries that has a row): where a part of the whole
+    check that reads the entries up to that row reads the sets up to (0: none)."""
+    query = (
+        select(SessionEvent.id)
+        .where(col(SessionEvent.type) == EventType.VITALS.value, entry_row >= _ROWID)
+        .order_by(_ROWID.desc())
+        .limit(tries)
+    )
+    for set_id in tx.execute(query).scalars().all():
+        row = tx.execute(select(_ROWID).select_from(VitalSet).where(col(VitalSet.id) == set_id)).scalar()
+        if row is not None:
+            return int(row)
+    return 0
 
 
 def first_starts(tx: Session) -> Iterator[tuple[str, int]]:
