@@ -16,9 +16,11 @@ from core.persistence.store_index import StoreIndex
 from core.persistence.types import UTCDateTime
 
 ACTIVE = {"sqlite": "active = 1", "postgresql": "active"}
+"""An open session, as each store's partial indexes say it (SQLite keeps a boolean as 0 or 1)."""
+SAVED_APART = dict.fromkeys(("sqlite", "postgresql"), "recorded_at <> occurred_at")
+"""An entry saved at another moment than it records (kept in a journal, added late), as each store says it."""
 PATTERNS = "text_pattern_ops"
 """PostgreSQL's operator class that answers LIKE 'x%' from an index whatever the server's collation."""
-"""An open session, as each store's partial indexes say it (SQLite keeps a boolean as 0 or 1)."""
 
 
 class Staff(SQLModel, table=True):
@@ -162,6 +164,8 @@ class SessionEvent(SQLModel, table=True):
         UniqueConstraint("session_id", "seq", name="uq_event_session_seq"),
         # Entries of a kind in a period, and whose (the follow-up list's infusion starts), from the index alone.
         Index("ix_session_event_type_occurred_at_session_id", "type", "occurred_at", "session_id"),
+        # The few entries saved at another moment than they record (journal, late): a report counts them.
+        StoreIndex("ix_session_event_saved_apart", "occurred_at", where=SAVED_APART),
     )
 
     id: str = Field(primary_key=True, max_length=36)
