@@ -28,6 +28,7 @@ NOT_AT_START = (
     "core.handoff",  # the handoff sheet
     "argon2",  # the first password checked or hashed
     "multiprocessing",  # a long audit check's second process
+    "PySide6.QtMultimedia",  # the alarm sound, made ready once the board is on screen (MainWindow.settle)
 )
 START = """
 import json, sys

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -68,6 +68,8 @@ if TYPE_CHECKING:
     from ui.chair_panel import ChairPanel
 
 TICK_MS = 1000
+SETTLE_TURNS = 2
+"""Turns of the event loop after the window is shown before ``settle()``: the first paints the board."""
 WHO_WIDTH = 180
 """The widest a signed-in name is shown in the top bar, in pixels; a longer one ends in "…"."""
 CHAIR_LIST_WIDTH = (200, 270)
@@ -142,7 +144,6 @@ class IdleWatch(QObject):
 class MainWindow(QMainWindow):
     def __init__(self, workplace: Workplace) -> None:
         super().__init__()
-        guard_the_wheel(QApplication.instance())  # before any control is built: see ui/wheel_guard.py
         self.workplace = workplace
         accessible.install()
         self.controller = Controller(workplace)
@@ -325,7 +326,7 @@ class MainWindow(QMainWindow):
         self.controller.trouble_over.connect(self.lock_screen.trouble_note.hide)
         self.controller.user_changed.connect(self._user_changed)
 
-        self.alarm = AlarmSound(cache_dir() / "sounds")
+        self.alarm = AlarmSound(cache_dir() / "sounds")  # made ready by settle(), or by the first tone sooner
         self.alarm.unavailable.connect(self._no_sound)
         self.alarm_policy = AlarmPolicy()
         self._alarms: tuple[Alarm, ...] = ()
@@ -339,7 +340,6 @@ class MainWindow(QMainWindow):
         self._backup_said = ""
         self.controller.backups_changed.connect(self._show_backups)
         self._show_backups()  # the status line says something from the start
-        QApplication.instance().installEventFilter(self.idle)
         QApplication.instance().focusChanged.connect(self._note_the_field)
         self._noting_fields = True
         self.scans = Scans(self)  # a wristband scan anywhere finds its patient, never a shortcut or a field
@@ -347,9 +347,52 @@ class MainWindow(QMainWindow):
         self.tick = QTimer(self)
         self.tick.setInterval(TICK_MS)
         self.tick.timeout.connect(self._tick)
+        self.settled = False
+        """Whether ``settle()`` has run."""
+        self._turns_to_settle = SETTLE_TURNS
+        self._settling = QTimer(self)
+        self._settling.setSingleShot(True)
+        self._settling.timeout.connect(self._settle_turn)
         self._user_changed()  # the lock screen, which reads the board
         self._offer_unfinished()
         self.tick.start()
+
+    # ---- once on screen ---------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self.settled and not self._settling.isActive() and self._turns_to_settle == SETTLE_TURNS:
+            self._settling.start(0)
+
+    def _settle_turn(self) -> None:
+        self._turns_to_settle -= 1
+        if self._turns_to_settle > 0:
+            self._settling.start(0)  # the next turn of the event loop
+        else:
+            self.settle()
+
+    def settle(self) -> None:
+        """What the board need not wait for, done once it is on screen, or sooner when someone signs in
+        (``_user_changed``), whichever comes first; it runs once.
+
+        - The application-wide event filters: the wheel guard, the idle watch and the scan catcher. The
+          first object of a class PySide6 does not wrap (Qt's private ones: a label's text control) that
+          any Python filter sees makes PySide6 create every QObject class it has not made yet, with their
+          enums: ~30 ms a start need not wait for. Until someone signs in none of them matters: the idle
+          time locks only a signed-in nurse's screen, a scan is listened for only while someone is signed
+          in, and the first screen (the lock screen) holds no control the wheel could change; the wheel
+          guard also sets the controls built before it (``guard_the_wheel``).
+        - The alarm sound (Qt Multimedia and its tones): a tone asked for sooner makes it ready first
+          (``AlarmSound.play``), so no alarm waits for it."""
+        if self.settled:
+            return
+        self.settled = True
+        self._settling.stop()
+        app = QApplication.instance()
+        guard_the_wheel(app)
+        app.installEventFilter(self.idle)
+        self.scans.listen()
+        self.alarm.prepare()
 
     # ---- chairs ---------------------------------------------------------------------------------
 
@@ -653,6 +696,7 @@ class MainWindow(QMainWindow):
                 self.refresh()
             return
         assert user is not None
+        self.settle()  # before anyone can do anything: see settle()
         self._show_who(user.name, ROLE_WORDS[user.role])
         self.my_pin.setVisible(PinDialog.offered(self.controller))
         self.addenda.setVisible(user.can_record_care)
@@ -780,6 +824,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self.tick.stop()
+        self._settling.stop()
         self.controller.finish_backups()
         QApplication.instance().removeEventFilter(self.idle)
         if self._noting_fields:  # shutdown runs again on close: a second disconnect is an error
