@@ -165,12 +165,17 @@ class MainWindow(QMainWindow):
         # its layout settles (a message wrapping in an action bar) would otherwise push the window past the
         # edge of a 1024-pixel screen. Each page is made to fit; the tests check every page's minimum.
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        # Each container is put in its place before it is filled (top down): a tree of widgets built on its
+        # own and then put in the window is walked again whole as it moves in (Qt's focus chain, fonts,
+        # palettes and style for every widget in it), some 25 ms of a start for this window's pages.
         central = QWidget()
+        self.screens.addWidget(central)
         layout = QVBoxLayout(central)
 
         # The bar keeps to what a nurse needs at a glance and often, so it fits a 1024-pixel screen with the
         # alarm controls and a long name showing; what is used now and then is one tap away under "Menu".
         self.top_bar = QWidget()
+        layout.addWidget(self.top_bar)
         top = QHBoxLayout(self.top_bar)
         top.setContentsMargins(0, 0, 0, 0)
         top.setSpacing(4)
@@ -239,7 +244,6 @@ class MainWindow(QMainWindow):
             line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             corner.addWidget(line)
         top.addLayout(corner, 1)
-        layout.addWidget(self.top_bar)
         self.no_sound = label(NO_SOUND, name="Sound unavailable")
         set_tone(self.no_sound, "advise")
         self.no_sound.hide()
@@ -279,6 +283,7 @@ class MainWindow(QMainWindow):
         self.controller.prints.ended.connect(self._print_ended)
         # Everything that shows patients, hidden as a whole from accounts that do not record care.
         self.care_area = QWidget()
+        layout.addWidget(self.care_area, 1)
         care_layout = QVBoxLayout(self.care_area)
         care_layout.setContentsMargins(0, 0, 0, 0)
         self.notice, self.notice_text = banner("banner-advise", "Unfinished sessions", "Dismiss notice")
@@ -290,7 +295,8 @@ class MainWindow(QMainWindow):
         self.scan_notice_at = care_layout.count()  # the scans' notice goes here, once the chair list exists
 
         self.care_pages = QStackedWidget()
-        self.board = ChairBoard(workplace.chairs)
+        care_layout.addWidget(self.care_pages, 1)
+        self.board = ChairBoard(workplace.chairs, self.care_pages)
         self.board.opened.connect(self.open_chair)
         self.care_pages.addWidget(self.board)
         self.chair_page = QSplitter()
@@ -311,13 +317,10 @@ class MainWindow(QMainWindow):
         self.care_pages.addWidget(self.chair_page)
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.chair_page)  # only while a chair is open
         back.activated.connect(self.show_board)
-        care_layout.addWidget(self.care_pages, 1)
-        layout.addWidget(self.care_area, 1)
         self.no_care = AdminHome(self.controller)
         layout.addWidget(self.no_care, 1)
         self.work = central
-        self.screens.addWidget(self.work)
-        self.lock_screen = LockScreen(self.controller, workplace.chairs)
+        self.lock_screen = LockScreen(self.controller, workplace.chairs, self.screens)
         self.screens.addWidget(self.lock_screen)
 
         self.controller.changed.connect(self.refresh)
