@@ -5,10 +5,11 @@ the window shown and its event loop turned once, reported by the child itself, f
 
 * Chairside: ``ui.app.main(URL, quit_when_shown=True)``, which opens the workplace (protocol,
   database, settings), shows the main window (the board, locked until someone signs in) and quits on
-  the first event-loop turn after it is shown; its CPU is read as that turn ends (``when_shown``), before
-  it closes the window and the database;
+  the first event-loop turn after it is shown; its CPU is read as that turn ends (``when_shown``), its
+  windows painted whole first (``repaint``: a window shown offscreen is painted after that first turn, and
+  the first paint of Chairside's board has first-use costs of its own), before it closes anything;
 * floor (a), a bare window: a bare ``QMainWindow`` shown by a ``python -c`` child that quits on its first
-  event-loop turn the same way, its CPU read as the loop returns, the window still open;
+  event-loop turn the same way, its CPU read as the loop returns and the window is painted, still open;
 * floor (b), the unavoidable work: the same bare window, plus importing the storage stack (SQLAlchemy,
   SQLModel, Chairside's tables) and opening the database (``open_database``: its migrations checked),
   read at the same point (the database disposed after).
@@ -65,6 +66,7 @@ window.setWindowTitle("bare")
 window.show()
 QTimer.singleShot(0, lambda: app.exit(0))
 app.exec()
+window.repaint()  # painted whole, as Chairside's board is before its CPU is read
 shown = cpu_ms()
 """
 BARE = "import sys\n" + CPU + WINDOW + "print(json.dumps({'shown': shown}))\n"
@@ -78,13 +80,21 @@ STORAGE = (
     + "database.dispose()\n"
     + "print(json.dumps({{'shown': shown}}))\n"
 )
+PAINT = """
+def paint():
+    from PySide6.QtWidgets import QApplication
+    for window in QApplication.topLevelWidgets():
+        if window.isVisible():
+            window.repaint()  # the board painted whole, first-paint costs and all, before the CPU is read
+"""
 CHAIRSIDE = (
     "import sys\n"
     + CPU
     + "from ui.app import main\n"
+    + PAINT
     + "marks = {{}}\n"
     + "code = main({url!r}, quit_when_shown=True, when_painted=lambda: marks.setdefault('painted', cpu_ms()),\n"
-    + "            when_shown=lambda: marks.setdefault('shown', cpu_ms()))\n"
+    + "            when_shown=lambda: (paint(), marks.setdefault('shown', cpu_ms())))\n"
     + "print(json.dumps({{'shown': marks['shown'], 'painted': marks['painted']}}))\n"
     + "sys.exit(code)\n"
 )
@@ -96,12 +106,14 @@ SETTLED = (
     + "from PySide6.QtWidgets import QApplication\n"
     + "from ui.app import main\n"
     + "from ui.main_window import MainWindow\n"
+    + PAINT
     + "marks = {{}}\n"
     + "def turn(window):\n"
     + "    QApplication.processEvents()\n"
     + "    window.repaint()  # every widget of the board painted again (through the filters, once settled)\n"
     + "    QApplication.processEvents()\n"
     + "def settle():\n"
+    + "    paint()\n"
     + "    marks['shown'] = cpu_ms()\n"
     + "    (window,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]\n"
     + "    turn(window)\n"

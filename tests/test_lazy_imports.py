@@ -30,7 +30,6 @@ NOT_AT_START = (
     "multiprocessing",  # a long audit check's second process
     "core.trail_check",  # the whole audit check
     "core.outcomes.importing",  # a clinic's file of outcome forms
-    "PySide6.QtMultimedia",  # the alarm sound, made ready once the board is on screen (MainWindow.settle)
 )
 START = """
 import json, sys

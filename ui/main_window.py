@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -69,7 +69,7 @@ if TYPE_CHECKING:
 
 TICK_MS = 1000
 SETTLE_TURNS = 2
-"""Turns of the event loop after the window is shown before ``settle()``: the first paints the board."""
+"""Passes of the event loop's timers after the window's first paint before ``settle()``."""
 WHO_WIDTH = 180
 """The widest a signed-in name is shown in the top bar, in pixels; a longer one ends in "…"."""
 CHAIR_LIST_WIDTH = (200, 270)
@@ -352,30 +352,37 @@ class MainWindow(QMainWindow):
         self.tick.timeout.connect(self._tick)
         self.settled = False
         """Whether ``settle()`` has run."""
-        self._turns_to_settle = SETTLE_TURNS
-        self._settling = QTimer(self)
+        self._settling = QTimer(self)  # last: ``event()`` reads it as the sign that the window is built
         self._settling.setSingleShot(True)
         self._settling.timeout.connect(self._settle_turn)
+        self._turns_to_settle = SETTLE_TURNS
         self._user_changed()  # the lock screen, which reads the board
         self._offer_unfinished()
         self.tick.start()
 
     # ---- once on screen ---------------------------------------------------------------------------
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        if not self.settled and not self._settling.isActive() and self._turns_to_settle == SETTLE_TURNS:
-            self._settling.start(0)
+    def event(self, event: QEvent) -> bool:
+        """The window's first paint done (Qt paints a window's widgets as it handles its ``UpdateRequest``),
+        ``settle()`` follows in a later turn of the event loop: the board is on screen first."""
+        handled = super().event(event)
+        settling = getattr(self, "_settling", None)  # None while the window is being built
+        first = settling is not None and not self.settled and self._turns_to_settle == SETTLE_TURNS
+        if first and event.type() == QEvent.Type.UpdateRequest and not settling.isActive():
+            settling.start(0)
+        return handled
 
     def _settle_turn(self) -> None:
+        """A timer started while Qt activates timers fires in its next pass at the soonest: counting down
+        turns from the paint, ``settle()`` comes after whatever that turn of the loop had queued."""
         self._turns_to_settle -= 1
         if self._turns_to_settle > 0:
-            self._settling.start(0)  # the next turn of the event loop
+            self._settling.start(0)
         else:
             self.settle()
 
     def settle(self) -> None:
-        """What the board need not wait for, done once it is on screen, or sooner when someone signs in
+        """What the board need not wait for, done once it is painted, or sooner when someone signs in
         (``_user_changed``), whichever comes first; it runs once.
 
         - The application-wide event filters: the wheel guard, the idle watch and the scan catcher. The
