@@ -14,9 +14,9 @@ the window shown and its event loop turned once, reported by the child itself, f
   SQLModel, Chairside's tables) and opening the database (``open_database``: its migrations checked),
   read at the same point (the database disposed after).
 
-What Chairside leaves until its board is on screen (``MainWindow.settle``: the application-wide event
-filters and the alarm sound, made ready once the loop has painted the board, or at the first sign-in or
-tone if sooner) is not in (b); ``--settled`` also prints what it costs.
+What Chairside leaves until its board is painted (``MainWindow.settle``: the application-wide event
+filters and the alarm sound, made ready in a later turn of the loop, or at the first sign-in or tone if
+sooner) is not in (b); ``--settled`` also prints what it costs.
 
 Goals (issue 18): (a) the window painted within 1.5× the bare window, (b) the usable board within 1.5×
 floor (b). Chairside paints the board's frame (``ui.opening``) before it imports the storage stack, and
@@ -32,7 +32,7 @@ The database is created beforehand in a temporary ``CHAIRSIDE_HOME``, so this is
 not a first start (which would also create and migrate the database). ``--demo`` fills it with the
 demo clinic day first, to time a start with a busy board.
 
-Run from the repository root: ``.venv/bin/python bench/startup.py [--runs N] [--demo] [--no-compile]``.
+Run from the repository root: ``.venv/bin/python bench/startup.py [--runs N] [--demo] [--no-compile] [--settled]``.
 """
 
 from __future__ import annotations
