@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from core import records, trail_check
+from core import records
 from core.audit_terms import GENESIS, AuditAction, ChainCheck
 from core.hashing import canonical_json, sha256_json, utc_moment
 from core.persistence.db import Database
@@ -305,7 +305,9 @@ def verify(database: Database) -> ChainCheck:
     written since the trail began has its line, every line's record is there, and each record, patient,
     course and session summary row is as its line's hash says it was written (``core.trail_check``, which
     reads ten years of them as plain rows, in three processes, holding a few values a patient, none a session
-    or an entry)."""
+    or an entry). Loaded here, with the first check: a start does not check the trail."""
+    from core import trail_check
+
     return trail_check.verify(database)
 
 

@@ -28,6 +28,8 @@ NOT_AT_START = (
     "core.handoff",  # the handoff sheet
     "argon2",  # the first password checked or hashed
     "multiprocessing",  # a long audit check's second process
+    "core.trail_check",  # the whole audit check
+    "core.outcomes.importing",  # a clinic's file of outcome forms
 )
 START = """
 import json, sys

@@ -5,6 +5,10 @@ double beep; low, one soft beep. When each sounds and repeats, and what silencin
 in core.alarms; this module only makes and plays the tones. They are made here as small WAV files,
 so nothing binary is shipped. Sound can fail (no audio device, no sound library on the system): then
 nothing stops, and the window says that alarms are on screen only.
+
+Qt Multimedia is loaded, and the tones made, by ``prepare()``: the main window calls it once the board is
+on screen (some 25 ms a start need not wait for), and ``play()`` calls it first whenever a tone is asked
+for sooner, so an alarm is never skipped for a sound not yet ready.
 """
 
 from __future__ import annotations
@@ -16,13 +20,12 @@ import sys
 import wave
 from array import array
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Signal
 
-try:
-    from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
-except ImportError:  # Qt Multimedia needs the system's sound library (libpulse); without it, no sound
-    QMediaDevices = QSoundEffect = None
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QSoundEffect
 
 log = logging.getLogger(__name__)
 
@@ -71,24 +74,38 @@ class AlarmSound(QObject):
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
+        self._folder = folder
         self._told = False
+        self.ready = False
+        """Whether ``prepare()`` has run: Qt Multimedia loaded (if it can be) and the tones made."""
         self.effects: dict[str, QSoundEffect] = {}
-        if QSoundEffect is None:
+
+    def prepare(self) -> None:
+        """Load Qt Multimedia and make the tones, once; without the system's sound library (libpulse) Qt
+        Multimedia cannot load, and then no tone is made (``play()`` says so)."""
+        if self.ready:
+            return
+        self.ready = True
+        try:
+            from PySide6.QtMultimedia import QSoundEffect
+        except ImportError:
             return
         for level, tone in TONES.items():
             effect = QSoundEffect(self)
-            effect.setSource(QUrl.fromLocalFile(str(write_tone(folder / f"{level}.wav", *tone))))
+            effect.setSource(QUrl.fromLocalFile(str(write_tone(self._folder / f"{level}.wav", *tone))))
             effect.statusChanged.connect(self._check)
             self.effects[level] = effect
 
     def play(self, level: str) -> bool:
-        """Start the tone; False when it cannot sound here (the caller then says so on screen)."""
+        """Start the tone, the sound made ready first if it is not yet; False when it cannot sound here (the
+        caller then says so on screen)."""
+        self.prepare()
         effect = self.effects.get(level)
         if effect is None:
             problem = "Qt Multimedia could not be loaded"
-        elif not QMediaDevices.audioOutputs():
+        elif not _audio_outputs():
             problem = "the computer has no audio output"
-        elif effect.status() is QSoundEffect.Status.Error:
+        elif effect.status() is type(effect).Status.Error:
             problem = "no audio device accepted the alarm tone"
         else:
             effect.play()
@@ -97,7 +114,7 @@ class AlarmSound(QObject):
         return False
 
     def _check(self) -> None:
-        if any(effect.status() is QSoundEffect.Status.Error for effect in self.effects.values()):
+        if any(effect.status() is type(effect).Status.Error for effect in self.effects.values()):
             self._cannot("no audio device accepted the alarm tone")
 
     def _cannot(self, why: str) -> None:
@@ -105,3 +122,10 @@ class AlarmSound(QObject):
             self._told = True
             log.warning("alarm sound unavailable: %s", why)
             self.unavailable.emit(NO_SOUND)
+
+
+def _audio_outputs() -> list:
+    """The computer's audio outputs (Qt Multimedia is loaded: there is an effect to play)."""
+    from PySide6.QtMultimedia import QMediaDevices
+
+    return QMediaDevices.audioOutputs()

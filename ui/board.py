@@ -258,8 +258,8 @@ class TileGrid(QWidget):
         fit, and otherwise the tiles share the room (a wrapped need line is the first to give way)."""
         return self.minimumSizeHint()
 
-    def __init__(self, chairs: list[int], *, private: bool = False) -> None:
-        super().__init__()
+    def __init__(self, chairs: list[int], *, private: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.tiles = {chair: ChairTile(chair, private=private) for chair in chairs}
         self.columns = columns_for(len(chairs))
         grid = QGridLayout(self)
@@ -297,8 +297,9 @@ class ChairBoard(QWidget):
     opened = Signal(int)
     """The nurse chose a chair to work on."""
 
-    def __init__(self, chairs: list[int]) -> None:
-        super().__init__()
+    def __init__(self, chairs: list[int], parent: QWidget | None = None) -> None:
+        """``parent``: where the board will be shown, so it is built in its place (see ``MainWindow``)."""
+        super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(
@@ -308,13 +309,13 @@ class ChairBoard(QWidget):
                 name="Board hint",
             )
         )
-        self.grid = TileGrid(chairs)
         self.scroll = QScrollArea()
+        layout.addWidget(self.scroll, 1)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: Tab goes tile to tile
+        self.grid = TileGrid(chairs, parent=self.scroll)  # setWidget moves it into the viewport
         self.scroll.setWidget(self.grid)
-        layout.addWidget(self.scroll, 1)
         for tile in self.grid.tiles.values():
             tile.opened.connect(self.opened)
         for chair in chairs:

@@ -25,8 +25,9 @@ from ui.widgets.forms import button, caption_for, card, label, line_edit, passwo
 class LockScreen(QWidget):
     """Signing in or unlocking goes through the controller, whose ``user_changed`` shows the work again."""
 
-    def __init__(self, controller: Controller, chairs: list[int]) -> None:
-        super().__init__()
+    def __init__(self, controller: Controller, chairs: list[int], parent: QWidget | None = None) -> None:
+        """``parent``: where the lock screen will be shown, so it is built in its place (see ``MainWindow``)."""
+        super().__init__(parent)
         self.controller = controller
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
@@ -53,7 +54,7 @@ class LockScreen(QWidget):
             note.hide()
             layout.addWidget(note)
 
-        self.grid = TileGrid(chairs, private=True)
+        self.grid = TileGrid(chairs, private=True, parent=self)
         layout.addWidget(self.grid)
         layout.addStretch(1)
 

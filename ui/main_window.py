@@ -68,6 +68,8 @@ if TYPE_CHECKING:
     from ui.chair_panel import ChairPanel
 
 TICK_MS = 1000
+SETTLE_TURNS = 2
+"""Passes of the event loop's timers after the window's first paint before ``settle()``."""
 WHO_WIDTH = 180
 """The widest a signed-in name is shown in the top bar, in pixels; a longer one ends in "…"."""
 CHAIR_LIST_WIDTH = (200, 270)
@@ -142,7 +144,6 @@ class IdleWatch(QObject):
 class MainWindow(QMainWindow):
     def __init__(self, workplace: Workplace) -> None:
         super().__init__()
-        guard_the_wheel(QApplication.instance())  # before any control is built: see ui/wheel_guard.py
         self.workplace = workplace
         accessible.install()
         self.controller = Controller(workplace)
@@ -164,12 +165,17 @@ class MainWindow(QMainWindow):
         # its layout settles (a message wrapping in an action bar) would otherwise push the window past the
         # edge of a 1024-pixel screen. Each page is made to fit; the tests check every page's minimum.
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        # Each container is put in its place before it is filled (top down): a tree of widgets built on its
+        # own and then put in the window is walked again whole as it moves in (Qt's focus chain, fonts,
+        # palettes and style for every widget in it), some 25 ms of a start for this window's pages.
         central = QWidget()
+        self.screens.addWidget(central)
         layout = QVBoxLayout(central)
 
         # The bar keeps to what a nurse needs at a glance and often, so it fits a 1024-pixel screen with the
         # alarm controls and a long name showing; what is used now and then is one tap away under "Menu".
         self.top_bar = QWidget()
+        layout.addWidget(self.top_bar)
         top = QHBoxLayout(self.top_bar)
         top.setContentsMargins(0, 0, 0, 0)
         top.setSpacing(4)
@@ -239,7 +245,6 @@ class MainWindow(QMainWindow):
             line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             corner.addWidget(line)
         top.addLayout(corner, 1)
-        layout.addWidget(self.top_bar)
         self.no_sound = label(NO_SOUND, name="Sound unavailable")
         set_tone(self.no_sound, "advise")
         self.no_sound.hide()
@@ -279,6 +284,7 @@ class MainWindow(QMainWindow):
         self.controller.prints.ended.connect(self._print_ended)
         # Everything that shows patients, hidden as a whole from accounts that do not record care.
         self.care_area = QWidget()
+        layout.addWidget(self.care_area, 1)
         care_layout = QVBoxLayout(self.care_area)
         care_layout.setContentsMargins(0, 0, 0, 0)
         self.notice, self.notice_text = banner("banner-advise", "Unfinished sessions", "Dismiss notice")
@@ -290,7 +296,8 @@ class MainWindow(QMainWindow):
         self.scan_notice_at = care_layout.count()  # the scans' notice goes here, once the chair list exists
 
         self.care_pages = QStackedWidget()
-        self.board = ChairBoard(workplace.chairs)
+        care_layout.addWidget(self.care_pages, 1)
+        self.board = ChairBoard(workplace.chairs, self.care_pages)
         self.board.opened.connect(self.open_chair)
         self.care_pages.addWidget(self.board)
         self.chair_page = QSplitter()
@@ -311,13 +318,10 @@ class MainWindow(QMainWindow):
         self.care_pages.addWidget(self.chair_page)
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.chair_page)  # only while a chair is open
         back.activated.connect(self.show_board)
-        care_layout.addWidget(self.care_pages, 1)
-        layout.addWidget(self.care_area, 1)
         self.no_care = AdminHome(self.controller)
         layout.addWidget(self.no_care, 1)
         self.work = central
-        self.screens.addWidget(self.work)
-        self.lock_screen = LockScreen(self.controller, workplace.chairs)
+        self.lock_screen = LockScreen(self.controller, workplace.chairs, self.screens)
         self.screens.addWidget(self.lock_screen)
 
         self.controller.changed.connect(self.refresh)
@@ -326,7 +330,7 @@ class MainWindow(QMainWindow):
         self.controller.trouble_over.connect(self.lock_screen.trouble_note.hide)
         self.controller.user_changed.connect(self._user_changed)
 
-        self.alarm = AlarmSound(cache_dir() / "sounds")
+        self.alarm = AlarmSound(cache_dir() / "sounds")  # made ready by settle(), or by the first tone sooner
         self.alarm.unavailable.connect(self._no_sound)
         self.alarm_policy = AlarmPolicy()
         self._alarms: tuple[Alarm, ...] = ()
@@ -340,7 +344,6 @@ class MainWindow(QMainWindow):
         self._backup_said = ""
         self.controller.backups_changed.connect(self._show_backups)
         self._show_backups()  # the status line says something from the start
-        QApplication.instance().installEventFilter(self.idle)
         QApplication.instance().focusChanged.connect(self._note_the_field)
         self._noting_fields = True
         self.scans = Scans(self)  # a wristband scan anywhere finds its patient, never a shortcut or a field
@@ -348,9 +351,59 @@ class MainWindow(QMainWindow):
         self.tick = QTimer(self)
         self.tick.setInterval(TICK_MS)
         self.tick.timeout.connect(self._tick)
+        self.settled = False
+        """Whether ``settle()`` has run."""
+        self._settling = QTimer(self)  # last: ``event()`` reads it as the sign that the window is built
+        self._settling.setSingleShot(True)
+        self._settling.timeout.connect(self._settle_turn)
+        self._turns_to_settle = SETTLE_TURNS
         self._user_changed()  # the lock screen, which reads the board
         self._offer_unfinished()
         self.tick.start()
+
+    # ---- once on screen ---------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        """The window's first paint done (Qt paints a window's widgets as it handles its ``UpdateRequest``),
+        ``settle()`` follows in a later turn of the event loop: the board is on screen first."""
+        handled = super().event(event)
+        settling = getattr(self, "_settling", None)  # None while the window is being built
+        first = settling is not None and not self.settled and self._turns_to_settle == SETTLE_TURNS
+        if first and event.type() == QEvent.Type.UpdateRequest and not settling.isActive():
+            settling.start(0)
+        return handled
+
+    def _settle_turn(self) -> None:
+        """A timer started while Qt activates timers fires in its next pass at the soonest: counting down
+        turns from the paint, ``settle()`` comes after whatever that turn of the loop had queued."""
+        self._turns_to_settle -= 1
+        if self._turns_to_settle > 0:
+            self._settling.start(0)
+        else:
+            self.settle()
+
+    def settle(self) -> None:
+        """What the board need not wait for, done once it is painted, or sooner when someone signs in
+        (``_user_changed``), whichever comes first; it runs once.
+
+        - The application-wide event filters: the wheel guard, the idle watch and the scan catcher. The
+          first object of a class PySide6 does not wrap (Qt's private ones: a label's text control) that
+          any Python filter sees makes PySide6 create every QObject class it has not made yet, with their
+          enums: ~30 ms a start need not wait for. Until someone signs in none of them matters: the idle
+          time locks only a signed-in nurse's screen, a scan is listened for only while someone is signed
+          in, and the first screen (the lock screen) holds no control the wheel could change; the wheel
+          guard also sets the controls built before it (``guard_the_wheel``).
+        - The alarm sound (Qt Multimedia and its tones): a tone asked for sooner makes it ready first
+          (``AlarmSound.play``), so no alarm waits for it."""
+        if self.settled:
+            return
+        self.settled = True
+        self._settling.stop()
+        app = QApplication.instance()
+        guard_the_wheel(app)
+        app.installEventFilter(self.idle)
+        self.scans.listen()
+        self.alarm.prepare()
 
     # ---- chairs ---------------------------------------------------------------------------------
 
@@ -654,6 +707,7 @@ class MainWindow(QMainWindow):
                 self.refresh()
             return
         assert user is not None
+        self.settle()  # before anyone can do anything: see settle()
         self._show_who(user.name, ROLE_WORDS[user.role])
         self.my_pin.setVisible(PinDialog.offered(self.controller))
         self.addenda.setVisible(user.can_record_care)
@@ -782,6 +836,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self.tick.stop()
+        self._settling.stop()
         self.controller.finish_backups()
         QApplication.instance().removeEventFilter(self.idle)
         if self._noting_fields:  # shutdown runs again on close: a second disconnect is an error

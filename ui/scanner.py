@@ -192,6 +192,10 @@ class Scans(QObject):
         self.notice.dismiss.clicked.connect(self.forget)
         window.controller.user_changed.connect(self.forget)  # a lock or another nurse: the scan was not hers
         window.chair_list.chair_chosen.connect(self._chair_opened)
+
+    def listen(self) -> None:
+        """The catcher on the application, from the window's ``settle()``: nothing is scanned before
+        someone signs in, and ``settle()`` runs at the latest then."""
         QApplication.instance().installEventFilter(self.catcher)
 
     def _listening(self) -> bool:

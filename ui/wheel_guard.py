@@ -4,10 +4,11 @@ when the nurse has put the focus on it.
 Qt lets the wheel change a QComboBox, QAbstractSpinBox or QAbstractSlider under the pointer, and a
 QComboBox even takes the focus from the wheel (``Qt.WheelFocus``): a nurse scrolling a chair's page
 over a side-effect grade or the reason a vitals set is partial changed it without seeing it. The guard
-is one event filter on the whole application, installed by the main window before it builds anything,
-rather than a setting in ``forms.combo()`` or a subclass: it covers every such control however it is
-made (a screen's own QComboBox, a spin box inside a dialog, one added next year), so it cannot be
-forgotten by the next screen's author. ``tests/ui/test_wheel.py`` wheels every control of every page and
+is one event filter on the whole application, installed by the main window once its first screen is
+painted (``MainWindow.settle``; the controls built before it are set as it is installed), rather than a
+setting in ``forms.combo()`` or a subclass: it covers every such control however it is made (a screen's
+own QComboBox, a spin box inside a dialog, one added next year), so it cannot be forgotten by the next
+screen's author. ``tests/ui/test_wheel.py`` wheels every control of every page and
 dialog to keep it so.
 
 - When a guarded control is first polished, ``WheelFocus`` becomes ``StrongFocus``: the wheel no longer
@@ -83,7 +84,7 @@ class WheelGuard(QObject):
 
 def guard_the_wheel(app: QApplication) -> None:
     """Install the guard once per application, whichever window asks first; controls polished before it
-    (none in the app, which installs it first) are set too."""
+    (the main window's first screen: see ``MainWindow.settle``) are set too."""
     if app.findChild(WheelGuard) is not None:
         return
     app.installEventFilter(WheelGuard(app))

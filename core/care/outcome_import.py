@@ -11,6 +11,7 @@ in the importing nurse's name, placed in its course and time point as one entere
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core import event_data as d
 from core import records
@@ -19,10 +20,12 @@ from core.errors import InputError
 from core.events import EventType, PatientEvent
 from core.identify import same_record_number
 from core.outcomes.forms import MODES, AssessmentView
-from core.outcomes.importing import Problem, Row, parse_outcomes
 from core.people import Permission
 from core.promis import shipped
 from core.unit_of_work import Tx
+
+if TYPE_CHECKING:
+    from core.outcomes.importing import Problem, Row
 
 Answers = tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
 """A sitting's answers as compared for a repeat: each form's answered items, in order."""
@@ -65,6 +68,8 @@ class OutcomeImport(OutcomeForms):
 
     def import_assessments(self, data: bytes, by: str) -> ImportResult:
         """The file's sittings recorded, or none of them and every problem (see the module's docstring)."""
+        from core.outcomes.importing import Problem, parse_outcomes  # the file's format: with the first import
+
         outcomes = self.protocol.outcomes
         parsed = parse_outcomes(data, outcomes.forms, shipped(), self._today(), pain=outcomes.pain_intensity)
         problems = list(parsed.problems)

@@ -41,12 +41,14 @@ def make_workplace(database: Database, protocol: Protocol, care: Care) -> Workpl
 
 
 def open_window(qtbot: QtBot, workplace: Workplace) -> MainWindow:
-    """The main window in the clinic's style, shown and exposed, shut down with the test."""
+    """The main window in the clinic's style, shown and exposed and settled as at a start (its application-wide
+    filters and alarm sound ready: ``MainWindow.settle``), shut down with the test."""
     style.apply(QApplication.instance())  # type: ignore[arg-type]
     window = MainWindow(workplace)
     qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.settled)
     return window
 
 

@@ -95,6 +95,26 @@ def test_the_app_starts_shows_its_window_and_quits_when_asked(db_path: Path, dat
     assert log_file().exists()
 
 
+@pytest.mark.usefixtures("own_log_handlers", "qapp")
+def test_when_shown_is_told_with_the_board_on_screen_before_it_closes(
+    db_path: Path, database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start-up benchmark reads its CPU there: the board shown, nothing of closing it done yet."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    seen: list[str] = []
+    monkeypatch.setattr(MainWindow, "shutdown", lambda _window: seen.append("closing"))
+
+    def shown() -> None:
+        boards = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        seen.append(f"{len(boards)} board shown")
+
+    assert app.main(sqlite_url(db_path), clock=clock, quit_when_shown=True, when_shown=shown) == 0
+    assert seen[0] == "1 board shown" and set(seen[1:]) == {"closing"}  # shut down (again as it closes) after
+
+
 @pytest.mark.usefixtures("own_log_handlers")
 def test_an_unexpected_error_is_logged_with_an_incident_id_and_shown_once(tmp_path: Path) -> None:
     from core.logs import configure_logging
