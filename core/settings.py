@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core import records
 from core.audit import AuditAction
@@ -75,6 +75,19 @@ class ClinicSettings(BaseModel):
     """The clinic's FHIR address: its record-number, staff and session identifier systems, its own code system and
     its PROMIS Questionnaires are named under it, and a FHIR export's entries are placed at it. The default, on
     the reserved ``.invalid`` domain, says the clinic has not named its own yet."""
+
+    @field_validator("anchor_folder", "backup_folder", "promis_wording_file")
+    @classmethod
+    def _a_place_this_computer_knows(cls, chosen: str) -> str:
+        """A path beginning "~name" means that user's home folder: one this computer does not know cannot be
+        found when the folder is used, so it is refused when it is set."""
+        try:
+            Path(chosen).expanduser()
+        except RuntimeError as unknown:
+            raise ValueError(
+                f"“{chosen.split('/', 1)[0]}” is not a user of this computer; give the whole path"
+            ) from unknown
+        return chosen
 
 
 def clinic_settings(database: Database) -> ClinicSettings:

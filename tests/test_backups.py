@@ -151,3 +151,17 @@ def test_a_backup_that_is_not_whole_is_refused_and_nothing_is_moved(
     assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(("chairside", ".chairside"))) == [
         "chairside.sqlite"
     ]
+
+
+@pytest.mark.parametrize("key", ["backup_folder", "anchor_folder", "promis_wording_file"])
+def test_a_folder_in_the_home_of_a_user_this_computer_does_not_know_is_refused_when_set(database: Database, key: str):
+    """ "~name/…" is that user's home: one that does not exist could not be found when the folder is used (the
+    top bar reads the backup folder every minute), so it is said by the field when it is set."""
+    from core.errors import InputError
+    from core.settings import change_clinic_setting, clinic_settings
+
+    at = datetime(2026, 11, 26, 13, tzinfo=UTC)
+    with pytest.raises(InputError) as refused:
+        change_clinic_setting(database, key, "~no-such-user-here´/chairside", None, "second disk", at, workstation="ws")
+    assert refused.value.field == key and "not a user of this computer" in refused.value.message
+    assert getattr(clinic_settings(database), key) == ""  # nothing changed
