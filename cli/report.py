@@ -105,12 +105,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "completed, change from baseline per PROMIS domain and time point, adverse events. Every figure with "
         "its definition and denominator. As a PDF, a CSV file (one row per figure), or both.",
     )
-    outcomes.add_argument("--from", dest="first_day", required=True, metavar="YYYY-MM-DD", help="the first day")
-    outcomes.add_argument(
-        "--to", dest="last_day", required=True, metavar="YYYY-MM-DD", help="the last day (yesterday or earlier)"
-    )
-    outcomes.add_argument("--out", type=Path, metavar="FILE.pdf", help="the PDF file to write")
-    outcomes.add_argument("--csv", type=Path, metavar="FILE.csv", help="the CSV file to write")
+    _period_and_files(outcomes)
     outcomes.add_argument(
         "--protocol",
         metavar="SHA256",
@@ -127,12 +122,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "definition and denominator; patients named only in the outlier listings (as the clinic's setting "
         "quality_outliers_as says). As a PDF, a CSV file (one row per figure and period), or both.",
     )
-    quality.add_argument("--from", dest="first_day", required=True, metavar="YYYY-MM-DD", help="the first day")
-    quality.add_argument(
-        "--to", dest="last_day", required=True, metavar="YYYY-MM-DD", help="the last day (yesterday or earlier)"
-    )
-    quality.add_argument("--out", type=Path, metavar="FILE.pdf", help="the PDF file to write")
-    quality.add_argument("--csv", type=Path, metavar="FILE.csv", help="the CSV file to write")
+    _period_and_files(quality)
     quality.add_argument(
         "--protocol",
         metavar="SHA256",
@@ -169,6 +159,16 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="missed and done: windows closed within the last N days",
     )
     follow.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF file to write")
+
+
+def _period_and_files(report: argparse.ArgumentParser) -> None:
+    """A clinic report's period (days that have ended) and the files it is written to."""
+    report.add_argument("--from", dest="first_day", required=True, metavar="YYYY-MM-DD", help="the first day")
+    report.add_argument(
+        "--to", dest="last_day", required=True, metavar="YYYY-MM-DD", help="the last day (yesterday or earlier)"
+    )
+    report.add_argument("--out", type=Path, metavar="FILE.pdf", help="the PDF file to write")
+    report.add_argument("--csv", type=Path, metavar="FILE.csv", help="the CSV file to write")
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from core import event_data as d
@@ -350,6 +350,25 @@ class CareBase:
                 work.audit(AuditAction.REFUSED, patient_id=whose, session_id=session_id, detail=detail)
         except ChairsideError as trouble:
             log.warning("Refusal not in the audit trail (%s): %s", trouble, detail)
+
+    def _ended_period(self, first_day: date, last_day: date) -> None:
+        """A report's period, refused by its last day's field unless it runs forwards and has ended: a report
+        counts the records as they stood at the end of its last day, and today has not ended (a course whose
+        last day is today, its infusion still running, would be counted as ended with that day not given)."""
+        if last_day < first_day:
+            raise InputError(
+                "last_day",
+                f"The report would end ({last_day.isoformat()}) before it begins ({first_day.isoformat()}).",
+                "Give the first day, then the last day.",
+            )
+        today = self._today()
+        if last_day >= today:
+            said = "is today" if last_day == today else "is still to come"
+            raise InputError(
+                "last_day",
+                f"{last_day.isoformat()} {said}: a report counts days that have ended.",
+                f"End the report yesterday ({(today - timedelta(days=1)).isoformat()}) or earlier.",
+            )
 
     def _today(self) -> date:
         """Course days are calendar days where the clinic is."""

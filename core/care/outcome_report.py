@@ -7,7 +7,7 @@ report again under the MCID set it used, and the report names the protocol (and 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from core import records
@@ -34,23 +34,7 @@ class OutcomeReports(CareBase):
         clinic's local dates), as the records stood at the end of ``last_day``."""
         from core.outcomes.report import outcome_report  # its figures' machinery: with the first report
 
-        if last_day < first_day:
-            raise InputError(
-                "last_day",
-                f"The report would end ({last_day.isoformat()}) before it begins ({first_day.isoformat()}).",
-                "Give the first day, then the last day.",
-            )
-        today = self._today()
-        if last_day >= today:
-            # The report counts the records as they stood at the end of its last day; today has not ended, and
-            # a course whose last day is today, its infusion still running, would be counted as ended with
-            # that day not given.
-            said = "is today" if last_day == today else "is still to come"
-            raise InputError(
-                "last_day",
-                f"{last_day.isoformat()} {said}: a report counts days that have ended.",
-                f"End the report yesterday ({(today - timedelta(days=1)).isoformat()}) or earlier.",
-            )
+        self._ended_period(first_day, last_day)
         rules = protocol or self.protocol
         start, cutoff = day_bounds(first_day, last_day)
         # One pause of the collector for the reading and the counting, left only once the cohort has gone:

@@ -69,7 +69,7 @@ class QualityReports(CareBase):
         a protocol version, a nurse who opened them)."""
         from core.quality.report import PatientShown  # the report's machinery loads with the first report
 
-        self._check_period(first_day, last_day)
+        self._ended_period(first_day, last_day)
         reader = self.door.permit(reader_id, Permission.READ_QUALITY) if reader_id is not None else None
         if reader is not None and reader.role is Role.ADMINISTRATOR:
             shown = PatientShown.NONE
@@ -237,22 +237,6 @@ class QualityReports(CareBase):
             controlled=controlled(counted[EventType.SIGNED], counted[EventType.WASTED], signing),
             record_keeping=record_keeping(sessions, late_after, saved, correcting, corrected),
         )
-
-    def _check_period(self, first_day: date, last_day: date) -> None:
-        if last_day < first_day:
-            raise InputError(
-                "last_day",
-                f"The report would end ({last_day.isoformat()}) before it begins ({first_day.isoformat()}).",
-                "Give the first day, then the last day.",
-            )
-        today = self._today()
-        if last_day >= today:
-            said = "is today" if last_day == today else "is still to come"
-            raise InputError(
-                "last_day",
-                f"{last_day.isoformat()} {said}: a report counts days that have ended.",
-                f"End the report yesterday ({(today - timedelta(days=1)).isoformat()}) or earlier.",
-            )
 
     def _alarms(
         self, start: datetime, end: datetime, in_scope: Mapping[str, datetime] | None

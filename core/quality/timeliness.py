@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from core.figures import COUNTED, MINUTES, PER_100, Figure, proportion
+from core.figures import MINUTES, Figure, proportion, rate
 from core.protocol import Protocol
 from core.schedule_points import Kept, Schedule, TimedPoint
 
@@ -111,20 +111,7 @@ def _figures(key: str, label: str, rows: Sequence[TimedPoint], sessions: int) ->
 
 
 def _per_100(key: str, measure: str, count: int, sessions: int, point: str) -> Figure:
-    return Figure(
-        key=key,
-        section=SECTION,
-        measure=measure,
-        time_point=point,
-        numerator=count,
-        denominator=sessions,
-        value=100 * count / sessions if sessions else None,
-        unit=PER_100,
-        low=None,
-        high=None,
-        method=f"{COUNTED}; no interval",
-        definition=PER_SESSIONS,
-    )
+    return rate(key, SECTION, measure, count, sessions, PER_SESSIONS, point=point)
 
 
 def _minutes(key: str, measure: str, value: float | None, late: int, method: str, point: str, note: str = "") -> Figure:

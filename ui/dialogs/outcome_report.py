@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -33,11 +32,11 @@ from core.reports.output import Output
 from ui.background import Background
 from ui.controller import Controller
 from ui.dialogs.base import Dialog, one_line_rows, tab_order
-from ui.dialogs.day_log import DATE_ROOM
 from ui.dialogs.people import named_table
 from ui.dialogs.print_preview import show_pdf
 from ui.printouts import waiting
-from ui.widgets.forms import button, label, line_edit, set_tone
+from ui.widgets.forms import button, label, set_tone
+from ui.widgets.period import period_row
 from ui.widgets.segmented import Segmented
 
 COLUMNS = ("Measure", "Time point", "Count", "Value", "95 % interval", "Method")
@@ -150,28 +149,10 @@ class OutcomeReportDialog(Dialog):
 
     def _add_period(self) -> None:
         today = self.controller.now().astimezone().date()
-        self.first = line_edit("First day", "YYYY-MM-DD")
-        self.first.setText((today - FIRST_SHOWN).isoformat())
-        self.last = line_edit("Last day", "YYYY-MM-DD")
-        self.last.setText((today - timedelta(days=1)).isoformat())  # a report counts days that have ended
-        row = QHBoxLayout()
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(12)
-        for column, (caption, field) in enumerate((("From", self.first), ("To", self.last))):
-            field.ensurePolished()
-            field.setMinimumWidth(field.fontMetrics().horizontalAdvance("0000-00-00") + DATE_ROOM)
-            field.returnPressed.connect(self.load)
-            words = label(caption, wrap=False)
-            words.setBuddy(field)
-            grid.addWidget(words, 0, 2 * column)
-            grid.addWidget(field, 0, 2 * column + 1)
-        self.show_button = button("Show", "Show the outcome report", role="primary")
-        self.show_button.setAutoDefault(False)
-        self.show_button.clicked.connect(self.load)
-        grid.addWidget(self.show_button, 0, 4)
-        row.addLayout(grid)
-        row.addStretch(1)
-        self.column.addLayout(row)
+        # A report counts days that have ended: it opens on the year to yesterday.
+        period = period_row(today - FIRST_SHOWN, today - timedelta(days=1), "Show the outcome report", self.load)
+        self.first, self.last, self.show_button = period.first, period.last, period.show
+        self.column.addLayout(period.layout)
 
     def _figures_page(self) -> QWidget:
         page = QWidget()

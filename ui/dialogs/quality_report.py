@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -34,11 +33,11 @@ from core.reports.output import Output
 from ui.background import Background
 from ui.controller import Controller
 from ui.dialogs.base import Dialog, one_line_rows, tab_order
-from ui.dialogs.day_log import DATE_ROOM
 from ui.dialogs.people import named_table
 from ui.dialogs.print_preview import show_pdf
 from ui.printouts import waiting
-from ui.widgets.forms import button, combo, label, line_edit
+from ui.widgets.forms import button, combo, label
+from ui.widgets.period import period_row
 from ui.widgets.segmented import Segmented
 
 ASK_READER = "Sign in as a charge nurse or an administrator to read the quality report."
@@ -145,20 +144,8 @@ class QualityReportDialog(Dialog):
 
     def _add_period(self) -> None:
         first, last = last_month(self.controller.now().astimezone().date())
-        self.first = line_edit("First day", "YYYY-MM-DD")
-        self.first.setText(first.isoformat())
-        self.last = line_edit("Last day", "YYYY-MM-DD")
-        self.last.setText(last.isoformat())
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(12)
-        for column, (caption, field) in enumerate((("From", self.first), ("To", self.last))):
-            field.ensurePolished()
-            field.setMinimumWidth(field.fontMetrics().horizontalAdvance("0000-00-00") + DATE_ROOM)
-            field.returnPressed.connect(self.load)
-            words = label(caption, wrap=False)
-            words.setBuddy(field)
-            grid.addWidget(words, 0, 2 * column)
-            grid.addWidget(field, 0, 2 * column + 1)
+        period = period_row(first, last, "Show the quality report", self.load)
+        self.first, self.last, self.show_button = period.first, period.last, period.show
         choices = self.controller.care.quality_choices()
         everyone: list[tuple[str, object]] = [("Every chair", None)]
         self.chair = combo("Chair", everyone + [(f"Chair {n}", n) for n in choices.chairs])
@@ -174,14 +161,7 @@ class QualityReportDialog(Dialog):
             scope.addWidget(field)
             scope.addSpacing(12)
         scope.addStretch(1)
-        self.show_button = button("Show", "Show the quality report", role="primary")
-        self.show_button.setAutoDefault(False)
-        self.show_button.clicked.connect(self.load)
-        grid.addWidget(self.show_button, 0, 4)
-        row = QHBoxLayout()
-        row.addLayout(grid)
-        row.addStretch(1)
-        self.column.addLayout(row)
+        self.column.addLayout(period.layout)
         self.column.addLayout(scope)
 
     def _figures_page(self) -> None:
