@@ -104,7 +104,7 @@ def opened_with_sets(tx: Session, start: datetime, end: datetime) -> list[str]:
         col(InfusionSession.opened_at) < end,
         col(InfusionSession.id).in_(with_sets),
     )
-    return list(tx.exec(query.order_by(col(InfusionSession.opened_at))))
+    return list(tx.connection().execute(query.order_by(col(InfusionSession.opened_at))).scalars())
 
 
 def _entries(tx: Session, kinds: Collection[EventType], since: datetime, until: datetime | None = None):
