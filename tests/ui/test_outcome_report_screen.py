@@ -25,7 +25,7 @@ from tests.test_outcome_report import DAY1, LAST, history
 from tests.ui import test_day_log_screen
 from tests.ui.test_account_dialogs import check_controls, find
 from tests.ui.test_day_log_screen import charge_nurse_on_duty, save_as
-from ui.dialogs import outcome_report
+from ui.dialogs import counted_report, outcome_report
 from ui.dialogs.outcome_report import OutcomeReportDialog
 from ui.main_window import MainWindow
 
@@ -160,7 +160,7 @@ def test_the_report_is_exported_and_printed_each_copy_audited(
     rows = list(csv.DictReader(io.StringIO((tmp_path / "outcomes.csv").read_text("utf-8-sig"))))
     assert any(r["measure"].startswith("Treatment completion") and r["denominator"] == "2" for r in rows)
     shown: list[tuple[str, bytes, object]] = []
-    monkeypatch.setattr(outcome_report, "show_pdf", lambda parent, ctl, *built: shown.append(built))
+    monkeypatch.setattr(counted_report, "show_pdf", lambda parent, ctl, *built: shown.append(built))
     dialog.print_button.click()
     ((title, pdf, outputs),) = shown
     assert title == f"Outcome report {DAY1.isoformat()} to {LAST.isoformat()}" and pdf.startswith(b"%PDF")

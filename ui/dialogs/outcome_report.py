@@ -10,30 +10,26 @@ and on "Show".
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
-    QLabel,
-    QScrollArea,
     QStackedWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from core.dates import local_stamp, parse_day
+from core.dates import local_stamp
 from core.figures import COUNTED, Figure, count_words, interval_words, value_words
 from core.outcomes.report import STUDY_LABEL, OutcomeReport
 from core.outcomes.stats import T_BASED, WILSON
 from core.reports.output import Output
-from ui.background import Background
 from ui.controller import Controller
-from ui.dialogs.base import Dialog, one_line_rows, tab_order
+from ui.dialogs.base import one_line_rows, tab_order
+from ui.dialogs.counted_report import CountedReport
 from ui.dialogs.people import named_table
-from ui.dialogs.print_preview import show_pdf
 from ui.printouts import waiting
 from ui.widgets.forms import button, label, set_tone
 from ui.widgets.period import period_row
@@ -49,8 +45,6 @@ PROVISIONAL = (
 )
 FIRST_SHOWN = timedelta(days=365)
 """The period shown on opening: the year to yesterday."""
-POLL_MS = 50
-"""How often the window looks whether the count has finished."""
 NOTED = " ✱"
 """Marks a figure with a note (what it leaves out, and why): read with its definition when chosen."""
 CHOOSE = "Choose a figure to read its definition; a figure marked ✱ also says what it leaves out."
@@ -101,14 +95,12 @@ def study_words(report: OutcomeReport) -> str:
     return "\n".join(lines)
 
 
-class OutcomeReportDialog(Dialog):
+class OutcomeReportDialog(CountedReport):
+    report: OutcomeReport | None
+
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent, "Outcome report", width=960, height=560, spacing=4, remember="outcomes")
-        self.report: OutcomeReport | None = None
-        self._job: Background[OutcomeReport] | None = None
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._counted)
+        self.start_counting()
         self.explain(
             "The clinic's figures for the courses whose first infusion began in the period. Every figure says "
             "its count and denominator; choose a row to read its definition.",
@@ -128,8 +120,8 @@ class OutcomeReportDialog(Dialog):
         self.column.addLayout(heading)
         self.parts = QStackedWidget()
         self._figures_page()
-        self.basis = self._words_page("What the report was made under")
-        self.study = self._words_page("The study's figures, for comparison")
+        self.basis = self.words_page("What the report was made under")
+        self.study = self.words_page("The study's figures, for comparison")
         self.column.addWidget(self.parts, 1)
         self.provisional = label(name="Scores still to be verified")
         set_tone(self.provisional, "advise")
@@ -171,69 +163,25 @@ class OutcomeReportDialog(Dialog):
         self.parts.addWidget(page)
         return page
 
-    def _words_page(self, name: str) -> QLabel:
-        """A page of words that may run long: it scrolls, and the figures keep the dialog's height."""
-        words = label(name=name)
-        words.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(words)
-        self.parts.addWidget(scroll)
-        return words
-
     def _show_part(self) -> None:
         self.parts.setCurrentIndex([key for key, _ in PARTS].index(self.part.value() or "figures"))
 
     # ---- reading ---------------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Count the period's figures away from the screen's thread (a report over years takes seconds, and
-        the board's countdowns and alarms go on meanwhile); a date the nurse can fix is said by its field at
-        once, and nothing is shown stale."""
-        if self.signed_in(ASK_CHARGE_NURSE) is None or self._job is not None:
+        """Count the period's figures (a report over years takes seconds); a date the nurse can fix is said by
+        its field at once, and nothing is shown stale."""
+        if self.signed_in(ASK_CHARGE_NURSE) is None or self.counting:
             return
         self.feedback.clear()
-        care = self.controller.care
-
-        def period() -> tuple[date, date]:
-            return (
-                parse_day(self.first.text(), "first_day", "the first day"),
-                parse_day(self.last.text(), "last_day", "the last day"),
-            )
-
-        days = self.controller.run(self.feedback, period, writes=False)
+        days = self.period()
         if days is None:
-            self._show(None)
             return
         first, last = days
-        self._job = Background(lambda: care.outcome_report(first, last), "outcome report")
-        self._show(None)  # the last period's figures go: none is read under the new period's heading
-        self.show_button.setEnabled(False)
-        self.counts.setText(f"Counting {first.isoformat()} to {last.isoformat()}…")
-        self._poll.start()
+        care = self.controller.care
+        self.count(lambda: care.outcome_report(first, last), "outcome report", first, last)
 
-    @property
-    def counting(self) -> bool:
-        return self._job is not None
-
-    def _counted(self) -> None:
-        if self._job is None or not self._job.done():
-            return
-        self._poll.stop()
-        job, self._job = self._job, None
-        self.show_button.setEnabled(True)
-        self._show(self.controller.run(self.feedback, job.result, writes=False))
-
-    def done(self, result: int) -> None:
-        """The window closes at once, even while a count runs (over years it takes seconds, and waiting for it
-        would hold the board's countdowns and alarms): the count only reads, and its figures go unused."""
-        self._poll.stop()
-        self._job = None
-        super().done(result)
-
-    def _show(self, report: OutcomeReport | None) -> None:
+    def show_report(self, report: OutcomeReport | None) -> None:
         self.report = report
         self.csv_button.setEnabled(report is not None)
         self.print_button.setEnabled(report is not None)
@@ -338,16 +286,3 @@ class OutcomeReportDialog(Dialog):
             return None
         period = f"{report.first_day.isoformat()} to {report.last_day.isoformat()}"
         return f"Outcome report {period}", printout.pdf, printout.outputs
-
-    def print_(self) -> None:
-        built = self.printout()
-        if built is not None:
-            show_pdf(self, self.controller, *built)
-
-    @classmethod
-    def ask(cls, controller: Controller, parent: QWidget | None = None) -> None:
-        dialog = cls(controller, parent)
-        try:
-            dialog.exec()
-        finally:
-            dialog.deleteLater()

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -25,16 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.dates import local_stamp, parse_day
+from core.dates import local_stamp
 from core.figures import PER_100, Comparison, Figure, count_words, number_words, value_words
 from core.quality.report import PATIENT_COLUMN, QualityReport, quiet
 from core.quality.scope import Scope
 from core.reports.output import Output
-from ui.background import Background
 from ui.controller import Controller
-from ui.dialogs.base import Dialog, one_line_rows, tab_order
+from ui.dialogs.base import one_line_rows, tab_order
+from ui.dialogs.counted_report import CountedReport
 from ui.dialogs.people import named_table
-from ui.dialogs.print_preview import show_pdf
 from ui.printouts import waiting
 from ui.widgets.forms import button, combo, label
 from ui.widgets.period import period_row
@@ -56,7 +53,6 @@ REPLAY_READING = (
     "it; hover for how many this limit alone fires on."
 )
 ROW = Qt.ItemDataRole.UserRole
-POLL_MS = 50
 EARLIER_WIDTH = 125
 OWN_WIDTH = 190
 STEP_WIDTH = 120
@@ -88,14 +84,12 @@ def measure_words(comparison: Comparison) -> str:
     return f"{comparison.measure} — {PER_100}" if unit == PER_100 else comparison.measure
 
 
-class QualityReportDialog(Dialog):
+class QualityReportDialog(CountedReport):
+    report: QualityReport | None
+
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent, "Quality report", width=1000, height=580, spacing=4, remember="quality")
-        self.report: QualityReport | None = None
-        self._job: Background[QualityReport] | None = None
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._counted)
+        self.start_counting()
         self.explain(
             "Alarms, overrides and near misses of the period beside the three before it. Each cell is a value "
             "with its count and denominator; choose a row to read its definition.",
@@ -117,7 +111,7 @@ class QualityReportDialog(Dialog):
         self._figures_page()
         self.replay, self.replay_note = self._replay_page()
         self.outliers = self._table_page("Outliers", OUTLIER_COLUMNS, {0: 170}, 1)
-        self.said = self._words_page("Reasons given and who silenced alarms")
+        self.said = self.words_page("Reasons given and who silenced alarms")
         self.column.addWidget(self.parts, 1)
         close = button("Close", "Close the quality report")
         close.clicked.connect(self.reject)
@@ -197,68 +191,27 @@ class QualityReportDialog(Dialog):
         self.parts.addWidget(table)
         return table
 
-    def _words_page(self, name: str) -> QLabel:
-        words = label(name=name)
-        words.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(words)
-        self.parts.addWidget(scroll)
-        return words
-
     def _show_part(self) -> None:
         self.parts.setCurrentIndex([key for key, _ in PARTS].index(self.part.value() or "figures"))
 
     # ---- reading ---------------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Count the period away from the screen's thread (months take a second, years longer, and the
-        board's countdowns and alarms go on meanwhile); a date the reader can fix is said by its field."""
+        """Count the period (months take a second, years longer); a date the reader can fix is said by its
+        field."""
         reader = self.signed_in(ASK_READER)
-        if reader is None or self._job is not None:
+        if reader is None or self.counting:
             return
         self.feedback.clear()
-        care = self.controller.care
-
-        def period() -> tuple[date, date]:
-            return (
-                parse_day(self.first.text(), "first_day", "the first day"),
-                parse_day(self.last.text(), "last_day", "the last day"),
-            )
-
-        days = self.controller.run(self.feedback, period, writes=False)
+        days = self.period()
         if days is None:
-            self._show(None)
             return
         first, last = days
+        care = self.controller.care
         scope = Scope(self.chair.currentData(), self.version.currentData(), self.opened_by.currentData())
-        self._job = Background(lambda: care.quality_report(reader.id, first, last, scope=scope), "quality report")
-        self._show(None)
-        self.show_button.setEnabled(False)
-        self.counts.setText(f"Counting {first.isoformat()} to {last.isoformat()}…")
-        self._poll.start()
+        self.count(lambda: care.quality_report(reader.id, first, last, scope=scope), "quality report", first, last)
 
-    @property
-    def counting(self) -> bool:
-        return self._job is not None
-
-    def _counted(self) -> None:
-        if self._job is None or not self._job.done():
-            return
-        self._poll.stop()
-        job, self._job = self._job, None
-        self.show_button.setEnabled(True)
-        self._show(self.controller.run(self.feedback, job.result, writes=False))
-
-    def done(self, result: int) -> None:
-        """The window closes at once, even while a count runs: its figures go unused."""
-        self._poll.stop()
-        self._job = None
-        super().done(result)
-
-    def _show(self, report: QualityReport | None) -> None:
+    def show_report(self, report: QualityReport | None) -> None:
         self.report = report
         self.csv_button.setEnabled(report is not None)
         self.print_button.setEnabled(report is not None)
@@ -398,19 +351,6 @@ class QualityReportDialog(Dialog):
         if printout is None:
             return None
         return f"Quality report {report.period.words()}", printout.pdf, printout.outputs
-
-    def print_(self) -> None:
-        built = self.printout()
-        if built is not None:
-            show_pdf(self, self.controller, *built)
-
-    @classmethod
-    def ask(cls, controller: Controller, parent: QWidget | None = None) -> None:
-        dialog = cls(controller, parent)
-        try:
-            dialog.exec()
-        finally:
-            dialog.deleteLater()
 
 
 def _said(report: QualityReport) -> str:
