@@ -54,12 +54,15 @@ pg_test_start() {
   port=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   # In the configuration file, not on pg_ctl's command line, so a test that stops the server starts it the same.
   # fsync off: a throwaway server's data need not survive a power cut, and the suite runs faster without it.
+  # autovacuum off: a worker busy on a test's database runs as the server's own role, which the test role may
+  # not stop, so dropping that database WITH (FORCE) after the test failed now and then.
   pg_test_as_owner tee -a "$dir/data/postgresql.conf" >/dev/null <<EOF
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'
 fsync = off
 full_page_writes = off
+autovacuum = off
 max_connections = 200
 EOF
   pg_test_as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
