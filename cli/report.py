@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from cli.say import say
 from core.care import Care
@@ -24,7 +25,7 @@ from core.errors import InputError
 from core.handoff import nurse_chairs
 from core.outcomes.due import DEFAULT_AHEAD_DAYS, DEFAULT_LOOK_BACK_DAYS
 from core.persistence.db import Database
-from core.protocol import load_protocol
+from core.protocol import Protocol, load_protocol
 from core.reports.output import Output, Printout, record_output, write_file
 from core.settings import ClinicSettings, WorkstationSettings, clinic_settings
 from core.startup import open_store
@@ -248,36 +249,44 @@ def outcome_report(args: argparse.Namespace, clock: Clock) -> int:
     """The PDF and/or the CSV of the clinic's outcome report, each written whole and audited."""
     from core.reports.outcome_report import export_outcome_csv, outcome_printout
 
-    if args.out is None and args.csv is None:
-        raise InputError("out", "Say where to write the report: --out FILE.pdf, --csv FILE.csv, or both.")
-    first = parse_day(args.first_day, "from", "the first day (--from)")
-    last = parse_day(args.last_day, "to", "the last day (--to)")
-    written: list[Path] = []
-    with _store(args, clock) as (database, workstation):
-        clinic = clinic_settings(database)
-        care = _care(database, clock, workstation.name)
-        protocol = care.kept_protocol(args.protocol) if args.protocol else None
-        report = care.outcome_report(first, last, protocol)
-        if args.out is not None:
-            printout = outcome_printout(
-                report, clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer()
-            )
-            written.append(write_file(args.out, printout.pdf))
-            _record(database, clock, workstation.name, printout, written[-1])
-        if args.csv is not None:
-            account = getpass.getuser()
-            written.append(
-                export_outcome_csv(database, clock.now(), workstation.name, report, args.csv, os_account=account)
-            )
-    for path in written:
-        say(f"Outcome report {first.isoformat()} to {last.isoformat()} ({report.courses} courses) written to {path}")
-    return 0
+    return _period_report(
+        args,
+        clock,
+        lambda care, first, last, protocol: care.outcome_report(first, last, protocol),
+        outcome_printout,
+        export_outcome_csv,
+        lambda r: f"Outcome report {r.first_day.isoformat()} to {r.last_day.isoformat()} ({r.courses} courses)",
+    )
 
 
 def quality_report(args: argparse.Namespace, clock: Clock) -> int:
     """The PDF and/or the CSV of the clinic's quality report, each written whole and audited."""
     from core.reports.quality_report import export_quality_csv, quality_printout
 
+    def made(care: Care, first: date, last: date, protocol: Protocol | None) -> Any:
+        scope = care.scope_of(args.chair, args.protocol_version, args.opened_by)
+        return care.quality_report(None, first, last, protocol, scope)
+
+    return _period_report(
+        args,
+        clock,
+        made,
+        quality_printout,
+        export_quality_csv,
+        lambda r: f"Quality report {r.period.words()} ({r.sessions} sessions)",
+    )
+
+
+def _period_report(
+    args: argparse.Namespace,
+    clock: Clock,
+    made: Callable[[Care, date, date, Protocol | None], Any],
+    printout: Callable[..., Printout],
+    export: Callable[..., Path],
+    words: Callable[[Any], str],
+) -> int:
+    """A clinic report over a period (``--from``, ``--to``, ``--protocol``) as a PDF and/or a CSV, each written
+    whole and audited with the computer account."""
     if args.out is None and args.csv is None:
         raise InputError("out", "Say where to write the report: --out FILE.pdf, --csv FILE.csv, or both.")
     first = parse_day(args.first_day, "from", "the first day (--from)")
@@ -287,21 +296,16 @@ def quality_report(args: argparse.Namespace, clock: Clock) -> int:
         clinic = clinic_settings(database)
         care = _care(database, clock, workstation.name)
         protocol = care.kept_protocol(args.protocol) if args.protocol else None
-        scope = care.scope_of(args.chair, args.protocol_version, args.opened_by)
-        report = care.quality_report(None, first, last, protocol, scope)
+        report = made(care, first, last, protocol)
         if args.out is not None:
-            printout = quality_printout(
-                report, clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer()
-            )
-            written.append(write_file(args.out, printout.pdf))
-            _record(database, clock, workstation.name, printout, written[-1])
+            pdf = printout(report, clinic.clinic_name, clinic.page_size, local_stamp(clock.now()), _printer())
+            written.append(write_file(args.out, pdf.pdf))
+            _record(database, clock, workstation.name, pdf, written[-1])
         if args.csv is not None:
             account = getpass.getuser()
-            written.append(
-                export_quality_csv(database, clock.now(), workstation.name, report, args.csv, os_account=account)
-            )
+            written.append(export(database, clock.now(), workstation.name, report, args.csv, os_account=account))
     for path in written:
-        say(f"Quality report {report.period.words()} ({report.sessions} sessions) written to {path}")
+        say(f"{words(report)} written to {path}")
     return 0
 
 
