@@ -19,8 +19,10 @@ from core.care import Care
 from core.clock import ManualClock
 from core.errors import InputError
 from core.machine import Step
+from core.outcomes.cohort import day_bounds
 from core.outcomes.metrics import find
 from core.outcomes.report import csv_bytes
+from core.outcomes.windows import earliest_counted
 from core.persistence.db import sqlite_url
 from core.protocol import Protocol, parse_protocol
 from core.reports.outcome_report import export_outcome_csv, outcome_printout
@@ -108,6 +110,26 @@ def test_an_adverse_event_corrected_in_the_session_leaves_the_count(
     figure = find(care.outcome_report(DAY1, DAY1).figures, "ae_sessions")
     assert (figure.numerator, figure.denominator) == (0, 1)
     assert figure.note.startswith("1 adverse-event entry was corrected after entry and not counted")
+
+
+def test_the_sessions_read_are_those_of_the_courses_that_can_count(
+    care: Care, patient: PatientView, nurses, clock: ManualClock
+):
+    """A patient's course long before the period comes as what its sessions add up to; the sessions read
+    one by one are the later course's only (read by patient, the earlier course's are dropped)."""
+    first_session = signed(care, patient, nurses, clock)
+    clock.advance(timedelta(days=40))
+    later = clock.now().astimezone().date()
+    care.record_course(patient.id, PRESCRIBER, later.isoformat(), "1", by=nurses[0].id)
+    later_session = signed(care, patient, nurses, clock)
+    clock.advance(timedelta(days=1))
+    start, cutoff = day_bounds(later, later)
+    with care.door.reading() as tx:
+        cohort = records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(care.protocol.outcomes, start))
+    earlier_course = care.state(first_session).course_id
+    assert set(cohort.moments) == {earlier_course}
+    assert [s.id for s in cohort.sessions] == [later_session]
+    assert find(care.outcome_report(later, later).figures, "course_completion").numerator == 1
 
 
 def test_a_past_report_made_again_under_its_own_protocol_prints_that_protocol_s_mcids(

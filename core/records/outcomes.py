@@ -63,7 +63,8 @@ def outcome_cohort(
     patients = sorted(patient_id for (patient_id,) in _rows(tx, opened))
     courses = _courses(tx, patients, until)
     moments = _summed(tx, patients, courses, until, opened_from - timedelta(days=1))
-    sessions, adverse, stops = _sessions(tx, [c.id for c in courses if c.id not in moments], until, counted_from)
+    wanted = {c.id for c in courses if c.id not in moments}
+    sessions, adverse, stops = _sessions(tx, patients, wanted, until, counted_from)
     whose = {c.patient_id for c in courses}
     not_given, assessments = _patient_records(tx, patients, whose, until, counted_from)
     return Cohort(courses, sessions, adverse, stops, not_given, assessments, moments)
@@ -108,6 +109,9 @@ def _summed(
     treated = case((col(InfusionSession.outcome).in_(TREATED), func.coalesce(began, InfusionSession.opened_at)))
     moments = (type_coerce(moment, UTCDateTime) for moment in (func.min(began), func.min(treated), func.max(treated)))
     summed = select(InfusionSession.course_id, *moments)
+    earlier = select(InfusionSession.id).where(col(InfusionSession.opened_at) < before).limit(1)
+    if _rows(tx, earlier).first() is None:
+        return {}  # no session at all opened before the period (a report over the whole history)
     last = {course.patient_id: course for course in sorted(courses, key=lambda c: (c.recorded_at, c.id))}
     keep = {course.id for course in last.values()}
     found: dict[str, CourseMoments] = {}
@@ -130,14 +134,17 @@ def _summed(
 
 
 def _sessions(
-    tx: Session, course_ids: Sequence[str], until: datetime, counted_from: datetime
+    tx: Session, patients: Sequence[str], course_ids: set[str], until: datetime, counted_from: datetime
 ) -> tuple[tuple[SessionRow, ...], tuple[AdverseRow, ...], tuple[StopRow, ...]]:
-    """The sessions of the courses named, with the moment each infusion first began (on the session's row),
-    and of their entries only the adverse events and early stops from ``counted_from`` on with their
-    payloads (few: the payload of the other entries is never read), each adverse event marked when a
-    correction or an addendum names it. The entries are found on the index of kind and moment, and kept when
-    their session is one of the patients': joining each to its session in the database took longer than the
-    reading."""
+    """The sessions of the courses named (all of ``patients``'), with the moment each infusion first began
+    (on the session's row), and of their entries only the adverse events and early stops from
+    ``counted_from`` on with their payloads (few: the payload of the other entries is never read), each
+    adverse event marked when a correction or an addendum names it.
+
+    The sessions are found by patient, on the index that holds every column read (a third of the time of
+    finding them by course, which fetched each row from the table), and those of other courses dropped.
+    The entries are found on the index of kind and moment, and kept when their session is one of the
+    patients': joining each to its session in the database took longer than the reading."""
     columns = (
         InfusionSession.id,
         InfusionSession.patient_id,
@@ -148,9 +155,9 @@ def _sessions(
     )
     found: list[SessionRow] = []
     opened_before = col(InfusionSession.opened_at) < until
-    for chunk in _chunks(course_ids):
-        query = select(*columns).where(col(InfusionSession.course_id).in_(chunk), opened_before)
-        found += (SessionRow(*row[:5], _before(row[5], until)) for row in _rows(tx, query))
+    for chunk in _chunks(patients):
+        query = select(*columns).where(col(InfusionSession.patient_id).in_(chunk), opened_before)
+        found += (SessionRow(*row[:5], _before(row[5], until)) for row in _rows(tx, query) if row[2] in course_ids)
     sessions = tuple(found)
     ours = {s.id for s in sessions}
     in_period = (col(SessionEvent.occurred_at) >= counted_from, col(SessionEvent.occurred_at) < until)
