@@ -15,6 +15,7 @@ import pytest
 from sqlmodel import select
 
 from core import audit
+from core import event_data as d
 from core.care import Care
 from core.content_hashes import event_content, summary_content
 from core.event_data import CoursePlace
@@ -208,6 +209,37 @@ def test_each_copied_entry_is_written_as_its_kind_writes_a_new_one(protocol: Pro
             fresh = {k: v for k, v in new.to_payload().items() if k != "signatures"}
             assert stored_json(written) == stored_json(fresh), (kind, event.type)
             assert event.data == new
+
+
+def test_a_copy_keeps_the_slips_its_template_s_checks_caught(protocol: Protocol):
+    """The second nurse's first check of a ``completed_caught`` session is 10 mg off the dose and its first pump
+    reading ten times the rate: each copy, at its own weight, is as far off its own calculation, the check
+    signed "did not agree", and then checked and read again as ordered."""
+    draw = random.Random(17).getrandbits
+    ids = new_ids(lambda: draw(128))
+    seat = Seat(
+        session_id=next(ids),
+        patient_id=next(ids),
+        patient=patient_at_signing("DEMO-H5", "Made", "Up", "1985-05-05"),
+        course=CoursePlace(next(ids), 1, 5, ()),
+        chair=4,
+        nurse_id=next(ids),
+        checker_id=next(ids),
+        weight_kg=Decimal("91.3"),
+        previous=None,
+        opened_at=datetime(2025, 7, 7, 8, 30, tzinfo=UTC),
+        workstation="history",
+    )
+    events = Copier(protocol, templates(protocol)).copy("completed_caught", seat, lambda: next(ids)).events
+    (dose,) = [e.data_as(d.DoseCalculated).calculation for e in events if e.type is E.DOSE_CALCULATED]
+    assert dose.dose_mg == Decimal("45.7")  # 0.5 mg/kg of 91.3 kg
+    first, second = [e.data_as(d.Checked) for e in events if e.type is E.CHECKED]
+    assert (first.figures.dose_mg, first.mismatches) == (Decimal("55.7"), ("dose_mg",))
+    assert first.signatures[0].meaning == "did not agree"
+    assert (second.figures.dose_mg, second.mismatches) == (Decimal("45.7"), ())
+    misread, read = [e.data_as(d.PumpProgrammed) for e in events if e.type is E.PUMP_PROGRAMMED]
+    assert misread.read.rate_ml_per_h == 10 * misread.order.rate_ml_per_h
+    assert misread.mismatches == ("rate_ml_per_h",) and read.mismatches == ()
 
 
 def test_record_ids_are_version_4_uuids_as_uuid_writes_them():

@@ -258,7 +258,8 @@ def _course(
     return course, weight
 
 
-_TREATED = frozenset({"completed", "completed_mild", "stopped", "stopped_ae"})
+_TREATED = frozenset({"completed", "completed_mild", "completed_alarm", "completed_caught", "stopped", "stopped_ae"})
+"""The kinds of day whose infusion ran (the course's last such day anchors its follow-up forms)."""
 
 
 TROUBLED = 0.15
@@ -271,17 +272,24 @@ completing five infusions (PROMIS.md 1), so the demo's report reads like a clini
 ALARMED = 4.0
 """Of every 100 days of a course, those completed after an act-now alarm answered with a pause."""
 
+CAUGHT = 2.0
+"""Of every 100 days of a course, those completed after the checks caught a slip (the second nurse's figures
+disagreeing on the dose, the pump read at the wrong rate), with a set of vitals taken late."""
+
 
 def _kind(rng: random.Random, day: int, drops_after: int | None, troubled: bool) -> str:
     if drops_after is not None and day > drops_after:
         return rng.choice(("missed", "absent"))
-    # An act-now alarm, answered, in about one completed session in twenty (ALARMED): drawn from the completed
-    # sessions' share, so every other kind falls on the same draws as it did before alarms were made up.
+    # An act-now alarm, answered (ALARMED), and slips the checks caught (CAUGHT): drawn from the completed
+    # sessions' share, the caught ones next to it, so every other kind falls on the same draws as it did
+    # before either was made up.
     if not troubled:
-        return rng.choices(("completed", "completed_mild", "completed_alarm"), (83 - ALARMED, 17, ALARMED))[0]
+        kinds = ("completed", "completed_caught", "completed_mild", "completed_alarm")
+        return rng.choices(kinds, (83 - ALARMED - CAUGHT, CAUGHT, 17, ALARMED))[0]
     return rng.choices(
         (
             "completed",
+            "completed_caught",
             "completed_mild",
             "completed_alarm",
             "stopped",
@@ -291,7 +299,7 @@ def _kind(rng: random.Random, day: int, drops_after: int | None, troubled: bool)
             "missed",
             "cancelled",
         ),
-        (70 - ALARMED, 14, ALARMED, 7.5, 3.0, 4.5, 3.0, 12.0, 6.0),
+        (70 - ALARMED - CAUGHT, CAUGHT, 14, ALARMED, 7.5, 3.0, 4.5, 3.0, 12.0, 6.0),
     )[0]
 
 

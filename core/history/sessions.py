@@ -218,7 +218,40 @@ def _given(how: str, original: Event, template: Template) -> Any:
         return original.data_as(d.StoppedEarly), original.occurred_at - started.occurred_at
     if how is _WASTED:
         return original.data_as(d.DrugWasted)
+    if how is _CHECKED:
+        return _check_slip(original, template)
+    if how is _PUMP:
+        return _pump_slip(original)
     return None
+
+
+def _template_dose(template: Template) -> DoseCalculation:
+    dosed = next(e for e in template.events if e.type is E.DOSE_CALCULATED)
+    return dosed.data_as(d.DoseCalculated).calculation
+
+
+def _check_slip(original: Event, template: Template) -> tuple[Decimal, Decimal, Decimal] | None:
+    """How far the second nurse's figures were from the calculation (weight, dose, rate), where they
+    disagreed: a copy's checker is as far from its own calculation. None where she agreed (most checks)."""
+    checked = original.data_as(d.Checked)
+    if not checked.mismatches:
+        return None
+    calc, figures = _template_dose(template), checked.figures
+    return (
+        figures.weight_kg - calc.weight_kg,
+        figures.dose_mg - calc.dose_mg,
+        figures.rate_ml_per_h - calc.rate_ml_per_h,
+    )
+
+
+def _pump_slip(original: Event) -> tuple[Decimal, Decimal] | None:
+    """How many times the order the pump was read at (rate, VTBI), where the reading disagreed: a copy's pump
+    is misread by as much (a slip of the decimal point stays one). None where it agreed."""
+    programmed = original.data_as(d.PumpProgrammed)
+    if not programmed.mismatches:
+        return None
+    order, reading = programmed.order, programmed.read
+    return reading.rate_ml_per_h / order.rate_ml_per_h, reading.vtbi_ml / order.vtbi_ml
 
 
 class Copier:
@@ -497,13 +530,13 @@ class Copier:
         if how is _DOSED:
             return figures.dosed(given), True
         if how is _CHECKED:
-            return figures.checked(), False
+            return figures.checked(given), False
         if how is _DRAWN:
             return figures.drawn(given), True
         if how is _RETURNED:
             return figures.returned(ids[given.vial_of], given.lot), False
         if how is _PUMP:
-            return figures.pump(), True
+            return figures.pump(given), True
         if how is _STOPPED:
             return figures.stopped(*given), False
         if how is _WASTED:
@@ -604,11 +637,15 @@ class _Figures:
         self.calc, payload = self.kept[key]
         return payload  # type: ignore[no-any-return]
 
-    def checked(self) -> dict[str, Any]:
-        key = ("check", self.seat.weight_kg, self._calc().vial_id)
+    def checked(self, slip: tuple[Decimal, Decimal, Decimal] | None) -> dict[str, Any]:
+        """``slip``: how far the template's second nurse was from the calculation (None: she agreed)."""
+        key = ("check", self.seat.weight_kg, self._calc().vial_id, slip)
         if key not in self.kept:
             calc = self._calc()
-            figures = parse_check_figures(str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
+            weight, dose, rate = slip or (0, 0, 0)
+            figures = parse_check_figures(
+                str(calc.weight_kg + weight), str(calc.dose_mg + dose), str(calc.rate_ml_per_h + rate)
+            )
             mismatches = tuple(check_mismatches(self.protocol, calc, figures))
             self.kept[key] = d.Checked("", figures, mismatches, "").to_payload()
         return {**self.kept[key], "checker_id": self.seat.checker_id, "dosed_by": self.seat.nurse_id}
@@ -647,11 +684,13 @@ class _Figures:
         payload: dict[str, Any] = self._kept(("returned", self.seat.weight_kg, vial.id, lot), made)
         return payload | {"vial_of": drawn_id}
 
-    def pump(self) -> dict[str, Any]:
-        key = ("pump", self.seat.weight_kg, self._calc().vial_id)
+    def pump(self, slip: tuple[Decimal, Decimal] | None) -> dict[str, Any]:
+        """``slip``: how many times the order the template's pump was read at (None: as ordered)."""
+        key = ("pump", self.seat.weight_kg, self._calc().vial_id, slip)
         if key not in self.kept:
             order = pump_order(self.protocol, self._calc())
-            reading = parse_pump_reading(str(order.rate_ml_per_h), str(order.vtbi_ml))
+            rate, vtbi = slip or (1, 1)
+            reading = parse_pump_reading(str(order.rate_ml_per_h * rate), str(order.vtbi_ml * vtbi))
             payload = d.PumpProgrammed(order, reading, tuple(pump_mismatches(order, reading)), None).to_payload()
             self.kept[key] = payload
         return self.kept[key]  # type: ignore[no-any-return]

@@ -1,8 +1,9 @@
 """Sessions recorded once through ``Care`` on a scratch database, for a made-up history to copy.
 
 A made-up history must hold what nurses would have recorded, entry for entry: the quickest way to be sure of
-that is to let ``Care`` record one session of each kind (completed, stopped early by the patient, stopped
-for an adverse event, not treated after screening, abandoned before the infusion), on a ``ManualClock``,
+that is to let ``Care`` record one session of each kind (completed: plainly, with mild effects, after an act-now
+alarm, or after the checks caught a slip; stopped early by the patient, stopped for an adverse event, not
+treated after screening, abandoned before the infusion), on a ``ManualClock``,
 into a temporary SQLite file with accounts of its own, and keep their entries. ``core.history.sessions``
 then copies them for each session of the history with its own ids, times, patient, course and weight.
 Recorded once per protocol and process (a few hundred milliseconds).
@@ -32,7 +33,16 @@ from core.protocol import Protocol
 from core.protocol import VitalKind as V
 from core.session_state import derive_state
 
-KINDS = ("completed", "completed_mild", "completed_alarm", "stopped", "stopped_ae", "not_treated", "abandoned")
+KINDS = (
+    "completed",
+    "completed_mild",
+    "completed_alarm",
+    "completed_caught",
+    "stopped",
+    "stopped_ae",
+    "not_treated",
+    "abandoned",
+)
 """The kinds of session a history is made of (``core.history.plan`` chooses among them)."""
 
 _PASSWORD = "scratch template password 1"
@@ -171,13 +181,19 @@ class _Script:
         self._wait(3)
         self._vitals()
 
-    def _prepare(self) -> Iterator[None]:
+    def _prepare(self, caught: bool = False) -> Iterator[None]:
+        """``caught``: the second nurse's first check disagrees on the dose, and the first pump reading on the
+        rate; each is done again and agrees (near misses the checks caught)."""
         care, sid, by = self.care, self.sid, self.nurse.id
         self._dose_confirmed()
         self._wait(2)
         calc = care.state(sid).dose
         assert calc is not None and self.checker.username is not None
         figures = (str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
+        if caught:
+            slipped = (figures[0], str(calc.dose_mg + 10), figures[2])
+            care.record_check(sid, self.checker.username, _PASSWORD + "x", *slipped)
+            self._wait(2)
         care.record_check(sid, self.checker.username, _PASSWORD + "x", *figures)
         self._wait(1)
         state = care.record_drawn(sid, "HIST-LOT", str(calc.drug_volume_ml), by)
@@ -186,6 +202,9 @@ class _Script:
                 care.return_to_stock(sid, vial.drawn.event_id, by)
         self._wait(2)
         order = pump_order(care.protocol, calc)
+        if caught:
+            care.record_pump(sid, str(order.rate_ml_per_h * 10), str(order.vtbi_ml), by)
+            self._wait(1)
         care.record_pump(sid, str(order.rate_ml_per_h), str(order.vtbi_ml), by)
         care.start_infusion(sid, by)
         yield
@@ -231,9 +250,12 @@ class _Script:
         self._wait(2)
         self.care.resume(self.sid, self.nurse.id)
 
-    def _infuse(self, mild: bool = False, alarm: bool = False) -> None:
+    def _infuse(self, mild: bool = False, alarm: bool = False, late: bool = False) -> None:
+        """``late``: the second set taken seven minutes after it fell (the protocol calls it overdue at five),
+        the third on time again."""
         for n in range(1, 4):
-            self._wait(7 if alarm and n == 2 else 10)  # after the alarm's pause, on the infusion's clock
+            wait = 7 if alarm and n == 2 else 10  # after the alarm's pause, on the infusion's clock
+            self._wait(wait + (7 if late and n == 2 else -7 if late and n == 3 else 0))
             if alarm and n == 1:
                 self._alarm()
                 continue
@@ -261,6 +283,12 @@ class _Script:
     def completed_alarm(self) -> Iterator[None]:
         yield from self._prepare()
         self._infuse(alarm=True)
+        self._observe({"nausea": "none", "dissociation": "none"})
+        self._finish()
+
+    def completed_caught(self) -> Iterator[None]:
+        yield from self._prepare(caught=True)
+        self._infuse(late=True)
         self._observe({"nausea": "none", "dissociation": "none"})
         self._finish()
 
