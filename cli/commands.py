@@ -24,7 +24,7 @@ from core.clock import Clock, SystemClock
 from core.errors import ChairsideError, EnvironmentTrouble, InputError
 from core.logs import log_incident
 from core.moving import move_clinic
-from core.paths import demo_database_path
+from core.paths import demo_database_path, expanded
 from core.people import Permission
 from core.persistence.db import KNOWN_REVISIONS, SCHEMA_HEAD, Database, check_sqlite_file, open_database, sqlite_url
 from core.plain_text import unshowable
@@ -219,7 +219,7 @@ def db_restore(url: str | None, backup: Path, clock: Clock) -> int:
         raise EnvironmentTrouble(
             "Restoring from here is for SQLite databases.", "Restore a PostgreSQL server with pg_restore on the server."
         )
-    done = restore(path, backup.expanduser(), clock.now(), workstation.name)
+    done = restore(path, expanded(backup, "backup"), clock.now(), workstation.name)
     say(f"Restored {done.path} from {backup}.")
     if done.kept_aside is not None:
         say(f"The database it replaced is kept at {done.kept_aside}.")

@@ -17,6 +17,7 @@ from core.accounts import Accounts
 from core.care import Care
 from core.clock import Clock
 from core.errors import EnvironmentTrouble, InputError
+from core.paths import expanded
 from core.protocol import load_protocol
 from core.startup import open_store
 
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace, clock: Clock) -> int:
 
 def _read(path: Path) -> bytes:
     try:
-        return path.expanduser().read_bytes()
+        return expanded(path, "file").read_bytes()
     except FileNotFoundError:
         raise InputError("file", f"There is no file {path}.", "Check the file's name and folder.") from None
     except OSError as error:

@@ -33,6 +33,7 @@ from core.fhir.outcomes import assessment_resources
 from core.fhir.people import patient, practitioner
 from core.fhir.session import session_resources
 from core.fhir.writing import ResourceWriter
+from core.paths import expanded
 from core.people import Account
 from core.persistence.db import Database
 from core.private_files import WholeFiles, intended, unwritten
@@ -136,12 +137,12 @@ def _places(request: ExportRequest) -> tuple[Path | None, Path | None]:
         raise InputError(
             "transaction", "A transaction is a Bundle: --transaction needs --out FILE.json.", "Add --out FILE.json."
         )
-    out = request.out.expanduser() if request.out is not None else None
+    out = expanded(request.out, "out") if request.out is not None else None
     if out is not None and not out.parent.is_dir():
         raise InputError("out", f"There is no folder {out.parent}.", "Choose a folder that exists.")
     if out is not None and out.is_dir():
         raise InputError("out", f"{out} is a folder.", "Give the name of the file to write.")
-    folder = request.ndjson.expanduser() if request.ndjson is not None else None
+    folder = expanded(request.ndjson, "ndjson") if request.ndjson is not None else None
     if folder is not None and folder.exists() and not folder.is_dir():
         raise InputError("ndjson", f"{folder} is a file, not a folder.", "Give the folder to write the files into.")
     if folder is not None and not folder.is_dir():

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import platformdirs
 
+from core.errors import InputError
+
 APP = "chairside"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,17 +43,37 @@ def cache_dir() -> Path:
     return home / "cache" if home else Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
 
+def expanded(path: str | Path, field: str = "path") -> Path:
+    """``path`` with a leading ``~`` (or ``~name``) made the home folder it names. A name this computer does
+    not know is refused by ``field`` in words: ``Path.expanduser`` raises a bare RuntimeError, which reached
+    the person as a crash."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        name = str(path).split("/", 1)[0]
+        raise InputError(
+            field, f"“{name}” is not a user of this computer, so {path} cannot be found.", "Give the whole path."
+        ) from None
+
+
 def save_folder(chosen: str | None) -> Path:
     """Where a copy saved by hand starts: the workstation's export folder, else the user's documents folder,
     else the home folder (a documents folder that does not exist); never the application's own folder."""
     home = _home()
     for folder in (
-        Path(chosen).expanduser() if chosen else None,
+        _known(chosen) if chosen else None,
         home / "documents" if home else Path(platformdirs.user_documents_dir()),
     ):
         if folder is not None and folder.is_dir():
             return folder
     return home if home else Path.home()
+
+
+def _known(chosen: str) -> Path | None:
+    try:
+        return expanded(chosen)
+    except InputError:
+        return None  # a folder of a user this computer does not know: the next place is used
 
 
 def default_database_path() -> Path:

@@ -216,3 +216,31 @@ def test_db_check_tells_an_older_schema_from_a_newer_one(tmp_path: Path, capsys,
     out = capsys.readouterr().out
     assert f"PROBLEM: {said}" in out
     assert "Traceback" not in out
+
+
+NOBODY = "~no-such-user-of-chairside"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["db", "restore", f"{NOBODY}/backup.sqlite"],
+        ["db", "backup", f"{NOBODY}/backup.sqlite"],
+        ["report", "day", "--date", "2026-11-20", "--csv", f"{NOBODY}/day.csv"],
+        ["report", "quality", "--from", "2026-11-01", "--to", "2026-11-25", "--csv", f"{NOBODY}/q.csv"],
+        ["outcomes", "import", "--as", "admin", f"{NOBODY}/forms.csv"],
+        ["export", "fhir", "--from", "2026-11-01", "--to", "2026-11-25", "--out", f"{NOBODY}/b.json"],
+        ["export", "fhir", "--from", "2026-11-01", "--to", "2026-11-25", "--ndjson", NOBODY],
+    ],
+)
+def test_a_path_in_the_home_of_a_user_this_computer_does_not_know_is_refused_in_words(
+    chairside_home: Path, capsys, argv: list[str]
+):
+    """``~name/…`` names that user's home folder; for a name the computer does not know, Python's own answer
+    was an error that reached the person as "an unexpected problem" (found by tests/test_fuzz.py)."""
+    assert run("db", "upgrade") == 0
+    capsys.readouterr()
+    assert run(*argv) in {1, 2}
+    err = capsys.readouterr().err
+    assert f"“{NOBODY}” is not a user of this computer" in err and "Give the whole path" in err, err
+    assert "unexpected" not in err and "Traceback" not in err

@@ -224,7 +224,30 @@ COMMANDS: list[Callable[[str, Path], list[str]]] = [
     lambda x, d: ["db", "backup", str(d / f"b-{abs(hash(x))}.sqlite")],
     lambda x, d: ["db", "restore", x],
     lambda x, d: ["audit", "verify", "--anchor", x],
+    lambda x, d: ["report", "quality", "--from", x, "--to", "2026-11-25", "--csv", str(d / "q.csv")],
+    lambda x, d: ["report", "quality", *PERIOD, "--chair", x, "--csv", str(d / "q.csv")],
+    lambda x, d: ["report", "quality", *PERIOD, "--protocol-version", x, "--csv", str(d / "q.csv")],
+    lambda x, d: ["report", "quality", *PERIOD, "--opened-by", x, "--out", str(d / "q.pdf")],
+    lambda x, d: ["report", "quality", *PERIOD, "--protocol", x, "--csv", str(d / "q.csv")],
+    lambda x, d: ["report", "outcomes", "--from", "2026-01-01", "--to", x, "--csv", str(d / "o.csv")],
+    lambda x, d: ["report", "outcomes", *PERIOD, "--protocol", x, "--csv", str(d / "o.csv")],
+    lambda x, d: ["report", "follow-ups", "--on", x, "--out", str(d / "f.pdf")],
+    lambda x, d: ["report", "follow-ups", "--ahead-days", x, "--look-back-days", x, "--out", str(d / "f.pdf")],
+    lambda x, d: ["report", "course", x, "--out", str(d / "c.pdf")],
+    lambda x, d: ["report", "handoff", "--nurse", x, "--out", str(d / "h.pdf")],
+    lambda x, d: ["export", "fhir", "--from", x, "--to", "2026-11-25", "--out", str(d / "b.json")],
+    lambda x, d: ["export", "fhir", *PERIOD, "--patient", x, "--out", str(d / "b.json")],
+    lambda x, d: ["outcomes", "import", "--as", "admin", written(d / "forms.csv", x)],
+    lambda x, d: ["outcomes", "import", "--as", x, written(d / "forms.csv", "mrn,taken_on\nMRN-1,2026-11-20\n")],
 ]
+PERIOD = ("--from", "2026-11-01", "--to", "2026-11-25")
+
+
+def written(path: Path, text: str) -> str:
+    """A clinic's file holding ``text`` as its bytes stand (a lone surrogate makes it a file that is not
+    UTF-8, as a corrupt or mis-saved file is): its path, for the command."""
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    return str(path)
 
 
 @FUZZ

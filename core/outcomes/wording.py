@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import ChairsideError
+from core.errors import ChairsideError, InputError
+from core.paths import expanded
 from core.plain_text import NOTE_MAX, REASON_MAX, optional_text
 from core.promis import PromisTables, shipped
 
@@ -53,7 +54,10 @@ class WordingError(ChairsideError):
 
 def load_wording(path: str | Path, tables: PromisTables | None = None) -> Wording:
     """The file read and checked whole; ``WordingError`` says what is wrong with it."""
-    where = Path(path).expanduser()
+    try:
+        where = expanded(path)
+    except InputError as unknown:
+        raise WordingError(unknown.message, FIX) from None
     try:
         raw = where.read_bytes()[: FILE_MAX + 1]
     except FileNotFoundError:

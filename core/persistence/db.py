@@ -39,7 +39,7 @@ from core.errors import (
     RecordChanged,
     RecordRefused,
 )
-from core.paths import default_database_path
+from core.paths import default_database_path, expanded
 from core.persistence.prepared import Prepared
 from core.persistence.server import is_server, liveness, server_trouble, with_driver
 
@@ -495,7 +495,7 @@ class Database:
         return self._copy_from_open(destination)
 
     def _copy_from_open(self, destination: Path) -> Path:
-        destination = destination.expanduser().resolve()
+        destination = expanded(destination, "destination").resolve()
         if destination.exists():
             raise EnvironmentTrouble(f"{destination} already exists.", "Choose a new file name for the backup.")
         partial = destination.with_name(f".{destination.name}.partial")

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core.audit import AuditAction
+from core.paths import expanded
 from core.persistence.db import Database
 from core.private_files import unwritten, write_whole
 from core.unit_of_work import UnitOfWork
@@ -50,7 +51,7 @@ def page_count(pdf: bytes) -> int:
 
 def write_file(path: Path, content: bytes) -> Path:
     """The whole file or nothing; what cannot be written says why and what to do."""
-    path = path.expanduser()
+    path = expanded(path, "out")
     try:
         write_whole(path, content)
     except OSError as error:
