@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOORS = 10
+DOORS = 13
 """The generated-input tests in tests/test_fuzz.py (the database-address test runs a fixed list)."""
 
 

@@ -34,7 +34,7 @@ from core.protocol import VitalKind
 from core.views import PatientView
 
 EXAMPLES = int(os.environ.get("CHAIRSIDE_FUZZ_EXAMPLES", "1000"))
-"""Examples per door in CI (10,000 in all); `bench/fuzz.py` runs more."""
+"""Examples per door in CI (13,000 in all); `bench/fuzz.py` runs more."""
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -213,6 +213,51 @@ def test_clinic_settings(world, value: str, reason: str, key: str) -> None:
         now = clinic_settings(care.db)
         assert_showable(now.model_dump())
         status(care.db, now, clock.now(), clock.now()).words(clock.now())  # the top bar reads the folder
+
+
+PI_ITEMS = ("PAININ9", "PAININ22", "PAININ31", "PAININ34")
+
+
+@FUZZ
+@given(
+    form=st.one_of(st.sampled_from(["PI_4a_v1.0", "PF_4a_v2.0"]), ANY_TEXT),
+    items=st.lists(st.one_of(st.sampled_from(PI_ITEMS), ANY_TEXT), min_size=0, max_size=6),
+    values=st.lists(st.one_of(st.none(), st.integers(min_value=-(2**70), max_value=2**70)), min_size=6, max_size=6),
+    mode=st.one_of(st.sampled_from(["chair", "phone", "visit"]), ANY_TEXT),
+    taken_on=st.one_of(st.none(), ANY_TEXT),
+    pain=st.one_of(st.none(), ANY_TEXT),
+)
+def test_recording_outcome_forms(
+    world, form: str, items: list[str], values: list[int | None], mode: str, taken_on: str | None, pain: str | None
+) -> None:
+    care, patient, first, _sid, _clock = world
+    answers = {form: dict(zip(items, values, strict=False))}
+    with only_our_errors():
+        taken = care.record_assessment(
+            patient.id, answers, mode=mode, by=first.id, taken_on=taken_on, pain_intensity=pain
+        )
+        assert_showable([taken.mode, [form.words for form in taken.forms]])
+
+
+@FUZZ
+@given(day=st.integers(min_value=-3, max_value=9), by_clinic=st.booleans(), reason=ANY_TEXT)
+def test_recording_a_day_not_given(world, day: int, by_clinic: bool, reason: str) -> None:
+    care, patient, first, _sid, _clock = world
+    course = care.current_course(patient.id)
+    assert course is not None
+    with only_our_errors():
+        made = care.record_day_not_given(course.id, day, by_clinic=by_clinic, reason=reason, by=first.id)
+        assert_showable([made.reason])
+
+
+@FUZZ
+@given(phone=ANY_TEXT, preferred=ANY_TEXT, note=st.one_of(st.none(), ANY_TEXT))
+def test_recording_a_contact_route(world, phone: str, preferred: str, note: str | None) -> None:
+    care, patient, first, _sid, _clock = world
+    with only_our_errors():
+        made = care.record_contact(patient.id, phone, preferred, first.id, note)
+        assert_showable([made.phone, made.preferred, made.note, made.words])
+        assert len(made.phone) <= 30 and len(made.note or "") <= REASON_MAX
 
 
 COMMANDS: list[Callable[[str, Path], list[str]]] = [
