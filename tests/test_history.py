@@ -12,10 +12,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core import audit
 from core import event_data as d
+from core.audit import AuditAction
 from core.care import Care
 from core.content_hashes import event_content, summary_content
 from core.event_data import CoursePlace
@@ -29,6 +30,7 @@ from core.machine import Outcome, Step
 from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
 from core.persistence.tables import (
+    AuditEntry,
     Course,
     InfusionSession,
     Patient,
@@ -135,6 +137,31 @@ def test_counts_match_the_plan(history, database, protocol: Protocol):
     with database.session() as tx:
         mrns = [row.mrn for row in tx.exec(select(Patient))]
     assert len(mrns) == PATIENTS and all(mrn.startswith(MRN_PREFIX) for mrn in mrns)
+
+
+def test_the_refusals_and_alarms_silenced_of_templates_are_in_each_copy_s_trail(history, database, protocol, care):
+    """A ``completed_alarm`` day's alarm silenced for two minutes by its nurse, naming the copy's act-now set
+    and written between it and the acknowledgement; a ``completed_caught`` day's own check refused."""
+    plan = plan_history(
+        shipped(), tuple(protocol.outcomes.forms), start=START, end=END, patients=PATIENTS, seed=3, nurses=2
+    )
+    kinds = Counter(day.kind for person in plan for course in person.courses for day in course.days)
+    with database.session() as tx:
+        lines = list(tx.exec(select(AuditEntry).order_by(col(AuditEntry.seq))))
+    silenced = [line for line in lines if line.action == AuditAction.ALARM_SILENCED.value]
+    refused = [line for line in lines if line.action == AuditAction.REFUSED.value]
+    assert len(silenced) == kinds["completed_alarm"] > 0
+    assert len(refused) == kinds["completed_caught"] > 0
+    assert {line.detail["kind"] for line in refused} == {"same_nurse_checking"}
+    for line in silenced:
+        events = care.state(line.session_id).events
+        (alarmed,) = [e for e in events if e.id == line.detail["need_key"]]
+        (answered,) = [e for e in events if e.type is E.ALERT_ACKNOWLEDGED]
+        assert alarmed.type is E.VITALS and alarmed.payload["values"]["systolic"] == "185"
+        assert line.actor_id == alarmed.recorded_by and line.detail["minutes"] == 2
+        assert alarmed.recorded_at < line.at < answered.recorded_at
+        written = {w.detail["event_id"]: w.seq for w in lines if w.action == AuditAction.RECORD_WRITTEN.value}
+        assert written[alarmed.id] < line.seq < written[answered.id]
 
 
 def test_assessments_are_scored_from_the_tables_and_placed(history, database):

@@ -38,7 +38,7 @@ from core.course import CourseView, days_left, place_in_course
 from core.events import EventType, PatientEvent
 from core.history.plan import CoursePlan, DayPlan, PatientPlan, SittingPlan, plan_history
 from core.history.sessions import Copied, Copier, Seat, new_ids, patient_at_signing
-from core.history.templates import templates
+from core.history.templates import TemplateLine, templates
 from core.outcomes.collector import collector_paused
 from core.outcomes.contact import checked_route
 from core.outcomes.forms import scored_forms
@@ -56,7 +56,7 @@ FLUSH_LINES = 40_000
 _PLAIN = re.compile(r"[0-9A-Za-z._ -]*")
 """Text JSON writes as it is, between its quotes, in both forms (canonical and stored): an id, a kind, a hash."""
 _WRITTEN, _SIGNATURE = AuditAction.RECORD_WRITTEN.value, AuditAction.SIGNATURE.value
-_Unit = tuple[datetime, int, Callable[[], None]]
+_Unit = tuple[datetime, float, Callable[[], None]]
 """What one transaction of care wrote, at the moment it was saved (ties kept in the order made)."""
 _saved = itemgetter(0, 1)
 """A unit's place in its day: the moment it was saved, then the order it was made in."""
@@ -347,6 +347,9 @@ class _Writer:
         for n, original in enumerate(template.events):
             at = original.recorded_at + shift
             units.append((at, counted + n, partial(self._session_lines, made, n) if n else first))
+        for line in template.lines:  # between the entries it came between (its order a half step before the next)
+            actor, at = self.nurses[day.checker] if line.by_checker else nurse, line.at + shift
+            units.append((at, counted + line.after - 0.5, partial(self._line_apart, made, line, actor, at)))
         return units
 
     def _sitting(self, person: _Patient, plan: CoursePlan, sitting: SittingPlan, counted: int) -> list[_Unit]:
@@ -423,6 +426,16 @@ class _Writer:
                 at, actor, action.value, self.workstation, patient_id, session_id, detail, canonical, stored, at_text
             )
         )
+
+    def _line_apart(self, made: dict[str, Copied], line: TemplateLine, actor: str, at: datetime) -> None:
+        """A template's refusal or alarm silenced, for the copied session, by ``actor`` at ``at``: naming the
+        copy's entries where the template's named its own."""
+        copied = made["copied"]
+        detail = dict(line.detail)
+        for key, index in line.entry_keys:
+            detail[key] = copied.rows[index][0]
+        summary = copied.summary
+        self._line(at, actor, AuditAction(line.action), summary.patient_id, summary.id, detail)
 
     def _session_lines(self, made: dict[str, Copied], n: int) -> None:
         """``Work.append`` for the copied session's ``n``-th entry: the record written, with its hash and the

@@ -12,15 +12,18 @@ Recorded once per protocol and process (a few hundred milliseconds).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 
-from core import passwords
+from core import passwords, records
 from core.accounts import Accounts
+from core.attention import needs
+from core.audit import AuditAction
 from core.care import Care
 from core.clock import ManualClock
 from core.dosing import pump_order
@@ -31,7 +34,9 @@ from core.people import Account, Role
 from core.persistence.db import Database, open_database, sqlite_url
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
+from core.refusals import SameNurse
 from core.session_state import derive_state
+from core.views import SilencedAlarm
 
 KINDS = (
     "completed",
@@ -55,6 +60,23 @@ _START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
+class TemplateLine:
+    """An audit line the template session wrote apart from its entries: a refusal (a near miss the rules
+    caught) or an alarm silenced. A copy writes it at the same place among its entries, moved in time as they
+    are, in the name of the copy's nurse or second nurse."""
+
+    after: int
+    """How many of the session's entries were recorded before it."""
+    at: datetime
+    action: str
+    by_checker: bool
+    detail: dict[str, Any]
+    entry_keys: tuple[tuple[str, int], ...]
+    """The detail's keys whose value is one of the session's entries (by its index): the copy's entry's id
+    goes in its place (an alarm silenced names the act-now alert's entry)."""
+
+
+@dataclass(frozen=True)
 class Template:
     """One session as ``Care`` recorded it, and what its copies must replace: the ids of the nurse who gave
     care, the second nurse (check and witness), the patient, the course and the session; and after each
@@ -69,6 +91,7 @@ class Template:
     course_id: str
     session_id: str
     opened_at: datetime
+    lines: tuple[TemplateLine, ...] = ()
 
     @property
     def outcome(self) -> str:
@@ -118,7 +141,7 @@ def _recorded(database: Database, protocol: Protocol) -> dict[str, Template]:
         today = clock.now().astimezone().date().isoformat()
         care.record_course(patient.id, "Dr Template", today, str(protocol.course.sessions), nurse.id)
         state = care.open_session(patient.id, 1, nurse.id, Identified(name=True, birth_date="1970-01-01"))
-        script = _Script(care, clock, state.session_id, nurse, checker)
+        script = _Script(care, clock, state.session_id, nurse, checker, patient.id)
         for _ in getattr(script, kind)():
             pass
         events = care.state(state.session_id).events
@@ -129,6 +152,7 @@ def _recorded(database: Database, protocol: Protocol) -> dict[str, Template]:
         if after[-1][0] != Step.DONE.value or after[-1][1] == Outcome.IN_PROGRESS.value:
             raise RuntimeError(f"the {kind} template did not end signed")
         first = events[0]
+        lines = _lines_apart(care, state.session_id, events, checker.id, clock.now())
         found[kind] = Template(
             kind,
             tuple(events),
@@ -139,8 +163,34 @@ def _recorded(database: Database, protocol: Protocol) -> dict[str, Template]:
             first.payload["course"]["id"],
             state.session_id,
             first.occurred_at,
+            lines,
         )
     return found
+
+
+APART = (AuditAction.REFUSED.value, AuditAction.ALARM_SILENCED.value)
+"""The audit lines a template's copies write apart from their entries."""
+
+
+def _lines_apart(
+    care: Care, session_id: str, events: Sequence[Event], checker_id: str, until: datetime
+) -> tuple[TemplateLine, ...]:
+    """The session's refusals and alarms silenced, each placed after the entries whose lines came before it
+    in the trail."""
+    index = {event.id: n for n, event in enumerate(events)}
+    actions = (*APART, AuditAction.RECORD_WRITTEN.value)
+    with care.door.reading() as tx:
+        trail = records.audit_lines_between(tx, actions, events[0].recorded_at, until + timedelta(seconds=1))
+    found, written = [], 0
+    for line in trail:
+        if line.session_id != session_id:
+            continue
+        if line.action == AuditAction.RECORD_WRITTEN.value:
+            written += 1
+            continue
+        keys = tuple((key, index[value]) for key, value in line.detail.items() if value in index)
+        found.append(TemplateLine(written, line.at, line.action, line.actor_id == checker_id, line.detail, keys))
+    return tuple(found)
 
 
 @dataclass
@@ -152,6 +202,7 @@ class _Script:
     sid: str
     nurse: Account
     checker: Account
+    patient_id: str
 
     def _wait(self, minutes: int) -> None:
         self.clock.advance(minutes=minutes)
@@ -191,6 +242,14 @@ class _Script:
         assert calc is not None and self.checker.username is not None
         figures = (str(calc.weight_kg), str(calc.dose_mg), str(calc.rate_ml_per_h))
         if caught:
+            assert self.nurse.username is not None
+            try:  # the nurse who calculated the dose tries to check it herself: refused, a line in the trail
+                care.record_check(sid, self.nurse.username, _PASSWORD + "x", *figures)
+            except SameNurse:
+                pass
+            else:
+                raise RuntimeError("a nurse checked her own dose")
+            self._wait(1)
             slipped = (figures[0], str(calc.dose_mg + 10), figures[2])
             care.record_check(sid, self.checker.username, _PASSWORD + "x", *slipped)
             self._wait(2)
@@ -243,8 +302,13 @@ class _Script:
         """An act-now alarm ten minutes in (systolic 185), acknowledged three minutes later: the infusion
         paused and the prescriber told; resumed two minutes later, every later set on the infusion's clock."""
         self._vitals(1, systolic=185)
-        alert = self.care.state(self.sid).open_alerts[0].event_id
-        self._wait(3)
+        state = self.care.state(self.sid)
+        alert = state.open_alerts[0].event_id
+        self._wait(1)
+        need = next(need for need in needs(state) if need.key == alert)
+        silenced = SilencedAlarm(1, need.priority.value, need.text, self.patient_id, self.sid, need.key)
+        self.care.record_alarm_silenced(self.nurse.id, [silenced], 2)
+        self._wait(2)
         symptoms = {question.id: "no" for question in self.care.protocol.alert_response.symptoms}
         self.care.acknowledge_alert(self.sid, alert, ["pause", "notify"], symptoms, self.nurse.id, "BP rechecked")
         self._wait(2)
