@@ -393,9 +393,9 @@ def _breakdowns(
             chairs[str(session.chair)].add(session_id)
             versions[session.protocol_version].add(session_id)
     nurses: dict[str, set[str]] = defaultdict(set)
-    for row in rows.sets:
-        if rows.in_period(row) and row.session_id in denominator:
-            nurses[row.recorded_by].add(row.session_id)
+    for who, session_id in rows.recorders():
+        if session_id in denominator:
+            nurses[who].add(session_id)
     alarm_rows = [a.row for a in alarms]
 
     def chair(row: SetRow) -> str:

@@ -104,27 +104,25 @@ class _Readings:
     def __init__(self, rows: AlarmRows) -> None:
         import numpy as np  # late: see the module's docstring
 
-        n = len(rows.sets)
-        if n:  # each column at once (the rows transposed in C): ten years are two million sets
-            ids, session_ids, seqs, taken, _, before, partial, _, values, act, advise = zip(*rows.sets, strict=True)
-        else:
-            ids = session_ids = seqs = taken = before = partial = values = act = advise = ()
+        every = rows.every_set()
+        n = len(every.ids)
         codes: dict[str, int] = {}
-        session = np.array([codes.setdefault(s, len(codes)) for s in session_ids], dtype=np.int64)
-        order = np.lexsort((np.array(seqs, dtype=np.int64), session))  # by session, then entry
-        table = np.array(values, dtype=float).reshape(n, len(VITALS))[order]
-        start, end, corrected = rows.start, rows.end, rows.corrected
-        in_period = np.array([start <= t < end for t in taken], dtype=bool)[order]
-        stands = np.array([i not in corrected for i in ids], dtype=bool)[order] if corrected else True
+        session = np.fromiter((codes.setdefault(s, len(codes)) for s in every.session_ids), dtype=np.int64, count=n)
+        order = np.lexsort((np.asarray(every.seqs, dtype=np.int64), session))  # by session, then entry
+        table = np.array(every.values, dtype=float).reshape(len(VITALS), n).T[order]
+
+        def flags(column) -> np.ndarray:
+            return np.asarray(column, dtype=bool).reshape(n)[order]
+
+        corrected = rows.corrected
+        in_period = flags(every.in_period)
+        stands = flags([i not in corrected for i in every.ids]) if corrected else True
         keep = in_period & stands
-        bases = _baselines(
-            session[order], table, np.array(before, dtype=bool)[order], np.array(partial, dtype=bool)[order]
-        )
+        bases = _baselines(session[order], table, flags(every.before_start), flags(every.partial))
         self.left_out = int(np.count_nonzero(in_period & ~keep))
         self.values = {kind: table[keep, i] for i, kind in enumerate(VITALS)}
         self.bases = {kind: bases[keep, i] for i, kind in enumerate(VITALS)}
-        alarmed = np.array([a != "" for a in act], dtype=bool)[order]
-        advised = np.array([a != "" for a in advise], dtype=bool)[order]
+        alarmed, advised = flags(every.alarmed), flags(every.flagged)
         self.alarmed = alarmed[keep]
         self.flagged = (advised & ~alarmed)[keep]
         self.size = int(np.count_nonzero(keep))
