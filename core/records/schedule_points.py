@@ -82,12 +82,15 @@ def schedule_point_tally(
         .order_by(*_AS_THEY_FELL)
     )
     found = raw_rows(tx.connection(), query, {"start": start, "end": end})
-    late = schedule_points_between(tx, start, end, Kept.LATE.value)
     if sessions is not None:
         kept = set(sessions)
         found = [row for row in found if row[0] in kept]
-        late = [point for point in late if point.session_id in kept]
     counts = Counter((schedule, point_id, status) for _, schedule, point_id, status in found)
+    late: list[TimedPoint] = []
+    if any(status == Kept.LATE for _, _, status in counts):  # else no need to look for them
+        late = schedule_points_between(tx, start, end, Kept.LATE.value)
+        if sessions is not None:
+            late = [point for point in late if point.session_id in kept]
     return PointTally(counts, late, len({row[0] for row in found}))
 
 
