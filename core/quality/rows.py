@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from core.protocol import VitalKind
@@ -149,8 +150,9 @@ class AlarmRows:
         """Every set of the reading, column by column."""
         return self.columns if self.columns is not None else columns_of(self.sets, self.start, self.end)
 
+    @cached_property
     def recorders(self) -> Collection[tuple[str, str]]:
-        """(who recorded it, its session) of each set taken in the period."""
+        """(who recorded it, its session) of each set taken in the period, each pair once."""
         every = self.every_set()
         return {
             (who, session_id)
