@@ -172,12 +172,14 @@ def _baselines(session: np.ndarray, values: np.ndarray, before: np.ndarray, part
     if n == 0:
         return bases
     position = np.arange(n)
+    opens = np.ones(n, dtype=bool)
+    opens[1:] = session[1:] != session[:-1]
+    first = np.maximum.accumulate(np.where(opens, position, 0))  # where each set's session begins
     for i in range(values.shape[1]):
         source = before & (~partial | ~np.isnan(values[:, i]))
         latest = np.maximum.accumulate(np.where(source, position, -1))
         earlier = np.concatenate(([-1], latest[:-1]))  # strictly before the set itself
-        found = earlier >= 0
-        found[found] = session[earlier[found]] == session[found]
+        found = earlier >= first  # and in its session
         bases[found, i] = values[earlier[found], i]
     return bases
 
