@@ -43,7 +43,9 @@ class SetRow(NamedTuple):
 
 class SetColumns(NamedTuple):
     """Every set of the reading, column by column, in one order: what the threshold replay and the nurses'
-    denominators count, without a ``SetRow`` per set (a month is some 20,000 sets, ten years two million)."""
+    denominators count, without a ``SetRow`` per set (a month is some 20,000 sets, ten years two million).
+    The flags are as the store hands them back (0 and 1 on SQLite): read them as truths, never compare them
+    to ``True``."""
 
     ids: Sequence[str]
     session_ids: Sequence[str]
