@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
@@ -72,6 +73,26 @@ class TimedPoint(NamedTuple):
     taken_at: datetime | None
     status: str
     late_seconds: int | None
+
+
+class PointTally(NamedTuple):
+    """A period's kept points counted, as a review of timeliness reads them: how many of each point (as
+    stored: its schedule and id) had each status, the points in the order first met as they fell; the late
+    ones in full, in the order they fell (their lateness is measured, the latest listed); and how many
+    sessions had a point. A month is some 30,000 points and only the late ones are needed one by one."""
+
+    counts: Mapping[tuple[str, str, str], int]
+    """By (schedule, point id, status), in the order each was first met."""
+    late: Sequence[TimedPoint]
+    sessions: int
+
+
+def tally_of(points: Iterable[TimedPoint]) -> PointTally:
+    """``points`` (in the order they fell) counted."""
+    every = list(points)
+    counts = Counter((p.schedule, p.point_id, p.status) for p in every)
+    late = [p for p in every if p.status == Kept.LATE]
+    return PointTally(counts, late, len({p.session_id for p in every}))
 
 
 def finished_at(events: Sequence[Event]) -> datetime | None:

@@ -54,3 +54,12 @@ def utc_from_text(value: Any) -> datetime | None:
         return moment
     # A date alone takes no offset after it (it is read as midnight, naive); an offset of its own is kept.
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def moment_reader(dialect: Dialect) -> Callable[[Any], datetime | None]:
+    """How a moment read past Core (``core.persistence.raw_rows``) becomes the aware UTC datetime a
+    ``UTCDateTime`` column hands back on ``dialect``."""
+    column = UTCDateTime()
+    if dialect.name == "sqlite":
+        return utc_from_text
+    return lambda value: column.process_result_value(value, dialect)

@@ -337,18 +337,18 @@ def _led_to(alarms: Sequence[Alarm]) -> list[Figure]:
 
 def _group_figures(
     section: str,
-    groups: Mapping[str, set[str]],
+    groups: Mapping[str, int],
     alarms: Iterable[tuple[str, SetRow]],
     flagged: Iterable[tuple[str, SetRow]],
     label: Callable[[str], str],
 ) -> list[Figure]:
     """Alarms and advisory flags per 100 sessions for each group (chair, nurse or version), its
-    denominator the group's sessions."""
+    denominator the group's sessions (``groups``: how many each has)."""
     alarm_count = Counter(group for group, _ in alarms)
     flag_count = Counter(group for group, _ in flagged)
     figures = []
     for group in sorted(groups, key=_natural):
-        n = len(groups[group])
+        n = groups[group]
         figures.append(
             rate(
                 f"{section}:alarms",
@@ -386,16 +386,11 @@ def _breakdowns(
 ) -> list[Figure]:
     denominator = set(rows.opened_with_sets)
     sessions = rows.sessions
-    chairs: dict[str, set[str]] = defaultdict(set)
-    versions: dict[str, set[str]] = defaultdict(set)
-    for session_id in denominator:
-        if (session := sessions.get(session_id)) is not None:
-            chairs[str(session.chair)].add(session_id)
-            versions[session.protocol_version].add(session_id)
-    nurses: dict[str, set[str]] = defaultdict(set)
-    for row in rows.sets:
-        if rows.in_period(row) and row.session_id in denominator:
-            nurses[row.recorded_by].add(row.session_id)
+    counted = [session for session_id in denominator if (session := sessions.get(session_id)) is not None]
+    # Each group's sessions counted (a session once: the denominator is a set, and so are the recorders).
+    chairs = Counter(str(session.chair) for session in counted)
+    versions = Counter(session.protocol_version for session in counted)
+    nurses = Counter(who for who, session_id in rows.recorders if session_id in denominator)
     alarm_rows = [a.row for a in alarms]
 
     def chair(row: SetRow) -> str:

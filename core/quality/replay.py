@@ -104,30 +104,60 @@ class _Readings:
     def __init__(self, rows: AlarmRows) -> None:
         import numpy as np  # late: see the module's docstring
 
-        n = len(rows.sets)
-        if n:  # each column at once (the rows transposed in C): ten years are two million sets
-            ids, session_ids, seqs, taken, _, before, partial, _, values, act, advise = zip(*rows.sets, strict=True)
-        else:
-            ids = session_ids = seqs = taken = before = partial = values = act = advise = ()
-        codes: dict[str, int] = {}
-        session = np.array([codes.setdefault(s, len(codes)) for s in session_ids], dtype=np.int64)
-        order = np.lexsort((np.array(seqs, dtype=np.int64), session))  # by session, then entry
-        table = np.array(values, dtype=float).reshape(n, len(VITALS))[order]
-        start, end, corrected = rows.start, rows.end, rows.corrected
-        in_period = np.array([start <= t < end for t in taken], dtype=bool)[order]
-        stands = np.array([i not in corrected for i in ids], dtype=bool)[order] if corrected else True
+        every = rows.every_set()
+        n = len(every.ids)
+        codes: dict[str, int] = dict.fromkeys(every.session_ids)  # each session numbered, in C: ten years are
+        for number, session_id in enumerate(codes):  # two million sets of some 300,000 sessions
+            codes[session_id] = number
+        session = np.fromiter(map(codes.__getitem__, every.session_ids), dtype=np.int64, count=n)
+        order = np.lexsort((np.asarray(every.seqs, dtype=np.int64), session))  # by session, then entry
+        table = np.array(every.values, dtype=float).reshape(len(VITALS), n).T[order]
+
+        def flags(column) -> np.ndarray:
+            return np.asarray(column, dtype=bool).reshape(n)[order]
+
+        corrected = rows.corrected
+        in_period = flags(every.in_period)
+        stands = flags([i not in corrected for i in every.ids]) if corrected else True
         keep = in_period & stands
-        bases = _baselines(
-            session[order], table, np.array(before, dtype=bool)[order], np.array(partial, dtype=bool)[order]
-        )
+        bases = _baselines(session[order], table, flags(every.before_start), flags(every.partial))
         self.left_out = int(np.count_nonzero(in_period & ~keep))
-        self.values = {kind: table[keep, i] for i, kind in enumerate(VITALS)}
-        self.bases = {kind: bases[keep, i] for i, kind in enumerate(VITALS)}
-        alarmed = np.array([a != "" for a in act], dtype=bool)[order]
-        advised = np.array([a != "" for a in advise], dtype=bool)[order]
+        kept, kept_bases = table[keep].T.copy(), bases[keep].T.copy()  # one vital a row: each read whole
+        self.values = {kind: kept[i] for i, kind in enumerate(VITALS)}
+        self.bases = {kind: kept_bases[i] for i, kind in enumerate(VITALS)}
+        alarmed, advised = flags(every.alarmed), flags(every.flagged)
         self.alarmed = alarmed[keep]
         self.flagged = (advised & ~alarmed)[keep]
         self.size = int(np.count_nonzero(keep))
+        self._rises: dict[VitalKind, np.ndarray] = {}
+        self._hits: dict[tuple[VitalKind, Way, float], np.ndarray] = {}
+
+    def rise(self, kind: VitalKind) -> np.ndarray:
+        if kind not in self._rises:
+            self._rises[kind] = self.values[kind] - self.bases[kind]
+        return self._rises[kind]
+
+    def hit(self, kind: VitalKind, way: Way, bound: float) -> np.ndarray:
+        """The sets at which ``kind`` meets ``bound`` in ``way``, as ``core.quality.limits`` holds a value to a
+        limit: worked out once for each bound (a limit moved to its neighbouring values leaves the others where
+        they were, and the replay asks for each of them again for every candidate). Read, never change it."""
+        import numpy as np  # late: see the module's docstring
+
+        key = (kind, way, bound)
+        if key not in self._hits:
+            values = self.values[kind]
+            with np.errstate(invalid="ignore"):
+                match way:
+                    case Way.ABOVE:
+                        found = values >= bound - EPSILON
+                    case Way.BELOW:
+                        found = values <= bound + EPSILON
+                    case Way.RISE:
+                        found = self.rise(kind) >= bound - EPSILON
+                    case _:
+                        found = self.values[VitalKind.SYSTOLIC] - values < bound - EPSILON
+            self._hits[key] = found
+        return self._hits[key]
 
 
 def _baselines(session: np.ndarray, values: np.ndarray, before: np.ndarray, partial: np.ndarray) -> np.ndarray:
@@ -142,12 +172,14 @@ def _baselines(session: np.ndarray, values: np.ndarray, before: np.ndarray, part
     if n == 0:
         return bases
     position = np.arange(n)
+    opens = np.ones(n, dtype=bool)
+    opens[1:] = session[1:] != session[:-1]
+    first = np.maximum.accumulate(np.where(opens, position, 0))  # where each set's session begins
     for i in range(values.shape[1]):
         source = before & (~partial | ~np.isnan(values[:, i]))
         latest = np.maximum.accumulate(np.where(source, position, -1))
         earlier = np.concatenate(([-1], latest[:-1]))  # strictly before the set itself
-        found = earlier >= 0
-        found[found] = session[earlier[found]] == session[found]
+        found = earlier >= first  # and in its session
         bases[found, i] = values[earlier[found], i]
     return bases
 
@@ -165,42 +197,27 @@ def _tiers(
     """The sets at which ``kind`` is act-now, and those at which it is advisory, as ``classify`` says."""
     import numpy as np  # late: see the module's docstring
 
-    values, rise = r.values[kind], r.values[kind] - r.bases[kind]
     act = np.zeros(r.size, dtype=bool)
     advise = np.zeros(r.size, dtype=bool)
-    with np.errstate(invalid="ignore"):
-        for name, found, ahead in (
-            ("act_above", act, lambda b: values >= b - EPSILON),
-            ("act_below", act, lambda b: values <= b + EPSILON),
-            ("act_rise", act, lambda b: rise >= b - EPSILON),
-            ("advise_above", advise, lambda b: values >= b - EPSILON),
-            ("advise_below", advise, lambda b: values <= b + EPSILON),
-            ("advise_rise", advise, lambda b: rise >= b - EPSILON),
-        ):
-            bound = _bound(protocol, kind, name, moved)
-            if bound is not None:
-                np.logical_or(found, ahead(bound), out=found)
-        least = _bound(protocol, kind, "min_pulse_pressure_mmhg", moved)
-        if least is not None:
-            advise |= r.values[VitalKind.SYSTOLIC] - values < least - EPSILON
+    for name, found, way in (
+        ("act_above", act, Way.ABOVE),
+        ("act_below", act, Way.BELOW),
+        ("act_rise", act, Way.RISE),
+        ("advise_above", advise, Way.ABOVE),
+        ("advise_below", advise, Way.BELOW),
+        ("advise_rise", advise, Way.RISE),
+        ("min_pulse_pressure_mmhg", advise, Way.PULSE_PRESSURE),
+    ):
+        bound = _bound(protocol, kind, name, moved)
+        if bound is not None:
+            np.logical_or(found, r.hit(kind, way, bound), out=found)
     return act, advise & ~act
 
 
 def _crossing(r: _Readings, limit: Limit, value: Decimal) -> int:
     import numpy as np  # late: see the module's docstring
 
-    v, bound = r.values[limit.vital], float(value)
-    with np.errstate(invalid="ignore"):
-        match limit.way:
-            case Way.ABOVE:
-                hit = v >= bound - EPSILON
-            case Way.BELOW:
-                hit = v <= bound + EPSILON
-            case Way.RISE:
-                hit = v - r.bases[limit.vital] >= bound - EPSILON
-            case _:
-                hit = r.values[VitalKind.SYSTOLIC] - v < bound - EPSILON
-    return int(np.count_nonzero(hit))
+    return int(np.count_nonzero(r.hit(limit.vital, limit.way, float(value))))
 
 
 def replay(protocol: Protocol, rows: AlarmRows) -> Replay:

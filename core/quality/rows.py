@@ -4,9 +4,10 @@ alarm (acknowledgements, pauses and stops naming it, adverse events later in the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from core.protocol import VitalKind
@@ -38,6 +39,47 @@ class SetRow(NamedTuple):
     """The vitals classified act-now when recorded, comma-separated (an alarm when not empty)."""
     advise: str
     """The vitals flagged at the advisory tier when recorded, comma-separated."""
+
+
+class SetColumns(NamedTuple):
+    """Every set of the reading, column by column, in one order: what the threshold replay and the nurses'
+    denominators count, without a ``SetRow`` per set (a month is some 20,000 sets, ten years two million).
+    The flags are as the store hands them back (0 and 1 on SQLite): read them as truths, never compare them
+    to ``True``."""
+
+    ids: Sequence[str]
+    session_ids: Sequence[str]
+    seqs: Sequence[int]
+    recorded_by: Sequence[str]
+    in_period: Sequence[bool]
+    """Taken in [start, end): the others are read only as baselines."""
+    before_start: Sequence[bool]
+    partial: Sequence[bool]
+    values: Sequence[Sequence[float | None]]
+    """One column per vital, in ``VITALS`` order; None where not measured."""
+    alarmed: Sequence[bool]
+    """Recorded with an act-now finding (``act`` not empty)."""
+    flagged: Sequence[bool]
+    """Recorded with an advisory finding (``advise`` not empty), whether or not it also alarmed."""
+
+
+def columns_of(rows: Sequence[SetRow], start: datetime, end: datetime) -> SetColumns:
+    """``rows`` column by column (each set's moment held to [start, end))."""
+    if not rows:
+        return SetColumns((), (), (), (), (), (), (), tuple(() for _ in VITALS), (), ())
+    ids, session_ids, seqs, taken, recorded_by, before, partial, _, values, act, advise = zip(*rows, strict=True)
+    return SetColumns(
+        ids,
+        session_ids,
+        seqs,
+        recorded_by,
+        tuple(start <= t < end for t in taken),
+        before,
+        partial,
+        tuple(zip(*values, strict=True)),
+        tuple(a != "" for a in act),
+        tuple(a != "" for a in advise),
+    )
 
 
 class SessionRow(NamedTuple):
@@ -87,7 +129,9 @@ class AlarmRows:
     start: datetime
     end: datetime
     sets: Sequence[SetRow]
-    """The sets taken in [start − AROUND, end): those before ``start`` are read only as baselines."""
+    """The sets taken in [start − AROUND, end) (those before ``start`` are read only as baselines); when
+    ``columns`` is given, only those of the sessions with a finding (act-now or advisory) in the period: the
+    only sets the alarm figures read one by one."""
     sessions: dict[str, SessionRow]
     """The sessions of ``sets`` and of ``opened_with_sets``, by id."""
     opened_with_sets: Sequence[str]
@@ -97,9 +141,26 @@ class AlarmRows:
     adverse: Sequence[AdverseRow] = ()
     corrected: frozenset[str] = field(default_factory=frozenset)
     """The ids of sets a later correction or addendum names: no longer standing as recorded."""
+    columns: SetColumns | None = None
+    """Every set taken in [start − AROUND, end), column by column (``core.records`` reads them so); None when
+    ``sets`` holds every one."""
 
     def in_period(self, row: SetRow) -> bool:
         return self.start <= row.taken_at < self.end
+
+    def every_set(self) -> SetColumns:
+        """Every set of the reading, column by column."""
+        return self.columns if self.columns is not None else columns_of(self.sets, self.start, self.end)
+
+    @cached_property
+    def recorders(self) -> Collection[tuple[str, str]]:
+        """(who recorded it, its session) of each set taken in the period, each pair once."""
+        every = self.every_set()
+        return {
+            (who, session_id)
+            for who, session_id, inside in zip(every.recorded_by, every.session_ids, every.in_period, strict=True)
+            if inside
+        }
 
 
 class AuditLine(NamedTuple):

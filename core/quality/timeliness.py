@@ -11,13 +11,13 @@ it was due"). The rechecks alarms asked for are counted together, whatever their
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from core.figures import MINUTES, Figure, proportion, rate
 from core.protocol import Protocol
-from core.schedule_points import Kept, Schedule, TimedPoint
+from core.schedule_points import Kept, PointTally, Schedule, TimedPoint, tally_of
 
 SECTION = "Vital signs and side-effect checks"
 MEDIAN = "median"
@@ -55,9 +55,14 @@ class Timeliness:
 
 def group_of(point: TimedPoint) -> tuple[str, str]:
     """Which figure a point is counted in: its schedule and point, every recheck in one."""
-    if point.schedule == Schedule.RECHECK:
+    return group_key(point.schedule, point.point_id)
+
+
+def group_key(schedule: str, point_id: str) -> tuple[str, str]:
+    """Which figure a point of ``schedule`` named ``point_id`` is counted in."""
+    if schedule == Schedule.RECHECK:
         return (Schedule.RECHECK.value, Schedule.RECHECK.value)
-    return (point.schedule, point.point_id)
+    return (schedule, point_id)
 
 
 def timeliness(
@@ -66,32 +71,37 @@ def timeliness(
     """The figures for every group of points (each scheduled point, the rechecks, then all together).
     ``protocol``: the points' labels and order (else their ids, in the order first met); ``sessions``: the
     per-100 denominator when the caller counts it otherwise (else the sessions among the points)."""
-    grouped: dict[tuple[str, str], list[TimedPoint]] = defaultdict(list)
-    every: list[TimedPoint] = []
-    for point in points:
-        grouped[group_of(point)].append(point)
-        every.append(point)
-    n_sessions = sessions if sessions is not None else len({p.session_id for p in every})
+    return timeliness_of(tally_of(points), protocol, sessions)
+
+
+def timeliness_of(tally: PointTally, protocol: Protocol | None = None, sessions: int | None = None) -> Timeliness:
+    """``timeliness`` over points already counted (``records.schedule_point_tally``)."""
+    grouped: dict[tuple[str, str], Counter[str]] = {}
+    every: Counter[str] = Counter()
+    for (schedule, point_id, status), count in tally.counts.items():
+        grouped.setdefault(group_key(schedule, point_id), Counter())[status] += count
+        every[status] += count
+    late: dict[tuple[str, str], list[TimedPoint]] = defaultdict(list)
+    for point in tally.late:
+        late[group_of(point)].append(point)
+    n_sessions = sessions if sessions is not None else tally.sessions
     figures: list[Figure] = []
     longest: dict[str, TimedPoint] = {}
     for group in [*_ordered(grouped, protocol), ALL]:
-        rows = every if group == ALL else grouped[group]
+        counts, lates = (every, tally.late) if group == ALL else (grouped[group], late[group])
         key = _key(group)
-        found = _figures(key, _label(group, protocol), rows, n_sessions)
+        found = _figures(key, _label(group, protocol), counts, lates, n_sessions)
         figures += found[0]
         if found[1] is not None:
             longest[key] = found[1]
     return Timeliness(tuple(figures), longest, n_sessions)
 
 
-def _figures(key: str, label: str, rows: Sequence[TimedPoint], sessions: int) -> tuple[list[Figure], TimedPoint | None]:
-    counts = {kind: 0 for kind in Kept}
-    late: list[TimedPoint] = []
-    for row in rows:
-        counts[Kept(row.status)] += 1
-        if row.status == Kept.LATE:
-            late.append(row)
-    owed = len(rows)
+def _figures(
+    key: str, label: str, kept: Mapping[str, int], late: Sequence[TimedPoint], sessions: int
+) -> tuple[list[Figure], TimedPoint | None]:
+    counts = {kind: kept.get(kind, 0) for kind in Kept}
+    owed = sum(counts.values())
     point = label
     figures = [
         proportion(f"{key}:on_time", SECTION, "On time", counts[Kept.ON_TIME], owed, ON_TIME, point=point),
@@ -137,7 +147,7 @@ def _key(group: tuple[str, str]) -> str:
     return schedule if schedule == point_id else f"{schedule}:{point_id}"
 
 
-def _ordered(grouped: dict[tuple[str, str], list[TimedPoint]], protocol: Protocol | None) -> list[tuple[str, str]]:
+def _ordered(grouped: Mapping[tuple[str, str], object], protocol: Protocol | None) -> list[tuple[str, str]]:
     """Each schedule's points in the protocol's order (any it no longer names after them, as first met)."""
     order: dict[tuple[str, str], int] = {}
     if protocol is not None:

@@ -6,25 +6,46 @@ whatever the period's length."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from operator import attrgetter
 
 from sqlmodel import Session, col, select
 
 from core.events import EventType
+from core.persistence.raw_rows import raw_rows
 from core.persistence.tables import InfusionSession, SessionEvent, VitalSet
-from core.quality.rows import AROUND, VITALS, AckRow, ActedRow, AdverseRow, AlarmRows, SessionRow, SetRow
+from core.persistence.types import moment_reader
+from core.quality.rows import (
+    AROUND,
+    VITALS,
+    AckRow,
+    ActedRow,
+    AdverseRow,
+    AlarmRows,
+    SessionRow,
+    SetColumns,
+    SetRow,
+)
 
 CHUNK = 500
 """Sessions named in one ``IN`` list: well inside every database's limit on bound values."""
 _VALUES = tuple(getattr(VitalSet, kind.value) for kind in VITALS)
+_AS_TAKEN = attrgetter("taken_at", "session_id", "seq")
 
 
 def alarm_rows(tx: Session, start: datetime, end: datetime) -> AlarmRows:
-    """The rows the alarm figures and the threshold replay count, for [start, end)."""
-    sets = list(vital_sets_between(tx, start - AROUND, end))
-    opened = opened_with_sets(tx, start, end)
-    sessions = sessions_of(tx, {row.session_id for row in sets}.union(opened), start - AROUND, end)
+    """The rows the alarm figures and the threshold replay count, for [start, end): every set read once,
+    column by column, and as ``SetRow`` only those of the sessions with a finding in the period. The
+    sessions opened in the period with a set of vital signs are those with a set taken from ``start`` to
+    ``end`` plus ``AROUND`` (a session's sets are taken after it opened, within its day): the period's sets
+    and one more day's."""
+    columns, sets = sets_between(tx, start - AROUND, start, end)
+    window = sessions_opened_between(tx, start - AROUND, end)
+    with_sets = {sid for sid, inside in zip(columns.session_ids, columns.in_period, strict=True) if inside}
+    with_sets.update(session_ids_with_sets(tx, end, end + AROUND))
+    opened = [row.id for row in window if row.opened_at >= start and row.id in with_sets]
+    sessions = sessions_of(tx, window, set(columns.session_ids).union(opened))
     alarmed = {row.id for row in sets if row.act}
     since, until = start - AROUND, end + AROUND
     return AlarmRows(
@@ -37,32 +58,69 @@ def alarm_rows(tx: Session, start: datetime, end: datetime) -> AlarmRows:
         acted=pauses_and_stops(tx, since, until),
         adverse=adverse_events(tx, since, until),
         corrected=corrected_entries(tx, since),
+        columns=columns,
     )
 
 
-def vital_sets_between(tx: Session, start: datetime, end: datetime) -> Iterator[SetRow]:
-    """The sets taken in [start, end), in the order taken."""
-    query = (
-        select(
-            VitalSet.id,
-            VitalSet.session_id,
-            VitalSet.seq,
-            VitalSet.taken_at,
-            VitalSet.recorded_by,
-            VitalSet.before_start,
-            VitalSet.partial,
-            VitalSet.point_id,
-            *_VALUES,
-            VitalSet.act,
-            VitalSet.advise,
-        )
-        .where(col(VitalSet.taken_at) >= start, col(VitalSet.taken_at) < end)
-        .order_by(col(VitalSet.taken_at), col(VitalSet.session_id), col(VitalSet.seq))
-    )
+def sets_between(tx: Session, since: datetime, start: datetime, end: datetime) -> tuple[SetColumns, list[SetRow]]:
+    """The sets taken in [since, end): all of them column by column (each held to [start, end)), and as
+    ``SetRow`` those of the sessions with a set taken in [start, end) that recorded a finding, in the order
+    taken. Read once, as the driver hands the values back (``raw_rows``): a month is some 20,000 sets, and
+    the rest are only counted."""
+    query = select(
+        VitalSet.id,
+        VitalSet.session_id,
+        VitalSet.seq,
+        VitalSet.taken_at,
+        VitalSet.recorded_by,
+        VitalSet.before_start,
+        VitalSet.partial,
+        VitalSet.point_id,
+        *_VALUES,
+        VitalSet.act,
+        VitalSet.advise,
+        (col(VitalSet.taken_at) >= start).label("in_period"),
+    ).where(
+        col(VitalSet.taken_at) >= since, col(VitalSet.taken_at) < end
+    )  # in no order: the replay orders its arrays itself, and the few ``SetRow``s are ordered here
+    connection = tx.connection()
+    found = raw_rows(connection, query)
     width = len(VITALS)
-    # On the connection: the session's ORM layer around plain columns costs a third of reading ten years.
-    for row in tx.connection().execute(query).all():
-        yield SetRow(*row[:8], tuple(row[8 : 8 + width]), row[8 + width], row[9 + width])
+    act, advise, inside = 8 + width, 9 + width, 10 + width
+    every = list(zip(*found, strict=True)) if found else [() for _ in range(inside + 1)]
+    columns = SetColumns(
+        ids=every[0],
+        session_ids=every[1],
+        seqs=every[2],
+        recorded_by=every[4],
+        in_period=every[inside],
+        before_start=every[5],
+        partial=every[6],
+        values=every[8:act],
+        alarmed=[a != "" for a in every[act]],
+        flagged=[a != "" for a in every[advise]],
+    )
+    noted = {row[1] for row in found if row[inside] and (row[act] or row[advise])}
+    moment = moment_reader(connection.dialect)
+    sets = [
+        SetRow(
+            row[0],
+            row[1],
+            row[2],
+            moment(row[3]),  # type: ignore[arg-type]  # a set is always taken at a moment
+            row[4],
+            bool(row[5]),
+            bool(row[6]),
+            row[7],
+            tuple(row[8:act]),
+            row[act],
+            row[advise],
+        )
+        for row in found
+        if row[1] in noted
+    ]
+    sets.sort(key=_AS_TAKEN)
+    return columns, sets
 
 
 def _session_query():
@@ -77,15 +135,17 @@ def _session_query():
     )
 
 
-def sessions_of(tx: Session, session_ids: Collection[str], since: datetime, until: datetime) -> dict[str, SessionRow]:
-    """The rows of ``session_ids``: those opened in [since, until) in one query on ``opened_at`` (nearly
-    all: a set is taken after its session opened), the few left by id."""
-    wanted = set(session_ids)
-    found: dict[str, SessionRow] = {}
+def sessions_opened_between(tx: Session, since: datetime, until: datetime) -> list[SessionRow]:
+    """The sessions opened in [since, until), in the order opened (on ``opened_at``)."""
     opened = _session_query().where(col(InfusionSession.opened_at) >= since, col(InfusionSession.opened_at) < until)
-    for row in tx.connection().execute(opened):
-        if row[0] in wanted:
-            found[row[0]] = SessionRow(*row)
+    return [SessionRow(*row) for row in tx.connection().execute(opened.order_by(col(InfusionSession.opened_at)))]
+
+
+def sessions_of(tx: Session, window: Sequence[SessionRow], session_ids: Collection[str]) -> dict[str, SessionRow]:
+    """The rows of ``session_ids``: those among ``window`` (nearly all: a set is taken after its session
+    opened, within its day), the few left by id."""
+    wanted = set(session_ids)
+    found = {row.id: row for row in window if row.id in wanted}
     rest = sorted(wanted - found.keys())
     for i in range(0, len(rest), CHUNK):
         for row in tx.exec(_session_query().where(col(InfusionSession.id).in_(rest[i : i + CHUNK]))):
@@ -93,18 +153,10 @@ def sessions_of(tx: Session, session_ids: Collection[str], since: datetime, unti
     return found
 
 
-def opened_with_sets(tx: Session, start: datetime, end: datetime) -> list[str]:
-    """The sessions opened in [start, end) with at least one set of vital signs taken before ``end`` plus
-    ``AROUND`` (on both indexes: a session's sets are taken after it opened, and within its day)."""
-    with_sets = select(VitalSet.session_id).where(
-        col(VitalSet.taken_at) >= start, col(VitalSet.taken_at) < end + AROUND
-    )
-    query = select(InfusionSession.id).where(
-        col(InfusionSession.opened_at) >= start,
-        col(InfusionSession.opened_at) < end,
-        col(InfusionSession.id).in_(with_sets),
-    )
-    return list(tx.connection().execute(query.order_by(col(InfusionSession.opened_at))).scalars())
+def session_ids_with_sets(tx: Session, since: datetime, until: datetime) -> set[str]:
+    """The sessions with a set of vital signs taken in [since, until)."""
+    query = select(VitalSet.session_id).where(col(VitalSet.taken_at) >= since, col(VitalSet.taken_at) < until)
+    return {session_id for (session_id,) in raw_rows(tx.connection(), query)}
 
 
 def _entries(tx: Session, kinds: Collection[EventType], since: datetime, until: datetime | None = None):
