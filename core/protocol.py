@@ -35,9 +35,11 @@ class Basis(StrEnum):
 
 
 class _Strict(BaseModel):
-    """Unknown keys are refused, so a misspelt field is an error rather than a silent default."""
+    """Unknown keys are refused, so a misspelt field is an error rather than a silent default. Each model's
+    validation is built when it is first used (``defer_build``): a start takes the already validated
+    protocol from its cache (``core.protocol_cache``) and validates nothing."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class _Sourced(_Strict):
