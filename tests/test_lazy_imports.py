@@ -30,6 +30,11 @@ NOT_AT_START = (
     "multiprocessing",  # a long audit check's second process
     "core.trail_check",  # the whole audit check
     "core.outcomes.importing",  # a clinic's file of outcome forms
+    "core.records.quality",  # the quality report's reading of the records
+    "core.records.quality_entries",
+    "core.quality.rows",
+    "core.records.outcomes",  # the outcome report's
+    "core.records.follow_ups",  # the follow-ups list's
 )
 START = """
 import json, sys
@@ -104,3 +109,18 @@ def test_the_opening_window_is_on_screen_before_the_storage_stack_is_loaded(db_p
     assert "ui.opening" in loaded and "PySide6.QtWidgets" in loaded
     storage = ("sqlalchemy", "sqlmodel", "alembic", "core.persistence.db", "core.startup", "core.care", "pydantic")
     assert sorted(name for name in storage if name in loaded) == []
+
+
+def test_every_name_of_core_records_is_there_when_used() -> None:
+    """The names ``core.records`` loads on first use are the functions of their modules, as if imported."""
+    import importlib
+
+    from core import records
+
+    assert set(records.LATER) <= set(records.__all__)
+    for name, module in records.LATER.items():
+        assert getattr(records, name) is getattr(importlib.import_module(f"core.records.{module}"), name)
+    assert all(callable(getattr(records, name)) or name.isupper() for name in records.__all__)
+    assert records.quality_entries.__name__ == "core.records.quality_entries"
+    with pytest.raises(AttributeError, match="no_such_name"):
+        records.no_such_name  # noqa: B018 (the lookup is what is tested)
