@@ -35,6 +35,11 @@ NOT_AT_START = (
     "core.quality.rows",
     "core.records.outcomes",  # the outcome report's
     "core.records.follow_ups",  # the follow-ups list's
+    "core.outcomes.cohort",  # the outcome and quality reports' periods and cohort
+    "core.outcomes.forms",  # an outcome form recorded or shown
+    "core.promis",  # the forms' scoring tables (and the protocol's check of them, when its file is parsed)
+    "core.anchors",  # the trail's head noted, at the first tick
+    "core.complete",  # the chair pages' typing
 )
 START = """
 import json, sys
@@ -57,12 +62,17 @@ print(json.dumps(loaded))
 
 
 def loaded_at_start(database_url: str, home: Path) -> set[str]:
+    """What a start loads, on a day after the first: the protocol already checked and cached (the first
+    start parses the file, whose check reads the forms' scoring tables)."""
     roots = ", ".join(repr(name) for name in {name.split(".")[0] for name in NOT_AT_START})
     code = START.format(roots=roots, names=repr(set(NOT_AT_START)))
+    env = {"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "CHAIRSIDE_HOME": str(home)}
+    cached = "from core.protocol_cache import load_protocol_cached; load_protocol_cached()"
+    subprocess.run([sys.executable, "-c", cached], cwd=ROOT, env=env, timeout=120, check=True)
     done = subprocess.run(
         [sys.executable, "-c", code, database_url],
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "CHAIRSIDE_HOME": str(home)},
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,

@@ -18,7 +18,6 @@ from core.audit_terms import AuditAction
 from core.care.base import CareBase
 from core.errors import InputError
 from core.events import Event, EventType
-from core.outcomes.cohort import day_bounds
 from core.people import Permission, Role
 from core.protocol import Protocol
 from core.quality.scope import EVERY, Scope
@@ -92,6 +91,7 @@ class QualityReports(CareBase):
         times this)."""
         # The report's machinery (NumPy for the replay among it) loads with the first report, not at start.
         from core.figures import Period, periods_before, side_by_side
+        from core.outcomes.cohort import day_bounds
         from core.quality.replay import replay
         from core.quality.report import PeriodFigures, patient_label, quality_report, shown_listing
 
