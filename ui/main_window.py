@@ -394,11 +394,13 @@ class MainWindow(QMainWindow):
           in, and the first screen (the lock screen) holds no control the wheel could change; the wheel
           guard also sets the controls built before it (``guard_the_wheel``).
         - The alarm sound (Qt Multimedia and its tones): a tone asked for sooner makes it ready first
-          (``AlarmSound.play``), so no alarm waits for it."""
+          (``AlarmSound.play``), so no alarm waits for it.
+        - The signed-in board's tiles (``ChairBoard.fill``): until someone signs in, the lock screen's show."""
         if self.settled:
             return
         self.settled = True
         self._settling.stop()
+        self.board.fill()
         app = QApplication.instance()
         guard_the_wheel(app)
         app.installEventFilter(self.idle)
