@@ -40,6 +40,13 @@ NOT_AT_START = (
     "core.promis",  # the forms' scoring tables (and the protocol's check of them, when its file is parsed)
     "core.anchors",  # the trail's head noted, at the first tick
     "core.complete",  # the chair pages' typing
+    "core.outcomes.due",  # the follow-ups list's rules
+    "core.outcomes.windows",
+    "core.outcomes.contact",
+    "core.backups",  # the backups' first look, at the first tick
+    "ui.dialogs.password",  # the account dialogs, at the first sign-in or their menu entry
+    "ui.dialogs.people",
+    "ui.dialogs.first_admin",
 )
 START = """
 import json, sys

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from core.accounts import Accounts
-from core.backups import BackupJob, BackupLook, BackupStatus
 from core.care import Care
 from core.care.here import HeldEntry
 from core.care.outcome_import import ImportResult
@@ -35,6 +34,7 @@ from ui.print_jobs import PrintJobs
 from ui.widgets.feedback import Feedback
 
 if TYPE_CHECKING:
+    from core.backups import BackupJob, BackupLook, BackupStatus
     from core.outcomes.contact import ContactView
     from core.outcomes.forms import AssessmentView
     from core.outcomes.windows import CourseSpan
@@ -199,6 +199,8 @@ class Controller(QObject):
             if look.owed:
                 workplace = self.workplace
                 at = self.care.clock.now()
+                from core.backups import BackupJob
+
                 self._backup = BackupJob(workplace.database, self.clinic(), at, workplace.workstation.name)
                 return
             self.backups_changed.emit()  # the status line's "how long ago" moves on
@@ -213,6 +215,8 @@ class Controller(QObject):
         every = SIGN_OUT_GAP if self._look_at_sign_out else None
         self._look_at_sign_out = False
         database, clinic = self.workplace.database, self.clinic()
+        from core.backups import BackupLook  # at the first tick's look, not at start
+
         self._backup_look = BackupLook(database, clinic, now, self._started, every, may_start=may_start)
 
     def backup_status(self) -> BackupStatus | None:
