@@ -35,6 +35,7 @@ NOT_AT_START = (
     "core.quality.rows",
     "core.records.outcomes",  # the outcome report's
     "core.records.follow_ups",  # the follow-ups list's
+    "core.records.bulk",  # the history generator's and importer's writing
     "core.outcomes.cohort",  # the outcome and quality reports' periods and cohort
     "core.outcomes.forms",  # an outcome form recorded or shown
     "core.promis",  # the forms' scoring tables (and the protocol's check of them, when its file is parsed)

@@ -8,7 +8,6 @@ functions convert to and from rows. Split by what the records are about; called 
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from core.records.bulk import EVENT_COLUMNS, HISTORY_TABLES, VITAL_COLUMNS, insert_history, stored_json
 from core.records.clinic import (
     add_setting_change,
     announce,
@@ -90,10 +89,16 @@ from core.records.streams import (
 from core.records.trail import audit_head, insert_audit_lines
 from core.records.vital_sets import set_reader, set_values, vital_set_row
 
-# Read by the outcome and quality reports and the follow-ups list only, none of which a start needs: each
-# module is loaded with the first use of one of its names (``records.name`` as ever), so a start does not
-# load them nor what they bring (``core.outcomes``' cohort, ``core.quality``'s rows), ~5 ms of every start.
+# Read by the outcome and quality reports and the follow-ups list, or written by the history generator and
+# importer (``bulk``), none of which a start needs: each module is loaded with the first use of one of its
+# names (``records.name`` as ever), so a start does not load them nor what they bring (``core.outcomes``'
+# cohort, ``core.quality``'s rows), ~7 ms of every start.
 LATER = {
+    "EVENT_COLUMNS": "bulk",
+    "HISTORY_TABLES": "bulk",
+    "VITAL_COLUMNS": "bulk",
+    "insert_history": "bulk",
+    "stored_json": "bulk",
     "contact_routes": "follow_ups",
     "course_moments_since": "follow_ups",
     "patients_named": "follow_ups",
@@ -115,6 +120,7 @@ LATER = {
 }
 """The names of core.records whose module is loaded when one of them is first used, and that module."""
 if TYPE_CHECKING:
+    from core.records.bulk import EVENT_COLUMNS, HISTORY_TABLES, VITAL_COLUMNS, insert_history, stored_json
     from core.records.follow_ups import (
         contact_routes,
         course_moments_since,
