@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.errors import ProtocolError
 from core.paths import resource_path
-from core.promis import shipped
 
 DEFAULT_PROTOCOL_FILE = "protocols/ketamine-low-dose-5day.toml"
 
@@ -35,9 +34,11 @@ class Basis(StrEnum):
 
 
 class _Strict(BaseModel):
-    """Unknown keys are refused, so a misspelt field is an error rather than a silent default."""
+    """Unknown keys are refused, so a misspelt field is an error rather than a silent default. Each model's
+    validation is built when it is first used (``defer_build``): a start takes the already validated
+    protocol from its cache (``core.protocol_cache``) and validates nothing."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class _Sourced(_Strict):
@@ -748,6 +749,8 @@ class Protocol(_Strict):
         """Every outcome form has its scoring table shipped and an MCID for its domain: a form that could
         not be scored, or whose change could not be judged, is refused when the protocol loads, not when
         the first patient answers it."""
+        from core.promis import shipped  # when a file is parsed: a start from the cache validates nothing
+
         tables = shipped()
         for form_id in self.outcomes.forms:
             form = tables.forms.get(form_id)

@@ -30,6 +30,24 @@ NOT_AT_START = (
     "multiprocessing",  # a long audit check's second process
     "core.trail_check",  # the whole audit check
     "core.outcomes.importing",  # a clinic's file of outcome forms
+    "core.records.quality",  # the quality report's reading of the records
+    "core.records.quality_entries",
+    "core.quality.rows",
+    "core.records.outcomes",  # the outcome report's
+    "core.records.follow_ups",  # the follow-ups list's
+    "core.records.bulk",  # the history generator's and importer's writing
+    "core.outcomes.cohort",  # the outcome and quality reports' periods and cohort
+    "core.outcomes.forms",  # an outcome form recorded or shown
+    "core.promis",  # the forms' scoring tables (and the protocol's check of them, when its file is parsed)
+    "core.anchors",  # the trail's head noted, at the first tick
+    "core.complete",  # the chair pages' typing
+    "core.outcomes.due",  # the follow-ups list's rules
+    "core.outcomes.windows",
+    "core.outcomes.contact",
+    "core.backups",  # the backups' first look, at the first tick
+    "ui.dialogs.password",  # the account dialogs, at the first sign-in or their menu entry
+    "ui.dialogs.people",
+    "ui.dialogs.first_admin",
 )
 START = """
 import json, sys
@@ -52,12 +70,17 @@ print(json.dumps(loaded))
 
 
 def loaded_at_start(database_url: str, home: Path) -> set[str]:
+    """What a start loads, on a day after the first: the protocol already checked and cached (the first
+    start parses the file, whose check reads the forms' scoring tables)."""
     roots = ", ".join(repr(name) for name in {name.split(".")[0] for name in NOT_AT_START})
     code = START.format(roots=roots, names=repr(set(NOT_AT_START)))
+    env = {"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "CHAIRSIDE_HOME": str(home)}
+    cached = "from core.protocol_cache import load_protocol_cached; load_protocol_cached()"
+    subprocess.run([sys.executable, "-c", cached], cwd=ROOT, env=env, timeout=120, check=True)
     done = subprocess.run(
         [sys.executable, "-c", code, database_url],
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "CHAIRSIDE_HOME": str(home)},
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
@@ -104,3 +127,18 @@ def test_the_opening_window_is_on_screen_before_the_storage_stack_is_loaded(db_p
     assert "ui.opening" in loaded and "PySide6.QtWidgets" in loaded
     storage = ("sqlalchemy", "sqlmodel", "alembic", "core.persistence.db", "core.startup", "core.care", "pydantic")
     assert sorted(name for name in storage if name in loaded) == []
+
+
+def test_every_name_of_core_records_is_there_when_used() -> None:
+    """The names ``core.records`` loads on first use are the functions of their modules, as if imported."""
+    import importlib
+
+    from core import records
+
+    assert set(records.LATER) <= set(records.__all__)
+    for name, module in records.LATER.items():
+        assert getattr(records, name) is getattr(importlib.import_module(f"core.records.{module}"), name)
+    assert all(callable(getattr(records, name)) or name.isupper() for name in records.__all__)
+    assert records.quality_entries.__name__ == "core.records.quality_entries"
+    with pytest.raises(AttributeError, match="no_such_name"):
+        records.no_such_name  # noqa: B018 (the lookup is what is tested)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import stat
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
+import core.protocol_cache
 from core.errors import ProtocolError
 from core.paths import resource_path
 from core.protocol import DEFAULT_PROTOCOL_FILE, Protocol, load_protocol
-from core.protocol_cache import cache_file, load_protocol_cached
+from core.protocol_cache import cache_file, load_protocol_cached, rebuilt
 
 
 @pytest.fixture
@@ -74,7 +77,7 @@ def test_a_cache_others_could_write_is_not_read(protocol_file: Path, monkeypatch
     where = cache_file(protocol_file)
     where.chmod(0o666)
     read: list[str] = []
-    monkeypatch.setattr(Protocol, "model_validate_json", lambda *args, **kw: read.append("cache") or None)
+    monkeypatch.setattr(core.protocol_cache, "rebuilt", lambda *args, **kw: read.append("cache") or None)
     assert load_protocol_cached(protocol_file) == load_protocol(protocol_file)
     assert read == []
     assert stat.S_IMODE(where.stat().st_mode) == 0o600  # written again, private
@@ -110,3 +113,72 @@ def test_the_bundle_without_sources_still_caches_by_the_models_code(
     first = load_protocol_cached(protocol_file)
     assert json.loads(cache_file(protocol_file).read_text())["code"] == from_code
     assert load_protocol_cached(protocol_file) == first == load_protocol(protocol_file)
+
+
+def leaves(value: object, where: str = "protocol") -> list[tuple[str, type, str]]:
+    """Every value in a protocol with its type and repr: equal protocols could still differ in type (a
+    Decimal kept as a string, an enum as its value), which the clinical arithmetic would not forgive."""
+    if isinstance(value, BaseModel):
+        return [leaf for name in type(value).model_fields for leaf in leaves(getattr(value, name), f"{where}.{name}")]
+    if isinstance(value, list):
+        return [leaf for i, item in enumerate(value) for leaf in leaves(item, f"{where}[{i}]")]
+    if isinstance(value, dict):
+        pairs = [(*leaves(key, f"{where} key"), *leaves(item, f"{where}[{key}]")) for key, item in value.items()]
+        return [leaf for pair in pairs for leaf in pair]
+    return [(where, type(value), repr(value))]
+
+
+def test_the_cached_protocol_is_rebuilt_as_validated_without_validating_again(
+    protocol_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validated = load_protocol_cached(protocol_file)  # parsed from the file, validated, cached
+    refused = pytest.fail
+    monkeypatch.setattr(Protocol, "model_validate", lambda *args, **kw: refused("validated again"))
+    monkeypatch.setattr(Protocol, "model_validate_json", lambda *args, **kw: refused("validated again"))
+    again = load_protocol_cached(protocol_file)
+    assert again == validated
+    assert leaves(again) == leaves(validated)
+    assert len(leaves(validated)) > 500  # the whole protocol was compared, down to each number
+    assert (again.text, again.content_hash) == (validated.text, validated.content_hash)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("dose", "mg_per_kg"), 0.5),  # a number where the validated protocol wrote a Decimal's exact string
+        (("dose", "infusion_minutes"), "40"),
+        (("course", "consecutive_days"), 1),  # 1 is not true
+        (("dose", "basis"), "guess"),  # not a Basis
+        (("pump", "second_nurse"), "never"),  # not one of the Literal's values
+        (("dose", "unknown"), 1),  # a key the model does not have
+        (("vials",), {"id": "x"}),  # an object where a list belongs
+    ],
+)
+def test_a_cache_that_does_not_fit_the_model_exactly_is_not_used(
+    protocol_file: Path, path: tuple[str, ...], value: object
+) -> None:
+    """Even with its digests right (a bug in whatever wrote it), a cache is only rebuilt if each value has
+    exactly its field's type; otherwise the file is parsed and validated again, and the cache made again."""
+    real = load_protocol_cached(protocol_file)
+    where = cache_file(protocol_file)
+    kept = json.loads(where.read_bytes())
+    data = json.loads(kept["protocol"])
+    place = data
+    for key in path[:-1]:
+        place = place[key]
+    place[path[-1]] = value
+    with pytest.raises(ValueError):
+        rebuilt(Protocol, data)
+    kept["protocol"] = json.dumps(data)
+    kept["protocol_sha256"] = hashlib.sha256(kept["protocol"].encode()).hexdigest()
+    where.write_text(json.dumps(kept))
+    assert leaves(load_protocol_cached(protocol_file)) == leaves(real)
+    assert json.loads(json.loads(where.read_bytes())["protocol"]) == json.loads(real.model_dump_json())
+
+
+def test_a_missing_field_is_not_rebuilt_from_its_default() -> None:
+    """A cache missing a key is not given the model's default: the file said what it said."""
+    data = json.loads(load_protocol().model_dump_json())
+    del data["vitals"]["temperature"]["optional"]
+    with pytest.raises(ValueError, match="fields differ"):
+        rebuilt(Protocol, data)

@@ -17,7 +17,6 @@ import io
 import logging
 import math
 import sys
-import wave
 from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +45,8 @@ def tone_bytes(frequency: int, beeps: int, beep_ms: int, gap_ms: int) -> bytes:
     if sys.byteorder == "big":
         one.byteswap()  # WAV samples are little-endian
     frames = (one.tobytes() + b"\0\0" * gap) * beeps  # each beep alike: worked out once
+    import wave  # the tones are made once the board is painted (settle), not at start
+
     out = io.BytesIO()
     with wave.open(out, "wb") as wav:
         wav.setnchannels(1)

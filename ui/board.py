@@ -298,8 +298,13 @@ class ChairBoard(QWidget):
     """The nurse chose a chair to work on."""
 
     def __init__(self, chairs: list[int], parent: QWidget | None = None) -> None:
-        """``parent``: where the board will be shown, so it is built in its place (see ``MainWindow``)."""
+        """``parent``: where the board will be shown, so it is built in its place (see ``MainWindow``).
+
+        Its tiles are built by ``fill()``, not here: the board shows only to someone signed in, and its
+        window fills it once the first screen (the lock screen, with tiles of its own) is painted, or at the
+        first sign-in if sooner (``MainWindow.settle``); reading ``tiles`` fills it too."""
         super().__init__(parent)
+        self.chairs = chairs
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(
@@ -314,21 +319,27 @@ class ChairBoard(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: Tab goes tile to tile
-        self.grid = TileGrid(chairs, parent=self.scroll)  # setWidget moves it into the viewport
-        self.scroll.setWidget(self.grid)
-        for tile in self.grid.tiles.values():
-            tile.opened.connect(self.opened)
+        self.grid: TileGrid | None = None
         for chair in chairs:
             if chair <= NUMBER_KEYS:
                 key = QShortcut(QKeySequence(str(chair)), self)  # the window's, but only while the board shows
                 key.activated.connect(lambda chair=chair: self.opened.emit(chair))
 
+    def fill(self) -> TileGrid:
+        """The tiles, built now if they are not yet (once): some 7 ms a start need not wait for."""
+        if self.grid is None:
+            self.grid = TileGrid(self.chairs, parent=self.scroll)  # setWidget moves it into the viewport
+            self.scroll.setWidget(self.grid)
+            for tile in self.grid.tiles.values():
+                tile.opened.connect(self.opened)
+        return self.grid
+
     @property
     def tiles(self) -> dict[int, ChairTile]:
-        return self.grid.tiles
+        return self.fill().tiles
 
     def show_chairs(self, tiles: dict[int, Tile], views: dict[int, ChairView]) -> None:
-        self.grid.show_chairs(tiles, views)
+        self.fill().show_chairs(tiles, views)
 
     def focus_chair(self, chair: int) -> None:
         if chair in self.tiles:

@@ -10,24 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from core.accounts import Accounts
-from core.anchors import anchor_folder, write_anchor
-from core.backups import BackupJob, BackupLook, BackupStatus
 from core.care import Care
 from core.care.here import HeldEntry
 from core.care.outcome_import import ImportResult
-from core.complete import check_shapes, drawn_shape, vital_shape
 from core.course import CourseView
 from core.dosing import DoseCalculation
 from core.errors import ChairsideError, EnvironmentTrouble, InputError, TemporaryPasswordError
 from core.identify import Details, Identified, same_record_number
-from core.outcomes.contact import ContactView, checked_route
-from core.outcomes.forms import AssessmentView
-from core.outcomes.windows import CourseSpan
 from core.people import Account
 from core.protocol import Protocol, VitalKind
 from core.reports.output import Output, record_output
@@ -38,6 +32,12 @@ from core.views import ChairView, DayNotGivenView, PatientView, SessionRow, Sile
 from core.vitals import Finding
 from ui.print_jobs import PrintJobs
 from ui.widgets.feedback import Feedback
+
+if TYPE_CHECKING:
+    from core.backups import BackupJob, BackupLook, BackupStatus
+    from core.outcomes.contact import ContactView
+    from core.outcomes.forms import AssessmentView
+    from core.outcomes.windows import CourseSpan
 
 T = TypeVar("T")
 NO_NURSE = "Sign in first: nothing is recorded without knowing who records it."
@@ -199,6 +199,8 @@ class Controller(QObject):
             if look.owed:
                 workplace = self.workplace
                 at = self.care.clock.now()
+                from core.backups import BackupJob
+
                 self._backup = BackupJob(workplace.database, self.clinic(), at, workplace.workstation.name)
                 return
             self.backups_changed.emit()  # the status line's "how long ago" moves on
@@ -213,6 +215,8 @@ class Controller(QObject):
         every = SIGN_OUT_GAP if self._look_at_sign_out else None
         self._look_at_sign_out = False
         database, clinic = self.workplace.database, self.clinic()
+        from core.backups import BackupLook  # at the first tick's look, not at start
+
         self._backup_look = BackupLook(database, clinic, now, self._started, every, may_start=may_start)
 
     def backup_status(self) -> BackupStatus | None:
@@ -302,6 +306,8 @@ class Controller(QObject):
         if self._trail_noted == now.astimezone().date():
             return
         self._trail_noted = now.astimezone().date()
+        from core.anchors import anchor_folder, write_anchor  # first needed at the first tick, not at start
+
         folder = anchor_folder(self.clinic().anchor_folder)
         database = self.workplace.database
         self.run(None, lambda: write_anchor(database, folder, now), writes=False)
@@ -485,14 +491,20 @@ class Controller(QObject):
 
     def vital_complete(self, kind: VitalKind) -> Callable[[str], bool]:
         """Whether a reading typed for this vital is finished, by the protocol's limits (its field moves on)."""
+        from core.complete import vital_shape  # the chair pages' (loaded with the first chair opened)
+
         return vital_shape(self.protocol, kind).complete
 
     def drawn_volume_complete(self) -> Callable[[str], bool]:
         """Whether a volume drawn up is typed to the protocol's places (its field moves on to the lot)."""
+        from core.complete import drawn_shape
+
         return drawn_shape(self.protocol).complete
 
     def check_figure_complete(self, figure: str) -> Callable[[str], bool]:
         """Whether a second nurse's figure is typed to the places it is compared at (its field moves on)."""
+        from core.complete import check_shapes
+
         return check_shapes(self.protocol)[figure].complete
 
     def record_vitals(
@@ -601,6 +613,8 @@ class Controller(QObject):
 
     def check_contact(self, feedback: Feedback, phone: str, preferred: str, note: str | None = None) -> bool:
         """Whether core would keep this route (nothing is recorded): asked before a registration it goes with."""
+        from core.outcomes.contact import checked_route  # the registration's: not loaded by every start
+
         return self.run(feedback, lambda: checked_route(phone, preferred, note), writes=False) is not None
 
     def contact_route(self, patient_id: str) -> ContactView | None:

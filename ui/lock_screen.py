@@ -15,8 +15,6 @@ from core.people import Account
 from core.views import ChairView
 from ui.board import TileGrid
 from ui.controller import Controller
-from ui.dialogs.first_admin import FirstAdministratorDialog
-from ui.dialogs.password import PinDialog
 from ui.style import mark
 from ui.widgets.feedback import Feedback
 from ui.widgets.forms import button, caption_for, card, label, line_edit, password_field, set_tone
@@ -125,6 +123,8 @@ class LockScreen(QWidget):
             )
             self.first_admin.setFocus(Qt.FocusReason.OtherFocusReason)
         elif owner is not None:
+            from ui.dialogs.password import PinDialog  # the account dialogs: not loaded by every start
+
             pin = owner.has_pin and PinDialog.offered(self.controller)
             self.heading.setText("Chairside is locked")
             self.prompt.setText(f"Locked by {owner.name}. Enter your {'password or PIN' if pin else 'password'}.")
@@ -151,6 +151,8 @@ class LockScreen(QWidget):
             self.controller.sign_in(self.feedback, self.username.text(), secret)
 
     def _first_administrator(self) -> None:
+        from ui.dialogs.first_admin import FirstAdministratorDialog
+
         created = FirstAdministratorDialog.ask(self.controller, self)
         if created is None:  # the person chose to quit: there is nothing to do without an administrator
             QApplication.quit()

@@ -51,7 +51,6 @@ from ui.announce import announce
 from ui.board import ChairBoard
 from ui.chair_list import ChairList
 from ui.controller import Controller
-from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.lock_screen import LockScreen
 from ui.opening import SIZE, show_fitted
 from ui.print_jobs import Ended
@@ -229,8 +228,8 @@ class MainWindow(QMainWindow):
         self.people = menu.addAction("Manage people…", lambda: self._ask("people", "PeopleDialog"))
         self.audit = menu.addAction("Audit trail…", lambda: self._ask("audit_view", "AuditDialog"))
         menu.addSeparator()  # what follows is the signed-in person's own account
-        menu.addAction("Change my password…", lambda: ChangePasswordDialog.ask(self.controller, self))
-        self.my_pin = menu.addAction("Set or remove my PIN…", lambda: PinDialog.ask(self.controller, self))
+        menu.addAction("Change my password…", lambda: self._ask("password", "ChangePasswordDialog"))
+        self.my_pin = menu.addAction("Set or remove my PIN…", lambda: self._ask("password", "PinDialog"))
         self.menu_button.setMenu(menu)
         top.addWidget(self.menu_button)
         # The clinic's name in all of the top bar's spare room, right-aligned, cut short before it could push
@@ -394,11 +393,13 @@ class MainWindow(QMainWindow):
           in, and the first screen (the lock screen) holds no control the wheel could change; the wheel
           guard also sets the controls built before it (``guard_the_wheel``).
         - The alarm sound (Qt Multimedia and its tones): a tone asked for sooner makes it ready first
-          (``AlarmSound.play``), so no alarm waits for it."""
+          (``AlarmSound.play``), so no alarm waits for it.
+        - The signed-in board's tiles (``ChairBoard.fill``): until someone signs in, the lock screen's show."""
         if self.settled:
             return
         self.settled = True
         self._settling.stop()
+        self.board.fill()
         app = QApplication.instance()
         guard_the_wheel(app)
         app.installEventFilter(self.idle)
@@ -708,6 +709,8 @@ class MainWindow(QMainWindow):
             return
         assert user is not None
         self.settle()  # before anyone can do anything: see settle()
+        from ui.dialogs.password import PinDialog  # the account dialogs: at the first sign-in, not at start
+
         self._show_who(user.name, ROLE_WORDS[user.role])
         self.my_pin.setVisible(PinDialog.offered(self.controller))
         self.addenda.setVisible(user.can_record_care)
@@ -787,6 +790,8 @@ class MainWindow(QMainWindow):
         """A password an administrator typed is never used for care: it is replaced before anything else."""
         user = self.controller.user
         if user is not None and user.must_change_password and not self.controller.locked:
+            from ui.dialogs.password import ChangePasswordDialog
+
             ChangePasswordDialog.ask(self.controller, self, forced=True)
 
     def _discard_unsaved(self) -> None:

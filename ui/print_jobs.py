@@ -8,7 +8,6 @@ printed. The window asks each second (``follow``); the jobs are watched away fro
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -121,6 +120,8 @@ class PrintJobs(QObject):
 
 def _account() -> str:
     """Who the print system sees asking: this computer account (the nurse is in the audit line)."""
+    import getpass  # with the first printout, not at start
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

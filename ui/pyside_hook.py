@@ -10,6 +10,12 @@ imported after PySide6 and each paid that, ~0.1 s of every start.
 ``quicken()`` gives the same answer from the module's file read as bytes: the same word searched in the
 same file. A module without a ``.py`` file (built in, compiled only, an extension) is asked of PySide6's
 own check as before. Should a PySide6 version no longer have the check, nothing is changed.
+
+Most of what a start imports after PySide6 comes from packages that never use it: ``core`` (which
+``tests/test_layers.py`` keeps free of Qt), the storage stack (SQLAlchemy, SQLModel, pydantic and what they
+bring) and Python's standard library. Reading their files (some 6 MB of SQLAlchemy alone) cost ~12 ms of
+every start, to find what is known: the word is not there. Their modules are answered without reading
+(``NEVER_PYSIDE``); the tests check that reading each of them would give the same answer.
 """
 
 from __future__ import annotations
@@ -19,10 +25,31 @@ from types import ModuleType
 
 FEATURE_MODULE = "shibokensupport.feature"
 """Where PySide6 keeps the check (``_mod_uses_pyside``), loaded with PySide6 itself."""
+NEVER_PYSIDE = frozenset(
+    {
+        "core",
+        "sqlalchemy",
+        "sqlmodel",
+        "pydantic",
+        "pydantic_core",
+        "typing_extensions",
+        "typing_inspection",
+        "annotated_types",
+        *sys.stdlib_module_names,
+    }
+)
+"""Top-level packages whose modules never mention PySide6: answered without reading their files."""
 
 
 def uses_pyside(module: ModuleType) -> bool | None:
     """Whether ``module``'s source file mentions PySide6; None when it has no source file to read."""
+    if getattr(module, "__name__", "").partition(".")[0] in NEVER_PYSIDE:
+        return False
+    return mentions_pyside(module)
+
+
+def mentions_pyside(module: ModuleType) -> bool | None:
+    """Whether ``module``'s source file mentions PySide6, read; None when it has no source file to read."""
     path = getattr(module, "__file__", None)
     if not isinstance(path, str) or not path.endswith(".py"):
         return None

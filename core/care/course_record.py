@@ -13,7 +13,6 @@ from core.care.course_days import not_given, not_given_view
 from core.care.outcome_forms import OutcomeForms, assessment_view
 from core.errors import NotFound
 from core.events import EventType
-from core.promis import shipped
 from core.session_state import derive_state
 from core.views import PatientView
 
@@ -27,6 +26,7 @@ class CourseRecords(OutcomeForms):
     def course_record(self, patient_id: str) -> PatientCourses:
         """Every course of the patient in order, with its days, sessions, peaks and outcome chart."""
         from core.course_record import course_record  # the charts and trends: with the first course opened
+        from core.promis import shipped
 
         now = self.clock.now()
         with self.door.reading() as tx:

@@ -13,24 +13,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from core import records
 from core.audit import AuditAction
 from core.care.base import TREATED, CareBase
 from core.care.outcome_forms import course_span
 from core.errors import InputError
-from core.outcomes.contact import ContactView
-from core.outcomes.due import (
-    DEFAULT_AHEAD_DAYS,
-    DEFAULT_LOOK_BACK_DAYS,
-    FollowUpList,
-    Person,
-    listed,
-    standing,
-)
-from core.outcomes.windows import CourseSpan
 from core.people import Permission
 from core.unit_of_work import Tx
+
+if TYPE_CHECKING:
+    from core.outcomes.contact import ContactView
+    from core.outcomes.due import FollowUpList
+    from core.outcomes.windows import CourseSpan
+
+# The list's rules (``core.outcomes.due``) are imported where the list is made: a start does not load them.
 
 MOST_DAYS = 3660
 """The longest look-back or look-ahead a list is asked for: ten years."""
@@ -42,10 +40,15 @@ class FollowUps(CareBase):
     def follow_ups_due(
         self,
         on: date | None = None,
-        look_back_days: int = DEFAULT_LOOK_BACK_DAYS,
-        ahead_days: int = DEFAULT_AHEAD_DAYS,
+        look_back_days: int | None = None,
+        ahead_days: int | None = None,
     ) -> FollowUpList:
-        """The list on ``on`` (today, by the clinic's clock, when not given)."""
+        """The list on ``on`` (today, by the clinic's clock, when not given), looking back and ahead as far
+        as asked, or as ``core.outcomes.due`` does by default (``DEFAULT_LOOK_BACK_DAYS``, ``DEFAULT_AHEAD_DAYS``)."""
+        from core.outcomes.due import DEFAULT_AHEAD_DAYS, DEFAULT_LOOK_BACK_DAYS, Person, listed, standing
+
+        look_back_days = DEFAULT_LOOK_BACK_DAYS if look_back_days is None else look_back_days
+        ahead_days = DEFAULT_AHEAD_DAYS if ahead_days is None else ahead_days
         day = on if on is not None else self._today()
         for field, value in (("look_back_days", look_back_days), ("ahead_days", ahead_days)):
             if not 0 <= value <= MOST_DAYS:
@@ -84,8 +87,8 @@ class FollowUps(CareBase):
         self,
         by: str,
         on: date | None = None,
-        look_back_days: int = DEFAULT_LOOK_BACK_DAYS,
-        ahead_days: int = DEFAULT_AHEAD_DAYS,
+        look_back_days: int | None = None,
+        ahead_days: int | None = None,
     ) -> FollowUpList:
         """The list for a charge nurse signed in to the app: it shows many patients' names and telephone
         numbers, so only an account that reviews the clinic's day may read it, and each reading is audited."""
@@ -93,8 +96,8 @@ class FollowUps(CareBase):
         found = self.follow_ups_due(on, look_back_days, ahead_days)
         detail = {
             "date": found.on.isoformat(),
-            "ahead_days": ahead_days,
-            "look_back_days": look_back_days,
+            "ahead_days": found.ahead_days,
+            "look_back_days": found.look_back_days,
             "follow_ups_shown": len(found.items),
         }
         with self.door.writing(by, Permission.REVIEW_DAY) as work:
@@ -129,4 +132,6 @@ def _start_of(day: date) -> datetime:
 
 
 def _contact(row: records.follow_ups.ContactRow, recorded_by: str) -> ContactView:
+    from core.outcomes.contact import ContactView
+
     return ContactView(row.patient_id, row.phone, row.preferred, row.note, recorded_by, row.recorded_at)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from core import event_data as d
 from core import records
@@ -20,13 +21,17 @@ from core.course import CourseView, days_left
 from core.dates import parse_day
 from core.errors import InputError, NotFound
 from core.events import EventType, PatientEvent
-from core.outcomes.contact import ContactView, checked_route
-from core.outcomes.forms import AssessmentView, checked_mode, form_view, parse_pain, scored_forms
-from core.outcomes.windows import CourseSpan, place
 from core.people import Permission
-from core.promis import shipped
 from core.protocol import Protocol
 from core.unit_of_work import Tx, Work
+
+if TYPE_CHECKING:
+    from core.outcomes.contact import ContactView
+    from core.outcomes.forms import AssessmentView
+    from core.outcomes.windows import CourseSpan
+
+# The forms' scoring, windows and routes (``core.outcomes``, the PROMIS tables) are imported where they are
+# used: a start, which records and shows no outcome form, does not load them.
 
 AT_ONCE = frozenset({"chair", "visit"})
 """Ways of asking where the form is answered as it is recorded: its moment is the recording's."""
@@ -82,6 +87,9 @@ class OutcomeForms(CourseDays):
     ) -> Sitting:
         """One sitting's answers checked and scored, with the day and moment it counts as answered; nothing
         is written (a clinic's file is checked whole this way before any of it is recorded)."""
+        from core.outcomes.forms import checked_mode, parse_pain, scored_forms
+        from core.promis import shipped
+
         how = checked_mode(mode)
         now = self.clock.now()
         today = now.astimezone().date()
@@ -99,6 +107,8 @@ class OutcomeForms(CourseDays):
         """The sitting on the patient's stream, for the course and time point its moment falls in."""
         if records.patient(work.tx, patient_id) is None:
             raise NotFound("That patient record was not found.", "Search again.")
+        from core.outcomes.windows import place
+
         spans = self._spans(work.tx, patient_id)
         placed = place(self.protocol.outcomes, spans, sitting.taken_at)
         course_id = placed.course_id if placed is not None else (spans[-1].course_id if spans else None)
@@ -126,6 +136,8 @@ class OutcomeForms(CourseDays):
     ) -> ContactView:
         """How to reach the patient for follow-ups, as the patient gives it; a later one replaces it on the
         due list and the earlier stays in the record."""
+        from core.outcomes.contact import checked_route
+
         route = checked_route(phone, preferred, note)
         with self.door.writing(by, Permission.RECORD_CARE) as work:
             if records.patient(work.tx, patient_id) is None:
@@ -161,6 +173,8 @@ class OutcomeForms(CourseDays):
 def course_span(
     protocol: Protocol, course: CourseView, number: int, moments: list[datetime], today: date, replaced: bool
 ) -> CourseSpan:
+    from core.outcomes.windows import CourseSpan
+
     days = [m.astimezone().date() for m in moments]
     ended = replaced or days_left(protocol, course, today, days) == 0
     return CourseSpan(
@@ -181,6 +195,9 @@ def _end_of(day: date) -> datetime:
 
 
 def assessment_view(event: PatientEvent, names: Mapping[str, str]) -> AssessmentView:
+    from core.outcomes.forms import AssessmentView, form_view
+    from core.promis import shipped
+
     data = event.data_as(d.Assessed)
     tables = shipped()
     return AssessmentView(
@@ -200,6 +217,8 @@ def assessment_view(event: PatientEvent, names: Mapping[str, str]) -> Assessment
 
 
 def contact_view(event: PatientEvent, names: Mapping[str, str]) -> ContactView:
+    from core.outcomes.contact import ContactView
+
     data = event.data_as(d.ContactRoute)
     return ContactView(
         patient_id=event.patient_id,

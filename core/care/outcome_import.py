@@ -19,12 +19,11 @@ from core.care.outcome_forms import OutcomeForms, Sitting, assessment_view
 from core.errors import InputError
 from core.events import EventType, PatientEvent
 from core.identify import same_record_number
-from core.outcomes.forms import MODES, AssessmentView
 from core.people import Permission
-from core.promis import shipped
 from core.unit_of_work import Tx
 
 if TYPE_CHECKING:
+    from core.outcomes.forms import AssessmentView
     from core.outcomes.importing import Problem, Row
 
 Answers = tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
@@ -68,7 +67,9 @@ class OutcomeImport(OutcomeForms):
 
     def import_assessments(self, data: bytes, by: str) -> ImportResult:
         """The file's sittings recorded, or none of them and every problem (see the module's docstring)."""
-        from core.outcomes.importing import Problem, parse_outcomes  # the file's format: with the first import
+        # The file's format and the forms' scoring tables: with the first import, not at start.
+        from core.outcomes.importing import Problem, parse_outcomes
+        from core.promis import shipped
 
         outcomes = self.protocol.outcomes
         parsed = parse_outcomes(data, outcomes.forms, shipped(), self._today(), pain=outcomes.pain_intensity)
@@ -137,4 +138,6 @@ def _recorded(tx: Tx, patient_id: str) -> dict[tuple[str, Answers, int | None], 
 
 
 def _mode_words(mode: str) -> str:
+    from core.outcomes.forms import MODES
+
     return MODES.get(mode, mode).lower()

@@ -13,9 +13,6 @@ from typing import TYPE_CHECKING
 from core import records
 from core.care.base import CareBase
 from core.errors import InputError
-from core.outcomes.cohort import day_bounds
-from core.outcomes.collector import collector_paused
-from core.outcomes.windows import earliest_counted
 from core.protocol import Protocol
 
 if TYPE_CHECKING:
@@ -32,7 +29,11 @@ class OutcomeReports(CareBase):
     def outcome_report(self, first_day: date, last_day: date, protocol: Protocol | None = None) -> OutcomeReport:
         """The report of the courses whose first infusion began from ``first_day`` to ``last_day`` (the
         clinic's local dates), as the records stood at the end of ``last_day``."""
-        from core.outcomes.report import outcome_report  # its figures' machinery: with the first report
+        # Its figures' machinery, and what the report's reading needs: with the first report, not at start.
+        from core.outcomes.cohort import day_bounds
+        from core.outcomes.collector import collector_paused
+        from core.outcomes.report import outcome_report
+        from core.outcomes.windows import earliest_counted
 
         self._ended_period(first_day, last_day)
         rules = protocol or self.protocol

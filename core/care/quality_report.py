@@ -19,8 +19,6 @@ from core.audit_terms import AuditAction
 from core.care.base import CareBase
 from core.errors import InputError
 from core.events import Event, EventType
-from core.outcomes.cohort import day_bounds
-from core.outcomes.collector import collector_paused
 from core.people import Permission, Role
 from core.protocol import Protocol
 from core.quality.scope import EVERY, Scope
@@ -92,6 +90,8 @@ class QualityReports(CareBase):
         """The report as made, its outliers named as ``shown`` says: ``quality_report`` asks who may read it
         and how, and audits what it disclosed (a benchmark over a kept history, which it must not write to,
         times this)."""
+        from core.outcomes.collector import collector_paused  # with the first report, as its machinery below
+
         # The cycle collector held off while the periods are read and counted: tens of thousands of rows a
         # month, none in a cycle, and each of its passes walked them all for nothing (a fifth of a month's time).
         with collector_paused():
@@ -102,6 +102,7 @@ class QualityReports(CareBase):
     ) -> QualityReport:
         # The report's machinery (NumPy for the replay among it) loads with the first report, not at start.
         from core.figures import Period, periods_before, side_by_side
+        from core.outcomes.cohort import day_bounds
         from core.quality.replay import replay
         from core.quality.report import PeriodFigures, patient_label, quality_report, shown_listing
 

@@ -5,7 +5,9 @@ with plain values (``core.record_values``, ``core.views``, ``core.people``, ``co
 functions convert to and from rows. Split by what the records are about; called as ``records.name(tx, …)``.
 """
 
-from core.records.bulk import EVENT_COLUMNS, HISTORY_TABLES, VITAL_COLUMNS, insert_history, stored_json
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from core.records.clinic import (
     add_setting_change,
     announce,
@@ -16,16 +18,6 @@ from core.records.clinic import (
     setting_changes,
 )
 from core.records.exports import patients_with_care_between
-from core.records.follow_ups import (
-    contact_routes,
-    course_moments_since,
-    patients_named,
-    recent_courses,
-    sitting_counts,
-    sittings_between,
-    treated_sessions_of,
-)
-from core.records.outcomes import outcome_cohort
 from core.records.patients import (
     add_course,
     add_details,
@@ -56,18 +48,6 @@ from core.records.people import (
     staff_record,
     standing,
     username_taken,
-)
-from core.records.quality import alarm_rows
-from core.records.quality_entries import (
-    audit_lines_between,
-    entries_counted,
-    entries_of_sessions,
-    late_entries,
-    notable_entries,
-    protocol_versions,
-    second_pump_readings,
-    sessions_in_scope,
-    sessions_opened,
 )
 from core.records.schedule_points import (
     kept_points,
@@ -109,6 +89,74 @@ from core.records.streams import (
 )
 from core.records.trail import audit_head, insert_audit_lines
 from core.records.vital_sets import set_reader, set_values, vital_set_row
+
+# Read by the outcome and quality reports and the follow-ups list, or written by the history generator and
+# importer (``bulk``), none of which a start needs: each module is loaded with the first use of one of its
+# names (``records.name`` as ever), so a start does not load them nor what they bring (``core.outcomes``'
+# cohort, ``core.quality``'s rows), ~7 ms of every start.
+LATER = {
+    "EVENT_COLUMNS": "bulk",
+    "HISTORY_TABLES": "bulk",
+    "VITAL_COLUMNS": "bulk",
+    "insert_history": "bulk",
+    "stored_json": "bulk",
+    "contact_routes": "follow_ups",
+    "course_moments_since": "follow_ups",
+    "patients_named": "follow_ups",
+    "recent_courses": "follow_ups",
+    "sitting_counts": "follow_ups",
+    "sittings_between": "follow_ups",
+    "treated_sessions_of": "follow_ups",
+    "outcome_cohort": "outcomes",
+    "alarm_rows": "quality",
+    "audit_lines_between": "quality_entries",
+    "entries_counted": "quality_entries",
+    "entries_of_sessions": "quality_entries",
+    "late_entries": "quality_entries",
+    "notable_entries": "quality_entries",
+    "protocol_versions": "quality_entries",
+    "second_pump_readings": "quality_entries",
+    "sessions_in_scope": "quality_entries",
+    "sessions_opened": "quality_entries",
+}
+"""The names of core.records whose module is loaded when one of them is first used, and that module."""
+if TYPE_CHECKING:
+    from core.records.bulk import EVENT_COLUMNS, HISTORY_TABLES, VITAL_COLUMNS, insert_history, stored_json
+    from core.records.follow_ups import (
+        contact_routes,
+        course_moments_since,
+        patients_named,
+        recent_courses,
+        sitting_counts,
+        sittings_between,
+        treated_sessions_of,
+    )
+    from core.records.outcomes import outcome_cohort
+    from core.records.quality import alarm_rows
+    from core.records.quality_entries import (
+        audit_lines_between,
+        entries_counted,
+        entries_of_sessions,
+        late_entries,
+        notable_entries,
+        protocol_versions,
+        second_pump_readings,
+        sessions_in_scope,
+        sessions_opened,
+    )
+
+
+def __getattr__(name: str) -> object:
+    """A name of ``LATER``, its module loaded now (then kept here, so this runs once a name); or a module of
+    ``LATER`` itself (``records.quality_entries``)."""
+    if name in LATER.values():
+        return import_module(f"{__name__}.{name}")
+    if name not in LATER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{LATER[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "EVENT_COLUMNS",

@@ -24,7 +24,6 @@ from sqlmodel import Session
 
 from core.course import CourseView
 from core.events import Event, EventType, PatientEvent
-from core.outcomes.cohort import scores_text
 from core.persistence.tables import (
     AuditEntry,
     Course,
@@ -284,6 +283,8 @@ def insert_history(
                 writer = _Writer(tx, model, moments)
                 writer.insert(writer.ready(event_rows, EVENT_COLUMNS))
         if model is PatientEventRecord:
+            from core.outcomes.cohort import scores_text  # the outcome report's: not loaded by every start
+
             sittings = [
                 _Scores(e.id, e.patient_id, e.occurred_at, scores_text(e.payload["forms"]))
                 for e, _ in pairs

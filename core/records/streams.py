@@ -9,7 +9,6 @@ from contextlib import closing
 from sqlmodel import Session, col, func, select
 
 from core.events import EventType, PatientEvent
-from core.outcomes.cohort import scores_text
 from core.persistence.tables import PatientEventRecord, SittingScores
 
 
@@ -66,6 +65,8 @@ def insert_patient_event(tx: Session, event: PatientEvent) -> None:
 
 def sitting_scores(event: PatientEvent) -> SittingScores:
     """The scores of a sitting's forms in short, kept beside its record for the outcome report."""
+    from core.outcomes.cohort import scores_text  # with the first sitting recorded, not by every start
+
     return SittingScores(
         id=event.id,
         patient_id=event.patient_id,

@@ -158,7 +158,7 @@ def test_a_password_given_by_an_administrator_must_be_changed_first(
 ):
     asked: list[bool] = []
     monkeypatch.setattr(
-        "ui.main_window.ChangePasswordDialog.ask", lambda controller, parent, forced=False: asked.append(forced)
+        "ui.dialogs.password.ChangePasswordDialog.ask", lambda controller, parent, forced=False: asked.append(forced)
     )
     accounts.add(admin.id, "Chidi Obi", "chidi", "nurse", "granite tulip voyage 90")
     nurse.type("User name", "chidi")

@@ -52,3 +52,29 @@ def test_a_sign_in_settles_the_window_even_before_the_event_loop_has_turned(
     key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window, key)  # any key anywhere counts as activity
     assert window.idle.since.elapsed() < 50  # the idle watch saw it: its clock started again
+
+
+def test_the_signed_in_board_s_tiles_are_built_once_the_first_screen_is_painted(
+    qtbot: QtBot, workplace: Workplace, nurses: tuple[Account, Account]
+):
+    """The lock screen shows first, with tiles of its own; the board behind it is filled by ``settle()``, so
+    it is whole before anyone can sign in to see it."""
+    window = MainWindow(workplace)
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    assert window.board.grid is None  # left for later
+    assert len(window.lock_screen.grid.tiles) == len(workplace.chairs)  # what shows first is whole
+    window.show()
+    qtbot.waitUntil(lambda: window.settled)
+    assert window.board.grid is not None and sorted(window.board.tiles) == workplace.chairs
+    assert window.controller.sign_in(window.lock_screen.feedback, "ana", ANA_PASSWORD) is not None
+    assert window.board.isVisible() and all(tile.isVisible() for tile in window.board.tiles.values())
+
+
+def test_a_sign_in_before_the_window_settled_finds_the_board_filled(
+    qtbot: QtBot, workplace: Workplace, nurses: tuple[Account, Account]
+):
+    window = MainWindow(workplace)
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    grid = window.board.grid
+    assert window.controller.sign_in(window.lock_screen.feedback, "ana", ANA_PASSWORD) is not None
+    assert grid is None and window.board.grid is not None

@@ -243,3 +243,63 @@ def test_the_banner_names_the_patient_whole_or_both_parts_begun_and_gives_the_we
 def inside(widget: QWidget, area: QWidget) -> bool:
     corner = widget.mapTo(area, widget.rect().topLeft())
     return area.rect().contains(widget.rect().translated(corner))
+
+
+def test_a_line_is_drawn_as_the_style_draws_a_label_s_text(qapp: QApplication, monkeypatch) -> None:
+    """``Elided`` draws its words itself (asking for the style from Python costs the first paint of every start
+    ~6 ms): pixel for pixel what ``QStyle.drawItemText`` draws, in each role, tone, alignment and line count."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QImage, QPainter, QRegion
+
+    from ui.style import SHEET, mark
+    from ui.widgets.forms import set_tone
+
+    def by_the_style(line: Elided, _event: object) -> None:
+        painter = QPainter(line)
+        area = line._area(line.contentsRect())
+        line.style().drawItemText(
+            painter, area, line.alignment(), line.palette(), line.isEnabled(), line.shown(), line.foregroundRole()
+        )
+
+    def drawn(line: Elided) -> QImage:
+        image = QImage(line.size(), QImage.Format.Format_ARGB32)
+        image.fill(0)
+        line.render(image, QPoint(), QRegion(), QWidget.RenderFlag(0))
+        return image
+
+    def lines_drawn() -> list[QImage]:
+        """Lines of each kind, made afresh (PySide6 keeps each widget's paintEvent once it has painted)."""
+        holder = QWidget()
+        holder.setStyleSheet(SHEET)  # the roles' and tones' fonts and colours, as the app has them
+        lines = []
+        for role, tone, many, text in [
+            ("heading", None, 1, "LINDQVIST-ÖSTERGAARD, Maja Elisabet"),
+            ("hint", None, 1, "Ana Reyes · Day 1 of 5"),
+            ("tile-next", "act", 2, WORDS),
+            ("tile-next-small", "advise", 1, WORDS),
+            (None, None, 1, ""),
+        ]:
+            line = Elided(role, f"{role} line", lines=many)
+            line.setParent(holder)
+            if tone:
+                set_tone(line, tone)
+                mark(line, "kind", "technical" if tone == "act" else None)
+            line.setText(text)
+            line.resize(180, 60)
+            lines.append(line)
+        right = Elided("hint", "right")
+        right.setParent(holder)
+        right.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        right.setText("No backup yet")
+        right.resize(300, 30)
+        lines.append(right)
+        holder.show()
+        qapp.processEvents()
+        images = [drawn(line) for line in lines]
+        holder.deleteLater()
+        return images
+
+    now = lines_drawn()
+    monkeypatch.setattr(Elided, "paintEvent", by_the_style)
+    assert lines_drawn() == now
+    assert now[0] != now[1] and now[1] != now[4]  # the comparison sees what is drawn

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from core.people import Account, Role
 from ui.controller import Controller
-from ui.dialogs.people import PeopleDialog
 from ui.widgets.forms import button, label, main_action
 
 NO_CARE = (
@@ -59,4 +58,6 @@ class AdminHome(QWidget):
         QTimer.singleShot(0, lambda: self.add_nurses.setFocus(Qt.FocusReason.OtherFocusReason))
 
     def _add_nurses(self) -> None:
+        from ui.dialogs.people import PeopleDialog  # with the first nurse added, not at start
+
         PeopleDialog.ask(self.controller, self.window(), adding=Role.NURSE)

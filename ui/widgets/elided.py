@@ -9,7 +9,7 @@ stay whole.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 from ui.style import mark
@@ -112,11 +112,20 @@ class Elided(QLabel):
         return "\n".join(self._lines(area.width(), fit))
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        """The words drawn as ``QStyle.drawItemText`` draws a label's enabled text: in the pen of the palette's
+        brush for the label's text role, within its area. Drawn here rather than by asking for the widget's
+        style, whose first use from Python makes PySide6 build every enum of QStyle (some 600 values, ~6 ms
+        of the first paint of every start); a disabled line, which the style may dim, is still the style's."""
         painter = QPainter(self)
         area = self._area(self.contentsRect())
-        self.style().drawItemText(
-            painter, area, self.alignment(), self.palette(), self.isEnabled(), self.shown(), self.foregroundRole()
-        )
+        palette, role = self.palette(), self.foregroundRole()
+        if not self.isEnabled():
+            self.style().drawItemText(painter, area, self.alignment(), palette, False, self.shown(), role)
+            return
+        text = self.shown()
+        if text:
+            painter.setPen(QPen(palette.brush(role), painter.pen().widthF()))
+            painter.drawText(area, self.alignment(), text)
 
 
 class NameLine(Elided):
