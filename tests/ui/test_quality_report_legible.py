@@ -105,3 +105,24 @@ def test_each_outlier_row_shows_all_it_says(qtbot: QtBot, window: MainWindow, nu
         needed = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, words).height()
         assert metrics.horizontalAdvance(words) > room, "the row would fit on one line: the test proves nothing"
         qtbot.waitUntil(lambda row=row, needed=needed: table.rowHeight(row) >= needed, timeout=2_000)
+
+
+def test_the_measures_counted_in_none_of_the_periods_are_read_whole(
+    qtbot: QtBot, window: MainWindow, nurse: Nurse, helen, day
+):
+    """Said in one row across the table, longer than a line: it wraps, for a finger that cannot hover."""
+    charge_nurse_on_duty(nurse)
+    dialog = counted(qtbot, window, DAY.isoformat(), DAY.isoformat())
+    found = rows(dialog, "Quality figures")
+    table = find(dialog, QTableWidget, "Quality figures")
+    assert table.textElideMode() == Qt.TextElideMode.ElideNone and table.wordWrap()
+    metrics = table.fontMetrics()
+    room = sum(table.columnWidth(c) for c in range(table.columnCount())) - SECTION_ROOM  # the row's span
+    none = [r for r, cells in enumerate(found) if cells[0].startswith("None in any of these periods:")]
+    assert none and any(metrics.horizontalAdvance(found[r][0]) > room for r in none), "each fits one line"
+    for row in none:
+        # As tall as Qt lays its words out at the row's width, and more than one line when they run longer.
+        tall = (2 if metrics.horizontalAdvance(found[row][0]) > room else 1) * metrics.lineSpacing()
+        qtbot.waitUntil(
+            lambda row=row, tall=tall: table.rowHeight(row) >= max(table.sizeHintForRow(row), tall), timeout=2_000
+        )

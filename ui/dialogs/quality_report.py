@@ -97,6 +97,13 @@ def header_words(words: str, fits: Callable[[str], bool]) -> str:
     return "\n".join(lines)
 
 
+def whole_rows(table: QTableWidget) -> None:
+    """Each row as tall as its words need at the width its columns have, none cut short with "…"."""
+    table.setWordWrap(True)
+    table.setTextElideMode(Qt.TextElideMode.ElideNone)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+
 def measure_words(comparison: Comparison) -> str:
     unit = next((c.unit for c in comparison.cells if c is not None), "")
     return f"{comparison.measure} — {PER_100}" if unit == PER_100 else comparison.measure
@@ -131,9 +138,7 @@ class QualityReportDialog(CountedReport):
         self.outliers = self._table_page("Outliers", OUTLIER_COLUMNS, {0: 170}, 1)
         # An outlier's row says its figure last (after the patient, session, chair and alarm): it wraps, so the
         # figure it is listed for is read on screen, not only on hover.
-        self.outliers.setWordWrap(True)
-        self.outliers.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.outliers.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        whole_rows(self.outliers)
         self.said = self.words_page("Reasons given and who silenced alarms")
         self.column.addWidget(self.parts, 1)
         close = button("Close", "Close the quality report")
@@ -188,6 +193,9 @@ class QualityReportDialog(CountedReport):
         self.figures = named_table("Quality figures", ("Measure", "", "", "", ""))
         # The measure takes the room left; the earlier periods a value each, the report's own its count too.
         one_line_rows(self.figures, {1: EARLIER_WIDTH, 2: EARLIER_WIDTH, 3: EARLIER_WIDTH, 4: OWN_WIDTH}, 0)
+        # A measure's name at 1024 pixels, and the measures counted in none of the periods, run longer than a
+        # line: they wrap, read on screen by a gloved finger that cannot hover for the whole words.
+        whole_rows(self.figures)
         self.figures.itemSelectionChanged.connect(self._say_definition)
         layout.addWidget(self.figures, 1)
         self.definition = label(name="Definition of the chosen figure")
