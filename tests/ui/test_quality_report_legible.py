@@ -126,3 +126,27 @@ def test_the_measures_counted_in_none_of_the_periods_are_read_whole(
         qtbot.waitUntil(
             lambda row=row, tall=tall: table.rowHeight(row) >= max(table.sizeHintForRow(row), tall), timeout=2_000
         )
+
+
+def test_each_limit_of_the_replay_is_named_whole_at_1024_pixels(
+    qtbot: QtBot, window: MainWindow, nurse: Nurse, helen, day
+):
+    """A limit's name ends in its value ("… at or above 180 mmHg"), the very words cut off at 1024 wide."""
+    charge_nurse_on_duty(nurse)
+    dialog = counted(qtbot, window, DAY.isoformat(), DAY.isoformat())
+    dialog.resize(1000, 700)
+    found = rows(dialog, "Threshold replay")
+    table = find(dialog, QTableWidget, "Threshold replay")
+    assert table.textElideMode() == Qt.TextElideMode.ElideNone and table.wordWrap()
+    metrics = table.fontMetrics()
+    room = table.columnWidth(0) - SECTION_ROOM
+    long = [r for r, cells in enumerate(found) if metrics.horizontalAdvance(cells[0]) > room]
+    assert long, "every limit fits its column: the test proves nothing"
+    # Each row as tall as Qt lays the limit's words out at its column's width: the long ones on two lines.
+    qtbot.waitUntil(
+        lambda: (
+            all(table.rowHeight(r) >= table.sizeHintForRow(r) for r in range(len(found)))
+            and max(table.rowHeight(r) for r in long) >= 2 * metrics.lineSpacing()
+        ),
+        timeout=2_000,
+    )

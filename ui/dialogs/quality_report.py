@@ -210,6 +210,7 @@ class QualityReportDialog(CountedReport):
         layout.setContentsMargins(0, 0, 0, 0)
         table = named_table("Threshold replay", REPLAY_COLUMNS)
         one_line_rows(table, dict.fromkeys(range(1, len(REPLAY_COLUMNS)), STEP_WIDTH), 0)
+        whole_rows(table)  # a limit's words end in its value ("at or above 180 mmHg"): never cut off
         layout.addWidget(table, 1)
         note = label(name="How to read the replay")
         layout.addWidget(note)
