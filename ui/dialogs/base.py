@@ -76,6 +76,15 @@ def one_line_rows(table: QTableWidget, widths: dict[int, int], stretch: int) -> 
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
+def whole_rows(table: QTableWidget) -> None:
+    """Each row as tall as its words need at the width its columns have, none cut short with "…": for the rows a
+    reader acts on or reads at arm's length (a phone number to call, a limit's value), which a gloved finger
+    cannot hover over for the whole words."""
+    table.setWordWrap(True)
+    table.setTextElideMode(Qt.TextElideMode.ElideNone)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+
 def fitted(place: QRect, room: QRect) -> QRect:
     """``place`` made no larger than ``room`` and moved inside it, so no part is off the screen."""
     width, height = min(place.width(), room.width()), min(place.height(), room.height())

@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QStackedWidget,
     QTableWidget,
@@ -32,7 +31,7 @@ from core.quality.report import PATIENT_COLUMN, QualityReport, quiet
 from core.quality.scope import Scope
 from core.reports.output import Output
 from ui.controller import Controller
-from ui.dialogs.base import one_line_rows, tab_order
+from ui.dialogs.base import one_line_rows, tab_order, whole_rows
 from ui.dialogs.counted_report import CountedReport
 from ui.dialogs.people import named_table
 from ui.printouts import waiting
@@ -95,13 +94,6 @@ def header_words(words: str, fits: Callable[[str], bool]) -> str:
         else:
             lines.append(word)
     return "\n".join(lines)
-
-
-def whole_rows(table: QTableWidget) -> None:
-    """Each row as tall as its words need at the width its columns have, none cut short with "…"."""
-    table.setWordWrap(True)
-    table.setTextElideMode(Qt.TextElideMode.ElideNone)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
 
 def measure_words(comparison: Comparison) -> str:
