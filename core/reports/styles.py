@@ -60,19 +60,10 @@ class Styles:
         self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10)
         self.fine = ParagraphStyle("fine", parent=base, fontSize=7, leading=8.5)
         self.title = ParagraphStyle("title", parent=base, fontName=SANS_BOLD, fontSize=15, leading=19, spaceAfter=4)
-        # A heading (and a table's label) goes to the next page with what it heads, never left alone at the
-        # foot of a page with its figures overleaf.
         self.heading = ParagraphStyle(
-            "heading",
-            parent=base,
-            fontName=SANS_BOLD,
-            fontSize=11,
-            leading=14,
-            spaceBefore=8,
-            spaceAfter=3,
-            keepWithNext=1,
+            "heading", parent=base, fontName=SANS_BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=3
         )
-        self.label = ParagraphStyle("label", parent=base, fontName=SANS_BOLD, fontSize=8.5, leading=11, keepWithNext=1)
+        self.label = ParagraphStyle("label", parent=base, fontName=SANS_BOLD, fontSize=8.5, leading=11)
         self.cell = ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5)
         self.cell_bold = ParagraphStyle("cell_bold", parent=self.cell, fontName=SANS_BOLD)
         self.right = ParagraphStyle("right", parent=self.cell, alignment=TA_RIGHT)
