@@ -30,6 +30,8 @@ from core.reports.output import Output, Printout, record_output, write_file
 from core.settings import ClinicSettings, WorkstationSettings, clinic_settings
 from core.startup import open_store
 
+GIVE_EACH = "Give each its own file: --out FILE.pdf for the PDF, --csv FILE.csv for the CSV. Nothing was written."
+"""What to do when a report's PDF and CSV are not asked for in files of their own."""
 NO_RESTART = datetime(1, 1, 1, tzinfo=UTC)
 """A command has no running app whose restart would leave a pump to check: none is owed from here."""
 
@@ -289,6 +291,7 @@ def _period_report(
     whole and audited with the computer account."""
     if args.out is None and args.csv is None:
         raise InputError("out", "Say where to write the report: --out FILE.pdf, --csv FILE.csv, or both.")
+    _files_apart(args.out, args.csv)
     first = parse_day(args.first_day, "from", "the first day (--from)")
     last = parse_day(args.last_day, "to", "the last day (--to)")
     written: list[Path] = []
@@ -307,6 +310,17 @@ def _period_report(
     for path in written:
         say(f"{words(report)} written to {path}")
     return 0
+
+
+def _files_apart(pdf: Path | None, sheet: Path | None) -> None:
+    """The PDF and the CSV each in a file of its own, named for what it holds: written to one file, the CSV
+    replaced the PDF with both said written; a PDF named ``.csv`` (or a CSV named ``.pdf``) opens as neither."""
+    if pdf is not None and sheet is not None and pdf.expanduser().resolve() == sheet.expanduser().resolve():
+        raise InputError("csv", f"The PDF and the CSV file would both be written to {pdf}.", GIVE_EACH)
+    if pdf is not None and pdf.suffix.lower() == ".csv":
+        raise InputError("out", f"--out writes the report as a PDF, but {pdf} is named as a CSV file.", GIVE_EACH)
+    if sheet is not None and sheet.suffix.lower() == ".pdf":
+        raise InputError("csv", f"--csv writes the report as CSV, but {sheet} is named as a PDF.", GIVE_EACH)
 
 
 def follow_ups(args: argparse.Namespace, clock: Clock) -> int:

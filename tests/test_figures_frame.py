@@ -27,6 +27,7 @@ def test_a_rate_is_per_100_sessions_with_its_count_and_no_interval():
     assert (figure.value, figure.unit, figure.low, figure.high) == (150.0, PER_100, None, None)
     assert value_words(figure) == "150.0 per 100 sessions" and count_words(figure) == "3 in 2 sessions"
     assert rate("alarms", "Alarms", "Act-now alarms", 0, 0, "").value is None
+    assert count_words(rate("alarms", "Alarms", "Act-now alarms", 0, 1, "")) == "0 in 1 session"  # not "1 sessions"
     assert figure_row(figure)[3:6] == ["3", "2", "150.0"]
 
 

@@ -131,7 +131,8 @@ def test_completion_counts_first_courses_that_ended_by_the_study_s_definition(pr
     # in December; G never began. 5 or more completed: A and C.
     treatment = find(figures, "treatment_completion")
     check(treatment, 2, 4)
-    assert treatment.value == 50.0 and "1 patients' first courses still running" in treatment.note
+    assert treatment.value == 50.0
+    assert treatment.note == "1 patient's first course still running at the cut-off is not counted."
     # All five completed: A and C (C's second infusion of day 1 makes up for day 5); on consecutive days: A only.
     check(find(figures, "course_completion"), 2, 4)
     check(find(figures, "on_protocol"), 1, 4)
@@ -245,7 +246,7 @@ def test_forms_completed_per_time_point_among_courses_due(protocol: Protocol):
     # 3 months: R3a not due (course 2 began 5 May, before its window opened on 7 May); R1 answered.
     three = find(figures, "forms_completed", "3 months")
     check(three, 1, 4)
-    assert three.note == "1 courses not due by the last day."
+    assert three.note == "1 course not due by the last day."
     # 6 months: R3a not due, R4's window closes on 4 Jan 2026, after the last day; none answered.
     check(find(figures, "forms_completed", "6 months"), 0, 3)
 
@@ -274,7 +275,7 @@ def test_change_from_baseline_on_complete_cases_in_the_improving_direction(proto
     check(find(figures, "mcid_reached", "End of course", PF), 0, 2)
     reliable = find(figures, "reliable_improvement", "End of course", PF)
     check(reliable, 0, 1)  # R4's end score has no SE
-    assert reliable.note == "1 complete cases have a score without an SE and are not counted."
+    assert reliable.note == "1 complete case has a score without an SE and is not counted."
     check(find(figures, "worsened", "3 months", PF), 1, 1)
     check(find(figures, "mcid_reached", "6 months", PF), 0, 0)
     assert find(figures, "mcid_reached", "6 months", PF).value is None

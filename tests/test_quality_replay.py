@@ -98,7 +98,9 @@ def test_corrected_sets_are_left_out_and_the_replay_says_how_many(protocol: Prot
     assert [c.crossing for c in result.line("systolic.act_above").candidates] == [1, 1, 0, 0, 0]
     assert (result.sets, result.left_out) == (1, 1)
     assert "1 set was corrected after entry and left out" in result.note
-    assert "systolic 5" in result.note and "temperature 0.1" in result.note
+    assert "systolic 5 mmHg" in result.note and "temperature 0.1 °C" in result.note
+    assert "heart rate 5 /min, respiratory rate 1 /min, SpO2 1 %" in result.note  # words, never a field's name
+    assert "_" not in result.note and "pulse pressure 2 mmHg" in result.note
 
 
 def test_sets_outside_the_period_are_baselines_only(protocol: Protocol):

@@ -35,7 +35,7 @@ def count_words(figure: Figure) -> str:
     if figure.numerator is None:
         return f"n = {figure.denominator}"
     if figure.unit == PER_100:  # events counted over sessions, several of which may fall in one session
-        return f"{figure.numerator} in {figure.denominator} sessions"
+        return f"{figure.numerator} in {figure.denominator} session{'' if figure.denominator == 1 else 's'}"
     return f"{figure.numerator} of {figure.denominator}"
 
 

@@ -334,8 +334,17 @@ ON_PROTOCOL = (
 )
 
 
-def _running_note(count: int, what: str = "courses") -> str:
-    return f"{count} {what} still running at the cut-off are not counted." if count else ""
+def _many(count: int, one: str, many: str) -> str:
+    """``count`` with its noun, singular for one: a note reads "1 course", never "1 courses"."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
+
+
+def _running_note(count: int, one: str = "course", many: str = "courses") -> str:
+    return f"{_many(count, one, many)} still running at the cut-off {_are(count)} not counted." if count else ""
 
 
 def completion(p: Prepared) -> list[Figure]:
@@ -352,7 +361,7 @@ def completion(p: Prepared) -> list[Figure]:
             done,
             len(ended),
             TREATMENT_COMPLETION.format(n=STUDY_INFUSIONS),
-            note=_running_note(len(firsts) - len(ended), "patients' first courses"),
+            note=_running_note(len(firsts) - len(ended), "patient's first course", "patients' first courses"),
         ),
         proportion(
             "course_completion",
@@ -494,7 +503,12 @@ def repeat_courses(p: Prepared) -> list[Figure]:
             returned,
             eligible,
             RETURN_RATE.format(n=within),
-            note=f"{short} patients with less than {within} days of follow-up are not counted." if short else "",
+            note=(
+                f"{_many(short, 'patient', 'patients')} with less than {within} days of follow-up {_are(short)} not "
+                "counted."
+                if short
+                else ""
+            ),
         )
     ]
     steps = kaplan_meier(observations)
@@ -622,7 +636,7 @@ def forms_completed(p: Prepared) -> list[Figure]:
                 count,
                 FORMS_DONE,
                 point=point.label,
-                note=f"{waiting} courses not due by the last day." if waiting else "",
+                note=f"{_many(waiting, 'course', 'courses')} not due by the last day." if waiting else "",
             )
         )
     return figures
@@ -692,7 +706,11 @@ def change(p: Prepared) -> list[Figure]:
             spreads = [(d, b.se * b.se + a.se * a.se) for (b, a), d in zip(pairs, deltas, strict=True) if b.se and a.se]
             improved, worse = _reliable(spreads, z)
             lacking = n - len(spreads)
-            note = f"{lacking} complete cases have a score without an SE and are not counted." if lacking else ""
+            note = ""
+            if lacking:
+                has = "has" if lacking == 1 else "have"
+                cases = _many(lacking, "complete case", "complete cases")
+                note = f"{cases} {has} a score without an SE and {_are(lacking)} not counted."
             figures.append(
                 proportion(
                     "reliable_improvement",

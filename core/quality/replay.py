@@ -38,6 +38,17 @@ STEPS: Mapping[VitalKind, Decimal] = {
 }
 """The step between neighbouring values of each vital's limits (report data, printed with the result): a
 blood pressure's or heart rate's 5, a respiratory rate's 1 /min, SpO2's 1 %, one RASS point, 0.1 °C."""
+STEP_WORDS: Mapping[VitalKind, tuple[str, str]] = {
+    VitalKind.SYSTOLIC: ("systolic", "mmHg"),
+    VitalKind.DIASTOLIC: ("diastolic", "mmHg"),
+    VitalKind.HEART_RATE: ("heart rate", "/min"),
+    VitalKind.RESPIRATORY_RATE: ("respiratory rate", "/min"),
+    VitalKind.SPO2: ("SpO2", "%"),
+    VitalKind.SEDATION: ("sedation", "RASS"),
+    VitalKind.TEMPERATURE: ("temperature", "°C"),
+}
+"""Each vital's step as the report prints it, in words and its unit: paper never shows a field's name
+(``heart_rate``)."""
 PULSE_PRESSURE_STEP = Decimal(2)
 """The step of the diastolic's minimum pulse pressure (mmHg)."""
 REACH = 2
@@ -85,8 +96,8 @@ class Replay:
 
     @property
     def note(self) -> str:
-        steps = ", ".join(f"{kind.value} {step.normalize():f}" for kind, step in self.steps.items())
-        said = f"Steps: {steps}; pulse pressure {PULSE_PRESSURE_STEP}. Replayed under {self.protocol_id} "
+        steps = ", ".join(_step_words(kind, step) for kind, step in self.steps.items())
+        said = f"Steps: {steps}; pulse pressure {PULSE_PRESSURE_STEP} mmHg. Replayed under {self.protocol_id} "
         said += f"{self.protocol_version}: {self.sets} sets."
         if self.left_out:
             sets = "set was" if self.left_out == 1 else "sets were"
@@ -95,6 +106,11 @@ class Replay:
 
     def line(self, key: str) -> ReplayLine:
         return next(line for line in self.lines if line.limit.key == key)
+
+
+def _step_words(kind: VitalKind, step: Decimal) -> str:
+    name, unit = STEP_WORDS.get(kind, (kind.value.replace("_", " "), ""))
+    return f"{name} {step.normalize():f} {unit}".rstrip()
 
 
 class _Readings:

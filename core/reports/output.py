@@ -55,7 +55,8 @@ def write_file(path: Path, content: bytes) -> Path:
     try:
         write_whole(path, content)
     except OSError as error:
-        raise unwritten(error, path) from error
+        # The whole path, as the file was named: a relative name says nothing of where it was meant to go.
+        raise unwritten(error, f"the file {path.absolute()}") from error
     return path.resolve()
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph
 
 from core.reports.styles import (
     FOOTER_HEIGHT,
@@ -115,6 +115,24 @@ def body_size(page_size: str) -> tuple[float, float]:
     return width - 2 * MARGIN - 2 * FRAME_PADDING, inner_height - 2 * FRAME_PADDING
 
 
+HEADING_ROOM = {"heading": 72.0, "label": 48.0}
+"""The page left (points) for a heading, or a table's label, to start there: itself and the first lines of what it
+heads. With less it starts the next page, never left alone at a page's foot with its figures overleaf; with
+more, a long table under it starts on the same page and splits, leaving no half page blank."""
+
+
+def headings_kept(story: list[Flowable]) -> list[Flowable]:
+    """The story with a conditional page break before each heading and each table's label."""
+    kept: list[Flowable] = []
+    for flowable in story:
+        style = getattr(flowable, "style", None) if isinstance(flowable, Paragraph) else None
+        room = HEADING_ROOM.get(getattr(style, "name", ""), 0.0)
+        if room:
+            kept.append(CondPageBreak(room))
+        kept.append(flowable)
+    return kept
+
+
 def build_pdf(story: list[Flowable], frame: PageFrame, page_size: str) -> bytes:
     """The finished document as bytes; ``invariant`` keeps the same input byte-for-byte the same."""
     register_fonts()
@@ -148,5 +166,5 @@ def build_pdf(story: list[Flowable], frame: PageFrame, page_size: str) -> bytes:
         showBoundary=0,
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[body])])
-    doc.build(story, canvasmaker=numbered_canvas(frame))
+    doc.build(headings_kept(story), canvasmaker=numbered_canvas(frame))
     return out.getvalue()

@@ -44,7 +44,11 @@ def follow_ups(care: Care, nurses, clock: ManualClock, helen: Account) -> None:
 
 def rows(dialog: FollowUpsDialog) -> list[list[str]]:
     table = find(dialog, QTableWidget, "Follow-ups")
-    return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    # As read: a phone number's spaces are kept from breaking (``unbroken_number``) and look like any other.
+    return [
+        [table.item(r, c).text().replace("\u00a0", " ") for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
 
 
 def readings(database: Database) -> list[dict]:

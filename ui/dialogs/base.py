@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -74,6 +76,40 @@ def one_line_rows(table: QTableWidget, widths: dict[int, int], stretch: int) -> 
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(column, width)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+CELL_TEXT_ROOM = 2 * 10 + 2 * 4
+"""What a cell's text is drawn inside of its width: the style sheet's padding (``TABLE_SHEET``, 10 px a side) and
+the style's text margins."""
+CELL_TEXT_HEIGHT_ROOM = 2 * 4 + 4
+"""And of its height: the padding (4 px top and bottom) and a little air."""
+
+
+class WrappedWords(QStyledItemDelegate):
+    """Asks for the height a cell's words take at the width they are drawn in. Qt measures wrapped words at the
+    cell's whole width, but the style sheet's padding narrows the text drawn: a line more than measured, and
+    the last one was cut off ("… SpO2 low 98 · RR low …" at 1024 wide, the sedation never shown)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802 (Qt's name)
+        size = super().sizeHint(option, index)
+        words = index.data(Qt.ItemDataRole.DisplayRole)
+        width = option.rect.width() - CELL_TEXT_ROOM  # the cell's width when a row is fitted, else nothing
+        if not isinstance(words, str) or not words or width <= 0:
+            return size
+        font = index.data(Qt.ItemDataRole.FontRole)
+        metrics = QFontMetrics(font) if isinstance(font, QFont) else option.fontMetrics
+        drawn = metrics.boundingRect(QRect(0, 0, width, 1_000_000), Qt.TextFlag.TextWordWrap, words)
+        return QSize(size.width(), max(size.height(), drawn.height() + CELL_TEXT_HEIGHT_ROOM))
+
+
+def whole_rows(table: QTableWidget) -> None:
+    """Each row as tall as its words need at the width its columns have, none cut short with "…": for the rows a
+    reader acts on or reads at arm's length (a phone number to call, a limit's value), which a gloved finger
+    cannot hover over for the whole words."""
+    table.setWordWrap(True)
+    table.setTextElideMode(Qt.TextElideMode.ElideNone)
+    table.setItemDelegate(WrappedWords(table))
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
 
 def fitted(place: QRect, room: QRect) -> QRect:

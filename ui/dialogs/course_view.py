@@ -29,7 +29,7 @@ from core.course_record import CourseRecord, PatientCourses
 from core.dates import local_stamp
 from core.reports.output import Output
 from ui.controller import Controller
-from ui.dialogs.base import Dialog, tab_order
+from ui.dialogs.base import Dialog, WrappedWords, tab_order
 from ui.dialogs.people import named_table
 from ui.dialogs.print_preview import show_pdf
 from ui.printouts import waiting
@@ -117,6 +117,10 @@ def scrolled(page: QWidget) -> QScrollArea:
 def fit_rows(table: QTableWidget) -> None:
     """The table as tall as its rows at the width it has: the page around it scrolls instead."""
     table.resizeRowsToContents()
+    fit_height(table)
+
+
+def fit_height(table: QTableWidget) -> None:
     header = table.horizontalHeader()
     height = max(header.height(), header.sizeHint().height()) + table.verticalHeader().length()
     table.setFixedHeight(height + 2 * table.frameWidth() + 2)
@@ -135,8 +139,14 @@ def wrapping_rows(table: QTableWidget, stretch: tuple[int, ...]) -> None:
     for column in stretch:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    # A wrapping column that widens or narrows changes the rows' heights, and so the table's.
+    # A wrapping column that widens or narrows changes the rows' heights, and so the table's. The rows follow
+    # their words by themselves: a stretched column's new width, once the page is laid out at its size, came
+    # after the last fit (at 1024 wide a day's vital signs ended in "…", a line short).
     header.sectionResized.connect(lambda *_: fit_rows(table))
+    table.setItemDelegate(WrappedWords(table))
+    rows = table.verticalHeader()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    rows.sectionResized.connect(lambda *_: fit_height(table))
 
 
 class CourseViewDialog(Dialog):

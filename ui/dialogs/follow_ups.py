@@ -13,7 +13,7 @@ chosen. Actions on the chosen row's patient are listed in one place
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QTableWidgetItem, QWidget
@@ -22,7 +22,7 @@ from core.dates import local_stamp
 from core.outcomes.due import STATUS_SYMBOLS, STATUS_WORDS, FollowUp, FollowUpList, Status
 from core.reports.output import Output
 from ui.controller import Controller
-from ui.dialogs.base import Dialog, one_line_rows, tab_order
+from ui.dialogs.base import Dialog, one_line_rows, tab_order, whole_rows
 from ui.dialogs.course_view import CourseViewDialog
 from ui.dialogs.follow_up_contact import FollowUpContactDialog
 from ui.dialogs.outcome_forms import OutcomeFormsDialog
@@ -46,8 +46,26 @@ ASK_CHARGE_NURSE = "Sign in as a charge nurse to read the follow-up list."
 NONE_CHOSEN = "Choose a row to see it whole here (date of birth, the window's dates) and to record a contact route."
 
 
+PATIENT_WIDTH = 140
+REACH_WIDTH = 180
+CELL_ROOM = 2 * 10 + 6
+"""A cell's padding on both sides (``TABLE_SHEET``) and a little more, so a phone number never touches the grid."""
+NO_BREAK = "\u00a0"
+NUMBER_SIGNS = frozenset("0123456789+()-. ")
+
+
+def unbroken_number(contact: str) -> str:
+    """How to reach the patient, its phone number kept on one line where the cell wraps: a number broken over
+    two lines ("+1 555 0100" / "0133") is misread and misdialled. The rest ("(phone call) — Mornings") may
+    wrap."""
+    number, opening, rest = contact.partition(" (")
+    if not opening or not number or not set(number) <= NUMBER_SIGNS:
+        return contact
+    return f"{number.replace(' ', NO_BREAK)}{opening}{rest}"
+
+
 def row_cells(item: FollowUp) -> tuple[str, ...]:
-    """One line a cell; the whole of a long one on its tooltip."""
+    """A cell a column; a long one wraps (``whole_rows``), its whole words on its tooltip too."""
     person = item.patient
     return (
         item.status_words,
@@ -56,7 +74,7 @@ def row_cells(item: FollowUp) -> tuple[str, ...]:
         str(item.course_number),
         item.label,
         item.when_words,
-        item.contact,
+        unbroken_number(item.contact),
     )
 
 
@@ -93,8 +111,10 @@ class FollowUpsDialog(Dialog):
         self.heading = label(role="heading", name="Follow-ups shown", wrap=False)
         self.column.addWidget(self.heading)
         self.table = named_table("Follow-ups", COLUMNS)
-        # At 1024 wide, "window closes in 26 days" and a whole phone number stay in view.
-        one_line_rows(self.table, {1: 130, 5: 228}, len(COLUMNS) - 1)
+        # The patient's name and how to reach her wrap (at 1024 wide both were cut short, "HAVERKAM…", "+1 555
+        # 01…", and they are what the list is for), the phone number whole on its line; "when" takes the rest.
+        one_line_rows(self.table, {1: PATIENT_WIDTH, len(COLUMNS) - 1: REACH_WIDTH}, 5)
+        whole_rows(self.table)
         self.table.itemSelectionChanged.connect(self._offer_row_actions)
         self.column.addWidget(self.table, 1)
         self.whole = label(NONE_CHOSEN, name="Chosen follow-up")
@@ -230,10 +250,18 @@ class FollowUpsDialog(Dialog):
                     font.setBold(True)
                     cell.setFont(font)
                 self.table.setItem(row, column, cell)
+        self._fit_numbers(shown)
         again = next((row for row, item in enumerate(shown) if keep is not None and same(item, keep)), None)
         if again is not None:
             self.table.selectRow(again)
         self._offer_row_actions()
+
+    def _fit_numbers(self, shown: Sequence[FollowUp]) -> None:
+        """How to reach as wide as the longest phone number shown, which may not break."""
+        metrics = self.table.fontMetrics()
+        numbers = [unbroken_number(item.contact).partition(" (")[0] for item in shown]
+        widest = max((metrics.horizontalAdvance(n) for n in numbers if NO_BREAK in n), default=0)
+        self.table.horizontalHeader().resizeSection(len(COLUMNS) - 1, max(REACH_WIDTH, widest + CELL_ROOM))
 
     def chosen(self) -> FollowUp | None:
         rows = self.table.selectionModel().selectedRows()

@@ -27,7 +27,7 @@ from core.outcomes.report import STUDY_LABEL, OutcomeReport
 from core.outcomes.stats import T_BASED, WILSON
 from core.reports.output import Output
 from ui.controller import Controller
-from ui.dialogs.base import one_line_rows, tab_order
+from ui.dialogs.base import one_line_rows, tab_order, whole_rows
 from ui.dialogs.counted_report import CountedReport
 from ui.dialogs.people import named_table
 from ui.printouts import waiting
@@ -155,6 +155,7 @@ class OutcomeReportDialog(CountedReport):
         # "2002 of 2145"). The measure takes the room left, said whole with the chosen row's definition, as is
         # the method, named in a word or two.
         one_line_rows(self.figures, {1: 120, 5: 85}, 0)
+        whole_rows(self.figures)  # at 1024 wide a measure's name ran past its column: it wraps, never "…"
         self.figures.itemSelectionChanged.connect(self._say_definition)
         layout.addWidget(self.figures, 1)
         self.definition = label(name="Definition of the chosen figure")

@@ -10,9 +10,11 @@ opening (the last whole month), on Enter in a date and on "Show".
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,12 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.dates import local_stamp
-from core.figures import PER_100, Comparison, Figure, count_words, number_words, value_words
+from core.figures import PER_100, Comparison, Figure, Period, count_words, number_words, value_words
 from core.quality.report import PATIENT_COLUMN, QualityReport, quiet
 from core.quality.scope import Scope
 from core.reports.output import Output
 from ui.controller import Controller
-from ui.dialogs.base import one_line_rows, tab_order
+from ui.dialogs.base import one_line_rows, tab_order, whole_rows
 from ui.dialogs.counted_report import CountedReport
 from ui.dialogs.people import named_table
 from ui.printouts import waiting
@@ -57,6 +59,8 @@ EARLIER_WIDTH = 125
 OWN_WIDTH = 190
 STEP_WIDTH = 120
 CHOOSE = "Choose a row to read its definition."
+HEADER_ROOM = 2 * 10 + 2
+"""A header section's padding on both sides and its border (``TABLE_SHEET``): what its words may not use."""
 
 
 def last_month(today: date) -> tuple[date, date]:
@@ -77,6 +81,19 @@ def cell_words(figure: Figure | None, *, counted: bool) -> str:
         return value
     count = f"{figure.numerator} in {figure.denominator}" if figure.unit == PER_100 else count_words(figure)
     return f"{value} ({count})"
+
+
+def header_words(words: str, fits: Callable[[str], bool]) -> str:
+    """A period's name in its column's header, broken between words onto as many lines as it needs: a month
+    ("September 2026") or a run of days ("2026-11-01 to 2026-11-14") is wider than an earlier period's
+    column, and a header cut short would leave the reader guessing which period a column counts."""
+    lines: list[str] = []
+    for word in words.split(" "):
+        if lines and fits(f"{lines[-1]} {word}"):
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def measure_words(comparison: Comparison) -> str:
@@ -111,6 +128,9 @@ class QualityReportDialog(CountedReport):
         self._figures_page()
         self.replay, self.replay_note = self._replay_page()
         self.outliers = self._table_page("Outliers", OUTLIER_COLUMNS, {0: 170}, 1)
+        # An outlier's row says its figure last (after the patient, session, chair and alarm): it wraps, so the
+        # figure it is listed for is read on screen, not only on hover.
+        whole_rows(self.outliers)
         self.said = self.words_page("Reasons given and who silenced alarms")
         self.column.addWidget(self.parts, 1)
         close = button("Close", "Close the quality report")
@@ -165,6 +185,9 @@ class QualityReportDialog(CountedReport):
         self.figures = named_table("Quality figures", ("Measure", "", "", "", ""))
         # The measure takes the room left; the earlier periods a value each, the report's own its count too.
         one_line_rows(self.figures, {1: EARLIER_WIDTH, 2: EARLIER_WIDTH, 3: EARLIER_WIDTH, 4: OWN_WIDTH}, 0)
+        # A measure's name at 1024 pixels, and the measures counted in none of the periods, run longer than a
+        # line: they wrap, read on screen by a gloved finger that cannot hover for the whole words.
+        whole_rows(self.figures)
         self.figures.itemSelectionChanged.connect(self._say_definition)
         layout.addWidget(self.figures, 1)
         self.definition = label(name="Definition of the chosen figure")
@@ -179,6 +202,7 @@ class QualityReportDialog(CountedReport):
         layout.setContentsMargins(0, 0, 0, 0)
         table = named_table("Threshold replay", REPLAY_COLUMNS)
         one_line_rows(table, dict.fromkeys(range(1, len(REPLAY_COLUMNS)), STEP_WIDTH), 0)
+        whole_rows(table)  # a limit's words end in its value ("at or above 180 mmHg"): never cut off
         layout.addWidget(table, 1)
         note = label(name="How to read the replay")
         layout.addWidget(note)
@@ -222,6 +246,8 @@ class QualityReportDialog(CountedReport):
         self.definition.clear()
         if report is None:
             self.counts.clear()
+            # No period's name over columns that hold none of its figures (the last report's stay no longer).
+            self.figures.setHorizontalHeaderLabels(["Measure", *[""] * (self.figures.columnCount() - 1)])
             return
         versions = ", ".join(report.protocol_versions) or "none"
         self.counts.setText(
@@ -234,7 +260,7 @@ class QualityReportDialog(CountedReport):
 
     def _fill_figures(self, report: QualityReport) -> None:
         """Each section under its heading; its measures counted in none of the periods in one line after."""
-        self.figures.setHorizontalHeaderLabels(["Measure", *(p.words() for p in report.periods)])
+        self.figures.setHorizontalHeaderLabels(["Measure", *self._period_headers(report.periods)])
         rows: list[tuple[str, Comparison | None]] = []
         for section in report.sections:
             every = report.section(section)
@@ -258,6 +284,19 @@ class QualityReportDialog(CountedReport):
                 item.setData(ROW, comparison)
                 self.figures.setItem(row, column, item)
         self.definition.setText(CHOOSE)
+
+    def _period_headers(self, periods: Sequence[Period]) -> list[str]:
+        """Each period's name on as many lines as its column's width needs, measured in the header's font."""
+        header = self.figures.horizontalHeader()
+        header.ensurePolished()
+        font = QFont(header.font())
+        font.setWeight(QFont.Weight.DemiBold)  # the sections' weight in ``TABLE_SHEET``
+        metrics = QFontMetrics(font)
+
+        def fitting(column: int) -> Callable[[str], bool]:
+            return lambda words: metrics.horizontalAdvance(words) <= header.sectionSize(column) - HEADER_ROOM
+
+        return [header_words(p.words(), fitting(column)) for column, p in enumerate(periods, 1)]
 
     def _fill_replay(self, report: QualityReport) -> None:
         lines = report.replay.lines
