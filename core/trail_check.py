@@ -955,7 +955,10 @@ def _vital_set_problem(kept: tuple[Any, ...], entry: tuple[Any, ...]) -> str | N
 def _schedule_points(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
     """The scheduled points kept for each signed session (which a review of timeliness counts) are those its
     entries, replayed up to the signature under its own protocol, give; no session without a signature has
-    any (of the given sessions only, when given)."""
+    any (of the given sessions only, when given). The whole check on SQLite reads the points and the entries
+    once each in the order stored and pairs them as they come (``_points_out_of_step``); the sessions whose
+    points did not match as read, and every session elsewhere or of the given ones, are read by key and the
+    first in the order signed whose points are wrong is said."""
     signed = records.signed_sessions(tx, sessions)
     for session_id in sorted(records.sessions_with_points(tx, sessions) - set(signed))[:1]:
         problem = f"scheduled points are kept for session {session_id}, which is not signed: they were added by hand."
@@ -964,10 +967,7 @@ def _schedule_points(tx: Any, found: Findings, sessions: list[str] | None = None
     rules = Rules(records.protocol_texts(tx)) if signed else None
     moment = trail_streams.stored_moment(tx)
     if sessions is None and trail_streams.rows_in_written_order(tx):
-        assert rules is not None or not signed
         out_of_step = set(_points_out_of_step(tx, rules, moment)) if rules is not None else set()
-        # Only the sessions whose points did not match as they came are looked at again, by key, for what
-        # is wrong with them (in the order they were signed).
         signed = [session_id for session_id in signed if session_id in out_of_step]
     logs = (log for ids in trail_streams.chunks(signed) for log in _schedule_logs(tx, ids, moment))
     for batch in _batched(logs, trail_streams.BATCH_SESSIONS):
