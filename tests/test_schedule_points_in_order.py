@@ -14,6 +14,7 @@ from core.care import Care
 from core.clock import ManualClock
 from core.persistence.db import Database
 from core.persistence.tables import ScheduledPointRecord
+from core.records import trail_streams
 from tests.helpers.sessions import signed
 from tests.test_schedule_points import late_and_missed
 from tests.test_schedule_points_by_hand import by_hand
@@ -130,3 +131,18 @@ def test_nothing_changed_is_said_for_points_in_the_order_written(
     with database.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM schedule_point")).scalar_one() > 11
     assert audit.verify(database).ok
+
+
+def test_a_few_sessions_entries_are_those_of_the_whole_read(
+    care: Care, patient, nurses, clock: ManualClock, database: Database
+):
+    """Read by session (since a noted line, and the sessions looked at again), the kinds are picked out of
+    each session's entries: the same rows as the whole read gives of those sessions, and no other kind."""
+    first, _ = two_signed(care, patient, nurses, clock)
+    kinds, reads = trail_check._SCHEDULE_KINDS, trail_check._SCHEDULE_READS
+    with database.session() as tx:
+        whole = sorted(row for row in trail_streams.schedule_entries(tx, None, kinds, reads) if row[0] == first)
+        few = list(trail_streams.schedule_entries(tx, [first], kinds, reads))
+        every = {row[3] for row in trail_streams.session_entries(tx) if row[1] == first}
+    assert sorted(few) == whole and len(whole) > 10
+    assert {row[3] for row in few} == every & {kind.value for kind in kinds} != every
