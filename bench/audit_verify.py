@@ -13,7 +13,7 @@ Beside it, in the same run and as CPU time in this process (the machine's cores 
   says as much about the neighbours, and the CPU of this process and of the other two together;
 * with ``--parts``, each of those three pieces run one after the other in this process, as CPU each (how
   evenly the work is shared out: the wall time on two free cores is about the larger of half the sum and
-  the largest piece);
+  the largest piece), and the scheduled points' check inside the checks beside the trail;
 * the check since an anchor noted ``--since-lines`` lines before the head (about a clinic's day), CPU and wall.
 
 The database is only read: its size and modification time are compared before and after, and the run fails
@@ -145,8 +145,16 @@ def report(database: Database, args: argparse.Namespace, before: tuple[int, int]
 
 
 def pieces(database: Database) -> str:
-    """The CPU of each piece the whole check runs at once, run one after the other here."""
-    cpu: dict[str, float] = {}
+    """The CPU of each piece the whole check runs at once, run one after the other here, and of the
+    scheduled points' check inside the checks beside the trail (timed as they call it)."""
+    cpu: dict[str, float] = {"of which scheduled points": 0.0}
+    check_points = trail_check._schedule_points
+
+    def timed_points(*args: object) -> None:
+        start = time.process_time()
+        check_points(*args)  # type: ignore[arg-type]
+        cpu["of which scheduled points"] += time.process_time() - start
+
     with database.session() as tx:
         ends = trail_check.trail_streams.trail_ends(tx)
         assert ends is not None
@@ -158,9 +166,15 @@ def pieces(database: Database) -> str:
             ("second half", lambda: trail_check._check_part(tx, parts[-1])),
             ("beside the trail", lambda: trail_check._beside_the_trail(tx, trail_check.Findings())),
         ):
+            trail_check._schedule_points = timed_points  # type: ignore[assignment]
             start = time.process_time()
-            work()
+            try:
+                work()
+            finally:
+                trail_check._schedule_points = check_points
             cpu[name] = time.process_time() - start
+        cpu["beside the trail"] = cpu.pop("beside the trail")
+        cpu["of which scheduled points"] = cpu.pop("of which scheduled points")
     return "pieces, one after the other: " + ", ".join(f"{name} {seconds:.1f} s CPU" for name, seconds in cpu.items())
 
 

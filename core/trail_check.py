@@ -955,7 +955,10 @@ def _vital_set_problem(kept: tuple[Any, ...], entry: tuple[Any, ...]) -> str | N
 def _schedule_points(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
     """The scheduled points kept for each signed session (which a review of timeliness counts) are those its
     entries, replayed up to the signature under its own protocol, give; no session without a signature has
-    any (of the given sessions only, when given)."""
+    any (of the given sessions only, when given). The whole check on SQLite reads the points and the entries
+    once each in the order stored and pairs them as they come (``_points_out_of_step``); the sessions whose
+    points did not match as read, and every session elsewhere or of the given ones, are read by key and the
+    first in the order signed whose points are wrong is said."""
     signed = records.signed_sessions(tx, sessions)
     for session_id in sorted(records.sessions_with_points(tx, sessions) - set(signed))[:1]:
         problem = f"scheduled points are kept for session {session_id}, which is not signed: they were added by hand."
@@ -964,9 +967,9 @@ def _schedule_points(tx: Any, found: Findings, sessions: list[str] | None = None
     rules = Rules(records.protocol_texts(tx)) if signed else None
     moment = trail_streams.stored_moment(tx)
     if sessions is None and trail_streams.rows_in_written_order(tx):
-        logs = _signed_logs_stored(tx, moment)
-    else:
-        logs = (log for ids in trail_streams.chunks(signed) for log in _schedule_logs(tx, ids, moment))
+        out_of_step = set(_points_out_of_step(tx, rules, moment)) if rules is not None else set()
+        signed = [session_id for session_id in signed if session_id in out_of_step]
+    logs = (log for ids in trail_streams.chunks(signed) for log in _schedule_logs(tx, ids, moment))
     for batch in _batched(logs, trail_streams.BATCH_SESSIONS):
         kept: dict[str, set[tuple[Any, ...]]] = {session_id: set() for session_id, _ in batch}
         for row in records.kept_points(tx, list(kept)):
@@ -978,6 +981,60 @@ def _schedule_points(tx: Any, found: Findings, sessions: list[str] | None = None
             if problem is not None:
                 found.said("scheduled points", (1,), problem)
                 return
+
+
+POINTS_AHEAD = 20_000
+"""Sessions' kept points read ahead of the signatures while a signed session's points are looked for: more
+are not held (that session is then looked at again by key), so points removed by hand do not make the check
+hold every later session's."""
+
+
+def _points_out_of_step(tx: Any, rules: Rules, moment: Any) -> Iterator[str]:
+    """The signed sessions whose kept points are not, as read in the order stored, the points their entries
+    give (some may be right, their rows stored out of turn); each session's entries up to its signature and
+    the kept points are read once each, in the order stored, and paired as they come: a signature's points
+    are written with it, so the next session's points read are, as a rule, those of the session just signed.
+    Points met out of turn wait (up to ``POINTS_AHEAD`` sessions'); the sessions with points met twice or
+    never paired are said at the end."""
+    groups = _kept_groups(trail_streams.schedule_points_stored(tx), moment)
+    ahead: dict[str, list[tuple[Any, ...]]] = {}
+    for session_id, events in _signed_logs_stored(tx, moment):
+        expected = replayed(rules.of(events), events) or ()
+        kept = ahead.pop(session_id, None)
+        if kept is None and expected:
+            for other, rows in groups:
+                if other == session_id:
+                    kept = rows
+                    break
+                if other in ahead:
+                    yield other  # its points in two places
+                ahead[other] = rows
+                if len(ahead) >= POINTS_AHEAD:
+                    break
+        if kept is None:
+            if expected:
+                yield session_id
+        elif kept != list(expected) and set(kept) != set(expected):
+            yield session_id
+    yield from ahead
+    for other, _ in groups:
+        yield other
+
+
+def _kept_groups(rows: Iterator[tuple[Any, ...]], moment: Any) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """The kept points read in the order stored, a run of one session's rows at a time, each row as
+    ``records.kept_points`` gives it less its session (its moments read as the table's type reads them)."""
+    session_id: str | None = None
+    group: list[tuple[Any, ...]] = []
+    for row in rows:
+        if row[0] != session_id:
+            if session_id is not None:
+                yield session_id, group
+            session_id, group = row[0], []
+        taken = row[4]
+        group.append((row[1], row[2], moment(row[3]), None if taken is None else moment(taken), row[5], row[6]))
+    if session_id is not None:
+        yield session_id, group
 
 
 def _batched(logs: Iterator[tuple[str, list[Event]]], size: int) -> Iterator[list[tuple[str, list[Event]]]]:
@@ -1019,22 +1076,24 @@ _NEW_EVENT = object.__new__
 
 def _entry(row: tuple[Any, ...], moment: Any) -> Event:
     """An entry as ``replayed`` reads it, its fields set as ``Event``'s own ``__init__`` sets them, without
-    its frozen setting of each field in turn (a fifth of the look at ten years' schedules)."""
+    its frozen setting of each field in turn (a fifth of the look at ten years' schedules). When it was
+    saved is read for the signature only (``trail_streams.schedule_entries``), the one entry ``replayed``
+    reads it of: the others carry when they happened in its place."""
     session_id, event_id, seq, kind, occurred, recorded, payload, point = row
     event: Event = _NEW_EVENT(Event)
-    event.__dict__.update(
-        id=event_id,
-        session_id=session_id,
-        seq=seq,
-        type=_KIND_OF[kind],
-        occurred_at=moment(occurred),
-        recorded_at=moment(recorded),
-        recorded_by="",
-        workstation="",
-        payload=_loads(payload) if payload is not None else ({"point_id": point} if point is not None else {}),
-        corrects=None,
-        reason=None,
-    )
+    occurred_at = moment(occurred)
+    fields = event.__dict__  # set one by one: quicker than one update from keywords
+    fields["id"] = event_id
+    fields["session_id"] = session_id
+    fields["seq"] = seq
+    fields["type"] = _KIND_OF[kind]
+    fields["occurred_at"] = occurred_at
+    fields["recorded_at"] = occurred_at if recorded is None else moment(recorded)
+    fields["recorded_by"] = ""
+    fields["workstation"] = ""
+    fields["payload"] = _loads(payload) if payload is not None else ({"point_id": point} if point is not None else {})
+    fields["corrects"] = None
+    fields["reason"] = None
     return event
 
 

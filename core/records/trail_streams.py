@@ -30,6 +30,7 @@ from core.persistence.tables import (
     Patient,
     PatientDetails,
     PatientEventRecord,
+    ScheduledPointRecord,
     SessionEvent,
     SittingScores,
     VitalSet,
@@ -130,11 +131,13 @@ def trail_lines(tx: Session, after: int = 0, upto: int | None = None) -> Iterato
 
 
 def care_lines_back_from(tx: Session, seq: int) -> Iterator[tuple[Any, ...]]:
-    """The care entries' lines numbered ``seq`` or lower, newest first: seq and detail text."""
-    query = select(AuditEntry.seq, cast(AuditEntry.detail, Text)).where(
-        col(AuditEntry.seq) <= seq, col(AuditEntry.action) == "record.written"
+    """The care entries' lines numbered ``seq`` or lower, newest first: seq and detail text. Read back
+    along the trail's own order and picked out here: asked of the database, the index of actions was taken
+    and ten years' care lines sorted (some 3 s before the whole check could start its parts)."""
+    query = select(AuditEntry.seq, AuditEntry.action, cast(AuditEntry.detail, Text)).where(col(AuditEntry.seq) <= seq)
+    return (
+        (row[0], row[2]) for row in stream(tx, query.order_by(col(AuditEntry.seq).desc())) if row[1] == "record.written"
     )
-    return stream(tx, query.order_by(col(AuditEntry.seq).desc()))
 
 
 def line_at_or_before(tx: Session, seq: int) -> tuple[int, str] | None:
@@ -336,35 +339,54 @@ _POINT_ID = {
     "postgresql": "session_event.payload ->> 'point_id'",
 }
 """The point a set of vital signs or a side-effect check answered, read out of its payload by the database."""
+_ANSWERING = (EventType.VITALS.value, EventType.SIDE_EFFECTS.value)
+"""The entries that answer a point: only their payloads are read for it (the JSON read costs per row)."""
 
 
 def schedule_entries(
     tx: Session, session_ids: Collection[str] | None, kinds: Collection[EventType], reads: Collection[EventType]
 ) -> Iterator[tuple[Any, ...]]:
     """The entries of the ``kinds`` named, as ``audit verify`` replays signed sessions' schedules: session,
-    id, place, kind, moments (as the driver gives them), the stored text of the payload of the ``reads``
-    only (None for the rest, read for their kind and moments) and the ``point_id`` the payload names (the
-    point a set or a check answered: the database reads it out, no payload of theirs is parsed here). Of
+    id, place, kind, moments (as the driver gives them; when it was saved only for a signature, the one
+    entry whose saving the schedules read, None for the rest), the stored text of the payload of the
+    ``reads`` only (None for the rest, read for their kind and moments) and the ``point_id`` the payload of
+    a set or a check names (the point it answered: the database reads it out, no payload of theirs is
+    parsed here; None for the other kinds). Of
     the given sessions, in each session's order; of every session (None), in the order stored on SQLite
     (each session's entries come in its order, sessions interleaved as they were recorded), else by
     session."""
     wanted = [kind.value for kind in reads]
     payload = case((col(SessionEvent.type).in_(wanted), cast(SessionEvent.payload, Text)), else_=None)
+    saved = type_coerce(SessionEvent.recorded_at, Text)
+    point = literal_column(_POINT_ID[tx.get_bind().dialect.name])
     query = select(
         SessionEvent.session_id,
         SessionEvent.id,
         SessionEvent.seq,
         SessionEvent.type,
         type_coerce(SessionEvent.occurred_at, Text),
-        type_coerce(SessionEvent.recorded_at, Text),
+        case((col(SessionEvent.type) == EventType.SIGNED.value, saved), else_=None),
         payload,
-        literal_column(_POINT_ID[tx.get_bind().dialect.name]),
-    ).where(col(SessionEvent.type).in_([kind.value for kind in kinds]))
+        case((col(SessionEvent.type).in_(_ANSWERING), point), else_=None),
+    )
+    named = [kind.value for kind in kinds]
     if session_ids is not None:
+        # On the sessions' index, the kinds picked out here: asked of the database too, SQLite took the index
+        # of kinds and read every session's entries of them (seconds at ten years, for a day's sessions).
         query = query.where(col(SessionEvent.session_id).in_(list(session_ids)))
-    if session_ids is None and on_sqlite(tx):
+        rows = stream(tx, query.order_by(col(SessionEvent.session_id), col(SessionEvent.seq)))
+        return (row for row in rows if row[3] in named)
+    query = query.where(col(SessionEvent.type).in_(named))
+    if on_sqlite(tx):
         return stream(tx, query.order_by(_ROWID))
     return stream(tx, query.order_by(col(SessionEvent.session_id), col(SessionEvent.seq)))
+
+
+def schedule_points_stored(tx: Session) -> Iterator[tuple[Any, ...]]:
+    """Every scheduled point's row as kept (the table's columns, the session first; moments as the driver
+    gives them), in the order stored (SQLite's row numbers): a session's points are written together with
+    its signature, so they come a session at a time in the order the sessions were signed."""
+    return stream(tx, select(*ScheduledPointRecord.__table__.c).order_by(_ROWID))  # type: ignore[attr-defined]
 
 
 def vital_set_entries(tx: Session) -> int:
