@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
@@ -238,25 +239,30 @@ def test_each_copied_entry_is_written_as_its_kind_writes_a_new_one(protocol: Pro
             assert event.data == new
 
 
+def first_day_seat(ids: Iterator[str], mrn: str, weight: Decimal, opened_at: datetime, chair: int) -> Seat:
+    """A session on day 1 of a five-day course, of a patient never weighed before, with ids drawn from ``ids``."""
+    return Seat(
+        session_id=next(ids),
+        patient_id=next(ids),
+        patient=patient_at_signing(mrn, "Made", "Up", "1980-02-02"),
+        course=CoursePlace(next(ids), 1, 5, ()),
+        chair=chair,
+        nurse_id=next(ids),
+        checker_id=next(ids),
+        weight_kg=weight,
+        previous=None,
+        opened_at=opened_at,
+        workstation="history",
+    )
+
+
 def test_a_copy_keeps_the_slips_its_template_s_checks_caught(protocol: Protocol):
     """The second nurse's first check of a ``completed_caught`` session is 10 mg off the dose and its first pump
     reading ten times the rate: each copy, at its own weight, is as far off its own calculation, the check
     signed "did not agree", and then checked and read again as ordered."""
     draw = random.Random(17).getrandbits
     ids = new_ids(lambda: draw(128))
-    seat = Seat(
-        session_id=next(ids),
-        patient_id=next(ids),
-        patient=patient_at_signing("DEMO-H5", "Made", "Up", "1985-05-05"),
-        course=CoursePlace(next(ids), 1, 5, ()),
-        chair=4,
-        nurse_id=next(ids),
-        checker_id=next(ids),
-        weight_kg=Decimal("91.3"),
-        previous=None,
-        opened_at=datetime(2025, 7, 7, 8, 30, tzinfo=UTC),
-        workstation="history",
-    )
+    seat = first_day_seat(ids, "DEMO-H5", Decimal("91.3"), datetime(2025, 7, 7, 8, 30, tzinfo=UTC), chair=4)
     events = Copier(protocol, templates(protocol)).copy("completed_caught", seat, lambda: next(ids)).events
     (dose,) = [e.data_as(d.DoseCalculated).calculation for e in events if e.type is E.DOSE_CALCULATED]
     assert dose.dose_mg == Decimal("45.7")  # 0.5 mg/kg of 91.3 kg
@@ -283,19 +289,7 @@ def test_each_entry_s_summary_hash_is_the_summary_row_as_it_stood_after_it(proto
     ids = new_ids(lambda: draw(128))
     kept = templates(protocol)
     for kind in KINDS:
-        seat = Seat(
-            session_id=next(ids),
-            patient_id=next(ids),
-            patient=patient_at_signing("DEMO-H2", "Made", "Up", "1980-02-02"),
-            course=CoursePlace(next(ids), 1, 5, ()),
-            chair=7,
-            nurse_id=next(ids),
-            checker_id=next(ids),
-            weight_kg=Decimal("64.0"),
-            previous=None,
-            opened_at=datetime(2025, 6, 2, 8, 30, tzinfo=UTC),
-            workstation="history",
-        )
+        seat = first_day_seat(ids, "DEMO-H2", Decimal("64.0"), datetime(2025, 6, 2, 8, 30, tzinfo=UTC), chair=7)
         copied = Copier(protocol, kept).copy(kind, seat, lambda: next(ids))
         for event, (step, outcome, active), hashed in zip(
             copied.events, kept[kind].after, copied.summary_hashes, strict=True
