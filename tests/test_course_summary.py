@@ -82,3 +82,14 @@ def test_the_command_writes_the_summary_and_audits_it_against_the_patient(
     assert cli("--database", url, "report", "course", "MRN-0000", "--out", str(tmp_path / "x.pdf")) == 2
     assert "No patient has the record number “MRN-0000”" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_marker_on_the_chart_s_first_or_last_day_stays_inside_the_plot(care: Care, patient, nurses, clock):
+    """The T-score numbers stand just left of the plot: a marker (up to 4.5 pt about its point) on the first day
+    must not reach over them, nor past the plot's right edge on the last."""
+    from core.reports.course_summary import _x
+
+    two_courses(care, patient, nurses, clock)
+    chart = care.course_record(patient.id).chart
+    assert _x(chart.start, chart, 40.0, 400.0) - 4.5 > 40.0
+    assert _x(chart.end, chart, 40.0, 400.0) + 4.5 < 440.0

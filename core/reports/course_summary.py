@@ -145,9 +145,14 @@ def _outcomes(course: CourseRecord, s: Styles) -> list[Flowable]:
 # ---- the chart ----------------------------------------------------------------------------------
 
 
+MARK_ROOM = 5.0
+"""Points kept inside the plot at either end of the days, so a marker on the first or last day (drawn up to
+4.5 pt about its point) stays clear of the T-score numbers beside the axis."""
+
+
 def _x(day: date, chart: OutcomeChart, left: float, width: float) -> float:
     span = max(1, (chart.end - chart.start).days)
-    return left + width * (day - chart.start).days / span
+    return left + MARK_ROOM + (width - 2 * MARK_ROOM) * (day - chart.start).days / span
 
 
 def _y(value: Decimal, measure: Measure, bottom: float, height: float) -> float:

@@ -97,6 +97,8 @@ def test_the_chart_paints_each_measure_with_its_baseline_and_band(
     assert min(inside) < 200 < max(inside)  # hatched: dark lines on white, not a flat fill
     outside = image.pixelColor(x, int(chart.y_of(base.value + 6)))
     assert outside == QColor("#ffffff")
+    plot = chart._plot()  # a marker on the first or last day (6 px about its point) stays inside the plot
+    assert chart.x_of(chart.chart.start) - 6 > plot.left() and chart.x_of(chart.chart.end) + 6 < plot.right()
 
 
 def test_any_patient_s_courses_open_by_id_and_print_through_the_preview(

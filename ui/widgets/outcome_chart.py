@@ -23,6 +23,9 @@ from ui.widgets.forms import label, set_tone
 
 CHART_HEIGHT = 230
 CHART_MIN_WIDTH = 300
+MARK_ROOM = 8.0
+"""Room kept inside the plot at either end of the days, so a marker on the first or last day (drawn 6 px about
+its point) stays clear of the T-score numbers beside the axis."""
 SPAN_GREY = "#e2e4e8"
 TO_VERIFY = (
     "Scores marked “table to verify” come from raw-to-T tables still to be checked against the HealthMeasures "
@@ -74,7 +77,7 @@ class MeasureChart(QWidget):
     def x_of(self, day: date) -> float:
         plot = self._plot()
         span = max(1, (self.chart.end - self.chart.start).days)
-        return plot.left() + plot.width() * (day - self.chart.start).days / span
+        return plot.left() + MARK_ROOM + (plot.width() - 2 * MARK_ROOM) * (day - self.chart.start).days / span
 
     def y_of(self, value: Decimal) -> float:
         plot = self._plot()
