@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from core import records
 from core.audit import AuditAction
 from core.errors import ChairsideError, InputError
-from core.paths import config_dir
+from core.paths import config_dir, expanded
 from core.persistence.db import Database
 from core.plain_text import REASON_MAX, plain_text
 from core.private_files import write_whole
@@ -82,11 +82,9 @@ class ClinicSettings(BaseModel):
         """A path beginning "~name" means that user's home folder: one this computer does not know cannot be
         found when the folder is used, so it is refused when it is set."""
         try:
-            Path(chosen).expanduser()
-        except RuntimeError as unknown:
-            raise ValueError(
-                f"“{chosen.split('/', 1)[0]}” is not a user of this computer; give the whole path"
-            ) from unknown
+            expanded(chosen)
+        except InputError as unknown:
+            raise ValueError(f"{unknown.message} {unknown.advice}") from None
         return chosen
 
 
@@ -117,12 +115,21 @@ def change_clinic_setting(
     try:
         updated = ClinicSettings.model_validate({**current.model_dump(), key: value})
     except ValidationError as exc:
-        raise InputError(key, f"{key}: {exc.errors()[0]['msg']}.") from exc
+        raise InputError(key, f"{key}: {_said(exc)}") from exc
     new = getattr(updated, key)
     with UnitOfWork(database, lambda: at, workstation).writing(by) as work:
         records.add_setting_change(work.tx, SettingChange(key, new, by, at, reason))
         work.audit(AuditAction.SETTING_CHANGED, detail={"key": key, "value": str(new), "reason": reason})
     return updated
+
+
+def _said(refused: ValidationError) -> str:
+    """The first refusal in words: a rule of this module's own (a ``ValueError`` its validator raised) as it
+    said it, without pydantic's "Value error," before it; any other as pydantic words it."""
+    first = refused.errors()[0]
+    error = first.get("ctx", {}).get("error")
+    said = str(error) if first["type"] == "value_error" and error is not None else first["msg"]
+    return said.rstrip(".") + "."
 
 
 class WindowPlace(BaseModel):

@@ -164,4 +164,5 @@ def test_a_folder_in_the_home_of_a_user_this_computer_does_not_know_is_refused_w
     with pytest.raises(InputError) as refused:
         change_clinic_setting(database, key, "~no-such-user-here´/chairside", None, "second disk", at, workstation="ws")
     assert refused.value.field == key and "not a user of this computer" in refused.value.message
+    assert refused.value.message.endswith("Give the whole path.") and "Value error" not in refused.value.message
     assert getattr(clinic_settings(database), key) == ""  # nothing changed
