@@ -30,13 +30,17 @@ from ui.crash import CrashDialog, crash_text
 from ui.dialogs.addendum import AddendumDialog
 from ui.dialogs.audit_view import AuditDialog
 from ui.dialogs.contact_route import ContactRouteDialog
+from ui.dialogs.course_view import CourseViewDialog
 from ui.dialogs.day_log import DayLogDialog
 from ui.dialogs.first_admin import FirstAdministratorDialog
+from ui.dialogs.follow_ups import FollowUpsDialog
 from ui.dialogs.outcome_forms import OutcomeFormsDialog
 from ui.dialogs.outcome_import import OutcomeImportDialog
+from ui.dialogs.outcome_report import OutcomeReportDialog
 from ui.dialogs.password import ChangePasswordDialog, PinDialog
 from ui.dialogs.people import AddAccountDialog, DeactivateDialog, PeopleDialog, ResetPasswordDialog
 from ui.dialogs.print_preview import PreviewDialog
+from ui.dialogs.quality_report import QualityReportDialog
 from ui.main_window import MainWindow
 from ui.widgets.side_effects import GradingDialog
 
@@ -156,6 +160,10 @@ def every_dialog(
     nurse.type("Password or PIN", CHARGE_PASSWORD, enter=True)
     assert window.controller.nurse_id == charge_nurse.id
     yield from shown("day log", DayLogDialog(controller, window))
+    yield from shown("course view", CourseViewDialog(controller, patient.id, window))
+    yield from shown("follow-ups due", FollowUpsDialog(controller, window))
+    yield from shown("outcome report", OutcomeReportDialog(controller, window))
+    yield from shown("quality report", QualityReportDialog(controller, window))
     yield from shown("outcome import", OutcomeImportDialog(controller, window))
     nurse.on_duty(first)
     yield from shown("change my password", ChangePasswordDialog(controller, window))

@@ -104,9 +104,11 @@ def list_words(course: CourseRecord) -> str:
     return f"{course.label} · {course.order.first_day:%d %b %Y}\n{course.order.days} days · {state}{gap}"
 
 
-def scrolled(page: QWidget) -> QScrollArea:
-    """The page scrolls as a whole (its tables are as tall as their rows), so nothing is cut off at 1024×768."""
+def scrolled(page: QWidget, name: str) -> QScrollArea:
+    """The page scrolls as a whole (its tables are as tall as their rows), so nothing is cut off at 1024×768;
+    ``name``: what a screen reader says of it, as the keys scroll it."""
     scroll = QScrollArea()
+    scroll.setAccessibleName(name)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -245,7 +247,7 @@ class CourseViewDialog(Dialog):
         else:
             column.addWidget(label("None recorded for this course.", role="hint"))
         column.addStretch(1)
-        return scrolled(page)
+        return scrolled(page, f"{course.label}, day by day")
 
     @staticmethod
     def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
@@ -259,7 +261,7 @@ class CourseViewDialog(Dialog):
 
     def _chart_page(self, record: PatientCourses) -> QWidget:
         self.chart = OutcomeCharts(record.chart)
-        return scrolled(self.chart)
+        return scrolled(self.chart, "Outcome charts")
 
     # ---- printing -----------------------------------------------------------------------------
 
