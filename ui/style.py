@@ -34,14 +34,16 @@ SHEET = f"""
 QWidget {{ color: {INK}; font-size: 15px; }}
 QMainWindow, QScrollArea, QScrollArea > QWidget > QWidget, QStackedWidget {{ background: {BACKGROUND}; }}
 QDialog {{ background: {BACKGROUND}; }}
-QLineEdit, QComboBox, QPushButton {{ min-height: {TARGET - 8}px; padding: 2px 10px; font-size: 16px; }}
+/* A min-height is the control's inside: TARGET less its padding and border, so the whole is TARGET tall. */
+QLineEdit, QComboBox, QPushButton {{ min-height: {TARGET - 6}px; padding: 2px 10px; font-size: 16px; }}
 /* A thicker border (focus, or refused) takes its extra pixel from the padding: nothing below moves. */
 QLineEdit, QComboBox {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 4px; }}
 QLineEdit:focus, QComboBox:focus {{ border: 2px solid {ACCENT}; padding: 1px 9px; }}
 QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ padding: 1px 9px; }}
 QLineEdit:disabled {{ background: {BACKGROUND}; color: #6b7280; }}
 QComboBox QAbstractItemView {{ background: {PAPER}; selection-background-color: {ACCENT}; }}
-QPushButton {{ background: {PAPER}; border: 1px solid {MUTED}; border-radius: 6px; padding: 4px 16px; }}
+QPushButton {{ background: {PAPER}; border: 1px solid {MUTED}; border-radius: 6px; padding: 4px 16px;
+    min-height: {TARGET - 8}px; }}
 QPushButton:hover {{ border-color: {ACCENT}; }}
 QPushButton:focus {{ border: 2px solid {ACCENT}; }}
 QPushButton:disabled {{ color: {MUTED}; border-color: {LINE}; background: {BACKGROUND}; }}
@@ -49,7 +51,7 @@ QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border: 1px s
 QPushButton[role="primary"]:disabled {{ background: #a9bcd3; border-color: #a9bcd3; color: white; }}
 QPushButton[role="danger"] {{ color: {RED}; border-color: {RED}; }}
 QPushButton[role="danger"]:disabled {{ color: {MUTED}; border-color: {LINE}; background: {BACKGROUND}; }}
-QRadioButton, QCheckBox {{ min-height: {TARGET - 8}px; spacing: 10px; font-size: 16px; }}
+QRadioButton, QCheckBox {{ min-height: {TARGET}px; spacing: 10px; font-size: 16px; }}
 QRadioButton::indicator, QCheckBox::indicator {{ width: 26px; height: 26px; background: {PAPER};
     border: 2px solid #5b6573; }}
 QCheckBox::indicator {{ border-radius: 4px; }}
@@ -59,7 +61,7 @@ QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, r
     stop:0 {ACCENT}, stop:0.55 {ACCENT}, stop:0.6 {PAPER}); border-color: {ACCENT}; }}
 QPushButton[main="true"] {{ min-height: {MAIN_TARGET - 8}px; font-size: 18px; }}
 QPushButton[role="choice"] {{ min-width: 96px; }}
-QPushButton[role="choice"][compact="true"] {{ min-width: 60px; padding: 2px 8px; }}
+QPushButton[role="choice"][compact="true"] {{ min-width: 60px; padding: 2px 8px; min-height: {TARGET - 6}px; }}
 QPushButton[role="choice"][narrow="true"] {{ min-width: 60px; padding: 4px 8px; }}
 QPushButton[role="choice"]:checked {{ background: {ACCENT}; color: white; border-color: {ACCENT}; font-weight: 600; }}
 QPushButton[tall="true"] {{ min-height: {MAIN_TARGET - 10}px; }}

@@ -56,8 +56,10 @@ class RowCheck(QCheckBox):
     def __init__(self, text: str, name: str) -> None:
         super().__init__(text)
         self.setAccessibleName(name)
-        self.setMinimumHeight(48)
-        self.setStyleSheet("QCheckBox { border: 1px solid #b8c2cc; border-radius: 6px; padding: 0 12px; }")
+        self.setStyleSheet(  # its own sheet's height: TARGET less the border
+            "QCheckBox { border: 1px solid #b8c2cc; border-radius: 6px; padding: 0 12px; "
+            f"min-height: {TARGET - 2}px; }}"
+        )
 
     def hitButton(self, pos: QPoint) -> bool:  # noqa: N802 (Qt's name)
         return self.rect().contains(pos)
@@ -148,7 +150,8 @@ def fit_bold(widget: QPushButton, padding: int) -> None:
     font = QFont(widget.font())
     font.setBold(True)
     width = QFontMetrics(font).horizontalAdvance(widget.text()) + 2
-    widget.setStyleSheet(f"min-width: {width}px; padding: 0 {padding}px;")  # the style sheet's width wins
+    # The style sheet's width wins; its height is TARGET less the border, as no padding is above or below.
+    widget.setStyleSheet(f"min-width: {width}px; padding: 0 {padding}px; min-height: {TARGET - 2}px;")
 
 
 class DetailsForm(QWidget):
@@ -319,6 +322,7 @@ class IdentifyPage(QWidget):
     def _register_form(self) -> QGroupBox:
         register = QGroupBox("Register a new patient")
         form = QGridLayout(register)
+        form.setContentsMargins(0, 0, 0, 0)  # the group's own padding is margin enough, as beside it
         form.setVerticalSpacing(2)
         self.register_feedback = Feedback("Register message")
         self.new: dict[str, QLineEdit] = {}

@@ -17,7 +17,7 @@ from core.discharge import contradictions, missed_words
 from core.events import EventType as E
 from core.session_state import SessionState
 from ui.controller import Controller
-from ui.style import mark
+from ui.style import TARGET, mark
 from ui.widgets.action_bar import ActionBar
 from ui.widgets.care_column import CareColumn, TaskPane
 from ui.widgets.feedback import Feedback
@@ -123,7 +123,8 @@ class ObservePage(QWidget):
             (DRUG, "Drug record", "Show controlled substance"),
         ):
             tab = button(text, name, role="task")
-            tab.setStyleSheet("padding: 2px 4px;")  # three side by side in the narrow column, words whole
+            # Three side by side in the narrow column, words whole; as tall as any target (less padding and border).
+            tab.setStyleSheet(f"padding: 2px 4px; min-height: {TARGET - 6}px;")
             tab.setCheckable(True)
             tab.clicked.connect(lambda _c=False, k=key: self.show_side(k))
             tabs.addWidget(tab)

@@ -29,8 +29,8 @@ class ContactFields(QWidget):
             grid.addWidget(self.way, 1, 0)
             for option in self.way.buttons.values():  # a choice of how to call, not of care: the usual height
                 mark(option, "role", "choice")
-                option.setMinimumHeight(TARGET)
-                option.setStyleSheet("padding: 0 4px;")  # "Text message" whole in a narrow column
+                # "Text message" whole in a narrow column; its own sheet's height is TARGET less the border.
+                option.setStyleSheet(f"padding: 0 4px; min-height: {TARGET - 2}px;")
         else:
             grid.addWidget(caption_for("Phone for follow-ups", self.phone), 0, 0)
             grid.addWidget(self.phone, 1, 0)
