@@ -101,16 +101,17 @@ class CourseSummary(NamedTuple):
     """The first and last moment of its treated sessions, as ``course_spans`` takes them."""
     sessions: str
 
-    def treated(self) -> list[datetime]:
-        """Each treated session's moment (its infusion's start, failing one its opening)."""
+    def treated_seconds(self) -> list[int]:
+        """Each treated session's moment (its infusion's start, failing one its opening), in whole seconds
+        since 1970 (UTC): enough for its local day (``LocalDays.ordinal_of_second``)."""
         return [began or opened for outcome, opened, began in _sessions_of(self.sessions) if outcome in TREATED]
 
-    def completed_starts(self) -> list[datetime]:
-        """When each completed session's infusion began, where it did."""
+    def completed_start_seconds(self) -> list[int]:
+        """When each completed session's infusion began, where it did (as ``treated_seconds``)."""
         found = _sessions_of(self.sessions)
         return [began for outcome, _, began in found if outcome == COMPLETED and began is not None]
 
-    def opened_untreated(self) -> list[datetime]:
+    def opened_untreated_seconds(self) -> list[int]:
         """When each session that was not treated and whose infusion never began was opened."""
         found = _sessions_of(self.sessions)
         return [opened for outcome, opened, began in found if outcome not in TREATED and began is None]
@@ -121,27 +122,22 @@ OUTCOME_CODES = {outcome.value: outcome.value[0] for outcome in Outcome}
 """Each session's outcome in ``CourseSummary.sessions`` by its first letter (i, n, c, s: all different)."""
 OUTCOME_OF_CODE = {code: outcome for outcome, code in OUTCOME_CODES.items()}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
+SECOND = timedelta(seconds=1)
 
 
 def session_text(outcome: str, opened_at: datetime, began_at: datetime | None) -> str:
-    """A session in short: its outcome's letter, the microsecond it opened since 1970 (UTC), and after a
-    colon the one its infusion began, if it did."""
-    text = f"{OUTCOME_CODES[outcome]}{(opened_at - EPOCH) // MICROSECOND}"
-    return text if began_at is None else f"{text}:{(began_at - EPOCH) // MICROSECOND}"
+    """A session in short: its outcome's letter, the second it opened since 1970 (UTC), and after a colon
+    the one its infusion began, if it did. Whole seconds, cut down: a local day begins on a whole second
+    (every zone's offset is whole seconds), so a moment's second is on the moment's own local day."""
+    text = f"{OUTCOME_CODES[outcome]}{(opened_at - EPOCH) // SECOND}"
+    return text if began_at is None else f"{text}:{(began_at - EPOCH) // SECOND}"
 
 
-def _sessions_of(text: str) -> list[tuple[str, datetime, datetime | None]]:
+def _sessions_of(text: str) -> list[tuple[str, int, int | None]]:
     found = []
     for piece in text.split():
         opened, _, began = piece[1:].partition(":")
-        found.append(
-            (
-                OUTCOME_OF_CODE[piece[0]],
-                EPOCH + int(opened) * MICROSECOND,
-                EPOCH + int(began) * MICROSECOND if began else None,
-            )
-        )
+        found.append((OUTCOME_OF_CODE[piece[0]], int(opened), int(began) if began else None))
     return found
 
 
@@ -383,7 +379,7 @@ def course_spans(
     ``days``: the local days worked out for the whole report (``LocalDays``). ``moments``: the courses whose
     sessions are not given, each as its sessions add up (``CourseMoments``; never a patient's last course).
     ``summaries``: the courses whose sessions are not given either, each as kept (``CourseSummary``): a
-    patient's last course's every treated moment is read from it, the others' first and last only."""
+    patient's last course's treated days are read from it where the protocol's rule needs them."""
     day = days.day if days is not None else _local_day
     treated: dict[str, list[datetime]] = defaultdict(list)
     for s in sessions:
@@ -397,13 +393,21 @@ def course_spans(
         made = []
         for number, course in enumerate(rows, start=1):
             ended = number < len(rows)
-            kept = summaries.get(course.id)
-            began = sorted(treated.get(course.id, ()) if ended or kept is None else kept.treated())
+            began = sorted(treated.get(course.id, ()))
             if not ended:
                 order = CourseView(
                     course.id, patient_id, "", "", "", course.first_day, course.days, "", course.recorded_at
                 )
-                ended = days_left(protocol, order, as_of, [day(m) for m in began]) == 0
+                kept = summaries.get(course.id)
+                if kept is None:
+                    treated_days = [day(m) for m in began]
+                elif protocol.course.consecutive_days:
+                    # Asked only whether ``as_of`` is among them; a kept course's every moment is before the
+                    # cut-off, ``as_of``'s start, so none is: the days need not be worked out.
+                    treated_days = []
+                else:
+                    treated_days = [_day_of_second(s, days) for s in kept.treated_seconds()]
+                ended = days_left(protocol, order, as_of, treated_days) == 0
             made.append(
                 CourseSpan(
                     course_id=course.id,
@@ -418,6 +422,12 @@ def course_spans(
             )
         spans[patient_id] = made
     return spans
+
+
+def _day_of_second(second: int, days: LocalDays | None) -> date:
+    if days is not None:
+        return date.fromordinal(days.ordinal_of_second(second))
+    return _local_day(EPOCH + second * SECOND)
 
 
 def _local_day(moment: datetime) -> date:

@@ -144,10 +144,9 @@ class CourseFacts:
         cancelled = min(len(self.cancelled_days), left)
         missed = min(len(self.missed_days - self.cancelled_days), left - cancelled)
         if self.kept is not None:
-            untreated = self.kept.opened_untreated()
+            opened = {self.days.ordinal_of_second(s) for s in self.kept.opened_untreated_seconds()}
         else:
-            untreated = [s.opened_at for s in self.sessions if not s.treated and s.started_at is None]
-        opened = {self.days.ordinal(moment) for moment in untreated}
+            opened = {self.days.ordinal(s.opened_at) for s in self.sessions if not s.treated and s.started_at is None}
         not_treated = min(len(opened), left - cancelled - missed)
         return {
             "cancelled": cancelled,
@@ -161,12 +160,11 @@ class CourseFacts:
         sessions completed: most courses' answer needs no local day)."""
         if self.completed < self.row.days:
             return False
-        ordinal = self.days.ordinal
         if self.kept is not None:
-            starts = self.kept.completed_starts()
+            days = sorted({self.days.ordinal_of_second(s) for s in self.kept.completed_start_seconds()})
         else:
-            starts = [s.started_at for s in self.started if s.outcome == COMPLETED and s.started_at]
-        days = sorted({ordinal(moment) for moment in starts})
+            ordinal = self.days.ordinal
+            days = sorted({ordinal(s.started_at) for s in self.started if s.outcome == COMPLETED and s.started_at})
         run = best = 1 if days else 0
         for before, after in pairwise(days):
             run = run + 1 if after - before == 1 else 1
