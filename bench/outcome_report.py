@@ -11,7 +11,8 @@ the machine does not count against it):
 * with ``--database PATH`` (an SQLite file ``bench/history.py --keep`` left), ``Care.outcome_report`` over
   its whole history, and over its last year (the period the report's window opens on), records read
   included. The floor, for both: one raw SQL aggregate of the whole history's counts (``GROUP BY`` over
-  courses, sessions and assessments).
+  courses, sessions and assessments). The report reads each course's row of ``course_facts`` (schema 0016) in
+  place of its sessions; a file of an older schema is upgraded when opened, so give a copy of a shared one.
 
 The ratio of medians is the figure to compare between machines and before and after a change.
 Run from the repository root: ``.venv/bin/python bench/outcome_report.py [--patients N] [--runs N]

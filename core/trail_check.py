@@ -368,7 +368,10 @@ _CATEGORIES = (
     "details",
     "course",
     "summary",
+    "course facts",
 )
+"""The kinds of problem in the order the first is said: a row made from records (``course facts``) last, as a
+record changed by hand shows there too, and the record is what to name."""
 
 
 @dataclass
@@ -867,13 +870,15 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
 
 
 def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
-    """The checks that read records, not lines: the sittings' scores (of every sitting: the whole check),
-    each set of vital signs' columns (but for the whole check on SQLite, whose walk holds them to their
-    entries as it goes), each signed session's scheduled points, each signature's patient, and each session's
-    start against its entries (of the given sessions only, when given). Each session's summary row is held to
-    its last line as the walk goes (``_Walk._look_at_rows``)."""
+    """The checks that read records, not lines: the sittings' scores and each course's row for the outcome
+    report (of every sitting and course: the whole check), each set of vital signs' columns (but for the whole
+    check on SQLite, whose walk holds them to their entries as it goes), each signed session's scheduled
+    points, each signature's patient, and each session's start against its entries (of the given sessions
+    only, when given). Each session's summary row is held to its last line as the walk goes
+    (``_Walk._look_at_rows``)."""
     if sessions is None:
         _sitting_scores(tx, found)
+        _course_facts(tx, found)
     _vital_sets(tx, found, sessions)
     _schedule_points(tx, found, sessions)
     _signatures(tx, found, sessions)
@@ -904,6 +909,22 @@ def _sitting_scores(tx: Any, found: Findings, sitting_ids: list[str] | None = No
     for sitting_id in trail_streams.sittings_without_scores(tx, sitting_ids):
         problem = f"the scores kept for sitting {sitting_id} were removed: its outcome-form record is still there."
         found.said("sitting scores", (1, 0), problem)
+        return
+
+
+def _course_facts(tx: Any, found: Findings) -> None:
+    """Each course's row for the outcome report (``course_facts``) says what its sessions add up to now."""
+    for course_id, kept, recounted in records.course_facts_out_of_step(tx):
+        if recounted is None:
+            problem = f"the outcome report's row for course {course_id} names no course: it was added by hand."
+        elif kept is None:
+            problem = f"the outcome report's row for course {course_id} was removed: the course is still there."
+        else:
+            problem = (
+                f"the outcome report's row for course {course_id} was changed: it no longer says what the "
+                "course's sessions add up to."
+            )
+        found.said("course facts", (course_id,), problem)
         return
 
 

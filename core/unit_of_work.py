@@ -83,13 +83,19 @@ class Work:
         summary: SessionSummary,
         noted: Mapping[str, Any] | None = None,
         points: Sequence[ScheduledPoint] = (),
+        before: SessionSummary | None = None,
     ) -> None:
         """A care record on its session's stream, with ``summary`` (the session's projection as it stands
         after the record) and the audit lines: the record written, with the hash of the record and of the
         projection (so ``verify`` sees either changed later), and each signature on it. ``noted``: more
         for the record's line (when and from which journal a record saved on a workstation arrived).
         ``points``: a signature's, its session's scheduled points as they stood at signing. All
-        of it written as one batch of plain statements (``records.insert_entry``): no ORM flush."""
+        of it written as one batch of plain statements (``records.insert_entry``): no ORM flush.
+
+        ``before``: the session's summary before the record. When the record moved its outcome or the
+        moment its infusion began, its course's row of ``course_facts`` is worked out again here; any other
+        record (a set of vital signs) leaves it alone. (A session's opening counts in its course's row as
+        it is added, ``records.add_summary``.)"""
         ids = {"patient_id": summary.patient_id, "session_id": event.session_id}
         detail = {
             "event_id": event.id,
@@ -103,6 +109,9 @@ class Work:
             detail = {"event_id": event.id, "meaning": entry.meaning, "signed_hash": entry.signed_hash}
             lines.append(self._line(entry.signer_id, AuditAction.SIGNATURE, ids, detail))
         records.insert_entry(self.tx, event, summary, lines, points)
+        moved = before is not None and (before.outcome, before.began_at) != (summary.outcome, summary.began_at)
+        if moved and summary.course_id is not None:
+            records.refresh_course_facts(self.tx, [summary.course_id])
 
     def _line(
         self, actor_id: str, action: AuditAction, ids: Mapping[str, str], detail: Mapping[str, Any]

@@ -80,6 +80,9 @@ def test_local_days_are_astimezones_days_around_every_change(zone: str):
     probes += [datetime(2010, 3, 1, 12, tzinfo=UTC), datetime(2030, 7, 1, 23, 30, tzinfo=UTC)]  # outside: one by one
     assert [days.ordinal(m) for m in probes] == [m.astimezone().date().toordinal() for m in probes]
     assert days.day(probes[5]) == probes[5].astimezone().date()
+    # A course kept in short holds its moments cut down to the second: each still on the moment's own day.
+    seconds = [(m - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(seconds=1) for m in probes]
+    assert [days.ordinal_of_second(s) for s in seconds] == [m.astimezone().date().toordinal() for m in probes]
 
 
 def test_the_protocol_fixture_is_the_shipped_one(protocol: Protocol):

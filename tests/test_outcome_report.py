@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import delete
 
 from core import audit, records
 from core.audit import AuditAction
@@ -24,6 +25,7 @@ from core.outcomes.metrics import find
 from core.outcomes.report import csv_bytes
 from core.outcomes.windows import earliest_counted
 from core.persistence.db import sqlite_url
+from core.persistence.tables import CourseFacts
 from core.protocol import Protocol, parse_protocol
 from core.reports.outcome_report import export_outcome_csv, outcome_printout
 from core.views import PatientView
@@ -115,8 +117,9 @@ def test_an_adverse_event_corrected_in_the_session_leaves_the_count(
 def test_the_sessions_read_are_those_of_the_courses_that_can_count(
     care: Care, patient: PatientView, nurses, clock: ManualClock
 ):
-    """A patient's course long before the period comes as what its sessions add up to; the sessions read
-    one by one are the later course's only (read by patient, the earlier course's are dropped)."""
+    """Both courses come as their kept rows (``course_facts``), no session read. Without them, a patient's
+    course long before the period comes as what its sessions add up to; the sessions read one by one are
+    the later course's only (read by patient, the earlier course's are dropped)."""
     first_session = signed(care, patient, nurses, clock)
     clock.advance(timedelta(days=40))
     later = clock.now().astimezone().date()
@@ -124,9 +127,15 @@ def test_the_sessions_read_are_those_of_the_courses_that_can_count(
     later_session = signed(care, patient, nurses, clock)
     clock.advance(timedelta(days=1))
     start, cutoff = day_bounds(later, later)
+    counted_from = earliest_counted(care.protocol.outcomes, start)
+    earlier_course, later_course = care.state(first_session).course_id, care.state(later_session).course_id
     with care.door.reading() as tx:
-        cohort = records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(care.protocol.outcomes, start))
-    earlier_course = care.state(first_session).course_id
+        cohort = records.outcome_cohort(tx, start, cutoff, cutoff, counted_from)
+    assert (set(cohort.summaries), cohort.sessions, dict(cohort.moments)) == ({earlier_course, later_course}, (), {})
+    assert find(care.outcome_report(later, later).figures, "course_completion").numerator == 1
+    with care.door.writing() as work:
+        work.tx.execute(delete(CourseFacts))
+        cohort = records.outcome_cohort(work.tx, start, cutoff, cutoff, counted_from)
     assert set(cohort.moments) == {earlier_course}
     assert [s.id for s in cohort.sessions] == [later_session]
     assert find(care.outcome_report(later, later).figures, "course_completion").numerator == 1

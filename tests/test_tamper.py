@@ -186,6 +186,15 @@ def forge_sitting_scores(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
     raw.execute("INSERT INTO sitting_scores SELECT 'forged-sitting', patient_id, taken_at, scores FROM sitting_scores")
 
 
+def change_course_facts(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
+    """A course's completed sessions, as the outcome report reads them, made more than its sessions say."""
+    raw.execute("UPDATE course_facts SET completed = completed + 1")
+
+
+def delete_course_facts(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
+    raw.execute("DELETE FROM course_facts")
+
+
 def edit_audit_line(raw: sqlite3.Connection, ids: dict[str, str]) -> None:
     raw.execute("UPDATE audit_entry SET workstation = 'elsewhere' WHERE seq = 5")
 
@@ -266,6 +275,8 @@ KINDS: dict[str, tuple[Tamper, str]] = {
     "a sitting's scores changed where the report reads them": (change_sitting_scores, "no longer say what"),
     "a sitting's scores deleted where the report reads them": (delete_sitting_scores, "were removed"),
     "scores forged for a sitting never recorded": (forge_sitting_scores, "forged-sitting have no outcome-form"),
+    "a course's row changed where the report reads it": (change_course_facts, "no longer says what the course's"),
+    "a course's row deleted where the report reads it": (delete_course_facts, "row for course"),
     "an audit line edited": (edit_audit_line, "entry 5 was changed after it was written"),
     "an audit line deleted": (delete_audit_line, "entry 6 follows a gap"),
     "audit lines cut from the end, their records kept": (cut_lines_only, "has no audit entry"),

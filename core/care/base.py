@@ -309,7 +309,7 @@ class CareBase:
         events = [*events, event]
         rules = self.shelf.for_events(work.tx, events)
         new_state = derive_state(rules, events, work.at, self.app_started_at, after)
-        summary = replace(
+        moved = replace(
             summary,
             last_seq=event.seq,
             step=new_state.step.value,
@@ -319,8 +319,8 @@ class CareBase:
             began_at=began_after(summary.began_at, event),
         )
         points = points_at_signing(rules, new_state) if event.type is E.SIGNED else ()
-        work.append(event, summary, noted, points)
-        return events, new_state, summary
+        work.append(event, moved, noted, points, before=summary)
+        return events, new_state, moved
 
     def known_away(self) -> bool:
         """The server is known to be away: it could not be reached, and the listener (which tries again on its

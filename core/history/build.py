@@ -150,6 +150,10 @@ def build_history(
     # alive (a seventh of the demo's fill) and found nothing, as records, entries and lines are trees.
     with collector_paused(), database.writing_alone(), database.indexed_after(records.HISTORY_TABLES):
         writer.write(plan)
+    # Each course's row for the outcome report, all at once from the sessions written (a course's sessions
+    # may span batches), as the write path makes one per record.
+    with collector_paused(), writer.door.writing() as work:
+        records.write_all_course_facts(work.tx)
     return writer.summary
 
 

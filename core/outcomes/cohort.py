@@ -15,7 +15,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
@@ -75,6 +75,91 @@ class CourseMoments(NamedTuple):
     first_started: datetime | None
     first_treated: datetime | None
     last_treated: datetime | None
+
+
+class CourseSummary(NamedTuple):
+    """A course's sessions as the report counts them, kept per course beside the records (``course_facts``,
+    moved in the transaction of each record that changes them): a report reads one of these instead of the
+    course's sessions when nothing that fed it lies after its cut-off (``fed_at``).
+
+    Counts and moments only, none of them depending on the protocol or the clinic's time zone: the local day
+    of a moment is worked out when the report is made, from ``sessions`` (each session in short,
+    ``session_text``), read only for the few questions that need every day (on-protocol completion, days
+    opened and not treated, whether a patient's last course has ended)."""
+
+    course_id: str
+    fed_at: datetime
+    """The newest moment that fed it: the course's order, and its sessions' openings and infusion starts."""
+    completed: int
+    stopped_early: int
+    started: int
+    """Sessions whose infusion began (as ``CourseFacts.started``)."""
+    first_started: datetime | None
+    """When its first infusion began (``CourseFacts.first_infusion``)."""
+    first_treated: datetime | None
+    last_treated: datetime | None
+    """The first and last moment of its treated sessions, as ``course_spans`` takes them."""
+    sessions: str
+
+    def treated_seconds(self) -> list[int]:
+        """Each treated session's moment (its infusion's start, failing one its opening), in whole seconds
+        since 1970 (UTC): enough for its local day (``LocalDays.ordinal_of_second``)."""
+        return [began or opened for outcome, opened, began in _sessions_of(self.sessions) if outcome in TREATED]
+
+    def completed_start_seconds(self) -> list[int]:
+        """When each completed session's infusion began, where it did (as ``treated_seconds``)."""
+        found = _sessions_of(self.sessions)
+        return [began for outcome, _, began in found if outcome == COMPLETED and began is not None]
+
+    def opened_untreated_seconds(self) -> list[int]:
+        """When each session that was not treated and whose infusion never began was opened."""
+        found = _sessions_of(self.sessions)
+        return [opened for outcome, opened, began in found if outcome not in TREATED and began is None]
+
+
+COMPLETED = Outcome.COMPLETED.value
+OUTCOME_CODES = {outcome.value: outcome.value[0] for outcome in Outcome}
+"""Each session's outcome in ``CourseSummary.sessions`` by its first letter (i, n, c, s: all different)."""
+OUTCOME_OF_CODE = {code: outcome for outcome, code in OUTCOME_CODES.items()}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+SECOND = timedelta(seconds=1)
+
+
+def session_text(outcome: str, opened_at: datetime, began_at: datetime | None) -> str:
+    """A session in short: its outcome's letter, the second it opened since 1970 (UTC), and after a colon
+    the one its infusion began, if it did. Whole seconds, cut down: a local day begins on a whole second
+    (every zone's offset is whole seconds), so a moment's second is on the moment's own local day."""
+    text = f"{OUTCOME_CODES[outcome]}{(opened_at - EPOCH) // SECOND}"
+    return text if began_at is None else f"{text}:{(began_at - EPOCH) // SECOND}"
+
+
+def _sessions_of(text: str) -> list[tuple[str, int, int | None]]:
+    found = []
+    for piece in text.split():
+        opened, _, began = piece[1:].partition(":")
+        found.append((OUTCOME_OF_CODE[piece[0]], int(opened), int(began) if began else None))
+    return found
+
+
+def summarize(
+    course_id: str, recorded_at: datetime, sessions: Iterable[tuple[str, datetime, str, datetime | None]]
+) -> CourseSummary:
+    """The summary of a course ordered at ``recorded_at`` with ``sessions`` (id, opened at, outcome, began
+    at): the one rule the write path, the migration's rows, the history's and the check all follow."""
+    ordered = sorted(sessions, key=lambda s: (s[1], s[0]))
+    treated = [began or opened for _, opened, outcome, began in ordered if outcome in TREATED]
+    starts = [began for _, _, _, began in ordered if began is not None]
+    return CourseSummary(
+        course_id,
+        max([recorded_at, *(s[1] for s in ordered), *starts]),
+        sum(1 for s in ordered if s[2] == COMPLETED),
+        sum(1 for s in ordered if s[2] == Outcome.STOPPED_EARLY.value),
+        len(starts),
+        min(starts, default=None),
+        min(treated, default=None),
+        max(treated, default=None),
+        " ".join(session_text(outcome, opened, began) for _, opened, outcome, began in ordered),
+    )
 
 
 class AdverseRow(NamedTuple):
@@ -253,6 +338,12 @@ class Cohort:
     moments: Mapping[str, CourseMoments] = field(default_factory=dict)
     """Course id -> its moments, for the courses whose sessions are not among ``sessions``: courses whose
     first infusion began well before the report's first day, and not a patient's last."""
+    summaries: Mapping[str, CourseSummary] = field(default_factory=dict)
+    """Course id -> its summary, for the courses whose sessions are neither among ``sessions`` nor summed in
+    ``moments``: those whose kept summary (``course_facts``) was fed by nothing after the cut-off."""
+    event_sessions: tuple[SessionRow, ...] = ()
+    """The sessions of summarized courses that an adverse event or an early stop counted names: the safety
+    figures find each event's course through them."""
 
 
 def by_patient(rows: Iterable[T], key: str = "patient_id") -> dict[str, list[T]]:
@@ -277,6 +368,7 @@ def course_spans(
     as_of: date,
     days: LocalDays | None = None,
     moments: Mapping[str, CourseMoments] | None = None,
+    summaries: Mapping[str, CourseSummary] | None = None,
 ) -> dict[str, list[CourseSpan]]:
     """Each patient's course spans as they stood on ``as_of`` (the day after the report's last day, so every
     day up to the cut-off has passed): the same rule as ``Care.course_spans``, from the cohort's values.
@@ -285,25 +377,37 @@ def course_spans(
     infusion began (its opening, where no start was recorded). Only a patient's last course needs the local
     day of each (whether it has days still to come); an earlier one has ended, and needs its last day only.
     ``days``: the local days worked out for the whole report (``LocalDays``). ``moments``: the courses whose
-    sessions are not given, each as its sessions add up (``CourseMoments``; never a patient's last course)."""
+    sessions are not given, each as its sessions add up (``CourseMoments``; never a patient's last course).
+    ``summaries``: the courses whose sessions are not given either, each as kept (``CourseSummary``): a
+    patient's last course's treated days are read from it where the protocol's rule needs them."""
     day = days.day if days is not None else _local_day
     treated: dict[str, list[datetime]] = defaultdict(list)
     for s in sessions:
         if s.outcome in TREATED and s.course_id is not None:
             treated[s.course_id].append(s.started_at or s.opened_at)
-    for course_id, summed in (moments or {}).items():
+    summaries = summaries or {}
+    for course_id, summed in [*(moments or {}).items(), *summaries.items()]:
         treated[course_id] = [m for m in (summed.first_treated, summed.last_treated) if m is not None]
     spans: dict[str, list[CourseSpan]] = {}
     for patient_id, rows in courses.items():
         made = []
         for number, course in enumerate(rows, start=1):
-            began = sorted(treated.get(course.id, ()))
             ended = number < len(rows)
+            began = sorted(treated.get(course.id, ()))
             if not ended:
                 order = CourseView(
                     course.id, patient_id, "", "", "", course.first_day, course.days, "", course.recorded_at
                 )
-                ended = days_left(protocol, order, as_of, [day(m) for m in began]) == 0
+                kept = summaries.get(course.id)
+                if kept is None:
+                    treated_days = [day(m) for m in began]
+                elif protocol.course.consecutive_days:
+                    # Asked only whether ``as_of`` is among them; a kept course's every moment is before the
+                    # cut-off, ``as_of``'s start, so none is: the days need not be worked out.
+                    treated_days = []
+                else:
+                    treated_days = [_day_of_second(s, days) for s in kept.treated_seconds()]
+                ended = days_left(protocol, order, as_of, treated_days) == 0
             made.append(
                 CourseSpan(
                     course_id=course.id,
@@ -318,6 +422,12 @@ def course_spans(
             )
         spans[patient_id] = made
     return spans
+
+
+def _day_of_second(second: int, days: LocalDays | None) -> date:
+    if days is not None:
+        return date.fromordinal(days.ordinal_of_second(second))
+    return _local_day(EPOCH + second * SECOND)
 
 
 def _local_day(moment: datetime) -> date:

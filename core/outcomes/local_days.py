@@ -21,6 +21,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EPOCH_ORDINAL = EPOCH.date().toordinal()
 DAY = timedelta(days=1)
 SECOND = timedelta(seconds=1)
+DAY_SECONDS = 86_400
 
 
 def _offset(moment: datetime) -> timedelta:
@@ -48,6 +49,10 @@ class LocalDays:
                 offset = after
             moment = following
         self._dates: dict[int, date] = {}
+        # The same, in whole seconds since 1970 and each offset's seconds, for ``ordinal_of_second``.
+        self._low_second, self._high_second = (self._low - EPOCH) // SECOND, (self._high - EPOCH) // SECOND
+        self._change_seconds = [(change - EPOCH) // SECOND for change in self._changes]
+        self._offsets = [(EPOCH - base) // SECOND for base in self._bases]
 
     def ordinal(self, moment: datetime) -> int:
         """``moment.astimezone().date().toordinal()``."""
@@ -55,6 +60,14 @@ class LocalDays:
             return moment.astimezone().date().toordinal()
         base = self._bases[bisect_right(self._changes, moment) - 1]
         return (moment - base).days + EPOCH_ORDINAL
+
+    def ordinal_of_second(self, second: int) -> int:
+        """``ordinal`` of the moment ``second`` whole seconds after 1970 (UTC), by integers alone: what a
+        course kept in short (``CourseSummary``) holds."""
+        if not self._low_second <= second < self._high_second:
+            return (EPOCH + second * SECOND).astimezone().date().toordinal()
+        offset = self._offsets[bisect_right(self._change_seconds, second) - 1]
+        return (second + offset) // DAY_SECONDS + EPOCH_ORDINAL
 
     def day(self, moment: datetime) -> date:
         """``moment.astimezone().date()``."""

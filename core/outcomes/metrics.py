@@ -38,6 +38,7 @@ from core.machine import Outcome
 from core.outcomes.cohort import (
     Cohort,
     CourseRow,
+    CourseSummary,
     FormScore,
     SessionRow,
     Sitting,
@@ -84,7 +85,9 @@ NONE_NOT_GIVEN = {"cancelled": 0, "missed": 0, "not_treated": 0, "no_record": 0}
 @dataclass(eq=False)
 class CourseFacts:
     """One course as the report counts it. Its sessions and days are filled in by ``prepare``, which then
-    calls ``settle`` once, before any figure reads the counts; ``days`` gives the sessions' local days."""
+    calls ``settle`` once, before any figure reads the counts; ``days`` gives the sessions' local days. A
+    course read as kept (``CourseSummary``) has no sessions: ``settle_kept`` takes its counts from the summary,
+    and the few questions that need each session's day read them from it."""
 
     row: CourseRow
     span: CourseSpan
@@ -98,6 +101,9 @@ class CourseFacts:
     stopped_early: int = 0
     first_infusion: datetime | None = None
     first_infusion_day: date | None = None
+    started_count: int = 0
+    """How many sessions' infusion began (``started``'s length, or the summary's count)."""
+    kept: CourseSummary | None = None
 
     def settle(self) -> None:
         """The counts every figure reads, worked out in one pass over the sessions: plain attributes, since
@@ -114,9 +120,18 @@ class CourseFacts:
         if len(started) > 1:
             started.sort(key=_began)
         self.started = started
+        self.started_count = len(started)
         if started:
             self.first_infusion = started[0].started_at
             self.first_infusion_day = self.days.day(started[0].started_at)  # type: ignore[arg-type]
+
+    def settle_kept(self, kept: CourseSummary) -> None:
+        """``settle`` for a course read as kept, from its summary's counts."""
+        self.kept = kept
+        self.completed, self.stopped_early, self.started_count = kept.completed, kept.stopped_early, kept.started
+        if kept.first_started is not None:
+            self.first_infusion = kept.first_started
+            self.first_infusion_day = self.days.day(kept.first_started)
 
     def days_not_given(self) -> dict[str, int]:
         """The scheduled days without an infusion, by why, each day counted once: cancelled by the clinic,
@@ -128,7 +143,10 @@ class CourseFacts:
             return NONE_NOT_GIVEN
         cancelled = min(len(self.cancelled_days), left)
         missed = min(len(self.missed_days - self.cancelled_days), left - cancelled)
-        opened = {self.days.ordinal(s.opened_at) for s in self.sessions if not s.treated and s.started_at is None}
+        if self.kept is not None:
+            opened = {self.days.ordinal_of_second(s) for s in self.kept.opened_untreated_seconds()}
+        else:
+            opened = {self.days.ordinal(s.opened_at) for s in self.sessions if not s.treated and s.started_at is None}
         not_treated = min(len(opened), left - cancelled - missed)
         return {
             "cancelled": cancelled,
@@ -142,8 +160,11 @@ class CourseFacts:
         sessions completed: most courses' answer needs no local day)."""
         if self.completed < self.row.days:
             return False
-        ordinal = self.days.ordinal
-        days = sorted({ordinal(s.started_at) for s in self.started if s.outcome == COMPLETED and s.started_at})
+        if self.kept is not None:
+            days = sorted({self.days.ordinal_of_second(s) for s in self.kept.completed_start_seconds()})
+        else:
+            ordinal = self.days.ordinal
+            days = sorted({ordinal(s.started_at) for s in self.started if s.outcome == COMPLETED and s.started_at})
         run = best = 1 if days else 0
         for before, after in pairwise(days):
             run = run + 1 if after - before == 1 else 1
@@ -217,7 +238,8 @@ def prepare(
     tables = tables or shipped()
     days = local_days(cohort, last_day)
     courses = ordered_courses(cohort.courses)
-    spans = course_spans(protocol, courses, cohort.sessions, last_day + timedelta(days=1), days, cohort.moments)
+    as_of = last_day + timedelta(days=1)
+    spans = course_spans(protocol, courses, cohort.sessions, as_of, days, cohort.moments, cohort.summaries)
     rows = {row.id: row for row in cohort.courses}
     facts = {
         span.course_id: CourseFacts(rows[span.course_id], span, days) for found in spans.values() for span in found
@@ -227,6 +249,9 @@ def prepare(
             facts[session.course_id].sessions.append(session)
     for course in facts.values():
         course.settle()
+    for course_id, kept in cohort.summaries.items():
+        if course_id in facts:
+            facts[course_id].settle_kept(kept)
     for course_id, summed in cohort.moments.items():
         if course_id in facts and summed.first_started is not None:
             facts[course_id].first_infusion = summed.first_started
@@ -801,12 +826,14 @@ AE_PATIENT = "Patients with at least one adverse event in a course counted ÷ pa
 
 def safety(p: Prepared, cohort: Cohort) -> list[Figure]:
     started = {s.id: c for c in p.in_report for s in c.started}
+    kept = {c.row.id: c for c in p.in_report if c.kept is not None}
+    started |= {s.id: kept[s.course_id] for s in cohort.event_sessions if s.started_at and s.course_id in kept}
     recorded = [e for e in cohort.adverse_events if e.session_id in started]
     events = [e for e in recorded if not e.corrected]
     note = _corrected_note(len(recorded) - len(events))
     stops = {s.session_id: s for s in cohort.stops if s.session_id in started}
     with_ae = {e.session_id for e in events}
-    n = len(started)
+    n = sum(c.started_count for c in p.in_report)
     courses_ae = {started[sid].row.id for sid in with_ae}
     patients = {c.row.patient_id for c in p.in_report}
     patients_ae = {started[sid].row.patient_id for sid in with_ae}

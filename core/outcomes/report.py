@@ -192,7 +192,7 @@ def outcome_report(
         study=STUDY,
         patients=len({c.row.patient_id for c in prepared.in_report}),
         courses=len(prepared.in_report),
-        sessions_started=sum(len(c.started) for c in prepared.in_report),
+        sessions_started=sum(c.started_count for c in prepared.in_report),
     )
 
 

@@ -118,10 +118,22 @@ LATER = {
     "second_pump_readings": "quality_entries",
     "sessions_in_scope": "quality_entries",
     "sessions_opened": "quality_entries",
+    "course_facts_out_of_step": "course_facts",
+    "kept_course_facts": "course_facts",
+    "recount_course_facts": "course_facts",
+    "refresh_course_facts": "course_facts",
+    "write_all_course_facts": "course_facts",
 }
 """The names of core.records whose module is loaded when one of them is first used, and that module."""
 if TYPE_CHECKING:
     from core.records.bulk import EVENT_COLUMNS, HISTORY_TABLES, VITAL_COLUMNS, insert_history, stored_json
+    from core.records.course_facts import (
+        course_facts_out_of_step,
+        kept_course_facts,
+        recount_course_facts,
+        refresh_course_facts,
+        write_all_course_facts,
+    )
     from core.records.follow_ups import (
         contact_routes,
         course_moments_since,
@@ -180,6 +192,7 @@ __all__ = [
     "audit_lines_between",
     "contact_routes",
     "course",
+    "course_facts_out_of_step",
     "course_moments_since",
     "courses_of",
     "details",
@@ -195,6 +208,7 @@ __all__ = [
     "insert_history",
     "insert_patient_event",
     "keep_protocol",
+    "kept_course_facts",
     "kept_points",
     "kept_protocol_hashes",
     "last_weight_elsewhere",
@@ -219,6 +233,8 @@ __all__ = [
     "protocol_texts",
     "protocol_versions",
     "recent_courses",
+    "recount_course_facts",
+    "refresh_course_facts",
     "save_staff",
     "save_summary",
     "schedule_point_rows",
@@ -254,4 +270,5 @@ __all__ = [
     "treated_sessions_of",
     "username_taken",
     "vital_set_row",
+    "write_all_course_facts",
 ]

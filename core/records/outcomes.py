@@ -5,8 +5,10 @@ columns, each narrowed by an index.
 The patients read are those with a session opened in the report's period (from the day before its first
 day, since an infusion that began just after midnight belongs to a session opened the evening before); of
 them, every course and every record up to the cut-off that can count, since a patient's first course, the
-course before and the course after decide what a course in the period counts as. The sessions of courses
-that began well before the period come as what they add up to (``CourseMoments``).
+course before and the course after decide what a course in the period counts as. A course's sessions come
+as its row of ``course_facts`` (``CourseSummary``) when nothing that fed the row lies after the cut-off
+(almost every course of a report over a past period); otherwise as they are, or for courses that began well
+before the period, as what they add up to (``CourseMoments``).
 """
 
 from __future__ import annotations
@@ -26,13 +28,21 @@ from core.outcomes.cohort import (
     Cohort,
     CourseMoments,
     CourseRow,
+    CourseSummary,
     NotGivenRow,
     ScoresSeen,
     SessionRow,
     StopRow,
     StoredSitting,
 )
-from core.persistence.tables import Course, InfusionSession, PatientEventRecord, SessionEvent, SittingScores
+from core.persistence.tables import (
+    Course,
+    CourseFacts,
+    InfusionSession,
+    PatientEventRecord,
+    SessionEvent,
+    SittingScores,
+)
 from core.persistence.types import UTCDateTime
 
 COUNTED_KINDS = (EventType.ADVERSE_EVENT.value, EventType.STOPPED_EARLY.value)
@@ -61,14 +71,20 @@ def outcome_cohort(
     )
     # Read once and given to each query as a list: as a subquery, each query worked it out again.
     patients = sorted(patient_id for (patient_id,) in _rows(tx, opened))
-    courses = _courses(tx, patients, until)
-    moments = _summed(tx, patients, courses, until, opened_from - timedelta(days=1))
-    wanted = {c.id for c in courses if c.id not in moments}
-    sessions, adverse, stops = _sessions(tx, patients, wanted, until, counted_from)
+    courses, summaries = _courses(tx, patients, until)
+    unkept = {c.patient_id for c in courses if c.id not in summaries}
+    theirs = [c for c in courses if c.patient_id in unkept]
+    summed = _summed(tx, sorted(unkept), theirs, until, opened_from - timedelta(days=1))
+    moments = {course_id: found for course_id, found in summed.items() if course_id not in summaries}
+    wanted = {c.id for c in theirs if c.id not in moments and c.id not in summaries}
+    sessions = _sessions(tx, sorted(unkept), wanted, until)
+    adverse, stops, named = _counted_entries(tx, {s.id for s in sessions}, set(summaries), until, counted_from)
     whose = {c.patient_id for c in courses}
     not_given, assessments = _patient_records(tx, patients, whose, until, counted_from)
-    return Cohort(courses, sessions, adverse, stops, not_given, assessments, moments)
+    return Cohort(courses, sessions, adverse, stops, not_given, assessments, moments, summaries, named)
 
+
+_FACTS = CourseFacts.__table__  # type: ignore[attr-defined]
 
 CHUNK = 5_000
 """Course ids per query: well under the bound parameters either database takes in one statement."""
@@ -85,13 +101,27 @@ def _rows(tx: Session, query: Select[Any]) -> Result[Any]:
     return tx.connection().execute(query)
 
 
-def _courses(tx: Session, patients: Sequence[str], until: datetime) -> tuple[CourseRow, ...]:
+def _courses(
+    tx: Session, patients: Sequence[str], until: datetime
+) -> tuple[tuple[CourseRow, ...], dict[str, CourseSummary]]:
+    """The patients' courses ordered before the cut-off, and of them, those whose row of ``course_facts``
+    stands for their sessions: fed by nothing after the cut-off."""
     columns = (Course.id, Course.patient_id, Course.first_day, Course.days, Course.recorded_at)
+    kept = [_FACTS.c[name] for name in CourseSummary._fields]
     found: list[CourseRow] = []
+    summaries: dict[str, CourseSummary] = {}
     for chunk in _chunks(patients):
-        query = select(*columns).where(col(Course.patient_id).in_(chunk), col(Course.recorded_at) < until)
-        found += (CourseRow(*row) for row in _rows(tx, query))
-    return tuple(found)
+        query = (
+            select(*columns, *kept)
+            .select_from(Course)
+            .outerjoin(_FACTS, _FACTS.c.course_id == col(Course.id))
+            .where(col(Course.patient_id).in_(chunk), col(Course.recorded_at) < until)
+        )
+        for row in _rows(tx, query):
+            found.append(CourseRow(*row[:5]))
+            if row[5] is not None and row[6] < until:
+                summaries[row[0]] = CourseSummary(*row[5:])
+    return tuple(found), summaries
 
 
 def _before(moment: datetime | None, until: datetime) -> datetime | None:
@@ -133,18 +163,12 @@ def _summed(
     return found
 
 
-def _sessions(
-    tx: Session, patients: Sequence[str], course_ids: set[str], until: datetime, counted_from: datetime
-) -> tuple[tuple[SessionRow, ...], tuple[AdverseRow, ...], tuple[StopRow, ...]]:
+def _sessions(tx: Session, patients: Sequence[str], course_ids: set[str], until: datetime) -> tuple[SessionRow, ...]:
     """The sessions of the courses named (all of ``patients``'), with the moment each infusion first began
-    (on the session's row), and of their entries only the adverse events and early stops from
-    ``counted_from`` on with their payloads (few: the payload of the other entries is never read), each
-    adverse event marked when a correction or an addendum names it.
+    (on the session's row).
 
     The sessions are found by patient, on the index that holds every column read (a third of the time of
-    finding them by course, which fetched each row from the table), and those of other courses dropped.
-    The entries are found on the index of kind and moment, and kept when their session is one of the
-    patients': joining each to its session in the database took longer than the reading."""
+    finding them by course, which fetched each row from the table), and those of other courses dropped."""
     columns = (
         InfusionSession.id,
         InfusionSession.patient_id,
@@ -158,13 +182,24 @@ def _sessions(
     for chunk in _chunks(patients):
         query = select(*columns).where(col(InfusionSession.patient_id).in_(chunk), opened_before)
         found += (SessionRow(*row[:5], _before(row[5], until)) for row in _rows(tx, query) if row[2] in course_ids)
-    sessions = tuple(found)
-    ours = {s.id for s in sessions}
+    return tuple(found)
+
+
+def _counted_entries(
+    tx: Session, ours: set[str], kept: set[str], until: datetime, counted_from: datetime
+) -> tuple[tuple[AdverseRow, ...], tuple[StopRow, ...], tuple[SessionRow, ...]]:
+    """Of the entries of the sessions ``ours`` and of the courses ``kept`` (read as their summaries), only
+    the adverse events and early stops from ``counted_from`` on with their payloads (few: the payload of
+    the other entries is never read), each adverse event marked when a correction or an addendum names it;
+    and the sessions of ``kept`` courses they name, for the safety figures to find each one's course.
+
+    The entries are found on the index of kind and moment, and kept when their session is one of the
+    patients': joining each to its session in the database took longer than the reading. The sessions
+    named that are not ``ours`` are then read by id, a few thousand at most."""
     in_period = (col(SessionEvent.occurred_at) >= counted_from, col(SessionEvent.occurred_at) < until)
     corrections = select(SessionEvent.session_id, SessionEvent.corrects).where(
         col(SessionEvent.type).in_(CORRECTING_KINDS), *in_period, col(SessionEvent.corrects).is_not(None)
     )
-    corrected = {target for session_id, target in _rows(tx, corrections) if session_id in ours}
     events = select(
         SessionEvent.id,
         SessionEvent.session_id,
@@ -172,9 +207,13 @@ def _sessions(
         SessionEvent.occurred_at,
         cast(SessionEvent.payload, Text),
     ).where(col(SessionEvent.type).in_(COUNTED_KINDS), *in_period)
+    found = list(_rows(tx, events))
+    named = _sessions_named(tx, {row[1] for row in found} - ours, kept, until)
+    ours = ours | {s.id for s in named}
+    corrected = {target for session_id, target in _rows(tx, corrections) if session_id in ours}
     adverse: list[AdverseRow] = []
     stops: list[StopRow] = []
-    for event_id, session_id, kind, at, stored in _rows(tx, events):
+    for event_id, session_id, kind, at, stored in found:
         if session_id not in ours:
             continue
         data = json.loads(stored)
@@ -183,7 +222,26 @@ def _sessions(
             adverse.append(AdverseRow(session_id, data["item"], what, data["severity"], at, event_id in corrected))
         else:
             stops.append(StopRow(session_id, data["reason"], at))
-    return sessions, tuple(adverse), tuple(stops)
+    return tuple(adverse), tuple(stops), named
+
+
+def _sessions_named(tx: Session, session_ids: set[str], kept: set[str], until: datetime) -> tuple[SessionRow, ...]:
+    """Of the sessions named, those of the ``kept`` courses, opened before the cut-off."""
+    if not kept:
+        return ()
+    columns = (
+        InfusionSession.id,
+        InfusionSession.patient_id,
+        InfusionSession.course_id,
+        InfusionSession.opened_at,
+        InfusionSession.outcome,
+        InfusionSession.began_at,
+    )
+    found: list[SessionRow] = []
+    for chunk in _chunks(sorted(session_ids)):
+        query = select(*columns).where(col(InfusionSession.id).in_(chunk), col(InfusionSession.opened_at) < until)
+        found += (SessionRow(*row[:5], _before(row[5], until)) for row in _rows(tx, query) if row[2] in kept)
+    return tuple(found)
 
 
 def _patient_records(

@@ -182,6 +182,7 @@ def course(tx: Session, course_id: str) -> CourseView | None:
 
 
 def add_course(tx: Session, course: CourseView) -> None:
+    """A course order, with its row of ``course_facts`` (as yet without a session)."""
     tx.add(
         Course(
             id=course.id,
@@ -196,6 +197,9 @@ def add_course(tx: Session, course: CourseView) -> None:
         )
     )
     tx.flush()
+    from core.records.course_facts import refresh_course_facts  # loaded with the first course ordered
+
+    refresh_course_facts(tx, [course.id])
 
 
 def latest_course(tx: Session, patient_id: str) -> CourseView | None:
