@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 # The newest schema this program knows, and every revision it can upgrade from. A test keeps these
 # in step with the Alembic scripts, so start-up need not import Alembic when nothing changed.
-SCHEMA_HEAD = "0016_course_facts"
+SCHEMA_HEAD = "0016"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -64,7 +64,7 @@ KNOWN_REVISIONS = (
     "0013",
     "0014",
     "0015",
-    "0016_course_facts",
+    "0016",
 )
 
 BUSY_TIMEOUT_MS = 5000

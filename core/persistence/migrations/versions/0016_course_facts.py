@@ -1,6 +1,6 @@
 """Each course's sessions as the outcome report counts them, kept one row per course.
 
-Revision ID: 0016_course_facts
+Revision ID: 0016
 Revises: 0015
 
 A report over ten years read some 290,000 sessions to count what 60,000 courses add up to. ``course_facts``
@@ -23,7 +23,7 @@ from core.outcomes.cohort import summarize
 from core.persistence.text_lengths import limit_lengths, unlimit_lengths
 from core.persistence.types import UTCDateTime
 
-revision = "0016_course_facts"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
