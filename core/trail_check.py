@@ -990,7 +990,14 @@ def _schedule_points(tx: Any, found: Findings, sessions: list[str] | None = None
     if sessions is None and trail_streams.rows_in_written_order(tx):
         out_of_step = set(_points_out_of_step(tx, rules, moment)) if rules is not None else set()
         signed = [session_id for session_id in signed if session_id in out_of_step]
-    logs = (log for ids in trail_streams.chunks(signed) for log in _schedule_logs(tx, ids, moment))
+    # A chunk's entries come by session id: its sessions are put back in the order signed, so the first
+    # signed whose points are wrong is the one said.
+    place = {session_id: n for n, session_id in enumerate(signed)}
+    logs = (
+        log
+        for ids in trail_streams.chunks(signed)
+        for log in sorted(_schedule_logs(tx, ids, moment), key=lambda log: place[log[0]])
+    )
     for batch in _batched(logs, trail_streams.BATCH_SESSIONS):
         kept: dict[str, set[tuple[Any, ...]]] = {session_id: set() for session_id, _ in batch}
         for row in records.kept_points(tx, list(kept)):

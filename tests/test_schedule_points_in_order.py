@@ -146,3 +146,16 @@ def test_a_few_sessions_entries_are_those_of_the_whole_read(
         every = {row[3] for row in trail_streams.session_entries(tx) if row[1] == first}
     assert sorted(few) == whole and len(whole) > 10
     assert {row[3] for row in few} == every & {kind.value for kind in kinds} != every
+
+
+@pytest.mark.parametrize("few", [trail_streams.BATCH_SESSIONS, 1])
+def test_of_several_sessions_out_of_step_the_first_signed_is_said(
+    care: Care, patient, nurses, clock: ManualClock, database: Database, monkeypatch, few: int
+) -> None:
+    """Both sessions' points changed: the first signed is named, not the first by id, whether the sessions
+    looked at by key come in one batch or one at a time."""
+    first, _ = two_signed(care, patient, nurses, clock)
+    by_hand(database, "UPDATE schedule_point SET late_seconds = late_seconds + 1 WHERE late_seconds IS NOT NULL")
+    monkeypatch.setattr(trail_streams, "BATCH_SESSIONS", few)
+    check = audit.verify(database)
+    assert not check.ok and f"scheduled points kept for session {first} were changed" in check.problem, check.problem
