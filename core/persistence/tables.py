@@ -274,6 +274,22 @@ class ScheduledPointRecord(SQLModel, table=True):
     late_seconds: int | None = None
 
 
+class QualityFact(SQLModel, table=True):
+    """Each care entry that may matter to the clinic's quality report (an override given, a mismatch found, a
+    controlled-substance problem, a pump found after a restart, a correction: ``core.quality.notable``), kept
+    beside it in its transaction by kind and moment: a report over months or years reads these few instead of
+    every entry of their kinds (ten years are millions), each then judged by its typed payload. The entry
+    stays the truth (``records.quality_facts_recounted`` holds the rows to the entries)."""
+
+    __tablename__ = "quality_fact"
+    __table_args__ = (Index("ix_quality_fact_type_occurred_at", "type", "occurred_at"),)
+
+    id: str = Field(primary_key=True, foreign_key="session_event.id", max_length=36)
+    session_id: str = Field(foreign_key="infusion_session.id", max_length=36)
+    type: str = Field(max_length=40)
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class ClinicSetting(SQLModel, table=True):
     """Clinic-wide settings as a history: the newest row per key is in force."""
 

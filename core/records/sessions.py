@@ -14,9 +14,10 @@ from sqlmodel import Session, col, select, update
 
 from core.events import Event, EventType
 from core.persistence.prepared import Prepared
-from core.persistence.tables import InfusionSession, PatientEventRecord, SessionEvent
+from core.persistence.tables import InfusionSession, PatientEventRecord, QualityFact, SessionEvent
 from core.persistence.types import UTCDateTime
 from core.record_values import SessionSummary
+from core.records.quality_facts import fact_row, write_quality_fact
 from core.records.schedule_points import write_schedule_points
 from core.records.trail import write_audit_lines
 from core.records.vital_sets import write_vital_set
@@ -148,7 +149,12 @@ def event_exists(tx: Session, event_id: str) -> bool:
 
 
 def insert_event(tx: Session, event: Event) -> None:
+    """One entry through the ORM, with its row in ``quality_fact`` when it keeps one."""
     tx.add(SessionEvent(**_event_row(event)))
+    fact = fact_row(event)
+    if fact is not None:
+        tx.flush()  # the entry first: the fact names it
+        tx.add(QualityFact(**fact))
 
 
 def _event_row(event: Event) -> dict[str, Any]:
@@ -182,8 +188,8 @@ def insert_entry(
 ) -> None:
     """One care entry as a batch of plain statements in the caller's transaction: the entry (a set of vital
     signs with its row in ``vital_set``; a signature with its session's scheduled ``points`` in
-    ``schedule_point``), its audit lines (numbered and chained by ``core.audit``) and its
-    session's summary as it stands after it. The same
+    ``schedule_point``; one that may matter to the quality report with its row in ``quality_fact``), its
+    audit lines (numbered and chained by ``core.audit``) and its session's summary as it stands after it. The same
     rows, column for column, as ``insert_event``, ``core.audit.record`` and ``save_summary`` wrote one by one
     through the ORM, whose flushes (one set off by the next statement's query) were a third of an entry's
     cost."""
@@ -193,6 +199,7 @@ def insert_entry(
     write_vital_set(connection, event, summary)
     if points:
         write_schedule_points(connection, event.session_id, points)
+    write_quality_fact(connection, event)
     write_audit_lines(connection, lines)
     _save_summary(tx, connection, summary)
 
