@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from core.events import Event, EventType
 from core.persistence.tables import AuditEntry, InfusionSession, QualityFact, SessionEvent
 from core.quality.rows import AuditLine
-from core.records.sessions import events_where, load_events_of
+from core.records.sessions import events_of_kinds, events_where
 
 _PAYLOAD = col(SessionEvent.payload)  # a JSON column: ``[...]`` reads a field of it the same way on either store
 
@@ -103,9 +103,13 @@ def notable_entries(tx: Session, kind: EventType, start: datetime, end: datetime
     return events_where(tx, col(SessionEvent.id).in_(kept.scalar_subquery()))
 
 
-def entries_of_sessions(tx: Session, session_ids: Collection[str]) -> dict[str, list[Event]]:
-    """The whole log of each session named (few: those a silence or a problem names), in order."""
-    return load_events_of(tx, sorted(set(session_ids)))
+def entries_of_sessions(
+    tx: Session, session_ids: Collection[str], kinds: Collection[EventType]
+) -> dict[str, list[Event]]:
+    """The entries of ``kinds`` of each session named (those a silence names), in order: a silence is judged
+    by the few kinds that answer a need, and a session's signature alone (its patient and every signature)
+    was as long as the rest of its log."""
+    return events_of_kinds(tx, sorted(set(session_ids)), kinds)
 
 
 def late_entries(

@@ -144,6 +144,19 @@ def load_events_of(tx: Session, session_ids: list[str]) -> dict[str, list[Event]
     return by_session
 
 
+def events_of_kinds(tx: Session, session_ids: list[str], kinds: Collection[EventType]) -> dict[str, list[Event]]:
+    """Several sessions' entries of ``kinds`` alone, in order: read by session (asked for the kinds too, the
+    database would pick the index of kinds and read every entry of them), each payload parsed only for an
+    entry of a kind asked for."""
+    wanted = {kind.value for kind in kinds}
+    by_session: dict[str, list[Event]] = {sid: [] for sid in session_ids}
+    if session_ids:
+        for row in tx.connection().execute(_EVENTS_OF_SOME, {"session_ids": list(session_ids)}):
+            if row[3] in wanted:
+                by_session[row[1]].append(_event_of(row))
+    return by_session
+
+
 def event_exists(tx: Session, event_id: str) -> bool:
     return tx.get(SessionEvent, event_id) is not None
 
