@@ -9,13 +9,14 @@ from datetime import datetime
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, Text, bindparam, cast, func, insert, type_coerce
+from sqlalchemy import Connection, Row, Select, Text, bindparam, case, cast, func, insert, type_coerce
 from sqlmodel import Session, col, select, update
 
 from core.events import Event, EventType
 from core.persistence.prepared import Prepared
+from core.persistence.raw_rows import raw_rows
 from core.persistence.tables import InfusionSession, PatientEventRecord, QualityFact, SessionEvent
-from core.persistence.types import UTCDateTime
+from core.persistence.types import UTCDateTime, moment_reader
 from core.record_values import SessionSummary
 from core.records.quality_facts import fact_row, write_quality_fact
 from core.records.schedule_points import write_schedule_points
@@ -146,14 +147,23 @@ def load_events_of(tx: Session, session_ids: list[str]) -> dict[str, list[Event]
 
 def events_of_kinds(tx: Session, session_ids: list[str], kinds: Collection[EventType]) -> dict[str, list[Event]]:
     """Several sessions' entries of ``kinds`` alone, in order: read by session (asked for the kinds too, the
-    database would pick the index of kinds and read every entry of them), each payload parsed only for an
-    entry of a kind asked for."""
-    wanted = {kind.value for kind in kinds}
+    database would pick the index of kinds and read every entry of them), the payload read and parsed, and
+    the moments converted, only for an entry of a kind asked for."""
+    wanted = sorted(kind.value for kind in kinds)
+    payload = case((col(SessionEvent.type).in_(wanted), cast(SessionEvent.payload, Text)), else_=None)
+    query = (
+        select(*_EVENT_COLUMNS[:4], payload, *_EVENT_COLUMNS[5:])
+        .where(col(SessionEvent.session_id).in_(bindparam("session_ids", expanding=True)))
+        .order_by(*_EVENTS_IN_ORDER)
+    )
     by_session: dict[str, list[Event]] = {sid: [] for sid in session_ids}
     if session_ids:
-        for row in tx.connection().execute(_EVENTS_OF_SOME, {"session_ids": list(session_ids)}):
-            if row[3] in wanted:
-                by_session[row[1]].append(_event_of(row))
+        connection = tx.connection()
+        moment = moment_reader(connection.dialect)  # the rows as the driver hands them back: most are passed over
+        for row in raw_rows(connection, query, {"session_ids": list(session_ids)}):
+            if row[4] is not None:
+                at = (moment(row[5]), moment(row[6]))
+                by_session[row[1]].append(_event_of((*row[:5], *at, *row[7:])))
     return by_session
 
 
