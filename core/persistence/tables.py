@@ -263,7 +263,10 @@ class ScheduledPointRecord(SQLModel, table=True):
     protocol never changes it. The entries stay the truth (``audit verify`` replays them)."""
 
     __tablename__ = "schedule_point"
-    __table_args__ = (Index("ix_schedule_point_due_at", "due_at"),)
+    # As they fell, with all a count of them reads: a period's points counted from the index alone, in order.
+    __table_args__ = (
+        Index("ix_schedule_point_as_they_fell", "due_at", "session_id", "schedule", "point_id", "status"),
+    )
 
     session_id: str = Field(primary_key=True, foreign_key="infusion_session.id", max_length=36)
     schedule: str = Field(primary_key=True, max_length=20)

@@ -1,4 +1,5 @@
-"""The care entries that may matter to the clinic's quality report, kept apart by kind and moment.
+"""The care entries that may matter to the clinic's quality report, kept apart by kind and moment; the scheduled
+points indexed as a count of them reads them.
 
 Revision ID: 0017
 Revises: 0015
@@ -10,6 +11,11 @@ years read millions of entries for a few thousand. ``quality_fact`` keeps, per s
 kind and moment; written with the entry from now on (``core.records.quality_facts``), given here to the
 entries recorded before, read a batch at a time and judged by this revision's copy of the rule
 (``core.quality.notable``).
+
+``ix_schedule_point_as_they_fell`` (moment, session, schedule, point, status) takes the place of the index of
+moments alone: a review of timeliness counts every point of a period by its status, in the order they fell
+(each point's first meeting orders the report's rows); read through the index of moments, each point was
+looked up in the table and the period's points sorted again by session and point.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ depends_on = None
 
 LIMITS = {"quality_fact": {"id": 36, "session_id": 36, "type": 40}}
 BATCH = 5_000
+AS_THEY_FELL = ("due_at", "session_id", "schedule", "point_id", "status")
 """Entries read at a time, and about the rows per insert."""
 
 
@@ -101,9 +108,13 @@ def upgrade() -> None:
     forbid_changes("quality_fact")
     _each_notable_entry(op.get_bind())
     op.create_index("ix_quality_fact_type_occurred_at", "quality_fact", ["type", "occurred_at"], unique=False)
+    op.create_index("ix_schedule_point_as_they_fell", "schedule_point", list(AS_THEY_FELL), unique=False)
+    op.drop_index("ix_schedule_point_due_at", table_name="schedule_point")
 
 
 def downgrade() -> None:
+    op.create_index("ix_schedule_point_due_at", "schedule_point", ["due_at"], unique=False)
+    op.drop_index("ix_schedule_point_as_they_fell", table_name="schedule_point")
     op.drop_index("ix_quality_fact_type_occurred_at", table_name="quality_fact")
     allow_changes("quality_fact")
     unlimit_lengths("quality_fact", LIMITS["quality_fact"])
