@@ -102,7 +102,7 @@ class _ReadLately:
         return event
 
 
-def _event_of(row: Row[Any]) -> Event:
+def _event_of(row: Sequence[Any]) -> Event:
     id_, session_id, seq, kind, stored, occurred_at, recorded_at, by, workstation, corrects, reason = row
     return Event(
         id=id_,
@@ -145,6 +145,11 @@ def load_events_of(tx: Session, session_ids: list[str]) -> dict[str, list[Event]
     return by_session
 
 
+KINDS_CHUNK = 500
+"""Sessions named in one ``IN`` list by ``events_of_kinds``: ten years' silenced sessions are thousands, and
+each store limits the values one statement binds."""
+
+
 def events_of_kinds(tx: Session, session_ids: list[str], kinds: Collection[EventType]) -> dict[str, list[Event]]:
     """Several sessions' entries of ``kinds`` alone, in order: read by session (asked for the kinds too, the
     database would pick the index of kinds and read every entry of them), the payload read and parsed, and
@@ -157,10 +162,11 @@ def events_of_kinds(tx: Session, session_ids: list[str], kinds: Collection[Event
         .order_by(*_EVENTS_IN_ORDER)
     )
     by_session: dict[str, list[Event]] = {sid: [] for sid in session_ids}
-    if session_ids:
-        connection = tx.connection()
-        moment = moment_reader(connection.dialect)  # the rows as the driver hands them back: most are passed over
-        for row in raw_rows(connection, query, {"session_ids": list(session_ids)}):
+    connection = tx.connection()
+    moment = moment_reader(connection.dialect)  # the rows as the driver hands them back: most are passed over
+    for i in range(0, len(session_ids), KINDS_CHUNK):
+        chunk = {"session_ids": list(session_ids[i : i + KINDS_CHUNK])}
+        for row in raw_rows(connection, query, chunk):
             if row[4] is not None:
                 at = (moment(row[5]), moment(row[6]))
                 by_session[row[1]].append(_event_of((*row[:5], *at, *row[7:])))
