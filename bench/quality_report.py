@@ -7,7 +7,8 @@ and over ten years, each with the three periods before it as the report makes th
 aggregate of the same alarm counts, the sets recorded with an act-now finding in the period and the three
 before, straight from the ``vital_set`` table on its index of moments.
 
-CPU seconds of this process, the median of ``--runs`` after one warm-up. With no ``--database``, a demo is
+CPU seconds of this process, the median of ``--runs`` after one warm-up, and the process's peak memory after
+each span (the ten years follow the month, so theirs is the larger). With no ``--database``, a demo is
 filled into a temporary folder first (``main.py demo --fill-only``). Run from the repository root:
 ``.venv/bin/python bench/quality_report.py [--database PATH] [--last YYYY-MM-DD] [--runs N]``.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -84,6 +86,8 @@ def measure(path: Path, last: date, runs: int) -> None:
                 runs,
             )
             line("  Care.made_quality_report, the four periods, replay and listings", made, floor)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+            print(f"  peak memory of this process so far: {peak:.0f} MB")
     finally:
         database.dispose()
 

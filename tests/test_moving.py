@@ -16,6 +16,7 @@ from core.audit import AuditAction
 from core.care import Care
 from core.clock import ManualClock
 from core.errors import ChairsideError, EnvironmentTrouble
+from core.events import EventType as E
 from core.moving import move_clinic
 from core.persistence.clinic_copy import row_counts, table_names
 from core.persistence.db import Database, open_database, sqlite_url
@@ -27,9 +28,11 @@ from tests.helpers.sessions import busy_day
 
 @pytest.fixture
 def clinic(care: Care, patient: PatientView, nurses, clock: ManualClock, admin) -> dict[str, str]:
-    """A day with something in every table: details, a signed session, one infusing, a day not given, a
-    sitting of outcome forms, a setting changed."""
+    """A day with something in every table: details, a signed session, one infusing (a set of its vital signs
+    corrected), a day not given, a sitting of outcome forms, a setting changed."""
     ids = busy_day(care, patient, nurses, clock)
+    vitals = next(e for e in care.state(ids["running"]).events if e.type is E.VITALS)
+    care.correct(ids["running"], vitals.id, "Wrong chair's reading", "Systolic 128, not 182", nurses[0].id)
     pain = {"PAININ9": 3, "PAININ22": 4, "PAININ31": 2, "PAININ34": 3}
     care.record_assessment(patient.id, {"PI_4a_v1.0": pain}, mode="chair", by=nurses[0].id)
     change_clinic_setting(care.db, "chairs", 6, admin.id, "a new bay", clock.now(), workstation="test-ws")

@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import pytest
 
+from core import records
 from core.care import Care
 from core.clock import ManualClock
 from core.dosing import pump_order
 from core.errors import InputError
+from core.events import EventType as E
 from core.figures import PER_100, Figure
 from core.identify import Identified
 from core.machine import Step
@@ -172,3 +174,22 @@ def test_a_witnessed_waste_is_not_counted(
     care.record_waste(sid, "18.1", WASTE_BIN, nurses[0].id, ANA_PASSWORD, "ben", BEN_PASSWORD)
     found = _by_key(care.quality_entries(T0 - timedelta(hours=1), T0 + timedelta(hours=3)).figures)
     assert (found["waste_unwitnessed"].numerator, found["waste_unwitnessed"].denominator) == (0, 1)
+
+
+def test_the_silenced_sessions_entries_of_the_kinds_asked_for_are_each_sessions_own(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account], monkeypatch
+):
+    """Read one session at a time (as thousands are read, a few hundred at a time), each session keeps its own
+    entries of the kinds asked for, in order, as its whole log has them."""
+    ana = nurses[0].id
+    first = session_at(care, patient, nurses, Step.INFUSING)
+    other = care.register_patient("MRN-1002", "Berg", "Ola", "1966-02-01", by=ana)
+    care.record_course(other.id, PRESCRIBER, T0.astimezone().date().isoformat(), "5", by=ana)
+    second = session_at(care, other, nurses, Step.DOSE, chair=2)
+    kinds = {E.OPENED, E.STARTED, E.VITALS}
+    monkeypatch.setattr("core.records.sessions.KINDS_CHUNK", 1)
+    with care.door.reading() as tx:
+        whole = records.load_events_of(tx, [first, second])
+        found = records.entries_of_sessions(tx, {first, second}, kinds)
+    assert found == {sid: [e for e in whole[sid] if e.type in kinds] for sid in (first, second)}
+    assert {e.type for e in found[first]} == kinds and found[second][0].type is E.OPENED

@@ -206,7 +206,7 @@ class QualityReports(CareBase):
         )
         from core.quality.overrides import overrides
         from core.quality.record_keeping import record_keeping
-        from core.quality.silences import silences
+        from core.quality.silences import READ, silences
 
         late_after = timedelta(minutes=clinic_settings(self.db).late_entry_minutes)
         ids = set(in_scope) if in_scope is not None else None
@@ -236,7 +236,8 @@ class QualityReports(CareBase):
             # A refusal before a session existed (a second infusion the same day) counts with every session only.
             lines = [line for line in records.audit_lines_between(tx, actions, start, end) if ours(line.session_id)]
             silenced = [line for line in lines if line.action == AuditAction.ALARM_SILENCED]
-            logs = records.entries_of_sessions(tx, {line.session_id for line in silenced if line.session_id})
+            silenced_in = {line.session_id for line in silenced if line.session_id}
+            logs = records.entries_of_sessions(tx, silenced_in, READ)
             corrected = records.event_types_by_id(tx, {e.corrects for e in correcting if e.corrects})
             saved = records.late_entries(tx, start, end, ids)
         refused = [line for line in lines if line.action == AuditAction.REFUSED]

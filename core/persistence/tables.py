@@ -283,7 +283,10 @@ class ScheduledPointRecord(SQLModel, table=True):
     protocol never changes it. The entries stay the truth (``audit verify`` replays them)."""
 
     __tablename__ = "schedule_point"
-    __table_args__ = (Index("ix_schedule_point_due_at", "due_at"),)
+    # As they fell, with all a count of them reads: a period's points counted from the index alone, in order.
+    __table_args__ = (
+        Index("ix_schedule_point_as_they_fell", "due_at", "session_id", "schedule", "point_id", "status"),
+    )
 
     session_id: str = Field(primary_key=True, foreign_key="infusion_session.id", max_length=36)
     schedule: str = Field(primary_key=True, max_length=20)
@@ -292,6 +295,22 @@ class ScheduledPointRecord(SQLModel, table=True):
     taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     status: str = Field(max_length=10)
     late_seconds: int | None = None
+
+
+class QualityFact(SQLModel, table=True):
+    """Each care entry that may matter to the clinic's quality report (an override given, a mismatch found, a
+    controlled-substance problem, a pump found after a restart, a correction: ``core.quality.notable``), kept
+    beside it in its transaction by kind and moment: a report over months or years reads these few instead of
+    every entry of their kinds (ten years are millions), each then judged by its typed payload. The entry
+    stays the truth (``records.quality_facts_recounted`` holds the rows to the entries)."""
+
+    __tablename__ = "quality_fact"
+    __table_args__ = (Index("ix_quality_fact_type_occurred_at", "type", "occurred_at"),)
+
+    id: str = Field(primary_key=True, foreign_key="session_event.id", max_length=36)
+    session_id: str = Field(foreign_key="infusion_session.id", max_length=36)
+    type: str = Field(max_length=40)
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class ClinicSetting(SQLModel, table=True):

@@ -35,6 +35,9 @@ ANSWERED_BY: Mapping[str, frozenset[EventType]] = {
 ``side-effects-missed:…``). Any other key is an act-now alert's: the vital signs entry that raised it,
 answered by an acknowledgement naming it."""
 NOT_ANSWERABLE = frozenset({"clock"})
+READ = frozenset({EventType.VITALS, EventType.ALERT_ACKNOWLEDGED}.union(*ANSWERED_BY.values()))
+"""The kinds of a session's entries ``answered`` reads: what answers each need, and an act-now alert's set
+and acknowledgement."""
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from core.records.people import (
     standing,
     username_taken,
 )
+from core.records.quality_facts import quality_facts_recounted
 from core.records.schedule_points import (
     kept_points,
     protocol_texts,
@@ -232,6 +233,7 @@ __all__ = [
     "protocol_text",
     "protocol_texts",
     "protocol_versions",
+    "quality_facts_recounted",
     "recent_courses",
     "recount_course_facts",
     "refresh_course_facts",

@@ -31,6 +31,7 @@ from core.persistence.tables import (
     Patient,
     PatientDetails,
     PatientEventRecord,
+    QualityFact,
     ScheduledPointRecord,
     SessionEvent,
     SittingScores,
@@ -39,6 +40,8 @@ from core.persistence.tables import (
 from core.persistence.types import UTCDateTime
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.records.patients import patient_row
+from core.records.quality_facts import COLUMNS as FACT_COLUMNS
+from core.records.quality_facts import fact_rows, fact_rows_of_stored
 from core.records.vital_sets import SET_COLUMNS, vital_set_rows
 
 HISTORY_TABLES = (
@@ -51,6 +54,7 @@ HISTORY_TABLES = (
     "sitting_scores",
     "vital_set",
     "schedule_point",
+    "quality_fact",
     "audit_entry",
 )
 """The tables ``insert_history`` writes: a new database's may have their indexes made after the rows
@@ -259,7 +263,7 @@ def insert_history(
 
     ``event_rows`` and ``vital_rows``: entries and their sets of vitals as rows made by the caller
     (``EVENT_COLUMNS``, ``VITAL_COLUMNS``; a history copies them from templates), written after those given as
-    ``events`` and theirs."""
+    ``events`` and theirs. The entries' rows in ``quality_fact`` are made here, from either."""
     moments: dict[tuple[datetime, int], Any] = {}
     if utc_texts and tx.connection().dialect.name == "sqlite":
         moments = {key: f"{text[:10]} {text[11:26]}" for key, text in utc_texts.items() if text[26:] == "+00:00"}
@@ -273,12 +277,14 @@ def insert_history(
         writer.insert(writer.rows(values))
     sittings: list[_Scores] = []
     sets: list[dict[str, Any]] = []
+    facts: list[dict[str, Any]] = []
     for model, written in ((SessionEvent, events), (PatientEventRecord, patient_events)):
         writer = _Writer(tx, model, moments)
         pairs = list(written)
         writer.insert(writer.rows([value for value, _ in pairs], [text for _, text in pairs]))
         if model is SessionEvent:
             sets = vital_set_rows(e for e, _ in pairs)
+            facts = fact_rows(e for e, _ in pairs)
             if event_rows:
                 writer = _Writer(tx, model, moments)
                 writer.insert(writer.ready(event_rows, EVENT_COLUMNS))
@@ -299,6 +305,11 @@ def insert_history(
         writer.insert(writer.ready(vital_rows, VITAL_COLUMNS))
     writer = _Writer(tx, ScheduledPointRecord, moments, itemgetter)
     writer.insert(writer.rows(schedule_points))
+    writer = _Writer(tx, QualityFact, moments, itemgetter)
+    writer.insert(writer.rows(facts))
+    if event_rows:
+        writer = _Writer(tx, QualityFact, moments)
+        writer.insert(writer.ready(fact_rows_of_stored(event_rows), FACT_COLUMNS))
     writer = _Writer(tx, AuditEntry, moments, itemgetter)
     writer.insert(writer.rows(audit_lines, [line.get("stored_detail") for line in audit_lines]))
     if audit_rows:

@@ -3,47 +3,26 @@
 Over ten years a busy clinic records some 300,000 sessions, each with a weighing, a dose, a second check, a
 pump reading, a start, a discharge and a signature. Few of them are of interest to the report: an override,
 a mismatch, a controlled-substance problem. So every kind is counted in the database (on the index of kind
-and moment), and of the kinds where only some entries matter only those are read, picked out by the stored
-payload's own fields (``NOTABLE``); each entry read is then judged again in Python by its typed payload, so a
-filter that lets too much through costs time, never a wrong count.
+and moment), and of the kinds where only some entries matter only those are read: the ones kept apart as they
+were written (``quality_fact``, by ``core.quality.notable``); each entry read is then judged again in Python by
+its typed payload, so a rule that lets too much through costs time, never a wrong count.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Text, cast, func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.events import Event, EventType
-from core.persistence.tables import AuditEntry, InfusionSession, SessionEvent
+from core.persistence.tables import AuditEntry, InfusionSession, QualityFact, SessionEvent
 from core.quality.rows import AuditLine
-from core.records.sessions import events_where, load_events_of
+from core.records.sessions import events_of_kinds, events_where
 
 _PAYLOAD = col(SessionEvent.payload)  # a JSON column: ``[...]`` reads a field of it the same way on either store
-
-NOTABLE: Mapping[EventType, ColumnElement[bool]] = {
-    EventType.OPENED: _PAYLOAD["same_day_override"].as_string().is_not(None),
-    EventType.WEIGHED: _PAYLOAD["change_confirmed"].as_boolean() == True,  # noqa: E712 (SQL, not Python)
-    EventType.DOSE_CALCULATED: _PAYLOAD[("calculation", "soft_limit_exceeded")].as_boolean() == True,  # noqa: E712
-    EventType.STARTED: _PAYLOAD["go_ahead"].as_string().is_not(None),
-    EventType.DISCHARGED: _PAYLOAD["override_reason"].as_string().is_not(None),
-    EventType.CHECKED: _PAYLOAD[("mismatches", 0)].as_string().is_not(None),
-    EventType.PUMP_PROGRAMMED: or_(
-        _PAYLOAD[("mismatches", 0)].as_string().is_not(None),
-        _PAYLOAD[("second", "mismatches", 0)].as_string().is_not(None),
-    ),
-    EventType.SIGNED: _PAYLOAD["controlled_problem"].as_string().is_not(None),
-    # A waste's witness is a signature, named by its meaning; one without the word has none (v1 named a
-    # ``witness_id`` instead: read every v1 waste, whose witness the typed payload gives).
-    EventType.WASTED: or_(
-        cast(_PAYLOAD, Text).not_like('%"witnessed waste"%'), _PAYLOAD["witness_id"].as_string().is_not(None)
-    ),
-}
-"""Of each kind where few entries matter, the ones that may: an override given, a mismatch found, a problem
-signed for, a waste with no witness's signature. The report judges each again by its typed payload."""
 
 
 def entries_counted(
@@ -116,21 +95,21 @@ def second_pump_readings(tx: Session, start: datetime, end: datetime, sessions: 
 
 
 def notable_entries(tx: Session, kind: EventType, start: datetime, end: datetime) -> list[Event]:
-    """The entries of ``kind`` in [start, end) that may matter to the report (``NOTABLE``; every entry of a
-    kind it does not name), oldest first."""
-    conditions = [
-        SessionEvent.type == kind.value,
-        col(SessionEvent.occurred_at) >= start,
-        col(SessionEvent.occurred_at) < end,
-    ]
-    if kind in NOTABLE:
-        conditions.append(NOTABLE[kind])
-    return events_where(tx, *conditions)
+    """The entries of ``kind`` in [start, end) that may matter to the report (those ``quality_fact`` keeps, on
+    its index of kind and moment), in each session's order."""
+    kept = select(QualityFact.id).where(
+        QualityFact.type == kind.value, col(QualityFact.occurred_at) >= start, col(QualityFact.occurred_at) < end
+    )
+    return events_where(tx, col(SessionEvent.id).in_(kept.scalar_subquery()))
 
 
-def entries_of_sessions(tx: Session, session_ids: Collection[str]) -> dict[str, list[Event]]:
-    """The whole log of each session named (few: those a silence or a problem names), in order."""
-    return load_events_of(tx, sorted(set(session_ids)))
+def entries_of_sessions(
+    tx: Session, session_ids: Collection[str], kinds: Collection[EventType]
+) -> dict[str, list[Event]]:
+    """The entries of ``kinds`` of each session named (those a silence names), in order: a silence is judged
+    by the few kinds that answer a need, and a session's signature alone (its patient and every signature)
+    was as long as the rest of its log."""
+    return events_of_kinds(tx, sorted(set(session_ids)), kinds)
 
 
 def late_entries(

@@ -9,14 +9,16 @@ from datetime import datetime
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, Text, bindparam, cast, func, insert, type_coerce
+from sqlalchemy import Connection, Row, Select, Text, bindparam, case, cast, func, insert, type_coerce
 from sqlmodel import Session, col, select, update
 
 from core.events import Event, EventType
 from core.persistence.prepared import Prepared
-from core.persistence.tables import InfusionSession, PatientEventRecord, SessionEvent
-from core.persistence.types import UTCDateTime
+from core.persistence.raw_rows import raw_rows
+from core.persistence.tables import InfusionSession, PatientEventRecord, QualityFact, SessionEvent
+from core.persistence.types import UTCDateTime, moment_reader
 from core.record_values import SessionSummary
+from core.records.quality_facts import fact_row, write_quality_fact
 from core.records.schedule_points import write_schedule_points
 from core.records.trail import write_audit_lines
 from core.records.vital_sets import write_vital_set
@@ -100,7 +102,7 @@ class _ReadLately:
         return event
 
 
-def _event_of(row: Row[Any]) -> Event:
+def _event_of(row: Sequence[Any]) -> Event:
     id_, session_id, seq, kind, stored, occurred_at, recorded_at, by, workstation, corrects, reason = row
     return Event(
         id=id_,
@@ -143,12 +145,45 @@ def load_events_of(tx: Session, session_ids: list[str]) -> dict[str, list[Event]
     return by_session
 
 
+KINDS_CHUNK = 500
+"""Sessions named in one ``IN`` list by ``events_of_kinds``: ten years' silenced sessions are thousands, and
+each store limits the values one statement binds."""
+
+
+def events_of_kinds(tx: Session, session_ids: list[str], kinds: Collection[EventType]) -> dict[str, list[Event]]:
+    """Several sessions' entries of ``kinds`` alone, in order: read by session (asked for the kinds too, the
+    database would pick the index of kinds and read every entry of them), the payload read and parsed, and
+    the moments converted, only for an entry of a kind asked for."""
+    wanted = sorted(kind.value for kind in kinds)
+    payload = case((col(SessionEvent.type).in_(wanted), cast(SessionEvent.payload, Text)), else_=None)
+    query = (
+        select(*_EVENT_COLUMNS[:4], payload, *_EVENT_COLUMNS[5:])
+        .where(col(SessionEvent.session_id).in_(bindparam("session_ids", expanding=True)))
+        .order_by(*_EVENTS_IN_ORDER)
+    )
+    by_session: dict[str, list[Event]] = {sid: [] for sid in session_ids}
+    connection = tx.connection()
+    moment = moment_reader(connection.dialect)  # the rows as the driver hands them back: most are passed over
+    for i in range(0, len(session_ids), KINDS_CHUNK):
+        chunk = {"session_ids": list(session_ids[i : i + KINDS_CHUNK])}
+        for row in raw_rows(connection, query, chunk):
+            if row[4] is not None:
+                at = (moment(row[5]), moment(row[6]))
+                by_session[row[1]].append(_event_of((*row[:5], *at, *row[7:])))
+    return by_session
+
+
 def event_exists(tx: Session, event_id: str) -> bool:
     return tx.get(SessionEvent, event_id) is not None
 
 
 def insert_event(tx: Session, event: Event) -> None:
+    """One entry through the ORM, with its row in ``quality_fact`` when it keeps one."""
     tx.add(SessionEvent(**_event_row(event)))
+    fact = fact_row(event)
+    if fact is not None:
+        tx.flush()  # the entry first: the fact names it
+        tx.add(QualityFact(**fact))
 
 
 def _event_row(event: Event) -> dict[str, Any]:
@@ -182,8 +217,8 @@ def insert_entry(
 ) -> None:
     """One care entry as a batch of plain statements in the caller's transaction: the entry (a set of vital
     signs with its row in ``vital_set``; a signature with its session's scheduled ``points`` in
-    ``schedule_point``), its audit lines (numbered and chained by ``core.audit``) and its
-    session's summary as it stands after it. The same
+    ``schedule_point``; one that may matter to the quality report with its row in ``quality_fact``), its
+    audit lines (numbered and chained by ``core.audit``) and its session's summary as it stands after it. The same
     rows, column for column, as ``insert_event``, ``core.audit.record`` and ``save_summary`` wrote one by one
     through the ORM, whose flushes (one set off by the next statement's query) were a third of an entry's
     cost."""
@@ -193,6 +228,7 @@ def insert_entry(
     write_vital_set(connection, event, summary)
     if points:
         write_schedule_points(connection, event.session_id, points)
+    write_quality_fact(connection, event)
     write_audit_lines(connection, lines)
     _save_summary(tx, connection, summary)
 
