@@ -163,24 +163,27 @@ def _summed(
     return found
 
 
+SESSION_COLUMNS = (
+    InfusionSession.id,
+    InfusionSession.patient_id,
+    InfusionSession.course_id,
+    InfusionSession.opened_at,
+    InfusionSession.outcome,
+    InfusionSession.began_at,
+)
+"""A session as ``SessionRow`` holds it, its last the moment its infusion first began."""
+
+
 def _sessions(tx: Session, patients: Sequence[str], course_ids: set[str], until: datetime) -> tuple[SessionRow, ...]:
     """The sessions of the courses named (all of ``patients``'), with the moment each infusion first began
     (on the session's row).
 
     The sessions are found by patient, on the index that holds every column read (a third of the time of
     finding them by course, which fetched each row from the table), and those of other courses dropped."""
-    columns = (
-        InfusionSession.id,
-        InfusionSession.patient_id,
-        InfusionSession.course_id,
-        InfusionSession.opened_at,
-        InfusionSession.outcome,
-        InfusionSession.began_at,
-    )
     found: list[SessionRow] = []
     opened_before = col(InfusionSession.opened_at) < until
     for chunk in _chunks(patients):
-        query = select(*columns).where(col(InfusionSession.patient_id).in_(chunk), opened_before)
+        query = select(*SESSION_COLUMNS).where(col(InfusionSession.patient_id).in_(chunk), opened_before)
         found += (SessionRow(*row[:5], _before(row[5], until)) for row in _rows(tx, query) if row[2] in course_ids)
     return tuple(found)
 
@@ -229,17 +232,10 @@ def _sessions_named(tx: Session, session_ids: set[str], kept: set[str], until: d
     """Of the sessions named, those of the ``kept`` courses, opened before the cut-off."""
     if not kept:
         return ()
-    columns = (
-        InfusionSession.id,
-        InfusionSession.patient_id,
-        InfusionSession.course_id,
-        InfusionSession.opened_at,
-        InfusionSession.outcome,
-        InfusionSession.began_at,
-    )
     found: list[SessionRow] = []
+    opened_before = col(InfusionSession.opened_at) < until
     for chunk in _chunks(sorted(session_ids)):
-        query = select(*columns).where(col(InfusionSession.id).in_(chunk), col(InfusionSession.opened_at) < until)
+        query = select(*SESSION_COLUMNS).where(col(InfusionSession.id).in_(chunk), opened_before)
         found += (SessionRow(*row[:5], _before(row[5], until)) for row in _rows(tx, query) if row[2] in kept)
     return tuple(found)
 
