@@ -369,9 +369,10 @@ _CATEGORIES = (
     "course",
     "summary",
     "course facts",
+    "quality facts",
 )
-"""The kinds of problem in the order the first is said: a row made from records (``course facts``) last, as a
-record changed by hand shows there too, and the record is what to name."""
+"""The kinds of problem in the order the first is said: the rows made from records (``course facts``,
+``quality facts``) last, as a record changed by hand shows there too, and the record is what to name."""
 
 
 @dataclass
@@ -870,15 +871,16 @@ def _conclude(tx: Any, found: Findings, ends: tuple[int, int, datetime] | None, 
 
 
 def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:
-    """The checks that read records, not lines: the sittings' scores and each course's row for the outcome
-    report (of every sitting and course: the whole check), each set of vital signs' columns (but for the whole
-    check on SQLite, whose walk holds them to their entries as it goes), each signed session's scheduled
-    points, each signature's patient, and each session's start against its entries (of the given sessions
-    only, when given). Each session's summary row is held to its last line as the walk goes
-    (``_Walk._look_at_rows``)."""
+    """The checks that read records, not lines: the sittings' scores, each course's row for the outcome report
+    and the quality report's rows (of every sitting, course and entry: the whole check), each set of vital
+    signs' columns (but for the whole check on SQLite, whose walk holds them to their entries as it goes),
+    each signed session's scheduled points, each signature's patient, and each session's start against its
+    entries (of the given sessions only, when given). Each session's summary row is held to its last line as
+    the walk goes (``_Walk._look_at_rows``)."""
     if sessions is None:
         _sitting_scores(tx, found)
         _course_facts(tx, found)
+        _quality_facts(tx, found)
     _vital_sets(tx, found, sessions)
     _schedule_points(tx, found, sessions)
     _signatures(tx, found, sessions)
@@ -926,6 +928,20 @@ def _course_facts(tx: Any, found: Findings) -> None:
             )
         found.said("course facts", (course_id,), problem)
         return
+
+
+def _quality_facts(tx: Any, found: Findings) -> None:
+    """Each entry that may matter to the quality report has its row in ``quality_fact``, and no row is without
+    such an entry: a row removed by hand would take an override or a mismatch out of the report unseen."""
+    recount = records.quality_facts_recounted(tx)
+    if recount.missing:
+        entry = min(recount.missing)
+        problem = f"the quality report's row for entry {entry} was removed: the entry is still there."
+        found.said("quality facts", (0, entry), problem)
+    elif recount.extra:
+        row = min(recount.extra)
+        problem = f"the quality report's row {row} names no entry that keeps one: it was added by hand."
+        found.said("quality facts", (1, row), problem)
 
 
 def _vital_sets(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:

@@ -11,7 +11,7 @@ from alembic import command
 from sqlalchemy import text
 from sqlmodel import select
 
-from core import records
+from core import audit, records
 from core.care import Care
 from core.clock import ManualClock
 from core.events import EventType as E
@@ -100,6 +100,26 @@ def test_a_row_missing_or_left_over_is_found_by_the_recount(care: Care, patient,
         tx.add(QualityFact(id=started.id, session_id=sid, type=started.type.value, occurred_at=started.occurred_at))
     found = recounted(database)
     assert (found.missing, found.extra, found.agrees) == ({first}, {started.id}, False)
+
+
+@pytest.mark.parametrize("lost", [True, False])
+def test_audit_verify_finds_a_row_removed_or_added_by_hand(care: Care, patient, nurses, database: Database, lost):
+    """A row removed would take an override or a mismatch out of the quality report unseen; one added would
+    count what never happened: the whole check says either, naming the row."""
+    sid = _heavy_session(care, patient, nurses)
+    assert audit.verify(database).ok
+    started = next(e for e in care.state(sid).events if e.type is E.STARTED)
+    (first, *_) = sorted(kept(database))
+    with database.transaction() as tx:
+        trigger = "quality_fact_no_delete" if database.is_sqlite else "quality_fact_append_only ON quality_fact"
+        tx.execute(text(f"DROP TRIGGER {trigger}"))
+        if lost:
+            tx.execute(text("DELETE FROM quality_fact WHERE id = :id"), {"id": first})
+        else:
+            tx.add(QualityFact(id=started.id, session_id=sid, type=started.type.value, occurred_at=started.occurred_at))
+    check = audit.verify(database)
+    said = f"row for entry {first} was removed" if lost else f"row {started.id} names no entry that keeps one"
+    assert not check.ok and said in check.problem, check.problem
 
 
 def test_entries_recorded_before_the_table_existed_get_the_same_rows_on_upgrade(
