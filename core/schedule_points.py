@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
@@ -203,6 +203,18 @@ class Rules:
         if found is None:
             found = self.known[sha] = self._parsed(sha)
         return found
+
+    def every(self) -> Iterator[Protocol]:
+        """Today's protocol, then each other one known that still reads (``audit verify`` finds by them the
+        rules the outcome report's kept rows were counted under)."""
+        yield self.current
+        for sha, text in self.texts.items():
+            if sha == self.current.content_hash:
+                continue
+            try:
+                yield parse_protocol(text.encode("utf-8"), f"the copy of protocol {sha[:12]}", self.current)
+            except ProtocolError:
+                continue
 
     def _parsed(self, sha: str) -> Protocol:
         text = self.texts.get(sha)

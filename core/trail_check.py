@@ -33,11 +33,11 @@ import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from hashlib import sha256
 from itertools import islice
 from json.encoder import encode_basestring
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import records
 from core.audit_terms import GENESIS, AuditAction, ChainCheck
@@ -51,6 +51,11 @@ from core.records import trail_streams
 from core.schedule_points import Rules, replayed
 from core.signatures import identifiers
 from core.stored_form import UnreadableEntry
+
+if TYPE_CHECKING:
+    from core.outcomes.kept import KeptCourse
+    from core.promis import PromisTables
+    from core.protocol import Protocol
 
 SPLIT_AT = 200_000
 """Lines from which the whole check is read in two halves at once: below it, starting more processes costs
@@ -370,9 +375,11 @@ _CATEGORIES = (
     "summary",
     "course facts",
     "quality facts",
+    "kept outcomes",
 )
 """The kinds of problem in the order the first is said: the rows made from records (``course facts``,
-``quality facts``) last, as a record changed by hand shows there too, and the record is what to name."""
+``quality facts``, ``kept outcomes``) last, as a record changed by hand shows there too, and the record is
+what to name."""
 
 
 @dataclass
@@ -881,6 +888,7 @@ def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = Non
         _sitting_scores(tx, found)
         _course_facts(tx, found)
         _quality_facts(tx, found)
+        _kept_outcomes(tx, found)
     _vital_sets(tx, found, sessions)
     _schedule_points(tx, found, sessions)
     _signatures(tx, found, sessions)
@@ -942,6 +950,57 @@ def _quality_facts(tx: Any, found: Findings) -> None:
         row = min(recount.extra)
         problem = f"the quality report's row {row} names no entry that keeps one: it was added by hand."
         found.said("quality facts", (1, row), problem)
+
+
+def _kept_outcomes(tx: Any, found: Findings) -> None:
+    """Each course's part in the outcome report as kept (``course_outcome``) that a report would read (its
+    patient's basis unchanged since) is what the course's records count to under the rules it names: a row
+    changed by hand would change every report over its period unseen. The rules are found among today's
+    protocol and those the records keep; rows under rules none of them names (another time zone) no report
+    made here reads, and they are left."""
+    from core.outcomes.kept import rule_key
+    from core.promis import shipped
+
+    bases = records.outcome_bases(tx)
+    standing = [
+        (key, holds, k)
+        for key, basis, holds, k in records.kept_course_outcomes(tx)
+        if basis == bases.get(k.patient_id, 0)
+    ]
+    if not standing:
+        return
+    tables = shipped()
+    by_key = {rule_key(protocol, tables): protocol for protocol in Rules(records.protocol_texts(tx)).every()}
+    for key in sorted({key for key, _, _ in standing} & by_key.keys()):
+        rows = [(holds, k) for row_key, holds, k in standing if row_key == key]
+        for course_id, problem in _kept_out_of_step(tx, by_key[key], tables, rows):
+            found.said("kept outcomes", (course_id,), f"the outcome report's kept row for course {course_id} {problem}")
+            return
+
+
+def _kept_out_of_step(
+    tx: Any, protocol: Protocol, tables: PromisTables, rows: list[tuple[datetime, KeptCourse]]
+) -> Iterator[tuple[str, str]]:
+    """The kept rows (each with the first cut-off it holds for) that are not what a report counting every
+    course from its records makes of their courses, in the courses' order: (course, what is wrong). The report
+    counted is one over every row's first day to a cut-off at or after each row's, so it is the one each row
+    stands for."""
+    from core.outcomes.cohort import day_bounds
+    from core.outcomes.kept import kept_from
+    from core.outcomes.metrics import prepare
+    from core.outcomes.windows import earliest_counted
+
+    first = date.fromordinal(min(k.first_infusion_day for _, k in rows))
+    last = max(holds for holds, _ in rows).astimezone().date()
+    start, cutoff = day_bounds(first, last)
+    cohort = records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(protocol.outcomes, start))
+    counted = {k.course_id: k for k in kept_from(prepare(protocol, cohort, first, last, tables))}
+    for _, kept in sorted(rows, key=lambda row: row[1].course_id):
+        now = counted.get(kept.course_id)
+        if now is None:
+            yield kept.course_id, "stands for no course the report counts: it was added by hand."
+        elif now != kept:
+            yield kept.course_id, "was changed: it no longer says what the course's records count to."
 
 
 def _vital_sets(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:

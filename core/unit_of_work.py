@@ -93,9 +93,9 @@ class Work:
         of it written as one batch of plain statements (``records.insert_entry``): no ORM flush.
 
         ``before``: the session's summary before the record. When the record moved its outcome or the
-        moment its infusion began, its course's row of ``course_facts`` is worked out again here; any other
-        record (a set of vital signs) leaves it alone. (A session's opening counts in its course's row as
-        it is added, ``records.add_summary``.)"""
+        moment its infusion began, its course's row of ``course_facts`` is worked out again here and the
+        patient's basis for kept outcome rows moves; any other record (a set of vital signs) leaves both
+        alone. (A session's opening counts in its course's row as it is added, ``records.add_summary``.)"""
         ids = {"patient_id": summary.patient_id, "session_id": event.session_id}
         detail = {
             "event_id": event.id,
@@ -112,6 +112,7 @@ class Work:
         moved = before is not None and (before.outcome, before.began_at) != (summary.outcome, summary.began_at)
         if moved and summary.course_id is not None:
             records.refresh_course_facts(self.tx, [summary.course_id])
+            records.move_outcome_basis(self.tx, summary.patient_id)
 
     def _line(
         self, actor_id: str, action: AuditAction, ids: Mapping[str, str], detail: Mapping[str, Any]

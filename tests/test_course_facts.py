@@ -20,7 +20,7 @@ from core.events import EventType
 from core.history.build import build_history
 from core.machine import Step
 from core.outcomes.cohort import AdverseRow, Cohort, StopRow, day_bounds, summarize
-from core.outcomes.report import csv_bytes
+from core.outcomes.report import csv_bytes, outcome_report
 from core.outcomes.windows import earliest_counted
 from core.persistence.db import Database
 from core.persistence.migrate import alembic_config
@@ -110,14 +110,17 @@ def out_of_step(care: Care) -> list:
 
 
 def from_records(care: Care, first: date, last: date, protocol: Protocol | None = None) -> bytes:
-    """The report's CSV made with no row kept, so every course is read from its records; the rows are then
-    made again."""
+    """The report's CSV made with no row kept, so every course is read from its records (found by the sessions
+    opened in the period, as a report under an older protocol finds them); the rows are then made again."""
+    rules = protocol or care.protocol
+    start, cutoff = day_bounds(first, last)
     with care.door.writing() as work:
         work.tx.execute(delete(CourseFacts))
-    made = csv_bytes(care.outcome_report(first, last, protocol))
+    with care.door.reading() as tx:
+        cohort = records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(rules.outcomes, start))
     with care.door.writing() as work:
         records.write_all_course_facts(work.tx)
-    return made
+    return csv_bytes(outcome_report(rules, cohort, first, last, care.clock.now()))
 
 
 def kept_courses(care: Care, first: date, last: date) -> set[str]:

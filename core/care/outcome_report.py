@@ -7,18 +7,24 @@ report again under the MCID set it used, and the report names the protocol (and 
 
 from __future__ import annotations
 
-from datetime import date
+import logging
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from core import records
 from core.care.base import CareBase
-from core.errors import InputError
+from core.errors import EnvironmentTrouble, InputError, RecordRefused
 from core.protocol import Protocol
 
 if TYPE_CHECKING:
+    from core.outcomes.kept import KeptCourse
     from core.outcomes.report import OutcomeReport
 
+log = logging.getLogger(__name__)
+
 HEX = frozenset("0123456789abcdef")
+KEPT_AT_ONCE = 5_000
+"""Settled courses kept per transaction (about a tenth of a second of writing each)."""
 SHORTEST_REFERENCE = 12
 """The characters of a protocol's SHA-256 that name it (as the screen prints it)."""
 
@@ -32,20 +38,45 @@ class OutcomeReports(CareBase):
         # Its figures' machinery, and what the report's reading needs: with the first report, not at start.
         from core.outcomes.cohort import day_bounds
         from core.outcomes.collector import collector_paused
-        from core.outcomes.report import outcome_report
+        from core.outcomes.kept import kept_from, rule_key
+        from core.outcomes.metrics import prepare
+        from core.outcomes.report import report_of
         from core.outcomes.windows import earliest_counted
+        from core.promis import shipped
 
         self._ended_period(first_day, last_day)
-        rules = protocol or self.protocol
+        rules, tables = protocol or self.protocol, shipped()
+        # Courses are kept under today's protocol only: the one ``audit verify`` holds them to.
+        key = rule_key(rules, tables) if rules.content_hash == self.protocol.content_hash else None
         start, cutoff = day_bounds(first_day, last_day)
         # One pause of the collector for the reading and the counting, left only once the cohort has gone:
         # resumed in between, its first pass walked every row of the cohort, still alive, for nothing.
         with collector_paused():
             with self.door.reading() as tx:
-                cohort = records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(rules.outcomes, start))
-            report = outcome_report(rules, cohort, first_day, last_day, self.clock.now())
-            del cohort
+                counted_from = earliest_counted(rules.outcomes, start)
+                cohort = records.outcome_cohort(tx, start, cutoff, cutoff, counted_from, key)
+                recounted = sorted({c.patient_id for c in cohort.courses})
+                settled = records.outcomes_settled_at(tx, recounted) if key is not None else {}
+            prepared = prepare(rules, cohort, first_day, last_day, tables)
+            report = report_of(prepared, cohort, self.clock.now(), tables)
+            if key is not None:
+                held = [(k, cohort.bases.get(k.patient_id, 0), settled.get(k.patient_id)) for k in kept_from(prepared)]
+                self._keep(
+                    key, [(k, basis, holds) for k, basis, holds in held if holds is not None and holds <= cutoff]
+                )
+            del cohort, prepared
         return report
+
+    def _keep(self, key: str, rows: list[tuple[KeptCourse, int, datetime]]) -> None:
+        """The report's settled courses kept for the next report, a few thousand to a transaction so a nurse's
+        entry never waits long behind them. Nothing depends on it: where the store will not take them now
+        (locked, full, away), the next report counts them from their records again."""
+        try:
+            for start in range(0, len(rows), KEPT_AT_ONCE):
+                with self.door.writing() as work:
+                    records.keep_course_outcomes(work.tx, key, rows[start : start + KEPT_AT_ONCE])
+        except (EnvironmentTrouble, RecordRefused) as trouble:
+            log.warning("The outcome report's counted courses were not all kept: %s", trouble)
 
     def kept_protocol(self, reference: str) -> Protocol:
         """A protocol the records keep, or one Chairside shipped, by its SHA-256 as a report prints it (the

@@ -69,6 +69,11 @@ class LocalDays:
         offset = self._offsets[bisect_right(self._change_seconds, second) - 1]
         return (second + offset) // DAY_SECONDS + EPOCH_ORDINAL
 
+    def offsets(self) -> list[tuple[int, int]]:
+        """Each offset of the period with the second it begins (the first at the period's start): what two
+        zones must share to give every moment of the period the same local day."""
+        return list(zip(self._change_seconds, self._offsets, strict=True))
+
     def day(self, moment: datetime) -> date:
         """``moment.astimezone().date()``."""
         ordinal = self.ordinal(moment)

@@ -45,6 +45,7 @@ from core.outcomes.cohort import (
     course_spans,
     ordered_courses,
 )
+from core.outcomes.kept import KeptCourse, scores_by_course
 from core.outcomes.local_days import LocalDays
 from core.outcomes.stats import (
     T_BASED,
@@ -104,6 +105,8 @@ class CourseFacts:
     started_count: int = 0
     """How many sessions' infusion began (``started``'s length, or the summary's count)."""
     kept: CourseSummary | None = None
+    settled: KeptCourse | None = None
+    """The course's part as kept (``course_outcome``): it has no sessions or summary here."""
 
     def settle(self) -> None:
         """The counts every figure reads, worked out in one pass over the sessions: plain attributes, since
@@ -136,6 +139,14 @@ class CourseFacts:
     def days_not_given(self) -> dict[str, int]:
         """The scheduled days without an infusion, by why, each day counted once: cancelled by the clinic,
         missed by the patient, opened and not treated, no record."""
+        if self.settled is not None:
+            k = self.settled
+            return {
+                "cancelled": k.cancelled,
+                "missed": k.missed,
+                "not_treated": k.not_treated,
+                "no_record": k.no_record,
+            }
         days = self.row.days
         treated = min(self.completed + self.stopped_early, days)
         left = days - treated
@@ -158,6 +169,8 @@ class CourseFacts:
     def on_protocol(self) -> bool:
         """Every scheduled session completed, on consecutive days (the days are looked at only when enough
         sessions completed: most courses' answer needs no local day)."""
+        if self.settled is not None:
+            return self.settled.on_protocol
         if self.completed < self.row.days:
             return False
         if self.kept is not None:
@@ -180,7 +193,6 @@ class Score(NamedTuple):
     """The score that counts for a course, time point and domain (a tuple: the report keeps one for each
     course, point and domain scored, a few hundred thousand over ten years)."""
 
-    taken_at: datetime
     t_score: Decimal
     se: Decimal | None
     form: FormScore
@@ -198,7 +210,7 @@ class Prepared:
     facts: dict[str, CourseFacts]
     in_report: list[CourseFacts]
     first_course: dict[str, CourseFacts]
-    next_course: dict[str, CourseFacts]
+    next_course: dict[str, CourseFacts | NextCourse]
     """Course id -> the patient's next course in which an infusion began."""
     scores: dict[str, dict[str, dict[str, Score]]]
     """Time point id -> domain -> course id -> the score that counts: grouped as the figures compare them (a
@@ -213,6 +225,12 @@ class Prepared:
         """The ids of the courses in the report."""
         return {c.row.id for c in self.in_report}
 
+    @cached_property
+    def report_order(self) -> list[str]:
+        """The ids of the courses in the report, in the order their first infusions began: the order a
+        figure takes them in, however their scores were found (from the records or kept)."""
+        return [c.row.id for c in self.in_report]
+
     @property
     def outcomes(self) -> Outcomes:
         return self.protocol.outcomes
@@ -224,10 +242,16 @@ class Prepared:
         return sum(1 for c in self.in_report if not c.span.ended)
 
 
+class NextCourse(NamedTuple):
+    """A kept course's next course, as the figures ask of it: the day its first infusion began."""
+
+    first_infusion_day: date
+
+
 def local_days(cohort: Cohort, last_day: date) -> LocalDays:
     """The local days of the period the cohort's moments fall in: from a year before its first course (forms
     answered before a course; a moment earlier still is converted on its own) to the cut-off."""
-    first = min((c.first_day for c in cohort.courses), default=last_day)
+    first = min((c.first_day for c in (*cohort.courses, *cohort.kept)), default=last_day)
     return LocalDays(min(first, last_day) - timedelta(days=366), last_day + timedelta(days=1))
 
 
@@ -260,22 +284,53 @@ def prepare(
         if day.course_id in facts:
             (facts[day.course_id].cancelled_days if day.by_clinic else facts[day.course_id].missed_days).add(day.day)
     first_course: dict[str, CourseFacts] = {}
-    next_course: dict[str, CourseFacts] = {}
+    next_course: dict[str, CourseFacts | NextCourse] = {}
     for patient_id, patient_spans in spans.items():
         begun = [facts[s.course_id] for s in patient_spans if facts[s.course_id].first_infusion is not None]
         if begun:
             first_course[patient_id] = begun[0]
         for before, after in pairwise(begun):
             next_course[before.row.id] = after
+    for kept in cohort.kept:
+        facts[kept.course_id] = fact = _kept_facts(kept, days)
+        if kept.first_of_patient:
+            first_course[kept.patient_id] = fact
+        if kept.next_began_day is not None:
+            next_course[kept.course_id] = NextCourse(date.fromordinal(kept.next_began_day))
     in_report = [
         c for c in facts.values() if (day := c.first_infusion_day) is not None and first_day <= day <= last_day
     ]
     in_report.sort(key=lambda c: c.first_infusion or datetime.min)
     domains = _domains(protocol, tables)
-    scores, used = _scores(protocol.outcomes, spans, {c.row.id for c in in_report}, cohort, tables, dict(domains), days)
+    counted = {c.row.id for c in in_report}
+    scores = _scores(protocol.outcomes, spans, counted, cohort, tables, dict(domains), days)
+    _kept_scores(scores, [c.settled for c in in_report if c.settled is not None])
+    used = [s.form for of_point in scores.values() for of_domain in of_point.values() for s in of_domain.values()]
     return Prepared(
         protocol, first_day, last_day, spans, facts, in_report, first_course, next_course, scores, domains, used, days
     )
+
+
+def _kept_facts(kept: KeptCourse, days: LocalDays) -> CourseFacts:
+    """A kept course as the figures read a course."""
+    row = CourseRow(kept.course_id, kept.patient_id, kept.first_day, kept.days, kept.recorded_at)
+    last = date.fromordinal(kept.last_infusion_day) if kept.last_infusion_day is not None else None
+    span = CourseSpan(
+        kept.course_id, kept.patient_id, kept.number, kept.first_day, kept.days, kept.first_treated, last, True
+    )
+    fact = CourseFacts(row, span, days, settled=kept)
+    fact.completed, fact.stopped_early, fact.started_count = kept.completed, kept.stopped_early, kept.started
+    fact.first_infusion, fact.first_infusion_day = kept.first_infusion, date.fromordinal(kept.first_infusion_day)
+    return fact
+
+
+def _kept_scores(chosen: dict[str, dict[str, dict[str, Score]]], kept: list[KeptCourse]) -> None:
+    """The kept courses' scores among those placed from the records (the same rules chose them)."""
+    for course_id, found in scores_by_course(kept).items():
+        for point_id, domain, form in found:
+            of_domain = chosen.get(point_id, {}).get(domain)
+            if of_domain is not None and form.t_score is not None:
+                of_domain[course_id] = Score(form.t_score, form.se, form)
 
 
 def _domains(protocol: Protocol, tables: PromisTables) -> list[tuple[str, bool]]:
@@ -295,7 +350,7 @@ def _scores(
     tables: PromisTables,
     domains: dict[str, bool],
     days: LocalDays,
-) -> tuple[dict[str, dict[str, dict[str, Score]]], list[FormScore]]:
+) -> dict[str, dict[str, dict[str, Score]]]:
     """Each sitting placed by its moment (``holding``); of the scored forms of one domain in one window, the
     one that counts: ``best_of``'s choice, made by ordering the window's sittings once by its preference
     (its moments' order, then the cohort's) and taking each domain's first scored form."""
@@ -325,10 +380,8 @@ def _scores(
                 domain = domain_of.get(form.form_id)
                 if form.t_score is None or domain is None or course_id in (of_domain := of_point[domain]):
                     continue
-                of_domain[course_id] = Score(sitting.taken_at, form.t_score, form.se, form)
-    return chosen, [
-        s.form for of_point in chosen.values() for of_domain in of_point.values() for s in of_domain.values()
-    ]
+                of_domain[course_id] = Score(form.t_score, form.se, form)
+    return chosen
 
 
 def _preferred(
@@ -697,7 +750,7 @@ def change(p: Prepared) -> list[Figure]:
             if point.is_baseline:
                 continue
             baseline, later = p.scores[p.outcomes.baseline.id][domain], p.scores[point.id][domain]
-            pairs = [(baseline[cid], after) for cid, after in later.items() if cid in baseline]
+            pairs = [(baseline[cid], later[cid]) for cid in p.report_order if cid in later and cid in baseline]
             deltas = [(after.t_score - before.t_score) * sign for before, after in pairs]
             verify = any(b.form.to_verify or a.form.to_verify for b, a in pairs)
             n = len(pairs)
@@ -826,7 +879,7 @@ AE_PATIENT = "Patients with at least one adverse event in a course counted ÷ pa
 
 def safety(p: Prepared, cohort: Cohort) -> list[Figure]:
     started = {s.id: c for c in p.in_report for s in c.started}
-    kept = {c.row.id: c for c in p.in_report if c.kept is not None}
+    kept = {c.row.id: c for c in p.in_report if c.kept is not None or c.settled is not None}
     started |= {s.id: kept[s.course_id] for s in cohort.event_sessions if s.started_at and s.course_id in kept}
     recorded = [e for e in cohort.adverse_events if e.session_id in started]
     events = [e for e in recorded if not e.corrected]

@@ -26,7 +26,7 @@ from core.figures import (
 )
 from core.outcomes.cohort import Cohort
 from core.outcomes.collector import collector_paused
-from core.outcomes.metrics import SECTIONS, STUDY_INFUSIONS, all_figures, prepare
+from core.outcomes.metrics import SECTIONS, STUDY_INFUSIONS, Prepared, all_figures, prepare
 from core.promis import PromisTables, shipped
 from core.protocol import Protocol
 
@@ -174,11 +174,19 @@ def outcome_report(
     tables = tables or shipped()
     with collector_paused():
         prepared = prepare(protocol, cohort, first_day, last_day, tables)
+        return report_of(prepared, cohort, made_at, tables)
+
+
+def report_of(prepared: Prepared, cohort: Cohort, made_at: datetime, tables: PromisTables) -> OutcomeReport:
+    """The report of a cohort arranged for counting (``prepare``): for a caller that keeps what was counted
+    (``core.outcomes.kept.kept_from``) as well as the figures."""
+    with collector_paused():
         figures = tuple(all_figures(prepared, cohort))
+    protocol = prepared.protocol
     outcomes = protocol.outcomes
     return OutcomeReport(
-        first_day=first_day,
-        last_day=last_day,
+        first_day=prepared.first_day,
+        last_day=prepared.last_day,
         made_at=made_at,
         protocol_id=protocol.id,
         protocol_version=protocol.version,

@@ -237,10 +237,62 @@ class CourseFacts(SQLModel, table=True):
     completed: int
     stopped_early: int
     started: int
-    first_started: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    first_started: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True, index=True)
     first_treated: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     last_treated: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     sessions: str
+
+
+class CourseOutcome(SQLModel, table=True):
+    """A course's part in the clinic's outcome report, as counted once its patient's records had settled
+    (``core.outcomes.kept.KeptCourse``): its counts and days, its place among the patient's courses, and
+    the score that counts at each time point. A report over ten years reads these for the courses it has
+    counted before instead of every course's sessions and sittings.
+
+    A row stands only for what it was counted under (``rule_key``: the protocol, the scoring tables' domains
+    and the clinic's time zone) and from (``basis``: the patient's ``patient_basis`` then), and for a report
+    whose cut-off is at or after ``holds_from``; otherwise the report counts the course from its records. So
+    the rows are never moved by a record: one that changes a patient's courses or forms moves the patient's
+    basis, and a later report counts them again and keeps the new row."""
+
+    __tablename__ = "course_outcome"
+    __table_args__ = (Index("ix_course_outcome_rule_key_first_infusion", "rule_key", "first_infusion"),)
+
+    course_id: str = Field(primary_key=True, foreign_key="course.id", max_length=36)
+    patient_id: str = Field(foreign_key="patient.id", max_length=36, index=True)
+    rule_key: str = Field(max_length=64)
+    basis: int
+    holds_from: datetime = Field(sa_type=UTCDateTime)
+    first_day: date
+    days: int
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    number: int
+    first_infusion: datetime = Field(sa_type=UTCDateTime)
+    first_infusion_day: int
+    first_treated: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    last_infusion_day: int | None = None
+    completed: int
+    stopped_early: int
+    started: int
+    on_protocol: bool
+    cancelled: int
+    missed: int
+    not_treated: int
+    no_record: int
+    first_of_patient: bool
+    next_began_day: int | None = None
+    scores: str
+
+
+class PatientBasis(SQLModel, table=True):
+    """How many times a record that the outcome report counts was written for the patient: a course ordered,
+    a session opened, an infusion begun or ended, a form answered, a day not given. Moved in that record's
+    transaction; a kept course row (``course_outcome``) counted from another basis no longer stands."""
+
+    __tablename__ = "patient_basis"
+
+    patient_id: str = Field(primary_key=True, foreign_key="patient.id", max_length=36)
+    changes: int
 
 
 class VitalSet(SQLModel, table=True):

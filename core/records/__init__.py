@@ -124,6 +124,11 @@ LATER = {
     "recount_course_facts": "course_facts",
     "refresh_course_facts": "course_facts",
     "write_all_course_facts": "course_facts",
+    "keep_course_outcomes": "kept_outcomes",
+    "kept_course_outcomes": "kept_outcomes",
+    "move_outcome_basis": "outcome_basis",
+    "outcome_bases": "kept_outcomes",
+    "outcomes_settled_at": "kept_outcomes",
 }
 """The names of core.records whose module is loaded when one of them is first used, and that module."""
 if TYPE_CHECKING:
@@ -144,6 +149,13 @@ if TYPE_CHECKING:
         sittings_between,
         treated_sessions_of,
     )
+    from core.records.kept_outcomes import (
+        keep_course_outcomes,
+        kept_course_outcomes,
+        outcome_bases,
+        outcomes_settled_at,
+    )
+    from core.records.outcome_basis import move_outcome_basis
     from core.records.outcomes import outcome_cohort
     from core.records.quality import alarm_rows
     from core.records.quality_entries import (
@@ -208,8 +220,10 @@ __all__ = [
     "insert_event",
     "insert_history",
     "insert_patient_event",
+    "keep_course_outcomes",
     "keep_protocol",
     "kept_course_facts",
+    "kept_course_outcomes",
     "kept_points",
     "kept_protocol_hashes",
     "last_weight_elsewhere",
@@ -217,9 +231,12 @@ __all__ = [
     "latest_course",
     "load_events",
     "load_events_of",
+    "move_outcome_basis",
     "next_patient_seq",
     "notable_entries",
+    "outcome_bases",
     "outcome_cohort",
+    "outcomes_settled_at",
     "patient",
     "patient_by_mrn",
     "patient_events",

@@ -44,6 +44,7 @@ from core.persistence.tables import (
     SittingScores,
 )
 from core.persistence.types import UTCDateTime
+from core.records.kept_outcomes import KeptFound, kept_for_period
 
 COUNTED_KINDS = (EventType.ADVERSE_EVENT.value, EventType.STOPPED_EARLY.value)
 CORRECTING_KINDS = (EventType.CORRECTED.value, EventType.ADDENDUM.value)
@@ -51,7 +52,12 @@ NOT_GIVEN_KINDS = (EventType.DAY_MISSED.value, EventType.DAY_CANCELLED.value)
 
 
 def outcome_cohort(
-    tx: Session, opened_from: datetime, opened_before: datetime, until: datetime, counted_from: datetime
+    tx: Session,
+    opened_from: datetime,
+    opened_before: datetime,
+    until: datetime,
+    counted_from: datetime,
+    rule_key: str | None = None,
 ) -> Cohort:
     """The records of every patient with a session opened from ``opened_from`` (less a day) to
     ``opened_before``, each up to ``until`` (the cut-off: records of later moments are left out).
@@ -60,7 +66,36 @@ def outcome_cohort(
     course in the report (``core.outcomes.windows.earliest_counted``); those of earlier moments are not
     read. A patient's courses are read whole, since the courses before decide what a course in the report is
     (the first, the next, where a form answered between two of them counts); of those that began well before
-    ``opened_from``, what their sessions add up to (``CourseMoments``), and the sessions of the rest."""
+    ``opened_from``, what their sessions add up to (``CourseMoments``), and the sessions of the rest.
+
+    ``rule_key``: the rules the report counts by (``core.outcomes.kept.rule_key``), to take each course whose
+    first infusion began in the period from its kept row (``course_outcome``) where one holds. Then only the
+    patients with such a course that has none are read from their records (a patient with no course begun in
+    the period has no course in the report)."""
+    if rule_key is None:
+        patients, found = _opened_by(tx, opened_from, opened_before), KeptFound((), (), {})
+    else:
+        margin = timedelta(days=1)  # the report decides by the local day; these bounds are moments
+        found = kept_for_period(tx, rule_key, opened_from - margin, opened_before + margin, until)
+        patients = list(found.recount)
+    courses, summaries = _courses(tx, patients, until)
+    unkept = {c.patient_id for c in courses if c.id not in summaries}
+    theirs = [c for c in courses if c.patient_id in unkept]
+    summed = _summed(tx, sorted(unkept), theirs, until, opened_from - timedelta(days=1))
+    moments = {course_id: found for course_id, found in summed.items() if course_id not in summaries}
+    wanted = {c.id for c in theirs if c.id not in moments and c.id not in summaries}
+    sessions = _sessions(tx, sorted(unkept), wanted, until)
+    named_courses = set(summaries) | {k.course_id for k in found.kept}
+    adverse, stops, named = _counted_entries(tx, {s.id for s in sessions}, named_courses, until, counted_from)
+    whose = {c.patient_id for c in courses}
+    not_given, assessments = _patient_records(tx, patients, whose, until, counted_from)
+    return Cohort(
+        courses, sessions, adverse, stops, not_given, assessments, moments, summaries, named, found.kept, found.bases
+    )
+
+
+def _opened_by(tx: Session, opened_from: datetime, opened_before: datetime) -> list[str]:
+    """The patients with a session opened in the period (or the day before it)."""
     opened = (
         select(InfusionSession.patient_id)
         .where(
@@ -70,18 +105,7 @@ def outcome_cohort(
         .distinct()
     )
     # Read once and given to each query as a list: as a subquery, each query worked it out again.
-    patients = sorted(patient_id for (patient_id,) in _rows(tx, opened))
-    courses, summaries = _courses(tx, patients, until)
-    unkept = {c.patient_id for c in courses if c.id not in summaries}
-    theirs = [c for c in courses if c.patient_id in unkept]
-    summed = _summed(tx, sorted(unkept), theirs, until, opened_from - timedelta(days=1))
-    moments = {course_id: found for course_id, found in summed.items() if course_id not in summaries}
-    wanted = {c.id for c in theirs if c.id not in moments and c.id not in summaries}
-    sessions = _sessions(tx, sorted(unkept), wanted, until)
-    adverse, stops, named = _counted_entries(tx, {s.id for s in sessions}, set(summaries), until, counted_from)
-    whose = {c.patient_id for c in courses}
-    not_given, assessments = _patient_records(tx, patients, whose, until, counted_from)
-    return Cohort(courses, sessions, adverse, stops, not_given, assessments, moments, summaries, named)
+    return sorted(patient_id for (patient_id,) in _rows(tx, opened))
 
 
 _FACTS = CourseFacts.__table__  # type: ignore[attr-defined]
@@ -262,5 +286,11 @@ def _patient_records(
         col(SittingScores.taken_at) >= counted_from, col(SittingScores.taken_at) < until
     )
     seen = ScoresSeen()
-    sittings = tuple(StoredSitting(pid, at, stored, seen) for pid, at, stored in _rows(tx, forms) if pid in whose)
+    # By patient, on the index of moments that holds the patient too: the sittings of other patients (most of
+    # them, where most courses are kept) are passed over in the index, never read from the table.
+    sittings = tuple(
+        StoredSitting(pid, at, stored, seen)
+        for chunk in _chunks(sorted(whose))
+        for pid, at, stored in _rows(tx, forms.where(col(SittingScores.patient_id).in_(chunk)))
+    )
     return not_given, sittings

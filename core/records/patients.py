@@ -182,7 +182,8 @@ def course(tx: Session, course_id: str) -> CourseView | None:
 
 
 def add_course(tx: Session, course: CourseView) -> None:
-    """A course order, with its row of ``course_facts`` (as yet without a session)."""
+    """A course order, with its row of ``course_facts`` (as yet without a session); the patient's kept outcome
+    rows no longer hold."""
     tx.add(
         Course(
             id=course.id,
@@ -198,8 +199,10 @@ def add_course(tx: Session, course: CourseView) -> None:
     )
     tx.flush()
     from core.records.course_facts import refresh_course_facts  # loaded with the first course ordered
+    from core.records.outcome_basis import move_outcome_basis
 
     refresh_course_facts(tx, [course.id])
+    move_outcome_basis(tx, course.patient_id)
 
 
 def latest_course(tx: Session, patient_id: str) -> CourseView | None:

@@ -295,13 +295,15 @@ def summary(tx: Session, session_id: str) -> SessionSummary | None:
 
 def add_summary(tx: Session, summary: SessionSummary) -> None:
     """A new session's summary, written at once so its first entry (which names it) can follow; its course's
-    row of ``course_facts`` counts it from now on."""
+    row of ``course_facts`` counts it from now on, and the patient's kept outcome rows no longer hold."""
     tx.add(InfusionSession(**{name: getattr(summary, name) for name in SUMMARY_FIELDS}))
     tx.flush()
     if summary.course_id is not None:
         from core.records.course_facts import refresh_course_facts  # loaded with the first session opened
+        from core.records.outcome_basis import move_outcome_basis
 
         refresh_course_facts(tx, [summary.course_id])
+        move_outcome_basis(tx, summary.patient_id)
 
 
 MOVED_BY_ENTRIES = ("last_seq", "step", "outcome", "active", "updated_at", "began_at")

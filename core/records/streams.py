@@ -61,6 +61,10 @@ def insert_patient_event(tx: Session, event: PatientEvent) -> None:
     )
     if event.type is EventType.ASSESSED:
         tx.add(sitting_scores(event))
+    from core.records.outcome_basis import move_outcome_basis  # loaded with the first such record
+
+    tx.flush()  # the patient's row of ``patient_basis`` names the patient, who may be new in this transaction
+    move_outcome_basis(tx, event.patient_id)
 
 
 def sitting_scores(event: PatientEvent) -> SittingScores:

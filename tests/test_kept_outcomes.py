@@ -1,0 +1,207 @@
+"""Each settled course's part in the outcome report, kept once a report has counted it (``course_outcome``) and
+read by the next report in place of the course's records: the report must say exactly what it says from the
+records, whichever courses it takes as kept; a record the report counts moves the patient's basis so the
+patient's rows stop holding; rows under other rules, from another basis, or for an earlier cut-off are not
+read; and ``audit verify`` names a row changed by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import delete, update
+
+from core import audit, records
+from core.care import Care
+from core.clock import ManualClock
+from core.history.build import build_history
+from core.machine import Step
+from core.outcomes.cohort import Cohort, day_bounds
+from core.outcomes.kept import rule_key
+from core.outcomes.metrics import find
+from core.outcomes.report import csv_bytes, outcome_report
+from core.outcomes.windows import earliest_counted
+from core.persistence.db import Database
+from core.persistence.tables import CourseFacts, CourseOutcome
+from core.promis import shipped
+from core.protocol import Protocol
+from core.views import PatientView
+from tests.helpers.answers import NORMAL
+from tests.helpers.clinic import PRESCRIBER
+from tests.helpers.sessions import session_at, signed
+from tests.test_outcome_metrics import at
+from tests.test_outcome_report import DAY1, LAST, PI_END, history, stricter_protocol_kept
+
+pytestmark = pytest.mark.both_stores
+
+
+def read_for(care: Care, first: date, last: date) -> Cohort:
+    """The cohort a report under today's protocol reads: kept courses where their rows hold."""
+    start, cutoff = day_bounds(first, last)
+    key = rule_key(care.protocol, shipped())
+    with care.door.reading() as tx:
+        return records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(care.protocol.outcomes, start), key)
+
+
+def from_records(care: Care, first: date, last: date, protocol: Protocol | None = None) -> bytes:
+    """The report's CSV with every course counted from its records, as before any row was kept."""
+    rules = protocol or care.protocol
+    start, cutoff = day_bounds(first, last)
+    with care.door.reading() as tx:
+        cohort = records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(rules.outcomes, start))
+    assert not cohort.kept
+    return csv_bytes(outcome_report(rules, cohort, first, last, care.clock.now()))
+
+
+def kept_ids(care: Care) -> set[str]:
+    with care.door.reading() as tx:
+        return {k.course_id for _, _, _, k in records.kept_course_outcomes(tx)}
+
+
+def basis(care: Care, patient_id: str) -> int:
+    with care.door.reading() as tx:
+        return records.outcome_bases(tx).get(patient_id, 0)
+
+
+def test_a_report_made_again_reads_the_courses_kept_and_says_the_same(
+    care: Care, patient: PatientView, nurses, clock: ManualClock
+):
+    history(care, patient, nurses, clock)
+    assert kept_ids(care) == set()
+    first_made = csv_bytes(care.outcome_report(DAY1, LAST))
+    assert len(kept_ids(care)) == 2
+    cohort = read_for(care, DAY1, LAST)
+    assert {k.course_id for k in cohort.kept} == kept_ids(care)
+    assert (cohort.courses, cohort.sessions, cohort.assessments) == ((), (), ())  # nothing else read
+    assert csv_bytes(care.outcome_report(DAY1, LAST)) == first_made == from_records(care, DAY1, LAST)
+
+
+def test_a_report_whose_cut_off_comes_before_a_row_holds_counts_that_course_from_its_records(
+    care: Care, patient: PatientView, nurses, clock: ManualClock
+):
+    """Maja's course ran after its first day: a report over that day alone does not take her row (kept by a
+    report over the week), and says what the records said at its end."""
+    history(care, patient, nurses, clock)
+    care.outcome_report(DAY1, LAST)
+    maja = care.current_course(patient.id).id
+    assert maja in kept_ids(care)
+    assert maja not in {k.course_id for k in read_for(care, DAY1, DAY1).kept}
+    assert csv_bytes(care.outcome_report(DAY1, DAY1)) == from_records(care, DAY1, DAY1)
+
+
+def test_a_form_answered_after_the_rows_were_kept_is_counted(
+    care: Care, patient: PatientView, nurses, clock: ManualClock
+):
+    """Chidi's end-of-course form, phoned in after the week's report kept his course, moves his basis: his row
+    no longer holds, and the report counts his course from its records, the form in it."""
+    history(care, patient, nurses, clock)
+    before = care.outcome_report(DAY1, LAST)
+    assert find(before.figures, "forms_completed", "End of course").numerator == 1
+    (chidi,) = [k for k in read_for(care, DAY1, LAST).kept if k.patient_id != patient.id]
+    moved_from = basis(care, chidi.patient_id)
+    on = (DAY1 + timedelta(days=2)).isoformat()
+    care.record_assessment(chidi.patient_id, {"PI_4a_v1.0": PI_END}, mode="phone", by=nurses[0].id, taken_on=on)
+    assert basis(care, chidi.patient_id) == moved_from + 1
+    assert chidi.course_id not in {k.course_id for k in read_for(care, DAY1, LAST).kept}
+    after = care.outcome_report(DAY1, LAST)
+    assert find(after.figures, "forms_completed", "End of course").numerator == 2
+    assert csv_bytes(after) == from_records(care, DAY1, LAST)
+    assert chidi.course_id in {k.course_id for k in read_for(care, DAY1, LAST).kept}  # kept again, newly counted
+    assert csv_bytes(care.outcome_report(DAY1, LAST)) == csv_bytes(after)
+
+
+def test_each_record_the_report_counts_moves_the_basis_and_a_set_of_vital_signs_does_not(
+    care: Care, patient: PatientView, nurses, clock: ManualClock
+):
+    first, _ = nurses
+    start = basis(care, patient.id)
+    chidi = care.register_patient("MRN-2002", "Okafor", "Chidi", "1980-05-02", by=first.id)
+    care.record_course(chidi.id, PRESCRIBER, DAY1.isoformat(), "2", by=first.id)
+    ordered = basis(care, chidi.id)
+    assert ordered == 1
+    sid = session_at(care, chidi, nurses, Step.INFUSING, chair=2)
+    infusing = basis(care, chidi.id)
+    assert infusing > ordered  # opened, then begun
+    care.record_vitals(sid, NORMAL, first.id)
+    assert basis(care, chidi.id) == infusing
+    care.stop_early(sid, "Nausea", first.id)
+    assert basis(care, chidi.id) == infusing + 1
+    course = care.current_course(chidi.id)
+    clock.advance(timedelta(days=1))
+    care.record_day_not_given(course.id, 2, by_clinic=False, reason="Did not come", by=first.id)
+    assert basis(care, chidi.id) == infusing + 2
+    assert basis(care, patient.id) == start  # another patient's records move only theirs
+
+
+def test_rows_under_other_rules_or_from_another_basis_are_not_read(
+    care: Care, patient: PatientView, nurses, clock: ManualClock, protocol: Protocol
+):
+    history(care, patient, nurses, clock)
+    care.outcome_report(DAY1, LAST)
+    (one, other) = sorted(kept_ids(care))
+    with care.door.writing() as work:
+        work.tx.execute(update(CourseOutcome).where(CourseOutcome.course_id == one).values(rule_key="0" * 64))
+        work.tx.execute(update(CourseOutcome).where(CourseOutcome.course_id == other).values(basis=99))
+    assert read_for(care, DAY1, LAST).kept == ()
+    assert csv_bytes(care.outcome_report(DAY1, LAST)) == from_records(care, DAY1, LAST)
+    older = stricter_protocol_kept(care, protocol)
+    with care.door.writing() as work:
+        work.tx.execute(delete(CourseOutcome))
+    made = csv_bytes(care.outcome_report(DAY1, LAST, older))
+    assert made == from_records(care, DAY1, LAST, older)
+    assert kept_ids(care) == set()  # kept under today's protocol only
+
+
+def test_a_course_still_running_is_not_kept(care: Care, patient: PatientView, nurses, clock: ManualClock):
+    signed(care, patient, nurses, clock)  # day 1 of 5
+    clock.advance(timedelta(days=1))
+    made = csv_bytes(care.outcome_report(DAY1, DAY1))
+    assert kept_ids(care) == set()
+    assert made == from_records(care, DAY1, DAY1)
+
+
+def test_audit_verify_names_a_kept_row_changed_by_hand(
+    care: Care, patient: PatientView, nurses, clock: ManualClock, database: Database
+):
+    history(care, patient, nurses, clock)
+    care.outcome_report(DAY1, LAST)
+    assert audit.verify(database).ok
+    course_id = sorted(kept_ids(care))[0]
+    with care.door.writing() as work:
+        work.tx.execute(
+            update(CourseOutcome)
+            .where(CourseOutcome.course_id == course_id)
+            .values(completed=CourseOutcome.completed + 1)
+        )
+    check = audit.verify(database)
+    assert not check.ok
+    assert f"kept row for course {course_id} was changed" in check.problem
+
+
+def test_a_generated_history_says_the_same_from_kept_rows_over_any_period(
+    database: Database, protocol: Protocol, nurses
+):
+    build_history(
+        database,
+        protocol,
+        nurses=[n.id for n in nurses],
+        start=date(2025, 1, 6),
+        end=date(2026, 1, 5),
+        patients=14,
+        seed=3,
+    )
+    care = Care(database, protocol, ManualClock(at(date(2026, 1, 6))), "test-ws")
+    first, last = date(2025, 1, 6), date(2026, 1, 4)
+    whole = csv_bytes(care.outcome_report(first, last))
+    assert kept_ids(care)
+    assert whole == from_records(care, first, last)
+    assert csv_bytes(care.outcome_report(first, last)) == whole
+    for begins in (date(2025, 3, 1), date(2025, 7, 1), date(2025, 10, 15)):
+        ends = begins + timedelta(days=60)
+        assert csv_bytes(care.outcome_report(begins, ends)) == from_records(care, begins, ends)
+    assert audit.verify(database).ok
+    with care.door.writing() as work:  # course rows gone: the rows kept still stand for their courses
+        work.tx.execute(delete(CourseFacts))
+        records.write_all_course_facts(work.tx)
+    assert csv_bytes(care.outcome_report(first, last)) == whole
