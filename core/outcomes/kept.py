@@ -19,11 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from core.outcomes.cohort import SCORED, FormScore, ScoresSeen
 from core.outcomes.local_days import LocalDays
@@ -32,6 +32,8 @@ from core.protocol import Protocol
 
 if TYPE_CHECKING:
     from core.outcomes.metrics import Prepared
+
+T = TypeVar("T")
 
 ZONE_YEARS = (date(2000, 1, 1), date(2045, 12, 31))
 """The years whose offsets name the clinic's time zone in ``rule_key``: a clinic's records lie within them."""
@@ -107,12 +109,14 @@ def kept_from(prepared: Prepared) -> list[KeptCourse]:
         if c.settled is None and c.span.ended and c.first_infusion is not None and c.first_infusion_day is not None
     ]
     wanted = {c.row.id for c in counted}
-    scored: dict[str, list[list[object]]] = {}
+    said = FormsSaid()
+    scored: dict[str, list[str]] = {}
     for point_id, of_point in prepared.scores.items():
         for domain, of_domain in of_point.items():
+            where = f"{json.dumps(point_id)},{json.dumps(domain)}"
             for course_id, score in of_domain.items():
                 if course_id in wanted:
-                    scored.setdefault(course_id, []).append([point_id, domain, *score.form])
+                    scored.setdefault(course_id, []).append(f"[{where},{said.text(score.form)}]")
     made = []
     for c in counted:
         span = c.span
@@ -142,33 +146,48 @@ def kept_from(prepared: Prepared) -> list[KeptCourse]:
                 no_record=not_given["no_record"],
                 first_of_patient=prepared.first_course.get(c.row.patient_id) is c,
                 next_began_day=began.toordinal() if began is not None else None,
-                scores=json.dumps(scored.get(c.row.id, []), separators=(",", ":"), default=_number),
+                scores=f"[{','.join(scored.get(c.row.id, ()))}]",
             )
         )
     return made
 
 
-def _number(value: Decimal) -> int | float:
-    """A T-score or an SE as JSON writes a number, read back (``KeptScores``) as the very Decimal it was: a
-    whole number as an integer, any other as the float whose shortest digits it holds (as a stored form's
-    score is read, ``core.outcomes.cohort.stored_forms``)."""
-    if value == value.to_integral_value() and value.as_tuple().exponent == 0:
-        return int(value)
-    return float(str(value))
+class FormsSaid:
+    """Each form's score as a kept course's ``scores`` writes it, worked out once per score: the values of
+    ``SCORED`` as a JSON array's items, a T-score and an SE as the very digits of their Decimal (so they are
+    read back as the same Decimal, ``KeptScores``)."""
 
-
-class KeptScores:
-    """The kept scores of one report, each piece (a time point, a domain and a form's score) read once: of a
-    ten-year report's 150,000 kept scores, almost every one says what another already said."""
-
-    __slots__ = ("_pieces", "_seen")
+    __slots__ = ("_said",)
 
     def __init__(self) -> None:
-        self._pieces: dict[str, tuple[str, str, FormScore]] = {}
+        self._said: dict[FormScore, str] = {}
+
+    def text(self, form: FormScore) -> str:
+        said = self._said.get(form)
+        if said is None:
+            values = [json.dumps(value) if not isinstance(value, Decimal) else str(value) for value in form]
+            said = self._said[form] = ",".join(values)
+        return said
+
+
+class KeptScores(Generic[T]):
+    """The kept scores of one report, each piece (a time point, a domain and a form's score) read once, and
+    made into what the report keeps of a score (``make``, given the three) once: of a ten-year report's 900,000
+    kept scores, almost every one says what another already said.
+
+    As ``core.outcomes.cohort.ScoresSeen`` reads a sitting's scores: a piece cut inside a quoted text (a table's
+    name holding ``],[``) does not parse, or parses to the wrong number of values, and the whole is then read
+    with the JSON parser."""
+
+    __slots__ = ("_make", "_pieces", "_seen")
+
+    def __init__(self, make: Callable[[str, str, FormScore], T]) -> None:
+        self._make = make
+        self._pieces: dict[str, T] = {}
         self._seen = ScoresSeen()
 
-    def read(self, stored: str) -> list[tuple[str, str, FormScore]]:
-        """``stored``: a kept course's ``scores``: (time point, domain, form score) for each score."""
+    def read(self, stored: str) -> list[T]:
+        """``stored``: a kept course's ``scores``: the score made of each."""
         if stored == "[]":
             return []
         pieces = self._pieces
@@ -176,22 +195,19 @@ class KeptScores:
         for piece in stored[2:-2].split("],["):
             known = pieces.get(piece)
             if known is None:
-                said = json.loads(f"[{piece}]", parse_float=str)
+                try:
+                    said = json.loads(f"[{piece}]", parse_float=str)
+                except ValueError:
+                    said = []
                 if len(said) != 2 + len(SCORED):
                     return [self._whole(entry) for entry in json.loads(stored, parse_float=str)]
                 known = pieces[piece] = self._whole(said)
             found.append(known)
         return found
 
-    def _whole(self, said: list[object]) -> tuple[str, str, FormScore]:
+    def _whole(self, said: list[object]) -> T:
         point_id, domain, *form = said
-        return str(point_id), str(domain), self._seen.read([form])[0]
-
-
-def scores_by_course(kept: Iterable[KeptCourse]) -> Mapping[str, list[tuple[str, str, FormScore]]]:
-    """Each kept course's scores, read."""
-    reader = KeptScores()
-    return {k.course_id: reader.read(k.scores) for k in kept}
+        return self._make(str(point_id), str(domain), self._seen.read([form])[0])
 
 
 def local_midnight_after(day: date) -> datetime:

@@ -45,7 +45,7 @@ from core.outcomes.cohort import (
     course_spans,
     ordered_courses,
 )
-from core.outcomes.kept import KeptCourse, scores_by_course
+from core.outcomes.kept import KeptCourse, KeptScores
 from core.outcomes.local_days import LocalDays
 from core.outcomes.stats import (
     T_BASED,
@@ -107,6 +107,7 @@ class CourseFacts:
     kept: CourseSummary | None = None
     settled: KeptCourse | None = None
     """The course's part as kept (``course_outcome``): it has no sessions or summary here."""
+    _on_protocol: bool | None = None
 
     def settle(self) -> None:
         """The counts every figure reads, worked out in one pass over the sessions: plain attributes, since
@@ -168,7 +169,13 @@ class CourseFacts:
 
     def on_protocol(self) -> bool:
         """Every scheduled session completed, on consecutive days (the days are looked at only when enough
-        sessions completed: most courses' answer needs no local day)."""
+        sessions completed: most courses' answer needs no local day). Worked out once: the figures ask, and
+        so does the course's part kept for the next report."""
+        if self._on_protocol is None:
+            self._on_protocol = self._worked_out_on_protocol()
+        return self._on_protocol
+
+    def _worked_out_on_protocol(self) -> bool:
         if self.settled is not None:
             return self.settled.on_protocol
         if self.completed < self.row.days:
@@ -224,12 +231,6 @@ class Prepared:
     def counted(self) -> set[str]:
         """The ids of the courses in the report."""
         return {c.row.id for c in self.in_report}
-
-    @cached_property
-    def report_order(self) -> list[str]:
-        """The ids of the courses in the report, in the order their first infusions began: the order a
-        figure takes them in, however their scores were found (from the records or kept)."""
-        return [c.row.id for c in self.in_report]
 
     @property
     def outcomes(self) -> Outcomes:
@@ -326,11 +327,19 @@ def _kept_facts(kept: KeptCourse, days: LocalDays) -> CourseFacts:
 
 def _kept_scores(chosen: dict[str, dict[str, dict[str, Score]]], kept: list[KeptCourse]) -> None:
     """The kept courses' scores among those placed from the records (the same rules chose them)."""
-    for course_id, found in scores_by_course(kept).items():
-        for point_id, domain, form in found:
-            of_domain = chosen.get(point_id, {}).get(domain)
-            if of_domain is not None and form.t_score is not None:
-                of_domain[course_id] = Score(form.t_score, form.se, form)
+
+    def placed(point_id: str, domain: str, form: FormScore) -> tuple[dict[str, Score], Score] | None:
+        of_domain = chosen.get(point_id, {}).get(domain)
+        if of_domain is None or form.t_score is None:
+            return None
+        return of_domain, Score(form.t_score, form.se, form)
+
+    reader = KeptScores(placed)
+    for course in kept:
+        course_id = course.course_id
+        for found in reader.read(course.scores):
+            if found is not None:
+                found[0][course_id] = found[1]
 
 
 def _domains(protocol: Protocol, tables: PromisTables) -> list[tuple[str, bool]]:
@@ -750,7 +759,7 @@ def change(p: Prepared) -> list[Figure]:
             if point.is_baseline:
                 continue
             baseline, later = p.scores[p.outcomes.baseline.id][domain], p.scores[point.id][domain]
-            pairs = [(baseline[cid], later[cid]) for cid in p.report_order if cid in later and cid in baseline]
+            pairs = [(baseline[cid], after) for cid, after in later.items() if cid in baseline]
             deltas = [(after.t_score - before.t_score) * sign for before, after in pairs]
             verify = any(b.form.to_verify or a.form.to_verify for b, a in pairs)
             n = len(pairs)
@@ -817,7 +826,9 @@ def change(p: Prepared) -> list[Figure]:
                     domain=domain,
                 )
             )
-            mean = mean_ci([float(d) for d in deltas])
+            # In the order of their values: the same whatever order the courses' scores were found in (from the
+            # records, or kept), so the interval's last digits never depend on it.
+            mean = mean_ci(sorted(float(d) for d in deltas))
             figures.append(
                 Figure(
                     "mean_change",

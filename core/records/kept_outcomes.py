@@ -43,34 +43,33 @@ def kept_for_period(
 ) -> KeptFound:
     """The courses whose first infusion began from ``began_from`` to ``began_before`` (a margin wider than the
     report's period: the report decides by the local day), each with its kept row where one holds for a
-    report with cut-off ``until`` under ``rule_key``. The bases are read first, with the courses."""
-    kept_columns = [_KEPT.c[name] for name in KeptCourse._fields]
-    query = (
-        select(
-            _COURSES.c.id,
-            _COURSES.c.patient_id,
-            func.coalesce(_BASIS.c.changes, 0),
-            _KEPT.c.basis,
-            _KEPT.c.rule_key,
-            _KEPT.c.holds_from,
-            *kept_columns,
-        )
-        .select_from(_FACTS)
+    report with cut-off ``until`` under ``rule_key``. The bases are read first.
+
+    Three reads, each on an index: the bases, the courses begun in the span (``course_facts``), and the rows
+    kept under ``rule_key`` in the span; joined here (joined in the database, the same took three times as
+    long)."""
+    connection = tx.connection()
+    bases = dict(connection.execute(select(_BASIS.c.patient_id, _BASIS.c.changes)).all())
+    begun = (
+        select(_FACTS.c.course_id, _COURSES.c.patient_id)
         .join(_COURSES, _COURSES.c.id == _FACTS.c.course_id)
-        .outerjoin(_BASIS, _BASIS.c.patient_id == _COURSES.c.patient_id)
-        .outerjoin(_KEPT, _KEPT.c.course_id == _FACTS.c.course_id)
         .where(_FACTS.c.first_started >= began_from, _FACTS.c.first_started < began_before)
     )
-    kept: list[KeptCourse] = []
-    recount: set[str] = set()
-    bases: dict[str, int] = {}
-    for _, patient_id, basis, kept_basis, key, holds, *row in tx.connection().execute(query):
-        bases[patient_id] = basis
-        if kept_basis == basis and key == rule_key and holds <= until:
-            kept.append(KeptCourse(*row))
-        else:
-            recount.add(patient_id)
-    return KeptFound(tuple(k for k in kept if k.patient_id not in recount), tuple(sorted(recount)), bases)
+    candidates = dict(connection.execute(begun).all())
+    rows = select(_KEPT.c.basis, *(_KEPT.c[name] for name in KeptCourse._fields)).where(
+        _KEPT.c.rule_key == rule_key,
+        _KEPT.c.first_infusion >= began_from,
+        _KEPT.c.first_infusion < began_before,
+        _KEPT.c.holds_from <= until,
+    )
+    holding: dict[str, KeptCourse] = {}
+    for basis, *row in connection.execute(rows):
+        kept = KeptCourse(*row)
+        if basis == bases.get(kept.patient_id, 0) and candidates.get(kept.course_id) == kept.patient_id:
+            holding[kept.course_id] = kept
+    recount = {patient_id for course_id, patient_id in candidates.items() if course_id not in holding}
+    kept = tuple(k for k in holding.values() if k.patient_id not in recount)
+    return KeptFound(kept, tuple(sorted(recount)), {p: bases.get(p, 0) for p in set(candidates.values())})
 
 
 def outcomes_settled_at(tx: Session, patient_ids: Sequence[str]) -> dict[str, datetime]:
