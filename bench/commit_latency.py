@@ -5,13 +5,17 @@ sessions in a temporary SQLite file opened with ``open_database`` — the whole 
 permission read, the session's log and state, validation, the entry, its audit line (hash-chained to the
 trail's head), the session's projection moved, and a durable commit. A set of vital signs writes four rows:
 one ``session_event`` and its ``vital_set`` inserted, one ``audit_entry`` inserted, one ``infusion_session``
-updated; a pause or a resume the same less the ``vital_set``.
+updated; a pause or a resume the same less the ``vital_set``. Neither keeps a row in ``quality_fact`` nor
+reworks its course's ``course_facts`` (they move no outcome and no start).
 
-The floor, measured in the same run: the vital signs' four rows written by hand with ``sqlite3`` in one
-transaction (``BEGIN IMMEDIATE`` … ``COMMIT``) into a copy of the very database Chairside writes to (the
-same tables, indexes, triggers and sessions), a stored vitals payload and audit detail as the text, with
-the pragmas Chairside uses (WAL, synchronous=FULL, foreign_keys=ON, busy_timeout). It reads nothing,
-checks nothing and hashes nothing: it is what the disk and SQLite alone cost for those rows.
+The floors, measured in the same run: each action's rows written by hand with ``sqlite3`` in one transaction
+(``BEGIN IMMEDIATE`` … ``COMMIT``) into a copy of the very database Chairside writes to (the same tables,
+indexes, triggers and sessions), a stored payload and audit detail as the text, with the pragmas Chairside
+uses (WAL, synchronous=FULL, foreign_keys=ON, busy_timeout): a set's four rows against ``record_vitals``, a
+pause's or a resume's three against ``pause``/``resume``. They read nothing, check nothing and hash nothing:
+what the disk and SQLite alone cost for those rows. What each side wrote is counted from the tables (rows
+added to each table an entry may add to, sessions' rows moved, ``course_facts`` rows changed) and printed, so
+a floor that no longer writes what its action writes shows.
 
 Both CPU time (of this process: other work on a shared machine does not count against it) and wall time
 (most of which is the fsync, which depends on the machine) are printed with their medians; the figure
@@ -51,12 +55,16 @@ sys.path.insert(0, str(ROOT))
 from core.care import Care  # noqa: E402
 from core.clock import ManualClock  # noqa: E402
 from core.dosing import pump_order  # noqa: E402
+from core.event_data import Paused  # noqa: E402
+from core.events import EventType  # noqa: E402
 from core.identify import Identified  # noqa: E402
 from core.persistence.db import BUSY_TIMEOUT_MS, open_database, sqlite_url  # noqa: E402
 from core.protocol import VitalKind as V  # noqa: E402
 from core.protocol import load_protocol  # noqa: E402
+from core.records.bulk import stored_json  # noqa: E402
 
 SESSIONS = 20
+VITALS, PAUSED, RESUMED = EventType.VITALS.value, EventType.PAUSED.value, EventType.RESUMED.value
 PASSWORD = "bench orchard lantern 27"
 TEMPORARY_PASSWORD = "bench granite voyage 64"
 WARM_UP = 30
@@ -112,17 +120,22 @@ def measured(action: Callable[[int], object], iterations: int) -> Samples:
 # ---- the floor: the same rows, by hand -----------------------------------------------------------------
 
 
-def raw_floor(path: Path, sessions: list[str], iterations: int) -> Samples:
-    """A set of vital signs' entry and columns, its audit line and its session's row moved, written with
-    ``sqlite3`` into ``path`` (a copy of Chairside's database after the set-up) in one transaction per entry,
-    with Chairside's pragmas."""
+FloorEntry = Callable[[int], tuple[str, str, str, str]]
+"""The ``i``-th entry the floor writes, as the action it stands for writes it: its session, kind, payload's stored
+text and the step the session's row moves to."""
+
+
+def raw_floor(path: Path, iterations: int, entry: FloorEntry) -> Samples:
+    """Each entry (a set of vital signs with its row of columns; a pause or a resume without), its audit line and
+    its session's row moved, written with ``sqlite3`` into ``path`` (a copy of Chairside's database after the
+    set-up) in one transaction per entry, with Chairside's pragmas."""
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute("PRAGMA foreign_keys=ON")
-    payload, by = connection.execute(
-        "SELECT payload, recorded_by FROM session_event WHERE type = 'vitals.recorded' LIMIT 1"
+    (by,) = connection.execute(
+        "SELECT recorded_by FROM session_event WHERE type = 'vitals.recorded' LIMIT 1"
     ).fetchone()
     (detail,) = connection.execute(
         "SELECT detail FROM audit_entry WHERE action = 'record.written' ORDER BY seq DESC LIMIT 1"
@@ -133,30 +146,31 @@ def raw_floor(path: Path, sessions: list[str], iterations: int) -> Samples:
     hashed = "0" * 64
 
     def write(i: int) -> None:
-        sid = sessions[i % SESSIONS]
+        sid, kind, payload, step = entry(i)
         last[sid] += 1
-        entry = str(uuid.uuid4())
+        row = str(uuid.uuid4())
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
             "INSERT INTO session_event (id, session_id, seq, type, payload, occurred_at, recorded_at, recorded_by,"
-            " workstation, corrects, reason) VALUES (?, ?, ?, 'vitals.recorded', ?, ?, ?, ?, 'bench', NULL, NULL)",
-            (entry, sid, last[sid], payload, moment, moment, by),
+            " workstation, corrects, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'bench', NULL, NULL)",
+            (row, sid, last[sid], kind, payload, moment, moment, by),
         )
-        connection.execute(
-            "INSERT INTO vital_set (id, session_id, seq, taken_at, recorded_by, before_start, partial, point_id,"
-            " systolic, diastolic, heart_rate, respiratory_rate, spo2, sedation, temperature, act, advise)"
-            " VALUES (?, ?, ?, ?, ?, 0, 0, NULL, 120, 80, 72, 14, 98, 0, NULL, '', '')",
-            (entry, sid, last[sid], moment, by),
-        )
+        if kind == VITALS:
+            connection.execute(
+                "INSERT INTO vital_set (id, session_id, seq, taken_at, recorded_by, before_start, partial, point_id,"
+                " systolic, diastolic, heart_rate, respiratory_rate, spo2, sedation, temperature, act, advise)"
+                " VALUES (?, ?, ?, ?, ?, 0, 0, NULL, 120, 80, 72, 14, 98, 0, NULL, '', '')",
+                (row, sid, last[sid], moment, by),
+            )
         connection.execute(
             "INSERT INTO audit_entry (seq, at, actor_id, action, workstation, patient_id, session_id, detail,"
             " prev_hash, entry_hash) VALUES (?, ?, ?, 'record.written', 'bench', NULL, ?, ?, ?, ?)",
             (audit_seq + 1 + i, moment, by, sid, detail, hashed, hashed),
         )
         connection.execute(
-            "UPDATE infusion_session SET last_seq = ?, step = 'infusing', outcome = 'in_progress', active = 1,"
+            "UPDATE infusion_session SET last_seq = ?, step = ?, outcome = 'in_progress', active = 1,"
             " updated_at = ?, began_at = began_at WHERE id = ?",
-            (last[sid], moment, sid),
+            (last[sid], step, moment, sid),
         )
         connection.execute("COMMIT")
 
@@ -164,6 +178,63 @@ def raw_floor(path: Path, sessions: list[str], iterations: int) -> Samples:
         return measured(write, iterations)
     finally:
         connection.close()
+
+
+def floor_entries(path: Path, vitals: list[str], pauses: list[str]) -> tuple[FloorEntry, FloorEntry]:
+    """The floor's entries, one for each action's: a set of vital signs with a stored set's payload on
+    ``vitals``' sessions, and a pause (its reason) or a resume (nothing) in turn on ``pauses``', as the
+    actions are spread over them."""
+    with closing(sqlite3.connect(path)) as connection:
+        (vitals_payload,) = connection.execute(
+            "SELECT payload FROM session_event WHERE type = ? LIMIT 1", (VITALS,)
+        ).fetchone()
+    paused = stored_json(Paused("line check").to_payload())
+    resumed = stored_json({})
+
+    def vitals_entry(i: int) -> tuple[str, str, str, str]:
+        return vitals[i % SESSIONS], VITALS, vitals_payload, "infusing"
+
+    def pause_entry(i: int) -> tuple[str, str, str, str]:
+        if (i // SESSIONS) % 2 == 0:
+            return pauses[i % SESSIONS], PAUSED, paused, "paused"
+        return pauses[i % SESSIONS], RESUMED, resumed, "infusing"
+
+    return vitals_entry, pause_entry
+
+
+# ---- what each side wrote --------------------------------------------------------------------------------
+
+ADDED_TO = ("session_event", "vital_set", "audit_entry", "quality_fact")
+"""The tables an entry may add rows to (a set of vital signs: the first three)."""
+CHANGED_IN = ("course_facts",)
+"""The projection an entry may rework (an entry that moves a session's outcome or start: neither action does)."""
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What the tables an entry may write held at one moment: the added-to tables' counts, the reworked
+    projection's rows, and the sum of the sessions' ``last_seq`` (each entry moves its session's by one)."""
+
+    counts: dict[str, int]
+    rows: dict[str, set[tuple[object, ...]]]
+    moved: int
+
+    @classmethod
+    def read(cls, path: Path) -> Tables:
+        with closing(sqlite3.connect(path)) as connection:
+            counts = {name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in ADDED_TO}
+            rows = {name: set(connection.execute(f"SELECT * FROM {name}").fetchall()) for name in CHANGED_IN}
+            (moved,) = connection.execute("SELECT coalesce(sum(last_seq), 0) FROM infusion_session").fetchone()
+        return cls(counts, rows, moved)
+
+    def written_since(self, before: Tables, entries: int) -> str:
+        """Rows written per entry since ``before``, in words."""
+        added = ", ".join(f"{name} {(self.counts[name] - before.counts[name]) / entries:g}" for name in ADDED_TO)
+        changed = ", ".join(f"{name} {len(self.rows[name] ^ before.rows[name])}" for name in CHANGED_IN)
+        return (
+            f"added per entry: {added}; infusion_session moved {(self.moved - before.moved) / entries:g};"
+            f" rows changed in all: {changed}"
+        )
 
 
 # ---- Chairside ---------------------------------------------------------------------------------------
@@ -213,10 +284,36 @@ def infusing_sessions(care: Care, first: str, count: int, first_chair: int, labe
     return ids
 
 
-def chairside(folder: Path, iterations: int) -> tuple[Samples, Samples, Samples]:
-    """The floor (on a copy of the database as set up) and then the two actions through ``Care``."""
+@dataclass
+class Run:
+    """Each side's samples, by what it stands for, and what each wrote, in words (``Tables.written_since``)."""
+
+    samples: dict[str, Samples] = field(default_factory=dict)
+    written: dict[str, str] = field(default_factory=dict)
+
+    def measure(self, label: str, path: Path, action: Callable[[int], object], iterations: int) -> None:
+        """``action`` measured (``measured``), and what its entries wrote to ``path``."""
+        before = Tables.read(path)
+        self.samples[label] = measured(action, iterations)
+        self.written[label] = Tables.read(path).written_since(before, WARM_UP + iterations)
+
+    def floor(self, label: str, path: Path, entry: FloorEntry, iterations: int) -> None:
+        before = Tables.read(path)
+        self.samples[label] = raw_floor(path, iterations, entry)
+        self.written[label] = Tables.read(path).written_since(before, WARM_UP + iterations)
+
+
+FLOOR_VITALS = "floor: a set's 4 rows by sqlite3"
+FLOOR_PAUSE = "floor: a pause's 3 rows by sqlite3"
+VITALS_ACTION = "Care.record_vitals"
+PAUSE_ACTION = "Care.pause / Care.resume"
+
+
+def chairside(folder: Path, iterations: int) -> Run:
+    """The floors (on a copy of the database as set up) and then the two actions through ``Care``."""
     path = folder / "chairside.sqlite"
     database = open_database(sqlite_url(path), create=True)
+    run = Run()
     try:
         clock = ManualClock(T0)
         care = Care(database, load_protocol(), clock, workstation="bench")
@@ -226,7 +323,9 @@ def chairside(folder: Path, iterations: int) -> tuple[Samples, Samples, Samples]
         copy = folder / "raw.sqlite"
         with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(copy)) as target:
             source.backup(target)
-        floor = raw_floor(copy, vitals_sessions, iterations)
+        vitals_entry, pause_entry = floor_entries(copy, vitals_sessions, pause_sessions)
+        run.floor(FLOOR_VITALS, copy, vitals_entry, iterations)
+        run.floor(FLOOR_PAUSE, copy, pause_entry, iterations)
 
         def vitals(i: int) -> None:
             care.record_vitals(vitals_sessions[i % SESSIONS], NORMAL, nurse)
@@ -238,7 +337,9 @@ def chairside(folder: Path, iterations: int) -> tuple[Samples, Samples, Samples]
             else:
                 care.resume(sid, nurse)
 
-        return floor, measured(vitals, iterations), measured(pause_or_resume, iterations)
+        run.measure(VITALS_ACTION, path, vitals, iterations)
+        run.measure(PAUSE_ACTION, path, pause_or_resume, iterations)
+        return run
     finally:
         database.dispose()
 
@@ -338,27 +439,24 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="chairside-bench-", dir=args.dir) as name:
         folder = Path(name).resolve()
-        floor, vitals, pause = chairside(folder, args.iterations)
+        run = chairside(folder, args.iterations)
         parts = phase_medians(folder, args.iterations) if args.phases else []
 
     print(
         f"commit latency, {args.iterations} iterations after {WARM_UP} warm-up, {folder.parent} ({filesystem(folder)})"
     )
     print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs")
-    print("a set of vital signs writes 4 rows in one transaction: a session_event, its vital_set and an")
-    print("audit_entry inserted, the session's infusion_session row updated (a pause or resume: 3, no vital_set);")
-    print("the floor writes the 4 with sqlite3 into a copy of the same database, same pragmas (WAL,")
-    print("synchronous=FULL, foreign_keys=ON), reading and hashing nothing")
+    print("each floor writes its action's rows with sqlite3 into a copy of the same database, same pragmas (WAL,")
+    print("synchronous=FULL, foreign_keys=ON), reading and hashing nothing; what each side wrote, counted:")
+    for label, written in run.written.items():
+        print(f"  {label}: {written}")
     print()
     cpu_head = f"{'CPU median':>10} {'CPU p95':>8} {'× floor':>8}"
     print(f"{'(ms)':36} {cpu_head} {'wall median':>12} {'wall p95':>9} {'× floor':>8}")
-    rows = (
-        ("floor: the same 4 rows by sqlite3", floor),
-        ("Care.record_vitals", vitals),
-        ("Care.pause / Care.resume", pause),
-    )
-    cpu_floor, wall_floor = statistics.median(floor.cpu), statistics.median(floor.wall)
-    for label, samples in rows:
+    floor_of = {FLOOR_VITALS: FLOOR_VITALS, FLOOR_PAUSE: FLOOR_PAUSE, VITALS_ACTION: FLOOR_VITALS}
+    for label, samples in run.samples.items():
+        floor = run.samples[floor_of.get(label, FLOOR_PAUSE)]
+        cpu_floor, wall_floor = statistics.median(floor.cpu), statistics.median(floor.wall)
         cpu, wall = statistics.median(samples.cpu), statistics.median(samples.wall)
         print(
             f"{label:36} {cpu:10.2f} {percentile(samples.cpu, 0.95):8.2f} {cpu / cpu_floor:8.1f}"

@@ -27,6 +27,10 @@ def run(script: str, *args: str) -> str:
 def test_commit_latency_runs_with_its_parts(tmp_path: Path):
     out = run("commit_latency.py", "--iterations", "3", "--dir", str(tmp_path), "--phases")
     assert "Care.record_vitals" in out and "of which SQLite's commit" in out
+    written = dict(line.strip().split(": added per entry: ") for line in out.splitlines() if "added per entry" in line)
+    assert written["floor: a set's 4 rows by sqlite3"] == written["Care.record_vitals"]  # each floor writes its
+    assert written["floor: a pause's 3 rows by sqlite3"] == written["Care.pause / Care.resume"]  # action's rows
+    assert "vital_set 1" in written["Care.record_vitals"] and "vital_set 0" in written["Care.pause / Care.resume"]
 
 
 def test_board_refresh_runs_with_twelve_chairs():

@@ -22,9 +22,10 @@ from core.errors import NotNow
 from core.machine import Step
 from core.people import Account
 from core.persistence.db import Database
+from core.protocol import VitalKind
 from core.unit_of_work import UnitOfWork
 from core.views import PatientView
-from tests.helpers.answers import NORMAL
+from tests.helpers.answers import NORMAL, no_symptoms
 from tests.helpers.people import BEN_PASSWORD
 from tests.helpers.sessions import session_at
 
@@ -228,3 +229,20 @@ def test_a_state_folded_on_from_an_earlier_one_is_the_state_folded_whole(
     assert session_state.derive_state(protocol, events, clock.now(), after=stranger) == session_state.derive_state(
         protocol, events, clock.now()
     )  # a fold of another log is not gone on from
+
+
+def test_the_state_an_entry_answers_with_is_the_state_its_stored_log_gives(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account]
+):
+    """An entry just built, and one that follows from it, is folded as built (``Event.knowing``), not read
+    back from what was stored: the state each answers with is the one the log read back from the database
+    gives at the same moment."""
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    by = nurses[0].id
+    answered, _ = care.record_vitals(sid, {**NORMAL, VitalKind.SPO2: "86"}, by)  # an act-now alarm
+    assert answered.open_alerts and answered == care.state(sid)
+    alert = answered.open_alerts[0].event_id
+    answered = care.acknowledge_alert(sid, alert, ["pause"], no_symptoms(care), by)  # and its pause with it
+    assert answered.step is Step.PAUSED and answered == care.state(sid)
+    assert care.resume(sid, by) == care.state(sid)
+    assert care.record_vitals(sid, NORMAL, by)[0] == care.state(sid)

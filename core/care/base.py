@@ -246,6 +246,8 @@ class CareBase:
                 signed = signed_content(event, events)
                 entries = [signature_entry(signer, meaning, now, signed) for signer, meaning in signers]
                 event = replace(event, payload={**event.payload, "signatures": entries})
+            else:
+                event = event.knowing(payload)
             events, new_state, summary = self._insert(work, summary, events, event, after=state.folded)
             for follow, follow_payload in then(new_state) if then else ():
                 self._payload(new_state, follow, None)
@@ -257,7 +259,7 @@ class CareBase:
                     payload=follow_payload.to_payload(),
                     corrects=None,
                     reason=None,
-                )
+                ).knowing(follow_payload)
                 events, new_state, summary = self._insert(work, summary, events, event, after=new_state.folded)
         return events, new_state
 
