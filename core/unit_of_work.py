@@ -211,6 +211,13 @@ class UnitOfWork:
         if self.committed is not None:
             self.committed()
 
+    @contextmanager
+    def keeping(self) -> Iterator[Session]:
+        """One transaction for rows made from the records alone (what a report counted, kept for the next one):
+        nothing a workstation shows changes, so none is told, and no record is written, so nothing is audited."""
+        with self.database.transaction() as tx:
+            yield tx
+
     @staticmethod
     def _permitted(tx: Session, by: str | None, may: Permission) -> Account:
         account = records.account(tx, by) if by is not None else None

@@ -7,7 +7,9 @@ read; and ``audit verify`` names a row changed by hand.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, update
@@ -205,3 +207,22 @@ def test_a_generated_history_says_the_same_from_kept_rows_over_any_period(
         work.tx.execute(delete(CourseFacts))
         records.write_all_course_facts(work.tx)
     assert csv_bytes(care.outcome_report(first, last)) == whole
+
+
+@pytest.mark.sqlite_only
+def test_a_report_is_made_when_the_store_will_not_take_its_kept_courses(
+    care: Care, patient: PatientView, nurses, clock: ManualClock, db_path: Path, caplog: pytest.LogCaptureFixture
+):
+    """Another program holds the write lock past the wait: the report is made all the same, and its courses
+    are counted from their records again next time."""
+    history(care, patient, nurses, clock)
+    blocker = sqlite3.connect(db_path, timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        made = csv_bytes(care.outcome_report(DAY1, LAST))
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert made == from_records(care, DAY1, LAST)
+    assert kept_ids(care) == set()
+    assert "were not all kept" in caplog.text

@@ -73,8 +73,8 @@ class OutcomeReports(CareBase):
         (locked, full, away), the next report counts them from their records again."""
         try:
             for start in range(0, len(rows), KEPT_AT_ONCE):
-                with self.door.writing() as work:
-                    records.keep_course_outcomes(work.tx, key, rows[start : start + KEPT_AT_ONCE])
+                with self.door.keeping() as tx:
+                    records.keep_course_outcomes(tx, key, rows[start : start + KEPT_AT_ONCE])
         except (EnvironmentTrouble, RecordRefused) as trouble:
             log.warning("The outcome report's counted courses were not all kept: %s", trouble)
 
