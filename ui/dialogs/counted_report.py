@@ -79,7 +79,8 @@ class CountedReport(Dialog):
 
     def done(self, result: int) -> None:
         """The window closes at once, even while a count runs (waiting for it would hold the board's
-        countdowns and alarms): the count only reads, and its figures go unused."""
+        countdowns and alarms): the count records nothing (at most it keeps what it counted for the next
+        report), and its figures go unused."""
         self._poll.stop()
         self._job = None
         super().done(result)
