@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,25 +18,33 @@ from core.care import Care
 from core.clock import ManualClock
 from core.errors import ChairsideError, EnvironmentTrouble
 from core.events import EventType as E
+from core.machine import Step
 from core.moving import move_clinic
 from core.persistence.clinic_copy import row_counts, table_names
 from core.persistence.db import Database, open_database, sqlite_url
 from core.settings import change_clinic_setting, clinic_settings
 from core.views import PatientView
 from tests.helpers.postgres import TestServer
-from tests.helpers.sessions import busy_day
+from tests.helpers.sessions import busy_day, session_at
 
 
 @pytest.fixture
 def clinic(care: Care, patient: PatientView, nurses, clock: ManualClock, admin) -> dict[str, str]:
     """A day with something in every table: details, a signed session, one infusing (a set of its vital signs
-    corrected), a day not given, a sitting of outcome forms, a setting changed."""
+    corrected), a day not given, a sitting of outcome forms, a setting changed; and a one-day course stopped
+    early, counted by the next day's outcome report and kept for the next."""
     ids = busy_day(care, patient, nurses, clock)
     vitals = next(e for e in care.state(ids["running"]).events if e.type is E.VITALS)
     care.correct(ids["running"], vitals.id, "Wrong chair's reading", "Systolic 128, not 182", nurses[0].id)
     pain = {"PAININ9": 3, "PAININ22": 4, "PAININ31": 2, "PAININ34": 3}
     care.record_assessment(patient.id, {"PI_4a_v1.0": pain}, mode="chair", by=nurses[0].id)
     change_clinic_setting(care.db, "chairs", 6, admin.id, "a new bay", clock.now(), workstation="test-ws")
+    day = clock.now().astimezone().date()
+    ana = care.register_patient("MRN-3003", "Silva", "Ana", "1975-03-03", nurses[0].id)
+    care.record_course(ana.id, "Dr Amara Patel", day.isoformat(), "1", nurses[0].id)
+    care.stop_early(session_at(care, ana, nurses, Step.INFUSING, chair=3), "Nausea", nurses[0].id)
+    clock.advance(timedelta(days=1))
+    care.outcome_report(day, day)
     return {"signed": ids["signed"], "running": ids["running"]}
 
 
