@@ -114,9 +114,15 @@ def kept_from(prepared: Prepared) -> list[KeptCourse]:
     for point_id, of_point in prepared.scores.items():
         for domain, of_domain in of_point.items():
             where = f"{json.dumps(point_id)},{json.dumps(domain)}"
+            # Each distinct score's piece made once, found by the score's identity (the report's scores share
+            # one value per distinct score, all alive while this runs): hashing each by its values cost more.
+            pieces: dict[int, str] = {}
             for course_id, score in of_domain.items():
                 if course_id in wanted:
-                    scored.setdefault(course_id, []).append(f"[{where},{said.text(score.form)}]")
+                    piece = pieces.get(id(score.form))
+                    if piece is None:
+                        piece = pieces[id(score.form)] = f"[{where},{said.text(score.form)}]"
+                    scored.setdefault(course_id, []).append(piece)
     made = []
     for c in counted:
         span = c.span
