@@ -1,6 +1,10 @@
 """The clinic's outcome report, read through the one door: the records of the period's patients in a few
 bulk queries (``records.outcome_cohort``), counted by ``core.outcomes``.
 
+Under today's protocol, each course a report counted from its records once its patient's records had settled
+is kept (``course_outcome``, ``core.outcomes.kept``), and the next report reads that row instead: over ten years,
+almost every course. The first report after an upgrade, a new protocol or another time zone counts them all.
+
 The report is made under today's protocol unless another is given: a kept earlier protocol makes a past
 report again under the MCID set it used, and the report names the protocol (and its hash) it was made under.
 """
