@@ -112,7 +112,7 @@ LATER = {
     "alarm_rows": "quality",
     "audit_lines_between": "quality_entries",
     "entries_counted": "quality_entries",
-    "entries_of_sessions": "quality_entries",
+    "answers_of_sessions": "quality_entries",
     "late_entries": "quality_entries",
     "notable_entries": "quality_entries",
     "protocol_versions": "quality_entries",
@@ -147,9 +147,9 @@ if TYPE_CHECKING:
     from core.records.outcomes import outcome_cohort
     from core.records.quality import alarm_rows
     from core.records.quality_entries import (
+        answers_of_sessions,
         audit_lines_between,
         entries_counted,
-        entries_of_sessions,
         late_entries,
         notable_entries,
         protocol_versions,
@@ -189,6 +189,7 @@ __all__ = [
     "alarm_rows",
     "all_patient_events",
     "announce",
+    "answers_of_sessions",
     "audit_head",
     "audit_lines_between",
     "contact_routes",
@@ -198,7 +199,6 @@ __all__ = [
     "courses_of",
     "details",
     "entries_counted",
-    "entries_of_sessions",
     "event_exists",
     "event_types_by_id",
     "everyone",
