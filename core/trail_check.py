@@ -370,9 +370,11 @@ _CATEGORIES = (
     "summary",
     "course facts",
     "quality facts",
+    "point counts",
 )
 """The kinds of problem in the order the first is said: the rows made from records (``course facts``,
-``quality facts``) last, as a record changed by hand shows there too, and the record is what to name."""
+``quality facts``, ``point counts``) last, as a record changed by hand shows there too, and the record is what
+to name."""
 
 
 @dataclass
@@ -881,6 +883,7 @@ def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = Non
         _sitting_scores(tx, found)
         _course_facts(tx, found)
         _quality_facts(tx, found)
+        _point_counts(tx, found)
     _vital_sets(tx, found, sessions)
     _schedule_points(tx, found, sessions)
     _signatures(tx, found, sessions)
@@ -942,6 +945,24 @@ def _quality_facts(tx: Any, found: Findings) -> None:
         row = min(recount.extra)
         problem = f"the quality report's row {row} names no entry that keeps one: it was added by hand."
         found.said("quality facts", (1, row), problem)
+
+
+def _point_counts(tx: Any, found: Findings) -> None:
+    """The scheduled points counted by day, and each session's first and last, say what the points kept say:
+    a count changed by hand would move the timeliness figures of every period over its day unseen."""
+    recount = records.point_counts_recounted(tx)
+    if recount.days:
+        (day, schedule, point_id, status), kept, _ = recount.days[0]
+        count = f"the quality report's count of {schedule} point {point_id} {status} on {day.isoformat()}"
+        if kept is None:
+            problem = f"{count} was removed: its points are still there."
+        else:
+            problem = f"{count} was changed (or added by hand): it no longer says what the points kept say."
+        found.said("point counts", (0, day.isoformat(), schedule, point_id, status), problem)
+    elif recount.spans:
+        session_id, kept, _ = recount.spans[0]
+        said = "was removed: its points are still there." if kept is None else "no longer says when its points fell."
+        found.said("point counts", (1, session_id), f"the quality report's span of session {session_id} {said}")
 
 
 def _vital_sets(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:

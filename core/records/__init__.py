@@ -49,6 +49,7 @@ from core.records.people import (
     standing,
     username_taken,
 )
+from core.records.point_counts import point_counts_recounted
 from core.records.quality_facts import quality_facts_recounted
 from core.records.schedule_points import (
     kept_points,
@@ -229,6 +230,7 @@ __all__ = [
     "patients_by_id",
     "patients_named",
     "patients_with_care_between",
+    "point_counts_recounted",
     "protocol_kept",
     "protocol_text",
     "protocol_texts",
