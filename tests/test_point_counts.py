@@ -21,7 +21,8 @@ from core.persistence.migrate import alembic_config
 from core.persistence.tables import QualityPointDay, QualityPointSpan
 from core.protocol import Protocol
 from core.schedule_points import tally_of
-from tests.helpers.sessions import signed
+from tests.helpers.people import ANA_PASSWORD
+from tests.helpers.sessions import discharged, seen, signed
 from tests.test_history import END, START, build
 from tests.test_schedule_points import late_and_missed
 
@@ -71,6 +72,20 @@ def test_each_signatures_points_are_counted_with_it(three_days, care: Care, data
         care, three_days - timedelta(days=1), three_days + timedelta(days=4)
     )
     assert {row[3] for row in days} == {"done", "late", "missed"}
+    assert agrees(database)
+
+
+def test_a_session_signed_days_later_counts_its_points_on_the_days_they_fell(
+    care: Care, patient, nurses, clock: ManualClock, database: Database
+):
+    sid = discharged(care, patient, nurses, clock)
+    clock.advance(minutes=3 * 24 * 60)
+    care.sign(sid, nurses[0].id, ANA_PASSWORD, seen_seq=seen(care, sid))
+    with care.door.reading() as tx:
+        points = records.schedule_points_between(tx, clock.now() - timedelta(days=5), clock.now())
+    days, spans = kept(database)
+    assert {row[0] for row in days} == {point.due_at.date() for point in points} != {clock.now().date()}
+    assert spans == [(sid, min(p.due_at for p in points), max(p.due_at for p in points))]
     assert agrees(database)
 
 
