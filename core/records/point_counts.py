@@ -48,32 +48,29 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
-def day_rows(points: Iterable[Point]) -> list[dict[str, Any]]:
-    """The day rows of ``points``, in any order: each count with the least (moment, session) among its
-    points."""
-    found: dict[tuple[date, str, str, str], list[Any]] = {}
+def counted(points: Iterable[Point]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The day rows and the spans of ``points``, in any order, in one pass: each count with the least
+    (moment, session) among its points, each session's first and last."""
+    days: dict[tuple[date, str, str, str], list[Any]] = {}
+    spans: dict[str, list[datetime]] = {}
     for session_id, schedule, point_id, due_at, status in points:
         key = (day_of(due_at), schedule, point_id, status)
-        row = found.get(key)
+        row = days.get(key)
         if row is None:
-            found[key] = [1, due_at, session_id]
-            continue
-        row[0] += 1
-        if (due_at, session_id) < (row[1], row[2]):
-            row[1:] = due_at, session_id
-    return [dict(zip((*DAY_KEY, *DAY_VALUE), (*key, *row), strict=True)) for key, row in found.items()]
-
-
-def span_rows(points: Iterable[Point]) -> list[dict[str, Any]]:
-    """Each session's first and last point among ``points``."""
-    found: dict[str, list[datetime]] = {}
-    for session_id, _, _, due_at, _ in points:
-        row = found.get(session_id)
-        if row is None:
-            found[session_id] = [due_at, due_at]
+            days[key] = [1, due_at, session_id]
         else:
-            row[:] = min(row[0], due_at), max(row[1], due_at)
-    return [{"session_id": sid, "first_due": first, "last_due": last} for sid, (first, last) in found.items()]
+            row[0] += 1
+            if (due_at, session_id) < (row[1], row[2]):
+                row[1:] = due_at, session_id
+        span = spans.get(session_id)
+        if span is None:
+            spans[session_id] = [due_at, due_at]
+        else:
+            span[:] = min(span[0], due_at), max(span[1], due_at)
+    return (
+        [dict(zip((*DAY_KEY, *DAY_VALUE), (*key, *row), strict=True)) for key, row in days.items()],
+        [{"session_id": sid, "first_due": first, "last_due": last} for sid, (first, last) in spans.items()],
+    )
 
 
 def _insert(connection: Connection):
@@ -85,17 +82,17 @@ def _insert(connection: Connection):
 
 
 def add_point_counts(connection: Connection, points: Iterable[Point]) -> None:
-    """``points`` added to the day rows and spans, in the transaction
-    that writes them: a count already kept grows, and keeps the earlier of its first point and theirs; a
-    session's span widens. One statement a row on either store, so two signatures at once never lose one."""
-    points = list(points)
-    if not points:
+    """``points`` added to the day rows and spans, in the transaction that writes them: a count already kept
+    grows, and keeps the earlier of its first point and theirs; a session's span widens. One statement a row
+    on either store, so two signatures at once never lose one."""
+    days, spans = counted(points)
+    if not spans:
         return
     insert = _insert(connection)
-    days = insert(_DAY)
-    new = days.excluded
+    upsert = insert(_DAY)
+    new = upsert.excluded
     earlier = tuple_(new.first_due, new.first_session) < tuple_(_DAY.c.first_due, _DAY.c.first_session)
-    days = days.on_conflict_do_update(
+    upsert = upsert.on_conflict_do_update(
         index_elements=list(DAY_KEY),
         set_={
             "points": _DAY.c.points + new.points,
@@ -103,20 +100,20 @@ def add_point_counts(connection: Connection, points: Iterable[Point]) -> None:
             "first_session": case((earlier, new.first_session), else_=_DAY.c.first_session),
         },
     )
-    connection.execute(days, day_rows(points))
-    spans = insert(_SPAN)
-    spans = spans.on_conflict_do_update(
+    connection.execute(upsert, days)
+    widen = insert(_SPAN)
+    widen = widen.on_conflict_do_update(
         index_elements=["session_id"],
         set_={
             "first_due": case(
-                (spans.excluded.first_due < _SPAN.c.first_due, spans.excluded.first_due), else_=_SPAN.c.first_due
+                (widen.excluded.first_due < _SPAN.c.first_due, widen.excluded.first_due), else_=_SPAN.c.first_due
             ),
             "last_due": case(
-                (spans.excluded.last_due > _SPAN.c.last_due, spans.excluded.last_due), else_=_SPAN.c.last_due
+                (widen.excluded.last_due > _SPAN.c.last_due, widen.excluded.last_due), else_=_SPAN.c.last_due
             ),
         },
     )
-    connection.execute(spans, span_rows(points))
+    connection.execute(widen, spans)
 
 
 def _raw(since: datetime, until: datetime):
@@ -187,13 +184,12 @@ def point_counts_recounted(tx: Session) -> PointRecount:
     """Every point counted again by day and by session, against the rows kept (for ``audit verify``)."""
     connection = tx.connection()
     every = select(*(_POINT.c[name] for name in POINT_COLUMNS))
-    days = day_rows(tuple(row) for row in connection.execute(every))  # type: ignore[misc]
+    days, spans = counted(tuple(row) for row in connection.execute(every))  # type: ignore[misc]
     recounted_days = {tuple(r[k] for k in DAY_KEY): tuple(r[k] for k in DAY_VALUE) for r in days}
     kept_days = {
         tuple(row[:4]): tuple(row[4:])
         for row in connection.execute(select(*(_DAY.c[k] for k in (*DAY_KEY, *DAY_VALUE))))
     }
-    spans = span_rows(tuple(row) for row in connection.execute(every))  # type: ignore[misc]
     recounted_spans = {r["session_id"]: (r["first_due"], r["last_due"]) for r in spans}
     kept_spans = {row[0]: tuple(row[1:]) for row in connection.execute(select(_SPAN))}
     return PointRecount(
