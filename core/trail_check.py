@@ -375,11 +375,12 @@ _CATEGORIES = (
     "summary",
     "course facts",
     "quality facts",
+    "point counts",
     "kept outcomes",
 )
 """The kinds of problem in the order the first is said: the rows made from records (``course facts``,
-``quality facts``, ``kept outcomes``) last, as a record changed by hand shows there too, and the record is
-what to name."""
+``quality facts``, ``point counts``, ``kept outcomes``) last, as a record changed by hand shows there too, and
+the record is what to name."""
 
 
 @dataclass
@@ -888,6 +889,7 @@ def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = Non
         _sitting_scores(tx, found)
         _course_facts(tx, found)
         _quality_facts(tx, found)
+        _point_counts(tx, found)
         _kept_outcomes(tx, found)
     _vital_sets(tx, found, sessions)
     _schedule_points(tx, found, sessions)
@@ -1001,6 +1003,24 @@ def _kept_out_of_step(
             yield kept.course_id, "stands for no course the report counts: it was added by hand."
         elif now != kept:
             yield kept.course_id, "was changed: it no longer says what the course's records count to."
+
+
+def _point_counts(tx: Any, found: Findings) -> None:
+    """The scheduled points counted by day, and each session's first and last, say what the points kept say:
+    a count changed by hand would move the timeliness figures of every period over its day unseen."""
+    recount = records.point_counts_recounted(tx)
+    if recount.days:
+        (day, schedule, point_id, status), kept, _ = recount.days[0]
+        count = f"the quality report's count of {schedule} point {point_id} {status} on {day.isoformat()}"
+        if kept is None:
+            problem = f"{count} was removed: its points are still there."
+        else:
+            problem = f"{count} was changed (or added by hand): it no longer says what the points kept say."
+        found.said("point counts", (0, day.isoformat(), schedule, point_id, status), problem)
+    elif recount.spans:
+        session_id, kept, _ = recount.spans[0]
+        said = "was removed: its points are still there." if kept is None else "no longer says when its points fell."
+        found.said("point counts", (1, session_id), f"the quality report's span of session {session_id} {said}")
 
 
 def _vital_sets(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:

@@ -21,10 +21,12 @@ from core.hashing import canonical_json, utc_moment
 from core.history.build import build_history
 from core.people import Account
 from core.persistence.db import Database, open_database, sqlite_url
-from core.persistence.tables import AuditEntry, ScheduledPointRecord, Staff, VitalSet
+from core.persistence.tables import AuditEntry, Staff, VitalSet
 from core.protocol import Protocol
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.records.bulk import AUDIT_COLUMNS, EVENT_COLUMNS
+from core.records.schedule_points import write_schedule_points
+from core.schedule_points import ScheduledPoint
 from core.signatures import canonical, canonical_text
 
 pytestmark = pytest.mark.sqlite_only
@@ -38,6 +40,8 @@ TABLES = {
     "patient_event": "id",
     "vital_set": "id",
     "schedule_point": "session_id, schedule, point_id",
+    "quality_point_day": "day, schedule, point_id, status",
+    "quality_point_span": "session_id",
     "audit_entry": "seq",
 }
 
@@ -87,9 +91,13 @@ def one_at_a_time(
             tx.add(VitalSet(**records.vital_set_row(event, event.session_id in began)))
     for stream_event, _text in patient_events:
         records.insert_patient_event(tx, stream_event)
-    for point in schedule_points:
-        tx.add(ScheduledPointRecord(**point))
     tx.flush()
+    by_session: dict[str, list[ScheduledPoint]] = {}
+    for point in schedule_points:  # as the signature's transaction writes them, with their counts
+        fields = {name: point[name] for name in ScheduledPoint._fields}
+        by_session.setdefault(point["session_id"], []).append(ScheduledPoint(**fields))
+    for session_id, points in by_session.items():
+        write_schedule_points(tx.connection(), session_id, points)
     for line in audit_lines:
         tx.add(AuditEntry(**line))
     for row in audit_rows:

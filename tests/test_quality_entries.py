@@ -8,21 +8,25 @@ from datetime import timedelta
 
 import pytest
 
+from core import event_data as d
 from core import records
 from core.care import Care
 from core.clock import ManualClock
 from core.dosing import pump_order
 from core.errors import InputError
+from core.events import Event
 from core.events import EventType as E
 from core.figures import PER_100, Figure
 from core.identify import Identified
 from core.machine import Step
 from core.people import Account
 from core.persistence.db import Database
+from core.protocol import VitalKind as V
+from core.quality.rows import AnswerRow
 from core.settings import change_clinic_setting
 from core.views import PatientView, SilencedAlarm
 from tests.conftest import PRESCRIBER, T0
-from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK
+from tests.helpers.answers import NO_SIDE_EFFECTS, NORMAL, SCREEN_OK, no_symptoms
 from tests.helpers.people import ANA_PASSWORD, BEN_PASSWORD
 from tests.helpers.sessions import pump_as_ordered, seen, session_at
 from tests.test_controlled import CRITERIA, WASTE_BIN, stopped_early
@@ -177,19 +181,31 @@ def test_a_witnessed_waste_is_not_counted(
 
 
 def test_the_silenced_sessions_entries_of_the_kinds_asked_for_are_each_sessions_own(
-    care: Care, patient: PatientView, nurses: tuple[Account, Account], monkeypatch
+    care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock, monkeypatch
 ):
     """Read one session at a time (as thousands are read, a few hundred at a time), each session keeps its own
-    entries of the kinds asked for, in order, as its whole log has them."""
+    entries of the kinds asked for, in order, as its whole log has them: each one's id, kind and moment, and
+    the alert an acknowledgement answered as its payload names it."""
     ana = nurses[0].id
     first = session_at(care, patient, nurses, Step.INFUSING)
+    clock.advance(minutes=10)
+    state, _ = care.record_vitals(first, {**NORMAL, V.HEART_RATE: "130"}, ana)
+    alert = state.open_alerts[0].event_id
+    clock.advance(minutes=1)
+    care.acknowledge_alert(first, alert, ["recheck"], no_symptoms(care), ana)
     other = care.register_patient("MRN-1002", "Berg", "Ola", "1966-02-01", by=ana)
     care.record_course(other.id, PRESCRIBER, T0.astimezone().date().isoformat(), "5", by=ana)
     second = session_at(care, other, nurses, Step.DOSE, chair=2)
-    kinds = {E.OPENED, E.STARTED, E.VITALS}
-    monkeypatch.setattr("core.records.sessions.KINDS_CHUNK", 1)
+    kinds = {E.OPENED, E.STARTED, E.VITALS, E.ALERT_ACKNOWLEDGED}
+    monkeypatch.setattr("core.records.quality_entries.KINDS_CHUNK", 1)
     with care.door.reading() as tx:
         whole = records.load_events_of(tx, [first, second])
-        found = records.entries_of_sessions(tx, {first, second}, kinds)
-    assert found == {sid: [e for e in whole[sid] if e.type in kinds] for sid in (first, second)}
+        found = records.answers_of_sessions(tx, {first, second}, kinds)
+
+    def answer(event: Event) -> AnswerRow:
+        named = event.data_as(d.AlertAcknowledged).alert_event_id if event.type is E.ALERT_ACKNOWLEDGED else None
+        return AnswerRow(event.id, event.type, event.occurred_at, named)
+
+    assert found == {sid: [answer(e) for e in whole[sid] if e.type in kinds] for sid in (first, second)}
     assert {e.type for e in found[first]} == kinds and found[second][0].type is E.OPENED
+    assert [e.alert_event_id for e in found[first] if e.type is E.ALERT_ACKNOWLEDGED] == [alert]

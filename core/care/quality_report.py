@@ -237,7 +237,7 @@ class QualityReports(CareBase):
             lines = [line for line in records.audit_lines_between(tx, actions, start, end) if ours(line.session_id)]
             silenced = [line for line in lines if line.action == AuditAction.ALARM_SILENCED]
             silenced_in = {line.session_id for line in silenced if line.session_id}
-            logs = records.entries_of_sessions(tx, silenced_in, READ)
+            logs = records.answers_of_sessions(tx, silenced_in, READ)
             corrected = records.event_types_by_id(tx, {e.corrects for e in correcting if e.corrects})
             saved = records.late_entries(tx, start, end, ids)
         refused = [line for line in lines if line.action == AuditAction.REFUSED]

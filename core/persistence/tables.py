@@ -349,6 +349,36 @@ class ScheduledPointRecord(SQLModel, table=True):
     late_seconds: int | None = None
 
 
+class QualityPointDay(SQLModel, table=True):
+    """The scheduled points that fell on each day (UTC) counted by schedule, point and status, with the first
+    of them as they fell (its moment and session), moved with each signature's points: a review of
+    timeliness over years sums these (ten years are some 100,000) instead of reading three million points,
+    and reads the points themselves only for the part of a day at each end of its period.
+    ``records.point_counts_recounted`` holds the rows to ``schedule_point``."""
+
+    __tablename__ = "quality_point_day"
+
+    day: date = Field(primary_key=True)
+    schedule: str = Field(primary_key=True, max_length=20)
+    point_id: str = Field(primary_key=True, max_length=60)
+    status: str = Field(primary_key=True, max_length=10)
+    points: int
+    first_due: datetime = Field(sa_type=UTCDateTime)
+    first_session: str = Field(max_length=36)
+
+
+class QualityPointSpan(SQLModel, table=True):
+    """When each signed session's first and last scheduled points fell, written with them: the sessions with a
+    point in a period are counted from these (on the index of first and last), not found among every point."""
+
+    __tablename__ = "quality_point_span"
+    __table_args__ = (Index("ix_quality_point_span_first_last", "first_due", "last_due"),)
+
+    session_id: str = Field(primary_key=True, foreign_key="infusion_session.id", max_length=36)
+    first_due: datetime = Field(sa_type=UTCDateTime)
+    last_due: datetime = Field(sa_type=UTCDateTime)
+
+
 class QualityFact(SQLModel, table=True):
     """Each care entry that may matter to the clinic's quality report (an override given, a mismatch found, a
     controlled-substance problem, a pump found after a restart, a correction: ``core.quality.notable``), kept

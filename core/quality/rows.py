@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from core.events import EventType
 from core.protocol import VitalKind
 
 VITALS = tuple(VitalKind)
@@ -161,6 +162,17 @@ class AlarmRows:
             for who, session_id, inside in zip(every.recorded_by, every.session_ids, every.in_period, strict=True)
             if inside
         }
+
+
+class AnswerRow(NamedTuple):
+    """An entry of a silenced session as a silence is judged by it (``core.quality.silences``): its kind and
+    moment, its id (an act-now alert's is its set's), and the alert an acknowledgement names."""
+
+    id: str
+    type: EventType
+    occurred_at: datetime
+    alert_event_id: str | None
+    """The alert an acknowledgement answered; None for any other kind."""
 
 
 class AuditLine(NamedTuple):

@@ -15,10 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
 
-from core import event_data as d
-from core.events import Event, EventType
+from core.events import EventType
 from core.figures import MINUTES, Figure, proportion, rate
-from core.quality.rows import AuditLine
+from core.quality.rows import AnswerRow, AuditLine
 
 SECTION = "Silenced alarms"
 
@@ -47,7 +46,7 @@ class SilenceFigures:
     """(staff id, silences, minutes in all), most silences first."""
 
 
-def answered(line: AuditLine, log: Sequence[Event]) -> bool | None:
+def answered(line: AuditLine, log: Sequence[AnswerRow]) -> bool | None:
     """Whether an entry answering the silenced need was recorded after the silence, in its session; None
     when the line cannot be judged (no key, no session, or a need no entry answers)."""
     key = line.detail.get("need_key")
@@ -59,13 +58,10 @@ def answered(line: AuditLine, log: Sequence[Event]) -> bool | None:
         return any(event.type in kinds for event in later)
     if not any(event.id == key and event.type is EventType.VITALS for event in log):
         return None  # not an alert of this session: a need of a kind this version does not know
-    return any(
-        event.type is EventType.ALERT_ACKNOWLEDGED and event.data_as(d.AlertAcknowledged).alert_event_id == key
-        for event in later
-    )
+    return any(event.type is EventType.ALERT_ACKNOWLEDGED and event.alert_event_id == key for event in later)
 
 
-def silences(sessions: int, lines: Sequence[AuditLine], logs: Mapping[str, Sequence[Event]]) -> SilenceFigures:
+def silences(sessions: int, lines: Sequence[AuditLine], logs: Mapping[str, Sequence[AnswerRow]]) -> SilenceFigures:
     """The period's silences per 100 sessions, by priority, their minutes, who silenced them, and how many
     of those that can be judged were answered afterwards."""
     every = "÷ sessions opened in the period, × 100."

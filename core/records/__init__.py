@@ -49,6 +49,7 @@ from core.records.people import (
     standing,
     username_taken,
 )
+from core.records.point_counts import point_counts_recounted
 from core.records.quality_facts import quality_facts_recounted
 from core.records.schedule_points import (
     kept_points,
@@ -112,7 +113,7 @@ LATER = {
     "alarm_rows": "quality",
     "audit_lines_between": "quality_entries",
     "entries_counted": "quality_entries",
-    "entries_of_sessions": "quality_entries",
+    "answers_of_sessions": "quality_entries",
     "late_entries": "quality_entries",
     "notable_entries": "quality_entries",
     "protocol_versions": "quality_entries",
@@ -159,9 +160,9 @@ if TYPE_CHECKING:
     from core.records.outcomes import outcome_cohort
     from core.records.quality import alarm_rows
     from core.records.quality_entries import (
+        answers_of_sessions,
         audit_lines_between,
         entries_counted,
-        entries_of_sessions,
         late_entries,
         notable_entries,
         protocol_versions,
@@ -201,6 +202,7 @@ __all__ = [
     "alarm_rows",
     "all_patient_events",
     "announce",
+    "answers_of_sessions",
     "audit_head",
     "audit_lines_between",
     "contact_routes",
@@ -210,7 +212,6 @@ __all__ = [
     "courses_of",
     "details",
     "entries_counted",
-    "entries_of_sessions",
     "event_exists",
     "event_types_by_id",
     "everyone",
@@ -246,6 +247,7 @@ __all__ = [
     "patients_by_id",
     "patients_named",
     "patients_with_care_between",
+    "point_counts_recounted",
     "protocol_kept",
     "protocol_text",
     "protocol_texts",

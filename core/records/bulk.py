@@ -40,6 +40,7 @@ from core.persistence.tables import (
 from core.persistence.types import UTCDateTime
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.records.patients import patient_row
+from core.records.point_counts import POINT_COLUMNS, add_point_counts
 from core.records.quality_facts import COLUMNS as FACT_COLUMNS
 from core.records.quality_facts import fact_rows, fact_rows_of_stored
 from core.records.vital_sets import SET_COLUMNS, vital_set_rows
@@ -54,6 +55,8 @@ HISTORY_TABLES = (
     "sitting_scores",
     "vital_set",
     "schedule_point",
+    "quality_point_day",
+    "quality_point_span",
     "quality_fact",
     "audit_entry",
 )
@@ -305,6 +308,7 @@ def insert_history(
         writer.insert(writer.ready(vital_rows, VITAL_COLUMNS))
     writer = _Writer(tx, ScheduledPointRecord, moments, itemgetter)
     writer.insert(writer.rows(schedule_points))
+    add_point_counts(tx.connection(), (itemgetter(*POINT_COLUMNS)(point) for point in schedule_points))
     writer = _Writer(tx, QualityFact, moments, itemgetter)
     writer.insert(writer.rows(facts))
     if event_rows:

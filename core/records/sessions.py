@@ -9,14 +9,13 @@ from datetime import datetime
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, Text, bindparam, case, cast, func, insert, type_coerce
+from sqlalchemy import Connection, Row, Select, Text, bindparam, cast, func, insert, type_coerce
 from sqlmodel import Session, col, select, update
 
 from core.events import Event, EventType
 from core.persistence.prepared import Prepared
-from core.persistence.raw_rows import raw_rows
 from core.persistence.tables import InfusionSession, PatientEventRecord, QualityFact, SessionEvent
-from core.persistence.types import UTCDateTime, moment_reader
+from core.persistence.types import UTCDateTime
 from core.record_values import SessionSummary
 from core.records.quality_facts import fact_row, write_quality_fact
 from core.records.schedule_points import write_schedule_points
@@ -142,34 +141,6 @@ def load_events_of(tx: Session, session_ids: list[str]) -> dict[str, list[Event]
     if session_ids:
         for event in _read_events(tx, _EVENTS_OF_SOME, {"session_ids": list(session_ids)}):
             by_session[event.session_id].append(event)
-    return by_session
-
-
-KINDS_CHUNK = 500
-"""Sessions named in one ``IN`` list by ``events_of_kinds``: ten years' silenced sessions are thousands, and
-each store limits the values one statement binds."""
-
-
-def events_of_kinds(tx: Session, session_ids: list[str], kinds: Collection[EventType]) -> dict[str, list[Event]]:
-    """Several sessions' entries of ``kinds`` alone, in order: read by session (asked for the kinds too, the
-    database would pick the index of kinds and read every entry of them), the payload read and parsed, and
-    the moments converted, only for an entry of a kind asked for."""
-    wanted = sorted(kind.value for kind in kinds)
-    payload = case((col(SessionEvent.type).in_(wanted), cast(SessionEvent.payload, Text)), else_=None)
-    query = (
-        select(*_EVENT_COLUMNS[:4], payload, *_EVENT_COLUMNS[5:])
-        .where(col(SessionEvent.session_id).in_(bindparam("session_ids", expanding=True)))
-        .order_by(*_EVENTS_IN_ORDER)
-    )
-    by_session: dict[str, list[Event]] = {sid: [] for sid in session_ids}
-    connection = tx.connection()
-    moment = moment_reader(connection.dialect)  # the rows as the driver hands them back: most are passed over
-    for i in range(0, len(session_ids), KINDS_CHUNK):
-        chunk = {"session_ids": list(session_ids[i : i + KINDS_CHUNK])}
-        for row in raw_rows(connection, query, chunk):
-            if row[4] is not None:
-                at = (moment(row[5]), moment(row[6]))
-                by_session[row[1]].append(_event_of((*row[:5], *at, *row[7:])))
     return by_session
 
 
