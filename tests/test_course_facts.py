@@ -220,7 +220,8 @@ def test_a_report_under_a_kept_older_protocol_is_the_same_from_the_rows(
     assert csv_bytes(care.outcome_report(DAY1, LAST, older)) == from_records(care, DAY1, LAST, older)
 
 
-def test_a_generated_history_keeps_each_course_s_row(database: Database, protocol: Protocol, nurses):
+def a_year_generated(database: Database, protocol: Protocol, nurses) -> Care:
+    """Fourteen patients' made-up year (2025), and the clinic the morning after it."""
     build_history(
         database,
         protocol,
@@ -231,6 +232,11 @@ def test_a_generated_history_keeps_each_course_s_row(database: Database, protoco
         seed=3,
     )
     care = Care(database, protocol, ManualClock(at(date(2026, 1, 6))), "test-ws")
+    return care
+
+
+def test_a_generated_history_keeps_each_course_s_row(database: Database, protocol: Protocol, nurses):
+    care = a_year_generated(database, protocol, nurses)
     assert out_of_step(care) == []
     first, last = date(2025, 1, 6), date(2026, 1, 4)
     assert kept_courses(care, first, last)

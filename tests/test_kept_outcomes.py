@@ -17,7 +17,6 @@ from sqlalchemy import delete, update
 from core import audit, records
 from core.care import Care
 from core.clock import ManualClock
-from core.history.build import build_history
 from core.machine import Step
 from core.outcomes.cohort import Cohort, day_bounds
 from core.outcomes.kept import rule_key
@@ -32,7 +31,7 @@ from core.views import PatientView
 from tests.helpers.answers import NORMAL
 from tests.helpers.clinic import PRESCRIBER
 from tests.helpers.sessions import session_at, signed
-from tests.test_outcome_metrics import at
+from tests.test_course_facts import a_year_generated
 from tests.test_outcome_report import DAY1, LAST, PI_END, history, stricter_protocol_kept
 
 pytestmark = pytest.mark.both_stores
@@ -184,16 +183,7 @@ def test_audit_verify_names_a_kept_row_changed_by_hand(
 def test_a_generated_history_says_the_same_from_kept_rows_over_any_period(
     database: Database, protocol: Protocol, nurses
 ):
-    build_history(
-        database,
-        protocol,
-        nurses=[n.id for n in nurses],
-        start=date(2025, 1, 6),
-        end=date(2026, 1, 5),
-        patients=14,
-        seed=3,
-    )
-    care = Care(database, protocol, ManualClock(at(date(2026, 1, 6))), "test-ws")
+    care = a_year_generated(database, protocol, nurses)
     first, last = date(2025, 1, 6), date(2026, 1, 4)
     whole = csv_bytes(care.outcome_report(first, last))
     assert kept_ids(care)
