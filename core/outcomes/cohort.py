@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -252,6 +252,37 @@ def scores_text(forms: Iterable[Mapping[str, Any]]) -> str:
     return json.dumps([[form.get(key) for key in SCORED] for form in forms], separators=(",", ":"))
 
 
+def pieces_read(
+    stored: str, known: dict[str, T], width: int, make: Callable[[list[Any]], T], parse_float: type = float
+) -> list[T] | None:
+    """A JSON list of lists of ``width`` values kept in short (a sitting's scores, a kept course's), each inner
+    list's text between ``[[``, ``],[`` and ``]]`` looked up in ``known`` as it stands and made (``make``, given
+    its values) only the first time it is seen. None when the text cannot be read so: the caller parses it whole.
+
+    A cut made inside a quoted text (a table's name holding ``],[``) leaves that text's opening quote without its
+    closing one in one piece, which then neither parses nor matches a piece that once parsed; any piece that fails
+    sends the whole to the JSON parser. The pieces are taken in order and the first that fails ends the reading,
+    which matters: that failing piece always comes before the pieces cut from inside the text, one of which might
+    parse as a piece of its own."""
+    if stored == "[]":
+        return []
+    if not (stored.startswith("[[") and stored.endswith("]]")):
+        return None
+    found = []
+    for piece in stored[2:-2].split("],["):
+        made = known.get(piece)
+        if made is None:
+            try:
+                said = json.loads(f"[{piece}]", parse_float=parse_float)
+            except ValueError:
+                return None
+            if len(said) != width:
+                return None
+            made = known[piece] = make(said)
+        found.append(made)
+    return found
+
+
 class ScoresSeen:
     """The forms' scores read for one report, each kind made once: a form's score is one of a few hundred
     (a T-score, its SE and the table, per form), so of the 100,000 forms a year of a ten-year clinic holds,
@@ -265,30 +296,10 @@ class ScoresSeen:
 
     def read_text(self, stored: str) -> tuple[FormScore, ...]:
         """``stored``: a sitting's ``scores_text`` as kept. Each form's text between ``[[``, ``],[`` and ``]]``
-        is looked up as it stands, and parsed only the first time it is seen: parsing every sitting whole and
-        finding each form by its values was a fifth of a ten-year report's counting.
-
-        A cut made inside a quoted text (a table's name holding ``],[``) leaves that text's opening quote
-        without its closing one in one piece, which then neither parses nor matches a piece that once
-        parsed; any piece that fails sends the whole sitting to the JSON parser. The pieces are taken in
-        order and the first that fails ends the reading, which matters: that failing piece always comes
-        before the pieces cut from inside the text, one of which might parse as a form of its own."""
-        if not (stored.startswith("[[") and stored.endswith("]]")):
-            return self.read(json.loads(stored))
-        texts = self._texts
-        found = []
-        for piece in stored[2:-2].split("],["):
-            score = texts.get(piece)
-            if score is None:
-                try:
-                    said = json.loads(f"[{piece}]")
-                except ValueError:
-                    return self.read(json.loads(stored))
-                if len(said) != len(SCORED):
-                    return self.read(json.loads(stored))
-                score = texts[piece] = self.read([said])[0]
-            found.append(score)
-        return tuple(found)
+        is looked up as it stands, and parsed only the first time it is seen (``pieces_read``): parsing every
+        sitting whole and finding each form by its values was a fifth of a ten-year report's counting."""
+        found = pieces_read(stored, self._texts, len(SCORED), lambda said: self.read([said])[0])
+        return tuple(found) if found is not None else self.read(json.loads(stored))
 
     def read(self, forms: Iterable[list[Any]]) -> tuple[FormScore, ...]:
         """``forms``: a sitting's ``scores_text``, parsed."""

@@ -25,7 +25,7 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
-from core.outcomes.cohort import SCORED, FormScore, ScoresSeen
+from core.outcomes.cohort import SCORED, FormScore, ScoresSeen, pieces_read
 from core.outcomes.local_days import LocalDays
 from core.promis import PromisTables
 from core.protocol import Protocol
@@ -181,9 +181,7 @@ class KeptScores(Generic[T]):
     made into what the report keeps of a score (``make``, given the three) once: of a ten-year report's 900,000
     kept scores, almost every one says what another already said.
 
-    As ``core.outcomes.cohort.ScoresSeen`` reads a sitting's scores: a piece cut inside a quoted text (a table's
-    name holding ``],[``) does not parse, or parses to the wrong number of values, and the whole is then read
-    with the JSON parser."""
+    Read as a sitting's scores are (``core.outcomes.cohort.pieces_read``)."""
 
     __slots__ = ("_make", "_pieces", "_seen")
 
@@ -194,22 +192,8 @@ class KeptScores(Generic[T]):
 
     def read(self, stored: str) -> list[T]:
         """``stored``: a kept course's ``scores``: the score made of each."""
-        if stored == "[]":
-            return []
-        pieces = self._pieces
-        found = []
-        for piece in stored[2:-2].split("],["):
-            known = pieces.get(piece)
-            if known is None:
-                try:
-                    said = json.loads(f"[{piece}]", parse_float=str)
-                except ValueError:
-                    said = []
-                if len(said) != 2 + len(SCORED):
-                    return [self._whole(entry) for entry in json.loads(stored, parse_float=str)]
-                known = pieces[piece] = self._whole(said)
-            found.append(known)
-        return found
+        found = pieces_read(stored, self._pieces, 2 + len(SCORED), self._whole, parse_float=str)
+        return found if found is not None else [self._whole(entry) for entry in json.loads(stored, parse_float=str)]
 
     def _whole(self, said: list[object]) -> T:
         point_id, domain, *form = said
