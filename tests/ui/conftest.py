@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from core.accounts import Accounts
 from core.care import Care
 from core.clock import ManualClock
 from core.people import Account
@@ -25,6 +26,7 @@ from tests.helpers.answers import NORMAL
 from tests.helpers.people import ANA_PASSWORD
 from tests.helpers.sessions import prepare
 from tests.helpers.window import Nurse, make_workplace, open_window
+from tests.ui.walk import Places, every_dialog, every_step
 from ui import style
 from ui.controller import Controller
 from ui.main_window import MainWindow
@@ -53,6 +55,36 @@ def window(qtbot: QtBot, workplace: Workplace, nurses: tuple[Account, Account]) 
 @pytest.fixture
 def nurse(qtbot: QtBot, window: MainWindow) -> Nurse:
     return Nurse(qtbot, window)
+
+
+@pytest.fixture
+def steps_walked(
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+    clock: ManualClock,
+) -> Places:
+    """Every step of a session, walked as the test asks for each (``tests.ui.walk.every_step``)."""
+    return every_step(nurse, window, care, patient, nurses, clock)
+
+
+@pytest.fixture
+def dialogs_walked(
+    qtbot: QtBot,
+    nurse: Nurse,
+    window: MainWindow,
+    care: Care,
+    patient: PatientView,
+    nurses: tuple[Account, Account],
+    accounts: Accounts,
+    admin: Account,
+    clock: ManualClock,
+    database: Database,
+) -> Places:
+    """Every dialog the app opens, walked as the test asks for each (``tests.ui.walk.every_dialog``)."""
+    return every_dialog(qtbot, nurse, window, care, patient, nurses, accounts, admin, clock, database)
 
 
 @pytest.fixture

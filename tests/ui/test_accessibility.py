@@ -27,16 +27,12 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from core.accounts import Accounts
 from core.care import Care
 from core.clock import ManualClock
 from core.people import Account
-from core.persistence.db import Database
 from core.protocol import VitalKind
-from core.views import PatientView
-from tests.helpers.window import Nurse
 from tests.ui.test_accessible_names import PAGES, inside_combo
-from tests.ui.walk import every_dialog, every_step
+from tests.ui.walk import Places, none_found
 from ui.announce import announcements
 from ui.board import ChairTile
 from ui.dialogs.addendum import AddendumDialog
@@ -165,10 +161,6 @@ def unheard(root: QWidget) -> list[str]:
     return silent_controls(root, visible_only=True) + mute_labels(root, visible_only=True) + loose_captions(root)
 
 
-def everything_said(found: dict[str, list[str]]) -> str:
-    return "\n".join(f"{where}: {what}" for where, whats in found.items() for what in whats)
-
-
 def next_tab_stop(widget: QWidget) -> QWidget:
     following = widget.nextInFocusChain()
     while not following.focusPolicy() & Qt.FocusPolicy.TabFocus:
@@ -268,34 +260,12 @@ def test_a_password_field_tells_its_name_and_nothing_of_what_is_typed(nurse, win
     assert plain_field.textInterface() is not None  # only secrets lose it
 
 
-def test_every_step_of_a_session_is_named_readable_and_captioned(
-    nurse: Nurse,
-    window: MainWindow,
-    care: Care,
-    patient: PatientView,
-    nurses: tuple[Account, Account],
-    clock: ManualClock,
-) -> None:
-    walk = every_step(nurse, window, care, patient, nurses, clock)
-    unsaid = {where: unheard(root) for where, root in walk}
-    assert not any(unsaid.values()), everything_said(unsaid)
+def test_every_step_of_a_session_is_named_readable_and_captioned(steps_walked: Places) -> None:
+    none_found(steps_walked, unheard)
 
 
-def test_every_dialog_is_named_readable_and_captioned(
-    qtbot: QtBot,
-    nurse: Nurse,
-    window: MainWindow,
-    care: Care,
-    patient: PatientView,
-    nurses: tuple[Account, Account],
-    accounts: Accounts,
-    admin: Account,
-    clock: ManualClock,
-    database: Database,
-) -> None:
-    walk = every_dialog(qtbot, nurse, window, care, patient, nurses, accounts, admin, clock, database)
-    unsaid = {where: unheard(root) for where, root in walk}
-    assert not any(unsaid.values()), everything_said(unsaid)
+def test_every_dialog_is_named_readable_and_captioned(dialogs_walked: Places) -> None:
+    none_found(dialogs_walked, unheard)
 
 
 def test_a_dropdown_is_named_by_its_caption_not_by_what_it_shows(qtbot: QtBot) -> None:

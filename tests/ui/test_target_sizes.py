@@ -6,17 +6,9 @@ overrides the application's height, is measured as it shows."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QWidget
-from pytestqt.qtbot import QtBot
 
-from core.accounts import Accounts
-from core.care import Care
-from core.clock import ManualClock
-from core.people import Account
-from core.persistence.db import Database
-from core.views import PatientView
-from tests.helpers.window import Nurse
-from tests.ui.test_wheel import describe, everything_said, is_control
-from tests.ui.walk import every_dialog, every_step
+from tests.ui.test_wheel import describe, is_control
+from tests.ui.walk import Places, none_found
 from ui.main_window import MainWindow
 from ui.style import TARGET
 
@@ -33,32 +25,10 @@ def too_small(root: QWidget) -> list[str]:
     ]
 
 
-def test_every_step_s_controls_are_a_gloved_finger_tall(
-    nurse: Nurse,
-    window: MainWindow,
-    care: Care,
-    patient: PatientView,
-    nurses: tuple[Account, Account],
-    clock: ManualClock,
-) -> None:
+def test_every_step_s_controls_are_a_gloved_finger_tall(window: MainWindow, steps_walked: Places) -> None:
     window.resize(1280, 800)
-    walk = every_step(nurse, window, care, patient, nurses, clock)
-    small = {where: too_small(root) for where, root in walk}
-    assert not any(small.values()), everything_said(small)
+    none_found(steps_walked, too_small)
 
 
-def test_every_dialog_s_controls_are_a_gloved_finger_tall(
-    qtbot: QtBot,
-    nurse: Nurse,
-    window: MainWindow,
-    care: Care,
-    patient: PatientView,
-    nurses: tuple[Account, Account],
-    accounts: Accounts,
-    admin: Account,
-    clock: ManualClock,
-    database: Database,
-) -> None:
-    walk = every_dialog(qtbot, nurse, window, care, patient, nurses, accounts, admin, clock, database)
-    small = {where: too_small(root) for where, root in walk}
-    assert not any(small.values()), everything_said(small)
+def test_every_dialog_s_controls_are_a_gloved_finger_tall(dialogs_walked: Places) -> None:
+    none_found(dialogs_walked, too_small)

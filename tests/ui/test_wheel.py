@@ -26,15 +26,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from core.accounts import Accounts
-from core.care import Care
-from core.clock import ManualClock
-from core.people import Account
-from core.persistence.db import Database
-from core.views import PatientView
-from tests.helpers.window import Nurse
 from tests.ui.test_accessible_names import inside_combo
-from tests.ui.walk import every_dialog, every_step
+from tests.ui.walk import Places, none_found
 from ui.main_window import MainWindow
 from ui.widgets.forms import combo
 
@@ -127,41 +120,15 @@ def wheel_everything(root: QWidget) -> list[str]:
     return changed + grabbing
 
 
-def everything_said(found: dict[str, list[str]]) -> str:
-    return "\n".join(f"{where}: {what}" for where, whats in found.items() for what in whats)
-
-
 # ---- every step of a chair and every dialog the app opens ------------------------------------------------
 
 
-def test_no_step_of_a_session_changes_on_the_wheel(
-    nurse: Nurse,
-    window: MainWindow,
-    care: Care,
-    patient: PatientView,
-    nurses: tuple[Account, Account],
-    clock: ManualClock,
-) -> None:
-    walk = every_step(nurse, window, care, patient, nurses, clock)
-    untouched = {where: wheel_everything(root) for where, root in walk}
-    assert not any(untouched.values()), everything_said(untouched)
+def test_no_step_of_a_session_changes_on_the_wheel(steps_walked: Places) -> None:
+    none_found(steps_walked, wheel_everything)
 
 
-def test_no_dialog_changes_on_the_wheel(
-    qtbot: QtBot,
-    nurse: Nurse,
-    window: MainWindow,
-    care: Care,
-    patient: PatientView,
-    nurses: tuple[Account, Account],
-    accounts: Accounts,
-    admin: Account,
-    clock: ManualClock,
-    database: Database,
-) -> None:
-    walk = every_dialog(qtbot, nurse, window, care, patient, nurses, accounts, admin, clock, database)
-    untouched = {where: wheel_everything(root) for where, root in walk}
-    assert not any(untouched.values()), everything_said(untouched)
+def test_no_dialog_changes_on_the_wheel(dialogs_walked: Places) -> None:
+    none_found(dialogs_walked, wheel_everything)
 
 
 # ---- the guard itself -----------------------------------------------------------------------------------

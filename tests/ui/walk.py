@@ -8,7 +8,7 @@ walk goes on when the test asks for the next place, so the test checks each one 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QWidget
@@ -45,6 +45,19 @@ from ui.main_window import MainWindow
 from ui.widgets.side_effects import GradingDialog
 
 Places = Iterator[tuple[str, QWidget]]
+
+
+def everything_said(found: dict[str, list[str]]) -> str:
+    return "\n".join(f"{where}: {what}" for where, whats in found.items() for what in whats)
+
+
+def none_found(walk: Places, check: Callable[[QWidget], list[str]]) -> None:
+    """``check`` finds nothing at any place of ``walk``, checked while each place shows; else every place's
+    findings are said at once."""
+    found = {where: check(root) for where, root in walk}
+    assert not any(found.values()), everything_said(found)
+
+
 CHARGE_PASSWORD = "copper meadow lantern 48"
 
 
