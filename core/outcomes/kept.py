@@ -70,7 +70,8 @@ class KeptCourse(NamedTuple):
     next_began_day: int | None
     """The day the patient's next such course's first infusion began; None when there is none."""
     scores: str
-    """The score that counts at each time point and domain (``scores_of``)."""
+    """The score that counts at each time point and domain, each as the time point, the domain and the form's
+    ``SCORED`` values in a JSON list (written by ``kept_from``, read by ``KeptScores``)."""
 
 
 def rule_key(protocol: Protocol, tables: PromisTables) -> str:

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from core.persistence.notices import CHANNEL
 from core.persistence.prepared import Prepared
 from core.persistence.tables import ClinicSetting, ProtocolCopy
+from core.persistence.upsert import insert_for
 from core.record_values import SettingChange
 
 
@@ -42,11 +43,6 @@ def keep_protocol(tx: Session, content_hash: str, protocol_id: str, version: str
     find it not kept yet: the second waits for the first to commit and then writes nothing, rather than
     having its session refused as if another had taken its chair. (SQLite takes its write lock before
     reading, so there the second finds the copy kept.)"""
-    # Each store's own INSERT … ON CONFLICT, its dialect imported here: an SQLite start never loads PostgreSQL's.
-    if tx.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     row = {
         "content_hash": content_hash,
         "protocol_id": protocol_id,
@@ -54,7 +50,8 @@ def keep_protocol(tx: Session, content_hash: str, protocol_id: str, version: str
         "text": text,
         "stored_at": at,
     }
-    tx.execute(insert(ProtocolCopy).values(row).on_conflict_do_nothing(index_elements=["content_hash"]))
+    statement = insert_for(tx.connection(), ProtocolCopy.__table__)  # type: ignore[attr-defined]
+    tx.execute(statement.values(row).on_conflict_do_nothing(index_elements=["content_hash"]))
 
 
 def kept_protocol_hashes(tx: Session) -> list[str]:

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from core.outcomes.kept import KeptCourse, holds_from, local_midnight_after
 from core.persistence.tables import Course, CourseFacts, CourseOutcome, PatientBasis, PatientEventRecord
-from core.records.outcome_basis import upsert
+from core.persistence.upsert import insert_for
 
 _KEPT: Table = CourseOutcome.__table__  # type: ignore[attr-defined]
 _BASIS: Table = PatientBasis.__table__  # type: ignore[attr-defined]
@@ -116,7 +116,7 @@ def keep_course_outcomes(tx: Session, rule_key: str, rows: Iterable[tuple[KeptCo
     read it, and the first cut-off it holds for. How many."""
     connection = tx.connection()
     values = [{**k._asdict(), "rule_key": rule_key, "basis": basis, "holds_from": holds} for k, basis, holds in rows]
-    statement = upsert(connection, _KEPT)
+    statement = insert_for(connection, _KEPT)
     statement = statement.on_conflict_do_update(
         index_elements=["course_id"],
         set_={c.name: statement.excluded[c.name] for c in _KEPT.c if c.name != "course_id"},

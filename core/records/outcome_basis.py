@@ -8,31 +8,20 @@ needs this statement, not the report's machinery.
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Connection, Table
+from sqlalchemy import Table
 from sqlmodel import Session
 
 from core.persistence.tables import PatientBasis
+from core.persistence.upsert import insert_for
 
 _BASIS: Table = PatientBasis.__table__  # type: ignore[attr-defined]
-
-
-def upsert(connection: Connection, table: Table) -> Any:
-    """An insert that, for a row already there, writes the given values over it (each store says it its own
-    way; the PostgreSQL dialect is loaded only where it is the store)."""
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
 
 
 def move_outcome_basis(tx: Session, patient_id: str) -> None:
     """The patient's basis moved, in the transaction of a record the outcome report counts: every kept
     course of the patient stops holding."""
     connection = tx.connection()
-    statement = upsert(connection, _BASIS).values(patient_id=patient_id, changes=1)
+    statement = insert_for(connection, _BASIS).values(patient_id=patient_id, changes=1)
     connection.execute(
         statement.on_conflict_do_update(index_elements=["patient_id"], set_={"changes": _BASIS.c.changes + 1})
     )

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from core.persistence.raw_rows import raw_rows
 from core.persistence.tables import QualityPointDay, QualityPointSpan, ScheduledPointRecord
 from core.persistence.types import moment_reader
+from core.persistence.upsert import insert_for
 
 _DAY = QualityPointDay.__table__  # type: ignore[attr-defined]
 _SPAN = QualityPointSpan.__table__  # type: ignore[attr-defined]
@@ -73,14 +74,6 @@ def counted(points: Iterable[Point]) -> tuple[list[dict[str, Any]], list[dict[st
     )
 
 
-def _insert(connection: Connection):
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    return insert
-
-
 def add_point_counts(connection: Connection, points: Iterable[Point]) -> None:
     """``points`` added to the day rows and spans, in the transaction that writes them: a count already kept
     grows, and keeps the earlier of its first point and theirs; a session's span widens. One statement a row
@@ -88,8 +81,7 @@ def add_point_counts(connection: Connection, points: Iterable[Point]) -> None:
     days, spans = counted(points)
     if not spans:
         return
-    insert = _insert(connection)
-    upsert = insert(_DAY)
+    upsert = insert_for(connection, _DAY)
     new = upsert.excluded
     earlier = tuple_(new.first_due, new.first_session) < tuple_(_DAY.c.first_due, _DAY.c.first_session)
     upsert = upsert.on_conflict_do_update(
@@ -101,7 +93,7 @@ def add_point_counts(connection: Connection, points: Iterable[Point]) -> None:
         },
     )
     connection.execute(upsert, days)
-    widen = insert(_SPAN)
+    widen = insert_for(connection, _SPAN)
     widen = widen.on_conflict_do_update(
         index_elements=["session_id"],
         set_={
