@@ -110,6 +110,18 @@ class PromisTables:
         return Scored(form_id, f"{form_id} ({form.version})", raw, t_score, se, self.to_verify)
 
 
+FINEST = Decimal("0.01")
+"""The finest T-score or SE a table may give: the outcome report keeps scores as whole hundredths
+(``core.outcomes.grid``), so a finer one would be rounded there unseen. PROMIS tables give tenths."""
+
+
+def _to_hundredths(form_id: str, value: object) -> Decimal:
+    found = Decimal(str(value))
+    if found != found.quantize(FINEST):
+        raise ValueError(f"{form_id}'s table gives {found}: Chairside keeps T-scores and SEs to a hundredth.")
+    return found
+
+
 @cache
 def shipped() -> PromisTables:
     """The tables shipped with Chairside, read once."""
@@ -122,7 +134,7 @@ def _form(key: str, entry: Mapping[str, Any]) -> ShortForm:
         for item, answers in entry["response_values"].items()
     }
     table = {
-        int(raw): (Decimal(str(pair[0])), Decimal(str(pair[1])) if pair[1] is not None else None)
+        int(raw): (_to_hundredths(key, pair[0]), _to_hundredths(key, pair[1]) if pair[1] is not None else None)
         for raw, pair in entry["table"].items()
     }
     low, high = entry["raw_range"]

@@ -441,6 +441,7 @@ def test_every_text_column_has_the_length_the_database_enforces(database: Databa
     lengths.update(import_module("core.persistence.migrations.versions.0017_quality_facts").LIMITS)
     lengths.update(import_module("core.persistence.migrations.versions.0018_course_outcomes").LIMITS)
     lengths.update(import_module("core.persistence.migrations.versions.0019_point_counts").LIMITS)
+    lengths.update(import_module("core.persistence.migrations.versions.0020_kept_score_grid").LIMITS)
     for table, added in import_module("core.persistence.migrations.versions.0012_patient_search_keys").LIMITS.items():
         lengths[table] = {**lengths[table], **added}
     for table in SQLModel.metadata.sorted_tables:

@@ -252,10 +252,8 @@ def scores_text(forms: Iterable[Mapping[str, Any]]) -> str:
     return json.dumps([[form.get(key) for key in SCORED] for form in forms], separators=(",", ":"))
 
 
-def pieces_read(
-    stored: str, known: dict[str, T], width: int, make: Callable[[list[Any]], T], parse_float: type = float
-) -> list[T] | None:
-    """A JSON list of lists of ``width`` values kept in short (a sitting's scores, a kept course's), each inner
+def pieces_read(stored: str, known: dict[str, T], width: int, make: Callable[[list[Any]], T]) -> list[T] | None:
+    """A JSON list of lists of ``width`` values kept in short (a sitting's scores), each inner
     list's text between ``[[``, ``],[`` and ``]]`` looked up in ``known`` as it stands and made (``make``, given
     its values) only the first time it is seen. None when the text cannot be read so: the caller parses it whole.
 
@@ -273,7 +271,7 @@ def pieces_read(
         made = known.get(piece)
         if made is None:
             try:
-                said = json.loads(f"[{piece}]", parse_float=parse_float)
+                said = json.loads(f"[{piece}]")
             except ValueError:
                 return None
             if len(said) != width:

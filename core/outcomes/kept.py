@@ -19,13 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple
 
-from core.outcomes.cohort import SCORED, FormScore, ScoresSeen, pieces_read
+from core.outcomes.grid import KeptCells
 from core.outcomes.local_days import LocalDays
 from core.promis import PromisTables
 from core.protocol import Protocol
@@ -33,7 +31,6 @@ from core.protocol import Protocol
 if TYPE_CHECKING:
     from core.outcomes.metrics import Prepared
 
-T = TypeVar("T")
 
 ZONE_YEARS = (date(2000, 1, 1), date(2045, 12, 31))
 """The years whose offsets name the clinic's time zone in ``rule_key``: a clinic's records lie within them."""
@@ -69,9 +66,15 @@ class KeptCourse(NamedTuple):
     """The patient's first course in which an infusion began."""
     next_began_day: int | None
     """The day the patient's next such course's first infusion began; None when there is none."""
-    scores: str
-    """The score that counts at each time point and domain, each as the time point, the domain and the form's
-    ``SCORED`` values in a JSON list (written by ``kept_from``, read by ``KeptScores``)."""
+    t_scores: bytes
+    ses: bytes
+    shape_of: bytes
+    shapes: str
+    """The score that counts at each time point and domain: the course's row of the report's grid
+    (``core.outcomes.grid.KeptCells``)."""
+
+    def cells(self) -> KeptCells:
+        return KeptCells(self.t_scores, self.ses, self.shape_of, self.shapes)
 
 
 def rule_key(protocol: Protocol, tables: PromisTables) -> str:
@@ -109,21 +112,7 @@ def kept_from(prepared: Prepared) -> list[KeptCourse]:
         for c in prepared.in_report
         if c.settled is None and c.span.ended and c.first_infusion is not None and c.first_infusion_day is not None
     ]
-    wanted = {c.row.id for c in counted}
-    said = FormsSaid()
-    scored: dict[str, list[str]] = {}
-    for point_id, of_point in prepared.scores.items():
-        for domain, of_domain in of_point.items():
-            where = f"{json.dumps(point_id)},{json.dumps(domain)}"
-            # Each distinct score's piece made once, found by the score's identity (the report's scores share
-            # one value per distinct score, all alive while this runs): hashing each by its values cost more.
-            pieces: dict[int, str] = {}
-            for course_id, score in of_domain.items():
-                if course_id in wanted:
-                    piece = pieces.get(id(score.form))
-                    if piece is None:
-                        piece = pieces[id(score.form)] = f"[{where},{said.text(score.form)}]"
-                    scored.setdefault(course_id, []).append(piece)
+    row_of = {c.row.id: index for index, c in enumerate(prepared.in_report)}
     made = []
     for c in counted:
         span = c.span
@@ -153,52 +142,10 @@ def kept_from(prepared: Prepared) -> list[KeptCourse]:
                 no_record=not_given["no_record"],
                 first_of_patient=prepared.first_course.get(c.row.patient_id) is c,
                 next_began_day=began.toordinal() if began is not None else None,
-                scores=f"[{','.join(scored.get(c.row.id, ()))}]",
+                **prepared.grid.kept(row_of[c.row.id])._asdict(),
             )
         )
     return made
-
-
-class FormsSaid:
-    """Each form's score as a kept course's ``scores`` writes it, worked out once per score: the values of
-    ``SCORED`` as a JSON array's items, a T-score and an SE as the very digits of their Decimal (so they are
-    read back as the same Decimal, ``KeptScores``)."""
-
-    __slots__ = ("_said",)
-
-    def __init__(self) -> None:
-        self._said: dict[FormScore, str] = {}
-
-    def text(self, form: FormScore) -> str:
-        said = self._said.get(form)
-        if said is None:
-            values = [json.dumps(value) if not isinstance(value, Decimal) else str(value) for value in form]
-            said = self._said[form] = ",".join(values)
-        return said
-
-
-class KeptScores(Generic[T]):
-    """The kept scores of one report, each piece (a time point, a domain and a form's score) read once, and
-    made into what the report keeps of a score (``make``, given the three) once: of a ten-year report's 900,000
-    kept scores, almost every one says what another already said.
-
-    Read as a sitting's scores are (``core.outcomes.cohort.pieces_read``)."""
-
-    __slots__ = ("_make", "_pieces", "_seen")
-
-    def __init__(self, make: Callable[[str, str, FormScore], T]) -> None:
-        self._make = make
-        self._pieces: dict[str, T] = {}
-        self._seen = ScoresSeen()
-
-    def read(self, stored: str) -> list[T]:
-        """``stored``: a kept course's ``scores``: the score made of each."""
-        found = pieces_read(stored, self._pieces, 2 + len(SCORED), self._whole, parse_float=str)
-        return found if found is not None else [self._whole(entry) for entry in json.loads(stored, parse_float=str)]
-
-    def _whole(self, said: list[object]) -> T:
-        point_id, domain, *form = said
-        return self._make(str(point_id), str(domain), self._seen.read([form])[0])
 
 
 def local_midnight_after(day: date) -> datetime:

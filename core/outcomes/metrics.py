@@ -24,8 +24,9 @@ The rules each figure follows are in its definition, printed with it; the ones s
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -45,7 +46,8 @@ from core.outcomes.cohort import (
     course_spans,
     ordered_courses,
 )
-from core.outcomes.kept import KeptCourse, KeptScores
+from core.outcomes.grid import NONE, SCALE, ScoreGrid, slots_for
+from core.outcomes.kept import KeptCourse
 from core.outcomes.local_days import LocalDays
 from core.outcomes.stats import (
     T_BASED,
@@ -196,15 +198,6 @@ def _began(session: SessionRow) -> datetime:
     return session.started_at or session.opened_at
 
 
-class Score(NamedTuple):
-    """The score that counts for a course, time point and domain (a tuple: the report keeps one for each
-    course, point and domain scored, a few hundred thousand over ten years)."""
-
-    t_score: Decimal
-    se: Decimal | None
-    form: FormScore
-
-
 @dataclass
 class Prepared:
     """The cohort arranged for counting: every course's facts, which are in the report, each patient's first
@@ -219,12 +212,10 @@ class Prepared:
     first_course: dict[str, CourseFacts]
     next_course: dict[str, CourseFacts | NextCourse]
     """Course id -> the patient's next course in which an infusion began."""
-    scores: dict[str, dict[str, dict[str, Score]]]
-    """Time point id -> domain -> course id -> the score that counts: grouped as the figures compare them (a
-    point's scores with the baseline's, domain by domain)."""
+    grid: ScoreGrid
+    """The score that counts at each time point and domain, a row per course of ``in_report``."""
     domains: list[tuple[str, bool]]
     """The protocol's forms' domains in its order, with whether a higher T is better."""
-    forms_used: list[FormScore]
     days: LocalDays
 
     @cached_property
@@ -303,13 +294,30 @@ def prepare(
     ]
     in_report.sort(key=lambda c: c.first_infusion or datetime.min)
     domains = _domains(protocol, tables)
-    counted = {c.row.id for c in in_report}
-    scores = _scores(protocol.outcomes, spans, counted, cohort, tables, dict(domains), days)
-    _kept_scores(scores, [c.settled for c in in_report if c.settled is not None])
-    used = [s.form for of_point in scores.values() for of_domain in of_point.values() for s in of_domain.values()]
+    grid = _grid(protocol.outcomes, spans, in_report, cohort, tables, domains, days)
     return Prepared(
-        protocol, first_day, last_day, spans, facts, in_report, first_course, next_course, scores, domains, used, days
+        protocol, first_day, last_day, spans, facts, in_report, first_course, next_course, grid, domains, days
     )
+
+
+def _grid(
+    outcomes: Outcomes,
+    spans: dict[str, list[CourseSpan]],
+    in_report: list[CourseFacts],
+    cohort: Cohort,
+    tables: PromisTables,
+    domains: list[tuple[str, bool]],
+    days: LocalDays,
+) -> ScoreGrid:
+    """The report's scores: those placed from the records, and the kept courses' as they were kept (the same
+    rules chose them)."""
+    grid = ScoreGrid.empty(len(in_report), slots_for(outcomes, domains))
+    position = {c.row.id: index for index, c in enumerate(in_report)}
+    for (course_id, point_id, domain), form in _scores(outcomes, spans, position, cohort, tables, dict(domains), days):
+        grid.put(position[course_id], grid.slots.column(point_id, domain), form)
+    kept = [(index, c.settled) for index, c in enumerate(in_report) if c.settled is not None]
+    grid.put_kept([index for index, _ in kept], [k.cells() for _, k in kept])
+    return grid
 
 
 def _kept_facts(kept: KeptCourse, days: LocalDays) -> CourseFacts:
@@ -325,23 +333,6 @@ def _kept_facts(kept: KeptCourse, days: LocalDays) -> CourseFacts:
     return fact
 
 
-def _kept_scores(chosen: dict[str, dict[str, dict[str, Score]]], kept: list[KeptCourse]) -> None:
-    """The kept courses' scores among those placed from the records (the same rules chose them)."""
-
-    def placed(point_id: str, domain: str, form: FormScore) -> tuple[dict[str, Score], Score] | None:
-        of_domain = chosen.get(point_id, {}).get(domain)
-        if of_domain is None or form.t_score is None:
-            return None
-        return of_domain, Score(form.t_score, form.se, form)
-
-    reader = KeptScores(placed)
-    for course in kept:
-        course_id = course.course_id
-        for found in reader.read(course.scores):
-            if found is not None:
-                found[0][course_id] = found[1]
-
-
 def _domains(protocol: Protocol, tables: PromisTables) -> list[tuple[str, bool]]:
     found: dict[str, bool] = {}
     for form_id in protocol.outcomes.forms:
@@ -354,15 +345,16 @@ def _domains(protocol: Protocol, tables: PromisTables) -> list[tuple[str, bool]]
 def _scores(
     outcomes: Outcomes,
     spans: dict[str, list[CourseSpan]],
-    counted: set[str],
+    counted: Container[str],
     cohort: Cohort,
     tables: PromisTables,
     domains: dict[str, bool],
     days: LocalDays,
-) -> dict[str, dict[str, dict[str, Score]]]:
+) -> Iterator[tuple[tuple[str, str, str], FormScore]]:
     """Each sitting placed by its moment (``holding``); of the scored forms of one domain in one window, the
-    one that counts: ``best_of``'s choice, made by ordering the window's sittings once by its preference
-    (its moments' order, then the cohort's) and taking each domain's first scored form."""
+    one that counts (by course, time point and domain): ``best_of``'s choice, made by ordering the window's
+    sittings once by its preference (its moments' order, then the cohort's) and taking each domain's first
+    scored form."""
     domain_of = {form_id: shape.domain for form_id, shape in tables.forms.items() if shape.domain in domains}
     sittings: dict[str, list[Sitting]] = defaultdict(list)
     for sitting in cohort.assessments:
@@ -378,19 +370,15 @@ def _scores(
             if hit is not None and hit[0] in counted:
                 course_id, point, target, on = hit
                 placed[(course_id, point.id)].append((sitting, on, target, point))
-    chosen: dict[str, dict[str, dict[str, Score]]] = {
-        point.id: {domain: {} for domain in domains} for point in outcomes.time_points
-    }
     for (course_id, point_id), found in placed.items():
-        of_point = chosen[point_id]
+        taken: set[str] = set()
         for entry in _preferred(found) if len(found) > 1 else found:
-            sitting = entry[0]
-            for form in sitting.forms:
+            for form in entry[0].forms:
                 domain = domain_of.get(form.form_id)
-                if form.t_score is None or domain is None or course_id in (of_domain := of_point[domain]):
+                if form.t_score is None or domain is None or domain in taken:
                     continue
-                of_domain[course_id] = Score(form.t_score, form.se, form)
-    return chosen
+                taken.add(domain)
+                yield (course_id, point_id, domain), form
 
 
 def _preferred(
@@ -700,14 +688,6 @@ def _due(point: TimePoint, p: Prepared, anchors: Anchors) -> np.ndarray:
 def forms_completed(p: Prepared) -> list[Figure]:
     """Whether a course's form was scored, not what its score was: a table still to be verified changes a
     T-score, never this count, so these figures carry no "to verify" mark."""
-    import numpy as np
-
-    position = {c.row.id: index for index, c in enumerate(p.in_report)}
-    scored: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(position), dtype=bool))
-    for point_id, of_point in p.scores.items():
-        for of_domain in of_point.values():
-            for course_id in of_domain:
-                scored[point_id][position[course_id]] = True
     anchors = _anchors(p)
     figures = []
     for point in p.outcomes.time_points:
@@ -719,7 +699,7 @@ def forms_completed(p: Prepared) -> list[Figure]:
                 "forms_completed",
                 FORMS,
                 "Outcome forms completed",
-                int((scored[point.id] & due).sum()),
+                int((p.grid.scored(p.grid.slots.of_point(point.id)).any(axis=1) & due).sum()),
                 count,
                 FORMS_DONE,
                 point=point.label,
@@ -750,26 +730,35 @@ MEAN_CHANGE = (
 
 
 def change(p: Prepared) -> list[Figure]:
+    """Over the grid's whole numbers of hundredths, so every comparison is the exact one of the Decimals."""
+    import numpy as np
+
     figures: list[Figure] = []
     z = p.outcomes.reliable_change_z
+    grid = p.grid
+    # A cell without a score names shape -1: the last entry, never to verify.
+    to_verify = np.asarray([shape.to_verify for shape in grid.shapes] + [False], dtype=bool)
     for domain, higher_is_better in p.domains:
-        sign = Decimal(1) if higher_is_better else Decimal(-1)
+        sign = 1 if higher_is_better else -1
         mcid = p.outcomes.mcid_for(domain)
+        # d ≥ MCID, for d a whole number of hundredths, is d ≥ the MCID's hundredths rounded up; d ≤ −MCID the same.
+        least = math.ceil(mcid * SCALE) if mcid is not None else 0
+        before = grid.slots.column(p.outcomes.baseline.id, domain)
         for point in p.outcomes.time_points:
             if point.is_baseline:
                 continue
-            baseline, later = p.scores[p.outcomes.baseline.id][domain], p.scores[point.id][domain]
-            pairs = [(baseline[cid], after) for cid, after in later.items() if cid in baseline]
-            deltas = [(after.t_score - before.t_score) * sign for before, after in pairs]
-            verify = any(b.form.to_verify or a.form.to_verify for b, a in pairs)
-            n = len(pairs)
+            after = grid.slots.column(point.id, domain)
+            pairs = grid.scored(before) & grid.scored(after)
+            deltas = (grid.t[pairs, after] - grid.t[pairs, before]) * sign
+            verify = bool((to_verify[grid.shape[pairs, before]] | to_verify[grid.shape[pairs, after]]).any())
+            n = int(pairs.sum())
             if mcid is not None:
                 figures.append(
                     proportion(
                         "mcid_reached",
                         CHANGE,
                         f"{domain}: improved by the MCID or more ({mcid} T)",
-                        sum(1 for d in deltas if d >= mcid),
+                        int((deltas >= least).sum()),
                         n,
                         REACHED,
                         point=point.label,
@@ -782,7 +771,7 @@ def change(p: Prepared) -> list[Figure]:
                         "worsened",
                         CHANGE,
                         f"{domain}: worsened by the MCID or more ({mcid} T)",
-                        sum(1 for d in deltas if d <= -mcid),
+                        int((deltas <= -least).sum()),
                         n,
                         WORSENED,
                         point=point.label,
@@ -790,9 +779,12 @@ def change(p: Prepared) -> list[Figure]:
                         domain=domain,
                     )
                 )
-            spreads = [(d, b.se * b.se + a.se * a.se) for (b, a), d in zip(pairs, deltas, strict=True) if b.se and a.se]
-            improved, worse = _reliable(spreads, z)
-            lacking = n - len(spreads)
+            se_before, se_after = grid.se[pairs, before], grid.se[pairs, after]
+            # As "if both SEs": an SE of zero is none.
+            known = (se_before != NONE) & (se_after != NONE) & (se_before != 0) & (se_after != 0)
+            improved, worse = _reliable(deltas[known], se_before[known] ** 2 + se_after[known] ** 2, z)
+            spread = int(known.sum())
+            lacking = n - spread
             note = ""
             if lacking:
                 has = "has" if lacking == 1 else "have"
@@ -804,7 +796,7 @@ def change(p: Prepared) -> list[Figure]:
                     CHANGE,
                     f"{domain}: reliable improvement (index ≥ {z})",
                     improved,
-                    len(spreads),
+                    spread,
                     RELIABLE,
                     note=note,
                     point=point.label,
@@ -818,7 +810,7 @@ def change(p: Prepared) -> list[Figure]:
                     CHANGE,
                     f"{domain}: reliable worsening (index ≤ −{z})",
                     worse,
-                    len(spreads),
+                    spread,
                     RELIABLE_WORSE,
                     note=note,
                     point=point.label,
@@ -828,7 +820,7 @@ def change(p: Prepared) -> list[Figure]:
             )
             # In the order of their values: the same whatever order the courses' scores were found in (from the
             # records, or kept), so the interval's last digits never depend on it.
-            mean = mean_ci(sorted(float(d) for d in deltas))
+            mean = mean_ci((np.sort(deltas) / SCALE).tolist())
             figures.append(
                 Figure(
                     "mean_change",
@@ -851,20 +843,22 @@ def change(p: Prepared) -> list[Figure]:
     return figures
 
 
-def _reliable(spreads: list[tuple[Decimal, Decimal]], z: Decimal) -> tuple[int, int]:
-    """How many changes ``d`` with ``s`` = SE at baseline² + SE at the point² (both SEs known, so ``s`` > 0)
-    have a reliable change index d / √s of at least ``z``, and how many of at most −z. Compared squared
-    (d ≥ z√s exactly when d > 0 and d² ≥ z²s), so the count is exact in decimal arithmetic, with no square
-    root rounded at the boundary."""
-    z2 = z * z
-    improved = worse = 0
-    for d, s in spreads:
-        if d * d >= z2 * s:
-            if d > 0:
-                improved += 1
-            elif d < 0:
-                worse += 1
-    return improved, worse
+def _reliable(d: np.ndarray, s: np.ndarray, z: Decimal) -> tuple[int, int]:
+    """How many changes ``d`` (hundredths) with ``s`` = SE at baseline² + SE at the point² (in hundredths², both
+    SEs known, so ``s`` > 0) have a reliable change index d / √s of at least ``z``, and how many of at most −z.
+
+    Compared squared (d ≥ z√s exactly when d > 0 and d² ≥ z²s) with z as the fraction n/m it is, so the count
+    is exact: d²m² ≥ n²s, in floating point where the two sides are far apart and in whole numbers where they
+    are within a rounding of each other."""
+    import numpy as np
+
+    n, m = z.as_integer_ratio()
+    left, right = d.astype(float) ** 2 * (m * m), s.astype(float) * (n * n)
+    reliable = left >= right
+    close = np.flatnonzero(np.abs(left - right) <= 1e-9 * np.maximum(left, right))
+    for i in close:
+        reliable[i] = int(d[i]) ** 2 * m * m >= n * n * int(s[i])
+    return int((reliable & (d > 0)).sum()), int((reliable & (d < 0)).sum())
 
 
 # ---- safety ----------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from core.figures import (
 )
 from core.outcomes.cohort import Cohort
 from core.outcomes.collector import collector_paused
+from core.outcomes.grid import NO_SHAPE, ScoreGrid, Shape
 from core.outcomes.metrics import SECTIONS, STUDY_INFUSIONS, Prepared, all_figures, prepare
 from core.promis import PromisTables, shipped
 from core.protocol import Protocol
@@ -194,7 +195,7 @@ def report_of(prepared: Prepared, cohort: Cohort, made_at: datetime, tables: Pro
         reliable_change_z=outcomes.reliable_change_z,
         repeat_within_days=outcomes.repeat_within_days,
         mcids=tuple(McidUsed(m.domain, m.t_points, m.source, m.basis.value) for m in outcomes.mcid),
-        tables=_tables_used(prepared.forms_used, tables),
+        tables=_tables_used(prepared.grid, tables),
         tables_file_to_verify=tables.to_verify,
         figures=figures,
         study=STUDY,
@@ -204,21 +205,27 @@ def report_of(prepared: Prepared, cohort: Cohort, made_at: datetime, tables: Pro
     )
 
 
-def _tables_used(forms: list, tables: PromisTables) -> tuple[TableUsed, ...]:
-    seen: dict[str, list] = defaultdict(list)
-    for form in forms:
-        seen[form.form_id].append(form)
+def _tables_used(grid: ScoreGrid, tables: PromisTables) -> tuple[TableUsed, ...]:
+    """Each form the report's scores were taken from: its tables, and how many scores."""
+    import numpy as np
+
+    named = grid.shape[grid.shape != NO_SHAPE]
+    counts = np.bincount(named, minlength=len(grid.shapes)) if named.size else np.zeros(len(grid.shapes), int)
+    seen: dict[str, list[tuple[Shape, int]]] = defaultdict(list)
+    for shape, count in zip(grid.shapes, counts.tolist(), strict=True):
+        if count:
+            seen[shape.form_id].append((shape, count))
     used = []
     for form_id, found in sorted(seen.items()):
-        shape = tables.forms.get(form_id)
+        form = tables.forms.get(form_id)
         used.append(
             TableUsed(
                 form_id,
-                shape.domain if shape else "",
-                tuple(sorted({f.table for f in found if f.table})),
-                tuple(sorted({f.tables_sha256 for f in found if f.tables_sha256})),
-                any(f.to_verify for f in found),
-                len(found),
+                form.domain if form else "",
+                tuple(sorted({s.table for s, _ in found if s.table})),
+                tuple(sorted({s.tables_sha256 for s, _ in found if s.tables_sha256})),
+                any(s.to_verify for s, _ in found),
+                sum(count for _, count in found),
             )
         )
     return tuple(used)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.persistence.store_index import StoreIndex
@@ -281,7 +281,10 @@ class CourseOutcome(SQLModel, table=True):
     no_record: int
     first_of_patient: bool
     next_began_day: int | None = None
-    scores: str
+    t_scores: bytes = Field(sa_type=LargeBinary)
+    ses: bytes = Field(sa_type=LargeBinary)
+    shape_of: bytes = Field(sa_type=LargeBinary)
+    shapes: str
 
 
 class PatientBasis(SQLModel, table=True):

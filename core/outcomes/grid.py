@@ -1,0 +1,170 @@
+"""The scores that count in a report, as one grid of whole numbers: a row per course in the report (in the
+report's order), a column per time point and domain (``Slots``), so the figures over tens of thousands of
+courses are a few array operations, and a kept course's scores are read as bytes, never as one object each.
+
+A T-score and an SE are kept in hundredths of a T point (``SCALE``): the scoring tables give them to a tenth
+(``core.promis`` refuses a finer table), so every value is a whole number of hundredths and every sum,
+difference and comparison of them is exact, as the Decimals it stands for. ``NONE`` marks a cell without a
+score (or a score without an SE). Which table scored a cell is an index into the report's ``shapes``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
+
+from core.outcomes.cohort import FormScore
+from core.protocol import Outcomes
+
+if TYPE_CHECKING:
+    import numpy as np
+
+SCALE = 100
+"""Hundredths of a T point: a table's tenth is ten of them."""
+NONE = -(2**31)
+"""A cell with no score, or a score with no SE (the smallest 32-bit whole number: no T-score is near it)."""
+NO_SHAPE = -1
+"""The shape index of a cell with no score."""
+CELL = "<i4"
+"""A kept cell: 32-bit, little-endian, whatever the machine that reads it."""
+SHAPE_CELL = "<i2"
+
+
+class Shape(NamedTuple):
+    """What a report says of the table a score came from (``core.outcomes.report.TableUsed``)."""
+
+    form_id: str
+    table: str | None
+    tables_sha256: str | None
+    to_verify: bool
+
+
+def shape_of(form: FormScore) -> Shape:
+    return Shape(form.form_id, form.table, form.tables_sha256, form.to_verify)
+
+
+class Slots(NamedTuple):
+    """The grid's columns, in the protocol's order of time points and its forms' order of domains: fixed by
+    the rules a kept course was counted under (``core.outcomes.kept.rule_key``), so a kept row's columns are
+    the report's."""
+
+    points: tuple[str, ...]
+    domains: tuple[str, ...]
+
+    def column(self, point_id: str, domain: str) -> int:
+        return self.points.index(point_id) * len(self.domains) + self.domains.index(domain)
+
+    def of_point(self, point_id: str) -> slice:
+        start = self.points.index(point_id) * len(self.domains)
+        return slice(start, start + len(self.domains))
+
+    @property
+    def width(self) -> int:
+        return len(self.points) * len(self.domains)
+
+
+def slots_for(outcomes: Outcomes, domains: Sequence[tuple[str, bool]]) -> Slots:
+    return Slots(tuple(p.id for p in outcomes.time_points), tuple(domain for domain, _ in domains))
+
+
+def hundredths(value: Decimal) -> int:
+    """``value`` in hundredths, exactly: a finer value is a table ``core.promis`` should have refused."""
+    scaled = value * SCALE
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"A score of {value} is finer than a hundredth: the scoring tables give tenths.")
+    return int(scaled)
+
+
+@dataclass
+class ScoreGrid:
+    """The report's scores: ``t`` and ``se`` in hundredths, ``shape`` an index into ``shapes`` (``NO_SHAPE``
+    where there is no score)."""
+
+    slots: Slots
+    t: np.ndarray
+    se: np.ndarray
+    shape: np.ndarray
+    shapes: list[Shape]
+
+    @classmethod
+    def empty(cls, rows: int, slots: Slots) -> ScoreGrid:
+        import numpy as np
+
+        cells = (rows, slots.width)
+        return cls(
+            slots,
+            np.full(cells, NONE, dtype=np.int64),
+            np.full(cells, NONE, dtype=np.int64),
+            np.full(cells, NO_SHAPE, dtype=np.int16),
+            [],
+        )
+
+    def put(self, row: int, column: int, form: FormScore) -> None:
+        """A score placed from the records (``form.t_score`` is known)."""
+        assert form.t_score is not None
+        self.t[row, column] = hundredths(form.t_score)
+        self.se[row, column] = hundredths(form.se) if form.se is not None else NONE
+        self.shape[row, column] = self._index(shape_of(form))
+
+    def _index(self, shape: Shape) -> int:
+        try:
+            return self.shapes.index(shape)
+        except ValueError:
+            self.shapes.append(shape)
+            return len(self.shapes) - 1
+
+    def scored(self, column: int | slice) -> np.ndarray:
+        return self.t[:, column] != NONE
+
+    def kept(self, row: int) -> KeptCells:
+        """A row as a kept course writes it: its cells' bytes, and the shapes its cells name, in the order
+        they first appear in the row (so the same scores always write the same row)."""
+        import numpy as np
+
+        mine = self.shape[row]
+        used = list(dict.fromkeys(int(i) for i in mine if i != NO_SHAPE))
+        local = np.full(len(mine), NO_SHAPE, dtype=SHAPE_CELL)
+        for position, index in enumerate(used):
+            local[mine == index] = position
+        return KeptCells(
+            self.t[row].astype(CELL).tobytes(),
+            self.se[row].astype(CELL).tobytes(),
+            local.tobytes(),
+            json.dumps([list(self.shapes[i]) for i in used], separators=(",", ":")),
+        )
+
+    def put_kept(self, rows: Sequence[int], cells: Iterable[KeptCells]) -> None:
+        """Kept courses' rows placed at ``rows``, all at once: their bytes joined and read as one array; each
+        distinct list of shapes (a few over a clinic's years) read once."""
+        import numpy as np
+
+        cells = list(cells)
+        if not cells:
+            return
+        width = self.slots.width
+        at = np.asarray(rows, dtype=np.intp)
+        self.t[at] = np.frombuffer(b"".join(c.t_scores for c in cells), dtype=CELL).reshape(-1, width)
+        self.se[at] = np.frombuffer(b"".join(c.ses for c in cells), dtype=CELL).reshape(-1, width)
+        local = np.frombuffer(b"".join(c.shape_of for c in cells), dtype=SHAPE_CELL).reshape(-1, width)
+        groups: dict[str, list[int]] = defaultdict(list)
+        for position, c in enumerate(cells):
+            groups[c.shapes].append(position)
+        for said, positions in groups.items():
+            # A row's NO_SHAPE (-1) takes the lookup's last entry, itself NO_SHAPE.
+            lookup = np.asarray([self._index(Shape(*shape)) for shape in json.loads(said)] + [NO_SHAPE], dtype=np.int16)
+            mine = np.asarray(positions, dtype=np.intp)
+            self.shape[at[mine]] = lookup[local[mine]]
+
+
+class KeptCells(NamedTuple):
+    """A course's row of the grid as ``course_outcome`` keeps it."""
+
+    t_scores: bytes
+    ses: bytes
+    shape_of: bytes
+    shapes: str
+    """The shapes the row's cells name, as a JSON list of ``Shape`` values; ``shape_of`` indexes it."""

@@ -1,0 +1,88 @@
+"""A kept course's scores as its row of the report's grid of whole numbers, not as text.
+
+Revision ID: 0020
+Revises: 0019
+
+``course_outcome.scores`` held each kept course's scores as JSON, some 3,700 characters a course: a report
+over ten years read 225 MB of it and made 900,000 scores of it again. The scores are now kept as the course's
+row of the report's grid (``core.outcomes.grid``): T-scores and SEs in hundredths, 32-bit, and which table
+each came from, some 200 bytes a course, read as one array. The kept rows are what a report counted, never a
+record: the table is made again empty, and the next report counts the courses from their records and keeps
+them in the new form.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+from core.persistence.text_lengths import limit_lengths, unlimit_lengths
+from core.persistence.types import UTCDateTime
+
+revision = "0020"
+down_revision = "0019"
+branch_labels = None
+depends_on = None
+
+LIMITS = {"course_outcome": {"course_id": 36, "patient_id": 36, "rule_key": 64}}
+
+
+def upgrade() -> None:
+    _drop()
+    _create(
+        sa.Column("t_scores", sa.LargeBinary(), nullable=False),
+        sa.Column("ses", sa.LargeBinary(), nullable=False),
+        sa.Column("shape_of", sa.LargeBinary(), nullable=False),
+        sa.Column("shapes", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    _drop()
+    _create(sa.Column("scores", sqlmodel.sql.sqltypes.AutoString(), nullable=False))
+
+
+def _drop() -> None:
+    unlimit_lengths("course_outcome", LIMITS["course_outcome"])
+    op.drop_index("ix_course_outcome_rule_key_first_infusion", table_name="course_outcome")
+    op.drop_index("ix_course_outcome_patient_id", table_name="course_outcome")
+    op.drop_table("course_outcome")
+
+
+def _create(*scores: sa.Column) -> None:
+    """The table as 0018 made it, with ``scores`` the columns that keep a course's scores."""
+    text = sqlmodel.sql.sqltypes.AutoString
+    op.create_table(
+        "course_outcome",
+        sa.Column("course_id", text(length=36), nullable=False),
+        sa.Column("patient_id", text(length=36), nullable=False),
+        sa.Column("rule_key", text(length=64), nullable=False),
+        sa.Column("basis", sa.Integer(), nullable=False),
+        sa.Column("holds_from", UTCDateTime(), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("recorded_at", UTCDateTime(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("first_infusion", UTCDateTime(), nullable=False),
+        sa.Column("first_infusion_day", sa.Integer(), nullable=False),
+        sa.Column("first_treated", UTCDateTime(), nullable=True),
+        sa.Column("last_infusion_day", sa.Integer(), nullable=True),
+        sa.Column("completed", sa.Integer(), nullable=False),
+        sa.Column("stopped_early", sa.Integer(), nullable=False),
+        sa.Column("started", sa.Integer(), nullable=False),
+        sa.Column("on_protocol", sa.Boolean(), nullable=False),
+        sa.Column("cancelled", sa.Integer(), nullable=False),
+        sa.Column("missed", sa.Integer(), nullable=False),
+        sa.Column("not_treated", sa.Integer(), nullable=False),
+        sa.Column("no_record", sa.Integer(), nullable=False),
+        sa.Column("first_of_patient", sa.Boolean(), nullable=False),
+        sa.Column("next_began_day", sa.Integer(), nullable=True),
+        *scores,
+        sa.ForeignKeyConstraint(["course_id"], ["course.id"]),
+        sa.ForeignKeyConstraint(["patient_id"], ["patient.id"]),
+        sa.PrimaryKeyConstraint("course_id"),
+    )
+    op.create_index("ix_course_outcome_patient_id", "course_outcome", ["patient_id"])
+    op.create_index("ix_course_outcome_rule_key_first_infusion", "course_outcome", ["rule_key", "first_infusion"])
+    limit_lengths("course_outcome", LIMITS["course_outcome"])
