@@ -33,7 +33,7 @@ import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from hashlib import sha256
 from itertools import islice
 from json.encoder import encode_basestring
@@ -992,7 +992,7 @@ def _kept_out_of_step(
     from core.outcomes.metrics import prepare
     from core.outcomes.windows import earliest_counted
 
-    first = date.fromordinal(min(k.first_infusion_day for _, k in rows))
+    first = min(k.first_infusion for _, k in rows).astimezone().date()
     last = max(holds for holds, _ in rows).astimezone().date()
     start, cutoff = day_bounds(first, last)
     cohort = records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(protocol.outcomes, start))

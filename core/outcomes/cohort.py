@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from core.course import CourseView, days_left
 from core.machine import Outcome
 from core.outcomes.local_days import LocalDays
 from core.outcomes.windows import CourseSpan
 from core.protocol import Protocol
-
-if TYPE_CHECKING:
-    from core.outcomes.kept import KeptCourse
 
 T = TypeVar("T")
 
@@ -356,9 +353,9 @@ class Cohort:
     event_sessions: tuple[SessionRow, ...] = ()
     """The sessions of summarized or kept courses that an adverse event or an early stop counted names: the
     safety figures find each event's course through them."""
-    kept: tuple[KeptCourse, ...] = ()
-    """The courses begun in the period whose part in the report is kept (``course_outcome``): none of their
-    patients' other records are among the rest."""
+    kept: tuple[Sequence[Any], ...] = ()
+    """The courses begun in the period whose part in the report is kept (``course_outcome``), each as
+    ``core.outcomes.kept.READ`` names its first values: none of their patients' other records are among the rest."""
     bases: Mapping[str, int] = field(default_factory=dict)
     """Patient id -> the basis read before the records (``patient_basis``), for the courses the report counts
     from their records to be kept with it."""

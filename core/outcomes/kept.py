@@ -40,41 +40,23 @@ SETTLED = timedelta(microseconds=1)
 
 class KeptCourse(NamedTuple):
     """A course's part in the report as ``course_outcome`` keeps it (its columns, less the rules, the basis and
-    ``holds_from``); days are ordinals of the clinic's local dates."""
+    ``holds_from``): its inputs to the figures, packed (``core.outcomes.course_table``), and its row of the
+    report's grid of scores (``core.outcomes.grid.KeptCells``)."""
 
     course_id: str
     patient_id: str
-    first_day: date
-    days: int
-    recorded_at: datetime
-    number: int
-    """1 for the patient's first course, 2 for the next, …"""
     first_infusion: datetime
-    first_infusion_day: int
-    first_treated: datetime | None
-    """The first moment of its treated sessions, as ``course_spans`` takes it (a baseline's window's anchor)."""
-    last_infusion_day: int | None
-    completed: int
-    stopped_early: int
-    started: int
-    on_protocol: bool
-    cancelled: int
-    missed: int
-    not_treated: int
-    no_record: int
-    first_of_patient: bool
-    """The patient's first course in which an infusion began."""
-    next_began_day: int | None
-    """The day the patient's next such course's first infusion began; None when there is none."""
+    """The moment its first infusion began: the report finds the kept courses of its period by it."""
+    inputs: bytes
     t_scores: bytes
     ses: bytes
     shape_of: bytes
     shapes: str
-    """The score that counts at each time point and domain: the course's row of the report's grid
-    (``core.outcomes.grid.KeptCells``)."""
 
-    def cells(self) -> KeptCells:
-        return KeptCells(self.t_scores, self.ses, self.shape_of, self.shapes)
+
+READ = ("course_id", "patient_id", "inputs", *KeptCells._fields)
+"""What a report reads of a kept course, in this order: its ids, its packed inputs and its grid row (as
+``CourseTable.of`` and ``ScoreGrid.put_kept`` take them)."""
 
 
 def rule_key(protocol: Protocol, tables: PromisTables) -> str:
@@ -107,44 +89,18 @@ def holds_from(newest: datetime, last_day_ends: datetime) -> datetime:
 def kept_from(prepared: Prepared) -> list[KeptCourse]:
     """The report's courses counted from their records, each as a kept row: those that have ended (a course
     still running has no part yet that a later report would share)."""
-    counted = [
-        c
-        for c in prepared.in_report
-        if c.settled is None and c.span.ended and c.first_infusion is not None and c.first_infusion_day is not None
-    ]
-    row_of = {c.row.id: index for index, c in enumerate(prepared.in_report)}
     made = []
-    for c in counted:
-        span = c.span
-        assert c.first_infusion is not None and c.first_infusion_day is not None
-        following = prepared.next_course.get(c.row.id)
-        began = following.first_infusion_day if following is not None else None
-        not_given = c.days_not_given()
-        made.append(
-            KeptCourse(
-                course_id=c.row.id,
-                patient_id=c.row.patient_id,
-                first_day=c.row.first_day,
-                days=c.row.days,
-                recorded_at=c.row.recorded_at,
-                number=span.number,
-                first_infusion=c.first_infusion,
-                first_infusion_day=c.first_infusion_day.toordinal(),
-                first_treated=span.first_started_at,
-                last_infusion_day=span.last_infusion_day.toordinal() if span.last_infusion_day else None,
-                completed=c.completed,
-                stopped_early=c.stopped_early,
-                started=c.started_count,
-                on_protocol=c.on_protocol(),
-                cancelled=not_given["cancelled"],
-                missed=not_given["missed"],
-                not_treated=not_given["not_treated"],
-                no_record=not_given["no_record"],
-                first_of_patient=prepared.first_course.get(c.row.patient_id) is c,
-                next_began_day=began.toordinal() if began is not None else None,
-                **prepared.grid.kept(row_of[c.row.id])._asdict(),
+    for row, c in enumerate(prepared.recounted):
+        if c.span.ended and c.first_infusion is not None:
+            made.append(
+                KeptCourse(
+                    c.row.id,
+                    c.row.patient_id,
+                    c.first_infusion,
+                    prepared.courses.packed(row),
+                    *prepared.grid.kept(row),
+                )
             )
-        )
     return made
 
 

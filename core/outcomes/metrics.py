@@ -30,9 +30,8 @@ from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cached_property, partial
 from itertools import pairwise
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from core.figures import DAYS, PER_100, PERCENT, T_POINTS, Figure, proportion
 from core.machine import Outcome
@@ -46,8 +45,9 @@ from core.outcomes.cohort import (
     course_spans,
     ordered_courses,
 )
-from core.outcomes.grid import NONE, SCALE, ScoreGrid, slots_for
-from core.outcomes.kept import KeptCourse
+from core.outcomes.course_table import NEVER, NOT_THERE, CourseTable
+from core.outcomes.grid import NONE, SCALE, KeptCells, ScoreGrid, slots_for
+from core.outcomes.kept import READ
 from core.outcomes.local_days import LocalDays
 from core.outcomes.stats import (
     T_BASED,
@@ -107,9 +107,6 @@ class CourseFacts:
     started_count: int = 0
     """How many sessions' infusion began (``started``'s length, or the summary's count)."""
     kept: CourseSummary | None = None
-    settled: KeptCourse | None = None
-    """The course's part as kept (``course_outcome``): it has no sessions or summary here."""
-    _on_protocol: bool | None = None
 
     def settle(self) -> None:
         """The counts every figure reads, worked out in one pass over the sessions: plain attributes, since
@@ -139,17 +136,37 @@ class CourseFacts:
             self.first_infusion = kept.first_started
             self.first_infusion_day = self.days.day(kept.first_started)
 
+    def inputs(self, first_of_patient: bool, following: CourseFacts | None) -> tuple[Any, ...]:
+        """The course's id, its patient's, its inputs to the figures (``core.outcomes.course_table.INPUTS``) and
+        whether it has ended, once it is in the report (its first infusion began)."""
+        span, not_given = self.span, self.days_not_given()
+        began = span.first_started_at
+        assert self.first_infusion_day is not None
+        last = span.last_infusion_day if span.ended else None
+        next_began = following.first_infusion_day if following is not None else None
+        return (
+            self.row.id,
+            self.row.patient_id,
+            self.first_infusion_day.toordinal(),
+            self.days.ordinal(began) if began is not None else span.first_day.toordinal(),
+            last.toordinal() if last is not None else NOT_THERE,
+            next_began.toordinal() if next_began is not None else NOT_THERE,
+            self.row.days,
+            self.completed,
+            self.stopped_early,
+            self.started_count,
+            self.on_protocol(),
+            not_given["cancelled"],
+            not_given["missed"],
+            not_given["not_treated"],
+            not_given["no_record"],
+            first_of_patient,
+            span.ended,
+        )
+
     def days_not_given(self) -> dict[str, int]:
         """The scheduled days without an infusion, by why, each day counted once: cancelled by the clinic,
         missed by the patient, opened and not treated, no record."""
-        if self.settled is not None:
-            k = self.settled
-            return {
-                "cancelled": k.cancelled,
-                "missed": k.missed,
-                "not_treated": k.not_treated,
-                "no_record": k.no_record,
-            }
         days = self.row.days
         treated = min(self.completed + self.stopped_early, days)
         left = days - treated
@@ -171,15 +188,7 @@ class CourseFacts:
 
     def on_protocol(self) -> bool:
         """Every scheduled session completed, on consecutive days (the days are looked at only when enough
-        sessions completed: most courses' answer needs no local day). Worked out once: the figures ask, and
-        so does the course's part kept for the next report."""
-        if self._on_protocol is None:
-            self._on_protocol = self._worked_out_on_protocol()
-        return self._on_protocol
-
-    def _worked_out_on_protocol(self) -> bool:
-        if self.settled is not None:
-            return self.settled.on_protocol
+        sessions completed: most courses' answer needs no local day)."""
         if self.completed < self.row.days:
             return False
         if self.kept is not None:
@@ -200,50 +209,38 @@ def _began(session: SessionRow) -> datetime:
 
 @dataclass
 class Prepared:
-    """The cohort arranged for counting: every course's facts, which are in the report, each patient's first
-    and next course, and the scores placed in the report's courses."""
+    """The cohort arranged for counting: the courses counted from their records (their facts, each patient's
+    first and next course), and every course in the report (those and the kept ones) as one table of the
+    figures' inputs with its grid of scores."""
 
     protocol: Protocol
     first_day: date
     last_day: date
     spans: dict[str, list[CourseSpan]]
     facts: dict[str, CourseFacts]
-    in_report: list[CourseFacts]
+    recounted: list[CourseFacts]
+    """The courses in the report counted from their records: the first rows of ``courses`` and ``grid``."""
     first_course: dict[str, CourseFacts]
-    next_course: dict[str, CourseFacts | NextCourse]
+    next_course: dict[str, CourseFacts]
     """Course id -> the patient's next course in which an infusion began."""
+    courses: CourseTable
+    """Every course in the report: ``recounted``, then the kept ones."""
     grid: ScoreGrid
-    """The score that counts at each time point and domain, a row per course of ``in_report``."""
+    """The score that counts at each time point and domain, a row per course of ``courses``."""
     domains: list[tuple[str, bool]]
     """The protocol's forms' domains in its order, with whether a higher T is better."""
     days: LocalDays
-
-    @cached_property
-    def counted(self) -> set[str]:
-        """The ids of the courses in the report."""
-        return {c.row.id for c in self.in_report}
 
     @property
     def outcomes(self) -> Outcomes:
         return self.protocol.outcomes
 
-    def ended(self) -> list[CourseFacts]:
-        return [c for c in self.in_report if c.span.ended]
-
-    def running(self) -> int:
-        return sum(1 for c in self.in_report if not c.span.ended)
-
-
-class NextCourse(NamedTuple):
-    """A kept course's next course, as the figures ask of it: the day its first infusion began."""
-
-    first_infusion_day: date
-
 
 def local_days(cohort: Cohort, last_day: date) -> LocalDays:
     """The local days of the period the cohort's moments fall in: from a year before its first course (forms
-    answered before a course; a moment earlier still is converted on its own) to the cut-off."""
-    first = min((c.first_day for c in (*cohort.courses, *cohort.kept)), default=last_day)
+    answered before a course; a moment earlier still is converted on its own) to the cut-off. A kept course's
+    days are kept as days."""
+    first = min((c.first_day for c in cohort.courses), default=last_day)
     return LocalDays(min(first, last_day) - timedelta(days=366), last_day + timedelta(days=1))
 
 
@@ -276,61 +273,34 @@ def prepare(
         if day.course_id in facts:
             (facts[day.course_id].cancelled_days if day.by_clinic else facts[day.course_id].missed_days).add(day.day)
     first_course: dict[str, CourseFacts] = {}
-    next_course: dict[str, CourseFacts | NextCourse] = {}
+    next_course: dict[str, CourseFacts] = {}
     for patient_id, patient_spans in spans.items():
         begun = [facts[s.course_id] for s in patient_spans if facts[s.course_id].first_infusion is not None]
         if begun:
             first_course[patient_id] = begun[0]
         for before, after in pairwise(begun):
             next_course[before.row.id] = after
-    for kept in cohort.kept:
-        facts[kept.course_id] = fact = _kept_facts(kept, days)
-        if kept.first_of_patient:
-            first_course[kept.patient_id] = fact
-        if kept.next_began_day is not None:
-            next_course[kept.course_id] = NextCourse(date.fromordinal(kept.next_began_day))
-    in_report = [
+    recounted = [
         c for c in facts.values() if (day := c.first_infusion_day) is not None and first_day <= day <= last_day
     ]
-    in_report.sort(key=lambda c: c.first_infusion or datetime.min)
+    recounted.sort(key=lambda c: c.first_infusion or datetime.min)
+    inputs = [c.inputs(first_course.get(c.row.patient_id) is c, next_course.get(c.row.id)) for c in recounted]
+    table, kept = CourseTable.of(inputs, cohort.kept), cohort.kept
+    day = table.first_infusion_day
+    inside = (day >= first_day.toordinal()) & (day <= last_day.toordinal())
+    if not inside.all():  # kept courses of the margin read around the period (those counted here are in it)
+        table = table.where(inside)
+        kept = [k for k, wanted in zip(kept, inside[len(recounted) :].tolist(), strict=True) if wanted]
     domains = _domains(protocol, tables)
-    grid = _grid(protocol.outcomes, spans, in_report, cohort, tables, domains, days)
-    return Prepared(
-        protocol, first_day, last_day, spans, facts, in_report, first_course, next_course, grid, domains, days
-    )
-
-
-def _grid(
-    outcomes: Outcomes,
-    spans: dict[str, list[CourseSpan]],
-    in_report: list[CourseFacts],
-    cohort: Cohort,
-    tables: PromisTables,
-    domains: list[tuple[str, bool]],
-    days: LocalDays,
-) -> ScoreGrid:
-    """The report's scores: those placed from the records, and the kept courses' as they were kept (the same
-    rules chose them)."""
-    grid = ScoreGrid.empty(len(in_report), slots_for(outcomes, domains))
-    position = {c.row.id: index for index, c in enumerate(in_report)}
-    for (course_id, point_id, domain), form in _scores(outcomes, spans, position, cohort, tables, dict(domains), days):
+    grid = ScoreGrid.empty(len(table), slots_for(protocol.outcomes, domains))
+    position = {c.row.id: index for index, c in enumerate(recounted)}
+    placed = _scores(protocol.outcomes, spans, position, cohort, tables, dict(domains), days)
+    for (course_id, point_id, domain), form in placed:
         grid.put(position[course_id], grid.slots.column(point_id, domain), form)
-    kept = [(index, c.settled) for index, c in enumerate(in_report) if c.settled is not None]
-    grid.put_kept([index for index, _ in kept], [k.cells() for _, k in kept])
-    return grid
-
-
-def _kept_facts(kept: KeptCourse, days: LocalDays) -> CourseFacts:
-    """A kept course as the figures read a course."""
-    row = CourseRow(kept.course_id, kept.patient_id, kept.first_day, kept.days, kept.recorded_at)
-    last = date.fromordinal(kept.last_infusion_day) if kept.last_infusion_day is not None else None
-    span = CourseSpan(
-        kept.course_id, kept.patient_id, kept.number, kept.first_day, kept.days, kept.first_treated, last, True
+    grid.put_kept(range(len(recounted), len(table)), kept, READ.index(KeptCells._fields[0]))
+    return Prepared(
+        protocol, first_day, last_day, spans, facts, recounted, first_course, next_course, table, grid, domains, days
     )
-    fact = CourseFacts(row, span, days, settled=kept)
-    fact.completed, fact.stopped_early, fact.started_count = kept.completed, kept.stopped_early, kept.started
-    fact.first_infusion, fact.first_infusion_day = kept.first_infusion, date.fromordinal(kept.first_infusion_day)
-    return fact
 
 
 def _domains(protocol: Protocol, tables: PromisTables) -> list[tuple[str, bool]]:
@@ -423,27 +393,28 @@ def _running_note(count: int, one: str = "course", many: str = "courses") -> str
 
 
 def completion(p: Prepared) -> list[Figure]:
-    firsts = [c for c in p.first_course.values() if c.row.id in p.counted]
-    ended = [c for c in firsts if c.span.ended]
-    done = sum(1 for c in ended if c.completed >= STUDY_INFUSIONS)
-    courses = p.ended()
-    running = _running_note(p.running())
+    t = p.courses
+    firsts = int(t.first_of_patient.sum())
+    ended = t.first_of_patient & t.ended
+    done = int((ended & (t.completed >= STUDY_INFUSIONS)).sum())
+    courses = int(t.ended.sum())
+    running = _running_note(len(t) - courses)
     return [
         proportion(
             "treatment_completion",
             COMPLETION,
             "Treatment completion (study definition)",
             done,
-            len(ended),
+            int(ended.sum()),
             TREATMENT_COMPLETION.format(n=STUDY_INFUSIONS),
-            note=_running_note(len(firsts) - len(ended), "patient's first course", "patients' first courses"),
+            note=_running_note(firsts - int(ended.sum()), "patient's first course", "patients' first courses"),
         ),
         proportion(
             "course_completion",
             COMPLETION,
             "Course completion",
-            sum(1 for c in courses if c.completed >= c.row.days),
-            len(courses),
+            int((t.ended & (t.completed >= t.days)).sum()),
+            courses,
             COURSE_COMPLETION,
             note=running,
         ),
@@ -451,8 +422,8 @@ def completion(p: Prepared) -> list[Figure]:
             "on_protocol",
             COMPLETION,
             "On-protocol completion",
-            sum(1 for c in courses if c.on_protocol()),
-            len(courses),
+            int((t.ended & t.on_protocol).sum()),
+            courses,
             ON_PROTOCOL,
             note=running,
         ),
@@ -488,15 +459,23 @@ DAY_KINDS = {
 
 
 def adherence(p: Prepared) -> list[Figure]:
-    courses = p.ended()
-    totals: Counter[str] = Counter()
-    for c in courses:
-        totals["scheduled"] += c.row.days
-        totals["completed"] += min(c.completed, c.row.days)
-        totals["stopped_early"] += min(c.stopped_early, c.row.days - min(c.completed, c.row.days))
-        totals.update(c.days_not_given())
+    import numpy as np
+
+    t = p.courses
+    ended = t.ended
+    completed = np.minimum(t.completed, t.days)
+    totals = {
+        "scheduled": t.days,
+        "completed": completed,
+        "stopped_early": np.minimum(t.stopped_early, t.days - completed),
+        "cancelled": t.cancelled,
+        "missed": t.missed,
+        "not_treated": t.not_treated,
+        "no_record": t.no_record,
+    }
+    totals = {kind: int(values[ended].sum()) for kind, values in totals.items()}
     scheduled = totals["scheduled"]
-    note = _running_note(p.running())
+    note = _running_note(len(t) - int(ended.sum()))
     figures = [
         proportion(
             "adherence_all_cause",
@@ -551,25 +530,21 @@ KM_DAY = (
 
 
 def repeat_courses(p: Prepared) -> list[Figure]:
+    import numpy as np
+
     within = p.outcomes.repeat_within_days
-    firsts = [
-        c
-        for c in p.first_course.values()
-        if c.row.id in p.counted and c.span.ended and c.span.last_infusion_day is not None
-    ]
-    eligible = returned = 0
-    observations: list[tuple[int, bool]] = []
-    for c in firsts:
-        end = c.span.last_infusion_day
-        assert end is not None
-        following = p.next_course.get(c.row.id)
-        began = following.first_infusion_day if following is not None else None
-        gap = (began - end).days if began is not None else None
-        observations.append((gap, True) if gap is not None else ((p.last_day - end).days, False))
-        if (p.last_day - end).days >= within:
-            eligible += 1
-            returned += gap is not None and gap <= within
-    short = len(firsts) - eligible
+    t = p.courses
+    firsts = t.first_of_patient & t.ended & t.has_last
+    end = t.last_infusion_day[firsts]
+    came = t.next_began[firsts] != NEVER
+    gap = t.next_began[firsts] - end
+    followed = p.last_day.toordinal() - end
+    # A patient back is seen up to the return; one not back, up to the last day (censored there).
+    observations = list(zip(np.where(came, gap, followed).tolist(), came.tolist(), strict=True))
+    long_enough = followed >= within
+    returned = int((long_enough & came & (gap <= within)).sum())
+    eligible = int(long_enough.sum())
+    short = int(firsts.sum()) - eligible
     figures = [
         proportion(
             "repeat_return",
@@ -636,64 +611,31 @@ FORMS_DONE = (
 )
 
 
-class Anchors(NamedTuple):
-    """The report's courses (in ``in_report``'s order) as day-ordinal arrays, so whether each is due at a
-    time point is a few array operations per point rather than a window worked out per course and point."""
-
-    first: np.ndarray
-    """The local day the first infusion began (the course's first day, if none began)."""
-    last: np.ndarray
-    """The last infusion's day, where the course has ended with one (``has_last``); 0 elsewhere."""
-    has_last: np.ndarray
-    next_began: np.ndarray
-    """The day the patient's next course's first infusion began; past every day when there is none."""
-
-
-def _anchors(p: Prepared) -> Anchors:
-    import numpy as np  # with the report, not at every start of the app (~0.2 s)
-
-    ordinal = p.days.ordinal
-    never = date.max.toordinal() + 1
-    first, last, has_last, next_began = [], [], [], []
-    for c in p.in_report:
-        span = c.span
-        began = span.first_started_at
-        first.append(ordinal(began) if began is not None else span.first_day.toordinal())
-        ended = span.ended and span.last_infusion_day is not None
-        has_last.append(ended)
-        last.append(span.last_infusion_day.toordinal() if ended else 0)  # type: ignore[union-attr]
-        following = p.next_course.get(c.row.id)
-        day = following.first_infusion_day if following is not None else None
-        next_began.append(day.toordinal() if day is not None else never)
-    as_days = partial(np.array, dtype=np.int64)
-    return Anchors(as_days(first), as_days(last), np.array(has_last, dtype=bool), as_days(next_began))
-
-
-def _due(point: TimePoint, p: Prepared, anchors: Anchors) -> np.ndarray:
+def _due(point: TimePoint, p: Prepared) -> np.ndarray:
     """Which of the report's courses were due ``point`` (``day_bounds``'s window, vectorised): its window
     had closed by the last day and, for a follow-up, opened before the patient's next course began."""
     import numpy as np
 
+    t = p.courses
     if point.anchor is Anchor.FIRST_INFUSION:
-        anchor, known = anchors.first, np.ones(len(anchors.first), dtype=bool)
+        anchor, known = t.first_anchor_day, np.ones(len(t), dtype=bool)
     else:
-        anchor, known = anchors.last, anchors.has_last
+        anchor, known = t.last_infusion_day, t.has_last
     target = anchor + point.offset_days
     due = known & (target + point.days_after <= p.last_day.toordinal())
     if not point.is_baseline:
-        due &= anchors.next_began > target - point.days_before
+        due &= t.next_began > target - point.days_before
     return due
 
 
 def forms_completed(p: Prepared) -> list[Figure]:
     """Whether a course's form was scored, not what its score was: a table still to be verified changes a
     T-score, never this count, so these figures carry no "to verify" mark."""
-    anchors = _anchors(p)
     figures = []
     for point in p.outcomes.time_points:
-        due = _due(point, p, anchors)
+        due = _due(point, p)
         count = int(due.sum())
-        waiting = len(p.in_report) - count
+        waiting = len(p.courses) - count
         figures.append(
             proportion(
                 "forms_completed",
@@ -738,6 +680,9 @@ def change(p: Prepared) -> list[Figure]:
     grid = p.grid
     # A cell without a score names shape -1: the last entry, never to verify.
     to_verify = np.asarray([shape.to_verify for shape in grid.shapes] + [False], dtype=bool)
+    # Column by column: each a run of memory, so a column's cells are read at once.
+    t, se, shape = (np.ascontiguousarray(cells.T) for cells in (grid.t, grid.se, grid.shape))
+    scored = t != NONE
     for domain, higher_is_better in p.domains:
         sign = 1 if higher_is_better else -1
         mcid = p.outcomes.mcid_for(domain)
@@ -748,9 +693,9 @@ def change(p: Prepared) -> list[Figure]:
             if point.is_baseline:
                 continue
             after = grid.slots.column(point.id, domain)
-            pairs = grid.scored(before) & grid.scored(after)
-            deltas = (grid.t[pairs, after] - grid.t[pairs, before]) * sign
-            verify = bool((to_verify[grid.shape[pairs, before]] | to_verify[grid.shape[pairs, after]]).any())
+            pairs = scored[before] & scored[after]
+            deltas = (t[after][pairs] - t[before][pairs]) * sign
+            verify = bool((to_verify[shape[before][pairs]] | to_verify[shape[after][pairs]]).any())
             n = int(pairs.sum())
             if mcid is not None:
                 figures.append(
@@ -779,7 +724,7 @@ def change(p: Prepared) -> list[Figure]:
                         domain=domain,
                     )
                 )
-            se_before, se_after = grid.se[pairs, before], grid.se[pairs, after]
+            se_before, se_after = se[before][pairs], se[after][pairs]
             # As "if both SEs": an SE of zero is none.
             known = (se_before != NONE) & (se_after != NONE) & (se_before != 0) & (se_after != 0)
             improved, worse = _reliable(deltas[known], se_before[known] ** 2 + se_after[known] ** 2, z)
@@ -883,24 +828,28 @@ AE_PATIENT = "Patients with at least one adverse event in a course counted ÷ pa
 
 
 def safety(p: Prepared, cohort: Cohort) -> list[Figure]:
-    started = {s.id: c for c in p.in_report for s in c.started}
-    kept = {c.row.id: c for c in p.in_report if c.kept is not None or c.settled is not None}
-    started |= {s.id: kept[s.course_id] for s in cohort.event_sessions if s.started_at and s.course_id in kept}
+    t = p.courses
+    # Session id -> its course: from the sessions counted here, and for a course kept or summarized (whose
+    # sessions are not read), from the sessions the counted entries name.
+    started = {s.id: c.row.id for c in p.recounted for s in c.started}
+    summarized = {c.row.id for c in p.recounted if c.kept is not None} | set(t.ids[len(p.recounted) :])
+    started |= {s.id: s.course_id for s in cohort.event_sessions if s.started_at and s.course_id in summarized}
     recorded = [e for e in cohort.adverse_events if e.session_id in started]
     events = [e for e in recorded if not e.corrected]
     note = _corrected_note(len(recorded) - len(events))
     stops = {s.session_id: s for s in cohort.stops if s.session_id in started}
     with_ae = {e.session_id for e in events}
-    n = sum(c.started_count for c in p.in_report)
-    courses_ae = {started[sid].row.id for sid in with_ae}
-    patients = {c.row.patient_id for c in p.in_report}
-    patients_ae = {started[sid].row.patient_id for sid in with_ae}
+    n = int(t.started.sum())
+    courses_ae = {started[sid] for sid in with_ae}
+    patients = set(t.patients)
+    patient_of = dict(zip(t.ids, t.patients, strict=True))
+    patients_ae = {patient_of[course_id] for course_id in courses_ae}
     stopped_ae = len(with_ae & stops.keys())
     figures = [
         proportion("ae_sessions", SAFETY, "Sessions with an adverse event", len(with_ae), n, AE_SESSION, note=note),
         proportion("ae_stopped", SAFETY, "Sessions stopped for an adverse event", stopped_ae, n, AE_STOPPED, note=note),
         proportion(
-            "ae_courses", SAFETY, "Courses with an adverse event", len(courses_ae), len(p.counted), AE_COURSE, note=note
+            "ae_courses", SAFETY, "Courses with an adverse event", len(courses_ae), len(t), AE_COURSE, note=note
         ),
         proportion(
             "ae_patients",

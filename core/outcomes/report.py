@@ -199,9 +199,9 @@ def report_of(prepared: Prepared, cohort: Cohort, made_at: datetime, tables: Pro
         tables_file_to_verify=tables.to_verify,
         figures=figures,
         study=STUDY,
-        patients=len({c.row.patient_id for c in prepared.in_report}),
-        courses=len(prepared.in_report),
-        sessions_started=sum(c.started_count for c in prepared.in_report),
+        patients=len(set(prepared.courses.patients)),
+        courses=len(prepared.courses),
+        sessions_started=int(prepared.courses.started.sum()),
     )
 
 

@@ -231,13 +231,15 @@ class CourseFacts(SQLModel, table=True):
     from the records."""
 
     __tablename__ = "course_facts"
+    # The courses begun in a period, read from the index alone (the outcome report's kept courses' check).
+    __table_args__ = (Index("ix_course_facts_first_started_course", "first_started", "course_id"),)
 
     course_id: str = Field(primary_key=True, foreign_key="course.id", max_length=36)
     fed_at: datetime = Field(sa_type=UTCDateTime)
     completed: int
     stopped_early: int
     started: int
-    first_started: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True, index=True)
+    first_started: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     first_treated: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     last_treated: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     sessions: str
@@ -263,24 +265,8 @@ class CourseOutcome(SQLModel, table=True):
     rule_key: str = Field(max_length=64)
     basis: int
     holds_from: datetime = Field(sa_type=UTCDateTime)
-    first_day: date
-    days: int
-    recorded_at: datetime = Field(sa_type=UTCDateTime)
-    number: int
     first_infusion: datetime = Field(sa_type=UTCDateTime)
-    first_infusion_day: int
-    first_treated: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
-    last_infusion_day: int | None = None
-    completed: int
-    stopped_early: int
-    started: int
-    on_protocol: bool
-    cancelled: int
-    missed: int
-    not_treated: int
-    no_record: int
-    first_of_patient: bool
-    next_began_day: int | None = None
+    inputs: bytes = Field(sa_type=LargeBinary)
     t_scores: bytes = Field(sa_type=LargeBinary)
     ses: bytes = Field(sa_type=LargeBinary)
     shape_of: bytes = Field(sa_type=LargeBinary)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Connection, Table, func, select
 from sqlmodel import Session
 
-from core.outcomes.kept import KeptCourse, holds_from, local_midnight_after
+from core.outcomes.kept import READ, KeptCourse, holds_from, local_midnight_after
 from core.persistence.tables import Course, CourseFacts, CourseOutcome, PatientBasis, PatientEventRecord
 from core.persistence.upsert import insert_for
 
@@ -30,10 +30,11 @@ CHUNK = 5_000
 
 
 class KeptFound(NamedTuple):
-    """What the kept rows give a report: the courses they stand for, the patients whose courses in the period
-    must be counted from their records (one of them has no row that holds), and those patients' bases."""
+    """What the kept rows give a report: the courses they stand for (each as ``core.outcomes.kept.READ``
+    names its first values), the patients whose courses in the period must be counted from their records (one of
+    them has no row that holds), and those patients' bases."""
 
-    kept: tuple[KeptCourse, ...]
+    kept: tuple[Sequence[Any], ...]
     recount: tuple[str, ...]
     bases: dict[str, int]
 
@@ -45,31 +46,35 @@ def kept_for_period(
     report's period: the report decides by the local day), each with its kept row where one holds for a
     report with cut-off ``until`` under ``rule_key``. The bases are read first.
 
-    Three reads, each on an index: the bases, the courses begun in the span (``course_facts``), and the rows
-    kept under ``rule_key`` in the span; joined here (joined in the database, the same took three times as
-    long)."""
+    Three reads, each on an index: the bases, the courses begun in the span (``course_facts``, from its index
+    alone), and the rows kept under ``rule_key`` in the span; joined here (joined in the database, the same
+    took three times as long). The patients of the courses without a row that holds are read last: a
+    course's patient never changes."""
     connection = tx.connection()
     bases = dict(connection.execute(select(_BASIS.c.patient_id, _BASIS.c.changes)).all())
-    begun = (
-        select(_FACTS.c.course_id, _COURSES.c.patient_id)
-        .join(_COURSES, _COURSES.c.id == _FACTS.c.course_id)
-        .where(_FACTS.c.first_started >= began_from, _FACTS.c.first_started < began_before)
-    )
-    candidates = dict(connection.execute(begun).all())
-    rows = select(_KEPT.c.basis, *(_KEPT.c[name] for name in KeptCourse._fields)).where(
+    begun_in = (_FACTS.c.first_started >= began_from, _FACTS.c.first_started < began_before)
+    begun = set(connection.execute(select(_FACTS.c.course_id).where(*begun_in)).scalars().all())
+    rows = select(*(_KEPT.c[name] for name in READ), _KEPT.c.basis).where(
         _KEPT.c.rule_key == rule_key,
         _KEPT.c.first_infusion >= began_from,
         _KEPT.c.first_infusion < began_before,
         _KEPT.c.holds_from <= until,
     )
-    holding: dict[str, KeptCourse] = {}
-    for basis, *row in connection.execute(rows):
-        kept = KeptCourse(*row)
-        if basis == bases.get(kept.patient_id, 0) and candidates.get(kept.course_id) == kept.patient_id:
-            holding[kept.course_id] = kept
-    recount = {patient_id for course_id, patient_id in candidates.items() if course_id not in holding}
-    kept = tuple(k for k in holding.values() if k.patient_id not in recount)
-    return KeptFound(kept, tuple(sorted(recount)), {p: bases.get(p, 0) for p in set(candidates.values())})
+    holding: dict[str, Sequence[Any]] = {}
+    for row in connection.execute(rows).all():  # each row: READ's values, then the basis it was kept with
+        if row[0] in begun and row[-1] == bases.get(row[1], 0):
+            holding[row[0]] = row
+    recount = _patients_of(connection, sorted(begun - holding.keys()))
+    kept = tuple(row for row in holding.values() if row[1] not in recount)
+    return KeptFound(kept, tuple(sorted(recount)), {p: bases.get(p, 0) for p in recount})
+
+
+def _patients_of(connection: Connection, course_ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(course_ids), CHUNK):
+        chunk = list(course_ids[start : start + CHUNK])
+        found.update(connection.execute(select(_COURSES.c.patient_id).where(_COURSES.c.id.in_(chunk))).scalars())
+    return found
 
 
 def outcomes_settled_at(tx: Session, patient_ids: Sequence[str]) -> dict[str, datetime]:

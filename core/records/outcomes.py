@@ -85,7 +85,7 @@ def outcome_cohort(
     moments = {course_id: found for course_id, found in summed.items() if course_id not in summaries}
     wanted = {c.id for c in theirs if c.id not in moments and c.id not in summaries}
     sessions = _sessions(tx, sorted(unkept), wanted, until)
-    named_courses = set(summaries) | {k.course_id for k in found.kept}
+    named_courses = set(summaries) | {k[0] for k in found.kept}
     adverse, stops, named = _counted_entries(tx, {s.id for s in sessions}, named_courses, until, counted_from)
     whose = {c.patient_id for c in courses}
     not_given, assessments = _patient_records(tx, patients, whose, until, counted_from)
