@@ -63,7 +63,7 @@ def test_a_kept_row_reads_back_as_the_cells_and_tables_it_was():
 
     read = ScoreGrid.empty(3, SLOTS)
     read.put(0, SLOTS.column("end", "Depression"), form("DEP_4a", "48.0", None, table="T2", verify=True))
-    read.put_kept([2, 1], kept, 0)
+    read.put_kept([2, 1], kept, 0, {cells.shapes: cells.shapes for cells in kept})
     assert (read.t[2] == grid.t[0]).all() and (read.t[1] == grid.t[1]).all()
     assert (read.se[2] == grid.se[0]).all() and read.se[2, SLOTS.column("3m", "Depression")] == NONE
     assert read.shapes == [Shape("DEP_4a", "T2", "ab" * 32, True), Shape("PI_4a", "T1", "ab" * 32, False)]

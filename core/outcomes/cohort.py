@@ -359,6 +359,8 @@ class Cohort:
     bases: Mapping[str, int] = field(default_factory=dict)
     """Patient id -> the basis read before the records (``patient_basis``), for the courses the report counts
     from their records to be kept with it."""
+    kept_shapes: Mapping[str, str] = field(default_factory=dict)
+    """The kept courses' lists of shapes by their keys (``course_outcome_shapes``)."""
 
 
 def by_patient(rows: Iterable[T], key: str = "patient_id") -> dict[str, list[T]]:

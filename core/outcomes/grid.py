@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -137,26 +137,27 @@ class ScoreGrid:
             json.dumps([list(self.shapes[i]) for i in used], separators=(",", ":")),
         )
 
-    def put_kept(self, rows: Sequence[int], kept: Sequence[Sequence[Any]], at: int) -> None:
+    def put_kept(self, rows: Sequence[int], kept: Sequence[Sequence[Any]], at: int, shapes: Mapping[str, str]) -> None:
         """Kept courses' rows placed at ``rows``, all at once: ``kept``'s values from ``at`` on are each
-        course's ``KeptCells``. Their bytes are joined and read as one array; each distinct list of shapes (a
-        few over a clinic's years) read once."""
+        course's ``KeptCells``, its list of shapes named by its key in ``shapes``. Their bytes are joined and
+        read as one array; each distinct list of shapes (a few dozen over a clinic's years) read once."""
         import numpy as np
 
         if not kept:
             return
         width = self.slots.width
         where = np.asarray(rows, dtype=np.intp)
-        t_scores, ses, shape_of, shapes = (at + i for i in range(len(KeptCells._fields)))
+        t_scores, ses, shape_of, key = (at + i for i in range(len(KeptCells._fields)))
         self.t[where] = np.frombuffer(b"".join(k[t_scores] for k in kept), dtype=CELL).reshape(-1, width)
         self.se[where] = np.frombuffer(b"".join(k[ses] for k in kept), dtype=CELL).reshape(-1, width)
         local = np.frombuffer(b"".join(k[shape_of] for k in kept), dtype=SHAPE_CELL).reshape(-1, width)
         groups: dict[str, list[int]] = defaultdict(list)
         for position, k in enumerate(kept):
-            groups[k[shapes]].append(position)
-        for said, positions in groups.items():
+            groups[k[key]].append(position)
+        for key, positions in groups.items():
             # A row's NO_SHAPE (-1) takes the lookup's last entry, itself NO_SHAPE.
-            lookup = np.asarray([self._index(Shape(*shape)) for shape in json.loads(said)] + [NO_SHAPE], dtype=np.int16)
+            named = [self._index(Shape(*shape)) for shape in json.loads(shapes[key])]
+            lookup = np.asarray([*named, NO_SHAPE], dtype=np.int16)
             mine = np.asarray(positions, dtype=np.intp)
             self.shape[where[mine]] = lookup[local[mine]]
 

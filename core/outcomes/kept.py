@@ -23,7 +23,6 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from core.outcomes.grid import KeptCells
 from core.outcomes.local_days import LocalDays
 from core.promis import PromisTables
 from core.protocol import Protocol
@@ -54,9 +53,14 @@ class KeptCourse(NamedTuple):
     shapes: str
 
 
-READ = ("course_id", "patient_id", "inputs", *KeptCells._fields)
-"""What a report reads of a kept course, in this order: its ids, its packed inputs and its grid row (as
-``CourseTable.of`` and ``ScoreGrid.put_kept`` take them)."""
+READ = ("course_id", "patient_id", "inputs", "t_scores", "ses", "shape_of", "shapes_key")
+"""What a report reads of a kept course, in this order: its ids, its packed inputs and its grid row, its list
+of shapes named by its key (as ``CourseTable.of`` and ``ScoreGrid.put_kept`` take them)."""
+
+
+def shapes_key(shapes: str) -> str:
+    """The name a list of shapes is kept under (``course_outcome_shapes``): its SHA-256."""
+    return hashlib.sha256(shapes.encode()).hexdigest()
 
 
 def rule_key(protocol: Protocol, tables: PromisTables) -> str:

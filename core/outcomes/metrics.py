@@ -46,7 +46,7 @@ from core.outcomes.cohort import (
     ordered_courses,
 )
 from core.outcomes.course_table import NEVER, NOT_THERE, CourseTable
-from core.outcomes.grid import NONE, SCALE, KeptCells, ScoreGrid, slots_for
+from core.outcomes.grid import NONE, SCALE, ScoreGrid, slots_for
 from core.outcomes.kept import READ
 from core.outcomes.local_days import LocalDays
 from core.outcomes.stats import (
@@ -297,7 +297,7 @@ def prepare(
     placed = _scores(protocol.outcomes, spans, position, cohort, tables, dict(domains), days)
     for (course_id, point_id, domain), form in placed:
         grid.put(position[course_id], grid.slots.column(point_id, domain), form)
-    grid.put_kept(range(len(recounted), len(table)), kept, READ.index(KeptCells._fields[0]))
+    grid.put_kept(range(len(recounted), len(table)), kept, READ.index("t_scores"), cohort.kept_shapes)
     return Prepared(
         protocol, first_day, last_day, spans, facts, recounted, first_course, next_course, table, grid, domains, days
     )

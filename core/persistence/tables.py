@@ -270,6 +270,18 @@ class CourseOutcome(SQLModel, table=True):
     t_scores: bytes = Field(sa_type=LargeBinary)
     ses: bytes = Field(sa_type=LargeBinary)
     shape_of: bytes = Field(sa_type=LargeBinary)
+    shapes_key: str = Field(max_length=64)
+    """The SHA-256 of its cells' list of shapes, kept once in ``course_outcome_shapes``."""
+
+
+class CourseOutcomeShapes(SQLModel, table=True):
+    """Each list of shapes the kept courses' cells name (``core.outcomes.grid.KeptCells.shapes``), once, by its
+    SHA-256: a clinic's courses share a few dozen, each over a thousand characters (the tables' names and the
+    tables file's hash), which every kept course repeated."""
+
+    __tablename__ = "course_outcome_shapes"
+
+    shapes_key: str = Field(primary_key=True, max_length=64)
     shapes: str
 
 

@@ -16,12 +16,21 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Table, func, select
 from sqlmodel import Session
 
-from core.outcomes.kept import READ, KeptCourse, holds_from, local_midnight_after
-from core.persistence.tables import Course, CourseFacts, CourseOutcome, PatientBasis, PatientEventRecord
+from core.outcomes.kept import READ, KeptCourse, holds_from, local_midnight_after, shapes_key
+from core.persistence.tables import (
+    Course,
+    CourseFacts,
+    CourseOutcome,
+    CourseOutcomeShapes,
+    PatientBasis,
+    PatientEventRecord,
+)
 from core.persistence.upsert import insert_for
 
 _KEPT: Table = CourseOutcome.__table__  # type: ignore[attr-defined]
 _BASIS: Table = PatientBasis.__table__  # type: ignore[attr-defined]
+_SHAPES: Table = CourseOutcomeShapes.__table__  # type: ignore[attr-defined]
+SHAPES_AT = READ.index("shapes_key")
 _FACTS: Table = CourseFacts.__table__  # type: ignore[attr-defined]
 _COURSES: Table = Course.__table__  # type: ignore[attr-defined]
 _PATIENT_EVENTS: Table = PatientEventRecord.__table__  # type: ignore[attr-defined]
@@ -37,6 +46,8 @@ class KeptFound(NamedTuple):
     kept: tuple[Sequence[Any], ...]
     recount: tuple[str, ...]
     bases: dict[str, int]
+    shapes: dict[str, str]
+    """Each kept course's list of shapes by its key (``course_outcome_shapes``)."""
 
 
 def kept_for_period(
@@ -60,13 +71,14 @@ def kept_for_period(
         _KEPT.c.first_infusion < began_before,
         _KEPT.c.holds_from <= until,
     )
+    shapes = dict(connection.execute(select(_SHAPES.c.shapes_key, _SHAPES.c.shapes)).all())
     holding: dict[str, Sequence[Any]] = {}
     for row in connection.execute(rows).all():  # each row: READ's values, then the basis it was kept with
-        if row[0] in begun and row[-1] == bases.get(row[1], 0):
+        if row[0] in begun and row[-1] == bases.get(row[1], 0) and row[SHAPES_AT] in shapes:
             holding[row[0]] = row
     recount = _patients_of(connection, sorted(begun - holding.keys()))
     kept = tuple(row for row in holding.values() if row[1] not in recount)
-    return KeptFound(kept, tuple(sorted(recount)), {p: bases.get(p, 0) for p in recount})
+    return KeptFound(kept, tuple(sorted(recount)), {p: bases.get(p, 0) for p in recount}, shapes)
 
 
 def _patients_of(connection: Connection, course_ids: Sequence[str]) -> set[str]:
@@ -120,7 +132,15 @@ def keep_course_outcomes(tx: Session, rule_key: str, rows: Iterable[tuple[KeptCo
     """The courses' rows written (over any kept before): each with the basis its patient had when the report
     read it, and the first cut-off it holds for. How many."""
     connection = tx.connection()
-    values = [{**k._asdict(), "rule_key": rule_key, "basis": basis, "holds_from": holds} for k, basis, holds in rows]
+    values, shapes = [], {}
+    for k, basis, holds in rows:
+        key = shapes_key(k.shapes)
+        shapes[key] = k.shapes
+        said = {name: value for name, value in k._asdict().items() if name != "shapes"}
+        values.append({**said, "shapes_key": key, "rule_key": rule_key, "basis": basis, "holds_from": holds})
+    named = insert_for(connection, _SHAPES).on_conflict_do_nothing(index_elements=["shapes_key"])
+    if shapes:
+        connection.execute(named, [{"shapes_key": key, "shapes": text} for key, text in shapes.items()])
     statement = insert_for(connection, _KEPT)
     statement = statement.on_conflict_do_update(
         index_elements=["course_id"],
@@ -132,11 +152,13 @@ def keep_course_outcomes(tx: Session, rule_key: str, rows: Iterable[tuple[KeptCo
 
 
 def kept_course_outcomes(tx: Session) -> list[tuple[str, int, datetime, KeptCourse]]:
-    """Every kept row: (rule key, basis, holds from, the course's part)."""
-    columns = [_KEPT.c.rule_key, _KEPT.c.basis, _KEPT.c.holds_from, *(_KEPT.c[name] for name in KeptCourse._fields)]
-    return [
-        (key, basis, holds, KeptCourse(*row)) for key, basis, holds, *row in tx.connection().execute(select(*columns))
-    ]
+    """Every kept row: (rule key, basis, holds from, the course's part). A row whose list of shapes is not kept
+    says its shapes are empty text, which no report writes."""
+    said = [_KEPT.c[name] if name != "shapes" else func.coalesce(_SHAPES.c.shapes, "") for name in KeptCourse._fields]
+    columns = select(_KEPT.c.rule_key, _KEPT.c.basis, _KEPT.c.holds_from, *said).outerjoin(
+        _SHAPES, _SHAPES.c.shapes_key == _KEPT.c.shapes_key
+    )
+    return [(key, basis, holds, KeptCourse(*row)) for key, basis, holds, *row in tx.connection().execute(columns)]
 
 
 def outcome_bases(tx: Session) -> dict[str, int]:

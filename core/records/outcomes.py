@@ -73,7 +73,7 @@ def outcome_cohort(
     patients with such a course that has none are read from their records (a patient with no course begun in
     the period has no course in the report)."""
     if rule_key is None:
-        patients, found = _opened_by(tx, opened_from, opened_before), KeptFound((), (), {})
+        patients, found = _opened_by(tx, opened_from, opened_before), KeptFound((), (), {}, {})
     else:
         margin = timedelta(days=1)  # the report decides by the local day; these bounds are moments
         found = kept_for_period(tx, rule_key, opened_from - margin, opened_before + margin, until)
@@ -90,7 +90,18 @@ def outcome_cohort(
     whose = {c.patient_id for c in courses}
     not_given, assessments = _patient_records(tx, patients, whose, until, counted_from)
     return Cohort(
-        courses, sessions, adverse, stops, not_given, assessments, moments, summaries, named, found.kept, found.bases
+        courses,
+        sessions,
+        adverse,
+        stops,
+        not_given,
+        assessments,
+        moments,
+        summaries,
+        named,
+        found.kept,
+        found.bases,
+        found.shapes,
     )
 
 
