@@ -26,7 +26,7 @@ from core.outcomes.metrics import find
 from core.outcomes.report import csv_bytes, outcome_report
 from core.outcomes.windows import earliest_counted
 from core.persistence.db import Database
-from core.persistence.tables import CourseFacts, CourseOutcome
+from core.persistence.tables import CourseFacts, CourseOutcome, CourseOutcomeShapes
 from core.promis import shipped
 from core.protocol import Protocol
 from core.views import PatientView
@@ -164,6 +164,22 @@ def test_rows_under_other_rules_or_from_another_basis_are_not_read(
     made = csv_bytes(care.outcome_report(DAY1, LAST, older))
     assert made == from_records(care, DAY1, LAST, older)
     assert kept_ids(care) == set()  # kept under today's protocol only
+
+
+def test_a_row_whose_list_of_tables_is_gone_is_counted_from_its_records_and_named_by_verify(
+    care: Care, patient: PatientView, nurses, clock: ManualClock, database: Database
+):
+    history(care, patient, nurses, clock)
+    first_made = csv_bytes(care.outcome_report(DAY1, LAST))
+    with care.door.writing() as work:
+        work.tx.execute(delete(CourseOutcomeShapes))
+    assert read_for(care, DAY1, LAST).kept == ()
+    assert csv_bytes(care.outcome_report(DAY1, LAST)) == first_made  # counted again, and kept again
+    assert read_ids(read_for(care, DAY1, LAST)) == kept_ids(care)
+    with care.door.writing() as work:
+        work.tx.execute(update(CourseOutcomeShapes).values(shapes='[["PI_4a_v1.0",null,null,false]]'))
+    check = audit.verify(database)
+    assert not check.ok and "was changed" in check.problem
 
 
 def test_a_course_still_running_is_not_kept(care: Care, patient: PatientView, nurses, clock: ManualClock):
