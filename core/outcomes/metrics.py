@@ -238,8 +238,8 @@ class Prepared:
 
 def local_days(cohort: Cohort, last_day: date) -> LocalDays:
     """The local days of the period the cohort's moments fall in: from a year before its first course (forms
-    answered before a course; a moment earlier still is converted on its own) to the cut-off. A kept course's
-    days are kept as days."""
+    answered before a course; a moment earlier still is converted on its own) to the cut-off. A kept course
+    keeps its days as ordinals, converted once when it was counted."""
     first = min((c.first_day for c in cohort.courses), default=last_day)
     return LocalDays(min(first, last_day) - timedelta(days=366), last_day + timedelta(days=1))
 
@@ -285,7 +285,7 @@ def prepare(
     ]
     recounted.sort(key=lambda c: c.first_infusion or datetime.min)
     inputs = [c.inputs(first_course.get(c.row.patient_id) is c, next_course.get(c.row.id)) for c in recounted]
-    table, kept = CourseTable.of(inputs, cohort.kept), cohort.kept
+    table, kept = CourseTable.of(inputs, cohort.kept), list(cohort.kept)
     day = table.first_infusion_day
     inside = (day >= first_day.toordinal()) & (day <= last_day.toordinal())
     if not inside.all():  # kept courses of the margin read around the period (those counted here are in it)
@@ -464,7 +464,7 @@ def adherence(p: Prepared) -> list[Figure]:
     t = p.courses
     ended = t.ended
     completed = np.minimum(t.completed, t.days)
-    totals = {
+    per_course = {
         "scheduled": t.days,
         "completed": completed,
         "stopped_early": np.minimum(t.stopped_early, t.days - completed),
@@ -473,7 +473,7 @@ def adherence(p: Prepared) -> list[Figure]:
         "not_treated": t.not_treated,
         "no_record": t.no_record,
     }
-    totals = {kind: int(values[ended].sum()) for kind, values in totals.items()}
+    totals = {kind: int(values[ended].sum()) for kind, values in per_course.items()}
     scheduled = totals["scheduled"]
     note = _running_note(len(t) - int(ended.sum()))
     figures = [
