@@ -12,9 +12,10 @@ the machine does not count against it):
   its whole history, and over its last year (the period the report's window opens on), records read
   included. The floor, for both: one raw SQL aggregate of the whole history's counts (``GROUP BY`` over
   courses, sessions and assessments). The report reads each course's row of ``course_facts`` (schema 0016) in
-  place of its sessions, and each settled course's kept part (``course_outcome``, schema 0018) where a report
-  kept one: each period is measured the first time (the kept parts removed first: every course counted from
-  its records, the settled ones then kept; one run) and made again (the median of ``--runs``). The file is
+  place of its sessions, and each settled course's kept part (``course_outcome``, schema 0018, packed since
+  0020) where a report kept one: each period is measured the first time (the kept parts removed first: every
+  course counted from its records, the settled ones then kept; one run) and made again (the median of
+  ``--runs``). The file is
   written to (kept parts, and an older schema upgraded when opened), so give a copy of a shared one.
 
 The ratio of medians is the figure to compare between machines and before and after a change.
