@@ -53,16 +53,20 @@ def test_a_change_exactly_at_the_reliable_index_counts_and_one_a_hundredth_short
 
 def test_a_kept_row_reads_back_as_the_cells_and_tables_it_was():
     grid = ScoreGrid.empty(2, SLOTS)
-    grid.put(0, SLOTS.column("baseline", "Pain interference"), form("PI_4a", "61.2", "2.3"))
-    grid.put(0, SLOTS.column("3m", "Depression"), form("DEP_4a", "48.0", None, table="T2", verify=True))
-    grid.put(1, SLOTS.column("end", "Pain interference"), form("PI_4a", "55.0", "2.0"))
-    kept = [grid.kept(0), grid.kept(1)]
+    grid.put(
+        [
+            (0, SLOTS.column("baseline", "Pain interference"), form("PI_4a", "61.2", "2.3")),
+            (0, SLOTS.column("3m", "Depression"), form("DEP_4a", "48.0", None, table="T2", verify=True)),
+            (1, SLOTS.column("end", "Pain interference"), form("PI_4a", "55.0", "2.0")),
+        ]
+    )
+    kept = grid.kept([0, 1])
     assert kept[0].shapes == json.dumps(
         [["PI_4a", "T1", "ab" * 32, False], ["DEP_4a", "T2", "ab" * 32, True]], separators=(",", ":")
     )
 
     read = ScoreGrid.empty(3, SLOTS)
-    read.put(0, SLOTS.column("end", "Depression"), form("DEP_4a", "48.0", None, table="T2", verify=True))
+    read.put([(0, SLOTS.column("end", "Depression"), form("DEP_4a", "48.0", None, table="T2", verify=True))])
     read.put_kept([2, 1], kept, 0, {cells.shapes: cells.shapes for cells in kept})
     assert (read.t[2] == grid.t[0]).all() and (read.t[1] == grid.t[1]).all()
     assert (read.se[2] == grid.se[0]).all() and read.se[2, SLOTS.column("3m", "Depression")] == NONE

@@ -11,8 +11,9 @@ score (or a score without an SE). Which table scored a cell is an index into the
 from __future__ import annotations
 
 import json
+import struct
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -57,6 +58,10 @@ class Slots(NamedTuple):
 
     def column(self, point_id: str, domain: str) -> int:
         return self.points.index(point_id) * len(self.domains) + self.domains.index(domain)
+
+    def columns(self) -> dict[tuple[str, str], int]:
+        """Every (time point, domain)'s column, to look up many."""
+        return {(point, domain): self.column(point, domain) for point in self.points for domain in self.domains}
 
     def of_point(self, point_id: str) -> slice:
         start = self.points.index(point_id) * len(self.domains)
@@ -103,12 +108,23 @@ class ScoreGrid:
             [],
         )
 
-    def put(self, row: int, column: int, form: FormScore) -> None:
-        """A score placed from the records (``form.t_score`` is known)."""
-        assert form.t_score is not None
-        self.t[row, column] = hundredths(form.t_score)
-        self.se[row, column] = hundredths(form.se) if form.se is not None else NONE
-        self.shape[row, column] = self._index(shape_of(form))
+    def put(self, cells: Iterable[tuple[int, int, FormScore]]) -> None:
+        """Scores placed from the records, each at its row and column (every ``form.t_score`` is known). A
+        form's values are worked out once: the report's sittings share one object per distinct score."""
+        rows, columns, t, se, shape = [], [], [], [], []
+        said: dict[int, tuple[int, int, int]] = {}
+        for row, column, form in cells:
+            values = said.get(id(form))
+            if values is None:
+                assert form.t_score is not None
+                error = hundredths(form.se) if form.se is not None else NONE
+                values = said[id(form)] = (hundredths(form.t_score), error, self._index(shape_of(form)))
+            rows.append(row)
+            columns.append(column)
+            t.append(values[0])
+            se.append(values[1])
+            shape.append(values[2])
+        self.t[rows, columns], self.se[rows, columns], self.shape[rows, columns] = t, se, shape
 
     def _index(self, shape: Shape) -> int:
         try:
@@ -120,22 +136,23 @@ class ScoreGrid:
     def scored(self, column: int | slice) -> np.ndarray:
         return self.t[:, column] != NONE
 
-    def kept(self, row: int) -> KeptCells:
-        """A row as a kept course writes it: its cells' bytes, and the shapes its cells name, in the order
-        they first appear in the row (so the same scores always write the same row)."""
-        import numpy as np
-
-        mine = self.shape[row]
-        used = list(dict.fromkeys(int(i) for i in mine if i != NO_SHAPE))
-        local = np.full(len(mine), NO_SHAPE, dtype=SHAPE_CELL)
-        for position, index in enumerate(used):
-            local[mine == index] = position
-        return KeptCells(
-            self.t[row].astype(CELL).tobytes(),
-            self.se[row].astype(CELL).tobytes(),
-            local.tobytes(),
-            json.dumps([list(self.shapes[i]) for i in used], separators=(",", ":")),
-        )
+    def kept(self, rows: Sequence[int]) -> list[KeptCells]:
+        """Rows as kept courses write them: each row's cells' bytes, and the shapes its cells name, in the
+        order they first appear in the row (so the same scores always write the same row)."""
+        t, se = self.t[rows].astype(CELL), self.se[rows].astype(CELL)
+        local = struct.Struct(f"<{self.slots.width}h")  # SHAPE_CELL, a row at a time
+        said: dict[tuple[int, ...], tuple[str, dict[int, int]]] = {}
+        made = []
+        for at, mine in enumerate(self.shape[rows].tolist()):
+            used = tuple(dict.fromkeys(i for i in mine if i != NO_SHAPE))
+            named = said.get(used)
+            if named is None:
+                shapes = json.dumps([list(self.shapes[i]) for i in used], separators=(",", ":"))
+                named = said[used] = (shapes, {NO_SHAPE: NO_SHAPE} | {i: n for n, i in enumerate(used)})
+            made.append(
+                KeptCells(t[at].tobytes(), se[at].tobytes(), local.pack(*(named[1][i] for i in mine)), named[0])
+            )
+        return made
 
     def put_kept(self, rows: Sequence[int], kept: Sequence[Sequence[Any]], at: int, shapes: Mapping[str, str]) -> None:
         """Kept courses' rows placed at ``rows``, all at once: ``kept``'s values from ``at`` on are each

@@ -93,18 +93,12 @@ def holds_from(newest: datetime, last_day_ends: datetime) -> datetime:
 def kept_from(prepared: Prepared) -> list[KeptCourse]:
     """The report's courses counted from their records, each as a kept row: those that have ended (a course
     still running has no part yet that a later report would share)."""
+    rows = [row for row, c in enumerate(prepared.recounted) if c.span.ended and c.first_infusion is not None]
     made = []
-    for row, c in enumerate(prepared.recounted):
-        if c.span.ended and c.first_infusion is not None:
-            made.append(
-                KeptCourse(
-                    c.row.id,
-                    c.row.patient_id,
-                    c.first_infusion,
-                    prepared.courses.packed(row),
-                    *prepared.grid.kept(row),
-                )
-            )
+    for row, cells in zip(rows, prepared.grid.kept(rows), strict=True):
+        c = prepared.recounted[row]
+        assert c.first_infusion is not None
+        made.append(KeptCourse(c.row.id, c.row.patient_id, c.first_infusion, prepared.courses.packed(row), *cells))
     return made
 
 

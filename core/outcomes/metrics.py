@@ -294,9 +294,13 @@ def prepare(
     domains = _domains(protocol, tables)
     grid = ScoreGrid.empty(len(table), slots_for(protocol.outcomes, domains))
     position = {c.row.id: index for index, c in enumerate(recounted)}
+    column = {
+        (point, domain): grid.slots.column(point, domain)
+        for point in grid.slots.points
+        for domain in grid.slots.domains
+    }
     placed = _scores(protocol.outcomes, spans, position, cohort, tables, dict(domains), days)
-    for (course_id, point_id, domain), form in placed:
-        grid.put(position[course_id], grid.slots.column(point_id, domain), form)
+    grid.put((position[course_id], column[point, domain], form) for (course_id, point, domain), form in placed)
     grid.put_kept(range(len(recounted), len(table)), kept, READ.index("t_scores"), cohort.kept_shapes)
     return Prepared(
         protocol, first_day, last_day, spans, facts, recounted, first_course, next_course, table, grid, domains, days
