@@ -1001,6 +1001,8 @@ def _kept_out_of_step(
         now = counted.get(kept.course_id)
         if now is None:
             yield kept.course_id, "stands for no course the report counts: it was added by hand."
+        elif not kept.shapes:
+            yield kept.course_id, "names a list of scoring tables that is not kept: it was removed by hand."
         elif now != kept:
             yield kept.course_id, "was changed: it no longer says what the course's records count to."
 

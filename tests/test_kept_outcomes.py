@@ -21,7 +21,8 @@ from core.clock import ManualClock
 from core.machine import Step
 from core.outcomes.cohort import Cohort, day_bounds
 from core.outcomes.course_table import INPUTS, PACKED
-from core.outcomes.kept import READ, rule_key
+from core.outcomes.grid import SHAPE_CELL
+from core.outcomes.kept import READ, kept_rule
 from core.outcomes.metrics import find
 from core.outcomes.report import csv_bytes, outcome_report
 from core.outcomes.windows import earliest_counted
@@ -42,9 +43,9 @@ pytestmark = pytest.mark.both_stores
 def read_for(care: Care, first: date, last: date) -> Cohort:
     """The cohort a report under today's protocol reads: kept courses where their rows hold."""
     start, cutoff = day_bounds(first, last)
-    key = rule_key(care.protocol, shipped())
+    rule = kept_rule(care.protocol, shipped())
     with care.door.reading() as tx:
-        return records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(care.protocol.outcomes, start), key)
+        return records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(care.protocol.outcomes, start), rule)
 
 
 def from_records(care: Care, first: date, last: date, protocol: Protocol | None = None) -> bytes:
@@ -166,13 +167,15 @@ def test_rows_under_other_rules_or_from_another_basis_are_not_read(
     assert kept_ids(care) == set()  # kept under today's protocol only
 
 
-def test_a_row_whose_list_of_tables_is_gone_is_counted_from_its_records_and_named_by_verify(
+def test_a_row_whose_list_of_tables_is_gone_or_changed_is_counted_from_its_records_and_named_by_verify(
     care: Care, patient: PatientView, nurses, clock: ManualClock, database: Database
 ):
     history(care, patient, nurses, clock)
     first_made = csv_bytes(care.outcome_report(DAY1, LAST))
     with care.door.writing() as work:
         work.tx.execute(delete(CourseOutcomeShapes))
+    check = audit.verify(database)
+    assert not check.ok and "names a list of scoring tables that is not kept" in check.problem
     assert read_for(care, DAY1, LAST).kept == ()
     assert csv_bytes(care.outcome_report(DAY1, LAST)) == first_made  # counted again, and kept again
     assert read_ids(read_for(care, DAY1, LAST)) == kept_ids(care)
@@ -180,6 +183,29 @@ def test_a_row_whose_list_of_tables_is_gone_is_counted_from_its_records_and_name
         work.tx.execute(update(CourseOutcomeShapes).values(shapes='[["PI_4a_v1.0",null,null,false]]'))
     check = audit.verify(database)
     assert not check.ok and "was changed" in check.problem
+    assert read_for(care, DAY1, LAST).kept == ()  # a list that is not what its key names is not read
+    assert csv_bytes(care.outcome_report(DAY1, LAST)) == first_made
+    assert audit.verify(database).ok  # the report kept the list again over the one changed
+
+
+def test_a_kept_row_cut_short_or_naming_a_table_its_list_lacks_is_counted_from_its_records(
+    care: Care, patient: PatientView, nurses, clock: ManualClock
+):
+    """Kept rows are read as one run of bytes: one a cell short would shift every course after it."""
+    history(care, patient, nurses, clock)
+    first_made = csv_bytes(care.outcome_report(DAY1, LAST))
+    one, other = sorted(kept_ids(care))
+    with care.door.reading() as tx:
+        (cells,) = tx.execute(select(CourseOutcome.t_scores).where(CourseOutcome.course_id == one)).one()
+        (shape_of,) = tx.execute(select(CourseOutcome.shape_of).where(CourseOutcome.course_id == other)).one()
+    beyond = np.frombuffer(shape_of, dtype=SHAPE_CELL).copy()
+    beyond[0] = 99
+    with care.door.writing() as work:
+        work.tx.execute(update(CourseOutcome).where(CourseOutcome.course_id == one).values(t_scores=cells[:-4]))
+        work.tx.execute(update(CourseOutcome).where(CourseOutcome.course_id == other).values(shape_of=beyond.tobytes()))
+    assert read_for(care, DAY1, LAST).kept == ()
+    assert csv_bytes(care.outcome_report(DAY1, LAST)) == first_made
+    assert read_ids(read_for(care, DAY1, LAST)) == {one, other}  # kept again, whole
 
 
 def test_a_course_still_running_is_not_kept(care: Care, patient: PatientView, nurses, clock: ManualClock):

@@ -4,6 +4,7 @@ as the very cells and tables they were, and never finer than a table may be."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import numpy as np
@@ -25,8 +26,8 @@ def form(form_id: str, t: str, se: str | None, table: str = "T1", verify: bool =
 def test_a_score_is_its_hundredths_exactly_and_a_finer_one_is_refused():
     assert hundredths(Decimal("47.1")) == 4710
     assert hundredths(Decimal("-3.25")) == -325
-    with pytest.raises(ValueError, match="finer than a hundredth"):
-        hundredths(Decimal("47.125"))
+    with pytest.raises(ValueError, match=re.escape("A stored score of PI_4a, 47.125, is finer than a hundredth")):
+        hundredths(Decimal("47.125"), "PI_4a")
 
 
 def test_a_table_finer_than_a_hundredth_is_refused_when_read():
@@ -67,7 +68,7 @@ def test_a_kept_row_reads_back_as_the_cells_and_tables_it_was():
 
     read = ScoreGrid.empty(3, SLOTS)
     read.put([(0, SLOTS.column("end", "Depression"), form("DEP_4a", "48.0", None, table="T2", verify=True))])
-    read.put_kept([2, 1], kept, 0, {cells.shapes: cells.shapes for cells in kept})
+    read.put_kept([2, 1], *zip(*kept, strict=True))
     assert (read.t[2] == grid.t[0]).all() and (read.t[1] == grid.t[1]).all()
     assert (read.se[2] == grid.se[0]).all() and read.se[2, SLOTS.column("3m", "Depression")] == NONE
     assert read.shapes == [Shape("DEP_4a", "T2", "ab" * 32, True), Shape("PI_4a", "T1", "ab" * 32, False)]

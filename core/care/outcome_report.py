@@ -42,7 +42,7 @@ class OutcomeReports(CareBase):
         # Its figures' machinery, and what the report's reading needs: with the first report, not at start.
         from core.outcomes.cohort import day_bounds
         from core.outcomes.collector import collector_paused
-        from core.outcomes.kept import kept_from, rule_key
+        from core.outcomes.kept import kept_from, kept_rule
         from core.outcomes.metrics import prepare
         from core.outcomes.report import report_of
         from core.outcomes.windows import earliest_counted
@@ -51,22 +51,22 @@ class OutcomeReports(CareBase):
         self._ended_period(first_day, last_day)
         rules, tables = protocol or self.protocol, shipped()
         # Courses are kept under today's protocol only: the one ``audit verify`` holds them to.
-        key = rule_key(rules, tables) if rules.content_hash == self.protocol.content_hash else None
+        rule = kept_rule(rules, tables) if rules.content_hash == self.protocol.content_hash else None
         start, cutoff = day_bounds(first_day, last_day)
         # One pause of the collector for the reading and the counting, left only once the cohort has gone:
         # resumed in between, its first pass walked every row of the cohort, still alive, for nothing.
         with collector_paused():
             with self.door.reading() as tx:
                 counted_from = earliest_counted(rules.outcomes, start)
-                cohort = records.outcome_cohort(tx, start, cutoff, cutoff, counted_from, key)
+                cohort = records.outcome_cohort(tx, start, cutoff, cutoff, counted_from, rule)
                 recounted = sorted({c.patient_id for c in cohort.courses})
-                settled = records.outcomes_settled_at(tx, recounted) if key is not None else {}
+                settled = records.outcomes_settled_at(tx, recounted) if rule is not None else {}
             prepared = prepare(rules, cohort, first_day, last_day, tables)
             report = report_of(prepared, cohort, self.clock.now(), tables)
-            if key is not None:
+            if rule is not None:
                 held = [(k, cohort.bases.get(k.patient_id, 0), settled.get(k.patient_id)) for k in kept_from(prepared)]
                 self._keep(
-                    key, [(k, basis, holds) for k, basis, holds in held if holds is not None and holds <= cutoff]
+                    rule.key, [(k, basis, holds) for k, basis, holds in held if holds is not None and holds <= cutoff]
                 )
             del cohort, prepared
         return report

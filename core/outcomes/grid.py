@@ -3,7 +3,7 @@ report's order), a column per time point and domain (``Slots``), so the figures 
 courses are a few array operations, and a kept course's scores are read as bytes, never as one object each.
 
 A T-score and an SE are kept in hundredths of a T point (``SCALE``): the scoring tables give them to a tenth
-(``core.promis`` refuses a finer table), so every value is a whole number of hundredths and every sum,
+(``core.promis`` refuses one finer than a hundredth), so every value is a whole number of hundredths and every sum,
 difference and comparison of them is exact, as the Decimals it stands for. ``NONE`` marks a cell without a
 score (or a score without an SE). Which table scored a cell is an index into the report's ``shapes``.
 """
@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import struct
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from core.outcomes.cohort import FormScore
-from core.protocol import Outcomes
+from core.promis import PromisTables
+from core.protocol import Outcomes, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
@@ -72,15 +73,28 @@ class Slots(NamedTuple):
         return len(self.points) * len(self.domains)
 
 
+def domains_of(protocol: Protocol, tables: PromisTables) -> list[tuple[str, bool]]:
+    """The domains the protocol's forms measure, in the order of its forms, with whether a higher T is better
+    (a form without a shipped table measures none)."""
+    found: dict[str, bool] = {}
+    for form_id in protocol.outcomes.forms:
+        form = tables.forms.get(form_id)
+        if form is not None:
+            found.setdefault(form.domain, form.higher_is_better)
+    return list(found.items())
+
+
 def slots_for(outcomes: Outcomes, domains: Sequence[tuple[str, bool]]) -> Slots:
     return Slots(tuple(p.id for p in outcomes.time_points), tuple(domain for domain, _ in domains))
 
 
-def hundredths(value: Decimal) -> int:
-    """``value`` in hundredths, exactly: a finer value is a table ``core.promis`` should have refused."""
+def hundredths(value: Decimal, form_id: str = "") -> int:
+    """``value`` in hundredths, exactly: a finer value is not from a table ``core.promis`` reads, so the report
+    stops and says which form's score it is rather than round it unseen."""
     scaled = value * SCALE
     if scaled != scaled.to_integral_value():
-        raise ValueError(f"A score of {value} is finer than a hundredth: the scoring tables give tenths.")
+        of = f" of {form_id}" if form_id else ""
+        raise ValueError(f"A stored score{of}, {value}, is finer than a hundredth: the scoring tables give tenths.")
     return int(scaled)
 
 
@@ -109,16 +123,18 @@ class ScoreGrid:
         )
 
     def put(self, cells: Iterable[tuple[int, int, FormScore]]) -> None:
-        """Scores placed from the records, each at its row and column (every ``form.t_score`` is known). A
-        form's values are worked out once: the report's sittings share one object per distinct score."""
+        """Scores placed from the records, each at its row and column (every ``form.t_score`` is known; each
+        cell given once). A form's values are worked out once: the report's sittings share one object per
+        distinct score."""
         rows, columns, t, se, shape = [], [], [], [], []
         said: dict[int, tuple[int, int, int]] = {}
         for row, column, form in cells:
             values = said.get(id(form))
             if values is None:
                 assert form.t_score is not None
-                error = hundredths(form.se) if form.se is not None else NONE
-                values = said[id(form)] = (hundredths(form.t_score), error, self._index(shape_of(form)))
+                error = hundredths(form.se, form.form_id) if form.se is not None else NONE
+                t_score = hundredths(form.t_score, form.form_id)
+                values = said[id(form)] = (t_score, error, self._index(shape_of(form)))
             rows.append(row)
             columns.append(column)
             t.append(values[0])
@@ -154,26 +170,33 @@ class ScoreGrid:
             )
         return made
 
-    def put_kept(self, rows: Sequence[int], kept: Sequence[Sequence[Any]], at: int, shapes: Mapping[str, str]) -> None:
-        """Kept courses' rows placed at ``rows``, all at once: ``kept``'s values from ``at`` on are each
-        course's ``KeptCells``, its list of shapes named by its key in ``shapes``. Their bytes are joined and
-        read as one array; each distinct list of shapes (a few dozen over a clinic's years) read once."""
+    def put_kept(
+        self,
+        rows: Sequence[int],
+        t_scores: Sequence[bytes],
+        ses: Sequence[bytes],
+        shape_of: Sequence[bytes],
+        shapes: Sequence[str],
+    ) -> None:
+        """Kept courses' rows (each course's ``KeptCells``, given column by column) placed at ``rows``, all at
+        once: their bytes joined and read as one array (``core.records.kept_for_period`` passes only rows of
+        the grid's width whose cells name shapes they have); each distinct list of shapes (a few dozen over a
+        clinic's years) read once."""
         import numpy as np
 
-        if not kept:
+        if not rows:
             return
         width = self.slots.width
         where = np.asarray(rows, dtype=np.intp)
-        t_scores, ses, shape_of, key = (at + i for i in range(len(KeptCells._fields)))
-        self.t[where] = np.frombuffer(b"".join(k[t_scores] for k in kept), dtype=CELL).reshape(-1, width)
-        self.se[where] = np.frombuffer(b"".join(k[ses] for k in kept), dtype=CELL).reshape(-1, width)
-        local = np.frombuffer(b"".join(k[shape_of] for k in kept), dtype=SHAPE_CELL).reshape(-1, width)
+        self.t[where] = np.frombuffer(b"".join(t_scores), dtype=CELL).reshape(-1, width)
+        self.se[where] = np.frombuffer(b"".join(ses), dtype=CELL).reshape(-1, width)
+        local = np.frombuffer(b"".join(shape_of), dtype=SHAPE_CELL).reshape(-1, width)
         groups: dict[str, list[int]] = defaultdict(list)
-        for position, k in enumerate(kept):
-            groups[k[key]].append(position)
-        for key, positions in groups.items():
+        for position, said in enumerate(shapes):
+            groups[said].append(position)
+        for said, positions in groups.items():
             # A row's NO_SHAPE (-1) takes the lookup's last entry, itself NO_SHAPE.
-            named = [self._index(Shape(*shape)) for shape in json.loads(shapes[key])]
+            named = [self._index(Shape(*shape)) for shape in json.loads(said)]
             lookup = np.asarray([*named, NO_SHAPE], dtype=np.int16)
             mine = np.asarray(positions, dtype=np.intp)
             self.shape[where[mine]] = lookup[local[mine]]

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from core.outcomes.grid import domains_of, slots_for
 from core.outcomes.local_days import LocalDays
 from core.promis import PromisTables
 from core.protocol import Protocol
@@ -61,6 +62,18 @@ of shapes named by its key (as ``CourseTable.of`` and ``ScoreGrid.put_kept`` tak
 def shapes_key(shapes: str) -> str:
     """The name a list of shapes is kept under (``course_outcome_shapes``): its SHA-256."""
     return hashlib.sha256(shapes.encode()).hexdigest()
+
+
+class KeptRule(NamedTuple):
+    """What a report reads kept courses by: the rules they were counted by (``rule_key``), and the width of
+    their rows of the grid under those rules (a row of another width is not read)."""
+
+    key: str
+    cells: int
+
+
+def kept_rule(protocol: Protocol, tables: PromisTables) -> KeptRule:
+    return KeptRule(rule_key(protocol, tables), slots_for(protocol.outcomes, domains_of(protocol, tables)).width)
 
 
 def rule_key(protocol: Protocol, tables: PromisTables) -> str:

@@ -46,7 +46,7 @@ from core.outcomes.cohort import (
     ordered_courses,
 )
 from core.outcomes.course_table import NEVER, NOT_THERE, CourseTable
-from core.outcomes.grid import NONE, SCALE, ScoreGrid, slots_for
+from core.outcomes.grid import NONE, SCALE, ScoreGrid, domains_of, slots_for
 from core.outcomes.kept import READ
 from core.outcomes.local_days import LocalDays
 from core.outcomes.stats import (
@@ -209,27 +209,20 @@ def _began(session: SessionRow) -> datetime:
 
 @dataclass
 class Prepared:
-    """The cohort arranged for counting: the courses counted from their records (their facts, each patient's
-    first and next course), and every course in the report (those and the kept ones) as one table of the
-    figures' inputs with its grid of scores."""
+    """The cohort arranged for counting: every course in the report (those counted from their records, then
+    the kept ones) as one table of the figures' inputs with its grid of scores."""
 
     protocol: Protocol
     first_day: date
     last_day: date
-    spans: dict[str, list[CourseSpan]]
-    facts: dict[str, CourseFacts]
     recounted: list[CourseFacts]
     """The courses in the report counted from their records: the first rows of ``courses`` and ``grid``."""
-    first_course: dict[str, CourseFacts]
-    next_course: dict[str, CourseFacts]
-    """Course id -> the patient's next course in which an infusion began."""
     courses: CourseTable
     """Every course in the report: ``recounted``, then the kept ones."""
     grid: ScoreGrid
     """The score that counts at each time point and domain, a row per course of ``courses``."""
     domains: list[tuple[str, bool]]
     """The protocol's forms' domains in its order, with whether a higher T is better."""
-    days: LocalDays
 
     @property
     def outcomes(self) -> Outcomes:
@@ -291,7 +284,7 @@ def prepare(
     if not inside.all():  # kept courses of the margin read around the period (those counted here are in it)
         table = table.where(inside)
         kept = [k for k, wanted in zip(kept, inside[len(recounted) :].tolist(), strict=True) if wanted]
-    domains = _domains(protocol, tables)
+    domains = domains_of(protocol, tables)
     grid = ScoreGrid.empty(len(table), slots_for(protocol.outcomes, domains))
     position = {c.row.id: index for index, c in enumerate(recounted)}
     column = {
@@ -301,19 +294,12 @@ def prepare(
     }
     placed = _scores(protocol.outcomes, spans, position, cohort, tables, dict(domains), days)
     grid.put((position[course_id], column[point, domain], form) for (course_id, point, domain), form in placed)
-    grid.put_kept(range(len(recounted), len(table)), kept, READ.index("t_scores"), cohort.kept_shapes)
-    return Prepared(
-        protocol, first_day, last_day, spans, facts, recounted, first_course, next_course, table, grid, domains, days
-    )
-
-
-def _domains(protocol: Protocol, tables: PromisTables) -> list[tuple[str, bool]]:
-    found: dict[str, bool] = {}
-    for form_id in protocol.outcomes.forms:
-        form = tables.forms.get(form_id)
-        if form is not None:
-            found.setdefault(form.domain, form.higher_is_better)
-    return list(found.items())
+    if kept:
+        columns = dict(zip(READ, zip(*kept, strict=False), strict=False))  # a kept row's values, column by column
+        shapes = [cohort.kept_shapes[key] for key in columns["shapes_key"]]
+        rows = range(len(recounted), len(table))
+        grid.put_kept(rows, columns["t_scores"], columns["ses"], columns["shape_of"], shapes)
+    return Prepared(protocol, first_day, last_day, recounted, table, grid, domains)
 
 
 def _scores(

@@ -247,9 +247,10 @@ class CourseFacts(SQLModel, table=True):
 
 class CourseOutcome(SQLModel, table=True):
     """A course's part in the clinic's outcome report, as counted once its patient's records had settled
-    (``core.outcomes.kept.KeptCourse``): its counts and days, its place among the patient's courses, and
-    the score that counts at each time point. A report over ten years reads these for the courses it has
-    counted before instead of every course's sessions and sittings.
+    (``core.outcomes.kept.KeptCourse``): its inputs to the figures (its counts and days, whether it was the
+    patient's first and when the next began), packed, and its row of the report's grid of scores. A report
+    over ten years reads these for the courses it has counted before instead of every course's sessions and
+    sittings.
 
     A row stands only for what it was counted under (``rule_key``: the protocol, the scoring tables' domains
     and the clinic's time zone) and from (``basis``: the patient's ``patient_basis`` then), and for a report

@@ -9,6 +9,8 @@ patient's, and no report reads it.
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -16,7 +18,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Table, func, select
 from sqlmodel import Session
 
-from core.outcomes.kept import READ, KeptCourse, holds_from, local_midnight_after, shapes_key
+from core.outcomes.course_table import INPUTS
+from core.outcomes.grid import NO_SHAPE, SHAPE_CELL
+from core.outcomes.kept import READ, KeptCourse, KeptRule, holds_from, local_midnight_after, shapes_key
 from core.persistence.tables import (
     Course,
     CourseFacts,
@@ -51,34 +55,70 @@ class KeptFound(NamedTuple):
 
 
 def kept_for_period(
-    tx: Session, rule_key: str, began_from: datetime, began_before: datetime, until: datetime
+    tx: Session, rule: KeptRule, began_from: datetime, began_before: datetime, until: datetime
 ) -> KeptFound:
     """The courses whose first infusion began from ``began_from`` to ``began_before`` (a margin wider than the
     report's period: the report decides by the local day), each with its kept row where one holds for a
-    report with cut-off ``until`` under ``rule_key``. The bases are read first.
+    report with cut-off ``until`` under ``rule``. The bases are read first.
 
-    Three reads, each on an index: the bases, the courses begun in the span (``course_facts``, from its index
-    alone), and the rows kept under ``rule_key`` in the span; joined here (joined in the database, the same
-    took three times as long). The patients of the courses without a row that holds are read last: a
-    course's patient never changes."""
+    Four reads, joined here (joined in the database, the same took three times as long): the bases; the
+    courses begun in the span (``course_facts``, from its index alone); the lists of shapes, each read only
+    when it is what its key names; and the rows kept under ``rule`` in the span, each read only when its
+    bytes make a row of the grid whose cells name shapes its list has (a row cut short would shift every
+    course after it). The patients of the courses without a row that holds are read last: a course's
+    patient never changes."""
     connection = tx.connection()
     bases = dict(connection.execute(select(_BASIS.c.patient_id, _BASIS.c.changes)).all())
     begun_in = (_FACTS.c.first_started >= began_from, _FACTS.c.first_started < began_before)
     begun = set(connection.execute(select(_FACTS.c.course_id).where(*begun_in)).scalars().all())
+    shapes = _shapes_named(connection)
     rows = select(*(_KEPT.c[name] for name in READ), _KEPT.c.basis).where(
-        _KEPT.c.rule_key == rule_key,
+        _KEPT.c.rule_key == rule.key,
         _KEPT.c.first_infusion >= began_from,
         _KEPT.c.first_infusion < began_before,
         _KEPT.c.holds_from <= until,
     )
-    shapes = dict(connection.execute(select(_SHAPES.c.shapes_key, _SHAPES.c.shapes)).all())
     holding: dict[str, Sequence[Any]] = {}
     for row in connection.execute(rows).all():  # each row: READ's values, then the basis it was kept with
         if row[0] in begun and row[-1] == bases.get(row[1], 0) and row[SHAPES_AT] in shapes:
             holding[row[0]] = row
+    for course_id in _misshapen(list(holding.values()), rule.cells, shapes):
+        del holding[course_id]
     recount = _patients_of(connection, sorted(begun - holding.keys()))
     kept = tuple(row for row in holding.values() if row[1] not in recount)
-    return KeptFound(kept, tuple(sorted(recount)), {p: bases.get(p, 0) for p in recount}, shapes)
+    named = {key: text for key, (text, _) in shapes.items()}
+    return KeptFound(kept, tuple(sorted(recount)), {p: bases.get(p, 0) for p in recount}, named)
+
+
+def _shapes_named(connection: Connection) -> dict[str, tuple[str, int]]:
+    """Each kept list of shapes whose text is what its key names (its SHA-256), with how many it lists."""
+    found = {}
+    for key, text in connection.execute(select(_SHAPES.c.shapes_key, _SHAPES.c.shapes)).all():
+        if shapes_key(text) == key:
+            found[key] = (text, len(json.loads(text)))
+    return found
+
+
+def _misshapen(rows: list[Sequence[Any]], cells: int, shapes: dict[str, tuple[str, int]]) -> list[str]:
+    """The courses among ``rows`` whose bytes are not a row of a grid ``cells`` wide, or whose cells name a
+    shape their list does not have."""
+    import numpy as np
+
+    sizes = (4 * len(INPUTS), 4 * cells, 4 * cells, 2 * cells)
+    at = [READ.index(name) for name in ("inputs", "t_scores", "ses", "shape_of")]
+    bad = [row[0] for row in rows if any(len(row[i]) != size for i, size in zip(at, sizes, strict=True))]
+    if not cells:
+        return bad
+    wrong_size = set(bad)
+    groups: dict[str, list[Sequence[Any]]] = defaultdict(list)
+    for row in rows:
+        if row[0] not in wrong_size:
+            groups[row[SHAPES_AT]].append(row)
+    for key, group in groups.items():
+        local = np.frombuffer(b"".join(row[at[3]] for row in group), dtype=SHAPE_CELL).reshape(-1, cells)
+        wrong = (local.max(axis=1) >= shapes[key][1]) | (local.min(axis=1) < NO_SHAPE)
+        bad += [row[0] for row, no in zip(group, wrong.tolist(), strict=True) if no]
+    return bad
 
 
 def _patients_of(connection: Connection, course_ids: Sequence[str]) -> set[str]:
@@ -138,9 +178,12 @@ def keep_course_outcomes(tx: Session, rule_key: str, rows: Iterable[tuple[KeptCo
         shapes[key] = k.shapes
         said = {name: value for name, value in k._asdict().items() if name != "shapes"}
         values.append({**said, "shapes_key": key, "rule_key": rule_key, "basis": basis, "holds_from": holds})
-    named = insert_for(connection, _SHAPES).on_conflict_do_nothing(index_elements=["shapes_key"])
+    named = insert_for(connection, _SHAPES)
+    # Over a list changed by hand (no report reads one that is not what its key names); in the keys' order, so
+    # two reports keeping at once take their locks in one order.
+    named = named.on_conflict_do_update(index_elements=["shapes_key"], set_={"shapes": named.excluded.shapes})
     if shapes:
-        connection.execute(named, [{"shapes_key": key, "shapes": text} for key, text in shapes.items()])
+        connection.execute(named, [{"shapes_key": key, "shapes": shapes[key]} for key in sorted(shapes)])
     statement = insert_for(connection, _KEPT)
     statement = statement.on_conflict_do_update(
         index_elements=["course_id"],

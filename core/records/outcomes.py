@@ -35,6 +35,7 @@ from core.outcomes.cohort import (
     StopRow,
     StoredSitting,
 )
+from core.outcomes.kept import KeptRule
 from core.persistence.tables import (
     Course,
     CourseFacts,
@@ -57,7 +58,7 @@ def outcome_cohort(
     opened_before: datetime,
     until: datetime,
     counted_from: datetime,
-    rule_key: str | None = None,
+    rule: KeptRule | None = None,
 ) -> Cohort:
     """The records of every patient with a session opened from ``opened_from`` (less a day) to
     ``opened_before``, each up to ``until`` (the cut-off: records of later moments are left out).
@@ -68,15 +69,15 @@ def outcome_cohort(
     (the first, the next, where a form answered between two of them counts); of those that began well before
     ``opened_from``, what their sessions add up to (``CourseMoments``), and the sessions of the rest.
 
-    ``rule_key``: the rules the report counts by (``core.outcomes.kept.rule_key``), to take each course whose
+    ``rule``: the rules the report counts by (``core.outcomes.kept.kept_rule``), to take each course whose
     first infusion began in the period from its kept row (``course_outcome``) where one holds. Then only the
     patients with such a course that has none are read from their records (a patient with no course begun in
     the period has no course in the report)."""
-    if rule_key is None:
+    if rule is None:
         patients, found = _opened_by(tx, opened_from, opened_before), KeptFound((), (), {}, {})
     else:
         margin = timedelta(days=1)  # the report decides by the local day; these bounds are moments
-        found = kept_for_period(tx, rule_key, opened_from - margin, opened_before + margin, until)
+        found = kept_for_period(tx, rule, opened_from - margin, opened_before + margin, until)
         patients = list(found.recount)
     courses, summaries = _courses(tx, patients, until)
     unkept = {c.patient_id for c in courses if c.id not in summaries}
