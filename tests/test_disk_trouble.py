@@ -53,12 +53,12 @@ def test_a_backup_that_cannot_be_written_whole_says_the_disk_is_full_and_leaves_
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 2 MB disk (tmpfs), as a USB stick or a nearly full partition would be (creating the schema
-    logs about a megabyte before it is checkpointed, so the disk must hold that first): mounting needs root,
-    as CI runs; elsewhere the test says why it did not run."""
+    """A real 4 MB disk (tmpfs), as a USB stick or a nearly full partition would be (creating the schema
+    logs about two megabytes before it is checkpointed, so the disk must hold that first): mounting needs
+    root, as CI runs; elsewhere the test says why it did not run."""
     folder = tmp_path / "small-disk"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(folder)], check=False)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(folder)], check=False)
     if mounted.returncode != 0:
         pytest.skip("mounting a small disk needs root (CI runs as root)")
     try:
