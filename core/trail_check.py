@@ -376,11 +376,12 @@ _CATEGORIES = (
     "course facts",
     "quality facts",
     "point counts",
+    "set days",
     "kept outcomes",
 )
 """The kinds of problem in the order the first is said: the rows made from records (``course facts``,
-``quality facts``, ``point counts``, ``kept outcomes``) last, as a record changed by hand shows there too, and
-the record is what to name."""
+``quality facts``, ``point counts``, ``set days``, ``kept outcomes``) last, as a record changed by hand shows
+there too, and the record is what to name."""
 
 
 @dataclass
@@ -890,6 +891,7 @@ def _beside_the_trail(tx: Any, found: Findings, sessions: list[str] | None = Non
         _course_facts(tx, found)
         _quality_facts(tx, found)
         _point_counts(tx, found)
+        _set_days(tx, found)
         _kept_outcomes(tx, found)
     _vital_sets(tx, found, sessions)
     _schedule_points(tx, found, sessions)
@@ -1023,6 +1025,23 @@ def _point_counts(tx: Any, found: Findings) -> None:
         session_id, kept, _ = recount.spans[0]
         said = "was removed: its points are still there." if kept is None else "no longer says when its points fell."
         found.said("point counts", (1, session_id), f"the quality report's span of session {session_id} {said}")
+
+
+def _set_days(tx: Any, found: Findings) -> None:
+    """Each day's packed sets of vital signs hold that day's sets as ``vital_set`` keeps them: a day changed
+    by hand would move the alarm figures and the replay of every period over it unseen."""
+    differ = records.set_days_recounted(tx)
+    if not differ:
+        return
+    day, kept, recounted = differ[0]
+    said = f"the quality report's sets of vital signs of {day.isoformat()}"
+    if kept is None:
+        problem = f"{said} were removed: the sets are still there."
+    elif recounted is None:
+        problem = f"{said} were added by hand: no set was taken that day."
+    else:
+        problem = f"{said} were changed: they no longer say what the sets kept say."
+    found.said("set days", (day.isoformat(),), problem)
 
 
 def _vital_sets(tx: Any, found: Findings, sessions: list[str] | None = None) -> None:

@@ -80,13 +80,16 @@ def stored_log(database: Database, session_id: str) -> list[str]:
 def test_one_entry_writes_its_rows_in_one_transaction_without_an_orm_flush(
     care: Care, patient: PatientView, nurses: tuple[Account, Account], database: Database
 ):
-    """A set of vital signs: its entry, its columns kept beside it, its audit line, its session's row."""
+    """A set of vital signs: its entry, its columns kept beside it, its day's packed sets (made if not there,
+    then appended to), its audit line, its session's row."""
     sid = session_at(care, patient, nurses, Step.INFUSING)
     with watched(database) as seen:
         care.record_vitals(sid, NORMAL, nurses[0].id)
     assert writes(seen) == [
         "INSERT INTO session_event",
         "INSERT INTO vital_set",
+        "INSERT INTO quality_set_day",
+        "UPDATE quality_set_day",
         "INSERT INTO audit_entry",
         "UPDATE infusion_session",
     ]

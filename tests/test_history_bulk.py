@@ -26,6 +26,8 @@ from core.protocol import Protocol
 from core.record_values import DetailsRecord, PatientRecord, SessionSummary
 from core.records.bulk import AUDIT_COLUMNS, EVENT_COLUMNS
 from core.records.schedule_points import write_schedule_points
+from core.records.set_days import ROW_COLUMNS as PACKED_SET
+from core.records.set_days import add_set_days
 from core.schedule_points import ScheduledPoint
 from core.signatures import canonical, canonical_text
 
@@ -39,6 +41,7 @@ TABLES = {
     "session_event": "id",
     "patient_event": "id",
     "vital_set": "id",
+    "quality_set_day": "day",
     "schedule_point": "session_id, schedule, point_id",
     "quality_point_day": "day, schedule, point_id, status",
     "quality_point_span": "session_id",
@@ -88,7 +91,9 @@ def one_at_a_time(
         if event.type is EventType.STARTED:
             began.add(event.session_id)
         elif event.type is EventType.VITALS:  # as the entry's transaction writes its row, the infusion begun or not
-            tx.add(VitalSet(**records.vital_set_row(event, event.session_id in began)))
+            row = records.vital_set_row(event, event.session_id in began)
+            tx.add(VitalSet(**row))
+            add_set_days(tx.connection(), [tuple(row[name] for name in PACKED_SET)])
     for stream_event, _text in patient_events:
         records.insert_patient_event(tx, stream_event)
     tx.flush()

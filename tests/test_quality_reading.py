@@ -1,5 +1,6 @@
 """The quality report reads each period's sets of vital signs and scheduled points the short way: every set
-once, column by column, with a ``SetRow`` only for the sessions with a finding in the period, and the points
+once, column by column from its day's packed row, with a ``SetRow`` only for the sets with a finding in the
+period and the baselines of their sessions, and the points
 counted with the late ones alone in full. Here each short reading is held to the long one it replaced (every
 set a ``SetRow``, read through the ORM; every point a ``TimedPoint``): the same columns, the same figures, the
 same replay, scoped or not, on either store."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from math import isnan
 
 import pytest
 from sqlmodel import col, select
@@ -22,7 +24,7 @@ from core.protocol import Protocol
 from core.protocol import VitalKind as V
 from core.quality.alarms import alarm_report
 from core.quality.replay import replay
-from core.quality.rows import AROUND, VITALS, AlarmRows, SetRow, columns_of
+from core.quality.rows import AROUND, VITALS, AlarmRows, SetColumns, SetRow, columns_of
 from core.quality.timeliness import timeliness, timeliness_of
 from core.schedule_points import Kept, tally_of
 from tests.helpers.answers import NORMAL
@@ -58,12 +60,33 @@ def every_set(database: Database, since: datetime, end: datetime) -> list[SetRow
         ]
 
 
-def rows_of(columns) -> list[tuple]:
-    """The columns as rows, in one order, each flag a ``bool`` (a store may hand back 0 and 1)."""
-    flags = (columns.in_period, columns.before_start, columns.partial, columns.alarmed, columns.flagged)
-    named = (columns.ids, columns.session_ids, columns.seqs, columns.recorded_by)
-    rows = zip(*named, *flags, *columns.values, strict=True)
-    return sorted((*row[:4], *(bool(f) for f in row[4:9]), *row[9:]) for row in rows)
+def rows_of(columns: SetColumns) -> list[tuple]:
+    """The columns as rows, in one order: each text as itself, each flag a ``bool``, None where not measured."""
+    words = columns.words
+    rows = zip(
+        columns.ids.tolist(),
+        columns.sessions.tolist(),
+        columns.seqs.tolist(),
+        columns.nurses.tolist(),
+        columns.in_period.tolist(),
+        columns.before_start.tolist(),
+        columns.partial.tolist(),
+        columns.alarmed.tolist(),
+        columns.flagged.tolist(),
+        columns.values.tolist(),
+        strict=True,
+    )
+    return sorted(
+        (
+            set_id.decode().rstrip(),
+            words[session],
+            seq,
+            words[nurse],
+            *(bool(flag) for flag in flags),
+            *(None if isnan(value) else value for value in values),
+        )
+        for set_id, session, seq, nurse, *flags, values in rows
+    )
 
 
 @pytest.fixture
@@ -88,7 +111,7 @@ def a_day(care: Care, patient, nurses, clock: ManualClock):
     return {**found, **made}
 
 
-def test_the_sets_read_once_are_every_set_and_the_rows_those_of_sessions_with_a_finding(
+def test_the_sets_read_once_are_every_set_and_the_rows_those_the_alarm_figures_read(
     a_day, care: Care, database: Database
 ):
     with care.door.reading() as tx:
@@ -97,7 +120,9 @@ def test_the_sets_read_once_are_every_set_and_the_rows_those_of_sessions_with_a_
     assert {row.session_id for row in long} == {a_day[name] for name in ("maja", "jane", "flagged", "quiet")}
     assert rows_of(rows.every_set()) == rows_of(columns_of(long, START, END))
     with_finding = {a_day["maja"], a_day["jane"], a_day["flagged"]}
-    assert sorted(rows.sets) == sorted(row for row in long if row.session_id in with_finding)
+    read = [row for row in long if row.session_id in with_finding and (row.act or row.advise or row.before_start)]
+    assert sorted(rows.sets) == sorted(read)
+    assert any(row.before_start and not (row.act or row.advise) for row in rows.sets)  # a baseline, read as one
     assert [row.taken_at for row in rows.sets] == sorted(row.taken_at for row in rows.sets)
     assert min(row.taken_at for row in long) < START  # Maja's baseline, in the margin
     assert set(rows.opened_with_sets) == {a_day[name] for name in ("jane", "flagged", "quiet")}  # not Maja's
@@ -120,7 +145,7 @@ def test_the_figures_and_the_replay_are_those_of_every_set_read_as_a_row(
     assert alarm_report(rows, protocols, names).find("alarms").numerator == 3
     chair_2 = {a_day["jane"]}
     same(_scoped(rows, chair_2), _scoped(long, chair_2))
-    assert set(_scoped(rows, chair_2).every_set().session_ids) == chair_2
+    assert _scoped(rows, chair_2).every_set().session_ids() == chair_2
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ each patient its outlier listings show, so every such patient's trail says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from itertools import compress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from core import records
 from core.audit_terms import AuditAction
@@ -351,20 +350,10 @@ class QualityReports(CareBase):
 
 def _scoped(rows: AlarmRows, ids: set[str]) -> AlarmRows:
     """The alarm rows of the sessions named alone."""
-    every = rows.every_set()
-    kept = [session_id in ids for session_id in every.session_ids]
-
-    def only(column: Sequence[Any]) -> tuple[Any, ...]:
-        return tuple(compress(column, kept))
-
-    columns = every._replace(
-        **{name: only(getattr(every, name)) for name in every._fields if name != "values"},
-        values=tuple(only(column) for column in every.values),
-    )
     return replace(
         rows,
         sets=[row for row in rows.sets if row.session_id in ids],
-        columns=columns,
+        columns=rows.every_set().of_sessions(ids),
         sessions={sid: session for sid, session in rows.sessions.items() if sid in ids},
         opened_with_sets=[sid for sid in rows.opened_with_sets if sid in ids],
         acks=[ack for ack in rows.acks if ack.session_id in ids],

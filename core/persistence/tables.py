@@ -329,6 +329,31 @@ class VitalSet(SQLModel, table=True):
     advise: str = Field(default="", max_length=120)
 
 
+class QualitySetDay(SQLModel, table=True):
+    """Each UTC day's sets of vital signs (``vital_set``'s rows) packed into a few columns of machine numbers,
+    appended to in each set's transaction: ten years are two million sets, and a review of alarms over them
+    read each as a row of nineteen values, most of its time spent making Python objects. Read back as arrays
+    (``core.records.set_days``), a day at a time. ``records.set_days_recounted`` holds the rows to
+    ``vital_set``.
+
+    ``words``: the day's distinct texts (sessions, nurses, points, the ``act`` and ``advise`` columns), one a
+    line, which ``numbers`` name by their place; per set, in the order appended: ``ids`` 36 bytes (the id,
+    space-padded), ``moments`` a little-endian int64 (microseconds since 1970 UTC), ``numbers`` six int32
+    (seq, session, nurse, point or -1, act, advise), ``flags`` one byte (1: before the start, 2: partial),
+    ``readings`` a float64 per vital in ``vital_set``'s order (NaN: not measured)."""
+
+    __tablename__ = "quality_set_day"
+
+    day: date = Field(primary_key=True)
+    sets: int
+    words: str
+    ids: bytes
+    moments: bytes
+    numbers: bytes
+    flags: bytes
+    readings: bytes
+
+
 class ScheduledPointRecord(SQLModel, table=True):
     """Each scheduled point of a signed session (a set of vital signs, a side-effect check, a recheck an
     alarm asked for) as it stood at signing, written with the signature: on time (``done``), ``late`` or

@@ -121,27 +121,16 @@ class _Readings:
         import numpy as np  # late: see the module's docstring
 
         every = rows.every_set()
-        n = len(every.ids)
-        codes: dict[str, int] = dict.fromkeys(every.session_ids)  # each session numbered, in C: ten years are
-        for number, session_id in enumerate(codes):  # two million sets of some 300,000 sessions
-            codes[session_id] = number
-        session = np.fromiter(map(codes.__getitem__, every.session_ids), dtype=np.int64, count=n)
-        order = np.lexsort((np.asarray(every.seqs, dtype=np.int64), session))  # by session, then entry
-        table = np.array(every.values, dtype=float).reshape(len(VITALS), n).T[order]
-
-        def flags(column) -> np.ndarray:
-            return np.asarray(column, dtype=bool).reshape(n)[order]
-
-        corrected = rows.corrected
-        in_period = flags(every.in_period)
-        stands = flags([i not in corrected for i in every.ids]) if corrected else True
-        keep = in_period & stands
-        bases = _baselines(session[order], table, flags(every.before_start), flags(every.partial))
+        order = np.lexsort((every.seqs, every.sessions))  # by session, then entry
+        table = every.values[order]
+        in_period = every.in_period[order]
+        keep = in_period & ~every.named(rows.corrected)[order] if rows.corrected else in_period
+        bases = _baselines(every.sessions[order], table, every.before_start[order], every.partial[order])
         self.left_out = int(np.count_nonzero(in_period & ~keep))
         kept, kept_bases = table[keep].T.copy(), bases[keep].T.copy()  # one vital a row: each read whole
         self.values = {kind: kept[i] for i, kind in enumerate(VITALS)}
         self.bases = {kind: kept_bases[i] for i, kind in enumerate(VITALS)}
-        alarmed, advised = flags(every.alarmed), flags(every.flagged)
+        alarmed, advised = every.alarmed[order], every.flagged[order]
         self.alarmed = alarmed[keep]
         self.flagged = (advised & ~alarmed)[keep]
         self.size = int(np.count_nonzero(keep))

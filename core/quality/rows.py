@@ -8,10 +8,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.events import EventType
 from core.protocol import VitalKind
+
+if TYPE_CHECKING:
+    import numpy as np
 
 VITALS = tuple(VitalKind)
 """The order of a set's values in ``SetRow.values``: the protocol's vitals, as the ``vital_set`` table's."""
@@ -42,44 +45,89 @@ class SetRow(NamedTuple):
     """The vitals flagged at the advisory tier when recorded, comma-separated."""
 
 
-class SetColumns(NamedTuple):
-    """Every set of the reading, column by column, in one order: what the threshold replay and the nurses'
-    denominators count, without a ``SetRow`` per set (a month is some 20,000 sets, ten years two million).
-    The flags are as the store hands them back (0 and 1 on SQLite): read them as truths, never compare them
-    to ``True``."""
+ID_WIDTH = 36
+"""Bytes of a set's id in ``SetColumns.ids``: the id, space-padded (ids are at most this long)."""
 
-    ids: Sequence[str]
-    session_ids: Sequence[str]
-    seqs: Sequence[int]
-    recorded_by: Sequence[str]
-    in_period: Sequence[bool]
+
+def packed_id(set_id: str) -> bytes:
+    """A set's id as ``SetColumns.ids`` and the packed days keep it."""
+    return set_id.encode("ascii").ljust(ID_WIDTH)
+
+
+class SetColumns(NamedTuple):
+    """Every set of the reading, column by column as NumPy arrays (one entry a set, in no order): what the
+    threshold replay and the nurses' denominators count, without a ``SetRow`` per set (a month is some 20,000
+    sets, ten years two million). The texts are ``words``, which the code columns name by place."""
+
+    words: Sequence[str]
+    ids: np.ndarray
+    """``S36``: each set's id as ``packed_id`` makes it."""
+    sessions: np.ndarray
+    """Each set's session, as its place in ``words``."""
+    seqs: np.ndarray
+    nurses: np.ndarray
+    """Who recorded each set, as a place in ``words``."""
+    in_period: np.ndarray
     """Taken in [start, end): the others are read only as baselines."""
-    before_start: Sequence[bool]
-    partial: Sequence[bool]
-    values: Sequence[Sequence[float | None]]
-    """One column per vital, in ``VITALS`` order; None where not measured."""
-    alarmed: Sequence[bool]
+    before_start: np.ndarray
+    partial: np.ndarray
+    values: np.ndarray
+    """float64, a row per set and a column per vital in ``VITALS`` order; NaN where not measured."""
+    alarmed: np.ndarray
     """Recorded with an act-now finding (``act`` not empty)."""
-    flagged: Sequence[bool]
+    flagged: np.ndarray
     """Recorded with an advisory finding (``advise`` not empty), whether or not it also alarmed."""
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def session_ids(self, where: np.ndarray | None = None) -> set[str]:
+        """The sessions of the sets (of those ``where`` is true, when given)."""
+        import numpy as np  # late: only a report reads sets
+
+        codes = self.sessions if where is None else self.sessions[where]
+        return {self.words[code] for code in np.unique(codes).tolist()}
+
+    def of_sessions(self, session_ids: Collection[str]) -> SetColumns:
+        """The sets of the sessions named alone."""
+        import numpy as np  # late: only a report reads sets
+
+        codes = [n for n, word in enumerate(self.words) if word in session_ids]
+        kept = np.isin(self.sessions, np.asarray(codes, dtype=self.sessions.dtype))
+        return SetColumns(self.words, *(column[kept] for column in self[1:]))
+
+    def named(self, set_ids: Collection[str]) -> np.ndarray:
+        """Whether each set's id is among ``set_ids``."""
+        import numpy as np  # late: only a report reads sets
+
+        wanted = np.sort(np.array([packed_id(i) for i in set_ids], dtype=f"S{ID_WIDTH}"))
+        if not len(wanted) or not self.size:
+            return np.zeros(self.size, dtype=bool)
+        found = np.minimum(np.searchsorted(wanted, self.ids), len(wanted) - 1)
+        return np.asarray(wanted[found] == self.ids)
 
 
 def columns_of(rows: Sequence[SetRow], start: datetime, end: datetime) -> SetColumns:
     """``rows`` column by column (each set's moment held to [start, end))."""
-    if not rows:
-        return SetColumns((), (), (), (), (), (), (), tuple(() for _ in VITALS), (), ())
-    ids, session_ids, seqs, taken, recorded_by, before, partial, _, values, act, advise = zip(*rows, strict=True)
+    import numpy as np  # late: only a report reads sets
+
+    words: dict[str, int] = {}
+    session = [words.setdefault(row.session_id, len(words)) for row in rows]
+    nurse = [words.setdefault(row.recorded_by, len(words)) for row in rows]
+    values = [[np.nan if v is None else v for v in row.values] for row in rows]
     return SetColumns(
-        ids,
-        session_ids,
-        seqs,
-        recorded_by,
-        tuple(start <= t < end for t in taken),
-        before,
-        partial,
-        tuple(zip(*values, strict=True)),
-        tuple(a != "" for a in act),
-        tuple(a != "" for a in advise),
+        words=list(words),
+        ids=np.array([packed_id(row.id) for row in rows], dtype=f"S{ID_WIDTH}"),
+        sessions=np.array(session, dtype=np.int32),
+        seqs=np.array([row.seq for row in rows], dtype=np.int64),
+        nurses=np.array(nurse, dtype=np.int32),
+        in_period=np.array([start <= row.taken_at < end for row in rows], dtype=bool),
+        before_start=np.array([row.before_start for row in rows], dtype=bool),
+        partial=np.array([row.partial for row in rows], dtype=bool),
+        values=np.array(values, dtype=np.float64).reshape(len(rows), len(VITALS)),
+        alarmed=np.array([row.act != "" for row in rows], dtype=bool),
+        flagged=np.array([row.advise != "" for row in rows], dtype=bool),
     )
 
 
@@ -131,8 +179,9 @@ class AlarmRows:
     end: datetime
     sets: Sequence[SetRow]
     """The sets taken in [start − AROUND, end) (those before ``start`` are read only as baselines); when
-    ``columns`` is given, only those of the sessions with a finding (act-now or advisory) in the period: the
-    only sets the alarm figures read one by one."""
+    ``columns`` is given, only those the alarm figures read one by one: of the sessions with a finding
+    (act-now or advisory) in the period, the sets with one and the baseline sets (taken before the infusion
+    began)."""
     sessions: dict[str, SessionRow]
     """The sessions of ``sets`` and of ``opened_with_sets``, by id."""
     opened_with_sets: Sequence[str]
@@ -156,12 +205,13 @@ class AlarmRows:
     @cached_property
     def recorders(self) -> Collection[tuple[str, str]]:
         """(who recorded it, its session) of each set taken in the period, each pair once."""
+        import numpy as np  # late: only a report reads sets
+
         every = self.every_set()
-        return {
-            (who, session_id)
-            for who, session_id, inside in zip(every.recorded_by, every.session_ids, every.in_period, strict=True)
-            if inside
-        }
+        width = len(every.words)
+        pairs = np.unique(every.nurses[every.in_period].astype(np.int64) * width + every.sessions[every.in_period])
+        words = every.words
+        return {(words[pair // width], words[pair % width]) for pair in pairs.tolist()}
 
 
 class AnswerRow(NamedTuple):

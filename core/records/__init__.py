@@ -80,6 +80,7 @@ from core.records.sessions import (
     summary,
     to_event,
 )
+from core.records.set_days import set_days_recounted
 from core.records.streams import (
     all_patient_events,
     insert_patient_event,
@@ -268,6 +269,7 @@ __all__ = [
     "sessions_opened",
     "sessions_opened_between",
     "sessions_with_points",
+    "set_days_recounted",
     "set_reader",
     "set_values",
     "setting_changes",

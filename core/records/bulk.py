@@ -43,6 +43,8 @@ from core.records.patients import patient_row
 from core.records.point_counts import POINT_COLUMNS, add_point_counts
 from core.records.quality_facts import COLUMNS as FACT_COLUMNS
 from core.records.quality_facts import fact_rows, fact_rows_of_stored
+from core.records.set_days import ROW_COLUMNS as PACKED_SET
+from core.records.set_days import add_set_days
 from core.records.vital_sets import SET_COLUMNS, vital_set_rows
 
 HISTORY_TABLES = (
@@ -54,6 +56,7 @@ HISTORY_TABLES = (
     "patient_event",
     "sitting_scores",
     "vital_set",
+    "quality_set_day",
     "schedule_point",
     "quality_point_day",
     "quality_point_span",
@@ -306,6 +309,7 @@ def insert_history(
     if vital_rows:
         writer = _Writer(tx, VitalSet, moments)
         writer.insert(writer.ready(vital_rows, VITAL_COLUMNS))
+    add_set_days(tx.connection(), [*map(itemgetter(*PACKED_SET), sets), *vital_rows])
     writer = _Writer(tx, ScheduledPointRecord, moments, itemgetter)
     writer.insert(writer.rows(schedule_points))
     add_point_counts(tx.connection(), (itemgetter(*POINT_COLUMNS)(point) for point in schedule_points))

@@ -13,12 +13,10 @@ from operator import attrgetter
 from sqlmodel import Session, col, select
 
 from core.events import EventType
-from core.persistence.raw_rows import raw_columns, raw_rows
+from core.persistence.raw_rows import raw_rows
 from core.persistence.tables import InfusionSession, SessionEvent, VitalSet
-from core.persistence.types import moment_reader
 from core.quality.rows import (
     AROUND,
-    VITALS,
     AckRow,
     ActedRow,
     AdverseRow,
@@ -27,10 +25,10 @@ from core.quality.rows import (
     SetColumns,
     SetRow,
 )
+from core.records.set_days import id_of, microseconds, moment_of, set_days_between
 
 CHUNK = 500
 """Sessions named in one ``IN`` list: well inside every database's limit on bound values."""
-_VALUES = tuple(getattr(VitalSet, kind.value) for kind in VITALS)
 _AS_TAKEN = attrgetter("taken_at", "session_id", "seq")
 
 
@@ -42,10 +40,10 @@ def alarm_rows(tx: Session, start: datetime, end: datetime) -> AlarmRows:
     and one more day's."""
     columns, sets = sets_between(tx, start - AROUND, start, end)
     window = sessions_opened_between(tx, start - AROUND, end)
-    with_sets = {sid for sid, inside in zip(columns.session_ids, columns.in_period, strict=True) if inside}
+    with_sets = columns.session_ids(columns.in_period)
     with_sets.update(session_ids_with_sets(tx, end, end + AROUND))
     opened = [row.id for row in window if row.opened_at >= start and row.id in with_sets]
-    sessions = sessions_of(tx, window, set(columns.session_ids).union(opened))
+    sessions = sessions_of(tx, window, columns.session_ids().union(opened))
     alarmed = {row.id for row in sets if row.act}
     since, until = start - AROUND, end + AROUND
     return AlarmRows(
@@ -63,66 +61,65 @@ def alarm_rows(tx: Session, start: datetime, end: datetime) -> AlarmRows:
 
 
 def sets_between(tx: Session, since: datetime, start: datetime, end: datetime) -> tuple[SetColumns, list[SetRow]]:
-    """The sets taken in [since, end): all of them column by column (each held to [start, end)), and as
-    ``SetRow`` those of the sessions with a set taken in [start, end) that recorded a finding, in the order
-    taken. Read once, as the driver hands the values back, column by column (``raw_columns``): a month is
-    some 20,000 sets, ten years two million, and the rest are only counted."""
-    query = select(
-        VitalSet.id,
-        VitalSet.session_id,
-        VitalSet.seq,
-        VitalSet.taken_at,
-        VitalSet.recorded_by,
-        VitalSet.before_start,
-        VitalSet.partial,
-        VitalSet.point_id,
-        *_VALUES,
-        VitalSet.act,
-        VitalSet.advise,
-        (col(VitalSet.taken_at) >= start).label("in_period"),
-    ).where(
-        col(VitalSet.taken_at) >= since, col(VitalSet.taken_at) < end
-    )  # in no order: the replay orders its arrays itself, and the few ``SetRow``s are ordered here
-    connection = tx.connection()
-    width = len(VITALS)
-    act, advise, inside = 8 + width, 9 + width, 10 + width
-    every = raw_columns(connection, query, repeating=(1, 4, 7))  # the session, the nurse, the point
+    """The sets taken in [since, end): all of them column by column (each held to [start, end)), read from the
+    days' packed rows (``core.records.set_days``) as arrays, and as ``SetRow``, in the order taken, those the
+    alarm figures read one by one: of the sessions with a finding in [start, end), the sets with a finding and
+    the baseline sets (taken before the infusion began). A month is some 20,000 sets, ten years two million:
+    the rest are only counted."""
+    import numpy as np  # late: only a report reads sets
+
+    days = set_days_between(tx.connection(), since, end)
+    words = days.words
+    says = np.fromiter((word != "" for word in words), dtype=bool, count=len(words))
+    alarmed, flagged = says[days.act], says[days.advise]
+    in_period = days.moments >= microseconds(start)
     columns = SetColumns(
-        ids=every[0],
-        session_ids=every[1],
-        seqs=every[2],
-        recorded_by=every[4],
-        in_period=every[inside],
-        before_start=every[5],
-        partial=every[6],
-        values=every[8:act],
-        alarmed=[a != "" for a in every[act]],
-        flagged=[a != "" for a in every[advise]],
+        words=words,
+        ids=days.ids,
+        sessions=days.sessions,
+        seqs=days.seqs,
+        nurses=days.nurses,
+        in_period=in_period,
+        before_start=days.before_start,
+        partial=days.partial,
+        values=days.values,
+        alarmed=alarmed,
+        flagged=flagged,
     )
-    noted = {
-        session_id
-        for session_id, in_period, alarmed, flagged in zip(
-            every[1], every[inside], every[act], every[advise], strict=True
-        )
-        if in_period and (alarmed or flagged)
-    }
-    moment = moment_reader(connection.dialect)
+    found = in_period & (alarmed | flagged)
+    of_noted = np.isin(days.sessions, np.unique(days.sessions[found]))
+    wanted = np.flatnonzero(of_noted & (found | days.before_start))
+    readings = days.values[wanted]
+    values = readings.astype(object)
+    values[np.isnan(readings)] = None  # not measured
     sets = [
         SetRow(
-            row[0],
-            row[1],
-            row[2],
-            moment(row[3]),  # type: ignore[arg-type]  # a set is always taken at a moment
-            row[4],
-            bool(row[5]),
-            bool(row[6]),
-            row[7],
-            tuple(row[8:act]),
-            row[act],
-            row[advise],
+            id_of(set_id),
+            words[session],
+            seq,
+            moment_of(moment),
+            words[nurse],
+            before,
+            partial,
+            None if point < 0 else words[point],
+            readings,
+            words[act],
+            words[advise],
         )
-        for row in zip(*every, strict=True)
-        if row[1] in noted
+        for set_id, session, seq, moment, nurse, before, partial, point, readings, act, advise in zip(
+            days.ids[wanted].tolist(),
+            days.sessions[wanted].tolist(),
+            days.seqs[wanted].tolist(),
+            days.moments[wanted].tolist(),
+            days.nurses[wanted].tolist(),
+            days.before_start[wanted].tolist(),
+            days.partial[wanted].tolist(),
+            days.points[wanted].tolist(),
+            map(tuple, values.tolist()),
+            days.act[wanted].tolist(),
+            days.advise[wanted].tolist(),
+            strict=True,
+        )
     ]
     sets.sort(key=_AS_TAKEN)
     return columns, sets

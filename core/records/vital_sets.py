@@ -18,12 +18,14 @@ from core.persistence.prepared import Prepared
 from core.persistence.tables import VitalSet
 from core.protocol import VitalKind
 from core.record_values import SessionSummary
+from core.records.set_days import ROW_COLUMNS, add_set_days
 from core.vitals import Tier
 
 _TABLE = VitalSet.__table__  # type: ignore[attr-defined]
 _INSERT = Prepared(insert(_TABLE), columns=_TABLE.c.keys())
 VITALS = tuple(kind.value for kind in VitalKind)
 """The value columns, named as the vitals are."""
+_AS_PACKED = operator.itemgetter(*ROW_COLUMNS)
 
 
 SetReader = Callable[[Sequence[str], bool], tuple[Any, ...]]
@@ -172,6 +174,9 @@ def vital_set_rows(events: Iterable[Event]) -> list[dict[str, Any]]:
 
 
 def write_vital_set(connection: Connection, event: Event, summary: SessionSummary) -> None:
-    """The set's row, when the entry is a set of vital signs (in the entry's transaction)."""
+    """The set's row, and the set added to its day's (``core.records.set_days``), when the entry is a set of
+    vital signs (in the entry's transaction)."""
     if event.type is EventType.VITALS:
-        _INSERT.run(connection, vital_set_row(event, summary.began_at is not None))
+        row = vital_set_row(event, summary.began_at is not None)
+        _INSERT.run(connection, row)
+        add_set_days(connection, [_AS_PACKED(row)])

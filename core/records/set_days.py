@@ -1,0 +1,308 @@
+"""Each UTC day's sets of vital signs packed (``quality_set_day``): appended to in each set's transaction and
+by a history written in bulk, read back as arrays by the quality report, and recounted from ``vital_set``.
+
+A review of alarms over ten years reads two million sets; as rows of nineteen values each, most of its time
+went on the driver making Python objects. Packed, a day is one row of a few byte strings that NumPy reads in
+place: the report makes Python objects only of the few sets it lists. The packing is written with the
+standard ``array`` module (a set recorded at the chair never waits for NumPy to load); the reading, which
+only a report does, uses NumPy.
+
+The sets of a day are in the order they were appended; what reads them orders them itself, and the recount
+holds a day's sets to ``vital_set``'s by id, in no order.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
+from itertools import groupby
+from math import isnan
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sqlalchemy import Connection, select, update
+from sqlmodel import Session
+
+from core.persistence.tables import QualitySetDay, VitalSet
+from core.persistence.types import moment_reader
+from core.persistence.upsert import insert_for
+from core.protocol import VitalKind
+from core.quality.rows import ID_WIDTH, packed_id
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_TABLE = QualitySetDay.__table__  # type: ignore[attr-defined]
+_SETS = VitalSet.__table__  # type: ignore[attr-defined]
+ROW_COLUMNS = tuple(_SETS.c.keys())
+"""A set as it is packed: ``vital_set``'s columns in the table's order (``core.records.bulk.VITAL_COLUMNS``)."""
+VITALS = tuple(VitalKind)
+"""The readings of a set, in ``vital_set``'s order."""
+PACKED = ("ids", "moments", "numbers", "flags", "readings")
+NUMBERS = 6
+"""int32 per set: seq, session, nurse, point (-1: none), act, advise (the last five name ``words``)."""
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_SWAP = sys.byteorder != "little"
+"""The packed numbers are little-endian whatever the machine."""
+
+
+def day_of(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
+
+
+def microseconds(moment: datetime) -> int:
+    """A moment as the packed ``moments`` keep it."""
+    return (moment - EPOCH) // _MICROSECOND
+
+
+class Packed:
+    """One day's packed columns, appended to a set at a time (``add``) and handed to the store as bytes."""
+
+    def __init__(self, words: Sequence[str] = (), **packed: bytes) -> None:
+        self.words = list(words)
+        self.places = {word: n for n, word in enumerate(self.words)}
+        self.ids = bytearray(packed.get("ids", b""))
+        self.moments = _numbers("q", packed.get("moments", b""))
+        self.numbers = _numbers("i", packed.get("numbers", b""))
+        self.flags = bytearray(packed.get("flags", b""))
+        self.readings = _numbers("d", packed.get("readings", b""))
+
+    def _place(self, word: str) -> int:
+        place = self.places.get(word)
+        if place is None:
+            if "\n" in word:
+                raise ValueError(f"a text kept with a set holds a line break: {word!r}")
+            place = self.places[word] = len(self.words)
+            self.words.append(word)
+        return place
+
+    def add(self, row: Sequence[Any]) -> None:
+        """A set, its values in ``ROW_COLUMNS`` order."""
+        set_id, session_id, seq, taken_at, recorded_by, before, partial, point_id, *rest = row
+        *values, act, advise = rest
+        if len(set_id) > ID_WIDTH:
+            raise ValueError(f"a set id longer than {ID_WIDTH} characters: {set_id!r}")
+        self.ids += packed_id(set_id)
+        self.moments.append(microseconds(taken_at))
+        place = self._place
+        self.numbers.extend(
+            (
+                seq,
+                place(session_id),
+                place(recorded_by),
+                -1 if point_id is None else place(point_id),
+                place(act),
+                place(advise),
+            )
+        )
+        self.flags.append((1 if before else 0) | (2 if partial else 0))
+        self.readings.extend(float("nan") if value is None else float(value) for value in values)
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "sets": len(self.flags),
+            "words": "\n".join(self.words),
+            "ids": bytes(self.ids),
+            "moments": _stored(self.moments),
+            "numbers": _stored(self.numbers),
+            "flags": bytes(self.flags),
+            "readings": _stored(self.readings),
+        }
+
+
+def _numbers(code: str, stored: bytes) -> array:
+    found = array(code, stored)
+    if _SWAP:
+        found.byteswap()
+    return found
+
+
+def _stored(numbers: array) -> bytes:
+    if _SWAP:
+        numbers = array(numbers.typecode, numbers)
+        numbers.byteswap()
+    return numbers.tobytes()
+
+
+def _words(stored: str) -> list[str]:
+    return stored.split("\n") if stored else []
+
+
+def add_set_days(connection: Connection, rows: Iterable[Sequence[Any]]) -> None:
+    """``rows`` (sets in ``ROW_COLUMNS`` order) appended to their days' rows, in the transaction that writes
+    them. Each day's row is made empty if it is not there and then read locked (``FOR UPDATE`` on a server;
+    SQLite's writer holds the whole file), so two workstations recording at once never lose a set."""
+    by_day: dict[date, list[Sequence[Any]]] = {}
+    for row in rows:
+        by_day.setdefault(day_of(row[3]), []).append(row)
+    if not by_day:
+        return
+    empty = {"sets": 0, "words": "", **dict.fromkeys(PACKED, b"")}
+    made = insert_for(connection, _TABLE).on_conflict_do_nothing(index_elements=["day"])
+    connection.execute(made, [{"day": day, **empty} for day in by_day])
+    columns = [_TABLE.c[name] for name in ("day", "words", *PACKED)]
+    for day, sets in sorted(by_day.items()):
+        kept = connection.execute(select(*columns).where(_TABLE.c.day == day).with_for_update()).one()
+        packed = Packed(_words(kept[1]), **dict(zip(PACKED, map(bytes, kept[2:]), strict=True)))
+        for row in sets:
+            packed.add(row)
+        connection.execute(update(_TABLE).where(_TABLE.c.day == day).values(**packed.columns()))
+
+
+class DaySets(NamedTuple):
+    """Sets read from the day rows, column by column (NumPy arrays, one entry a set, in no order).
+
+    The texts are ``words``, named by their place in the code columns: one list for the whole reading."""
+
+    words: Sequence[str]
+    ids: np.ndarray
+    """``S36``: each set's id, space-padded (``id_of`` reads one)."""
+    moments: np.ndarray
+    """int64 microseconds since 1970 UTC."""
+    seqs: np.ndarray
+    sessions: np.ndarray
+    nurses: np.ndarray
+    points: np.ndarray
+    """-1 where the set answered no scheduled point."""
+    act: np.ndarray
+    advise: np.ndarray
+    before_start: np.ndarray
+    partial: np.ndarray
+    values: np.ndarray
+    """float64, one row a set and one column a vital (``VITALS`` order); NaN where not measured."""
+
+
+def id_of(packed: bytes) -> str:
+    return packed.decode("ascii").rstrip(" ")
+
+
+def moment_of(packed: int) -> datetime:
+    return EPOCH + timedelta(microseconds=int(packed))
+
+
+def set_days_between(connection: Connection, since: datetime, end: datetime) -> DaySets:
+    """The sets taken in [since, end), from the rows of the days they fell on (the part of a day at either
+    end held to the bounds by each set's moment)."""
+    import numpy as np  # late: see the module's docstring
+
+    last = day_of(end - _MICROSECOND)
+    query = select(*(_TABLE.c[name] for name in ("words", *PACKED))).where(
+        _TABLE.c.day >= day_of(since), _TABLE.c.day <= last
+    )
+    words: dict[str, int] = {}
+    parts: list[list[np.ndarray]] = []
+    for stored_words, ids, moments, numbers, flags, readings in connection.execute(query):
+        day_words = _words(stored_words)
+        places = np.fromiter((words.setdefault(w, len(words)) for w in day_words), dtype=np.int32, count=len(day_words))
+        coded = np.frombuffer(numbers, dtype="<i4").reshape(-1, NUMBERS)
+        named = np.append(places, -1)[coded[:, 1:]]  # -1 names itself (a point none)
+        parts.append(
+            [
+                np.frombuffer(ids, dtype=f"S{ID_WIDTH}"),
+                np.frombuffer(moments, dtype="<i8"),
+                coded[:, 0],
+                named,
+                np.frombuffer(flags, dtype=np.uint8),
+                np.frombuffer(readings, dtype="<f8").reshape(-1, len(VITALS)),
+            ]
+        )
+    if parts:
+        ids, moments, seqs, named, flags, values = (np.concatenate(column) for column in zip(*parts, strict=True))
+    else:
+        ids, moments = np.empty(0, dtype=f"S{ID_WIDTH}"), np.empty(0, dtype=np.int64)
+        seqs, named = np.empty(0, dtype=np.int32), np.empty((0, NUMBERS - 1), dtype=np.int32)
+        flags, values = np.empty(0, dtype=np.uint8), np.empty((0, len(VITALS)))
+    inside = (moments >= microseconds(since)) & (moments < microseconds(end))
+    named, flags = named[inside], flags[inside]
+    return DaySets(
+        words=list(words),
+        ids=ids[inside],
+        moments=moments[inside],
+        seqs=seqs[inside].astype(np.int64),
+        sessions=named[:, 0],
+        nurses=named[:, 1],
+        points=named[:, 2],
+        act=named[:, 3],
+        advise=named[:, 4],
+        before_start=(flags & 1).astype(bool),
+        partial=(flags & 2).astype(bool),
+        values=values[inside],
+    )
+
+
+def unpacked(words: Sequence[str], **packed: bytes) -> Iterator[tuple[Any, ...]]:
+    """A day row's sets as ``vital_set`` rows (``ROW_COLUMNS`` order), in the order appended."""
+    day = Packed(words, **packed)
+    width = len(VITALS)
+    for n, flags in enumerate(day.flags):
+        seq, session, nurse, point, act, advise = day.numbers[n * NUMBERS : (n + 1) * NUMBERS]
+        values = day.readings[n * width : (n + 1) * width]
+        yield (
+            id_of(bytes(day.ids[n * ID_WIDTH : (n + 1) * ID_WIDTH])),
+            day.words[session],
+            seq,
+            moment_of(day.moments[n]),
+            day.words[nurse],
+            bool(flags & 1),
+            bool(flags & 2),
+            None if point < 0 else day.words[point],
+            *(None if isnan(value) else value for value in values),  # NaN: not measured
+            day.words[act],
+            day.words[advise],
+        )
+
+
+class DayRecount(NamedTuple):
+    """A day whose row does not hold what ``vital_set`` holds for it: its sets as kept and as recounted (None
+    where there is no row, or no set)."""
+
+    day: date
+    kept: int | None
+    recounted: int | None
+
+
+def set_days_recounted(tx: Session) -> list[DayRecount]:
+    """Every day's row held to the sets ``vital_set`` keeps for it (for ``audit verify``): the same sets,
+    each with the same values, in any order. The sets are read in the order they were taken, a day at a
+    time."""
+    connection = tx.connection()
+    moment = moment_reader(connection.dialect)
+    kept_days = [row[0] for row in connection.execute(select(_TABLE.c.day).order_by(_TABLE.c.day))]
+    every = select(*(_SETS.c[name] for name in ROW_COLUMNS)).order_by(_SETS.c.taken_at)
+    rows = ((*row[:3], moment(row[3]), *row[4:]) for row in connection.execute(every))
+    differ: list[DayRecount] = []
+    recounted_days: set[date] = set()
+    for day, sets in groupby(rows, key=lambda row: day_of(row[3])):
+        recounted = sorted(_canonical(row) for row in sets)
+        recounted_days.add(day)
+        kept = _kept(connection, day)
+        if kept != recounted:
+            differ.append(DayRecount(day, None if kept is None else len(kept), len(recounted)))
+    for day in kept_days:
+        if day not in recounted_days:
+            kept = _kept(connection, day)
+            differ.append(DayRecount(day, None if kept is None else len(kept), None))
+    return sorted(differ)
+
+
+def _kept(connection: Connection, day: date) -> list[tuple[Any, ...]] | None:
+    """The day row's sets as the recount compares them (None: no row; a row whose count of sets is not
+    what it packs is read as holding no set)."""
+    columns = [_TABLE.c[name] for name in ("sets", "words", *PACKED)]
+    row = connection.execute(select(*columns).where(_TABLE.c.day == day)).one_or_none()
+    if row is None:
+        return None
+    packed = dict(zip(PACKED, map(bytes, row[2:]), strict=True))
+    found = sorted(_canonical(each) for each in unpacked(_words(row[1]), **packed))
+    return found if len(found) == row[0] else []
+
+
+def _canonical(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A set as the recount compares it: flags as truths, readings as floats."""
+    set_id, session_id, seq, taken_at, recorded_by, before, partial, point_id, *rest = row
+    *values, act, advise = rest
+    readings = tuple(None if value is None else float(value) for value in values)
+    flags = (bool(before), bool(partial))
+    return (set_id, session_id, seq, taken_at, recorded_by, *flags, point_id, *readings, act, advise)
