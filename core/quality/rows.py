@@ -86,15 +86,24 @@ class SetColumns(NamedTuple):
         """The sessions of the sets (of those ``where`` is true, when given)."""
         import numpy as np  # late: only a report reads sets
 
-        codes = self.sessions if where is None else self.sessions[where]
-        return {self.words[code] for code in np.unique(codes).tolist()}
+        met = self.words_met(self.sessions if where is None else self.sessions[where])
+        return {self.words[code] for code in np.flatnonzero(met).tolist()}
+
+    def words_met(self, codes: np.ndarray) -> np.ndarray:
+        """Whether each of ``words`` is among ``codes`` (a mask over ``words``: a set's code looks itself up in
+        it, where a search among two million would sort them)."""
+        import numpy as np  # late: only a report reads sets
+
+        met = np.zeros(len(self.words), dtype=bool)
+        met[codes] = True
+        return met
 
     def of_sessions(self, session_ids: Collection[str]) -> SetColumns:
         """The sets of the sessions named alone."""
         import numpy as np  # late: only a report reads sets
 
-        codes = [n for n, word in enumerate(self.words) if word in session_ids]
-        kept = np.isin(self.sessions, np.asarray(codes, dtype=self.sessions.dtype))
+        named = np.array([word in session_ids for word in self.words], dtype=bool)
+        kept = named[self.sessions] if len(named) else np.zeros(self.size, dtype=bool)
         return SetColumns(self.words, *(column[kept] for column in self[1:]))
 
     def named(self, set_ids: Collection[str]) -> np.ndarray:

@@ -87,7 +87,7 @@ def sets_between(tx: Session, since: datetime, start: datetime, end: datetime) -
         flagged=flagged,
     )
     found = in_period & (alarmed | flagged)
-    of_noted = np.isin(days.sessions, np.unique(days.sessions[found]))
+    of_noted = columns.words_met(days.sessions[found])[days.sessions]
     wanted = np.flatnonzero(of_noted & (found | days.before_start))
     readings = days.values[wanted]
     values = readings.astype(object)

@@ -192,42 +192,39 @@ def set_days_between(connection: Connection, since: datetime, end: datetime) -> 
         _TABLE.c.day >= day_of(since), _TABLE.c.day <= last
     )
     words: dict[str, int] = {}
-    parts: list[list[np.ndarray]] = []
-    for stored_words, ids, moments, numbers, flags, readings in connection.execute(query):
-        day_words = _words(stored_words)
-        places = np.fromiter((words.setdefault(w, len(words)) for w in day_words), dtype=np.int32, count=len(day_words))
-        coded = np.frombuffer(numbers, dtype="<i4").reshape(-1, NUMBERS)
-        named = np.append(places, -1)[coded[:, 1:]]  # -1 names itself (a point none)
-        parts.append(
-            [
-                np.frombuffer(ids, dtype=f"S{ID_WIDTH}"),
-                np.frombuffer(moments, dtype="<i8"),
-                coded[:, 0],
-                named,
-                np.frombuffer(flags, dtype=np.uint8),
-                np.frombuffer(readings, dtype="<f8").reshape(-1, len(VITALS)),
-            ]
-        )
-    if parts:
-        ids, moments, seqs, named, flags, values = (np.concatenate(column) for column in zip(*parts, strict=True))
-    else:
-        ids, moments = np.empty(0, dtype=f"S{ID_WIDTH}"), np.empty(0, dtype=np.int64)
-        seqs, named = np.empty(0, dtype=np.int32), np.empty((0, NUMBERS - 1), dtype=np.int32)
-        flags, values = np.empty(0, dtype=np.uint8), np.empty((0, len(VITALS)))
-    inside = (moments >= microseconds(since)) & (moments < microseconds(end))
-    named, flags = named[inside], flags[inside]
+    places: list[int] = []  # each day's words' places in ``words``, one day after another
+    firsts: list[int] = []  # where each day's begin in ``places``
+    sizes: list[int] = []
+    packed: list[list[bytes]] = [[] for _ in PACKED]
+    for stored_words, *columns in connection.execute(query):
+        firsts.append(len(places))
+        places.extend(words.setdefault(word, len(words)) for word in _words(stored_words))
+        sizes.append(len(columns[3]))  # a flags byte a set
+        for kept, column in zip(packed, columns, strict=True):
+            kept.append(column)
+    ids, moments, numbers, flags, readings = (b"".join(column) for column in packed)
+    ids_of = np.frombuffer(ids, dtype=f"S{ID_WIDTH}")
+    moments_of = np.frombuffer(moments, dtype="<i8")
+    coded = np.frombuffer(numbers, dtype="<i4").reshape(-1, NUMBERS)
+    places.append(-1)  # what a point of none (-1) is read as
+    first = np.repeat(np.asarray(firsts, dtype=np.int64), sizes)[:, None]
+    named = np.asarray(places, dtype=np.int32)[np.where(coded[:, 1:] < 0, len(places) - 1, coded[:, 1:] + first)]
+    flags_of = np.frombuffer(flags, dtype=np.uint8)
+    values = np.frombuffer(readings, dtype="<f8").reshape(-1, len(VITALS))
+    inside = (moments_of >= microseconds(since)) & (moments_of < microseconds(end))
+    named, flags_of = named[inside], flags_of[inside]
     return DaySets(
         words=list(words),
-        ids=ids[inside],
-        moments=moments[inside],
-        seqs=seqs[inside].astype(np.int64),
+        ids=ids_of[inside],
+        moments=moments_of[inside],
+        seqs=coded[inside, 0].astype(np.int64),
         sessions=named[:, 0],
         nurses=named[:, 1],
         points=named[:, 2],
         act=named[:, 3],
         advise=named[:, 4],
-        before_start=(flags & 1).astype(bool),
-        partial=(flags & 2).astype(bool),
+        before_start=(flags_of & 1).astype(bool),
+        partial=(flags_of & 2).astype(bool),
         values=values[inside],
     )
 
