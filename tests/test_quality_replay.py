@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,9 +17,11 @@ from core.care import Care
 from core.clock import ManualClock
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
-from core.quality.limits import baselines
-from core.quality.replay import STEPS, _baselines, replay
-from core.quality.rows import VITALS, AlarmRows, SessionRow, SetRow
+from core.quality.explained import baselines_of, limits_fired, ordered
+from core.quality.limits import baselines, fired
+from core.quality.replay import STEPS, replay
+from core.quality.rows import VITALS, AlarmRows, SessionRow, SetRow, columns_of
+from core.vitals import Tier
 from tests.helpers.answers import NORMAL
 from tests.helpers.clinic import T0
 from tests.helpers.sessions import prepare
@@ -168,7 +171,7 @@ def test_the_replay_folds_each_baseline_as_the_session_does(protocol: Protocol):
         by_session.setdefault(row.session_id, []).append(row)
     folded = {row.id: base for rows in by_session.values() for row, base in baselines(rows)}
     ordered = sorted(sets, key=lambda r: (r.session_id, r.seq))
-    bases = _baselines(
+    bases = baselines_of(
         np.array([int(r.session_id[1:]) for r in ordered]),
         np.array([r.values for r in ordered], dtype=float),
         np.array([r.before_start for r in ordered]),
@@ -178,3 +181,59 @@ def test_the_replay_folds_each_baseline_as_the_session_does(protocol: Protocol):
         expected = [folded[row.id].get(kind, math.nan) for kind in VITALS]
         assert list(arrays) == pytest.approx(expected, nan_ok=True), row
     assert any(folded[r.id] for r in sets) and any(r.partial and r.before_start for r in sets)
+
+
+RANGES = {
+    V.SYSTOLIC: (60, 200),
+    V.DIASTOLIC: (30, 125),
+    V.HEART_RATE: (35, 150),
+    V.RESPIRATORY_RATE: (5, 32),
+    V.SPO2: (84, 100),
+    V.SEDATION: (-5, 4),
+    V.TEMPERATURE: (350, 396),  # tenths of a degree
+}
+
+
+def test_the_limits_fired_in_arrays_are_those_each_set_explains(protocol: Protocol):
+    """Sets with findings at either tier (some no limit explains, some of a vital not measured), baselines
+    partial and full, some before the period: the arrays count under each limit what ``fired`` says of each
+    set against the baseline the fold gives it."""
+    rng = random.Random(21)
+    sets = []
+    for s in range(60):
+        for seq in range(1, rng.randrange(2, 10)):
+            values = []
+            for kind in VITALS:
+                low, high = RANGES[kind]
+                value = None if rng.random() < 0.1 else float(rng.randrange(low, high + 1))
+                values.append(value / 10 if value is not None and kind is V.TEMPERATURE else value)
+            act, advise = (",".join(v.value for v in rng.sample(VITALS, rng.choice((0, 0, 1, 2)))) for _ in "ab")
+            sets.append(
+                SetRow(
+                    f"{s}-{seq}",
+                    f"s{s}",
+                    seq,
+                    T0 + timedelta(minutes=rng.randrange(-120, 600)),
+                    "ana",
+                    seq < 4 and rng.random() < 0.7,
+                    rng.random() < 0.3,
+                    None,
+                    tuple(values),
+                    act,
+                    advise,
+                )
+            )
+    rng.shuffle(sets)
+    by_session: dict[str, list[SetRow]] = {}
+    for row in sets:
+        by_session.setdefault(row.session_id, []).append(row)
+    by_hand: Counter = Counter()
+    for rows in by_session.values():
+        for row, baseline in baselines(rows):
+            if START <= row.taken_at < END:
+                for _vital, tier, limit in fired(protocol, row, baseline):
+                    by_hand[limit if limit is not None else tier] += 1
+    every = columns_of(sets, START, END)
+    fired_by, unexplained = limits_fired(every, ordered(every), lambda _: protocol)
+    assert {**fired_by, **unexplained} == dict(by_hand)
+    assert len(fired_by) > 10 and set(unexplained) == {Tier.ACT, Tier.ADVISE}

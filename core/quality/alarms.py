@@ -28,8 +28,9 @@ from datetime import datetime
 
 from core.figures import MINUTES, Figure, Listing, proportion, rate
 from core.protocol import Protocol, VitalKind
-from core.quality.limits import TIER_WORDS, Limit, baselines, fired, in_order, limits_of
-from core.quality.rows import VITALS, AckRow, AlarmRows, SessionRow, SetRow
+from core.quality.explained import Ordered, limits_fired, ordered
+from core.quality.limits import TIER_WORDS, Limit, fired, in_order, limits_of
+from core.quality.rows import VITALS, AckRow, AlarmRows, SessionRow, SetColumns, SetRow, packed_id
 from core.vitals import Tier
 
 ALARMS = "Alarms"
@@ -135,9 +136,6 @@ def alarm_report(
     of the staff by id (ids are shown where a name is missing)."""
     named = _namer(names or {})
     n = len(rows.opened_with_sets)
-    by_session: dict[str, list[SetRow]] = defaultdict(list)
-    for row in rows.sets:
-        by_session[row.session_id].append(row)
     first_ack: dict[str, AckRow] = {}
     for ack in sorted(rows.acks, key=lambda a: a.occurred_at):
         first_ack.setdefault(ack.alert_event_id, ack)
@@ -146,46 +144,37 @@ def alarm_report(
     for event in rows.adverse:
         adverse_at[event.session_id].append(event.occurred_at)
 
-    alarms: list[Alarm] = []
-    flagged: list[SetRow] = []
-    fired_by: Counter[Limit] = Counter()
-    unexplained: Counter[Tier] = Counter()
     covered: dict[str, tuple[datetime, Protocol]] = {}  # the denominator's versions, each at its latest session
     for session_id in rows.opened_with_sets:
         if (session := rows.sessions.get(session_id)) is not None:
             seen = covered.get(session.protocol_version)
             if seen is None or session.opened_at > seen[0]:
                 covered[session.protocol_version] = (session.opened_at, _protocol_of(session, protocols))
-    for session_id, session_sets in by_session.items():
-        if not any(row.act or row.advise for row in session_sets):
-            continue  # most sessions: nothing fired, so no baseline to fold
-        session = rows.sessions.get(session_id)
+    every = rows.every_set()
+    sets = ordered(every)
+    fired_by, unexplained = limits_fired(every, sets, lambda sid: _protocol_of(rows.sessions.get(sid), protocols))
+    base_of = _alarm_baselines(every, sets)
+    alarms: list[Alarm] = []
+    for row in rows.sets:
+        if not row.act or not rows.in_period(row):
+            continue
+        session = rows.sessions.get(row.session_id)
         protocol = _protocol_of(session, protocols)
-        for row, baseline in baselines(session_sets):
-            if not rows.in_period(row) or not (row.act or row.advise):
-                continue
-            findings = fired(protocol, row, baseline)
-            for _vital, tier, limit in findings:
-                if limit is None:
-                    unexplained[tier] += 1
-                else:
-                    fired_by[limit] += 1
-            if row.act:
-                alarms.append(
-                    Alarm(
-                        row,
-                        session,
-                        tuple((v, lim) for v, t, lim in findings if t is Tier.ACT),
-                        first_ack.get(row.id),
-                        (row.id, "pause") in acted,
-                        (row.id, "stop") in acted,
-                        any(at > row.taken_at for at in adverse_at.get(row.session_id, ())),
-                        row.id in rows.corrected,
-                        _alarm_words(protocol, row, findings),
-                    )
-                )
-            else:
-                flagged.append(row)
+        findings = fired(protocol, row, base_of.get(packed_id(row.id), {}))
+        alarms.append(
+            Alarm(
+                row,
+                session,
+                tuple((v, lim) for v, t, lim in findings if t is Tier.ACT),
+                first_ack.get(row.id),
+                (row.id, "pause") in acted,
+                (row.id, "stop") in acted,
+                any(at > row.taken_at for at in adverse_at.get(row.session_id, ())),
+                row.id in rows.corrected,
+                _alarm_words(protocol, row, findings),
+            )
+        )
+    flagged = _flagged(every)
     alarms.sort(key=lambda a: (a.row.taken_at, a.row.id))
     newest = max(covered.values(), key=lambda c: c[0])[1] if covered else next(iter(protocols.values()), None)
     versions = tuple(sorted(covered))
@@ -198,10 +187,34 @@ def alarm_report(
         *_answer_figures(alarms),
         *_action_figures(alarms, newest),
         *_led_to(alarms),
-        *_breakdowns(rows, alarms, flagged, named),
+        *_breakdowns(rows, [(a.row.session_id, a.row.recorded_by) for a in alarms], flagged, named),
     ]
     listings = (_slowest(alarms, named), _never(alarms, named))
     return AlarmReport(n, versions, tuple(figures), listings, tuple(alarms))
+
+
+def _alarm_baselines(every: SetColumns, sets: Ordered) -> dict[bytes, dict[VitalKind, float]]:
+    """The baseline of each alarm of the period (by its packed id), as ``core.quality.limits.baselines``
+    gives it: what its findings are explained against."""
+    import numpy as np  # late: the report's arrays load with the first report
+
+    at = np.flatnonzero((every.in_period & every.alarmed)[sets.order])
+    return {
+        set_id: {kind: value for kind, value in zip(VITALS, bases, strict=True) if not math.isnan(value)}
+        for set_id, bases in zip(every.ids[sets.order[at]].tolist(), sets.bases[at].tolist(), strict=True)
+    }
+
+
+def _flagged(every: SetColumns) -> list[tuple[str, str]]:
+    """The sets of the period with an advisory finding and none act-now, each as its session and who
+    recorded it."""
+
+    at = every.in_period & every.flagged & ~every.alarmed
+    words = every.words
+    return [
+        (words[session], words[nurse])
+        for session, nurse in zip(every.sessions[at].tolist(), every.nurses[at].tolist(), strict=True)
+    ]
 
 
 def _namer(names: Mapping[str, str]) -> Callable[[str], str]:
@@ -338,14 +351,15 @@ def _led_to(alarms: Sequence[Alarm]) -> list[Figure]:
 def _group_figures(
     section: str,
     groups: Mapping[str, int],
-    alarms: Iterable[tuple[str, SetRow]],
-    flagged: Iterable[tuple[str, SetRow]],
+    alarms: Iterable[str],
+    flagged: Iterable[str],
     label: Callable[[str], str],
 ) -> list[Figure]:
     """Alarms and advisory flags per 100 sessions for each group (chair, nurse or version), its
-    denominator the group's sessions (``groups``: how many each has)."""
-    alarm_count = Counter(group for group, _ in alarms)
-    flag_count = Counter(group for group, _ in flagged)
+    denominator the group's sessions (``groups``: how many each has); each alarm and flag given as its
+    group."""
+    alarm_count = Counter(alarms)
+    flag_count = Counter(flagged)
     figures = []
     for group in sorted(groups, key=_natural):
         n = groups[group]
@@ -382,8 +396,13 @@ def _natural(text: str) -> tuple[int, str]:
 
 
 def _breakdowns(
-    rows: AlarmRows, alarms: Sequence[Alarm], flagged: Sequence[SetRow], named: Callable[[str], str]
+    rows: AlarmRows,
+    alarms: Sequence[tuple[str, str]],
+    flagged: Sequence[tuple[str, str]],
+    named: Callable[[str], str],
 ) -> list[Figure]:
+    """The alarms and the advisory flags by chair, nurse and protocol version; each set given as its session
+    and who recorded it."""
     denominator = set(rows.opened_with_sets)
     sessions = rows.sessions
     counted = [session for session_id in denominator if (session := sessions.get(session_id)) is not None]
@@ -391,24 +410,26 @@ def _breakdowns(
     chairs = Counter(str(session.chair) for session in counted)
     versions = Counter(session.protocol_version for session in counted)
     nurses = Counter(who for who, session_id in rows.recorders if session_id in denominator)
-    alarm_rows = [a.row for a in alarms]
 
-    def chair(row: SetRow) -> str:
-        session = sessions.get(row.session_id)
+    def chair(session_id: str, _who: str) -> str:
+        session = sessions.get(session_id)
         return str(session.chair) if session else "?"
 
-    def version(row: SetRow) -> str:
-        session = sessions.get(row.session_id)
+    def version(session_id: str, _who: str) -> str:
+        session = sessions.get(session_id)
         return session.protocol_version if session else "?"
+
+    def nurse(_session_id: str, who: str) -> str:
+        return who
 
     figures = []
     for section, groups, key, label in (
         (BY_CHAIR, chairs, chair, lambda g: f"Chair {g}"),
-        (BY_NURSE, nurses, lambda r: r.recorded_by, named),
+        (BY_NURSE, nurses, nurse, named),
         (BY_VERSION, versions, version, lambda g: f"Version {g}"),
     ):
         figures += _group_figures(
-            section, groups, [(key(r), r) for r in alarm_rows], [(key(r), r) for r in flagged], label
+            section, groups, [key(*each) for each in alarms], [key(*each) for each in flagged], label
         )
     return figures
 

@@ -20,7 +20,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from core.protocol import Basis, Protocol, VitalKind
-from core.quality.limits import EPSILON, Limit, Way, limits_of
+from core.quality.explained import meets, ordered
+from core.quality.limits import Limit, Way, limits_of
 from core.quality.rows import VITALS, AlarmRows
 from core.vitals import Tier
 
@@ -121,11 +122,9 @@ class _Readings:
         import numpy as np  # late: see the module's docstring
 
         every = rows.every_set()
-        order = np.lexsort((every.seqs, every.sessions))  # by session, then entry
-        table = every.values[order]
+        order, table, bases = ordered(every)
         in_period = every.in_period[order]
         keep = in_period & ~every.named(rows.corrected)[order] if rows.corrected else in_period
-        bases = _baselines(every.sessions[order], table, every.before_start[order], every.partial[order])
         self.left_out = int(np.count_nonzero(in_period & ~keep))
         kept, kept_bases = table[keep].T.copy(), bases[keep].T.copy()  # one vital a row: each read whole
         self.values = {kind: kept[i] for i, kind in enumerate(VITALS)}
@@ -134,59 +133,17 @@ class _Readings:
         self.alarmed = alarmed[keep]
         self.flagged = (advised & ~alarmed)[keep]
         self.size = int(np.count_nonzero(keep))
-        self._rises: dict[VitalKind, np.ndarray] = {}
         self._hits: dict[tuple[VitalKind, Way, float], np.ndarray] = {}
-
-    def rise(self, kind: VitalKind) -> np.ndarray:
-        if kind not in self._rises:
-            self._rises[kind] = self.values[kind] - self.bases[kind]
-        return self._rises[kind]
 
     def hit(self, kind: VitalKind, way: Way, bound: float) -> np.ndarray:
         """The sets at which ``kind`` meets ``bound`` in ``way``, as ``core.quality.limits`` holds a value to a
         limit: worked out once for each bound (a limit moved to its neighbouring values leaves the others where
         they were, and the replay asks for each of them again for every candidate). Read, never change it."""
-        import numpy as np  # late: see the module's docstring
-
         key = (kind, way, bound)
         if key not in self._hits:
-            values = self.values[kind]
-            with np.errstate(invalid="ignore"):
-                match way:
-                    case Way.ABOVE:
-                        found = values >= bound - EPSILON
-                    case Way.BELOW:
-                        found = values <= bound + EPSILON
-                    case Way.RISE:
-                        found = self.rise(kind) >= bound - EPSILON
-                    case _:
-                        found = self.values[VitalKind.SYSTOLIC] - values < bound - EPSILON
-            self._hits[key] = found
+            systolic = self.values[VitalKind.SYSTOLIC]
+            self._hits[key] = meets(way, bound, self.values[kind], self.bases[kind], systolic)
         return self._hits[key]
-
-
-def _baselines(session: np.ndarray, values: np.ndarray, before: np.ndarray, partial: np.ndarray) -> np.ndarray:
-    """Each set's baseline (rows in session and entry order), as ``core.quality.limits.baselines`` folds it,
-    in arrays: for each vital, the value of the latest set before this one in its session, taken before the
-    infusion began, that either measured the vital or was full (a full set replaces the whole baseline, so
-    one without the vital leaves none of it)."""
-    import numpy as np  # late: see the module's docstring
-
-    n = len(session)
-    bases = np.full(values.shape, np.nan)
-    if n == 0:
-        return bases
-    position = np.arange(n)
-    opens = np.ones(n, dtype=bool)
-    opens[1:] = session[1:] != session[:-1]
-    first = np.maximum.accumulate(np.where(opens, position, 0))  # where each set's session begins
-    for i in range(values.shape[1]):
-        source = before & (~partial | ~np.isnan(values[:, i]))
-        latest = np.maximum.accumulate(np.where(source, position, -1))
-        earlier = np.concatenate(([-1], latest[:-1]))  # strictly before the set itself
-        found = earlier >= first  # and in its session
-        bases[found, i] = values[earlier[found], i]
-    return bases
 
 
 def _bound(protocol: Protocol, kind: VitalKind, name: str, moved: tuple[Limit, Decimal] | None) -> float | None:

@@ -77,6 +77,10 @@ class SetColumns(NamedTuple):
     """Recorded with an act-now finding (``act`` not empty)."""
     flagged: np.ndarray
     """Recorded with an advisory finding (``advise`` not empty), whether or not it also alarmed."""
+    act: np.ndarray
+    """The vitals classified act-now when recorded (a ``SetRow``'s ``act``), as a place in ``words``."""
+    advise: np.ndarray
+    """The vitals flagged at the advisory tier when recorded, as a place in ``words``."""
 
     @property
     def size(self) -> int:
@@ -124,6 +128,8 @@ def columns_of(rows: Sequence[SetRow], start: datetime, end: datetime) -> SetCol
     words: dict[str, int] = {}
     session = [words.setdefault(row.session_id, len(words)) for row in rows]
     nurse = [words.setdefault(row.recorded_by, len(words)) for row in rows]
+    act = [words.setdefault(row.act, len(words)) for row in rows]
+    advise = [words.setdefault(row.advise, len(words)) for row in rows]
     values = [[np.nan if v is None else v for v in row.values] for row in rows]
     return SetColumns(
         words=list(words),
@@ -137,6 +143,8 @@ def columns_of(rows: Sequence[SetRow], start: datetime, end: datetime) -> SetCol
         values=np.array(values, dtype=np.float64).reshape(len(rows), len(VITALS)),
         alarmed=np.array([row.act != "" for row in rows], dtype=bool),
         flagged=np.array([row.advise != "" for row in rows], dtype=bool),
+        act=np.array(act, dtype=np.int32),
+        advise=np.array(advise, dtype=np.int32),
     )
 
 
@@ -188,9 +196,8 @@ class AlarmRows:
     end: datetime
     sets: Sequence[SetRow]
     """The sets taken in [start − AROUND, end) (those before ``start`` are read only as baselines); when
-    ``columns`` is given, only those the alarm figures read one by one: of the sessions with a finding
-    (act-now or advisory) in the period, the sets with one and the baseline sets (taken before the infusion
-    began)."""
+    ``columns`` is given, only those the alarm figures read one by one: the period's alarms (the sets taken
+    in [start, end) with an act-now finding)."""
     sessions: dict[str, SessionRow]
     """The sessions of ``sets`` and of ``opened_with_sets``, by id."""
     opened_with_sets: Sequence[str]

@@ -63,9 +63,8 @@ def alarm_rows(tx: Session, start: datetime, end: datetime) -> AlarmRows:
 def sets_between(tx: Session, since: datetime, start: datetime, end: datetime) -> tuple[SetColumns, list[SetRow]]:
     """The sets taken in [since, end): all of them column by column (each held to [start, end)), read from the
     days' packed rows (``core.records.set_days``) as arrays, and as ``SetRow``, in the order taken, those the
-    alarm figures read one by one: of the sessions with a finding in [start, end), the sets with a finding and
-    the baseline sets (taken before the infusion began). A month is some 20,000 sets, ten years two million:
-    the rest are only counted."""
+    alarm figures read one by one: the alarms (the sets taken in [start, end) with an act-now finding). A month
+    is some 20,000 sets, ten years two million: the rest are only counted."""
     import numpy as np  # late: only a report reads sets
 
     days = set_days_between(tx.connection(), since, end)
@@ -85,10 +84,10 @@ def sets_between(tx: Session, since: datetime, start: datetime, end: datetime) -
         values=days.values,
         alarmed=alarmed,
         flagged=flagged,
+        act=days.act,
+        advise=days.advise,
     )
-    found = in_period & (alarmed | flagged)
-    of_noted = columns.words_met(days.sessions[found])[days.sessions]
-    wanted = np.flatnonzero(of_noted & (found | days.before_start))
+    wanted = np.flatnonzero(in_period & alarmed)
     readings = days.values[wanted]
     values = readings.astype(object)
     values[np.isnan(readings)] = None  # not measured
