@@ -261,7 +261,7 @@ class QualityReports(CareBase):
             hashes = {session.protocol_hash for session in rows.sessions.values()}
             protocols = {sha: self.shelf.for_hash(tx, sha) for sha in hashes}
             staff = {row.recorded_by for row in rows.sets} | {ack.recorded_by for ack in rows.acks}
-            staff |= {who for who, _ in rows.recorders}
+            staff |= rows.recorders()
             names = records.staff_names_of(tx, staff)
         return rows, alarm_report(rows, protocols or {self.protocol.content_hash: self.protocol}, names)
 

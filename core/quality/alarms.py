@@ -25,10 +25,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
 from core.figures import MINUTES, Figure, Listing, proportion, rate
 from core.protocol import Protocol, VitalKind
-from core.quality.explained import Ordered, limits_fired, ordered
+from core.quality.explained import Ordered, limits_fired
 from core.quality.limits import TIER_WORDS, Limit, fired, in_order, limits_of
 from core.quality.rows import VITALS, AckRow, AlarmRows, SessionRow, SetColumns, SetRow, packed_id
 from core.vitals import Tier
@@ -151,7 +152,7 @@ def alarm_report(
             if seen is None or session.opened_at > seen[0]:
                 covered[session.protocol_version] = (session.opened_at, _protocol_of(session, protocols))
     every = rows.every_set()
-    sets = ordered(every)
+    sets = rows.in_order
     fired_by, unexplained = limits_fired(every, sets, lambda sid: _protocol_of(rows.sessions.get(sid), protocols))
     base_of = _alarm_baselines(every, sets)
     alarms: list[Alarm] = []
@@ -405,11 +406,11 @@ def _breakdowns(
     and who recorded it."""
     denominator = set(rows.opened_with_sets)
     sessions = rows.sessions
-    counted = [session for session_id in denominator if (session := sessions.get(session_id)) is not None]
-    # Each group's sessions counted (a session once: the denominator is a set, and so are the recorders).
-    chairs = Counter(str(session.chair) for session in counted)
-    versions = Counter(session.protocol_version for session in counted)
-    nurses = Counter(who for who, session_id in rows.recorders if session_id in denominator)
+    counted = [session for session in map(sessions.get, denominator) if session is not None]
+    # Each group's sessions counted (a session once: the denominator is a set).
+    chairs = Counter({str(chair): n for chair, n in Counter(map(attrgetter("chair"), counted)).items()})
+    versions = Counter(map(attrgetter("protocol_version"), counted))
+    nurses = rows.sessions_recorded_in(denominator)
 
     def chair(session_id: str, _who: str) -> str:
         session = sessions.get(session_id)

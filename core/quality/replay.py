@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from core.protocol import Basis, Protocol, VitalKind
-from core.quality.explained import meets, ordered
+from core.quality.explained import meets
 from core.quality.limits import Limit, Way, limits_of
 from core.quality.rows import VITALS, AlarmRows
 from core.vitals import Tier
@@ -122,7 +122,7 @@ class _Readings:
         import numpy as np  # late: see the module's docstring
 
         every = rows.every_set()
-        order, table, bases = ordered(every)
+        order, table, bases = rows.in_order
         in_period = every.in_period[order]
         keep = in_period & ~every.named(rows.corrected)[order] if rows.corrected else in_period
         self.left_out = int(np.count_nonzero(in_period & ~keep))

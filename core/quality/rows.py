@@ -4,6 +4,7 @@ alarm (acknowledgements, pauses and stops naming it, adverse events later in the
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,6 +16,8 @@ from core.protocol import VitalKind
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from core.quality.explained import Ordered
 
 VITALS = tuple(VitalKind)
 """The order of a set's values in ``SetRow.values``: the protocol's vitals, as the ``vital_set`` table's."""
@@ -88,10 +91,7 @@ class SetColumns(NamedTuple):
 
     def session_ids(self, where: np.ndarray | None = None) -> set[str]:
         """The sessions of the sets (of those ``where`` is true, when given)."""
-        import numpy as np  # late: only a report reads sets
-
-        met = self.words_met(self.sessions if where is None else self.sessions[where])
-        return {self.words[code] for code in np.flatnonzero(met).tolist()}
+        return _named(self, self.sessions if where is None else self.sessions[where])
 
     def words_met(self, codes: np.ndarray) -> np.ndarray:
         """Whether each of ``words`` is among ``codes`` (a mask over ``words``: a set's code looks itself up in
@@ -219,15 +219,35 @@ class AlarmRows:
         return self.columns if self.columns is not None else columns_of(self.sets, self.start, self.end)
 
     @cached_property
-    def recorders(self) -> Collection[tuple[str, str]]:
-        """(who recorded it, its session) of each set taken in the period, each pair once."""
+    def in_order(self) -> Ordered:
+        """Every set of the reading in session and entry order, each with its baseline: what the alarm figures
+        and the replay both count (``core.quality.explained``), worked out once."""
+        from core.quality.explained import ordered  # late: it loads NumPy
+
+        return ordered(self.every_set())
+
+    def recorders(self) -> set[str]:
+        """Who recorded a set taken in the period."""
+        every = self.every_set()
+        return _named(every, every.nurses[every.in_period])
+
+    def sessions_recorded_in(self, session_ids: Collection[str]) -> Counter[str]:
+        """For each nurse, how many of ``session_ids`` she recorded a set taken in the period in."""
         import numpy as np  # late: only a report reads sets
 
         every = self.every_set()
         width = len(every.words)
-        pairs = np.unique(every.nurses[every.in_period].astype(np.int64) * width + every.sessions[every.in_period])
-        words = every.words
-        return {(words[pair // width], words[pair % width]) for pair in pairs.tolist()}
+        counted = np.array([word in session_ids for word in every.words], dtype=bool)
+        inside = every.in_period & counted[every.sessions] if width else every.in_period
+        pairs = np.unique(every.nurses[inside].astype(np.int64) * width + every.sessions[inside])
+        sessions = np.bincount(pairs // width, minlength=width) if width else np.zeros(0, dtype=np.int64)
+        return Counter({every.words[code]: int(sessions[code]) for code in np.flatnonzero(sessions).tolist()})
+
+
+def _named(every: SetColumns, codes: np.ndarray) -> set[str]:
+    import numpy as np  # late: only a report reads sets
+
+    return {every.words[code] for code in np.flatnonzero(every.words_met(codes)).tolist()}
 
 
 class AnswerRow(NamedTuple):

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from core.events import EventType
 from core.persistence.raw_rows import raw_rows
 from core.persistence.tables import InfusionSession, SessionEvent, VitalSet
+from core.persistence.types import moment_reader
 from core.quality.rows import (
     AROUND,
     AckRow,
@@ -139,7 +140,12 @@ def _session_query():
 def sessions_opened_between(tx: Session, since: datetime, until: datetime) -> list[SessionRow]:
     """The sessions opened in [since, until), in the order opened (on ``opened_at``)."""
     opened = _session_query().where(col(InfusionSession.opened_at) >= since, col(InfusionSession.opened_at) < until)
-    return [SessionRow(*row) for row in tx.connection().execute(opened.order_by(col(InfusionSession.opened_at)))]
+    connection = tx.connection()
+    moment = moment_reader(connection.dialect)
+    return [
+        SessionRow(*row[:5], moment(row[5]))  # type: ignore[arg-type]  # a session always opened at a moment
+        for row in raw_rows(connection, opened.order_by(col(InfusionSession.opened_at)))
+    ]
 
 
 def sessions_of(tx: Session, window: Sequence[SessionRow], session_ids: Collection[str]) -> dict[str, SessionRow]:

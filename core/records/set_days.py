@@ -28,7 +28,6 @@ from core.persistence.tables import QualitySetDay, VitalSet
 from core.persistence.types import moment_reader
 from core.persistence.upsert import insert_for
 from core.protocol import VitalKind
-from core.quality.rows import ID_WIDTH, packed_id
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,6 +41,9 @@ VITALS = tuple(VitalKind)
 PACKED = ("ids", "moments", "numbers", "flags", "readings")
 NUMBERS = 6
 """int32 per set: seq, session, nurse, point (-1: none), act, advise (the last five name ``words``)."""
+ID_WIDTH = 36
+"""Bytes a set's id is kept in: ``vital_set.id``'s length, space-padded (as ``core.quality.rows.packed_id``
+reads them, which the app's start does not load)."""
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _SWAP = sys.byteorder != "little"
@@ -84,7 +86,7 @@ class Packed:
         *values, act, advise = rest
         if len(set_id) > ID_WIDTH:
             raise ValueError(f"a set id longer than {ID_WIDTH} characters: {set_id!r}")
-        self.ids += packed_id(set_id)
+        self.ids += set_id.encode("ascii").ljust(ID_WIDTH)
         self.moments.append(microseconds(taken_at))
         place = self._place
         self.numbers.extend(
