@@ -38,7 +38,8 @@ class Ordered(NamedTuple):
 def ordered(every: SetColumns) -> Ordered:
     import numpy as np  # late: see the module's docstring
 
-    order = np.lexsort((every.seqs, every.sessions))  # by session, then entry
+    place = every.sessions.astype(np.int64) << 32 | every.seqs  # by session, then entry: one key sorts faster
+    order = np.argsort(place, kind="stable")
     values = every.values[order]
     bases = baselines_of(every.sessions[order], values, every.before_start[order], every.partial[order])
     return Ordered(order, values, bases)
