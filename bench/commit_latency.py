@@ -5,14 +5,16 @@ sessions in a temporary SQLite file opened with ``open_database`` — the whole 
 permission read, the session's log and state, validation, the entry, its audit line (hash-chained to the
 trail's head), the session's projection moved, and a durable commit. A set of vital signs writes four rows:
 one ``session_event`` and its ``vital_set`` inserted, one ``audit_entry`` inserted, one ``infusion_session``
-updated; a pause or a resume the same less the ``vital_set``. Neither keeps a row in ``quality_fact`` nor
+updated, and appends itself to its day's row of packed sets (``quality_set_day``, made if not there); a pause
+or a resume the same less the ``vital_set`` and the day's row. Neither keeps a row in ``quality_fact`` nor
 reworks its course's ``course_facts`` (they move no outcome and no start).
 
 The floors, measured in the same run: each action's rows written by hand with ``sqlite3`` in one transaction
 (``BEGIN IMMEDIATE`` … ``COMMIT``) into a copy of the very database Chairside writes to (the same tables,
 indexes, triggers and sessions), a stored payload and audit detail as the text, with the pragmas Chairside
 uses (WAL, synchronous=FULL, foreign_keys=ON, busy_timeout): a set's four rows against ``record_vitals``, a
-pause's or a resume's three against ``pause``/``resume``. They read nothing, check nothing and hash nothing:
+pause's or a resume's three against ``pause``/``resume``; the floor appends a set to its day's row in SQL
+(the bytes concatenated, read by nothing). They read nothing, check nothing and hash nothing:
 what the disk and SQLite alone cost for those rows. What each side wrote is counted from the tables (rows
 added to each table an entry may add to, sessions' rows moved, ``course_facts`` rows changed) and printed, so
 a floor that no longer writes what its action writes shows.
@@ -143,6 +145,7 @@ def raw_floor(path: Path, iterations: int, entry: FloorEntry) -> Samples:
     (audit_seq,) = connection.execute("SELECT max(seq) FROM audit_entry").fetchone()
     last = dict(connection.execute("SELECT id, last_seq FROM infusion_session").fetchall())
     moment = T0.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")  # as SQLAlchemy stores it
+    day = T0.astimezone(UTC).date().isoformat()
     hashed = "0" * 64
 
     def write(i: int) -> None:
@@ -161,6 +164,17 @@ def raw_floor(path: Path, iterations: int, entry: FloorEntry) -> Samples:
                 " systolic, diastolic, heart_rate, respiratory_rate, spo2, sedation, temperature, act, advise)"
                 " VALUES (?, ?, ?, ?, ?, 0, 0, NULL, 120, 80, 72, 14, 98, 0, NULL, '', '')",
                 (row, sid, last[sid], moment, by),
+            )
+            connection.execute(
+                "INSERT INTO quality_set_day (day, sets, words, ids, moments, numbers, flags, readings)"
+                " VALUES (?, 0, '', x'', x'', x'', x'', x'') ON CONFLICT (day) DO NOTHING",
+                (day,),
+            )
+            connection.execute(
+                "UPDATE quality_set_day SET sets = sets + 1, ids = CAST(ids || ? AS BLOB),"
+                " moments = CAST(moments || ? AS BLOB), numbers = CAST(numbers || ? AS BLOB),"
+                " flags = CAST(flags || ? AS BLOB), readings = CAST(readings || ? AS BLOB) WHERE day = ?",
+                (row.encode().ljust(36), bytes(8), bytes(24), bytes(1), bytes(56), day),
             )
         connection.execute(
             "INSERT INTO audit_entry (seq, at, actor_id, action, workstation, patient_id, session_id, detail,"
@@ -206,6 +220,8 @@ def floor_entries(path: Path, vitals: list[str], pauses: list[str]) -> tuple[Flo
 
 ADDED_TO = ("session_event", "vital_set", "audit_entry", "quality_fact")
 """The tables an entry may add rows to (a set of vital signs: the first three)."""
+PACKED = "quality_set_day"
+"""Where a set of vital signs is appended to its day's packed sets (a row a day: counted by the sets it holds)."""
 CHANGED_IN = ("course_facts",)
 """The projection an entry may rework (an entry that moves a session's outcome or start: neither action does)."""
 
@@ -218,6 +234,7 @@ class Tables:
     counts: dict[str, int]
     rows: dict[str, set[tuple[object, ...]]]
     moved: int
+    packed: int
 
     @classmethod
     def read(cls, path: Path) -> Tables:
@@ -225,7 +242,8 @@ class Tables:
             counts = {name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in ADDED_TO}
             rows = {name: set(connection.execute(f"SELECT * FROM {name}").fetchall()) for name in CHANGED_IN}
             (moved,) = connection.execute("SELECT coalesce(sum(last_seq), 0) FROM infusion_session").fetchone()
-        return cls(counts, rows, moved)
+            (packed,) = connection.execute(f"SELECT coalesce(sum(sets), 0) FROM {PACKED}").fetchone()
+        return cls(counts, rows, moved, packed)
 
     def written_since(self, before: Tables, entries: int) -> str:
         """Rows written per entry since ``before``, in words."""
@@ -233,7 +251,7 @@ class Tables:
         changed = ", ".join(f"{name} {len(self.rows[name] ^ before.rows[name])}" for name in CHANGED_IN)
         return (
             f"added per entry: {added}; infusion_session moved {(self.moved - before.moved) / entries:g};"
-            f" rows changed in all: {changed}"
+            f" sets packed in {PACKED} {(self.packed - before.packed) / entries:g}; rows changed in all: {changed}"
         )
 
 
