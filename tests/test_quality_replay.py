@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from core.clock import ManualClock
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
 from core.quality.explained import baselines_of, limits_fired, ordered
-from core.quality.limits import baselines, fired
+from core.quality.limits import fired
 from core.quality.replay import STEPS, replay
 from core.quality.rows import VITALS, AlarmRows, SessionRow, SetRow, columns_of
 from core.vitals import Tier
@@ -140,6 +141,19 @@ def test_replay_over_recorded_sets(care: Care, patient, nurses, clock: ManualClo
     assert [c.crossing for c in above.candidates] == [1, 1, 0, 0, 0]
     assert [c.sets for c in above.candidates] == [1, 1, 1, 1, 1]  # the rise alarms whatever the bound
     assert above.recorded == 1
+
+
+def baselines(rows: Iterable[SetRow]) -> Iterator[tuple[SetRow, dict[V, float]]]:
+    """Each set of one session (in its order) with the baseline it was measured against: the fold of the
+    session's sets taken before the infusion began that came before it (a full set replaces the baseline, a
+    partial one adds what it measured), as ``session_state.fold`` keeps it, set by set: what the arrays
+    (``core.quality.explained.baselines_of``) are held to."""
+    baseline: dict[V, float] = {}
+    for row in sorted(rows, key=lambda r: r.seq):
+        yield row, baseline
+        if row.before_start:
+            measured = {kind: v for kind, v in zip(VITALS, row.values, strict=True) if v is not None}
+            baseline = {**baseline, **measured} if row.partial else measured
 
 
 def test_the_replay_folds_each_baseline_as_the_session_does(protocol: Protocol):

@@ -195,8 +195,8 @@ def alarm_report(
 
 
 def _alarm_baselines(every: SetColumns, sets: Ordered) -> dict[bytes, dict[VitalKind, float]]:
-    """The baseline of each alarm of the period (by its packed id), as ``core.quality.limits.baselines``
-    gives it: what its findings are explained against."""
+    """The baseline of each alarm of the period (by its packed id), as ``core.quality.explained.baselines_of``
+    folds it: what its findings are explained against."""
     import numpy as np  # late: the report's arrays load with the first report
 
     at = np.flatnonzero((every.in_period & every.alarmed)[sets.order])

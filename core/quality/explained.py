@@ -1,5 +1,6 @@
 """The period's sets of vital signs in arrays, each with its baseline, and which limit explains each finding
-recorded with them: ``core.quality.limits``' rules (``baselines``, ``explain``) for every set at once.
+recorded with them: each baseline as ``session_state.fold`` keeps it and each finding as
+``core.quality.limits.explain`` explains it, for every set at once.
 
 Ten years are two million sets, some sixty thousand of them with a finding: folding each session's baseline
 and explaining each finding one set at a time took seconds. The alarm figures count the limits fired from
@@ -46,10 +47,10 @@ def ordered(every: SetColumns) -> Ordered:
 
 
 def baselines_of(session: np.ndarray, values: np.ndarray, before: np.ndarray, partial: np.ndarray) -> np.ndarray:
-    """Each set's baseline (rows in session and entry order), as ``core.quality.limits.baselines`` folds it,
-    in arrays: for each vital, the value of the latest set before this one in its session, taken before the
-    infusion began, that either measured the vital or was full (a full set replaces the whole baseline, so
-    one without the vital leaves none of it)."""
+    """Each set's baseline (rows in session and entry order), as ``session_state.fold`` keeps it, in arrays:
+    for each vital, the value of the latest set before this one in its session, taken before the infusion
+    began, that either measured the vital or was full (a full set replaces the whole baseline, so one without
+    the vital leaves none of it; a partial one adds what it measured)."""
     import numpy as np  # late: see the module's docstring
 
     n = len(session)

@@ -9,10 +9,9 @@ never guessed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
-from operator import attrgetter
 from typing import NamedTuple
 
 from core.protocol import Protocol, VitalKind, VitalThresholds
@@ -37,9 +36,6 @@ WAY_WORDS = {
     Way.PULSE_PRESSURE: "pulse pressure under",
 }
 TIER_WORDS = {Tier.ACT: "act-now", Tier.ADVISE: "advisory"}
-
-
-_SEQ = attrgetter("seq")
 
 
 class Limit(NamedTuple):
@@ -93,19 +89,6 @@ def limits_of(protocol: Protocol) -> list[Limit]:
             if kind in protocol.vitals and limit.value(protocol) is not None:
                 found.append(limit)
     return found
-
-
-def baselines(rows: Iterable[SetRow]) -> Iterator[tuple[SetRow, dict[VitalKind, float]]]:
-    """Each set of one session (in its order) with the baseline it was measured against: the fold of the
-    session's sets taken before the infusion began that came before it (a full set replaces the baseline, a
-    partial one adds what it measured), as ``session_state.fold`` keeps it. The dict handed out is shared
-    by the sets after it: read it, never change it."""
-    baseline: dict[VitalKind, float] = {}
-    for row in sorted(rows, key=_SEQ):
-        yield row, baseline
-        if row.before_start:
-            measured = {kind: v for kind, v in zip(VITALS, row.values, strict=True) if v is not None}
-            baseline = {**baseline, **measured} if row.partial else measured
 
 
 def _meets(limit: Limit, limits: VitalThresholds, value: float, base: float | None, systolic: float | None) -> bool:
