@@ -265,16 +265,15 @@ class DayRecount(NamedTuple):
 def set_days_recounted(tx: Session) -> list[DayRecount]:
     """Every day's row held to the sets ``vital_set`` keeps for it (for ``audit verify``): the same sets,
     each with the same values, in any order. The sets are read in the order they were taken, a day at a
-    time."""
+    time, as the driver hands them back (a flag read as 0 or 1 equals its truth)."""
     connection = tx.connection()
     moment = moment_reader(connection.dialect)
     kept_days = [row[0] for row in connection.execute(select(_TABLE.c.day).order_by(_TABLE.c.day))]
     every = select(*(_SETS.c[name] for name in ROW_COLUMNS)).order_by(_SETS.c.taken_at)
-    rows = ((*row[:3], moment(row[3]), *row[4:]) for row in connection.execute(every))
     differ: list[DayRecount] = []
     recounted_days: set[date] = set()
-    for day, sets in groupby(rows, key=lambda row: day_of(row[3])):
-        recounted = sorted(_canonical(row) for row in sets)
+    for day, sets in groupby(_as_taken(connection, every, moment), key=lambda row: day_of(row[3])):
+        recounted = sorted(sets)
         recounted_days.add(day)
         kept = _kept(connection, day)
         if kept != recounted:
@@ -286,6 +285,17 @@ def set_days_recounted(tx: Session) -> list[DayRecount]:
     return sorted(differ)
 
 
+def _as_taken(connection: Connection, every: Any, moment: Any) -> Iterator[tuple[Any, ...]]:
+    """``vital_set``'s rows as the driver hands them back, a batch at a time, each moment made a datetime."""
+    result = connection.execute(every)
+    try:
+        while batch := result.cursor.fetchmany(20_000):
+            for row in batch:
+                yield (*row[:3], moment(row[3]), *row[4:])
+    finally:
+        result.close()
+
+
 def _kept(connection: Connection, day: date) -> list[tuple[Any, ...]] | None:
     """The day row's sets as the recount compares them (None: no row; a row whose count of sets is not
     what it packs is read as holding no set)."""
@@ -293,15 +303,5 @@ def _kept(connection: Connection, day: date) -> list[tuple[Any, ...]] | None:
     row = connection.execute(select(*columns).where(_TABLE.c.day == day)).one_or_none()
     if row is None:
         return None
-    packed = dict(zip(PACKED, map(bytes, row[2:]), strict=True))
-    found = sorted(_canonical(each) for each in unpacked(_words(row[1]), **packed))
+    found = sorted(unpacked(_words(row[1]), **dict(zip(PACKED, map(bytes, row[2:]), strict=True))))
     return found if len(found) == row[0] else []
-
-
-def _canonical(row: Sequence[Any]) -> tuple[Any, ...]:
-    """A set as the recount compares it: flags as truths, readings as floats."""
-    set_id, session_id, seq, taken_at, recorded_by, before, partial, point_id, *rest = row
-    *values, act, advise = rest
-    readings = tuple(None if value is None else float(value) for value in values)
-    flags = (bool(before), bool(partial))
-    return (set_id, session_id, seq, taken_at, recorded_by, *flags, point_id, *readings, act, advise)
