@@ -75,7 +75,7 @@ def test_an_entry_runs_its_statements_without_core_and_stores_what_core_stored(
         summary_before = records.summary(tx, sid)
     sent = core_refused(monkeypatch)
     state, _ = care.record_vitals(sid, NORMAL, nurses[0].id)
-    assert sent == []  # the lock, the account, the summary, the head, the three rows: none through Core
+    assert sent == []  # the lock, the account, the summary, the head, the rows, the set's day: none through Core
     monkeypatch.undo()
     with database.session() as tx:
         stored = records.load_events(tx, sid)
@@ -102,7 +102,7 @@ def test_statements_run_through_core_while_someone_listens(
         care.record_vitals(sid, NORMAL, nurses[0].id)
     finally:
         event.remove(database.engine, "before_cursor_execute", statement)
-    assert seen.count("INSERT") == 3 and seen.count("UPDATE") == 1  # the entry, its set's columns, its line
+    assert seen.count("INSERT") == 4 and seen.count("UPDATE") == 2  # the entry, its set's columns and day, its line
 
 
 def test_statements_are_logged_while_cores_statement_log_is_on(

@@ -136,7 +136,10 @@ class Prepared:
         _run(connection, plan, [plan.parameters(row) for row in rows], many=True, fetch=False)
 
     def first(self, tx: Session, values: Mapping[str, Any] | None = None) -> tuple[Any, ...] | None:
-        connection = tx.connection()
+        return self.first_on(tx.connection(), values)
+
+    def first_on(self, connection: Connection, values: Mapping[str, Any] | None = None) -> tuple[Any, ...] | None:
+        """``first`` on the transaction's connection, already asked for."""
         if _watched(connection):
             found = connection.execute(self.statement, dict(values or {})).first()  # type: ignore[call-overload]
             return tuple(found) if found is not None else None

@@ -21,9 +21,10 @@ from itertools import groupby
 from math import isnan
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlmodel import Session
 
+from core.persistence.prepared import Prepared
 from core.persistence.tables import QualitySetDay, VitalSet
 from core.persistence.types import moment_reader
 from core.persistence.upsert import insert_for
@@ -132,25 +133,41 @@ def _words(stored: str) -> list[str]:
     return stored.split("\n") if stored else []
 
 
+_LOCKED = Prepared(
+    select(*(_TABLE.c[name] for name in ("words", *PACKED))).where(_TABLE.c.day == bindparam("day")).with_for_update()
+)
+_PUT = Prepared(update(_TABLE).where(_TABLE.c.day == bindparam("packed_day")), columns=("sets", "words", *PACKED))
+_MADE: dict[str, Prepared] = {}
+"""The empty day row made if not there, by each store's own INSERT … ON CONFLICT (made the first time)."""
+
+
+def _made(connection: Connection) -> Prepared:
+    name = connection.dialect.name
+    if name not in _MADE:
+        made = insert_for(connection, _TABLE).on_conflict_do_nothing(index_elements=["day"])
+        _MADE[name] = Prepared(made, columns=("day", "sets", "words", *PACKED))
+    return _MADE[name]
+
+
 def add_set_days(connection: Connection, rows: Iterable[Sequence[Any]]) -> None:
     """``rows`` (sets in ``ROW_COLUMNS`` order) appended to their days' rows, in the transaction that writes
-    them. Each day's row is made empty if it is not there and then read locked (``FOR UPDATE`` on a server;
-    SQLite's writer holds the whole file), so two workstations recording at once never lose a set."""
+    them (as the entry's other statements, prepared: ``core.persistence.prepared``). Each day's row is made
+    empty if it is not there and then read locked (``FOR UPDATE`` on a server; SQLite's writer holds the whole
+    file), so two workstations recording at once never lose a set."""
     by_day: dict[date, list[Sequence[Any]]] = {}
     for row in rows:
         by_day.setdefault(day_of(row[3]), []).append(row)
     if not by_day:
         return
     empty = {"sets": 0, "words": "", **dict.fromkeys(PACKED, b"")}
-    made = insert_for(connection, _TABLE).on_conflict_do_nothing(index_elements=["day"])
-    connection.execute(made, [{"day": day, **empty} for day in by_day])
-    columns = [_TABLE.c[name] for name in ("day", "words", *PACKED)]
+    _made(connection).run_many(connection, [{"day": day, **empty} for day in by_day])
     for day, sets in sorted(by_day.items()):
-        kept = connection.execute(select(*columns).where(_TABLE.c.day == day).with_for_update()).one()
-        packed = Packed(_words(kept[1]), **dict(zip(PACKED, map(bytes, kept[2:]), strict=True)))
+        kept = _LOCKED.first_on(connection, {"day": day})
+        assert kept is not None  # made just now if it was not there
+        packed = Packed(_words(kept[0]), **dict(zip(PACKED, map(bytes, kept[1:]), strict=True)))
         for row in sets:
             packed.add(row)
-        connection.execute(update(_TABLE).where(_TABLE.c.day == day).values(**packed.columns()))
+        _PUT.run(connection, {"packed_day": day, **packed.columns()})
 
 
 class DaySets(NamedTuple):
