@@ -18,10 +18,10 @@ from core.care import Care
 from core.clock import ManualClock
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
-from core.quality.explained import baselines_of, limits_fired, ordered
+from core.quality.explained import limits_fired
 from core.quality.limits import fired
 from core.quality.replay import STEPS, replay
-from core.quality.rows import VITALS, AlarmRows, SessionRow, SetRow, columns_of
+from core.quality.rows import VITALS, AlarmRows, SessionRow, SetRow, baselines_of, columns_of, ordered
 from core.vitals import Tier
 from tests.helpers.answers import NORMAL
 from tests.helpers.clinic import T0
@@ -147,7 +147,7 @@ def baselines(rows: Iterable[SetRow]) -> Iterator[tuple[SetRow, dict[V, float]]]
     """Each set of one session (in its order) with the baseline it was measured against: the fold of the
     session's sets taken before the infusion began that came before it (a full set replaces the baseline, a
     partial one adds what it measured), as ``session_state.fold`` keeps it, set by set: what the arrays
-    (``core.quality.explained.baselines_of``) are held to."""
+    (``core.quality.rows.baselines_of``) are held to."""
     baseline: dict[V, float] = {}
     for row in sorted(rows, key=lambda r: r.seq):
         yield row, baseline

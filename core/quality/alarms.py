@@ -29,9 +29,9 @@ from operator import attrgetter
 
 from core.figures import MINUTES, Figure, Listing, proportion, rate
 from core.protocol import Protocol, VitalKind
-from core.quality.explained import Ordered, limits_fired
+from core.quality.explained import limits_fired
 from core.quality.limits import TIER_WORDS, Limit, fired, in_order, limits_of
-from core.quality.rows import VITALS, AckRow, AlarmRows, SessionRow, SetColumns, SetRow, packed_id
+from core.quality.rows import VITALS, AckRow, AlarmRows, Ordered, SessionRow, SetColumns, SetRow, packed_id
 from core.vitals import Tier
 
 ALARMS = "Alarms"
@@ -195,7 +195,7 @@ def alarm_report(
 
 
 def _alarm_baselines(every: SetColumns, sets: Ordered) -> dict[bytes, dict[VitalKind, float]]:
-    """The baseline of each alarm of the period (by its packed id), as ``core.quality.explained.baselines_of``
+    """The baseline of each alarm of the period (by its packed id), as ``core.quality.rows.baselines_of``
     folds it: what its findings are explained against."""
     import numpy as np  # late: the report's arrays load with the first report
 

@@ -1,6 +1,6 @@
-"""The period's sets of vital signs in arrays, each with its baseline, and which limit explains each finding
-recorded with them: each baseline as ``session_state.fold`` keeps it and each finding as
-``core.quality.limits.explain`` explains it, for every set at once.
+"""Which limit explains each finding recorded with the period's sets of vital signs, for every set at once:
+each finding as ``core.quality.limits.explain`` explains it, against the baseline
+``core.quality.rows.baselines_of`` folds.
 
 Ten years are two million sets, some sixty thousand of them with a finding: folding each session's baseline
 and explaining each finding one set at a time took seconds. The alarm figures count the limits fired from
@@ -14,60 +14,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from core.protocol import Protocol, VitalKind
 from core.quality.limits import EPSILON, ORDER, Limit, Way, recorded
-from core.quality.rows import VITALS, SetColumns
+from core.quality.rows import VITALS, Ordered, SetColumns
 from core.vitals import Tier
 
 if TYPE_CHECKING:
     import numpy as np
-
-
-class Ordered(NamedTuple):
-    """The sets of a reading in session and entry order, each with its baseline."""
-
-    order: np.ndarray
-    """Where each set stands in the reading's columns."""
-    values: np.ndarray
-    """A row per set, a column per vital (``VITALS`` order); NaN where not measured."""
-    bases: np.ndarray
-    """Each set's baseline, as ``values``; NaN where the baseline holds no value for the vital."""
-
-
-def ordered(every: SetColumns) -> Ordered:
-    import numpy as np  # late: see the module's docstring
-
-    place = every.sessions.astype(np.int64) << 32 | every.seqs  # by session, then entry: one key sorts faster
-    order = np.argsort(place, kind="stable")
-    values = every.values[order]
-    bases = baselines_of(every.sessions[order], values, every.before_start[order], every.partial[order])
-    return Ordered(order, values, bases)
-
-
-def baselines_of(session: np.ndarray, values: np.ndarray, before: np.ndarray, partial: np.ndarray) -> np.ndarray:
-    """Each set's baseline (rows in session and entry order), as ``session_state.fold`` keeps it, in arrays:
-    for each vital, the value of the latest set before this one in its session, taken before the infusion
-    began, that either measured the vital or was full (a full set replaces the whole baseline, so one without
-    the vital leaves none of it; a partial one adds what it measured)."""
-    import numpy as np  # late: see the module's docstring
-
-    n = len(session)
-    bases = np.full(values.shape, np.nan)
-    if n == 0:
-        return bases
-    position = np.arange(n)
-    opens = np.ones(n, dtype=bool)
-    opens[1:] = session[1:] != session[:-1]
-    first = np.maximum.accumulate(np.where(opens, position, 0))  # where each set's session begins
-    for i in range(values.shape[1]):
-        source = before & (~partial | ~np.isnan(values[:, i]))
-        latest = np.maximum.accumulate(np.where(source, position, -1))
-        earlier = np.concatenate(([-1], latest[:-1]))  # strictly before the set itself
-        found = earlier >= first  # and in its session
-        bases[found, i] = values[earlier[found], i]
-    return bases
 
 
 def meets(way: Way, bound: float, values: np.ndarray, bases: np.ndarray, systolic: np.ndarray) -> np.ndarray:

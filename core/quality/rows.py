@@ -17,8 +17,6 @@ from core.protocol import VitalKind
 if TYPE_CHECKING:
     import numpy as np
 
-    from core.quality.explained import Ordered
-
 VITALS = tuple(VitalKind)
 """The order of a set's values in ``SetRow.values``: the protocol's vitals, as the ``vital_set`` table's."""
 AROUND = timedelta(days=1)
@@ -148,6 +146,52 @@ def columns_of(rows: Sequence[SetRow], start: datetime, end: datetime) -> SetCol
     )
 
 
+class Ordered(NamedTuple):
+    """The sets of a reading in session and entry order, each with its baseline: what the alarm figures and
+    the threshold replay count (``core.quality.explained``, ``core.quality.replay``)."""
+
+    order: np.ndarray
+    """Where each set stands in the reading's columns."""
+    values: np.ndarray
+    """A row per set, a column per vital (``VITALS`` order); NaN where not measured."""
+    bases: np.ndarray
+    """Each set's baseline, as ``values``; NaN where the baseline holds no value for the vital."""
+
+
+def ordered(every: SetColumns) -> Ordered:
+    import numpy as np  # late: only a report reads sets
+
+    place = every.sessions.astype(np.int64) << 32 | every.seqs  # by session, then entry: one key sorts faster
+    order = np.argsort(place, kind="stable")
+    values = every.values[order]
+    bases = baselines_of(every.sessions[order], values, every.before_start[order], every.partial[order])
+    return Ordered(order, values, bases)
+
+
+def baselines_of(session: np.ndarray, values: np.ndarray, before: np.ndarray, partial: np.ndarray) -> np.ndarray:
+    """Each set's baseline (rows in session and entry order), as ``session_state.fold`` keeps it, in arrays:
+    for each vital, the value of the latest set before this one in its session, taken before the infusion
+    began, that either measured the vital or was full (a full set replaces the whole baseline, so one without
+    the vital leaves none of it; a partial one adds what it measured)."""
+    import numpy as np  # late: see the module's docstring
+
+    n = len(session)
+    bases = np.full(values.shape, np.nan)
+    if n == 0:
+        return bases
+    position = np.arange(n)
+    opens = np.ones(n, dtype=bool)
+    opens[1:] = session[1:] != session[:-1]
+    first = np.maximum.accumulate(np.where(opens, position, 0))  # where each set's session begins
+    for i in range(values.shape[1]):
+        source = before & (~partial | ~np.isnan(values[:, i]))
+        latest = np.maximum.accumulate(np.where(source, position, -1))
+        earlier = np.concatenate(([-1], latest[:-1]))  # strictly before the set itself
+        found = earlier >= first  # and in its session
+        bases[found, i] = values[earlier[found], i]
+    return bases
+
+
 class SessionRow(NamedTuple):
     id: str
     patient_id: str
@@ -221,9 +265,7 @@ class AlarmRows:
     @cached_property
     def in_order(self) -> Ordered:
         """Every set of the reading in session and entry order, each with its baseline: what the alarm figures
-        and the replay both count (``core.quality.explained``), worked out once."""
-        from core.quality.explained import ordered  # late: it loads NumPy
-
+        and the replay both count, worked out once."""
         return ordered(self.every_set())
 
     def recorders(self) -> set[str]:
