@@ -136,7 +136,7 @@ def test_a_history_written_in_bulk_packs_its_sets(database: Database, protocol: 
 
 def test_sets_kept_before_the_table_existed_are_packed_on_upgrade(two_days, clock: ManualClock, database: Database):
     before = packed(database)
-    command.downgrade(alembic_config(database.engine), "0019")
+    command.downgrade(alembic_config(database.engine), "0020")
     with closing(database.engine.connect()) as connection:
         assert "quality_set_day" not in database.engine.dialect.get_table_names(connection)
     address = database.url.render_as_string(hide_password=False)

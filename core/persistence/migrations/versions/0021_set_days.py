@@ -1,7 +1,7 @@
 """Each UTC day's sets of vital signs packed in one row.
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 
 A review of alarms over ten years read two million ``vital_set`` rows of nineteen values, and spent most of
 its time on the driver making Python objects of them. ``quality_set_day`` keeps each day's sets packed as
@@ -24,8 +24,8 @@ from alembic import op
 
 from core.persistence.types import UTCDateTime
 
-revision = "0020"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
