@@ -3,8 +3,8 @@ report's order), a column per time point and domain (``Slots``), so the figures 
 courses are a few array operations, and a kept course's scores are read as bytes, never as one object each.
 
 A T-score and an SE are kept in hundredths of a T point (``SCALE``): the scoring tables give them to a tenth
-(``core.promis`` refuses one finer than a hundredth), so every value is a whole number of hundredths and every sum,
-difference and comparison of them is exact, as the Decimals it stands for. ``NONE`` marks a cell without a
+(``core.promis`` refuses one finer than a hundredth), so every value is a whole number of hundredths and
+every sum, difference and comparison of them is exact, as the Decimals it stands for. ``NONE`` marks a cell without a
 score (or a score without an SE). Which table scored a cell is an index into the report's ``shapes``.
 """
 
@@ -34,6 +34,7 @@ NO_SHAPE = -1
 CELL = "<i4"
 """A kept cell: 32-bit, little-endian, whatever the machine that reads it."""
 SHAPE_CELL = "<i2"
+"""A kept cell's shape: an index into its row's list of shapes, 16-bit, little-endian."""
 
 
 class Shape(NamedTuple):
@@ -203,7 +204,8 @@ class ScoreGrid:
 
 
 class KeptCells(NamedTuple):
-    """A course's row of the grid as ``course_outcome`` keeps it."""
+    """A course's row of the grid as ``course_outcome`` keeps it (``shapes`` by its key, the text once in
+    ``course_outcome_shapes``)."""
 
     t_scores: bytes
     ses: bytes
