@@ -120,6 +120,9 @@ def on_sqlite(tx: Session) -> bool:
 
 
 _ROWID = literal_column("_rowid_")
+_UNINDEXED_KIND = literal_column(f"+{SessionEvent.__tablename__}.type")
+"""An entry's kind as SQLite's unary plus writes it: the same value, which no index is chosen for, so a
+question asked of most of the table reads the table in the order stored."""
 
 
 def trail_lines(tx: Session, after: int = 0, upto: int | None = None) -> Iterator[tuple[Any, ...]]:
@@ -376,9 +379,12 @@ def schedule_entries(
         query = query.where(col(SessionEvent.session_id).in_(list(session_ids)))
         rows = stream(tx, query.order_by(col(SessionEvent.session_id), col(SessionEvent.seq)))
         return (row for row in rows if row[3] in named)
-    query = query.where(col(SessionEvent.type).in_(named))
     if on_sqlite(tx):
-        return stream(tx, query.order_by(_ROWID))
+        # Read straight through the table: on the index of kinds SQLite looked up each of ten years' 4.6
+        # million entries of these kinds in the table apart and then sorted them back into the order stored
+        # (about twice the CPU of the one pass, which skips the other kinds as it goes).
+        return stream(tx, query.where(_UNINDEXED_KIND.in_(named)).order_by(_ROWID))
+    query = query.where(col(SessionEvent.type).in_(named))
     return stream(tx, query.order_by(col(SessionEvent.session_id), col(SessionEvent.seq)))
 
 
