@@ -4,10 +4,13 @@ table always equals the entries judged again by the one rule (``records.quality_
 
 from __future__ import annotations
 
+import json
 from contextlib import closing
 
 import pytest
 from alembic import command
+from hypothesis import given, reject, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -20,7 +23,7 @@ from core.persistence.db import Database, open_database
 from core.persistence.migrate import alembic_config
 from core.persistence.tables import QualityFact
 from core.protocol import Protocol
-from core.quality.notable import notable
+from core.quality.notable import KINDS, may_be_notable, notable
 from core.records.quality_facts import Recount
 from core.settings import change_clinic_setting
 from tests.conftest import T0
@@ -163,3 +166,69 @@ def test_the_rule_keeps_what_the_report_may_count(kind: str, payload: dict, kept
     """A waste is kept unless a witness signed it (one recorded before signatures, naming a witness, is read by
     the report itself); a kind the report does not read this way is never kept."""
     assert notable(kind, payload) is kept_
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 2),
+    st.sampled_from(["", "second", "go_ahead", "mismatches", "weight_kg", "× 0.5", 'a "quoted" word', "back\\slash"]),
+)
+_FIELDS = st.sampled_from(
+    [
+        "same_day_override",
+        "change_confirmed",
+        "soft_limit_exceeded",
+        "go_ahead",
+        "override_reason",
+        "mismatches",
+        "second",
+        "controlled_problem",
+        "calculation",
+        "signatures",
+        "witness_id",
+        "meaning",
+        "note",
+    ]
+)
+_PAYLOADS = st.recursive(
+    _VALUES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_FIELDS, inner, max_size=4), max_leaves=12
+)
+
+
+@settings(max_examples=3_000, deadline=None)
+@given(
+    kind=st.sampled_from(sorted(KINDS | {"vitals.recorded"})),
+    payload=st.dictionaries(_FIELDS, _PAYLOADS, max_size=5),
+    ascii_only=st.booleans(),
+)
+def test_a_payload_the_rule_keeps_is_never_passed_over_by_its_text(kind: str, payload: dict, ascii_only: bool):
+    """Whatever the payload holds (a field twice, nested, as a string value, beside escaped characters), as
+    Chairside and PostgreSQL write it: when the rule keeps it, the look at its text says it may matter."""
+    stored = json.dumps(payload, ensure_ascii=ascii_only)
+    try:
+        kept_ = notable(kind, payload)
+    except TypeError:  # a list where the rule reads a mapping: not a payload Chairside writes
+        reject()
+    if kept_:
+        assert may_be_notable(kind, stored)
+
+
+@pytest.mark.parametrize(
+    ("kind", "stored", "maybe"),
+    [
+        ("dose.calculated", '{"calculation": {"soft_limit_exceeded": false, "arithmetic": ["2 \\u00d7 3"]}}', False),
+        ("dose.calculated", '{"calculation": {"soft_limit_exceeded": true}}', True),
+        ("infusion.started", '{"start_problems": [], "go_ahead": null}', False),
+        ("infusion.started", '{"go\\u005fahead": "the doctor said so", "go_ahead": null}', True),
+        ("infusion.started", '{"go_ahead":null}', True),
+        ("pump.programmed", '{"mismatches": [], "second": null}', False),
+        ("pump.programmed", '{"mismatches": [], "second": {"mismatches": []}}', True),
+        ("drug.wasted", '{"signatures": []}', True),
+        ("vitals.recorded", '{"point_id": "t15"}', False),
+    ],
+)
+def test_only_a_text_that_shows_the_rule_cannot_keep_it_is_passed_over(kind: str, stored: str, maybe: bool):
+    """A field harmless as written is passed over; a field's name escaped, or written without the space, is
+    read whole, as is every waste (its rule reads a list)."""
+    assert may_be_notable(kind, stored) is maybe

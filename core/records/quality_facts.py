@@ -12,14 +12,14 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Text, cast, insert, literal_column, select
 from sqlmodel import Session, col
 
 from core.events import Event
 from core.persistence.prepared import Prepared
-from core.persistence.raw_rows import raw_rows
+from core.persistence.raw_rows import BATCH, raw_rows
 from core.persistence.tables import QualityFact, SessionEvent
-from core.quality.notable import KINDS, notable
+from core.quality.notable import KINDS, may_be_notable, notable
 
 _TABLE = QualityFact.__table__  # type: ignore[attr-defined]
 COLUMNS = tuple(_TABLE.c.keys())
@@ -79,12 +79,26 @@ class Recount(NamedTuple):
 
 
 def quality_facts_recounted(tx: Session) -> Recount:
-    """Every entry of the kinds the rule names judged again from its stored payload, against the table."""
+    """Every entry of the kinds the rule names judged again from its stored payload, against the table: the
+    payloads whose text shows the rule cannot keep them (``may_be_notable``) are not parsed."""
     connection = tx.connection()
-    entries = select(SessionEvent.id, SessionEvent.type, SessionEvent.payload).where(
-        col(SessionEvent.type).in_(sorted(KINDS))
+    kind = col(SessionEvent.type)
+    if connection.dialect.name == "sqlite":
+        # Straight through the table: on the index of kinds SQLite looked up each of ten years' 2.3 million
+        # entries of these kinds in the table apart (half again the CPU of the one pass).
+        kind = literal_column(f"+{SessionEvent.__tablename__}.type")
+    entries = select(SessionEvent.id, SessionEvent.type, cast(SessionEvent.payload, Text)).where(
+        kind.in_(sorted(KINDS))
     )
-    kept = {id_ for id_, kind, payload in connection.execute(entries) if notable(kind, payload)}
+    kept: set[str] = set()
+    result = connection.execute(entries)
+    try:  # a batch at a time as the driver hands them: ten years' payloads held at once were gigabytes
+        while batch := result.cursor.fetchmany(BATCH):
+            for id_, kind_, stored in batch:
+                if may_be_notable(kind_, stored) and notable(kind_, json.loads(stored)):
+                    kept.add(id_)
+    finally:
+        result.close()
     rows = set(raw_rows(connection, select(QualityFact.id)))
     found = {id_ for (id_,) in rows}
     return Recount(frozenset(kept - found), frozenset(found - kept))
