@@ -21,7 +21,7 @@ from itertools import groupby
 from math import isnan
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, LargeBinary, bindparam, cast, select, update
 from sqlmodel import Session
 
 from core.persistence.prepared import Prepared
@@ -133,10 +133,22 @@ def _words(stored: str) -> list[str]:
     return stored.split("\n") if stored else []
 
 
-_LOCKED = Prepared(
-    select(*(_TABLE.c[name] for name in ("words", *PACKED))).where(_TABLE.c.day == bindparam("day")).with_for_update()
+_WORDS_LOCKED = Prepared(select(_TABLE.c.words).where(_TABLE.c.day == bindparam("day")).with_for_update())
+_APPENDED = Prepared(
+    update(_TABLE)
+    .where(_TABLE.c.day == bindparam("packed_day"))
+    .values(
+        sets=_TABLE.c.sets + bindparam("added_sets"),
+        words=bindparam("all_words"),
+        **{
+            name: cast(_TABLE.c[name].op("||")(bindparam(f"added_{name}", type_=LargeBinary)), LargeBinary)
+            for name in PACKED
+        },
+    )
 )
-_PUT = Prepared(update(_TABLE).where(_TABLE.c.day == bindparam("packed_day")), columns=("sets", "words", *PACKED))
+"""A day's row with sets added at the end of each packed column, joined by the store itself (``||``; the cast
+keeps SQLite's join a byte string): only the sets added and the day's words travel, never the day's sets so
+far, which a busy day makes a hundred kilobytes read and written back with every set recorded."""
 _MADE: dict[str, Prepared] = {}
 """The empty day row made if not there, by each store's own INSERT … ON CONFLICT (made the first time)."""
 
@@ -152,8 +164,10 @@ def _made(connection: Connection) -> Prepared:
 def add_set_days(connection: Connection, rows: Iterable[Sequence[Any]]) -> None:
     """``rows`` (sets in ``ROW_COLUMNS`` order) appended to their days' rows, in the transaction that writes
     them (as the entry's other statements, prepared: ``core.persistence.prepared``). Each day's row is made
-    empty if it is not there and then read locked (``FOR UPDATE`` on a server; SQLite's writer holds the whole
-    file), so two workstations recording at once never lose a set."""
+    empty if it is not there and its words then read locked (``FOR UPDATE`` on a server; SQLite's writer holds
+    the whole file), so two workstations recording at once never lose a set nor name a word by another's
+    place; the sets are packed naming the day's words by their places (new words after them) and joined to
+    the row's columns where they are stored (``_APPENDED``)."""
     by_day: dict[date, list[Sequence[Any]]] = {}
     for row in rows:
         by_day.setdefault(day_of(row[3]), []).append(row)
@@ -162,12 +176,16 @@ def add_set_days(connection: Connection, rows: Iterable[Sequence[Any]]) -> None:
     empty = {"sets": 0, "words": "", **dict.fromkeys(PACKED, b"")}
     _made(connection).run_many(connection, [{"day": day, **empty} for day in by_day])
     for day, sets in sorted(by_day.items()):
-        kept = _LOCKED.first_on(connection, {"day": day})
+        kept = _WORDS_LOCKED.first_on(connection, {"day": day})
         assert kept is not None  # made just now if it was not there
-        packed = Packed(_words(kept[0]), **dict(zip(PACKED, map(bytes, kept[1:]), strict=True)))
+        added = Packed(_words(kept[0]))
         for row in sets:
-            packed.add(row)
-        _PUT.run(connection, {"packed_day": day, **packed.columns()})
+            added.add(row)
+        columns = added.columns()
+        appended = {f"added_{name}": columns[name] for name in PACKED}
+        _APPENDED.run(
+            connection, {"packed_day": day, "added_sets": columns["sets"], "all_words": columns["words"], **appended}
+        )
 
 
 class DaySets(NamedTuple):
