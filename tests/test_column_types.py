@@ -1,5 +1,6 @@
 """Moments read back from SQLite as the very UTC moments stored, by the one-step reader (``utc_from_text``)
-as by SQLAlchemy's own two steps, whatever the time zone they were given in."""
+as by SQLAlchemy's own two steps, whatever the time zone they were given in; and stored as the very text
+those two steps made of them (``utc_text``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Column, DateTime, Integer, MetaData, Table, create_engine, insert, select
 
-from core.persistence.types import UTCDateTime, utc_from_text
+from core.persistence.types import UTCDateTime, utc_from_text, utc_text
 
 ZONES = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
 MOMENTS = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=ZONES)
@@ -56,3 +57,20 @@ def test_every_form_of_kept_moment_reads_as_sqlalchemy_reads_it(kept: object, mo
     assert fast == slow == moment
     assert fast.tzinfo is UTC
     assert utc_from_text(None) is None
+
+
+@given(moment=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=ZONES))
+def test_a_moment_is_stored_as_the_text_sqlalchemy_made_of_it(moment: datetime) -> None:
+    """The one-step writer agrees with ``process_bind_param`` followed by the dialect's formatting, and is the
+    one a ``UTCDateTime`` column binds with on SQLite."""
+    dialect = create_engine("sqlite://").dialect
+    made = DateTime(timezone=True).dialect_impl(dialect).bind_processor(dialect)
+    slow = made(UTCDateTime().process_bind_param(moment, dialect))
+    assert utc_text(moment) == slow
+    assert UTCDateTime().dialect_impl(dialect).bind_processor(dialect) is utc_text
+
+
+def test_a_moment_without_a_time_zone_is_refused_and_none_stays_none() -> None:
+    with pytest.raises(ValueError, match="without a time zone"):
+        utc_text(datetime(2026, 11, 26, 13))
+    assert utc_text(None) is None
