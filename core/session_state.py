@@ -8,7 +8,6 @@ kept running). Pauses shift the infusion clock and the vitals and side-effect ch
 from __future__ import annotations
 
 from collections.abc import Mapping
-from copy import copy
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -301,11 +300,12 @@ class Folded:
 
     def copy(self) -> Folded:
         """A copy to go on folding, its collections its own (every field as it is, the collections copied:
-        what ``dataclasses.replace`` gave, without its cost on every entry recorded)."""
+        what ``dataclasses.replace`` gave, without its cost on every entry recorded; each a dict or a list, copied
+        by its own ``copy``, which ``copy.copy`` looks up for it on every call)."""
         twin = Folded.__new__(Folded)
         twin.__dict__.update(self.__dict__)
         for name in _FOLDED_COLLECTIONS:
-            setattr(twin, name, copy(getattr(self, name)))
+            setattr(twin, name, getattr(self, name).copy())
         return twin
 
 
@@ -441,7 +441,6 @@ def derive_state(
     """Fold a session's events (in ``seq`` order) into its state at ``now``. ``after``: the fold of the first
     of them, kept with an earlier state (``SessionState.folded``), so only the entries since are folded."""
     f = fold(protocol, events, after)
-    baseline_point = _baseline_id(protocol)
     last_time = f.last_time
     assert last_time is not None  # a log has its opening entry at least
     clock_behind = now < last_time
@@ -482,7 +481,7 @@ def derive_state(
     held_back: dict[E, str] = _held_by_alerts(f.step, tuple(f.alerts.values()))
     if f.step is Step.INFUSING and remaining > timedelta():
         held_back[E.COMPLETED] = "The infusion time has not run out yet: wait for the countdown, or stop early."
-    if f.step is Step.READY and baseline_point not in f.done_points:
+    if f.step is Step.READY and _baseline_id(protocol) not in f.done_points:
         held_back.setdefault(E.STARTED, "Record the baseline vital signs before the infusion starts.")
     if f.step is Step.READY and f.baseline_at is not None and _stale(protocol, f.baseline_at, now):
         minutes = protocol.vitals_schedule.baseline_within_minutes
