@@ -80,9 +80,31 @@ def stored_log(database: Database, session_id: str) -> list[str]:
 def test_one_entry_writes_its_rows_in_one_transaction_without_an_orm_flush(
     care: Care, patient: PatientView, nurses: tuple[Account, Account], database: Database
 ):
-    """A set of vital signs: its entry, its columns kept beside it, its day's packed sets (made if not there,
-    then appended to), its audit line, its session's row."""
+    """A set of vital signs: its entry, its columns kept beside it, its day's packed sets (appended to the day's
+    row, which the baseline set made), its audit line, its session's row."""
     sid = session_at(care, patient, nurses, Step.INFUSING)
+    with watched(database) as seen:
+        care.record_vitals(sid, NORMAL, nurses[0].id)
+    assert writes(seen) == [
+        "INSERT INTO session_event",
+        "INSERT INTO vital_set",
+        "UPDATE quality_set_day",
+        "INSERT INTO audit_entry",
+        "UPDATE infusion_session",
+    ]
+    assert [kind for kind, _ in seen if kind not in {"sql", "rollback"}] == ["commit"]  # one transaction
+    last_write = max(i for i, (kind, text) in enumerate(seen) if kind == "sql" and text.startswith("UPDATE"))
+    assert seen.index(("commit", None)) > last_write  # committed before the call returned, after every row
+    assert audit.verify(database).ok
+
+
+def test_a_days_first_set_makes_its_row_then_appends_to_it(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account], database: Database, clock: ManualClock
+):
+    """The first set of a UTC day finds no row for it: the row is made empty, then the set appended, in the
+    set's transaction; the sets of both days are then where the recount finds them."""
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    clock.advance(timedelta(days=1))
     with watched(database) as seen:
         care.record_vitals(sid, NORMAL, nurses[0].id)
     assert writes(seen) == [
@@ -93,9 +115,7 @@ def test_one_entry_writes_its_rows_in_one_transaction_without_an_orm_flush(
         "INSERT INTO audit_entry",
         "UPDATE infusion_session",
     ]
-    assert [kind for kind, _ in seen if kind not in {"sql", "rollback"}] == ["commit"]  # one transaction
-    last_write = max(i for i, (kind, text) in enumerate(seen) if kind == "sql" and text.startswith("UPDATE"))
-    assert seen.index(("commit", None)) > last_write  # committed before the call returned, after every row
+    assert [kind for kind, _ in seen if kind not in {"sql", "rollback"}] == ["commit"]
     assert audit.verify(database).ok
 
 

@@ -163,21 +163,24 @@ def _made(connection: Connection) -> Prepared:
 
 def add_set_days(connection: Connection, rows: Iterable[Sequence[Any]]) -> None:
     """``rows`` (sets in ``ROW_COLUMNS`` order) appended to their days' rows, in the transaction that writes
-    them (as the entry's other statements, prepared: ``core.persistence.prepared``). Each day's row is made
-    empty if it is not there and its words then read locked (``FOR UPDATE`` on a server; SQLite's writer holds
-    the whole file), so two workstations recording at once never lose a set nor name a word by another's
-    place; the sets are packed naming the day's words by their places (new words after them) and joined to
+    them (as the entry's other statements, prepared: ``core.persistence.prepared``). Each day's words are read
+    locked (``FOR UPDATE`` on a server; SQLite's writer holds the whole file), the row made empty first when
+    the day has none yet, so two workstations recording at once never lose a set nor name a word by another's
+    place (two making a day's row at once: the one made second does nothing, and its set is then added to the
+    first's row); the sets are packed naming the day's words by their places (new words after them) and joined to
     the row's columns where they are stored (``_APPENDED``)."""
     by_day: dict[date, list[Sequence[Any]]] = {}
     for row in rows:
         by_day.setdefault(day_of(row[3]), []).append(row)
     if not by_day:
         return
-    empty = {"sets": 0, "words": "", **dict.fromkeys(PACKED, b"")}
-    _made(connection).run_many(connection, [{"day": day, **empty} for day in by_day])
     for day, sets in sorted(by_day.items()):
         kept = _WORDS_LOCKED.first_on(connection, {"day": day})
-        assert kept is not None  # made just now if it was not there
+        if kept is None:  # the day's first set: its row made empty (unless another made it meanwhile), then read
+            empty = {"day": day, "sets": 0, "words": "", **dict.fromkeys(PACKED, b"")}
+            _made(connection).run(connection, empty)
+            kept = _WORDS_LOCKED.first_on(connection, {"day": day})
+            assert kept is not None  # made just now if it was not there
         added = Packed(_words(kept[0]))
         for row in sets:
             added.add(row)
