@@ -5,19 +5,20 @@ sessions in a temporary SQLite file opened with ``open_database`` — the whole 
 permission read, the session's log and state, validation, the entry, its audit line (hash-chained to the
 trail's head), the session's projection moved, and a durable commit. A set of vital signs writes four rows:
 one ``session_event`` and its ``vital_set`` inserted, one ``audit_entry`` inserted, one ``infusion_session``
-updated, and appends itself to its day's row of packed sets (``quality_set_day``, made if not there); a pause
-or a resume the same less the ``vital_set`` and the day's row. Neither keeps a row in ``quality_fact`` nor
-reworks its course's ``course_facts`` (they move no outcome and no start).
+updated, and appends itself to its day's row of packed sets (``quality_set_day``, which the day's first set
+made: here the sessions' baseline sets); a pause or a resume the same less the ``vital_set`` and the day's
+row. Neither keeps a row in ``quality_fact`` nor reworks its course's ``course_facts`` (they move no outcome
+and no start).
 
 The floors, measured in the same run: each action's rows written by hand with ``sqlite3`` in one transaction
 (``BEGIN IMMEDIATE`` … ``COMMIT``) into a copy of the very database Chairside writes to (the same tables,
 indexes, triggers and sessions), a stored payload and audit detail as the text, with the pragmas Chairside
 uses (WAL, synchronous=FULL, foreign_keys=ON, busy_timeout): a set's four rows against ``record_vitals``, a
-pause's or a resume's three against ``pause``/``resume``; the floor appends a set to its day's row in SQL
-(the bytes concatenated, read by nothing). They read nothing, check nothing and hash nothing:
-what the disk and SQLite alone cost for those rows. What each side wrote is counted from the tables (rows
-added to each table an entry may add to, sessions' rows moved, ``course_facts`` rows changed) and printed, so
-a floor that no longer writes what its action writes shows.
+pause's or a resume's three against ``pause``/``resume``; the floor appends a set to its day's row in SQL, as
+Chairside does (the bytes joined by the store; the floor neither reads nor rewrites the day's words). They
+read nothing, check nothing and hash nothing: what the disk and SQLite alone cost for those rows. What each
+side wrote is counted from the tables (rows added to each table an entry may add to, sessions' rows moved,
+``course_facts`` rows changed) and printed, so a floor that no longer writes what its action writes shows.
 
 Both CPU time (of this process: other work on a shared machine does not count against it) and wall time
 (most of which is the fsync, which depends on the machine) are printed with their medians; the figure
@@ -164,11 +165,6 @@ def raw_floor(path: Path, iterations: int, entry: FloorEntry) -> Samples:
                 " systolic, diastolic, heart_rate, respiratory_rate, spo2, sedation, temperature, act, advise)"
                 " VALUES (?, ?, ?, ?, ?, 0, 0, NULL, 120, 80, 72, 14, 98, 0, NULL, '', '')",
                 (row, sid, last[sid], moment, by),
-            )
-            connection.execute(
-                "INSERT INTO quality_set_day (day, sets, words, ids, moments, numbers, flags, readings)"
-                " VALUES (?, 0, '', x'', x'', x'', x'', x'') ON CONFLICT (day) DO NOTHING",
-                (day,),
             )
             connection.execute(
                 "UPDATE quality_set_day SET sets = sets + 1, ids = CAST(ids || ? AS BLOB),"
