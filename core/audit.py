@@ -135,6 +135,14 @@ def _head(tx: Session) -> tuple[int, str]:
     return head if head is not None else (0, GENESIS)
 
 
+def head_read_with_the_lock(tx: Session, head: tuple[int, str] | None) -> None:
+    """The chain's head as read in this transaction on a store whose transaction holds the one write lock from
+    its start (SQLite: ``BEGIN IMMEDIATE``), alongside another read (``records.standing_and_head``): the first
+    line the transaction writes follows on from it without a read of its own. None (no line yet): read then."""
+    if head is not None:
+        _keep_head(tx, *head)
+
+
 def _keep_head(tx: Session, seq: int, hashed: str) -> None:
     tx.info[_KEPT_HEAD] = (tx.get_nested_transaction() or tx.get_transaction(), seq, hashed)
 

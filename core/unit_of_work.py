@@ -25,7 +25,7 @@ from core import event_data as d
 from core.audit import AuditAction
 from core.content_hashes import event_content, patient_event_content, summary_content
 from core.events import Event, EventType, PatientEvent
-from core.people import Account, Permission, refusal
+from core.people import Account, AccountStanding, Permission, refusal
 from core.persistence.db import Database
 from core.record_values import SessionSummary
 from core.schedule_points import ScheduledPoint
@@ -203,13 +203,22 @@ class UnitOfWork:
         """
         with self.database.transaction() as tx:
             if may is not None:
-                refused = refusal(records.standing(tx, by) if by is not None else None, may)
+                refused = refusal(self._standing(tx, by) if by is not None else None, may)
                 if refused is not None:
                     raise refused
             yield Work(tx, self.now(), self.workstation, by)
             records.announce(tx, self.workstation)
         if self.committed is not None:
             self.committed()
+
+    def _standing(self, tx: Session, by: str) -> AccountStanding | None:
+        """The account's standing, read in the writing transaction; on SQLite, whose transaction holds the write
+        lock from its start, with the audit chain's head in the same statement, for the lines it will write."""
+        if not self.database.is_sqlite:
+            return records.standing(tx, by)
+        standing, head = records.standing_and_head(tx, by)
+        audit.head_read_with_the_lock(tx, head)
+        return standing
 
     @contextmanager
     def keeping(self) -> Iterator[Session]:

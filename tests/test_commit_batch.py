@@ -20,7 +20,7 @@ from core.care import Care
 from core.clock import ManualClock
 from core.errors import NotNow
 from core.machine import Step
-from core.people import Account
+from core.people import Account, Permission
 from core.persistence.db import Database
 from core.protocol import VitalKind
 from core.unit_of_work import UnitOfWork
@@ -194,11 +194,27 @@ def test_an_entry_refused_leaves_nothing_kept_that_was_not_written(
     assert [entry.id for entry in state.events] == stored_log(database, sid)
 
 
-def test_audit_lines_of_one_transaction_follow_on_from_each_other_and_from_no_line_rolled_back(
-    database: Database, clock: ManualClock, nurses: tuple[Account, Account]
+def test_a_care_entry_reads_the_chains_head_in_the_accounts_statement_where_its_transaction_holds_the_lock(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account], database: Database
 ):
+    """SQLite's writer holds the one write lock from its transaction's start: the chain's head is read with the
+    account's standing, and no statement of the entry reads it apart. A server's is read apart, once the
+    chain's lock is taken. Either way the entry's line follows on from the head."""
+    sid = session_at(care, patient, nurses, Step.INFUSING)
+    with watched(database) as seen:
+        care.record_vitals(sid, NORMAL, nurses[0].id)
+    apart = [text for kind, text in seen if kind == "sql" and text.startswith("SELECT audit_entry")]
+    assert len(apart) == (0 if database.is_sqlite else 1)
+    assert audit.verify(database).ok
+
+
+@pytest.mark.parametrize("may", [None, Permission.RECORD_CARE])
+def test_audit_lines_of_one_transaction_follow_on_from_each_other_and_from_no_line_rolled_back(
+    database: Database, clock: ManualClock, nurses: tuple[Account, Account], may: Permission | None
+):
+    """Whether the head was read for the first line or with the account's standing (``may``)."""
     door = UnitOfWork(database, clock.now, "test-ws")
-    with door.writing(nurses[0].id) as work:
+    with door.writing(nurses[0].id, may) as work:
         work.audit(AuditAction.AUDIT_VIEWED, detail={"n": "1"})
         work.audit(AuditAction.AUDIT_VIEWED, detail={"n": "2"})
         undone = work.tx.begin_nested()

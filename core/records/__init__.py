@@ -47,6 +47,7 @@ from core.records.people import (
     staff_names_of,
     staff_record,
     standing,
+    standing_and_head,
     username_taken,
 )
 from core.records.point_counts import point_counts_recounted
@@ -284,6 +285,7 @@ __all__ = [
     "staff_names_of",
     "staff_record",
     "standing",
+    "standing_and_head",
     "starts_out_of_step",
     "stored_json",
     "stored_sitting_scores",

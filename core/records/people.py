@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from core.people import Account, AccountStanding, Role
 from core.persistence.prepared import Prepared
-from core.persistence.tables import Staff
+from core.persistence.tables import AuditEntry, Staff
 from core.record_values import StaffRecord
 
 _FIRST_ADMINISTRATOR_LOCK = 0x41444D4E
@@ -55,6 +55,31 @@ def standing(tx: Session, account_id: str) -> AccountStanding | None:
     tx.flush()
     row = _STANDING.first(tx, {"account_id": account_id})
     return AccountStanding(row[0], Role(row[1]), row[2]) if row is not None else None
+
+
+_AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
+_NEWEST_FIRST = select().select_from(_AUDIT).order_by(_AUDIT.c.seq.desc()).limit(1)
+_STANDING_AND_HEAD = Prepared(
+    select(
+        _STAFF.c.active,
+        _STAFF.c.role,
+        _STAFF.c.must_change_password,
+        _NEWEST_FIRST.add_columns(_AUDIT.c.seq).scalar_subquery(),
+        _NEWEST_FIRST.add_columns(_AUDIT.c.entry_hash).scalar_subquery(),
+    ).where(_STAFF.c.id == bindparam("account_id"))
+)
+
+
+def standing_and_head(tx: Session, account_id: str) -> tuple[AccountStanding | None, tuple[int, str] | None]:
+    """``standing``, and the audit trail's last line (its seq and hash; None when there is none) in the same
+    statement, for a store whose writer holds the chain's lock from its transaction's start (SQLite's one
+    write lock): a unit of work that records care reads both, and one statement costs less than two."""
+    tx.flush()
+    row = _STANDING_AND_HEAD.first(tx, {"account_id": account_id})
+    if row is None:
+        return None, None
+    active, role, must_change, seq, hashed = row
+    return AccountStanding(active, Role(role), must_change), (seq, hashed) if seq is not None else None
 
 
 def add_staff(tx: Session, record: StaffRecord) -> None:
