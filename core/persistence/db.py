@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 # The newest schema this program knows, and every revision it can upgrade from. A test keeps these
 # in step with the Alembic scripts, so start-up need not import Alembic when nothing changed.
-SCHEMA_HEAD = "0021"
+SCHEMA_HEAD = "0022"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -70,6 +70,7 @@ KNOWN_REVISIONS = (
     "0019",
     "0020",
     "0021",
+    "0022",
 )
 
 BUSY_TIMEOUT_MS = 5000

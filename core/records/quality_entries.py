@@ -14,12 +14,12 @@ from collections import Counter
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, func
+from sqlalchemy import bindparam, case, func, text
 from sqlmodel import Session, col, select
 
 from core.events import Event, EventType
 from core.persistence.raw_rows import raw_rows
-from core.persistence.tables import AuditEntry, InfusionSession, QualityFact, SessionEvent
+from core.persistence.tables import SECOND_PUMP_READING, AuditEntry, InfusionSession, QualityFact, SessionEvent
 from core.persistence.types import moment_reader
 from core.quality.rows import AnswerRow, AuditLine
 from core.records.sessions import events_where
@@ -83,17 +83,18 @@ def protocol_versions(tx: Session) -> list[str]:
 
 
 def second_pump_readings(tx: Session, start: datetime, end: datetime, sessions: Collection[str] | None = None) -> int:
-    """How many pump readings of [start, end) have a second nurse's reading (of ``sessions`` alone, if given)."""
+    """How many pump readings of [start, end) have a second nurse's reading (of ``sessions`` alone, if given):
+    from the partial index that holds those readings alone, the condition said in its own words."""
+    connection = tx.connection()
     query = select(SessionEvent.session_id).where(
-        SessionEvent.type == EventType.PUMP_PROGRAMMED.value,
+        text(SECOND_PUMP_READING[connection.dialect.name]),
         col(SessionEvent.occurred_at) >= start,
         col(SessionEvent.occurred_at) < end,
-        _PAYLOAD["second"].as_string().is_not(None),
     )
     if sessions is None:
-        return int(tx.connection().execute(select(func.count()).select_from(query.subquery())).scalar_one())
+        return int(connection.execute(select(func.count()).select_from(query.subquery())).scalar_one())
     kept = set(sessions)
-    return sum(session_id in kept for (session_id,) in tx.connection().execute(query))
+    return sum(session_id in kept for (session_id,) in connection.execute(query))
 
 
 def notable_entries(tx: Session, kind: EventType, start: datetime, end: datetime) -> list[Event]:

@@ -11,13 +11,13 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select, text
 from sqlmodel import Session, col
 
 from core.events import EventType
 from core.persistence.prepared import Prepared
 from core.persistence.raw_rows import raw_rows
-from core.persistence.tables import InfusionSession, ProtocolCopy, ScheduledPointRecord, SessionEvent
+from core.persistence.tables import LATE_POINT, InfusionSession, ProtocolCopy, ScheduledPointRecord, SessionEvent
 from core.records.point_counts import add_point_counts, point_counts_between
 from core.schedule_points import Kept, PointTally, ScheduledPoint, TimedPoint
 
@@ -61,7 +61,9 @@ def schedule_points_between(tx: Session, start: datetime, end: datetime, status:
         .where(*_FELL)
         .order_by(*_AS_THEY_FELL)
     )
-    if status is not None:
+    if status == Kept.LATE:
+        query = query.where(text(LATE_POINT[tx.connection().dialect.name]))  # the partial index's own words
+    elif status is not None:
         query = query.where(col(ScheduledPointRecord.status) == status)
     # On the connection: the session's ORM layer around plain columns cost more than the reading.
     return [TimedPoint(*row) for row in tx.connection().execute(query, {"start": start, "end": end})]
