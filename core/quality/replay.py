@@ -126,9 +126,10 @@ class _Readings:
         in_period = every.in_period[order]
         keep = in_period & ~every.named(rows.corrected)[order] if rows.corrected else in_period
         self.left_out = int(np.count_nonzero(in_period & ~keep))
-        kept, kept_bases = table[keep].T.copy(), bases[keep].T.copy()  # one vital a row: each read whole
-        self.values = {kind: kept[i] for i, kind in enumerate(VITALS)}
-        self.bases = {kind: kept_bases[i] for i, kind in enumerate(VITALS)}
+        # One vital an array, each read whole: taken column by column from the sets, which is a fifth of the
+        # time of taking the kept rows whole and then turning them (two million sets of seven values, twice).
+        self.values = {kind: table[:, i][keep] for i, kind in enumerate(VITALS)}
+        self.bases = {kind: bases[:, i][keep] for i, kind in enumerate(VITALS)}
         alarmed, advised = every.alarmed[order], every.flagged[order]
         self.alarmed = alarmed[keep]
         self.flagged = (advised & ~alarmed)[keep]
