@@ -183,13 +183,25 @@ def baselines_of(session: np.ndarray, values: np.ndarray, before: np.ndarray, pa
     opens = np.ones(n, dtype=bool)
     opens[1:] = session[1:] != session[:-1]
     first = np.maximum.accumulate(np.where(opens, position, 0))  # where each set's session begins
+    if not np.any(before & partial):  # every baseline set full: one source for every vital, found once
+        found, earlier = _latest_source(before, position, first)
+        bases[found] = values[earlier]
+        return bases
     for i in range(values.shape[1]):
-        source = before & (~partial | ~np.isnan(values[:, i]))
-        latest = np.maximum.accumulate(np.where(source, position, -1))
-        earlier = np.concatenate(([-1], latest[:-1]))  # strictly before the set itself
-        found = earlier >= first  # and in its session
-        bases[found, i] = values[earlier[found], i]
+        found, earlier = _latest_source(before & (~partial | ~np.isnan(values[:, i])), position, first)
+        bases[found, i] = values[earlier, i]
     return bases
+
+
+def _latest_source(source: np.ndarray, position: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which sets have a ``source`` set before them in their session (``first``: where each set's session
+    begins), and for those, where the latest such set stands."""
+    import numpy as np  # late: see the module's docstring
+
+    latest = np.maximum.accumulate(np.where(source, position, -1))
+    earlier = np.concatenate(([-1], latest[:-1]))  # strictly before the set itself
+    found = earlier >= first  # and in its session
+    return found, earlier[found]
 
 
 class SessionRow(NamedTuple):
