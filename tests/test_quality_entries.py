@@ -209,3 +209,48 @@ def test_the_silenced_sessions_entries_of_the_kinds_asked_for_are_each_sessions_
     assert found == {sid: [answer(e) for e in whole[sid] if e.type in kinds] for sid in (first, second)}
     assert {e.type for e in found[first]} == kinds and found[second][0].type is E.OPENED
     assert [e.alert_event_id for e in found[first] if e.type is E.ALERT_ACKNOWLEDGED] == [alert]
+
+
+def test_silences_of_act_now_alerts_are_judged_by_their_sets_and_acknowledgements(
+    care: Care, patient: PatientView, nurses: tuple[Account, Account], clock: ManualClock, monkeypatch
+):
+    """Three sessions, an act-now alert silenced in each (heart rate 130): Maja's acknowledged after the
+    silence (answered); Ola's never acknowledged (not answered); Eva's acknowledged, and her pause silenced
+    too and never resumed (a need kinds of entries answer: her whole log is read). Three of four answered
+    would be wrong: two of four is the count by hand. Read a session at a time, as thousands are."""
+    ana = nurses[0].id
+    monkeypatch.setattr("core.records.quality_entries.KINDS_CHUNK", 1)
+    start = T0 - timedelta(hours=1)
+    people = [patient]
+    for mrn, family, given, born in (
+        ("MRN-1002", "Berg", "Ola", "1966-02-01"),
+        ("MRN-1003", "Ek", "Eva", "1980-05-05"),
+    ):
+        made = care.register_patient(mrn, family, given, born, by=ana)
+        care.record_course(made.id, PRESCRIBER, T0.astimezone().date().isoformat(), "5", by=ana)
+        people.append(made)
+    sessions, alerts = [], []
+    for chair, person in enumerate(people, start=1):
+        sid = session_at(care, person, nurses, Step.INFUSING, chair=chair)
+        state, _ = care.record_vitals(sid, {**NORMAL, V.HEART_RATE: "130"}, ana)
+        alert = state.open_alerts[0].event_id
+        care.record_alarm_silenced(ana, [SilencedAlarm(chair, "high", "HR 130", person.id, sid, alert)], 2)
+        sessions.append(sid)
+        alerts.append(alert)
+    clock.advance(minutes=1)
+    maja, ola, eva = sessions
+    care.acknowledge_alert(maja, alerts[0], ["recheck"], no_symptoms(care), ana)
+    care.acknowledge_alert(eva, alerts[2], ["pause"], no_symptoms(care), ana)  # the infusion paused
+    care.record_alarm_silenced(ana, [SilencedAlarm(3, "medium", "Paused 0 min", people[2].id, eva, "paused")], 2)
+    figures = care.quality_entries(start, T0 + timedelta(hours=2))
+
+    answered = _by_key(figures.figures)["silence_answered"]
+    assert (answered.numerator, answered.denominator) == (2, 4)
+    with care.door.reading() as tx:
+        whole = records.answers_of_sessions(tx, sessions, {E.VITALS, E.ALERT_ACKNOWLEDGED})
+        found = records.alert_answers_of_sessions(tx, [maja, ola], [*alerts, "no-such-entry"])
+    for sid in (maja, ola):  # each session's own alert's set (not the others') and its acknowledgements
+        assert found[sid] == [a for a in whole[sid] if a.type is E.ALERT_ACKNOWLEDGED or a.id in alerts]
+        assert sum(a.type is E.VITALS for a in found[sid]) == 1
+    assert [a.alert_event_id for a in found[maja] if a.type is E.ALERT_ACKNOWLEDGED] == [alerts[0]]
+    assert not [a for a in found[ola] if a.type is E.ALERT_ACKNOWLEDGED]

@@ -205,7 +205,7 @@ class QualityReports(CareBase):
         )
         from core.quality.overrides import overrides
         from core.quality.record_keeping import record_keeping
-        from core.quality.silences import READ, silences
+        from core.quality.silences import READ, alert_named, needs_log, silences
 
         late_after = timedelta(minutes=clinic_settings(self.db).late_entry_minutes)
         ids = set(in_scope) if in_scope is not None else None
@@ -235,8 +235,13 @@ class QualityReports(CareBase):
             # A refusal before a session existed (a second infusion the same day) counts with every session only.
             lines = [line for line in records.audit_lines_between(tx, actions, start, end) if ours(line.session_id)]
             silenced = [line for line in lines if line.action == AuditAction.ALARM_SILENCED]
-            silenced_in = {line.session_id for line in silenced if line.session_id}
-            logs = records.answers_of_sessions(tx, silenced_in, READ)
+            # A session's whole log is read only for a silence of a need that kinds of entries answer; one whose
+            # silences name act-now alerts alone is judged by their sets and its acknowledgements.
+            whole = {line.session_id for line in silenced if line.session_id and needs_log(line)}
+            alerts = [(line.session_id or "", alert) for line in silenced if (alert := alert_named(line))]
+            logs = records.answers_of_sessions(tx, whole, READ)
+            alerted = {session_id for session_id, _ in alerts} - whole
+            logs.update(records.alert_answers_of_sessions(tx, alerted, {alert for _, alert in alerts}))
             corrected = records.event_types_by_id(tx, {e.corrects for e in correcting if e.corrects})
             saved = records.late_entries(tx, start, end, ids)
         refused = [line for line in lines if line.action == AuditAction.REFUSED]

@@ -46,14 +46,44 @@ class SilenceFigures:
     """(staff id, silences, minutes in all), most silences first."""
 
 
-def answered(line: AuditLine, log: Sequence[AnswerRow]) -> bool | None:
-    """Whether an entry answering the silenced need was recorded after the silence, in its session; None
-    when the line cannot be judged (no key, no session, or a need no entry answers)."""
+def _judged_key(line: AuditLine) -> str | None:
+    """The key of the need a silence names, when the line can be judged (a key, a session, a need that
+    entries answer)."""
     key = line.detail.get("need_key")
     if not isinstance(key, str) or not key or line.session_id is None or key in NOT_ANSWERABLE:
         return None
+    return key
+
+
+def _answering_kinds(key: str) -> frozenset[EventType] | None:
+    return ANSWERED_BY.get(key) or ANSWERED_BY.get(key.split(":", maxsplit=1)[0].rsplit("-", 1)[0])
+
+
+def needs_log(line: AuditLine) -> bool:
+    """Whether judging the silence reads its session's log of the kinds in ``READ``: a need that kinds of
+    entries answer, any of them later in the session."""
+    key = _judged_key(line)
+    return key is not None and _answering_kinds(key) is not None
+
+
+def alert_named(line: AuditLine) -> str | None:
+    """The act-now alert a silence names (its key, when no kind of entry answers it), or None: judged by
+    the vital signs entry of that id and the session's acknowledgements alone, which a report reads without
+    its session's whole log."""
+    key = _judged_key(line)
+    return key if key is not None and _answering_kinds(key) is None else None
+
+
+def answered(line: AuditLine, log: Sequence[AnswerRow]) -> bool | None:
+    """Whether an entry answering the silenced need was recorded after the silence, in its session; None
+    when the line cannot be judged (no key, no session, or a need no entry answers). ``log``: the session's
+    entries of the kinds in ``READ``, or for a silence that names an alert (``alert_named``) at least its
+    vital signs entry of that id and the session's acknowledgements."""
+    key = _judged_key(line)
+    if key is None:
+        return None
     later = [event for event in log if event.occurred_at >= line.at]
-    kinds = ANSWERED_BY.get(key) or ANSWERED_BY.get(key.split(":")[0].rsplit("-", 1)[0])
+    kinds = _answering_kinds(key)
     if kinds is not None:
         return any(event.type in kinds for event in later)
     if not any(event.id == key and event.type is EventType.VITALS for event in log):

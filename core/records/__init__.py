@@ -116,6 +116,7 @@ LATER = {
     "audit_lines_between": "quality_entries",
     "entries_counted": "quality_entries",
     "answers_of_sessions": "quality_entries",
+    "alert_answers_of_sessions": "quality_entries",
     "late_entries": "quality_entries",
     "notable_entries": "quality_entries",
     "protocol_versions": "quality_entries",
@@ -162,6 +163,7 @@ if TYPE_CHECKING:
     from core.records.outcomes import outcome_cohort
     from core.records.quality import alarm_rows
     from core.records.quality_entries import (
+        alert_answers_of_sessions,
         answers_of_sessions,
         audit_lines_between,
         entries_counted,
@@ -202,6 +204,7 @@ __all__ = [
     "add_summary",
     "administrators",
     "alarm_rows",
+    "alert_answers_of_sessions",
     "all_patient_events",
     "announce",
     "answers_of_sessions",
