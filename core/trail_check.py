@@ -988,7 +988,8 @@ def _kept_out_of_step(
     """The kept rows (each with the first cut-off it holds for) that are not what a report counting every
     course from its records makes of their courses, in the courses' order: (course, what is wrong). The report
     counted is one over every row's first day to a cut-off at or after each row's, so it is the one each row
-    stands for."""
+    stands for. A course's part is its patient's records alone, so the courses are counted a few thousand
+    patients at a time (``PATIENTS_AT_ONCE``), each row with its course's patient as the records name it."""
     from core.outcomes.cohort import day_bounds
     from core.outcomes.kept import kept_from
     from core.outcomes.metrics import prepare
@@ -997,16 +998,38 @@ def _kept_out_of_step(
     first = min(k.first_infusion for _, k in rows).astimezone().date()
     last = max(holds for holds, _ in rows).astimezone().date()
     start, cutoff = day_bounds(first, last)
-    cohort = records.outcome_cohort(tx, start, cutoff, cutoff, earliest_counted(protocol.outcomes, start))
-    counted = {k.course_id: k for k in kept_from(prepare(protocol, cohort, first, last, tables))}
-    for _, kept in sorted(rows, key=lambda row: row[1].course_id):
-        now = counted.get(kept.course_id)
-        if now is None:
-            yield kept.course_id, "stands for no course the report counts: it was added by hand."
-        elif not kept.shapes:
-            yield kept.course_id, "names a list of scoring tables that is not kept: it was removed by hand."
-        elif now != kept:
-            yield kept.course_id, "was changed: it no longer says what the course's records count to."
+    counted_from = earliest_counted(protocol.outcomes, start)
+    whose = records.patients_of_courses(tx, [k.course_id for _, k in rows])
+    counted_for = set(records.patients_opened_between(tx, start, cutoff))  # the patients such a report reads
+    by_patient: dict[str, list[KeptCourse]] = {}
+    wrong: list[tuple[str, str]] = []
+    for _, kept in rows:
+        patient_id = whose.get(kept.course_id)
+        if patient_id not in counted_for:
+            wrong.append((kept.course_id, _ADDED))
+        else:
+            by_patient.setdefault(patient_id, []).append(kept)
+    patients = sorted(by_patient)
+    for at in range(0, len(patients), PATIENTS_AT_ONCE):
+        among = patients[at : at + PATIENTS_AT_ONCE]
+        cohort = records.outcome_cohort(tx, start, cutoff, cutoff, counted_from, among=among)
+        counted = {k.course_id: k for k in kept_from(prepare(protocol, cohort, first, last, tables))}
+        for kept in (kept for patient_id in among for kept in by_patient[patient_id]):
+            problem = _kept_problem(counted.get(kept.course_id), kept)
+            if problem is not None:
+                wrong.append((kept.course_id, problem))
+    yield from sorted(wrong)
+
+
+def _kept_problem(now: KeptCourse | None, kept: KeptCourse) -> str | None:
+    """What is wrong with a kept row against its course counted now (None: not counted), if anything."""
+    if now is None:
+        return _ADDED
+    if not kept.shapes:
+        return "names a list of scoring tables that is not kept: it was removed by hand."
+    if now != kept:
+        return "was changed: it no longer says what the course's records count to."
+    return None
 
 
 def _point_counts(tx: Any, found: Findings) -> None:
@@ -1126,6 +1149,12 @@ def _schedule_points(tx: Any, found: Findings, sessions: list[str] | None = None
                 found.said("scheduled points", (1,), problem)
                 return
 
+
+_ADDED = "stands for no course the report counts: it was added by hand."
+
+PATIENTS_AT_ONCE = 2_000
+"""Patients whose courses the check of the outcome report's kept rows counts at once: ten years' patients at
+once held half a gigabyte of records."""
 
 POINTS_AHEAD = 20_000
 """Sessions' kept points read ahead of the signatures while a signed session's points are looked for: more

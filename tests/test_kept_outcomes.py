@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from sqlalchemy import delete, select, update
 
-from core import audit, records
+from core import audit, records, trail_check
 from core.care import Care
 from core.clock import ManualClock
 from core.machine import Step
@@ -272,3 +272,26 @@ def test_a_report_is_made_when_the_store_will_not_take_its_kept_courses(
     assert made == from_records(care, DAY1, LAST)
     assert kept_ids(care) == set()
     assert "were not all kept" in caplog.text
+
+
+def test_verify_counts_the_kept_courses_a_few_patients_at_a_time_and_names_the_first_row_changed(
+    database: Database, protocol: Protocol, nurses, monkeypatch: pytest.MonkeyPatch
+):
+    """Counted three patients at a time, a generated year's kept rows all hold; a row changed by hand in the
+    last batch is named, and with a row of the first batch changed too, the first course's, as when every
+    course was counted at once."""
+    care = a_year_generated(database, protocol, nurses)
+    care.outcome_report(date(2025, 1, 6), date(2026, 1, 4))
+    monkeypatch.setattr(trail_check, "PATIENTS_AT_ONCE", 3)
+    assert audit.verify(database).ok
+    with care.door.reading() as tx:
+        kept = {k.course_id: k.patient_id for _, _, _, k in records.kept_course_outcomes(tx)}
+    patients = sorted(set(kept.values()))
+    assert len(patients) > 6  # more than two batches
+    last_batch, first_batch = (min(c for c, p in kept.items() if p == patients[n]) for n in (-1, 0))
+    for course_id, named in ((last_batch, last_batch), (first_batch, min(first_batch, last_batch))):
+        with care.door.writing() as work:
+            work.tx.execute(update(CourseOutcome).where(CourseOutcome.course_id == course_id).values(ses=b""))
+        check = audit.verify(database)
+        assert not check.ok
+        assert f"kept row for course {named} was changed" in check.problem

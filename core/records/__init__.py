@@ -112,6 +112,8 @@ LATER = {
     "sittings_between": "follow_ups",
     "treated_sessions_of": "follow_ups",
     "outcome_cohort": "outcomes",
+    "patients_of_courses": "outcomes",
+    "patients_opened_between": "outcomes",
     "alarm_rows": "quality",
     "audit_lines_between": "quality_entries",
     "entries_counted": "quality_entries",
@@ -160,7 +162,7 @@ if TYPE_CHECKING:
         outcomes_settled_at,
     )
     from core.records.outcome_basis import move_outcome_basis
-    from core.records.outcomes import outcome_cohort
+    from core.records.outcomes import outcome_cohort, patients_of_courses, patients_opened_between
     from core.records.quality import alarm_rows
     from core.records.quality_entries import (
         alert_answers_of_sessions,
@@ -251,6 +253,8 @@ __all__ = [
     "patients_born_on",
     "patients_by_id",
     "patients_named",
+    "patients_of_courses",
+    "patients_opened_between",
     "patients_with_care_between",
     "point_counts_recounted",
     "protocol_kept",

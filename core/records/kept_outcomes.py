@@ -205,7 +205,11 @@ def kept_course_outcomes(tx: Session) -> list[tuple[str, int, datetime, KeptCour
     columns = select(_KEPT.c.rule_key, _KEPT.c.basis, _KEPT.c.holds_from, *said).outerjoin(
         _SHAPES, _SHAPES.c.shapes_key == _KEPT.c.shapes_key
     )
-    return [(key, basis, holds, KeptCourse(*row)) for key, basis, holds, *row in tx.connection().execute(columns)]
+    texts: dict[str, str] = {}  # a few dozen lists of tables, each over a thousand characters: one copy each
+    return [
+        (key, basis, holds, KeptCourse(*row[:-1], texts.setdefault(row[-1], row[-1])))
+        for key, basis, holds, *row in tx.connection().execute(columns)
+    ]
 
 
 def outcome_bases(tx: Session) -> dict[str, int]:
