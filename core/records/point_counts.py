@@ -52,6 +52,16 @@ def _midnight(day: date) -> datetime:
 def counted(points: Iterable[Point]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The day rows and the spans of ``points``, in any order, in one pass: each count with the least
     (moment, session) among its points, each session's first and last."""
+    days, spans = _tallied(points)
+    return (
+        [dict(zip((*DAY_KEY, *DAY_VALUE), (*key, *row), strict=True)) for key, row in days.items()],
+        [{"session_id": sid, "first_due": first, "last_due": last} for sid, (first, last) in spans.items()],
+    )
+
+
+def _tallied(points: Iterable[Point]) -> tuple[dict[tuple[date, str, str, str], list[Any]], dict[str, list[datetime]]]:
+    """``counted``'s rows as they are made: each day key's [points, first moment, first session], and each
+    session's [first, last]."""
     days: dict[tuple[date, str, str, str], list[Any]] = {}
     spans: dict[str, list[datetime]] = {}
     for session_id, schedule, point_id, due_at, status in points:
@@ -68,10 +78,7 @@ def counted(points: Iterable[Point]) -> tuple[list[dict[str, Any]], list[dict[st
             spans[session_id] = [due_at, due_at]
         else:
             span[:] = min(span[0], due_at), max(span[1], due_at)
-    return (
-        [dict(zip((*DAY_KEY, *DAY_VALUE), (*key, *row), strict=True)) for key, row in days.items()],
-        [{"session_id": sid, "first_due": first, "last_due": last} for sid, (first, last) in spans.items()],
-    )
+    return days, spans
 
 
 def add_point_counts(connection: Connection, points: Iterable[Point]) -> None:
@@ -176,23 +183,23 @@ def point_counts_recounted(tx: Session) -> PointRecount:
     """Every point counted again by day and by session, against the rows kept (for ``audit verify``)."""
     connection = tx.connection()
     every = select(*(_POINT.c[name] for name in POINT_COLUMNS))
-    days, spans = counted(tuple(row) for row in connection.execute(every))  # type: ignore[misc]
-    recounted_days = {tuple(r[k] for k in DAY_KEY): tuple(r[k] for k in DAY_VALUE) for r in days}
+    days, spans = _tallied(tuple(row) for row in connection.execute(every))  # type: ignore[misc]
+    recounted_days = {key: tuple(row) for key, row in days.items()}
     kept_days = {
         tuple(row[:4]): tuple(row[4:])
         for row in connection.execute(select(*(_DAY.c[k] for k in (*DAY_KEY, *DAY_VALUE))))
     }
-    recounted_spans = {r["session_id"]: (r["first_due"], r["last_due"]) for r in spans}
-    kept_spans = {row[0]: tuple(row[1:]) for row in connection.execute(select(_SPAN))}
+    differ: list[tuple[str, tuple[Any, ...] | None, tuple[Any, ...] | None]] = []
+    for session_id, *kept in connection.execute(select(_SPAN)):  # a session's row at a time, each met once
+        recounted = spans.pop(session_id, None)
+        if recounted != kept:
+            differ.append((session_id, tuple(kept), None if recounted is None else tuple(recounted)))
+    differ.extend((session_id, None, tuple(recounted)) for session_id, recounted in spans.items())
     return PointRecount(
         [
             (key, kept_days.get(key), recounted_days.get(key))
             for key in sorted(kept_days.keys() | recounted_days.keys())
             if kept_days.get(key) != recounted_days.get(key)
         ],
-        [
-            (key, kept_spans.get(key), recounted_spans.get(key))
-            for key in sorted(kept_spans.keys() | recounted_spans.keys())
-            if kept_spans.get(key) != recounted_spans.get(key)
-        ],
+        sorted(differ, key=lambda row: row[0]),
     )
