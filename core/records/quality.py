@@ -6,9 +6,10 @@ whatever the period's length."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from sqlmodel import Session, col, select
 
@@ -31,6 +32,8 @@ from core.records.set_days import id_of, microseconds, moment_of, set_days_betwe
 CHUNK = 500
 """Sessions named in one ``IN`` list: well inside every database's limit on bound values."""
 _AS_TAKEN = attrgetter("taken_at", "session_id", "seq")
+_ID = itemgetter(0)
+_OPENED = attrgetter("opened_at")
 
 
 def alarm_rows(tx: Session, start: datetime, end: datetime) -> AlarmRows:
@@ -43,7 +46,9 @@ def alarm_rows(tx: Session, start: datetime, end: datetime) -> AlarmRows:
     window = sessions_opened_between(tx, start - AROUND, end)
     with_sets = columns.session_ids(columns.in_period)
     with_sets.update(session_ids_with_sets(tx, end, end + AROUND))
-    opened = [row.id for row in window if row.opened_at >= start and row.id in with_sets]
+    # The window is in the order opened: those opened from ``start`` on are the rows after a bisection.
+    from_start = window[bisect_left(window, start, key=_OPENED) :]
+    opened = list(filter(with_sets.__contains__, map(_ID, from_start)))
     sessions = sessions_of(tx, window, columns.session_ids().union(opened))
     alarmed = {row.id for row in sets if row.act}
     since, until = start - AROUND, end + AROUND
@@ -141,18 +146,25 @@ def sessions_opened_between(tx: Session, since: datetime, until: datetime) -> li
     """The sessions opened in [since, until), in the order opened (on ``opened_at``)."""
     opened = _session_query().where(col(InfusionSession.opened_at) >= since, col(InfusionSession.opened_at) < until)
     connection = tx.connection()
-    moment = moment_reader(connection.dialect)
-    return [
-        SessionRow(*row[:5], moment(row[5]))  # type: ignore[arg-type]  # a session always opened at a moment
-        for row in raw_rows(connection, opened.order_by(col(InfusionSession.opened_at)))
-    ]
+    rows = raw_rows(connection, opened.order_by(col(InfusionSession.opened_at)))
+    if not rows:
+        return []
+    # Column by column, each row made by the tuple's own constructor: ten years are 290,000 sessions, and a
+    # row built a value at a time in Python cost more than the driver's reading of it.
+    *columns, opened_at = zip(*rows, strict=True)
+    moments = map(moment_reader(connection.dialect), opened_at)
+    return list(map(SessionRow._make, zip(*columns, moments, strict=True)))
 
 
 def sessions_of(tx: Session, window: Sequence[SessionRow], session_ids: Collection[str]) -> dict[str, SessionRow]:
     """The rows of ``session_ids``: those among ``window`` (nearly all: a set is taken after its session
     opened, within its day), the few left by id."""
     wanted = set(session_ids)
-    found = {row.id: row for row in window if row.id in wanted}
+    # Every row of the window by id, then those not wanted dropped: nearly all are wanted, and a dict made
+    # whole from its pairs is a quarter of the time of one filled row by row.
+    found = dict(zip(map(_ID, window), window, strict=True))
+    for unwanted in found.keys() - wanted:
+        del found[unwanted]
     rest = sorted(wanted - found.keys())
     for i in range(0, len(rest), CHUNK):
         for row in tx.exec(_session_query().where(col(InfusionSession.id).in_(rest[i : i + CHUNK]))):
