@@ -19,8 +19,17 @@ from core.care import Care
 from core.clock import ManualClock
 from core.protocol import Protocol
 from core.protocol import VitalKind as V
-from core.quality.alarms import ACTIONS, LED_TO, NEVER_TITLE, SLOWEST_TITLE, AlarmReport, alarm_report, nearest_rank
-from core.quality.rows import AlarmRows
+from core.quality.alarms import (
+    ACTIONS,
+    LED_TO,
+    NEVER_TITLE,
+    SLOWEST_TITLE,
+    AlarmReport,
+    _latest_of_versions,
+    alarm_report,
+    nearest_rank,
+)
+from core.quality.rows import AlarmRows, SessionRow
 from tests.helpers.answers import NORMAL, no_symptoms
 from tests.helpers.clinic import PRESCRIBER, T0
 from tests.helpers.sessions import prepare
@@ -166,3 +175,21 @@ def test_nearest_rank_percentile():
     assert nearest_rank([4.0, 10.0], 0.9) == 10.0
     assert nearest_rank([float(m) for m in range(1, 11)], 0.9) == 9.0
     assert nearest_rank([3.0], 0.9) == 3.0
+
+
+def test_each_version_is_covered_at_its_latest_session_the_first_of_equals():
+    def opened(session_id: str, version: str, minutes: int) -> SessionRow:
+        return SessionRow(session_id, "p", 1, "hash", version, T0 + timedelta(minutes=minutes))
+
+    sessions = [
+        opened("a", "1.1", 0),
+        opened("b", "1.0", 5),
+        opened("c", "1.1", 30),
+        opened("d", "1.1", 30),  # opened with c: c, met first, stands
+        opened("e", "1.0", 10),
+        opened("f", "1.0", 2),  # out of order: the latest is still e
+    ]
+    latest = _latest_of_versions(sessions)
+    assert list(latest) == ["1.1", "1.0"]  # in the order first met
+    assert {version: row.id for version, row in latest.items()} == {"1.1": "c", "1.0": "e"}
+    assert _latest_of_versions([]) == {}

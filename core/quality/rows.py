@@ -104,7 +104,7 @@ class SetColumns(NamedTuple):
         """The sets of the sessions named alone."""
         import numpy as np  # late: only a report reads sets
 
-        named = np.array([word in session_ids for word in self.words], dtype=bool)
+        named = np.fromiter(map(session_ids.__contains__, self.words), dtype=bool, count=len(self.words))
         kept = named[self.sessions] if len(named) else np.zeros(self.size, dtype=bool)
         return SetColumns(self.words, *(column[kept] for column in self[1:]))
 
@@ -291,7 +291,7 @@ class AlarmRows:
 
         every = self.every_set()
         width = len(every.words)
-        counted = np.array([word in session_ids for word in every.words], dtype=bool)
+        counted = np.fromiter(map(session_ids.__contains__, every.words), dtype=bool, count=width)
         inside = every.in_period & counted[every.sessions] if width else every.in_period
         pairs = np.sort(every.sessions[inside].astype(np.int64) * width + every.nurses[inside], kind="stable")
         first = np.ones(len(pairs), dtype=bool)  # each pair once: NumPy's unique hashes, some twenty times slower
@@ -304,7 +304,7 @@ class AlarmRows:
 def _named(every: SetColumns, codes: np.ndarray) -> set[str]:
     import numpy as np  # late: only a report reads sets
 
-    return {every.words[code] for code in np.flatnonzero(every.words_met(codes)).tolist()}
+    return set(map(every.words.__getitem__, np.flatnonzero(every.words_met(codes)).tolist()))
 
 
 class AnswerRow(NamedTuple):
