@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Column, DateTime, Integer, MetaData, Table, create_engine, insert, select
 
-from core.persistence.types import UTCDateTime, utc_from_text, utc_text
+from core.persistence.types import UTCDateTime, utc_from_text, utc_from_texts, utc_text
 
 ZONES = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
 MOMENTS = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=ZONES)
@@ -57,6 +57,16 @@ def test_every_form_of_kept_moment_reads_as_sqlalchemy_reads_it(kept: object, mo
     assert fast == slow == moment
     assert fast.tzinfo is UTC
     assert utc_from_text(None) is None
+
+
+def test_many_moments_read_at_once_as_each_reads_alone() -> None:
+    """Read together, moments are each what ``utc_from_text`` makes of it, plain UTC text or not."""
+    plain = ["2026-11-26 13:00:00.000000", "2026-11-26 13:00:00", "2026-11-26T13:00:00.250000"]
+    mixed = ["2026-11-26 15:00:00+02:00", "2026-11-26", datetime(2026, 11, 26, 13), None]
+    for kept in (plain, [*plain, "2026-11-26"], [*plain, *mixed], []):
+        found = utc_from_texts(kept)
+        assert found == [utc_from_text(k) for k in kept]
+        assert all(m is None or m.tzinfo is UTC for m in found)
 
 
 @given(moment=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=ZONES))

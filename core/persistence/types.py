@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from itertools import repeat
+from operator import add, attrgetter
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -11,6 +13,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 UTC_SUFFIX = "+00:00"
+_ZONE = attrgetter("tzinfo")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -81,3 +84,27 @@ def moment_reader(dialect: Dialect) -> Callable[[Any], datetime | None]:
     if dialect.name == "sqlite":
         return utc_from_text
     return lambda value: column.process_result_value(value, dialect)
+
+
+def utc_from_texts(values: Sequence[Any]) -> list[datetime | None]:
+    """Many moments, each as ``utc_from_text`` reads it: all parsed by the interpreter's own functions at
+    once (a report reads 290,000 sessions' moments, and a call a moment in Python cost a tenth of a second),
+    or, where one is not SQLite's plain UTC text, each one by ``utc_from_text``. A moment read whole with the
+    suffix and aware in ``UTC`` itself is the one it reads (a date alone is read with the suffix as a naive
+    midnight, which it then makes UTC)."""
+    found: list[datetime | None] | None
+    try:
+        found = list(map(datetime.fromisoformat, map(add, values, repeat(UTC_SUFFIX))))
+    except (TypeError, ValueError):
+        found = None
+    if found is not None and set(map(_ZONE, found)) <= {UTC}:
+        return found
+    return list(map(utc_from_text, values))
+
+
+def moments_reader(dialect: Dialect) -> Callable[[Sequence[Any]], list[datetime | None]]:
+    """How many moments read past Core become what ``moment_reader`` makes of each, on ``dialect``."""
+    if dialect.name == "sqlite":
+        return utc_from_texts
+    one = moment_reader(dialect)
+    return lambda values: list(map(one, values))

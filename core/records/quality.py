@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from core.events import EventType
 from core.persistence.raw_rows import raw_rows
 from core.persistence.tables import InfusionSession, SessionEvent, VitalSet
-from core.persistence.types import moment_reader
+from core.persistence.types import moments_reader
 from core.quality.rows import (
     AROUND,
     AckRow,
@@ -152,7 +152,7 @@ def sessions_opened_between(tx: Session, since: datetime, until: datetime) -> li
     # Column by column, each row made by the tuple's own constructor: ten years are 290,000 sessions, and a
     # row built a value at a time in Python cost more than the driver's reading of it.
     *columns, opened_at = zip(*rows, strict=True)
-    moments = map(moment_reader(connection.dialect), opened_at)
+    moments = moments_reader(connection.dialect)(opened_at)
     return list(map(SessionRow._make, zip(*columns, moments, strict=True)))
 
 
