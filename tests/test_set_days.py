@@ -65,23 +65,32 @@ def agrees(database: Database) -> bool:
 
 
 def read_between(database: Database, since: datetime, until: datetime) -> list[tuple]:
-    """The sets ``set_days_between`` reads for [since, until), as (id, session, seq, moment, readings)."""
+    """The sets ``set_days_between`` reads for [since, until), as (id, session, seq, moment, readings, then who
+    recorded it, its point, its findings and flags)."""
     with database.session() as tx:
         days = set_days_between(tx.connection(), since, until)
+    words = [*days.words, None]  # a point of none is -1
     return sorted(
         (
             set_id.decode().rstrip(),
-            days.words[session],
+            words[session],
             seq,
             moment,
             tuple(None if isnan(v) else v for v in values),
+            (words[nurse], words[point], words[act], words[advise], before, partial),
         )
-        for set_id, session, seq, moment, values in zip(
+        for set_id, session, seq, moment, values, nurse, point, act, advise, before, partial in zip(
             days.ids.tolist(),
             days.sessions.tolist(),
             days.seqs.tolist(),
             days.moments.tolist(),
             days.values.tolist(),
+            days.nurses.tolist(),
+            days.points.tolist(),
+            days.act.tolist(),
+            days.advise.tolist(),
+            days.before_start.tolist(),
+            days.partial.tolist(),
             strict=True,
         )
     )
@@ -90,7 +99,14 @@ def read_between(database: Database, since: datetime, until: datetime) -> list[t
 def by_hand(database: Database, since: datetime, until: datetime) -> list[tuple]:
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
     return sorted(
-        (row[0], row[1], row[2], (row[3] - epoch) // timedelta(microseconds=1), tuple(row[8:-2]))
+        (
+            row[0],
+            row[1],
+            row[2],
+            (row[3] - epoch) // timedelta(microseconds=1),
+            tuple(row[8:-2]),
+            (row[4], row[7], row[-2], row[-1], bool(row[5]), bool(row[6])),
+        )
         for row in kept(database, since, until)
     )
 

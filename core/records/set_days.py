@@ -228,7 +228,7 @@ def set_days_between(connection: Connection, since: datetime, end: datetime) -> 
     import numpy as np  # late: see the module's docstring
 
     last = day_of(end - _MICROSECOND)
-    query = select(*(_TABLE.c[name] for name in ("words", *PACKED))).where(
+    query = select(*(_TABLE.c[name] for name in ("day", "words", *PACKED))).where(
         _TABLE.c.day >= day_of(since), _TABLE.c.day <= last
     )
     words: dict[str, int] = {}
@@ -236,28 +236,29 @@ def set_days_between(connection: Connection, since: datetime, end: datetime) -> 
     firsts: list[int] = []  # where each day's begin in ``places``
     sizes: list[int] = []
     packed: list[list[bytes]] = [[] for _ in PACKED]
-    for stored_words, *columns in connection.execute(query):
+    ends = {day_of(since), last}  # only these days may hold sets outside the bounds
+    for day, stored_words, *stored in connection.execute(query):
+        columns = _held_to(stored, microseconds(since), microseconds(end)) if day in ends else stored
         firsts.append(len(places))
         places.extend(words.setdefault(word, len(words)) for word in _words(stored_words))
         sizes.append(len(columns[3]))  # a flags byte a set
         for kept, column in zip(packed, columns, strict=True):
             kept.append(column)
     ids, moments, numbers, flags, readings = (b"".join(column) for column in packed)
-    ids_of = np.frombuffer(ids, dtype=f"S{ID_WIDTH}")
-    moments_of = np.frombuffer(moments, dtype="<i8")
     coded = np.frombuffer(numbers, dtype="<i4").reshape(-1, NUMBERS)
     places.append(-1)  # what a point of none (-1) is read as
-    first = np.repeat(np.asarray(firsts, dtype=np.int64), sizes)[:, None]
-    named = np.asarray(places, dtype=np.int32)[np.where(coded[:, 1:] < 0, len(places) - 1, coded[:, 1:] + first)]
+    # Each day's codes moved to its words' places (int32: half the memory to go through of int64), and a point
+    # of none to the -1 after them: the point is the only code that may be -1.
+    first = np.repeat(np.asarray(firsts, dtype=np.int32), sizes)[:, None]
+    codes = coded[:, 1:] + first
+    codes[coded[:, 3] < 0, 2] = len(places) - 1
+    named = np.asarray(places, dtype=np.int32)[codes]
     flags_of = np.frombuffer(flags, dtype=np.uint8)
-    values = np.frombuffer(readings, dtype="<f8").reshape(-1, len(VITALS))
-    inside = (moments_of >= microseconds(since)) & (moments_of < microseconds(end))
-    named, flags_of = named[inside], flags_of[inside]
     return DaySets(
         words=list(words),
-        ids=ids_of[inside],
-        moments=moments_of[inside],
-        seqs=coded[inside, 0].astype(np.int64),
+        ids=np.frombuffer(ids, dtype=f"S{ID_WIDTH}"),
+        moments=np.frombuffer(moments, dtype="<i8"),
+        seqs=coded[:, 0].astype(np.int64),
         sessions=named[:, 0],
         nurses=named[:, 1],
         points=named[:, 2],
@@ -265,8 +266,22 @@ def set_days_between(connection: Connection, since: datetime, end: datetime) -> 
         advise=named[:, 4],
         before_start=(flags_of & 1).astype(bool),
         partial=(flags_of & 2).astype(bool),
-        values=values[inside],
+        values=np.frombuffer(readings, dtype="<f8").reshape(-1, len(VITALS)),
     )
+
+
+def _held_to(columns: Sequence[bytes], since: int, end: int) -> list[bytes]:
+    """A day's packed columns (``PACKED`` order) with only its sets taken in [since, end) (microseconds): done
+    to the days at either end alone, before the days are joined, the two million sets of ten years are never
+    copied again to drop none."""
+    import numpy as np  # late: see the module's docstring
+
+    moments = np.frombuffer(columns[1], dtype="<i8")
+    inside = (moments >= since) & (moments < end)
+    if inside.all():
+        return list(columns)
+    widths = (f"S{ID_WIDTH}", "<i8", ("<i4", NUMBERS), np.uint8, ("<f8", len(VITALS)))
+    return [np.frombuffer(column, dtype=width)[inside].tobytes() for column, width in zip(columns, widths, strict=True)]
 
 
 def unpacked(words: Sequence[str], **packed: bytes) -> Iterator[tuple[Any, ...]]:
