@@ -147,33 +147,47 @@ class _Readings:
         return self._hits[key]
 
 
-def _bound(protocol: Protocol, kind: VitalKind, name: str, moved: tuple[Limit, Decimal] | None) -> float | None:
-    if moved is not None and moved[0].vital is kind and moved[0].field == name:
-        return float(moved[1])
-    value = getattr(protocol.vitals[kind], name)
-    return None if value is None else float(value)
+_FIELDS = (
+    ("act_above", Tier.ACT, Way.ABOVE),
+    ("act_below", Tier.ACT, Way.BELOW),
+    ("act_rise", Tier.ACT, Way.RISE),
+    ("advise_above", Tier.ADVISE, Way.ABOVE),
+    ("advise_below", Tier.ADVISE, Way.BELOW),
+    ("advise_rise", Tier.ADVISE, Way.RISE),
+    ("min_pulse_pressure_mmhg", Tier.ADVISE, Way.PULSE_PRESSURE),
+)
+"""A vital's limits as ``classify`` reads them: the protocol's name for each, the tier it sets, and its way."""
 
 
-def _tiers(
-    protocol: Protocol, r: _Readings, kind: VitalKind, moved: tuple[Limit, Decimal] | None
+def _found(
+    protocol: Protocol, r: _Readings, kind: VitalKind, left_out: str | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The sets at which ``kind`` is act-now, and those at which it is advisory, as ``classify`` says."""
+    """The sets at which one of ``kind``'s limits (as ``protocol`` sets them, but the one named ``left_out``)
+    is met, at the act-now tier and at the advisory one (whether or not also act-now)."""
     import numpy as np  # late: see the module's docstring
 
     act = np.zeros(r.size, dtype=bool)
     advise = np.zeros(r.size, dtype=bool)
-    for name, found, way in (
-        ("act_above", act, Way.ABOVE),
-        ("act_below", act, Way.BELOW),
-        ("act_rise", act, Way.RISE),
-        ("advise_above", advise, Way.ABOVE),
-        ("advise_below", advise, Way.BELOW),
-        ("advise_rise", advise, Way.RISE),
-        ("min_pulse_pressure_mmhg", advise, Way.PULSE_PRESSURE),
-    ):
-        bound = _bound(protocol, kind, name, moved)
-        if bound is not None:
-            np.logical_or(found, r.hit(kind, way, bound), out=found)
+    for name, tier, way in _FIELDS:
+        bound = getattr(protocol.vitals[kind], name)
+        if name != left_out and bound is not None:
+            found = act if tier is Tier.ACT else advise
+            np.logical_or(found, r.hit(kind, way, float(bound)), out=found)
+    return act, advise
+
+
+def _moved(
+    r: _Readings, limit: Limit, rest: tuple[np.ndarray, np.ndarray], moved: Decimal
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sets at which ``limit``'s vital is act-now, and those at which it is advisory, as ``classify`` says
+    with the limit moved to ``moved``: ``rest`` (``_found`` leaving it out, worked out once for all its moves)
+    with the sets the moved limit meets added at its tier."""
+    act, advise = rest
+    hit = r.hit(limit.vital, limit.way, float(moved))
+    if next(tier for name, tier, _ in _FIELDS if name == limit.field) is Tier.ACT:
+        act = act | hit
+    else:
+        advise = advise | hit
     return act, advise & ~act
 
 
@@ -188,7 +202,11 @@ def replay(protocol: Protocol, rows: AlarmRows) -> Replay:
     import numpy as np  # late: see the module's docstring
 
     r = _Readings(rows)
-    tiers = {kind: _tiers(protocol, r, kind, None) for kind in VITALS if kind in protocol.vitals}
+    tiers = {}
+    for kind in VITALS:
+        if kind in protocol.vitals:
+            act, advise = _found(protocol, r, kind)
+            tiers[kind] = (act, advise & ~act)
     lines = []
     for limit in limits_of(protocol):
         if protocol.vitals[limit.vital].basis is not Basis.CLINIC_POLICY:
@@ -203,9 +221,10 @@ def replay(protocol: Protocol, rows: AlarmRows) -> Replay:
                 others_act |= act
                 others_advise |= advise
         candidates = []
+        rest = _found(protocol, r, limit.vital, limit.field)
         for k in range(-REACH, REACH + 1):
             moved = value + k * step
-            act, advise = _tiers(protocol, r, limit.vital, (limit, moved))
+            act, advise = _moved(r, limit, rest, moved)
             if limit.tier is Tier.ACT:
                 sets = int(np.count_nonzero(others_act | act))
             else:
