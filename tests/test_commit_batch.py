@@ -93,6 +93,7 @@ def test_one_entry_writes_its_rows_in_one_transaction_without_an_orm_flush(
         "UPDATE infusion_session",
     ]
     assert [kind for kind, _ in seen if kind not in {"sql", "rollback"}] == ["commit"]  # one transaction
+    assert not any(kind == "sql" and "FROM quality_set_day" in text for kind, text in seen)  # its words known
     last_write = max(i for i, (kind, text) in enumerate(seen) if kind == "sql" and text.startswith("UPDATE"))
     assert seen.index(("commit", None)) > last_write  # committed before the call returned, after every row
     assert audit.verify(database).ok

@@ -22,7 +22,8 @@ from core.persistence.db import Database, open_database
 from core.persistence.migrate import alembic_config
 from core.persistence.tables import QualitySetDay, VitalSet
 from core.protocol import Protocol
-from core.records.set_days import ROW_COLUMNS, set_days_between, unpacked
+from core.records import set_days
+from core.records.set_days import ROW_COLUMNS, add_set_days, set_days_between, unpacked
 from tests.helpers.clinic import PRESCRIBER, T0
 from tests.helpers.sessions import signed
 from tests.test_history import END, START, build
@@ -129,6 +130,26 @@ def test_each_set_is_packed_in_its_days_row_as_it_is_recorded(two_days, database
     assert packed(database) == sets and len({row[3].astimezone(UTC).date() for row in sets}) >= 2
     assert any(row[-2] for row in sets) and any(row[-1] for row in sets)  # act-now and advisory findings
     assert agrees(database)
+
+
+def test_a_day_whose_words_are_not_as_last_written_here_is_read_again(
+    two_days, database: Database, monkeypatch: pytest.MonkeyPatch
+):
+    """A set is packed on its day's words as this process last wrote them, unread, only while the row still
+    holds them: another workstation's new word, or words of a transaction rolled back, and the day is read again,
+    so no set names a word by another's place."""
+    sets = kept(database)
+    last = sets[-1]
+    day = last[3].astimezone(UTC).date()
+    with database.session() as tx:
+        stored = tx.exec(select(QualitySetDay.words).where(QualitySetDay.day == day)).one()
+    added = [(f"extra-{n}", f"another session {n}", *last[2:]) for n in range(3)]
+    for row, seen in zip(added, (stored.rsplit("\n", 1)[0], "words of a transaction rolled back", None), strict=True):
+        if seen is not None:
+            monkeypatch.setitem(set_days._SEEN[database.engine], day, seen)
+        with database.transaction() as tx:
+            add_set_days(tx.connection(), [row])
+    assert packed(database) == sorted([*sets, *added])
 
 
 @pytest.mark.parametrize("hours", [0, 1, 5.5, 23, 36])

@@ -127,6 +127,14 @@ class Prepared:
         plan = self._plan(connection.dialect)
         _run(connection, plan, plan.parameters(values or {}), many=False, fetch=False)
 
+    def changed(self, connection: Connection, values: Mapping[str, Any] | None = None) -> int:
+        """``run``, saying how many rows the statement changed: a write guarded by what it expects to find
+        (``WHERE … = :seen``) tells so whether it found it."""
+        if _watched(connection):
+            return connection.execute(self.statement, dict(values or {})).rowcount  # type: ignore[attr-defined]
+        plan = self._plan(connection.dialect)
+        return int(_run(connection, plan, plan.parameters(values or {}), many=False, fetch=False, count=True))
+
     def run_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """``execute_many`` on the transaction's connection, already asked for."""
         if _watched(connection):
@@ -161,8 +169,9 @@ def _watched(connection: Connection) -> bool:
     return bool(connection.dialect.dispatch.handle_error)
 
 
-def _run(connection: Connection, plan: _Plan, parameters: Any, *, many: bool, fetch: bool) -> Any:
-    """The statement on the connection's own cursor; a failure raised as Core raises it."""
+def _run(connection: Connection, plan: _Plan, parameters: Any, *, many: bool, fetch: bool, count: bool = False) -> Any:
+    """The statement on the connection's own cursor (its first row when ``fetch``, the rows it changed when
+    ``count``); a failure raised as Core raises it."""
     dbapi_connection = connection.connection.dbapi_connection
     assert dbapi_connection is not None
     dialect = connection.dialect
@@ -172,6 +181,8 @@ def _run(connection: Connection, plan: _Plan, parameters: Any, *, many: bool, fe
             cursor.executemany(plan.sql, parameters)
         else:
             cursor.execute(plan.sql, parameters)
+        if count:
+            return cursor.rowcount
         return cursor.fetchone() if fetch else None
     except dialect.loaded_dbapi.Error as error:
         dropped = dialect.is_disconnect(error, dbapi_connection, cursor)

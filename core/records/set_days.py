@@ -20,8 +20,9 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from math import isnan
 from typing import TYPE_CHECKING, Any, NamedTuple
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, LargeBinary, bindparam, cast, select, update
+from sqlalchemy import Connection, Engine, LargeBinary, bindparam, cast, select, update
 from sqlmodel import Session
 
 from core.persistence.prepared import Prepared
@@ -134,7 +135,7 @@ def _words(stored: str) -> list[str]:
 
 
 _WORDS_LOCKED = Prepared(select(_TABLE.c.words).where(_TABLE.c.day == bindparam("day")).with_for_update())
-_APPENDED = Prepared(
+_APPENDING = (
     update(_TABLE)
     .where(_TABLE.c.day == bindparam("packed_day"))
     .values(
@@ -146,9 +147,21 @@ _APPENDED = Prepared(
         },
     )
 )
+_APPENDED = Prepared(_APPENDING)
 """A day's row with sets added at the end of each packed column, joined by the store itself (``||``; the cast
 keeps SQLite's join a byte string): only the sets added and the day's words travel, never the day's sets so
 far, which a busy day makes a hundred kilobytes read and written back with every set recorded."""
+_APPENDED_IF_SEEN = Prepared(_APPENDING.where(_TABLE.c.words == bindparam("seen_words")))
+"""The same, only if the day's words are still those this process last wrote (``_SEEN``)."""
+_SEEN: WeakKeyDictionary[Engine, dict[date, str]] = WeakKeyDictionary()
+"""By database, the words of the days this process last appended to, as it wrote them: the next set of the day
+is packed on them without reading them first (one statement fewer a set), its write guarded by them. The
+guard, not where they came from, is what makes them right: words equal to those stored name the same places,
+whoever wrote them; a write that finds others (another workstation's, a rolled-back transaction's) changes
+nothing, and the day is then read locked and appended to as before. On a server a write that waited for
+another's lock checks its guard against the row as committed."""
+_SEEN_KEPT = 4
+"""Days whose words are kept: a set falls on today (UTC), a history written in bulk on many days."""
 _MADE: dict[str, Prepared] = {}
 """The empty day row made if not there, by each store's own INSERT … ON CONFLICT (made the first time)."""
 
@@ -174,21 +187,40 @@ def add_set_days(connection: Connection, rows: Iterable[Sequence[Any]]) -> None:
         by_day.setdefault(day_of(row[3]), []).append(row)
     if not by_day:
         return
+    kept_here = _SEEN.setdefault(connection.engine, {})
     for day, sets in sorted(by_day.items()):
+        seen = kept_here.get(day)
+        if seen is not None and _appended(connection, day, seen, sets, guarded=True):
+            continue
         kept = _WORDS_LOCKED.first_on(connection, {"day": day})
         if kept is None:  # the day's first set: its row made empty (unless another made it meanwhile), then read
             empty = {"day": day, "sets": 0, "words": "", **dict.fromkeys(PACKED, b"")}
             _made(connection).run(connection, empty)
             kept = _WORDS_LOCKED.first_on(connection, {"day": day})
             assert kept is not None  # made just now if it was not there
-        added = Packed(_words(kept[0]))
-        for row in sets:
-            added.add(row)
-        columns = added.columns()
-        appended = {f"added_{name}": columns[name] for name in PACKED}
-        _APPENDED.run(
-            connection, {"packed_day": day, "added_sets": columns["sets"], "all_words": columns["words"], **appended}
-        )
+        _appended(connection, day, kept[0], sets, guarded=False)
+
+
+def _appended(connection: Connection, day: date, words: str, sets: Sequence[Sequence[Any]], *, guarded: bool) -> bool:
+    """``sets`` packed on the day's ``words`` and appended to its row: when ``guarded``, only if the row still
+    holds those words (False: it did not, and nothing was written). The day's words then kept (``_SEEN``)."""
+    added = Packed(_words(words))
+    for row in sets:
+        added.add(row)
+    columns = added.columns()
+    values = {"packed_day": day, "added_sets": columns["sets"], "all_words": columns["words"]}
+    values |= {f"added_{name}": columns[name] for name in PACKED}
+    if guarded:
+        if not _APPENDED_IF_SEEN.changed(connection, {**values, "seen_words": words}):
+            return False
+    else:
+        _APPENDED.run(connection, values)
+    kept_here = _SEEN.setdefault(connection.engine, {})
+    kept_here.pop(day, None)
+    kept_here[day] = columns["words"]
+    if len(kept_here) > _SEEN_KEPT:
+        del kept_here[next(iter(kept_here))]
+    return True
 
 
 class DaySets(NamedTuple):
