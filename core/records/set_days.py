@@ -176,12 +176,13 @@ def _made(connection: Connection) -> Prepared:
 
 def add_set_days(connection: Connection, rows: Iterable[Sequence[Any]]) -> None:
     """``rows`` (sets in ``ROW_COLUMNS`` order) appended to their days' rows, in the transaction that writes
-    them (as the entry's other statements, prepared: ``core.persistence.prepared``). Each day's words are read
-    locked (``FOR UPDATE`` on a server; SQLite's writer holds the whole file), the row made empty first when
-    the day has none yet, so two workstations recording at once never lose a set nor name a word by another's
-    place (two making a day's row at once: the one made second does nothing, and its set is then added to the
-    first's row); the sets are packed naming the day's words by their places (new words after them) and joined to
-    the row's columns where they are stored (``_APPENDED``)."""
+    them (as the entry's other statements, prepared: ``core.persistence.prepared``). A day whose words this
+    process wrote last is appended to on them, unread, while the row still holds them (``_SEEN``); otherwise
+    its words are read locked (``FOR UPDATE`` on a server; SQLite's writer holds the whole file), the row
+    made empty first when the day has none yet. So two workstations recording at once never lose a set nor
+    name a word by another's place (two making a day's row at once: the one made second does nothing, and its
+    set is then added to the first's row); the sets are packed naming the day's words by their places (new
+    words after them) and joined to the row's columns where they are stored (``_APPENDED``)."""
     by_day: dict[date, list[Sequence[Any]]] = {}
     for row in rows:
         by_day.setdefault(day_of(row[3]), []).append(row)
